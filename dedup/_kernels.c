@@ -1,0 +1,191 @@
+/*
+ * Compiled inner loops of dedup's core. Only the loop that numpy cannot
+ * express without materialising an [n_tokens, num_perm] temporary lives here:
+ * the MinHash permutation-and-minimum. Everything else (shingling, banding,
+ * verification) is numpy.
+ *
+ * Arrays arrive through the buffer protocol (any C-contiguous numpy array),
+ * dtypes and shapes are checked by the Python wrapper in dedup/minhash.py,
+ * and the GIL is released while the loops run so callers can use threads.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <stdint.h>
+#include <string.h>
+
+
+static inline uint32_t fmix32(uint32_t h)
+{
+    /* MurmurHash3 finalizer, the pre-mix datasketch 2.x applies to every token hash. */
+    h ^= h >> 16;
+    h *= 0x85EBCA6Bu;
+    h ^= h >> 13;
+    h *= 0xC2B2AE35u;
+    h ^= h >> 16;
+    return h;
+}
+
+
+/*
+ * out[u, p] = min over tokens t of unit u of (a[p] * fmix32(t) + b[p]) mod 2^32,
+ * or 0xFFFFFFFF for a unit without tokens: datasketch's "affine32" scheme.
+ * Tokens are pre-mixed in chunks; permutations are then swept in blocks whose
+ * accumulators, a and b stay in registers while the chunk's tokens stream past.
+ */
+typedef void (*block_fn)(const uint32_t *mixed, int64_t n_t, const uint32_t *a, const uint32_t *b,
+                         uint32_t *row, Py_ssize_t k);
+
+static void block_scalar(const uint32_t *mixed, int64_t n_t, const uint32_t *a, const uint32_t *b,
+                         uint32_t *row, Py_ssize_t k)
+{
+    for (Py_ssize_t p = 0; p < k; p++) {
+        uint32_t m = row[p], ap = a[p], bp = b[p];
+        for (int64_t i = 0; i < n_t; i++) {
+            uint32_t v = ap * mixed[i] + bp;
+            m = v < m ? v : m;
+        }
+        row[p] = m;
+    }
+}
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <immintrin.h>
+#define HAVE_AVX2 1
+/* 32 permutations per pass: four 8-lane accumulators. */
+__attribute__((target("avx2"))) static void block_avx2(const uint32_t *mixed, int64_t n_t,
+                                                        const uint32_t *a, const uint32_t *b,
+                                                        uint32_t *row, Py_ssize_t k)
+{
+    Py_ssize_t p0 = 0;
+    for (; p0 + 32 <= k; p0 += 32) {
+        __m256i a0 = _mm256_loadu_si256((const __m256i *)(a + p0));
+        __m256i a1 = _mm256_loadu_si256((const __m256i *)(a + p0 + 8));
+        __m256i a2 = _mm256_loadu_si256((const __m256i *)(a + p0 + 16));
+        __m256i a3 = _mm256_loadu_si256((const __m256i *)(a + p0 + 24));
+        __m256i b0 = _mm256_loadu_si256((const __m256i *)(b + p0));
+        __m256i b1 = _mm256_loadu_si256((const __m256i *)(b + p0 + 8));
+        __m256i b2 = _mm256_loadu_si256((const __m256i *)(b + p0 + 16));
+        __m256i b3 = _mm256_loadu_si256((const __m256i *)(b + p0 + 24));
+        __m256i m0 = _mm256_loadu_si256((const __m256i *)(row + p0));
+        __m256i m1 = _mm256_loadu_si256((const __m256i *)(row + p0 + 8));
+        __m256i m2 = _mm256_loadu_si256((const __m256i *)(row + p0 + 16));
+        __m256i m3 = _mm256_loadu_si256((const __m256i *)(row + p0 + 24));
+        for (int64_t i = 0; i < n_t; i++) {
+            __m256i x = _mm256_set1_epi32((int)mixed[i]);
+            m0 = _mm256_min_epu32(m0, _mm256_add_epi32(_mm256_mullo_epi32(a0, x), b0));
+            m1 = _mm256_min_epu32(m1, _mm256_add_epi32(_mm256_mullo_epi32(a1, x), b1));
+            m2 = _mm256_min_epu32(m2, _mm256_add_epi32(_mm256_mullo_epi32(a2, x), b2));
+            m3 = _mm256_min_epu32(m3, _mm256_add_epi32(_mm256_mullo_epi32(a3, x), b3));
+        }
+        _mm256_storeu_si256((__m256i *)(row + p0), m0);
+        _mm256_storeu_si256((__m256i *)(row + p0 + 8), m1);
+        _mm256_storeu_si256((__m256i *)(row + p0 + 16), m2);
+        _mm256_storeu_si256((__m256i *)(row + p0 + 24), m3);
+    }
+    block_scalar(mixed, n_t, a + p0, b + p0, row + p0, k - p0);
+}
+#endif
+
+static block_fn pick_block(void)
+{
+#ifdef HAVE_AVX2
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("avx2")) return block_avx2;
+#endif
+    return block_scalar;
+}
+
+static void affine32_minhash(const uint32_t *tokens, const int64_t *offsets, Py_ssize_t n_units,
+                             const uint32_t *a, const uint32_t *b, Py_ssize_t k, uint32_t *out)
+{
+    enum { CHUNK = 1024 };
+    uint32_t mixed[CHUNK];
+    block_fn block = pick_block();
+    for (Py_ssize_t u = 0; u < n_units; u++) {
+        uint32_t *row = out + u * k;
+        for (Py_ssize_t p = 0; p < k; p++) row[p] = 0xFFFFFFFFu;
+        for (int64_t t0 = offsets[u]; t0 < offsets[u + 1]; t0 += CHUNK) {
+            int64_t n_t = offsets[u + 1] - t0 < CHUNK ? offsets[u + 1] - t0 : CHUNK;
+            for (int64_t i = 0; i < n_t; i++) mixed[i] = fmix32(tokens[t0 + i]);
+            block(mixed, n_t, a, b, row, k);
+        }
+    }
+}
+
+typedef struct {
+    Py_buffer view;
+    int held;
+} held_buffer;
+
+static int get_buffer(PyObject *obj, held_buffer *hb, Py_ssize_t itemsize, const char *name)
+{
+    if (PyObject_GetBuffer(obj, &hb->view, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0) return -1;
+    hb->held = 1;
+    if (hb->view.itemsize != itemsize) {
+        PyErr_Format(PyExc_TypeError, "%s: expected items of %zd bytes, got %zd", name, itemsize,
+                     hb->view.itemsize);
+        return -1;
+    }
+    return 0;
+}
+
+static void release(held_buffer *hb)
+{
+    if (hb->held) PyBuffer_Release(&hb->view);
+    hb->held = 0;
+}
+
+static PyObject *py_affine32_minhash(PyObject *self, PyObject *args)
+{
+    PyObject *tok_o, *off_o, *a_o, *b_o, *out_o;
+    if (!PyArg_ParseTuple(args, "OOOOO", &tok_o, &off_o, &a_o, &b_o, &out_o)) return NULL;
+    held_buffer tok = {0}, off = {0}, a = {0}, b = {0}, out = {0};
+    PyObject *result = NULL;
+    if (get_buffer(tok_o, &tok, 4, "tokens") < 0 || get_buffer(off_o, &off, 8, "offsets") < 0 ||
+        get_buffer(a_o, &a, 4, "a") < 0 || get_buffer(b_o, &b, 4, "b") < 0 ||
+        get_buffer(out_o, &out, 4, "out") < 0)
+        goto done;
+    if (out.view.readonly) {
+        PyErr_SetString(PyExc_ValueError, "out must be writable");
+        goto done;
+    }
+    Py_ssize_t n_tokens = tok.view.len / 4, n_units = off.view.len / 8 - 1, k = a.view.len / 4;
+    if (n_units < 0 || b.view.len / 4 != k || out.view.len / 4 != n_units * k) {
+        PyErr_SetString(PyExc_ValueError, "shape mismatch between offsets, a, b and out");
+        goto done;
+    }
+    const int64_t *offsets = (const int64_t *)off.view.buf;
+    if (n_units > 0 && (offsets[0] < 0 || offsets[n_units] > n_tokens)) {
+        PyErr_SetString(PyExc_ValueError, "offsets out of range of tokens");
+        goto done;
+    }
+    for (Py_ssize_t u = 0; u < n_units; u++) {
+        if (offsets[u + 1] < offsets[u]) {
+            PyErr_SetString(PyExc_ValueError, "offsets must be non-decreasing");
+            goto done;
+        }
+    }
+    Py_BEGIN_ALLOW_THREADS
+    affine32_minhash((const uint32_t *)tok.view.buf, offsets, n_units, (const uint32_t *)a.view.buf,
+                     (const uint32_t *)b.view.buf, k, (uint32_t *)out.view.buf);
+    Py_END_ALLOW_THREADS
+    result = Py_None;
+    Py_INCREF(result);
+done:
+    release(&tok);
+    release(&off);
+    release(&a);
+    release(&b);
+    release(&out);
+    return result;
+}
+
+static PyMethodDef methods[] = {
+    {"affine32_minhash", py_affine32_minhash, METH_VARARGS,
+     "affine32_minhash(tokens, offsets, a, b, out): MinHash of CSR token sets, datasketch affine32 scheme."},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_kernels", NULL, -1, methods};
+
+PyMODINIT_FUNC PyInit__kernels(void) { return PyModule_Create(&module); }

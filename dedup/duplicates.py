@@ -1,0 +1,200 @@
+"""Near-duplicate documents: ``find_duplicates``.
+
+A run is a short sequence of phases over the matching views of the texts:
+
+    sketch   normalize → shingle → MinHash signatures      (streamed in batches)
+    band     LSH band keys → candidate pairs
+    verify   exact Jaccard / containment of the candidates' shingle sets
+    cluster  connected components → representative, similarity to it
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field, fields, replace
+
+import numpy as np
+
+from .cluster import Cluster, Representative, connected_components, group_members, pick_representatives
+from .errors import InvalidOptionError, InvalidTextError
+from .lsh import LSHParams, band_keys, candidate_pairs, optimal_params
+from .minhash import SCHEMES, signatures
+from .normalize import NormalizeOptions, matching_texts
+from .shingle import encode, shingle_hashes, unique_shingles
+from .verify import similarities, verify_pairs
+
+__all__ = ["DuplicateOptions", "find_duplicates", "shingle_sets"]
+
+
+@dataclass(frozen=True)
+class DuplicateOptions:
+    """Options of :func:`find_duplicates`.
+
+    Attributes
+    ----------
+    threshold : float
+        Exact Jaccard similarity of the matching views' n-gram sets at or above
+        which two documents are duplicates.
+    ngram : int
+        Characters per shingle.
+    num_perm : int
+        MinHash permutations.
+    seed : int
+        Seed of the permutations.
+    scheme : str
+        MinHash scheme (see :func:`dedup.signatures`).
+    bands, rows : int, optional
+        LSH shape; by default chosen from ``threshold`` so that a pair exactly at
+        the threshold becomes a candidate with probability >= 0.95.
+    containment : float, optional
+        Also join a candidate pair when this share of the smaller document's
+        shingles lies in the larger one (excerpts, truncations).
+    representative : "first", "longest" or callable
+        Which member represents a cluster (see :func:`dedup.cluster.pick_representatives`).
+    normalize : NormalizeOptions
+        How the matching view is built.
+    batch_size : int
+        Documents sketched per batch; memory of the sketch phase is bounded by it.
+    max_bucket : int
+        LSH buckets larger than this contribute a star of pairs, not all pairs.
+    workers : int, optional
+        Threads for the sketch phase; results do not depend on it.
+    """
+
+    threshold: float = 0.7
+    ngram: int = 5
+    num_perm: int = 128
+    seed: int = 1
+    scheme: str = "affine32"
+    bands: int | None = None
+    rows: int | None = None
+    containment: float | None = None
+    representative: Representative = "first"
+    normalize: NormalizeOptions = field(default_factory=NormalizeOptions)
+    batch_size: int = 10_000
+    max_bucket: int = 64
+    workers: int | None = None
+
+    def __post_init__(self) -> None:
+        if not 0.0 < self.threshold <= 1.0:
+            raise InvalidOptionError(f"threshold must be in (0, 1], got {self.threshold}")
+        if self.containment is not None and not 0.0 < self.containment <= 1.0:
+            raise InvalidOptionError(f"containment must be in (0, 1], got {self.containment}")
+        for name in ("ngram", "num_perm", "batch_size", "max_bucket"):
+            if getattr(self, name) < 1:
+                raise InvalidOptionError(f"{name} must be >= 1, got {getattr(self, name)}")
+        if self.scheme not in SCHEMES:
+            raise InvalidOptionError(f"scheme must be one of {SCHEMES}, got {self.scheme!r}")
+        if (self.bands is None) != (self.rows is None):
+            raise InvalidOptionError("give both bands and rows, or neither")
+
+    @property
+    def lsh(self) -> LSHParams:
+        """The LSH bands × rows in use."""
+        if self.bands is not None and self.rows is not None:
+            params = LSHParams(self.bands, self.rows)
+            if params.num_perm > self.num_perm:
+                raise InvalidOptionError(f"{self.bands} bands × {self.rows} rows exceed num_perm={self.num_perm}")
+            return params
+        return optimal_params(min(self.threshold, 0.999), self.num_perm)
+
+    @classmethod
+    def from_kwargs(cls, options: DuplicateOptions | None = None, **kwargs) -> DuplicateOptions:
+        """Options from an optional base plus keyword overrides, rejecting unknown names."""
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(kwargs) - known)
+        if unknown:
+            raise InvalidOptionError(f"unknown option(s): {', '.join(unknown)}; known: {', '.join(sorted(known))}")
+        return replace(options or cls(), **kwargs)
+
+
+def _batches(texts: Iterable[str], size: int) -> Iterator[list[str]]:
+    it = iter(texts)
+    start = 0
+    while batch := list(itertools.islice(it, size)):
+        for offset, text in enumerate(batch):
+            if not isinstance(text, str):
+                raise InvalidTextError(start + offset, f"expected str, got {type(text).__name__}")
+        yield batch
+        start += len(batch)
+
+
+def shingle_sets(views: list[str], ngram: int) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted distinct n-gram hashes of each view: uint32 ``[m]`` and int64 ``[len(views) + 1]`` offsets."""
+    codepoints, offsets = encode(views)
+    return unique_shingles(*shingle_hashes(codepoints, offsets, ngram))
+
+
+def find_duplicates(
+    texts: Iterable[str], *, threshold: float | None = None, options: DuplicateOptions | None = None, **kwargs
+) -> list[Cluster]:
+    """Clusters of near-duplicate documents.
+
+    Parameters
+    ----------
+    texts : iterable of str
+        Streamed in batches of ``batch_size``.
+    threshold : float, optional
+        Jaccard threshold; default 0.7 (see :class:`DuplicateOptions`).
+    options : DuplicateOptions, optional
+        Base options; keyword arguments override its fields.
+    **kwargs
+        Any other field of :class:`DuplicateOptions`.
+
+    Returns
+    -------
+    list of Cluster
+        Clusters of two or more documents, in order of their smallest member.
+        Documents whose matching view is empty are never duplicates.
+    """
+    if threshold is not None:
+        kwargs["threshold"] = threshold
+    opts = DuplicateOptions.from_kwargs(options, **kwargs)
+    params = opts.lsh
+
+    # sketch
+    views: list[str] = []
+    lengths: list[int] = []
+    sketches: list[np.ndarray] = []
+    for batch in _batches(texts, opts.batch_size):
+        lengths.extend(map(len, batch))
+        batch_views = matching_texts(batch, opts.normalize)
+        views.extend(batch_views)
+        sketches.append(
+            signatures(batch_views, num_perm=opts.num_perm, ngram=opts.ngram, seed=opts.seed, scheme=opts.scheme, workers=opts.workers)
+        )
+    n = len(views)
+    if n < 2:
+        return []
+    sigs = np.concatenate(sketches)
+
+    # band
+    candidates = candidate_pairs(band_keys(sigs, params), max_bucket=opts.max_bucket)
+    if not len(candidates):
+        return []
+
+    # verify: shingle sets only of the units that appear in a candidate pair
+    involved = np.unique(candidates)
+    set_hashes, set_offsets = shingle_sets([views[i] for i in involved], opts.ngram)
+    local = np.searchsorted(involved, candidates)
+    verified = verify_pairs(set_hashes, set_offsets, local, threshold=opts.threshold, containment_threshold=opts.containment)
+
+    # cluster
+    labels = connected_components(n, involved[verified.pairs])
+    groups = group_members(labels)
+    if not groups:
+        return []
+    reps = pick_representatives(groups, opts.representative, np.asarray(lengths, dtype=np.int64))
+    sizes = np.array([g.size for g in groups])
+    member_all = np.concatenate(groups)
+    rep_all = np.repeat(reps, sizes)
+    jaccard, _ = similarities(
+        set_hashes, set_offsets, np.stack([np.searchsorted(involved, rep_all), np.searchsorted(involved, member_all)], axis=1)
+    )
+    jaccard[member_all == rep_all] = 1.0
+    bounds = np.cumsum(sizes)[:-1]
+    return [
+        Cluster(id=i, members=tuple(g.tolist()), representative=int(r), similarity=tuple(s.tolist()))
+        for i, (g, r, s) in enumerate(zip(groups, reps, np.split(jaccard, bounds)))
+    ]

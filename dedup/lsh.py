@@ -1,0 +1,198 @@
+"""Locality-sensitive hashing: band keys of signatures → candidate pairs.
+
+A signature of ``bands * rows`` values is cut into ``bands`` bands; two units
+become candidates when all ``rows`` values of at least one band agree, which
+happens with probability ``1 - (1 - J**rows)**bands`` for Jaccard ``J`` (the
+S-curve). Candidates are found by sorting each band's keys and pairing equal
+neighbours — arrays all the way, no dictionary of byte strings per band.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .errors import InvalidOptionError
+
+__all__ = ["LSHParams", "optimal_params", "s_curve", "band_keys", "candidate_pairs"]
+
+_M1 = np.uint64(0xBF58476D1CE4E5B9)
+_M2 = np.uint64(0x94D049BB133111EB)
+
+
+@dataclass(frozen=True)
+class LSHParams:
+    """Bands × rows of an LSH index.
+
+    Attributes
+    ----------
+    bands : int
+        Number of bands.
+    rows : int
+        Signature values per band.
+    """
+
+    bands: int
+    rows: int
+
+    def __post_init__(self) -> None:
+        if self.bands < 1 or self.rows < 1:
+            raise InvalidOptionError(f"bands and rows must be >= 1, got {self.bands} × {self.rows}")
+
+    @property
+    def num_perm(self) -> int:
+        """Signature values the bands use."""
+        return self.bands * self.rows
+
+    def probability(self, jaccard: float | np.ndarray) -> float | np.ndarray:
+        """Probability that a pair with this Jaccard similarity becomes a candidate."""
+        return s_curve(self, jaccard)
+
+
+def s_curve(params: LSHParams, jaccard: float | np.ndarray) -> float | np.ndarray:
+    """``1 - (1 - J**rows)**bands``: candidate probability at Jaccard ``J``.
+
+    Parameters
+    ----------
+    params : LSHParams
+    jaccard : float or np.ndarray
+        float64 of any shape, values in ``[0, 1]``.
+    """
+    j = np.asarray(jaccard, dtype=np.float64)
+    p = 1.0 - (1.0 - j**params.rows) ** params.bands
+    return float(p) if p.ndim == 0 else p
+
+
+def optimal_params(threshold: float, num_perm: int, *, min_recall: float = 0.95) -> LSHParams:
+    """Bands × rows for a Jaccard threshold.
+
+    Among the ``(bands, rows)`` with ``bands * rows <= num_perm`` whose
+    candidate probability at ``threshold`` is at least ``min_recall``, the one
+    with the least false-positive mass ``∫_0^threshold P(J) dJ``; ties go to
+    fewer bands (less work).
+
+    Parameters
+    ----------
+    threshold : float
+        Jaccard similarity in ``(0, 1)``.
+    num_perm : int
+        Signature length available.
+    min_recall : float
+        Required candidate probability at ``threshold``.
+
+    Returns
+    -------
+    LSHParams
+    """
+    if not 0.0 < threshold < 1.0:
+        raise InvalidOptionError(f"threshold must be in (0, 1), got {threshold}")
+    if not 0.0 < min_recall < 1.0:
+        raise InvalidOptionError(f"min_recall must be in (0, 1), got {min_recall}")
+    grid = np.linspace(0.0, threshold, 257)
+    best: tuple[float, int, LSHParams] | None = None
+    for rows in range(1, num_perm + 1):
+        bands = num_perm // rows
+        params = LSHParams(bands, rows)
+        if s_curve(params, threshold) < min_recall:
+            continue
+        p = s_curve(params, grid)
+        fp_mass = float(np.sum((p[1:] + p[:-1]) * 0.5) * (grid[1] - grid[0]))
+        key = (fp_mass, bands, params)
+        if best is None or key[:2] < best[:2]:
+            best = key
+    if best is None:
+        raise InvalidOptionError(
+            f"no bands × rows within num_perm={num_perm} reaches candidate probability "
+            f"{min_recall} at Jaccard {threshold}; raise num_perm"
+        )
+    return best[2]
+
+
+def band_keys(signatures: np.ndarray, params: LSHParams) -> np.ndarray:
+    """One 64-bit key per band of every signature.
+
+    Parameters
+    ----------
+    signatures : np.ndarray
+        uint32 ``[n, num_perm]`` with ``num_perm >= params.num_perm``.
+    params : LSHParams
+
+    Returns
+    -------
+    np.ndarray
+        uint64 ``[n, bands]``; equal keys ⇔ equal band values (up to 64-bit collisions,
+        which only add candidates that verification removes).
+    """
+    n, width = signatures.shape
+    if width < params.num_perm:
+        raise InvalidOptionError(f"{params.bands} bands × {params.rows} rows need {params.num_perm} values, signatures have {width}")
+    values = signatures[:, : params.num_perm].reshape(n, params.bands, params.rows).astype(np.uint64)
+    keys = np.broadcast_to(np.arange(params.bands, dtype=np.uint64) * _M2, (n, params.bands)).copy()
+    for r in range(params.rows):
+        keys ^= values[:, :, r]
+        keys *= _M1
+        keys ^= keys >> np.uint64(31)
+    return keys
+
+
+def _pairs_within_groups(members: np.ndarray, group_starts: np.ndarray, group_sizes: np.ndarray) -> np.ndarray:
+    """All pairs inside each group of a sorted member array.
+
+    Returns
+    -------
+    np.ndarray
+        int64 ``[sum(s*(s-1)/2), 2]``.
+    """
+    # Element at rank q of a group of size s pairs with ranks q+1 .. s-1.
+    rank = np.arange(members.size, dtype=np.int64) - np.repeat(group_starts, group_sizes)
+    partners = np.repeat(group_sizes, group_sizes) - 1 - rank
+    left_pos = np.repeat(np.arange(members.size, dtype=np.int64), partners)
+    run_starts = np.cumsum(partners) - partners
+    step = np.arange(left_pos.size, dtype=np.int64) - np.repeat(run_starts, partners) + 1
+    return np.stack([members[left_pos], members[left_pos + step]], axis=1)
+
+
+def candidate_pairs(keys: np.ndarray, *, max_bucket: int = 64) -> np.ndarray:
+    """Unit pairs sharing at least one band key.
+
+    Parameters
+    ----------
+    keys : np.ndarray
+        uint64 ``[n, bands]``, from :func:`band_keys`.
+    max_bucket : int
+        Buckets with more members than this contribute a star (every member
+        paired with the bucket's first) instead of all pairs, which keeps the
+        pair count linear when thousands of units are identical.
+
+    Returns
+    -------
+    np.ndarray
+        int64 ``[m, 2]``, each row ``(i, j)`` with ``i < j``, rows unique and sorted.
+    """
+    n, bands = keys.shape
+    found = [np.empty((0, 2), dtype=np.int64)]
+    for band in range(bands):
+        order = np.argsort(keys[:, band], kind="stable")
+        sorted_keys = keys[order, band]
+        starts = np.flatnonzero(np.concatenate(([True], sorted_keys[1:] != sorted_keys[:-1])))
+        sizes = np.diff(np.append(starts, n))
+        shared = sizes > 1
+        if not shared.any():
+            continue
+        small = shared & (sizes <= max_bucket)
+        if small.any():
+            in_small = np.repeat(small, sizes)
+            found.append(_pairs_within_groups(order[in_small], _compact_starts(sizes[small]), sizes[small]))
+        for start, size in zip(starts[shared & ~small], sizes[shared & ~small]):
+            group = order[start : start + size]  # ascending: the sort is stable
+            found.append(np.stack([np.full(size - 1, group[0]), group[1:]], axis=1))
+    pairs = np.concatenate(found)
+    pairs = np.sort(pairs, axis=1)
+    encoded = np.unique(pairs[:, 0] * np.int64(max(n, 1)) + pairs[:, 1])
+    return np.stack([encoded // max(n, 1), encoded % max(n, 1)], axis=1).astype(np.int64)
+
+
+def _compact_starts(sizes: np.ndarray) -> np.ndarray:
+    """Start offsets of consecutive groups of the given sizes: int64 ``[len(sizes)]``."""
+    return np.cumsum(sizes) - sizes

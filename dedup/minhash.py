@@ -1,0 +1,232 @@
+"""MinHash signatures of many units at once.
+
+Scheme ``"affine32"`` reproduces datasketch 2.x ``MinHash(num_perm, seed)``
+bit for bit given the same 32-bit token hashes: each token hash is pre-mixed
+with MurmurHash3's 32-bit finalizer and permuted by ``a * h + b mod 2**32``
+with datasketch's ``(a, b)`` drawn from ``np.random.RandomState(seed)``.
+
+The permutation-and-minimum loop runs in a small compiled kernel
+(``dedup._kernels``) when it was built, else in a tiled numpy reference
+implementation with identical results; both release the GIL, and
+:func:`signatures` spreads tiles of units over threads.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+
+from .errors import InvalidTextError
+from .normalize import NormalizeOptions, matching_texts
+from .shingle import encode, shingle_hashes
+
+try:
+    from . import _kernels
+except ImportError:  # built without a C compiler: the numpy path gives the same results
+    _kernels = None
+
+__all__ = [
+    "SCHEMES",
+    "permutations",
+    "minhash_csr",
+    "signatures",
+    "signatures_of_hashes",
+    "to_lean_minhash",
+    "kernel_available",
+]
+
+SCHEMES = ("affine32",)
+_EMPTY = np.uint32(0xFFFFFFFF)
+_TILE_CHARS = 1 << 18  # code points per tile handed to one thread
+
+
+def kernel_available() -> bool:
+    """Whether the compiled MinHash kernel was built (else numpy is used)."""
+    return _kernels is not None
+
+
+def permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """The affine permutation parameters datasketch 2.x draws for ``(num_perm, seed)``.
+
+    Returns
+    -------
+    a : np.ndarray
+        uint32 ``[num_perm]``, odd.
+    b : np.ndarray
+        uint32 ``[num_perm]``.
+    """
+    if num_perm < 1:
+        raise ValueError(f"num_perm must be >= 1, got {num_perm}")
+    gen = np.random.RandomState(seed)
+    a = gen.randint(0, 1 << 31, num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = gen.randint(0, 1 << 32, num_perm, dtype=np.uint32)
+    return a, b
+
+
+def _fmix32(h: np.ndarray) -> np.ndarray:
+    h = h ^ (h >> np.uint32(16))
+    h *= np.uint32(0x85EBCA6B)
+    h ^= h >> np.uint32(13)
+    h *= np.uint32(0xC2B2AE35)
+    h ^= h >> np.uint32(16)
+    return h
+
+
+def _minhash_numpy(
+    hashes: np.ndarray, offsets: np.ndarray, a: np.ndarray, b: np.ndarray, out: np.ndarray
+) -> None:
+    """Reference implementation of the kernel: same arguments, same result."""
+    out.fill(_EMPTY)
+    mixed = _fmix32(hashes.astype(np.uint32))
+    lengths = np.diff(offsets)
+    nonempty = np.flatnonzero(lengths)
+    step = max(1, (1 << 16) // max(len(a), 1))  # tokens per tile: tile of ~64K uint32
+    tile = np.empty((step, len(a)), dtype=np.uint32)
+    for unit in nonempty:
+        lo, hi = int(offsets[unit]), int(offsets[unit + 1])
+        for t0 in range(lo, hi, step):
+            chunk = mixed[t0 : min(t0 + step, hi)]
+            block = tile[: chunk.size]
+            np.multiply(chunk[:, None], a[None, :], out=block)
+            block += b
+            np.minimum(out[unit], block.min(axis=0), out=out[unit])
+
+
+def minhash_csr(
+    hashes: np.ndarray, offsets: np.ndarray, a: np.ndarray, b: np.ndarray, *, use_kernel: bool = True
+) -> np.ndarray:
+    """MinHash of every unit's token hashes (affine32).
+
+    Parameters
+    ----------
+    hashes : np.ndarray
+        uint32 ``[m]``, token hashes; duplicates allowed.
+    offsets : np.ndarray
+        int64 ``[n_units + 1]``, CSR over ``hashes``.
+    a, b : np.ndarray
+        uint32 ``[num_perm]``, from :func:`permutations`.
+    use_kernel : bool
+        Use the compiled kernel when available (results are identical).
+
+    Returns
+    -------
+    np.ndarray
+        uint32 ``[n_units, num_perm]``; a unit without tokens is all ``2**32 - 1``.
+    """
+    hashes = np.ascontiguousarray(hashes, dtype=np.uint32)
+    offsets = np.ascontiguousarray(offsets, dtype=np.int64)
+    a = np.ascontiguousarray(a, dtype=np.uint32)
+    b = np.ascontiguousarray(b, dtype=np.uint32)
+    out = np.empty((len(offsets) - 1, len(a)), dtype=np.uint32)
+    if use_kernel and _kernels is not None:
+        _kernels.affine32_minhash(hashes, offsets, a, b, out)
+    else:
+        _minhash_numpy(hashes, offsets, a, b, out)
+    return out
+
+
+def signatures_of_hashes(
+    hashes: np.ndarray, offsets: np.ndarray, *, num_perm: int = 128, seed: int = 1
+) -> np.ndarray:
+    """MinHash signatures of token-hash sets already computed (see :func:`minhash_csr`)."""
+    a, b = permutations(num_perm, seed)
+    return minhash_csr(hashes, offsets, a, b)
+
+
+def _tiles(lengths: np.ndarray, tile_chars: int) -> list[tuple[int, int]]:
+    """Split units into consecutive ``[lo, hi)`` runs of about ``tile_chars`` characters."""
+    ends = np.cumsum(lengths)
+    cuts = np.searchsorted(ends, np.arange(tile_chars, int(ends[-1]) if ends.size else 0, tile_chars))
+    bounds = np.unique(np.concatenate(([0], cuts + 1, [lengths.size])).clip(0, lengths.size))
+    return [(int(lo), int(hi)) for lo, hi in zip(bounds[:-1], bounds[1:]) if hi > lo]
+
+
+def _check_texts(texts: Iterable[str]) -> list[str]:
+    texts = list(texts)
+    for index, text in enumerate(texts):
+        if not isinstance(text, str):
+            raise InvalidTextError(index, f"expected str, got {type(text).__name__}")
+    return texts
+
+
+def signatures(
+    texts: Iterable[str],
+    *,
+    num_perm: int = 128,
+    ngram: int = 5,
+    seed: int = 1,
+    scheme: str = "affine32",
+    normalize: NormalizeOptions | None = None,
+    workers: int | None = None,
+) -> np.ndarray:
+    """MinHash signatures of texts over their character n-grams.
+
+    Parameters
+    ----------
+    texts : iterable of str
+        Hashed as given, unless ``normalize`` is set.
+    num_perm : int
+        Permutations (signature length).
+    ngram : int
+        Characters per shingle; a text shorter than ``ngram`` is one shingle.
+    seed : int
+        Seed of the permutations (datasketch's ``seed``).
+    scheme : {"affine32"}
+        ``"affine32"`` equals ``datasketch.MinHash(num_perm, seed,
+        hashfunc=dedup.hash_shingle)`` updated with the same shingles.
+    normalize : NormalizeOptions, optional
+        Hash the matching view instead of the raw text.
+    workers : int, optional
+        Threads; default ``os.cpu_count()``. Results do not depend on it.
+
+    Returns
+    -------
+    np.ndarray
+        uint32 ``[n_texts, num_perm]``; an empty text is all ``2**32 - 1``.
+    """
+    if scheme not in SCHEMES:
+        raise ValueError(f"scheme must be one of {SCHEMES}, got {scheme!r}")
+    texts = _check_texts(texts)
+    if normalize is not None:
+        texts = matching_texts(texts, normalize)
+    a, b = permutations(num_perm, seed)
+    out = np.empty((len(texts), num_perm), dtype=np.uint32)
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+
+    def run(bounds: tuple[int, int]) -> None:
+        lo, hi = bounds
+        codepoints, offsets = encode(texts[lo:hi])
+        hashes, shingle_offsets = shingle_hashes(codepoints, offsets, ngram)
+        out[lo:hi] = minhash_csr(hashes, shingle_offsets, a, b)
+
+    _run_tiles(run, _tiles(lengths, _TILE_CHARS), workers)
+    return out
+
+
+def _run_tiles(fn, tiles: Sequence[tuple[int, int]], workers: int | None) -> None:
+    workers = workers or os.cpu_count() or 1
+    if workers == 1 or len(tiles) <= 1:
+        for tile in tiles:
+            fn(tile)
+        return
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        for _ in pool.map(fn, tiles):
+            pass
+
+
+def to_lean_minhash(signature: np.ndarray, seed: int = 1):
+    """One signature row as a ``datasketch.LeanMinHash`` (scheme ``affine32``).
+
+    Parameters
+    ----------
+    signature : np.ndarray
+        uint32 ``[num_perm]``.
+    seed : int
+        The seed the signature was computed with.
+    """
+    from datasketch import LeanMinHash
+
+    return LeanMinHash(seed=seed, hashvalues=np.asarray(signature, dtype=np.uint32), scheme="affine32")

@@ -1,0 +1,250 @@
+"""Character n-gram hashes of many units at once: the hot core.
+
+Units (documents, paragraphs, lines) travel as one flat ``uint32`` array of
+Unicode code points plus ``int64`` CSR offsets. The hash of the n-gram
+starting at every position is computed for all positions together, one numpy
+operation per *character of the n-gram* (Horner's rule over shifted views),
+followed by a 64-bit mixer; no Python code runs per character or per shingle.
+
+The token hash of one shingle ``s`` is
+
+    h = len(s) * SALT_MUL + SALT_ADD
+    for c in s: h = h * PRIME + ord(c)          (mod 2**64)
+    token = fmix64(h) >> 32                     (MurmurHash3's 64-bit finalizer)
+
+:func:`hash_shingle` computes exactly that for one string, so the vectorized
+path and a per-string caller (e.g. ``datasketch.MinHash(hashfunc=hash_shingle)``)
+agree bit for bit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+__all__ = [
+    "encode",
+    "shingle_hashes",
+    "unique_shingles",
+    "hash_shingle",
+    "csr_lengths",
+]
+
+_PRIME = np.uint64(0x9E3779B97F4A7C15)  # odd: multiplication is a bijection mod 2**64
+_SALT_MUL = np.uint64(0xC2B2AE3D27D4EB4F)
+_SALT_ADD = np.uint64(0x165667B19E3779F9)
+_FMIX_M1 = np.uint64(0xFF51AFD7ED558CCD)
+_FMIX_M2 = np.uint64(0xC4CEB9FE1A85EC53)
+_S33 = np.uint64(33)
+_S32 = np.uint64(32)
+_TILE = 1 << 16  # positions per tile: a tile's uint64 temporaries stay in L2
+
+
+def encode(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Concatenate texts into one code-point array with CSR offsets.
+
+    Parameters
+    ----------
+    texts : sequence of str
+        Lone surrogates are kept as their code points.
+
+    Returns
+    -------
+    codepoints : np.ndarray
+        uint32 ``[sum(len(t))]``.
+    offsets : np.ndarray
+        int64 ``[len(texts) + 1]``; unit ``i`` is ``codepoints[offsets[i]:offsets[i+1]]``.
+    """
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    offsets = np.zeros(len(texts) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=offsets[1:])
+    data = "".join(texts).encode("utf-32-le", "surrogatepass")
+    return np.frombuffer(data, dtype=np.uint32), offsets
+
+
+def csr_lengths(offsets: np.ndarray) -> np.ndarray:
+    """Lengths of CSR rows: int64 ``[len(offsets) - 1]``."""
+    return np.diff(offsets)
+
+
+def _fmix64_high32(h: np.ndarray) -> np.ndarray:
+    """MurmurHash3 64-bit finalizer, then the top 32 bits; ``h`` is overwritten.
+
+    Parameters
+    ----------
+    h : np.ndarray
+        uint64 ``[m]``, used as scratch.
+
+    Returns
+    -------
+    np.ndarray
+        uint32 ``[m]``.
+    """
+    tmp = np.empty_like(h)
+    np.right_shift(h, _S33, out=tmp)
+    h ^= tmp
+    h *= _FMIX_M1
+    np.right_shift(h, _S33, out=tmp)
+    h ^= tmp
+    h *= _FMIX_M2
+    np.right_shift(h, _S33, out=tmp)
+    h ^= tmp
+    h >>= _S32
+    return h.astype(np.uint32)
+
+
+def _ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """Concatenated ``arange(s, s + l)`` for every ``(s, l)``: int64 ``[sum(lengths)]``."""
+    total = int(lengths.sum())
+    if total == 0:
+        return np.empty(0, dtype=np.int64)
+    run_starts = np.cumsum(lengths) - lengths
+    return np.arange(total, dtype=np.int64) + np.repeat(starts - run_starts, lengths)
+
+
+def _length_salt(length: int) -> np.uint64:
+    with np.errstate(over="ignore"):
+        return np.uint64(length) * _SALT_MUL + _SALT_ADD
+
+
+def _window_hashes(codepoints: np.ndarray, width: int) -> np.ndarray:
+    """Token hashes of every window of ``width`` consecutive code points.
+
+    Parameters
+    ----------
+    codepoints : np.ndarray
+        uint32 ``[N]``.
+    width : int
+        Window length, >= 1.
+
+    Returns
+    -------
+    np.ndarray
+        uint32 ``[max(N - width + 1, 0)]``; element ``i`` hashes ``codepoints[i:i+width]``.
+    """
+    n_windows = codepoints.shape[0] - width + 1
+    if n_windows <= 0:
+        return np.empty(0, dtype=np.uint32)
+    out = np.empty(n_windows, dtype=np.uint32)
+    salt = _length_salt(width)
+    h = np.empty(min(_TILE, n_windows), dtype=np.uint64)
+    for lo in range(0, n_windows, _TILE):
+        hi = min(lo + _TILE, n_windows)
+        acc = h[: hi - lo]
+        acc.fill(salt)
+        for j in range(width):
+            acc *= _PRIME
+            acc += codepoints[lo + j : hi + j]
+        out[lo:hi] = _fmix64_high32(acc)
+    return out
+
+
+def shingle_hashes(codepoints: np.ndarray, offsets: np.ndarray, ngram: int) -> tuple[np.ndarray, np.ndarray]:
+    """Token hashes of the character n-grams of every unit.
+
+    A unit of length ``L >= ngram`` has ``L - ngram + 1`` shingles, one per
+    start position, in order; a unit with ``0 < L < ngram`` has one shingle,
+    the whole unit; an empty unit has none. Duplicates are kept.
+
+    Parameters
+    ----------
+    codepoints : np.ndarray
+        uint32 ``[N]``, as from :func:`encode`.
+    offsets : np.ndarray
+        int64 ``[n_units + 1]``.
+    ngram : int
+        Shingle length in characters, >= 1.
+
+    Returns
+    -------
+    hashes : np.ndarray
+        uint32 ``[n_shingles]``.
+    shingle_offsets : np.ndarray
+        int64 ``[n_units + 1]``; the shingles of unit ``i`` are
+        ``hashes[shingle_offsets[i]:shingle_offsets[i+1]]``.
+    """
+    if ngram < 1:
+        raise ValueError(f"ngram must be >= 1, got {ngram}")
+    codepoints = np.ascontiguousarray(codepoints, dtype=np.uint32)
+    offsets = np.asarray(offsets, dtype=np.int64)
+    starts, lengths = offsets[:-1], np.diff(offsets)
+    is_long = lengths >= ngram
+    counts = np.where(is_long, lengths - (ngram - 1), np.minimum(lengths, 1))
+    shingle_offsets = np.zeros(len(lengths) + 1, dtype=np.int64)
+    np.cumsum(counts, out=shingle_offsets[1:])
+
+    # Every window of the flat array, less those that do not lie inside one
+    # long unit: the last ngram-1 positions of every unit (all of a short one).
+    windows = _window_hashes(codepoints, ngram)
+    tail = np.minimum(lengths, ngram - 1)
+    invalid = _ranges(starts + lengths - tail, tail)
+    long_hashes = np.delete(windows, invalid[invalid < windows.size])
+
+    # Short units: one shingle each, hashed with their own length, inserted in unit order.
+    short = np.flatnonzero(~is_long & (lengths > 0))
+    if not short.size:
+        return long_hashes, shingle_offsets
+    short_lengths = lengths[short]
+    short_hashes = np.empty(short.size, dtype=np.uint32)
+    for length in np.unique(short_lengths):
+        members = np.flatnonzero(short_lengths == length)
+        acc = np.full(members.size, _length_salt(int(length)), dtype=np.uint64)
+        first = starts[short[members]]
+        for j in range(int(length)):
+            acc *= _PRIME
+            acc += codepoints[first + j]
+        short_hashes[members] = _fmix64_high32(acc)
+    # Long shingles before each short unit = its slot in long_hashes.
+    long_before = shingle_offsets[short] - np.arange(short.size)
+    hashes = np.insert(long_hashes, long_before, short_hashes)
+    return hashes, shingle_offsets
+
+
+def unique_shingles(hashes: np.ndarray, offsets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted distinct hashes of every unit: the shingle *sets*.
+
+    Parameters
+    ----------
+    hashes : np.ndarray
+        uint32 ``[m]``.
+    offsets : np.ndarray
+        int64 ``[n_units + 1]``, CSR over ``hashes``.
+
+    Returns
+    -------
+    set_hashes : np.ndarray
+        uint32 ``[m']``, ascending within each unit.
+    set_offsets : np.ndarray
+        int64 ``[n_units + 1]``.
+    """
+    n_units = len(offsets) - 1
+    unit = np.repeat(np.arange(n_units, dtype=np.uint64), np.diff(offsets))
+    keys = np.sort((unit << _S32) | hashes.astype(np.uint64))
+    keep = np.ones(keys.size, dtype=bool)
+    np.not_equal(keys[1:], keys[:-1], out=keep[1:])
+    keys = keys[keep]
+    set_offsets = np.zeros(n_units + 1, dtype=np.int64)
+    np.cumsum(np.bincount((keys >> _S32).astype(np.int64), minlength=n_units), out=set_offsets[1:])
+    return keys.astype(np.uint32), set_offsets
+
+
+def hash_shingle(shingle: str) -> int:
+    """The 32-bit token hash the vectorized path gives ``shingle``.
+
+    Parameters
+    ----------
+    shingle : str
+        One shingle (any length >= 1), in the matching view's characters.
+
+    Returns
+    -------
+    int
+        In ``[0, 2**32)``. Usable as ``datasketch.MinHash(hashfunc=hash_shingle)``.
+    """
+    if not isinstance(shingle, str):
+        raise TypeError(f"hash_shingle takes a str, got {type(shingle).__name__}")
+    if not shingle:
+        raise ValueError("hash_shingle needs a non-empty shingle")
+    codepoints, _ = encode([shingle])
+    return int(_window_hashes(codepoints, len(shingle))[0])

@@ -1,0 +1,118 @@
+"""LSH: bands × rows from a threshold, band keys, candidate pairs, recall at the threshold."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dedup import InvalidOptionError
+from dedup.lsh import LSHParams, band_keys, candidate_pairs, optimal_params, s_curve
+from dedup.minhash import minhash_csr, permutations
+
+
+def fp_mass(params: LSHParams, threshold: float) -> float:
+    grid = np.linspace(0.0, threshold, 257)
+    p = s_curve(params, grid)
+    return float(np.sum((p[1:] + p[:-1]) * 0.5) * (grid[1] - grid[0]))
+
+
+@pytest.mark.parametrize("num_perm", [64, 128, 256])
+@pytest.mark.parametrize("threshold", [0.3, 0.5, 0.7, 0.8, 0.9, 0.95])
+def test_optimal_params_reach_recall_and_minimise_false_positives(threshold: float, num_perm: int) -> None:
+    params = optimal_params(threshold, num_perm)
+    assert params.num_perm <= num_perm
+    assert s_curve(params, threshold) >= 0.95
+    best = fp_mass(params, threshold)
+    for rows in range(1, num_perm + 1):
+        other = LSHParams(num_perm // rows, rows)
+        if s_curve(other, threshold) >= 0.95:
+            assert fp_mass(other, threshold) >= best - 1e-12
+
+
+def test_known_shape_at_default_threshold() -> None:
+    params = optimal_params(0.7, 128)
+    assert (params.bands, params.rows) == (25, 5)
+    assert params.probability(0.7) == pytest.approx(1 - (1 - 0.7**5) ** 25)
+
+
+def test_impossible_recall_is_a_clear_error() -> None:
+    with pytest.raises(InvalidOptionError, match="num_perm"):
+        optimal_params(0.1, 2, min_recall=0.99)
+    with pytest.raises(InvalidOptionError):
+        optimal_params(1.5, 128)
+    with pytest.raises(InvalidOptionError):
+        LSHParams(0, 4)
+
+
+@settings(max_examples=50, deadline=None)
+@given(bands=st.integers(1, 40), rows=st.integers(1, 12))
+def test_s_curve_is_increasing_from_0_to_1(bands: int, rows: int) -> None:
+    params = LSHParams(bands, rows)
+    p = s_curve(params, np.linspace(0, 1, 101))
+    assert p[0] == 0.0 and p[-1] == 1.0
+    assert np.all(np.diff(p) >= 0)
+
+
+def brute_force_pairs(signatures: np.ndarray, params: LSHParams) -> set[tuple[int, int]]:
+    pairs = set()
+    for band in range(params.bands):
+        buckets: dict[tuple[int, ...], list[int]] = {}
+        for i, row in enumerate(signatures[:, band * params.rows : (band + 1) * params.rows]):
+            buckets.setdefault(tuple(row.tolist()), []).append(i)
+        for members in buckets.values():
+            pairs.update(itertools.combinations(members, 2))
+    return pairs
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    n=st.integers(1, 40),
+    bands=st.integers(1, 6),
+    rows=st.integers(1, 3),
+    alphabet=st.integers(1, 4),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_candidate_pairs_equal_brute_force(n: int, bands: int, rows: int, alphabet: int, seed: int) -> None:
+    params = LSHParams(bands, rows)
+    sigs = np.random.default_rng(seed).integers(0, alphabet, size=(n, params.num_perm)).astype(np.uint32)
+    got = candidate_pairs(band_keys(sigs, params), max_bucket=10**6)
+    assert got.dtype == np.int64 and got.shape[1] == 2
+    assert {tuple(p) for p in got.tolist()} == brute_force_pairs(sigs, params)
+    assert np.all(got[:, 0] < got[:, 1])
+    assert len(np.unique(got, axis=0)) == len(got)
+
+
+def test_large_buckets_become_stars() -> None:
+    sigs = np.zeros((100, 4), dtype=np.uint32)  # all identical: one bucket of 100 per band
+    got = candidate_pairs(band_keys(sigs, LSHParams(2, 2)), max_bucket=10)
+    assert got.tolist() == [[0, j] for j in range(1, 100)]
+
+
+def planted_pairs(n_pairs: int, jaccard: float, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Token-hash sets in pairs (2i, 2i+1) with Jaccard exactly ``jaccard``."""
+    shared, each = 140, 30
+    shared = round(2 * each * jaccard / (1 - jaccard))
+    sets = []
+    for _ in range(n_pairs):
+        tokens = rng.choice(2**32, size=shared + 2 * each, replace=False).astype(np.uint32)
+        common = tokens[:shared]
+        sets.append(np.concatenate([common, tokens[shared : shared + each]]))
+        sets.append(np.concatenate([common, tokens[shared + each :]]))
+        assert shared / (shared + 2 * each) == pytest.approx(jaccard, abs=0.005)
+    offsets = np.concatenate(([0], np.cumsum([len(s) for s in sets]))).astype(np.int64)
+    return np.concatenate(sets), offsets
+
+
+@pytest.mark.parametrize("threshold", [0.5, 0.7, 0.8, 0.9])
+def test_recall_of_pairs_exactly_at_the_threshold(threshold: float) -> None:
+    n_pairs = 1000
+    hashes, offsets = planted_pairs(n_pairs, threshold, np.random.default_rng(int(threshold * 100)))
+    params = optimal_params(threshold, 128)
+    sigs = minhash_csr(hashes, offsets, *permutations(128, 1))
+    found = {tuple(p) for p in candidate_pairs(band_keys(sigs, params)).tolist()}
+    recall = np.mean([(2 * i, 2 * i + 1) in found for i in range(n_pairs)])
+    assert recall >= 0.95

@@ -1,0 +1,102 @@
+"""Verification (exact set similarity) and clustering (connected components, representatives)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dedup import verify
+from dedup.cluster import connected_components, group_members, pick_representatives
+from dedup.errors import InvalidOptionError
+from dedup.verify import intersection_sizes, similarities, verify_pairs
+
+
+def as_csr(sets: list[set[int]]) -> tuple[np.ndarray, np.ndarray]:
+    flat = np.array([h for s in sets for h in sorted(s)], dtype=np.uint32)
+    offsets = np.concatenate(([0], np.cumsum([len(s) for s in sets]))).astype(np.int64)
+    return flat, offsets
+
+
+def test_similarities_exact_small_case() -> None:
+    sets = [{1, 2, 3, 4}, {3, 4, 5}, {9}, set(), set()]
+    flat, offsets = as_csr(sets)
+    pairs = np.array([[0, 1], [0, 2], [1, 0], [3, 4], [2, 3]])
+    jaccard, containment = similarities(flat, offsets, pairs)
+    assert jaccard.tolist() == [2 / 5, 0.0, 2 / 5, 0.0, 0.0]
+    assert containment.tolist() == [2 / 3, 0.0, 2 / 3, 0.0, 0.0]
+
+
+def test_verify_pairs_by_jaccard_or_containment() -> None:
+    flat, offsets = as_csr([set(range(10)), set(range(9)), set(range(3)), set(range(100, 110))])
+    pairs = np.array([[0, 1], [0, 2], [0, 3]])
+    by_jaccard = verify_pairs(flat, offsets, pairs, threshold=0.8)
+    assert by_jaccard.pairs.tolist() == [[0, 1]] and by_jaccard.jaccard.tolist() == [0.9]
+    with_containment = verify_pairs(flat, offsets, pairs, threshold=0.8, containment_threshold=0.9)
+    assert with_containment.pairs.tolist() == [[0, 1], [0, 2]]
+    assert with_containment.containment.tolist() == [1.0, 1.0]
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    sets=st.lists(st.sets(st.integers(0, 60), max_size=25), min_size=1, max_size=10),
+    data=st.data(),
+    chunk=st.sampled_from([1, 7, 1 << 22]),
+)
+def test_intersections_equal_python_sets(sets: list[set[int]], data: st.DataObject, chunk: int) -> None:
+    flat, offsets = as_csr(sets)
+    n = len(sets)
+    pairs = np.array(data.draw(st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)), max_size=20)), dtype=np.int64).reshape(-1, 2)
+    old = verify._CHUNK
+    verify._CHUNK = chunk
+    try:
+        got = intersection_sizes(flat, offsets, pairs)
+    finally:
+        verify._CHUNK = old
+    assert got.tolist() == [len(sets[i] & sets[j]) for i, j in pairs.tolist()]
+
+
+def union_find_labels(n: int, edges: list[tuple[int, int]]) -> list[int]:
+    parent = list(range(n))
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b in edges:
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    return [min(i for i in range(n) if find(i) == find(x)) for x in range(n)]
+
+
+@settings(max_examples=150, deadline=None)
+@given(n=st.integers(1, 60), data=st.data())
+def test_connected_components_equal_union_find(n: int, data: st.DataObject) -> None:
+    edges = data.draw(st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)), max_size=80))
+    labels = connected_components(n, np.array(edges, dtype=np.int64).reshape(-1, 2))
+    assert labels.tolist() == union_find_labels(n, edges)
+
+
+def test_long_chain_and_groups() -> None:
+    n = 1000
+    chain = np.stack([np.arange(n - 1, 0, -1), np.arange(n - 2, -1, -1)], axis=1)  # worst order for hooking
+    assert (connected_components(n, chain) == 0).all()
+    labels = connected_components(6, np.array([[4, 2], [5, 1]]))
+    assert labels.tolist() == [0, 1, 2, 3, 2, 1]
+    assert [g.tolist() for g in group_members(labels)] == [[1, 5], [2, 4]]
+
+
+def test_representative_policies() -> None:
+    groups = [np.array([1, 5]), np.array([2, 4, 7])]
+    lengths = np.array([0, 3, 9, 0, 9, 4, 0, 12])
+    assert pick_representatives(groups, "first").tolist() == [1, 2]
+    assert pick_representatives(groups, "longest", lengths).tolist() == [5, 7]
+    assert pick_representatives(groups, lambda i: -lengths[i] if i != 7 else 0).tolist() == [5, 2]
+    with pytest.raises(InvalidOptionError):
+        pick_representatives(groups, "newest")
+    with pytest.raises(InvalidOptionError):
+        pick_representatives(groups, "longest")
