@@ -1,0 +1,148 @@
+"""Removals and cleaned text: the lossless account of what cleaning cut.
+
+A :class:`Cleaned` document is its original text with some spans cut out; each
+cut is a :class:`Removal` that carries the removed text, so :func:`restore`
+rebuilds the original exactly. Spans proposed by different finders may
+overlap; :func:`resolve` gives every character to the strongest reason that
+covers it (duplicate > boilerplate > noise) and merges neighbouring cuts with
+the same reason, reference and kind.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+
+__all__ = ["Removal", "Cleaned", "Cut", "restore", "resolve", "apply_cuts", "REASONS"]
+
+Reason = Literal["duplicate", "boilerplate", "noise"]
+REASONS: tuple[str, ...] = ("noise", "boilerplate", "duplicate")  # weakest first
+
+
+@dataclass(frozen=True)
+class Removal:
+    """One span cut from a document.
+
+    Attributes
+    ----------
+    start, end : int
+        ``[start, end)`` in the original text (Python ``str`` indices).
+    reason : {"duplicate", "boilerplate", "noise"}
+    ref : int or None
+        For ``"duplicate"``: the id of the duplicate or passage cluster; else the
+        boilerplate id, or None.
+    text : str
+        The removed text, ``original[start:end]``.
+    kind : str or None
+        Finer reason: ``"repeat"``, ``"template"``, ``"page-number"``, ``"pinyin"``, ``"html"`` …
+    """
+
+    start: int
+    end: int
+    reason: Reason
+    ref: int | None
+    text: str
+    kind: str | None = None
+
+
+@dataclass(frozen=True)
+class Cleaned:
+    """A document after cleaning.
+
+    Attributes
+    ----------
+    text : str
+        The original with every removed span cut out; kept characters are never rewritten.
+    removed : tuple of Removal
+        Sorted by ``start``, non-overlapping.
+    """
+
+    text: str
+    removed: tuple[Removal, ...] = ()
+
+    @property
+    def removed_chars(self) -> int:
+        """Characters removed in all."""
+        return sum(r.end - r.start for r in self.removed)
+
+
+@dataclass(frozen=True)
+class Cut:
+    """A proposed removal before overlaps are resolved (same fields as :class:`Removal` but the text)."""
+
+    start: int
+    end: int
+    reason: Reason
+    ref: int | None = None
+    kind: str | None = None
+
+
+def restore(cleaned: Cleaned) -> str:
+    """The original text, exactly: the removed spans put back where they were."""
+    parts: list[str] = []
+    kept_from = 0  # position in cleaned.text
+    original_pos = 0
+    for removal in cleaned.removed:
+        kept = removal.start - original_pos
+        parts.append(cleaned.text[kept_from : kept_from + kept])
+        parts.append(removal.text)
+        kept_from += kept
+        original_pos = removal.end
+    parts.append(cleaned.text[kept_from:])
+    return "".join(parts)
+
+
+def resolve(length: int, cuts: Sequence[Cut]) -> list[Cut]:
+    """Non-overlapping cuts covering the union of ``cuts``.
+
+    Every character goes to the strongest reason covering it (ties: the cut
+    proposed first); runs of characters owned by cuts with equal
+    ``(reason, ref, kind)`` merge into one.
+
+    Parameters
+    ----------
+    length : int
+        Length of the text.
+    cuts : sequence of Cut
+        Spans are clipped to ``[0, length)``; empty ones are dropped.
+
+    Returns
+    -------
+    list of Cut
+        Sorted by start.
+    """
+    valid = [c for c in cuts if min(c.end, length) > max(c.start, 0)]
+    if not valid:
+        return []
+    strength = {reason: i for i, reason in enumerate(REASONS)}
+    owner = np.full(length, -1, dtype=np.int64)
+    # Paint weakest first; among equals, later cuts first so the first proposed wins.
+    order = sorted(range(len(valid)), key=lambda i: (strength[valid[i].reason], -i))
+    for i in order:
+        owner[max(valid[i].start, 0) : min(valid[i].end, length)] = i
+    labels = [(c.reason, c.ref, c.kind) for c in valid]
+    label_id = {label: k for k, label in enumerate(dict.fromkeys(labels))}
+    run_label = np.where(owner >= 0, np.array([label_id[lab] for lab in labels])[owner], -1)
+    change = np.flatnonzero(np.diff(run_label)) + 1
+    starts = np.concatenate(([0], change))
+    ends = np.concatenate((change, [length]))
+    return [
+        Cut(int(s), int(e), *labels[int(owner[s])])
+        for s, e in zip(starts, ends)
+        if run_label[s] >= 0
+    ]
+
+
+def apply_cuts(text: str, cuts: Sequence[Cut]) -> Cleaned:
+    """Cut resolved, non-overlapping, sorted spans out of ``text``."""
+    removed = tuple(Removal(c.start, c.end, c.reason, c.ref, text[c.start : c.end], c.kind) for c in cuts)
+    kept: list[str] = []
+    pos = 0
+    for c in cuts:
+        kept.append(text[pos : c.start])
+        pos = c.end
+    kept.append(text[pos:])
+    return Cleaned("".join(kept), removed)

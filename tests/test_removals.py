@@ -1,0 +1,76 @@
+"""The removal model: resolve overlapping cuts, apply them, restore the original."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dedup.removals import Cleaned, Cut, Removal, apply_cuts, resolve, restore
+
+
+def test_apply_and_restore_small_case() -> None:
+    text = "页眉\n正文一段。\n页码 3\n"
+    cleaned = apply_cuts(text, resolve(len(text), [Cut(0, 3, "boilerplate", 0, "running-head"), Cut(9, 14, "boilerplate", 1, "page-number")]))
+    assert cleaned.text == "正文一段。\n"
+    assert cleaned.removed == (
+        Removal(0, 3, "boilerplate", 0, "页眉\n", "running-head"),
+        Removal(9, 14, "boilerplate", 1, "页码 3\n", "page-number"),
+    )
+    assert cleaned.removed_chars == 8
+    assert restore(cleaned) == text
+
+
+def test_stronger_reason_wins_overlaps_and_equal_neighbours_merge() -> None:
+    cuts = [
+        Cut(2, 6, "noise", None, "pinyin"),
+        Cut(4, 10, "duplicate", 7, "repeat"),
+        Cut(10, 12, "duplicate", 7, "repeat"),
+        Cut(12, 14, "duplicate", 8, "repeat"),
+        Cut(20, 22, "boilerplate", 1),
+        Cut(21, 25, "noise"),
+    ]
+    got = resolve(30, cuts)
+    assert got == [
+        Cut(2, 4, "noise", None, "pinyin"),
+        Cut(4, 12, "duplicate", 7, "repeat"),
+        Cut(12, 14, "duplicate", 8, "repeat"),
+        Cut(20, 22, "boilerplate", 1),
+        Cut(22, 25, "noise"),
+    ]
+
+
+def test_cuts_are_clipped_and_empty_ones_dropped() -> None:
+    assert resolve(5, [Cut(-3, 2, "noise"), Cut(4, 99, "noise", None, "x"), Cut(3, 3, "duplicate")]) == [
+        Cut(0, 2, "noise"),
+        Cut(4, 5, "noise", None, "x"),
+    ]
+    assert resolve(0, [Cut(0, 4, "noise")]) == []
+    assert restore(Cleaned("abc")) == "abc"
+
+
+cut_strategy = st.builds(
+    Cut,
+    start=st.integers(-5, 60),
+    end=st.integers(-5, 60),
+    reason=st.sampled_from(["noise", "boilerplate", "duplicate"]),
+    ref=st.one_of(st.none(), st.integers(0, 3)),
+    kind=st.one_of(st.none(), st.sampled_from(["a", "b"])),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(max_size=50), cuts=st.lists(cut_strategy, max_size=8))
+def test_restore_is_exact_and_removals_are_sorted_disjoint_subsequence(text: str, cuts: list[Cut]) -> None:
+    resolved = resolve(len(text), cuts)
+    cleaned = apply_cuts(text, resolved)
+    assert restore(cleaned) == text
+    covered = {i for c in cuts for i in range(max(c.start, 0), min(c.end, len(text)))}
+    assert {i for r in cleaned.removed for i in range(r.start, r.end)} == covered
+    previous_end = 0
+    for r in cleaned.removed:
+        assert previous_end <= r.start < r.end <= len(text)
+        assert r.text == text[r.start : r.end]
+        previous_end = r.end
+    kept = iter(text)
+    assert all(ch in kept for ch in cleaned.text)  # cleaned text is a subsequence of the original
+    assert len(cleaned.text) + cleaned.removed_chars == len(text)
