@@ -1,0 +1,279 @@
+"""The matching view: exact views, offset maps, noise spans, properties and the seeds."""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from dedup.normalize import (
+    NOISE_KINDS,
+    MatchingView,
+    NormalizeOptions,
+    matching_texts,
+    noise_spans,
+    normalize,
+    normalize_many,
+)
+
+SEEDS = Path(__file__).parent.parent / "examples" / "seeds"
+FIXTURES = Path(__file__).parent / "fixtures"
+
+DEFAULT = NormalizeOptions()
+NOTHING = NormalizeOptions(
+    nfkc=False,
+    width=False,
+    t2s=False,
+    strip_pinyin=False,
+    strip_html=False,
+    strip_junk=False,
+    drop_punctuation=False,
+    casefold=False,
+    fold_digits=False,
+)
+
+
+def seed(prefix: str) -> str:
+    (path,) = SEEDS.glob(f"{prefix}_*.txt")
+    return path.read_text(encoding="utf-8")
+
+
+def shingles(view: str, n: int = 5) -> set[str]:
+    return {view[i : i + n] for i in range(max(len(view) - n + 1, 1))}
+
+
+def jaccard(a: str, b: str) -> float:
+    sa, sb = shingles(a), shingles(b)
+    return len(sa & sb) / len(sa | sb)
+
+
+# --------------------------------------------------------------------------- exact views
+
+
+@pytest.mark.parametrize(
+    ("text", "view", "offsets"),
+    [
+        ("鄉(xiāng)村", "乡村", [0, 8]),
+        ("鄉（xiāng）村", "乡村", [0, 8]),
+        ("銅川日?qǐng)?bào)", "铜川日", [0, 1, 2]),
+        ("ＡＢＣ，１２３", "abc123", [0, 1, 2, 4, 5, 6]),
+        ("㍻ﬁ", "平成fi", [0, 0, 1, 1]),
+        ("e\u0301x", "\xe9x", [0, 2]),
+        ("가\u11a8", "각", [0]),
+        ("<p class=\"a\">文本</p>&nbsp;&#20013;", "文本中", [13, 14, 25]),
+        ("a\ud800b\x00c", "abc", [0, 2, 4]),
+        ("锟斤拷锟斤拷正文", "正文", [6, 7]),
+        ("İstanbul 1998", "istanbul1998", list(range(8)) + [9, 10, 11, 12]),
+        ("", "", []),
+    ],
+)
+def test_exact_views_and_offsets(text: str, view: str, offsets: list[int]) -> None:
+    result = normalize(text)
+    assert result == MatchingView(view, np.array(offsets, dtype=np.int64))
+    assert result.offsets.dtype == np.int64
+    assert matching_texts([text]) == [view]
+
+
+def test_width_punctuation_and_wrapping_variants_give_one_view() -> None:
+    paragraph = "全市通过签订医保管理服务协议确定定点机构3358家，符合条件的基层医疗卫生机构100%纳入医保定点。"
+    half = paragraph.replace("，", ",").replace("。", ".")
+    full = paragraph.translate(str.maketrans("0123456789%", "０１２３４５６７８９％"))
+    rewrapped = "\n".join(paragraph[i : i + 26] for i in range(0, len(paragraph), 26))
+    indented = "　　" + "\r\n".join(paragraph[i : i + 33] for i in range(0, len(paragraph), 33))
+    views = matching_texts([paragraph, half, full, rewrapped, indented])
+    assert views == [views[0]] * 5
+    assert views[0] == "全市通过签订医保管理服务协议确定定点机构3358家符合条件的基层医疗卫生机构100纳入医保定点"
+
+
+def test_each_step_can_be_switched_off() -> None:
+    text = "鄉(xiāng)村 ＡＢ，12</span>"
+    assert normalize(text, NOTHING).text == text
+    assert normalize(text, replace(DEFAULT, t2s=False)).text == "鄉村ab12"
+    assert normalize(text, replace(DEFAULT, strip_pinyin=False)).text == "乡xiāng村ab12"
+    assert normalize(text, replace(DEFAULT, strip_html=False)).text == "乡村ab12span"
+    assert normalize(text, replace(DEFAULT, casefold=False)).text == "乡村AB12"
+    assert normalize(text, replace(DEFAULT, fold_digits=True)).text == "乡村ab00"
+    assert normalize(text, replace(DEFAULT, drop_punctuation=False)).text == "乡村 ab,12"
+    assert normalize("ＡＢ，", replace(NOTHING, width=True)).text == "AB,"
+    assert normalize("ﬁ", replace(NOTHING, nfkc=True)).text == "fi"
+    assert normalize("x\ufffd\ufffd中??", replace(NOTHING, strip_junk=True)).text == "x中"
+
+
+def test_traditional_phrases_convert_as_phrases() -> None:
+    assert normalize("乾燥的頭髮").text == "干燥的头发"
+    assert normalize("乾隆").text == "乾隆"
+
+
+def test_digits_are_kept_by_default() -> None:
+    # Folding digits merged stock-table rows and datelines in People's Daily (see the notes).
+    assert not DEFAULT.fold_digits
+    assert normalize("上证指数917.02").text != normalize("上证指数1194.10").text
+
+
+def test_view_span_maps_back_to_the_original() -> None:
+    text = "本报讯(周亮)鄉(xiāng)村振興。"
+    view = normalize(text)
+    start = view.text.index("乡村")
+    a, b = view.span(start, start + 2)
+    assert text[a:b] == "鄉(xiāng)村"
+
+
+# --------------------------------------------------------------------------- noise spans
+
+
+def test_noise_spans_kinds_and_positions() -> None:
+    text = "鄉(xiāng)村</span>&nbsp;&#20013;x\ufffd\ufffd?/span>\n??\n锟斤拷what?? AT&T;"
+    spans, kinds = noise_spans(text)
+    found = [(text[a:b], kind) for (a, b), kind in zip(spans.tolist(), kinds)]
+    assert found == [
+        ("(xiāng)", "pinyin"),
+        ("</span>", "html_tag"),
+        ("&nbsp;", "html_entity"),
+        ("\ufffd\ufffd", "junk"),
+        ("?/span>", "html_tag"),
+        ("??", "junk"),
+        ("锟斤拷", "junk"),
+    ]
+    assert set(kinds) <= set(NOISE_KINDS)
+    assert spans.dtype == np.int64 and spans.shape == (7, 2)
+
+
+def test_noise_spans_respect_options() -> None:
+    text = "鄉(xiāng)村</span>"
+    spans, kinds = noise_spans(text, replace(DEFAULT, strip_pinyin=False))
+    assert spans.tolist() == [[9, 16]] and kinds == ("html_tag",)
+    spans, kinds = noise_spans("正文")
+    assert spans.shape == (0, 2) and kinds == ()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a<b and c>d",  # comparison, not a tag
+        "(DRG)付费",  # Latin in brackets without tone marks
+        "what?? really",  # English double question mark
+        "AT&T; R&D",  # entity-like but not entities
+        "x(xiāng)",  # annotation must follow a CJK character
+    ],
+)
+def test_not_noise(text: str) -> None:
+    spans, _ = noise_spans(text)
+    assert spans.shape == (0, 2)
+
+
+def test_seed_001_noise() -> None:
+    text = seed("001")
+    spans, kinds = noise_spans(text)
+    assert kinds.count("pinyin") > 700
+    pieces = [text[a:b] for a, b in spans.tolist()]
+    assert "(xiāng)" in pieces and "?/span>" in pieces and "??" in pieces
+    assert pieces[0] == "?"  # the lone "?" line the mirror put before the title
+    assert np.all(spans[1:, 0] >= spans[:-1, 1])
+
+
+# --------------------------------------------------------------------------- acceptance on the seeds
+
+
+def test_seed_001_matches_its_simplified_rendering() -> None:
+    original = "\n".join(seed("001").split("\n")[1:11])
+    simplified = (FIXTURES / "seed001_simplified_excerpt.txt").read_text(encoding="utf-8")
+    a, b = matching_texts([original, simplified])
+    assert jaccard(a, b) >= 0.95
+    assert "鄉" not in a and "xiāng" not in a
+    assert jaccard(matching_texts([original], replace(DEFAULT, t2s=False, strip_pinyin=False))[0], b) < 0.2
+
+
+def test_seed_views_equal_fast_path() -> None:
+    texts = [seed(f"{i:03d}") for i in range(5)]
+    views = normalize_many(texts)
+    assert matching_texts(texts) == [view.text for view in views]
+    assert views == [normalize(t) for t in texts]
+
+
+# --------------------------------------------------------------------------- properties
+
+NASTY = list(
+    "\u0301\u0344\u0308\u1161\u11a8가ＡａⅡ…ﬁ㍻℃鄉鄉乾燥髮(（)）xiāng?？\ufffd<>&;#/span 　\t\n\r，。、"
+    "\ud800\udfff\x00\u200b\ufeff\ufe0f锟斤拷İ"
+)
+characters = st.one_of(st.characters(), st.sampled_from(NASTY))
+texts = st.text(alphabet=characters, max_size=60)
+options = st.builds(
+    NormalizeOptions,
+    nfkc=st.booleans(),
+    width=st.booleans(),
+    t2s=st.booleans(),
+    strip_pinyin=st.booleans(),
+    strip_html=st.booleans(),
+    strip_junk=st.booleans(),
+    drop_punctuation=st.booleans(),
+    casefold=st.booleans(),
+    fold_digits=st.booleans(),
+)
+PROPERTY = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@PROPERTY
+@given(st.lists(texts, max_size=6), options)
+def test_fast_path_equals_normalize(batch: list[str], opts: NormalizeOptions) -> None:
+    one_by_one = [normalize(t, opts) for t in batch]
+    assert matching_texts(batch, opts) == [view.text for view in one_by_one]
+    assert matching_texts(iter(batch), opts) == matching_texts(batch, opts)
+    assert normalize_many(iter(batch), opts) == one_by_one
+
+
+@PROPERTY
+@given(texts, options)
+def test_offsets_are_valid(text: str, opts: NormalizeOptions) -> None:
+    view = normalize(text, opts)
+    assert view.offsets.dtype == np.int64 and view.offsets.shape == (len(view.text),)
+    assert np.all(np.diff(view.offsets) >= 0)
+    assert np.all((view.offsets >= 0) & (view.offsets < max(len(text), 1)))
+
+
+@PROPERTY
+@given(texts, options)
+def test_every_view_character_comes_from_its_original_character(text: str, opts: NormalizeOptions) -> None:
+    # Without t2s (whose phrases depend on context) and with punctuation dropped (so "?"
+    # whose junkness depends on its neighbours never shows), a view character is found in
+    # the view of the original from its offset to the next view character's offset.
+    opts = replace(opts, t2s=False, drop_punctuation=True)
+    view = normalize(text, opts)
+    bounds = np.append(view.offsets, len(text))
+    for i, char in enumerate(view.text):
+        end = bounds[np.searchsorted(bounds, view.offsets[i], side="right")]
+        assert char in normalize(text[view.offsets[i] : end], opts).text
+
+
+@PROPERTY
+@given(texts)
+def test_t2s_maps_position_to_position(text: str) -> None:
+    with_t2s, without = normalize(text), normalize(text, replace(DEFAULT, t2s=False))
+    assert len(with_t2s.text) == len(without.text)
+    assert np.array_equal(with_t2s.offsets, without.offsets)
+
+
+@PROPERTY
+@given(st.text(alphabet=characters, max_size=60))
+def test_nfkc_step_is_unicode_nfkc(text: str) -> None:
+    # Lone surrogates are dropped first, always (they cannot even be encoded).
+    without_surrogates = "".join(c for c in text if not "\ud800" <= c <= "\udfff")
+    expected = unicodedata.normalize("NFKC", without_surrogates)
+    assert normalize(text, replace(NOTHING, nfkc=True)).text == expected
+
+
+def test_large_and_hostile_inputs() -> None:
+    line = "鄉(xiāng)村振興，" * 70_000  # one 1 MB line
+    view = normalize(line)
+    assert view.text == "乡村振兴" * 70_000
+    assert matching_texts([line]) == [view.text]
+    zalgo = "a" + "\u0301\u0316" * 5_000 + "b"
+    view = normalize(zalgo, replace(DEFAULT, drop_punctuation=False))
+    assert view.text[0] == "á" and view.text[-1] == "b" and view.offsets[-1] == len(zalgo) - 1
+    hostile = "\x00\ud800\udfff\U0010ffff" * 1000 + "<" * 1000 + "&#" * 1000 + "?" * 1000
+    assert normalize(hostile).text == matching_texts([hostile])[0]

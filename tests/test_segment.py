@@ -1,0 +1,268 @@
+"""Segmentation: exact small cases, re-joined wraps, the seeds, and properties of the spans."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from dedup.normalize import matching_texts
+from dedup.segment import UNITS, UnitSpans, segment, segment_many
+
+SEEDS = Path(__file__).parent.parent / "examples" / "seeds"
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def seed(prefix: str) -> str:
+    (path,) = SEEDS.glob(f"{prefix}_*.txt")
+    return path.read_text(encoding="utf-8")
+
+
+def units(text: str, unit: str = "paragraph", rejoin_wraps: bool = True) -> list[str]:
+    return [text[a:b] for a, b in segment(text, unit, rejoin_wraps).tolist()]  # type: ignore[arg-type]
+
+
+# --------------------------------------------------------------------------- small cases
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # blank lines separate paragraphs; the lines of a block are one paragraph
+        ("第一段。\n\n第二段，\n续行。\n\n第三段", ["第一段。", "第二段，\n续行。", "第三段"]),
+        # single newlines separate paragraphs
+        ("标题\n第一段内容。\n第二段内容。", ["标题", "第一段内容。", "第二段内容。"]),
+        # a column break mid-word, across a blank line (seed 000)
+        (
+            "在将安徽省基本医疗保险定点机构协议范本作为通用条款的基础上,还增设专用条款,将医保基金支付范围、"
+            "医保支付方式、两级费用审核、医药价格监管、医保医\n\n师服务等纳入协议管理。\n\n强化监管措施,切实保障基金平稳运行",
+            [
+                "在将安徽省基本医疗保险定点机构协议范本作为通用条款的基础上,还增设专用条款,将医保基金支付范围、"
+                "医保支付方式、两级费用审核、医药价格监管、医保医\n\n师服务等纳入协议管理。",
+                "强化监管措施,切实保障基金平稳运行",
+            ],
+        ),
+        # a short line broken one character before its full stop
+        (
+            "4、广泛宣传,注重营造统战工作氛\n\n围。要突出乡镇统战工作的生动化和特色化。",
+            ["4、广泛宣传,注重营造统战工作氛\n\n围。要突出乡镇统战工作的生动化和特色化。"],
+        ),
+        # a list item starts a unit even after a line ending in "、"
+        (
+            "在贫困户家中,包保干部帮助贫困户打扫卫生、擦玻璃、\n1、核桃、落水洞两村精准扶贫脱贫会议记录",
+            ["在贫困户家中,包保干部帮助贫困户打扫卫生、擦玻璃、", "1、核桃、落水洞两村精准扶贫脱贫会议记录"],
+        ),
+        # a long unfinished paragraph does not swallow the title and byline after it
+        (
+            "2019年至2020年,果子园乡党委、政府出台了《加快发展黄金梨产业实施意见》,明确提出举全乡之力培育黄金梨"
+            "\n\n浅谈如何做好新时期乡镇统战工作\n\n张路",
+            [
+                "2019年至2020年,果子园乡党委、政府出台了《加快发展黄金梨产业实施意见》,明确提出举全乡之力培育黄金梨",
+                "浅谈如何做好新时期乡镇统战工作",
+                "张路",
+            ],
+        ),
+        # a photo credit in brackets ends its paragraph
+        (
+            "１２月３１日，中共中央总书记、国家主席江泽民发表１９９８年新年讲话《迈向充满希望的新世纪》。（新华社记者兰红光摄）"
+            "\n同胞们、朋友们、女士们、先生们：",
+            [
+                "１２月３１日，中共中央总书记、国家主席江泽民发表１９９８年新年讲话《迈向充满希望的新世纪》。（新华社记者兰红光摄）",
+                "同胞们、朋友们、女士们、先生们：",
+            ],
+        ),
+        # English: a lower-case continuation and a hyphenated word
+        (
+            "The quick brown fox jumps over the\nlazy dog. Informa-\nTion wants to be free.\nNext paragraph.",
+            ["The quick brown fox jumps over the\nlazy dog. Informa-\nTion wants to be free.", "Next paragraph."],
+        ),
+        # indentation starts paragraphs; a flush line after a full one continues
+        (
+            "　　第一段的第一行写满了整整一行\n第一段的第二行。\n　　第二段。",
+            ["第一段的第一行写满了整整一行\n第一段的第二行。", "第二段。"],
+        ),
+        # pinyin annotations do not make a title long enough to be continued
+        (
+            "鞏固易地搬遷脫貧成果穩(wěn)住產(chǎn)業(yè)發(fā)展“後續(xù)動(dòng)力”\n"
+            "2021年是“十四五”開(kāi)局之年,也是鞏固脫貧攻堅(jiān)成果同鄉(xiāng)村振興有效銜接的第一年。",
+            [
+                "鞏固易地搬遷脫貧成果穩(wěn)住產(chǎn)業(yè)發(fā)展“後續(xù)動(dòng)力”",
+                "2021年是“十四五”開(kāi)局之年,也是鞏固脫貧攻堅(jiān)成果同鄉(xiāng)村振興有效銜接的第一年。",
+            ],
+        ),
+        ("", []),
+        ("  \n\n\t　\n", []),
+    ],
+)
+def test_paragraphs(text: str, expected: list[str]) -> None:
+    assert units(text) == expected
+
+
+def test_lines_are_physical_lines() -> None:
+    text = "a\r\nb\rc\u2028d\n\n  e  \n"
+    assert units(text, "line") == ["a", "b", "c", "d", "e"]
+    assert segment(text, "line").tolist() == [[0, 1], [3, 4], [5, 6], [7, 8], [12, 13]]
+
+
+def test_sentences() -> None:
+    text = "他说：“好。”然后走了！真的吗？？是的……增长93.62%。\n\nIt rained. Then it stopped!"
+    assert units(text, "sentence") == [
+        "他说：“好。”",
+        "然后走了！",
+        "真的吗？？",
+        "是的……",
+        "增长93.62%。",
+        "It rained.",
+        "Then it stopped!",
+    ]
+
+
+def test_sentences_do_not_cross_paragraphs() -> None:
+    text = "第一段没有句号\n\n第二段。"
+    assert units(text, "sentence") == ["第一段没有句号", "第二段。"]
+
+
+def test_without_rejoining_blocks_and_lines_are_kept() -> None:
+    broken = "在协议框架下,甲方建设统一、高效、安全的医保信息平台,按照国家、省和本市的要求建立医保"
+    text = broken + "\n\n药品目录。\n\n一段\n两行。"
+    assert units(text, rejoin_wraps=False) == [broken, "药品目录。", "一段\n两行。"]
+    assert units(text) == [broken + "\n\n药品目录。", "一段\n两行。"]
+
+
+def test_unknown_unit_is_refused() -> None:
+    with pytest.raises(ValueError, match="unit must be one of"):
+        segment("x", "word")  # type: ignore[arg-type]
+
+
+def test_batch_equals_one_by_one() -> None:
+    texts = [seed("000"), "", "标题\n正文。", seed("002"), "\n\n"]
+    for unit in UNITS:
+        batch = segment_many(texts, unit)  # type: ignore[arg-type]
+        assert isinstance(batch, UnitSpans) and len(batch) == len(texts)
+        for doc, text in enumerate(texts):
+            assert np.array_equal(batch[doc], segment(text, unit))  # type: ignore[arg-type]
+        assert np.array_equal(batch.doc_ids(), np.repeat(np.arange(len(texts)), np.diff(batch.doc_offsets)))
+
+
+# --------------------------------------------------------------------------- fixed-width wraps
+
+
+def wrap(paragraph: str, width: int) -> str:
+    return "\n".join(paragraph[i : i + width] for i in range(0, len(paragraph), width))
+
+
+@pytest.fixture(scope="module")
+def news_paragraphs() -> list[str]:
+    lines = (FIXTURES / "peoples_daily_sample.txt").read_text(encoding="utf-8").splitlines()
+    return [line for line in lines if len(line) >= 80 and line.endswith("。")][:150]
+
+
+@pytest.mark.parametrize("width", [26, 33, 40])
+@pytest.mark.parametrize(
+    ("layout", "minimum"),
+    [("blank", 0.97), ("indent", 0.97), ("single", 0.85)],
+)
+def test_fixed_width_wraps_are_rejoined(news_paragraphs: list[str], width: int, layout: str, minimum: float) -> None:
+    docs = []
+    for i in range(0, len(news_paragraphs), 10):
+        group = news_paragraphs[i : i + 10]
+        if layout == "blank":
+            docs.append("\n\n".join(wrap(p, width) for p in group))
+        elif layout == "indent":
+            docs.append("\n".join(wrap("　　" + p, width) for p in group))
+        else:
+            docs.append("\n".join(wrap(p, width) for p in group))
+    result = segment_many(docs)
+    found = set(matching_texts(docs[d][a:b] for d, (a, b) in zip(result.doc_ids(), result.spans.tolist())))
+    recovered = np.mean([view in found for view in matching_texts(news_paragraphs)])
+    assert recovered >= minimum
+
+
+def test_one_paragraph_per_line_news_is_left_alone(news_lines: list[str]) -> None:
+    docs = ["\n".join(news_lines[i : i + 8]) for i in range(0, len(news_lines), 8)]
+    result = segment_many(docs)
+    assert len(result.spans) >= 0.98 * len(news_lines)
+
+
+# --------------------------------------------------------------------------- the seeds
+
+
+def test_seed_000_reprinted_essay_segments_the_same_both_times() -> None:
+    text = seed("000")
+    paragraphs = units(text)
+    opening = [i for i, p in enumerate(paragraphs) if p.startswith("2020年是全面建成小康社会目标实现之年")]
+    closing = [i for i, p in enumerate(paragraphs) if p == "(作者系金寨县张冲乡人民政府乡长)"]
+    assert len(opening) == 2 and len(closing) == 2
+    first = paragraphs[opening[0] : closing[0] + 1]
+    second = paragraphs[opening[1] : closing[1] + 1]
+    assert len(first) == 11 and first == second
+    assert paragraphs[opening[1] - 2 : opening[1]] == ["精准施策巩固脱贫攻坚成效浅析", "徐敏"]
+    assert paragraphs[opening[0] - 1] == "3、发展立体种植,提高土地利用率。"
+
+
+def test_seed_000_column_breaks_are_rejoined() -> None:
+    paragraphs = units(seed("000"))
+    (joined,) = [p for p in paragraphs if "医保医\n\n师服务" in p]
+    assert joined.startswith("该局编制全市统一的协议文本") and joined.endswith("符合条件的基层医疗卫生机构100%纳入医保定点。")
+    assert any(p.startswith("4、广泛宣传") and p.endswith("营造统战干部能干事、干成事的良好氛围。") for p in paragraphs)
+    assert "土地资源浪费。" in paragraphs  # the stray fragment stays its own unit
+    assert not any(p.startswith("师服务") or p.startswith("围。") for p in paragraphs)
+
+
+def test_seed_002_numbered_items_are_separate_units() -> None:
+    text = seed("002")
+    starts = {a for a, _ in segment(text).tolist()}
+    item = re.compile(r"^(?:[(（][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}、|[一二三四五六七八九十]{1,2}、)", re.M)
+    item_starts = [m.start() for m in item.finditer(text)]
+    assert len(item_starts) > 60
+    assert all(start in starts for start in item_starts)
+    paragraphs = units(text)
+    assert "1、核桃、落水洞两村精准扶贫脱贫会议记录" in paragraphs
+    assert "【正文】" in paragraphs
+
+
+def test_seed_004_page_furniture_stays_apart() -> None:
+    lines = units(seed("004"))
+    assert lines[:3] == ["Page 47 - 实践党的教育版2018年9期", "P. 47", "打赢精准脱贫攻坚战——奋斗在一线 / 实践探索"]
+    assert lines[-1] == "2018 年第 9 期 45"
+
+
+# --------------------------------------------------------------------------- properties
+
+characters = st.one_of(
+    st.characters(),
+    st.sampled_from(list("\n\n\r \t　。，、！？.?1、(一)●鄉(xiāng)</span>\ufffd\u2028\u0301\ud800\x00abc文字")),
+)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.text(alphabet=characters, max_size=80), max_size=4), st.sampled_from(UNITS), st.booleans())
+def test_spans_partition_the_visible_text(texts: list[str], unit: str, rejoin: bool) -> None:
+    batch = segment_many(texts, unit, rejoin)  # type: ignore[arg-type]
+    assert batch.spans.dtype == np.int64 and batch.spans.shape[1] == 2
+    assert batch.doc_offsets.dtype == np.int64 and batch.doc_offsets[-1] == len(batch.spans)
+    for doc, text in enumerate(texts):
+        spans = batch[doc]
+        assert np.array_equal(spans, segment(text, unit, rejoin))  # type: ignore[arg-type]
+        assert np.all(spans[:, 0] < spans[:, 1])
+        assert np.all(spans[1:, 0] >= spans[:-1, 1])
+        covered = np.zeros(len(text), dtype=bool)
+        for a, b in spans.tolist():
+            assert 0 <= a and b <= len(text)
+            assert not text[a].isspace() and not text[b - 1].isspace()
+            covered[a:b] = True
+        visible = np.array([not c.isspace() and c not in "\u200b\ufeff" for c in text], dtype=bool)
+        assert np.all(covered[visible])
+
+
+def test_long_and_hostile_inputs() -> None:
+    line = "鄉(xiāng)村振興，" * 70_000
+    assert segment(line).tolist() == [[0, len(line)]]
+    assert len(segment(line, "sentence")) == 1
+    hostile = "\x00\ud800\n\n" * 1000 + "\u0301" * 1000
+    spans = segment(hostile, "sentence")
+    assert len(spans) >= 1 and spans[-1, 1] == len(hostile)
