@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-__all__ = ["DedupError", "InvalidTextError", "InvalidOptionError"]
+from collections.abc import Iterable
+
+__all__ = ["DedupError", "InvalidTextError", "InvalidOptionError", "check_texts"]
 
 
 class DedupError(Exception):
@@ -25,3 +27,12 @@ class InvalidTextError(DedupError, TypeError):
 
 class InvalidOptionError(DedupError, ValueError):
     """An option is out of range or of the wrong kind."""
+
+
+def check_texts(texts: Iterable[str], first_index: int = 0) -> list[str]:
+    """The texts as a list, or :class:`InvalidTextError` naming the first record that is not a ``str``."""
+    texts = list(texts)
+    for offset, text in enumerate(texts):
+        if not isinstance(text, str):
+            raise InvalidTextError(first_index + offset, f"expected str, got {type(text).__name__}")
+    return texts

@@ -19,7 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
-from .errors import InvalidTextError
+from .errors import check_texts
 from .normalize import NormalizeOptions, matching_texts
 from .shingle import encode, shingle_hashes
 
@@ -144,14 +144,6 @@ def _tiles(lengths: np.ndarray, tile_chars: int) -> list[tuple[int, int]]:
     return [(int(lo), int(hi)) for lo, hi in zip(bounds[:-1], bounds[1:]) if hi > lo]
 
 
-def _check_texts(texts: Iterable[str]) -> list[str]:
-    texts = list(texts)
-    for index, text in enumerate(texts):
-        if not isinstance(text, str):
-            raise InvalidTextError(index, f"expected str, got {type(text).__name__}")
-    return texts
-
-
 def signatures(
     texts: Iterable[str],
     *,
@@ -189,7 +181,7 @@ def signatures(
     """
     if scheme not in SCHEMES:
         raise ValueError(f"scheme must be one of {SCHEMES}, got {scheme!r}")
-    texts = _check_texts(texts)
+    texts = check_texts(texts)
     if normalize is not None:
         texts = matching_texts(texts, normalize)
     a, b = permutations(num_perm, seed)

@@ -22,8 +22,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
+import xxhash
 
 __all__ = [
+    "exact_hashes",
     "encode",
     "shingle_hashes",
     "unique_shingles",
@@ -61,6 +63,21 @@ def encode(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     np.cumsum(lengths, out=offsets[1:])
     data = "".join(texts).encode("utf-32-le", "surrogatepass")
     return np.frombuffer(data, dtype=np.uint32), offsets
+
+
+def exact_hashes(strings: Sequence[str]) -> np.ndarray:
+    """64-bit hash of each whole string (XXH3 of its UTF-8, lone surrogates kept).
+
+    Returns
+    -------
+    np.ndarray
+        uint64 ``[len(strings)]``; equal strings get equal hashes.
+    """
+    return np.fromiter(
+        (xxhash.xxh3_64_intdigest(s.encode("utf-8", "surrogatepass")) for s in strings),
+        dtype=np.uint64,
+        count=len(strings),
+    )
 
 
 def csr_lengths(offsets: np.ndarray) -> np.ndarray:
