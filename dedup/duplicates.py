@@ -2,7 +2,8 @@
 
 A run is a short sequence of phases over the matching views of the texts:
 
-    sketch   normalize → shingle → MinHash signatures      (streamed in batches)
+    views    matching views, without the collection's boilerplate lines
+    sketch   shingle → MinHash signatures                  (in batches)
     band     LSH band keys → candidate pairs
     verify   exact Jaccard / containment of the candidates' shingle sets
     cluster  connected components → representative, similarity to it
@@ -11,20 +12,21 @@ A run is a short sequence of phases over the matching views of the texts:
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, fields, replace
 
 import numpy as np
 
+from .boilerplate import BoilerplateOptions, boilerplate_free_views
 from .cluster import Cluster, Representative, connected_components, group_members, pick_representatives
-from .errors import InvalidOptionError, InvalidTextError
+from .errors import InvalidOptionError, check_texts
 from .lsh import LSHParams, band_keys, candidate_pairs, optimal_params
 from .minhash import SCHEMES, signatures
 from .normalize import NormalizeOptions, matching_texts
 from .shingle import encode, shingle_hashes, unique_shingles
 from .verify import similarities, verify_pairs
 
-__all__ = ["DuplicateOptions", "find_duplicates", "shingle_sets"]
+__all__ = ["DuplicateOptions", "cluster_views", "find_duplicates", "shingle_sets"]
 
 
 @dataclass(frozen=True)
@@ -49,7 +51,9 @@ class DuplicateOptions:
         the threshold becomes a candidate with probability >= 0.95.
     containment : float, optional
         Also join a candidate pair when this share of the smaller document's
-        shingles lies in the larger one (excerpts, truncations).
+        shingles lies in the larger one (excerpts, truncations). Containment is
+        never below Jaccard, so with ``containment <= threshold`` the threshold
+        shapes which pairs LSH proposes and containment decides; None: Jaccard only.
     representative : "first", "longest" or callable
         Which member represents a cluster (see :func:`dedup.cluster.pick_representatives`).
     normalize : NormalizeOptions
@@ -60,21 +64,29 @@ class DuplicateOptions:
         LSH buckets larger than this contribute a star of pairs, not all pairs.
     workers : int, optional
         Threads for the sketch phase; results do not depend on it.
+    strip_boilerplate : bool
+        Compare documents without the boilerplate lines the collection shows
+        (:mod:`dedup.boilerplate`), so a story wrapped in different site headers and
+        footers still matches, and two stories wrapped in the same ones do not.
+    boilerplate : BoilerplateOptions
+        How boilerplate lines are found when ``strip_boilerplate`` is on.
     """
 
-    threshold: float = 0.7
+    threshold: float = 0.6
     ngram: int = 5
     num_perm: int = 128
     seed: int = 1
     scheme: str = "affine32"
     bands: int | None = None
     rows: int | None = None
-    containment: float | None = None
+    containment: float | None = 0.6
     representative: Representative = "first"
     normalize: NormalizeOptions = field(default_factory=NormalizeOptions)
     batch_size: int = 10_000
     max_bucket: int = 64
     workers: int | None = None
+    strip_boilerplate: bool = True
+    boilerplate: BoilerplateOptions = field(default_factory=BoilerplateOptions)
 
     def __post_init__(self) -> None:
         if not 0.0 < self.threshold <= 1.0:
@@ -112,10 +124,7 @@ class DuplicateOptions:
 def _batches(texts: Iterable[str], size: int) -> Iterator[list[str]]:
     it = iter(texts)
     start = 0
-    while batch := list(itertools.islice(it, size)):
-        for offset, text in enumerate(batch):
-            if not isinstance(text, str):
-                raise InvalidTextError(start + offset, f"expected str, got {type(text).__name__}")
+    while batch := check_texts(itertools.islice(it, size), start):
         yield batch
         start += len(batch)
 
@@ -136,7 +145,7 @@ def find_duplicates(
     texts : iterable of str
         Streamed in batches of ``batch_size``.
     threshold : float, optional
-        Jaccard threshold; default 0.7 (see :class:`DuplicateOptions`).
+        Jaccard threshold; default 0.6 (see :class:`DuplicateOptions`).
     options : DuplicateOptions, optional
         Base options; keyword arguments override its fields.
     **kwargs
@@ -151,23 +160,43 @@ def find_duplicates(
     if threshold is not None:
         kwargs["threshold"] = threshold
     opts = DuplicateOptions.from_kwargs(options, **kwargs)
-    params = opts.lsh
+    if opts.strip_boilerplate:
+        # Boilerplate is a property of the collection, so the whole input is needed here.
+        texts = check_texts(texts)
+        views = boilerplate_free_views(texts, opts.boilerplate)
+        lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    else:
+        views, length_list = [], []
+        for batch in _batches(texts, opts.batch_size):
+            length_list.extend(map(len, batch))
+            views.extend(matching_texts(batch, opts.normalize))
+        lengths = np.asarray(length_list, dtype=np.int64)
+    return cluster_views(views, lengths, opts)
 
-    # sketch
-    views: list[str] = []
-    lengths: list[int] = []
-    sketches: list[np.ndarray] = []
-    for batch in _batches(texts, opts.batch_size):
-        lengths.extend(map(len, batch))
-        batch_views = matching_texts(batch, opts.normalize)
-        views.extend(batch_views)
-        sketches.append(
-            signatures(batch_views, num_perm=opts.num_perm, ngram=opts.ngram, seed=opts.seed, scheme=opts.scheme, workers=opts.workers)
-        )
+
+def cluster_views(views: Sequence[str], lengths: np.ndarray, opts: DuplicateOptions) -> list[Cluster]:
+    """Near-duplicate clusters of matching views already built (phases sketch → cluster).
+
+    Parameters
+    ----------
+    views : sequence of str
+        One matching view per document.
+    lengths : np.ndarray
+        int64 ``[len(views)]``, original text lengths (for ``representative="longest"``).
+    opts : DuplicateOptions
+    """
+    params = opts.lsh
     n = len(views)
     if n < 2:
         return []
-    sigs = np.concatenate(sketches)
+
+    # sketch
+    sigs = np.concatenate(
+        [
+            signatures(views[lo : lo + opts.batch_size], num_perm=opts.num_perm, ngram=opts.ngram, seed=opts.seed, scheme=opts.scheme, workers=opts.workers)
+            for lo in range(0, n, opts.batch_size)
+        ]
+    )
 
     # band
     candidates = candidate_pairs(band_keys(sigs, params), max_bucket=opts.max_bucket)
@@ -185,7 +214,7 @@ def find_duplicates(
     groups = group_members(labels)
     if not groups:
         return []
-    reps = pick_representatives(groups, opts.representative, np.asarray(lengths, dtype=np.int64))
+    reps = pick_representatives(groups, opts.representative, lengths)
     sizes = np.array([g.size for g in groups])
     member_all = np.concatenate(groups)
     rep_all = np.repeat(reps, sizes)

@@ -116,10 +116,11 @@ def test_options_are_validated() -> None:
 
 
 def test_options_object_and_keyword_overrides() -> None:
-    base = DuplicateOptions(threshold=0.9, representative="longest")
+    base = DuplicateOptions(threshold=0.9, containment=None, representative="longest")
     texts = [BASE, BASE + "补充一句很长的话来改变", OTHER]
     assert 0.8 < exact_jaccard(texts[0], texts[1]) < 0.9
     assert find_duplicates(texts, options=base) == []
     (cluster,) = find_duplicates(texts, options=base, threshold=0.8)
     assert cluster.representative == 1
-    assert dedup.DuplicateOptions().lsh == dedup.optimal_params(0.7, 128)
+    defaults = dedup.DuplicateOptions()
+    assert defaults.lsh == dedup.optimal_params(defaults.threshold, defaults.num_perm)

@@ -1,0 +1,581 @@
+"""Boilerplate: lines that are furniture, not content.
+
+Every non-blank line of every document gets three 64-bit keys (xxhash of
+strings built once per line):
+
+- ``exact``  — its matching view;
+- ``masked`` — its matching view after variable slots are masked (digit runs,
+  Latin/alphanumeric tokens, short quoted strings), so ``的会员“hanrui2009good”``
+  and ``的会员“810723”`` agree;
+- ``head``, ``tail`` — the first / last ``affix_chars`` characters of the masked
+  view, so template lines whose slot (an embedded title) sits anywhere but at
+  both ends form one family.
+
+Keys are counted per document with array operations, and a line is boilerplate when
+
+- its exact or masked key recurs in at least ``min_docs`` documents (and at
+  least ``min_doc_fraction`` of them): site headers, footers, disclaimers, captions;
+- its masked key, head or tail family recurs within one document with slots that
+  differ, and the shared skeleton covers at least half the line: template lines
+  of content farms, running heads with page numbers;
+- it is a short line repeated exactly within a document whose neighbours differ
+  at each occurrence (markers such as ``【正文】``; a heading repeated inside a
+  reprinted passage is left to the passage finder);
+- it is page furniture of PDF text: a page-number line, or a short line with no
+  sentence punctuation right next to one (running heads).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, fields, replace
+
+import numpy as np
+
+from .cluster import connected_components
+from .errors import InvalidOptionError, check_texts
+from .normalize import NormalizeOptions, matching_texts
+from .segment import segment_many
+from .shingle import exact_hashes
+from .spans import Span
+
+__all__ = [
+    "Boilerplate",
+    "BoilerplateOptions",
+    "LineTable",
+    "boilerplate_free_views",
+    "classify_lines",
+    "document_families",
+    "document_views",
+    "find_boilerplate",
+    "line_table",
+]
+
+KINDS = ("page-number", "running-head", "recurring", "template", "marker")
+
+_SLOT = re.compile(
+    r"[“「『\"'‘][^“”「」『』\"'‘’\n]{1,40}[”」』\"'’]"  # a short quoted name
+    r"|[A-Za-z0-9_@.\-]*[A-Za-z_@][A-Za-z0-9_@.\-]*"  # a Latin or alphanumeric token
+)
+_DIGITS = re.compile(r"\d+")
+_MIN_SKELETON_CHARS = 4  # a masked line must keep this much fixed text to key a template
+_SENTENCE_END = re.compile(r"[。！？!?；;…]")
+_PAGE_NUMBER = re.compile(
+    r"(?:p(?:age)?\.?\s*)?\d{1,4}"  # 47, P. 47, Page 47
+    r"|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?"  # 第3页 共9页
+    r"|[-—–－~]+\s*\d{1,4}\s*[-—–－~]+"  # — 3 —
+    r"|\d{1,4}\s*/\s*\d{1,4}"  # 3 / 20
+    r"|\d{4}\s*年\s*第\s*\d{1,3}\s*期\s*\d{1,4}"  # 2018 年第 9 期 45
+    r"|\d{1,4}\s*\d{4}\s*年\s*第\s*\d{1,3}\s*期",  # 45 2018 年第 9 期
+    re.IGNORECASE,
+)
+_RUNNING_HEAD = re.compile(r"page\s+\d{1,4}\s*[-—–:|]\s*\S.{0,80}", re.IGNORECASE)
+# What sets a running head apart from a title printed under a page number.
+_HEAD_MARK = re.compile(r"\s[/|｜]\s|[|｜]|第\s*\d{1,3}\s*期|\d{4}\s*年|vol\.|no\.", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Boilerplate:
+    """A family of boilerplate lines.
+
+    Attributes
+    ----------
+    id : int
+        Family number, in order of first occurrence.
+    kind : str
+        ``"page-number"``, ``"running-head"``, ``"recurring"`` (the same line in many
+        documents), ``"template"`` (a line with variable slots), ``"marker"`` (a short
+        line repeated within a document).
+    spans : tuple of Span
+        Every occurrence, sorted; each covers the line without surrounding whitespace.
+    example : str
+        The first occurrence's text.
+    """
+
+    id: int
+    kind: str
+    spans: tuple[Span, ...]
+    example: str
+
+
+@dataclass(frozen=True)
+class BoilerplateOptions:
+    """Options of :func:`find_boilerplate`.
+
+    Attributes
+    ----------
+    min_docs : int
+        A line recurring in at least this many document families is boilerplate.
+    min_doc_fraction : float
+        ... and in at least this share of all families.
+    max_line_chars : int
+        Longer lines are never boilerplate by recurrence (they are content reprinted).
+    affix_chars : int
+        Characters of the masked view's head and tail that key a template family.
+    min_skeleton : float
+        Share of a template line's character 4-grams that the other lines of its
+        family must have too (the fixed text around the slots).
+    marker_chars : int
+        Longest matching view of a line repeated within one document that counts as a marker.
+    within_document : bool
+        Look for templates and markers repeated inside single documents.
+    page_furniture : bool
+        Look for page numbers and running heads.
+    family_threshold, family_containment : float
+        Documents this similar (Jaccard, or containment of the smaller in the larger)
+        are one *family* — the same story reprinted. Recurrence is counted in
+        families, not documents, so a reprinted paragraph is not boilerplate.
+    normalize : NormalizeOptions
+        The matching view lines are keyed on.
+    """
+
+    min_docs: int = 3
+    min_doc_fraction: float = 0.0
+    max_line_chars: int = 300
+    affix_chars: int = 8
+    min_skeleton: float = 0.5
+    marker_chars: int = 12
+    within_document: bool = True
+    page_furniture: bool = True
+    family_threshold: float = 0.5
+    family_containment: float = 0.5
+    normalize: NormalizeOptions = NormalizeOptions()
+
+    def __post_init__(self) -> None:
+        if self.min_docs < 2:
+            raise InvalidOptionError(f"min_docs must be >= 2, got {self.min_docs}")
+        if not 0.0 <= self.min_doc_fraction <= 1.0:
+            raise InvalidOptionError(f"min_doc_fraction must be in [0, 1], got {self.min_doc_fraction}")
+        if self.affix_chars < 1 or self.max_line_chars < 1:
+            raise InvalidOptionError("affix_chars and max_line_chars must be >= 1")
+
+    @classmethod
+    def from_kwargs(cls, options: BoilerplateOptions | None = None, **kwargs) -> BoilerplateOptions:
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(kwargs) - known)
+        if unknown:
+            raise InvalidOptionError(f"unknown option(s): {', '.join(unknown)}; known: {', '.join(sorted(known))}")
+        return replace(options or cls(), **kwargs)
+
+
+@dataclass(frozen=True)
+class LineTable:
+    """Every non-blank line of a batch of documents, with its keys.
+
+    Attributes
+    ----------
+    doc : np.ndarray
+        int64 ``[m]``, document of each line (lines are in document order).
+    start, end : np.ndarray
+        int64 ``[m]``, the line's span in its document, without surrounding whitespace.
+    views : list of str
+        The lines' matching views.
+    view_len : np.ndarray
+        int64 ``[m]``, length of the line's matching view.
+    exact, masked, head, tail : np.ndarray
+        uint64 ``[m]``; ``head`` and ``tail`` are 0 for lines too short to have them.
+    standalone : np.ndarray
+        bool ``[m]``: the line is a paragraph of its own, not a piece of a hard-wrapped one.
+    texts : list of str
+        The lines' original text.
+    masked_views : list of str
+    """
+
+    doc: np.ndarray
+    start: np.ndarray
+    end: np.ndarray
+    views: list[str]
+    view_len: np.ndarray
+    exact: np.ndarray
+    masked: np.ndarray
+    head: np.ndarray
+    tail: np.ndarray
+    standalone: np.ndarray
+    texts: list[str]
+    masked_views: list[str]
+
+    def __len__(self) -> int:
+        return int(self.doc.size)
+
+
+def _span_keys(doc: np.ndarray, spans: np.ndarray) -> np.ndarray:
+    """One comparable complex key per ``(doc, start, end)``: complex128 ``[m]``."""
+    return (doc * (1 << 32) + spans[:, 0]).astype(np.float64) + 1j * spans[:, 1].astype(np.float64)
+
+
+def _mask_slots(line: str) -> str:
+    line = unicodedata.normalize("NFKC", line)
+    return _DIGITS.sub("0", _SLOT.sub("a", line))
+
+
+def line_table(texts: Sequence[str], options: BoilerplateOptions = BoilerplateOptions()) -> LineTable:
+    """Split documents into lines and key every line (see the module docstring)."""
+    units = segment_many(texts, "line")
+    flat, doc = units.spans, units.doc_ids()
+    paragraphs = segment_many(texts, "paragraph")
+    standalone = np.isin(
+        _span_keys(doc, flat), _span_keys(paragraphs.doc_ids(), paragraphs.spans)
+    )
+    lines = [texts[d][s:e] for d, (s, e) in zip(doc.tolist(), flat.tolist())]
+    views = matching_texts(lines, options.normalize)
+    masked_views = [
+        masked if len(masked) - masked.count("a") - masked.count("0") >= _MIN_SKELETON_CHARS else view
+        for masked, view in zip(matching_texts([_mask_slots(line) for line in lines], options.normalize), views)
+    ]
+    k = options.affix_chars
+    long_enough = np.array([len(v) >= 2 * k + 2 for v in masked_views], dtype=bool)
+    head = np.where(long_enough, exact_hashes([v[:k] for v in masked_views]), np.uint64(0)).astype(np.uint64)
+    tail = np.where(long_enough, exact_hashes([v[-k:] for v in masked_views]), np.uint64(0)).astype(np.uint64)
+    return LineTable(
+        doc=doc,
+        start=flat[:, 0].copy(),
+        end=flat[:, 1].copy(),
+        views=views,
+        view_len=np.array([len(v) for v in views], dtype=np.int64),
+        exact=exact_hashes(views),
+        masked=exact_hashes(masked_views),
+        head=head,
+        tail=tail,
+        standalone=standalone,
+        texts=lines,
+        masked_views=masked_views,
+    )
+
+
+def _doc_frequency(keys: np.ndarray, doc: np.ndarray) -> np.ndarray:
+    """Number of distinct documents each line's key occurs in: int64 ``[m]``."""
+    order = np.lexsort((doc, keys))
+    k, d = keys[order], doc[order]
+    new_key = np.concatenate(([True], k[1:] != k[:-1]))
+    new_doc = new_key | np.concatenate(([True], d[1:] != d[:-1]))
+    key_id = np.cumsum(new_key) - 1
+    per_key = np.bincount(key_id, weights=new_doc).astype(np.int64)
+    out = np.empty(keys.size, dtype=np.int64)
+    out[order] = per_key[key_id]
+    return out
+
+
+def _group_ids(*columns: np.ndarray) -> np.ndarray:
+    """Dense id of each row's combination of column values: int64 ``[m]``."""
+    if not columns[0].size:
+        return np.empty(0, dtype=np.int64)
+    order = np.lexsort(columns[::-1])
+    new = np.zeros(order.size, dtype=bool)
+    new[0] = True
+    for column in columns:
+        c = column[order]
+        new[1:] |= c[1:] != c[:-1]
+    ids = np.empty(order.size, dtype=np.int64)
+    ids[order] = np.cumsum(new) - 1
+    return ids
+
+
+def _common_prefix(strings: Sequence[str]) -> int:
+    """Length of the prefix all strings share."""
+    first, last = min(strings), max(strings)
+    n = 0
+    for a, b in zip(first, last):
+        if a != b:
+            break
+        n += 1
+    return n
+
+
+def _enclosed_slots(views: Sequence[str], min_skeleton: float, min_end: int = 4) -> bool:
+    """Whether the members differ only between a shared head and a shared tail.
+
+    Fixed text on both sides of the slot, together covering ``min_skeleton`` of the
+    longest member: ``…的会员“{name}”为你整理了这篇{title}范文，希望…``, not two
+    sentences that merely open alike.
+    """
+    head = _common_prefix(views)
+    tail = _common_prefix([v[::-1] for v in views])
+    longest = max(map(len, views))
+    return head >= min_end and tail >= min_end and head + tail >= min_skeleton * longest
+
+
+def _shared_share(views: Sequence[str], groups: Sequence[int], n: int = 4, max_members: int = 32) -> float:
+    """Median share of a member's character n-grams that members of other groups also have.
+
+    One template filled with different slots shares most of its n-grams; two
+    different sentences that merely open (or close) alike share few. Members of the
+    same group (reprints of one story) do not count as each other's evidence.
+    """
+    firsts = dict(zip(views, groups))  # one member per distinct view
+    members = list(firsts.items())[:max_members]
+    grams = [({v[i : i + n] for i in range(len(v) - n + 1)} or {v}, g) for v, g in members]
+    holders: dict[str, set[int]] = {}
+    for gram_set, group in grams:
+        for gram in gram_set:
+            holders.setdefault(gram, set()).add(group)
+    shares = [sum(len(holders[gram] - {group}) > 0 for gram in gram_set) / len(gram_set) for gram_set, group in grams]
+    return float(np.median(shares))
+
+
+def _families(
+    table: LineTable, key: np.ndarray, mask: np.ndarray, options: BoilerplateOptions, by_doc: bool, line_family: np.ndarray
+) -> np.ndarray:
+    """Lines of ``mask`` in key families (per document if ``by_doc``) of 2+ lines that are variants of one skeleton.
+
+    Variants differ in their exact text; identical lines are recurrence, not a template.
+    """
+    chosen = np.zeros(len(table), dtype=bool)
+    idx = np.flatnonzero(mask)
+    if idx.size < 2:
+        return chosen
+    group = _group_ids(key[idx], table.doc[idx]) if by_doc else _group_ids(key[idx])
+    sizes = np.bincount(group)
+    multi = sizes[group] >= 2
+    for g in np.unique(group[multi]):
+        members = idx[group == g]
+        exact_variants = len(set(table.exact[members].tolist())) >= 2
+        same_mask = len(set(table.masked[members].tolist())) == 1
+        # Within a document, a template recurs between stretches of content; lines
+        # on adjacent rows with the same shape are a table.
+        apart = not by_doc or bool(np.all(np.diff(members) > 1))
+        views = [table.masked_views[i] for i in members]
+        if by_doc:
+            shaped = _enclosed_slots(views, options.min_skeleton)
+        else:
+            shaped = _shared_share(views, line_family[members].tolist()) >= options.min_skeleton
+        if exact_variants and apart and (same_mask or shaped):
+            chosen[members] = True
+    return chosen
+
+
+def _neighbours_differ(table: LineTable, members: np.ndarray) -> bool:
+    """Whether each occurrence of a repeated line has neighbours unlike the other occurrences'."""
+    m = len(table)
+    prev = [table.exact[i - 1] if i > 0 and table.doc[i - 1] == table.doc[i] else None for i in members]
+    nxt = [table.exact[i + 1] if i + 1 < m and table.doc[i + 1] == table.doc[i] else None for i in members]
+    return len({p for p in prev if p is not None}) == len([p for p in prev if p is not None]) and len(
+        {n for n in nxt if n is not None}
+    ) == len([n for n in nxt if n is not None])
+
+
+def _heading_own_content(table: LineTable, kind: np.ndarray, cross_family: np.ndarray, line_family: np.ndarray) -> np.ndarray:
+    """Recurring lines that are content where they head their own story.
+
+    A story's title recurs across families as a link (related articles, previous /
+    next) but is content in its own family, where a longer content line follows it.
+    A line that heads content in exactly one family is kept there; a header that
+    sits right above the body of the stories it wraps heads content in many.
+
+    Returns
+    -------
+    np.ndarray
+        bool ``[m]``: the occurrences to keep as content.
+    """
+    m = len(table)
+    same_doc_next = np.zeros(m, dtype=bool)
+    same_doc_next[:-1] = table.doc[1:] == table.doc[:-1]
+    next_index = np.minimum(np.arange(m) + 1, m - 1)
+    heads = (
+        cross_family
+        & same_doc_next
+        & (kind[next_index] == "")
+        & (table.view_len[next_index] > table.view_len)
+    )
+    if not heads.any():
+        return heads
+    heading_families = _doc_frequency(table.masked[heads], line_family[heads])
+    keep = np.zeros(m, dtype=bool)
+    keep[np.flatnonzero(heads)[heading_families == 1]] = True
+    return keep
+
+
+def _page_furniture(table: LineTable) -> tuple[np.ndarray, np.ndarray]:
+    """Page-number lines and running heads: two bool ``[m]`` masks."""
+    stripped = [unicodedata.normalize("NFKC", t).strip() for t in table.texts]
+    page_number = np.array([_PAGE_NUMBER.fullmatch(s) is not None for s in stripped], dtype=bool)
+    running = np.array([_RUNNING_HEAD.fullmatch(s) is not None for s in stripped], dtype=bool)
+    short_plain = np.array(
+        [len(s) <= 40 and _SENTENCE_END.search(s) is None and _HEAD_MARK.search(s) is not None for s in stripped],
+        dtype=bool,
+    ) & ~page_number
+    same_doc_prev = np.concatenate(([False], table.doc[1:] == table.doc[:-1]))
+    same_doc_next = np.concatenate((table.doc[:-1] == table.doc[1:], [False]))
+    after_number = same_doc_prev & np.concatenate(([False], page_number[:-1]))
+    before_number = same_doc_next & np.concatenate((page_number[1:], [False]))
+    head = running | (short_plain & (after_number | before_number))
+    return page_number, head
+
+
+def classify_lines(table: LineTable, families: np.ndarray, options: BoilerplateOptions = BoilerplateOptions()) -> np.ndarray:
+    """Boilerplate kind of every line, or "" for content.
+
+    Parameters
+    ----------
+    table : LineTable
+    families : np.ndarray
+        int64 ``[n_docs]``, the family of each document (see :func:`document_families`).
+    options : BoilerplateOptions
+
+    Returns
+    -------
+    np.ndarray
+        ``<U12`` ``[m]``.
+    """
+    kind = np.full(len(table), "", dtype="<U12")
+    if not len(table):
+        return kind
+    recurrable = (table.end - table.start <= options.max_line_chars) & (table.view_len > 0)
+    n_families = np.unique(families).size
+    min_docs = max(options.min_docs, int(np.ceil(options.min_doc_fraction * n_families)))
+    line_family = families[table.doc]
+
+    # A template line is a single sentence at most (body paragraphs run to several),
+    # and within a document it is a paragraph of its own, not a piece of a wrapped one.
+    one_sentence = np.array([len(_SENTENCE_END.findall(t.rstrip()[:-1])) == 0 for t in table.texts], dtype=bool)
+    templatable = recurrable & table.standalone & one_sentence
+    if options.within_document:
+        within = templatable & (table.masked != table.exact)
+        templates = _families(table, table.masked, within, options, by_doc=True, line_family=line_family)
+        for affix in (table.head, table.tail):
+            templates |= _families(table, affix, templatable & (affix != 0), options, by_doc=True, line_family=line_family)
+        # A family repeated within a document only counts if its members are not exact copies of each other.
+        exact_dup_within = _group_ids(table.exact, table.doc)
+        dup_sizes = np.bincount(exact_dup_within)
+        kind[templates & (dup_sizes[exact_dup_within] < 2)] = "template"
+
+        short_repeat = recurrable & (table.view_len <= options.marker_chars) & (dup_sizes[exact_dup_within] >= 2)
+        for g in np.unique(exact_dup_within[short_repeat]):
+            members = np.flatnonzero(exact_dup_within == g)
+            if _neighbours_differ(table, members):
+                kind[members] = "marker"
+
+    exact_df = _doc_frequency(table.exact, line_family)
+    masked_df = _doc_frequency(table.masked, line_family)
+    cross_family = recurrable & ((exact_df >= min_docs) | (masked_df >= min_docs))
+    kind[recurrable & (exact_df >= min_docs)] = "recurring"
+    kind[recurrable & (exact_df < min_docs) & (masked_df >= min_docs)] = "template"
+    for affix in (table.head, table.tail):
+        candidates = recurrable & one_sentence & (affix != 0) & (_doc_frequency(affix, line_family) >= min_docs) & (kind == "")
+        in_family = _families(table, affix, candidates, options, by_doc=False, line_family=line_family)
+        kind[in_family] = "template"
+        cross_family |= in_family
+    kind[_heading_own_content(table, kind, cross_family, line_family)] = ""
+
+    if options.page_furniture:
+        page_number, head = _page_furniture(table)
+        kind[head] = "running-head"
+        kind[page_number] = "page-number"
+    return kind
+
+
+def _linked_by_keys(lines: np.ndarray, *keys: np.ndarray) -> np.ndarray:
+    """Components of ``lines`` linked by sharing any non-zero key: int64 ``[len(lines)]``."""
+    edges = []
+    for key in keys:
+        k = key[lines]
+        order = np.argsort(k, kind="stable")
+        sorted_k = k[order]
+        same = (sorted_k[1:] == sorted_k[:-1]) & (sorted_k[1:] != 0)
+        edges.append(np.stack([order[:-1][same], order[1:][same]], axis=1))
+    return connected_components(lines.size, np.concatenate(edges))
+
+
+def boilerplate_families(table: LineTable, kind: np.ndarray) -> list[Boilerplate]:
+    """Group classified lines into :class:`Boilerplate` families.
+
+    Page numbers form one family and running heads another; recurring lines and
+    markers group by their matching view; template lines by any key they share
+    (masked view, head or tail), so one template with different slot fillings is
+    one family.
+    """
+    chosen = np.flatnonzero(kind != "")
+    if not chosen.size:
+        return []
+    chosen_kind = kind[chosen]
+    group_key = np.where(np.isin(chosen_kind, ["page-number", "running-head"]), np.uint64(0), table.exact[chosen])
+    templates = chosen_kind == "template"
+    if templates.any():
+        linked = _linked_by_keys(chosen[templates], table.masked, table.head, table.tail)
+        group_key[templates] = table.exact[chosen[templates]][linked]  # a component's first member names it
+    kind_code = np.searchsorted(np.array(KINDS), chosen_kind).astype(np.uint64)
+    group = _group_ids(kind_code, group_key)
+    first_line = np.full(group.max() + 1, np.iinfo(np.int64).max)
+    np.minimum.at(first_line, group, chosen)
+    order = np.argsort(first_line, kind="stable")
+    out = []
+    for new_id, g in enumerate(order):
+        members = chosen[group == g]
+        spans = tuple(Span(int(table.doc[i]), int(table.start[i]), int(table.end[i])) for i in members)
+        out.append(Boilerplate(new_id, str(kind[members[0]]), spans, table.texts[members[0]]))
+    return out
+
+
+def document_views(table: LineTable, n_docs: int, keep: np.ndarray | None = None) -> list[str]:
+    """Each document's matching view as the concatenation of its (kept) lines' views."""
+    keep_lines = np.ones(len(table), dtype=bool) if keep is None else keep
+    parts: list[list[str]] = [[] for _ in range(n_docs)]
+    for doc, view, kept in zip(table.doc.tolist(), table.views, keep_lines.tolist()):
+        if kept:
+            parts[doc].append(view)
+    return ["".join(p) for p in parts]
+
+
+def _families_of_views(views: list[str], options: BoilerplateOptions) -> np.ndarray:
+    """Family of every view: the smallest index of the views it is a near-duplicate of (int64 ``[n]``)."""
+    # duplicates.py builds on this module (it strips boilerplate before comparing),
+    # so the document clustering it offers is imported where it is needed.
+    from .duplicates import DuplicateOptions, cluster_views
+
+    n_docs = len(views)
+    family_options = DuplicateOptions(
+        threshold=options.family_threshold,
+        containment=options.family_containment,
+        strip_boilerplate=False,
+        normalize=options.normalize,
+    )
+    families = np.arange(n_docs, dtype=np.int64)
+    for cluster in cluster_views(views, np.zeros(n_docs, dtype=np.int64), family_options):
+        families[list(cluster.members)] = cluster.members[0]
+    return families
+
+
+def document_families(table: LineTable, n_docs: int, options: BoilerplateOptions = BoilerplateOptions()) -> np.ndarray:
+    """Family of every document: the smallest index of the documents it is a near-duplicate of.
+
+    Two passes: families of the whole documents, then — after the boilerplate those
+    families reveal is set aside — families of what remains, so reprints of one story
+    wrapped in different sites' headers and footers end up in one family.
+
+    Returns
+    -------
+    np.ndarray
+        int64 ``[n_docs]``.
+    """
+    first = _families_of_views(document_views(table, n_docs), options)
+    content = classify_lines(table, first, options) == ""
+    return _families_of_views(document_views(table, n_docs, content), options)
+
+
+def boilerplate_free_views(texts: Sequence[str], options: BoilerplateOptions = BoilerplateOptions()) -> list[str]:
+    """Matching views of the documents without their boilerplate lines."""
+    table = line_table(texts, options)
+    kind = classify_lines(table, document_families(table, len(texts), options), options)
+    return document_views(table, len(texts), kind == "")
+
+
+def find_boilerplate(texts: Iterable[str], *, options: BoilerplateOptions | None = None, **kwargs) -> list[Boilerplate]:
+    """Boilerplate line families of a collection.
+
+    Parameters
+    ----------
+    texts : iterable of str
+    options : BoilerplateOptions, optional
+        Base options; keyword arguments override its fields.
+
+    Returns
+    -------
+    list of Boilerplate
+        In order of first occurrence.
+    """
+    opts = BoilerplateOptions.from_kwargs(options, **kwargs)
+    texts = check_texts(texts)
+    table = line_table(texts, opts)
+    families = document_families(table, len(texts), opts)
+    return boilerplate_families(table, classify_lines(table, families, opts))

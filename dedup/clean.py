@@ -1,0 +1,149 @@
+"""``clean``: documents in, cleaned documents with a lossless removal report out.
+
+A run, in phases:
+
+    noise        inline noise of every document (pinyin annotations, HTML remnants, junk)
+    boilerplate  boilerplate line families (dedup.boilerplate)
+    passages     repeated passages (dedup.passages): every copy after the first in its
+                 document; with ``cross_document``, every copy after the first anywhere
+    documents    with ``cross_document``: near-duplicates of an earlier document (dedup.duplicates)
+    cut          per document, overlapping proposals resolved (duplicate > boilerplate > noise)
+                 and cut out; whole-line cuts take their line break and trailing blank lines
+
+Cleaning never rewrites kept text: the cleaned text is the original with spans cut
+out, and ``restore`` puts them back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, fields, replace
+
+import numpy as np
+
+from .boilerplate import BoilerplateOptions, find_boilerplate
+from .duplicates import DuplicateOptions, find_duplicates
+from .errors import InvalidOptionError, check_texts
+from .normalize import noise_spans
+from .passages import PassageOptions, match_passages, unit_table
+from .removals import REASONS, Cleaned, Cut, apply_cuts, resolve, restore
+from .spans import Span, expand_to_lines
+
+__all__ = ["CleanOptions", "clean", "restore", "proposed_cuts"]
+
+
+@dataclass(frozen=True)
+class CleanOptions:
+    """Options of :func:`clean`.
+
+    Attributes
+    ----------
+    cross_document : bool
+        Also remove passages already seen in earlier documents, and empty documents
+        that are near-duplicates of an earlier one.
+    remove : frozenset of str
+        Which reasons to apply: any of ``"duplicate"``, ``"boilerplate"``, ``"noise"``.
+    duplicates : DuplicateOptions
+        Near-duplicate documents (used with ``cross_document``).
+    passages : PassageOptions
+        Repeated passages.
+    boilerplate : BoilerplateOptions
+        Boilerplate lines.
+    """
+
+    cross_document: bool = False
+    remove: frozenset[str] = frozenset(REASONS)
+    duplicates: DuplicateOptions = field(default_factory=DuplicateOptions)
+    passages: PassageOptions = field(default_factory=PassageOptions)
+    boilerplate: BoilerplateOptions = field(default_factory=BoilerplateOptions)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "remove", frozenset(self.remove))
+        unknown = sorted(self.remove - set(REASONS))
+        if unknown:
+            raise InvalidOptionError(f"remove: unknown reason(s) {', '.join(unknown)}; known: {', '.join(REASONS)}")
+
+    @classmethod
+    def from_kwargs(cls, options: CleanOptions | None = None, **kwargs) -> CleanOptions:
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(kwargs) - known)
+        if unknown:
+            raise InvalidOptionError(f"unknown option(s): {', '.join(unknown)}; known: {', '.join(sorted(known))}")
+        return replace(options or cls(), **kwargs)
+
+
+def _line_cut(text: str, start: int, end: int, reason: str, ref: int | None, kind: str | None) -> Cut:
+    start, end = expand_to_lines(text, start, end)
+    return Cut(start, end, reason, ref, kind)  # type: ignore[arg-type]
+
+
+def _covered(span: Span, cuts: Sequence[Cut]) -> bool:
+    """Whether ``span`` lies inside the union of ``cuts``."""
+    pos = span.start
+    for cut in sorted(cuts, key=lambda c: c.start):
+        if cut.start <= pos < cut.end:
+            pos = cut.end
+        if pos >= span.end:
+            return True
+    return pos >= span.end
+
+
+def proposed_cuts(texts: Sequence[str], opts: CleanOptions) -> list[list[Cut]]:
+    """Every removal each finder proposes, per document, before overlaps are resolved."""
+    cuts: list[list[Cut]] = [[] for _ in texts]
+    if "noise" in opts.remove:
+        for doc, text in enumerate(texts):
+            spans, kinds = noise_spans(text)
+            cuts[doc].extend(Cut(int(s), int(e), "noise", None, kind) for (s, e), kind in zip(spans.tolist(), kinds))
+    boilerplate_cuts: list[list[Cut]] = [[] for _ in texts]
+    if "boilerplate" in opts.remove:
+        for family in find_boilerplate(texts, options=opts.boilerplate):
+            for span in family.spans:
+                boilerplate_cuts[span.doc].append(
+                    _line_cut(texts[span.doc], span.start, span.end, "boilerplate", family.id, family.kind)
+                )
+    for doc_cuts, doc_boilerplate in zip(cuts, boilerplate_cuts):
+        doc_cuts.extend(doc_boilerplate)
+    if "duplicate" in opts.remove:
+        # Each cut rests on a direct match with an earlier copy that is kept: in the
+        # same document, or with cross_document in any earlier one.
+        matches = match_passages(unit_table(texts, opts.passages), opts.passages)
+        cuttable = matches.within_document() | opts.cross_document
+        for run in np.flatnonzero(cuttable):
+            earlier = matches.earlier_copy(int(run))
+            if _covered(earlier, boilerplate_cuts[earlier.doc]):
+                continue
+            span = matches.later_copy(int(run))
+            cluster = int(matches.run_cluster[run])
+            cuts[span.doc].append(_line_cut(texts[span.doc], span.start, span.end, "duplicate", cluster, "passage"))
+        if opts.cross_document:
+            for cluster in find_duplicates(texts, options=replace(opts.duplicates, representative="first")):
+                for member in cluster.members[1:]:
+                    cuts[member].append(Cut(0, len(texts[member]), "duplicate", cluster.id, "document"))
+    return cuts
+
+
+def clean(texts: Iterable[str], *, cross_document: bool | None = None, options: CleanOptions | None = None, **kwargs) -> list[Cleaned]:
+    """Remove boilerplate, inline noise and repeats; report every removal.
+
+    Parameters
+    ----------
+    texts : iterable of str
+    cross_document : bool, optional
+        See :class:`CleanOptions` (default False: each document is cleaned of its own
+        repeats; passages shared with other documents stay).
+    options : CleanOptions, optional
+        Base options; keyword arguments override its fields.
+
+    Returns
+    -------
+    list of Cleaned
+        One per input text, in order. ``Removal.ref`` is the passage-cluster id for
+        ``kind="passage"``, the document-cluster id for ``kind="document"``, the
+        boilerplate-family id for ``reason="boilerplate"``, else None.
+    """
+    if cross_document is not None:
+        kwargs["cross_document"] = cross_document
+    opts = CleanOptions.from_kwargs(options, **kwargs)
+    texts = check_texts(texts)
+    return [apply_cuts(text, resolve(len(text), cuts)) for text, cuts in zip(texts, proposed_cuts(texts, opts))]

@@ -1,0 +1,403 @@
+"""Repeated passages: near-duplicate paragraphs within and across documents.
+
+A run, in phases:
+
+    units     every document → paragraphs (hard wraps re-joined), their matching views
+    match     paragraphs of at least ``min_chars`` view characters: MinHash-LSH
+              candidates, verified by exact Jaccard or containment; short sentence-like
+              fragments against the earlier paragraphs of their own document,
+              by containment; short paragraphs (titles, headings): exact view equality
+    merge     matched paragraph pairs that continue each other (same documents, both
+              sides advancing together) merge into one passage pair, so a reprinted
+              essay is one passage, not eleven
+    cluster   passage copies that overlap in a document are one region; regions linked
+              by passage pairs form a PassageCluster with one span per copy
+
+Short paragraphs count only when they repeat exactly and either repeat within one
+document or sit inside (or at the edge of) a repeated passage: a one-line title
+shared by two different stories is not a repeated passage.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, fields, replace
+
+import numpy as np
+
+from .cluster import connected_components, group_members
+from .errors import InvalidOptionError, check_texts
+from .lsh import band_keys, candidate_pairs, optimal_params
+from .minhash import signatures
+from .normalize import NormalizeOptions, matching_texts
+from .segment import UnitSpans, segment_many
+from .shingle import encode, exact_hashes, shingle_hashes, unique_shingles
+from .spans import Span
+from .verify import similarities, verify_pairs
+
+__all__ = ["PassageCluster", "PassageMatches", "PassageOptions", "UnitTable", "find_repeated_passages", "match_passages", "unit_table"]
+
+_SENTENCE_END = tuple("。！？!?；;…")
+
+
+@dataclass(frozen=True)
+class PassageCluster:
+    """Copies of one repeated passage.
+
+    Attributes
+    ----------
+    id : int
+        Cluster number, in order of first copy.
+    spans : tuple of Span
+        One span per copy (at least two), sorted; each runs from the start of the
+        passage's first paragraph to the end of its last.
+    """
+
+    id: int
+    spans: tuple[Span, ...]
+
+
+@dataclass(frozen=True)
+class PassageOptions:
+    """Options of :func:`find_repeated_passages`.
+
+    Attributes
+    ----------
+    threshold : float
+        Exact Jaccard of two paragraphs' n-gram sets at or above which they match.
+    containment : float
+        A paragraph whose n-grams lie in another's at least this share matches it
+        (an excerpt, a truncated copy, a fragment).
+    min_chars : int
+        Paragraphs with a shorter matching view match only exactly (titles, headings, labels).
+    fragment_chars : int
+        Shortest view of a fragment matched by containment inside its own document;
+        a fragment shorter than ``min_chars`` must also end like a sentence.
+    max_gap : int
+        Unmatched paragraphs allowed inside one passage (an inserted caption, an ad).
+    max_unit_chars : int
+        Paragraphs with a longer matching view are matched sentence by sentence, so
+        a repeat inside one long unit (a hard-wrapped page re-joined whole) is found.
+    ngram, num_perm, seed : int
+        Shingling and MinHash, as for :func:`dedup.find_duplicates`.
+    normalize : NormalizeOptions
+    """
+
+    threshold: float = 0.7
+    containment: float = 0.9
+    min_chars: int = 20
+    fragment_chars: int = 6
+    max_gap: int = 1
+    max_unit_chars: int = 300
+    ngram: int = 5
+    num_perm: int = 128
+    seed: int = 1
+    normalize: NormalizeOptions = field(default_factory=NormalizeOptions)
+
+    def __post_init__(self) -> None:
+        for name in ("threshold", "containment"):
+            if not 0.0 < getattr(self, name) <= 1.0:
+                raise InvalidOptionError(f"{name} must be in (0, 1], got {getattr(self, name)}")
+        if self.min_chars < self.ngram or self.fragment_chars < self.ngram:
+            raise InvalidOptionError("min_chars and fragment_chars must be >= ngram")
+        if self.max_gap < 0:
+            raise InvalidOptionError(f"max_gap must be >= 0, got {self.max_gap}")
+
+    @classmethod
+    def from_kwargs(cls, options: PassageOptions | None = None, **kwargs) -> PassageOptions:
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(kwargs) - known)
+        if unknown:
+            raise InvalidOptionError(f"unknown option(s): {', '.join(unknown)}; known: {', '.join(sorted(known))}")
+        return replace(options or cls(), **kwargs)
+
+
+@dataclass(frozen=True)
+class UnitTable:
+    """The paragraphs of a batch of documents, in document order.
+
+    Attributes
+    ----------
+    doc, start, end : np.ndarray
+        int64 ``[u]``: document and ``[start, end)`` span of each paragraph.
+    views : list of str
+        Matching views.
+    sentence_end : np.ndarray
+        bool ``[u]``: the paragraph ends with sentence-final punctuation.
+    split : np.ndarray
+        bool ``[u]``: the unit is a sentence of a paragraph too long to match whole.
+    """
+
+    doc: np.ndarray
+    start: np.ndarray
+    end: np.ndarray
+    views: list[str]
+    sentence_end: np.ndarray
+    split: np.ndarray
+
+    def __len__(self) -> int:
+        return int(self.doc.size)
+
+    @property
+    def view_len(self) -> np.ndarray:
+        return np.fromiter(map(len, self.views), dtype=np.int64, count=len(self.views))
+
+
+def _split_long(
+    doc: np.ndarray, spans: np.ndarray, too_long: np.ndarray, sentences: UnitSpans
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Replace the ``too_long`` paragraphs by the sentences inside them.
+
+    Returns
+    -------
+    doc : np.ndarray
+        int64 ``[u']``.
+    spans : np.ndarray
+        int64 ``[u', 2]``, in document order.
+    split : np.ndarray
+        bool ``[u']``, True for units that came from splitting.
+    """
+    sentence_doc = sentences.doc_ids()
+    keys = sentence_doc * (1 << 40) + sentences.spans[:, 0]
+    lo = np.searchsorted(keys, doc[too_long] * (1 << 40) + spans[too_long, 0])
+    hi = np.searchsorted(keys, doc[too_long] * (1 << 40) + spans[too_long, 1])
+    picked = np.concatenate([np.arange(a, b) for a, b in zip(lo.tolist(), hi.tolist())] or [np.empty(0, dtype=np.int64)])
+    picked = picked.astype(np.int64)
+    all_doc = np.concatenate([doc[~too_long], sentence_doc[picked]])
+    all_spans = np.concatenate([spans[~too_long], sentences.spans[picked]]).reshape(-1, 2)
+    split = np.concatenate([np.zeros((~too_long).sum(), dtype=bool), np.ones(picked.size, dtype=bool)])
+    order = np.lexsort((all_spans[:, 0], all_doc))
+    return all_doc[order], all_spans[order], split[order]
+
+
+def unit_table(texts: Sequence[str], options: PassageOptions = PassageOptions()) -> UnitTable:
+    """Paragraphs of every document (long ones as their sentences) with their matching views."""
+    units = segment_many(texts, "paragraph")
+    flat, doc = units.spans, units.doc_ids()
+    views = matching_texts([texts[d][s:e] for d, (s, e) in zip(doc.tolist(), flat.tolist())], options.normalize)
+    too_long = np.fromiter(map(len, views), dtype=np.int64, count=len(views)) > options.max_unit_chars
+    split = np.zeros(len(views), dtype=bool)
+    if too_long.any():
+        doc, flat, split = _split_long(doc, flat, too_long, segment_many(texts, "sentence"))
+        views = matching_texts([texts[d][s:e] for d, (s, e) in zip(doc.tolist(), flat.tolist())], options.normalize)
+    pieces = [texts[d][s:e] for d, (s, e) in zip(doc.tolist(), flat.tolist())]
+    return UnitTable(
+        doc=doc,
+        start=flat[:, 0].copy(),
+        end=flat[:, 1].copy(),
+        views=views,
+        sentence_end=np.array([p.rstrip().endswith(_SENTENCE_END) for p in pieces], dtype=bool),
+        split=split,
+    )
+
+
+def _lsh_pairs(units: UnitTable, long_units: np.ndarray, opts: PassageOptions) -> np.ndarray:
+    """Verified matches among long paragraphs: int64 ``[p, 2]`` unit indices, ``i < j``."""
+    if long_units.size < 2:
+        return np.empty((0, 2), dtype=np.int64)
+    views = [units.views[i] for i in long_units]
+    sigs = signatures(views, num_perm=opts.num_perm, ngram=opts.ngram, seed=opts.seed)
+    local = candidate_pairs(band_keys(sigs, optimal_params(min(opts.threshold, 0.999), opts.num_perm)))
+    if not len(local):
+        return np.empty((0, 2), dtype=np.int64)
+    involved = np.unique(local)
+    set_hashes, set_offsets = unique_shingles(*shingle_hashes(*encode([views[i] for i in involved]), opts.ngram))
+    verified = verify_pairs(
+        set_hashes, set_offsets, np.searchsorted(involved, local), threshold=opts.threshold, containment_threshold=opts.containment
+    )
+    pairs = long_units[involved[verified.pairs]]
+    # A match by containment alone makes only the later, smaller paragraph a repeat.
+    lengths = units.view_len
+    later_is_smaller = lengths[pairs[:, 1]] <= lengths[pairs[:, 0]]
+    return pairs[(verified.jaccard >= opts.threshold) | later_is_smaller]
+
+
+def _fragment_pairs(units: UnitTable, opts: PassageOptions) -> np.ndarray:
+    """Fragments contained in an earlier paragraph of their document: int64 ``[p, 2]`` (container, fragment)."""
+    view_len = units.view_len
+    is_fragment = (view_len >= opts.fragment_chars) & ((view_len >= opts.min_chars) | units.sentence_end)
+    fragments = np.flatnonzero(is_fragment & (view_len < 4 * opts.min_chars))
+    if not fragments.size:
+        return np.empty((0, 2), dtype=np.int64)
+    # Candidate containers: every earlier, longer paragraph of the same document.
+    doc_start = np.searchsorted(units.doc, units.doc[fragments])
+    counts = fragments - doc_start
+    container = np.arange(int(counts.sum()), dtype=np.int64) + np.repeat(doc_start - (np.cumsum(counts) - counts), counts)
+    fragment = np.repeat(fragments, counts)
+    longer = view_len[container] > view_len[fragment]
+    pairs = np.stack([container[longer], fragment[longer]], axis=1)
+    if not len(pairs):
+        return pairs
+    involved = np.unique(pairs)
+    set_hashes, set_offsets = unique_shingles(*shingle_hashes(*encode([units.views[i] for i in involved]), opts.ngram))
+    _, containment = similarities(set_hashes, set_offsets, np.searchsorted(involved, pairs))
+    return pairs[containment >= opts.containment]
+
+
+def _exact_short_pairs(units: UnitTable, opts: PassageOptions) -> tuple[np.ndarray, np.ndarray]:
+    """Short paragraphs with equal views: pairs (earlier, later) and whether the pair is within one document."""
+    short = np.flatnonzero((units.view_len > 0) & (units.view_len < opts.min_chars))
+    if short.size < 2:
+        return np.empty((0, 2), dtype=np.int64), np.empty(0, dtype=bool)
+    keys = exact_hashes([units.views[i] for i in short])
+    order = np.argsort(keys, kind="stable")
+    sorted_keys = keys[order]
+    same_as_next = sorted_keys[1:] == sorted_keys[:-1]
+    # Chain equal views: each occurrence paired with the next (components join the rest).
+    pairs = np.stack([short[order[:-1][same_as_next]], short[order[1:][same_as_next]]], axis=1)
+    # A short sentence cut from a long paragraph ("他说：") repeating in the same
+    # document may extend a passage but does not found one.
+    whole = ~units.split[pairs[:, 0]] & ~units.split[pairs[:, 1]]
+    return pairs, (units.doc[pairs[:, 0]] == units.doc[pairs[:, 1]]) & whole
+
+
+def _diagonal_runs(pairs: np.ndarray, anchored: np.ndarray, units: UnitTable, max_gap: int) -> list[tuple[int, int, int, int]]:
+    """Merge unit pairs that continue each other into passage pairs ``(a0, a1, b0, b1)`` (inclusive units).
+
+    Parameters
+    ----------
+    pairs : np.ndarray
+        int64 ``[p, 2]``, ``pairs[:, 0] < pairs[:, 1]``.
+    anchored : np.ndarray
+        bool ``[p]``: pairs that may found a passage; the others (short titles
+        repeated across documents) only extend one.
+
+    Returns
+    -------
+    list of (a0, a1, b0, b1)
+        The runs with at least one anchored pair.
+    """
+    if not len(pairs):
+        return []
+    a, b = pairs[:, 0], pairs[:, 1]
+    order = np.lexsort((a, b - a, units.doc[b], units.doc[a]))
+    runs: list[tuple[int, int, int, int]] = []
+    has_anchor: list[bool] = []
+    for i in order.tolist():
+        ai, bi = int(a[i]), int(b[i])
+        if runs:
+            a0, a1, b0, b1 = runs[-1]
+            step_a, step_b = ai - a1, bi - b1
+            continues = (
+                units.doc[ai] == units.doc[a1]
+                and units.doc[bi] == units.doc[b1]
+                and 1 <= step_a <= max_gap + 1
+                and 1 <= step_b <= max_gap + 1
+                and abs(step_a - step_b) <= max_gap
+                and ai < b0  # the two copies never overlap
+            )
+            if continues:
+                runs[-1] = (a0, ai, b0, bi)
+                has_anchor[-1] = has_anchor[-1] or bool(anchored[i])
+                continue
+        runs.append((ai, ai, bi, bi))
+        has_anchor.append(bool(anchored[i]))
+    return [run for run, ok in zip(runs, has_anchor) if ok]
+
+
+def _regions(runs: list[tuple[int, int, int, int]]) -> tuple[np.ndarray, np.ndarray]:
+    """Merge the copies named by passage pairs into regions and link them.
+
+    Returns
+    -------
+    regions : np.ndarray
+        int64 ``[r, 2]``, first and last unit of each region, sorted.
+    links : np.ndarray
+        int64 ``[len(runs), 2]``, the two regions of each passage pair.
+    """
+    copies = np.array([(a0, a1) for a0, a1, _, _ in runs] + [(b0, b1) for _, _, b0, b1 in runs], dtype=np.int64)
+    order = np.lexsort((copies[:, 1], copies[:, 0]))
+    sorted_copies = copies[order]
+    # A copy starts a new region unless it overlaps the running end of the previous ones.
+    running_end = np.maximum.accumulate(sorted_copies[:, 1])
+    new_region = np.concatenate(([True], sorted_copies[1:, 0] > running_end[:-1]))
+    region_of_sorted = np.cumsum(new_region) - 1
+    region_of = np.empty(len(copies), dtype=np.int64)
+    region_of[order] = region_of_sorted
+    starts = sorted_copies[new_region, 0]
+    ends = np.maximum.reduceat(sorted_copies[:, 1], np.flatnonzero(new_region))
+    n = len(runs)
+    return np.stack([starts, ends], axis=1), np.stack([region_of[:n], region_of[n:]], axis=1)
+
+
+@dataclass(frozen=True)
+class PassageMatches:
+    """Repeated passages with the direct matches behind them.
+
+    Attributes
+    ----------
+    units : UnitTable
+        The paragraphs matched.
+    runs : np.ndarray
+        int64 ``[r, 4]``: ``(a0, a1, b0, b1)``, paragraphs ``a0..a1`` matched directly
+        by ``b0..b1`` (inclusive unit indices); the ``a`` copy comes first in input order.
+    run_cluster : np.ndarray
+        int64 ``[r]``: the :class:`PassageCluster` id of each run.
+    clusters : list of PassageCluster
+    """
+
+    units: UnitTable
+    runs: np.ndarray
+    run_cluster: np.ndarray
+    clusters: list[PassageCluster]
+
+    def earlier_copy(self, run: int) -> Span:
+        """The span of run ``run``'s earlier copy."""
+        a0, a1, _, _ = self.runs[run].tolist()
+        return Span(int(self.units.doc[a0]), int(self.units.start[a0]), int(self.units.end[a1]))
+
+    def later_copy(self, run: int) -> Span:
+        """The span of run ``run``'s later copy."""
+        _, _, b0, b1 = self.runs[run].tolist()
+        return Span(int(self.units.doc[b0]), int(self.units.start[b0]), int(self.units.end[b1]))
+
+    def within_document(self) -> np.ndarray:
+        """bool ``[r]``: runs whose two copies are in one document."""
+        return self.units.doc[self.runs[:, 0]] == self.units.doc[self.runs[:, 2]]
+
+
+def match_passages(units: UnitTable, opts: PassageOptions) -> PassageMatches:
+    """Repeated passages of a unit table (see the module docstring)."""
+    view_len = units.view_len
+    long_pairs = _lsh_pairs(units, np.flatnonzero(view_len >= opts.min_chars), opts)
+    fragment_pairs = _fragment_pairs(units, opts)
+    short_pairs, short_within = _exact_short_pairs(units, opts)
+    pairs = np.sort(np.concatenate([long_pairs, fragment_pairs, short_pairs]), axis=1)
+    anchored = np.concatenate([np.ones(len(long_pairs) + len(fragment_pairs), dtype=bool), short_within])
+    runs = np.array(_diagonal_runs(pairs, anchored, units, opts.max_gap), dtype=np.int64).reshape(-1, 4)
+    if not len(runs):
+        return PassageMatches(units, runs, np.empty(0, dtype=np.int64), [])
+    regions, links = _regions(runs)
+    labels = connected_components(len(regions), links)
+    groups = group_members(labels)
+    span_sets = [
+        tuple(sorted(Span(int(units.doc[r0]), int(units.start[r0]), int(units.end[r1])) for r0, r1 in regions[g].tolist()))
+        for g in groups
+    ]
+    order = sorted(range(len(groups)), key=lambda k: span_sets[k])
+    cluster_of_label = np.full(len(regions), -1, dtype=np.int64)
+    for new_id, k in enumerate(order):
+        cluster_of_label[labels[groups[k][0]]] = new_id
+    run_cluster = cluster_of_label[labels[links[:, 0]]]
+    clusters = [PassageCluster(new_id, span_sets[k]) for new_id, k in enumerate(order)]
+    return PassageMatches(units, runs, run_cluster, clusters)
+
+
+def find_repeated_passages(texts: Iterable[str], *, options: PassageOptions | None = None, **kwargs) -> list[PassageCluster]:
+    """Clusters of repeated passages within and across documents.
+
+    Parameters
+    ----------
+    texts : iterable of str
+    options : PassageOptions, optional
+        Base options; keyword arguments override its fields.
+
+    Returns
+    -------
+    list of PassageCluster
+        In order of their first copy. A passage printed twice in one document is a
+        cluster of two spans in that document.
+    """
+    opts = PassageOptions.from_kwargs(options, **kwargs)
+    texts = check_texts(texts)
+    return match_passages(unit_table(texts, opts), opts).clusters
