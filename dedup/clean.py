@@ -105,6 +105,11 @@ def proposed_cuts(texts: Sequence[str], opts: CleanOptions) -> list[list[Cut]]:
     for doc_cuts, doc_boilerplate in zip(cuts, boilerplate_cuts):
         doc_cuts.extend(doc_boilerplate)
     if "duplicate" in opts.remove:
+        # Whole duplicate documents first: among equal reasons the first proposed wins.
+        if opts.cross_document:
+            for cluster in find_duplicates(texts, options=replace(opts.duplicates, representative="first")):
+                for member in cluster.members[1:]:
+                    cuts[member].append(Cut(0, len(texts[member]), "duplicate", cluster.id, "document"))
         # Each cut rests on a direct match with an earlier copy that is kept: in the
         # same document, or with cross_document in any earlier one.
         matches = match_passages(unit_table(texts, opts.passages), opts.passages)
@@ -116,10 +121,6 @@ def proposed_cuts(texts: Sequence[str], opts: CleanOptions) -> list[list[Cut]]:
             span = matches.later_copy(int(run))
             cluster = int(matches.run_cluster[run])
             cuts[span.doc].append(_line_cut(texts[span.doc], span.start, span.end, "duplicate", cluster, "passage"))
-        if opts.cross_document:
-            for cluster in find_duplicates(texts, options=replace(opts.duplicates, representative="first")):
-                for member in cluster.members[1:]:
-                    cuts[member].append(Cut(0, len(texts[member]), "duplicate", cluster.id, "document"))
     return cuts
 
 

@@ -191,15 +191,24 @@ def unit_table(texts: Sequence[str], options: PassageOptions = PassageOptions())
     )
 
 
-def _lsh_pairs(units: UnitTable, long_units: np.ndarray, opts: PassageOptions) -> np.ndarray:
-    """Verified matches among long paragraphs: int64 ``[p, 2]`` unit indices, ``i < j``."""
+def _lsh_pairs(units: UnitTable, long_units: np.ndarray, opts: PassageOptions) -> tuple[np.ndarray, np.ndarray]:
+    """Verified matches among long paragraphs.
+
+    Returns
+    -------
+    pairs : np.ndarray
+        int64 ``[p, 2]`` unit indices, ``i < j``.
+    containment_only : np.ndarray
+        bool ``[p]``: matched by containment, not by Jaccard.
+    """
+    none = (np.empty((0, 2), dtype=np.int64), np.empty(0, dtype=bool))
     if long_units.size < 2:
-        return np.empty((0, 2), dtype=np.int64)
+        return none
     views = [units.views[i] for i in long_units]
     sigs = signatures(views, num_perm=opts.num_perm, ngram=opts.ngram, seed=opts.seed)
     local = candidate_pairs(band_keys(sigs, optimal_params(min(opts.threshold, 0.999), opts.num_perm)))
     if not len(local):
-        return np.empty((0, 2), dtype=np.int64)
+        return none
     involved = np.unique(local)
     set_hashes, set_offsets = unique_shingles(*shingle_hashes(*encode([views[i] for i in involved]), opts.ngram))
     verified = verify_pairs(
@@ -209,7 +218,9 @@ def _lsh_pairs(units: UnitTable, long_units: np.ndarray, opts: PassageOptions) -
     # A match by containment alone makes only the later, smaller paragraph a repeat.
     lengths = units.view_len
     later_is_smaller = lengths[pairs[:, 1]] <= lengths[pairs[:, 0]]
-    return pairs[(verified.jaccard >= opts.threshold) | later_is_smaller]
+    by_jaccard = verified.jaccard >= opts.threshold
+    keep = by_jaccard | later_is_smaller
+    return pairs[keep], ~by_jaccard[keep]
 
 
 def _fragment_pairs(units: UnitTable, opts: PassageOptions) -> np.ndarray:
@@ -359,12 +370,21 @@ class PassageMatches:
 def match_passages(units: UnitTable, opts: PassageOptions) -> PassageMatches:
     """Repeated passages of a unit table (see the module docstring)."""
     view_len = units.view_len
-    long_pairs = _lsh_pairs(units, np.flatnonzero(view_len >= opts.min_chars), opts)
+    long_pairs, containment_only = _lsh_pairs(units, np.flatnonzero(view_len >= opts.min_chars), opts)
     fragment_pairs = _fragment_pairs(units, opts)
     short_pairs, short_within = _exact_short_pairs(units, opts)
     pairs = np.sort(np.concatenate([long_pairs, fragment_pairs, short_pairs]), axis=1)
     anchored = np.concatenate([np.ones(len(long_pairs) + len(fragment_pairs), dtype=bool), short_within])
     runs = np.array(_diagonal_runs(pairs, anchored, units, opts.max_gap), dtype=np.int64).reshape(-1, 4)
+    # One sentence inside a long paragraph is a repeat only when it really is the same
+    # sentence again: not a digest headline above the article that it echoes, not a
+    # formula it quotes (a match by containment alone).
+    if len(runs):
+        quoted = {tuple(p) for p in long_pairs[containment_only].tolist()}
+        single = (runs[:, 2] == runs[:, 3]) & (runs[:, 0] == runs[:, 1]) & units.split[runs[:, 2]]
+        headline = ~units.split[runs[:, 0]] & ~units.sentence_end[runs[:, 0]]
+        by_quote = np.array([(a, b) in quoted for a, b in runs[:, [0, 2]].tolist()], dtype=bool)
+        runs = runs[~(single & (headline | by_quote))]
     if not len(runs):
         return PassageMatches(units, runs, np.empty(0, dtype=np.int64), [])
     regions, links = _regions(runs)

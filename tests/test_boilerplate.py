@@ -1,0 +1,107 @@
+"""Boilerplate lines: recurrence by family, templates, markers, page furniture."""
+
+from __future__ import annotations
+
+import pytest
+
+from dedup import BoilerplateOptions, InvalidOptionError, Span, find_boilerplate
+
+STORIES = [
+    "国务院近日召开常务会议，研究部署进一步做好农村义务教育工作，会议指出要加大投入改善办学条件。",
+    "我国科学家在青藏高原发现一种新的高山植物，研究人员认为这一发现对研究生物多样性具有重要意义。",
+    "今年春运期间铁路部门计划增开临时旅客列车两百余对，以满足返乡旅客和务工人员的出行需求。",
+    "某市启动老旧小区改造工程，计划三年内完成全部改造任务，惠及居民十余万户，受到群众欢迎。",
+]
+HEADER = "首页 > 新闻中心 > 正文"
+FOOTER = "版权所有 某某网 未经授权禁止转载"
+
+
+def page(story: str, date: str) -> str:
+    return f"{HEADER}\n发布时间：{date}\n{story}\n{FOOTER}\n"
+
+
+def kinds_by_example(texts: list[str], **options) -> dict[str, str]:
+    return {b.example: b.kind for b in find_boilerplate(texts, **options)}
+
+
+def test_site_wrapper_recurring_across_stories_is_boilerplate() -> None:
+    texts = [page(s, f"2024-01-0{i + 1}") for i, s in enumerate(STORIES)]
+    found = find_boilerplate(texts)
+    kinds = {b.example: b.kind for b in found}
+    assert kinds[HEADER] == "recurring" and kinds[FOOTER] == "recurring"
+    assert kinds["发布时间：2024-01-01"] == "template"  # slots (digits) masked
+    template = next(b for b in found if b.kind == "template")
+    assert len(template.spans) == 4
+    assert all(texts[s.doc][s.start : s.end].startswith("发布时间：") for s in template.spans)
+    assert not any(story in kinds for story in STORIES)
+
+
+def test_reprinted_story_is_not_boilerplate() -> None:
+    # One story printed by four sites with different wrappers: its paragraph recurs in
+    # four documents but in one family of near-duplicates.
+    texts = [f"站点{i}导航 | 登录 | 注册\n{STORIES[0]}\n{STORIES[1]}\n第{i}号站点版权声明" for i in range(4)]
+    assert find_boilerplate(texts) == []
+
+
+def test_thresholds_in_families() -> None:
+    texts = [page(s, "2024-01-01") for s in STORIES[:3]]
+    assert HEADER in kinds_by_example(texts)
+    assert HEADER not in kinds_by_example(texts, min_docs=4)
+    with_plain = texts + [STORIES[3]]  # four families, the header in three
+    assert HEADER in kinds_by_example(with_plain, min_doc_fraction=0.75)
+    assert HEADER not in kinds_by_example(with_plain, min_doc_fraction=1.0)
+    with pytest.raises(InvalidOptionError):
+        BoilerplateOptions(min_docs=1)
+    with pytest.raises(InvalidOptionError, match="unknown option"):
+        find_boilerplate(texts, min_doc=3)
+
+
+def test_template_lines_within_one_document() -> None:
+    text = "\n".join(
+        [
+            "结合当前工作需要，的会员“alice2009”为你整理了这篇乡镇年度工作总结范文，希望能给你的学习、工作带来参考借鉴作用。",
+            "【正文】",
+            STORIES[0],
+            STORIES[1],
+            "结合当前工作需要，的会员“810723”为你整理了这篇某县脱贫攻坚工作总结及明年工作计划范文，希望能给你的学习、工作带来参考借鉴作用。",
+            "【正文】",
+            STORIES[2],
+        ]
+    )
+    found = find_boilerplate([text])
+    assert [(b.kind, len(b.spans)) for b in found] == [("template", 2), ("marker", 2)]
+
+
+def test_opening_formula_of_different_sentences_is_not_a_template() -> None:
+    text = "\n".join(
+        [
+            "新华社北京一月十六日电国家主席今天在中南海会见了美国联邦快递公司董事长一行并同他们进行了友好交谈",
+            STORIES[0],
+            "新华社北京一月十六日电国家主席今天在中南海会见了来访的朗讯科技公司董事长及其一行",
+            STORIES[1],
+        ]
+    )
+    assert find_boilerplate([text]) == []
+
+
+def test_heading_repeated_inside_a_reprinted_passage_is_not_a_marker() -> None:
+    essay = ["锦上添花不如雪中送炭", STORIES[0], "乡村振兴助力脱贫攻坚", STORIES[1]]
+    text = "\n".join(essay + ["作者简介"] + essay)
+    assert find_boilerplate([text]) == []
+
+
+@pytest.mark.parametrize("line", ["P. 47", "47", "— 3 —", "- 12 -", "第 3 页", "第3页 共9页", "3 / 20", "2018 年第 9 期 45"])
+def test_page_number_lines(line: str) -> None:
+    text = f"{STORIES[0]}\n{line}\n{STORIES[1]}"
+    (found,) = find_boilerplate([text])
+    assert (found.kind, found.spans) == ("page-number", (Span(0, len(STORIES[0]) + 1, len(STORIES[0]) + 1 + len(line)),))
+
+
+def test_running_heads_need_a_page_number_and_a_heads_mark() -> None:
+    text = f"Page 47 - 实践党的教育版2018年9期\nP. 47\n打赢精准脱贫攻坚战——奋斗在一线 / 实践探索\n{STORIES[0]}"
+    kinds = kinds_by_example([text])
+    assert kinds == {"Page 47 - 实践党的教育版2018年9期": "running-head", "P. 47": "page-number"}
+    found = find_boilerplate([text])
+    assert [len(b.spans) for b in found] == [2, 1]
+    # A title printed under a page number is not a running head.
+    assert kinds_by_example([f"P. 92\n石油跌价冲击波\n{STORIES[0]}"]) == {"P. 92": "page-number"}

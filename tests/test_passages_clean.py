@@ -1,0 +1,136 @@
+"""Repeated passages and clean(): small exact cases, properties, and real news text."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import dedup
+from dedup import PassageCluster, Span, clean, find_repeated_passages, restore
+
+P = [
+    "国务院近日召开常务会议，研究部署进一步做好农村义务教育工作，会议指出要加大投入改善办学条件。",
+    "我国科学家在青藏高原发现一种新的高山植物，研究人员认为这一发现对研究生物多样性具有重要意义。",
+    "今年春运期间铁路部门计划增开临时旅客列车两百余对，以满足返乡旅客和务工人员的出行需求。",
+    "某市启动老旧小区改造工程，计划三年内完成全部改造任务，惠及居民十余万户，受到群众欢迎。",
+    "气象部门预计未来三天北方地区将有一次明显降温过程，提醒公众注意防寒保暖和交通安全。",
+]
+
+
+def spans_of(text: str, *paragraphs: str) -> list[tuple[int, int]]:
+    out, pos = [], 0
+    for p in paragraphs:
+        start = text.index(p, pos)
+        out.append((start, start + len(p)))
+        pos = start + len(p)
+    return out
+
+
+def test_block_printed_twice_is_one_passage_with_two_spans() -> None:
+    text = "\n\n".join([P[0], P[1], P[2], "中间插入的一段其他内容，与上文无关，也不会重复出现。", P[1], P[2]])
+    (cluster,) = find_repeated_passages([text])
+    (a1, _), (_, a2) = spans_of(text, P[1], P[2])
+    (b1, _), (_, b2) = spans_of(text[a2:], P[1], P[2])
+    assert cluster == PassageCluster(0, (Span(0, a1, a2), Span(0, a2 + b1, a2 + b2)))
+
+
+def test_passages_across_documents_and_edited_copies() -> None:
+    edited = P[1].replace("重要意义", "深远意义")
+    texts = [f"{P[0]}\n{P[1]}", f"{P[3]}\n{edited}\n{P[4]}"]
+    (cluster,) = find_repeated_passages(texts)
+    assert [s.doc for s in cluster.spans] == [0, 1]
+    assert texts[1][cluster.spans[1].start : cluster.spans[1].end] == edited
+
+
+def test_fragment_repeating_the_end_of_an_earlier_paragraph() -> None:
+    text = f"{P[0]}\n改善办学条件。\n{P[1]}"
+    (cluster,) = find_repeated_passages([text])
+    assert text[cluster.spans[1].start : cluster.spans[1].end] == "改善办学条件。"
+    # A heading-like line (no sentence end) contained in a paragraph is no fragment;
+    # nor is a fragment that comes before the paragraph containing it.
+    assert find_repeated_passages([f"{P[0]}\n改善办学条件\n{P[1]}"]) == []
+    assert find_repeated_passages([f"改善办学条件。\n{P[0]}"]) == []
+
+
+def test_short_titles_shared_across_documents_are_not_passages() -> None:
+    assert find_repeated_passages([f"今日要闻\n\n{P[0]}", f"今日要闻\n\n{P[1]}"]) == []
+    # ... but repeated within one document they are.
+    (cluster,) = find_repeated_passages([f"今日要闻\n\n{P[0]}\n\n今日要闻\n\n{P[1]}"])
+    assert len(cluster.spans) == 2
+
+
+def test_clean_keeps_first_copy_and_reports_the_rest() -> None:
+    text = f"{P[0]}\n\n{P[1]}\n\n{P[0]}\n\n{P[2]}\n"
+    (result,) = clean([text])
+    assert result.text == f"{P[0]}\n\n{P[1]}\n\n{P[2]}\n"
+    (removal,) = result.removed
+    assert (removal.reason, removal.kind, removal.ref) == ("duplicate", "passage", 0)
+    assert removal.text == f"{P[0]}\n\n"
+    assert restore(result) == text
+
+
+def test_cross_document_removes_earlier_passages_and_duplicate_documents() -> None:
+    texts = [f"{P[0]}\n{P[1]}\n{P[4]}", f"{P[2]}\n{P[1]}", f"{P[0]}\n{P[1]}\n{P[4]}"]
+    within = clean(texts)
+    assert [r.text for r in within] == texts
+    across = clean(texts, cross_document=True)
+    assert across[0].text == texts[0]
+    assert across[1].text == f"{P[2]}\n"
+    assert across[2].text == ""
+    assert {(r.reason, r.kind) for r in across[2].removed} == {("duplicate", "document")}
+    assert [restore(r) for r in across] == texts
+
+
+def test_which_removals_to_apply() -> None:
+    text = "鄉(xiāng)村振兴</span>\n" + f"{P[0]}\n{P[0]}\n"
+    assert {r.reason for r in clean([text])[0].removed} == {"noise", "duplicate"}
+    only_noise = clean([text], remove={"noise"})[0]
+    assert {r.reason for r in only_noise.removed} == {"noise"}
+    assert only_noise.text.startswith("鄉村振兴\n")
+    with pytest.raises(dedup.InvalidOptionError):
+        clean([text], remove={"spam"})
+
+
+paragraph = st.sampled_from(P + ["图片：", "P. 3", "鄉(xiāng)村", "<b>标题</b>", "（完）", "短句。"])
+document = st.lists(paragraph, max_size=8).map("\n".join)
+
+
+@settings(max_examples=60, deadline=None)
+@given(texts=st.lists(st.one_of(document, st.text(max_size=40)), min_size=1, max_size=6), cross=st.booleans())
+def test_clean_is_lossless_and_only_cuts(texts: list[str], cross: bool) -> None:
+    for original, result in zip(texts, clean(texts, cross_document=cross)):
+        assert restore(result) == original
+        previous_end = 0
+        for r in result.removed:
+            assert previous_end <= r.start < r.end <= len(original)
+            assert original[r.start : r.end] == r.text
+            previous_end = r.end
+        kept = iter(original)
+        assert all(ch in kept for ch in result.text)
+
+
+def test_news_corpus_finds_its_reprint_and_template_lines_and_nothing_else(news_lines: list[str]) -> None:
+    docs = ["\n".join(news_lines[i : i + 20]) for i in range(0, len(news_lines), 20)]
+    results = clean(docs, cross_document=True)
+    assert [restore(r) for r in results] == docs
+    removed = [(d, r) for d, result in enumerate(results) for r in result.removed]
+    # The 合肥 story (corpus lines 10,575-10,577) is printed again at lines 10,619-10,621.
+    hefei = news_lines[574:577]
+    assert news_lines[618:621] == hefei
+    passages = [r for _, r in removed if r.kind == "passage"]
+    assert [line for r in passages for line in r.text.split("\n") if line.strip()] == hefei
+    assert {d for d, r in removed if r.kind == "passage"} == {618 // 20, 620 // 20}  # the copy straddles two documents
+    # Everything else removed is a short recurring line: a label or a template line
+    # that recurs in the sample at least three times with its digits masked.
+    others = [r.text.strip() for _, r in removed if r.kind != "passage"]
+    assert {"图片：", "本报评论员", "天气趋势分析", "图片新闻"} <= set(others)
+    assert any(t.startswith("明天气象预报（") for t in others)
+
+    def shape(line: str) -> str:
+        return "".join("0" if ch.isdigit() else ch for ch in line)
+
+    sample_shapes = [shape(line.strip()) for line in news_lines]
+    for text in others:
+        assert len(text) <= 30 and "\n" not in text
+        assert sum(s == shape(text) for s in sample_shapes) >= 2, text
