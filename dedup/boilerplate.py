@@ -178,6 +178,9 @@ class LineTable:
         uint64 ``[m]``; ``head`` and ``tail`` are 0 for lines too short to have them.
     standalone : np.ndarray
         bool ``[m]``: the line is a paragraph of its own, not a piece of a hard-wrapped one.
+    page_number, running_head, head_like : np.ndarray
+        bool ``[m]``: the line is a page number; a ``Page 47 - …`` running head; short,
+        with no sentence end and a running-head mark (`` / ``, ``|``, issue numbers).
     texts : list of str
         The lines' original text.
     masked_views : list of str
@@ -193,6 +196,9 @@ class LineTable:
     head: np.ndarray
     tail: np.ndarray
     standalone: np.ndarray
+    page_number: np.ndarray
+    running_head: np.ndarray
+    head_like: np.ndarray
     texts: list[str]
     masked_views: list[str]
 
@@ -205,9 +211,18 @@ def _span_keys(doc: np.ndarray, spans: np.ndarray) -> np.ndarray:
     return (doc * (1 << 32) + spans[:, 0]).astype(np.float64) + 1j * spans[:, 1].astype(np.float64)
 
 
-def _mask_slots(line: str) -> str:
-    line = unicodedata.normalize("NFKC", line)
-    return _DIGITS.sub("0", _SLOT.sub("a", line))
+def _nfkc_lines(lines: Sequence[str]) -> list[str]:
+    """NFKC of every line, in one call over the batch (lines hold no line breaks)."""
+    if not lines:
+        return []
+    return unicodedata.normalize("NFKC", "\n".join(lines)).split("\n")
+
+
+def _mask_slots(nfkc_lines: Sequence[str]) -> list[str]:
+    """Lines with variable slots masked (quoted names and Latin tokens → ``a``, digit runs → ``0``)."""
+    if not nfkc_lines:
+        return []
+    return _DIGITS.sub("0", _SLOT.sub("a", "\n".join(nfkc_lines))).split("\n")
 
 
 def line_table(texts: Sequence[str], options: BoilerplateOptions = BoilerplateOptions()) -> LineTable:
@@ -220,10 +235,18 @@ def line_table(texts: Sequence[str], options: BoilerplateOptions = BoilerplateOp
     )
     lines = [texts[d][s:e] for d, (s, e) in zip(doc.tolist(), flat.tolist())]
     views = matching_texts(lines, options.normalize)
+    nfkc = _nfkc_lines(lines)
     masked_views = [
         masked if len(masked) - masked.count("a") - masked.count("0") >= _MIN_SKELETON_CHARS else view
-        for masked, view in zip(matching_texts([_mask_slots(line) for line in lines], options.normalize), views)
+        for masked, view in zip(matching_texts(_mask_slots(nfkc), options.normalize), views)
     ]
+    stripped = [line.strip() for line in nfkc]
+    page_number = np.array([_PAGE_NUMBER.fullmatch(s) is not None for s in stripped], dtype=bool)
+    running_head = np.array([_RUNNING_HEAD.fullmatch(s) is not None for s in stripped], dtype=bool)
+    head_like = np.array(
+        [len(s) <= 40 and _SENTENCE_END.search(s) is None and _HEAD_MARK.search(s) is not None for s in stripped],
+        dtype=bool,
+    )
     k = options.affix_chars
     long_enough = np.array([len(v) >= 2 * k + 2 for v in masked_views], dtype=bool)
     head = np.where(long_enough, exact_hashes([v[:k] for v in masked_views]), np.uint64(0)).astype(np.uint64)
@@ -239,6 +262,9 @@ def line_table(texts: Sequence[str], options: BoilerplateOptions = BoilerplateOp
         head=head,
         tail=tail,
         standalone=standalone,
+        page_number=page_number,
+        running_head=running_head,
+        head_like=head_like,
         texts=lines,
         masked_views=masked_views,
     )
@@ -388,13 +414,8 @@ def _heading_own_content(table: LineTable, kind: np.ndarray, cross_family: np.nd
 
 def _page_furniture(table: LineTable) -> tuple[np.ndarray, np.ndarray]:
     """Page-number lines and running heads: two bool ``[m]`` masks."""
-    stripped = [unicodedata.normalize("NFKC", t).strip() for t in table.texts]
-    page_number = np.array([_PAGE_NUMBER.fullmatch(s) is not None for s in stripped], dtype=bool)
-    running = np.array([_RUNNING_HEAD.fullmatch(s) is not None for s in stripped], dtype=bool)
-    short_plain = np.array(
-        [len(s) <= 40 and _SENTENCE_END.search(s) is None and _HEAD_MARK.search(s) is not None for s in stripped],
-        dtype=bool,
-    ) & ~page_number
+    page_number, running = table.page_number, table.running_head
+    short_plain = table.head_like & ~page_number
     same_doc_prev = np.concatenate(([False], table.doc[1:] == table.doc[:-1]))
     same_doc_next = np.concatenate((table.doc[:-1] == table.doc[1:], [False]))
     after_number = same_doc_prev & np.concatenate(([False], page_number[:-1]))
