@@ -30,11 +30,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass
 
 import numpy as np
 
 from .cluster import connected_components
+from .options import KeywordOptions
 from .errors import InvalidOptionError, check_texts
 from .normalize import NormalizeOptions, matching_texts
 from .segment import segment_many
@@ -101,7 +102,7 @@ class Boilerplate:
 
 
 @dataclass(frozen=True)
-class BoilerplateOptions:
+class BoilerplateOptions(KeywordOptions):
     """Options of :func:`find_boilerplate`.
 
     Attributes
@@ -151,13 +152,6 @@ class BoilerplateOptions:
         if self.affix_chars < 1 or self.max_line_chars < 1:
             raise InvalidOptionError("affix_chars and max_line_chars must be >= 1")
 
-    @classmethod
-    def from_kwargs(cls, options: BoilerplateOptions | None = None, **kwargs) -> BoilerplateOptions:
-        known = {f.name for f in fields(cls)}
-        unknown = sorted(set(kwargs) - known)
-        if unknown:
-            raise InvalidOptionError(f"unknown option(s): {', '.join(unknown)}; known: {', '.join(sorted(known))}")
-        return replace(options or cls(), **kwargs)
 
 
 @dataclass(frozen=True)

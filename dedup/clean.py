@@ -17,12 +17,13 @@ out, and ``restore`` puts them back.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from .boilerplate import BoilerplateOptions, find_boilerplate
 from .duplicates import DuplicateOptions, find_duplicates
+from .options import KeywordOptions
 from .errors import InvalidOptionError, check_texts
 from .normalize import noise_spans
 from .passages import PassageOptions, match_passages, unit_table
@@ -33,7 +34,7 @@ __all__ = ["CleanOptions", "clean", "restore", "proposed_cuts"]
 
 
 @dataclass(frozen=True)
-class CleanOptions:
+class CleanOptions(KeywordOptions):
     """Options of :func:`clean`.
 
     Attributes
@@ -63,13 +64,6 @@ class CleanOptions:
         if unknown:
             raise InvalidOptionError(f"remove: unknown reason(s) {', '.join(unknown)}; known: {', '.join(REASONS)}")
 
-    @classmethod
-    def from_kwargs(cls, options: CleanOptions | None = None, **kwargs) -> CleanOptions:
-        known = {f.name for f in fields(cls)}
-        unknown = sorted(set(kwargs) - known)
-        if unknown:
-            raise InvalidOptionError(f"unknown option(s): {', '.join(unknown)}; known: {', '.join(sorted(known))}")
-        return replace(options or cls(), **kwargs)
 
 
 def _line_cut(text: str, start: int, end: int, reason: str, ref: int | None, kind: str | None) -> Cut:

@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from .boilerplate import BoilerplateOptions, boilerplate_free_views
 from .cluster import Cluster, Representative, connected_components, group_members, pick_representatives
+from .options import KeywordOptions
 from .errors import InvalidOptionError, check_texts
 from .lsh import LSHParams, band_keys, candidate_pairs, optimal_params
 from .minhash import SCHEMES, signatures
@@ -30,7 +31,7 @@ __all__ = ["DuplicateOptions", "cluster_views", "find_duplicates", "shingle_sets
 
 
 @dataclass(frozen=True)
-class DuplicateOptions:
+class DuplicateOptions(KeywordOptions):
     """Options of :func:`find_duplicates`.
 
     Attributes
@@ -111,14 +112,6 @@ class DuplicateOptions:
             return params
         return optimal_params(min(self.threshold, 0.999), self.num_perm)
 
-    @classmethod
-    def from_kwargs(cls, options: DuplicateOptions | None = None, **kwargs) -> DuplicateOptions:
-        """Options from an optional base plus keyword overrides, rejecting unknown names."""
-        known = {f.name for f in fields(cls)}
-        unknown = sorted(set(kwargs) - known)
-        if unknown:
-            raise InvalidOptionError(f"unknown option(s): {', '.join(unknown)}; known: {', '.join(sorted(known))}")
-        return replace(options or cls(), **kwargs)
 
 
 def _batches(texts: Iterable[str], size: int) -> Iterator[list[str]]:

@@ -21,11 +21,12 @@ shared by two different stories is not a repeated passage.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from .cluster import connected_components, group_members
+from .options import KeywordOptions
 from .errors import InvalidOptionError, check_texts
 from .lsh import band_keys, candidate_pairs, optimal_params
 from .minhash import signatures
@@ -58,7 +59,7 @@ class PassageCluster:
 
 
 @dataclass(frozen=True)
-class PassageOptions:
+class PassageOptions(KeywordOptions):
     """Options of :func:`find_repeated_passages`.
 
     Attributes
@@ -103,13 +104,6 @@ class PassageOptions:
         if self.max_gap < 0:
             raise InvalidOptionError(f"max_gap must be >= 0, got {self.max_gap}")
 
-    @classmethod
-    def from_kwargs(cls, options: PassageOptions | None = None, **kwargs) -> PassageOptions:
-        known = {f.name for f in fields(cls)}
-        unknown = sorted(set(kwargs) - known)
-        if unknown:
-            raise InvalidOptionError(f"unknown option(s): {', '.join(unknown)}; known: {', '.join(sorted(known))}")
-        return replace(options or cls(), **kwargs)
 
 
 @dataclass(frozen=True)
