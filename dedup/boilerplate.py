@@ -30,7 +30,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -39,6 +39,8 @@ from .options import KeywordOptions
 from .errors import InvalidOptionError, check_texts
 from .normalize import NormalizeOptions, matching_texts
 from .segment import segment_many
+from .webpage import KINDS as WEBPAGE_KINDS
+from .webpage import WebpageOptions, classify_page_lines, looks_like_webpage
 from .shingle import exact_hashes
 from .spans import Span
 
@@ -54,13 +56,16 @@ __all__ = [
     "line_table",
 ]
 
-KINDS = ("page-number", "running-head", "recurring", "template", "marker")
+KINDS = ("page-number", "running-head", "recurring", "template", "marker") + tuple(
+    k for k in WEBPAGE_KINDS if k != "recurring"
+)
 
 _SLOT = re.compile(
     r"[“「『\"'‘][^“”「」『』\"'‘’\n]{1,40}[”」』\"'’]"  # a short quoted name
     r"|[A-Za-z0-9_@.\-]*[A-Za-z_@][A-Za-z0-9_@.\-]*"  # a Latin or alphanumeric token
 )
 _DIGITS = re.compile(r"\d+")
+_MARKUP = re.compile(r"<[^<>\n]{0,200}>|&#?\w{1,10};")
 _MIN_SKELETON_CHARS = 4  # a masked line must keep this much fixed text to key a template
 _SENTENCE_END = re.compile(r"[。！？!?；;…]")
 _PAGE_NUMBER = re.compile(
@@ -128,6 +133,13 @@ class BoilerplateOptions(KeywordOptions):
         Documents this similar (Jaccard, or containment of the smaller in the larger)
         are one *family* — the same story reprinted. Recurrence is counted in
         families, not documents, so a reprinted paragraph is not boilerplate.
+    webpage : bool or None
+        Classify the lines of single web pages from their text (navigation, link
+        lists, share and copyright lines…, :mod:`dedup.webpage`). None (auto): for a
+        document that looks like a web page (:func:`dedup.webpage.looks_like_webpage`)
+        and has no line recurring across the collection — one page, or one page per
+        site; True: every document; False: never.
+    webpage_options : WebpageOptions
     normalize : NormalizeOptions
         The matching view lines are keyed on.
     """
@@ -142,6 +154,8 @@ class BoilerplateOptions(KeywordOptions):
     page_furniture: bool = True
     family_threshold: float = 0.5
     family_containment: float = 0.5
+    webpage: bool | None = None
+    webpage_options: WebpageOptions = WebpageOptions()
     normalize: NormalizeOptions = NormalizeOptions()
 
     def __post_init__(self) -> None:
@@ -172,9 +186,10 @@ class LineTable:
         uint64 ``[m]``; ``head`` and ``tail`` are 0 for lines too short to have them.
     standalone : np.ndarray
         bool ``[m]``: the line is a paragraph of its own, not a piece of a hard-wrapped one.
-    page_number, running_head, head_like : np.ndarray
+    page_number, running_head, head_like, head_like_plain : np.ndarray
         bool ``[m]``: the line is a page number; a ``Page 47 - …`` running head; short,
-        with no sentence end and a running-head mark (`` / ``, ``|``, issue numbers).
+        with no sentence end and a running-head mark (`` / ``, ``|``, issue numbers);
+        short with no sentence end (a heading).
     texts : list of str
         The lines' original text.
     masked_views : list of str
@@ -193,6 +208,7 @@ class LineTable:
     page_number: np.ndarray
     running_head: np.ndarray
     head_like: np.ndarray
+    head_like_plain: np.ndarray
     texts: list[str]
     masked_views: list[str]
 
@@ -237,10 +253,9 @@ def line_table(texts: Sequence[str], options: BoilerplateOptions = BoilerplateOp
     stripped = [line.strip() for line in nfkc]
     page_number = np.array([_PAGE_NUMBER.fullmatch(s) is not None for s in stripped], dtype=bool)
     running_head = np.array([_RUNNING_HEAD.fullmatch(s) is not None for s in stripped], dtype=bool)
-    head_like = np.array(
-        [len(s) <= 40 and _SENTENCE_END.search(s) is None and _HEAD_MARK.search(s) is not None for s in stripped],
-        dtype=bool,
-    )
+    bare = [_MARKUP.sub("", s).strip() for s in stripped]  # a heading's shape, without HTML remnants
+    head_like_plain = np.array([0 < len(s) <= 40 and _SENTENCE_END.search(s) is None for s in bare], dtype=bool)
+    head_like = head_like_plain & np.array([_HEAD_MARK.search(s) is not None for s in stripped], dtype=bool)
     k = options.affix_chars
     long_enough = np.array([len(v) >= 2 * k + 2 for v in masked_views], dtype=bool)
     head = np.where(long_enough, exact_hashes([v[:k] for v in masked_views]), np.uint64(0)).astype(np.uint64)
@@ -259,6 +274,7 @@ def line_table(texts: Sequence[str], options: BoilerplateOptions = BoilerplateOp
         page_number=page_number,
         running_head=running_head,
         head_like=head_like,
+        head_like_plain=head_like_plain,
         texts=lines,
         masked_views=masked_views,
     )
@@ -431,9 +447,9 @@ def classify_lines(table: LineTable, families: np.ndarray, options: BoilerplateO
     Returns
     -------
     np.ndarray
-        ``<U12`` ``[m]``.
+        str ``[m]``, a :data:`KINDS` entry or ``""``.
     """
-    kind = np.full(len(table), "", dtype="<U12")
+    kind = np.full(len(table), "", dtype=f"<U{max(map(len, KINDS))}")
     if not len(table):
         return kind
     recurrable = (table.end - table.start <= options.max_line_chars) & (table.view_len > 0)
@@ -477,7 +493,34 @@ def classify_lines(table: LineTable, families: np.ndarray, options: BoilerplateO
         page_number, head = _page_furniture(table)
         kind[head] = "running-head"
         kind[page_number] = "page-number"
+    if options.webpage is not False:
+        _classify_web_pages(table, kind, cross_family & (kind != ""), options)
     return kind
+
+
+def _classify_web_pages(table: LineTable, kind: np.ndarray, corpus_evidence: np.ndarray, options: BoilerplateOptions) -> None:
+    """Give the page classifier's kinds to the still-unclassified lines of web-page documents (in place)."""
+    doc_starts = np.flatnonzero(np.concatenate(([True], table.doc[1:] != table.doc[:-1])))
+    for lo, hi in zip(doc_starts.tolist(), np.append(doc_starts[1:], len(table)).tolist()):
+        lines = table.texts[lo:hi]
+        # Auto: a web page whose site the collection does not show (no line of it recurs
+        # across families) is classified from its text; the others have corpus evidence.
+        if options.webpage is None and (corpus_evidence[lo:hi].any() or not looks_like_webpage(lines)):
+            continue
+        labels, page_kinds = classify_page_lines(lines, options.webpage_options, known_boilerplate=kind[lo:hi] != "")
+        page_kind = np.array(page_kinds, dtype=kind.dtype)
+        # The classifier's catch-all ("outside the main text") does not take a heading
+        # that sits right above kept text, or above one boilerplate line (a dateline,
+        # a byline) and then kept text: a title or subheading heads what follows it.
+        kept = ~labels
+        next_kept = np.zeros(hi - lo, dtype=bool)
+        next_kept[:-1] = kept[1:]
+        after_one = np.zeros(hi - lo, dtype=bool)
+        after_one[:-2] = ~kept[1:-1] & kept[2:]
+        heads_content = table.head_like_plain[lo:hi] & (next_kept | after_one)
+        labels &= ~((page_kind == "page-furniture") & heads_content)
+        open_lines = labels & (kind[lo:hi] == "")
+        kind[lo:hi][open_lines] = page_kind[open_lines]
 
 
 def _linked_by_keys(lines: np.ndarray, *keys: np.ndarray) -> np.ndarray:
@@ -509,7 +552,7 @@ def boilerplate_families(table: LineTable, kind: np.ndarray) -> list[Boilerplate
     if templates.any():
         linked = _linked_by_keys(chosen[templates], table.masked, table.head, table.tail)
         group_key[templates] = table.exact[chosen[templates]][linked]  # a component's first member names it
-    kind_code = np.searchsorted(np.array(KINDS), chosen_kind).astype(np.uint64)
+    kind_code = np.unique(chosen_kind, return_inverse=True)[1].astype(np.uint64)
     group = _group_ids(kind_code, group_key)
     first_line = np.full(group.max() + 1, np.iinfo(np.int64).max)
     np.minimum.at(first_line, group, chosen)
@@ -564,7 +607,7 @@ def document_families(table: LineTable, n_docs: int, options: BoilerplateOptions
         int64 ``[n_docs]``.
     """
     first = _families_of_views(document_views(table, n_docs), options)
-    content = classify_lines(table, first, options) == ""
+    content = classify_lines(table, first, replace(options, webpage=False)) == ""
     return _families_of_views(document_views(table, n_docs, content), options)
 
 

@@ -21,12 +21,13 @@ def page(story: str, date: str) -> str:
 
 
 def kinds_by_example(texts: list[str], **options) -> dict[str, str]:
+    options.setdefault("webpage", False)  # corpus recurrence alone, unless a test says otherwise
     return {b.example: b.kind for b in find_boilerplate(texts, **options)}
 
 
 def test_site_wrapper_recurring_across_stories_is_boilerplate() -> None:
     texts = [page(s, f"2024-01-0{i + 1}") for i, s in enumerate(STORIES)]
-    found = find_boilerplate(texts)
+    found = find_boilerplate(texts, webpage=False)
     kinds = {b.example: b.kind for b in found}
     assert kinds[HEADER] == "recurring" and kinds[FOOTER] == "recurring"
     assert kinds["发布时间：2024-01-01"] == "template"  # slots (digits) masked
@@ -105,3 +106,43 @@ def test_running_heads_need_a_page_number_and_a_heads_mark() -> None:
     assert [len(b.spans) for b in found] == [2, 1]
     # A title printed under a page number is not a running head.
     assert kinds_by_example([f"P. 92\n石油跌价冲击波\n{STORIES[0]}"]) == {"P. 92": "page-number"}
+
+
+def test_a_single_web_page_is_classified_from_its_text() -> None:
+    text = page(STORIES[0], "2024-01-01")
+    assert kinds_by_example([text]) == {}  # one page: nothing recurs
+    auto = kinds_by_example([text], webpage=None)
+    assert auto == {HEADER: "breadcrumb", "发布时间：2024-01-01": "metadata", FOOTER: "copyright"}
+    # News text does not look like a web page: auto mode leaves it alone.
+    assert kinds_by_example(["\n".join(STORIES)], webpage=None) == {}
+
+
+def test_web_pages_cleaned_from_their_text_alone() -> None:
+    """The four labelled Chinese pages of the web-page development set, through clean()."""
+    import json
+    from pathlib import Path
+
+    import numpy as np
+
+    import dedup
+
+    data = Path(__file__).resolve().parent.parent / "benchmarks" / "webpages" / "data" / "readability_zh.jsonl"
+    tp = fp = fn = content = kept_content = 0
+    for record in map(json.loads, data.read_text(encoding="utf-8").splitlines()):
+        lines, labels = record["lines"], np.array(record["labels"]) == 0  # True: boilerplate
+        text = "\n".join(lines)
+        (result,) = dedup.clean([text])
+        removed = np.zeros(len(text), dtype=bool)
+        for r in result.removed:
+            removed[r.start : r.end] = True
+        starts = np.cumsum([0] + [len(line) + 1 for line in lines[:-1]])
+        weight = np.array([len("".join(line.split())) for line in lines])
+        gone = np.array([removed[s : s + len(line)].all() if line else False for s, line in zip(starts, lines)])
+        tp += weight[gone & labels].sum()
+        fp += weight[gone & ~labels].sum()
+        fn += weight[~gone & labels].sum()
+        content += weight[~labels].sum()
+        kept_content += weight[~gone & ~labels].sum()
+    precision, recall = tp / (tp + fp), tp / (tp + fn)
+    assert 2 * precision * recall / (precision + recall) >= 0.75
+    assert kept_content / content >= 0.95
