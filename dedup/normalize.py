@@ -9,7 +9,7 @@ difference folded away. The steps run in this order, each switchable in
    encodings (:func:`noise_spans` reports these spans in the original); lone surrogates are
    always dropped (they cannot be encoded and carry no text);
 2. NFKC (compatibility forms, composed accents, ``㍻`` → ``平成``);
-3. Traditional → Simplified with OpenCC ``t2s`` (phrase-aware; it never changes length);
+3. Traditional → Simplified with OpenCC ``t2s`` (phrase-aware; no entry changes length);
 4. one table lookup per character: full/half width, Latin (and every other) case folded,
    digits folded to ``0`` when asked, punctuation, symbols, whitespace, control and format
    characters and variation selectors removed.
@@ -178,16 +178,22 @@ _HTML_TAG_NAMES = (
     "pre|s|script|section|small|span|strike|strong|style|sub|sup|table|tbody|td|th|thead|"
     "title|tr|tt|u|ul|wbr"
 )
-_ATTRIBUTE = r"""\s+[A-Za-z_:][-A-Za-z0-9_:.]*\s*=\s*(?:"[^"<>]{0,2000}"|'[^'<>]{0,2000}'|[^\s"'<>=]{1,2000})"""
+_ATTRIBUTE = (
+    r"""\s+[A-Za-z_:][-A-Za-z0-9_:.]*\s*=\s*"""
+    r"""(?:"[^"<>]{0,2000}"|'[^'<>]{0,2000}'|[^\s"'<>=]{1,2000})"""
+)
 # A comment; a known tag name with optional name=value attributes, or any name with some.
 # A closing tag whose "<" a broken encoding turned into "?" ("?/span>") counts too.
 _HTML_TAG = (
     "<?",
     r"(?<=<)(?:!--.{0,10000}?-->"
-    rf"|/?(?:(?i:{_HTML_TAG_NAMES})(?:{_ATTRIBUTE}){{0,50}}|[A-Za-z][A-Za-z0-9]{{0,20}}(?:{_ATTRIBUTE}){{1,50}})\s*/?>)"
+    rf"|/?(?:(?i:{_HTML_TAG_NAMES})(?:{_ATTRIBUTE}){{0,50}}"
+    rf"|[A-Za-z][A-Za-z0-9]{{0,20}}(?:{_ATTRIBUTE}){{1,50}})\s*/?>)"
     rf"|(?<=\?)/(?i:{_HTML_TAG_NAMES})>",
 )
-_COMMON_ENTITIES = "nbsp|amp|lt|gt|quot|apos|ldquo|rdquo|lsquo|rsquo|mdash|ndash|hellip|middot|emsp|ensp|copy|reg|times|bull"
+_COMMON_ENTITIES = (
+    "nbsp|amp|lt|gt|quot|apos|ldquo|rdquo|lsquo|rsquo|mdash|ndash|hellip|middot|emsp|ensp|copy|reg|times|bull"
+)
 _HTML_ENTITY = (
     "&",
     r"(?<=&)(?:(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});"
@@ -507,29 +513,25 @@ def _splice(
     codepoints, offsets : np.ndarray
         uint32 and int64 ``[n + sum(len(replacement) - span length)]``.
     """
-    n = len(codepoints)
-    rep_codepoints = _codepoints("".join(replacements))
     rep_lengths = np.fromiter(map(len, replacements), dtype=np.int64, count=len(replacements))
-    rep_starts = n + np.cumsum(rep_lengths) - rep_lengths
-    # The output gathers from [codepoints, replacements]: kept run 0, replacement 0, kept
-    # run 1, replacement 1, ..., kept run m.
-    kept_starts = np.concatenate([[0], ends])
-    kept_lengths = np.concatenate([starts, [n]]) - kept_starts
-    piece_starts = np.empty(2 * len(starts) + 1, dtype=np.int64)
-    piece_lengths = np.empty(2 * len(starts) + 1, dtype=np.int64)
-    piece_starts[0::2], piece_starts[1::2] = kept_starts, rep_starts
-    piece_lengths[0::2], piece_lengths[1::2] = kept_lengths, rep_lengths
-    gather = _ranges(piece_starts, piece_lengths)
-    out_codepoints = np.concatenate([codepoints, rep_codepoints])[gather]
-    out_offsets = np.concatenate([offsets, np.repeat(offsets[starts], rep_lengths)])[gather]
-    return out_codepoints, out_offsets
+    cut_at = np.cumsum(rep_lengths)[:-1]
+    rep_codepoints = np.split(_codepoints("".join(replacements)), cut_at)
+    rep_offsets = np.split(np.repeat(offsets[starts], rep_lengths), cut_at)
+    kept = list(zip([0, *ends.tolist()], [*starts.tolist(), len(codepoints)]))
+    # Kept run 0, replacement 0, kept run 1, replacement 1, ..., kept run m.
+    pieces: list[np.ndarray] = [codepoints[a:b] for a, b in kept]
+    offset_pieces: list[np.ndarray] = [offsets[a:b] for a, b in kept]
+    out_codepoints = np.concatenate(_interleave(pieces, rep_codepoints))
+    out_offsets = np.concatenate(_interleave(offset_pieces, rep_offsets))
+    return out_codepoints.astype(codepoints.dtype, copy=False), out_offsets
 
 
-def _ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
-    """int64 ``[sum(lengths)]``: ``starts[j] + arange(lengths[j])`` for every ``j``, concatenated."""
-    total = int(lengths.sum())
-    run_starts = np.cumsum(lengths) - lengths
-    return np.arange(total, dtype=np.int64) + np.repeat(starts - run_starts, lengths)
+def _interleave(outer: list[np.ndarray], inner: list[np.ndarray]) -> list[np.ndarray]:
+    """``outer[0], inner[0], outer[1], inner[1], ..., outer[-1]`` (``len(outer) = len(inner) + 1``)."""
+    merged: list[np.ndarray] = [outer[0]] * (len(outer) + len(inner))
+    merged[0::2] = outer
+    merged[1::2] = inner
+    return merged
 
 
 def _nfkc_chunks(
@@ -548,7 +550,8 @@ def _nfkc_chunks(
     inner = unusual[~boundary[codepoints[unusual]]]
     run_starts = inner[np.concatenate([[True], np.diff(inner) > 1])] if len(inner) else inner
     run_ends = inner[np.concatenate([np.diff(inner) > 1, [True]])] + 1 if len(inner) else inner
-    at_text_start = np.isin(run_starts, text_starts)
+    nearest = np.minimum(np.searchsorted(text_starts, run_starts), len(text_starts) - 1)
+    at_text_start = text_starts[nearest] == run_starts
     starts = np.where(at_text_start, run_starts, np.maximum(run_starts - 1, 0))
     lone = unusual[boundary[codepoints[unusual]]]
     lone = lone[~np.isin(lone, starts)]
@@ -619,10 +622,10 @@ _FIRST_CJK = 0x2E80
 def _t2s(codepoints: np.ndarray) -> np.ndarray:
     """OpenCC ``t2s`` of a text given as uint32 code points; the length never changes.
 
-    None of OpenCC's ``t2s`` entries changes length (checked for OpenCC 1.1-1.4), so the
-    conversion maps position to position. Should a future dictionary differ, each line is
-    converted on its own and a line whose length changed is kept as it was, so that the
-    view never loses its offsets.
+    None of OpenCC's ``t2s`` entries changes length (checked on the dictionaries of
+    OpenCC 1.4.2), so the conversion maps position to position. Should a future dictionary
+    differ, each line is converted on its own and a line whose length changed is kept as it
+    was, so that the view never loses its offsets.
     """
     if len(codepoints) == 0 or codepoints.max() < _FIRST_CJK:
         return codepoints
@@ -662,7 +665,9 @@ def normalize(text: str, options: NormalizeOptions = NormalizeOptions()) -> Matc
     return _aligned_views_of_batch([text], options)[0]
 
 
-def normalize_many(texts: Iterable[str], options: NormalizeOptions = NormalizeOptions()) -> list[MatchingView]:
+def normalize_many(
+    texts: Iterable[str], options: NormalizeOptions = NormalizeOptions()
+) -> list[MatchingView]:
     """The matching views of many texts with their offset maps, batch by batch.
 
     Equals ``[normalize(t, options) for t in texts]``, at close to the speed of
@@ -702,9 +707,8 @@ def _aligned_views_of_batch(texts: list[str], options: NormalizeOptions) -> list
     codepoints = _codepoints("\n".join(texts))
     offsets = np.arange(len(codepoints), dtype=np.int64)
     if edit_starts:
-        codepoints, offsets = _splice(
-            codepoints, offsets, np.array(edit_starts, dtype=np.int64), np.array(edit_ends, dtype=np.int64), replacements
-        )
+        edit_spans = np.array([edit_starts, edit_ends], dtype=np.int64)
+        codepoints, offsets = _splice(codepoints, offsets, edit_spans[0], edit_spans[1], replacements)
     if options.nfkc:
         # Where the texts start now that noise is gone (a separator keeps its offset).
         starts_now = np.searchsorted(offsets, text_starts[1:] - 1) + 1
@@ -719,10 +723,10 @@ def _aligned_views_of_batch(texts: list[str], options: NormalizeOptions) -> list
     # separator is still the first character carrying its offset.
     separators = np.searchsorted(offsets, text_starts[1:] - 1)
     kept[separators] = False
-    kept_before = np.concatenate([[0], np.cumsum(kept)])
-    bounds = kept_before[np.concatenate([[0], separators, [len(codepoints)]])].tolist()
-    view_text = _text(mapped[kept])
-    view_offsets = offsets[kept]
+    kept_positions = np.flatnonzero(kept)
+    bounds = np.searchsorted(kept_positions, np.concatenate([[0], separators, [len(codepoints)]])).tolist()
+    view_text = _text(mapped[kept_positions])
+    view_offsets = offsets[kept_positions]
     return [
         MatchingView(view_text[a:b], view_offsets[a:b] - start)
         for a, b, start in zip(bounds[:-1], bounds[1:], text_starts.tolist())
@@ -751,9 +755,9 @@ def _views_of_batch(texts: list[str], options: NormalizeOptions) -> list[str]:
     mapped = _char_map_for(options)[codepoints]
     kept = mapped != _DELETE
     kept[separators] = False
-    kept_before = np.concatenate([[0], np.cumsum(kept)])
-    bounds = kept_before[np.concatenate([[0], separators, [len(codepoints)]])].tolist()
-    views = _text(mapped[kept])
+    kept_positions = np.flatnonzero(kept)
+    bounds = np.searchsorted(kept_positions, np.concatenate([[0], separators, [len(codepoints)]])).tolist()
+    views = _text(mapped[kept_positions])
     return [views[a:b] for a, b in zip(bounds[:-1], bounds[1:])]
 
 

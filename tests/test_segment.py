@@ -94,6 +94,8 @@ def units(text: str, unit: str = "paragraph", rejoin_wraps: bool = True) -> list
                 "2021年是“十四五”開(kāi)局之年,也是鞏固脫貧攻堅(jiān)成果同鄉(xiāng)村振興有效銜接的第一年。",
             ],
         ),
+        # not only Chinese: accented Latin and Greek continue in lower case
+        ("Le café était\nfermé. Ça va.\nΑθήνα είναι\nωραία.", ["Le café était\nfermé. Ça va.", "Αθήνα είναι\nωραία."]),
         ("", []),
         ("  \n\n\t　\n", []),
     ],
