@@ -60,10 +60,9 @@ KINDS = ("page-number", "running-head", "recurring", "template", "marker") + tup
     k for k in WEBPAGE_KINDS if k != "recurring"
 )
 
-_SLOT = re.compile(
-    r"[“「『\"'‘][^“”「」『』\"'‘’\n]{1,40}[”」』\"'’]"  # a short quoted name
-    r"|[A-Za-z0-9_@.\-]*[A-Za-z_@][A-Za-z0-9_@.\-]*"  # a Latin or alphanumeric token
-)
+_QUOTED = re.compile(r"[“「『\"'‘][^“”「」『』\"'‘’\n]{1,40}[”」』\"'’]")  # a short quoted name
+_TOKEN = re.compile(r"[A-Za-z0-9_@.\-]+")  # maximal runs: each character is matched once
+_HAS_LETTER = re.compile(r"[A-Za-z_@]")
 _DIGITS = re.compile(r"\d+")
 _MARKUP = re.compile(r"<[^<>\n]{0,200}>|&#?\w{1,10};")
 _MIN_SKELETON_CHARS = 4  # a masked line must keep this much fixed text to key a template
@@ -232,7 +231,9 @@ def _mask_slots(nfkc_lines: Sequence[str]) -> list[str]:
     """Lines with variable slots masked (quoted names and Latin tokens → ``a``, digit runs → ``0``)."""
     if not nfkc_lines:
         return []
-    return _DIGITS.sub("0", _SLOT.sub("a", "\n".join(nfkc_lines))).split("\n")
+    joined = _QUOTED.sub("a", "\n".join(nfkc_lines))
+    joined = _TOKEN.sub(lambda m: "a" if _HAS_LETTER.search(m.group()) else m.group(), joined)
+    return _DIGITS.sub("0", joined).split("\n")
 
 
 def line_table(texts: Sequence[str], options: BoilerplateOptions = BoilerplateOptions()) -> LineTable:

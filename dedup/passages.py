@@ -74,6 +74,8 @@ class PassageOptions(KeywordOptions):
     fragment_chars : int
         Shortest view of a fragment matched by containment inside its own document;
         a fragment shorter than ``min_chars`` must also end like a sentence.
+    fragment_window : int
+        How many paragraphs back a fragment's source is looked for.
     max_gap : int
         Unmatched paragraphs allowed inside one passage (an inserted caption, an ad).
     max_unit_chars : int
@@ -88,6 +90,7 @@ class PassageOptions(KeywordOptions):
     containment: float = 0.9
     min_chars: int = 20
     fragment_chars: int = 6
+    fragment_window: int = 20
     max_gap: int = 1
     max_unit_chars: int = 300
     ngram: int = 5
@@ -224,8 +227,10 @@ def _fragment_pairs(units: UnitTable, opts: PassageOptions) -> np.ndarray:
     fragments = np.flatnonzero(is_fragment & (view_len < 4 * opts.min_chars))
     if not fragments.size:
         return np.empty((0, 2), dtype=np.int64)
-    # Candidate containers: every earlier, longer paragraph of the same document.
-    doc_start = np.searchsorted(units.doc, units.doc[fragments])
+    # Candidate containers: the earlier, longer paragraphs of the same document within
+    # fragment_window units (a stray fragment sits near what it repeats; this keeps the
+    # work linear in the document).
+    doc_start = np.maximum(np.searchsorted(units.doc, units.doc[fragments]), fragments - opts.fragment_window)
     counts = fragments - doc_start
     container = np.arange(int(counts.sum()), dtype=np.int64) + np.repeat(doc_start - (np.cumsum(counts) - counts), counts)
     fragment = np.repeat(fragments, counts)
