@@ -186,7 +186,9 @@ _ATTRIBUTE = (
 # A closing tag whose "<" a broken encoding turned into "?" ("?/span>") counts too.
 _HTML_TAG = (
     "<?",
-    r"(?<=<)(?:!--.{0,10000}?-->"
+    # A comment left in text is short; the bound keeps a line of thousands of
+    # unclosed "<!--" linear (each scans at most 200 characters for its "-->").
+    r"(?<=<)(?:!--.{0,200}?-->"
     rf"|/?(?:(?i:{_HTML_TAG_NAMES})(?:{_ATTRIBUTE}){{0,50}}"
     rf"|[A-Za-z][A-Za-z0-9]{{0,20}}(?:{_ATTRIBUTE}){{1,50}})\s*/?>)"
     rf"|(?<=\?)/(?i:{_HTML_TAG_NAMES})>",

@@ -335,7 +335,8 @@ _DATE = re.compile(
 )
 _STAMP = re.compile(
     r"(?:(?:19|20)\d{2}[-/.年])?\d{1,2}[-/.月]\d{1,2}日?\s*(?:[(（][^)）]{1,3}[)）])?\s*\d{1,2}:\d{2}|"
-    r"\d+\s*(?:秒|分钟|小时|天|周|个月)前|\d+\s+(?:seconds?|minutes?|hours?|days?|weeks?|months?)\s+ago|"
+    # (?<!\d): a count is tried from the start of its digit run only (linear on long runs)
+    r"(?<!\d)\d+\s*(?:秒|分钟|小时|天|周|个月)前|(?<!\d)\d+\s+(?:seconds?|minutes?|hours?|days?|weeks?|months?)\s+ago|"
     r"^\W*#\d{1,4}\W*$|(?:回复|回覆|reply|says|wrote)\s*[:：]?\s*$"
 )
 _STAMP_END = re.compile(r"(?:\d{1,2}:\d{2}|(?:19|20)\d{2}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/]\d{1,2})\W{0,3}$")
@@ -370,11 +371,12 @@ def _is_label(view: str) -> bool:
     return 1 < len(pieces) <= 6 and all(_LABEL.fullmatch(p) for p in pieces)
 
 
-_SEPARATOR_SPLIT = re.compile(r"\s*(?:[|｜¦│»›>＞▪■◆]|>>|(?<=\s)[/·•‧∙\-–](?=\s))\s*")
+# No surrounding \s*: pieces are stripped instead (linear on runs of spaces).
+_SEPARATOR_SPLIT = re.compile(r"(?:[|｜¦│»›>＞▪■◆]|>>|(?<=\s)[/·•‧∙\-–](?=\s))")
 _CJK_CLASS = "\u1100-\u11ff\u2e80-\u2fdf\u3040-\u30ff\u3100-\u318f\u31a0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
 _WORD = re.compile(rf"[^\W\d_{_CJK_CLASS}]+(?:['’][a-z]+)?")
 _FULL_STOP = re.compile(r"(?<=[^\W\d_]{2})\.(?=\s|$|[\"'”’)\]])")
-_TITLE_SPLIT = re.compile(r"\s*(?:[_|｜]|--|—+|\s-\s|::|(?<=[\u3400-\u9fff])-(?=[\u3400-\u9fff]))\s*")
+_TITLE_SPLIT = re.compile(r"(?:[_|｜]|--|—+|\s-\s|::|(?<=[\u3400-\u9fff])-(?=[\u3400-\u9fff]))")
 
 
 def _reading_views(lines: Sequence[str]) -> list[str]:
@@ -382,7 +384,7 @@ def _reading_views(lines: Sequence[str]) -> list[str]:
 
 
 def _title_parts(first: str) -> set[str]:
-    parts = {p for p in _TITLE_SPLIT.split(first) if len(p) >= 4}
+    parts = {p for p in (q.strip() for q in _TITLE_SPLIT.split(first)) if len(p) >= 4}
     return parts | {first}
 
 
@@ -391,7 +393,11 @@ def _pattern_flags(view: str, size: float, first: bool, title_repeat: bool, opts
     link_title, stamp, breadcrumb, title (see :data:`FEATURES`)."""
     if not view:
         return [0] * 8
-    short, meta, listed = size <= opts.max_label_size, size <= opts.max_meta_size, size <= 2 * opts.max_meta_size
+    # Size counts CJK characters and words, not punctuation: a line of thousands of
+    # dots has size 0. Labels, menus and meta lines are also short in characters.
+    fits = len(view) <= 8 * opts.max_meta_size
+    short, meta = fits and size <= opts.max_label_size, fits and size <= opts.max_meta_size
+    listed = fits and size <= 2 * opts.max_meta_size
     label = (short and (_is_label(view) or _LIST_HEADING.search(view) is not None)) or (
         meta and _PREV_NEXT.search(view) is not None
     )
@@ -480,7 +486,7 @@ def line_features(lines: Sequence[str], options: WebpageOptions | None = None) -
         words[i] = len(ws)
         stops[i] = sum(w in stopwords for w in ws)
         full_stops[i] = len(_FULL_STOP.findall(view))
-        pieces = [p for p in _SEPARATOR_SPLIT.split(view) if p]
+        pieces = [p for p in (q.strip() for q in _SEPARATOR_SPLIT.split(view)) if p]
         separators[i] = max(len(pieces) - 1, 0)
         items[i] = sum(len(p.split()) for p in pieces)
         flags[i] = _pattern_flags(view, view_cjk[i] + 2 * len(ws), i == 0, view in title_parts, opts)
