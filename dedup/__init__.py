@@ -12,7 +12,7 @@ The public contract::
 """
 
 from .boilerplate import Boilerplate, BoilerplateOptions, find_boilerplate
-from .clean import CleanOptions, clean
+from .clean import CleanOptions, CleanReport, clean, clean_report
 from .cluster import Cluster, connected_components
 from .duplicates import DuplicateOptions, find_duplicates
 from .errors import DedupError, InvalidOptionError, InvalidTextError
@@ -31,6 +31,7 @@ __all__ = [
     "Boilerplate",
     "BoilerplateOptions",
     "CleanOptions",
+    "CleanReport",
     "Cleaned",
     "Cluster",
     "DedupError",
@@ -45,6 +46,7 @@ __all__ = [
     "Removal",
     "Span",
     "clean",
+    "clean_report",
     "find_boilerplate",
     "find_repeated_passages",
     "restore",

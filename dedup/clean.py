@@ -21,16 +21,17 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from .boilerplate import BoilerplateOptions, find_boilerplate
+from .boilerplate import Boilerplate, BoilerplateOptions, find_boilerplate
+from .cluster import Cluster
 from .duplicates import DuplicateOptions, find_duplicates
 from .options import KeywordOptions
 from .errors import InvalidOptionError, check_texts
 from .normalize import noise_spans
-from .passages import PassageOptions, match_passages, unit_table
+from .passages import PassageCluster, PassageOptions, match_passages, unit_table
 from .removals import REASONS, Cleaned, Cut, apply_cuts, resolve, restore
 from .spans import Span, expand_to_lines
 
-__all__ = ["CleanOptions", "clean", "restore", "proposed_cuts"]
+__all__ = ["CleanOptions", "CleanReport", "clean", "clean_report", "restore"]
 
 
 @dataclass(frozen=True)
@@ -82,31 +83,56 @@ def _covered(span: Span, cuts: Sequence[Cut]) -> bool:
     return pos >= span.end
 
 
-def proposed_cuts(texts: Sequence[str], opts: CleanOptions) -> list[list[Cut]]:
-    """Every removal each finder proposes, per document, before overlaps are resolved."""
+@dataclass(frozen=True)
+class CleanReport:
+    """Cleaned documents with the findings behind every removal.
+
+    Attributes
+    ----------
+    cleaned : list of Cleaned
+        One per input text, in order.
+    clusters : list of Cluster
+        Near-duplicate documents (``Removal.ref`` of kind ``"document"`` is a cluster id);
+        computed when ``cross_document`` is on or ``with_clusters`` was asked for.
+    passages : list of PassageCluster
+        Repeated passages (``ref`` of kind ``"passage"``).
+    boilerplate : list of Boilerplate
+        Boilerplate families (``ref`` of reason ``"boilerplate"``).
+    """
+
+    cleaned: list[Cleaned]
+    clusters: list[Cluster]
+    passages: list[PassageCluster]
+    boilerplate: list[Boilerplate]
+
+
+def _cuts_and_findings(texts: Sequence[str], opts: CleanOptions, with_clusters: bool) -> tuple[list[list[Cut]], CleanReport]:
+    """Every removal each finder proposes, per document, and what the finders found."""
     cuts: list[list[Cut]] = [[] for _ in texts]
     if "noise" in opts.remove:
         for doc, text in enumerate(texts):
             spans, kinds = noise_spans(text)
             cuts[doc].extend(Cut(int(s), int(e), "noise", None, kind) for (s, e), kind in zip(spans.tolist(), kinds))
+    families = find_boilerplate(texts, options=opts.boilerplate)
     boilerplate_cuts: list[list[Cut]] = [[] for _ in texts]
     if "boilerplate" in opts.remove:
-        for family in find_boilerplate(texts, options=opts.boilerplate):
+        for family in families:
             for span in family.spans:
                 boilerplate_cuts[span.doc].append(
                     _line_cut(texts[span.doc], span.start, span.end, "boilerplate", family.id, family.kind)
                 )
     for doc_cuts, doc_boilerplate in zip(cuts, boilerplate_cuts):
         doc_cuts.extend(doc_boilerplate)
+    clusters = find_duplicates(texts, options=opts.duplicates) if opts.cross_document or with_clusters else []
+    # Whole duplicate documents first: among equal reasons the first proposed wins.
+    if "duplicate" in opts.remove and opts.cross_document:
+        for cluster in clusters:
+            for member in cluster.members[1:]:  # the earliest document is kept
+                cuts[member].append(Cut(0, len(texts[member]), "duplicate", cluster.id, "document"))
+    matches = match_passages(unit_table(texts, opts.passages), opts.passages)
     if "duplicate" in opts.remove:
-        # Whole duplicate documents first: among equal reasons the first proposed wins.
-        if opts.cross_document:
-            for cluster in find_duplicates(texts, options=replace(opts.duplicates, representative="first")):
-                for member in cluster.members[1:]:
-                    cuts[member].append(Cut(0, len(texts[member]), "duplicate", cluster.id, "document"))
         # Each cut rests on a direct match with an earlier copy that is kept: in the
         # same document, or with cross_document in any earlier one.
-        matches = match_passages(unit_table(texts, opts.passages), opts.passages)
         cuttable = matches.within_document() | opts.cross_document
         for run in np.flatnonzero(cuttable):
             earlier = matches.earlier_copy(int(run))
@@ -115,7 +141,33 @@ def proposed_cuts(texts: Sequence[str], opts: CleanOptions) -> list[list[Cut]]:
             span = matches.later_copy(int(run))
             cluster = int(matches.run_cluster[run])
             cuts[span.doc].append(_line_cut(texts[span.doc], span.start, span.end, "duplicate", cluster, "passage"))
-    return cuts
+    return cuts, CleanReport([], clusters, matches.clusters, families)
+
+
+def clean_report(
+    texts: Iterable[str],
+    *,
+    cross_document: bool | None = None,
+    with_clusters: bool = False,
+    options: CleanOptions | None = None,
+    **kwargs,
+) -> CleanReport:
+    """:func:`clean`, returning also the clusters, passages and boilerplate families it acted on.
+
+    Parameters
+    ----------
+    texts, cross_document, options, **kwargs
+        As for :func:`clean`.
+    with_clusters : bool
+        Find near-duplicate documents even without ``cross_document`` (for a report).
+    """
+    if cross_document is not None:
+        kwargs["cross_document"] = cross_document
+    opts = CleanOptions.from_kwargs(options, **kwargs)
+    texts = check_texts(texts)
+    cuts, findings = _cuts_and_findings(texts, opts, with_clusters)
+    cleaned = [apply_cuts(text, resolve(len(text), doc_cuts)) for text, doc_cuts in zip(texts, cuts)]
+    return replace(findings, cleaned=cleaned)
 
 
 def clean(texts: Iterable[str], *, cross_document: bool | None = None, options: CleanOptions | None = None, **kwargs) -> list[Cleaned]:
@@ -137,8 +189,4 @@ def clean(texts: Iterable[str], *, cross_document: bool | None = None, options: 
         ``kind="passage"``, the document-cluster id for ``kind="document"``, the
         boilerplate-family id for ``reason="boilerplate"``, else None.
     """
-    if cross_document is not None:
-        kwargs["cross_document"] = cross_document
-    opts = CleanOptions.from_kwargs(options, **kwargs)
-    texts = check_texts(texts)
-    return [apply_cuts(text, resolve(len(text), cuts)) for text, cuts in zip(texts, proposed_cuts(texts, opts))]
+    return clean_report(texts, cross_document=cross_document, options=options, **kwargs).cleaned
