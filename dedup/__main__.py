@@ -1,7 +1,8 @@
-"""``python -m dedup``: the command line."""
+"""``python -m dedup``: the command line (see :mod:`dedup.cli`)."""
 
 import sys
 
 from .cli import main
 
-sys.exit(main())
+if __name__ == "__main__":
+    sys.exit(main())

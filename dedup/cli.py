@@ -1,71 +1,841 @@
-"""The command line: ``dedup find INPUT...``."""
+"""The command line: ``dedup clean INPUT... -o OUT`` and ``dedup find INPUT...``.
+
+A ``clean`` run is a short sequence of timed phases::
+
+    read     discover the inputs, stream every file into records (bad ones reported, skipped)
+    clean    dedup.clean over all records; clusters and boilerplate families for the reports
+    write    cleaned.jsonl and text/ in batches into OUT/.partial, a journal after each batch
+    publish  clusters.jsonl, boilerplate.jsonl, summary.json; everything renamed into OUT
+
+An interrupted run leaves OUT/.partial with its journal; ``--resume`` reads and cleans
+again (deterministic), checks that options and inputs are the same, truncates the output
+to the last completed batch and goes on from there. Every output file is byte-identical
+to an uninterrupted run's except ``timings.json``.
+"""
 
 from __future__ import annotations
 
 import argparse
+import codecs
+import dataclasses
+import fcntl
+import hashlib
 import json
+import os
+import shutil
+import signal
 import sys
-from collections.abc import Sequence
+import time
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from pathlib import Path, PurePosixPath
+from typing import Any, TextIO
 
 from . import __version__
-from .duplicates import DuplicateOptions, find_duplicates
-from .errors import DedupError
-from .io import read_records
+from .boilerplate import Boilerplate
+from .clean import CleanOptions, clean_report
+from .cluster import Cluster
+from .duplicates import find_duplicates
+from .errors import DedupError, InvalidOptionError
+from .io import (
+    DEFAULT_MAX_RECORD_BYTES,
+    Encoding,
+    InputFile,
+    PathAllocator,
+    ReadOptions,
+    Record,
+    Skipped,
+    discover,
+    fsync_dir,
+    read_file,
+    write_atomic,
+)
+from .removals import REASONS, Cleaned
 
 __all__ = ["main", "build_parser"]
 
-_DEFAULTS = DuplicateOptions()
+EXIT_OK, EXIT_SKIPPED, EXIT_USAGE, EXIT_FAILED = 0, 1, 2, 3
+PARTIAL = ".partial"
+OUTPUTS = ("cleaned.jsonl", "clusters.jsonl", "boilerplate.jsonl", "text", "timings.json", "summary.json")
+JOURNAL_FORMAT = 1
+MAX_SKIP_LINES_PER_FILE = 20
+KILL_ENV = "DEDUP_TEST_KILL_AFTER_BATCHES"  # tests only: SIGKILL itself midway through batch N + 1
+
+_ESCAPES = {c: f"\\u{c:04x}" for c in (*range(0x20), *range(0x7F, 0xA0), 0x2028, 0x2029, *range(0x202A, 0x202F), *range(0x2066, 0x206A))}
+
+
+class UsageError(Exception):
+    """Bad command line or output folder: exit status 2."""
+
+
+# --------------------------------------------------------------------------- parser
+
+_MAIN_HELP = """\
+Find near-duplicate documents, repeated passages and boilerplate in text collections,
+and write cleaned text with an exact account of every removal.
+
+  dedup find  INPUT...          list clusters of near-duplicate documents
+  dedup clean INPUT... -o OUT   write cleaned text and reports into folder OUT
+
+INPUT is a .txt file, a folder (searched recursively for *.txt), a JSONL file (.jsonl,
+.jsonl.gz, .jsonl.zst) or a Parquet file. Run 'dedup COMMAND --help' for the options.
+"""
+
+_CLEAN_HELP = """\
+Clean a collection: cut repeated passages, boilerplate lines (headers, footers, templates,
+page numbers) and inline noise (pinyin annotations, HTML remnants, mojibake) out of every
+document, and report clusters of near-duplicate documents. Kept text is never rewritten:
+every removal is recorded with its position and text, so each original can be rebuilt.
+
+Files written into OUT:
+  cleaned.jsonl      one line per document: id, source, cleaned text, and 'removed': each
+                     cut's start/end (in the original), reason, kind, ref and text
+  clusters.jsonl     one line per cluster of near-duplicate documents
+  boilerplate.jsonl  one line per family of boilerplate lines, with every occurrence
+  text/              the cleaned text of each .txt input, at its path relative to its INPUT
+  summary.json       counts, bytes in/out, removals by reason, skipped inputs, options
+  timings.json       seconds per phase (the only file that differs between two runs)
+"""
+
+_CLEAN_EPILOG = """\
+examples:
+  dedup clean corpus/ -o cleaned/
+  dedup clean news.jsonl.gz --text-field content --id-field url -o out/ --cross-document
+  dedup clean corpus/ -o out/ --remove noise,boilerplate      # keep repeated passages
+  dedup clean corpus/ --dry-run                              # print the summary only
+  dedup clean corpus/ -o out/ --resume                       # continue an interrupted run
+
+exit status: 0 every input was read; 1 some inputs or records were skipped (listed on
+stderr and in summary.json); 2 usage error; 3 the run failed (rerun with --resume).
+"""
+
+_FIND_HELP = """\
+List clusters of near-duplicate documents: documents whose matching views (text after
+normalizing script, width, punctuation, whitespace and noise) share at least THRESHOLD of
+their character n-grams (Jaccard similarity). In the table, '*' marks each cluster's
+representative and the number is each member's similarity to it.
+"""
+
+_FIND_EPILOG = """\
+examples:
+  dedup find examples/news examples/seeds
+  dedup find corpus/ --threshold 0.8 --json > clusters.jsonl
+
+exit status: 0 every input was read; 1 some were skipped; 2 usage error.
+"""
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be >= 1, got {value}")
+    return value
+
+
+def _encoding(text: str) -> str:
+    try:
+        return codecs.lookup(text).name
+    except LookupError:
+        raise argparse.ArgumentTypeError(f"unknown encoding {text!r}") from None
+
+
+def _reasons(text: str) -> frozenset[str]:
+    words = {w.strip() for w in text.split(",") if w.strip()}
+    if words == {"none"}:
+        return frozenset()
+    if words == {"all"}:
+        return frozenset(REASONS)
+    unknown = sorted(words - set(REASONS))
+    if unknown:
+        raise argparse.ArgumentTypeError(f"unknown reason(s) {', '.join(unknown)}; choose from {', '.join(REASONS)}, all, none")
+    return frozenset(words)
+
+
+def _add_input_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("inputs")
+    group.add_argument(
+        "inputs", nargs="+", metavar="INPUT",
+        help=".txt file, folder (searched recursively), .jsonl[.gz|.zst] or .parquet file",
+    )
+    group.add_argument("--glob", default="*.txt", metavar="PATTERN", help="files read from folders, matched against the end of their relative path (default %(default)s; e.g. '*.jsonl*')")
+    group.add_argument("--text-field", default="text", metavar="NAME", help="JSONL key / Parquet column holding the text (default %(default)s)")
+    group.add_argument("--id-field", default="id", metavar="NAME", help="JSONL key / Parquet column holding the record id (default %(default)s; else FILE:LINE)")
+    group.add_argument("--encoding", type=_encoding, metavar="NAME", help="read .txt and JSONL in this encoding (default: UTF-8 with or without BOM, UTF-16/32 with BOM, else GB18030 or Big5 when detected)")
+    group.add_argument("--max-record-bytes", type=_positive_int, default=DEFAULT_MAX_RECORD_BYTES, metavar="N", help="skip (and report) any .txt file, JSONL line or Parquet text longer than this (default %(default)s)")
+
+
+def _add_matching_options(parser: argparse.ArgumentParser) -> None:
+    defaults = CleanOptions().duplicates
+    group = parser.add_argument_group("matching (defaults are the library's)")
+    group.add_argument("--threshold", type=float, metavar="J", help=f"Jaccard similarity at or above which two documents are near-duplicates (default {defaults.threshold})")
+    group.add_argument("--ngram", type=_positive_int, metavar="N", help=f"characters per shingle (default {defaults.ngram})")
+    group.add_argument("--num-perm", type=_positive_int, metavar="N", help=f"MinHash permutations (default {defaults.num_perm})")
+    group.add_argument("--seed", type=int, metavar="N", help=f"MinHash seed (default {defaults.seed})")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="dedup",
-        description="Find near-duplicate documents, repeated passages and boilerplate in text collections.",
-    )
+    """The ``dedup`` argument parser."""
+    formatter = argparse.RawDescriptionHelpFormatter
+    parser = argparse.ArgumentParser(prog="dedup", description=_MAIN_HELP, formatter_class=formatter)
     parser.add_argument("--version", action="version", version=f"dedup {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    find = commands.add_parser(
-        "find",
-        help="list clusters of near-duplicate documents",
-        description="Read .txt files (or folders of them) and print clusters of near-duplicate documents.",
-    )
-    find.add_argument("inputs", nargs="+", metavar="INPUT", help=".txt file or folder searched recursively for *.txt")
-    find.add_argument("--threshold", type=float, default=_DEFAULTS.threshold, help="Jaccard similarity of the matching views (default %(default)s)")
-    find.add_argument("--ngram", type=int, default=_DEFAULTS.ngram, help="characters per shingle (default %(default)s)")
-    find.add_argument("--num-perm", type=int, default=_DEFAULTS.num_perm, help="MinHash permutations (default %(default)s)")
-    find.add_argument("--seed", type=int, default=_DEFAULTS.seed, help="MinHash seed (default %(default)s)")
-    find.add_argument("--json", action="store_true", help="one JSON object per cluster instead of a table")
+
+    find = commands.add_parser("find", help="list clusters of near-duplicate documents", description=_FIND_HELP, epilog=_FIND_EPILOG, formatter_class=formatter)
+    _add_input_options(find)
+    _add_matching_options(find)
+    out = find.add_argument_group("output")
+    out.add_argument("--json", action="store_true", help="one JSON object per cluster (as in clusters.jsonl) instead of a table")
+    out.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr (skipped inputs are still reported)")
+
+    cleaner = commands.add_parser("clean", help="write cleaned text and reports into a folder", description=_CLEAN_HELP, epilog=_CLEAN_EPILOG, formatter_class=formatter)
+    _add_input_options(cleaner)
+    _add_matching_options(cleaner)
+    defaults = CleanOptions()
+    what = cleaner.add_argument_group("cleaning")
+    what.add_argument("--cross-document", action=argparse.BooleanOptionalAction, default=None, help=f"also cut passages already seen in earlier documents, and whole documents that are near-duplicates of an earlier one (default {'on' if defaults.cross_document else 'off'}: each document only loses its own repeats)")
+    what.add_argument("--remove", type=_reasons, metavar="REASONS", help=f"comma-separated reasons to cut: {', '.join(REASONS)}, all or none (default {','.join(r for r in REASONS if r in defaults.remove)})")
+    run = cleaner.add_argument_group("run")
+    run.add_argument("-o", "--output", metavar="OUT", help="output folder (created; must be empty unless --force or --resume; never inside an input folder)")
+    run.add_argument("--dry-run", action="store_true", help="write nothing: print the summary that a run would write, as JSON on stdout")
+    run.add_argument("--force", action="store_true", help="replace the results of an earlier run in OUT (other files in OUT are left alone)")
+    run.add_argument("--resume", action="store_true", help="continue an interrupted run in OUT (same inputs and options); its results equal an uninterrupted run's")
+    run.add_argument("--batch-size", type=_positive_int, default=1000, metavar="N", help="documents written between two checkpoints of the journal (default %(default)s)")
+    run.add_argument("-q", "--quiet", action="store_true", help="no progress or summary on stderr (skipped inputs are still reported)")
     return parser
 
 
-def _run_find(args: argparse.Namespace) -> int:
-    records = list(read_records(args.inputs))
-    clusters = find_duplicates(
-        (r.text for r in records), threshold=args.threshold, ngram=args.ngram, num_perm=args.num_perm, seed=args.seed
+# --------------------------------------------------------------------------- options
+
+
+def _read_options(args: argparse.Namespace) -> ReadOptions:
+    return ReadOptions(glob=args.glob, text_field=args.text_field, id_field=args.id_field, encoding=args.encoding, max_record_bytes=args.max_record_bytes)
+
+
+def _clean_options(args: argparse.Namespace) -> CleanOptions:
+    """The library's defaults, overridden only by the flags given."""
+    base = CleanOptions()
+    sketch = {k: v for k, v in (("ngram", args.ngram), ("num_perm", args.num_perm), ("seed", args.seed)) if v is not None}
+    threshold = {"threshold": args.threshold} if args.threshold is not None else {}
+    changes: dict[str, Any] = {
+        "duplicates": replace(base.duplicates, **sketch, **threshold),
+        "passages": replace(base.passages, **sketch),
+    }
+    if getattr(args, "cross_document", None) is not None:
+        changes["cross_document"] = args.cross_document
+    if getattr(args, "remove", None) is not None:
+        changes["remove"] = args.remove
+    return replace(base, **changes)
+
+
+def _jsonable(value: Any) -> Any:
+    """Options as plain JSON: dataclasses as objects, sets sorted, callables by name."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, (set, frozenset)):
+        return sorted(_jsonable(v) for v in value)
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if callable(value):
+        return getattr(value, "__qualname__", repr(value))
+    return value
+
+
+def _settings(args: argparse.Namespace, read: ReadOptions, opts: CleanOptions) -> dict[str, Any]:
+    """Everything that decides the outputs (and nothing that does not, like --quiet)."""
+    return {
+        "inputs": list(args.inputs),
+        "glob": read.glob,
+        "text_field": read.text_field,
+        "id_field": read.id_field,
+        "encoding": read.encoding,
+        "max_record_bytes": read.max_record_bytes,
+        "threshold": opts.duplicates.threshold,
+        "ngram": opts.duplicates.ngram,
+        "num_perm": opts.duplicates.num_perm,
+        "seed": opts.duplicates.seed,
+        "cross_document": opts.cross_document,
+        "remove": sorted(opts.remove),
+    }
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n:,} {noun}" if n == 1 else f"{n:,} {noun}s"
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+# --------------------------------------------------------------------------- reporting
+
+
+def _printable(text: str) -> str:
+    """One line, safe for a terminal: control and bidi characters escaped."""
+    return text.translate(_ESCAPES)
+
+
+class Reporter:
+    """Progress and messages on stderr: a progress bar when stderr is a terminal, plain
+    log lines (at most one progress line every few seconds) otherwise."""
+
+    LOG_EVERY = 5.0
+
+    def __init__(self, quiet: bool, stream: TextIO | None = None) -> None:
+        self.stream = stream or sys.stderr
+        self.quiet = quiet
+        self.interactive = not quiet and self.stream.isatty() and os.environ.get("TERM") != "dumb"
+        self._bar: Any = None
+        self._skips_shown: Counter[str] = Counter()
+
+    def _emit(self, line: str) -> None:
+        line = _printable(line)
+        if self._bar is not None:
+            self._bar.write(line, file=self.stream)
+        else:
+            print(line, file=self.stream, flush=True)
+
+    def info(self, message: str) -> None:
+        if not self.quiet:
+            self._emit(f"dedup: {message}")
+
+    def warn(self, message: str) -> None:
+        self._emit(f"dedup: {message}")
+
+    def skipped(self, item: Skipped) -> None:
+        """Report a skipped input (always; at most a few lines per file)."""
+        self._skips_shown[item.source] += 1
+        shown = self._skips_shown[item.source]
+        if shown <= MAX_SKIP_LINES_PER_FILE:
+            self.warn(f"skipped {item}")
+        elif shown == MAX_SKIP_LINES_PER_FILE + 1:
+            self.warn(f"skipped more of {item.source}: see summary.json")
+
+    @contextmanager
+    def progress(self, description: str, total: int, unit: str) -> Iterator[Progress]:
+        bar = None
+        if self.interactive:
+            try:
+                from tqdm import tqdm
+            except ImportError:
+                tqdm = None
+            if tqdm is not None:
+                try:
+                    width = os.get_terminal_size(self.stream.fileno()).columns
+                except (OSError, ValueError):
+                    width = 0
+                size: dict[str, Any] = {"dynamic_ncols": True} if width else {"ncols": 80}  # a pty without a size
+                bar = tqdm(total=total, desc=description, unit=unit, file=self.stream, leave=False, **size)
+        self._bar = bar
+        try:
+            yield Progress(self, description, total, unit, bar)
+        finally:
+            if bar is not None:
+                bar.close()
+            self._bar = None
+
+
+class Progress:
+    """One phase's progress: ``advance(n)`` moves the bar or logs now and then."""
+
+    def __init__(self, reporter: Reporter, description: str, total: int, unit: str, bar: Any) -> None:
+        self.reporter, self.description, self.total, self.unit, self.bar = reporter, description, total, unit, bar
+        self.done = 0
+        self._last_log = time.monotonic()
+
+    def advance(self, n: int = 1, note: str = "") -> None:
+        self.done += n
+        if self.bar is not None:
+            self.bar.update(n)
+            if note:
+                self.bar.set_postfix_str(note, refresh=False)
+        elif time.monotonic() - self._last_log >= Reporter.LOG_EVERY:
+            self._last_log = time.monotonic()
+            extra = f" ({note})" if note else ""
+            self.reporter.info(f"{self.description}: {self.done:,}/{self.total:,} {self.unit}{extra}")
+
+
+class Timer:
+    """Seconds spent in each named phase."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+        self._start = time.perf_counter()
+
+    @contextmanager
+    def phase(self, name: str) -> Iterator[None]:
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[name] = round(self.seconds.get(name, 0.0) + time.perf_counter() - start, 3)
+
+    def total(self) -> float:
+        return round(time.perf_counter() - self._start, 3)
+
+
+# --------------------------------------------------------------------------- read
+
+
+@dataclass
+class Corpus:
+    """Everything read: records in input order, what was skipped, and a digest of both."""
+
+    records: list[Record]
+    skipped: list[Skipped]
+    encodings: list[Encoding]
+    files: int
+    file_bytes: int
+    text_bytes: int
+    digest: str
+
+
+def _feed(digest: Any, *fields: object) -> None:
+    for value in fields:
+        data = str(value).encode("utf-8")
+        digest.update(len(data).to_bytes(8, "little"))
+        digest.update(data)
+
+
+def read_corpus(inputs: Sequence[str], options: ReadOptions, reporter: Reporter) -> Corpus:
+    """Discover and read every input, reporting what is skipped as it happens."""
+    files: list[InputFile] = []
+    skipped: list[Skipped] = []
+    for item in discover(inputs, options.glob):
+        if isinstance(item, Skipped):
+            skipped.append(item)
+            reporter.skipped(item)
+        else:
+            files.append(item)
+    records: list[Record] = []
+    encodings: list[Encoding] = []
+    digest = hashlib.sha256()
+    text_bytes = 0
+    reporter.info(f"reading {_count(len(files), 'input file')}")
+    with reporter.progress("reading", len(files), "files") as progress:
+        for file in files:
+            for item in read_file(file, options):
+                if isinstance(item, Record):
+                    records.append(item)
+                    text_bytes += len(item.text.encode("utf-8"))
+                    _feed(digest, "record", item.id, item.source, item.line, item.text)
+                elif isinstance(item, Skipped):
+                    skipped.append(item)
+                    reporter.skipped(item)
+                    _feed(digest, "skipped", item.source, item.line, item.reason)
+                else:
+                    encodings.append(item)
+                    _feed(digest, "encoding", item.source, item.encoding, item.detected)
+            progress.advance(1, f"{len(records):,} records")
+    file_bytes = sum(f.size for f in files)
+    return Corpus(records, skipped, encodings, len(files), file_bytes, text_bytes, digest.hexdigest())
+
+
+# --------------------------------------------------------------------------- clean
+
+
+@dataclass(frozen=True)
+class Findings:
+    """What the library found: cleaned documents, document clusters, boilerplate families."""
+
+    cleaned: list[Cleaned]
+    clusters: list[Cluster]
+    families: list[Boilerplate]
+
+
+def run_library(texts: list[str], options: CleanOptions, timer: Timer, reporter: Reporter) -> Findings:
+    """Clean, then the cluster and boilerplate reports, each timed."""
+    reporter.info(f"cleaning {_count(len(texts), 'document')}")
+    with timer.phase("clean"):
+        report = clean_report(texts, with_clusters=True, options=options)
+    return Findings(report.cleaned, report.clusters, report.boilerplate)
+
+
+# --------------------------------------------------------------------------- output lines
+
+
+def _member(record: Record) -> dict[str, Any]:
+    return {"id": record.id, "source": record.source}
+
+
+def cluster_line(cluster: Cluster, records: Sequence[Record]) -> dict[str, Any]:
+    """One line of clusters.jsonl (and of ``dedup find --json``)."""
+    return {
+        "cluster": cluster.id,
+        "size": len(cluster.members),
+        "representative": _member(records[cluster.representative]),
+        "members": [{**_member(records[m]), "similarity": round(s, 6)} for m, s in zip(cluster.members, cluster.similarity)],
+    }
+
+
+def family_line(family: Boilerplate, records: Sequence[Record]) -> dict[str, Any]:
+    """One line of boilerplate.jsonl."""
+    return {
+        "family": family.id,
+        "kind": family.kind,
+        "example": family.example,
+        "documents": len({span.doc for span in family.spans}),
+        "occurrences": [{**_member(records[s.doc]), "start": s.start, "end": s.end} for s in family.spans],
+    }
+
+
+def cleaned_line(record: Record, cleaned: Cleaned, output: PurePosixPath | None) -> dict[str, Any]:
+    """One line of cleaned.jsonl: enough to rebuild the original (see :func:`dedup.restore`)."""
+    line: dict[str, Any] = {
+        "id": record.id,
+        "source": record.source,
+        "text": cleaned.text,
+        "removed": [
+            {"start": r.start, "end": r.end, "reason": r.reason, "kind": r.kind, "ref": r.ref, "text": r.text}
+            for r in cleaned.removed
+        ],
+    }
+    if record.line is not None:
+        line["line"] = record.line
+    if output is not None:
+        line["output"] = f"text/{output}"
+    return line
+
+
+# --------------------------------------------------------------------------- summary
+
+
+def build_summary(corpus: Corpus, findings: Findings, settings: dict[str, Any], options: CleanOptions, fingerprint: str) -> dict[str, Any]:
+    """summary.json: the same bytes for the same inputs and options (no timings)."""
+    by_reason: dict[str, dict[str, int]] = {r: {"count": 0, "chars": 0} for r in REASONS}
+    by_kind: Counter[str] = Counter()
+    by_kind_chars: Counter[str] = Counter()
+    chars_in = chars_out = bytes_out = changed = emptied = 0
+    for record, cleaned in zip(corpus.records, findings.cleaned):
+        chars_in += len(record.text)
+        chars_out += len(cleaned.text)
+        bytes_out += len(cleaned.text.encode("utf-8"))
+        changed += bool(cleaned.removed)
+        emptied += bool(record.text) and not cleaned.text
+        for r in cleaned.removed:
+            by_reason[r.reason]["count"] += 1
+            by_reason[r.reason]["chars"] += r.end - r.start
+            key = f"{r.reason}/{r.kind}"
+            by_kind[key] += 1
+            by_kind_chars[key] += r.end - r.start
+    status = EXIT_SKIPPED if corpus.skipped else EXIT_OK
+    return {
+        "version": __version__,
+        "fingerprint": fingerprint,
+        "options": settings,
+        "library_options": _jsonable(options),
+        "inputs": {"files": corpus.files, "file_bytes": corpus.file_bytes, "records": len(corpus.records), "skipped": len(corpus.skipped)},
+        "documents": {"total": len(corpus.records), "changed": changed, "emptied": emptied},
+        "chars": {"in": chars_in, "out": chars_out, "removed": chars_in - chars_out},
+        "bytes": {"in": corpus.text_bytes, "out": bytes_out},
+        "removals": by_reason,
+        "removals_by_kind": {k: {"count": by_kind[k], "chars": by_kind_chars[k]} for k in sorted(by_kind)},
+        "clusters": {"count": len(findings.clusters), "documents": sum(len(c.members) for c in findings.clusters)},
+        "boilerplate": {"families": len(findings.families), "occurrences": sum(len(f.spans) for f in findings.families)},
+        "encodings": [dataclasses.asdict(e) for e in corpus.encodings],
+        "skipped": [dataclasses.asdict(s) for s in corpus.skipped],
+        "exit_status": status,
+    }
+
+
+# --------------------------------------------------------------------------- workspace
+
+
+def _inside(path: str, folder: str) -> bool:
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
+
+
+def check_output_location(out: Path, inputs: Sequence[str]) -> None:
+    """OUT must not be inside an input folder, nor hold an input."""
+    real_out = os.path.realpath(out)
+    for given in inputs:
+        if not os.path.exists(given):
+            continue
+        real = os.path.realpath(given)
+        if os.path.isdir(real) and _inside(real_out, real):
+            raise UsageError(f"output folder {out} is inside input folder {given}: choose a folder outside the inputs")
+        if _inside(real, real_out):
+            raise UsageError(f"input {given} is inside output folder {out}: choose another output folder")
+
+
+class Workspace:
+    """OUT and its OUT/.partial: the journal, the batches written so far, the final renames.
+
+    The journal (``.partial/journal.json``, replaced atomically after every batch) holds
+    the fingerprint of the options, the digest of what was read, how many documents are
+    written and how many bytes of ``cleaned.jsonl`` they fill.
+    """
+
+    def __init__(self, out: Path) -> None:
+        self.out = out
+        self.partial = out / PARTIAL
+        self.text_root = self.partial / "text"
+        self.tmp = self.partial / "tmp"
+        self.journal: dict[str, Any] = {}
+        self._lock_fd: int | None = None
+
+    # ---- opening
+
+    @classmethod
+    def open(cls, out: Path, fingerprint: str, *, force: bool, resume: bool) -> Workspace | int:
+        """The workspace, or the exit status of a finished run found by ``--resume``."""
+        if out.exists() and not out.is_dir():
+            raise UsageError(f"output {out} exists and is not a folder")
+        out.mkdir(parents=True, exist_ok=True)
+        ws = cls(out)
+        if ws.partial.is_symlink():
+            raise UsageError(f"{ws.partial} is a symbolic link: remove it (dedup writes only into real folders)")
+        ws._lock()
+        journal = ws._load_journal()
+        entries = os.listdir(out)
+        if resume and journal is not None:
+            if journal.get("fingerprint") != fingerprint:
+                raise UsageError(f"{out} holds an interrupted run with other inputs or options: rerun it with the same ones, or use --force to start over")
+            ws.journal = journal
+            return ws
+        if resume and journal is None and (out / "summary.json").is_file() and PARTIAL not in entries:
+            finished = ws._finished_status(fingerprint)
+            if finished is not None:
+                return finished
+        if entries and not force and not (resume and entries == [PARTIAL]):
+            hint = "use --force to replace the results in it" + ("" if resume else ", or --resume to continue an interrupted run")
+            raise UsageError(f"output folder {out} is not empty: {hint}")
+        if ws.partial.exists():
+            shutil.rmtree(ws.partial)
+        ws.partial.mkdir()
+        ws.tmp.mkdir()
+        (ws.partial / "cleaned.jsonl").touch()
+        ws.journal = {"format": JOURNAL_FORMAT, "fingerprint": fingerprint, "corpus": None, "phase": "write", "records_done": 0, "cleaned_bytes": 0}
+        ws.save_journal()
+        return ws
+
+    def _lock(self) -> None:
+        fd = os.open(self.out, os.O_RDONLY)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            raise UsageError(f"another dedup run is writing into {self.out}") from None
+        self._lock_fd = fd
+
+    def _load_journal(self) -> dict[str, Any] | None:
+        try:
+            journal = json.loads((self.partial / "journal.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        return journal if isinstance(journal, dict) and journal.get("format") == JOURNAL_FORMAT else None
+
+    def _finished_status(self, fingerprint: str) -> int | None:
+        try:
+            summary = json.loads((self.out / "summary.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        if summary.get("fingerprint") != fingerprint:
+            return None
+        return int(summary.get("exit_status", EXIT_OK))
+
+    def save_journal(self, **changes: Any) -> None:
+        self.journal.update(changes)
+        write_atomic(self.partial / "journal.json", (_dumps(self.journal) + "\n").encode("utf-8"), tmp_dir=self.tmp)
+
+    def check_corpus(self, digest: str) -> None:
+        """On resume, the inputs must read the same as in the interrupted run."""
+        recorded = self.journal.get("corpus")
+        if recorded is not None and recorded != digest:
+            raise UsageError(f"the inputs changed since the interrupted run in {self.out}: use --force to start over")
+        if recorded is None:
+            self.save_journal(corpus=digest)
+
+    # ---- writing
+
+    def write_documents(self, corpus: Corpus, findings: Findings, batch_size: int, reporter: Reporter) -> None:
+        """cleaned.jsonl and text/ in batches, from the journal's checkpoint on."""
+        if self.journal["phase"] != "write":
+            return
+        outputs = allocate_text_paths(corpus.records)
+        done = int(self.journal["records_done"])
+        total = len(corpus.records)
+        kill_after = int(os.environ[KILL_ENV]) if os.environ.get(KILL_ENV) else None
+        if done:
+            reporter.info(f"resuming after {done:,} of {total:,} documents")
+        with open(self.partial / "cleaned.jsonl", "r+b") as handle, reporter.progress("writing", total, "docs") as progress:
+            handle.truncate(int(self.journal["cleaned_bytes"]))
+            handle.seek(0, os.SEEK_END)
+            progress.advance(done)
+            for batch, first in enumerate(range(done, total, batch_size)):
+                last = min(first + batch_size, total)
+                folders: set[Path] = set()
+                for i in range(first, last):
+                    record, cleaned = corpus.records[i], findings.cleaned[i]
+                    handle.write((_dumps(cleaned_line(record, cleaned, outputs[i])) + "\n").encode("utf-8"))
+                    if outputs[i] is not None:
+                        folders.add(self._write_text(outputs[i], cleaned.text))
+                    if kill_after is not None and batch == kill_after and i == (first + last) // 2:
+                        handle.flush()
+                        os.kill(os.getpid(), signal.SIGKILL)
+                handle.flush()
+                os.fsync(handle.fileno())
+                for folder in folders:
+                    fsync_dir(folder)
+                self.save_journal(records_done=last, cleaned_bytes=handle.tell())
+                progress.advance(last - first)
+
+    def _write_text(self, rel: PurePosixPath, text: str) -> Path:
+        dest = self.text_root.joinpath(*rel.parts)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        if not _inside(os.path.realpath(dest.parent), os.path.realpath(self.text_root)):
+            raise OSError(f"refusing to write outside {self.text_root}: {dest}")
+        write_atomic(dest, text.encode("utf-8"), tmp_dir=self.tmp)
+        return dest.parent
+
+    def publish(self, reports: dict[str, bytes], exit_status: int = EXIT_OK) -> None:
+        """Write the reports, then rename every output from OUT/.partial into OUT."""
+        if self.journal["phase"] == "write":
+            for name, data in reports.items():
+                write_atomic(self.partial / name, data, tmp_dir=self.tmp)
+            produced = [n for n in OUTPUTS if n in reports or n == "cleaned.jsonl" or (n == "text" and self.text_root.exists())]
+            self.save_journal(phase="publish", outputs=produced, exit_status=exit_status)
+        self._rename_into_place(self.journal["outputs"])
+
+    def _rename_into_place(self, produced: Sequence[str]) -> None:
+        """Idempotent: a run killed in here finishes the job on --resume."""
+        old = self.partial / "old"
+        old.mkdir(exist_ok=True)
+        for name in OUTPUTS:  # summary.json last: its presence means the run is complete
+            src, dst = self.partial / name, self.out / name
+            if name in produced and not src.exists():
+                continue  # already moved
+            if os.path.lexists(dst) and (dst.is_dir() or name not in produced):
+                stale = old / name
+                if os.path.lexists(stale):
+                    shutil.rmtree(stale) if stale.is_dir() and not stale.is_symlink() else stale.unlink()
+                os.replace(dst, stale)
+            if name in produced:
+                os.replace(src, dst)
+        fsync_dir(self.out)
+        shutil.rmtree(self.partial)
+        fsync_dir(self.out)
+
+
+def allocate_text_paths(records: Sequence[Record]) -> list[PurePosixPath | None]:
+    """Paths under text/ of the documents read from .txt files (None for the others)."""
+    allocator = PathAllocator()
+    return [allocator.allocate(r.rel) if r.line is None else None for r in records]
+
+
+# --------------------------------------------------------------------------- commands
+
+
+def _status_line(summary: dict[str, Any]) -> str:
+    removals = ", ".join(f"{r} {v['count']:,} ({v['chars']:,} chars)" for r, v in summary["removals"].items() if v["count"])
+    return (
+        f"{_count(summary['documents']['total'], 'document')}, {summary['chars']['removed']:,} of {summary['chars']['in']:,} characters removed"
+        f"{': ' + removals if removals else ''}; {_count(summary['clusters']['count'], 'cluster')} of near-duplicates; "
+        f"{summary['inputs']['skipped']:,} skipped"
     )
+
+
+def run_clean(args: argparse.Namespace, reporter: Reporter) -> int:
+    """``dedup clean``: read → clean → write → publish."""
+    if args.output is None and not args.dry_run:
+        raise UsageError("the output folder is missing: give -o OUT (or --dry-run)")
+    if args.resume and (args.force or args.dry_run):
+        raise UsageError("--resume cannot be combined with --force or --dry-run")
+    read_options = _read_options(args)
+    options = _clean_options(args)
+    settings = _settings(args, read_options, options)
+    fingerprint = hashlib.sha256(_dumps({"version": __version__, "settings": settings, "library": _jsonable(options)}).encode("utf-8")).hexdigest()
+    timer = Timer()
+    workspace: Workspace | None = None
+    if not args.dry_run:
+        out = Path(args.output)
+        check_output_location(out, args.inputs)
+        opened = Workspace.open(out, fingerprint, force=args.force, resume=args.resume)
+        if isinstance(opened, int):
+            reporter.info(f"{out} already holds the finished run: nothing to resume")
+            return opened
+        workspace = opened
+        if workspace.journal.get("phase") == "publish":  # killed while renaming: finish that
+            workspace.publish({})
+            reporter.info(f"finished publishing the interrupted run into {out}")
+            return int(workspace.journal.get("exit_status", EXIT_OK))
+    with timer.phase("read"):
+        corpus = read_corpus(args.inputs, read_options, reporter)
+    reporter.info(
+        f"read {_count(len(corpus.records), 'document')} from {_count(corpus.files, 'file')} "
+        f"({len(corpus.skipped):,} skipped) in {timer.seconds['read']:.1f} s"
+    )
+    if workspace is not None:
+        workspace.check_corpus(corpus.digest)
+    findings = run_library([r.text for r in corpus.records], options, timer, reporter)
+    summary = build_summary(corpus, findings, settings, options, fingerprint)
+    if workspace is None:
+        summary["timings"] = {**timer.seconds, "total": timer.total()}
+        print(json.dumps(summary, ensure_ascii=False, sort_keys=True, indent=2))
+    else:
+        with timer.phase("write"):
+            workspace.write_documents(corpus, findings, args.batch_size, reporter)
+        reports = {
+            "clusters.jsonl": "".join(_dumps(cluster_line(c, corpus.records)) + "\n" for c in findings.clusters).encode("utf-8"),
+            "boilerplate.jsonl": "".join(_dumps(family_line(f, corpus.records)) + "\n" for f in findings.families).encode("utf-8"),
+            "summary.json": (json.dumps(summary, ensure_ascii=False, sort_keys=True, indent=2) + "\n").encode("utf-8"),
+        }
+        timings = {**timer.seconds, "total": timer.total(), "resumed": bool(workspace.journal.get("records_done")) and args.resume}
+        reports["timings.json"] = (json.dumps(timings, sort_keys=True, indent=2) + "\n").encode("utf-8")
+        workspace.publish(reports, summary["exit_status"])
+        reporter.info(f"wrote {workspace.out}")
+    reporter.info(_status_line(summary))
+    return summary["exit_status"]
+
+
+def run_find(args: argparse.Namespace, reporter: Reporter) -> int:
+    """``dedup find``: clusters of near-duplicates as a table or JSON lines on stdout."""
+    options = _clean_options(args).duplicates
+    corpus = read_corpus(args.inputs, _read_options(args), reporter)
+    clusters = find_duplicates([r.text for r in corpus.records], options=options)
     out = sys.stdout
     for cluster in clusters:
-        members = [
-            {"id": records[m].id, "source": records[m].source, "similarity": round(s, 4)}
-            for m, s in zip(cluster.members, cluster.similarity)
-        ]
         if args.json:
-            rep = records[cluster.representative]
-            out.write(json.dumps({"cluster": cluster.id, "representative": rep.id, "members": members}, ensure_ascii=False) + "\n")
-        else:
-            out.write(f"cluster {cluster.id}: {len(members)} documents\n")
-            for m, member in zip(cluster.members, members):
-                mark = "*" if m == cluster.representative else " "
-                out.write(f"  {mark} {member['similarity']:.3f}  {member['id']}\n")
+            out.write(json.dumps(cluster_line(cluster, corpus.records), ensure_ascii=False, sort_keys=True) + "\n")
+            continue
+        out.write(f"cluster {cluster.id}: {len(cluster.members)} documents\n")
+        for member, similarity in zip(cluster.members, cluster.similarity):
+            record = corpus.records[member]
+            mark = "*" if member == cluster.representative else " "
+            where = f"  ({record.source})" if record.line is not None else ""
+            out.write(f"  {mark} {similarity:.3f}  {_printable(record.id)}{_printable(where)}\n")
     if not args.json:
-        out.write(f"{len(records)} documents, {len(clusters)} clusters of near-duplicates\n")
-    return 0
+        out.write(f"{len(corpus.records)} documents, {len(clusters)} clusters of near-duplicates\n")
+    out.flush()
+    return EXIT_SKIPPED if corpus.skipped else EXIT_OK
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    """Run ``dedup``; returns the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
+    reporter = Reporter(args.quiet)
     try:
-        return _run_find(args)
+        return run_clean(args, reporter) if args.command == "clean" else run_find(args, reporter)
+    except (UsageError, InvalidOptionError) as err:
+        parser.exit(EXIT_USAGE, f"dedup {args.command}: error: {_printable(str(err))}\n")
     except DedupError as err:
-        print(f"dedup: {err}", file=sys.stderr)
-        return 1
+        reporter.warn(f"error: {err}")
+        return EXIT_FAILED
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
+    except KeyboardInterrupt:
+        reporter.warn("interrupted" + ("; run the same command with --resume to continue" if args.command == "clean" and not args.dry_run else ""))
+        return 130
+    except OSError as err:
+        reporter.warn(f"error: {err}" + ("; fix it and run the same command with --resume to continue" if args.command == "clean" else ""))
+        return EXIT_FAILED
+    return EXIT_FAILED  # not reached

@@ -1,17 +1,31 @@
-"""The command line, run as a real subprocess."""
+"""The command line, run as a real subprocess: ``dedup find`` and ``dedup clean`` on the examples."""
 
 from __future__ import annotations
 
+import fcntl
 import json
+import os
+import pty
+import shutil
+import struct
 import subprocess
 import sys
+import termios
 from pathlib import Path
 
+import pytest
+
+import dedup
+
 ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
 
 
-def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "dedup", *args], cwd=ROOT, capture_output=True, text=True, timeout=120)
+def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "dedup", *args], cwd=ROOT, capture_output=True, text=True, timeout=120, env=env)
+
+
+# --------------------------------------------------------------------------- find
 
 
 def test_find_reports_the_natural_reprint_in_the_examples() -> None:
@@ -28,9 +42,10 @@ def test_find_json_output() -> None:
     result = run("find", "--json", "examples/news")
     assert result.returncode == 0, result.stderr
     (cluster,) = [json.loads(line) for line in result.stdout.splitlines()]
-    assert cluster["representative"] == "02_hefei_reemployment.txt"
+    assert cluster["representative"] == {"id": "02_hefei_reemployment.txt", "source": "examples/news/02_hefei_reemployment.txt"}
     assert [m["id"] for m in cluster["members"]] == ["02_hefei_reemployment.txt", "05_hefei_reemployment_reprint.txt"]
     assert cluster["members"][0]["similarity"] == 1.0
+    assert cluster["size"] == 2
 
 
 def test_missing_input_is_a_clear_error() -> None:
@@ -38,3 +53,128 @@ def test_missing_input_is_a_clear_error() -> None:
     assert result.returncode == 1
     assert "no/such/folder: no such file or folder" in result.stderr
     assert run("find").returncode == 2  # usage error
+
+
+def test_find_reads_jsonl_and_names_the_source_of_each_record(tmp_path: Path) -> None:
+    story = (EXAMPLES / "news" / "02_hefei_reemployment.txt").read_text(encoding="utf-8")
+    src = tmp_path / "docs.jsonl"
+    src.write_text(
+        json.dumps({"id": "first", "text": story}, ensure_ascii=False) + "\n{oops\n" + json.dumps({"id": "again", "text": story}, ensure_ascii=False) + "\n",
+        encoding="utf-8",
+    )
+    result = run("find", str(src))
+    assert result.returncode == 1  # one line skipped
+    assert f"{src}:2: invalid JSON" in result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[1].split() == ["*", "1.000", "first", f"({src})"]
+    assert lines[-1] == "2 documents, 1 clusters of near-duplicates"
+
+
+# --------------------------------------------------------------------------- help
+
+
+def test_help_explains_both_commands() -> None:
+    top = run("--help")
+    assert top.returncode == 0
+    assert "dedup find  INPUT..." in top.stdout and "dedup clean INPUT... -o OUT" in top.stdout
+    clean_help = run("clean", "--help").stdout
+    for text in ("cleaned.jsonl", "clusters.jsonl", "boilerplate.jsonl", "summary.json", "text/", "--resume", "--dry-run", "exit status", "examples:"):
+        assert text in clean_help, text
+    assert f"(default {dedup.DuplicateOptions().threshold})" in " ".join(clean_help.split())  # the library's default
+    assert "--json" in run("find", "--help").stdout
+
+
+def test_the_dedup_entry_point_is_the_same_command() -> None:
+    exe = shutil.which("dedup")
+    if exe is None:
+        pytest.skip("the dedup entry point is not installed")
+    result = subprocess.run([exe, "--version"], capture_output=True, text=True, timeout=60)
+    assert result.stdout.strip() == f"dedup {dedup.__version__}"
+
+
+# --------------------------------------------------------------------------- clean
+
+
+def test_clean_the_examples_end_to_end(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = run("clean", "examples", "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    assert sorted(os.listdir(out)) == ["boilerplate.jsonl", "cleaned.jsonl", "clusters.jsonl", "summary.json", "text", "timings.json"]
+    assert "dedup: read 10 documents from 10 files (0 skipped)" in result.stderr  # plain log lines: not a terminal
+
+    cleaned = [json.loads(line) for line in (out / "cleaned.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [c["id"] for c in cleaned][:2] == ["news/01_beijing_relief.txt", "news/02_hefei_reemployment.txt"]
+    for line in cleaned:
+        original = (ROOT / line["source"]).read_text(encoding="utf-8")
+        removals = tuple(dedup.Removal(r["start"], r["end"], r["reason"], r["ref"], r["text"], r["kind"]) for r in line["removed"])
+        assert dedup.restore(dedup.Cleaned(line["text"], removals)) == original  # rebuilt from the output alone
+        assert (out / line["output"]).read_text(encoding="utf-8") == line["text"]
+        assert line["output"] == f"text/{line['id']}"
+
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    defaults = dedup.CleanOptions()
+    assert summary["options"]["threshold"] == defaults.duplicates.threshold
+    assert summary["options"]["ngram"] == defaults.duplicates.ngram
+    assert summary["options"]["cross_document"] == defaults.cross_document
+    assert summary["options"]["remove"] == sorted(defaults.remove)
+    assert summary["version"] == dedup.__version__
+    assert summary["documents"]["total"] == 10 and summary["skipped"] == [] and summary["exit_status"] == 0
+    removed = sum(r["end"] - r["start"] for c in cleaned for r in c["removed"])
+    assert summary["chars"]["removed"] == removed == sum(v["chars"] for v in summary["removals"].values())
+    assert summary["bytes"]["in"] == sum(p.stat().st_size for p in EXAMPLES.rglob("*.txt"))
+    assert summary["bytes"]["out"] == sum(len(c["text"].encode("utf-8")) for c in cleaned)
+    timings = json.loads((out / "timings.json").read_text(encoding="utf-8"))
+    assert {"read", "clean", "write", "total"} <= set(timings)
+
+    clusters = [json.loads(line) for line in (out / "clusters.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [m["id"] for c in clusters for m in c["members"]] == ["news/02_hefei_reemployment.txt", "news/05_hefei_reemployment_reprint.txt"]
+    families = [json.loads(line) for line in (out / "boilerplate.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert any(f["example"] == "【正文】" for f in families)
+    by_id = {c["id"]: c for c in cleaned}
+    refs = {r["ref"] for r in by_id["seeds/002_e0c37a3b3045e9a1.txt"]["removed"] if r["reason"] == "boilerplate"}
+    assert refs <= {f["family"] for f in families}  # boilerplate refs point into boilerplate.jsonl
+
+
+def test_flags_reach_the_library(tmp_path: Path) -> None:
+    noise_only = json.loads(run("clean", "examples", "--dry-run", "--remove", "noise", "--threshold", "0.9").stdout)
+    assert noise_only["options"]["remove"] == ["noise"] and noise_only["options"]["threshold"] == 0.9
+    assert {r for r, v in noise_only["removals"].items() if v["count"]} == {"noise"}
+    assert noise_only["library_options"]["duplicates"]["threshold"] == 0.9
+
+    out = tmp_path / "cross"
+    assert run("clean", "examples/news", "-o", str(out), "--cross-document", "--seed", "3").returncode == 0
+    cross = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert cross["options"]["cross_document"] is True and cross["library_options"]["passages"]["seed"] == 3
+    assert cross["documents"]["emptied"] == 1  # the reprint, a near-duplicate of an earlier story
+    assert cross["removals_by_kind"]["duplicate/document"]["count"] == 1
+    cleaned = {json.loads(line)["id"]: json.loads(line) for line in (out / "cleaned.jsonl").read_text(encoding="utf-8").splitlines()}
+    (removal,) = cleaned["05_hefei_reemployment_reprint.txt"]["removed"]
+    (cluster,) = [json.loads(line) for line in (out / "clusters.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert removal["kind"] == "document" and removal["ref"] == cluster["cluster"]  # refs point into clusters.jsonl
+    assert (out / "text" / "05_hefei_reemployment_reprint.txt").read_bytes() == b""
+
+
+def test_quiet_runs_say_nothing_and_terminals_get_a_progress_bar(tmp_path: Path) -> None:
+    quiet = run("clean", "examples/news", "-o", str(tmp_path / "quiet"), "--quiet")
+    assert quiet.returncode == 0 and quiet.stderr == ""
+
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))
+    process = subprocess.Popen(
+        [sys.executable, "-m", "dedup", "clean", "examples/news", "-o", str(tmp_path / "tty")],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=follower, env={**os.environ, "TERM": "xterm"},
+    )
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(leader)
+    assert process.wait(timeout=60) == 0
+    screen = b"".join(chunks).decode("utf-8", "replace")
+    assert "writing:   0%|" in screen and "| 0/5 [" in screen  # tqdm's bar

@@ -1,0 +1,331 @@
+"""``dedup clean`` on every input format, encoding and kind of bad input, as a real subprocess."""
+
+from __future__ import annotations
+
+import codecs
+import gzip
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from dedup.io import PathAllocator, ReadOptions, _bounded_lines, decode_text, safe_relpath
+
+ROOT = Path(__file__).resolve().parent.parent
+NEWS = ROOT / "examples" / "news"
+STORY = (NEWS / "02_hefei_reemployment.txt").read_text(encoding="utf-8")
+REPRINT = (NEWS / "05_hefei_reemployment_reprint.txt").read_text(encoding="utf-8")
+OTHER = (NEWS / "01_beijing_relief.txt").read_text(encoding="utf-8")
+TRADITIONAL = "本報合肥１月１７日電記者劉傑報道：剛結束的安徽省再就業工作會議透露，去年全省共安置下崗職工十萬人。"
+
+
+def dedup(*args: str, env: dict[str, str] | None = None, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "dedup", *args], cwd=ROOT, capture_output=True, text=True, timeout=timeout, env=env
+    )
+
+
+def outputs(out: Path) -> tuple[dict, list[dict]]:
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    cleaned = [json.loads(line) for line in (out / "cleaned.jsonl").read_text(encoding="utf-8").splitlines()]
+    return summary, cleaned
+
+
+def skipped_by_source(summary: dict) -> dict[str, list[dict]]:
+    found: dict[str, list[dict]] = {}
+    for item in summary["skipped"]:
+        found.setdefault(Path(item["source"]).name, []).append(item)
+    return found
+
+
+def write_jsonl(path: Path, rows: list[object]) -> None:
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+
+
+# --------------------------------------------------------------------------- formats
+
+
+def test_jsonl_plain_gzip_and_zstd(tmp_path: Path) -> None:
+    zstandard = pytest.importorskip("zstandard")
+    rows = [{"id": "a", "text": STORY}, {"id": 7, "text": REPRINT}, {"text": OTHER}]
+    data = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows).encode("utf-8")
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    (inputs / "plain.jsonl").write_bytes(data)
+    (inputs / "packed.jsonl.gz").write_bytes(gzip.compress(data))
+    # two zstd frames: streamed across frames
+    (inputs / "packed.jsonl.zst").write_bytes(zstandard.ZstdCompressor().compress(data[:100]) + zstandard.ZstdCompressor().compress(data[100:]))
+    out = tmp_path / "out"
+    result = dedup("clean", str(inputs), "--glob", "*.jsonl*", "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    summary, cleaned = outputs(out)
+    assert summary["inputs"]["records"] == 9 and summary["skipped"] == []
+    ids = [c["id"] for c in cleaned]
+    assert ids[:3] == ["a", "7", "packed.jsonl.gz:3"]  # files sorted by name; id else FILE:LINE
+    assert [c["line"] for c in cleaned[:3]] == [1, 2, 3]
+    assert not (out / "text").exists()  # text/ only mirrors .txt inputs
+    clusters = [json.loads(line) for line in (out / "clusters.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert len(clusters) == 2  # story + reprint ×3 formats, the other story ×3
+    assert clusters[0]["size"] == 6
+
+
+def test_text_and_id_fields_are_configurable(tmp_path: Path) -> None:
+    src = tmp_path / "docs.jsonl"
+    write_jsonl(src, [{"url": "u1", "content": STORY}, {"url": "u2", "content": OTHER}])
+    out = tmp_path / "out"
+    result = dedup("clean", str(src), "--text-field", "content", "--id-field", "url", "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    assert [c["id"] for c in outputs(out)[1]] == ["u1", "u2"]
+
+
+def _write_parquet(path: Path, **columns: list) -> None:
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    pq.write_table(pa.table(columns), path, row_group_size=2)
+
+
+def test_parquet(tmp_path: Path) -> None:
+    src = tmp_path / "docs.parquet"
+    _write_parquet(src, id=["a", "b", "c", "d"], text=[STORY, None, REPRINT, "x" * 20_000])
+    out = tmp_path / "out"
+    result = dedup("clean", str(src), "--max-record-bytes", "10000", "-o", str(out))
+    assert result.returncode == 1
+    summary, cleaned = outputs(out)
+    assert [c["id"] for c in cleaned] == ["a", "c"]
+    reasons = {s["line"]: s["reason"] for s in summary["skipped"]}
+    assert "null" in reasons[2] and "exceeds --max-record-bytes" in reasons[4]
+    assert "docs.parquet:2: 'text' is null" in result.stderr
+
+
+def test_parquet_without_the_text_column_is_skipped(tmp_path: Path) -> None:
+    src = tmp_path / "docs.parquet"
+    _write_parquet(src, body=["x"])
+    result = dedup("find", str(src))
+    assert result.returncode == 1
+    assert "no column 'text' (columns: body)" in result.stderr
+
+
+def test_parquet_without_pyarrow_says_how_to_install_it(tmp_path: Path) -> None:
+    shadow = tmp_path / "shadow" / "pyarrow"
+    shadow.mkdir(parents=True)
+    (shadow / "__init__.py").write_text("raise ImportError('No module named pyarrow')\n")
+    (tmp_path / "docs.parquet").write_bytes(b"PAR1")
+    (tmp_path / "a.txt").write_text(STORY, encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(shadow.parent)}
+    out = tmp_path / "out"
+    result = dedup("clean", str(tmp_path / "docs.parquet"), str(tmp_path / "a.txt"), "-o", str(out), env=env)
+    assert result.returncode == 1
+    assert "reading Parquet needs pyarrow: pip install 'dedup[parquet]'" in result.stderr
+    assert outputs(out)[0]["inputs"]["records"] == 1  # the rest is processed
+
+
+# --------------------------------------------------------------------------- encodings
+
+
+def test_encodings_are_detected_or_refused_never_mangled(tmp_path: Path) -> None:
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    files = {
+        "utf8.txt": STORY.encode("utf-8"),
+        "utf8_bom.txt": codecs.BOM_UTF8 + STORY.encode("utf-8"),
+        "utf16le_bom.txt": codecs.BOM_UTF16_LE + STORY.encode("utf-16-le"),
+        "utf16be_bom.txt": codecs.BOM_UTF16_BE + STORY.encode("utf-16-be"),
+        "gbk.txt": STORY.encode("gbk"),
+        "gb18030.txt": (STORY + "𠀀").encode("gb18030"),
+        "big5.txt": TRADITIONAL.encode("big5"),
+        "latin1.txt": "Café crème brûlée, déjà vu. Ça va très bien, merci.".encode("latin-1"),
+    }
+    for name, data in files.items():
+        (inputs / name).write_bytes(data)
+    out = tmp_path / "out"
+    result = dedup("clean", str(inputs), "-o", str(out), "--remove", "none")
+    assert result.returncode == 1
+    summary, cleaned = outputs(out)
+    texts = {c["id"]: c["text"] for c in cleaned}
+    for name in ("utf8.txt", "utf8_bom.txt", "utf16le_bom.txt", "utf16be_bom.txt", "gbk.txt"):
+        assert texts[name] == STORY, name
+    assert texts["gb18030.txt"] == STORY + "𠀀"
+    assert texts["big5.txt"] == TRADITIONAL
+    encodings = {Path(e["source"]).name: (e["encoding"], e["detected"]) for e in summary["encodings"]}
+    assert encodings["gbk.txt"] == ("gb18030", True)
+    assert encodings["big5.txt"] == ("big5", True)
+    assert encodings["utf16le_bom.txt"] == ("utf-16", False)
+    (latin,) = skipped_by_source(summary)["latin1.txt"]
+    assert latin["line"] == 1 and "not UTF-8" in latin["reason"] and "--encoding" in latin["reason"]
+    # output text is always UTF-8
+    assert (out / "text" / "gbk.txt").read_text(encoding="utf-8") == STORY
+
+
+def test_forced_encoding(tmp_path: Path) -> None:
+    src = tmp_path / "latin1.txt"
+    src.write_bytes("Café crème brûlée.".encode("latin-1"))
+    out = tmp_path / "out"
+    result = dedup("clean", str(src), "--encoding", "latin-1", "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    assert outputs(out)[1][0]["text"] == "Café crème brûlée."
+    wrong = dedup("clean", str(src), "--encoding", "utf-8", "-o", str(tmp_path / "out2"))
+    assert wrong.returncode == 1
+    assert "latin1.txt:1: cannot decode as utf-8: byte 0xe9 at line 1" in wrong.stderr
+    assert dedup("clean", str(src), "--encoding", "no-such-codec", "-o", str(tmp_path / "o3")).returncode == 2
+
+
+# --------------------------------------------------------------------------- bad input
+
+
+def test_every_kind_of_bad_input_is_reported_and_the_rest_processed(tmp_path: Path) -> None:
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    (inputs / "good.txt").write_text(STORY, encoding="utf-8")
+    (inputs / "binary.txt").write_bytes(bytes(range(256)) * 8)
+    (inputs / "png.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(200))
+    (inputs / "nul.txt").write_bytes(("正文第一行。\n" * 2000).encode("utf-8") + b"\x00tail\n")
+    (inputs / "empty.txt").write_bytes(b"")
+    (inputs / "undecodable.txt").write_bytes("好的\n".encode("utf-8") + b"\xff\xfe\xfa broken \x80\n")
+    with open(inputs / "huge.txt", "wb") as handle:  # a 50 MB single line
+        handle.write(b"a" * (50 * 1024 * 1024))
+    lines = [
+        json.dumps({"id": "ok1", "text": OTHER}, ensure_ascii=False),
+        '{"id": "broken", "text": "unterminated',
+        json.dumps({"id": "no-text"}),
+        json.dumps({"id": "number", "text": 42}),
+        json.dumps({"id": "null", "text": None}),
+        json.dumps(["not", "an", "object"]),
+        json.dumps({"id": "nul", "text": "a\u0000b"}),
+        '{"id": "surrogate", "text": "\\ud800 alone"}',
+        "[" * 100_000 + "]" * 100_000,
+        '{"id": "big-int", "text": "x", "n": ' + "9" * 5000 + "}",
+        "",
+        json.dumps({"id": "ok2", "text": REPRINT}, ensure_ascii=False),
+    ]
+    with open(inputs / "records.jsonl", "wb") as handle:
+        handle.write("\n".join(lines[:3]).encode("utf-8") + b"\n")
+        handle.write(b'{"id": "latin", "text": "caf\xe9"}\n')
+        handle.write("\n".join(lines[3:]).encode("utf-8") + b"\n")
+        handle.write(b'{"id": "long", "text": "' + b"b" * (50 * 1024 * 1024) + b'"}\n')
+        handle.write(json.dumps({"id": "ok3", "text": "最后一行。"}, ensure_ascii=False).encode("utf-8") + b"\n")
+    (inputs / "empty.jsonl").write_bytes(b"")
+    (inputs / "corrupt.jsonl.zst").write_bytes(b"\x28\xb5\x2f\xfd" + bytes(range(200)))
+    (inputs / "truncated.jsonl.gz").write_bytes(gzip.compress(("\n".join(lines[:1] * 50) + "\n").encode("utf-8"))[:-30])
+    out = tmp_path / "out"
+    result = dedup("clean", str(inputs), "--glob", "*", "-o", str(out), timeout=300)
+    assert result.returncode == 1, result.stderr
+    summary, cleaned = outputs(out)
+    ids = [c["id"] for c in cleaned]
+    assert set(ids) >= {"good.txt", "ok1", "ok2", "ok3"}
+    assert not set(ids) & {"broken", "no-text", "number", "null", "nul", "surrogate", "latin", "long", "huge.txt"}
+    skipped = skipped_by_source(summary)
+    assert "binary" in skipped["binary.txt"][0]["reason"]
+    assert "binary" in skipped["png.txt"][0]["reason"]
+    assert skipped["nul.txt"][0] == {"source": str(inputs / "nul.txt"), "line": 2001, "reason": "NUL byte at line 2001"}
+    assert skipped["empty.txt"][0]["reason"] == "empty file"
+    assert skipped["empty.jsonl"][0]["reason"] == "empty file"
+    assert skipped["undecodable.txt"][0]["line"] == 2
+    assert "exceeds --max-record-bytes" in skipped["huge.txt"][0]["reason"]
+    by_line = {s["line"]: s["reason"] for s in skipped["records.jsonl"]}
+    assert by_line[2].startswith("invalid JSON")
+    assert by_line[3] == "no field 'text'"
+    assert by_line[4].startswith("not valid utf-8: byte 0xe9")
+    assert by_line[5] == "field 'text' is a number, not a string"
+    assert by_line[6] == "field 'text' is null, not a string"
+    assert by_line[7] == "not a JSON object but list"
+    assert "NUL" in by_line[8]
+    assert "surrogate" in by_line[9]
+    assert by_line[10].startswith("invalid JSON")  # nested too deeply
+    assert by_line[11].startswith("invalid JSON")  # integer too long
+    assert "exceeds --max-record-bytes" in by_line[14]
+    assert "corrupt or truncated" in skipped["truncated.jsonl.gz"][-1]["reason"]
+    assert "corrupt or truncated" in skipped["corrupt.jsonl.zst"][-1]["reason"]
+    # the lines of the truncated file before the damage are kept
+    assert sum(1 for c in cleaned if c["source"].endswith("truncated.jsonl.gz")) >= 1
+    # every report is on stderr with file and line too
+    assert f"{inputs / 'records.jsonl'}:3: no field 'text'" in result.stderr
+    assert f"{inputs / 'empty.txt'}: empty file" in result.stderr
+    assert summary["exit_status"] == 1
+
+
+def test_skips_are_capped_on_stderr_but_complete_in_the_summary(tmp_path: Path) -> None:
+    src = tmp_path / "bad.jsonl"
+    src.write_text("not json\n" * 100 + json.dumps({"text": "好"}) + "\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = dedup("clean", str(src), "-o", str(out))
+    assert result.returncode == 1
+    assert result.stderr.count("invalid JSON") == 20
+    assert "see summary.json" in result.stderr
+    assert len(outputs(out)[0]["skipped"]) == 100
+
+
+def test_memory_is_bounded_by_the_record_limit_not_the_line(tmp_path: Path) -> None:
+    """A 200 MB line inside a 200 KB gzip file is skipped while streaming, never inflated whole."""
+    src = tmp_path / "bomb.jsonl.gz"
+    with gzip.open(src, "wb", compresslevel=1) as handle:
+        handle.write(b'{"id": "bomb", "text": "')
+        chunk = b"b" * (1 << 20)
+        for _ in range(200):
+            handle.write(chunk)
+        handle.write(b'"}\n' + json.dumps({"id": "ok", "text": STORY}, ensure_ascii=False).encode("utf-8") + b"\n")
+    out = tmp_path / "out"
+    code = (
+        "import re, sys\nfrom dedup.cli import main\n"
+        f"status = main(['clean', {str(src)!r}, '-o', {str(out)!r}])\n"
+        "status_file = open('/proc/self/status').read()\n"  # VmHWM: this process's peak, not its parent's
+        "print(re.search(r'VmHWM:\\s*(\\d+)', status_file).group(1), file=sys.stderr)\nsys.exit(status)\n"
+    )
+    if not Path("/proc/self/status").exists():
+        pytest.skip("needs /proc/self/status")
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1
+    assert "bomb.jsonl.gz:1: line of 209,715," in result.stderr
+    peak_mb = int(result.stderr.splitlines()[-1]) / 1024
+    assert peak_mb < 150, peak_mb
+    assert [c["id"] for c in outputs(out)[1]] == ["ok"]
+
+
+# --------------------------------------------------------------------------- the reading helpers, in process
+
+
+def test_bounded_lines_never_hold_a_long_line(tmp_path: Path) -> None:
+    import io
+
+    stream = io.BufferedReader(io.BytesIO(b"ab\n" + b"x" * 1000 + b"\ncd"))
+    assert list(_bounded_lines(stream, 10)) == [(1, b"ab\n"), (2, 1001), (3, b"cd")]
+    stream = io.BufferedReader(io.BytesIO(b"0123456789\n"))
+    assert list(_bounded_lines(stream, 10)) == [(1, b"0123456789\n")]
+
+
+def test_decode_text_reports_instead_of_replacing() -> None:
+    assert decode_text(STORY.encode("gbk")).encoding == "gb18030"
+    assert isinstance(decode_text(b"ok\n\x80\n"), str)
+    assert decode_text(codecs.BOM_UTF16_LE + "a\nb\x00".encode("utf-16-le")) == "NUL character at line 2"
+    assert decode_text("é".encode("latin-1"), "latin-1").text == "é"
+
+
+@pytest.mark.parametrize(
+    ("rel", "expected"),
+    [
+        ("../../etc/passwd", "__/__/etc/passwd"),
+        ("/etc/passwd", "etc/passwd"),
+        ("a/./b.txt", "a/_/b.txt"),
+        ("a\\..\\b.txt", "a_.._b.txt"),
+        ("evil\u202etxt.exe", "evil_txt.exe"),
+        ("new\nline.txt", "new_line.txt"),
+        ("bad\\xff.txt", "bad_xff.txt"),
+        ("", "_"),
+    ],
+)
+def test_safe_relpath(rel: str, expected: str) -> None:
+    assert str(safe_relpath(rel)) == expected
+
+
+def test_safe_relpath_shortens_long_names() -> None:
+    name = str(safe_relpath("长" * 300 + ".txt"))
+    assert len(name.encode("utf-8")) <= 200 and name.endswith(".txt")
+
+
+def test_path_allocator_keeps_paths_distinct_on_any_file_system() -> None:
+    allocator = PathAllocator()
+    got = [str(allocator.allocate(r)) for r in ["a.txt", "A.txt", "x.txt", "x.txt/y.txt", "e\u0301.txt", "\u00e9.txt"]]
+    assert got == ["a.txt", "A~2.txt", "x.txt", "x.txt~2/y.txt", "é.txt", "é~2.txt"]
+    assert ReadOptions().glob == "*.txt"
