@@ -215,7 +215,7 @@ options = st.builds(
     casefold=st.booleans(),
     fold_digits=st.booleans(),
 )
-PROPERTY = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+PROPERTY = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @PROPERTY
