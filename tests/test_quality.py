@@ -49,16 +49,16 @@ from benchmarks.quality.metrics import (  # noqa: E402
 # Floors of the regression test; the lead tightens them towards the targets of issue 4
 # (ARI >= 0.95, pair precision >= 0.99, boilerplate F1 >= 0.90, in-document duplicate
 # recall >= 0.95, over-removal <= 0.5 %, every transformation's recall >= 0.9).
-# The issue's targets where the library meets them; boilerplate F1 and over-removal
-# sit at the measured level with a margin until single-page boilerplate lands.
+# The quality targets (README, "Quality"). Over-removal is held to 0.5 % on the full
+# preset; this 60-story corpus measures 0.55 %, so its ceiling carries a margin.
 FLOORS = {
     "ari": 0.95,
     "pair_precision": 0.99,
     "transform_recall": 0.9,
-    "boilerplate_f1": 0.85,
+    "boilerplate_f1": 0.9,
     "duplicate_recall": 0.95,
 }
-CEILINGS = {"over_removal": 0.01}
+CEILINGS = {"over_removal": 0.0075}
 
 
 # --------------------------------------------------------------------------- metrics
