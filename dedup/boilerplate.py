@@ -47,7 +47,9 @@ from .spans import Span
 __all__ = [
     "Boilerplate",
     "BoilerplateOptions",
+    "LineAnalysis",
     "LineTable",
+    "analyse_lines",
     "boilerplate_free_views",
     "classify_lines",
     "document_families",
@@ -612,14 +614,38 @@ def document_families(table: LineTable, n_docs: int, options: BoilerplateOptions
     return _families_of_views(document_views(table, n_docs, content), options)
 
 
-def boilerplate_free_views(texts: Sequence[str], options: BoilerplateOptions = BoilerplateOptions()) -> list[str]:
-    """Matching views of the documents without their boilerplate lines."""
+@dataclass(frozen=True)
+class LineAnalysis:
+    """The lines of a collection with their document families: what classifying them needs.
+
+    Built once by :func:`analyse_lines` and shared by everything that classifies the same
+    lines under the same options (``clean`` finds boilerplate and strips it before comparing
+    documents from one analysis).
+    """
+
+    table: LineTable
+    families: np.ndarray
+    n_docs: int
+
+
+def analyse_lines(texts: Sequence[str], options: BoilerplateOptions = BoilerplateOptions()) -> LineAnalysis:
+    """Line table and document families of ``texts`` (see :func:`line_table`, :func:`document_families`)."""
     table = line_table(texts, options)
-    kind = classify_lines(table, document_families(table, len(texts), options), options)
-    return document_views(table, len(texts), kind == "")
+    return LineAnalysis(table, document_families(table, len(texts), options), len(texts))
 
 
-def find_boilerplate(texts: Iterable[str], *, options: BoilerplateOptions | None = None, **kwargs) -> list[Boilerplate]:
+def boilerplate_free_views(
+    texts: Sequence[str], options: BoilerplateOptions = BoilerplateOptions(), analysis: LineAnalysis | None = None
+) -> list[str]:
+    """Matching views of the documents without their boilerplate lines."""
+    analysis = analysis or analyse_lines(texts, options)
+    kind = classify_lines(analysis.table, analysis.families, options)
+    return document_views(analysis.table, analysis.n_docs, kind == "")
+
+
+def find_boilerplate(
+    texts: Iterable[str], *, options: BoilerplateOptions | None = None, analysis: LineAnalysis | None = None, **kwargs
+) -> list[Boilerplate]:
     """Boilerplate line families of a collection.
 
     Parameters
@@ -627,6 +653,8 @@ def find_boilerplate(texts: Iterable[str], *, options: BoilerplateOptions | None
     texts : iterable of str
     options : BoilerplateOptions, optional
         Base options; keyword arguments override its fields.
+    analysis : LineAnalysis, optional
+        From :func:`analyse_lines` on the same texts and options, to reuse it.
 
     Returns
     -------
@@ -635,6 +663,5 @@ def find_boilerplate(texts: Iterable[str], *, options: BoilerplateOptions | None
     """
     opts = BoilerplateOptions.from_kwargs(options, **kwargs)
     texts = check_texts(texts)
-    table = line_table(texts, opts)
-    families = document_families(table, len(texts), opts)
-    return boilerplate_families(table, classify_lines(table, families, opts))
+    analysis = analysis or analyse_lines(texts, opts)
+    return boilerplate_families(analysis.table, classify_lines(analysis.table, analysis.families, opts))

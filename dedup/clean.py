@@ -21,9 +21,9 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from .boilerplate import Boilerplate, BoilerplateOptions, find_boilerplate
+from .boilerplate import Boilerplate, BoilerplateOptions, LineAnalysis, analyse_lines, boilerplate_free_views, find_boilerplate
 from .cluster import Cluster
-from .duplicates import DuplicateOptions, find_duplicates
+from .duplicates import DuplicateOptions, cluster_views, find_duplicates
 from .options import KeywordOptions
 from .errors import InvalidOptionError, check_texts
 from .normalize import noise_spans
@@ -106,6 +106,16 @@ class CleanReport:
     boilerplate: list[Boilerplate]
 
 
+def _document_clusters(texts: Sequence[str], opts: CleanOptions, analysis: LineAnalysis) -> list[Cluster]:
+    """:func:`find_duplicates` of the texts, reusing the line analysis when its options match."""
+    dup = opts.duplicates
+    same_lines = replace(dup.boilerplate, webpage=None) == replace(opts.boilerplate, webpage=None)
+    if not (dup.strip_boilerplate and same_lines):
+        return find_duplicates(texts, options=dup)
+    views = boilerplate_free_views(texts, dup.boilerplate, analysis)
+    return cluster_views(views, np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)), dup)
+
+
 def _cuts_and_findings(texts: Sequence[str], opts: CleanOptions, with_clusters: bool) -> tuple[list[list[Cut]], CleanReport]:
     """Every removal each finder proposes, per document, and what the finders found."""
     cuts: list[list[Cut]] = [[] for _ in texts]
@@ -113,7 +123,10 @@ def _cuts_and_findings(texts: Sequence[str], opts: CleanOptions, with_clusters: 
         for doc, text in enumerate(texts):
             spans, kinds = noise_spans(text)
             cuts[doc].extend(Cut(int(s), int(e), "noise", None, kind) for (s, e), kind in zip(spans.tolist(), kinds))
-    families = find_boilerplate(texts, options=opts.boilerplate)
+    # One line analysis serves boilerplate finding and, when the options agree, the
+    # boilerplate stripping that near-duplicate documents are compared after.
+    analysis = analyse_lines(texts, opts.boilerplate)
+    families = find_boilerplate(texts, options=opts.boilerplate, analysis=analysis)
     boilerplate_cuts: list[list[Cut]] = [[] for _ in texts]
     if "boilerplate" in opts.remove:
         for family in families:
@@ -123,7 +136,7 @@ def _cuts_and_findings(texts: Sequence[str], opts: CleanOptions, with_clusters: 
                 )
     for doc_cuts, doc_boilerplate in zip(cuts, boilerplate_cuts):
         doc_cuts.extend(doc_boilerplate)
-    clusters = find_duplicates(texts, options=opts.duplicates) if opts.cross_document or with_clusters else []
+    clusters = _document_clusters(texts, opts, analysis) if opts.cross_document or with_clusters else []
     # Whole duplicate documents first: among equal reasons the first proposed wins.
     if "duplicate" in opts.remove and opts.cross_document:
         for cluster in clusters:

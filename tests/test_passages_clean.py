@@ -134,3 +134,13 @@ def test_news_corpus_finds_its_reprint_and_template_lines_and_nothing_else(news_
     for text in others:
         assert len(text) <= 30 and "\n" not in text
         assert sum(s == shape(text) for s in sample_shapes) >= 2, text
+
+
+def test_clean_report_shares_its_line_analysis_without_changing_results(news_docs: list[str]) -> None:
+    header = "首页 > 新闻中心 > 正文\n"
+    docs = [header + d for d in news_docs[:40]] + [header + news_docs[3], news_docs[7][:300], "页眉\n" + news_docs[11]]
+    report = dedup.clean_report(docs, with_clusters=True)
+    assert report.clusters == dedup.find_duplicates(docs)
+    assert {tuple(c.members) for c in report.clusters} >= {(3, 40), (11, 42)}
+    assert report.boilerplate == dedup.find_boilerplate(docs)
+    assert report.cleaned == dedup.clean(docs)
