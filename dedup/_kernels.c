@@ -112,6 +112,25 @@ static void affine32_minhash(const uint32_t *tokens, const int64_t *offsets, Py_
     }
 }
 
+/*
+ * One-permutation hashing: out[u, bin(x)] = min x over the unit's tokens, where
+ * x = fmix32(a * t + b) and bin(x) = (x * k) >> 32; empty bins stay 0xFFFFFFFF
+ * (densified afterwards in numpy). One hash and one min per token.
+ */
+static void oph_minhash(const uint32_t *tokens, const int64_t *offsets, Py_ssize_t n_units, uint32_t a, uint32_t b,
+                        Py_ssize_t k, uint32_t *out)
+{
+    for (Py_ssize_t u = 0; u < n_units; u++) {
+        uint32_t *row = out + u * k;
+        for (Py_ssize_t p = 0; p < k; p++) row[p] = 0xFFFFFFFFu;
+        for (int64_t i = offsets[u]; i < offsets[u + 1]; i++) {
+            uint32_t x = fmix32(a * tokens[i] + b);
+            uint64_t bin = ((uint64_t)x * (uint64_t)k) >> 32;
+            if (x < row[bin]) row[bin] = x;
+        }
+    }
+}
+
 typedef struct {
     Py_buffer view;
     int held;
@@ -180,9 +199,53 @@ done:
     return result;
 }
 
+static PyObject *py_oph_minhash(PyObject *self, PyObject *args)
+{
+    PyObject *tok_o, *off_o, *out_o;
+    unsigned int a, b;
+    if (!PyArg_ParseTuple(args, "OOIIO", &tok_o, &off_o, &a, &b, &out_o)) return NULL;
+    held_buffer tok = {0}, off = {0}, out = {0};
+    PyObject *result = NULL;
+    if (get_buffer(tok_o, &tok, 4, "tokens") < 0 || get_buffer(off_o, &off, 8, "offsets") < 0 ||
+        get_buffer(out_o, &out, 4, "out") < 0)
+        goto done;
+    if (out.view.readonly || out.view.ndim != 2) {
+        PyErr_SetString(PyExc_ValueError, "out must be a writable 2-d array");
+        goto done;
+    }
+    Py_ssize_t n_tokens = tok.view.len / 4, n_units = off.view.len / 8 - 1, k = out.view.shape[1];
+    const int64_t *offsets = (const int64_t *)off.view.buf;
+    if (n_units < 0 || out.view.shape[0] != n_units || k < 1) {
+        PyErr_SetString(PyExc_ValueError, "shape mismatch between offsets and out");
+        goto done;
+    }
+    if (n_units > 0 && (offsets[0] < 0 || offsets[n_units] > n_tokens)) {
+        PyErr_SetString(PyExc_ValueError, "offsets out of range of tokens");
+        goto done;
+    }
+    for (Py_ssize_t u = 0; u < n_units; u++) {
+        if (offsets[u + 1] < offsets[u]) {
+            PyErr_SetString(PyExc_ValueError, "offsets must be non-decreasing");
+            goto done;
+        }
+    }
+    Py_BEGIN_ALLOW_THREADS
+    oph_minhash((const uint32_t *)tok.view.buf, offsets, n_units, (uint32_t)a, (uint32_t)b, k, (uint32_t *)out.view.buf);
+    Py_END_ALLOW_THREADS
+    result = Py_None;
+    Py_INCREF(result);
+done:
+    release(&tok);
+    release(&off);
+    release(&out);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"affine32_minhash", py_affine32_minhash, METH_VARARGS,
      "affine32_minhash(tokens, offsets, a, b, out): MinHash of CSR token sets, datasketch affine32 scheme."},
+    {"oph_minhash", py_oph_minhash, METH_VARARGS,
+     "oph_minhash(tokens, offsets, a, b, out): one-permutation hashing of CSR token sets, bins not densified."},
     {NULL, NULL, 0, NULL},
 };
 

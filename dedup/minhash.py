@@ -32,13 +32,16 @@ __all__ = [
     "SCHEMES",
     "permutations",
     "minhash_csr",
+    "oph_csr",
+    "densify",
     "signatures",
     "signatures_of_hashes",
     "to_lean_minhash",
     "kernel_available",
 ]
 
-SCHEMES = ("affine32",)
+SCHEMES = ("affine32", "oph")
+_OPH_PROBES = 1024  # densification attempts; a unit with >= 1 token fails all with p < 1e-10
 _EMPTY = np.uint32(0xFFFFFFFF)
 _TILE_CHARS = 1 << 18  # code points per tile handed to one thread
 
@@ -128,6 +131,90 @@ def minhash_csr(
     return out
 
 
+def _oph_parameters(num_perm: int, seed: int) -> tuple[int, int, np.ndarray]:
+    """Token mix ``(a, b)`` and the densification probe table int64 ``[_OPH_PROBES, num_perm]``."""
+    gen = np.random.RandomState(seed)
+    a = int(gen.randint(0, 1 << 31)) * 2 + 1
+    b = int(gen.randint(0, 1 << 32, dtype=np.uint64))
+    probes = gen.randint(0, num_perm, size=(_OPH_PROBES, num_perm)).astype(np.int64)
+    return a, b, probes
+
+
+def _oph_numpy(hashes: np.ndarray, offsets: np.ndarray, a: int, b: int, out: np.ndarray) -> None:
+    """Reference implementation of the OPH kernel: same arguments, same result."""
+    k = out.shape[1]
+    out.fill(_EMPTY)
+    if not hashes.size:
+        return
+    with np.errstate(over="ignore"):
+        x = _fmix32(hashes.astype(np.uint32) * np.uint32(a) + np.uint32(b))
+    bins = ((x.astype(np.uint64) * np.uint64(k)) >> np.uint64(32)).astype(np.int64)
+    units = np.repeat(np.arange(len(offsets) - 1, dtype=np.int64), np.diff(offsets))
+    np.minimum.at(out.reshape(-1), units * k + bins, x)
+
+
+def densify(sketch: np.ndarray, probes: np.ndarray) -> np.ndarray:
+    """Fill the empty bins of one-permutation sketches (optimal densification).
+
+    Empty bin ``j`` of every unit takes the value of bin ``probes[t, j]`` for the first
+    attempt ``t`` that lands on a bin the unit filled itself. The probe sequence is the
+    same for all units, so two units agree on a densified bin with probability equal
+    to their Jaccard similarity (Shrivastava 2017).
+
+    Parameters
+    ----------
+    sketch : np.ndarray
+        uint32 ``[n, k]``, ``2**32 - 1`` in empty bins.
+    probes : np.ndarray
+        int64 ``[attempts, k]``.
+
+    Returns
+    -------
+    np.ndarray
+        uint32 ``[n, k]``; units without any token stay all ``2**32 - 1``.
+    """
+    empty = sketch == _EMPTY
+    rows, cols = np.nonzero(empty & ~empty.all(axis=1, keepdims=True))
+    out = sketch.copy()
+    for attempt in range(probes.shape[0]):
+        if not rows.size:
+            break
+        values = sketch[rows, probes[attempt, cols]]
+        hit = values != _EMPTY
+        out[rows[hit], cols[hit]] = values[hit]
+        rows, cols = rows[~hit], cols[~hit]
+    return out
+
+
+def oph_csr(hashes: np.ndarray, offsets: np.ndarray, num_perm: int, seed: int, *, use_kernel: bool = True) -> np.ndarray:
+    """One-permutation-hashing sketches of every unit's token hashes, densified.
+
+    Parameters
+    ----------
+    hashes : np.ndarray
+        uint32 ``[m]``.
+    offsets : np.ndarray
+        int64 ``[n_units + 1]``.
+    num_perm : int
+        Bins (the sketch length, comparable to MinHash permutations).
+    seed : int
+
+    Returns
+    -------
+    np.ndarray
+        uint32 ``[n_units, num_perm]``.
+    """
+    hashes = np.ascontiguousarray(hashes, dtype=np.uint32)
+    offsets = np.ascontiguousarray(offsets, dtype=np.int64)
+    a, b, probes = _oph_parameters(num_perm, seed)
+    out = np.empty((len(offsets) - 1, num_perm), dtype=np.uint32)
+    if use_kernel and _kernels is not None:
+        _kernels.oph_minhash(hashes, offsets, a, b, out)
+    else:
+        _oph_numpy(hashes, offsets, a, b, out)
+    return densify(out, probes)
+
+
 def signatures_of_hashes(
     hashes: np.ndarray, offsets: np.ndarray, *, num_perm: int = 128, seed: int = 1
 ) -> np.ndarray:
@@ -166,9 +253,11 @@ def signatures(
         Characters per shingle; a text shorter than ``ngram`` is one shingle.
     seed : int
         Seed of the permutations (datasketch's ``seed``).
-    scheme : {"affine32"}
+    scheme : {"affine32", "oph"}
         ``"affine32"`` equals ``datasketch.MinHash(num_perm, seed,
-        hashfunc=dedup.hash_shingle)`` updated with the same shingles.
+        hashfunc=dedup.hash_shingle)`` updated with the same shingles. ``"oph"`` is
+        one-permutation hashing with optimal densification: one hash per shingle
+        instead of ``num_perm``; same LSH and Jaccard use, not datasketch-compatible.
     normalize : NormalizeOptions, optional
         Hash the matching view instead of the raw text.
     workers : int, optional
@@ -192,7 +281,10 @@ def signatures(
         lo, hi = bounds
         codepoints, offsets = encode(texts[lo:hi])
         hashes, shingle_offsets = shingle_hashes(codepoints, offsets, ngram)
-        out[lo:hi] = minhash_csr(hashes, shingle_offsets, a, b)
+        if scheme == "oph":
+            out[lo:hi] = oph_csr(hashes, shingle_offsets, num_perm, seed)
+        else:
+            out[lo:hi] = minhash_csr(hashes, shingle_offsets, a, b)
 
     _run_tiles(run, _tiles(lengths, _TILE_CHARS), workers)
     return out

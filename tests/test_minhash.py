@@ -96,3 +96,52 @@ def test_lean_minhash_export_works_in_datasketch_lsh(news_docs: list[str]) -> No
         lsh.insert(key, to_lean_minhash(row))
     assert set(lsh.query(to_lean_minhash(sigs[0]))) == {"orig", "edit"}
     assert to_lean_minhash(sigs[0]).jaccard(to_lean_minhash(sigs[1])) > 0.9
+
+
+# --------------------------------------------------------------------------- one-permutation hashing
+
+
+@settings(max_examples=60, deadline=None)
+@given(sizes=st.lists(st.integers(0, 40), min_size=1, max_size=12), num_perm=st.integers(1, 70), data=st.data())
+def test_oph_kernel_equals_numpy_reference(sizes: list[int], num_perm: int, data: st.DataObject) -> None:
+    if not minhash.kernel_available():
+        pytest.skip("compiled kernel not built")
+    total = sum(sizes)
+    hashes = np.array(data.draw(st.lists(st.integers(0, 2**32 - 1), min_size=total, max_size=total)), dtype=np.uint32)
+    offsets = np.concatenate(([0], np.cumsum(sizes))).astype(np.int64)
+    seed = data.draw(st.integers(0, 2**31))
+    assert np.array_equal(minhash.oph_csr(hashes, offsets, num_perm, seed), minhash.oph_csr(hashes, offsets, num_perm, seed, use_kernel=False))
+
+
+def test_densify_fills_from_the_shared_probe_sequence() -> None:
+    empty = np.uint32(2**32 - 1)
+    sketch = np.array([[5, empty, empty, 7], [empty] * 4, [empty, 3, empty, empty]], dtype=np.uint32)
+    probes = np.array([[1, 2, 3, 0], [3, 3, 0, 1], [0, 0, 1, 1]])
+    # bin 1 of unit 0: probe 2 (empty), then 3 -> 7; bin 2: probe 3 -> 7.
+    # unit 2: bin 0 -> probe 1 -> 3; bin 2 -> 3 (empty), 0 (empty), then 1 -> 3; bin 3 -> 0, 1 -> 3.
+    assert minhash.densify(sketch, probes).tolist() == [[5, 7, 7, 7], [empty] * 4, [3, 3, 3, 3]]
+
+
+def test_oph_estimates_jaccard_like_classic_minhash(news_lines: list[str]) -> None:
+    text = "".join(news_lines)
+    rng = np.random.default_rng(0)
+    starts = rng.integers(0, len(text) - 1200, 200)
+    shifts = rng.integers(0, 400, 200)
+    a = [text[s : s + 404] for s in starts]
+    b = [text[s + d : s + d + 404] for s, d in zip(starts, shifts)]
+    from dedup.duplicates import shingle_sets
+    from dedup.verify import similarities
+
+    sets, offsets = shingle_sets(a + b, 5)
+    exact, _ = similarities(sets, offsets, np.stack([np.arange(200), np.arange(200) + 200], axis=1))
+    for scheme in ("affine32", "oph"):
+        sig = signatures(a + b, scheme=scheme)
+        error = (sig[:200] == sig[200:]).mean(axis=1) - exact
+        assert abs(error.mean()) < 0.01 and np.abs(error).mean() < 0.04, scheme
+
+
+def test_find_duplicates_with_oph_finds_planted_copies(news_docs: list[str]) -> None:
+    edited = news_docs[5][:100] + "某" + news_docs[5][101:]
+    docs = news_docs[:30] + [edited, news_docs[12][: len(news_docs[12]) * 9 // 10]]
+    clusters = dedup.find_duplicates(docs, scheme="oph")
+    assert sorted(c.members for c in clusters) == [(5, 30), (12, 31)]
