@@ -166,6 +166,20 @@ def test_dedup_signatures(
 
 
 @signatures_group
+def test_dedup_signatures_oph_one_thread(
+    benchmark: Any, signature_texts: list[str], dedup_api: Callable[[str], Any]
+) -> None:
+    signatures = dedup_api("signatures")
+    describe(benchmark, "dedup-oph", "dedup.signatures scheme=oph workers=1", signature_texts)
+    result = run_fast(
+        benchmark,
+        lambda texts: signatures(texts, num_perm=NUM_PERM, ngram=NGRAM, scheme="oph", workers=1),
+        signature_texts,
+    )
+    assert result.dtype == np.uint32 and result.shape == (len(signature_texts), NUM_PERM)
+
+
+@signatures_group
 def test_dedup_signatures_one_thread(
     benchmark: Any, signature_texts: list[str], dedup_api: Callable[[str], Any]
 ) -> None:
