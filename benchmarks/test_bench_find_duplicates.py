@@ -1,0 +1,54 @@
+"""find_duplicates end to end against a datasketch MinHashLSH pipeline, same texts, same run.
+
+The texts are the quality benchmark's full generated corpus (1,054 pages with known reprint
+clusters, ``benchmarks/quality``), so each row also records the ARI it reaches. The datasketch
+pipeline is the one the quality benchmark sweeps: raw-text character 5-grams → ``MinHash`` →
+``MinHashLSH`` insert/query → verified pairs → union-find, at its best threshold (0.3).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pytest
+
+from benchmarks.quality.baseline import lsh_labels, minhashes
+from benchmarks.quality.corpus import generate_corpus
+from benchmarks.quality.metrics import adjusted_rand_index, clusters_to_labels
+
+ROUNDS = 3
+group = pytest.mark.benchmark(group="find_duplicates")
+
+
+@pytest.fixture(scope="module")
+def corpus() -> Any:
+    return generate_corpus("full", seed=0)
+
+
+def describe(benchmark: Any, impl: str, label: str, texts: tuple[str, ...]) -> None:
+    benchmark.extra_info.update(
+        impl=impl, label=label, docs=len(texts), total_bytes=sum(len(t.encode("utf-8")) for t in texts)
+    )
+
+
+@group
+def test_dedup_find_duplicates(benchmark: Any, corpus: Any, dedup_api: Callable[[str], Any]) -> None:
+    find_duplicates = dedup_api("find_duplicates")
+    texts = list(corpus.texts)
+    describe(benchmark, "dedup", "dedup.find_duplicates (defaults)", corpus.texts)
+    clusters = benchmark.pedantic(find_duplicates, args=(texts,), rounds=ROUNDS, iterations=1, warmup_rounds=1)
+    ari = adjusted_rand_index(corpus.story, clusters_to_labels(clusters, len(texts)))
+    benchmark.extra_info["ari"] = round(float(ari), 4)
+    assert ari >= 0.95
+
+
+@group
+def test_datasketch_minhashlsh_pipeline(benchmark: Any, corpus: Any) -> None:
+    texts = list(corpus.texts)
+    describe(benchmark, "datasketch", "datasketch MinHash + MinHashLSH(0.3) + union-find", corpus.texts)
+    labels = benchmark.pedantic(
+        lambda: lsh_labels(minhashes(texts), 0.3, verify=True), rounds=ROUNDS, iterations=1
+    )
+    benchmark.extra_info["ari"] = round(float(adjusted_rand_index(corpus.story, np.asarray(labels))), 4)
