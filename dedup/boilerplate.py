@@ -38,7 +38,7 @@ from .cluster import connected_components
 from .options import KeywordOptions
 from .errors import InvalidOptionError, check_texts
 from .normalize import NormalizeOptions, matching_texts
-from .segment import segment_many
+from .segment import UnitSpans, segment_many
 from .webpage import KINDS as WEBPAGE_KINDS
 from .webpage import WebpageOptions, classify_page_lines, looks_like_webpage
 from .shingle import exact_hashes
@@ -217,9 +217,19 @@ class LineTable:
         return int(self.doc.size)
 
 
-def _span_keys(doc: np.ndarray, spans: np.ndarray) -> np.ndarray:
-    """One comparable complex key per ``(doc, start, end)``: complex128 ``[m]``."""
-    return (doc * (1 << 32) + spans[:, 0]).astype(np.float64) + 1j * spans[:, 1].astype(np.float64)
+def _same_spans(doc: np.ndarray, spans: np.ndarray, other: UnitSpans, doc_starts: np.ndarray) -> np.ndarray:
+    """Which ``(doc, start, end)`` rows are also units of ``other``: bool ``[m]``.
+
+    ``doc_starts`` (int64 ``[n_docs]``) places each document in one global coordinate;
+    ``other``'s units do not overlap, so their global starts are unique and sorted.
+    """
+    other_starts = doc_starts[other.doc_ids()] + other.spans[:, 0]
+    other_ends = doc_starts[other.doc_ids()] + other.spans[:, 1]
+    starts, ends = doc_starts[doc] + spans[:, 0], doc_starts[doc] + spans[:, 1]
+    idx = np.minimum(np.searchsorted(other_starts, starts), max(other_starts.size - 1, 0))
+    if not other_starts.size:
+        return np.zeros(len(doc), dtype=bool)
+    return (other_starts[idx] == starts) & (other_ends[idx] == ends)
 
 
 def _nfkc_lines(lines: Sequence[str]) -> list[str]:
@@ -242,10 +252,8 @@ def line_table(texts: Sequence[str], options: BoilerplateOptions = BoilerplateOp
     """Split documents into lines and key every line (see the module docstring)."""
     units = segment_many(texts, "line")
     flat, doc = units.spans, units.doc_ids()
-    paragraphs = segment_many(texts, "paragraph")
-    standalone = np.isin(
-        _span_keys(doc, flat), _span_keys(paragraphs.doc_ids(), paragraphs.spans)
-    )
+    doc_starts = np.concatenate(([0], np.cumsum([len(t) + 1 for t in texts])[:-1])).astype(np.int64)
+    standalone = _same_spans(doc, flat, segment_many(texts, "paragraph"), doc_starts)
     lines = [texts[d][s:e] for d, (s, e) in zip(doc.tolist(), flat.tolist())]
     views = matching_texts(lines, options.normalize)
     nfkc = _nfkc_lines(lines)

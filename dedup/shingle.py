@@ -30,7 +30,6 @@ __all__ = [
     "shingle_hashes",
     "unique_shingles",
     "hash_shingle",
-    "csr_lengths",
 ]
 
 _PRIME = np.uint64(0x9E3779B97F4A7C15)  # odd: multiplication is a bijection mod 2**64
@@ -78,11 +77,6 @@ def exact_hashes(strings: Sequence[str]) -> np.ndarray:
         dtype=np.uint64,
         count=len(strings),
     )
-
-
-def csr_lengths(offsets: np.ndarray) -> np.ndarray:
-    """Lengths of CSR rows: int64 ``[len(offsets) - 1]``."""
-    return np.diff(offsets)
 
 
 def _fmix64_high32(h: np.ndarray) -> np.ndarray:

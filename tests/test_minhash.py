@@ -145,3 +145,15 @@ def test_find_duplicates_with_oph_finds_planted_copies(news_docs: list[str]) -> 
     docs = news_docs[:30] + [edited, news_docs[12][: len(news_docs[12]) * 9 // 10]]
     clusters = dedup.find_duplicates(docs, scheme="oph")
     assert sorted(c.members for c in clusters) == [(5, 30), (12, 31)]
+
+
+def test_signatures_of_own_token_hashes_for_word_shingles() -> None:
+    # Any tokenization works: here English word bigrams, hashed by the caller.
+    words = "the quick brown fox jumps over the lazy dog".split()
+    bigrams = [f"{a} {b}" for a, b in zip(words, words[1:])]
+    hashes = np.array([dedup.hash_shingle(g) for g in bigrams], dtype=np.uint32)
+    offsets = np.array([0, len(hashes)], dtype=np.int64)
+    got = minhash.signatures_of_hashes(hashes, offsets, num_perm=32, seed=3)
+    m = MinHash(num_perm=32, seed=3, hashfunc=dedup.hash_shingle)
+    m.update_batch(bigrams)
+    assert np.array_equal(got[0], m.hashvalues)
