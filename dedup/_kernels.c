@@ -154,6 +154,22 @@ static void release(held_buffer *hb)
     hb->held = 0;
 }
 
+/* CSR offsets must lie within the tokens and never decrease; -1 with a ValueError set if not. */
+static int check_offsets(const int64_t *offsets, Py_ssize_t n_units, Py_ssize_t n_tokens)
+{
+    if (n_units > 0 && (offsets[0] < 0 || offsets[n_units] > n_tokens)) {
+        PyErr_SetString(PyExc_ValueError, "offsets out of range of tokens");
+        return -1;
+    }
+    for (Py_ssize_t u = 0; u < n_units; u++) {
+        if (offsets[u + 1] < offsets[u]) {
+            PyErr_SetString(PyExc_ValueError, "offsets must be non-decreasing");
+            return -1;
+        }
+    }
+    return 0;
+}
+
 static PyObject *py_affine32_minhash(PyObject *self, PyObject *args)
 {
     PyObject *tok_o, *off_o, *a_o, *b_o, *out_o;
@@ -174,16 +190,7 @@ static PyObject *py_affine32_minhash(PyObject *self, PyObject *args)
         goto done;
     }
     const int64_t *offsets = (const int64_t *)off.view.buf;
-    if (n_units > 0 && (offsets[0] < 0 || offsets[n_units] > n_tokens)) {
-        PyErr_SetString(PyExc_ValueError, "offsets out of range of tokens");
-        goto done;
-    }
-    for (Py_ssize_t u = 0; u < n_units; u++) {
-        if (offsets[u + 1] < offsets[u]) {
-            PyErr_SetString(PyExc_ValueError, "offsets must be non-decreasing");
-            goto done;
-        }
-    }
+    if (check_offsets(offsets, n_units, n_tokens) < 0) goto done;
     Py_BEGIN_ALLOW_THREADS
     affine32_minhash((const uint32_t *)tok.view.buf, offsets, n_units, (const uint32_t *)a.view.buf,
                      (const uint32_t *)b.view.buf, k, (uint32_t *)out.view.buf);
@@ -219,16 +226,7 @@ static PyObject *py_oph_minhash(PyObject *self, PyObject *args)
         PyErr_SetString(PyExc_ValueError, "shape mismatch between offsets and out");
         goto done;
     }
-    if (n_units > 0 && (offsets[0] < 0 || offsets[n_units] > n_tokens)) {
-        PyErr_SetString(PyExc_ValueError, "offsets out of range of tokens");
-        goto done;
-    }
-    for (Py_ssize_t u = 0; u < n_units; u++) {
-        if (offsets[u + 1] < offsets[u]) {
-            PyErr_SetString(PyExc_ValueError, "offsets must be non-decreasing");
-            goto done;
-        }
-    }
+    if (check_offsets(offsets, n_units, n_tokens) < 0) goto done;
     Py_BEGIN_ALLOW_THREADS
     oph_minhash((const uint32_t *)tok.view.buf, offsets, n_units, (uint32_t)a, (uint32_t)b, k, (uint32_t *)out.view.buf);
     Py_END_ALLOW_THREADS
