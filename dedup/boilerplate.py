@@ -29,12 +29,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .cluster import connected_components
+from .cluster import Cluster, connected_components
 from .options import KeywordOptions
 from .errors import InvalidOptionError, check_texts
 from .normalize import NormalizeOptions, matching_texts
@@ -44,6 +45,12 @@ from .webpage import WebpageOptions, classify_page_lines, looks_like_webpage
 from .shingle import exact_hashes
 from .spans import Span
 
+if TYPE_CHECKING:
+    from .duplicates import DuplicateOptions
+
+#: Clusters matching views like :func:`dedup.duplicates.cluster_views` (views, int64 lengths, options).
+ClusterEngine = Callable[[Sequence[str], np.ndarray, "DuplicateOptions"], list[Cluster]]
+
 __all__ = [
     "Boilerplate",
     "BoilerplateOptions",
@@ -52,6 +59,7 @@ __all__ = [
     "analyse_lines",
     "boilerplate_free_views",
     "classify_lines",
+    "concat_line_tables",
     "document_families",
     "document_views",
     "find_boilerplate",
@@ -289,6 +297,31 @@ def line_table(texts: Sequence[str], options: BoilerplateOptions = BoilerplateOp
         texts=lines,
         masked_views=masked_views,
     )
+
+
+def concat_line_tables(tables: Sequence[LineTable], n_docs: Sequence[int]) -> LineTable:
+    """One table of consecutive batches' tables: ``line_table`` of the concatenated documents.
+
+    Parameters
+    ----------
+    tables : sequence of LineTable
+        ``line_table`` of consecutive batches of documents.
+    n_docs : sequence of int
+        Documents in each batch (a batch's last documents may have no lines).
+    """
+    if len(tables) != len(n_docs):
+        raise ValueError(f"{len(tables)} tables but {len(n_docs)} batch sizes")
+    first_doc = np.concatenate(([0], np.cumsum(n_docs, dtype=np.int64)[:-1])).astype(np.int64)
+    columns = {}
+    for name in LineTable.__dataclass_fields__:
+        parts = [getattr(t, name) for t in tables]
+        if name == "doc":
+            columns[name] = np.concatenate([p + d for p, d in zip(parts, first_doc)] or [np.empty(0, np.int64)])
+        elif isinstance(parts[0] if parts else [], list):
+            columns[name] = [x for p in parts for x in p]
+        else:
+            columns[name] = np.concatenate(parts)
+    return LineTable(**columns)
 
 
 def _doc_frequency(keys: np.ndarray, doc: np.ndarray) -> np.ndarray:
@@ -586,11 +619,11 @@ def document_views(table: LineTable, n_docs: int, keep: np.ndarray | None = None
     return ["".join(p) for p in parts]
 
 
-def _families_of_views(views: list[str], options: BoilerplateOptions) -> np.ndarray:
+def _families_of_views(views: list[str], options: BoilerplateOptions, engine: ClusterEngine | None = None) -> np.ndarray:
     """Family of every view: the smallest index of the views it is a near-duplicate of (int64 ``[n]``)."""
     # duplicates.py builds on this module (it strips boilerplate before comparing),
     # so the document clustering it offers is imported where it is needed.
-    from .duplicates import DuplicateOptions, cluster_views
+    from .duplicates import DuplicateOptions, cluster_views  # noqa: F811
 
     n_docs = len(views)
     family_options = DuplicateOptions(
@@ -600,12 +633,14 @@ def _families_of_views(views: list[str], options: BoilerplateOptions) -> np.ndar
         normalize=options.normalize,
     )
     families = np.arange(n_docs, dtype=np.int64)
-    for cluster in cluster_views(views, np.zeros(n_docs, dtype=np.int64), family_options):
+    for cluster in (engine or cluster_views)(views, np.zeros(n_docs, dtype=np.int64), family_options):
         families[list(cluster.members)] = cluster.members[0]
     return families
 
 
-def document_families(table: LineTable, n_docs: int, options: BoilerplateOptions = BoilerplateOptions()) -> np.ndarray:
+def document_families(
+    table: LineTable, n_docs: int, options: BoilerplateOptions = BoilerplateOptions(), engine: ClusterEngine | None = None
+) -> np.ndarray:
     """Family of every document: the smallest index of the documents it is a near-duplicate of.
 
     Two passes: families of the whole documents, then — after the boilerplate those
@@ -617,9 +652,9 @@ def document_families(table: LineTable, n_docs: int, options: BoilerplateOptions
     np.ndarray
         int64 ``[n_docs]``.
     """
-    first = _families_of_views(document_views(table, n_docs), options)
+    first = _families_of_views(document_views(table, n_docs), options, engine)
     content = classify_lines(table, first, replace(options, webpage=False)) == ""
-    return _families_of_views(document_views(table, n_docs, content), options)
+    return _families_of_views(document_views(table, n_docs, content), options, engine)
 
 
 @dataclass(frozen=True)
@@ -636,10 +671,29 @@ class LineAnalysis:
     n_docs: int
 
 
-def analyse_lines(texts: Sequence[str], options: BoilerplateOptions = BoilerplateOptions()) -> LineAnalysis:
-    """Line table and document families of ``texts`` (see :func:`line_table`, :func:`document_families`)."""
-    table = line_table(texts, options)
-    return LineAnalysis(table, document_families(table, len(texts), options), len(texts))
+def analyse_lines(
+    texts: Sequence[str],
+    options: BoilerplateOptions = BoilerplateOptions(),
+    *,
+    table: LineTable | None = None,
+    engine: ClusterEngine | None = None,
+) -> LineAnalysis:
+    """Line table and document families of ``texts`` (see :func:`line_table`, :func:`document_families`).
+
+    Parameters
+    ----------
+    texts : sequence of str
+    options : BoilerplateOptions
+    table : LineTable, optional
+        ``line_table(texts, options)`` computed elsewhere (for example batch by batch on
+        workers and joined with :func:`concat_line_tables`).
+    engine : callable, optional
+        Computes document clusters, with the signature and results of
+        :func:`dedup.duplicates.cluster_views` (the default); :mod:`dedup.distributed`
+        passes one that runs on Ray.
+    """
+    table = line_table(texts, options) if table is None else table
+    return LineAnalysis(table, document_families(table, len(texts), options, engine), len(texts))
 
 
 def boilerplate_free_views(

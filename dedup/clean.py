@@ -21,9 +21,9 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from .boilerplate import Boilerplate, BoilerplateOptions, LineAnalysis, analyse_lines, boilerplate_free_views, find_boilerplate
+from .boilerplate import Boilerplate, BoilerplateOptions, ClusterEngine, LineAnalysis, analyse_lines, find_boilerplate
 from .cluster import Cluster
-from .duplicates import DuplicateOptions, cluster_views, find_duplicates
+from .duplicates import DuplicateOptions, duplicate_clusters
 from .options import KeywordOptions
 from .errors import InvalidOptionError, check_texts
 from .normalize import noise_spans
@@ -106,17 +106,16 @@ class CleanReport:
     boilerplate: list[Boilerplate]
 
 
-def _document_clusters(texts: Sequence[str], opts: CleanOptions, analysis: LineAnalysis) -> list[Cluster]:
+def _document_clusters(texts: Sequence[str], opts: CleanOptions, analysis: LineAnalysis, engine: ClusterEngine | None) -> list[Cluster]:
     """:func:`find_duplicates` of the texts, reusing the line analysis when its options match."""
     dup = opts.duplicates
     same_lines = replace(dup.boilerplate, webpage=None) == replace(opts.boilerplate, webpage=None)
-    if not (dup.strip_boilerplate and same_lines):
-        return find_duplicates(texts, options=dup)
-    views = boilerplate_free_views(texts, dup.boilerplate, analysis)
-    return cluster_views(views, np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)), dup)
+    return duplicate_clusters(texts, dup, analysis=analysis if same_lines else None, engine=engine)
 
 
-def _cuts_and_findings(texts: Sequence[str], opts: CleanOptions, with_clusters: bool) -> tuple[list[list[Cut]], CleanReport]:
+def _cuts_and_findings(
+    texts: Sequence[str], opts: CleanOptions, with_clusters: bool, analysis: LineAnalysis | None, engine: ClusterEngine | None
+) -> tuple[list[list[Cut]], CleanReport]:
     """Every removal each finder proposes, per document, and what the finders found."""
     cuts: list[list[Cut]] = [[] for _ in texts]
     if "noise" in opts.remove:
@@ -125,7 +124,7 @@ def _cuts_and_findings(texts: Sequence[str], opts: CleanOptions, with_clusters: 
             cuts[doc].extend(Cut(int(s), int(e), "noise", None, kind) for (s, e), kind in zip(spans.tolist(), kinds))
     # One line analysis serves boilerplate finding and, when the options agree, the
     # boilerplate stripping that near-duplicate documents are compared after.
-    analysis = analyse_lines(texts, opts.boilerplate)
+    analysis = analysis or analyse_lines(texts, opts.boilerplate, engine=engine)
     families = find_boilerplate(texts, options=opts.boilerplate, analysis=analysis)
     boilerplate_cuts: list[list[Cut]] = [[] for _ in texts]
     if "boilerplate" in opts.remove:
@@ -136,7 +135,7 @@ def _cuts_and_findings(texts: Sequence[str], opts: CleanOptions, with_clusters: 
                 )
     for doc_cuts, doc_boilerplate in zip(cuts, boilerplate_cuts):
         doc_cuts.extend(doc_boilerplate)
-    clusters = _document_clusters(texts, opts, analysis) if opts.cross_document or with_clusters else []
+    clusters = _document_clusters(texts, opts, analysis, engine) if opts.cross_document or with_clusters else []
     # Whole duplicate documents first: among equal reasons the first proposed wins.
     if "duplicate" in opts.remove and opts.cross_document:
         for cluster in clusters:
@@ -163,6 +162,8 @@ def clean_report(
     cross_document: bool | None = None,
     with_clusters: bool = False,
     options: CleanOptions | None = None,
+    analysis: LineAnalysis | None = None,
+    engine: ClusterEngine | None = None,
     **kwargs,
 ) -> CleanReport:
     """:func:`clean`, returning also the clusters, passages and boilerplate families it acted on.
@@ -173,12 +174,17 @@ def clean_report(
         As for :func:`clean`.
     with_clusters : bool
         Find near-duplicate documents even without ``cross_document`` (for a report).
+    analysis : LineAnalysis, optional
+        ``analyse_lines(texts, options.boilerplate)`` computed elsewhere, to reuse it.
+    engine : callable, optional
+        Clusters matching views, like :func:`dedup.duplicates.cluster_views` (the
+        default); :mod:`dedup.distributed` passes one that runs on Ray.
     """
     if cross_document is not None:
         kwargs["cross_document"] = cross_document
     opts = CleanOptions.from_kwargs(options, **kwargs)
     texts = check_texts(texts)
-    cuts, findings = _cuts_and_findings(texts, opts, with_clusters)
+    cuts, findings = _cuts_and_findings(texts, opts, with_clusters, analysis, engine)
     cleaned = [apply_cuts(text, resolve(len(text), doc_cuts)) for text, doc_cuts in zip(texts, cuts)]
     return replace(findings, cleaned=cleaned)
 

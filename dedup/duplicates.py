@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .boilerplate import BoilerplateOptions, boilerplate_free_views
+from .boilerplate import BoilerplateOptions, ClusterEngine, LineAnalysis, analyse_lines, boilerplate_free_views
 from .cluster import Cluster, Representative, connected_components, group_members, pick_representatives
 from .options import KeywordOptions
 from .errors import InvalidOptionError, check_texts
@@ -27,7 +27,7 @@ from .normalize import NormalizeOptions, matching_texts
 from .shingle import encode, shingle_hashes, unique_shingles
 from .verify import similarities, verify_pairs
 
-__all__ = ["DuplicateOptions", "cluster_views", "find_duplicates", "shingle_sets"]
+__all__ = ["DuplicateOptions", "cluster_views", "duplicate_clusters", "find_duplicates", "shingle_sets"]
 
 
 @dataclass(frozen=True)
@@ -155,11 +155,31 @@ def find_duplicates(
     """
     if threshold is not None:
         kwargs["threshold"] = threshold
-    opts = DuplicateOptions.from_kwargs(options, **kwargs)
+    return duplicate_clusters(texts, DuplicateOptions.from_kwargs(options, **kwargs))
+
+
+def duplicate_clusters(
+    texts: Iterable[str], opts: DuplicateOptions, *, analysis: LineAnalysis | None = None, engine: ClusterEngine | None = None
+) -> list[Cluster]:
+    """:func:`find_duplicates` with resolved options, reusing parts computed elsewhere.
+
+    Parameters
+    ----------
+    texts : iterable of str
+    opts : DuplicateOptions
+    analysis : LineAnalysis, optional
+        ``analyse_lines(texts, opts.boilerplate)``, when the caller has it (used only
+        with ``strip_boilerplate``).
+    engine : callable, optional
+        Clusters matching views, like :func:`cluster_views` (the default);
+        :mod:`dedup.distributed` passes one that runs on Ray.
+    """
+    engine = engine or cluster_views
     if opts.strip_boilerplate:
         # Boilerplate is a property of the collection, so the whole input is needed here.
         texts = check_texts(texts)
-        views = boilerplate_free_views(texts, opts.boilerplate)
+        analysis = analysis or analyse_lines(texts, opts.boilerplate, engine=engine)
+        views = boilerplate_free_views(texts, opts.boilerplate, analysis)
         lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
     else:
         views, length_list = [], []
@@ -167,7 +187,7 @@ def find_duplicates(
             length_list.extend(map(len, batch))
             views.extend(matching_texts(batch, opts.normalize))
         lengths = np.asarray(length_list, dtype=np.int64)
-    return cluster_views(views, lengths, opts)
+    return engine(views, lengths, opts)
 
 
 def cluster_views(views: Sequence[str], lengths: np.ndarray, opts: DuplicateOptions) -> list[Cluster]:

@@ -146,3 +146,43 @@ def test_web_pages_cleaned_from_their_text_alone() -> None:
     precision, recall = tp / (tp + fp), tp / (tp + fn)
     assert 2 * precision * recall / (precision + recall) >= 0.75
     assert kept_content / content >= 0.95
+
+
+def test_line_tables_of_batches_join_into_the_table_of_the_whole(news_docs: list[str], seed_texts: dict[str, str]) -> None:
+    """Line keys are per line, so batches (as workers compute them) join into the same table."""
+    import dataclasses
+
+    import numpy as np
+
+    from dedup.boilerplate import concat_line_tables, line_table
+
+    texts = news_docs[:30] + ["", "第 3 页\n\n标题 | 2018 年第 9 期\nPage 4 - Title"] + list(seed_texts.values())
+    whole = line_table(texts)
+    cut = [0, 7, 7, 25, len(texts)]  # an empty batch included
+    batches = [texts[a:b] for a, b in zip(cut[:-1], cut[1:])]
+    joined = concat_line_tables([line_table(b) for b in batches], [len(b) for b in batches])
+    for field in dataclasses.fields(whole):
+        a, b = getattr(whole, field.name), getattr(joined, field.name)
+        assert (np.array_equal(a, b) if isinstance(a, np.ndarray) else a == b), field.name
+
+
+def test_analysis_runs_on_any_cluster_engine(news_docs: list[str]) -> None:
+    """``engine`` is how document clusters are computed; the results are the engine's."""
+    import numpy as np
+
+    from dedup.boilerplate import analyse_lines
+    from dedup.duplicates import cluster_views
+
+    header, footer = "人民网 > 新闻 > 国内新闻", "责任编辑：王明 版权所有 人民网"
+    texts = [f"{header}\n{doc}\n{footer}" for doc in news_docs[:20]] + news_docs[:3]
+    calls: list[int] = []
+
+    def engine(views, lengths, opts):  # type: ignore[no-untyped-def]
+        calls.append(len(views))
+        return cluster_views(views, lengths, opts)
+
+    analysis = analyse_lines(texts, engine=engine)
+    assert calls == [len(texts), len(texts)]  # the two family passes
+    # the wrapped copies of the first three stories are one family with the bare ones
+    assert analysis.families[20:].tolist() == [0, 1, 2]
+    assert np.array_equal(analysis.families, analyse_lines(texts).families)
