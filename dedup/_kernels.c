@@ -1,8 +1,9 @@
 /*
- * Compiled inner loops of dedup's core. Only the loop that numpy cannot
- * express without materialising an [n_tokens, num_perm] temporary lives here:
- * the MinHash permutation-and-minimum. Everything else (shingling, banding,
- * verification) is numpy.
+ * Compiled inner loops of dedup's core: loops that numpy cannot express
+ * without large temporaries or a binary search per element. The MinHash
+ * permutation-and-minimum (an [n_tokens, num_perm] temporary otherwise) and the
+ * merge of two sorted shingle sets (a searchsorted per shingle otherwise).
+ * Everything else (shingling, banding, clustering) is numpy.
  *
  * Arrays arrive through the buffer protocol (any C-contiguous numpy array),
  * dtypes and shapes are checked by the Python wrapper in dedup/minhash.py,
@@ -169,6 +170,59 @@ static int check_offsets(const int64_t *offsets, Py_ssize_t n_units, Py_ssize_t 
     }
     return 0;
 }
+/*
+ * out[i] = |A ∩ B| for pairs[i] = (a, b), where a set is hashes[offsets[u]:offsets[u+1]],
+ * ascending and distinct. A merge when the sizes are alike; when one set is much
+ * smaller its elements gallop through the larger one.
+ */
+static int64_t merge_count(const uint32_t *x, int64_t nx, const uint32_t *y, int64_t ny)
+{
+    int64_t i = 0, j = 0, count = 0;
+    while (i < nx && j < ny) {
+        uint32_t a = x[i], b = y[j];
+        count += a == b;
+        i += a <= b;
+        j += b <= a;
+    }
+    return count;
+}
+
+static int64_t gallop_count(const uint32_t *small, int64_t ns, const uint32_t *large, int64_t nl)
+{
+    int64_t count = 0, lo = 0;
+    for (int64_t i = 0; i < ns && lo < nl; i++) {
+        uint32_t v = small[i];
+        int64_t step = 1, hi = lo;
+        while (hi < nl && large[hi] < v) {
+            lo = hi + 1;
+            hi += step;
+            step <<= 1;
+        }
+        if (hi > nl) hi = nl;
+        while (lo < hi) { /* first position >= v in [lo, hi) */
+            int64_t mid = lo + ((hi - lo) >> 1);
+            if (large[mid] < v) lo = mid + 1; else hi = mid;
+        }
+        if (lo < nl && large[lo] == v) { count++; lo++; }
+    }
+    return count;
+}
+
+static void intersection_sizes(const uint32_t *hashes, const int64_t *offsets, const int64_t *pairs,
+                               Py_ssize_t n_pairs, int64_t *out)
+{
+    for (Py_ssize_t i = 0; i < n_pairs; i++) {
+        int64_t a = pairs[2 * i], b = pairs[2 * i + 1];
+        const uint32_t *x = hashes + offsets[a], *y = hashes + offsets[b];
+        int64_t nx = offsets[a + 1] - offsets[a], ny = offsets[b + 1] - offsets[b];
+        if (nx > ny) {
+            const uint32_t *t = x; x = y; y = t;
+            int64_t tn = nx; nx = ny; ny = tn;
+        }
+        out[i] = 16 * nx < ny ? gallop_count(x, nx, y, ny) : merge_count(x, nx, y, ny);
+    }
+}
+
 
 static PyObject *py_affine32_minhash(PyObject *self, PyObject *args)
 {
@@ -239,11 +293,52 @@ done:
     return result;
 }
 
+static PyObject *py_intersection_sizes(PyObject *self, PyObject *args)
+{
+    PyObject *hash_o, *off_o, *pairs_o, *out_o;
+    if (!PyArg_ParseTuple(args, "OOOO", &hash_o, &off_o, &pairs_o, &out_o)) return NULL;
+    held_buffer hs = {0}, off = {0}, pr = {0}, out = {0};
+    PyObject *result = NULL;
+    if (get_buffer(hash_o, &hs, 4, "hashes") < 0 || get_buffer(off_o, &off, 8, "offsets") < 0 ||
+        get_buffer(pairs_o, &pr, 8, "pairs") < 0 || get_buffer(out_o, &out, 8, "out") < 0)
+        goto done;
+    if (out.view.readonly) {
+        PyErr_SetString(PyExc_ValueError, "out must be writable");
+        goto done;
+    }
+    Py_ssize_t n_hashes = hs.view.len / 4, n_units = off.view.len / 8 - 1, n_pairs = pr.view.len / 16;
+    if (n_units < 0 || pr.view.len % 16 || out.view.len / 8 != n_pairs) {
+        PyErr_SetString(PyExc_ValueError, "shape mismatch between offsets, pairs and out");
+        goto done;
+    }
+    const int64_t *offsets = (const int64_t *)off.view.buf, *pairs = (const int64_t *)pr.view.buf;
+    if (check_offsets(offsets, n_units, n_hashes) < 0) goto done;
+    for (Py_ssize_t i = 0; i < 2 * n_pairs; i++) {
+        if (pairs[i] < 0 || pairs[i] >= n_units) {
+            PyErr_SetString(PyExc_IndexError, "pair index out of range of the sets");
+            goto done;
+        }
+    }
+    Py_BEGIN_ALLOW_THREADS
+    intersection_sizes((const uint32_t *)hs.view.buf, offsets, pairs, n_pairs, (int64_t *)out.view.buf);
+    Py_END_ALLOW_THREADS
+    result = Py_None;
+    Py_INCREF(result);
+done:
+    release(&hs);
+    release(&off);
+    release(&pr);
+    release(&out);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"affine32_minhash", py_affine32_minhash, METH_VARARGS,
      "affine32_minhash(tokens, offsets, a, b, out): MinHash of CSR token sets, datasketch affine32 scheme."},
     {"oph_minhash", py_oph_minhash, METH_VARARGS,
      "oph_minhash(tokens, offsets, a, b, out): one-permutation hashing of CSR token sets, bins not densified."},
+    {"intersection_sizes", py_intersection_sizes, METH_VARARGS,
+     "intersection_sizes(hashes, offsets, pairs, out): |A & B| of pairs of ascending CSR sets."},
     {NULL, NULL, 0, NULL},
 };
 

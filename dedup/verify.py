@@ -5,10 +5,12 @@ containment are computed from the units' sorted shingle-hash sets, so only
 pairs that really are similar reach clustering and dissimilar units never
 chain into one cluster through a chance band collision.
 
-Intersections are counted without a Python loop per pair: the sets of all
-units are one globally sorted ``uint64`` key array ``unit << 32 | hash``, and
-each element of a pair's smaller set is looked up in the larger one by binary
-search (``np.searchsorted``), in chunks of bounded size.
+Intersections are counted without a Python loop per pair, by a compiled merge
+of the two sorted sets (galloping when one is much smaller; ``dedup._kernels``,
+GIL released). Without the compiled kernel a numpy reference gives the same
+counts: the sets of all units are one globally sorted ``uint64`` key array
+``unit << 32 | hash``, and each element of a pair's smaller set is looked up in
+the larger one by binary search (``np.searchsorted``), in chunks of bounded size.
 """
 
 from __future__ import annotations
@@ -16,6 +18,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+
+try:
+    from . import _kernels
+except ImportError:  # built without a C compiler: the numpy reference gives the same counts
+    _kernels = None
 
 __all__ = ["VerifiedPairs", "intersection_sizes", "similarities", "verify_pairs"]
 
@@ -50,7 +57,9 @@ def _set_keys(set_hashes: np.ndarray, set_offsets: np.ndarray) -> np.ndarray:
     return (unit << _S32) | set_hashes.astype(np.uint64)
 
 
-def intersection_sizes(set_hashes: np.ndarray, set_offsets: np.ndarray, pairs: np.ndarray) -> np.ndarray:
+def intersection_sizes(
+    set_hashes: np.ndarray, set_offsets: np.ndarray, pairs: np.ndarray, *, use_kernel: bool = True
+) -> np.ndarray:
     """``|A ∩ B|`` of every pair of shingle sets.
 
     Parameters
@@ -62,13 +71,21 @@ def intersection_sizes(set_hashes: np.ndarray, set_offsets: np.ndarray, pairs: n
         int64 ``[n_units + 1]``, CSR over ``set_hashes``.
     pairs : np.ndarray
         int64 ``[p, 2]``.
+    use_kernel : bool
+        Use the compiled merge when it was built (else, or if False, the numpy reference).
 
     Returns
     -------
     np.ndarray
         int64 ``[p]``.
     """
-    pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
+    pairs = np.ascontiguousarray(np.asarray(pairs, dtype=np.int64).reshape(-1, 2))
+    if use_kernel and _kernels is not None:
+        out = np.empty(len(pairs), dtype=np.int64)
+        _kernels.intersection_sizes(
+            np.ascontiguousarray(set_hashes, dtype=np.uint32), np.ascontiguousarray(set_offsets, dtype=np.int64), pairs, out
+        )
+        return out
     sizes = np.diff(set_offsets)
     keys = _set_keys(set_hashes, set_offsets)
     # Look up the smaller set's elements in the larger set.

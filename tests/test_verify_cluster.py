@@ -40,21 +40,36 @@ def test_verify_pairs_by_jaccard_or_containment() -> None:
 
 @settings(max_examples=100, deadline=None)
 @given(
-    sets=st.lists(st.sets(st.integers(0, 60), max_size=25), min_size=1, max_size=10),
+    sets=st.lists(
+        st.one_of(st.sets(st.integers(0, 60), max_size=25), st.sets(st.integers(0, 3000), min_size=100, max_size=600)),
+        min_size=1,
+        max_size=10,
+    ),
     data=st.data(),
     chunk=st.sampled_from([1, 7, 1 << 22]),
+    use_kernel=st.booleans(),
 )
-def test_intersections_equal_python_sets(sets: list[set[int]], data: st.DataObject, chunk: int) -> None:
+def test_intersections_equal_python_sets(sets: list[set[int]], data: st.DataObject, chunk: int, use_kernel: bool) -> None:
+    """The compiled merge (galloping through a set 16x larger) and the numpy reference count exactly."""
     flat, offsets = as_csr(sets)
     n = len(sets)
     pairs = np.array(data.draw(st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)), max_size=20)), dtype=np.int64).reshape(-1, 2)
     old = verify._CHUNK
     verify._CHUNK = chunk
     try:
-        got = intersection_sizes(flat, offsets, pairs)
+        got = intersection_sizes(flat, offsets, pairs, use_kernel=use_kernel)
     finally:
         verify._CHUNK = old
     assert got.tolist() == [len(sets[i] & sets[j]) for i, j in pairs.tolist()]
+
+
+@pytest.mark.skipif(verify._kernels is None, reason="compiled kernel not built")
+def test_kernel_rejects_pairs_outside_the_sets() -> None:
+    flat, offsets = as_csr([{1, 2}, {2, 3}])
+    with pytest.raises(IndexError, match="out of range"):
+        intersection_sizes(flat, offsets, np.array([[0, 2]]))
+    with pytest.raises(ValueError, match="offsets"):
+        intersection_sizes(flat, np.array([0, 3, 2], dtype=np.int64), np.array([[0, 1]]))
 
 
 def union_find_labels(n: int, edges: list[tuple[int, int]]) -> list[int]:
