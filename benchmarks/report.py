@@ -42,6 +42,10 @@ class Row:
         Documents per call, if recorded.
     total_bytes : int or None
         Input bytes per call, if recorded.
+    scale : int or None
+        Corpus size multiple, for scaling benchmarks (``extra_info["scale"]``).
+    peak_rss_bytes : int or None
+        Peak resident memory of a run, if measured (``extra_info["peak_rss_bytes"]``).
     """
 
     label: str
@@ -50,6 +54,8 @@ class Row:
     rounds: int
     docs: int | None
     total_bytes: int | None
+    scale: int | None = None
+    peak_rss_bytes: int | None = None
 
 
 def row_from_benchmark(benchmark: Mapping[str, Any]) -> Row:
@@ -64,6 +70,8 @@ def row_from_benchmark(benchmark: Mapping[str, Any]) -> Row:
         rounds=int(benchmark["stats"]["rounds"]),
         docs=info.get("docs"),
         total_bytes=info.get("total_bytes"),
+        scale=info.get("scale"),
+        peak_rss_bytes=info.get("peak_rss_bytes"),
     )
 
 
@@ -112,6 +120,36 @@ def group_table(rows: Sequence[Row], subject: str) -> list[str]:
     return lines
 
 
+RSS_TEXT_FACTOR = 3  # issue #6: peak RSS at 16x <= 3x the text size + 300 MB
+RSS_ALLOWANCE = 300e6
+
+
+def scaling_table(rows: Sequence[Row]) -> list[str]:
+    """Markdown lines for a scaling group: per size the time, its growth, and peak memory.
+
+    ``growth`` is the time ratio to the previous size divided by the size ratio: 1.0 is
+    linear, above 1 superlinear. ``budget`` is ``3 × text + 300 MB``.
+    """
+    rows = sorted(rows, key=lambda row: row.scale or 0)
+    lines = [
+        "| size | docs | text (MB) | median (s) | MB/s | growth vs previous size | peak RSS (MB) | budget (MB) |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    previous: Row | None = None
+    for row in rows:
+        mb = (row.total_bytes or 0) / 1e6
+        growth = ""
+        if previous is not None and previous.scale and row.scale:
+            growth = f"{(row.median / previous.median) / (row.scale / previous.scale):.2f}× linear"
+        rss = f"{row.peak_rss_bytes / 1e6:,.0f}" if row.peak_rss_bytes else ""
+        budget = f"{(RSS_TEXT_FACTOR * (row.total_bytes or 0) + RSS_ALLOWANCE) / 1e6:,.0f}"
+        lines.append(
+            f"| {row.scale}× | {row.docs or ''} | {mb:.2f} | {row.median:.4g} | {format_rate(mb / row.median)} | {growth} | {rss} | {budget} |"
+        )
+        previous = row
+    return lines
+
+
 def ratio_sentences(rows: Sequence[Row], subject: str) -> list[str]:
     """One line per subject row: ``<subject> = 23.1× <peer>, 2.4× <peer>, …``."""
     sentences = []
@@ -156,6 +194,9 @@ def render(run: Mapping[str, Any], subject: str = "dedup") -> str:
     """
     out = [f"_{run_context(run)}_", ""]
     for group, rows in rows_by_group(run).items():
+        if all(row.scale for row in rows):
+            out += [f"### {group}", "", *scaling_table(rows), ""]
+            continue
         out += [f"### {group}", "", *group_table(rows, subject), ""]
         sentences = ratio_sentences(rows, subject)
         if sentences:

@@ -265,16 +265,21 @@ def line_table(texts: Sequence[str], options: BoilerplateOptions = BoilerplateOp
     lines = [texts[d][s:e] for d, (s, e) in zip(doc.tolist(), flat.tolist())]
     views = matching_texts(lines, options.normalize)
     nfkc = _nfkc_lines(lines)
-    masked_views = [
-        masked if len(masked) - masked.count("a") - masked.count("0") >= _MIN_SKELETON_CHARS else view
-        for masked, view in zip(matching_texts(_mask_slots(nfkc), options.normalize), views)
-    ]
+    # Masking leaves most lines as they were; only the others need a view of their own.
+    masked_nfkc = _mask_slots(nfkc)
+    changed = [i for i, (m, n) in enumerate(zip(masked_nfkc, nfkc)) if m != n]
+    masked_views = list(views)
+    for i, masked in zip(changed, matching_texts([masked_nfkc[i] for i in changed], options.normalize)):
+        if len(masked) - masked.count("a") - masked.count("0") >= _MIN_SKELETON_CHARS:
+            masked_views[i] = masked
     stripped = [line.strip() for line in nfkc]
     page_number = np.array([_PAGE_NUMBER.fullmatch(s) is not None for s in stripped], dtype=bool)
     running_head = np.array([_RUNNING_HEAD.fullmatch(s) is not None for s in stripped], dtype=bool)
     bare = [_MARKUP.sub("", s).strip() for s in stripped]  # a heading's shape, without HTML remnants
     head_like_plain = np.array([0 < len(s) <= 40 and _SENTENCE_END.search(s) is None for s in bare], dtype=bool)
-    head_like = head_like_plain & np.array([_HEAD_MARK.search(s) is not None for s in stripped], dtype=bool)
+    head_like = np.zeros(len(lines), dtype=bool)
+    for i in np.flatnonzero(head_like_plain).tolist():
+        head_like[i] = _HEAD_MARK.search(stripped[i]) is not None
     k = options.affix_chars
     long_enough = np.array([len(v) >= 2 * k + 2 for v in masked_views], dtype=bool)
     head = np.where(long_enough, exact_hashes([v[:k] for v in masked_views]), np.uint64(0)).astype(np.uint64)
