@@ -241,10 +241,13 @@ def _same_spans(doc: np.ndarray, spans: np.ndarray, other: UnitSpans, doc_starts
 
 
 def _nfkc_lines(lines: Sequence[str]) -> list[str]:
-    """NFKC of every line, in one call over the batch (lines hold no line breaks)."""
-    if not lines:
-        return []
-    return unicodedata.normalize("NFKC", "\n".join(lines)).split("\n")
+    """NFKC of every line: one call over the lines that need it (lines hold no line breaks)."""
+    out = list(lines)
+    todo = [i for i, line in enumerate(lines) if not unicodedata.is_normalized("NFKC", line)]
+    if todo:
+        for i, line in zip(todo, unicodedata.normalize("NFKC", "\n".join([lines[i] for i in todo])).split("\n")):
+            out[i] = line
+    return out
 
 
 def _mask_slots(nfkc_lines: Sequence[str]) -> list[str]:
@@ -280,18 +283,24 @@ def line_table(texts: Sequence[str], options: BoilerplateOptions = BoilerplateOp
     head_like = np.zeros(len(lines), dtype=bool)
     for i in np.flatnonzero(head_like_plain).tolist():
         head_like[i] = _HEAD_MARK.search(stripped[i]) is not None
+    exact = exact_hashes(views)
+    masked = exact.copy()
+    distinct = [i for i in changed if masked_views[i] is not views[i]]
+    masked[distinct] = exact_hashes([masked_views[i] for i in distinct])
     k = options.affix_chars
-    long_enough = np.array([len(v) >= 2 * k + 2 for v in masked_views], dtype=bool)
-    head = np.where(long_enough, exact_hashes([v[:k] for v in masked_views]), np.uint64(0)).astype(np.uint64)
-    tail = np.where(long_enough, exact_hashes([v[-k:] for v in masked_views]), np.uint64(0)).astype(np.uint64)
+    long_enough = [i for i, v in enumerate(masked_views) if len(v) >= 2 * k + 2]
+    head = np.zeros(len(lines), dtype=np.uint64)
+    tail = np.zeros(len(lines), dtype=np.uint64)
+    head[long_enough] = exact_hashes([masked_views[i][:k] for i in long_enough])
+    tail[long_enough] = exact_hashes([masked_views[i][-k:] for i in long_enough])
     return LineTable(
         doc=doc,
         start=flat[:, 0].copy(),
         end=flat[:, 1].copy(),
         views=views,
         view_len=np.array([len(v) for v in views], dtype=np.int64),
-        exact=exact_hashes(views),
-        masked=exact_hashes(masked_views),
+        exact=exact,
+        masked=masked,
         head=head,
         tail=tail,
         standalone=standalone,
