@@ -46,6 +46,8 @@ class Row:
         Corpus size multiple, for scaling benchmarks (``extra_info["scale"]``).
     peak_rss_bytes : int or None
         Peak resident memory of a run, if measured (``extra_info["peak_rss_bytes"]``).
+    ari : float or None
+        Adjusted Rand index of the clusters found, for end-to-end runs (``extra_info["ari"]``).
     """
 
     label: str
@@ -56,6 +58,7 @@ class Row:
     total_bytes: int | None
     scale: int | None = None
     peak_rss_bytes: int | None = None
+    ari: float | None = None
 
 
 def row_from_benchmark(benchmark: Mapping[str, Any]) -> Row:
@@ -72,6 +75,7 @@ def row_from_benchmark(benchmark: Mapping[str, Any]) -> Row:
         total_bytes=info.get("total_bytes"),
         scale=info.get("scale"),
         peak_rss_bytes=info.get("peak_rss_bytes"),
+        ari=info.get("ari"),
     )
 
 
@@ -104,8 +108,9 @@ def group_table(rows: Sequence[Row], subject: str) -> list[str]:
     subjects = [row for row in rows if row.impl == subject]
     show_docs = any(row.docs for row in rows)
     show_bytes = any(row.total_bytes for row in rows)
+    show_ari = any(row.ari is not None for row in rows)
     header = ["benchmark", "impl", "median (s)", "rounds"]
-    header += ["docs/s"] * show_docs + ["MB/s"] * show_bytes
+    header += ["docs/s"] * show_docs + ["MB/s"] * show_bytes + ["ARI"] * show_ari
     header += [f"{s.label} speed-up" for s in subjects]
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * 2 + "---:|" * (len(header) - 2)]
     for row in rows:
@@ -115,6 +120,8 @@ def group_table(rows: Sequence[Row], subject: str) -> list[str]:
         if show_bytes:
             mb_per_s = row.total_bytes / 1e6 / row.median if row.total_bytes else None
             cells.append(format_rate(mb_per_s) if mb_per_s is not None else "")
+        if show_ari:
+            cells.append(f"{row.ari:.3f}" if row.ari is not None else "")
         cells += [format_ratio(row.median / s.median) for s in subjects]
         lines.append("| " + " | ".join(cells) + " |")
     return lines

@@ -22,6 +22,18 @@ def test_ratio_table_and_sentence() -> None:
     assert "- ours = 4× peer" in text
 
 
+def test_ari_column_when_recorded() -> None:
+    run = {
+        "benchmarks": [
+            bench("e2e", "a", 1.0, impl="dedup", label="ours", ari=0.99951),
+            bench("e2e", "b", 3.0, impl="peer", label="peer", ari=0.618),
+        ]
+    }
+    text = render(run)
+    assert "| ours | dedup | 1 | 3 | 1.000 | 1× |" in text
+    assert "| peer | peer | 3 | 3 | 0.618 | 3× |" in text
+
+
 def test_scaling_table_growth_and_memory_budget() -> None:
     run = {
         "benchmarks": [
