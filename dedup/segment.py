@@ -32,7 +32,8 @@ forms, taking closing quotes and brackets along; ``.`` and ``．`` end a sentenc
 whitespace, or before a CJK character when not after a digit (``93.62`` stays whole).
 
 Everything runs on numpy arrays of code points for a whole batch of documents at once;
-Python runs per line only to match list markers.
+Python runs only per line that starts like a list marker, to match it.
+:func:`segment_lines_and_paragraphs` gives lines and paragraphs from one pass.
 """
 
 from __future__ import annotations
@@ -46,9 +47,9 @@ from typing import Literal
 
 import numpy as np
 
-from .normalize import noise_spans
+from .normalize import noise_spans_many
 
-__all__ = ["UNITS", "Unit", "UnitSpans", "segment", "segment_many"]
+__all__ = ["UNITS", "Unit", "UnitSpans", "segment", "segment_lines_and_paragraphs", "segment_many"]
 
 Unit = Literal["paragraph", "line", "sentence"]
 #: The units :func:`segment` knows.
@@ -69,6 +70,8 @@ _DIGIT = 1024
 _HYPHEN = 2048
 _LETTER = 4096
 _BRACKET = 8192
+_LIST_FIRST = 16384
+_CARRIAGE = 32768
 
 _FLAG_CHARS = {
     _BREAK: "\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029",
@@ -80,6 +83,7 @@ _FLAG_CHARS = {
     _CLOSE: "）)］]｝}】〕〗》〉」』”’﹚﹞\"'",
     _HYPHEN: "-‐\u00ad",
     _BRACKET: "）)］]｝}】〕〗》〉」』﹚﹞",
+    _CARRIAGE: "\r",
 }
 
 _FULL_LINE_SHARE = 0.8
@@ -107,6 +111,11 @@ _LIST_MARKER = re.compile(
     r"|[●•·▪■□◆◇▶►★☆○◎◉※→–—*+\-]"
     r"|[A-Za-z][.)](?=\s)"
     ")"
+)
+# Every character a _LIST_MARKER match can start with: only lines that start with one are
+# matched against it.
+_LIST_FIRST_CLASS = re.compile(
+    rf"[(（［\[【〔{_NUMERAL}第①-⑳⑴-⒇⒈-⒛❶-❿➀-➉●•·▪■□◆◇▶►★☆○◎◉※→–—*+\-A-Za-z]"
 )
 
 
@@ -141,7 +150,7 @@ class UnitSpans:
 
 @lru_cache(maxsize=1)
 def _flags() -> np.ndarray:
-    """uint16 ``[0x110000]`` of character flags (built once per process, about 0.1 s)."""
+    """uint16 ``[0x110000]`` of character flags (built once per process, about 0.05 s)."""
     flags = np.zeros(0x110000, dtype=np.uint16)
     for flag, chars in _FLAG_CHARS.items():
         flags[[ord(c) for c in chars]] |= flag
@@ -161,6 +170,7 @@ def _flags() -> np.ndarray:
     flags[[ord(c) for c in alphabetic if c.islower()]] |= _LOWER
     flags[ord("0") : ord("9") + 1] |= _DIGIT
     flags[0xFF10:0xFF1A] |= _DIGIT
+    flags[bmp_values[[match.start() for match in _LIST_FIRST_CLASS.finditer(bmp)]]] |= _LIST_FIRST
     return flags
 
 
@@ -203,29 +213,87 @@ class _Lines:
 
 
 def _line_breaks(codepoints: np.ndarray, flags: np.ndarray) -> np.ndarray:
-    """bool ``[n]``: the characters that end a line (``\\r`` only when not before ``\\n``)."""
-    breaks = _has(flags, _BREAK)
-    carriage = codepoints == 0x0D
-    carriage[:-1] &= codepoints[1:] != 0x0A
-    return breaks | carriage
+    """int64 ``[b]``, sorted: the characters that end a line (``\\r`` only when not before ``\\n``)."""
+    breaks = np.flatnonzero(_has(flags, _BREAK | _CARRIAGE))
+    after = np.minimum(breaks + 1, len(codepoints) - 1)
+    carriage_before_newline = (
+        (codepoints[breaks] == 0x0D) & (breaks + 1 < len(codepoints)) & (codepoints[after] == 0x0A)
+    )
+    return breaks[~carriage_before_newline]
+
+
+def _skip_forward(skip: np.ndarray, positions: np.ndarray) -> np.ndarray:
+    """int64 ``[k]``: the first index at or after each position where ``skip`` is False.
+
+    Parameters
+    ----------
+    skip : np.ndarray
+        bool ``[n]``: the characters to skip.
+    positions : np.ndarray
+        int64 ``[k]``, each in ``[0, n]``.
+
+    Returns
+    -------
+    np.ndarray
+        int64 ``[k]``; ``n`` where nothing but skipped characters follow.
+    """
+    skipped = np.flatnonzero(skip)
+    result = positions.astype(np.int64, copy=True)
+    if len(skipped) == 0:
+        return result
+    inside = np.flatnonzero(np.append(skip, False)[positions])
+    # The last skipped character of each run of consecutive ones.
+    run_last = np.flatnonzero(np.append(np.diff(skipped) > 1, True))
+    index = np.searchsorted(skipped, result[inside])
+    result[inside] = skipped[run_last[np.searchsorted(run_last, index)]] + 1
+    return result
+
+
+def _skip_backward(skip: np.ndarray, positions: np.ndarray) -> np.ndarray:
+    """int64 ``[k]``: just after the last index before each position where ``skip`` is False.
+
+    Parameters
+    ----------
+    skip : np.ndarray
+        bool ``[n]``: the characters to skip.
+    positions : np.ndarray
+        int64 ``[k]``, each in ``[0, n]``.
+
+    Returns
+    -------
+    np.ndarray
+        int64 ``[k]``; ``0`` where nothing but skipped characters precede.
+    """
+    skipped = np.flatnonzero(skip)
+    result = positions.astype(np.int64, copy=True)
+    if len(skipped) == 0:
+        return result
+    inside = np.flatnonzero(np.concatenate([[False], skip])[positions])
+    # The first skipped character of each run of consecutive ones.
+    run_first = np.flatnonzero(np.concatenate([[True], np.diff(skipped) > 1]))
+    index = np.searchsorted(skipped, result[inside] - 1)
+    result[inside] = skipped[run_first[np.searchsorted(run_first, index, side="right") - 1]]
+    return result
 
 
 def _lines(codepoints: np.ndarray, flags: np.ndarray, noise: np.ndarray, doc_starts: np.ndarray) -> _Lines:
     """The non-blank lines of the joined batch (``doc_starts``: int64 ``[n_docs]``)."""
     n = len(codepoints)
-    breaks = np.flatnonzero(_line_breaks(codepoints, flags))
+    breaks = _line_breaks(codepoints, flags)
     line_starts = np.concatenate([[0], breaks + 1])
     line_ends = np.concatenate([breaks, [n]])
-    visible = np.flatnonzero(~_has(flags, _WS))
-    first = np.searchsorted(visible, line_starts)
-    last = np.searchsorted(visible, line_ends) - 1
-    non_blank = last >= first
-    first, last = first[non_blank], last[non_blank]
+    blank = _has(flags, _WS)
+    starts = _skip_forward(blank, line_starts)
+    non_blank = starts < line_ends
     line_number = np.flatnonzero(non_blank)
-    starts, ends = visible[first], visible[last] + 1
-    content = np.flatnonzero(~_has(flags, _WS) & ~noise)
-    content_starts = np.append(content, n)[np.searchsorted(content, starts)]
-    content_ends = np.append(-1, content)[np.searchsorted(content, ends)] + 1
+    starts = starts[non_blank]
+    ends = _skip_backward(blank, line_ends[non_blank])
+    if noise.any():
+        blank |= noise
+        content_starts = _skip_forward(blank, starts)
+        content_ends = _skip_backward(blank, ends)
+    else:
+        content_starts, content_ends = starts, ends
     doc = np.searchsorted(doc_starts, line_starts[non_blank], side="right") - 1
     blank_before = np.diff(line_number, prepend=-1) > 1
     return _Lines(line_starts[non_blank], starts, ends, content_starts, content_ends, doc, blank_before)
@@ -233,13 +301,15 @@ def _lines(codepoints: np.ndarray, flags: np.ndarray, noise: np.ndarray, doc_sta
 
 def _noise_mask(docs: Sequence[str], doc_starts: np.ndarray, n: int) -> np.ndarray:
     """bool ``[n]``: characters inside inline noise (:func:`dedup.normalize.noise_spans`),
-    found document by document so that no match spans two documents."""
-    per_doc = [noise_spans(text)[0] + start for text, start in zip(docs, doc_starts.tolist())]
-    spans = np.concatenate(per_doc) if per_doc else np.zeros((0, 2), dtype=np.int64)
-    marks = np.zeros(n + 1, dtype=np.int64)
-    marks[spans[:, 0]] += 1
-    marks[spans[:, 1]] -= 1
-    return np.cumsum(marks[:-1]) > 0
+    as found document by document, so that no match spans two documents."""
+    spans, doc_offsets, _ = noise_spans_many(docs)
+    starts = spans[:, 0] + np.repeat(doc_starts, np.diff(doc_offsets))
+    lengths = spans[:, 1] - spans[:, 0]
+    mask = np.zeros(n, dtype=bool)
+    # Every position of every span: its start, repeated, plus its rank within the span.
+    firsts = np.cumsum(lengths) - lengths
+    mask[np.repeat(starts - firsts, lengths) + np.arange(lengths.sum())] = True
+    return mask
 
 
 def _per_doc_quantile(values: np.ndarray, doc: np.ndarray, n_docs: int, q: float) -> np.ndarray:
@@ -256,8 +326,7 @@ def _per_doc_quantile(values: np.ndarray, doc: np.ndarray, n_docs: int, q: float
 
 def _starts_with_fragment(term_positions: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
     """bool ``[k]``: a sentence ends within the first few characters of the line (``围。``)."""
-    nearest = np.searchsorted(term_positions, starts)
-    position = np.append(term_positions, np.iinfo(np.int64).max)[nearest]
+    position = _first_at_or_after(term_positions, starts)
     return (position < ends) & (position - starts <= _FRAGMENT_CHARS)
 
 
@@ -300,18 +369,64 @@ def _shift(values: np.ndarray, fill: object) -> np.ndarray:
     return np.concatenate([np.array([fill], dtype=values.dtype), values[:-1]])
 
 
+def _sorted_unique(values: np.ndarray) -> np.ndarray:
+    """``np.unique(values)`` for int64 (a sort: ``np.unique`` hashes first, several times slower)."""
+    ordered = np.sort(values)
+    return ordered[np.concatenate([[True], ordered[1:] != ordered[:-1]])] if len(ordered) else ordered
+
+
+def _range_sums(weights: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """int64 ``[k]``: ``weights[starts[i]:ends[i]].sum()`` for every ``i``.
+
+    Parameters
+    ----------
+    weights : np.ndarray
+        Unsigned integers ``[n]``.
+    starts, ends : np.ndarray
+        int64 ``[k]``, in ``[0, n]``, ``starts <= ends``; the ranges may overlap.
+    """
+    bounds = _sorted_unique(np.concatenate([starts, ends]))
+    inner = bounds[: np.searchsorted(bounds, len(weights))]
+    if len(inner) == 0:
+        return np.zeros(len(starts), dtype=np.int64)
+    # The sum from each bound to the next (the last one to the end), then running totals.
+    # int32 sums are faster, and exact while no range can reach 2**31.
+    between = np.add.reduceat(weights, inner, dtype=np.int32 if len(weights) < 2**30 else np.int64)
+    totals = np.concatenate([[0], np.cumsum(between, dtype=np.int64)])[: len(bounds)]
+    return totals[np.searchsorted(bounds, ends)] - totals[np.searchsorted(bounds, starts)]
+
+
+def _list_starts(text: str, flags: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """bool ``[k]``: a list marker (``_LIST_MARKER``) matches at each of ``starts``."""
+    candidates = np.flatnonzero(_has(flags[starts], _LIST_FIRST))
+    matched = [_LIST_MARKER.match(text, start) is not None for start in starts[candidates].tolist()]
+    list_start = np.zeros(len(starts), dtype=bool)
+    list_start[candidates] = np.array(matched, dtype=bool)
+    return list_start
+
+
+def _first_at_or_after(positions: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """int64 ``[k]``: the first of ``positions`` (sorted) at or after each of ``starts``,
+    or the largest int64 if there is none."""
+    nearest = np.searchsorted(positions, starts)
+    return np.append(positions, np.iinfo(np.int64).max)[nearest]
+
+
 def _line_features(text: str, flags: np.ndarray, noise: np.ndarray, lines: _Lines) -> _LineFeatures:
     """Features of the lines, on their content (noise and surrounding whitespace ignored)."""
     n = len(flags)
-    k = len(lines.starts)
     starts, ends = lines.content_starts, lines.content_ends
     has_content = ends > starts
     ends = np.maximum(ends, starts + 1)  # a noise-only line: look at one character, then veto
     starts, ends = np.minimum(starts, n - 1), np.minimum(ends, n)
-    columns = np.concatenate([[0], np.cumsum(np.where(noise, 0, 1 + _has(flags, _WIDE)), dtype=np.int64)])
-    list_start = np.fromiter(
-        (_LIST_MARKER.match(text, s) is not None for s in starts.tolist()), dtype=bool, count=k
+    columns = 1 + _has(flags, _WIDE).view(np.uint8)
+    columns[noise] = 0
+    k = len(starts)
+    indent_and_width = _range_sums(
+        columns, np.concatenate([lines.raw_starts, lines.raw_starts]), np.concatenate([lines.starts, ends])
     )
+    indent, width = indent_and_width[:k], indent_and_width[k:]
+    list_start = _list_starts(text, flags, starts)
 
     first = flags[starts]
     last = flags[ends - 1]
@@ -319,7 +434,6 @@ def _line_features(text: str, flags: np.ndarray, noise: np.ndarray, lines: _Line
     final = _TERM | _PERIOD | _COLON
     ends_open = ~(_has(last, final) | (_has(last, _CLOSE) & _has(before_last, final))) & has_content
     punct = (_sentence_ends(flags) | _has(flags, _COLON | _CLAUSE)) & ~noise
-    punct_before = np.concatenate([[0], np.cumsum(punct, dtype=np.int64)])
     term_positions = np.flatnonzero(_has(flags, _TERM) & ~noise)
     prev_last = _shift(last, 0)
     inside_sentence = (
@@ -332,10 +446,10 @@ def _line_features(text: str, flags: np.ndarray, noise: np.ndarray, lines: _Line
     return _LineFeatures(
         same_doc=np.concatenate([[False], lines.doc[1:] == lines.doc[:-1]]),
         list_start=list_start | ~has_content,
-        indented=columns[lines.starts] - columns[lines.raw_starts] >= _INDENT_COLUMNS,
-        width=columns[ends] - columns[lines.raw_starts],
+        indented=indent >= _INDENT_COLUMNS,
+        width=width,
         ends_open=ends_open,
-        has_punct=punct_before[ends] > punct_before[starts],
+        has_punct=_first_at_or_after(np.flatnonzero(punct), starts) < ends,
         inside_sentence=inside_sentence,
         ends_bracket=_has(last, _BRACKET),
     )
@@ -423,12 +537,13 @@ def _mid_sentence_joins(features: _LineFeatures, layout: _Layout) -> np.ndarray:
 def _sentence_ends(flags: np.ndarray) -> np.ndarray:
     """bool ``[n]``: characters that end a sentence (a ``.`` only before whitespace, or
     before a CJK character when not after a digit)."""
-    following = np.append(flags[1:], _WS)
-    preceding = np.concatenate([[0], flags[:-1]]).astype(flags.dtype)
-    period_ends = _has(flags, _PERIOD) & (
-        _has(following, _WS | _BREAK) | (_has(following, _WIDE) & ~_has(preceding, _DIGIT))
-    )
-    return _has(flags, _TERM) | period_ends
+    ends = _has(flags, _TERM)
+    periods = np.flatnonzero(_has(flags, _PERIOD))
+    following = np.where(periods + 1 < len(flags), flags[np.minimum(periods + 1, len(flags) - 1)], _WS)
+    preceding = np.where(periods > 0, flags[periods - 1], 0)
+    period_ends = _has(following, _WS | _BREAK) | (_has(following, _WIDE) & ~_has(preceding, _DIGIT))
+    ends[periods[period_ends]] = True
+    return ends
 
 
 def _sentence_cuts(flags: np.ndarray) -> np.ndarray:
@@ -448,15 +563,13 @@ def _sentence_cuts(flags: np.ndarray) -> np.ndarray:
 
 
 def _strip(
-    spans_start: np.ndarray, spans_end: np.ndarray, visible: np.ndarray
+    spans_start: np.ndarray, spans_end: np.ndarray, blank: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Shrink spans to their first and last visible character; empty spans come back empty."""
-    first = np.searchsorted(visible, spans_start)
-    last = np.searchsorted(visible, spans_end) - 1
-    sentinel = np.append(visible, 0)
-    starts = sentinel[np.minimum(first, len(visible))]
-    ends = sentinel[np.maximum(last, 0)] + 1 if len(visible) else np.zeros_like(spans_end)
-    empty = last < first
+    """Shrink spans to their first and last visible character (``blank``: bool ``[n]``,
+    whitespace); empty spans come back empty."""
+    starts = _skip_forward(blank, spans_start)
+    ends = _skip_backward(blank, spans_end)
+    empty = starts >= spans_end
     return np.where(empty, spans_start, starts), np.where(empty, spans_start, ends)
 
 
@@ -468,14 +581,83 @@ def _sentences(
     owner = np.searchsorted(para_starts, cuts, side="right") - 1
     safe_owner = np.maximum(owner, 0)
     inside = (owner >= 0) & (cuts > para_starts[safe_owner]) & (cuts < para_ends[safe_owner])
-    bounds = np.unique(np.concatenate([para_starts, para_ends, cuts[inside]]))
+    bounds = _sorted_unique(np.concatenate([para_starts, para_ends, cuts[inside]]))
     starts, ends = bounds[:-1], bounds[1:]
     owner = np.searchsorted(para_starts, starts, side="right") - 1
     within = (owner >= 0) & (ends <= para_ends[np.maximum(owner, 0)])
     starts, ends = starts[within], ends[within]
-    starts, ends = _strip(starts, ends, np.flatnonzero(~_has(flags, _WS)))
+    starts, ends = _strip(starts, ends, _has(flags, _WS))
     keep = ends > starts
     return starts[keep], ends[keep]
+
+
+@dataclass(frozen=True)
+class _Batch:
+    """Documents joined by ``"\\n"``, with what every unit is cut from.
+
+    Attributes
+    ----------
+    text : str
+        The joined documents (``n`` characters).
+    flags : np.ndarray
+        uint16 ``[n]``: the character flags.
+    noise : np.ndarray
+        bool ``[n]``: characters inside inline noise.
+    doc_starts : np.ndarray
+        int64 ``[n_docs]``: where each document starts in ``text``.
+    lines : _Lines
+        The non-blank lines.
+    """
+
+    text: str
+    flags: np.ndarray
+    noise: np.ndarray
+    doc_starts: np.ndarray
+    lines: _Lines
+
+
+def _batch(texts: Iterable[str]) -> _Batch:
+    """Join the documents and find their flags, noise and lines (materialising ``texts`` once)."""
+    docs: Sequence[str] = texts if isinstance(texts, Sequence) else list(texts)
+    lengths = np.fromiter(map(len, docs), dtype=np.int64, count=len(docs))
+    doc_starts = np.cumsum(lengths + 1) - lengths - 1
+    text = "\n".join(docs)
+    codepoints = _codepoints(text)
+    flags = _flags().take(codepoints)
+    noise = _noise_mask(docs, doc_starts, len(codepoints))
+    return _Batch(text, flags, noise, doc_starts, _lines(codepoints, flags, noise, doc_starts))
+
+
+def _unit_spans(batch: _Batch, starts: np.ndarray, ends: np.ndarray, doc: np.ndarray) -> UnitSpans:
+    """Units given in joined coordinates (int64 ``[m]`` each, in order) as :class:`UnitSpans`."""
+    doc_starts = batch.doc_starts
+    spans = np.stack([starts, ends], axis=1).astype(np.int64).reshape(-1, 2) - doc_starts[doc][:, None]
+    counts = np.bincount(doc, minlength=len(doc_starts))
+    doc_offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+    return UnitSpans(spans, doc_offsets)
+
+
+def _paragraph_joins(
+    text: str, flags: np.ndarray, noise: np.ndarray, lines: _Lines, n_docs: int, rejoin_wraps: bool
+) -> np.ndarray:
+    """bool ``[k]``: line ``i`` continues the paragraph of line ``i - 1``."""
+    if len(lines.starts) == 0:
+        return np.zeros(0, dtype=bool)
+    features = _line_features(text, flags, noise, lines)
+    layout = _layout(features, lines, n_docs)
+    joins = _layout_joins(features, layout, lines, rejoin_wraps)
+    if rejoin_wraps:
+        joins |= _mid_sentence_joins(features, layout)
+    return joins
+
+
+def _paragraphs(batch: _Batch, rejoin_wraps: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """int64 ``[p]`` starts, ends and documents of the paragraphs, in joined coordinates."""
+    lines = batch.lines
+    joins = _paragraph_joins(batch.text, batch.flags, batch.noise, lines, len(batch.doc_starts), rejoin_wraps)
+    first_lines = np.flatnonzero(~joins)
+    last_lines = np.append(first_lines[1:], len(lines.starts))[: len(first_lines)] - 1
+    return lines.starts[first_lines], lines.ends[last_lines], lines.doc[first_lines]
 
 
 def segment_many(texts: Iterable[str], unit: Unit = "paragraph", rejoin_wraps: bool = True) -> UnitSpans:
@@ -496,45 +678,57 @@ def segment_many(texts: Iterable[str], unit: Unit = "paragraph", rejoin_wraps: b
     UnitSpans
         ``spans`` int64 ``[m, 2]`` in each document's own coordinates, and ``doc_offsets``
         int64 ``[n_docs + 1]``.
+
+    See Also
+    --------
+    segment_lines_and_paragraphs : lines and paragraphs from one pass.
     """
     if unit not in UNITS:
         raise ValueError(f"unit must be one of {UNITS}, got {unit!r}")
-    docs: Sequence[str] = texts if isinstance(texts, Sequence) else list(texts)
-    n_docs = len(docs)
-    lengths = np.fromiter(map(len, docs), dtype=np.int64, count=n_docs)
-    doc_starts = np.cumsum(lengths + 1) - lengths - 1
-    text = "\n".join(docs)
-    codepoints = _codepoints(text)
-    flags = _flags()[codepoints]
-    noise = _noise_mask(docs, doc_starts, len(codepoints))
-    lines = _lines(codepoints, flags, noise, doc_starts)
-
+    batch = _batch(texts)
     if unit == "line":
-        starts, ends, doc = lines.starts, lines.ends, lines.doc
-    else:
-        first_lines = np.flatnonzero(~_paragraph_joins(text, flags, noise, lines, n_docs, rejoin_wraps))
-        last_lines = np.append(first_lines[1:], len(lines.starts))[: len(first_lines)] - 1
-        starts, ends, doc = lines.starts[first_lines], lines.ends[last_lines], lines.doc[first_lines]
-        if unit == "sentence":
-            starts, ends = _sentences(flags, starts, ends)
-            doc = np.searchsorted(doc_starts, starts, side="right") - 1
-    spans = np.stack([starts, ends], axis=1).astype(np.int64).reshape(-1, 2) - doc_starts[doc][:, None]
-    doc_offsets = np.concatenate([[0], np.cumsum(np.bincount(doc, minlength=n_docs))]).astype(np.int64)
-    return UnitSpans(spans, doc_offsets)
+        return _unit_spans(batch, batch.lines.starts, batch.lines.ends, batch.lines.doc)
+    starts, ends, doc = _paragraphs(batch, rejoin_wraps)
+    if unit == "sentence":
+        starts, ends = _sentences(batch.flags, starts, ends)
+        doc = np.searchsorted(batch.doc_starts, starts, side="right") - 1
+    return _unit_spans(batch, starts, ends, doc)
 
 
-def _paragraph_joins(
-    text: str, flags: np.ndarray, noise: np.ndarray, lines: _Lines, n_docs: int, rejoin_wraps: bool
-) -> np.ndarray:
-    """bool ``[k]``: line ``i`` continues the paragraph of line ``i - 1``."""
-    if len(lines.starts) == 0:
-        return np.zeros(0, dtype=bool)
-    features = _line_features(text, flags, noise, lines)
-    layout = _layout(features, lines, n_docs)
-    joins = _layout_joins(features, layout, lines, rejoin_wraps)
-    if rejoin_wraps:
-        joins |= _mid_sentence_joins(features, layout)
-    return joins
+def segment_lines_and_paragraphs(
+    texts: Iterable[str], rejoin_wraps: bool = True
+) -> tuple[UnitSpans, UnitSpans]:
+    """Cut many documents into lines and into paragraphs, in one pass.
+
+    Equals ``(segment_many(texts, "line"), segment_many(texts, "paragraph", rejoin_wraps))``
+    at little more than the cost of the paragraphs alone: the code points, character
+    flags, inline noise and lines are found once for both.
+
+    Parameters
+    ----------
+    texts : iterable of str
+        The documents (materialised once).
+    rejoin_wraps : bool, default True
+        Re-join paragraphs and lines that break mid-sentence (paragraphs only).
+
+    Returns
+    -------
+    lines : UnitSpans
+        Every non-blank physical line: ``spans`` int64 ``[m_lines, 2]`` in each document's
+        own coordinates, ``doc_offsets`` int64 ``[n_docs + 1]``.
+    paragraphs : UnitSpans
+        The paragraphs: ``spans`` int64 ``[m_paragraphs, 2]``, ``doc_offsets`` int64
+        ``[n_docs + 1]``.
+
+    Examples
+    --------
+    >>> lines, paragraphs = segment_lines_and_paragraphs(["第一段，\\n续行。\\n\\n第二段"])
+    >>> lines.spans.tolist(), paragraphs.spans.tolist()
+    ([[0, 4], [5, 8], [10, 13]], [[0, 8], [10, 13]])
+    """
+    batch = _batch(texts)
+    lines = _unit_spans(batch, batch.lines.starts, batch.lines.ends, batch.lines.doc)
+    return lines, _unit_spans(batch, *_paragraphs(batch, rejoin_wraps))
 
 
 def segment(text: str, unit: Unit = "paragraph", rejoin_wraps: bool = True) -> np.ndarray:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import replace
 from pathlib import Path
@@ -16,7 +17,11 @@ from dedup.normalize import (
     MatchingView,
     NormalizeOptions,
     matching_texts,
+    _each_char,
+    _noise_regex_for,
+    _tables,
     noise_spans,
+    noise_spans_many,
     normalize,
     normalize_many,
 )
@@ -277,3 +282,100 @@ def test_large_and_hostile_inputs() -> None:
     assert view.text[0] == "á" and view.text[-1] == "b" and view.offsets[-1] == len(zalgo) - 1
     hostile = "\x00\ud800\udfff\U0010ffff" * 1000 + "<" * 1000 + "&#" * 1000 + "?" * 1000
     assert normalize(hostile).text == matching_texts([hostile])[0]
+
+
+# --------------------------------------------------------------------------- batch scans
+
+# Pieces that make noise, or almost: a comment or a quoted attribute that runs over the end
+# of a text, a "?" line ending in "\r", annotations right at a text's start or end.
+NOISE_PIECES = [
+    "<!--", "-->", "<p", ' class="', '"', "'", ">", "</span>", "?/span>", "<br/>", "&nbsp;",
+    "&#20013;", "&T;", "&amp", "??", "?", "？", "\ufffd", "锟斤拷", "鄉", "(xiāng)", "（xiāng）",
+    "(", "xiāng)", "\n", "\r", "\r\n", " ", "\t", "正文", "what", "\ud800", "ﬁ", "e\u0301", "。",
+]
+noisy_texts = st.lists(st.sampled_from(NOISE_PIECES), max_size=12).map("".join)
+
+
+def reference_views(batch: list[str], opts: NormalizeOptions) -> list[str]:
+    """Views text by text, the noise replaced by ``re.sub`` on each text alone."""
+    return [normalize(text, opts).text for text in batch]
+
+
+@PROPERTY
+@given(st.lists(noisy_texts, max_size=6), options)
+def test_noise_spans_many_equals_one_by_one(batch: list[str], opts: NormalizeOptions) -> None:
+    spans, text_offsets, kinds = noise_spans_many(batch, opts)
+    one_by_one = [noise_spans(text, opts) for text in batch]
+    assert spans.dtype == np.int64 and spans.shape == (sum(len(s) for s, _ in one_by_one), 2)
+    assert text_offsets.dtype == np.int64
+    assert text_offsets.tolist() == np.cumsum([0] + [len(s) for s, _ in one_by_one]).tolist()
+    for i, (text_spans, text_kinds) in enumerate(one_by_one):
+        assert np.array_equal(spans[text_offsets[i] : text_offsets[i + 1]], text_spans)
+        assert kinds[text_offsets[i] : text_offsets[i + 1]] == text_kinds
+
+
+@PROPERTY
+@given(st.lists(st.one_of(noisy_texts, texts), max_size=6), options)
+def test_batch_scan_equals_scans_of_each_text(batch: list[str], opts: NormalizeOptions) -> None:
+    # normalize() of one text scans that text alone; repeats exercise the repeated-text path.
+    batch = batch + batch[:2]
+    expected = reference_views(batch, opts)
+    assert matching_texts(batch, opts) == expected
+    assert [view.text for view in normalize_many(batch, opts)] == expected
+
+
+def test_noise_that_would_cross_texts_is_found_text_by_text() -> None:
+    cases = [
+        ["a <!-- b", "c --> d", "e<br>"],  # a comment over a separator
+        ['<p class="a', 'b">x &nbsp;', "?"],  # a quoted attribute over a separator
+        ["?\r", "x"],  # "\r" then the separator would end a "?" line
+        ["<span", " >y", "鄉(xiāng)"],
+        ["", "?\r", "??"],
+    ]
+    pattern = _noise_regex_for(DEFAULT)
+    for batch in cases:
+        # The naive scan of the joined batch differs from the scans of each text...
+        naive = [m.span() for m in pattern.finditer("\n".join(batch))]
+        spans, text_offsets, kinds = noise_spans_many(batch)
+        starts = np.repeat(np.cumsum([0] + [len(t) + 1 for t in batch[:-1]]), np.diff(text_offsets))
+        assert [tuple(span) for span in (spans + starts[:, None]).tolist()] != naive
+        # ... and the batch functions follow the latter.
+        assert [(s.tolist(), k) for s, k in (noise_spans(t) for t in batch)] == [
+            (spans[a:b].tolist(), kinds[a:b]) for a, b in zip(text_offsets[:-1], text_offsets[1:])
+        ]
+        assert matching_texts(batch) == reference_views(batch, DEFAULT)
+    assert noise_spans_many([])[0].shape == (0, 2) and noise_spans_many([])[1].tolist() == [0]
+
+
+# --------------------------------------------------------------------------- tables
+
+
+def test_each_char_equals_normalizing_characters_alone() -> None:
+    chars = [chr(cp) for cp in range(0x10000) if not 0xD800 <= cp < 0xE000]
+    for form in ("NFKD", "NFKC"):
+        assert _each_char(form, chars) == [unicodedata.normalize(form, c) for c in chars]
+
+
+def test_nfkc_tables_equal_their_per_character_definition() -> None:
+    tables = _tables()
+    combining = np.array([unicodedata.combining(chr(cp)) for cp in range(0x30000)])
+    seconds = set(range(0x1161, 0x1176)) | set(range(0x11A8, 0x11C3))
+    decomposed = {}
+    for cp in range(0x30000):
+        char = chr(cp)
+        if not 0xD800 <= cp < 0xE000 and unicodedata.normalize("NFKD", char) != char:
+            decomposed[char] = unicodedata.normalize("NFKD", char)
+            canonical = unicodedata.decomposition(char).split()
+            if len(canonical) == 2 and not canonical[0].startswith("<"):
+                seconds.add(int(canonical[1], 16))
+    for char, nfkd in decomposed.items():
+        cp, first, nfkc = ord(char), ord(nfkd[0]), unicodedata.normalize("NFKC", char)
+        boundary = combining[first] == 0 and first not in seconds
+        plain = boundary and len(nfkc) == 1
+        dropped = plain or (boundary and all(tables.drop[ord(c)] for c in nfkc))
+        assert tables.nfkc_boundary[cp] == boundary
+        assert tables.nfkc_code[cp] == ord(nfkc[0]) | (0 if plain else 0x80000000)
+        assert tables.nfkc_code_dropped[cp] == ord(nfkc[0]) | (0 if dropped else 0x80000000)
+    width = {ord(c): int(unicodedata.decomposition(c).split()[1], 16) for c in decomposed
+             if re.fullmatch(r"<(?:wide|narrow)> [0-9A-F]+", unicodedata.decomposition(c))}
+    assert dict(zip(tables.width[0].tolist(), tables.width[1].tolist())) == width

@@ -10,8 +10,26 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dedup.normalize import matching_texts
-from dedup.segment import UNITS, UnitSpans, segment, segment_many
+from dedup.normalize import matching_texts, noise_spans
+from dedup.segment import (
+    _LIST_FIRST,
+    _LIST_MARKER,
+    UNITS,
+    UnitSpans,
+    _codepoints,
+    _flags,
+    _has,
+    _line_breaks,
+    _list_starts,
+    _noise_mask,
+    _range_sums,
+    _sentence_ends,
+    _skip_backward,
+    _skip_forward,
+    segment,
+    segment_lines_and_paragraphs,
+    segment_many,
+)
 
 SEEDS = Path(__file__).parent.parent / "examples" / "seeds"
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -268,3 +286,121 @@ def test_long_and_hostile_inputs() -> None:
     hostile = "\x00\ud800\n\n" * 1000 + "\u0301" * 1000
     spans = segment(hostile, "sentence")
     assert len(spans) >= 1 and spans[-1, 1] == len(hostile)
+
+
+# --------------------------------------------------------------------------- one pass, and the pieces of it
+
+NOISY_PIECES = [
+    "<!--", "-->", '<p class="a', '">', "</span>", "&nbsp;", "??", "?\r", "\ufffd", "鄉", "(xiāng)", "\n",
+    "\n\n", "\r\n", "　　", " ", "。", "，", "：", "…", ".", "1、", "(二)", "第三条", "一是", "●", "a)", "A.",
+    "围。", "在贫困户家中包保干部帮助贫困户打扫卫生擦玻璃", "Informa-", "lazy", "）", "“",
+]
+documents = st.one_of(
+    st.text(alphabet=characters, max_size=80),
+    st.lists(st.sampled_from(NOISY_PIECES), max_size=25).map("".join),
+)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(documents, max_size=5), st.booleans())
+def test_lines_and_paragraphs_in_one_pass_equal_two_calls(texts: list[str], rejoin: bool) -> None:
+    lines, paragraphs = segment_lines_and_paragraphs(iter(texts), rejoin)
+    separate_calls = (segment_many(texts, "line"), segment_many(texts, "paragraph", rejoin))
+    for one_pass, separate in zip((lines, paragraphs), separate_calls):
+        assert one_pass.spans.dtype == separate.spans.dtype == np.int64
+        assert one_pass.doc_offsets.dtype == np.int64
+        assert np.array_equal(one_pass.spans, separate.spans)
+        assert np.array_equal(one_pass.doc_offsets, separate.doc_offsets)
+
+
+def test_lines_and_paragraphs_of_nothing() -> None:
+    lines, paragraphs = segment_lines_and_paragraphs([])
+    assert lines.spans.shape == paragraphs.spans.shape == (0, 2) and lines.doc_offsets.tolist() == [0]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.booleans(), max_size=40), st.data())
+def test_skips_equal_a_scan(skip_list: list[bool], data: st.DataObject) -> None:
+    skip = np.array(skip_list, dtype=bool)
+    n = len(skip)
+    positions = np.array(data.draw(st.lists(st.integers(0, n), max_size=10)), dtype=np.int64)
+    forward = [next((i for i in range(p, n) if not skip[i]), n) for p in positions.tolist()]
+    backward = [next((i + 1 for i in range(p - 1, -1, -1) if not skip[i]), 0) for p in positions.tolist()]
+    assert _skip_forward(skip, positions).tolist() == forward
+    assert _skip_backward(skip, positions).tolist() == backward
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.integers(0, 2), max_size=40), st.data())
+def test_range_sums_equal_slice_sums(weight_list: list[int], data: st.DataObject) -> None:
+    weights = np.array(weight_list, dtype=np.uint8)
+    n = len(weights)
+    ranges = data.draw(st.lists(st.tuples(st.integers(0, n), st.integers(0, n)).map(sorted), max_size=10))
+    starts = np.array([a for a, _ in ranges], dtype=np.int64)
+    ends = np.array([b for _, b in ranges], dtype=np.int64)
+    sums = _range_sums(weights, starts, ends)
+    assert sums.dtype == np.int64
+    assert sums.tolist() == [int(weights[a:b].sum()) for a, b in ranges]
+
+
+def reference_sentence_ends(flags: np.ndarray) -> np.ndarray:
+    """Every character looked at: a term, or a period before whitespace or (not after a
+    digit) before a wide character."""
+    from dedup.segment import _BREAK, _DIGIT, _PERIOD, _TERM, _WIDE, _WS
+
+    ends = []
+    for i, flag in enumerate(flags.tolist()):
+        following = flags[i + 1] if i + 1 < len(flags) else _WS
+        preceding = flags[i - 1] if i > 0 else 0
+        period_end = bool(flag & _PERIOD) and (
+            bool(following & (_WS | _BREAK)) or (bool(following & _WIDE) and not preceding & _DIGIT)
+        )
+        ends.append(bool(flag & _TERM) or period_end)
+    return np.array(ends, dtype=bool)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.one_of(characters, st.sampled_from(list(".．﹒1１a文 \n。"))), max_size=40))
+def test_sentence_ends_and_line_breaks_equal_a_scan(text: str) -> None:
+    codepoints = _codepoints(text)
+    flags = _flags()[codepoints]
+    assert np.array_equal(_sentence_ends(flags), reference_sentence_ends(flags))
+    breaks = "\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+    expected = [i for i, c in enumerate(text) if c in breaks or (c == "\r" and text[i + 1 : i + 2] != "\n")]
+    assert _line_breaks(codepoints, flags).tolist() == expected
+
+
+def test_every_character_a_list_marker_starts_with_is_flagged() -> None:
+    flags = _flags()
+    suffixes = ["", " ", "x", "1", "1)", "1、", "、", ".", ". ", "．", ")", "）", "]", "】", "是x", "要x", "章"]
+    suffixes += ["一)", "a)"]
+    for cp in range(0x10000):
+        if 0xD800 <= cp < 0xE000:
+            continue
+        char = chr(cp)
+        if any(_LIST_MARKER.match(char + suffix) for suffix in suffixes):
+            assert _has(flags[cp], _LIST_FIRST), char
+
+
+LIST_PIECES = [*NOISY_PIECES, "1.", "1. ", "ⅲ", "（十二）", "第5章", "①", "—", "x"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(LIST_PIECES), max_size=20).map("".join))
+def test_list_starts_equal_matching_everywhere(text: str) -> None:
+    flags = _flags()[_codepoints(text)]
+    starts = np.arange(len(text), dtype=np.int64)
+    expected = [_LIST_MARKER.match(text, i) is not None for i in range(len(text))]
+    assert _list_starts(text, flags, starts).tolist() == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(documents, max_size=5))
+def test_noise_mask_equals_the_noise_of_each_document(texts: list[str]) -> None:
+    doc_starts = np.cumsum([0] + [len(t) + 1 for t in texts[:-1]]).astype(np.int64)[: len(texts)]
+    n = max(sum(len(t) + 1 for t in texts) - 1, 0)
+    expected = np.zeros(n, dtype=bool)
+    for text, start in zip(texts, doc_starts.tolist()):
+        for a, b in noise_spans(text)[0].tolist():
+            expected[start + a : start + b] = True
+    assert np.array_equal(_noise_mask(texts, doc_starts, n), expected)
