@@ -31,7 +31,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from typing import Any
 
 import numpy as np
 
@@ -39,17 +39,15 @@ from .cluster import Cluster, connected_components
 from .options import KeywordOptions
 from .errors import InvalidOptionError, check_texts
 from .normalize import NormalizeOptions, matching_texts
-from .segment import UnitSpans, segment_many
+from .segment import UnitSpans, segment_lines_and_paragraphs
 from .webpage import KINDS as WEBPAGE_KINDS
 from .webpage import WebpageOptions, classify_page_lines, looks_like_webpage
 from .shingle import exact_hashes
 from .spans import Span
 
-if TYPE_CHECKING:
-    from .duplicates import DuplicateOptions
-
-#: Clusters matching views like :func:`dedup.duplicates.cluster_views` (views, int64 lengths, options).
-ClusterEngine = Callable[[Sequence[str], np.ndarray, "DuplicateOptions"], list[Cluster]]
+#: Clusters matching views like :func:`dedup.duplicates.cluster_views`: called with the views,
+#: their int64 text lengths and a ``DuplicateOptions`` (duplicates.py imports this module).
+ClusterEngine = Callable[[Sequence[str], np.ndarray, Any], list[Cluster]]
 
 __all__ = [
     "Boilerplate",
@@ -261,10 +259,10 @@ def _mask_slots(nfkc_lines: Sequence[str]) -> list[str]:
 
 def line_table(texts: Sequence[str], options: BoilerplateOptions = BoilerplateOptions()) -> LineTable:
     """Split documents into lines and key every line (see the module docstring)."""
-    units = segment_many(texts, "line")
+    units, paragraphs = segment_lines_and_paragraphs(texts)
     flat, doc = units.spans, units.doc_ids()
     doc_starts = np.concatenate(([0], np.cumsum([len(t) + 1 for t in texts])[:-1])).astype(np.int64)
-    standalone = _same_spans(doc, flat, segment_many(texts, "paragraph"), doc_starts)
+    standalone = _same_spans(doc, flat, paragraphs, doc_starts)
     lines = [texts[d][s:e] for d, (s, e) in zip(doc.tolist(), flat.tolist())]
     views = matching_texts(lines, options.normalize)
     nfkc = _nfkc_lines(lines)
@@ -637,7 +635,7 @@ def _families_of_views(views: list[str], options: BoilerplateOptions, engine: Cl
     """Family of every view: the smallest index of the views it is a near-duplicate of (int64 ``[n]``)."""
     # duplicates.py builds on this module (it strips boilerplate before comparing),
     # so the document clustering it offers is imported where it is needed.
-    from .duplicates import DuplicateOptions, cluster_views  # noqa: F811
+    from .duplicates import DuplicateOptions, cluster_views
 
     n_docs = len(views)
     family_options = DuplicateOptions(

@@ -26,7 +26,7 @@ from .cluster import Cluster
 from .duplicates import DuplicateOptions, duplicate_clusters
 from .options import KeywordOptions
 from .errors import InvalidOptionError, check_texts
-from .normalize import noise_spans
+from .normalize import noise_spans_many
 from .passages import PassageCluster, PassageOptions, match_passages, unit_table
 from .removals import REASONS, Cleaned, Cut, apply_cuts, resolve, restore
 from .spans import Span, expand_to_lines
@@ -119,9 +119,10 @@ def _cuts_and_findings(
     """Every removal each finder proposes, per document, and what the finders found."""
     cuts: list[list[Cut]] = [[] for _ in texts]
     if "noise" in opts.remove:
-        for doc, text in enumerate(texts):
-            spans, kinds = noise_spans(text)
-            cuts[doc].extend(Cut(int(s), int(e), "noise", None, kind) for (s, e), kind in zip(spans.tolist(), kinds))
+        spans, offsets, kinds = noise_spans_many(texts)
+        doc_of_span = np.repeat(np.arange(len(texts)), np.diff(offsets)).tolist()
+        for doc, (s, e), kind in zip(doc_of_span, spans.tolist(), kinds):
+            cuts[doc].append(Cut(s, e, "noise", None, kind))
     # One line analysis serves boilerplate finding and, when the options agree, the
     # boilerplate stripping that near-duplicate documents are compared after.
     analysis = analysis or analyse_lines(texts, opts.boilerplate, engine=engine)
