@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .arrays import sorted_unique
 from .boilerplate import BoilerplateOptions, ClusterEngine, LineAnalysis, analyse_lines, boilerplate_free_views
 from .cluster import Cluster, Representative, connected_components, group_members, pick_representatives
 from .options import KeywordOptions
@@ -220,7 +221,7 @@ def cluster_views(views: Sequence[str], lengths: np.ndarray, opts: DuplicateOpti
         return []
 
     # verify: shingle sets only of the units that appear in a candidate pair
-    involved = np.unique(candidates)
+    involved = sorted_unique(candidates)
     set_hashes, set_offsets = shingle_sets([views[i] for i in involved], opts.ngram)
     local = np.searchsorted(involved, candidates)
     verified = verify_pairs(set_hashes, set_offsets, local, threshold=opts.threshold, containment_threshold=opts.containment)

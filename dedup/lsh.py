@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .arrays import sorted_unique
 from .errors import InvalidOptionError
 
 __all__ = ["LSHParams", "optimal_params", "s_curve", "band_keys", "candidate_pairs"]
@@ -189,7 +190,7 @@ def candidate_pairs(keys: np.ndarray, *, max_bucket: int = 64) -> np.ndarray:
             found.append(np.stack([np.full(size - 1, group[0]), group[1:]], axis=1))
     pairs = np.concatenate(found)
     pairs = np.sort(pairs, axis=1)
-    encoded = np.unique(pairs[:, 0] * np.int64(max(n, 1)) + pairs[:, 1])
+    encoded = sorted_unique(pairs[:, 0] * np.int64(max(n, 1)) + pairs[:, 1])
     return np.stack([encoded // max(n, 1), encoded % max(n, 1)], axis=1).astype(np.int64)
 
 

@@ -19,6 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
+from .arrays import sorted_unique
 from .errors import check_texts
 from .normalize import NormalizeOptions, matching_texts
 from .shingle import encode, shingle_hashes
@@ -227,7 +228,7 @@ def _tiles(lengths: np.ndarray, tile_chars: int) -> list[tuple[int, int]]:
     """Split units into consecutive ``[lo, hi)`` runs of about ``tile_chars`` characters."""
     ends = np.cumsum(lengths)
     cuts = np.searchsorted(ends, np.arange(tile_chars, int(ends[-1]) if ends.size else 0, tile_chars))
-    bounds = np.unique(np.concatenate(([0], cuts + 1, [lengths.size])).clip(0, lengths.size))
+    bounds = sorted_unique(np.concatenate(([0], cuts + 1, [lengths.size])).clip(0, lengths.size))
     return [(int(lo), int(hi)) for lo, hi in zip(bounds[:-1], bounds[1:]) if hi > lo]
 
 

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .arrays import sorted_unique
 from .cluster import connected_components, group_members
 from .options import KeywordOptions
 from .errors import InvalidOptionError, check_texts
@@ -206,7 +207,7 @@ def _lsh_pairs(units: UnitTable, long_units: np.ndarray, opts: PassageOptions) -
     local = candidate_pairs(band_keys(sigs, optimal_params(min(opts.threshold, 0.999), opts.num_perm)))
     if not len(local):
         return none
-    involved = np.unique(local)
+    involved = sorted_unique(local)
     set_hashes, set_offsets = unique_shingles(*shingle_hashes(*encode([views[i] for i in involved]), opts.ngram))
     verified = verify_pairs(
         set_hashes, set_offsets, np.searchsorted(involved, local), threshold=opts.threshold, containment_threshold=opts.containment
@@ -238,7 +239,7 @@ def _fragment_pairs(units: UnitTable, opts: PassageOptions) -> np.ndarray:
     pairs = np.stack([container[longer], fragment[longer]], axis=1)
     if not len(pairs):
         return pairs
-    involved = np.unique(pairs)
+    involved = sorted_unique(pairs)
     set_hashes, set_offsets = unique_shingles(*shingle_hashes(*encode([units.views[i] for i in involved]), opts.ngram))
     _, containment = similarities(set_hashes, set_offsets, np.searchsorted(involved, pairs))
     return pairs[containment >= opts.containment]

@@ -47,6 +47,7 @@ from typing import Literal
 
 import numpy as np
 
+from .arrays import sorted_unique
 from .normalize import noise_spans_many
 
 __all__ = ["UNITS", "Unit", "UnitSpans", "segment", "segment_lines_and_paragraphs", "segment_many"]
@@ -369,12 +370,6 @@ def _shift(values: np.ndarray, fill: object) -> np.ndarray:
     return np.concatenate([np.array([fill], dtype=values.dtype), values[:-1]])
 
 
-def _sorted_unique(values: np.ndarray) -> np.ndarray:
-    """``np.unique(values)`` for int64 (a sort: ``np.unique`` hashes first, several times slower)."""
-    ordered = np.sort(values)
-    return ordered[np.concatenate([[True], ordered[1:] != ordered[:-1]])] if len(ordered) else ordered
-
-
 def _range_sums(weights: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
     """int64 ``[k]``: ``weights[starts[i]:ends[i]].sum()`` for every ``i``.
 
@@ -385,7 +380,7 @@ def _range_sums(weights: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np
     starts, ends : np.ndarray
         int64 ``[k]``, in ``[0, n]``, ``starts <= ends``; the ranges may overlap.
     """
-    bounds = _sorted_unique(np.concatenate([starts, ends]))
+    bounds = sorted_unique(np.concatenate([starts, ends]))
     inner = bounds[: np.searchsorted(bounds, len(weights))]
     if len(inner) == 0:
         return np.zeros(len(starts), dtype=np.int64)
@@ -581,7 +576,7 @@ def _sentences(
     owner = np.searchsorted(para_starts, cuts, side="right") - 1
     safe_owner = np.maximum(owner, 0)
     inside = (owner >= 0) & (cuts > para_starts[safe_owner]) & (cuts < para_ends[safe_owner])
-    bounds = _sorted_unique(np.concatenate([para_starts, para_ends, cuts[inside]]))
+    bounds = sorted_unique(np.concatenate([para_starts, para_ends, cuts[inside]]))
     starts, ends = bounds[:-1], bounds[1:]
     owner = np.searchsorted(para_starts, starts, side="right") - 1
     within = (owner >= 0) & (ends <= para_ends[np.maximum(owner, 0)])
