@@ -28,7 +28,6 @@ Keys are counted per document with array operations, and a line is boilerplate w
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -38,7 +37,7 @@ import numpy as np
 from .cluster import Cluster, connected_components
 from .options import KeywordOptions
 from .errors import InvalidOptionError, check_texts
-from .normalize import NormalizeOptions, matching_texts
+from .normalize import NormalizeOptions, matching_texts, nfkc_lines
 from .segment import UnitSpans, segment_lines_and_paragraphs
 from .webpage import KINDS as WEBPAGE_KINDS
 from .webpage import WebpageOptions, classify_page_lines, looks_like_webpage
@@ -238,16 +237,6 @@ def _same_spans(doc: np.ndarray, spans: np.ndarray, other: UnitSpans, doc_starts
     return (other_starts[idx] == starts) & (other_ends[idx] == ends)
 
 
-def _nfkc_lines(lines: Sequence[str]) -> list[str]:
-    """NFKC of every line: one call over the lines that need it (lines hold no line breaks)."""
-    out = list(lines)
-    todo = [i for i, line in enumerate(lines) if not unicodedata.is_normalized("NFKC", line)]
-    if todo:
-        for i, line in zip(todo, unicodedata.normalize("NFKC", "\n".join([lines[i] for i in todo])).split("\n")):
-            out[i] = line
-    return out
-
-
 def _mask_slots(nfkc_lines: Sequence[str]) -> list[str]:
     """Lines with variable slots masked (quoted names and Latin tokens → ``a``, digit runs → ``0``)."""
     if not nfkc_lines:
@@ -265,7 +254,7 @@ def line_table(texts: Sequence[str], options: BoilerplateOptions = BoilerplateOp
     standalone = _same_spans(doc, flat, paragraphs, doc_starts)
     lines = [texts[d][s:e] for d, (s, e) in zip(doc.tolist(), flat.tolist())]
     views = matching_texts(lines, options.normalize)
-    nfkc = _nfkc_lines(lines)
+    nfkc = nfkc_lines(lines)
     # Masking leaves most lines as they were; only the others need a view of their own.
     masked_nfkc = _mask_slots(nfkc)
     changed = [i for i, (m, n) in enumerate(zip(masked_nfkc, nfkc)) if m != n]

@@ -379,3 +379,17 @@ def test_nfkc_tables_equal_their_per_character_definition() -> None:
     width = {ord(c): int(unicodedata.decomposition(c).split()[1], 16) for c in decomposed
              if re.fullmatch(r"<(?:wide|narrow)> [0-9A-F]+", unicodedata.decomposition(c))}
     assert dict(zip(tables.width[0].tolist(), tables.width[1].tolist())) == width
+
+
+_NFKC_ALPHABET = st.sampled_from(
+    list("中國語，。！？（）：；“”「」abcAZ09 ０１ＡＺａｚ…ﬁ①²㍿㈱e\u0301\u0308\u0323ᄀ\u1161\u11a8가\u3000\t")
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(_NFKC_ALPHABET, max_size=30), max_size=8))
+def test_nfkc_lines_equals_unicodedata(lines: list[str]) -> None:
+    """Table lookup plus unicodedata on the chunks that need it = unicodedata on every line."""
+    from dedup.normalize import nfkc_lines
+
+    assert nfkc_lines(lines) == [unicodedata.normalize("NFKC", line) for line in lines]
