@@ -246,9 +246,21 @@ def _mask_slots(nfkc_lines: Sequence[str]) -> list[str]:
     return _DIGITS.sub("0", joined).split("\n")
 
 
-def line_table(texts: Sequence[str], options: BoilerplateOptions = BoilerplateOptions()) -> LineTable:
-    """Split documents into lines and key every line (see the module docstring)."""
-    units, paragraphs = segment_lines_and_paragraphs(texts)
+def line_table(
+    texts: Sequence[str],
+    options: BoilerplateOptions = BoilerplateOptions(),
+    segments: tuple[UnitSpans, UnitSpans] | None = None,
+) -> LineTable:
+    """Split documents into lines and key every line (see the module docstring).
+
+    Parameters
+    ----------
+    texts : sequence of str
+    options : BoilerplateOptions
+    segments : (UnitSpans, UnitSpans), optional
+        ``segment_lines_and_paragraphs(texts)``, when the caller has it.
+    """
+    units, paragraphs = segment_lines_and_paragraphs(texts) if segments is None else segments
     flat, doc = units.spans, units.doc_ids()
     doc_starts = np.concatenate(([0], np.cumsum([len(t) + 1 for t in texts])[:-1])).astype(np.int64)
     standalone = _same_spans(doc, flat, paragraphs, doc_starts)

@@ -21,13 +21,14 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from .boilerplate import Boilerplate, BoilerplateOptions, ClusterEngine, LineAnalysis, analyse_lines, find_boilerplate
+from .boilerplate import Boilerplate, BoilerplateOptions, ClusterEngine, LineAnalysis, analyse_lines, find_boilerplate, line_table
 from .cluster import Cluster
 from .duplicates import DuplicateOptions, duplicate_clusters
 from .options import KeywordOptions
 from .errors import InvalidOptionError, check_texts
 from .normalize import noise_spans_many
 from .passages import PassageCluster, PassageOptions, match_passages, unit_table
+from .segment import segment_lines_and_paragraphs
 from .removals import REASONS, Cleaned, Cut, apply_cuts, resolve, restore
 from .spans import Span, expand_to_lines
 
@@ -125,7 +126,11 @@ def _cuts_and_findings(
             cuts[doc].append(Cut(s, e, "noise", None, kind))
     # One line analysis serves boilerplate finding and, when the options agree, the
     # boilerplate stripping that near-duplicate documents are compared after.
-    analysis = analysis or analyse_lines(texts, opts.boilerplate, engine=engine)
+    # Lines and paragraphs are cut once, for the line analysis and the passage finder.
+    segments = segment_lines_and_paragraphs(texts)
+    if analysis is None:
+        table = line_table(texts, opts.boilerplate, segments)
+        analysis = analyse_lines(texts, opts.boilerplate, table=table, engine=engine)
     families = find_boilerplate(texts, options=opts.boilerplate, analysis=analysis)
     boilerplate_cuts: list[list[Cut]] = [[] for _ in texts]
     if "boilerplate" in opts.remove:
@@ -142,7 +147,7 @@ def _cuts_and_findings(
         for cluster in clusters:
             for member in cluster.members[1:]:  # the earliest document is kept
                 cuts[member].append(Cut(0, len(texts[member]), "duplicate", cluster.id, "document"))
-    matches = match_passages(unit_table(texts, opts.passages), opts.passages)
+    matches = match_passages(unit_table(texts, opts.passages, segments[1]), opts.passages)
     if "duplicate" in opts.remove:
         # Each cut rests on a direct match with an earlier copy that is kept: in the
         # same document, or with cross_document in any earlier one.

@@ -168,16 +168,29 @@ def _split_long(
     return all_doc[order], all_spans[order], split[order]
 
 
-def unit_table(texts: Sequence[str], options: PassageOptions = PassageOptions()) -> UnitTable:
-    """Paragraphs of every document (long ones as their sentences) with their matching views."""
-    units = segment_many(texts, "paragraph")
+def unit_table(texts: Sequence[str], options: PassageOptions = PassageOptions(), paragraphs: UnitSpans | None = None) -> UnitTable:
+    """Paragraphs of every document (long ones as their sentences) with their matching views.
+
+    Parameters
+    ----------
+    texts : sequence of str
+    options : PassageOptions
+    paragraphs : UnitSpans, optional
+        ``segment_many(texts, "paragraph")``, when the caller has it.
+    """
+    units = segment_many(texts, "paragraph") if paragraphs is None else paragraphs
     flat, doc = units.spans, units.doc_ids()
     views = matching_texts([texts[d][s:e] for d, (s, e) in zip(doc.tolist(), flat.tolist())], options.normalize)
     too_long = np.fromiter(map(len, views), dtype=np.int64, count=len(views)) > options.max_unit_chars
     split = np.zeros(len(views), dtype=bool)
     if too_long.any():
+        kept = iter([view for view, long in zip(views, too_long.tolist()) if not long])
         doc, flat, split = _split_long(doc, flat, too_long, segment_many(texts, "sentence"))
-        views = matching_texts([texts[d][s:e] for d, (s, e) in zip(doc.tolist(), flat.tolist())], options.normalize)
+        # Units keep their relative order through the split: kept paragraphs keep their
+        # views, only the sentences need new ones.
+        pieces = [texts[d][s:e] for d, (s, e), is_split in zip(doc.tolist(), flat.tolist(), split.tolist()) if is_split]
+        sentence_views = iter(matching_texts(pieces, options.normalize))
+        views = [next(sentence_views) if is_split else next(kept) for is_split in split.tolist()]
     pieces = [texts[d][s:e] for d, (s, e) in zip(doc.tolist(), flat.tolist())]
     return UnitTable(
         doc=doc,
