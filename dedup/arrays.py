@@ -7,9 +7,13 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 
-__all__ = ["sorted_unique"]
+__all__ = ["run_tiles", "sorted_unique", "tiles"]
 
 
 def sorted_unique(values: np.ndarray) -> np.ndarray:
@@ -32,3 +36,39 @@ def sorted_unique(values: np.ndarray) -> np.ndarray:
     keep[0] = True
     np.not_equal(ordered[1:], ordered[:-1], out=keep[1:])
     return ordered[keep]
+
+
+def tiles(lengths: np.ndarray, tile_chars: int) -> list[tuple[int, int]]:
+    """Split units into consecutive ``[lo, hi)`` runs of about ``tile_chars`` characters.
+
+    Parameters
+    ----------
+    lengths : np.ndarray
+        int64 ``[n]``, characters per unit.
+    tile_chars : int
+
+    Returns
+    -------
+    list of (int, int)
+        Non-empty, covering ``0 .. n`` in order.
+    """
+    ends = np.cumsum(lengths)
+    cuts = np.searchsorted(ends, np.arange(tile_chars, int(ends[-1]) if ends.size else 0, tile_chars))
+    bounds = sorted_unique(np.concatenate(([0], cuts + 1, [lengths.size])).clip(0, lengths.size))
+    return [(int(lo), int(hi)) for lo, hi in zip(bounds[:-1], bounds[1:]) if hi > lo]
+
+
+def run_tiles(fn: Callable[[tuple[int, int]], None], bounds: Sequence[tuple[int, int]], workers: int | None) -> None:
+    """Call ``fn`` on every tile, on ``workers`` threads (default ``os.cpu_count()``).
+
+    The numpy and compiled loops ``fn`` runs release the GIL, so tiles proceed in parallel;
+    ``fn`` writes its results into preallocated arrays, so the order does not matter.
+    """
+    workers = workers or os.cpu_count() or 1
+    if workers == 1 or len(bounds) <= 1:
+        for tile in bounds:
+            fn(tile)
+        return
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        for _ in pool.map(fn, bounds):
+            pass

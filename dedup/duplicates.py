@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .arrays import sorted_unique
+from .arrays import run_tiles, sorted_unique, tiles
 from .boilerplate import BoilerplateOptions, ClusterEngine, LineAnalysis, analyse_lines, boilerplate_free_views
 from .cluster import Cluster, Representative, connected_components, group_members, pick_representatives
 from .options import KeywordOptions
@@ -126,10 +126,33 @@ def _batches(texts: Iterable[str], size: int) -> Iterator[list[str]]:
         start += len(batch)
 
 
-def shingle_sets(views: list[str], ngram: int) -> tuple[np.ndarray, np.ndarray]:
-    """Sorted distinct n-gram hashes of each view: uint32 ``[m]`` and int64 ``[len(views) + 1]`` offsets."""
-    codepoints, offsets = encode(views)
-    return unique_shingles(*shingle_hashes(codepoints, offsets, ngram))
+_TILE_CHARS = 1 << 18  # characters per tile of the shingle-set phase
+
+
+def shingle_sets(views: list[str], ngram: int, workers: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted distinct n-gram hashes of each view, tile by tile on ``workers`` threads.
+
+    Returns
+    -------
+    set_hashes : np.ndarray
+        uint32 ``[m]``, ascending within each view.
+    set_offsets : np.ndarray
+        int64 ``[len(views) + 1]``.
+    """
+    bounds = tiles(np.fromiter(map(len, views), dtype=np.int64, count=len(views)), _TILE_CHARS)
+    parts: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+
+    def run(tile: tuple[int, int]) -> None:
+        codepoints, offsets = encode(views[tile[0] : tile[1]])
+        parts[tile[0]] = unique_shingles(*shingle_hashes(codepoints, offsets, ngram))
+
+    run_tiles(run, bounds, workers)
+    if not parts:
+        return np.empty(0, dtype=np.uint32), np.zeros(len(views) + 1, dtype=np.int64)
+    ordered = [parts[lo] for lo, _ in bounds]
+    set_offsets = np.zeros(len(views) + 1, dtype=np.int64)
+    np.cumsum(np.concatenate([np.diff(o) for _, o in ordered]), out=set_offsets[1:])
+    return np.concatenate([h for h, _ in ordered]), set_offsets
 
 
 def find_duplicates(
@@ -222,7 +245,7 @@ def cluster_views(views: Sequence[str], lengths: np.ndarray, opts: DuplicateOpti
 
     # verify: shingle sets only of the units that appear in a candidate pair
     involved = sorted_unique(candidates)
-    set_hashes, set_offsets = shingle_sets([views[i] for i in involved], opts.ngram)
+    set_hashes, set_offsets = shingle_sets([views[i] for i in involved], opts.ngram, opts.workers)
     local = np.searchsorted(involved, candidates)
     verified = verify_pairs(set_hashes, set_offsets, local, threshold=opts.threshold, containment_threshold=opts.containment)
 

@@ -13,13 +13,11 @@ implementation with identical results; both release the GIL, and
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterable
 
 import numpy as np
 
-from .arrays import sorted_unique
+from .arrays import run_tiles, tiles
 from .errors import check_texts
 from .normalize import NormalizeOptions, matching_texts
 from .shingle import encode, shingle_hashes
@@ -224,14 +222,6 @@ def signatures_of_hashes(
     return minhash_csr(hashes, offsets, a, b)
 
 
-def _tiles(lengths: np.ndarray, tile_chars: int) -> list[tuple[int, int]]:
-    """Split units into consecutive ``[lo, hi)`` runs of about ``tile_chars`` characters."""
-    ends = np.cumsum(lengths)
-    cuts = np.searchsorted(ends, np.arange(tile_chars, int(ends[-1]) if ends.size else 0, tile_chars))
-    bounds = sorted_unique(np.concatenate(([0], cuts + 1, [lengths.size])).clip(0, lengths.size))
-    return [(int(lo), int(hi)) for lo, hi in zip(bounds[:-1], bounds[1:]) if hi > lo]
-
-
 def signatures(
     texts: Iterable[str],
     *,
@@ -287,19 +277,8 @@ def signatures(
         else:
             out[lo:hi] = minhash_csr(hashes, shingle_offsets, a, b)
 
-    _run_tiles(run, _tiles(lengths, _TILE_CHARS), workers)
+    run_tiles(run, tiles(lengths, _TILE_CHARS), workers)
     return out
-
-
-def _run_tiles(fn, tiles: Sequence[tuple[int, int]], workers: int | None) -> None:
-    workers = workers or os.cpu_count() or 1
-    if workers == 1 or len(tiles) <= 1:
-        for tile in tiles:
-            fn(tile)
-        return
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        for _ in pool.map(fn, tiles):
-            pass
 
 
 def to_lean_minhash(signature: np.ndarray, seed: int = 1):

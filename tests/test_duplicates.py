@@ -124,3 +124,19 @@ def test_options_object_and_keyword_overrides() -> None:
     assert cluster.representative == 1
     defaults = dedup.DuplicateOptions()
     assert defaults.lsh == dedup.optimal_params(defaults.threshold, defaults.num_perm)
+
+
+def test_shingle_sets_do_not_depend_on_tiles_or_threads(news_docs: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tiles of a few characters on two threads give the sets one pass gives: each view's distinct hashes, sorted."""
+    from dedup import duplicates
+    from dedup.shingle import encode, shingle_hashes
+
+    views = matching_texts(news_docs[:40]) + ["", "短", "医保协议管理"]
+    whole_hashes, whole_offsets = shingle_sets(views, 5, workers=1)
+    monkeypatch.setattr(duplicates, "_TILE_CHARS", 7)
+    tiled_hashes, tiled_offsets = shingle_sets(views, 5, workers=2)
+    assert np.array_equal(whole_hashes, tiled_hashes) and np.array_equal(whole_offsets, tiled_offsets)
+    hashes, offsets = shingle_hashes(*encode(views), 5)
+    for i in range(len(views)):
+        expected = np.unique(hashes[offsets[i] : offsets[i + 1]])
+        assert np.array_equal(tiled_hashes[tiled_offsets[i] : tiled_offsets[i + 1]], expected)
