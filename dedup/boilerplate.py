@@ -28,12 +28,14 @@ Keys are counted per document with array operations, and a line is boilerplate w
 from __future__ import annotations
 
 import re
+import statistics
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
 
+from .arrays import sorted_unique
 from .cluster import Cluster, connected_components
 from .options import KeywordOptions
 from .errors import InvalidOptionError, check_texts
@@ -192,6 +194,9 @@ class LineTable:
         uint64 ``[m]``; ``head`` and ``tail`` are 0 for lines too short to have them.
     standalone : np.ndarray
         bool ``[m]``: the line is a paragraph of its own, not a piece of a hard-wrapped one.
+    one_sentence : np.ndarray
+        bool ``[m]``: no sentence end before the line's last character (a template line is
+        one sentence at most; body paragraphs run to several).
     page_number, running_head, head_like, head_like_plain : np.ndarray
         bool ``[m]``: the line is a page number; a ``Page 47 - …`` running head; short,
         with no sentence end and a running-head mark (`` / ``, ``|``, issue numbers);
@@ -211,6 +216,7 @@ class LineTable:
     head: np.ndarray
     tail: np.ndarray
     standalone: np.ndarray
+    one_sentence: np.ndarray
     page_number: np.ndarray
     running_head: np.ndarray
     head_like: np.ndarray
@@ -303,6 +309,7 @@ def line_table(
         head=head,
         tail=tail,
         standalone=standalone,
+        one_sentence=np.array([_SENTENCE_END.search(line.rstrip()[:-1]) is None for line in lines], dtype=bool),
         page_number=page_number,
         running_head=running_head,
         head_like=head_like,
@@ -404,7 +411,7 @@ def _shared_share(views: Sequence[str], groups: Sequence[int], n: int = 4, max_m
         for gram in gram_set:
             holders.setdefault(gram, set()).add(group)
     shares = [sum(len(holders[gram] - {group}) > 0 for gram in gram_set) / len(gram_set) for gram_set, group in grams]
-    return float(np.median(shares))
+    return float(statistics.median(shares))
 
 
 def _families(
@@ -419,10 +426,13 @@ def _families(
     if idx.size < 2:
         return chosen
     group = _group_ids(key[idx], table.doc[idx]) if by_doc else _group_ids(key[idx])
-    sizes = np.bincount(group)
-    multi = sizes[group] >= 2
-    for g in np.unique(group[multi]):
-        members = idx[group == g]
+    order = np.argsort(group, kind="stable")  # members of a group stay in line order
+    sorted_group, sorted_lines = group[order], idx[order]
+    starts = np.flatnonzero(np.concatenate(([True], sorted_group[1:] != sorted_group[:-1])))
+    ends = np.append(starts[1:], order.size)
+    multi = ends - starts >= 2
+    for lo, hi in zip(starts[multi].tolist(), ends[multi].tolist()):
+        members = sorted_lines[lo:hi]
         exact_variants = len(set(table.exact[members].tolist())) >= 2
         same_mask = len(set(table.masked[members].tolist())) == 1
         # Within a document, a template recurs between stretches of content; lines
@@ -510,13 +520,13 @@ def classify_lines(table: LineTable, families: np.ndarray, options: BoilerplateO
     if not len(table):
         return kind
     recurrable = (table.end - table.start <= options.max_line_chars) & (table.view_len > 0)
-    n_families = np.unique(families).size
+    n_families = sorted_unique(families).size
     min_docs = max(options.min_docs, int(np.ceil(options.min_doc_fraction * n_families)))
     line_family = families[table.doc]
 
     # A template line is a single sentence at most (body paragraphs run to several),
     # and within a document it is a paragraph of its own, not a piece of a wrapped one.
-    one_sentence = np.array([len(_SENTENCE_END.findall(t.rstrip()[:-1])) == 0 for t in table.texts], dtype=bool)
+    one_sentence = table.one_sentence
     templatable = recurrable & table.standalone & one_sentence
     if options.within_document:
         within = templatable & (table.masked != table.exact)
