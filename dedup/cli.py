@@ -106,6 +106,7 @@ examples:
   dedup clean corpus/ -o out/ --remove noise,boilerplate      # keep repeated passages
   dedup clean corpus/ --dry-run                              # print the summary only
   dedup clean corpus/ -o out/ --resume                       # continue an interrupted run
+  dedup clean corpus/ -o out/ --engine ray --address auto    # on a running Ray cluster
 
 exit status: 0 every input was read; 1 some inputs or records were skipped (listed on
 stderr and in summary.json); 2 usage error; 3 the run failed (rerun with --resume).
@@ -122,8 +123,9 @@ _FIND_EPILOG = """\
 examples:
   dedup find examples/news examples/seeds
   dedup find corpus/ --threshold 0.8 --json > clusters.jsonl
+  dedup find corpus/ --engine ray --address auto             # on a running Ray cluster
 
-exit status: 0 every input was read; 1 some were skipped; 2 usage error.
+exit status: 0 every input was read; 1 some were skipped; 2 usage error; 3 the run failed.
 """
 
 
@@ -175,6 +177,12 @@ def _add_matching_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--seed", type=int, metavar="N", help=f"MinHash seed (default {defaults.seed})")
 
 
+def _add_engine_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("engine")
+    group.add_argument("--engine", choices=("local", "ray"), default="local", help="where the work runs: this process (local, the default) or a Ray cluster (ray; needs pip install 'dedup[ray]' here and on every node); the results are the same")
+    group.add_argument("--address", metavar="ADDR", help="with --engine ray: the cluster to join (e.g. 'auto', 'head:6379', 'ray://head:10001'; default $RAY_ADDRESS, else a new local Ray on this machine)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The ``dedup`` argument parser."""
     formatter = argparse.RawDescriptionHelpFormatter
@@ -185,6 +193,7 @@ def build_parser() -> argparse.ArgumentParser:
     find = commands.add_parser("find", help="list clusters of near-duplicate documents", description=_FIND_HELP, epilog=_FIND_EPILOG, formatter_class=formatter)
     _add_input_options(find)
     _add_matching_options(find)
+    _add_engine_options(find)
     out = find.add_argument_group("output")
     out.add_argument("--json", action="store_true", help="one JSON object per cluster (as in clusters.jsonl) instead of a table")
     out.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr (skipped inputs are still reported)")
@@ -192,6 +201,7 @@ def build_parser() -> argparse.ArgumentParser:
     cleaner = commands.add_parser("clean", help="write cleaned text and reports into a folder", description=_CLEAN_HELP, epilog=_CLEAN_EPILOG, formatter_class=formatter)
     _add_input_options(cleaner)
     _add_matching_options(cleaner)
+    _add_engine_options(cleaner)
     defaults = CleanOptions()
     what = cleaner.add_argument_group("cleaning")
     what.add_argument("--cross-document", action=argparse.BooleanOptionalAction, default=None, help=f"also cut passages already seen in earlier documents, and whole documents that are near-duplicates of an earlier one (default {'on' if defaults.cross_document else 'off'}: each document only loses its own repeats)")
@@ -446,11 +456,64 @@ class Findings:
     families: list[Boilerplate]
 
 
-def run_library(texts: list[str], options: CleanOptions, timer: Timer, reporter: Reporter) -> Findings:
-    """Clean, then the cluster and boilerplate reports, each timed."""
+def start_engine(args: argparse.Namespace, reporter: Reporter) -> Any:
+    """``dedup.distributed``, joined to its Ray cluster, for ``--engine ray``; None for ``local``."""
+    if args.engine == "local":
+        if args.address is not None:
+            raise UsageError("--address is for --engine ray")
+        return None
+    from . import distributed  # imports Ray only when asked to
+
+    try:
+        distributed.require_ray()
+    except distributed.RayUnavailableError as err:
+        raise UsageError(f"--engine ray: {err}") from None
+    import logging
+
+    import ray.data
+
+    # dedup reports progress itself: no Ray Data bars or per-dataset log lines (errors still raise).
+    ray.data.DataContext.get_current().enable_progress_bars = False
+    logging.getLogger("ray.data").setLevel(logging.ERROR)
+    init: dict[str, Any] = {"logging_level": logging.ERROR, "log_to_driver": False}
+    if args.address is None and not os.environ.get("RAY_ADDRESS"):
+        init["include_dashboard"] = False
+    try:
+        distributed.connect(args.address, **init)
+    except distributed.RayRunError as err:
+        raise UsageError(str(err)) from None
+    except (ConnectionError, ValueError, RuntimeError) as err:
+        raise UsageError(f"cannot join the Ray cluster{' at ' + args.address if args.address else ''}: {err}") from None
+    reporter.info(f"running on Ray: {distributed.cluster_cpus()} CPUs")
+    return distributed
+
+
+@contextmanager
+def _engine_failures(engine: Any) -> Iterator[None]:
+    """A failed Ray task or a lost cluster becomes a run failure (exit 3), not a traceback."""
+    if engine is None:
+        yield
+        return
+    import ray.exceptions
+
+    try:
+        yield
+    except ray.exceptions.RayError as err:
+        raise engine.RayRunError(f"the Ray run failed: {err}") from err
+
+
+def run_library(texts: list[str], options: CleanOptions, timer: Timer, reporter: Reporter, engine: Any = None) -> Findings:
+    """Clean, then the cluster and boilerplate reports, each timed.
+
+    ``engine`` is :mod:`dedup.distributed` (``--engine ray``, from :func:`start_engine`) or
+    None (this process); the findings are the same.
+    """
     reporter.info(f"cleaning {_count(len(texts), 'document')}")
-    with timer.phase("clean"):
-        report = clean_report(texts, with_clusters=True, options=options)
+    with timer.phase("clean"), _engine_failures(engine):
+        if engine is None:
+            report = clean_report(texts, with_clusters=True, options=options)
+        else:
+            report = engine.clean_report(texts, with_clusters=True, options=options)
     return Findings(report.cleaned, report.clusters, report.boilerplate)
 
 
@@ -746,6 +809,7 @@ def run_clean(args: argparse.Namespace, reporter: Reporter) -> int:
         raise UsageError("--resume cannot be combined with --force or --dry-run")
     read_options = _read_options(args)
     options = _clean_options(args)
+    engine = start_engine(args, reporter)
     settings = _settings(args, read_options, options)
     fingerprint = hashlib.sha256(_dumps({"version": __version__, "settings": settings, "library": _jsonable(options)}).encode("utf-8")).hexdigest()
     timer = Timer()
@@ -770,7 +834,7 @@ def run_clean(args: argparse.Namespace, reporter: Reporter) -> int:
     )
     if workspace is not None:
         workspace.check_corpus(corpus.digest)
-    findings = run_library([r.text for r in corpus.records], options, timer, reporter)
+    findings = run_library([r.text for r in corpus.records], options, timer, reporter, engine)
     summary = build_summary(corpus, findings, settings, options, fingerprint)
     if workspace is None:
         summary["timings"] = {**timer.seconds, "total": timer.total()}
@@ -794,8 +858,10 @@ def run_clean(args: argparse.Namespace, reporter: Reporter) -> int:
 def run_find(args: argparse.Namespace, reporter: Reporter) -> int:
     """``dedup find``: clusters of near-duplicates as a table or JSON lines on stdout."""
     options = _clean_options(args).duplicates
+    engine = start_engine(args, reporter)
     corpus = read_corpus(args.inputs, _read_options(args), reporter)
-    clusters = find_duplicates([r.text for r in corpus.records], options=options)
+    with _engine_failures(engine):
+        clusters = (engine.find_duplicates if engine is not None else find_duplicates)([r.text for r in corpus.records], options=options)
     out = sys.stdout
     for cluster in clusters:
         if args.json:

@@ -1,0 +1,190 @@
+"""dedup.distributed: the Ray engine gives exactly what the single machine gives.
+
+The array steps (bucket pairs, large-star/small-star) are pure numpy and are tested without
+Ray. Everything else runs on one local Ray with 2 CPUs, started once for the module; those
+tests skip cleanly when Ray is not installed (``pip install 'dedup[ray]'``). The skip sits in
+the fixture rather than at the top of the module so that the pure tests still run without Ray.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import dedup
+from dedup import DedupError, DuplicateOptions, InvalidOptionError, InvalidTextError
+from dedup.cluster import connected_components
+from dedup.distributed import (
+    RayClusterEngine,
+    RayUnavailableError,
+    band_rows,
+    bucket_pairs,
+    large_star,
+    require_ray,
+    small_star,
+    star_components,
+)
+from dedup.duplicates import cluster_views
+from dedup.lsh import candidate_pairs
+from dedup.normalize import matching_texts
+
+# Ray Data warns about its own deprecated settings whenever it copies its context.
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning:ray.data.context")
+
+ROOT = Path(__file__).resolve().parent.parent
+HEADER = "人民网 > 新闻 > 国内新闻"
+FOOTER = "责任编辑：王明 版权所有 人民网"
+
+
+@pytest.fixture(scope="module")
+def ray_address() -> Iterator[str]:
+    """A local Ray with 2 CPUs for the module; its GCS address (for the CLI to join)."""
+    ray = pytest.importorskip("ray")
+    pytest.importorskip("ray.data")
+    started = not ray.is_initialized()
+    if started:
+        ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False, logging_level=logging.ERROR)
+    yield ray.get_runtime_context().gcs_address
+    if started:
+        ray.shutdown()
+
+
+@pytest.fixture(scope="module")
+def reprints(news_docs: list[str], seed_texts: dict[str, str]) -> list[str]:
+    """News; 24 stories again inside a site's header and footer, 8 of them copied verbatim
+    once more and 4 twice more (24 clusters: 16 of 2, 4 of 3, 4 of 4); the seeds."""
+    wrapped = [f"{HEADER}\n{doc}\n{FOOTER}" for doc in news_docs[:24]]
+    return news_docs[:80] + wrapped + news_docs[16:24] + news_docs[20:24] + list(seed_texts.values())
+
+
+# --------------------------------------------------------------------------- pure array steps
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    n=st.integers(1, 60),
+    bands=st.integers(1, 4),
+    distinct=st.integers(1, 12),
+    partitions=st.integers(1, 4),
+    max_bucket=st.integers(1, 6),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_bucket_pairs_of_hash_partitions_are_candidate_pairs(n: int, bands: int, distinct: int, partitions: int, max_bucket: int, seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    keys = rng.integers(0, distinct, size=(n, bands)).astype(np.uint64)
+    rows = band_rows(np.arange(n, dtype=np.int64), keys, partitions)
+    shuffled = rng.permutation(rows["doc"].size)  # partitions see their rows in any order
+    found = [np.empty((0, 2), dtype=np.int64)]
+    for part in range(partitions):
+        mine = shuffled[rows["part"][shuffled] == part]
+        found.append(bucket_pairs(rows["band"][mine], rows["key"][mine], rows["doc"][mine], max_bucket=max_bucket))
+    joined = np.unique(np.concatenate(found), axis=0)
+    assert np.array_equal(joined, candidate_pairs(keys, max_bucket=max_bucket))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(1, 40).flatmap(lambda n: st.tuples(st.just(n), st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)), max_size=80))))
+def test_large_star_small_star_finds_the_connected_components(graph: tuple[int, list[tuple[int, int]]]) -> None:
+    n, edges = graph
+    pairs = np.array(edges, dtype=np.int64).reshape(-1, 2)
+    assert np.array_equal(star_components(n, pairs), connected_components(n, pairs))
+
+
+def test_star_steps_on_a_path() -> None:
+    u = np.array([0, 1, 1, 2, 2, 3, 3, 4])
+    v = np.array([1, 0, 2, 1, 3, 2, 4, 3])  # the path 0-1-2-3-4, both directions
+    edges, changed = large_star(u, v)
+    assert edges.tolist() == [[0, 1], [0, 2], [1, 3], [2, 4]] and changed == 3
+    edges, changed = small_star(np.concatenate([edges[:, 0], edges[:, 1]]), np.concatenate([edges[:, 1], edges[:, 0]]))
+    assert edges.tolist() == [[0, 1], [0, 2], [1, 3], [2, 4]] and changed == 0
+    assert star_components(5, np.array([[3, 4], [0, 1], [2, 1], [3, 2]])).tolist() == [0, 0, 0, 0, 0]
+
+
+def test_without_ray_the_error_says_how_to_install_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "ray", None)
+    with pytest.raises(RayUnavailableError, match=r"pip install 'dedup\[ray\]'") as caught:
+        require_ray()
+    assert isinstance(caught.value, DedupError) and isinstance(caught.value, ImportError)
+    with pytest.raises(RayUnavailableError):
+        RayClusterEngine()(["一二三四五六", "一二三四五六"], np.array([6, 6]), DuplicateOptions())
+
+
+def test_cli_engine_ray_without_ray_is_a_usage_error() -> None:
+    blocked = "import sys; sys.modules['ray'] = None; from dedup.cli import main; sys.exit(main(sys.argv[1:]))"
+    result = subprocess.run([sys.executable, "-c", blocked, "find", "examples/news", "--engine", "ray"], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2
+    assert "pip install 'dedup[ray]'" in result.stderr
+    result = subprocess.run([sys.executable, "-m", "dedup", "find", "examples/news", "--address", "auto"], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2 and "--address is for --engine ray" in result.stderr
+
+
+# --------------------------------------------------------------------------- on a local Ray
+
+
+@pytest.mark.parametrize("engine", [RayClusterEngine(partitions=3), RayClusterEngine(partitions=3, edge_limit=0)], ids=["components-on-driver", "large-star-small-star"])
+def test_engine_clusters_views_as_cluster_views(ray_address: str, reprints: list[str], engine: RayClusterEngine) -> None:
+    views = matching_texts(reprints)
+    lengths = np.array([len(t) for t in reprints], dtype=np.int64)
+    for opts in (DuplicateOptions(representative="longest"), DuplicateOptions(threshold=0.5, containment=0.5, max_bucket=2)):
+        expected = cluster_views(views, lengths, opts)
+        assert len(expected) == 24 and max(map(len, expected)) == 4
+        assert engine(views, lengths, opts) == expected
+
+
+def test_find_duplicates_on_a_dataset(ray_address: str, reprints: list[str]) -> None:
+    import ray.data
+
+    from dedup import distributed
+
+    dataset = ray.data.from_items([{"id": i, "content": text} for i, text in enumerate(reprints)], override_num_blocks=4)
+    expected = dedup.find_duplicates(reprints)
+    assert sorted(map(len, expected)) == [2] * 16 + [3] * 4 + [4] * 4
+    assert distributed.find_duplicates(dataset, text_column="content") == expected
+    assert distributed.find_duplicates(reprints, strip_boilerplate=False) == dedup.find_duplicates(reprints, strip_boilerplate=False)
+    assert distributed.find_duplicates([]) == [] and distributed.find_duplicates(["", "", "！"]) == []
+    with pytest.raises(InvalidOptionError, match="no column 'text'"):
+        distributed.find_duplicates(dataset)
+    with pytest.raises(InvalidTextError, match="record 1"):
+        distributed.find_duplicates(["一二三", None])
+
+
+@pytest.mark.parametrize("cross_document", [False, True], ids=["per-document", "cross-document"])
+def test_clean_on_ray_equals_the_single_machine(ray_address: str, reprints: list[str], cross_document: bool) -> None:
+    from dedup import distributed
+
+    expected = dedup.clean_report(reprints, cross_document=cross_document, with_clusters=True)
+    report = distributed.clean_report(reprints, cross_document=cross_document, with_clusters=True, batch_size=50)
+    assert report == expected
+    assert [dedup.restore(c) for c in report.cleaned] == reprints
+    kinds = {r.kind for c in report.cleaned for r in c.removed}
+    assert {"recurring", "pinyin"} <= kinds and ("document" in kinds) == cross_document
+    assert distributed.clean(reprints, cross_document=cross_document) == expected.cleaned
+
+
+def test_cli_engine_ray_writes_the_same_files(ray_address: str, reprints: list[str], tmp_path: Path) -> None:
+    corpus = tmp_path / "docs.jsonl"
+    corpus.write_text("".join(json.dumps({"id": f"d{i}", "text": t}, ensure_ascii=False) + "\n" for i, t in enumerate(reprints)), encoding="utf-8")
+
+    def start(*engine: str) -> tuple[Path, subprocess.Popen[str]]:
+        out = tmp_path / ("ray" if engine else "local")
+        args = ["clean", str(corpus), "-o", str(out), "--cross-document", "--quiet", *engine]
+        return out, subprocess.Popen([sys.executable, "-m", "dedup", *args], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+    runs = [start(), start("--engine", "ray", "--address", ray_address)]  # side by side: Ray mostly waits
+    for _, process in runs:
+        _, stderr = process.communicate(timeout=300)
+        assert process.returncode == 0, stderr
+        assert stderr == ""
+    (local, _), (on_ray, _) = runs
+    for name in ("cleaned.jsonl", "clusters.jsonl", "boilerplate.jsonl", "summary.json"):
+        assert (on_ray / name).read_bytes() == (local / name).read_bytes(), name
+    assert len((local / "clusters.jsonl").read_text(encoding="utf-8").splitlines()) == 24
