@@ -27,6 +27,7 @@ Keys are counted per document with array operations, and a line is boilerplate w
 
 from __future__ import annotations
 
+import itertools
 import re
 import statistics
 from collections.abc import Callable, Iterable, Sequence
@@ -44,7 +45,8 @@ from .segment import UnitSpans, segment_lines_and_paragraphs
 from .webpage import KINDS as WEBPAGE_KINDS
 from .webpage import WebpageOptions, classify_page_lines, looks_like_webpage
 from .shingle import exact_hashes
-from .spans import Span
+from .spans import Span, expand_to_lines
+from .store import TableSink, take
 
 #: Clusters matching views like :func:`dedup.duplicates.cluster_views`: called with the views,
 #: their int64 text lengths and a ``DuplicateOptions`` (duplicates.py imports this module).
@@ -58,6 +60,7 @@ __all__ = [
     "analyse_lines",
     "boilerplate_free_views",
     "classify_lines",
+    "DocumentViews",
     "concat_line_tables",
     "document_families",
     "document_views",
@@ -186,8 +189,12 @@ class LineTable:
         int64 ``[m]``, document of each line (lines are in document order).
     start, end : np.ndarray
         int64 ``[m]``, the line's span in its document, without surrounding whitespace.
-    views : list of str
-        The lines' matching views.
+    cut_start, cut_end : np.ndarray
+        int64 ``[m]``, what cutting the line removes (:func:`dedup.spans.expand_to_lines`:
+        with its indentation, line break and the blank lines after it).
+    views : sequence of str
+        The lines' matching views (a ``list``, or a :class:`dedup.store.SpilledStrings`
+        for a table kept on disk; the other string columns likewise).
     view_len : np.ndarray
         int64 ``[m]``, length of the line's matching view.
     exact, masked, head, tail : np.ndarray
@@ -201,15 +208,17 @@ class LineTable:
         bool ``[m]``: the line is a page number; a ``Page 47 - …`` running head; short,
         with no sentence end and a running-head mark (`` / ``, ``|``, issue numbers);
         short with no sentence end (a heading).
-    texts : list of str
+    texts : sequence of str
         The lines' original text.
-    masked_views : list of str
+    masked_views : sequence of str
     """
 
     doc: np.ndarray
     start: np.ndarray
     end: np.ndarray
-    views: list[str]
+    cut_start: np.ndarray
+    cut_end: np.ndarray
+    views: Sequence[str]
     view_len: np.ndarray
     exact: np.ndarray
     masked: np.ndarray
@@ -221,8 +230,8 @@ class LineTable:
     running_head: np.ndarray
     head_like: np.ndarray
     head_like_plain: np.ndarray
-    texts: list[str]
-    masked_views: list[str]
+    texts: Sequence[str]
+    masked_views: Sequence[str]
 
     def __len__(self) -> int:
         return int(self.doc.size)
@@ -288,6 +297,8 @@ def line_table(
     head_like = np.zeros(len(lines), dtype=bool)
     for i in np.flatnonzero(head_like_plain).tolist():
         head_like[i] = _HEAD_MARK.search(stripped[i]) is not None
+    cuts = [expand_to_lines(texts[d], s, e) for d, (s, e) in zip(doc.tolist(), flat.tolist())]
+    cut = np.array(cuts, dtype=np.int64).reshape(-1, 2)
     exact = exact_hashes(views)
     masked = exact.copy()
     distinct = [i for i in changed if masked_views[i] is not views[i]]
@@ -302,6 +313,8 @@ def line_table(
         doc=doc,
         start=flat[:, 0].copy(),
         end=flat[:, 1].copy(),
+        cut_start=cut[:, 0].copy(),
+        cut_end=cut[:, 1].copy(),
         views=views,
         view_len=np.array([len(v) for v in views], dtype=np.int64),
         exact=exact,
@@ -331,17 +344,10 @@ def concat_line_tables(tables: Sequence[LineTable], n_docs: Sequence[int]) -> Li
     """
     if len(tables) != len(n_docs):
         raise ValueError(f"{len(tables)} tables but {len(n_docs)} batch sizes")
-    first_doc = np.concatenate(([0], np.cumsum(n_docs, dtype=np.int64)[:-1])).astype(np.int64)
-    columns = {}
-    for name in LineTable.__dataclass_fields__:
-        parts = [getattr(t, name) for t in tables]
-        if name == "doc":
-            columns[name] = np.concatenate([p + d for p, d in zip(parts, first_doc)] or [np.empty(0, np.int64)])
-        elif isinstance(parts[0] if parts else [], list):
-            columns[name] = [x for p in parts for x in p]
-        else:
-            columns[name] = np.concatenate(parts)
-    return LineTable(**columns)
+    sink: TableSink[LineTable] = TableSink(LineTable)
+    for table, n in zip(tables, n_docs):
+        sink.add(table, n)
+    return sink.result(line_table([]))
 
 
 def _doc_frequency(keys: np.ndarray, doc: np.ndarray) -> np.ndarray:
@@ -438,7 +444,7 @@ def _families(
         # Within a document, a template recurs between stretches of content; lines
         # on adjacent rows with the same shape are a table.
         apart = not by_doc or bool(np.all(np.diff(members) > 1))
-        views = [table.masked_views[i] for i in members]
+        views = take(table.masked_views, members)
         if by_doc:
             shaped = _enclosed_slots(views, options.min_skeleton)
         else:
@@ -632,14 +638,57 @@ def boilerplate_families(table: LineTable, kind: np.ndarray) -> list[Boilerplate
     return out
 
 
-def document_views(table: LineTable, n_docs: int, keep: np.ndarray | None = None) -> list[str]:
-    """Each document's matching view as the concatenation of its (kept) lines' views."""
-    keep_lines = np.ones(len(table), dtype=bool) if keep is None else keep
-    parts: list[list[str]] = [[] for _ in range(n_docs)]
-    for doc, view, kept in zip(table.doc.tolist(), table.views, keep_lines.tolist()):
-        if kept:
-            parts[doc].append(view)
-    return ["".join(p) for p in parts]
+class DocumentViews(Sequence[str]):
+    """Each document's matching view as the concatenation of its kept lines' views, made on demand.
+
+    A sequence of ``n_docs`` strings; slices and :meth:`take` build many at once (reading
+    the lines' views in bulk when the table is on disk), so the clustering that reads them
+    batch by batch never holds the views of the whole collection.
+
+    Parameters
+    ----------
+    table : LineTable
+    n_docs : int
+    keep : np.ndarray, optional
+        bool ``[len(table)]``: the lines that count (default all).
+    """
+
+    def __init__(self, table: LineTable, n_docs: int, keep: np.ndarray | None = None) -> None:
+        self.table = table
+        self.n_docs = n_docs
+        self.keep = np.ones(len(table), dtype=bool) if keep is None else np.asarray(keep, dtype=bool)
+        self._line_bounds = np.searchsorted(table.doc, np.arange(n_docs + 1))
+
+    def __len__(self) -> int:
+        return self.n_docs
+
+    def __getitem__(self, index: int | slice) -> Any:
+        if isinstance(index, slice):
+            return self.take(range(*index.indices(self.n_docs)))
+        if not -self.n_docs <= index < self.n_docs:
+            raise IndexError(f"document {index} of {self.n_docs}")
+        return self.take([index % self.n_docs])[0]
+
+    def __iter__(self) -> Any:
+        step = 4096
+        for lo in range(0, self.n_docs, step):
+            yield from self.take(range(lo, min(lo + step, self.n_docs)))
+
+    def take(self, docs: Sequence[int] | np.ndarray) -> list[str]:
+        """The views of documents ``docs`` (int ``[k]``, any order)."""
+        docs = np.asarray(docs, dtype=np.int64).reshape(-1)
+        lo, hi = self._line_bounds[docs], self._line_bounds[docs + 1]
+        counts = hi - lo
+        lines = np.arange(int(counts.sum()), dtype=np.int64) + np.repeat(lo - (np.cumsum(counts) - counts), counts)
+        kept = self.keep[lines]
+        kept_per_doc = np.bincount(np.repeat(np.arange(docs.size), counts)[kept], minlength=docs.size)
+        views = iter(take(self.table.views, lines[kept]))
+        return ["".join(itertools.islice(views, k)) for k in kept_per_doc.tolist()]
+
+
+def document_views(table: LineTable, n_docs: int, keep: np.ndarray | None = None) -> DocumentViews:
+    """Each document's matching view as the concatenation of its (kept) lines' views (see :class:`DocumentViews`)."""
+    return DocumentViews(table, n_docs, keep)
 
 
 def _families_of_views(views: list[str], options: BoilerplateOptions, engine: ClusterEngine | None = None) -> np.ndarray:
@@ -687,11 +736,21 @@ class LineAnalysis:
     Built once by :func:`analyse_lines` and shared by everything that classifies the same
     lines under the same options (``clean`` finds boilerplate and strips it before comparing
     documents from one analysis).
+
+    Attributes
+    ----------
+    table : LineTable
+    families : np.ndarray
+        int64 ``[n_docs]``, from :func:`document_families`.
+    n_docs : int
+    lengths : np.ndarray
+        int64 ``[n_docs]``, the documents' lengths in characters.
     """
 
     table: LineTable
     families: np.ndarray
     n_docs: int
+    lengths: np.ndarray
 
 
 def analyse_lines(
@@ -716,13 +775,14 @@ def analyse_lines(
         passes one that runs on Ray.
     """
     table = line_table(texts, options) if table is None else table
-    return LineAnalysis(table, document_families(table, len(texts), options, engine), len(texts))
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    return LineAnalysis(table, document_families(table, len(texts), options, engine), len(texts), lengths)
 
 
 def boilerplate_free_views(
     texts: Sequence[str], options: BoilerplateOptions = BoilerplateOptions(), analysis: LineAnalysis | None = None
-) -> list[str]:
-    """Matching views of the documents without their boilerplate lines."""
+) -> DocumentViews:
+    """Matching views of the documents without their boilerplate lines (``texts`` is read only without ``analysis``)."""
     analysis = analysis or analyse_lines(texts, options)
     kind = classify_lines(analysis.table, analysis.families, options)
     return document_views(analysis.table, analysis.n_docs, kind == "")

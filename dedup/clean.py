@@ -1,14 +1,18 @@
 """``clean``: documents in, cleaned documents with a lossless removal report out.
 
-A run, in phases:
+A run, in three phases, so that a collection larger than memory can be cleaned with two
+reads of it (the command line does; ``clean`` runs them over texts in memory):
 
-    noise        inline noise of every document (pinyin annotations, HTML remnants, junk)
-    boilerplate  boilerplate line families (dedup.boilerplate)
-    passages     repeated passages (dedup.passages): every copy after the first in its
-                 document; with ``cross_document``, every copy after the first anywhere
-    documents    with ``cross_document``: near-duplicates of an earlier document (dedup.duplicates)
-    cut          per document, overlapping proposals resolved (duplicate > boilerplate > noise)
-                 and cut out; whole-line cuts take their line break and trailing blank lines
+    sketch   batch by batch: every document's lines with their keys (dedup.boilerplate) and
+             its paragraphs with their band keys (dedup.passages); the texts are not kept,
+             the tables' strings may go to a spill folder (dedup.store)       → Sketch
+    plan     the whole collection: boilerplate line families, repeated passages, with
+             ``cross_document`` near-duplicate documents (dedup.duplicates); each document's
+             proposed cuts                                                       → CleanPlan
+    apply    batch by batch again: inline noise of every document (pinyin annotations, HTML
+             remnants, junk) and the planned cuts, overlaps resolved (duplicate > boilerplate
+             > noise) and cut out; whole-line cuts take their line break and trailing blank
+             lines                                                               → Cleaned
 
 Cleaning never rewrites kept text: the cleaned text is the original with spans cut
 out, and ``restore`` puts them back.
@@ -16,23 +20,50 @@ out, and ``restore`` puts them back.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 import numpy as np
 
-from .boilerplate import Boilerplate, BoilerplateOptions, ClusterEngine, LineAnalysis, analyse_lines, find_boilerplate, line_table
+from .boilerplate import (
+    Boilerplate,
+    BoilerplateOptions,
+    ClusterEngine,
+    LineAnalysis,
+    LineTable,
+    boilerplate_families,
+    classify_lines,
+    document_families,
+    line_table,
+)
 from .cluster import Cluster
-from .duplicates import DuplicateOptions, duplicate_clusters
+from .duplicates import DuplicateOptions, cluster_views, duplicate_clusters
 from .options import KeywordOptions
 from .errors import InvalidOptionError, check_texts
-from .normalize import noise_spans_many
-from .passages import PassageCluster, PassageOptions, match_passages, unit_table
+from .normalize import matching_texts, noise_spans_many
+from .passages import PassageCluster, PassageOptions, UnitTable, match_passages, unit_table
 from .segment import segment_lines_and_paragraphs
 from .removals import REASONS, Cleaned, Cut, apply_cuts, resolve, restore
 from .spans import Span, expand_to_lines
+from .store import TableSink
 
-__all__ = ["CleanOptions", "CleanReport", "clean", "clean_report", "restore"]
+__all__ = [
+    "CleanOptions",
+    "CleanPlan",
+    "CleanReport",
+    "Sketch",
+    "SketchBuilder",
+    "apply_plan",
+    "clean",
+    "clean_report",
+    "plan_clean",
+    "restore",
+    "sketch_batch",
+    "sketch_texts",
+]
+
+_SKETCH_CHARS = 1 << 20  # characters per sketch batch of clean(): bounds the tables' temporaries
 
 
 @dataclass(frozen=True)
@@ -66,11 +97,6 @@ class CleanOptions(KeywordOptions):
         if unknown:
             raise InvalidOptionError(f"remove: unknown reason(s) {', '.join(unknown)}; known: {', '.join(REASONS)}")
 
-
-
-def _line_cut(text: str, start: int, end: int, reason: str, ref: int | None, kind: str | None) -> Cut:
-    start, end = expand_to_lines(text, start, end)
-    return Cut(start, end, reason, ref, kind)  # type: ignore[arg-type]
 
 
 def _covered(span: Span, cuts: Sequence[Cut]) -> bool:
@@ -107,59 +133,354 @@ class CleanReport:
     boilerplate: list[Boilerplate]
 
 
-def _document_clusters(texts: Sequence[str], opts: CleanOptions, analysis: LineAnalysis, engine: ClusterEngine | None) -> list[Cluster]:
-    """:func:`find_duplicates` of the texts, reusing the line analysis when its options match."""
+# --------------------------------------------------------------------------- sketch
+
+
+@dataclass(frozen=True)
+class Sketch:
+    """What planning the cleaning of a collection needs, without its texts.
+
+    Attributes
+    ----------
+    lengths : np.ndarray
+        int64 ``[n_docs]``, each document's length in characters.
+    lines : LineTable
+        The lines of every document under ``CleanOptions.boilerplate``.
+    units : UnitTable
+        The paragraphs of every document under ``CleanOptions.passages``.
+    duplicate_lines : LineTable or None
+        The lines under ``CleanOptions.duplicates.boilerplate`` when near-duplicate
+        documents are compared without boilerplate found under other line options than
+        ``lines`` (None: ``lines`` serves, or no document clustering is planned).
+    duplicate_views : sequence of str or None
+        The documents' whole matching views, when near-duplicate documents are compared
+        with their boilerplate (``duplicates.strip_boilerplate=False``).
+    """
+
+    lengths: np.ndarray
+    lines: LineTable
+    units: UnitTable
+    duplicate_lines: LineTable | None = None
+    duplicate_views: Sequence[str] | None = None
+
+    @property
+    def n_docs(self) -> int:
+        return int(self.lengths.size)
+
+
+def _same_line_options(a: BoilerplateOptions, b: BoilerplateOptions) -> bool:
+    """Whether two options key lines alike (the web-page classifier comes after the table)."""
+    return replace(a, webpage=None) == replace(b, webpage=None)
+
+
+def _duplicate_input(opts: CleanOptions, with_clusters: bool) -> str | None:
+    """What comparing documents needs beyond ``Sketch.lines``: ``"lines"``, ``"views"`` or None."""
     dup = opts.duplicates
-    same_lines = replace(dup.boilerplate, webpage=None) == replace(opts.boilerplate, webpage=None)
-    return duplicate_clusters(texts, dup, analysis=analysis if same_lines else None, engine=engine)
+    if not (opts.cross_document or with_clusters):
+        return None
+    if not dup.strip_boilerplate:
+        return "views"
+    return None if _same_line_options(dup.boilerplate, opts.boilerplate) else "lines"
 
 
-def _cuts_and_findings(
-    texts: Sequence[str], opts: CleanOptions, with_clusters: bool, analysis: LineAnalysis | None, engine: ClusterEngine | None
-) -> tuple[list[list[Cut]], CleanReport]:
-    """Every removal each finder proposes, per document, and what the finders found."""
-    cuts: list[list[Cut]] = [[] for _ in texts]
-    if "noise" in opts.remove:
-        spans, offsets, kinds = noise_spans_many(texts)
-        doc_of_span = np.repeat(np.arange(len(texts)), np.diff(offsets)).tolist()
-        for doc, (s, e), kind in zip(doc_of_span, spans.tolist(), kinds):
-            cuts[doc].append(Cut(s, e, "noise", None, kind))
+def sketch_batch(texts: Sequence[str], options: CleanOptions, *, with_clusters: bool = False) -> Sketch:
+    """The :class:`Sketch` of one batch of documents (in memory), for :class:`SketchBuilder`.
+
+    Each batch is cut into lines and paragraphs once, for the line and the paragraph table.
+    """
+    opts = options
+    segments = segment_lines_and_paragraphs(texts)
+    extra = _duplicate_input(opts, with_clusters)
+    return Sketch(
+        np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)),
+        line_table(texts, opts.boilerplate, segments),
+        unit_table(texts, opts.passages, segments[1]),
+        line_table(texts, opts.duplicates.boilerplate, segments) if extra == "lines" else None,
+        matching_texts(texts, opts.duplicates.normalize) if extra == "views" else None,
+    )
+
+
+class SketchBuilder:
+    """Joins the sketches of consecutive batches into the sketch of the collection.
+
+    Parameters
+    ----------
+    options : CleanOptions
+        The options every batch was sketched with.
+    with_clusters : bool
+        Near-duplicate documents will be planned even without ``cross_document``.
+    spill : Path, optional
+        A folder for the tables' strings (views, lines); None keeps them in memory.
+
+    Notes
+    -----
+    The result equals :func:`sketch_batch` of all documents at once, however they were
+    batched; only numeric columns stay in memory when ``spill`` is given.
+    """
+
+    def __init__(self, options: CleanOptions, *, with_clusters: bool = False, spill: Path | None = None) -> None:
+        self.options = options
+        self._lengths: list[np.ndarray] = []
+        self._lines: TableSink[LineTable] = TableSink(LineTable, spill, "lines.")
+        self._units: TableSink[UnitTable] = TableSink(UnitTable, spill, "units.")
+        extra = _duplicate_input(options, with_clusters)
+        self._duplicate_lines: TableSink[LineTable] | None = TableSink(LineTable, spill, "duplicate-lines.") if extra == "lines" else None
+        self._duplicate_views: TableSink[_Views] | None = TableSink(_Views, spill, "duplicate-views.") if extra == "views" else None
+
+    def add(self, part: Sketch) -> None:
+        """Append the sketch of the next batch of documents."""
+        n = part.n_docs
+        self._lengths.append(part.lengths)
+        self._lines.add(part.lines, n)
+        self._units.add(part.units, n)
+        if self._duplicate_lines is not None:
+            if part.duplicate_lines is None:
+                raise ValueError("a batch was sketched with other options than the builder's")
+            self._duplicate_lines.add(part.duplicate_lines, n)
+        if self._duplicate_views is not None:
+            if part.duplicate_views is None:
+                raise ValueError("a batch was sketched with other options than the builder's")
+            self._duplicate_views.add(_Views(part.duplicate_views), n)
+
+    def result(self) -> Sketch:
+        """The sketch of every document added, in order."""
+        opts = self.options
+        lengths = np.concatenate(self._lengths) if self._lengths else np.zeros(0, dtype=np.int64)
+        duplicate_lines = self._duplicate_lines.result(line_table([], opts.duplicates.boilerplate)) if self._duplicate_lines else None
+        duplicate_views = self._duplicate_views.result(_Views([])).views if self._duplicate_views else None
+        return Sketch(
+            lengths,
+            self._lines.result(line_table([], opts.boilerplate)),
+            self._units.result(unit_table([], opts.passages)),
+            duplicate_lines,
+            duplicate_views,
+        )
+
+
+@dataclass(frozen=True)
+class _Views:
+    """A table of one string column: the documents' whole matching views."""
+
+    views: Sequence[str]
+
+
+def _batches_of(texts: Sequence[str], max_chars: int) -> Iterator[Sequence[str]]:
+    """Consecutive slices of ``texts`` of about ``max_chars`` characters (at least one text each)."""
+    lo, n = 0, len(texts)
+    while lo < n:
+        hi, size = lo, 0
+        while hi < n and (hi == lo or size + len(texts[hi]) <= max_chars):
+            size += len(texts[hi])
+            hi += 1
+        yield texts[lo:hi]
+        lo = hi
+
+
+def sketch_texts(
+    texts: Sequence[str], options: CleanOptions, *, with_clusters: bool = False, spill: Path | None = None, batch_chars: int = _SKETCH_CHARS
+) -> Sketch:
+    """The :class:`Sketch` of texts in memory, built in batches of about ``batch_chars`` characters."""
+    builder = SketchBuilder(options, with_clusters=with_clusters, spill=spill)
+    for batch in _batches_of(texts, batch_chars):
+        builder.add(sketch_batch(batch, options, with_clusters=with_clusters))
+    return builder.result()
+
+
+# --------------------------------------------------------------------------- plan
+
+
+@dataclass(frozen=True)
+class CleanPlan:
+    """Every document's planned cuts, and the findings behind them.
+
+    Cuts are stored per document in the order they were proposed (among overlapping cuts
+    of equal reason the first proposed wins), as CSR arrays.
+
+    Attributes
+    ----------
+    doc_offsets : np.ndarray
+        int64 ``[n_docs + 1]``: document ``d``'s cuts are rows ``doc_offsets[d]:doc_offsets[d + 1]``.
+    start, end : np.ndarray
+        int64 ``[c]``, in the document's original coordinates.
+    reason : np.ndarray
+        int64 ``[c]``, an index into :data:`dedup.removals.REASONS`.
+    ref : np.ndarray
+        int64 ``[c]``, the removal's ``ref`` (-1 for None).
+    kind : np.ndarray
+        int64 ``[c]``, an index into ``kinds``.
+    to_lines : np.ndarray
+        bool ``[c]``: grow the cut to whole lines when it covers all text of them (with
+        the text at hand, when the plan is applied).
+    kinds : tuple of str
+    remove_noise : bool
+        Cut inline noise, found when the plan is applied.
+    report : CleanReport
+        The findings (``cleaned`` empty).
+    """
+
+    doc_offsets: np.ndarray
+    start: np.ndarray
+    end: np.ndarray
+    reason: np.ndarray
+    ref: np.ndarray
+    kind: np.ndarray
+    to_lines: np.ndarray
+    kinds: tuple[str, ...]
+    remove_noise: bool
+    report: CleanReport
+
+    @property
+    def n_docs(self) -> int:
+        return int(self.doc_offsets.size - 1)
+
+    def cuts(self, doc: int, text: str) -> list[Cut]:
+        """Document ``doc``'s planned cuts on its ``text``, in proposal order."""
+        lo, hi = int(self.doc_offsets[doc]), int(self.doc_offsets[doc + 1])
+        out = []
+        rows = zip(self.start[lo:hi].tolist(), self.end[lo:hi].tolist(), self.reason[lo:hi].tolist(), self.ref[lo:hi].tolist(), self.kind[lo:hi].tolist(), self.to_lines[lo:hi].tolist())
+        for start, end, reason, ref, kind, to_lines in rows:
+            if to_lines:
+                start, end = expand_to_lines(text, start, end)
+            out.append(Cut(start, end, REASONS[reason], None if ref < 0 else ref, self.kinds[kind]))  # type: ignore[arg-type]
+        return out
+
+
+class _PlanCuts:
+    """Per-document cut proposals gathered in order, then frozen into CleanPlan arrays."""
+
+    def __init__(self, n_docs: int) -> None:
+        self.rows: list[list[tuple[int, int, int, int, int, bool]]] = [[] for _ in range(n_docs)]
+        self.kinds: dict[str, int] = {}
+
+    def add(self, doc: int, start: int, end: int, reason: str, ref: int | None, kind: str, to_lines: bool) -> None:
+        code = self.kinds.setdefault(kind, len(self.kinds))
+        self.rows[doc].append((start, end, REASONS.index(reason), -1 if ref is None else ref, code, to_lines))
+
+    def plan(self, remove_noise: bool, report: CleanReport) -> CleanPlan:
+        counts = np.fromiter(map(len, self.rows), dtype=np.int64, count=len(self.rows))
+        offsets = np.zeros(counts.size + 1, dtype=np.int64)
+        np.cumsum(counts, out=offsets[1:])
+        flat = np.array([row for rows in self.rows for row in rows], dtype=np.int64).reshape(-1, 6)
+        return CleanPlan(
+            offsets,
+            flat[:, 0].copy(),
+            flat[:, 1].copy(),
+            flat[:, 2].copy(),
+            flat[:, 3].copy(),
+            flat[:, 4].copy(),
+            flat[:, 5].astype(bool),
+            tuple(self.kinds),
+            remove_noise,
+            report,
+        )
+
+
+def _analysis(table: LineTable, sketch: Sketch, options: BoilerplateOptions, engine: ClusterEngine | None) -> LineAnalysis:
+    return LineAnalysis(table, document_families(table, sketch.n_docs, options, engine), sketch.n_docs, sketch.lengths)
+
+
+def _line_index(table: LineTable, spans: Sequence[Span]) -> np.ndarray:
+    """Row of ``table`` of every span that is one of its lines: int64 ``[len(spans)]``."""
+    width = int(table.end.max()) + 1 if len(table) else 1
+    keys = table.doc * width + table.start
+    return np.searchsorted(keys, np.array([s.doc * width + s.start for s in spans], dtype=np.int64))
+
+
+def plan_clean(sketch: Sketch, options: CleanOptions, *, with_clusters: bool = False, engine: ClusterEngine | None = None) -> CleanPlan:
+    """Decide what to cut of every document of a sketched collection.
+
+    Parameters
+    ----------
+    sketch : Sketch
+        From :class:`SketchBuilder` or :func:`sketch_texts` with the same options.
+    options : CleanOptions
+    with_clusters : bool
+        Find near-duplicate documents even without ``cross_document`` (for a report).
+    engine : callable, optional
+        Clusters matching views, like :func:`dedup.duplicates.cluster_views` (the
+        default); :mod:`dedup.distributed` passes one that runs on Ray.
+
+    Returns
+    -------
+    CleanPlan
+    """
+    opts = options
+    proposals = _PlanCuts(sketch.n_docs)
     # One line analysis serves boilerplate finding and, when the options agree, the
     # boilerplate stripping that near-duplicate documents are compared after.
-    # Lines and paragraphs are cut once, for the line analysis and the passage finder.
-    segments = segment_lines_and_paragraphs(texts)
-    if analysis is None:
-        table = line_table(texts, opts.boilerplate, segments)
-        analysis = analyse_lines(texts, opts.boilerplate, table=table, engine=engine)
-    families = find_boilerplate(texts, options=opts.boilerplate, analysis=analysis)
-    boilerplate_cuts: list[list[Cut]] = [[] for _ in texts]
+    analysis = _analysis(sketch.lines, sketch, opts.boilerplate, engine)
+    table = analysis.table
+    families = boilerplate_families(table, classify_lines(table, analysis.families, opts.boilerplate))
+    boilerplate_cuts: dict[int, list[Cut]] = {}
     if "boilerplate" in opts.remove:
         for family in families:
-            for span in family.spans:
-                boilerplate_cuts[span.doc].append(
-                    _line_cut(texts[span.doc], span.start, span.end, "boilerplate", family.id, family.kind)
-                )
-    for doc_cuts, doc_boilerplate in zip(cuts, boilerplate_cuts):
-        doc_cuts.extend(doc_boilerplate)
-    clusters = _document_clusters(texts, opts, analysis, engine) if opts.cross_document or with_clusters else []
+            rows = _line_index(table, family.spans).tolist()
+            for span, row in zip(family.spans, rows):
+                cut = Cut(int(table.cut_start[row]), int(table.cut_end[row]), "boilerplate", family.id, family.kind)
+                boilerplate_cuts.setdefault(span.doc, []).append(cut)
+                proposals.add(span.doc, cut.start, cut.end, "boilerplate", family.id, family.kind, False)
+    clusters: list[Cluster] = []
+    if opts.cross_document or with_clusters:
+        dup = opts.duplicates
+        needed = _duplicate_input(opts, with_clusters)
+        if needed == "views" and sketch.duplicate_views is not None:
+            clusters = (engine or cluster_views)(sketch.duplicate_views, sketch.lengths, dup)
+        elif needed == "lines" and sketch.duplicate_lines is not None:
+            clusters = duplicate_clusters([], dup, analysis=_analysis(sketch.duplicate_lines, sketch, dup.boilerplate, engine), engine=engine)
+        elif needed is None:
+            clusters = duplicate_clusters([], dup, analysis=analysis, engine=engine)
+        else:
+            raise ValueError(f"the sketch lacks the {needed} that comparing documents needs: build it with the same options and with_clusters")
     # Whole duplicate documents first: among equal reasons the first proposed wins.
     if "duplicate" in opts.remove and opts.cross_document:
         for cluster in clusters:
             for member in cluster.members[1:]:  # the earliest document is kept
-                cuts[member].append(Cut(0, len(texts[member]), "duplicate", cluster.id, "document"))
-    matches = match_passages(unit_table(texts, opts.passages, segments[1]), opts.passages)
+                proposals.add(member, 0, int(sketch.lengths[member]), "duplicate", cluster.id, "document", False)
+    matches = match_passages(sketch.units, opts.passages)
     if "duplicate" in opts.remove:
         # Each cut rests on a direct match with an earlier copy that is kept: in the
         # same document, or with cross_document in any earlier one.
         cuttable = matches.within_document() | opts.cross_document
-        for run in np.flatnonzero(cuttable):
-            earlier = matches.earlier_copy(int(run))
-            if _covered(earlier, boilerplate_cuts[earlier.doc]):
+        for run in np.flatnonzero(cuttable).tolist():
+            earlier = matches.earlier_copy(run)
+            if _covered(earlier, boilerplate_cuts.get(earlier.doc, [])):
                 continue
-            span = matches.later_copy(int(run))
-            cluster = int(matches.run_cluster[run])
-            cuts[span.doc].append(_line_cut(texts[span.doc], span.start, span.end, "duplicate", cluster, "passage"))
-    return cuts, CleanReport([], clusters, matches.clusters, families)
+            span = matches.later_copy(run)
+            proposals.add(span.doc, span.start, span.end, "duplicate", int(matches.run_cluster[run]), "passage", True)
+    return proposals.plan("noise" in opts.remove, CleanReport([], clusters, matches.clusters, families))
+
+
+# --------------------------------------------------------------------------- apply
+
+
+def apply_plan(texts: Sequence[str], plan: CleanPlan, first_doc: int = 0) -> list[Cleaned]:
+    """Clean consecutive documents of a planned collection.
+
+    Parameters
+    ----------
+    texts : sequence of str
+        Documents ``first_doc .. first_doc + len(texts) - 1`` of the collection planned.
+    plan : CleanPlan
+    first_doc : int
+
+    Returns
+    -------
+    list of Cleaned
+        One per text; whatever the batches, the same as applying the plan to all at once.
+    """
+    if first_doc < 0 or first_doc + len(texts) > plan.n_docs:
+        raise ValueError(f"documents {first_doc}..{first_doc + len(texts) - 1} are not in a plan of {plan.n_docs}")
+    cuts: list[list[Cut]] = [[] for _ in texts]
+    if plan.remove_noise:
+        spans, offsets, kinds = noise_spans_many(texts)
+        doc_of_span = np.repeat(np.arange(len(texts)), np.diff(offsets)).tolist()
+        for doc, (s, e), kind in zip(doc_of_span, spans.tolist(), kinds):
+            cuts[doc].append(Cut(s, e, "noise", None, kind))
+    cleaned = []
+    for i, (text, doc_cuts) in enumerate(zip(texts, cuts)):
+        doc_cuts.extend(plan.cuts(first_doc + i, text))
+        cleaned.append(apply_cuts(text, resolve(len(text), doc_cuts)))
+    return cleaned
 
 
 def clean_report(
@@ -168,7 +489,7 @@ def clean_report(
     cross_document: bool | None = None,
     with_clusters: bool = False,
     options: CleanOptions | None = None,
-    analysis: LineAnalysis | None = None,
+    sketch: Sketch | None = None,
     engine: ClusterEngine | None = None,
     **kwargs,
 ) -> CleanReport:
@@ -180,8 +501,9 @@ def clean_report(
         As for :func:`clean`.
     with_clusters : bool
         Find near-duplicate documents even without ``cross_document`` (for a report).
-    analysis : LineAnalysis, optional
-        ``analyse_lines(texts, options.boilerplate)`` computed elsewhere, to reuse it.
+    sketch : Sketch, optional
+        ``sketch_texts(texts, options, with_clusters=with_clusters)`` computed elsewhere
+        (for example batch by batch on workers), to reuse it.
     engine : callable, optional
         Clusters matching views, like :func:`dedup.duplicates.cluster_views` (the
         default); :mod:`dedup.distributed` passes one that runs on Ray.
@@ -190,9 +512,11 @@ def clean_report(
         kwargs["cross_document"] = cross_document
     opts = CleanOptions.from_kwargs(options, **kwargs)
     texts = check_texts(texts)
-    cuts, findings = _cuts_and_findings(texts, opts, with_clusters, analysis, engine)
-    cleaned = [apply_cuts(text, resolve(len(text), doc_cuts)) for text, doc_cuts in zip(texts, cuts)]
-    return replace(findings, cleaned=cleaned)
+    sketch = sketch or sketch_texts(texts, opts, with_clusters=with_clusters)
+    if sketch.n_docs != len(texts):
+        raise ValueError(f"the sketch has {sketch.n_docs} documents, the texts {len(texts)}")
+    plan = plan_clean(sketch, opts, with_clusters=with_clusters, engine=engine)
+    return replace(plan.report, cleaned=apply_plan(texts, plan))
 
 
 def clean(texts: Iterable[str], *, cross_document: bool | None = None, options: CleanOptions | None = None, **kwargs) -> list[Cleaned]:

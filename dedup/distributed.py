@@ -31,22 +31,22 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .boilerplate import BoilerplateOptions, LineAnalysis, LineTable, analyse_lines, concat_line_tables, line_table
-from .clean import CleanOptions, CleanReport
-from .clean import clean_report as _local_clean_report
+from .boilerplate import BoilerplateOptions, LineAnalysis, LineTable, concat_line_tables, document_families, line_table
+from .clean import CleanOptions, CleanPlan, CleanReport, Sketch, SketchBuilder, apply_plan, plan_clean, sketch_batch
 from .cluster import Cluster, connected_components, group_members, pick_representatives
 from .duplicates import DuplicateOptions, duplicate_clusters, shingle_sets
 from .errors import DedupError, InvalidOptionError, InvalidTextError, check_texts
 from .lsh import LSHParams, band_keys, candidate_pairs
 from .minhash import signatures
 from .normalize import NormalizeOptions, matching_texts
-from .removals import Cleaned
+from .removals import Cleaned, Removal
 from .verify import similarities, verify_pairs
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -56,6 +56,7 @@ __all__ = [
     "RayClusterEngine",
     "RayRunError",
     "RayUnavailableError",
+    "apply_on_ray",
     "band_rows",
     "bucket_pairs",
     "clean",
@@ -69,6 +70,7 @@ __all__ = [
     "line_table_on_ray",
     "partition_of",
     "require_ray",
+    "sketch_on_ray",
     "small_star",
     "star_components",
 ]
@@ -718,6 +720,33 @@ def _is_dataset(data: Any) -> bool:
     return isinstance(data, Dataset)
 
 
+def _dataset_texts(data: ray.data.Dataset, text_column: str) -> Iterator[list[Any]]:
+    """Batches of the text column of a dataset, in the dataset's order."""
+    schema = data.schema()
+    names = list(schema.names) if schema is not None else []
+    if text_column not in names:
+        raise InvalidOptionError(f"the dataset has no column {text_column!r}; its columns: {', '.join(names) or 'none'}")
+    options = data.context.execution_options
+    preserve = options.preserve_order
+    options.preserve_order = True
+    try:
+        for batch in data.select_columns([text_column]).iter_batches(batch_format="pyarrow", batch_size=None):
+            yield batch.column(text_column).to_pylist()
+    finally:
+        options.preserve_order = preserve
+
+
+def _item_texts(items: Iterable[Any], text_column: str) -> list[Any]:
+    texts = []
+    for index, item in enumerate(items):
+        if isinstance(item, Mapping):
+            if text_column not in item:
+                raise InvalidTextError(index, f"no field {text_column!r}")
+            item = item[text_column]
+        texts.append(item)
+    return texts
+
+
 def collect_texts(data: ray.data.Dataset | Iterable[Any], text_column: str = "text") -> list[str]:
     """The texts of ``data`` on the driver, in its order.
 
@@ -735,28 +764,82 @@ def collect_texts(data: ray.data.Dataset | Iterable[Any], text_column: str = "te
         :class:`dedup.InvalidTextError` names the first record that is not a string.
     """
     if _is_dataset(data):
-        schema = data.schema()
-        names = list(schema.names) if schema is not None else []
-        if text_column not in names:
-            raise InvalidOptionError(f"the dataset has no column {text_column!r}; its columns: {', '.join(names) or 'none'}")
-        options = data.context.execution_options
-        preserve = options.preserve_order
-        options.preserve_order = True
-        try:
-            texts: list[Any] = []
-            for batch in data.select_columns([text_column]).iter_batches(batch_format="pyarrow", batch_size=None):
-                texts.extend(batch.column(text_column).to_pylist())
-        finally:
-            options.preserve_order = preserve
-        return check_texts(texts)
-    texts = []
-    for index, item in enumerate(data):
-        if isinstance(item, Mapping):
-            if text_column not in item:
-                raise InvalidTextError(index, f"no field {text_column!r}")
-            item = item[text_column]
-        texts.append(item)
-    return check_texts(texts)
+        return check_texts([t for batch in _dataset_texts(data, text_column) for t in batch])
+    return check_texts(_item_texts(data, text_column))
+
+
+def _text_blocks(data: ray.data.Dataset | Iterable[Any], text_column: str, batch_size: int, partitions: int) -> tuple[_Blocks, np.ndarray]:
+    """The texts of ``data`` in the object store, in blocks of consecutive documents, and their lengths.
+
+    A dataset streams through the driver one block at a time (its rows are counted
+    first); in-memory items are blocked as they are.
+
+    Returns
+    -------
+    blocks : _Blocks
+    lengths : np.ndarray
+        int64 ``[n]``.
+    """
+    import pyarrow as pa
+    import ray
+
+    if _is_dataset(data):
+        n = data.count()
+        batches: Iterable[list[Any]] = _dataset_texts(data, text_column)
+    else:
+        items = _item_texts(data, text_column)
+        n, batches = len(items), [items]
+    size = _block_size(n, batch_size, partitions)
+    refs, lengths, pending, done = [], [], [], 0
+
+    def put(block: list[str]) -> None:
+        nonlocal done
+        refs.append(ray.put(pa.table({"index": np.arange(done, done + len(block), dtype=np.int64), "text": pa.array(block, type=pa.large_string())})))
+        lengths.append(np.fromiter(map(len, block), dtype=np.int64, count=len(block)))
+        done += len(block)
+
+    for batch in batches:
+        pending.extend(batch)
+        while len(pending) >= size:
+            put(check_texts(pending[:size], done))
+            del pending[:size]
+    if pending:
+        put(check_texts(pending, done))
+    return _Blocks(refs, size), np.concatenate(lengths) if lengths else np.zeros(0, dtype=np.int64)
+
+
+def _block_texts(block: Any) -> list[str]:
+    return block.column("text").to_pylist()
+
+
+def _line_table_of_block(block: Any, options: BoilerplateOptions) -> LineTable:
+    """Ray task: :func:`line_table` of a block of (index, text) rows."""
+    return line_table(_block_texts(block), options)
+
+
+def _sketch_of_block(block: Any, options: CleanOptions, with_clusters: bool) -> Sketch:
+    """Ray task: :func:`dedup.clean.sketch_batch` of a block of (index, text) rows."""
+    return sketch_batch(_block_texts(block), options, with_clusters=with_clusters)
+
+
+def _ordered_results(task: Any, blocks: _Blocks, *args: Any) -> Iterator[Any]:
+    """``task`` on every block in workers, the results fetched one at a time in block order."""
+    import ray
+
+    refs = [task.remote(ref, *args) for ref in blocks.refs]
+    for ref in refs:
+        yield ray.get(ref)
+
+
+def _line_tables_on_ray(blocks: _Blocks, n_docs: int, options: BoilerplateOptions) -> LineTable:
+    """The blocks' line tables, computed in workers and joined on the driver."""
+    if not blocks.refs:
+        return line_table([], options)
+    # A LineTable is an object, not columns (only the join looks inside), so the blocks go
+    # to plain Ray tasks: an object column in Ray Data would serialize each table once
+    # more through Arrow (6.6 s against 4.3 s for 7.4 MB on two CPUs).
+    n_of_block = [min(blocks.size, n_docs - lo) for lo in range(0, n_docs, blocks.size)]
+    return concat_line_tables(list(_ordered_results(_remote(_line_table_of_block), blocks, options)), n_of_block)
 
 
 def line_table_on_ray(texts: Sequence[str], options: BoilerplateOptions = BoilerplateOptions(), *, batch_size: int = 10_000, partitions: int | None = None) -> LineTable:
@@ -778,35 +861,61 @@ def line_table_on_ray(texts: Sequence[str], options: BoilerplateOptions = Boiler
     """
     if not texts:
         return line_table([], options)
-    ray = require_ray()
-    partitions = partitions or cluster_cpus()
-    blocks = _Blocks.put(list(texts), "text", _block_size(len(texts), batch_size, partitions))
-    # A LineTable is an object, not columns (only concat_line_tables looks inside), so the
-    # blocks go to plain Ray tasks: an object column in Ray Data would serialize each table
-    # once more through Arrow (6.6 s against 4.3 s for 7.4 MB on two CPUs).
-    task = _remote(_line_table_of_block)
-    tables = ray.get([task.remote(ref, options) for ref in blocks.refs])
-    n_docs = [min(blocks.size, len(texts) - lo) for lo in range(0, len(texts), blocks.size)]
-    return concat_line_tables(tables, n_docs)
+    blocks, lengths = _text_blocks(texts, "text", batch_size, partitions or cluster_cpus())
+    return _line_tables_on_ray(blocks, lengths.size, options)
 
 
-def _views_on_ray(texts: Sequence[str], options: NormalizeOptions, batch_size: int, partitions: int) -> tuple[list[str], np.ndarray]:
-    """Matching views (list of str) and text lengths (int64 ``[n]``), normalized in workers."""
-    blocks = _Blocks.put(list(texts), "text", _block_size(len(texts), batch_size, partitions))
+def sketch_on_ray(blocks: _Blocks, options: CleanOptions, *, with_clusters: bool = False, spill: Path | None = None) -> Sketch:
+    """The :class:`dedup.clean.Sketch` of the blocks' documents: each block sketched in a worker, joined in order on the driver."""
+    builder = SketchBuilder(options, with_clusters=with_clusters, spill=spill)
+    for part in _ordered_results(_remote(_sketch_of_block), blocks, options, with_clusters):
+        builder.add(part)
+    return builder.result()
+
+
+_REMOVAL_FIELDS = tuple(f.name for f in fields(Removal))  # start, end, reason, ref, text, kind
+
+
+def _apply_block(batch: Any, *, plan: Any) -> Any:
+    """map_batches: a block of (index, text) rows → its cleaned ``text`` and ``removed_*`` list columns."""
+    import pyarrow as pa
+    import ray
+
+    plan = ray.get(plan)
+    index = batch.column("index").to_numpy()
+    cleaned = apply_plan(_block_texts(batch), plan, int(index[0])) if len(index) else []
+    columns: dict[str, Any] = {"index": batch.column("index"), "text": pa.array([c.text for c in cleaned], type=pa.large_string())}
+    for name in _REMOVAL_FIELDS:
+        columns[f"removed_{name}"] = [[getattr(r, name) for r in c.removed] for c in cleaned]
+    columns["removed_text"] = pa.array(columns["removed_text"], type=pa.large_list(pa.large_string()))
+    return pa.table(columns)
+
+
+def apply_on_ray(blocks: _Blocks, plan: CleanPlan) -> list[Cleaned]:
+    """:func:`dedup.clean.apply_plan` of every block in workers (one ``map_batches``); the documents in order."""
+    import ray
+
+    # Workers need only the cuts: the findings stay on the driver.
+    plan_ref = ray.put(replace(plan, report=CleanReport([], [], [], [])))
+    cleaned: list[Cleaned | None] = [None] * plan.n_docs
+    applied = blocks.dataset().map_batches(_apply_block, batch_format="pyarrow", batch_size=None, fn_kwargs={"plan": plan_ref})
+    for batch in applied.iter_batches(batch_format="pyarrow", batch_size=None):  # Arrow keeps strings exact
+        columns = {name: batch.column(f"removed_{name}").to_pylist() for name in _REMOVAL_FIELDS}
+        for row, (i, text) in enumerate(zip(batch.column("index").to_pylist(), batch.column("text").to_pylist())):
+            removed = tuple(Removal(*(columns[name][row][k] for name in _REMOVAL_FIELDS)) for k in range(len(columns["start"][row])))
+            cleaned[i] = Cleaned(text, removed)
+    return cleaned  # type: ignore[return-value]
+
+
+def _views_on_ray(blocks: _Blocks, options: NormalizeOptions) -> list[str]:
+    """Matching views of the blocks' documents (list of str), normalized in workers."""
     normalized = blocks.dataset().map_batches(_views_block, batch_format="pyarrow", batch_size=None, fn_kwargs={"options": options})
-    index, views, lengths = [], [], []
+    index, views = [], []
     for batch in normalized.iter_batches(batch_format="pyarrow", batch_size=None):  # Arrow keeps strings exact
         index.append(batch.column("index").to_numpy())
         views.extend(batch.column("view").to_pylist())
-        lengths.append(batch.column("length").to_numpy())
-    order = np.argsort(np.concatenate(index), kind="stable")
-    return [views[i] for i in order.tolist()], np.concatenate(lengths)[order].astype(np.int64)
-
-
-def _analysis(texts: list[str], options: BoilerplateOptions, engine: RayClusterEngine, batch_size: int) -> LineAnalysis:
-    """``analyse_lines(texts, options)`` with the line table from workers and families from the engine."""
-    table = line_table_on_ray(texts, options, batch_size=batch_size, partitions=engine.partitions)
-    return analyse_lines(texts, options, table=table, engine=engine)
+    order = np.argsort(np.concatenate(index), kind="stable") if index else np.zeros(0, dtype=np.int64)
+    return [views[i] for i in order.tolist()]
 
 
 def find_duplicates(
@@ -842,14 +951,15 @@ def find_duplicates(
         kwargs["threshold"] = threshold
     opts = DuplicateOptions.from_kwargs(options, **kwargs)
     engine = engine or RayClusterEngine()
-    texts = collect_texts(data, text_column)
-    if opts.strip_boilerplate:
-        analysis = _analysis(texts, opts.boilerplate, engine, opts.batch_size)
-        return duplicate_clusters(texts, opts, analysis=analysis, engine=engine)
-    if len(texts) < 2:
+    blocks, lengths = _text_blocks(data, text_column, opts.batch_size, engine.partitions or cluster_cpus())
+    n = lengths.size
+    if n < 2:
         return []
-    views, lengths = _views_on_ray(texts, opts.normalize, opts.batch_size, engine.partitions or cluster_cpus())
-    return engine(views, lengths, opts)
+    if opts.strip_boilerplate:
+        table = _line_tables_on_ray(blocks, n, opts.boilerplate)
+        analysis = LineAnalysis(table, document_families(table, n, opts.boilerplate, engine), n, lengths)
+        return duplicate_clusters([], opts, analysis=analysis, engine=engine)
+    return engine(_views_on_ray(blocks, opts.normalize), lengths, opts)
 
 
 def clean_report(
@@ -861,6 +971,7 @@ def clean_report(
     text_column: str = "text",
     engine: RayClusterEngine | None = None,
     batch_size: int = 10_000,
+    spill: Path | None = None,
     **kwargs: Any,
 ) -> CleanReport:
     """:func:`dedup.clean_report` on Ray: the same cleaned documents, clusters, passages and boilerplate.
@@ -872,7 +983,9 @@ def clean_report(
     cross_document, with_clusters, options, **kwargs
         As for :func:`dedup.clean_report`.
     batch_size : int
-        Most documents per block of line keying.
+        Most documents per block.
+    spill : Path, optional
+        A folder on the driver for the sketch's strings (see :class:`dedup.clean.SketchBuilder`).
 
     Returns
     -------
@@ -880,30 +993,29 @@ def clean_report(
 
     Notes
     -----
-    In workers: the line table of every block (``line_table``), and every document
-    clustering (the two family passes of the boilerplate analysis and, with
-    ``cross_document`` or ``with_clusters``, the near-duplicate documents) — sketching,
-    banding, verification and the representatives' similarities.
+    The phases of :mod:`dedup.clean`, each where its data is:
 
-    On the driver, with the memory each holds:
-
-    - the texts (their size) and the joined line table (about two to three times the
-      texts: each line's text, view and masked view, plus 12 numeric columns of 8 bytes);
-    - classifying the lines into boilerplate, and the document views without it (the texts' size);
-    - inline noise of every document, repeated passages (segmenting into paragraphs and
-      matching them), the cuts and the cleaned texts — :func:`dedup.clean.clean_report`
-      does these over all documents given the analysis and the engine; the cleaned texts
-      and removals are about the texts' size again;
-    - per engine call: the views (passed in), the verified edges (16 bytes each, when at
-      most ``edge_limit``) and 8 bytes a document of component labels.
+    - the texts stream through the driver into the object store, one block at a time;
+    - sketch: every block in a worker (lines and their keys, paragraphs and their band
+      keys); the sketches are joined on the driver, strings to ``spill`` if given;
+    - plan: on the driver, from the sketch — classifying the lines, matching the
+      paragraphs' band keys — with every document clustering on the engine (the two
+      family passes of the boilerplate analysis and, with ``cross_document`` or
+      ``with_clusters``, the near-duplicate documents: sketching, banding, verification
+      and the representatives' similarities in workers);
+    - apply: one ``map_batches`` over the blocks, each worker cleaning its documents with
+      the plan's cuts (inline noise is found there); the cleaned documents come back to
+      the driver in order.
     """
     if cross_document is not None:
         kwargs["cross_document"] = cross_document
     opts = CleanOptions.from_kwargs(options, **kwargs)
     engine = engine or RayClusterEngine()
-    texts = collect_texts(data, text_column)
-    analysis = _analysis(texts, opts.boilerplate, engine, batch_size)
-    return _local_clean_report(texts, options=opts, with_clusters=with_clusters, analysis=analysis, engine=engine)
+    blocks, _ = _text_blocks(data, text_column, batch_size, engine.partitions or cluster_cpus())
+    sketch = sketch_on_ray(blocks, opts, with_clusters=with_clusters, spill=spill)
+    plan = plan_clean(sketch, opts, with_clusters=with_clusters, engine=engine)
+    cleaned = apply_on_ray(blocks, plan) if blocks.refs else []
+    return replace(plan.report, cleaned=cleaned)
 
 
 def clean(

@@ -26,6 +26,7 @@ from .lsh import LSHParams, band_keys, candidate_pairs, optimal_params
 from .minhash import SCHEMES, signatures
 from .normalize import NormalizeOptions, matching_texts
 from .shingle import encode, shingle_hashes, unique_shingles
+from .store import take
 from .verify import similarities, verify_pairs
 
 __all__ = ["DuplicateOptions", "cluster_views", "duplicate_clusters", "find_duplicates", "shingle_sets"]
@@ -190,6 +191,7 @@ def duplicate_clusters(
     Parameters
     ----------
     texts : iterable of str
+        Not read with ``strip_boilerplate`` when ``analysis`` is given.
     opts : DuplicateOptions
     analysis : LineAnalysis, optional
         ``analyse_lines(texts, opts.boilerplate)``, when the caller has it (used only
@@ -201,10 +203,10 @@ def duplicate_clusters(
     engine = engine or cluster_views
     if opts.strip_boilerplate:
         # Boilerplate is a property of the collection, so the whole input is needed here.
-        texts = check_texts(texts)
-        analysis = analysis or analyse_lines(texts, opts.boilerplate, engine=engine)
-        views = boilerplate_free_views(texts, opts.boilerplate, analysis)
-        lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+        if analysis is None:
+            analysis = analyse_lines(check_texts(texts), opts.boilerplate, engine=engine)
+        views: Sequence[str] = boilerplate_free_views([], opts.boilerplate, analysis)
+        lengths = analysis.lengths
     else:
         views, length_list = [], []
         for batch in _batches(texts, opts.batch_size):
@@ -220,7 +222,9 @@ def cluster_views(views: Sequence[str], lengths: np.ndarray, opts: DuplicateOpti
     Parameters
     ----------
     views : sequence of str
-        One matching view per document.
+        One matching view per document: a list, or a sequence that builds them on demand
+        (:class:`dedup.boilerplate.DocumentViews`); read by slices of ``batch_size`` for
+        the signatures, then only the documents of candidate pairs for verification.
     lengths : np.ndarray
         int64 ``[len(views)]``, original text lengths (for ``representative="longest"``).
     opts : DuplicateOptions
@@ -245,7 +249,7 @@ def cluster_views(views: Sequence[str], lengths: np.ndarray, opts: DuplicateOpti
 
     # verify: shingle sets only of the units that appear in a candidate pair
     involved = sorted_unique(candidates)
-    set_hashes, set_offsets = shingle_sets([views[i] for i in involved], opts.ngram, opts.workers)
+    set_hashes, set_offsets = shingle_sets(take(views, involved), opts.ngram, opts.workers)
     local = np.searchsorted(involved, candidates)
     verified = verify_pairs(set_hashes, set_offsets, local, threshold=opts.threshold, containment_threshold=opts.containment)
 

@@ -29,17 +29,19 @@ from .arrays import sorted_unique
 from .cluster import connected_components, group_members
 from .options import KeywordOptions
 from .errors import InvalidOptionError, check_texts
-from .lsh import band_keys, candidate_pairs, optimal_params
+from .lsh import LSHParams, band_keys, candidate_pairs, optimal_params
 from .minhash import signatures
 from .normalize import NormalizeOptions, matching_texts
 from .segment import UnitSpans, segment_many
 from .shingle import encode, exact_hashes, shingle_hashes, unique_shingles
 from .spans import Span
+from .store import TableSink, take
 from .verify import similarities, verify_pairs
 
 __all__ = ["PassageCluster", "PassageMatches", "PassageOptions", "UnitTable", "find_repeated_passages", "match_passages", "unit_table"]
 
 _SENTENCE_END = tuple("。！？!?；;…")
+_FRAGMENT_CHUNK = 1 << 18  # fragment pairs verified at once
 
 
 @dataclass(frozen=True)
@@ -118,27 +120,32 @@ class UnitTable:
     ----------
     doc, start, end : np.ndarray
         int64 ``[u]``: document and ``[start, end)`` span of each paragraph.
-    views : list of str
-        Matching views.
+    views : sequence of str
+        Matching views (a ``list``, or a :class:`dedup.store.SpilledStrings` for a table
+        kept on disk).
+    view_len : np.ndarray
+        int64 ``[u]``: length of each view.
     sentence_end : np.ndarray
         bool ``[u]``: the paragraph ends with sentence-final punctuation.
     split : np.ndarray
         bool ``[u]``: the unit is a sentence of a paragraph too long to match whole.
+    band_keys : np.ndarray
+        uint64 ``[l, bands]``: LSH band keys of the ``l`` units whose view has at least
+        ``min_chars`` characters, in unit order (what matching them needs, computed while
+        the views are at hand).
     """
 
     doc: np.ndarray
     start: np.ndarray
     end: np.ndarray
-    views: list[str]
+    views: Sequence[str]
+    view_len: np.ndarray
     sentence_end: np.ndarray
     split: np.ndarray
+    band_keys: np.ndarray
 
     def __len__(self) -> int:
         return int(self.doc.size)
-
-    @property
-    def view_len(self) -> np.ndarray:
-        return np.fromiter(map(len, self.views), dtype=np.int64, count=len(self.views))
 
 
 def _split_long(
@@ -192,14 +199,33 @@ def unit_table(texts: Sequence[str], options: PassageOptions = PassageOptions(),
         sentence_views = iter(matching_texts(pieces, options.normalize))
         views = [next(sentence_views) if is_split else next(kept) for is_split in split.tolist()]
     pieces = [texts[d][s:e] for d, (s, e) in zip(doc.tolist(), flat.tolist())]
+    view_len = np.fromiter(map(len, views), dtype=np.int64, count=len(views))
+    long_views = [v for v, n in zip(views, view_len.tolist()) if n >= options.min_chars]
+    sigs = signatures(long_views, num_perm=options.num_perm, ngram=options.ngram, seed=options.seed)
     return UnitTable(
         doc=doc,
         start=flat[:, 0].copy(),
         end=flat[:, 1].copy(),
         views=views,
+        view_len=view_len,
         sentence_end=np.array([p.rstrip().endswith(_SENTENCE_END) for p in pieces], dtype=bool),
         split=split,
+        band_keys=band_keys(sigs, _lsh_params(options)),
     )
+
+
+def _lsh_params(options: PassageOptions) -> LSHParams:
+    return optimal_params(min(options.threshold, 0.999), options.num_perm)
+
+
+def concat_unit_tables(tables: Sequence[UnitTable], n_docs: Sequence[int], options: PassageOptions = PassageOptions()) -> UnitTable:
+    """One table of consecutive batches' tables: ``unit_table`` of the concatenated documents."""
+    if len(tables) != len(n_docs):
+        raise ValueError(f"{len(tables)} tables but {len(n_docs)} batch sizes")
+    sink: TableSink[UnitTable] = TableSink(UnitTable)
+    for table, n in zip(tables, n_docs):
+        sink.add(table, n)
+    return sink.result(unit_table([], options))
 
 
 def _lsh_pairs(units: UnitTable, long_units: np.ndarray, opts: PassageOptions) -> tuple[np.ndarray, np.ndarray]:
@@ -215,13 +241,11 @@ def _lsh_pairs(units: UnitTable, long_units: np.ndarray, opts: PassageOptions) -
     none = (np.empty((0, 2), dtype=np.int64), np.empty(0, dtype=bool))
     if long_units.size < 2:
         return none
-    views = [units.views[i] for i in long_units]
-    sigs = signatures(views, num_perm=opts.num_perm, ngram=opts.ngram, seed=opts.seed)
-    local = candidate_pairs(band_keys(sigs, optimal_params(min(opts.threshold, 0.999), opts.num_perm)))
+    local = candidate_pairs(units.band_keys)
     if not len(local):
         return none
     involved = sorted_unique(local)
-    set_hashes, set_offsets = unique_shingles(*shingle_hashes(*encode([views[i] for i in involved]), opts.ngram))
+    set_hashes, set_offsets = unique_shingles(*shingle_hashes(*encode(take(units.views, long_units[involved])), opts.ngram))
     verified = verify_pairs(
         set_hashes, set_offsets, np.searchsorted(involved, local), threshold=opts.threshold, containment_threshold=opts.containment
     )
@@ -252,10 +276,16 @@ def _fragment_pairs(units: UnitTable, opts: PassageOptions) -> np.ndarray:
     pairs = np.stack([container[longer], fragment[longer]], axis=1)
     if not len(pairs):
         return pairs
-    involved = sorted_unique(pairs)
-    set_hashes, set_offsets = unique_shingles(*shingle_hashes(*encode([units.views[i] for i in involved]), opts.ngram))
-    _, containment = similarities(set_hashes, set_offsets, np.searchsorted(involved, pairs))
-    return pairs[containment >= opts.containment]
+    # Pairs come in fragment order, each within a short window: chunks of them need the
+    # views of a stretch of units only, which bounds what is held at once.
+    chunks = []
+    for lo in range(0, len(pairs), _FRAGMENT_CHUNK):
+        chunk = pairs[lo : lo + _FRAGMENT_CHUNK]
+        involved = sorted_unique(chunk)
+        set_hashes, set_offsets = unique_shingles(*shingle_hashes(*encode(take(units.views, involved)), opts.ngram))
+        _, containment = similarities(set_hashes, set_offsets, np.searchsorted(involved, chunk))
+        chunks.append(chunk[containment >= opts.containment])
+    return np.concatenate(chunks)
 
 
 def _exact_short_pairs(units: UnitTable, opts: PassageOptions) -> tuple[np.ndarray, np.ndarray]:
@@ -263,7 +293,7 @@ def _exact_short_pairs(units: UnitTable, opts: PassageOptions) -> tuple[np.ndarr
     short = np.flatnonzero((units.view_len > 0) & (units.view_len < opts.min_chars))
     if short.size < 2:
         return np.empty((0, 2), dtype=np.int64), np.empty(0, dtype=bool)
-    keys = exact_hashes([units.views[i] for i in short])
+    keys = exact_hashes(take(units.views, short))
     order = np.argsort(keys, kind="stable")
     sorted_keys = keys[order]
     same_as_next = sorted_keys[1:] == sorted_keys[:-1]

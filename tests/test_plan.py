@@ -1,0 +1,113 @@
+"""clean in phases: sketch (batch by batch, strings on disk) → plan → apply (batch by batch).
+
+However the documents are batched, and whether the sketch's strings stay in memory or go to
+a spill folder, the report is the one ``clean_report`` gives for all documents at once.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import dedup
+from dedup import BoilerplateOptions, CleanOptions, DuplicateOptions
+from dedup.boilerplate import DocumentViews, line_table
+from dedup.clean import SketchBuilder, apply_plan, plan_clean, sketch_batch, sketch_texts
+from dedup.store import SpilledStrings
+
+HEADER = "人民网 > 新闻 > 国内新闻"
+FOOTER = "责任编辑：王明 版权所有 人民网"
+
+
+@pytest.fixture(scope="module")
+def collection(news_docs: list[str], seed_texts: dict[str, str]) -> list[str]:
+    """News, twelve of them again inside a site's header and footer, one verbatim copy, an empty text, the seeds."""
+    wrapped = [f"{HEADER}\n{doc}\n{FOOTER}" for doc in news_docs[:12]]
+    return news_docs[:40] + wrapped + [news_docs[3], ""] + list(seed_texts.values())
+
+
+OPTIONS = [
+    CleanOptions(),
+    CleanOptions(cross_document=True),
+    CleanOptions(cross_document=True, remove=frozenset({"duplicate", "noise"})),
+    CleanOptions(cross_document=True, duplicates=DuplicateOptions(strip_boilerplate=False)),
+    # near-duplicates compared without boilerplate found under other line options
+    CleanOptions(cross_document=True, duplicates=DuplicateOptions(boilerplate=BoilerplateOptions(min_docs=4, webpage=False))),
+]
+
+
+@pytest.mark.parametrize("options", OPTIONS, ids=["defaults", "cross-document", "no-boilerplate-cuts", "duplicates-with-boilerplate", "duplicates-other-lines"])
+def test_batches_and_spilling_change_nothing(collection: list[str], options: CleanOptions, tmp_path: Path) -> None:
+    expected = dedup.clean_report(collection, options=options, with_clusters=True)
+    assert expected.clusters and expected.passages and expected.boilerplate
+    for batch_chars, spill in ((1, None), (9_000, tmp_path), (10**9, tmp_path / "whole")):
+        if spill is not None:
+            spill.mkdir(exist_ok=True)
+        sketch = sketch_texts(collection, options, with_clusters=True, spill=spill, batch_chars=batch_chars)
+        assert isinstance(sketch.lines.views, SpilledStrings) == (spill is not None)
+        plan = plan_clean(sketch, options, with_clusters=True)
+        assert plan.report.clusters == expected.clusters
+        assert plan.report.passages == expected.passages and plan.report.boilerplate == expected.boilerplate
+        cut = [0, 5, 5, 31, len(collection)]  # apply in batches too, an empty one among them
+        cleaned = [c for lo, hi in zip(cut[:-1], cut[1:]) for c in apply_plan(collection[lo:hi], plan, lo)]
+        assert cleaned == expected.cleaned
+    assert [dedup.restore(c) for c in expected.cleaned] == collection
+
+
+def test_the_plan_of_a_pdf_page(seed_texts: dict[str, str]) -> None:
+    """Seed 004: the planned cuts are its page furniture, already whole lines; noise comes at apply time."""
+    page = seed_texts["004_468902900ce303d9.txt"]
+    options = CleanOptions()
+    plan = plan_clean(sketch_batch([page], options), options)
+    assert plan.n_docs == 1 and plan.remove_noise
+    cuts = plan.cuts(0, page)
+    assert [(c.start, c.end, c.reason, c.kind) for c in cuts] == [
+        (0, 25, "boilerplate", "running-head"),
+        (31, 55, "boilerplate", "running-head"),
+        (25, 31, "boilerplate", "page-number"),
+        (2029, 2043, "boilerplate", "page-number"),
+    ]
+    assert not plan.to_lines.any()
+    assert apply_plan([page], plan) == dedup.clean([page])
+    with pytest.raises(ValueError, match="not in a plan of 1"):
+        apply_plan([page, page], plan)
+
+
+def test_passage_cuts_grow_to_lines_when_applied(seed_texts: dict[str, str]) -> None:
+    """Seed 000 prints an essay twice: the later copy is planned as a passage span and cut with its line breaks."""
+    page = seed_texts["000_3c5c44154466b012.txt"]
+    options = CleanOptions()
+    plan = plan_clean(sketch_batch([page], options), options)
+    passages = np.flatnonzero(plan.to_lines)
+    assert passages.size == 2 and {plan.kinds[k] for k in plan.kind[passages]} == {"passage"}
+    spans = [(int(plan.start[i]), int(plan.end[i])) for i in passages]
+    assert spans == [(6578, 6663), (8611, 10236)]
+    grown = [(c.start, c.end) for c in plan.cuts(0, page) if c.kind == "passage"]
+    assert grown == [(6578, 6665), (8611, 10238)] and page[10236:10238] == "\n\n"
+
+
+def test_a_builder_refuses_batches_sketched_otherwise(news_docs: list[str]) -> None:
+    options = CleanOptions(cross_document=True, duplicates=DuplicateOptions(strip_boilerplate=False))
+    builder = SketchBuilder(options)
+    with pytest.raises(ValueError, match="other options"):
+        builder.add(sketch_batch(news_docs[:3], CleanOptions()))
+    sketch = sketch_batch(news_docs[:3], CleanOptions())
+    with pytest.raises(ValueError, match="lacks the views"):
+        plan_clean(sketch, options)
+
+
+def test_document_views_are_the_kept_lines_joined(news_docs: list[str], seed_texts: dict[str, str], tmp_path: Path) -> None:
+    texts = ["", *news_docs[:6], "", *seed_texts.values(), ""]
+    table = line_table(texts)
+    rng = np.random.default_rng(7)
+    keep = rng.random(len(table)) < 0.6
+    naive = ["".join(v for d, v, k in zip(table.doc.tolist(), table.views, keep.tolist()) if d == doc and k) for doc in range(len(texts))]
+    views = DocumentViews(table, len(texts), keep)
+    assert len(views) == len(texts) and list(views) == naive
+    assert views[2:5] == naive[2:5] and views[-1] == "" and views[1] == naive[1]
+    assert views.take([9, 0, 9, 3]) == [naive[9], naive[0], naive[9], naive[3]]
+    assert list(DocumentViews(table, len(texts))) == ["".join(v for d, v in zip(table.doc.tolist(), table.views) if d == doc) for doc in range(len(texts))]
+    with pytest.raises(IndexError):
+        views[len(texts)]

@@ -1,0 +1,98 @@
+"""dedup.store: string columns on disk read back exactly; tables of batches join into the whole."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dedup.store import SpilledStrings, StringSpill, TableSink, take
+
+# Any code point, lone surrogates included (they occur in broken crawls and must survive).
+any_text = st.text(alphabet=st.characters(min_codepoint=0, max_codepoint=0x10FFFF, blacklist_categories=()), max_size=30)
+
+
+@settings(max_examples=150, deadline=None)
+@given(batches=st.lists(st.lists(any_text, max_size=12), max_size=5), picks=st.lists(st.integers(0, 10_000), max_size=40))
+def test_spilled_strings_read_back_what_was_appended(tmp_path_factory: pytest.TempPathFactory, batches: list[list[str]], picks: list[int]) -> None:
+    path = tmp_path_factory.mktemp("spill") / "column.utf8"
+    spill = StringSpill(path)
+    for batch in batches:
+        spill.append(batch)
+    column = spill.column()
+    strings = [s for batch in batches for s in batch]
+    assert len(column) == len(strings)
+    assert list(column) == strings
+    assert column[1:-1] == strings[1:-1] and column[::-2] == strings[::-2]
+    if strings:
+        indices = [p % len(strings) for p in picks]  # any order, repeats
+        assert column.take(indices) == [strings[i] for i in indices]
+        assert take(column, np.array(indices)) == take(strings, np.array(indices))
+        assert column[-1] == strings[-1] and column[0] == strings[0]
+
+
+def test_reads_are_chunked_and_gaps_skipped(tmp_path: Path) -> None:
+    import dedup.store as store
+
+    strings = ["甲" * 5000, "b", "", "丙" * 70_000, "d"]
+    spill = StringSpill(tmp_path / "c.utf8")
+    spill.append(strings)
+    column = spill.column()
+    assert column.offsets.tolist() == [0, 15_000, 15_001, 15_001, 225_001, 225_002]
+    reads: list[tuple[int, int]] = []
+    real_pread = store.os.pread
+
+    def counting_pread(fd: int, size: int, offset: int) -> bytes:
+        reads.append((size, offset))
+        return real_pread(fd, size, offset)
+
+    store.os.pread = counting_pread  # type: ignore[assignment]
+    try:
+        assert column.take([4, 0, 1]) == ["d", strings[0], "b"]
+    finally:
+        store.os.pread = real_pread  # type: ignore[assignment]
+    # strings 0 and 1 are neighbours (one read); 4 lies past the 210 kB of string 3 (its own read)
+    assert reads == [(15_001, 0), (1, 225_001)]
+
+
+def test_errors_name_the_problem(tmp_path: Path) -> None:
+    spill = StringSpill(tmp_path / "c.utf8")
+    spill.append(["一", "二"])
+    column = spill.column()
+    with pytest.raises(IndexError):
+        column[2]
+    with pytest.raises(IndexError):
+        column.take([0, -1])
+    (tmp_path / "c.utf8").write_bytes(b"\xe4")
+    with pytest.raises(OSError, match="truncated"):
+        column.take([1])
+
+
+@dataclass(frozen=True)
+class _Table:
+    doc: np.ndarray
+    score: np.ndarray
+    names: list[str]
+
+
+def test_table_sink_joins_batches_into_the_whole(tmp_path: Path) -> None:
+    batches = [
+        (_Table(np.array([0, 0, 2]), np.array([1.5, 2.5, 3.5]), ["a", "b", "c"]), 3),
+        (_Table(np.zeros(0, np.int64), np.zeros(0), []), 2),  # documents without rows
+        (_Table(np.array([1]), np.array([9.0]), ["丁"]), 2),
+    ]
+    for spill in (None, tmp_path):
+        sink: TableSink[_Table] = TableSink(_Table, spill, "t.")
+        for table, n in batches:
+            sink.add(table, n)
+        joined = sink.result(_Table(np.zeros(0, np.int64), np.zeros(0), []))
+        assert joined.doc.tolist() == [0, 0, 2, 6] and joined.score.tolist() == [1.5, 2.5, 3.5, 9.0]
+        assert list(joined.names) == ["a", "b", "c", "丁"]
+        assert isinstance(joined.names, SpilledStrings) == (spill is not None)
+        assert sink.docs == 7
+    empty: TableSink[_Table] = TableSink(_Table)
+    assert empty.result(_Table(np.zeros(0, np.int64), np.zeros(0), [])).names == []
