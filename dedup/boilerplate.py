@@ -437,19 +437,30 @@ def _families(
     starts = np.flatnonzero(np.concatenate(([True], sorted_group[1:] != sorted_group[:-1])))
     ends = np.append(starts[1:], order.size)
     multi = ends - starts >= 2
+    undecided: list[np.ndarray] = []  # groups whose shape decides: their views are read at once
     for lo, hi in zip(starts[multi].tolist(), ends[multi].tolist()):
         members = sorted_lines[lo:hi]
         exact_variants = len(set(table.exact[members].tolist())) >= 2
-        same_mask = len(set(table.masked[members].tolist())) == 1
         # Within a document, a template recurs between stretches of content; lines
         # on adjacent rows with the same shape are a table.
         apart = not by_doc or bool(np.all(np.diff(members) > 1))
-        views = take(table.masked_views, members)
+        if not (exact_variants and apart):
+            continue
+        if len(set(table.masked[members].tolist())) == 1:
+            chosen[members] = True
+        else:
+            undecided.append(members)
+    if not undecided:
+        return chosen
+    all_views = take(table.masked_views, np.concatenate(undecided))
+    bounds = np.cumsum([0] + [m.size for m in undecided]).tolist()
+    for members, lo, hi in zip(undecided, bounds[:-1], bounds[1:]):
+        views = all_views[lo:hi]
         if by_doc:
             shaped = _enclosed_slots(views, options.min_skeleton)
         else:
             shaped = _shared_share(views, line_family[members].tolist()) >= options.min_skeleton
-        if exact_variants and apart and (same_mask or shaped):
+        if shaped:
             chosen[members] = True
     return chosen
 

@@ -46,7 +46,7 @@ from .passages import PassageCluster, PassageOptions, UnitTable, match_passages,
 from .segment import segment_lines_and_paragraphs
 from .removals import REASONS, Cleaned, Cut, apply_cuts, resolve, restore
 from .spans import Span, expand_to_lines
-from .store import TableSink
+from .store import BATCH_CHARS, TableSink, batches
 
 __all__ = [
     "CleanOptions",
@@ -63,7 +63,6 @@ __all__ = [
     "sketch_texts",
 ]
 
-_SKETCH_CHARS = 1 << 20  # characters per sketch batch of clean(): bounds the tables' temporaries
 
 
 @dataclass(frozen=True)
@@ -264,24 +263,12 @@ class _Views:
     views: Sequence[str]
 
 
-def _batches_of(texts: Sequence[str], max_chars: int) -> Iterator[Sequence[str]]:
-    """Consecutive slices of ``texts`` of about ``max_chars`` characters (at least one text each)."""
-    lo, n = 0, len(texts)
-    while lo < n:
-        hi, size = lo, 0
-        while hi < n and (hi == lo or size + len(texts[hi]) <= max_chars):
-            size += len(texts[hi])
-            hi += 1
-        yield texts[lo:hi]
-        lo = hi
-
-
 def sketch_texts(
-    texts: Sequence[str], options: CleanOptions, *, with_clusters: bool = False, spill: Path | None = None, batch_chars: int = _SKETCH_CHARS
+    texts: Sequence[str], options: CleanOptions, *, with_clusters: bool = False, spill: Path | None = None, batch_chars: int = BATCH_CHARS
 ) -> Sketch:
     """The :class:`Sketch` of texts in memory, built in batches of about ``batch_chars`` characters."""
     builder = SketchBuilder(options, with_clusters=with_clusters, spill=spill)
-    for batch in _batches_of(texts, batch_chars):
+    for batch in batches(texts, batch_chars):
         builder.add(sketch_batch(batch, options, with_clusters=with_clusters))
     return builder.result()
 

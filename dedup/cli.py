@@ -25,19 +25,20 @@ import os
 import shutil
 import signal
 import sys
+import tempfile
 import time
 from collections import Counter
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from typing import Any, TextIO
 
 from . import __version__
 from .boilerplate import Boilerplate
-from .clean import CleanOptions, clean_report
+from .clean import CleanOptions, CleanPlan, CleanReport, SketchBuilder, apply_plan, plan_clean, sketch_batch
 from .cluster import Cluster
-from .duplicates import find_duplicates
+from .duplicates import DuplicateFinder
 from .errors import DedupError, InvalidOptionError
 from .io import (
     DEFAULT_MAX_RECORD_BYTES,
@@ -53,6 +54,7 @@ from .io import (
     write_atomic,
 )
 from .removals import REASONS, Cleaned
+from .store import BATCH_CHARS, batches
 
 __all__ = ["main", "build_parser"]
 
@@ -392,26 +394,63 @@ class Timer:
 
 @dataclass
 class Corpus:
-    """Everything read: records in input order, what was skipped, and a digest of both."""
+    """What a first read of the inputs found, without the texts.
+
+    Attributes
+    ----------
+    records : list of Record
+        Every record in input order, its ``text`` left out (``""``): the texts are handed
+        on in batches while reading and read again when writing.
+    lengths : list of int
+        Each record's length in characters.
+    files : list of InputFile
+        The files read, in order (what the second read reads).
+    skipped, encodings
+        What was skipped and why; the files that were not UTF-8.
+    file_bytes, text_bytes : int
+        Bytes of the files; UTF-8 bytes of the records' texts.
+    digest : str
+        SHA-256 of every record, skip and encoding note in order: the same inputs read the same.
+    """
 
     records: list[Record]
+    lengths: list[int]
+    files: list[InputFile]
     skipped: list[Skipped]
     encodings: list[Encoding]
-    files: int
     file_bytes: int
     text_bytes: int
     digest: str
 
 
+class InputsChangedError(DedupError):
+    """The inputs read differently the second time (a file changed during the run)."""
+
+
 def _feed(digest: Any, *fields: object) -> None:
     for value in fields:
-        data = str(value).encode("utf-8")
+        data = str(value).encode("utf-8", "surrogatepass")
         digest.update(len(data).to_bytes(8, "little"))
         digest.update(data)
 
 
-def read_corpus(inputs: Sequence[str], options: ReadOptions, reporter: Reporter) -> Corpus:
-    """Discover and read every input, reporting what is skipped as it happens."""
+def _feed_item(digest: Any, item: Record | Skipped | Encoding) -> None:
+    if isinstance(item, Record):
+        _feed(digest, "record", item.id, item.source, item.line, item.text)
+    elif isinstance(item, Skipped):
+        _feed(digest, "skipped", item.source, item.line, item.reason)
+    else:
+        _feed(digest, "encoding", item.source, item.encoding, item.detected)
+
+
+def read_corpus(
+    inputs: Sequence[str], options: ReadOptions, reporter: Reporter, take: Callable[[list[str]], None], batch_chars: int = BATCH_CHARS
+) -> Corpus:
+    """Discover and read every input, handing the texts to ``take`` in batches of about ``batch_chars`` characters.
+
+    What is skipped is reported as it happens. Only the records' ids, sources and lengths
+    are kept: memory is bounded by the batch, not the corpus.
+    """
     files: list[InputFile] = []
     skipped: list[Skipped] = []
     for item in discover(inputs, options.glob):
@@ -421,39 +460,92 @@ def read_corpus(inputs: Sequence[str], options: ReadOptions, reporter: Reporter)
         else:
             files.append(item)
     records: list[Record] = []
+    lengths: list[int] = []
     encodings: list[Encoding] = []
     digest = hashlib.sha256()
     text_bytes = 0
     reporter.info(f"reading {_count(len(files), 'input file')}")
     with reporter.progress("reading", len(files), "files") as progress:
-        for file in files:
-            for item in read_file(file, options):
-                if isinstance(item, Record):
-                    records.append(item)
-                    text_bytes += len(item.text.encode("utf-8"))
-                    _feed(digest, "record", item.id, item.source, item.line, item.text)
-                elif isinstance(item, Skipped):
-                    skipped.append(item)
-                    reporter.skipped(item)
-                    _feed(digest, "skipped", item.source, item.line, item.reason)
-                else:
-                    encodings.append(item)
-                    _feed(digest, "encoding", item.source, item.encoding, item.detected)
-            progress.advance(1, f"{len(records):,} records")
+
+        def texts() -> Iterator[str]:
+            nonlocal text_bytes
+            for file in files:
+                for item in read_file(file, options):
+                    _feed_item(digest, item)
+                    if isinstance(item, Record):
+                        records.append(replace(item, text=""))
+                        lengths.append(len(item.text))
+                        text_bytes += len(item.text.encode("utf-8", "surrogatepass"))
+                        yield item.text
+                    elif isinstance(item, Skipped):
+                        skipped.append(item)
+                        reporter.skipped(item)
+                    else:
+                        encodings.append(item)
+                progress.advance(1, f"{len(records):,} records")
+
+        for batch in batches(texts(), batch_chars):
+            take(batch)
     file_bytes = sum(f.size for f in files)
-    return Corpus(records, skipped, encodings, len(files), file_bytes, text_bytes, digest.hexdigest())
+    return Corpus(records, lengths, files, skipped, encodings, file_bytes, text_bytes, digest.hexdigest())
 
 
-# --------------------------------------------------------------------------- clean
+def read_again(corpus: Corpus, options: ReadOptions, batch_size: int) -> Iterator[tuple[int, list[str]]]:
+    """The texts of the corpus read a second time: ``(first record, texts)`` in batches of ``batch_size``.
+
+    Raises :class:`InputsChangedError` as soon as a record differs from the first read
+    (id, source, line or length), or, at the end, if anything read differs at all.
+    """
+    digest = hashlib.sha256()
+    index = 0
+
+    def texts() -> Iterator[str]:
+        nonlocal index
+        for file in corpus.files:
+            for item in read_file(file, options):
+                _feed_item(digest, item)
+                if not isinstance(item, Record):
+                    continue
+                known = corpus.records[index] if index < len(corpus.records) else None
+                if known is None or replace(item, text="") != known or len(item.text) != corpus.lengths[index]:
+                    raise InputsChangedError(f"{item.source} changed while dedup was running: run the same command again")
+                index += 1
+                yield item.text
+
+    first = 0
+    for batch in batches(texts(), max_chars=sys.maxsize, max_items=batch_size):
+        yield first, batch
+        first += len(batch)
+    if index != len(corpus.records) or digest.hexdigest() != corpus.digest:
+        raise InputsChangedError("the inputs changed while dedup was running: run the same command again")
 
 
-@dataclass(frozen=True)
-class Findings:
-    """What the library found: cleaned documents, document clusters, boilerplate families."""
+# --------------------------------------------------------------------------- engines
 
-    cleaned: list[Cleaned]
-    clusters: list[Cluster]
-    families: list[Boilerplate]
+
+class LocalCleaner:
+    """Cleans in this process: sketch each batch as it is read, plan, clean what is read again.
+
+    Parameters
+    ----------
+    options : CleanOptions
+    spill : Path
+        Where the sketch's strings go (OUT/.partial/spill, or a temporary folder).
+    """
+
+    def __init__(self, options: CleanOptions, spill: Path) -> None:
+        self.options = options
+        self.builder = SketchBuilder(options, with_clusters=True, spill=spill)
+
+    def add(self, texts: list[str]) -> None:
+        self.builder.add(sketch_batch(texts, self.options, with_clusters=True))
+
+    def plan(self) -> CleanPlan:
+        return plan_clean(self.builder.result(), self.options, with_clusters=True)
+
+    def cleaned(self, plan: CleanPlan, texts_again: Iterator[tuple[int, list[str]]]) -> Iterator[tuple[int, list[Cleaned]]]:
+        for first, texts in texts_again:
+            yield first, apply_plan(texts, plan, first)
 
 
 def start_engine(args: argparse.Namespace, reporter: Reporter) -> Any:
@@ -500,21 +592,6 @@ def _engine_failures(engine: Any) -> Iterator[None]:
         yield
     except ray.exceptions.RayError as err:
         raise engine.RayRunError(f"the Ray run failed: {err}") from err
-
-
-def run_library(texts: list[str], options: CleanOptions, timer: Timer, reporter: Reporter, engine: Any = None) -> Findings:
-    """Clean, then the cluster and boilerplate reports, each timed.
-
-    ``engine`` is :mod:`dedup.distributed` (``--engine ray``, from :func:`start_engine`) or
-    None (this process); the findings are the same.
-    """
-    reporter.info(f"cleaning {_count(len(texts), 'document')}")
-    with timer.phase("clean"), _engine_failures(engine):
-        if engine is None:
-            report = clean_report(texts, with_clusters=True, options=options)
-        else:
-            report = engine.clean_report(texts, with_clusters=True, options=options)
-    return Findings(report.cleaned, report.clusters, report.boilerplate)
 
 
 # --------------------------------------------------------------------------- output lines
@@ -566,38 +643,47 @@ def cleaned_line(record: Record, cleaned: Cleaned, output: PurePosixPath | None)
 # --------------------------------------------------------------------------- summary
 
 
-def build_summary(corpus: Corpus, findings: Findings, settings: dict[str, Any], options: CleanOptions, fingerprint: str) -> dict[str, Any]:
-    """summary.json: the same bytes for the same inputs and options (no timings)."""
-    by_reason: dict[str, dict[str, int]] = {r: {"count": 0, "chars": 0} for r in REASONS}
-    by_kind: Counter[str] = Counter()
-    by_kind_chars: Counter[str] = Counter()
-    chars_in = chars_out = bytes_out = changed = emptied = 0
-    for record, cleaned in zip(corpus.records, findings.cleaned):
-        chars_in += len(record.text)
-        chars_out += len(cleaned.text)
-        bytes_out += len(cleaned.text.encode("utf-8"))
-        changed += bool(cleaned.removed)
-        emptied += bool(record.text) and not cleaned.text
+class Tally:
+    """The summary's counts, document by document as they are cleaned."""
+
+    def __init__(self) -> None:
+        self.by_reason: dict[str, dict[str, int]] = {r: {"count": 0, "chars": 0} for r in REASONS}
+        self.by_kind: Counter[str] = Counter()
+        self.by_kind_chars: Counter[str] = Counter()
+        self.chars_in = self.chars_out = self.bytes_out = self.changed = self.emptied = self.documents = 0
+
+    def add(self, length: int, cleaned: Cleaned) -> None:
+        """Count one document of ``length`` characters and what cleaning it gave."""
+        self.documents += 1
+        self.chars_in += length
+        self.chars_out += len(cleaned.text)
+        self.bytes_out += len(cleaned.text.encode("utf-8", "surrogatepass"))
+        self.changed += bool(cleaned.removed)
+        self.emptied += length > 0 and not cleaned.text
         for r in cleaned.removed:
-            by_reason[r.reason]["count"] += 1
-            by_reason[r.reason]["chars"] += r.end - r.start
+            self.by_reason[r.reason]["count"] += 1
+            self.by_reason[r.reason]["chars"] += r.end - r.start
             key = f"{r.reason}/{r.kind}"
-            by_kind[key] += 1
-            by_kind_chars[key] += r.end - r.start
+            self.by_kind[key] += 1
+            self.by_kind_chars[key] += r.end - r.start
+
+
+def build_summary(corpus: Corpus, tally: Tally, report: CleanReport, settings: dict[str, Any], options: CleanOptions, fingerprint: str) -> dict[str, Any]:
+    """summary.json: the same bytes for the same inputs and options (no timings)."""
     status = EXIT_SKIPPED if corpus.skipped else EXIT_OK
     return {
         "version": __version__,
         "fingerprint": fingerprint,
         "options": settings,
         "library_options": _jsonable(options),
-        "inputs": {"files": corpus.files, "file_bytes": corpus.file_bytes, "records": len(corpus.records), "skipped": len(corpus.skipped)},
-        "documents": {"total": len(corpus.records), "changed": changed, "emptied": emptied},
-        "chars": {"in": chars_in, "out": chars_out, "removed": chars_in - chars_out},
-        "bytes": {"in": corpus.text_bytes, "out": bytes_out},
-        "removals": by_reason,
-        "removals_by_kind": {k: {"count": by_kind[k], "chars": by_kind_chars[k]} for k in sorted(by_kind)},
-        "clusters": {"count": len(findings.clusters), "documents": sum(len(c.members) for c in findings.clusters)},
-        "boilerplate": {"families": len(findings.families), "occurrences": sum(len(f.spans) for f in findings.families)},
+        "inputs": {"files": len(corpus.files), "file_bytes": corpus.file_bytes, "records": len(corpus.records), "skipped": len(corpus.skipped)},
+        "documents": {"total": tally.documents, "changed": tally.changed, "emptied": tally.emptied},
+        "chars": {"in": tally.chars_in, "out": tally.chars_out, "removed": tally.chars_in - tally.chars_out},
+        "bytes": {"in": corpus.text_bytes, "out": tally.bytes_out},
+        "removals": tally.by_reason,
+        "removals_by_kind": {k: {"count": tally.by_kind[k], "chars": tally.by_kind_chars[k]} for k in sorted(tally.by_kind)},
+        "clusters": {"count": len(report.clusters), "documents": sum(len(c.members) for c in report.clusters)},
+        "boilerplate": {"families": len(report.boilerplate), "occurrences": sum(len(f.spans) for f in report.boilerplate)},
         "encodings": [dataclasses.asdict(e) for e in corpus.encodings],
         "skipped": [dataclasses.asdict(s) for s in corpus.skipped],
         "exit_status": status,
@@ -714,9 +800,15 @@ class Workspace:
 
     # ---- writing
 
-    def write_documents(self, corpus: Corpus, findings: Findings, batch_size: int, reporter: Reporter) -> None:
-        """cleaned.jsonl and text/ in batches, from the journal's checkpoint on."""
+    def write_documents(self, corpus: Corpus, cleaned: Iterator[tuple[int, list[Cleaned]]], batch_size: int, reporter: Reporter, tally: Tally) -> None:
+        """cleaned.jsonl and text/, from the journal's checkpoint on, a checkpoint every ``batch_size`` documents.
+
+        Every document is counted in ``tally``, also those an interrupted run wrote already.
+        """
         if self.journal["phase"] != "write":
+            for first, documents in cleaned:
+                for i, document in enumerate(documents, first):
+                    tally.add(corpus.lengths[i], document)
             return
         outputs = allocate_text_paths(corpus.records)
         done = int(self.journal["records_done"])
@@ -728,23 +820,32 @@ class Workspace:
             handle.truncate(int(self.journal["cleaned_bytes"]))
             handle.seek(0, os.SEEK_END)
             progress.advance(done)
-            for batch, first in enumerate(range(done, total, batch_size)):
-                last = min(first + batch_size, total)
-                folders: set[Path] = set()
-                for i in range(first, last):
-                    record, cleaned = corpus.records[i], findings.cleaned[i]
-                    handle.write((_dumps(cleaned_line(record, cleaned, outputs[i])) + "\n").encode("utf-8"))
+            folders: set[Path] = set()
+            for first, documents in cleaned:
+                for i, document in enumerate(documents, first):
+                    tally.add(corpus.lengths[i], document)
+                    if i < done:
+                        continue
+                    record = corpus.records[i]
+                    handle.write((_dumps(cleaned_line(record, document, outputs[i])) + "\n").encode("utf-8", "surrogatepass"))
                     if outputs[i] is not None:
-                        folders.add(self._write_text(outputs[i], cleaned.text))
-                    if kill_after is not None and batch == kill_after and i == (first + last) // 2:
+                        folders.add(self._write_text(outputs[i], document.text))
+                    # Checkpoints every batch_size documents counted from where this run started.
+                    batch, position = divmod(i - done, batch_size)
+                    if kill_after is not None and batch == kill_after and position == min(batch_size, total - done - batch * batch_size) // 2:
                         handle.flush()
                         os.kill(os.getpid(), signal.SIGKILL)
-                handle.flush()
-                os.fsync(handle.fileno())
-                for folder in folders:
-                    fsync_dir(folder)
-                self.save_journal(records_done=last, cleaned_bytes=handle.tell())
-                progress.advance(last - first)
+                    if position == batch_size - 1 or i == total - 1:
+                        self._checkpoint(handle, folders, i + 1)
+                        progress.advance(position + 1)
+                        folders = set()
+
+    def _checkpoint(self, handle: Any, folders: set[Path], records_done: int) -> None:
+        handle.flush()
+        os.fsync(handle.fileno())
+        for folder in folders:
+            fsync_dir(folder)
+        self.save_journal(records_done=records_done, cleaned_bytes=handle.tell())
 
     def _write_text(self, rel: PurePosixPath, text: str) -> Path:
         dest = self.text_root.joinpath(*rel.parts)
@@ -801,8 +902,19 @@ def _status_line(summary: dict[str, Any]) -> str:
     )
 
 
+def _spill_folder(workspace: Workspace | None) -> Any:
+    """Where the sketch's strings go: OUT/.partial/spill (made anew), or a temporary folder for --dry-run."""
+    if workspace is None:
+        return tempfile.TemporaryDirectory(prefix="dedup-spill-")
+    spill = workspace.partial / "spill"
+    if spill.exists():
+        shutil.rmtree(spill)
+    spill.mkdir()
+    return nullcontext(str(spill))
+
+
 def run_clean(args: argparse.Namespace, reporter: Reporter) -> int:
-    """``dedup clean``: read → clean → write → publish."""
+    """``dedup clean``: read and sketch → plan → read again, clean and write → publish."""
     if args.output is None and not args.dry_run:
         raise UsageError("the output folder is missing: give -o OUT (or --dry-run)")
     if args.resume and (args.force or args.dry_run):
@@ -826,26 +938,39 @@ def run_clean(args: argparse.Namespace, reporter: Reporter) -> int:
             workspace.publish({})
             reporter.info(f"finished publishing the interrupted run into {out}")
             return int(workspace.journal.get("exit_status", EXIT_OK))
-    with timer.phase("read"):
-        corpus = read_corpus(args.inputs, read_options, reporter)
-    reporter.info(
-        f"read {_count(len(corpus.records), 'document')} from {_count(corpus.files, 'file')} "
-        f"({len(corpus.skipped):,} skipped) in {timer.seconds['read']:.1f} s"
-    )
-    if workspace is not None:
-        workspace.check_corpus(corpus.digest)
-    findings = run_library([r.text for r in corpus.records], options, timer, reporter, engine)
-    summary = build_summary(corpus, findings, settings, options, fingerprint)
+    tally = Tally()
+    with _spill_folder(workspace) as spill, _engine_failures(engine):
+        cleaner = engine.RayCleaner(options, spill=Path(spill)) if engine is not None else LocalCleaner(options, Path(spill))
+        with timer.phase("read"):
+            corpus = read_corpus(args.inputs, read_options, reporter, cleaner.add)
+        reporter.info(
+            f"read {_count(len(corpus.records), 'document')} from {_count(len(corpus.files), 'file')} "
+            f"({len(corpus.skipped):,} skipped) in {timer.seconds['read']:.1f} s"
+        )
+        if workspace is not None:
+            workspace.check_corpus(corpus.digest)
+        reporter.info(f"planning the cleaning of {_count(len(corpus.records), 'document')}")
+        with timer.phase("plan"):
+            plan = cleaner.plan()
+        reporter.info(f"cleaning {_count(len(corpus.records), 'document')}")
+        with timer.phase("write"):
+            cleaned = cleaner.cleaned(plan, read_again(corpus, read_options, args.batch_size))
+            if workspace is None:
+                for first, documents in cleaned:
+                    for i, document in enumerate(documents, first):
+                        tally.add(corpus.lengths[i], document)
+            else:
+                workspace.write_documents(corpus, cleaned, args.batch_size, reporter, tally)
+    report = plan.report
+    summary = build_summary(corpus, tally, report, settings, options, fingerprint)
     if workspace is None:
         summary["timings"] = {**timer.seconds, "total": timer.total()}
         print(json.dumps(summary, ensure_ascii=False, sort_keys=True, indent=2))
     else:
-        with timer.phase("write"):
-            workspace.write_documents(corpus, findings, args.batch_size, reporter)
         reports = {
-            "clusters.jsonl": "".join(_dumps(cluster_line(c, corpus.records)) + "\n" for c in findings.clusters).encode("utf-8"),
-            "boilerplate.jsonl": "".join(_dumps(family_line(f, corpus.records)) + "\n" for f in findings.families).encode("utf-8"),
-            "summary.json": (json.dumps(summary, ensure_ascii=False, sort_keys=True, indent=2) + "\n").encode("utf-8"),
+            "clusters.jsonl": "".join(_dumps(cluster_line(c, corpus.records)) + "\n" for c in report.clusters).encode("utf-8", "surrogatepass"),
+            "boilerplate.jsonl": "".join(_dumps(family_line(f, corpus.records)) + "\n" for f in report.boilerplate).encode("utf-8", "surrogatepass"),
+            "summary.json": (json.dumps(summary, ensure_ascii=False, sort_keys=True, indent=2) + "\n").encode("utf-8", "surrogatepass"),
         }
         timings = {**timer.seconds, "total": timer.total(), "resumed": bool(workspace.journal.get("records_done")) and args.resume}
         reports["timings.json"] = (json.dumps(timings, sort_keys=True, indent=2) + "\n").encode("utf-8")
@@ -859,9 +984,10 @@ def run_find(args: argparse.Namespace, reporter: Reporter) -> int:
     """``dedup find``: clusters of near-duplicates as a table or JSON lines on stdout."""
     options = _clean_options(args).duplicates
     engine = start_engine(args, reporter)
-    corpus = read_corpus(args.inputs, _read_options(args), reporter)
-    with _engine_failures(engine):
-        clusters = (engine.find_duplicates if engine is not None else find_duplicates)([r.text for r in corpus.records], options=options)
+    with tempfile.TemporaryDirectory(prefix="dedup-spill-") as spill, _engine_failures(engine):
+        finder = engine.RayFinder(options) if engine is not None else DuplicateFinder(options, spill=Path(spill))
+        corpus = read_corpus(args.inputs, _read_options(args), reporter, finder.add)
+        clusters = finder.clusters()
     out = sys.stdout
     for cluster in clusters:
         if args.json:

@@ -11,25 +11,25 @@ A run is a short sequence of phases over the matching views of the texts:
 
 from __future__ import annotations
 
-import itertools
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 
-from .arrays import run_tiles, sorted_unique, tiles
-from .boilerplate import BoilerplateOptions, ClusterEngine, LineAnalysis, analyse_lines, boilerplate_free_views
+from .arrays import sorted_unique
+from .boilerplate import BoilerplateOptions, ClusterEngine, LineAnalysis, LineTable, boilerplate_free_views, document_families, line_table
 from .cluster import Cluster, Representative, connected_components, group_members, pick_representatives
 from .options import KeywordOptions
-from .errors import InvalidOptionError, check_texts
+from .errors import InvalidOptionError, check_texts, checked_texts
 from .lsh import LSHParams, band_keys, candidate_pairs, optimal_params
 from .minhash import SCHEMES, signatures
 from .normalize import NormalizeOptions, matching_texts
-from .shingle import encode, shingle_hashes, unique_shingles
-from .store import take
+from .shingle import shingle_sets
+from .store import BATCH_CHARS, StringSpill, TableSink, batches, take
 from .verify import similarities, verify_pairs
 
-__all__ = ["DuplicateOptions", "cluster_views", "duplicate_clusters", "find_duplicates", "shingle_sets"]
+__all__ = ["DuplicateFinder", "DuplicateOptions", "cluster_views", "duplicate_clusters", "find_duplicates"]
 
 
 @dataclass(frozen=True)
@@ -119,41 +119,56 @@ class DuplicateOptions(KeywordOptions):
 
 
 
-def _batches(texts: Iterable[str], size: int) -> Iterator[list[str]]:
-    it = iter(texts)
-    start = 0
-    while batch := check_texts(itertools.islice(it, size), start):
-        yield batch
-        start += len(batch)
+class DuplicateFinder:
+    """:func:`find_duplicates` fed batch by batch: what comparing needs is kept, not the texts.
 
+    With ``strip_boilerplate`` every batch's lines and their keys are kept (the line table
+    of :mod:`dedup.boilerplate`), otherwise its matching views; their strings go to a spill
+    folder when one is given, so only numeric columns stay in memory.
 
-_TILE_CHARS = 1 << 18  # characters per tile of the shingle-set phase
-
-
-def shingle_sets(views: list[str], ngram: int, workers: int | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """Sorted distinct n-gram hashes of each view, tile by tile on ``workers`` threads.
-
-    Returns
-    -------
-    set_hashes : np.ndarray
-        uint32 ``[m]``, ascending within each view.
-    set_offsets : np.ndarray
-        int64 ``[len(views) + 1]``.
+    Parameters
+    ----------
+    options : DuplicateOptions
+    spill : Path, optional
+        A folder for the strings kept (None: in memory).
     """
-    bounds = tiles(np.fromiter(map(len, views), dtype=np.int64, count=len(views)), _TILE_CHARS)
-    parts: dict[int, tuple[np.ndarray, np.ndarray]] = {}
 
-    def run(tile: tuple[int, int]) -> None:
-        codepoints, offsets = encode(views[tile[0] : tile[1]])
-        parts[tile[0]] = unique_shingles(*shingle_hashes(codepoints, offsets, ngram))
+    def __init__(self, options: DuplicateOptions, *, spill: Path | None = None) -> None:
+        self.options = options
+        self.docs = 0
+        self._lengths: list[np.ndarray] = []
+        self._lines: TableSink[LineTable] | None = TableSink(LineTable, spill, "duplicate-lines.") if options.strip_boilerplate else None
+        self._views: list[str] | StringSpill | None = None
+        if not options.strip_boilerplate:
+            self._views = StringSpill(spill / "duplicate-views.utf32") if spill is not None else []
 
-    run_tiles(run, bounds, workers)
-    if not parts:
-        return np.empty(0, dtype=np.uint32), np.zeros(len(views) + 1, dtype=np.int64)
-    ordered = [parts[lo] for lo, _ in bounds]
-    set_offsets = np.zeros(len(views) + 1, dtype=np.int64)
-    np.cumsum(np.concatenate([np.diff(o) for _, o in ordered]), out=set_offsets[1:])
-    return np.concatenate([h for h, _ in ordered]), set_offsets
+    def add(self, texts: Sequence[str]) -> None:
+        """Take the next batch of documents (:class:`dedup.InvalidTextError` names a bad one by its number in the whole)."""
+        texts = check_texts(texts, self.docs)
+        opts = self.options
+        self._lengths.append(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)))
+        if self._lines is not None:
+            self._lines.add(line_table(texts, opts.boilerplate), len(texts))
+        elif isinstance(self._views, StringSpill):
+            self._views.append(matching_texts(texts, opts.normalize))
+        elif self._views is not None:
+            self._views.extend(matching_texts(texts, opts.normalize))
+        self.docs += len(texts)
+
+    @property
+    def lengths(self) -> np.ndarray:
+        """int64 ``[docs]``: the lengths of the documents taken so far."""
+        return np.concatenate(self._lengths) if self._lengths else np.zeros(0, dtype=np.int64)
+
+    def clusters(self, engine: ClusterEngine | None = None) -> list[Cluster]:
+        """The clusters of every document taken (see :func:`find_duplicates`)."""
+        opts = self.options
+        if self._lines is not None:
+            table = self._lines.result(line_table([], opts.boilerplate))
+            analysis = LineAnalysis(table, document_families(table, self.docs, opts.boilerplate, engine), self.docs, self.lengths)
+            return duplicate_clusters([], opts, analysis=analysis, engine=engine)
+        views = self._views.column() if isinstance(self._views, StringSpill) else self._views
+        return (engine or cluster_views)(views or [], self.lengths, opts)
 
 
 def find_duplicates(
@@ -200,20 +215,13 @@ def duplicate_clusters(
         Clusters matching views, like :func:`cluster_views` (the default);
         :mod:`dedup.distributed` passes one that runs on Ray.
     """
-    engine = engine or cluster_views
-    if opts.strip_boilerplate:
-        # Boilerplate is a property of the collection, so the whole input is needed here.
-        if analysis is None:
-            analysis = analyse_lines(check_texts(texts), opts.boilerplate, engine=engine)
-        views: Sequence[str] = boilerplate_free_views([], opts.boilerplate, analysis)
-        lengths = analysis.lengths
-    else:
-        views, length_list = [], []
-        for batch in _batches(texts, opts.batch_size):
-            length_list.extend(map(len, batch))
-            views.extend(matching_texts(batch, opts.normalize))
-        lengths = np.asarray(length_list, dtype=np.int64)
-    return engine(views, lengths, opts)
+    if opts.strip_boilerplate and analysis is not None:
+        return (engine or cluster_views)(boilerplate_free_views([], opts.boilerplate, analysis), analysis.lengths, opts)
+    # Boilerplate is a property of the collection: every batch is taken before comparing.
+    finder = DuplicateFinder(opts)
+    for batch in batches(checked_texts(texts), BATCH_CHARS, opts.batch_size):
+        finder.add(batch)
+    return finder.clusters(engine)
 
 
 def cluster_views(views: Sequence[str], lengths: np.ndarray, opts: DuplicateOptions) -> list[Cluster]:

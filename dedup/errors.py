@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
-__all__ = ["DedupError", "InvalidTextError", "InvalidOptionError", "check_texts"]
+__all__ = ["DedupError", "InvalidTextError", "InvalidOptionError", "check_texts", "checked_texts"]
 
 
 class DedupError(Exception):
@@ -36,3 +36,11 @@ def check_texts(texts: Iterable[str], first_index: int = 0) -> list[str]:
         if not isinstance(text, str):
             raise InvalidTextError(first_index + offset, f"expected str, got {type(text).__name__}")
     return texts
+
+
+def checked_texts(texts: Iterable[str], first_index: int = 0) -> Iterator[str]:
+    """The texts one by one, streamed: :func:`check_texts` without materialising them."""
+    for offset, text in enumerate(texts):
+        if not isinstance(text, str):
+            raise InvalidTextError(first_index + offset, f"expected str, got {type(text).__name__}")
+        yield text

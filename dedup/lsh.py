@@ -172,7 +172,10 @@ def candidate_pairs(keys: np.ndarray, *, max_bucket: int = 64) -> np.ndarray:
         int64 ``[m, 2]``, each row ``(i, j)`` with ``i < j``, rows unique and sorted.
     """
     n, bands = keys.shape
-    found = [np.empty((0, 2), dtype=np.int64)]
+    width = np.int64(max(n, 1))
+    # Pairs are kept as codes i * n + j, made distinct after every band: what is held is
+    # the distinct pairs, not one copy per band that finds them.
+    codes = np.empty(0, dtype=np.int64)
     for band in range(bands):
         order = np.argsort(keys[:, band], kind="stable")
         sorted_keys = keys[order, band]
@@ -181,17 +184,17 @@ def candidate_pairs(keys: np.ndarray, *, max_bucket: int = 64) -> np.ndarray:
         shared = sizes > 1
         if not shared.any():
             continue
+        found = [codes]
         small = shared & (sizes <= max_bucket)
         if small.any():
             in_small = np.repeat(small, sizes)
-            found.append(_pairs_within_groups(order[in_small], _compact_starts(sizes[small]), sizes[small]))
+            pairs = _pairs_within_groups(order[in_small], _compact_starts(sizes[small]), sizes[small])
+            found.append(np.minimum(pairs[:, 0], pairs[:, 1]) * width + np.maximum(pairs[:, 0], pairs[:, 1]))
         for start, size in zip(starts[shared & ~small], sizes[shared & ~small]):
             group = order[start : start + size]  # ascending: the sort is stable
-            found.append(np.stack([np.full(size - 1, group[0]), group[1:]], axis=1))
-    pairs = np.concatenate(found)
-    pairs = np.sort(pairs, axis=1)
-    encoded = sorted_unique(pairs[:, 0] * np.int64(max(n, 1)) + pairs[:, 1])
-    return np.stack([encoded // max(n, 1), encoded % max(n, 1)], axis=1).astype(np.int64)
+            found.append(group[0] * width + group[1:])
+        codes = sorted_unique(np.concatenate(found))
+    return np.stack([codes // width, codes % width], axis=1).astype(np.int64)
 
 
 def _compact_starts(sizes: np.ndarray) -> np.ndarray:

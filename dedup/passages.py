@@ -33,7 +33,7 @@ from .lsh import LSHParams, band_keys, candidate_pairs, optimal_params
 from .minhash import signatures
 from .normalize import NormalizeOptions, matching_texts
 from .segment import UnitSpans, segment_many
-from .shingle import encode, exact_hashes, shingle_hashes, unique_shingles
+from .shingle import exact_hashes, shingle_sets
 from .spans import Span
 from .store import TableSink, take
 from .verify import similarities, verify_pairs
@@ -41,7 +41,7 @@ from .verify import similarities, verify_pairs
 __all__ = ["PassageCluster", "PassageMatches", "PassageOptions", "UnitTable", "find_repeated_passages", "match_passages", "unit_table"]
 
 _SENTENCE_END = tuple("。！？!?；;…")
-_FRAGMENT_CHUNK = 1 << 18  # fragment pairs verified at once
+_FRAGMENT_CHUNK = 1 << 15  # fragment pairs verified at once (their units' shingles are what is held)
 
 
 @dataclass(frozen=True)
@@ -245,7 +245,7 @@ def _lsh_pairs(units: UnitTable, long_units: np.ndarray, opts: PassageOptions) -
     if not len(local):
         return none
     involved = sorted_unique(local)
-    set_hashes, set_offsets = unique_shingles(*shingle_hashes(*encode(take(units.views, long_units[involved])), opts.ngram))
+    set_hashes, set_offsets = shingle_sets(take(units.views, long_units[involved]), opts.ngram)
     verified = verify_pairs(
         set_hashes, set_offsets, np.searchsorted(involved, local), threshold=opts.threshold, containment_threshold=opts.containment
     )
@@ -282,7 +282,7 @@ def _fragment_pairs(units: UnitTable, opts: PassageOptions) -> np.ndarray:
     for lo in range(0, len(pairs), _FRAGMENT_CHUNK):
         chunk = pairs[lo : lo + _FRAGMENT_CHUNK]
         involved = sorted_unique(chunk)
-        set_hashes, set_offsets = unique_shingles(*shingle_hashes(*encode(take(units.views, involved)), opts.ngram))
+        set_hashes, set_offsets = shingle_sets(take(units.views, involved), opts.ngram)
         _, containment = similarities(set_hashes, set_offsets, np.searchsorted(involved, chunk))
         chunks.append(chunk[containment >= opts.containment])
     return np.concatenate(chunks)

@@ -24,11 +24,14 @@ from collections.abc import Sequence
 import numpy as np
 import xxhash
 
+from .arrays import run_tiles, tiles
+
 __all__ = [
     "exact_hashes",
     "encode",
     "shingle_hashes",
     "unique_shingles",
+    "shingle_sets",
     "hash_shingle",
 ]
 
@@ -259,3 +262,35 @@ def hash_shingle(shingle: str) -> int:
         raise ValueError("hash_shingle needs a non-empty shingle")
     codepoints, _ = encode([shingle])
     return int(_window_hashes(codepoints, len(shingle))[0])
+
+
+_TILE_CHARS = 1 << 18  # characters per tile of the shingle-set phase
+
+
+def shingle_sets(views: Sequence[str], ngram: int, workers: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted distinct n-gram hashes of each view, tile by tile on ``workers`` threads.
+
+    Equals ``unique_shingles(*shingle_hashes(*encode(views), ngram))``; the 64-bit
+    temporaries of hashing exist for one tile at a time, not for all views.
+
+    Returns
+    -------
+    set_hashes : np.ndarray
+        uint32 ``[m]``, ascending within each view.
+    set_offsets : np.ndarray
+        int64 ``[len(views) + 1]``.
+    """
+    bounds = tiles(np.fromiter(map(len, views), dtype=np.int64, count=len(views)), _TILE_CHARS)
+    parts: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+
+    def run(tile: tuple[int, int]) -> None:
+        codepoints, offsets = encode(views[tile[0] : tile[1]])
+        parts[tile[0]] = unique_shingles(*shingle_hashes(codepoints, offsets, ngram))
+
+    run_tiles(run, bounds, workers)
+    if not parts:
+        return np.empty(0, dtype=np.uint32), np.zeros(len(views) + 1, dtype=np.int64)
+    ordered = [parts[lo] for lo, _ in bounds]
+    set_offsets = np.zeros(len(views) + 1, dtype=np.int64)
+    np.cumsum(np.concatenate([np.diff(o) for _, o in ordered]), out=set_offsets[1:])
+    return np.concatenate([h for h, _ in ordered]), set_offsets

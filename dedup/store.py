@@ -3,8 +3,8 @@
 What the finders keep of a collection between reading it and deciding — the matching views
 of its lines and paragraphs, the lines themselves — is a column of strings per table. In
 memory that column is a plain ``list[str]``; for a collection larger than memory it is a
-:class:`SpilledStrings`: UTF-8 in a file, 8 bytes of offset a string in memory, read back in
-bulk. Everything that reads these columns goes through :func:`take` and slicing, so it runs
+:class:`SpilledStrings`: code points in a file, 8 bytes of offset a string in memory, read
+back in bulk. Everything that reads these columns goes through :func:`take` and slicing, so it runs
 unchanged on both.
 
 :class:`TableSink` joins the tables of consecutive batches of documents into the table of
@@ -15,15 +15,22 @@ columns in memory and sending string columns to a spill folder when one is given
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import fields
 from pathlib import Path
 from typing import Any, Generic, TypeVar, overload
 
 import numpy as np
 
-__all__ = ["SpilledStrings", "StringSpill", "TableSink", "take"]
+from .arrays import sorted_unique
 
+__all__ = ["BATCH_CHARS", "SpilledStrings", "StringSpill", "TableSink", "batches", "take"]
+
+#: Characters of documents whose tables are built at once: what bounds the temporaries of
+#: building them (about 45 bytes a character at the peak), whatever the collection's size.
+BATCH_CHARS = 1 << 20
+
+T = TypeVar("T")
 _READ_CHUNK = 1 << 24  # bytes read at once from a spill file
 _GAP = 1 << 16  # neighbouring strings closer than this are read in one piece
 
@@ -52,25 +59,45 @@ def take(column: Sequence[str], indices: Sequence[int] | np.ndarray) -> list[str
     return [column[i] for i in indices]
 
 
+def batches(texts: Iterable[T], max_chars: int = BATCH_CHARS, max_items: int | None = None) -> Iterator[list[T]]:
+    """Consecutive lists of ``texts`` of about ``max_chars`` characters (and at most ``max_items``).
+
+    A batch closes once it holds ``max_chars`` characters; it always holds at least one text.
+    Items are counted by ``len``: strings, or anything with a length.
+    """
+    batch: list[T] = []
+    size = 0
+    for text in texts:
+        batch.append(text)
+        size += len(text)  # type: ignore[arg-type]
+        if size >= max_chars or (max_items is not None and len(batch) >= max_items):
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
+
+
 class SpilledStrings(Sequence[str]):
-    """A read-only column of strings stored as UTF-8 in a file.
+    """A read-only column of strings stored in a file as UTF-32 (lone surrogates kept).
 
     Parameters
     ----------
     path : Path
-        The file: the strings' UTF-8 (lone surrogates kept), one after another.
+        The file: the strings' code points as little-endian uint32, one string after another.
     offsets : np.ndarray
-        int64 ``[n + 1]``: string ``i`` is bytes ``offsets[i]:offsets[i + 1]``.
+        int64 ``[n + 1]``: string ``i`` is code points ``offsets[i]:offsets[i + 1]``.
 
     Notes
     -----
-    Reads use ``os.pread`` on one descriptor opened per read, not a memory map, so what
-    is read is freed with the strings made of it instead of staying resident.
+    Fixed-width code points let a run of neighbouring strings be read with one ``pread``
+    and decoded at once, then sliced. Reads go through a descriptor, not a memory map, so
+    what is read is freed with the strings made of it instead of staying resident.
     """
 
     def __init__(self, path: Path, offsets: np.ndarray) -> None:
         self.path = Path(path)
         self.offsets = np.ascontiguousarray(offsets, dtype=np.int64)
+        self._fd: int | None = None
 
     def __len__(self) -> int:
         return int(self.offsets.size - 1)
@@ -83,51 +110,76 @@ class SpilledStrings(Sequence[str]):
 
     def __getitem__(self, index: int | slice) -> str | list[str]:
         if isinstance(index, slice):
-            return self.take(range(*index.indices(len(self))))
+            lo, hi, step = index.indices(len(self))
+            return self._run(lo, hi) if step == 1 else self.take(range(lo, hi, step))
         n = len(self)
         if not -n <= index < n:
             raise IndexError(f"string {index} of {n}")
-        return self.take([index % n])[0]
+        return self._run(index % n, index % n + 1)[0]
 
     def __iter__(self) -> Iterator[str]:
         step = 1 << 16
         for lo in range(0, len(self), step):
-            yield from self.take(range(lo, min(lo + step, len(self))))
+            yield from self._run(lo, min(lo + step, len(self)))
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"path": self.path, "offsets": self.offsets, "_fd": None}
+
+    def __del__(self) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the file (it is opened again when read)."""
+        if getattr(self, "_fd", None) is not None:
+            os.close(self._fd)  # type: ignore[arg-type]
+            self._fd = None
+
+    def _read(self, first: int, last: int) -> str:
+        """Code points ``first:last`` of the file, decoded."""
+        if self._fd is None:
+            self._fd = os.open(self.path, os.O_RDONLY)
+        size = 4 * (last - first)
+        data = os.pread(self._fd, size, 4 * first)
+        if len(data) != size:
+            raise OSError(f"{self.path} is truncated: wanted {size} bytes at {4 * first}, got {len(data)}")
+        return data.decode("utf-32-le", "surrogatepass")
+
+    def _run(self, lo: int, hi: int) -> list[str]:
+        """Strings ``lo:hi`` (consecutive), read in pieces of at most about 16 MiB."""
+        out: list[str] = []
+        while lo < hi:
+            base = int(self.offsets[lo])
+            # as many strings as fit the chunk, at least one
+            end = max(lo + 1, int(np.searchsorted(self.offsets, base + _READ_CHUNK // 4, side="right")) - 1)
+            end = min(end, hi)
+            text = self._read(base, int(self.offsets[end]))
+            bounds = (self.offsets[lo : end + 1] - base).tolist()
+            out.extend(text[a:b] for a, b in zip(bounds[:-1], bounds[1:]))
+            lo = end
+        return out
 
     def take(self, indices: Sequence[int] | np.ndarray) -> list[str]:
         """The strings at ``indices`` (int ``[k]``, any order, repeats allowed).
 
-        Strings whose bytes lie close together are read with one ``pread`` of at most
-        about 16 MiB, so a slice or a sorted selection costs a few reads.
+        Strings close together in the file are read as one run (gaps under 64 KiB are
+        read through), so a sorted selection costs a few reads.
         """
         wanted = np.asarray(indices, dtype=np.int64).reshape(-1)
         if not wanted.size:
             return []
         if int(wanted.min()) < 0 or int(wanted.max()) >= len(self):
             raise IndexError(f"indices outside 0..{len(self) - 1}")
-        order = np.argsort(wanted, kind="stable")
-        starts = self.offsets[wanted[order]].tolist()
-        ends = self.offsets[wanted[order] + 1].tolist()
-        positions = order.tolist()
-        out: list[str] = [""] * wanted.size
-        fd = os.open(self.path, os.O_RDONLY)
-        try:
-            i, n = 0, wanted.size
-            while i < n:
-                base, top, j = starts[i], ends[i], i
-                while j + 1 < n and starts[j + 1] - top <= _GAP and ends[j + 1] - base <= _READ_CHUNK:
-                    j += 1
-                    top = max(top, ends[j])
-                blob = os.pread(fd, top - base, base)
-                if len(blob) != top - base:
-                    raise OSError(f"{self.path} is truncated: wanted {top - base} bytes at {base}, got {len(blob)}")
-                view = memoryview(blob)
-                for k in range(i, j + 1):
-                    out[positions[k]] = str(view[starts[k] - base : ends[k] - base], "utf-8", "surrogatepass")
-                i = j + 1
-        finally:
-            os.close(fd)
-        return out
+        distinct = sorted_unique(wanted)
+        starts = self.offsets[distinct]
+        # a new run where the gap to the previous string is large
+        breaks = np.flatnonzero(starts[1:] - self.offsets[distinct[:-1] + 1] > _GAP // 4) + 1
+        found: list[str] = []
+        for run in np.split(distinct, breaks):
+            lo, hi = int(run[0]), int(run[-1]) + 1
+            strings = self._run(lo, hi)
+            found.extend(strings[i] for i in (run - lo).tolist())
+        position = np.searchsorted(distinct, wanted)
+        return [found[i] for i in position.tolist()]
 
 
 class StringSpill:
@@ -146,9 +198,8 @@ class StringSpill:
 
     def append(self, strings: Sequence[str]) -> None:
         """Write ``strings`` after those already written."""
-        encoded = [s.encode("utf-8", "surrogatepass") for s in strings]
-        self._lengths.append(np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded)))
-        self._handle.write(b"".join(encoded))
+        self._lengths.append(np.fromiter(map(len, strings), dtype=np.int64, count=len(strings)))
+        self._handle.write("".join(strings).encode("utf-32-le", "surrogatepass"))
 
     def column(self) -> SpilledStrings:
         """Everything appended, as a column (the file is closed for writing)."""
@@ -158,9 +209,6 @@ class StringSpill:
         offsets = np.zeros(lengths.size + 1, dtype=np.int64)
         np.cumsum(lengths, out=offsets[1:])
         return SpilledStrings(self.path, offsets)
-
-
-T = TypeVar("T")
 
 
 class TableSink(Generic[T]):
@@ -176,7 +224,7 @@ class TableSink(Generic[T]):
     cls : type
         The table's dataclass.
     spill : Path, optional
-        A folder for the string columns (one file per column, ``<prefix><field>.utf8``);
+        A folder for the string columns (one file per column, ``<prefix><field>.utf32``);
         None keeps them in memory as lists.
     prefix : str
         File-name prefix inside ``spill``, so several sinks can share a folder.
@@ -199,7 +247,7 @@ class TableSink(Generic[T]):
             else:
                 sink = self._strings.get(f.name)
                 if sink is None:
-                    sink = StringSpill(self.spill / f"{self.prefix}{f.name}.utf8") if self.spill is not None else []
+                    sink = StringSpill(self.spill / f"{self.prefix}{f.name}.utf32") if self.spill is not None else []
                     self._strings[f.name] = sink
                 if isinstance(sink, StringSpill):
                     sink.append(value)
@@ -208,11 +256,14 @@ class TableSink(Generic[T]):
         self.docs += n_docs
 
     def result(self, empty: T) -> T:
-        """The joined table; ``empty`` (the table of no documents) gives dtypes when nothing was added."""
+        """The joined table; ``empty`` (the table of no documents) gives dtypes when nothing was added.
+
+        Call it once: the batches' arrays are released as they are joined.
+        """
         columns: dict[str, Any] = {}
         for f in fields(self.cls):  # type: ignore[arg-type]
             if f.name in self._arrays:
-                columns[f.name] = np.concatenate(self._arrays[f.name])
+                columns[f.name] = np.concatenate(self._arrays.pop(f.name))  # the batches' arrays are freed
             elif f.name in self._strings:
                 sink = self._strings[f.name]
                 columns[f.name] = sink.column() if isinstance(sink, StringSpill) else sink

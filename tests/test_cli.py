@@ -124,7 +124,7 @@ def test_clean_the_examples_end_to_end(tmp_path: Path) -> None:
     assert summary["bytes"]["in"] == sum(p.stat().st_size for p in EXAMPLES.rglob("*.txt"))
     assert summary["bytes"]["out"] == sum(len(c["text"].encode("utf-8")) for c in cleaned)
     timings = json.loads((out / "timings.json").read_text(encoding="utf-8"))
-    assert {"read", "clean", "write", "total"} <= set(timings)
+    assert {"read", "plan", "write", "total"} <= set(timings)
 
     clusters = [json.loads(line) for line in (out / "clusters.jsonl").read_text(encoding="utf-8").splitlines()]
     assert [m["id"] for c in clusters for m in c["members"]] == ["news/02_hefei_reemployment.txt", "news/05_hefei_reemployment_reprint.txt"]

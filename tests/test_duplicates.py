@@ -9,7 +9,7 @@ import pytest
 
 import dedup
 from dedup import Cluster, DuplicateOptions, InvalidOptionError, InvalidTextError, find_duplicates
-from dedup.duplicates import shingle_sets
+from dedup.shingle import shingle_sets
 from dedup.normalize import matching_texts
 from dedup.verify import similarities
 
@@ -128,12 +128,12 @@ def test_options_object_and_keyword_overrides() -> None:
 
 def test_shingle_sets_do_not_depend_on_tiles_or_threads(news_docs: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
     """Tiles of a few characters on two threads give the sets one pass gives: each view's distinct hashes, sorted."""
-    from dedup import duplicates
+    from dedup import shingle
     from dedup.shingle import encode, shingle_hashes
 
     views = matching_texts(news_docs[:40]) + ["", "短", "医保协议管理"]
     whole_hashes, whole_offsets = shingle_sets(views, 5, workers=1)
-    monkeypatch.setattr(duplicates, "_TILE_CHARS", 7)
+    monkeypatch.setattr(shingle, "_TILE_CHARS", 7)
     tiled_hashes, tiled_offsets = shingle_sets(views, 5, workers=2)
     assert np.array_equal(whole_hashes, tiled_hashes) and np.array_equal(whole_offsets, tiled_offsets)
     hashes, offsets = shingle_hashes(*encode(views), 5)

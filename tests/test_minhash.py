@@ -129,7 +129,7 @@ def test_oph_estimates_jaccard_like_classic_minhash(news_lines: list[str]) -> No
     shifts = rng.integers(0, 400, 200)
     a = [text[s : s + 404] for s in starts]
     b = [text[s + d : s + d + 404] for s, d in zip(starts, shifts)]
-    from dedup.duplicates import shingle_sets
+    from dedup.shingle import shingle_sets
     from dedup.verify import similarities
 
     sets, offsets = shingle_sets(a + b, 5)

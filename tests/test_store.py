@@ -19,7 +19,7 @@ any_text = st.text(alphabet=st.characters(min_codepoint=0, max_codepoint=0x10FFF
 @settings(max_examples=150, deadline=None)
 @given(batches=st.lists(st.lists(any_text, max_size=12), max_size=5), picks=st.lists(st.integers(0, 10_000), max_size=40))
 def test_spilled_strings_read_back_what_was_appended(tmp_path_factory: pytest.TempPathFactory, batches: list[list[str]], picks: list[int]) -> None:
-    path = tmp_path_factory.mktemp("spill") / "column.utf8"
+    path = tmp_path_factory.mktemp("spill") / "column.utf32"
     spill = StringSpill(path)
     for batch in batches:
         spill.append(batch)
@@ -35,14 +35,14 @@ def test_spilled_strings_read_back_what_was_appended(tmp_path_factory: pytest.Te
         assert column[-1] == strings[-1] and column[0] == strings[0]
 
 
-def test_reads_are_chunked_and_gaps_skipped(tmp_path: Path) -> None:
+def test_reads_are_chunked_and_gaps_skipped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import dedup.store as store
 
     strings = ["甲" * 5000, "b", "", "丙" * 70_000, "d"]
-    spill = StringSpill(tmp_path / "c.utf8")
+    spill = StringSpill(tmp_path / "c.utf32")
     spill.append(strings)
     column = spill.column()
-    assert column.offsets.tolist() == [0, 15_000, 15_001, 15_001, 225_001, 225_002]
+    assert column.offsets.tolist() == [0, 5_000, 5_001, 5_001, 75_001, 75_002]  # code points
     reads: list[tuple[int, int]] = []
     real_pread = store.os.pread
 
@@ -55,19 +55,27 @@ def test_reads_are_chunked_and_gaps_skipped(tmp_path: Path) -> None:
         assert column.take([4, 0, 1]) == ["d", strings[0], "b"]
     finally:
         store.os.pread = real_pread  # type: ignore[assignment]
-    # strings 0 and 1 are neighbours (one read); 4 lies past the 210 kB of string 3 (its own read)
-    assert reads == [(15_001, 0), (1, 225_001)]
+    # strings 0 and 1 are neighbours (one read); 4 lies past the 280 kB of string 3 (its own read)
+    assert reads == [(20_004, 0), (4, 300_004)]
+    reads.clear()
+    store.os.pread = counting_pread  # type: ignore[assignment]
+    monkeypatch.setattr(store, "_READ_CHUNK", 40_000)
+    try:
+        assert column[0:5] == strings  # runs longer than the chunk are read in pieces
+    finally:
+        store.os.pread = real_pread  # type: ignore[assignment]
+    assert reads == [(20_004, 0), (280_000, 20_004), (4, 300_004)]
 
 
 def test_errors_name_the_problem(tmp_path: Path) -> None:
-    spill = StringSpill(tmp_path / "c.utf8")
+    spill = StringSpill(tmp_path / "c.utf32")
     spill.append(["一", "二"])
     column = spill.column()
     with pytest.raises(IndexError):
         column[2]
     with pytest.raises(IndexError):
         column.take([0, -1])
-    (tmp_path / "c.utf8").write_bytes(b"\xe4")
+    (tmp_path / "c.utf32").write_bytes(b"\x00\x4e\x00\x00")
     with pytest.raises(OSError, match="truncated"):
         column.take([1])
 
