@@ -27,7 +27,6 @@ Keys are counted per document with array operations, and a line is boilerplate w
 
 from __future__ import annotations
 
-import itertools
 import re
 import statistics
 from collections.abc import Callable, Iterable, Sequence
@@ -46,7 +45,7 @@ from .webpage import KINDS as WEBPAGE_KINDS
 from .webpage import WebpageOptions, classify_page_lines, looks_like_webpage
 from .shingle import exact_hashes
 from .spans import Span, expand_to_lines
-from .store import TableSink, take
+from .store import TableSink, join_runs, take
 
 #: Clusters matching views like :func:`dedup.duplicates.cluster_views`: called with the views,
 #: their int64 text lengths and a ``DuplicateOptions`` (duplicates.py imports this module).
@@ -673,6 +672,12 @@ class DocumentViews(Sequence[str]):
     def __len__(self) -> int:
         return self.n_docs
 
+    @property
+    def lengths(self) -> np.ndarray:
+        """int64 ``[n_docs]``: each view's length (from the lines' view lengths, no view built)."""
+        kept = self.keep
+        return np.bincount(self.table.doc[kept], weights=self.table.view_len[kept], minlength=self.n_docs).astype(np.int64)
+
     def __getitem__(self, index: int | slice) -> Any:
         if isinstance(index, slice):
             return self.take(range(*index.indices(self.n_docs)))
@@ -686,15 +691,22 @@ class DocumentViews(Sequence[str]):
             yield from self.take(range(lo, min(lo + step, self.n_docs)))
 
     def take(self, docs: Sequence[int] | np.ndarray) -> list[str]:
-        """The views of documents ``docs`` (int ``[k]``, any order)."""
+        """The views of documents ``docs`` (int ``[k]``, any order, repeats allowed)."""
         docs = np.asarray(docs, dtype=np.int64).reshape(-1)
         lo, hi = self._line_bounds[docs], self._line_bounds[docs + 1]
         counts = hi - lo
         lines = np.arange(int(counts.sum()), dtype=np.int64) + np.repeat(lo - (np.cumsum(counts) - counts), counts)
+        owner = np.repeat(np.arange(docs.size, dtype=np.int64), counts)
         kept = self.keep[lines]
-        kept_per_doc = np.bincount(np.repeat(np.arange(docs.size), counts)[kept], minlength=docs.size)
-        views = iter(take(self.table.views, lines[kept]))
-        return ["".join(itertools.islice(views, k)) for k in kept_per_doc.tolist()]
+        lines, owner = lines[kept], owner[kept]
+        if not lines.size:
+            return [""] * docs.size
+        # Runs of consecutive kept lines of one document: one slice of the views each.
+        new_run = np.ones(lines.size, dtype=bool)
+        new_run[1:] = (lines[1:] != lines[:-1] + 1) | (owner[1:] != owner[:-1])
+        starts = np.flatnonzero(new_run)
+        ends = np.append(starts[1:], lines.size) - 1
+        return join_runs(self.table.views, lines[starts], lines[ends] + 1, owner[starts], docs.size)
 
 
 def document_views(table: LineTable, n_docs: int, keep: np.ndarray | None = None) -> DocumentViews:

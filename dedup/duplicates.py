@@ -17,7 +17,6 @@ from pathlib import Path
 
 import numpy as np
 
-from .arrays import sorted_unique
 from .boilerplate import BoilerplateOptions, ClusterEngine, LineAnalysis, LineTable, boilerplate_free_views, document_families, line_table
 from .cluster import Cluster, Representative, connected_components, group_members, pick_representatives
 from .options import KeywordOptions
@@ -27,7 +26,7 @@ from .minhash import SCHEMES, signatures
 from .normalize import NormalizeOptions, matching_texts
 from .shingle import shingle_sets
 from .store import BATCH_CHARS, StringSpill, TableSink, batches, take
-from .verify import similarities, verify_pairs
+from .verify import similarities_in_chunks, verify_candidates
 
 __all__ = ["DuplicateFinder", "DuplicateOptions", "cluster_views", "duplicate_clusters", "find_duplicates"]
 
@@ -224,6 +223,14 @@ def duplicate_clusters(
     return finder.clusters(engine)
 
 
+def _view_lengths(views: Sequence[str]) -> np.ndarray:
+    """int64 ``[len(views)]``: characters of each view (without building views made on demand)."""
+    lengths = getattr(views, "lengths", None)
+    if lengths is not None:
+        return np.asarray(lengths, dtype=np.int64)
+    return np.fromiter(map(len, views), dtype=np.int64, count=len(views))
+
+
 def cluster_views(views: Sequence[str], lengths: np.ndarray, opts: DuplicateOptions) -> list[Cluster]:
     """Near-duplicate clusters of matching views already built (phases sketch → cluster).
 
@@ -255,14 +262,16 @@ def cluster_views(views: Sequence[str], lengths: np.ndarray, opts: DuplicateOpti
     if not len(candidates):
         return []
 
-    # verify: shingle sets only of the units that appear in a candidate pair
-    involved = sorted_unique(candidates)
-    set_hashes, set_offsets = shingle_sets(take(views, involved), opts.ngram, opts.workers)
-    local = np.searchsorted(involved, candidates)
-    verified = verify_pairs(set_hashes, set_offsets, local, threshold=opts.threshold, containment_threshold=opts.containment)
+    # verify: shingle sets only of the documents in candidate pairs, a bounded share at a time
+    view_lengths = _view_lengths(views)
+
+    def sets_of(docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        return shingle_sets(take(views, docs), opts.ngram, opts.workers)
+
+    verified = verify_candidates(candidates, view_lengths, sets_of, threshold=opts.threshold, containment_threshold=opts.containment)
 
     # cluster
-    labels = connected_components(n, involved[verified.pairs])
+    labels = connected_components(n, verified.pairs)
     groups = group_members(labels)
     if not groups:
         return []
@@ -270,9 +279,7 @@ def cluster_views(views: Sequence[str], lengths: np.ndarray, opts: DuplicateOpti
     sizes = np.array([g.size for g in groups])
     member_all = np.concatenate(groups)
     rep_all = np.repeat(reps, sizes)
-    jaccard, _ = similarities(
-        set_hashes, set_offsets, np.stack([np.searchsorted(involved, rep_all), np.searchsorted(involved, member_all)], axis=1)
-    )
+    jaccard, _ = similarities_in_chunks(np.stack([rep_all, member_all], axis=1), view_lengths, sets_of)
     jaccard[member_all == rep_all] = 1.0
     bounds = np.cumsum(sizes)[:-1]
     return [

@@ -25,7 +25,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .arrays import sorted_unique
 from .cluster import connected_components, group_members
 from .options import KeywordOptions
 from .errors import InvalidOptionError, check_texts
@@ -36,12 +35,11 @@ from .segment import UnitSpans, segment_many
 from .shingle import exact_hashes, shingle_sets
 from .spans import Span
 from .store import TableSink, take
-from .verify import similarities, verify_pairs
+from .verify import SetsOf, similarities_in_chunks, verify_candidates
 
 __all__ = ["PassageCluster", "PassageMatches", "PassageOptions", "UnitTable", "find_repeated_passages", "match_passages", "unit_table"]
 
 _SENTENCE_END = tuple("。！？!?；;…")
-_FRAGMENT_CHUNK = 1 << 15  # fragment pairs verified at once (their units' shingles are what is held)
 
 
 @dataclass(frozen=True)
@@ -228,6 +226,15 @@ def concat_unit_tables(tables: Sequence[UnitTable], n_docs: Sequence[int], optio
     return sink.result(unit_table([], options))
 
 
+def _sets_of(units: UnitTable, opts: PassageOptions, rows: np.ndarray | None = None) -> SetsOf:
+    """Shingle sets of units given by index (into ``rows`` when given), their views read on demand."""
+
+    def sets_of(indices: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        return shingle_sets(take(units.views, indices if rows is None else rows[indices]), opts.ngram)
+
+    return sets_of
+
+
 def _lsh_pairs(units: UnitTable, long_units: np.ndarray, opts: PassageOptions) -> tuple[np.ndarray, np.ndarray]:
     """Verified matches among long paragraphs.
 
@@ -244,12 +251,10 @@ def _lsh_pairs(units: UnitTable, long_units: np.ndarray, opts: PassageOptions) -
     local = candidate_pairs(units.band_keys)
     if not len(local):
         return none
-    involved = sorted_unique(local)
-    set_hashes, set_offsets = shingle_sets(take(units.views, long_units[involved]), opts.ngram)
-    verified = verify_pairs(
-        set_hashes, set_offsets, np.searchsorted(involved, local), threshold=opts.threshold, containment_threshold=opts.containment
+    verified = verify_candidates(
+        local, units.view_len[long_units], _sets_of(units, opts, long_units), threshold=opts.threshold, containment_threshold=opts.containment
     )
-    pairs = long_units[involved[verified.pairs]]
+    pairs = long_units[verified.pairs]
     # A match by containment alone makes only the later, smaller paragraph a repeat.
     lengths = units.view_len
     later_is_smaller = lengths[pairs[:, 1]] <= lengths[pairs[:, 0]]
@@ -276,16 +281,10 @@ def _fragment_pairs(units: UnitTable, opts: PassageOptions) -> np.ndarray:
     pairs = np.stack([container[longer], fragment[longer]], axis=1)
     if not len(pairs):
         return pairs
-    # Pairs come in fragment order, each within a short window: chunks of them need the
-    # views of a stretch of units only, which bounds what is held at once.
-    chunks = []
-    for lo in range(0, len(pairs), _FRAGMENT_CHUNK):
-        chunk = pairs[lo : lo + _FRAGMENT_CHUNK]
-        involved = sorted_unique(chunk)
-        set_hashes, set_offsets = shingle_sets(take(units.views, involved), opts.ngram)
-        _, containment = similarities(set_hashes, set_offsets, np.searchsorted(involved, chunk))
-        chunks.append(chunk[containment >= opts.containment])
-    return np.concatenate(chunks)
+    # Pairs come in fragment order, each within a short window: a chunk of them needs the
+    # views of a stretch of units only.
+    _, containment = similarities_in_chunks(pairs, view_len, _sets_of(units, opts))
+    return pairs[containment >= opts.containment]
 
 
 def _exact_short_pairs(units: UnitTable, opts: PassageOptions) -> tuple[np.ndarray, np.ndarray]:

@@ -24,14 +24,14 @@ import numpy as np
 
 from .arrays import sorted_unique
 
-__all__ = ["BATCH_CHARS", "SpilledStrings", "StringSpill", "TableSink", "batches", "take"]
+__all__ = ["BATCH_CHARS", "SpilledStrings", "StringSpill", "TableSink", "batches", "join_runs", "take"]
 
 #: Characters of documents whose tables are built at once: what bounds the temporaries of
 #: building them (about 45 bytes a character at the peak), whatever the collection's size.
 BATCH_CHARS = 1 << 20
 
 T = TypeVar("T")
-_READ_CHUNK = 1 << 24  # bytes read at once from a spill file
+_READ_CHUNK = 1 << 22  # bytes read at once from a spill file (about 1 M code points)
 _GAP = 1 << 16  # neighbouring strings closer than this are read in one piece
 
 
@@ -57,6 +57,36 @@ def take(column: Sequence[str], indices: Sequence[int] | np.ndarray) -> list[str
     if isinstance(indices, np.ndarray):
         indices = indices.tolist()
     return [column[i] for i in indices]
+
+
+def join_runs(column: Sequence[str], lo: np.ndarray, hi: np.ndarray, owner: np.ndarray, n_groups: int) -> list[str]:
+    """Strings made of runs of consecutive strings of a column: ``"".join(column[lo[r]:hi[r]])`` over the runs of each group.
+
+    Parameters
+    ----------
+    column : sequence of str
+        A ``list[str]``, or a :class:`SpilledStrings` (which reads each stretch of runs once
+        and slices it, instead of making every string of the runs).
+    lo, hi : np.ndarray
+        int64 ``[r]``: run ``r`` is strings ``lo[r]:hi[r]``.
+    owner : np.ndarray
+        int64 ``[r]``: the group of each run, in ``0 .. n_groups - 1``; a group's runs are
+        joined in their order here.
+    n_groups : int
+
+    Returns
+    -------
+    list of str
+        ``n_groups`` strings (``""`` for a group without runs).
+    """
+    if isinstance(column, SpilledStrings):
+        pieces = column.run_texts(lo, hi)
+    else:
+        pieces = ["".join(column[a:b]) for a, b in zip(np.asarray(lo).tolist(), np.asarray(hi).tolist())]
+    parts: list[list[str]] = [[] for _ in range(n_groups)]
+    for g, piece in zip(np.asarray(owner).tolist(), pieces):
+        parts[g].append(piece)
+    return ["".join(p) for p in parts]
 
 
 def batches(texts: Iterable[T], max_chars: int = BATCH_CHARS, max_items: int | None = None) -> Iterator[list[T]]:
@@ -144,9 +174,8 @@ class SpilledStrings(Sequence[str]):
             raise OSError(f"{self.path} is truncated: wanted {size} bytes at {4 * first}, got {len(data)}")
         return data.decode("utf-32-le", "surrogatepass")
 
-    def _run(self, lo: int, hi: int) -> list[str]:
-        """Strings ``lo:hi`` (consecutive), read in pieces of at most about 16 MiB."""
-        out: list[str] = []
+    def _pieces(self, lo: int, hi: int) -> Iterator[tuple[int, list[str]]]:
+        """Strings ``lo:hi`` (consecutive) as ``(first index, strings)`` pieces of at most about 4 MiB each."""
         while lo < hi:
             base = int(self.offsets[lo])
             # as many strings as fit the chunk, at least one
@@ -154,15 +183,45 @@ class SpilledStrings(Sequence[str]):
             end = min(end, hi)
             text = self._read(base, int(self.offsets[end]))
             bounds = (self.offsets[lo : end + 1] - base).tolist()
-            out.extend(text[a:b] for a, b in zip(bounds[:-1], bounds[1:]))
+            yield lo, [text[a:b] for a, b in zip(bounds[:-1], bounds[1:])]
             lo = end
+
+    def _run(self, lo: int, hi: int) -> list[str]:
+        """Strings ``lo:hi`` (consecutive)."""
+        return [s for _, piece in self._pieces(lo, hi) for s in piece]
+
+    def run_texts(self, lo: np.ndarray, hi: np.ndarray) -> list[str]:
+        """``"".join(self[lo[r]:hi[r]])`` of every run ``r`` (int64 ``[r]`` each, any order).
+
+        Runs are read in file order, neighbouring ones (gaps under 64 KiB) in one piece of at
+        most about 4 MiB, and cut out of the decoded piece as whole slices.
+        """
+        lo, hi = np.asarray(lo, dtype=np.int64), np.asarray(hi, dtype=np.int64)
+        out: list[str] = [""] * lo.size
+        if not lo.size:
+            return out
+        order = np.argsort(lo, kind="stable")
+        first = self.offsets[lo[order]].tolist()
+        last = self.offsets[hi[order]].tolist()
+        positions = order.tolist()
+        i, n = 0, lo.size
+        while i < n:
+            base, top, j = first[i], last[i], i
+            while j + 1 < n and first[j + 1] - top <= _GAP // 4 and max(top, last[j + 1]) - base <= _READ_CHUNK // 4:
+                j += 1
+                top = max(top, last[j])
+            text = self._read(base, top) if top > base else ""
+            for k in range(i, j + 1):
+                out[positions[k]] = text[first[k] - base : last[k] - base]
+            i = j + 1
         return out
 
     def take(self, indices: Sequence[int] | np.ndarray) -> list[str]:
         """The strings at ``indices`` (int ``[k]``, any order, repeats allowed).
 
         Strings close together in the file are read as one run (gaps under 64 KiB are
-        read through), so a sorted selection costs a few reads.
+        read through, a piece of at most about 4 MiB at a time, keeping only what was
+        asked for), so a sorted selection costs a few reads.
         """
         wanted = np.asarray(indices, dtype=np.int64).reshape(-1)
         if not wanted.size:
@@ -175,9 +234,9 @@ class SpilledStrings(Sequence[str]):
         breaks = np.flatnonzero(starts[1:] - self.offsets[distinct[:-1] + 1] > _GAP // 4) + 1
         found: list[str] = []
         for run in np.split(distinct, breaks):
-            lo, hi = int(run[0]), int(run[-1]) + 1
-            strings = self._run(lo, hi)
-            found.extend(strings[i] for i in (run - lo).tolist())
+            for first, piece in self._pieces(int(run[0]), int(run[-1]) + 1):
+                mine = run[(run >= first) & (run < first + len(piece))] - first
+                found.extend(piece[i] for i in mine.tolist())
         position = np.searchsorted(distinct, wanted)
         return [found[i] for i in position.tolist()]
 

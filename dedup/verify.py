@@ -15,19 +15,27 @@ the larger one by binary search (``np.searchsorted``), in chunks of bounded size
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+
+from .arrays import sorted_unique
 
 try:
     from . import _kernels
 except ImportError:  # built without a C compiler: the numpy reference gives the same counts
     _kernels = None
 
-__all__ = ["VerifiedPairs", "intersection_sizes", "similarities", "verify_pairs"]
+__all__ = ["VerifiedPairs", "intersection_sizes", "similarities", "similarities_in_chunks", "verify_candidates", "verify_pairs"]
+
+#: Makes the shingle sets of some units: called with their indices (int64 ``[k]``, ascending),
+#: returns ``(set_hashes, set_offsets)`` of those units in that order.
+SetsOf = Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]
 
 _S32 = np.uint64(32)
 _CHUNK = 1 << 22  # looked-up elements per chunk
+SET_BUDGET = 1 << 24  # characters of units whose shingle sets are held at once (about 100 MB with their views)
 
 
 @dataclass(frozen=True)
@@ -164,6 +172,88 @@ def verify_pairs(
     """
     pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
     jaccard, containment = similarities(set_hashes, set_offsets, pairs)
+    keep = jaccard >= threshold
+    if containment_threshold is not None:
+        keep |= containment >= containment_threshold
+    return VerifiedPairs(pairs[keep], jaccard[keep], containment[keep])
+
+
+def similarities_in_chunks(pairs: np.ndarray, lengths: np.ndarray, sets_of: SetsOf, budget: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`similarities` of pairs of units whose shingle sets are made on demand, a bounded share at a time.
+
+    Consecutive pairs are taken while their distinct units hold at most ``budget``
+    characters (a pair whose two units alone hold more is a chunk of its own); only those
+    units' sets exist at once. When all units fit, there is one chunk and every set is
+    made once; otherwise a unit whose pairs fall into several chunks is hashed again in each.
+
+    Parameters
+    ----------
+    pairs : np.ndarray
+        int64 ``[p, 2]`` unit indices.
+    lengths : np.ndarray
+        int64 ``[n]``, characters of each unit (what its set costs).
+    sets_of : callable
+        See :data:`SetsOf`.
+    budget : int, optional
+        Default :data:`SET_BUDGET`.
+
+    Returns
+    -------
+    jaccard, containment : np.ndarray
+        float64 ``[p]`` each, in the order of ``pairs``.
+    """
+    pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
+    budget = SET_BUDGET if budget is None else budget
+    jaccard = np.zeros(len(pairs), dtype=np.float64)
+    containment = np.zeros(len(pairs), dtype=np.float64)
+    if not len(pairs):
+        return jaccard, containment
+    bounds = _chunk_bounds(pairs, np.asarray(lengths, dtype=np.int64), budget)
+    for lo, hi in zip(bounds[:-1], bounds[1:]):
+        chunk = pairs[lo:hi]
+        involved = sorted_unique(chunk)
+        set_hashes, set_offsets = sets_of(involved)
+        jaccard[lo:hi], containment[lo:hi] = similarities(set_hashes, set_offsets, np.searchsorted(involved, chunk))
+    return jaccard, containment
+
+
+def _chunk_cost(pairs: np.ndarray, lengths: np.ndarray, lo: int, hi: int) -> int:
+    return int(lengths[sorted_unique(pairs[lo:hi])].sum())
+
+
+def _chunk_bounds(pairs: np.ndarray, lengths: np.ndarray, budget: int) -> list[int]:
+    """Boundaries of maximal runs of consecutive pairs whose distinct units hold at most ``budget`` characters."""
+    p = len(pairs)
+    bounds, lo = [0], 0
+    while lo < p:
+        if _chunk_cost(pairs, lengths, lo, p) <= budget:
+            bounds.append(p)
+            break
+        good, step = lo + 1, 1024  # gallop: the largest end that fits lies in (good, bad)
+        bad = p
+        while good + step < p and _chunk_cost(pairs, lengths, lo, good + step) <= budget:
+            good, step = good + step, step * 2
+        bad = min(good + step, p)
+        while bad - good > 1:
+            mid = (good + bad) // 2
+            good, bad = (mid, bad) if _chunk_cost(pairs, lengths, lo, mid) <= budget else (good, mid)
+        bounds.append(good)
+        lo = good
+    return bounds
+
+
+def verify_candidates(
+    pairs: np.ndarray,
+    lengths: np.ndarray,
+    sets_of: SetsOf,
+    *,
+    threshold: float,
+    containment_threshold: float | None = None,
+    budget: int | None = None,
+) -> VerifiedPairs:
+    """:func:`verify_pairs` with shingle sets made on demand, a bounded share at a time (see :func:`similarities_in_chunks`)."""
+    pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
+    jaccard, containment = similarities_in_chunks(pairs, lengths, sets_of, budget)
     keep = jaccard >= threshold
     if containment_threshold is not None:
         keep |= containment >= containment_threshold

@@ -111,3 +111,24 @@ def test_document_views_are_the_kept_lines_joined(news_docs: list[str], seed_tex
     assert list(DocumentViews(table, len(texts))) == ["".join(v for d, v in zip(table.doc.tolist(), table.views) if d == doc) for doc in range(len(texts))]
     with pytest.raises(IndexError):
         views[len(texts)]
+
+
+def test_shingle_sets_made_a_few_documents_at_a_time_change_nothing(collection: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Verification holds the sets of a bounded share of the units; a tiny budget gives the same results."""
+    from dedup import verify
+
+    options = CleanOptions(cross_document=True)
+    expected = dedup.clean_report(collection, options=options, with_clusters=True)
+    expected_clusters = dedup.find_duplicates(collection, representative="longest")
+    calls: list[int] = []
+    real = verify.similarities
+
+    def counted(*args):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        return real(*args)
+
+    monkeypatch.setattr(verify, "SET_BUDGET", 2_000)
+    monkeypatch.setattr(verify, "similarities", counted)
+    assert dedup.clean_report(collection, options=options, with_clusters=True) == expected
+    assert dedup.find_duplicates(collection, representative="longest") == expected_clusters
+    assert len(calls) > 50  # many chunks were verified one after another

@@ -104,3 +104,20 @@ def test_table_sink_joins_batches_into_the_whole(tmp_path: Path) -> None:
         assert sink.docs == 7
     empty: TableSink[_Table] = TableSink(_Table)
     assert empty.result(_Table(np.zeros(0, np.int64), np.zeros(0), [])).names == []
+
+
+@settings(max_examples=100, deadline=None)
+@given(strings=st.lists(any_text, min_size=1, max_size=30), runs=st.lists(st.tuples(st.integers(0, 29), st.integers(0, 30), st.integers(0, 3)), max_size=12))
+def test_runs_join_the_same_on_disk_and_in_memory(tmp_path_factory: pytest.TempPathFactory, strings: list[str], runs: list[tuple[int, int, int]]) -> None:
+    from dedup.store import join_runs
+
+    spill = StringSpill(tmp_path_factory.mktemp("runs") / "c.utf32")
+    spill.append(strings)
+    column = spill.column()
+    n = len(strings)
+    lo = np.array([min(a, n) for a, _, _ in runs], dtype=np.int64)
+    hi = np.array([max(min(b, n), min(a, n)) for a, b, _ in runs], dtype=np.int64)
+    owner = np.array([g for _, _, g in runs], dtype=np.int64)
+    expected = ["".join("".join(strings[a:b]) for a, b, g in zip(lo, hi, owner) if g == group) for group in range(4)]
+    assert join_runs(strings, lo, hi, owner, 4) == expected
+    assert join_runs(column, lo, hi, owner, 4) == expected

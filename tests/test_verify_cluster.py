@@ -115,3 +115,24 @@ def test_representative_policies() -> None:
         pick_representatives(groups, "newest")
     with pytest.raises(InvalidOptionError):
         pick_representatives(groups, "longest")
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    pairs=st.lists(st.tuples(st.integers(0, 30), st.integers(0, 30)), max_size=60),
+    lengths=st.lists(st.integers(0, 40), min_size=31, max_size=31),
+    budget=st.integers(1, 400),
+)
+def test_chunks_of_pairs_hold_at_most_the_budget(pairs: list[tuple[int, int]], lengths: list[int], budget: int) -> None:
+    """Chunks cover the pairs in order; each holds at most ``budget`` characters of distinct units, or one pair."""
+    from dedup.verify import _chunk_bounds
+
+    array = np.array(pairs, dtype=np.int64).reshape(-1, 2)
+    sizes = np.array(lengths, dtype=np.int64)
+    bounds = _chunk_bounds(array, sizes, budget)
+    assert bounds[0] == 0 and bounds[-1] == len(array) and all(a < b for a, b in zip(bounds[:-1], bounds[1:]))
+    for lo, hi in zip(bounds[:-1], bounds[1:]):
+        cost = sizes[np.unique(array[lo:hi])].sum()
+        assert cost <= budget or hi - lo == 1
+        if hi < len(array):  # maximal: one more pair would not fit
+            assert sizes[np.unique(array[lo : hi + 1])].sum() > budget
