@@ -134,24 +134,27 @@ RSS_ALLOWANCE = 300e6
 def scaling_table(rows: Sequence[Row]) -> list[str]:
     """Markdown lines for a scaling group: per size the time, its growth, and peak memory.
 
-    ``growth`` is the time ratio to the previous size divided by the size ratio: 1.0 is
-    linear, above 1 superlinear. ``budget`` is ``3 × text + 300 MB``.
+    ``growth`` is the time ratio to the previous size divided by the text-size ratio: 1.0
+    is linear, above 1 superlinear. ``RSS per added MB`` is the peak memory added per MB of
+    text added since the previous size. ``budget`` is ``3 × text + 300 MB``.
     """
     rows = sorted(rows, key=lambda row: row.scale or 0)
     lines = [
-        "| size | docs | text (MB) | median (s) | MB/s | growth vs previous size | peak RSS (MB) | budget (MB) |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| size | docs | text (MB) | median (s) | MB/s | growth vs previous size | peak RSS (MB) | RSS per added MB of text | budget (MB) |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     previous: Row | None = None
     for row in rows:
         mb = (row.total_bytes or 0) / 1e6
-        growth = ""
-        if previous is not None and previous.scale and row.scale:
-            growth = f"{(row.median / previous.median) / (row.scale / previous.scale):.2f}× linear"
+        growth = per_mb = ""
+        if previous is not None and previous.total_bytes and row.total_bytes:
+            growth = f"{(row.median / previous.median) / (row.total_bytes / previous.total_bytes):.2f}× linear"
+            if row.peak_rss_bytes and previous.peak_rss_bytes:
+                per_mb = f"{(row.peak_rss_bytes - previous.peak_rss_bytes) / (row.total_bytes - previous.total_bytes):.1f}"
         rss = f"{row.peak_rss_bytes / 1e6:,.0f}" if row.peak_rss_bytes else ""
         budget = f"{(RSS_TEXT_FACTOR * (row.total_bytes or 0) + RSS_ALLOWANCE) / 1e6:,.0f}"
         lines.append(
-            f"| {row.scale}× | {row.docs or ''} | {mb:.2f} | {row.median:.4g} | {format_rate(mb / row.median)} | {growth} | {rss} | {budget} |"
+            f"| {row.scale}× | {row.docs or ''} | {mb:.2f} | {row.median:.4g} | {format_rate(mb / row.median)} | {growth} | {rss} | {per_mb} | {budget} |"
         )
         previous = row
     return lines

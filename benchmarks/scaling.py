@@ -1,14 +1,20 @@
-"""Corpora at 1×, 4× and 16× size, and a child process that measures one run's peak memory.
+"""Corpora at 1×, 4×, 16× (and 64×) size, and a child process that measures one run's peak memory.
 
 The corpora are the quality benchmark's generated reprint collections
 (:func:`benchmarks.quality.corpus.generate_corpus`) with 120, 480 and 1,920 stories on 9, 36
 and 144 sites: the same mix of reprints, site templates and inline noise at every size, so time
-and memory can be compared across sizes.
+and memory can be compared across sizes. People's Daily has stories for 16× only; 64× is four
+16× corpora of seeds 0–3 one after another (their stories overlap, so it is reprint-heavier).
 
-Peak memory is the peak resident set size of a fresh interpreter that reads the texts, imports
-``dedup`` and runs one task (``ru_maxrss``), so one size's garbage never counts against another::
+Peak memory is the peak resident set size (``VmHWM``) of a fresh interpreter that imports
+``dedup`` and runs one task, so one size's garbage never counts against another::
 
     python -m benchmarks.scaling TEXTS.jsonl clean      # prints {"seconds": …, "peak_rss_bytes": …, …}
+
+Tasks: ``clean`` and ``find_duplicates`` read the texts into a list and call the library;
+``cli-clean`` runs ``dedup clean TEXTS.jsonl -o OUT --cross-document`` in the child, which
+streams the file (a first read sketches, a second cleans and writes), so its peak is what
+the command needs without the texts being held.
 """
 
 from __future__ import annotations
@@ -23,6 +29,8 @@ from pathlib import Path
 from typing import Any
 
 SCALES = (1, 4, 16)
+CLI_SCALES = (1, 4, 16, 64)
+LARGEST_GENERATED = 16
 BASE_STORIES = 120
 BASE_SITES = 9
 
@@ -43,6 +51,8 @@ def scaled_texts(scale: int, seed: int = 0) -> list[str]:
     """
     from benchmarks.quality.corpus import PRESETS, generate_corpus
 
+    if scale > LARGEST_GENERATED:
+        return [text for k in range(scale // LARGEST_GENERATED) for text in scaled_texts(LARGEST_GENERATED, seed + k)]
     config = replace(PRESETS["full"], n_stories=BASE_STORIES * scale, n_sites=BASE_SITES * scale)
     return list(generate_corpus(config, seed=seed).texts)
 
@@ -55,6 +65,13 @@ def _task(name: str) -> Callable[[list[str]], Any]:
         "find_duplicates": dedup.find_duplicates,
     }
     return tasks[name]
+
+
+def run_cli_clean(texts_path: Path, out: Path) -> int:
+    """``dedup clean TEXTS -o OUT --cross-document --force --quiet`` in this process; its exit status."""
+    from dedup.cli import main
+
+    return main(["clean", str(texts_path), "-o", str(out), "--cross-document", "--force", "--quiet"])
 
 
 def peak_rss_bytes() -> int:
@@ -76,16 +93,35 @@ def peak_rss_bytes() -> int:
 
 def measure(texts_path: Path, task: str) -> dict[str, Any]:
     """Run ``task`` once on the texts of a JSON-lines file; time, peak RSS, RSS before the run."""
-    texts = [json.loads(line) for line in texts_path.read_text(encoding="utf-8").splitlines()]
-    run = _task(task)
-    before = peak_rss_bytes()
-    start = time.perf_counter()
-    run(texts)
-    seconds = time.perf_counter() - start
+    if task == "cli-clean":
+        import tempfile
+
+        import dedup.cli  # noqa: F401  (imported before the baseline, as the library tasks import dedup)
+
+        docs = text_bytes = 0
+        with texts_path.open(encoding="utf-8") as lines:
+            for line in lines:
+                docs += 1
+                text_bytes += len(json.loads(line)["text"].encode("utf-8"))
+        before = peak_rss_bytes()
+        with tempfile.TemporaryDirectory() as out:
+            start = time.perf_counter()
+            status = run_cli_clean(texts_path, Path(out))
+            seconds = time.perf_counter() - start
+        if status != 0:
+            raise RuntimeError(f"dedup clean exited with {status}")
+    else:
+        texts = [json.loads(line)["text"] for line in texts_path.read_text(encoding="utf-8").splitlines()]
+        docs, text_bytes = len(texts), sum(len(t.encode("utf-8")) for t in texts)
+        run = _task(task)
+        before = peak_rss_bytes()
+        start = time.perf_counter()
+        run(texts)
+        seconds = time.perf_counter() - start
     return {
         "task": task,
-        "docs": len(texts),
-        "text_bytes": sum(len(t.encode("utf-8")) for t in texts),
+        "docs": docs,
+        "text_bytes": text_bytes,
         "seconds": seconds,
         "rss_before_bytes": before,
         "peak_rss_bytes": peak_rss_bytes(),
@@ -93,8 +129,10 @@ def measure(texts_path: Path, task: str) -> dict[str, Any]:
 
 
 def write_texts(texts: Sequence[str], path: Path) -> None:
-    """One JSON string per line (what :func:`measure` reads)."""
-    path.write_text("".join(json.dumps(t, ensure_ascii=False) + "\n" for t in texts), encoding="utf-8")
+    """One JSON record ``{"id": i, "text": …}`` per line (what :func:`measure` and ``dedup clean`` read)."""
+    with path.open("w", encoding="utf-8") as out:
+        for i, text in enumerate(texts):
+            out.write(json.dumps({"id": i, "text": text}, ensure_ascii=False) + "\n")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,10 +1,11 @@
-"""Scaling: ``clean(cross_document=True)`` and ``find_duplicates`` at 1×, 4× and 16× corpus size.
+"""Scaling: ``clean(cross_document=True)`` and ``find_duplicates`` at 1×, 4× and 16× corpus size,
+and ``dedup clean --cross-document`` (the command, streaming its input) at 1×, 4×, 16× and 64×.
 
 Time is measured in this process by pytest-benchmark (medians); peak memory in a fresh child
 process per size and task (``python -m benchmarks.scaling``), recorded in ``extra_info`` as
 ``peak_rss_bytes`` next to ``total_bytes`` and ``scale``. ``python -m benchmarks.report`` turns
-the group into a table with the time growth between sizes and the memory budget of issue #6
-(peak RSS at 16× ≤ 3× the text size + 300 MB).
+each group into a table with the time growth between sizes, the memory added per MB of text,
+and the memory budget of issue #6 (peak RSS at 16× ≤ 3× the text size + 300 MB).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from benchmarks.scaling import SCALES, scaled_texts, write_texts
+from benchmarks.scaling import CLI_SCALES, SCALES, run_cli_clean, scaled_texts, write_texts
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -27,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def corpora(tmp_path_factory: pytest.TempPathFactory) -> dict[int, tuple[list[str], Path]]:
     folder = tmp_path_factory.mktemp("scaling")
     out = {}
-    for scale in SCALES:
+    for scale in sorted(set(SCALES) | set(CLI_SCALES)):
         texts = scaled_texts(scale)
         path = folder / f"texts-{scale}x.jsonl"
         write_texts(texts, path)
@@ -63,3 +64,22 @@ def test_scaling(benchmark: Any, corpora: dict[int, tuple[list[str], Path]], ded
     )
     result = benchmark.pedantic(run, rounds=3, iterations=1, warmup_rounds=0)
     assert len(result) == len(texts) if task == "clean" else all(len(c.members) >= 2 for c in result)
+
+
+@pytest.mark.parametrize("scale", CLI_SCALES, ids=[f"{s}x" for s in CLI_SCALES])
+def test_scaling_cli_clean(benchmark: Any, corpora: dict[int, tuple[list[str], Path]], tmp_path: Path, scale: int) -> None:
+    texts, path = corpora[scale]
+    benchmark.group = "scaling: dedup clean (command)"
+    memory = child_measurement(path, "cli-clean")
+    benchmark.extra_info.update(
+        impl="dedup",
+        label=f"dedup clean {scale}x",
+        scale=scale,
+        docs=len(texts),
+        total_bytes=memory["text_bytes"],
+        peak_rss_bytes=memory["peak_rss_bytes"],
+        rss_before_bytes=memory["rss_before_bytes"],
+        child_seconds=round(memory["seconds"], 4),
+    )
+    status = benchmark.pedantic(run_cli_clean, args=(path, tmp_path / "out"), rounds=3, iterations=1, warmup_rounds=0)
+    assert status == 0

@@ -738,28 +738,33 @@ class Workspace:
         if ws.partial.is_symlink():
             raise UsageError(f"{ws.partial} is a symbolic link: remove it (dedup writes only into real folders)")
         ws._lock()
-        journal = ws._load_journal()
-        entries = os.listdir(out)
-        if resume and journal is not None:
-            if journal.get("fingerprint") != fingerprint:
-                raise UsageError(f"{out} holds an interrupted run with other inputs or options: rerun it with the same ones, or use --force to start over")
-            ws.journal = journal
+        try:
+            journal = ws._load_journal()
+            entries = os.listdir(out)
+            if resume and journal is not None:
+                if journal.get("fingerprint") != fingerprint:
+                    raise UsageError(f"{out} holds an interrupted run with other inputs or options: rerun it with the same ones, or use --force to start over")
+                ws.journal = journal
+                return ws
+            if resume and journal is None and (out / "summary.json").is_file() and PARTIAL not in entries:
+                finished = ws._finished_status(fingerprint)
+                if finished is not None:
+                    ws.release()
+                    return finished
+            if entries and not force and not (resume and entries == [PARTIAL]):
+                hint = "use --force to replace the results in it" + ("" if resume else ", or --resume to continue an interrupted run")
+                raise UsageError(f"output folder {out} is not empty: {hint}")
+            if ws.partial.exists():
+                shutil.rmtree(ws.partial)
+            ws.partial.mkdir()
+            ws.tmp.mkdir()
+            (ws.partial / "cleaned.jsonl").touch()
+            ws.journal = {"format": JOURNAL_FORMAT, "fingerprint": fingerprint, "corpus": None, "phase": "write", "records_done": 0, "cleaned_bytes": 0}
+            ws.save_journal()
             return ws
-        if resume and journal is None and (out / "summary.json").is_file() and PARTIAL not in entries:
-            finished = ws._finished_status(fingerprint)
-            if finished is not None:
-                return finished
-        if entries and not force and not (resume and entries == [PARTIAL]):
-            hint = "use --force to replace the results in it" + ("" if resume else ", or --resume to continue an interrupted run")
-            raise UsageError(f"output folder {out} is not empty: {hint}")
-        if ws.partial.exists():
-            shutil.rmtree(ws.partial)
-        ws.partial.mkdir()
-        ws.tmp.mkdir()
-        (ws.partial / "cleaned.jsonl").touch()
-        ws.journal = {"format": JOURNAL_FORMAT, "fingerprint": fingerprint, "corpus": None, "phase": "write", "records_done": 0, "cleaned_bytes": 0}
-        ws.save_journal()
-        return ws
+        except BaseException:
+            ws.release()
+            raise
 
     def _lock(self) -> None:
         fd = os.open(self.out, os.O_RDONLY)
@@ -769,6 +774,12 @@ class Workspace:
             os.close(fd)
             raise UsageError(f"another dedup run is writing into {self.out}") from None
         self._lock_fd = fd
+
+    def release(self) -> None:
+        """Let other runs write into OUT again (the lock is also released when the process ends)."""
+        if self._lock_fd is not None:
+            os.close(self._lock_fd)
+            self._lock_fd = None
 
     def _load_journal(self) -> dict[str, Any] | None:
         try:
@@ -926,58 +937,62 @@ def run_clean(args: argparse.Namespace, reporter: Reporter) -> int:
     fingerprint = hashlib.sha256(_dumps({"version": __version__, "settings": settings, "library": _jsonable(options)}).encode("utf-8")).hexdigest()
     timer = Timer()
     workspace: Workspace | None = None
-    if not args.dry_run:
-        out = Path(args.output)
-        check_output_location(out, args.inputs)
-        opened = Workspace.open(out, fingerprint, force=args.force, resume=args.resume)
-        if isinstance(opened, int):
-            reporter.info(f"{out} already holds the finished run: nothing to resume")
-            return opened
-        workspace = opened
-        if workspace.journal.get("phase") == "publish":  # killed while renaming: finish that
-            workspace.publish({})
-            reporter.info(f"finished publishing the interrupted run into {out}")
-            return int(workspace.journal.get("exit_status", EXIT_OK))
-    tally = Tally()
-    with _spill_folder(workspace) as spill, _engine_failures(engine):
-        cleaner = engine.RayCleaner(options, spill=Path(spill)) if engine is not None else LocalCleaner(options, Path(spill))
-        with timer.phase("read"):
-            corpus = read_corpus(args.inputs, read_options, reporter, cleaner.add)
-        reporter.info(
-            f"read {_count(len(corpus.records), 'document')} from {_count(len(corpus.files), 'file')} "
-            f"({len(corpus.skipped):,} skipped) in {timer.seconds['read']:.1f} s"
-        )
+    try:
+        if not args.dry_run:
+            out = Path(args.output)
+            check_output_location(out, args.inputs)
+            opened = Workspace.open(out, fingerprint, force=args.force, resume=args.resume)
+            if isinstance(opened, int):
+                reporter.info(f"{out} already holds the finished run: nothing to resume")
+                return opened
+            workspace = opened
+            if workspace.journal.get("phase") == "publish":  # killed while renaming: finish that
+                workspace.publish({})
+                reporter.info(f"finished publishing the interrupted run into {out}")
+                return int(workspace.journal.get("exit_status", EXIT_OK))
+        tally = Tally()
+        with _spill_folder(workspace) as spill, _engine_failures(engine):
+            cleaner = engine.RayCleaner(options, spill=Path(spill)) if engine is not None else LocalCleaner(options, Path(spill))
+            with timer.phase("read"):
+                corpus = read_corpus(args.inputs, read_options, reporter, cleaner.add)
+            reporter.info(
+                f"read {_count(len(corpus.records), 'document')} from {_count(len(corpus.files), 'file')} "
+                f"({len(corpus.skipped):,} skipped) in {timer.seconds['read']:.1f} s"
+            )
+            if workspace is not None:
+                workspace.check_corpus(corpus.digest)
+            reporter.info(f"planning the cleaning of {_count(len(corpus.records), 'document')}")
+            with timer.phase("plan"):
+                plan = cleaner.plan()
+            reporter.info(f"cleaning {_count(len(corpus.records), 'document')}")
+            with timer.phase("write"):
+                cleaned = cleaner.cleaned(plan, read_again(corpus, read_options, args.batch_size))
+                if workspace is None:
+                    for first, documents in cleaned:
+                        for i, document in enumerate(documents, first):
+                            tally.add(corpus.lengths[i], document)
+                else:
+                    workspace.write_documents(corpus, cleaned, args.batch_size, reporter, tally)
+        report = plan.report
+        summary = build_summary(corpus, tally, report, settings, options, fingerprint)
+        if workspace is None:
+            summary["timings"] = {**timer.seconds, "total": timer.total()}
+            print(json.dumps(summary, ensure_ascii=False, sort_keys=True, indent=2))
+        else:
+            reports = {
+                "clusters.jsonl": "".join(_dumps(cluster_line(c, corpus.records)) + "\n" for c in report.clusters).encode("utf-8", "surrogatepass"),
+                "boilerplate.jsonl": "".join(_dumps(family_line(f, corpus.records)) + "\n" for f in report.boilerplate).encode("utf-8", "surrogatepass"),
+                "summary.json": (json.dumps(summary, ensure_ascii=False, sort_keys=True, indent=2) + "\n").encode("utf-8", "surrogatepass"),
+            }
+            timings = {**timer.seconds, "total": timer.total(), "resumed": bool(workspace.journal.get("records_done")) and args.resume}
+            reports["timings.json"] = (json.dumps(timings, sort_keys=True, indent=2) + "\n").encode("utf-8")
+            workspace.publish(reports, summary["exit_status"])
+            reporter.info(f"wrote {workspace.out}")
+        reporter.info(_status_line(summary))
+        return summary["exit_status"]
+    finally:
         if workspace is not None:
-            workspace.check_corpus(corpus.digest)
-        reporter.info(f"planning the cleaning of {_count(len(corpus.records), 'document')}")
-        with timer.phase("plan"):
-            plan = cleaner.plan()
-        reporter.info(f"cleaning {_count(len(corpus.records), 'document')}")
-        with timer.phase("write"):
-            cleaned = cleaner.cleaned(plan, read_again(corpus, read_options, args.batch_size))
-            if workspace is None:
-                for first, documents in cleaned:
-                    for i, document in enumerate(documents, first):
-                        tally.add(corpus.lengths[i], document)
-            else:
-                workspace.write_documents(corpus, cleaned, args.batch_size, reporter, tally)
-    report = plan.report
-    summary = build_summary(corpus, tally, report, settings, options, fingerprint)
-    if workspace is None:
-        summary["timings"] = {**timer.seconds, "total": timer.total()}
-        print(json.dumps(summary, ensure_ascii=False, sort_keys=True, indent=2))
-    else:
-        reports = {
-            "clusters.jsonl": "".join(_dumps(cluster_line(c, corpus.records)) + "\n" for c in report.clusters).encode("utf-8", "surrogatepass"),
-            "boilerplate.jsonl": "".join(_dumps(family_line(f, corpus.records)) + "\n" for f in report.boilerplate).encode("utf-8", "surrogatepass"),
-            "summary.json": (json.dumps(summary, ensure_ascii=False, sort_keys=True, indent=2) + "\n").encode("utf-8", "surrogatepass"),
-        }
-        timings = {**timer.seconds, "total": timer.total(), "resumed": bool(workspace.journal.get("records_done")) and args.resume}
-        reports["timings.json"] = (json.dumps(timings, sort_keys=True, indent=2) + "\n").encode("utf-8")
-        workspace.publish(reports, summary["exit_status"])
-        reporter.info(f"wrote {workspace.out}")
-    reporter.info(_status_line(summary))
-    return summary["exit_status"]
+            workspace.release()
 
 
 def run_find(args: argparse.Namespace, reporter: Reporter) -> int:

@@ -26,7 +26,7 @@ from .minhash import SCHEMES, signatures
 from .normalize import NormalizeOptions, matching_texts
 from .shingle import shingle_sets
 from .store import BATCH_CHARS, StringSpill, TableSink, batches, take
-from .verify import similarities_in_chunks, verify_candidates
+from .verify import ReusedSets, similarities_in_chunks, verify_candidates
 
 __all__ = ["DuplicateFinder", "DuplicateOptions", "cluster_views", "duplicate_clusters", "find_duplicates"]
 
@@ -265,9 +265,10 @@ def cluster_views(views: Sequence[str], lengths: np.ndarray, opts: DuplicateOpti
     # verify: shingle sets only of the documents in candidate pairs, a bounded share at a time
     view_lengths = _view_lengths(views)
 
-    def sets_of(docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def hashed(docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         return shingle_sets(take(views, docs), opts.ngram, opts.workers)
 
+    sets_of = ReusedSets(hashed)  # the similarities to the representatives reuse verification's sets
     verified = verify_candidates(candidates, view_lengths, sets_of, threshold=opts.threshold, containment_threshold=opts.containment)
 
     # cluster

@@ -27,7 +27,7 @@ try:
 except ImportError:  # built without a C compiler: the numpy reference gives the same counts
     _kernels = None
 
-__all__ = ["VerifiedPairs", "intersection_sizes", "similarities", "similarities_in_chunks", "verify_candidates", "verify_pairs"]
+__all__ = ["ReusedSets", "VerifiedPairs", "intersection_sizes", "similarities", "similarities_in_chunks", "verify_candidates", "verify_pairs"]
 
 #: Makes the shingle sets of some units: called with their indices (int64 ``[k]``, ascending),
 #: returns ``(set_hashes, set_offsets)`` of those units in that order.
@@ -215,6 +215,40 @@ def similarities_in_chunks(pairs: np.ndarray, lengths: np.ndarray, sets_of: Sets
         set_hashes, set_offsets = sets_of(involved)
         jaccard[lo:hi], containment[lo:hi] = similarities(set_hashes, set_offsets, np.searchsorted(involved, chunk))
     return jaccard, containment
+
+
+class ReusedSets:
+    """A :data:`SetsOf` that keeps the sets it made last and serves any subset of those units from them.
+
+    Verification and the representatives' similarities that follow it ask for the sets of
+    the same documents (the members are among the candidates): when verification was one
+    chunk, the second asks nothing new of ``make``.
+
+    Parameters
+    ----------
+    make : callable
+        The :data:`SetsOf` that hashes.
+    """
+
+    def __init__(self, make: SetsOf) -> None:
+        self.make = make
+        self._units = np.empty(0, dtype=np.int64)
+        self._sets = (np.empty(0, dtype=np.uint32), np.zeros(1, dtype=np.int64))
+
+    def __call__(self, units: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        units = np.asarray(units, dtype=np.int64)
+        pos = np.searchsorted(self._units, units)
+        held = pos < self._units.size
+        held[held] = self._units[pos[held]] == units[held]
+        if not held.all():
+            self._units, self._sets = units, self.make(units)
+            return self._sets
+        set_hashes, set_offsets = self._sets
+        counts = set_offsets[pos + 1] - set_offsets[pos]
+        offsets = np.zeros(units.size + 1, dtype=np.int64)
+        np.cumsum(counts, out=offsets[1:])
+        elem = np.arange(int(offsets[-1]), dtype=np.int64) + np.repeat(set_offsets[pos] - offsets[:-1], counts)
+        return set_hashes[elem], offsets
 
 
 def _chunk_cost(pairs: np.ndarray, lengths: np.ndarray, lo: int, hi: int) -> int:

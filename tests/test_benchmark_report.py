@@ -45,7 +45,7 @@ def test_scaling_table_growth_and_memory_budget() -> None:
     lines = render(run).splitlines()
     rows = [line for line in lines if line.startswith("| ") and "×" in line.split("|")[1]]
     assert rows == [
-        "| 1× | 100 | 0.62 | 1 | 0.625 |  | 120 | 302 |",
-        "| 4× | 400 | 2.50 | 4 | 0.625 | 1.00× linear | 150 | 308 |",
-        "| 16× | 1600 | 10.00 | 20 | 0.5 | 1.25× linear | 250 | 330 |",
+        "| 1× | 100 | 0.62 | 1 | 0.625 |  | 120 |  | 302 |",
+        "| 4× | 400 | 2.50 | 4 | 0.625 | 1.00× linear | 150 | 16.0 | 308 |",  # 30 MB more for 1.875 MB more text
+        "| 16× | 1600 | 10.00 | 20 | 0.5 | 1.25× linear | 250 | 13.3 | 330 |",
     ]

@@ -342,3 +342,21 @@ def test_a_run_killed_while_publishing_finishes_on_resume(tmp_path: Path) -> Non
     assert resumed.returncode == 0, resumed.stderr
     expected, got = tree_bytes(whole), tree_bytes(out)
     assert got == expected
+
+
+def test_a_run_releases_its_lock_when_it_ends(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """In one process (a notebook, a benchmark), runs into the same OUT follow each other; a refused run frees it too."""
+    out = tmp_path / "out"
+    news = str(Path(__file__).resolve().parent.parent / "examples" / "news")
+    assert cli.main(["clean", news, "-o", str(out), "--quiet"]) == 0
+    with pytest.raises(SystemExit) as refused:  # not empty, no --force: a usage error after the lock was taken
+        cli.main(["clean", news, "-o", str(out), "--quiet"])
+    assert refused.value.code == 2
+    assert cli.main(["clean", news, "-o", str(out), "--quiet", "--force"]) == 0
+    assert cli.main(["clean", news, "-o", str(out), "--quiet", "--resume"]) == 0  # finished: nothing to resume
+    fd = os.open(out, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # nobody holds it any more
+    finally:
+        os.close(fd)
+    capsys.readouterr()

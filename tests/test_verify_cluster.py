@@ -136,3 +136,25 @@ def test_chunks_of_pairs_hold_at_most_the_budget(pairs: list[tuple[int, int]], l
         assert cost <= budget or hi - lo == 1
         if hi < len(array):  # maximal: one more pair would not fit
             assert sizes[np.unique(array[lo : hi + 1])].sum() > budget
+
+
+def test_reused_sets_serve_subsets_without_hashing_again() -> None:
+    from dedup.shingle import shingle_sets
+    from dedup.verify import ReusedSets
+
+    views = ["一二三四五六七", "", "甲乙丙丁戊己", "一二三四五六八", "abcdefgh"]
+    calls: list[list[int]] = []
+
+    def make(units: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        calls.append(units.tolist())
+        return shingle_sets([views[i] for i in units], 5)
+
+    sets = ReusedSets(make)
+    first = sets(np.array([0, 1, 3, 4]))
+    for subset in ([0, 3], [1], [4], [0, 1, 3, 4], []):
+        got = sets(np.array(subset, dtype=np.int64))
+        want = shingle_sets([views[i] for i in subset], 5)
+        assert np.array_equal(got[0], want[0]) and np.array_equal(got[1], want[1])
+    assert calls == [[0, 1, 3, 4]] and np.array_equal(first[1], shingle_sets([views[i] for i in (0, 1, 3, 4)], 5)[1])
+    sets(np.array([2, 3]))  # not all held: made anew
+    assert calls[-1] == [2, 3]
