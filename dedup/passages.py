@@ -304,8 +304,13 @@ def _exact_short_pairs(units: UnitTable, opts: PassageOptions) -> tuple[np.ndarr
     return pairs, (units.doc[pairs[:, 0]] == units.doc[pairs[:, 1]]) & whole
 
 
-def _diagonal_runs(pairs: np.ndarray, anchored: np.ndarray, units: UnitTable, max_gap: int) -> list[tuple[int, int, int, int]]:
+def _diagonal_runs(pairs: np.ndarray, anchored: np.ndarray, units: UnitTable, max_gap: int) -> np.ndarray:
     """Merge unit pairs that continue each other into passage pairs ``(a0, a1, b0, b1)`` (inclusive units).
+
+    Pairs are taken in order of their two documents, their offset ``b - a`` and ``a``; a
+    pair continues the run of the pair before it when both copies step forward by 1 to
+    ``max_gap + 1`` units in the same documents, by nearly the same amount, and the
+    earlier copy stays before the run's later copy (``a < b0``).
 
     Parameters
     ----------
@@ -317,48 +322,56 @@ def _diagonal_runs(pairs: np.ndarray, anchored: np.ndarray, units: UnitTable, ma
 
     Returns
     -------
-    list of (a0, a1, b0, b1)
-        The runs with at least one anchored pair.
+    np.ndarray
+        int64 ``[r, 4]``: the runs with at least one anchored pair, in that order.
     """
     if not len(pairs):
-        return []
-    a, b = pairs[:, 0], pairs[:, 1]
-    order = np.lexsort((a, b - a, units.doc[b], units.doc[a]))
-    runs: list[tuple[int, int, int, int]] = []
-    has_anchor: list[bool] = []
-    for i in order.tolist():
-        ai, bi = int(a[i]), int(b[i])
-        if runs:
-            a0, a1, b0, b1 = runs[-1]
-            step_a, step_b = ai - a1, bi - b1
-            continues = (
-                units.doc[ai] == units.doc[a1]
-                and units.doc[bi] == units.doc[b1]
-                and 1 <= step_a <= max_gap + 1
-                and 1 <= step_b <= max_gap + 1
-                and abs(step_a - step_b) <= max_gap
-                and ai < b0  # the two copies never overlap
-            )
-            if continues:
-                runs[-1] = (a0, ai, b0, bi)
-                has_anchor[-1] = has_anchor[-1] or bool(anchored[i])
-                continue
-        runs.append((ai, ai, bi, bi))
-        has_anchor.append(bool(anchored[i]))
-    return [run for run, ok in zip(runs, has_anchor) if ok]
+        return np.empty((0, 4), dtype=np.int64)
+    order = np.lexsort((pairs[:, 0], pairs[:, 1] - pairs[:, 0], units.doc[pairs[:, 1]], units.doc[pairs[:, 0]]))
+    a, b, anchor = pairs[order, 0], pairs[order, 1], np.asarray(anchored, dtype=bool)[order]
+    step_a, step_b = np.diff(a), np.diff(b)
+    # Whether each pair continues the one before it, all but the run-start condition a < b0.
+    follows = np.zeros(a.size, dtype=bool)
+    follows[1:] = (
+        (units.doc[a[1:]] == units.doc[a[:-1]])
+        & (units.doc[b[1:]] == units.doc[b[:-1]])
+        & (step_a >= 1) & (step_a <= max_gap + 1)
+        & (step_b >= 1) & (step_b <= max_gap + 1)
+        & (np.abs(step_a - step_b) <= max_gap)
+    )
+    starts = ~follows
+    segment = np.cumsum(starts) - 1
+    first_b = b[np.flatnonzero(starts)][segment]
+    # The copies would overlap only inside a document; those few segments are walked one pair at a time.
+    for seg in np.unique(segment[a >= first_b]).tolist():
+        members = np.flatnonzero(segment == seg).tolist()
+        b0 = int(b[members[0]])
+        for i in members[1:]:
+            if a[i] >= b0:
+                starts[i] = True
+                b0 = int(b[i])
+    first = np.flatnonzero(starts)
+    last = np.append(first[1:], a.size) - 1
+    keep = np.logical_or.reduceat(anchor, first)
+    return np.stack([a[first], a[last], b[first], b[last]], axis=1)[keep]
 
 
-def _regions(runs: list[tuple[int, int, int, int]]) -> tuple[np.ndarray, np.ndarray]:
+def _regions(runs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Merge the copies named by passage pairs into regions and link them.
+
+    Parameters
+    ----------
+    runs : np.ndarray
+        int64 ``[r, 4]`` from :func:`_diagonal_runs`.
 
     Returns
     -------
     regions : np.ndarray
-        int64 ``[r, 2]``, first and last unit of each region, sorted.
+        int64 ``[q, 2]``, first and last unit of each region, sorted.
     links : np.ndarray
-        int64 ``[len(runs), 2]``, the two regions of each passage pair.
+        int64 ``[r, 2]``, the two regions of each passage pair.
     """
-    copies = np.array([(a0, a1) for a0, a1, _, _ in runs] + [(b0, b1) for _, _, b0, b1 in runs], dtype=np.int64)
+    copies = np.concatenate([runs[:, 0:2], runs[:, 2:4]]).astype(np.int64)
     order = np.lexsort((copies[:, 1], copies[:, 0]))
     sorted_copies = copies[order]
     # A copy starts a new region unless it overlaps the running end of the previous ones.
@@ -417,7 +430,7 @@ def match_passages(units: UnitTable, opts: PassageOptions) -> PassageMatches:
     short_pairs, short_within = _exact_short_pairs(units, opts)
     pairs = np.sort(np.concatenate([long_pairs, fragment_pairs, short_pairs]), axis=1)
     anchored = np.concatenate([np.ones(len(long_pairs) + len(fragment_pairs), dtype=bool), short_within])
-    runs = np.array(_diagonal_runs(pairs, anchored, units, opts.max_gap), dtype=np.int64).reshape(-1, 4)
+    runs = _diagonal_runs(pairs, anchored, units, opts.max_gap)
     # One sentence inside a long paragraph is a repeat only when it really is the same
     # sentence again: not a digest headline above the article that it echoes, not a
     # formula it quotes (a match by containment alone).

@@ -35,7 +35,7 @@ SetsOf = Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]
 
 _S32 = np.uint64(32)
 _CHUNK = 1 << 22  # looked-up elements per chunk
-SET_BUDGET = 1 << 24  # characters of units whose shingle sets are held at once (about 100 MB with their views)
+SET_BUDGET = 1 << 23  # characters of units whose shingle sets are held at once (their views and sets: ~100 MB)
 
 
 @dataclass(frozen=True)

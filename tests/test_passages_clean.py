@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -144,3 +147,70 @@ def test_clean_report_shares_its_line_analysis_without_changing_results(news_doc
     assert {tuple(c.members) for c in report.clusters} >= {(3, 40), (11, 42)}
     assert report.boilerplate == dedup.find_boilerplate(docs)
     assert report.cleaned == dedup.clean(docs)
+
+
+def diagonal_runs_one_by_one(pairs: np.ndarray, anchored: np.ndarray, units: Any, max_gap: int) -> list[tuple[int, int, int, int]]:
+    """:func:`dedup.passages._diagonal_runs` one pair at a time: the plain statement of the rule.
+
+    Parameters
+    ----------
+    pairs : np.ndarray
+        int64 ``[p, 2]``, ``pairs[:, 0] < pairs[:, 1]``.
+    anchored : np.ndarray
+        bool ``[p]``: pairs that may found a passage; the others (short titles
+        repeated across documents) only extend one.
+
+    Returns
+    -------
+    list of (a0, a1, b0, b1)
+        The runs with at least one anchored pair.
+    """
+    if not len(pairs):
+        return []
+    a, b = pairs[:, 0], pairs[:, 1]
+    order = np.lexsort((a, b - a, units.doc[b], units.doc[a]))
+    runs: list[tuple[int, int, int, int]] = []
+    has_anchor: list[bool] = []
+    for i in order.tolist():
+        ai, bi = int(a[i]), int(b[i])
+        if runs:
+            a0, a1, b0, b1 = runs[-1]
+            step_a, step_b = ai - a1, bi - b1
+            continues = (
+                units.doc[ai] == units.doc[a1]
+                and units.doc[bi] == units.doc[b1]
+                and 1 <= step_a <= max_gap + 1
+                and 1 <= step_b <= max_gap + 1
+                and abs(step_a - step_b) <= max_gap
+                and ai < b0  # the two copies never overlap
+            )
+            if continues:
+                runs[-1] = (a0, ai, b0, bi)
+                has_anchor[-1] = has_anchor[-1] or bool(anchored[i])
+                continue
+        runs.append((ai, ai, bi, bi))
+        has_anchor.append(bool(anchored[i]))
+    return [run for run, ok in zip(runs, has_anchor) if ok]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    docs=st.lists(st.integers(1, 12), min_size=1, max_size=5),
+    raw_pairs=st.lists(st.tuples(st.integers(0, 59), st.integers(0, 59)), max_size=60),
+    anchors=st.lists(st.booleans(), min_size=60, max_size=60),
+    max_gap=st.integers(0, 2),
+)
+def test_diagonal_runs_equal_the_pair_by_pair_rule(docs: list[int], raw_pairs: list[tuple[int, int]], anchors: list[bool], max_gap: int) -> None:
+    """The vectorized merge of matched paragraphs into passages gives what walking the pairs one by one gives."""
+    from types import SimpleNamespace
+
+    from dedup.passages import _diagonal_runs
+
+    doc = np.repeat(np.arange(len(docs)), docs)
+    n = doc.size
+    pairs = sorted({(min(a % n, b % n), max(a % n, b % n)) for a, b in raw_pairs if a % n != b % n})
+    array = np.array(pairs, dtype=np.int64).reshape(-1, 2)
+    units = SimpleNamespace(doc=doc)
+    anchored = np.array(anchors[: len(array)], dtype=bool)
+    expected = np.array(diagonal_runs_one_by_one(array, anchored, units, max_gap), dtype=np.int64).reshape(-1, 4)
+    assert np.array_equal(_diagonal_runs(array, anchored, units, max_gap), expected)  # type: ignore[arg-type]
