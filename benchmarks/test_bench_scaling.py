@@ -44,6 +44,20 @@ def child_measurement(path: Path, task: str) -> dict[str, Any]:
     return json.loads(result.stdout)
 
 
+def describe(benchmark: Any, label: str, scale: int, memory: dict[str, Any]) -> None:
+    """What the report needs of a scaling row: its size and the child's peak memory."""
+    benchmark.extra_info.update(
+        impl="dedup",
+        label=label,
+        scale=scale,
+        docs=memory["docs"],
+        total_bytes=memory["text_bytes"],
+        peak_rss_bytes=memory["peak_rss_bytes"],
+        rss_before_bytes=memory["rss_before_bytes"],
+        child_seconds=round(memory["seconds"], 4),
+    )
+
+
 @pytest.mark.parametrize("scale", SCALES, ids=[f"{s}x" for s in SCALES])
 @pytest.mark.parametrize("task", ["clean", "find_duplicates"])
 def test_scaling(benchmark: Any, corpora: dict[int, tuple[list[str], Path]], dedup_api: Callable[[str], Any], task: str, scale: int) -> None:
@@ -51,35 +65,15 @@ def test_scaling(benchmark: Any, corpora: dict[int, tuple[list[str], Path]], ded
     function = dedup_api(task)
     run = (lambda: function(texts, cross_document=True)) if task == "clean" else (lambda: function(texts))
     benchmark.group = f"scaling: {task}"
-    memory = child_measurement(path, task)
-    benchmark.extra_info.update(
-        impl="dedup",
-        label=f"{task} {scale}x",
-        scale=scale,
-        docs=len(texts),
-        total_bytes=memory["text_bytes"],
-        peak_rss_bytes=memory["peak_rss_bytes"],
-        rss_before_bytes=memory["rss_before_bytes"],
-        child_seconds=round(memory["seconds"], 4),
-    )
+    describe(benchmark, f"{task} {scale}x", scale, child_measurement(path, task))
     result = benchmark.pedantic(run, rounds=3, iterations=1, warmup_rounds=0)
     assert len(result) == len(texts) if task == "clean" else all(len(c.members) >= 2 for c in result)
 
 
 @pytest.mark.parametrize("scale", CLI_SCALES, ids=[f"{s}x" for s in CLI_SCALES])
 def test_scaling_cli_clean(benchmark: Any, corpora: dict[int, tuple[list[str], Path]], tmp_path: Path, scale: int) -> None:
-    texts, path = corpora[scale]
+    _, path = corpora[scale]
     benchmark.group = "scaling: dedup clean (command)"
-    memory = child_measurement(path, "cli-clean")
-    benchmark.extra_info.update(
-        impl="dedup",
-        label=f"dedup clean {scale}x",
-        scale=scale,
-        docs=len(texts),
-        total_bytes=memory["text_bytes"],
-        peak_rss_bytes=memory["peak_rss_bytes"],
-        rss_before_bytes=memory["rss_before_bytes"],
-        child_seconds=round(memory["seconds"], 4),
-    )
+    describe(benchmark, f"dedup clean {scale}x", scale, child_measurement(path, "cli-clean"))
     status = benchmark.pedantic(run_cli_clean, args=(path, tmp_path / "out"), rounds=3, iterations=1, warmup_rounds=0)
     assert status == 0

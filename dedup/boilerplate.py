@@ -190,7 +190,8 @@ class LineTable:
         int64 ``[m]``, the line's span in its document, without surrounding whitespace.
     cut_start, cut_end : np.ndarray
         int64 ``[m]``, what cutting the line removes (:func:`dedup.spans.expand_to_lines`:
-        with its indentation, line break and the blank lines after it).
+        with its indentation, line break and the blank lines after it); the line's own
+        span in a table built with ``cuts=False``.
     views : sequence of str
         The lines' matching views (a ``list``, or a :class:`dedup.store.SpilledStrings`
         for a table kept on disk; the other string columns likewise).
@@ -264,6 +265,8 @@ def line_table(
     texts: Sequence[str],
     options: BoilerplateOptions = BoilerplateOptions(),
     segments: tuple[UnitSpans, UnitSpans] | None = None,
+    *,
+    cuts: bool = True,
 ) -> LineTable:
     """Split documents into lines and key every line (see the module docstring).
 
@@ -273,6 +276,10 @@ def line_table(
     options : BoilerplateOptions
     segments : (UnitSpans, UnitSpans), optional
         ``segment_lines_and_paragraphs(texts)``, when the caller has it.
+    cuts : bool
+        Find what cutting each line removes (``cut_start``, ``cut_end``: one call of
+        :func:`dedup.spans.expand_to_lines` a line). Without it, for tables that only
+        compare documents, the cut columns hold the lines' own spans.
     """
     units, paragraphs = segment_lines_and_paragraphs(texts) if segments is None else segments
     flat, doc = units.spans, units.doc_ids()
@@ -296,8 +303,10 @@ def line_table(
     head_like = np.zeros(len(lines), dtype=bool)
     for i in np.flatnonzero(head_like_plain).tolist():
         head_like[i] = _HEAD_MARK.search(stripped[i]) is not None
-    cuts = [expand_to_lines(texts[d], s, e) for d, (s, e) in zip(doc.tolist(), flat.tolist())]
-    cut = np.array(cuts, dtype=np.int64).reshape(-1, 2)
+    if cuts:
+        cut = np.array([expand_to_lines(texts[d], s, e) for d, (s, e) in zip(doc.tolist(), flat.tolist())], dtype=np.int64).reshape(-1, 2)
+    else:
+        cut = flat
     exact = exact_hashes(views)
     masked = exact.copy()
     distinct = [i for i in changed if masked_views[i] is not views[i]]

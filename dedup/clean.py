@@ -194,7 +194,7 @@ def sketch_batch(texts: Sequence[str], options: CleanOptions, *, with_clusters: 
         np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)),
         line_table(texts, opts.boilerplate, segments),
         unit_table(texts, opts.passages, segments[1]),
-        line_table(texts, opts.duplicates.boilerplate, segments) if extra == "lines" else None,
+        line_table(texts, opts.duplicates.boilerplate, segments, cuts=False) if extra == "lines" else None,
         matching_texts(texts, opts.duplicates.normalize) if extra == "views" else None,
     )
 

@@ -17,7 +17,7 @@ import numpy as np
 
 from .errors import InvalidOptionError
 
-__all__ = ["Cluster", "Representative", "connected_components", "group_members", "pick_representatives"]
+__all__ = ["Cluster", "Representative", "clusters_of_labels", "connected_components", "group_members", "pick_representatives"]
 
 Representative = Union[str, Callable[[int], Any]]
 
@@ -133,3 +133,45 @@ def pick_representatives(
     if callable(representative):
         return np.array([min(g.tolist(), key=lambda i: (representative(i), i)) for g in groups], dtype=np.int64)
     raise InvalidOptionError(f'representative must be "first", "longest" or a callable, got {representative!r}')
+
+
+def clusters_of_labels(
+    labels: np.ndarray,
+    representative: Representative,
+    lengths: np.ndarray,
+    similarity: Callable[[np.ndarray, np.ndarray], np.ndarray],
+) -> list[Cluster]:
+    """The :class:`Cluster` of every component of two or more members.
+
+    Parameters
+    ----------
+    labels : np.ndarray
+        int64 ``[n]``, from :func:`connected_components`.
+    representative : "first", "longest" or callable
+        See :func:`pick_representatives`.
+    lengths : np.ndarray
+        int64 ``[n]``, for ``"longest"``.
+    similarity : callable
+        ``similarity(representatives, members)``: exact Jaccard (float64 ``[k]``) of each
+        (representative, member) pair, both int64 ``[k]``; a member is its own representative
+        once per cluster (given 1.0 whatever ``similarity`` says).
+
+    Returns
+    -------
+    list of Cluster
+        In order of their smallest member.
+    """
+    groups = group_members(labels)
+    if not groups:
+        return []
+    reps = pick_representatives(groups, representative, lengths)
+    sizes = np.array([g.size for g in groups])
+    member_all = np.concatenate(groups)
+    rep_all = np.repeat(reps, sizes)
+    jaccard = np.asarray(similarity(rep_all, member_all), dtype=np.float64).copy()
+    jaccard[member_all == rep_all] = 1.0
+    bounds = np.cumsum(sizes)[:-1]
+    return [
+        Cluster(id=i, members=tuple(g.tolist()), representative=int(r), similarity=tuple(s.tolist()))
+        for i, (g, r, s) in enumerate(zip(groups, reps, np.split(jaccard, bounds)))
+    ]

@@ -41,7 +41,7 @@ import numpy as np
 
 from .boilerplate import BoilerplateOptions, LineAnalysis, LineTable, concat_line_tables, document_families, line_table
 from .clean import CleanOptions, CleanPlan, CleanReport, Sketch, SketchBuilder, apply_plan, plan_clean, sketch_batch
-from .cluster import Cluster, connected_components, group_members, pick_representatives
+from .cluster import Cluster, clusters_of_labels, connected_components
 from .duplicates import DuplicateOptions, duplicate_clusters
 from .shingle import shingle_sets
 from .errors import DedupError, InvalidOptionError, InvalidTextError, check_texts, checked_texts
@@ -452,11 +452,6 @@ def _small_star_group(batch: dict[str, np.ndarray], *, partitions: int) -> dict[
     return _directed_rows(edges, partitions, changed)
 
 
-def _line_table_of_block(block: Any, options: BoilerplateOptions) -> LineTable:
-    """Ray task: :func:`line_table` of a block of (index, text) rows."""
-    return line_table(block.column("text").to_pylist(), options)
-
-
 def _views_block(batch: Any, *, options: NormalizeOptions) -> Any:
     """map_batches: a block of (index, text) rows → ``index``, matching ``view`` and text ``length``."""
     import pyarrow as pa
@@ -665,22 +660,9 @@ class RayClusterEngine:
             labels = connected_components(n, _edges_of(_collect(verified, ("left", "right"))))
         else:
             labels = self._star_labels(n, verified, partitions)
-        groups = group_members(labels)
-        if not groups:
-            return []
 
-        # represent
-        reps = pick_representatives(groups, opts.representative, lengths)
-        sizes = np.array([g.size for g in groups])
-        member_all = np.concatenate(groups)
-        rep_all = np.repeat(reps, sizes)
-        jaccard = self._similarities(rep_all, member_all, blocks, opts.ngram)
-        jaccard[member_all == rep_all] = 1.0
-        bounds = np.cumsum(sizes)[:-1]
-        return [
-            Cluster(id=i, members=tuple(g.tolist()), representative=int(r), similarity=tuple(s.tolist()))
-            for i, (g, r, s) in enumerate(zip(groups, reps, np.split(jaccard, bounds)))
-        ]
+        # represent: each member's Jaccard to its representative, in workers
+        return clusters_of_labels(labels, opts.representative, lengths, lambda reps, members: self._similarities(reps, members, blocks, opts.ngram))
 
     def _star_labels(self, n: int, verified: ray.data.Dataset, partitions: int) -> np.ndarray:
         """Component labels by large-star/small-star rounds on Ray: int64 ``[n]``."""
@@ -800,8 +782,8 @@ def _block_texts(block: Any) -> list[str]:
 
 
 def _line_table_of_block(block: Any, options: BoilerplateOptions) -> LineTable:
-    """Ray task: :func:`line_table` of a block of (index, text) rows."""
-    return line_table(_block_texts(block), options)
+    """Ray task: :func:`line_table` of a block of (index, text) rows, for comparing documents (``cuts=False``)."""
+    return line_table(_block_texts(block), options, cuts=False)
 
 
 def _sketch_of_block(block: Any, options: CleanOptions, with_clusters: bool) -> Sketch:
@@ -866,7 +848,7 @@ def _line_tables_on_ray(blocks: _TextBlocks, options: BoilerplateOptions) -> Lin
 
 
 def line_table_on_ray(texts: Sequence[str], options: BoilerplateOptions = BoilerplateOptions(), *, batch_size: int = 10_000, partitions: int | None = None) -> LineTable:
-    """``line_table(texts, options)``, computed block by block in workers.
+    """``line_table(texts, options, cuts=False)`` (the table documents are compared on), computed block by block in workers.
 
     Parameters
     ----------

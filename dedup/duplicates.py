@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from .boilerplate import BoilerplateOptions, ClusterEngine, LineAnalysis, LineTable, boilerplate_free_views, document_families, line_table
-from .cluster import Cluster, Representative, connected_components, group_members, pick_representatives
+from .cluster import Cluster, Representative, clusters_of_labels, connected_components
 from .options import KeywordOptions
 from .errors import InvalidOptionError, check_texts, checked_texts
 from .lsh import LSHParams, band_keys, candidate_pairs, optimal_params
@@ -147,7 +147,7 @@ class DuplicateFinder:
         opts = self.options
         self._lengths.append(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)))
         if self._lines is not None:
-            self._lines.add(line_table(texts, opts.boilerplate), len(texts))
+            self._lines.add(line_table(texts, opts.boilerplate, cuts=False), len(texts))  # compared, never cut
         elif isinstance(self._views, StringSpill):
             self._views.append(matching_texts(texts, opts.normalize))
         elif self._views is not None:
@@ -273,17 +273,8 @@ def cluster_views(views: Sequence[str], lengths: np.ndarray, opts: DuplicateOpti
 
     # cluster
     labels = connected_components(n, verified.pairs)
-    groups = group_members(labels)
-    if not groups:
-        return []
-    reps = pick_representatives(groups, opts.representative, lengths)
-    sizes = np.array([g.size for g in groups])
-    member_all = np.concatenate(groups)
-    rep_all = np.repeat(reps, sizes)
-    jaccard, _ = similarities_in_chunks(np.stack([rep_all, member_all], axis=1), view_lengths, sets_of)
-    jaccard[member_all == rep_all] = 1.0
-    bounds = np.cumsum(sizes)[:-1]
-    return [
-        Cluster(id=i, members=tuple(g.tolist()), representative=int(r), similarity=tuple(s.tolist()))
-        for i, (g, r, s) in enumerate(zip(groups, reps, np.split(jaccard, bounds)))
-    ]
+
+    def jaccard(reps: np.ndarray, members: np.ndarray) -> np.ndarray:
+        return similarities_in_chunks(np.stack([reps, members], axis=1), view_lengths, sets_of)[0]
+
+    return clusters_of_labels(labels, opts.representative, lengths, jaccard)
