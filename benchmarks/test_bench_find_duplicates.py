@@ -20,7 +20,7 @@ from benchmarks.quality.baseline import lsh_labels, minhashes
 from benchmarks.quality.corpus import generate_corpus
 from benchmarks.quality.metrics import adjusted_rand_index, clusters_to_labels
 
-ROUNDS = 3
+ROUNDS = 7
 group = pytest.mark.benchmark(group="find_duplicates")
 
 
