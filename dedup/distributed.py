@@ -20,11 +20,12 @@ arrays that Ray Data runs on partitions of the data:
                in workers, grouped by block pair as in verify                             (driver + workers)
 
 :func:`find_duplicates`, :func:`clean_report` and :func:`clean` take a ``ray.data.Dataset``
-(a text column, ``"text"`` by default) or in-memory texts. Per document, workers key the
-lines (``line_table`` per block in Ray tasks, joined on the driver with
-``concat_line_tables``) and, without boilerplate stripping, normalize (``map_batches``);
-every document clustering goes through the engine. What stays on the driver, and its
-memory, is listed under Notes of :func:`clean_report`.
+(a text column, ``"text"`` by default) or in-memory texts, and feed :class:`RayFinder` and
+:class:`RayCleaner` batch by batch (what ``dedup find|clean --engine ray`` do with the files
+they read): the texts stream through the driver into the object store; workers sketch each
+block (:func:`dedup.clean.sketch_batch` in Ray tasks), the plan is made on the driver with
+every document clustering on the engine, and one ``map_batches`` cleans the blocks with it.
+What stays on the driver, and its memory, is listed under Notes of :func:`clean_report`.
 """
 
 from __future__ import annotations
@@ -66,7 +67,6 @@ __all__ = [
     "clean",
     "clean_report",
     "cluster_cpus",
-    "collect_texts",
     "connect",
     "find_duplicates",
     "labels_of_stars",
@@ -730,27 +730,6 @@ def _item_texts(items: Iterable[Any], text_column: str) -> list[Any]:
             item = item[text_column]
         texts.append(item)
     return texts
-
-
-def collect_texts(data: ray.data.Dataset | Iterable[Any], text_column: str = "text") -> list[str]:
-    """The texts of ``data`` on the driver, in its order.
-
-    Parameters
-    ----------
-    data : ray.data.Dataset or iterable
-        A dataset with a string column ``text_column`` (read in the dataset's order:
-        ``preserve_order`` is set while reading), or in-memory items: strings, or
-        mappings holding ``text_column``.
-    text_column : str
-
-    Returns
-    -------
-    list of str
-        :class:`dedup.InvalidTextError` names the first record that is not a string.
-    """
-    if _is_dataset(data):
-        return check_texts([t for batch in _dataset_texts(data, text_column) for t in batch])
-    return check_texts(_item_texts(data, text_column))
 
 
 def _data_batches(data: ray.data.Dataset | Iterable[Any], text_column: str, batch_size: int, partitions: int) -> Iterator[list[str]]:

@@ -34,7 +34,7 @@ from .normalize import NormalizeOptions, matching_texts
 from .segment import UnitSpans, segment_many
 from .shingle import exact_hashes, shingle_sets
 from .spans import Span
-from .store import TableSink, take
+from .store import take
 from .verify import SetsOf, similarities_in_chunks, verify_candidates
 
 __all__ = ["PassageCluster", "PassageMatches", "PassageOptions", "UnitTable", "find_repeated_passages", "match_passages", "unit_table"]
@@ -214,16 +214,6 @@ def unit_table(texts: Sequence[str], options: PassageOptions = PassageOptions(),
 
 def _lsh_params(options: PassageOptions) -> LSHParams:
     return optimal_params(min(options.threshold, 0.999), options.num_perm)
-
-
-def concat_unit_tables(tables: Sequence[UnitTable], n_docs: Sequence[int], options: PassageOptions = PassageOptions()) -> UnitTable:
-    """One table of consecutive batches' tables: ``unit_table`` of the concatenated documents."""
-    if len(tables) != len(n_docs):
-        raise ValueError(f"{len(tables)} tables but {len(n_docs)} batch sizes")
-    sink: TableSink[UnitTable] = TableSink(UnitTable)
-    for table, n in zip(tables, n_docs):
-        sink.add(table, n)
-    return sink.result(unit_table([], options))
 
 
 def _sets_of(units: UnitTable, opts: PassageOptions, rows: np.ndarray | None = None) -> SetsOf:
