@@ -150,21 +150,7 @@ def test_clean_report_shares_its_line_analysis_without_changing_results(news_doc
 
 
 def diagonal_runs_one_by_one(pairs: np.ndarray, anchored: np.ndarray, units: Any, max_gap: int) -> list[tuple[int, int, int, int]]:
-    """:func:`dedup.passages._diagonal_runs` one pair at a time: the plain statement of the rule.
-
-    Parameters
-    ----------
-    pairs : np.ndarray
-        int64 ``[p, 2]``, ``pairs[:, 0] < pairs[:, 1]``.
-    anchored : np.ndarray
-        bool ``[p]``: pairs that may found a passage; the others (short titles
-        repeated across documents) only extend one.
-
-    Returns
-    -------
-    list of (a0, a1, b0, b1)
-        The runs with at least one anchored pair.
-    """
+    """:func:`dedup.passages._diagonal_runs` one pair at a time: the plain statement of the rule (a list of runs)."""
     if not len(pairs):
         return []
     a, b = pairs[:, 0], pairs[:, 1]
