@@ -57,6 +57,7 @@ __all__ = [
     "LineAnalysis",
     "LineTable",
     "analyse_lines",
+    "analyse_table",
     "boilerplate_free_views",
     "classify_lines",
     "DocumentViews",
@@ -807,8 +808,26 @@ def analyse_lines(
         passes one that runs on Ray.
     """
     table = line_table(texts, options) if table is None else table
-    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
-    return LineAnalysis(table, document_families(table, len(texts), options, engine), len(texts), lengths)
+    return analyse_table(table, np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)), options, engine)
+
+
+def analyse_table(
+    table: LineTable, lengths: np.ndarray, options: BoilerplateOptions = BoilerplateOptions(), engine: ClusterEngine | None = None
+) -> LineAnalysis:
+    """The :class:`LineAnalysis` of a line table built without the texts at hand (batch by batch).
+
+    Parameters
+    ----------
+    table : LineTable
+        Of all ``len(lengths)`` documents.
+    lengths : np.ndarray
+        int64 ``[n_docs]``, the documents' lengths.
+    options : BoilerplateOptions
+    engine : callable, optional
+        As for :func:`analyse_lines`.
+    """
+    n_docs = int(lengths.size)
+    return LineAnalysis(table, document_families(table, n_docs, options, engine), n_docs, lengths)
 
 
 def boilerplate_free_views(

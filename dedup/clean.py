@@ -30,11 +30,10 @@ from .boilerplate import (
     Boilerplate,
     BoilerplateOptions,
     ClusterEngine,
-    LineAnalysis,
     LineTable,
+    analyse_table,
     boilerplate_families,
     classify_lines,
-    document_families,
     line_table,
 )
 from .cluster import Cluster
@@ -46,7 +45,7 @@ from .passages import PassageCluster, PassageOptions, UnitTable, match_passages,
 from .segment import segment_lines_and_paragraphs
 from .removals import REASONS, Cleaned, Cut, apply_cuts, resolve, restore
 from .spans import Span, expand_to_lines
-from .store import BATCH_CHARS, TableSink, batches
+from .store import BATCH_CHARS, StringSpill, TableSink, batches
 
 __all__ = [
     "CleanOptions",
@@ -224,7 +223,9 @@ class SketchBuilder:
         self._units: TableSink[UnitTable] = TableSink(UnitTable, spill, "units.")
         extra = _duplicate_input(options, with_clusters)
         self._duplicate_lines: TableSink[LineTable] | None = TableSink(LineTable, spill, "duplicate-lines.") if extra == "lines" else None
-        self._duplicate_views: TableSink[_Views] | None = TableSink(_Views, spill, "duplicate-views.") if extra == "views" else None
+        self._duplicate_views: StringSpill | None = None
+        if extra == "views":
+            self._duplicate_views = StringSpill(spill / "duplicate-views.utf32" if spill is not None else None)
 
     def add(self, part: Sketch) -> None:
         """Append the sketch of the next batch of documents."""
@@ -239,14 +240,14 @@ class SketchBuilder:
         if self._duplicate_views is not None:
             if part.duplicate_views is None:
                 raise ValueError("a batch was sketched with other options than the builder's")
-            self._duplicate_views.add(_Views(part.duplicate_views), n)
+            self._duplicate_views.append(part.duplicate_views)
 
     def result(self) -> Sketch:
         """The sketch of every document added, in order."""
         opts = self.options
         lengths = np.concatenate(self._lengths) if self._lengths else np.zeros(0, dtype=np.int64)
         duplicate_lines = self._duplicate_lines.result(line_table([], opts.duplicates.boilerplate)) if self._duplicate_lines else None
-        duplicate_views = self._duplicate_views.result(_Views([])).views if self._duplicate_views else None
+        duplicate_views = self._duplicate_views.column() if self._duplicate_views is not None else None
         return Sketch(
             lengths,
             self._lines.result(line_table([], opts.boilerplate)),
@@ -254,13 +255,6 @@ class SketchBuilder:
             duplicate_lines,
             duplicate_views,
         )
-
-
-@dataclass(frozen=True)
-class _Views:
-    """A table of one string column: the documents' whole matching views."""
-
-    views: Sequence[str]
 
 
 def sketch_texts(
@@ -362,10 +356,6 @@ class _PlanCuts:
         )
 
 
-def _analysis(table: LineTable, sketch: Sketch, options: BoilerplateOptions, engine: ClusterEngine | None) -> LineAnalysis:
-    return LineAnalysis(table, document_families(table, sketch.n_docs, options, engine), sketch.n_docs, sketch.lengths)
-
-
 def _line_index(table: LineTable, spans: Sequence[Span]) -> np.ndarray:
     """Row of ``table`` of every span that is one of its lines: int64 ``[len(spans)]``."""
     width = int(table.end.max()) + 1 if len(table) else 1
@@ -395,7 +385,7 @@ def plan_clean(sketch: Sketch, options: CleanOptions, *, with_clusters: bool = F
     proposals = _PlanCuts(sketch.n_docs)
     # One line analysis serves boilerplate finding and, when the options agree, the
     # boilerplate stripping that near-duplicate documents are compared after.
-    analysis = _analysis(sketch.lines, sketch, opts.boilerplate, engine)
+    analysis = analyse_table(sketch.lines, sketch.lengths, opts.boilerplate, engine)
     table = analysis.table
     families = boilerplate_families(table, classify_lines(table, analysis.families, opts.boilerplate))
     boilerplate_cuts: dict[int, list[Cut]] = {}
@@ -413,7 +403,7 @@ def plan_clean(sketch: Sketch, options: CleanOptions, *, with_clusters: bool = F
         if needed == "views" and sketch.duplicate_views is not None:
             clusters = (engine or cluster_views)(sketch.duplicate_views, sketch.lengths, dup)
         elif needed == "lines" and sketch.duplicate_lines is not None:
-            clusters = duplicate_clusters([], dup, analysis=_analysis(sketch.duplicate_lines, sketch, dup.boilerplate, engine), engine=engine)
+            clusters = duplicate_clusters([], dup, analysis=analyse_table(sketch.duplicate_lines, sketch.lengths, dup.boilerplate, engine), engine=engine)
         elif needed is None:
             clusters = duplicate_clusters([], dup, analysis=analysis, engine=engine)
         else:

@@ -40,7 +40,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .boilerplate import BoilerplateOptions, LineAnalysis, LineTable, concat_line_tables, document_families, line_table
+from .boilerplate import BoilerplateOptions, LineTable, analyse_table, concat_line_tables, line_table
 from .clean import CleanOptions, CleanPlan, CleanReport, Sketch, SketchBuilder, apply_plan, plan_clean, sketch_batch
 from .cluster import Cluster, clusters_of_labels, connected_components
 from .duplicates import DuplicateOptions, duplicate_clusters
@@ -879,8 +879,7 @@ class RayFinder:
         lengths = self.blocks.all_lengths()
         if opts.strip_boilerplate:
             table = _line_tables_on_ray(self.blocks, opts.boilerplate)
-            analysis = LineAnalysis(table, document_families(table, n, opts.boilerplate, self.engine), n, lengths)
-            return duplicate_clusters([], opts, analysis=analysis, engine=self.engine)
+            return duplicate_clusters([], opts, analysis=analyse_table(table, lengths, opts.boilerplate, self.engine), engine=self.engine)
         return self.engine(_views_on_ray(self.blocks, opts.normalize), lengths, opts)
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .boilerplate import BoilerplateOptions, ClusterEngine, LineAnalysis, LineTable, boilerplate_free_views, document_families, line_table
+from .boilerplate import BoilerplateOptions, ClusterEngine, LineAnalysis, LineTable, analyse_table, boilerplate_free_views, line_table
 from .cluster import Cluster, Representative, clusters_of_labels, connected_components
 from .options import KeywordOptions
 from .errors import InvalidOptionError, check_texts, checked_texts
@@ -137,9 +137,9 @@ class DuplicateFinder:
         self.docs = 0
         self._lengths: list[np.ndarray] = []
         self._lines: TableSink[LineTable] | None = TableSink(LineTable, spill, "duplicate-lines.") if options.strip_boilerplate else None
-        self._views: list[str] | StringSpill | None = None
+        self._views: StringSpill | None = None
         if not options.strip_boilerplate:
-            self._views = StringSpill(spill / "duplicate-views.utf32") if spill is not None else []
+            self._views = StringSpill(spill / "duplicate-views.utf32" if spill is not None else None)
 
     def add(self, texts: Sequence[str]) -> None:
         """Take the next batch of documents (:class:`dedup.InvalidTextError` names a bad one by its number in the whole)."""
@@ -148,10 +148,8 @@ class DuplicateFinder:
         self._lengths.append(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)))
         if self._lines is not None:
             self._lines.add(line_table(texts, opts.boilerplate, cuts=False), len(texts))  # compared, never cut
-        elif isinstance(self._views, StringSpill):
-            self._views.append(matching_texts(texts, opts.normalize))
         elif self._views is not None:
-            self._views.extend(matching_texts(texts, opts.normalize))
+            self._views.append(matching_texts(texts, opts.normalize))
         self.docs += len(texts)
 
     @property
@@ -164,10 +162,9 @@ class DuplicateFinder:
         opts = self.options
         if self._lines is not None:
             table = self._lines.result(line_table([], opts.boilerplate))
-            analysis = LineAnalysis(table, document_families(table, self.docs, opts.boilerplate, engine), self.docs, self.lengths)
-            return duplicate_clusters([], opts, analysis=analysis, engine=engine)
-        views = self._views.column() if isinstance(self._views, StringSpill) else self._views
-        return (engine or cluster_views)(views or [], self.lengths, opts)
+            return duplicate_clusters([], opts, analysis=analyse_table(table, self.lengths, opts.boilerplate, engine), engine=engine)
+        views = self._views.column() if self._views is not None else []
+        return (engine or cluster_views)(views, self.lengths, opts)
 
 
 def find_duplicates(

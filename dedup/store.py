@@ -242,26 +242,32 @@ class SpilledStrings(Sequence[str]):
 
 
 class StringSpill:
-    """Appends batches of strings to one file; :meth:`column` reads them back.
+    """Appends batches of strings to one file (or, without a path, to a list); :meth:`column` gives them back.
 
     Parameters
     ----------
-    path : Path
-        The file to create (replaced if it exists).
+    path : Path, optional
+        The file to create (replaced if it exists); None keeps the strings in memory.
     """
 
-    def __init__(self, path: Path) -> None:
-        self.path = Path(path)
-        self._handle = open(self.path, "wb")
+    def __init__(self, path: Path | None) -> None:
+        self.path = None if path is None else Path(path)
+        self._handle = None if self.path is None else open(self.path, "wb")
+        self._strings: list[str] = []
         self._lengths: list[np.ndarray] = []
 
     def append(self, strings: Sequence[str]) -> None:
         """Write ``strings`` after those already written."""
+        if self._handle is None:
+            self._strings.extend(strings)
+            return
         self._lengths.append(np.fromiter(map(len, strings), dtype=np.int64, count=len(strings)))
         self._handle.write("".join(strings).encode("utf-32-le", "surrogatepass"))
 
-    def column(self) -> SpilledStrings:
-        """Everything appended, as a column (the file is closed for writing)."""
+    def column(self) -> Sequence[str]:
+        """Everything appended, as a column: a :class:`SpilledStrings` (the file is closed for writing), or the list."""
+        if self._handle is None or self.path is None:
+            return self._strings
         if not self._handle.closed:
             self._handle.close()
         lengths = np.concatenate(self._lengths) if self._lengths else np.zeros(0, dtype=np.int64)
@@ -295,7 +301,7 @@ class TableSink(Generic[T]):
         self.prefix = prefix
         self.docs = 0
         self._arrays: dict[str, list[np.ndarray]] = {}
-        self._strings: dict[str, list[str] | StringSpill] = {}
+        self._strings: dict[str, StringSpill] = {}
 
     def add(self, table: T, n_docs: int) -> None:
         """Append the table of the next ``n_docs`` documents."""
@@ -304,14 +310,9 @@ class TableSink(Generic[T]):
             if isinstance(value, np.ndarray):
                 self._arrays.setdefault(f.name, []).append(value + self.docs if f.name == "doc" else value)
             else:
-                sink = self._strings.get(f.name)
-                if sink is None:
-                    sink = StringSpill(self.spill / f"{self.prefix}{f.name}.utf32") if self.spill is not None else []
-                    self._strings[f.name] = sink
-                if isinstance(sink, StringSpill):
-                    sink.append(value)
-                else:
-                    sink.extend(value)
+                if f.name not in self._strings:
+                    self._strings[f.name] = StringSpill(self.spill / f"{self.prefix}{f.name}.utf32" if self.spill is not None else None)
+                self._strings[f.name].append(value)
         self.docs += n_docs
 
     def result(self, empty: T) -> T:
@@ -324,8 +325,7 @@ class TableSink(Generic[T]):
             if f.name in self._arrays:
                 columns[f.name] = np.concatenate(self._arrays.pop(f.name))  # the batches' arrays are freed
             elif f.name in self._strings:
-                sink = self._strings[f.name]
-                columns[f.name] = sink.column() if isinstance(sink, StringSpill) else sink
+                columns[f.name] = self._strings[f.name].column()
             else:
                 columns[f.name] = getattr(empty, f.name)
         return self.cls(**columns)
