@@ -31,7 +31,7 @@ import signal
 import sys
 import tempfile
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, replace
@@ -656,6 +656,13 @@ class Tally:
         self.by_kind_chars: Counter[str] = Counter()
         self.chars_in = self.chars_out = self.bytes_out = self.changed = self.emptied = self.documents = 0
 
+    def counted(self, cleaned: Iterator[tuple[int, list[Cleaned]]], lengths: Sequence[int]) -> Iterator[tuple[int, Cleaned]]:
+        """Batches of ``(first record, cleaned documents)`` one document at a time, ``(record, cleaned)``, each counted."""
+        for first, documents in cleaned:
+            for i, document in enumerate(documents, first):
+                self.add(lengths[i], document)
+                yield i, document
+
     def add(self, length: int, cleaned: Cleaned) -> None:
         """Count one document of ``length`` characters and what cleaning it gave."""
         self.documents += 1
@@ -815,16 +822,9 @@ class Workspace:
 
     # ---- writing
 
-    def write_documents(self, corpus: Corpus, cleaned: Iterator[tuple[int, list[Cleaned]]], batch_size: int, reporter: Reporter, tally: Tally) -> None:
-        """cleaned.jsonl and text/, from the journal's checkpoint on, a checkpoint every ``batch_size`` documents.
-
-        Every document is counted in ``tally``, also those an interrupted run wrote already.
-        """
-        if self.journal["phase"] != "write":
-            for first, documents in cleaned:
-                for i, document in enumerate(documents, first):
-                    tally.add(corpus.lengths[i], document)
-            return
+    def write_documents(self, corpus: Corpus, documents: Iterator[tuple[int, Cleaned]], batch_size: int, reporter: Reporter) -> None:
+        """cleaned.jsonl and text/ of ``(record, cleaned)`` in order, from the journal's checkpoint on,
+        a checkpoint every ``batch_size`` documents (those before the checkpoint are read and skipped)."""
         outputs = allocate_text_paths(corpus.records)
         done = int(self.journal["records_done"])
         total = len(corpus.records)
@@ -836,24 +836,22 @@ class Workspace:
             handle.seek(0, os.SEEK_END)
             progress.advance(done)
             folders: set[Path] = set()
-            for first, documents in cleaned:
-                for i, document in enumerate(documents, first):
-                    tally.add(corpus.lengths[i], document)
-                    if i < done:
-                        continue
-                    record = corpus.records[i]
-                    handle.write((_dumps(cleaned_line(record, document, outputs[i])) + "\n").encode("utf-8", "surrogatepass"))
-                    if outputs[i] is not None:
-                        folders.add(self._write_text(outputs[i], document.text))
-                    # Checkpoints every batch_size documents counted from where this run started.
-                    batch, position = divmod(i - done, batch_size)
-                    if kill_after is not None and batch == kill_after and position == min(batch_size, total - done - batch * batch_size) // 2:
-                        handle.flush()
-                        os.kill(os.getpid(), signal.SIGKILL)
-                    if position == batch_size - 1 or i == total - 1:
-                        self._checkpoint(handle, folders, i + 1)
-                        progress.advance(position + 1)
-                        folders = set()
+            for i, document in documents:
+                if i < done:
+                    continue
+                record = corpus.records[i]
+                handle.write((_dumps(cleaned_line(record, document, outputs[i])) + "\n").encode("utf-8", "surrogatepass"))
+                if outputs[i] is not None:
+                    folders.add(self._write_text(outputs[i], document.text))
+                # Checkpoints every batch_size documents counted from where this run started.
+                batch, position = divmod(i - done, batch_size)
+                if kill_after is not None and batch == kill_after and position == min(batch_size, total - done - batch * batch_size) // 2:
+                    handle.flush()
+                    os.kill(os.getpid(), signal.SIGKILL)
+                if position == batch_size - 1 or i == total - 1:
+                    self._checkpoint(handle, folders, i + 1)
+                    progress.advance(position + 1)
+                    folders = set()
 
     def _checkpoint(self, handle: Any, folders: set[Path], records_done: int) -> None:
         handle.flush()
@@ -970,13 +968,12 @@ def run_clean(args: argparse.Namespace, reporter: Reporter) -> int:
                 plan = cleaner.plan()
             reporter.info(f"cleaning {_count(len(corpus.records), 'document')}")
             with timer.phase("write"):
-                cleaned = cleaner.cleaned(plan, read_again(corpus, read_options, args.batch_size))
+                # Every document is counted, also those an interrupted run wrote already.
+                documents = tally.counted(cleaner.cleaned(plan, read_again(corpus, read_options, args.batch_size)), corpus.lengths)
                 if workspace is None:
-                    for first, documents in cleaned:
-                        for i, document in enumerate(documents, first):
-                            tally.add(corpus.lengths[i], document)
+                    deque(documents, maxlen=0)  # clean and count, write nothing
                 else:
-                    workspace.write_documents(corpus, cleaned, args.batch_size, reporter, tally)
+                    workspace.write_documents(corpus, documents, args.batch_size, reporter)
         report = plan.report
         summary = build_summary(corpus, tally, report, settings, options, fingerprint)
         if workspace is None:
