@@ -40,6 +40,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from .arrays import sorted_unique
 from .boilerplate import BoilerplateOptions, LineTable, analyse_table, concat_line_tables, line_table
 from .clean import CleanOptions, CleanPlan, CleanReport, Sketch, SketchBuilder, apply_plan, plan_clean, sketch_batch
 from .cluster import Cluster, clusters_of_labels, connected_components
@@ -300,7 +301,7 @@ def small_star(u: np.ndarray, v: np.ndarray) -> tuple[np.ndarray, int]:
     u, v, low = _adjacency(u[smaller], v[smaller])
     if not u.size:
         return _EMPTY_PAIRS, 0
-    owners = np.unique(u)
+    owners = sorted_unique(u)
     centre_of_owner = low[np.searchsorted(u, owners)]
     changed = int(u.size - owners.size)
     keep = v != low
@@ -395,7 +396,7 @@ def _views_of(docs: np.ndarray, blocks: Sequence[Any], block_size: int) -> list[
 
     views: list[str] = []
     block_of = docs // block_size
-    for b in np.unique(block_of).tolist():
+    for b in sorted_unique(block_of).tolist():
         table = ray.get(blocks[b])
         views.extend(table.column("view").take(docs[block_of == b] - b * block_size).to_pylist())
     return views
@@ -406,7 +407,7 @@ def _verify_block_pair(
 ) -> dict[str, np.ndarray]:
     """map_groups over ``blocks``: distinct candidate pairs of two view blocks → verified edges."""
     pairs = _unique_pairs(np.stack([batch["left"], batch["right"]], axis=1))
-    involved = np.unique(pairs)
+    involved = sorted_unique(pairs)
     set_hashes, set_offsets = shingle_sets(_views_of(involved, blocks, block_size), ngram)
     verified = verify_pairs(set_hashes, set_offsets, np.searchsorted(involved, pairs), threshold=threshold, containment_threshold=containment)
     edges = involved[verified.pairs].reshape(-1, 2)
@@ -416,7 +417,7 @@ def _verify_block_pair(
 def _similarity_block_pair(batch: dict[str, np.ndarray], *, blocks: Sequence[Any], block_size: int, ngram: int) -> dict[str, np.ndarray]:
     """map_groups over ``blocks``: exact Jaccard of (representative, member) rows, by row id."""
     pairs = np.stack([batch["left"], batch["right"]], axis=1)
-    involved = np.unique(pairs)
+    involved = sorted_unique(pairs)
     set_hashes, set_offsets = shingle_sets(_views_of(involved, blocks, block_size), ngram)
     jaccard, _ = similarities(set_hashes, set_offsets, np.searchsorted(involved, pairs))
     return {"row": batch["row"], "jaccard": jaccard}
@@ -469,6 +470,14 @@ def _views_block(batch: Any, *, options: NormalizeOptions) -> Any:
 # --------------------------------------------------------------------------- driver side helpers
 
 
+def _put_block(strings: Sequence[str], first: int, column: str = "text") -> Any:
+    """One block of consecutive documents in the object store: a ``pyarrow.Table`` of ``index`` and ``column``."""
+    import pyarrow as pa
+    import ray
+
+    return ray.put(pa.table({"index": np.arange(first, first + len(strings), dtype=np.int64), column: pa.array(strings, type=pa.large_string())}))
+
+
 def _prepare(ds: ray.data.Dataset) -> ray.data.Dataset:
     """Settings of a dataset this module made (its context is its own copy of the current one).
 
@@ -502,14 +511,7 @@ class _Blocks:
 
     @classmethod
     def put(cls, values: Sequence[str], column: str, size: int) -> _Blocks:
-        import pyarrow as pa
-        import ray
-
-        refs = [
-            ray.put(pa.table({"index": np.arange(lo, min(lo + size, len(values)), dtype=np.int64), column: pa.array(values[lo : lo + size], type=pa.large_string())}))
-            for lo in range(0, len(values), size)
-        ]
-        return cls(refs, size)
+        return cls([_put_block(values[lo : lo + size], lo, column) for lo in range(0, len(values), size)], size)
 
     def dataset(self) -> ray.data.Dataset:
         import ray.data
@@ -746,14 +748,6 @@ def _data_batches(data: ray.data.Dataset | Iterable[Any], text_column: str, batc
         items = _item_texts(data, text_column)
         n, texts = len(items), items
     yield from batches(checked_texts(texts), max_chars=sys.maxsize, max_items=_block_size(n, batch_size, partitions))
-
-
-def _put_block(texts: Sequence[str], first: int) -> Any:
-    """One block of consecutive documents in the object store: a ``pyarrow.Table`` of ``index`` and ``text``."""
-    import pyarrow as pa
-    import ray
-
-    return ray.put(pa.table({"index": np.arange(first, first + len(texts), dtype=np.int64), "text": pa.array(texts, type=pa.large_string())}))
 
 
 def _block_texts(block: Any) -> list[str]:
