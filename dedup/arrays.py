@@ -13,7 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
-__all__ = ["run_tiles", "sorted_unique", "tiles"]
+__all__ = ["concat_ranges", "run_tiles", "sorted_unique", "tiles"]
 
 
 def sorted_unique(values: np.ndarray) -> np.ndarray:
@@ -36,6 +36,26 @@ def sorted_unique(values: np.ndarray) -> np.ndarray:
     keep[0] = True
     np.not_equal(ordered[1:], ordered[:-1], out=keep[1:])
     return ordered[keep]
+
+
+def concat_ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """Concatenated ``arange(s, s + l)`` for every ``(s, l)``.
+
+    Parameters
+    ----------
+    starts, lengths : np.ndarray
+        int64 ``[k]``; ``lengths >= 0``.
+
+    Returns
+    -------
+    np.ndarray
+        int64 ``[lengths.sum()]``.
+    """
+    total = int(lengths.sum())
+    if total == 0:
+        return np.empty(0, dtype=np.int64)
+    run_starts = np.cumsum(lengths) - lengths
+    return np.arange(total, dtype=np.int64) + np.repeat(starts - run_starts, lengths)
 
 
 def tiles(lengths: np.ndarray, tile_chars: int) -> list[tuple[int, int]]:

@@ -24,7 +24,7 @@ from collections.abc import Sequence
 import numpy as np
 import xxhash
 
-from .arrays import run_tiles, tiles
+from .arrays import concat_ranges, run_tiles, tiles
 
 __all__ = [
     "exact_hashes",
@@ -108,15 +108,6 @@ def _fmix64_high32(h: np.ndarray) -> np.ndarray:
     return h.astype(np.uint32)
 
 
-def _ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
-    """Concatenated ``arange(s, s + l)`` for every ``(s, l)``: int64 ``[sum(lengths)]``."""
-    total = int(lengths.sum())
-    if total == 0:
-        return np.empty(0, dtype=np.int64)
-    run_starts = np.cumsum(lengths) - lengths
-    return np.arange(total, dtype=np.int64) + np.repeat(starts - run_starts, lengths)
-
-
 def _length_salt(length: int) -> np.uint64:
     with np.errstate(over="ignore"):
         return np.uint64(length) * _SALT_MUL + _SALT_ADD
@@ -192,7 +183,7 @@ def shingle_hashes(codepoints: np.ndarray, offsets: np.ndarray, ngram: int) -> t
     # long unit: the last ngram-1 positions of every unit (all of a short one).
     windows = _window_hashes(codepoints, ngram)
     tail = np.minimum(lengths, ngram - 1)
-    invalid = _ranges(starts + lengths - tail, tail)
+    invalid = concat_ranges(starts + lengths - tail, tail)
     long_hashes = np.delete(windows, invalid[invalid < windows.size])
 
     # Short units: one shingle each, hashed with their own length, inserted in unit order.

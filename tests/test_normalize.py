@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import re
 import unicodedata
 from dataclasses import replace
@@ -12,21 +13,32 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from benchmarks.quality.corpus import generate_corpus
+from dedup._t2s_tables import KEY_CHARS
 from dedup.normalize import (
     NOISE_KINDS,
     MatchingView,
     NormalizeOptions,
-    matching_texts,
+    _codepoints,
+    _converter,
     _each_char,
     _noise_regex_for,
+    _t2s,
+    _t2s_masks,
+    _t2s_windows,
     _tables,
+    _text,
+    matching_texts,
     noise_spans,
     noise_spans_many,
     normalize,
     normalize_many,
+    t2s_tables,
 )
 
-SEEDS = Path(__file__).parent.parent / "examples" / "seeds"
+ROOT = Path(__file__).parent.parent
+SEEDS = ROOT / "examples" / "seeds"
+KEY_SAMPLE = KEY_CHARS[::7]
 FIXTURES = Path(__file__).parent / "fixtures"
 
 DEFAULT = NormalizeOptions()
@@ -261,6 +273,83 @@ def test_t2s_maps_position_to_position(text: str) -> None:
     with_t2s, without = normalize(text), normalize(text, replace(DEFAULT, t2s=False))
     assert len(with_t2s.text) == len(without.text)
     assert np.array_equal(with_t2s.offsets, without.offsets)
+
+
+# --------------------------------------------------------------------------- windowed t2s
+
+
+def test_t2s_tables_of_entries() -> None:
+    # 乾隆 keeps its characters; 乾 alone and the 著 of 看著 change; 隆 and 看 only take part.
+    assert t2s_tables([("看著", "看着"), ("乾隆", "乾隆"), ("乾", "干")]) == ("乾看著隆", "乾著")
+    # An entry that changes length marks every character of its key.
+    assert t2s_tables([("ab", "c")]) == ("ab", "ab")
+
+
+def test_shipped_t2s_tables_are_those_of_the_installed_dictionaries() -> None:
+    import opencc
+
+    from dedup import _t2s_tables
+
+    if opencc.__version__ != _t2s_tables.OPENCC_VERSION:
+        pytest.skip(f"tables are for OpenCC {_t2s_tables.OPENCC_VERSION}, {opencc.__version__} installed")
+    tool = Path(opencc.__file__).parent / "clib" / "bin" / "opencc_dict"
+    if not tool.exists():
+        pytest.skip("this OpenCC wheel ships no opencc_dict")
+    spec = importlib.util.spec_from_file_location("t2s_tables_tool", ROOT / "tools" / "t2s_tables.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    files = module.dictionary_files()
+    assert tuple(Path(f).name for f in files) == _t2s_tables.DICTIONARIES
+    keys, changed = t2s_tables(entry for path in files for entry in module.entries(path))
+    assert (keys, changed) == (_t2s_tables.KEY_CHARS, _t2s_tables.CHANGED_CHARS)
+    assert "\n" not in keys and set(changed) <= set(keys)
+
+
+def _t2s_both(text: str) -> tuple[str, str]:
+    codepoints = _codepoints(text)
+    return _text(_t2s(codepoints)), _converter().convert(text)
+
+
+def test_windowed_t2s_is_whole_text_t2s_on_real_text() -> None:
+    if _t2s_masks() is None:
+        pytest.skip("no tables for the installed OpenCC: whole texts are converted")
+    corpus = generate_corpus("small", seed=0)
+    texts = [seed(prefix) for prefix in ("000", "001", "002", "003", "004")]
+    texts += [(FIXTURES / "peoples_daily_sample.txt").read_text(encoding="utf-8"), *corpus.texts]
+    joined = "\n".join(texts)
+    windowed, whole = _t2s_both(joined)
+    assert windowed == whole
+    assert windowed != joined  # the texts hold traditional characters
+    starts, ends = _t2s_windows(_codepoints(joined), _t2s_masks())
+    assert (ends - starts).sum() < len(joined) / 4
+
+
+T2S_PIECES = st.sampled_from(
+    ["看著", "著名", "乾隆", "乾杯", "頭髮", "發現", "瞭解", "瞭望", "甚麼", "沈默", "深沈", "憑藉", "慰藉",
+     "臺灣", "台灣", "後來", "皇后", "於是", "餘額", "余", "干", "幹部", "，", "。", "的", "a", "\n", " ", "𠀀"]
+)
+
+
+@PROPERTY
+@given(st.lists(st.one_of(T2S_PIECES, st.text(alphabet=st.sampled_from(KEY_SAMPLE), max_size=4)), max_size=30))
+def test_windowed_t2s_is_whole_text_t2s(pieces: list[str]) -> None:
+    windowed, whole = _t2s_both("".join(pieces))
+    assert windowed == whole
+
+
+def test_t2s_converts_whole_texts_under_another_opencc(monkeypatch: pytest.MonkeyPatch) -> None:
+    import opencc
+
+    text = seed("001")
+    expected = _converter().convert(text)
+    monkeypatch.setattr(opencc, "__version__", "0.0.0")
+    _t2s_masks.cache_clear()
+    try:
+        assert _t2s_masks() is None
+        assert _text(_t2s(_codepoints(text))) == expected
+    finally:
+        monkeypatch.undo()
+        _t2s_masks.cache_clear()
 
 
 @PROPERTY
