@@ -10,6 +10,7 @@ neighbours — arrays all the way, no dictionary of byte strings per band.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -65,6 +66,7 @@ def s_curve(params: LSHParams, jaccard: float | np.ndarray) -> float | np.ndarra
     return float(p) if p.ndim == 0 else p
 
 
+@lru_cache(maxsize=256)  # a pure function of its arguments, asked for on every call of find_duplicates
 def optimal_params(threshold: float, num_perm: int, *, min_recall: float = 0.95) -> LSHParams:
     """Bands × rows for a Jaccard threshold.
 
@@ -154,6 +156,9 @@ def _pairs_within_groups(members: np.ndarray, group_starts: np.ndarray, group_si
     return np.stack([members[left_pos], members[left_pos + step]], axis=1)
 
 
+_KEYS_PER_PASS = 1 << 18  # band keys sorted at once by candidate_pairs (larger sorts cost more than the passes)
+
+
 def candidate_pairs(keys: np.ndarray, *, max_bucket: int = 64) -> np.ndarray:
     """Unit pairs sharing at least one band key.
 
@@ -170,17 +175,29 @@ def candidate_pairs(keys: np.ndarray, *, max_bucket: int = 64) -> np.ndarray:
     -------
     np.ndarray
         int64 ``[m, 2]``, each row ``(i, j)`` with ``i < j``, rows unique and sorted.
+
+    Notes
+    -----
+    The keys of as many bands as fit in ``_KEYS_PER_PASS`` are sorted together, by band
+    then key (a bucket holds one band's members, ascending). Pairs are kept as codes
+    ``i * n + j``, made distinct after every pass: what is held is the distinct pairs, not
+    one copy per band that finds them.
     """
     n, bands = keys.shape
     width = np.int64(max(n, 1))
-    # Pairs are kept as codes i * n + j, made distinct after every band: what is held is
-    # the distinct pairs, not one copy per band that finds them.
     codes = np.empty(0, dtype=np.int64)
-    for band in range(bands):
-        order = np.argsort(keys[:, band], kind="stable")
-        sorted_keys = keys[order, band]
-        starts = np.flatnonzero(np.concatenate(([True], sorted_keys[1:] != sorted_keys[:-1])))
-        sizes = np.diff(np.append(starts, n))
+    step = max(1, _KEYS_PER_PASS // max(n, 1))
+    for lo in range(0, bands, step):
+        flat = np.ascontiguousarray(keys[:, lo : lo + step].T).ravel()  # band-major
+        band = np.repeat(np.arange(flat.size // max(n, 1), dtype=np.int64), n)
+        order = np.lexsort((flat, band))  # by band, then key, then unit
+        sorted_keys, sorted_bands = flat[order], band[order]
+        members = order % width
+        new_bucket = np.empty(flat.size, dtype=bool)
+        new_bucket[:1] = True
+        new_bucket[1:] = (sorted_keys[1:] != sorted_keys[:-1]) | (sorted_bands[1:] != sorted_bands[:-1])
+        starts = np.flatnonzero(new_bucket)
+        sizes = np.diff(np.append(starts, flat.size))
         shared = sizes > 1
         if not shared.any():
             continue
@@ -188,13 +205,21 @@ def candidate_pairs(keys: np.ndarray, *, max_bucket: int = 64) -> np.ndarray:
         small = shared & (sizes <= max_bucket)
         if small.any():
             in_small = np.repeat(small, sizes)
-            pairs = _pairs_within_groups(order[in_small], _compact_starts(sizes[small]), sizes[small])
-            found.append(np.minimum(pairs[:, 0], pairs[:, 1]) * width + np.maximum(pairs[:, 0], pairs[:, 1]))
-        for start, size in zip(starts[shared & ~small], sizes[shared & ~small]):
-            group = order[start : start + size]  # ascending: the sort is stable
-            found.append(group[0] * width + group[1:])
+            pairs = _pairs_within_groups(members[in_small], _compact_starts(sizes[small]), sizes[small])
+            found.append(_codes(pairs[:, 0], pairs[:, 1], width))
+        large = shared & ~small
+        if large.any():
+            heads = np.repeat(members[starts[large]], sizes[large])
+            found.append(_codes(heads, members[np.repeat(large, sizes)], width))
         codes = sorted_unique(np.concatenate(found))
     return np.stack([codes // width, codes % width], axis=1).astype(np.int64)
+
+
+def _codes(left: np.ndarray, right: np.ndarray, width: np.int64) -> np.ndarray:
+    """int64 codes ``min * width + max`` of the pairs whose two members differ."""
+    differ = left != right
+    left, right = left[differ], right[differ]
+    return np.minimum(left, right) * width + np.maximum(left, right)
 
 
 def _compact_starts(sizes: np.ndarray) -> np.ndarray:

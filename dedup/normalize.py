@@ -650,19 +650,19 @@ def _char_map_for(options: NormalizeOptions) -> np.ndarray:
 
 def _splice(
     codepoints: np.ndarray,
-    offsets: np.ndarray,
+    offsets: np.ndarray | None,
     starts: np.ndarray,
     ends: np.ndarray,
     replacements: Sequence[str],
-) -> tuple[np.ndarray, np.ndarray]:
+) -> tuple[np.ndarray, np.ndarray | None]:
     """Replace ``[starts[j], ends[j])`` by ``replacements[j]``, carrying the offsets along.
 
     Parameters
     ----------
     codepoints : np.ndarray
         uint32 ``[n]``.
-    offsets : np.ndarray
-        int64 ``[n]``, original index of each code point.
+    offsets : np.ndarray or None
+        int64 ``[n]``, original index of each code point (None: none carried).
     starts, ends : np.ndarray
         int64 ``[m]``, sorted, non-overlapping spans into ``codepoints``.
     replacements : sequence of str
@@ -671,19 +671,21 @@ def _splice(
     Returns
     -------
     codepoints, offsets : np.ndarray
-        uint32 and int64 ``[n + sum(len(replacement) - span length)]``.
+        uint32 and int64 ``[n + sum(len(replacement) - span length)]`` (offsets None when
+        given None).
     """
     rep_lengths = np.fromiter(map(len, replacements), dtype=np.int64, count=len(replacements))
     cut_at = np.cumsum(rep_lengths)[:-1]
     rep_codepoints = np.split(_codepoints("".join(replacements)), cut_at)
-    rep_offsets = np.split(np.repeat(offsets[starts], rep_lengths), cut_at)
     kept = list(zip([0, *ends.tolist()], [*starts.tolist(), len(codepoints)]))
     # Kept run 0, replacement 0, kept run 1, replacement 1, ..., kept run m.
     pieces: list[np.ndarray] = [codepoints[a:b] for a, b in kept]
+    out_codepoints = np.concatenate(_interleave(pieces, rep_codepoints)).astype(codepoints.dtype, copy=False)
+    if offsets is None:
+        return out_codepoints, None
+    rep_offsets = np.split(np.repeat(offsets[starts], rep_lengths), cut_at)
     offset_pieces: list[np.ndarray] = [offsets[a:b] for a, b in kept]
-    out_codepoints = np.concatenate(_interleave(pieces, rep_codepoints))
-    out_offsets = np.concatenate(_interleave(offset_pieces, rep_offsets))
-    return out_codepoints.astype(codepoints.dtype, copy=False), out_offsets
+    return out_codepoints, np.concatenate(_interleave(offset_pieces, rep_offsets))
 
 
 def _interleave(outer: list[np.ndarray], inner: list[np.ndarray]) -> list[np.ndarray]:
@@ -721,6 +723,35 @@ def _nfkc_chunks(
     return chunk_starts[order], np.minimum(chunk_ends[order], n)
 
 
+def _nfkc_chunked(
+    codepoints: np.ndarray, collapse_dropped: bool, text_starts: np.ndarray | None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str]]:
+    """The looked-up code points, and the chunks that need ``unicodedata`` with their NFKC.
+
+    Returns
+    -------
+    mapped : np.ndarray
+        uint32 ``[n]``: every character looked up.
+    starts, ends : np.ndarray
+        int64 ``[m]``: the chunks to replace, sorted (see :func:`_nfkc_chunks`).
+    normalized : list of str
+        ``m`` strings: the NFKC of each chunk.
+    """
+    tables = _tables()
+    coded = (tables.nfkc_code_dropped if collapse_dropped else tables.nfkc_code).take(codepoints)
+    mapped = coded & _CODE_MASK
+    if coded.max(initial=0) <= _CODE_MASK:
+        none = np.empty(0, dtype=np.int64)
+        return mapped, none, none, []
+    plain = coded <= _CODE_MASK
+    if text_starts is None:
+        text_starts = np.zeros(1, dtype=np.int64)
+    starts, ends = _nfkc_chunks(codepoints, plain, tables.nfkc_boundary, text_starts)
+    text = _text(codepoints)
+    normalized = [unicodedata.normalize("NFKC", text[a:b]) for a, b in zip(starts.tolist(), ends.tolist())]
+    return mapped, starts, ends, normalized
+
+
 def _nfkc_aligned(
     codepoints: np.ndarray,
     offsets: np.ndarray,
@@ -752,18 +783,43 @@ def _nfkc_aligned(
     codepoints, offsets : np.ndarray
         uint32 and int64, of the normalized length.
     """
-    tables = _tables()
-    coded = (tables.nfkc_code_dropped if collapse_dropped else tables.nfkc_code).take(codepoints)
-    mapped = coded & _CODE_MASK
-    if coded.max(initial=0) <= _CODE_MASK:
+    mapped, starts, ends, normalized = _nfkc_chunked(codepoints, collapse_dropped, text_starts)
+    if not normalized:
         return mapped, offsets
-    plain = coded <= _CODE_MASK
-    if text_starts is None:
-        text_starts = np.zeros(1, dtype=np.int64)
-    starts, ends = _nfkc_chunks(codepoints, plain, tables.nfkc_boundary, text_starts)
-    text = _text(codepoints)
-    normalized = [unicodedata.normalize("NFKC", text[a:b]) for a, b in zip(starts.tolist(), ends.tolist())]
-    return _splice(mapped, offsets, starts, ends, normalized)
+    spliced, moved = _splice(mapped, offsets, starts, ends, normalized)
+    assert moved is not None
+    return spliced, moved
+
+
+def _nfkc_moving(
+    codepoints: np.ndarray, points: np.ndarray, collapse_dropped: bool, text_starts: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_nfkc_aligned` without offsets: the normalized code points, and where ``points`` went.
+
+    Parameters
+    ----------
+    codepoints : np.ndarray
+        uint32 ``[n]``.
+    points : np.ndarray
+        int64 ``[k]``, sorted positions that start or lie outside every chunk (the
+        separators of a batch): each moves by what the chunks before it grew.
+    collapse_dropped, text_starts
+        As for :func:`_nfkc_aligned`.
+
+    Returns
+    -------
+    codepoints : np.ndarray
+        uint32, of the normalized length.
+    points : np.ndarray
+        int64 ``[k]``.
+    """
+    mapped, starts, ends, normalized = _nfkc_chunked(codepoints, collapse_dropped, text_starts)
+    if not normalized:
+        return mapped, points
+    spliced, _ = _splice(mapped, None, starts, ends, normalized)
+    growth = np.fromiter(map(len, normalized), dtype=np.int64, count=len(normalized)) - (ends - starts)
+    before = np.concatenate([[0], np.cumsum(growth)])[np.searchsorted(starts, points)]
+    return spliced, points + before
 
 
 def nfkc_lines(lines: Sequence[str]) -> list[str]:
@@ -1060,14 +1116,9 @@ def _views_of_batch(texts: list[str], options: NormalizeOptions) -> list[str]:
     # "\n" is an NFKC boundary and stops OpenCC's phrase matching: no step crosses texts.
     codepoints = _codepoints(prepared)
     if options.nfkc:
-        codepoints, offsets = _nfkc_aligned(
-            codepoints,
-            np.arange(len(codepoints), dtype=np.int64),
-            options.drop_punctuation,
-            np.concatenate([[0], separators + 1]),
+        codepoints, separators = _nfkc_moving(
+            codepoints, separators, options.drop_punctuation, np.concatenate([[0], separators + 1])
         )
-        # A separator starts its NFKC chunk, so it stays the first character of its offset.
-        separators = np.searchsorted(offsets, separators)
     if options.t2s:
         codepoints = _t2s(codepoints)
     mapped = _char_map_for(options).take(codepoints)
