@@ -1,8 +1,10 @@
 /*
  * Compiled inner loops of dedup's core: loops that numpy cannot express
  * without large temporaries or a binary search per element. The MinHash
- * permutation-and-minimum (an [n_tokens, num_perm] temporary otherwise) and the
- * merge of two sorted shingle sets (a searchsorted per shingle otherwise).
+ * permutation-and-minimum (an [n_tokens, num_perm] temporary otherwise), the
+ * merge of two sorted shingle sets (a searchsorted per shingle otherwise) and the
+ * per-unit sort that makes those sets (one global 64-bit sort otherwise); the
+ * n-gram window hash, which numpy computes in 2 * width passes over uint64 temporaries.
  * Everything else (shingling, banding, clustering) is numpy.
  *
  * Arrays arrive through the buffer protocol (any C-contiguous numpy array),
@@ -224,6 +226,75 @@ static void intersection_sizes(const uint32_t *hashes, const int64_t *offsets, c
 }
 
 
+/*
+ * The sorted distinct hashes of every unit: unit u's tokens[offsets[u]:offsets[u+1]],
+ * sorted and deduplicated, written one unit after another from out[0]; out_offsets is
+ * their CSR. An LSD radix sort of four 8-bit digits (all four histograms from one
+ * counting pass; a digit shared by every element is skipped), insertion sort below
+ * 48 elements. tmp holds max(unit size) elements.
+ */
+static void sort_small(uint32_t *x, int64_t n)
+{
+    for (int64_t i = 1; i < n; i++) {
+        uint32_t v = x[i];
+        int64_t j = i - 1;
+        while (j >= 0 && x[j] > v) {
+            x[j + 1] = x[j];
+            j--;
+        }
+        x[j + 1] = v;
+    }
+}
+
+static void radix_sort(uint32_t *x, uint32_t *tmp, int64_t n)
+{
+    int64_t count[4][256];
+    memset(count, 0, sizeof(count));
+    for (int64_t i = 0; i < n; i++) {
+        uint32_t v = x[i];
+        count[0][v & 255]++;
+        count[1][(v >> 8) & 255]++;
+        count[2][(v >> 16) & 255]++;
+        count[3][v >> 24]++;
+    }
+    uint32_t *src = x, *dst = tmp;
+    for (int d = 0; d < 4; d++) {
+        int shift = 8 * d;
+        if (count[d][(src[0] >> shift) & 255] == n) continue; /* every element has this digit */
+        int64_t pos = 0;
+        for (int k = 0; k < 256; k++) {
+            int64_t c = count[d][k];
+            count[d][k] = pos;
+            pos += c;
+        }
+        for (int64_t i = 0; i < n; i++) {
+            uint32_t v = src[i];
+            dst[count[d][(v >> shift) & 255]++] = v;
+        }
+        uint32_t *t = src; src = dst; dst = t;
+    }
+    if (src != x) memcpy(x, src, (size_t)n * sizeof(uint32_t));
+}
+
+static void sorted_sets(const uint32_t *tokens, const int64_t *offsets, Py_ssize_t n_units, uint32_t *out,
+                        int64_t *out_offsets, uint32_t *tmp)
+{
+    int64_t at = 0;
+    out_offsets[0] = 0;
+    for (Py_ssize_t u = 0; u < n_units; u++) {
+        int64_t n = offsets[u + 1] - offsets[u];
+        uint32_t *x = out + at;
+        memmove(x, tokens + offsets[u], (size_t)n * sizeof(uint32_t));
+        if (n < 48) sort_small(x, n); else radix_sort(x, tmp, n);
+        int64_t kept = n > 0;
+        for (int64_t i = 1; i < n; i++) {
+            if (x[i] != x[kept - 1]) x[kept++] = x[i];
+        }
+        at += kept;
+        out_offsets[u + 1] = at;
+    }
+}
+
 static PyObject *py_affine32_minhash(PyObject *self, PyObject *args)
 {
     PyObject *tok_o, *off_o, *a_o, *b_o, *out_o;
@@ -332,6 +403,94 @@ done:
     return result;
 }
 
+static PyObject *py_sorted_sets(PyObject *self, PyObject *args)
+{
+    PyObject *tok_o, *off_o, *out_o, *oo_o;
+    if (!PyArg_ParseTuple(args, "OOOO", &tok_o, &off_o, &out_o, &oo_o)) return NULL;
+    held_buffer tok = {0}, off = {0}, out = {0}, oo = {0};
+    PyObject *result = NULL;
+    uint32_t *tmp = NULL;
+    if (get_buffer(tok_o, &tok, 4, "tokens") < 0 || get_buffer(off_o, &off, 8, "offsets") < 0 ||
+        get_buffer(out_o, &out, 4, "out") < 0 || get_buffer(oo_o, &oo, 8, "out_offsets") < 0)
+        goto done;
+    if (out.view.readonly || oo.view.readonly) {
+        PyErr_SetString(PyExc_ValueError, "out and out_offsets must be writable");
+        goto done;
+    }
+    Py_ssize_t n_tokens = tok.view.len / 4, n_units = off.view.len / 8 - 1;
+    if (n_units < 0 || out.view.len / 4 < n_tokens || oo.view.len / 8 != n_units + 1) {
+        PyErr_SetString(PyExc_ValueError, "shape mismatch between tokens, offsets, out and out_offsets");
+        goto done;
+    }
+    const int64_t *offsets = (const int64_t *)off.view.buf;
+    if (check_offsets(offsets, n_units, n_tokens) < 0) goto done;
+    int64_t largest = 1;
+    for (Py_ssize_t u = 0; u < n_units; u++) {
+        if (offsets[u + 1] - offsets[u] > largest) largest = offsets[u + 1] - offsets[u];
+    }
+    tmp = (uint32_t *)PyMem_RawMalloc((size_t)largest * sizeof(uint32_t));
+    if (tmp == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    Py_BEGIN_ALLOW_THREADS
+    sorted_sets((const uint32_t *)tok.view.buf, offsets, n_units, (uint32_t *)out.view.buf, (int64_t *)oo.view.buf, tmp);
+    Py_END_ALLOW_THREADS
+    result = Py_None;
+    Py_INCREF(result);
+done:
+    PyMem_RawFree(tmp);
+    release(&tok);
+    release(&off);
+    release(&out);
+    release(&oo);
+    return result;
+}
+
+/*
+ * out[i] = fmix64(acc)>>32 with acc = salt, then acc = acc * PRIME + codepoints[i + j] for
+ * j < width (mod 2**64): the shingle token hash of dedup/shingle.py, bit for bit.
+ */
+static void window_hashes(const uint32_t *codepoints, int64_t n_windows, int64_t width, uint64_t salt, uint32_t *out)
+{
+    const uint64_t prime = 0x9E3779B97F4A7C15ULL;
+    for (int64_t i = 0; i < n_windows; i++) {
+        uint64_t h = salt;
+        for (int64_t j = 0; j < width; j++) h = h * prime + codepoints[i + j];
+        h ^= h >> 33;
+        h *= 0xFF51AFD7ED558CCDULL;
+        h ^= h >> 33;
+        h *= 0xC4CEB9FE1A85EC53ULL;
+        h ^= h >> 33;
+        out[i] = (uint32_t)(h >> 32);
+    }
+}
+
+static PyObject *py_window_hashes(PyObject *self, PyObject *args)
+{
+    PyObject *cp_o, *out_o;
+    long long width;
+    unsigned long long salt;
+    if (!PyArg_ParseTuple(args, "OLKO", &cp_o, &width, &salt, &out_o)) return NULL;
+    held_buffer cp = {0}, out = {0};
+    PyObject *result = NULL;
+    if (get_buffer(cp_o, &cp, 4, "codepoints") < 0 || get_buffer(out_o, &out, 4, "out") < 0) goto done;
+    Py_ssize_t n = cp.view.len / 4, n_windows = n - (Py_ssize_t)width + 1;
+    if (out.view.readonly || width < 1 || n_windows < 0 || out.view.len / 4 != n_windows) {
+        PyErr_SetString(PyExc_ValueError, "out must be writable, with one slot per window of width >= 1");
+        goto done;
+    }
+    Py_BEGIN_ALLOW_THREADS
+    window_hashes((const uint32_t *)cp.view.buf, n_windows, width, (uint64_t)salt, (uint32_t *)out.view.buf);
+    Py_END_ALLOW_THREADS
+    result = Py_None;
+    Py_INCREF(result);
+done:
+    release(&cp);
+    release(&out);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"affine32_minhash", py_affine32_minhash, METH_VARARGS,
      "affine32_minhash(tokens, offsets, a, b, out): MinHash of CSR token sets, datasketch affine32 scheme."},
@@ -339,6 +498,10 @@ static PyMethodDef methods[] = {
      "oph_minhash(tokens, offsets, a, b, out): one-permutation hashing of CSR token sets, bins not densified."},
     {"intersection_sizes", py_intersection_sizes, METH_VARARGS,
      "intersection_sizes(hashes, offsets, pairs, out): |A & B| of pairs of ascending CSR sets."},
+    {"window_hashes", py_window_hashes, METH_VARARGS,
+     "window_hashes(codepoints, width, salt, out): the token hash of every window of width code points."},
+    {"sorted_sets", py_sorted_sets, METH_VARARGS,
+     "sorted_sets(tokens, offsets, out, out_offsets): each CSR unit's tokens sorted and distinct, packed into out."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -26,6 +26,11 @@ import xxhash
 
 from .arrays import concat_ranges, run_tiles, tiles
 
+try:
+    from . import _kernels
+except ImportError:  # built without a C compiler: the numpy reference gives the same sets
+    _kernels = None
+
 __all__ = [
     "exact_hashes",
     "encode",
@@ -113,7 +118,7 @@ def _length_salt(length: int) -> np.uint64:
         return np.uint64(length) * _SALT_MUL + _SALT_ADD
 
 
-def _window_hashes(codepoints: np.ndarray, width: int) -> np.ndarray:
+def _window_hashes(codepoints: np.ndarray, width: int, *, use_kernel: bool = True) -> np.ndarray:
     """Token hashes of every window of ``width`` consecutive code points.
 
     Parameters
@@ -122,6 +127,9 @@ def _window_hashes(codepoints: np.ndarray, width: int) -> np.ndarray:
         uint32 ``[N]``.
     width : int
         Window length, >= 1.
+    use_kernel : bool
+        Use the compiled kernel when it was built (else, or if False, the tiled numpy
+        reference). Same hashes.
 
     Returns
     -------
@@ -133,6 +141,9 @@ def _window_hashes(codepoints: np.ndarray, width: int) -> np.ndarray:
         return np.empty(0, dtype=np.uint32)
     out = np.empty(n_windows, dtype=np.uint32)
     salt = _length_salt(width)
+    if use_kernel and _kernels is not None:
+        _kernels.window_hashes(np.ascontiguousarray(codepoints, dtype=np.uint32), width, int(salt), out)
+        return out
     h = np.empty(min(_TILE, n_windows), dtype=np.uint64)
     for lo in range(0, n_windows, _TILE):
         hi = min(lo + _TILE, n_windows)
@@ -206,8 +217,11 @@ def shingle_hashes(codepoints: np.ndarray, offsets: np.ndarray, ngram: int) -> t
     return hashes, shingle_offsets
 
 
-def unique_shingles(hashes: np.ndarray, offsets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def unique_shingles(hashes: np.ndarray, offsets: np.ndarray, *, use_kernel: bool = True) -> tuple[np.ndarray, np.ndarray]:
     """Sorted distinct hashes of every unit: the shingle *sets*.
+
+    The compiled kernel sorts unit by unit (radix sort, GIL released); the numpy
+    reference sorts one ``unit << 32 | hash`` key array. Same result.
 
     Parameters
     ----------
@@ -215,6 +229,8 @@ def unique_shingles(hashes: np.ndarray, offsets: np.ndarray) -> tuple[np.ndarray
         uint32 ``[m]``.
     offsets : np.ndarray
         int64 ``[n_units + 1]``, CSR over ``hashes``.
+    use_kernel : bool
+        Use the compiled kernel when it was built (else, or if False, the numpy reference).
 
     Returns
     -------
@@ -224,6 +240,12 @@ def unique_shingles(hashes: np.ndarray, offsets: np.ndarray) -> tuple[np.ndarray
         int64 ``[n_units + 1]``.
     """
     n_units = len(offsets) - 1
+    if use_kernel and _kernels is not None:
+        hashes = np.ascontiguousarray(hashes, dtype=np.uint32)
+        out = np.empty(hashes.size, dtype=np.uint32)
+        set_offsets = np.empty(n_units + 1, dtype=np.int64)
+        _kernels.sorted_sets(hashes, np.ascontiguousarray(offsets, dtype=np.int64), out, set_offsets)
+        return out[: set_offsets[-1]], set_offsets
     unit = np.repeat(np.arange(n_units, dtype=np.uint64), np.diff(offsets))
     keys = np.sort((unit << _S32) | hashes.astype(np.uint64))
     keep = np.ones(keys.size, dtype=bool)

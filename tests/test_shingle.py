@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dedup import hash_shingle
+from dedup import hash_shingle, shingle
 from dedup.shingle import encode, shingle_hashes, unique_shingles
 
 MASK = (1 << 64) - 1
@@ -82,13 +82,37 @@ def test_vectorized_hashes_equal_hash_shingle(texts: list[str], n: int) -> None:
 
 
 @settings(max_examples=100, deadline=None)
-@given(texts=texts_strategy, n=st.integers(1, 4))
-def test_unique_shingles_are_sorted_sets(texts: list[str], n: int) -> None:
+@given(texts=texts_strategy, n=st.integers(1, 4), use_kernel=st.booleans())
+def test_unique_shingles_are_sorted_sets(texts: list[str], n: int, use_kernel: bool) -> None:
     codepoints, offsets = encode(texts)
-    set_hashes, set_offsets = unique_shingles(*shingle_hashes(codepoints, offsets, n))
+    set_hashes, set_offsets = unique_shingles(*shingle_hashes(codepoints, offsets, n), use_kernel=use_kernel)
     for i, text in enumerate(texts):
         got = set_hashes[set_offsets[i] : set_offsets[i + 1]].tolist()
         assert got == sorted({hash_shingle(s) for s in reference_shingles(text, n)})
+
+
+@pytest.mark.skipif(shingle._kernels is None, reason="compiled kernel not built")
+@settings(max_examples=60, deadline=None)
+@given(
+    sizes=st.lists(st.integers(0, 700), max_size=12),
+    spread=st.sampled_from([3, 255, 1 << 16, 1 << 32]),  # few values, shared high digits, any
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_compiled_sets_equal_the_numpy_reference(sizes: list[int], spread: int, seed: int) -> None:
+    # Units below and above the kernel's insertion-sort cutoff (48), digits that repeat.
+    rng = np.random.default_rng(seed)
+    offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+    hashes = (rng.integers(0, spread, size=int(offsets[-1]), dtype=np.uint64) * np.uint64(0x9E3779B1 if spread < 256 else 1)).astype(np.uint32)
+    got, want = unique_shingles(hashes, offsets), unique_shingles(hashes, offsets, use_kernel=False)
+    assert np.array_equal(got[0], want[0]) and np.array_equal(got[1], want[1])
+
+
+@pytest.mark.skipif(shingle._kernels is None, reason="compiled kernel not built")
+@settings(max_examples=60, deadline=None)
+@given(codepoints=st.lists(st.integers(0, 0x10FFFF), max_size=200), width=st.integers(1, 12))
+def test_compiled_window_hashes_equal_the_numpy_reference(codepoints: list[int], width: int) -> None:
+    array = np.array(codepoints, dtype=np.uint32)
+    assert np.array_equal(shingle._window_hashes(array, width), shingle._window_hashes(array, width, use_kernel=False))
 
 
 def test_real_text_hashes_match_per_shingle(news_lines: list[str]) -> None:
