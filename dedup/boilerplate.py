@@ -29,8 +29,10 @@ from __future__ import annotations
 
 import re
 import statistics
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
+from itertools import chain
 from typing import Any
 
 import numpy as np
@@ -253,6 +255,15 @@ def _same_spans(doc: np.ndarray, spans: np.ndarray, other: UnitSpans, doc_starts
     return (other_starts[idx] == starts) & (other_ends[idx] == ends)
 
 
+def _without_markup(lines: Sequence[str]) -> list[str]:
+    """Each line without markup remnants, stripped; one substitution over the joined lines
+    (no remnant spans a line break)."""
+    out = _MARKUP.sub("", "\n".join(lines)).split("\n") if lines else []
+    if len(out) != len(lines):  # a line held a line break: line by line
+        out = [_MARKUP.sub("", line) for line in lines]
+    return [line.strip() for line in out]
+
+
 def _mask_slots(nfkc_lines: Sequence[str]) -> list[str]:
     """Lines with variable slots masked (quoted names and Latin tokens → ``a``, digit runs → ``0``)."""
     if not nfkc_lines:
@@ -299,7 +310,7 @@ def line_table(
     stripped = [line.strip() for line in nfkc]
     page_number = np.array([_PAGE_NUMBER.fullmatch(s) is not None for s in stripped], dtype=bool)
     running_head = np.array([_RUNNING_HEAD.fullmatch(s) is not None for s in stripped], dtype=bool)
-    bare = [_MARKUP.sub("", s).strip() for s in stripped]  # a heading's shape, without HTML remnants
+    bare = _without_markup(stripped)  # a heading's shape, without HTML remnants
     head_like_plain = np.array([0 < len(s) <= 40 and _SENTENCE_END.search(s) is None for s in bare], dtype=bool)
     head_like = np.zeros(len(lines), dtype=bool)
     for i in np.flatnonzero(head_like_plain).tolist():
@@ -421,11 +432,13 @@ def _shared_share(views: Sequence[str], groups: Sequence[int], n: int = 4, max_m
     firsts = dict(zip(views, groups))  # one member per distinct view
     members = list(firsts.items())[:max_members]
     grams = [({v[i : i + n] for i in range(len(v) - n + 1)} or {v}, g) for v, g in members]
-    holders: dict[str, set[int]] = {}
+    of_group: dict[int, set[str]] = {}
     for gram_set, group in grams:
-        for gram in gram_set:
-            holders.setdefault(gram, set()).add(group)
-    shares = [sum(len(holders[gram] - {group}) > 0 for gram in gram_set) / len(gram_set) for gram_set, group in grams]
+        of_group.setdefault(group, set()).update(gram_set)
+    # A gram that two groups hold is, for a member of either, held by another group.
+    held = Counter(chain.from_iterable(of_group.values()))
+    shared = {gram for gram, count in held.items() if count > 1}
+    shares = [len(gram_set & shared) / len(gram_set) for gram_set, _ in grams]
     return float(statistics.median(shares))
 
 
