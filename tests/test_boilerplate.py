@@ -186,3 +186,16 @@ def test_analysis_runs_on_any_cluster_engine(news_docs: list[str]) -> None:
     # the wrapped copies of the first three stories are one family with the bare ones
     assert analysis.families[20:].tolist() == [0, 1, 2]
     assert np.array_equal(analysis.families, analyse_lines(texts).families)
+
+
+def test_slots_are_masked_exactly() -> None:
+    from dedup.boilerplate import _mask_slots, _shared_share
+
+    # A run of token characters with a letter is one slot; digit runs are another; a
+    # quoted short name is a slot; "12.5" has no letter, so only its digits fold.
+    assert _mask_slots(["abc12 12.5 x-1 中文A1", "“张三”的1999年", "1" * 5000]) == ["a 0.0 a 中文a", "a的0年", "0"]
+    # Members of one group are not each other's evidence: only grams another group holds count.
+    views = ["会员甲为你整理", "会员乙为你整理", "完全不同的句子"]
+    # 为你整理 is the one of their four 4-grams that groups 0 and 1 share; median of (¼, ¼, 0)
+    assert _shared_share(views, [0, 1, 2]) == 0.25
+    assert _shared_share(views, [0, 0, 2]) == 0.0
