@@ -255,15 +255,6 @@ def _same_spans(doc: np.ndarray, spans: np.ndarray, other: UnitSpans, doc_starts
     return (other_starts[idx] == starts) & (other_ends[idx] == ends)
 
 
-def _without_markup(lines: Sequence[str]) -> list[str]:
-    """Each line without markup remnants, stripped; one substitution over the joined lines
-    (no remnant spans a line break)."""
-    out = _MARKUP.sub("", "\n".join(lines)).split("\n") if lines else []
-    if len(out) != len(lines):  # a line held a line break: line by line
-        out = [_MARKUP.sub("", line) for line in lines]
-    return [line.strip() for line in out]
-
-
 def _mask_slots(nfkc_lines: Sequence[str]) -> list[str]:
     """Lines with variable slots masked (quoted names and Latin tokens → ``a``, digit runs → ``0``)."""
     if not nfkc_lines:
@@ -312,7 +303,7 @@ def line_table(
     stripped = [line.strip() for line in nfkc]
     page_number = np.array([_PAGE_NUMBER.fullmatch(s) is not None for s in stripped], dtype=bool)
     running_head = np.array([_RUNNING_HEAD.fullmatch(s) is not None for s in stripped], dtype=bool)
-    bare = _without_markup(stripped)  # a heading's shape, without HTML remnants
+    bare = [_MARKUP.sub("", s).strip() for s in stripped]  # a heading's shape, without HTML remnants
     head_like_plain = np.array([0 < len(s) <= 40 and _SENTENCE_END.search(s) is None for s in bare], dtype=bool)
     head_like = np.zeros(len(lines), dtype=bool)
     for i in np.flatnonzero(head_like_plain).tolist():
