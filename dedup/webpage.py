@@ -74,6 +74,7 @@ __all__ = [
     "line_features",
     "looks_like_webpage",
     "page_evidence",
+    "reading_views",
     "webpage_boilerplate_spans",
 ]
 
@@ -281,6 +282,18 @@ class WebpageOptions:
             raise InvalidOptionError(f"min_block_share must be in [0, 1], got {self.min_block_share}")
 
 
+@lru_cache(maxsize=1)
+def _default_options() -> WebpageOptions:
+    """``WebpageOptions()``, built once (its ``__post_init__`` rebuilds the stopword set)."""
+    return WebpageOptions()
+
+
+@lru_cache(maxsize=16)
+def _keeping_titles(options: WebpageOptions) -> WebpageOptions:
+    """``replace(options, keep_title=True)``, built once per options (asked for on every page)."""
+    return replace(options, keep_title=True)
+
+
 # --------------------------------------------------------------------------- patterns
 # Matched on the reading view: NFKC (full-width → half-width), Simplified, lower case.
 
@@ -379,7 +392,16 @@ _FULL_STOP = re.compile(r"(?<=[^\W\d_]{2})\.(?=\s|$|[\"'”’)\]])")
 _TITLE_SPLIT = re.compile(r"(?:[_|｜]|--|—+|\s-\s|::|(?<=[\u3400-\u9fff])-(?=[\u3400-\u9fff]))")
 
 
-def _reading_views(lines: Sequence[str]) -> list[str]:
+def reading_views(lines: Sequence[str]) -> list[str]:
+    """The reading view of each line, which the page features are read on: NFKC, Simplified,
+    lower case, without inline noise, stripped. One call for the lines of many pages costs
+    far less than one call a page.
+
+    Returns
+    -------
+    list of str
+        One per line.
+    """
     return [v.strip() for v in matching_texts(lines, _VIEW)]
 
 
@@ -391,13 +413,14 @@ def _title_parts(first: str) -> set[str]:
 def _pattern_flags(view: str, size: float, first: bool, title_repeat: bool, opts: WebpageOptions) -> list[int]:
     """The furniture-pattern columns of one line: label, copyright, share, metadata,
     link_title, stamp, breadcrumb, title (see :data:`FEATURES`)."""
-    if not view:
-        return [0] * 8
     # Size counts CJK characters and words, not punctuation: a line of thousands of
-    # dots has size 0. Labels, menus and meta lines are also short in characters.
+    # dots has size 0. Labels, menus and meta lines are also short in characters. Every
+    # column needs a line at most twice the meta size (most lines of an article are not).
     fits = len(view) <= 8 * opts.max_meta_size
-    short, meta = fits and size <= opts.max_label_size, fits and size <= opts.max_meta_size
     listed = fits and size <= 2 * opts.max_meta_size
+    if not view or not listed:
+        return [0] * 8
+    short, meta = size <= opts.max_label_size, size <= opts.max_meta_size
     label = (short and (_is_label(view) or _LIST_HEADING.search(view) is not None)) or (
         meta and _PREV_NEXT.search(view) is not None
     )
@@ -422,7 +445,7 @@ def _pattern_flags(view: str, size: float, first: bool, title_repeat: bool, opts
     ]
 
 
-def line_features(lines: Sequence[str], options: WebpageOptions | None = None) -> np.ndarray:
+def line_features(lines: Sequence[str], options: WebpageOptions | None = None, views: Sequence[str] | None = None) -> np.ndarray:
     """Features of the lines of one page.
 
     Parameters
@@ -431,18 +454,22 @@ def line_features(lines: Sequence[str], options: WebpageOptions | None = None) -
         The page's lines in order (blank lines are allowed and get zero size).
     options : WebpageOptions, optional
         For the function characters and stopwords.
+    views : sequence of str, optional
+        ``reading_views(lines)``, when the caller made them for many pages at once.
 
     Returns
     -------
     np.ndarray
         float64 ``[m, len(FEATURES)]``; the columns are named by :data:`FEATURES`.
     """
-    opts = options or WebpageOptions()
+    opts = options or _default_options()
     m = len(lines)
     out = np.zeros((m, len(FEATURES)), dtype=np.float64)
     if m == 0:
         return out
-    views = _reading_views(lines)
+    views = reading_views(lines) if views is None else list(views)
+    if len(views) != m:
+        raise ValueError(f"line_features: {m} lines but {len(views)} views")
     classes = _char_classes()
     function = _function_table(opts.function_chars)
 
@@ -742,6 +769,7 @@ def classify_page_lines(
     lines: Sequence[str],
     options: WebpageOptions | None = None,
     known_boilerplate: np.ndarray | None = None,
+    views: Sequence[str] | None = None,
 ) -> tuple[np.ndarray, tuple[str, ...]]:
     """Classify the lines of one web page.
 
@@ -754,6 +782,8 @@ def classify_page_lines(
         bool ``[m]``: lines already known to be boilerplate (by corpus recurrence); they
         count as bad lines in the context pass and get kind ``"recurring"`` unless a
         pattern names them better.
+    views : sequence of str, optional
+        ``reading_views(lines)``, when the caller made them for many pages at once.
 
     Returns
     -------
@@ -762,11 +792,11 @@ def classify_page_lines(
     kinds : tuple of str
         Per line, one of :data:`KINDS`, or ``""`` for content.
     """
-    opts = options or WebpageOptions()
+    opts = options or _default_options()
     m = len(lines)
     if m == 0:
         return np.zeros(0, dtype=bool), ()
-    features = line_features(lines, opts)
+    features = line_features(lines, opts, views)
     size = features[:, _F["size"]]
     classes = _initial_classes(features, opts)
     furniture = _furniture_kinds(features, opts)
@@ -825,14 +855,17 @@ class PageEvidence:
     furniture: int
 
 
-def page_evidence(lines: Sequence[str], options: WebpageOptions | None = None) -> PageEvidence:
-    """The evidence :func:`looks_like_webpage` decides on."""
-    opts = options or WebpageOptions()
-    lines = [line for line in lines if line.strip()]
+def page_evidence(lines: Sequence[str], options: WebpageOptions | None = None, views: Sequence[str] | None = None) -> PageEvidence:
+    """The evidence :func:`looks_like_webpage` decides on (``views``: as for :func:`looks_like_webpage`)."""
+    opts = options or _default_options()
+    blank = [not line.strip() for line in lines]
+    if any(blank):
+        lines = [line for line, b in zip(lines, blank) if not b]
+        views = None if views is None else [view for view, b in zip(views, blank) if not b]
     if not lines:
         return PageEvidence(0, 0.0, 0)
-    features = line_features(lines, opts)
-    furniture = _furniture_kinds(features, replace(opts, keep_title=True))
+    features = line_features(lines, opts, views)
+    furniture = _furniture_kinds(features, _keeping_titles(opts))
     short = features[:, _F["size"]] < opts.short_size
     return PageEvidence(len(lines), float(short.mean()), int((furniture != "").sum()))
 
@@ -843,7 +876,7 @@ _MIN_SHORT_SHARE = 0.2
 _MANY_FURNITURE_SHARE = 0.1
 
 
-def looks_like_webpage(lines: Sequence[str], options: WebpageOptions | None = None) -> bool:
+def looks_like_webpage(lines: Sequence[str], options: WebpageOptions | None = None, views: Sequence[str] | None = None) -> bool:
     """Whether lines look like the text of a web page (menus, labels, footers …).
 
     True when at least ``max(3, 3 %)`` of the non-blank lines match a navigation, share,
@@ -856,12 +889,14 @@ def looks_like_webpage(lines: Sequence[str], options: WebpageOptions | None = No
     lines : sequence of str
         The text's lines (blank ones are ignored).
     options : WebpageOptions, optional
+    views : sequence of str, optional
+        ``reading_views(lines)``, when the caller made them for many pages at once.
 
     Returns
     -------
     bool
     """
-    evidence = page_evidence(lines, options)
+    evidence = page_evidence(lines, options, views)
     return evidence.furniture >= max(_MIN_FURNITURE_LINES, _MIN_FURNITURE_SHARE * evidence.lines) and (
         evidence.short_share >= _MIN_SHORT_SHARE or evidence.furniture >= _MANY_FURNITURE_SHARE * evidence.lines
     )

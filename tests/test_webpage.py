@@ -343,3 +343,18 @@ def test_heldout_pages_rebuild_from_their_sources():
             (folder / "expected.html").read_text(encoding="utf-8"),
         )
         assert tuple(record["lines"]) == page.lines and tuple(record["labels"]) == page.labels, page.id
+
+
+def test_pages_read_in_groups_keep_their_lines_and_views(monkeypatch: pytest.MonkeyPatch) -> None:
+    from dedup import boilerplate
+    from dedup.webpage import line_features, reading_views
+
+    texts = [f"第{i}行 Line {i}（xiāng）" for i in range(40)]
+    starts, ends = np.array([0, 3, 10, 11, 30]), np.array([3, 10, 11, 30, 40])
+    monkeypatch.setattr(boilerplate, "_PAGE_LINES", 8)  # groups of pages of about 8 lines
+    got = list(boilerplate._pages_with_views(texts, starts, ends))
+    assert [(lo, hi) for lo, hi, _, _ in got] == list(zip(starts.tolist(), ends.tolist()))
+    for lo, hi, lines, views in got:
+        assert lines == texts[lo:hi] and views == reading_views(texts[lo:hi])
+        assert np.array_equal(line_features(lines, views=views), line_features(lines))
+    assert list(boilerplate._pages_with_views(texts, starts[:0], ends[:0])) == []
