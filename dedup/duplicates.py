@@ -272,6 +272,11 @@ def cluster_views(views: Sequence[str], lengths: np.ndarray, opts: DuplicateOpti
     labels = connected_components(n, verified.pairs)
 
     def jaccard(reps: np.ndarray, members: np.ndarray) -> np.ndarray:
-        return similarities_in_chunks(np.stack([reps, members], axis=1), view_lengths, sets_of)[0]
+        # Verification measured most (representative, member) pairs already; the rest are
+        # measured now (a member standing for itself is given 1.0 by clusters_of_labels).
+        known, found = verified.jaccard_of(reps, members)
+        rest = ~found & (reps != members)
+        known[rest] = similarities_in_chunks(np.stack([reps[rest], members[rest]], axis=1), view_lengths, sets_of)[0]
+        return known
 
     return clusters_of_labels(labels, opts.representative, lengths, jaccard)

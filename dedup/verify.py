@@ -59,6 +59,33 @@ class VerifiedPairs:
     def __len__(self) -> int:
         return int(self.pairs.shape[0])
 
+    def jaccard_of(self, left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The Jaccard of each pair ``(left[i], right[i])`` that is among these pairs (either way round).
+
+        Parameters
+        ----------
+        left, right : np.ndarray
+            int64 ``[k]`` unit indices.
+
+        Returns
+        -------
+        jaccard : np.ndarray
+            float64 ``[k]``; 0 where the pair is not here.
+        found : np.ndarray
+            bool ``[k]``.
+        """
+        left, right = np.asarray(left, dtype=np.int64), np.asarray(right, dtype=np.int64)
+        width = np.int64(max(int(self.pairs.max(initial=0)), int(left.max(initial=0)), int(right.max(initial=0))) + 1)
+        codes = np.minimum(self.pairs[:, 0], self.pairs[:, 1]) * width + np.maximum(self.pairs[:, 0], self.pairs[:, 1])
+        order = np.argsort(codes, kind="stable")
+        codes = codes[order]
+        asked = np.minimum(left, right) * width + np.maximum(left, right)
+        pos = np.minimum(np.searchsorted(codes, asked), max(codes.size - 1, 0))
+        found = codes[pos] == asked if codes.size else np.zeros(asked.size, dtype=bool)
+        jaccard = np.zeros(asked.size, dtype=np.float64)
+        jaccard[found] = self.jaccard[order[pos[found]]]
+        return jaccard, found
+
 
 def _set_keys(set_hashes: np.ndarray, set_offsets: np.ndarray) -> np.ndarray:
     unit = np.repeat(np.arange(len(set_offsets) - 1, dtype=np.uint64), np.diff(set_offsets))

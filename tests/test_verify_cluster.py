@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from dedup import verify
 from dedup.cluster import connected_components, group_members, pick_representatives
 from dedup.errors import InvalidOptionError
-from dedup.verify import intersection_sizes, similarities, verify_pairs
+from dedup.verify import VerifiedPairs, intersection_sizes, similarities, verify_pairs
 
 
 def as_csr(sets: list[set[int]]) -> tuple[np.ndarray, np.ndarray]:
@@ -158,3 +158,12 @@ def test_reused_sets_serve_subsets_without_hashing_again() -> None:
     assert calls == [[0, 1, 3, 4]] and np.array_equal(first[1], shingle_sets([views[i] for i in (0, 1, 3, 4)], 5)[1])
     sets(np.array([2, 3]))  # not all held: made anew
     assert calls[-1] == [2, 3]
+
+
+def test_verified_pairs_answer_for_their_pairs_either_way_round() -> None:
+    verified = VerifiedPairs(np.array([[0, 3], [1, 2], [2, 5]]), np.array([0.5, 0.75, 1.0]), np.array([0.6, 0.8, 1.0]))
+    jaccard, found = verified.jaccard_of(np.array([3, 1, 2, 0, 4]), np.array([0, 2, 5, 1, 4]))
+    assert found.tolist() == [True, True, True, False, False]
+    assert jaccard.tolist() == [0.5, 0.75, 1.0, 0.0, 0.0]
+    empty = VerifiedPairs(np.zeros((0, 2), dtype=np.int64), np.zeros(0), np.zeros(0))
+    assert empty.jaccard_of(np.array([1]), np.array([2]))[1].tolist() == [False]
