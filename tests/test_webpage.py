@@ -358,3 +358,5 @@ def test_pages_read_in_groups_keep_their_lines_and_views(monkeypatch: pytest.Mon
         assert lines == texts[lo:hi] and views == reading_views(texts[lo:hi])
         assert np.array_equal(line_features(lines, views=views), line_features(lines))
     assert list(boilerplate._pages_with_views(texts, starts[:0], ends[:0])) == []
+    with pytest.raises(ValueError, match="2 lines but 1 views"):
+        line_features(texts[:2], views=texts[:1])
