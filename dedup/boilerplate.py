@@ -610,7 +610,9 @@ def _pages_with_views(
     """
     sizes = ends - starts
     group_of = (np.cumsum(sizes) - sizes) // _PAGE_LINES  # non-decreasing
-    bounds = np.flatnonzero(np.diff(group_of, prepend=-1, append=group_of[-1] + 1 if len(group_of) else 0))
+    new_group = np.ones(len(sizes), dtype=bool)
+    new_group[1:] = group_of[1:] != group_of[:-1]
+    bounds = np.append(np.flatnonzero(new_group), len(sizes))
     for first, last in zip(bounds[:-1].tolist(), bounds[1:].tolist()):
         pages = np.arange(first, last)
         lines = take(texts, concat_ranges(starts[pages], sizes[pages]))
@@ -742,7 +744,7 @@ class DocumentViews(Sequence[str]):
         docs = np.asarray(docs, dtype=np.int64).reshape(-1)
         lo, hi = self._line_bounds[docs], self._line_bounds[docs + 1]
         counts = hi - lo
-        lines = np.arange(int(counts.sum()), dtype=np.int64) + np.repeat(lo - (np.cumsum(counts) - counts), counts)
+        lines = concat_ranges(lo, counts)
         owner = np.repeat(np.arange(docs.size, dtype=np.int64), counts)
         kept = self.keep[lines]
         lines, owner = lines[kept], owner[kept]

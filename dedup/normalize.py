@@ -817,9 +817,17 @@ def _nfkc_moving(
     if not normalized:
         return mapped, points
     spliced, _ = _splice(mapped, None, starts, ends, normalized)
-    growth = np.fromiter(map(len, normalized), dtype=np.int64, count=len(normalized)) - (ends - starts)
-    before = np.concatenate([[0], np.cumsum(growth)])[np.searchsorted(starts, points)]
-    return spliced, points + before
+    return spliced, _moved(points, starts, ends, normalized)
+
+
+def _moved(points: np.ndarray, starts: np.ndarray, ends: np.ndarray, replacements: Sequence[str]) -> np.ndarray:
+    """Where sorted ``points`` (int64 ``[k]``) land once spans ``[starts, ends)`` are replaced.
+
+    No span may hold a point past its start: each point moves by what the spans that start
+    before it grew or shrank.
+    """
+    growth = np.fromiter(map(len, replacements), dtype=np.int64, count=len(replacements)) - (ends - starts)
+    return points + np.concatenate([[0], np.cumsum(growth)])[np.searchsorted(starts, points)]
 
 
 def nfkc_lines(lines: Sequence[str]) -> list[str]:
@@ -844,7 +852,7 @@ def nfkc_lines(lines: Sequence[str]) -> list[str]:
         return []
     codepoints = _codepoints("\n".join(lines))
     lengths = np.fromiter(map(len, lines), dtype=np.int64, count=len(lines))
-    normalized, _ = _nfkc_aligned(codepoints, np.arange(len(codepoints), dtype=np.int64), False, _text_starts(lengths))
+    normalized, _ = _nfkc_moving(codepoints, np.empty(0, dtype=np.int64), False, _text_starts(lengths))
     out = _text(normalized).split("\n")
     if len(out) != len(lines):
         raise ValueError("nfkc_lines: a line holds a line break")
@@ -1101,10 +1109,7 @@ def _apply_edits(joined: str, separators: np.ndarray, edits: _Edits) -> tuple[st
     pieces = [joined[a:b] for a, b in kept_runs]
     edited = "".join(_interleave(pieces, edits.replacements))
     # No edit covers a separator: each moves by what the edits before it changed.
-    growth = np.fromiter(map(len, edits.replacements), dtype=np.int64, count=len(edits.replacements))
-    growth -= edits.ends - edits.starts
-    moved = np.concatenate([[0], np.cumsum(growth)])[np.searchsorted(edits.starts, separators)]
-    return edited, separators + moved
+    return edited, _moved(separators, edits.starts, edits.ends, edits.replacements)
 
 
 def _views_of_batch(texts: list[str], options: NormalizeOptions) -> list[str]:

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .arrays import concat_ranges
 from .cluster import connected_components, group_members
 from .options import KeywordOptions
 from .errors import InvalidOptionError, check_texts
@@ -265,7 +266,7 @@ def _fragment_pairs(units: UnitTable, opts: PassageOptions) -> np.ndarray:
     # work linear in the document).
     doc_start = np.maximum(np.searchsorted(units.doc, units.doc[fragments]), fragments - opts.fragment_window)
     counts = fragments - doc_start
-    container = np.arange(int(counts.sum()), dtype=np.int64) + np.repeat(doc_start - (np.cumsum(counts) - counts), counts)
+    container = concat_ranges(doc_start, counts)
     fragment = np.repeat(fragments, counts)
     longer = view_len[container] > view_len[fragment]
     pairs = np.stack([container[longer], fragment[longer]], axis=1)

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .arrays import sorted_unique
+from .arrays import concat_ranges, sorted_unique
 
 try:
     from . import _kernels
@@ -134,9 +134,7 @@ def intersection_sizes(
     while lo < len(pairs):
         hi = max(int(np.searchsorted(ends, ends[lo] - probe_sizes[lo] + _CHUNK, side="right")), lo + 1)
         counts = probe_sizes[lo:hi]
-        elem = np.arange(int(counts.sum()), dtype=np.int64) + np.repeat(
-            set_offsets[probe[lo:hi]] - (np.cumsum(counts) - counts), counts
-        )
+        elem = concat_ranges(set_offsets[probe[lo:hi]], counts)
         query = (np.repeat(target[lo:hi].astype(np.uint64), counts) << _S32) | set_hashes[elem].astype(np.uint64)
         pos = np.minimum(np.searchsorted(keys, query), max(keys.size - 1, 0))
         hit = keys[pos] == query if keys.size else np.zeros(query.size, dtype=bool)
@@ -274,8 +272,7 @@ class ReusedSets:
         counts = set_offsets[pos + 1] - set_offsets[pos]
         offsets = np.zeros(units.size + 1, dtype=np.int64)
         np.cumsum(counts, out=offsets[1:])
-        elem = np.arange(int(offsets[-1]), dtype=np.int64) + np.repeat(set_offsets[pos] - offsets[:-1], counts)
-        return set_hashes[elem], offsets
+        return set_hashes[concat_ranges(set_offsets[pos], counts)], offsets
 
 
 def _chunk_cost(pairs: np.ndarray, lengths: np.ndarray, lo: int, hi: int) -> int:
