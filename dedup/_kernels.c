@@ -491,6 +491,73 @@ done:
     return result;
 }
 
+/*
+ * Centre clustering: nodes are visited in the order given (highest priority first); an
+ * unassigned node becomes a centre and takes every still-unassigned neighbour as a member.
+ * centre[u] is u for a centre (and for a node without neighbours), else the centre it
+ * joined; the adjacency is CSR (indptr [n + 1], indices), both directions present.
+ */
+static void center_labels(const int64_t *order, const int64_t *indptr, const int64_t *indices, int64_t n,
+                          int64_t *centre)
+{
+    for (int64_t u = 0; u < n; u++) centre[u] = -1;
+    for (int64_t k = 0; k < n; k++) {
+        int64_t u = order[k];
+        if (centre[u] >= 0) continue;
+        centre[u] = u;
+        for (int64_t e = indptr[u]; e < indptr[u + 1]; e++) {
+            int64_t v = indices[e];
+            if (centre[v] < 0) centre[v] = u;
+        }
+    }
+}
+
+static PyObject *py_center_labels(PyObject *self, PyObject *args)
+{
+    PyObject *order_o, *indptr_o, *indices_o, *out_o;
+    if (!PyArg_ParseTuple(args, "OOOO", &order_o, &indptr_o, &indices_o, &out_o)) return NULL;
+    held_buffer od = {0}, ip = {0}, ix = {0}, out = {0};
+    PyObject *result = NULL;
+    if (get_buffer(order_o, &od, 8, "order") < 0 || get_buffer(indptr_o, &ip, 8, "indptr") < 0 ||
+        get_buffer(indices_o, &ix, 8, "indices") < 0 || get_buffer(out_o, &out, 8, "out") < 0)
+        goto done;
+    if (out.view.readonly) {
+        PyErr_SetString(PyExc_ValueError, "out must be writable");
+        goto done;
+    }
+    Py_ssize_t n = od.view.len / 8, n_edges = ix.view.len / 8;
+    if (ip.view.len / 8 != n + 1 || out.view.len / 8 != n) {
+        PyErr_SetString(PyExc_ValueError, "shape mismatch between order, indptr and out");
+        goto done;
+    }
+    const int64_t *order = (const int64_t *)od.view.buf, *indptr = (const int64_t *)ip.view.buf,
+                  *indices = (const int64_t *)ix.view.buf;
+    if (check_offsets(indptr, n, n_edges) < 0) goto done;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (order[i] < 0 || order[i] >= n) {
+            PyErr_SetString(PyExc_IndexError, "order holds a node out of range");
+            goto done;
+        }
+    }
+    for (Py_ssize_t i = 0; i < n_edges; i++) {
+        if (indices[i] < 0 || indices[i] >= n) {
+            PyErr_SetString(PyExc_IndexError, "indices hold a node out of range");
+            goto done;
+        }
+    }
+    Py_BEGIN_ALLOW_THREADS
+    center_labels(order, indptr, indices, n, (int64_t *)out.view.buf);
+    Py_END_ALLOW_THREADS
+    result = Py_None;
+    Py_INCREF(result);
+done:
+    release(&od);
+    release(&ip);
+    release(&ix);
+    release(&out);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"affine32_minhash", py_affine32_minhash, METH_VARARGS,
      "affine32_minhash(tokens, offsets, a, b, out): MinHash of CSR token sets, datasketch affine32 scheme."},
@@ -502,6 +569,8 @@ static PyMethodDef methods[] = {
      "window_hashes(codepoints, width, salt, out): the token hash of every window of width code points."},
     {"sorted_sets", py_sorted_sets, METH_VARARGS,
      "sorted_sets(tokens, offsets, out, out_offsets): each CSR unit's tokens sorted and distinct, packed into out."},
+    {"center_labels", py_center_labels, METH_VARARGS,
+     "center_labels(order, indptr, indices, out): centre clustering of a CSR graph, nodes visited in order."},
     {NULL, NULL, 0, NULL},
 };
 

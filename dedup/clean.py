@@ -72,7 +72,12 @@ class CleanOptions(KeywordOptions):
     ----------
     cross_document : bool
         Also remove passages already seen in earlier documents, and empty documents
-        that are near-duplicates of an earlier one.
+        whose text their cluster's representative holds (see ``cover``).
+    cover : float
+        With ``cross_document``, a near-duplicate document is emptied whole only when at
+        least this share of its n-grams lies in its cluster's representative (which is
+        kept); one that adds more text of its own loses only the passages found in
+        kept documents.
     remove : frozenset of str
         Which reasons to apply: any of ``"duplicate"``, ``"boilerplate"``, ``"noise"``.
     duplicates : DuplicateOptions
@@ -84,6 +89,7 @@ class CleanOptions(KeywordOptions):
     """
 
     cross_document: bool = False
+    cover: float = 0.9
     remove: frozenset[str] = frozenset(REASONS)
     duplicates: DuplicateOptions = field(default_factory=DuplicateOptions)
     passages: PassageOptions = field(default_factory=PassageOptions)
@@ -91,6 +97,8 @@ class CleanOptions(KeywordOptions):
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "remove", frozenset(self.remove))
+        if not 0.0 < self.cover <= 1.0:
+            raise InvalidOptionError(f"cover must be in (0, 1], got {self.cover}")
         unknown = sorted(self.remove - set(REASONS))
         if unknown:
             raise InvalidOptionError(f"remove: unknown reason(s) {', '.join(unknown)}; known: {', '.join(REASONS)}")
@@ -408,11 +416,15 @@ def plan_clean(sketch: Sketch, options: CleanOptions, *, with_clusters: bool = F
             clusters = duplicate_clusters([], dup, analysis=analysis, engine=engine)
         else:
             raise ValueError(f"the sketch lacks the {needed} that comparing documents needs: build it with the same options and with_clusters")
-    # Whole duplicate documents first: among equal reasons the first proposed wins.
+    # Whole duplicate documents first: among equal reasons the first proposed wins. A
+    # member is emptied only when its representative, which is kept, holds its text.
+    emptied = np.zeros(sketch.n_docs, dtype=bool)
     if "duplicate" in opts.remove and opts.cross_document:
         for cluster in clusters:
-            for member in cluster.members[1:]:  # the earliest document is kept
-                proposals.add(member, 0, int(sketch.lengths[member]), "duplicate", cluster.id, "document", False)
+            for member, coverage in zip(cluster.members, cluster.coverage):
+                if member != cluster.representative and coverage >= opts.cover:
+                    emptied[member] = True
+                    proposals.add(member, 0, int(sketch.lengths[member]), "duplicate", cluster.id, "document", False)
     matches = match_passages(sketch.units, opts.passages)
     if "duplicate" in opts.remove:
         # Each cut rests on a direct match with an earlier copy that is kept: in the
@@ -420,7 +432,7 @@ def plan_clean(sketch: Sketch, options: CleanOptions, *, with_clusters: bool = F
         cuttable = matches.within_document() | opts.cross_document
         for run in np.flatnonzero(cuttable).tolist():
             earlier = matches.earlier_copy(run)
-            if _covered(earlier, boilerplate_cuts.get(earlier.doc, [])):
+            if emptied[earlier.doc] or _covered(earlier, boilerplate_cuts.get(earlier.doc, [])):
                 continue
             span = matches.later_copy(run)
             proposals.add(span.doc, span.start, span.end, "duplicate", int(matches.run_cluster[run]), "passage", True)

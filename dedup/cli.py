@@ -41,7 +41,7 @@ from typing import Any, TextIO
 from . import __version__
 from .boilerplate import Boilerplate
 from .clean import CleanOptions, CleanPlan, CleanReport, SketchBuilder, apply_plan, plan_clean, sketch_batch
-from .cluster import Cluster
+from .cluster import CLUSTERINGS, Cluster
 from .duplicates import DuplicateFinder
 from .errors import DedupError, InvalidOptionError
 from .io import (
@@ -119,10 +119,13 @@ stderr and in summary.json); 2 usage error; 3 the run failed (rerun with --resum
 """
 
 _FIND_HELP = """\
-List clusters of near-duplicate documents: documents whose matching views (text after
-normalizing script, width, punctuation, whitespace and noise) share at least THRESHOLD of
-their character n-grams (Jaccard similarity). In the table, '*' marks each cluster's
-representative and the number is each member's similarity to it.
+List clusters of near-duplicate documents. Two documents are near-duplicates when their
+matching views (text after normalizing script, width, punctuation, whitespace and noise,
+boilerplate lines set aside) share at least THRESHOLD of their character n-grams (Jaccard
+similarity), or when at least CONTAINMENT of the smaller one's n-grams lie in the larger.
+With --clustering center (the default) every member is a verified near-duplicate of its
+cluster's representative. In the table, '*' marks each cluster's representative and the
+number is each member's Jaccard similarity to it.
 """
 
 _FIND_EPILOG = """\
@@ -174,10 +177,27 @@ def _add_input_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--max-record-bytes", type=_positive_int, default=DEFAULT_MAX_RECORD_BYTES, metavar="N", help="skip (and report) any .txt file, JSONL line or Parquet text longer than this (default %(default)s)")
 
 
+def _unit_float(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number in (0, 1], got {value!r}") from None
+    if not 0.0 < number <= 1.0:
+        raise argparse.ArgumentTypeError(f"expected a number in (0, 1], got {value!r}")
+    return number
+
+
+def _containment(value: str) -> float | str:
+    return "off" if value.lower() in ("off", "none") else _unit_float(value)
+
+
 def _add_matching_options(parser: argparse.ArgumentParser) -> None:
     defaults = CleanOptions().duplicates
     group = parser.add_argument_group("matching (defaults are the library's)")
-    group.add_argument("--threshold", type=float, metavar="J", help=f"Jaccard similarity at or above which two documents are near-duplicates (default {defaults.threshold})")
+    group.add_argument("--threshold", type=_unit_float, metavar="J", help=f"Jaccard similarity (of the documents' n-gram sets, boilerplate lines set aside) at or above which two documents are near-duplicates; it also shapes which pairs LSH proposes (default {defaults.threshold})")
+    group.add_argument("--containment", type=_containment, metavar="C", help=f"a pair is also near-duplicate when this share of the smaller document's n-grams lies in the larger (excerpts, truncations); 'off' for Jaccard only (default {defaults.containment})")
+    group.add_argument("--representative", choices=("first", "longest"), help=f"which member represents (and, with --cross-document, is kept for) a cluster among equally central ones (default {defaults.representative})")
+    group.add_argument("--clustering", choices=CLUSTERINGS, help=f"center: every member is a verified near-duplicate of its representative; connected: connected components, which chain A~B~C (default {defaults.clustering})")
     group.add_argument("--ngram", type=_positive_int, metavar="N", help=f"characters per shingle (default {defaults.ngram})")
     group.add_argument("--num-perm", type=_positive_int, metavar="N", help=f"MinHash permutations (default {defaults.num_perm})")
     group.add_argument("--seed", type=int, metavar="N", help=f"MinHash seed (default {defaults.seed})")
@@ -210,7 +230,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_engine_options(cleaner)
     defaults = CleanOptions()
     what = cleaner.add_argument_group("cleaning")
-    what.add_argument("--cross-document", action=argparse.BooleanOptionalAction, default=None, help=f"also cut passages already seen in earlier documents, and whole documents that are near-duplicates of an earlier one (default {'on' if defaults.cross_document else 'off'}: each document only loses its own repeats)")
+    what.add_argument("--cross-document", action=argparse.BooleanOptionalAction, default=None, help=f"also cut passages already seen in earlier documents (only where the later copy adds no text of its own), and empty whole documents whose text their cluster's representative holds (default {'on' if defaults.cross_document else 'off'}: each document only loses its own repeats)")
     what.add_argument("--remove", type=_reasons, metavar="REASONS", help=f"comma-separated reasons to cut: {', '.join(REASONS)}, all or none (default {','.join(r for r in REASONS if r in defaults.remove)})")
     run = cleaner.add_argument_group("run")
     run.add_argument("-o", "--output", metavar="OUT", help="output folder (created; must be empty unless --force or --resume; never inside an input folder)")
@@ -233,9 +253,11 @@ def _clean_options(args: argparse.Namespace) -> CleanOptions:
     """The library's defaults, overridden only by the flags given."""
     base = CleanOptions()
     sketch = {k: v for k, v in (("ngram", args.ngram), ("num_perm", args.num_perm), ("seed", args.seed)) if v is not None}
-    threshold = {"threshold": args.threshold} if args.threshold is not None else {}
+    matching = {k: getattr(args, k) for k in ("threshold", "representative", "clustering") if getattr(args, k) is not None}
+    if args.containment is not None:
+        matching["containment"] = None if args.containment == "off" else args.containment
     changes: dict[str, Any] = {
-        "duplicates": replace(base.duplicates, **sketch, **threshold),
+        "duplicates": replace(base.duplicates, **sketch, **matching),
         "passages": replace(base.passages, **sketch),
     }
     if getattr(args, "cross_document", None) is not None:
@@ -270,6 +292,9 @@ def _settings(args: argparse.Namespace, read: ReadOptions, opts: CleanOptions) -
         "encoding": read.encoding,
         "max_record_bytes": read.max_record_bytes,
         "threshold": opts.duplicates.threshold,
+        "containment": opts.duplicates.containment,
+        "representative": _jsonable(opts.duplicates.representative),
+        "clustering": opts.duplicates.clustering,
         "ngram": opts.duplicates.ngram,
         "num_perm": opts.duplicates.num_perm,
         "seed": opts.duplicates.seed,
@@ -611,7 +636,10 @@ def cluster_line(cluster: Cluster, records: Sequence[Record]) -> dict[str, Any]:
         "cluster": cluster.id,
         "size": len(cluster.members),
         "representative": _member(records[cluster.representative]),
-        "members": [{**_member(records[m]), "similarity": round(s, 6)} for m, s in zip(cluster.members, cluster.similarity)],
+        "members": [
+            {**_member(records[m]), "similarity": round(s, 6), "coverage": round(c, 6)}
+            for m, s, c in zip(cluster.members, cluster.similarity, cluster.coverage or (1.0,) * len(cluster.members))
+        ],
     }
 
 

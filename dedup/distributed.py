@@ -43,7 +43,7 @@ import numpy as np
 from .arrays import sorted_unique
 from .boilerplate import BoilerplateOptions, LineTable, analyse_table, concat_line_tables, line_table
 from .clean import CleanOptions, CleanPlan, CleanReport, Sketch, SketchBuilder, apply_plan, plan_clean, sketch_batch
-from .cluster import Cluster, clusters_of_labels, connected_components
+from .cluster import Cluster, cluster_pairs, clusters_of_labels
 from .duplicates import DuplicateOptions, duplicate_clusters
 from .shingle import shingle_sets
 from .errors import DedupError, InvalidOptionError, InvalidTextError, check_texts, checked_texts
@@ -52,7 +52,7 @@ from .minhash import signatures
 from .normalize import NormalizeOptions, matching_texts
 from .removals import Cleaned, Removal
 from .store import batches
-from .verify import similarities, verify_pairs
+from .verify import VerifiedPairs, measures, verify_pairs
 
 if TYPE_CHECKING:  # pragma: no cover
     import ray.data
@@ -411,16 +411,24 @@ def _verify_block_pair(
     set_hashes, set_offsets = shingle_sets(_views_of(involved, blocks, block_size), ngram)
     verified = verify_pairs(set_hashes, set_offsets, np.searchsorted(involved, pairs), threshold=threshold, containment_threshold=containment)
     edges = involved[verified.pairs].reshape(-1, 2)
-    return {"left": edges[:, 0].copy(), "right": edges[:, 1].copy()}
+    share = verified.share if verified.share is not None else np.zeros((0, 2))
+    return {
+        "left": edges[:, 0].copy(),
+        "right": edges[:, 1].copy(),
+        "jaccard": verified.jaccard,
+        "containment": verified.containment,
+        "share_left": share[:, 0].copy(),
+        "share_right": share[:, 1].copy(),
+    }
 
 
 def _similarity_block_pair(batch: dict[str, np.ndarray], *, blocks: Sequence[Any], block_size: int, ngram: int) -> dict[str, np.ndarray]:
-    """map_groups over ``blocks``: exact Jaccard of (representative, member) rows, by row id."""
+    """map_groups over ``blocks``: exact Jaccard and the member's share in the representative of (representative, member) rows, by row id."""
     pairs = np.stack([batch["left"], batch["right"]], axis=1)
     involved = sorted_unique(pairs)
     set_hashes, set_offsets = shingle_sets(_views_of(involved, blocks, block_size), ngram)
-    jaccard, _ = similarities(set_hashes, set_offsets, np.searchsorted(involved, pairs))
-    return {"row": batch["row"], "jaccard": jaccard}
+    measured = measures(set_hashes, set_offsets, np.searchsorted(involved, pairs))
+    return {"row": batch["row"], "jaccard": measured[:, 0].copy(), "coverage": measured[:, 3].copy()}
 
 
 def _directed_rows(edges: np.ndarray, partitions: int, changed: int) -> dict[str, np.ndarray]:
@@ -586,10 +594,12 @@ class RayClusterEngine:
     partitions : int, optional
         Hash partitions of every shuffle; default: the cluster's CPUs.
     edge_limit : int
-        Verified edges brought to the driver for :func:`dedup.cluster.connected_components`
-        (16 bytes each, plus 8 bytes a document for the labels). Above it, components are
-        found by large-star/small-star rounds on Ray and only the final stars (one edge per
-        duplicate document) reach the driver. 0 always uses the rounds.
+        With ``clustering="connected"``: verified edges brought to the driver for
+        :func:`dedup.cluster.connected_components` (16 bytes each, plus 8 bytes a document
+        for the labels). Above it, components are found by large-star/small-star rounds on
+        Ray and only the final stars (one edge per duplicate document) reach the driver. 0
+        always uses the rounds. Centre clustering (the default) always brings the verified
+        edges and their measures (48 bytes each) to the driver.
     max_rounds : int
         Guard on the large-star/small-star rounds (they converge in O(log² n)).
 
@@ -657,14 +667,29 @@ class RayClusterEngine:
         if not n_edges:
             return []
 
-        # cluster
-        if n_edges <= self.edge_limit:
-            labels = connected_components(n, _edges_of(_collect(verified, ("left", "right"))))
-        else:
-            labels = self._star_labels(n, verified, partitions)
+        # cluster: centres need every verified pair on the driver (32 bytes each); connected
+        # components above edge_limit are found by rounds on Ray
+        measure = functools.partial(self._measures, blocks=blocks, ngram=opts.ngram)
+        if opts.clustering == "center" or n_edges <= self.edge_limit:
+            columns = _collect(verified, ("left", "right", "jaccard", "containment", "share_left", "share_right"))
+            edges = _edges_of(columns)
+            share = np.stack([columns["share_left"], columns["share_right"]], axis=1)
+            swap = edges[:, 0] > edges[:, 1]
+            edges[swap], share[swap] = edges[swap][:, ::-1], share[swap][:, ::-1]
+            order = np.lexsort((edges[:, 1], edges[:, 0]))
+            pairs = VerifiedPairs(edges[order], columns["jaccard"][order], columns["containment"][order], share[order])
 
-        # represent: each member's Jaccard to its representative, in workers
-        return clusters_of_labels(labels, opts.representative, lengths, lambda reps, members: self._similarities(reps, members, blocks, opts.ngram))
+            def measure_known(reps: np.ndarray, members: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+                jaccard, coverage, found = pairs.measures_of(reps, members)
+                rest = ~found & (reps != members)
+                if rest.any():
+                    jaccard[rest], coverage[rest] = measure(reps[rest], members[rest])
+                return jaccard, coverage
+
+            return cluster_pairs(n, pairs.pairs, measure_known, clustering=opts.clustering, representative=opts.representative, lengths=lengths)
+        labels = self._star_labels(n, verified, partitions)
+        # represent: each member's Jaccard and coverage by its representative, in workers
+        return clusters_of_labels(labels, opts.representative, lengths, measure)
 
     def _star_labels(self, n: int, verified: ray.data.Dataset, partitions: int) -> np.ndarray:
         """Component labels by large-star/small-star rounds on Ray: int64 ``[n]``."""
@@ -680,8 +705,8 @@ class RayClusterEngine:
         raise RuntimeError(f"large-star/small-star did not converge in {self.max_rounds} rounds")
 
     @staticmethod
-    def _similarities(rep_all: np.ndarray, member_all: np.ndarray, blocks: _Blocks, ngram: int) -> np.ndarray:
-        """Exact Jaccard of every (representative, member) pair, computed in workers: float64 ``[len(member_all)]``."""
+    def _measures(rep_all: np.ndarray, member_all: np.ndarray, *, blocks: _Blocks, ngram: int) -> tuple[np.ndarray, np.ndarray]:
+        """Exact Jaccard and coverage of every (representative, member) pair, computed in workers: float64 ``[len(member_all)]`` each."""
         rows = _pair_rows(np.stack([rep_all, member_all], axis=1), blocks.size, len(blocks.refs))
         rows["row"] = np.arange(member_all.size, dtype=np.int64)
         out = _collect(
@@ -689,11 +714,13 @@ class RayClusterEngine:
             .groupby("blocks")
             .map_groups(_similarity_block_pair, batch_format="numpy", fn_kwargs={"blocks": blocks.refs, "block_size": blocks.size, "ngram": ngram})
             .materialize(),
-            ("row", "jaccard"),
+            ("row", "jaccard", "coverage"),
         )
         jaccard = np.empty(member_all.size, dtype=np.float64)
+        coverage = np.empty(member_all.size, dtype=np.float64)
         jaccard[out["row"]] = out["jaccard"]
-        return jaccard
+        coverage[out["row"]] = out["coverage"]
+        return jaccard, coverage
 
 
 # --------------------------------------------------------------------------- finders and clean over a Dataset

@@ -6,7 +6,7 @@ A run is a short sequence of phases over the matching views of the texts:
     sketch   shingle → MinHash signatures                  (in batches)
     band     LSH band keys → candidate pairs
     verify   exact Jaccard / containment of the candidates' shingle sets
-    cluster  connected components → representative, similarity to it
+    cluster  centres (or connected components) → representative, similarity and coverage
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from .boilerplate import BoilerplateOptions, ClusterEngine, LineAnalysis, LineTable, analyse_table, boilerplate_free_views, line_table
-from .cluster import Cluster, Representative, clusters_of_labels, connected_components
+from .cluster import CLUSTERINGS, Cluster, Representative, cluster_pairs
 from .options import KeywordOptions
 from .errors import InvalidOptionError, check_texts, checked_texts
 from .lsh import LSHParams, band_keys, candidate_pairs, optimal_params
@@ -26,7 +26,7 @@ from .minhash import SCHEMES, signatures
 from .normalize import NormalizeOptions, matching_texts
 from .shingle import shingle_sets
 from .store import BATCH_CHARS, StringSpill, TableSink, batches, take
-from .verify import ReusedSets, similarities_in_chunks, verify_candidates
+from .verify import ReusedSets, measures_in_chunks, verify_candidates
 
 __all__ = ["DuplicateFinder", "DuplicateOptions", "cluster_views", "duplicate_clusters", "find_duplicates"]
 
@@ -57,7 +57,15 @@ class DuplicateOptions(KeywordOptions):
         never below Jaccard, so with ``containment <= threshold`` the threshold
         shapes which pairs LSH proposes and containment decides; None: Jaccard only.
     representative : "first", "longest" or callable
-        Which member represents a cluster (see :func:`dedup.cluster.pick_representatives`).
+        Which member represents a cluster: the earliest, the longest, or the one with the
+        smallest ``key(index)``; with ``clustering="center"`` also the order in which
+        documents are considered as centres.
+    clustering : {"center", "connected"}
+        ``"center"``: every member is a verified near-duplicate of its representative
+        (greedy centre clustering in the representative's order; a document linked to a
+        cluster only through others is not a member). ``"connected"``: connected
+        components of the verified pairs, which chain (A~B, B~C puts A and C together).
+        See :mod:`dedup.cluster`.
     normalize : NormalizeOptions
         How the matching view is built.
     batch_size : int
@@ -84,6 +92,7 @@ class DuplicateOptions(KeywordOptions):
     rows: int | None = None
     containment: float | None = 0.6
     representative: Representative = "first"
+    clustering: str = "center"
     normalize: NormalizeOptions = field(default_factory=NormalizeOptions)
     batch_size: int = 10_000
     max_bucket: int = 64
@@ -101,6 +110,8 @@ class DuplicateOptions(KeywordOptions):
         for name in ("ngram", "num_perm", "batch_size", "max_bucket"):
             if getattr(self, name) < 1:
                 raise InvalidOptionError(f"{name} must be >= 1, got {getattr(self, name)}")
+        if self.clustering not in CLUSTERINGS:
+            raise InvalidOptionError(f"clustering must be one of {CLUSTERINGS}, got {self.clustering!r}")
         if self.scheme not in SCHEMES:
             raise InvalidOptionError(f"scheme must be one of {SCHEMES}, got {self.scheme!r}")
         if (self.bands is None) != (self.rows is None):
@@ -269,14 +280,15 @@ def cluster_views(views: Sequence[str], lengths: np.ndarray, opts: DuplicateOpti
     verified = verify_candidates(candidates, view_lengths, sets_of, threshold=opts.threshold, containment_threshold=opts.containment)
 
     # cluster
-    labels = connected_components(n, verified.pairs)
-
-    def jaccard(reps: np.ndarray, members: np.ndarray) -> np.ndarray:
-        # Verification measured most (representative, member) pairs already; the rest are
-        # measured now (a member standing for itself is given 1.0 by clusters_of_labels).
-        known, found = verified.jaccard_of(reps, members)
+    def measure(reps: np.ndarray, members: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        # Verification measured every (centre, member) pair already; with connected
+        # components the pairs it did not see are measured now (a member standing for
+        # itself is given 1.0 by the cluster step).
+        jaccard, coverage, found = verified.measures_of(reps, members)
         rest = ~found & (reps != members)
-        known[rest] = similarities_in_chunks(np.stack([reps[rest], members[rest]], axis=1), view_lengths, sets_of)[0]
-        return known
+        if rest.any():
+            measured = measures_in_chunks(np.stack([reps[rest], members[rest]], axis=1), view_lengths, sets_of)
+            jaccard[rest], coverage[rest] = measured[:, 0], measured[:, 3]
+        return jaccard, coverage
 
-    return clusters_of_labels(labels, opts.representative, lengths, jaccard)
+    return cluster_pairs(n, verified.pairs, measure, clustering=opts.clustering, representative=opts.representative, lengths=lengths)

@@ -251,6 +251,12 @@ def _lsh_pairs(units: UnitTable, long_units: np.ndarray, opts: PassageOptions) -
     later_is_smaller = lengths[pairs[:, 1]] <= lengths[pairs[:, 0]]
     by_jaccard = verified.jaccard >= opts.threshold
     keep = by_jaccard | later_is_smaller
+    # Across documents the later paragraph must not add text of its own: it lies in the
+    # earlier one, or it is a near-duplicate no larger than the earlier one by more
+    # than the share containment leaves (an edited copy, not an earlier excerpt extended).
+    earlier_share, later_share = verified.share[:, 0], verified.share[:, 1]
+    no_own_text = (later_share >= opts.containment) | (by_jaccard & (later_share >= opts.containment * earlier_share))
+    keep &= no_own_text | (units.doc[pairs[:, 0]] == units.doc[pairs[:, 1]])
     return pairs[keep], ~by_jaccard[keep]
 
 

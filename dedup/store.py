@@ -261,11 +261,14 @@ class StringSpill:
         if self._handle is None:
             self._strings.extend(strings)
             return
+        if self._handle.closed:  # read as a column already: go on after what it holds
+            self._handle = open(self.path, "ab")  # type: ignore[arg-type]
         self._lengths.append(np.fromiter(map(len, strings), dtype=np.int64, count=len(strings)))
         self._handle.write("".join(strings).encode("utf-32-le", "surrogatepass"))
 
     def column(self) -> Sequence[str]:
-        """Everything appended, as a column: a :class:`SpilledStrings` (the file is closed for writing), or the list."""
+        """Everything appended so far, as a column: a :class:`SpilledStrings` (the file is closed for writing; a
+        later :meth:`append` reopens it), or the list."""
         if self._handle is None or self.path is None:
             return self._strings
         if not self._handle.closed:
@@ -318,12 +321,15 @@ class TableSink(Generic[T]):
     def result(self, empty: T) -> T:
         """The joined table; ``empty`` (the table of no documents) gives dtypes when nothing was added.
 
-        Call it once: the batches' arrays are released as they are joined.
+        It may be called again, also after more :meth:`add` calls: the batches' arrays are
+        replaced by the joined one as they are joined.
         """
         columns: dict[str, Any] = {}
         for f in fields(self.cls):  # type: ignore[arg-type]
             if f.name in self._arrays:
-                columns[f.name] = np.concatenate(self._arrays.pop(f.name))  # the batches' arrays are freed
+                joined = np.concatenate(self._arrays[f.name])
+                self._arrays[f.name] = [joined]  # the batches' arrays are freed
+                columns[f.name] = joined
             elif f.name in self._strings:
                 columns[f.name] = self._strings[f.name].column()
             else:

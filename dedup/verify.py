@@ -27,7 +27,17 @@ try:
 except ImportError:  # built without a C compiler: the numpy reference gives the same counts
     _kernels = None
 
-__all__ = ["ReusedSets", "VerifiedPairs", "intersection_sizes", "similarities", "similarities_in_chunks", "verify_candidates", "verify_pairs"]
+__all__ = [
+    "ReusedSets",
+    "VerifiedPairs",
+    "intersection_sizes",
+    "measures",
+    "measures_in_chunks",
+    "similarities",
+    "similarities_in_chunks",
+    "verify_candidates",
+    "verify_pairs",
+]
 
 #: Makes the shingle sets of some units: called with their indices (int64 ``[k]``, ascending),
 #: returns ``(set_hashes, set_offsets)`` of those units in that order.
@@ -50,41 +60,51 @@ class VerifiedPairs:
         float64 ``[m]``, ``|A ∩ B| / |A ∪ B|``.
     containment : np.ndarray
         float64 ``[m]``, ``|A ∩ B| / min(|A|, |B|)``: how much of the smaller set lies in the larger.
+    share : np.ndarray, optional
+        float64 ``[m, 2]``: ``|A ∩ B| / |A|`` and ``|A ∩ B| / |B|``, how much of each side lies
+        in the other (what a member's coverage by its representative is read from).
     """
 
     pairs: np.ndarray
     jaccard: np.ndarray
     containment: np.ndarray
+    share: np.ndarray | None = None
 
     def __len__(self) -> int:
         return int(self.pairs.shape[0])
 
-    def jaccard_of(self, left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """The Jaccard of each pair ``(left[i], right[i])`` that is among these pairs (either way round).
+    def measures_of(self, reps: np.ndarray, members: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Jaccard and the member's share in the representative of each pair ``(reps[i], members[i])`` held here.
 
         Parameters
         ----------
-        left, right : np.ndarray
-            int64 ``[k]`` unit indices.
+        reps, members : np.ndarray
+            int64 ``[k]``.
 
         Returns
         -------
-        jaccard : np.ndarray
+        jaccard, coverage : np.ndarray
             float64 ``[k]``; 0 where the pair is not here.
         found : np.ndarray
             bool ``[k]``.
         """
-        left, right = np.asarray(left, dtype=np.int64), np.asarray(right, dtype=np.int64)
-        width = np.int64(max(int(self.pairs.max(initial=0)), int(left.max(initial=0)), int(right.max(initial=0))) + 1)
-        codes = np.minimum(self.pairs[:, 0], self.pairs[:, 1]) * width + np.maximum(self.pairs[:, 0], self.pairs[:, 1])
+        if self.share is None:
+            raise ValueError("these pairs were verified without their shares")
+        reps, members = np.asarray(reps, dtype=np.int64), np.asarray(members, dtype=np.int64)
+        width = np.int64(max(int(self.pairs.max(initial=0)), int(reps.max(initial=0)), int(members.max(initial=0))) + 1)
+        codes = self.pairs[:, 0] * width + self.pairs[:, 1]
         order = np.argsort(codes, kind="stable")
         codes = codes[order]
-        asked = np.minimum(left, right) * width + np.maximum(left, right)
+        member_first = members < reps
+        asked = np.where(member_first, members * width + reps, reps * width + members)
         pos = np.minimum(np.searchsorted(codes, asked), max(codes.size - 1, 0))
         found = codes[pos] == asked if codes.size else np.zeros(asked.size, dtype=bool)
+        row = order[pos[found]]
         jaccard = np.zeros(asked.size, dtype=np.float64)
-        jaccard[found] = self.jaccard[order[pos[found]]]
-        return jaccard, found
+        coverage = np.zeros(asked.size, dtype=np.float64)
+        jaccard[found] = self.jaccard[row]
+        coverage[found] = self.share[row, np.where(member_first[found], 0, 1)]
+        return jaccard, coverage, found
 
 
 def _set_keys(set_hashes: np.ndarray, set_offsets: np.ndarray) -> np.ndarray:
@@ -143,11 +163,31 @@ def intersection_sizes(
     return out
 
 
-def similarities(set_hashes: np.ndarray, set_offsets: np.ndarray, pairs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Exact Jaccard and containment of every pair.
+def measures(set_hashes: np.ndarray, set_offsets: np.ndarray, pairs: np.ndarray) -> np.ndarray:
+    """Exact Jaccard, containment and each side's share in the other, of every pair.
 
-    Parameters are as for :func:`intersection_sizes`. Two empty sets have
-    similarity 0: a unit with nothing to compare is nobody's duplicate.
+    Parameters are as for :func:`intersection_sizes`. An empty set shares nothing: a unit
+    with nothing to compare is nobody's duplicate.
+
+    Returns
+    -------
+    np.ndarray
+        float64 ``[p, 4]``: Jaccard ``|A ∩ B| / |A ∪ B|``, containment ``|A ∩ B| / min(|A|, |B|)``,
+        ``|A ∩ B| / |A|`` and ``|A ∩ B| / |B|``.
+    """
+    pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
+    sizes = np.diff(set_offsets)
+    inter = intersection_sizes(set_hashes, set_offsets, pairs).astype(np.float64)
+    size_a, size_b = sizes[pairs[:, 0]], sizes[pairs[:, 1]]
+    out = np.zeros((len(pairs), 4), dtype=np.float64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for column, denominator in enumerate((size_a + size_b - inter, np.minimum(size_a, size_b), size_a, size_b)):
+            np.divide(inter, denominator, out=out[:, column], where=denominator > 0)
+    return out
+
+
+def similarities(set_hashes: np.ndarray, set_offsets: np.ndarray, pairs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Exact Jaccard and containment of every pair (the first two columns of :func:`measures`).
 
     Returns
     -------
@@ -156,16 +196,16 @@ def similarities(set_hashes: np.ndarray, set_offsets: np.ndarray, pairs: np.ndar
     containment : np.ndarray
         float64 ``[p]``.
     """
-    pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
-    sizes = np.diff(set_offsets)
-    inter = intersection_sizes(set_hashes, set_offsets, pairs).astype(np.float64)
-    size_a, size_b = sizes[pairs[:, 0]], sizes[pairs[:, 1]]
-    union = size_a + size_b - inter
-    smaller = np.minimum(size_a, size_b)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        jaccard = np.where(union > 0, inter / union, 0.0)
-        containment = np.where(smaller > 0, inter / smaller, 0.0)
-    return jaccard, containment
+    out = measures(set_hashes, set_offsets, pairs)
+    return out[:, 0].copy(), out[:, 1].copy()
+
+
+def _verified(pairs: np.ndarray, measured: np.ndarray, threshold: float, containment_threshold: float | None) -> VerifiedPairs:
+    keep = measured[:, 0] >= threshold
+    if containment_threshold is not None:
+        keep |= measured[:, 1] >= containment_threshold
+    kept = measured[keep]
+    return VerifiedPairs(pairs[keep], kept[:, 0].copy(), kept[:, 1].copy(), kept[:, 2:4].copy())
 
 
 def verify_pairs(
@@ -196,15 +236,11 @@ def verify_pairs(
     VerifiedPairs
     """
     pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
-    jaccard, containment = similarities(set_hashes, set_offsets, pairs)
-    keep = jaccard >= threshold
-    if containment_threshold is not None:
-        keep |= containment >= containment_threshold
-    return VerifiedPairs(pairs[keep], jaccard[keep], containment[keep])
+    return _verified(pairs, measures(set_hashes, set_offsets, pairs), threshold, containment_threshold)
 
 
-def similarities_in_chunks(pairs: np.ndarray, lengths: np.ndarray, sets_of: SetsOf, budget: int | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`similarities` of pairs of units whose shingle sets are made on demand, a bounded share at a time.
+def measures_in_chunks(pairs: np.ndarray, lengths: np.ndarray, sets_of: SetsOf, budget: int | None = None) -> np.ndarray:
+    """:func:`measures` of pairs of units whose shingle sets are made on demand, a bounded share at a time.
 
     Consecutive pairs are taken while their distinct units hold at most ``budget``
     characters (a pair whose two units alone hold more is a chunk of its own); only those
@@ -224,22 +260,27 @@ def similarities_in_chunks(pairs: np.ndarray, lengths: np.ndarray, sets_of: Sets
 
     Returns
     -------
-    jaccard, containment : np.ndarray
-        float64 ``[p]`` each, in the order of ``pairs``.
+    np.ndarray
+        float64 ``[p, 4]``, as :func:`measures`, in the order of ``pairs``.
     """
     pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
     budget = SET_BUDGET if budget is None else budget
-    jaccard = np.zeros(len(pairs), dtype=np.float64)
-    containment = np.zeros(len(pairs), dtype=np.float64)
+    out = np.zeros((len(pairs), 4), dtype=np.float64)
     if not len(pairs):
-        return jaccard, containment
+        return out
     bounds = _chunk_bounds(pairs, np.asarray(lengths, dtype=np.int64), budget)
     for lo, hi in zip(bounds[:-1], bounds[1:]):
         chunk = pairs[lo:hi]
         involved = sorted_unique(chunk)
         set_hashes, set_offsets = sets_of(involved)
-        jaccard[lo:hi], containment[lo:hi] = similarities(set_hashes, set_offsets, np.searchsorted(involved, chunk))
-    return jaccard, containment
+        out[lo:hi] = measures(set_hashes, set_offsets, np.searchsorted(involved, chunk))
+    return out
+
+
+def similarities_in_chunks(pairs: np.ndarray, lengths: np.ndarray, sets_of: SetsOf, budget: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Jaccard and containment (float64 ``[p]`` each) of :func:`measures_in_chunks`."""
+    out = measures_in_chunks(pairs, lengths, sets_of, budget)
+    return out[:, 0].copy(), out[:, 1].copy()
 
 
 class ReusedSets:
@@ -311,8 +352,4 @@ def verify_candidates(
 ) -> VerifiedPairs:
     """:func:`verify_pairs` with shingle sets made on demand, a bounded share at a time (see :func:`similarities_in_chunks`)."""
     pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
-    jaccard, containment = similarities_in_chunks(pairs, lengths, sets_of, budget)
-    keep = jaccard >= threshold
-    if containment_threshold is not None:
-        keep |= containment >= containment_threshold
-    return VerifiedPairs(pairs[keep], jaccard[keep], containment[keep])
+    return _verified(pairs, measures_in_chunks(pairs, lengths, sets_of, budget), threshold, containment_threshold)

@@ -25,7 +25,7 @@ def exact_jaccard(a: str, b: str, n: int = 5) -> float:
 def test_exact_copy_and_punctuation_variant_form_one_cluster() -> None:
     texts = [BASE, OTHER, "，".join([BASE[:30], BASE[30:]]) + "。", BASE]
     clusters = find_duplicates(texts)
-    assert clusters == [Cluster(id=0, members=(0, 2, 3), representative=0, similarity=(1.0, 1.0, 1.0))]
+    assert clusters == [Cluster(id=0, members=(0, 2, 3), representative=0, similarity=(1.0, 1.0, 1.0), coverage=(1.0, 1.0, 1.0))]
 
 
 def test_nothing_to_compare_is_nobodys_duplicate() -> None:

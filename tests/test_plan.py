@@ -121,14 +121,14 @@ def test_shingle_sets_made_a_few_documents_at_a_time_change_nothing(collection: 
     expected = dedup.clean_report(collection, options=options, with_clusters=True)
     expected_clusters = dedup.find_duplicates(collection, representative="longest")
     calls: list[int] = []
-    real = verify.similarities
+    real = verify.measures
 
     def counted(*args):  # type: ignore[no-untyped-def]
         calls.append(1)
         return real(*args)
 
     monkeypatch.setattr(verify, "SET_BUDGET", 2_000)
-    monkeypatch.setattr(verify, "similarities", counted)
+    monkeypatch.setattr(verify, "measures", counted)
     assert dedup.clean_report(collection, options=options, with_clusters=True) == expected
     assert dedup.find_duplicates(collection, representative="longest") == expected_clusters
     assert len(calls) > 50  # many chunks were verified one after another

@@ -161,9 +161,12 @@ def test_reused_sets_serve_subsets_without_hashing_again() -> None:
 
 
 def test_verified_pairs_answer_for_their_pairs_either_way_round() -> None:
-    verified = VerifiedPairs(np.array([[0, 3], [1, 2], [2, 5]]), np.array([0.5, 0.75, 1.0]), np.array([0.6, 0.8, 1.0]))
-    jaccard, found = verified.jaccard_of(np.array([3, 1, 2, 0, 4]), np.array([0, 2, 5, 1, 4]))
+    share = np.array([[0.6, 0.9], [0.8, 0.85], [1.0, 1.0]])
+    verified = VerifiedPairs(np.array([[0, 3], [1, 2], [2, 5]]), np.array([0.5, 0.75, 1.0]), np.array([0.9, 0.85, 1.0]), share)
+    jaccard, coverage, found = verified.measures_of(np.array([3, 1, 2, 0, 4]), np.array([0, 2, 5, 1, 4]))
     assert found.tolist() == [True, True, True, False, False]
     assert jaccard.tolist() == [0.5, 0.75, 1.0, 0.0, 0.0]
-    empty = VerifiedPairs(np.zeros((0, 2), dtype=np.int64), np.zeros(0), np.zeros(0))
-    assert empty.jaccard_of(np.array([1]), np.array([2]))[1].tolist() == [False]
+    # the member's share in its representative: member 0 of pair (0, 3) is the left side
+    assert coverage.tolist() == [0.6, 0.85, 1.0, 0.0, 0.0]
+    empty = VerifiedPairs(np.zeros((0, 2), dtype=np.int64), np.zeros(0), np.zeros(0), np.zeros((0, 2)))
+    assert empty.measures_of(np.array([1]), np.array([2]))[2].tolist() == [False]

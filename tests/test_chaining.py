@@ -1,0 +1,228 @@
+"""Never remove what is not kept: centre clusters that do not chain, and cleaning that keeps unique text.
+
+The corpus these tests stress is the one that broke connected components: overlapping
+excerpts of one long text, where neighbours overlap and far-apart excerpts share nothing.
+"""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import dedup
+from dedup import cluster
+from dedup.cluster import center_labels, center_order, connected_components
+from dedup.duplicates import DuplicateFinder, DuplicateOptions
+from dedup.normalize import matching_texts
+from dedup.shingle import shingle_sets
+from dedup.verify import measures
+
+
+def excerpts(text: str, n: int, lo: int, hi: int, seed: int = 0) -> list[str]:
+    """``n`` random windows of ``lo..hi`` characters of ``text``."""
+    rng = random.Random(seed)
+    out = []
+    for _ in range(n):
+        length = rng.randint(lo, hi)
+        start = rng.randint(0, len(text) - length)
+        out.append(text[start : start + length])
+    return out
+
+
+def distinct_ngrams(texts: list[str], k: int = 8) -> set[str]:
+    grams: set[str] = set()
+    for t in texts:
+        t = "".join(t.split())
+        grams.update(t[i : i + k] for i in range(len(t) - k + 1))
+    return grams
+
+
+@pytest.fixture(scope="module")
+def overlapping(news_lines: list[str]) -> tuple[str, list[str]]:
+    """600 windows of 200-600 characters of a 20,000-character stretch of news text."""
+    source = "\n".join(news_lines[200:400])[:20_000]
+    return source, excerpts(source, 600, 200, 600)
+
+
+# --------------------------------------------------------------------------- centre clustering
+
+
+graphs = st.integers(2, 40).flatmap(
+    lambda n: st.tuples(
+        st.just(n),
+        st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)).filter(lambda e: e[0] != e[1]), max_size=120),
+        st.permutations(range(n)),
+    )
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(graphs)
+def test_center_kernel_equals_the_python_loop_and_never_chains(graph: tuple[int, list[tuple[int, int]], list[int]]) -> None:
+    n, edges, order = graph
+    pairs = np.array(edges, dtype=np.int64).reshape(-1, 2)
+    order_arr = np.array(order, dtype=np.int64)
+    labels = center_labels(n, pairs, order_arr)
+    assert np.array_equal(labels, center_labels(n, pairs, order_arr, use_kernel=False))
+    adjacent = {(a, b) for a, b in edges} | {(b, a) for a, b in edges}
+    centres = {int(c) for c in labels}
+    for u, c in enumerate(labels.tolist()):
+        assert c == u or (u, c) in adjacent  # a member is a neighbour of its centre
+    assert not any((a, b) in adjacent for a in centres for b in centres if a != b)  # centres never neighbours
+    touched = {a for e in edges for a in e}
+    for u in touched:  # maximal: every node with an edge is a centre or in a cluster
+        assert labels[u] != u or u in centres
+    rank = {u: i for i, u in enumerate(order)}
+    for u, c in enumerate(labels.tolist()):  # a member joined the first centre the order reached
+        if c != u:
+            assert all(rank[c] <= rank[d] for d in centres if (u, d) in adjacent)
+
+
+def test_chain_splits_where_components_join() -> None:
+    chain = np.array([[0, 1], [1, 2], [2, 3], [3, 4]])
+    # degrees 1,2,2,2,1: node 1 is the first centre (most neighbours, then input order)
+    assert center_order(5, chain, "first").tolist() == [1, 2, 3, 0, 4]
+    assert center_labels(5, chain, center_order(5, chain, "first")).tolist() == [1, 1, 1, 3, 3]
+    assert connected_components(5, chain).tolist() == [0, 0, 0, 0, 0]
+    # ties by the representative policy: longest first
+    lengths = np.array([5, 1, 1, 9, 1])
+    assert center_order(5, chain, "longest", lengths).tolist() == [3, 1, 2, 0, 4]
+    assert center_labels(5, chain, center_order(5, chain, "longest", lengths)).tolist() == [1, 1, 3, 3, 3]
+
+
+def test_clustering_option_is_validated() -> None:
+    with pytest.raises(dedup.InvalidOptionError, match="clustering"):
+        dedup.find_duplicates(["a", "b"], clustering="chained")
+
+
+def _exact_measures(texts: list[str], rep: int, member: int) -> tuple[float, float, float]:
+    views = matching_texts([texts[rep], texts[member]])
+    sets, offsets = shingle_sets(views, 5)
+    jaccard, containment, _, coverage = measures(sets, offsets, np.array([[0, 1]]))[0].tolist()
+    return jaccard, containment, coverage
+
+
+def test_every_member_passes_the_rule_against_its_representative(overlapping: tuple[str, list[str]]) -> None:
+    _, docs = overlapping
+    opts = DuplicateOptions(strip_boilerplate=False)
+    clusters = dedup.find_duplicates(docs, options=opts)
+    assert clusters
+    for c in clusters:
+        assert c.representative in c.members and len(c.coverage) == len(c.members)
+        for member, similarity, coverage in zip(c.members, c.similarity, c.coverage):
+            if member == c.representative:
+                assert (similarity, coverage) == (1.0, 1.0)
+                continue
+            jaccard, containment, exact_coverage = _exact_measures(docs, c.representative, member)
+            assert jaccard >= opts.threshold or containment >= opts.containment
+            assert similarity == pytest.approx(jaccard) and similarity > 0.0
+            assert coverage == pytest.approx(exact_coverage)
+    # connected components chain the same excerpts into clusters with members unrelated to
+    # their representative: the difference the option makes
+    chained = dedup.find_duplicates(docs, options=opts, clustering="connected")
+    assert max(map(len, chained)) > max(map(len, clusters))
+    assert min(s for c in chained for s in c.similarity) == 0.0
+
+
+def test_duplicate_finder_is_reusable(news_docs: list[str]) -> None:
+    docs = news_docs[:60] + [news_docs[3], news_docs[10][:300] + "附记。", news_docs[40]]
+    finder = DuplicateFinder(DuplicateOptions())
+    finder.add(docs[:40])
+    first = finder.clusters()
+    assert first == finder.clusters() == dedup.find_duplicates(docs[:40])
+    finder.add(docs[40:])
+    whole = dedup.find_duplicates(docs)
+    assert finder.clusters() == whole == finder.clusters()
+    assert {c.members for c in whole} >= {(3, 60), (40, 62)}
+
+
+# --------------------------------------------------------------------------- cleaning keeps unique text
+
+
+def test_clean_overlapping_excerpts_keeps_the_text_and_drops_the_redundancy(overlapping: tuple[str, list[str]]) -> None:
+    source, docs = overlapping
+    report = dedup.clean_report(docs, cross_document=True)
+    cleaned = report.cleaned
+    assert [dedup.restore(c) for c in cleaned] == docs
+    kept = distinct_ngrams([c.text for c in cleaned]) & distinct_ngrams(docs)
+    # 0.987 measured; before centre clusters and the passage rule, 0.35 (most documents
+    # emptied as members of chained clusters)
+    assert len(kept) / len(distinct_ngrams(docs)) >= 0.97
+    covered = np.zeros(len(source), dtype=bool)
+    for d in docs:
+        start = source.index(d)
+        covered[start : start + len(d)] = True
+    redundant = sum(map(len, docs)) - int(covered.sum())
+    removed = sum(map(len, docs)) - sum(len(c.text) for c in cleaned)
+    assert removed >= 0.5 * redundant
+    # every document emptied as a duplicate points at a cluster whose representative holds
+    # it and is never emptied as a duplicate document itself (it may lose passages kept in
+    # earlier documents)
+    by_id = {c.id: c for c in report.clusters}
+    for d, c in enumerate(cleaned):
+        for r in c.removed:
+            if r.kind == "document":
+                group = by_id[r.ref]
+                assert d != group.representative and d in group.members
+                assert group.coverage[group.members.index(d)] >= dedup.CleanOptions().cover
+                assert not any(r.kind == "document" for r in cleaned[group.representative].removed)
+
+
+def test_a_header_in_many_overlapping_excerpts_is_found_and_removed(overlapping: tuple[str, list[str]]) -> None:
+    _, docs = overlapping
+    header = "新闻中心 | 国内 | 国际 | 评论"
+    texts = [header + "\n" + d if i % 3 == 0 else d for i, d in enumerate(docs)]
+    cleaned = dedup.clean(texts, cross_document=True)
+    with_header = [c for i, c in enumerate(cleaned) if i % 3 == 0]
+    assert all(header not in c.text for c in with_header)
+    families = [b for b in dedup.find_boilerplate(texts) if b.example == header]
+    assert len(families) == 1 and {s.doc for s in families[0].spans} == set(range(0, len(texts), 3))
+
+
+def test_a_longer_copy_keeps_the_text_it_adds(news_lines: list[str]) -> None:
+    """Across documents a paragraph is cut only when it adds no text of its own."""
+    long = next(line for line in news_lines if 250 <= len(line) <= 290)
+    other = [line for line in news_lines[100:200] if len(line) > 60 and line != long][:4]
+    short = long[: int(len(long) * 0.8)]  # the earlier document holds 80 % of the paragraph
+    texts = ["\n".join([other[0], short, other[1]]), "\n".join([other[2], long, other[3]])]
+    cleaned = dedup.clean(texts, cross_document=True)
+    assert long in cleaned[1].text
+    # the same paragraph whole in both: the later copy is cut, pointing at a passage
+    texts = ["\n".join([other[0], long, other[1]]), "\n".join([other[2], long, other[3]])]
+    cleaned = dedup.clean(texts, cross_document=True)
+    assert long not in cleaned[1].text and any(r.kind == "passage" for r in cleaned[1].removed)
+
+
+def test_a_member_that_adds_text_is_not_emptied(news_docs: list[str]) -> None:
+    base = news_docs[5]
+    update = base + "\n" + "\n".join(news_docs[30].split("\n")[:3])  # the story with paragraphs appended
+    clusters = dedup.find_duplicates([base, update])
+    assert len(clusters) == 1 and clusters[0].coverage[1] < 0.9
+    cleaned = dedup.clean([base, update], cross_document=True)
+    assert not any(r.kind == "document" for r in cleaned[1].removed)
+    for line in news_docs[30].split("\n")[:3]:
+        assert line in cleaned[1].text  # the appended paragraphs stay
+    assert len(cleaned[1].text) < len(update) - 0.8 * len(base)  # the story itself goes
+
+
+@pytest.mark.parametrize("representative", ["first", "longest"])
+def test_the_representative_is_kept_whatever_the_policy(news_docs: list[str], representative: str) -> None:
+    full = news_docs[7]
+    texts = [full[: int(0.8 * len(full))], full, news_docs[8]]
+    report = dedup.clean_report(texts, cross_document=True, duplicates=DuplicateOptions(representative=representative))
+    (group,) = report.clusters
+    assert group.members == (0, 1) and group.representative == (0 if representative == "first" else 1)
+    assert report.cleaned[group.representative].text == texts[group.representative]
+    if representative == "longest":  # the excerpt lies in the kept full text: emptied
+        assert report.cleaned[0].text == "" and report.cleaned[0].removed[0].kind == "document"
+    else:  # the full text adds a fifth of its own to the kept excerpt: only what the excerpt holds goes
+        assert not any(r.kind == "document" for r in report.cleaned[1].removed)
+        assert full[int(0.85 * len(full)) :] in report.cleaned[1].text
+
+
+def test_cluster_module_exports() -> None:
+    assert {"center_labels", "center_order", "cluster_pairs", "CLUSTERINGS"} <= set(cluster.__all__)
