@@ -530,7 +530,7 @@ def _overlap_context(
 
 
 def _same_neighbour(
-    table: LineTable, rows: np.ndarray, key_id: np.ndarray, step: int, affix: np.ndarray, share: float, exclude: np.ndarray | None
+    table: LineTable, rows: np.ndarray, key_id: np.ndarray, step: int, affix: np.ndarray, share: float, exclude: np.ndarray
 ) -> np.ndarray:
     """For each of ``rows``: whether its key's occurrences mostly have the same neighbour ``step`` lines away.
 
@@ -541,9 +541,7 @@ def _same_neighbour(
     m = len(table)
     other = np.clip(rows + step, 0, m - 1)
     context = np.where(affix[other] != 0, affix[other], table.exact[other])
-    valid = (rows + step >= 0) & (rows + step < m) & (table.doc[other] == table.doc[rows])
-    if exclude is not None:
-        valid &= ~exclude[other]
+    valid = (rows + step >= 0) & (rows + step < m) & (table.doc[other] == table.doc[rows]) & ~exclude[other]
     if not valid.any():
         return np.zeros(rows.size, dtype=bool)
     with_context = np.bincount(key_id[valid], minlength=key_id.max() + 1)
@@ -553,9 +551,10 @@ def _same_neighbour(
     # The shared neighbour must be cut differently somewhere (a partial paragraph next to
     # some copies, the whole one next to others): the same line next to every copy is a
     # site's template, however rare.
-    first_of_line = np.zeros(keys.size, dtype=bool)
-    first_of_line[np.unique(_group_ids(keys, contexts, lines), return_index=True)[1]] = True
-    distinct = np.bincount(pair_id, weights=first_of_line)
+    line_id = _group_ids(keys, contexts, lines)
+    pair_of_line = np.zeros(line_id.max() + 1, dtype=np.int64)
+    pair_of_line[line_id] = pair_id
+    distinct = np.bincount(pair_of_line, minlength=count.size)
     key_of_pair = np.zeros(count.size, dtype=np.int64)
     key_of_pair[pair_id] = keys
     qualifies = (count >= 2) & (distinct >= 2) & (count >= share * with_context[key_of_pair])

@@ -637,8 +637,8 @@ def cluster_line(cluster: Cluster, records: Sequence[Record]) -> dict[str, Any]:
         "size": len(cluster.members),
         "representative": _member(records[cluster.representative]),
         "members": [
-            {**_member(records[m]), "similarity": round(s, 6), "coverage": round(c, 6)}
-            for m, s, c in zip(cluster.members, cluster.similarity, cluster.coverage or (1.0,) * len(cluster.members))
+            {**_member(records[m]), "similarity": round(s, 6), **({"coverage": round(cluster.coverage[k], 6)} if cluster.coverage else {})}
+            for k, (m, s) in enumerate(zip(cluster.members, cluster.similarity))
         ],
     }
 

@@ -667,26 +667,14 @@ class RayClusterEngine:
         if not n_edges:
             return []
 
-        # cluster: centres need every verified pair on the driver (32 bytes each); connected
-        # components above edge_limit are found by rounds on Ray
+        # cluster: centres need every verified pair and its measures on the driver (48 bytes
+        # each); connected components above edge_limit are found by rounds on Ray
         measure = functools.partial(self._measures, blocks=blocks, ngram=opts.ngram)
         if opts.clustering == "center" or n_edges <= self.edge_limit:
             columns = _collect(verified, ("left", "right", "jaccard", "containment", "share_left", "share_right"))
-            edges = _edges_of(columns)
-            share = np.stack([columns["share_left"], columns["share_right"]], axis=1)
-            swap = edges[:, 0] > edges[:, 1]
-            edges[swap], share[swap] = edges[swap][:, ::-1], share[swap][:, ::-1]
-            order = np.lexsort((edges[:, 1], edges[:, 0]))
-            pairs = VerifiedPairs(edges[order], columns["jaccard"][order], columns["containment"][order], share[order])
-
-            def measure_known(reps: np.ndarray, members: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-                jaccard, coverage, found = pairs.measures_of(reps, members)
-                rest = ~found & (reps != members)
-                if rest.any():
-                    jaccard[rest], coverage[rest] = measure(reps[rest], members[rest])
-                return jaccard, coverage
-
-            return cluster_pairs(n, pairs.pairs, measure_known, clustering=opts.clustering, representative=opts.representative, lengths=lengths)
+            # rows (left < right, as bucket_pairs makes them) in any order: the clusters do not depend on it
+            pairs = VerifiedPairs(_edges_of(columns), columns["jaccard"], columns["containment"], np.stack([columns["share_left"], columns["share_right"]], axis=1))
+            return cluster_pairs(n, pairs.pairs, functools.partial(pairs.measures_or, measure_rest=measure), clustering=opts.clustering, representative=opts.representative, lengths=lengths)
         labels = self._star_labels(n, verified, partitions)
         # represent: each member's Jaccard and coverage by its representative, in workers
         return clusters_of_labels(labels, opts.representative, lengths, measure)

@@ -58,12 +58,13 @@ class DuplicateOptions(KeywordOptions):
         shapes which pairs LSH proposes and containment decides; None: Jaccard only.
     representative : "first", "longest" or callable
         Which member represents a cluster: the earliest, the longest, or the one with the
-        smallest ``key(index)``; with ``clustering="center"`` also the order in which
-        documents are considered as centres.
+        smallest ``key(index)``; with ``clustering="center"`` the order in which documents
+        with equally many verified near-duplicates are considered as centres.
     clustering : {"center", "connected"}
         ``"center"``: every member is a verified near-duplicate of its representative
-        (greedy centre clustering in the representative's order; a document linked to a
-        cluster only through others is not a member). ``"connected"``: connected
+        (greedy centre clustering, documents with more verified near-duplicates first, ties
+        in the representative's order; a document linked to a cluster only through others
+        is not a member). ``"connected"``: connected
         components of the verified pairs, which chain (A~B, B~C puts A and C together).
         See :mod:`dedup.cluster`.
     normalize : NormalizeOptions
@@ -280,15 +281,13 @@ def cluster_views(views: Sequence[str], lengths: np.ndarray, opts: DuplicateOpti
     verified = verify_candidates(candidates, view_lengths, sets_of, threshold=opts.threshold, containment_threshold=opts.containment)
 
     # cluster
+    def measure_rest(reps: np.ndarray, members: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        measured = measures_in_chunks(np.stack([reps, members], axis=1), view_lengths, sets_of)
+        return measured[:, 0], measured[:, 3]
+
+    # Verification measured every (centre, member) pair already; with connected components
+    # the pairs it did not see are measured now.
     def measure(reps: np.ndarray, members: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        # Verification measured every (centre, member) pair already; with connected
-        # components the pairs it did not see are measured now (a member standing for
-        # itself is given 1.0 by the cluster step).
-        jaccard, coverage, found = verified.measures_of(reps, members)
-        rest = ~found & (reps != members)
-        if rest.any():
-            measured = measures_in_chunks(np.stack([reps[rest], members[rest]], axis=1), view_lengths, sets_of)
-            jaccard[rest], coverage[rest] = measured[:, 0], measured[:, 3]
-        return jaccard, coverage
+        return verified.measures_or(reps, members, measure_rest)
 
     return cluster_pairs(n, verified.pairs, measure, clustering=opts.clustering, representative=opts.representative, lengths=lengths)

@@ -106,6 +106,22 @@ class VerifiedPairs:
         coverage[found] = self.share[row, np.where(member_first[found], 0, 1)]
         return jaccard, coverage, found
 
+    def measures_or(
+        self, reps: np.ndarray, members: np.ndarray, measure_rest: Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`measures_of`, with the pairs not held here (but a member standing for itself) measured by ``measure_rest``.
+
+        Returns
+        -------
+        jaccard, coverage : np.ndarray
+            float64 ``[k]``.
+        """
+        jaccard, coverage, found = self.measures_of(reps, members)
+        rest = ~found & (reps != members)
+        if rest.any():
+            jaccard[rest], coverage[rest] = measure_rest(reps[rest], members[rest])
+        return jaccard, coverage
+
 
 def _set_keys(set_hashes: np.ndarray, set_offsets: np.ndarray) -> np.ndarray:
     unit = np.repeat(np.arange(len(set_offsets) - 1, dtype=np.uint64), np.diff(set_offsets))
