@@ -131,12 +131,6 @@ class BoilerplateOptions(KeywordOptions):
         ... and in at least this share of all families.
     max_line_chars : int
         Longer lines are never boilerplate by recurrence (they are content reprinted).
-    overlap_chars : int
-        A recurring line of at least this many view characters is content, not
-        boilerplate, when its documents overlap around it: in most of its occurrences the
-        same paragraph, cut at different points, stands next to it (excerpts of one text).
-        Shorter lines (headers, menus, bylines) are judged by recurrence alone. 80 keeps the
-        boilerplate F1 of the quality benchmark (at 40 it fell from 0.913 to 0.810).
     affix_chars : int
         Characters of the masked view's head and tail that key a template family.
     min_skeleton : float
@@ -166,7 +160,6 @@ class BoilerplateOptions(KeywordOptions):
     min_docs: int = 3
     min_doc_fraction: float = 0.0
     max_line_chars: int = 300
-    overlap_chars: int = 80
     affix_chars: int = 8
     min_skeleton: float = 0.5
     marker_chars: int = 12
@@ -487,9 +480,7 @@ def _families(
     return chosen
 
 
-def _overlap_context(
-    table: LineTable, keys: np.ndarray, candidates: np.ndarray, recurring: np.ndarray, min_chars: int, share: float = 0.5
-) -> np.ndarray:
+def _overlap_context(table: LineTable, keys: np.ndarray, candidates: np.ndarray, recurring: np.ndarray, share: float = 0.5) -> np.ndarray:
     """Candidate lines that recur because their documents overlap, not as boilerplate: bool ``[m]``.
 
     A line recurring across families sits, in each document, next to other text. Where the
@@ -497,17 +488,17 @@ def _overlap_context(
     paragraph, whole or cut: its last (or first) characters are the same next to every
     occurrence. A site's header or footer sits next to a different story on every page.
     Neighbours that recur across families themselves (the next line of a two-line header,
-    a dateline template) say nothing and are skipped; so does a neighbour that is the same
-    whole line next to every occurrence (a site's own furniture, recurring too rarely to be
-    a candidate): cut documents show the shared text cut at different points.
+    a dateline template) say nothing and are skipped. The neighbours must be one paragraph
+    cut at different points (:func:`_cut_copies`): the same whole line next to every
+    occurrence is a site's own furniture, recurring too rarely to be a candidate, and lines
+    that only share a masked head or tail are a template with its slots filled.
 
     Parameters
     ----------
     keys : np.ndarray
         uint64 ``[m]``, the key the candidates recur by.
     candidates : np.ndarray
-        bool ``[m]``, the lines that recur across families by that key; only those with a
-        matching view of at least ``min_chars`` characters are asked about.
+        bool ``[m]``, the lines that recur across families by that key.
     recurring : np.ndarray
         bool ``[m]``, every line that recurs across families by its view or masked view.
     share : float
@@ -520,7 +511,7 @@ def _overlap_context(
         bool ``[m]``: the candidates whose key has such a shared neighbour, before or after.
     """
     out = np.zeros(len(table), dtype=bool)
-    rows = np.flatnonzero(candidates & (table.view_len >= min_chars))
+    rows = np.flatnonzero(candidates)
     if not rows.size:
         return out
     key_id = _group_ids(keys[rows])
@@ -558,9 +549,52 @@ def _same_neighbour(
     key_of_pair = np.zeros(count.size, dtype=np.int64)
     key_of_pair[pair_id] = keys
     qualifies = (count >= 2) & (distinct >= 2) & (count >= share * with_context[key_of_pair])
+    if qualifies.any():
+        qualifies &= _cut_copies(table.views, other[valid], line_id, pair_of_line, qualifies, step)
     shared = np.zeros(with_context.size, dtype=bool)
     shared[key_of_pair[qualifies]] = True
     return shared[key_id]
+
+
+def _cut_copies(
+    views: Sequence[str], neighbour: np.ndarray, line_id: np.ndarray, pair_of_line: np.ndarray, asked: np.ndarray, step: int
+) -> np.ndarray:
+    """Which asked groups of neighbouring lines are one paragraph cut at different points.
+
+    Before a line (``step`` -1) a copy cut short keeps the paragraph's end, so every
+    distinct neighbour of the group must end the longest one; after it (``step`` 1) they
+    must begin it. Lines that merely share a masked head or tail (a template with a date
+    or a name filled in) are not cut copies.
+
+    Parameters
+    ----------
+    views : sequence of str
+        The table's matching views.
+    neighbour : np.ndarray
+        int64 ``[k]``, the neighbouring line of each occurrence.
+    line_id, pair_of_line : np.ndarray
+        int64 ``[k]``, the distinct (key, context, line) of each occurrence, and the
+        (key, context) group of each distinct line.
+    asked : np.ndarray
+        bool ``[groups]``.
+
+    Returns
+    -------
+    np.ndarray
+        bool ``[groups]``.
+    """
+    first = np.full(pair_of_line.size, neighbour.size, dtype=np.int64)
+    np.minimum.at(first, line_id, np.arange(neighbour.size))
+    lines = np.flatnonzero(asked[pair_of_line])
+    text = dict(zip(lines.tolist(), take(views, neighbour[first[lines]])))
+    members: dict[int, list[str]] = {}
+    for line in lines.tolist():
+        members.setdefault(int(pair_of_line[line]), []).append(text[line])
+    out = np.zeros(asked.size, dtype=bool)
+    for group, copies in members.items():
+        whole = max(copies, key=len)
+        out[group] = all(whole.endswith(c) if step < 0 else whole.startswith(c) for c in copies)
+    return out
 
 
 def _neighbours_differ(table: LineTable, members: np.ndarray) -> bool:
@@ -665,15 +699,15 @@ def classify_lines(table: LineTable, families: np.ndarray, options: BoilerplateO
     masked_df = _doc_frequency(table.masked, line_family)
     recurs = recurrable & ((exact_df >= min_docs) | (masked_df >= min_docs))
     recurring = recurrable & (exact_df >= min_docs)
-    recurring &= ~_overlap_context(table, table.exact, recurring, recurs, options.overlap_chars)
+    recurring &= ~_overlap_context(table, table.exact, recurring, recurs)
     masked = recurrable & ~recurring & (masked_df >= min_docs)
-    masked &= ~_overlap_context(table, table.masked, masked, recurs, options.overlap_chars)
+    masked &= ~_overlap_context(table, table.masked, masked, recurs)
     cross_family = recurring | masked
     kind[recurring] = "recurring"
     kind[masked] = "template"
     for affix in (table.head, table.tail):
         candidates = recurrable & one_sentence & (affix != 0) & (_doc_frequency(affix, line_family) >= min_docs) & (kind == "")
-        candidates &= ~_overlap_context(table, affix, candidates, recurs, options.overlap_chars)
+        candidates &= ~_overlap_context(table, affix, candidates, recurs)
         in_family = _families(table, affix, candidates, options, by_doc=False, line_family=line_family)
         kind[in_family] = "template"
         cross_family |= in_family
