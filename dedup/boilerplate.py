@@ -500,7 +500,8 @@ def _overlap_context(table: LineTable, keys: np.ndarray, candidates: np.ndarray,
     candidates : np.ndarray
         bool ``[m]``, the lines that recur across families by that key.
     recurring : np.ndarray
-        bool ``[m]``, every line that recurs across families by its view or masked view.
+        bool ``[m]``, the lines that are no neighbour: every line that recurs across
+        families by its view or masked view, and the candidates of a masked key.
     share : float
         Share of a key's occurrences with a non-candidate neighbour on that side that must
         have the same neighbouring text (at least two of them).
@@ -515,7 +516,7 @@ def _overlap_context(table: LineTable, keys: np.ndarray, candidates: np.ndarray,
     if not rows.size:
         return out
     key_id = _group_ids(keys[rows])
-    before, after = (_same_neighbour(table, rows, key_id, step, affix, share, recurring | candidates) for step, affix in ((-1, table.tail), (1, table.head)))
+    before, after = (_same_neighbour(table, rows, key_id, step, affix, share, recurring) for step, affix in ((-1, table.tail), (1, table.head)))
     out[rows] = before | after
     return out
 
@@ -698,16 +699,18 @@ def classify_lines(table: LineTable, families: np.ndarray, options: BoilerplateO
     exact_df = _doc_frequency(table.exact, line_family)
     masked_df = _doc_frequency(table.masked, line_family)
     recurs = recurrable & ((exact_df >= min_docs) | (masked_df >= min_docs))
-    recurring = recurrable & (exact_df >= min_docs)
-    recurring &= ~_overlap_context(table, table.exact, recurring, recurs)
-    masked = recurrable & ~recurring & (masked_df >= min_docs)
-    masked &= ~_overlap_context(table, table.masked, masked, recurs)
+    # A line is judged by its own copies first, so that a paragraph of overlapping excerpts
+    # is not taken again as a template by its masked view or its head (a dateline).
+    overlapping = _overlap_context(table, table.exact, recurrable & (exact_df >= 2), recurs)
+    recurring = recurrable & (exact_df >= min_docs) & ~overlapping
+    masked = recurrable & ~recurring & ~overlapping & (masked_df >= min_docs)
+    masked &= ~_overlap_context(table, table.masked, masked, recurs | masked)
     cross_family = recurring | masked
     kind[recurring] = "recurring"
     kind[masked] = "template"
     for affix in (table.head, table.tail):
-        candidates = recurrable & one_sentence & (affix != 0) & (_doc_frequency(affix, line_family) >= min_docs) & (kind == "")
-        candidates &= ~_overlap_context(table, affix, candidates, recurs)
+        candidates = recurrable & one_sentence & ~overlapping & (affix != 0) & (_doc_frequency(affix, line_family) >= min_docs) & (kind == "")
+        candidates &= ~_overlap_context(table, affix, candidates, recurs | candidates)
         in_family = _families(table, affix, candidates, options, by_doc=False, line_family=line_family)
         kind[in_family] = "template"
         cross_family |= in_family
