@@ -511,6 +511,11 @@ def read_corpus(
                         reporter.skipped(item)
                     else:
                         encodings.append(item)
+                        if item.unsure:
+                            reporter.warn(
+                                f"{item.source}: read as {item.encoding}, a guess on weak evidence "
+                                f"({item.evidence:.0%} of its Han characters are common ones); check it or give --encoding"
+                            )
                 progress.advance(1, f"{len(records):,} records")
 
         for batch in batches(texts(), batch_chars):

@@ -36,6 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO, Literal
 
+from ._common_chars import COMMON_HAN
 from .errors import DedupError
 
 __all__ = [
@@ -63,7 +64,7 @@ Format = Literal["txt", "jsonl", "jsonl.gz", "jsonl.zst", "parquet"]
 
 DEFAULT_MAX_RECORD_BYTES = 8 * 1024 * 1024
 _DETECTED = ("gb18030", "big5")  # legacy encodings guessed without --encoding, best first on ties
-_MAX_CHAOS = 0.1  # charset-normalizer's "mess" ratio above which a guess is refused
+_SURE, _UNSURE, _MARGIN = 0.8, 0.5, 0.2  # share of common Han characters: accept / accept with a warning; lead over the runner-up
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),
     (codecs.BOM_UTF32_BE, "utf-32"),
@@ -122,11 +123,18 @@ class Skipped:
 
 @dataclass(frozen=True)
 class Encoding:
-    """A note that ``source`` was not plain UTF-8: the encoding used, and whether it was guessed."""
+    """A note that ``source`` was not plain UTF-8: the encoding used, whether it was guessed,
+    and for a guess the share of its Han characters that are common ones (``evidence``)."""
 
     source: str
     encoding: str
     detected: bool
+    evidence: float | None = None
+
+    @property
+    def unsure(self) -> bool:
+        """A guess with weak evidence: worth a warning, and a check by the user."""
+        return self.detected and self.evidence is not None and self.evidence < _SURE
 
 
 @dataclass(frozen=True)
@@ -181,11 +189,13 @@ class ReadOptions:
 
 @dataclass(frozen=True)
 class Decoded:
-    """A decoded ``.txt`` file: its text and the encoding used (``detected`` if guessed)."""
+    """A decoded ``.txt`` file: its text and the encoding used (``detected`` if guessed, with
+    the share of common Han characters that decided it as ``evidence``)."""
 
     text: str
     encoding: str
     detected: bool = False
+    evidence: float | None = None
 
 
 # --------------------------------------------------------------------------- names
@@ -348,15 +358,50 @@ def _strict_decode(data: bytes, encoding: str, detected: bool) -> Decoded | str:
         return f"cannot decode as {name}: byte 0x{data[err.start]:02x} at {where}"
 
 
-def _guess_legacy(data: bytes) -> str | None:
-    """GB18030 or Big5 if charset-normalizer finds the bytes read cleanly as one of them."""
-    from charset_normalizer import from_bytes
+_CJK_PUNCTUATION = frozenset("、。，！？：；“”‘’（）《》〈〉【】『』「」…—·．％　")
 
-    matches = [m for m in from_bytes(data, cp_isolation=list(_DETECTED)) if m.encoding in _DETECTED and m.chaos < _MAX_CHAOS]
-    if not matches:
+
+def common_share(text: str) -> float:
+    """Share of the Han characters of ``text`` that are common ones, counting other non-ASCII
+    characters (except CJK punctuation and full-width forms) as uncommon: 1.0 for ``你好，世界。``,
+    0.25 for the same GBK bytes read as Big5 (``斕疑ㄛ岍賜﹝``); 0 without such characters."""
+    han = odd = common = 0
+    for ch in text:
+        if ch < "\x80" or ch in _CJK_PUNCTUATION or "\uff01" <= ch <= "\uff5e":
+            continue
+        if "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" or ch >= "\U00020000":
+            han += 1
+            common += ch in COMMON_HAN
+        else:
+            odd += 1
+    return common / (han + odd) if han + odd else 0.0
+
+
+def _guess_legacy(data: bytes) -> Decoded | None:
+    """The text of bytes that are not UTF-8, when one legacy reading is clearly Chinese text.
+
+    Every candidate that decodes without error (GB18030, Big5; for an even number of bytes
+    also UTF-16 without a BOM) is weighed by :func:`common_share` of its text. The best is
+    taken when at least half of its characters are common Han characters and it leads the
+    runner-up by ``_MARGIN``; below ``_SURE`` the guess is marked unsure (the caller warns).
+    None when no reading is convincing: better refused than written as mojibake.
+    """
+    candidates = list(_DETECTED) + (["utf-16-le", "utf-16-be"] if len(data) % 2 == 0 else [])
+    scored = []
+    for rank, name in enumerate(candidates):
+        try:
+            text = data.decode(name)
+        except UnicodeDecodeError:
+            continue
+        scored.append((common_share(text), -rank, name, text))
+    if not scored:
         return None
-    best = min(matches, key=lambda m: (m.chaos, -m.coherence, _DETECTED.index(m.encoding)))
-    return best.encoding
+    scored.sort(reverse=True)
+    share, _, name, text = scored[0]
+    runner_up = scored[1][0] if len(scored) > 1 else 0.0
+    if share < _UNSURE or share - runner_up < _MARGIN:
+        return None
+    return Decoded(text, codecs.lookup(name).name, True, round(share, 3))
 
 
 def decode_text(data: bytes, encoding: str | None = None) -> Decoded | str:
@@ -366,8 +411,9 @@ def decode_text(data: bytes, encoding: str | None = None) -> Decoded | str:
     ----------
     data : bytes
     encoding : str, optional
-        Forced encoding; by default a BOM decides, else UTF-8, else GB18030 or Big5 when
-        charset-normalizer finds the bytes read cleanly as one of them.
+        Forced encoding; by default a BOM decides, else UTF-8, else the reading as GB18030,
+        Big5 or BOM-less UTF-16 whose text is clearly made of common Han characters
+        (:func:`_guess_legacy`).
 
     Returns
     -------
@@ -384,13 +430,16 @@ def decode_text(data: bytes, encoding: str | None = None) -> Decoded | str:
     else:
         binary = _binary_problem(data)
         if binary:
-            return binary
+            # UTF-16 without a BOM has NUL bytes (every ASCII and U+4E00 character): text
+            # only when it reads clearly as common Han characters
+            guess = _guess_legacy(data)
+            return guess if guess is not None and guess.encoding.startswith("utf-16") else binary
         result = _strict_decode(data, "utf-8", False)
         if isinstance(result, str):
             guess = _guess_legacy(data)
             if guess is None:
-                return result.replace("cannot decode as utf-8", "not UTF-8", 1) + ", nor GB18030 or Big5; give --encoding"
-            result = _strict_decode(data, guess, True)
+                return result.replace("cannot decode as utf-8", "not UTF-8", 1) + ", nor recognisably GB18030, Big5 or UTF-16; give --encoding"
+            result = guess
     if isinstance(result, Decoded) and "\x00" in result.text:
         return f"NUL character at line {result.text.count(chr(10), 0, result.text.index(chr(0))) + 1}"
     return result
@@ -445,7 +494,7 @@ def _read_txt(file: InputFile, options: ReadOptions) -> Iterator[Record | Skippe
         return
     yield Record(id=file.rel, source=file.source, text=decoded.text, rel=file.rel)
     if decoded.detected or decoded.encoding not in ("utf-8", "utf-8-sig"):
-        yield Encoding(file.source, decoded.encoding, decoded.detected)
+        yield Encoding(file.source, decoded.encoding, decoded.detected, decoded.evidence)
 
 
 

@@ -159,6 +159,41 @@ def test_encodings_are_detected_or_refused_never_mangled(tmp_path: Path) -> None
     assert (out / "text" / "gbk.txt").read_text(encoding="utf-8") == STORY
 
 
+def test_short_files_are_read_by_evidence_not_guessed_into_mojibake(tmp_path: Path) -> None:
+    """Short CJK files decode as more than one legacy encoding; the text of common characters wins."""
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    short = "你好，世界。"
+    files = {
+        "gbk.txt": short.encode("gbk"),  # also decodes as Big5: 斕疑ㄛ岍賜﹝
+        "big5.txt": "鄉村振興，脫貧攻堅。".encode("big5"),
+        "utf16le.txt": "你好，世界。这是一段中文。".encode("utf-16-le"),  # no BOM: NUL bytes
+        "utf16be.txt": "你好，世界。这是一段中文。".encode("utf-16-be"),
+        "sjis.txt": "こんにちは、世界。日本語の文章です。".encode("shift_jis"),
+        "unsure.txt": "你好世界龘靐齉麤".encode("gb18030"),  # half of its Han characters are rare
+    }
+    for name, data in files.items():
+        (inputs / name).write_bytes(data)
+    out = tmp_path / "out"
+    result = dedup("clean", str(inputs), "-o", str(out), "--remove", "none")
+    summary, cleaned = outputs(out)
+    texts = {c["id"]: c["text"] for c in cleaned}
+    assert texts["gbk.txt"] == short
+    assert texts["big5.txt"] == "鄉村振興，脫貧攻堅。"
+    assert texts["utf16le.txt"] == texts["utf16be.txt"] == "你好，世界。这是一段中文。"
+    assert texts["unsure.txt"] == "你好世界龘靐齉麤"
+    encodings = {Path(e["source"]).name: (e["encoding"], e["detected"], e["evidence"]) for e in summary["encodings"]}
+    assert encodings["gbk.txt"] == ("gb18030", True, 1.0)
+    assert encodings["utf16be.txt"] == ("utf-16-be", True, 1.0)
+    assert encodings["unsure.txt"] == ("gb18030", True, 0.5)
+    assert "unsure.txt: read as gb18030, a guess on weak evidence (50% of its Han characters are common ones)" in result.stderr
+    # Shift-JIS is none of the guessed encodings: refused, never written as mojibake
+    (sjis,) = skipped_by_source(summary)["sjis.txt"]
+    assert "give --encoding" in sjis["reason"] and "sjis.txt" not in texts
+    assert result.returncode == 1
+    assert dedup("clean", str(inputs / "sjis.txt"), "--encoding", "shift_jis", "-o", str(tmp_path / "o2")).returncode == 0
+
+
 def test_forced_encoding(tmp_path: Path) -> None:
     src = tmp_path / "latin1.txt"
     src.write_bytes("Café crème brûlée.".encode("latin-1"))
