@@ -53,6 +53,8 @@ from .io import (
     Record,
     Skipped,
     discover,
+    display_path,
+    format_of,
     fsync_dir,
     read_file,
     write_atomic,
@@ -472,14 +474,41 @@ def _feed_item(digest: Any, item: Record | Skipped | Encoding) -> None:
         _feed(digest, "encoding", item.source, item.encoding, item.detected)
 
 
-def read_corpus(
-    inputs: Sequence[str], options: ReadOptions, reporter: Reporter, take: Callable[[list[str]], None], batch_chars: int = BATCH_CHARS
-) -> Corpus:
-    """Discover and read every input, handing the texts to ``take`` in batches of about ``batch_chars`` characters.
+def _suggested_glob(names: Sequence[str]) -> str:
+    """A ``--glob`` that would take the most common kind of file among ``names``."""
+    kinds = Counter(format_of(n).partition(".")[0] for n in names)
+    kind = kinds.most_common(1)[0][0]
+    if kind == "txt":  # compressed .txt files, or names of no known kind
+        return "'*.txt*'" if all(".txt" in n.lower() for n in names if format_of(n).startswith("txt")) else "'*'"
+    return {"jsonl": "'*.jsonl*'", "parquet": "'*.parquet'"}[kind]
 
-    What is skipped is reported as it happens. Only the records' ids, sources and lengths
-    are kept: memory is bounded by the batch, not the corpus.
-    """
+
+def _nothing_to_read(inputs: Sequence[str], glob: str, limit: int = 100_000) -> str:
+    """Why a run found no file to read, and how to widen the search."""
+    others: list[str] = []
+    for given in inputs:
+        if os.path.isdir(given):
+            for _, _, names in os.walk(given):
+                others.extend(names)
+                if len(others) >= limit:
+                    break
+    where = ", ".join(_printable(display_path(p)) for p in inputs)
+    if not others:
+        return f"nothing to read: {where} holds no files"
+    kinds = Counter(format_of(n) for n in others)
+    listed = ", ".join(f"{n:,} {kind}" for kind, n in kinds.most_common(4))
+    return (
+        f"nothing to read: no file of {where} matches --glob '{glob}' ({_count(len(others), 'other file')}: {listed}); "
+        f"widen the search, e.g. --glob {_suggested_glob(others)}"
+    )
+
+
+def discover_inputs(inputs: Sequence[str], options: ReadOptions, reporter: Reporter) -> tuple[list[InputFile], list[Skipped]]:
+    """The files to read, before anything is written: a missing INPUT or a run with nothing
+    to read is a usage error, not an empty result (what cannot be read is reported)."""
+    for given in inputs:
+        if not os.path.lexists(given):
+            raise UsageError(f"{_printable(display_path(given))}: no such file or folder")
     files: list[InputFile] = []
     skipped: list[Skipped] = []
     for item in discover(inputs, options.glob):
@@ -488,6 +517,26 @@ def read_corpus(
             reporter.skipped(item)
         else:
             files.append(item)
+    if not files and not skipped:
+        raise UsageError(_nothing_to_read(inputs, options.glob))
+    return files, skipped
+
+
+def read_corpus(
+    files: Sequence[InputFile],
+    skipped: list[Skipped],
+    options: ReadOptions,
+    reporter: Reporter,
+    take: Callable[[list[str]], None],
+    batch_chars: int = BATCH_CHARS,
+) -> Corpus:
+    """Read every file found by :func:`discover_inputs`, handing the texts to ``take`` in batches
+    of about ``batch_chars`` characters.
+
+    What is skipped is reported as it happens (and added to ``skipped``). Only the records'
+    ids, sources and lengths are kept: memory is bounded by the batch, not the corpus.
+    """
+    files = list(files)
     records: list[Record] = []
     lengths: list[int] = []
     encodings: list[Encoding] = []
@@ -972,6 +1021,7 @@ def run_clean(args: argparse.Namespace, reporter: Reporter) -> int:
     fingerprint = hashlib.sha256(_dumps({"version": __version__, "settings": settings, "library": _jsonable(options)}).encode("utf-8")).hexdigest()
     timer = Timer()
     workspace: Workspace | None = None
+    files, skipped = discover_inputs(args.inputs, read_options, reporter)  # before OUT exists
     try:
         if not args.dry_run:
             out = Path(args.output)
@@ -989,7 +1039,7 @@ def run_clean(args: argparse.Namespace, reporter: Reporter) -> int:
         with _spill_folder(workspace) as spill, _engine_failures(engine):
             cleaner = engine.RayCleaner(options, spill=Path(spill)) if engine is not None else LocalCleaner(options, Path(spill))
             with timer.phase("read"):
-                corpus = read_corpus(args.inputs, read_options, reporter, cleaner.add)
+                corpus = read_corpus(files, skipped, read_options, reporter, cleaner.add)
             reporter.info(
                 f"read {_count(len(corpus.records), 'document')} from {_count(len(corpus.files), 'file')} "
                 f"({len(corpus.skipped):,} skipped) in {timer.seconds['read']:.1f} s"
@@ -1032,10 +1082,12 @@ def run_clean(args: argparse.Namespace, reporter: Reporter) -> int:
 def run_find(args: argparse.Namespace, reporter: Reporter) -> int:
     """``dedup find``: clusters of near-duplicates as a table or JSON lines on stdout."""
     options = _clean_options(args).duplicates
+    read_options = _read_options(args)
+    files, skipped = discover_inputs(args.inputs, read_options, reporter)
     engine = start_engine(args, reporter)
     with tempfile.TemporaryDirectory(prefix="dedup-spill-") as spill, _engine_failures(engine):
         finder = engine.RayFinder(options) if engine is not None else DuplicateFinder(options, spill=Path(spill))
-        corpus = read_corpus(args.inputs, _read_options(args), reporter, finder.add)
+        corpus = read_corpus(files, skipped, read_options, reporter, finder.add)
         clusters = finder.clusters()
     out = sys.stdout
     for cluster in clusters:

@@ -21,20 +21,22 @@ Writing
 
 from __future__ import annotations
 
+import bz2
 import codecs
 import gzip
 import hashlib
 import io
 import json
+import lzma
 import os
 import re
 import stat
 import unicodedata
 import zlib
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
-from typing import BinaryIO, Literal
+from typing import BinaryIO
 
 from ._common_chars import COMMON_HAN
 from .errors import DedupError
@@ -60,7 +62,9 @@ __all__ = [
     "write_atomic",
 ]
 
-Format = Literal["txt", "jsonl", "jsonl.gz", "jsonl.zst", "parquet"]
+#: A file's kind, with its compression after a dot: ``txt``, ``txt.gz``, ``jsonl.zst``, ``parquet``…
+Format = str
+_COMPRESSIONS = ((".gz", "gz"), (".zst", "zst"), (".zstd", "zst"), (".bz2", "bz2"), (".xz", "xz"))
 
 DEFAULT_MAX_RECORD_BYTES = 8 * 1024 * 1024
 _DETECTED = ("gb18030", "big5")  # legacy encodings guessed without --encoding, best first on ties
@@ -150,7 +154,8 @@ class InputFile:
     source : str
         The input path as given plus ``rel``, for display (valid Unicode).
     format : str
-        ``"txt"``, ``"jsonl"``, ``"jsonl.gz"``, ``"jsonl.zst"`` or ``"parquet"``.
+        ``"txt"``, ``"jsonl"`` or ``"parquet"``, compressed ones followed by ``.gz``,
+        ``.zst``, ``.bz2`` or ``.xz`` (see :func:`format_of`).
     size : int
         Bytes on disk when discovered.
     """
@@ -207,17 +212,20 @@ def display_path(path: str | os.PathLike[str]) -> str:
 
 
 def format_of(name: str) -> Format:
-    """The input format a file name implies (anything unknown is read as text)."""
+    """The input format a file name implies: ``jsonl``, ``parquet`` or ``txt`` (anything
+    unknown is read as text), followed by ``.gz``, ``.zst``, ``.bz2`` or ``.xz`` when the
+    name ends so (``notes.txt.gz`` → ``txt.gz``, ``dump.jsonl.zst`` → ``jsonl.zst``)."""
     lower = name.lower()
-    for suffixes, fmt in (
-        ((".jsonl.gz", ".ndjson.gz"), "jsonl.gz"),
-        ((".jsonl.zst", ".jsonl.zstd", ".ndjson.zst"), "jsonl.zst"),
-        ((".jsonl", ".ndjson"), "jsonl"),
-        ((".parquet", ".pq"), "parquet"),
-    ):
-        if lower.endswith(suffixes):
-            return fmt  # type: ignore[return-value]
-    return "txt"
+    compression = next((c for suffix, c in _COMPRESSIONS if lower.endswith(suffix)), None)
+    if compression is not None:
+        lower = lower[: lower.rindex(".")]
+    if lower.endswith((".jsonl", ".ndjson")):
+        kind = "jsonl"
+    elif lower.endswith((".parquet", ".pq")) and compression is None:
+        kind = "parquet"
+    else:
+        kind = "txt"
+    return f"{kind}.{compression}" if compression else kind
 
 
 # --------------------------------------------------------------------------- discovery
@@ -245,9 +253,11 @@ def discover(inputs: Sequence[str], glob: str = "*.txt") -> Iterator[InputFile |
         reached twice (overlapping inputs, hard links) is read once.
     """
     roots = [os.path.realpath(p) for p in inputs if os.path.isdir(p)]
+    root = _common_root(inputs)
     seen: set[tuple[int, int]] = set()
     for given in inputs:
         shown = display_path(given)
+        prefix = _rel_prefix(given, root)
         try:
             info = os.stat(given)
         except FileNotFoundError:
@@ -257,14 +267,38 @@ def discover(inputs: Sequence[str], glob: str = "*.txt") -> Iterator[InputFile |
             yield Skipped(shown, None, f"cannot open: {err.strerror}")
             continue
         if stat.S_ISDIR(info.st_mode):
-            yield from _walk(Path(given), shown, glob, roots, seen)
+            for item in _walk(Path(given), shown, glob, roots, seen):
+                yield replace(item, rel=_join(prefix, item.rel)) if isinstance(item, InputFile) and prefix else item
         elif stat.S_ISREG(info.st_mode):
             name = display_path(os.path.basename(os.path.normpath(given)))
             if (info.st_dev, info.st_ino) not in seen:
                 seen.add((info.st_dev, info.st_ino))
-                yield InputFile(Path(given), name, shown, format_of(name), info.st_size)
+                yield InputFile(Path(given), _join(prefix, name) if prefix else name, shown, format_of(name), info.st_size)
         else:
             yield Skipped(shown, None, "not a regular file or folder")
+
+
+def _folder_of(given: str) -> str:
+    """The folder an input stands for: itself, or a file's parent."""
+    return os.path.abspath(given if _is_dir(given) else os.path.dirname(os.path.abspath(given)))
+
+
+def _common_root(inputs: Sequence[str]) -> str | None:
+    """The deepest folder holding every input (a folder input counts as itself): ids and
+    ``OUT/text/`` paths are relative to it, so ``a/x.txt`` and ``b/x.txt`` stay apart."""
+    folders = [_folder_of(p) for p in inputs if os.path.lexists(p)]
+    try:
+        return os.path.commonpath(folders) if folders else None
+    except ValueError:  # different drives
+        return None
+
+
+def _rel_prefix(given: str, root: str | None) -> str:
+    """The path from the common root to an input's folder, as shown (``""`` when it is the root)."""
+    if root is None or not os.path.lexists(given):
+        return ""
+    rel = os.path.relpath(_folder_of(given), root)
+    return "" if rel == "." else display_path(rel).replace(os.sep, "/")
 
 
 def _walk(root: Path, shown_root: str, glob: str, roots: Sequence[str], seen: set[tuple[int, int]]) -> Iterator[InputFile | Skipped]:
@@ -467,7 +501,7 @@ def read_file(file: InputFile, options: ReadOptions = ReadOptions()) -> Iterator
     JSONL file is one ``Skipped`` and the following lines are still read.
     """
     readers = {"txt": _read_txt, "parquet": _read_parquet}
-    reader = readers.get(file.format, _read_jsonl)
+    reader = readers.get(file.format.partition(".")[0], _read_jsonl)
     try:
         yield from reader(file, options)
     except OSError as err:
@@ -475,15 +509,35 @@ def read_file(file: InputFile, options: ReadOptions = ReadOptions()) -> Iterator
 
 
 def _read_txt(file: InputFile, options: ReadOptions) -> Iterator[Record | Skipped | Encoding]:
-    with open(file.path, "rb") as handle:
-        size = os.fstat(handle.fileno()).st_size
-        if size == 0:
+    if file.format != "txt":
+        try:
+            with _open_stream(file) as stream:
+                data = stream.read(options.max_record_bytes + 1)
+        except _MissingModule as err:
+            yield Skipped(file.source, None, str(err))
+            return
+        except Exception as err:
+            problem = _compression_problem(err)
+            if problem is None:
+                raise
+            yield Skipped(file.source, None, problem)
+            return
+        if not data:
             yield Skipped(file.source, None, "empty file")
             return
-        if size > options.max_record_bytes:
-            yield Skipped(file.source, None, f"file of {size:,} bytes exceeds --max-record-bytes {options.max_record_bytes:,}")
+        if len(data) > options.max_record_bytes:
+            yield Skipped(file.source, None, f"file exceeds --max-record-bytes {options.max_record_bytes:,} once decompressed")
             return
-        data = handle.read(options.max_record_bytes + 1)
+    else:
+        with open(file.path, "rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            if size == 0:
+                yield Skipped(file.source, None, "empty file")
+                return
+            if size > options.max_record_bytes:
+                yield Skipped(file.source, None, f"file of {size:,} bytes exceeds --max-record-bytes {options.max_record_bytes:,}")
+                return
+            data = handle.read(options.max_record_bytes + 1)
     if len(data) > options.max_record_bytes:  # grew while we read
         yield Skipped(file.source, None, f"file exceeds --max-record-bytes {options.max_record_bytes:,}")
         return
@@ -503,11 +557,26 @@ def _reason_line(reason: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
+def _compression_problem(err: Exception) -> str | None:
+    """The report of a corrupt or truncated compressed stream, or None for any other error."""
+    corrupt = (
+        isinstance(err, (EOFError, zlib.error, gzip.BadGzipFile, lzma.LZMAError))
+        or type(err).__module__.startswith("zstandard")  # ZstdError, without importing it
+        or (isinstance(err, OSError) and str(err) == "Invalid data stream")  # bz2
+    )
+    return f"corrupt or truncated compressed stream: {err}" if corrupt else None
+
+
 def _open_stream(file: InputFile) -> BinaryIO:
-    """A buffered binary stream of the (decompressed) bytes of a JSONL file."""
-    if file.format == "jsonl.gz":
+    """A buffered binary stream of the (decompressed) bytes of a file."""
+    compression = file.format.partition(".")[2]
+    if compression == "gz":
         return gzip.open(file.path, "rb")  # type: ignore[return-value]
-    if file.format == "jsonl.zst":
+    if compression == "bz2":
+        return bz2.open(file.path, "rb")  # type: ignore[return-value]
+    if compression == "xz":
+        return lzma.open(file.path, "rb")  # type: ignore[return-value]
+    if compression == "zst":
         try:
             import zstandard
         except ImportError:
@@ -565,14 +634,12 @@ def _read_jsonl(file: InputFile, options: ReadOptions) -> Iterator[Record | Skip
                 if item is not None:
                     records += isinstance(item, Record)
                     yield item
-        except (EOFError, zlib.error, gzip.BadGzipFile) as err:
-            yield Skipped(file.source, line + 1, f"corrupt or truncated compressed stream: {err}")
+        except Exception as err:  # zstandard.ZstdError and friends too, without importing them
+            problem = _compression_problem(err)
+            if problem is None:
+                raise
+            yield Skipped(file.source, line + 1, problem)
             return
-        except Exception as err:  # zstandard.ZstdError and friends, without importing them
-            if type(err).__module__.startswith("zstandard"):
-                yield Skipped(file.source, line + 1, f"corrupt or truncated compressed stream: {err}")
-                return
-            raise
     if line == 0:
         yield Skipped(file.source, None, "empty file")
 

@@ -33,8 +33,9 @@ def test_find_reports_the_natural_reprint_in_the_examples() -> None:
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0] == "cluster 0: 2 documents"
-    assert lines[1].split() == ["*", "1.000", "02_hefei_reemployment.txt"]
-    assert lines[2].split()[1] == "05_hefei_reemployment_reprint.txt"
+    # ids are paths relative to the folder holding every input
+    assert lines[1].split() == ["*", "1.000", "news/02_hefei_reemployment.txt"]
+    assert lines[2].split()[1] == "news/05_hefei_reemployment_reprint.txt"
     assert lines[-1] == "10 documents, 1 clusters of near-duplicates"
 
 
@@ -50,8 +51,8 @@ def test_find_json_output() -> None:
 
 def test_missing_input_is_a_clear_error() -> None:
     result = run("find", "no/such/folder")
-    assert result.returncode == 1
-    assert "no/such/folder: no such file or folder" in result.stderr
+    assert result.returncode == 2  # a usage error, found before anything runs
+    assert "dedup find: error: no/such/folder: no such file or folder" in result.stderr
     assert run("find").returncode == 2  # usage error
 
 

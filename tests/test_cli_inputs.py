@@ -364,3 +364,71 @@ def test_path_allocator_keeps_paths_distinct_on_any_file_system() -> None:
     got = [str(allocator.allocate(r)) for r in ["a.txt", "A.txt", "x.txt", "x.txt/y.txt", "e\u0301.txt", "\u00e9.txt"]]
     assert got == ["a.txt", "A~2.txt", "x.txt", "x.txt~2/y.txt", "é.txt", "é~2.txt"]
     assert ReadOptions().glob == "*.txt"
+
+
+# --------------------------------------------------------------------------- runs that find nothing, compressed text, ids
+
+
+def test_a_missing_input_is_refused_before_out_is_made(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = dedup("clean", str(tmp_path / "typo"), "-o", str(out))
+    assert result.returncode == 2
+    assert "typo: no such file or folder" in result.stderr
+    assert not out.exists()
+
+
+def test_a_run_with_nothing_to_read_says_what_was_looked_for(tmp_path: Path) -> None:
+    records = tmp_path / "records"
+    records.mkdir()
+    write_jsonl(records / "a.jsonl", [{"text": STORY}])
+    (records / "b.txt.gz").write_bytes(gzip.compress(STORY.encode("utf-8")))
+    (records / "c.jsonl.gz").write_bytes(gzip.compress((json.dumps({"text": OTHER}, ensure_ascii=False) + "\n").encode("utf-8")))
+    result = dedup("find", str(records))
+    assert result.returncode == 2
+    assert f"nothing to read: no file of {records} matches --glob '*.txt' (3 other files: " in result.stderr
+    assert "e.g. --glob '*.jsonl*'" in result.stderr
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    out = tmp_path / "out"
+    result = dedup("clean", str(empty), "-o", str(out))
+    assert result.returncode == 2 and f"nothing to read: {empty} holds no files" in result.stderr
+    assert not out.exists()
+    assert dedup("find", str(records), "--glob", "*.jsonl*").returncode == 0
+
+
+def test_compressed_text_files_are_read(tmp_path: Path) -> None:
+    import bz2
+    import lzma
+
+    zstandard = pytest.importorskip("zstandard")
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    data = STORY.encode("utf-8")
+    (inputs / "a.txt.gz").write_bytes(gzip.compress(data))
+    (inputs / "b.txt.bz2").write_bytes(bz2.compress(data))
+    (inputs / "c.txt.xz").write_bytes(lzma.compress(data))
+    (inputs / "d.txt.zst").write_bytes(zstandard.ZstdCompressor().compress(STORY.encode("gb18030")))  # detected inside
+    (inputs / "e.txt.gz").write_bytes(b"not gzip at all")
+    (inputs / "f.txt.gz").write_bytes(gzip.compress(data)[:-12])  # truncated
+    out = tmp_path / "out"
+    result = dedup("clean", str(inputs), "--glob", "*.txt*", "-o", str(out), "--remove", "none")
+    assert result.returncode == 1
+    summary, cleaned = outputs(out)
+    assert {c["id"]: c["text"] for c in cleaned} == {name: STORY for name in ("a.txt.gz", "b.txt.bz2", "c.txt.xz", "d.txt.zst")}
+    skipped = skipped_by_source(summary)
+    assert "corrupt or truncated compressed stream" in skipped["e.txt.gz"][0]["reason"]
+    assert "corrupt or truncated compressed stream" in skipped["f.txt.gz"][0]["reason"]
+
+
+def test_text_files_of_the_same_name_in_different_inputs_keep_apart(tmp_path: Path) -> None:
+    for folder, text in (("a", STORY), ("b", OTHER)):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "x.txt").write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    assert dedup("clean", str(tmp_path / "a"), str(tmp_path / "b"), "-o", str(out)).returncode == 0
+    _, cleaned = outputs(out)
+    assert [(c["id"], c["output"]) for c in cleaned] == [("a/x.txt", "text/a/x.txt"), ("b/x.txt", "text/b/x.txt")]
+    assert (out / "text" / "b" / "x.txt").read_text(encoding="utf-8") == OTHER
+    # one folder: ids relative to it, as before
+    result = dedup("find", "--json", str(tmp_path / "a"), str(tmp_path / "a" / "x.txt"))
+    assert result.returncode == 0
