@@ -38,8 +38,9 @@ from typing import Any
 import numpy as np
 
 from .arrays import concat_ranges, sorted_unique
+from .dicts import DictRoundTrip
 from .cluster import Cluster, connected_components
-from .options import KeywordOptions
+from .options import KeywordOptions, check_types
 from .errors import InvalidOptionError, check_texts
 from .normalize import NormalizeOptions, matching_texts, nfkc_lines
 from .segment import UnitSpans, segment_lines_and_paragraphs
@@ -96,7 +97,7 @@ _HEAD_MARK = re.compile(r"\s[/|｜]\s|[|｜]|第\s*\d{1,3}\s*期|\d{4}\s*年|vol
 
 
 @dataclass(frozen=True)
-class Boilerplate:
+class Boilerplate(DictRoundTrip):
     """A family of boilerplate lines.
 
     Attributes
@@ -172,6 +173,7 @@ class BoilerplateOptions(KeywordOptions):
     normalize: NormalizeOptions = NormalizeOptions()
 
     def __post_init__(self) -> None:
+        check_types(self)
         if self.min_docs < 2:
             raise InvalidOptionError(f"min_docs must be >= 2, got {self.min_docs}")
         if not 0.0 <= self.min_doc_fraction <= 1.0:

@@ -38,7 +38,7 @@ from .boilerplate import (
 )
 from .cluster import Cluster
 from .duplicates import DuplicateOptions, cluster_views, duplicate_clusters
-from .options import KeywordOptions
+from .options import KeywordOptions, check_types
 from .errors import InvalidOptionError, check_texts
 from .normalize import matching_texts, noise_spans_many
 from .passages import PassageCluster, PassageOptions, UnitTable, match_passages, unit_table
@@ -96,7 +96,13 @@ class CleanOptions(KeywordOptions):
     boilerplate: BoilerplateOptions = field(default_factory=BoilerplateOptions)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "remove", frozenset(self.remove))
+        remove = self.remove
+        if isinstance(remove, str):  # one reason: remove="noise"
+            remove = {remove}
+        if isinstance(remove, (list, tuple, set)):
+            remove = frozenset(remove)
+        object.__setattr__(self, "remove", remove)
+        check_types(self)
         if not 0.0 < self.cover <= 1.0:
             raise InvalidOptionError(f"cover must be in (0, 1], got {self.cover}")
         unknown = sorted(self.remove - set(REASONS))

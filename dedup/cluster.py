@@ -28,6 +28,7 @@ from typing import Any, Union
 import numpy as np
 
 from .arrays import sorted_unique
+from .dicts import DictRoundTrip
 from .errors import InvalidOptionError
 
 try:
@@ -62,7 +63,7 @@ Measure = Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
 
 
 @dataclass(frozen=True)
-class Cluster:
+class Cluster(DictRoundTrip):
     """A group of near-duplicate documents.
 
     Attributes

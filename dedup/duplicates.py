@@ -19,7 +19,7 @@ import numpy as np
 
 from .boilerplate import BoilerplateOptions, ClusterEngine, LineAnalysis, LineTable, analyse_table, boilerplate_free_views, line_table
 from .cluster import CLUSTERINGS, Cluster, Representative, cluster_pairs
-from .options import KeywordOptions
+from .options import KeywordOptions, check_types
 from .errors import InvalidOptionError, check_texts, checked_texts
 from .lsh import LSHParams, band_keys, candidate_pairs, optimal_params
 from .minhash import SCHEMES, signatures
@@ -104,6 +104,7 @@ class DuplicateOptions(KeywordOptions):
     boilerplate: BoilerplateOptions = field(default_factory=lambda: BoilerplateOptions(webpage=False))
 
     def __post_init__(self) -> None:
+        check_types(self)
         if not 0.0 < self.threshold <= 1.0:
             raise InvalidOptionError(f"threshold must be in (0, 1], got {self.threshold}")
         if self.containment is not None and not 0.0 < self.containment <= 1.0:
@@ -111,6 +112,8 @@ class DuplicateOptions(KeywordOptions):
         for name in ("ngram", "num_perm", "batch_size", "max_bucket"):
             if getattr(self, name) < 1:
                 raise InvalidOptionError(f"{name} must be >= 1, got {getattr(self, name)}")
+        if not callable(self.representative) and self.representative not in ("first", "longest"):
+            raise InvalidOptionError(f'representative must be "first", "longest" or a function of the document index, got {self.representative!r}')
         if self.clustering not in CLUSTERINGS:
             raise InvalidOptionError(f"clustering must be one of {CLUSTERINGS}, got {self.clustering!r}")
         if self.scheme not in SCHEMES:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-__all__ = ["DedupError", "InvalidTextError", "InvalidOptionError", "check_texts", "checked_texts"]
+__all__ = ["DedupError", "InvalidTextError", "InvalidOptionError", "check_text", "check_texts", "checked_texts"]
 
 
 class DedupError(Exception):
@@ -16,22 +16,40 @@ class InvalidTextError(DedupError, TypeError):
 
     Attributes
     ----------
-    index : int
-        Position of the record in the input.
+    index : int or None
+        Position of the record in the input; None when the collection itself is wrong
+        (a bare ``str``, or not iterable).
     """
 
-    def __init__(self, index: int, problem: str) -> None:
+    def __init__(self, index: int | None, problem: str) -> None:
         self.index = index
-        super().__init__(f"record {index}: {problem}")
+        super().__init__(f"record {index}: {problem}" if index is not None else problem)
 
 
 class InvalidOptionError(DedupError, ValueError):
     """An option is out of range or of the wrong kind."""
 
 
+def check_text(text: object, name: str = "text") -> str:
+    """``text`` if it is a ``str``, else :class:`InvalidTextError` naming the argument."""
+    if not isinstance(text, str):
+        raise InvalidTextError(None, f"{name} must be a str, got {type(text).__name__}")
+    return text
+
+
+def _collection(texts: object) -> Iterable[str]:
+    """``texts`` if it can be a collection of documents, else :class:`InvalidTextError`."""
+    if isinstance(texts, (str, bytes, bytearray)):
+        raise InvalidTextError(None, f"texts: expected a collection of str, one per document, got a bare {type(texts).__name__} (wrap one document as [text])")
+    if not isinstance(texts, Iterable):
+        raise InvalidTextError(None, f"texts: expected a collection of str, one per document, got {type(texts).__name__}")
+    return texts
+
+
 def check_texts(texts: Iterable[str], first_index: int = 0) -> list[str]:
-    """The texts as a list, or :class:`InvalidTextError` naming the first record that is not a ``str``."""
-    texts = list(texts)
+    """The texts as a list, or :class:`InvalidTextError` naming the first record that is not a
+    ``str`` (or the collection, when it is a bare string or not iterable)."""
+    texts = list(_collection(texts))
     for offset, text in enumerate(texts):
         if not isinstance(text, str):
             raise InvalidTextError(first_index + offset, f"expected str, got {type(text).__name__}")
@@ -40,7 +58,7 @@ def check_texts(texts: Iterable[str], first_index: int = 0) -> list[str]:
 
 def checked_texts(texts: Iterable[str], first_index: int = 0) -> Iterator[str]:
     """The texts one by one, streamed: :func:`check_texts` without materialising them."""
-    for offset, text in enumerate(texts):
+    for offset, text in enumerate(_collection(texts)):
         if not isinstance(text, str):
             raise InvalidTextError(first_index + offset, f"expected str, got {type(text).__name__}")
         yield text

@@ -16,6 +16,7 @@ import numpy as np
 
 from .arrays import sorted_unique
 from .errors import InvalidOptionError
+from .options import check_arg, positive_int
 
 __all__ = ["LSHParams", "optimal_params", "s_curve", "band_keys", "candidate_pairs"]
 
@@ -61,13 +62,24 @@ def s_curve(params: LSHParams, jaccard: float | np.ndarray) -> float | np.ndarra
     jaccard : float or np.ndarray
         float64 of any shape, values in ``[0, 1]``.
     """
-    j = np.asarray(jaccard, dtype=np.float64)
+    check_arg("params", params, LSHParams)
+    try:
+        j = np.asarray(jaccard, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise InvalidOptionError(f"jaccard must be a number or an array of numbers in [0, 1], got {type(jaccard).__name__}") from None
     p = 1.0 - (1.0 - j**params.rows) ** params.bands
     return float(p) if p.ndim == 0 else p
 
 
-@lru_cache(maxsize=256)  # a pure function of its arguments, asked for on every call of find_duplicates
 def optimal_params(threshold: float, num_perm: int, *, min_recall: float = 0.95) -> LSHParams:
+    """The LSH shape for a Jaccard threshold (see :func:`_optimal_params`); arguments checked."""
+    check_arg("threshold", threshold, float)
+    check_arg("min_recall", min_recall, float)
+    return _optimal_params(float(threshold), positive_int("num_perm", num_perm), min_recall=float(min_recall))
+
+
+@lru_cache(maxsize=256)  # a pure function of its arguments, asked for on every call of find_duplicates
+def _optimal_params(threshold: float, num_perm: int, *, min_recall: float = 0.95) -> LSHParams:
     """Bands × rows for a Jaccard threshold.
 
     Among the ``(bands, rows)`` with ``bands * rows <= num_perm`` whose

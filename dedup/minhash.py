@@ -18,7 +18,8 @@ from collections.abc import Iterable
 import numpy as np
 
 from .arrays import run_tiles, tiles
-from .errors import check_texts
+from .errors import InvalidOptionError, check_texts
+from .options import positive_int
 from .normalize import NormalizeOptions, matching_texts
 from .shingle import encode, shingle_hashes
 
@@ -60,8 +61,7 @@ def permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     b : np.ndarray
         uint32 ``[num_perm]``.
     """
-    if num_perm < 1:
-        raise ValueError(f"num_perm must be >= 1, got {num_perm}")
+    positive_int("num_perm", num_perm)
     gen = np.random.RandomState(seed)
     a = gen.randint(0, 1 << 31, num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
     b = gen.randint(0, 1 << 32, num_perm, dtype=np.uint32)
@@ -259,8 +259,14 @@ def signatures(
     np.ndarray
         uint32 ``[n_texts, num_perm]``; an empty text is all ``2**32 - 1``.
     """
-    if scheme not in SCHEMES:
-        raise ValueError(f"scheme must be one of {SCHEMES}, got {scheme!r}")
+    if not isinstance(scheme, str) or scheme not in SCHEMES:
+        raise InvalidOptionError(f"scheme must be one of {SCHEMES}, got {scheme!r}")
+    num_perm, ngram = positive_int("num_perm", num_perm), positive_int("ngram", ngram)
+    _check_seed(seed)
+    if workers is not None:
+        positive_int("workers", workers)
+    if normalize is not None and not isinstance(normalize, NormalizeOptions):
+        raise InvalidOptionError(f"normalize must be NormalizeOptions or None, got {type(normalize).__name__}")
     texts = check_texts(texts)
     if normalize is not None:
         texts = matching_texts(texts, normalize)
@@ -281,6 +287,11 @@ def signatures(
     return out
 
 
+def _check_seed(seed: object) -> None:
+    if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, (int, np.integer)) or not 0 <= seed < 1 << 32:
+        raise InvalidOptionError(f"seed must be an int in [0, 2**32), got {type(seed).__name__} {seed!r}")
+
+
 def to_lean_minhash(signature: np.ndarray, seed: int = 1):
     """One signature row as a ``datasketch.LeanMinHash`` (scheme ``affine32``).
 
@@ -292,5 +303,12 @@ def to_lean_minhash(signature: np.ndarray, seed: int = 1):
         The seed the signature was computed with.
     """
     from datasketch import LeanMinHash
+
+    _check_seed(seed)
+    values = np.asarray(signature)
+    if values.ndim != 1 or values.size == 0 or not np.issubdtype(values.dtype, np.integer) or values.min() < 0 or values.max() >= 1 << 32:
+        raise InvalidOptionError(
+            f"signature must be one row of dedup.signatures (1-D, integers in [0, 2**32)), got shape {values.shape} of {values.dtype}"
+        )
 
     return LeanMinHash(seed=seed, hashvalues=np.asarray(signature, dtype=np.uint32), scheme="affine32")

@@ -41,6 +41,8 @@ from typing import Any
 import numpy as np
 
 from .arrays import concat_ranges, sorted_unique
+from .errors import check_text
+from .options import check_arg, check_types
 
 __all__ = [
     "NOISE_KINDS",
@@ -107,6 +109,9 @@ class NormalizeOptions:
     drop_punctuation: bool = True
     casefold: bool = True
     fold_digits: bool = False
+
+    def __post_init__(self) -> None:
+        check_types(self)
 
 
 @dataclass(frozen=True)
@@ -1018,6 +1023,8 @@ def normalize(text: str, options: NormalizeOptions = NormalizeOptions()) -> Matc
     >>> view.text, view.offsets.tolist()
     ('乡村ab1', [0, 8, 10, 11, 13])
     """
+    check_text(text)
+    check_arg("options", options, NormalizeOptions)
     return _aligned_views_of_batch([text], options)[0]
 
 

@@ -26,8 +26,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .arrays import concat_ranges
+from .dicts import DictRoundTrip
 from .cluster import connected_components, group_members
-from .options import KeywordOptions
+from .options import KeywordOptions, check_types
 from .errors import InvalidOptionError, check_texts
 from .lsh import LSHParams, band_keys, candidate_pairs, optimal_params
 from .minhash import signatures
@@ -44,7 +45,7 @@ _SENTENCE_END = tuple("。！？!?；;…")
 
 
 @dataclass(frozen=True)
-class PassageCluster:
+class PassageCluster(DictRoundTrip):
     """Copies of one repeated passage.
 
     Attributes
@@ -101,6 +102,7 @@ class PassageOptions(KeywordOptions):
     normalize: NormalizeOptions = field(default_factory=NormalizeOptions)
 
     def __post_init__(self) -> None:
+        check_types(self)
         for name in ("threshold", "containment"):
             if not 0.0 < getattr(self, name) <= 1.0:
                 raise InvalidOptionError(f"{name} must be in (0, 1], got {getattr(self, name)}")

@@ -10,12 +10,14 @@ the same reason, reference and kind.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 
+from .dicts import DictRoundTrip
+from .errors import InvalidOptionError
 __all__ = ["Removal", "Cleaned", "Cut", "restore", "resolve", "apply_cuts", "REASONS"]
 
 Reason = Literal["duplicate", "boilerplate", "noise"]
@@ -23,7 +25,7 @@ REASONS: tuple[str, ...] = ("noise", "boilerplate", "duplicate")  # weakest firs
 
 
 @dataclass(frozen=True)
-class Removal:
+class Removal(DictRoundTrip):
     """One span cut from a document.
 
     Attributes
@@ -49,7 +51,7 @@ class Removal:
 
 
 @dataclass(frozen=True)
-class Cleaned:
+class Cleaned(DictRoundTrip):
     """A document after cleaning.
 
     Attributes
@@ -80,8 +82,25 @@ class Cut:
     kind: str | None = None
 
 
-def restore(cleaned: Cleaned) -> str:
-    """The original text, exactly: the removed spans put back where they were."""
+def restore(cleaned: Cleaned | Mapping[str, Any]) -> str:
+    """The original text, exactly: the removed spans put back where they were.
+
+    Parameters
+    ----------
+    cleaned : Cleaned or dict
+        A cleaned document, or a row of ``cleaned.jsonl`` (read with ``Cleaned.from_dict``).
+
+    Raises
+    ------
+    InvalidOptionError
+        ``cleaned`` is neither, or its removals do not fit its text (unsorted, overlapping,
+        or a removal whose text is not as long as its span).
+    """
+    if isinstance(cleaned, Mapping):
+        cleaned = Cleaned.from_dict(cleaned)
+    if not isinstance(cleaned, Cleaned):
+        raise InvalidOptionError(f"restore takes a Cleaned or a row of cleaned.jsonl, got {type(cleaned).__name__}")
+    _check_removals(cleaned)
     parts: list[str] = []
     kept_from = 0  # position in cleaned.text
     original_pos = 0
@@ -93,6 +112,15 @@ def restore(cleaned: Cleaned) -> str:
         original_pos = removal.end
     parts.append(cleaned.text[kept_from:])
     return "".join(parts)
+
+
+def _check_removals(cleaned: Cleaned) -> None:
+    """Refuse removals that cannot have come from cleaning ``cleaned``'s original."""
+    end = 0
+    for i, r in enumerate(cleaned.removed):
+        if r.start < end or r.end < r.start or len(r.text) != r.end - r.start:
+            raise InvalidOptionError(f"removal {i} ({r.start}, {r.end}) overlaps the one before it or does not hold {r.end - r.start} characters")
+        end = r.end
 
 
 def resolve(length: int, cuts: Sequence[Cut]) -> list[Cut]:

@@ -48,7 +48,9 @@ from typing import Literal
 import numpy as np
 
 from .arrays import sorted_unique
+from .errors import InvalidOptionError, check_text
 from .normalize import noise_spans_many
+from .options import check_arg
 
 __all__ = ["UNITS", "Unit", "UnitSpans", "segment", "segment_lines_and_paragraphs", "segment_many"]
 
@@ -678,8 +680,9 @@ def segment_many(texts: Iterable[str], unit: Unit = "paragraph", rejoin_wraps: b
     --------
     segment_lines_and_paragraphs : lines and paragraphs from one pass.
     """
-    if unit not in UNITS:
-        raise ValueError(f"unit must be one of {UNITS}, got {unit!r}")
+    if not isinstance(unit, str) or unit not in UNITS:
+        raise InvalidOptionError(f"unit must be one of {UNITS}, got {unit!r}")
+    check_arg("rejoin_wraps", rejoin_wraps, bool)
     batch = _batch(texts)
     if unit == "line":
         return _unit_spans(batch, batch.lines.starts, batch.lines.ends, batch.lines.doc)
@@ -750,4 +753,5 @@ def segment(text: str, unit: Unit = "paragraph", rejoin_wraps: bool = True) -> n
     >>> [text[a:b] for a, b in segment(text)]
     ['标题', '在协议框架下,甲方建设统一、高效、安全的医保信息平台,按照国家、省和本市的要求建立医保\\n\\n药品目录。']
     """
+    check_text(text)
     return segment_many([text], unit, rejoin_wraps).spans

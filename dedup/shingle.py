@@ -25,6 +25,7 @@ import numpy as np
 import xxhash
 
 from .arrays import concat_ranges, run_tiles, tiles
+from .errors import InvalidOptionError, InvalidTextError
 
 try:
     from . import _kernels
@@ -270,9 +271,9 @@ def hash_shingle(shingle: str) -> int:
         In ``[0, 2**32)``. Usable as ``datasketch.MinHash(hashfunc=hash_shingle)``.
     """
     if not isinstance(shingle, str):
-        raise TypeError(f"hash_shingle takes a str, got {type(shingle).__name__}")
+        raise InvalidTextError(None, f"hash_shingle takes a str, got {type(shingle).__name__}")
     if not shingle:
-        raise ValueError("hash_shingle needs a non-empty shingle")
+        raise InvalidOptionError("hash_shingle needs a non-empty shingle")
     codepoints, _ = encode([shingle])
     return int(_window_hashes(codepoints, len(shingle))[0])
 

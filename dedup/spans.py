@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .dicts import DictRoundTrip
 import re
 from dataclasses import dataclass
 
@@ -11,7 +12,7 @@ _TRAILING_BLANK = re.compile(r"[ \t\u3000]*(?:\r?\n[ \t\u3000]*)*(?:\r?\n|$)")
 
 
 @dataclass(frozen=True, order=True)
-class Span:
+class Span(DictRoundTrip):
     """``[start, end)`` of document ``doc``, in Python ``str`` indices of the original text."""
 
     doc: int

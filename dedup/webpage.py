@@ -62,6 +62,7 @@ from functools import lru_cache
 import numpy as np
 
 from .errors import InvalidOptionError
+from .options import check_types
 from .normalize import NormalizeOptions, matching_texts
 from .segment import segment
 
@@ -271,6 +272,9 @@ class WebpageOptions:
     stopwords: frozenset[str] = field(default=_STOPWORDS)
 
     def __post_init__(self) -> None:
+        if isinstance(self.stopwords, (list, tuple, set)):
+            object.__setattr__(self, "stopwords", frozenset(self.stopwords))
+        check_types(self)
         object.__setattr__(self, "stopwords", frozenset(w.lower() for w in self.stopwords))
         if not 0 < self.short_size <= self.good_size:
             raise InvalidOptionError(f"need 0 < short_size <= good_size, got {self.short_size}, {self.good_size}")
