@@ -803,6 +803,28 @@ def check_output_location(out: Path, inputs: Sequence[str]) -> None:
             raise UsageError(f"input {given} is inside output folder {out}: choose another output folder")
 
 
+def _flat(value: Any, prefix: str = "") -> dict[str, Any]:
+    """Nested dicts as one dict of dotted keys."""
+    if not isinstance(value, dict):
+        return {prefix: value}
+    out: dict[str, Any] = {}
+    for key, item in value.items():
+        out.update(_flat(item, f"{prefix}.{key}" if prefix else str(key)))
+    return out
+
+
+def _differences(before: Any, now: Any, most: int = 4) -> str:
+    """What differs between two descriptions of a run: ``settings.threshold 0.6 → 0.8; …``."""
+    if not isinstance(before, dict) or not isinstance(now, dict):
+        return ""
+    old, new = _flat(before), _flat(now)
+    changed = [k for k in sorted(old.keys() | new.keys()) if old.get(k) != new.get(k)]
+    flags = [k for k in changed if k.startswith("settings.")]
+    changed = flags or changed  # what was typed differently, if anything; else what it set
+    shown = "; ".join(f"{k.removeprefix('settings.')} {_dumps(old.get(k))} → {_dumps(new.get(k))}" for k in changed[:most])
+    return shown + (f"; and {len(changed) - most} more" if len(changed) > most else "")
+
+
 class Workspace:
     """OUT and its OUT/.partial: the journal, the batches written so far, the final renames.
 
@@ -822,8 +844,11 @@ class Workspace:
     # ---- opening
 
     @classmethod
-    def open(cls, out: Path, fingerprint: str, *, force: bool, resume: bool) -> Workspace | int:
-        """The workspace, or the exit status of a finished run found by ``--resume``."""
+    def open(cls, out: Path, fingerprint: str, *, force: bool, resume: bool, described: dict[str, Any] | None = None) -> Workspace | int:
+        """The workspace, or the exit status of a finished run found by ``--resume``.
+
+        ``described`` is what the fingerprint was made of (inputs, options, version): kept in
+        the journal, so that a resume with other ones can say which differ."""
         if out.exists() and not out.is_dir():
             raise UsageError(f"output {out} exists and is not a folder")
         out.mkdir(parents=True, exist_ok=True)
@@ -836,7 +861,12 @@ class Workspace:
             entries = os.listdir(out)
             if resume and journal is not None:
                 if journal.get("fingerprint") != fingerprint:
-                    raise UsageError(f"{out} holds an interrupted run with other inputs or options: rerun it with the same ones, or use --force to start over")
+                    changed = _differences(journal.get("described"), described)
+                    raise UsageError(
+                        f"{out} holds an interrupted run with other inputs or options"
+                        + (f" ({changed})" if changed else "")
+                        + ": rerun it with the same ones, or use --force to start over"
+                    )
                 ws.journal = journal
                 return ws
             if resume and journal is None and (out / "summary.json").is_file() and PARTIAL not in entries:
@@ -852,7 +882,10 @@ class Workspace:
             ws.partial.mkdir()
             ws.tmp.mkdir()
             (ws.partial / "cleaned.jsonl").touch()
-            ws.journal = {"format": JOURNAL_FORMAT, "fingerprint": fingerprint, "corpus": None, "phase": "write", "records_done": 0, "cleaned_bytes": 0}
+            ws.journal = {
+                "format": JOURNAL_FORMAT, "fingerprint": fingerprint, "described": described,
+                "corpus": None, "phase": "write", "records_done": 0, "cleaned_bytes": 0,
+            }
             ws.save_journal()
             return ws
         except BaseException:
@@ -1018,7 +1051,8 @@ def run_clean(args: argparse.Namespace, reporter: Reporter) -> int:
     options = _clean_options(args)
     engine = start_engine(args, reporter)
     settings = _settings(args, read_options, options)
-    fingerprint = hashlib.sha256(_dumps({"version": __version__, "settings": settings, "library": _jsonable(options)}).encode("utf-8")).hexdigest()
+    described = {"version": __version__, "settings": settings, "library": _jsonable(options)}
+    fingerprint = hashlib.sha256(_dumps(described).encode("utf-8")).hexdigest()
     timer = Timer()
     workspace: Workspace | None = None
     files, skipped = discover_inputs(args.inputs, read_options, reporter)  # before OUT exists
@@ -1026,7 +1060,7 @@ def run_clean(args: argparse.Namespace, reporter: Reporter) -> int:
         if not args.dry_run:
             out = Path(args.output)
             check_output_location(out, args.inputs)
-            opened = Workspace.open(out, fingerprint, force=args.force, resume=args.resume)
+            opened = Workspace.open(out, fingerprint, force=args.force, resume=args.resume, described=described)
             if isinstance(opened, int):
                 reporter.info(f"{out} already holds the finished run: nothing to resume")
                 return opened

@@ -652,10 +652,12 @@ def _json_record(raw: bytes, line: int, file: InputFile, options: ReadOptions, e
         decoded = raw.decode(encoding)
     except UnicodeDecodeError as err:
         return Skipped(file.source, line, f"not valid {encoding}: byte 0x{raw[err.start]:02x} at column {err.start + 1}")
+    decoded = decoded.rstrip("\r\n")  # the line break is not part of the record: errors point into the line
     try:
         obj = json.loads(decoded)
     except json.JSONDecodeError as err:
-        return Skipped(file.source, line, f"invalid JSON: {err.msg} at column {err.colno}")
+        where = "column" if err.msg.endswith(" at") else "at column"  # "Unterminated string starting at"
+        return Skipped(file.source, line, f"invalid JSON: {err.msg} {where} {err.pos + 1}")
     except (ValueError, RecursionError) as err:
         return Skipped(file.source, line, f"invalid JSON: {str(err) or type(err).__name__}")
     if not isinstance(obj, dict):

@@ -432,3 +432,18 @@ def test_text_files_of_the_same_name_in_different_inputs_keep_apart(tmp_path: Pa
     # one folder: ids relative to it, as before
     result = dedup("find", "--json", str(tmp_path / "a"), str(tmp_path / "a" / "x.txt"))
     assert result.returncode == 0
+
+
+def test_invalid_json_is_reported_at_its_column(tmp_path: Path) -> None:
+    src = tmp_path / "bad.jsonl"
+    src.write_text(
+        '{"text": "好", "id": 1}\n{"text": "ok", "id": 2, "x": tru}\n{"text":\n{"text": "a"} x\n{"text": "abc\n',
+        encoding="utf-8",
+    )
+    result = dedup("find", str(src))
+    assert result.returncode == 1
+    assert "bad.jsonl:2: invalid JSON: Expecting value at column 30" in result.stderr
+    assert "bad.jsonl:3: invalid JSON: Expecting value at column 9" in result.stderr  # the end of the line, not the next one
+    assert "bad.jsonl:4: invalid JSON: Extra data at column 15" in result.stderr
+    assert "bad.jsonl:5: invalid JSON: Unterminated string starting at column 10" in result.stderr
+    assert "at at" not in result.stderr

@@ -317,7 +317,9 @@ def test_resume_refuses_other_options_or_changed_inputs(tmp_path: Path) -> None:
     env = {**os.environ, cli.KILL_ENV: "0"}
     assert dedup("clean", str(inputs), "-o", str(out), "--batch-size", "2", env=env).returncode == -signal.SIGKILL
     other = dedup("clean", str(inputs), "-o", str(out), "--resume", "--threshold", "0.95")
-    assert other.returncode == 2 and "other inputs or options" in other.stderr
+    assert other.returncode == 2 and "other inputs or options (threshold 0.6 → 0.95)" in other.stderr
+    other = dedup("clean", str(inputs), "-o", str(out), "--resume", "--cross-document", "--remove", "noise")
+    assert 'cross_document false → true; remove ["boilerplate","duplicate","noise"] → ["noise"]' in other.stderr
     (inputs / "copy0" / "01_beijing_relief.txt").write_text("改过了。", encoding="utf-8")
     changed = dedup("clean", str(inputs), "-o", str(out), "--resume")
     assert changed.returncode == 2 and "inputs changed" in changed.stderr
