@@ -30,6 +30,7 @@ from .boilerplate import (
     Boilerplate,
     BoilerplateOptions,
     ClusterEngine,
+    LineAnalysis,
     LineTable,
     analyse_table,
     boilerplate_families,
@@ -44,6 +45,7 @@ from .normalize import matching_texts, noise_spans_many
 from .passages import PassageCluster, PassageOptions, UnitTable, match_passages, unit_table
 from .segment import segment_lines_and_paragraphs
 from .removals import REASONS, Cleaned, Cut, apply_cuts, resolve, restore
+from .log import phase
 from .spans import Span, expand_to_lines
 from .store import BATCH_CHARS, StringSpill, TableSink, batches
 
@@ -377,6 +379,19 @@ def _line_index(table: LineTable, spans: Sequence[Span]) -> np.ndarray:
     return np.searchsorted(keys, np.array([s.doc * width + s.start for s in spans], dtype=np.int64))
 
 
+def _document_clusters(sketch: Sketch, opts: CleanOptions, with_clusters: bool, analysis: LineAnalysis, engine: ClusterEngine | None) -> list[Cluster]:
+    """The near-duplicate documents of a sketched collection, compared as ``opts.duplicates`` says."""
+    dup = opts.duplicates
+    needed = _duplicate_input(opts, with_clusters)
+    if needed == "views" and sketch.duplicate_views is not None:
+        return (engine or cluster_views)(sketch.duplicate_views, sketch.lengths, dup)
+    if needed == "lines" and sketch.duplicate_lines is not None:
+        return duplicate_clusters([], dup, analysis=analyse_table(sketch.duplicate_lines, sketch.lengths, dup.boilerplate, engine), engine=engine)
+    if needed is None:
+        return duplicate_clusters([], dup, analysis=analysis, engine=engine)
+    raise ValueError(f"the sketch lacks the {needed} that comparing documents needs: build it with the same options and with_clusters")
+
+
 def plan_clean(sketch: Sketch, options: CleanOptions, *, with_clusters: bool = False, engine: ClusterEngine | None = None) -> CleanPlan:
     """Decide what to cut of every document of a sketched collection.
 
@@ -399,9 +414,11 @@ def plan_clean(sketch: Sketch, options: CleanOptions, *, with_clusters: bool = F
     proposals = _PlanCuts(sketch.n_docs)
     # One line analysis serves boilerplate finding and, when the options agree, the
     # boilerplate stripping that near-duplicate documents are compared after.
-    analysis = analyse_table(sketch.lines, sketch.lengths, opts.boilerplate, engine)
-    table = analysis.table
-    families = boilerplate_families(table, classify_lines(table, analysis.families, opts.boilerplate))
+    with phase("plan: boilerplate", f"{len(sketch.lines):,} lines of {sketch.n_docs:,} documents") as facts:
+        analysis = analyse_table(sketch.lines, sketch.lengths, opts.boilerplate, engine)
+        table = analysis.table
+        families = boilerplate_families(table, classify_lines(table, analysis.families, opts.boilerplate))
+        facts["families"] = len(families)
     boilerplate_cuts: dict[int, list[Cut]] = {}
     if "boilerplate" in opts.remove:
         for family in families:
@@ -412,16 +429,9 @@ def plan_clean(sketch: Sketch, options: CleanOptions, *, with_clusters: bool = F
                 proposals.add(span.doc, cut.start, cut.end, "boilerplate", family.id, family.kind, False)
     clusters: list[Cluster] = []
     if opts.cross_document or with_clusters:
-        dup = opts.duplicates
-        needed = _duplicate_input(opts, with_clusters)
-        if needed == "views" and sketch.duplicate_views is not None:
-            clusters = (engine or cluster_views)(sketch.duplicate_views, sketch.lengths, dup)
-        elif needed == "lines" and sketch.duplicate_lines is not None:
-            clusters = duplicate_clusters([], dup, analysis=analyse_table(sketch.duplicate_lines, sketch.lengths, dup.boilerplate, engine), engine=engine)
-        elif needed is None:
-            clusters = duplicate_clusters([], dup, analysis=analysis, engine=engine)
-        else:
-            raise ValueError(f"the sketch lacks the {needed} that comparing documents needs: build it with the same options and with_clusters")
+        with phase("plan: near-duplicate documents") as facts:
+            clusters = _document_clusters(sketch, opts, with_clusters, analysis, engine)
+            facts["clusters"] = len(clusters)
     # Whole duplicate documents first: among equal reasons the first proposed wins. A
     # member is emptied only when its representative, which is kept, holds its text.
     emptied = np.zeros(sketch.n_docs, dtype=bool)
@@ -431,7 +441,9 @@ def plan_clean(sketch: Sketch, options: CleanOptions, *, with_clusters: bool = F
                 if member != cluster.representative and coverage >= opts.cover:
                     emptied[member] = True
                     proposals.add(member, 0, int(sketch.lengths[member]), "duplicate", cluster.id, "document", False)
-    matches = match_passages(sketch.units, opts.passages)
+    with phase("plan: repeated passages", f"{len(sketch.units):,} paragraphs") as facts:
+        matches = match_passages(sketch.units, opts.passages)
+        facts["passages"] = len(matches.clusters)
     if "duplicate" in opts.remove:
         # Each cut rests on a direct match with an earlier copy that is kept: in the
         # same document, or with cross_document in any earlier one.

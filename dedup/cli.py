@@ -25,6 +25,7 @@ import dataclasses
 import fcntl
 import hashlib
 import json
+import logging
 import os
 import shutil
 import signal
@@ -44,6 +45,7 @@ from .clean import CleanOptions, CleanPlan, CleanReport, SketchBuilder, apply_pl
 from .cluster import CLUSTERINGS, Cluster
 from .duplicates import DuplicateFinder
 from .errors import DedupError, InvalidOptionError
+from .log import logger
 from .io import (
     DEFAULT_MAX_RECORD_BYTES,
     Encoding,
@@ -225,6 +227,7 @@ def build_parser() -> argparse.ArgumentParser:
     out = find.add_argument_group("output")
     out.add_argument("--json", action="store_true", help="one JSON object per cluster (as in clusters.jsonl) instead of a table")
     out.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr (skipped inputs are still reported)")
+    out.add_argument("-v", "--verbose", action="store_true", help="also the timing and sizes of every step on stderr (the library's DEBUG log)")
 
     cleaner = commands.add_parser("clean", help="write cleaned text and reports into a folder", description=_CLEAN_HELP, epilog=_CLEAN_EPILOG, formatter_class=formatter)
     _add_input_options(cleaner)
@@ -241,6 +244,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--resume", action="store_true", help="continue an interrupted run in OUT (same inputs and options); its results equal an uninterrupted run's")
     run.add_argument("--batch-size", type=_positive_int, default=1000, metavar="N", help="documents written between two checkpoints of the journal (default %(default)s)")
     run.add_argument("-q", "--quiet", action="store_true", help="no progress or summary on stderr (skipped inputs are still reported)")
+    run.add_argument("-v", "--verbose", action="store_true", help="also the timing and sizes of every step on stderr (the library's DEBUG log)")
     return parser
 
 
@@ -371,7 +375,8 @@ class Reporter:
                 except (OSError, ValueError):
                     width = 0
                 size: dict[str, Any] = {"dynamic_ncols": True} if width else {"ncols": 80}  # a pty without a size
-                bar = tqdm(total=total, desc=description, unit=unit, file=self.stream, leave=False, **size)
+                scale = {"unit_scale": True, "unit_divisor": 1024} if unit == "B" else {}
+                bar = tqdm(total=total, desc=description, unit=unit, file=self.stream, leave=False, **size, **scale)
         self._bar = bar
         try:
             yield Progress(self, description, total, unit, bar)
@@ -379,6 +384,17 @@ class Reporter:
             if bar is not None:
                 bar.close()
             self._bar = None
+
+
+class _LogToReporter(logging.Handler):
+    """The library's log (logger ``dedup``) as ``dedup: …`` lines of the reporter."""
+
+    def __init__(self, reporter: Reporter) -> None:
+        super().__init__()
+        self.reporter = reporter
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.reporter._emit(f"dedup: {record.getMessage()}")
 
 
 class Progress:
@@ -398,7 +414,10 @@ class Progress:
         elif time.monotonic() - self._last_log >= Reporter.LOG_EVERY:
             self._last_log = time.monotonic()
             extra = f" ({note})" if note else ""
-            self.reporter.info(f"{self.description}: {self.done:,}/{self.total:,} {self.unit}{extra}")
+            if self.unit == "B":
+                self.reporter.info(f"{self.description}: {self.done / 2**20:,.1f} of {self.total / 2**20:,.1f} MB{extra}")
+            else:
+                self.reporter.info(f"{self.description}: {self.done:,}/{self.total:,} {self.unit}{extra}")
 
 
 class Timer:
@@ -543,12 +562,20 @@ def read_corpus(
     digest = hashlib.sha256()
     text_bytes = 0
     reporter.info(f"reading {_count(len(files), 'input file')}")
-    with reporter.progress("reading", len(files), "files") as progress:
+    with reporter.progress("reading", sum(f.size for f in files), "B") as progress:
 
         def texts() -> Iterator[str]:
             nonlocal text_bytes
             for file in files:
-                for item in read_file(file, options):
+                done = 0
+
+                def moved(position: int) -> None:  # bytes of this file read so far
+                    nonlocal done
+                    if position > done:
+                        progress.advance(position - done, f"{len(records):,} records")
+                        done = position
+
+                for item in read_file(file, options, moved):
                     _feed_item(digest, item)
                     if isinstance(item, Record):
                         records.append(replace(item, text=""))
@@ -565,7 +592,6 @@ def read_corpus(
                                 f"{item.source}: read as {item.encoding}, a guess on weak evidence "
                                 f"({item.evidence:.0%} of its Han characters are common ones); check it or give --encoding"
                             )
-                progress.advance(1, f"{len(records):,} records")
 
         for batch in batches(texts(), batch_chars):
             take(batch)
@@ -1148,6 +1174,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="backslashreplace")
     reporter = Reporter(args.quiet)
+    handler = _LogToReporter(reporter)
+    logger.addHandler(handler)
+    logger.setLevel(logging.WARNING if args.quiet else logging.DEBUG if args.verbose else logging.INFO)
+    logger.propagate = False
     try:
         return run_clean(args, reporter) if args.command == "clean" else run_find(args, reporter)
     except (UsageError, InvalidOptionError) as err:
@@ -1165,4 +1195,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as err:
         reporter.warn(f"error: {err}" + ("; fix it and run the same command with --resume to continue" if args.command == "clean" else ""))
         return EXIT_FAILED
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = True
     return EXIT_FAILED  # not reached

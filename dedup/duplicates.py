@@ -11,6 +11,7 @@ A run is a short sequence of phases over the matching views of the texts:
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +22,7 @@ from .boilerplate import BoilerplateOptions, ClusterEngine, LineAnalysis, LineTa
 from .cluster import CLUSTERINGS, Cluster, Representative, cluster_pairs
 from .options import KeywordOptions, check_types
 from .errors import InvalidOptionError, check_texts, checked_texts
+from .log import phase
 from .lsh import LSHParams, band_keys, candidate_pairs, optimal_params
 from .minhash import SCHEMES, signatures
 from .normalize import NormalizeOptions, matching_texts
@@ -260,6 +262,15 @@ def cluster_views(views: Sequence[str], lengths: np.ndarray, opts: DuplicateOpti
     n = len(views)
     if n < 2:
         return []
+    with phase("cluster documents", f"{n:,} views", logging.DEBUG) as facts:
+        clusters = _cluster_views(views, lengths, opts, params, facts)
+        facts["clusters"] = len(clusters)
+    return clusters
+
+
+def _cluster_views(views: Sequence[str], lengths: np.ndarray, opts: DuplicateOptions, params: LSHParams, facts: dict[str, object]) -> list[Cluster]:
+    """The phases of :func:`cluster_views`, counting what each found into ``facts``."""
+    n = len(views)
 
     # sketch
     sigs = np.concatenate(
@@ -271,6 +282,7 @@ def cluster_views(views: Sequence[str], lengths: np.ndarray, opts: DuplicateOpti
 
     # band
     candidates = candidate_pairs(band_keys(sigs, params), max_bucket=opts.max_bucket)
+    facts["candidates"] = len(candidates)
     if not len(candidates):
         return []
 
@@ -282,6 +294,7 @@ def cluster_views(views: Sequence[str], lengths: np.ndarray, opts: DuplicateOpti
 
     sets_of = ReusedSets(hashed)  # the similarities to the representatives reuse verification's sets
     verified = verify_candidates(candidates, view_lengths, sets_of, threshold=opts.threshold, containment_threshold=opts.containment)
+    facts["verified"] = len(verified)
 
     # cluster
     def measure_rest(reps: np.ndarray, members: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

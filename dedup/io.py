@@ -33,7 +33,8 @@ import re
 import stat
 import unicodedata
 import zlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO
@@ -492,26 +493,36 @@ def _binary_problem(data: bytes) -> str | None:
 # --------------------------------------------------------------------------- readers
 
 
-def read_file(file: InputFile, options: ReadOptions = ReadOptions()) -> Iterator[Record | Skipped | Encoding]:
+def read_file(
+    file: InputFile, options: ReadOptions = ReadOptions(), progress: Callable[[int], None] | None = None
+) -> Iterator[Record | Skipped | Encoding]:
     """Records of one input file, and a :class:`Skipped` for each one that cannot be used.
 
     A ``.txt`` file that is not plain UTF-8 also yields an :class:`Encoding` note.
 
     Never raises for bad content: an unreadable file is one ``Skipped``; a bad line of a
-    JSONL file is one ``Skipped`` and the following lines are still read.
+    JSONL file is one ``Skipped`` and the following lines are still read. ``progress``, if
+    given, hears how many bytes of the file on disk have been read: every 1,024 lines of a
+    JSONL file, and once a file is done.
     """
-    readers = {"txt": _read_txt, "parquet": _read_parquet}
-    reader = readers.get(file.format.partition(".")[0], _read_jsonl)
+    kind = file.format.partition(".")[0]
     try:
-        yield from reader(file, options)
+        if kind == "txt":
+            yield from _read_txt(file, options)
+        elif kind == "parquet":
+            yield from _read_parquet(file, options)
+        else:
+            yield from _read_jsonl(file, options, progress)
     except OSError as err:
         yield Skipped(file.source, None, f"cannot read: {err.strerror or err}")
+    if progress is not None:
+        progress(file.size)
 
 
 def _read_txt(file: InputFile, options: ReadOptions) -> Iterator[Record | Skipped | Encoding]:
     if file.format != "txt":
         try:
-            with _open_stream(file) as stream:
+            with _opened(file) as (stream, _):
                 data = stream.read(options.max_record_bytes + 1)
         except _MissingModule as err:
             yield Skipped(file.source, None, str(err))
@@ -567,24 +578,27 @@ def _compression_problem(err: Exception) -> str | None:
     return f"corrupt or truncated compressed stream: {err}" if corrupt else None
 
 
-def _open_stream(file: InputFile) -> BinaryIO:
-    """A buffered binary stream of the (decompressed) bytes of a file."""
+@contextmanager
+def _opened(file: InputFile) -> Iterator[tuple[BinaryIO, Callable[[], int]]]:
+    """The (decompressed) bytes of a file as a buffered stream, and how far into the file on
+    disk reading has come (for progress by bytes, also of a compressed file)."""
     compression = file.format.partition(".")[2]
-    if compression == "gz":
-        return gzip.open(file.path, "rb")  # type: ignore[return-value]
-    if compression == "bz2":
-        return bz2.open(file.path, "rb")  # type: ignore[return-value]
-    if compression == "xz":
-        return lzma.open(file.path, "rb")  # type: ignore[return-value]
-    if compression == "zst":
-        try:
-            import zstandard
-        except ImportError:
-            raise _MissingModule("reading .zst needs zstandard: pip install zstandard") from None
-        raw = open(file.path, "rb")
-        reader = zstandard.ZstdDecompressor().stream_reader(raw, read_across_frames=True, closefd=True)
-        return io.BufferedReader(reader, buffer_size=1 << 20)  # type: ignore[arg-type]
-    return open(file.path, "rb", buffering=1 << 20)
+    with open(file.path, "rb", buffering=1 << 20) as raw:
+        if not compression:
+            yield raw, raw.tell
+            return
+        if compression == "zst":
+            try:
+                import zstandard
+            except ImportError:
+                raise _MissingModule("reading .zst needs zstandard: pip install zstandard") from None
+            reader = zstandard.ZstdDecompressor().stream_reader(raw, read_across_frames=True, closefd=False)
+            stream: BinaryIO = io.BufferedReader(reader, buffer_size=1 << 20)  # type: ignore[arg-type]
+        else:
+            opener = {"gz": lambda f: gzip.GzipFile(fileobj=f, mode="rb"), "bz2": bz2.BZ2File, "xz": lzma.LZMAFile}[compression]
+            stream = opener(raw)  # type: ignore[assignment]
+        with stream:
+            yield stream, raw.tell
 
 
 class _MissingModule(Exception):
@@ -609,37 +623,42 @@ def _bounded_lines(stream: BinaryIO, limit: int) -> Iterator[tuple[int, bytes | 
         yield number, length
 
 
-def _read_jsonl(file: InputFile, options: ReadOptions) -> Iterator[Record | Skipped]:
-    encoding = codecs.lookup(options.encoding).name if options.encoding else "utf-8"
+def _read_jsonl(file: InputFile, options: ReadOptions, progress: Callable[[int], None] | None = None) -> Iterator[Record | Skipped]:
     try:
-        stream = _open_stream(file)
+        with _opened(file) as (stream, position):
+            yield from _jsonl_lines(stream, position, file, options, progress)
     except _MissingModule as err:
         yield Skipped(file.source, None, str(err))
-        return
-    records = 0
+
+
+def _jsonl_lines(
+    stream: BinaryIO, position: Callable[[], int], file: InputFile, options: ReadOptions, progress: Callable[[int], None] | None
+) -> Iterator[Record | Skipped]:
+    """The records of an open JSONL stream; ``progress`` hears the bytes read every 1,024 lines."""
+    encoding = codecs.lookup(options.encoding).name if options.encoding else "utf-8"
     line = 0
-    with stream:
-        try:
-            for line, raw in _bounded_lines(stream, options.max_record_bytes):
-                if isinstance(raw, int):
-                    yield Skipped(file.source, line, f"line of {raw:,} bytes exceeds --max-record-bytes {options.max_record_bytes:,}")
-                    continue
-                if line == 1:
-                    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-                        yield Skipped(file.source, None, "UTF-16 JSONL is not supported: convert it to UTF-8")
-                        return
-                    if raw.startswith(codecs.BOM_UTF8):
-                        raw = raw[3:]
-                item = _json_record(raw, line, file, options, encoding)
-                if item is not None:
-                    records += isinstance(item, Record)
-                    yield item
-        except Exception as err:  # zstandard.ZstdError and friends too, without importing them
-            problem = _compression_problem(err)
-            if problem is None:
-                raise
-            yield Skipped(file.source, line + 1, problem)
-            return
+    try:
+        for line, raw in _bounded_lines(stream, options.max_record_bytes):
+            if progress is not None and line % 1024 == 0:
+                progress(position())
+            if isinstance(raw, int):
+                yield Skipped(file.source, line, f"line of {raw:,} bytes exceeds --max-record-bytes {options.max_record_bytes:,}")
+                continue
+            if line == 1:
+                if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+                    yield Skipped(file.source, None, "UTF-16 JSONL is not supported: convert it to UTF-8")
+                    return
+                if raw.startswith(codecs.BOM_UTF8):
+                    raw = raw[3:]
+            item = _json_record(raw, line, file, options, encoding)
+            if item is not None:
+                yield item
+    except Exception as err:  # zstandard.ZstdError and friends too, without importing them
+        problem = _compression_problem(err)
+        if problem is None:
+            raise
+        yield Skipped(file.source, line + 1, problem)
+        return
     if line == 0:
         yield Skipped(file.source, None, "empty file")
 

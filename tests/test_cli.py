@@ -179,3 +179,38 @@ def test_quiet_runs_say_nothing_and_terminals_get_a_progress_bar(tmp_path: Path)
     assert process.wait(timeout=60) == 0
     screen = b"".join(chunks).decode("utf-8", "replace")
     assert "writing:   0%|" in screen and "| 0/5 [" in screen  # tqdm's bar
+
+
+# --------------------------------------------------------------------------- visibility on long runs
+
+
+def test_one_large_file_shows_progress_by_bytes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    from dedup import cli
+
+    story = (EXAMPLES / "news" / "02_hefei_reemployment.txt").read_text(encoding="utf-8")
+    src = tmp_path / "big.jsonl"
+    src.write_text("".join(json.dumps({"text": f"{i} {story}"}, ensure_ascii=False) + "\n" for i in range(6000)), encoding="utf-8")
+    monkeypatch.setattr(cli.Reporter, "LOG_EVERY", 0.0)  # every advance logs
+    assert cli.main(["find", str(src)]) == 0
+    err = capsys.readouterr().err
+    size = src.stat().st_size / 2**20
+    steps = [line for line in err.splitlines() if line.startswith("dedup: reading: ") and line.endswith("records)")]
+    assert len(steps) >= 5  # one file, several steps: every 1,024 lines
+    assert steps[-1].startswith(f"dedup: reading: {size:,.1f} of {size:,.1f} MB")
+
+
+def test_the_library_logs_its_phases_and_the_command_forwards_them(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    import logging
+
+    news = [p.read_text(encoding="utf-8") for p in sorted((EXAMPLES / "news").glob("*.txt"))]
+    with caplog.at_level(logging.DEBUG, logger="dedup"):
+        dedup.clean(news, cross_document=True)
+    messages = [r.getMessage() for r in caplog.records if r.name == "dedup"]
+    assert "plan: near-duplicate documents" in messages
+    assert any(m.startswith("plan: near-duplicate documents done in") and m.endswith("(clusters 1)") for m in messages)
+    planning = run("clean", "examples/news", "-o", str(tmp_path / "a"))
+    assert "dedup: plan: repeated passages: " in planning.stderr and "done in" not in planning.stderr
+    verbose = run("clean", "examples/news", "-o", str(tmp_path / "b"), "-v")
+    assert "dedup: cluster documents done in" in verbose.stderr
+    quiet = run("clean", "examples/news", "-o", str(tmp_path / "c"), "-q")
+    assert quiet.returncode == 0 and quiet.stderr == ""
