@@ -414,7 +414,7 @@ def plan_clean(sketch: Sketch, options: CleanOptions, *, with_clusters: bool = F
     proposals = _PlanCuts(sketch.n_docs)
     # One line analysis serves boilerplate finding and, when the options agree, the
     # boilerplate stripping that near-duplicate documents are compared after.
-    with phase("plan: boilerplate", f"{len(sketch.lines):,} lines of {sketch.n_docs:,} documents") as facts:
+    with phase("plan: boilerplate", f"{len(sketch.lines):,} lines of {sketch.n_docs:,} document{'s' * (sketch.n_docs != 1)}") as facts:
         analysis = analyse_table(sketch.lines, sketch.lengths, opts.boilerplate, engine)
         table = analysis.table
         families = boilerplate_families(table, classify_lines(table, analysis.families, opts.boilerplate))

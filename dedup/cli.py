@@ -240,6 +240,7 @@ def build_parser() -> argparse.ArgumentParser:
     run = cleaner.add_argument_group("run")
     run.add_argument("-o", "--output", metavar="OUT", help="output folder (created; must be empty unless --force or --resume; never inside an input folder)")
     run.add_argument("--dry-run", action="store_true", help="write nothing: print the summary that a run would write, as JSON on stdout")
+    run.add_argument("--stdout", action="store_true", help="write the rows of cleaned.jsonl to standard output instead of a folder (for pipelines; messages stay on stderr)")
     run.add_argument("--force", action="store_true", help="replace the results of an earlier run in OUT (other files in OUT are left alone)")
     run.add_argument("--resume", action="store_true", help="continue an interrupted run in OUT (same inputs and options); its results equal an uninterrupted run's")
     run.add_argument("--batch-size", type=_positive_int, default=1000, metavar="N", help="documents written between two checkpoints of the journal (default %(default)s)")
@@ -522,9 +523,55 @@ def _nothing_to_read(inputs: Sequence[str], glob: str, limit: int = 100_000) -> 
     )
 
 
-def discover_inputs(inputs: Sequence[str], options: ReadOptions, reporter: Reporter) -> tuple[list[InputFile], list[Skipped]]:
+STDIN = "-"
+
+
+class _NoFolder:
+    """Stands for the spool folder of standard input when there is none to read."""
+
+    name = ""
+
+    def cleanup(self) -> None:
+        pass
+
+    def __enter__(self) -> _NoFolder:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        pass
+
+
+def _stdin_folder(inputs: Sequence[str]) -> Any:
+    """A temporary folder for standard input, when INPUT ``-`` asks for it (it is read twice)."""
+    if STDIN not in inputs:
+        return _NoFolder()
+    if len(inputs) > 1:
+        raise UsageError("'-' reads standard input and cannot be combined with other INPUTs")
+    return tempfile.TemporaryDirectory(prefix="dedup-stdin-")
+
+
+def spool_stdin(folder: str, stream: Any = None) -> InputFile:
+    """Standard input copied to ``folder`` and read as JSONL when its first character is ``{``,
+    else as one text document (it is read twice, so it is kept on disk, not in memory)."""
+    stream = stream or sys.stdin.buffer
+    head = stream.read(1 << 16)
+    first = head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
+    name = "stdin.jsonl" if first == b"{" else "stdin.txt"
+    path = Path(folder) / name
+    with open(path, "wb") as out:
+        out.write(head)
+        shutil.copyfileobj(stream, out, 1 << 20)
+    return InputFile(path, "stdin", STDIN, format_of(name), path.stat().st_size)
+
+
+def discover_inputs(
+    inputs: Sequence[str], options: ReadOptions, reporter: Reporter, stdin_folder: str = ""
+) -> tuple[list[InputFile], list[Skipped]]:
     """The files to read, before anything is written: a missing INPUT or a run with nothing
-    to read is a usage error, not an empty result (what cannot be read is reported)."""
+    to read is a usage error, not an empty result (what cannot be read is reported). INPUT
+    ``-`` is standard input, spooled into ``stdin_folder``."""
+    if list(inputs) == [STDIN]:
+        return [spool_stdin(stdin_folder)], []
     for given in inputs:
         if not os.path.lexists(given):
             raise UsageError(f"{_printable(display_path(given))}: no such file or folder")
@@ -732,6 +779,13 @@ def family_line(family: Boilerplate, records: Sequence[Record]) -> dict[str, Any
         "documents": len({span.doc for span in family.spans}),
         "occurrences": [{**_member(records[s.doc]), "start": s.start, "end": s.end} for s in family.spans],
     }
+
+
+def write_rows(corpus: Corpus, documents: Iterator[tuple[int, Cleaned]], out: TextIO) -> None:
+    """The rows of ``cleaned.jsonl``, in order, to a stream (``--stdout``)."""
+    for i, document in documents:
+        out.write(_dumps(cleaned_line(corpus.records[i], document, None)) + "\n")
+    out.flush()
 
 
 def cleaned_line(record: Record, cleaned: Cleaned, output: PurePosixPath | None) -> dict[str, Any]:
@@ -1069,10 +1123,16 @@ def _spill_folder(workspace: Workspace | None) -> Any:
 
 def run_clean(args: argparse.Namespace, reporter: Reporter) -> int:
     """``dedup clean``: read and sketch → plan → read again, clean and write → publish."""
-    if args.output is None and not args.dry_run:
-        raise UsageError("the output folder is missing: give -o OUT (or --dry-run)")
+    if args.output == "-":
+        raise UsageError("-o - would make a folder named '-': give --stdout to write cleaned JSONL to standard output")
+    if args.stdout and (args.output is not None or args.dry_run or args.resume or args.force):
+        raise UsageError("--stdout writes to standard output: it takes no -o, --dry-run, --resume or --force")
+    if args.output is None and not (args.dry_run or args.stdout):
+        raise UsageError("the output folder is missing: give -o OUT (or --stdout, or --dry-run)")
     if args.resume and (args.force or args.dry_run):
         raise UsageError("--resume cannot be combined with --force or --dry-run")
+    if args.resume and STDIN in args.inputs:
+        raise UsageError("standard input cannot be read again: --resume needs the inputs as files")
     read_options = _read_options(args)
     options = _clean_options(args)
     engine = start_engine(args, reporter)
@@ -1081,9 +1141,10 @@ def run_clean(args: argparse.Namespace, reporter: Reporter) -> int:
     fingerprint = hashlib.sha256(_dumps(described).encode("utf-8")).hexdigest()
     timer = Timer()
     workspace: Workspace | None = None
-    files, skipped = discover_inputs(args.inputs, read_options, reporter)  # before OUT exists
+    stdin_folder = _stdin_folder(args.inputs)
+    files, skipped = discover_inputs(args.inputs, read_options, reporter, stdin_folder.name)  # before OUT exists
     try:
-        if not args.dry_run:
+        if not (args.dry_run or args.stdout):
             out = Path(args.output)
             check_output_location(out, args.inputs)
             opened = Workspace.open(out, fingerprint, force=args.force, resume=args.resume, described=described)
@@ -1113,13 +1174,17 @@ def run_clean(args: argparse.Namespace, reporter: Reporter) -> int:
             with timer.phase("write"):
                 # Every document is counted, also those an interrupted run wrote already.
                 documents = tally.counted(cleaner.cleaned(plan, read_again(corpus, read_options, args.batch_size)), corpus.lengths)
-                if workspace is None:
+                if args.stdout:
+                    write_rows(corpus, documents, sys.stdout)
+                elif workspace is None:
                     deque(documents, maxlen=0)  # clean and count, write nothing
                 else:
                     workspace.write_documents(corpus, documents, args.batch_size, reporter)
         report = plan.report
         summary = build_summary(corpus, tally, report, settings, options, fingerprint)
-        if workspace is None:
+        if args.stdout:
+            pass  # the rows went to stdout; the status line follows on stderr
+        elif workspace is None:
             summary["timings"] = {**timer.seconds, "total": timer.total()}
             print(json.dumps(summary, ensure_ascii=False, sort_keys=True, indent=2))
         else:
@@ -1137,15 +1202,17 @@ def run_clean(args: argparse.Namespace, reporter: Reporter) -> int:
     finally:
         if workspace is not None:
             workspace.release()
+        stdin_folder.cleanup()
 
 
 def run_find(args: argparse.Namespace, reporter: Reporter) -> int:
     """``dedup find``: clusters of near-duplicates as a table or JSON lines on stdout."""
     options = _clean_options(args).duplicates
     read_options = _read_options(args)
-    files, skipped = discover_inputs(args.inputs, read_options, reporter)
+    stdin_folder = _stdin_folder(args.inputs)
+    files, skipped = discover_inputs(args.inputs, read_options, reporter, stdin_folder.name)
     engine = start_engine(args, reporter)
-    with tempfile.TemporaryDirectory(prefix="dedup-spill-") as spill, _engine_failures(engine):
+    with stdin_folder, tempfile.TemporaryDirectory(prefix="dedup-spill-") as spill, _engine_failures(engine):
         finder = engine.RayFinder(options) if engine is not None else DuplicateFinder(options, spill=Path(spill))
         corpus = read_corpus(files, skipped, read_options, reporter, finder.add)
         clusters = finder.clusters()

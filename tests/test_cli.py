@@ -214,3 +214,37 @@ def test_the_library_logs_its_phases_and_the_command_forwards_them(tmp_path: Pat
     assert "dedup: cluster documents done in" in verbose.stderr
     quiet = run("clean", "examples/news", "-o", str(tmp_path / "c"), "-q")
     assert quiet.returncode == 0 and quiet.stderr == ""
+
+
+# --------------------------------------------------------------------------- pipes
+
+
+def _piped(*args: str, data: bytes) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run([sys.executable, "-m", "dedup", *args], cwd=ROOT, input=data, capture_output=True, timeout=120)
+
+
+def test_standard_input_and_output_make_a_pipeline(tmp_path: Path) -> None:
+    story = (EXAMPLES / "news" / "02_hefei_reemployment.txt").read_text(encoding="utf-8")
+    reprint = (EXAMPLES / "news" / "05_hefei_reemployment_reprint.txt").read_text(encoding="utf-8")
+    rows = "".join(json.dumps({"id": i, "text": t}, ensure_ascii=False) + "\n" for i, t in (("a", story), ("b", reprint)))
+    result = _piped("clean", "-", "--stdout", "--cross-document", data=rows.encode("utf-8"))
+    assert result.returncode == 0, result.stderr
+    out = [json.loads(line) for line in result.stdout.decode("utf-8").splitlines()]
+    assert [(r["id"], r["source"], r["line"]) for r in out] == [("a", "-", 1), ("b", "-", 2)]
+    assert [dedup.restore(r) for r in out] == [story, reprint]  # the rows are cleaned.jsonl rows
+    assert out[1]["text"] == "" and out[1]["removed"][0]["kind"] == "document"
+    assert b"dedup: 2 documents" in result.stderr  # messages on stderr, rows alone on stdout
+    # plain text on standard input is one document
+    text = _piped("clean", "-", "--stdout", data=story.encode("utf-8"))
+    (row,) = [json.loads(line) for line in text.stdout.decode("utf-8").splitlines()]
+    assert row["id"] == "stdin" and dedup.restore(row) == story
+    found = _piped("find", "-", "--json", data=rows.encode("utf-8"))
+    assert [m["id"] for m in json.loads(found.stdout)["members"]] == ["a", "b"]
+
+
+def test_pipes_refuse_what_they_cannot_do(tmp_path: Path) -> None:
+    dash = run("clean", "examples", "-o", "-")
+    assert dash.returncode == 2 and "--stdout" in dash.stderr and not (ROOT / "-").exists()
+    assert run("clean", "examples", "--stdout", "-o", str(tmp_path / "o")).returncode == 2
+    assert _piped("clean", "-", "examples", "--stdout", data=b"x").returncode == 2
+    assert b"cannot be read again" in _piped("clean", "-", "-o", str(tmp_path / "r"), "--resume", data=b"x").stderr
