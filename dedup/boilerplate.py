@@ -30,7 +30,7 @@ from __future__ import annotations
 import re
 import statistics
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from itertools import chain
 from typing import Any
@@ -40,6 +40,7 @@ import numpy as np
 from .arrays import concat_ranges, sorted_unique
 from .dicts import DictRoundTrip
 from .cluster import Cluster, connected_components
+from .near import ClusterEngine, NearOptions, cluster_views
 from .options import KeywordOptions, check_types
 from .errors import InvalidOptionError, check_texts
 from .normalize import NormalizeOptions, matching_texts, nfkc_lines
@@ -49,10 +50,6 @@ from .webpage import WebpageOptions, classify_page_lines, looks_like_webpage, re
 from .shingle import exact_hashes
 from .spans import Span, expand_to_lines
 from .store import TableSink, join_runs, take
-
-#: Clusters matching views like :func:`dedup.duplicates.cluster_views`: called with the views,
-#: their int64 text lengths and a ``DuplicateOptions`` (duplicates.py imports this module).
-ClusterEngine = Callable[[Sequence[str], np.ndarray, Any], list[Cluster]]
 
 __all__ = [
     "Boilerplate",
@@ -895,17 +892,8 @@ def document_views(table: LineTable, n_docs: int, keep: np.ndarray | None = None
 
 def _families_of_views(views: list[str], options: BoilerplateOptions, engine: ClusterEngine | None = None) -> np.ndarray:
     """Family of every view: the smallest index of the views it is a near-duplicate of (int64 ``[n]``)."""
-    # duplicates.py builds on this module (it strips boilerplate before comparing),
-    # so the document clustering it offers is imported where it is needed.
-    from .duplicates import DuplicateOptions, cluster_views
-
     n_docs = len(views)
-    family_options = DuplicateOptions(
-        threshold=options.family_threshold,
-        containment=options.family_containment,
-        strip_boilerplate=False,
-        normalize=options.normalize,
-    )
+    family_options = NearOptions(threshold=options.family_threshold, containment=options.family_containment)
     families = np.arange(n_docs, dtype=np.int64)
     for cluster in (engine or cluster_views)(views, np.zeros(n_docs, dtype=np.int64), family_options):
         families[list(cluster.members)] = cluster.members[0]
@@ -973,7 +961,7 @@ def analyse_lines(
         workers and joined with :func:`concat_line_tables`).
     engine : callable, optional
         Computes document clusters, with the signature and results of
-        :func:`dedup.duplicates.cluster_views` (the default); :mod:`dedup.distributed`
+        :func:`dedup.near.cluster_views` (the default); :mod:`dedup.distributed`
         passes one that runs on Ray.
     """
     table = line_table(texts, options) if table is None else table

@@ -29,7 +29,6 @@ import numpy as np
 from .boilerplate import (
     Boilerplate,
     BoilerplateOptions,
-    ClusterEngine,
     LineAnalysis,
     LineTable,
     analyse_table,
@@ -38,7 +37,8 @@ from .boilerplate import (
     line_table,
 )
 from .cluster import Cluster
-from .duplicates import DuplicateOptions, cluster_views, duplicate_clusters
+from .duplicates import DuplicateOptions, duplicate_clusters
+from .near import ClusterEngine, cluster_views
 from .options import KeywordOptions, check_types
 from .errors import InvalidOptionError, check_texts
 from .normalize import matching_texts, noise_spans_many
@@ -384,7 +384,7 @@ def _document_clusters(sketch: Sketch, opts: CleanOptions, with_clusters: bool, 
     dup = opts.duplicates
     needed = _duplicate_input(opts, with_clusters)
     if needed == "views" and sketch.duplicate_views is not None:
-        return (engine or cluster_views)(sketch.duplicate_views, sketch.lengths, dup)
+        return (engine or cluster_views)(sketch.duplicate_views, sketch.lengths, dup.near)
     if needed == "lines" and sketch.duplicate_lines is not None:
         return duplicate_clusters([], dup, analysis=analyse_table(sketch.duplicate_lines, sketch.lengths, dup.boilerplate, engine), engine=engine)
     if needed is None:
@@ -403,7 +403,7 @@ def plan_clean(sketch: Sketch, options: CleanOptions, *, with_clusters: bool = F
     with_clusters : bool
         Find near-duplicate documents even without ``cross_document`` (for a report).
     engine : callable, optional
-        Clusters matching views, like :func:`dedup.duplicates.cluster_views` (the
+        Clusters matching views, like :func:`dedup.near.cluster_views` (the
         default); :mod:`dedup.distributed` passes one that runs on Ray.
 
     Returns
@@ -512,7 +512,7 @@ def clean_report(
         ``sketch_texts(texts, options, with_clusters=with_clusters)`` computed elsewhere
         (for example batch by batch on workers), to reuse it.
     engine : callable, optional
-        Clusters matching views, like :func:`dedup.duplicates.cluster_views` (the
+        Clusters matching views, like :func:`dedup.near.cluster_views` (the
         default); :mod:`dedup.distributed` passes one that runs on Ray.
     """
     if cross_document is not None:

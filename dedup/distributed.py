@@ -5,7 +5,7 @@ options and seed: the Ray engine only decides *where* the work runs. Ray is impo
 it is first needed, so ``import dedup`` never needs it.
 
 A :class:`RayClusterEngine` clusters matching views (the contract of
-:func:`dedup.duplicates.cluster_views`) in phases, each a small pure function over numpy
+:func:`dedup.near.cluster_views`) in phases, each a small pure function over numpy
 arrays that Ray Data runs on partitions of the data:
 
     blocks     the views go into the object store, in blocks of consecutive documents   (driver)
@@ -45,6 +45,7 @@ from .boilerplate import BoilerplateOptions, LineTable, analyse_table, concat_li
 from .clean import CleanOptions, CleanPlan, CleanReport, Sketch, SketchBuilder, apply_plan, plan_clean, sketch_batch
 from .cluster import Cluster, cluster_pairs, clusters_of_labels
 from .duplicates import DuplicateOptions, duplicate_clusters
+from .near import NearOptions
 from .shingle import shingle_sets
 from .errors import DedupError, InvalidOptionError, InvalidTextError, check_texts, checked_texts
 from .lsh import LSHParams, band_keys, candidate_pairs
@@ -582,7 +583,7 @@ def _edges_of(columns: Mapping[str, np.ndarray]) -> np.ndarray:
 
 @dataclass(frozen=True)
 class RayClusterEngine:
-    """Clusters matching views on Ray, exactly as :func:`dedup.duplicates.cluster_views`.
+    """Clusters matching views on Ray, exactly as :func:`dedup.near.cluster_views`.
 
     Pass it as ``engine=`` to :func:`dedup.duplicates.duplicate_clusters`,
     :func:`dedup.boilerplate.analyse_lines` or :func:`dedup.clean.clean_report`, or call it
@@ -620,8 +621,8 @@ class RayClusterEngine:
         if self.edge_limit < 0:
             raise InvalidOptionError(f"edge_limit must be >= 0, got {self.edge_limit}")
 
-    def __call__(self, views: Sequence[str], lengths: np.ndarray, opts: DuplicateOptions) -> list[Cluster]:
-        """Near-duplicate clusters of matching views (see :func:`dedup.duplicates.cluster_views`).
+    def __call__(self, views: Sequence[str], lengths: np.ndarray, options: NearOptions) -> list[Cluster]:
+        """Near-duplicate clusters of matching views (see :func:`dedup.near.cluster_views`).
 
         Parameters
         ----------
@@ -629,19 +630,19 @@ class RayClusterEngine:
             One matching view per document.
         lengths : np.ndarray
             int64 ``[len(views)]``, original text lengths (for ``representative="longest"``).
-        opts : DuplicateOptions
+        options : NearOptions
 
         Returns
         -------
         list of Cluster
-            Equal to ``cluster_views(views, lengths, opts)``.
+            Equal to ``cluster_views(views, lengths, options)``.
         """
-        params = opts.lsh
+        params = options.lsh
         n = len(views)
         if n < 2:
             return []
         partitions = self.partitions or cluster_cpus()
-        blocks = _Blocks.put(list(views), "view", _block_size(n, opts.batch_size, partitions))
+        blocks = _Blocks.put(list(views), "view", _block_size(n, options.batch_size, partitions))
         n_blocks = len(blocks.refs)
 
         # sketch → band → verify: one Ray Data pipeline, two shuffles
@@ -651,15 +652,15 @@ class RayClusterEngine:
                 _sketch_block,
                 batch_format="pyarrow",
                 batch_size=None,
-                fn_kwargs={"num_perm": opts.num_perm, "ngram": opts.ngram, "seed": opts.seed, "scheme": opts.scheme, "params": params, "partitions": partitions},
+                fn_kwargs={"num_perm": options.num_perm, "ngram": options.ngram, "seed": options.seed, "scheme": options.scheme, "params": params, "partitions": partitions},
             )
             .groupby("part")
-            .map_groups(_candidates_of_partition, batch_format="numpy", fn_kwargs={"max_bucket": opts.max_bucket, "block_size": blocks.size, "n_blocks": n_blocks})
+            .map_groups(_candidates_of_partition, batch_format="numpy", fn_kwargs={"max_bucket": options.max_bucket, "block_size": blocks.size, "n_blocks": n_blocks})
             .groupby("blocks")
             .map_groups(
                 _verify_block_pair,
                 batch_format="numpy",
-                fn_kwargs={"blocks": blocks.refs, "block_size": blocks.size, "ngram": opts.ngram, "threshold": opts.threshold, "containment": opts.containment},
+                fn_kwargs={"blocks": blocks.refs, "block_size": blocks.size, "ngram": options.ngram, "threshold": options.threshold, "containment": options.containment},
             )
             .materialize()
         )
@@ -669,15 +670,15 @@ class RayClusterEngine:
 
         # cluster: centres need every verified pair and its measures on the driver (48 bytes
         # each); connected components above edge_limit are found by rounds on Ray
-        measure = functools.partial(self._measures, blocks=blocks, ngram=opts.ngram)
-        if opts.clustering == "center" or n_edges <= self.edge_limit:
+        measure = functools.partial(self._measures, blocks=blocks, ngram=options.ngram)
+        if options.clustering == "center" or n_edges <= self.edge_limit:
             columns = _collect(verified, ("left", "right", "jaccard", "containment", "share_left", "share_right"))
             # rows (left < right, as bucket_pairs makes them) in any order: the clusters do not depend on it
             pairs = VerifiedPairs(_edges_of(columns), columns["jaccard"], columns["containment"], np.stack([columns["share_left"], columns["share_right"]], axis=1))
-            return cluster_pairs(n, pairs.pairs, functools.partial(pairs.measures_or, measure_rest=measure), clustering=opts.clustering, representative=opts.representative, lengths=lengths)
+            return cluster_pairs(n, pairs.pairs, functools.partial(pairs.measures_or, measure_rest=measure), clustering=options.clustering, representative=options.representative, lengths=lengths)
         labels = self._star_labels(n, verified, partitions)
         # represent: each member's Jaccard and coverage by its representative, in workers
-        return clusters_of_labels(labels, opts.representative, lengths, measure)
+        return clusters_of_labels(labels, options.representative, lengths, measure)
 
     def _star_labels(self, n: int, verified: ray.data.Dataset, partitions: int) -> np.ndarray:
         """Component labels by large-star/small-star rounds on Ray: int64 ``[n]``."""

@@ -7,28 +7,27 @@ A run is a short sequence of phases over the matching views of the texts:
     band     LSH band keys → candidate pairs
     verify   exact Jaccard / containment of the candidates' shingle sets
     cluster  centres (or connected components) → representative, similarity and coverage
+
+The last four phases are :func:`dedup.near.cluster_views`, shared with the boilerplate
+analysis and ``clean``.
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 import numpy as np
 
-from .boilerplate import BoilerplateOptions, ClusterEngine, LineAnalysis, LineTable, analyse_table, boilerplate_free_views, line_table
-from .cluster import CLUSTERINGS, Cluster, Representative, cluster_pairs
-from .options import KeywordOptions, check_types
-from .errors import InvalidOptionError, check_texts, checked_texts
-from .log import phase
-from .lsh import LSHParams, band_keys, candidate_pairs, optimal_params
-from .minhash import SCHEMES, signatures
+from .boilerplate import BoilerplateOptions, LineAnalysis, LineTable, analyse_table, boilerplate_free_views, line_table
+from .cluster import Cluster, Representative
+from .errors import check_texts, checked_texts
+from .lsh import LSHParams
+from .near import ClusterEngine, NearOptions, cluster_views
 from .normalize import NormalizeOptions, matching_texts
-from .shingle import shingle_sets
-from .store import BATCH_CHARS, StringSpill, TableSink, batches, take
-from .verify import ReusedSets, measures_in_chunks, verify_candidates
+from .options import KeywordOptions, check_types
+from .store import BATCH_CHARS, StringSpill, TableSink, batches
 
 __all__ = ["DuplicateFinder", "DuplicateOptions", "cluster_views", "duplicate_clusters", "find_duplicates"]
 
@@ -107,31 +106,17 @@ class DuplicateOptions(KeywordOptions):
 
     def __post_init__(self) -> None:
         check_types(self)
-        if not 0.0 < self.threshold <= 1.0:
-            raise InvalidOptionError(f"threshold must be in (0, 1], got {self.threshold}")
-        if self.containment is not None and not 0.0 < self.containment <= 1.0:
-            raise InvalidOptionError(f"containment must be in (0, 1], got {self.containment}")
-        for name in ("ngram", "num_perm", "batch_size", "max_bucket"):
-            if getattr(self, name) < 1:
-                raise InvalidOptionError(f"{name} must be >= 1, got {getattr(self, name)}")
-        if not callable(self.representative) and self.representative not in ("first", "longest"):
-            raise InvalidOptionError(f'representative must be "first", "longest" or a function of the document index, got {self.representative!r}')
-        if self.clustering not in CLUSTERINGS:
-            raise InvalidOptionError(f"clustering must be one of {CLUSTERINGS}, got {self.clustering!r}")
-        if self.scheme not in SCHEMES:
-            raise InvalidOptionError(f"scheme must be one of {SCHEMES}, got {self.scheme!r}")
-        if (self.bands is None) != (self.rows is None):
-            raise InvalidOptionError("give both bands and rows, or neither")
+        self.near  # the comparison options are checked where they live
+
+    @property
+    def near(self) -> NearOptions:
+        """The options of the view clustering these options ask for (:mod:`dedup.near`)."""
+        return NearOptions(**{f.name: getattr(self, f.name) for f in fields(NearOptions)})
 
     @property
     def lsh(self) -> LSHParams:
         """The LSH bands × rows in use."""
-        if self.bands is not None and self.rows is not None:
-            params = LSHParams(self.bands, self.rows)
-            if params.num_perm > self.num_perm:
-                raise InvalidOptionError(f"{self.bands} bands × {self.rows} rows exceed num_perm={self.num_perm}")
-            return params
-        return optimal_params(min(self.threshold, 0.999), self.num_perm)
+        return self.near.lsh
 
 
 
@@ -181,7 +166,7 @@ class DuplicateFinder:
             table = self._lines.result(line_table([], opts.boilerplate))
             return duplicate_clusters([], opts, analysis=analyse_table(table, self.lengths, opts.boilerplate, engine), engine=engine)
         views = self._views.column() if self._views is not None else []
-        return (engine or cluster_views)(views, self.lengths, opts)
+        return (engine or cluster_views)(views, self.lengths, opts.near)
 
 
 def find_duplicates(
@@ -229,81 +214,9 @@ def duplicate_clusters(
         :mod:`dedup.distributed` passes one that runs on Ray.
     """
     if opts.strip_boilerplate and analysis is not None:
-        return (engine or cluster_views)(boilerplate_free_views([], opts.boilerplate, analysis), analysis.lengths, opts)
+        return (engine or cluster_views)(boilerplate_free_views([], opts.boilerplate, analysis), analysis.lengths, opts.near)
     # Boilerplate is a property of the collection: every batch is taken before comparing.
     finder = DuplicateFinder(opts)
     for batch in batches(checked_texts(texts), BATCH_CHARS, opts.batch_size):
         finder.add(batch)
     return finder.clusters(engine)
-
-
-def _view_lengths(views: Sequence[str]) -> np.ndarray:
-    """int64 ``[len(views)]``: characters of each view (without building views made on demand)."""
-    lengths = getattr(views, "lengths", None)
-    if lengths is not None:
-        return np.asarray(lengths, dtype=np.int64)
-    return np.fromiter(map(len, views), dtype=np.int64, count=len(views))
-
-
-def cluster_views(views: Sequence[str], lengths: np.ndarray, opts: DuplicateOptions) -> list[Cluster]:
-    """Near-duplicate clusters of matching views already built (phases sketch → cluster).
-
-    Parameters
-    ----------
-    views : sequence of str
-        One matching view per document: a list, or a sequence that builds them on demand
-        (:class:`dedup.boilerplate.DocumentViews`); read by slices of ``batch_size`` for
-        the signatures, then only the documents of candidate pairs for verification.
-    lengths : np.ndarray
-        int64 ``[len(views)]``, original text lengths (for ``representative="longest"``).
-    opts : DuplicateOptions
-    """
-    params = opts.lsh
-    n = len(views)
-    if n < 2:
-        return []
-    with phase("cluster documents", f"{n:,} views", logging.DEBUG) as facts:
-        clusters = _cluster_views(views, lengths, opts, params, facts)
-        facts["clusters"] = len(clusters)
-    return clusters
-
-
-def _cluster_views(views: Sequence[str], lengths: np.ndarray, opts: DuplicateOptions, params: LSHParams, facts: dict[str, object]) -> list[Cluster]:
-    """The phases of :func:`cluster_views`, counting what each found into ``facts``."""
-    n = len(views)
-
-    # sketch
-    sigs = np.concatenate(
-        [
-            signatures(views[lo : lo + opts.batch_size], num_perm=opts.num_perm, ngram=opts.ngram, seed=opts.seed, scheme=opts.scheme, workers=opts.workers)
-            for lo in range(0, n, opts.batch_size)
-        ]
-    )
-
-    # band
-    candidates = candidate_pairs(band_keys(sigs, params), max_bucket=opts.max_bucket)
-    facts["candidates"] = len(candidates)
-    if not len(candidates):
-        return []
-
-    # verify: shingle sets only of the documents in candidate pairs, a bounded share at a time
-    view_lengths = _view_lengths(views)
-
-    def hashed(docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        return shingle_sets(take(views, docs), opts.ngram, opts.workers)
-
-    sets_of = ReusedSets(hashed)  # the similarities to the representatives reuse verification's sets
-    verified = verify_candidates(candidates, view_lengths, sets_of, threshold=opts.threshold, containment_threshold=opts.containment)
-    facts["verified"] = len(verified)
-
-    # cluster
-    def measure_rest(reps: np.ndarray, members: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        measured = measures_in_chunks(np.stack([reps, members], axis=1), view_lengths, sets_of)
-        return measured[:, 0], measured[:, 3]
-
-    # Verification measured every (centre, member) pair already; with connected components
-    # the pairs it did not see are measured now.
-    def measure(reps: np.ndarray, members: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        return verified.measures_or(reps, members, measure_rest)
-
-    return cluster_pairs(n, verified.pairs, measure, clustering=opts.clustering, representative=opts.representative, lengths=lengths)

@@ -1,0 +1,158 @@
+"""Near-duplicate clustering of matching views: the step below every finder that groups documents.
+
+``cluster_views`` runs sketch → band → verify → cluster over views already made, under its own
+small :class:`NearOptions`; ``find_duplicates`` (after setting boilerplate aside), the
+boilerplate analysis (document families) and ``clean`` all call it, or an engine that does
+the same elsewhere: a :class:`ClusterEngine` (:class:`dedup.distributed.RayClusterEngine`).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+
+from .cluster import CLUSTERINGS, Cluster, Representative, cluster_pairs
+from .errors import InvalidOptionError
+from .log import phase
+from .lsh import LSHParams, band_keys, candidate_pairs, optimal_params
+from .minhash import SCHEMES, signatures
+from .options import KeywordOptions, check_types
+from .shingle import shingle_sets
+from .store import take
+from .verify import ReusedSets, measures_in_chunks, verify_candidates
+
+__all__ = ["ClusterEngine", "NearOptions", "cluster_views"]
+
+
+@dataclass(frozen=True)
+class NearOptions(KeywordOptions):
+    """How matching views are compared and clustered (the fields of the same names of
+    :class:`dedup.DuplicateOptions`, which documents them; ``DuplicateOptions.near`` gives these).
+    """
+
+    threshold: float = 0.6
+    ngram: int = 5
+    num_perm: int = 128
+    seed: int = 1
+    scheme: str = "affine32"
+    bands: int | None = None
+    rows: int | None = None
+    containment: float | None = 0.6
+    representative: Representative = "first"
+    clustering: str = "center"
+    batch_size: int = 10_000
+    max_bucket: int = 64
+    workers: int | None = None
+
+    def __post_init__(self) -> None:
+        check_types(self)
+        if not 0.0 < self.threshold <= 1.0:
+            raise InvalidOptionError(f"threshold must be in (0, 1], got {self.threshold}")
+        if self.containment is not None and not 0.0 < self.containment <= 1.0:
+            raise InvalidOptionError(f"containment must be in (0, 1], got {self.containment}")
+        for name in ("ngram", "num_perm", "batch_size", "max_bucket"):
+            if getattr(self, name) < 1:
+                raise InvalidOptionError(f"{name} must be >= 1, got {getattr(self, name)}")
+        if not callable(self.representative) and self.representative not in ("first", "longest"):
+            raise InvalidOptionError(f'representative must be "first", "longest" or a function of the document index, got {self.representative!r}')
+        if self.clustering not in CLUSTERINGS:
+            raise InvalidOptionError(f"clustering must be one of {CLUSTERINGS}, got {self.clustering!r}")
+        if self.scheme not in SCHEMES:
+            raise InvalidOptionError(f"scheme must be one of {SCHEMES}, got {self.scheme!r}")
+        if (self.bands is None) != (self.rows is None):
+            raise InvalidOptionError("give both bands and rows, or neither")
+
+    @property
+    def lsh(self) -> LSHParams:
+        """The LSH bands × rows in use."""
+        if self.bands is not None and self.rows is not None:
+            params = LSHParams(self.bands, self.rows)
+            if params.num_perm > self.num_perm:
+                raise InvalidOptionError(f"{self.bands} bands × {self.rows} rows exceed num_perm={self.num_perm}")
+            return params
+        return optimal_params(min(self.threshold, 0.999), self.num_perm)
+
+
+class ClusterEngine(Protocol):
+    """Clusters matching views: :func:`cluster_views` here, :class:`dedup.distributed.RayClusterEngine` on Ray.
+
+    Both return the same clusters for the same views, lengths and options.
+    """
+
+    def __call__(self, views: Sequence[str], lengths: np.ndarray, options: NearOptions) -> list[Cluster]: ...
+
+
+def _view_lengths(views: Sequence[str]) -> np.ndarray:
+    """int64 ``[len(views)]``: characters of each view (without building views made on demand)."""
+    lengths = getattr(views, "lengths", None)
+    if lengths is not None:
+        return np.asarray(lengths, dtype=np.int64)
+    return np.fromiter(map(len, views), dtype=np.int64, count=len(views))
+
+
+def cluster_views(views: Sequence[str], lengths: np.ndarray, options: NearOptions) -> list[Cluster]:
+    """Near-duplicate clusters of matching views already built (phases sketch → cluster).
+
+    Parameters
+    ----------
+    views : sequence of str
+        One matching view per document: a list, or a sequence that builds them on demand
+        (:class:`dedup.boilerplate.DocumentViews`); read by slices of ``batch_size`` for
+        the signatures, then only the documents of candidate pairs for verification.
+    lengths : np.ndarray
+        int64 ``[len(views)]``, original text lengths (for ``representative="longest"``).
+    options : NearOptions
+    """
+    params = options.lsh
+    n = len(views)
+    if n < 2:
+        return []
+    with phase("cluster documents", f"{n:,} views", logging.DEBUG) as facts:
+        clusters = _cluster_views(views, lengths, options, params, facts)
+        facts["clusters"] = len(clusters)
+    return clusters
+
+
+def _cluster_views(views: Sequence[str], lengths: np.ndarray, options: NearOptions, params: LSHParams, facts: dict[str, object]) -> list[Cluster]:
+    """The phases of :func:`cluster_views`, counting what each found into ``facts``."""
+    n = len(views)
+
+    # sketch
+    sigs = np.concatenate(
+        [
+            signatures(views[lo : lo + options.batch_size], num_perm=options.num_perm, ngram=options.ngram, seed=options.seed, scheme=options.scheme, workers=options.workers)
+            for lo in range(0, n, options.batch_size)
+        ]
+    )
+
+    # band
+    candidates = candidate_pairs(band_keys(sigs, params), max_bucket=options.max_bucket)
+    facts["candidates"] = len(candidates)
+    if not len(candidates):
+        return []
+
+    # verify: shingle sets only of the documents in candidate pairs, a bounded share at a time
+    view_lengths = _view_lengths(views)
+
+    def hashed(docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        return shingle_sets(take(views, docs), options.ngram, options.workers)
+
+    sets_of = ReusedSets(hashed)  # the similarities to the representatives reuse verification's sets
+    verified = verify_candidates(candidates, view_lengths, sets_of, threshold=options.threshold, containment_threshold=options.containment)
+    facts["verified"] = len(verified)
+
+    # cluster
+    def measure_rest(reps: np.ndarray, members: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        measured = measures_in_chunks(np.stack([reps, members], axis=1), view_lengths, sets_of)
+        return measured[:, 0], measured[:, 3]
+
+    # Verification measured every (centre, member) pair already; with connected components
+    # the pairs it did not see are measured now.
+    def measure(reps: np.ndarray, members: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        return verified.measures_or(reps, members, measure_rest)
+
+    return cluster_pairs(n, verified.pairs, measure, clustering=options.clustering, representative=options.representative, lengths=lengths)
