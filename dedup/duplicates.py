@@ -21,20 +21,19 @@ from pathlib import Path
 import numpy as np
 
 from .boilerplate import BoilerplateOptions, LineAnalysis, LineTable, analyse_table, boilerplate_free_views, line_table
-from .cluster import Cluster, Representative
+from .cluster import Cluster
 from .errors import check_texts, checked_texts
-from .lsh import LSHParams
 from .near import ClusterEngine, NearOptions, cluster_views
 from .normalize import NormalizeOptions, matching_texts
-from .options import KeywordOptions, check_types
 from .store import BATCH_CHARS, StringSpill, TableSink, batches
 
 __all__ = ["DuplicateFinder", "DuplicateOptions", "cluster_views", "duplicate_clusters", "find_duplicates"]
 
 
 @dataclass(frozen=True)
-class DuplicateOptions(KeywordOptions):
-    """Options of :func:`find_duplicates`.
+class DuplicateOptions(NearOptions):
+    """Options of :func:`find_duplicates`: those of the view clustering (:class:`dedup.near.NearOptions`,
+    documented here) and how the views are made.
 
     Attributes
     ----------
@@ -85,38 +84,16 @@ class DuplicateOptions(KeywordOptions):
         from corpus evidence only: ``webpage=False``).
     """
 
-    threshold: float = 0.6
-    ngram: int = 5
-    num_perm: int = 128
-    seed: int = 1
-    scheme: str = "affine32"
-    bands: int | None = None
-    rows: int | None = None
-    containment: float | None = 0.6
-    representative: Representative = "first"
-    clustering: str = "center"
     normalize: NormalizeOptions = field(default_factory=NormalizeOptions)
-    batch_size: int = 10_000
-    max_bucket: int = 64
-    workers: int | None = None
     strip_boilerplate: bool = True
     # Corpus evidence is what documents are compared without; the single-page
     # classifier adds nothing measurable to duplicate detection and costs ~35 ms a page.
     boilerplate: BoilerplateOptions = field(default_factory=lambda: BoilerplateOptions(webpage=False))
 
-    def __post_init__(self) -> None:
-        check_types(self)
-        self.near  # the comparison options are checked where they live
-
     @property
     def near(self) -> NearOptions:
-        """The options of the view clustering these options ask for (:mod:`dedup.near`)."""
+        """The options of the view clustering alone (what an engine is handed)."""
         return NearOptions(**{f.name: getattr(self, f.name) for f in fields(NearOptions)})
-
-    @property
-    def lsh(self) -> LSHParams:
-        """The LSH bands × rows in use."""
-        return self.near.lsh
 
 
 
