@@ -212,7 +212,7 @@ def test_my_regular_expressions_are_linear_on_adversarial_megabyte_lines() -> No
     start = time.perf_counter()
     for attack in attacks:
         io.text_problem(attack)
-        cli._printable(attack)
+        cli.printable(attack)
         io._reason_line(attack)
     io.decode_text(b"\x01" * megabyte)
     io.decode_text(b"a\x00" * (megabyte // 2))

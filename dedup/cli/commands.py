@@ -1,0 +1,268 @@
+"""The commands: ``dedup clean`` (read and sketch → plan → read again, clean and write → publish) and ``dedup find``, and the engine they run on."""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import logging
+import os
+import shutil
+import sys
+import tempfile
+from collections import deque
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, nullcontext
+from pathlib import Path
+from typing import Any
+
+from .. import __version__
+from ..clean import CleanOptions, CleanPlan, SketchBuilder, apply_plan, plan_clean, sketch_batch
+from ..duplicates import DuplicateFinder
+from ..errors import DedupError, InvalidOptionError
+from ..log import logger
+from ..removals import Cleaned
+from .common import EXIT_FAILED, EXIT_OK, EXIT_SKIPPED, EXIT_USAGE, UsageError, _count, _dumps, _jsonable, printable
+from .parser import _clean_options, _read_options, _settings, build_parser
+from .progress import Reporter, Timer, _LogToReporter
+from .inputs import STDIN, _stdin_folder, discover_inputs, read_again, read_corpus
+from .outputs import Tally, build_summary, cluster_line, family_line, write_rows
+from .workspace import Workspace, check_output_location
+
+
+class LocalCleaner:
+    """Cleans in this process: sketch each batch as it is read, plan, clean what is read again.
+
+    Parameters
+    ----------
+    options : CleanOptions
+    spill : Path
+        Where the sketch's strings go (OUT/.partial/spill, or a temporary folder).
+    """
+
+    def __init__(self, options: CleanOptions, spill: Path) -> None:
+        self.options = options
+        self.builder = SketchBuilder(options, with_clusters=True, spill=spill)
+
+    def add(self, texts: list[str]) -> None:
+        self.builder.add(sketch_batch(texts, self.options, with_clusters=True))
+
+    def plan(self) -> CleanPlan:
+        return plan_clean(self.builder.result(), self.options, with_clusters=True)
+
+    def cleaned(self, plan: CleanPlan, texts_again: Iterator[tuple[int, list[str]]]) -> Iterator[tuple[int, list[Cleaned]]]:
+        for first, texts in texts_again:
+            yield first, apply_plan(texts, plan, first)
+
+
+def start_engine(args: argparse.Namespace, reporter: Reporter) -> Any:
+    """``dedup.distributed``, joined to its Ray cluster, for ``--engine ray``; None for ``local``."""
+    if args.engine == "local":
+        if args.address is not None:
+            raise UsageError("--address is for --engine ray")
+        return None
+    from .. import distributed  # imports Ray only when asked to
+
+    try:
+        distributed.require_ray()
+    except distributed.RayUnavailableError as err:
+        raise UsageError(f"--engine ray: {err}") from None
+    import logging
+
+    import ray.data
+
+    # dedup reports progress itself: no Ray Data bars or per-dataset log lines (errors still raise).
+    ray.data.DataContext.get_current().enable_progress_bars = False
+    logging.getLogger("ray.data").setLevel(logging.ERROR)
+    init: dict[str, Any] = {"logging_level": logging.ERROR, "log_to_driver": False}
+    if args.address is None and not os.environ.get("RAY_ADDRESS"):
+        init["include_dashboard"] = False
+    try:
+        distributed.connect(args.address, **init)
+    except distributed.RayRunError as err:
+        raise UsageError(str(err)) from None
+    except (ConnectionError, ValueError, RuntimeError) as err:
+        raise UsageError(f"cannot join the Ray cluster{' at ' + args.address if args.address else ''}: {err}") from None
+    reporter.info(f"running on Ray: {distributed.cluster_cpus()} CPUs")
+    return distributed
+
+
+@contextmanager
+def _engine_failures(engine: Any) -> Iterator[None]:
+    """A failed Ray task or a lost cluster becomes a run failure (exit 3), not a traceback."""
+    if engine is None:
+        yield
+        return
+    import ray.exceptions
+
+    try:
+        yield
+    except ray.exceptions.RayError as err:
+        raise engine.RayRunError(f"the Ray run failed: {err}") from err
+
+
+def _status_line(summary: dict[str, Any]) -> str:
+    removals = ", ".join(f"{r} {v['count']:,} ({v['chars']:,} chars)" for r, v in summary["removals"].items() if v["count"])
+    return (
+        f"{_count(summary['documents']['total'], 'document')}, {summary['chars']['removed']:,} of {summary['chars']['in']:,} characters removed"
+        f"{': ' + removals if removals else ''}; {_count(summary['clusters']['count'], 'cluster')} of near-duplicates; "
+        f"{summary['inputs']['skipped']:,} skipped"
+    )
+
+
+def _spill_folder(workspace: Workspace | None) -> Any:
+    """Where the sketch's strings go: OUT/.partial/spill (made anew), or a temporary folder for --dry-run."""
+    if workspace is None:
+        return tempfile.TemporaryDirectory(prefix="dedup-spill-")
+    spill = workspace.partial / "spill"
+    if spill.exists():
+        shutil.rmtree(spill)
+    spill.mkdir()
+    return nullcontext(str(spill))
+
+
+def run_clean(args: argparse.Namespace, reporter: Reporter) -> int:
+    """``dedup clean``: read and sketch → plan → read again, clean and write → publish."""
+    if args.output == "-":
+        raise UsageError("-o - would make a folder named '-': give --stdout to write cleaned JSONL to standard output")
+    if args.stdout and (args.output is not None or args.dry_run or args.resume or args.force):
+        raise UsageError("--stdout writes to standard output: it takes no -o, --dry-run, --resume or --force")
+    if args.output is None and not (args.dry_run or args.stdout):
+        raise UsageError("the output folder is missing: give -o OUT (or --stdout, or --dry-run)")
+    if args.resume and (args.force or args.dry_run):
+        raise UsageError("--resume cannot be combined with --force or --dry-run")
+    if args.resume and STDIN in args.inputs:
+        raise UsageError("standard input cannot be read again: --resume needs the inputs as files")
+    read_options = _read_options(args)
+    options = _clean_options(args)
+    engine = start_engine(args, reporter)
+    settings = _settings(args, read_options, options)
+    described = {"version": __version__, "settings": settings, "library": _jsonable(options)}
+    fingerprint = hashlib.sha256(_dumps(described).encode("utf-8")).hexdigest()
+    timer = Timer()
+    workspace: Workspace | None = None
+    stdin_folder = _stdin_folder(args.inputs)
+    files, skipped = discover_inputs(args.inputs, read_options, reporter, stdin_folder.name)  # before OUT exists
+    try:
+        if not (args.dry_run or args.stdout):
+            out = Path(args.output)
+            check_output_location(out, args.inputs)
+            opened = Workspace.open(out, fingerprint, force=args.force, resume=args.resume, described=described)
+            if isinstance(opened, int):
+                reporter.info(f"{out} already holds the finished run: nothing to resume")
+                return opened
+            workspace = opened
+            if workspace.journal.get("phase") == "publish":  # killed while renaming: finish that
+                workspace.publish({})
+                reporter.info(f"finished publishing the interrupted run into {out}")
+                return int(workspace.journal.get("exit_status", EXIT_OK))
+        tally = Tally()
+        with _spill_folder(workspace) as spill, _engine_failures(engine):
+            cleaner = engine.RayCleaner(options, spill=Path(spill)) if engine is not None else LocalCleaner(options, Path(spill))
+            with timer.phase("read"):
+                corpus = read_corpus(files, skipped, read_options, reporter, cleaner.add)
+            reporter.info(
+                f"read {_count(len(corpus.records), 'document')} from {_count(len(corpus.files), 'file')} "
+                f"({len(corpus.skipped):,} skipped) in {timer.seconds['read']:.1f} s"
+            )
+            if workspace is not None:
+                workspace.check_corpus(corpus.digest)
+            reporter.info(f"planning the cleaning of {_count(len(corpus.records), 'document')}")
+            with timer.phase("plan"):
+                plan = cleaner.plan()
+            reporter.info(f"cleaning {_count(len(corpus.records), 'document')}")
+            with timer.phase("write"):
+                # Every document is counted, also those an interrupted run wrote already.
+                documents = tally.counted(cleaner.cleaned(plan, read_again(corpus, read_options, args.batch_size)), corpus.lengths)
+                if args.stdout:
+                    write_rows(corpus, documents, sys.stdout)
+                elif workspace is None:
+                    deque(documents, maxlen=0)  # clean and count, write nothing
+                else:
+                    workspace.write_documents(corpus, documents, args.batch_size, reporter)
+        report = plan.report
+        summary = build_summary(corpus, tally, report, settings, options, fingerprint)
+        if args.stdout:
+            pass  # the rows went to stdout; the status line follows on stderr
+        elif workspace is None:
+            summary["timings"] = {**timer.seconds, "total": timer.total()}
+            print(json.dumps(summary, ensure_ascii=False, sort_keys=True, indent=2))
+        else:
+            reports = {
+                "clusters.jsonl": "".join(_dumps(cluster_line(c, corpus.records)) + "\n" for c in report.clusters).encode("utf-8", "surrogatepass"),
+                "boilerplate.jsonl": "".join(_dumps(family_line(f, corpus.records)) + "\n" for f in report.boilerplate).encode("utf-8", "surrogatepass"),
+                "summary.json": (json.dumps(summary, ensure_ascii=False, sort_keys=True, indent=2) + "\n").encode("utf-8", "surrogatepass"),
+            }
+            timings = {**timer.seconds, "total": timer.total(), "resumed": bool(workspace.journal.get("records_done")) and args.resume}
+            reports["timings.json"] = (json.dumps(timings, sort_keys=True, indent=2) + "\n").encode("utf-8")
+            workspace.publish(reports, summary["exit_status"])
+            reporter.info(f"wrote {workspace.out}")
+        reporter.info(_status_line(summary))
+        return summary["exit_status"]
+    finally:
+        if workspace is not None:
+            workspace.release()
+        stdin_folder.cleanup()
+
+
+def run_find(args: argparse.Namespace, reporter: Reporter) -> int:
+    """``dedup find``: clusters of near-duplicates as a table or JSON lines on stdout."""
+    options = _clean_options(args).duplicates
+    read_options = _read_options(args)
+    stdin_folder = _stdin_folder(args.inputs)
+    files, skipped = discover_inputs(args.inputs, read_options, reporter, stdin_folder.name)
+    engine = start_engine(args, reporter)
+    with stdin_folder, tempfile.TemporaryDirectory(prefix="dedup-spill-") as spill, _engine_failures(engine):
+        finder = engine.RayFinder(options) if engine is not None else DuplicateFinder(options, spill=Path(spill))
+        corpus = read_corpus(files, skipped, read_options, reporter, finder.add)
+        clusters = finder.clusters()
+    out = sys.stdout
+    for cluster in clusters:
+        if args.json:
+            out.write(json.dumps(cluster_line(cluster, corpus.records), ensure_ascii=False, sort_keys=True) + "\n")
+            continue
+        out.write(f"cluster {cluster.id}: {len(cluster.members)} documents\n")
+        for member, similarity in zip(cluster.members, cluster.similarity):
+            record = corpus.records[member]
+            mark = "*" if member == cluster.representative else " "
+            where = f"  ({record.source})" if record.line is not None else ""
+            out.write(f"  {mark} {similarity:.3f}  {printable(record.id)}{printable(where)}\n")
+    if not args.json:
+        out.write(f"{len(corpus.records)} documents, {len(clusters)} clusters of near-duplicates\n")
+    out.flush()
+    return EXIT_SKIPPED if corpus.skipped else EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run ``dedup``; returns the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
+    reporter = Reporter(args.quiet)
+    handler = _LogToReporter(reporter)
+    logger.addHandler(handler)
+    logger.setLevel(logging.WARNING if args.quiet else logging.DEBUG if args.verbose else logging.INFO)
+    logger.propagate = False
+    try:
+        return run_clean(args, reporter) if args.command == "clean" else run_find(args, reporter)
+    except (UsageError, InvalidOptionError) as err:
+        parser.exit(EXIT_USAGE, f"dedup {args.command}: error: {printable(str(err))}\n")
+    except DedupError as err:
+        reporter.warn(f"error: {err}")
+        return EXIT_FAILED
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
+    except KeyboardInterrupt:
+        reporter.warn("interrupted" + ("; run the same command with --resume to continue" if args.command == "clean" and not args.dry_run else ""))
+        return 130
+    except OSError as err:
+        reporter.warn(f"error: {err}" + ("; fix it and run the same command with --resume to continue" if args.command == "clean" else ""))
+        return EXIT_FAILED
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = True
+    return EXIT_FAILED  # not reached

@@ -1,0 +1,263 @@
+"""Reading a run's inputs: discovery before anything is written, standard input, the first read (texts to the sketch in batches) and the second (to clean)."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import sys
+import tempfile
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from ..errors import DedupError
+from ..io import (
+    Encoding,
+    InputFile,
+    ReadOptions,
+    Record,
+    Skipped,
+    discover,
+    display_path,
+    format_of,
+    read_file,
+)
+from ..store import BATCH_CHARS, batches
+from .common import UsageError, _count, printable
+from .progress import Reporter
+
+
+@dataclass
+class Corpus:
+    """What a first read of the inputs found, without the texts.
+
+    Attributes
+    ----------
+    records : list of Record
+        Every record in input order, its ``text`` left out (``""``): the texts are handed
+        on in batches while reading and read again when writing.
+    lengths : list of int
+        Each record's length in characters.
+    files : list of InputFile
+        The files read, in order (what the second read reads).
+    skipped, encodings
+        What was skipped and why; the files that were not UTF-8.
+    file_bytes, text_bytes : int
+        Bytes of the files; UTF-8 bytes of the records' texts.
+    digest : str
+        SHA-256 of every record, skip and encoding note in order: the same inputs read the same.
+    """
+
+    records: list[Record]
+    lengths: list[int]
+    files: list[InputFile]
+    skipped: list[Skipped]
+    encodings: list[Encoding]
+    file_bytes: int
+    text_bytes: int
+    digest: str
+
+
+class InputsChangedError(DedupError):
+    """The inputs read differently the second time (a file changed during the run)."""
+
+
+def _feed(digest: Any, *fields: object) -> None:
+    for value in fields:
+        data = str(value).encode("utf-8", "surrogatepass")
+        digest.update(len(data).to_bytes(8, "little"))
+        digest.update(data)
+
+
+def _feed_item(digest: Any, item: Record | Skipped | Encoding) -> None:
+    if isinstance(item, Record):
+        _feed(digest, "record", item.id, item.source, item.line, item.text)
+    elif isinstance(item, Skipped):
+        _feed(digest, "skipped", item.source, item.line, item.reason)
+    else:
+        _feed(digest, "encoding", item.source, item.encoding, item.detected)
+
+
+def _suggested_glob(names: Sequence[str]) -> str:
+    """A ``--glob`` that would take the most common kind of file among ``names``."""
+    kinds = Counter(format_of(n).partition(".")[0] for n in names)
+    kind = kinds.most_common(1)[0][0]
+    if kind == "txt":  # compressed .txt files, or names of no known kind
+        return "'*.txt*'" if all(".txt" in n.lower() for n in names if format_of(n).startswith("txt")) else "'*'"
+    return {"jsonl": "'*.jsonl*'", "parquet": "'*.parquet'"}[kind]
+
+
+def _nothing_to_read(inputs: Sequence[str], glob: str, limit: int = 100_000) -> str:
+    """Why a run found no file to read, and how to widen the search."""
+    others: list[str] = []
+    for given in inputs:
+        if os.path.isdir(given):
+            for _, _, names in os.walk(given):
+                others.extend(names)
+                if len(others) >= limit:
+                    break
+    where = ", ".join(printable(display_path(p)) for p in inputs)
+    if not others:
+        return f"nothing to read: {where} holds no files"
+    kinds = Counter(format_of(n) for n in others)
+    listed = ", ".join(f"{n:,} {kind}" for kind, n in kinds.most_common(4))
+    return (
+        f"nothing to read: no file of {where} matches --glob '{glob}' ({_count(len(others), 'other file')}: {listed}); "
+        f"widen the search, e.g. --glob {_suggested_glob(others)}"
+    )
+
+
+STDIN = "-"
+
+
+class _NoFolder:
+    """Stands for the spool folder of standard input when there is none to read."""
+
+    name = ""
+
+    def cleanup(self) -> None:
+        pass
+
+    def __enter__(self) -> _NoFolder:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        pass
+
+
+def _stdin_folder(inputs: Sequence[str]) -> Any:
+    """A temporary folder for standard input, when INPUT ``-`` asks for it (it is read twice)."""
+    if STDIN not in inputs:
+        return _NoFolder()
+    if len(inputs) > 1:
+        raise UsageError("'-' reads standard input and cannot be combined with other INPUTs")
+    return tempfile.TemporaryDirectory(prefix="dedup-stdin-")
+
+
+def spool_stdin(folder: str, stream: Any = None) -> InputFile:
+    """Standard input copied to ``folder`` and read as JSONL when its first character is ``{``,
+    else as one text document (it is read twice, so it is kept on disk, not in memory)."""
+    stream = stream or sys.stdin.buffer
+    head = stream.read(1 << 16)
+    first = head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
+    name = "stdin.jsonl" if first == b"{" else "stdin.txt"
+    path = Path(folder) / name
+    with open(path, "wb") as out:
+        out.write(head)
+        shutil.copyfileobj(stream, out, 1 << 20)
+    return InputFile(path, "stdin", STDIN, format_of(name), path.stat().st_size)
+
+
+def discover_inputs(
+    inputs: Sequence[str], options: ReadOptions, reporter: Reporter, stdin_folder: str = ""
+) -> tuple[list[InputFile], list[Skipped]]:
+    """The files to read, before anything is written: a missing INPUT or a run with nothing
+    to read is a usage error, not an empty result (what cannot be read is reported). INPUT
+    ``-`` is standard input, spooled into ``stdin_folder``."""
+    if list(inputs) == [STDIN]:
+        return [spool_stdin(stdin_folder)], []
+    for given in inputs:
+        if not os.path.lexists(given):
+            raise UsageError(f"{printable(display_path(given))}: no such file or folder")
+    files: list[InputFile] = []
+    skipped: list[Skipped] = []
+    for item in discover(inputs, options.glob):
+        if isinstance(item, Skipped):
+            skipped.append(item)
+            reporter.skipped(item)
+        else:
+            files.append(item)
+    if not files and not skipped:
+        raise UsageError(_nothing_to_read(inputs, options.glob))
+    return files, skipped
+
+
+def read_corpus(
+    files: Sequence[InputFile],
+    skipped: list[Skipped],
+    options: ReadOptions,
+    reporter: Reporter,
+    take: Callable[[list[str]], None],
+    batch_chars: int = BATCH_CHARS,
+) -> Corpus:
+    """Read every file found by :func:`discover_inputs`, handing the texts to ``take`` in batches
+    of about ``batch_chars`` characters.
+
+    What is skipped is reported as it happens (and added to ``skipped``). Only the records'
+    ids, sources and lengths are kept: memory is bounded by the batch, not the corpus.
+    """
+    files = list(files)
+    records: list[Record] = []
+    lengths: list[int] = []
+    encodings: list[Encoding] = []
+    digest = hashlib.sha256()
+    text_bytes = 0
+    reporter.info(f"reading {_count(len(files), 'input file')}")
+    with reporter.progress("reading", sum(f.size for f in files), "B") as progress:
+
+        def texts() -> Iterator[str]:
+            nonlocal text_bytes
+            for file in files:
+                done = 0
+
+                def moved(position: int) -> None:  # bytes of this file read so far
+                    nonlocal done
+                    if position > done:
+                        progress.advance(position - done, f"{len(records):,} records")
+                        done = position
+
+                for item in read_file(file, options, moved):
+                    _feed_item(digest, item)
+                    if isinstance(item, Record):
+                        records.append(replace(item, text=""))
+                        lengths.append(len(item.text))
+                        text_bytes += len(item.text.encode("utf-8", "surrogatepass"))
+                        yield item.text
+                    elif isinstance(item, Skipped):
+                        skipped.append(item)
+                        reporter.skipped(item)
+                    else:
+                        encodings.append(item)
+                        if item.unsure:
+                            reporter.warn(
+                                f"{item.source}: read as {item.encoding}, a guess on weak evidence "
+                                f"({item.evidence:.0%} of its Han characters are common ones); check it or give --encoding"
+                            )
+
+        for batch in batches(texts(), batch_chars):
+            take(batch)
+    file_bytes = sum(f.size for f in files)
+    return Corpus(records, lengths, files, skipped, encodings, file_bytes, text_bytes, digest.hexdigest())
+
+
+def read_again(corpus: Corpus, options: ReadOptions, batch_size: int) -> Iterator[tuple[int, list[str]]]:
+    """The texts of the corpus read a second time: ``(first record, texts)`` in batches of ``batch_size``.
+
+    Raises :class:`InputsChangedError` as soon as a record differs from the first read
+    (id, source, line or length), or, at the end, if anything read differs at all.
+    """
+    digest = hashlib.sha256()
+    index = 0
+
+    def texts() -> Iterator[str]:
+        nonlocal index
+        for file in corpus.files:
+            for item in read_file(file, options):
+                _feed_item(digest, item)
+                if not isinstance(item, Record):
+                    continue
+                known = corpus.records[index] if index < len(corpus.records) else None
+                if known is None or replace(item, text="") != known or len(item.text) != corpus.lengths[index]:
+                    raise InputsChangedError(f"{item.source} changed while dedup was running: run the same command again")
+                index += 1
+                yield item.text
+
+    first = 0
+    for batch in batches(texts(), max_chars=sys.maxsize, max_items=batch_size):
+        yield first, batch
+        first += len(batch)
+    if index != len(corpus.records) or digest.hexdigest() != corpus.digest:
+        raise InputsChangedError("the inputs changed while dedup was running: run the same command again")

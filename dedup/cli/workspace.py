@@ -1,0 +1,256 @@
+"""The output folder: where OUT may be, its lock, the journal of a run, checkpoints, resume and the final publish."""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import shutil
+import signal
+from collections.abc import Iterator, Sequence
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from ..io import (
+    PathAllocator,
+    Record,
+    fsync_dir,
+    write_atomic,
+)
+from ..removals import Cleaned
+from .common import EXIT_OK, JOURNAL_FORMAT, KILL_ENV, OUTPUTS, PARTIAL, UsageError, _dumps
+from .progress import Reporter
+from .inputs import Corpus
+from .outputs import cleaned_line
+
+
+def _inside(path: str, folder: str) -> bool:
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
+
+
+def check_output_location(out: Path, inputs: Sequence[str]) -> None:
+    """OUT must not be inside an input folder, nor hold an input."""
+    real_out = os.path.realpath(out)
+    for given in inputs:
+        if not os.path.exists(given):
+            continue
+        real = os.path.realpath(given)
+        if os.path.isdir(real) and _inside(real_out, real):
+            raise UsageError(f"output folder {out} is inside input folder {given}: choose a folder outside the inputs")
+        if _inside(real, real_out):
+            raise UsageError(f"input {given} is inside output folder {out}: choose another output folder")
+
+
+def _flat(value: Any, prefix: str = "") -> dict[str, Any]:
+    """Nested dicts as one dict of dotted keys."""
+    if not isinstance(value, dict):
+        return {prefix: value}
+    out: dict[str, Any] = {}
+    for key, item in value.items():
+        out.update(_flat(item, f"{prefix}.{key}" if prefix else str(key)))
+    return out
+
+
+def _differences(before: Any, now: Any, most: int = 4) -> str:
+    """What differs between two descriptions of a run: ``settings.threshold 0.6 → 0.8; …``."""
+    if not isinstance(before, dict) or not isinstance(now, dict):
+        return ""
+    old, new = _flat(before), _flat(now)
+    changed = [k for k in sorted(old.keys() | new.keys()) if old.get(k) != new.get(k)]
+    flags = [k for k in changed if k.startswith("settings.")]
+    changed = flags or changed  # what was typed differently, if anything; else what it set
+    shown = "; ".join(f"{k.removeprefix('settings.')} {_dumps(old.get(k))} → {_dumps(new.get(k))}" for k in changed[:most])
+    return shown + (f"; and {len(changed) - most} more" if len(changed) > most else "")
+
+
+class Workspace:
+    """OUT and its OUT/.partial: the journal, the batches written so far, the final renames.
+
+    The journal (``.partial/journal.json``, replaced atomically after every batch) holds
+    the fingerprint of the options, the digest of what was read, how many documents are
+    written and how many bytes of ``cleaned.jsonl`` they fill.
+    """
+
+    def __init__(self, out: Path) -> None:
+        self.out = out
+        self.partial = out / PARTIAL
+        self.text_root = self.partial / "text"
+        self.tmp = self.partial / "tmp"
+        self.journal: dict[str, Any] = {}
+        self._lock_fd: int | None = None
+
+    # ---- opening
+
+    @classmethod
+    def open(cls, out: Path, fingerprint: str, *, force: bool, resume: bool, described: dict[str, Any] | None = None) -> Workspace | int:
+        """The workspace, or the exit status of a finished run found by ``--resume``.
+
+        ``described`` is what the fingerprint was made of (inputs, options, version): kept in
+        the journal, so that a resume with other ones can say which differ."""
+        if out.exists() and not out.is_dir():
+            raise UsageError(f"output {out} exists and is not a folder")
+        out.mkdir(parents=True, exist_ok=True)
+        ws = cls(out)
+        if ws.partial.is_symlink():
+            raise UsageError(f"{ws.partial} is a symbolic link: remove it (dedup writes only into real folders)")
+        ws._lock()
+        try:
+            journal = ws._load_journal()
+            entries = os.listdir(out)
+            if resume and journal is not None:
+                if journal.get("fingerprint") != fingerprint:
+                    changed = _differences(journal.get("described"), described)
+                    raise UsageError(
+                        f"{out} holds an interrupted run with other inputs or options"
+                        + (f" ({changed})" if changed else "")
+                        + ": rerun it with the same ones, or use --force to start over"
+                    )
+                ws.journal = journal
+                return ws
+            if resume and journal is None and (out / "summary.json").is_file() and PARTIAL not in entries:
+                finished = ws._finished_status(fingerprint)
+                if finished is not None:
+                    ws.release()
+                    return finished
+            if entries and not force and not (resume and entries == [PARTIAL]):
+                hint = "use --force to replace the results in it" + ("" if resume else ", or --resume to continue an interrupted run")
+                raise UsageError(f"output folder {out} is not empty: {hint}")
+            if ws.partial.exists():
+                shutil.rmtree(ws.partial)
+            ws.partial.mkdir()
+            ws.tmp.mkdir()
+            (ws.partial / "cleaned.jsonl").touch()
+            ws.journal = {
+                "format": JOURNAL_FORMAT, "fingerprint": fingerprint, "described": described,
+                "corpus": None, "phase": "write", "records_done": 0, "cleaned_bytes": 0,
+            }
+            ws.save_journal()
+            return ws
+        except BaseException:
+            ws.release()
+            raise
+
+    def _lock(self) -> None:
+        fd = os.open(self.out, os.O_RDONLY)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            raise UsageError(f"another dedup run is writing into {self.out}") from None
+        self._lock_fd = fd
+
+    def release(self) -> None:
+        """Let other runs write into OUT again (the lock is also released when the process ends)."""
+        if self._lock_fd is not None:
+            os.close(self._lock_fd)
+            self._lock_fd = None
+
+    def _load_journal(self) -> dict[str, Any] | None:
+        try:
+            journal = json.loads((self.partial / "journal.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        return journal if isinstance(journal, dict) and journal.get("format") == JOURNAL_FORMAT else None
+
+    def _finished_status(self, fingerprint: str) -> int | None:
+        try:
+            summary = json.loads((self.out / "summary.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        if summary.get("fingerprint") != fingerprint:
+            return None
+        return int(summary.get("exit_status", EXIT_OK))
+
+    def save_journal(self, **changes: Any) -> None:
+        self.journal.update(changes)
+        write_atomic(self.partial / "journal.json", (_dumps(self.journal) + "\n").encode("utf-8"), tmp_dir=self.tmp)
+
+    def check_corpus(self, digest: str) -> None:
+        """On resume, the inputs must read the same as in the interrupted run."""
+        recorded = self.journal.get("corpus")
+        if recorded is not None and recorded != digest:
+            raise UsageError(f"the inputs changed since the interrupted run in {self.out}: use --force to start over")
+        if recorded is None:
+            self.save_journal(corpus=digest)
+
+    # ---- writing
+
+    def write_documents(self, corpus: Corpus, documents: Iterator[tuple[int, Cleaned]], batch_size: int, reporter: Reporter) -> None:
+        """cleaned.jsonl and text/ of ``(record, cleaned)`` in order, from the journal's checkpoint on,
+        a checkpoint every ``batch_size`` documents (those before the checkpoint are read and skipped)."""
+        outputs = allocate_text_paths(corpus.records)
+        done = int(self.journal["records_done"])
+        total = len(corpus.records)
+        kill_after = int(os.environ[KILL_ENV]) if os.environ.get(KILL_ENV) else None
+        if done:
+            reporter.info(f"resuming after {done:,} of {total:,} documents")
+        with open(self.partial / "cleaned.jsonl", "r+b") as handle, reporter.progress("writing", total, "docs") as progress:
+            handle.truncate(int(self.journal["cleaned_bytes"]))
+            handle.seek(0, os.SEEK_END)
+            progress.advance(done)
+            folders: set[Path] = set()
+            for i, document in documents:
+                if i < done:
+                    continue
+                record = corpus.records[i]
+                handle.write((_dumps(cleaned_line(record, document, outputs[i])) + "\n").encode("utf-8", "surrogatepass"))
+                if outputs[i] is not None:
+                    folders.add(self._write_text(outputs[i], document.text))
+                # Checkpoints every batch_size documents counted from where this run started.
+                batch, position = divmod(i - done, batch_size)
+                if kill_after is not None and batch == kill_after and position == min(batch_size, total - done - batch * batch_size) // 2:
+                    handle.flush()
+                    os.kill(os.getpid(), signal.SIGKILL)
+                if position == batch_size - 1 or i == total - 1:
+                    self._checkpoint(handle, folders, i + 1)
+                    progress.advance(position + 1)
+                    folders = set()
+
+    def _checkpoint(self, handle: Any, folders: set[Path], records_done: int) -> None:
+        handle.flush()
+        os.fsync(handle.fileno())
+        for folder in folders:
+            fsync_dir(folder)
+        self.save_journal(records_done=records_done, cleaned_bytes=handle.tell())
+
+    def _write_text(self, rel: PurePosixPath, text: str) -> Path:
+        dest = self.text_root.joinpath(*rel.parts)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        if not _inside(os.path.realpath(dest.parent), os.path.realpath(self.text_root)):
+            raise OSError(f"refusing to write outside {self.text_root}: {dest}")
+        write_atomic(dest, text.encode("utf-8"), tmp_dir=self.tmp)
+        return dest.parent
+
+    def publish(self, reports: dict[str, bytes], exit_status: int = EXIT_OK) -> None:
+        """Write the reports, then rename every output from OUT/.partial into OUT."""
+        if self.journal["phase"] == "write":
+            for name, data in reports.items():
+                write_atomic(self.partial / name, data, tmp_dir=self.tmp)
+            produced = [n for n in OUTPUTS if n in reports or n == "cleaned.jsonl" or (n == "text" and self.text_root.exists())]
+            self.save_journal(phase="publish", outputs=produced, exit_status=exit_status)
+        self._rename_into_place(self.journal["outputs"])
+
+    def _rename_into_place(self, produced: Sequence[str]) -> None:
+        """Idempotent: a run killed in here finishes the job on --resume."""
+        old = self.partial / "old"
+        old.mkdir(exist_ok=True)
+        for name in OUTPUTS:  # summary.json last: its presence means the run is complete
+            src, dst = self.partial / name, self.out / name
+            if name in produced and not src.exists():
+                continue  # already moved
+            if os.path.lexists(dst) and (dst.is_dir() or name not in produced):
+                stale = old / name
+                if os.path.lexists(stale):
+                    shutil.rmtree(stale) if stale.is_dir() and not stale.is_symlink() else stale.unlink()
+                os.replace(dst, stale)
+            if name in produced:
+                os.replace(src, dst)
+        fsync_dir(self.out)
+        shutil.rmtree(self.partial)
+        fsync_dir(self.out)
+
+
+def allocate_text_paths(records: Sequence[Record]) -> list[PurePosixPath | None]:
+    """Paths under text/ of the documents read from .txt files (None for the others)."""
+    allocator = PathAllocator()
+    return [allocator.allocate(r.rel) if r.line is None else None for r in records]
