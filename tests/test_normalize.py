@@ -19,15 +19,6 @@ from dedup.normalize import (
     NOISE_KINDS,
     MatchingView,
     NormalizeOptions,
-    _codepoints,
-    _converter,
-    _each_char,
-    _noise_regex_for,
-    _t2s,
-    _t2s_masks,
-    _t2s_windows,
-    _tables,
-    _text,
     matching_texts,
     noise_spans,
     noise_spans_many,
@@ -35,6 +26,11 @@ from dedup.normalize import (
     normalize_many,
     t2s_tables,
 )
+# internals under test, from the parts of the view that hold them
+from dedup.normalize.base import _codepoints, _text
+from dedup.normalize.noise import _noise_regex_for
+from dedup.normalize.t2s import _converter, _t2s, _t2s_masks, _t2s_windows
+from dedup.normalize.tables import _each_char, _tables
 
 ROOT = Path(__file__).parent.parent
 SEEDS = ROOT / "examples" / "seeds"

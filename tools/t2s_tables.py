@@ -4,7 +4,7 @@ Run with the OpenCC release to support installed (its wheel ships ``opencc_dict`
 
     python tools/t2s_tables.py
 
-The tables let :func:`dedup.normalize._t2s` hand OpenCC only the stretches of a text that
+The tables let :func:`dedup.normalize.t2s._t2s` hand OpenCC only the stretches of a text that
 ``t2s`` can change; they hold for the release they were read from, and dedup converts whole
 texts under any other release.
 """

@@ -1,0 +1,299 @@
+"""Inline noise — pinyin annotations, HTML remnants, junk — found by one regex per option set, for many texts at once (spans to cut, edits for the view)."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from .base import NormalizeOptions
+
+
+_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
+_PINYIN_LETTERS = "a-zü" + _TONED
+_TONE_MARKS = "\u0300\u0301\u0304\u030c"
+# One syllable: pinyin letters (combining tone marks allowed), at least one toned vowel.
+_SYLLABLE = (
+    f"(?=[{_PINYIN_LETTERS}{_TONE_MARKS}]*(?:[{_TONED}]|[aeiouü][{_TONE_MARKS}]))"
+    f"[{_PINYIN_LETTERS}{_TONE_MARKS}]{{1,10}}"
+)
+# Each kind is a first character and the rest of the match, which re-checks the first
+# character by lookbehind; the combined pattern then starts with one character class, which
+# lets ``re`` skip ahead fast (it cannot for an alternation of groups).
+#
+# Pinyin: a bracket after a CJK character (or after another annotation's closing bracket);
+# mirror sites sometimes garble the opening bracket into "?" or U+FFFD.
+_PINYIN = ("(（?？\ufffd", f"(?<=[{_CJK})）][(（?？\ufffd]){_SYLLABLE}[)）]")
+_HTML_TAG_NAMES = (
+    "a|abbr|b|big|blockquote|body|br|center|code|col|dd|del|div|dl|dt|em|font|footer|"
+    "h[1-6]|head|header|hr|html|i|iframe|img|ins|li|link|meta|nav|nobr|noscript|o:p|ol|p|"
+    "pre|s|script|section|small|span|strike|strong|style|sub|sup|table|tbody|td|th|thead|"
+    "title|tr|tt|u|ul|wbr"
+)
+_ATTRIBUTE = (
+    r"""\s+[A-Za-z_:][-A-Za-z0-9_:.]*\s*=\s*"""
+    r"""(?:"[^"<>]{0,2000}"|'[^'<>]{0,2000}'|[^\s"'<>=]{1,2000})"""
+)
+# A comment; a known tag name with optional name=value attributes, or any name with some.
+# A closing tag whose "<" a broken encoding turned into "?" ("?/span>") counts too.
+_HTML_TAG = (
+    "<?",
+    # A comment left in text is short; the bound keeps a line of thousands of
+    # unclosed "<!--" linear (each scans at most 200 characters for its "-->").
+    r"(?<=<)(?:!--.{0,200}?-->"
+    rf"|/?(?:(?i:{_HTML_TAG_NAMES})(?:{_ATTRIBUTE}){{0,50}}"
+    rf"|[A-Za-z][A-Za-z0-9]{{0,20}}(?:{_ATTRIBUTE}){{1,50}})\s*/?>)"
+    rf"|(?<=\?)/(?i:{_HTML_TAG_NAMES})>",
+)
+_COMMON_ENTITIES = (
+    "nbsp|amp|lt|gt|quot|apos|ldquo|rdquo|lsquo|rsquo|mdash|ndash|hellip|middot|emsp|ensp|copy|reg|times|bull"
+)
+_HTML_ENTITY = (
+    "&",
+    r"(?<=&)(?:(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});"
+    rf"|(?:{_COMMON_ENTITIES})(?![A-Za-z0-9;]))",
+)
+# A "?" right before "/span>" is the "<" of a broken closing tag: leave it to _HTML_TAG.
+_QUESTION = r"\?(?!/)"
+_JUNK = (
+    "?\ufffd锟",
+    rf"(?<=\ufffd)(?:\ufffd|{_QUESTION})*"
+    rf"|(?<=\?)(?!/)(?:{_QUESTION})*\ufffd(?:\ufffd|{_QUESTION})*"
+    # two or more "?" not right after a Latin letter or digit ("what??" is English)
+    rf"|(?<=\?)(?!/)(?<![A-Za-z0-9?]\?)(?:{_QUESTION})+"
+    # a line of nothing but "?"
+    rf"|(?<=\?)(?<![^\n]\?)(?:{_QUESTION})*(?=[ \t]*(?:\r?\n|$))"
+    r"|(?<=锟)斤拷(?:锟斤拷)*",
+)
+_SURROGATES = ("\ud800-\udfff", "(?<=[\ud800-\udfff])[\ud800-\udfff]*")
+
+
+@lru_cache(maxsize=16)
+def _noise_regex(pinyin: bool, html_markup: bool, junk: bool) -> re.Pattern[str]:
+    """One pattern for the enabled kinds of noise, plus lone surrogates (always)."""
+    kinds = [
+        ("pinyin", _PINYIN, pinyin),
+        ("html_tag", _HTML_TAG, html_markup),
+        ("html_entity", _HTML_ENTITY, html_markup),
+        ("junk", _JUNK, junk),
+        ("surrogate", _SURROGATES, True),
+    ]
+    enabled = [(name, first, rest) for name, (first, rest), on in kinds if on]
+    first_chars = "".join(dict.fromkeys(first for _, first, _ in enabled))
+    alternatives = "|".join(f"(?P<{name}>{rest})" for name, _, rest in enabled)
+    return re.compile(f"[{first_chars}](?:{alternatives})", re.DOTALL)
+
+
+def _noise_regex_for(options: NormalizeOptions) -> re.Pattern[str]:
+    return _noise_regex(options.strip_pinyin, options.strip_html, options.strip_junk)
+
+
+def _replacement(match: re.Match[str]) -> str | None:
+    """What the view keeps of one noise match, or ``None`` if the match is not noise.
+
+    Entities that stand for letters or digits (``&#20013;``, ``&eacute;``) are text, not
+    noise: the view keeps the character. Strings that only look like entities (``&T;``) are
+    left alone.
+    """
+    if match.lastgroup != "html_entity":
+        return ""
+    entity = match.group()
+    decoded = html.unescape(entity)
+    if decoded == entity:
+        return None
+    return decoded if decoded.isalnum() else ""
+
+
+def _noise_edits(text: str, pattern: re.Pattern[str]) -> tuple[list[int], list[int], list[str], list[str]]:
+    """Starts, ends, view replacements and kinds of the noise matches in ``text``."""
+    starts: list[int] = []
+    ends: list[int] = []
+    replacements: list[str] = []
+    kinds: list[str] = []
+    for match in pattern.finditer(text):
+        kept = _replacement(match)
+        if kept is None:
+            continue
+        starts.append(match.start())
+        ends.append(match.end())
+        replacements.append(kept)
+        kinds.append(match.lastgroup or "")
+    return starts, ends, replacements, kinds
+
+
+def noise_spans(
+    text: str, options: NormalizeOptions = NormalizeOptions()
+) -> tuple[np.ndarray, tuple[str, ...]]:
+    """The inline noise of ``text``, in original coordinates: what cleaning may cut out.
+
+    Reports what the matching view drops as noise under ``options`` (its ``strip_pinyin``,
+    ``strip_html`` and ``strip_junk`` switches): pinyin annotations, HTML tags, comments and
+    non-text entities, and encoding junk. Entities that encode a letter or digit
+    (``&#20013;``) are text and are not reported.
+
+    Parameters
+    ----------
+    text : str
+        The original text.
+    options : NormalizeOptions, optional
+        Which kinds to look for.
+
+    Returns
+    -------
+    spans : np.ndarray
+        int64 ``[m, 2]`` of ``[start, end)``, sorted, non-overlapping, non-empty.
+    kinds : tuple of str
+        ``m`` labels from :data:`NOISE_KINDS`: ``"pinyin"``, ``"html_tag"``,
+        ``"html_entity"`` or ``"junk"`` (lone surrogates count as junk).
+
+    Examples
+    --------
+    >>> spans, kinds = noise_spans("鄉(xiāng)村</span>")
+    >>> spans.tolist(), kinds
+    ([[1, 8], [9, 16]], ('pinyin', 'html_tag'))
+    """
+    edits = zip(*_noise_edits(text, _noise_regex_for(options)))
+    noise = [(start, end, kind) for start, end, kept, kind in edits if not kept]
+    spans = np.array([(start, end) for start, end, _ in noise], dtype=np.int64).reshape(-1, 2)
+    return spans, tuple("junk" if kind == "surrogate" else kind for _, _, kind in noise)
+
+
+@dataclass(frozen=True)
+class _Edits:
+    """The noise matches of a ``"\\n"``-joined batch, in joined coordinates.
+
+    Attributes
+    ----------
+    starts, ends : np.ndarray
+        int64 ``[m]``: sorted, non-overlapping, non-empty; none covers a separator.
+    replacements : list of str
+        ``m`` strings: what the view keeps of each match (``""`` for noise).
+    kinds : list of str
+        ``m`` group names of the noise pattern.
+    """
+
+    starts: np.ndarray
+    ends: np.ndarray
+    replacements: list[str]
+    kinds: list[str]
+
+
+def _text_starts(lengths: np.ndarray) -> np.ndarray:
+    """int64 ``[n_texts]``: where each text starts in the ``"\\n"``-joined batch."""
+    return np.cumsum(lengths + 1) - lengths - 1
+
+
+def _batch_noise_edits(joined: str, text_starts: np.ndarray, pattern: re.Pattern[str]) -> _Edits:
+    """:func:`_noise_edits` of every text of a ``"\\n"``-joined batch, from one scan of it.
+
+    The scan of the batch finds what scans of the texts alone find, shifted by each text's
+    start: no match starts at a separator, and every lookbehind and lookahead treats the
+    separator as it treats the start or end of a text. The two exceptions are re-scanned
+    text by text: a match that runs over a separator (a comment or a quoted attribute may
+    hold a line break), which also moves where the scan resumes, and a text that ends with
+    ``"\\r"`` (``"\\r\\n"`` ends a line where ``"\\r"`` at the end of a text does not).
+
+    Parameters
+    ----------
+    joined : str
+        The texts joined by ``"\\n"``.
+    text_starts : np.ndarray
+        int64 ``[n_texts]``: where each text starts in ``joined``.
+    pattern : re.Pattern
+        A pattern from :func:`_noise_regex`.
+
+    Returns
+    -------
+    _Edits
+        In ``joined`` coordinates, sorted.
+    """
+    starts, ends, replacements, kinds = _noise_edits(joined, pattern)
+    n_texts = len(text_starts)
+    if n_texts == 0:
+        return _Edits(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), [], [])
+    text_ends = np.append(text_starts[1:] - 1, len(joined))
+    edit_starts = np.array(starts, dtype=np.int64)
+    edit_ends = np.array(ends, dtype=np.int64)
+    first_text = np.searchsorted(text_starts, edit_starts, side="right") - 1
+    crossing = np.flatnonzero(edit_ends > text_ends[first_text])
+    redo = np.zeros(n_texts + 1, dtype=np.int64)
+    # Every text from the one a crossing match starts in to the one the scan resumes in.
+    np.add.at(redo, first_text[crossing], 1)
+    np.add.at(redo, np.searchsorted(text_starts, edit_ends[crossing], side="right"), -1)
+    rescan = np.cumsum(redo[:-1]) > 0
+    if "\r" in joined:
+        bounds = zip(text_starts.tolist(), text_ends.tolist())
+        rescan |= np.array([end > start and joined[end - 1] == "\r" for start, end in bounds], dtype=bool)
+    if not rescan.any():
+        return _Edits(edit_starts, edit_ends, replacements, kinds)
+    keep = ~rescan[first_text]
+    parts_starts = [edit_starts[keep]]
+    parts_ends = [edit_ends[keep]]
+    kept_indices = np.flatnonzero(keep).tolist()
+    replacements = [replacements[i] for i in kept_indices]
+    kinds = [kinds[i] for i in kept_indices]
+    for start, end in zip(text_starts[rescan].tolist(), text_ends[rescan].tolist()):
+        text_edits = _noise_edits(joined[start:end], pattern)
+        parts_starts.append(np.array(text_edits[0], dtype=np.int64) + start)
+        parts_ends.append(np.array(text_edits[1], dtype=np.int64) + start)
+        replacements.extend(text_edits[2])
+        kinds.extend(text_edits[3])
+    all_starts = np.concatenate(parts_starts)
+    order = np.argsort(all_starts, kind="stable")
+    order_list = order.tolist()
+    return _Edits(
+        all_starts[order],
+        np.concatenate(parts_ends)[order],
+        [replacements[i] for i in order_list],
+        [kinds[i] for i in order_list],
+    )
+
+
+def noise_spans_many(
+    texts: Iterable[str], options: NormalizeOptions = NormalizeOptions()
+) -> tuple[np.ndarray, np.ndarray, tuple[str, ...]]:
+    """:func:`noise_spans` of many texts at once, in CSR form.
+
+    Equals ``[noise_spans(t, options) for t in texts]``, from one regex scan of the batch
+    instead of one per text.
+
+    Parameters
+    ----------
+    texts : iterable of str
+        The original texts (materialised once).
+    options : NormalizeOptions, optional
+        Which kinds to look for.
+
+    Returns
+    -------
+    spans : np.ndarray
+        int64 ``[m, 2]``: ``[start, end)`` in each text's own coordinates, texts in order,
+        sorted, non-overlapping and non-empty within each text.
+    text_offsets : np.ndarray
+        int64 ``[n_texts + 1]``: the spans of text ``i`` are
+        ``spans[text_offsets[i]:text_offsets[i + 1]]``.
+    kinds : tuple of str
+        ``m`` labels from :data:`NOISE_KINDS`.
+
+    Examples
+    --------
+    >>> spans, text_offsets, kinds = noise_spans_many(["鄉(xiāng)村", "</span>"])
+    >>> spans.tolist(), text_offsets.tolist(), kinds
+    ([[1, 8], [0, 7]], [0, 1, 2], ('pinyin', 'html_tag'))
+    """
+    docs: Sequence[str] = texts if isinstance(texts, Sequence) else list(texts)
+    text_starts = _text_starts(np.fromiter(map(len, docs), dtype=np.int64, count=len(docs)))
+    edits = _batch_noise_edits("\n".join(docs), text_starts, _noise_regex_for(options))
+    is_noise = np.array([not kept for kept in edits.replacements], dtype=bool)
+    starts, ends = edits.starts[is_noise], edits.ends[is_noise]
+    noise_kinds = (kind for kind, noise in zip(edits.kinds, is_noise.tolist()) if noise)
+    kinds = tuple("junk" if kind == "surrogate" else kind for kind in noise_kinds)
+    text_offsets = np.append(np.searchsorted(starts, text_starts), len(starts)).astype(np.int64)
+    shift = np.repeat(text_starts, np.diff(text_offsets))
+    spans = np.stack([starts - shift, ends - shift], axis=1).reshape(-1, 2)
+    return spans, text_offsets, kinds

@@ -1,0 +1,199 @@
+"""The matching view: ``normalize`` (with offsets), ``normalize_many`` and ``matching_texts`` (the hot path), batch by batch."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+import numpy as np
+
+from ..errors import check_text
+from ..options import check_arg
+from .base import MatchingView, NormalizeOptions, _BATCH_CHARS, _DELETE, _codepoints, _text
+from .noise import _Edits, _batch_noise_edits, _noise_regex_for, _text_starts
+from .tables import _char_map_for
+from .nfkc import _interleave, _moved, _nfkc_aligned, _nfkc_moving, _splice
+from .t2s import _t2s
+
+
+def normalize(text: str, options: NormalizeOptions = NormalizeOptions()) -> MatchingView:
+    """Build the matching view of one text, with its offset map.
+
+    Parameters
+    ----------
+    text : str
+        Any string (lone surrogates, NUL and combining marks included).
+    options : NormalizeOptions, optional
+        The steps to run.
+
+    Returns
+    -------
+    MatchingView
+        ``text`` the view; ``offsets`` int64 ``[len(view)]``, non-decreasing, each a valid
+        index into ``text``.
+
+    Examples
+    --------
+    >>> view = normalize("鄉(xiāng)村，ＡＢ 1")
+    >>> view.text, view.offsets.tolist()
+    ('乡村ab1', [0, 8, 10, 11, 13])
+    """
+    check_text(text)
+    check_arg("options", options, NormalizeOptions)
+    return _aligned_views_of_batch([text], options)[0]
+
+
+def normalize_many(
+    texts: Iterable[str], options: NormalizeOptions = NormalizeOptions()
+) -> list[MatchingView]:
+    """The matching views of many texts with their offset maps, batch by batch.
+
+    Equals ``[normalize(t, options) for t in texts]``, at close to the speed of
+    :func:`matching_texts` (per-text overhead is a few microseconds, not a hundred).
+
+    Parameters
+    ----------
+    texts : iterable of str
+        Consumed once, in batches of about a million characters.
+    options : NormalizeOptions, optional
+        The steps to run.
+
+    Returns
+    -------
+    list of MatchingView
+        One per text, in order; offsets index each text itself.
+    """
+    views: list[MatchingView] = []
+    for batch in _batches(texts, _BATCH_CHARS):
+        views.extend(_aligned_views_of_batch(batch, options))
+    return views
+
+
+def _aligned_views_of_batch(texts: list[str], options: NormalizeOptions) -> list[MatchingView]:
+    """Views with offsets of one batch: the texts joined by ``"\\n"``, every step run once."""
+    text_starts = _text_starts(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)))
+    joined = "\n".join(texts)
+    edits = _batch_noise_edits(joined, text_starts, _noise_regex_for(options))
+    codepoints = _codepoints(joined)
+    offsets = np.arange(len(codepoints), dtype=np.int64)
+    if len(edits.starts):
+        codepoints, offsets = _splice(codepoints, offsets, edits.starts, edits.ends, edits.replacements)
+    if options.nfkc:
+        # Where the texts start now that noise is gone (a separator keeps its offset).
+        starts_now = np.searchsorted(offsets, text_starts[1:] - 1) + 1
+        codepoints, offsets = _nfkc_aligned(
+            codepoints, offsets, options.drop_punctuation, np.concatenate([[0], starts_now])
+        )
+    if options.t2s:
+        codepoints = _t2s(codepoints)
+    mapped = _char_map_for(options).take(codepoints)
+    # Noise never covers a separator and a separator starts its NFKC chunk, so each
+    # separator is still the first character carrying its offset.
+    separators = np.searchsorted(offsets, text_starts[1:] - 1)
+    kept, bounds = _kept_and_bounds(mapped, separators)
+    view_text = _text(mapped[kept])
+    view_offsets = offsets[kept]
+    return [
+        MatchingView(view_text[a:b], view_offsets[a:b] - start)
+        for a, b, start in zip(bounds[:-1], bounds[1:], text_starts.tolist())
+    ]
+
+
+def _kept_and_bounds(mapped: np.ndarray, separators: np.ndarray) -> tuple[np.ndarray, list[int]]:
+    """What the views of a batch keep of it, and where each view starts among the kept.
+
+    Parameters
+    ----------
+    mapped : np.ndarray
+        uint32 ``[n]``: the batch after the per-character step (``_DELETE`` marks removal).
+    separators : np.ndarray
+        int64 ``[n_texts - 1]``: the positions of the separators, sorted.
+
+    Returns
+    -------
+    kept : np.ndarray
+        bool ``[n]``: neither removed nor a separator.
+    bounds : list of int
+        ``n_texts + 1`` positions in ``mapped[kept]``: view ``i`` is ``[bounds[i], bounds[i + 1])``.
+    """
+    kept = mapped != _DELETE
+    kept[separators] = False
+    dropped = np.flatnonzero(~kept)
+    before = separators - np.searchsorted(dropped, separators)
+    return kept, [0, *before.tolist(), len(mapped) - len(dropped)]
+
+
+def _apply_edits(joined: str, separators: np.ndarray, edits: _Edits) -> tuple[str, np.ndarray]:
+    """The batch with its noise edits made, and where its separators (int64 ``[s]``) moved."""
+    if len(edits.starts) == 0:
+        return joined, separators
+    kept_runs = zip([0, *edits.ends.tolist()], [*edits.starts.tolist(), len(joined)])
+    pieces = [joined[a:b] for a, b in kept_runs]
+    edited = "".join(_interleave(pieces, edits.replacements))
+    # No edit covers a separator: each moves by what the edits before it changed.
+    return edited, _moved(separators, edits.starts, edits.ends, edits.replacements)
+
+
+def _views_of_batch(texts: list[str], options: NormalizeOptions) -> list[str]:
+    """Matching views of one batch: the texts joined by ``"\\n"``, every step run once."""
+    text_starts = _text_starts(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)))
+    joined = "\n".join(texts)
+    edits = _batch_noise_edits(joined, text_starts, _noise_regex_for(options))
+    prepared, separators = _apply_edits(joined, text_starts[1:] - 1, edits)
+    # "\n" is an NFKC boundary and stops OpenCC's phrase matching: no step crosses texts.
+    codepoints = _codepoints(prepared)
+    if options.nfkc:
+        codepoints, separators = _nfkc_moving(
+            codepoints, separators, options.drop_punctuation, np.concatenate([[0], separators + 1])
+        )
+    if options.t2s:
+        codepoints = _t2s(codepoints)
+    mapped = _char_map_for(options).take(codepoints)
+    kept, bounds = _kept_and_bounds(mapped, separators)
+    views = _text(mapped[kept])
+    return [views[a:b] for a, b in zip(bounds[:-1], bounds[1:])]
+
+
+def _batches(texts: Iterable[str], max_chars: int) -> Iterator[list[str]]:
+    """Consecutive lists of texts holding about ``max_chars`` characters each."""
+    iterator = iter(texts)
+    while True:
+        batch: list[str] = []
+        size = 0
+        for text in iterator:
+            batch.append(text)
+            size += len(text)
+            if size >= max_chars:
+                break
+        if not batch:
+            return
+        yield batch
+
+
+def matching_texts(texts: Iterable[str], options: NormalizeOptions = NormalizeOptions()) -> list[str]:
+    """The matching views of many texts, without offset maps (the fast path).
+
+    Equals ``[normalize(t, options).text for t in texts]``; works on batches of about a
+    million characters, so per-text overhead is a few microseconds, and views a text that
+    repeats within a batch (a boilerplate line, a reprint) once.
+
+    Parameters
+    ----------
+    texts : iterable of str
+        Consumed once, batch by batch.
+    options : NormalizeOptions, optional
+        The steps to run.
+
+    Returns
+    -------
+    list of str
+        One view per text, in order.
+    """
+    views: list[str] = []
+    for batch in _batches(texts, _BATCH_CHARS):
+        distinct = list(dict.fromkeys(batch))
+        if len(distinct) == len(batch):
+            views.extend(_views_of_batch(batch, options))
+        else:
+            view_of = dict(zip(distinct, _views_of_batch(distinct, options)))
+            views.extend(map(view_of.__getitem__, batch))
+    return views
