@@ -189,7 +189,8 @@ def test_analysis_runs_on_any_cluster_engine(news_docs: list[str]) -> None:
 
 
 def test_slots_are_masked_exactly() -> None:
-    from dedup.boilerplate import _mask_slots, _shared_share
+    from dedup.boilerplate import _shared_share
+    from dedup.lines import _mask_slots
 
     # A run of token characters with a letter is one slot; digit runs are another; a
     # quoted short name is a slot; "12.5" has no letter, so only its digits fold.

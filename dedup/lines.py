@@ -1,0 +1,342 @@
+"""The line table: every non-blank line of a collection with its keys, the first step of the
+boilerplate analysis (:mod:`dedup.boilerplate`) and of comparing documents without it.
+
+Every line gets three 64-bit keys (xxhash of strings built once per line): ``exact`` (its
+matching view), ``masked`` (the view with variable slots masked: digit runs, Latin or
+alphanumeric tokens, short quoted strings) and ``head``/``tail`` (the first and last
+``affix_chars`` characters of the masked view), and flags for what the analysis asks of it
+(a paragraph of its own, one sentence, page-number and running-head shapes). A batch's
+table is built at once; tables of consecutive batches join (:func:`concat_line_tables`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from .arrays import concat_ranges
+from .options import KeywordOptions, check_types
+from .errors import InvalidOptionError
+from .normalize import NormalizeOptions, matching_texts, nfkc_lines
+from .segment import UnitSpans, segment_lines_and_paragraphs
+from .shingle import exact_hashes
+from .spans import expand_to_lines
+from .store import TableSink, join_runs
+
+
+__all__ = ["DocumentViews", "LineOptions", "LineTable", "concat_line_tables", "document_views", "line_table"]
+
+
+@dataclass(frozen=True)
+class LineOptions(KeywordOptions):
+    """How lines are viewed and keyed (the fields of the same names of :class:`dedup.BoilerplateOptions`).
+
+    Attributes
+    ----------
+    affix_chars : int
+        Characters of the masked view's head and tail that key a template family.
+    normalize : NormalizeOptions
+        The matching view lines are keyed on.
+    """
+
+    affix_chars: int = 8
+    normalize: NormalizeOptions = NormalizeOptions()
+
+    def __post_init__(self) -> None:
+        check_types(self)
+        if self.affix_chars < 1:
+            raise InvalidOptionError(f"affix_chars must be >= 1, got {self.affix_chars}")
+
+
+_QUOTED = re.compile(r"[“「『\"'‘][^“”「」『』\"'‘’\n]{1,40}[”」』\"'’]")  # a short quoted name
+
+
+_TOKEN = re.compile(r"[A-Za-z0-9_@.\-]+")  # maximal runs: each character is matched once
+
+
+_HAS_LETTER = re.compile(r"[A-Za-z_@]")
+
+
+_DIGITS = re.compile(r"\d+")
+
+
+_MARKUP = re.compile(r"<[^<>\n]{0,200}>|&#?\w{1,10};")
+
+
+_MIN_SKELETON_CHARS = 4  # a masked line must keep this much fixed text to key a template
+
+
+_SENTENCE_END = re.compile(r"[。！？!?；;…]")
+
+
+_PAGE_NUMBER = re.compile(
+    r"(?:p(?:age)?\.?\s*)?\d{1,4}"  # 47, P. 47, Page 47
+    r"|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?"  # 第3页 共9页
+    r"|[-—–－~]+\s*\d{1,4}\s*[-—–－~]+"  # — 3 —
+    r"|\d{1,4}\s*/\s*\d{1,4}"  # 3 / 20
+    r"|\d{4}\s*年\s*第\s*\d{1,3}\s*期\s*\d{1,4}"  # 2018 年第 9 期 45
+    r"|\d{1,4}\s*\d{4}\s*年\s*第\s*\d{1,3}\s*期",  # 45 2018 年第 9 期
+    re.IGNORECASE,
+)
+
+
+_RUNNING_HEAD = re.compile(r"page\s+\d{1,4}\s*[-—–:|]\s*\S.{0,80}", re.IGNORECASE)
+
+
+# What sets a running head apart from a title printed under a page number.
+_HEAD_MARK = re.compile(r"\s[/|｜]\s|[|｜]|第\s*\d{1,3}\s*期|\d{4}\s*年|vol\.|no\.", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class LineTable:
+    """Every non-blank line of a batch of documents, with its keys.
+
+    Attributes
+    ----------
+    doc : np.ndarray
+        int64 ``[m]``, document of each line (lines are in document order).
+    start, end : np.ndarray
+        int64 ``[m]``, the line's span in its document, without surrounding whitespace.
+    cut_start, cut_end : np.ndarray
+        int64 ``[m]``, what cutting the line removes (:func:`dedup.spans.expand_to_lines`:
+        with its indentation, line break and the blank lines after it); the line's own
+        span in a table built with ``cuts=False``.
+    views : sequence of str
+        The lines' matching views (a ``list``, or a :class:`dedup.store.SpilledStrings`
+        for a table kept on disk; the other string columns likewise).
+    view_len : np.ndarray
+        int64 ``[m]``, length of the line's matching view.
+    exact, masked, head, tail : np.ndarray
+        uint64 ``[m]``; ``head`` and ``tail`` are 0 for lines too short to have them.
+    standalone : np.ndarray
+        bool ``[m]``: the line is a paragraph of its own, not a piece of a hard-wrapped one.
+    one_sentence : np.ndarray
+        bool ``[m]``: no sentence end before the line's last character (a template line is
+        one sentence at most; body paragraphs run to several).
+    page_number, running_head, head_like, head_like_plain : np.ndarray
+        bool ``[m]``: the line is a page number; a ``Page 47 - …`` running head; short,
+        with no sentence end and a running-head mark (`` / ``, ``|``, issue numbers);
+        short with no sentence end (a heading).
+    texts : sequence of str
+        The lines' original text.
+    masked_views : sequence of str
+    """
+
+    doc: np.ndarray
+    start: np.ndarray
+    end: np.ndarray
+    cut_start: np.ndarray
+    cut_end: np.ndarray
+    views: Sequence[str]
+    view_len: np.ndarray
+    exact: np.ndarray
+    masked: np.ndarray
+    head: np.ndarray
+    tail: np.ndarray
+    standalone: np.ndarray
+    one_sentence: np.ndarray
+    page_number: np.ndarray
+    running_head: np.ndarray
+    head_like: np.ndarray
+    head_like_plain: np.ndarray
+    texts: Sequence[str]
+    masked_views: Sequence[str]
+
+    def __len__(self) -> int:
+        return int(self.doc.size)
+
+
+def _same_spans(doc: np.ndarray, spans: np.ndarray, other: UnitSpans, doc_starts: np.ndarray) -> np.ndarray:
+    """Which ``(doc, start, end)`` rows are also units of ``other``: bool ``[m]``.
+
+    ``doc_starts`` (int64 ``[n_docs]``) places each document in one global coordinate;
+    ``other``'s units do not overlap, so their global starts are unique and sorted.
+    """
+    other_starts = doc_starts[other.doc_ids()] + other.spans[:, 0]
+    other_ends = doc_starts[other.doc_ids()] + other.spans[:, 1]
+    starts, ends = doc_starts[doc] + spans[:, 0], doc_starts[doc] + spans[:, 1]
+    idx = np.minimum(np.searchsorted(other_starts, starts), max(other_starts.size - 1, 0))
+    if not other_starts.size:
+        return np.zeros(len(doc), dtype=bool)
+    return (other_starts[idx] == starts) & (other_ends[idx] == ends)
+
+
+def _mask_slots(nfkc_lines: Sequence[str]) -> list[str]:
+    """Lines with variable slots masked (quoted names and Latin tokens → ``a``, digit runs → ``0``)."""
+    if not nfkc_lines:
+        return []
+    joined = _QUOTED.sub("a", "\n".join(nfkc_lines))
+    # A callback per token: a pattern that matched only runs with a letter would lose
+    # re's fast scan for the first character (3-4x slower on People's Daily).
+    joined = _TOKEN.sub(lambda m: "a" if _HAS_LETTER.search(m.group()) else m.group(), joined)
+    return _DIGITS.sub("0", joined).split("\n")
+
+
+def line_table(
+    texts: Sequence[str],
+    options: LineOptions = LineOptions(),
+    segments: tuple[UnitSpans, UnitSpans] | None = None,
+    *,
+    cuts: bool = True,
+) -> LineTable:
+    """Split documents into lines and key every line (see the module docstring).
+
+    Parameters
+    ----------
+    texts : sequence of str
+    options : LineOptions
+        How lines are viewed and keyed (:class:`dedup.BoilerplateOptions` is one).
+    segments : (UnitSpans, UnitSpans), optional
+        ``segment_lines_and_paragraphs(texts)``, when the caller has it.
+    cuts : bool
+        Find what cutting each line removes (``cut_start``, ``cut_end``: one call of
+        :func:`dedup.spans.expand_to_lines` a line). Without it, for tables that only
+        compare documents, the cut columns hold the lines' own spans.
+    """
+    units, paragraphs = segment_lines_and_paragraphs(texts) if segments is None else segments
+    flat, doc = units.spans, units.doc_ids()
+    doc_starts = np.concatenate(([0], np.cumsum([len(t) + 1 for t in texts])[:-1])).astype(np.int64)
+    standalone = _same_spans(doc, flat, paragraphs, doc_starts)
+    lines = [texts[d][s:e] for d, (s, e) in zip(doc.tolist(), flat.tolist())]
+    views = matching_texts(lines, options.normalize)
+    nfkc = nfkc_lines(lines)
+    # Masking leaves most lines as they were; only the others need a view of their own.
+    masked_nfkc = _mask_slots(nfkc)
+    changed = [i for i, (m, n) in enumerate(zip(masked_nfkc, nfkc)) if m != n]
+    masked_views = list(views)
+    for i, masked in zip(changed, matching_texts([masked_nfkc[i] for i in changed], options.normalize)):
+        if len(masked) - masked.count("a") - masked.count("0") >= _MIN_SKELETON_CHARS:
+            masked_views[i] = masked
+    stripped = [line.strip() for line in nfkc]
+    page_number = np.array([_PAGE_NUMBER.fullmatch(s) is not None for s in stripped], dtype=bool)
+    running_head = np.array([_RUNNING_HEAD.fullmatch(s) is not None for s in stripped], dtype=bool)
+    bare = [_MARKUP.sub("", s).strip() for s in stripped]  # a heading's shape, without HTML remnants
+    head_like_plain = np.array([0 < len(s) <= 40 and _SENTENCE_END.search(s) is None for s in bare], dtype=bool)
+    head_like = np.zeros(len(lines), dtype=bool)
+    for i in np.flatnonzero(head_like_plain).tolist():
+        head_like[i] = _HEAD_MARK.search(stripped[i]) is not None
+    if cuts:
+        cut = np.array([expand_to_lines(texts[d], s, e) for d, (s, e) in zip(doc.tolist(), flat.tolist())], dtype=np.int64).reshape(-1, 2)
+    else:
+        cut = flat
+    exact = exact_hashes(views)
+    masked = exact.copy()
+    distinct = [i for i in changed if masked_views[i] is not views[i]]
+    masked[distinct] = exact_hashes([masked_views[i] for i in distinct])
+    k = options.affix_chars
+    long_enough = [i for i, v in enumerate(masked_views) if len(v) >= 2 * k + 2]
+    head = np.zeros(len(lines), dtype=np.uint64)
+    tail = np.zeros(len(lines), dtype=np.uint64)
+    head[long_enough] = exact_hashes([masked_views[i][:k] for i in long_enough])
+    tail[long_enough] = exact_hashes([masked_views[i][-k:] for i in long_enough])
+    return LineTable(
+        doc=doc,
+        start=flat[:, 0].copy(),
+        end=flat[:, 1].copy(),
+        cut_start=cut[:, 0].copy(),
+        cut_end=cut[:, 1].copy(),
+        views=views,
+        view_len=np.array([len(v) for v in views], dtype=np.int64),
+        exact=exact,
+        masked=masked,
+        head=head,
+        tail=tail,
+        standalone=standalone,
+        one_sentence=np.array([_SENTENCE_END.search(line.rstrip()[:-1]) is None for line in lines], dtype=bool),
+        page_number=page_number,
+        running_head=running_head,
+        head_like=head_like,
+        head_like_plain=head_like_plain,
+        texts=lines,
+        masked_views=masked_views,
+    )
+
+
+def concat_line_tables(tables: Sequence[LineTable], n_docs: Sequence[int]) -> LineTable:
+    """One table of consecutive batches' tables: ``line_table`` of the concatenated documents.
+
+    Parameters
+    ----------
+    tables : sequence of LineTable
+        ``line_table`` of consecutive batches of documents.
+    n_docs : sequence of int
+        Documents in each batch (a batch's last documents may have no lines).
+    """
+    if len(tables) != len(n_docs):
+        raise ValueError(f"{len(tables)} tables but {len(n_docs)} batch sizes")
+    sink: TableSink[LineTable] = TableSink(LineTable)
+    for table, n in zip(tables, n_docs):
+        sink.add(table, n)
+    return sink.result(line_table([]))
+
+
+class DocumentViews(Sequence[str]):
+    """Each document's matching view as the concatenation of its kept lines' views, made on demand.
+
+    A sequence of ``n_docs`` strings; slices and :meth:`take` build many at once (reading
+    the lines' views in bulk when the table is on disk), so the clustering that reads them
+    batch by batch never holds the views of the whole collection.
+
+    Parameters
+    ----------
+    table : LineTable
+    n_docs : int
+    keep : np.ndarray, optional
+        bool ``[len(table)]``: the lines that count (default all).
+    """
+
+    def __init__(self, table: LineTable, n_docs: int, keep: np.ndarray | None = None) -> None:
+        self.table = table
+        self.n_docs = n_docs
+        self.keep = np.ones(len(table), dtype=bool) if keep is None else np.asarray(keep, dtype=bool)
+        self._line_bounds = np.searchsorted(table.doc, np.arange(n_docs + 1))
+
+    def __len__(self) -> int:
+        return self.n_docs
+
+    @property
+    def lengths(self) -> np.ndarray:
+        """int64 ``[n_docs]``: each view's length (from the lines' view lengths, no view built)."""
+        kept = self.keep
+        return np.bincount(self.table.doc[kept], weights=self.table.view_len[kept], minlength=self.n_docs).astype(np.int64)
+
+    def __getitem__(self, index: int | slice) -> Any:
+        if isinstance(index, slice):
+            return self.take(range(*index.indices(self.n_docs)))
+        if not -self.n_docs <= index < self.n_docs:
+            raise IndexError(f"document {index} of {self.n_docs}")
+        return self.take([index % self.n_docs])[0]
+
+    def __iter__(self) -> Any:
+        step = 4096
+        for lo in range(0, self.n_docs, step):
+            yield from self.take(range(lo, min(lo + step, self.n_docs)))
+
+    def take(self, docs: Sequence[int] | np.ndarray) -> list[str]:
+        """The views of documents ``docs`` (int ``[k]``, any order, repeats allowed)."""
+        docs = np.asarray(docs, dtype=np.int64).reshape(-1)
+        lo, hi = self._line_bounds[docs], self._line_bounds[docs + 1]
+        counts = hi - lo
+        lines = concat_ranges(lo, counts)
+        owner = np.repeat(np.arange(docs.size, dtype=np.int64), counts)
+        kept = self.keep[lines]
+        lines, owner = lines[kept], owner[kept]
+        if not lines.size:
+            return [""] * docs.size
+        # Runs of consecutive kept lines of one document: one slice of the views each.
+        new_run = np.ones(lines.size, dtype=bool)
+        new_run[1:] = (lines[1:] != lines[:-1] + 1) | (owner[1:] != owner[:-1])
+        starts = np.flatnonzero(new_run)
+        ends = np.append(starts[1:], lines.size) - 1
+        return join_runs(self.table.views, lines[starts], lines[ends] + 1, owner[starts], docs.size)
+
+
+def document_views(table: LineTable, n_docs: int, keep: np.ndarray | None = None) -> DocumentViews:
+    """Each document's matching view as the concatenation of its (kept) lines' views (see :class:`DocumentViews`)."""
+    return DocumentViews(table, n_docs, keep)
+
+
