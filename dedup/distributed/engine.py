@@ -1,0 +1,152 @@
+"""``RayClusterEngine``: :func:`dedup.near.cluster_views` on Ray — sketch, band and verify in workers, centres on the driver (connected components above the edge limit by star rounds on Ray)."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from ..cluster import Cluster, cluster_pairs, clusters_of_labels
+from ..near import NearOptions
+from ..errors import InvalidOptionError
+from ..verify import VerifiedPairs
+
+if TYPE_CHECKING:  # pragma: no cover
+    import ray.data
+from .driver import _Blocks, _block_size, _collect, _dataset_of_columns, _edges_of, _restart, cluster_cpus
+from .steps import _candidates_of_partition, _edge_rows, _large_star_group, _pair_rows, _similarity_block_pair, _sketch_block, _small_star_group, _verify_block_pair
+from ..stars import labels_of_stars
+
+
+@dataclass(frozen=True)
+class RayClusterEngine:
+    """Clusters matching views on Ray, exactly as :func:`dedup.near.cluster_views`.
+
+    Pass it as ``engine=`` to :func:`dedup.duplicates.duplicate_clusters`,
+    :func:`dedup.boilerplate.analyse_lines` or :func:`dedup.clean.clean_report`, or call it
+    with ``(views, lengths, options)``. Ray must be up (:func:`connect`), else a local Ray
+    is started.
+
+    Attributes
+    ----------
+    partitions : int, optional
+        Hash partitions of every shuffle; default: the cluster's CPUs.
+    edge_limit : int
+        With ``clustering="connected"``: verified edges brought to the driver for
+        :func:`dedup.cluster.connected_components` (16 bytes each, plus 8 bytes a document
+        for the labels). Above it, components are found by large-star/small-star rounds on
+        Ray and only the final stars (one edge per duplicate document) reach the driver. 0
+        always uses the rounds. Centre clustering (the default) always brings the verified
+        edges and their measures (48 bytes each) to the driver.
+    max_rounds : int
+        Guard on the large-star/small-star rounds (they converge in O(log² n)).
+
+    Notes
+    -----
+    Each Ray task sketches with one thread (``DuplicateOptions.workers`` is not used): Ray
+    gives a task one CPU and supplies the parallelism. Results never depend on
+    ``partitions``, the block size or the number of workers.
+    """
+
+    partitions: int | None = None
+    edge_limit: int = 20_000_000
+    max_rounds: int = 200
+
+    def __post_init__(self) -> None:
+        if self.partitions is not None and self.partitions < 1:
+            raise InvalidOptionError(f"partitions must be >= 1, got {self.partitions}")
+        if self.edge_limit < 0:
+            raise InvalidOptionError(f"edge_limit must be >= 0, got {self.edge_limit}")
+
+    def __call__(self, views: Sequence[str], lengths: np.ndarray, options: NearOptions) -> list[Cluster]:
+        """Near-duplicate clusters of matching views (see :func:`dedup.near.cluster_views`).
+
+        Parameters
+        ----------
+        views : sequence of str
+            One matching view per document.
+        lengths : np.ndarray
+            int64 ``[len(views)]``, original text lengths (for ``representative="longest"``).
+        options : NearOptions
+
+        Returns
+        -------
+        list of Cluster
+            Equal to ``cluster_views(views, lengths, options)``.
+        """
+        params = options.lsh
+        n = len(views)
+        if n < 2:
+            return []
+        partitions = self.partitions or cluster_cpus()
+        blocks = _Blocks.put(list(views), "view", _block_size(n, options.batch_size, partitions))
+        n_blocks = len(blocks.refs)
+
+        # sketch → band → verify: one Ray Data pipeline, two shuffles
+        verified = (
+            blocks.dataset()
+            .map_batches(
+                _sketch_block,
+                batch_format="pyarrow",
+                batch_size=None,
+                fn_kwargs={"num_perm": options.num_perm, "ngram": options.ngram, "seed": options.seed, "scheme": options.scheme, "params": params, "partitions": partitions},
+            )
+            .groupby("part")
+            .map_groups(_candidates_of_partition, batch_format="numpy", fn_kwargs={"max_bucket": options.max_bucket, "block_size": blocks.size, "n_blocks": n_blocks})
+            .groupby("blocks")
+            .map_groups(
+                _verify_block_pair,
+                batch_format="numpy",
+                fn_kwargs={"blocks": blocks.refs, "block_size": blocks.size, "ngram": options.ngram, "threshold": options.threshold, "containment": options.containment},
+            )
+            .materialize()
+        )
+        n_edges = verified.count()
+        if not n_edges:
+            return []
+
+        # cluster: centres need every verified pair and its measures on the driver (48 bytes
+        # each); connected components above edge_limit are found by rounds on Ray
+        measure = functools.partial(self._measures, blocks=blocks, ngram=options.ngram)
+        if options.clustering == "center" or n_edges <= self.edge_limit:
+            columns = _collect(verified, ("left", "right", "jaccard", "containment", "share_left", "share_right"))
+            # rows (left < right, as bucket_pairs makes them) in any order: the clusters do not depend on it
+            pairs = VerifiedPairs(_edges_of(columns), columns["jaccard"], columns["containment"], np.stack([columns["share_left"], columns["share_right"]], axis=1))
+            return cluster_pairs(n, pairs.pairs, functools.partial(pairs.measures_or, measure_rest=measure), clustering=options.clustering, representative=options.representative, lengths=lengths)
+        labels = self._star_labels(n, verified, partitions)
+        # represent: each member's Jaccard and coverage by its representative, in workers
+        return clusters_of_labels(labels, options.representative, lengths, measure)
+
+    def _star_labels(self, n: int, verified: ray.data.Dataset, partitions: int) -> np.ndarray:
+        """Component labels by large-star/small-star rounds on Ray: int64 ``[n]``."""
+        directed = _restart(verified.map_batches(_edge_rows, batch_format="numpy", fn_kwargs={"partitions": partitions}))
+        for _ in range(self.max_rounds):
+            changed = 0
+            for step in (_large_star_group, _small_star_group):
+                directed = _restart(directed.groupby("part").map_groups(step, batch_format="numpy", fn_kwargs={"partitions": partitions}))
+                changed += int(directed.sum("changed") or 0)
+            if changed == 0:
+                stars = _collect(directed, ("u", "v"))
+                return labels_of_stars(n, stars["u"].astype(np.int64), stars["v"].astype(np.int64))
+        raise RuntimeError(f"large-star/small-star did not converge in {self.max_rounds} rounds")
+
+    @staticmethod
+    def _measures(rep_all: np.ndarray, member_all: np.ndarray, *, blocks: _Blocks, ngram: int) -> tuple[np.ndarray, np.ndarray]:
+        """Exact Jaccard and coverage of every (representative, member) pair, computed in workers: float64 ``[len(member_all)]`` each."""
+        rows = _pair_rows(np.stack([rep_all, member_all], axis=1), blocks.size, len(blocks.refs))
+        rows["row"] = np.arange(member_all.size, dtype=np.int64)
+        out = _collect(
+            _dataset_of_columns(rows, len(blocks.refs))
+            .groupby("blocks")
+            .map_groups(_similarity_block_pair, batch_format="numpy", fn_kwargs={"blocks": blocks.refs, "block_size": blocks.size, "ngram": ngram})
+            .materialize(),
+            ("row", "jaccard", "coverage"),
+        )
+        jaccard = np.empty(member_all.size, dtype=np.float64)
+        coverage = np.empty(member_all.size, dtype=np.float64)
+        jaccard[out["row"]] = out["jaccard"]
+        coverage[out["row"]] = out["coverage"]
+        return jaccard, coverage

@@ -1,0 +1,221 @@
+"""The steps that run in Ray workers: pure functions over numpy arrays (partitions, band rows, bucket pairs) and the Ray Data batch functions built on them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from ..arrays import sorted_unique
+from ..shingle import shingle_sets
+from ..lsh import LSHParams, band_keys, candidate_pairs
+from ..minhash import signatures
+from ..normalize import NormalizeOptions, matching_texts
+from ..verify import measures, verify_pairs
+
+from ..stars import _EMPTY_PAIRS, _unique_pairs, _both_directions, large_star, small_star
+
+
+
+
+_M1 = np.uint64(0xBF58476D1CE4E5B9)
+
+
+_M2 = np.uint64(0x94D049BB133111EB)
+
+
+def _mix64(values: np.ndarray) -> np.ndarray:
+    """SplitMix64 finalizer of int64/uint64 values: uint64, same shape."""
+    x = values.astype(np.uint64)
+    x ^= x >> np.uint64(30)
+    x *= _M1
+    x ^= x >> np.uint64(27)
+    x *= _M2
+    x ^= x >> np.uint64(31)
+    return x
+
+
+def partition_of(values: np.ndarray, partitions: int) -> np.ndarray:
+    """Hash partition of every value: int64 ``[len(values)]`` in ``[0, partitions)``.
+
+    Parameters
+    ----------
+    values : np.ndarray
+        int64 or uint64 ``[m]``.
+    partitions : int
+    """
+    return (_mix64(values) % np.uint64(partitions)).astype(np.int64)
+
+
+def band_rows(doc: np.ndarray, keys: np.ndarray, partitions: int) -> dict[str, np.ndarray]:
+    """One row per (document, band), keyed for the shuffle by its bucket.
+
+    Parameters
+    ----------
+    doc : np.ndarray
+        int64 ``[n]``, document indices.
+    keys : np.ndarray
+        uint64 ``[n, bands]``, from :func:`dedup.lsh.band_keys`.
+    partitions : int
+        Hash partitions of the (band, key) buckets.
+
+    Returns
+    -------
+    dict of np.ndarray
+        ``part`` int64, ``band`` int32, ``key`` uint64, ``doc`` int64, each ``[n * bands]``.
+        All rows of one bucket share ``part``.
+    """
+    n, bands = keys.shape
+    band = np.tile(np.arange(bands, dtype=np.int32), n)
+    key = keys.reshape(-1).astype(np.uint64)
+    return {
+        "part": partition_of(key ^ band.astype(np.uint64), partitions),
+        "band": band,
+        "key": key,
+        "doc": np.repeat(doc.astype(np.int64), bands),
+    }
+
+
+def bucket_pairs(band: np.ndarray, key: np.ndarray, doc: np.ndarray, *, max_bucket: int) -> np.ndarray:
+    """Candidate pairs of complete LSH buckets: what :func:`dedup.lsh.candidate_pairs` gives them.
+
+    Parameters
+    ----------
+    band : np.ndarray
+        int ``[m]``, band of each row.
+    key : np.ndarray
+        uint64 ``[m]``, band key of each row.
+    doc : np.ndarray
+        int64 ``[m]``, document of each row; a document has at most one row per band, and
+        every document with a given (band, key) is among the rows.
+    max_bucket : int
+        A bucket larger than this gives a star (every member paired with its smallest
+        document), as in :func:`dedup.lsh.candidate_pairs`.
+
+    Returns
+    -------
+    np.ndarray
+        int64 ``[p, 2]``, each row ``(i, j)`` with ``i < j``, rows unique and sorted.
+    """
+    band, key, doc = np.asarray(band), np.asarray(key, dtype=np.uint64), np.asarray(doc, dtype=np.int64)
+    order = np.lexsort((doc, band))  # documents ascending inside each band: local order = document order
+    band, key, doc = band[order], key[order], doc[order]
+    starts = np.flatnonzero(np.concatenate(([True], band[1:] != band[:-1]))) if band.size else np.empty(0, np.int64)
+    ends = np.append(starts[1:], band.size)
+    found = [_EMPTY_PAIRS]
+    for lo, hi in zip(starts.tolist(), ends.tolist()):
+        local = candidate_pairs(key[lo:hi, None], max_bucket=max_bucket)
+        found.append(doc[lo:hi][local])
+    return _unique_pairs(np.concatenate(found))
+
+
+
+
+def _sketch_block(batch: Any, *, num_perm: int, ngram: int, seed: int, scheme: str, params: LSHParams, partitions: int) -> dict[str, np.ndarray]:
+    """map_batches: a block of (index, view) rows → its band rows (see :func:`band_rows`)."""
+    doc = batch.column("index").to_numpy().astype(np.int64)
+    views = batch.column("view").to_pylist()
+    # Ray gives each task one CPU: one thread here, Ray supplies the parallelism.
+    sigs = signatures(views, num_perm=num_perm, ngram=ngram, seed=seed, scheme=scheme, workers=1)
+    return band_rows(doc, band_keys(sigs, params), partitions)
+
+
+def _pair_rows(pairs: np.ndarray, block_size: int, n_blocks: int) -> dict[str, np.ndarray]:
+    """Pairs as rows keyed by the pair of view blocks they need: ``left``, ``right``, ``blocks`` int64."""
+    return {
+        "left": pairs[:, 0].copy(),
+        "right": pairs[:, 1].copy(),
+        "blocks": (pairs[:, 0] // block_size) * n_blocks + pairs[:, 1] // block_size,
+    }
+
+
+def _candidates_of_partition(batch: dict[str, np.ndarray], *, max_bucket: int, block_size: int, n_blocks: int) -> dict[str, np.ndarray]:
+    """map_groups over ``part``: one hash partition's buckets → candidate pair rows."""
+    pairs = bucket_pairs(batch["band"], batch["key"], batch["doc"], max_bucket=max_bucket)
+    return _pair_rows(pairs, block_size, n_blocks)
+
+
+def _views_of(docs: np.ndarray, blocks: Sequence[Any], block_size: int) -> list[str]:
+    """Views of ascending document indices, fetched from their blocks in the object store."""
+    import ray
+
+    views: list[str] = []
+    block_of = docs // block_size
+    for b in sorted_unique(block_of).tolist():
+        table = ray.get(blocks[b])
+        views.extend(table.column("view").take(docs[block_of == b] - b * block_size).to_pylist())
+    return views
+
+
+def _verify_block_pair(
+    batch: dict[str, np.ndarray], *, blocks: Sequence[Any], block_size: int, ngram: int, threshold: float, containment: float | None
+) -> dict[str, np.ndarray]:
+    """map_groups over ``blocks``: distinct candidate pairs of two view blocks → verified edges."""
+    pairs = _unique_pairs(np.stack([batch["left"], batch["right"]], axis=1))
+    involved = sorted_unique(pairs)
+    set_hashes, set_offsets = shingle_sets(_views_of(involved, blocks, block_size), ngram)
+    verified = verify_pairs(set_hashes, set_offsets, np.searchsorted(involved, pairs), threshold=threshold, containment_threshold=containment)
+    edges = involved[verified.pairs].reshape(-1, 2)
+    share = verified.share if verified.share is not None else np.zeros((0, 2))
+    return {
+        "left": edges[:, 0].copy(),
+        "right": edges[:, 1].copy(),
+        "jaccard": verified.jaccard,
+        "containment": verified.containment,
+        "share_left": share[:, 0].copy(),
+        "share_right": share[:, 1].copy(),
+    }
+
+
+def _similarity_block_pair(batch: dict[str, np.ndarray], *, blocks: Sequence[Any], block_size: int, ngram: int) -> dict[str, np.ndarray]:
+    """map_groups over ``blocks``: exact Jaccard and the member's share in the representative of (representative, member) rows, by row id."""
+    pairs = np.stack([batch["left"], batch["right"]], axis=1)
+    involved = sorted_unique(pairs)
+    set_hashes, set_offsets = shingle_sets(_views_of(involved, blocks, block_size), ngram)
+    measured = measures(set_hashes, set_offsets, np.searchsorted(involved, pairs))
+    return {"row": batch["row"], "jaccard": measured[:, 0].copy(), "coverage": measured[:, 3].copy()}
+
+
+def _directed_rows(edges: np.ndarray, partitions: int, changed: int) -> dict[str, np.ndarray]:
+    """Undirected edges as directed rows partitioned by their source node.
+
+    Returns ``part``, ``u``, ``v`` int64 ``[2e]`` and ``changed`` int64 (the step's count on
+    the first row, 0 elsewhere, so that summing the column gives the total).
+    """
+    u, v = _both_directions(edges)
+    flag = np.zeros(u.size, dtype=np.int64)
+    if u.size:
+        flag[0] = changed
+    return {"part": partition_of(u, partitions), "u": u, "v": v, "changed": flag}
+
+
+def _edge_rows(batch: dict[str, np.ndarray], *, partitions: int) -> dict[str, np.ndarray]:
+    """map_batches: verified edges → directed rows for the first star step."""
+    return _directed_rows(np.stack([batch["left"], batch["right"]], axis=1), partitions, 0)
+
+
+def _large_star_group(batch: dict[str, np.ndarray], *, partitions: int) -> dict[str, np.ndarray]:
+    """map_groups over ``part``: :func:`large_star` on the complete adjacency of the partition's nodes."""
+    edges, changed = large_star(batch["u"], batch["v"])
+    return _directed_rows(edges, partitions, changed)
+
+
+def _small_star_group(batch: dict[str, np.ndarray], *, partitions: int) -> dict[str, np.ndarray]:
+    """map_groups over ``part``: :func:`small_star` on the complete adjacency of the partition's nodes."""
+    edges, changed = small_star(batch["u"], batch["v"])
+    return _directed_rows(edges, partitions, changed)
+
+
+def _views_block(batch: Any, *, options: NormalizeOptions) -> Any:
+    """map_batches: a block of (index, text) rows → ``index``, matching ``view`` and text ``length``."""
+    import pyarrow as pa
+
+    texts = batch.column("text").to_pylist()
+    return pa.table(
+        {
+            "index": batch.column("index"),
+            "view": pa.array(matching_texts(texts, options), type=pa.large_string()),
+            "length": pa.array(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))),
+        }
+    )
