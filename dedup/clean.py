@@ -187,14 +187,14 @@ def _same_line_options(a: BoilerplateOptions, b: BoilerplateOptions) -> bool:
     return replace(a, webpage=None) == replace(b, webpage=None)
 
 
-def _duplicate_input(opts: CleanOptions, with_clusters: bool) -> str | None:
+def _duplicate_input(options: CleanOptions, with_clusters: bool) -> str | None:
     """What comparing documents needs beyond ``Sketch.lines``: ``"lines"``, ``"views"`` or None."""
-    dup = opts.duplicates
-    if not (opts.cross_document or with_clusters):
+    dup = options.duplicates
+    if not (options.cross_document or with_clusters):
         return None
     if not dup.strip_boilerplate:
         return "views"
-    return None if _same_line_options(dup.boilerplate, opts.boilerplate) else "lines"
+    return None if _same_line_options(dup.boilerplate, options.boilerplate) else "lines"
 
 
 def sketch_batch(texts: Sequence[str], options: CleanOptions, *, with_clusters: bool = False) -> Sketch:
@@ -379,10 +379,10 @@ def _line_index(table: LineTable, spans: Sequence[Span]) -> np.ndarray:
     return np.searchsorted(keys, np.array([s.doc * width + s.start for s in spans], dtype=np.int64))
 
 
-def _document_clusters(sketch: Sketch, opts: CleanOptions, with_clusters: bool, analysis: LineAnalysis, engine: ClusterEngine | None) -> list[Cluster]:
-    """The near-duplicate documents of a sketched collection, compared as ``opts.duplicates`` says."""
-    dup = opts.duplicates
-    needed = _duplicate_input(opts, with_clusters)
+def _document_clusters(sketch: Sketch, options: CleanOptions, with_clusters: bool, analysis: LineAnalysis, engine: ClusterEngine | None) -> list[Cluster]:
+    """The near-duplicate documents of a sketched collection, compared as ``options.duplicates`` says."""
+    dup = options.duplicates
+    needed = _duplicate_input(options, with_clusters)
     if needed == "views" and sketch.duplicate_views is not None:
         return (engine or cluster_views)(sketch.duplicate_views, sketch.lengths, dup.near)
     if needed == "lines" and sketch.duplicate_lines is not None:

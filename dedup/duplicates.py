@@ -174,7 +174,7 @@ def find_duplicates(
 
 
 def duplicate_clusters(
-    texts: Iterable[str], opts: DuplicateOptions, *, analysis: LineAnalysis | None = None, engine: ClusterEngine | None = None
+    texts: Iterable[str], options: DuplicateOptions, *, analysis: LineAnalysis | None = None, engine: ClusterEngine | None = None
 ) -> list[Cluster]:
     """:func:`find_duplicates` with resolved options, reusing parts computed elsewhere.
 
@@ -182,18 +182,18 @@ def duplicate_clusters(
     ----------
     texts : iterable of str
         Not read with ``strip_boilerplate`` when ``analysis`` is given.
-    opts : DuplicateOptions
+    options : DuplicateOptions
     analysis : LineAnalysis, optional
-        ``analyse_lines(texts, opts.boilerplate)``, when the caller has it (used only
+        ``analyse_lines(texts, options.boilerplate)``, when the caller has it (used only
         with ``strip_boilerplate``).
     engine : callable, optional
         Clusters matching views, like :func:`cluster_views` (the default);
         :mod:`dedup.distributed` passes one that runs on Ray.
     """
-    if opts.strip_boilerplate and analysis is not None:
-        return (engine or cluster_views)(boilerplate_free_views([], opts.boilerplate, analysis), analysis.lengths, opts.near)
+    if options.strip_boilerplate and analysis is not None:
+        return (engine or cluster_views)(boilerplate_free_views([], options.boilerplate, analysis), analysis.lengths, options.near)
     # Boilerplate is a property of the collection: every batch is taken before comparing.
-    finder = DuplicateFinder(opts)
-    for batch in batches(checked_texts(texts), BATCH_CHARS, opts.batch_size):
+    finder = DuplicateFinder(options)
+    for batch in batches(checked_texts(texts), BATCH_CHARS, options.batch_size):
         finder.add(batch)
     return finder.clusters(engine)

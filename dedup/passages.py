@@ -219,16 +219,16 @@ def _lsh_params(options: PassageOptions) -> LSHParams:
     return optimal_params(min(options.threshold, 0.999), options.num_perm)
 
 
-def _sets_of(units: UnitTable, opts: PassageOptions, rows: np.ndarray | None = None) -> SetsOf:
+def _sets_of(units: UnitTable, options: PassageOptions, rows: np.ndarray | None = None) -> SetsOf:
     """Shingle sets of units given by index (into ``rows`` when given), their views read on demand."""
 
     def sets_of(indices: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        return shingle_sets(take(units.views, indices if rows is None else rows[indices]), opts.ngram)
+        return shingle_sets(take(units.views, indices if rows is None else rows[indices]), options.ngram)
 
     return sets_of
 
 
-def _lsh_pairs(units: UnitTable, long_units: np.ndarray, opts: PassageOptions) -> tuple[np.ndarray, np.ndarray]:
+def _lsh_pairs(units: UnitTable, long_units: np.ndarray, options: PassageOptions) -> tuple[np.ndarray, np.ndarray]:
     """Verified matches among long paragraphs.
 
     Returns
@@ -245,34 +245,34 @@ def _lsh_pairs(units: UnitTable, long_units: np.ndarray, opts: PassageOptions) -
     if not len(local):
         return none
     verified = verify_candidates(
-        local, units.view_len[long_units], _sets_of(units, opts, long_units), threshold=opts.threshold, containment_threshold=opts.containment
+        local, units.view_len[long_units], _sets_of(units, options, long_units), threshold=options.threshold, containment_threshold=options.containment
     )
     pairs = long_units[verified.pairs]
     # A match by containment alone makes only the later, smaller paragraph a repeat.
     lengths = units.view_len
     later_is_smaller = lengths[pairs[:, 1]] <= lengths[pairs[:, 0]]
-    by_jaccard = verified.jaccard >= opts.threshold
+    by_jaccard = verified.jaccard >= options.threshold
     keep = by_jaccard | later_is_smaller
     # Across documents the later paragraph must not add text of its own: it lies in the
     # earlier one, or it is a near-duplicate no larger than the earlier one by more
     # than the share containment leaves (an edited copy, not an earlier excerpt extended).
     earlier_share, later_share = verified.share[:, 0], verified.share[:, 1]
-    no_own_text = (later_share >= opts.containment) | (by_jaccard & (later_share >= opts.containment * earlier_share))
+    no_own_text = (later_share >= options.containment) | (by_jaccard & (later_share >= options.containment * earlier_share))
     keep &= no_own_text | (units.doc[pairs[:, 0]] == units.doc[pairs[:, 1]])
     return pairs[keep], ~by_jaccard[keep]
 
 
-def _fragment_pairs(units: UnitTable, opts: PassageOptions) -> np.ndarray:
+def _fragment_pairs(units: UnitTable, options: PassageOptions) -> np.ndarray:
     """Fragments contained in an earlier paragraph of their document: int64 ``[p, 2]`` (container, fragment)."""
     view_len = units.view_len
-    is_fragment = (view_len >= opts.fragment_chars) & ((view_len >= opts.min_chars) | units.sentence_end)
-    fragments = np.flatnonzero(is_fragment & (view_len < 4 * opts.min_chars))
+    is_fragment = (view_len >= options.fragment_chars) & ((view_len >= options.min_chars) | units.sentence_end)
+    fragments = np.flatnonzero(is_fragment & (view_len < 4 * options.min_chars))
     if not fragments.size:
         return np.empty((0, 2), dtype=np.int64)
     # Candidate containers: the earlier, longer paragraphs of the same document within
     # fragment_window units (a stray fragment sits near what it repeats; this keeps the
     # work linear in the document).
-    doc_start = np.maximum(np.searchsorted(units.doc, units.doc[fragments]), fragments - opts.fragment_window)
+    doc_start = np.maximum(np.searchsorted(units.doc, units.doc[fragments]), fragments - options.fragment_window)
     counts = fragments - doc_start
     container = concat_ranges(doc_start, counts)
     fragment = np.repeat(fragments, counts)
@@ -282,13 +282,13 @@ def _fragment_pairs(units: UnitTable, opts: PassageOptions) -> np.ndarray:
         return pairs
     # Pairs come in fragment order, each within a short window: a chunk of them needs the
     # views of a stretch of units only.
-    _, containment = similarities_in_chunks(pairs, view_len, _sets_of(units, opts))
-    return pairs[containment >= opts.containment]
+    _, containment = similarities_in_chunks(pairs, view_len, _sets_of(units, options))
+    return pairs[containment >= options.containment]
 
 
-def _exact_short_pairs(units: UnitTable, opts: PassageOptions) -> tuple[np.ndarray, np.ndarray]:
+def _exact_short_pairs(units: UnitTable, options: PassageOptions) -> tuple[np.ndarray, np.ndarray]:
     """Short paragraphs with equal views: pairs (earlier, later) and whether the pair is within one document."""
-    short = np.flatnonzero((units.view_len > 0) & (units.view_len < opts.min_chars))
+    short = np.flatnonzero((units.view_len > 0) & (units.view_len < options.min_chars))
     if short.size < 2:
         return np.empty((0, 2), dtype=np.int64), np.empty(0, dtype=bool)
     keys = exact_hashes(take(units.views, short))
@@ -421,15 +421,15 @@ class PassageMatches:
         return self.units.doc[self.runs[:, 0]] == self.units.doc[self.runs[:, 2]]
 
 
-def match_passages(units: UnitTable, opts: PassageOptions) -> PassageMatches:
+def match_passages(units: UnitTable, options: PassageOptions) -> PassageMatches:
     """Repeated passages of a unit table (see the module docstring)."""
     view_len = units.view_len
-    long_pairs, containment_only = _lsh_pairs(units, np.flatnonzero(view_len >= opts.min_chars), opts)
-    fragment_pairs = _fragment_pairs(units, opts)
-    short_pairs, short_within = _exact_short_pairs(units, opts)
+    long_pairs, containment_only = _lsh_pairs(units, np.flatnonzero(view_len >= options.min_chars), options)
+    fragment_pairs = _fragment_pairs(units, options)
+    short_pairs, short_within = _exact_short_pairs(units, options)
     pairs = np.sort(np.concatenate([long_pairs, fragment_pairs, short_pairs]), axis=1)
     anchored = np.concatenate([np.ones(len(long_pairs) + len(fragment_pairs), dtype=bool), short_within])
-    runs = _diagonal_runs(pairs, anchored, units, opts.max_gap)
+    runs = _diagonal_runs(pairs, anchored, units, options.max_gap)
     # One sentence inside a long paragraph is a repeat only when it really is the same
     # sentence again: not a digest headline above the article that it echoes, not a
     # formula it quotes (a match by containment alone).

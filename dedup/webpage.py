@@ -414,17 +414,17 @@ def _title_parts(first: str) -> set[str]:
     return parts | {first}
 
 
-def _pattern_flags(view: str, size: float, first: bool, title_repeat: bool, opts: WebpageOptions) -> list[int]:
+def _pattern_flags(view: str, size: float, first: bool, title_repeat: bool, options: WebpageOptions) -> list[int]:
     """The furniture-pattern columns of one line: label, copyright, share, metadata,
     link_title, stamp, breadcrumb, title (see :data:`FEATURES`)."""
     # Size counts CJK characters and words, not punctuation: a line of thousands of
     # dots has size 0. Labels, menus and meta lines are also short in characters. Every
     # column needs a line at most twice the meta size (most lines of an article are not).
-    fits = len(view) <= 8 * opts.max_meta_size
-    listed = fits and size <= 2 * opts.max_meta_size
+    fits = len(view) <= 8 * options.max_meta_size
+    listed = fits and size <= 2 * options.max_meta_size
     if not view or not listed:
         return [0] * 8
-    short, meta = size <= opts.max_label_size, size <= opts.max_meta_size
+    short, meta = size <= options.max_label_size, size <= options.max_meta_size
     label = (short and (_is_label(view) or _LIST_HEADING.search(view) is not None)) or (
         meta and _PREV_NEXT.search(view) is not None
     )

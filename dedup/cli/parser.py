@@ -211,7 +211,7 @@ def _clean_options(args: argparse.Namespace) -> CleanOptions:
     return replace(base, **changes)
 
 
-def _settings(args: argparse.Namespace, read: ReadOptions, opts: CleanOptions) -> dict[str, Any]:
+def _settings(args: argparse.Namespace, read: ReadOptions, options: CleanOptions) -> dict[str, Any]:
     """Everything that decides the outputs (and nothing that does not, like --quiet)."""
     return {
         "inputs": list(args.inputs),
@@ -220,13 +220,13 @@ def _settings(args: argparse.Namespace, read: ReadOptions, opts: CleanOptions) -
         "id_field": read.id_field,
         "encoding": read.encoding,
         "max_record_bytes": read.max_record_bytes,
-        "threshold": opts.duplicates.threshold,
-        "containment": opts.duplicates.containment,
-        "representative": _jsonable(opts.duplicates.representative),
-        "clustering": opts.duplicates.clustering,
-        "ngram": opts.duplicates.ngram,
-        "num_perm": opts.duplicates.num_perm,
-        "seed": opts.duplicates.seed,
-        "cross_document": opts.cross_document,
-        "remove": sorted(opts.remove),
+        "threshold": options.duplicates.threshold,
+        "containment": options.duplicates.containment,
+        "representative": _jsonable(options.duplicates.representative),
+        "clustering": options.duplicates.clustering,
+        "ngram": options.duplicates.ngram,
+        "num_perm": options.duplicates.num_perm,
+        "seed": options.duplicates.seed,
+        "cross_document": options.cross_document,
+        "remove": sorted(options.remove),
     }
