@@ -1,0 +1,252 @@
+"""The features of every line of a page, read on its reading view: lengths, character shares, densities, and the label/link/copyright/share/metadata patterns."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+import numpy as np
+
+from ..normalize import matching_texts
+from .base import FEATURES, WebpageOptions, _CJK, _DIGIT, _F, _LETTER, _SENTENCE, _SPACE, _VIEW, _char_classes, _default_options, _function_table
+
+
+# Matched on the reading view: NFKC (full-width → half-width), Simplified, lower case.
+
+_EDGE = r"[\s\[\]【】()（）<>《》〈〉«»‹›|｜:：\-—_·•.。,，!！?？*#/\\~～▲▼△▽►▶◀→←↑↓+＋=]*"
+_LABEL_WORDS = (
+    # Chinese menus, buttons and widget headings
+    "首页|主页|网站首页|返回|返回首页|返回顶部|回到顶部|回到首页|回到页首|回到主文|跳到主文|顶部|置顶|更多|查看更多|更多内容|"
+    "加载更多|点击加载更多|展开|收起|展开全文|阅读全文|全文|打印|打印本页|打印文章|关闭|关闭窗口|关闭按钮|关闭本页|收藏|"
+    "收藏本文|收藏文章|加入收藏|设为首页|评论|我要评论|发表评论|查看评论|网友评论|参与评论|热门评论|最新评论|更多评论|"
+    "评论列表|留言|发表留言|留言列表|我要留言|登录|注册|登入|免费注册|退出|搜索|站内搜索|文章搜索|搜狗|百度|上一篇|下一篇|"
+    "上一页|下一页|首页上一页|下载|订阅|举报|纠错|我要纠错|字号|大|中|小|默认|推荐|推荐阅读|相关阅读|相关文章|相关新闻|"
+    "相关链接|延伸阅读|热门文章|最新文章|热门推荐|精彩推荐|猜你喜欢|排行|排行榜|热点|热搜|精华|焦点|热图|视觉|正文|导航|"
+    "网站导航|网站地图|联系我们|关于我们|帮助|帮助中心|客服|客服中心|意见反馈|用户反馈|广告服务|广告合作|隐私政策|"
+    "服务条款|服务协议|法律声明|免责声明|版权声明|手机版|电脑版|客户端|app下载|扫一扫|二维码|扫描二维码|确定|取消|"
+    "提交|发送|送出|表情|文章分类|分类|标签|个人资讯|个人资料|名片|相簿|相册|部落格|博客|无障碍说明|全部频道|频道|"
+    "一键登录|立即打开|立即下载|English|正在加载|加载中|top|"
+    # English
+    "home|homepage|back|back to top|top of page|go to top|more|read more|see more|show more|load more|print|"
+    "close|share|comment|comments|leave a comment|post a comment|reply|login|log in|logout|log out|sign in|"
+    "sign up|register|subscribe|search|next|previous|prev|next page|previous page|menu|main menu|skip to content|"
+    "skip to main content|contact|contact us|about|about us|privacy|privacy policy|terms|terms of use|"
+    "terms of service|advertise|advertising|sitemap|site map|newsletter|related|related articles|related posts|"
+    "tags|categories|archives|follow us|like|tweet|email|download|cookie settings|accept|help|faq|toggle navigation"
+)
+_LABEL = re.compile(rf"{_EDGE}(?:{_LABEL_WORDS}){_EDGE}(?:\(\d+\))?{_EDGE}")
+_COPYRIGHT = re.compile(
+    r"©|\(c\)\s*\d{4}|copyright|all rights reserved|版权所有|版权声明|版权归|icp\s*[备证]|"
+    r"[京沪津渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼]\s*icp|公网安备|网安备|互联网新闻信息服务许可|"
+    r"信息网络传播视听节目许可|增值电信业务|经营许可证|出版物经营许可|违法和不良信息举报|举报电话|举报中心|"
+    r"未经授权[,，]?\s*(?:不得|禁止)|不得转载|禁止转载|转载须经|(?:主办|承办)(?:单位)?\s*[:：]|^(?:主办|承办)\s|"
+    r"powered by|designed by|terms of (?:use|service)|privacy policy"
+)
+_SHARE = re.compile(
+    rf"{_EDGE}(?:(?:分享|转发|转播)(?:到|至)?|一键(?:分享|通)|我要分享|分享到[:：]?|分享给朋友|"
+    r"新浪微博|腾讯微博|搜狐微博|网易微博|凤凰微博|微博|微信|微信好友|微信朋友圈|朋友圈|qq空间|qzone|qq好友|qq|人人网|"
+    r"开心网|朋友网|豆瓣|豆瓣网|天涯|百度空间|百度贴吧|领英|领英分享|复制链接|复制网址|电子邮件|e-?mail|邮件|"
+    r"facebook|twitter|linkedin|pinterest|whatsapp|reddit|tumblr|weibo|wechat|line|telegram|"
+    r"更多平台\.*|选择其他平台|产生短网址|e-?mail转寄|转寄)"
+    rf"{_EDGE}"
+)
+_SHARE_PREFIX = re.compile(r"^\W*(?:分享到|分享至|转发到|share (?:this|on|via)|share:)")
+_METADATA = re.compile(
+    r"(?:来源|来自|出处|作者|编辑|责任编辑|责编|原标题|记者|通讯员|发布时间|发稿时间|发表时间|更新时间|时间|日期|"
+    r"发布日期|阅读|浏览|阅读量|浏览次数|点击|点击数|字数|摄影|图片来源|稿源|"
+    r"source|author|by|posted|posted by|published|updated|written by|last updated)\s*[:：︱|]|"
+    r"^\W*by\s+[a-z]+|(?:发表在|发表于|posted (?:on|in)|published (?:on|in))"
+)
+_DATE = re.compile(
+    r"(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?|\d{1,2}:\d{2}(?::\d{2})?|"
+    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+(?:19|20)\d{2}|"
+    r"\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+(?:19|20)\d{2}"
+)
+_STAMP = re.compile(
+    r"(?:(?:19|20)\d{2}[-/.年])?\d{1,2}[-/.月]\d{1,2}日?\s*(?:[(（][^)）]{1,3}[)）])?\s*\d{1,2}:\d{2}|"
+    # (?<!\d): a count is tried from the start of its digit run only (linear on long runs)
+    r"(?<!\d)\d+\s*(?:秒|分钟|小时|天|周|个月)前|(?<!\d)\d+\s+(?:seconds?|minutes?|hours?|days?|weeks?|months?)\s+ago|"
+    r"^\W*#\d{1,4}\W*$|(?:回复|回覆|reply|says|wrote)\s*[:：]?\s*$"
+)
+_STAMP_END = re.compile(r"(?:\d{1,2}:\d{2}|(?:19|20)\d{2}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/]\d{1,2})\W{0,3}$")
+_LINK_TITLE = re.compile(
+    r"(?:\.{3,}|…+|\.\.\.?)\s*$|\(\d+\)\s*$|（\d+）\s*$|^\s*\(\d+\)|^\s*\d{1,2}\s*$|"
+    r"^\s*[·•▪■□◆◇●○►▶\-–—]\s*\S|^\s*\[[^\]]{1,8}\]\s*\S"
+)
+_BREADCRUMB = re.compile(
+    r"^\W*(?:当前位置|您的位置|你的位置|您现在的位置|所在位置|位置|you are here|location)\s*[:：]|"
+    r"(?:^|\s)(?:>>?|»|›|＞|→)\s*\S.*(?:>>?|»|›|＞|→)|^\W*(?:首页|主页|home)\s*(?:>>?|»|›|＞|→|/)"
+)
+_LIST_HEADING = re.compile(
+    r"(?:相关|推荐|热门|热点|最新|精彩|精选|延伸|猜你|其他|其它|同类|往期|本类|类别|热评|排行|24小时|48小时|一周|本周|今日)"
+    r".{0,6}(?:文章|阅读|新闻|资讯|内容|视频|图片|专题|帖子|博文|推荐|排行|链接|评论|留言|热点|话题)|"
+    r"可能.{0,4}(?:兴趣|喜欢)|上一篇|下一篇|上一页|下一页|"
+    r"you (?:may|might) (?:also )?(?:like|enjoy)|related (?:articles|posts|stories|content|links|news)|"
+    r"recommended (?:for you|stories|articles|reading)|most (?:read|popular|viewed|shared)|"
+    r"popular (?:posts|articles|stories)|recent (?:posts|comments|articles)|trending|more (?:stories|articles|news)|"
+    r"see also|previous (?:post|article|story)|next (?:post|article|story)|older posts|newer posts"
+)
+_PREV_NEXT = re.compile(
+    r"^\W*(?:上一篇|下一篇|上一页|下一页|上一条|下一条|上篇|下篇|previous|next|prev|older|newer)(?: (?:post|article|story|page))?\s*[:：]"
+)
+_LABEL_PIECES = re.compile(r"[\s\[\]【】()（）<>《》|｜/·•]+")
+
+
+def _is_label(view: str) -> bool:
+    """The whole line is a label, or a few labels side by side ("【打印本页】 【关闭窗口】")."""
+    if _LABEL.fullmatch(view):
+        return True
+    pieces = [p for p in _LABEL_PIECES.split(view) if p]
+    return 1 < len(pieces) <= 6 and all(_LABEL.fullmatch(p) for p in pieces)
+
+
+# No surrounding \s*: pieces are stripped instead (linear on runs of spaces).
+_SEPARATOR_SPLIT = re.compile(r"(?:[|｜¦│»›>＞▪■◆]|>>|(?<=\s)[/·•‧∙\-–](?=\s))")
+_CJK_CLASS = "\u1100-\u11ff\u2e80-\u2fdf\u3040-\u30ff\u3100-\u318f\u31a0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
+_WORD = re.compile(rf"[^\W\d_{_CJK_CLASS}]+(?:['’][a-z]+)?")
+_FULL_STOP = re.compile(r"(?<=[^\W\d_]{2})\.(?=\s|$|[\"'”’)\]])")
+_TITLE_SPLIT = re.compile(r"(?:[_|｜]|--|—+|\s-\s|::|(?<=[\u3400-\u9fff])-(?=[\u3400-\u9fff]))")
+
+
+def reading_views(lines: Sequence[str]) -> list[str]:
+    """The reading view of each line, which the page features are read on: NFKC, Simplified,
+    lower case, without inline noise, stripped. One call for the lines of many pages costs
+    far less than one call a page.
+
+    Returns
+    -------
+    list of str
+        One per line.
+    """
+    return [v.strip() for v in matching_texts(lines, _VIEW)]
+
+
+def _title_parts(first: str) -> set[str]:
+    parts = {p for p in (q.strip() for q in _TITLE_SPLIT.split(first)) if len(p) >= 4}
+    return parts | {first}
+
+
+def _pattern_flags(view: str, size: float, first: bool, title_repeat: bool, options: WebpageOptions) -> list[int]:
+    """The furniture-pattern columns of one line: label, copyright, share, metadata,
+    link_title, stamp, breadcrumb, title (see :data:`FEATURES`)."""
+    # Size counts CJK characters and words, not punctuation: a line of thousands of
+    # dots has size 0. Labels, menus and meta lines are also short in characters. Every
+    # column needs a line at most twice the meta size (most lines of an article are not).
+    fits = len(view) <= 8 * options.max_meta_size
+    listed = fits and size <= 2 * options.max_meta_size
+    if not view or not listed:
+        return [0] * 8
+    short, meta = size <= options.max_label_size, size <= options.max_meta_size
+    label = (short and (_is_label(view) or _LIST_HEADING.search(view) is not None)) or (
+        meta and _PREV_NEXT.search(view) is not None
+    )
+    share = (short and _SHARE.fullmatch(view) is not None) or (meta and _SHARE_PREFIX.search(view) is not None)
+    metadata = 0
+    if meta:
+        dated = _DATE.search(view) is not None
+        mostly_date = dated and len(_DATE.sub("", view).strip()) <= 0.5 * len(view)
+        labelled = _METADATA.search(view) is not None
+        metadata = 2 if (mostly_date or (labelled and dated)) else 1 if labelled else 0
+    stamped = _STAMP.search(view) is not None
+    stamp = stamped and (meta or (listed and _STAMP_END.search(view) is not None))
+    return [
+        int(label),
+        int(meta and _COPYRIGHT.search(view) is not None),
+        int(share),
+        metadata,
+        int(meta and _LINK_TITLE.search(view) is not None),
+        int(stamp),
+        int(meta and _BREADCRUMB.search(view) is not None),
+        int((first and listed) or (title_repeat and meta)),
+    ]
+
+
+def line_features(lines: Sequence[str], options: WebpageOptions | None = None, views: Sequence[str] | None = None) -> np.ndarray:
+    """Features of the lines of one page.
+
+    Parameters
+    ----------
+    lines : sequence of str
+        The page's lines in order (blank lines are allowed and get zero size).
+    options : WebpageOptions, optional
+        For the function characters and stopwords.
+    views : sequence of str, optional
+        ``reading_views(lines)``, when the caller made them for many pages at once.
+
+    Returns
+    -------
+    np.ndarray
+        float64 ``[m, len(FEATURES)]``; the columns are named by :data:`FEATURES`.
+    """
+    opts = options or _default_options()
+    m = len(lines)
+    out = np.zeros((m, len(FEATURES)), dtype=np.float64)
+    if m == 0:
+        return out
+    views = reading_views(lines) if views is None else list(views)
+    if len(views) != m:
+        raise ValueError(f"line_features: {m} lines but {len(views)} views")
+    classes = _char_classes()
+    function = _function_table(opts.function_chars)
+
+    text = "\n".join(lines)
+    cps = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+    cls = classes[cps]
+    lengths = np.fromiter(map(len, lines), dtype=np.int64, count=m)
+    starts = np.concatenate([[0], np.cumsum(lengths + 1)[:-1]])
+    line_id = np.repeat(np.arange(m), lengths + 1)[: len(cps)]
+
+    def count(mask: np.ndarray) -> np.ndarray:
+        return np.bincount(line_id[mask], minlength=m).astype(np.float64)
+
+    visible = (cls & _SPACE) == 0
+    visible[starts[1:] - 1] = False  # the joining newlines
+    chars = count(visible)
+    cjk = count((cls & _CJK) != 0)
+    letters = count((cls & _LETTER) != 0)
+    digits = count((cls & _DIGIT) != 0)
+    punct = count(visible & ((cls & (_CJK | _LETTER | _DIGIT)) == 0))
+
+    vtext = "\n".join(views)
+    vcps = np.frombuffer(vtext.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+    vlengths = np.fromiter(map(len, views), dtype=np.int64, count=m)
+    vline = np.repeat(np.arange(m), vlengths + 1)[: len(vcps)]
+    vcls = classes[vcps]
+    view_cjk = np.bincount(vline[(vcls & _CJK) != 0], minlength=m).astype(np.float64)
+    view_function = np.bincount(vline[function[vcps] & ((vcls & _CJK) != 0)], minlength=m).astype(np.float64)
+    sentence = np.bincount(vline[(vcls & _SENTENCE) != 0], minlength=m).astype(np.float64)
+
+    words = np.zeros(m)
+    stops = np.zeros(m)
+    full_stops = np.zeros(m)
+    separators = np.zeros(m)
+    items = np.zeros(m)
+    flags = np.zeros((m, 8))
+    stopwords = opts.stopwords
+    title_parts = _title_parts(views[0]) if views and views[0] else set()
+    for i, view in enumerate(views):
+        ws = _WORD.findall(view)
+        words[i] = len(ws)
+        stops[i] = sum(w in stopwords for w in ws)
+        full_stops[i] = len(_FULL_STOP.findall(view))
+        pieces = [p for p in (q.strip() for q in _SEPARATOR_SPLIT.split(view)) if p]
+        separators[i] = max(len(pieces) - 1, 0)
+        items[i] = sum(len(p.split()) for p in pieces)
+        flags[i] = _pattern_flags(view, view_cjk[i] + 2 * len(ws), i == 0, view in title_parts, opts)
+    size = view_cjk + 2 * words
+    safe = np.maximum(chars, 1)
+    out[:, _F["chars"]] = chars
+    out[:, _F["size"]] = size
+    out[:, _F["words"]] = words
+    out[:, _F["cjk_share"]] = cjk / safe
+    out[:, _F["letter_share"]] = letters / safe
+    out[:, _F["digit_share"]] = digits / safe
+    out[:, _F["punct_share"]] = punct / safe
+    out[:, _F["sentence_ends"]] = sentence + full_stops
+    out[:, _F["function_density"]] = (view_function + stops) / np.maximum(view_cjk + words, 1)
+    out[:, _F["separators"]] = separators
+    out[:, _F["items"]] = items
+    for j, name in enumerate(("label", "copyright", "share", "metadata", "link_title", "stamp", "breadcrumb", "title")):
+        out[:, _F[name]] = flags[:, j]
+    out[:, _F["position"]] = np.arange(m) / max(m - 1, 1)
+    return out
