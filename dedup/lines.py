@@ -19,14 +19,13 @@ from typing import Any
 import numpy as np
 
 from .arrays import concat_ranges
-from .options import KeywordOptions, check_types
 from .errors import InvalidOptionError
 from .normalize import NormalizeOptions, matching_texts, nfkc_lines
+from .options import KeywordOptions, check_types
 from .segment import UnitSpans, segment_lines_and_paragraphs
 from .shingle import exact_hashes
 from .spans import expand_to_lines
 from .store import TableSink, join_runs
-
 
 __all__ = ["DocumentViews", "LineOptions", "LineTable", "concat_line_tables", "document_views", "line_table"]
 

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-
 import numpy as np
 
 from .arrays import sorted_unique
-
-
 
 _EMPTY_PAIRS = np.empty((0, 2), dtype=np.int64)
 

@@ -23,7 +23,18 @@ resume, publish), ``outputs`` (the rows and the summary), ``commands`` (``clean`
 """
 
 from .commands import main, run_clean, run_find
-from .common import EXIT_FAILED, EXIT_OK, EXIT_SKIPPED, EXIT_USAGE, JOURNAL_FORMAT, KILL_ENV, OUTPUTS, PARTIAL, UsageError, printable
+from .common import (
+    EXIT_FAILED,
+    EXIT_OK,
+    EXIT_SKIPPED,
+    EXIT_USAGE,
+    JOURNAL_FORMAT,
+    KILL_ENV,
+    OUTPUTS,
+    PARTIAL,
+    UsageError,
+    printable,
+)
 from .parser import build_parser
 from .progress import Reporter
 

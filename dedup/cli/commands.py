@@ -23,10 +23,10 @@ from ..errors import DedupError, InvalidOptionError
 from ..log import logger
 from ..removals import Cleaned
 from .common import EXIT_FAILED, EXIT_OK, EXIT_SKIPPED, EXIT_USAGE, UsageError, _count, _dumps, _jsonable, printable
-from .parser import _clean_options, _read_options, _settings, build_parser
-from .progress import Reporter, Timer, _LogToReporter
 from .inputs import STDIN, _stdin_folder, discover_inputs, read_again, read_corpus
 from .outputs import Tally, build_summary, cluster_line, family_line, write_rows
+from .parser import _clean_options, _read_options, _settings, build_parser
+from .progress import Reporter, Timer, _LogToReporter
 from .workspace import Workspace, check_output_location
 
 

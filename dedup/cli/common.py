@@ -6,8 +6,6 @@ import dataclasses
 import json
 from typing import Any
 
-
-
 EXIT_OK, EXIT_SKIPPED, EXIT_USAGE, EXIT_FAILED = 0, 1, 2, 3
 
 

@@ -17,7 +17,6 @@ from ..io import (
 from ..removals import REASONS
 from .common import _jsonable
 
-
 _MAIN_HELP = """\
 Find near-duplicate documents, repeated passages and boilerplate in text collections,
 and write cleaned text with an exact account of every removal.

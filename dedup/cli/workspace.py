@@ -19,9 +19,9 @@ from ..io import (
 )
 from ..removals import Cleaned
 from .common import EXIT_OK, JOURNAL_FORMAT, KILL_ENV, OUTPUTS, PARTIAL, UsageError, _dumps
-from .progress import Reporter
 from .inputs import Corpus
 from .outputs import cleaned_line
+from .progress import Reporter
 
 
 def _inside(path: str, folder: str) -> bool:

@@ -22,8 +22,8 @@ from ..store import batches
 if TYPE_CHECKING:  # pragma: no cover
     import ray.data
 from .driver import _block_size, _prepare, _put_block, _remote, cluster_cpus
-from .steps import _views_block
 from .engine import RayClusterEngine
+from .steps import _views_block
 
 
 def _is_dataset(data: Any) -> bool:

@@ -10,15 +10,24 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..cluster import Cluster, cluster_pairs, clusters_of_labels
-from ..near import NearOptions
 from ..errors import InvalidOptionError
+from ..near import NearOptions
 from ..verify import VerifiedPairs
 
 if TYPE_CHECKING:  # pragma: no cover
     import ray.data
-from .driver import _Blocks, _block_size, _collect, _dataset_of_columns, _edges_of, _restart, cluster_cpus
-from .steps import _candidates_of_partition, _edge_rows, _large_star_group, _pair_rows, _similarity_block_pair, _sketch_block, _small_star_group, _verify_block_pair
 from ..stars import labels_of_stars
+from .driver import _block_size, _Blocks, _collect, _dataset_of_columns, _edges_of, _restart, cluster_cpus
+from .steps import (
+    _candidates_of_partition,
+    _edge_rows,
+    _large_star_group,
+    _pair_rows,
+    _similarity_block_pair,
+    _sketch_block,
+    _small_star_group,
+    _verify_block_pair,
+)
 
 
 @dataclass(frozen=True)

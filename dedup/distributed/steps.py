@@ -8,16 +8,12 @@ from typing import Any
 import numpy as np
 
 from ..arrays import sorted_unique
-from ..shingle import shingle_sets
 from ..lsh import LSHParams, band_keys, candidate_pairs
 from ..minhash import signatures
 from ..normalize import NormalizeOptions, matching_texts
+from ..shingle import shingle_sets
+from ..stars import _EMPTY_PAIRS, _both_directions, _unique_pairs, large_star, small_star
 from ..verify import measures, verify_pairs
-
-from ..stars import _EMPTY_PAIRS, _unique_pairs, _both_directions, large_star, small_star
-
-
-
 
 _M1 = np.uint64(0xBF58476D1CE4E5B9)
 

@@ -8,7 +8,6 @@ import numpy as np
 
 from ..options import check_types
 
-
 NOISE_KINDS: tuple[str, ...] = ("pinyin", "html_tag", "html_entity", "junk")
 
 _N_CODEPOINTS = 0x110000

@@ -9,7 +9,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from .base import NormalizeOptions, _DELETE, _NOT_PLAIN, _N_CODEPOINTS, _codepoints, _text
+from .base import _DELETE, _N_CODEPOINTS, _NOT_PLAIN, NormalizeOptions, _codepoints, _text
 
 
 @dataclass(frozen=True)

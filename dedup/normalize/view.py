@@ -8,11 +8,11 @@ import numpy as np
 
 from ..errors import check_text
 from ..options import check_arg
-from .base import MatchingView, NormalizeOptions, _BATCH_CHARS, _DELETE, _codepoints, _text
-from .noise import _Edits, _batch_noise_edits, _noise_regex_for, _text_starts
-from .tables import _char_map_for
+from .base import _BATCH_CHARS, _DELETE, MatchingView, NormalizeOptions, _codepoints, _text
 from .nfkc import _interleave, _moved, _nfkc_aligned, _nfkc_moving, _splice
+from .noise import _batch_noise_edits, _Edits, _noise_regex_for, _text_starts
 from .t2s import _t2s
+from .tables import _char_map_for
 
 
 def normalize(text: str, options: NormalizeOptions = NormalizeOptions()) -> MatchingView:

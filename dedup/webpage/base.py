@@ -9,9 +9,8 @@ from functools import lru_cache
 import numpy as np
 
 from ..errors import InvalidOptionError
-from ..options import check_types
 from ..normalize import NormalizeOptions
-
+from ..options import check_types
 
 FEATURES: tuple[str, ...] = (
     "chars",  # non-space characters of the original line

@@ -7,9 +7,8 @@ from collections.abc import Sequence
 import numpy as np
 
 from ..errors import InvalidOptionError
-from .base import WebpageOptions, _F, _default_options
+from .base import _F, WebpageOptions, _default_options
 from .features import line_features
-
 
 _BAD, _SHORT, _NEAR, _GOOD = 0, 1, 2, 3
 

@@ -8,8 +8,20 @@ from collections.abc import Sequence
 import numpy as np
 
 from ..normalize import matching_texts
-from .base import FEATURES, WebpageOptions, _CJK, _DIGIT, _F, _LETTER, _SENTENCE, _SPACE, _VIEW, _char_classes, _default_options, _function_table
-
+from .base import (
+    _CJK,
+    _DIGIT,
+    _F,
+    _LETTER,
+    _SENTENCE,
+    _SPACE,
+    _VIEW,
+    FEATURES,
+    WebpageOptions,
+    _char_classes,
+    _default_options,
+    _function_table,
+)
 
 # Matched on the reading view: NFKC (full-width → half-width), Simplified, lower case.
 

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..segment import segment
-from .base import WebpageOptions, _F, _default_options, _keeping_titles
-from .features import line_features
+from .base import _F, WebpageOptions, _default_options, _keeping_titles
 from .classes import _furniture_kinds, classify_page_lines
+from .features import line_features
 
 
 @dataclass(frozen=True)
