@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from dedup.io import PathAllocator, ReadOptions, _bounded_lines, decode_text, safe_relpath
+from dedup.io import PathAllocator, ReadOptions, decode_text, safe_relpath
+from dedup.io.readers import _bounded_lines
 
 ROOT = Path(__file__).resolve().parent.parent
 NEWS = ROOT / "examples" / "news"

@@ -1,0 +1,63 @@
+"""Reading inputs and writing outputs: the only module that touches files.
+
+Reading
+    :func:`discover` turns the paths a user gives into :class:`InputFile` s (folders are
+    walked without following symbolic links out of them), and :func:`read_file` turns one
+    file into :class:`Record` s, reporting every record it cannot use as a
+    :class:`Skipped` instead of raising: one bad record never loses the others.
+
+    ============================  ==========================================================
+    ``.txt`` (and anything else)  one document per file; UTF-8 (BOM or not), UTF-16/32 with a
+                                  BOM, else GB18030 or Big5 when detected, or ``encoding``
+    ``.jsonl`` ``.ndjson``        one JSON object per line, optionally ``.gz`` or ``.zst``
+                                  compressed (streamed, never inflated whole)
+    ``.parquet`` ``.pq``          a string column (needs pyarrow: ``pip install 'dedup[parquet]'``)
+    ============================  ==========================================================
+
+Writing
+    :func:`safe_relpath` and :class:`PathAllocator` build output paths that cannot leave
+    the output folder; :func:`write_atomic` writes a file by temporary file and rename.
+
+Where things live: ``base`` (records, options, format names), ``discover`` (finding files),
+``decode`` (bytes to text), ``readers`` (files to records), ``paths`` (output paths, atomic writes).
+"""
+
+from .base import (
+    DEFAULT_MAX_RECORD_BYTES,
+    Decoded,
+    Encoding,
+    InputError,
+    InputFile,
+    ReadOptions,
+    Record,
+    Skipped,
+    display_path,
+    format_of,
+)
+from .decode import common_share, decode_text
+from .discover import discover
+from .paths import PathAllocator, fsync_dir, safe_relpath, write_atomic
+from .readers import read_file, read_records, text_problem
+
+__all__ = [
+    "DEFAULT_MAX_RECORD_BYTES",
+    "Decoded",
+    "Encoding",
+    "InputError",
+    "InputFile",
+    "PathAllocator",
+    "ReadOptions",
+    "Record",
+    "Skipped",
+    "common_share",
+    "decode_text",
+    "discover",
+    "display_path",
+    "format_of",
+    "fsync_dir",
+    "read_file",
+    "read_records",
+    "safe_relpath",
+    "text_problem",
+    "write_atomic",
+]

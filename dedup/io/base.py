@@ -1,0 +1,161 @@
+"""What reading and writing share: the records, skips, encodings and files passed around, the read options, and the names of formats."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import DedupError
+
+#: A file's kind, with its compression after a dot: ``txt``, ``txt.gz``, ``jsonl.zst``, ``parquet``…
+Format = str
+_COMPRESSIONS = ((".gz", "gz"), (".zst", "zst"), (".zstd", "zst"), (".bz2", "bz2"), (".xz", "xz"))
+
+DEFAULT_MAX_RECORD_BYTES = 8 * 1024 * 1024
+SURE = 0.8  # share of common Han characters above which a guessed encoding is sure
+
+
+class InputError(DedupError):
+    """An input cannot be read at all (used by :func:`read_records`)."""
+
+
+@dataclass(frozen=True)
+class Record:
+    """One document of the input.
+
+    Attributes
+    ----------
+    id : str
+        For ``.txt`` files the path relative to its input root; for JSONL and Parquet the
+        ``id_field`` value, else ``"<relative path>:<line>"``.
+    source : str
+        The file it came from, as the user's input path plus the relative path.
+    text : str
+    line : int or None
+        Line (JSONL) or row (Parquet) number, 1-based; None for a whole file.
+    rel : str
+        Path of the file relative to its input root (what ``OUT/text/`` mirrors).
+    """
+
+    id: str
+    source: str
+    text: str
+    line: int | None = None
+    rel: str = ""
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """An input, or one record of it, that was not used, and why.
+
+    ``line`` is the line (or Parquet row) number, 1-based, or None for the whole file.
+    """
+
+    source: str
+    line: int | None
+    reason: str
+
+    def __str__(self) -> str:
+        where = self.source if self.line is None else f"{self.source}:{self.line}"
+        return f"{where}: {self.reason}"
+
+
+@dataclass(frozen=True)
+class Encoding:
+    """A note that ``source`` was not plain UTF-8: the encoding used, whether it was guessed,
+    and for a guess the share of its Han characters that are common ones (``evidence``)."""
+
+    source: str
+    encoding: str
+    detected: bool
+    evidence: float | None = None
+
+    @property
+    def unsure(self) -> bool:
+        """A guess with weak evidence: worth a warning, and a check by the user."""
+        return self.detected and self.evidence is not None and self.evidence < SURE
+
+
+@dataclass(frozen=True)
+class InputFile:
+    """One file to read.
+
+    Attributes
+    ----------
+    path : Path
+        Where to open it (may hold undecodable bytes of the file name).
+    rel : str
+        Its path relative to the input root, for display and ``OUT/text/`` (valid Unicode).
+    source : str
+        The input path as given plus ``rel``, for display (valid Unicode).
+    format : str
+        ``"txt"``, ``"jsonl"`` or ``"parquet"``, compressed ones followed by ``.gz``,
+        ``.zst``, ``.bz2`` or ``.xz`` (see :func:`format_of`).
+    size : int
+        Bytes on disk when discovered.
+    """
+
+    path: Path
+    rel: str
+    source: str
+    format: Format
+    size: int
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    """How inputs are found and read.
+
+    Attributes
+    ----------
+    glob : str
+        Files of a folder that are read: the pattern is matched against the end of their
+        path relative to the folder (``*.txt``, ``news/*.txt``, ``*.jsonl*``).
+    text_field, id_field : str
+        JSONL keys / Parquet columns of the text and of the record id.
+    encoding : str, optional
+        Force this encoding for ``.txt`` and JSONL instead of detecting it.
+    max_record_bytes : int
+        Longest ``.txt`` file, JSONL line or Parquet text read; longer ones are skipped
+        (and never held in memory whole).
+    """
+
+    glob: str = "*.txt"
+    text_field: str = "text"
+    id_field: str = "id"
+    encoding: str | None = None
+    max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES
+
+
+@dataclass(frozen=True)
+class Decoded:
+    """A decoded ``.txt`` file: its text and the encoding used (``detected`` if guessed, with
+    the share of common Han characters that decided it as ``evidence``)."""
+
+    text: str
+    encoding: str
+    detected: bool = False
+    evidence: float | None = None
+
+
+def display_path(path: str | os.PathLike[str]) -> str:
+    """``path`` as valid Unicode: bytes of the file name that are not UTF-8 become ``\\xNN``."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
+
+
+def format_of(name: str) -> Format:
+    """The input format a file name implies: ``jsonl``, ``parquet`` or ``txt`` (anything
+    unknown is read as text), followed by ``.gz``, ``.zst``, ``.bz2`` or ``.xz`` when the
+    name ends so (``notes.txt.gz`` → ``txt.gz``, ``dump.jsonl.zst`` → ``jsonl.zst``)."""
+    lower = name.lower()
+    compression = next((c for suffix, c in _COMPRESSIONS if lower.endswith(suffix)), None)
+    if compression is not None:
+        lower = lower[: lower.rindex(".")]
+    if lower.endswith((".jsonl", ".ndjson")):
+        kind = "jsonl"
+    elif lower.endswith((".parquet", ".pq")) and compression is None:
+        kind = "parquet"
+    else:
+        kind = "txt"
+    return f"{kind}.{compression}" if compression else kind

@@ -1,0 +1,342 @@
+"""Files to records: ``.txt``, JSONL (plain or gz/bz2/xz/zst, streamed) and Parquet, each bad record reported as a :class:`Skipped`."""
+
+from __future__ import annotations
+
+import bz2
+import codecs
+import gzip
+import io
+import json
+import lzma
+import os
+import re
+import zlib
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import BinaryIO
+
+from .base import Encoding, InputError, InputFile, ReadOptions, Record, Skipped
+from .decode import decode_text
+from .discover import discover
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def read_file(
+    file: InputFile, options: ReadOptions = ReadOptions(), progress: Callable[[int], None] | None = None
+) -> Iterator[Record | Skipped | Encoding]:
+    """Records of one input file, and a :class:`Skipped` for each one that cannot be used.
+
+    A ``.txt`` file that is not plain UTF-8 also yields an :class:`Encoding` note.
+
+    Never raises for bad content: an unreadable file is one ``Skipped``; a bad line of a
+    JSONL file is one ``Skipped`` and the following lines are still read. ``progress``, if
+    given, hears how many bytes of the file on disk have been read: every 1,024 lines of a
+    JSONL file, and once a file is done.
+    """
+    kind = file.format.partition(".")[0]
+    try:
+        if kind == "txt":
+            yield from _read_txt(file, options)
+        elif kind == "parquet":
+            yield from _read_parquet(file, options)
+        else:
+            yield from _read_jsonl(file, options, progress)
+    except OSError as err:
+        yield Skipped(file.source, None, f"cannot read: {err.strerror or err}")
+    if progress is not None:
+        progress(file.size)
+
+
+def _read_txt(file: InputFile, options: ReadOptions) -> Iterator[Record | Skipped | Encoding]:
+    if file.format != "txt":
+        try:
+            with _opened(file) as (stream, _):
+                data = stream.read(options.max_record_bytes + 1)
+        except _MissingModule as err:
+            yield Skipped(file.source, None, str(err))
+            return
+        except Exception as err:
+            problem = _compression_problem(err)
+            if problem is None:
+                raise
+            yield Skipped(file.source, None, problem)
+            return
+        if not data:
+            yield Skipped(file.source, None, "empty file")
+            return
+        if len(data) > options.max_record_bytes:
+            yield Skipped(
+                file.source, None, f"file exceeds --max-record-bytes {options.max_record_bytes:,} once decompressed"
+            )
+            return
+    else:
+        with open(file.path, "rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            if size == 0:
+                yield Skipped(file.source, None, "empty file")
+                return
+            if size > options.max_record_bytes:
+                yield Skipped(
+                    file.source, None, f"file of {size:,} bytes exceeds --max-record-bytes {options.max_record_bytes:,}"
+                )
+                return
+            data = handle.read(options.max_record_bytes + 1)
+    if len(data) > options.max_record_bytes:  # grew while we read
+        yield Skipped(file.source, None, f"file exceeds --max-record-bytes {options.max_record_bytes:,}")
+        return
+    decoded = decode_text(data, options.encoding)
+    del data
+    if isinstance(decoded, str):
+        yield Skipped(file.source, _reason_line(decoded), decoded)
+        return
+    yield Record(id=file.rel, source=file.source, text=decoded.text, rel=file.rel)
+    if decoded.detected or decoded.encoding not in ("utf-8", "utf-8-sig"):
+        yield Encoding(file.source, decoded.encoding, decoded.detected, decoded.evidence)
+
+
+def _reason_line(reason: str) -> int | None:
+    match = re.search(r"\bline (\d+)", reason)
+    return int(match.group(1)) if match else None
+
+
+def _compression_problem(err: Exception) -> str | None:
+    """The report of a corrupt or truncated compressed stream, or None for any other error."""
+    corrupt = (
+        isinstance(err, (EOFError, zlib.error, gzip.BadGzipFile, lzma.LZMAError))
+        or type(err).__module__.startswith("zstandard")  # ZstdError, without importing it
+        or (isinstance(err, OSError) and str(err) == "Invalid data stream")  # bz2
+    )
+    return f"corrupt or truncated compressed stream: {err}" if corrupt else None
+
+
+@contextmanager
+def _opened(file: InputFile) -> Iterator[tuple[BinaryIO, Callable[[], int]]]:
+    """The (decompressed) bytes of a file as a buffered stream, and how far into the file on
+    disk reading has come (for progress by bytes, also of a compressed file)."""
+    compression = file.format.partition(".")[2]
+    with open(file.path, "rb", buffering=1 << 20) as raw:
+        if not compression:
+            yield raw, raw.tell
+            return
+        if compression == "zst":
+            try:
+                import zstandard
+            except ImportError:
+                raise _MissingModule("reading .zst needs zstandard: pip install zstandard") from None
+            reader = zstandard.ZstdDecompressor().stream_reader(raw, read_across_frames=True, closefd=False)
+            stream: BinaryIO = io.BufferedReader(reader, buffer_size=1 << 20)  # type: ignore[arg-type]
+        else:
+            opener = {"gz": lambda f: gzip.GzipFile(fileobj=f, mode="rb"), "bz2": bz2.BZ2File, "xz": lzma.LZMAFile}[
+                compression
+            ]
+            stream = opener(raw)  # type: ignore[assignment]
+        with stream:
+            yield stream, raw.tell
+
+
+class _MissingModule(Exception):
+    pass
+
+
+def _bounded_lines(stream: BinaryIO, limit: int) -> Iterator[tuple[int, bytes | int]]:
+    """``(line number, bytes)`` per line; a line longer than ``limit`` gives its length
+    instead, its bytes discarded as they are read (never held whole)."""
+    number = 0
+    while chunk := stream.readline(limit + 1):
+        number += 1
+        if len(chunk) <= limit or chunk.endswith(b"\n"):
+            yield number, chunk
+            continue
+        length = len(chunk)
+        while not chunk.endswith(b"\n"):
+            chunk = stream.readline(1 << 20)
+            if not chunk:
+                break
+            length += len(chunk)
+        yield number, length
+
+
+def _read_jsonl(
+    file: InputFile, options: ReadOptions, progress: Callable[[int], None] | None = None
+) -> Iterator[Record | Skipped]:
+    try:
+        with _opened(file) as (stream, position):
+            yield from _jsonl_lines(stream, position, file, options, progress)
+    except _MissingModule as err:
+        yield Skipped(file.source, None, str(err))
+
+
+def _jsonl_lines(
+    stream: BinaryIO,
+    position: Callable[[], int],
+    file: InputFile,
+    options: ReadOptions,
+    progress: Callable[[int], None] | None,
+) -> Iterator[Record | Skipped]:
+    """The records of an open JSONL stream; ``progress`` hears the bytes read every 1,024 lines."""
+    encoding = codecs.lookup(options.encoding).name if options.encoding else "utf-8"
+    line = 0
+    try:
+        for line, raw in _bounded_lines(stream, options.max_record_bytes):
+            if progress is not None and line % 1024 == 0:
+                progress(position())
+            if isinstance(raw, int):
+                yield Skipped(
+                    file.source, line, f"line of {raw:,} bytes exceeds --max-record-bytes {options.max_record_bytes:,}"
+                )
+                continue
+            if line == 1:
+                if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+                    yield Skipped(file.source, None, "UTF-16 JSONL is not supported: convert it to UTF-8")
+                    return
+                if raw.startswith(codecs.BOM_UTF8):
+                    raw = raw[3:]
+            item = _json_record(raw, line, file, options, encoding)
+            if item is not None:
+                yield item
+    except Exception as err:  # zstandard.ZstdError and friends too, without importing them
+        problem = _compression_problem(err)
+        if problem is None:
+            raise
+        yield Skipped(file.source, line + 1, problem)
+        return
+    if line == 0:
+        yield Skipped(file.source, None, "empty file")
+
+
+def _json_record(
+    raw: bytes, line: int, file: InputFile, options: ReadOptions, encoding: str
+) -> Record | Skipped | None:
+    """One JSONL line as a record, a reason to skip it, or None for a blank line."""
+    if not raw.strip():
+        return None
+    try:
+        decoded = raw.decode(encoding)
+    except UnicodeDecodeError as err:
+        return Skipped(
+            file.source, line, f"not valid {encoding}: byte 0x{raw[err.start]:02x} at column {err.start + 1}"
+        )
+    decoded = decoded.rstrip("\r\n")  # the line break is not part of the record: errors point into the line
+    try:
+        obj = json.loads(decoded)
+    except json.JSONDecodeError as err:
+        where = "column" if err.msg.endswith(" at") else "at column"  # "Unterminated string starting at"
+        return Skipped(file.source, line, f"invalid JSON: {err.msg} {where} {err.pos + 1}")
+    except (ValueError, RecursionError) as err:
+        return Skipped(file.source, line, f"invalid JSON: {str(err) or type(err).__name__}")
+    if not isinstance(obj, dict):
+        return Skipped(file.source, line, f"not a JSON object but {type(obj).__name__}")
+    if options.text_field not in obj:
+        return Skipped(file.source, line, f"no field {options.text_field!r}")
+    return _make_record(obj[options.text_field], obj.get(options.id_field), line, file, options)
+
+
+def _make_record(text: object, raw_id: object, line: int, file: InputFile, options: ReadOptions) -> Record | Skipped:
+    if not isinstance(text, str):
+        return Skipped(file.source, line, f"field {options.text_field!r} is {_kind(text)}, not a string")
+    problem = text_problem(text)
+    if problem:
+        return Skipped(file.source, line, problem)
+    return Record(id=_record_id(raw_id, file, line), source=file.source, text=text, line=line, rel=file.rel)
+
+
+def _kind(value: object) -> str:
+    return {
+        type(None): "null",
+        bool: "a boolean",
+        int: "a number",
+        float: "a number",
+        list: "an array",
+        dict: "an object",
+    }.get(type(value), type(value).__name__)
+
+
+def text_problem(text: str) -> str | None:
+    """Why a decoded text cannot be used (NUL characters, unpaired surrogates), or None."""
+    nul = text.find("\x00")
+    if nul >= 0:
+        return f"text contains a NUL character at position {nul}"
+    surrogate = _SURROGATE.search(text)
+    if surrogate:
+        return f"text contains an unpaired surrogate U+{ord(surrogate.group()):04X} at position {surrogate.start()}"
+    return None
+
+
+def _record_id(raw_id: object, file: InputFile, line: int) -> str:
+    if isinstance(raw_id, bool) or not isinstance(raw_id, (str, int)):
+        return f"{file.rel}:{line}"
+    text = str(raw_id)
+    return f"{file.rel}:{line}" if _SURROGATE.search(text) or "\x00" in text else text
+
+
+def _read_parquet(file: InputFile, options: ReadOptions) -> Iterator[Record | Skipped]:
+    try:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+        import pyarrow.parquet as pq
+    except ImportError:
+        yield Skipped(file.source, None, "reading Parquet needs pyarrow: pip install 'dedup[parquet]'")
+        return
+    try:
+        parquet = pq.ParquetFile(file.path)
+        names = parquet.schema_arrow.names
+    except Exception as err:  # pyarrow raises its own ArrowInvalid, OSError …
+        yield Skipped(file.source, None, f"not a readable Parquet file: {err}")
+        return
+    if options.text_field not in names:
+        yield Skipped(file.source, None, f"no column {options.text_field!r} (columns: {', '.join(names)})")
+        return
+    text_type = parquet.schema_arrow.field(options.text_field).type
+    if not (pa.types.is_string(text_type) or pa.types.is_large_string(text_type)):
+        yield Skipped(file.source, None, f"column {options.text_field!r} holds {text_type}, not strings")
+        return
+    columns = [options.text_field] + (
+        [options.id_field] if options.id_field in names and options.id_field != options.text_field else []
+    )
+    row = 0
+    rows = parquet.iter_batches(batch_size=256, columns=columns)
+    while True:
+        try:
+            batch = next(rows)
+        except StopIteration:
+            break
+        except Exception as err:
+            yield Skipped(file.source, row + 1, f"cannot read the rest of the Parquet file: {err}")
+            return
+        texts = batch.column(options.text_field)
+        lengths = pc.binary_length(texts).to_pylist()
+        ids = batch.column(options.id_field).to_pylist() if options.id_field in columns else [None] * batch.num_rows
+        for i, length in enumerate(lengths):
+            row += 1
+            if length is None:
+                yield Skipped(file.source, row, f"{options.text_field!r} is null")
+            elif length > options.max_record_bytes:
+                yield Skipped(
+                    file.source,
+                    row,
+                    f"text of {length:,} bytes exceeds --max-record-bytes {options.max_record_bytes:,}",
+                )
+            else:
+                yield _make_record(texts[i].as_py(), ids[i], row, file, options)
+    if row == 0:
+        yield Skipped(file.source, None, "empty file (no rows)")
+
+
+def read_records(
+    paths: Sequence[str | Path], options: ReadOptions = ReadOptions(), skipped: list[Skipped] | None = None
+) -> Iterator[Record]:
+    """Records of all inputs in a stable order; what cannot be read goes to ``skipped``.
+
+    Without a ``skipped`` list, the first unreadable input raises :class:`InputError`.
+    """
+    for item in discover([os.fspath(p) for p in paths], options.glob):
+        items = [item] if isinstance(item, Skipped) else read_file(item, options)
+        for got in items:
+            if isinstance(got, Record):
+                yield got
+            elif isinstance(got, Skipped):
+                if skipped is None:
+                    raise InputError(str(got))
+                skipped.append(got)
