@@ -13,7 +13,17 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
-__all__ = ["concat_ranges", "run_tiles", "sorted_unique", "tiles"]
+__all__ = ["concat_ranges", "from_codepoints", "run_tiles", "sorted_unique", "tiles", "to_codepoints"]
+
+
+def to_codepoints(text: str) -> np.ndarray:
+    """uint32 ``[len(text)]``: the code points of ``text`` (lone surrogates included)."""
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+
+
+def from_codepoints(values: np.ndarray) -> str:
+    """Inverse of :func:`to_codepoints`: the text of an integer array of code points."""
+    return values.astype("<u4", copy=False).tobytes().decode("utf-32-le", "surrogatepass")
 
 
 def sorted_unique(values: np.ndarray) -> np.ndarray:

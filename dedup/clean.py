@@ -30,22 +30,27 @@ from .boilerplate import (
     Boilerplate,
     BoilerplateOptions,
     LineAnalysis,
-    LineTable,
     analyse_table,
     boilerplate_families,
     classify_lines,
-    line_table,
 )
 from .cluster import Cluster
 from .duplicates import DuplicateOptions, duplicate_clusters
-from .near import ClusterEngine, cluster_views
-from .options import KeywordOptions, check_types
 from .errors import InvalidOptionError, check_texts
-from .normalize import matching_texts, noise_spans_many
-from .passages import PassageCluster, PassageOptions, UnitTable, match_passages, unit_table
-from .segment import segment_lines_and_paragraphs
-from .removals import REASONS, Cleaned, Cut, apply_cuts, resolve, restore
+from .lines import LineTable, line_table
 from .log import phase
+from .near import ClusterEngine, cluster_views
+from .normalize import matching_texts, noise_spans_many
+from .options import KeywordOptions, check_types
+from .passages import (
+    PassageCluster,
+    PassageOptions,
+    UnitTable,
+    match_passages,
+    unit_table,
+)
+from .removals import REASONS, Cleaned, Cut, apply_cuts, resolve, restore
+from .segment import segment_lines_and_paragraphs
 from .spans import Span, expand_to_lines
 from .store import BATCH_CHARS, StringSpill, TableSink, batches
 

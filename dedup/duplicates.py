@@ -20,9 +20,15 @@ from pathlib import Path
 
 import numpy as np
 
-from .boilerplate import BoilerplateOptions, LineAnalysis, LineTable, analyse_table, boilerplate_free_views, line_table
+from .boilerplate import (
+    BoilerplateOptions,
+    LineAnalysis,
+    analyse_table,
+    boilerplate_free_views,
+)
 from .cluster import Cluster
 from .errors import check_texts, checked_texts
+from .lines import LineTable, line_table
 from .near import ClusterEngine, NearOptions, cluster_views
 from .normalize import NormalizeOptions, matching_texts
 from .store import BATCH_CHARS, StringSpill, TableSink, batches

@@ -19,8 +19,8 @@ import numpy as np
 
 from .arrays import run_tiles, tiles
 from .errors import InvalidOptionError, check_texts
-from .options import positive_int
 from .normalize import NormalizeOptions, matching_texts
+from .options import positive_int
 from .shingle import encode, shingle_hashes
 
 try:

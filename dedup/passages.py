@@ -26,13 +26,13 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .arrays import concat_ranges
-from .dicts import DictRoundTrip
 from .cluster import connected_components, group_members
-from .options import KeywordOptions, check_types
+from .dicts import DictRoundTrip
 from .errors import InvalidOptionError, check_texts
 from .lsh import LSHParams, band_keys, candidate_pairs, optimal_params
 from .minhash import signatures
 from .normalize import NormalizeOptions, matching_texts
+from .options import KeywordOptions, check_types
 from .segment import UnitSpans, segment_many
 from .shingle import exact_hashes, shingle_sets
 from .spans import Span

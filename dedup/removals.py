@@ -18,6 +18,7 @@ import numpy as np
 
 from .dicts import DictRoundTrip
 from .errors import InvalidOptionError
+
 __all__ = ["Removal", "Cleaned", "Cut", "restore", "resolve", "apply_cuts", "REASONS"]
 
 Reason = Literal["duplicate", "boilerplate", "noise"]

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from .dicts import DictRoundTrip
 import re
 from dataclasses import dataclass
+
+from .dicts import DictRoundTrip
 
 __all__ = ["Span", "expand_to_lines"]
 

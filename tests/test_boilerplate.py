@@ -154,7 +154,7 @@ def test_line_tables_of_batches_join_into_the_table_of_the_whole(news_docs: list
 
     import numpy as np
 
-    from dedup.boilerplate import concat_line_tables, line_table
+    from dedup.lines import concat_line_tables, line_table
 
     texts = news_docs[:30] + ["", "第 3 页\n\n标题 | 2018 年第 9 期\nPage 4 - Title"] + list(seed_texts.values())
     whole = line_table(texts)
@@ -189,7 +189,7 @@ def test_analysis_runs_on_any_cluster_engine(news_docs: list[str]) -> None:
 
 
 def test_slots_are_masked_exactly() -> None:
-    from dedup.boilerplate import _shared_share
+    from dedup.boilerplate.families import _shared_share
     from dedup.lines import _mask_slots
 
     # A run of token characters with a letter is one slot; digit runs are another; a

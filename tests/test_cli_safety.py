@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from dedup import cli, io
+from dedup.io import readers
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
@@ -213,7 +214,7 @@ def test_my_regular_expressions_are_linear_on_adversarial_megabyte_lines() -> No
     for attack in attacks:
         io.text_problem(attack)
         cli.printable(attack)
-        io._reason_line(attack)
+        readers._reason_line(attack)
     io.decode_text(b"\x01" * megabyte)
     io.decode_text(b"a\x00" * (megabyte // 2))
     assert time.perf_counter() - start < 10

@@ -8,9 +8,15 @@ import numpy as np
 import pytest
 
 import dedup
-from dedup import Cluster, DuplicateOptions, InvalidOptionError, InvalidTextError, find_duplicates
-from dedup.shingle import shingle_sets
+from dedup import (
+    Cluster,
+    DuplicateOptions,
+    InvalidOptionError,
+    InvalidTextError,
+    find_duplicates,
+)
 from dedup.normalize import matching_texts
+from dedup.shingle import shingle_sets
 from dedup.verify import similarities
 
 BASE = "织密扎牢安全网管好活用救命钱市医保局加强医保协议管理侧记医保制度是保障公众健康平安的生命线而医保基金则堪称老百姓的救命钱"

@@ -15,6 +15,10 @@ from hypothesis import strategies as st
 
 from benchmarks.quality.corpus import generate_corpus
 from dedup._t2s_tables import KEY_CHARS
+
+# internals under test, from the parts of the view that hold them
+from dedup.arrays import from_codepoints as _text
+from dedup.arrays import to_codepoints as _codepoints
 from dedup.normalize import (
     NOISE_KINDS,
     MatchingView,
@@ -26,8 +30,6 @@ from dedup.normalize import (
     normalize_many,
     t2s_tables,
 )
-# internals under test, from the parts of the view that hold them
-from dedup.normalize.base import _codepoints, _text
 from dedup.normalize.noise import _noise_regex_for
 from dedup.normalize.t2s import _converter, _t2s, _t2s_masks, _t2s_windows
 from dedup.normalize.tables import _each_char, _tables

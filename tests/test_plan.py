@@ -13,8 +13,14 @@ import pytest
 
 import dedup
 from dedup import BoilerplateOptions, CleanOptions, DuplicateOptions
-from dedup.boilerplate import DocumentViews, line_table
-from dedup.clean import SketchBuilder, apply_plan, plan_clean, sketch_batch, sketch_texts
+from dedup.clean import (
+    SketchBuilder,
+    apply_plan,
+    plan_clean,
+    sketch_batch,
+    sketch_texts,
+)
+from dedup.lines import DocumentViews, line_table
 from dedup.store import SpilledStrings
 
 HEADER = "人民网 > 新闻 > 国内新闻"

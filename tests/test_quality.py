@@ -32,7 +32,11 @@ from benchmarks.quality.corpus import (  # noqa: E402
     mask_to_spans,
     spans_to_mask,
 )
-from benchmarks.quality.generate import FURNITURE_PATTERNS, NOISE_PATTERN, SOURCE_LINE_PATTERNS  # noqa: E402
+from benchmarks.quality.generate import (  # noqa: E402
+    FURNITURE_PATTERNS,
+    NOISE_PATTERN,
+    SOURCE_LINE_PATTERNS,
+)
 from benchmarks.quality.metrics import (  # noqa: E402
     adjusted_rand_index,
     char_scores,

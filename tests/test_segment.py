@@ -10,26 +10,23 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from dedup.arrays import to_codepoints as _codepoints
 from dedup.normalize import matching_texts, noise_spans
 from dedup.segment import (
-    _LIST_FIRST,
-    _LIST_MARKER,
     UNITS,
     UnitSpans,
-    _codepoints,
-    _flags,
-    _has,
-    _line_breaks,
-    _list_starts,
-    _noise_mask,
-    _range_sums,
-    _sentence_ends,
-    _skip_backward,
-    _skip_forward,
     segment,
     segment_lines_and_paragraphs,
     segment_many,
 )
+from dedup.segment.breaks import (
+    _line_breaks,
+    _noise_mask,
+    _skip_backward,
+    _skip_forward,
+)
+from dedup.segment.chars import _LIST_FIRST, _LIST_MARKER, _flags, _has
+from dedup.segment.layout import _list_starts, _range_sums, _sentence_ends
 
 SEEDS = Path(__file__).parent.parent / "examples" / "seeds"
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -346,7 +343,7 @@ def test_range_sums_equal_slice_sums(weight_list: list[int], data: st.DataObject
 def reference_sentence_ends(flags: np.ndarray) -> np.ndarray:
     """Every character looked at: a term, or a period before whitespace or (not after a
     digit) before a wide character."""
-    from dedup.segment import _BREAK, _DIGIT, _PERIOD, _TERM, _WIDE, _WS
+    from dedup.segment.chars import _BREAK, _DIGIT, _PERIOD, _TERM, _WIDE, _WS
 
     ends = []
     for i, flag in enumerate(flags.tolist()):

@@ -17,12 +17,29 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from ..clean import CleanOptions, CleanPlan, SketchBuilder, apply_plan, plan_clean, sketch_batch
+from ..clean import (
+    CleanOptions,
+    CleanPlan,
+    SketchBuilder,
+    apply_plan,
+    plan_clean,
+    sketch_batch,
+)
 from ..duplicates import DuplicateFinder
 from ..errors import DedupError, InvalidOptionError
 from ..log import logger
 from ..removals import Cleaned
-from .common import EXIT_FAILED, EXIT_OK, EXIT_SKIPPED, EXIT_USAGE, UsageError, _count, _dumps, _jsonable, printable
+from .common import (
+    EXIT_FAILED,
+    EXIT_OK,
+    EXIT_SKIPPED,
+    EXIT_USAGE,
+    UsageError,
+    _count,
+    _dumps,
+    _jsonable,
+    printable,
+)
 from .inputs import STDIN, _stdin_folder, discover_inputs, read_again, read_corpus
 from .outputs import Tally, build_summary, cluster_line, family_line, write_rows
 from .parser import _clean_options, _read_options, _settings, build_parser

@@ -18,7 +18,15 @@ from ..io import (
     write_atomic,
 )
 from ..removals import Cleaned
-from .common import EXIT_OK, JOURNAL_FORMAT, KILL_ENV, OUTPUTS, PARTIAL, UsageError, _dumps
+from .common import (
+    EXIT_OK,
+    JOURNAL_FORMAT,
+    KILL_ENV,
+    OUTPUTS,
+    PARTIAL,
+    UsageError,
+    _dumps,
+)
 from .inputs import Corpus
 from .outputs import cleaned_line
 from .progress import Reporter

@@ -34,8 +34,22 @@ in :mod:`dedup.stars`, beside :func:`dedup.cluster.connected_components`.
 """
 
 from ..stars import labels_of_stars, large_star, small_star, star_components
-from .api import RayCleaner, RayFinder, clean, clean_report, find_duplicates, line_table_on_ray
-from .driver import INSTALL_HINT, RayRunError, RayUnavailableError, cluster_cpus, connect, require_ray
+from .api import (
+    RayCleaner,
+    RayFinder,
+    clean,
+    clean_report,
+    find_duplicates,
+    line_table_on_ray,
+)
+from .driver import (
+    INSTALL_HINT,
+    RayRunError,
+    RayUnavailableError,
+    cluster_cpus,
+    connect,
+    require_ray,
+)
 from .engine import RayClusterEngine
 from .steps import band_rows, bucket_pairs, partition_of
 

@@ -10,11 +10,21 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ..boilerplate import BoilerplateOptions, LineTable, analyse_table, concat_line_tables, line_table
-from ..clean import CleanOptions, CleanPlan, CleanReport, Sketch, SketchBuilder, apply_plan, plan_clean, sketch_batch
+from ..boilerplate import BoilerplateOptions, analyse_table
+from ..clean import (
+    CleanOptions,
+    CleanPlan,
+    CleanReport,
+    Sketch,
+    SketchBuilder,
+    apply_plan,
+    plan_clean,
+    sketch_batch,
+)
 from ..cluster import Cluster
 from ..duplicates import DuplicateOptions, duplicate_clusters
 from ..errors import InvalidOptionError, InvalidTextError, check_texts, checked_texts
+from ..lines import LineTable, concat_line_tables, line_table
 from ..normalize import NormalizeOptions
 from ..removals import Cleaned, Removal
 from ..store import batches

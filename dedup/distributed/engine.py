@@ -17,7 +17,15 @@ from ..verify import VerifiedPairs
 if TYPE_CHECKING:  # pragma: no cover
     import ray.data
 from ..stars import labels_of_stars
-from .driver import _block_size, _Blocks, _collect, _dataset_of_columns, _edges_of, _restart, cluster_cpus
+from .driver import (
+    _block_size,
+    _Blocks,
+    _collect,
+    _dataset_of_columns,
+    _edges_of,
+    _restart,
+    cluster_cpus,
+)
 from .steps import (
     _candidates_of_partition,
     _edge_rows,

@@ -12,7 +12,13 @@ from ..lsh import LSHParams, band_keys, candidate_pairs
 from ..minhash import signatures
 from ..normalize import NormalizeOptions, matching_texts
 from ..shingle import shingle_sets
-from ..stars import _EMPTY_PAIRS, _both_directions, _unique_pairs, large_star, small_star
+from ..stars import (
+    _EMPTY_PAIRS,
+    _both_directions,
+    _unique_pairs,
+    large_star,
+    small_star,
+)
 from ..verify import measures, verify_pairs
 
 _M1 = np.uint64(0xBF58476D1CE4E5B9)

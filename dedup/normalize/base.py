@@ -106,11 +106,3 @@ class MatchingView:
 
 
 
-def _codepoints(text: str) -> np.ndarray:
-    """uint32 ``[len(text)]``: the code points of ``text`` (lone surrogates included)."""
-    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
-
-
-def _text(codepoints: np.ndarray) -> str:
-    """Inverse of :func:`_codepoints`."""
-    return codepoints.astype("<u4", copy=False).tobytes().decode("utf-32-le", "surrogatepass")

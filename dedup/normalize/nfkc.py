@@ -7,7 +7,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .base import _CODE_MASK, _codepoints, _text
+from ..arrays import from_codepoints, to_codepoints
+from .base import _CODE_MASK
 from .noise import _text_starts
 from .tables import _tables
 
@@ -40,7 +41,7 @@ def _splice(
     """
     rep_lengths = np.fromiter(map(len, replacements), dtype=np.int64, count=len(replacements))
     cut_at = np.cumsum(rep_lengths)[:-1]
-    rep_codepoints = np.split(_codepoints("".join(replacements)), cut_at)
+    rep_codepoints = np.split(to_codepoints("".join(replacements)), cut_at)
     kept = list(zip([0, *ends.tolist()], [*starts.tolist(), len(codepoints)]))
     # Kept run 0, replacement 0, kept run 1, replacement 1, ..., kept run m.
     pieces: list[np.ndarray] = [codepoints[a:b] for a, b in kept]
@@ -111,7 +112,7 @@ def _nfkc_chunked(
     if text_starts is None:
         text_starts = np.zeros(1, dtype=np.int64)
     starts, ends = _nfkc_chunks(codepoints, plain, tables.nfkc_boundary, text_starts)
-    text = _text(codepoints)
+    text = from_codepoints(codepoints)
     normalized = [unicodedata.normalize("NFKC", text[a:b]) for a, b in zip(starts.tolist(), ends.tolist())]
     return mapped, starts, ends, normalized
 
@@ -214,10 +215,10 @@ def nfkc_lines(lines: Sequence[str]) -> list[str]:
     """
     if not lines:
         return []
-    codepoints = _codepoints("\n".join(lines))
+    codepoints = to_codepoints("\n".join(lines))
     lengths = np.fromiter(map(len, lines), dtype=np.int64, count=len(lines))
     normalized, _ = _nfkc_moving(codepoints, np.empty(0, dtype=np.int64), False, _text_starts(lengths))
-    out = _text(normalized).split("\n")
+    out = from_codepoints(normalized).split("\n")
     if len(out) != len(lines):
         raise ValueError("nfkc_lines: a line holds a line break")
     return out

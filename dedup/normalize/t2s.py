@@ -8,8 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from ..arrays import concat_ranges, sorted_unique
-from .base import _codepoints, _text
+from ..arrays import concat_ranges, from_codepoints, sorted_unique, to_codepoints
 
 
 @lru_cache(maxsize=1)
@@ -68,9 +67,9 @@ def _t2s_masks() -> tuple[np.ndarray, np.ndarray] | None:
     if getattr(opencc, "__version__", None) != tables.OPENCC_VERSION:
         return None
     keys = np.zeros(0x110000, dtype=bool)
-    keys[_codepoints(tables.KEY_CHARS)] = True
+    keys[to_codepoints(tables.KEY_CHARS)] = True
     changed = np.zeros(0x110000, dtype=bool)
-    changed[_codepoints(tables.CHANGED_CHARS)] = True
+    changed[to_codepoints(tables.CHANGED_CHARS)] = True
     return keys, changed
 
 
@@ -125,7 +124,7 @@ def _t2s(codepoints: np.ndarray) -> np.ndarray:
     slots = np.arange(len(at)) + np.repeat(np.arange(len(starts)), lengths)
     picked = np.full(len(at) + len(starts) - 1, ord("\n"), dtype=np.uint32)
     picked[slots] = codepoints[at]
-    converted = _codepoints(_converter().convert(_text(picked)))
+    converted = to_codepoints(_converter().convert(from_codepoints(picked)))
     if len(converted) != len(picked):
         return _t2s_whole(codepoints)
     out = codepoints.copy()
@@ -135,9 +134,9 @@ def _t2s(codepoints: np.ndarray) -> np.ndarray:
 
 def _t2s_whole(codepoints: np.ndarray) -> np.ndarray:
     """OpenCC ``t2s`` of the whole text; a line whose length changes is kept as it was."""
-    text = _text(codepoints)
+    text = from_codepoints(codepoints)
     converted: str = _converter().convert(text)
     if len(converted) != len(text):
         lines = [(line, _converter().convert(line)) for line in text.split("\n")]
         converted = "\n".join(new if len(new) == len(line) else line for line, new in lines)
-    return _codepoints(converted)
+    return to_codepoints(converted)

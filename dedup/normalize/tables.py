@@ -9,7 +9,8 @@ from functools import lru_cache
 
 import numpy as np
 
-from .base import _DELETE, _N_CODEPOINTS, _NOT_PLAIN, NormalizeOptions, _codepoints, _text
+from ..arrays import from_codepoints, to_codepoints
+from .base import _DELETE, _N_CODEPOINTS, _NOT_PLAIN, NormalizeOptions
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,7 @@ def _scanned_codepoints() -> tuple[str, np.ndarray]:
     values = np.concatenate(
         [np.arange(0xD800), np.arange(0xE000, 0x30000), np.arange(0xE0000, 0xE1000)]
     ).astype(np.uint32)
-    return _text(values), values
+    return from_codepoints(values), values
 
 
 def _changed_blocks(chars: str, is_unchanged: Callable[[str], bool]) -> Iterator[int]:
@@ -85,7 +86,7 @@ def _one_to_one(
         if mapped == block:
             continue
         if len(mapped) == len(block):
-            old, new = values[start : start + len(block)], _codepoints(mapped)
+            old, new = values[start : start + len(block)], to_codepoints(mapped)
             differs = old != new
             keys.extend(old[differs].tolist())
             images.extend(new[differs].tolist())
@@ -152,13 +153,13 @@ def _tables() -> _Tables:
     # Per decomposed character: a boundary if its decomposition starts with a starter that
     # nothing composes onto; plain if also its NFKC is one character; "dropped" if every
     # character of its NFKC is one the view drops.
-    codes = _codepoints("".join(keys))
-    firsts = _codepoints("".join(nfkd[0] for nfkd in decomposed.values()))
+    codes = to_codepoints("".join(keys))
+    firsts = to_codepoints("".join(nfkd[0] for nfkd in decomposed.values()))
     boundary[codes] = (combining[firsts] == 0) & ~seconds[firsts]
     nfkcs = _each_char("NFKC", keys)
     nfkc_lengths = np.fromiter(map(len, nfkcs), dtype=np.int64, count=len(nfkcs))
     nfkc_starts = np.cumsum(nfkc_lengths) - nfkc_lengths
-    nfkc_codes = _codepoints("".join(nfkcs))
+    nfkc_codes = to_codepoints("".join(nfkcs))
     nfkc_map[codes] = nfkc_codes[nfkc_starts]
     plain[codes] = boundary[codes] & (nfkc_lengths == 1)
     all_dropped = np.logical_and.reduceat(drop[nfkc_codes], nfkc_starts)

@@ -6,9 +6,10 @@ from collections.abc import Iterable, Iterator
 
 import numpy as np
 
+from ..arrays import from_codepoints, to_codepoints
 from ..errors import check_text
 from ..options import check_arg
-from .base import _BATCH_CHARS, _DELETE, MatchingView, NormalizeOptions, _codepoints, _text
+from .base import _BATCH_CHARS, _DELETE, MatchingView, NormalizeOptions
 from .nfkc import _interleave, _moved, _nfkc_aligned, _nfkc_moving, _splice
 from .noise import _batch_noise_edits, _Edits, _noise_regex_for, _text_starts
 from .t2s import _t2s
@@ -73,7 +74,7 @@ def _aligned_views_of_batch(texts: list[str], options: NormalizeOptions) -> list
     text_starts = _text_starts(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)))
     joined = "\n".join(texts)
     edits = _batch_noise_edits(joined, text_starts, _noise_regex_for(options))
-    codepoints = _codepoints(joined)
+    codepoints = to_codepoints(joined)
     offsets = np.arange(len(codepoints), dtype=np.int64)
     if len(edits.starts):
         codepoints, offsets = _splice(codepoints, offsets, edits.starts, edits.ends, edits.replacements)
@@ -90,7 +91,7 @@ def _aligned_views_of_batch(texts: list[str], options: NormalizeOptions) -> list
     # separator is still the first character carrying its offset.
     separators = np.searchsorted(offsets, text_starts[1:] - 1)
     kept, bounds = _kept_and_bounds(mapped, separators)
-    view_text = _text(mapped[kept])
+    view_text = from_codepoints(mapped[kept])
     view_offsets = offsets[kept]
     return [
         MatchingView(view_text[a:b], view_offsets[a:b] - start)
@@ -140,7 +141,7 @@ def _views_of_batch(texts: list[str], options: NormalizeOptions) -> list[str]:
     edits = _batch_noise_edits(joined, text_starts, _noise_regex_for(options))
     prepared, separators = _apply_edits(joined, text_starts[1:] - 1, edits)
     # "\n" is an NFKC boundary and stops OpenCC's phrase matching: no step crosses texts.
-    codepoints = _codepoints(prepared)
+    codepoints = to_codepoints(prepared)
     if options.nfkc:
         codepoints, separators = _nfkc_moving(
             codepoints, separators, options.drop_punctuation, np.concatenate([[0], separators + 1])
@@ -149,7 +150,7 @@ def _views_of_batch(texts: list[str], options: NormalizeOptions) -> list[str]:
         codepoints = _t2s(codepoints)
     mapped = _char_map_for(options).take(codepoints)
     kept, bounds = _kept_and_bounds(mapped, separators)
-    views = _text(mapped[kept])
+    views = from_codepoints(mapped[kept])
     return [views[a:b] for a, b in zip(bounds[:-1], bounds[1:])]
 
 

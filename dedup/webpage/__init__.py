@@ -58,7 +58,12 @@ features and patterns), ``classes`` (lines to classes, ``classify_page_lines``),
 from .base import FEATURES, KINDS, WebpageOptions
 from .classes import classify_page_lines
 from .features import line_features, reading_views
-from .pages import PageEvidence, looks_like_webpage, page_evidence, webpage_boilerplate_spans
+from .pages import (
+    PageEvidence,
+    looks_like_webpage,
+    page_evidence,
+    webpage_boilerplate_spans,
+)
 
 __all__ = [
     "FEATURES",

@@ -1,0 +1,101 @@
+"""What the boilerplate stage returns and is told: :class:`Boilerplate` families, :class:`BoilerplateOptions`, the kinds."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..dicts import DictRoundTrip
+from ..errors import InvalidOptionError
+from ..lines import LineOptions
+from ..options import check_types
+from ..spans import Span
+from ..webpage import KINDS as WEBPAGE_KINDS
+from ..webpage import WebpageOptions
+
+KINDS = ("page-number", "running-head", "recurring", "template", "marker") + tuple(
+    k for k in WEBPAGE_KINDS if k != "recurring"
+)
+
+
+@dataclass(frozen=True)
+class Boilerplate(DictRoundTrip):
+    """A family of boilerplate lines.
+
+    Attributes
+    ----------
+    id : int
+        Family number, in order of first occurrence.
+    kind : str
+        ``"page-number"``, ``"running-head"``, ``"recurring"`` (the same line in many
+        documents), ``"template"`` (a line with variable slots), ``"marker"`` (a short
+        line repeated within a document).
+    spans : tuple of Span
+        Every occurrence, sorted; each covers the line without surrounding whitespace.
+    example : str
+        The first occurrence's text.
+    """
+
+    id: int
+    kind: str
+    spans: tuple[Span, ...]
+    example: str
+
+
+@dataclass(frozen=True)
+class BoilerplateOptions(LineOptions):
+    """Options of :func:`find_boilerplate`.
+
+    Attributes
+    ----------
+    min_docs : int
+        A line recurring in at least this many document families is boilerplate.
+    min_doc_fraction : float
+        ... and in at least this share of all families.
+    max_line_chars : int
+        Longer lines are never boilerplate by recurrence (they are content reprinted).
+    affix_chars : int
+        Characters of the masked view's head and tail that key a template family.
+    min_skeleton : float
+        Share of a template line's character 4-grams that the other lines of its
+        family must have too (the fixed text around the slots).
+    marker_chars : int
+        Longest matching view of a line repeated within one document that counts as a marker.
+    within_document : bool
+        Look for templates and markers repeated inside single documents.
+    page_furniture : bool
+        Look for page numbers and running heads.
+    family_threshold, family_containment : float
+        Documents this similar (Jaccard, or containment of the smaller in the larger)
+        are one *family* — the same story reprinted. Recurrence is counted in
+        families, not documents, so a reprinted paragraph is not boilerplate.
+    webpage : bool or None
+        Classify the lines of single web pages from their text (navigation, link
+        lists, share and copyright lines…, :mod:`dedup.webpage`). None (auto): for a
+        document that looks like a web page (:func:`dedup.webpage.looks_like_webpage`)
+        and has no line recurring across the collection — one page, or one page per
+        site; True: every document; False: never.
+    webpage_options : WebpageOptions
+    normalize : NormalizeOptions
+        The matching view lines are keyed on.
+    """
+
+    min_docs: int = 3
+    min_doc_fraction: float = 0.0
+    max_line_chars: int = 300
+    min_skeleton: float = 0.5
+    marker_chars: int = 12
+    within_document: bool = True
+    page_furniture: bool = True
+    family_threshold: float = 0.5
+    family_containment: float = 0.5
+    webpage: bool | None = None
+    webpage_options: WebpageOptions = WebpageOptions()
+
+    def __post_init__(self) -> None:
+        check_types(self)
+        if self.min_docs < 2:
+            raise InvalidOptionError(f"min_docs must be >= 2, got {self.min_docs}")
+        if not 0.0 <= self.min_doc_fraction <= 1.0:
+            raise InvalidOptionError(f"min_doc_fraction must be in [0, 1], got {self.min_doc_fraction}")
+        if self.affix_chars < 1 or self.max_line_chars < 1:
+            raise InvalidOptionError("affix_chars and max_line_chars must be >= 1")

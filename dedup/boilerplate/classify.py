@@ -1,0 +1,346 @@
+"""Lines to kinds: recurring lines, templates, markers, page furniture and web-page furniture, with the
+exemptions for lines that merely repeat a cut of the same paragraph (:func:`classify_lines`)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+
+import numpy as np
+
+from ..arrays import concat_ranges, sorted_unique
+from ..lines import LineTable
+from ..store import take
+from ..webpage import classify_page_lines, looks_like_webpage, reading_views
+from .base import KINDS, BoilerplateOptions
+from .families import _doc_frequency, _families, _group_ids
+
+
+def _overlap_context(
+    table: LineTable, keys: np.ndarray, candidates: np.ndarray, recurring: np.ndarray, share: float = 0.5
+) -> np.ndarray:
+    """Candidate lines that recur because their documents overlap, not as boilerplate: bool ``[m]``.
+
+    A line recurring across families sits, in each document, next to other text. Where the
+    documents are excerpts of one text cut at different points, that neighbour is the same
+    paragraph, whole or cut: its last (or first) characters are the same next to every
+    occurrence. A site's header or footer sits next to a different story on every page.
+    Neighbours that recur across families themselves (the next line of a two-line header,
+    a dateline template) say nothing and are skipped. The neighbours must be one paragraph
+    cut at different points (:func:`_cut_copies`): the same whole line next to every
+    occurrence is a site's own furniture, recurring too rarely to be a candidate, and lines
+    that only share a masked head or tail are a template with its slots filled.
+
+    Parameters
+    ----------
+    keys : np.ndarray
+        uint64 ``[m]``, the key the candidates recur by.
+    candidates : np.ndarray
+        bool ``[m]``, the lines that recur across families by that key.
+    recurring : np.ndarray
+        bool ``[m]``, the lines that are no neighbour: every line that recurs across
+        families by its view or masked view, and the candidates of a masked key.
+    share : float
+        Share of a key's occurrences with a non-candidate neighbour on that side that must
+        have the same neighbouring text (at least two of them).
+
+    Returns
+    -------
+    np.ndarray
+        bool ``[m]``: the candidates whose key has such a shared neighbour, before or after.
+    """
+    out = np.zeros(len(table), dtype=bool)
+    rows = np.flatnonzero(candidates)
+    if not rows.size:
+        return out
+    key_id = _group_ids(keys[rows])
+    before, after = (
+        _same_neighbour(table, rows, key_id, step, affix, share, recurring)
+        for step, affix in ((-1, table.tail), (1, table.head))
+    )
+    out[rows] = before | after
+    return out
+
+
+def _same_neighbour(
+    table: LineTable,
+    rows: np.ndarray,
+    key_id: np.ndarray,
+    step: int,
+    affix: np.ndarray,
+    share: float,
+    exclude: np.ndarray,
+) -> np.ndarray:
+    """For each of ``rows``: whether its key's occurrences mostly have the same neighbour ``step`` lines away.
+
+    The neighbour is known by its ``affix`` (its first or last masked characters, which a
+    copy cut short on the far side keeps), a line too short for one by its whole view;
+    lines in ``exclude`` and lines of other documents are no neighbour. bool ``[len(rows)]``.
+    """
+    m = len(table)
+    other = np.clip(rows + step, 0, m - 1)
+    context = np.where(affix[other] != 0, affix[other], table.exact[other])
+    valid = (rows + step >= 0) & (rows + step < m) & (table.doc[other] == table.doc[rows]) & ~exclude[other]
+    if not valid.any():
+        return np.zeros(rows.size, dtype=bool)
+    with_context = np.bincount(key_id[valid], minlength=key_id.max() + 1)
+    keys, contexts, lines = key_id[valid], context[valid], table.exact[other[valid]]
+    pair_id = _group_ids(keys, contexts)
+    count = np.bincount(pair_id)
+    # The shared neighbour must be cut differently somewhere (a partial paragraph next to
+    # some copies, the whole one next to others): the same line next to every copy is a
+    # site's template, however rare.
+    line_id = _group_ids(keys, contexts, lines)
+    pair_of_line = np.zeros(line_id.max() + 1, dtype=np.int64)
+    pair_of_line[line_id] = pair_id
+    distinct = np.bincount(pair_of_line, minlength=count.size)
+    key_of_pair = np.zeros(count.size, dtype=np.int64)
+    key_of_pair[pair_id] = keys
+    qualifies = (count >= 2) & (distinct >= 2) & (count >= share * with_context[key_of_pair])
+    if qualifies.any():
+        qualifies &= _cut_copies(table.views, other[valid], line_id, pair_of_line, qualifies, step)
+    shared = np.zeros(with_context.size, dtype=bool)
+    shared[key_of_pair[qualifies]] = True
+    return shared[key_id]
+
+
+def _cut_copies(
+    views: Sequence[str],
+    neighbour: np.ndarray,
+    line_id: np.ndarray,
+    pair_of_line: np.ndarray,
+    asked: np.ndarray,
+    step: int,
+) -> np.ndarray:
+    """Which asked groups of neighbouring lines are one paragraph cut at different points.
+
+    Before a line (``step`` -1) a copy cut short keeps the paragraph's end, so every
+    distinct neighbour of the group must end the longest one; after it (``step`` 1) they
+    must begin it. Lines that merely share a masked head or tail (a template with a date
+    or a name filled in) are not cut copies.
+
+    Parameters
+    ----------
+    views : sequence of str
+        The table's matching views.
+    neighbour : np.ndarray
+        int64 ``[k]``, the neighbouring line of each occurrence.
+    line_id, pair_of_line : np.ndarray
+        int64 ``[k]``, the distinct (key, context, line) of each occurrence, and the
+        (key, context) group of each distinct line.
+    asked : np.ndarray
+        bool ``[groups]``.
+
+    Returns
+    -------
+    np.ndarray
+        bool ``[groups]``.
+    """
+    first = np.full(pair_of_line.size, neighbour.size, dtype=np.int64)
+    np.minimum.at(first, line_id, np.arange(neighbour.size))
+    lines = np.flatnonzero(asked[pair_of_line])
+    text = dict(zip(lines.tolist(), take(views, neighbour[first[lines]])))
+    members: dict[int, list[str]] = {}
+    for line in lines.tolist():
+        members.setdefault(int(pair_of_line[line]), []).append(text[line])
+    out = np.zeros(asked.size, dtype=bool)
+    for group, copies in members.items():
+        whole = max(copies, key=len)
+        out[group] = all(whole.endswith(c) if step < 0 else whole.startswith(c) for c in copies)
+    return out
+
+
+def _neighbours_differ(table: LineTable, members: np.ndarray) -> bool:
+    """Whether each occurrence of a repeated line has neighbours unlike the other occurrences'."""
+    m = len(table)
+    prev = [table.exact[i - 1] if i > 0 and table.doc[i - 1] == table.doc[i] else None for i in members]
+    nxt = [table.exact[i + 1] if i + 1 < m and table.doc[i + 1] == table.doc[i] else None for i in members]
+    return len({p for p in prev if p is not None}) == len([p for p in prev if p is not None]) and len(
+        {n for n in nxt if n is not None}
+    ) == len([n for n in nxt if n is not None])
+
+
+def _heading_own_content(
+    table: LineTable, kind: np.ndarray, cross_family: np.ndarray, line_family: np.ndarray
+) -> np.ndarray:
+    """Recurring lines that are content where they head their own story.
+
+    A story's title recurs across families as a link (related articles, previous /
+    next) but is content in its own family, where a longer content line follows it.
+    A line that heads content in exactly one family is kept there; a header that
+    sits right above the body of the stories it wraps heads content in many.
+
+    Returns
+    -------
+    np.ndarray
+        bool ``[m]``: the occurrences to keep as content.
+    """
+    m = len(table)
+    same_doc_next = np.zeros(m, dtype=bool)
+    same_doc_next[:-1] = table.doc[1:] == table.doc[:-1]
+    next_index = np.minimum(np.arange(m) + 1, m - 1)
+    heads = cross_family & same_doc_next & (kind[next_index] == "") & (table.view_len[next_index] > table.view_len)
+    if not heads.any():
+        return heads
+    heading_families = _doc_frequency(table.masked[heads], line_family[heads])
+    keep = np.zeros(m, dtype=bool)
+    keep[np.flatnonzero(heads)[heading_families == 1]] = True
+    return keep
+
+
+def _page_furniture(table: LineTable) -> tuple[np.ndarray, np.ndarray]:
+    """Page-number lines and running heads: two bool ``[m]`` masks."""
+    page_number, running = table.page_number, table.running_head
+    short_plain = table.head_like & ~page_number
+    same_doc_prev = np.concatenate(([False], table.doc[1:] == table.doc[:-1]))
+    same_doc_next = np.concatenate((table.doc[:-1] == table.doc[1:], [False]))
+    after_number = same_doc_prev & np.concatenate(([False], page_number[:-1]))
+    before_number = same_doc_next & np.concatenate((page_number[1:], [False]))
+    head = running | (short_plain & (after_number | before_number))
+    return page_number, head
+
+
+def classify_lines(
+    table: LineTable, families: np.ndarray, options: BoilerplateOptions = BoilerplateOptions()
+) -> np.ndarray:
+    """Boilerplate kind of every line, or "" for content.
+
+    Parameters
+    ----------
+    table : LineTable
+    families : np.ndarray
+        int64 ``[n_docs]``, the family of each document (see :func:`document_families`).
+    options : BoilerplateOptions
+
+    Returns
+    -------
+    np.ndarray
+        str ``[m]``, a :data:`KINDS` entry or ``""``.
+    """
+    kind = np.full(len(table), "", dtype=f"<U{max(map(len, KINDS))}")
+    if not len(table):
+        return kind
+    recurrable = (table.end - table.start <= options.max_line_chars) & (table.view_len > 0)
+    n_families = sorted_unique(families).size
+    min_docs = max(options.min_docs, int(np.ceil(options.min_doc_fraction * n_families)))
+    line_family = families[table.doc]
+
+    # A template line is a single sentence at most (body paragraphs run to several),
+    # and within a document it is a paragraph of its own, not a piece of a wrapped one.
+    one_sentence = table.one_sentence
+    templatable = recurrable & table.standalone & one_sentence
+    if options.within_document:
+        within = templatable & (table.masked != table.exact)
+        templates = _families(table, table.masked, within, options, by_doc=True, line_family=line_family)
+        for affix in (table.head, table.tail):
+            templates |= _families(
+                table, affix, templatable & (affix != 0), options, by_doc=True, line_family=line_family
+            )
+        # A family repeated within a document only counts if its members are not exact copies of each other.
+        exact_dup_within = _group_ids(table.exact, table.doc)
+        dup_sizes = np.bincount(exact_dup_within)
+        kind[templates & (dup_sizes[exact_dup_within] < 2)] = "template"
+
+        short_repeat = recurrable & (table.view_len <= options.marker_chars) & (dup_sizes[exact_dup_within] >= 2)
+        for g in np.unique(exact_dup_within[short_repeat]):
+            members = np.flatnonzero(exact_dup_within == g)
+            if _neighbours_differ(table, members):
+                kind[members] = "marker"
+
+    # A line recurring across families is boilerplate, unless it recurs because its
+    # documents overlap (excerpts of one text): then it is content, kept where first seen.
+    exact_df = _doc_frequency(table.exact, line_family)
+    masked_df = _doc_frequency(table.masked, line_family)
+    recurs = recurrable & ((exact_df >= min_docs) | (masked_df >= min_docs))
+    # A line is judged by its own copies first, so that a paragraph of overlapping excerpts
+    # is not taken again as a template by its masked view or its head (a dateline).
+    overlapping = _overlap_context(table, table.exact, recurrable & (exact_df >= 2), recurs)
+    recurring = recurrable & (exact_df >= min_docs) & ~overlapping
+    masked = recurrable & ~recurring & ~overlapping & (masked_df >= min_docs)
+    masked &= ~_overlap_context(table, table.masked, masked, recurs | masked)
+    cross_family = recurring | masked
+    kind[recurring] = "recurring"
+    kind[masked] = "template"
+    for affix in (table.head, table.tail):
+        candidates = (
+            recurrable
+            & one_sentence
+            & ~overlapping
+            & (affix != 0)
+            & (_doc_frequency(affix, line_family) >= min_docs)
+            & (kind == "")
+        )
+        candidates &= ~_overlap_context(table, affix, candidates, recurs | candidates)
+        in_family = _families(table, affix, candidates, options, by_doc=False, line_family=line_family)
+        kind[in_family] = "template"
+        cross_family |= in_family
+    kind[_heading_own_content(table, kind, cross_family, line_family)] = ""
+
+    if options.page_furniture:
+        page_number, head = _page_furniture(table)
+        kind[head] = "running-head"
+        kind[page_number] = "page-number"
+    if options.webpage is not False:
+        _classify_web_pages(table, kind, cross_family & (kind != ""), options)
+    return kind
+
+
+_PAGE_LINES = 1 << 15  # lines whose texts and reading views are held at once
+
+
+def _pages_with_views(
+    texts: Sequence[str], starts: np.ndarray, ends: np.ndarray
+) -> Iterator[tuple[int, int, list[str], list[str]]]:
+    """``(lo, hi, lines, reading views)`` of each page ``[starts[i], ends[i])`` of ``texts``.
+
+    Pages are read and viewed in groups of about ``_PAGE_LINES`` lines, one
+    :func:`dedup.webpage.reading_views` call a group (one a page costs ~0.4 ms).
+    """
+    sizes = ends - starts
+    group_of = (np.cumsum(sizes) - sizes) // _PAGE_LINES  # non-decreasing
+    new_group = np.ones(len(sizes), dtype=bool)
+    new_group[1:] = group_of[1:] != group_of[:-1]
+    bounds = np.append(np.flatnonzero(new_group), len(sizes))
+    for first, last in zip(bounds[:-1].tolist(), bounds[1:].tolist()):
+        pages = np.arange(first, last)
+        lines = take(texts, concat_ranges(starts[pages], sizes[pages]))
+        views = reading_views(lines)
+        at = 0
+        for page in pages.tolist():
+            size = int(sizes[page])
+            yield int(starts[page]), int(ends[page]), lines[at : at + size], views[at : at + size]
+            at += size
+
+
+def _classify_web_pages(
+    table: LineTable, kind: np.ndarray, corpus_evidence: np.ndarray, options: BoilerplateOptions
+) -> None:
+    """Give the page classifier's kinds to the still-unclassified lines of web-page documents (in place)."""
+    if len(table) == 0:
+        return
+    doc_starts = np.flatnonzero(np.concatenate(([True], table.doc[1:] != table.doc[:-1])))
+    doc_ends = np.append(doc_starts[1:], len(table))
+    # Auto: a web page whose site the collection does not show (no line of it recurs
+    # across families) is classified from its text; the others have corpus evidence.
+    asked = np.ones(len(doc_starts), dtype=bool)
+    if options.webpage is None:
+        asked = ~np.logical_or.reduceat(np.asarray(corpus_evidence, dtype=bool), doc_starts)
+    starts, ends = doc_starts[asked], doc_ends[asked]
+    for lo, hi, lines, views in _pages_with_views(table.texts, starts, ends):
+        if options.webpage is None and not looks_like_webpage(lines, views=views):
+            continue
+        labels, page_kinds = classify_page_lines(
+            lines, options.webpage_options, known_boilerplate=kind[lo:hi] != "", views=views
+        )
+        page_kind = np.array(page_kinds, dtype=kind.dtype)
+        # The classifier's catch-all ("outside the main text") does not take a heading
+        # that sits right above kept text, or above one boilerplate line (a dateline,
+        # a byline) and then kept text: a title or subheading heads what follows it.
+        kept = ~labels
+        next_kept = np.zeros(hi - lo, dtype=bool)
+        next_kept[:-1] = kept[1:]
+        after_one = np.zeros(hi - lo, dtype=bool)
+        after_one[:-2] = ~kept[1:-1] & kept[2:]
+        heads_content = table.head_like_plain[lo:hi] & (next_kept | after_one)
+        labels &= ~((page_kind == "page-furniture") & heads_content)
+        open_lines = labels & (kind[lo:hi] == "")
+        kind[lo:hi][open_lines] = page_kind[open_lines]

@@ -1,0 +1,181 @@
+"""Families of lines: keys recurring across documents or within one, slot skeletons, and the
+document families (near-duplicate documents) within which recurrence does not count."""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter
+from collections.abc import Sequence
+from itertools import chain
+
+import numpy as np
+
+from ..cluster import connected_components
+from ..lines import LineTable
+from ..spans import Span
+from ..store import take
+from .base import Boilerplate, BoilerplateOptions
+
+
+def _doc_frequency(keys: np.ndarray, doc: np.ndarray) -> np.ndarray:
+    """Number of distinct documents each line's key occurs in: int64 ``[m]``."""
+    order = np.lexsort((doc, keys))
+    k, d = keys[order], doc[order]
+    new_key = np.concatenate(([True], k[1:] != k[:-1]))
+    new_doc = new_key | np.concatenate(([True], d[1:] != d[:-1]))
+    key_id = np.cumsum(new_key) - 1
+    per_key = np.bincount(key_id, weights=new_doc).astype(np.int64)
+    out = np.empty(keys.size, dtype=np.int64)
+    out[order] = per_key[key_id]
+    return out
+
+
+def _group_ids(*columns: np.ndarray) -> np.ndarray:
+    """Dense id of each row's combination of column values: int64 ``[m]``."""
+    if not columns[0].size:
+        return np.empty(0, dtype=np.int64)
+    order = np.lexsort(columns[::-1])
+    new = np.zeros(order.size, dtype=bool)
+    new[0] = True
+    for column in columns:
+        c = column[order]
+        new[1:] |= c[1:] != c[:-1]
+    ids = np.empty(order.size, dtype=np.int64)
+    ids[order] = np.cumsum(new) - 1
+    return ids
+
+
+def _common_prefix(strings: Sequence[str]) -> int:
+    """Length of the prefix all strings share."""
+    first, last = min(strings), max(strings)
+    n = 0
+    for a, b in zip(first, last):
+        if a != b:
+            break
+        n += 1
+    return n
+
+
+def _enclosed_slots(views: Sequence[str], min_skeleton: float, min_end: int = 4) -> bool:
+    """Whether the members differ only between a shared head and a shared tail.
+
+    Fixed text on both sides of the slot, together covering ``min_skeleton`` of the
+    longest member: ``…的会员“{name}”为你整理了这篇{title}范文，希望…``, not two
+    sentences that merely open alike.
+    """
+    head = _common_prefix(views)
+    tail = _common_prefix([v[::-1] for v in views])
+    longest = max(map(len, views))
+    return head >= min_end and tail >= min_end and head + tail >= min_skeleton * longest
+
+
+def _shared_share(views: Sequence[str], groups: Sequence[int], n: int = 4, max_members: int = 32) -> float:
+    """Median share of a member's character n-grams that members of other groups also have.
+
+    One template filled with different slots shares most of its n-grams; two
+    different sentences that merely open (or close) alike share few. Members of the
+    same group (reprints of one story) do not count as each other's evidence.
+    """
+    firsts = dict(zip(views, groups))  # one member per distinct view
+    members = list(firsts.items())[:max_members]
+    grams = [({v[i : i + n] for i in range(len(v) - n + 1)} or {v}, g) for v, g in members]
+    of_group: dict[int, set[str]] = {}
+    for gram_set, group in grams:
+        of_group.setdefault(group, set()).update(gram_set)
+    # A gram that two groups hold is, for a member of either, held by another group.
+    held = Counter(chain.from_iterable(of_group.values()))
+    shared = {gram for gram, count in held.items() if count > 1}
+    shares = [len(gram_set & shared) / len(gram_set) for gram_set, _ in grams]
+    return float(statistics.median(shares))
+
+
+def _families(
+    table: LineTable,
+    key: np.ndarray,
+    mask: np.ndarray,
+    options: BoilerplateOptions,
+    by_doc: bool,
+    line_family: np.ndarray,
+) -> np.ndarray:
+    """Lines of ``mask`` in key families (per document if ``by_doc``) of 2+ lines that are variants of one skeleton.
+
+    Variants differ in their exact text; identical lines are recurrence, not a template.
+    """
+    chosen = np.zeros(len(table), dtype=bool)
+    idx = np.flatnonzero(mask)
+    if idx.size < 2:
+        return chosen
+    group = _group_ids(key[idx], table.doc[idx]) if by_doc else _group_ids(key[idx])
+    order = np.argsort(group, kind="stable")  # members of a group stay in line order
+    sorted_group, sorted_lines = group[order], idx[order]
+    starts = np.flatnonzero(np.concatenate(([True], sorted_group[1:] != sorted_group[:-1])))
+    ends = np.append(starts[1:], order.size)
+    multi = ends - starts >= 2
+    undecided: list[np.ndarray] = []  # groups whose shape decides: their views are read at once
+    for lo, hi in zip(starts[multi].tolist(), ends[multi].tolist()):
+        members = sorted_lines[lo:hi]
+        exact_variants = len(set(table.exact[members].tolist())) >= 2
+        # Within a document, a template recurs between stretches of content; lines
+        # on adjacent rows with the same shape are a table.
+        apart = not by_doc or bool(np.all(np.diff(members) > 1))
+        if not (exact_variants and apart):
+            continue
+        if len(set(table.masked[members].tolist())) == 1:
+            chosen[members] = True
+        else:
+            undecided.append(members)
+    if not undecided:
+        return chosen
+    all_views = take(table.masked_views, np.concatenate(undecided))
+    bounds = np.cumsum([0] + [m.size for m in undecided]).tolist()
+    for members, lo, hi in zip(undecided, bounds[:-1], bounds[1:]):
+        views = all_views[lo:hi]
+        if by_doc:
+            shaped = _enclosed_slots(views, options.min_skeleton)
+        else:
+            shaped = _shared_share(views, line_family[members].tolist()) >= options.min_skeleton
+        if shaped:
+            chosen[members] = True
+    return chosen
+
+
+def _linked_by_keys(lines: np.ndarray, *keys: np.ndarray) -> np.ndarray:
+    """Components of ``lines`` linked by sharing any non-zero key: int64 ``[len(lines)]``."""
+    edges = []
+    for key in keys:
+        k = key[lines]
+        order = np.argsort(k, kind="stable")
+        sorted_k = k[order]
+        same = (sorted_k[1:] == sorted_k[:-1]) & (sorted_k[1:] != 0)
+        edges.append(np.stack([order[:-1][same], order[1:][same]], axis=1))
+    return connected_components(lines.size, np.concatenate(edges))
+
+
+def boilerplate_families(table: LineTable, kind: np.ndarray) -> list[Boilerplate]:
+    """Group classified lines into :class:`Boilerplate` families.
+
+    Page numbers form one family and running heads another; recurring lines and
+    markers group by their matching view; template lines by any key they share
+    (masked view, head or tail), so one template with different slot fillings is
+    one family.
+    """
+    chosen = np.flatnonzero(kind != "")
+    if not chosen.size:
+        return []
+    chosen_kind = kind[chosen]
+    group_key = np.where(np.isin(chosen_kind, ["page-number", "running-head"]), np.uint64(0), table.exact[chosen])
+    templates = chosen_kind == "template"
+    if templates.any():
+        linked = _linked_by_keys(chosen[templates], table.masked, table.head, table.tail)
+        group_key[templates] = table.exact[chosen[templates]][linked]  # a component's first member names it
+    kind_code = np.unique(chosen_kind, return_inverse=True)[1].astype(np.uint64)
+    group = _group_ids(kind_code, group_key)
+    first_line = np.full(group.max() + 1, np.iinfo(np.int64).max)
+    np.minimum.at(first_line, group, chosen)
+    order = np.argsort(first_line, kind="stable")
+    out = []
+    for new_id, g in enumerate(order):
+        members = chosen[group == g]
+        spans = tuple(Span(int(table.doc[i]), int(table.start[i]), int(table.end[i])) for i in members)
+        out.append(Boilerplate(new_id, str(kind[members[0]]), spans, table.texts[members[0]]))
+    return out
