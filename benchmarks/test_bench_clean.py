@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from benchmarks.common import describe
 from benchmarks.data import peoples_daily_lines
 
 ROUNDS = 3
@@ -24,15 +25,6 @@ def news_documents() -> list[str]:
     return ["\n".join(lines[i : i + 20]) for i in range(0, len(lines), 20)]
 
 
-def describe(benchmark: Any, label: str, texts: list[str]) -> None:
-    benchmark.extra_info.update(
-        impl="dedup",
-        label=label,
-        docs=len(texts),
-        total_chars=sum(map(len, texts)),
-        total_bytes=sum(len(text.encode("utf-8")) for text in texts),
-    )
-
 
 @clean_group
 @pytest.mark.parametrize("cross_document", [False, True], ids=["per-document", "cross-document"])
@@ -41,6 +33,6 @@ def test_clean_peoples_daily(
 ) -> None:
     clean = dedup_api("clean")
     clean(news_documents[:5])  # warm the normalization tables outside the timing
-    describe(benchmark, f"dedup.clean cross_document={cross_document}", news_documents)
+    describe(benchmark, "dedup", f"dedup.clean cross_document={cross_document}", news_documents)
     results = benchmark.pedantic(clean, args=(news_documents,), kwargs={"cross_document": cross_document}, rounds=ROUNDS, iterations=1)
     assert len(results) == len(news_documents)

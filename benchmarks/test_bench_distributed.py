@@ -22,6 +22,7 @@ from typing import Any
 
 import pytest
 
+from benchmarks.common import describe
 from benchmarks.data import peoples_daily_lines
 
 ROUNDS = 3
@@ -61,9 +62,6 @@ def ray_cpus(request: pytest.FixtureRequest) -> Iterator[int]:
     yield request.param
     ray.shutdown()
 
-
-def describe(benchmark: Any, impl: str, label: str, texts: list[str]) -> None:
-    benchmark.extra_info.update(impl=impl, label=label, docs=len(texts), total_bytes=sum(len(t.encode("utf-8")) for t in texts))
 
 
 @find_group

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import pytest
 
+from benchmarks.common import describe
 from benchmarks.quality.baseline import lsh_labels, minhashes
 from benchmarks.quality.corpus import generate_corpus
 from benchmarks.quality.metrics import adjusted_rand_index, clusters_to_labels
@@ -28,11 +29,6 @@ group = pytest.mark.benchmark(group="find_duplicates")
 def corpus() -> Any:
     return generate_corpus("full", seed=0)
 
-
-def describe(benchmark: Any, impl: str, label: str, texts: tuple[str, ...]) -> None:
-    benchmark.extra_info.update(
-        impl=impl, label=label, docs=len(texts), total_bytes=sum(len(t.encode("utf-8")) for t in texts)
-    )
 
 
 @group

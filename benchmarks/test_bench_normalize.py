@@ -20,6 +20,7 @@ from typing import Any
 
 import pytest
 
+from benchmarks.common import describe
 from benchmarks.data import peoples_daily_lines
 from dedup.normalize import matching_texts, normalize, normalize_many
 from dedup.segment import segment_many
@@ -42,16 +43,6 @@ def documents(paragraphs: list[str]) -> list[str]:
     step = PARAGRAPHS_PER_DOC
     return ["\n".join(paragraphs[i : i + step]) for i in range(0, len(paragraphs), step)]
 
-
-def describe(benchmark: Any, impl: str, label: str, texts: Sequence[str]) -> None:
-    """Record what one call processes, for ``benchmarks.report``."""
-    benchmark.extra_info.update(
-        impl=impl,
-        label=label,
-        docs=len(texts),
-        total_chars=sum(map(len, texts)),
-        total_bytes=sum(len(text.encode("utf-8")) for text in texts),
-    )
 
 
 def run(benchmark: Any, function: Callable[[Sequence[str]], Any], texts: Sequence[str]) -> Any:

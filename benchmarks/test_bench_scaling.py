@@ -19,7 +19,14 @@ from typing import Any
 
 import pytest
 
-from benchmarks.scaling import CLI_SCALES, SCALES, run_cli_clean, scaled_texts, write_texts
+from benchmarks.common import describe
+from benchmarks.scaling import (
+    CLI_SCALES,
+    SCALES,
+    run_cli_clean,
+    scaled_texts,
+    write_texts,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -44,19 +51,6 @@ def child_measurement(path: Path, task: str) -> dict[str, Any]:
     return json.loads(result.stdout)
 
 
-def describe(benchmark: Any, label: str, scale: int, memory: dict[str, Any]) -> None:
-    """What the report needs of a scaling row: its size and the child's peak memory."""
-    benchmark.extra_info.update(
-        impl="dedup",
-        label=label,
-        scale=scale,
-        docs=memory["docs"],
-        total_bytes=memory["text_bytes"],
-        peak_rss_bytes=memory["peak_rss_bytes"],
-        rss_before_bytes=memory["rss_before_bytes"],
-        child_seconds=round(memory["seconds"], 4),
-    )
-
 
 @pytest.mark.parametrize("scale", SCALES, ids=[f"{s}x" for s in SCALES])
 @pytest.mark.parametrize("task", ["clean", "find_duplicates"])
@@ -65,7 +59,7 @@ def test_scaling(benchmark: Any, corpora: dict[int, tuple[list[str], Path]], ded
     function = dedup_api(task)
     run = (lambda: function(texts, cross_document=True)) if task == "clean" else (lambda: function(texts))
     benchmark.group = f"scaling: {task}"
-    describe(benchmark, f"{task} {scale}x", scale, child_measurement(path, task))
+    describe_scaling(benchmark, f"{task} {scale}x", scale, child_measurement(path, task))
     result = benchmark.pedantic(run, rounds=3, iterations=1, warmup_rounds=0)
     assert len(result) == len(texts) if task == "clean" else all(len(c.members) >= 2 for c in result)
 
@@ -74,6 +68,21 @@ def test_scaling(benchmark: Any, corpora: dict[int, tuple[list[str], Path]], ded
 def test_scaling_cli_clean(benchmark: Any, corpora: dict[int, tuple[list[str], Path]], tmp_path: Path, scale: int) -> None:
     _, path = corpora[scale]
     benchmark.group = "scaling: dedup clean (command)"
-    describe(benchmark, f"dedup clean {scale}x", scale, child_measurement(path, "cli-clean"))
+    describe_scaling(benchmark, f"dedup clean {scale}x", scale, child_measurement(path, "cli-clean"))
     status = benchmark.pedantic(run_cli_clean, args=(path, tmp_path / "out"), rounds=3, iterations=1, warmup_rounds=0)
     assert status == 0
+
+
+def describe_scaling(benchmark: Any, label: str, scale: int, memory: dict[str, Any]) -> None:
+    """What the report needs of a scaling row: its size and the child's peak memory."""
+    describe(
+        benchmark,
+        "dedup",
+        label,
+        scale=scale,
+        docs=memory["docs"],
+        total_bytes=memory["text_bytes"],
+        peak_rss_bytes=memory["peak_rss_bytes"],
+        rss_before_bytes=memory["rss_before_bytes"],
+        child_seconds=round(memory["seconds"], 4),
+    )

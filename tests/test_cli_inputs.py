@@ -448,3 +448,13 @@ def test_invalid_json_is_reported_at_its_column(tmp_path: Path) -> None:
     assert "bad.jsonl:4: invalid JSON: Extra data at column 15" in result.stderr
     assert "bad.jsonl:5: invalid JSON: Unterminated string starting at column 10" in result.stderr
     assert "at at" not in result.stderr
+
+
+def test_write_atomic_replaces_the_whole_file_and_leaves_no_temporary(tmp_path: Path) -> None:
+    from dedup.io import write_atomic
+
+    target = tmp_path / "f.txt"
+    write_atomic(target, b"old")
+    write_atomic(target, b"new contents")
+    assert target.read_bytes() == b"new contents"
+    assert [p.name for p in tmp_path.iterdir()] == ["f.txt"]

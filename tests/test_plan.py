@@ -1,6 +1,6 @@
-"""clean in phases: sketch (batch by batch, strings on disk) → plan → apply (batch by batch).
+"""clean in phases: tabulate (batch by batch, strings on disk) → plan → apply (batch by batch).
 
-However the documents are batched, and whether the sketch's strings stay in memory or go to
+However the documents are batched, and whether the tables' strings stay in memory or go to
 a spill folder, the report is the one ``clean_report`` gives for all documents at once.
 """
 
@@ -14,11 +14,11 @@ import pytest
 import dedup
 from dedup import BoilerplateOptions, CleanOptions, DuplicateOptions
 from dedup.clean import (
-    SketchBuilder,
+    TableBuilder,
     apply_plan,
     plan_clean,
-    sketch_batch,
-    sketch_texts,
+    tabulate,
+    tabulate_batch,
 )
 from dedup.lines import DocumentViews, line_table
 from dedup.store import SpilledStrings
@@ -51,9 +51,9 @@ def test_batches_and_spilling_change_nothing(collection: list[str], options: Cle
     for batch_chars, spill in ((1, None), (9_000, tmp_path), (10**9, tmp_path / "whole")):
         if spill is not None:
             spill.mkdir(exist_ok=True)
-        sketch = sketch_texts(collection, options, with_clusters=True, spill=spill, batch_chars=batch_chars)
-        assert isinstance(sketch.lines.views, SpilledStrings) == (spill is not None)
-        plan = plan_clean(sketch, options, with_clusters=True)
+        tables = tabulate(collection, options, with_clusters=True, spill=spill, batch_chars=batch_chars)
+        assert isinstance(tables.lines.views, SpilledStrings) == (spill is not None)
+        plan = plan_clean(tables, options, with_clusters=True)
         assert plan.report.clusters == expected.clusters
         assert plan.report.passages == expected.passages and plan.report.boilerplate == expected.boilerplate
         cut = [0, 5, 5, 31, len(collection)]  # apply in batches too, an empty one among them
@@ -66,7 +66,7 @@ def test_the_plan_of_a_pdf_page(seed_texts: dict[str, str]) -> None:
     """Seed 004: the planned cuts are its page furniture, already whole lines; noise comes at apply time."""
     page = seed_texts["004_468902900ce303d9.txt"]
     options = CleanOptions()
-    plan = plan_clean(sketch_batch([page], options), options)
+    plan = plan_clean(tabulate_batch([page], options), options)
     assert plan.n_docs == 1 and plan.remove_noise
     cuts = plan.cuts(0, page)
     assert [(c.start, c.end, c.reason, c.kind) for c in cuts] == [
@@ -85,7 +85,7 @@ def test_passage_cuts_grow_to_lines_when_applied(seed_texts: dict[str, str]) -> 
     """Seed 000 prints an essay twice: the later copy is planned as a passage span and cut with its line breaks."""
     page = seed_texts["000_3c5c44154466b012.txt"]
     options = CleanOptions()
-    plan = plan_clean(sketch_batch([page], options), options)
+    plan = plan_clean(tabulate_batch([page], options), options)
     passages = np.flatnonzero(plan.to_lines)
     assert passages.size == 2 and {plan.kinds[k] for k in plan.kind[passages]} == {"passage"}
     spans = [(int(plan.start[i]), int(plan.end[i])) for i in passages]
@@ -94,14 +94,14 @@ def test_passage_cuts_grow_to_lines_when_applied(seed_texts: dict[str, str]) -> 
     assert grown == [(6578, 6665), (8611, 10238)] and page[10236:10238] == "\n\n"
 
 
-def test_a_builder_refuses_batches_sketched_otherwise(news_docs: list[str]) -> None:
+def test_a_builder_refuses_batches_tabulated_otherwise(news_docs: list[str]) -> None:
     options = CleanOptions(cross_document=True, duplicates=DuplicateOptions(strip_boilerplate=False))
-    builder = SketchBuilder(options)
+    builder = TableBuilder(options)
     with pytest.raises(ValueError, match="other options"):
-        builder.add(sketch_batch(news_docs[:3], CleanOptions()))
-    sketch = sketch_batch(news_docs[:3], CleanOptions())
-    with pytest.raises(ValueError, match="lacks the views"):
-        plan_clean(sketch, options)
+        builder.add(tabulate_batch(news_docs[:3], CleanOptions()))
+    tables = tabulate_batch(news_docs[:3], CleanOptions())
+    with pytest.raises(ValueError, match="tables lack the views"):
+        plan_clean(tables, options)
 
 
 def test_document_views_are_the_kept_lines_joined(news_docs: list[str], seed_texts: dict[str, str], tmp_path: Path) -> None:

@@ -4,24 +4,18 @@ from __future__ import annotations
 
 import importlib
 import re
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:  # ``benchmarks`` is not an installed package
-    sys.path.insert(0, str(ROOT))
-
-from benchmarks.quality import (  # noqa: E402
-    _prediction_from_clean,
+from benchmarks.quality import (
     clustering_metrics,
     evaluate,
+    prediction_from_clean,
     span_metrics,
 )
-from benchmarks.quality.baseline import lsh_labels, minhashes  # noqa: E402
-from benchmarks.quality.corpus import (  # noqa: E402
+from benchmarks.quality.baseline import lsh_labels, minhashes
+from benchmarks.quality.corpus import (
     TRANSFORMS,
     CorpusConfig,
     GeneratedCorpus,
@@ -32,12 +26,12 @@ from benchmarks.quality.corpus import (  # noqa: E402
     mask_to_spans,
     spans_to_mask,
 )
-from benchmarks.quality.generate import (  # noqa: E402
+from benchmarks.quality.generate import (
     FURNITURE_PATTERNS,
     NOISE_PATTERN,
     SOURCE_LINE_PATTERNS,
 )
-from benchmarks.quality.metrics import (  # noqa: E402
+from benchmarks.quality.metrics import (
     adjusted_rand_index,
     char_scores,
     clusters_to_labels,
@@ -354,19 +348,19 @@ def test_clean_removals_are_scored_by_reason(small: GeneratedCorpus) -> None:
         return tuple(Obj(start=a, end=b, reason=r, ref=None, text="") for r, spans in kinds for a, b in spans[doc])
 
     perfect = [Obj(text="", removed=removals(i)) for i in range(len(small))]
-    spans = span_metrics(small, _prediction_from_clean(small, perfect))
+    spans = span_metrics(small, prediction_from_clean(small, perfect))
     assert spans["boilerplate_f1"] == spans["duplicate_f1"] == spans["noise_f1"] == 1.0
     assert spans["over_removal"] == 0.0 and spans["dropped_docs"] == 0
     # Dropping a whole reprint as a duplicate is scored by ARI, not as over-removal.
     whole = [Obj(text="", removed=(Obj(start=0, end=len(small.texts[0]), reason="duplicate", ref=1, text=""),))]
     whole += [Obj(text="", removed=()) for _ in range(len(small) - 1)]
-    spans = span_metrics(small, _prediction_from_clean(small, whole))
+    spans = span_metrics(small, prediction_from_clean(small, whole))
     assert spans["dropped_docs"] == 1 and spans["over_removal"] == 0.0
     # Removing a body paragraph as boilerplate is over-removal.
     body = np.flatnonzero(small.body_mask(0))
     wrong = [Obj(text="", removed=(Obj(start=int(body[0]), end=int(body[0]) + 100, reason="boilerplate", ref=None, text=""),))]
     wrong += [Obj(text="", removed=()) for _ in range(len(small) - 1)]
-    assert span_metrics(small, _prediction_from_clean(small, wrong))["over_removal"] > 0
+    assert span_metrics(small, prediction_from_clean(small, wrong))["over_removal"] > 0
 
 
 def test_baseline_clusters_identical_texts() -> None:

@@ -42,6 +42,7 @@ __all__ = [
     "clustering_metrics",
     "hard_negative_metrics",
     "span_metrics",
+    "prediction_from_clean",
     "TARGETS",
     "GeneratedCorpus",
 ]
@@ -130,7 +131,7 @@ def _flat_masks(corpus: GeneratedCorpus) -> dict[str, np.ndarray]:
     }
 
 
-def _prediction_from_clean(corpus: GeneratedCorpus, cleaned: Sequence[Any]) -> dict[str, list[list[tuple[int, int]]]]:
+def prediction_from_clean(corpus: GeneratedCorpus, cleaned: Sequence[Any]) -> dict[str, list[list[tuple[int, int]]]]:
     """Removals by reason; whole-document duplicate removals set apart as ``dropped``."""
     n = len(corpus)
     by_reason: dict[str, list[list[tuple[int, int]]]] = {r: [[] for _ in range(n)] for r in ("boilerplate", "duplicate", "noise", "other", "dropped")}
@@ -269,7 +270,7 @@ def evaluate(
             start = time.perf_counter()
             cleaned = clean(texts, **(clean_options or {}))
             result["clean_seconds"] = time.perf_counter() - start
-            predicted = _prediction_from_clean(corpus, cleaned)
+            predicted = prediction_from_clean(corpus, cleaned)
             result["span_source"] = "clean"
         except Exception as error:  # noqa: BLE001
             if raise_errors:

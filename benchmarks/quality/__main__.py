@@ -20,7 +20,12 @@ from collections.abc import Sequence
 from typing import Any
 
 from benchmarks.quality import TARGETS, evaluate, evaluate_baseline
-from benchmarks.quality.corpus import PRESETS, TRANSFORMS, GeneratedCorpus, generate_corpus
+from benchmarks.quality.corpus import (
+    PRESETS,
+    TRANSFORMS,
+    GeneratedCorpus,
+    generate_corpus,
+)
 
 NOT_IMPLEMENTED = "n/a (not implemented yet)"
 

@@ -3,8 +3,8 @@
 A ``clean`` run is a short sequence of timed phases::
 
     read     discover the inputs, stream every file into records (bad ones reported, skipped);
-             each batch of about a million characters is sketched (dedup.clean) and dropped,
-             the sketch's strings going to OUT/.partial/spill
+             each batch of about a million characters is tabulated (dedup.clean) and dropped,
+             the tables' strings going to OUT/.partial/spill
     plan     boilerplate families, repeated passages, near-duplicate documents: every
              document's cuts (dedup.clean.plan_clean)
     write    the inputs read again batch by batch, cleaned with the plan; cleaned.jsonl and
@@ -12,7 +12,7 @@ A ``clean`` run is a short sequence of timed phases::
     publish  clusters.jsonl, boilerplate.jsonl, summary.json; everything renamed into OUT
 
 The texts are never all in memory. An interrupted run leaves OUT/.partial with its journal;
-``--resume`` reads, sketches and plans again (deterministic), checks that options and inputs
+``--resume`` reads, tabulates and plans again (deterministic), checks that options and inputs
 are the same, truncates the output to the last completed batch and goes on from there.
 Every output file is byte-identical to an uninterrupted run's except ``timings.json``.
 

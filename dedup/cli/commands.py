@@ -1,4 +1,4 @@
-"""The commands: ``dedup clean`` (read and sketch → plan → read again, clean and write → publish) and ``dedup find``, and the engine they run on."""
+"""The commands: ``dedup clean`` (read and tabulate → plan → read again, clean and write → publish) and ``dedup find``, and the engine they run on."""
 
 from __future__ import annotations
 
@@ -11,24 +11,16 @@ import shutil
 import sys
 import tempfile
 from collections import deque
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager, nullcontext
+from collections.abc import Sequence
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from .. import __version__
-from ..clean import (
-    CleanOptions,
-    CleanPlan,
-    SketchBuilder,
-    apply_plan,
-    plan_clean,
-    sketch_batch,
-)
-from ..duplicates import DuplicateFinder
+from ..clean import Cleaner, CleanOptions, LocalCleaner
+from ..duplicates import DuplicateFinder, DuplicateOptions, Finder
 from ..errors import DedupError, InvalidOptionError
 from ..log import logger
-from ..removals import Cleaned
 from .common import (
     EXIT_FAILED,
     EXIT_OK,
@@ -47,37 +39,41 @@ from .progress import Reporter, Timer, _LogToReporter
 from .workspace import Workspace, check_output_location
 
 
-class LocalCleaner:
-    """Cleans in this process: sketch each batch as it is read, plan, clean what is read again.
+class Engine(Protocol):
+    """What the commands run on, chosen once by ``--engine``."""
 
-    Parameters
-    ----------
-    options : CleanOptions
-    spill : Path
-        Where the sketch's strings go (OUT/.partial/spill, or a temporary folder).
-    """
+    name: str
 
-    def __init__(self, options: CleanOptions, spill: Path) -> None:
-        self.options = options
-        self.builder = SketchBuilder(options, with_clusters=True, spill=spill)
+    def cleaner(self, options: CleanOptions, spill: Path | None) -> Cleaner: ...
 
-    def add(self, texts: list[str]) -> None:
-        self.builder.add(sketch_batch(texts, self.options, with_clusters=True))
+    def finder(self, options: DuplicateOptions, spill: Path | None) -> Finder: ...
 
-    def plan(self) -> CleanPlan:
-        return plan_clean(self.builder.result(), self.options, with_clusters=True)
-
-    def cleaned(self, plan: CleanPlan, texts_again: Iterator[tuple[int, list[str]]]) -> Iterator[tuple[int, list[Cleaned]]]:
-        for first, texts in texts_again:
-            yield first, apply_plan(texts, plan, first)
+    def failures(self) -> AbstractContextManager[None]:
+        """Turns the engine's own failures into :class:`dedup.DedupError` s (exit 3)."""
+        ...
 
 
-def start_engine(args: argparse.Namespace, reporter: Reporter) -> Any:
-    """``dedup.distributed``, joined to its Ray cluster, for ``--engine ray``; None for ``local``."""
+class LocalEngine:
+    """This process: :class:`dedup.clean.LocalCleaner` and :class:`dedup.duplicates.DuplicateFinder`."""
+
+    name = "local"
+
+    def cleaner(self, options: CleanOptions, spill: Path | None) -> Cleaner:
+        return LocalCleaner(options, spill=spill)
+
+    def finder(self, options: DuplicateOptions, spill: Path | None) -> Finder:
+        return DuplicateFinder(options, spill=spill)
+
+    def failures(self) -> AbstractContextManager[None]:
+        return nullcontext()
+
+
+def start_engine(args: argparse.Namespace, reporter: Reporter) -> Engine:
+    """The engine ``--engine`` names: :class:`LocalEngine`, or the Ray one joined to its cluster."""
     if args.engine == "local":
         if args.address is not None:
             raise UsageError("--address is for --engine ray")
-        return None
+        return LocalEngine()
     from .. import distributed  # imports Ray only when asked to
 
     try:
@@ -101,21 +97,8 @@ def start_engine(args: argparse.Namespace, reporter: Reporter) -> Any:
     except (ConnectionError, ValueError, RuntimeError) as err:
         raise UsageError(f"cannot join the Ray cluster{' at ' + args.address if args.address else ''}: {err}") from None
     reporter.info(f"running on Ray: {distributed.cluster_cpus()} CPUs")
-    return distributed
+    return distributed.RayEngine()
 
-
-@contextmanager
-def _engine_failures(engine: Any) -> Iterator[None]:
-    """A failed Ray task or a lost cluster becomes a run failure (exit 3), not a traceback."""
-    if engine is None:
-        yield
-        return
-    import ray.exceptions
-
-    try:
-        yield
-    except ray.exceptions.RayError as err:
-        raise engine.RayRunError(f"the Ray run failed: {err}") from err
 
 
 def _status_line(summary: dict[str, Any]) -> str:
@@ -128,7 +111,7 @@ def _status_line(summary: dict[str, Any]) -> str:
 
 
 def _spill_folder(workspace: Workspace | None) -> Any:
-    """Where the sketch's strings go: OUT/.partial/spill (made anew), or a temporary folder for --dry-run."""
+    """Where the tables' strings go: OUT/.partial/spill (made anew), or a temporary folder for --dry-run."""
     if workspace is None:
         return tempfile.TemporaryDirectory(prefix="dedup-spill-")
     spill = workspace.partial / "spill"
@@ -139,7 +122,7 @@ def _spill_folder(workspace: Workspace | None) -> Any:
 
 
 def run_clean(args: argparse.Namespace, reporter: Reporter) -> int:
-    """``dedup clean``: read and sketch → plan → read again, clean and write → publish."""
+    """``dedup clean``: read and tabulate → plan → read again, clean and write → publish."""
     if args.output == "-":
         raise UsageError("-o - would make a folder named '-': give --stdout to write cleaned JSONL to standard output")
     if args.stdout and (args.output is not None or args.dry_run or args.resume or args.force):
@@ -174,8 +157,8 @@ def run_clean(args: argparse.Namespace, reporter: Reporter) -> int:
                 reporter.info(f"finished publishing the interrupted run into {out}")
                 return int(workspace.journal.get("exit_status", EXIT_OK))
         tally = Tally()
-        with _spill_folder(workspace) as spill, _engine_failures(engine):
-            cleaner = engine.RayCleaner(options, spill=Path(spill)) if engine is not None else LocalCleaner(options, Path(spill))
+        with _spill_folder(workspace) as spill, engine.failures():
+            cleaner = engine.cleaner(options, Path(spill))
             with timer.phase("read"):
                 corpus = read_corpus(files, skipped, read_options, reporter, cleaner.add)
             reporter.info(
@@ -229,8 +212,8 @@ def run_find(args: argparse.Namespace, reporter: Reporter) -> int:
     stdin_folder = _stdin_folder(args.inputs)
     files, skipped = discover_inputs(args.inputs, read_options, reporter, stdin_folder.name)
     engine = start_engine(args, reporter)
-    with stdin_folder, tempfile.TemporaryDirectory(prefix="dedup-spill-") as spill, _engine_failures(engine):
-        finder = engine.RayFinder(options) if engine is not None else DuplicateFinder(options, spill=Path(spill))
+    with stdin_folder, tempfile.TemporaryDirectory(prefix="dedup-spill-") as spill, engine.failures():
+        finder = engine.finder(options, Path(spill))
         corpus = read_corpus(files, skipped, read_options, reporter, finder.add)
         clusters = finder.clusters()
     out = sys.stdout

@@ -1,4 +1,4 @@
-"""Reading a run's inputs: discovery before anything is written, standard input, the first read (texts to the sketch in batches) and the second (to clean)."""
+"""Reading a run's inputs: discovery before anything is written, standard input, the first read (texts to the tables in batches) and the second (to clean)."""
 
 from __future__ import annotations
 

@@ -22,8 +22,8 @@ arrays that Ray Data runs on partitions of the data:
 :func:`find_duplicates`, :func:`clean_report` and :func:`clean` take a ``ray.data.Dataset``
 (a text column, ``"text"`` by default) or in-memory texts, and feed :class:`RayFinder` and
 :class:`RayCleaner` batch by batch (what ``dedup find|clean --engine ray`` do with the files
-they read): the texts stream through the driver into the object store; workers sketch each
-block (:func:`dedup.clean.sketch_batch` in Ray tasks), the plan is made on the driver with
+they read): the texts stream through the driver into the object store; workers tabulate each
+block (:func:`dedup.clean.tabulate_batch` in Ray tasks), the plan is made on the driver with
 every document clustering on the engine, and one ``map_batches`` cleans the blocks with it.
 What stays on the driver, and its memory, is listed under Notes of :func:`clean_report`.
 
@@ -36,6 +36,7 @@ in :mod:`dedup.stars`, beside :func:`dedup.cluster.connected_components`.
 from ..stars import labels_of_stars, large_star, small_star, star_components
 from .api import (
     RayCleaner,
+    RayEngine,
     RayFinder,
     clean,
     clean_report,
@@ -58,6 +59,7 @@ __all__ = [
     "RayClusterEngine",
     "RayRunError",
     "RayCleaner",
+    "RayEngine",
     "RayFinder",
     "RayUnavailableError",
     "band_rows",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import fields, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -15,11 +16,11 @@ from ..clean import (
     CleanOptions,
     CleanPlan,
     CleanReport,
-    Sketch,
-    SketchBuilder,
+    CleanTables,
+    TableBuilder,
     apply_plan,
     plan_clean,
-    sketch_batch,
+    tabulate_batch,
 )
 from ..cluster import Cluster
 from ..duplicates import DuplicateOptions, duplicate_clusters
@@ -31,7 +32,14 @@ from ..store import batches
 
 if TYPE_CHECKING:  # pragma: no cover
     import ray.data
-from .driver import _block_size, _prepare, _put_block, _remote, cluster_cpus
+from .driver import (
+    RayRunError,
+    _block_size,
+    _prepare,
+    _put_block,
+    _remote,
+    cluster_cpus,
+)
 from .engine import RayClusterEngine
 from .steps import _views_block
 
@@ -96,9 +104,9 @@ def _line_table_of_block(block: Any, options: BoilerplateOptions) -> LineTable:
     return line_table(_block_texts(block), options, cuts=False)
 
 
-def _sketch_of_block(block: Any, options: CleanOptions, with_clusters: bool) -> Sketch:
-    """Ray task: :func:`dedup.clean.sketch_batch` of a block of (index, text) rows."""
-    return sketch_batch(_block_texts(block), options, with_clusters=with_clusters)
+def _tables_of_block(block: Any, options: CleanOptions, with_clusters: bool) -> CleanTables:
+    """Ray task: :func:`dedup.clean.tabulate_batch` of a block of (index, text) rows."""
+    return tabulate_batch(_block_texts(block), options, with_clusters=with_clusters)
 
 
 def _ordered_results(refs: Sequence[Any]) -> Iterator[Any]:
@@ -217,8 +225,8 @@ class RayFinder:
 class RayCleaner:
     """The phases of :mod:`dedup.clean` on Ray, fed batch by batch (what ``dedup clean --engine ray`` runs).
 
-    :meth:`add` puts a batch into the object store and starts sketching it in a worker;
-    :meth:`plan` joins the sketches on the driver in order (their strings to ``spill`` if
+    :meth:`add` puts a batch into the object store and starts tabulating it in a worker;
+    :meth:`plan` joins the tables on the driver in order (their strings to ``spill`` if
     given) and plans, every document clustering on the engine; :meth:`cleaned` cleans the
     blocks with the plan in one ``map_batches`` and hands the documents back in order.
 
@@ -228,7 +236,7 @@ class RayCleaner:
     with_clusters : bool
         Plan near-duplicate documents even without ``cross_document``.
     spill : Path, optional
-        A folder on the driver for the sketch's strings.
+        A folder on the driver for the tables' strings.
     engine : RayClusterEngine, optional
     """
 
@@ -238,17 +246,17 @@ class RayCleaner:
         self.spill = spill
         self.engine = engine or RayClusterEngine()
         self.blocks = _TextBlocks()
-        self._sketches: list[Any] = []
+        self._tables: list[Any] = []
 
     def add(self, texts: Sequence[str]) -> None:
-        """Take the next batch of documents and start sketching it."""
+        """Take the next batch of documents and start tabulating it."""
         ref = self.blocks.put(texts)
-        self._sketches.append(_remote(_sketch_of_block).remote(ref, self.options, self.with_clusters))
+        self._tables.append(_remote(_tables_of_block).remote(ref, self.options, self.with_clusters))
 
     def plan(self) -> CleanPlan:
         """The plan of every document taken."""
-        builder = SketchBuilder(self.options, with_clusters=self.with_clusters, spill=self.spill)
-        for part in _ordered_results(self._sketches):
+        builder = TableBuilder(self.options, with_clusters=self.with_clusters, spill=self.spill)
+        for part in _ordered_results(self._tables):
             builder.add(part)
         return plan_clean(builder.result(), self.options, with_clusters=self.with_clusters, engine=self.engine)
 
@@ -271,6 +279,28 @@ class RayCleaner:
             if index:
                 yield index[0], _cleaned_of_batch(batch)
 
+
+
+class RayEngine:
+    """The Ray engine of the commands: its :class:`RayCleaner` and :class:`RayFinder`, and
+    failed Ray tasks turned into :class:`RayRunError` (the command's exit 3)."""
+
+    name = "ray"
+
+    def cleaner(self, options: CleanOptions, spill: Path | None) -> RayCleaner:
+        return RayCleaner(options, spill=spill)
+
+    def finder(self, options: DuplicateOptions, spill: Path | None) -> RayFinder:
+        return RayFinder(options)
+
+    @contextmanager
+    def failures(self) -> Iterator[None]:
+        import ray.exceptions
+
+        try:
+            yield
+        except ray.exceptions.RayError as err:
+            raise RayRunError(f"the Ray run failed: {err}") from err
 
 def _cleaned_of_batch(batch: Any) -> list[Cleaned]:
     """The :class:`Cleaned` documents of one output batch of :func:`_apply_block`."""
@@ -371,7 +401,7 @@ def clean_report(
     batch_size : int
         Most documents per block.
     spill : Path, optional
-        A folder on the driver for the sketch's strings (see :class:`dedup.clean.SketchBuilder`).
+        A folder on the driver for the tables' strings (see :class:`dedup.clean.TableBuilder`).
 
     Returns
     -------
@@ -382,9 +412,9 @@ def clean_report(
     The phases of :mod:`dedup.clean`, each where its data is:
 
     - the texts stream through the driver into the object store, one block at a time;
-    - sketch: every block in a worker (lines and their keys, paragraphs and their band
-      keys); the sketches are joined on the driver, strings to ``spill`` if given;
-    - plan: on the driver, from the sketch — classifying the lines, matching the
+    - tabulate: every block in a worker (lines and their keys, paragraphs and their band
+      keys); the tables are joined on the driver, strings to ``spill`` if given;
+    - plan: on the driver, from the tables — classifying the lines, matching the
       paragraphs' band keys — with every document clustering on the engine (the two
       family passes of the boilerplate analysis and, with ``cross_document`` or
       ``with_clusters``, the near-duplicate documents: sketching, banding, verification

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 
 import numpy as np
 
 from ..arrays import from_codepoints, to_codepoints
 from ..errors import check_text
 from ..options import check_arg
+from ..store import batches
 from .base import _BATCH_CHARS, _DELETE, MatchingView, NormalizeOptions
 from .nfkc import _interleave, _moved, _nfkc_aligned, _nfkc_moving, _splice
 from .noise import _batch_noise_edits, _Edits, _noise_regex_for, _text_starts
@@ -64,7 +65,7 @@ def normalize_many(
         One per text, in order; offsets index each text itself.
     """
     views: list[MatchingView] = []
-    for batch in _batches(texts, _BATCH_CHARS):
+    for batch in batches(texts, _BATCH_CHARS):
         views.extend(_aligned_views_of_batch(batch, options))
     return views
 
@@ -154,21 +155,6 @@ def _views_of_batch(texts: list[str], options: NormalizeOptions) -> list[str]:
     return [views[a:b] for a, b in zip(bounds[:-1], bounds[1:])]
 
 
-def _batches(texts: Iterable[str], max_chars: int) -> Iterator[list[str]]:
-    """Consecutive lists of texts holding about ``max_chars`` characters each."""
-    iterator = iter(texts)
-    while True:
-        batch: list[str] = []
-        size = 0
-        for text in iterator:
-            batch.append(text)
-            size += len(text)
-            if size >= max_chars:
-                break
-        if not batch:
-            return
-        yield batch
-
 
 def matching_texts(texts: Iterable[str], options: NormalizeOptions = NormalizeOptions()) -> list[str]:
     """The matching views of many texts, without offset maps (the fast path).
@@ -190,7 +176,7 @@ def matching_texts(texts: Iterable[str], options: NormalizeOptions = NormalizeOp
         One view per text, in order.
     """
     views: list[str] = []
-    for batch in _batches(texts, _BATCH_CHARS):
+    for batch in batches(texts, _BATCH_CHARS):
         distinct = list(dict.fromkeys(batch))
         if len(distinct) == len(batch):
             views.extend(_views_of_batch(batch, options))
