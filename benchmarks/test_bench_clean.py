@@ -25,7 +25,6 @@ def news_documents() -> list[str]:
     return ["\n".join(lines[i : i + 20]) for i in range(0, len(lines), 20)]
 
 
-
 @clean_group
 @pytest.mark.parametrize("cross_document", [False, True], ids=["per-document", "cross-document"])
 def test_clean_peoples_daily(
@@ -34,5 +33,7 @@ def test_clean_peoples_daily(
     clean = dedup_api("clean")
     clean(news_documents[:5])  # warm the normalization tables outside the timing
     describe(benchmark, "dedup", f"dedup.clean cross_document={cross_document}", news_documents)
-    results = benchmark.pedantic(clean, args=(news_documents,), kwargs={"cross_document": cross_document}, rounds=ROUNDS, iterations=1)
+    results = benchmark.pedantic(
+        clean, args=(news_documents,), kwargs={"cross_document": cross_document}, rounds=ROUNDS, iterations=1
+    )
     assert len(results) == len(news_documents)

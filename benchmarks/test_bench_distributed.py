@@ -63,7 +63,6 @@ def ray_cpus(request: pytest.FixtureRequest) -> Iterator[int]:
     ray.shutdown()
 
 
-
 @find_group
 def test_find_duplicates_single_machine(benchmark: Any, texts: list[str], local_results: dict[str, Any]) -> None:
     import dedup
@@ -78,7 +77,9 @@ def test_find_duplicates_on_ray(benchmark: Any, texts: list[str], local_results:
     from dedup import distributed
 
     describe(benchmark, f"ray-{ray_cpus}cpu", f"dedup.distributed.find_duplicates (Ray, {ray_cpus} CPU)", texts)
-    clusters = benchmark.pedantic(distributed.find_duplicates, args=(texts,), rounds=ROUNDS, iterations=1, warmup_rounds=1)
+    clusters = benchmark.pedantic(
+        distributed.find_duplicates, args=(texts,), rounds=ROUNDS, iterations=1, warmup_rounds=1
+    )
     assert clusters == local_results["find"]
 
 
@@ -87,7 +88,9 @@ def test_clean_single_machine(benchmark: Any, texts: list[str], local_results: d
     import dedup
 
     describe(benchmark, "dedup", "dedup.clean cross_document=True (this process)", texts)
-    cleaned = benchmark.pedantic(dedup.clean, args=(texts,), kwargs={"cross_document": True}, rounds=ROUNDS, iterations=1, warmup_rounds=1)
+    cleaned = benchmark.pedantic(
+        dedup.clean, args=(texts,), kwargs={"cross_document": True}, rounds=ROUNDS, iterations=1, warmup_rounds=1
+    )
     assert cleaned == local_results["clean"]
 
 
@@ -95,6 +98,10 @@ def test_clean_single_machine(benchmark: Any, texts: list[str], local_results: d
 def test_clean_on_ray(benchmark: Any, texts: list[str], local_results: dict[str, Any], ray_cpus: int) -> None:
     from dedup import distributed
 
-    describe(benchmark, f"ray-{ray_cpus}cpu", f"dedup.distributed.clean cross_document=True (Ray, {ray_cpus} CPU)", texts)
-    cleaned = benchmark.pedantic(distributed.clean, args=(texts,), kwargs={"cross_document": True}, rounds=ROUNDS, iterations=1, warmup_rounds=1)
+    describe(
+        benchmark, f"ray-{ray_cpus}cpu", f"dedup.distributed.clean cross_document=True (Ray, {ray_cpus} CPU)", texts
+    )
+    cleaned = benchmark.pedantic(
+        distributed.clean, args=(texts,), kwargs={"cross_document": True}, rounds=ROUNDS, iterations=1, warmup_rounds=1
+    )
     assert cleaned == local_results["clean"]

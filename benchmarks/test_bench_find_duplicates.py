@@ -30,7 +30,6 @@ def corpus() -> Any:
     return generate_corpus("full", seed=0)
 
 
-
 @group
 @pytest.mark.parametrize(
     ("label", "options"),
@@ -40,11 +39,15 @@ def corpus() -> Any:
     ],
     ids=["defaults", "no-boilerplate-stripping"],
 )
-def test_dedup_find_duplicates(benchmark: Any, corpus: Any, dedup_api: Callable[[str], Any], label: str, options: dict[str, Any]) -> None:
+def test_dedup_find_duplicates(
+    benchmark: Any, corpus: Any, dedup_api: Callable[[str], Any], label: str, options: dict[str, Any]
+) -> None:
     find_duplicates = dedup_api("find_duplicates")
     texts = list(corpus.texts)
     describe(benchmark, "dedup", label, corpus.texts)
-    clusters = benchmark.pedantic(find_duplicates, args=(texts,), kwargs=options, rounds=ROUNDS, iterations=1, warmup_rounds=1)
+    clusters = benchmark.pedantic(
+        find_duplicates, args=(texts,), kwargs=options, rounds=ROUNDS, iterations=1, warmup_rounds=1
+    )
     ari = adjusted_rand_index(corpus.story, clusters_to_labels(clusters, len(texts)))
     benchmark.extra_info["ari"] = round(float(ari), 4)
     assert ari >= 0.9
@@ -54,7 +57,5 @@ def test_dedup_find_duplicates(benchmark: Any, corpus: Any, dedup_api: Callable[
 def test_datasketch_minhashlsh_pipeline(benchmark: Any, corpus: Any) -> None:
     texts = list(corpus.texts)
     describe(benchmark, "datasketch", "datasketch MinHash + MinHashLSH(0.3) + union-find", corpus.texts)
-    labels = benchmark.pedantic(
-        lambda: lsh_labels(minhashes(texts), 0.3, verify=True), rounds=ROUNDS, iterations=1
-    )
+    labels = benchmark.pedantic(lambda: lsh_labels(minhashes(texts), 0.3, verify=True), rounds=ROUNDS, iterations=1)
     benchmark.extra_info["ari"] = round(float(adjusted_rand_index(corpus.story, np.asarray(labels))), 4)

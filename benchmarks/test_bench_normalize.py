@@ -44,7 +44,6 @@ def documents(paragraphs: list[str]) -> list[str]:
     return ["\n".join(paragraphs[i : i + step]) for i in range(0, len(paragraphs), step)]
 
 
-
 def run(benchmark: Any, function: Callable[[Sequence[str]], Any], texts: Sequence[str]) -> Any:
     """One warm-up call (tables, OpenCC dictionaries), then ``ROUNDS`` timed rounds."""
     return benchmark.pedantic(function, args=(texts,), rounds=ROUNDS, iterations=1, warmup_rounds=1)

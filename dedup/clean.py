@@ -83,7 +83,6 @@ __all__ = [
 ]
 
 
-
 @dataclass(frozen=True)
 class CleanOptions(KeywordOptions):
     """Options of :func:`clean`.
@@ -128,7 +127,6 @@ class CleanOptions(KeywordOptions):
         unknown = sorted(self.remove - set(REASONS))
         if unknown:
             raise InvalidOptionError(f"remove: unknown reason(s) {', '.join(unknown)}; known: {', '.join(REASONS)}")
-
 
 
 def _covered(span: Span, cuts: Sequence[Cut]) -> bool:
@@ -256,7 +254,9 @@ class TableBuilder:
         self._lines: TableSink[LineTable] = TableSink(LineTable, spill, "lines.")
         self._units: TableSink[UnitTable] = TableSink(UnitTable, spill, "units.")
         extra = _duplicate_input(options, with_clusters)
-        self._duplicate_lines: TableSink[LineTable] | None = TableSink(LineTable, spill, "duplicate-lines.") if extra == "lines" else None
+        self._duplicate_lines: TableSink[LineTable] | None = (
+            TableSink(LineTable, spill, "duplicate-lines.") if extra == "lines" else None
+        )
         self._duplicate_views: StringSpill | None = None
         if extra == "views":
             self._duplicate_views = StringSpill(spill / "duplicate-views.utf32" if spill is not None else None)
@@ -280,7 +280,9 @@ class TableBuilder:
         """The tables of every document added, in order."""
         opts = self.options
         lengths = np.concatenate(self._lengths) if self._lengths else np.zeros(0, dtype=np.int64)
-        duplicate_lines = self._duplicate_lines.result(line_table([], opts.duplicates.boilerplate)) if self._duplicate_lines else None
+        duplicate_lines = (
+            self._duplicate_lines.result(line_table([], opts.duplicates.boilerplate)) if self._duplicate_lines else None
+        )
         duplicate_views = self._duplicate_views.column() if self._duplicate_views is not None else None
         return CleanTables(
             lengths,
@@ -292,7 +294,12 @@ class TableBuilder:
 
 
 def tabulate(
-    texts: Sequence[str], options: CleanOptions, *, with_clusters: bool = False, spill: Path | None = None, batch_chars: int = BATCH_CHARS
+    texts: Sequence[str],
+    options: CleanOptions,
+    *,
+    with_clusters: bool = False,
+    spill: Path | None = None,
+    batch_chars: int = BATCH_CHARS,
 ) -> CleanTables:
     """The :class:`CleanTables` of texts in memory, built in batches of about ``batch_chars`` characters."""
     builder = TableBuilder(options, with_clusters=with_clusters, spill=spill)
@@ -352,7 +359,14 @@ class CleanPlan:
         """Document ``doc``'s planned cuts on its ``text``, in proposal order."""
         lo, hi = int(self.doc_offsets[doc]), int(self.doc_offsets[doc + 1])
         out = []
-        rows = zip(self.start[lo:hi].tolist(), self.end[lo:hi].tolist(), self.reason[lo:hi].tolist(), self.ref[lo:hi].tolist(), self.kind[lo:hi].tolist(), self.to_lines[lo:hi].tolist())
+        rows = zip(
+            self.start[lo:hi].tolist(),
+            self.end[lo:hi].tolist(),
+            self.reason[lo:hi].tolist(),
+            self.ref[lo:hi].tolist(),
+            self.kind[lo:hi].tolist(),
+            self.to_lines[lo:hi].tolist(),
+        )
         for start, end, reason, ref, kind, to_lines in rows:
             if to_lines:
                 start, end = expand_to_lines(text, start, end)
@@ -397,20 +411,36 @@ def _line_index(table: LineTable, spans: Sequence[Span]) -> np.ndarray:
     return np.searchsorted(keys, np.array([s.doc * width + s.start for s in spans], dtype=np.int64))
 
 
-def _document_clusters(tables: CleanTables, options: CleanOptions, with_clusters: bool, analysis: LineAnalysis, engine: ClusterEngine | None) -> list[Cluster]:
+def _document_clusters(
+    tables: CleanTables,
+    options: CleanOptions,
+    with_clusters: bool,
+    analysis: LineAnalysis,
+    engine: ClusterEngine | None,
+) -> list[Cluster]:
     """The near-duplicate documents of a tabulated collection, compared as ``options.duplicates`` says."""
     dup = options.duplicates
     needed = _duplicate_input(options, with_clusters)
     if needed == "views" and tables.duplicate_views is not None:
         return (engine or cluster_views)(tables.duplicate_views, tables.lengths, dup.near)
     if needed == "lines" and tables.duplicate_lines is not None:
-        return duplicate_clusters([], dup, analysis=analyse_table(tables.duplicate_lines, tables.lengths, dup.boilerplate, engine), engine=engine)
+        return duplicate_clusters(
+            [],
+            dup,
+            analysis=analyse_table(tables.duplicate_lines, tables.lengths, dup.boilerplate, engine),
+            engine=engine,
+        )
     if needed is None:
         return duplicate_clusters([], dup, analysis=analysis, engine=engine)
-    raise ValueError(f"the tables lack the {needed} that comparing documents needs: build them with the same options and with_clusters")
+    raise ValueError(
+        f"the tables lack the {needed} that comparing documents needs: build them with the same options and "
+        "with_clusters"
+    )
 
 
-def plan_clean(tables: CleanTables, options: CleanOptions, *, with_clusters: bool = False, engine: ClusterEngine | None = None) -> CleanPlan:
+def plan_clean(
+    tables: CleanTables, options: CleanOptions, *, with_clusters: bool = False, engine: ClusterEngine | None = None
+) -> CleanPlan:
     """Decide what to cut of every document of a tabulated collection.
 
     Parameters
@@ -432,7 +462,9 @@ def plan_clean(tables: CleanTables, options: CleanOptions, *, with_clusters: boo
     proposals = _PlanCuts(tables.n_docs)
     # One line analysis serves boilerplate finding and, when the options agree, the
     # boilerplate stripping that near-duplicate documents are compared after.
-    with phase("plan: boilerplate", f"{len(tables.lines):,} lines of {tables.n_docs:,} document{'s' * (tables.n_docs != 1)}") as facts:
+    with phase(
+        "plan: boilerplate", f"{len(tables.lines):,} lines of {tables.n_docs:,} document{'s' * (tables.n_docs != 1)}"
+    ) as facts:
         analysis = analyse_table(tables.lines, tables.lengths, opts.boilerplate, engine)
         table = analysis.table
         families = boilerplate_families(table, classify_lines(table, analysis.families, opts.boilerplate))
@@ -544,7 +576,9 @@ def clean_report(
     return replace(plan.report, cleaned=apply_plan(texts, plan))
 
 
-def clean(texts: Iterable[str], *, cross_document: bool | None = None, options: CleanOptions | None = None, **kwargs) -> list[Cleaned]:
+def clean(
+    texts: Iterable[str], *, cross_document: bool | None = None, options: CleanOptions | None = None, **kwargs
+) -> list[Cleaned]:
     """Remove boilerplate, inline noise and repeats; report every removal.
 
     Parameters

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Union
+from typing import Any
 
 import numpy as np
 
@@ -51,7 +51,7 @@ __all__ = [
     "priority_order",
 ]
 
-Representative = Union[str, Callable[[int], Any]]
+Representative = str | Callable[[int], Any]
 
 #: The clustering semantics of ``DuplicateOptions.clustering`` (see the module docstring).
 CLUSTERINGS = ("center", "connected")
@@ -202,7 +202,9 @@ def priority_order(nodes: np.ndarray, representative: Representative, lengths: n
     raise InvalidOptionError(f'representative must be "first", "longest" or a callable, got {representative!r}')
 
 
-def center_order(n: int, pairs: np.ndarray, representative: Representative, lengths: np.ndarray | None = None) -> np.ndarray:
+def center_order(
+    n: int, pairs: np.ndarray, representative: Representative, lengths: np.ndarray | None = None
+) -> np.ndarray:
     """The order in which documents are considered as centres: most verified near-duplicates first.
 
     A document with more verified neighbours is the better centre (the full story its
@@ -232,7 +234,8 @@ def center_order(n: int, pairs: np.ndarray, representative: Representative, leng
 
 
 def _adjacency(nodes: np.ndarray, pairs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """CSR adjacency (both directions) of ``pairs`` over the local indices of ``nodes``: ``(indptr [k + 1], indices [2m])``."""
+    """CSR adjacency (both directions) of ``pairs`` over the local indices of ``nodes``: ``(indptr [k + 1], indices
+    [2m])``."""
     local = np.searchsorted(nodes, pairs)
     src = np.concatenate([local[:, 0], local[:, 1]])
     dst = np.concatenate([local[:, 1], local[:, 0]])
@@ -317,8 +320,16 @@ def _cluster_rows(groups: Sequence[np.ndarray], reps: np.ndarray, measure: Measu
     coverage[itself] = 1.0
     bounds = np.cumsum(sizes)[:-1]
     return [
-        Cluster(id=i, members=tuple(g.tolist()), representative=int(r), similarity=tuple(s.tolist()), coverage=tuple(c.tolist()))
-        for i, (g, r, s, c) in enumerate(zip(groups, reps.tolist(), np.split(jaccard, bounds), np.split(coverage, bounds)))
+        Cluster(
+            id=i,
+            members=tuple(g.tolist()),
+            representative=int(r),
+            similarity=tuple(s.tolist()),
+            coverage=tuple(c.tolist()),
+        )
+        for i, (g, r, s, c) in enumerate(
+            zip(groups, reps.tolist(), np.split(jaccard, bounds), np.split(coverage, bounds))
+        )
     ]
 
 
@@ -341,7 +352,9 @@ def clusters_of_centres(labels: np.ndarray, measure: Measure) -> list[Cluster]:
     return _cluster_rows(groups, np.array([labels[g[0]] for g in groups], dtype=np.int64), measure)
 
 
-def clusters_of_labels(labels: np.ndarray, representative: Representative, lengths: np.ndarray, measure: Measure) -> list[Cluster]:
+def clusters_of_labels(
+    labels: np.ndarray, representative: Representative, lengths: np.ndarray, measure: Measure
+) -> list[Cluster]:
     """The :class:`Cluster` of every connected component of two or more members.
 
     Parameters
@@ -367,7 +380,13 @@ def clusters_of_labels(labels: np.ndarray, representative: Representative, lengt
 
 
 def cluster_pairs(
-    n: int, pairs: np.ndarray, measure: Measure, *, clustering: str, representative: Representative, lengths: np.ndarray | None
+    n: int,
+    pairs: np.ndarray,
+    measure: Measure,
+    *,
+    clustering: str,
+    representative: Representative,
+    lengths: np.ndarray | None,
 ) -> list[Cluster]:
     """Clusters of ``n`` documents from their verified near-duplicate pairs.
 

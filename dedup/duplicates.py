@@ -137,13 +137,16 @@ class DuplicateFinder:
         self.options = options
         self.docs = 0
         self._lengths: list[np.ndarray] = []
-        self._lines: TableSink[LineTable] | None = TableSink(LineTable, spill, "duplicate-lines.") if options.strip_boilerplate else None
+        self._lines: TableSink[LineTable] | None = (
+            TableSink(LineTable, spill, "duplicate-lines.") if options.strip_boilerplate else None
+        )
         self._views: StringSpill | None = None
         if not options.strip_boilerplate:
             self._views = StringSpill(spill / "duplicate-views.utf32" if spill is not None else None)
 
     def add(self, texts: Sequence[str]) -> None:
-        """Take the next batch of documents (:class:`dedup.InvalidTextError` names a bad one by its number in the whole)."""
+        """Take the next batch of documents (:class:`dedup.InvalidTextError` names a bad one by its number in the
+        whole)."""
         texts = check_texts(texts, self.docs)
         opts = self.options
         self._lengths.append(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)))
@@ -163,7 +166,9 @@ class DuplicateFinder:
         opts = self.options
         if self._lines is not None:
             table = self._lines.result(line_table([], opts.boilerplate))
-            return duplicate_clusters([], opts, analysis=analyse_table(table, self.lengths, opts.boilerplate, engine), engine=engine)
+            return duplicate_clusters(
+                [], opts, analysis=analyse_table(table, self.lengths, opts.boilerplate, engine), engine=engine
+            )
         views = self._views.column() if self._views is not None else []
         return (engine or cluster_views)(views, self.lengths, opts.near)
 
@@ -196,7 +201,11 @@ def find_duplicates(
 
 
 def duplicate_clusters(
-    texts: Iterable[str], options: DuplicateOptions, *, analysis: LineAnalysis | None = None, engine: ClusterEngine | None = None
+    texts: Iterable[str],
+    options: DuplicateOptions,
+    *,
+    analysis: LineAnalysis | None = None,
+    engine: ClusterEngine | None = None,
 ) -> list[Cluster]:
     """:func:`find_duplicates` with resolved options, reusing parts computed elsewhere.
 
@@ -213,7 +222,9 @@ def duplicate_clusters(
         :mod:`dedup.distributed` passes one that runs on Ray.
     """
     if options.strip_boilerplate and analysis is not None:
-        return (engine or cluster_views)(boilerplate_free_views([], options.boilerplate, analysis), analysis.lengths, options.near)
+        return (engine or cluster_views)(
+            boilerplate_free_views([], options.boilerplate, analysis), analysis.lengths, options.near
+        )
     # Boilerplate is a property of the collection: every batch is taken before comparing.
     finder = DuplicateFinder(options)
     for batch in batches(checked_texts(texts), BATCH_CHARS, options.batch_size):

@@ -40,9 +40,17 @@ def check_text(text: object, name: str = "text") -> str:
 def _collection(texts: object) -> Iterable[str]:
     """``texts`` if it can be a collection of documents, else :class:`InvalidTextError`."""
     if isinstance(texts, (str, bytes, bytearray)):
-        raise InvalidTextError(None, f"texts: expected a collection of str, one per document, got a bare {type(texts).__name__} (wrap one document as [text])")
+        raise InvalidTextError(
+            None,
+            (
+                f"texts: expected a collection of str, one per document, got a bare {type(texts).__name__} (wrap "
+                "one document as [text])"
+            ),
+        )
     if not isinstance(texts, Iterable):
-        raise InvalidTextError(None, f"texts: expected a collection of str, one per document, got {type(texts).__name__}")
+        raise InvalidTextError(
+            None, f"texts: expected a collection of str, one per document, got {type(texts).__name__}"
+        )
     return texts
 
 

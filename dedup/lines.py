@@ -219,7 +219,9 @@ def line_table(
     for i in np.flatnonzero(head_like_plain).tolist():
         head_like[i] = _HEAD_MARK.search(stripped[i]) is not None
     if cuts:
-        cut = np.array([expand_to_lines(texts[d], s, e) for d, (s, e) in zip(doc.tolist(), flat.tolist())], dtype=np.int64).reshape(-1, 2)
+        cut = np.array(
+            [expand_to_lines(texts[d], s, e) for d, (s, e) in zip(doc.tolist(), flat.tolist())], dtype=np.int64
+        ).reshape(-1, 2)
     else:
         cut = flat
     exact = exact_hashes(views)
@@ -301,7 +303,9 @@ class DocumentViews(Sequence[str]):
     def lengths(self) -> np.ndarray:
         """int64 ``[n_docs]``: each view's length (from the lines' view lengths, no view built)."""
         kept = self.keep
-        return np.bincount(self.table.doc[kept], weights=self.table.view_len[kept], minlength=self.n_docs).astype(np.int64)
+        return np.bincount(self.table.doc[kept], weights=self.table.view_len[kept], minlength=self.n_docs).astype(
+            np.int64
+        )
 
     def __getitem__(self, index: int | slice) -> Any:
         if isinstance(index, slice):
@@ -337,5 +341,3 @@ class DocumentViews(Sequence[str]):
 def document_views(table: LineTable, n_docs: int, keep: np.ndarray | None = None) -> DocumentViews:
     """Each document's matching view as the concatenation of its (kept) lines' views (see :class:`DocumentViews`)."""
     return DocumentViews(table, n_docs, keep)
-
-

@@ -66,7 +66,9 @@ def s_curve(params: LSHParams, jaccard: float | np.ndarray) -> float | np.ndarra
     try:
         j = np.asarray(jaccard, dtype=np.float64)
     except (TypeError, ValueError):
-        raise InvalidOptionError(f"jaccard must be a number or an array of numbers in [0, 1], got {type(jaccard).__name__}") from None
+        raise InvalidOptionError(
+            f"jaccard must be a number or an array of numbers in [0, 1], got {type(jaccard).__name__}"
+        ) from None
     p = 1.0 - (1.0 - j**params.rows) ** params.bands
     return float(p) if p.ndim == 0 else p
 
@@ -141,7 +143,9 @@ def band_keys(signatures: np.ndarray, params: LSHParams) -> np.ndarray:
     """
     n, width = signatures.shape
     if width < params.num_perm:
-        raise InvalidOptionError(f"{params.bands} bands × {params.rows} rows need {params.num_perm} values, signatures have {width}")
+        raise InvalidOptionError(
+            f"{params.bands} bands × {params.rows} rows need {params.num_perm} values, signatures have {width}"
+        )
     values = signatures[:, : params.num_perm].reshape(n, params.bands, params.rows).astype(np.uint64)
     keys = np.broadcast_to(np.arange(params.bands, dtype=np.uint64) * _M2, (n, params.bands)).copy()
     for r in range(params.rows):

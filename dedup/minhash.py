@@ -77,9 +77,7 @@ def _fmix32(h: np.ndarray) -> np.ndarray:
     return h
 
 
-def _minhash_numpy(
-    hashes: np.ndarray, offsets: np.ndarray, a: np.ndarray, b: np.ndarray, out: np.ndarray
-) -> None:
+def _minhash_numpy(hashes: np.ndarray, offsets: np.ndarray, a: np.ndarray, b: np.ndarray, out: np.ndarray) -> None:
     """Reference implementation of the kernel: same arguments, same result."""
     out.fill(_EMPTY)
     mixed = _fmix32(hashes.astype(np.uint32))
@@ -185,7 +183,9 @@ def densify(sketch: np.ndarray, probes: np.ndarray) -> np.ndarray:
     return out
 
 
-def oph_csr(hashes: np.ndarray, offsets: np.ndarray, num_perm: int, seed: int, *, use_kernel: bool = True) -> np.ndarray:
+def oph_csr(
+    hashes: np.ndarray, offsets: np.ndarray, num_perm: int, seed: int, *, use_kernel: bool = True
+) -> np.ndarray:
     """One-permutation-hashing sketches of every unit's token hashes, densified.
 
     Parameters
@@ -214,9 +214,7 @@ def oph_csr(hashes: np.ndarray, offsets: np.ndarray, num_perm: int, seed: int, *
     return densify(out, probes)
 
 
-def signatures_of_hashes(
-    hashes: np.ndarray, offsets: np.ndarray, *, num_perm: int = 128, seed: int = 1
-) -> np.ndarray:
+def signatures_of_hashes(hashes: np.ndarray, offsets: np.ndarray, *, num_perm: int = 128, seed: int = 1) -> np.ndarray:
     """MinHash signatures of token-hash sets already computed (see :func:`minhash_csr`)."""
     a, b = permutations(num_perm, seed)
     return minhash_csr(hashes, offsets, a, b)
@@ -306,9 +304,16 @@ def to_lean_minhash(signature: np.ndarray, seed: int = 1):
 
     _check_seed(seed)
     values = np.asarray(signature)
-    if values.ndim != 1 or values.size == 0 or not np.issubdtype(values.dtype, np.integer) or values.min() < 0 or values.max() >= 1 << 32:
+    if (
+        values.ndim != 1
+        or values.size == 0
+        or not np.issubdtype(values.dtype, np.integer)
+        or values.min() < 0
+        or values.max() >= 1 << 32
+    ):
         raise InvalidOptionError(
-            f"signature must be one row of dedup.signatures (1-D, integers in [0, 2**32)), got shape {values.shape} of {values.dtype}"
+            "signature must be one row of dedup.signatures (1-D, integers in [0, 2**32)), got shape "
+            f"{values.shape} of {values.dtype}"
         )
 
     return LeanMinHash(seed=seed, hashvalues=np.asarray(signature, dtype=np.uint32), scheme="affine32")

@@ -58,7 +58,10 @@ class NearOptions(KeywordOptions):
             if getattr(self, name) < 1:
                 raise InvalidOptionError(f"{name} must be >= 1, got {getattr(self, name)}")
         if not callable(self.representative) and self.representative not in ("first", "longest"):
-            raise InvalidOptionError(f'representative must be "first", "longest" or a function of the document index, got {self.representative!r}')
+            raise InvalidOptionError(
+                'representative must be "first", "longest" or a function of the document index, got '
+                f"{self.representative!r}"
+            )
         if self.clustering not in CLUSTERINGS:
             raise InvalidOptionError(f"clustering must be one of {CLUSTERINGS}, got {self.clustering!r}")
         if self.scheme not in SCHEMES:
@@ -117,14 +120,23 @@ def cluster_views(views: Sequence[str], lengths: np.ndarray, options: NearOption
     return clusters
 
 
-def _cluster_views(views: Sequence[str], lengths: np.ndarray, options: NearOptions, params: LSHParams, facts: dict[str, object]) -> list[Cluster]:
+def _cluster_views(
+    views: Sequence[str], lengths: np.ndarray, options: NearOptions, params: LSHParams, facts: dict[str, object]
+) -> list[Cluster]:
     """The phases of :func:`cluster_views`, counting what each found into ``facts``."""
     n = len(views)
 
     # sketch
     sigs = np.concatenate(
         [
-            signatures(views[lo : lo + options.batch_size], num_perm=options.num_perm, ngram=options.ngram, seed=options.seed, scheme=options.scheme, workers=options.workers)
+            signatures(
+                views[lo : lo + options.batch_size],
+                num_perm=options.num_perm,
+                ngram=options.ngram,
+                seed=options.seed,
+                scheme=options.scheme,
+                workers=options.workers,
+            )
             for lo in range(0, n, options.batch_size)
         ]
     )
@@ -142,7 +154,9 @@ def _cluster_views(views: Sequence[str], lengths: np.ndarray, options: NearOptio
         return shingle_sets(take(views, docs), options.ngram, options.workers)
 
     sets_of = ReusedSets(hashed)  # the similarities to the representatives reuse verification's sets
-    verified = verify_candidates(candidates, view_lengths, sets_of, threshold=options.threshold, containment_threshold=options.containment)
+    verified = verify_candidates(
+        candidates, view_lengths, sets_of, threshold=options.threshold, containment_threshold=options.containment
+    )
     facts["verified"] = len(verified)
 
     # cluster
@@ -155,4 +169,11 @@ def _cluster_views(views: Sequence[str], lengths: np.ndarray, options: NearOptio
     def measure(reps: np.ndarray, members: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         return verified.measures_or(reps, members, measure_rest)
 
-    return cluster_pairs(n, verified.pairs, measure, clustering=options.clustering, representative=options.representative, lengths=lengths)
+    return cluster_pairs(
+        n,
+        verified.pairs,
+        measure,
+        clustering=options.clustering,
+        representative=options.representative,
+        lengths=lengths,
+    )

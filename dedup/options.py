@@ -80,7 +80,10 @@ def check_types(options: Any) -> None:
         if not _matches(value, hints[f.name]):
             shown = repr(value)
             shown = shown if len(shown) <= 40 else shown[:37] + "..."
-            raise InvalidOptionError(f"{type(options).__name__}.{f.name} must be {_describe(hints[f.name])}, got {type(value).__name__} {shown}")
+            raise InvalidOptionError(
+                f"{type(options).__name__}.{f.name} must be {_describe(hints[f.name])}, got "
+                f"{type(value).__name__} {shown}"
+            )
 
 
 def check_arg(name: str, value: Any, hint: Any) -> Any:
@@ -95,6 +98,7 @@ def positive_int(name: str, value: Any) -> int:
     if not _matches(value, int) or value < 1:
         raise InvalidOptionError(f"{name} must be an int >= 1, got {type(value).__name__} {value!r}")
     return int(value)
+
 
 T = TypeVar("T", bound="KeywordOptions")
 

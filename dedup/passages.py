@@ -39,7 +39,15 @@ from .spans import Span
 from .store import take
 from .verify import SetsOf, similarities_in_chunks, verify_candidates
 
-__all__ = ["PassageCluster", "PassageMatches", "PassageOptions", "UnitTable", "find_repeated_passages", "match_passages", "unit_table"]
+__all__ = [
+    "PassageCluster",
+    "PassageMatches",
+    "PassageOptions",
+    "UnitTable",
+    "find_repeated_passages",
+    "match_passages",
+    "unit_table",
+]
 
 _SENTENCE_END = tuple("。！？!?；;…")
 
@@ -112,7 +120,6 @@ class PassageOptions(KeywordOptions):
             raise InvalidOptionError(f"max_gap must be >= 0, got {self.max_gap}")
 
 
-
 @dataclass(frozen=True)
 class UnitTable:
     """The paragraphs of a batch of documents, in document order.
@@ -167,7 +174,9 @@ def _split_long(
     keys = sentence_doc * (1 << 40) + sentences.spans[:, 0]
     lo = np.searchsorted(keys, doc[too_long] * (1 << 40) + spans[too_long, 0])
     hi = np.searchsorted(keys, doc[too_long] * (1 << 40) + spans[too_long, 1])
-    picked = np.concatenate([np.arange(a, b) for a, b in zip(lo.tolist(), hi.tolist())] or [np.empty(0, dtype=np.int64)])
+    picked = np.concatenate(
+        [np.arange(a, b) for a, b in zip(lo.tolist(), hi.tolist())] or [np.empty(0, dtype=np.int64)]
+    )
     picked = picked.astype(np.int64)
     all_doc = np.concatenate([doc[~too_long], sentence_doc[picked]])
     all_spans = np.concatenate([spans[~too_long], sentences.spans[picked]]).reshape(-1, 2)
@@ -176,7 +185,9 @@ def _split_long(
     return all_doc[order], all_spans[order], split[order]
 
 
-def unit_table(texts: Sequence[str], options: PassageOptions = PassageOptions(), paragraphs: UnitSpans | None = None) -> UnitTable:
+def unit_table(
+    texts: Sequence[str], options: PassageOptions = PassageOptions(), paragraphs: UnitSpans | None = None
+) -> UnitTable:
     """Paragraphs of every document (long ones as their sentences) with their matching views.
 
     Parameters
@@ -245,7 +256,11 @@ def _lsh_pairs(units: UnitTable, long_units: np.ndarray, options: PassageOptions
     if not len(local):
         return none
     verified = verify_candidates(
-        local, units.view_len[long_units], _sets_of(units, options, long_units), threshold=options.threshold, containment_threshold=options.containment
+        local,
+        units.view_len[long_units],
+        _sets_of(units, options, long_units),
+        threshold=options.threshold,
+        containment_threshold=options.containment,
     )
     pairs = long_units[verified.pairs]
     # A match by containment alone makes only the later, smaller paragraph a repeat.
@@ -257,7 +272,9 @@ def _lsh_pairs(units: UnitTable, long_units: np.ndarray, options: PassageOptions
     # earlier one, or it is a near-duplicate no larger than the earlier one by more
     # than the share containment leaves (an edited copy, not an earlier excerpt extended).
     earlier_share, later_share = verified.share[:, 0], verified.share[:, 1]
-    no_own_text = (later_share >= options.containment) | (by_jaccard & (later_share >= options.containment * earlier_share))
+    no_own_text = (later_share >= options.containment) | (
+        by_jaccard & (later_share >= options.containment * earlier_share)
+    )
     keep &= no_own_text | (units.doc[pairs[:, 0]] == units.doc[pairs[:, 1]])
     return pairs[keep], ~by_jaccard[keep]
 
@@ -334,8 +351,10 @@ def _diagonal_runs(pairs: np.ndarray, anchored: np.ndarray, units: UnitTable, ma
     follows[1:] = (
         (units.doc[a[1:]] == units.doc[a[:-1]])
         & (units.doc[b[1:]] == units.doc[b[:-1]])
-        & (step_a >= 1) & (step_a <= max_gap + 1)
-        & (step_b >= 1) & (step_b <= max_gap + 1)
+        & (step_a >= 1)
+        & (step_a <= max_gap + 1)
+        & (step_b >= 1)
+        & (step_b <= max_gap + 1)
         & (np.abs(step_a - step_b) <= max_gap)
     )
     starts = ~follows
@@ -445,7 +464,9 @@ def match_passages(units: UnitTable, options: PassageOptions) -> PassageMatches:
     labels = connected_components(len(regions), links)
     groups = group_members(labels)
     span_sets = [
-        tuple(sorted(Span(int(units.doc[r0]), int(units.start[r0]), int(units.end[r1])) for r0, r1 in regions[g].tolist()))
+        tuple(
+            sorted(Span(int(units.doc[r0]), int(units.start[r0]), int(units.end[r1])) for r0, r1 in regions[g].tolist())
+        )
         for g in groups
     ]
     order = sorted(range(len(groups)), key=lambda k: span_sets[k])
@@ -457,7 +478,9 @@ def match_passages(units: UnitTable, options: PassageOptions) -> PassageMatches:
     return PassageMatches(units, runs, run_cluster, clusters)
 
 
-def find_repeated_passages(texts: Iterable[str], *, options: PassageOptions | None = None, **kwargs) -> list[PassageCluster]:
+def find_repeated_passages(
+    texts: Iterable[str], *, options: PassageOptions | None = None, **kwargs
+) -> list[PassageCluster]:
     """Clusters of repeated passages within and across documents.
 
     Parameters

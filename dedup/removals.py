@@ -120,7 +120,10 @@ def _check_removals(cleaned: Cleaned) -> None:
     end = 0
     for i, r in enumerate(cleaned.removed):
         if r.start < end or r.end < r.start or len(r.text) != r.end - r.start:
-            raise InvalidOptionError(f"removal {i} ({r.start}, {r.end}) overlaps the one before it or does not hold {r.end - r.start} characters")
+            raise InvalidOptionError(
+                f"removal {i} ({r.start}, {r.end}) overlaps the one before it or does not hold "
+                f"{r.end - r.start} characters"
+            )
         end = r.end
 
 
@@ -158,11 +161,7 @@ def resolve(length: int, cuts: Sequence[Cut]) -> list[Cut]:
     change = np.flatnonzero(np.diff(run_label)) + 1
     starts = np.concatenate(([0], change))
     ends = np.concatenate((change, [length]))
-    return [
-        Cut(int(s), int(e), *labels[int(owner[s])])
-        for s, e in zip(starts, ends)
-        if run_label[s] >= 0
-    ]
+    return [Cut(int(s), int(e), *labels[int(owner[s])]) for s, e in zip(starts, ends) if run_label[s] >= 0]
 
 
 def apply_cuts(text: str, cuts: Sequence[Cut]) -> Cleaned:

@@ -218,7 +218,9 @@ def shingle_hashes(codepoints: np.ndarray, offsets: np.ndarray, ngram: int) -> t
     return hashes, shingle_offsets
 
 
-def unique_shingles(hashes: np.ndarray, offsets: np.ndarray, *, use_kernel: bool = True) -> tuple[np.ndarray, np.ndarray]:
+def unique_shingles(
+    hashes: np.ndarray, offsets: np.ndarray, *, use_kernel: bool = True
+) -> tuple[np.ndarray, np.ndarray]:
     """Sorted distinct hashes of every unit: the shingle *sets*.
 
     The compiled kernel sorts unit by unit (radix sort, GIL released); the numpy

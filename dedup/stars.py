@@ -1,4 +1,5 @@
-"""Connected components by large-star/small-star rounds (Kiveris et al.), as pure functions over edge arrays: what the Ray engine runs in rounds above its edge limit, and equal to :func:`dedup.cluster.connected_components`."""
+"""Connected components by large-star/small-star rounds (Kiveris et al.), as pure functions over edge arrays: what the
+Ray engine runs in rounds above its edge limit, and equal to :func:`dedup.cluster.connected_components`."""
 
 from __future__ import annotations
 

@@ -60,7 +60,8 @@ def take(column: Sequence[str], indices: Sequence[int] | np.ndarray) -> list[str
 
 
 def join_runs(column: Sequence[str], lo: np.ndarray, hi: np.ndarray, owner: np.ndarray, n_groups: int) -> list[str]:
-    """Strings made of runs of consecutive strings of a column: ``"".join(column[lo[r]:hi[r]])`` over the runs of each group.
+    """Strings made of runs of consecutive strings of a column: ``"".join(column[lo[r]:hi[r]])`` over the runs of each
+    group.
 
     Parameters
     ----------
@@ -314,7 +315,9 @@ class TableSink(Generic[T]):
                 self._arrays.setdefault(f.name, []).append(value + self.docs if f.name == "doc" else value)
             else:
                 if f.name not in self._strings:
-                    self._strings[f.name] = StringSpill(self.spill / f"{self.prefix}{f.name}.utf32" if self.spill is not None else None)
+                    self._strings[f.name] = StringSpill(
+                        self.spill / f"{self.prefix}{f.name}.utf32" if self.spill is not None else None
+                    )
                 self._strings[f.name].append(value)
         self.docs += n_docs
 

@@ -107,9 +107,13 @@ class VerifiedPairs:
         return jaccard, coverage, found
 
     def measures_or(
-        self, reps: np.ndarray, members: np.ndarray, measure_rest: Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
+        self,
+        reps: np.ndarray,
+        members: np.ndarray,
+        measure_rest: Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]],
     ) -> tuple[np.ndarray, np.ndarray]:
-        """:meth:`measures_of`, with the pairs not held here (but a member standing for itself) measured by ``measure_rest``.
+        """:meth:`measures_of`, with the pairs not held here (but a member standing for itself) measured by
+        ``measure_rest``.
 
         Returns
         -------
@@ -154,7 +158,10 @@ def intersection_sizes(
     if use_kernel and _kernels is not None:
         out = np.empty(len(pairs), dtype=np.int64)
         _kernels.intersection_sizes(
-            np.ascontiguousarray(set_hashes, dtype=np.uint32), np.ascontiguousarray(set_offsets, dtype=np.int64), pairs, out
+            np.ascontiguousarray(set_hashes, dtype=np.uint32),
+            np.ascontiguousarray(set_offsets, dtype=np.int64),
+            pairs,
+            out,
         )
         return out
     sizes = np.diff(set_offsets)
@@ -216,7 +223,9 @@ def similarities(set_hashes: np.ndarray, set_offsets: np.ndarray, pairs: np.ndar
     return out[:, 0].copy(), out[:, 1].copy()
 
 
-def _verified(pairs: np.ndarray, measured: np.ndarray, threshold: float, containment_threshold: float | None) -> VerifiedPairs:
+def _verified(
+    pairs: np.ndarray, measured: np.ndarray, threshold: float, containment_threshold: float | None
+) -> VerifiedPairs:
     keep = measured[:, 0] >= threshold
     if containment_threshold is not None:
         keep |= measured[:, 1] >= containment_threshold
@@ -255,7 +264,9 @@ def verify_pairs(
     return _verified(pairs, measures(set_hashes, set_offsets, pairs), threshold, containment_threshold)
 
 
-def measures_in_chunks(pairs: np.ndarray, lengths: np.ndarray, sets_of: SetsOf, budget: int | None = None) -> np.ndarray:
+def measures_in_chunks(
+    pairs: np.ndarray, lengths: np.ndarray, sets_of: SetsOf, budget: int | None = None
+) -> np.ndarray:
     """:func:`measures` of pairs of units whose shingle sets are made on demand, a bounded share at a time.
 
     Consecutive pairs are taken while their distinct units hold at most ``budget``
@@ -293,7 +304,9 @@ def measures_in_chunks(pairs: np.ndarray, lengths: np.ndarray, sets_of: SetsOf, 
     return out
 
 
-def similarities_in_chunks(pairs: np.ndarray, lengths: np.ndarray, sets_of: SetsOf, budget: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+def similarities_in_chunks(
+    pairs: np.ndarray, lengths: np.ndarray, sets_of: SetsOf, budget: int | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """Jaccard and containment (float64 ``[p]`` each) of :func:`measures_in_chunks`."""
     out = measures_in_chunks(pairs, lengths, sets_of, budget)
     return out[:, 0].copy(), out[:, 1].copy()
@@ -366,6 +379,7 @@ def verify_candidates(
     containment_threshold: float | None = None,
     budget: int | None = None,
 ) -> VerifiedPairs:
-    """:func:`verify_pairs` with shingle sets made on demand, a bounded share at a time (see :func:`similarities_in_chunks`)."""
+    """:func:`verify_pairs` with shingle sets made on demand, a bounded share at a time (see
+    :func:`similarities_in_chunks`)."""
     pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
     return _verified(pairs, measures_in_chunks(pairs, lengths, sets_of, budget), threshold, containment_threshold)

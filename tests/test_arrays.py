@@ -10,7 +10,13 @@ from hypothesis.extra import numpy as hnp
 from dedup.arrays import sorted_unique
 
 
-@given(hnp.arrays(st.sampled_from([np.int64, np.uint32, np.uint64]), hnp.array_shapes(max_dims=2, max_side=40), elements=st.integers(0, 50)))
+@given(
+    hnp.arrays(
+        st.sampled_from([np.int64, np.uint32, np.uint64]),
+        hnp.array_shapes(max_dims=2, max_side=40),
+        elements=st.integers(0, 50),
+    )
+)
 def test_sorted_unique_equals_np_unique(values: np.ndarray) -> None:
     got = sorted_unique(values)
     assert got.dtype == values.dtype

@@ -37,9 +37,36 @@ def test_ari_column_when_recorded() -> None:
 def test_scaling_table_growth_and_memory_budget() -> None:
     run = {
         "benchmarks": [
-            bench("scaling: clean", "t16", 20.0, impl="dedup", scale=16, docs=1600, total_bytes=10_000_000, peak_rss_bytes=250_000_000),
-            bench("scaling: clean", "t1", 1.0, impl="dedup", scale=1, docs=100, total_bytes=625_000, peak_rss_bytes=120_000_000),
-            bench("scaling: clean", "t4", 4.0, impl="dedup", scale=4, docs=400, total_bytes=2_500_000, peak_rss_bytes=150_000_000),
+            bench(
+                "scaling: clean",
+                "t16",
+                20.0,
+                impl="dedup",
+                scale=16,
+                docs=1600,
+                total_bytes=10_000_000,
+                peak_rss_bytes=250_000_000,
+            ),
+            bench(
+                "scaling: clean",
+                "t1",
+                1.0,
+                impl="dedup",
+                scale=1,
+                docs=100,
+                total_bytes=625_000,
+                peak_rss_bytes=120_000_000,
+            ),
+            bench(
+                "scaling: clean",
+                "t4",
+                4.0,
+                impl="dedup",
+                scale=4,
+                docs=400,
+                total_bytes=2_500_000,
+                peak_rss_bytes=150_000_000,
+            ),
         ]
     }
     lines = render(run).splitlines()

@@ -91,11 +91,16 @@ def test_heading_repeated_inside_a_reprinted_passage_is_not_a_marker() -> None:
     assert find_boilerplate([text]) == []
 
 
-@pytest.mark.parametrize("line", ["P. 47", "47", "— 3 —", "- 12 -", "第 3 页", "第3页 共9页", "3 / 20", "2018 年第 9 期 45"])
+@pytest.mark.parametrize(
+    "line", ["P. 47", "47", "— 3 —", "- 12 -", "第 3 页", "第3页 共9页", "3 / 20", "2018 年第 9 期 45"]
+)
 def test_page_number_lines(line: str) -> None:
     text = f"{STORIES[0]}\n{line}\n{STORIES[1]}"
     (found,) = find_boilerplate([text])
-    assert (found.kind, found.spans) == ("page-number", (Span(0, len(STORIES[0]) + 1, len(STORIES[0]) + 1 + len(line)),))
+    assert (found.kind, found.spans) == (
+        "page-number",
+        (Span(0, len(STORIES[0]) + 1, len(STORIES[0]) + 1 + len(line)),),
+    )
 
 
 def test_running_heads_need_a_page_number_and_a_heads_mark() -> None:
@@ -148,7 +153,9 @@ def test_web_pages_cleaned_from_their_text_alone() -> None:
     assert kept_content / content >= 0.95
 
 
-def test_line_tables_of_batches_join_into_the_table_of_the_whole(news_docs: list[str], seed_texts: dict[str, str]) -> None:
+def test_line_tables_of_batches_join_into_the_table_of_the_whole(
+    news_docs: list[str], seed_texts: dict[str, str]
+) -> None:
     """Line keys are per line, so batches (as workers compute them) join into the same table."""
     import dataclasses
 
@@ -163,7 +170,7 @@ def test_line_tables_of_batches_join_into_the_table_of_the_whole(news_docs: list
     joined = concat_line_tables([line_table(b) for b in batches], [len(b) for b in batches])
     for field in dataclasses.fields(whole):
         a, b = getattr(whole, field.name), getattr(joined, field.name)
-        assert (np.array_equal(a, b) if isinstance(a, np.ndarray) else a == b), field.name
+        assert np.array_equal(a, b) if isinstance(a, np.ndarray) else a == b, field.name
 
 
 def test_analysis_runs_on_any_cluster_engine(news_docs: list[str]) -> None:

@@ -62,7 +62,9 @@ graphs = st.integers(2, 40).flatmap(
 
 @settings(max_examples=200, deadline=None)
 @given(graphs)
-def test_center_kernel_equals_the_python_loop_and_never_chains(graph: tuple[int, list[tuple[int, int]], list[int]]) -> None:
+def test_center_kernel_equals_the_python_loop_and_never_chains(
+    graph: tuple[int, list[tuple[int, int]], list[int]],
+) -> None:
     n, edges, order = graph
     pairs = np.array(edges, dtype=np.int64).reshape(-1, 2)
     order_arr = np.array(order, dtype=np.int64)
@@ -242,10 +244,13 @@ def test_a_footer_after_filled_in_template_lines_stays_boilerplate(news_docs: li
     footer = "免责声明：本网站所载文章、数据仅供参考，使用前务请仔细阅读法律声明，风险自负。"
     names = "张伟 王芳 李娜 刘洋 陈静 杨帆 赵磊 黄敏 周杰 吴昊 徐丽 孙涛".split()
     # each author line is unique (no key of it recurs), all end alike
-    pages = [f"{story}\n本文作者{name}，文章版权归原作者和本站所有，转载请注明来源：本站编辑部\n{footer}" for name, story in zip(names, news_docs[:12])]
+    pages = [
+        f"{story}\n本文作者{name}，文章版权归原作者和本站所有，转载请注明来源：本站编辑部\n{footer}"
+        for name, story in zip(names, news_docs[:12])
+    ]
     (family,) = [b for b in dedup.find_boilerplate(pages) if b.example == footer]
     assert {s.doc for s in family.spans} == set(range(12))
     # the same footer after one paragraph cut at different points is content of overlapping excerpts
     paragraph = max(news_docs[20].split("\n"), key=len)
-    cuts = [f"{news_docs[30 + i]}\n{paragraph[5 * i:]}\n{footer}" for i in range(12)]
+    cuts = [f"{news_docs[30 + i]}\n{paragraph[5 * i :]}\n{footer}" for i in range(12)]
     assert not [b for b in dedup.find_boilerplate(cuts) if b.example == footer]

@@ -90,7 +90,12 @@ def test_004_drops_page_furniture_and_keeps_the_columns(seed_texts: dict[str, st
     result = cleaned(text)
     assert_kept_whole(text, result, {1, 2, 3, 45})
     out = lines(result.text)
-    for furniture in ["Page 47 - 实践党的教育版2018年9期", "P. 47", "打赢精准脱贫攻坚战——奋斗在一线 / 实践探索", "2018 年第 9 期 45"]:
+    for furniture in [
+        "Page 47 - 实践党的教育版2018年9期",
+        "P. 47",
+        "打赢精准脱贫攻坚战——奋斗在一线 / 实践探索",
+        "2018 年第 9 期 45",
+    ]:
         assert furniture not in out
     assert {r.kind for r in result.removed} == {"page-number", "running-head"}
 
@@ -103,7 +108,10 @@ def test_001_003_keep_no_pinyin_and_no_html(seed_texts: dict[str, str], name: st
     assert not PINYIN_ANNOTATION.search(result.text)
     assert "</span>" not in result.text and "<span" not in result.text
     noise = [r for r in result.removed if r.reason == "noise"]
-    assert noise and all(PINYIN_ANNOTATION.search(text[r.start - 1 : r.end]) or "<" in r.text or "?" in r.text or "\ufffd" in r.text for r in noise)
+    assert noise and all(
+        PINYIN_ANNOTATION.search(text[r.start - 1 : r.end]) or "<" in r.text or "?" in r.text or "\ufffd" in r.text
+        for r in noise
+    )
 
 
 def test_all_seeds_together_restore_exactly(seed_texts: dict[str, str]) -> None:

@@ -22,7 +22,9 @@ EXAMPLES = ROOT / "examples"
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "dedup", *args], cwd=ROOT, capture_output=True, text=True, timeout=120, env=env)
+    return subprocess.run(
+        [sys.executable, "-m", "dedup", *args], cwd=ROOT, capture_output=True, text=True, timeout=120, env=env
+    )
 
 
 # --------------------------------------------------------------------------- find
@@ -43,7 +45,10 @@ def test_find_json_output() -> None:
     result = run("find", "--json", "examples/news")
     assert result.returncode == 0, result.stderr
     (cluster,) = [json.loads(line) for line in result.stdout.splitlines()]
-    assert cluster["representative"] == {"id": "02_hefei_reemployment.txt", "source": "examples/news/02_hefei_reemployment.txt"}
+    assert cluster["representative"] == {
+        "id": "02_hefei_reemployment.txt",
+        "source": "examples/news/02_hefei_reemployment.txt",
+    }
     assert [m["id"] for m in cluster["members"]] == ["02_hefei_reemployment.txt", "05_hefei_reemployment_reprint.txt"]
     assert cluster["members"][0]["similarity"] == 1.0
     assert cluster["size"] == 2
@@ -60,7 +65,10 @@ def test_find_reads_jsonl_and_names_the_source_of_each_record(tmp_path: Path) ->
     story = (EXAMPLES / "news" / "02_hefei_reemployment.txt").read_text(encoding="utf-8")
     src = tmp_path / "docs.jsonl"
     src.write_text(
-        json.dumps({"id": "first", "text": story}, ensure_ascii=False) + "\n{oops\n" + json.dumps({"id": "again", "text": story}, ensure_ascii=False) + "\n",
+        json.dumps({"id": "first", "text": story}, ensure_ascii=False)
+        + "\n{oops\n"
+        + json.dumps({"id": "again", "text": story}, ensure_ascii=False)
+        + "\n",
         encoding="utf-8",
     )
     result = run("find", str(src))
@@ -79,7 +87,17 @@ def test_help_explains_both_commands() -> None:
     assert top.returncode == 0
     assert "dedup find  INPUT..." in top.stdout and "dedup clean INPUT... -o OUT" in top.stdout
     clean_help = run("clean", "--help").stdout
-    for text in ("cleaned.jsonl", "clusters.jsonl", "boilerplate.jsonl", "summary.json", "text/", "--resume", "--dry-run", "exit status", "examples:"):
+    for text in (
+        "cleaned.jsonl",
+        "clusters.jsonl",
+        "boilerplate.jsonl",
+        "summary.json",
+        "text/",
+        "--resume",
+        "--dry-run",
+        "exit status",
+        "examples:",
+    ):
         assert text in clean_help, text
     assert f"(default {dedup.DuplicateOptions().threshold})" in " ".join(clean_help.split())  # the library's default
     assert "--json" in run("find", "--help").stdout
@@ -100,14 +118,23 @@ def test_clean_the_examples_end_to_end(tmp_path: Path) -> None:
     out = tmp_path / "out"
     result = run("clean", "examples", "-o", str(out))
     assert result.returncode == 0, result.stderr
-    assert sorted(os.listdir(out)) == ["boilerplate.jsonl", "cleaned.jsonl", "clusters.jsonl", "summary.json", "text", "timings.json"]
+    assert sorted(os.listdir(out)) == [
+        "boilerplate.jsonl",
+        "cleaned.jsonl",
+        "clusters.jsonl",
+        "summary.json",
+        "text",
+        "timings.json",
+    ]
     assert "dedup: read 10 documents from 10 files (0 skipped)" in result.stderr  # plain log lines: not a terminal
 
     cleaned = [json.loads(line) for line in (out / "cleaned.jsonl").read_text(encoding="utf-8").splitlines()]
     assert [c["id"] for c in cleaned][:2] == ["news/01_beijing_relief.txt", "news/02_hefei_reemployment.txt"]
     for line in cleaned:
         original = (ROOT / line["source"]).read_text(encoding="utf-8")
-        removals = tuple(dedup.Removal(r["start"], r["end"], r["reason"], r["ref"], r["text"], r["kind"]) for r in line["removed"])
+        removals = tuple(
+            dedup.Removal(r["start"], r["end"], r["reason"], r["ref"], r["text"], r["kind"]) for r in line["removed"]
+        )
         assert dedup.restore(dedup.Cleaned(line["text"], removals)) == original  # rebuilt from the output alone
         assert (out / line["output"]).read_text(encoding="utf-8") == line["text"]
         assert line["output"] == f"text/{line['id']}"
@@ -128,7 +155,10 @@ def test_clean_the_examples_end_to_end(tmp_path: Path) -> None:
     assert {"read", "plan", "write", "total"} <= set(timings)
 
     clusters = [json.loads(line) for line in (out / "clusters.jsonl").read_text(encoding="utf-8").splitlines()]
-    assert [m["id"] for c in clusters for m in c["members"]] == ["news/02_hefei_reemployment.txt", "news/05_hefei_reemployment_reprint.txt"]
+    assert [m["id"] for c in clusters for m in c["members"]] == [
+        "news/02_hefei_reemployment.txt",
+        "news/05_hefei_reemployment_reprint.txt",
+    ]
     families = [json.loads(line) for line in (out / "boilerplate.jsonl").read_text(encoding="utf-8").splitlines()]
     assert any(f["example"] == "【正文】" for f in families)
     by_id = {c["id"]: c for c in cleaned}
@@ -148,7 +178,10 @@ def test_flags_reach_the_library(tmp_path: Path) -> None:
     assert cross["options"]["cross_document"] is True and cross["library_options"]["passages"]["seed"] == 3
     assert cross["documents"]["emptied"] == 1  # the reprint, a near-duplicate of an earlier story
     assert cross["removals_by_kind"]["duplicate/document"]["count"] == 1
-    cleaned = {json.loads(line)["id"]: json.loads(line) for line in (out / "cleaned.jsonl").read_text(encoding="utf-8").splitlines()}
+    cleaned = {
+        json.loads(line)["id"]: json.loads(line)
+        for line in (out / "cleaned.jsonl").read_text(encoding="utf-8").splitlines()
+    }
     (removal,) = cleaned["05_hefei_reemployment_reprint.txt"]["removed"]
     (cluster,) = [json.loads(line) for line in (out / "clusters.jsonl").read_text(encoding="utf-8").splitlines()]
     assert removal["kind"] == "document" and removal["ref"] == cluster["cluster"]  # refs point into clusters.jsonl
@@ -163,7 +196,10 @@ def test_quiet_runs_say_nothing_and_terminals_get_a_progress_bar(tmp_path: Path)
     fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))
     process = subprocess.Popen(
         [sys.executable, "-m", "dedup", "clean", "examples/news", "-o", str(tmp_path / "tty")],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=follower, env={**os.environ, "TERM": "xterm"},
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=follower,
+        env={**os.environ, "TERM": "xterm"},
     )
     os.close(follower)
     chunks = []
@@ -184,12 +220,16 @@ def test_quiet_runs_say_nothing_and_terminals_get_a_progress_bar(tmp_path: Path)
 # --------------------------------------------------------------------------- visibility on long runs
 
 
-def test_one_large_file_shows_progress_by_bytes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_one_large_file_shows_progress_by_bytes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     from dedup import cli
 
     story = (EXAMPLES / "news" / "02_hefei_reemployment.txt").read_text(encoding="utf-8")
     src = tmp_path / "big.jsonl"
-    src.write_text("".join(json.dumps({"text": f"{i} {story}"}, ensure_ascii=False) + "\n" for i in range(6000)), encoding="utf-8")
+    src.write_text(
+        "".join(json.dumps({"text": f"{i} {story}"}, ensure_ascii=False) + "\n" for i in range(6000)), encoding="utf-8"
+    )
     monkeypatch.setattr(cli.Reporter, "LOG_EVERY", 0.0)  # every advance logs
     assert cli.main(["find", str(src)]) == 0
     err = capsys.readouterr().err
@@ -199,7 +239,9 @@ def test_one_large_file_shows_progress_by_bytes(tmp_path: Path, monkeypatch: pyt
     assert steps[-1].startswith(f"dedup: reading: {size:,.1f} of {size:,.1f} MB")
 
 
-def test_the_library_logs_its_phases_and_the_command_forwards_them(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+def test_the_library_logs_its_phases_and_the_command_forwards_them(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     import logging
 
     news = [p.read_text(encoding="utf-8") for p in sorted((EXAMPLES / "news").glob("*.txt"))]
@@ -220,13 +262,17 @@ def test_the_library_logs_its_phases_and_the_command_forwards_them(tmp_path: Pat
 
 
 def _piped(*args: str, data: bytes) -> subprocess.CompletedProcess[bytes]:
-    return subprocess.run([sys.executable, "-m", "dedup", *args], cwd=ROOT, input=data, capture_output=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "dedup", *args], cwd=ROOT, input=data, capture_output=True, timeout=120
+    )
 
 
 def test_standard_input_and_output_make_a_pipeline(tmp_path: Path) -> None:
     story = (EXAMPLES / "news" / "02_hefei_reemployment.txt").read_text(encoding="utf-8")
     reprint = (EXAMPLES / "news" / "05_hefei_reemployment_reprint.txt").read_text(encoding="utf-8")
-    rows = "".join(json.dumps({"id": i, "text": t}, ensure_ascii=False) + "\n" for i, t in (("a", story), ("b", reprint)))
+    rows = "".join(
+        json.dumps({"id": i, "text": t}, ensure_ascii=False) + "\n" for i, t in (("a", story), ("b", reprint))
+    )
     result = _piped("clean", "-", "--stdout", "--cross-document", data=rows.encode("utf-8"))
     assert result.returncode == 0, result.stderr
     out = [json.loads(line) for line in result.stdout.decode("utf-8").splitlines()]

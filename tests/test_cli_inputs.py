@@ -58,7 +58,9 @@ def test_jsonl_plain_gzip_and_zstd(tmp_path: Path) -> None:
     (inputs / "plain.jsonl").write_bytes(data)
     (inputs / "packed.jsonl.gz").write_bytes(gzip.compress(data))
     # two zstd frames: streamed across frames
-    (inputs / "packed.jsonl.zst").write_bytes(zstandard.ZstdCompressor().compress(data[:100]) + zstandard.ZstdCompressor().compress(data[100:]))
+    (inputs / "packed.jsonl.zst").write_bytes(
+        zstandard.ZstdCompressor().compress(data[:100]) + zstandard.ZstdCompressor().compress(data[100:])
+    )
     out = tmp_path / "out"
     result = dedup("clean", str(inputs), "--glob", "*.jsonl*", "-o", str(out))
     assert result.returncode == 0, result.stderr
@@ -187,12 +189,17 @@ def test_short_files_are_read_by_evidence_not_guessed_into_mojibake(tmp_path: Pa
     assert encodings["gbk.txt"] == ("gb18030", True, 1.0)
     assert encodings["utf16be.txt"] == ("utf-16-be", True, 1.0)
     assert encodings["unsure.txt"] == ("gb18030", True, 0.5)
-    assert "unsure.txt: read as gb18030, a guess on weak evidence (50% of its Han characters are common ones)" in result.stderr
+    assert (
+        "unsure.txt: read as gb18030, a guess on weak evidence (50% of its Han characters are common ones)"
+        in result.stderr
+    )
     # Shift-JIS is none of the guessed encodings: refused, never written as mojibake
     (sjis,) = skipped_by_source(summary)["sjis.txt"]
     assert "give --encoding" in sjis["reason"] and "sjis.txt" not in texts
     assert result.returncode == 1
-    assert dedup("clean", str(inputs / "sjis.txt"), "--encoding", "shift_jis", "-o", str(tmp_path / "o2")).returncode == 0
+    assert (
+        dedup("clean", str(inputs / "sjis.txt"), "--encoding", "shift_jis", "-o", str(tmp_path / "o2")).returncode == 0
+    )
 
 
 def test_forced_encoding(tmp_path: Path) -> None:
@@ -219,7 +226,7 @@ def test_every_kind_of_bad_input_is_reported_and_the_rest_processed(tmp_path: Pa
     (inputs / "png.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(200))
     (inputs / "nul.txt").write_bytes(("正文第一行。\n" * 2000).encode("utf-8") + b"\x00tail\n")
     (inputs / "empty.txt").write_bytes(b"")
-    (inputs / "undecodable.txt").write_bytes("好的\n".encode("utf-8") + b"\xff\xfe\xfa broken \x80\n")
+    (inputs / "undecodable.txt").write_bytes("好的\n".encode() + b"\xff\xfe\xfa broken \x80\n")
     with open(inputs / "huge.txt", "wb") as handle:  # a 50 MB single line
         handle.write(b"a" * (50 * 1024 * 1024))
     lines = [
@@ -367,7 +374,7 @@ def test_path_allocator_keeps_paths_distinct_on_any_file_system() -> None:
     assert ReadOptions().glob == "*.txt"
 
 
-# --------------------------------------------------------------------------- runs that find nothing, compressed text, ids
+# ---------------------------------------------------------------------- runs that find nothing, compressed text, ids
 
 
 def test_a_missing_input_is_refused_before_out_is_made(tmp_path: Path) -> None:
@@ -383,7 +390,9 @@ def test_a_run_with_nothing_to_read_says_what_was_looked_for(tmp_path: Path) -> 
     records.mkdir()
     write_jsonl(records / "a.jsonl", [{"text": STORY}])
     (records / "b.txt.gz").write_bytes(gzip.compress(STORY.encode("utf-8")))
-    (records / "c.jsonl.gz").write_bytes(gzip.compress((json.dumps({"text": OTHER}, ensure_ascii=False) + "\n").encode("utf-8")))
+    (records / "c.jsonl.gz").write_bytes(
+        gzip.compress((json.dumps({"text": OTHER}, ensure_ascii=False) + "\n").encode("utf-8"))
+    )
     result = dedup("find", str(records))
     assert result.returncode == 2
     assert f"nothing to read: no file of {records} matches --glob '*.txt' (3 other files: " in result.stderr
@@ -415,7 +424,9 @@ def test_compressed_text_files_are_read(tmp_path: Path) -> None:
     result = dedup("clean", str(inputs), "--glob", "*.txt*", "-o", str(out), "--remove", "none")
     assert result.returncode == 1
     summary, cleaned = outputs(out)
-    assert {c["id"]: c["text"] for c in cleaned} == {name: STORY for name in ("a.txt.gz", "b.txt.bz2", "c.txt.xz", "d.txt.zst")}
+    assert {c["id"]: c["text"] for c in cleaned} == {
+        name: STORY for name in ("a.txt.gz", "b.txt.bz2", "c.txt.xz", "d.txt.zst")
+    }
     skipped = skipped_by_source(summary)
     assert "corrupt or truncated compressed stream" in skipped["e.txt.gz"][0]["reason"]
     assert "corrupt or truncated compressed stream" in skipped["f.txt.gz"][0]["reason"]
@@ -444,7 +455,9 @@ def test_invalid_json_is_reported_at_its_column(tmp_path: Path) -> None:
     result = dedup("find", str(src))
     assert result.returncode == 1
     assert "bad.jsonl:2: invalid JSON: Expecting value at column 30" in result.stderr
-    assert "bad.jsonl:3: invalid JSON: Expecting value at column 9" in result.stderr  # the end of the line, not the next one
+    assert (
+        "bad.jsonl:3: invalid JSON: Expecting value at column 9" in result.stderr
+    )  # the end of the line, not the next one
     assert "bad.jsonl:4: invalid JSON: Extra data at column 15" in result.stderr
     assert "bad.jsonl:5: invalid JSON: Unterminated string starting at column 10" in result.stderr
     assert "at at" not in result.stderr

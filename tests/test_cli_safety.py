@@ -101,7 +101,12 @@ def test_usage_errors_exit_2_and_write_nothing(tmp_path: Path) -> None:
     before = snapshot(tmp_path)
     cases = [
         ("clean", str(inputs), "-o", str(inputs / "out")),  # inside an input folder
-        ("clean", str(inputs / "copy0" / "news" / "01_beijing_relief.txt"), "-o", str(inputs / "copy0" / "news")),  # holds an input
+        (
+            "clean",
+            str(inputs / "copy0" / "news" / "01_beijing_relief.txt"),
+            "-o",
+            str(inputs / "copy0" / "news"),
+        ),  # holds an input
         ("clean", str(inputs)),  # no -o
         ("clean", str(inputs), "-o", str(tmp_path / "o"), "--resume", "--force"),
         ("clean", str(inputs), "-o", str(tmp_path / "o"), "--threshold", "1.5"),
@@ -160,7 +165,7 @@ def test_hostile_names_and_symlinks_stay_inside_out_and_inputs_are_untouched(tmp
         (inputs / name).write_text(f"第{i}篇。" + STORY[i * 10 :], encoding="utf-8")
     raw_name = os.path.join(os.fsencode(inputs), b"latin\xe9.txt")  # not UTF-8
     with open(raw_name, "wb") as handle:
-        handle.write("非UTF-8文件名的文件。".encode("utf-8"))
+        handle.write("非UTF-8文件名的文件。".encode())
     deep = inputs
     for _ in range(60):
         deep = deep / "d"
@@ -178,7 +183,9 @@ def test_hostile_names_and_symlinks_stay_inside_out_and_inputs_are_untouched(tmp
     result = dedup("clean", str(inputs), "-o", str(out), timeout=120)
     assert result.returncode == 1, result.stderr
     after = snapshot(tmp_path)
-    outside_out = {p: v for p, v in after.items() if p != os.fsencode(out) and not p.startswith(os.fsencode(out) + b"/")}
+    outside_out = {
+        p: v for p, v in after.items() if p != os.fsencode(out) and not p.startswith(os.fsencode(out) + b"/")
+    }
     assert outside_out == before  # inputs untouched, nothing written next to them
 
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
@@ -201,7 +208,7 @@ def test_hostile_names_and_symlinks_stay_inside_out_and_inputs_are_untouched(tmp
         assert target.read_text(encoding="utf-8") == c["text"]
         outputs.add(c["output"].casefold())
     assert len(outputs) == len(cleaned)  # distinct even on a case-insensitive file system
-    for dirpath, _, filenames in os.walk(out):
+    for _, _, filenames in os.walk(out):
         for name in filenames:
             assert not re.search("[\x00-\x1f\u202a-\u202e]", name), name
 
@@ -334,7 +341,15 @@ def test_a_run_killed_while_publishing_finishes_on_resume(tmp_path: Path) -> Non
     out = tmp_path / "out"
     shutil.copytree(whole, out / ".partial")  # as if killed after writing, before the renames
     (out / ".partial" / "tmp").mkdir()
-    journal = {"format": cli.JOURNAL_FORMAT, "phase": "publish", "outputs": list(cli.OUTPUTS), "records_done": 5, "cleaned_bytes": 0, "corpus": None, "exit_status": 0}
+    journal = {
+        "format": cli.JOURNAL_FORMAT,
+        "phase": "publish",
+        "outputs": list(cli.OUTPUTS),
+        "records_done": 5,
+        "cleaned_bytes": 0,
+        "corpus": None,
+        "exit_status": 0,
+    }
     summary = json.loads((whole / "summary.json").read_text(encoding="utf-8"))
     journal["fingerprint"] = summary["fingerprint"]
     os.replace(out / ".partial" / "summary.json", out / "summary.json.tmp")
@@ -348,7 +363,8 @@ def test_a_run_killed_while_publishing_finishes_on_resume(tmp_path: Path) -> Non
 
 
 def test_a_run_releases_its_lock_when_it_ends(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """In one process (a notebook, a benchmark), runs into the same OUT follow each other; a refused run frees it too."""
+    """In one process (a notebook, a benchmark), runs into the same OUT follow each other; a refused run frees it
+    too."""
     out = tmp_path / "out"
     news = str(Path(__file__).resolve().parent.parent / "examples" / "news")
     assert cli.main(["clean", news, "-o", str(out), "--quiet"]) == 0

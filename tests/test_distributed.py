@@ -78,7 +78,9 @@ def reprints(news_docs: list[str], seed_texts: dict[str, str]) -> list[str]:
     max_bucket=st.integers(1, 6),
     seed=st.integers(0, 2**32 - 1),
 )
-def test_bucket_pairs_of_hash_partitions_are_candidate_pairs(n: int, bands: int, distinct: int, partitions: int, max_bucket: int, seed: int) -> None:
+def test_bucket_pairs_of_hash_partitions_are_candidate_pairs(
+    n: int, bands: int, distinct: int, partitions: int, max_bucket: int, seed: int
+) -> None:
     rng = np.random.default_rng(seed)
     keys = rng.integers(0, distinct, size=(n, bands)).astype(np.uint64)
     rows = band_rows(np.arange(n, dtype=np.int64), keys, partitions)
@@ -92,7 +94,11 @@ def test_bucket_pairs_of_hash_partitions_are_candidate_pairs(n: int, bands: int,
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.integers(1, 40).flatmap(lambda n: st.tuples(st.just(n), st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)), max_size=80))))
+@given(
+    st.integers(1, 40).flatmap(
+        lambda n: st.tuples(st.just(n), st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)), max_size=80))
+    )
+)
 def test_large_star_small_star_finds_the_connected_components(graph: tuple[int, list[tuple[int, int]]]) -> None:
     n, edges = graph
     pairs = np.array(edges, dtype=np.int64).reshape(-1, 2)
@@ -120,21 +126,42 @@ def test_without_ray_the_error_says_how_to_install_it(monkeypatch: pytest.Monkey
 
 def test_cli_engine_ray_without_ray_is_a_usage_error() -> None:
     blocked = "import sys; sys.modules['ray'] = None; from dedup.cli import main; sys.exit(main(sys.argv[1:]))"
-    result = subprocess.run([sys.executable, "-c", blocked, "find", "examples/news", "--engine", "ray"], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-c", blocked, "find", "examples/news", "--engine", "ray"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 2
     assert "pip install 'dedup[ray]'" in result.stderr
-    result = subprocess.run([sys.executable, "-m", "dedup", "find", "examples/news", "--address", "auto"], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "dedup", "find", "examples/news", "--address", "auto"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 2 and "--address is for --engine ray" in result.stderr
 
 
 # --------------------------------------------------------------------------- on a local Ray
 
 
-@pytest.mark.parametrize("engine", [RayClusterEngine(partitions=3), RayClusterEngine(partitions=3, edge_limit=0)], ids=["components-on-driver", "large-star-small-star"])
-def test_engine_clusters_views_as_cluster_views(ray_address: str, reprints: list[str], engine: RayClusterEngine) -> None:
+@pytest.mark.parametrize(
+    "engine",
+    [RayClusterEngine(partitions=3), RayClusterEngine(partitions=3, edge_limit=0)],
+    ids=["components-on-driver", "large-star-small-star"],
+)
+def test_engine_clusters_views_as_cluster_views(
+    ray_address: str, reprints: list[str], engine: RayClusterEngine
+) -> None:
     views = matching_texts(reprints)
     lengths = np.array([len(t) for t in reprints], dtype=np.int64)
-    for opts in (DuplicateOptions(representative="longest"), DuplicateOptions(threshold=0.5, containment=0.5, max_bucket=2)):
+    for opts in (
+        DuplicateOptions(representative="longest"),
+        DuplicateOptions(threshold=0.5, containment=0.5, max_bucket=2),
+    ):
         expected = cluster_views(views, lengths, opts)
         assert len(expected) == 24 and max(map(len, expected)) == 4
         assert engine(views, lengths, opts) == expected
@@ -145,11 +172,15 @@ def test_find_duplicates_on_a_dataset(ray_address: str, reprints: list[str]) -> 
 
     from dedup import distributed
 
-    dataset = ray.data.from_items([{"id": i, "content": text} for i, text in enumerate(reprints)], override_num_blocks=4)
+    dataset = ray.data.from_items(
+        [{"id": i, "content": text} for i, text in enumerate(reprints)], override_num_blocks=4
+    )
     expected = dedup.find_duplicates(reprints)
     assert sorted(map(len, expected)) == [2] * 16 + [3] * 4 + [4] * 4
     assert distributed.find_duplicates(dataset, text_column="content") == expected
-    assert distributed.find_duplicates(reprints, strip_boilerplate=False) == dedup.find_duplicates(reprints, strip_boilerplate=False)
+    assert distributed.find_duplicates(reprints, strip_boilerplate=False) == dedup.find_duplicates(
+        reprints, strip_boilerplate=False
+    )
     assert distributed.find_duplicates([]) == [] and distributed.find_duplicates(["", "", "！"]) == []
     with pytest.raises(InvalidOptionError, match="no column 'text'"):
         distributed.find_duplicates(dataset)
@@ -172,12 +203,17 @@ def test_clean_on_ray_equals_the_single_machine(ray_address: str, reprints: list
 
 def test_cli_engine_ray_writes_the_same_files(ray_address: str, reprints: list[str], tmp_path: Path) -> None:
     corpus = tmp_path / "docs.jsonl"
-    corpus.write_text("".join(json.dumps({"id": f"d{i}", "text": t}, ensure_ascii=False) + "\n" for i, t in enumerate(reprints)), encoding="utf-8")
+    corpus.write_text(
+        "".join(json.dumps({"id": f"d{i}", "text": t}, ensure_ascii=False) + "\n" for i, t in enumerate(reprints)),
+        encoding="utf-8",
+    )
 
     def start(*engine: str) -> tuple[Path, subprocess.Popen[str]]:
         out = tmp_path / ("ray" if engine else "local")
         args = ["clean", str(corpus), "-o", str(out), "--cross-document", "--quiet", *engine]
-        return out, subprocess.Popen([sys.executable, "-m", "dedup", *args], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        return out, subprocess.Popen(
+            [sys.executable, "-m", "dedup", *args], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
 
     runs = [start(), start("--engine", "ray", "--address", ray_address)]  # side by side: Ray mostly waits
     for _, process in runs:

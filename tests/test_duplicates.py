@@ -19,8 +19,13 @@ from dedup.normalize import matching_texts
 from dedup.shingle import shingle_sets
 from dedup.verify import similarities
 
-BASE = "织密扎牢安全网管好活用救命钱市医保局加强医保协议管理侧记医保制度是保障公众健康平安的生命线而医保基金则堪称老百姓的救命钱"
-OTHER = "近年来市医保局在建立健全基本医疗保险经办机构与协议定点医药机构工作的协商谈判机制基础上以甲方的名义抓牢医保协议管理"
+BASE = (
+    "织密扎牢安全网管好活用救命钱市医保局加强医保协议管理侧记医保制度是保障公众健康平安的生命线而医保基金则堪称老百"
+    "姓的救命钱"
+)
+OTHER = (
+    "近年来市医保局在建立健全基本医疗保险经办机构与协议定点医药机构工作的协商谈判机制基础上以甲方的名义抓牢医保协议管理"
+)
 
 
 def exact_jaccard(a: str, b: str, n: int = 5) -> float:
@@ -31,7 +36,9 @@ def exact_jaccard(a: str, b: str, n: int = 5) -> float:
 def test_exact_copy_and_punctuation_variant_form_one_cluster() -> None:
     texts = [BASE, OTHER, "，".join([BASE[:30], BASE[30:]]) + "。", BASE]
     clusters = find_duplicates(texts)
-    assert clusters == [Cluster(id=0, members=(0, 2, 3), representative=0, similarity=(1.0, 1.0, 1.0), coverage=(1.0, 1.0, 1.0))]
+    assert clusters == [
+        Cluster(id=0, members=(0, 2, 3), representative=0, similarity=(1.0, 1.0, 1.0), coverage=(1.0, 1.0, 1.0))
+    ]
 
 
 def test_nothing_to_compare_is_nobodys_duplicate() -> None:
@@ -64,7 +71,13 @@ def planted_corpus(news_docs: list[str], n_plants: int, seed: int) -> tuple[list
     docs = list(news_docs)
     plants: list[tuple[int, int, str]] = []
     sources = rng.sample(range(len(news_docs)), n_plants)
-    filler = "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种面而方后多定行学法所民得经十三之进着等部度家电力里如水化高自二理起小物现实加量都两体制机当使点从业本去把性好应开它合还因由其些然前外天政四日那社义事平形相全表间样与关各重新线内数正心反你明看原又么利比或但质气第向道命此变条只没结解问意建月公无系军很情者最立代想已通并提直题党程展五果料象员革位入常文总次品式活设及管特件长求老头基资边流路级少图山统接知较将组见计别她手角期根论运农指几九区强放决西被干做必战先回则任取据处理府研"
+    filler = (
+        "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种面而方"
+        "后多定行学法所民得经十三之进着等部度家电力里如水化高自二理起小物现实加量都两体制机当使点从业本去把性好应开"
+        "它合还因由其些然前外天政四日那社义事平形相全表间样与关各重新线内数正心反你明看原又么利比或但质气第向道命此"
+        "变条只没结解问意建月公无系军很情者最立代想已通并提直题党程展五果料象员革位入常文总次品式活设及管特件长求老"
+        "头基资边流路级少图山统接知较将组见计别她手角期根论运农指几九区强放决西被干做必战先回则任取据处理府研"
+    )
     for k, src in enumerate(sources):
         text = news_docs[src]
         kind = ("exact", "edits-2%", "excerpt-85%")[k % 3]

@@ -32,7 +32,9 @@ def test_permutations_are_datasketchs() -> None:
 
 
 @pytest.mark.parametrize(("num_perm", "seed", "n"), [(128, 1, 5), (64, 42, 3), (100, 7, 9)])
-def test_affine32_is_bit_identical_to_datasketch_on_real_text(news_docs: list[str], num_perm: int, seed: int, n: int) -> None:
+def test_affine32_is_bit_identical_to_datasketch_on_real_text(
+    news_docs: list[str], num_perm: int, seed: int, n: int
+) -> None:
     docs = news_docs[:25]
     got = signatures(docs, num_perm=num_perm, seed=seed, ngram=n)
     assert got.shape == (len(docs), num_perm) and got.dtype == np.uint32
@@ -110,7 +112,10 @@ def test_oph_kernel_equals_numpy_reference(sizes: list[int], num_perm: int, data
     hashes = np.array(data.draw(st.lists(st.integers(0, 2**32 - 1), min_size=total, max_size=total)), dtype=np.uint32)
     offsets = np.concatenate(([0], np.cumsum(sizes))).astype(np.int64)
     seed = data.draw(st.integers(0, 2**31))
-    assert np.array_equal(minhash.oph_csr(hashes, offsets, num_perm, seed), minhash.oph_csr(hashes, offsets, num_perm, seed, use_kernel=False))
+    assert np.array_equal(
+        minhash.oph_csr(hashes, offsets, num_perm, seed),
+        minhash.oph_csr(hashes, offsets, num_perm, seed, use_kernel=False),
+    )
 
 
 def test_densify_fills_from_the_shared_probe_sequence() -> None:

@@ -80,7 +80,7 @@ def jaccard(a: str, b: str) -> float:
         ("㍻ﬁ", "平成fi", [0, 0, 1, 1]),
         ("e\u0301x", "\xe9x", [0, 2]),
         ("가\u11a8", "각", [0]),
-        ("<p class=\"a\">文本</p>&nbsp;&#20013;", "文本中", [13, 14, 25]),
+        ('<p class="a">文本</p>&nbsp;&#20013;', "文本中", [13, 14, 25]),
         ("a\ud800b\x00c", "abc", [0, 2, 4]),
         ("锟斤拷锟斤拷正文", "正文", [6, 7]),
         ("İstanbul 1998", "istanbul1998", list(range(8)) + [9, 10, 11, 12]),
@@ -323,8 +323,37 @@ def test_windowed_t2s_is_whole_text_t2s_on_real_text() -> None:
 
 
 T2S_PIECES = st.sampled_from(
-    ["看著", "著名", "乾隆", "乾杯", "頭髮", "發現", "瞭解", "瞭望", "甚麼", "沈默", "深沈", "憑藉", "慰藉",
-     "臺灣", "台灣", "後來", "皇后", "於是", "餘額", "余", "干", "幹部", "，", "。", "的", "a", "\n", " ", "𠀀"]
+    [
+        "看著",
+        "著名",
+        "乾隆",
+        "乾杯",
+        "頭髮",
+        "發現",
+        "瞭解",
+        "瞭望",
+        "甚麼",
+        "沈默",
+        "深沈",
+        "憑藉",
+        "慰藉",
+        "臺灣",
+        "台灣",
+        "後來",
+        "皇后",
+        "於是",
+        "餘額",
+        "余",
+        "干",
+        "幹部",
+        "，",
+        "。",
+        "的",
+        "a",
+        "\n",
+        " ",
+        "𠀀",
+    ]
 )
 
 
@@ -376,9 +405,41 @@ def test_large_and_hostile_inputs() -> None:
 # Pieces that make noise, or almost: a comment or a quoted attribute that runs over the end
 # of a text, a "?" line ending in "\r", annotations right at a text's start or end.
 NOISE_PIECES = [
-    "<!--", "-->", "<p", ' class="', '"', "'", ">", "</span>", "?/span>", "<br/>", "&nbsp;",
-    "&#20013;", "&T;", "&amp", "??", "?", "？", "\ufffd", "锟斤拷", "鄉", "(xiāng)", "（xiāng）",
-    "(", "xiāng)", "\n", "\r", "\r\n", " ", "\t", "正文", "what", "\ud800", "ﬁ", "e\u0301", "。",
+    "<!--",
+    "-->",
+    "<p",
+    ' class="',
+    '"',
+    "'",
+    ">",
+    "</span>",
+    "?/span>",
+    "<br/>",
+    "&nbsp;",
+    "&#20013;",
+    "&T;",
+    "&amp",
+    "??",
+    "?",
+    "？",
+    "\ufffd",
+    "锟斤拷",
+    "鄉",
+    "(xiāng)",
+    "（xiāng）",
+    "(",
+    "xiāng)",
+    "\n",
+    "\r",
+    "\r\n",
+    " ",
+    "\t",
+    "正文",
+    "what",
+    "\ud800",
+    "ﬁ",
+    "e\u0301",
+    "。",
 ]
 noisy_texts = st.lists(st.sampled_from(NOISE_PIECES), max_size=12).map("".join)
 
@@ -463,8 +524,11 @@ def test_nfkc_tables_equal_their_per_character_definition() -> None:
         assert tables.nfkc_boundary[cp] == boundary
         assert tables.nfkc_code[cp] == ord(nfkc[0]) | (0 if plain else 0x80000000)
         assert tables.nfkc_code_dropped[cp] == ord(nfkc[0]) | (0 if dropped else 0x80000000)
-    width = {ord(c): int(unicodedata.decomposition(c).split()[1], 16) for c in decomposed
-             if re.fullmatch(r"<(?:wide|narrow)> [0-9A-F]+", unicodedata.decomposition(c))}
+    width = {
+        ord(c): int(unicodedata.decomposition(c).split()[1], 16)
+        for c in decomposed
+        if re.fullmatch(r"<(?:wide|narrow)> [0-9A-F]+", unicodedata.decomposition(c))
+    }
     assert dict(zip(tables.width[0].tolist(), tables.width[1].tolist())) == width
 
 

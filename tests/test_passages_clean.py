@@ -149,7 +149,9 @@ def test_clean_report_shares_its_line_analysis_without_changing_results(news_doc
     assert report.cleaned == dedup.clean(docs)
 
 
-def diagonal_runs_one_by_one(pairs: np.ndarray, anchored: np.ndarray, units: Any, max_gap: int) -> list[tuple[int, int, int, int]]:
+def diagonal_runs_one_by_one(
+    pairs: np.ndarray, anchored: np.ndarray, units: Any, max_gap: int
+) -> list[tuple[int, int, int, int]]:
     """:func:`dedup.passages._diagonal_runs` one pair at a time: the plain statement of the rule (a list of runs)."""
     if not len(pairs):
         return []
@@ -186,7 +188,9 @@ def diagonal_runs_one_by_one(pairs: np.ndarray, anchored: np.ndarray, units: Any
     anchors=st.lists(st.booleans(), min_size=60, max_size=60),
     max_gap=st.integers(0, 2),
 )
-def test_diagonal_runs_equal_the_pair_by_pair_rule(docs: list[int], raw_pairs: list[tuple[int, int]], anchors: list[bool], max_gap: int) -> None:
+def test_diagonal_runs_equal_the_pair_by_pair_rule(
+    docs: list[int], raw_pairs: list[tuple[int, int]], anchors: list[bool], max_gap: int
+) -> None:
     """The vectorized merge of matched paragraphs into passages gives what walking the pairs one by one gives."""
     from types import SimpleNamespace
 

@@ -40,11 +40,17 @@ OPTIONS = [
     CleanOptions(cross_document=True, remove=frozenset({"duplicate", "noise"})),
     CleanOptions(cross_document=True, duplicates=DuplicateOptions(strip_boilerplate=False)),
     # near-duplicates compared without boilerplate found under other line options
-    CleanOptions(cross_document=True, duplicates=DuplicateOptions(boilerplate=BoilerplateOptions(min_docs=4, webpage=False))),
+    CleanOptions(
+        cross_document=True, duplicates=DuplicateOptions(boilerplate=BoilerplateOptions(min_docs=4, webpage=False))
+    ),
 ]
 
 
-@pytest.mark.parametrize("options", OPTIONS, ids=["defaults", "cross-document", "no-boilerplate-cuts", "duplicates-with-boilerplate", "duplicates-other-lines"])
+@pytest.mark.parametrize(
+    "options",
+    OPTIONS,
+    ids=["defaults", "cross-document", "no-boilerplate-cuts", "duplicates-with-boilerplate", "duplicates-other-lines"],
+)
 def test_batches_and_spilling_change_nothing(collection: list[str], options: CleanOptions, tmp_path: Path) -> None:
     expected = dedup.clean_report(collection, options=options, with_clusters=True)
     assert expected.clusters and expected.passages and expected.boilerplate
@@ -104,22 +110,31 @@ def test_a_builder_refuses_batches_tabulated_otherwise(news_docs: list[str]) -> 
         plan_clean(tables, options)
 
 
-def test_document_views_are_the_kept_lines_joined(news_docs: list[str], seed_texts: dict[str, str], tmp_path: Path) -> None:
+def test_document_views_are_the_kept_lines_joined(
+    news_docs: list[str], seed_texts: dict[str, str], tmp_path: Path
+) -> None:
     texts = ["", *news_docs[:6], "", *seed_texts.values(), ""]
     table = line_table(texts)
     rng = np.random.default_rng(7)
     keep = rng.random(len(table)) < 0.6
-    naive = ["".join(v for d, v, k in zip(table.doc.tolist(), table.views, keep.tolist()) if d == doc and k) for doc in range(len(texts))]
+    naive = [
+        "".join(v for d, v, k in zip(table.doc.tolist(), table.views, keep.tolist()) if d == doc and k)
+        for doc in range(len(texts))
+    ]
     views = DocumentViews(table, len(texts), keep)
     assert len(views) == len(texts) and list(views) == naive
     assert views[2:5] == naive[2:5] and views[-1] == "" and views[1] == naive[1]
     assert views.take([9, 0, 9, 3]) == [naive[9], naive[0], naive[9], naive[3]]
-    assert list(DocumentViews(table, len(texts))) == ["".join(v for d, v in zip(table.doc.tolist(), table.views) if d == doc) for doc in range(len(texts))]
+    assert list(DocumentViews(table, len(texts))) == [
+        "".join(v for d, v in zip(table.doc.tolist(), table.views) if d == doc) for doc in range(len(texts))
+    ]
     with pytest.raises(IndexError):
         views[len(texts)]
 
 
-def test_shingle_sets_made_a_few_documents_at_a_time_change_nothing(collection: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_shingle_sets_made_a_few_documents_at_a_time_change_nothing(
+    collection: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Verification holds the sets of a bounded share of the units; a tiny budget gives the same results."""
     from dedup import verify
 

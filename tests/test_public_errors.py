@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import fields
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 import pytest
@@ -12,7 +13,11 @@ from hypothesis import strategies as st
 
 import dedup
 
-TEXTS = ["第一篇文章，讲的是合肥市再就业工作。", "第二篇文章，讲的是北京市的救灾工作。", "第一篇文章，讲的是合肥市再就业工作。"]
+TEXTS = [
+    "第一篇文章，讲的是合肥市再就业工作。",
+    "第二篇文章，讲的是北京市的救灾工作。",
+    "第一篇文章，讲的是合肥市再就业工作。",
+]
 
 #: Values of every kind, most of them wrong for any given option.
 junk = st.one_of(
@@ -47,7 +52,9 @@ OPTION_FUNCTIONS = [
 @pytest.mark.parametrize(("function", "options"), OPTION_FUNCTIONS, ids=lambda x: getattr(x, "__name__", ""))
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
-def test_every_option_of_every_finder_refuses_wrong_values(function: Callable[..., Any], options: type, data: st.DataObject) -> None:
+def test_every_option_of_every_finder_refuses_wrong_values(
+    function: Callable[..., Any], options: type, data: st.DataObject
+) -> None:
     name = data.draw(st.sampled_from([f.name for f in fields(options)]))
     value = data.draw(junk)
     outcome(lambda: function(TEXTS, **{name: value}))
@@ -68,20 +75,29 @@ def test_the_plain_functions_refuse_wrong_values(a: Any, b: Any, c: Any) -> None
     outcome(lambda: dedup.s_curve(a, b))
     outcome(lambda: dedup.to_lean_minhash(a, b))
     for function, _ in OPTION_FUNCTIONS:
-        outcome(lambda: function(a))
+        outcome(lambda function=function: function(a))
 
 
 @pytest.mark.parametrize(
     ("call", "message"),
     [
-        (lambda: dedup.find_duplicates("一段文本"), "texts: expected a collection of str, one per document, got a bare str"),
+        (
+            lambda: dedup.find_duplicates("一段文本"),
+            "texts: expected a collection of str, one per document, got a bare str",
+        ),
         (lambda: dedup.clean(b"bytes"), "got a bare bytes"),
         (lambda: dedup.find_boilerplate(None), "texts: expected a collection of str, one per document, got NoneType"),
-        (lambda: dedup.find_duplicates(TEXTS, threshold="0.5"), "DuplicateOptions.threshold must be float, got str '0.5'"),
+        (
+            lambda: dedup.find_duplicates(TEXTS, threshold="0.5"),
+            "DuplicateOptions.threshold must be float, got str '0.5'",
+        ),
         (lambda: dedup.find_duplicates(TEXTS, num_perm=0), "num_perm must be >= 1, got 0"),
         (lambda: dedup.signatures(TEXTS, num_perm=0), "num_perm must be an int >= 1, got int 0"),
         (lambda: dedup.clean(TEXTS, cross_document="yes"), "CleanOptions.cross_document must be bool, got str 'yes'"),
-        (lambda: dedup.find_duplicates(TEXTS, representative="oldest"), 'representative must be "first", "longest" or a function'),
+        (
+            lambda: dedup.find_duplicates(TEXTS, representative="oldest"),
+            'representative must be "first", "longest" or a function',
+        ),
         (lambda: dedup.to_lean_minhash(np.zeros((2, 3))), "signature must be one row of dedup.signatures"),
     ],
 )
@@ -122,7 +138,13 @@ def test_results_round_trip_exactly_through_json(seed_texts: dict[str, str]) -> 
         {"text": 3},
         {"text": "ab", "removed": [{"start": 0, "end": 2, "reason": "noise", "ref": None, "text": "abc"}]},
         {"text": "ab", "removed": [{"start": 0, "end": 1, "reason": "gone", "ref": None, "text": "a"}]},
-        {"text": "", "removed": [{"start": 1, "end": 2, "reason": "noise", "ref": None, "text": "b"}, {"start": 0, "end": 1, "reason": "noise", "ref": None, "text": "a"}]},
+        {
+            "text": "",
+            "removed": [
+                {"start": 1, "end": 2, "reason": "noise", "ref": None, "text": "b"},
+                {"start": 0, "end": 1, "reason": "noise", "ref": None, "text": "a"},
+            ],
+        },
     ],
 )
 def test_restore_refuses_rows_that_cannot_be_a_cleaned_document(row: dict[str, Any]) -> None:

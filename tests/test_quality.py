@@ -190,10 +190,17 @@ def test_title_lines() -> None:
 
 def test_cut_stories_drops_recurring_lines_and_captions() -> None:
     lines = [
-        "第一个标题", "本报记者甲", "正文第一段。", "（新华社记者乙摄）", "正文第二段。",
-        "图片新闻", "另一段话。",
-        "第二个标题", "第二篇正文。",
-        "图片新闻", "又一段话。",
+        "第一个标题",
+        "本报记者甲",
+        "正文第一段。",
+        "（新华社记者乙摄）",
+        "正文第二段。",
+        "图片新闻",
+        "另一段话。",
+        "第二个标题",
+        "第二篇正文。",
+        "图片新闻",
+        "又一段话。",
     ]
     stories = cut_stories(lines)
     assert stories[0] == Story(("第一个标题", "本报记者甲"), ("正文第一段。", "正文第二段。"))
@@ -245,7 +252,11 @@ def test_structure(small: GeneratedCorpus) -> None:
 
 def test_spans_lie_inside_and_do_not_collide(small: GeneratedCorpus) -> None:
     for i, text in enumerate(small.texts):
-        kinds = {"boilerplate": small.boilerplate_spans[i], "repeat": small.repeat_spans[i], "noise": small.noise_spans[i]}
+        kinds = {
+            "boilerplate": small.boilerplate_spans[i],
+            "repeat": small.repeat_spans[i],
+            "noise": small.noise_spans[i],
+        }
         for spans in kinds.values():
             flat = [x for span in spans for x in span]
             assert flat == sorted(flat) and all(0 <= x <= len(text) for x in flat)
@@ -344,7 +355,11 @@ def test_clean_removals_are_scored_by_reason(small: GeneratedCorpus) -> None:
     from types import SimpleNamespace as Obj
 
     def removals(doc: int) -> tuple:
-        kinds = (("boilerplate", small.boilerplate_spans), ("duplicate", small.repeat_spans), ("noise", small.noise_spans))
+        kinds = (
+            ("boilerplate", small.boilerplate_spans),
+            ("duplicate", small.repeat_spans),
+            ("noise", small.noise_spans),
+        )
         return tuple(Obj(start=a, end=b, reason=r, ref=None, text="") for r, spans in kinds for a, b in spans[doc])
 
     perfect = [Obj(text="", removed=removals(i)) for i in range(len(small))]
@@ -358,13 +373,21 @@ def test_clean_removals_are_scored_by_reason(small: GeneratedCorpus) -> None:
     assert spans["dropped_docs"] == 1 and spans["over_removal"] == 0.0
     # Removing a body paragraph as boilerplate is over-removal.
     body = np.flatnonzero(small.body_mask(0))
-    wrong = [Obj(text="", removed=(Obj(start=int(body[0]), end=int(body[0]) + 100, reason="boilerplate", ref=None, text=""),))]
+    wrong = [
+        Obj(
+            text="", removed=(Obj(start=int(body[0]), end=int(body[0]) + 100, reason="boilerplate", ref=None, text=""),)
+        )
+    ]
     wrong += [Obj(text="", removed=()) for _ in range(len(small) - 1)]
     assert span_metrics(small, prediction_from_clean(small, wrong))["over_removal"] > 0
 
 
 def test_baseline_clusters_identical_texts() -> None:
-    texts = ["今天天气很好，我们去公园散步吧。" * 3, "今天天气很好，我们去公园散步吧。" * 3, "完全不同的一段文字，讲的是另一件事情。" * 3]
+    texts = [
+        "今天天气很好，我们去公园散步吧。" * 3,
+        "今天天气很好，我们去公园散步吧。" * 3,
+        "完全不同的一段文字，讲的是另一件事情。" * 3,
+    ]
     labels = lsh_labels(minhashes(texts), 0.5)
     assert labels[0] == labels[1] != labels[2]
 

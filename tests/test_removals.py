@@ -10,7 +10,10 @@ from dedup.removals import Cleaned, Cut, Removal, apply_cuts, resolve, restore
 
 def test_apply_and_restore_small_case() -> None:
     text = "页眉\n正文一段。\n页码 3\n"
-    cleaned = apply_cuts(text, resolve(len(text), [Cut(0, 3, "boilerplate", 0, "running-head"), Cut(9, 14, "boilerplate", 1, "page-number")]))
+    cleaned = apply_cuts(
+        text,
+        resolve(len(text), [Cut(0, 3, "boilerplate", 0, "running-head"), Cut(9, 14, "boilerplate", 1, "page-number")]),
+    )
     assert cleaned.text == "正文一段。\n"
     assert cleaned.removed == (
         Removal(0, 3, "boilerplate", 0, "页眉\n", "running-head"),

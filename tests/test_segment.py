@@ -224,7 +224,9 @@ def test_seed_000_reprinted_essay_segments_the_same_both_times() -> None:
 def test_seed_000_column_breaks_are_rejoined() -> None:
     paragraphs = units(seed("000"))
     (joined,) = [p for p in paragraphs if "医保医\n\n师服务" in p]
-    assert joined.startswith("该局编制全市统一的协议文本") and joined.endswith("符合条件的基层医疗卫生机构100%纳入医保定点。")
+    assert joined.startswith("该局编制全市统一的协议文本") and joined.endswith(
+        "符合条件的基层医疗卫生机构100%纳入医保定点。"
+    )
     assert any(p.startswith("4、广泛宣传") and p.endswith("营造统战干部能干事、干成事的良好氛围。") for p in paragraphs)
     assert "土地资源浪费。" in paragraphs  # the stray fragment stays its own unit
     assert not any(p.startswith("师服务") or p.startswith("围。") for p in paragraphs)
@@ -288,9 +290,40 @@ def test_long_and_hostile_inputs() -> None:
 # --------------------------------------------------------------------------- one pass, and the pieces of it
 
 NOISY_PIECES = [
-    "<!--", "-->", '<p class="a', '">', "</span>", "&nbsp;", "??", "?\r", "\ufffd", "鄉", "(xiāng)", "\n",
-    "\n\n", "\r\n", "　　", " ", "。", "，", "：", "…", ".", "1、", "(二)", "第三条", "一是", "●", "a)", "A.",
-    "围。", "在贫困户家中包保干部帮助贫困户打扫卫生擦玻璃", "Informa-", "lazy", "）", "“",
+    "<!--",
+    "-->",
+    '<p class="a',
+    '">',
+    "</span>",
+    "&nbsp;",
+    "??",
+    "?\r",
+    "\ufffd",
+    "鄉",
+    "(xiāng)",
+    "\n",
+    "\n\n",
+    "\r\n",
+    "　　",
+    " ",
+    "。",
+    "，",
+    "：",
+    "…",
+    ".",
+    "1、",
+    "(二)",
+    "第三条",
+    "一是",
+    "●",
+    "a)",
+    "A.",
+    "围。",
+    "在贫困户家中包保干部帮助贫困户打扫卫生擦玻璃",
+    "Informa-",
+    "lazy",
+    "）",
+    "“",
 ]
 documents = st.one_of(
     st.text(alphabet=characters, max_size=80),

@@ -102,7 +102,9 @@ def test_compiled_sets_equal_the_numpy_reference(sizes: list[int], spread: int, 
     # Units below and above the kernel's insertion-sort cutoff (48), digits that repeat.
     rng = np.random.default_rng(seed)
     offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
-    hashes = (rng.integers(0, spread, size=int(offsets[-1]), dtype=np.uint64) * np.uint64(0x9E3779B1 if spread < 256 else 1)).astype(np.uint32)
+    hashes = (
+        rng.integers(0, spread, size=int(offsets[-1]), dtype=np.uint64) * np.uint64(0x9E3779B1 if spread < 256 else 1)
+    ).astype(np.uint32)
     got, want = unique_shingles(hashes, offsets), unique_shingles(hashes, offsets, use_kernel=False)
     assert np.array_equal(got[0], want[0]) and np.array_equal(got[1], want[1])
 

@@ -13,12 +13,18 @@ from hypothesis import strategies as st
 from dedup.store import SpilledStrings, StringSpill, TableSink, take
 
 # Any code point, lone surrogates included (they occur in broken crawls and must survive).
-any_text = st.text(alphabet=st.characters(min_codepoint=0, max_codepoint=0x10FFFF, blacklist_categories=()), max_size=30)
+any_text = st.text(
+    alphabet=st.characters(min_codepoint=0, max_codepoint=0x10FFFF, blacklist_categories=()), max_size=30
+)
 
 
 @settings(max_examples=150, deadline=None)
-@given(batches=st.lists(st.lists(any_text, max_size=12), max_size=5), picks=st.lists(st.integers(0, 10_000), max_size=40))
-def test_spilled_strings_read_back_what_was_appended(tmp_path_factory: pytest.TempPathFactory, batches: list[list[str]], picks: list[int]) -> None:
+@given(
+    batches=st.lists(st.lists(any_text, max_size=12), max_size=5), picks=st.lists(st.integers(0, 10_000), max_size=40)
+)
+def test_spilled_strings_read_back_what_was_appended(
+    tmp_path_factory: pytest.TempPathFactory, batches: list[list[str]], picks: list[int]
+) -> None:
     path = tmp_path_factory.mktemp("spill") / "column.utf32"
     spill = StringSpill(path)
     for batch in batches:
@@ -107,8 +113,13 @@ def test_table_sink_joins_batches_into_the_whole(tmp_path: Path) -> None:
 
 
 @settings(max_examples=100, deadline=None)
-@given(strings=st.lists(any_text, min_size=1, max_size=30), runs=st.lists(st.tuples(st.integers(0, 29), st.integers(0, 30), st.integers(0, 3)), max_size=12))
-def test_runs_join_the_same_on_disk_and_in_memory(tmp_path_factory: pytest.TempPathFactory, strings: list[str], runs: list[tuple[int, int, int]]) -> None:
+@given(
+    strings=st.lists(any_text, min_size=1, max_size=30),
+    runs=st.lists(st.tuples(st.integers(0, 29), st.integers(0, 30), st.integers(0, 3)), max_size=12),
+)
+def test_runs_join_the_same_on_disk_and_in_memory(
+    tmp_path_factory: pytest.TempPathFactory, strings: list[str], runs: list[tuple[int, int, int]]
+) -> None:
     from dedup.store import join_runs
 
     spill = StringSpill(tmp_path_factory.mktemp("runs") / "c.utf32")

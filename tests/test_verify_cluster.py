@@ -49,11 +49,15 @@ def test_verify_pairs_by_jaccard_or_containment() -> None:
     chunk=st.sampled_from([1, 7, 1 << 22]),
     use_kernel=st.booleans(),
 )
-def test_intersections_equal_python_sets(sets: list[set[int]], data: st.DataObject, chunk: int, use_kernel: bool) -> None:
+def test_intersections_equal_python_sets(
+    sets: list[set[int]], data: st.DataObject, chunk: int, use_kernel: bool
+) -> None:
     """The compiled merge (galloping through a set 16x larger) and the numpy reference count exactly."""
     flat, offsets = as_csr(sets)
     n = len(sets)
-    pairs = np.array(data.draw(st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)), max_size=20)), dtype=np.int64).reshape(-1, 2)
+    pairs = np.array(
+        data.draw(st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)), max_size=20)), dtype=np.int64
+    ).reshape(-1, 2)
     old = verify._CHUNK
     verify._CHUNK = chunk
     try:
@@ -162,7 +166,9 @@ def test_reused_sets_serve_subsets_without_hashing_again() -> None:
 
 def test_verified_pairs_answer_for_their_pairs_either_way_round() -> None:
     share = np.array([[0.6, 0.9], [0.8, 0.85], [1.0, 1.0]])
-    verified = VerifiedPairs(np.array([[0, 3], [1, 2], [2, 5]]), np.array([0.5, 0.75, 1.0]), np.array([0.9, 0.85, 1.0]), share)
+    verified = VerifiedPairs(
+        np.array([[0, 3], [1, 2], [2, 5]]), np.array([0.5, 0.75, 1.0]), np.array([0.9, 0.85, 1.0]), share
+    )
     jaccard, coverage, found = verified.measures_of(np.array([3, 1, 2, 0, 4]), np.array([0, 2, 5, 1, 4]))
     assert found.tolist() == [True, True, True, False, False]
     assert jaccard.tolist() == [0.5, 0.75, 1.0, 0.0, 0.0]

@@ -78,15 +78,27 @@ BLOG = [
     "Home » Engineering » Rust",
     "Why we moved our builds to Rust",
     "Posted on March 3, 2021 by Jane Doe",
-    ("C", "Two years ago our build system was a pile of shell scripts that had grown with the company. "
-     "Every new service added another script, and every script had its own idea of where the artifacts should go."),
-    ("C", "We tried to tame it with a configuration file, but the configuration file soon needed its own scripts. "
-     "In the end we decided to rewrite the tool from scratch in a language that would force us to be explicit."),
+    (
+        "C",
+        "Two years ago our build system was a pile of shell scripts that had grown with the company. "
+        "Every new service added another script, and every script had its own idea of where the artifacts should go.",
+    ),
+    (
+        "C",
+        "We tried to tame it with a configuration file, but the configuration file soon needed its own scripts. "
+        "In the end we decided to rewrite the tool from scratch in a language that would force us to be explicit.",
+    ),
     ("C", "Why Rust?"),
-    ("C", "The team had some experience with it, the compiler catches the mistakes we used to make, and the "
-     "resulting binary is easy to ship to every developer machine without installing a runtime."),
-    ("C", "The first version took three months. It was slower than the scripts for the first week, because it "
-     "checked everything the scripts had silently skipped, but after that the builds were faster."),
+    (
+        "C",
+        "The team had some experience with it, the compiler catches the mistakes we used to make, and the "
+        "resulting binary is easy to ship to every developer machine without installing a runtime.",
+    ),
+    (
+        "C",
+        "The first version took three months. It was slower than the scripts for the first week, because it "
+        "checked everything the scripts had silently skipped, but after that the builds were faster.",
+    ),
     "Share this:",
     "Twitter",
     "Facebook",
@@ -104,7 +116,14 @@ BLOG = [
 
 
 def test_line_features_exact_values():
-    lines = ["我的书。", "Home | News | Sport", "The cat sat on the mat.", "", "首页 > 科技 > 正文", "於 2013/12/28 10:28"]
+    lines = [
+        "我的书。",
+        "Home | News | Sport",
+        "The cat sat on the mat.",
+        "",
+        "首页 > 科技 > 正文",
+        "於 2013/12/28 10:28",
+    ]
     f = line_features(lines)
     assert f.shape == (6, len(FEATURES)) and f.dtype == np.float64
     # 我的书。: three CJK characters (我, 的 are function characters) and a full stop.
@@ -154,7 +173,10 @@ def test_furniture_patterns(line, feature):
 
 def test_long_lines_are_not_furniture():
     # The same words inside a long sentence are text, not a widget.
-    text = "记者从国家版权局获悉，今年以来各地查处侵犯著作权案件数量明显下降，分享到社交平台的盗版内容也在减少，首页推荐位不再出现侵权作品。"
+    text = (
+        "记者从国家版权局获悉，今年以来各地查处侵犯著作权案件数量明显下降，分享到社交平台的盗版内容也在减少，首页推"
+        "荐位不再出现侵权作品。"
+    )
     f = line_features(["标题", text])
     assert f[1, [F["label"], F["copyright"], F["share"], F["metadata"]]].sum() == 0
 
@@ -196,7 +218,16 @@ def test_language_without_a_stopword_list_keeps_its_text():
         "L'opposition a voté contre le projet.",
         "Les travaux de rénovation commenceront au printemps et devraient durer deux ans.",
     ]
-    lines = ["Budget voté - Le Journal", "Accueil", "Politique", "Économie", *paragraphs, "Partager", "Facebook", "Twitter"]
+    lines = [
+        "Budget voté - Le Journal",
+        "Accueil",
+        "Politique",
+        "Économie",
+        *paragraphs,
+        "Partager",
+        "Facebook",
+        "Twitter",
+    ]
     labels, _ = classify_page_lines(lines)
     assert not labels[4:7].any()
     assert labels[[0, 8, 9]].all()
@@ -222,7 +253,12 @@ def test_long_line_inside_menu_stays_boilerplate(news_lines):
 def test_comment_thread_is_boilerplate(news_lines):
     comments = []
     for n in range(1, 5):
-        comments += [f"#{n}", "网友小王", f"于 2013/12/2{n} 10:2{n}", "写得真好，学习了，希望以后多多分享这样的好文章！"]
+        comments += [
+            f"#{n}",
+            "网友小王",
+            f"于 2013/12/2{n} 10:2{n}",
+            "写得真好，学习了，希望以后多多分享这样的好文章！",
+        ]
     lines = ["标题_网站", *news_lines[23:28], "发表评论", *comments, "关于我们"]
     labels, kinds = classify_page_lines(lines)
     assert not labels[1:6].any()

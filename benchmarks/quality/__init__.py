@@ -134,7 +134,9 @@ def _flat_masks(corpus: GeneratedCorpus) -> dict[str, np.ndarray]:
 def prediction_from_clean(corpus: GeneratedCorpus, cleaned: Sequence[Any]) -> dict[str, list[list[tuple[int, int]]]]:
     """Removals by reason; whole-document duplicate removals set apart as ``dropped``."""
     n = len(corpus)
-    by_reason: dict[str, list[list[tuple[int, int]]]] = {r: [[] for _ in range(n)] for r in ("boilerplate", "duplicate", "noise", "other", "dropped")}
+    by_reason: dict[str, list[list[tuple[int, int]]]] = {
+        r: [[] for _ in range(n)] for r in ("boilerplate", "duplicate", "noise", "other", "dropped")
+    }
     for doc, result in enumerate(cleaned):
         for removal in result.removed:
             reason = removal.reason if removal.reason in ("boilerplate", "duplicate", "noise") else "other"
@@ -154,7 +156,9 @@ def prediction_from_clean(corpus: GeneratedCorpus, cleaned: Sequence[Any]) -> di
     return by_reason
 
 
-def _prediction_from_finders(corpus: GeneratedCorpus, errors: dict[str, str], raise_errors: bool) -> dict[str, list[list[tuple[int, int]]]]:
+def _prediction_from_finders(
+    corpus: GeneratedCorpus, errors: dict[str, str], raise_errors: bool
+) -> dict[str, list[list[tuple[int, int]]]]:
     """Boilerplate and in-document repeats from ``find_boilerplate`` / ``find_repeated_passages``."""
     n = len(corpus)
     texts = list(corpus.texts)
@@ -189,7 +193,9 @@ def _prediction_from_finders(corpus: GeneratedCorpus, errors: dict[str, str], ra
     return result
 
 
-def span_metrics(corpus: GeneratedCorpus, predicted: dict[str, Spans], masks: dict[str, np.ndarray] | None = None) -> dict[str, float]:
+def span_metrics(
+    corpus: GeneratedCorpus, predicted: dict[str, Spans], masks: dict[str, np.ndarray] | None = None
+) -> dict[str, float]:
     """Character scores of predicted boilerplate / duplicate / noise spans, and over-removal.
 
     Whitespace is ignored everywhere; noise characters are ignored when scoring boilerplate
@@ -203,12 +209,19 @@ def span_metrics(corpus: GeneratedCorpus, predicted: dict[str, Spans], masks: di
     for reason, true_spans in truth.items():
         if reason not in predicted:
             continue
-        scores: Scores = char_scores(predicted[reason], true_spans, lengths, masks["whitespace"] if reason == "noise" else ignore)
+        scores: Scores = char_scores(
+            predicted[reason], true_spans, lengths, masks["whitespace"] if reason == "noise" else ignore
+        )
         result[f"{reason}_precision"] = scores.precision
         result[f"{reason}_recall"] = scores.recall
         result[f"{reason}_f1"] = scores.f1
     removed = [
-        [span for reason in ("boilerplate", "duplicate", "noise", "other") if reason in predicted for span in predicted[reason][doc]]
+        [
+            span
+            for reason in ("boilerplate", "duplicate", "noise", "other")
+            if reason in predicted
+            for span in predicted[reason][doc]
+        ]
         for doc in range(len(corpus))
     ]
     result["over_removal"] = over_removal(removed, masks["body"], lengths)
@@ -297,7 +310,12 @@ def evaluate_baseline(corpus: GeneratedCorpus, thresholds: Sequence[float] = THR
     """
     runs = sweep(corpus.texts, corpus.story, thresholds)
     best = best_run(runs)
-    result: dict[str, Any] = {"docs": len(corpus), "threshold": best.threshold, "verify": best.verify, "find_seconds": best.seconds}
+    result: dict[str, Any] = {
+        "docs": len(corpus),
+        "threshold": best.threshold,
+        "verify": best.verify,
+        "find_seconds": best.seconds,
+    }
     result.update(clustering_metrics(corpus, best.labels))
     result["sweep"] = [(r.threshold, r.verify, r.ari, r.pairs.precision, r.pairs.recall) for r in runs]
     return result

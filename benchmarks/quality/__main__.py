@@ -52,9 +52,15 @@ ROWS: tuple[tuple[str, str, str], ...] = (
     ("find_seconds", "find_duplicates seconds", "sec"),
     ("clean_seconds", "clean seconds", "sec"),
 )
-CLUSTER_KEYS = {"ari", "pair_precision", "pair_recall", "pair_f1", "find_seconds", "same_site_merged", "related_merged"} | {
-    k for k, _, _ in ROWS if k.startswith("recall_")
-}
+CLUSTER_KEYS = {
+    "ari",
+    "pair_precision",
+    "pair_recall",
+    "pair_f1",
+    "find_seconds",
+    "same_site_merged",
+    "related_merged",
+} | {k for k, _, _ in ROWS if k.startswith("recall_")}
 
 
 def _cell(value: Any, kind: str) -> str:
@@ -130,7 +136,10 @@ def run_sweep(
     """
     keys = ("threshold", "ngram", "containment", "num_perm", "bands", "rows")
     lines = [
-        "| threshold | ngram | containment | num_perm | bands | rows | ARI | pair P | pair R | min transform recall | seconds |",
+        (
+            "| threshold | ngram | containment | num_perm | bands | rows | ARI | pair P | pair R | min transform "
+            "recall | seconds |"
+        ),
         "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     best: tuple[float, dict[str, Any]] | None = None
@@ -201,23 +210,38 @@ def parse_options(pairs: Sequence[str]) -> dict[str, Any]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.quality", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.quality", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--preset", choices=sorted(PRESETS), default="small")
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--threshold", type=float, default=None, help="find_duplicates threshold (default: the library's)")
     parser.add_argument(
-        "-o", "--option", action="append", default=[], metavar="KEY=VALUE",
+        "--threshold", type=float, default=None, help="find_duplicates threshold (default: the library's)"
+    )
+    parser.add_argument(
+        "-o",
+        "--option",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
         help="another find_duplicates option, e.g. -o containment=0.5 -o ngram=5 (value parsed as JSON if it can be)",
     )
     parser.add_argument("--clean-option", action="append", default=[], metavar="KEY=VALUE", help="a dedup.clean option")
-    parser.add_argument("--sweep", action="store_true", help="sweep threshold × ngram (then num_perm) instead of the table")
+    parser.add_argument(
+        "--sweep", action="store_true", help="sweep threshold × ngram (then num_perm) instead of the table"
+    )
     parser.add_argument("--thresholds", type=float, nargs="+", default=[0.5, 0.6, 0.7, 0.8, 0.9])
     parser.add_argument("--ngrams", type=int, nargs="+", default=[3, 4, 5, 6])
     parser.add_argument("--num-perms", type=int, nargs="+", default=[64, 128, 256])
     parser.add_argument(
         "--containments", nargs="+", default=["none"], help="containment values to sweep ('none' = option not passed)"
     )
-    parser.add_argument("--bands-rows", nargs="*", default=["8x16", "16x8", "32x4", "64x2"], help="LSH shapes BxR tried at the best setting")
+    parser.add_argument(
+        "--bands-rows",
+        nargs="*",
+        default=["8x16", "16x8", "32x4", "64x2"],
+        help="LSH shapes BxR tried at the best setting",
+    )
     parser.add_argument("--no-baseline", action="store_true", help="skip the datasketch baseline")
     parser.add_argument("--dump", metavar="PATH", help="also write the corpus as JSON lines")
     args = parser.parse_args(argv)

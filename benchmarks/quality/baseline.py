@@ -55,7 +55,9 @@ def _find(parent: list[int], i: int) -> int:
     return i
 
 
-def lsh_labels(signatures: Sequence[MinHash], threshold: float, *, num_perm: int = 128, verify: bool = False) -> np.ndarray:
+def lsh_labels(
+    signatures: Sequence[MinHash], threshold: float, *, num_perm: int = 128, verify: bool = False
+) -> np.ndarray:
     """Connected components of the LSH candidate graph.
 
     Parameters
@@ -109,7 +111,14 @@ def sweep(
             labels = lsh_labels(signatures, t, num_perm=num_perm, verify=verify)
             seconds = sketch_seconds + time.perf_counter() - start
             runs.append(
-                BaselineRun(t, verify, labels, adjusted_rand_index(true_labels, labels), pair_scores(true_labels, labels), seconds)
+                BaselineRun(
+                    t,
+                    verify,
+                    labels,
+                    adjusted_rand_index(true_labels, labels),
+                    pair_scores(true_labels, labels),
+                    seconds,
+                )
             )
     return runs
 

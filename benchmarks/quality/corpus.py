@@ -399,7 +399,14 @@ def select_stories(pool: SourcePool, n: int, config: CorpusConfig, rng: np.rando
         taken.add(k)
 
     # Topical neighbours first, as pairs, up to ``related_fraction`` of the stories ...
-    pairs = sorted({(min(a, b), max(a, b)) for a, nb in overlaps.items() for b, o in nb if config.related_min <= o <= config.max_overlap})
+    pairs = sorted(
+        {
+            (min(a, b), max(a, b))
+            for a, nb in overlaps.items()
+            for b, o in nb
+            if config.related_min <= o <= config.max_overlap
+        }
+    )
     for p in rng.permutation(len(pairs)).tolist():
         if 2 * (len(related) + 1) > config.related_fraction * n:
             break
@@ -518,8 +525,18 @@ class GeneratedCorpus:
         digest = hashlib.sha256()
         for i, text in enumerate(self.texts):
             digest.update(text.encode("utf-8"))
-            digest.update(repr((int(self.story[i]), int(self.site[i]), self.transforms[i], self.boilerplate_spans[i],
-                                self.repeat_spans[i], self.noise_spans[i])).encode())
+            digest.update(
+                repr(
+                    (
+                        int(self.story[i]),
+                        int(self.site[i]),
+                        self.transforms[i],
+                        self.boilerplate_spans[i],
+                        self.repeat_spans[i],
+                        self.noise_spans[i],
+                    )
+                ).encode()
+            )
         digest.update(repr(self.related_stories).encode())
         return digest.hexdigest()
 

@@ -169,7 +169,10 @@ def to_script(text: str, config: str) -> str:
     return _opencc(config).convert(text)
 
 
-_FULL_ALNUM = "０１２３４５６７８９ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ％．"
+_FULL_ALNUM = (
+    "０１２３４５６７８９ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓ"
+    "ｔｕｖｗｘｙｚ％．"
+)
 _HALF_ALNUM = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz%."
 _WIDTH_MAPS = {
     "half": str.maketrans(_FULL_ALNUM, _HALF_ALNUM),
@@ -248,18 +251,46 @@ def hard_wrap(text: str, width: int) -> list[str]:
 # --------------------------------------------------------------------------- sites
 
 
-_SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
-_GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红建文辉力斌宇鹏飞鑫波宁欣博怡晨浩然子轩梓涵雨萱思远佳琪志国海燕丹凤春梅俊峰立新永福晓东亚楠振宏云龙嘉慧"
-_CITIES = "北京 上海 广州 深圳 成都 杭州 武汉 西安 南京 重庆 天津 苏州 长沙 郑州 东莞 青岛 沈阳 宁波 昆明 合肥 佛山 福州 无锡 厦门 济南 大连 温州 南宁 长春 泉州 石家庄 贵阳 南昌 金华 常州 惠州 嘉兴 南通 徐州 太原 珠海 中山 台州 烟台 兰州 绍兴 海口 扬州 汕头 铜川 六安 林西".split()
-_OUTLETS = "人民日报 新华社 光明日报 经济日报 中国青年报 工人日报 法制日报 科技日报 中国日报 农民日报 中国新闻网 人民网 新华网 央视网 环球时报 南方日报 解放日报 北京日报 大众日报 四川日报".split()
+_SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟"
+    "谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+)
+_GIVEN = (
+    "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红建文辉力斌宇鹏飞鑫波宁欣博怡晨浩然子轩梓涵雨萱思远佳琪"
+    "志国海燕丹凤春梅俊峰立新永福晓东亚楠振宏云龙嘉慧"
+)
+_CITIES = (
+    "北京 上海 广州 深圳 成都 杭州 武汉 西安 南京 重庆 天津 苏州 长沙 郑州 东莞 青岛 沈阳 宁波 昆明 合肥 佛山 福州 "
+    "无锡 厦门 济南 大连 温州 南宁 长春 泉州 石家庄 贵阳 南昌 金华 常州 惠州 "
+    "嘉兴 南通 徐州 太原 珠海 中山 台州 烟台 兰州 绍兴 海口 扬州 汕头 铜川 六安 林西"
+).split()
+_OUTLETS = (
+    "人民日报 新华社 光明日报 经济日报 中国青年报 工人日报 法制日报 科技日报 中国日报 农民日报 中国新闻网 人民网 "
+    "新华网 央视网 环球时报 南方日报 解放日报 北京日报 大众日报 四川日报"
+).split()
 _SECTIONS = "国内 国际 财经 社会 科技 教育 文化 体育 时政 评论 地方 民生 军事 健康 法治".split()
 _SECTIONS_EN = "China World Business Society Tech Education Culture Sports Politics Opinion".split()
 _CATEGORIES = "综合政务 国民经济管理 财政金融 农业农村 城乡建设 科技教育 文化体育 卫生健康 民政扶贫 劳动就业".split()
 _SITE_WORDS = "新闻网 在线 资讯网 日报网 信息港 热线 之窗 门户 时报网 文摘".split()
 _FARM_NAMES = "好期刊 范文网 文库网 学习啦 公文库 写作网 文秘帮 范文大全 第一范文网 总结网".split()
 _JOURNALS = "实践党的教育版 求是 半月谈 党建研究 前线 共产党员 支部生活 当代贵州 新湘评论 时事报告".split()
-_HTML_BITS = ("</span>", "<span>", "<br>", "<br/>", "</p>", "<p>", "&nbsp;", "&nbsp;&nbsp;", "</div>",
-              "<strong>", "</strong>", "&amp;", '<span style="font-size:14px;">', "&#12288;", "</font>")
+_HTML_BITS = (
+    "</span>",
+    "<span>",
+    "<br>",
+    "<br/>",
+    "</p>",
+    "<p>",
+    "&nbsp;",
+    "&nbsp;&nbsp;",
+    "</div>",
+    "<strong>",
+    "</strong>",
+    "&amp;",
+    '<span style="font-size:14px;">',
+    "&#12288;",
+    "</font>",
+)
 _MONTHS_EN = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
 
 # Template groups per archetype: (probability a site has the group, alternatives, probability
@@ -268,9 +299,25 @@ _Group = tuple[float, tuple[str, ...], float]
 _HEADERS: dict[str, tuple[_Group, ...]] = {
     "portal": (
         (0.8, ("{=nav}",), 1.0),
-        (0.6, ("当前位置：首页 > {=section} > 正文", "您当前的位置 ：{=name} >> {=section} >> 正文", "首页 > {=section}频道 > 正文"), 1.0),
-        (0.9, ("发布时间：{datetime}　来源：{source}　作者：{author}", "{date_cn} {time} 来源：{source} 浏览次数：{views}",
-               "{datetime}　来源：{source}　编辑：{editor}　阅读：{views}", "时间：{date}　来源：{source}　点击：{views}次"), 1.0),
+        (
+            0.6,
+            (
+                "当前位置：首页 > {=section} > 正文",
+                "您当前的位置 ：{=name} >> {=section} >> 正文",
+                "首页 > {=section}频道 > 正文",
+            ),
+            1.0,
+        ),
+        (
+            0.9,
+            (
+                "发布时间：{datetime}　来源：{source}　作者：{author}",
+                "{date_cn} {time} 来源：{source} 浏览次数：{views}",
+                "{datetime}　来源：{source}　编辑：{editor}　阅读：{views}",
+                "时间：{date}　来源：{source}　点击：{views}次",
+            ),
+            1.0,
+        ),
         (0.5, ("字号：大 中 小　【打印】【关闭】", "【字体：大 中 小】【打印本页】", "分享到：微信 微博 QQ空间"), 1.0),
         (0.3, ("阅读量：{views}　评论：{count}", "已有{count}人参与　{views}次浏览"), 0.8),
     ),
@@ -280,10 +327,25 @@ _HEADERS: dict[str, tuple[_Group, ...]] = {
     ),
     "farm": (
         (0.8, ("时间:{datetime}", "发布时间：{date}", "时间：{date_cn}"), 1.0),
-        (0.7, ("导语:在{keyword}内容的撰写旅程中,学习并吸收他人佳作的精髓是一条宝贵的路径,{=name}汇集了{n}篇优秀范文,愿这些内容能够启发您的创作灵感,引领您探索更多的创作可能。",
-               "导读：本文是{=name}为大家整理的{keyword}相关范文{n}篇，供大家参考借鉴，欢迎阅读收藏。"), 1.0),
-        (1.0, ("结合当前工作需要,的会员“{member}”为你整理了这篇{title}范文,希望能给你的学习、工作带来参考借鉴作用。",
-               "热门推荐：会员“{member}”分享了{title}，已有{views}人下载，希望对你有所帮助。"), 1.0),
+        (
+            0.7,
+            (
+                (
+                    "导语:在{keyword}内容的撰写旅程中,学习并吸收他人佳作的精髓是一条宝贵的路径,{=name}汇集了{n}篇优"
+                    "秀范文,愿这些内容能够启发您的创作灵感,引领您探索更多的创作可能。"
+                ),
+                "导读：本文是{=name}为大家整理的{keyword}相关范文{n}篇，供大家参考借鉴，欢迎阅读收藏。",
+            ),
+            1.0,
+        ),
+        (
+            1.0,
+            (
+                "结合当前工作需要,的会员“{member}”为你整理了这篇{title}范文,希望能给你的学习、工作带来参考借鉴作用。",
+                "热门推荐：会员“{member}”分享了{title}，已有{views}人下载，希望对你有所帮助。",
+            ),
+            1.0,
+        ),
         (0.8, ("【正文】", "正文："), 1.0),
     ),
     "pdf": (
@@ -293,15 +355,29 @@ _HEADERS: dict[str, tuple[_Group, ...]] = {
     ),
     "blog": (
         (0.7, ("Home » {=section_en} » Article", "Home / {=section_en} / {date}"), 1.0),
-        (1.0, ("Posted on {date_en} by {member} · {views} views", "{date_en} | {member} | {count} Comments",
-               "发表于 {date} · 作者 {member} · 阅读 {views}"), 1.0),
+        (
+            1.0,
+            (
+                "Posted on {date_en} by {member} · {views} views",
+                "{date_en} | {member} | {count} Comments",
+                "发表于 {date} · 作者 {member} · 阅读 {views}",
+            ),
+            1.0,
+        ),
         (0.4, ("标签：{keyword}　{=section}", "Tags: {keyword}, {=section}"), 0.7),
     ),
     "gov": (
         (1.0, ("{=dept}门户网站", "{=dept}政府网"), 1.0),
         (0.7, ("首页 > 政务公开 > {=category}", "当前位置：首页 > 新闻中心 > 工作动态"), 1.0),
-        (0.9, ("索引号：{docid}　发布机构：{=dept}　发文日期：{date_cn}", "发布日期：{date}　来源：{=dept}　浏览次数：{views}",
-               "信息来源：{=dept}办公室　发布时间：{datetime}"), 1.0),
+        (
+            0.9,
+            (
+                "索引号：{docid}　发布机构：{=dept}　发文日期：{date_cn}",
+                "发布日期：{date}　来源：{=dept}　浏览次数：{views}",
+                "信息来源：{=dept}办公室　发布时间：{datetime}",
+            ),
+            1.0,
+        ),
     ),
 }
 _FOOTERS: dict[str, tuple[_Group, ...]] = {
@@ -310,18 +386,50 @@ _FOOTERS: dict[str, tuple[_Group, ...]] = {
         (0.4, ("相关阅读：\n· {related}\n· {related}\n· {related}", "热点推荐：{related}　{related}"), 0.8),
         (0.4, ("上一篇：{related}　下一篇：{related}",), 0.9),
         (0.5, ("本文链接：{url}", "扫一扫在手机打开当前页"), 1.0),
-        (0.3, ("热点排行\n1. {related}\n2. {related}\n3. {related}\n4. {related}\n5. {related}",
-               "24小时热闻：\n{related}\n{related}\n{related}\n{related}"), 0.9),
-        (0.4, ("免责声明：本网站所载文章、数据仅供参考，使用前务请仔细阅读法律申明，风险自负。凡本网注明“来源：{=name}”的作品，转载请注明出处。",
-               "声明：本网转载其他媒体之稿件，意在为公众提供免费服务，并不代表本网赞同其观点。如稿件版权单位或个人不想在本网发布，可与本网联系，本网视情况可立即将其撤除。"), 1.0),
+        (
+            0.3,
+            (
+                "热点排行\n1. {related}\n2. {related}\n3. {related}\n4. {related}\n5. {related}",
+                "24小时热闻：\n{related}\n{related}\n{related}\n{related}",
+            ),
+            0.9,
+        ),
+        (
+            0.4,
+            (
+                (
+                    "免责声明：本网站所载文章、数据仅供参考，使用前务请仔细阅读法律申明，风险自负。凡本网注明“来源"
+                    "：{=name}”的作品，转载请注明出处。"
+                ),
+                (
+                    "声明：本网转载其他媒体之稿件，意在为公众提供免费服务，并不代表本网赞同其观点。如稿件版权单位或"
+                    "个人不想在本网发布，可与本网联系，本网视情况可立即将其撤除。"
+                ),
+            ),
+            1.0,
+        ),
         (0.4, ("联系我们：{=phone}　投稿邮箱：{=email}", "新闻热线：{=phone}　违法和不良信息举报：{=email}"), 1.0),
-        (0.9, ("版权所有：{=name}　未经授权禁止转载、摘编、复制或建立镜像", "Copyright © 2006-{year} {=domain} All Rights Reserved.",
-               "{=name}版权所有　{=icp}", "关于我们 | 联系我们 | 广告服务 | 网站地图 | 版权声明　{=icp}"), 1.0),
+        (
+            0.9,
+            (
+                "版权所有：{=name}　未经授权禁止转载、摘编、复制或建立镜像",
+                "Copyright © 2006-{year} {=domain} All Rights Reserved.",
+                "{=name}版权所有　{=icp}",
+                "关于我们 | 联系我们 | 广告服务 | 网站地图 | 版权声明　{=icp}",
+            ),
+            1.0,
+        ),
     ),
     "mirror": (
-        (0.9, ("來源:網絡整理 免責聲明:本文僅限學習分享,如產生版權問題,請聯系我們及時刪除。",
-               "免責聲明：本站文章均來自網絡，僅供學習交流，如有侵權請聯系刪除。",
-               "聲明：本文由網友投稿，不代表本站觀點。"), 1.0),
+        (
+            0.9,
+            (
+                "來源:網絡整理 免責聲明:本文僅限學習分享,如產生版權問題,請聯系我們及時刪除。",
+                "免責聲明：本站文章均來自網絡，僅供學習交流，如有侵權請聯系刪除。",
+                "聲明：本文由網友投稿，不代表本站觀點。",
+            ),
+            1.0,
+        ),
         (0.5, ("原文鏈接：{url}", "文章標籤：{keyword}", "本文已被瀏覽{views}次"), 0.9),
         (0.4, ("熱門文章：\n{related}\n{related}\n{related}", "猜你喜歡\n{related}\n{related}"), 0.9),
     ),
@@ -329,19 +437,37 @@ _FOOTERS: dict[str, tuple[_Group, ...]] = {
         (0.6, ("本文由{=name}会员“{member}”上传，如有侵权请联系删除。", "免费下载：{title}.doc　（共{n}页）"), 1.0),
         (0.5, ("相关范文推荐：\n{related}\n{related}", "猜你喜欢：{related}"), 0.9),
         (0.5, ("上一篇：{related}\n下一篇：{related}",), 1.0),
-        (0.4, ("【免责声明】本站范文均由网友上传，仅供学习参考，请勿用于商业用途。如有侵权，请联系{=email}，我们将在24小时内删除。",), 1.0),
+        (
+            0.4,
+            (
+                (
+                    "【免责声明】本站范文均由网友上传，仅供学习参考，请勿用于商业用途。如有侵权，请联系{=email}，我"
+                    "们将在24小时内删除。"
+                ),
+            ),
+            1.0,
+        ),
         (0.7, ("{=name}　{=domain}　{=icp}", "版权所有 © {=name} 保留所有权利"), 1.0),
     ),
-    "pdf": (
-        (0.6, ("— {page} —", "{page}", "第{page}页"), 1.0),
-    ),
+    "pdf": ((0.6, ("— {page} —", "{page}", "第{page}页"), 1.0),),
     "blog": (
         (0.6, ("Share this: WeChat · Weibo · Twitter · Facebook", "分享到：微信 | 微博 | QQ"), 1.0),
         (0.5, ("Previous: {related}\nNext: {related}", "« {related} | {related} »"), 0.9),
         (0.5, ("Leave a comment ({count})", "{count} 条评论　发表评论"), 1.0),
         (0.4, ("Related posts:\n{related}\n{related}\n{related}", "相关文章\n{related}\n{related}\n{related}"), 0.9),
-        (0.3, ("About the author: {member} writes about {=section_en} and everything in between. Contact: {=email}",), 1.0),
-        (0.9, ("© {year} {=name_en}. All rights reserved. Powered by WordPress.", "Copyright © {year} {=domain} · Theme by {=theme}"), 1.0),
+        (
+            0.3,
+            ("About the author: {member} writes about {=section_en} and everything in between. Contact: {=email}",),
+            1.0,
+        ),
+        (
+            0.9,
+            (
+                "© {year} {=name_en}. All rights reserved. Powered by WordPress.",
+                "Copyright © {year} {=domain} · Theme by {=theme}",
+            ),
+            1.0,
+        ),
     ),
     "gov": (
         (0.8, ("【打印本页】【关闭窗口】", "【字体：大 中 小】【打印】【关闭】"), 1.0),
@@ -353,11 +479,38 @@ _FOOTERS: dict[str, tuple[_Group, ...]] = {
 
 # Per-page transformation rates by archetype (before per-site jitter and ``rate_scale``).
 _RATES: dict[str, dict[str, float]] = {
-    "portal": dict(html=0.1, width=0.5, punct=0.3, wrap=0.05, resplit=0.25, edits=0.3, excerpt=0.3, note=0.3, repeat=0.12),
-    "mirror": dict(traditional=1.0, pinyin=0.75, html=0.4, width=0.5, punct=0.5, resplit=0.2, edits=0.25, excerpt=0.25, note=0.15, repeat=0.15),
-    "farm": dict(html=0.15, width=0.6, punct=0.7, wrap=0.05, resplit=0.3, edits=0.35, excerpt=0.3, note=0.15, repeat=0.25),
+    "portal": dict(
+        html=0.1, width=0.5, punct=0.3, wrap=0.05, resplit=0.25, edits=0.3, excerpt=0.3, note=0.3, repeat=0.12
+    ),
+    "mirror": dict(
+        traditional=1.0,
+        pinyin=0.75,
+        html=0.4,
+        width=0.5,
+        punct=0.5,
+        resplit=0.2,
+        edits=0.25,
+        excerpt=0.25,
+        note=0.15,
+        repeat=0.15,
+    ),
+    "farm": dict(
+        html=0.15, width=0.6, punct=0.7, wrap=0.05, resplit=0.3, edits=0.35, excerpt=0.3, note=0.15, repeat=0.25
+    ),
     "pdf": dict(wrap=1.0, width=0.5, punct=0.2, resplit=0.4, edits=0.2, excerpt=0.35, note=0.05, repeat=0.15),
-    "blog": dict(traditional=0.1, pinyin=0.05, html=0.3, width=0.5, punct=0.5, wrap=0.1, resplit=0.3, edits=0.3, excerpt=0.35, note=0.3, repeat=0.1),
+    "blog": dict(
+        traditional=0.1,
+        pinyin=0.05,
+        html=0.3,
+        width=0.5,
+        punct=0.5,
+        wrap=0.1,
+        resplit=0.3,
+        edits=0.3,
+        excerpt=0.35,
+        note=0.3,
+        repeat=0.1,
+    ),
     "gov": dict(width=0.3, punct=0.2, wrap=0.05, resplit=0.2, edits=0.15, excerpt=0.2, note=0.2, repeat=0.1),
 }
 ARCHETYPE_WEIGHTS = dict(portal=0.3, mirror=0.15, farm=0.15, pdf=0.1, blog=0.15, gov=0.15)
@@ -463,7 +616,8 @@ def _site_constants(rng: np.random.Generator, archetype: str) -> dict[str, str]:
         "subcolumn": _pick(rng, ("实践探索", "经验交流", "工作研究", "观察思考")),
         "theme": slug.capitalize() + "Press",
         "city": city,
-        "street": _pick(rng, ("人民路", "解放路", "中山路", "建设大道", "文化路", "新华街")) + f"{int(rng.integers(1, 300))}号",
+        "street": _pick(rng, ("人民路", "解放路", "中山路", "建设大道", "文化路", "新华街"))
+        + f"{int(rng.integers(1, 300))}号",
         "zip": _digits(rng, 6),
         "phone": f"0{_digits(rng, 2)}-{_digits(rng, 8)}",
         "email": _letters(rng, int(rng.integers(3, 8))) + "@" + slug + ".com",
@@ -474,7 +628,9 @@ def _fill_constants(template: str, constants: dict[str, str]) -> str:
     return re.sub(r"\{=(\w+)\}", lambda m: constants[m.group(1)], template)
 
 
-def _choose_templates(rng: np.random.Generator, groups: tuple[_Group, ...], constants: dict[str, str]) -> tuple[tuple[str, float], ...]:
+def _choose_templates(
+    rng: np.random.Generator, groups: tuple[_Group, ...], constants: dict[str, str]
+) -> tuple[tuple[str, float], ...]:
     chosen = []
     for p_site, alternatives, p_page in groups:
         if rng.random() < p_site:
@@ -589,9 +745,15 @@ def _fill_slot(name: str, ctx: _PageContext, rng: np.random.Generator) -> str:
         "n": lambda: _pick(rng, ("三", "五", "六", "八", "九", "十", "十二", "5", "8", "10")),
         "author": lambda: _person(rng),
         "editor": lambda: _person(rng),
-        "member": lambda: _letters(rng, int(rng.integers(3, 9))) + (_digits(rng, int(rng.integers(2, 7))) if rng.random() < 0.7 else ""),
+        "member": lambda: (
+            _letters(rng, int(rng.integers(3, 9)))
+            + (_digits(rng, int(rng.integers(2, 7))) if rng.random() < 0.7 else "")
+        ),
         "source": lambda: _pick(rng, _OUTLETS),
-        "url": lambda: f"https://{consts['domain']}/{_letters(rng, int(rng.integers(2, 6)))}/{y}{m:02d}/t{y}{m:02d}{d:02d}_{_digits(rng, 7)}.html",
+        "url": lambda: (
+            f"https://{consts['domain']}/{_letters(rng, int(rng.integers(2, 6)))}/{y}{m:02d}/t{y}{m:02d}{d:02d}"
+            f"_{_digits(rng, 7)}.html"
+        ),
         "docid": lambda: f"{_digits(rng, 9)}/{y}-{_digits(rng, 5)}",
         "title": lambda: ctx.title,
         "keyword": lambda: ctx.keyword,
@@ -606,7 +768,9 @@ def _fill(template: str, ctx: _PageContext, rng: np.random.Generator) -> str:
     return re.sub(r"\{(\w+)\}", lambda mt: _fill_slot(mt.group(1), ctx, rng), template)
 
 
-def _template_lines(templates: tuple[tuple[str, float], ...], ctx: _PageContext, rng: np.random.Generator) -> list[_Line]:
+def _template_lines(
+    templates: tuple[tuple[str, float], ...], ctx: _PageContext, rng: np.random.Generator
+) -> list[_Line]:
     lines = []
     for template, p_page in templates:
         if rng.random() >= p_page:
@@ -684,7 +848,9 @@ def _repeat(paras: list[_Para], rng: np.random.Generator) -> list[_Para]:
         rest = [p for p in paras if p.role != "title"]
         return rest + titles + [replace(p, repeat=True) for p in rest]
     if kind < 0.3:
-        candidates = [(i, s) for i in body_ix for s in sentences(paras[i].text)[-1:] if 10 <= len(s) < len(paras[i].text)]
+        candidates = [
+            (i, s) for i in body_ix for s in sentences(paras[i].text)[-1:] if 10 <= len(s) < len(paras[i].text)
+        ]
         if candidates:
             i, sentence = candidates[int(rng.integers(len(candidates)))]
             at = min(i + 1 + int(rng.integers(0, 2)), len(paras))
@@ -699,7 +865,13 @@ def _repeat(paras: list[_Para], rng: np.random.Generator) -> list[_Para]:
 
 _NOTE_FORMS_FIRST = ("（编者按：{s}）", "编者按：{s}", "【编者按】{s}", "编者的话：{s}")
 _NOTE_FORMS_LAST = ("（编后：{s}）", "【延伸阅读】{s}", "记者手记：{s}", "（{s}）")
-_SOURCE_FORMS = ("【来源：{o}】", "（来源：{o}）", "本文来源：{o}", "转载自{o}，版权归原作者所有。", "稿件来源：{o}　作者：{a}")
+_SOURCE_FORMS = (
+    "【来源：{o}】",
+    "（来源：{o}）",
+    "本文来源：{o}",
+    "转载自{o}，版权归原作者所有。",
+    "稿件来源：{o}　作者：{a}",
+)
 
 
 def _note(rng: np.random.Generator, sentence: str, first: bool) -> _Para:
@@ -711,9 +883,7 @@ def _note(rng: np.random.Generator, sentence: str, first: bool) -> _Para:
     return _Para(form.replace("{o}", _pick(rng, _OUTLETS)).replace("{a}", _person(rng)), kind=BOILERPLATE, role="note")
 
 
-NOISE_PATTERN = re.compile(
-    r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]+\)|" + "|".join(re.escape(b) for b in _HTML_BITS)
-)
+NOISE_PATTERN = re.compile(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]+\)|" + "|".join(re.escape(b) for b in _HTML_BITS))
 """Matches every injected noise span exactly (``fullmatch``)."""
 
 FURNITURE_PATTERNS = (re.compile(r"Page \d+ - .+?\d{4}年\d+期"), re.compile(r"P\. \d+"), re.compile(r".+ / .+"))
@@ -769,7 +939,11 @@ def _pdf_furniture(lines: list[_Line], ctx: _PageContext, rng: np.random.Generat
     for k, line in enumerate(lines):
         if k and k % gap == 0:
             page += 1
-            for text in (f"Page {page} - {consts['journal']}{ctx.year}年{ctx.issue}期", f"P. {page}", f"{consts['column']} / {consts['subcolumn']}"):
+            for text in (
+                f"Page {page} - {consts['journal']}{ctx.year}年{ctx.issue}期",
+                f"P. {page}",
+                f"{consts['column']} / {consts['subcolumn']}",
+            ):
                 out.append(_Line(((text, BOILERPLATE),), content=False))
         out.append(line)
     return out

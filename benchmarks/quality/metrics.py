@@ -40,7 +40,7 @@ class Scores:
     actual: int
 
     @classmethod
-    def from_counts(cls, true_positive: int, predicted: int, actual: int) -> "Scores":
+    def from_counts(cls, true_positive: int, predicted: int, actual: int) -> Scores:
         """Scores from counts; precision is 1 when nothing is predicted, recall 1 when nothing is true."""
         precision = true_positive / predicted if predicted else 1.0
         recall = true_positive / actual if actual else 1.0
@@ -153,7 +153,7 @@ def joint_pairs(*labelings: np.ndarray) -> int:
     """
     if not labelings or len(labelings[0]) == 0:
         return 0
-    codes = np.stack([np.unique(np.asarray(l), return_inverse=True)[1].ravel() for l in labelings], axis=1)
+    codes = np.stack([np.unique(np.asarray(labels), return_inverse=True)[1].ravel() for labels in labelings], axis=1)
     _, counts = np.unique(codes, axis=0, return_counts=True)
     return _pairs(counts)
 

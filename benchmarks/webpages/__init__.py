@@ -99,7 +99,9 @@ def _counts(page: Page, predicted: np.ndarray) -> np.ndarray:
     w = page.weights
     boiler = np.array(page.labels) == 0
     pred = np.asarray(predicted, dtype=bool)
-    return np.array([w[pred & boiler].sum(), w[pred & ~boiler].sum(), w[~pred & boiler].sum(), w[~pred & ~boiler].sum()])
+    return np.array(
+        [w[pred & boiler].sum(), w[pred & ~boiler].sum(), w[~pred & boiler].sum(), w[~pred & ~boiler].sum()]
+    )
 
 
 def _scores(counts: np.ndarray) -> PageScores:

@@ -19,7 +19,9 @@ def _table(title: str, pages, methods) -> str:
         results = evaluate(pages, method)
         for page_id, s in results.items():
             label = f"**{page_id}**" if page_id == "all" else page_id
-            rows.append(f"| {name} | {label} | {s.precision:.3f} | {s.recall:.3f} | {s.f1:.3f} | {s.content_recall:.3f} |")
+            rows.append(
+                f"| {name} | {label} | {s.precision:.3f} | {s.recall:.3f} | {s.f1:.3f} | {s.content_recall:.3f} |"
+            )
     return "\n".join(rows)
 
 
@@ -51,7 +53,9 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_heldout and (DATA / "heldout.jsonl").exists():
         held = load_pages("heldout.jsonl")
         print()
-        title = f"Held-out set ({len(held)} pages, {DATA.name}/heldout.jsonl; first runs blind, see {DATA.name}/README.md)"
+        title = (
+            f"Held-out set ({len(held)} pages, {DATA.name}/heldout.jsonl; first runs blind, see {DATA.name}/README.md)"
+        )
         print(_table(title, held, METHODS))
     return 0
 

@@ -25,7 +25,8 @@ Keys are counted per document with array operations, and a line is boilerplate w
   sentence punctuation right next to one (running heads).
 
 Where things live: ``base`` (results, options, kinds), ``families`` (families of lines),
-``classify`` (lines to kinds), ``analysis`` (document families; the entry points). The line table itself is :mod:`dedup.lines`.
+``classify`` (lines to kinds), ``analysis`` (document families; the entry points). The line table itself is
+:mod:`dedup.lines`.
 """
 
 from .analysis import (

@@ -1,4 +1,5 @@
-"""What the boilerplate stage returns and is told: :class:`Boilerplate` families, :class:`BoilerplateOptions`, the kinds."""
+"""What the boilerplate stage returns and is told: :class:`Boilerplate` families, :class:`BoilerplateOptions`, the
+kinds."""
 
 from __future__ import annotations
 

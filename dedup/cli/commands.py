@@ -1,4 +1,5 @@
-"""The commands: ``dedup clean`` (read and tabulate → plan → read again, clean and write → publish) and ``dedup find``, and the engine they run on."""
+"""The commands: ``dedup clean`` (read and tabulate → plan → read again, clean and write → publish) and ``dedup find``,
+and the engine they run on."""
 
 from __future__ import annotations
 
@@ -100,11 +101,13 @@ def start_engine(args: argparse.Namespace, reporter: Reporter) -> Engine:
     return distributed.RayEngine()
 
 
-
 def _status_line(summary: dict[str, Any]) -> str:
-    removals = ", ".join(f"{r} {v['count']:,} ({v['chars']:,} chars)" for r, v in summary["removals"].items() if v["count"])
+    removals = ", ".join(
+        f"{r} {v['count']:,} ({v['chars']:,} chars)" for r, v in summary["removals"].items() if v["count"]
+    )
     return (
-        f"{_count(summary['documents']['total'], 'document')}, {summary['chars']['removed']:,} of {summary['chars']['in']:,} characters removed"
+        f"{_count(summary['documents']['total'], 'document')}, {summary['chars']['removed']:,} of "
+        f"{summary['chars']['in']:,} characters removed"
         f"{': ' + removals if removals else ''}; {_count(summary['clusters']['count'], 'cluster')} of near-duplicates; "
         f"{summary['inputs']['skipped']:,} skipped"
     )
@@ -173,7 +176,9 @@ def run_clean(args: argparse.Namespace, reporter: Reporter) -> int:
             reporter.info(f"cleaning {_count(len(corpus.records), 'document')}")
             with timer.phase("write"):
                 # Every document is counted, also those an interrupted run wrote already.
-                documents = tally.counted(cleaner.cleaned(plan, read_again(corpus, read_options, args.batch_size)), corpus.lengths)
+                documents = tally.counted(
+                    cleaner.cleaned(plan, read_again(corpus, read_options, args.batch_size)), corpus.lengths
+                )
                 if args.stdout:
                     write_rows(corpus, documents, sys.stdout)
                 elif workspace is None:
@@ -189,11 +194,21 @@ def run_clean(args: argparse.Namespace, reporter: Reporter) -> int:
             print(json.dumps(summary, ensure_ascii=False, sort_keys=True, indent=2))
         else:
             reports = {
-                "clusters.jsonl": "".join(_dumps(cluster_line(c, corpus.records)) + "\n" for c in report.clusters).encode("utf-8", "surrogatepass"),
-                "boilerplate.jsonl": "".join(_dumps(family_line(f, corpus.records)) + "\n" for f in report.boilerplate).encode("utf-8", "surrogatepass"),
-                "summary.json": (json.dumps(summary, ensure_ascii=False, sort_keys=True, indent=2) + "\n").encode("utf-8", "surrogatepass"),
+                "clusters.jsonl": "".join(
+                    _dumps(cluster_line(c, corpus.records)) + "\n" for c in report.clusters
+                ).encode("utf-8", "surrogatepass"),
+                "boilerplate.jsonl": "".join(
+                    _dumps(family_line(f, corpus.records)) + "\n" for f in report.boilerplate
+                ).encode("utf-8", "surrogatepass"),
+                "summary.json": (json.dumps(summary, ensure_ascii=False, sort_keys=True, indent=2) + "\n").encode(
+                    "utf-8", "surrogatepass"
+                ),
             }
-            timings = {**timer.seconds, "total": timer.total(), "resumed": bool(workspace.journal.get("records_done")) and args.resume}
+            timings = {
+                **timer.seconds,
+                "total": timer.total(),
+                "resumed": bool(workspace.journal.get("records_done")) and args.resume,
+            }
             reports["timings.json"] = (json.dumps(timings, sort_keys=True, indent=2) + "\n").encode("utf-8")
             workspace.publish(reports, summary["exit_status"])
             reporter.info(f"wrote {workspace.out}")
@@ -257,10 +272,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(devnull, sys.stdout.fileno())
         return EXIT_OK
     except KeyboardInterrupt:
-        reporter.warn("interrupted" + ("; run the same command with --resume to continue" if args.command == "clean" and not args.dry_run else ""))
+        reporter.warn(
+            "interrupted"
+            + (
+                "; run the same command with --resume to continue"
+                if args.command == "clean" and not args.dry_run
+                else ""
+            )
+        )
         return 130
     except OSError as err:
-        reporter.warn(f"error: {err}" + ("; fix it and run the same command with --resume to continue" if args.command == "clean" else ""))
+        reporter.warn(
+            f"error: {err}"
+            + ("; fix it and run the same command with --resume to continue" if args.command == "clean" else "")
+        )
         return EXIT_FAILED
     finally:
         logger.removeHandler(handler)

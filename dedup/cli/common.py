@@ -1,4 +1,5 @@
-"""What every part of the command line shares: exit statuses, output names, the usage error, and how values are printed."""
+"""What every part of the command line shares: exit statuses, output names, the usage error, and how values are
+printed."""
 
 from __future__ import annotations
 
@@ -24,7 +25,10 @@ MAX_SKIP_LINES_PER_FILE = 20
 KILL_ENV = "DEDUP_TEST_KILL_AFTER_BATCHES"  # tests only: SIGKILL itself midway through batch N + 1
 
 
-_ESCAPES = {c: f"\\u{c:04x}" for c in (*range(0x20), *range(0x7F, 0xA0), 0x2028, 0x2029, *range(0x202A, 0x202F), *range(0x2066, 0x206A))}
+_ESCAPES = {
+    c: f"\\u{c:04x}"
+    for c in (*range(0x20), *range(0x7F, 0xA0), 0x2028, 0x2029, *range(0x202A, 0x202F), *range(0x2066, 0x206A))
+}
 
 
 class UsageError(Exception):

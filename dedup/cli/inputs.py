@@ -1,4 +1,5 @@
-"""Reading a run's inputs: discovery before anything is written, standard input, the first read (texts to the tables in batches) and the second (to clean)."""
+"""Reading a run's inputs: discovery before anything is written, standard input, the first read (texts to the tables in
+batches) and the second (to clean)."""
 
 from __future__ import annotations
 
@@ -224,7 +225,8 @@ def read_corpus(
                         if item.unsure:
                             reporter.warn(
                                 f"{item.source}: read as {item.encoding}, a guess on weak evidence "
-                                f"({item.evidence:.0%} of its Han characters are common ones); check it or give --encoding"
+                                f"({item.evidence:.0%} of its Han characters are common ones); check it or give "
+                                "--encoding"
                             )
 
         for batch in batches(texts(), batch_chars):
@@ -251,7 +253,9 @@ def read_again(corpus: Corpus, options: ReadOptions, batch_size: int) -> Iterato
                     continue
                 known = corpus.records[index] if index < len(corpus.records) else None
                 if known is None or replace(item, text="") != known or len(item.text) != corpus.lengths[index]:
-                    raise InputsChangedError(f"{item.source} changed while dedup was running: run the same command again")
+                    raise InputsChangedError(
+                        f"{item.source} changed while dedup was running: run the same command again"
+                    )
                 index += 1
                 yield item.text
 

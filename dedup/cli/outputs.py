@@ -31,7 +31,11 @@ def cluster_line(cluster: Cluster, records: Sequence[Record]) -> dict[str, Any]:
         "size": len(cluster.members),
         "representative": _member(records[cluster.representative]),
         "members": [
-            {**_member(records[m]), "similarity": round(s, 6), **({"coverage": round(cluster.coverage[k], 6)} if cluster.coverage else {})}
+            {
+                **_member(records[m]),
+                "similarity": round(s, 6),
+                **({"coverage": round(cluster.coverage[k], 6)} if cluster.coverage else {}),
+            }
             for k, (m, s) in enumerate(zip(cluster.members, cluster.similarity))
         ],
     }
@@ -82,8 +86,11 @@ class Tally:
         self.by_kind_chars: Counter[str] = Counter()
         self.chars_in = self.chars_out = self.bytes_out = self.changed = self.emptied = self.documents = 0
 
-    def counted(self, cleaned: Iterator[tuple[int, list[Cleaned]]], lengths: Sequence[int]) -> Iterator[tuple[int, Cleaned]]:
-        """Batches of ``(first record, cleaned documents)`` one document at a time, ``(record, cleaned)``, each counted."""
+    def counted(
+        self, cleaned: Iterator[tuple[int, list[Cleaned]]], lengths: Sequence[int]
+    ) -> Iterator[tuple[int, Cleaned]]:
+        """Batches of ``(first record, cleaned documents)`` one document at a time, ``(record, cleaned)``, each
+        counted."""
         for first, documents in cleaned:
             for i, document in enumerate(documents, first):
                 self.add(lengths[i], document)
@@ -105,7 +112,9 @@ class Tally:
             self.by_kind_chars[key] += r.end - r.start
 
 
-def build_summary(corpus: Corpus, tally: Tally, report: CleanReport, settings: dict[str, Any], options: CleanOptions, fingerprint: str) -> dict[str, Any]:
+def build_summary(
+    corpus: Corpus, tally: Tally, report: CleanReport, settings: dict[str, Any], options: CleanOptions, fingerprint: str
+) -> dict[str, Any]:
     """summary.json: the same bytes for the same inputs and options (no timings)."""
     status = EXIT_SKIPPED if corpus.skipped else EXIT_OK
     return {
@@ -113,14 +122,24 @@ def build_summary(corpus: Corpus, tally: Tally, report: CleanReport, settings: d
         "fingerprint": fingerprint,
         "options": settings,
         "library_options": _jsonable(options),
-        "inputs": {"files": len(corpus.files), "file_bytes": corpus.file_bytes, "records": len(corpus.records), "skipped": len(corpus.skipped)},
+        "inputs": {
+            "files": len(corpus.files),
+            "file_bytes": corpus.file_bytes,
+            "records": len(corpus.records),
+            "skipped": len(corpus.skipped),
+        },
         "documents": {"total": tally.documents, "changed": tally.changed, "emptied": tally.emptied},
         "chars": {"in": tally.chars_in, "out": tally.chars_out, "removed": tally.chars_in - tally.chars_out},
         "bytes": {"in": corpus.text_bytes, "out": tally.bytes_out},
         "removals": tally.by_reason,
-        "removals_by_kind": {k: {"count": tally.by_kind[k], "chars": tally.by_kind_chars[k]} for k in sorted(tally.by_kind)},
+        "removals_by_kind": {
+            k: {"count": tally.by_kind[k], "chars": tally.by_kind_chars[k]} for k in sorted(tally.by_kind)
+        },
         "clusters": {"count": len(report.clusters), "documents": sum(len(c.members) for c in report.clusters)},
-        "boilerplate": {"families": len(report.boilerplate), "occurrences": sum(len(f.spans) for f in report.boilerplate)},
+        "boilerplate": {
+            "families": len(report.boilerplate),
+            "occurrences": sum(len(f.spans) for f in report.boilerplate),
+        },
         "encodings": [dataclasses.asdict(e) for e in corpus.encodings],
         "skipped": [dataclasses.asdict(s) for s in corpus.skipped],
         "exit_status": status,

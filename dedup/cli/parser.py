@@ -103,21 +103,57 @@ def _reasons(text: str) -> frozenset[str]:
         return frozenset(REASONS)
     unknown = sorted(words - set(REASONS))
     if unknown:
-        raise argparse.ArgumentTypeError(f"unknown reason(s) {', '.join(unknown)}; choose from {', '.join(REASONS)}, all, none")
+        raise argparse.ArgumentTypeError(
+            f"unknown reason(s) {', '.join(unknown)}; choose from {', '.join(REASONS)}, all, none"
+        )
     return frozenset(words)
 
 
 def _add_input_options(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("inputs")
     group.add_argument(
-        "inputs", nargs="+", metavar="INPUT",
+        "inputs",
+        nargs="+",
+        metavar="INPUT",
         help=".txt file, folder (searched recursively), .jsonl[.gz|.zst] or .parquet file",
     )
-    group.add_argument("--glob", default="*.txt", metavar="PATTERN", help="files read from folders, matched against the end of their relative path (default %(default)s; e.g. '*.jsonl*')")
-    group.add_argument("--text-field", default="text", metavar="NAME", help="JSONL key / Parquet column holding the text (default %(default)s)")
-    group.add_argument("--id-field", default="id", metavar="NAME", help="JSONL key / Parquet column holding the record id (default %(default)s; else FILE:LINE)")
-    group.add_argument("--encoding", type=_encoding, metavar="NAME", help="read .txt and JSONL in this encoding (default: UTF-8 with or without BOM, UTF-16/32 with BOM, else GB18030 or Big5 when detected)")
-    group.add_argument("--max-record-bytes", type=_positive_int, default=DEFAULT_MAX_RECORD_BYTES, metavar="N", help="skip (and report) any .txt file, JSONL line or Parquet text longer than this (default %(default)s)")
+    group.add_argument(
+        "--glob",
+        default="*.txt",
+        metavar="PATTERN",
+        help=(
+            "files read from folders, matched against the end of their relative path (default %(default)s; e.g. "
+            "'*.jsonl*')"
+        ),
+    )
+    group.add_argument(
+        "--text-field",
+        default="text",
+        metavar="NAME",
+        help="JSONL key / Parquet column holding the text (default %(default)s)",
+    )
+    group.add_argument(
+        "--id-field",
+        default="id",
+        metavar="NAME",
+        help="JSONL key / Parquet column holding the record id (default %(default)s; else FILE:LINE)",
+    )
+    group.add_argument(
+        "--encoding",
+        type=_encoding,
+        metavar="NAME",
+        help=(
+            "read .txt and JSONL in this encoding (default: UTF-8 with or without BOM, UTF-16/32 with BOM, else "
+            "GB18030 or Big5 when detected)"
+        ),
+    )
+    group.add_argument(
+        "--max-record-bytes",
+        type=_positive_int,
+        default=DEFAULT_MAX_RECORD_BYTES,
+        metavar="N",
+        help="skip (and report) any .txt file, JSONL line or Parquet text longer than this (default %(default)s)",
+    )
 
 
 def _unit_float(value: str) -> float:
@@ -137,19 +173,69 @@ def _containment(value: str) -> float | str:
 def _add_matching_options(parser: argparse.ArgumentParser) -> None:
     defaults = CleanOptions().duplicates
     group = parser.add_argument_group("matching (defaults are the library's)")
-    group.add_argument("--threshold", type=_unit_float, metavar="J", help=f"Jaccard similarity (of the documents' n-gram sets, boilerplate lines set aside) at or above which two documents are near-duplicates; it also shapes which pairs LSH proposes (default {defaults.threshold})")
-    group.add_argument("--containment", type=_containment, metavar="C", help=f"a pair is also near-duplicate when this share of the smaller document's n-grams lies in the larger (excerpts, truncations); 'off' for Jaccard only (default {defaults.containment})")
-    group.add_argument("--representative", choices=("first", "longest"), help=f"which member represents (and, with --cross-document, is kept for) a cluster among equally central ones (default {defaults.representative})")
-    group.add_argument("--clustering", choices=CLUSTERINGS, help=f"center: every member is a verified near-duplicate of its representative; connected: connected components, which chain A~B~C (default {defaults.clustering})")
-    group.add_argument("--ngram", type=_positive_int, metavar="N", help=f"characters per shingle (default {defaults.ngram})")
-    group.add_argument("--num-perm", type=_positive_int, metavar="N", help=f"MinHash permutations (default {defaults.num_perm})")
+    group.add_argument(
+        "--threshold",
+        type=_unit_float,
+        metavar="J",
+        help=(
+            "Jaccard similarity (of the documents' n-gram sets, boilerplate lines set aside) at or above which "
+            "two documents are near-duplicates; it also shapes which pairs LSH proposes (default "
+            f"{defaults.threshold})"
+        ),
+    )
+    group.add_argument(
+        "--containment",
+        type=_containment,
+        metavar="C",
+        help=(
+            "a pair is also near-duplicate when this share of the smaller document's n-grams lies in the larger "
+            f"(excerpts, truncations); 'off' for Jaccard only (default {defaults.containment})"
+        ),
+    )
+    group.add_argument(
+        "--representative",
+        choices=("first", "longest"),
+        help=(
+            "which member represents (and, with --cross-document, is kept for) a cluster among equally central "
+            f"ones (default {defaults.representative})"
+        ),
+    )
+    group.add_argument(
+        "--clustering",
+        choices=CLUSTERINGS,
+        help=(
+            "center: every member is a verified near-duplicate of its representative; connected: connected "
+            f"components, which chain A~B~C (default {defaults.clustering})"
+        ),
+    )
+    group.add_argument(
+        "--ngram", type=_positive_int, metavar="N", help=f"characters per shingle (default {defaults.ngram})"
+    )
+    group.add_argument(
+        "--num-perm", type=_positive_int, metavar="N", help=f"MinHash permutations (default {defaults.num_perm})"
+    )
     group.add_argument("--seed", type=int, metavar="N", help=f"MinHash seed (default {defaults.seed})")
 
 
 def _add_engine_options(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("engine")
-    group.add_argument("--engine", choices=("local", "ray"), default="local", help="where the work runs: this process (local, the default) or a Ray cluster (ray; needs pip install 'dedup[ray]' here and on every node); the results are the same")
-    group.add_argument("--address", metavar="ADDR", help="with --engine ray: the cluster to join (e.g. 'auto', 'head:6379', 'ray://head:10001'; default $RAY_ADDRESS, else a new local Ray on this machine)")
+    group.add_argument(
+        "--engine",
+        choices=("local", "ray"),
+        default="local",
+        help=(
+            "where the work runs: this process (local, the default) or a Ray cluster (ray; needs pip install "
+            "'dedup[ray]' here and on every node); the results are the same"
+        ),
+    )
+    group.add_argument(
+        "--address",
+        metavar="ADDR",
+        help=(
+            "with --engine ray: the cluster to join (e.g. 'auto', 'head:6379', 'ray://head:10001'; default "
+            "$RAY_ADDRESS, else a new local Ray on this machine)"
+        ),
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -159,44 +245,132 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"dedup {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    find = commands.add_parser("find", help="list clusters of near-duplicate documents", description=_FIND_HELP, epilog=_FIND_EPILOG, formatter_class=formatter)
+    find = commands.add_parser(
+        "find",
+        help="list clusters of near-duplicate documents",
+        description=_FIND_HELP,
+        epilog=_FIND_EPILOG,
+        formatter_class=formatter,
+    )
     _add_input_options(find)
     _add_matching_options(find)
     _add_engine_options(find)
     out = find.add_argument_group("output")
-    out.add_argument("--json", action="store_true", help="one JSON object per cluster (as in clusters.jsonl) instead of a table")
-    out.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr (skipped inputs are still reported)")
-    out.add_argument("-v", "--verbose", action="store_true", help="also the timing and sizes of every step on stderr (the library's DEBUG log)")
+    out.add_argument(
+        "--json", action="store_true", help="one JSON object per cluster (as in clusters.jsonl) instead of a table"
+    )
+    out.add_argument(
+        "-q", "--quiet", action="store_true", help="no progress on stderr (skipped inputs are still reported)"
+    )
+    out.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="also the timing and sizes of every step on stderr (the library's DEBUG log)",
+    )
 
-    cleaner = commands.add_parser("clean", help="write cleaned text and reports into a folder", description=_CLEAN_HELP, epilog=_CLEAN_EPILOG, formatter_class=formatter)
+    cleaner = commands.add_parser(
+        "clean",
+        help="write cleaned text and reports into a folder",
+        description=_CLEAN_HELP,
+        epilog=_CLEAN_EPILOG,
+        formatter_class=formatter,
+    )
     _add_input_options(cleaner)
     _add_matching_options(cleaner)
     _add_engine_options(cleaner)
     defaults = CleanOptions()
     what = cleaner.add_argument_group("cleaning")
-    what.add_argument("--cross-document", action=argparse.BooleanOptionalAction, default=None, help=f"also cut passages already seen in earlier documents (only where the later copy adds no text of its own), and empty whole documents whose text their cluster's representative holds (default {'on' if defaults.cross_document else 'off'}: each document only loses its own repeats)")
-    what.add_argument("--remove", type=_reasons, metavar="REASONS", help=f"comma-separated reasons to cut: {', '.join(REASONS)}, all or none (default {','.join(r for r in REASONS if r in defaults.remove)})")
+    what.add_argument(
+        "--cross-document",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help=(
+            "also cut passages already seen in earlier documents (only where the later copy adds no text of its "
+            "own), and empty whole documents whose text their cluster's representative holds (default "
+            f"{'on' if defaults.cross_document else 'off'}: each document only loses its own repeats)"
+        ),
+    )
+    what.add_argument(
+        "--remove",
+        type=_reasons,
+        metavar="REASONS",
+        help=(
+            f"comma-separated reasons to cut: {', '.join(REASONS)}, all or none (default "
+            f"{','.join(r for r in REASONS if r in defaults.remove)})"
+        ),
+    )
     run = cleaner.add_argument_group("run")
-    run.add_argument("-o", "--output", metavar="OUT", help="output folder (created; must be empty unless --force or --resume; never inside an input folder)")
-    run.add_argument("--dry-run", action="store_true", help="write nothing: print the summary that a run would write, as JSON on stdout")
-    run.add_argument("--stdout", action="store_true", help="write the rows of cleaned.jsonl to standard output instead of a folder (for pipelines; messages stay on stderr)")
-    run.add_argument("--force", action="store_true", help="replace the results of an earlier run in OUT (other files in OUT are left alone)")
-    run.add_argument("--resume", action="store_true", help="continue an interrupted run in OUT (same inputs and options); its results equal an uninterrupted run's")
-    run.add_argument("--batch-size", type=_positive_int, default=1000, metavar="N", help="documents written between two checkpoints of the journal (default %(default)s)")
-    run.add_argument("-q", "--quiet", action="store_true", help="no progress or summary on stderr (skipped inputs are still reported)")
-    run.add_argument("-v", "--verbose", action="store_true", help="also the timing and sizes of every step on stderr (the library's DEBUG log)")
+    run.add_argument(
+        "-o",
+        "--output",
+        metavar="OUT",
+        help="output folder (created; must be empty unless --force or --resume; never inside an input folder)",
+    )
+    run.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="write nothing: print the summary that a run would write, as JSON on stdout",
+    )
+    run.add_argument(
+        "--stdout",
+        action="store_true",
+        help=(
+            "write the rows of cleaned.jsonl to standard output instead of a folder (for pipelines; messages stay "
+            "on stderr)"
+        ),
+    )
+    run.add_argument(
+        "--force",
+        action="store_true",
+        help="replace the results of an earlier run in OUT (other files in OUT are left alone)",
+    )
+    run.add_argument(
+        "--resume",
+        action="store_true",
+        help="continue an interrupted run in OUT (same inputs and options); its results equal an uninterrupted run's",
+    )
+    run.add_argument(
+        "--batch-size",
+        type=_positive_int,
+        default=1000,
+        metavar="N",
+        help="documents written between two checkpoints of the journal (default %(default)s)",
+    )
+    run.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        help="no progress or summary on stderr (skipped inputs are still reported)",
+    )
+    run.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="also the timing and sizes of every step on stderr (the library's DEBUG log)",
+    )
     return parser
 
 
 def _read_options(args: argparse.Namespace) -> ReadOptions:
-    return ReadOptions(glob=args.glob, text_field=args.text_field, id_field=args.id_field, encoding=args.encoding, max_record_bytes=args.max_record_bytes)
+    return ReadOptions(
+        glob=args.glob,
+        text_field=args.text_field,
+        id_field=args.id_field,
+        encoding=args.encoding,
+        max_record_bytes=args.max_record_bytes,
+    )
 
 
 def _clean_options(args: argparse.Namespace) -> CleanOptions:
     """The library's defaults, overridden only by the flags given."""
     base = CleanOptions()
-    sketch = {k: v for k, v in (("ngram", args.ngram), ("num_perm", args.num_perm), ("seed", args.seed)) if v is not None}
-    matching = {k: getattr(args, k) for k in ("threshold", "representative", "clustering") if getattr(args, k) is not None}
+    sketch = {
+        k: v for k, v in (("ngram", args.ngram), ("num_perm", args.num_perm), ("seed", args.seed)) if v is not None
+    }
+    matching = {
+        k: getattr(args, k) for k in ("threshold", "representative", "clustering") if getattr(args, k) is not None
+    }
     if args.containment is not None:
         matching["containment"] = None if args.containment == "off" else args.containment
     changes: dict[str, Any] = {

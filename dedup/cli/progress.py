@@ -1,4 +1,5 @@
-"""Progress and messages on stderr: a bar on a terminal, plain ``dedup: …`` lines otherwise; the library's log forwarded; phase timings."""
+"""Progress and messages on stderr: a bar on a terminal, plain ``dedup: …`` lines otherwise; the library's log
+forwarded; phase timings."""
 
 from __future__ import annotations
 
@@ -107,7 +108,9 @@ class Progress:
             self._last_log = time.monotonic()
             extra = f" ({note})" if note else ""
             if self.unit == "B":
-                self.reporter.info(f"{self.description}: {self.done / 2**20:,.1f} of {self.total / 2**20:,.1f} MB{extra}")
+                self.reporter.info(
+                    f"{self.description}: {self.done / 2**20:,.1f} of {self.total / 2**20:,.1f} MB{extra}"
+                )
             else:
                 self.reporter.info(f"{self.description}: {self.done:,}/{self.total:,} {self.unit}{extra}")
 

@@ -67,7 +67,9 @@ def _differences(before: Any, now: Any, most: int = 4) -> str:
     changed = [k for k in sorted(old.keys() | new.keys()) if old.get(k) != new.get(k)]
     flags = [k for k in changed if k.startswith("settings.")]
     changed = flags or changed  # what was typed differently, if anything; else what it set
-    shown = "; ".join(f"{k.removeprefix('settings.')} {_dumps(old.get(k))} → {_dumps(new.get(k))}" for k in changed[:most])
+    shown = "; ".join(
+        f"{k.removeprefix('settings.')} {_dumps(old.get(k))} → {_dumps(new.get(k))}" for k in changed[:most]
+    )
     return shown + (f"; and {len(changed) - most} more" if len(changed) > most else "")
 
 
@@ -90,7 +92,9 @@ class Workspace:
     # ---- opening
 
     @classmethod
-    def open(cls, out: Path, fingerprint: str, *, force: bool, resume: bool, described: dict[str, Any] | None = None) -> Workspace | int:
+    def open(
+        cls, out: Path, fingerprint: str, *, force: bool, resume: bool, described: dict[str, Any] | None = None
+    ) -> Workspace | int:
         """The workspace, or the exit status of a finished run found by ``--resume``.
 
         ``described`` is what the fingerprint was made of (inputs, options, version): kept in
@@ -121,7 +125,9 @@ class Workspace:
                     ws.release()
                     return finished
             if entries and not force and not (resume and entries == [PARTIAL]):
-                hint = "use --force to replace the results in it" + ("" if resume else ", or --resume to continue an interrupted run")
+                hint = "use --force to replace the results in it" + (
+                    "" if resume else ", or --resume to continue an interrupted run"
+                )
                 raise UsageError(f"output folder {out} is not empty: {hint}")
             if ws.partial.exists():
                 shutil.rmtree(ws.partial)
@@ -129,8 +135,13 @@ class Workspace:
             ws.tmp.mkdir()
             (ws.partial / "cleaned.jsonl").touch()
             ws.journal = {
-                "format": JOURNAL_FORMAT, "fingerprint": fingerprint, "described": described,
-                "corpus": None, "phase": "write", "records_done": 0, "cleaned_bytes": 0,
+                "format": JOURNAL_FORMAT,
+                "fingerprint": fingerprint,
+                "described": described,
+                "corpus": None,
+                "phase": "write",
+                "records_done": 0,
+                "cleaned_bytes": 0,
             }
             ws.save_journal()
             return ws
@@ -183,7 +194,9 @@ class Workspace:
 
     # ---- writing
 
-    def write_documents(self, corpus: Corpus, documents: Iterator[tuple[int, Cleaned]], batch_size: int, reporter: Reporter) -> None:
+    def write_documents(
+        self, corpus: Corpus, documents: Iterator[tuple[int, Cleaned]], batch_size: int, reporter: Reporter
+    ) -> None:
         """cleaned.jsonl and text/ of ``(record, cleaned)`` in order, from the journal's checkpoint on,
         a checkpoint every ``batch_size`` documents (those before the checkpoint are read and skipped)."""
         outputs = allocate_text_paths(corpus.records)
@@ -192,7 +205,10 @@ class Workspace:
         kill_after = int(os.environ[KILL_ENV]) if os.environ.get(KILL_ENV) else None
         if done:
             reporter.info(f"resuming after {done:,} of {total:,} documents")
-        with open(self.partial / "cleaned.jsonl", "r+b") as handle, reporter.progress("writing", total, "docs") as progress:
+        with (
+            open(self.partial / "cleaned.jsonl", "r+b") as handle,
+            reporter.progress("writing", total, "docs") as progress,
+        ):
             handle.truncate(int(self.journal["cleaned_bytes"]))
             handle.seek(0, os.SEEK_END)
             progress.advance(done)
@@ -201,12 +217,18 @@ class Workspace:
                 if i < done:
                     continue
                 record = corpus.records[i]
-                handle.write((_dumps(cleaned_line(record, document, outputs[i])) + "\n").encode("utf-8", "surrogatepass"))
+                handle.write(
+                    (_dumps(cleaned_line(record, document, outputs[i])) + "\n").encode("utf-8", "surrogatepass")
+                )
                 if outputs[i] is not None:
                     folders.add(self._write_text(outputs[i], document.text))
                 # Checkpoints every batch_size documents counted from where this run started.
                 batch, position = divmod(i - done, batch_size)
-                if kill_after is not None and batch == kill_after and position == min(batch_size, total - done - batch * batch_size) // 2:
+                if (
+                    kill_after is not None
+                    and batch == kill_after
+                    and position == min(batch_size, total - done - batch * batch_size) // 2
+                ):
                     handle.flush()
                     os.kill(os.getpid(), signal.SIGKILL)
                 if position == batch_size - 1 or i == total - 1:
@@ -234,7 +256,9 @@ class Workspace:
         if self.journal["phase"] == "write":
             for name, data in reports.items():
                 write_atomic(self.partial / name, data, tmp_dir=self.tmp)
-            produced = [n for n in OUTPUTS if n in reports or n == "cleaned.jsonl" or (n == "text" and self.text_root.exists())]
+            produced = [
+                n for n in OUTPUTS if n in reports or n == "cleaned.jsonl" or (n == "text" and self.text_root.exists())
+            ]
             self.save_journal(phase="publish", outputs=produced, exit_status=exit_status)
         self._rename_into_place(self.journal["outputs"])
 

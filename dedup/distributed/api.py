@@ -1,4 +1,5 @@
-"""The finders and clean over a ``ray.data.Dataset`` or any iterable: ``RayFinder``, ``RayCleaner``, ``find_duplicates``, ``clean_report``, ``clean``, ``line_table_on_ray``."""
+"""The finders and clean over a ``ray.data.Dataset`` or any iterable: ``RayFinder``, ``RayCleaner``,
+``find_duplicates``, ``clean_report``, ``clean``, ``line_table_on_ray``."""
 
 from __future__ import annotations
 
@@ -57,7 +58,9 @@ def _dataset_texts(data: ray.data.Dataset, text_column: str) -> Iterator[list[An
     schema = data.schema()
     names = list(schema.names) if schema is not None else []
     if text_column not in names:
-        raise InvalidOptionError(f"the dataset has no column {text_column!r}; its columns: {', '.join(names) or 'none'}")
+        raise InvalidOptionError(
+            f"the dataset has no column {text_column!r}; its columns: {', '.join(names) or 'none'}"
+        )
     options = data.context.execution_options
     preserve = options.preserve_order
     options.preserve_order = True
@@ -79,7 +82,9 @@ def _item_texts(items: Iterable[Any], text_column: str) -> list[Any]:
     return texts
 
 
-def _data_batches(data: ray.data.Dataset | Iterable[Any], text_column: str, batch_size: int, partitions: int) -> Iterator[list[str]]:
+def _data_batches(
+    data: ray.data.Dataset | Iterable[Any], text_column: str, batch_size: int, partitions: int
+) -> Iterator[list[str]]:
     """The texts of ``data`` in order, checked, in batches of consecutive documents.
 
     A batch holds at most ``batch_size`` documents, and there are at least ``partitions``
@@ -165,8 +170,15 @@ def _line_tables_on_ray(blocks: _TextBlocks, options: BoilerplateOptions) -> Lin
     return concat_line_tables(tables, [n.size for n in blocks.lengths])
 
 
-def line_table_on_ray(texts: Sequence[str], options: BoilerplateOptions = BoilerplateOptions(), *, batch_size: int = 10_000, partitions: int | None = None) -> LineTable:
-    """``line_table(texts, options, cuts=False)`` (the table documents are compared on), computed block by block in workers.
+def line_table_on_ray(
+    texts: Sequence[str],
+    options: BoilerplateOptions = BoilerplateOptions(),
+    *,
+    batch_size: int = 10_000,
+    partitions: int | None = None,
+) -> LineTable:
+    """``line_table(texts, options, cuts=False)`` (the table documents are compared on), computed block by block in
+    workers.
 
     Parameters
     ----------
@@ -218,7 +230,9 @@ class RayFinder:
         lengths = self.blocks.all_lengths()
         if opts.strip_boilerplate:
             table = _line_tables_on_ray(self.blocks, opts.boilerplate)
-            return duplicate_clusters([], opts, analysis=analyse_table(table, lengths, opts.boilerplate, self.engine), engine=self.engine)
+            return duplicate_clusters(
+                [], opts, analysis=analyse_table(table, lengths, opts.boilerplate, self.engine), engine=self.engine
+            )
         return self.engine(_views_on_ray(self.blocks, opts.normalize), lengths, opts)
 
 
@@ -240,7 +254,14 @@ class RayCleaner:
     engine : RayClusterEngine, optional
     """
 
-    def __init__(self, options: CleanOptions, *, with_clusters: bool = True, spill: Path | None = None, engine: RayClusterEngine | None = None) -> None:
+    def __init__(
+        self,
+        options: CleanOptions,
+        *,
+        with_clusters: bool = True,
+        spill: Path | None = None,
+        engine: RayClusterEngine | None = None,
+    ) -> None:
         self.options = options
         self.with_clusters = with_clusters
         self.spill = spill
@@ -272,13 +293,14 @@ class RayCleaner:
 
         # Workers need only the cuts: the findings stay on the driver.
         plan_ref = ray.put(replace(plan, report=CleanReport([], [], [], [])))
-        applied = self.blocks.dataset().map_batches(_apply_block, batch_format="pyarrow", batch_size=None, fn_kwargs={"plan": plan_ref})
+        applied = self.blocks.dataset().map_batches(
+            _apply_block, batch_format="pyarrow", batch_size=None, fn_kwargs={"plan": plan_ref}
+        )
         applied.context.execution_options.preserve_order = True
         for batch in applied.iter_batches(batch_format="pyarrow", batch_size=None):  # Arrow keeps strings exact
             index = batch.column("index").to_pylist()
             if index:
                 yield index[0], _cleaned_of_batch(batch)
-
 
 
 class RayEngine:
@@ -302,11 +324,17 @@ class RayEngine:
         except ray.exceptions.RayError as err:
             raise RayRunError(f"the Ray run failed: {err}") from err
 
+
 def _cleaned_of_batch(batch: Any) -> list[Cleaned]:
     """The :class:`Cleaned` documents of one output batch of :func:`_apply_block`."""
     columns = {name: batch.column(f"removed_{name}").to_pylist() for name in _REMOVAL_FIELDS}
     return [
-        Cleaned(text, tuple(Removal(*(columns[name][row][k] for name in _REMOVAL_FIELDS)) for k in range(len(columns["start"][row]))))
+        Cleaned(
+            text,
+            tuple(
+                Removal(*(columns[name][row][k] for name in _REMOVAL_FIELDS)) for k in range(len(columns["start"][row]))
+            ),
+        )
         for row, text in enumerate(batch.column("text").to_pylist())
     ]
 
@@ -322,7 +350,10 @@ def _apply_block(batch: Any, *, plan: Any) -> Any:
     plan = ray.get(plan)
     index = batch.column("index").to_numpy()
     cleaned = apply_plan(_block_texts(batch), plan, int(index[0])) if len(index) else []
-    columns: dict[str, Any] = {"index": batch.column("index"), "text": pa.array([c.text for c in cleaned], type=pa.large_string())}
+    columns: dict[str, Any] = {
+        "index": batch.column("index"),
+        "text": pa.array([c.text for c in cleaned], type=pa.large_string()),
+    }
     for name in _REMOVAL_FIELDS:
         columns[f"removed_{name}"] = [[getattr(r, name) for r in c.removed] for c in cleaned]
     columns["removed_text"] = pa.array(columns["removed_text"], type=pa.large_list(pa.large_string()))
@@ -331,7 +362,9 @@ def _apply_block(batch: Any, *, plan: Any) -> Any:
 
 def _views_on_ray(blocks: _TextBlocks, options: NormalizeOptions) -> list[str]:
     """Matching views of the blocks' documents (list of str), normalized in workers."""
-    normalized = blocks.dataset().map_batches(_views_block, batch_format="pyarrow", batch_size=None, fn_kwargs={"options": options})
+    normalized = blocks.dataset().map_batches(
+        _views_block, batch_format="pyarrow", batch_size=None, fn_kwargs={"options": options}
+    )
     index, views = [], []
     for batch in normalized.iter_batches(batch_format="pyarrow", batch_size=None):  # Arrow keeps strings exact
         index.append(batch.column("index").to_numpy())
@@ -446,4 +479,6 @@ def clean(
 
     Parameters are as for :func:`clean_report`.
     """
-    return clean_report(data, cross_document=cross_document, options=options, text_column=text_column, engine=engine, **kwargs).cleaned
+    return clean_report(
+        data, cross_document=cross_document, options=options, text_column=text_column, engine=engine, **kwargs
+    ).cleaned

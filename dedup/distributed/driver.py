@@ -1,4 +1,5 @@
-"""Joining a Ray cluster, and the driver's helpers: blocks in the object store, datasets of columns, collecting results."""
+"""Joining a Ray cluster, and the driver's helpers: blocks in the object store, datasets of columns, collecting
+results."""
 
 from __future__ import annotations
 
@@ -81,7 +82,14 @@ def _put_block(strings: Sequence[str], first: int, column: str = "text") -> Any:
     import pyarrow as pa
     import ray
 
-    return ray.put(pa.table({"index": np.arange(first, first + len(strings), dtype=np.int64), column: pa.array(strings, type=pa.large_string())}))
+    return ray.put(
+        pa.table(
+            {
+                "index": np.arange(first, first + len(strings), dtype=np.int64),
+                column: pa.array(strings, type=pa.large_string()),
+            }
+        )
+    )
 
 
 def _prepare(ds: ray.data.Dataset) -> ray.data.Dataset:
@@ -126,7 +134,8 @@ class _Blocks:
 
 
 def _block_size(n: int, batch_size: int, partitions: int) -> int:
-    """Documents per block: at most ``batch_size``, and at least ``partitions`` blocks when there are enough documents."""
+    """Documents per block: at most ``batch_size``, and at least ``partitions`` blocks when there are enough
+    documents."""
     return max(1, min(batch_size, math.ceil(n / max(partitions, 1))))
 
 

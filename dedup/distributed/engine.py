@@ -1,4 +1,5 @@
-"""``RayClusterEngine``: :func:`dedup.near.cluster_views` on Ray — sketch, band and verify in workers, centres on the driver (connected components above the edge limit by star rounds on Ray)."""
+"""``RayClusterEngine``: :func:`dedup.near.cluster_views` on Ray — sketch, band and verify in workers, centres on the
+driver (connected components above the edge limit by star rounds on Ray)."""
 
 from __future__ import annotations
 
@@ -109,15 +110,32 @@ class RayClusterEngine:
                 _sketch_block,
                 batch_format="pyarrow",
                 batch_size=None,
-                fn_kwargs={"num_perm": options.num_perm, "ngram": options.ngram, "seed": options.seed, "scheme": options.scheme, "params": params, "partitions": partitions},
+                fn_kwargs={
+                    "num_perm": options.num_perm,
+                    "ngram": options.ngram,
+                    "seed": options.seed,
+                    "scheme": options.scheme,
+                    "params": params,
+                    "partitions": partitions,
+                },
             )
             .groupby("part")
-            .map_groups(_candidates_of_partition, batch_format="numpy", fn_kwargs={"max_bucket": options.max_bucket, "block_size": blocks.size, "n_blocks": n_blocks})
+            .map_groups(
+                _candidates_of_partition,
+                batch_format="numpy",
+                fn_kwargs={"max_bucket": options.max_bucket, "block_size": blocks.size, "n_blocks": n_blocks},
+            )
             .groupby("blocks")
             .map_groups(
                 _verify_block_pair,
                 batch_format="numpy",
-                fn_kwargs={"blocks": blocks.refs, "block_size": blocks.size, "ngram": options.ngram, "threshold": options.threshold, "containment": options.containment},
+                fn_kwargs={
+                    "blocks": blocks.refs,
+                    "block_size": blocks.size,
+                    "ngram": options.ngram,
+                    "threshold": options.threshold,
+                    "containment": options.containment,
+                },
             )
             .materialize()
         )
@@ -131,19 +149,37 @@ class RayClusterEngine:
         if options.clustering == "center" or n_edges <= self.edge_limit:
             columns = _collect(verified, ("left", "right", "jaccard", "containment", "share_left", "share_right"))
             # rows (left < right, as bucket_pairs makes them) in any order: the clusters do not depend on it
-            pairs = VerifiedPairs(_edges_of(columns), columns["jaccard"], columns["containment"], np.stack([columns["share_left"], columns["share_right"]], axis=1))
-            return cluster_pairs(n, pairs.pairs, functools.partial(pairs.measures_or, measure_rest=measure), clustering=options.clustering, representative=options.representative, lengths=lengths)
+            pairs = VerifiedPairs(
+                _edges_of(columns),
+                columns["jaccard"],
+                columns["containment"],
+                np.stack([columns["share_left"], columns["share_right"]], axis=1),
+            )
+            return cluster_pairs(
+                n,
+                pairs.pairs,
+                functools.partial(pairs.measures_or, measure_rest=measure),
+                clustering=options.clustering,
+                representative=options.representative,
+                lengths=lengths,
+            )
         labels = self._star_labels(n, verified, partitions)
         # represent: each member's Jaccard and coverage by its representative, in workers
         return clusters_of_labels(labels, options.representative, lengths, measure)
 
     def _star_labels(self, n: int, verified: ray.data.Dataset, partitions: int) -> np.ndarray:
         """Component labels by large-star/small-star rounds on Ray: int64 ``[n]``."""
-        directed = _restart(verified.map_batches(_edge_rows, batch_format="numpy", fn_kwargs={"partitions": partitions}))
+        directed = _restart(
+            verified.map_batches(_edge_rows, batch_format="numpy", fn_kwargs={"partitions": partitions})
+        )
         for _ in range(self.max_rounds):
             changed = 0
             for step in (_large_star_group, _small_star_group):
-                directed = _restart(directed.groupby("part").map_groups(step, batch_format="numpy", fn_kwargs={"partitions": partitions}))
+                directed = _restart(
+                    directed.groupby("part").map_groups(
+                        step, batch_format="numpy", fn_kwargs={"partitions": partitions}
+                    )
+                )
                 changed += int(directed.sum("changed") or 0)
             if changed == 0:
                 stars = _collect(directed, ("u", "v"))
@@ -151,14 +187,21 @@ class RayClusterEngine:
         raise RuntimeError(f"large-star/small-star did not converge in {self.max_rounds} rounds")
 
     @staticmethod
-    def _measures(rep_all: np.ndarray, member_all: np.ndarray, *, blocks: _Blocks, ngram: int) -> tuple[np.ndarray, np.ndarray]:
-        """Exact Jaccard and coverage of every (representative, member) pair, computed in workers: float64 ``[len(member_all)]`` each."""
+    def _measures(
+        rep_all: np.ndarray, member_all: np.ndarray, *, blocks: _Blocks, ngram: int
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Exact Jaccard and coverage of every (representative, member) pair, computed in workers: float64
+        ``[len(member_all)]`` each."""
         rows = _pair_rows(np.stack([rep_all, member_all], axis=1), blocks.size, len(blocks.refs))
         rows["row"] = np.arange(member_all.size, dtype=np.int64)
         out = _collect(
             _dataset_of_columns(rows, len(blocks.refs))
             .groupby("blocks")
-            .map_groups(_similarity_block_pair, batch_format="numpy", fn_kwargs={"blocks": blocks.refs, "block_size": blocks.size, "ngram": ngram})
+            .map_groups(
+                _similarity_block_pair,
+                batch_format="numpy",
+                fn_kwargs={"blocks": blocks.refs, "block_size": blocks.size, "ngram": ngram},
+            )
             .materialize(),
             ("row", "jaccard", "coverage"),
         )

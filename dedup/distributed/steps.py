@@ -1,4 +1,5 @@
-"""The steps that run in Ray workers: pure functions over numpy arrays (partitions, band rows, bucket pairs) and the Ray Data batch functions built on them."""
+"""The steps that run in Ray workers: pure functions over numpy arrays (partitions, band rows, bucket pairs) and the Ray
+Data batch functions built on them."""
 
 from __future__ import annotations
 
@@ -112,9 +113,9 @@ def bucket_pairs(band: np.ndarray, key: np.ndarray, doc: np.ndarray, *, max_buck
     return _unique_pairs(np.concatenate(found))
 
 
-
-
-def _sketch_block(batch: Any, *, num_perm: int, ngram: int, seed: int, scheme: str, params: LSHParams, partitions: int) -> dict[str, np.ndarray]:
+def _sketch_block(
+    batch: Any, *, num_perm: int, ngram: int, seed: int, scheme: str, params: LSHParams, partitions: int
+) -> dict[str, np.ndarray]:
     """map_batches: a block of (index, view) rows → its band rows (see :func:`band_rows`)."""
     doc = batch.column("index").to_numpy().astype(np.int64)
     views = batch.column("view").to_pylist()
@@ -132,7 +133,9 @@ def _pair_rows(pairs: np.ndarray, block_size: int, n_blocks: int) -> dict[str, n
     }
 
 
-def _candidates_of_partition(batch: dict[str, np.ndarray], *, max_bucket: int, block_size: int, n_blocks: int) -> dict[str, np.ndarray]:
+def _candidates_of_partition(
+    batch: dict[str, np.ndarray], *, max_bucket: int, block_size: int, n_blocks: int
+) -> dict[str, np.ndarray]:
     """map_groups over ``part``: one hash partition's buckets → candidate pair rows."""
     pairs = bucket_pairs(batch["band"], batch["key"], batch["doc"], max_bucket=max_bucket)
     return _pair_rows(pairs, block_size, n_blocks)
@@ -151,13 +154,25 @@ def _views_of(docs: np.ndarray, blocks: Sequence[Any], block_size: int) -> list[
 
 
 def _verify_block_pair(
-    batch: dict[str, np.ndarray], *, blocks: Sequence[Any], block_size: int, ngram: int, threshold: float, containment: float | None
+    batch: dict[str, np.ndarray],
+    *,
+    blocks: Sequence[Any],
+    block_size: int,
+    ngram: int,
+    threshold: float,
+    containment: float | None,
 ) -> dict[str, np.ndarray]:
     """map_groups over ``blocks``: distinct candidate pairs of two view blocks → verified edges."""
     pairs = _unique_pairs(np.stack([batch["left"], batch["right"]], axis=1))
     involved = sorted_unique(pairs)
     set_hashes, set_offsets = shingle_sets(_views_of(involved, blocks, block_size), ngram)
-    verified = verify_pairs(set_hashes, set_offsets, np.searchsorted(involved, pairs), threshold=threshold, containment_threshold=containment)
+    verified = verify_pairs(
+        set_hashes,
+        set_offsets,
+        np.searchsorted(involved, pairs),
+        threshold=threshold,
+        containment_threshold=containment,
+    )
     edges = involved[verified.pairs].reshape(-1, 2)
     share = verified.share if verified.share is not None else np.zeros((0, 2))
     return {
@@ -170,8 +185,11 @@ def _verify_block_pair(
     }
 
 
-def _similarity_block_pair(batch: dict[str, np.ndarray], *, blocks: Sequence[Any], block_size: int, ngram: int) -> dict[str, np.ndarray]:
-    """map_groups over ``blocks``: exact Jaccard and the member's share in the representative of (representative, member) rows, by row id."""
+def _similarity_block_pair(
+    batch: dict[str, np.ndarray], *, blocks: Sequence[Any], block_size: int, ngram: int
+) -> dict[str, np.ndarray]:
+    """map_groups over ``blocks``: exact Jaccard and the member's share in the representative of (representative,
+    member) rows, by row id."""
     pairs = np.stack([batch["left"], batch["right"]], axis=1)
     involved = sorted_unique(pairs)
     set_hashes, set_offsets = shingle_sets(_views_of(involved, blocks, block_size), ngram)

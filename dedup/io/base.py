@@ -1,4 +1,5 @@
-"""What reading and writing share: the records, skips, encodings and files passed around, the read options, and the names of formats."""
+"""What reading and writing share: the records, skips, encodings and files passed around, the read options, and the
+names of formats."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Bytes to text: byte-order marks, strict UTF-8, and legacy encodings (GB18030, Big5, BOM-less UTF-16) accepted only on evidence of common Han characters."""
+"""Bytes to text: byte-order marks, strict UTF-8, and legacy encodings (GB18030, Big5, BOM-less UTF-16) accepted only on
+evidence of common Han characters."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Finding input files: folders walked without following links out of them, ids relative to the deepest folder holding every input."""
+"""Finding input files: folders walked without following links out of them, ids relative to the deepest folder holding
+every input."""
 
 from __future__ import annotations
 

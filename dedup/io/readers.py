@@ -1,4 +1,5 @@
-"""Files to records: ``.txt``, JSONL (plain or gz/bz2/xz/zst, streamed) and Parquet, each bad record reported as a :class:`Skipped`."""
+"""Files to records: ``.txt``, JSONL (plain or gz/bz2/xz/zst, streamed) and Parquet, each bad record reported as a
+:class:`Skipped`."""
 
 from __future__ import annotations
 

@@ -102,7 +102,3 @@ class MatchingView:
             character of the last one.
         """
         return int(self.offsets[start]), int(self.offsets[end - 1]) + 1
-
-
-
-

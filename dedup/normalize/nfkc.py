@@ -1,4 +1,5 @@
-"""NFKC of many texts by table lookup, with ``unicodedata`` only around combining sequences and expansions, keeping the offset map aligned."""
+"""NFKC of many texts by table lookup, with ``unicodedata`` only around combining sequences and expansions, keeping the
+offset map aligned."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Inline noise — pinyin annotations, HTML remnants, junk — found by one regex per option set, for many texts at once (spans to cut, edits for the view)."""
+"""Inline noise — pinyin annotations, HTML remnants, junk — found by one regex per option set, for many texts at once
+(spans to cut, edits for the view)."""
 
 from __future__ import annotations
 
@@ -125,9 +126,7 @@ def _noise_edits(text: str, pattern: re.Pattern[str]) -> tuple[list[int], list[i
     return starts, ends, replacements, kinds
 
 
-def noise_spans(
-    text: str, options: NormalizeOptions = NormalizeOptions()
-) -> tuple[np.ndarray, tuple[str, ...]]:
+def noise_spans(text: str, options: NormalizeOptions = NormalizeOptions()) -> tuple[np.ndarray, tuple[str, ...]]:
     """The inline noise of ``text``, in original coordinates: what cleaning may cut out.
 
     Reports what the matching view drops as noise under ``options`` (its ``strip_pinyin``,

@@ -1,4 +1,5 @@
-"""Traditional → Simplified with OpenCC ``t2s``, handed only the stretches of a text that it can change (tables of ``dedup._t2s_tables``)."""
+"""Traditional → Simplified with OpenCC ``t2s``, handed only the stretches of a text that it can change (tables of
+``dedup._t2s_tables``)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""The per-code-point tables of the view: NFKC one-to-one mappings, width, case, punctuation and digits, built once from ``unicodedata``."""
+"""The per-code-point tables of the view: NFKC one-to-one mappings, width, case, punctuation and digits, built once from
+``unicodedata``."""
 
 from __future__ import annotations
 
@@ -61,9 +62,9 @@ def _scanned_codepoints() -> tuple[str, np.ndarray]:
     private-use or unassigned (Lo, Co, Cn) in every Unicode version so far: kept by the
     view, unchanged by NFKC, case and width folds, and a boundary for NFKC.
     """
-    values = np.concatenate(
-        [np.arange(0xD800), np.arange(0xE000, 0x30000), np.arange(0xE0000, 0xE1000)]
-    ).astype(np.uint32)
+    values = np.concatenate([np.arange(0xD800), np.arange(0xE000, 0x30000), np.arange(0xE0000, 0xE1000)]).astype(
+        np.uint32
+    )
     return from_codepoints(values), values
 
 
@@ -74,9 +75,7 @@ def _changed_blocks(chars: str, is_unchanged: Callable[[str], bool]) -> Iterator
             yield start
 
 
-def _one_to_one(
-    chars: str, values: np.ndarray, transform: Callable[[str], str]
-) -> tuple[np.ndarray, np.ndarray]:
+def _one_to_one(chars: str, values: np.ndarray, transform: Callable[[str], str]) -> tuple[np.ndarray, np.ndarray]:
     """Sparse (keys, values) of a per-character transform, first character of longer results."""
     keys: list[int] = []
     images: list[int] = []
@@ -118,9 +117,7 @@ def _tables() -> _Tables:
     combining[values] = np.frombuffer(bytes(map(unicodedata.combining, chars)), dtype=np.uint8)
     category_names = sorted(_ALL_CATEGORIES)
     category_codes = {name: code for code, name in enumerate(category_names)}
-    categories = np.frombuffer(
-        bytes(map(category_codes.__getitem__, map(unicodedata.category, chars))), dtype=np.uint8
-    )
+    categories = np.frombuffer(bytes(map(category_codes.__getitem__, map(unicodedata.category, chars))), dtype=np.uint8)
 
     # NFKC: characters whose compatibility decomposition differs from themselves.
     decomposed: dict[str, str] = {}

@@ -1,4 +1,5 @@
-"""The matching view: ``normalize`` (with offsets), ``normalize_many`` and ``matching_texts`` (the hot path), batch by batch."""
+"""The matching view: ``normalize`` (with offsets), ``normalize_many`` and ``matching_texts`` (the hot path), batch by
+batch."""
 
 from __future__ import annotations
 
@@ -44,9 +45,7 @@ def normalize(text: str, options: NormalizeOptions = NormalizeOptions()) -> Matc
     return _aligned_views_of_batch([text], options)[0]
 
 
-def normalize_many(
-    texts: Iterable[str], options: NormalizeOptions = NormalizeOptions()
-) -> list[MatchingView]:
+def normalize_many(texts: Iterable[str], options: NormalizeOptions = NormalizeOptions()) -> list[MatchingView]:
     """The matching views of many texts with their offset maps, batch by batch.
 
     Equals ``[normalize(t, options) for t in texts]``, at close to the speed of
@@ -153,7 +152,6 @@ def _views_of_batch(texts: list[str], options: NormalizeOptions) -> list[str]:
     kept, bounds = _kept_and_bounds(mapped, separators)
     views = from_codepoints(mapped[kept])
     return [views[a:b] for a, b in zip(bounds[:-1], bounds[1:])]
-
 
 
 def matching_texts(texts: Iterable[str], options: NormalizeOptions = NormalizeOptions()) -> list[str]:

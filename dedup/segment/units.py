@@ -255,9 +255,9 @@ def segment(text: str, unit: Unit = "paragraph", rejoin_wraps: bool = True) -> n
 
     Examples
     --------
-    >>> text = "标题\\n\\n在协议框架下,甲方建设统一、高效、安全的医保信息平台,按照国家、省和本市的要求建立医保\\n\\n药品目录。"
+    >>> text = "标题\\n\\n甲方建设统一、高效、安全的医保信息平台,按照国家、省和本市的要求建立医保\\n\\n药品目录。"
     >>> [text[a:b] for a, b in segment(text)]
-    ['标题', '在协议框架下,甲方建设统一、高效、安全的医保信息平台,按照国家、省和本市的要求建立医保\\n\\n药品目录。']
+    ['标题', '甲方建设统一、高效、安全的医保信息平台,按照国家、省和本市的要求建立医保\\n\\n药品目录。']
     """
     check_text(text)
     return segment_many([text], unit, rejoin_wraps).spans

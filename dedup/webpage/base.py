@@ -1,4 +1,5 @@
-"""What the page classifier shares: its options, the feature and kind names, and the per-code-point character classes."""
+"""What the page classifier shares: its options, the feature and kind names, and the per-code-point character
+classes."""
 
 from __future__ import annotations
 
@@ -29,7 +30,8 @@ FEATURES: tuple[str, ...] = (
     "share",  # 1: share widget (分享到, 微信, Facebook …)
     "metadata",  # 1: source, editor or byline line; 2: a date or time line, or a byline with one
     "link_title",  # 1: truncated (…) or counted ((12)) link title, or a bulleted/numbered headline
-    "stamp",  # 1: a short line with a time stamp (2013/12/28 10:28, 3小时前, 5 minutes ago), or a list item ending with one
+    # 1: a short line with a time stamp (2013/12/28 10:28, 3小时前, 5 minutes ago), or a list item ending with one
+    "stamp",
     "breadcrumb",  # 1: path of links (首页 > 科技 > 正文, 当前位置：…)
     "title",  # 1: the page title (first line) or a repeat of it
     "position",  # line index / (lines - 1)
@@ -101,9 +103,7 @@ def _char_classes() -> np.ndarray:
     bmp = "".join(map(chr, range(0xD800))) + "".join(map(chr, range(0xE000, 0x10000)))
     values = np.concatenate([np.arange(0xD800), np.arange(0xE000, 0x10000)])
     code = {"L": _LETTER, "N": _PUNCT, "P": _PUNCT, "S": _PUNCT}
-    major = np.frombuffer(
-        bytes(code.get(unicodedata.category(c)[0], 0) for c in bmp), dtype=np.uint8
-    ).astype(np.uint16)
+    major = np.frombuffer(bytes(code.get(unicodedata.category(c)[0], 0) for c in bmp), dtype=np.uint8).astype(np.uint16)
     digit = np.frombuffer(bytes(unicodedata.category(c) == "Nd" for c in bmp), dtype=bool)
     space = np.frombuffer(bytes(map(str.isspace, bmp)), dtype=bool)
     table[values] = np.where(digit, _DIGIT, major)

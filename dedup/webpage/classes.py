@@ -1,4 +1,5 @@
-"""Lines to classes: initial classes from the features, jusText-style smoothing over neighbours, menu runs and minor blocks — ``classify_page_lines``."""
+"""Lines to classes: initial classes from the features, jusText-style smoothing over neighbours, menu runs and minor
+blocks — ``classify_page_lines``."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""The features of every line of a page, read on its reading view: lengths, character shares, densities, and the label/link/copyright/share/metadata patterns."""
+"""The features of every line of a page, read on its reading view: lengths, character shares, densities, and the
+label/link/copyright/share/metadata patterns."""
 
 from __future__ import annotations
 
@@ -28,12 +29,16 @@ from .base import (
 _EDGE = r"[\s\[\]【】()（）<>《》〈〉«»‹›|｜:：\-—_·•.。,，!！?？*#/\\~～▲▼△▽►▶◀→←↑↓+＋=]*"
 _LABEL_WORDS = (
     # Chinese menus, buttons and widget headings
-    "首页|主页|网站首页|返回|返回首页|返回顶部|回到顶部|回到首页|回到页首|回到主文|跳到主文|顶部|置顶|更多|查看更多|更多内容|"
-    "加载更多|点击加载更多|展开|收起|展开全文|阅读全文|全文|打印|打印本页|打印文章|关闭|关闭窗口|关闭按钮|关闭本页|收藏|"
+    "首页|主页|网站首页|返回|返回首页|返回顶部|回到顶部|回到首页|回到页首|回到主文|跳到主文|顶部|置顶|更多|查看更多"
+    "|更多内容|"
+    "加载更多|点击加载更多|展开|收起|展开全文|阅读全文|全文|打印|打印本页|打印文章|关闭|关闭窗口|关闭按钮|关闭本页|"
+    "收藏|"
     "收藏本文|收藏文章|加入收藏|设为首页|评论|我要评论|发表评论|查看评论|网友评论|参与评论|热门评论|最新评论|更多评论|"
-    "评论列表|留言|发表留言|留言列表|我要留言|登录|注册|登入|免费注册|退出|搜索|站内搜索|文章搜索|搜狗|百度|上一篇|下一篇|"
+    "评论列表|留言|发表留言|留言列表|我要留言|登录|注册|登入|免费注册|退出|搜索|站内搜索|文章搜索|搜狗|百度|上一篇|"
+    "下一篇|"
     "上一页|下一页|首页上一页|下载|订阅|举报|纠错|我要纠错|字号|大|中|小|默认|推荐|推荐阅读|相关阅读|相关文章|相关新闻|"
-    "相关链接|延伸阅读|热门文章|最新文章|热门推荐|精彩推荐|猜你喜欢|排行|排行榜|热点|热搜|精华|焦点|热图|视觉|正文|导航|"
+    "相关链接|延伸阅读|热门文章|最新文章|热门推荐|精彩推荐|猜你喜欢|排行|排行榜|热点|热搜|精华|焦点|热图|视觉|正文|"
+    "导航|"
     "网站导航|网站地图|联系我们|关于我们|帮助|帮助中心|客服|客服中心|意见反馈|用户反馈|广告服务|广告合作|隐私政策|"
     "服务条款|服务协议|法律声明|免责声明|版权声明|手机版|电脑版|客户端|app下载|扫一扫|二维码|扫描二维码|确定|取消|"
     "提交|发送|送出|表情|文章分类|分类|标签|个人资讯|个人资料|名片|相簿|相册|部落格|博客|无障碍说明|全部频道|频道|"
@@ -90,7 +95,8 @@ _BREADCRUMB = re.compile(
     r"(?:^|\s)(?:>>?|»|›|＞|→)\s*\S.*(?:>>?|»|›|＞|→)|^\W*(?:首页|主页|home)\s*(?:>>?|»|›|＞|→|/)"
 )
 _LIST_HEADING = re.compile(
-    r"(?:相关|推荐|热门|热点|最新|精彩|精选|延伸|猜你|其他|其它|同类|往期|本类|类别|热评|排行|24小时|48小时|一周|本周|今日)"
+    r"(?:相关|推荐|热门|热点|最新|精彩|精选|延伸|猜你|其他|其它|同类|往期|本类|类别|热评|排行|24小时|48小时|一周|本"
+    r"周|今日)"
     r".{0,6}(?:文章|阅读|新闻|资讯|内容|视频|图片|专题|帖子|博文|推荐|排行|链接|评论|留言|热点|话题)|"
     r"可能.{0,4}(?:兴趣|喜欢)|上一篇|下一篇|上一页|下一页|"
     r"you (?:may|might) (?:also )?(?:like|enjoy)|related (?:articles|posts|stories|content|links|news)|"
@@ -99,7 +105,8 @@ _LIST_HEADING = re.compile(
     r"see also|previous (?:post|article|story)|next (?:post|article|story)|older posts|newer posts"
 )
 _PREV_NEXT = re.compile(
-    r"^\W*(?:上一篇|下一篇|上一页|下一页|上一条|下一条|上篇|下篇|previous|next|prev|older|newer)(?: (?:post|article|story|page))?\s*[:：]"
+    r"^\W*(?:上一篇|下一篇|上一页|下一页|上一条|下一条|上篇|下篇|previous|next|prev|older|newer)(?: "
+    r"(?:post|article|story|page))?\s*[:：]"
 )
 _LABEL_PIECES = re.compile(r"[\s\[\]【】()（）<>《》|｜/·•]+")
 
@@ -114,7 +121,10 @@ def _is_label(view: str) -> bool:
 
 # No surrounding \s*: pieces are stripped instead (linear on runs of spaces).
 _SEPARATOR_SPLIT = re.compile(r"(?:[|｜¦│»›>＞▪■◆]|>>|(?<=\s)[/·•‧∙\-–](?=\s))")
-_CJK_CLASS = "\u1100-\u11ff\u2e80-\u2fdf\u3040-\u30ff\u3100-\u318f\u31a0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
+_CJK_CLASS = (
+    "\u1100-\u11ff\u2e80-\u2fdf\u3040-\u30ff\u3100-\u318f\u31a0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900"
+    "-\ufaff"
+)
 _WORD = re.compile(rf"[^\W\d_{_CJK_CLASS}]+(?:['’][a-z]+)?")
 _FULL_STOP = re.compile(r"(?<=[^\W\d_]{2})\.(?=\s|$|[\"'”’)\]])")
 _TITLE_SPLIT = re.compile(r"(?:[_|｜]|--|—+|\s-\s|::|(?<=[\u3400-\u9fff])-(?=[\u3400-\u9fff]))")
@@ -173,7 +183,9 @@ def _pattern_flags(view: str, size: float, first: bool, title_repeat: bool, opti
     ]
 
 
-def line_features(lines: Sequence[str], options: WebpageOptions | None = None, views: Sequence[str] | None = None) -> np.ndarray:
+def line_features(
+    lines: Sequence[str], options: WebpageOptions | None = None, views: Sequence[str] | None = None
+) -> np.ndarray:
     """Features of the lines of one page.
 
     Parameters

@@ -1,4 +1,5 @@
-"""Whole pages: the evidence that a document is a web page (``looks_like_webpage``) and the spans its boilerplate lines take."""
+"""Whole pages: the evidence that a document is a web page (``looks_like_webpage``) and the spans its boilerplate lines
+take."""
 
 from __future__ import annotations
 
@@ -32,7 +33,9 @@ class PageEvidence:
     furniture: int
 
 
-def page_evidence(lines: Sequence[str], options: WebpageOptions | None = None, views: Sequence[str] | None = None) -> PageEvidence:
+def page_evidence(
+    lines: Sequence[str], options: WebpageOptions | None = None, views: Sequence[str] | None = None
+) -> PageEvidence:
     """The evidence :func:`looks_like_webpage` decides on (``views``: as for :func:`looks_like_webpage`)."""
     opts = options or _default_options()
     blank = [not line.strip() for line in lines]
@@ -53,7 +56,9 @@ _MIN_SHORT_SHARE = 0.2
 _MANY_FURNITURE_SHARE = 0.1
 
 
-def looks_like_webpage(lines: Sequence[str], options: WebpageOptions | None = None, views: Sequence[str] | None = None) -> bool:
+def looks_like_webpage(
+    lines: Sequence[str], options: WebpageOptions | None = None, views: Sequence[str] | None = None
+) -> bool:
     """Whether lines look like the text of a web page (menus, labels, footers …).
 
     True when at least ``max(3, 3 %)`` of the non-blank lines match a navigation, share,
