@@ -1,0 +1,56 @@
+"""``clean``: documents in, cleaned documents with a lossless removal report out.
+
+A run, in three phases, so that a collection larger than memory can be cleaned with two
+reads of it (the command line does; ``clean`` runs them over texts in memory). They are
+public, for callers who stream their own collections:
+
+    tabulate batch by batch: every document's lines with their keys (dedup.boilerplate) and
+             its paragraphs with their band keys (dedup.passages); the texts are not kept,
+             the tables' strings may go to a spill folder (dedup.store)       → CleanTables
+    plan     the whole collection: boilerplate line families, repeated passages, with
+             ``cross_document`` near-duplicate documents (dedup.duplicates); each document's
+             proposed cuts                                                       → CleanPlan
+    apply    batch by batch again: inline noise of every document (pinyin annotations, HTML
+             remnants, junk) and the planned cuts, overlaps resolved (duplicate > boilerplate
+             > noise) and cut out; whole-line cuts take their line break and trailing blank
+             lines                                                               → Cleaned
+
+    ==========  ==================================================================
+    tabulate    :func:`tabulate_batch` per batch, joined by :class:`TableBuilder`
+                (or :func:`tabulate` over texts in memory)         → :class:`CleanTables`
+    plan        :func:`plan_clean`                                 → :class:`CleanPlan`
+    apply       :func:`apply_plan` per batch, in the same order     → list of ``Cleaned``
+    ==========  ==================================================================
+
+("Sketch" is kept for MinHash signatures: :mod:`dedup.minhash`, :mod:`dedup.near`.)
+
+Cleaning never rewrites kept text: the cleaned text is the original with spans cut
+out, and ``restore`` puts them back.
+
+Where things live: ``base`` (options, report), ``tabulate``, ``plan``, ``apply`` (the phases),
+``api`` (``clean``, ``clean_report``, the cleaners).
+"""
+
+from ..removals import restore
+from .api import Cleaner, LocalCleaner, clean, clean_report
+from .apply import apply_plan
+from .base import CleanOptions, CleanReport
+from .plan import CleanPlan, plan_clean
+from .tabulate import CleanTables, TableBuilder, tabulate, tabulate_batch
+
+__all__ = [
+    "CleanOptions",
+    "CleanPlan",
+    "CleanReport",
+    "CleanTables",
+    "Cleaner",
+    "LocalCleaner",
+    "apply_plan",
+    "clean",
+    "clean_report",
+    "plan_clean",
+    "restore",
+    "tabulate",
+    "tabulate_batch",
+    "TableBuilder",
+]

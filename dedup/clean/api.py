@@ -1,0 +1,126 @@
+"""The entry points :func:`clean` and :func:`clean_report`, and the :class:`Cleaner` protocol with
+its in-process implementation :class:`LocalCleaner`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import Protocol
+
+from ..errors import check_texts
+from ..near import ClusterEngine
+from ..removals import Cleaned
+from .apply import apply_plan
+from .base import CleanOptions, CleanReport
+from .plan import CleanPlan, plan_clean
+from .tabulate import CleanTables, TableBuilder, tabulate, tabulate_batch
+
+
+def clean_report(
+    texts: Iterable[str],
+    *,
+    cross_document: bool | None = None,
+    with_clusters: bool = False,
+    options: CleanOptions | None = None,
+    tables: CleanTables | None = None,
+    engine: ClusterEngine | None = None,
+    **kwargs,
+) -> CleanReport:
+    """:func:`clean`, returning also the clusters, passages and boilerplate families it acted on.
+
+    Parameters
+    ----------
+    texts, cross_document, options, **kwargs
+        As for :func:`clean`.
+    with_clusters : bool
+        Find near-duplicate documents even without ``cross_document`` (for a report).
+    tables : CleanTables, optional
+        ``tabulate(texts, options, with_clusters=with_clusters)`` computed elsewhere
+        (for example batch by batch on workers), to reuse it.
+    engine : callable, optional
+        Clusters matching views, like :func:`dedup.near.cluster_views` (the
+        default); :mod:`dedup.distributed` passes one that runs on Ray.
+    """
+    if cross_document is not None:
+        kwargs["cross_document"] = cross_document
+    opts = CleanOptions.from_kwargs(options, **kwargs)
+    texts = check_texts(texts)
+    tables = tables or tabulate(texts, opts, with_clusters=with_clusters)
+    if tables.n_docs != len(texts):
+        raise ValueError(f"the tables have {tables.n_docs} documents, the texts {len(texts)}")
+    plan = plan_clean(tables, opts, with_clusters=with_clusters, engine=engine)
+    return replace(plan.report, cleaned=apply_plan(texts, plan))
+
+
+def clean(
+    texts: Iterable[str], *, cross_document: bool | None = None, options: CleanOptions | None = None, **kwargs
+) -> list[Cleaned]:
+    """Remove boilerplate, inline noise and repeats; report every removal.
+
+    Parameters
+    ----------
+    texts : iterable of str
+    cross_document : bool, optional
+        See :class:`CleanOptions` (default False: each document is cleaned of its own
+        repeats; passages shared with other documents stay).
+    options : CleanOptions, optional
+        Base options; keyword arguments override its fields.
+
+    Returns
+    -------
+    list of Cleaned
+        One per input text, in order. ``Removal.ref`` is the passage-cluster id for
+        ``kind="passage"``, the document-cluster id for ``kind="document"``, the
+        boilerplate-family id for ``reason="boilerplate"``, else None.
+    """
+    return clean_report(texts, cross_document=cross_document, options=options, **kwargs).cleaned
+
+
+class Cleaner(Protocol):
+    """Cleans a collection read twice, batch by batch: what ``dedup clean`` drives.
+
+    :class:`LocalCleaner` runs in this process, :class:`dedup.distributed.RayCleaner` on Ray.
+    Whatever the engine, the cleaned documents are those of :func:`clean`.
+    """
+
+    def add(self, texts: Sequence[str]) -> None:
+        """Take the next batch of documents of the first read."""
+        ...
+
+    def plan(self) -> CleanPlan:
+        """The plan of every document taken."""
+        ...
+
+    def cleaned(
+        self, plan: CleanPlan, texts_again: Iterable[tuple[int, list[str]]]
+    ) -> Iterator[tuple[int, list[Cleaned]]]:
+        """``(first document, cleaned documents)`` per batch of the second read, in order."""
+        ...
+
+
+class LocalCleaner:
+    """:class:`Cleaner` in this process: tabulate each batch as it is read, plan, clean what is read again.
+
+    Parameters
+    ----------
+    options : CleanOptions
+    spill : Path, optional
+        A folder for the tables' strings (None: in memory).
+    """
+
+    def __init__(self, options: CleanOptions, *, spill: Path | None = None) -> None:
+        self.options = options
+        self.builder = TableBuilder(options, with_clusters=True, spill=spill)
+
+    def add(self, texts: Sequence[str]) -> None:
+        self.builder.add(tabulate_batch(texts, self.options, with_clusters=True))
+
+    def plan(self) -> CleanPlan:
+        return plan_clean(self.builder.result(), self.options, with_clusters=True)
+
+    def cleaned(
+        self, plan: CleanPlan, texts_again: Iterable[tuple[int, list[str]]]
+    ) -> Iterator[tuple[int, list[Cleaned]]]:
+        for first, texts in texts_again:
+            yield first, apply_plan(texts, plan, first)

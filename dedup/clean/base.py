@@ -1,0 +1,95 @@
+"""What cleaning is told and what it reports: :class:`CleanOptions`, :class:`CleanReport`."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from ..boilerplate import Boilerplate, BoilerplateOptions
+from ..cluster import Cluster
+from ..duplicates import DuplicateOptions
+from ..errors import InvalidOptionError
+from ..options import KeywordOptions, check_types
+from ..passages import PassageCluster, PassageOptions
+from ..removals import REASONS, Cleaned, Cut
+from ..spans import Span
+
+
+@dataclass(frozen=True)
+class CleanOptions(KeywordOptions):
+    """Options of :func:`clean`.
+
+    Attributes
+    ----------
+    cross_document : bool
+        Also remove passages already seen in earlier documents, and empty documents
+        whose text their cluster's representative holds (see ``cover``).
+    cover : float
+        With ``cross_document``, a near-duplicate document is emptied whole only when at
+        least this share of its n-grams lies in its cluster's representative (which is
+        kept); one that adds more text of its own loses only the passages found in
+        kept documents.
+    remove : frozenset of str
+        Which reasons to apply: any of ``"duplicate"``, ``"boilerplate"``, ``"noise"``.
+    duplicates : DuplicateOptions
+        Near-duplicate documents (used with ``cross_document``).
+    passages : PassageOptions
+        Repeated passages.
+    boilerplate : BoilerplateOptions
+        Boilerplate lines.
+    """
+
+    cross_document: bool = False
+    cover: float = 0.9
+    remove: frozenset[str] = frozenset(REASONS)
+    duplicates: DuplicateOptions = field(default_factory=DuplicateOptions)
+    passages: PassageOptions = field(default_factory=PassageOptions)
+    boilerplate: BoilerplateOptions = field(default_factory=BoilerplateOptions)
+
+    def __post_init__(self) -> None:
+        remove = self.remove
+        if isinstance(remove, str):  # one reason: remove="noise"
+            remove = {remove}
+        if isinstance(remove, (list, tuple, set)):
+            remove = frozenset(remove)
+        object.__setattr__(self, "remove", remove)
+        check_types(self)
+        if not 0.0 < self.cover <= 1.0:
+            raise InvalidOptionError(f"cover must be in (0, 1], got {self.cover}")
+        unknown = sorted(self.remove - set(REASONS))
+        if unknown:
+            raise InvalidOptionError(f"remove: unknown reason(s) {', '.join(unknown)}; known: {', '.join(REASONS)}")
+
+
+def _covered(span: Span, cuts: Sequence[Cut]) -> bool:
+    """Whether ``span`` lies inside the union of ``cuts``."""
+    pos = span.start
+    for cut in sorted(cuts, key=lambda c: c.start):
+        if cut.start <= pos < cut.end:
+            pos = cut.end
+        if pos >= span.end:
+            return True
+    return pos >= span.end
+
+
+@dataclass(frozen=True)
+class CleanReport:
+    """Cleaned documents with the findings behind every removal.
+
+    Attributes
+    ----------
+    cleaned : list of Cleaned
+        One per input text, in order.
+    clusters : list of Cluster
+        Near-duplicate documents (``Removal.ref`` of kind ``"document"`` is a cluster id);
+        computed when ``cross_document`` is on or ``with_clusters`` was asked for.
+    passages : list of PassageCluster
+        Repeated passages (``ref`` of kind ``"passage"``).
+    boilerplate : list of Boilerplate
+        Boilerplate families (``ref`` of reason ``"boilerplate"``).
+    """
+
+    cleaned: list[Cleaned]
+    clusters: list[Cluster]
+    passages: list[PassageCluster]
+    boilerplate: list[Boilerplate]

@@ -1,0 +1,159 @@
+"""Phase 1, batch by batch: the line and paragraph tables of the collection (:class:`CleanTables`)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import numpy as np
+
+from ..boilerplate import BoilerplateOptions
+from ..lines import LineTable, line_table
+from ..normalize import matching_texts
+from ..passages import UnitTable, unit_table
+from ..segment import segment_lines_and_paragraphs
+from ..store import BATCH_CHARS, StringSpill, TableSink, batches
+from .base import CleanOptions
+
+
+@dataclass(frozen=True)
+class CleanTables:
+    """What planning the cleaning of a collection needs, without its texts.
+
+    Attributes
+    ----------
+    lengths : np.ndarray
+        int64 ``[n_docs]``, each document's length in characters.
+    lines : LineTable
+        The lines of every document under ``CleanOptions.boilerplate``.
+    units : UnitTable
+        The paragraphs of every document under ``CleanOptions.passages``.
+    duplicate_lines : LineTable or None
+        The lines under ``CleanOptions.duplicates.boilerplate`` when near-duplicate
+        documents are compared without boilerplate found under other line options than
+        ``lines`` (None: ``lines`` serves, or no document clustering is planned).
+    duplicate_views : sequence of str or None
+        The documents' whole matching views, when near-duplicate documents are compared
+        with their boilerplate (``duplicates.strip_boilerplate=False``).
+    """
+
+    lengths: np.ndarray
+    lines: LineTable
+    units: UnitTable
+    duplicate_lines: LineTable | None = None
+    duplicate_views: Sequence[str] | None = None
+
+    @property
+    def n_docs(self) -> int:
+        return int(self.lengths.size)
+
+
+def _same_line_options(a: BoilerplateOptions, b: BoilerplateOptions) -> bool:
+    """Whether two options key lines alike (the web-page classifier comes after the table)."""
+    return replace(a, webpage=None) == replace(b, webpage=None)
+
+
+def _duplicate_input(options: CleanOptions, with_clusters: bool) -> str | None:
+    """What comparing documents needs beyond ``CleanTables.lines``: ``"lines"``, ``"views"`` or None."""
+    dup = options.duplicates
+    if not (options.cross_document or with_clusters):
+        return None
+    if not dup.strip_boilerplate:
+        return "views"
+    return None if _same_line_options(dup.boilerplate, options.boilerplate) else "lines"
+
+
+def tabulate_batch(texts: Sequence[str], options: CleanOptions, *, with_clusters: bool = False) -> CleanTables:
+    """The :class:`CleanTables` of one batch of documents (in memory), for :class:`TableBuilder`.
+
+    Each batch is cut into lines and paragraphs once, for the line and the paragraph table.
+    """
+    opts = options
+    segments = segment_lines_and_paragraphs(texts)
+    extra = _duplicate_input(opts, with_clusters)
+    return CleanTables(
+        np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)),
+        line_table(texts, opts.boilerplate, segments),
+        unit_table(texts, opts.passages, segments[1]),
+        line_table(texts, opts.duplicates.boilerplate, segments, cuts=False) if extra == "lines" else None,
+        matching_texts(texts, opts.duplicates.normalize) if extra == "views" else None,
+    )
+
+
+class TableBuilder:
+    """Joins the tables of consecutive batches into the tables of the collection.
+
+    Parameters
+    ----------
+    options : CleanOptions
+        The options every batch was tabulated with.
+    with_clusters : bool
+        Near-duplicate documents will be planned even without ``cross_document``.
+    spill : Path, optional
+        A folder for the tables' strings (views, lines); None keeps them in memory.
+
+    Notes
+    -----
+    The result equals :func:`tabulate_batch` of all documents at once, however they were
+    batched; only numeric columns stay in memory when ``spill`` is given.
+    """
+
+    def __init__(self, options: CleanOptions, *, with_clusters: bool = False, spill: Path | None = None) -> None:
+        self.options = options
+        self._lengths: list[np.ndarray] = []
+        self._lines: TableSink[LineTable] = TableSink(LineTable, spill, "lines.")
+        self._units: TableSink[UnitTable] = TableSink(UnitTable, spill, "units.")
+        extra = _duplicate_input(options, with_clusters)
+        self._duplicate_lines: TableSink[LineTable] | None = (
+            TableSink(LineTable, spill, "duplicate-lines.") if extra == "lines" else None
+        )
+        self._duplicate_views: StringSpill | None = None
+        if extra == "views":
+            self._duplicate_views = StringSpill(spill / "duplicate-views.utf32" if spill is not None else None)
+
+    def add(self, part: CleanTables) -> None:
+        """Append the tables of the next batch of documents."""
+        n = part.n_docs
+        self._lengths.append(part.lengths)
+        self._lines.add(part.lines, n)
+        self._units.add(part.units, n)
+        if self._duplicate_lines is not None:
+            if part.duplicate_lines is None:
+                raise ValueError("a batch was tabulated with other options than the builder's")
+            self._duplicate_lines.add(part.duplicate_lines, n)
+        if self._duplicate_views is not None:
+            if part.duplicate_views is None:
+                raise ValueError("a batch was tabulated with other options than the builder's")
+            self._duplicate_views.append(part.duplicate_views)
+
+    def result(self) -> CleanTables:
+        """The tables of every document added, in order."""
+        opts = self.options
+        lengths = np.concatenate(self._lengths) if self._lengths else np.zeros(0, dtype=np.int64)
+        duplicate_lines = (
+            self._duplicate_lines.result(line_table([], opts.duplicates.boilerplate)) if self._duplicate_lines else None
+        )
+        duplicate_views = self._duplicate_views.column() if self._duplicate_views is not None else None
+        return CleanTables(
+            lengths,
+            self._lines.result(line_table([], opts.boilerplate)),
+            self._units.result(unit_table([], opts.passages)),
+            duplicate_lines,
+            duplicate_views,
+        )
+
+
+def tabulate(
+    texts: Sequence[str],
+    options: CleanOptions,
+    *,
+    with_clusters: bool = False,
+    spill: Path | None = None,
+    batch_chars: int = BATCH_CHARS,
+) -> CleanTables:
+    """The :class:`CleanTables` of texts in memory, built in batches of about ``batch_chars`` characters."""
+    builder = TableBuilder(options, with_clusters=with_clusters, spill=spill)
+    for batch in batches(texts, batch_chars):
+        builder.add(tabulate_batch(batch, options, with_clusters=with_clusters))
+    return builder.result()
