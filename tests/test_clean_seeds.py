@@ -16,6 +16,8 @@ SEED_003 = "003_0342fd9d610ce340.txt"
 SEED_004 = "004_468902900ce303d9.txt"
 
 PINYIN_ANNOTATION = re.compile(r"[\u3400-\u9fff][(（][a-zāáǎàēéěèīíǐìōóǒòūúǔùüǖǘǚǜńňǹḿ]+[)）]")
+# Any bracketed toned syllable, also after a garbled character (``遽t(yī)``, ``)^(qū)``).
+TONED_ANNOTATION = re.compile(r"[(（][a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ][a-zü]*[)）]")
 
 
 def lines(text: str) -> list[str]:
@@ -106,10 +108,11 @@ def test_001_003_keep_no_pinyin_and_no_html(seed_texts: dict[str, str], name: st
     assert PINYIN_ANNOTATION.search(text)
     result = cleaned(text)
     assert not PINYIN_ANNOTATION.search(result.text)
+    assert not TONED_ANNOTATION.search(result.text)
     assert "</span>" not in result.text and "<span" not in result.text
     noise = [r for r in result.removed if r.reason == "noise"]
     assert noise and all(
-        PINYIN_ANNOTATION.search(text[r.start - 1 : r.end]) or "<" in r.text or "?" in r.text or "\ufffd" in r.text
+        TONED_ANNOTATION.fullmatch(r.text) or "<" in r.text or "?" in r.text or "\ufffd" in r.text
         for r in noise
     )
 

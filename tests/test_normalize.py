@@ -544,3 +544,11 @@ def test_nfkc_lines_equals_unicodedata(lines: list[str]) -> None:
     from dedup.normalize import nfkc_lines
 
     assert nfkc_lines(lines) == [unicodedata.normalize("NFKC", line) for line in lines]
+
+
+def test_pinyin_after_a_mojibake_character_is_noise_and_real_brackets_are_not() -> None:
+    """Seeds 001 and 003 garble a character before its annotation: ``遽t(yī)``, ``?yún)^(qū)``."""
+    assert noise_spans("遽t(yī)療")[0].tolist() == [[2, 6]]
+    assert noise_spans("深入?yún)^(qū)縣")[0].tolist() == [[2, 7], [8, 12]]
+    for text in ["中文 (yī) x", "Python(yī)", "北京(běi jīng)", "见第(3)条", "甲方(乙)"]:
+        assert noise_spans(text)[0].tolist() == [], text

@@ -28,7 +28,12 @@ _SYLLABLE = (
 #
 # Pinyin: a bracket after a CJK character (or after another annotation's closing bracket);
 # mirror sites sometimes garble the opening bracket into "?" or U+FFFD.
-_PINYIN = ("(（?？\ufffd", f"(?<=[{_CJK})）][(（?？\ufffd]){_SYLLABLE}[)）]")
+# A mojibake character may stand between the CJK text and the bracket (``醫(yī)`` garbled to
+# ``遽t(yī)``, ``區(qū)`` to ``^(qū)``): one character that is not a space or a bracket, right after CJK or an annotation.
+_PINYIN = (
+    "(（?？\ufffd",
+    f"(?:(?<=[{_CJK})）][(（?？\ufffd])|(?<=[{_CJK})）][^\\s(（)）][(（?？\ufffd])){_SYLLABLE}[)）]",
+)
 _HTML_TAG_NAMES = (
     "a|abbr|b|big|blockquote|body|br|center|code|col|dd|del|div|dl|dt|em|font|footer|"
     "h[1-6]|head|header|hr|html|i|iframe|img|ins|li|link|meta|nav|nobr|noscript|o:p|ol|p|"
