@@ -112,8 +112,7 @@ def test_001_003_keep_no_pinyin_and_no_html(seed_texts: dict[str, str], name: st
     assert "</span>" not in result.text and "<span" not in result.text
     noise = [r for r in result.removed if r.reason == "noise"]
     assert noise and all(
-        TONED_ANNOTATION.fullmatch(r.text) or "<" in r.text or "?" in r.text or "\ufffd" in r.text
-        for r in noise
+        TONED_ANNOTATION.fullmatch(r.text) or "<" in r.text or "?" in r.text or "\ufffd" in r.text for r in noise
     )
 
 

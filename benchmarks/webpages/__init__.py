@@ -35,6 +35,7 @@ __all__ = [
     "score",
     "evaluate",
     "classifier",
+    "rules",
     "keep_all",
     "length_rule",
     "METHODS",
@@ -131,10 +132,17 @@ def evaluate(pages: Sequence[Page], method: Method) -> dict[str, PageScores]:
 
 
 def classifier(lines: Sequence[str]) -> np.ndarray:
-    """``dedup.webpage.classify_page_lines`` with default options."""
+    """``dedup.webpage.classify_page_lines`` with default options (the line model)."""
     from dedup.webpage import classify_page_lines
 
     return classify_page_lines(list(lines))[0]
+
+
+def rules(lines: Sequence[str]) -> np.ndarray:
+    """``dedup.webpage.classify_page_lines`` with the hand rules (``method="rules"``)."""
+    from dedup.webpage import WebpageOptions, classify_page_lines
+
+    return classify_page_lines(list(lines), WebpageOptions(method="rules"))[0]
 
 
 def keep_all(lines: Sequence[str]) -> np.ndarray:
@@ -158,5 +166,6 @@ METHODS: dict[str, Method] = {
     "length < 10 chars": length_rule(10),
     "length < 20 chars": length_rule(20),
     "length < 30 chars": length_rule(30),
-    "dedup.webpage": classifier,
+    "dedup.webpage hand rules": rules,
+    "dedup.webpage line model": classifier,
 }

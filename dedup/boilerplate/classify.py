@@ -10,7 +10,7 @@ import numpy as np
 from ..arrays import concat_ranges, sorted_unique
 from ..lines import LineTable
 from ..store import take
-from ..webpage import classify_page_lines, looks_like_webpage, reading_views
+from ..webpage import classify_page_lines, looks_like_webpage, notice_page, reading_views
 from .base import KINDS, BoilerplateOptions
 from .families import _doc_frequency, _families, _group_ids
 
@@ -280,7 +280,7 @@ def classify_lines(
         kind[head] = "running-head"
         kind[page_number] = "page-number"
     if options.webpage is not False:
-        _classify_web_pages(table, kind, cross_family & (kind != ""), options)
+        _classify_web_pages(table, kind, options)
     return kind
 
 
@@ -311,21 +311,19 @@ def _pages_with_views(
             at += size
 
 
-def _classify_web_pages(
-    table: LineTable, kind: np.ndarray, corpus_evidence: np.ndarray, options: BoilerplateOptions
-) -> None:
+def _classify_web_pages(table: LineTable, kind: np.ndarray, options: BoilerplateOptions) -> None:
     """Give the page classifier's kinds to the still-unclassified lines of web-page documents (in place)."""
     if len(table) == 0:
         return
-    doc_starts = np.flatnonzero(np.concatenate(([True], table.doc[1:] != table.doc[:-1])))
-    doc_ends = np.append(doc_starts[1:], len(table))
-    # Auto: a web page whose site the collection does not show (no line of it recurs
-    # across families) is classified from its text; the others have corpus evidence.
-    asked = np.ones(len(doc_starts), dtype=bool)
-    if options.webpage is None:
-        asked = ~np.logical_or.reduceat(np.asarray(corpus_evidence, dtype=bool), doc_starts)
-    starts, ends = doc_starts[asked], doc_ends[asked]
+    starts = np.flatnonzero(np.concatenate(([True], table.doc[1:] != table.doc[:-1])))
+    ends = np.append(starts[1:], len(table))
+    # Every document that looks like a web page is classified from its own text, whatever
+    # else shares the call; the corpus evidence (lines recurring across families) is added
+    # to it, so more pages in a call can only add evidence, never switch the page model off.
     for lo, hi, lines, views in _pages_with_views(table.texts, starts, ends):
+        if notice_page(lines, views):  # nothing to keep, however many copies the collection holds
+            kind[lo:hi][kind[lo:hi] == ""] = "notice"
+            continue
         if options.webpage is None and not looks_like_webpage(lines, views=views):
             continue
         labels, page_kinds = classify_page_lines(

@@ -29,7 +29,8 @@ _SYLLABLE = (
 # Pinyin: a bracket after a CJK character (or after another annotation's closing bracket);
 # mirror sites sometimes garble the opening bracket into "?" or U+FFFD.
 # A mojibake character may stand between the CJK text and the bracket (``醫(yī)`` garbled to
-# ``遽t(yī)``, ``區(qū)`` to ``^(qū)``): one character that is not a space or a bracket, right after CJK or an annotation.
+# ``遽t(yī)``, ``區(qū)`` to ``^(qū)``): one character that is not a space or a bracket, right
+# after CJK or an annotation.
 _PINYIN = (
     "(（?？\ufffd",
     f"(?:(?<=[{_CJK})）][(（?？\ufffd])|(?<=[{_CJK})）][^\\s(（)）][(（?？\ufffd])){_SYLLABLE}[)）]",

@@ -50,6 +50,7 @@ KINDS: tuple[str, ...] = (
     "comments",
     "recurring",
     "page-furniture",
+    "notice",
 )
 
 # Function characters of Chinese running text (Simplified: lines are matched on their
@@ -174,6 +175,13 @@ class WebpageOptions:
         … unless it is at least this large.
     keep_title : bool, default False
         Keep the page title (the first line) and its repeat as content.
+    method : {"model", "rules"}, default "model"
+        ``"model"``: the line model fitted on 916 labelled pages (:mod:`dedup.webpage.model`)
+        decides which lines are boilerplate, the furniture patterns name their kinds.
+        ``"rules"``: the hand rules below (classes, context, menus, main block) decide.
+    model : str, optional
+        Path of a line model ``.npz`` written by ``python -m benchmarks.webpages.fit``
+        (None: the one shipped with dedup).
     function_chars : str
         Function characters of CJK text (extend for other CJK usage).
     stopwords : frozenset of str
@@ -202,6 +210,8 @@ class WebpageOptions:
     keep_title: bool = False
     function_chars: str = _FUNCTION_CHARS
     stopwords: frozenset[str] = field(default=_STOPWORDS)
+    method: str = "model"
+    model: str | None = None
 
     def __post_init__(self) -> None:
         if isinstance(self.stopwords, (list, tuple, set)):
@@ -214,6 +224,8 @@ class WebpageOptions:
             raise InvalidOptionError("densities must satisfy 0 <= low <= high")
         if self.stamp_lines < 2 or self.stamp_gap < 1 or self.block_gap < 0:
             raise InvalidOptionError("stamp_lines must be >= 2, stamp_gap >= 1 and block_gap >= 0")
+        if self.method not in ("model", "rules"):
+            raise InvalidOptionError(f'method must be "model" or "rules", got {self.method!r}')
         if not 0 <= self.min_block_share <= 1:
             raise InvalidOptionError(f"min_block_share must be in [0, 1], got {self.min_block_share}")
 

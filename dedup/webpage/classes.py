@@ -10,6 +10,7 @@ import numpy as np
 from ..errors import InvalidOptionError
 from .base import _F, WebpageOptions, _default_options
 from .features import line_features
+from .model import load_line_model, model_features
 
 _BAD, _SHORT, _NEAR, _GOOD = 0, 1, 2, 3
 
@@ -270,6 +271,9 @@ def classify_page_lines(
     if m == 0:
         return np.zeros(0, dtype=bool), ()
     features = line_features(lines, opts, views)
+    known = _known(known_boilerplate, m)
+    if opts.method == "model":
+        return _model_lines(lines, features, opts, known)
     size = features[:, _F["size"]]
     classes = _initial_classes(features, opts)
     furniture = _furniture_kinds(features, opts)
@@ -277,10 +281,7 @@ def classify_page_lines(
     classes[(soft != "") & (classes != _BAD)] = _SHORT
     classes[furniture != ""] = _BAD
     kind = np.where(furniture != "", furniture, soft)
-    if known_boilerplate is not None:
-        known = np.asarray(known_boilerplate, dtype=bool)
-        if known.shape != (m,):
-            raise InvalidOptionError(f"known_boilerplate must be bool [{m}], got shape {known.shape}")
+    if known is not None:
         classes[known] = _BAD
         kind[known & (kind == "")] = "recurring"
     comments = _stamp_regions(features, opts)
@@ -302,5 +303,32 @@ def classify_page_lines(
     kind[minor & (kind == "")] = "link-list"
     rest = labels & (kind == "")
     kind[rest] = "page-furniture"
+    kind[~labels] = ""
+    return labels, tuple(kind.tolist())
+
+
+def _known(known_boilerplate: np.ndarray | None, m: int) -> np.ndarray | None:
+    if known_boilerplate is None:
+        return None
+    known = np.asarray(known_boilerplate, dtype=bool)
+    if known.shape != (m,):
+        raise InvalidOptionError(f"known_boilerplate must be bool [{m}], got shape {known.shape}")
+    return known
+
+
+def _model_lines(
+    lines: Sequence[str], features: np.ndarray, options: WebpageOptions, known: np.ndarray | None
+) -> tuple[np.ndarray, tuple[str, ...]]:
+    """:func:`classify_page_lines` by the line model: it decides, the patterns name the kinds."""
+    model = load_line_model(options.model)
+    labels = model.probability(model_features(features, lines)) >= model.cut
+    furniture = _furniture_kinds(features, options)
+    kind = np.where(furniture != "", furniture, _soft_kinds(features))
+    if known is not None:
+        labels |= known
+        kind[known & (kind == "")] = "recurring"
+    if options.keep_title:
+        labels &= features[:, _F["title"]] == 0
+    kind[labels & (kind == "")] = "page-furniture"
     kind[~labels] = ""
     return labels, tuple(kind.tolist())

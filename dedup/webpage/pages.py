@@ -3,6 +3,7 @@ take."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -11,7 +12,7 @@ import numpy as np
 from ..segment import segment
 from .base import _F, WebpageOptions, _default_options, _keeping_titles
 from .classes import _furniture_kinds, classify_page_lines
-from .features import line_features
+from .features import line_features, reading_views
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,47 @@ def page_evidence(
     furniture = _furniture_kinds(features, _keeping_titles(opts))
     short = features[:, _F["size"]] < opts.short_size
     return PageEvidence(len(lines), float(short.mean()), int((furniture != "").sum()))
+
+
+# A page that is only a notice: a platform's hosting disclaimer, content withheld or removed at
+# someone's request, a login wall, a missing page. Matched on reading views (NFKC, Simplified,
+# lower case).
+_NOTICE = re.compile(
+    r"仅提供信息存储(?:空间)?服务|"
+    r"(?:应|根据|因)(?:版权方|权利人|著作权人|作者|原作者|相关方)的?(?:要求|投诉).{0,12}(?:删除|屏蔽|下架|撤下|不予显示|暂不显示)|"
+    r"(?:该|此|本|这篇)(?:内容|文章|视频|页面|帖子|微博|作品|资源)(?:已被|已经|已|因|由于).{0,14}"
+    r"(?:删除|屏蔽|下架|无法查看|无法显示|不存在|违规|隐藏)|"
+    r"(?:内容|页面|文章)(?:已删除|已被删除|不存在|无法显示|暂时无法查看|找不到|已失效)|"
+    r"登录后(?:才能|方可|即可|可以)?(?:查看|阅读|浏览|观看|继续|可见|下载)|^\W*(?:请|需要|须)?先?登录\W*$|"
+    r"\b(?:404|403)\b.{0,20}(?:not found|forbidden|页面|错误)|page not found|access denied|"
+    r"(?:page|content|video|post|article|story) (?:is|has been|was) "
+    r"(?:not available|unavailable|removed|withheld|deleted)|"
+    r"(?:withheld|removed) (?:in response to|due to|following) (?:a )?(?:legal|copyright|dmca|court)|"
+    r"(?:sign|log) in to (?:continue|view|read|see|access)|you must be (?:logged|signed) in|please (?:log|sign) in"
+)
+_NOTICE_LINES, _NOTICE_CHARS, _NOTICE_SIZE = 12, 600, 60.0
+
+
+def notice_page(lines: Sequence[str], views: Sequence[str] | None = None) -> bool:
+    """Whether a document is nothing but a notice: a hosting disclaimer ("本平台仅提供信息存储空间服务"),
+    content withheld or removed at a rights holder's request, a login wall, a missing page.
+
+    True when it has at most 12 non-blank lines and 600 characters, one of them is a notice
+    (at most 60 size units), and every other line is a short label without a sentence end (登录, 注册, Home).
+    Such a page has nothing to keep, whatever other copies a collection holds of it.
+    """
+    kept = [i for i, line in enumerate(lines) if line.strip()]
+    if not kept or len(kept) > _NOTICE_LINES or sum(len(lines[i]) for i in kept) > _NOTICE_CHARS:
+        return False
+    views = reading_views([lines[i] for i in kept]) if views is None else [views[i] for i in kept]
+    features = line_features([lines[i] for i in kept], views=views)
+    notices = [
+        size <= _NOTICE_SIZE and _NOTICE.search(view) is not None for view, size in zip(views, features[:, _F["size"]])
+    ]
+    if not any(notices):
+        return False
+    label = (features[:, _F["size"]] <= _default_options().max_label_size) & (features[:, _F["sentence_ends"]] == 0)
+    return bool((label | np.array(notices)).all())
 
 
 _MIN_FURNITURE_LINES = 3
