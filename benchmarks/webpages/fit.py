@@ -12,7 +12,11 @@ repositories by their ``build_dev.py``). Every file found is a source.
 The model: scikit-learn's ``HistGradientBoostingClassifier`` (100 trees of at most 15 leaves,
 learning rate 0.1, at least 100 lines a leaf, L2 1.0), lines weighted by the square root of
 their non-space characters, target "boilerplate". Its decision cut is the lowest probability
-that keeps ``target`` (0.965) of the *training* pages' content characters. The trees are
+that keeps ``target`` (0.965) of the content characters of pages it did not see: the training
+sources are split into three groups, a model fitted on two groups predicts the third, and the
+cut is read on those out-of-group predictions (in-sample predictions would keep more content
+than the model keeps on new sites), over the pages that pass ``looks_like_webpage`` (the only
+ones the model is applied to). The trees are
 exported as plain arrays; :class:`dedup.webpage.model.LineModel` evaluates them with numpy and
 the export is checked against scikit-learn's own probabilities.
 """
@@ -28,7 +32,7 @@ from pathlib import Path
 
 import numpy as np
 
-from dedup.webpage import line_features
+from dedup.webpage import line_features, looks_like_webpage
 from dedup.webpage.model import MODEL_FEATURES, MODEL_PATH, LineModel, model_features
 
 PARAMS = {
@@ -39,6 +43,7 @@ PARAMS = {
     "l2_regularization": 1.0,
 }
 TARGET = 0.965
+GROUPS = 3  # groups of training sources for the out-of-group cut
 
 
 @dataclass(frozen=True)
@@ -128,9 +133,25 @@ def fit(
     x = np.vstack(xs)
     y = np.concatenate([page.boilerplate for page in pages])
     w = np.concatenate([page.weights for page in pages])
-    classifier = HistGradientBoostingClassifier(**PARAMS, random_state=0).fit(x, y, sample_weight=np.sqrt(w))
+
+    def fitted(rows: np.ndarray) -> HistGradientBoostingClassifier:
+        return HistGradientBoostingClassifier(**PARAMS, random_state=0).fit(
+            x[rows], y[rows], sample_weight=np.sqrt(w[rows])
+        )
+
+    # Out-of-group predictions for the cut: sources in round-robin groups (one group: in-sample).
+    sources = sorted({page.source for page in pages})
+    group_of = {source: i % GROUPS for i, source in enumerate(sources)}
+    line_group = np.concatenate([np.full(len(page.lines), group_of[page.source]) for page in pages])
+    unseen = np.zeros(len(y))
+    for group in sorted(set(group_of.values())):
+        held = line_group == group
+        unseen[held] = fitted(~held if (~held).any() else held).predict_proba(x[held])[:, 1]
+    classifier = fitted(np.ones(len(y), dtype=bool))
     probabilities = classifier.predict_proba(x)[:, 1]
-    model = export(classifier, _cut_for(probabilities, y, w, target))
+    # The model only ever sees pages that pass looks_like_webpage: the cut is read on those.
+    applied = np.concatenate([np.full(len(page.lines), looks_like_webpage(list(page.lines))) for page in pages])
+    model = export(classifier, _cut_for(unseen[applied], y[applied], w[applied], target))
     exported = model.probability(x)
     if not np.allclose(exported, probabilities, atol=1e-9, rtol=0):
         raise AssertionError(f"exported trees differ from scikit-learn's by {np.abs(exported - probabilities).max()}")

@@ -321,7 +321,7 @@ def _model_lines(
 ) -> tuple[np.ndarray, tuple[str, ...]]:
     """:func:`classify_page_lines` by the line model: it decides, the patterns name the kinds."""
     model = load_line_model(options.model)
-    labels = model.probability(model_features(features, lines)) >= model.cut
+    labels = model.probability(model_features(features, lines)) >= (model.cut if options.cut is None else options.cut)
     furniture = _furniture_kinds(features, options)
     kind = np.where(furniture != "", furniture, _soft_kinds(features))
     if known is not None:
