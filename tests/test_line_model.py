@@ -11,6 +11,8 @@ import pytest
 import dedup
 from benchmarks.webpages import DATA, load_pages
 from benchmarks.webpages.fit import export, fit, read_sources
+from benchmarks.webpages.loso import main as loso_main
+from benchmarks.webpages.loso import removed_lines
 from dedup.errors import InvalidOptionError
 from dedup.webpage import classify_page_lines, line_features, notice_page
 from dedup.webpage.model import MODEL_FEATURES, LineModel, load_line_model, model_features
@@ -89,19 +91,6 @@ def _x(page) -> np.ndarray:
     return model_features(line_features(list(page.lines)), list(page.lines))
 
 
-def _removed_lines(text: str, cleaned: dedup.Cleaned) -> set[int]:
-    """Indices of the lines of ``text`` of which at least half is removed."""
-    removed = np.zeros(len(text), dtype=bool)
-    for r in cleaned.removed:
-        removed[r.start : r.end] = True
-    out, at = set(), 0
-    for i, line in enumerate(text.split("\n")):
-        if line and removed[at : at + len(line)].mean() >= 0.5:
-            out.add(i)
-        at += len(line) + 1
-    return out
-
-
 def test_a_page_loses_no_removal_when_other_pages_share_the_call(news_docs: list[str]) -> None:
     """Cleaned with 30 other pages of nine sites and 40 news articles, every page keeps every
     boilerplate removal it gets alone: corpus evidence only adds."""
@@ -109,8 +98,8 @@ def test_a_page_loses_no_removal_when_other_pages_share_the_call(news_docs: list
     texts = ["\n".join(p.lines) for p in pages]
     together = dedup.clean(texts + news_docs[:40])
     for i, text in enumerate(texts):
-        alone = _removed_lines(text, dedup.clean([text])[0])
-        assert alone <= _removed_lines(text, together[i]), i
+        alone = removed_lines(text, dedup.clean([text])[0])
+        assert not (alone & ~removed_lines(text, together[i])).any(), i
 
 
 def test_the_model_cleans_the_development_pages() -> None:
@@ -178,3 +167,26 @@ def test_a_lower_cut_removes_a_superset_and_the_cut_is_checked() -> None:
         assert (high <= default).all() and (default <= low).all() and low.sum() > high.sum()
     with pytest.raises(InvalidOptionError, match="cut must be in"):
         WebpageOptions(cut=1.0)
+
+
+@pytest.mark.slow
+def test_the_leave_one_source_out_benchmark_runs_on_the_subset(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    assert (
+        loso_main(["--data", str(SUBSET), "--models", str(tmp_path / "models"), "--json", str(tmp_path / "r.json")])
+        == 0
+    )
+    assert sorted(p.stem for p in (tmp_path / "models").glob("*.npz")) == sorted(p.stem for p in SUBSET.glob("*.jsonl"))
+    results = json.loads((tmp_path / "r.json").read_text())
+    assert results["keep every line"]["one call"]["all"] == [0.0, 1.0]
+    for method in results.values():
+        for way in method.values():
+            assert all(0 <= f1 <= 1 and 0 <= recall <= 1 for f1, recall in way.values())
+    table = capsys.readouterr().out
+    assert "| **all** | 27 |" in table and "| **zh** |" in table
+
+
+def test_removed_lines_counts_a_line_removed_when_half_of_it_is() -> None:
+    text = "abcd\nefgh\n\nij"
+    quarter, half = dedup.Removal(0, 1, "noise", None, "a"), dedup.Removal(7, 9, "noise", None, "gh")
+    cleaned = dedup.Cleaned("bcd\nef\n\nij", (quarter, half))
+    assert removed_lines(text, cleaned).tolist() == [False, True, False, False]

@@ -30,12 +30,10 @@ from pathlib import Path
 import numpy as np
 
 import dedup
+from benchmarks.webpages import _counts, _scores
 from benchmarks.webpages.fit import LabelledPage, leave_one_source_out, read_sources
 from dedup.boilerplate import BoilerplateOptions
 from dedup.webpage import WebpageOptions
-
-#: counts of one page: [boilerplate removed, content removed, boilerplate kept, content kept]
-Counts = np.ndarray
 
 
 def removed_lines(text: str, cleaned: dedup.Cleaned) -> np.ndarray:
@@ -50,25 +48,10 @@ def removed_lines(text: str, cleaned: dedup.Cleaned) -> np.ndarray:
     return np.array([len(line) > 0 and cut[s : s + len(line)].mean() >= 0.5 for s, line in zip(starts, lines)])
 
 
-def counts(page: LabelledPage, predicted: np.ndarray) -> Counts:
-    w, boiler = page.weights, page.boilerplate
-    return np.array(
-        [
-            w[predicted & boiler].sum(),
-            w[predicted & ~boiler].sum(),
-            w[~predicted & boiler].sum(),
-            w[~predicted & ~boiler].sum(),
-        ]
-    )
-
-
-def scores(total: Counts) -> tuple[float, float]:
-    """Boilerplate F1 and content recall of pooled counts."""
-    tp, fp, fn, kept = total.tolist()
-    precision = tp / (tp + fp) if tp + fp else 0.0
-    recall = tp / (tp + fn) if tp + fn else 0.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return f1, kept / (kept + fp) if kept + fp else 1.0
+def _f1_recall(counts: np.ndarray) -> list[float]:
+    """Boilerplate F1 and content recall of pooled counts (see :func:`benchmarks.webpages.evaluate`)."""
+    pooled = _scores(counts)
+    return [pooled.f1, pooled.content_recall]
 
 
 def clean_method(options: WebpageOptions) -> Callable[[Sequence[LabelledPage], bool], list[np.ndarray]]:
@@ -111,11 +94,11 @@ def evaluate(pages: Sequence[LabelledPage], models: Path) -> dict[str, dict[str,
             for source in sources:
                 these = [page for page in pages if page.source == source]
                 predicted = per_source[source](these, one_call)
-                c = [counts(page, p) for page, p in zip(these, predicted)]
-                rows[source] = list(scores(np.sum(c, axis=0)))
+                c = [_counts(page, p) for page, p in zip(these, predicted)]
+                rows[source] = _f1_recall(np.sum(c, axis=0))
                 total += np.sum(c, axis=0)
                 zh += np.sum([x for page, x in zip(these, c) if page.lang == "zh"] or [np.zeros(4)], axis=0)
-            rows["all"], rows["zh"] = list(scores(total)), list(scores(zh))
+            rows["all"], rows["zh"] = _f1_recall(total), _f1_recall(zh)
             out[name][way] = rows
             print(f"{name}, {way}: all {rows['all'][0]:.3f} @ {rows['all'][1]:.3f}", file=sys.stderr, flush=True)
     return out
