@@ -71,10 +71,11 @@ class BoilerplateOptions(LineOptions):
         families, not documents, so a reprinted paragraph is not boilerplate.
     webpage : bool or None
         Classify the lines of single web pages from their text (navigation, link
-        lists, share and copyright lines…, :mod:`dedup.webpage`). None (auto): for a
-        document that looks like a web page (:func:`dedup.webpage.looks_like_webpage`)
-        and has no line recurring across the collection — one page, or one page per
-        site; True: every document; False: never.
+        lists, share and copyright lines…, :mod:`dedup.webpage`), in addition to the
+        corpus evidence. None (auto): every document that looks like a web page
+        (:func:`dedup.webpage.looks_like_webpage`), whatever else shares the call; True:
+        every document; False: never. Unless False, a document that is only a notice
+        (:func:`dedup.webpage.notice_page`) is emptied.
     webpage_options : WebpageOptions
     normalize : NormalizeOptions
         The matching view lines are keyed on.
