@@ -10,7 +10,7 @@ import numpy as np
 from ..arrays import concat_ranges, sorted_unique
 from ..lines import LineTable
 from ..store import take
-from ..webpage import classify_page_lines, looks_like_webpage, notice_page, reading_views
+from ..webpage import classify_page_lines, line_features, looks_like_webpage, notice_page, reading_views
 from .base import KINDS, BoilerplateOptions
 from .families import _doc_frequency, _families, _group_ids
 
@@ -324,10 +324,11 @@ def _classify_web_pages(table: LineTable, kind: np.ndarray, options: Boilerplate
         if notice_page(lines, views):  # nothing to keep, however many copies the collection holds
             kind[lo:hi][kind[lo:hi] == ""] = "notice"
             continue
-        if options.webpage is None and not looks_like_webpage(lines, views=views):
+        features = line_features(lines, options.webpage_options, views)  # once, for the check and the page
+        if options.webpage is None and not looks_like_webpage(lines, options.webpage_options, views, features):
             continue
         labels, page_kinds = classify_page_lines(
-            lines, options.webpage_options, known_boilerplate=kind[lo:hi] != "", views=views
+            lines, options.webpage_options, known_boilerplate=kind[lo:hi] != "", views=views, features=features
         )
         page_kind = np.array(page_kinds, dtype=kind.dtype)
         # The classifier's catch-all ("outside the main text") does not take a heading

@@ -244,6 +244,7 @@ def classify_page_lines(
     options: WebpageOptions | None = None,
     known_boilerplate: np.ndarray | None = None,
     views: Sequence[str] | None = None,
+    features: np.ndarray | None = None,
 ) -> tuple[np.ndarray, tuple[str, ...]]:
     """Classify the lines of one web page.
 
@@ -258,6 +259,8 @@ def classify_page_lines(
         pattern names them better.
     views : sequence of str, optional
         ``reading_views(lines)``, when the caller made them for many pages at once.
+    features : np.ndarray, optional
+        ``line_features(lines, options, views)``, when the caller made them already.
 
     Returns
     -------
@@ -270,7 +273,7 @@ def classify_page_lines(
     m = len(lines)
     if m == 0:
         return np.zeros(0, dtype=bool), ()
-    features = line_features(lines, opts, views)
+    features = line_features(lines, opts, views) if features is None else features
     known = _known(known_boilerplate, m)
     if opts.method == "model":
         return _model_lines(lines, features, opts, known)

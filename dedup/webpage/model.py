@@ -206,14 +206,16 @@ class LineModel:
 
     def probability(self, x: np.ndarray) -> np.ndarray:
         """float64 ``[m]``: each row's probability of being boilerplate (``x``: float64 ``[m, features]``)."""
-        m, trees = len(x), len(self.feature)
-        node = np.zeros((m, trees), dtype=np.int64)
-        tree = np.arange(trees)[None, :]
-        rows = np.arange(m)[:, None]
+        trees, nodes = self.feature.shape
+        # Nodes numbered across all trees, so that every step is a 1-D gather.
+        base = (np.arange(trees, dtype=np.int64) * nodes)[:, None]
+        feature, threshold = self.feature.ravel(), self.threshold.ravel()
+        left, right = (self.left + base).ravel(), (self.right + base).ravel()
+        node = np.broadcast_to(base.T, (len(x), trees)).copy()
         for _ in range(self.depth):
-            go_left = x[rows, self.feature[tree, node]] <= self.threshold[tree, node]
-            node = np.where(go_left, self.left[tree, node], self.right[tree, node])
-        raw = self.baseline + self.value[tree, node].sum(axis=1)
+            goes_left = np.take_along_axis(x, feature[node], axis=1) <= threshold[node]
+            node = np.where(goes_left, left[node], right[node])
+        raw = self.baseline + self.value.ravel()[node].sum(axis=1)
         return 1.0 / (1.0 + np.exp(-raw))
 
     def save(self, path: str | Path) -> None:

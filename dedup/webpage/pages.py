@@ -35,17 +35,22 @@ class PageEvidence:
 
 
 def page_evidence(
-    lines: Sequence[str], options: WebpageOptions | None = None, views: Sequence[str] | None = None
+    lines: Sequence[str],
+    options: WebpageOptions | None = None,
+    views: Sequence[str] | None = None,
+    features: np.ndarray | None = None,
 ) -> PageEvidence:
-    """The evidence :func:`looks_like_webpage` decides on (``views``: as for :func:`looks_like_webpage`)."""
+    """The evidence :func:`looks_like_webpage` decides on (``views``, ``features``: as there)."""
     opts = options or _default_options()
     blank = [not line.strip() for line in lines]
     if any(blank):
         lines = [line for line, b in zip(lines, blank) if not b]
         views = None if views is None else [view for view, b in zip(views, blank) if not b]
+        features = None  # made for other lines
     if not lines:
         return PageEvidence(0, 0.0, 0)
-    features = line_features(lines, opts, views)
+    if features is None:
+        features = line_features(lines, opts, views)
     furniture = _furniture_kinds(features, _keeping_titles(opts))
     short = features[:, _F["size"]] < opts.short_size
     return PageEvidence(len(lines), float(short.mean()), int((furniture != "").sum()))
@@ -99,7 +104,10 @@ _MANY_FURNITURE_SHARE = 0.1
 
 
 def looks_like_webpage(
-    lines: Sequence[str], options: WebpageOptions | None = None, views: Sequence[str] | None = None
+    lines: Sequence[str],
+    options: WebpageOptions | None = None,
+    views: Sequence[str] | None = None,
+    features: np.ndarray | None = None,
 ) -> bool:
     """Whether lines look like the text of a web page (menus, labels, footers …).
 
@@ -115,12 +123,15 @@ def looks_like_webpage(
     options : WebpageOptions, optional
     views : sequence of str, optional
         ``reading_views(lines)``, when the caller made them for many pages at once.
+    features : np.ndarray, optional
+        ``line_features(lines, options, views)``, when the caller made them already (used
+        when no line is blank).
 
     Returns
     -------
     bool
     """
-    evidence = page_evidence(lines, options, views)
+    evidence = page_evidence(lines, options, views, features)
     return evidence.furniture >= max(_MIN_FURNITURE_LINES, _MIN_FURNITURE_SHARE * evidence.lines) and (
         evidence.short_share >= _MIN_SHORT_SHARE or evidence.furniture >= _MANY_FURNITURE_SHARE * evidence.lines
     )
