@@ -7,7 +7,7 @@
 
 ``DIR`` holds the labelled pages as JSONL, one file per source (``aeb.jsonl``, ``wcxb.jsonl``…:
 the 916 pages described in the README's *Web pages* section, regenerated from their public
-repositories by their ``build_dev.py``). Every file found is a source.
+repositories by ``benchmarks/webpages/build_dev.py``). Every file found is a source.
 
 The model: scikit-learn's ``HistGradientBoostingClassifier`` (100 trees of at most 15 leaves,
 learning rate 0.1, at least 100 lines a leaf, L2 1.0), lines weighted by the square root of
