@@ -10,12 +10,12 @@ import pytest
 
 import dedup
 from benchmarks.webpages import DATA, load_pages
-from benchmarks.webpages.fit import export, fit, read_sources
+from benchmarks.webpages.fit import export, fit, page_matrix, read_sources
 from benchmarks.webpages.loso import main as loso_main
 from benchmarks.webpages.loso import removed_lines
 from dedup.errors import InvalidOptionError
-from dedup.webpage import classify_page_lines, line_features, notice_page
-from dedup.webpage.model import MODEL_FEATURES, LineModel, load_line_model, model_features
+from dedup.webpage import classify_page_lines, notice_page
+from dedup.webpage.model import MODEL_FEATURES, LineModel, load_line_model
 
 SUBSET = DATA / "subset"
 
@@ -62,7 +62,7 @@ def test_the_shipped_model_reads_the_features_this_version_computes() -> None:
     model = load_line_model()
     assert model.features == MODEL_FEATURES and 0 < model.cut < 1
     page = load_pages("readability_zh.jsonl")[0]
-    x = model_features(line_features(list(page.lines)), list(page.lines))
+    x = page_matrix(page)
     assert x.shape == (len(page.lines), len(MODEL_FEATURES))
     p = model.probability(x)
     assert p.shape == (len(page.lines),) and ((p > 0) & (p < 1)).all()
@@ -77,18 +77,13 @@ def test_fitting_exports_trees_that_give_scikit_learns_probabilities(tmp_path: P
     model = fit(pages)
     model.save(tmp_path / "m.npz")
     again = LineModel.load(tmp_path / "m.npz")
-    page = pages[0]
-    x = model_features(line_features(list(page.lines)), list(page.lines))
+    x = page_matrix(pages[0])
     assert np.array_equal(model.probability(x), again.probability(x))
     # The cut keeps 96.5 % of the training pages' content characters.
-    kept = sum(p.weights[~p.boilerplate & (model.probability(_x(p)) < model.cut)].sum() for p in pages)
+    kept = sum(p.weights[~p.boilerplate & (model.probability(page_matrix(p)) < model.cut)].sum() for p in pages)
     assert kept / sum(p.weights[~p.boilerplate].sum() for p in pages) >= 0.965
     with pytest.raises(AttributeError):
         export(object(), 0.5)
-
-
-def _x(page) -> np.ndarray:
-    return model_features(line_features(list(page.lines)), list(page.lines))
 
 
 def test_a_page_loses_no_removal_when_other_pages_share_the_call(news_docs: list[str]) -> None:

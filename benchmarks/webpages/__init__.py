@@ -61,6 +61,11 @@ class Page:
         """float64 ``[m]``: non-space characters of each line."""
         return np.array([len(_SPACE.sub("", line)) for line in self.lines], dtype=np.float64)
 
+    @property
+    def boilerplate(self) -> np.ndarray:
+        """bool ``[m]``: the lines labelled boilerplate."""
+        return np.array(self.labels, dtype=np.int64) == 0
+
 
 @dataclass(frozen=True)
 class PageScores:
@@ -97,8 +102,7 @@ def load_pages(name: str = "readability_zh.jsonl") -> list[Page]:
 
 def _counts(page: Page, predicted: np.ndarray) -> np.ndarray:
     """float64 ``[4]``: weights of true positives, false positives, false negatives, content kept."""
-    w = page.weights
-    boiler = np.array(page.labels) == 0
+    w, boiler = page.weights, page.boilerplate
     pred = np.asarray(predicted, dtype=bool)
     return np.array(
         [w[pred & boiler].sum(), w[pred & ~boiler].sum(), w[~pred & boiler].sum(), w[~pred & ~boiler].sum()]

@@ -32,6 +32,7 @@ from pathlib import Path
 
 import numpy as np
 
+from benchmarks.webpages import Page
 from dedup.webpage import line_features, looks_like_webpage
 from dedup.webpage.model import MODEL_FEATURES, MODEL_PATH, LineModel, model_features
 
@@ -47,24 +48,11 @@ GROUPS = 3  # groups of training sources for the out-of-group cut
 
 
 @dataclass(frozen=True)
-class LabelledPage:
-    """One page of a source file: its lines, 1 = content per line, and its language."""
+class LabelledPage(Page):
+    """One page of a source file (:class:`benchmarks.webpages.Page`), with its source and language."""
 
-    id: str
-    source: str
-    lang: str
-    lines: tuple[str, ...]
-    labels: tuple[int, ...]
-
-    @property
-    def weights(self) -> np.ndarray:
-        """float64 ``[m]``: non-space characters of each line."""
-        return np.array([len("".join(line.split())) for line in self.lines], dtype=np.float64)
-
-    @property
-    def boilerplate(self) -> np.ndarray:
-        """bool ``[m]``: the lines labelled boilerplate."""
-        return np.array(self.labels, dtype=np.int64) == 0
+    source: str = ""
+    lang: str = ""
 
 
 def read_sources(folder: Path, limit: int | None = None) -> list[LabelledPage]:
@@ -76,17 +64,17 @@ def read_sources(folder: Path, limit: int | None = None) -> list[LabelledPage]:
         for record in records[:limit]:
             pages.append(
                 LabelledPage(
-                    str(record["id"]),
-                    path.stem,
-                    str(record.get("lang", "")),
-                    tuple(record["lines"]),
-                    tuple(int(x) for x in record["labels"]),
+                    id=str(record["id"]),
+                    lines=tuple(record["lines"]),
+                    labels=tuple(int(x) for x in record["labels"]),
+                    source=path.stem,
+                    lang=str(record.get("lang", "")),
                 )
             )
     return pages
 
 
-def page_matrix(page: LabelledPage) -> np.ndarray:
+def page_matrix(page: Page) -> np.ndarray:
     """float64 ``[m, len(MODEL_FEATURES)]``: the model's features of one page."""
     return model_features(line_features(list(page.lines)), list(page.lines))
 
