@@ -321,10 +321,10 @@ def _classify_web_pages(table: LineTable, kind: np.ndarray, options: Boilerplate
     # else shares the call; the corpus evidence (lines recurring across families) is added
     # to it, so more pages in a call can only add evidence, never switch the page model off.
     for lo, hi, lines, views in _pages_with_views(table.texts, starts, ends):
-        if notice_page(lines, views):  # nothing to keep, however many copies the collection holds
+        features = line_features(lines, options.webpage_options, views)  # once, for the checks and the page
+        if notice_page(lines, views, options.webpage_options, features):  # nothing to keep, however many copies
             kind[lo:hi][kind[lo:hi] == ""] = "notice"
             continue
-        features = line_features(lines, options.webpage_options, views)  # once, for the check and the page
         if options.webpage is None and not looks_like_webpage(lines, options.webpage_options, views, features):
             continue
         labels, page_kinds = classify_page_lines(

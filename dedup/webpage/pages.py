@@ -75,25 +75,33 @@ _NOTICE = re.compile(
 _NOTICE_LINES, _NOTICE_CHARS, _NOTICE_SIZE = 12, 600, 60.0
 
 
-def notice_page(lines: Sequence[str], views: Sequence[str] | None = None) -> bool:
+def notice_page(
+    lines: Sequence[str],
+    views: Sequence[str] | None = None,
+    options: WebpageOptions | None = None,
+    features: np.ndarray | None = None,
+) -> bool:
     """Whether a document is nothing but a notice: a hosting disclaimer ("本平台仅提供信息存储空间服务"),
     content withheld or removed at a rights holder's request, a login wall, a missing page.
 
     True when it has at most 12 non-blank lines and 600 characters, one of them is a notice
     (at most 60 size units), and every other line is a short label without a sentence end (登录, 注册, Home).
     Such a page has nothing to keep, whatever other copies a collection holds of it.
+    ``views`` and ``features`` are as for :func:`looks_like_webpage`.
     """
+    opts = options or _default_options()
     kept = [i for i, line in enumerate(lines) if line.strip()]
     if not kept or len(kept) > _NOTICE_LINES or sum(len(lines[i]) for i in kept) > _NOTICE_CHARS:
         return False
     views = reading_views([lines[i] for i in kept]) if views is None else [views[i] for i in kept]
-    features = line_features([lines[i] for i in kept], views=views)
+    if features is None or len(kept) != len(lines):  # features were made for other lines
+        features = line_features([lines[i] for i in kept], opts, views)
     notices = [
         size <= _NOTICE_SIZE and _NOTICE.search(view) is not None for view, size in zip(views, features[:, _F["size"]])
     ]
     if not any(notices):
         return False
-    label = (features[:, _F["size"]] <= _default_options().max_label_size) & (features[:, _F["sentence_ends"]] == 0)
+    label = (features[:, _F["size"]] <= opts.max_label_size) & (features[:, _F["sentence_ends"]] == 0)
     return bool((label | np.array(notices)).all())
 
 
