@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 import dedup
 from dedup import cluster
+from dedup.boilerplate.classify import _nearest_included
 from dedup.cluster import center_labels, center_order, connected_components
 from dedup.duplicates import DuplicateFinder, DuplicateOptions
 from dedup.normalize import matching_texts
@@ -147,8 +148,8 @@ def test_duplicate_finder_is_reusable(news_docs: list[str]) -> None:
 
 @pytest.mark.parametrize(
     ("lines", "chars", "windows", "floor"),
-    # measured 0.994 and 0.975; the issue asks 0.99, met on the first corpus only (see the README)
-    [((200, 400), 20_000, 600, 0.99), ((400, 1000), 60_000, 2_000, 0.97)],
+    # measured 0.996 and 0.998 (0.994 and 0.975 before runs of recurring lines were judged as runs)
+    [((200, 400), 20_000, 600, 0.99), ((400, 1000), 60_000, 2_000, 0.99)],
     ids=["600-windows", "2000-windows"],
 )
 def test_clean_overlapping_excerpts_keeps_the_text_and_drops_the_redundancy(
@@ -192,6 +193,43 @@ def test_a_header_in_many_overlapping_excerpts_is_found_and_removed(overlapping:
     assert all(header not in c.text for c in with_header)
     families = [b for b in dedup.find_boilerplate(texts) if b.example == header]
     assert len(families) == 1 and {s.doc for s in families[0].spans} == set(range(0, len(texts), 3))
+
+
+def test_a_header_block_in_many_overlapping_excerpts_stays_boilerplate(overlapping: tuple[str, list[str]]) -> None:
+    """Three header lines always in a row are one run, and the run sits next to a different excerpt each time."""
+    _, docs = overlapping
+    header = ["人民网 新闻中心", "首页 | 国内 | 国际 | 评论 | 视频", "当前位置：首页 > 要闻"]
+    texts = ["\n".join([*header, d]) if i % 3 == 0 else d for i, d in enumerate(docs)]
+    cleaned = dedup.clean(texts, cross_document=True)
+    for i in range(0, len(texts), 3):
+        assert not any(line in cleaned[i].text for line in header)
+
+
+def test_a_table_in_overlapping_excerpts_is_content(news_lines: list[str]) -> None:
+    """Rows of a table recur in every excerpt that crosses it; they are kept where first seen.
+
+    Most excerpts begin or end inside the table, next to a row cut short, so no row but the
+    first and the last has a paragraph beside it; the rows are one run and recur as one.
+    """
+    rng = random.Random(3)
+    rows = [
+        f"城市{i:02d}　{rng.randint(100, 999)}．{rng.randint(0, 9)}　{rng.randint(10, 99)}．{rng.randint(0, 9)}"
+        for i in range(40)
+    ]
+    source = "\n".join([*news_lines[600:612], *rows, *news_lines[612:624]])
+    docs = excerpts(source, 400, 150, 450, seed=5)
+    report = dedup.clean_report(docs, cross_document=True)
+    kept = "\n".join(c.text for c in report.cleaned)
+    crossed = [row for row in rows if any(row in d.split("\n") for d in docs)]
+    assert len(crossed) == len(rows)
+    assert all(row in kept for row in crossed)
+    assert not [b for b in report.boilerplate if b.example in rows]
+
+
+def test_nearest_included_skips_excluded_lines() -> None:
+    exclude = np.array([False, True, True, False, True, False])
+    assert _nearest_included(exclude, -1).tolist() == [-1, 0, 0, 0, 3, 3]
+    assert _nearest_included(exclude, 1).tolist() == [3, 3, 3, 5, 5, -1]
 
 
 def test_a_longer_copy_keeps_the_text_it_adds(news_lines: list[str]) -> None:

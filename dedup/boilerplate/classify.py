@@ -8,6 +8,7 @@ from collections.abc import Iterator, Sequence
 import numpy as np
 
 from ..arrays import concat_ranges, sorted_unique
+from ..cluster import connected_components
 from ..lines import LineTable
 from ..store import take
 from ..webpage import classify_page_lines, line_features, looks_like_webpage, notice_page, reading_views
@@ -70,16 +71,16 @@ def _same_neighbour(
     share: float,
     exclude: np.ndarray,
 ) -> np.ndarray:
-    """For each of ``rows``: whether its key's occurrences mostly have the same neighbour ``step`` lines away.
+    """For each of ``rows``: whether its key's occurrences mostly have the same neighbour on the ``step`` side.
 
-    The neighbour is known by its ``affix`` (its first or last masked characters, which a
-    copy cut short on the far side keeps), a line too short for one by its whole view;
-    lines in ``exclude`` and lines of other documents are no neighbour. bool ``[len(rows)]``.
+    The neighbour is the nearest line on that side that is not in ``exclude``, in the same
+    document, so a run of recurring lines is judged by the text around the run. It is
+    known by its ``affix`` (its first or last masked characters, which a copy cut short on
+    the far side keeps), a line too short for one by its whole view. bool ``[len(rows)]``.
     """
-    m = len(table)
-    other = np.clip(rows + step, 0, m - 1)
+    other = _nearest_included(exclude, step)[rows]
     context = np.where(affix[other] != 0, affix[other], table.exact[other])
-    valid = (rows + step >= 0) & (rows + step < m) & (table.doc[other] == table.doc[rows]) & ~exclude[other]
+    valid = (other >= 0) & (table.doc[other] == table.doc[rows])
     if not valid.any():
         return np.zeros(rows.size, dtype=bool)
     with_context = np.bincount(key_id[valid], minlength=key_id.max() + 1)
@@ -101,6 +102,53 @@ def _same_neighbour(
     shared = np.zeros(with_context.size, dtype=bool)
     shared[key_of_pair[qualifies]] = True
     return shared[key_id]
+
+
+def _nearest_included(exclude: np.ndarray, step: int) -> np.ndarray:
+    """For each line, the nearest line ``step`` (-1 or 1) lines away or further that is not in ``exclude``.
+
+    A run of recurring lines (the rows of a table, a three-line header) is judged by what
+    sits around the whole run. int64 ``[m]``, -1 where there is none.
+    """
+    m = exclude.size
+    index = np.where(exclude, -1 if step < 0 else m, np.arange(m))
+    if step < 0:
+        nearest = np.maximum.accumulate(np.concatenate(([-1], index[:-1])))
+    else:
+        nearest = np.minimum.accumulate(np.concatenate((index[1:], [m]))[::-1])[::-1]
+    return np.where(nearest >= m, -1, nearest)
+
+
+def _same_run(table: LineTable, lines: np.ndarray, seeds: np.ndarray, share: float = 0.3) -> np.ndarray:
+    """Lines of ``lines`` that run, line after line, with a line of ``seeds``: bool ``[m]``.
+
+    Two recurring lines are one run when, in most documents holding either, one follows
+    the other (the rows of a table, the lines of a header). A run recurs as a whole: where
+    one of its lines recurs because its documents overlap (``seeds``, judged by the text
+    around it), so do the others, although the text around them is the run itself or a
+    row cut at an excerpt's edge.
+    """
+    out = np.zeros(len(table), dtype=bool)
+    if not seeds.any() or len(table) < 2:
+        return out
+    key_id = _group_ids(table.exact)
+    n_keys = int(key_id.max()) + 1
+    follows = np.flatnonzero(lines[:-1] & lines[1:] & (table.doc[:-1] == table.doc[1:]))
+    if not follows.size:
+        return out
+    first, second = key_id[follows], key_id[follows + 1]
+    pair = _group_ids(first, second)
+    count = np.bincount(pair)
+    with_next = np.bincount(first, minlength=n_keys)
+    with_prev = np.bincount(second, minlength=n_keys)
+    a = np.zeros(count.size, dtype=np.int64)
+    b = np.zeros(count.size, dtype=np.int64)
+    a[pair], b[pair] = first, second
+    strong = (count >= 2) & (count >= share * with_next[a]) & (count >= share * with_prev[b])
+    run = connected_components(n_keys, np.stack([a[strong], b[strong]], axis=1))
+    seeded = np.zeros(n_keys, dtype=bool)
+    seeded[run[key_id[seeds]]] = True
+    return lines & seeded[run[key_id]]
 
 
 def _cut_copies(
@@ -253,7 +301,9 @@ def classify_lines(
     recurs = recurrable & ((exact_df >= min_docs) | (masked_df >= min_docs))
     # A line is judged by its own copies first, so that a paragraph of overlapping excerpts
     # is not taken again as a template by its masked view or its head (a dateline).
-    overlapping = _overlap_context(table, table.exact, recurrable & (exact_df >= 2), recurs)
+    repeated = recurrable & (exact_df >= 2)
+    overlapping = _overlap_context(table, table.exact, repeated, recurs)
+    overlapping |= recurs & _same_run(table, repeated, overlapping)
     recurring = recurrable & (exact_df >= min_docs) & ~overlapping
     masked = recurrable & ~recurring & ~overlapping & (masked_df >= min_docs)
     masked &= ~_overlap_context(table, table.masked, masked, recurs | masked)
