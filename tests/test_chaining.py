@@ -292,3 +292,40 @@ def test_a_footer_after_filled_in_template_lines_stays_boilerplate(news_docs: li
     paragraph = max(news_docs[20].split("\n"), key=len)
     cuts = [f"{news_docs[30 + i]}\n{paragraph[5 * i :]}\n{footer}" for i in range(12)]
     assert not [b for b in dedup.find_boilerplate(cuts) if b.example == footer]
+
+
+def _kept(length: int, removed: tuple[dedup.Removal, ...]) -> np.ndarray:
+    """bool ``[length]``: characters of a document no removal covers."""
+    kept = np.ones(length, dtype=bool)
+    for r in removed:
+        kept[r.start : r.end] = False
+    return kept
+
+
+windows = st.lists(st.tuples(st.integers(0, 2_600), st.integers(60, 400)), min_size=2, max_size=24)
+
+
+@settings(max_examples=40, deadline=None)
+@given(windows)
+def test_every_duplicate_removal_points_at_a_kept_copy(news_lines: list[str], cuts: list[tuple[int, int]]) -> None:
+    """Random overlap patterns of one text: whatever goes as a duplicate is still there, where ``ref`` says."""
+    source = "\n".join(news_lines[300:360])[:3_000]
+    docs = [source[start : start + length] for start, length in cuts]
+    report = dedup.clean_report(docs, cross_document=True)
+    assert [dedup.restore(c) for c in report.cleaned] == docs
+    kept = [_kept(len(d), c.removed) for d, c in zip(docs, report.cleaned)]
+    clusters = {c.id: c for c in report.clusters}
+    passages = {p.id: p for p in report.passages}
+    cover = dedup.CleanOptions().cover
+    for doc, cleaned in enumerate(report.cleaned):
+        for r in cleaned.removed:
+            if r.reason != "duplicate":
+                continue
+            if r.kind == "document":  # emptied: its representative holds it and is not emptied
+                group = clusters[r.ref]
+                assert doc != group.representative and group.coverage[group.members.index(doc)] >= cover
+                assert kept[group.representative].any()
+                continue
+            # a passage: an earlier copy of its cluster, in another document or before it in this one, is kept
+            earlier = [s for s in passages[r.ref].spans if (s.doc, s.start) < (doc, r.start)]
+            assert any(kept[s.doc][s.start : s.end].mean() > 0.5 for s in earlier)
