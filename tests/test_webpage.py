@@ -391,11 +391,11 @@ def test_pages_read_in_groups_keep_their_lines_and_views(monkeypatch: pytest.Mon
     texts = [f"第{i}行 Line {i}（xiāng）" for i in range(40)]
     starts, ends = np.array([0, 3, 10, 11, 30]), np.array([3, 10, 11, 30, 40])
     monkeypatch.setattr(boilerplate, "_PAGE_LINES", 8)  # groups of pages of about 8 lines
-    got = list(boilerplate._pages_with_views(texts, starts, ends))
-    assert [(lo, hi) for lo, hi, _, _ in got] == list(zip(starts.tolist(), ends.tolist()))
-    for lo, hi, lines, views in got:
-        assert lines == texts[lo:hi] and views == reading_views(texts[lo:hi])
+    got = list(boilerplate._page_groups(texts, starts, ends))
+    assert [rows.tolist() for rows, _, _ in got] == [[0, 3, 10], [10, 11, 30], [30, 40]]
+    for rows, lines, views in got:
+        assert lines == texts[rows[0] : rows[-1]] and views == reading_views(lines)
         assert np.array_equal(line_features(lines, views=views), line_features(lines))
-    assert list(boilerplate._pages_with_views(texts, starts[:0], ends[:0])) == []
+    assert list(boilerplate._page_groups(texts, starts[:0], ends[:0])) == []
     with pytest.raises(ValueError, match="2 lines but 1 views"):
         line_features(texts[:2], views=texts[:1])

@@ -194,11 +194,13 @@ def plan_clean(
     # Whole duplicate documents first: among equal reasons the first proposed wins. A
     # member is emptied only when its representative, which is kept, holds its text.
     emptied = np.zeros(tables.n_docs, dtype=bool)
+    holding = np.zeros(tables.n_docs, dtype=bool)  # representatives of emptied members: kept whole
     if "duplicate" in opts.remove and opts.cross_document:
         for cluster in clusters:
             for member, coverage in zip(cluster.members, cluster.coverage):
                 if member != cluster.representative and coverage >= opts.cover:
                     emptied[member] = True
+                    holding[cluster.representative] = True
                     proposals.add(member, 0, int(tables.lengths[member]), "duplicate", cluster.id, "document", False)
     with phase("plan: repeated passages", f"{len(tables.units):,} paragraphs") as facts:
         matches = match_passages(tables.units, opts.passages)
@@ -212,5 +214,7 @@ def plan_clean(
             if emptied[earlier.doc] or _covered(earlier, boilerplate_cuts.get(earlier.doc, [])):
                 continue
             span = matches.later_copy(run)
+            if holding[span.doc] and span.doc != earlier.doc:  # emptied members point at this copy
+                continue
             proposals.add(span.doc, span.start, span.end, "duplicate", int(matches.run_cluster[run]), "passage", True)
     return proposals.plan("noise" in opts.remove, CleanReport([], clusters, matches.clusters, families))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 import numpy as np
 
@@ -202,6 +203,58 @@ def line_features(
     np.ndarray
         float64 ``[m, len(FEATURES)]``; the columns are named by :data:`FEATURES`.
     """
+    return pages_line_features(lines, np.array([0, len(lines)], dtype=np.int64), options, views)
+
+
+@lru_cache(maxsize=1)
+def _text_tables() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """bool ``[0x110000]`` tables: ``str.isspace``; a word character of :data:`_WORD` (astral
+    code points counted as maybe); a character a separator of :data:`_SEPARATOR_SPLIT` needs."""
+    bmp = "".join(map(chr, range(0xD800))) + "".join(map(chr, range(0xE000, 0x10000)))
+    values = np.concatenate([np.arange(0xD800), np.arange(0xE000, 0x10000)])
+    space = np.zeros(0x110000, dtype=bool)
+    space[values] = np.frombuffer(bytes(map(str.isspace, bmp)), dtype=bool)
+    word = np.ones(0x110000, dtype=bool)
+    word[:0x10000] = False
+    word[[ord(m.group()) for m in re.finditer(rf"[^\W\d_{_CJK_CLASS}]", bmp)]] = True
+    separator = np.zeros(0x110000, dtype=bool)
+    separator[[ord(c) for c in "|｜¦│»›>＞▪■◆/·•‧∙-–"]] = True
+    return space, word, separator
+
+
+def _per_line(line_id: np.ndarray, mask: np.ndarray, m: int) -> np.ndarray:
+    """float64 ``[m]``: how many positions of ``mask`` each line holds."""
+    return np.bincount(line_id[mask], minlength=m).astype(np.float64)
+
+
+def pages_line_features(
+    lines: Sequence[str],
+    bounds: np.ndarray,
+    options: WebpageOptions | None = None,
+    views: Sequence[str] | None = None,
+) -> np.ndarray:
+    """Features of the lines of many pages at once, as :func:`line_features` gives them page by page.
+
+    Character counts are array operations over the joined text of all pages; regular
+    expressions run only on the lines they can change: words on lines with a letter of a
+    space-separated script, full stops on lines with a ".", menu separators on lines holding
+    a separator character, the furniture patterns on lines short enough to be furniture.
+
+    Parameters
+    ----------
+    lines : sequence of str
+        The lines of all pages, page after page.
+    bounds : np.ndarray
+        int64 ``[n_pages + 1]``: page ``p`` is ``lines[bounds[p]:bounds[p + 1]]``.
+    options : WebpageOptions, optional
+    views : sequence of str, optional
+        ``reading_views(lines)``.
+
+    Returns
+    -------
+    np.ndarray
+        float64 ``[m, len(FEATURES)]``.
+    """
     opts = options or _default_options()
     m = len(lines)
     out = np.zeros((m, len(FEATURES)), dtype=np.float64)
@@ -212,52 +265,60 @@ def line_features(
         raise ValueError(f"line_features: {m} lines but {len(views)} views")
     classes = _char_classes()
     function = _function_table(opts.function_chars)
+    space_table, word_table, separator_table = _text_tables()
 
-    text = "\n".join(lines)
-    cps = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
-    cls = classes[cps]
     lengths = np.fromiter(map(len, lines), dtype=np.int64, count=m)
-    starts = np.concatenate([[0], np.cumsum(lengths + 1)[:-1]])
+    cps = np.frombuffer("\n".join(lines).encode("utf-32-le", "surrogatepass"), dtype="<u4")
     line_id = np.repeat(np.arange(m), lengths + 1)[: len(cps)]
-
-    def count(mask: np.ndarray) -> np.ndarray:
-        return np.bincount(line_id[mask], minlength=m).astype(np.float64)
-
+    cls = classes[cps]
     visible = (cls & _SPACE) == 0
-    visible[starts[1:] - 1] = False  # the joining newlines
-    chars = count(visible)
-    cjk = count((cls & _CJK) != 0)
-    letters = count((cls & _LETTER) != 0)
-    digits = count((cls & _DIGIT) != 0)
-    punct = count(visible & ((cls & (_CJK | _LETTER | _DIGIT)) == 0))
+    visible[np.cumsum(lengths + 1)[:-1] - 1] = False  # the joining newlines
+    chars = _per_line(line_id, visible, m)
+    cjk = _per_line(line_id, (cls & _CJK) != 0, m)
+    letters = _per_line(line_id, (cls & _LETTER) != 0, m)
+    digits = _per_line(line_id, (cls & _DIGIT) != 0, m)
+    punct = _per_line(line_id, visible & ((cls & (_CJK | _LETTER | _DIGIT)) == 0), m)
 
-    vtext = "\n".join(views)
-    vcps = np.frombuffer(vtext.encode("utf-32-le", "surrogatepass"), dtype="<u4")
     vlengths = np.fromiter(map(len, views), dtype=np.int64, count=m)
+    vcps = np.frombuffer("\n".join(views).encode("utf-32-le", "surrogatepass"), dtype="<u4")
     vline = np.repeat(np.arange(m), vlengths + 1)[: len(vcps)]
     vcls = classes[vcps]
-    view_cjk = np.bincount(vline[(vcls & _CJK) != 0], minlength=m).astype(np.float64)
-    view_function = np.bincount(vline[function[vcps] & ((vcls & _CJK) != 0)], minlength=m).astype(np.float64)
-    sentence = np.bincount(vline[(vcls & _SENTENCE) != 0], minlength=m).astype(np.float64)
+    view_cjk = _per_line(vline, (vcls & _CJK) != 0, m)
+    view_function = _per_line(vline, function[vcps] & ((vcls & _CJK) != 0), m)
+    sentence = _per_line(vline, (vcls & _SENTENCE) != 0, m)
+    # Whitespace-separated tokens (the joining newlines are spaces, so none spans two lines).
+    solid = ~space_table[vcps]
+    token_start = solid.copy()
+    token_start[1:] &= ~solid[:-1]
+    items = _per_line(vline, token_start, m)
 
-    words = np.zeros(m)
-    stops = np.zeros(m)
-    full_stops = np.zeros(m)
-    separators = np.zeros(m)
-    items = np.zeros(m)
-    flags = np.zeros((m, 8))
+    words, stops, full_stops, separators = np.zeros(m), np.zeros(m), np.zeros(m), np.zeros(m)
     stopwords = opts.stopwords
-    title_parts = _title_parts(views[0]) if views and views[0] else set()
-    for i, view in enumerate(views):
-        ws = _WORD.findall(view)
+    for i in np.flatnonzero(_per_line(vline, word_table[vcps], m) > 0).tolist():
+        ws = _WORD.findall(views[i])
         words[i] = len(ws)
         stops[i] = sum(w in stopwords for w in ws)
-        full_stops[i] = len(_FULL_STOP.findall(view))
-        pieces = [p for p in (q.strip() for q in _SEPARATOR_SPLIT.split(view)) if p]
+    for i in np.flatnonzero(_per_line(vline, vcps == ord("."), m) > 0).tolist():  # after letters of any script
+        full_stops[i] = len(_FULL_STOP.findall(views[i]))
+    for i in np.flatnonzero(_per_line(vline, separator_table[vcps], m) > 0).tolist():
+        pieces = [p for p in (q.strip() for q in _SEPARATOR_SPLIT.split(views[i])) if p]
         separators[i] = max(len(pieces) - 1, 0)
         items[i] = sum(len(p.split()) for p in pieces)
-        flags[i] = _pattern_flags(view, view_cjk[i] + 2 * len(ws), i == 0, view in title_parts, opts)
     size = view_cjk + 2 * words
+
+    page = np.repeat(np.arange(bounds.size - 1), np.diff(bounds))
+    first = np.zeros(m, dtype=bool)
+    first[bounds[:-1][np.diff(bounds) > 0]] = True
+    listed = (vlengths <= 8 * opts.max_meta_size) & (size <= 2 * opts.max_meta_size) & (vlengths > 0)
+    flags = np.zeros((m, 8))
+    titles: dict[int, set[str]] = {}
+    for i in np.flatnonzero(listed).tolist():
+        p = int(page[i])
+        if p not in titles:
+            head = views[int(bounds[p])]
+            titles[p] = _title_parts(head) if head else set()
+        flags[i] = _pattern_flags(views[i], size[i], bool(first[i]), views[i] in titles[p], opts)
+
     safe = np.maximum(chars, 1)
     out[:, _F["chars"]] = chars
     out[:, _F["size"]] = size
@@ -272,5 +333,6 @@ def line_features(
     out[:, _F["items"]] = items
     for j, name in enumerate(("label", "copyright", "share", "metadata", "link_title", "stamp", "breadcrumb", "title")):
         out[:, _F[name]] = flags[:, j]
-    out[:, _F["position"]] = np.arange(m) / max(m - 1, 1)
+    start = bounds[page]
+    out[:, _F["position"]] = (np.arange(m) - start) / np.maximum(bounds[page + 1] - start - 1, 1)
     return out

@@ -111,6 +111,43 @@ _MIN_SHORT_SHARE = 0.2
 _MANY_FURNITURE_SHARE = 0.1
 
 
+def _decide(lines: np.ndarray, short_share: np.ndarray, furniture: np.ndarray) -> np.ndarray:
+    """:func:`looks_like_webpage`'s rule on per-page figures (float64 arrays): bool."""
+    return (furniture >= np.maximum(_MIN_FURNITURE_LINES, _MIN_FURNITURE_SHARE * lines)) & (
+        (short_share >= _MIN_SHORT_SHARE) | (furniture >= _MANY_FURNITURE_SHARE * lines)
+    )
+
+
+def pages_look_like_webpages(
+    features: np.ndarray, bounds: np.ndarray, options: WebpageOptions | None = None
+) -> np.ndarray:
+    """:func:`looks_like_webpage` of many pages at once, from their lines' features.
+
+    Parameters
+    ----------
+    features : np.ndarray
+        float64 ``[m, len(FEATURES)]``, from :func:`dedup.webpage.features.pages_line_features`
+        of pages without blank lines.
+    bounds : np.ndarray
+        int64 ``[n_pages + 1]``, the pages' line ranges.
+
+    Returns
+    -------
+    np.ndarray
+        bool ``[n_pages]``.
+    """
+    opts = options or _default_options()
+    n_pages = bounds.size - 1
+    page = np.repeat(np.arange(n_pages), np.diff(bounds))
+    furniture = _furniture_kinds(features, _keeping_titles(opts)) != ""
+    short = features[:, _F["size"]] < opts.short_size
+    return _decide(
+        np.diff(bounds).astype(np.float64),
+        np.bincount(page[short], minlength=n_pages) / np.maximum(np.diff(bounds), 1),
+        np.bincount(page[furniture], minlength=n_pages).astype(np.float64),
+    )
+
+
 def looks_like_webpage(
     lines: Sequence[str],
     options: WebpageOptions | None = None,
@@ -140,9 +177,8 @@ def looks_like_webpage(
     bool
     """
     evidence = page_evidence(lines, options, views, features)
-    return evidence.furniture >= max(_MIN_FURNITURE_LINES, _MIN_FURNITURE_SHARE * evidence.lines) and (
-        evidence.short_share >= _MIN_SHORT_SHARE or evidence.furniture >= _MANY_FURNITURE_SHARE * evidence.lines
-    )
+    figures = np.array([evidence.lines]), np.array([evidence.short_share]), np.array([evidence.furniture])
+    return bool(_decide(*figures)[0])
 
 
 def webpage_boilerplate_spans(

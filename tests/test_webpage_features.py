@@ -1,0 +1,72 @@
+"""Line features of many pages at once (dedup.webpage.features.pages_line_features) against the per-line definitions."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from benchmarks.webpages import DATA
+from benchmarks.webpages.fit import read_sources
+from dedup.webpage import line_features, looks_like_webpage, reading_views
+from dedup.webpage.base import _F
+from dedup.webpage.features import _FULL_STOP, _SEPARATOR_SPLIT, _WORD, pages_line_features
+from dedup.webpage.pages import pages_look_like_webpages
+
+# Latin, CJK, Hangul, digits, full stops, menu separators, spaces (a no-break and an
+# ideographic one), a zero-width space, sentence ends.
+ALPHABET = "ab The é首页新闻한국어12 .｜|>»·/-–\u00a0\u3000\u200b。!,"
+line = st.text(alphabet=ALPHABET, min_size=1, max_size=30)
+page = st.lists(line, min_size=1, max_size=6)
+
+
+def _reference(view: str) -> tuple[int, int, int, int]:
+    """words, full stops, separators and items of one reading view, one regular expression at a time."""
+    pieces = [p for p in (q.strip() for q in _SEPARATOR_SPLIT.split(view)) if p]
+    return (
+        len(_WORD.findall(view)),
+        len(_FULL_STOP.findall(view)),
+        max(len(pieces) - 1, 0),
+        sum(len(p.split()) for p in pieces),
+    )
+
+
+def _bounds(pages: list[list[str]]) -> np.ndarray:
+    return np.concatenate([[0], np.cumsum([len(p) for p in pages])]).astype(np.int64)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(page, min_size=1, max_size=5))
+@example([["한국어 문장이다. 다음", "新闻结束."], ["Home | News", "a.b. The end."]])  # full stops without Latin words
+def test_features_of_many_pages_are_those_of_each_page_and_of_each_line(pages: list[list[str]]) -> None:
+    lines = [x for p in pages for x in p]
+    together = pages_line_features(lines, _bounds(pages))
+    alone = np.concatenate([line_features(p) for p in pages])
+    assert np.array_equal(together, alone)
+    views = reading_views(lines)
+    sentence_marks = np.array([sum(c in "。!" for c in v) for v in views])
+    for j, view in enumerate(views):
+        words, full_stops, separators, items = _reference(view)
+        assert together[j, _F["words"]] == words
+        assert together[j, _F["sentence_ends"]] == sentence_marks[j] + full_stops
+        assert together[j, _F["separators"]] == separators
+        assert together[j, _F["items"]] == items
+
+
+def test_position_and_title_are_per_page() -> None:
+    pages = [["首页 | 新闻 | 体育", "正文第一段。"], ["标题", "第二页正文。", "版权所有 © 2024"]]
+    features = pages_line_features([x for p in pages for x in p], _bounds(pages))
+    assert features[:, _F["position"]].tolist() == [0.0, 1.0, 0.0, 0.5, 1.0]
+    assert features[:, _F["title"]].tolist() == [1.0, 0.0, 1.0, 0.0, 0.0]
+    assert features[:, _F["copyright"]].tolist() == [0.0, 0.0, 0.0, 0.0, 1.0]
+
+
+def test_page_check_of_many_pages_equals_the_check_of_each() -> None:
+    pages = [list(p.lines) for p in read_sources(DATA / "subset")]
+    pages = [[x for x in p if x.strip()] for p in pages]
+    lines = [x for p in pages for x in p]
+    bounds = _bounds(pages)
+    decided = pages_look_like_webpages(pages_line_features(lines, bounds), bounds)
+    expected = [looks_like_webpage(p) for p in pages]
+    assert decided.tolist() == expected
+    assert 0 < sum(expected) < len(expected)  # both answers occur
