@@ -31,7 +31,7 @@ from .dicts import DictRoundTrip
 from .errors import InvalidOptionError, check_texts
 from .lsh import LSHParams, band_keys, candidate_pairs, optimal_params
 from .minhash import signatures
-from .normalize import NormalizeOptions, matching_texts
+from .normalize import KnownViews, NormalizeOptions, matching_texts, span_views
 from .options import KeywordOptions, check_types
 from .segment import UnitSpans, segment_many
 from .shingle import exact_hashes, shingle_sets
@@ -186,7 +186,10 @@ def _split_long(
 
 
 def unit_table(
-    texts: Sequence[str], options: PassageOptions = PassageOptions(), paragraphs: UnitSpans | None = None
+    texts: Sequence[str],
+    options: PassageOptions = PassageOptions(),
+    paragraphs: UnitSpans | None = None,
+    known: KnownViews | None = None,
 ) -> UnitTable:
     """Paragraphs of every document (long ones as their sentences) with their matching views.
 
@@ -196,10 +199,13 @@ def unit_table(
     options : PassageOptions
     paragraphs : UnitSpans, optional
         ``segment_many(texts, "paragraph")``, when the caller has it.
+    known : KnownViews, optional
+        Views of other spans of ``texts`` made with ``options.normalize`` (the lines of a
+        line table): a paragraph that is one of them takes its view instead of making it.
     """
     units = segment_many(texts, "paragraph") if paragraphs is None else paragraphs
     flat, doc = units.spans, units.doc_ids()
-    views = matching_texts([texts[d][s:e] for d, (s, e) in zip(doc.tolist(), flat.tolist())], options.normalize)
+    views = span_views(texts, doc, flat, options.normalize, known)
     too_long = np.fromiter(map(len, views), dtype=np.int64, count=len(views)) > options.max_unit_chars
     split = np.zeros(len(views), dtype=bool)
     if too_long.any():

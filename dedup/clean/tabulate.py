@@ -10,7 +10,7 @@ import numpy as np
 
 from ..boilerplate import BoilerplateOptions
 from ..lines import LineTable, line_table
-from ..normalize import matching_texts
+from ..normalize import KnownViews, matching_texts
 from ..passages import UnitTable, unit_table
 from ..segment import segment_lines_and_paragraphs
 from ..store import BATCH_CHARS, StringSpill, TableSink, batches
@@ -72,10 +72,15 @@ def tabulate_batch(texts: Sequence[str], options: CleanOptions, *, with_clusters
     opts = options
     segments = segment_lines_and_paragraphs(texts)
     extra = _duplicate_input(opts, with_clusters)
+    lines = line_table(texts, opts.boilerplate, segments)
+    # A paragraph that is one line takes the line's view when both are viewed alike.
+    known = KnownViews(lines.doc, lines.start, lines.end, lines.views)
     return CleanTables(
         np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)),
-        line_table(texts, opts.boilerplate, segments),
-        unit_table(texts, opts.passages, segments[1]),
+        lines,
+        unit_table(
+            texts, opts.passages, segments[1], known if opts.passages.normalize == opts.boilerplate.normalize else None
+        ),
         line_table(texts, opts.duplicates.boilerplate, segments, cuts=False) if extra == "lines" else None,
         matching_texts(texts, opts.duplicates.normalize) if extra == "views" else None,
     )

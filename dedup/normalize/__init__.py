@@ -36,10 +36,11 @@ from .base import NOISE_KINDS, MatchingView, NormalizeOptions
 from .nfkc import nfkc_lines
 from .noise import noise_spans, noise_spans_many
 from .t2s import t2s_tables
-from .view import matching_texts, normalize, normalize_many
+from .view import KnownViews, matching_texts, normalize, normalize_many, span_views
 
 __all__ = [
     "NOISE_KINDS",
+    "KnownViews",
     "MatchingView",
     "NormalizeOptions",
     "matching_texts",
@@ -48,5 +49,6 @@ __all__ = [
     "noise_spans_many",
     "normalize",
     "normalize_many",
+    "span_views",
     "t2s_tables",
 ]

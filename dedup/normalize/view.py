@@ -3,14 +3,15 @@ batch."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
 from ..arrays import from_codepoints, to_codepoints
 from ..errors import check_text
 from ..options import check_arg
-from ..store import batches
+from ..store import batches, take
 from .base import _BATCH_CHARS, _DELETE, MatchingView, NormalizeOptions
 from .nfkc import _interleave, _moved, _nfkc_aligned, _nfkc_moving, _splice
 from .noise import _batch_noise_edits, _Edits, _noise_regex_for, _text_starts
@@ -181,4 +182,40 @@ def matching_texts(texts: Iterable[str], options: NormalizeOptions = NormalizeOp
         else:
             view_of = dict(zip(distinct, _views_of_batch(distinct, options)))
             views.extend(map(view_of.__getitem__, batch))
+    return views
+
+
+@dataclass(frozen=True)
+class KnownViews:
+    """Views already made of some spans of a batch: ``doc``, ``start``, ``end`` int64 ``[k]``
+    sorted by (doc, start) and not overlapping, and their ``views``."""
+
+    doc: np.ndarray
+    start: np.ndarray
+    end: np.ndarray
+    views: Sequence[str]
+
+
+def span_views(
+    texts: Sequence[str], doc: np.ndarray, spans: np.ndarray, normalize: NormalizeOptions, known: KnownViews | None
+) -> list[str]:
+    """Matching views of the spans ``(doc[i], spans[i])`` of ``texts``.
+
+    A span that ``known`` holds takes its view from there; the others are made, in one
+    :func:`matching_texts` call. ``doc`` is int64 ``[k]``, ``spans`` int64 ``[k, 2]``.
+    """
+    if known is None or not len(known.doc) or not len(doc):
+        return matching_texts([texts[d][s:e] for d, (s, e) in zip(doc.tolist(), spans.tolist())], normalize)
+    width = int(max(known.end.max(), spans[:, 1].max())) + 1
+    keys = known.doc * width + known.start
+    wanted = doc * width + spans[:, 0]
+    at = np.minimum(np.searchsorted(keys, wanted), keys.size - 1)
+    found = (keys[at] == wanted) & (known.end[at] == spans[:, 1])
+    views = [""] * len(doc)
+    for i, view in zip(np.flatnonzero(found).tolist(), take(known.views, at[found])):
+        views[i] = view
+    missing = np.flatnonzero(~found)
+    pieces = [texts[d][s:e] for d, (s, e) in zip(doc[missing].tolist(), spans[missing].tolist())]
+    for i, view in zip(missing.tolist(), matching_texts(pieces, normalize)):
+        views[i] = view
     return views
