@@ -1,7 +1,12 @@
-"""clean() throughput on People's Daily: the whole month as documents of 20 paragraphs.
+"""clean() throughput against the datasketch MinHashLSH pipeline, same texts, same run.
 
-Group ``clean``: one row per mode (each document alone, and ``cross_document``), each
-recording ``docs`` and ``total_bytes`` so ``python -m benchmarks.report`` prints docs/s and MB/s.
+Group ``clean``: People's Daily, the whole month as documents of 20 paragraphs. Group
+``clean-reprints``: the quality benchmark's full generated reprint corpus (1,054 web-like
+pages). Each group has one row per ``clean`` mode and one for the datasketch pipeline of
+the quality benchmark (raw-text character 5-grams → ``MinHash`` → ``MinHashLSH(0.3)`` insert
+and query → verified pairs → union-find), which only finds duplicate documents; each row
+records ``docs`` and ``total_bytes``, so ``python -m benchmarks.report`` prints MB/s and the
+ratio of the two.
 """
 
 from __future__ import annotations
@@ -13,9 +18,12 @@ import pytest
 
 from benchmarks.common import describe
 from benchmarks.data import peoples_daily_lines
+from benchmarks.quality.baseline import lsh_labels, minhashes
+from benchmarks.quality.corpus import generate_corpus
 
 ROUNDS = 3
 clean_group = pytest.mark.benchmark(group="clean")
+reprints_group = pytest.mark.benchmark(group="clean-reprints")
 
 
 @pytest.fixture(scope="module")
@@ -25,15 +33,45 @@ def news_documents() -> list[str]:
     return ["\n".join(lines[i : i + 20]) for i in range(0, len(lines), 20)]
 
 
+@pytest.fixture(scope="module")
+def reprint_pages() -> list[str]:
+    """The quality benchmark's full generated corpus, seed 0 (1,054 pages)."""
+    return list(generate_corpus("full", seed=0).texts)
+
+
+def _clean(benchmark: Any, clean: Callable[..., Any], texts: list[str], cross_document: bool) -> None:
+    clean(texts[:5])  # warm the normalization tables outside the timing
+    describe(benchmark, "dedup", f"dedup.clean cross_document={cross_document}", texts)
+    results = benchmark.pedantic(
+        clean, args=(texts,), kwargs={"cross_document": cross_document}, rounds=ROUNDS, iterations=1
+    )
+    assert len(results) == len(texts)
+
+
+def _datasketch(benchmark: Any, texts: list[str]) -> None:
+    describe(benchmark, "datasketch", "datasketch MinHash + MinHashLSH(0.3) + union-find", texts)
+    labels = benchmark.pedantic(lambda: lsh_labels(minhashes(texts), 0.3, verify=True), rounds=ROUNDS, iterations=1)
+    assert len(labels) == len(texts)
+
+
 @clean_group
 @pytest.mark.parametrize("cross_document", [False, True], ids=["per-document", "cross-document"])
 def test_clean_peoples_daily(
     benchmark: Any, news_documents: list[str], dedup_api: Callable[[str], Any], cross_document: bool
 ) -> None:
-    clean = dedup_api("clean")
-    clean(news_documents[:5])  # warm the normalization tables outside the timing
-    describe(benchmark, "dedup", f"dedup.clean cross_document={cross_document}", news_documents)
-    results = benchmark.pedantic(
-        clean, args=(news_documents,), kwargs={"cross_document": cross_document}, rounds=ROUNDS, iterations=1
-    )
-    assert len(results) == len(news_documents)
+    _clean(benchmark, dedup_api("clean"), news_documents, cross_document)
+
+
+@clean_group
+def test_datasketch_pipeline_peoples_daily(benchmark: Any, news_documents: list[str]) -> None:
+    _datasketch(benchmark, news_documents)
+
+
+@reprints_group
+def test_clean_reprints(benchmark: Any, reprint_pages: list[str], dedup_api: Callable[[str], Any]) -> None:
+    _clean(benchmark, dedup_api("clean"), reprint_pages, True)
+
+
+@reprints_group
+def test_datasketch_pipeline_reprints(benchmark: Any, reprint_pages: list[str]) -> None:
+    _datasketch(benchmark, reprint_pages)

@@ -385,7 +385,7 @@ def test_heldout_pages_rebuild_from_their_sources():
 
 
 def test_pages_read_in_groups_keep_their_lines_and_views(monkeypatch: pytest.MonkeyPatch) -> None:
-    from dedup.boilerplate import classify as boilerplate
+    from dedup.boilerplate import pages as boilerplate
     from dedup.webpage import line_features, reading_views
 
     texts = [f"第{i}行 Line {i}（xiāng）" for i in range(40)]

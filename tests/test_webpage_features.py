@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from benchmarks.webpages import DATA
 from benchmarks.webpages.fit import read_sources
-from dedup.webpage import line_features, looks_like_webpage, reading_views
+from dedup.webpage import classify_page_lines, line_features, looks_like_webpage, model, reading_views
 from dedup.webpage.base import _F
+from dedup.webpage.classes import model_page_lines
 from dedup.webpage.features import _FULL_STOP, _SEPARATOR_SPLIT, _WORD, pages_line_features
+from dedup.webpage.model import MODEL_FEATURES, model_features, pages_model_features
 from dedup.webpage.pages import pages_look_like_webpages
 
 # Latin, CJK, Hangul, digits, full stops, menu separators, spaces (a no-break and an
@@ -70,3 +73,26 @@ def test_page_check_of_many_pages_equals_the_check_of_each() -> None:
     expected = [looks_like_webpage(p) for p in pages]
     assert decided.tolist() == expected
     assert 0 < sum(expected) < len(expected)  # both answers occur
+
+
+def test_model_features_and_labels_of_many_pages_are_those_of_each_page(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Bit for bit: the trees split at values the columns take, so a page must not be summed with others."""
+    pages = [[x for x in p.lines if x.strip()] for p in read_sources(DATA / "subset")]
+    lines = [x for p in pages for x in p]
+    bounds = _bounds(pages)
+    features = pages_line_features(lines, bounds)
+    alone = [model_features(line_features(p), p) for p in pages]
+    monkeypatch.setattr(model, "_MATRIX_CELLS", 4096)  # running sums in many small matrices
+    together = pages_model_features(features, lines, bounds)
+    assert np.array_equal(together, np.concatenate(alone))
+    # the page's mean log size is np.mean's, the value the trees were fitted on
+    mean_log_size = [np.log1p(line_features(p)[:, _F["size"]]).mean() for p in pages]
+    column = together[bounds[:-1], MODEL_FEATURES.index("page_mean_log_size")]
+    assert column.tolist() == mean_log_size
+    known = np.zeros(len(lines), dtype=bool)
+    known[::7] = True
+    labels, kinds = model_page_lines(lines, features, bounds, known=known)
+    expected = [classify_page_lines(p, known_boilerplate=known[a:b]) for p, a, b in zip(pages, bounds, bounds[1:])]
+    assert labels.tolist() == [x for page_labels, _ in expected for x in page_labels.tolist()]
+    assert kinds.tolist() == [k for _, page_kinds in expected for k in page_kinds]
+    assert 0 < labels.mean() < 1

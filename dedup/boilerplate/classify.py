@@ -3,20 +3,17 @@ exemptions for lines that merely repeat a cut of the same paragraph (:func:`clas
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 
-from ..arrays import concat_ranges, sorted_unique
+from ..arrays import sorted_unique
 from ..cluster import connected_components
 from ..lines import LineTable
 from ..store import take
-from ..webpage import classify_page_lines, looks_like_webpage, notice_page, reading_views
-from ..webpage.base import _F
-from ..webpage.features import pages_line_features
-from ..webpage.pages import _NOTICE_CHARS, _NOTICE_LINES, pages_look_like_webpages
 from .base import KINDS, BoilerplateOptions
 from .families import _doc_frequency, _families, _group_ids
+from .pages import _classify_web_pages
 
 
 def _overlap_context(
@@ -335,87 +332,3 @@ def classify_lines(
     if options.webpage is not False:
         _classify_web_pages(table, kind, options)
     return kind
-
-
-_PAGE_LINES = 1 << 15  # lines whose texts and reading views are held at once
-
-
-def _page_groups(
-    texts: Sequence[str], starts: np.ndarray, ends: np.ndarray
-) -> Iterator[tuple[np.ndarray, list[str], list[str]]]:
-    """``(line bounds, lines, reading views)`` of groups of the pages ``[starts[i], ends[i])`` of ``texts``.
-
-    Pages are read and viewed in groups of about ``_PAGE_LINES`` lines, one
-    :func:`dedup.webpage.reading_views` call a group (one a page costs ~0.4 ms). The bounds
-    are int64 ``[pages + 1]``, in table rows.
-    """
-    sizes = ends - starts
-    group_of = (np.cumsum(sizes) - sizes) // _PAGE_LINES  # non-decreasing
-    new_group = np.ones(len(sizes), dtype=bool)
-    new_group[1:] = group_of[1:] != group_of[:-1]
-    bounds = np.append(np.flatnonzero(new_group), len(sizes))
-    for first, last in zip(bounds[:-1].tolist(), bounds[1:].tolist()):
-        pages = np.arange(first, last)
-        lines = take(texts, concat_ranges(starts[pages], sizes[pages]))
-        yield np.append(starts[pages], ends[last - 1]), lines, reading_views(lines)
-
-
-def _classify_web_pages(table: LineTable, kind: np.ndarray, options: BoilerplateOptions) -> None:
-    """Give the page classifier's kinds to the still-unclassified lines of web-page documents (in place)."""
-    if len(table) == 0:
-        return
-    starts = np.flatnonzero(np.concatenate(([True], table.doc[1:] != table.doc[:-1])))
-    ends = np.append(starts[1:], len(table))
-    wopts = options.webpage_options
-    # Every document that looks like a web page is classified from its own text, whatever
-    # else shares the call; the corpus evidence (lines recurring across families) is added
-    # to it, so more pages in a call can only add evidence, never switch the page model off.
-    for rows, lines, views in _page_groups(table.texts, starts, ends):
-        bounds = rows - rows[0]
-        features = pages_line_features(lines, bounds, wopts, views)  # once, for the checks and the pages
-        sizes = np.diff(bounds)
-        page = np.repeat(np.arange(sizes.size), sizes)
-        blank = np.bincount(page, weights=features[:, _F["chars"]] == 0, minlength=sizes.size) > 0
-        page_chars = np.bincount(page, weights=np.fromiter(map(len, lines), np.float64, len(lines)))
-        may_be_notice = blank | ((sizes <= _NOTICE_LINES) & (page_chars <= _NOTICE_CHARS))
-        web = np.ones(sizes.size, dtype=bool) if options.webpage else pages_look_like_webpages(features, bounds, wopts)
-        for p in np.flatnonzero(may_be_notice | web | blank).tolist():
-            a, b = int(bounds[p]), int(bounds[p + 1])
-            lo, hi = int(rows[p]), int(rows[p + 1])
-            page_lines, page_views, page_features = lines[a:b], views[a:b], features[a:b]
-            if notice_page(page_lines, page_views, wopts, page_features):  # nothing to keep, however many copies
-                kind[lo:hi][kind[lo:hi] == ""] = "notice"
-                continue
-            if blank[p] and options.webpage is None:  # blank lines do not count: the page check drops them
-                web[p] = looks_like_webpage(page_lines, wopts, page_views, page_features)
-            if web[p]:
-                _classify_page(table, kind, lo, hi, page_lines, page_views, page_features, options)
-
-
-def _classify_page(
-    table: LineTable,
-    kind: np.ndarray,
-    lo: int,
-    hi: int,
-    lines: list[str],
-    views: list[str],
-    features: np.ndarray,
-    options: BoilerplateOptions,
-) -> None:
-    """Give the page classifier's kinds to the open lines of one page, rows ``lo:hi`` (in place)."""
-    labels, page_kinds = classify_page_lines(
-        lines, options.webpage_options, known_boilerplate=kind[lo:hi] != "", views=views, features=features
-    )
-    page_kind = np.array(page_kinds, dtype=kind.dtype)
-    # The classifier's catch-all ("outside the main text") does not take a heading
-    # that sits right above kept text, or above one boilerplate line (a dateline,
-    # a byline) and then kept text: a title or subheading heads what follows it.
-    kept = ~labels
-    next_kept = np.zeros(hi - lo, dtype=bool)
-    next_kept[:-1] = kept[1:]
-    after_one = np.zeros(hi - lo, dtype=bool)
-    after_one[:-2] = ~kept[1:-1] & kept[2:]
-    heads_content = table.head_like_plain[lo:hi] & (next_kept | after_one)
-    labels &= ~((page_kind == "page-furniture") & heads_content)
-    open_lines = labels & (kind[lo:hi] == "")
-    kind[lo:hi][open_lines] = page_kind[open_lines]

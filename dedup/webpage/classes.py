@@ -10,7 +10,7 @@ import numpy as np
 from ..errors import InvalidOptionError
 from .base import _F, WebpageOptions, _default_options
 from .features import line_features
-from .model import load_line_model, model_features
+from .model import load_line_model, pages_model_features
 
 _BAD, _SHORT, _NEAR, _GOOD = 0, 1, 2, 3
 
@@ -323,15 +323,49 @@ def _model_lines(
     lines: Sequence[str], features: np.ndarray, options: WebpageOptions, known: np.ndarray | None
 ) -> tuple[np.ndarray, tuple[str, ...]]:
     """:func:`classify_page_lines` by the line model: it decides, the patterns name the kinds."""
-    model = load_line_model(options.model)
-    labels = model.probability(model_features(features, lines)) >= (model.cut if options.cut is None else options.cut)
-    furniture = _furniture_kinds(features, options)
+    labels, kind = model_page_lines(lines, features, np.array([0, len(lines)], dtype=np.int64), options, known)
+    return labels, tuple(kind.tolist())
+
+
+def model_page_lines(
+    lines: Sequence[str],
+    features: np.ndarray,
+    bounds: np.ndarray,
+    options: WebpageOptions | None = None,
+    known: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The line model's labels and kinds for the lines of many pages, each line judged on its own page.
+
+    Parameters
+    ----------
+    lines : sequence of str
+        The lines, page after page.
+    features : np.ndarray
+        float64 ``[m, len(FEATURES)]``: their line features.
+    bounds : np.ndarray
+        int64 ``[n_pages + 1]``: page ``p`` is rows ``bounds[p]:bounds[p + 1]``.
+    options : WebpageOptions, optional
+    known : np.ndarray, optional
+        bool ``[m]``: lines already known to be boilerplate.
+
+    Returns
+    -------
+    labels : np.ndarray
+        bool ``[m]``, True for boilerplate.
+    kinds : np.ndarray
+        str ``[m]``, one of :data:`KINDS`, or ``""`` for content.
+    """
+    opts = options or _default_options()
+    model = load_line_model(opts.model)
+    probability = model.probability(pages_model_features(features, lines, bounds))
+    labels = probability >= (model.cut if opts.cut is None else opts.cut)
+    furniture = _furniture_kinds(features, opts)
     kind = np.where(furniture != "", furniture, _soft_kinds(features))
     if known is not None:
         labels |= known
         kind[known & (kind == "")] = "recurring"
-    if options.keep_title:
+    if opts.keep_title:
         labels &= features[:, _F["title"]] == 0
     kind[labels & (kind == "")] = "page-furniture"
     kind[~labels] = ""
-    return labels, tuple(kind.tolist())
+    return labels, kind

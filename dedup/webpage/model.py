@@ -17,7 +17,6 @@ page's own shape (lines, mean size, short share, text, long-line shares).
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -25,6 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..arrays import concat_ranges
 from ..errors import InvalidOptionError
 from .base import _F, FEATURES
 
@@ -63,30 +63,82 @@ MODEL_FEATURES: tuple[str, ...] = (
 _LONG_SIZE = 40.0  # size units of a long text line (with a sentence end or function words)
 _LONG_DENSITY = 0.1
 _SHORT_SIZE = 10.0
+_ROWS = 8192  # rows whose tree walks are held at once
+_MATRIX_CELLS = 1 << 21  # cells of the page-by-line matrix of running sums
 
 
-def _window_mean(values: np.ndarray, radius: int) -> np.ndarray:
-    """float64 ``[m]``: the mean of ``values`` over each line's window of ``radius`` lines each side."""
-    m = len(values)
-    sums = np.concatenate(([0.0], np.cumsum(values)))
-    index = np.arange(m)
-    lo, hi = np.maximum(index - radius, 0), np.minimum(index + radius + 1, m)
-    return (sums[hi] - sums[lo]) / (hi - lo)
+class _Pages:
+    """Row-to-page bookkeeping of lines of many pages: ``bounds`` int64 ``[n_pages + 1]``."""
 
+    def __init__(self, bounds: np.ndarray) -> None:
+        self.bounds = np.asarray(bounds, dtype=np.int64)
+        self.lengths = np.diff(self.bounds)
+        self.page = np.repeat(np.arange(self.lengths.size), self.lengths)
+        self.start = self.bounds[:-1][self.page]
+        self.size = self.lengths[self.page]  # the page length of each row
+        self.index = np.arange(self.page.size) - self.start  # the row's index on its page
 
-def _run_lengths(mask: np.ndarray) -> np.ndarray:
-    """float64 ``[m]``: the length of the run of True values each line is in (0 outside runs)."""
-    edges = np.flatnonzero(np.diff(np.concatenate(([0], mask.astype(np.int8), [0]))))
-    starts, ends = edges[::2], edges[1::2]
-    out = np.zeros(len(mask))
-    out[mask] = np.repeat(ends - starts, ends - starts)
-    return out
+    def sums(self, values: np.ndarray) -> np.ndarray:
+        """float64 ``[n_pages]``: the sum of ``values`` over each page."""
+        return np.bincount(self.page, weights=values, minlength=self.lengths.size)
 
+    def prefix(self, values: np.ndarray) -> np.ndarray:
+        """float64 ``[m + n_pages]``: each page's running sums of ``values`` from 0, page after page.
 
-def _nearest(long_lines: np.ndarray, index: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The long line before-or-at and at-or-after each index (int64 ``[m]`` each)."""
-    at = np.searchsorted(long_lines, index)
-    return long_lines[np.maximum(at - 1, 0)], long_lines[np.minimum(at, len(long_lines) - 1)]
+        Page ``p``'s sum of its first ``k`` values is at ``bounds[p] + p + k``. Summed page by
+        page, as one page alone would be, so the trees see the same values whatever else is
+        classified with the page (they split at values the columns take).
+        """
+        # Pages of like length side by side in a matrix, one row each: a row-wise cumsum adds
+        # each page's values in order, as np.cumsum of the page alone does.
+        out = np.zeros(self.page.size + self.lengths.size)
+        order = np.argsort(self.lengths, kind="stable")
+        widths = self.lengths[order] + 1
+        i = 0
+        while i < order.size:
+            fits = (np.arange(1, order.size - i + 1) * widths[i:]) <= _MATRIX_CELLS  # widths grow
+            j = i + max(int(np.searchsorted(~fits, True)), 1)
+            pages, width = order[i:j], int(widths[j - 1])
+            matrix = np.zeros((pages.size, width))
+            row = np.repeat(np.arange(pages.size), self.lengths[pages])
+            col = concat_ranges(np.ones(pages.size, dtype=np.int64), self.lengths[pages])
+            matrix[row, col] = values[concat_ranges(self.bounds[pages], self.lengths[pages])]
+            np.cumsum(matrix, axis=1, out=matrix)
+            row = np.repeat(np.arange(pages.size), widths[i:j])
+            col = concat_ranges(np.zeros(pages.size, dtype=np.int64), widths[i:j])
+            out[concat_ranges(self.bounds[pages] + pages, widths[i:j])] = matrix[row, col]
+            i = j
+        return out
+
+    def at(self, local: np.ndarray) -> np.ndarray:
+        """Positions in :meth:`prefix` of each row's page's sum of its first ``local`` values."""
+        return self.bounds[self.page] + self.page + local
+
+    def window_mean(self, values: np.ndarray, radius: int) -> np.ndarray:
+        """float64 ``[m]``: the mean of ``values`` over each window of ``radius`` lines each side, on its page."""
+        sums = self.prefix(values)
+        lo = np.maximum(self.index - radius, 0)
+        hi = np.minimum(self.index + radius + 1, self.size)
+        return (sums[self.at(hi)] - sums[self.at(lo)]) / (hi - lo)
+
+    def run_lengths(self, mask: np.ndarray) -> np.ndarray:
+        """float64 ``[m]``: the length of the run of True values each line is in on its page (0 outside runs)."""
+        begins = mask.copy()
+        begins[1:] &= ~mask[:-1] | (self.index[1:] == 0)
+        run = np.cumsum(begins) - 1
+        out = np.zeros(mask.size)
+        out[mask] = np.bincount(run[mask])[run[mask]]
+        return out
+
+    def repeats(self, lines: Sequence[str]) -> np.ndarray:
+        """float64 ``[m]``: how many other lines of its page are the same text."""
+        ids: dict[tuple[int, str], int] = {}
+        key = np.fromiter(
+            (ids.setdefault((p, line), len(ids)) for p, line in zip(self.page.tolist(), lines)),
+            dtype=np.int64,
+            count=len(lines),
+        )
+        return np.bincount(key)[key] - 1.0
 
 
 def model_features(features: np.ndarray, lines: Sequence[str]) -> np.ndarray:
@@ -104,29 +156,64 @@ def model_features(features: np.ndarray, lines: Sequence[str]) -> np.ndarray:
     np.ndarray
         float64 ``[m, len(MODEL_FEATURES)]``.
     """
+    return pages_model_features(features, lines, np.array([0, len(lines)], dtype=np.int64))
+
+
+def pages_model_features(features: np.ndarray, lines: Sequence[str], bounds: np.ndarray) -> np.ndarray:
+    """The model's features of the lines of many pages, each line in the context of its own page.
+
+    Parameters
+    ----------
+    features : np.ndarray
+        float64 ``[m, len(FEATURES)]``, the line features of all pages' lines.
+    lines : sequence of str
+        The lines, page after page.
+    bounds : np.ndarray
+        int64 ``[n_pages + 1]``: page ``p`` is rows ``bounds[p]:bounds[p + 1]``.
+
+    Returns
+    -------
+    np.ndarray
+        float64 ``[m, len(MODEL_FEATURES)]``.
+    """
     m = len(features)
     if m == 0:
         return np.zeros((0, len(MODEL_FEATURES)))
+    pages = _Pages(bounds)
+    index, page_lines = pages.index, pages.size
     size, chars = features[:, _F["size"]], features[:, _F["chars"]]
     sentence = (features[:, _F["sentence_ends"]] > 0).astype(np.float64)
     density = features[:, _F["function_density"]]
     log_size = np.log1p(size)
     long_line = (size >= _LONG_SIZE) & ((sentence > 0) | (density >= _LONG_DENSITY))
     short = (size < _SHORT_SIZE).astype(np.float64)
-    index = np.arange(m)
-    total = chars.sum() or 1.0
-    text_before = np.concatenate(([0.0], np.cumsum(chars)))
-    if long_line.any():
-        longs = np.flatnonzero(long_line)
-        before, after = _nearest(longs, index)
-        lines_to_text = np.minimum(np.abs(index - before), np.abs(index - after))
-        chars_to = np.minimum(
-            np.abs(text_before[np.maximum(before, index)] - text_before[np.minimum(before, index)]),
-            np.abs(text_before[np.maximum(after, index)] - text_before[np.minimum(after, index)]),
-        )
-        first, last = longs[0], longs[-1]
-    else:
-        lines_to_text, chars_to, first, last = np.full(m, m), np.full(m, total), m, -1
+    page_chars = pages.sums(chars)
+    total = np.where(page_chars > 0, page_chars, 1.0)[pages.page]
+    sums = pages.prefix(chars)
+
+    def text_before(rows: np.ndarray) -> np.ndarray:  # the page's characters before each of ``rows``
+        return sums[pages.at(rows - pages.start)]
+
+    rows = np.arange(m)
+    longs = np.flatnonzero(long_line)
+    first_long = np.searchsorted(longs, pages.bounds[:-1])[pages.page]  # the page's long lines: longs[first:last]
+    last_long = np.searchsorted(longs, pages.bounds[1:])[pages.page]
+    has_long = last_long > first_long
+    at = np.searchsorted(longs, rows)
+    safe = np.maximum(longs.size - 1, 0)
+    before = longs[np.minimum(np.maximum(at - 1, first_long), safe)] if longs.size else rows
+    after = longs[np.minimum(np.minimum(at, last_long - 1), safe)] if longs.size else rows
+    lines_to_text = np.where(has_long, np.minimum(np.abs(rows - before), np.abs(rows - after)), page_lines)
+    chars_to = np.where(
+        has_long,
+        np.minimum(
+            np.abs(text_before(np.maximum(before, rows)) - text_before(np.minimum(before, rows))),
+            np.abs(text_before(np.maximum(after, rows)) - text_before(np.minimum(after, rows))),
+        ),
+        total,
+    )
+    first = np.where(has_long, longs[np.minimum(first_long, safe)] - pages.start if longs.size else 0, page_lines)
+    last = np.where(has_long, longs[np.minimum(last_long - 1, safe)] - pages.start if longs.size else 0, -1)
     windowed = {
         "log_size": log_size,
         "sentence": sentence,
@@ -137,35 +224,36 @@ def model_features(features: np.ndarray, lines: Sequence[str]) -> np.ndarray:
         "stamp": (features[:, _F["stamp"]] > 0).astype(np.float64),
         "long": long_line.astype(np.float64),
     }
-    counts = Counter(lines)
+    n = pages.lengths.astype(np.float64)
     page = [
-        np.log1p(m),
-        log_size.mean(),
-        short.mean(),
-        np.log1p(total),
-        long_line.mean(),
-        chars[long_line].sum() / total,
-        (chars * short).sum() / total,
+        np.log1p(n),
+        # np.mean's pairwise sum, page by page: the trees split on this column at values it takes
+        np.array([log_size[a:b].mean() if b > a else 0.0 for a, b in zip(bounds[:-1].tolist(), bounds[1:].tolist())]),
+        pages.sums(short) / np.maximum(n, 1),
+        np.log1p(np.where(page_chars > 0, page_chars, 1.0)),
+        pages.sums(long_line.astype(np.float64)) / np.maximum(n, 1),
+        pages.sums(chars * long_line) / np.where(page_chars > 0, page_chars, 1.0),
+        pages.sums(chars * short) / np.where(page_chars > 0, page_chars, 1.0),
     ]
     columns = [
         *features.T,
         np.log1p(chars),
         log_size,
         np.log1p(index),
-        np.log1p(m - 1 - index),
+        np.log1p(page_lines - 1 - index),
         (index < first).astype(np.float64),
         (index > last).astype(np.float64),
         np.log1p(lines_to_text),
-        text_before[:-1] / total,
+        text_before(rows) / total,
         long_line.astype(np.float64),
-        *(_window_mean(windowed[name], r) for r in _RADII for name in _WINDOWED),
-        np.log1p(_run_lengths(size < _SHORT_SIZE)),
-        np.log1p(np.fromiter((counts[line] - 1 for line in lines), dtype=np.float64, count=m)),
+        *(pages.window_mean(windowed[name], r) for r in _RADII for name in _WINDOWED),
+        np.log1p(pages.run_lengths(size < _SHORT_SIZE)),
+        np.log1p(pages.repeats(lines)),
         chars / total,
-        _window_mean(chars, 2) * 5 / total,
-        _window_mean(chars, 6) * 13 / total,
+        pages.window_mean(chars, 2) * 5 / total,
+        pages.window_mean(chars, 6) * 13 / total,
         chars_to / total,
-        *(np.full(m, value, dtype=np.float64) for value in page),
+        *(value[pages.page] for value in page),
     ]
     return np.column_stack(columns)
 
@@ -205,7 +293,12 @@ class LineModel:
     features: tuple[str, ...]
 
     def probability(self, x: np.ndarray) -> np.ndarray:
-        """float64 ``[m]``: each row's probability of being boilerplate (``x``: float64 ``[m, features]``)."""
+        """float64 ``[m]``: each row's probability of being boilerplate (``x``: float64 ``[m, features]``).
+
+        Rows are taken ``_ROWS`` at a time, so the node table (rows × trees) stays small.
+        """
+        if len(x) > _ROWS:
+            return np.concatenate([self.probability(x[i : i + _ROWS]) for i in range(0, len(x), _ROWS)])
         trees, nodes = self.feature.shape
         # Nodes numbered across all trees, so that every step is a 1-D gather.
         base = (np.arange(trees, dtype=np.int64) * nodes)[:, None]
