@@ -122,6 +122,8 @@ def test_clean_the_examples_end_to_end(tmp_path: Path) -> None:
         "boilerplate.jsonl",
         "cleaned.jsonl",
         "clusters.jsonl",
+        "options.json",
+        "report.html",
         "summary.json",
         "text",
         "timings.json",
@@ -170,12 +172,17 @@ def test_flags_reach_the_library(tmp_path: Path) -> None:
     noise_only = json.loads(run("clean", "examples", "--dry-run", "--remove", "noise", "--threshold", "0.9").stdout)
     assert noise_only["options"]["remove"] == ["noise"] and noise_only["options"]["threshold"] == 0.9
     assert {r for r, v in noise_only["removals"].items() if v["count"]} == {"noise"}
-    assert noise_only["library_options"]["duplicates"]["threshold"] == 0.9
+    assert noise_only["options_changed"] == {"duplicates.threshold": 0.9, "remove": ["noise"]}
+    assert "library_options" not in noise_only  # every option is in options.json
 
     out = tmp_path / "cross"
     assert run("clean", "examples/news", "-o", str(out), "--cross-document", "--seed", "3").returncode == 0
     cross = json.loads((out / "summary.json").read_text(encoding="utf-8"))
-    assert cross["options"]["cross_document"] is True and cross["library_options"]["passages"]["seed"] == 3
+    assert cross["options"]["cross_document"] is True
+    assert cross["options_changed"] == {"cross_document": True, "duplicates.seed": 3, "passages.seed": 3}
+    library = json.loads((out / "options.json").read_text(encoding="utf-8"))
+    assert library["passages"]["seed"] == 3 and library["duplicates"]["seed"] == 3 and library["cross_document"]
+    assert library["boilerplate"]["min_docs"] == dedup.CleanOptions().boilerplate.min_docs
     assert cross["documents"]["emptied"] == 1  # the reprint, a near-duplicate of an earlier story
     assert cross["removals_by_kind"]["duplicate/document"]["count"] == 1
     cleaned = {

@@ -7,9 +7,10 @@ A ``clean`` run is a short sequence of timed phases::
              the tables' strings going to OUT/.partial/spill
     plan     boilerplate families, repeated passages, near-duplicate documents: every
              document's cuts (dedup.clean.plan_clean)
-    write    the inputs read again batch by batch, cleaned with the plan; cleaned.jsonl and
-             text/ into OUT/.partial, a journal after each batch
-    publish  clusters.jsonl, boilerplate.jsonl, summary.json; everything renamed into OUT
+    write    the inputs read again batch by batch, cleaned with the plan; cleaned.jsonl (with the
+             records' other fields), annotated.jsonl (--annotate) and text/ into OUT/.partial, a
+             journal after each batch; with --output-format parquet, converted at the end
+    publish  clusters.jsonl, boilerplate.jsonl, summary.json, options.json; everything renamed into OUT
 
 The texts are never all in memory. An interrupted run leaves OUT/.partial with its journal;
 ``--resume`` reads, tabulates and plans again (deterministic), checks that options and inputs
@@ -18,8 +19,8 @@ Every output file is byte-identical to an uninterrupted run's except ``timings.j
 
 Where things live: ``parser`` (arguments → options), ``inputs`` (discovery, standard input, the
 two reads), ``progress`` (stderr: bar, log lines, timings), ``workspace`` (OUT: lock, journal,
-resume, publish), ``outputs`` (the rows and the summary), ``commands`` (``clean``, ``find``,
-``main``), ``common`` (exit statuses, names, printing).
+resume, publish), ``outputs`` (the rows and the summary), ``parquet`` (``--output-format parquet``),
+``commands`` (``clean``, ``find``, ``main``), ``common`` (exit statuses, names, printing).
 """
 
 from .commands import main, run_clean, run_find

@@ -22,6 +22,7 @@ from ..clean import Cleaner, CleanOptions, LocalCleaner
 from ..duplicates import DuplicateFinder, DuplicateOptions, Finder
 from ..errors import DedupError, InvalidOptionError
 from ..log import logger
+from ..report import build_report
 from .common import (
     EXIT_FAILED,
     EXIT_OK,
@@ -33,9 +34,20 @@ from .common import (
     _jsonable,
     printable,
 )
-from .inputs import STDIN, _stdin_folder, discover_inputs, read_again, read_corpus
-from .outputs import Tally, build_summary, cluster_line, family_line, write_rows
-from .parser import _clean_options, _read_options, _settings, build_parser
+from .inputs import STDIN, Corpus, SecondRead, _stdin_folder, discover_inputs, read_again, read_corpus
+from .outputs import (
+    Rows,
+    Tally,
+    build_summary,
+    cluster_line,
+    family_line,
+    options_json,
+    representatives,
+    with_records,
+    write_rows,
+)
+from .parquet import require_pyarrow
+from .parser import _clean_options, _read_options, _settings, build_parser, report_options
 from .progress import Reporter, Timer, _LogToReporter
 from .workspace import Workspace, check_output_location
 
@@ -124,6 +136,13 @@ def _spill_folder(workspace: Workspace | None) -> Any:
     return nullcontext(str(spill))
 
 
+def _needs_records(corpus: Corpus, args: argparse.Namespace) -> bool:
+    """Whether the rows need each record read again with its fields: JSONL or Parquet inputs, or --annotate."""
+    if args.dry_run:
+        return False
+    return args.annotate or any(not file.format.startswith("txt") for file in corpus.files)
+
+
 def run_clean(args: argparse.Namespace, reporter: Reporter) -> int:
     """``dedup clean``: read and tabulate → plan → read again, clean and write → publish."""
     if args.output == "-":
@@ -136,6 +155,10 @@ def run_clean(args: argparse.Namespace, reporter: Reporter) -> int:
         raise UsageError("--resume cannot be combined with --force or --dry-run")
     if args.resume and STDIN in args.inputs:
         raise UsageError("standard input cannot be read again: --resume needs the inputs as files")
+    if args.stdout and (args.annotate or args.output_format != "jsonl"):
+        raise UsageError("--stdout writes the rows of cleaned.jsonl: it takes no --annotate or --output-format parquet")
+    if args.output_format == "parquet":
+        require_pyarrow()
     read_options = _read_options(args)
     options = _clean_options(args)
     engine = start_engine(args, reporter)
@@ -175,16 +198,29 @@ def run_clean(args: argparse.Namespace, reporter: Reporter) -> int:
                 plan = cleaner.plan()
             reporter.info(f"cleaning {_count(len(corpus.records), 'document')}")
             with timer.phase("write"):
+                needed = _needs_records(corpus, args)
+                again = SecondRead(read_again(corpus, read_options, args.batch_size, fields=needed), needed)
                 # Every document is counted, also those an interrupted run wrote already.
-                documents = tally.counted(
-                    cleaner.cleaned(plan, read_again(corpus, read_options, args.batch_size)), corpus.lengths
+                documents = with_records(
+                    tally.counted(cleaner.cleaned(plan, again.texts()), corpus.lengths), again, needed
+                )
+                rows = Rows(
+                    corpus.records,
+                    read_options.text_field,
+                    read_options.id_field,
+                    representatives(plan.report, corpus.records),
+                    args.annotate,
                 )
                 if args.stdout:
-                    write_rows(corpus, documents, sys.stdout)
+                    write_rows(documents, rows, sys.stdout)
                 elif workspace is None:
                     deque(documents, maxlen=0)  # clean and count, write nothing
                 else:
-                    workspace.write_documents(corpus, documents, args.batch_size, reporter)
+                    workspace.write_documents(corpus, documents, rows, args.batch_size, reporter)
+                again.finish()
+                written = ["cleaned.jsonl", *(["annotated.jsonl"] if args.annotate else [])]
+                if workspace is not None and args.output_format == "parquet":
+                    written = workspace.to_parquet(written, args.batch_size)
         report = plan.report
         summary = build_summary(corpus, tally, report, settings, options, fingerprint)
         if args.stdout:
@@ -203,6 +239,7 @@ def run_clean(args: argparse.Namespace, reporter: Reporter) -> int:
                 "summary.json": (json.dumps(summary, ensure_ascii=False, sort_keys=True, indent=2) + "\n").encode(
                     "utf-8", "surrogatepass"
                 ),
+                "options.json": options_json(options),
             }
             timings = {
                 **timer.seconds,
@@ -210,8 +247,12 @@ def run_clean(args: argparse.Namespace, reporter: Reporter) -> int:
                 "resumed": bool(workspace.journal.get("records_done")) and args.resume,
             }
             reports["timings.json"] = (json.dumps(timings, sort_keys=True, indent=2) + "\n").encode("utf-8")
-            workspace.publish(reports, summary["exit_status"])
+            workspace.publish(reports, summary["exit_status"], written)
             reporter.info(f"wrote {workspace.out}")
+            if not args.no_report:
+                with timer.phase("report"):
+                    build_report(workspace.out, report_options(args))
+                reporter.info(f"wrote {workspace.out / 'report.html'} in {timer.seconds['report']:.1f} s")
         reporter.info(_status_line(summary))
         return summary["exit_status"]
     finally:
@@ -248,6 +289,16 @@ def run_find(args: argparse.Namespace, reporter: Reporter) -> int:
     return EXIT_SKIPPED if corpus.skipped else EXIT_OK
 
 
+def run_report(args: argparse.Namespace, reporter: Reporter) -> int:
+    """``dedup report OUT``: build OUT/report.html from the files of a finished ``dedup clean`` run."""
+    out = Path(args.output)
+    if not out.is_dir():
+        raise UsageError(f"{out} is no folder: give the output folder of dedup clean")
+    path = build_report(out, report_options(args))
+    reporter.info(f"wrote {path}")
+    return EXIT_OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``dedup``; returns the exit status."""
     parser = build_parser()
@@ -261,7 +312,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     logger.setLevel(logging.WARNING if args.quiet else logging.DEBUG if args.verbose else logging.INFO)
     logger.propagate = False
     try:
-        return run_clean(args, reporter) if args.command == "clean" else run_find(args, reporter)
+        commands = {"clean": run_clean, "find": run_find, "report": run_report}
+        return commands[args.command](args, reporter)
     except (UsageError, InvalidOptionError) as err:
         parser.exit(EXIT_USAGE, f"dedup {args.command}: error: {printable(str(err))}\n")
     except DedupError as err:

@@ -3,7 +3,9 @@ printed."""
 
 from __future__ import annotations
 
+import base64
 import dataclasses
+import datetime
 import json
 from typing import Any
 
@@ -13,7 +15,19 @@ EXIT_OK, EXIT_SKIPPED, EXIT_USAGE, EXIT_FAILED = 0, 1, 2, 3
 PARTIAL = ".partial"
 
 
-OUTPUTS = ("cleaned.jsonl", "clusters.jsonl", "boilerplate.jsonl", "text", "timings.json", "summary.json")
+OUTPUTS = (
+    "cleaned.jsonl",
+    "cleaned.parquet",
+    "annotated.jsonl",
+    "annotated.parquet",
+    "clusters.jsonl",
+    "boilerplate.jsonl",
+    "text",
+    "options.json",
+    "timings.json",
+    "report.html",  # written after the others (never renamed in): an earlier run's is cleared here
+    "summary.json",
+)  # renamed into OUT in this order: summary.json last
 
 
 JOURNAL_FORMAT = 1
@@ -50,12 +64,39 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
+def _flat(value: Any, prefix: str = "") -> dict[str, Any]:
+    """Nested dicts as one dict of dotted keys: ``{"a": {"b": 1}}`` → ``{"a.b": 1}``."""
+    if not isinstance(value, dict):
+        return {prefix: value}
+    out: dict[str, Any] = {}
+    for key, item in value.items():
+        out.update(_flat(item, f"{prefix}.{key}" if prefix else str(key)))
+    return out
+
+
 def _count(n: int, noun: str) -> str:
     return f"{n:,} {noun}" if n == 1 else f"{n:,} {noun}s"
 
 
 def _dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def _plain(value: Any) -> Any:
+    """A value JSON cannot hold (from a Parquet input) as a string: dates and times in ISO 8601, decimals in digits,
+    bytes in base64, durations in seconds."""
+    if isinstance(value, (datetime.date, datetime.time)):
+        return value.isoformat()
+    if isinstance(value, datetime.timedelta):
+        return value.total_seconds()
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return base64.b64encode(bytes(value)).decode("ascii")
+    return str(value)
+
+
+def _dumps_row(value: Any, sort_keys: bool = True) -> str:
+    """One row of a JSONL output: like :func:`_dumps`, values of input records that JSON cannot hold as strings."""
+    return json.dumps(value, ensure_ascii=False, sort_keys=sort_keys, separators=(",", ":"), default=_plain)
 
 
 def printable(text: str) -> str:

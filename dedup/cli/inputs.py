@@ -8,9 +8,10 @@ import os
 import shutil
 import sys
 import tempfile
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -235,8 +236,11 @@ def read_corpus(
     return Corpus(records, lengths, files, skipped, encodings, file_bytes, text_bytes, digest.hexdigest())
 
 
-def read_again(corpus: Corpus, options: ReadOptions, batch_size: int) -> Iterator[tuple[int, list[str]]]:
-    """The texts of the corpus read a second time: ``(first record, texts)`` in batches of ``batch_size``.
+def read_again(
+    corpus: Corpus, options: ReadOptions, batch_size: int, fields: bool = False
+) -> Iterator[tuple[int, list[Record]]]:
+    """The records of the corpus read a second time, texts included: ``(first record, records)`` in batches of
+    ``batch_size``; with ``fields``, each JSONL or Parquet record carries all its fields.
 
     Raises :class:`InputsChangedError` as soon as a record differs from the first read
     (id, source, line or length), or, at the end, if anything read differs at all.
@@ -244,10 +248,10 @@ def read_again(corpus: Corpus, options: ReadOptions, batch_size: int) -> Iterato
     digest = hashlib.sha256()
     index = 0
 
-    def texts() -> Iterator[str]:
+    def records() -> Iterator[Record]:
         nonlocal index
         for file in corpus.files:
-            for item in read_file(file, options):
+            for item in read_file(file, options, fields=fields):
                 _feed_item(digest, item)
                 if not isinstance(item, Record):
                     continue
@@ -257,11 +261,84 @@ def read_again(corpus: Corpus, options: ReadOptions, batch_size: int) -> Iterato
                         f"{item.source} changed while dedup was running: run the same command again"
                     )
                 index += 1
-                yield item.text
+                yield item
 
     first = 0
-    for batch in batches(texts(), max_chars=sys.maxsize, max_items=batch_size):
+    read = records()
+    while batch := list(islice(read, batch_size)):
         yield first, batch
         first += len(batch)
     if index != len(corpus.records) or digest.hexdigest() != corpus.digest:
         raise InputsChangedError("the inputs changed while dedup was running: run the same command again")
+
+
+class SecondRead:
+    """One second read of the inputs, shared by the cleaner (the texts, batch by batch) and the writer (each
+    record, with its fields, in order).
+
+    Parameters
+    ----------
+    batches : iterator of (int, list of Record)
+        What :func:`read_again` yields.
+    keep_records : bool
+        Whether :meth:`record` will be asked for every record in order; without it, a
+        batch is dropped as soon as its texts are handed on.
+
+    The writer asks for each record after the cleaner took its batch (the local engine),
+    or the cleaner never asks (Ray keeps its texts itself): either way only the current
+    batch is held.
+    """
+
+    def __init__(self, batches: Iterator[tuple[int, list[Record]]], keep_records: bool) -> None:
+        self._batches = batches
+        self._keep = keep_records
+        self._held: deque[tuple[int, list[Record]]] = deque()
+        self._texts_next = 0  # the first record whose text the cleaner has not had
+        self._records_next = 0  # the first record the writer has not had
+        self._texts_used = self._started = False
+
+    def texts(self) -> Iterator[tuple[int, list[str]]]:
+        """``(first record, texts)`` per batch, for :meth:`dedup.clean.Cleaner.cleaned`."""
+        self._texts_used = True
+        while True:
+            batch = next((b for b in self._held if b[0] >= self._texts_next), None)
+            if batch is None and not self._pull():
+                return
+            if batch is None:
+                continue
+            first, records = batch
+            self._texts_next = first + len(records)
+            self._drop()
+            yield first, [r.text for r in records]
+
+    def record(self, index: int) -> Record:
+        """Record ``index`` as read again (text and fields); records before it are dropped."""
+        self._records_next = index
+        self._drop()
+        while True:
+            for first, records in self._held:
+                if first <= index < first + len(records):
+                    return records[index - first]
+            if not self._pull():
+                raise InputsChangedError("the inputs changed while dedup was running: run the same command again")
+
+    def finish(self) -> None:
+        """Read to the end if this read was started (its last check: nothing else changed)."""
+        if self._started:
+            deque(self._batches, maxlen=0)
+
+    def _pull(self) -> bool:
+        self._started = True
+        batch = next(self._batches, None)
+        if batch is None:
+            return False
+        self._held.append(batch)
+        return True
+
+    def _drop(self) -> None:
+        while self._held:
+            first, records = self._held[0]
+            end = first + len(records)
+            if (self._keep and end > self._records_next) or (self._texts_used and end > self._texts_next):
+                return
+            self._held.popleft()

@@ -1,10 +1,13 @@
-"""The rows a run writes (cleaned.jsonl, clusters.jsonl, boilerplate.jsonl) and its summary."""
+"""The rows a run writes (cleaned.jsonl, annotated.jsonl, clusters.jsonl, boilerplate.jsonl), its summary and
+options.json."""
 
 from __future__ import annotations
 
 import dataclasses
+import json
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any, TextIO
 
@@ -16,8 +19,18 @@ from ..io import (
     Record,
 )
 from ..removals import REASONS, Cleaned
-from .common import EXIT_OK, EXIT_SKIPPED, _dumps, _jsonable
-from .inputs import Corpus
+from .common import EXIT_OK, EXIT_SKIPPED, _dumps_row, _flat, _jsonable
+from .inputs import Corpus, SecondRead
+
+#: The fields of a cleaned.jsonl row; an input field of the same name is kept as ``input_<name>`` (``text`` aside:
+#: the input's text field is what was cleaned).
+CLEANED_FIELDS = ("id", "source", "text", "removed", "line", "output")
+
+#: The fields annotated.jsonl adds to each input record.
+ANNOTATION_FIELDS = ("keep", "duplicate_of")
+
+#: A document, what cleaning gave, and the record read again (with its fields) when the rows need it.
+Document = tuple[int, Cleaned, Record | None]
 
 
 def _member(record: Record) -> dict[str, Any]:
@@ -52,16 +65,37 @@ def family_line(family: Boilerplate, records: Sequence[Record]) -> dict[str, Any
     }
 
 
-def write_rows(corpus: Corpus, documents: Iterator[tuple[int, Cleaned]], out: TextIO) -> None:
-    """The rows of ``cleaned.jsonl``, in order, to a stream (``--stdout``)."""
-    for i, document in documents:
-        out.write(_dumps(cleaned_line(corpus.records[i], document, None)) + "\n")
-    out.flush()
+def _renamed(name: str, ours: Sequence[str], theirs: Mapping[str, Any]) -> str:
+    """An input field's name in a row that also holds ``ours``: ``input_<name>`` when ours has it (and again, while
+    that is taken)."""
+    if name not in ours:
+        return name
+    name = f"input_{name}"
+    while name in ours or name in theirs:
+        name = f"input_{name}"
+    return name
 
 
-def cleaned_line(record: Record, cleaned: Cleaned, output: PurePosixPath | None) -> dict[str, Any]:
-    """One line of cleaned.jsonl: enough to rebuild the original (see :func:`dedup.restore`)."""
+def input_fields(fields: Mapping[str, Any] | None, text_field: str, id_field: str) -> dict[str, Any]:
+    """The fields of an input record a cleaned.jsonl row carries besides its own: all but the text field (the row's
+    ``text`` is its cleaned text) and an id field named ``id`` (the row's ``id`` is its value); the others under
+    their own names, or ``input_<name>`` when a row field has that name."""
+    if not fields:
+        return {}
+    return {
+        _renamed(name, CLEANED_FIELDS, fields): value
+        for name, value in fields.items()
+        if name != text_field and not (name == id_field == "id")
+    }
+
+
+def cleaned_line(
+    record: Record, cleaned: Cleaned, output: PurePosixPath | None, fields: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """One line of cleaned.jsonl: enough to rebuild the original (see :func:`dedup.restore`), and ``fields`` (see
+    :func:`input_fields`)."""
     line: dict[str, Any] = {
+        **(fields or {}),
         "id": record.id,
         "source": record.source,
         "text": cleaned.text,
@@ -75,6 +109,82 @@ def cleaned_line(record: Record, cleaned: Cleaned, output: PurePosixPath | None)
     if output is not None:
         line["output"] = f"text/{output}"
     return line
+
+
+def duplicate_of(cleaned: Cleaned, representatives: Mapping[int, str]) -> str | None:
+    """The id of the representative of the cluster a document was emptied for as a near-duplicate, else None."""
+    for r in cleaned.removed:
+        if r.reason == "duplicate" and r.kind == "document" and r.ref in representatives:
+            return representatives[r.ref]
+    return None
+
+
+def annotated_line(record: Record, cleaned: Cleaned, representatives: Mapping[int, str]) -> dict[str, Any]:
+    """One line of annotated.jsonl: the input record as read (for ``.txt`` its ``id``, ``source`` and ``text``), its
+    fields in their order, then ``keep`` and ``duplicate_of`` (an input field of either name becomes
+    ``input_<name>``)."""
+    fields = record.fields if record.fields is not None else {"id": record.id, "source": record.source}
+    row = {_renamed(k, ANNOTATION_FIELDS, fields): v for k, v in fields.items()}
+    if record.fields is None:
+        row["text"] = record.text
+    row["keep"] = bool(cleaned.text)
+    row["duplicate_of"] = duplicate_of(cleaned, representatives)
+    return row
+
+
+@dataclass(frozen=True)
+class Rows:
+    """How the rows of cleaned.jsonl and annotated.jsonl are made.
+
+    Attributes
+    ----------
+    records : sequence of Record
+        The corpus's records (ids, sources, lines), in order.
+    text_field, id_field : str
+        The input's field names (``--text-field``, ``--id-field``).
+    representatives : mapping of int to str
+        The id of each cluster's representative, by cluster id.
+    annotate : bool
+        Whether annotated rows are written too.
+    """
+
+    records: Sequence[Record]
+    text_field: str
+    id_field: str
+    representatives: Mapping[int, str]
+    annotate: bool = False
+
+    def cleaned(self, i: int, cleaned: Cleaned, again: Record | None, output: PurePosixPath | None) -> bytes:
+        """The line of cleaned.jsonl of record ``i`` (``again``: the record read again, with its fields)."""
+        fields = input_fields(again.fields if again is not None else None, self.text_field, self.id_field)
+        return (_dumps_row(cleaned_line(self.records[i], cleaned, output, fields)) + "\n").encode(
+            "utf-8", "surrogatepass"
+        )
+
+    def annotated(self, cleaned: Cleaned, again: Record | None) -> bytes:
+        """The line of annotated.jsonl of a record read again (its fields in their input order)."""
+        if again is None:
+            raise ValueError("annotated rows need the records read again")
+        row = annotated_line(again, cleaned, self.representatives)
+        return (_dumps_row(row, sort_keys=False) + "\n").encode("utf-8", "surrogatepass")
+
+
+def representatives(report: CleanReport, records: Sequence[Record]) -> dict[int, str]:
+    """The id of each cluster's representative, by cluster id."""
+    return {c.id: records[c.representative].id for c in report.clusters}
+
+
+def with_records(documents: Iterator[tuple[int, Cleaned]], again: SecondRead, needed: bool) -> Iterator[Document]:
+    """Each cleaned document with its record as read again, when ``needed`` (else None)."""
+    for i, document in documents:
+        yield i, document, again.record(i) if needed else None
+
+
+def write_rows(documents: Iterator[Document], rows: Rows, out: TextIO) -> None:
+    """The rows of ``cleaned.jsonl``, in order, to a stream (``--stdout``)."""
+    for i, document, again in documents:
+        out.write(rows.cleaned(i, document, again, None).decode("utf-8", "surrogatepass"))
+    out.flush()
 
 
 class Tally:
@@ -112,16 +222,28 @@ class Tally:
             self.by_kind_chars[key] += r.end - r.start
 
 
+def options_changed(options: CleanOptions) -> dict[str, Any]:
+    """The library options that differ from ``CleanOptions()``, by dotted path: ``{"boilerplate.min_docs": 5}``."""
+    default, now = _flat(_jsonable(CleanOptions())), _flat(_jsonable(options))
+    return {k: now.get(k) for k in sorted(default.keys() | now.keys()) if now.get(k) != default.get(k)}
+
+
+def options_json(options: CleanOptions) -> bytes:
+    """options.json: every library option in force (``CleanOptions`` as JSON)."""
+    return (json.dumps(_jsonable(options), ensure_ascii=False, sort_keys=True, indent=2) + "\n").encode("utf-8")
+
+
 def build_summary(
     corpus: Corpus, tally: Tally, report: CleanReport, settings: dict[str, Any], options: CleanOptions, fingerprint: str
 ) -> dict[str, Any]:
-    """summary.json: the same bytes for the same inputs and options (no timings)."""
+    """summary.json: the same bytes for the same inputs and options (no timings); the library options only where
+    they differ from the defaults (all of them are in options.json)."""
     status = EXIT_SKIPPED if corpus.skipped else EXIT_OK
     return {
         "version": __version__,
         "fingerprint": fingerprint,
         "options": settings,
-        "library_options": _jsonable(options),
+        "options_changed": options_changed(options),
         "inputs": {
             "files": len(corpus.files),
             "file_bytes": corpus.file_bytes,

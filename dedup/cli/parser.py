@@ -15,6 +15,7 @@ from ..io import (
     ReadOptions,
 )
 from ..removals import REASONS
+from ..report import ReportOptions
 from .common import _jsonable
 
 _MAIN_HELP = """\
@@ -23,6 +24,7 @@ and write cleaned text with an exact account of every removal.
 
   dedup find  INPUT...          list clusters of near-duplicate documents
   dedup clean INPUT... -o OUT   write cleaned text and reports into folder OUT
+  dedup report OUT              build OUT/report.html again (dedup clean writes it)
 
 INPUT is a .txt file, a folder (searched recursively for *.txt), a JSONL file (.jsonl,
 .jsonl.gz, .jsonl.zst) or a Parquet file. Run 'dedup COMMAND --help' for the options.
@@ -37,12 +39,17 @@ every removal is recorded with its position and text, so each original can be re
 
 Files written into OUT:
   cleaned.jsonl      one line per document: id, source, cleaned text, and 'removed': each
-                     cut's start/end (in the original), reason, kind, ref and text
+                     cut's start/end (in the original), reason, kind, ref and text; the other
+                     fields of JSONL/Parquet records (cleaned.parquet: --output-format parquet)
+  annotated.jsonl    with --annotate: each input record unchanged, plus keep and duplicate_of
   clusters.jsonl     one line per cluster of near-duplicate documents
   boilerplate.jsonl  one line per family of boilerplate lines, with every occurrence
   text/              the cleaned text of each .txt input, at its path relative to its INPUT
   summary.json       counts, bytes in/out, removals by reason, skipped inputs, options
-  timings.json       seconds per phase (the only file that differs between two runs)
+  options.json       every library option in force
+  timings.json       seconds per phase (with report.html, the only files that differ between runs)
+  report.html        the run report to open in a browser: summary, plots, clusters side by
+                     side, boilerplate families, sampled documents with removals marked
 """
 
 
@@ -51,6 +58,7 @@ examples:
   dedup clean corpus/ -o cleaned/
   dedup clean news.jsonl.gz --text-field content --id-field url -o out/ --cross-document
   dedup clean corpus/ -o out/ --remove noise,boilerplate      # keep repeated passages
+  dedup clean data.parquet -o out/ --output-format parquet --annotate
   dedup clean corpus/ --dry-run                              # print the summary only
   dedup clean corpus/ -o out/ --resume                       # continue an interrupted run
   dedup clean corpus/ -o out/ --engine ray --address auto    # on a running Ray cluster
@@ -321,6 +329,28 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     run.add_argument(
+        "--output-format",
+        choices=("jsonl", "parquet"),
+        default="jsonl",
+        help=(
+            "write cleaned.jsonl (default) or cleaned.parquet, the same columns (parquet needs pip install "
+            "'dedup[parquet]'); also the format of annotated.jsonl/.parquet"
+        ),
+    )
+    run.add_argument(
+        "--annotate",
+        action="store_true",
+        help=(
+            "also write annotated.jsonl: every input record unchanged, plus keep (false if cleaning emptied it) "
+            "and duplicate_of (the id of its cluster's representative if it was emptied as a near-duplicate)"
+        ),
+    )
+    run.add_argument(
+        "--no-report",
+        action="store_true",
+        help="do not write report.html (building it reads cleaned.jsonl once more; dedup report OUT builds it later)",
+    )
+    run.add_argument(
         "--force",
         action="store_true",
         help="replace the results of an earlier run in OUT (other files in OUT are left alone)",
@@ -349,7 +379,64 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="also the timing and sizes of every step on stderr (the library's DEBUG log)",
     )
+    _add_report_command(commands, formatter)
     return parser
+
+
+def _add_report_command(commands: Any, formatter: type[argparse.HelpFormatter]) -> None:
+    report = commands.add_parser(
+        "report",
+        help="build OUT/report.html again from the files dedup clean wrote",
+        description=(
+            "Write OUT/report.html, the run report dedup clean writes: summary, plots, the largest clusters and a "
+            "sample of the others side by side, boilerplate families and a browsable sample of changed documents "
+            "with their removed spans marked. One self-contained file: open it from disk in any browser."
+        ),
+        formatter_class=formatter,
+    )
+    report.add_argument("output", metavar="OUT", help="the output folder of dedup clean")
+    defaults = ReportOptions()
+    report.add_argument(
+        "--documents",
+        type=_count_arg,
+        default=defaults.documents,
+        metavar="N",
+        help="changed documents in the browsable sample (default %(default)s)",
+    )
+    report.add_argument(
+        "--clusters",
+        type=_count_arg,
+        default=defaults.largest_clusters,
+        metavar="N",
+        help="the N largest clusters, and a sample of N others (default %(default)s)",
+    )
+    report.add_argument(
+        "--sample-seed", type=_count_arg, default=defaults.seed, metavar="S", help="seed of the samples (default 0)"
+    )
+    report.add_argument("-q", "--quiet", action="store_true", help="no message on stderr")
+    report.add_argument("-v", "--verbose", action="store_true", help=argparse.SUPPRESS)
+
+
+def _count_arg(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {value!r}") from None
+    if number < 0:
+        raise argparse.ArgumentTypeError(f"expected a number >= 0, got {number}")
+    return number
+
+
+def report_options(args: argparse.Namespace) -> ReportOptions:
+    """The :class:`ReportOptions` of ``dedup report`` (the defaults for ``dedup clean``)."""
+    if args.command != "report":
+        return ReportOptions()
+    return ReportOptions(
+        documents=args.documents,
+        largest_clusters=args.clusters,
+        random_clusters=args.clusters,
+        seed=args.sample_seed,
+    )
 
 
 def _read_options(args: argparse.Namespace) -> ReadOptions:
@@ -402,4 +489,6 @@ def _settings(args: argparse.Namespace, read: ReadOptions, options: CleanOptions
         "seed": options.duplicates.seed,
         "cross_document": options.cross_document,
         "remove": sorted(options.remove),
+        "output_format": args.output_format,
+        "annotate": args.annotate,
     }

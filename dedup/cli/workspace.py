@@ -8,6 +8,7 @@ import os
 import shutil
 import signal
 from collections.abc import Iterator, Sequence
+from contextlib import nullcontext
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -17,7 +18,6 @@ from ..io import (
     fsync_dir,
     write_atomic,
 )
-from ..removals import Cleaned
 from .common import (
     EXIT_OK,
     JOURNAL_FORMAT,
@@ -26,9 +26,11 @@ from .common import (
     PARTIAL,
     UsageError,
     _dumps,
+    _flat,
 )
 from .inputs import Corpus
-from .outputs import cleaned_line
+from .outputs import Document, Rows
+from .parquet import jsonl_to_parquet
 from .progress import Reporter
 
 
@@ -47,16 +49,6 @@ def check_output_location(out: Path, inputs: Sequence[str]) -> None:
             raise UsageError(f"output folder {out} is inside input folder {given}: choose a folder outside the inputs")
         if _inside(real, real_out):
             raise UsageError(f"input {given} is inside output folder {out}: choose another output folder")
-
-
-def _flat(value: Any, prefix: str = "") -> dict[str, Any]:
-    """Nested dicts as one dict of dotted keys."""
-    if not isinstance(value, dict):
-        return {prefix: value}
-    out: dict[str, Any] = {}
-    for key, item in value.items():
-        out.update(_flat(item, f"{prefix}.{key}" if prefix else str(key)))
-    return out
 
 
 def _differences(before: Any, now: Any, most: int = 4) -> str:
@@ -78,7 +70,8 @@ class Workspace:
 
     The journal (``.partial/journal.json``, replaced atomically after every batch) holds
     the fingerprint of the options, the digest of what was read, how many documents are
-    written and how many bytes of ``cleaned.jsonl`` they fill.
+    written and how many bytes of ``cleaned.jsonl`` (and ``annotated.jsonl``) they fill.
+    With ``--output-format parquet`` these two are converted at the end (:meth:`to_parquet`).
     """
 
     def __init__(self, out: Path) -> None:
@@ -142,6 +135,7 @@ class Workspace:
                 "phase": "write",
                 "records_done": 0,
                 "cleaned_bytes": 0,
+                "annotated_bytes": 0,
             }
             ws.save_journal()
             return ws
@@ -195,31 +189,38 @@ class Workspace:
     # ---- writing
 
     def write_documents(
-        self, corpus: Corpus, documents: Iterator[tuple[int, Cleaned]], batch_size: int, reporter: Reporter
+        self, corpus: Corpus, documents: Iterator[Document], rows: Rows, batch_size: int, reporter: Reporter
     ) -> None:
-        """cleaned.jsonl and text/ of ``(record, cleaned)`` in order, from the journal's checkpoint on,
-        a checkpoint every ``batch_size`` documents (those before the checkpoint are read and skipped)."""
+        """cleaned.jsonl, text/ and (with ``rows.annotate``) annotated.jsonl of ``(record, cleaned, read again)`` in
+        order, from the journal's checkpoint on, a checkpoint every ``batch_size`` documents (those before the
+        checkpoint are read and skipped)."""
         outputs = allocate_text_paths(corpus.records)
         done = int(self.journal["records_done"])
         total = len(corpus.records)
         kill_after = int(os.environ[KILL_ENV]) if os.environ.get(KILL_ENV) else None
         if done:
             reporter.info(f"resuming after {done:,} of {total:,} documents")
+        annotated = self.partial / "annotated.jsonl"
+        if rows.annotate:
+            annotated.touch()
         with (
             open(self.partial / "cleaned.jsonl", "r+b") as handle,
+            open(annotated, "r+b") if rows.annotate else nullcontext(None) as notes,
             reporter.progress("writing", total, "docs") as progress,
         ):
             handle.truncate(int(self.journal["cleaned_bytes"]))
             handle.seek(0, os.SEEK_END)
+            if notes is not None:
+                notes.truncate(int(self.journal.get("annotated_bytes", 0)))
+                notes.seek(0, os.SEEK_END)
             progress.advance(done)
             folders: set[Path] = set()
-            for i, document in documents:
+            for i, document, again in documents:
                 if i < done:
                     continue
-                record = corpus.records[i]
-                handle.write(
-                    (_dumps(cleaned_line(record, document, outputs[i])) + "\n").encode("utf-8", "surrogatepass")
-                )
+                handle.write(rows.cleaned(i, document, again, outputs[i]))
+                if notes is not None:
+                    notes.write(rows.annotated(document, again))
                 if outputs[i] is not None:
                     folders.add(self._write_text(outputs[i], document.text))
                 # Checkpoints every batch_size documents counted from where this run started.
@@ -232,16 +233,31 @@ class Workspace:
                     handle.flush()
                     os.kill(os.getpid(), signal.SIGKILL)
                 if position == batch_size - 1 or i == total - 1:
-                    self._checkpoint(handle, folders, i + 1)
+                    self._checkpoint(handle, notes, folders, i + 1)
                     progress.advance(position + 1)
                     folders = set()
 
-    def _checkpoint(self, handle: Any, folders: set[Path], records_done: int) -> None:
-        handle.flush()
-        os.fsync(handle.fileno())
+    def _checkpoint(self, handle: Any, notes: Any, folders: set[Path], records_done: int) -> None:
+        for stream in (handle, notes) if notes is not None else (handle,):
+            stream.flush()
+            os.fsync(stream.fileno())
         for folder in folders:
             fsync_dir(folder)
-        self.save_journal(records_done=records_done, cleaned_bytes=handle.tell())
+        self.save_journal(
+            records_done=records_done,
+            cleaned_bytes=handle.tell(),
+            annotated_bytes=notes.tell() if notes is not None else 0,
+        )
+
+    def to_parquet(self, names: Sequence[str], rows: int) -> list[str]:
+        """Convert the JSONL outputs ``names`` in OUT/.partial into Parquet files beside them (``rows`` rows per
+        row group); their names."""
+        converted = []
+        for name in names:
+            stem = name.removesuffix(".jsonl")
+            jsonl_to_parquet(self.partial / name, self.partial / f"{stem}.parquet", stem, rows, self.tmp)
+            converted.append(f"{stem}.parquet")
+        return converted
 
     def _write_text(self, rel: PurePosixPath, text: str) -> Path:
         dest = self.text_root.joinpath(*rel.parts)
@@ -251,14 +267,13 @@ class Workspace:
         write_atomic(dest, text.encode("utf-8"), tmp_dir=self.tmp)
         return dest.parent
 
-    def publish(self, reports: dict[str, bytes], exit_status: int = EXIT_OK) -> None:
-        """Write the reports, then rename every output from OUT/.partial into OUT."""
+    def publish(self, reports: dict[str, bytes], exit_status: int = EXIT_OK, written: Sequence[str] = ()) -> None:
+        """Write the reports, then rename every output from OUT/.partial into OUT: the reports, the files
+        ``written`` there before (cleaned.jsonl …), and text/."""
         if self.journal["phase"] == "write":
             for name, data in reports.items():
                 write_atomic(self.partial / name, data, tmp_dir=self.tmp)
-            produced = [
-                n for n in OUTPUTS if n in reports or n == "cleaned.jsonl" or (n == "text" and self.text_root.exists())
-            ]
+            produced = [n for n in OUTPUTS if n in reports or n in written or (n == "text" and self.text_root.exists())]
             self.save_journal(phase="publish", outputs=produced, exit_status=exit_status)
         self._rename_into_place(self.journal["outputs"])
 

@@ -4,8 +4,9 @@ names of formats."""
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ..errors import DedupError
 
@@ -37,6 +38,10 @@ class Record:
         Line (JSONL) or row (Parquet) number, 1-based; None for a whole file.
     rel : str
         Path of the file relative to its input root (what ``OUT/text/`` mirrors).
+    fields : dict or None
+        Every field of a JSONL object or Parquet row as read, the text field included, when
+        :func:`read_file` is asked for them (``fields=True``); else None (always for ``.txt``).
+        Not compared: two records are equal whatever their fields.
     """
 
     id: str
@@ -44,6 +49,7 @@ class Record:
     text: str
     line: int | None = None
     rel: str = ""
+    fields: dict[str, Any] | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)

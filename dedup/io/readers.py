@@ -15,7 +15,7 @@ import zlib
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from .base import Encoding, InputError, InputFile, ReadOptions, Record, Skipped
 from .decode import decode_text
@@ -25,7 +25,11 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def read_file(
-    file: InputFile, options: ReadOptions = ReadOptions(), progress: Callable[[int], None] | None = None
+    file: InputFile,
+    options: ReadOptions = ReadOptions(),
+    progress: Callable[[int], None] | None = None,
+    *,
+    fields: bool = False,
 ) -> Iterator[Record | Skipped | Encoding]:
     """Records of one input file, and a :class:`Skipped` for each one that cannot be used.
 
@@ -34,16 +38,17 @@ def read_file(
     Never raises for bad content: an unreadable file is one ``Skipped``; a bad line of a
     JSONL file is one ``Skipped`` and the following lines are still read. ``progress``, if
     given, hears how many bytes of the file on disk have been read: every 1,024 lines of a
-    JSONL file, and once a file is done.
+    JSONL file, and once a file is done. With ``fields``, each JSONL or Parquet record
+    carries all its fields (:attr:`Record.fields`; Parquet then reads every column).
     """
     kind = file.format.partition(".")[0]
     try:
         if kind == "txt":
             yield from _read_txt(file, options)
         elif kind == "parquet":
-            yield from _read_parquet(file, options)
+            yield from _read_parquet(file, options, fields)
         else:
-            yield from _read_jsonl(file, options, progress)
+            yield from _read_jsonl(file, options, progress, fields)
     except OSError as err:
         yield Skipped(file.source, None, f"cannot read: {err.strerror or err}")
     if progress is not None:
@@ -160,11 +165,11 @@ def _bounded_lines(stream: BinaryIO, limit: int) -> Iterator[tuple[int, bytes | 
 
 
 def _read_jsonl(
-    file: InputFile, options: ReadOptions, progress: Callable[[int], None] | None = None
+    file: InputFile, options: ReadOptions, progress: Callable[[int], None] | None = None, fields: bool = False
 ) -> Iterator[Record | Skipped]:
     try:
         with _opened(file) as (stream, position):
-            yield from _jsonl_lines(stream, position, file, options, progress)
+            yield from _jsonl_lines(stream, position, file, options, progress, fields)
     except _MissingModule as err:
         yield Skipped(file.source, None, str(err))
 
@@ -175,6 +180,7 @@ def _jsonl_lines(
     file: InputFile,
     options: ReadOptions,
     progress: Callable[[int], None] | None,
+    fields: bool = False,
 ) -> Iterator[Record | Skipped]:
     """The records of an open JSONL stream; ``progress`` hears the bytes read every 1,024 lines."""
     encoding = codecs.lookup(options.encoding).name if options.encoding else "utf-8"
@@ -194,7 +200,7 @@ def _jsonl_lines(
                     return
                 if raw.startswith(codecs.BOM_UTF8):
                     raw = raw[3:]
-            item = _json_record(raw, line, file, options, encoding)
+            item = _json_record(raw, line, file, options, encoding, fields)
             if item is not None:
                 yield item
     except Exception as err:  # zstandard.ZstdError and friends too, without importing them
@@ -208,9 +214,10 @@ def _jsonl_lines(
 
 
 def _json_record(
-    raw: bytes, line: int, file: InputFile, options: ReadOptions, encoding: str
+    raw: bytes, line: int, file: InputFile, options: ReadOptions, encoding: str, fields: bool = False
 ) -> Record | Skipped | None:
-    """One JSONL line as a record, a reason to skip it, or None for a blank line."""
+    """One JSONL line as a record (with the whole object as its ``fields`` if asked), a reason to skip it, or None
+    for a blank line."""
     if not raw.strip():
         return None
     try:
@@ -231,16 +238,27 @@ def _json_record(
         return Skipped(file.source, line, f"not a JSON object but {type(obj).__name__}")
     if options.text_field not in obj:
         return Skipped(file.source, line, f"no field {options.text_field!r}")
-    return _make_record(obj[options.text_field], obj.get(options.id_field), line, file, options)
+    return _make_record(
+        obj[options.text_field], obj.get(options.id_field), line, file, options, obj if fields else None
+    )
 
 
-def _make_record(text: object, raw_id: object, line: int, file: InputFile, options: ReadOptions) -> Record | Skipped:
+def _make_record(
+    text: object,
+    raw_id: object,
+    line: int,
+    file: InputFile,
+    options: ReadOptions,
+    fields: dict[str, Any] | None = None,
+) -> Record | Skipped:
     if not isinstance(text, str):
         return Skipped(file.source, line, f"field {options.text_field!r} is {_kind(text)}, not a string")
     problem = text_problem(text)
     if problem:
         return Skipped(file.source, line, problem)
-    return Record(id=_record_id(raw_id, file, line), source=file.source, text=text, line=line, rel=file.rel)
+    return Record(
+        id=_record_id(raw_id, file, line), source=file.source, text=text, line=line, rel=file.rel, fields=fields
+    )
 
 
 def _kind(value: object) -> str:
@@ -272,7 +290,7 @@ def _record_id(raw_id: object, file: InputFile, line: int) -> str:
     return f"{file.rel}:{line}" if _SURROGATE.search(text) or "\x00" in text else text
 
 
-def _read_parquet(file: InputFile, options: ReadOptions) -> Iterator[Record | Skipped]:
+def _read_parquet(file: InputFile, options: ReadOptions, fields: bool = False) -> Iterator[Record | Skipped]:
     try:
         import pyarrow as pa
         import pyarrow.compute as pc
@@ -293,11 +311,10 @@ def _read_parquet(file: InputFile, options: ReadOptions) -> Iterator[Record | Sk
     if not (pa.types.is_string(text_type) or pa.types.is_large_string(text_type)):
         yield Skipped(file.source, None, f"column {options.text_field!r} holds {text_type}, not strings")
         return
-    columns = [options.text_field] + (
-        [options.id_field] if options.id_field in names and options.id_field != options.text_field else []
-    )
+    has_id = options.id_field in names and options.id_field != options.text_field
+    columns = [options.text_field] + ([options.id_field] if has_id else [])
     row = 0
-    rows = parquet.iter_batches(batch_size=256, columns=columns)
+    rows = parquet.iter_batches(batch_size=256, columns=None if fields else columns)
     while True:
         try:
             batch = next(rows)
@@ -308,7 +325,8 @@ def _read_parquet(file: InputFile, options: ReadOptions) -> Iterator[Record | Sk
             return
         texts = batch.column(options.text_field)
         lengths = pc.binary_length(texts).to_pylist()
-        ids = batch.column(options.id_field).to_pylist() if options.id_field in columns else [None] * batch.num_rows
+        ids = batch.column(options.id_field).to_pylist() if has_id else [None] * batch.num_rows
+        others = _other_columns(batch, options.text_field) if fields else None
         for i, length in enumerate(lengths):
             row += 1
             if length is None:
@@ -320,9 +338,19 @@ def _read_parquet(file: InputFile, options: ReadOptions) -> Iterator[Record | Sk
                     f"text of {length:,} bytes exceeds --max-record-bytes {options.max_record_bytes:,}",
                 )
             else:
-                yield _make_record(texts[i].as_py(), ids[i], row, file, options)
+                text = texts[i].as_py()
+                row_fields = None if others is None else {k: text if v is None else v[i] for k, v in others.items()}
+                yield _make_record(text, ids[i], row, file, options, row_fields)
     if row == 0:
         yield Skipped(file.source, None, "empty file (no rows)")
+
+
+def _other_columns(batch: Any, text_field: str) -> dict[str, list[Any] | None]:
+    """Every column of a Parquet batch as Python values, in order; None stands for the text column (its strings
+    are taken once, from the record)."""
+    return {
+        name: None if name == text_field else batch.column(i).to_pylist() for i, name in enumerate(batch.schema.names)
+    }
 
 
 def read_records(
