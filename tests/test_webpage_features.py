@@ -19,7 +19,7 @@ from dedup.webpage.pages import pages_look_like_webpages
 # Latin, CJK, Hangul, digits, full stops, menu separators, spaces (a no-break and an
 # ideographic one), a zero-width space, sentence ends.
 ALPHABET = "ab The é首页新闻한국어12 .｜|>»·/-–\u00a0\u3000\u200b。!,"
-line = st.text(alphabet=ALPHABET, min_size=1, max_size=30)
+line = st.text(alphabet=ALPHABET, max_size=30)
 page = st.lists(line, min_size=1, max_size=6)
 
 
@@ -41,6 +41,7 @@ def _bounds(pages: list[list[str]]) -> np.ndarray:
 @settings(max_examples=150, deadline=None)
 @given(st.lists(page, min_size=1, max_size=5))
 @example([["한국어 문장이다. 다음", "新闻结束."], ["Home | News", "a.b. The end."]])  # full stops without Latin words
+@example([["", "首页", ""], [""], ["\u200b"]])  # blank lines and empty views, last of all too
 def test_features_of_many_pages_are_those_of_each_page_and_of_each_line(pages: list[list[str]]) -> None:
     lines = [x for p in pages for x in p]
     together = pages_line_features(lines, _bounds(pages))

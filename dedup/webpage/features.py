@@ -222,9 +222,15 @@ def _text_tables() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return space, word, separator
 
 
-def _per_line(line_id: np.ndarray, mask: np.ndarray, m: int) -> np.ndarray:
-    """float64 ``[m]``: how many positions of ``mask`` each line holds."""
-    return np.bincount(line_id[mask], minlength=m).astype(np.float64)
+def _per_line(starts: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """float64 ``[m]``: how many positions of ``mask`` each line holds.
+
+    Line ``i`` is positions ``starts[i]:starts[i + 1]`` (the last runs to the end), its
+    joining newline included; one padding position keeps every start inside the array.
+    """
+    padded = np.zeros(mask.size + 1, dtype=bool)
+    padded[:-1] = mask
+    return np.add.reduceat(padded, starts, dtype=np.int64).astype(np.float64)
 
 
 def pages_line_features(
@@ -269,38 +275,38 @@ def pages_line_features(
 
     lengths = np.fromiter(map(len, lines), dtype=np.int64, count=m)
     cps = np.frombuffer("\n".join(lines).encode("utf-32-le", "surrogatepass"), dtype="<u4")
-    line_id = np.repeat(np.arange(m), lengths + 1)[: len(cps)]
+    line_starts = np.concatenate(([0], np.cumsum(lengths + 1)[:-1]))
     cls = classes[cps]
     visible = (cls & _SPACE) == 0
     visible[np.cumsum(lengths + 1)[:-1] - 1] = False  # the joining newlines
-    chars = _per_line(line_id, visible, m)
-    cjk = _per_line(line_id, (cls & _CJK) != 0, m)
-    letters = _per_line(line_id, (cls & _LETTER) != 0, m)
-    digits = _per_line(line_id, (cls & _DIGIT) != 0, m)
-    punct = _per_line(line_id, visible & ((cls & (_CJK | _LETTER | _DIGIT)) == 0), m)
+    chars = _per_line(line_starts, visible)
+    cjk = _per_line(line_starts, (cls & _CJK) != 0)
+    letters = _per_line(line_starts, (cls & _LETTER) != 0)
+    digits = _per_line(line_starts, (cls & _DIGIT) != 0)
+    punct = _per_line(line_starts, visible & ((cls & (_CJK | _LETTER | _DIGIT)) == 0))
 
     vlengths = np.fromiter(map(len, views), dtype=np.int64, count=m)
     vcps = np.frombuffer("\n".join(views).encode("utf-32-le", "surrogatepass"), dtype="<u4")
-    vline = np.repeat(np.arange(m), vlengths + 1)[: len(vcps)]
+    view_starts = np.concatenate(([0], np.cumsum(vlengths + 1)[:-1]))
     vcls = classes[vcps]
-    view_cjk = _per_line(vline, (vcls & _CJK) != 0, m)
-    view_function = _per_line(vline, function[vcps] & ((vcls & _CJK) != 0), m)
-    sentence = _per_line(vline, (vcls & _SENTENCE) != 0, m)
+    view_cjk = _per_line(view_starts, (vcls & _CJK) != 0)
+    view_function = _per_line(view_starts, function[vcps] & ((vcls & _CJK) != 0))
+    sentence = _per_line(view_starts, (vcls & _SENTENCE) != 0)
     # Whitespace-separated tokens (the joining newlines are spaces, so none spans two lines).
     solid = ~space_table[vcps]
     token_start = solid.copy()
     token_start[1:] &= ~solid[:-1]
-    items = _per_line(vline, token_start, m)
+    items = _per_line(view_starts, token_start)
 
     words, stops, full_stops, separators = np.zeros(m), np.zeros(m), np.zeros(m), np.zeros(m)
     stopwords = opts.stopwords
-    for i in np.flatnonzero(_per_line(vline, word_table[vcps], m) > 0).tolist():
+    for i in np.flatnonzero(_per_line(view_starts, word_table[vcps]) > 0).tolist():
         ws = _WORD.findall(views[i])
         words[i] = len(ws)
         stops[i] = sum(w in stopwords for w in ws)
-    for i in np.flatnonzero(_per_line(vline, vcps == ord("."), m) > 0).tolist():  # after letters of any script
+    for i in np.flatnonzero(_per_line(view_starts, vcps == ord(".")) > 0).tolist():  # after letters of any script
         full_stops[i] = len(_FULL_STOP.findall(views[i]))
-    for i in np.flatnonzero(_per_line(vline, separator_table[vcps], m) > 0).tolist():
+    for i in np.flatnonzero(_per_line(view_starts, separator_table[vcps]) > 0).tolist():
         pieces = [p for p in (q.strip() for q in _SEPARATOR_SPLIT.split(views[i])) if p]
         separators[i] = max(len(pieces) - 1, 0)
         items[i] = sum(len(p.split()) for p in pieces)
