@@ -9,6 +9,7 @@ The public contract::
     dedup.restore(cleaned) -> str
     dedup.signatures(texts, *, num_perm=128, ngram=5, seed=1, scheme="affine32") -> np.ndarray
     dedup.hash_shingle(shingle) -> int
+    dedup.Index.create(path) / dedup.Index.open(path) -> dedup.Index   (add, save, query, clusters, remove, merge)
 """
 
 from .boilerplate import Boilerplate, BoilerplateOptions, find_boilerplate
@@ -16,6 +17,7 @@ from .clean import CleanOptions, CleanReport, clean, clean_report
 from .cluster import Cluster, connected_components
 from .duplicates import DuplicateOptions, find_duplicates
 from .errors import DedupError, InvalidOptionError, InvalidTextError
+from .index import Index, IndexFileError, Match
 from .lsh import LSHParams, optimal_params, s_curve
 from .minhash import signatures, to_lean_minhash
 from .normalize import MatchingView, NormalizeOptions, normalize
@@ -36,9 +38,12 @@ __all__ = [
     "Cluster",
     "DedupError",
     "DuplicateOptions",
+    "Index",
+    "IndexFileError",
     "InvalidOptionError",
     "InvalidTextError",
     "LSHParams",
+    "Match",
     "MatchingView",
     "NormalizeOptions",
     "PassageCluster",

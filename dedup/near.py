@@ -23,7 +23,7 @@ from .minhash import SCHEMES, signatures
 from .options import KeywordOptions, check_types
 from .shingle import shingle_sets
 from .store import take
-from .verify import ReusedSets, measures_in_chunks, verify_candidates
+from .verify import ReusedSets, SetsOf, measures_in_chunks, verify_candidates
 
 __all__ = ["ClusterEngine", "NearOptions", "cluster_views"]
 
@@ -141,18 +141,46 @@ def _cluster_views(
         ]
     )
 
+    def hashed(docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        return shingle_sets(take(views, docs), options.ngram, options.workers)
+
+    return cluster_keys(band_keys(sigs, params), _view_lengths(views), hashed, lengths, options, facts)
+
+
+def cluster_keys(
+    keys: np.ndarray,
+    view_lengths: np.ndarray,
+    hashed: SetsOf,
+    lengths: np.ndarray | None,
+    options: NearOptions,
+    facts: dict[str, object] | None = None,
+) -> list[Cluster]:
+    """The band → verify → cluster phases of :func:`cluster_views`, on band keys already made.
+
+    Parameters
+    ----------
+    keys : np.ndarray
+        uint64 ``[n, bands]``, :func:`dedup.lsh.band_keys` of the views' signatures.
+    view_lengths : np.ndarray
+        int64 ``[n]``, the views' lengths (what verification budgets by).
+    hashed : callable
+        The shingle sets of given documents (``int64 [k]`` → sets, offsets), as
+        :func:`dedup.shingle.shingle_sets` makes them; a saved index reads them from disk.
+    lengths : np.ndarray, optional
+        int64 ``[n]``, original text lengths (for ``representative="longest"``).
+    options : NearOptions
+    facts : dict, optional
+        Receives the counts of candidates and verified pairs.
+    """
+    facts = {} if facts is None else facts
+    n = len(keys)
     # band
-    candidates = candidate_pairs(band_keys(sigs, params), max_bucket=options.max_bucket)
+    candidates = candidate_pairs(keys, max_bucket=options.max_bucket)
     facts["candidates"] = len(candidates)
     if not len(candidates):
         return []
 
     # verify: shingle sets only of the documents in candidate pairs, a bounded share at a time
-    view_lengths = _view_lengths(views)
-
-    def hashed(docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        return shingle_sets(take(views, docs), options.ngram, options.workers)
-
     sets_of = ReusedSets(hashed)  # the similarities to the representatives reuse verification's sets
     verified = verify_candidates(
         candidates, view_lengths, sets_of, threshold=options.threshold, containment_threshold=options.containment
