@@ -116,8 +116,12 @@ class PassageOptions(KeywordOptions):
                 raise InvalidOptionError(f"{name} must be in (0, 1], got {getattr(self, name)}")
         if self.min_chars < self.ngram or self.fragment_chars < self.ngram:
             raise InvalidOptionError("min_chars and fragment_chars must be >= ngram")
-        if self.max_gap < 0:
-            raise InvalidOptionError(f"max_gap must be >= 0, got {self.max_gap}")
+        for name in ("max_gap", "fragment_window"):
+            if getattr(self, name) < 0:
+                raise InvalidOptionError(f"{name} must be >= 0, got {getattr(self, name)}")
+        for name in ("ngram", "num_perm", "max_unit_chars"):
+            if getattr(self, name) < 1:
+                raise InvalidOptionError(f"{name} must be >= 1, got {getattr(self, name)}")
 
 
 @dataclass(frozen=True)

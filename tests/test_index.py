@@ -171,3 +171,26 @@ def test_one_writer_at_a_time_and_a_crashed_save_leaves_the_last_one(tmp_path: P
     assert len(reopened) == 10 and reopened.clusters() == dedup.find_duplicates(pool[:10], options=WHOLE)
     second.save()  # the orphan segment is replaced, the index moves on
     assert len(Index.open(path)) == 20
+
+
+def test_index_commands_build_add_and_find_against(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], pool: list[str]
+) -> None:
+    from dedup.cli import main
+
+    old, new = tmp_path / "old.jsonl", tmp_path / "new.jsonl"
+    old.write_text("".join(json.dumps({"id": f"o{i}", "text": t}) + "\n" for i, t in enumerate(pool[:30])))
+    new.write_text("".join(json.dumps({"id": f"n{i}", "text": t}) + "\n" for i, t in enumerate(pool[40:])))
+    path = tmp_path / "idx"
+    assert main(["index", "build", str(old), "-o", str(path), "-q"]) == 0
+    assert main(["index", "add", str(path), str(new), "-q"]) == 0
+    assert Index.open(path).ids() == [f"o{i}" for i in range(30)] + [f"n{i}" for i in range(20)]
+    capsys.readouterr()
+    query = tmp_path / "query.jsonl"
+    query.write_text("".join(json.dumps({"id": f"q{i}", "text": pool[i]}) + "\n" for i in (0, 35)))
+    assert main(["find", str(query), "--against", str(path), "--json", "-q"]) == 0
+    (line,) = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
+    assert line["id"] == "q0" and [m["id"] for m in line["matches"]] == ["o0", "n0"]  # itself, its 85 % cut
+    with pytest.raises(SystemExit) as exit_info:
+        main(["index", "build", str(old), "-o", str(path), "-q"])
+    assert exit_info.value.code == 2 and "not an empty folder" in capsys.readouterr().err

@@ -150,3 +150,10 @@ def test_results_round_trip_exactly_through_json(seed_texts: dict[str, str]) -> 
 def test_restore_refuses_rows_that_cannot_be_a_cleaned_document(row: dict[str, Any]) -> None:
     with pytest.raises(dedup.DedupError):
         dedup.restore(row)
+
+
+@pytest.mark.parametrize(("name", "value"), [("fragment_window", -1), ("max_unit_chars", 0), ("ngram", 0)])
+def test_passage_options_refuse_negative_windows_and_empty_units(name: str, value: int) -> None:
+    """Found by the property above: fragment_window=-1 reached numpy as a negative repeat count."""
+    with pytest.raises(dedup.InvalidOptionError, match=f"{name} must be >= "):
+        dedup.PassageOptions(**{name: value})

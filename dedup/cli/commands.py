@@ -14,6 +14,7 @@ import tempfile
 from collections import deque
 from collections.abc import Sequence
 from contextlib import AbstractContextManager, nullcontext
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -21,6 +22,7 @@ from .. import __version__
 from ..clean import Cleaner, CleanOptions, LocalCleaner
 from ..duplicates import DuplicateFinder, DuplicateOptions, Finder
 from ..errors import DedupError, InvalidOptionError
+from ..index import Index, Match
 from ..log import logger
 from ..report import build_report
 from .common import (
@@ -289,6 +291,68 @@ def run_find(args: argparse.Namespace, reporter: Reporter) -> int:
     return EXIT_SKIPPED if corpus.skipped else EXIT_OK
 
 
+def run_index(args: argparse.Namespace, reporter: Reporter) -> int:
+    """``dedup index build|add``: read the INPUTs twice (ids, then texts batch by batch) into a saved index."""
+    read_options = _read_options(args)
+    stdin_folder = _stdin_folder(args.inputs)
+    if STDIN in args.inputs:
+        raise UsageError("an index reads its inputs twice: give them as files, not standard input")
+    if args.index_command == "build":
+        target = Path(args.output)
+        if target.exists() and (not target.is_dir() or any(target.iterdir())):
+            raise UsageError(f"{target} exists and is not an empty folder: give a new folder for the index")
+        options = replace(_clean_options(args).duplicates, strip_boilerplate=False)
+    else:
+        target = Path(args.index)
+    files, skipped = discover_inputs(args.inputs, read_options, reporter, stdin_folder.name)
+    with stdin_folder:
+        index = Index.create(target, options) if args.index_command == "build" else Index.open(target)
+        try:
+            corpus = read_corpus(files, skipped, read_options, reporter, lambda texts: None)
+            for _, records in read_again(corpus, read_options, args.batch_size):
+                index.add([r.text for r in records], ids=[r.id for r in records])
+            index.save()
+        finally:
+            index.close()
+    reporter.info(f"{target}: {_count(len(corpus.records), 'document')} added, {len(Index.open(target)):,} in all")
+    return EXIT_SKIPPED if corpus.skipped else EXIT_OK
+
+
+def run_find_against(args: argparse.Namespace, reporter: Reporter) -> int:
+    """``dedup find INPUT... --against INDEX``: each input document's near-duplicates in a saved index."""
+    index = Index.open(args.against)
+    read_options = _read_options(args)
+    stdin_folder = _stdin_folder(args.inputs)
+    files, skipped = discover_inputs(args.inputs, read_options, reporter, stdin_folder.name)
+    found: list[tuple[Match, ...]] = []
+    with stdin_folder:
+        corpus = read_corpus(files, skipped, read_options, reporter, lambda texts: found.extend(index.query(texts)))
+    out = sys.stdout
+    hits = 0
+    for record, matches in zip(corpus.records, found):
+        if not matches:
+            continue
+        hits += 1
+        if args.json:
+            line = {
+                "id": record.id,
+                "source": record.source,
+                "matches": [
+                    {"id": m.id, "jaccard": round(m.jaccard, 6), "containment": round(m.containment, 6)}
+                    for m in matches
+                ],
+            }
+            out.write(json.dumps(line, ensure_ascii=False, sort_keys=True) + "\n")
+            continue
+        out.write(f"{printable(record.id)}\n")
+        for m in matches:
+            out.write(f"  {m.jaccard:.3f}  {m.containment:.3f}  {printable(m.id)}\n")
+    if not args.json:
+        out.write(f"{len(corpus.records)} documents, {hits} with near-duplicates in {args.against}\n")
+    out.flush()
+    return EXIT_SKIPPED if corpus.skipped else EXIT_OK
+
+
 def run_report(args: argparse.Namespace, reporter: Reporter) -> int:
     """``dedup report OUT``: build OUT/report.html from the files of a finished ``dedup clean`` run."""
     out = Path(args.output)
@@ -312,7 +376,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     logger.setLevel(logging.WARNING if args.quiet else logging.DEBUG if args.verbose else logging.INFO)
     logger.propagate = False
     try:
-        commands = {"clean": run_clean, "find": run_find, "report": run_report}
+        commands = {"clean": run_clean, "find": run_find, "report": run_report, "index": run_index}
+        if args.command == "find" and args.against:
+            return run_find_against(args, reporter)
         return commands[args.command](args, reporter)
     except (UsageError, InvalidOptionError) as err:
         parser.exit(EXIT_USAGE, f"dedup {args.command}: error: {printable(str(err))}\n")

@@ -17,76 +17,7 @@ from ..io import (
 from ..removals import REASONS
 from ..report import ReportOptions
 from .common import _jsonable
-
-_MAIN_HELP = """\
-Find near-duplicate documents, repeated passages and boilerplate in text collections,
-and write cleaned text with an exact account of every removal.
-
-  dedup find  INPUT...          list clusters of near-duplicate documents
-  dedup clean INPUT... -o OUT   write cleaned text and reports into folder OUT
-  dedup report OUT              build OUT/report.html again (dedup clean writes it)
-
-INPUT is a .txt file, a folder (searched recursively for *.txt), a JSONL file (.jsonl,
-.jsonl.gz, .jsonl.zst) or a Parquet file. Run 'dedup COMMAND --help' for the options.
-"""
-
-
-_CLEAN_HELP = """\
-Clean a collection: cut repeated passages, boilerplate lines (headers, footers, templates,
-page numbers) and inline noise (pinyin annotations, HTML remnants, mojibake) out of every
-document, and report clusters of near-duplicate documents. Kept text is never rewritten:
-every removal is recorded with its position and text, so each original can be rebuilt.
-
-Files written into OUT:
-  cleaned.jsonl      one line per document: id, source, cleaned text, and 'removed': each
-                     cut's start/end (in the original), reason, kind, ref and text; the other
-                     fields of JSONL/Parquet records (cleaned.parquet: --output-format parquet)
-  annotated.jsonl    with --annotate: each input record unchanged, plus keep and duplicate_of
-  clusters.jsonl     one line per cluster of near-duplicate documents
-  boilerplate.jsonl  one line per family of boilerplate lines, with every occurrence
-  text/              the cleaned text of each .txt input, at its path relative to its INPUT
-  summary.json       counts, bytes in/out, removals by reason, skipped inputs, options
-  options.json       every library option in force
-  timings.json       seconds per phase (with report.html, the only files that differ between runs)
-  report.html        the run report to open in a browser: summary, plots, clusters side by
-                     side, boilerplate families, sampled documents with removals marked
-"""
-
-
-_CLEAN_EPILOG = """\
-examples:
-  dedup clean corpus/ -o cleaned/
-  dedup clean news.jsonl.gz --text-field content --id-field url -o out/ --cross-document
-  dedup clean corpus/ -o out/ --remove noise,boilerplate      # keep repeated passages
-  dedup clean data.parquet -o out/ --output-format parquet --annotate
-  dedup clean corpus/ --dry-run                              # print the summary only
-  dedup clean corpus/ -o out/ --resume                       # continue an interrupted run
-  dedup clean corpus/ -o out/ --engine ray --address auto    # on a running Ray cluster
-
-exit status: 0 every input was read; 1 some inputs or records were skipped (listed on
-stderr and in summary.json); 2 usage error; 3 the run failed (rerun with --resume).
-"""
-
-
-_FIND_HELP = """\
-List clusters of near-duplicate documents. Two documents are near-duplicates when their
-matching views (text after normalizing script, width, punctuation, whitespace and noise,
-boilerplate lines set aside) share at least THRESHOLD of their character n-grams (Jaccard
-similarity), or when at least CONTAINMENT of the smaller one's n-grams lie in the larger.
-With --clustering center (the default) every member is a verified near-duplicate of its
-cluster's representative. In the table, '*' marks each cluster's representative and the
-number is each member's Jaccard similarity to it.
-"""
-
-
-_FIND_EPILOG = """\
-examples:
-  dedup find examples/news examples/seeds
-  dedup find corpus/ --threshold 0.8 --json > clusters.jsonl
-  dedup find corpus/ --engine ray --address auto             # on a running Ray cluster
-
-exit status: 0 every input was read; 1 some were skipped; 2 usage error; 3 the run failed.
-"""
+from .helptext import _CLEAN_EPILOG, _CLEAN_HELP, _FIND_EPILOG, _FIND_HELP, _MAIN_HELP
 
 
 def _positive_int(text: str) -> int:
@@ -265,6 +196,14 @@ def build_parser() -> argparse.ArgumentParser:
     _add_engine_options(find)
     out = find.add_argument_group("output")
     out.add_argument(
+        "--against",
+        metavar="INDEX",
+        help=(
+            "instead of clusters among the INPUTs, list each INPUT document that has near-duplicates in the saved "
+            "INDEX (dedup index build), with them: id, Jaccard, containment"
+        ),
+    )
+    out.add_argument(
         "--json", action="store_true", help="one JSON object per cluster (as in clusters.jsonl) instead of a table"
     )
     out.add_argument(
@@ -380,7 +319,34 @@ def build_parser() -> argparse.ArgumentParser:
         help="also the timing and sizes of every step on stderr (the library's DEBUG log)",
     )
     _add_report_command(commands, formatter)
+    _add_index_command(commands, formatter)
     return parser
+
+
+def _add_index_command(commands: Any, formatter: type[argparse.HelpFormatter]) -> None:
+    index = commands.add_parser(
+        "index",
+        help="build or extend a saved near-duplicate index",
+        description=(
+            "A saved index of documents (band keys, shingle hashes, ids; no text) to find tomorrow's near-duplicates "
+            "of today's corpus without recomputing it: dedup index build, dedup index add, dedup find --against."
+        ),
+        formatter_class=formatter,
+    )
+    actions = index.add_subparsers(dest="index_command", required=True, metavar="ACTION")
+    build = actions.add_parser(
+        "build", help="index INPUTs into a new folder", description="Index INPUTs into a new index folder."
+    )
+    build.add_argument("-o", "--output", required=True, metavar="INDEX", help="the new index folder")
+    _add_input_options(build)
+    _add_matching_options(build)
+    add = actions.add_parser("add", help="add INPUTs to an index", description="Add INPUTs to an existing index.")
+    add.add_argument("index", metavar="INDEX", help="the index folder")
+    _add_input_options(add)
+    for parser in (build, add):
+        parser.add_argument("--batch-size", type=_positive_int, default=10_000, metavar="N", help=argparse.SUPPRESS)
+        parser.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
+        parser.add_argument("-v", "--verbose", action="store_true", help=argparse.SUPPRESS)
 
 
 def _add_report_command(commands: Any, formatter: type[argparse.HelpFormatter]) -> None:

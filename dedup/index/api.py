@@ -322,18 +322,19 @@ class Index:
             pairs = pairs[~np.isin(pairs[:, 1], np.fromiter(self._removed, np.int64, len(self._removed)))]
         out: list[list[Match]] = [[] for _ in texts]
         if len(pairs):
-            old_hashes, old_offsets = self._gather_sets(pairs[:, 1])
+            docs, doc_of_pair = np.unique(pairs[:, 1], return_inverse=True)  # each document's set read once
+            old_hashes, old_offsets = self._gather_sets(docs)
             hashes = np.concatenate([np.asarray(new.set_hashes), old_hashes])
             offsets = np.concatenate([new.set_offsets, old_offsets[1:] + new.set_offsets[-1]])
-            local = np.stack([pairs[:, 0], len(texts) + np.arange(len(pairs))], axis=1)
-            measured = measures(hashes, offsets, local)
+            measured = measures(hashes, offsets, np.stack([pairs[:, 0], len(texts) + doc_of_pair], axis=1))
             keep = measured[:, 0] >= self.options.threshold
             if self.options.containment is not None:
                 keep |= measured[:, 1] >= self.options.containment
-            kept = pairs[keep]
-            names = self._ids_of(kept[:, 1])
-            for (q, _), name, (jaccard, containment) in zip(kept.tolist(), names, measured[keep, :2].tolist()):
-                out[q].append(Match(name, jaccard, containment))
+            named, name_of = np.unique(doc_of_pair[keep], return_inverse=True)
+            names = self._ids_of(docs[named])
+            rows = zip(pairs[keep, 0].tolist(), name_of.tolist(), measured[keep, :2].tolist())
+            for q, k, (jaccard, containment) in rows:
+                out[q].append(Match(names[k], jaccard, containment))
         return [tuple(sorted(m, key=lambda x: (-x.jaccard, -x.containment, x.id))) for m in out]
 
     def _candidates(self, keys: np.ndarray) -> np.ndarray:
@@ -353,7 +354,9 @@ class Index:
             first += len(segment)
         if not found:
             return np.zeros((0, 2), dtype=np.int64)
-        return np.unique(np.concatenate(found), axis=0)
+        pairs = np.concatenate(found)
+        codes = np.unique(pairs[:, 0] * max(first, 1) + pairs[:, 1])  # (query, document) as one sortable code
+        return np.stack([codes // max(first, 1), codes % max(first, 1)], axis=1)
 
     # ----------------------------------------------------------------- merging
 
