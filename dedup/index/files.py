@@ -80,24 +80,22 @@ def _options_json(options: DuplicateOptions) -> dict[str, Any]:
     return out
 
 
-def _segment_of(texts: Sequence[str], ids: Sequence[str], options: DuplicateOptions) -> _Segment:
-    """The arrays of new documents."""
-    views = matching_texts(texts, options.normalize)
-    sigs = signatures(views, num_perm=options.num_perm, ngram=options.ngram, seed=options.seed, scheme=options.scheme)
-    keys = band_keys(sigs, options.lsh) if len(views) else np.zeros((0, options.lsh.bands), dtype=np.uint64)
+def _assemble(
+    keys: np.ndarray,
+    set_hashes: np.ndarray,
+    set_offsets: np.ndarray,
+    lengths: np.ndarray,
+    ids: Sequence[str],
+) -> _Segment:
+    """A segment of documents from their band keys (uint64 ``[n, bands]``), shingle sets, lengths
+    (int64 ``[n, 2]``) and ids: the band tables are sorted and the ids encoded here."""
     order = np.argsort(keys, axis=0, kind="stable").T.astype(np.int64)  # [bands, n]
-    sorted_keys = np.take_along_axis(keys.T, order, axis=1)
-    set_hashes, set_offsets = shingle_sets(views, options.ngram)
     encoded = [i.encode("utf-8", "surrogatepass") for i in ids]
     id_offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
     np.cumsum([len(e) for e in encoded], out=id_offsets[1:])
-    lengths = np.stack(
-        [np.fromiter(map(len, texts), np.int64, len(texts)), np.fromiter(map(len, views), np.int64, len(views))],
-        axis=1,
-    ).reshape(-1, 2)
     return _Segment(
         keys,
-        np.ascontiguousarray(sorted_keys),
+        np.ascontiguousarray(np.take_along_axis(keys.T, order, axis=1)),
         np.ascontiguousarray(order),
         set_hashes,
         set_offsets,
@@ -105,6 +103,19 @@ def _segment_of(texts: Sequence[str], ids: Sequence[str], options: DuplicateOpti
         np.frombuffer(b"".join(encoded), dtype=np.uint8),
         id_offsets,
     )
+
+
+def _segment_of(texts: Sequence[str], ids: Sequence[str], options: DuplicateOptions) -> _Segment:
+    """The arrays of new documents."""
+    views = matching_texts(texts, options.normalize)
+    sigs = signatures(views, num_perm=options.num_perm, ngram=options.ngram, seed=options.seed, scheme=options.scheme)
+    keys = band_keys(sigs, options.lsh) if len(views) else np.zeros((0, options.lsh.bands), dtype=np.uint64)
+    set_hashes, set_offsets = shingle_sets(views, options.ngram)
+    lengths = np.stack(
+        [np.fromiter(map(len, texts), np.int64, len(texts)), np.fromiter(map(len, views), np.int64, len(views))],
+        axis=1,
+    ).reshape(-1, 2)
+    return _assemble(keys, set_hashes, set_offsets, lengths, ids)
 
 
 def _read_segment(folder: Path, docs: int, bands: int) -> _Segment:
@@ -133,25 +144,12 @@ def _read_segment(folder: Path, docs: int, bands: int) -> _Segment:
 
 def _subset(segment: _Segment, rows: np.ndarray, ids: list[str]) -> _Segment:
     """The documents ``rows`` (int64, ascending) of a segment, as a segment of their own."""
-    keys = np.asarray(segment.keys)[rows]
-    order = np.argsort(keys, axis=0, kind="stable").T.astype(np.int64)
     offsets = np.asarray(segment.set_offsets)
     counts = offsets[rows + 1] - offsets[rows]
     set_offsets = np.zeros(rows.size + 1, dtype=np.int64)
     np.cumsum(counts, out=set_offsets[1:])
-    encoded = [i.encode("utf-8", "surrogatepass") for i in ids]
-    id_offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
-    np.cumsum([len(e) for e in encoded], out=id_offsets[1:])
-    return _Segment(
-        keys,
-        np.ascontiguousarray(np.take_along_axis(keys.T, order, axis=1)),
-        np.ascontiguousarray(order),
-        np.asarray(segment.set_hashes)[concat_ranges(offsets[rows], counts)],
-        set_offsets,
-        np.asarray(segment.lengths)[rows],
-        np.frombuffer(b"".join(encoded), dtype=np.uint8),
-        id_offsets,
-    )
+    hashes = np.asarray(segment.set_hashes)[concat_ranges(offsets[rows], counts)]
+    return _assemble(np.asarray(segment.keys)[rows], hashes, set_offsets, np.asarray(segment.lengths)[rows], ids)
 
 
 def _alive(pid: int) -> bool:
