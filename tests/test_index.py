@@ -194,3 +194,6 @@ def test_index_commands_build_add_and_find_against(
     with pytest.raises(SystemExit) as exit_info:
         main(["index", "build", str(old), "-o", str(path), "-q"])
     assert exit_info.value.code == 2 and "not an empty folder" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exit_info:
+        main(["find", str(query), "--against", str(tmp_path / "nowhere"), "-q"])
+    assert exit_info.value.code == 2 and "holds no index: build one with dedup index build" in capsys.readouterr().err

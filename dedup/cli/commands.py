@@ -320,6 +320,8 @@ def run_index(args: argparse.Namespace, reporter: Reporter) -> int:
 
 def run_find_against(args: argparse.Namespace, reporter: Reporter) -> int:
     """``dedup find INPUT... --against INDEX``: each input document's near-duplicates in a saved index."""
+    if not (Path(args.against) / "manifest.json").is_file():
+        raise UsageError(f"{args.against} holds no index: build one with dedup index build INPUT... -o INDEX")
     index = Index.open(args.against)
     read_options = _read_options(args)
     stdin_folder = _stdin_folder(args.inputs)
