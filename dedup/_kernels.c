@@ -558,6 +558,85 @@ done:
     return result;
 }
 
+/*
+ * Boosted regression trees (dedup.webpage.model.LineModel): the leaf each row reaches in each
+ * tree. Nodes are numbered per tree (feature, threshold, left, right: [trees, nodes]); a row
+ * goes left when its feature is <= the threshold (NaN goes right); leaves point at themselves,
+ * so depth steps from the root reach a leaf. out[i, t] = value[t, leaf].
+ */
+static void tree_leaves(const int32_t *feature, const double *threshold, const int32_t *left, const int32_t *right,
+                        const double *value, int64_t trees, int64_t nodes, int64_t depth, const double *x, int64_t m,
+                        int64_t n_features, double *out)
+{
+    for (int64_t i = 0; i < m; i++) {
+        const double *row = x + i * n_features;
+        for (int64_t t = 0; t < trees; t++) {
+            int64_t base = t * nodes, node = 0;
+            for (int64_t d = 0; d < depth; d++) {
+                int64_t k = base + node;
+                node = row[feature[k]] <= threshold[k] ? left[k] : right[k];
+            }
+            out[i * trees + t] = value[base + node];
+        }
+    }
+}
+
+static PyObject *py_tree_leaves(PyObject *self, PyObject *args)
+{
+    PyObject *feature_o, *threshold_o, *left_o, *right_o, *value_o, *x_o, *out_o;
+    Py_ssize_t trees, depth, n_features;
+    if (!PyArg_ParseTuple(args, "OOOOOnnOnO", &feature_o, &threshold_o, &left_o, &right_o, &value_o, &trees, &depth,
+                          &x_o, &n_features, &out_o))
+        return NULL;
+    held_buffer fe = {0}, th = {0}, le = {0}, ri = {0}, va = {0}, xb = {0}, out = {0};
+    PyObject *result = NULL;
+    if (get_buffer(feature_o, &fe, 4, "feature") < 0 || get_buffer(threshold_o, &th, 8, "threshold") < 0 ||
+        get_buffer(left_o, &le, 4, "left") < 0 || get_buffer(right_o, &ri, 4, "right") < 0 ||
+        get_buffer(value_o, &va, 8, "value") < 0 || get_buffer(x_o, &xb, 8, "x") < 0 ||
+        get_buffer(out_o, &out, 8, "out") < 0)
+        goto done;
+    if (out.view.readonly) {
+        PyErr_SetString(PyExc_ValueError, "out must be writable");
+        goto done;
+    }
+    Py_ssize_t cells = fe.view.len / 4;
+    if (trees < 1 || depth < 0 || n_features < 1 || cells % trees != 0 || th.view.len / 8 != cells ||
+        le.view.len / 4 != cells || ri.view.len / 4 != cells || va.view.len / 8 != cells ||
+        (xb.view.len / 8) % n_features != 0) {
+        PyErr_SetString(PyExc_ValueError, "shape mismatch between the tree arrays or x");
+        goto done;
+    }
+    Py_ssize_t nodes = cells / trees, m = xb.view.len / 8 / n_features;
+    if (out.view.len / 8 != m * trees) {
+        PyErr_SetString(PyExc_ValueError, "out must hold rows x trees values");
+        goto done;
+    }
+    const int32_t *feature = (const int32_t *)fe.view.buf, *left = (const int32_t *)le.view.buf,
+                  *right = (const int32_t *)ri.view.buf;
+    for (Py_ssize_t k = 0; k < cells; k++) {
+        if (feature[k] < 0 || feature[k] >= n_features || left[k] < 0 || left[k] >= nodes || right[k] < 0 ||
+            right[k] >= nodes) {
+            PyErr_SetString(PyExc_IndexError, "a node points outside its tree or the features");
+            goto done;
+        }
+    }
+    Py_BEGIN_ALLOW_THREADS
+    tree_leaves(feature, (const double *)th.view.buf, left, right, (const double *)va.view.buf, trees, nodes, depth,
+                (const double *)xb.view.buf, m, n_features, (double *)out.view.buf);
+    Py_END_ALLOW_THREADS
+    result = Py_None;
+    Py_INCREF(result);
+done:
+    release(&fe);
+    release(&th);
+    release(&le);
+    release(&ri);
+    release(&va);
+    release(&xb);
+    release(&out);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"affine32_minhash", py_affine32_minhash, METH_VARARGS,
      "affine32_minhash(tokens, offsets, a, b, out): MinHash of CSR token sets, datasketch affine32 scheme."},
@@ -569,6 +648,8 @@ static PyMethodDef methods[] = {
      "window_hashes(codepoints, width, salt, out): the token hash of every window of width code points."},
     {"sorted_sets", py_sorted_sets, METH_VARARGS,
      "sorted_sets(tokens, offsets, out, out_offsets): each CSR unit's tokens sorted and distinct, packed into out."},
+    {"tree_leaves", py_tree_leaves, METH_VARARGS,
+     "tree_leaves(feature, threshold, left, right, value, trees, depth, x, n_features, out): each row's leaf values."},
     {"center_labels", py_center_labels, METH_VARARGS,
      "center_labels(order, indptr, indices, out): centre clustering of a CSR graph, nodes visited in order."},
     {NULL, NULL, 0, NULL},

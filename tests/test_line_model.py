@@ -15,6 +15,7 @@ from benchmarks.webpages.loso import main as loso_main
 from benchmarks.webpages.loso import removed_lines
 from dedup.errors import InvalidOptionError
 from dedup.webpage import classify_page_lines, notice_page
+from dedup.webpage import model as model_module
 from dedup.webpage.model import MODEL_FEATURES, LineModel, load_line_model
 
 SUBSET = DATA / "subset"
@@ -35,11 +36,24 @@ def _tiny_model(cut: float = 0.5) -> LineModel:
     )
 
 
-def test_trees_are_evaluated_exactly() -> None:
-    x = np.zeros((3, len(MODEL_FEATURES)))
-    x[:, 0] = [0.0, 0.5, 0.6]
-    expected = 1 / (1 + np.exp(-np.array([0.5 - 1, 0.5 - 1, 0.5 + 2])))
-    assert np.allclose(_tiny_model().probability(x), expected, rtol=0, atol=1e-15)
+@pytest.mark.parametrize("use_kernel", [True, False], ids=["kernel", "numpy"])
+def test_trees_are_evaluated_exactly(use_kernel: bool) -> None:
+    if use_kernel and model_module._kernels is None:
+        pytest.skip("the compiled kernel was not built")
+    x = np.zeros((4, len(MODEL_FEATURES)))
+    x[:, 0] = [0.0, 0.5, 0.6, np.nan]  # NaN goes right, as in scikit-learn's trees without missing values
+    expected = 1 / (1 + np.exp(-np.array([0.5 - 1, 0.5 - 1, 0.5 + 2, 0.5 + 2])))
+    assert np.allclose(_tiny_model().probability(x, use_kernel=use_kernel), expected, rtol=0, atol=1e-15)
+
+
+def test_the_kernel_walks_the_shipped_trees_as_numpy_does() -> None:
+    if model_module._kernels is None:
+        pytest.skip("the compiled kernel was not built")
+    model = load_line_model()
+    rng = np.random.default_rng(0)
+    x = rng.normal(0.0, 2.0, (20_000, len(MODEL_FEATURES))) * rng.choice([0.0, 1.0, 30.0], (20_000, 1))
+    x[::53, 7] = np.nan
+    assert np.array_equal(model.probability(x), model.probability(x, use_kernel=False))
 
 
 def test_a_model_file_round_trips_and_refuses_other_versions_and_features(tmp_path: Path) -> None:

@@ -28,6 +28,11 @@ from ..arrays import concat_ranges
 from ..errors import InvalidOptionError
 from .base import _F, FEATURES
 
+try:  # the compiled kernel, when the package was built with a C compiler
+    from .. import _kernels
+except ImportError:  # pragma: no cover - depends on the build
+    _kernels = None
+
 MODEL_PATH = Path(__file__).with_name("line_model.npz")
 FORMAT_VERSION = 1
 
@@ -292,13 +297,23 @@ class LineModel:
     depth: int
     features: tuple[str, ...]
 
-    def probability(self, x: np.ndarray) -> np.ndarray:
+    def probability(self, x: np.ndarray, *, use_kernel: bool = True) -> np.ndarray:
         """float64 ``[m]``: each row's probability of being boilerplate (``x``: float64 ``[m, features]``).
 
-        Rows are taken ``_ROWS`` at a time, so the node table (rows × trees) stays small.
+        Rows are taken ``_ROWS`` at a time, so the leaf table (rows × trees) stays small. The
+        compiled kernel walks the trees when it was built (``use_kernel``); the numpy path
+        gives the same leaves, and both sum them alike.
         """
         if len(x) > _ROWS:
-            return np.concatenate([self.probability(x[i : i + _ROWS]) for i in range(0, len(x), _ROWS)])
+            return np.concatenate(
+                [self.probability(x[i : i + _ROWS], use_kernel=use_kernel) for i in range(0, len(x), _ROWS)]
+            )
+        leaves = self._leaves_kernel(x) if use_kernel and _kernels is not None else self._leaves(x)
+        raw = self.baseline + leaves.sum(axis=1)
+        return 1.0 / (1.0 + np.exp(-raw))
+
+    def _leaves(self, x: np.ndarray) -> np.ndarray:
+        """float64 ``[m, trees]``: the value of the leaf each row reaches in each tree (numpy)."""
         trees, nodes = self.feature.shape
         # Nodes numbered across all trees, so that every step is a 1-D gather.
         base = (np.arange(trees, dtype=np.int64) * nodes)[:, None]
@@ -308,8 +323,28 @@ class LineModel:
         for _ in range(self.depth):
             goes_left = np.take_along_axis(x, feature[node], axis=1) <= threshold[node]
             node = np.where(goes_left, left[node], right[node])
-        raw = self.baseline + self.value.ravel()[node].sum(axis=1)
-        return 1.0 / (1.0 + np.exp(-raw))
+        return self.value.ravel()[node]
+
+    def _leaves_kernel(self, x: np.ndarray) -> np.ndarray:
+        """:meth:`_leaves` by the compiled kernel (one pass a row, no temporaries)."""
+        trees = self.feature.shape[0]
+        x = np.ascontiguousarray(x, dtype=np.float64)
+        out = np.empty((len(x), trees), dtype=np.float64)
+        if len(x):
+            assert _kernels is not None
+            _kernels.tree_leaves(
+                np.ascontiguousarray(self.feature, dtype=np.int32),
+                np.ascontiguousarray(self.threshold, dtype=np.float64),
+                np.ascontiguousarray(self.left, dtype=np.int32),
+                np.ascontiguousarray(self.right, dtype=np.int32),
+                np.ascontiguousarray(self.value, dtype=np.float64),
+                trees,
+                self.depth,
+                x,
+                x.shape[1],
+                out,
+            )
+        return out
 
     def save(self, path: str | Path) -> None:
         """Write the model as a ``.npz`` of plain arrays."""
