@@ -403,6 +403,67 @@ done:
     return result;
 }
 
+/* intersection_sizes of pairs (a, b) where a is a set of one CSR and b a set of another. */
+static void intersection_sizes_between(const uint32_t *ha, const int64_t *oa, const uint32_t *hb, const int64_t *ob,
+                                       const int64_t *pairs, Py_ssize_t n_pairs, int64_t *out)
+{
+    for (Py_ssize_t i = 0; i < n_pairs; i++) {
+        int64_t a = pairs[2 * i], b = pairs[2 * i + 1];
+        const uint32_t *x = ha + oa[a], *y = hb + ob[b];
+        int64_t nx = oa[a + 1] - oa[a], ny = ob[b + 1] - ob[b];
+        if (nx > ny) {
+            const uint32_t *t = x; x = y; y = t;
+            int64_t tn = nx; nx = ny; ny = tn;
+        }
+        out[i] = 16 * nx < ny ? gallop_count(x, nx, y, ny) : merge_count(x, nx, y, ny);
+    }
+}
+
+static PyObject *py_intersection_sizes_between(PyObject *self, PyObject *args)
+{
+    PyObject *ha_o, *oa_o, *hb_o, *ob_o, *pairs_o, *out_o;
+    if (!PyArg_ParseTuple(args, "OOOOOO", &ha_o, &oa_o, &hb_o, &ob_o, &pairs_o, &out_o)) return NULL;
+    held_buffer ha = {0}, oa = {0}, hb = {0}, ob = {0}, pr = {0}, out = {0};
+    PyObject *result = NULL;
+    if (get_buffer(ha_o, &ha, 4, "hashes_a") < 0 || get_buffer(oa_o, &oa, 8, "offsets_a") < 0 ||
+        get_buffer(hb_o, &hb, 4, "hashes_b") < 0 || get_buffer(ob_o, &ob, 8, "offsets_b") < 0 ||
+        get_buffer(pairs_o, &pr, 8, "pairs") < 0 || get_buffer(out_o, &out, 8, "out") < 0)
+        goto done;
+    if (out.view.readonly) {
+        PyErr_SetString(PyExc_ValueError, "out must be writable");
+        goto done;
+    }
+    Py_ssize_t units_a = oa.view.len / 8 - 1, units_b = ob.view.len / 8 - 1, n_pairs = pr.view.len / 16;
+    if (units_a < 0 || units_b < 0 || pr.view.len % 16 || out.view.len / 8 != n_pairs) {
+        PyErr_SetString(PyExc_ValueError, "shape mismatch between offsets, pairs and out");
+        goto done;
+    }
+    const int64_t *offsets_a = (const int64_t *)oa.view.buf, *offsets_b = (const int64_t *)ob.view.buf,
+                  *pairs = (const int64_t *)pr.view.buf;
+    if (check_offsets(offsets_a, units_a, ha.view.len / 4) < 0 || check_offsets(offsets_b, units_b, hb.view.len / 4) < 0)
+        goto done;
+    for (Py_ssize_t i = 0; i < n_pairs; i++) {
+        if (pairs[2 * i] < 0 || pairs[2 * i] >= units_a || pairs[2 * i + 1] < 0 || pairs[2 * i + 1] >= units_b) {
+            PyErr_SetString(PyExc_IndexError, "pair index out of range of the sets");
+            goto done;
+        }
+    }
+    Py_BEGIN_ALLOW_THREADS
+    intersection_sizes_between((const uint32_t *)ha.view.buf, offsets_a, (const uint32_t *)hb.view.buf, offsets_b,
+                               pairs, n_pairs, (int64_t *)out.view.buf);
+    Py_END_ALLOW_THREADS
+    result = Py_None;
+    Py_INCREF(result);
+done:
+    release(&ha);
+    release(&oa);
+    release(&hb);
+    release(&ob);
+    release(&pr);
+    release(&out);
+    return result;
+}
+
 static PyObject *py_sorted_sets(PyObject *self, PyObject *args)
 {
     PyObject *tok_o, *off_o, *out_o, *oo_o;
@@ -648,6 +709,8 @@ static PyMethodDef methods[] = {
      "window_hashes(codepoints, width, salt, out): the token hash of every window of width code points."},
     {"sorted_sets", py_sorted_sets, METH_VARARGS,
      "sorted_sets(tokens, offsets, out, out_offsets): each CSR unit's tokens sorted and distinct, packed into out."},
+    {"intersection_sizes_between", py_intersection_sizes_between, METH_VARARGS,
+     "intersection_sizes_between(hashes_a, offsets_a, hashes_b, offsets_b, pairs, out): |A & B|, A and B in two CSRs."},
     {"tree_leaves", py_tree_leaves, METH_VARARGS,
      "tree_leaves(feature, threshold, left, right, value, trees, depth, x, n_features, out): each row's leaf values."},
     {"center_labels", py_center_labels, METH_VARARGS,

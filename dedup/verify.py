@@ -186,6 +186,48 @@ def intersection_sizes(
     return out
 
 
+def intersection_sizes_between(
+    sets_a: tuple[np.ndarray, np.ndarray],
+    sets_b: tuple[np.ndarray, np.ndarray],
+    pairs: np.ndarray,
+    *,
+    use_kernel: bool = True,
+) -> np.ndarray:
+    """:func:`intersection_sizes` of pairs ``(a, b)`` whose sets lie in two CSRs, ``sets_a`` and
+    ``sets_b`` (hashes uint32, offsets int64 each): neither is copied by the kernel, so ``sets_b``
+    may be a memory-mapped index. int64 ``[p]``."""
+    pairs = np.ascontiguousarray(np.asarray(pairs, dtype=np.int64).reshape(-1, 2))
+    if use_kernel and _kernels is not None:
+        out = np.empty(len(pairs), dtype=np.int64)
+        _kernels.intersection_sizes_between(
+            np.ascontiguousarray(sets_a[0], dtype=np.uint32),
+            np.ascontiguousarray(sets_a[1], dtype=np.int64),
+            np.ascontiguousarray(sets_b[0], dtype=np.uint32),
+            np.ascontiguousarray(sets_b[1], dtype=np.int64),
+            pairs,
+            out,
+        )
+        return out
+    # the reference: the sets of both sides side by side in one CSR
+    units, back = np.unique(pairs[:, 1], return_inverse=True)
+    offsets_b = np.asarray(sets_b[1])
+    counts = offsets_b[units + 1] - offsets_b[units]
+    hashes = np.concatenate([np.asarray(sets_a[0]), np.asarray(sets_b[0])[concat_ranges(offsets_b[units], counts)]])
+    offsets = np.concatenate([sets_a[1], np.cumsum(counts) + sets_a[1][-1]])
+    joined = np.stack([pairs[:, 0], len(sets_a[1]) - 1 + back], axis=1)
+    return intersection_sizes(hashes, offsets, joined, use_kernel=False)
+
+
+def measures_from_sizes(inter: np.ndarray, size_a: np.ndarray, size_b: np.ndarray) -> np.ndarray:
+    """:func:`measures` from intersection and set sizes (int64 ``[p]`` each): float64 ``[p, 4]``."""
+    inter = inter.astype(np.float64)
+    out = np.zeros((len(inter), 4), dtype=np.float64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for column, denominator in enumerate((size_a + size_b - inter, np.minimum(size_a, size_b), size_a, size_b)):
+            np.divide(inter, denominator, out=out[:, column], where=denominator > 0)
+    return out
+
+
 def measures(set_hashes: np.ndarray, set_offsets: np.ndarray, pairs: np.ndarray) -> np.ndarray:
     """Exact Jaccard, containment and each side's share in the other, of every pair.
 
@@ -200,13 +242,8 @@ def measures(set_hashes: np.ndarray, set_offsets: np.ndarray, pairs: np.ndarray)
     """
     pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
     sizes = np.diff(set_offsets)
-    inter = intersection_sizes(set_hashes, set_offsets, pairs).astype(np.float64)
-    size_a, size_b = sizes[pairs[:, 0]], sizes[pairs[:, 1]]
-    out = np.zeros((len(pairs), 4), dtype=np.float64)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        for column, denominator in enumerate((size_a + size_b - inter, np.minimum(size_a, size_b), size_a, size_b)):
-            np.divide(inter, denominator, out=out[:, column], where=denominator > 0)
-    return out
+    inter = intersection_sizes(set_hashes, set_offsets, pairs)
+    return measures_from_sizes(inter, sizes[pairs[:, 0]], sizes[pairs[:, 1]])
 
 
 def similarities(set_hashes: np.ndarray, set_offsets: np.ndarray, pairs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from dedup import verify
 from dedup.cluster import connected_components, group_members, pick_representatives
 from dedup.errors import InvalidOptionError
-from dedup.verify import VerifiedPairs, intersection_sizes, similarities, verify_pairs
+from dedup.verify import VerifiedPairs, intersection_sizes, intersection_sizes_between, similarities, verify_pairs
 
 
 def as_csr(sets: list[set[int]]) -> tuple[np.ndarray, np.ndarray]:
@@ -176,3 +176,26 @@ def test_verified_pairs_answer_for_their_pairs_either_way_round() -> None:
     assert coverage.tolist() == [0.6, 0.85, 1.0, 0.0, 0.0]
     empty = VerifiedPairs(np.zeros((0, 2), dtype=np.int64), np.zeros(0), np.zeros(0), np.zeros((0, 2)))
     assert empty.measures_of(np.array([1]), np.array([2]))[2].tolist() == [False]
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    st.lists(st.sets(st.integers(0, 60)), min_size=1, max_size=6),
+    st.lists(st.sets(st.integers(0, 60)), min_size=1, max_size=6),
+    st.data(),
+)
+def test_intersections_between_two_csrs_equal_those_of_one(
+    left: list[set[int]], right: list[set[int]], data: st.DataObject
+) -> None:
+    def csr(sets: list[set[int]]) -> tuple[np.ndarray, np.ndarray]:
+        hashes = np.array([h for s in sets for h in sorted(s)], dtype=np.uint32)
+        return hashes, np.concatenate(([0], np.cumsum([len(s) for s in sets]))).astype(np.int64)
+
+    pairs = np.array(
+        data.draw(st.lists(st.tuples(st.integers(0, len(left) - 1), st.integers(0, len(right) - 1)), max_size=20)),
+        dtype=np.int64,
+    ).reshape(-1, 2)
+    expected = [len(left[a] & right[b]) for a, b in pairs.tolist()]
+    for use_kernel in (True, False):
+        got = intersection_sizes_between(csr(left), csr(right), pairs, use_kernel=use_kernel)
+        assert got.tolist() == expected

@@ -18,7 +18,7 @@ from ..duplicates import DuplicateOptions
 from ..errors import InvalidOptionError, check_texts
 from ..near import cluster_keys
 from ..normalize import NormalizeOptions
-from ..verify import measures
+from ..verify import intersection_sizes_between, measures_from_sizes
 from .files import (
     _ARRAYS,
     FORMAT_VERSION,
@@ -281,12 +281,17 @@ class Index:
 
     def _ids_of(self, numbers: Sequence[int]) -> list[str]:
         """The ids of documents by global number, decoding only those."""
-        segments, owner, local = self._owners(np.asarray(numbers, dtype=np.int64))
-        out = []
-        for s, i in zip(owner.tolist(), local.tolist()):
-            offsets = segments[s].id_offsets
-            data = np.asarray(segments[s].id_bytes)[int(offsets[i]) : int(offsets[i + 1])]
-            out.append(data.tobytes().decode("utf-8", "surrogatepass"))
+        numbers = np.asarray(numbers, dtype=np.int64)
+        segments, owner, local = self._owners(numbers)
+        out = [""] * numbers.size
+        for s in np.unique(owner).tolist():  # each segment's ids gathered in one read, then cut
+            mine = np.flatnonzero(owner == s)
+            offsets = np.asarray(segments[s].id_offsets)
+            starts, counts = offsets[local[mine]], offsets[local[mine] + 1] - offsets[local[mine]]
+            data = np.asarray(segments[s].id_bytes)[concat_ranges(starts, counts)].tobytes()
+            cuts = np.concatenate(([0], np.cumsum(counts))).tolist()
+            for k, a, b in zip(mine.tolist(), cuts, cuts[1:]):
+                out[k] = data[a:b].decode("utf-8", "surrogatepass")
         return out
 
     def clusters(self) -> list[Cluster]:
@@ -322,20 +327,33 @@ class Index:
             pairs = pairs[~np.isin(pairs[:, 1], np.fromiter(self._removed, np.int64, len(self._removed)))]
         out: list[list[Match]] = [[] for _ in texts]
         if len(pairs):
-            docs, doc_of_pair = np.unique(pairs[:, 1], return_inverse=True)  # each document's set read once
-            old_hashes, old_offsets = self._gather_sets(docs)
-            hashes = np.concatenate([np.asarray(new.set_hashes), old_hashes])
-            offsets = np.concatenate([new.set_offsets, old_offsets[1:] + new.set_offsets[-1]])
-            measured = measures(hashes, offsets, np.stack([pairs[:, 0], len(texts) + doc_of_pair], axis=1))
+            measured = self._measure(new, pairs)
             keep = measured[:, 0] >= self.options.threshold
             if self.options.containment is not None:
                 keep |= measured[:, 1] >= self.options.containment
-            named, name_of = np.unique(doc_of_pair[keep], return_inverse=True)
-            names = self._ids_of(docs[named])
+            named, name_of = np.unique(pairs[keep, 1], return_inverse=True)
+            names = self._ids_of(named)
             rows = zip(pairs[keep, 0].tolist(), name_of.tolist(), measured[keep, :2].tolist())
             for q, k, (jaccard, containment) in rows:
                 out[q].append(Match(names[k], jaccard, containment))
         return [tuple(sorted(m, key=lambda x: (-x.jaccard, -x.containment, x.id))) for m in out]
+
+    def _measure(self, new: _Segment, pairs: np.ndarray) -> np.ndarray:
+        """:func:`dedup.verify.measures` of (query, global document) pairs, segment by segment: the
+        kernel reads each document's set where it lies (memory-mapped), nothing is gathered."""
+        segments, owner, local = self._owners(pairs[:, 1])
+        query_sets = (np.asarray(new.set_hashes), np.asarray(new.set_offsets))
+        inter = np.zeros(len(pairs), dtype=np.int64)
+        size_b = np.zeros(len(pairs), dtype=np.int64)
+        for s in np.unique(owner).tolist():
+            mine = np.flatnonzero(owner == s)
+            segment_sets = (segments[s].set_hashes, segments[s].set_offsets)
+            local_pairs = np.stack([pairs[mine, 0], local[mine]], axis=1)
+            inter[mine] = intersection_sizes_between(query_sets, segment_sets, local_pairs)
+            offsets = segments[s].set_offsets
+            size_b[mine] = offsets[local[mine] + 1] - offsets[local[mine]]
+        size_a = np.diff(new.set_offsets)[pairs[:, 0]]
+        return measures_from_sizes(inter, size_a, size_b)
 
     def _candidates(self, keys: np.ndarray) -> np.ndarray:
         """int64 ``[p, 2]``: distinct (query, global document) pairs sharing a band key."""
