@@ -17,9 +17,19 @@ from typing import Any, TypeVar
 from .errors import InvalidOptionError
 from .options import _hints, check_types
 
-__all__ = ["DictRoundTrip"]
+__all__ = ["DictRoundTrip", "dotted_keys"]
 
 T = TypeVar("T", bound="DictRoundTrip")
+
+
+def dotted_keys(value: Any, prefix: str = "") -> dict[str, Any]:
+    """Nested dicts as one dict of dotted keys: ``{"a": {"b": 1}}`` → ``{"a.b": 1}``."""
+    if not isinstance(value, dict):
+        return {prefix: value}
+    out: dict[str, Any] = {}
+    for key, item in value.items():
+        out.update(dotted_keys(item, f"{prefix}.{key}" if prefix else str(key)))
+    return out
 
 
 def _plain(value: Any) -> Any:

@@ -64,16 +64,6 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
-def _flat(value: Any, prefix: str = "") -> dict[str, Any]:
-    """Nested dicts as one dict of dotted keys: ``{"a": {"b": 1}}`` → ``{"a.b": 1}``."""
-    if not isinstance(value, dict):
-        return {prefix: value}
-    out: dict[str, Any] = {}
-    for key, item in value.items():
-        out.update(_flat(item, f"{prefix}.{key}" if prefix else str(key)))
-    return out
-
-
 def _count(n: int, noun: str) -> str:
     return f"{n:,} {noun}" if n == 1 else f"{n:,} {noun}s"
 

@@ -15,11 +15,12 @@ from .. import __version__
 from ..boilerplate import Boilerplate
 from ..clean import CleanOptions, CleanReport
 from ..cluster import Cluster
+from ..dicts import dotted_keys
 from ..io import (
     Record,
 )
 from ..removals import REASONS, Cleaned
-from .common import EXIT_OK, EXIT_SKIPPED, _dumps_row, _flat, _jsonable
+from .common import EXIT_OK, EXIT_SKIPPED, _dumps_row, _jsonable
 from .inputs import Corpus, SecondRead
 
 #: The fields of a cleaned.jsonl row; an input field of the same name is kept as ``input_<name>`` (``text`` aside:
@@ -224,7 +225,7 @@ class Tally:
 
 def options_changed(options: CleanOptions) -> dict[str, Any]:
     """The library options that differ from ``CleanOptions()``, by dotted path: ``{"boilerplate.min_docs": 5}``."""
-    default, now = _flat(_jsonable(CleanOptions())), _flat(_jsonable(options))
+    default, now = dotted_keys(_jsonable(CleanOptions())), dotted_keys(_jsonable(options))
     return {k: now.get(k) for k in sorted(default.keys() | now.keys()) if now.get(k) != default.get(k)}
 
 

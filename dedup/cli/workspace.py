@@ -12,6 +12,7 @@ from contextlib import nullcontext
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from ..dicts import dotted_keys
 from ..io import (
     PathAllocator,
     Record,
@@ -26,7 +27,6 @@ from .common import (
     PARTIAL,
     UsageError,
     _dumps,
-    _flat,
 )
 from .inputs import Corpus
 from .outputs import Document, Rows
@@ -55,7 +55,7 @@ def _differences(before: Any, now: Any, most: int = 4) -> str:
     """What differs between two descriptions of a run: ``settings.threshold 0.6 → 0.8; …``."""
     if not isinstance(before, dict) or not isinstance(now, dict):
         return ""
-    old, new = _flat(before), _flat(now)
+    old, new = dotted_keys(before), dotted_keys(now)
     changed = [k for k in sorted(old.keys() | new.keys()) if old.get(k) != new.get(k)]
     flags = [k for k in changed if k.startswith("settings.")]
     changed = flags or changed  # what was typed differently, if anything; else what it set
