@@ -210,19 +210,26 @@ static int64_t gallop_count(const uint32_t *small, int64_t ns, const uint32_t *l
     return count;
 }
 
-static void intersection_sizes(const uint32_t *hashes, const int64_t *offsets, const int64_t *pairs,
-                               Py_ssize_t n_pairs, int64_t *out)
+/* |A ∩ B| of pairs (a, b) where a is a set of one CSR (ha, oa) and b a set of another (hb, ob). */
+static void intersection_sizes_between(const uint32_t *ha, const int64_t *oa, const uint32_t *hb, const int64_t *ob,
+                                       const int64_t *pairs, Py_ssize_t n_pairs, int64_t *out)
 {
     for (Py_ssize_t i = 0; i < n_pairs; i++) {
         int64_t a = pairs[2 * i], b = pairs[2 * i + 1];
-        const uint32_t *x = hashes + offsets[a], *y = hashes + offsets[b];
-        int64_t nx = offsets[a + 1] - offsets[a], ny = offsets[b + 1] - offsets[b];
+        const uint32_t *x = ha + oa[a], *y = hb + ob[b];
+        int64_t nx = oa[a + 1] - oa[a], ny = ob[b + 1] - ob[b];
         if (nx > ny) {
             const uint32_t *t = x; x = y; y = t;
             int64_t tn = nx; nx = ny; ny = tn;
         }
         out[i] = 16 * nx < ny ? gallop_count(x, nx, y, ny) : merge_count(x, nx, y, ny);
     }
+}
+
+static void intersection_sizes(const uint32_t *hashes, const int64_t *offsets, const int64_t *pairs,
+                               Py_ssize_t n_pairs, int64_t *out)
+{
+    intersection_sizes_between(hashes, offsets, hashes, offsets, pairs, n_pairs, out);
 }
 
 
@@ -401,22 +408,6 @@ done:
     release(&pr);
     release(&out);
     return result;
-}
-
-/* intersection_sizes of pairs (a, b) where a is a set of one CSR and b a set of another. */
-static void intersection_sizes_between(const uint32_t *ha, const int64_t *oa, const uint32_t *hb, const int64_t *ob,
-                                       const int64_t *pairs, Py_ssize_t n_pairs, int64_t *out)
-{
-    for (Py_ssize_t i = 0; i < n_pairs; i++) {
-        int64_t a = pairs[2 * i], b = pairs[2 * i + 1];
-        const uint32_t *x = ha + oa[a], *y = hb + ob[b];
-        int64_t nx = oa[a + 1] - oa[a], ny = ob[b + 1] - ob[b];
-        if (nx > ny) {
-            const uint32_t *t = x; x = y; y = t;
-            int64_t tn = nx; nx = ny; ny = tn;
-        }
-        out[i] = 16 * nx < ny ? gallop_count(x, nx, y, ny) : merge_count(x, nx, y, ny);
-    }
 }
 
 static PyObject *py_intersection_sizes_between(PyObject *self, PyObject *args)
