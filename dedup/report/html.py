@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from ..dicts import dotted_keys
 from ..lsh import LSHParams, optimal_params, s_curve
 from ..removals import Removal
 from .charts import bar_chart, curve, histogram
@@ -105,14 +106,6 @@ def _paged(items: Sequence[str], page_size: int, empty: str) -> str:
     return '<div class="paged">' + bar + "".join(f'<div class="page">{"".join(p)}</div>' for p in pages) + "</div>"
 
 
-def _flat(prefix: str, value: Any, out: dict[str, Any]) -> None:
-    if isinstance(value, dict):
-        for key, item in value.items():
-            _flat(f"{prefix}.{key}" if prefix else str(key), item, out)
-    else:
-        out[prefix] = value
-
-
 def _summary_section(data: RunData) -> str:
     s = data.summary
     docs, chars = s.get("documents", {}), s.get("chars", {})
@@ -140,8 +133,7 @@ def _summary_section(data: RunData) -> str:
         parts.append(_table(("phase", "time"), timing_rows, (False, True)))
     changed = s.get("options_changed")
     if changed is None:
-        changed = {}
-        _flat("", s.get("options", {}), changed)
+        changed = dotted_keys(s.get("options", {}))
         title = "options"
     else:
         title = "options that differ from the defaults"
@@ -186,44 +178,44 @@ def _plots_section(data: RunData) -> str:
     largest = int(sizes.max()) if sizes.size else 2
     # one bin per size up to 40 documents, else 20 even bins
     size_edges = np.arange(1.5, largest + 1.0) if largest <= 41 else _edges(sizes)
+    s_title = f"LSH S-curve: {params.bands} bands × {params.rows} rows"
+    titles = (
+        "removed characters by kind",
+        "clusters by size (documents)",
+        "member-to-representative similarity (Jaccard)",
+        s_title,
+        "boilerplate families by number of documents",
+        "document length before and after cleaning (characters)",
+    )
     charts = [
-        bar_chart([k for k, _ in by_kind], [v for _, v in by_kind], title="removed characters by kind", unit=" chars"),
-        histogram(sizes, size_edges, title="clusters by size (documents)", whole=largest <= 41),
+        bar_chart([k for k, _ in by_kind], [v for _, v in by_kind], title=titles[0], unit=" chars"),
+        histogram(sizes, size_edges, title=titles[1], whole=largest <= 41),
         histogram(
             similarity,
             np.linspace(0.0, 1.0, 21),
-            title="member-to-representative similarity (Jaccard)",
+            title=titles[2],
             marker=threshold,
             marker_label=f"threshold {threshold:g}",
         ),
-        curve(
-            js,
-            s_curve(params, js),
-            title=f"LSH S-curve: {params.bands} bands × {params.rows} rows",
-            marker=threshold,
-            marker_label=f"threshold {threshold:g}",
-        ),
+        curve(js, s_curve(params, js), title=s_title, marker=threshold, marker_label=f"threshold {threshold:g}"),
         bar_chart(
             [f"#{f['family']} {_short(f['example'], 16)}" for f in families],
             [int(f["documents"]) for f in families],
-            title="boilerplate families by number of documents",
+            title=titles[4],
             unit=" docs",
         ),
         histogram(
             data.lengths_in.astype(np.float64),
             _edges(data.lengths_in.astype(np.float64)),
-            title="document length before and after cleaning (characters)",
+            title=titles[5],
             series=("before", "after"),
             more=(data.lengths_out.astype(np.float64),),
         ),
     ]
-    figures = "".join(f"<figure>{c}<figcaption>{escape(_caption(c))}</figcaption></figure>" for c in charts)
+    figures = "".join(
+        f"<figure>{chart}<figcaption>{escape(title)}</figcaption></figure>" for title, chart in zip(titles, charts)
+    )
     return f"<section id='plots'><h2>Plots</h2><div class='charts'>{figures}</div></section>"
-
-
-def _caption(svg: str) -> str:
-    start = svg.index("<title>") + len("<title>")
-    return svg[start : svg.index("</title>", start)].replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">")
 
 
 def _short(text: str, n: int) -> str:
