@@ -312,9 +312,10 @@ def run_index(args: argparse.Namespace, reporter: Reporter) -> int:
             for _, records in read_again(corpus, read_options, args.batch_size):
                 index.add([r.text for r in records], ids=[r.id for r in records])
             index.save()
+            total = len(index)
         finally:
             index.close()
-    reporter.info(f"{target}: {_count(len(corpus.records), 'document')} added, {len(Index.open(target)):,} in all")
+    reporter.info(f"{target}: {_count(len(corpus.records), 'document')} added, {total:,} in all")
     return EXIT_SKIPPED if corpus.skipped else EXIT_OK
 
 
