@@ -167,15 +167,15 @@ def _same_spans(doc: np.ndarray, spans: np.ndarray, other: UnitSpans, doc_starts
 
 @lru_cache(maxsize=1)
 def _slot_tables() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """bool tables over the code points: a character of :data:`_TOKEN` and of :data:`_HAS_LETTER`
-    (``[0x80]``, ASCII), and ``\\d`` (``str.isdecimal``) in the Basic Multilingual Plane (``[0x10000]``)."""
-    token, letter = np.zeros(0x80, dtype=bool), np.zeros(0x80, dtype=bool)
-    token[[ord(c) for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_@.-"]] = True
-    letter[[ord(c) for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_@"]] = True
-    bmp = "".join(map(chr, range(0xD800))) + "".join(map(chr, range(0xE000, 0x10000)))
-    digit = np.zeros(0x10000, dtype=bool)
-    digit[[m.start() + (0x800 if m.start() >= 0xD800 else 0) for m in re.finditer(r"\d", bmp)]] = True
-    return token, letter, digit
+    """bool tables over the code points, read off the patterns that define masking: a character of
+    :data:`_TOKEN` and of :data:`_HAS_LETTER` (``[0x80]``: both are ASCII), and of :data:`_DIGITS`
+    in the Basic Multilingual Plane (``[0x10000]``; astral digits are asked one by one)."""
+
+    def table(pattern: re.Pattern[str], size: int) -> np.ndarray:
+        matches = (pattern.fullmatch(chr(c)) is not None if not 0xD800 <= c < 0xE000 else False for c in range(size))
+        return np.fromiter(matches, dtype=bool, count=size)
+
+    return table(_TOKEN, 0x80), table(_HAS_LETTER, 0x80), table(_DIGITS, 0x10000)
 
 
 def _lookup(table: np.ndarray, cps: np.ndarray, astral: Any = None) -> np.ndarray:
