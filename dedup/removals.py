@@ -41,6 +41,9 @@ class Removal(DictRoundTrip):
         The removed text, ``original[start:end]``.
     kind : str or None
         Finer reason: ``"repeat"``, ``"template"``, ``"page-number"``, ``"pinyin"``, ``"html"`` …
+    held_by : str or None
+        Cleaning against a saved index (``clean(..., against=index)``): the id of the indexed
+        document that holds the removed text (``ref`` is then None); else None.
     """
 
     start: int
@@ -49,6 +52,7 @@ class Removal(DictRoundTrip):
     ref: int | None
     text: str
     kind: str | None = None
+    held_by: str | None = None
 
 
 @dataclass(frozen=True)
@@ -81,6 +85,7 @@ class Cut:
     reason: Reason
     ref: int | None = None
     kind: str | None = None
+    held_by: str | None = None
 
 
 def restore(cleaned: Cleaned | Mapping[str, Any]) -> str:
@@ -132,7 +137,7 @@ def resolve(length: int, cuts: Sequence[Cut]) -> list[Cut]:
 
     Every character goes to the strongest reason covering it (ties: the cut
     proposed first); runs of characters owned by cuts with equal
-    ``(reason, ref, kind)`` merge into one.
+    ``(reason, ref, kind, held_by)`` merge into one.
 
     Parameters
     ----------
@@ -155,7 +160,7 @@ def resolve(length: int, cuts: Sequence[Cut]) -> list[Cut]:
     order = sorted(range(len(valid)), key=lambda i: (strength[valid[i].reason], -i))
     for i in order:
         owner[max(valid[i].start, 0) : min(valid[i].end, length)] = i
-    labels = [(c.reason, c.ref, c.kind) for c in valid]
+    labels = [(c.reason, c.ref, c.kind, c.held_by) for c in valid]
     label_id = {label: k for k, label in enumerate(dict.fromkeys(labels))}
     run_label = np.where(owner >= 0, np.array([label_id[lab] for lab in labels])[owner], -1)
     change = np.flatnonzero(np.diff(run_label)) + 1
@@ -166,7 +171,7 @@ def resolve(length: int, cuts: Sequence[Cut]) -> list[Cut]:
 
 def apply_cuts(text: str, cuts: Sequence[Cut]) -> Cleaned:
     """Cut resolved, non-overlapping, sorted spans out of ``text``."""
-    removed = tuple(Removal(c.start, c.end, c.reason, c.ref, text[c.start : c.end], c.kind) for c in cuts)
+    removed = tuple(Removal(c.start, c.end, c.reason, c.ref, text[c.start : c.end], c.kind, c.held_by) for c in cuts)
     kept: list[str] = []
     pos = 0
     for c in cuts:

@@ -124,7 +124,8 @@ def test_the_files_are_plain_arrays_and_the_index_stores_no_text(tmp_path: Path,
     stored = b"".join(p.read_bytes() for p in segment.glob("*.npy"))
     assert pool[0].split("\n")[0].encode("utf-8") not in stored
     manifest = json.loads((tmp_path / "idx" / "manifest.json").read_text())
-    assert manifest["format"] == 1 and manifest["segments"] == [{"docs": len(pool), "name": "seg-00000"}]
+    assert manifest["format"] == dedup.index.FORMAT_VERSION
+    assert manifest["segments"] == [{"docs": len(pool), "name": "seg-00000"}]
     assert len(index) == len(pool)
 
 
@@ -141,7 +142,7 @@ def test_clear_errors_for_other_versions_options_and_damaged_files(tmp_path: Pat
         Index.create(path)
     manifest = json.loads((path / "manifest.json").read_text())
     (path / "manifest.json").write_text(json.dumps({**manifest, "format": 99, "dedup": "9.9"}))
-    with pytest.raises(IndexFileError, match="format 99 .* reads format 1"):
+    with pytest.raises(IndexFileError, match=f"format 99 .* reads format {dedup.index.FORMAT_VERSION}"):
         Index.open(path)
     (path / "manifest.json").write_text(json.dumps(manifest))
     keys = path / "seg-00000" / "set_hashes.npy"

@@ -9,8 +9,10 @@ from pathlib import Path
 from typing import Protocol
 
 from ..errors import check_texts
+from ..index import Index
 from ..near import ClusterEngine
 from ..removals import Cleaned
+from .against import check_against
 from .apply import apply_plan
 from .base import CleanOptions, CleanReport
 from .plan import CleanPlan, plan_clean
@@ -25,6 +27,7 @@ def clean_report(
     options: CleanOptions | None = None,
     tables: CleanTables | None = None,
     engine: ClusterEngine | None = None,
+    against: Index | None = None,
     **kwargs,
 ) -> CleanReport:
     """:func:`clean`, returning also the clusters, passages and boilerplate families it acted on.
@@ -41,12 +44,16 @@ def clean_report(
     engine : callable, optional
         Clusters matching views, like :func:`dedup.near.cluster_views` (the
         default); :mod:`dedup.distributed` passes one that runs on Ray.
+    against : Index, optional
+        As for :func:`clean`.
     """
     if cross_document is not None:
         kwargs["cross_document"] = cross_document
     opts = CleanOptions.from_kwargs(options, **kwargs)
     texts = check_texts(texts)
-    tables = tables or tabulate(texts, opts, with_clusters=with_clusters)
+    if against is not None:
+        check_against(against, opts)
+    tables = tables or tabulate(texts, opts, with_clusters=with_clusters, against=against)
     if tables.n_docs != len(texts):
         raise ValueError(f"the tables have {tables.n_docs} documents, the texts {len(texts)}")
     plan = plan_clean(tables, opts, with_clusters=with_clusters, engine=engine)
@@ -54,7 +61,12 @@ def clean_report(
 
 
 def clean(
-    texts: Iterable[str], *, cross_document: bool | None = None, options: CleanOptions | None = None, **kwargs
+    texts: Iterable[str],
+    *,
+    cross_document: bool | None = None,
+    options: CleanOptions | None = None,
+    against: Index | None = None,
+    **kwargs,
 ) -> list[Cleaned]:
     """Remove boilerplate, inline noise and repeats; report every removal.
 
@@ -66,15 +78,22 @@ def clean(
         repeats; passages shared with other documents stay).
     options : CleanOptions, optional
         Base options; keyword arguments override its fields.
+    against : Index, optional
+        A saved index of an earlier corpus (:class:`dedup.Index`): also remove what it
+        holds — documents, paragraphs and recurring lines (:mod:`dedup.clean.against`);
+        those removals name the indexed document in ``Removal.held_by``. The index's
+        paragraph and line keys must be made with these options' ``passages`` and
+        ``boilerplate.normalize``.
 
     Returns
     -------
     list of Cleaned
         One per input text, in order. ``Removal.ref`` is the passage-cluster id for
         ``kind="passage"``, the document-cluster id for ``kind="document"``, the
-        boilerplate-family id for ``reason="boilerplate"``, else None.
+        boilerplate-family id for ``reason="boilerplate"``, else None (and None for
+        removals against an index, which name ``held_by``).
     """
-    return clean_report(texts, cross_document=cross_document, options=options, **kwargs).cleaned
+    return clean_report(texts, cross_document=cross_document, options=options, against=against, **kwargs).cleaned
 
 
 class Cleaner(Protocol):
@@ -107,14 +126,19 @@ class LocalCleaner:
     options : CleanOptions
     spill : Path, optional
         A folder for the tables' strings (None: in memory).
+    against : Index, optional
+        Also remove what this saved index holds (see :func:`clean`).
     """
 
-    def __init__(self, options: CleanOptions, *, spill: Path | None = None) -> None:
+    def __init__(self, options: CleanOptions, *, spill: Path | None = None, against: Index | None = None) -> None:
+        if against is not None:
+            check_against(against, options)
         self.options = options
+        self.against = against
         self.builder = TableBuilder(options, with_clusters=True, spill=spill)
 
     def add(self, texts: Sequence[str]) -> None:
-        self.builder.add(tabulate_batch(texts, self.options, with_clusters=True))
+        self.builder.add(tabulate_batch(texts, self.options, with_clusters=True, against=self.against))
 
     def plan(self) -> CleanPlan:
         return plan_clean(self.builder.result(), self.options, with_clusters=True)

@@ -16,6 +16,7 @@ from ..near import ClusterEngine, cluster_views
 from ..passages import match_passages
 from ..removals import REASONS, Cut
 from ..spans import Span, expand_to_lines
+from .against import KINDS, REMOVALS
 from .base import CleanOptions, CleanReport, _covered
 from .tabulate import CleanTables, _duplicate_input
 
@@ -43,6 +44,10 @@ class CleanPlan:
         bool ``[c]``: grow the cut to whole lines when it covers all text of them (with
         the text at hand, when the plan is applied).
     kinds : tuple of str
+    held_by : np.ndarray
+        int64 ``[c]``: an index into ``holders`` (-1: the cut's text is kept in the collection).
+    holders : tuple of str
+        Ids of indexed documents that hold cut text (cleaning against an index).
     remove_noise : bool
         Cut inline noise, found when the plan is applied.
     report : CleanReport
@@ -57,6 +62,8 @@ class CleanPlan:
     kind: np.ndarray
     to_lines: np.ndarray
     kinds: tuple[str, ...]
+    held_by: np.ndarray
+    holders: tuple[str, ...]
     remove_noise: bool
     report: CleanReport
 
@@ -75,11 +82,13 @@ class CleanPlan:
             self.ref[lo:hi].tolist(),
             self.kind[lo:hi].tolist(),
             self.to_lines[lo:hi].tolist(),
+            self.held_by[lo:hi].tolist(),
         )
-        for start, end, reason, ref, kind, to_lines in rows:
+        for start, end, reason, ref, kind, to_lines, held in rows:
             if to_lines:
                 start, end = expand_to_lines(text, start, end)
-            out.append(Cut(start, end, REASONS[reason], None if ref < 0 else ref, self.kinds[kind]))  # type: ignore[arg-type]
+            holder = None if held < 0 else self.holders[held]
+            out.append(Cut(start, end, REASONS[reason], None if ref < 0 else ref, self.kinds[kind], holder))  # type: ignore[arg-type]
         return out
 
 
@@ -87,18 +96,30 @@ class _PlanCuts:
     """Per-document cut proposals gathered in order, then frozen into CleanPlan arrays."""
 
     def __init__(self, n_docs: int) -> None:
-        self.rows: list[list[tuple[int, int, int, int, int, bool]]] = [[] for _ in range(n_docs)]
+        self.rows: list[list[tuple[int, int, int, int, int, bool, int]]] = [[] for _ in range(n_docs)]
         self.kinds: dict[str, int] = {}
+        self.holders: dict[str, int] = {}
 
-    def add(self, doc: int, start: int, end: int, reason: str, ref: int | None, kind: str, to_lines: bool) -> None:
+    def add(
+        self,
+        doc: int,
+        start: int,
+        end: int,
+        reason: str,
+        ref: int | None,
+        kind: str,
+        to_lines: bool,
+        held_by: str | None = None,
+    ) -> None:
         code = self.kinds.setdefault(kind, len(self.kinds))
-        self.rows[doc].append((start, end, REASONS.index(reason), -1 if ref is None else ref, code, to_lines))
+        held = -1 if held_by is None else self.holders.setdefault(held_by, len(self.holders))
+        self.rows[doc].append((start, end, REASONS.index(reason), -1 if ref is None else ref, code, to_lines, held))
 
     def plan(self, remove_noise: bool, report: CleanReport) -> CleanPlan:
         counts = np.fromiter(map(len, self.rows), dtype=np.int64, count=len(self.rows))
         offsets = np.zeros(counts.size + 1, dtype=np.int64)
         np.cumsum(counts, out=offsets[1:])
-        flat = np.array([row for rows in self.rows for row in rows], dtype=np.int64).reshape(-1, 6)
+        flat = np.array([row for rows in self.rows for row in rows], dtype=np.int64).reshape(-1, 7)
         return CleanPlan(
             offsets,
             flat[:, 0].copy(),
@@ -108,6 +129,8 @@ class _PlanCuts:
             flat[:, 4].copy(),
             flat[:, 5].astype(bool),
             tuple(self.kinds),
+            flat[:, 6].copy(),
+            tuple(self.holders),
             remove_noise,
             report,
         )
@@ -195,10 +218,26 @@ def plan_clean(
     # member is emptied only when its representative, which is kept, holds its text.
     emptied = np.zeros(tables.n_docs, dtype=bool)
     holding = np.zeros(tables.n_docs, dtype=bool)  # representatives of emptied members: kept whole
+    # What a saved index holds goes first, pointing at the indexed copy; a document that
+    # loses a duplicate to the index is no kept copy for the batch's own removals.
+    by_index = np.zeros(tables.n_docs, dtype=bool)
+    index_cuts: dict[int, list[Cut]] = {}
+    found = tables.indexed
+    if found is not None:
+        rows = zip(found.doc.tolist(), found.start.tolist(), found.end.tolist(), found.kind.tolist(), found.held_by)
+        for doc, start, end, code, held in rows:
+            reason, kind = REMOVALS[code]
+            if reason in opts.remove:
+                proposals.add(doc, start, end, reason, None, kind, KINDS[code] == "passage", held)
+                index_cuts.setdefault(doc, []).append(Cut(start, end, reason, None, kind, held))  # type: ignore[arg-type]
+                by_index[doc] |= reason == "duplicate"
+                emptied[doc] |= KINDS[code] == "document"
     if "duplicate" in opts.remove and opts.cross_document:
         for cluster in clusters:
+            if by_index[cluster.representative]:
+                continue
             for member, coverage in zip(cluster.members, cluster.coverage):
-                if member != cluster.representative and coverage >= opts.cover:
+                if member != cluster.representative and coverage >= opts.cover and not emptied[member]:
                     emptied[member] = True
                     holding[cluster.representative] = True
                     proposals.add(member, 0, int(tables.lengths[member]), "duplicate", cluster.id, "document", False)
@@ -212,6 +251,8 @@ def plan_clean(
         for run in np.flatnonzero(cuttable).tolist():
             earlier = matches.earlier_copy(run)
             if emptied[earlier.doc] or _covered(earlier, boilerplate_cuts.get(earlier.doc, [])):
+                continue
+            if _covered(earlier, index_cuts.get(earlier.doc, [])):  # the index holds it: cut against the index
                 continue
             span = matches.later_copy(run)
             if holding[span.doc] and span.doc != earlier.doc:  # emptied members point at this copy

@@ -9,11 +9,13 @@ from pathlib import Path
 import numpy as np
 
 from ..boilerplate import BoilerplateOptions
+from ..index import Index
 from ..lines import LineTable, line_table
 from ..normalize import KnownViews, matching_texts
 from ..passages import UnitTable, unit_table
 from ..segment import segment_lines_and_paragraphs
 from ..store import BATCH_CHARS, StringSpill, TableSink, batches
+from .against import IndexedCuts, indexed_cuts, no_cuts
 from .base import CleanOptions
 
 
@@ -36,6 +38,8 @@ class CleanTables:
     duplicate_views : sequence of str or None
         The documents' whole matching views, when near-duplicate documents are compared
         with their boilerplate (``duplicates.strip_boilerplate=False``).
+    indexed : IndexedCuts or None
+        Cleaning against a saved index: what of the documents it holds (:mod:`dedup.clean.against`).
     """
 
     lengths: np.ndarray
@@ -43,6 +47,7 @@ class CleanTables:
     units: UnitTable
     duplicate_lines: LineTable | None = None
     duplicate_views: Sequence[str] | None = None
+    indexed: IndexedCuts | None = None
 
     @property
     def n_docs(self) -> int:
@@ -64,10 +69,13 @@ def _duplicate_input(options: CleanOptions, with_clusters: bool) -> str | None:
     return None if _same_line_options(dup.boilerplate, options.boilerplate) else "lines"
 
 
-def tabulate_batch(texts: Sequence[str], options: CleanOptions, *, with_clusters: bool = False) -> CleanTables:
+def tabulate_batch(
+    texts: Sequence[str], options: CleanOptions, *, with_clusters: bool = False, against: Index | None = None
+) -> CleanTables:
     """The :class:`CleanTables` of one batch of documents (in memory), for :class:`TableBuilder`.
 
     Each batch is cut into lines and paragraphs once, for the line and the paragraph table.
+    With ``against`` (a saved index), what of the batch the index holds is found too.
     """
     opts = options
     segments = segment_lines_and_paragraphs(texts)
@@ -75,14 +83,16 @@ def tabulate_batch(texts: Sequence[str], options: CleanOptions, *, with_clusters
     lines = line_table(texts, opts.boilerplate, segments)
     # A paragraph that is one line takes the line's view when both are viewed alike.
     known = KnownViews(lines.doc, lines.start, lines.end, lines.views)
+    units = unit_table(
+        texts, opts.passages, segments[1], known if opts.passages.normalize == opts.boilerplate.normalize else None
+    )
     return CleanTables(
         np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)),
         lines,
-        unit_table(
-            texts, opts.passages, segments[1], known if opts.passages.normalize == opts.boilerplate.normalize else None
-        ),
+        units,
         line_table(texts, opts.duplicates.boilerplate, segments, cuts=False) if extra == "lines" else None,
         matching_texts(texts, opts.duplicates.normalize) if extra == "views" else None,
+        None if against is None else indexed_cuts(texts, against, opts, lines, units),
     )
 
 
@@ -116,6 +126,8 @@ class TableBuilder:
         self._duplicate_views: StringSpill | None = None
         if extra == "views":
             self._duplicate_views = StringSpill(spill / "duplicate-views.utf32" if spill is not None else None)
+        self._indexed: TableSink[IndexedCuts] | None = None
+        self._spill = spill
 
     def add(self, part: CleanTables) -> None:
         """Append the tables of the next batch of documents."""
@@ -131,6 +143,12 @@ class TableBuilder:
             if part.duplicate_views is None:
                 raise ValueError("a batch was tabulated with other options than the builder's")
             self._duplicate_views.append(part.duplicate_views)
+        if (part.indexed is None) != (self._indexed is None) and self._lengths[:-1]:
+            raise ValueError("some batches were tabulated against an index and some were not")
+        if part.indexed is not None:
+            if self._indexed is None:
+                self._indexed = TableSink(IndexedCuts, self._spill, "indexed.")
+            self._indexed.add(part.indexed, n)
 
     def result(self) -> CleanTables:
         """The tables of every document added, in order."""
@@ -146,6 +164,7 @@ class TableBuilder:
             self._units.result(unit_table([], opts.passages)),
             duplicate_lines,
             duplicate_views,
+            self._indexed.result(no_cuts()) if self._indexed is not None else None,
         )
 
 
@@ -156,9 +175,10 @@ def tabulate(
     with_clusters: bool = False,
     spill: Path | None = None,
     batch_chars: int = BATCH_CHARS,
+    against: Index | None = None,
 ) -> CleanTables:
     """The :class:`CleanTables` of texts in memory, built in batches of about ``batch_chars`` characters."""
     builder = TableBuilder(options, with_clusters=with_clusters, spill=spill)
     for batch in batches(texts, batch_chars):
-        builder.add(tabulate_batch(batch, options, with_clusters=with_clusters))
+        builder.add(tabulate_batch(batch, options, with_clusters=with_clusters, against=against))
     return builder.result()

@@ -20,6 +20,7 @@ from typing import Any, Protocol
 
 from .. import __version__
 from ..clean import Cleaner, CleanOptions, LocalCleaner
+from ..clean.against import check_against
 from ..duplicates import DuplicateFinder, DuplicateOptions, Finder
 from ..errors import DedupError, InvalidOptionError
 from ..index import Index, Match
@@ -163,8 +164,17 @@ def run_clean(args: argparse.Namespace, reporter: Reporter) -> int:
         require_pyarrow()
     read_options = _read_options(args)
     options = _clean_options(args)
+    against = None
+    if args.against is not None:
+        if args.engine != "local":
+            raise UsageError("--against runs with --engine local")
+        against = _open_index(args.against)
+        check_against(against, options)
     engine = start_engine(args, reporter)
     settings = _settings(args, read_options, options)
+    if against is not None:  # which index, as saved: a resumed run must meet the same one
+        manifest = (against.path / "manifest.json").read_bytes()
+        settings["against"] = {"index": str(args.against), "manifest": hashlib.sha256(manifest).hexdigest()}
     described = {"version": __version__, "settings": settings, "library": _jsonable(options)}
     fingerprint = hashlib.sha256(_dumps(described).encode("utf-8")).hexdigest()
     timer = Timer()
@@ -186,7 +196,11 @@ def run_clean(args: argparse.Namespace, reporter: Reporter) -> int:
                 return int(workspace.journal.get("exit_status", EXIT_OK))
         tally = Tally()
         with _spill_folder(workspace) as spill, engine.failures():
-            cleaner = engine.cleaner(options, Path(spill))
+            cleaner = (
+                engine.cleaner(options, Path(spill))
+                if against is None
+                else LocalCleaner(options, spill=Path(spill), against=against)
+            )
             with timer.phase("read"):
                 corpus = read_corpus(files, skipped, read_options, reporter, cleaner.add)
             reporter.info(
@@ -301,12 +315,16 @@ def run_index(args: argparse.Namespace, reporter: Reporter) -> int:
         target = Path(args.output)
         if target.exists() and (not target.is_dir() or any(target.iterdir())):
             raise UsageError(f"{target} exists and is not an empty folder: give a new folder for the index")
-        options = replace(_clean_options(args).duplicates, strip_boilerplate=False)
+        clean_options = _clean_options(args)
+        options = replace(clean_options.duplicates, strip_boilerplate=False)
+        keys: dict[str, Any] = {"passages": None, "lines": None}
+        if not args.documents_only:
+            keys = {"passages": clean_options.passages, "lines": clean_options.boilerplate.normalize}
     else:
         target = Path(args.index)
     files, skipped = discover_inputs(args.inputs, read_options, reporter, stdin_folder.name)
     with stdin_folder:
-        index = Index.create(target, options) if args.index_command == "build" else Index.open(target)
+        index = Index.create(target, options, **keys) if args.index_command == "build" else Index.open(target)
         try:
             corpus = read_corpus(files, skipped, read_options, reporter, lambda texts: None)
             for _, records in read_again(corpus, read_options, args.batch_size):
@@ -319,11 +337,16 @@ def run_index(args: argparse.Namespace, reporter: Reporter) -> int:
     return EXIT_SKIPPED if corpus.skipped else EXIT_OK
 
 
+def _open_index(path: str) -> Index:
+    """The saved index ``--against`` names (a usage error when there is none)."""
+    if not (Path(path) / "manifest.json").is_file():
+        raise UsageError(f"{path} holds no index: build one with dedup index build INPUT... -o INDEX")
+    return Index.open(path)
+
+
 def run_find_against(args: argparse.Namespace, reporter: Reporter) -> int:
     """``dedup find INPUT... --against INDEX``: each input document's near-duplicates in a saved index."""
-    if not (Path(args.against) / "manifest.json").is_file():
-        raise UsageError(f"{args.against} holds no index: build one with dedup index build INPUT... -o INDEX")
-    index = Index.open(args.against)
+    index = _open_index(args.against)
     read_options = _read_options(args)
     stdin_folder = _stdin_folder(args.inputs)
     files, skipped = discover_inputs(args.inputs, read_options, reporter, stdin_folder.name)

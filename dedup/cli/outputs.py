@@ -19,7 +19,7 @@ from ..dicts import dotted_keys
 from ..io import (
     Record,
 )
-from ..removals import REASONS, Cleaned
+from ..removals import REASONS, Cleaned, Removal
 from .common import EXIT_OK, EXIT_SKIPPED, _dumps_row, _jsonable
 from .inputs import Corpus, SecondRead
 
@@ -90,6 +90,21 @@ def input_fields(fields: Mapping[str, Any] | None, text_field: str, id_field: st
     }
 
 
+def _removal_row(removal: Removal) -> dict[str, Any]:
+    """A removal as cleaned.jsonl writes it; ``held_by`` only when cleaning against an index set it."""
+    row = {
+        "start": removal.start,
+        "end": removal.end,
+        "reason": removal.reason,
+        "kind": removal.kind,
+        "ref": removal.ref,
+        "text": removal.text,
+    }
+    if removal.held_by is not None:
+        row["held_by"] = removal.held_by
+    return row
+
+
 def cleaned_line(
     record: Record, cleaned: Cleaned, output: PurePosixPath | None, fields: Mapping[str, Any] | None = None
 ) -> dict[str, Any]:
@@ -100,10 +115,7 @@ def cleaned_line(
         "id": record.id,
         "source": record.source,
         "text": cleaned.text,
-        "removed": [
-            {"start": r.start, "end": r.end, "reason": r.reason, "kind": r.kind, "ref": r.ref, "text": r.text}
-            for r in cleaned.removed
-        ],
+        "removed": [_removal_row(r) for r in cleaned.removed],
     }
     if record.line is not None:
         line["line"] = record.line
@@ -113,8 +125,11 @@ def cleaned_line(
 
 
 def duplicate_of(cleaned: Cleaned, representatives: Mapping[int, str]) -> str | None:
-    """The id of the representative of the cluster a document was emptied for as a near-duplicate, else None."""
+    """The id of the representative of the cluster a document was emptied for as a near-duplicate (or of the
+    indexed document that holds it, cleaning against an index), else None."""
     for r in cleaned.removed:
+        if r.reason == "duplicate" and r.kind == "document" and r.held_by is not None:
+            return r.held_by
         if r.reason == "duplicate" and r.kind == "document" and r.ref in representatives:
             return representatives[r.ref]
     return None

@@ -41,6 +41,7 @@ def _fixed_types(pa: Any, kind: str) -> tuple[dict[str, Any], dict[str, Any]]:
             ("kind", pa.string()),
             ("ref", pa.int64()),
             ("text", pa.string()),
+            ("held_by", pa.string()),
         ]
     )
     types = {"removed": pa.list_(removal), "line": pa.int64()}

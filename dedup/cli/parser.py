@@ -247,6 +247,14 @@ def build_parser() -> argparse.ArgumentParser:
             f"{','.join(r for r in REASONS if r in defaults.remove)})"
         ),
     )
+    what.add_argument(
+        "--against",
+        metavar="INDEX",
+        help=(
+            "also remove what a saved INDEX (dedup index build) holds: documents, paragraphs and lines recurring "
+            "across it; each such removal names the indexed document in held_by (--engine local only)"
+        ),
+    )
     run = cleaner.add_argument_group("run")
     run.add_argument(
         "-o",
@@ -328,8 +336,9 @@ def _add_index_command(commands: Any, formatter: type[argparse.HelpFormatter]) -
         "index",
         help="build or extend a saved near-duplicate index",
         description=(
-            "A saved index of documents (band keys, shingle hashes, ids; no text) to find tomorrow's near-duplicates "
-            "of today's corpus without recomputing it: dedup index build, dedup index add, dedup find --against."
+            "A saved index of documents (band keys, shingle hashes, paragraph and line keys, ids; no text) to find "
+            "what of tomorrow's crawl today's corpus already holds without recomputing it: dedup index build, "
+            "dedup index add, dedup find --against, dedup clean --against."
         ),
         formatter_class=formatter,
     )
@@ -338,6 +347,14 @@ def _add_index_command(commands: Any, formatter: type[argparse.HelpFormatter]) -
         "build", help="index INPUTs into a new folder", description="Index INPUTs into a new index folder."
     )
     build.add_argument("-o", "--output", required=True, metavar="INDEX", help="the new index folder")
+    build.add_argument(
+        "--documents-only",
+        action="store_true",
+        help=(
+            "keep no paragraph or line keys: a smaller index, with which dedup clean --against finds only whole "
+            "documents the corpus holds"
+        ),
+    )
     _add_input_options(build)
     _add_matching_options(build)
     add = actions.add_parser("add", help="add INPUTs to an index", description="Add INPUTs to an existing index.")

@@ -1,9 +1,11 @@
 """A saved, incremental index of documents for near-duplicate search (:class:`Index`).
 
-Yesterday's corpus is indexed once; today's crawl is added, or only queried, at the cost of
-today's batch. The index stores no text: per document its band keys (the LSH buckets), its
-sorted shingle hashes (for exact verification), its lengths and its id, in plain ``.npy``
-files read with ``allow_pickle=False`` and memory-mapped.
+Yesterday's corpus is indexed once; today's crawl is added, queried, or cleaned against it
+(``dedup.clean(texts, against=index)``, :mod:`dedup.clean.against`) at the cost of today's
+batch. The index stores no text: per document its band keys (the LSH buckets), its sorted
+shingle hashes (for exact verification), its lengths, its id and family, its paragraphs'
+band keys and its lines' exact keys, in plain ``.npy`` files read with
+``allow_pickle=False`` and memory-mapped.
 
 Layout of ``PATH/`` (a folder)::
 
@@ -17,6 +19,11 @@ Layout of ``PATH/`` (a folder)::
         lengths.npy          int64  [n, 2]       text length and view length
         id_bytes.npy         uint8  [b]          the ids, UTF-8, one after the other
         id_offsets.npy       int64  [n + 1]
+        family.npy           uint64 [n]          family label: documents sharing a band key share it
+        unit_keys.npy        uint32 [pbands, u]  each band's paragraph keys (low 32 bits), sorted
+        unit_docs.npy        int32  [pbands, u]  the segment's document of each sorted paragraph key
+        line_keys.npy        uint64 [l]          distinct (line key, document) pairs, by key
+        line_docs.npy        int32  [l]
     removed-00001.npy        int64 [r]           global numbers of removed documents (tombstones)
 
 A save writes a new segment folder and a new removed file under temporary names, renames
@@ -29,7 +36,13 @@ Semantics: the documents are compared as :func:`dedup.find_duplicates` compares 
 centre clusters), so :meth:`Index.clusters` after any sequence of adds, saves and opens
 equals ``find_duplicates`` of all texts added in order (removed ones left out).
 
+Paragraphs are those of :func:`dedup.passages.unit_table` with a view of at least
+``passages.min_chars`` (``pbands`` 0 and ``u`` 0 for an index without passages); lines are
+the non-blank lines, keyed as :attr:`dedup.lines.LineTable.exact` under ``lines`` (none for
+an index without lines).
+
 Where things live: ``files`` (segments, their arrays and checks, :class:`Match`, the errors),
+``lookup`` (binary searches of the sorted tables, per-document columns, family labels),
 ``api`` (:class:`Index`).
 """
 

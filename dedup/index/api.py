@@ -7,6 +7,7 @@ import os
 import shutil
 import uuid
 from collections.abc import Iterable, Sequence
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,7 @@ from ..duplicates import DuplicateOptions
 from ..errors import InvalidOptionError, check_texts
 from ..near import cluster_keys
 from ..normalize import NormalizeOptions
+from ..passages import PassageOptions
 from ..verify import intersection_sizes_between, measures_from_sizes
 from .files import (
     _ARRAYS,
@@ -28,9 +30,11 @@ from .files import (
     _options_json,
     _read_segment,
     _Segment,
-    _segment_of,
     _subset,
+    document_arrays,
+    segment_of,
 )
+from .lookup import band_hits, column, family_labels, firsts_of, owners
 
 
 class Index:
@@ -42,9 +46,18 @@ class Index:
     :meth:`merge` indexes built apart.
     """
 
-    def __init__(self, path: Path, options: DuplicateOptions, manifest: dict[str, Any]) -> None:
+    def __init__(
+        self,
+        path: Path,
+        options: DuplicateOptions,
+        manifest: dict[str, Any],
+        passages: PassageOptions | None = None,
+        lines: NormalizeOptions | None = None,
+    ) -> None:
         self.path = path
         self.options = options
+        self.passages = passages
+        self.lines = lines
         self._manifest = manifest
         bands = options.lsh.bands
         self._segments = [_read_segment(path / s["name"], int(s["docs"]), bands) for s in manifest["segments"]]
@@ -57,11 +70,32 @@ class Index:
     # ----------------------------------------------------------------- opening
 
     @classmethod
-    def create(cls, path: str | Path, options: DuplicateOptions | None = None) -> Index:
+    def create(
+        cls,
+        path: str | Path,
+        options: DuplicateOptions | None = None,
+        *,
+        passages: PassageOptions | None = PassageOptions(),
+        lines: NormalizeOptions | None = NormalizeOptions(),
+    ) -> Index:
         """A new, empty index at ``path`` (a folder that must not exist or be empty).
 
-        ``options`` (default ``DuplicateOptions(strip_boilerplate=False)``) are fixed for
-        the index's life; only ``strip_boilerplate=False`` is supported so far.
+        Parameters
+        ----------
+        path : str or Path
+        options : DuplicateOptions, optional
+            How whole documents are compared (default ``DuplicateOptions(strip_boilerplate=False)``;
+            only ``strip_boilerplate=False`` is supported).
+        passages : PassageOptions or None
+            Keep every paragraph's band keys under these options, so that cleaning against
+            the index finds passages the corpus holds (None: documents only). Its ``ngram`` and
+            ``normalize`` must be those of ``options``: a paragraph is checked against the
+            stored n-grams of the indexed documents.
+        lines : NormalizeOptions or None
+            Keep every line's exact key under this matching view, so that cleaning against the
+            index finds lines recurring across the corpus (None: no line keys).
+
+        All three are fixed for the index's life.
         """
         from .. import __version__
 
@@ -72,6 +106,11 @@ class Index:
             raise InvalidOptionError(
                 "an index compares whole documents: create it with DuplicateOptions(strip_boilerplate=False)"
             )
+        if passages is not None and (passages.ngram, passages.normalize) != (options.ngram, options.normalize):
+            raise InvalidOptionError(
+                "passages.ngram and passages.normalize must equal the index's ngram and normalize: "
+                "paragraphs are checked against the indexed documents' n-grams"
+            )
         path = Path(path)
         if path.exists() and any(path.iterdir()):
             raise InvalidOptionError(f"{path} exists and is not empty: give a new folder for the index")
@@ -80,10 +119,12 @@ class Index:
             "format": FORMAT_VERSION,
             "dedup": __version__,
             "options": _options_json(options),
+            "passages": None if passages is None else asdict(passages),
+            "lines": None if lines is None else asdict(lines),
             "segments": [],
             "removed": None,
         }
-        index = cls(path, options, manifest)
+        index = cls(path, options, manifest, passages, lines)
         index._lock()
         index._write_manifest(manifest)
         return index
@@ -115,9 +156,17 @@ class Index:
         if options is not None and _options_json(options) != stored:
             differ = sorted(k for k, v in _options_json(options).items() if stored.get(k) != v)
             raise IndexFileError(f"{path} was built with other options ({', '.join(differ)}): use the index's own")
-        return cls(path, built, manifest)
+        passages = manifest.get("passages")
+        if passages is not None:
+            passages = PassageOptions(**{**passages, "normalize": NormalizeOptions(**passages["normalize"])})
+        lines = None if manifest.get("lines") is None else NormalizeOptions(**manifest["lines"])
+        return cls(path, built, manifest, passages, lines)
 
     # ----------------------------------------------------------------- contents
+
+    def _described(self) -> tuple[dict[str, Any], Any, Any]:
+        """What the index keeps of documents, as stored in its manifest."""
+        return (_options_json(self.options), self._manifest.get("passages"), self._manifest.get("lines"))
 
     def __len__(self) -> int:
         return len(self.ids())
@@ -155,7 +204,13 @@ class Index:
             raise InvalidOptionError(f"{len(texts)} texts but {len(ids)} ids")
         self._lock()
         if texts:
-            self._pending.append(_segment_of(texts, ids, self.options))
+            self._pending.append(segment_of(texts, ids, self.options, self.passages, self.lines, self._families))
+
+    def _families(self, keys: np.ndarray) -> np.ndarray:
+        """Family labels of new documents (:func:`dedup.index.lookup.family_labels`)."""
+        segments = self._all_segments()
+        hits = band_hits(segments, keys)
+        return family_labels(keys, column(segments, hits[:, 1], "family"), hits)
 
     def remove(self, ids: Iterable[str]) -> int:
         """Mark the documents with these ids removed (all copies of an id); returns how many."""
@@ -253,16 +308,10 @@ class Index:
 
     # ----------------------------------------------------------------- reading
 
-    def _owners(self, numbers: np.ndarray) -> tuple[list[_Segment], np.ndarray, np.ndarray]:
-        """The segments, and each global number's segment and number within it (int64 ``[k]`` each)."""
-        segments = self._all_segments()
-        firsts = np.cumsum([0, *(len(s) for s in segments)])
-        owner = np.searchsorted(firsts, numbers, side="right") - 1
-        return segments, owner, numbers - firsts[owner]
-
     def _gather_sets(self, numbers: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Shingle sets of documents by global number (int64 ``[k]``), in that order: hashes, offsets."""
-        segments, owner, local = self._owners(numbers)
+        segments = self._all_segments()
+        owner, local = owners(firsts_of(segments), numbers)
         counts = np.zeros(numbers.size, dtype=np.int64)
         starts = np.zeros(numbers.size, dtype=np.int64)
         for s in np.unique(owner).tolist():
@@ -282,7 +331,8 @@ class Index:
     def _ids_of(self, numbers: Sequence[int]) -> list[str]:
         """The ids of documents by global number, decoding only those."""
         numbers = np.asarray(numbers, dtype=np.int64)
-        segments, owner, local = self._owners(numbers)
+        segments = self._all_segments()
+        owner, local = owners(firsts_of(segments), numbers)
         out = [""] * numbers.size
         for s in np.unique(owner).tolist():  # each segment's ids gathered in one read, then cut
             mine = np.flatnonzero(owner == s)
@@ -321,13 +371,12 @@ class Index:
         check_texts(texts)
         if not texts:
             return []
-        new = _segment_of(texts, [""] * len(texts), self.options)
-        pairs = self._candidates(new.keys)
-        if self._removed and len(pairs):
-            pairs = pairs[~np.isin(pairs[:, 1], np.fromiter(self._removed, np.int64, len(self._removed)))]
+        keys, sets, _ = document_arrays(texts, self.options)
+        pairs = self._live_pairs(band_hits(self._all_segments(), keys))
         out: list[list[Match]] = [[] for _ in texts]
         if len(pairs):
-            measured = self._measure(new, pairs)
+            inter, size_a, size_b = self.intersections(sets, pairs)
+            measured = measures_from_sizes(inter, size_a, size_b)
             keep = measured[:, 0] >= self.options.threshold
             if self.options.containment is not None:
                 keep |= measured[:, 1] >= self.options.containment
@@ -338,43 +387,43 @@ class Index:
                 out[q].append(Match(names[k], jaccard, containment))
         return [tuple(sorted(m, key=lambda x: (-x.jaccard, -x.containment, x.id))) for m in out]
 
-    def _measure(self, new: _Segment, pairs: np.ndarray) -> np.ndarray:
-        """:func:`dedup.verify.measures` of (query, global document) pairs, segment by segment: the
-        kernel reads each document's set where it lies (memory-mapped), nothing is gathered."""
-        segments, owner, local = self._owners(pairs[:, 1])
-        query_sets = (np.asarray(new.set_hashes), np.asarray(new.set_offsets))
+    def _live_pairs(self, pairs: np.ndarray) -> np.ndarray:
+        """Pairs (int64 ``[p, 2]``) whose indexed document (second column) is not removed."""
+        if self._removed and len(pairs):
+            return pairs[~np.isin(pairs[:, 1], np.fromiter(self._removed, np.int64, len(self._removed)))]
+        return pairs
+
+    def intersections(
+        self, sets: tuple[np.ndarray, np.ndarray], pairs: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Exact n-gram overlap of outside sets with indexed documents.
+
+        Parameters
+        ----------
+        sets : (np.ndarray, np.ndarray)
+            Sorted distinct n-gram hashes (uint32) and offsets (int64) of some texts, hashed
+            as the index hashes its documents (``dedup.shingle.shingle_sets`` with its ``ngram``).
+        pairs : np.ndarray
+            int64 ``[p, 2]``: (set, global document) pairs.
+
+        Returns
+        -------
+        inter, size_a, size_b : np.ndarray
+            int64 ``[p]`` each: the intersection, the set's size and the document's. The kernel
+            reads each document's hashes where they lie (memory-mapped): nothing is gathered.
+        """
+        segments = self._all_segments()
+        owner, local = owners(firsts_of(segments), pairs[:, 1])
         inter = np.zeros(len(pairs), dtype=np.int64)
         size_b = np.zeros(len(pairs), dtype=np.int64)
         for s in np.unique(owner).tolist():
             mine = np.flatnonzero(owner == s)
             segment_sets = (segments[s].set_hashes, segments[s].set_offsets)
             local_pairs = np.stack([pairs[mine, 0], local[mine]], axis=1)
-            inter[mine] = intersection_sizes_between(query_sets, segment_sets, local_pairs)
+            inter[mine] = intersection_sizes_between(sets, segment_sets, local_pairs)
             offsets = segments[s].set_offsets
             size_b[mine] = offsets[local[mine] + 1] - offsets[local[mine]]
-        size_a = np.diff(new.set_offsets)[pairs[:, 0]]
-        return measures_from_sizes(inter, size_a, size_b)
-
-    def _candidates(self, keys: np.ndarray) -> np.ndarray:
-        """int64 ``[p, 2]``: distinct (query, global document) pairs sharing a band key."""
-        found = []
-        first = 0
-        for segment in self._all_segments():
-            sorted_keys, sorted_docs = np.asarray(segment.sorted_keys), np.asarray(segment.sorted_docs)
-            for band in range(keys.shape[1]):
-                lo = np.searchsorted(sorted_keys[band], keys[:, band], side="left")
-                hi = np.searchsorted(sorted_keys[band], keys[:, band], side="right")
-                hits = hi - lo
-                if hits.any():
-                    queries = np.repeat(np.arange(len(keys)), hits)
-                    docs = sorted_docs[band][concat_ranges(lo, hits)] + first
-                    found.append(np.stack([queries, docs], axis=1))
-            first += len(segment)
-        if not found:
-            return np.zeros((0, 2), dtype=np.int64)
-        pairs = np.concatenate(found)
-        codes = np.unique(pairs[:, 0] * max(first, 1) + pairs[:, 1])  # (query, document) as one sortable code
-        return np.stack([codes // max(first, 1), codes % max(first, 1)], axis=1)
+        return inter, np.diff(sets[1])[pairs[:, 0]], size_b
 
     # ----------------------------------------------------------------- merging
 
@@ -389,9 +438,9 @@ class Index:
             raise InvalidOptionError("merge needs at least one index")
         first = indexes[0]
         for other in indexes[1:]:
-            if _options_json(other.options) != _options_json(first.options):
+            if other._described() != first._described():
                 raise IndexFileError(f"{other.path} and {first.path} were built with other options: they cannot merge")
-        merged = cls.create(path, first.options)
+        merged = cls.create(path, first.options, passages=first.passages, lines=first.lines)
         for index in indexes:
             live = index._live()
             if not live.size:

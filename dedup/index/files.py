@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
@@ -17,10 +17,26 @@ from ..lsh import band_keys
 from ..minhash import signatures
 from ..near import NearOptions
 from ..normalize import NormalizeOptions, matching_texts
-from ..shingle import shingle_sets
+from ..passages import PassageOptions, UnitTable, unit_table
+from ..segment import UnitSpans, segment_lines_and_paragraphs
+from ..shingle import exact_hashes, shingle_sets
 
-FORMAT_VERSION = 1
-_ARRAYS = ("keys", "sorted_keys", "sorted_docs", "set_hashes", "set_offsets", "lengths", "id_bytes", "id_offsets")
+FORMAT_VERSION = 2
+_ARRAYS = (
+    "keys",
+    "sorted_keys",
+    "sorted_docs",
+    "set_hashes",
+    "set_offsets",
+    "lengths",
+    "id_bytes",
+    "id_offsets",
+    "family",
+    "unit_keys",
+    "unit_docs",
+    "line_keys",
+    "line_docs",
+)
 
 
 class IndexFileError(DedupError):
@@ -57,6 +73,11 @@ class _Segment:
     lengths: np.ndarray
     id_bytes: np.ndarray
     id_offsets: np.ndarray
+    family: np.ndarray
+    unit_keys: np.ndarray
+    unit_docs: np.ndarray
+    line_keys: np.ndarray
+    line_docs: np.ndarray
 
     def __len__(self) -> int:
         return int(self.lengths.shape[0])
@@ -80,42 +101,110 @@ def _options_json(options: DuplicateOptions) -> dict[str, Any]:
     return out
 
 
+def _sorted_table(keys: np.ndarray, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Keys (uint64 ``[k, bands]``) of rows owned by ``docs`` (int64 ``[k]``) as per-band sorted
+    tables: keys uint64 and docs int64, ``[bands, k]`` each."""
+    order = np.argsort(keys, axis=0, kind="stable").T  # [bands, k]
+    return np.ascontiguousarray(np.take_along_axis(keys.T, order, axis=1)), np.ascontiguousarray(docs[order])
+
+
 def _assemble(
     keys: np.ndarray,
     set_hashes: np.ndarray,
     set_offsets: np.ndarray,
     lengths: np.ndarray,
     ids: Sequence[str],
+    family: np.ndarray,
+    units: tuple[np.ndarray, np.ndarray],
+    lines: tuple[np.ndarray, np.ndarray],
 ) -> _Segment:
     """A segment of documents from their band keys (uint64 ``[n, bands]``), shingle sets, lengths
-    (int64 ``[n, 2]``) and ids: the band tables are sorted and the ids encoded here."""
-    order = np.argsort(keys, axis=0, kind="stable").T.astype(np.int64)  # [bands, n]
+    (int64 ``[n, 2]``), ids, family labels (uint64 ``[n]``), the sorted paragraph band table
+    (:func:`_sorted_table`) and the sorted distinct (line key, document) pairs (uint64, int64
+    ``[l]``): the document band table is sorted and the ids encoded here."""
+    sorted_keys, sorted_docs = _sorted_table(keys, np.arange(len(keys), dtype=np.int64))
     encoded = [i.encode("utf-8", "surrogatepass") for i in ids]
     id_offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
     np.cumsum([len(e) for e in encoded], out=id_offsets[1:])
     return _Segment(
         keys,
-        np.ascontiguousarray(np.take_along_axis(keys.T, order, axis=1)),
-        np.ascontiguousarray(order),
+        sorted_keys,
+        sorted_docs,
         set_hashes,
         set_offsets,
         lengths,
         np.frombuffer(b"".join(encoded), dtype=np.uint8),
         id_offsets,
+        family,
+        *units,
+        *lines,
     )
 
 
-def _segment_of(texts: Sequence[str], ids: Sequence[str], options: DuplicateOptions) -> _Segment:
-    """The arrays of new documents."""
+def document_arrays(
+    texts: Sequence[str], options: DuplicateOptions
+) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray], np.ndarray]:
+    """What the index keeps of documents to compare them whole.
+
+    Returns
+    -------
+    keys : np.ndarray
+        uint64 ``[n, bands]``, the band keys of the matching views' signatures.
+    sets : (np.ndarray, np.ndarray)
+        The views' sorted distinct n-gram hashes (uint32) and offsets (int64 ``[n + 1]``).
+    lengths : np.ndarray
+        int64 ``[n, 2]``: text length and view length.
+    """
     views = matching_texts(texts, options.normalize)
     sigs = signatures(views, num_perm=options.num_perm, ngram=options.ngram, seed=options.seed, scheme=options.scheme)
     keys = band_keys(sigs, options.lsh) if len(views) else np.zeros((0, options.lsh.bands), dtype=np.uint64)
-    set_hashes, set_offsets = shingle_sets(views, options.ngram)
     lengths = np.stack(
         [np.fromiter(map(len, texts), np.int64, len(texts)), np.fromiter(map(len, views), np.int64, len(views))],
         axis=1,
     ).reshape(-1, 2)
-    return _assemble(keys, set_hashes, set_offsets, lengths, ids)
+    return keys, shingle_sets(views, options.ngram), lengths
+
+
+def unit_keys(units: UnitTable, options: PassageOptions) -> tuple[np.ndarray, np.ndarray]:
+    """The paragraphs of a unit table that are matched by their n-grams (views of at least
+    ``min_chars``): their rows (int64 ``[l]``) and band keys (uint64 ``[l, bands]``)."""
+    return np.flatnonzero(units.view_len >= options.min_chars), units.band_keys
+
+
+def line_keys(lines: UnitSpans, texts: Sequence[str], normalize: NormalizeOptions) -> tuple[np.ndarray, np.ndarray]:
+    """The exact keys (uint64 ``[l]``, as :attr:`dedup.lines.LineTable.exact`) of the lines with a
+    non-empty matching view, and their documents (int64 ``[l]``)."""
+    doc = lines.doc_ids()
+    views = matching_texts([texts[d][s:e] for d, (s, e) in zip(doc.tolist(), lines.spans.tolist())], normalize)
+    some = np.fromiter(map(len, views), np.int64, len(views)) > 0
+    return exact_hashes([v for v, ok in zip(views, some.tolist()) if ok]), doc[some]
+
+
+def segment_of(
+    texts: Sequence[str],
+    ids: Sequence[str],
+    options: DuplicateOptions,
+    passages: PassageOptions | None,
+    lines: NormalizeOptions | None,
+    family: Callable[[np.ndarray], np.ndarray],
+) -> _Segment:
+    """The arrays of new documents; ``family`` gives their family labels from their band keys."""
+    keys, (set_hashes, set_offsets), lengths = document_arrays(texts, options)
+    segments = segment_lines_and_paragraphs(texts)
+    units = (np.zeros((0, 0), dtype=np.uint32), np.zeros((0, 0), dtype=np.int32))
+    if passages is not None:
+        table = unit_table(texts, passages, segments[1])
+        rows, band = unit_keys(table, passages)
+        # 32 bits of each key and document number are plenty: a rare collision only adds a
+        # candidate, which the exact check then drops.
+        units = _sorted_table(band.astype(np.uint32), table.doc[rows].astype(np.int32))
+    found = (np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int32))
+    if lines is not None:
+        key, doc = line_keys(segments[0], texts, lines)
+        pairs = np.unique(np.stack([key.view(np.int64), doc], axis=1), axis=0)  # distinct (key, document)
+        order = np.argsort(pairs[:, 0].view(np.uint64), kind="stable")
+        found = (np.ascontiguousarray(pairs[order, 0].view(np.uint64)), pairs[order, 1].astype(np.int32))
+    return _assemble(keys, set_hashes, set_offsets, lengths, ids, family(keys), units, found)
 
 
 def _read_segment(folder: Path, docs: int, bands: int) -> _Segment:
@@ -136,6 +225,10 @@ def _read_segment(folder: Path, docs: int, bands: int) -> _Segment:
         and segment.id_offsets.shape == (docs + 1,)
         and int(segment.set_offsets[-1]) == segment.set_hashes.shape[0]
         and int(segment.id_offsets[-1]) == segment.id_bytes.shape[0]
+        and segment.family.shape == (docs,)
+        and segment.unit_keys.shape == segment.unit_docs.shape
+        and segment.unit_keys.ndim == 2
+        and segment.line_keys.shape == segment.line_docs.shape
     )
     if not ok:
         raise IndexFileError(f"{folder}: the arrays do not fit together (truncated or mixed): the index is damaged")
@@ -149,7 +242,24 @@ def _subset(segment: _Segment, rows: np.ndarray, ids: list[str]) -> _Segment:
     set_offsets = np.zeros(rows.size + 1, dtype=np.int64)
     np.cumsum(counts, out=set_offsets[1:])
     hashes = np.asarray(segment.set_hashes)[concat_ranges(offsets[rows], counts)]
-    return _assemble(np.asarray(segment.keys)[rows], hashes, set_offsets, np.asarray(segment.lengths)[rows], ids)
+    renumber = np.full(len(segment), -1, dtype=np.int32)
+    renumber[rows] = np.arange(rows.size, dtype=np.int32)
+    unit_docs = np.asarray(segment.unit_docs)
+    kept = renumber[unit_docs] >= 0  # [bands, u]: every unit once in each band, so each row keeps as many
+    bands = unit_docs.shape[0]
+    units = (np.asarray(segment.unit_keys)[kept].reshape(bands, -1), renumber[unit_docs[kept]].reshape(bands, -1))
+    line_docs = np.asarray(segment.line_docs)
+    keep_lines = renumber[line_docs] >= 0
+    return _assemble(
+        np.asarray(segment.keys)[rows],
+        hashes,
+        set_offsets,
+        np.asarray(segment.lengths)[rows],
+        ids,
+        np.asarray(segment.family)[rows],
+        units,
+        (np.asarray(segment.line_keys)[keep_lines], renumber[line_docs[keep_lines]]),
+    )
 
 
 def _alive(pid: int) -> bool:

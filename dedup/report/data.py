@@ -154,7 +154,7 @@ def _rows(out: Path) -> Iterator[dict[str, Any]]:
 
 def _document(row: int, record: dict[str, Any]) -> Document:
     removed = tuple(
-        Removal(r["start"], r["end"], r["reason"], r.get("ref"), r["text"], r.get("kind"))
+        Removal(r["start"], r["end"], r["reason"], r.get("ref"), r["text"], r.get("kind"), r.get("held_by"))
         for r in record.get("removed") or ()
     )
     original = restore({"text": record["text"], "removed": [r.to_dict() for r in removed]})

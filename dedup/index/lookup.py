@@ -1,0 +1,126 @@
+"""Reading an index's segments by key: band tables, line keys and per-document columns.
+
+Pure functions over the segments' arrays (memory-mapped or in memory); a document's global
+number is its place in the index, counted over the segments in order (``firsts[s]`` is the
+number of segment ``s``'s first document).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from ..arrays import concat_ranges
+from .files import _Segment
+
+
+def firsts_of(segments: Sequence[_Segment]) -> np.ndarray:
+    """int64 ``[len(segments) + 1]``: the global number of each segment's first document, and the total."""
+    return np.cumsum([0, *(len(s) for s in segments)]).astype(np.int64)
+
+
+def owners(firsts: np.ndarray, numbers: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each global number's segment and its number within it (int64 ``[k]`` each)."""
+    owner = np.searchsorted(firsts, numbers, side="right") - 1
+    return owner, numbers - firsts[owner]
+
+
+def column(segments: Sequence[_Segment], numbers: np.ndarray, name: str) -> np.ndarray:
+    """A per-document column (``family``, ``lengths`` …) of documents by global number (int64 ``[k]``)."""
+    firsts = firsts_of(segments)
+    owner, local = owners(firsts, numbers)
+    sample = np.asarray(getattr(segments[0], name)) if segments else np.zeros(0)
+    out = np.zeros((numbers.size, *sample.shape[1:]), dtype=sample.dtype)
+    for s in np.unique(owner).tolist():
+        mine = owner == s
+        out[mine] = np.asarray(getattr(segments[s], name))[local[mine]]
+    return out
+
+
+def _distinct(pairs: list[np.ndarray], total: int) -> np.ndarray:
+    """The distinct rows of int64 ``[p, 2]`` pairs (second column < ``total``), sorted."""
+    if not pairs:
+        return np.zeros((0, 2), dtype=np.int64)
+    joined = np.concatenate(pairs)
+    width = max(total, 1)
+    codes = np.unique(joined[:, 0] * width + joined[:, 1])  # (row, document) as one sortable code
+    return np.stack([codes // width, codes % width], axis=1)
+
+
+def band_hits(segments: Sequence[_Segment], keys: np.ndarray, table: str = "") -> np.ndarray:
+    """int64 ``[p, 2]``: distinct (row of ``keys``, global document) pairs sharing a band key.
+
+    ``keys`` is uint64 ``[k, bands]``; ``table`` names the segments' sorted band table:
+    ``""`` for the documents' (``sorted_keys``, ``sorted_docs``), ``"unit"`` for the
+    paragraphs' (``unit_keys``, ``unit_docs``). Each band is a binary search in every segment.
+    """
+    found = []
+    first = 0
+    for segment in segments:
+        if table:
+            sorted_keys, sorted_docs = np.asarray(segment.unit_keys), np.asarray(segment.unit_docs)
+        else:
+            sorted_keys, sorted_docs = np.asarray(segment.sorted_keys), np.asarray(segment.sorted_docs)
+        wanted = keys.astype(sorted_keys.dtype)  # the paragraphs' tables keep 32 bits of each key
+        for band in range(min(keys.shape[1], sorted_keys.shape[0])):
+            lo = np.searchsorted(sorted_keys[band], wanted[:, band], side="left")
+            hits = np.searchsorted(sorted_keys[band], wanted[:, band], side="right") - lo
+            if hits.any():
+                rows = np.repeat(np.arange(len(keys)), hits)
+                docs = sorted_docs[band][concat_ranges(lo, hits)].astype(np.int64) + first
+                found.append(np.stack([rows, docs], axis=1))
+        first += len(segment)
+    return _distinct(found, first)
+
+
+def line_hits(segments: Sequence[_Segment], keys: np.ndarray) -> np.ndarray:
+    """int64 ``[p, 2]``: distinct (row of ``keys``, global document) pairs, the document holding a
+    line whose exact key (uint64 ``[k]``) is the row's."""
+    found = []
+    first = 0
+    for segment in segments:
+        sorted_keys = np.asarray(segment.line_keys)
+        lo = np.searchsorted(sorted_keys, keys, side="left")
+        hits = np.searchsorted(sorted_keys, keys, side="right") - lo
+        if hits.any():
+            rows = np.repeat(np.arange(len(keys)), hits)
+            docs = np.asarray(segment.line_docs)[concat_ranges(lo, hits)].astype(np.int64) + first
+            found.append(np.stack([rows, docs], axis=1))
+        first += len(segment)
+    return _distinct(found, first)
+
+
+def family_labels(keys: np.ndarray, known: np.ndarray, hits: np.ndarray) -> np.ndarray:
+    """Family labels of new documents: those sharing a band key with each other or with an indexed
+    document are one family (a conservative stand-in for near-duplicate clusters).
+
+    Parameters
+    ----------
+    keys : np.ndarray
+        uint64 ``[n, bands]``, the new documents' band keys.
+    known : np.ndarray
+        uint64 ``[p]``, the family of the indexed document of each pair of ``hits``.
+    hits : np.ndarray
+        int64 ``[p, 2]``, (new document, indexed document) pairs sharing a band key.
+
+    Returns
+    -------
+    np.ndarray
+        uint64 ``[n]``: the smallest label reachable through shared keys; a document alone
+        takes a hash of its keys (so that labels made apart rarely meet).
+    """
+    n = len(keys)
+    mixed = keys * np.arange(1, 2 * keys.shape[1], 2, dtype=np.uint64)[None, :] if keys.size else keys
+    label = np.bitwise_xor.reduce(mixed, axis=1) if keys.size else np.zeros(n, dtype=np.uint64)
+    if len(hits):
+        np.minimum.at(label, hits[:, 0], known)
+    groups = [np.unique(keys[:, band], return_inverse=True)[1].reshape(-1) for band in range(keys.shape[1])]
+    while True:  # spread the smallest label over documents sharing a key, until nothing changes
+        before = label.copy()
+        for inverse in groups:
+            smallest = np.full(int(inverse.max()) + 1 if n else 0, np.iinfo(np.uint64).max, dtype=np.uint64)
+            np.minimum.at(smallest, inverse, label)
+            label = smallest[inverse]
+        if np.array_equal(label, before):
+            return label

@@ -1,0 +1,188 @@
+"""Cleaning against a saved index (``dedup.clean(..., against=index)``, ``dedup clean --against``)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import dedup
+from dedup.clean import CleanOptions, tabulate_batch
+from dedup.errors import InvalidOptionError
+from dedup.index import Index
+from dedup.normalize import NormalizeOptions, matching_texts
+from dedup.shingle import shingle_sets
+
+HEADERS = ["人民网首页 | 新闻 | 财经 | 体育", "新华网 > 国内 > 正文", "光明网 首页 登录 注册"]
+FOOTERS = ["版权所有 人民日报社 京ICP备000000号", "新华通讯社版权所有 未经授权禁止转载", "光明日报社 版权所有 联系我们"]
+
+
+def _page(site: int, body: list[str]) -> str:
+    return "\n".join([HEADERS[site], *body, FOOTERS[site]])
+
+
+@pytest.fixture(scope="module")
+def corpus(news_lines: list[str]) -> list[str]:
+    """60 pages of three sites: a header, five paragraphs of one story, a footer."""
+    return [_page(i % 3, news_lines[5 * i : 5 * i + 5]) for i in range(60)]
+
+
+@pytest.fixture(scope="module")
+def index_path(corpus: list[str], tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("against") / "corpus.idx"
+    with Index.create(path) as index:
+        index.add(corpus, ids=[f"c{i}" for i in range(len(corpus))])
+    return path
+
+
+def _grams(text: str) -> set[int]:
+    hashes, _ = shingle_sets(matching_texts([text], NormalizeOptions()), 5)
+    return set(hashes.tolist())
+
+
+def test_what_the_corpus_holds_is_removed_and_names_its_indexed_copy(
+    index_path: Path, corpus: list[str], news_lines: list[str]
+) -> None:
+    index = Index.open(index_path)
+    fresh = news_lines[400:404]
+    today = [
+        _page(1, news_lines[15:20]),  # page 3's story under another site's header: a reprint
+        "\n".join([fresh[0], news_lines[51], fresh[1]]),  # one paragraph of page 10
+        _page(2, fresh[2:4]),  # a new story in a known site's template
+        "\n".join(fresh),  # nothing of the corpus
+    ]
+    cleaned = dedup.clean(today, against=index)
+    assert [(r.reason, r.kind, r.held_by, r.ref) for r in cleaned[0].removed] == [("duplicate", "document", "c3", None)]
+    assert cleaned[0].text == ""
+    assert [(r.reason, r.kind, r.held_by, r.text.strip()) for r in cleaned[1].removed] == [
+        ("duplicate", "passage", "c10", news_lines[51])
+    ]
+    assert cleaned[1].text == f"{fresh[0]}\n{fresh[1]}"
+    assert [(r.reason, r.kind, r.held_by, r.text.strip()) for r in cleaned[2].removed] == [
+        ("boilerplate", "corpus-line", "c2", HEADERS[2]),
+        ("boilerplate", "corpus-line", "c2", FOOTERS[2]),
+    ]
+    assert cleaned[2].text.strip() == "\n".join(fresh[2:4])
+    assert cleaned[3].removed == ()
+    assert [dedup.restore(c) for c in cleaned] == today
+    # Without the index the batch keeps all of it: the batch alone shows no repeat.
+    assert [c.removed for c in dedup.clean(today)] == [(), (), (), ()]
+
+
+def test_removed_documents_hold_nothing_and_a_merged_index_cleans_alike(
+    index_path: Path, corpus: list[str], news_lines: list[str], tmp_path: Path
+) -> None:
+    today = [_page(0, news_lines[0:5]), "\n".join([news_lines[400], news_lines[52], news_lines[401]])]
+    whole = [c.removed for c in dedup.clean(today, against=Index.open(index_path))]
+    a, b = Index.create(tmp_path / "a"), Index.create(tmp_path / "b")
+    a.add(corpus[:30], ids=[f"c{i}" for i in range(30)])
+    b.add(corpus[30:], ids=[f"c{i}" for i in range(30, 60)])
+    a.save(), b.save()
+    merged = Index.merge([a, b], tmp_path / "all")
+    assert [c.removed for c in dedup.clean(today, against=merged)] == whole
+    merged.remove(["c0", "c10"])  # the copies the two documents were cut against
+    cleaned = dedup.clean(today, against=merged)
+    assert all(r.held_by not in ("c0", "c10") for c in cleaned for r in c.removed)
+    assert cleaned[1].removed == ()  # its paragraph was only in c10
+    assert [r.kind for r in cleaned[0].removed] == ["corpus-line", "corpus-line"]  # c0 gone: header and footer
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    picks=st.lists(
+        st.lists(st.one_of(st.integers(0, 299), st.integers(400, 499)), min_size=1, max_size=6), min_size=1, max_size=6
+    ),
+    sites=st.lists(st.integers(-1, 2), min_size=6, max_size=6),
+)
+def test_every_removal_against_the_index_is_held_by_the_document_it_names(
+    index_path: Path, corpus: list[str], news_lines: list[str], picks: list[list[int]], sites: list[int]
+) -> None:
+    """Random documents of corpus paragraphs (0-299) and fresh ones (400-499), some in a site's
+    template: each cut names an indexed document holding its text, and no cut depends on the batch."""
+    index = Index.open(index_path)
+    today = [
+        _page(site, [news_lines[p] for p in pick]) if site >= 0 else "\n".join(news_lines[p] for p in pick)
+        for pick, site in zip(picks, sites)
+    ]
+    by_id = {f"c{i}": text for i, text in enumerate(corpus)}
+    options = CleanOptions()
+    cleaned = dedup.clean(today, against=index)
+    assert [dedup.restore(c) for c in cleaned] == today
+    for c in cleaned:
+        for r in c.removed:
+            if r.held_by is None:
+                continue
+            held = by_id[r.held_by]
+            if r.kind == "corpus-line":
+                line_views = set(matching_texts(held.splitlines(), options.boilerplate.normalize))
+                assert matching_texts([r.text.strip()], options.boilerplate.normalize)[0] in line_views
+            else:
+                grams = _grams(r.text)
+                share = len(grams & _grams(held)) / len(grams)
+                assert share >= (options.cover if r.kind == "document" else options.passages.containment)
+    # What the index justifies of a document is the same alone as in the batch.
+    together = tabulate_batch(today, options, against=index).indexed
+    for d, text in enumerate(today):
+        alone = tabulate_batch([text], options, against=index).indexed
+        mine = together.doc == d
+        assert np.array_equal(alone.start, together.start[mine]) and np.array_equal(alone.end, together.end[mine])
+        assert alone.held_by == [h for h, m in zip(together.held_by, mine.tolist()) if m]
+
+
+def test_an_index_keyed_otherwise_is_refused(index_path: Path, tmp_path: Path) -> None:
+    index = Index.open(index_path)
+    with pytest.raises(InvalidOptionError, match="other passage options"):
+        dedup.clean(["x"], against=index, passages=dedup.PassageOptions(threshold=0.8))
+    with pytest.raises(InvalidOptionError, match="ngram and passages.normalize"):
+        Index.create(tmp_path / "bad", passages=dedup.PassageOptions(ngram=4))
+    lean = Index.create(tmp_path / "lean", passages=None, lines=None)  # documents only: any passage options
+    lean.add(["甲乙丙丁戊己庚辛壬癸" * 5])
+    lean.save()
+    cleaned = dedup.clean(["甲乙丙丁戊己庚辛壬癸" * 5], against=lean, passages=dedup.PassageOptions(threshold=0.8))
+    assert [(r.kind, r.held_by) for r in cleaned[0].removed] == [("document", "0")]
+
+
+def test_clean_against_on_the_command_line(
+    index_path: Path, news_lines: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from dedup.cli import main
+
+    src = tmp_path / "today.jsonl"
+    rows = [{"id": "t0", "text": _page(1, news_lines[15:20])}, {"id": "t1", "text": _page(2, news_lines[400:402])}]
+    src.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["clean", str(src), "-o", str(out), "--against", str(index_path), "--annotate", "-q"]) == 0
+    cleaned = [json.loads(line) for line in (out / "cleaned.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [[(r["kind"], r["held_by"]) for r in c["removed"]] for c in cleaned] == [
+        [("document", "c3")],
+        [("corpus-line", "c2"), ("corpus-line", "c2")],
+    ]
+    annotated = [json.loads(line) for line in (out / "annotated.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [(a["keep"], a["duplicate_of"]) for a in annotated] == [(False, "c3"), (True, None)]
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert summary["options"]["against"]["index"] == str(index_path)  # a resumed run must meet the same index
+    for argv, message in (
+        (["--against", str(tmp_path)], "holds no index"),
+        (["--against", str(index_path), "--engine", "ray"], "--engine local"),
+    ):
+        with pytest.raises(SystemExit) as exit_status:
+            main(["clean", str(src), "--dry-run", *argv])
+        assert exit_status.value.code == 2
+        assert message in capsys.readouterr().err
+    lean = tmp_path / "lean.idx"
+    corpus_file = tmp_path / "corpus.jsonl"
+    corpus_rows = [{"id": f"c{i}", "text": _page(2, news_lines[5 * i : 5 * i + 5])} for i in range(4)]
+    corpus_file.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in corpus_rows), encoding="utf-8")
+    assert main(["index", "build", str(corpus_file), "-o", str(lean), "--documents-only", "-q"]) == 0
+    assert json.loads((lean / "manifest.json").read_text())["passages"] is None
+    out = tmp_path / "lean-out"
+    assert main(["clean", str(src), "-o", str(out), "--against", str(lean), "--no-report", "-q"]) == 0
+    cleaned = [json.loads(line) for line in (out / "cleaned.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [[r.get("held_by") for r in c["removed"]] for c in cleaned] == [
+        ["c3"],
+        [],
+    ]  # no line keys: the template stays
