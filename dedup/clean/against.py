@@ -30,7 +30,6 @@ from ..removals import Cut
 from ..shingle import shingle_sets
 from ..spans import Span
 from ..store import take
-from ..verify import measures_from_sizes
 from .base import CleanOptions, _covered
 
 #: ``IndexedCuts.kind`` codes: what a cut removes, and the (reason, Removal.kind) it gets.
@@ -89,11 +88,11 @@ def _best(rows: np.ndarray, docs: np.ndarray, share: np.ndarray) -> tuple[np.nda
 
 def _documents(texts: Sequence[str], index: Index, cover: float) -> tuple[np.ndarray, np.ndarray]:
     """Documents whose n-grams lie at least ``cover`` in an indexed near-duplicate, and that document."""
-    keys, sets, _ = document_arrays(texts, index.options)
+    keys, sigs, sets, _ = document_arrays(texts, index.options)
     pairs = index._live_pairs(band_hits(index._all_segments(), keys))
     if not len(pairs):
         return pairs[:, 0], pairs[:, 1]
-    measured = measures_from_sizes(*index.intersections(sets, pairs))
+    measured = index.measures(sets, sigs, pairs)
     near = measured[:, 0] >= index.options.threshold
     if index.options.containment is not None:
         near |= measured[:, 1] >= index.options.containment

@@ -6,7 +6,7 @@ import json
 import os
 import shutil
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -34,6 +34,7 @@ from .files import (
     document_arrays,
     segment_of,
 )
+from .interop import imported_segment, minhashes, to_datasketch
 from .lookup import band_hits, column, family_labels, firsts_of, owners
 
 
@@ -206,6 +207,35 @@ class Index:
         if texts:
             self._pending.append(segment_of(texts, ids, self.options, self.passages, self.lines, self._families))
 
+    def add_minhashes(self, items: Iterable[tuple[str, Any]]) -> int:
+        """Add documents known only by their MinHash, as a datasketch user keeps them.
+
+        Parameters
+        ----------
+        items : iterable of (str, MinHash)
+            ``(id, datasketch.MinHash or LeanMinHash)`` with the index's ``num_perm`` and ``seed``.
+
+        Returns
+        -------
+        int
+            How many were added. They are matched by datasketch's estimate (see
+            :mod:`dedup.index.interop`), not in :meth:`clusters`.
+        """
+        segment, n = imported_segment(self, items)
+        self._lock()
+        if segment is not None:
+            self._pending.append(segment)
+        return n
+
+    def minhashes(self) -> Iterator[tuple[str, Any]]:
+        """``(id, datasketch.LeanMinHash)`` of every document, in order: the same MinHash datasketch
+        makes of the document's matching view with ``hashfunc=dedup.hash_shingle``."""
+        return minhashes(self)
+
+    def to_datasketch(self, lsh: Any = None) -> Any:
+        """A ``datasketch.MinHashLSH`` of every document, keyed by id (:func:`dedup.index.interop.to_datasketch`)."""
+        return to_datasketch(self, lsh)
+
     def _families(self, keys: np.ndarray) -> np.ndarray:
         """Family labels of new documents (:func:`dedup.index.lookup.family_labels`)."""
         segments = self._all_segments()
@@ -371,27 +401,62 @@ class Index:
         check_texts(texts)
         if not texts:
             return []
-        keys, sets, _ = document_arrays(texts, self.options)
+        keys, sigs, sets, _ = document_arrays(texts, self.options)
         pairs = self._live_pairs(band_hits(self._all_segments(), keys))
-        out: list[list[Match]] = [[] for _ in texts]
-        if len(pairs):
-            inter, size_a, size_b = self.intersections(sets, pairs)
-            measured = measures_from_sizes(inter, size_a, size_b)
-            keep = measured[:, 0] >= self.options.threshold
-            if self.options.containment is not None:
-                keep |= measured[:, 1] >= self.options.containment
-            named, name_of = np.unique(pairs[keep, 1], return_inverse=True)
-            names = self._ids_of(named)
-            rows = zip(pairs[keep, 0].tolist(), name_of.tolist(), measured[keep, :2].tolist())
-            for q, k, (jaccard, containment) in rows:
-                out[q].append(Match(names[k], jaccard, containment))
-        return [tuple(sorted(m, key=lambda x: (-x.jaccard, -x.containment, x.id))) for m in out]
+        if not len(pairs):
+            return [()] * len(texts)
+        measured = self.measures(sets, sigs, pairs)
+        keep = measured[:, 0] >= self.options.threshold
+        if self.options.containment is not None:
+            keep |= measured[:, 1] >= self.options.containment
+        query, measured = pairs[keep, 0], measured[keep]
+        named, name_of = np.unique(pairs[keep, 1], return_inverse=True)
+        names = self._ids_of(named)
+        id_rank = np.empty(len(names), dtype=np.int64)
+        id_rank[np.argsort(np.array(names, dtype=object), kind="stable")] = np.arange(len(names))
+        # best first: Jaccard, then containment, then id, all sorted at once
+        order = np.lexsort((id_rank[name_of], -measured[:, 1], -measured[:, 0], query))
+        rows = zip(name_of[order].tolist(), measured[order, 0].tolist(), measured[order, 1].tolist())
+        matches = [Match(names[k], jaccard, containment) for k, jaccard, containment in rows]
+        bounds = np.searchsorted(query[order], np.arange(len(texts) + 1)).tolist()
+        return [tuple(matches[a:b]) for a, b in zip(bounds, bounds[1:])]
 
     def _live_pairs(self, pairs: np.ndarray) -> np.ndarray:
         """Pairs (int64 ``[p, 2]``) whose indexed document (second column) is not removed."""
         if self._removed and len(pairs):
             return pairs[~np.isin(pairs[:, 1], np.fromiter(self._removed, np.int64, len(self._removed)))]
         return pairs
+
+    def measures(self, sets: tuple[np.ndarray, np.ndarray], sigs: np.ndarray, pairs: np.ndarray) -> np.ndarray:
+        """:func:`dedup.verify.measures` of outside texts against indexed documents.
+
+        Parameters
+        ----------
+        sets : (np.ndarray, np.ndarray)
+            The texts' n-gram sets, as for :meth:`intersections`.
+        sigs : np.ndarray
+            uint32 ``[k, num_perm]``, the texts' signatures under the index's options.
+        pairs : np.ndarray
+            int64 ``[p, 2]``: (text, global document) pairs.
+
+        Returns
+        -------
+        np.ndarray
+            float64 ``[p, 4]``: exact Jaccard, containment and shares; for a document imported
+            by its MinHash alone (:meth:`add_minhashes`), all four are the share of equal
+            signature values (datasketch's estimate).
+        """
+        measured = measures_from_sizes(*self.intersections(sets, pairs))
+        segments = self._all_segments()
+        owner, local = owners(firsts_of(segments), pairs[:, 1])
+        for s in np.unique(owner).tolist():
+            stored = np.asarray(segments[s].signatures)
+            if stored.shape[0]:
+                mine = np.flatnonzero(owner == s)
+                width = stored.shape[1]
+                agree = (sigs[pairs[mine, 0], :width] == stored[local[mine]]).mean(axis=1)
+                measured[mine] = agree[:, None]
+        return measured
 
     def intersections(
         self, sets: tuple[np.ndarray, np.ndarray], pairs: np.ndarray

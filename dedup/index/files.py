@@ -16,9 +16,9 @@ from ..errors import DedupError, InvalidOptionError
 from ..lsh import band_keys
 from ..minhash import signatures
 from ..near import NearOptions
-from ..normalize import NormalizeOptions, matching_texts
+from ..normalize import KnownViews, NormalizeOptions, matching_texts
 from ..passages import PassageOptions, UnitTable, unit_table
-from ..segment import UnitSpans, segment_lines_and_paragraphs
+from ..segment import segment_lines_and_paragraphs
 from ..shingle import exact_hashes, shingle_sets
 
 FORMAT_VERSION = 2
@@ -36,6 +36,7 @@ _ARRAYS = (
     "unit_docs",
     "line_keys",
     "line_docs",
+    "signatures",
 )
 
 
@@ -78,6 +79,7 @@ class _Segment:
     unit_docs: np.ndarray
     line_keys: np.ndarray
     line_docs: np.ndarray
+    signatures: np.ndarray
 
     def __len__(self) -> int:
         return int(self.lengths.shape[0])
@@ -117,11 +119,14 @@ def _assemble(
     family: np.ndarray,
     units: tuple[np.ndarray, np.ndarray],
     lines: tuple[np.ndarray, np.ndarray],
+    sigs: np.ndarray | None = None,
 ) -> _Segment:
     """A segment of documents from their band keys (uint64 ``[n, bands]``), shingle sets, lengths
     (int64 ``[n, 2]``), ids, family labels (uint64 ``[n]``), the sorted paragraph band table
     (:func:`_sorted_table`) and the sorted distinct (line key, document) pairs (uint64, int64
-    ``[l]``): the document band table is sorted and the ids encoded here."""
+    ``[l]``), and for documents known only by their MinHash (imported from datasketch) their
+    signatures (uint32 ``[n, num_perm]``; None: ``[0, 0]``): the document band table is sorted
+    and the ids encoded here."""
     sorted_keys, sorted_docs = _sorted_table(keys, np.arange(len(keys), dtype=np.int64))
     encoded = [i.encode("utf-8", "surrogatepass") for i in ids]
     id_offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
@@ -138,18 +143,21 @@ def _assemble(
         family,
         *units,
         *lines,
+        np.zeros((0, 0), dtype=np.uint32) if sigs is None else sigs,
     )
 
 
 def document_arrays(
     texts: Sequence[str], options: DuplicateOptions
-) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray], np.ndarray]:
+) -> tuple[np.ndarray, np.ndarray, tuple[np.ndarray, np.ndarray], np.ndarray]:
     """What the index keeps of documents to compare them whole.
 
     Returns
     -------
     keys : np.ndarray
         uint64 ``[n, bands]``, the band keys of the matching views' signatures.
+    sigs : np.ndarray
+        uint32 ``[n, num_perm]``, the signatures.
     sets : (np.ndarray, np.ndarray)
         The views' sorted distinct n-gram hashes (uint32) and offsets (int64 ``[n + 1]``).
     lengths : np.ndarray
@@ -162,7 +170,7 @@ def document_arrays(
         [np.fromiter(map(len, texts), np.int64, len(texts)), np.fromiter(map(len, views), np.int64, len(views))],
         axis=1,
     ).reshape(-1, 2)
-    return keys, shingle_sets(views, options.ngram), lengths
+    return keys, sigs, shingle_sets(views, options.ngram), lengths
 
 
 def unit_keys(units: UnitTable, options: PassageOptions) -> tuple[np.ndarray, np.ndarray]:
@@ -171,11 +179,10 @@ def unit_keys(units: UnitTable, options: PassageOptions) -> tuple[np.ndarray, np
     return np.flatnonzero(units.view_len >= options.min_chars), units.band_keys
 
 
-def line_keys(lines: UnitSpans, texts: Sequence[str], normalize: NormalizeOptions) -> tuple[np.ndarray, np.ndarray]:
+def line_keys(doc: np.ndarray, views: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     """The exact keys (uint64 ``[l]``, as :attr:`dedup.lines.LineTable.exact`) of the lines with a
-    non-empty matching view, and their documents (int64 ``[l]``)."""
-    doc = lines.doc_ids()
-    views = matching_texts([texts[d][s:e] for d, (s, e) in zip(doc.tolist(), lines.spans.tolist())], normalize)
+    non-empty matching view, and their documents (int64 ``[l]``), from every line's document
+    (int64 ``[m]``) and view."""
     some = np.fromiter(map(len, views), np.int64, len(views)) > 0
     return exact_hashes([v for v, ok in zip(views, some.tolist()) if ok]), doc[some]
 
@@ -189,18 +196,26 @@ def segment_of(
     family: Callable[[np.ndarray], np.ndarray],
 ) -> _Segment:
     """The arrays of new documents; ``family`` gives their family labels from their band keys."""
-    keys, (set_hashes, set_offsets), lengths = document_arrays(texts, options)
+    keys, _, (set_hashes, set_offsets), lengths = document_arrays(texts, options)
     segments = segment_lines_and_paragraphs(texts)
+    line_doc, line_spans = segments[0].doc_ids(), segments[0].spans
+    line_views: list[str] = []
+    if lines is not None or passages is not None:
+        pieces = [texts[d][a:b] for d, (a, b) in zip(line_doc.tolist(), line_spans.tolist())]
+        line_views = matching_texts(pieces, lines if lines is not None else options.normalize)
     units = (np.zeros((0, 0), dtype=np.uint32), np.zeros((0, 0), dtype=np.int32))
     if passages is not None:
-        table = unit_table(texts, passages, segments[1])
+        # a paragraph that is one line takes the line's view when both are viewed alike
+        alike = (lines if lines is not None else options.normalize) == passages.normalize
+        known = KnownViews(line_doc, line_spans[:, 0], line_spans[:, 1], line_views) if alike else None
+        table = unit_table(texts, passages, segments[1], known)
         rows, band = unit_keys(table, passages)
         # 32 bits of each key and document number are plenty: a rare collision only adds a
         # candidate, which the exact check then drops.
         units = _sorted_table(band.astype(np.uint32), table.doc[rows].astype(np.int32))
     found = (np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int32))
     if lines is not None:
-        key, doc = line_keys(segments[0], texts, lines)
+        key, doc = line_keys(line_doc, line_views)
         pairs = np.unique(np.stack([key.view(np.int64), doc], axis=1), axis=0)  # distinct (key, document)
         order = np.argsort(pairs[:, 0].view(np.uint64), kind="stable")
         found = (np.ascontiguousarray(pairs[order, 0].view(np.uint64)), pairs[order, 1].astype(np.int32))
@@ -229,6 +244,7 @@ def _read_segment(folder: Path, docs: int, bands: int) -> _Segment:
         and segment.unit_keys.shape == segment.unit_docs.shape
         and segment.unit_keys.ndim == 2
         and segment.line_keys.shape == segment.line_docs.shape
+        and segment.signatures.shape[0] in (0, docs)
     )
     if not ok:
         raise IndexFileError(f"{folder}: the arrays do not fit together (truncated or mixed): the index is damaged")
@@ -246,8 +262,8 @@ def _subset(segment: _Segment, rows: np.ndarray, ids: list[str]) -> _Segment:
     renumber[rows] = np.arange(rows.size, dtype=np.int32)
     unit_docs = np.asarray(segment.unit_docs)
     kept = renumber[unit_docs] >= 0  # [bands, u]: every unit once in each band, so each row keeps as many
-    bands = unit_docs.shape[0]
-    units = (np.asarray(segment.unit_keys)[kept].reshape(bands, -1), renumber[unit_docs[kept]].reshape(bands, -1))
+    shape = (unit_docs.shape[0], int(kept.sum()) // max(unit_docs.shape[0], 1))
+    units = (np.asarray(segment.unit_keys)[kept].reshape(shape), renumber[unit_docs[kept]].reshape(shape))
     line_docs = np.asarray(segment.line_docs)
     keep_lines = renumber[line_docs] >= 0
     return _assemble(
@@ -259,6 +275,7 @@ def _subset(segment: _Segment, rows: np.ndarray, ids: list[str]) -> _Segment:
         np.asarray(segment.family)[rows],
         units,
         (np.asarray(segment.line_keys)[keep_lines], renumber[line_docs[keep_lines]]),
+        np.asarray(segment.signatures)[rows] if segment.signatures.shape[0] else None,
     )
 
 

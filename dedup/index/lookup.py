@@ -48,6 +48,18 @@ def _distinct(pairs: list[np.ndarray], total: int) -> np.ndarray:
     return np.stack([codes // width, codes % width], axis=1)
 
 
+def _runs(sorted_keys: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Where ``keys`` occur in ``sorted_keys``: the rows of ``keys`` found, and the start and length
+    of each one's run of equal keys (int64 ``[h]`` each). Most keys are not there: the run's end
+    is searched only for those that are."""
+    lo = np.searchsorted(sorted_keys, keys, side="left")
+    inside = lo < sorted_keys.size
+    found = np.flatnonzero(inside)
+    found = found[sorted_keys[lo[found]] == keys[found]]
+    lo = lo[found]
+    return found, lo, np.searchsorted(sorted_keys, keys[found], side="right") - lo
+
+
 def band_hits(segments: Sequence[_Segment], keys: np.ndarray, table: str = "") -> np.ndarray:
     """int64 ``[p, 2]``: distinct (row of ``keys``, global document) pairs sharing a band key.
 
@@ -64,12 +76,10 @@ def band_hits(segments: Sequence[_Segment], keys: np.ndarray, table: str = "") -
             sorted_keys, sorted_docs = np.asarray(segment.sorted_keys), np.asarray(segment.sorted_docs)
         wanted = keys.astype(sorted_keys.dtype)  # the paragraphs' tables keep 32 bits of each key
         for band in range(min(keys.shape[1], sorted_keys.shape[0])):
-            lo = np.searchsorted(sorted_keys[band], wanted[:, band], side="left")
-            hits = np.searchsorted(sorted_keys[band], wanted[:, band], side="right") - lo
-            if hits.any():
-                rows = np.repeat(np.arange(len(keys)), hits)
+            rows, lo, hits = _runs(sorted_keys[band], wanted[:, band])
+            if rows.size:
                 docs = sorted_docs[band][concat_ranges(lo, hits)].astype(np.int64) + first
-                found.append(np.stack([rows, docs], axis=1))
+                found.append(np.stack([np.repeat(rows, hits), docs], axis=1))
         first += len(segment)
     return _distinct(found, first)
 
@@ -80,13 +90,10 @@ def line_hits(segments: Sequence[_Segment], keys: np.ndarray) -> np.ndarray:
     found = []
     first = 0
     for segment in segments:
-        sorted_keys = np.asarray(segment.line_keys)
-        lo = np.searchsorted(sorted_keys, keys, side="left")
-        hits = np.searchsorted(sorted_keys, keys, side="right") - lo
-        if hits.any():
-            rows = np.repeat(np.arange(len(keys)), hits)
+        rows, lo, hits = _runs(np.asarray(segment.line_keys), keys)
+        if rows.size:
             docs = np.asarray(segment.line_docs)[concat_ranges(lo, hits)].astype(np.int64) + first
-            found.append(np.stack([rows, docs], axis=1))
+            found.append(np.stack([np.repeat(rows, hits), docs], axis=1))
         first += len(segment)
     return _distinct(found, first)
 
