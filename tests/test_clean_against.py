@@ -177,8 +177,9 @@ def test_clean_against_on_the_command_line(
     corpus_file = tmp_path / "corpus.jsonl"
     corpus_rows = [{"id": f"c{i}", "text": _page(2, news_lines[5 * i : 5 * i + 5])} for i in range(4)]
     corpus_file.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in corpus_rows), encoding="utf-8")
-    assert main(["index", "build", str(corpus_file), "-o", str(lean), "--documents-only", "-q"]) == 0
-    assert json.loads((lean / "manifest.json").read_text())["passages"] is None
+    assert main(["index", "build", str(corpus_file), "-o", str(lean), "--documents-only", "--sample", "2", "-q"]) == 0
+    manifest = json.loads((lean / "manifest.json").read_text())
+    assert (manifest["passages"], manifest["lines"], manifest["sample"]) == (None, None, 2)
     out = tmp_path / "lean-out"
     assert main(["clean", str(src), "-o", str(out), "--against", str(lean), "--no-report", "-q"]) == 0
     cleaned = [json.loads(line) for line in (out / "cleaned.jsonl").read_text(encoding="utf-8").splitlines()]

@@ -198,3 +198,33 @@ def test_index_commands_build_add_and_find_against(
     with pytest.raises(SystemExit) as exit_info:
         main(["find", str(query), "--against", str(tmp_path / "nowhere"), "-q"])
     assert exit_info.value.code == 2 and "holds no index: build one with dedup index build" in capsys.readouterr().err
+
+
+def test_sampled_sets_keep_the_hashes_divisible_by_the_sample() -> None:
+    from dedup.index.files import sampled
+
+    hashes = np.array([4, 5, 8, 3, 12, 16, 17], dtype=np.uint32)
+    offsets = np.array([0, 3, 3, 5, 7], dtype=np.int64)  # sets {4,5,8}, {}, {3,12}, {16,17}
+    kept, kept_offsets = sampled((hashes, offsets), 4)
+    assert kept.tolist() == [4, 8, 12, 16] and kept_offsets.tolist() == [0, 2, 2, 3, 4]
+    assert sampled((hashes, offsets), 1)[0] is hashes
+
+
+def test_a_sampled_index_is_smaller_and_estimates_near_the_exact_answers(tmp_path: Path, pool: list[str]) -> None:
+    exact = _build(tmp_path / "exact", [pool], reopen=False)
+    small = Index.create(tmp_path / "small", sample=4)
+    small.add(pool)
+    small.save()
+    stored = np.load(tmp_path / "small" / "seg-00000" / "set_hashes.npy")
+    assert (stored % 4 == 0).all()
+    full = np.load(tmp_path / "exact" / "seg-00000" / "set_hashes.npy")
+    assert 0.2 < stored.size / full.size < 0.3
+    queries = pool[:5] + pool[40:45]  # five stories, five cut copies
+    for mine, theirs in zip(Index.open(tmp_path / "small").query(queries), exact.query(queries)):
+        assert {m.id for m in mine} == {m.id for m in theirs}
+        for m, t in zip(sorted(mine, key=lambda m: m.id), sorted(theirs, key=lambda m: m.id)):
+            assert abs(m.jaccard - t.jaccard) < 0.1 and abs(m.containment - t.containment) < 0.1
+    with pytest.raises(InvalidOptionError, match="1 in 4 n-grams"):
+        list(small.minhashes())
+    with pytest.raises(InvalidOptionError, match="sample must be an int >= 1"):
+        Index.create(tmp_path / "bad", sample=0)

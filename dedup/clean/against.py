@@ -22,7 +22,7 @@ import numpy as np
 
 from ..errors import InvalidOptionError
 from ..index import Index
-from ..index.files import document_arrays, unit_keys
+from ..index.files import document_arrays, sampled, unit_keys
 from ..index.lookup import band_hits, column, line_hits
 from ..lines import LineTable
 from ..passages import UnitTable
@@ -88,7 +88,7 @@ def _best(rows: np.ndarray, docs: np.ndarray, share: np.ndarray) -> tuple[np.nda
 
 def _documents(texts: Sequence[str], index: Index, cover: float) -> tuple[np.ndarray, np.ndarray]:
     """Documents whose n-grams lie at least ``cover`` in an indexed near-duplicate, and that document."""
-    keys, sigs, sets, _ = document_arrays(texts, index.options)
+    keys, sigs, sets, _ = document_arrays(texts, index.options, index.sample)
     pairs = index._live_pairs(band_hits(index._all_segments(), keys))
     if not len(pairs):
         return pairs[:, 0], pairs[:, 1]
@@ -111,7 +111,7 @@ def _passages(units: UnitTable, index: Index, skip: np.ndarray) -> tuple[np.ndar
     if not len(pairs):
         return pairs[:, 0], pairs[:, 1]
     candidates = np.unique(pairs[:, 0])
-    hashes, offsets = shingle_sets(take(units.views, rows[candidates]), options.ngram)
+    hashes, offsets = sampled(shingle_sets(take(units.views, rows[candidates]), options.ngram), index.sample)
     local = np.stack([np.searchsorted(candidates, pairs[:, 0]), pairs[:, 1]], axis=1)
     inter, size, _ = index.intersections((hashes, offsets), local)
     share = inter / np.maximum(size, 1)

@@ -317,9 +317,9 @@ def run_index(args: argparse.Namespace, reporter: Reporter) -> int:
             raise UsageError(f"{target} exists and is not an empty folder: give a new folder for the index")
         clean_options = _clean_options(args)
         options = replace(clean_options.duplicates, strip_boilerplate=False)
-        keys: dict[str, Any] = {"passages": None, "lines": None}
+        keys: dict[str, Any] = {"passages": None, "lines": None, "sample": args.sample}
         if not args.documents_only:
-            keys = {"passages": clean_options.passages, "lines": clean_options.boilerplate.normalize}
+            keys.update(passages=clean_options.passages, lines=clean_options.boilerplate.normalize)
     else:
         target = Path(args.index)
     files, skipped = discover_inputs(args.inputs, read_options, reporter, stdin_folder.name)

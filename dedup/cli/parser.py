@@ -355,6 +355,16 @@ def _add_index_command(commands: Any, formatter: type[argparse.HelpFormatter]) -
             "documents the corpus holds"
         ),
     )
+    build.add_argument(
+        "--sample",
+        type=_positive_int,
+        default=1,
+        metavar="N",
+        help=(
+            "keep 1 in N of each document's n-gram hashes: an index smaller and faster to query whose Jaccard and "
+            "containment are estimated on that sample (default 1: exact)"
+        ),
+    )
     _add_input_options(build)
     _add_matching_options(build)
     add = actions.add_parser("add", help="add INPUTs to an index", description="Add INPUTs to an existing index.")

@@ -19,6 +19,7 @@ from ..duplicates import DuplicateOptions
 from ..errors import InvalidOptionError, check_texts
 from ..near import cluster_keys
 from ..normalize import NormalizeOptions
+from ..options import positive_int
 from ..passages import PassageOptions
 from ..verify import intersection_sizes_between, measures_from_sizes
 from .files import (
@@ -54,11 +55,13 @@ class Index:
         manifest: dict[str, Any],
         passages: PassageOptions | None = None,
         lines: NormalizeOptions | None = None,
+        sample: int = 1,
     ) -> None:
         self.path = path
         self.options = options
         self.passages = passages
         self.lines = lines
+        self.sample = sample
         self._manifest = manifest
         bands = options.lsh.bands
         self._segments = [_read_segment(path / s["name"], int(s["docs"]), bands) for s in manifest["segments"]]
@@ -78,6 +81,7 @@ class Index:
         *,
         passages: PassageOptions | None = PassageOptions(),
         lines: NormalizeOptions | None = NormalizeOptions(),
+        sample: int = 1,
     ) -> Index:
         """A new, empty index at ``path`` (a folder that must not exist or be empty).
 
@@ -95,8 +99,14 @@ class Index:
         lines : NormalizeOptions or None
             Keep every line's exact key under this matching view, so that cleaning against the
             index finds lines recurring across the corpus (None: no line keys).
+        sample : int
+            Keep of each document's n-gram hashes those divisible by ``sample`` (1: all).
+            Verification then estimates Jaccard and containment on that consistent sample:
+            an index ``sample`` times smaller in its largest part and faster to query, whose
+            answers near the thresholds may differ from exact ones (and which cannot export
+            MinHashes). For long documents; 1 keeps verification exact.
 
-        All three are fixed for the index's life.
+        All four are fixed for the index's life.
         """
         from .. import __version__
 
@@ -112,6 +122,7 @@ class Index:
                 "passages.ngram and passages.normalize must equal the index's ngram and normalize: "
                 "paragraphs are checked against the indexed documents' n-grams"
             )
+        sample = positive_int("sample", sample)
         path = Path(path)
         if path.exists() and any(path.iterdir()):
             raise InvalidOptionError(f"{path} exists and is not empty: give a new folder for the index")
@@ -122,10 +133,11 @@ class Index:
             "options": _options_json(options),
             "passages": None if passages is None else asdict(passages),
             "lines": None if lines is None else asdict(lines),
+            "sample": sample,
             "segments": [],
             "removed": None,
         }
-        index = cls(path, options, manifest, passages, lines)
+        index = cls(path, options, manifest, passages, lines, sample)
         index._lock()
         index._write_manifest(manifest)
         return index
@@ -161,13 +173,13 @@ class Index:
         if passages is not None:
             passages = PassageOptions(**{**passages, "normalize": NormalizeOptions(**passages["normalize"])})
         lines = None if manifest.get("lines") is None else NormalizeOptions(**manifest["lines"])
-        return cls(path, built, manifest, passages, lines)
+        return cls(path, built, manifest, passages, lines, int(manifest.get("sample", 1)))
 
     # ----------------------------------------------------------------- contents
 
-    def _described(self) -> tuple[dict[str, Any], Any, Any]:
+    def _described(self) -> tuple[dict[str, Any], Any, Any, int]:
         """What the index keeps of documents, as stored in its manifest."""
-        return (_options_json(self.options), self._manifest.get("passages"), self._manifest.get("lines"))
+        return (_options_json(self.options), self._manifest.get("passages"), self._manifest.get("lines"), self.sample)
 
     def __len__(self) -> int:
         return len(self.ids())
@@ -205,7 +217,9 @@ class Index:
             raise InvalidOptionError(f"{len(texts)} texts but {len(ids)} ids")
         self._lock()
         if texts:
-            self._pending.append(segment_of(texts, ids, self.options, self.passages, self.lines, self._families))
+            self._pending.append(
+                segment_of(texts, ids, self.options, self.passages, self.lines, self._families, self.sample)
+            )
 
     def add_minhashes(self, items: Iterable[tuple[str, Any]]) -> int:
         """Add documents known only by their MinHash, as a datasketch user keeps them.
@@ -381,7 +395,7 @@ class Index:
         if live.size < 2:
             return []
         segments = self._all_segments()
-        keys = np.concatenate([np.asarray(s.keys) for s in segments])[live]
+        keys = np.concatenate([s.keys() for s in segments])[live]
         lengths = np.concatenate([np.asarray(s.lengths) for s in segments])[live]
 
         def hashed(docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -401,7 +415,7 @@ class Index:
         check_texts(texts)
         if not texts:
             return []
-        keys, sigs, sets, _ = document_arrays(texts, self.options)
+        keys, sigs, sets, _ = document_arrays(texts, self.options, self.sample)
         pairs = self._live_pairs(band_hits(self._all_segments(), keys))
         if not len(pairs):
             return [()] * len(texts)
@@ -505,7 +519,7 @@ class Index:
         for other in indexes[1:]:
             if other._described() != first._described():
                 raise IndexFileError(f"{other.path} and {first.path} were built with other options: they cannot merge")
-        merged = cls.create(path, first.options, passages=first.passages, lines=first.lines)
+        merged = cls.create(path, first.options, passages=first.passages, lines=first.lines, sample=first.sample)
         for index in indexes:
             live = index._live()
             if not live.size:

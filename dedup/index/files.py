@@ -23,7 +23,6 @@ from ..shingle import exact_hashes, shingle_sets
 
 FORMAT_VERSION = 2
 _ARRAYS = (
-    "keys",
     "sorted_keys",
     "sorted_docs",
     "set_hashes",
@@ -66,7 +65,6 @@ class Match:
 class _Segment:
     """The arrays of one segment (memory-mapped when read from disk)."""
 
-    keys: np.ndarray
     sorted_keys: np.ndarray
     sorted_docs: np.ndarray
     set_hashes: np.ndarray
@@ -83,6 +81,12 @@ class _Segment:
 
     def __len__(self) -> int:
         return int(self.lengths.shape[0])
+
+    def keys(self) -> np.ndarray:
+        """uint64 ``[n, bands]``: every document's band keys, put back from the sorted tables."""
+        out = np.empty(self.sorted_keys.shape, dtype=np.uint64)
+        np.put_along_axis(out, np.asarray(self.sorted_docs, dtype=np.int64), np.asarray(self.sorted_keys), axis=1)
+        return out.T
 
     def ids(self) -> list[str]:
         data = bytes(self.id_bytes)
@@ -127,12 +131,11 @@ def _assemble(
     ``[l]``), and for documents known only by their MinHash (imported from datasketch) their
     signatures (uint32 ``[n, num_perm]``; None: ``[0, 0]``): the document band table is sorted
     and the ids encoded here."""
-    sorted_keys, sorted_docs = _sorted_table(keys, np.arange(len(keys), dtype=np.int64))
+    sorted_keys, sorted_docs = _sorted_table(keys, np.arange(len(keys), dtype=np.int32))
     encoded = [i.encode("utf-8", "surrogatepass") for i in ids]
     id_offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
     np.cumsum([len(e) for e in encoded], out=id_offsets[1:])
     return _Segment(
-        keys,
         sorted_keys,
         sorted_docs,
         set_hashes,
@@ -147,10 +150,22 @@ def _assemble(
     )
 
 
+def sampled(sets: tuple[np.ndarray, np.ndarray], sample: int) -> tuple[np.ndarray, np.ndarray]:
+    """The n-gram hashes (uint32, with int64 offsets) divisible by ``sample``: a consistent sample
+    of every set, on which Jaccard and containment are estimated (1: the sets as they are)."""
+    if sample == 1:
+        return sets
+    hashes, offsets = sets
+    keep = hashes % np.uint32(sample) == 0
+    kept_before = np.zeros(hashes.size + 1, dtype=np.int64)
+    np.cumsum(keep, out=kept_before[1:])
+    return hashes[keep], kept_before[offsets]
+
+
 def document_arrays(
-    texts: Sequence[str], options: DuplicateOptions
+    texts: Sequence[str], options: DuplicateOptions, sample: int = 1
 ) -> tuple[np.ndarray, np.ndarray, tuple[np.ndarray, np.ndarray], np.ndarray]:
-    """What the index keeps of documents to compare them whole.
+    """What the index keeps of documents to compare them whole (their sets sampled, see :func:`sampled`).
 
     Returns
     -------
@@ -170,7 +185,7 @@ def document_arrays(
         [np.fromiter(map(len, texts), np.int64, len(texts)), np.fromiter(map(len, views), np.int64, len(views))],
         axis=1,
     ).reshape(-1, 2)
-    return keys, sigs, shingle_sets(views, options.ngram), lengths
+    return keys, sigs, sampled(shingle_sets(views, options.ngram), sample), lengths
 
 
 def unit_keys(units: UnitTable, options: PassageOptions) -> tuple[np.ndarray, np.ndarray]:
@@ -194,9 +209,10 @@ def segment_of(
     passages: PassageOptions | None,
     lines: NormalizeOptions | None,
     family: Callable[[np.ndarray], np.ndarray],
+    sample: int = 1,
 ) -> _Segment:
     """The arrays of new documents; ``family`` gives their family labels from their band keys."""
-    keys, _, (set_hashes, set_offsets), lengths = document_arrays(texts, options)
+    keys, _, (set_hashes, set_offsets), lengths = document_arrays(texts, options, sample)
     segments = segment_lines_and_paragraphs(texts)
     line_doc, line_spans = segments[0].doc_ids(), segments[0].spans
     line_views: list[str] = []
@@ -232,8 +248,7 @@ def _read_segment(folder: Path, docs: int, bands: int) -> _Segment:
             raise IndexFileError(f"{path}: unreadable ({error}); the index is damaged") from error
     segment = _Segment(**arrays)
     ok = (
-        segment.keys.shape == (docs, bands)
-        and segment.sorted_keys.shape == (bands, docs)
+        segment.sorted_keys.shape == (bands, docs)
         and segment.sorted_docs.shape == (bands, docs)
         and segment.set_offsets.shape == (docs + 1,)
         and segment.lengths.shape == (docs, 2)
@@ -267,7 +282,7 @@ def _subset(segment: _Segment, rows: np.ndarray, ids: list[str]) -> _Segment:
     line_docs = np.asarray(segment.line_docs)
     keep_lines = renumber[line_docs] >= 0
     return _assemble(
-        np.asarray(segment.keys)[rows],
+        segment.keys()[rows],
         hashes,
         set_offsets,
         np.asarray(segment.lengths)[rows],

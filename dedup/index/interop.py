@@ -28,11 +28,13 @@ if TYPE_CHECKING:
     from .api import Index
 
 
-def _check_scheme(index: Index) -> None:
+def _check_scheme(index: Index, exported: bool = False) -> None:
     if index.options.scheme != "affine32":
         raise InvalidOptionError(
             f"{index.path} uses scheme {index.options.scheme!r}: only 'affine32' signatures are datasketch's"
         )
+    if exported and index.sample != 1:
+        raise InvalidOptionError(f"{index.path} keeps 1 in {index.sample} n-grams: its MinHashes cannot be made again")
 
 
 def signatures_of(index: Index, segment: _Segment) -> np.ndarray:
@@ -48,7 +50,7 @@ def signatures_of(index: Index, segment: _Segment) -> np.ndarray:
 
 def minhashes(index: Index) -> Iterator[tuple[str, Any]]:
     """``(id, datasketch.LeanMinHash)`` of every document in the index, in order (removed ones left out)."""
-    _check_scheme(index)
+    _check_scheme(index, exported=True)
     live = set(index._live().tolist())
     ids = index._all_ids()
     first = 0
