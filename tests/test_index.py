@@ -30,7 +30,7 @@ def pool(news_lines: list[str]) -> list[str]:
 
 
 def _build(path: Path, parts: list[list[str]], reopen: bool) -> Index:
-    index = Index.create(path)
+    index = Index.create(path, WHOLE)
     for part in parts:
         index.add(part)
         index.save()
@@ -82,7 +82,7 @@ def test_query_finds_what_one_shot_would_cluster_with_the_text(tmp_path: Path, p
 
 
 def test_query_gives_exact_similarities(tmp_path: Path, pool: list[str]) -> None:
-    index = Index.create(tmp_path / "idx")
+    index = Index.create(tmp_path / "idx", WHOLE)
     index.add(pool[:20], ids=[f"story-{i}" for i in range(20)])
     (matches,) = index.query([pool[40]])  # the first story cut to 85 %
     (cluster,) = [c for c in dedup.find_duplicates([pool[0], pool[40]], options=WHOLE)]
@@ -90,7 +90,7 @@ def test_query_gives_exact_similarities(tmp_path: Path, pool: list[str]) -> None
 
 
 def test_removed_documents_leave_the_clusters_and_the_answers(tmp_path: Path, pool: list[str]) -> None:
-    index = Index.create(tmp_path / "idx")
+    index = Index.create(tmp_path / "idx", WHOLE)
     index.add(pool, ids=[f"d{i}" for i in range(len(pool))])
     index.save()
     assert index.remove(["d0", "d40", "nope"]) == 2
@@ -116,6 +116,28 @@ def test_merge_of_indexes_built_apart(tmp_path: Path, pool: list[str]) -> None:
         Index.merge([a, other], tmp_path / "bad")
 
 
+def test_with_its_defaults_the_index_compares_documents_without_their_boilerplate(
+    tmp_path: Path, news_lines: list[str]
+) -> None:
+    """Short stories in one site's template: whole, their pages look alike; without the template they do not."""
+    header, footer = (
+        "本站首页 | 新闻中心 | 图片 | 视频 | 论坛 | 登录",
+        "版权所有 本站 未经授权不得转载 京ICP备12345678号",
+    )
+    pages = [f"{header}\n{news_lines[i][:60]}\n{footer}" for i in range(30)]
+    index = Index.create(tmp_path / "idx")  # DuplicateOptions(): boilerplate stripped
+    index.add(pages)
+    index.save()
+    assert index.clusters() == dedup.find_duplicates(pages)  # one batch: what find_duplicates finds
+    assert dedup.find_duplicates(pages, options=WHOLE) != []  # whole, the template makes them near-duplicates
+    fresh = f"{header}\n{news_lines[100][:60]}\n{footer}"
+    assert index.query([fresh]) == [()]  # alone in its batch: the index knows the template's lines
+    whole = Index.create(tmp_path / "whole", WHOLE)
+    whole.add(pages)
+    assert whole.query([fresh]) != [()]
+    assert index.query([pages[3]])[0][0] == Match("3", 1.0, 1.0)
+
+
 def test_the_files_are_plain_arrays_and_the_index_stores_no_text(tmp_path: Path, pool: list[str]) -> None:
     index = _build(tmp_path / "idx", [pool], reopen=False)
     segment = tmp_path / "idx" / "seg-00000"
@@ -136,8 +158,8 @@ def test_clear_errors_for_other_versions_options_and_damaged_files(tmp_path: Pat
         Index.open(path, DuplicateOptions(strip_boilerplate=False, ngram=4))
     with pytest.raises(IndexFileError, match="holds no index"):
         Index.open(tmp_path)
-    with pytest.raises(InvalidOptionError, match="strip_boilerplate=False"):
-        Index.create(tmp_path / "new", DuplicateOptions())
+    with pytest.raises(InvalidOptionError, match="default boilerplate options only"):
+        Index.create(tmp_path / "new", DuplicateOptions(boilerplate=dedup.BoilerplateOptions(min_docs=5)))
     with pytest.raises(InvalidOptionError, match="not empty"):
         Index.create(path)
     manifest = json.loads((path / "manifest.json").read_text())
@@ -212,7 +234,7 @@ def test_sampled_sets_keep_the_hashes_divisible_by_the_sample() -> None:
 
 def test_a_sampled_index_is_smaller_and_estimates_near_the_exact_answers(tmp_path: Path, pool: list[str]) -> None:
     exact = _build(tmp_path / "exact", [pool], reopen=False)
-    small = Index.create(tmp_path / "small", sample=4)
+    small = Index.create(tmp_path / "small", WHOLE, sample=4)
     small.add(pool)
     small.save()
     stored = np.load(tmp_path / "small" / "seg-00000" / "set_hashes.npy")

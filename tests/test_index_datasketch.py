@@ -14,6 +14,8 @@ from dedup.normalize import matching_texts
 
 datasketch = pytest.importorskip("datasketch")
 
+WHOLE = dedup.DuplicateOptions(strip_boilerplate=False)  # documents compared by their matching views
+
 
 @pytest.fixture(scope="module")
 def docs(news_lines: list[str]) -> list[str]:
@@ -29,7 +31,7 @@ def _minhash(view: str, num_perm: int = 128, seed: int = 1):  # what a datasketc
 
 
 def test_exported_minhashes_are_datasketchs_and_its_lsh_proposes_the_clusters(docs: list[str], tmp_path: Path) -> None:
-    with Index.create(tmp_path / "idx") as index:
+    with Index.create(tmp_path / "idx", WHOLE) as index:
         index.add(docs, ids=[f"d{i}" for i in range(len(docs))])
     index = Index.open(tmp_path / "idx")
     views = matching_texts(docs, index.options.normalize)
@@ -47,7 +49,7 @@ def test_exported_minhashes_are_datasketchs_and_its_lsh_proposes_the_clusters(do
 
 
 def test_imported_minhashes_are_found_by_query_and_cleaning(docs: list[str], tmp_path: Path) -> None:
-    index = Index.create(tmp_path / "idx")
+    index = Index.create(tmp_path / "idx", WHOLE)
     views = matching_texts(docs[:40], index.options.normalize)
     assert index.add_minhashes((f"m{i}", _minhash(v)) for i, v in enumerate(views)) == 40
     index.add(docs[:2], ids=["t0", "t1"])
@@ -64,7 +66,7 @@ def test_imported_minhashes_are_found_by_query_and_cleaning(docs: list[str], tmp
     assert [(r.kind, r.held_by) for r in dedup.clean([docs[7]], against=index)[0].removed] == [("document", "m7")]
     assert index.clusters() == []  # MinHashes alone are not verified exactly: no clusters
     # A round trip: exported from one index, imported into another, the same answers to whole copies.
-    other = Index.create(tmp_path / "other")
+    other = Index.create(tmp_path / "other", WHOLE)
     other.add_minhashes(index.minhashes())
     other.save()
     assert [[m.id for m in ms] for ms in other.query(docs[5:8])] == [["m5"], ["m6"], ["m7"]]

@@ -23,7 +23,7 @@ import numpy as np
 from ..errors import InvalidOptionError
 from ..index import Index
 from ..index.files import document_arrays, sampled, unit_keys
-from ..index.lookup import band_hits, column, line_hits
+from ..index.lookup import band_hits
 from ..lines import LineTable
 from ..passages import UnitTable
 from ..removals import Cut
@@ -88,7 +88,7 @@ def _best(rows: np.ndarray, docs: np.ndarray, share: np.ndarray) -> tuple[np.nda
 
 def _documents(texts: Sequence[str], index: Index, cover: float) -> tuple[np.ndarray, np.ndarray]:
     """Documents whose n-grams lie at least ``cover`` in an indexed near-duplicate, and that document."""
-    keys, sigs, sets, _ = document_arrays(texts, index.options, index.sample)
+    keys, sigs, sets, _ = document_arrays(texts, index.options, index.sample, index._recurring(), batch=False)
     pairs = index._live_pairs(band_hits(index._all_segments(), keys))
     if not len(pairs):
         return pairs[:, 0], pairs[:, 1]
@@ -124,17 +124,9 @@ def _lines(lines: LineTable, index: Index, options: CleanOptions, skip: np.ndarr
     """Rows of ``lines`` whose exact key recurs in indexed documents of ``boilerplate.min_docs`` families."""
     short = (lines.view_len > 0) & (lines.view_len <= options.boilerplate.max_line_chars) & ~skip[lines.doc]
     rows = np.flatnonzero(short)
-    segments = index._all_segments()
-    pairs = index._live_pairs(line_hits(segments, lines.exact[rows]))
-    if not len(pairs):
-        return pairs[:, 0], pairs[:, 1]
-    families = np.unique(
-        np.stack([pairs[:, 0], column(segments, pairs[:, 1], "family").view(np.int64)], axis=1), axis=0
-    )
-    count = np.bincount(families[:, 0], minlength=rows.size)
-    ok = count[pairs[:, 0]] >= options.boilerplate.min_docs
-    found, docs = _best(pairs[ok, 0], pairs[ok, 1], np.zeros(int(ok.sum())))
-    return rows[found], docs
+    families, first = index.line_families(lines.exact[rows])
+    ok = families >= options.boilerplate.min_docs
+    return rows[ok], first[ok]
 
 
 def indexed_cuts(

@@ -14,7 +14,6 @@ import tempfile
 from collections import deque
 from collections.abc import Sequence
 from contextlib import AbstractContextManager, nullcontext
-from dataclasses import replace
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -316,7 +315,7 @@ def run_index(args: argparse.Namespace, reporter: Reporter) -> int:
         if target.exists() and (not target.is_dir() or any(target.iterdir())):
             raise UsageError(f"{target} exists and is not an empty folder: give a new folder for the index")
         clean_options = _clean_options(args)
-        options = replace(clean_options.duplicates, strip_boilerplate=False)
+        options = clean_options.duplicates
         keys: dict[str, Any] = {"passages": None, "lines": None, "sample": args.sample}
         if not args.documents_only:
             keys.update(passages=clean_options.passages, lines=clean_options.boilerplate.normalize)

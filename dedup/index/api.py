@@ -27,6 +27,7 @@ from .files import (
     FORMAT_VERSION,
     IndexFileError,
     Match,
+    Recurring,
     _alive,
     _options_json,
     _read_segment,
@@ -36,7 +37,7 @@ from .files import (
     segment_of,
 )
 from .interop import imported_segment, minhashes, to_datasketch
-from .lookup import band_hits, column, family_labels, firsts_of, owners
+from .lookup import band_hits, column, family_labels, firsts_of, line_families, owners
 
 
 class Index:
@@ -89,8 +90,10 @@ class Index:
         ----------
         path : str or Path
         options : DuplicateOptions, optional
-            How whole documents are compared (default ``DuplicateOptions(strip_boilerplate=False)``;
-            only ``strip_boilerplate=False`` is supported).
+            How whole documents are compared (default ``DuplicateOptions()``). With
+            ``strip_boilerplate`` (the default BoilerplateOptions only), each document is
+            compared without the boilerplate found in its batch (as ``find_duplicates`` finds
+            it) and without the lines recurring in ``min_docs`` families of the index.
         passages : PassageOptions or None
             Keep every paragraph's band keys under these options, so that cleaning against
             the index finds passages the corpus holds (None: documents only). Its ``ngram`` and
@@ -110,13 +113,12 @@ class Index:
         """
         from .. import __version__
 
-        options = DuplicateOptions(strip_boilerplate=False) if options is None else options
+        options = DuplicateOptions() if options is None else options
         if not isinstance(options, DuplicateOptions):
             raise InvalidOptionError(f"options must be DuplicateOptions, got {type(options).__name__}")
-        if options.strip_boilerplate:
-            raise InvalidOptionError(
-                "an index compares whole documents: create it with DuplicateOptions(strip_boilerplate=False)"
-            )
+        _options_json(options)  # refuses what an index cannot keep
+        if options.strip_boilerplate and lines is not None and lines != options.boilerplate.normalize:
+            raise InvalidOptionError("lines must be options.boilerplate.normalize: they are the lines stripped")
         if passages is not None and (passages.ngram, passages.normalize) != (options.ngram, options.normalize):
             raise InvalidOptionError(
                 "passages.ngram and passages.normalize must equal the index's ngram and normalize: "
@@ -164,8 +166,12 @@ class Index:
                 f"this dedup {__version__} reads format {FORMAT_VERSION}: rebuild the index"
             )
         stored = manifest["options"]
-        kwargs = {k: v for k, v in stored.items() if k != "normalize"}
-        built = DuplicateOptions(**kwargs, normalize=NormalizeOptions(**stored["normalize"]), strip_boilerplate=False)
+        kwargs = {k: v for k, v in stored.items() if k not in ("normalize", "strip_boilerplate")}
+        built = DuplicateOptions(
+            **kwargs,
+            normalize=NormalizeOptions(**stored["normalize"]),
+            strip_boilerplate=bool(stored.get("strip_boilerplate", False)),
+        )
         if options is not None and _options_json(options) != stored:
             differ = sorted(k for k, v in _options_json(options).items() if stored.get(k) != v)
             raise IndexFileError(f"{path} was built with other options ({', '.join(differ)}): use the index's own")
@@ -218,7 +224,9 @@ class Index:
         self._lock()
         if texts:
             self._pending.append(
-                segment_of(texts, ids, self.options, self.passages, self.lines, self._families, self.sample)
+                segment_of(
+                    texts, ids, self.options, self.passages, self.lines, self._families, self.sample, self._recurring()
+                )
             )
 
     def add_minhashes(self, items: Iterable[tuple[str, Any]]) -> int:
@@ -415,7 +423,7 @@ class Index:
         check_texts(texts)
         if not texts:
             return []
-        keys, sigs, sets, _ = document_arrays(texts, self.options, self.sample)
+        keys, sigs, sets, _ = document_arrays(texts, self.options, self.sample, self._recurring(), batch=False)
         pairs = self._live_pairs(band_hits(self._all_segments(), keys))
         if not len(pairs):
             return [()] * len(texts)
@@ -434,6 +442,16 @@ class Index:
         matches = [Match(names[k], jaccard, containment) for k, jaccard, containment in rows]
         bounds = np.searchsorted(query[order], np.arange(len(texts) + 1)).tolist()
         return [tuple(matches[a:b]) for a, b in zip(bounds, bounds[1:])]
+
+    def _recurring(self) -> Recurring | None:
+        """What stripping boilerplate asks of the index's lines (None: it has no line keys)."""
+        return self.line_families if self.lines is not None else None
+
+    def line_families(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """For exact line keys (uint64 ``[m]``), the number of families of indexed documents holding
+        such a line and the first of them (int64 ``[m]`` each; :func:`dedup.index.lookup.line_families`)."""
+        removed = np.fromiter(self._removed, np.int64, len(self._removed))
+        return line_families(self._all_segments(), keys, removed)
 
     def _live_pairs(self, pairs: np.ndarray) -> np.ndarray:
         """Pairs (int64 ``[p, 2]``) whose indexed document (second column) is not removed."""

@@ -11,17 +11,23 @@ from typing import Any
 import numpy as np
 
 from ..arrays import concat_ranges
+from ..boilerplate import analyse_table, classify_lines
 from ..duplicates import DuplicateOptions
 from ..errors import DedupError, InvalidOptionError
+from ..lines import document_views as line_views
+from ..lines import line_table
 from ..lsh import band_keys
 from ..minhash import signatures
 from ..near import NearOptions
 from ..normalize import KnownViews, NormalizeOptions, matching_texts
 from ..passages import PassageOptions, UnitTable, unit_table
-from ..segment import segment_lines_and_paragraphs
+from ..segment import segment_lines_and_paragraphs, segment_many
 from ..shingle import exact_hashes, shingle_sets
 
 FORMAT_VERSION = 2
+
+#: For exact line keys (uint64 ``[m]``): in how many families of an index they recur, and the first document.
+Recurring = Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]
 _ARRAYS = (
     "sorted_keys",
     "sorted_docs",
@@ -104,7 +110,54 @@ def _options_json(options: DuplicateOptions) -> dict[str, Any]:
             raise InvalidOptionError("an index needs a named representative policy ('first' or 'longest')")
         out[f.name] = value
     out["normalize"] = {f.name: getattr(options.normalize, f.name) for f in fields(NormalizeOptions)}
+    out["strip_boilerplate"] = options.strip_boilerplate
+    if options.strip_boilerplate and options.boilerplate != DuplicateOptions().boilerplate:
+        raise InvalidOptionError("an index strips boilerplate with DuplicateOptions' default boilerplate options only")
     return out
+
+
+@dataclass(frozen=True)
+class _Lines:
+    """The columns of a :class:`dedup.lines.LineTable` that comparing documents by their lines reads."""
+
+    doc: np.ndarray
+    views: list[str]
+    view_len: np.ndarray
+    exact: np.ndarray
+
+    def __len__(self) -> int:
+        return int(self.doc.size)
+
+
+def document_views(
+    texts: Sequence[str], options: DuplicateOptions, recurring: Recurring | None = None, batch: bool = True
+) -> list[str]:
+    """The views documents are compared by: their matching views, or with ``strip_boilerplate``
+    the views of their lines but boilerplate.
+
+    Boilerplate is the lines (of at most ``max_line_chars``) that ``recurring`` says recur in
+    ``min_docs`` families of an index (its :meth:`~dedup.index.Index.line_families`), and
+    with ``batch`` what :func:`dedup.find_duplicates` strips, found within ``texts``
+    (without it, each document's view depends on the index alone, not on the other texts).
+    """
+    if not options.strip_boilerplate:
+        return matching_texts(texts, options.normalize)
+    lines = options.boilerplate
+    if batch:
+        table: Any = line_table(texts, lines, cuts=False)
+        analysis = analyse_table(table, np.fromiter(map(len, texts), np.int64, len(texts)), lines)
+        keep = classify_lines(table, analysis.families, lines) == ""
+    else:  # the lines' views and keys are all that is read
+        spans = segment_many(texts, "line")
+        doc = spans.doc_ids()
+        pieces = [texts[d][a:b] for d, (a, b) in zip(doc.tolist(), spans.spans.tolist())]
+        views = matching_texts(pieces, lines.normalize)
+        table = _Lines(doc, views, np.fromiter(map(len, views), np.int64, len(views)), exact_hashes(views))
+        keep = np.ones(len(table), dtype=bool)
+    if recurring is not None and len(table):
+        families, _ = recurring(table.exact)
+        keep &= ~((families >= lines.min_docs) & (table.view_len <= lines.max_line_chars))
+    return list(line_views(table, len(texts), keep))
 
 
 def _sorted_table(keys: np.ndarray, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -163,9 +216,14 @@ def sampled(sets: tuple[np.ndarray, np.ndarray], sample: int) -> tuple[np.ndarra
 
 
 def document_arrays(
-    texts: Sequence[str], options: DuplicateOptions, sample: int = 1
+    texts: Sequence[str],
+    options: DuplicateOptions,
+    sample: int = 1,
+    recurring: Recurring | None = None,
+    batch: bool = True,
 ) -> tuple[np.ndarray, np.ndarray, tuple[np.ndarray, np.ndarray], np.ndarray]:
-    """What the index keeps of documents to compare them whole (their sets sampled, see :func:`sampled`).
+    """What the index keeps of documents to compare them whole: of their :func:`document_views`,
+    with their sets sampled (:func:`sampled`).
 
     Returns
     -------
@@ -178,7 +236,7 @@ def document_arrays(
     lengths : np.ndarray
         int64 ``[n, 2]``: text length and view length.
     """
-    views = matching_texts(texts, options.normalize)
+    views = document_views(texts, options, recurring, batch)
     sigs = signatures(views, num_perm=options.num_perm, ngram=options.ngram, seed=options.seed, scheme=options.scheme)
     keys = band_keys(sigs, options.lsh) if len(views) else np.zeros((0, options.lsh.bands), dtype=np.uint64)
     lengths = np.stack(
@@ -210,9 +268,10 @@ def segment_of(
     lines: NormalizeOptions | None,
     family: Callable[[np.ndarray], np.ndarray],
     sample: int = 1,
+    recurring: Recurring | None = None,
 ) -> _Segment:
     """The arrays of new documents; ``family`` gives their family labels from their band keys."""
-    keys, _, (set_hashes, set_offsets), lengths = document_arrays(texts, options, sample)
+    keys, _, (set_hashes, set_offsets), lengths = document_arrays(texts, options, sample, recurring)
     segments = segment_lines_and_paragraphs(texts)
     line_doc, line_spans = segments[0].doc_ids(), segments[0].spans
     line_views: list[str] = []

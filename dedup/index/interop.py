@@ -3,7 +3,8 @@
 Out: an indexed document's signature is not stored but made again, exactly, from its stored
 n-gram hashes — MinHash depends on the set of token hashes only — so it equals
 ``datasketch.MinHash(num_perm, seed, hashfunc=dedup.hash_shingle)`` updated with the n-grams
-of the document's matching view (scheme ``"affine32"``).
+of the view the document is compared by (its matching view with ``strip_boilerplate=False``;
+scheme ``"affine32"``).
 
 In: a datasketch user's MinHashes (``MinHash`` or ``LeanMinHash`` objects with the index's
 ``num_perm`` and ``seed``) join the index as documents known by their signature alone: no

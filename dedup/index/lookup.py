@@ -98,6 +98,37 @@ def line_hits(segments: Sequence[_Segment], keys: np.ndarray) -> np.ndarray:
     return _distinct(found, first)
 
 
+def line_families(segments: Sequence[_Segment], keys: np.ndarray, removed: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """How widely each line key recurs in the index.
+
+    Parameters
+    ----------
+    segments : sequence of _Segment
+    keys : np.ndarray
+        uint64 ``[m]``, exact line keys.
+    removed : np.ndarray
+        int64 ``[r]``, global numbers of removed documents (not counted).
+
+    Returns
+    -------
+    families : np.ndarray
+        int64 ``[m]``: the number of families of the documents holding a line of that key.
+    first : np.ndarray
+        int64 ``[m]``: the first of those documents (-1: none).
+    """
+    pairs = line_hits(segments, keys)
+    if removed.size and len(pairs):
+        pairs = pairs[~np.isin(pairs[:, 1], removed)]
+    first = np.full(keys.size, -1, dtype=np.int64)
+    if not len(pairs):
+        return np.zeros(keys.size, dtype=np.int64), first
+    starts = np.flatnonzero(np.r_[True, pairs[1:, 0] != pairs[:-1, 0]])  # pairs are sorted by (row, document)
+    first[pairs[starts, 0]] = pairs[starts, 1]
+    labels = column(segments, pairs[:, 1], "family").view(np.int64)
+    distinct = np.unique(np.stack([pairs[:, 0], labels], axis=1), axis=0)
+    return np.bincount(distinct[:, 0], minlength=keys.size).astype(np.int64), first
+
+
 def family_labels(keys: np.ndarray, known: np.ndarray, hits: np.ndarray) -> np.ndarray:
     """Family labels of new documents: those sharing a band key with each other or with an indexed
     document are one family (a conservative stand-in for near-duplicate clusters).
