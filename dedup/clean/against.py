@@ -23,7 +23,7 @@ import numpy as np
 from ..errors import InvalidOptionError
 from ..index import Index
 from ..index.files import document_arrays, sampled, unit_keys
-from ..index.lookup import band_hits
+from ..index.lookup import band_hits, intersections
 from ..lines import LineTable
 from ..passages import UnitTable
 from ..removals import Cut
@@ -113,7 +113,7 @@ def _passages(units: UnitTable, index: Index, skip: np.ndarray) -> tuple[np.ndar
     candidates = np.unique(pairs[:, 0])
     hashes, offsets = sampled(shingle_sets(take(units.views, rows[candidates]), options.ngram), index.sample)
     local = np.stack([np.searchsorted(candidates, pairs[:, 0]), pairs[:, 1]], axis=1)
-    inter, size, _ = index.intersections((hashes, offsets), local)
+    inter, size, _ = intersections(index._all_segments(), (hashes, offsets), local)
     share = inter / np.maximum(size, 1)
     ok = (share >= options.containment) & (size > 0)
     found, docs = _best(pairs[ok, 0], pairs[ok, 1], share[ok])

@@ -13,7 +13,6 @@ from typing import Any
 
 import numpy as np
 
-from ..arrays import concat_ranges
 from ..cluster import Cluster
 from ..duplicates import DuplicateOptions
 from ..errors import InvalidOptionError, check_texts
@@ -21,7 +20,6 @@ from ..near import cluster_keys
 from ..normalize import NormalizeOptions
 from ..options import positive_int
 from ..passages import PassageOptions
-from ..verify import intersection_sizes_between, measures_from_sizes
 from .files import (
     _ARRAYS,
     FORMAT_VERSION,
@@ -37,7 +35,7 @@ from .files import (
     segment_of,
 )
 from .interop import imported_segment, minhashes, to_datasketch
-from .lookup import band_hits, column, family_labels, firsts_of, line_families, owners
+from .lookup import band_hits, column, family_labels, gather_sets, ids_of, line_families, measures
 
 
 class Index:
@@ -362,39 +360,11 @@ class Index:
 
     def _gather_sets(self, numbers: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Shingle sets of documents by global number (int64 ``[k]``), in that order: hashes, offsets."""
-        segments = self._all_segments()
-        owner, local = owners(firsts_of(segments), numbers)
-        counts = np.zeros(numbers.size, dtype=np.int64)
-        starts = np.zeros(numbers.size, dtype=np.int64)
-        for s in np.unique(owner).tolist():
-            mine = owner == s
-            offsets = np.asarray(segments[s].set_offsets)
-            starts[mine] = offsets[local[mine]]
-            counts[mine] = offsets[local[mine] + 1] - starts[mine]
-        out_offsets = np.zeros(numbers.size + 1, dtype=np.int64)
-        np.cumsum(counts, out=out_offsets[1:])
-        out = np.empty(int(out_offsets[-1]), dtype=np.uint32)
-        for s in np.unique(owner).tolist():
-            mine = np.flatnonzero(owner == s)
-            values = np.asarray(segments[s].set_hashes)[concat_ranges(starts[mine], counts[mine])]
-            out[concat_ranges(out_offsets[mine], counts[mine])] = values
-        return out, out_offsets
+        return gather_sets(self._all_segments(), numbers)
 
     def _ids_of(self, numbers: Sequence[int]) -> list[str]:
         """The ids of documents by global number, decoding only those."""
-        numbers = np.asarray(numbers, dtype=np.int64)
-        segments = self._all_segments()
-        owner, local = owners(firsts_of(segments), numbers)
-        out = [""] * numbers.size
-        for s in np.unique(owner).tolist():  # each segment's ids gathered in one read, then cut
-            mine = np.flatnonzero(owner == s)
-            offsets = np.asarray(segments[s].id_offsets)
-            starts, counts = offsets[local[mine]], offsets[local[mine] + 1] - offsets[local[mine]]
-            data = np.asarray(segments[s].id_bytes)[concat_ranges(starts, counts)].tobytes()
-            cuts = np.concatenate(([0], np.cumsum(counts))).tolist()
-            for k, a, b in zip(mine.tolist(), cuts, cuts[1:]):
-                out[k] = data[a:b].decode("utf-8", "surrogatepass")
-        return out
+        return ids_of(self._all_segments(), np.asarray(numbers, dtype=np.int64))
 
     def clusters(self) -> list[Cluster]:
         """Near-duplicate clusters over every document in the index, numbered in the order added
@@ -460,67 +430,11 @@ class Index:
         return pairs
 
     def measures(self, sets: tuple[np.ndarray, np.ndarray], sigs: np.ndarray, pairs: np.ndarray) -> np.ndarray:
-        """:func:`dedup.verify.measures` of outside texts against indexed documents.
-
-        Parameters
-        ----------
-        sets : (np.ndarray, np.ndarray)
-            The texts' n-gram sets, as for :meth:`intersections`.
-        sigs : np.ndarray
-            uint32 ``[k, num_perm]``, the texts' signatures under the index's options.
-        pairs : np.ndarray
-            int64 ``[p, 2]``: (text, global document) pairs.
-
-        Returns
-        -------
-        np.ndarray
-            float64 ``[p, 4]``: exact Jaccard, containment and shares; for a document imported
-            by its MinHash alone (:meth:`add_minhashes`), all four are the share of equal
-            signature values (datasketch's estimate).
-        """
-        measured = measures_from_sizes(*self.intersections(sets, pairs))
-        segments = self._all_segments()
-        owner, local = owners(firsts_of(segments), pairs[:, 1])
-        for s in np.unique(owner).tolist():
-            stored = np.asarray(segments[s].signatures)
-            if stored.shape[0]:
-                mine = np.flatnonzero(owner == s)
-                width = stored.shape[1]
-                agree = (sigs[pairs[mine, 0], :width] == stored[local[mine]]).mean(axis=1)
-                measured[mine] = agree[:, None]
-        return measured
-
-    def intersections(
-        self, sets: tuple[np.ndarray, np.ndarray], pairs: np.ndarray
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Exact n-gram overlap of outside sets with indexed documents.
-
-        Parameters
-        ----------
-        sets : (np.ndarray, np.ndarray)
-            Sorted distinct n-gram hashes (uint32) and offsets (int64) of some texts, hashed
-            as the index hashes its documents (``dedup.shingle.shingle_sets`` with its ``ngram``).
-        pairs : np.ndarray
-            int64 ``[p, 2]``: (set, global document) pairs.
-
-        Returns
-        -------
-        inter, size_a, size_b : np.ndarray
-            int64 ``[p]`` each: the intersection, the set's size and the document's. The kernel
-            reads each document's hashes where they lie (memory-mapped): nothing is gathered.
-        """
-        segments = self._all_segments()
-        owner, local = owners(firsts_of(segments), pairs[:, 1])
-        inter = np.zeros(len(pairs), dtype=np.int64)
-        size_b = np.zeros(len(pairs), dtype=np.int64)
-        for s in np.unique(owner).tolist():
-            mine = np.flatnonzero(owner == s)
-            segment_sets = (segments[s].set_hashes, segments[s].set_offsets)
-            local_pairs = np.stack([pairs[mine, 0], local[mine]], axis=1)
-            inter[mine] = intersection_sizes_between(sets, segment_sets, local_pairs)
-            offsets = segments[s].set_offsets
-            size_b[mine] = offsets[local[mine] + 1] - offsets[local[mine]]
-        return inter, np.diff(sets[1])[pairs[:, 0]], size_b
+        """Jaccard, containment and shares (float64 ``[p, 4]``) of outside texts against indexed
+        documents (:func:`dedup.index.lookup.measures`): ``sets`` and ``sigs`` are the texts'
+        n-gram sets and signatures under the index's options, ``pairs`` int64 ``[p, 2]``
+        (text, global document)."""
+        return measures(self._all_segments(), sets, sigs, pairs)
 
     # ----------------------------------------------------------------- merging
 

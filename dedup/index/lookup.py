@@ -12,6 +12,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from ..arrays import concat_ranges
+from ..verify import intersection_sizes_between, measures_from_sizes
 from .files import _Segment
 
 
@@ -162,3 +163,105 @@ def family_labels(keys: np.ndarray, known: np.ndarray, hits: np.ndarray) -> np.n
             label = smallest[inverse]
         if np.array_equal(label, before):
             return label
+
+
+def gather_sets(segments: Sequence[_Segment], numbers: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Shingle sets of documents by global number (int64 ``[k]``), in that order: hashes (uint32)
+    and offsets (int64 ``[k + 1]``)."""
+    owner, local = owners(firsts_of(segments), numbers)
+    counts = np.zeros(numbers.size, dtype=np.int64)
+    starts = np.zeros(numbers.size, dtype=np.int64)
+    for s in np.unique(owner).tolist():
+        mine = owner == s
+        offsets = np.asarray(segments[s].set_offsets)
+        starts[mine] = offsets[local[mine]]
+        counts[mine] = offsets[local[mine] + 1] - starts[mine]
+    out_offsets = np.zeros(numbers.size + 1, dtype=np.int64)
+    np.cumsum(counts, out=out_offsets[1:])
+    out = np.empty(int(out_offsets[-1]), dtype=np.uint32)
+    for s in np.unique(owner).tolist():
+        mine = np.flatnonzero(owner == s)
+        values = np.asarray(segments[s].set_hashes)[concat_ranges(starts[mine], counts[mine])]
+        out[concat_ranges(out_offsets[mine], counts[mine])] = values
+    return out, out_offsets
+
+
+def ids_of(segments: Sequence[_Segment], numbers: np.ndarray) -> list[str]:
+    """The ids of documents by global number (int64 ``[k]``), decoding only those."""
+    owner, local = owners(firsts_of(segments), numbers)
+    out = [""] * numbers.size
+    for s in np.unique(owner).tolist():  # each segment's ids gathered in one read, then cut
+        mine = np.flatnonzero(owner == s)
+        offsets = np.asarray(segments[s].id_offsets)
+        starts, counts = offsets[local[mine]], offsets[local[mine] + 1] - offsets[local[mine]]
+        data = np.asarray(segments[s].id_bytes)[concat_ranges(starts, counts)].tobytes()
+        cuts = np.concatenate(([0], np.cumsum(counts))).tolist()
+        for k, a, b in zip(mine.tolist(), cuts, cuts[1:]):
+            out[k] = data[a:b].decode("utf-8", "surrogatepass")
+    return out
+
+
+def intersections(
+    segments: Sequence[_Segment], sets: tuple[np.ndarray, np.ndarray], pairs: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Exact n-gram overlap of outside sets with indexed documents.
+
+    Parameters
+    ----------
+    segments : sequence of _Segment
+    sets : (np.ndarray, np.ndarray)
+        Sorted distinct n-gram hashes (uint32) and offsets (int64) of some texts, hashed as
+        the index hashes its documents (``dedup.shingle.shingle_sets`` with its ``ngram``).
+    pairs : np.ndarray
+        int64 ``[p, 2]``: (set, global document) pairs.
+
+    Returns
+    -------
+    inter, size_a, size_b : np.ndarray
+        int64 ``[p]`` each: the intersection, the set's size and the document's. The kernel
+        reads each document's hashes where they lie (memory-mapped): nothing is gathered.
+    """
+    owner, local = owners(firsts_of(segments), pairs[:, 1])
+    inter = np.zeros(len(pairs), dtype=np.int64)
+    size_b = np.zeros(len(pairs), dtype=np.int64)
+    for s in np.unique(owner).tolist():
+        mine = np.flatnonzero(owner == s)
+        segment_sets = (segments[s].set_hashes, segments[s].set_offsets)
+        local_pairs = np.stack([pairs[mine, 0], local[mine]], axis=1)
+        inter[mine] = intersection_sizes_between(sets, segment_sets, local_pairs)
+        offsets = segments[s].set_offsets
+        size_b[mine] = offsets[local[mine] + 1] - offsets[local[mine]]
+    return inter, np.diff(sets[1])[pairs[:, 0]], size_b
+
+
+def measures(
+    segments: Sequence[_Segment], sets: tuple[np.ndarray, np.ndarray], sigs: np.ndarray, pairs: np.ndarray
+) -> np.ndarray:
+    """:func:`dedup.verify.measures` of outside texts against indexed documents.
+
+    Parameters
+    ----------
+    segments : sequence of _Segment
+    sets : (np.ndarray, np.ndarray)
+        The texts' n-gram sets, as for :func:`intersections`.
+    sigs : np.ndarray
+        uint32 ``[k, num_perm]``, the texts' signatures under the index's options.
+    pairs : np.ndarray
+        int64 ``[p, 2]``: (text, global document) pairs.
+
+    Returns
+    -------
+    np.ndarray
+        float64 ``[p, 4]``: exact Jaccard, containment and shares; for a document imported by
+        its MinHash alone (``Index.add_minhashes``), all four are the share of equal signature
+        values (datasketch's estimate).
+    """
+    measured = measures_from_sizes(*intersections(segments, sets, pairs))
+    owner, local = owners(firsts_of(segments), pairs[:, 1])
+    for s in np.unique(owner).tolist():
+        stored = np.asarray(segments[s].signatures)
+        if stored.shape[0]:
+            mine = np.flatnonzero(owner == s)
+            agree = (sigs[pairs[mine, 0], : stored.shape[1]] == stored[local[mine]]).mean(axis=1)
+            measured[mine] = agree[:, None]
+    return measured
