@@ -157,3 +157,12 @@ def test_clean_writes_the_report_and_report_rebuilds_it(tmp_path: Path, capsys: 
     with pytest.raises(SystemExit) as exit_info:
         main(["report", str(tmp_path)])
     assert exit_info.value.code == 2 and "no summary.json" in capsys.readouterr().err
+
+
+def test_a_removal_against_an_index_names_the_indexed_copy_in_its_mark() -> None:
+    from dedup.removals import Removal
+    from dedup.report.html import _mark
+
+    mark = _mark(Removal(0, 4, "duplicate", None, "甲乙丙丁", "passage", "c3"), "甲乙丙丁")
+    assert 'title="duplicate / passage, held by indexed document c3"' in mark
+    assert "href" not in mark  # no cluster of the run to go to

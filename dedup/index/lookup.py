@@ -11,9 +11,11 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ..arrays import concat_ranges
+from ..arrays import concat_ranges, run_tiles
 from ..verify import intersection_sizes_between, measures_from_sizes
 from .files import _Segment
+
+_PAIRS_A_JOB = 20_000  # candidate pairs verified by one thread at a time
 
 
 def firsts_of(segments: Sequence[_Segment]) -> np.ndarray:
@@ -224,13 +226,22 @@ def intersections(
     owner, local = owners(firsts_of(segments), pairs[:, 1])
     inter = np.zeros(len(pairs), dtype=np.int64)
     size_b = np.zeros(len(pairs), dtype=np.int64)
+    jobs = []
     for s in np.unique(owner).tolist():
         mine = np.flatnonzero(owner == s)
-        segment_sets = (segments[s].set_hashes, segments[s].set_offsets)
-        local_pairs = np.stack([pairs[mine, 0], local[mine]], axis=1)
-        inter[mine] = intersection_sizes_between(sets, segment_sets, local_pairs)
         offsets = segments[s].set_offsets
         size_b[mine] = offsets[local[mine] + 1] - offsets[local[mine]]
+        jobs += [(s, part) for part in np.array_split(mine, max(1, mine.size // _PAIRS_A_JOB))]
+    query_sets = (np.ascontiguousarray(sets[0], dtype=np.uint32), np.ascontiguousarray(sets[1], dtype=np.int64))
+
+    def run(job: int) -> None:  # the kernel releases the GIL: jobs run side by side on threads
+        s, part = jobs[job]
+        local_pairs = np.stack([pairs[part, 0], local[part]], axis=1)
+        inter[part] = intersection_sizes_between(
+            query_sets, (segments[s].set_hashes, segments[s].set_offsets), local_pairs
+        )
+
+    run_tiles(lambda bounds: run(bounds[0]), [(j, j + 1) for j in range(len(jobs))], None)
     return inter, np.diff(sets[1])[pairs[:, 0]], size_b
 
 

@@ -246,6 +246,8 @@ def _mark(removal: Removal, text: str) -> str:
     elif removal.reason == "duplicate" and removal.kind == "document" and ref is not None:
         target = f"cluster-{ref}"
     title = f"{removal.reason} / {removal.kind or '-'}" + (f", ref {ref}" if ref is not None else "")
+    if removal.held_by is not None:  # cleaned against a saved index
+        title += f", held by indexed document {removal.held_by}"
     body = escape(text)
     if target:
         body = f'<a href="#{target}">{body}</a>'
