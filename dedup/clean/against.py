@@ -11,6 +11,9 @@ text (``Removal.held_by``), never at text of the batch:
                paragraph band key, the check is exact, on the document's stored n-grams
     line       a line recurring, as its exact key, in indexed documents of at least
                ``boilerplate.min_docs`` families (documents sharing a band key count as one)
+
+Against an index that keeps 1 in ``sample`` n-grams the shares are estimated: a document or
+paragraph is then cut only when at least :data:`MIN_SAMPLED` of its n-grams are sampled.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ from .base import CleanOptions, _covered
 #: ``IndexedCuts.kind`` codes: what a cut removes, and the (reason, Removal.kind) it gets.
 KINDS = ("document", "passage", "line")
 REMOVALS = (("duplicate", "document"), ("duplicate", "passage"), ("boilerplate", "corpus-line"))
+MIN_SAMPLED = 32  # sampled n-grams a document or paragraph needs to be cut against a sampled index
 
 
 @dataclass(frozen=True)
@@ -86,6 +90,13 @@ def _best(rows: np.ndarray, docs: np.ndarray, share: np.ndarray) -> tuple[np.nda
     return rows[order][first], docs[order][first]
 
 
+def _enough(sizes: np.ndarray, sample: int) -> np.ndarray:
+    """bool: n-gram sets (sizes int64 ``[p]``) large enough to cut on. An index that keeps 1 in
+    ``sample`` n-grams estimates a share on what is left: a cut then needs at least
+    :data:`MIN_SAMPLED` of them, so that no text goes on the word of a few n-grams."""
+    return np.ones(sizes.size, dtype=bool) if sample == 1 else sizes >= MIN_SAMPLED
+
+
 def _documents(texts: Sequence[str], index: Index, cover: float) -> tuple[np.ndarray, np.ndarray]:
     """Documents whose n-grams lie at least ``cover`` in an indexed near-duplicate, and that document."""
     keys, sigs, sets, _ = document_arrays(texts, index.options, index.sample, index._recurring(), batch=False)
@@ -96,7 +107,7 @@ def _documents(texts: Sequence[str], index: Index, cover: float) -> tuple[np.nda
     near = measured[:, 0] >= index.options.threshold
     if index.options.containment is not None:
         near |= measured[:, 1] >= index.options.containment
-    ok = near & (measured[:, 2] >= cover)
+    ok = near & (measured[:, 2] >= cover) & _enough(np.diff(sets[1])[pairs[:, 0]], index.sample)
     return _best(pairs[ok, 0], pairs[ok, 1], measured[ok, 2])
 
 
@@ -115,7 +126,7 @@ def _passages(units: UnitTable, index: Index, skip: np.ndarray) -> tuple[np.ndar
     local = np.stack([np.searchsorted(candidates, pairs[:, 0]), pairs[:, 1]], axis=1)
     inter, size, _ = intersections(index._all_segments(), (hashes, offsets), local)
     share = inter / np.maximum(size, 1)
-    ok = (share >= options.containment) & (size > 0)
+    ok = (share >= options.containment) & (size > 0) & _enough(size, index.sample)
     found, docs = _best(pairs[ok, 0], pairs[ok, 1], share[ok])
     return rows[found], docs
 
