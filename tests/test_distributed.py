@@ -201,6 +201,37 @@ def test_clean_on_ray_equals_the_single_machine(ray_address: str, reprints: list
     assert distributed.clean(reprints, cross_document=cross_document) == expected.cleaned
 
 
+def test_a_dataset_is_read_and_written_on_the_workers(
+    ray_address: str, reprints: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The texts of a dataset never pass through the driver: blocks are cut from the dataset's own
+    blocks in workers, and with ``out`` each worker writes its cleaned block."""
+    import ray.data
+
+    from dedup import distributed
+    from dedup.distributed import io
+
+    def no_driver_blocks(*args: object) -> None:
+        raise AssertionError("a text went through the driver")
+
+    monkeypatch.setattr(io, "_put_block", no_driver_blocks)
+    dataset = ray.data.from_items([{"text": t, "n": i} for i, t in enumerate(reprints)], override_num_blocks=3)
+    expected = dedup.clean_report(reprints, cross_document=True, with_clusters=True)
+    assert distributed.clean_report(dataset, cross_document=True, with_clusters=True, batch_size=25) == expected
+    out = tmp_path / "out"
+    report = distributed.clean_report(dataset, cross_document=True, with_clusters=True, batch_size=25, out=out)
+    assert report.cleaned == [] and report.clusters == expected.clusters and report.passages == expected.passages
+    manifest = json.loads((out / "manifest.json").read_text())
+    sizes = [f["documents"] for f in manifest["files"]]
+    assert manifest["documents"] == len(reprints) and max(sizes) <= 25 and len(sizes) >= 3
+    assert [f["first"] for f in manifest["files"]] == np.cumsum([0, *sizes[:-1]]).tolist()
+    assert list(distributed.read_cleaned(out)) == expected.cleaned
+    assert distributed.find_duplicates(dataset) == dedup.find_duplicates(reprints)
+    (out / manifest["files"][1]["name"]).unlink()
+    with pytest.raises(FileNotFoundError):
+        list(distributed.read_cleaned(out))
+
+
 def test_cli_engine_ray_writes_the_same_files(ray_address: str, reprints: list[str], tmp_path: Path) -> None:
     corpus = tmp_path / "docs.jsonl"
     corpus.write_text(

@@ -52,6 +52,7 @@ from .driver import (
     require_ray,
 )
 from .engine import RayClusterEngine
+from .io import read_cleaned
 from .steps import band_rows, bucket_pairs, partition_of
 
 __all__ = [
@@ -73,6 +74,7 @@ __all__ = [
     "large_star",
     "line_table_on_ray",
     "partition_of",
+    "read_cleaned",
     "require_ray",
     "small_star",
     "star_components",

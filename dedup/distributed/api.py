@@ -25,7 +25,7 @@ from ..clean import (
 )
 from ..cluster import Cluster
 from ..duplicates import DuplicateOptions, duplicate_clusters
-from ..errors import InvalidOptionError, InvalidTextError, check_texts, checked_texts
+from ..errors import InvalidOptionError, InvalidTextError, checked_texts
 from ..lines import LineTable, concat_line_tables, line_table
 from ..normalize import NormalizeOptions
 from ..removals import Cleaned, Removal
@@ -36,12 +36,11 @@ if TYPE_CHECKING:  # pragma: no cover
 from .driver import (
     RayRunError,
     _block_size,
-    _prepare,
-    _put_block,
     _remote,
     cluster_cpus,
 )
 from .engine import RayClusterEngine
+from .io import _TextBlocks, dataset_blocks, write_cleaned
 from .steps import _views_block
 
 
@@ -122,42 +121,6 @@ def _ordered_results(refs: Sequence[Any]) -> Iterator[Any]:
         yield ray.get(ref)
 
 
-class _TextBlocks:
-    """Blocks of consecutive documents, put into the object store as they come.
-
-    Attributes
-    ----------
-    refs : list of ObjectRef
-        One ``pyarrow.Table`` (``index``, ``text``) per block, in order.
-    lengths : list of np.ndarray
-        int64, each block's text lengths (all the driver keeps of the texts).
-    docs : int
-    """
-
-    def __init__(self) -> None:
-        self.refs: list[Any] = []
-        self.lengths: list[np.ndarray] = []
-        self.docs = 0
-
-    def put(self, texts: Sequence[str]) -> Any:
-        """Put the next block; its ObjectRef."""
-        texts = check_texts(texts, self.docs)
-        ref = _put_block(texts, self.docs)
-        self.refs.append(ref)
-        self.lengths.append(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)))
-        self.docs += len(texts)
-        return ref
-
-    def all_lengths(self) -> np.ndarray:
-        """int64 ``[docs]``."""
-        return np.concatenate(self.lengths) if self.lengths else np.zeros(0, dtype=np.int64)
-
-    def dataset(self) -> ray.data.Dataset:
-        import ray.data
-
-        return _prepare(ray.data.from_arrow_refs(self.refs))
-
-
 def _line_tables_on_ray(blocks: _TextBlocks, options: BoilerplateOptions) -> LineTable:
     """The blocks' line tables, computed in workers and joined on the driver."""
     if not blocks.refs:
@@ -222,6 +185,10 @@ class RayFinder:
         """Take the next batch of documents."""
         self.blocks.put(texts)
 
+    def take(self, blocks: _TextBlocks) -> None:
+        """Take documents already in the object store (:func:`dedup.distributed.io.dataset_blocks`)."""
+        self.blocks = blocks
+
     def clusters(self) -> list[Cluster]:
         """The clusters of every document taken (equal to :func:`dedup.find_duplicates`)."""
         opts, n = self.options, self.blocks.docs
@@ -273,6 +240,13 @@ class RayCleaner:
         """Take the next batch of documents and start tabulating it."""
         ref = self.blocks.put(texts)
         self._tables.append(_remote(_tables_of_block).remote(ref, self.options, self.with_clusters))
+
+    def take(self, blocks: _TextBlocks) -> None:
+        """Take documents already in the object store (:func:`dedup.distributed.io.dataset_blocks`) and start
+        tabulating every block."""
+        self.blocks = blocks
+        task = _remote(_tables_of_block)
+        self._tables = [task.remote(ref, self.options, self.with_clusters) for ref in blocks.refs]
 
     def plan(self) -> CleanPlan:
         """The plan of every document taken."""
@@ -406,9 +380,19 @@ def find_duplicates(
         kwargs["threshold"] = threshold
     opts = DuplicateOptions.from_kwargs(options, **kwargs)
     finder = RayFinder(opts, engine=engine)
-    for batch in _data_batches(data, text_column, opts.batch_size, finder.engine.partitions or cluster_cpus()):
-        finder.add(batch)
+    _feed(finder, data, text_column, opts.batch_size)
     return finder.clusters()
+
+
+def _feed(taker: RayFinder | RayCleaner, data: Any, text_column: str, batch_size: int) -> None:
+    """Give ``data`` to a finder or cleaner: a dataset is read and cut into blocks on the workers, other
+    data goes through the driver batch by batch."""
+    partitions = taker.engine.partitions or cluster_cpus()
+    if _is_dataset(data):
+        taker.take(dataset_blocks(data, text_column, batch_size, partitions))
+        return
+    for batch in _data_batches(data, text_column, batch_size, partitions):
+        taker.add(batch)
 
 
 def clean_report(
@@ -421,6 +405,7 @@ def clean_report(
     engine: RayClusterEngine | None = None,
     batch_size: int = 10_000,
     spill: Path | None = None,
+    out: str | Path | None = None,
     **kwargs: Any,
 ) -> CleanReport:
     """:func:`dedup.clean_report` on Ray: the same cleaned documents, clusters, passages and boilerplate.
@@ -435,6 +420,11 @@ def clean_report(
         Most documents per block.
     spill : Path, optional
         A folder on the driver for the tables' strings (see :class:`dedup.clean.TableBuilder`).
+    out : str or Path, optional
+        Write the cleaned documents from the workers, one file a block, under this folder
+        (or ``pyarrow.fs`` URI, e.g. ``s3://…``) that every node reaches, with a
+        ``manifest.json`` (:func:`dedup.distributed.read_cleaned` reads them back in order);
+        the report's ``cleaned`` is then empty: no cleaned text comes to the driver.
 
     Returns
     -------
@@ -444,7 +434,9 @@ def clean_report(
     -----
     The phases of :mod:`dedup.clean`, each where its data is:
 
-    - the texts stream through the driver into the object store, one block at a time;
+    - a ``ray.data.Dataset`` is read and cut into blocks of consecutive documents on the
+      workers (the driver sees row counts and lengths); other data streams through the
+      driver into the object store, one block at a time;
     - tabulate: every block in a worker (lines and their keys, paragraphs and their band
       keys); the tables are joined on the driver, strings to ``spill`` if given;
     - plan: on the driver, from the tables — classifying the lines, matching the
@@ -454,15 +446,17 @@ def clean_report(
       and the representatives' similarities in workers);
     - apply: one ``map_batches`` over the blocks, each worker cleaning its documents with
       the plan's cuts (inline noise is found there); the cleaned documents come back to
-      the driver in order.
+      the driver in order, or with ``out`` each worker writes its block's file.
     """
     if cross_document is not None:
         kwargs["cross_document"] = cross_document
     opts = CleanOptions.from_kwargs(options, **kwargs)
     cleaner = RayCleaner(opts, with_clusters=with_clusters, spill=spill, engine=engine)
-    for batch in _data_batches(data, text_column, batch_size, cleaner.engine.partitions or cluster_cpus()):
-        cleaner.add(batch)
+    _feed(cleaner, data, text_column, batch_size)
     plan = cleaner.plan()
+    if out is not None:
+        write_cleaned(cleaner.blocks, plan, str(out))
+        return plan.report
     return replace(plan.report, cleaned=[c for _, documents in cleaner.cleaned(plan) for c in documents])
 
 

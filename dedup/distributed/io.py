@@ -1,0 +1,192 @@
+"""Reading and writing on the workers.
+
+A ``ray.data.Dataset`` (``read_json``, ``read_parquet`` …) is read by Ray Data on the
+workers and cut there into the engine's blocks of consecutive documents: the driver sees
+the blocks' row counts and the documents' lengths, never a text (:func:`dataset_blocks`).
+Blocks fed by the driver (in-memory texts, the command line's reader) go through
+:meth:`_TextBlocks.put`.
+
+Cleaned blocks are written by the workers, one JSON-lines file a block, and the driver
+writes a manifest of them in document order (:func:`write_cleaned`, :func:`read_cleaned`):
+
+    OUT/manifest.json          {"format": 1, "documents": n, "files": [{"name", "first", "documents"}, ...]}
+    OUT/part-000000000000.jsonl  one row a document: {"index", "text", "removed": [Removal.to_dict()...]}
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from ..clean import CleanPlan, apply_plan
+from ..errors import InvalidOptionError, check_texts
+from ..removals import Cleaned
+from .driver import _block_size, _prepare, _put_block, _remote
+
+if TYPE_CHECKING:  # pragma: no cover
+    import ray.data
+
+MANIFEST_FORMAT = 1
+
+
+class _TextBlocks:
+    """Blocks of consecutive documents in the object store.
+
+    Attributes
+    ----------
+    refs : list of ObjectRef
+        One ``pyarrow.Table`` (``index``, ``text``) per block, in order.
+    lengths : list of np.ndarray
+        int64, each block's text lengths (all the driver keeps of the texts).
+    docs : int
+    """
+
+    def __init__(self) -> None:
+        self.refs: list[Any] = []
+        self.lengths: list[np.ndarray] = []
+        self.docs = 0
+
+    def put(self, texts: Sequence[str]) -> Any:
+        """Put the next block from the driver; its ObjectRef."""
+        texts = check_texts(texts, self.docs)
+        ref = _put_block(texts, self.docs)
+        self.refs.append(ref)
+        self.lengths.append(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)))
+        self.docs += len(texts)
+        return ref
+
+    def all_lengths(self) -> np.ndarray:
+        """int64 ``[docs]``."""
+        return np.concatenate(self.lengths) if self.lengths else np.zeros(0, dtype=np.int64)
+
+    def dataset(self) -> ray.data.Dataset:
+        import ray.data
+
+        return _prepare(ray.data.from_arrow_refs(self.refs))
+
+
+def _piece(block: Any, lo: int, hi: int, first: int, column: str) -> tuple[Any, np.ndarray]:
+    """Ray task: rows ``lo:hi`` of a dataset block as an engine block (``index``, ``text``),
+    checked, and their lengths (int64)."""
+    import pyarrow as pa
+    from ray.data.block import BlockAccessor
+
+    rows = BlockAccessor.for_block(block).to_arrow().slice(lo, hi - lo)
+    texts = check_texts(rows.column(column).to_pylist(), first)
+    table = pa.table(
+        {
+            "index": np.arange(first, first + len(texts), dtype=np.int64),
+            "text": pa.array(texts, type=pa.large_string()),
+        }
+    )
+    return table, np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+
+
+def dataset_blocks(ds: ray.data.Dataset, column: str, batch_size: int, partitions: int) -> _TextBlocks:
+    """The documents of a dataset's ``column`` as engine blocks, read and cut on the workers.
+
+    Document ``i`` is the ``i``-th row in the dataset's order. A block holds at most
+    ``batch_size`` documents and there are at least ``partitions`` blocks when there are
+    enough documents. The driver receives each block's row count and its documents' lengths.
+    """
+    import ray
+
+    names = list(ds.schema().names) if ds.schema() is not None else []
+    if column not in names:
+        raise InvalidOptionError(f"the dataset has no column {column!r}; its columns: {', '.join(names) or 'none'}")
+    ds = ds.select_columns([column])
+    ds.context.execution_options.preserve_order = True
+    entries = [(e.ref, e.metadata.num_rows) for b in ds.materialize().iter_internal_ref_bundles() for e in b.blocks]
+    n = sum(rows for _, rows in entries)
+    size = _block_size(n, batch_size, partitions)
+    task = _remote(_piece).options(num_returns=2)
+    blocks, lengths, first = _TextBlocks(), [], 0
+    for ref, rows in entries:
+        for lo in range(0, rows, size):
+            table, sizes = task.remote(ref, lo, min(rows, lo + size), first + lo, column)
+            blocks.refs.append(table)
+            lengths.append(sizes)
+        first += rows
+    blocks.lengths = list(ray.get(lengths))
+    blocks.docs = n
+    return blocks
+
+
+def _write_block(batch: Any, *, plan: Any, out: str) -> Any:
+    """map_batches: clean a block of (index, text) rows with the plan and write it to ``out``; one row
+    (``name``, ``first``, ``documents``) for the manifest."""
+    import pyarrow as pa
+    import pyarrow.fs
+    import ray
+
+    plan = ray.get(plan)
+    index = batch.column("index").to_numpy()
+    if not len(index):
+        return pa.table({"name": pa.array([], pa.string()), "first": [], "documents": []})
+    first = int(index[0])
+    cleaned = apply_plan(batch.column("text").to_pylist(), plan, first)
+    rows = "".join(
+        json.dumps({"index": first + k, **c.to_dict()}, ensure_ascii=False) + "\n" for k, c in enumerate(cleaned)
+    )
+    name = f"part-{first:012d}.jsonl"
+    filesystem, root = pyarrow.fs.FileSystem.from_uri(out)
+    with filesystem.open_output_stream(f"{root}/{name}") as stream:
+        stream.write(rows.encode("utf-8", "surrogatepass"))
+    return pa.table({"name": [name], "first": [first], "documents": [len(cleaned)]})
+
+
+def write_cleaned(blocks: _TextBlocks, plan: CleanPlan, out: str) -> dict[str, Any]:
+    """Clean every block with ``plan`` and write it from its worker under ``out`` (a folder or a
+    ``pyarrow.fs`` URI that every node reaches); the driver writes ``manifest.json``. Returns the manifest."""
+    import pyarrow.fs
+    import ray
+
+    from ..clean import CleanReport
+
+    filesystem, root = pyarrow.fs.FileSystem.from_uri(str(Path(out).absolute()) if "://" not in out else out)
+    filesystem.create_dir(root, recursive=True)
+    uri = out if "://" in out else str(Path(out).absolute())
+    plan_ref = ray.put(CleanPlan(**{**plan.__dict__, "report": CleanReport([], [], [], [])}))
+    written = blocks.dataset().map_batches(
+        _write_block, batch_format="pyarrow", batch_size=None, fn_kwargs={"plan": plan_ref, "out": uri}
+    )
+    files = sorted(written.take_all(), key=lambda row: row["first"])
+    manifest = {
+        "format": MANIFEST_FORMAT,
+        "documents": blocks.docs,
+        "files": [{"name": f["name"], "first": int(f["first"]), "documents": int(f["documents"])} for f in files],
+    }
+    with filesystem.open_output_stream(f"{root}/manifest.json") as stream:
+        stream.write((json.dumps(manifest, indent=2) + "\n").encode("utf-8"))
+    return manifest
+
+
+def read_cleaned(out: str | Path) -> Iterator[Cleaned]:
+    """The cleaned documents :func:`write_cleaned` wrote under ``out``, in document order."""
+    import pyarrow.fs
+
+    where = str(out) if "://" in str(out) else str(Path(out).absolute())
+    filesystem, root = pyarrow.fs.FileSystem.from_uri(where)
+    with filesystem.open_input_stream(f"{root}/manifest.json") as stream:
+        manifest = json.loads(stream.read().decode("utf-8"))
+    if manifest.get("format") != MANIFEST_FORMAT:
+        raise InvalidOptionError(f"{out}/manifest.json: format {manifest.get('format')}, not {MANIFEST_FORMAT}")
+    expected = 0
+    for entry in manifest["files"]:
+        if entry["first"] != expected:
+            raise InvalidOptionError(f"{out}/manifest.json: documents {expected}..{entry['first'] - 1} are missing")
+        with filesystem.open_input_stream(f"{root}/{entry['name']}") as stream:
+            lines = stream.read().decode("utf-8", "surrogatepass").split("\n")[:-1]  # JSON escapes "\n" in strings
+        if len(lines) != entry["documents"]:
+            raise InvalidOptionError(
+                f"{out}/{entry['name']}: {len(lines)} documents, the manifest: {entry['documents']}"
+            )
+        for line in lines:
+            row = json.loads(line)
+            row.pop("index")
+            yield Cleaned.from_dict(row)
+        expected += entry["documents"]
