@@ -31,10 +31,15 @@ them into place, and then replaces ``manifest.json`` atomically: a crash at any 
 the previous manifest and everything it names readable. One writer at a time: ``PATH/.lock``
 holds the writer's process id (a lock left by a dead process is taken over).
 
-Semantics: the documents are compared as :func:`dedup.find_duplicates` compares them with
-``strip_boilerplate=False`` (matching views, MinHash-LSH candidates, exact verification,
-centre clusters), so :meth:`Index.clusters` after any sequence of adds, saves and opens
-equals ``find_duplicates`` of all texts added in order (removed ones left out).
+Semantics: the documents are compared as :func:`dedup.find_duplicates` compares them
+(MinHash-LSH candidates, exact verification, centre clusters). With ``strip_boilerplate``
+(the default) a document's view leaves out the boilerplate found within its ``add`` batch
+and the lines recurring in ``min_docs`` families of the index; ``query`` and cleaning against
+the index leave out only the latter, so a text's answer does not depend on the texts sent
+with it. :meth:`Index.clusters` after one ``add`` equals ``find_duplicates`` of the texts;
+with ``strip_boilerplate=False`` it equals ``find_duplicates(..., strip_boilerplate=False)``
+of all texts added in order (removed ones left out) after any sequence of adds, saves and
+opens. A ``sample`` above 1 keeps 1 in ``sample`` n-gram hashes: verification is then estimated.
 
 Paragraphs are those of :func:`dedup.passages.unit_table` with a view of at least
 ``passages.min_chars`` (``pbands`` 0 and ``u`` 0 for an index without passages); lines are
@@ -42,8 +47,9 @@ the non-blank lines, keyed as :attr:`dedup.lines.LineTable.exact` under ``lines`
 an index without lines).
 
 Where things live: ``files`` (segments, their arrays and checks, :class:`Match`, the errors),
-``lookup`` (binary searches of the sorted tables, per-document columns, family labels),
-``api`` (:class:`Index`).
+``lookup`` (binary searches of the sorted tables, per-document columns, family labels,
+exact and estimated measures), ``interop`` (datasketch MinHashes out and in), ``api``
+(:class:`Index`). Cleaning against an index: :mod:`dedup.clean.against`.
 """
 
 from .api import Index
