@@ -150,7 +150,7 @@ def scaling_table(rows: Sequence[Row]) -> list[str]:
         growth = per_mb = ""
         if previous is not None and previous.total_bytes and row.total_bytes:
             growth = f"{(row.median / previous.median) / (row.total_bytes / previous.total_bytes):.2f}× linear"
-            if row.peak_rss_bytes and previous.peak_rss_bytes:
+            if row.peak_rss_bytes and previous.peak_rss_bytes and row.total_bytes != previous.total_bytes:
                 per_mb = (
                     f"{(row.peak_rss_bytes - previous.peak_rss_bytes) / (row.total_bytes - previous.total_bytes):.1f}"
                 )

@@ -1,0 +1,147 @@
+"""A multi-node Ray cluster on this machine, and a driver process that cleans on it.
+
+``ray start --head`` and ``ray start --address`` worker nodes on 127.0.0.1, each with its own
+temp dir and CPU count (what ``tests/test_distributed_cluster.py`` and
+``benchmarks/test_bench_nodes.py`` run on). Token authentication, on by default for
+``ray start`` in recent Ray, is turned off for a cluster of one machine (``RAY_AUTH_MODE``).
+Stopping kills this cluster's processes only (found by its temp dir), not other Ray
+sessions of the machine.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+
+#: The driver: reads a JSONL corpus with Ray Data (on the workers), cleans it and has the
+#: workers write the cleaned blocks; prints "started" once joined, then the findings as JSON.
+DRIVER = """
+import json, logging, resource, sys, time
+import ray, ray.data
+from dedup import distributed as dd
+
+address, corpus, out = sys.argv[1:4]
+ray.init(address=address, log_to_driver=False, logging_level=logging.ERROR)
+ray.data.DataContext.get_current().enable_progress_bars = False
+logging.getLogger("ray.data").setLevel(logging.ERROR)
+print("started", flush=True)
+start = time.perf_counter()
+report = dd.clean_report(ray.data.read_json(corpus), cross_document=True, with_clusters=True, batch_size=100, out=out)
+print(json.dumps({
+    "seconds": time.perf_counter() - start,
+    "alive": sum(node["Alive"] for node in ray.nodes()),
+    "report": [[x.to_dict() for x in part] for part in (report.clusters, report.passages, report.boilerplate)],
+    "peak_rss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+}))
+"""
+
+
+@dataclass(frozen=True)
+class LocalCluster:
+    """A running cluster: its GCS address, the environment to join it with, its temp root."""
+
+    address: str
+    env: dict[str, str]
+    root: Path
+
+    def raylet(self, node: str) -> int:
+        """The process id of node ``node``'s raylet (``"head"``, ``"worker1"`` …)."""
+        (pid,) = [p for p in _pids_of(f"{self.root}/{node}/") if "raylet/raylet" in _command(p)]
+        return pid
+
+
+def _command(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().decode("utf-8", "replace")
+    except OSError:
+        return ""
+
+
+def _pids_of(marker: str) -> list[int]:
+    """Processes whose command line holds ``marker``."""
+    return [int(pid) for pid in filter(str.isdigit, os.listdir("/proc")) if marker in _command(int(pid))]
+
+
+def ray_command() -> str | None:
+    """The ``ray`` command of this Python, or None."""
+    found = shutil.which("ray") or str(Path(sys.executable).parent / "ray")
+    return found if Path(found).exists() else None
+
+
+@contextmanager
+def local_cluster(workers: int, cpus: int = 1) -> Iterator[LocalCluster]:
+    """A head and ``workers`` worker nodes of ``cpus`` CPUs each, stopped on leaving."""
+    command = ray_command()
+    if command is None:
+        raise RuntimeError("the ray command is not installed: pip install 'dedup[ray]'")
+    env = {**os.environ, "RAY_AUTH_MODE": "disabled", "PYTHONPATH": str(ROOT)}
+    root = Path(tempfile.mkdtemp(prefix="dr", dir="/tmp"))  # Ray's socket paths must stay short
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = int(s.getsockname()[1])
+    common = ["--node-ip-address=127.0.0.1", f"--num-cpus={cpus}", "--disable-usage-stats"]
+    try:
+        head = [command, "start", "--head", f"--port={port}", "--include-dashboard=false", f"--temp-dir={root}/head"]
+        subprocess.run([*head, *common], env=env, check=True, capture_output=True, timeout=120)
+        for k in range(1, workers + 1):
+            worker = [command, "start", f"--address=127.0.0.1:{port}", f"--temp-dir={root}/worker{k}"]
+            subprocess.run([*worker, *common], env=env, check=True, capture_output=True, timeout=120)
+        yield LocalCluster(f"127.0.0.1:{port}", env, root)
+    finally:
+        for pid in _pids_of(str(root)):  # this cluster's processes; their workers follow their raylet
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def clean_on(
+    cluster: LocalCluster, texts: Sequence[str], name: str, kill: str | None = None, after: float = 0.0
+) -> dict[str, Any]:
+    """Run :data:`DRIVER` on ``texts`` (written as JSONL) in a new process joined to ``cluster``.
+
+    With ``kill`` (a node name), that node's raylet is SIGKILLed ``after`` seconds after the
+    driver joined. Returns the driver's JSON: ``seconds``, ``alive`` nodes at the end,
+    ``report`` (clusters, passages, boilerplate as dicts), ``peak_rss_kb``, and ``out``,
+    the folder the workers wrote.
+    """
+    corpus = cluster.root / f"{name}.jsonl"
+    corpus.write_text("".join(json.dumps({"text": t}, ensure_ascii=False) + "\n" for t in texts), encoding="utf-8")
+    out = cluster.root / f"{name}-out"
+    shutil.rmtree(out, ignore_errors=True)
+    driver = subprocess.Popen(
+        [sys.executable, "-c", DRIVER, cluster.address, str(corpus), str(out)],
+        env=cluster.env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    if kill is not None:
+        assert driver.stdout is not None and driver.stdout.readline().strip() == "started"
+        time.sleep(after)
+        os.kill(cluster.raylet(kill), signal.SIGKILL)
+    stdout, stderr = driver.communicate(timeout=900)
+    if driver.returncode != 0:
+        raise RuntimeError(f"the driver failed: {stderr[-3000:]}")
+    return {**json.loads(stdout.strip().splitlines()[-1]), "out": out}
+
+
+def news_corpus(documents: Sequence[str], copies: int) -> list[str]:
+    """Documents (each copy with its own edition line), and 40 of them inside a site's template."""
+    pages = [f"{doc}\n（第{k}版）" for k in range(copies) for doc in documents]
+    return pages + [f"人民网 > 新闻 > 国内\n{doc}\n责任编辑：王明 版权所有 人民网" for doc in documents[:40]]
