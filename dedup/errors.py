@@ -23,7 +23,13 @@ class InvalidTextError(DedupError, TypeError):
 
     def __init__(self, index: int | None, problem: str) -> None:
         self.index = index
+        self.problem = problem
         super().__init__(f"record {index}: {problem}" if index is not None else problem)
+
+    def __reduce__(self) -> tuple[type, tuple[int | None, str]]:
+        # Pickled with its own arguments, so that it crosses processes (a Ray worker's error
+        # reaches the driver as itself).
+        return (type(self), (self.index, self.problem))
 
 
 class InvalidOptionError(DedupError, ValueError):

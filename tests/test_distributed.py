@@ -230,6 +230,12 @@ def test_a_dataset_is_read_and_written_on_the_workers(
     (out / manifest["files"][1]["name"]).unlink()
     with pytest.raises(FileNotFoundError):
         list(distributed.read_cleaned(out))
+    broken = ray.data.from_items([{"text": "一二三"}, {"text": None}])  # the error crosses from the worker as itself
+    with pytest.raises(InvalidTextError, match="record 1: expected str, got NoneType"):
+        distributed.clean_report(broken)
+    nothing = ray.data.from_items([{"text": "x"}]).limit(0)
+    assert distributed.clean_report(nothing, out=tmp_path / "none") == dedup.clean_report([])
+    assert list(distributed.read_cleaned(tmp_path / "none")) == []
 
 
 def test_cli_engine_ray_writes_the_same_files(ray_address: str, reprints: list[str], tmp_path: Path) -> None:
