@@ -25,7 +25,7 @@ from ..clean import (
 )
 from ..cluster import Cluster
 from ..duplicates import DuplicateOptions, duplicate_clusters
-from ..errors import InvalidOptionError, InvalidTextError, checked_texts
+from ..errors import InvalidTextError, checked_texts
 from ..lines import LineTable, concat_line_tables, line_table
 from ..normalize import NormalizeOptions
 from ..removals import Cleaned, Removal
@@ -52,24 +52,6 @@ def _is_dataset(data: Any) -> bool:
     return isinstance(data, Dataset)
 
 
-def _dataset_texts(data: ray.data.Dataset, text_column: str) -> Iterator[list[Any]]:
-    """Batches of the text column of a dataset, in the dataset's order."""
-    schema = data.schema()
-    names = list(schema.names) if schema is not None else []
-    if text_column not in names:
-        raise InvalidOptionError(
-            f"the dataset has no column {text_column!r}; its columns: {', '.join(names) or 'none'}"
-        )
-    options = data.context.execution_options
-    preserve = options.preserve_order
-    options.preserve_order = True
-    try:
-        for batch in data.select_columns([text_column]).iter_batches(batch_format="pyarrow", batch_size=None):
-            yield batch.column(text_column).to_pylist()
-    finally:
-        options.preserve_order = preserve
-
-
 def _item_texts(items: Iterable[Any], text_column: str) -> list[Any]:
     texts = []
     for index, item in enumerate(items):
@@ -81,22 +63,15 @@ def _item_texts(items: Iterable[Any], text_column: str) -> list[Any]:
     return texts
 
 
-def _data_batches(
-    data: ray.data.Dataset | Iterable[Any], text_column: str, batch_size: int, partitions: int
-) -> Iterator[list[str]]:
-    """The texts of ``data`` in order, checked, in batches of consecutive documents.
-
-    A batch holds at most ``batch_size`` documents, and there are at least ``partitions``
-    batches when there are enough documents (a dataset's rows are counted first; in-memory
-    items are taken as they are). A dataset streams through the driver batch by batch.
+def _data_batches(data: Iterable[Any], text_column: str, batch_size: int, partitions: int) -> Iterator[list[str]]:
+    """The texts of in-memory ``data`` (strings or mappings) in order, checked, in batches of consecutive
+    documents: at most ``batch_size`` documents each, and at least ``partitions`` batches when there are
+    enough documents. (A dataset is cut into blocks on the workers: :func:`dedup.distributed.io.dataset_blocks`.)
     """
-    if _is_dataset(data):
-        n = data.count()
-        texts: Iterable[Any] = (t for batch in _dataset_texts(data, text_column) for t in batch)
-    else:
-        items = _item_texts(data, text_column)
-        n, texts = len(items), items
-    yield from batches(checked_texts(texts), max_chars=sys.maxsize, max_items=_block_size(n, batch_size, partitions))
+    items = _item_texts(data, text_column)
+    yield from batches(
+        checked_texts(items), max_chars=sys.maxsize, max_items=_block_size(len(items), batch_size, partitions)
+    )
 
 
 def _block_texts(block: Any) -> list[str]:
