@@ -20,16 +20,19 @@ arrays that Ray Data runs on partitions of the data:
                in workers, grouped by block pair as in verify                             (driver + workers)
 
 :func:`find_duplicates`, :func:`clean_report` and :func:`clean` take a ``ray.data.Dataset``
-(a text column, ``"text"`` by default) or in-memory texts, and feed :class:`RayFinder` and
-:class:`RayCleaner` batch by batch (what ``dedup find|clean --engine ray`` do with the files
-they read): the texts stream through the driver into the object store; workers tabulate each
-block (:func:`dedup.clean.tabulate_batch` in Ray tasks), the plan is made on the driver with
-every document clustering on the engine, and one ``map_batches`` cleans the blocks with it.
-What stays on the driver, and its memory, is listed under Notes of :func:`clean_report`.
+(a text column, ``"text"`` by default) or in-memory texts. A dataset is read and cut into
+blocks on the workers (:mod:`.io`); in-memory texts feed :class:`RayFinder` and
+:class:`RayCleaner` batch by batch through the driver (as ``dedup find|clean --engine ray`` do
+with the files they read). Workers tabulate each block (:func:`dedup.clean.tabulate_batch` in
+Ray tasks), the plan is made on the driver with every document clustering on the engine, and
+one ``map_batches`` cleans the blocks with it — handing them back, or with ``out=`` writing
+them from the workers with a manifest (:func:`read_cleaned`). What stays on the driver, and
+its memory, is listed under Notes of :func:`clean_report`.
 
-Where things live: ``driver`` (joining Ray, blocks, collecting), ``steps`` (what runs in
-workers: pure array steps and Ray Data batch functions), ``engine`` (``RayClusterEngine``),
-``api`` (finders and clean over a dataset); the large-star/small-star rounds are pure numpy
+Where things live: ``driver`` (joining Ray, blocks, collecting), ``io`` (a dataset's blocks cut
+on the workers, cleaned blocks written by them), ``steps`` (what runs in workers: pure array
+steps and Ray Data batch functions), ``engine`` (``RayClusterEngine``), ``api`` (finders and
+clean over a dataset); the large-star/small-star rounds are pure numpy
 in :mod:`dedup.stars`, beside :func:`dedup.cluster.connected_components`.
 """
 
