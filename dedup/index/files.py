@@ -21,7 +21,7 @@ from ..minhash import signatures
 from ..near import NearOptions
 from ..normalize import KnownViews, NormalizeOptions, matching_texts
 from ..passages import PassageOptions, UnitTable, unit_table
-from ..segment import segment_lines_and_paragraphs, segment_many
+from ..segment import UnitSpans, segment_lines_and_paragraphs, segment_many
 from ..shingle import exact_hashes, shingle_sets
 
 FORMAT_VERSION = 2
@@ -118,9 +118,12 @@ def _options_json(options: DuplicateOptions) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class _Lines:
-    """The columns of a :class:`dedup.lines.LineTable` that comparing documents by their lines reads."""
+    """The columns of a :class:`dedup.lines.LineTable` that comparing documents by their lines and
+    keying their lines read (a line table serves as well)."""
 
     doc: np.ndarray
+    start: np.ndarray
+    end: np.ndarray
     views: list[str]
     view_len: np.ndarray
     exact: np.ndarray
@@ -129,8 +132,21 @@ class _Lines:
         return int(self.doc.size)
 
 
+def _line_rows(texts: Sequence[str], normalize: NormalizeOptions, spans: UnitSpans) -> _Lines:
+    """The lines ``spans`` (``segment_many(texts, "line")``) with their matching views and exact keys."""
+    doc = spans.doc_ids()
+    pieces = [texts[d][a:b] for d, (a, b) in zip(doc.tolist(), spans.spans.tolist())]
+    views = matching_texts(pieces, normalize)
+    view_len = np.fromiter(map(len, views), np.int64, len(views))
+    return _Lines(doc, spans.spans[:, 0].copy(), spans.spans[:, 1].copy(), views, view_len, exact_hashes(views))
+
+
 def document_views(
-    texts: Sequence[str], options: DuplicateOptions, recurring: Recurring | None = None, batch: bool = True
+    texts: Sequence[str],
+    options: DuplicateOptions,
+    recurring: Recurring | None = None,
+    batch: bool = True,
+    table: Any = None,
 ) -> list[str]:
     """The views documents are compared by: their matching views, or with ``strip_boilerplate``
     the views of their lines but boilerplate.
@@ -139,20 +155,17 @@ def document_views(
     ``min_docs`` families of an index (its :meth:`~dedup.index.Index.line_families`), and
     with ``batch`` what :func:`dedup.find_duplicates` strips, found within ``texts``
     (without it, each document's view depends on the index alone, not on the other texts).
+    ``table`` is ``line_table(texts, options.boilerplate, cuts=False)`` when the caller has it.
     """
     if not options.strip_boilerplate:
         return matching_texts(texts, options.normalize)
     lines = options.boilerplate
     if batch:
-        table: Any = line_table(texts, lines, cuts=False)
+        table = line_table(texts, lines, cuts=False) if table is None else table
         analysis = analyse_table(table, np.fromiter(map(len, texts), np.int64, len(texts)), lines)
         keep = classify_lines(table, analysis.families, lines) == ""
     else:  # the lines' views and keys are all that is read
-        spans = segment_many(texts, "line")
-        doc = spans.doc_ids()
-        pieces = [texts[d][a:b] for d, (a, b) in zip(doc.tolist(), spans.spans.tolist())]
-        views = matching_texts(pieces, lines.normalize)
-        table = _Lines(doc, views, np.fromiter(map(len, views), np.int64, len(views)), exact_hashes(views))
+        table = _line_rows(texts, lines.normalize, segment_many(texts, "line")) if table is None else table
         keep = np.ones(len(table), dtype=bool)
     if recurring is not None and len(table):
         families, _ = recurring(table.exact)
@@ -221,9 +234,10 @@ def document_arrays(
     sample: int = 1,
     recurring: Recurring | None = None,
     batch: bool = True,
+    table: Any = None,
 ) -> tuple[np.ndarray, np.ndarray, tuple[np.ndarray, np.ndarray], np.ndarray]:
-    """What the index keeps of documents to compare them whole: of their :func:`document_views`,
-    with their sets sampled (:func:`sampled`).
+    """What the index keeps of documents to compare them whole: of their :func:`document_views`
+    (``table`` as there), with their sets sampled (:func:`sampled`).
 
     Returns
     -------
@@ -236,7 +250,7 @@ def document_arrays(
     lengths : np.ndarray
         int64 ``[n, 2]``: text length and view length.
     """
-    views = document_views(texts, options, recurring, batch)
+    views = document_views(texts, options, recurring, batch, table)
     sigs = signatures(views, num_perm=options.num_perm, ngram=options.ngram, seed=options.seed, scheme=options.scheme)
     keys = band_keys(sigs, options.lsh) if len(views) else np.zeros((0, options.lsh.bands), dtype=np.uint64)
     lengths = np.stack(
@@ -252,14 +266,6 @@ def unit_keys(units: UnitTable, options: PassageOptions) -> tuple[np.ndarray, np
     return np.flatnonzero(units.view_len >= options.min_chars), units.band_keys
 
 
-def line_keys(doc: np.ndarray, views: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-    """The exact keys (uint64 ``[l]``, as :attr:`dedup.lines.LineTable.exact`) of the lines with a
-    non-empty matching view, and their documents (int64 ``[l]``), from every line's document
-    (int64 ``[m]``) and view."""
-    some = np.fromiter(map(len, views), np.int64, len(views)) > 0
-    return exact_hashes([v for v, ok in zip(views, some.tolist()) if ok]), doc[some]
-
-
 def segment_of(
     texts: Sequence[str],
     ids: Sequence[str],
@@ -270,29 +276,34 @@ def segment_of(
     sample: int = 1,
     recurring: Recurring | None = None,
 ) -> _Segment:
-    """The arrays of new documents; ``family`` gives their family labels from their band keys."""
-    keys, _, (set_hashes, set_offsets), lengths = document_arrays(texts, options, sample, recurring)
+    """The arrays of new documents; ``family`` gives their family labels from their band keys.
+
+    The texts are cut into lines and paragraphs once; with ``strip_boilerplate`` the line
+    table that comparing documents reads also gives the line keys and the one-line
+    paragraphs' views, when it views lines as they are keyed.
+    """
     segments = segment_lines_and_paragraphs(texts)
-    line_doc, line_spans = segments[0].doc_ids(), segments[0].spans
-    line_views: list[str] = []
+    table = line_table(texts, options.boilerplate, segments, cuts=False) if options.strip_boilerplate else None
+    keys, _, (set_hashes, set_offsets), lengths = document_arrays(texts, options, sample, recurring, table=table)
+    viewed = lines if lines is not None else options.normalize  # how the line keys and paragraph views see lines
+    rows: Any = None
     if lines is not None or passages is not None:
-        pieces = [texts[d][a:b] for d, (a, b) in zip(line_doc.tolist(), line_spans.tolist())]
-        line_views = matching_texts(pieces, lines if lines is not None else options.normalize)
+        same = table is not None and viewed == options.boilerplate.normalize
+        rows = table if same else _line_rows(texts, viewed, segments[0])
     units = (np.zeros((0, 0), dtype=np.uint32), np.zeros((0, 0), dtype=np.int32))
     if passages is not None:
         # a paragraph that is one line takes the line's view when both are viewed alike
-        alike = (lines if lines is not None else options.normalize) == passages.normalize
-        known = KnownViews(line_doc, line_spans[:, 0], line_spans[:, 1], line_views) if alike else None
-        table = unit_table(texts, passages, segments[1], known)
-        rows, band = unit_keys(table, passages)
+        known = KnownViews(rows.doc, rows.start, rows.end, rows.views) if viewed == passages.normalize else None
+        paragraphs = unit_table(texts, passages, segments[1], known)
+        found_rows, band = unit_keys(paragraphs, passages)
         # 32 bits of each key and document number are plenty: a rare collision only adds a
         # candidate, which the exact check then drops.
-        units = _sorted_table(band.astype(np.uint32), table.doc[rows].astype(np.int32))
+        units = _sorted_table(band.astype(np.uint32), paragraphs.doc[found_rows].astype(np.int32))
     found = (np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int32))
     if lines is not None:
-        key, doc = line_keys(line_doc, line_views)
-        pairs = np.unique(np.stack([key.view(np.int64), doc], axis=1), axis=0)  # distinct (key, document)
-        order = np.argsort(pairs[:, 0].view(np.uint64), kind="stable")
+        some = rows.view_len > 0  # keyed as LineTable.exact, blank views left out
+        pairs = np.unique(np.stack([rows.exact[some].view(np.int64), rows.doc[some]], axis=1), axis=0)
+        order = np.argsort(pairs[:, 0].view(np.uint64), kind="stable")  # distinct (key, document), by key
         found = (np.ascontiguousarray(pairs[order, 0].view(np.uint64)), pairs[order, 1].astype(np.int32))
     return _assemble(keys, set_hashes, set_offsets, lengths, ids, family(keys), units, found)
 
