@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -126,7 +127,13 @@ def _write_block(batch: Any, *, plan: Any, out: str) -> Any:
     plan = ray.get(plan)
     index = batch.column("index").to_numpy()
     if not len(index):
-        return pa.table({"name": pa.array([], pa.string()), "first": [], "documents": []})
+        return pa.table(
+            {
+                "name": pa.array([], pa.string()),
+                "first": pa.array([], pa.int64()),
+                "documents": pa.array([], pa.int64()),
+            }
+        )
     first = int(index[0])
     cleaned = apply_plan(batch.column("text").to_pylist(), plan, first)
     rows = "".join(
@@ -150,7 +157,7 @@ def write_cleaned(blocks: _TextBlocks, plan: CleanPlan, out: str) -> dict[str, A
     filesystem, root = pyarrow.fs.FileSystem.from_uri(str(Path(out).absolute()) if "://" not in out else out)
     filesystem.create_dir(root, recursive=True)
     uri = out if "://" in out else str(Path(out).absolute())
-    plan_ref = ray.put(CleanPlan(**{**plan.__dict__, "report": CleanReport([], [], [], [])}))
+    plan_ref = ray.put(replace(plan, report=CleanReport([], [], [], [])))  # workers need only the cuts
     written = blocks.dataset().map_batches(
         _write_block, batch_format="pyarrow", batch_size=None, fn_kwargs={"plan": plan_ref, "out": uri}
     )
