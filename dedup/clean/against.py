@@ -28,11 +28,10 @@ from ..index import Index
 from ..index.files import document_arrays, sampled, unit_keys
 from ..index.lookup import band_hits, intersections
 from ..lines import LineTable
-from ..passages import UnitTable
+from ..normalize import NormalizeOptions
+from ..passages import UnitTable, _sets_of
 from ..removals import Cut
-from ..shingle import shingle_sets
 from ..spans import Span
-from ..store import take
 from .base import CleanOptions, _covered
 
 #: ``IndexedCuts.kind`` codes: what a cut removes, and the (reason, Removal.kind) it gets.
@@ -97,9 +96,15 @@ def _enough(sizes: np.ndarray, sample: int) -> np.ndarray:
     return np.ones(sizes.size, dtype=bool) if sample == 1 else sizes >= MIN_SAMPLED
 
 
-def _documents(texts: Sequence[str], index: Index, cover: float) -> tuple[np.ndarray, np.ndarray]:
-    """Documents whose n-grams lie at least ``cover`` in an indexed near-duplicate, and that document."""
-    keys, sigs, sets, _ = document_arrays(texts, index.options, index.sample, index._recurring(), batch=False)
+def _documents(
+    texts: Sequence[str], index: Index, cover: float, lines: LineTable, line_view: NormalizeOptions
+) -> tuple[np.ndarray, np.ndarray]:
+    """Documents whose n-grams lie at least ``cover`` in an indexed near-duplicate, and that document.
+
+    ``lines`` (viewed under ``line_view``) serves as the documents' lines when the index views
+    its documents' lines alike."""
+    table = lines if index.options.boilerplate.normalize == line_view else None
+    keys, sigs, sets, _ = document_arrays(texts, index.options, index.sample, index._recurring(), False, table)
     pairs = index._live_pairs(band_hits(index._all_segments(), keys))
     if not len(pairs):
         return pairs[:, 0], pairs[:, 1]
@@ -122,7 +127,7 @@ def _passages(units: UnitTable, index: Index, skip: np.ndarray) -> tuple[np.ndar
     if not len(pairs):
         return pairs[:, 0], pairs[:, 1]
     candidates = np.unique(pairs[:, 0])
-    hashes, offsets = sampled(shingle_sets(take(units.views, rows[candidates]), options.ngram), index.sample)
+    hashes, offsets = sampled(_sets_of(units, options, rows)(candidates), index.sample)
     local = np.stack([np.searchsorted(candidates, pairs[:, 0]), pairs[:, 1]], axis=1)
     inter, size, _ = intersections(index._all_segments(), (hashes, offsets), local)
     share = inter / np.maximum(size, 1)
@@ -165,7 +170,7 @@ def indexed_cuts(
     parts: list[tuple[np.ndarray, np.ndarray, np.ndarray, int, np.ndarray]] = []  # doc, start, end, kind, held
     emptied = np.zeros(n, dtype=bool)
     if "duplicate" in options.remove:
-        doc, held = _documents(texts, index, options.cover)
+        doc, held = _documents(texts, index, options.cover, lines, options.boilerplate.normalize)
         emptied[doc] = True
         length = np.fromiter(map(len, texts), np.int64, n)
         parts.append((doc, np.zeros(doc.size, dtype=np.int64), length[doc], 0, held))

@@ -77,19 +77,23 @@ def _unreachable(address: str, timeout: float = 5.0) -> str | None:
     return None
 
 
-def _put_block(strings: Sequence[str], first: int, column: str = "text") -> Any:
-    """One block of consecutive documents in the object store: a ``pyarrow.Table`` of ``index`` and ``column``."""
+def block_table(strings: Sequence[str], first: int, column: str = "text") -> Any:
+    """One block of consecutive documents: a ``pyarrow.Table`` of ``index`` (int64, from ``first``) and ``column``."""
     import pyarrow as pa
+
+    return pa.table(
+        {
+            "index": np.arange(first, first + len(strings), dtype=np.int64),
+            column: pa.array(strings, type=pa.large_string()),
+        }
+    )
+
+
+def _put_block(strings: Sequence[str], first: int, column: str = "text") -> Any:
+    """One block of consecutive documents in the object store (:func:`block_table`)."""
     import ray
 
-    return ray.put(
-        pa.table(
-            {
-                "index": np.arange(first, first + len(strings), dtype=np.int64),
-                column: pa.array(strings, type=pa.large_string()),
-            }
-        )
-    )
+    return ray.put(block_table(strings, first, column))
 
 
 def _prepare(ds: ray.data.Dataset) -> ray.data.Dataset:

@@ -26,7 +26,7 @@ import numpy as np
 from ..clean import CleanPlan, apply_plan
 from ..errors import InvalidOptionError, check_texts
 from ..removals import Cleaned
-from .driver import _block_size, _prepare, _put_block, _remote
+from .driver import _block_size, _prepare, _put_block, _remote, block_table
 
 if TYPE_CHECKING:  # pragma: no cover
     import ray.data
@@ -71,20 +71,13 @@ class _TextBlocks:
 
 
 def _piece(block: Any, lo: int, hi: int, first: int, column: str) -> tuple[Any, np.ndarray]:
-    """Ray task: rows ``lo:hi`` of a dataset block as an engine block (``index``, ``text``),
-    checked, and their lengths (int64)."""
-    import pyarrow as pa
+    """Ray task: rows ``lo:hi`` of a dataset block as an engine block (:func:`block_table`), checked,
+    and their lengths (int64)."""
     from ray.data.block import BlockAccessor
 
     rows = BlockAccessor.for_block(block).to_arrow().slice(lo, hi - lo)
     texts = check_texts(rows.column(column).to_pylist(), first)
-    table = pa.table(
-        {
-            "index": np.arange(first, first + len(texts), dtype=np.int64),
-            "text": pa.array(texts, type=pa.large_string()),
-        }
-    )
-    return table, np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    return block_table(texts, first), np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
 
 
 def dataset_blocks(ds: ray.data.Dataset, column: str, batch_size: int, partitions: int) -> _TextBlocks:
@@ -117,11 +110,20 @@ def dataset_blocks(ds: ray.data.Dataset, column: str, batch_size: int, partition
     return blocks
 
 
+def _filesystem(out: str | Path) -> tuple[Any, str, str]:
+    """``out`` (a folder, or a ``pyarrow.fs`` URI every node reaches) as its filesystem, its root
+    path in it, and the URI the workers are given."""
+    import pyarrow.fs
+
+    uri = str(out) if "://" in str(out) else str(Path(out).absolute())
+    filesystem, root = pyarrow.fs.FileSystem.from_uri(uri)
+    return filesystem, root, uri
+
+
 def _write_block(batch: Any, *, plan: Any, out: str) -> Any:
     """map_batches: clean a block of (index, text) rows with the plan and write it to ``out``; one row
     (``name``, ``first``, ``documents``) for the manifest."""
     import pyarrow as pa
-    import pyarrow.fs
     import ray
 
     plan = ray.get(plan)
@@ -140,7 +142,7 @@ def _write_block(batch: Any, *, plan: Any, out: str) -> Any:
         json.dumps({"index": first + k, **c.to_dict()}, ensure_ascii=False) + "\n" for k, c in enumerate(cleaned)
     )
     name = f"part-{first:012d}.jsonl"
-    filesystem, root = pyarrow.fs.FileSystem.from_uri(out)
+    filesystem, root, _ = _filesystem(out)
     with filesystem.open_output_stream(f"{root}/{name}") as stream:
         stream.write(rows.encode("utf-8", "surrogatepass"))
     return pa.table({"name": [name], "first": [first], "documents": [len(cleaned)]})
@@ -149,14 +151,12 @@ def _write_block(batch: Any, *, plan: Any, out: str) -> Any:
 def write_cleaned(blocks: _TextBlocks, plan: CleanPlan, out: str) -> dict[str, Any]:
     """Clean every block with ``plan`` and write it from its worker under ``out`` (a folder or a
     ``pyarrow.fs`` URI that every node reaches); the driver writes ``manifest.json``. Returns the manifest."""
-    import pyarrow.fs
     import ray
 
     from ..clean import CleanReport
 
-    filesystem, root = pyarrow.fs.FileSystem.from_uri(str(Path(out).absolute()) if "://" not in out else out)
+    filesystem, root, uri = _filesystem(out)
     filesystem.create_dir(root, recursive=True)
-    uri = out if "://" in out else str(Path(out).absolute())
     plan_ref = ray.put(replace(plan, report=CleanReport([], [], [], [])))  # workers need only the cuts
     written = blocks.dataset().map_batches(
         _write_block, batch_format="pyarrow", batch_size=None, fn_kwargs={"plan": plan_ref, "out": uri}
@@ -174,10 +174,7 @@ def write_cleaned(blocks: _TextBlocks, plan: CleanPlan, out: str) -> dict[str, A
 
 def read_cleaned(out: str | Path) -> Iterator[Cleaned]:
     """The cleaned documents :func:`write_cleaned` wrote under ``out``, in document order."""
-    import pyarrow.fs
-
-    where = str(out) if "://" in str(out) else str(Path(out).absolute())
-    filesystem, root = pyarrow.fs.FileSystem.from_uri(where)
+    filesystem, root, _ = _filesystem(out)
     with filesystem.open_input_stream(f"{root}/manifest.json") as stream:
         manifest = json.loads(stream.read().decode("utf-8"))
     if manifest.get("format") != MANIFEST_FORMAT:
