@@ -2,23 +2,28 @@
 
 ::
 
-    python -m benchmarks.webpages.fit --data DIR [--out dedup/webpage/line_model.npz]
-    python -m benchmarks.webpages.fit --data DIR --loso        # leave one source out, no model written
+    python -m benchmarks.webpages.fit --data DIR [--out dedup/webpage/line_model.npz] [--loso MODELS]
 
 ``DIR`` holds the labelled pages as JSONL, one file per source (``aeb.jsonl``, ``wcxb.jsonl``…:
 the 916 pages described in the README's *Web pages* section, regenerated from their public
 repositories by ``benchmarks/webpages/build_dev.py``). Every file found is a source.
 
-The model: scikit-learn's ``HistGradientBoostingClassifier`` (100 trees of at most 15 leaves,
-learning rate 0.1, at least 100 lines a leaf, L2 1.0), lines weighted by the square root of
-their non-space characters, target "boilerplate". Its decision cut is the lowest probability
-that keeps ``target`` (0.965) of the content characters of pages it did not see: the training
-sources are split into three groups, a model fitted on two groups predicts the third, and the
-cut is read on those out-of-group predictions (in-sample predictions would keep more content
-than the model keeps on new sites), over the pages that pass ``looks_like_webpage`` (the only
-ones the model is applied to). The trees are
-exported as plain arrays; :class:`dedup.webpage.model.LineModel` evaluates them with numpy and
-the export is checked against scikit-learn's own probabilities.
+The model: two stages of scikit-learn's ``HistGradientBoostingClassifier`` (100 trees of at
+most 15 leaves, learning rate 0.1, at least 100 lines a leaf, L2 1.0), lines weighted by the
+square root of their non-space characters, target "boilerplate". The first stage reads the
+line features; the second reads them and the first stage's probabilities of the line, its
+neighbours and its page, fitted on out-of-group predictions (the training sources in three
+groups of about equal size, each predicted by a first stage fitted on the other two).
+
+The decision cut is the lowest probability that keeps ``target`` (0.98) of the content
+characters of pages from sources the model did not see: one model is fitted without each
+source (leave one source out), every page is predicted by the model that did not see its
+source, as cleaning applies it (pages that fail ``looks_like_webpage`` are not classified;
+on a list page only furniture lines go), and the cut is read on those predictions pooled. A
+held-out model's own cut is read the same way on the other sources only (``--loso`` writes
+them, for :mod:`benchmarks.webpages.loso`). The trees are exported as plain arrays;
+:class:`dedup.webpage.model.LineModel` evaluates them with numpy and the export is checked
+against scikit-learn's own probabilities.
 """
 
 from __future__ import annotations
@@ -27,14 +32,17 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 
 from benchmarks.webpages import Page
 from dedup.webpage import line_features, looks_like_webpage
-from dedup.webpage.model import MODEL_FEATURES, MODEL_PATH, LineModel, model_features
+from dedup.webpage.base import _F, _default_options
+from dedup.webpage.classes import _furniture_kinds
+from dedup.webpage.model import MODEL_FEATURES, MODEL_PATH, LineModel, context_features, list_pages, model_features
+from dedup.webpage.trees import Trees
 
 PARAMS = {
     "max_iter": 100,
@@ -43,7 +51,7 @@ PARAMS = {
     "min_samples_leaf": 100,
     "l2_regularization": 1.0,
 }
-TARGET = 0.965
+TARGET = 0.98
 GROUPS = 3  # groups of training sources for the out-of-group cut
 
 
@@ -80,17 +88,17 @@ def page_matrix(page: Page) -> np.ndarray:
 
 
 def _cut_for(probabilities: np.ndarray, boilerplate: np.ndarray, weights: np.ndarray, target: float) -> float:
-    """The lowest probability cut that keeps ``target`` of the content weight."""
+    """The lowest probability cut that keeps ``target`` of the content weight (lines at or above it go)."""
     content = ~boilerplate
     order = np.argsort(-probabilities[content], kind="stable")
     p, w = probabilities[content][order], weights[content][order]
     lost = np.cumsum(w) / max(w.sum(), 1e-12)
-    k = int(np.searchsorted(lost, 1 - target))  # the k most likely content lines may go
-    return float(p[k]) if k < len(p) else 0.0
+    k = int(np.searchsorted(lost, 1 - target))  # the k most likely content lines may go, line k may not
+    return float(np.nextafter(p[k], np.inf)) if k < len(p) else 0.0
 
 
-def export(classifier: object, cut: float) -> LineModel:
-    """The trees of a fitted binary ``HistGradientBoostingClassifier`` as a :class:`LineModel`."""
+def export_trees(classifier: object) -> Trees:
+    """The trees of a fitted binary ``HistGradientBoostingClassifier`` as plain arrays."""
     trees = [predictors[0].nodes for predictors in classifier._predictors]  # type: ignore[attr-defined]
     n = max(len(t) for t in trees)
     feature = np.zeros((len(trees), n), dtype=np.int32)
@@ -108,76 +116,150 @@ def export(classifier: object, cut: float) -> LineModel:
         value[t, :k][~inner] = nodes["value"][~inner]
     depth = int(max(nodes["depth"].max() for nodes in trees))
     baseline = float(np.ravel(classifier._baseline_prediction)[0])  # type: ignore[attr-defined]
-    return LineModel(feature, threshold, left, right, value, baseline, cut, depth, MODEL_FEATURES)
+    return Trees(feature, threshold, left, right, value, baseline, depth)
 
 
-def fit(
-    pages: Sequence[LabelledPage], target: float = TARGET, matrices: Sequence[np.ndarray] | None = None
-) -> LineModel:
-    """Fit the line model on ``pages`` and export it (checked against scikit-learn's probabilities)."""
+def _bounds(pages: Sequence[Page]) -> np.ndarray:
+    """int64 ``[n_pages + 1]``: the pages' rows in the stacked matrix."""
+    return np.concatenate(([0], np.cumsum([len(page.lines) for page in pages]))).astype(np.int64)
+
+
+def _groups(pages: Sequence[LabelledPage]) -> dict[str, int]:
+    """Training sources in ``GROUPS`` groups of about equal lines (largest source first into the smallest group)."""
+    lines: dict[str, int] = {}
+    for page in pages:
+        lines[page.source] = lines.get(page.source, 0) + len(page.lines)
+    load, group_of = [0] * GROUPS, {}
+    for source in sorted(lines, key=lambda s: (-lines[s], s)):
+        group_of[source] = min(range(GROUPS), key=lambda g: (load[g], g))
+        load[group_of[source]] += lines[source]
+    return group_of
+
+
+def fit_stages(pages: Sequence[LabelledPage], matrices: Sequence[np.ndarray] | None = None) -> LineModel:
+    """Fit the two stages on ``pages`` and export them (checked against scikit-learn's probabilities).
+
+    The second stage is fitted on the first stage's out-of-group predictions (the training
+    sources in ``GROUPS`` groups of about equal size, each predicted by a first stage fitted
+    on the others), as it will read the first stage's predictions on new sites. The cut is
+    left at 0.5 (see :func:`fit`).
+    """
     from sklearn.ensemble import HistGradientBoostingClassifier
 
-    xs = list(matrices) if matrices is not None else [page_matrix(page) for page in pages]
-    x = np.vstack(xs)
+    x = np.vstack(list(matrices) if matrices is not None else [page_matrix(page) for page in pages])
     y = np.concatenate([page.boilerplate for page in pages])
     w = np.concatenate([page.weights for page in pages])
+    bounds = _bounds(pages)
+    chars = x[:, _F["chars"]]
 
-    def fitted(rows: np.ndarray) -> HistGradientBoostingClassifier:
+    def fitted(features: np.ndarray, rows: np.ndarray) -> HistGradientBoostingClassifier:
         return HistGradientBoostingClassifier(**PARAMS, random_state=0).fit(
-            x[rows], y[rows], sample_weight=np.sqrt(w[rows])
+            features[rows], y[rows], sample_weight=np.sqrt(w[rows])
         )
 
-    # Out-of-group predictions for the cut: sources in round-robin groups (one group: in-sample).
-    sources = sorted({page.source for page in pages})
-    group_of = {source: i % GROUPS for i, source in enumerate(sources)}
+    group_of = _groups(pages)
     line_group = np.concatenate([np.full(len(page.lines), group_of[page.source]) for page in pages])
-    unseen = np.zeros(len(y))
+    unseen = np.zeros(len(y))  # out-of-group (one group: in-sample)
     for group in sorted(set(group_of.values())):
         held = line_group == group
-        unseen[held] = fitted(~held if (~held).any() else held).predict_proba(x[held])[:, 1]
-    classifier = fitted(np.ones(len(y), dtype=bool))
-    probabilities = classifier.predict_proba(x)[:, 1]
-    # The model only ever sees pages that pass looks_like_webpage: the cut is read on those.
-    applied = np.concatenate([np.full(len(page.lines), looks_like_webpage(list(page.lines))) for page in pages])
-    model = export(classifier, _cut_for(unseen[applied], y[applied], w[applied], target))
-    exported = model.probability(x)
-    if not np.allclose(exported, probabilities, atol=1e-9, rtol=0):
-        raise AssertionError(f"exported trees differ from scikit-learn's by {np.abs(exported - probabilities).max()}")
+        unseen[held] = fitted(x, ~held if (~held).any() else held).predict_proba(x[held])[:, 1]
+    everything = np.ones(len(y), dtype=bool)
+    first = fitted(x, everything)
+    second = fitted(np.hstack([x, context_features(unseen, chars, bounds)]), everything)
+    model = LineModel(export_trees(first), export_trees(second), 0.5, MODEL_FEATURES)
+    expected = second.predict_proba(np.hstack([x, context_features(first.predict_proba(x)[:, 1], chars, bounds)]))[:, 1]
+    exported = model.probability(x, bounds)
+    if not np.allclose(exported, expected, atol=1e-9, rtol=0):
+        raise AssertionError(f"exported trees differ from scikit-learn's by {np.abs(exported - expected).max()}")
     return model
 
 
+def page_probabilities(model: LineModel, page: LabelledPage, matrix: np.ndarray) -> np.ndarray:
+    """float64 ``[m]``: the model's probabilities for one page's lines as cleaning uses them: 0 for
+    the lines a list page keeps (:func:`dedup.webpage.model.list_pages`), and for all lines of
+    a page that does not pass ``looks_like_webpage`` (the model is not applied to it)."""
+    if not looks_like_webpage(list(page.lines)):
+        return np.zeros(len(matrix))
+    bounds = np.array([0, len(matrix)], dtype=np.int64)
+    p = model.probability(matrix, bounds)
+    if list_pages(p, matrix[:, _F["chars"]], bounds)[0]:
+        p = np.where(_furniture_kinds(matrix, _default_options()) != "", p, 0.0)
+    return p
+
+
+def _cut_on(pages: Sequence[LabelledPage], probabilities: Sequence[np.ndarray], target: float) -> float:
+    """The cut that keeps ``target`` of the content characters of ``pages`` (one array of probabilities a page)."""
+    if not pages:
+        return 0.5
+    y = np.concatenate([page.boilerplate for page in pages])
+    w = np.concatenate([page.weights for page in pages])
+    return _cut_for(np.concatenate(list(probabilities)), y, w, target)
+
+
 def leave_one_source_out(
-    pages: Sequence[LabelledPage], target: float = TARGET, out: Path | None = None
-) -> dict[str, LineModel]:
-    """One model per source, fitted on the other sources' pages (written to ``out/<source>.npz`` if given)."""
-    matrices = [page_matrix(page) for page in pages]
+    pages: Sequence[LabelledPage],
+    target: float = TARGET,
+    out: Path | None = None,
+    matrices: Sequence[np.ndarray] | None = None,
+) -> tuple[dict[str, LineModel], list[np.ndarray]]:
+    """One model per source, fitted on the other sources' pages, with its cut (saved to ``out/<source>.npz``).
+
+    The cut of the model without source ``s`` is read on the held-out predictions of the
+    *other* sources (each predicted by the model fitted without it): the cut that keeps
+    ``target`` of their content characters. Nothing of ``s`` chooses it.
+
+    Returns
+    -------
+    models : dict
+        Source → its held-out model.
+    probabilities : list of np.ndarray
+        Every page's held-out probabilities (:func:`page_probabilities`), in ``pages`` order.
+    """
+    matrices = list(matrices) if matrices is not None else [page_matrix(page) for page in pages]
+    sources = sorted({page.source for page in pages})
     models = {}
-    for source in sorted({page.source for page in pages}):
+    for source in sources:
         train = [i for i, page in enumerate(pages) if page.source != source]
-        models[source] = fit([pages[i] for i in train], target, [matrices[i] for i in train])
+        models[source] = fit_stages([pages[i] for i in train], [matrices[i] for i in train])
+        print(f"fitted without {source}", file=sys.stderr, flush=True)
+    held = [page_probabilities(models[page.source], page, m) for page, m in zip(pages, matrices)]
+    for source in sources:
+        others = [i for i, page in enumerate(pages) if page.source != source]
+        cut = _cut_on([pages[i] for i in others], [held[i] for i in others], target)
+        models[source] = replace(models[source], cut=cut)
         if out is not None:
             out.mkdir(parents=True, exist_ok=True)
             models[source].save(out / f"{source}.npz")
-        print(f"fitted without {source}: cut {models[source].cut:.3f}", file=sys.stderr, flush=True)
-    return models
+        print(f"model without {source}: cut {cut:.3f}", file=sys.stderr, flush=True)
+    return models, held
+
+
+def fit(pages: Sequence[LabelledPage], target: float = TARGET, loso: Path | None = None) -> LineModel:
+    """The line model fitted on all ``pages``, its cut read on every source's held-out predictions.
+
+    The cut is the lowest probability that keeps ``target`` of the content characters of
+    pages whose source the model did not see (the models of :func:`leave_one_source_out`,
+    written to ``loso`` if given): predictions on the training pages themselves would keep
+    far more content than the model keeps on new sites.
+    """
+    matrices = [page_matrix(page) for page in pages]
+    _, held = leave_one_source_out(pages, target, loso, matrices)
+    return replace(fit_stages(pages, matrices), cut=_cut_on(pages, held, target))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.webpages.fit", description=__doc__.split("\n")[0])
     parser.add_argument("--data", type=Path, required=True, help="folder of labelled JSONL pages, one file a source")
     parser.add_argument("--out", type=Path, default=MODEL_PATH, help="model file to write (default: the shipped one)")
-    parser.add_argument("--loso", type=Path, default=None, help="write one held-out model per source into this folder")
-    parser.add_argument("--target", type=float, default=TARGET, help="content recall the cut keeps on training pages")
+    parser.add_argument("--loso", type=Path, default=None, help="also write the held-out model of each source here")
+    parser.add_argument("--target", type=float, default=TARGET, help="content recall the cut keeps on unseen sources")
     parser.add_argument("--limit", type=int, default=None, help="use the first N pages of each file only")
     args = parser.parse_args(argv)
     pages = read_sources(args.data, args.limit)
     if not pages:
         print(f"no labelled pages (*.jsonl) in {args.data}", file=sys.stderr)
         return 2
-    if args.loso is not None:
-        leave_one_source_out(pages, args.target, args.loso)
-        return 0
-    model = fit(pages, args.target)
+    model = fit(pages, args.target, args.loso)
     model.save(args.out)
     print(f"{len(pages)} pages, {sum(len(p.lines) for p in pages):,} lines -> {args.out} (cut {model.cut:.3f})")
     return 0

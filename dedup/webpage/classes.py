@@ -10,7 +10,7 @@ import numpy as np
 from ..errors import InvalidOptionError
 from .base import _F, WebpageOptions, _default_options
 from .features import line_features
-from .model import load_line_model, pages_model_features
+from .model import list_pages, load_line_model, pages_model_features
 
 _BAD, _SHORT, _NEAR, _GOOD = 0, 1, 2, 3
 
@@ -357,9 +357,12 @@ def model_page_lines(
     """
     opts = options or _default_options()
     model = load_line_model(opts.model)
-    probability = model.probability(pages_model_features(features, lines, bounds))
+    probability = model.probability(pages_model_features(features, lines, bounds), bounds)
     labels = probability >= (model.cut if opts.cut is None else opts.cut)
     furniture = _furniture_kinds(features, opts)
+    # A page the model would strip of nearly all its text is a list: only its furniture goes.
+    listed = list_pages(probability, features[:, _F["chars"]], bounds)
+    labels &= ~np.repeat(listed, np.diff(bounds)) | (furniture != "")
     kind = np.where(furniture != "", furniture, _soft_kinds(features))
     if known is not None:
         labels |= known

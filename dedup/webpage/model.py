@@ -1,7 +1,7 @@
 """The line model: gradient-boosted trees over page-line features, fitted on labelled pages.
 
-The trees were fitted by ``tools/fit_line_model.py`` on 916 real pages of nine public
-sources (see the README's *Web pages* section) and ship as ``line_model.npz``: plain
+The trees were fitted by ``python -m benchmarks.webpages.fit`` on 916 real pages of nine
+public sources (see the README's *Web pages* section) and ship as ``line_model.npz``: plain
 numpy arrays, read with ``allow_pickle=False``. Evaluating them needs numpy only.
 
 Features of a line (:func:`model_features`, float64 ``[m, len(MODEL_FEATURES)]``):
@@ -13,6 +13,10 @@ page's text before it, means over windows of 1, 3 and 8 lines of size, sentence
 ends, density, short lines, link titles, labels, stamps and long lines, the length
 of the run of short lines it is in, how often it repeats on the page, and the
 page's own shape (lines, mean size, short share, text, long-line shares).
+
+Two stages (:class:`LineModel`): the first reads those features; the second reads them and
+the first's probabilities of the line, its neighbours and its page (:func:`context_features`),
+so that a line is judged with what the first stage thought of the lines around it.
 """
 
 from __future__ import annotations
@@ -27,17 +31,15 @@ import numpy as np
 from ..arrays import concat_ranges
 from ..errors import InvalidOptionError
 from .base import _F, FEATURES
-
-try:  # the compiled kernel, when the package was built with a C compiler
-    from .. import _kernels
-except ImportError:  # pragma: no cover - depends on the build
-    _kernels = None
+from .trees import Trees, sigmoid
 
 MODEL_PATH = Path(__file__).with_name("line_model.npz")
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: two stacked stages
 
 _WINDOWED = ("log_size", "sentence", "density", "short", "link_title", "label", "stamp", "long")
 _RADII = (1, 3, 8)
+_CONTEXT_RADII = (1, 2, 4, 8, 16)
+_LIST_PAGE_SHARE = 0.9
 #: Names of the model's feature columns, in order.
 MODEL_FEATURES: tuple[str, ...] = (
     *FEATURES,
@@ -68,7 +70,6 @@ MODEL_FEATURES: tuple[str, ...] = (
 _LONG_SIZE = 40.0  # size units of a long text line (with a sentence end or function words)
 _LONG_DENSITY = 0.1
 _SHORT_SIZE = 10.0
-_ROWS = 8192  # rows whose tree walks are held at once
 _MATRIX_CELLS = 1 << 21  # cells of the page-by-line matrix of running sums
 
 
@@ -263,103 +264,157 @@ def pages_model_features(features: np.ndarray, lines: Sequence[str], bounds: np.
     return np.column_stack(columns)
 
 
+#: Names of the second stage's extra columns: the first stage's probability of the line, and
+#: of its neighbours and its page.
+CONTEXT_FEATURES: tuple[str, ...] = (
+    "p",
+    *(f"p_mean{r}" for r in _CONTEXT_RADII),
+    "p_previous",
+    "p_next",
+    "page_p_mean",
+    "page_p_text_mean",
+    "kept_text_before",
+    "kept_text_after",
+    "kept_share_before",
+    "log_lines_to_sure_text",
+)
+_SURE_TEXT_P, _SURE_TEXT_CHARS = 0.3, 20.0  # a line the first stage surely keeps
+
+
+def context_features(probability: np.ndarray, chars: np.ndarray, bounds: np.ndarray) -> np.ndarray:
+    """The second stage's extra columns: each line's first-stage probability in the context of its page.
+
+    Parameters
+    ----------
+    probability : np.ndarray
+        float64 ``[m]``: the first stage's probability of each line.
+    chars : np.ndarray
+        float64 ``[m]``: the lines' non-space characters (the ``chars`` feature).
+    bounds : np.ndarray
+        int64 ``[n_pages + 1]``: page ``p`` is rows ``bounds[p]:bounds[p + 1]``.
+
+    Returns
+    -------
+    np.ndarray
+        float64 ``[m, len(CONTEXT_FEATURES)]``: the probability, its means over windows of
+        1, 2, 4, 8 and 16 lines each side, the previous and next line's (-1 at the page's
+        edges), the page's mean and character-weighted mean, the page's characters the first
+        stage keeps (probability < 0.5) before and after the line (shares of the page's
+        text, and of what it keeps), and the lines to the nearest line it surely keeps.
+    """
+    m = probability.size
+    if m == 0:
+        return np.zeros((0, len(CONTEXT_FEATURES)))
+    pages = _Pages(bounds)
+    index, last = pages.index, pages.size - 1
+    text = np.maximum(pages.sums(chars), 1.0)[pages.page]
+    previous = np.full(m, -1.0)
+    previous[1:] = probability[:-1]
+    previous[index == 0] = -1.0
+    following = np.full(m, -1.0)
+    following[:-1] = probability[1:]
+    following[index == last] = -1.0
+    kept = chars * (probability < 0.5)
+    sums = pages.prefix(kept)
+    before = sums[pages.at(index)]
+    after = sums[pages.at(pages.size)] - sums[pages.at(index + 1)]
+    sure = np.flatnonzero((probability < _SURE_TEXT_P) & (chars >= _SURE_TEXT_CHARS))
+    rows = np.arange(m)
+    far = np.full(m, np.inf)
+    if sure.size:
+        at = np.searchsorted(sure, rows)
+        below, above = sure[np.maximum(at - 1, 0)], sure[np.minimum(at, sure.size - 1)]
+        page_start, page_end = pages.bounds[pages.page], pages.bounds[pages.page + 1]
+        far = np.minimum(
+            np.where((at > 0) & (below >= page_start), rows - below, np.inf),
+            np.where((at < sure.size) & (above < page_end), above - rows, np.inf),
+        )
+    far = np.where(np.isfinite(far), far, pages.size)
+    lines = pages.lengths[pages.page].astype(np.float64)
+    return np.column_stack(
+        [
+            probability,
+            *(pages.window_mean(probability, r) for r in _CONTEXT_RADII),
+            previous,
+            following,
+            pages.sums(probability)[pages.page] / lines,
+            pages.sums(probability * chars)[pages.page] / text,
+            before / text,
+            after / text,
+            before / np.maximum(pages.sums(kept), 1.0)[pages.page],
+            np.log1p(far),
+        ]
+    )
+
+
+def list_pages(probability: np.ndarray, chars: np.ndarray, bounds: np.ndarray) -> np.ndarray:
+    """bool ``[n_pages]``: pages the model would strip of nearly all their text.
+
+    A page of which at least ``_LIST_PAGE_SHARE`` (0.9) of the characters are more likely
+    boilerplate than not (probability ≥ 0.5) has no main text to set its furniture apart
+    from: it is a list (a novel's chapter list, a product table, a forum index). On such a
+    page only lines that match a furniture pattern go (:func:`dedup.webpage.model_page_lines`).
+    ``probability`` and ``chars`` are float64 ``[m]``, ``bounds`` int64 ``[n_pages + 1]``.
+    """
+    pages = _Pages(bounds)
+    text = pages.sums(chars)
+    return (text > 0) & (pages.sums(chars * (probability >= 0.5)) >= _LIST_PAGE_SHARE * text)
+
+
 @dataclass(frozen=True)
 class LineModel:
-    """Boosted regression trees giving each line's log-odds of being boilerplate.
+    """Two stacked tree ensembles giving each line's probability of being boilerplate.
+
+    The first reads a line's :data:`MODEL_FEATURES`; the second reads them and
+    :func:`context_features` of the first's probabilities (fitted on the first's
+    out-of-group predictions, so it learns how far to trust them on unseen sites).
 
     Attributes
     ----------
-    feature : np.ndarray
-        int32 ``[trees, nodes]``: the feature column a node tests (0 at leaves).
-    threshold : np.ndarray
-        float64 ``[trees, nodes]``: a line goes left when its feature is ``<=`` this (+inf at leaves).
-    left, right : np.ndarray
-        int32 ``[trees, nodes]``: the children (a leaf points at itself).
-    value : np.ndarray
-        float64 ``[trees, nodes]``: the leaf values (learning rate applied).
-    baseline : float
-        The log-odds every line starts from.
+    first : Trees
+        Over :data:`MODEL_FEATURES`.
+    second : Trees or None
+        Over :data:`MODEL_FEATURES` + :data:`CONTEXT_FEATURES` (None: one stage).
     cut : float
         Probability at or above which a line is boilerplate (chosen when fitting).
-    depth : int
-        Steps from the root to the deepest leaf.
     features : tuple of str
         The feature columns the trees were fitted on (must equal :data:`MODEL_FEATURES`).
     """
 
-    feature: np.ndarray
-    threshold: np.ndarray
-    left: np.ndarray
-    right: np.ndarray
-    value: np.ndarray
-    baseline: float
+    first: Trees
+    second: Trees | None
     cut: float
-    depth: int
     features: tuple[str, ...]
 
-    def probability(self, x: np.ndarray, *, use_kernel: bool = True) -> np.ndarray:
-        """float64 ``[m]``: each row's probability of being boilerplate (``x``: float64 ``[m, features]``).
+    def probability(self, x: np.ndarray, bounds: np.ndarray | None = None, *, use_kernel: bool = True) -> np.ndarray:
+        """float64 ``[m]``: each line's probability of being boilerplate.
 
-        Rows are taken ``_ROWS`` at a time, so the leaf table (rows × trees) stays small. The
-        compiled kernel walks the trees when it was built (``use_kernel``); the numpy path
-        gives the same leaves, and both sum them alike.
+        Parameters
+        ----------
+        x : np.ndarray
+            float64 ``[m, len(MODEL_FEATURES)]``.
+        bounds : np.ndarray, optional
+            int64 ``[n_pages + 1]``: the pages of the rows (default: one page).
+        use_kernel : bool
+            Walk the trees with the compiled kernel when it was built.
         """
-        if len(x) > _ROWS:
-            return np.concatenate(
-                [self.probability(x[i : i + _ROWS], use_kernel=use_kernel) for i in range(0, len(x), _ROWS)]
-            )
-        leaves = self._leaves_kernel(x) if use_kernel and _kernels is not None else self._leaves(x)
-        raw = self.baseline + leaves.sum(axis=1)
-        return 1.0 / (1.0 + np.exp(-raw))
-
-    def _leaves(self, x: np.ndarray) -> np.ndarray:
-        """float64 ``[m, trees]``: the value of the leaf each row reaches in each tree (numpy)."""
-        trees, nodes = self.feature.shape
-        # Nodes numbered across all trees, so that every step is a 1-D gather.
-        base = (np.arange(trees, dtype=np.int64) * nodes)[:, None]
-        feature, threshold = self.feature.ravel(), self.threshold.ravel()
-        left, right = (self.left + base).ravel(), (self.right + base).ravel()
-        node = np.broadcast_to(base.T, (len(x), trees)).copy()
-        for _ in range(self.depth):
-            goes_left = np.take_along_axis(x, feature[node], axis=1) <= threshold[node]
-            node = np.where(goes_left, left[node], right[node])
-        return self.value.ravel()[node]
-
-    def _leaves_kernel(self, x: np.ndarray) -> np.ndarray:
-        """:meth:`_leaves` by the compiled kernel (one pass a row, no temporaries)."""
-        trees = self.feature.shape[0]
-        x = np.ascontiguousarray(x, dtype=np.float64)
-        out = np.empty((len(x), trees), dtype=np.float64)
-        if len(x):
-            assert _kernels is not None
-            _kernels.tree_leaves(
-                np.ascontiguousarray(self.feature, dtype=np.int32),
-                np.ascontiguousarray(self.threshold, dtype=np.float64),
-                np.ascontiguousarray(self.left, dtype=np.int32),
-                np.ascontiguousarray(self.right, dtype=np.int32),
-                np.ascontiguousarray(self.value, dtype=np.float64),
-                trees,
-                self.depth,
-                x,
-                x.shape[1],
-                out,
-            )
-        return out
+        p = sigmoid(self.first.log_odds(x, use_kernel=use_kernel))
+        if self.second is None or len(x) == 0:
+            return p
+        bounds = np.array([0, len(x)], dtype=np.int64) if bounds is None else np.asarray(bounds, dtype=np.int64)
+        context = context_features(p, x[:, _F["chars"]], bounds)
+        return sigmoid(self.second.log_odds(np.hstack([x, context]), use_kernel=use_kernel))
 
     def save(self, path: str | Path) -> None:
         """Write the model as a ``.npz`` of plain arrays."""
+        second = {} if self.second is None else self.second.arrays("second_")
         np.savez_compressed(
             path,
             version=np.int64(FORMAT_VERSION),
-            feature=self.feature,
-            threshold=self.threshold,
-            left=self.left,
-            right=self.right,
-            value=self.value,
-            baseline=np.float64(self.baseline),
             cut=np.float64(self.cut),
-            depth=np.int64(self.depth),
             features=np.array(self.features),
+            **self.first.arrays("first_"),
+            **second,
         )
 
     @classmethod
@@ -370,14 +425,9 @@ class LineModel:
             if version != FORMAT_VERSION:
                 raise InvalidOptionError(f"{path}: line model format {version}, this dedup reads {FORMAT_VERSION}")
             model = cls(
-                data["feature"].astype(np.int32),
-                data["threshold"].astype(np.float64),
-                data["left"].astype(np.int32),
-                data["right"].astype(np.int32),
-                data["value"].astype(np.float64),
-                float(data["baseline"]),
+                Trees.from_arrays(data, "first_"),
+                Trees.from_arrays(data, "second_") if "second_value" in data else None,
                 float(data["cut"]),
-                int(data["depth"]),
                 tuple(str(name) for name in data["features"]),
             )
         if model.features != MODEL_FEATURES:
