@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from dedup import BoilerplateOptions, InvalidOptionError, Span, find_boilerplate
@@ -201,7 +202,7 @@ def test_analysis_runs_on_any_cluster_engine(news_docs: list[str]) -> None:
 
 
 def test_slots_are_masked_exactly() -> None:
-    from dedup.boilerplate.families import _shared_share
+    from dedup.boilerplate.families import _shared_shares
     from dedup.lines import _mask_slots
 
     # A run of token characters with a letter is one slot; digit runs are another; a
@@ -209,6 +210,39 @@ def test_slots_are_masked_exactly() -> None:
     assert _mask_slots(["abc12 12.5 x-1 中文A1", "“张三”的1999年", "1" * 5000]) == ["a 0.0 a 中文a", "a的0年", "0"]
     # Members of one group are not each other's evidence: only grams another group holds count.
     views = ["会员甲为你整理", "会员乙为你整理", "完全不同的句子"]
-    # 为你整理 is the one of their four 4-grams that groups 0 and 1 share; median of (¼, ¼, 0)
-    assert _shared_share(views, [0, 1, 2]) == 0.25
-    assert _shared_share(views, [0, 0, 2]) == 0.0
+    # 为你整理 is the one of their four 4-grams that groups 0 and 1 share
+    assert _shared_shares(views, [0, 1, 2]).tolist() == [0.25, 0.25, 0.0]
+    assert _shared_shares(views, [0, 0, 2]).tolist() == [0.0, 0.0, 0.0]
+
+
+def test_shared_shares_count_the_grams_other_groups_hold() -> None:
+    from dedup.boilerplate.families import _shared_shares
+
+    # 4-grams: abcdef {abcd, bcde, cdef}, abcdeq {abcd, bcde, cdeq}, zzzzzz {zzzz}
+    shares = _shared_shares(["abcdef", "abcdeq", "zzzzzz"], [0, 1, 2])
+    assert np.allclose(shares, [2 / 3, 2 / 3, 0.0])
+    assert np.allclose(_shared_shares(["abcdef", "abcdeq"], [0, 0]), [0.0, 0.0])  # one group: no evidence
+
+
+def test_a_long_line_that_only_ends_like_a_recurring_title_is_not_its_variant() -> None:
+    """A related-story title on two pages and a variant of it on a third share a masked tail
+    with a news lead four times their length on a fourth page: the titles are a template, the
+    lead, over twice their length, is not: it holds too few of their n-grams to be one of them."""
+    from dedup.boilerplate.families import _families
+    from dedup.lines import line_table
+
+    title = "NASA discovery fuels hopes in search for life beyond Earth"
+    variant = "New Mars rover data fuels hopes in search for life beyond Earth"
+    lead = (
+        "Scientists on Monday unveiled the first global geological map of Saturn's moon Titan including vast "
+        "plains and dunes of frozen organic material, a strong candidate in the search for life beyond Earth"
+    )
+    docs = [f"Story one.\n{title}", f"Story two.\n{title}", f"Story three.\n{variant}", f"Story four.\n{lead}"]
+    table = line_table(docs)
+    rows = np.flatnonzero(table.view_len > 30)
+    assert table.doc[rows].tolist() == [0, 1, 2, 3] and len(set(table.tail[rows].tolist())) == 1
+    mask = np.zeros(len(table), dtype=bool)
+    mask[rows] = True
+    family = np.arange(4)[table.doc]
+    chosen = _families(table, table.tail, mask, BoilerplateOptions(), by_doc=False, line_family=family)
+    assert chosen[rows].tolist() == [True, True, True, False]

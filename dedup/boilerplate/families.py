@@ -3,7 +3,6 @@ document families (near-duplicate documents) within which recurrence does not co
 
 from __future__ import annotations
 
-import statistics
 from collections import Counter
 from collections.abc import Sequence
 from itertools import chain
@@ -69,24 +68,26 @@ def _enclosed_slots(views: Sequence[str], min_skeleton: float, min_end: int = 4)
     return head >= min_end and tail >= min_end and head + tail >= min_skeleton * longest
 
 
-def _shared_share(views: Sequence[str], groups: Sequence[int], n: int = 4, max_members: int = 32) -> float:
-    """Median share of a member's character n-grams that members of other groups also have.
+def _shared_shares(views: Sequence[str], groups: Sequence[int], n: int = 4, max_members: int = 32) -> np.ndarray:
+    """float64 ``[len(views)]``: each member's share of character n-grams that members of other groups also have.
 
-    One template filled with different slots shares most of its n-grams; two
-    different sentences that merely open (or close) alike share few. Members of the
-    same group (reprints of one story) do not count as each other's evidence.
+    One template filled with different slots shares most of its n-grams; two different
+    sentences that merely open (or close) alike share few. Members of the same group
+    (reprints of one story) do not count as each other's evidence. Each distinct view counts
+    once, with the group of its last copy; the grams of the first ``max_members`` distinct
+    views are the evidence.
     """
     firsts = dict(zip(views, groups))  # one member per distinct view
-    members = list(firsts.items())[:max_members]
-    grams = [({v[i : i + n] for i in range(len(v) - n + 1)} or {v}, g) for v, g in members]
     of_group: dict[int, set[str]] = {}
-    for gram_set, group in grams:
-        of_group.setdefault(group, set()).update(gram_set)
-    # A gram that two groups hold is, for a member of either, held by another group.
-    held = Counter(chain.from_iterable(of_group.values()))
-    shared = {gram for gram, count in held.items() if count > 1}
-    shares = [len(gram_set & shared) / len(gram_set) for gram_set, _ in grams]
-    return float(statistics.median(shares))
+    for v, g in list(firsts.items())[:max_members]:
+        of_group.setdefault(g, set()).update({v[i : i + n] for i in range(len(v) - n + 1)} or {v})
+    held = Counter(chain.from_iterable(of_group.values()))  # in how many groups each gram is
+    share: dict[str, float] = {}
+    for v, g in firsts.items():
+        grams = {v[i : i + n] for i in range(len(v) - n + 1)} or {v}
+        own = of_group.get(g, set())
+        share[v] = sum(held[gram] - (gram in own) >= 1 for gram in grams) / len(grams)
+    return np.array([share[v] for v in views])
 
 
 def _families(
@@ -131,11 +132,16 @@ def _families(
     for members, lo, hi in zip(undecided, bounds[:-1], bounds[1:]):
         views = all_views[lo:hi]
         if by_doc:
-            shaped = _enclosed_slots(views, options.min_skeleton)
-        else:
-            shaped = _shared_share(views, line_family[members].tolist()) >= options.min_skeleton
-        if shaped:
-            chosen[members] = True
+            if _enclosed_slots(views, options.min_skeleton):
+                chosen[members] = True
+            continue
+        # Across families the members' median share of n-grams held by other families decides;
+        # a member over twice the family's median length must hold that share itself: a long
+        # paragraph that merely ends like a recurring link title is no variant of it.
+        shares = _shared_shares(views, line_family[members].tolist())
+        if np.median(shares) >= options.min_skeleton:
+            lengths = np.fromiter(map(len, views), dtype=np.int64, count=len(views))
+            chosen[members[(shares >= options.min_skeleton) | (lengths <= 2 * np.median(lengths))]] = True
     return chosen
 
 
