@@ -39,9 +39,16 @@ import numpy as np
 
 from benchmarks.webpages import Page
 from dedup.webpage import line_features, looks_like_webpage
-from dedup.webpage.base import _F, _default_options
+from dedup.webpage.base import _F, FEATURES, _default_options
 from dedup.webpage.classes import _furniture_kinds
-from dedup.webpage.model import MODEL_FEATURES, MODEL_PATH, LineModel, context_features, list_pages, model_features
+from dedup.webpage.model import (
+    MODEL_FEATURES,
+    MODEL_PATH,
+    LineModel,
+    context_features,
+    kept_on_list_pages,
+    model_features,
+)
 from dedup.webpage.trees import Trees
 
 PARAMS = {
@@ -178,13 +185,12 @@ def page_probabilities(model: LineModel, page: LabelledPage, matrix: np.ndarray)
     """float64 ``[m]``: the model's probabilities for one page's lines as cleaning uses them: 0 for
     the lines a list page keeps (:func:`dedup.webpage.model.list_pages`), and for all lines of
     a page that does not pass ``looks_like_webpage`` (the model is not applied to it)."""
-    if not looks_like_webpage(list(page.lines)):
+    if not looks_like_webpage(list(page.lines), features=matrix[:, : len(FEATURES)]):
         return np.zeros(len(matrix))
     bounds = np.array([0, len(matrix)], dtype=np.int64)
     p = model.probability(matrix, bounds)
-    if list_pages(p, matrix[:, _F["chars"]], bounds)[0]:
-        p = np.where(_furniture_kinds(matrix, _default_options()) != "", p, 0.0)
-    return p
+    furniture = _furniture_kinds(matrix, _default_options()) != ""
+    return np.where(kept_on_list_pages(p, matrix[:, _F["chars"]], furniture, bounds), 0.0, p)
 
 
 def _cut_on(pages: Sequence[LabelledPage], probabilities: Sequence[np.ndarray], target: float) -> float:

@@ -78,15 +78,15 @@ def _shared_shares(views: Sequence[str], groups: Sequence[int], n: int = 4, max_
     views are the evidence.
     """
     firsts = dict(zip(views, groups))  # one member per distinct view
+    grams = {v: {v[i : i + n] for i in range(len(v) - n + 1)} or {v} for v in firsts}
     of_group: dict[int, set[str]] = {}
     for v, g in list(firsts.items())[:max_members]:
-        of_group.setdefault(g, set()).update({v[i : i + n] for i in range(len(v) - n + 1)} or {v})
+        of_group.setdefault(g, set()).update(grams[v])
     held = Counter(chain.from_iterable(of_group.values()))  # in how many groups each gram is
     share: dict[str, float] = {}
     for v, g in firsts.items():
-        grams = {v[i : i + n] for i in range(len(v) - n + 1)} or {v}
         own = of_group.get(g, set())
-        share[v] = sum(held[gram] - (gram in own) >= 1 for gram in grams) / len(grams)
+        share[v] = sum(held[gram] - (gram in own) >= 1 for gram in grams[v]) / len(grams[v])
     return np.array([share[v] for v in views])
 
 
@@ -135,9 +135,10 @@ def _families(
             if _enclosed_slots(views, options.min_skeleton):
                 chosen[members] = True
             continue
-        # Across families the members' median share of n-grams held by other families decides;
-        # a member over twice the family's median length must hold that share itself: a long
-        # paragraph that merely ends like a recurring link title is no variant of it.
+        # Across families the members' median share of n-grams held by other families decides
+        # (every member counted, copies included); a member over twice the family's median length
+        # must hold that share itself: a long paragraph that merely ends like a recurring link
+        # title is no variant of it.
         shares = _shared_shares(views, line_family[members].tolist())
         if np.median(shares) >= options.min_skeleton:
             lengths = np.fromiter(map(len, views), dtype=np.int64, count=len(views))

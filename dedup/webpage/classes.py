@@ -10,7 +10,7 @@ import numpy as np
 from ..errors import InvalidOptionError
 from .base import _F, WebpageOptions, _default_options
 from .features import line_features
-from .model import list_pages, load_line_model, pages_model_features
+from .model import kept_on_list_pages, load_line_model, pages_model_features
 
 _BAD, _SHORT, _NEAR, _GOOD = 0, 1, 2, 3
 
@@ -361,8 +361,7 @@ def model_page_lines(
     labels = probability >= (model.cut if opts.cut is None else opts.cut)
     furniture = _furniture_kinds(features, opts)
     # A page the model would strip of nearly all its text is a list: only its furniture goes.
-    listed = list_pages(probability, features[:, _F["chars"]], bounds)
-    labels &= ~np.repeat(listed, np.diff(bounds)) | (furniture != "")
+    labels &= ~kept_on_list_pages(probability, features[:, _F["chars"]], furniture != "", bounds)
     kind = np.where(furniture != "", furniture, _soft_kinds(features))
     if known is not None:
         labels |= known

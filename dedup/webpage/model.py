@@ -361,6 +361,14 @@ def list_pages(probability: np.ndarray, chars: np.ndarray, bounds: np.ndarray) -
     return (text > 0) & (pages.sums(chars * (probability >= 0.5)) >= _LIST_PAGE_SHARE * text)
 
 
+def kept_on_list_pages(
+    probability: np.ndarray, chars: np.ndarray, furniture: np.ndarray, bounds: np.ndarray
+) -> np.ndarray:
+    """bool ``[m]``: the lines the model may not remove because their page is a list page
+    (:func:`list_pages`) and no furniture pattern names them (``furniture``: bool ``[m]``)."""
+    return np.repeat(list_pages(probability, chars, bounds), np.diff(bounds)) & ~furniture
+
+
 @dataclass(frozen=True)
 class LineModel:
     """Two stacked tree ensembles giving each line's probability of being boilerplate.
