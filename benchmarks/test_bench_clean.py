@@ -2,7 +2,8 @@
 
 Group ``clean``: People's Daily, the whole month as documents of 20 paragraphs. Group
 ``clean-reprints``: the quality benchmark's full generated reprint corpus (1,054 web-like
-pages). Each group has one row per ``clean`` mode and one for the datasketch pipeline of
+pages). Each group has one row per ``clean`` mode (cross-document also with ``workers=2``:
+the batches tabulated on two processes) and one for the datasketch pipeline of
 the quality benchmark (raw-text character 5-grams → ``MinHash`` → ``MinHashLSH(0.3)`` insert
 and query → verified pairs → union-find), which only finds duplicate documents; each row
 records ``docs`` and ``total_bytes``, so ``python -m benchmarks.report`` prints MB/s and the
@@ -39,12 +40,15 @@ def reprint_pages() -> list[str]:
     return list(generate_corpus("full", seed=0).texts)
 
 
-def _clean(benchmark: Any, clean: Callable[..., Any], texts: list[str], cross_document: bool) -> None:
+def _clean(benchmark: Any, clean: Callable[..., Any], texts: list[str], cross_document: bool, workers: int = 1) -> None:
     clean(texts[:5])  # warm the normalization tables outside the timing
-    describe(benchmark, "dedup", f"dedup.clean cross_document={cross_document}", texts)
-    results = benchmark.pedantic(
-        clean, args=(texts,), kwargs={"cross_document": cross_document}, rounds=ROUNDS, iterations=1
-    )
+    kwargs: dict[str, Any] = {"cross_document": cross_document}
+    label = f"dedup.clean cross_document={cross_document}"
+    if workers > 1:  # releases before the option took no such argument
+        kwargs["workers"] = workers
+        label += f" workers={workers}"
+    describe(benchmark, "dedup", label, texts)
+    results = benchmark.pedantic(clean, args=(texts,), kwargs=kwargs, rounds=ROUNDS, iterations=1)
     assert len(results) == len(texts)
 
 
@@ -55,11 +59,15 @@ def _datasketch(benchmark: Any, texts: list[str]) -> None:
 
 
 @clean_group
-@pytest.mark.parametrize("cross_document", [False, True], ids=["per-document", "cross-document"])
+@pytest.mark.parametrize(
+    ("cross_document", "workers"),
+    [(False, 1), (True, 1), (True, 2)],
+    ids=["per-document", "cross-document", "cross-document-2-processes"],
+)
 def test_clean_peoples_daily(
-    benchmark: Any, news_documents: list[str], dedup_api: Callable[[str], Any], cross_document: bool
+    benchmark: Any, news_documents: list[str], dedup_api: Callable[[str], Any], cross_document: bool, workers: int
 ) -> None:
-    _clean(benchmark, dedup_api("clean"), news_documents, cross_document)
+    _clean(benchmark, dedup_api("clean"), news_documents, cross_document, workers)
 
 
 @clean_group
@@ -68,8 +76,11 @@ def test_datasketch_pipeline_peoples_daily(benchmark: Any, news_documents: list[
 
 
 @reprints_group
-def test_clean_reprints(benchmark: Any, reprint_pages: list[str], dedup_api: Callable[[str], Any]) -> None:
-    _clean(benchmark, dedup_api("clean"), reprint_pages, True)
+@pytest.mark.parametrize("workers", [1, 2], ids=["1-process", "2-processes"])
+def test_clean_reprints(
+    benchmark: Any, reprint_pages: list[str], dedup_api: Callable[[str], Any], workers: int
+) -> None:
+    _clean(benchmark, dedup_api("clean"), reprint_pages, True, workers)
 
 
 @reprints_group

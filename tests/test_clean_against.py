@@ -60,6 +60,7 @@ def test_what_the_corpus_holds_is_removed_and_names_its_indexed_copy(
         "\n".join(fresh),  # nothing of the corpus
     ]
     cleaned = dedup.clean(today, against=index)
+    assert dedup.clean(today, against=index, workers=2) == cleaned  # the index is read in this process
     assert [(r.reason, r.kind, r.held_by, r.ref) for r in cleaned[0].removed] == [("duplicate", "document", "c3", None)]
     assert cleaned[0].text == ""
     assert [(r.reason, r.kind, r.held_by, r.text.strip()) for r in cleaned[1].removed] == [
@@ -160,6 +161,11 @@ def test_clean_against_on_the_command_line(
     src.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
     out = tmp_path / "out"
     assert main(["clean", str(src), "-o", str(out), "--against", str(index_path), "--annotate", "-q"]) == 0
+    two = tmp_path / "two-processes"
+    argv = ["clean", str(src), "-o", str(two), "--against", str(index_path), "--annotate", "-q", "--workers", "2"]
+    assert main(argv) == 0
+    for name in ("cleaned.jsonl", "annotated.jsonl", "clusters.jsonl", "boilerplate.jsonl"):
+        assert (two / name).read_bytes() == (out / name).read_bytes()
     cleaned = [json.loads(line) for line in (out / "cleaned.jsonl").read_text(encoding="utf-8").splitlines()]
     assert [[(r["kind"], r["held_by"]) for r in c["removed"]] for c in cleaned] == [
         [("document", "c3")],
@@ -172,6 +178,8 @@ def test_clean_against_on_the_command_line(
     for argv, message in (
         (["--against", str(tmp_path)], "holds no index"),
         (["--against", str(index_path), "--engine", "ray"], "--engine local"),
+        (["--workers", "2", "--engine", "ray"], "--workers is for --engine local"),
+        (["--workers", "0"], "a whole number of processes"),
     ):
         with pytest.raises(SystemExit) as exit_status:
             main(["clean", str(src), "--dry-run", *argv])

@@ -13,8 +13,12 @@ import pytest
 
 import dedup
 from dedup import BoilerplateOptions, CleanOptions, DuplicateOptions
+from dedup.boilerplate import classify_lines
+from dedup.boilerplate.analysis import document_families
+from dedup.boilerplate.pages import PageLines, page_lines
 from dedup.clean import (
     TableBuilder,
+    Tabulator,
     apply_plan,
     plan_clean,
     tabulate,
@@ -22,6 +26,8 @@ from dedup.clean import (
 )
 from dedup.lines import DocumentViews, line_table
 from dedup.store import SpilledStrings
+from dedup.webpage import WebpageOptions
+from dedup.webpage.classes import combine_page_evidence
 
 HEADER = "人民网 > 新闻 > 国内新闻"
 FOOTER = "责任编辑：王明 版权所有 人民网"
@@ -66,6 +72,16 @@ def test_batches_and_spilling_change_nothing(collection: list[str], options: Cle
         cleaned = [c for lo, hi in zip(cut[:-1], cut[1:]) for c in apply_plan(collection[lo:hi], plan, lo)]
         assert cleaned == expected.cleaned
     assert [dedup.restore(c) for c in expected.cleaned] == collection
+    # Tabulated on two processes, in batches of every size: the same report.
+    for batch_chars in (1, 9_000, None):
+        tables = tabulate(collection, options, with_clusters=True, batch_chars=batch_chars, workers=2)
+        parallel = plan_clean(tables, options, with_clusters=True).report
+        assert (parallel.clusters, parallel.passages, parallel.boilerplate) == (
+            expected.clusters,
+            expected.passages,
+            expected.boilerplate,
+        )
+    assert dedup.clean(collection, options=options, workers=2) == expected.cleaned
 
 
 def test_the_plan_of_a_pdf_page(seed_texts: dict[str, str]) -> None:
@@ -153,3 +169,87 @@ def test_shingle_sets_made_a_few_documents_at_a_time_change_nothing(
     assert dedup.clean_report(collection, options=options, with_clusters=True) == expected
     assert dedup.find_duplicates(collection, representative="longest") == expected_clusters
     assert len(calls) > 50  # many chunks were verified one after another
+
+
+def _web_collection(news_docs: list[str]) -> list[str]:
+    """Two pages of each subset source, a login wall, three news documents."""
+    from benchmarks.webpages import load_pages
+
+    sources = ("aeb", "gne", "magic_html", "readability", "wcxb", "webmainbench")
+    pages = ["\n".join(page.lines) for name in sources for page in load_pages(f"subset/{name}.jsonl")[:2]]
+    return pages + ["登录\n注册\n登录后才能查看全文"] + news_docs[:3]
+
+
+@pytest.mark.parametrize("webpage", [None, True], ids=["auto", "forced"])
+def test_pages_are_judged_where_they_are_tabulated(news_docs: list[str], webpage: bool | None) -> None:
+    """Each document's page evidence comes from its own lines: made batch by batch (one document a
+    batch, as tabulating does it) it is the evidence made for all at once, and classifying the lines
+    with it gives the kinds the classifier gives when it runs at planning time."""
+    texts = _web_collection(news_docs)
+    options = BoilerplateOptions(webpage=webpage)
+    table = line_table(texts, options)
+    whole = page_lines(table, options)
+    assert whole is not None
+    alone = [page_lines(line_table([text], options), options) for text in texts]
+    for name in ("state", "label", "kind", "title"):
+        assert np.array_equal(getattr(whole, name), np.concatenate([getattr(part, name) for part in alone]))
+    state_of_doc = [set(whole.state[table.doc == d].tolist()) for d in range(len(texts))]
+    assert state_of_doc[-4] == {2}  # the login wall is a notice page
+    assert state_of_doc[-3:] == [{0 if webpage is None else 1}] * 3  # news is a page only when forced
+    assert sum(states == {1} for states in state_of_doc[:-4]) >= 8  # of 12 pages: most pass the page check
+    assert whole.label.any() and not whole.label.all()
+    families = document_families(table, len(texts), options)
+    kinds = classify_lines(table, families, options, whole)
+    assert np.array_equal(kinds, classify_lines(table, families, options))
+    wall = kinds[table.doc == len(texts) - 4].tolist()  # 登录 and 注册 also recur on other pages
+    assert "" not in wall and wall[-1] == "notice"
+
+
+def test_page_evidence_is_not_made_without_the_line_model() -> None:
+    table = line_table(["首页\n新闻\n正文"])
+    assert page_lines(table, BoilerplateOptions(webpage=False)) is None
+    assert page_lines(table, BoilerplateOptions(webpage_options=WebpageOptions(method="rules"))) is None
+    assert isinstance(page_lines(table, BoilerplateOptions()), PageLines)
+
+
+@pytest.mark.parametrize("keep_title", [False, True])
+def test_page_evidence_and_what_is_known_combine(keep_title: bool) -> None:
+    labels = np.array([True, False, False, True, False])
+    kinds = np.array(["navigation", "", "metadata", "", ""])
+    title = np.array([False, False, False, True, False])
+    known = np.array([False, True, False, False, False])
+    options = WebpageOptions(keep_title=keep_title)
+    got_labels, got_kinds = combine_page_evidence(labels, kinds, title, options, known)
+    if keep_title:
+        assert got_labels.tolist() == [True, True, False, False, False]
+        assert got_kinds.tolist() == ["navigation", "recurring", "", "", ""]
+    else:
+        assert got_labels.tolist() == [True, True, False, True, False]
+        assert got_kinds.tolist() == ["navigation", "recurring", "", "page-furniture", ""]
+    assert labels.tolist() == [True, False, False, True, False]  # the inputs are left as they were
+
+
+@pytest.mark.parametrize("workers", [0, -1, True, 1.5, "2"])
+def test_workers_must_be_a_number_of_processes(workers: object) -> None:
+    with pytest.raises(dedup.InvalidOptionError, match="workers must be a whole number"):
+        dedup.clean(["甲乙丙"], workers=workers)  # type: ignore[arg-type]
+
+
+def test_a_tabulator_hands_batches_over_in_order(news_docs: list[str]) -> None:
+    """More batches than the processes hold in flight: the builder still gets them in order, and
+    closing the tabulator midway stops its processes and drops what was pending."""
+    options = CleanOptions()
+    expected = tabulate(news_docs[:30], options, batch_chars=10**9)
+    tabulator = Tabulator(TableBuilder(options), options, workers=2)
+    for k in range(0, 30, 3):
+        tabulator.add(news_docs[k : k + 3])
+    tables = tabulator.result()
+    assert tables.n_docs == 30
+    assert np.array_equal(tables.lines.exact, expected.lines.exact)
+    assert np.array_equal(tables.units.doc, expected.units.doc) and tables.lengths.tolist() == expected.lengths.tolist()
+    stopped = Tabulator(TableBuilder(options), options, workers=2)
+    for k in range(0, 30, 3):
+        stopped.add(news_docs[k : k + 3])
+    pool = stopped._pool
+    stopped.close()
+    assert stopped._pool is None and not stopped._pending and pool is not None and pool._shutdown_thread

@@ -13,7 +13,7 @@ from ..lines import LineTable
 from ..store import take
 from .base import KINDS, BoilerplateOptions
 from .families import _doc_frequency, _families, _group_ids
-from .pages import _classify_web_pages
+from .pages import PageLines, _classify_web_pages
 
 
 def _overlap_context(
@@ -248,7 +248,10 @@ def _page_furniture(table: LineTable) -> tuple[np.ndarray, np.ndarray]:
 
 
 def classify_lines(
-    table: LineTable, families: np.ndarray, options: BoilerplateOptions = BoilerplateOptions()
+    table: LineTable,
+    families: np.ndarray,
+    options: BoilerplateOptions = BoilerplateOptions(),
+    pages: PageLines | None = None,
 ) -> np.ndarray:
     """Boilerplate kind of every line, or "" for content.
 
@@ -258,6 +261,9 @@ def classify_lines(
     families : np.ndarray
         int64 ``[n_docs]``, the family of each document (see :func:`document_families`).
     options : BoilerplateOptions
+    pages : PageLines, optional
+        :func:`dedup.boilerplate.pages.page_lines` of ``table`` with ``options``, when
+        tabulating made it (otherwise the web-page classifier runs here).
 
     Returns
     -------
@@ -330,5 +336,5 @@ def classify_lines(
         kind[head] = "running-head"
         kind[page_number] = "page-number"
     if options.webpage is not False:
-        _classify_web_pages(table, kind, options)
+        _classify_web_pages(table, kind, options, pages)
     return kind

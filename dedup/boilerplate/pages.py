@@ -4,6 +4,7 @@ lines (:func:`_classify_web_pages`), the line model run once over all pages of a
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -12,7 +13,8 @@ from ..lines import LineTable
 from ..store import take
 from ..webpage import classify_page_lines, looks_like_webpage, notice_page, reading_views
 from ..webpage.base import _F, WebpageOptions
-from ..webpage.classes import model_page_lines
+from ..webpage.base import KINDS as WEBPAGE_KINDS
+from ..webpage.classes import combine_page_evidence, model_page_evidence
 from ..webpage.features import pages_line_features
 from ..webpage.pages import _NOTICE_CHARS, _NOTICE_LINES, pages_look_like_webpages
 from .base import BoilerplateOptions
@@ -40,16 +42,96 @@ def _page_groups(
         yield np.append(starts[pages], ends[last - 1]), lines, reading_views(lines)
 
 
-def _classify_web_pages(table: LineTable, kind: np.ndarray, options: BoilerplateOptions) -> None:
-    """Give the page classifier's kinds to the still-unclassified lines of web-page documents (in place)."""
-    if len(table) == 0:
-        return
+@dataclass(frozen=True)
+class PageLines:
+    """What the web-page classifier says of every line of a line table, each document judged from
+    its own lines alone (:func:`page_lines`): what tabulating a batch can find before the
+    collection is known. Rows are the line table's.
+
+    Attributes
+    ----------
+    state : np.ndarray
+        uint8 ``[m]``: 0 the line's document is not classified as a page, 1 it is a web page,
+        2 it is a notice page (nothing to keep).
+    label : np.ndarray
+        bool ``[m]``: the line model's label (:func:`dedup.webpage.classes.model_page_evidence`).
+    kind : np.ndarray
+        uint8 ``[m]``: the kind the patterns name, as an index into ``("",) + KINDS`` of :mod:`dedup.webpage`.
+    title : np.ndarray
+        bool ``[m]``: the line is its page's title.
+    """
+
+    state: np.ndarray
+    label: np.ndarray
+    kind: np.ndarray
+    title: np.ndarray
+
+
+_NOT_A_PAGE, _WEB_PAGE, _NOTICE_PAGE = 0, 1, 2
+_PAGE_KINDS = np.array(("",) + WEBPAGE_KINDS)
+
+
+def no_page_lines() -> PageLines:
+    """The :class:`PageLines` of no lines."""
+    return PageLines(np.zeros(0, np.uint8), np.zeros(0, bool), np.zeros(0, np.uint8), np.zeros(0, bool))
+
+
+def judged_alone(options: BoilerplateOptions) -> bool:
+    """Whether :func:`page_lines` judges documents under ``options`` (the web-page line model runs)."""
+    return options.webpage is not False and options.webpage_options.method == "model"
+
+
+def page_lines(table: LineTable, options: BoilerplateOptions) -> PageLines | None:
+    """What the web-page classifier says of each document of ``table`` from its own lines, or None when it
+    is not run (``webpage=False``) or needs the corpus evidence (``method="rules"``).
+
+    The classifier's costly part (line features, the page check, the line model) reads a
+    document's lines only, so it can run batch by batch, where the lines are tabulated;
+    :func:`_classify_web_pages` adds the corpus evidence when the collection is planned.
+    """
+    if not judged_alone(options):
+        return None
+    m = len(table)
+    state, label = np.zeros(m, np.uint8), np.zeros(m, bool)
+    kind, title = np.zeros(m, np.uint8), np.zeros(m, bool)
+    for rows, lines, _, features, web, notice in _judged_groups(table, options):
+        for p in np.flatnonzero(notice).tolist():
+            state[rows[p] : rows[p + 1]] = _NOTICE_PAGE
+        chosen = np.flatnonzero(web)
+        if not chosen.size:
+            continue
+        sizes = np.diff(rows - rows[0])
+        local = concat_ranges((rows - rows[0])[chosen], sizes[chosen])
+        sub_bounds = np.concatenate(([0], np.cumsum(sizes[chosen])))
+        labels, kinds = model_page_evidence(take(lines, local), features[local], sub_bounds, options.webpage_options)
+        table_rows = rows[0] + local
+        state[table_rows] = _WEB_PAGE
+        label[table_rows] = labels
+        kind[table_rows] = _kind_codes(kinds)
+        title[table_rows] = features[local, _F["title"]] > 0
+    return PageLines(state, label, kind, title)
+
+
+def _kind_codes(kinds: np.ndarray) -> np.ndarray:
+    """uint8 ``[m]``: each kind's index in ``_PAGE_KINDS`` (str ``[m]`` in)."""
+    names, inverse = np.unique(kinds, return_inverse=True)
+    codes = {name: code for code, name in enumerate(_PAGE_KINDS.tolist())}
+    return np.array([codes[name] for name in names.tolist()], dtype=np.uint8)[inverse.reshape(-1)]
+
+
+def _judged_groups(
+    table: LineTable, options: BoilerplateOptions
+) -> Iterator[tuple[np.ndarray, list[str], list[str], np.ndarray, np.ndarray, np.ndarray]]:
+    """``(rows, lines, views, features, web, notice)`` of groups of the documents of ``table``.
+
+    ``rows`` (int64 ``[pages + 1]``) bound the group's documents in table rows, ``features``
+    are their lines' (float64 ``[lines, len(FEATURES)]``), ``web`` and ``notice`` (bool
+    ``[pages]``) which documents look like web pages (or are forced to with
+    ``webpage=True``) and which are notice pages (never web pages).
+    """
     starts = np.flatnonzero(np.concatenate(([True], table.doc[1:] != table.doc[:-1])))
     ends = np.append(starts[1:], len(table))
     wopts = options.webpage_options
-    # Every document that looks like a web page is classified from its own text, whatever
-    # else shares the call; the corpus evidence (lines recurring across families) is added
-    # to it, so more pages in a call can only add evidence, never switch the page model off.
     for rows, lines, views in _page_groups(table.texts, starts, ends):
         bounds = rows - rows[0]
         features = pages_line_features(lines, bounds, wopts, views)  # once, for the checks and the pages
@@ -59,26 +141,60 @@ def _classify_web_pages(table: LineTable, kind: np.ndarray, options: Boilerplate
         page_chars = np.bincount(page, weights=np.fromiter(map(len, lines), np.float64, len(lines)))
         may_be_notice = blank | ((sizes <= _NOTICE_LINES) & (page_chars <= _NOTICE_CHARS))
         web = np.ones(sizes.size, dtype=bool) if options.webpage else pages_look_like_webpages(features, bounds, wopts)
+        notice = np.zeros(sizes.size, dtype=bool)
         for p in np.flatnonzero(may_be_notice | blank).tolist():
             a, b = int(bounds[p]), int(bounds[p + 1])
             if notice_page(lines[a:b], views[a:b], wopts, features[a:b]):  # nothing to keep, however many copies
-                lo, hi = int(rows[p]), int(rows[p + 1])
-                kind[lo:hi][kind[lo:hi] == ""] = "notice"
-                web[p] = False
+                notice[p], web[p] = True, False
             elif blank[p] and options.webpage is None:  # blank lines do not count: the page check drops them
                 web[p] = looks_like_webpage(lines[a:b], wopts, views[a:b], features[a:b])
+        yield rows, lines, views, features, web, notice
+
+
+def _classify_web_pages(
+    table: LineTable, kind: np.ndarray, options: BoilerplateOptions, pages: PageLines | None = None
+) -> None:
+    """Give the page classifier's kinds to the still-unclassified lines of web-page documents (in place).
+
+    ``pages``: :func:`page_lines` of ``table`` with ``options``, when tabulating made it.
+    """
+    if len(table) == 0:
+        return
+    # Every document that looks like a web page is classified from its own text, whatever
+    # else shares the call; the corpus evidence (lines recurring across families) is added
+    # to it, so more pages in a call can only add evidence, never switch the page model off.
+    if pages is None:
+        pages = page_lines(table, options)
+    if pages is not None:  # the line model: the pages' own evidence, and what is known
+        if len(pages.state) != len(table):
+            raise ValueError(f"page lines of {len(pages.state)} lines for a table of {len(table)}")
+        open_notice = (pages.state == _NOTICE_PAGE) & (kind == "")
+        kind[open_notice] = "notice"
+        rows = np.flatnonzero(pages.state == _WEB_PAGE)
+        if not rows.size:
+            return
+        new_doc = np.concatenate(([True], table.doc[rows[1:]] != table.doc[rows[:-1]]))
+        bounds = np.append(np.flatnonzero(new_doc), rows.size)
+        known = kind[rows] != ""
+        labels, page_kind = combine_page_evidence(
+            pages.label[rows], _PAGE_KINDS[pages.kind[rows]], pages.title[rows], options.webpage_options, known
+        )
+        _give_kinds(table, kind, rows, bounds, labels, page_kind.astype(kind.dtype))
+        return
+    wopts = options.webpage_options
+    for rows, lines, views, features, web, notice in _judged_groups(table, options):
+        for p in np.flatnonzero(notice).tolist():
+            lo, hi = int(rows[p]), int(rows[p + 1])
+            kind[lo:hi][kind[lo:hi] == ""] = "notice"
         chosen = np.flatnonzero(web)
         if not chosen.size:
             continue
+        bounds = rows - rows[0]
+        sizes = np.diff(bounds)
         local = concat_ranges(bounds[chosen], sizes[chosen])  # the chosen pages' lines, in the group
-        table_rows = rows[0] + local
         sub_bounds = np.concatenate(([0], np.cumsum(sizes[chosen])))
-        known = kind[table_rows] != ""
-        if wopts.method == "model":  # one model run for all pages of the group
-            labels, page_kind = model_page_lines(take(lines, local), features[local], sub_bounds, wopts, known)
-        else:
-            labels, page_kind = _rule_page_lines(lines, views, features, bounds, chosen, known, wopts)
-        _give_kinds(table, kind, table_rows, sub_bounds, labels, page_kind.astype(kind.dtype))
+        labels, page_kind = _rule_page_lines(lines, views, features, bounds, chosen, kind[rows[0] + local] != "", wopts)
+        _give_kinds(table, kind, rows[0] + local, sub_bounds, labels, page_kind.astype(kind.dtype))
 
 
 def _rule_page_lines(

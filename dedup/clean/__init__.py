@@ -4,9 +4,11 @@ A run, in three phases, so that a collection larger than memory can be cleaned w
 reads of it (the command line does; ``clean`` runs them over texts in memory). They are
 public, for callers who stream their own collections:
 
-    tabulate batch by batch: every document's lines with their keys (dedup.boilerplate) and
+    tabulate batch by batch: every document's lines with their keys (dedup.boilerplate),
+             what the web-page classifier says of its lines (dedup.boilerplate.pages) and
              its paragraphs with their band keys (dedup.passages); the texts are not kept,
-             the tables' strings may go to a spill folder (dedup.store)       → CleanTables
+             the tables' strings may go to a spill folder (dedup.store); batches may be
+             tabulated on worker processes (``workers``)                      → CleanTables
     plan     the whole collection: boilerplate line families, repeated passages, with
              ``cross_document`` near-duplicate documents (dedup.duplicates); each document's
              proposed cuts                                                       → CleanPlan
@@ -17,7 +19,8 @@ public, for callers who stream their own collections:
 
     ==========  ==================================================================
     tabulate    :func:`tabulate_batch` per batch, joined by :class:`TableBuilder`
-                (or :func:`tabulate` over texts in memory)         → :class:`CleanTables`
+                (:class:`Tabulator` on processes; :func:`tabulate` over texts in
+                memory)                                            → :class:`CleanTables`
     plan        :func:`plan_clean`                                 → :class:`CleanPlan`
     apply       :func:`apply_plan` per batch, in the same order     → list of ``Cleaned``
     ==========  ==================================================================
@@ -36,7 +39,7 @@ from .api import Cleaner, LocalCleaner, clean, clean_report
 from .apply import apply_plan
 from .base import CleanOptions, CleanReport
 from .plan import CleanPlan, plan_clean
-from .tabulate import CleanTables, TableBuilder, tabulate, tabulate_batch
+from .tabulate import CleanTables, TableBuilder, Tabulator, tabulate, tabulate_batch
 
 __all__ = [
     "CleanOptions",
@@ -53,4 +56,5 @@ __all__ = [
     "tabulate",
     "tabulate_batch",
     "TableBuilder",
+    "Tabulator",
 ]

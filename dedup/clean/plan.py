@@ -199,7 +199,7 @@ def plan_clean(
     ) as facts:
         analysis = analyse_table(tables.lines, tables.lengths, opts.boilerplate, engine)
         table = analysis.table
-        families = boilerplate_families(table, classify_lines(table, analysis.families, opts.boilerplate))
+        families = boilerplate_families(table, classify_lines(table, analysis.families, opts.boilerplate, tables.pages))
         facts["families"] = len(families)
     boilerplate_cuts: dict[int, list[Cut]] = {}
     if "boilerplate" in opts.remove:

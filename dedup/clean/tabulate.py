@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import sys
+from collections import deque
 from collections.abc import Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 
 from ..boilerplate import BoilerplateOptions
+from ..boilerplate.pages import PageLines, judged_alone, no_page_lines, page_lines
+from ..errors import InvalidOptionError
 from ..index import Index
 from ..lines import LineTable, line_table
 from ..normalize import KnownViews, matching_texts
@@ -40,6 +46,9 @@ class CleanTables:
         with their boilerplate (``duplicates.strip_boilerplate=False``).
     indexed : IndexedCuts or None
         Cleaning against a saved index: what of the documents it holds (:mod:`dedup.clean.against`).
+    pages : PageLines or None
+        What the web-page classifier says of each document of ``lines`` from its own lines
+        (:func:`dedup.boilerplate.pages.page_lines`; None when it does not run on its own).
     """
 
     lengths: np.ndarray
@@ -48,6 +57,7 @@ class CleanTables:
     duplicate_lines: LineTable | None = None
     duplicate_views: Sequence[str] | None = None
     indexed: IndexedCuts | None = None
+    pages: PageLines | None = None
 
     @property
     def n_docs(self) -> int:
@@ -75,7 +85,9 @@ def tabulate_batch(
     """The :class:`CleanTables` of one batch of documents (in memory), for :class:`TableBuilder`.
 
     Each batch is cut into lines and paragraphs once, for the line and the paragraph table.
-    With ``against`` (a saved index), what of the batch the index holds is found too.
+    With ``against`` (a saved index), what of the batch the index holds is found too. The
+    web-page classifier judges every document of the batch here, from its own lines: that
+    is most of its cost, and it needs nothing of the rest of the collection.
     """
     opts = options
     segments = segment_lines_and_paragraphs(texts)
@@ -93,6 +105,7 @@ def tabulate_batch(
         line_table(texts, opts.duplicates.boilerplate, segments, cuts=False) if extra == "lines" else None,
         matching_texts(texts, opts.duplicates.normalize) if extra == "views" else None,
         None if against is None else indexed_cuts(texts, against, opts, lines, units),
+        page_lines(lines, opts.boilerplate),
     )
 
 
@@ -127,6 +140,7 @@ class TableBuilder:
         if extra == "views":
             self._duplicate_views = StringSpill(spill / "duplicate-views.utf32" if spill is not None else None)
         self._indexed: TableSink[IndexedCuts] | None = None
+        self._pages: TableSink[PageLines] | None = TableSink(PageLines) if judged_alone(options.boilerplate) else None
         self._spill = spill
 
     def add(self, part: CleanTables) -> None:
@@ -149,6 +163,10 @@ class TableBuilder:
             if self._indexed is None:
                 self._indexed = TableSink(IndexedCuts, self._spill, "indexed.")
             self._indexed.add(part.indexed, n)
+        if self._pages is not None:
+            if part.pages is None:
+                raise ValueError("a batch was tabulated with other options than the builder's")
+            self._pages.add(part.pages, n)
 
     def result(self) -> CleanTables:
         """The tables of every document added, in order."""
@@ -165,7 +183,115 @@ class TableBuilder:
             duplicate_lines,
             duplicate_views,
             self._indexed.result(no_cuts()) if self._indexed is not None else None,
+            self._pages.result(no_page_lines()) if self._pages is not None else None,
         )
+
+
+def _process_pool(workers: int) -> ProcessPoolExecutor:
+    """``workers`` processes: forked where the platform forks (Linux: they start in milliseconds and
+    need no ``if __name__ == "__main__"`` guard in the caller's script), else spawned."""
+    fork = sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if fork else "spawn")
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context)
+
+
+def check_workers(workers: int) -> int:
+    """``workers`` if it is a whole number of processes ≥ 1, else :class:`dedup.InvalidOptionError`."""
+    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
+        raise InvalidOptionError(f"workers must be a whole number >= 1, got {workers!r}")
+    return workers
+
+
+class Tabulator:
+    """Tabulates consecutive batches (:func:`tabulate_batch`) into a :class:`TableBuilder`, on
+    ``workers`` processes when there are more than one.
+
+    Batches are handed to the builder in the order they were added, whatever order the
+    processes finish them in, so the tables are those of one process. At most
+    ``2 * workers`` batches are in flight: memory stays bounded by the batch. What a saved
+    index holds (``against``) is found in this process, from each batch's tables.
+
+    Parameters
+    ----------
+    builder : TableBuilder
+    options : CleanOptions
+    with_clusters : bool
+    against : Index, optional
+    workers : int
+        Processes (1: tabulate in this process, no pool).
+    """
+
+    def __init__(
+        self,
+        builder: TableBuilder,
+        options: CleanOptions,
+        *,
+        with_clusters: bool = False,
+        against: Index | None = None,
+        workers: int = 1,
+    ) -> None:
+        self.builder = builder
+        self.options = options
+        self.with_clusters = with_clusters
+        self.against = against
+        self.workers = check_workers(workers)
+        self._pool: ProcessPoolExecutor | None = None
+        self._pending: deque[tuple[Sequence[str] | None, Future[CleanTables]]] = deque()
+
+    def add(self, texts: Sequence[str]) -> None:
+        """Tabulate the next batch (in a worker process, or here)."""
+        if self.workers == 1:
+            self.builder.add(
+                tabulate_batch(texts, self.options, with_clusters=self.with_clusters, against=self.against)
+            )
+            return
+        if self._pool is None:
+            self._pool = _process_pool(self.workers)
+        future = self._pool.submit(tabulate_batch, list(texts), self.options, with_clusters=self.with_clusters)
+        self._pending.append((texts if self.against is not None else None, future))
+        while len(self._pending) > 2 * self.workers:
+            self._take_oldest()
+
+    def _take_oldest(self) -> None:
+        texts, future = self._pending.popleft()
+        part = future.result()
+        if self.against is not None:
+            assert texts is not None
+            part = replace(part, indexed=indexed_cuts(texts, self.against, self.options, part.lines, part.units))
+        self.builder.add(part)
+
+    def result(self) -> CleanTables:
+        """The tables of every batch added (:meth:`TableBuilder.result`); the processes are shut down."""
+        try:
+            while self._pending:
+                self._take_oldest()
+        finally:
+            self.close()
+        return self.builder.result()
+
+    def close(self) -> None:
+        """Shut the processes down (pending batches are dropped)."""
+        if self._pool is not None:
+            for _, future in self._pending:
+                future.cancel()
+            self._pending.clear()
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+
+def parallel_batch_chars(workers: int, texts: Sequence[str] | None = None) -> int:
+    """Characters a batch for ``workers`` processes: :data:`dedup.store.BATCH_CHARS` for one; a quarter
+    of it for more (batches of 256 K characters tabulate as fast, and the processes share the
+    work more evenly), and with ``texts`` in memory small enough that each process has about four."""
+    if workers == 1:
+        return BATCH_CHARS
+    chars = BATCH_CHARS // 4
+    if texts is not None:
+        chars = min(chars, -(-sum(map(len, texts)) // (4 * workers)))
+    return max(chars, _MIN_PARALLEL_BATCH)
+
+
+_MIN_PARALLEL_BATCH = 1 << 16  # characters: smaller batches cost more to hand over than they save
 
 
 def tabulate(
@@ -174,11 +300,23 @@ def tabulate(
     *,
     with_clusters: bool = False,
     spill: Path | None = None,
-    batch_chars: int = BATCH_CHARS,
+    batch_chars: int | None = None,
     against: Index | None = None,
+    workers: int = 1,
 ) -> CleanTables:
-    """The :class:`CleanTables` of texts in memory, built in batches of about ``batch_chars`` characters."""
-    builder = TableBuilder(options, with_clusters=with_clusters, spill=spill)
-    for batch in batches(texts, batch_chars):
-        builder.add(tabulate_batch(batch, options, with_clusters=with_clusters, against=against))
-    return builder.result()
+    """The :class:`CleanTables` of texts in memory, built in batches of about ``batch_chars`` characters
+    (default :func:`parallel_batch_chars`), on ``workers`` processes (see :class:`Tabulator`); the tables
+    are the same however they are batched."""
+    tabulator = Tabulator(
+        TableBuilder(options, with_clusters=with_clusters, spill=spill),
+        options,
+        with_clusters=with_clusters,
+        against=against,
+        workers=workers,
+    )
+    try:
+        for batch in batches(texts, batch_chars or parallel_batch_chars(tabulator.workers, texts)):
+            tabulator.add(batch)
+        return tabulator.result()
+    finally:
+        tabulator.close()

@@ -13,13 +13,14 @@ import sys
 import tempfile
 from collections import deque
 from collections.abc import Sequence
-from contextlib import AbstractContextManager, nullcontext
+from contextlib import AbstractContextManager, ExitStack, nullcontext
 from pathlib import Path
 from typing import Any, Protocol
 
 from .. import __version__
 from ..clean import Cleaner, CleanOptions, LocalCleaner
 from ..clean.against import check_against
+from ..clean.tabulate import parallel_batch_chars
 from ..duplicates import DuplicateFinder, DuplicateOptions, Finder
 from ..errors import DedupError, InvalidOptionError
 from ..index import Index, Match
@@ -73,8 +74,11 @@ class LocalEngine:
 
     name = "local"
 
+    def __init__(self, workers: int = 1) -> None:
+        self.workers = workers
+
     def cleaner(self, options: CleanOptions, spill: Path | None) -> Cleaner:
-        return LocalCleaner(options, spill=spill)
+        return LocalCleaner(options, spill=spill, workers=self.workers)
 
     def finder(self, options: DuplicateOptions, spill: Path | None) -> Finder:
         return DuplicateFinder(options, spill=spill)
@@ -88,7 +92,9 @@ def start_engine(args: argparse.Namespace, reporter: Reporter) -> Engine:
     if args.engine == "local":
         if args.address is not None:
             raise UsageError("--address is for --engine ray")
-        return LocalEngine()
+        return LocalEngine(getattr(args, "workers", 1))
+    if getattr(args, "workers", 1) != 1:
+        raise UsageError("--workers is for --engine local (Ray runs the batches on its own workers)")
     from .. import distributed  # imports Ray only when asked to
 
     try:
@@ -194,14 +200,16 @@ def run_clean(args: argparse.Namespace, reporter: Reporter) -> int:
                 reporter.info(f"finished publishing the interrupted run into {out}")
                 return int(workspace.journal.get("exit_status", EXIT_OK))
         tally = Tally()
-        with _spill_folder(workspace) as spill, engine.failures():
+        with _spill_folder(workspace) as spill, engine.failures(), ExitStack() as stack:
             cleaner = (
                 engine.cleaner(options, Path(spill))
                 if against is None
-                else LocalCleaner(options, spill=Path(spill), against=against)
+                else LocalCleaner(options, spill=Path(spill), against=against, workers=args.workers)
             )
+            stack.callback(cleaner.close)  # a failed run stops the tabulating processes
             with timer.phase("read"):
-                corpus = read_corpus(files, skipped, read_options, reporter, cleaner.add)
+                chars = parallel_batch_chars(args.workers)
+                corpus = read_corpus(files, skipped, read_options, reporter, cleaner.add, chars)
             reporter.info(
                 f"read {_count(len(corpus.records), 'document')} from {_count(len(corpus.files), 'file')} "
                 f"({len(corpus.skipped):,} skipped) in {timer.seconds['read']:.1f} s"

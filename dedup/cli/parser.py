@@ -156,7 +156,17 @@ def _add_matching_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--seed", type=int, metavar="N", help=f"MinHash seed (default {defaults.seed})")
 
 
-def _add_engine_options(parser: argparse.ArgumentParser) -> None:
+def _workers(value: str) -> int:
+    try:
+        workers = int(value)
+    except ValueError:
+        workers = 0
+    if workers < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of processes >= 1, got {value!r}")
+    return workers
+
+
+def _add_engine_options(parser: argparse.ArgumentParser, workers: bool = False) -> None:
     group = parser.add_argument_group("engine")
     group.add_argument(
         "--engine",
@@ -175,6 +185,18 @@ def _add_engine_options(parser: argparse.ArgumentParser) -> None:
             "$RAY_ADDRESS, else a new local Ray on this machine)"
         ),
     )
+    if workers:
+        group.add_argument(
+            "--workers",
+            type=_workers,
+            default=1,
+            metavar="N",
+            help=(
+                "with --engine local: tabulate batches (lines, paragraphs, the web-page classifier: most of the "
+                "work) on N processes (default 1: this process); the outputs are the same; each process holds "
+                "about one batch"
+            ),
+        )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -225,7 +247,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_input_options(cleaner)
     _add_matching_options(cleaner)
-    _add_engine_options(cleaner)
+    _add_engine_options(cleaner, workers=True)
     defaults = CleanOptions()
     what = cleaner.add_argument_group("cleaning")
     what.add_argument(

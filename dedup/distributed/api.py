@@ -251,6 +251,9 @@ class RayCleaner:
             if index:
                 yield index[0], _cleaned_of_batch(batch)
 
+    def close(self) -> None:
+        """Nothing to release: Ray owns the workers."""
+
 
 class RayEngine:
     """The Ray engine of the commands: its :class:`RayCleaner` and :class:`RayFinder`, and

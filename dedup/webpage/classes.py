@@ -8,7 +8,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from ..errors import InvalidOptionError
-from .base import _F, WebpageOptions, _default_options
+from .base import _F, KINDS, WebpageOptions, _default_options
 from .features import line_features
 from .model import kept_on_list_pages, load_line_model, pages_model_features
 
@@ -336,6 +336,9 @@ def model_page_lines(
 ) -> tuple[np.ndarray, np.ndarray]:
     """The line model's labels and kinds for the lines of many pages, each line judged on its own page.
 
+    :func:`model_page_evidence` (what the pages say of themselves) combined with what is
+    already known by :func:`combine_page_evidence`.
+
     Parameters
     ----------
     lines : sequence of str
@@ -355,6 +358,25 @@ def model_page_lines(
     kinds : np.ndarray
         str ``[m]``, one of :data:`KINDS`, or ``""`` for content.
     """
+    labels, kind = model_page_evidence(lines, features, bounds, options)
+    return combine_page_evidence(labels, kind, features[:, _F["title"]] > 0, options, known)
+
+
+def model_page_evidence(
+    lines: Sequence[str], features: np.ndarray, bounds: np.ndarray, options: WebpageOptions | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """What the line model and the patterns say of the lines of many pages, from the pages alone.
+
+    Parameters are as for :func:`model_page_lines` (without ``known``).
+
+    Returns
+    -------
+    labels : np.ndarray
+        bool ``[m]``: the model's label (at the cut; on a list page only furniture).
+    kinds : np.ndarray
+        str ``[m]``: the kind the patterns name (furniture, else a soft kind), or ``""``;
+        given whatever the label.
+    """
     opts = options or _default_options()
     model = load_line_model(opts.model)
     probability = model.probability(pages_model_features(features, lines, bounds), bounds)
@@ -362,12 +384,41 @@ def model_page_lines(
     furniture = _furniture_kinds(features, opts)
     # A page the model would strip of nearly all its text is a list: only its furniture goes.
     labels &= ~kept_on_list_pages(probability, features[:, _F["chars"]], furniture != "", bounds)
-    kind = np.where(furniture != "", furniture, _soft_kinds(features))
+    return labels, np.where(furniture != "", furniture, _soft_kinds(features))
+
+
+def combine_page_evidence(
+    labels: np.ndarray,
+    kinds: np.ndarray,
+    title: np.ndarray,
+    options: WebpageOptions | None = None,
+    known: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`model_page_lines` from :func:`model_page_evidence` and the lines already known.
+
+    Parameters
+    ----------
+    labels, kinds : np.ndarray
+        bool, str ``[m]``: from :func:`model_page_evidence`.
+    title : np.ndarray
+        bool ``[m]``: the line is the page's title (its ``title`` feature).
+    options : WebpageOptions, optional
+    known : np.ndarray, optional
+        bool ``[m]``: lines already known to be boilerplate.
+
+    Returns
+    -------
+    labels, kinds : np.ndarray
+        As :func:`model_page_lines` returns them (new arrays).
+    """
+    opts = options or _default_options()
+    labels = labels.copy()
+    kind = kinds.astype(f"<U{max(map(len, KINDS))}")
     if known is not None:
         labels |= known
         kind[known & (kind == "")] = "recurring"
     if opts.keep_title:
-        labels &= features[:, _F["title"]] == 0
+        labels &= ~title
     kind[labels & (kind == "")] = "page-furniture"
     kind[~labels] = ""
     return labels, kind
