@@ -14,7 +14,7 @@ import pytest
 import dedup
 from dedup import BoilerplateOptions, CleanOptions, DuplicateOptions
 from dedup.boilerplate import classify_lines
-from dedup.boilerplate.analysis import document_families
+from dedup.boilerplate.analysis import analyse_lines, classified, document_families
 from dedup.boilerplate.pages import PageLines, page_lines
 from dedup.clean import (
     TableBuilder,
@@ -253,3 +253,19 @@ def test_a_tabulator_hands_batches_over_in_order(news_docs: list[str]) -> None:
     pool = stopped._pool
     stopped.close()
     assert stopped._pool is None and not stopped._pending and pool is not None and pool._shutdown_thread
+
+
+def test_the_collections_evidence_is_classified_once(news_docs: list[str]) -> None:
+    """Planning classifies the lines with the web-page classifier, comparing documents without it:
+    the second classification reuses the first's corpus kinds and equals a fresh one."""
+    texts = _web_collection(news_docs)
+    options = BoilerplateOptions()
+    analysis = analyse_lines(texts, options)
+    kinds, known = classified(analysis, options)
+    assert np.array_equal(kinds, classify_lines(analysis.table, analysis.families, options))
+    assert not analysis.corpus_kinds and len(known.corpus_kinds) == 1
+    without_pages = BoilerplateOptions(webpage=False)
+    again, same = classified(known, without_pages)
+    assert same is known  # nothing was classified again
+    assert np.array_equal(again, classify_lines(analysis.table, analysis.families, without_pages))
+    assert (again != kinds).any() and not (again[kinds == ""] != "").any()  # the page classifier only adds

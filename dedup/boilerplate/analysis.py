@@ -18,6 +18,7 @@ from ..near import ClusterEngine, NearOptions, cluster_views
 from .base import Boilerplate, BoilerplateOptions
 from .classify import classify_lines
 from .families import boilerplate_families
+from .pages import PageLines
 
 
 def _families_of_views(
@@ -60,7 +61,7 @@ class LineAnalysis:
 
     Built once by :func:`analyse_lines` and shared by everything that classifies the same
     lines under the same options (``clean`` finds boilerplate and strips it before comparing
-    documents from one analysis).
+    documents from one analysis; :func:`classified` reuses what was classified already).
 
     Attributes
     ----------
@@ -70,12 +71,39 @@ class LineAnalysis:
     n_docs : int
     lengths : np.ndarray
         int64 ``[n_docs]``, the documents' lengths in characters.
+    corpus_kinds : tuple of (BoilerplateOptions, np.ndarray)
+        Classifications made already without the web-page classifier: options with
+        ``webpage=False`` and their ``classify_lines`` kinds (str ``[m]``).
     """
 
     table: LineTable
     families: np.ndarray
     n_docs: int
     lengths: np.ndarray
+    corpus_kinds: tuple[tuple[BoilerplateOptions, np.ndarray], ...] = ()
+
+
+def classified(
+    analysis: LineAnalysis, options: BoilerplateOptions, pages: PageLines | None = None
+) -> tuple[np.ndarray, LineAnalysis]:
+    """``classify_lines`` of the analysis' lines under ``options``, and the analysis knowing it.
+
+    The collection's evidence (everything but the web-page classifier) is computed once per
+    options: a second call whose options differ only in ``webpage`` reuses it.
+
+    Returns
+    -------
+    kinds : np.ndarray
+        str ``[m]``.
+    analysis : LineAnalysis
+        ``analysis`` with these options' corpus kinds added.
+    """
+    corpus_options = replace(options, webpage=False)
+    known = next((kinds for opts, kinds in analysis.corpus_kinds if opts == corpus_options), None)
+    if known is None:
+        known = classify_lines(analysis.table, analysis.families, corpus_options)
+        analysis = replace(analysis, corpus_kinds=(*analysis.corpus_kinds, (corpus_options, known)))
+    return classify_lines(analysis.table, analysis.families, options, pages, known), analysis
 
 
 def analyse_lines(
@@ -130,7 +158,7 @@ def boilerplate_free_views(
 ) -> DocumentViews:
     """Matching views of the documents without their boilerplate lines (``texts`` is read only without ``analysis``)."""
     analysis = analysis or analyse_lines(texts, options)
-    kind = classify_lines(analysis.table, analysis.families, options)
+    kind, _ = classified(analysis, options)
     return document_views(analysis.table, analysis.n_docs, kind == "")
 
 

@@ -252,6 +252,7 @@ def classify_lines(
     families: np.ndarray,
     options: BoilerplateOptions = BoilerplateOptions(),
     pages: PageLines | None = None,
+    corpus_kinds: np.ndarray | None = None,
 ) -> np.ndarray:
     """Boilerplate kind of every line, or "" for content.
 
@@ -264,12 +265,24 @@ def classify_lines(
     pages : PageLines, optional
         :func:`dedup.boilerplate.pages.page_lines` of ``table`` with ``options``, when
         tabulating made it (otherwise the web-page classifier runs here).
+    corpus_kinds : np.ndarray, optional
+        ``classify_lines(table, families, replace(options, webpage=False))``, when the
+        caller has it: the kinds from the collection's evidence, which the web-page
+        classifier only adds to (it is not changed).
 
     Returns
     -------
     np.ndarray
         str ``[m]``, a :data:`KINDS` entry or ``""``.
     """
+    kind = _corpus_kinds(table, families, options) if corpus_kinds is None else corpus_kinds.copy()
+    if options.webpage is not False:
+        _classify_web_pages(table, kind, options, pages)
+    return kind
+
+
+def _corpus_kinds(table: LineTable, families: np.ndarray, options: BoilerplateOptions) -> np.ndarray:
+    """:func:`classify_lines` without the web-page classifier: the kinds the collection shows."""
     kind = np.full(len(table), "", dtype=f"<U{max(map(len, KINDS))}")
     if not len(table):
         return kind
@@ -335,6 +348,4 @@ def classify_lines(
         page_number, head = _page_furniture(table)
         kind[head] = "running-head"
         kind[page_number] = "page-number"
-    if options.webpage is not False:
-        _classify_web_pages(table, kind, options, pages)
     return kind

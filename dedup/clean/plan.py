@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..boilerplate import LineAnalysis, analyse_table, boilerplate_families, classify_lines
+from ..boilerplate import LineAnalysis, analyse_table, boilerplate_families
+from ..boilerplate.analysis import classified
 from ..cluster import Cluster
 from ..duplicates import duplicate_clusters
 from ..lines import LineTable
@@ -199,7 +200,8 @@ def plan_clean(
     ) as facts:
         analysis = analyse_table(tables.lines, tables.lengths, opts.boilerplate, engine)
         table = analysis.table
-        families = boilerplate_families(table, classify_lines(table, analysis.families, opts.boilerplate, tables.pages))
+        kinds, analysis = classified(analysis, opts.boilerplate, tables.pages)  # reused to compare documents
+        families = boilerplate_families(table, kinds)
         facts["families"] = len(families)
     boilerplate_cuts: dict[int, list[Cut]] = {}
     if "boilerplate" in opts.remove:
