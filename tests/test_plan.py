@@ -10,6 +10,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import dedup
 from dedup import BoilerplateOptions, CleanOptions, DuplicateOptions
@@ -24,6 +26,7 @@ from dedup.clean import (
     tabulate,
     tabulate_batch,
 )
+from dedup.clean.base import covered
 from dedup.lines import DocumentViews, line_table
 from dedup.store import SpilledStrings
 from dedup.webpage import WebpageOptions
@@ -269,3 +272,37 @@ def test_the_collections_evidence_is_classified_once(news_docs: list[str]) -> No
     assert same is known  # nothing was classified again
     assert np.array_equal(again, classify_lines(analysis.table, analysis.families, without_pages))
     assert (again != kinds).any() and not (again[kinds == ""] != "").any()  # the page classifier only adds
+
+
+def _walk_covered(start: int, end: int, cuts: list[tuple[int, int]]) -> bool:
+    """One span, by walking its document's cuts in order of start (the rule, written plainly)."""
+    pos = start
+    for a, b in sorted(cuts):
+        if a <= pos < b:
+            pos = b
+    return pos >= end
+
+
+_spans = st.lists(st.tuples(st.integers(0, 3), st.integers(0, 40), st.integers(0, 12)), max_size=30)
+
+
+@given(cuts=_spans, spans=_spans)
+def test_spans_covered_by_chained_cuts(cuts: list[tuple[int, int, int]], spans: list[tuple[int, int, int]]) -> None:
+    """covered() of many spans at once is the walk over each span's own document's cuts, which
+    chain when one starts where (or before) the union so far ends."""
+    arrays = [np.array([c[k] for c in cuts], dtype=np.int64) for k in range(3)]
+    cut_doc, cut_start, cut_end = arrays[0], arrays[1], arrays[1] + arrays[2]
+    doc = np.array([s_[0] for s_ in spans], dtype=np.int64)
+    start = np.array([s_[1] for s_ in spans], dtype=np.int64)
+    end = start + np.array([s_[2] for s_ in spans], dtype=np.int64)
+    got = covered(doc, start, end, cut_doc, cut_start, cut_end)
+    for i, (d, a, b) in enumerate(zip(doc.tolist(), start.tolist(), end.tolist())):
+        own = [(x, y) for x, y, z in zip(cut_start.tolist(), cut_end.tolist(), cut_doc.tolist()) if z == d]
+        assert got[i] == _walk_covered(a, b, own)
+
+
+def test_spans_covered_exactly() -> None:
+    cut_doc, cut_start, cut_end = np.array([0, 0, 0, 1]), np.array([0, 5, 2, 0]), np.array([3, 8, 5, 4])
+    doc, start, end = np.array([0, 0, 0, 1, 1, 2]), np.array([1, 8, 4, 3, 4, 0]), np.array([8, 9, 4, 4, 5, 0])
+    # [0,3) + [2,5) + [5,8) chain to [0,8); [8,9) starts where they end; the empty spans are covered
+    assert covered(doc, start, end, cut_doc, cut_start, cut_end).tolist() == [True, False, True, True, False, True]

@@ -158,17 +158,20 @@ def _linked_by_keys(lines: np.ndarray, *keys: np.ndarray) -> np.ndarray:
     return connected_components(lines.size, np.concatenate(edges))
 
 
-def boilerplate_families(table: LineTable, kind: np.ndarray) -> list[Boilerplate]:
-    """Group classified lines into :class:`Boilerplate` families.
+def family_rows(table: LineTable, kind: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The classified lines of ``table`` grouped into :func:`boilerplate_families` families.
 
-    Page numbers form one family and running heads another; recurring lines and
-    markers group by their matching view; template lines by any key they share
-    (masked view, head or tail), so one template with different slot fillings is
-    one family.
+    Returns
+    -------
+    rows : np.ndarray
+        int64 ``[k]``: the table rows of every line with a kind, family by family (families
+        in order of their first line, each family's lines in table order).
+    family : np.ndarray
+        int64 ``[k]``: each row's family id (non-decreasing).
     """
     chosen = np.flatnonzero(kind != "")
     if not chosen.size:
-        return []
+        return chosen, np.zeros(0, dtype=np.int64)
     chosen_kind = kind[chosen]
     group_key = np.where(np.isin(chosen_kind, ["page-number", "running-head"]), np.uint64(0), table.exact[chosen])
     templates = chosen_kind == "template"
@@ -179,10 +182,29 @@ def boilerplate_families(table: LineTable, kind: np.ndarray) -> list[Boilerplate
     group = _group_ids(kind_code, group_key)
     first_line = np.full(group.max() + 1, np.iinfo(np.int64).max)
     np.minimum.at(first_line, group, chosen)
-    order = np.argsort(first_line, kind="stable")
+    rank = np.empty(first_line.size, dtype=np.int64)
+    rank[np.argsort(first_line, kind="stable")] = np.arange(first_line.size)
+    family = rank[group]
+    by_family = np.argsort(family, kind="stable")  # chosen is in table order already
+    return chosen[by_family], family[by_family]
+
+
+def boilerplate_families(
+    table: LineTable, kind: np.ndarray, rows: tuple[np.ndarray, np.ndarray] | None = None
+) -> list[Boilerplate]:
+    """Group classified lines into :class:`Boilerplate` families.
+
+    Page numbers form one family and running heads another; recurring lines and
+    markers group by their matching view; template lines by any key they share
+    (masked view, head or tail), so one template with different slot fillings is
+    one family. ``rows``: :func:`family_rows` of the same arguments, when the caller has it.
+    """
+    members, family = family_rows(table, kind) if rows is None else rows
+    bounds = np.searchsorted(family, np.arange(int(family[-1]) + 2 if family.size else 0))
+    doc, start, end = table.doc[members].tolist(), table.start[members].tolist(), table.end[members].tolist()
     out = []
-    for new_id, g in enumerate(order):
-        members = chosen[group == g]
-        spans = tuple(Span(int(table.doc[i]), int(table.start[i]), int(table.end[i])) for i in members)
-        out.append(Boilerplate(new_id, str(kind[members[0]]), spans, table.texts[members[0]]))
+    for new_id, (lo, hi) in enumerate(zip(bounds[:-1].tolist(), bounds[1:].tolist())):
+        first = int(members[lo])
+        spans = tuple(Span(doc[i], start[i], end[i]) for i in range(lo, hi))
+        out.append(Boilerplate(new_id, str(kind[first]), spans, table.texts[first]))
     return out

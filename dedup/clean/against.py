@@ -30,9 +30,7 @@ from ..index.lookup import band_hits, intersections
 from ..lines import LineTable
 from ..normalize import NormalizeOptions
 from ..passages import UnitTable, _sets_of
-from ..removals import Cut
-from ..spans import Span
-from .base import CleanOptions, _covered
+from .base import CleanOptions, covered
 
 #: ``IndexedCuts.kind`` codes: what a cut removes, and the (reason, Removal.kind) it gets.
 KINDS = ("document", "passage", "line")
@@ -174,17 +172,16 @@ def indexed_cuts(
         emptied[doc] = True
         length = np.fromiter(map(len, texts), np.int64, n)
         parts.append((doc, np.zeros(doc.size, dtype=np.int64), length[doc], 0, held))
-    line_cuts: dict[int, list[Cut]] = {}
+    empty = np.zeros(0, dtype=np.int64)
+    line_cuts = (empty, empty, empty)
     if "boilerplate" in options.remove and index.lines is not None:
         row, held = _lines(lines, index, options, emptied)
         parts.append((lines.doc[row], lines.cut_start[row], lines.cut_end[row], 2, held))
-        for d, a, b in zip(lines.doc[row].tolist(), lines.start[row].tolist(), lines.end[row].tolist()):
-            line_cuts.setdefault(d, []).append(Cut(a, b, "boilerplate"))
+        line_cuts = (lines.doc[row], lines.start[row], lines.end[row])
     if "duplicate" in options.remove and index.passages is not None:
         row, held = _passages(units, index, emptied)
-        spans = zip(units.doc[row].tolist(), units.start[row].tolist(), units.end[row].tolist())
         # a paragraph that is recurring lines is boilerplate, as in one collection
-        own = np.array([not _covered(Span(d, a, b), line_cuts.get(d, [])) for d, a, b in spans], dtype=bool)
+        own = ~covered(units.doc[row], units.start[row], units.end[row], *line_cuts)
         row, held = row[own], held[own]
         parts.append((units.doc[row], units.start[row], units.end[row], 1, held))
     if not parts:

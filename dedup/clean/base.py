@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
+
+import numpy as np
 
 from ..boilerplate import Boilerplate, BoilerplateOptions
 from ..cluster import Cluster
@@ -11,8 +12,7 @@ from ..duplicates import DuplicateOptions
 from ..errors import InvalidOptionError
 from ..options import KeywordOptions, check_types
 from ..passages import PassageCluster, PassageOptions
-from ..removals import REASONS, Cleaned, Cut
-from ..spans import Span
+from ..removals import REASONS, Cleaned
 
 
 @dataclass(frozen=True)
@@ -61,15 +61,42 @@ class CleanOptions(KeywordOptions):
             raise InvalidOptionError(f"remove: unknown reason(s) {', '.join(unknown)}; known: {', '.join(REASONS)}")
 
 
-def _covered(span: Span, cuts: Sequence[Cut]) -> bool:
-    """Whether ``span`` lies inside the union of ``cuts``."""
-    pos = span.start
-    for cut in sorted(cuts, key=lambda c: c.start):
-        if cut.start <= pos < cut.end:
-            pos = cut.end
-        if pos >= span.end:
-            return True
-    return pos >= span.end
+def covered(
+    doc: np.ndarray, start: np.ndarray, end: np.ndarray, cut_doc: np.ndarray, cut_start: np.ndarray, cut_end: np.ndarray
+) -> np.ndarray:
+    """Whether each span lies inside the union of its document's cuts (chained cuts cover what
+    their union covers), for all spans at once.
+
+    Parameters
+    ----------
+    doc, start, end : np.ndarray
+        int64 ``[q]``: the spans.
+    cut_doc, cut_start, cut_end : np.ndarray
+        int64 ``[c]``: the cuts, in any order.
+
+    Returns
+    -------
+    np.ndarray
+        bool ``[q]`` (an empty span is covered).
+    """
+    out = start >= end
+    if not cut_doc.size or not doc.size:
+        return out
+    width = int(max(cut_end.max(), end.max(), cut_start.max(), start.max())) + 1
+    order = np.lexsort((cut_start, cut_doc))
+    lo = cut_doc[order] * width + cut_start[order]
+    hi = cut_doc[order] * width + cut_end[order]
+    reach = np.maximum.accumulate(hi)
+    # A cut starting at or before what the cuts before it reach extends their union.
+    new = np.ones(lo.size, dtype=bool)
+    new[1:] = lo[1:] > reach[:-1]
+    union_lo = lo[new]
+    union_hi = reach[np.append(np.flatnonzero(new)[1:], lo.size) - 1]
+    key = doc * width + start
+    j = np.searchsorted(union_lo, key, side="right") - 1
+    inside = j >= 0
+    jj = np.maximum(j, 0)
+    return out | (inside & (key < union_hi[jj]) & (union_hi[jj] >= doc * width + end))
 
 
 @dataclass(frozen=True)

@@ -9,16 +9,16 @@ import numpy as np
 
 from ..boilerplate import LineAnalysis, analyse_table, boilerplate_families
 from ..boilerplate.analysis import classified
+from ..boilerplate.families import family_rows
 from ..cluster import Cluster
 from ..duplicates import duplicate_clusters
-from ..lines import LineTable
 from ..log import phase
 from ..near import ClusterEngine, cluster_views
 from ..passages import match_passages
 from ..removals import REASONS, Cut
-from ..spans import Span, expand_to_lines
+from ..spans import expand_to_lines
 from .against import KINDS, REMOVALS
-from .base import CleanOptions, CleanReport, _covered
+from .base import CleanOptions, CleanReport, covered
 from .tabulate import CleanTables, _duplicate_input
 
 
@@ -93,55 +93,83 @@ class CleanPlan:
         return out
 
 
-class _PlanCuts:
-    """Per-document cut proposals gathered in order, then frozen into CleanPlan arrays."""
+class _Proposals:
+    """Cut proposals gathered as arrays, call after call, then frozen into CleanPlan arrays: each
+    document's cuts in the order they were proposed (among overlapping cuts of equal reason the
+    first proposed wins); kinds and holders are numbered in the order first proposed."""
 
     def __init__(self, n_docs: int) -> None:
-        self.rows: list[list[tuple[int, int, int, int, int, bool, int]]] = [[] for _ in range(n_docs)]
+        self.n_docs = n_docs
+        self.parts: list[tuple[np.ndarray, ...]] = []
         self.kinds: dict[str, int] = {}
         self.holders: dict[str, int] = {}
 
     def add(
         self,
-        doc: int,
-        start: int,
-        end: int,
-        reason: str,
-        ref: int | None,
-        kind: str,
-        to_lines: bool,
-        held_by: str | None = None,
+        doc: np.ndarray,
+        start: np.ndarray,
+        end: np.ndarray,
+        reason: np.ndarray | str,
+        ref: np.ndarray | int | None,
+        kind: np.ndarray | str,
+        to_lines: np.ndarray | bool,
+        held_by: Sequence[str] | None = None,
     ) -> None:
-        code = self.kinds.setdefault(kind, len(self.kinds))
-        held = -1 if held_by is None else self.holders.setdefault(held_by, len(self.holders))
-        self.rows[doc].append((start, end, REASONS.index(reason), -1 if ref is None else ref, code, to_lines, held))
+        """Propose cuts ``[start, end)`` of documents ``doc`` (int64 ``[c]``), in this order;
+        ``reason``, ``ref``, ``kind``, ``to_lines`` are one value or ``[c]``, ``held_by`` ``[c]`` ids or None."""
+        n = len(doc)
+        if not n:
+            return
+        codes = _codes(kind, n, self.kinds)
+        held = np.full(n, -1, dtype=np.int64)
+        if held_by is not None:
+            held = np.array([self.holders.setdefault(h, len(self.holders)) for h in held_by], dtype=np.int64)
+        column = lambda value, dtype: np.broadcast_to(np.asarray(value, dtype=dtype), (n,))  # noqa: E731
+        self.parts.append(
+            (
+                np.asarray(doc, dtype=np.int64),
+                np.asarray(start, dtype=np.int64),
+                np.asarray(end, dtype=np.int64),
+                _codes(reason, n, {name: code for code, name in enumerate(REASONS)}),
+                column(-1 if ref is None else ref, np.int64),
+                codes,
+                column(to_lines, bool),
+                held,
+            )
+        )
 
     def plan(self, remove_noise: bool, report: CleanReport) -> CleanPlan:
-        counts = np.fromiter(map(len, self.rows), dtype=np.int64, count=len(self.rows))
-        offsets = np.zeros(counts.size + 1, dtype=np.int64)
-        np.cumsum(counts, out=offsets[1:])
-        flat = np.array([row for rows in self.rows for row in rows], dtype=np.int64).reshape(-1, 7)
+        empty = (np.zeros(0, dtype=np.int64),) * 6 + (np.zeros(0, dtype=bool), np.zeros(0, dtype=np.int64))
+        columns = [np.concatenate(c) for c in zip(*self.parts)] if self.parts else list(empty)
+        order = np.argsort(columns[0], kind="stable")  # by document, each in proposal order
+        doc, start, end, reason, ref, kind, to_lines, held = (c[order] for c in columns)
+        offsets = np.zeros(self.n_docs + 1, dtype=np.int64)
+        np.cumsum(np.bincount(doc, minlength=self.n_docs), out=offsets[1:])
         return CleanPlan(
             offsets,
-            flat[:, 0].copy(),
-            flat[:, 1].copy(),
-            flat[:, 2].copy(),
-            flat[:, 3].copy(),
-            flat[:, 4].copy(),
-            flat[:, 5].astype(bool),
+            start,
+            end,
+            reason,
+            ref,
+            kind,
+            to_lines.astype(bool),
             tuple(self.kinds),
-            flat[:, 6].copy(),
+            held,
             tuple(self.holders),
             remove_noise,
             report,
         )
 
 
-def _line_index(table: LineTable, spans: Sequence[Span]) -> np.ndarray:
-    """Row of ``table`` of every span that is one of its lines: int64 ``[len(spans)]``."""
-    width = int(table.end.max()) + 1 if len(table) else 1
-    keys = table.doc * width + table.start
-    return np.searchsorted(keys, np.array([s.doc * width + s.start for s in spans], dtype=np.int64))
+def _codes(values: np.ndarray | str, n: int, numbers: dict[str, int]) -> np.ndarray:
+    """int64 ``[n]``: each value's number in ``numbers``, new values numbered (added) in the order first met."""
+    if isinstance(values, str):
+        return np.full(n, numbers.setdefault(values, len(numbers)), dtype=np.int64)
+    names, first, inverse = np.unique(values, return_index=True, return_inverse=True)
+    codes = np.empty(names.size, dtype=np.int64)
+    for i in np.argsort(first, kind="stable").tolist():
+        codes[i] = numbers.setdefault(str(names[i]), len(numbers))
+    return codes[inverse.reshape(-1)]
 
 
 def _document_clusters(
@@ -192,7 +220,7 @@ def plan_clean(
     CleanPlan
     """
     opts = options
-    proposals = _PlanCuts(tables.n_docs)
+    proposals = _Proposals(tables.n_docs)
     # One line analysis serves boilerplate finding and, when the options agree, the
     # boilerplate stripping that near-duplicate documents are compared after.
     with phase(
@@ -201,16 +229,13 @@ def plan_clean(
         analysis = analyse_table(tables.lines, tables.lengths, opts.boilerplate, engine)
         table = analysis.table
         kinds, analysis = classified(analysis, opts.boilerplate, tables.pages)  # reused to compare documents
-        families = boilerplate_families(table, kinds)
+        rows, family = family_rows(table, kinds)
+        families = boilerplate_families(table, kinds, (rows, family))
         facts["families"] = len(families)
-    boilerplate_cuts: dict[int, list[Cut]] = {}
-    if "boilerplate" in opts.remove:
-        for family in families:
-            rows = _line_index(table, family.spans).tolist()
-            for span, row in zip(family.spans, rows):
-                cut = Cut(int(table.cut_start[row]), int(table.cut_end[row]), "boilerplate", family.id, family.kind)
-                boilerplate_cuts.setdefault(span.doc, []).append(cut)
-                proposals.add(span.doc, cut.start, cut.end, "boilerplate", family.id, family.kind, False)
+    if "boilerplate" not in opts.remove:
+        rows = rows[:0]
+    boilerplate_cuts = (table.doc[rows], table.cut_start[rows], table.cut_end[rows])
+    proposals.add(*boilerplate_cuts, "boilerplate", family[: rows.size], kinds[rows], False)
     clusters: list[Cluster] = []
     if opts.cross_document or with_clusters:
         with phase("plan: near-duplicate documents") as facts:
@@ -223,18 +248,23 @@ def plan_clean(
     # What a saved index holds goes first, pointing at the indexed copy; a document that
     # loses a duplicate to the index is no kept copy for the batch's own removals.
     by_index = np.zeros(tables.n_docs, dtype=bool)
-    index_cuts: dict[int, list[Cut]] = {}
+    empty = np.zeros(0, dtype=np.int64)
+    index_cuts = (empty, empty, empty)
     found = tables.indexed
     if found is not None:
-        rows = zip(found.doc.tolist(), found.start.tolist(), found.end.tolist(), found.kind.tolist(), found.held_by)
-        for doc, start, end, code, held in rows:
-            reason, kind = REMOVALS[code]
-            if reason in opts.remove:
-                proposals.add(doc, start, end, reason, None, kind, KINDS[code] == "passage", held)
-                index_cuts.setdefault(doc, []).append(Cut(start, end, reason, None, kind, held))  # type: ignore[arg-type]
-                by_index[doc] |= reason == "duplicate"
-                emptied[doc] |= KINDS[code] == "document"
+        reason_of = np.array([reason for reason, _ in REMOVALS])
+        taken = np.flatnonzero(np.isin(reason_of[found.kind], sorted(opts.remove)))
+        code = found.kind[taken]
+        index_cuts = (found.doc[taken], found.start[taken], found.end[taken])
+        held = [found.held_by[i] for i in taken.tolist()]
+        kind_of, passage = np.array([kind for _, kind in REMOVALS]), np.array(KINDS)[code] == "passage"
+        proposals.add(*index_cuts, reason_of[code], None, kind_of[code], passage, held)
+        document = np.array(KINDS)[code] == "document"
+        emptied[index_cuts[0][document]] = True
+        by_index[index_cuts[0][reason_of[code] == "duplicate"]] = True
     if "duplicate" in opts.remove and opts.cross_document:
+        members: list[int] = []
+        refs: list[int] = []
         for cluster in clusters:
             if by_index[cluster.representative]:
                 continue
@@ -242,22 +272,25 @@ def plan_clean(
                 if member != cluster.representative and coverage >= opts.cover and not emptied[member]:
                     emptied[member] = True
                     holding[cluster.representative] = True
-                    proposals.add(member, 0, int(tables.lengths[member]), "duplicate", cluster.id, "document", False)
+                    members.append(member)
+                    refs.append(cluster.id)
+        whole = np.array(members, dtype=np.int64)
+        proposals.add(
+            whole, np.zeros_like(whole), tables.lengths[whole], "duplicate", np.array(refs), "document", False
+        )
     with phase("plan: repeated passages", f"{len(tables.units):,} paragraphs") as facts:
         matches = match_passages(tables.units, opts.passages)
         facts["passages"] = len(matches.clusters)
     if "duplicate" in opts.remove:
         # Each cut rests on a direct match with an earlier copy that is kept: in the
         # same document, or with cross_document in any earlier one.
-        cuttable = matches.within_document() | opts.cross_document
-        for run in np.flatnonzero(cuttable).tolist():
-            earlier = matches.earlier_copy(run)
-            if emptied[earlier.doc] or _covered(earlier, boilerplate_cuts.get(earlier.doc, [])):
-                continue
-            if _covered(earlier, index_cuts.get(earlier.doc, [])):  # the index holds it: cut against the index
-                continue
-            span = matches.later_copy(run)
-            if holding[span.doc] and span.doc != earlier.doc:  # emptied members point at this copy
-                continue
-            proposals.add(span.doc, span.start, span.end, "duplicate", int(matches.run_cluster[run]), "passage", True)
+        units, runs = matches.units, np.flatnonzero(matches.within_document() | opts.cross_document)
+        a0, a1, b0, b1 = matches.runs[runs].T
+        earlier = (units.doc[a0], units.start[a0], units.end[a1])
+        later = (units.doc[b0], units.start[b0], units.end[b1])
+        keep = ~emptied[earlier[0]] & ~covered(*earlier, *boilerplate_cuts)
+        keep &= ~covered(*earlier, *index_cuts)  # the index holds it: cut against the index
+        keep &= ~(holding[later[0]] & (later[0] != earlier[0]))  # emptied members point at this copy
+        cut = (c[keep] for c in later)
+        proposals.add(*cut, "duplicate", matches.run_cluster[runs[keep]], "passage", True)
     return proposals.plan("noise" in opts.remove, CleanReport([], clusters, matches.clusters, families))
