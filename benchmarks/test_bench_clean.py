@@ -2,7 +2,7 @@
 
 Group ``clean``: People's Daily, the whole month as documents of 20 paragraphs. Group
 ``clean-reprints``: the quality benchmark's full generated reprint corpus (1,054 web-like
-pages). Each group has one row per ``clean`` mode (cross-document also with ``workers=2``:
+pages). Each group has one row per ``clean`` mode (cross-document also with ``processes=2``:
 the batches tabulated on two processes) and one for the datasketch pipeline of
 the quality benchmark (raw-text character 5-grams → ``MinHash`` → ``MinHashLSH(0.3)`` insert
 and query → verified pairs → union-find), which only finds duplicate documents; each row
@@ -40,13 +40,15 @@ def reprint_pages() -> list[str]:
     return list(generate_corpus("full", seed=0).texts)
 
 
-def _clean(benchmark: Any, clean: Callable[..., Any], texts: list[str], cross_document: bool, workers: int = 1) -> None:
+def _clean(
+    benchmark: Any, clean: Callable[..., Any], texts: list[str], cross_document: bool, processes: int = 1
+) -> None:
     clean(texts[:5])  # warm the normalization tables outside the timing
     kwargs: dict[str, Any] = {"cross_document": cross_document}
     label = f"dedup.clean cross_document={cross_document}"
-    if workers > 1:  # releases before the option took no such argument
-        kwargs["workers"] = workers
-        label += f" workers={workers}"
+    if processes > 1:  # releases before the option took no such argument
+        kwargs["processes"] = processes
+        label += f" processes={processes}"
     describe(benchmark, "dedup", label, texts)
     results = benchmark.pedantic(clean, args=(texts,), kwargs=kwargs, rounds=ROUNDS, iterations=1)
     assert len(results) == len(texts)
@@ -60,14 +62,14 @@ def _datasketch(benchmark: Any, texts: list[str]) -> None:
 
 @clean_group
 @pytest.mark.parametrize(
-    ("cross_document", "workers"),
+    ("cross_document", "processes"),
     [(False, 1), (True, 1), (True, 2)],
     ids=["per-document", "cross-document", "cross-document-2-processes"],
 )
 def test_clean_peoples_daily(
-    benchmark: Any, news_documents: list[str], dedup_api: Callable[[str], Any], cross_document: bool, workers: int
+    benchmark: Any, news_documents: list[str], dedup_api: Callable[[str], Any], cross_document: bool, processes: int
 ) -> None:
-    _clean(benchmark, dedup_api("clean"), news_documents, cross_document, workers)
+    _clean(benchmark, dedup_api("clean"), news_documents, cross_document, processes)
 
 
 @clean_group
@@ -76,11 +78,11 @@ def test_datasketch_pipeline_peoples_daily(benchmark: Any, news_documents: list[
 
 
 @reprints_group
-@pytest.mark.parametrize("workers", [1, 2], ids=["1-process", "2-processes"])
+@pytest.mark.parametrize("processes", [1, 2], ids=["1-process", "2-processes"])
 def test_clean_reprints(
-    benchmark: Any, reprint_pages: list[str], dedup_api: Callable[[str], Any], workers: int
+    benchmark: Any, reprint_pages: list[str], dedup_api: Callable[[str], Any], processes: int
 ) -> None:
-    _clean(benchmark, dedup_api("clean"), reprint_pages, True, workers)
+    _clean(benchmark, dedup_api("clean"), reprint_pages, True, processes)
 
 
 @reprints_group

@@ -60,7 +60,7 @@ def test_what_the_corpus_holds_is_removed_and_names_its_indexed_copy(
         "\n".join(fresh),  # nothing of the corpus
     ]
     cleaned = dedup.clean(today, against=index)
-    assert dedup.clean(today, against=index, workers=2) == cleaned  # the index is read in this process
+    assert dedup.clean(today, against=index, processes=2) == cleaned  # the index is read in this process
     assert [(r.reason, r.kind, r.held_by, r.ref) for r in cleaned[0].removed] == [("duplicate", "document", "c3", None)]
     assert cleaned[0].text == ""
     assert [(r.reason, r.kind, r.held_by, r.text.strip()) for r in cleaned[1].removed] == [
@@ -162,7 +162,7 @@ def test_clean_against_on_the_command_line(
     out = tmp_path / "out"
     assert main(["clean", str(src), "-o", str(out), "--against", str(index_path), "--annotate", "-q"]) == 0
     two = tmp_path / "two-processes"
-    argv = ["clean", str(src), "-o", str(two), "--against", str(index_path), "--annotate", "-q", "--workers", "2"]
+    argv = ["clean", str(src), "-o", str(two), "--against", str(index_path), "--annotate", "-q", "--processes", "2"]
     assert main(argv) == 0
     for name in ("cleaned.jsonl", "annotated.jsonl", "clusters.jsonl", "boilerplate.jsonl"):
         assert (two / name).read_bytes() == (out / name).read_bytes()
@@ -178,8 +178,8 @@ def test_clean_against_on_the_command_line(
     for argv, message in (
         (["--against", str(tmp_path)], "holds no index"),
         (["--against", str(index_path), "--engine", "ray"], "--engine local"),
-        (["--workers", "2", "--engine", "ray"], "--workers is for --engine local"),
-        (["--workers", "0"], "a whole number of processes"),
+        (["--processes", "2", "--engine", "ray"], "--processes is for --engine local"),
+        (["--processes", "0"], "a whole number of processes"),
     ):
         with pytest.raises(SystemExit) as exit_status:
             main(["clean", str(src), "--dry-run", *argv])

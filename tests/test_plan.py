@@ -77,14 +77,14 @@ def test_batches_and_spilling_change_nothing(collection: list[str], options: Cle
     assert [dedup.restore(c) for c in expected.cleaned] == collection
     # Tabulated on two processes, in batches of every size: the same report.
     for batch_chars in (1, 9_000, None):
-        tables = tabulate(collection, options, with_clusters=True, batch_chars=batch_chars, workers=2)
+        tables = tabulate(collection, options, with_clusters=True, batch_chars=batch_chars, processes=2)
         parallel = plan_clean(tables, options, with_clusters=True).report
         assert (parallel.clusters, parallel.passages, parallel.boilerplate) == (
             expected.clusters,
             expected.passages,
             expected.boilerplate,
         )
-    assert dedup.clean(collection, options=options, workers=2) == expected.cleaned
+    assert dedup.clean(collection, options=options, processes=2) == expected.cleaned
 
 
 def test_the_plan_of_a_pdf_page(seed_texts: dict[str, str]) -> None:
@@ -232,10 +232,10 @@ def test_page_evidence_and_what_is_known_combine(keep_title: bool) -> None:
     assert labels.tolist() == [True, False, False, True, False]  # the inputs are left as they were
 
 
-@pytest.mark.parametrize("workers", [0, -1, True, 1.5, "2"])
-def test_workers_must_be_a_number_of_processes(workers: object) -> None:
-    with pytest.raises(dedup.InvalidOptionError, match="workers must be a whole number"):
-        dedup.clean(["甲乙丙"], workers=workers)  # type: ignore[arg-type]
+@pytest.mark.parametrize("processes", [0, -1, True, 1.5, "2"])
+def test_workers_must_be_a_number_of_processes(processes: object) -> None:
+    with pytest.raises(dedup.InvalidOptionError, match="processes must be a whole number"):
+        dedup.clean(["甲乙丙"], processes=processes)  # type: ignore[arg-type]
 
 
 def test_a_tabulator_hands_batches_over_in_order(news_docs: list[str]) -> None:
@@ -243,14 +243,14 @@ def test_a_tabulator_hands_batches_over_in_order(news_docs: list[str]) -> None:
     closing the tabulator midway stops its processes and drops what was pending."""
     options = CleanOptions()
     expected = tabulate(news_docs[:30], options, batch_chars=10**9)
-    tabulator = Tabulator(TableBuilder(options), options, workers=2)
+    tabulator = Tabulator(TableBuilder(options), options, processes=2)
     for k in range(0, 30, 3):
         tabulator.add(news_docs[k : k + 3])
     tables = tabulator.result()
     assert tables.n_docs == 30
     assert np.array_equal(tables.lines.exact, expected.lines.exact)
     assert np.array_equal(tables.units.doc, expected.units.doc) and tables.lengths.tolist() == expected.lengths.tolist()
-    stopped = Tabulator(TableBuilder(options), options, workers=2)
+    stopped = Tabulator(TableBuilder(options), options, processes=2)
     for k in range(0, 30, 3):
         stopped.add(news_docs[k : k + 3])
     pool = stopped._pool

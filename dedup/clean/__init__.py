@@ -8,7 +8,7 @@ public, for callers who stream their own collections:
              what the web-page classifier says of its lines (dedup.boilerplate.pages) and
              its paragraphs with their band keys (dedup.passages); the texts are not kept,
              the tables' strings may go to a spill folder (dedup.store); batches may be
-             tabulated on worker processes (``workers``)                      → CleanTables
+             tabulated on worker processes (``processes``)                    → CleanTables
     plan     the whole collection: boilerplate line families, repeated passages, with
              ``cross_document`` near-duplicate documents (dedup.duplicates); each document's
              proposed cuts                                                       → CleanPlan

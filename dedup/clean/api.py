@@ -28,7 +28,7 @@ def clean_report(
     tables: CleanTables | None = None,
     engine: ClusterEngine | None = None,
     against: Index | None = None,
-    workers: int = 1,
+    processes: int = 1,
     **kwargs,
 ) -> CleanReport:
     """:func:`clean`, returning also the clusters, passages and boilerplate families it acted on.
@@ -45,7 +45,7 @@ def clean_report(
     engine : callable, optional
         Clusters matching views, like :func:`dedup.near.cluster_views` (the
         default); :mod:`dedup.distributed` passes one that runs on Ray.
-    against, workers : optional
+    against, processes : optional
         As for :func:`clean`.
     """
     if cross_document is not None:
@@ -54,7 +54,7 @@ def clean_report(
     texts = check_texts(texts)
     if against is not None:
         check_against(against, opts)
-    tables = tables or tabulate(texts, opts, with_clusters=with_clusters, against=against, workers=workers)
+    tables = tables or tabulate(texts, opts, with_clusters=with_clusters, against=against, processes=processes)
     if tables.n_docs != len(texts):
         raise ValueError(f"the tables have {tables.n_docs} documents, the texts {len(texts)}")
     plan = plan_clean(tables, opts, with_clusters=with_clusters, engine=engine)
@@ -67,7 +67,7 @@ def clean(
     cross_document: bool | None = None,
     options: CleanOptions | None = None,
     against: Index | None = None,
-    workers: int = 1,
+    processes: int = 1,
     **kwargs,
 ) -> list[Cleaned]:
     """Remove boilerplate, inline noise and repeats; report every removal.
@@ -86,7 +86,7 @@ def clean(
         those removals name the indexed document in ``Removal.held_by``. The index's
         paragraph and line keys must be made with these options' ``passages`` and
         ``boilerplate.normalize``.
-    workers : int
+    processes : int
         Processes that tabulate the documents (lines, paragraphs, the web-page classifier:
         most of the work), batch by batch; 1 (the default) works in this process. The
         result is the same whatever the number; the processes start in about 0.1 s and
@@ -101,7 +101,7 @@ def clean(
         removals against an index, which name ``held_by``).
     """
     return clean_report(
-        texts, cross_document=cross_document, options=options, against=against, workers=workers, **kwargs
+        texts, cross_document=cross_document, options=options, against=against, processes=processes, **kwargs
     ).cleaned
 
 
@@ -127,7 +127,7 @@ class Cleaner(Protocol):
         ...
 
     def close(self) -> None:
-        """Release what the cleaner started (processes, workers), also after a failure."""
+        """Release what the cleaner started (worker processes), also after a failure."""
         ...
 
 
@@ -141,12 +141,12 @@ class LocalCleaner:
         A folder for the tables' strings (None: in memory).
     against : Index, optional
         Also remove what this saved index holds (see :func:`clean`).
-    workers : int
+    processes : int
         Processes that tabulate the batches (see :func:`clean`).
     """
 
     def __init__(
-        self, options: CleanOptions, *, spill: Path | None = None, against: Index | None = None, workers: int = 1
+        self, options: CleanOptions, *, spill: Path | None = None, against: Index | None = None, processes: int = 1
     ) -> None:
         if against is not None:
             check_against(against, options)
@@ -157,7 +157,7 @@ class LocalCleaner:
             options,
             with_clusters=True,
             against=against,
-            workers=workers,
+            processes=processes,
         )
 
     def add(self, texts: Sequence[str]) -> None:

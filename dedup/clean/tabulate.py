@@ -187,28 +187,28 @@ class TableBuilder:
         )
 
 
-def _process_pool(workers: int) -> ProcessPoolExecutor:
-    """``workers`` processes: forked where the platform forks (Linux: they start in milliseconds and
-    need no ``if __name__ == "__main__"`` guard in the caller's script), else spawned."""
+def _process_pool(processes: int) -> ProcessPoolExecutor:
+    """A pool of ``processes`` worker processes, forked where the platform forks (Linux: they start in
+    milliseconds and need no ``if __name__ == "__main__"`` guard in the caller's script), else spawned."""
     fork = sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if fork else "spawn")
-    return ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    return ProcessPoolExecutor(max_workers=processes, mp_context=context)
 
 
-def check_workers(workers: int) -> int:
-    """``workers`` if it is a whole number of processes ≥ 1, else :class:`dedup.InvalidOptionError`."""
-    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
-        raise InvalidOptionError(f"workers must be a whole number >= 1, got {workers!r}")
-    return workers
+def check_processes(processes: int) -> int:
+    """``processes`` if it is a whole number of processes ≥ 1, else :class:`dedup.InvalidOptionError`."""
+    if isinstance(processes, bool) or not isinstance(processes, int) or processes < 1:
+        raise InvalidOptionError(f"processes must be a whole number >= 1, got {processes!r}")
+    return processes
 
 
 class Tabulator:
     """Tabulates consecutive batches (:func:`tabulate_batch`) into a :class:`TableBuilder`, on
-    ``workers`` processes when there are more than one.
+    ``processes`` worker processes when there are more than one.
 
     Batches are handed to the builder in the order they were added, whatever order the
     processes finish them in, so the tables are those of one process. At most
-    ``2 * workers`` batches are in flight: memory stays bounded by the batch. What a saved
+    ``2 * processes`` batches are in flight: memory stays bounded by the batch. What a saved
     index holds (``against``) is found in this process, from each batch's tables.
 
     Parameters
@@ -217,7 +217,7 @@ class Tabulator:
     options : CleanOptions
     with_clusters : bool
     against : Index, optional
-    workers : int
+    processes : int
         Processes (1: tabulate in this process, no pool).
     """
 
@@ -228,28 +228,28 @@ class Tabulator:
         *,
         with_clusters: bool = False,
         against: Index | None = None,
-        workers: int = 1,
+        processes: int = 1,
     ) -> None:
         self.builder = builder
         self.options = options
         self.with_clusters = with_clusters
         self.against = against
-        self.workers = check_workers(workers)
+        self.processes = check_processes(processes)
         self._pool: ProcessPoolExecutor | None = None
         self._pending: deque[tuple[Sequence[str] | None, Future[CleanTables]]] = deque()
 
     def add(self, texts: Sequence[str]) -> None:
         """Tabulate the next batch (in a worker process, or here)."""
-        if self.workers == 1:
+        if self.processes == 1:
             self.builder.add(
                 tabulate_batch(texts, self.options, with_clusters=self.with_clusters, against=self.against)
             )
             return
         if self._pool is None:
-            self._pool = _process_pool(self.workers)
+            self._pool = _process_pool(self.processes)
         future = self._pool.submit(tabulate_batch, list(texts), self.options, with_clusters=self.with_clusters)
         self._pending.append((texts if self.against is not None else None, future))
-        while len(self._pending) > 2 * self.workers:
+        while len(self._pending) > 2 * self.processes:
             self._take_oldest()
 
     def _take_oldest(self) -> None:
@@ -279,15 +279,15 @@ class Tabulator:
             self._pool = None
 
 
-def parallel_batch_chars(workers: int, texts: Sequence[str] | None = None) -> int:
-    """Characters a batch for ``workers`` processes: :data:`dedup.store.BATCH_CHARS` for one; a quarter
+def parallel_batch_chars(processes: int, texts: Sequence[str] | None = None) -> int:
+    """Characters a batch for ``processes`` processes: :data:`dedup.store.BATCH_CHARS` for one; a quarter
     of it for more (batches of 256 K characters tabulate as fast, and the processes share the
     work more evenly), and with ``texts`` in memory small enough that each process has about four."""
-    if workers == 1:
+    if processes == 1:
         return BATCH_CHARS
     chars = BATCH_CHARS // 4
     if texts is not None:
-        chars = min(chars, -(-sum(map(len, texts)) // (4 * workers)))
+        chars = min(chars, -(-sum(map(len, texts)) // (4 * processes)))
     return max(chars, _MIN_PARALLEL_BATCH)
 
 
@@ -302,20 +302,20 @@ def tabulate(
     spill: Path | None = None,
     batch_chars: int | None = None,
     against: Index | None = None,
-    workers: int = 1,
+    processes: int = 1,
 ) -> CleanTables:
     """The :class:`CleanTables` of texts in memory, built in batches of about ``batch_chars`` characters
-    (default :func:`parallel_batch_chars`), on ``workers`` processes (see :class:`Tabulator`); the tables
+    (default :func:`parallel_batch_chars`), on ``processes`` processes (see :class:`Tabulator`); the tables
     are the same however they are batched."""
     tabulator = Tabulator(
         TableBuilder(options, with_clusters=with_clusters, spill=spill),
         options,
         with_clusters=with_clusters,
         against=against,
-        workers=workers,
+        processes=processes,
     )
     try:
-        for batch in batches(texts, batch_chars or parallel_batch_chars(tabulator.workers, texts)):
+        for batch in batches(texts, batch_chars or parallel_batch_chars(tabulator.processes, texts)):
             tabulator.add(batch)
         return tabulator.result()
     finally:

@@ -74,11 +74,11 @@ class LocalEngine:
 
     name = "local"
 
-    def __init__(self, workers: int = 1) -> None:
-        self.workers = workers
+    def __init__(self, processes: int = 1) -> None:
+        self.processes = processes
 
     def cleaner(self, options: CleanOptions, spill: Path | None) -> Cleaner:
-        return LocalCleaner(options, spill=spill, workers=self.workers)
+        return LocalCleaner(options, spill=spill, processes=self.processes)
 
     def finder(self, options: DuplicateOptions, spill: Path | None) -> Finder:
         return DuplicateFinder(options, spill=spill)
@@ -92,9 +92,9 @@ def start_engine(args: argparse.Namespace, reporter: Reporter) -> Engine:
     if args.engine == "local":
         if args.address is not None:
             raise UsageError("--address is for --engine ray")
-        return LocalEngine(getattr(args, "workers", 1))
-    if getattr(args, "workers", 1) != 1:
-        raise UsageError("--workers is for --engine local (Ray runs the batches on its own workers)")
+        return LocalEngine(getattr(args, "processes", 1))
+    if getattr(args, "processes", 1) != 1:
+        raise UsageError("--processes is for --engine local (Ray runs the batches on its own workers)")
     from .. import distributed  # imports Ray only when asked to
 
     try:
@@ -204,11 +204,11 @@ def run_clean(args: argparse.Namespace, reporter: Reporter) -> int:
             cleaner = (
                 engine.cleaner(options, Path(spill))
                 if against is None
-                else LocalCleaner(options, spill=Path(spill), against=against, workers=args.workers)
+                else LocalCleaner(options, spill=Path(spill), against=against, processes=args.processes)
             )
             stack.callback(cleaner.close)  # a failed run stops the tabulating processes
             with timer.phase("read"):
-                chars = parallel_batch_chars(args.workers)
+                chars = parallel_batch_chars(args.processes)
                 corpus = read_corpus(files, skipped, read_options, reporter, cleaner.add, chars)
             reporter.info(
                 f"read {_count(len(corpus.records), 'document')} from {_count(len(corpus.files), 'file')} "

@@ -156,17 +156,17 @@ def _add_matching_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--seed", type=int, metavar="N", help=f"MinHash seed (default {defaults.seed})")
 
 
-def _workers(value: str) -> int:
+def _processes(value: str) -> int:
     try:
-        workers = int(value)
+        processes = int(value)
     except ValueError:
-        workers = 0
-    if workers < 1:
+        processes = 0
+    if processes < 1:
         raise argparse.ArgumentTypeError(f"expected a whole number of processes >= 1, got {value!r}")
-    return workers
+    return processes
 
 
-def _add_engine_options(parser: argparse.ArgumentParser, workers: bool = False) -> None:
+def _add_engine_options(parser: argparse.ArgumentParser, processes: bool = False) -> None:
     group = parser.add_argument_group("engine")
     group.add_argument(
         "--engine",
@@ -185,10 +185,10 @@ def _add_engine_options(parser: argparse.ArgumentParser, workers: bool = False) 
             "$RAY_ADDRESS, else a new local Ray on this machine)"
         ),
     )
-    if workers:
+    if processes:
         group.add_argument(
-            "--workers",
-            type=_workers,
+            "--processes",
+            type=_processes,
             default=1,
             metavar="N",
             help=(
@@ -247,7 +247,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_input_options(cleaner)
     _add_matching_options(cleaner)
-    _add_engine_options(cleaner, workers=True)
+    _add_engine_options(cleaner, processes=True)
     defaults = CleanOptions()
     what = cleaner.add_argument_group("cleaning")
     what.add_argument(
