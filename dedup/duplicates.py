@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -32,7 +32,8 @@ from .errors import check_texts, checked_texts
 from .lines import LineTable, line_table
 from .near import ClusterEngine, NearOptions, cluster_views
 from .normalize import NormalizeOptions, matching_texts
-from .store import BATCH_CHARS, StringSpill, TableSink, batches
+from .pool import InOrder, parallel_batch_chars
+from .store import StringSpill, TableSink, batches
 
 __all__ = ["DuplicateFinder", "DuplicateOptions", "Finder", "cluster_views", "duplicate_clusters", "find_duplicates"]
 
@@ -118,6 +119,10 @@ class Finder(Protocol):
         """The clusters of every document taken."""
         ...
 
+    def close(self) -> None:
+        """Release what the finder started (worker processes), also after a failure."""
+        ...
+
 
 class DuplicateFinder:
     """:func:`find_duplicates` fed batch by batch: what comparing needs is kept, not the texts.
@@ -131,9 +136,12 @@ class DuplicateFinder:
     options : DuplicateOptions
     spill : Path, optional
         A folder for the strings kept (None: in memory).
+    processes : int
+        Worker processes that make the batches' line tables or views (:class:`dedup.pool.InOrder`;
+        1: this process). The clusters are the same.
     """
 
-    def __init__(self, options: DuplicateOptions, *, spill: Path | None = None) -> None:
+    def __init__(self, options: DuplicateOptions, *, spill: Path | None = None, processes: int = 1) -> None:
         self.options = options
         self.docs = 0
         self._lengths: list[np.ndarray] = []
@@ -143,18 +151,30 @@ class DuplicateFinder:
         self._views: StringSpill | None = None
         if not options.strip_boilerplate:
             self._views = StringSpill(spill / "duplicate-views.utf32" if spill is not None else None)
+        self._batches: InOrder[Any] = (
+            InOrder(line_table, self._take, processes, options=options.boilerplate, cuts=False)  # compared, never cut
+            if self._lines is not None
+            else InOrder(matching_texts, self._take, processes, options=options.normalize)
+        )
+        self.processes = self._batches.processes
 
     def add(self, texts: Sequence[str]) -> None:
         """Take the next batch of documents (:class:`dedup.InvalidTextError` names a bad one by its number in the
         whole)."""
         texts = check_texts(texts, self.docs)
-        opts = self.options
         self._lengths.append(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)))
-        if self._lines is not None:
-            self._lines.add(line_table(texts, opts.boilerplate, cuts=False), len(texts))  # compared, never cut
-        elif self._views is not None:
-            self._views.append(matching_texts(texts, opts.normalize))
+        self._batches.submit(texts, len(texts))
         self.docs += len(texts)
+
+    def _take(self, made: Any, n_docs: int) -> None:
+        if self._lines is not None:
+            self._lines.add(made, n_docs)
+        elif self._views is not None:
+            self._views.append(made)
+
+    def close(self) -> None:
+        """Stop the worker processes (after a failure; :meth:`clusters` stops them when it is done)."""
+        self._batches.close()
 
     @property
     def lengths(self) -> np.ndarray:
@@ -163,6 +183,7 @@ class DuplicateFinder:
 
     def clusters(self, engine: ClusterEngine | None = None) -> list[Cluster]:
         """The clusters of every document taken (see :func:`find_duplicates`)."""
+        self._batches.finish()
         opts = self.options
         if self._lines is not None:
             table = self._lines.result(line_table([], opts.boilerplate))
@@ -174,7 +195,12 @@ class DuplicateFinder:
 
 
 def find_duplicates(
-    texts: Iterable[str], *, threshold: float | None = None, options: DuplicateOptions | None = None, **kwargs
+    texts: Iterable[str],
+    *,
+    threshold: float | None = None,
+    options: DuplicateOptions | None = None,
+    processes: int = 1,
+    **kwargs,
 ) -> list[Cluster]:
     """Clusters of near-duplicate documents.
 
@@ -186,6 +212,10 @@ def find_duplicates(
         Jaccard threshold; default 0.6 (see :class:`DuplicateOptions`).
     options : DuplicateOptions, optional
         Base options; keyword arguments override its fields.
+    processes : int
+        Worker processes that build the batches' line tables (or views), most of the work
+        with ``strip_boilerplate``; 1 (the default) works in this process. The clusters are
+        the same whatever the number (``workers`` are the signature kernel's threads).
     **kwargs
         Any other field of :class:`DuplicateOptions`.
 
@@ -197,7 +227,7 @@ def find_duplicates(
     """
     if threshold is not None:
         kwargs["threshold"] = threshold
-    return duplicate_clusters(texts, DuplicateOptions.from_kwargs(options, **kwargs))
+    return duplicate_clusters(texts, DuplicateOptions.from_kwargs(options, **kwargs), processes=processes)
 
 
 def duplicate_clusters(
@@ -206,6 +236,7 @@ def duplicate_clusters(
     *,
     analysis: LineAnalysis | None = None,
     engine: ClusterEngine | None = None,
+    processes: int = 1,
 ) -> list[Cluster]:
     """:func:`find_duplicates` with resolved options, reusing parts computed elsewhere.
 
@@ -220,13 +251,19 @@ def duplicate_clusters(
     engine : callable, optional
         Clusters matching views, like :func:`cluster_views` (the default);
         :mod:`dedup.distributed` passes one that runs on Ray.
+    processes : int
+        Worker processes for the batches' line tables (see :func:`find_duplicates`).
     """
     if options.strip_boilerplate and analysis is not None:
         return (engine or cluster_views)(
             boilerplate_free_views([], options.boilerplate, analysis), analysis.lengths, options.near
         )
     # Boilerplate is a property of the collection: every batch is taken before comparing.
-    finder = DuplicateFinder(options)
-    for batch in batches(checked_texts(texts), BATCH_CHARS, options.batch_size):
-        finder.add(batch)
-    return finder.clusters(engine)
+    finder = DuplicateFinder(options, processes=processes)
+    chars = parallel_batch_chars(finder.processes, texts if isinstance(texts, Sequence) else None)
+    try:
+        for batch in batches(checked_texts(texts), chars, options.batch_size):
+            finder.add(batch)
+        return finder.clusters(engine)
+    finally:
+        finder.close()

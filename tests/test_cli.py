@@ -52,6 +52,9 @@ def test_find_json_output() -> None:
     assert [m["id"] for m in cluster["members"]] == ["02_hefei_reemployment.txt", "05_hefei_reemployment_reprint.txt"]
     assert cluster["members"][0]["similarity"] == 1.0
     assert cluster["size"] == 2
+    on_processes = run("find", "--json", "--processes", "2", "examples/news")
+    assert on_processes.returncode == 0, on_processes.stderr
+    assert on_processes.stdout == result.stdout
 
 
 def test_missing_input_is_a_clear_error() -> None:

@@ -110,11 +110,16 @@ def test_planted_copies_in_real_news_are_all_found_and_nothing_else(news_docs: l
     assert len(clusters) == len(plants)
 
 
-def test_results_do_not_depend_on_batch_size_or_workers(news_docs: list[str]) -> None:
+def test_results_do_not_depend_on_batch_size_threads_or_processes(news_docs: list[str]) -> None:
     docs, _ = planted_corpus(news_docs, 30, seed=5)
     reference = find_duplicates(docs)
     assert find_duplicates(docs, batch_size=7, workers=1) == reference
     assert find_duplicates(iter(docs), batch_size=64, workers=2) == reference
+    # line tables made on worker processes, from a list and from a stream
+    assert find_duplicates(docs, batch_size=7, processes=2) == reference
+    assert find_duplicates(iter(docs), processes=3, strip_boilerplate=False) == find_duplicates(
+        docs, strip_boilerplate=False
+    )
 
 
 def test_the_seeds_are_not_duplicates_of_each_other(seed_texts: dict[str, str]) -> None:

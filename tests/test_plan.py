@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 import dedup
 from dedup import BoilerplateOptions, CleanOptions, DuplicateOptions
 from dedup.boilerplate import classify_lines
-from dedup.boilerplate.analysis import analyse_lines, classified, document_families
+from dedup.boilerplate.analysis import document_families
 from dedup.boilerplate.pages import PageLines, page_lines
 from dedup.clean import (
     TableBuilder,
@@ -239,8 +239,7 @@ def test_workers_must_be_a_number_of_processes(processes: object) -> None:
 
 
 def test_a_tabulator_hands_batches_over_in_order(news_docs: list[str]) -> None:
-    """More batches than the processes hold in flight: the builder still gets them in order, and
-    closing the tabulator midway stops its processes and drops what was pending."""
+    """More batches than the processes hold in flight: the builder still gets them in order."""
     options = CleanOptions()
     expected = tabulate(news_docs[:30], options, batch_chars=10**9)
     tabulator = Tabulator(TableBuilder(options), options, processes=2)
@@ -250,28 +249,6 @@ def test_a_tabulator_hands_batches_over_in_order(news_docs: list[str]) -> None:
     assert tables.n_docs == 30
     assert np.array_equal(tables.lines.exact, expected.lines.exact)
     assert np.array_equal(tables.units.doc, expected.units.doc) and tables.lengths.tolist() == expected.lengths.tolist()
-    stopped = Tabulator(TableBuilder(options), options, processes=2)
-    for k in range(0, 30, 3):
-        stopped.add(news_docs[k : k + 3])
-    pool = stopped._pool
-    stopped.close()
-    assert stopped._pool is None and not stopped._pending and pool is not None and pool._shutdown_thread
-
-
-def test_the_collections_evidence_is_classified_once(news_docs: list[str]) -> None:
-    """Planning classifies the lines with the web-page classifier, comparing documents without it:
-    the second classification reuses the first's corpus kinds and equals a fresh one."""
-    texts = _web_collection(news_docs)
-    options = BoilerplateOptions()
-    analysis = analyse_lines(texts, options)
-    kinds, known = classified(analysis, options)
-    assert np.array_equal(kinds, classify_lines(analysis.table, analysis.families, options))
-    assert not analysis.corpus_kinds and len(known.corpus_kinds) == 1
-    without_pages = BoilerplateOptions(webpage=False)
-    again, same = classified(known, without_pages)
-    assert same is known  # nothing was classified again
-    assert np.array_equal(again, classify_lines(analysis.table, analysis.families, without_pages))
-    assert (again != kinds).any() and not (again[kinds == ""] != "").any()  # the page classifier only adds
 
 
 def _walk_covered(start: int, end: int, cuts: list[tuple[int, int]]) -> bool:

@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import multiprocessing
-import sys
-from collections import deque
 from collections.abc import Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -14,13 +10,13 @@ import numpy as np
 
 from ..boilerplate import BoilerplateOptions
 from ..boilerplate.pages import PageLines, judged_alone, no_page_lines, page_lines
-from ..errors import InvalidOptionError
 from ..index import Index
 from ..lines import LineTable, line_table
 from ..normalize import KnownViews, matching_texts
 from ..passages import UnitTable, unit_table
+from ..pool import InOrder, parallel_batch_chars
 from ..segment import segment_lines_and_paragraphs
-from ..store import BATCH_CHARS, StringSpill, TableSink, batches
+from ..store import StringSpill, TableSink, batches
 from .against import IndexedCuts, indexed_cuts, no_cuts
 from .base import CleanOptions
 
@@ -187,24 +183,9 @@ class TableBuilder:
         )
 
 
-def _process_pool(processes: int) -> ProcessPoolExecutor:
-    """A pool of ``processes`` worker processes, forked where the platform forks (Linux: they start in
-    milliseconds and need no ``if __name__ == "__main__"`` guard in the caller's script), else spawned."""
-    fork = sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if fork else "spawn")
-    return ProcessPoolExecutor(max_workers=processes, mp_context=context)
-
-
-def check_processes(processes: int) -> int:
-    """``processes`` if it is a whole number of processes ≥ 1, else :class:`dedup.InvalidOptionError`."""
-    if isinstance(processes, bool) or not isinstance(processes, int) or processes < 1:
-        raise InvalidOptionError(f"processes must be a whole number >= 1, got {processes!r}")
-    return processes
-
-
 class Tabulator:
     """Tabulates consecutive batches (:func:`tabulate_batch`) into a :class:`TableBuilder`, on
-    ``processes`` worker processes when there are more than one.
+    ``processes`` worker processes when there are more than one (:class:`dedup.pool.InOrder`).
 
     Batches are handed to the builder in the order they were added, whatever order the
     processes finish them in, so the tables are those of one process. At most
@@ -232,29 +213,15 @@ class Tabulator:
     ) -> None:
         self.builder = builder
         self.options = options
-        self.with_clusters = with_clusters
         self.against = against
-        self.processes = check_processes(processes)
-        self._pool: ProcessPoolExecutor | None = None
-        self._pending: deque[tuple[Sequence[str] | None, Future[CleanTables]]] = deque()
+        self._batches = InOrder(tabulate_batch, self._take, processes, options=options, with_clusters=with_clusters)
+        self.processes = self._batches.processes
 
     def add(self, texts: Sequence[str]) -> None:
         """Tabulate the next batch (in a worker process, or here)."""
-        if self.processes == 1:
-            self.builder.add(
-                tabulate_batch(texts, self.options, with_clusters=self.with_clusters, against=self.against)
-            )
-            return
-        if self._pool is None:
-            self._pool = _process_pool(self.processes)
-        future = self._pool.submit(tabulate_batch, list(texts), self.options, with_clusters=self.with_clusters)
-        self._pending.append((texts if self.against is not None else None, future))
-        while len(self._pending) > 2 * self.processes:
-            self._take_oldest()
+        self._batches.submit(texts, texts if self.against is not None else None)
 
-    def _take_oldest(self) -> None:
-        texts, future = self._pending.popleft()
-        part = future.result()
+    def _take(self, part: CleanTables, texts: Sequence[str] | None) -> None:
         if self.against is not None:
             assert texts is not None
             part = replace(part, indexed=indexed_cuts(texts, self.against, self.options, part.lines, part.units))
@@ -262,36 +229,12 @@ class Tabulator:
 
     def result(self) -> CleanTables:
         """The tables of every batch added (:meth:`TableBuilder.result`); the processes are shut down."""
-        try:
-            while self._pending:
-                self._take_oldest()
-        finally:
-            self.close()
+        self._batches.finish()
         return self.builder.result()
 
     def close(self) -> None:
         """Shut the processes down (pending batches are dropped)."""
-        if self._pool is not None:
-            for _, future in self._pending:
-                future.cancel()
-            self._pending.clear()
-            self._pool.shutdown(wait=True, cancel_futures=True)
-            self._pool = None
-
-
-def parallel_batch_chars(processes: int, texts: Sequence[str] | None = None) -> int:
-    """Characters a batch for ``processes`` processes: :data:`dedup.store.BATCH_CHARS` for one; a quarter
-    of it for more (batches of 256 K characters tabulate as fast, and the processes share the
-    work more evenly), and with ``texts`` in memory small enough that each process has about four."""
-    if processes == 1:
-        return BATCH_CHARS
-    chars = BATCH_CHARS // 4
-    if texts is not None:
-        chars = min(chars, -(-sum(map(len, texts)) // (4 * processes)))
-    return max(chars, _MIN_PARALLEL_BATCH)
-
-
-_MIN_PARALLEL_BATCH = 1 << 16  # characters: smaller batches cost more to hand over than they save
+        self._batches.close()
 
 
 def tabulate(

@@ -20,11 +20,11 @@ from typing import Any, Protocol
 from .. import __version__
 from ..clean import Cleaner, CleanOptions, LocalCleaner
 from ..clean.against import check_against
-from ..clean.tabulate import parallel_batch_chars
 from ..duplicates import DuplicateFinder, DuplicateOptions, Finder
 from ..errors import DedupError, InvalidOptionError
 from ..index import Index, Match
 from ..log import logger
+from ..pool import parallel_batch_chars
 from ..report import build_report
 from .common import (
     EXIT_FAILED,
@@ -81,7 +81,7 @@ class LocalEngine:
         return LocalCleaner(options, spill=spill, processes=self.processes)
 
     def finder(self, options: DuplicateOptions, spill: Path | None) -> Finder:
-        return DuplicateFinder(options, spill=spill)
+        return DuplicateFinder(options, spill=spill, processes=self.processes)
 
     def failures(self) -> AbstractContextManager[None]:
         return nullcontext()
@@ -293,8 +293,12 @@ def run_find(args: argparse.Namespace, reporter: Reporter) -> int:
     engine = start_engine(args, reporter)
     with stdin_folder, tempfile.TemporaryDirectory(prefix="dedup-spill-") as spill, engine.failures():
         finder = engine.finder(options, Path(spill))
-        corpus = read_corpus(files, skipped, read_options, reporter, finder.add)
-        clusters = finder.clusters()
+        try:
+            chars = parallel_batch_chars(args.processes)
+            corpus = read_corpus(files, skipped, read_options, reporter, finder.add, chars)
+            clusters = finder.clusters()
+        finally:
+            finder.close()
     out = sys.stdout
     for cluster in clusters:
         if args.json:

@@ -192,9 +192,9 @@ def _add_engine_options(parser: argparse.ArgumentParser, processes: bool = False
             default=1,
             metavar="N",
             help=(
-                "with --engine local: tabulate batches (lines, paragraphs, the web-page classifier: most of the "
-                "work) on N processes (default 1: this process); the outputs are the same; each process holds "
-                "about one batch"
+                "with --engine local: tabulate batches (clean: lines, paragraphs, the web-page classifier, most "
+                "of the work; find: the line tables) on N processes (default 1: this process); the outputs are "
+                "the same; each process holds about one batch"
             ),
         )
 
@@ -215,7 +215,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_input_options(find)
     _add_matching_options(find)
-    _add_engine_options(find)
+    _add_engine_options(find, processes=True)
     out = find.add_argument_group("output")
     out.add_argument(
         "--against",

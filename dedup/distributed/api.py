@@ -164,6 +164,9 @@ class RayFinder:
         """Take documents already in the object store (:func:`dedup.distributed.io.dataset_blocks`)."""
         self.blocks = blocks
 
+    def close(self) -> None:
+        """Nothing to release: Ray owns the workers."""
+
     def clusters(self) -> list[Cluster]:
         """The clusters of every document taken (equal to :func:`dedup.find_duplicates`)."""
         opts, n = self.options, self.blocks.docs
