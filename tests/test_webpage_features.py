@@ -10,9 +10,9 @@ from hypothesis import strategies as st
 from benchmarks.webpages import DATA
 from benchmarks.webpages.fit import read_sources
 from dedup.webpage import classify_page_lines, line_features, looks_like_webpage, model, reading_views
-from dedup.webpage.base import _F
+from dedup.webpage.base import _F, _default_options
 from dedup.webpage.classes import model_page_lines
-from dedup.webpage.features import _FULL_STOP, _SEPARATOR_SPLIT, _WORD, pages_line_features
+from dedup.webpage.features import _FULL_STOP, _SEPARATOR_SPLIT, _WORD, _pattern_flags, pages_line_features
 from dedup.webpage.model import MODEL_FEATURES, model_features, pages_model_features
 from dedup.webpage.pages import pages_look_like_webpages
 
@@ -97,3 +97,66 @@ def test_model_features_and_labels_of_many_pages_are_those_of_each_page(monkeypa
     assert labels.tolist() == [x for page_labels, _ in expected for x in page_labels.tolist()]
     assert kinds.tolist() == [k for _, page_kinds in expected for k in page_kinds]
     assert 0 < labels.mean() < 1
+
+
+_PIECES = st.sampled_from(
+    [
+        "回复",
+        "reply",
+        "says",
+        "wrote",
+        ":",
+        "：",
+        " ",
+        "...",
+        "…",
+        "·",
+        "- ",
+        "[公告]",
+        "(",
+        ")",
+        "（",
+        "）",
+        "#",
+        "来源",
+        "作者",
+        "posted on",
+        "jan",
+        "may",
+        "年",
+        "月",
+        "日",
+        "前",
+        "分钟",
+        "ago",
+        "版权所有",
+        "©",
+        "(c)",
+        "首页",
+        ">",
+        "»",
+        "更多",
+        "新闻",
+        "a",
+        "Z",
+        "文",
+        "。",
+        "\n",
+    ]
+)
+
+
+@settings(max_examples=300)
+@given(pieces=st.lists(_PIECES, min_size=1, max_size=8), first=st.booleans(), title_repeat=st.booleans())
+@example(pieces=["回复", "："], first=False, title_repeat=False)
+@example(pieces=["...", " "], first=False, title_repeat=False)
+def test_lines_without_a_digit_skip_only_patterns_that_need_one(
+    pieces: list[str], first: bool, title_repeat: bool
+) -> None:
+    """The furniture flags of a line with no decimal digit are the same whether or not the
+    patterns that need a digit (dates, time stamps, numbered link titles) are searched."""
+    view = "".join(pieces).strip()
+    options = _default_options()
+    for size in (2.0, 10.0, 30.0):
+        searched = _pattern_flags(view, size, first, title_repeat, options, digit=True)
+        assert _pattern_flags(view, size, first, title_repeat, options, digit=False) == searched

@@ -80,17 +80,19 @@ _DATE = re.compile(
     r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+(?:19|20)\d{2}|"
     r"\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+(?:19|20)\d{2}"
 )
+# Every alternative but the last needs a digit: lines without one are searched for the last only.
+_STAMP_WORDS = r"(?:回复|回覆|reply|says|wrote)\s*[:：]?\s*$"
 _STAMP = re.compile(
     r"(?:(?:19|20)\d{2}[-/.年])?\d{1,2}[-/.月]\d{1,2}日?\s*(?:[(（][^)）]{1,3}[)）])?\s*\d{1,2}:\d{2}|"
     # (?<!\d): a count is tried from the start of its digit run only (linear on long runs)
     r"(?<!\d)\d+\s*(?:秒|分钟|小时|天|周|个月)前|(?<!\d)\d+\s+(?:seconds?|minutes?|hours?|days?|weeks?|months?)\s+ago|"
-    r"^\W*#\d{1,4}\W*$|(?:回复|回覆|reply|says|wrote)\s*[:：]?\s*$"
+    rf"^\W*#\d{{1,4}}\W*$|{_STAMP_WORDS}"
 )
+_STAMP_NO_DIGIT = re.compile(_STAMP_WORDS)
 _STAMP_END = re.compile(r"(?:\d{1,2}:\d{2}|(?:19|20)\d{2}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/]\d{1,2})\W{0,3}$")
-_LINK_TITLE = re.compile(
-    r"(?:\.{3,}|…+|\.\.\.?)\s*$|\(\d+\)\s*$|（\d+）\s*$|^\s*\(\d+\)|^\s*\d{1,2}\s*$|"
-    r"^\s*[·•▪■□◆◇●○►▶\-–—]\s*\S|^\s*\[[^\]]{1,8}\]\s*\S"
-)
+_LINK_TITLE_NO_DIGIT = r"(?:\.{3,}|…+|\.\.\.?)\s*$|^\s*[·•▪■□◆◇●○►▶\-–—]\s*\S|^\s*\[[^\]]{1,8}\]\s*\S"
+_LINK_TITLE = re.compile(rf"\(\d+\)\s*$|（\d+）\s*$|^\s*\(\d+\)|^\s*\d{{1,2}}\s*$|{_LINK_TITLE_NO_DIGIT}")
+_LINK_TITLE_PLAIN = re.compile(_LINK_TITLE_NO_DIGIT)
 _BREADCRUMB = re.compile(
     r"^\W*(?:当前位置|您的位置|你的位置|您现在的位置|所在位置|位置|you are here|location)\s*[:：]|"
     r"(?:^|\s)(?:>>?|»|›|＞|→)\s*\S.*(?:>>?|»|›|＞|→)|^\W*(?:首页|主页|home)\s*(?:>>?|»|›|＞|→|/)"
@@ -149,9 +151,12 @@ def _title_parts(first: str) -> set[str]:
     return parts | {first}
 
 
-def _pattern_flags(view: str, size: float, first: bool, title_repeat: bool, options: WebpageOptions) -> list[int]:
+def _pattern_flags(
+    view: str, size: float, first: bool, title_repeat: bool, options: WebpageOptions, digit: bool = True
+) -> list[int]:
     """The furniture-pattern columns of one line: label, copyright, share, metadata,
-    link_title, stamp, breadcrumb, title (see :data:`FEATURES`)."""
+    link_title, stamp, breadcrumb, title (see :data:`FEATURES`). ``digit`` False says the view
+    holds no decimal digit: the patterns that need one are not searched (dates, stamps)."""
     # Size counts CJK characters and words, not punctuation: a line of thousands of
     # dots has size 0. Labels, menus and meta lines are also short in characters. Every
     # column needs a line at most twice the meta size (most lines of an article are not).
@@ -166,18 +171,18 @@ def _pattern_flags(view: str, size: float, first: bool, title_repeat: bool, opti
     share = (short and _SHARE.fullmatch(view) is not None) or (meta and _SHARE_PREFIX.search(view) is not None)
     metadata = 0
     if meta:
-        dated = _DATE.search(view) is not None
+        dated = digit and _DATE.search(view) is not None  # every date pattern needs a digit
         mostly_date = dated and len(_DATE.sub("", view).strip()) <= 0.5 * len(view)
         labelled = _METADATA.search(view) is not None
         metadata = 2 if (mostly_date or (labelled and dated)) else 1 if labelled else 0
-    stamped = _STAMP.search(view) is not None
-    stamp = stamped and (meta or (listed and _STAMP_END.search(view) is not None))
+    stamped = (_STAMP if digit else _STAMP_NO_DIGIT).search(view) is not None
+    stamp = stamped and (meta or (listed and digit and _STAMP_END.search(view) is not None))
     return [
         int(label),
         int(meta and _COPYRIGHT.search(view) is not None),
         int(share),
         metadata,
-        int(meta and _LINK_TITLE.search(view) is not None),
+        int(meta and (_LINK_TITLE if digit else _LINK_TITLE_PLAIN).search(view) is not None),
         int(stamp),
         int(meta and _BREADCRUMB.search(view) is not None),
         int((first and listed) or (title_repeat and meta)),
@@ -292,6 +297,8 @@ def pages_line_features(
     view_cjk = _per_line(view_starts, (vcls & _CJK) != 0)
     view_function = _per_line(view_starts, function[vcps] & ((vcls & _CJK) != 0))
     sentence = _per_line(view_starts, (vcls & _SENTENCE) != 0)
+    # A decimal digit (\d) of the Basic Multilingual Plane, or any astral code point (not classified).
+    digit = _per_line(view_starts, ((vcls & _DIGIT) != 0) | (vcps > 0xFFFF)) > 0
     # Whitespace-separated tokens (the joining newlines are spaces, so none spans two lines).
     solid = ~space_table[vcps]
     token_start = solid.copy()
@@ -323,7 +330,7 @@ def pages_line_features(
         if p not in titles:
             head = views[int(bounds[p])]
             titles[p] = _title_parts(head) if head else set()
-        flags[i] = _pattern_flags(views[i], size[i], bool(first[i]), views[i] in titles[p], opts)
+        flags[i] = _pattern_flags(views[i], size[i], bool(first[i]), views[i] in titles[p], opts, bool(digit[i]))
 
     safe = np.maximum(chars, 1)
     out[:, _F["chars"]] = chars
