@@ -2,7 +2,8 @@
 
 The texts are the quality benchmark's full generated corpus (1,054 pages with known reprint
 clusters, ``benchmarks/quality``), so each row also records the ARI it reaches. dedup runs
-twice: with its defaults, and without the boilerplate analysis (``strip_boilerplate=False``),
+with its defaults (also with ``processes=2``: line tables made on two processes), and without
+the boilerplate analysis (``strip_boilerplate=False``),
 the pipeline closest to datasketch's in what it does. The datasketch
 pipeline is the one the quality benchmark sweeps: raw-text character 5-grams → ``MinHash`` →
 ``MinHashLSH`` insert/query → verified pairs → union-find, at its best threshold (0.3).
@@ -35,9 +36,10 @@ def corpus() -> Any:
     ("label", "options"),
     [
         ("dedup.find_duplicates (defaults)", {}),
+        ("dedup.find_duplicates (defaults, processes=2)", {"processes": 2}),
         ("dedup.find_duplicates(strip_boilerplate=False)", {"strip_boilerplate": False}),
     ],
-    ids=["defaults", "no-boilerplate-stripping"],
+    ids=["defaults", "defaults-2-processes", "no-boilerplate-stripping"],
 )
 def test_dedup_find_duplicates(
     benchmark: Any, corpus: Any, dedup_api: Callable[[str], Any], label: str, options: dict[str, Any]
