@@ -92,7 +92,7 @@ def page_lines(table: LineTable, options: BoilerplateOptions) -> PageLines | Non
     if not judged_alone(options):
         return None
     m = len(table)
-    state, label = np.zeros(m, np.uint8), np.zeros(m, bool)
+    state, label = np.full(m, _NOT_A_PAGE, np.uint8), np.zeros(m, bool)
     kind, title = np.zeros(m, np.uint8), np.zeros(m, bool)
     for rows, lines, _, features, web, notice in _judged_groups(table, options):
         for p in np.flatnonzero(notice).tolist():
@@ -100,9 +100,7 @@ def page_lines(table: LineTable, options: BoilerplateOptions) -> PageLines | Non
         chosen = np.flatnonzero(web)
         if not chosen.size:
             continue
-        sizes = np.diff(rows - rows[0])
-        local = concat_ranges((rows - rows[0])[chosen], sizes[chosen])
-        sub_bounds = np.concatenate(([0], np.cumsum(sizes[chosen])))
+        local, sub_bounds = _lines_of(rows - rows[0], chosen)
         labels, kinds = model_page_evidence(take(lines, local), features[local], sub_bounds, options.webpage_options)
         table_rows = rows[0] + local
         state[table_rows] = _WEB_PAGE
@@ -110,6 +108,13 @@ def page_lines(table: LineTable, options: BoilerplateOptions) -> PageLines | Non
         kind[table_rows] = _kind_codes(kinds)
         title[table_rows] = features[local, _F["title"]] > 0
     return PageLines(state, label, kind, title)
+
+
+def _lines_of(bounds: np.ndarray, chosen: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The lines of the ``chosen`` pages of a group (int64 ``[k]``, group rows) and their bounds among
+    them (int64 ``[len(chosen) + 1]``); the group's pages are ``bounds`` (int64 ``[pages + 1]``)."""
+    sizes = np.diff(bounds)[chosen]
+    return concat_ranges(bounds[chosen], sizes), np.concatenate(([0], np.cumsum(sizes)))
 
 
 def _kind_codes(kinds: np.ndarray) -> np.ndarray:
@@ -189,11 +194,9 @@ def _classify_web_pages(
         chosen = np.flatnonzero(web)
         if not chosen.size:
             continue
-        bounds = rows - rows[0]
-        sizes = np.diff(bounds)
-        local = concat_ranges(bounds[chosen], sizes[chosen])  # the chosen pages' lines, in the group
-        sub_bounds = np.concatenate(([0], np.cumsum(sizes[chosen])))
-        labels, page_kind = _rule_page_lines(lines, views, features, bounds, chosen, kind[rows[0] + local] != "", wopts)
+        local, sub_bounds = _lines_of(rows - rows[0], chosen)
+        known = kind[rows[0] + local] != ""
+        labels, page_kind = _rule_page_lines(lines, views, features, rows - rows[0], chosen, known, wopts)
         _give_kinds(table, kind, rows[0] + local, sub_bounds, labels, page_kind.astype(kind.dtype))
 
 

@@ -124,16 +124,15 @@ class _Proposals:
         held = np.full(n, -1, dtype=np.int64)
         if held_by is not None:
             held = np.array([self.holders.setdefault(h, len(self.holders)) for h in held_by], dtype=np.int64)
-        column = lambda value, dtype: np.broadcast_to(np.asarray(value, dtype=dtype), (n,))  # noqa: E731
         self.parts.append(
             (
                 np.asarray(doc, dtype=np.int64),
                 np.asarray(start, dtype=np.int64),
                 np.asarray(end, dtype=np.int64),
                 _codes(reason, n, {name: code for code, name in enumerate(REASONS)}),
-                column(-1 if ref is None else ref, np.int64),
+                np.broadcast_to(np.asarray(-1 if ref is None else ref, dtype=np.int64), (n,)),
                 codes,
-                column(to_lines, bool),
+                np.broadcast_to(np.asarray(to_lines, dtype=bool), (n,)),
                 held,
             )
         )
