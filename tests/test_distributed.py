@@ -261,3 +261,19 @@ def test_cli_engine_ray_writes_the_same_files(ray_address: str, reprints: list[s
     for name in ("cleaned.jsonl", "clusters.jsonl", "boilerplate.jsonl", "summary.json"):
         assert (on_ray / name).read_bytes() == (local / name).read_bytes(), name
     assert len((local / "clusters.jsonl").read_text(encoding="utf-8").splitlines()) == 24
+
+
+def test_the_phase_timer_sees_every_phase(ray_address: str, reprints: list[str], tmp_path: Path) -> None:
+    """``benchmarks.ray_phases`` times a Ray clean by wrapping the functions that run its phases:
+    each of them must still be called (a renamed one would silently time nothing), and the
+    model adds the driver's seconds to the workers' shared out over the CPUs."""
+    from benchmarks.ray_phases import DRIVER_PHASES, WORKER_PHASES, measure, model
+
+    seconds = measure(reprints, tmp_path)
+    for name in ("join tables", "document clustering", "plan_clean", "clean + write", "read + tabulate"):
+        assert seconds[name] > 0, name
+    assert seconds["plan on the driver"] > 0 and seconds["plan_clean"] > seconds["document clustering"]
+    assert json.loads((tmp_path / "out" / "manifest.json").read_text())["documents"] == len(reprints)
+    per_mchar = dict.fromkeys((*DRIVER_PHASES, *WORKER_PHASES), 0.0) | {"join tables": 1.0, "read + tabulate": 2.0}
+    assert model(per_mchar, cpus=2, nodes=1, cpus_per_node=16) == 1.0 + 2.0 * 2 / 16
+    assert model(per_mchar, cpus=2, nodes=4, cpus_per_node=16) == 1.0 + 2.0 * 2 / 64
