@@ -325,12 +325,17 @@ def pages_line_features(
     listed = (vlengths <= 8 * opts.max_meta_size) & (size <= 2 * opts.max_meta_size) & (vlengths > 0)
     flags = np.zeros((m, 8))
     titles: dict[int, set[str]] = {}
-    for i in np.flatnonzero(listed).tolist():
-        p = int(page[i])
+    rows = np.flatnonzero(listed)
+    found = []  # one list of flags a listed line, put into the array at once
+    for i, p, line_size, is_first, has_digit in zip(
+        rows.tolist(), page[rows].tolist(), size[rows].tolist(), first[rows].tolist(), digit[rows].tolist()
+    ):
         if p not in titles:
             head = views[int(bounds[p])]
             titles[p] = _title_parts(head) if head else set()
-        flags[i] = _pattern_flags(views[i], size[i], bool(first[i]), views[i] in titles[p], opts, bool(digit[i]))
+        found.append(_pattern_flags(views[i], line_size, is_first, views[i] in titles[p], opts, has_digit))
+    if found:
+        flags[rows] = found
 
     safe = np.maximum(chars, 1)
     out[:, _F["chars"]] = chars
