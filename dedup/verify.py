@@ -382,28 +382,24 @@ class ReusedSets:
         return set_hashes[concat_ranges(set_offsets[pos], counts)], offsets
 
 
-def _chunk_cost(pairs: np.ndarray, lengths: np.ndarray, lo: int, hi: int) -> int:
-    return int(lengths[sorted_unique(pairs[lo:hi])].sum())
+def _prefix_costs(pairs: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """int64 ``[p]``: characters of the distinct units of ``pairs[:k + 1]``, for every ``k`` (non-decreasing)."""
+    flat = pairs.ravel()  # pair k holds positions 2k and 2k + 1
+    units, first = np.unique(flat, return_index=True)
+    added = np.zeros(len(pairs), dtype=np.int64)
+    np.add.at(added, first // 2, lengths[units])  # a unit costs where it first appears
+    return np.cumsum(added)
 
 
 def _chunk_bounds(pairs: np.ndarray, lengths: np.ndarray, budget: int) -> list[int]:
-    """Boundaries of maximal runs of consecutive pairs whose distinct units hold at most ``budget`` characters."""
+    """Boundaries of maximal runs of consecutive pairs whose distinct units hold at most ``budget`` characters
+    (a pair that alone holds more is a run of its own)."""
     p = len(pairs)
     bounds, lo = [0], 0
     while lo < p:
-        if _chunk_cost(pairs, lengths, lo, p) <= budget:
-            bounds.append(p)
-            break
-        good, step = lo + 1, 1024  # gallop: the largest end that fits lies in (good, bad)
-        bad = p
-        while good + step < p and _chunk_cost(pairs, lengths, lo, good + step) <= budget:
-            good, step = good + step, step * 2
-        bad = min(good + step, p)
-        while bad - good > 1:
-            mid = (good + bad) // 2
-            good, bad = (mid, bad) if _chunk_cost(pairs, lengths, lo, mid) <= budget else (good, mid)
-        bounds.append(good)
-        lo = good
+        fitting = int(np.searchsorted(_prefix_costs(pairs[lo:], lengths), budget, side="right"))
+        lo += max(fitting, 1)
+        bounds.append(lo)
     return bounds
 
 
