@@ -26,20 +26,23 @@ def from_codepoints(values: np.ndarray) -> str:
     return values.astype("<u4", copy=False).tobytes().decode("utf-32-le", "surrogatepass")
 
 
-def sorted_unique(values: np.ndarray) -> np.ndarray:
+def sorted_unique(values: np.ndarray, kind: str | None = None) -> np.ndarray:
     """``np.unique(values)`` by sorting: the distinct values, ascending.
 
     Parameters
     ----------
     values : np.ndarray
         Any shape and sortable dtype; flattened.
+    kind : str, optional
+        ``np.sort``'s algorithm: ``"stable"`` merges sorted runs (two sorted arrays one after
+        the other) in linear time.
 
     Returns
     -------
     np.ndarray
         ``[k]``, same dtype.
     """
-    ordered = np.sort(values, axis=None)
+    ordered = np.sort(values, axis=None, kind=kind)
     if ordered.size < 2:
         return ordered
     keep = np.empty(ordered.size, dtype=bool)

@@ -241,13 +241,7 @@ def candidate_pairs(keys: np.ndarray, *, max_bucket: int = 64) -> np.ndarray:
 def _union(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """The distinct values of two sorted, distinct int64 arrays, sorted: a stable sort of the two runs
     one after the other merges them in linear time (where sorting all again cost a pass each)."""
-    merged = np.sort(np.concatenate([a, b]), kind="stable")
-    if merged.size < 2:
-        return merged
-    keep = np.empty(merged.size, dtype=bool)
-    keep[0] = True
-    np.not_equal(merged[1:], merged[:-1], out=keep[1:])
-    return merged[keep]
+    return sorted_unique(np.concatenate([a, b]), kind="stable")
 
 
 def _codes(left: np.ndarray, right: np.ndarray, width: np.int64) -> np.ndarray:
