@@ -206,25 +206,25 @@ def candidate_pairs(keys: np.ndarray, *, max_bucket: int = 64) -> np.ndarray:
     for lo in range(0, bands, step):
         flat = np.ascontiguousarray(keys[:, lo : lo + step].T).ravel()  # band-major
         n_bands = flat.size // max(n, 1)
-        band = np.repeat(np.arange(n_bands, dtype=np.int64), n)
         # By band, then key, then unit: each band's keys sorted on their own (stable keeps the
         # units in order) — the same order as a lexsort of (key, band), in a third of its time.
+        # The order stays inside each band's block of n, so a bucket also starts at every block.
         order = (
             np.concatenate([np.argsort(flat[b * n : (b + 1) * n], kind="stable") + b * n for b in range(n_bands)])
             if n_bands
             else np.zeros(0, dtype=np.int64)
         )
-        sorted_keys, sorted_bands = flat[order], band[order]
+        sorted_keys = flat[order]
         members = order % width
         new_bucket = np.empty(flat.size, dtype=bool)
-        new_bucket[:1] = True
-        new_bucket[1:] = (sorted_keys[1:] != sorted_keys[:-1]) | (sorted_bands[1:] != sorted_bands[:-1])
+        new_bucket[1:] = sorted_keys[1:] != sorted_keys[:-1]
+        new_bucket[:: max(n, 1)] = True
         starts = np.flatnonzero(new_bucket)
         sizes = np.diff(np.append(starts, flat.size))
         shared = sizes > 1
         if not shared.any():
             continue
-        found = [codes]
+        found = []
         small = shared & (sizes <= max_bucket)
         if small.any():
             in_small = np.repeat(small, sizes)
@@ -234,7 +234,7 @@ def candidate_pairs(keys: np.ndarray, *, max_bucket: int = 64) -> np.ndarray:
         if large.any():
             heads = np.repeat(members[starts[large]], sizes[large])
             found.append(_codes(heads, members[np.repeat(large, sizes)], width))
-        codes = _union(codes, sorted_unique(np.concatenate(found[1:])))
+        codes = _union(codes, sorted_unique(np.concatenate(found)))
     return np.stack([codes // width, codes % width], axis=1).astype(np.int64)
 
 

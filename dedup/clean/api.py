@@ -89,8 +89,8 @@ def clean(
     processes : int
         Processes that tabulate the documents (lines, paragraphs, the web-page classifier:
         most of the work), batch by batch; 1 (the default) works in this process. The
-        result is the same whatever the number; the processes start in about 0.1 s and
-        each holds a batch (about 1 M characters) at a time.
+        result is the same whatever the number; forked processes start in milliseconds,
+        each holds a batch (about 256 K characters) at a time, at most two a process in flight.
 
     Returns
     -------

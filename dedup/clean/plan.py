@@ -256,11 +256,11 @@ def plan_clean(
         code = found.kind[taken]
         index_cuts = (found.doc[taken], found.start[taken], found.end[taken])
         held = [found.held_by[i] for i in taken.tolist()]
-        kind_of, passage = np.array([kind for _, kind in REMOVALS]), np.array(KINDS)[code] == "passage"
-        proposals.add(*index_cuts, reason_of[code], None, kind_of[code], passage, held)
-        document = np.array(KINDS)[code] == "document"
-        emptied[index_cuts[0][document]] = True
-        by_index[index_cuts[0][reason_of[code] == "duplicate"]] = True
+        reasons, what = reason_of[code], np.array(KINDS)[code]  # what the index holds: a document, passage, line
+        removal_kinds = np.array([kind for _, kind in REMOVALS])[code]
+        proposals.add(*index_cuts, reasons, None, removal_kinds, what == "passage", held)
+        emptied[index_cuts[0][what == "document"]] = True
+        by_index[index_cuts[0][reasons == "duplicate"]] = True
     if "duplicate" in opts.remove and opts.cross_document:
         members: list[int] = []
         refs: list[int] = []

@@ -156,7 +156,8 @@ def _pattern_flags(
 ) -> list[int]:
     """The furniture-pattern columns of one line: label, copyright, share, metadata,
     link_title, stamp, breadcrumb, title (see :data:`FEATURES`). ``digit`` False says the view
-    holds no decimal digit: the patterns that need one are not searched (dates, stamps)."""
+    holds no decimal digit: the patterns that need one are not searched (dates, stamps, numbered
+    link titles)."""
     # Size counts CJK characters and words, not punctuation: a line of thousands of
     # dots has size 0. Labels, menus and meta lines are also short in characters. Every
     # column needs a line at most twice the meta size (most lines of an article are not).
