@@ -141,6 +141,44 @@ def clean_on(
     return {**json.loads(stdout.strip().splitlines()[-1]), "out": out}
 
 
+def command_on(
+    cluster: LocalCluster | None,
+    texts: Sequence[str],
+    name: str,
+    folder: Path,
+    kill: str | None = None,
+    after: float = 0.0,
+) -> Path:
+    """Run ``dedup clean`` on ``texts`` (written as ``folder/corpus.jsonl``, the same path for every run) with
+    ``--engine ray`` joined to ``cluster`` (None: ``--engine local``); with ``kill``, that node's raylet is
+    SIGKILLed ``after`` seconds after the command started. Returns the output folder."""
+    corpus = folder / "corpus.jsonl"
+    corpus.write_text(
+        "".join(json.dumps({"id": f"d{i}", "text": t}, ensure_ascii=False) + "\n" for i, t in enumerate(texts)),
+        encoding="utf-8",
+    )
+    out = folder / f"{name}-out"
+    engine = ["--engine", "ray", "--address", cluster.address] if cluster is not None else []
+    args = [sys.executable, "-m", "dedup", "clean", str(corpus), "-o", str(out), "--cross-document", "--no-report"]
+    command = subprocess.Popen(
+        [*args, "--quiet", *engine],
+        env=cluster.env if cluster is not None else None,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    if kill is not None and cluster is not None:
+        time.sleep(after)
+        if command.poll() is not None:
+            raise RuntimeError(f"dedup clean ended within {after} s, before {kill} was to be killed")
+        os.kill(cluster.raylet(kill), signal.SIGKILL)
+    _, stderr = command.communicate(timeout=900)
+    if command.returncode != 0:
+        raise RuntimeError(f"dedup clean failed ({command.returncode}): {stderr[-3000:]}")
+    return out
+
+
 def news_corpus(documents: Sequence[str], copies: int) -> list[str]:
     """Documents (each copy with its own edition line), and 40 of them inside a site's template."""
     pages = [f"{doc}\n（第{k}版）" for k in range(copies) for doc in documents]

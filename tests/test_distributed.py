@@ -277,3 +277,95 @@ def test_the_phase_timer_sees_every_phase(ray_address: str, reprints: list[str],
     per_mchar = dict.fromkeys((*DRIVER_PHASES, *WORKER_PHASES), 0.0) | {"join tables": 1.0, "read + tabulate": 2.0}
     assert model(per_mchar, cpus=2, nodes=1, cpus_per_node=16) == 1.0 + 2.0 * 2 / 16
     assert model(per_mchar, cpus=2, nodes=4, cpus_per_node=16) == 1.0 + 2.0 * 2 / 64
+
+
+def _mixed_inputs(folder: Path, reprints: list[str]) -> Path:
+    """JSON lines with other fields, a bad line and a record without text; ``.txt`` files in two folders, one
+    in GBK, one empty: what a command run meets."""
+    root = folder / "in"
+    (root / "a").mkdir(parents=True)
+    (root / "b" / "c").mkdir(parents=True)
+    with open(root / "a" / "docs.jsonl", "w", encoding="utf-8") as out:
+        for i, text in enumerate(reprints[:70]):
+            out.write(json.dumps({"id": f"j{i}", "meta": {"n": i, "x": [1.5, None]}, "text": text}) + "\n")
+            if i == 5:
+                out.write("{not json\n" + json.dumps({"id": "no-text"}) + "\n")
+    for i, text in enumerate(reprints[70:]):
+        where = root / "b" / ("c" if i % 2 else "") / f"t{i:03d}.txt"
+        where.write_bytes(text.encode("gbk", "ignore") if i == 3 else text.encode("utf-8"))
+    (root / "b" / "empty.txt").write_bytes(b"")
+    return root
+
+
+def test_cli_engine_ray_reads_and_writes_on_the_workers(
+    ray_address: str, reprints: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With files as inputs, ``--engine ray`` reads them on the workers (dedup's own readers: the same records,
+    skips, encodings and digest) and the workers clean and write the rows: the driver neither reads an input nor
+    puts a text nor cleans one, and every output equals the local run's."""
+    from dedup.cli import inputs, main, onray
+    from dedup.distributed import io
+
+    root = _mixed_inputs(tmp_path, reprints)
+    common = ["--glob", "*", "--cross-document", "--annotate", "--no-report", "--quiet"]
+    assert main(["clean", str(root), "-o", str(tmp_path / "local"), *common]) == 1  # some records are skipped
+
+    def no_text_on_the_driver(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a text went through the driver")
+
+    monkeypatch.setattr(inputs, "read_file", no_text_on_the_driver)
+    monkeypatch.setattr(io, "_put_block", no_text_on_the_driver)
+    monkeypatch.setattr(onray, "apply_plan", no_text_on_the_driver)
+    engine = ["--engine", "ray", "--address", ray_address]
+    assert main(["clean", str(root), "-o", str(tmp_path / "ray"), *common, *engine, "--batch-size", "7"]) == 1
+    local = sorted(p.relative_to(tmp_path / "local") for p in (tmp_path / "local").rglob("*"))
+    assert local == sorted(p.relative_to(tmp_path / "ray") for p in (tmp_path / "ray").rglob("*"))
+    assert len([p for p in local if p.parts[0] == "text"]) >= 20
+    for rel in local:
+        if (tmp_path / "local" / rel).is_file() and rel.name != "timings.json":
+            assert (tmp_path / "ray" / rel).read_bytes() == (tmp_path / "local" / rel).read_bytes(), rel
+    summary = json.loads((tmp_path / "ray" / "summary.json").read_text(encoding="utf-8"))
+    assert summary["inputs"]["skipped"] == 3 and summary["encodings"][0]["encoding"] == "gb18030"
+
+
+def test_cli_engine_ray_finds_on_the_workers(
+    ray_address: str,
+    reprints: list[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from dedup.cli import inputs, main
+
+    root = _mixed_inputs(tmp_path, reprints)
+    assert main(["find", str(root), "--glob", "*", "--json", "--quiet"]) == 1
+    expected = capsys.readouterr().out
+    monkeypatch.setattr(inputs, "read_file", lambda *a, **k: iter(()))  # the driver reads nothing
+    assert (
+        main(["find", str(root), "--glob", "*", "--json", "--quiet", "--engine", "ray", "--address", ray_address]) == 1
+    )
+    assert capsys.readouterr().out == expected and len(expected.splitlines()) >= 20
+
+
+def test_an_input_no_worker_can_open_is_a_clear_failure(
+    ray_address: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Workers read the inputs themselves: a path only the driver sees fails the run, saying why."""
+    from dedup.cli import commands, main
+    from dedup.io import InputFile
+
+    (tmp_path / "here.txt").write_text("只在这台机器上", encoding="utf-8")
+    elsewhere = InputFile(tmp_path / "gone.txt", "gone.txt", "in/gone.txt", "txt", 21)
+    monkeypatch.setattr(commands, "discover_inputs", lambda *a, **k: ([elsewhere], []))
+    args = [
+        "clean",
+        str(tmp_path / "here.txt"),
+        "-o",
+        str(tmp_path / "out"),
+        "--engine",
+        "ray",
+        "--address",
+        ray_address,
+    ]
+    assert main(args) == 3
+    assert "in/gone.txt: no such file on the Ray node" in capsys.readouterr().err

@@ -7,7 +7,9 @@ write the cleaned blocks (``clean_report(..., out=...)``). Checked:
 
 - the findings and every cleaned document equal the single machine's;
 - a worker node killed mid-run (SIGKILL of its raylet) does not change them: Ray retries the
-  node's tasks elsewhere and rebuilds its lost blocks from their lineage.
+  node's tasks elsewhere and rebuilds its lost blocks from their lineage;
+- the command, ``dedup clean --engine ray`` on a JSONL file (its workers read the file and write the
+  rows), writes the same files as ``--engine local``, also with a worker node killed mid-run.
 
 Skipped without Ray or without the ``ray`` command.
 """
@@ -15,11 +17,12 @@ Skipped without Ray or without the ``ray`` command.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 import dedup
-from benchmarks.cluster import LocalCluster, clean_on, local_cluster, news_corpus, ray_command
+from benchmarks.cluster import LocalCluster, clean_on, command_on, local_cluster, news_corpus, ray_command
 
 
 @pytest.fixture(scope="module")
@@ -61,3 +64,14 @@ def test_a_worker_node_killed_mid_run_changes_nothing(cluster: LocalCluster, new
     assert result["alive"] == 2  # the run finished without the node
     assert result["report"] == findings
     assert _cleaned(result) == cleaned
+
+
+def test_the_command_on_three_nodes_writes_what_one_machine_writes(
+    cluster: LocalCluster, news_docs: list[str], tmp_path: Path
+) -> None:
+    texts = news_corpus(news_docs, 4)
+    local = command_on(None, texts, "local", tmp_path)
+    on_ray = command_on(cluster, texts, "ray", tmp_path, kill="worker2", after=6.0)
+    for name in ("cleaned.jsonl", "clusters.jsonl", "boilerplate.jsonl", "summary.json"):
+        assert (on_ray / name).read_bytes() == (local / name).read_bytes(), name
+    assert len((local / "clusters.jsonl").read_text(encoding="utf-8").splitlines()) == 200

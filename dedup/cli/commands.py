@@ -23,6 +23,7 @@ from ..clean.against import check_against
 from ..duplicates import DuplicateFinder, DuplicateOptions, Finder
 from ..errors import DedupError, InvalidOptionError
 from ..index import Index, Match
+from ..io import InputFile
 from ..log import logger
 from ..pool import parallel_batch_chars
 from ..report import build_report
@@ -37,7 +38,8 @@ from .common import (
     _jsonable,
     printable,
 )
-from .inputs import STDIN, Corpus, SecondRead, _stdin_folder, discover_inputs, read_again, read_corpus
+from .inputs import STDIN, SecondRead, _stdin_folder, discover_inputs, read_again, read_corpus
+from .onray import read_on_ray, write_on_ray
 from .outputs import (
     Rows,
     Tally,
@@ -144,11 +146,12 @@ def _spill_folder(workspace: Workspace | None) -> Any:
     return nullcontext(str(spill))
 
 
-def _needs_records(corpus: Corpus, args: argparse.Namespace) -> bool:
-    """Whether the rows need each record read again with its fields: JSONL or Parquet inputs, or --annotate."""
+def _needs_records(files: Sequence[InputFile], args: argparse.Namespace) -> bool:
+    """Whether the rows need each record's fields (read again, or kept by Ray): JSONL or Parquet inputs, or
+    --annotate."""
     if args.dry_run:
         return False
-    return args.annotate or any(not file.format.startswith("txt") for file in corpus.files)
+    return args.annotate or any(not file.format.startswith("txt") for file in files)
 
 
 def run_clean(args: argparse.Namespace, reporter: Reporter) -> int:
@@ -207,9 +210,23 @@ def run_clean(args: argparse.Namespace, reporter: Reporter) -> int:
                 else LocalCleaner(options, spill=Path(spill), against=against, processes=args.processes)
             )
             stack.callback(cleaner.close)  # a failed run stops the tabulating processes
+            # With Ray and files to read, the workers read them and (with OUT) write the rows: no text on the driver.
+            on_workers = engine.name == "ray" and STDIN not in args.inputs and not args.stdout
+            needed = _needs_records(files, args)
             with timer.phase("read"):
-                chars = parallel_batch_chars(args.processes)
-                corpus = read_corpus(files, skipped, read_options, reporter, cleaner.add, chars)
+                if on_workers:
+                    corpus = read_on_ray(
+                        files,
+                        skipped,
+                        read_options,
+                        reporter,
+                        cleaner.add_block,
+                        keep_fields=needed,
+                        max_docs=args.batch_size,
+                    )
+                else:
+                    chars = parallel_batch_chars(args.processes)
+                    corpus = read_corpus(files, skipped, read_options, reporter, cleaner.add, chars)
             reporter.info(
                 f"read {_count(len(corpus.records), 'document')} from {_count(len(corpus.files), 'file')} "
                 f"({len(corpus.skipped):,} skipped) in {timer.seconds['read']:.1f} s"
@@ -221,12 +238,6 @@ def run_clean(args: argparse.Namespace, reporter: Reporter) -> int:
                 plan = cleaner.plan()
             reporter.info(f"cleaning {_count(len(corpus.records), 'document')}")
             with timer.phase("write"):
-                needed = _needs_records(corpus, args)
-                again = SecondRead(read_again(corpus, read_options, args.batch_size, fields=needed), needed)
-                # Every document is counted, also those an interrupted run wrote already.
-                documents = with_records(
-                    tally.counted(cleaner.cleaned(plan, again.texts()), corpus.lengths), again, needed
-                )
                 rows = Rows(
                     corpus.records,
                     read_options.text_field,
@@ -234,7 +245,14 @@ def run_clean(args: argparse.Namespace, reporter: Reporter) -> int:
                     representatives(plan.report, corpus.records),
                     args.annotate,
                 )
-                if args.stdout:
+                again = SecondRead(read_again(corpus, read_options, args.batch_size, fields=needed), needed)
+                # Every document is counted, also those an interrupted run wrote already.
+                documents = with_records(
+                    tally.counted(cleaner.cleaned(plan, again.texts()), corpus.lengths), again, needed
+                )
+                if on_workers and workspace is not None:
+                    tally = write_on_ray(cleaner, plan, corpus, rows, workspace, reporter, keep_fields=needed)
+                elif args.stdout:
                     write_rows(documents, rows, sys.stdout)
                 elif workspace is None:
                     deque(documents, maxlen=0)  # clean and count, write nothing
@@ -294,8 +312,20 @@ def run_find(args: argparse.Namespace, reporter: Reporter) -> int:
     with stdin_folder, tempfile.TemporaryDirectory(prefix="dedup-spill-") as spill, engine.failures():
         finder = engine.finder(options, Path(spill))
         try:
-            chars = parallel_batch_chars(args.processes)
-            corpus = read_corpus(files, skipped, read_options, reporter, finder.add, chars)
+            if engine.name == "ray" and STDIN not in args.inputs:
+                corpus = read_on_ray(
+                    files,
+                    skipped,
+                    read_options,
+                    reporter,
+                    finder.add_block,
+                    keep_fields=False,
+                    max_docs=options.batch_size,
+                )
+            else:
+                corpus = read_corpus(
+                    files, skipped, read_options, reporter, finder.add, parallel_batch_chars(args.processes)
+                )
             clusters = finder.clusters()
         finally:
             finder.close()

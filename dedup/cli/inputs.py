@@ -24,6 +24,7 @@ from ..io import (
     Skipped,
     discover,
     display_path,
+    feed_item,
     format_of,
     read_file,
 )
@@ -65,22 +66,6 @@ class Corpus:
 
 class InputsChangedError(DedupError):
     """The inputs read differently the second time (a file changed during the run)."""
-
-
-def _feed(digest: Any, *fields: object) -> None:
-    for value in fields:
-        data = str(value).encode("utf-8", "surrogatepass")
-        digest.update(len(data).to_bytes(8, "little"))
-        digest.update(data)
-
-
-def _feed_item(digest: Any, item: Record | Skipped | Encoding) -> None:
-    if isinstance(item, Record):
-        _feed(digest, "record", item.id, item.source, item.line, item.text)
-    elif isinstance(item, Skipped):
-        _feed(digest, "skipped", item.source, item.line, item.reason)
-    else:
-        _feed(digest, "encoding", item.source, item.encoding, item.detected)
 
 
 def _suggested_glob(names: Sequence[str]) -> str:
@@ -177,6 +162,20 @@ def discover_inputs(
     return files, skipped
 
 
+def note(item: Skipped | Encoding, skipped: list[Skipped], encodings: list[Encoding], reporter: Reporter) -> None:
+    """Keep and report what a read skipped, or an encoding note (a warning when the guess was weak)."""
+    if isinstance(item, Skipped):
+        skipped.append(item)
+        reporter.skipped(item)
+        return
+    encodings.append(item)
+    if item.unsure:
+        reporter.warn(
+            f"{item.source}: read as {item.encoding}, a guess on weak evidence "
+            f"({item.evidence:.0%} of its Han characters are common ones); check it or give --encoding"
+        )
+
+
 def read_corpus(
     files: Sequence[InputFile],
     skipped: list[Skipped],
@@ -211,24 +210,17 @@ def read_corpus(
                         progress.advance(position - done, f"{len(records):,} records")
                         done = position
 
+                file_digest = hashlib.sha256()
                 for item in read_file(file, options, moved):
-                    _feed_item(digest, item)
+                    feed_item(file_digest, item)
                     if isinstance(item, Record):
                         records.append(replace(item, text=""))
                         lengths.append(len(item.text))
                         text_bytes += len(item.text.encode("utf-8", "surrogatepass"))
                         yield item.text
-                    elif isinstance(item, Skipped):
-                        skipped.append(item)
-                        reporter.skipped(item)
                     else:
-                        encodings.append(item)
-                        if item.unsure:
-                            reporter.warn(
-                                f"{item.source}: read as {item.encoding}, a guess on weak evidence "
-                                f"({item.evidence:.0%} of its Han characters are common ones); check it or give "
-                                "--encoding"
-                            )
+                        note(item, skipped, encodings, reporter)
+                digest.update(file_digest.digest())
 
         for batch in batches(texts(), batch_chars):
             take(batch)
@@ -251,8 +243,9 @@ def read_again(
     def records() -> Iterator[Record]:
         nonlocal index
         for file in corpus.files:
+            file_digest = hashlib.sha256()
             for item in read_file(file, options, fields=fields):
-                _feed_item(digest, item)
+                feed_item(file_digest, item)
                 if not isinstance(item, Record):
                     continue
                 known = corpus.records[index] if index < len(corpus.records) else None
@@ -262,6 +255,7 @@ def read_again(
                     )
                 index += 1
                 yield item
+            digest.update(file_digest.digest())
 
     first = 0
     read = records()

@@ -222,6 +222,16 @@ class Tally:
                 self.add(lengths[i], document)
                 yield i, document
 
+    def merge(self, other: Tally) -> None:
+        """Add the counts of ``other`` (documents counted elsewhere, e.g. by a Ray worker)."""
+        for reason, counts in other.by_reason.items():
+            for name, value in counts.items():
+                self.by_reason[reason][name] += value
+        self.by_kind.update(other.by_kind)
+        self.by_kind_chars.update(other.by_kind_chars)
+        for name in ("chars_in", "chars_out", "bytes_out", "changed", "emptied", "documents"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
     def add(self, length: int, cleaned: Cleaned) -> None:
         """Count one document of ``length`` characters and what cleaning it gave."""
         self.documents += 1

@@ -260,12 +260,7 @@ class Workspace:
         return converted
 
     def _write_text(self, rel: PurePosixPath, text: str) -> Path:
-        dest = self.text_root.joinpath(*rel.parts)
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        if not _inside(os.path.realpath(dest.parent), os.path.realpath(self.text_root)):
-            raise OSError(f"refusing to write outside {self.text_root}: {dest}")
-        write_atomic(dest, text.encode("utf-8"), tmp_dir=self.tmp)
-        return dest.parent
+        return write_text(self.text_root, self.tmp, rel, text)
 
     def publish(self, reports: dict[str, bytes], exit_status: int = EXIT_OK, written: Sequence[str] = ()) -> None:
         """Write the reports, then rename every output from OUT/.partial into OUT: the reports, the files
@@ -295,6 +290,17 @@ class Workspace:
         fsync_dir(self.out)
         shutil.rmtree(self.partial)
         fsync_dir(self.out)
+
+
+def write_text(text_root: Path, tmp: Path, rel: PurePosixPath, text: str) -> Path:
+    """Write a cleaned ``.txt`` document to ``text_root/rel`` atomically (its temporary file in ``tmp``); the folder
+    it is in (to fsync at the next checkpoint)."""
+    dest = text_root.joinpath(*rel.parts)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    if not _inside(os.path.realpath(dest.parent), os.path.realpath(text_root)):
+        raise OSError(f"refusing to write outside {text_root}: {dest}")
+    write_atomic(dest, text.encode("utf-8"), tmp_dir=tmp)
+    return dest.parent
 
 
 def allocate_text_paths(records: Sequence[Record]) -> list[PurePosixPath | None]:

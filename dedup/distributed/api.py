@@ -40,7 +40,7 @@ from .driver import (
     cluster_cpus,
 )
 from .engine import RayClusterEngine
-from .io import _TextBlocks, dataset_blocks, write_cleaned
+from .io import _TextBlocks, dataset_blocks, with_index, write_cleaned
 from .steps import _views_block
 
 
@@ -86,6 +86,12 @@ def _line_table_of_block(block: Any, options: BoilerplateOptions) -> LineTable:
 def _tables_of_block(block: Any, options: CleanOptions, with_clusters: bool) -> CleanTables:
     """Ray task: :func:`dedup.clean.tabulate_batch` of a block of (index, text) rows."""
     return tabulate_batch(_block_texts(block), options, with_clusters=with_clusters)
+
+
+def _indexed_tables(raw: Any, first: int, options: CleanOptions, with_clusters: bool) -> tuple[Any, CleanTables]:
+    """Ray task: a block read on a worker as an engine block (:func:`dedup.distributed.io.with_index`) and its
+    tables."""
+    return with_index(raw, first), _tables_of_block(raw, options, with_clusters)
 
 
 def _ordered_results(refs: Sequence[Any]) -> Iterator[Any]:
@@ -164,6 +170,10 @@ class RayFinder:
         """Take documents already in the object store (:func:`dedup.distributed.io.dataset_blocks`)."""
         self.blocks = blocks
 
+    def add_block(self, raw: Any, first: int, lengths: np.ndarray) -> None:
+        """Take the next block read on a worker (``text`` column; its first document is ``first``)."""
+        self.blocks.append(_remote(with_index).remote(raw, first), lengths)
+
     def close(self) -> None:
         """Nothing to release: Ray owns the workers."""
 
@@ -225,6 +235,14 @@ class RayCleaner:
         self.blocks = blocks
         task = _remote(_tables_of_block)
         self._tables = [task.remote(ref, self.options, self.with_clusters) for ref in blocks.refs]
+
+    def add_block(self, raw: Any, first: int, lengths: np.ndarray) -> None:
+        """Take the next block read on a worker (``text`` column, maybe others; its first document is ``first``) and
+        start tabulating it."""
+        task = _remote(_indexed_tables).options(num_returns=2)
+        block, tables = task.remote(raw, first, self.options, self.with_clusters)
+        self.blocks.append(block, lengths)
+        self._tables.append(tables)
 
     def plan(self) -> CleanPlan:
         """The plan of every document taken."""

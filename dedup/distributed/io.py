@@ -60,6 +60,12 @@ class _TextBlocks:
         self.docs += len(texts)
         return ref
 
+    def append(self, ref: Any, lengths: np.ndarray) -> None:
+        """Take the next block, already in the object store, and its documents' lengths (int64)."""
+        self.refs.append(ref)
+        self.lengths.append(lengths)
+        self.docs += len(lengths)
+
     def all_lengths(self) -> np.ndarray:
         """int64 ``[docs]``."""
         return np.concatenate(self.lengths) if self.lengths else np.zeros(0, dtype=np.int64)
@@ -68,6 +74,14 @@ class _TextBlocks:
         import ray.data
 
         return _prepare(ray.data.from_arrow_refs(self.refs))
+
+
+def with_index(raw: Any, first: int) -> Any:
+    """Ray task: a block read on a worker (a ``pyarrow.Table`` of ``text`` and maybe other columns) as an engine
+    block: an ``index`` column (int64, from ``first``) in front."""
+    import pyarrow as pa
+
+    return raw.add_column(0, "index", pa.array(np.arange(first, first + raw.num_rows, dtype=np.int64)))
 
 
 def _piece(block: Any, lo: int, hi: int, first: int, column: str) -> tuple[Any, np.ndarray]:

@@ -37,7 +37,7 @@ from .base import (
 from .decode import common_share, decode_text
 from .discover import discover
 from .paths import PathAllocator, fsync_dir, safe_relpath, write_atomic
-from .readers import read_file, read_records, text_problem
+from .readers import feed_item, read_file, read_records, text_problem
 
 __all__ = [
     "DEFAULT_MAX_RECORD_BYTES",
@@ -53,6 +53,7 @@ __all__ = [
     "decode_text",
     "discover",
     "display_path",
+    "feed_item",
     "format_of",
     "fsync_dir",
     "read_file",

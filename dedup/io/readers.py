@@ -24,6 +24,24 @@ from .discover import discover
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
+def _feed(digest: Any, *fields: object) -> None:
+    for value in fields:
+        data = str(value).encode("utf-8", "surrogatepass")
+        digest.update(len(data).to_bytes(8, "little"))
+        digest.update(data)
+
+
+def feed_item(digest: Any, item: Record | Skipped | Encoding) -> None:
+    """Feed what :func:`read_file` yielded into a ``hashlib`` digest (the record's id, source, line and text; a
+    skip's reason; an encoding note): the same file read the same way gives the same digest."""
+    if isinstance(item, Record):
+        _feed(digest, "record", item.id, item.source, item.line, item.text)
+    elif isinstance(item, Skipped):
+        _feed(digest, "skipped", item.source, item.line, item.reason)
+    else:
+        _feed(digest, "encoding", item.source, item.encoding, item.detected)
+
+
 def read_file(
     file: InputFile,
     options: ReadOptions = ReadOptions(),

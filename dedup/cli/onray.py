@@ -1,0 +1,296 @@
+"""``dedup clean/find --engine ray`` on input files: the workers read the files and write the cleaned rows.
+
+The driver sends each worker a file to read with dedup's own readers (so encodings, skips,
+ids and fields are exactly those of a local run) and gets back the records' ids, sources and
+lengths, never a text: the texts stay in the object store as blocks of consecutive documents.
+After the plan, each block is cleaned and its rows written by a worker into
+``OUT/.partial/parts/``; the driver joins the parts into ``cleaned.jsonl`` (and
+``annotated.jsonl``) with ``os.copy_file_range``, a copy inside the kernel. Every node must
+reach the inputs and OUT at the same paths (a shared filesystem), as Ray Data's readers need.
+
+Ray is imported inside the functions: importing this module does not import Ray.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+import numpy as np
+
+from ..clean import CleanPlan, CleanReport, apply_plan
+from ..errors import DedupError
+from ..io import Encoding, InputFile, ReadOptions, Record, Skipped, feed_item, fsync_dir, read_file, write_atomic
+from ..store import BATCH_CHARS
+from .common import _count
+from .inputs import Corpus, note
+from .outputs import Rows, Tally
+from .progress import Reporter
+from .workspace import Workspace, write_text
+
+
+class UnreachableInputError(DedupError):
+    """A worker node cannot open an input file: the inputs must be on a filesystem every node reaches."""
+
+
+@dataclass(frozen=True)
+class FileRead:
+    """What a worker read of one file sends to the driver: everything but the texts.
+
+    Attributes
+    ----------
+    records : list of Record
+        The file's records in order, ``text`` empty and ``fields`` None.
+    notes : list of Skipped or Encoding
+        What was skipped and the encoding notes, in the order read.
+    digest : bytes
+        SHA-256 of everything read (:func:`dedup.io.feed_item`), as the local read makes it.
+    text_bytes : int
+        UTF-8 bytes of the texts.
+    unreachable : str or None
+        The node that could not open the file (nothing else is set then).
+    """
+
+    records: list[Record]
+    notes: list[Skipped | Encoding]
+    digest: bytes
+    text_bytes: int
+    unreachable: str | None = None
+
+
+def _block(texts: list[str], fields: list[bytes] | None) -> Any:
+    import pyarrow as pa
+
+    columns = {"text": pa.array(texts, type=pa.large_string())}
+    if fields is not None:
+        columns["fields"] = pa.array(fields, type=pa.large_binary())
+    return pa.table(columns)
+
+
+def read_file_blocks(
+    file: InputFile, options: ReadOptions, max_chars: int, max_docs: int, keep_fields: bool
+) -> Iterator[Any]:
+    """Ray streaming task: one input file read with :func:`dedup.io.read_file`, as blocks of at most
+    ``max_docs`` documents and about ``max_chars`` characters, each yielded as its documents' lengths (int64)
+    then the block (a ``pyarrow.Table`` of ``text`` and, with ``keep_fields``, ``fields``: each record's fields
+    pickled), and last the file's :class:`FileRead`."""
+    if not os.path.exists(file.path):
+        import ray.util
+
+        yield FileRead([], [], b"", 0, ray.util.get_node_ip_address())
+        return
+    digest = hashlib.sha256()
+    records: list[Record] = []
+    lengths: list[int] = []
+    notes: list[Skipped | Encoding] = []
+    texts: list[str] = []
+    fields: list[bytes] | None = [] if keep_fields else None
+    chars = text_bytes = 0
+    for item in read_file(file, options, fields=keep_fields):
+        feed_item(digest, item)
+        if not isinstance(item, Record):
+            notes.append(item)
+            continue
+        records.append(replace(item, text="", fields=None))
+        lengths.append(len(item.text))
+        text_bytes += len(item.text.encode("utf-8", "surrogatepass"))
+        texts.append(item.text)
+        if fields is not None:
+            fields.append(pickle.dumps(item.fields, protocol=pickle.HIGHEST_PROTOCOL))
+        chars += len(item.text)
+        if len(texts) >= max_docs or chars >= max_chars:
+            yield np.array(lengths[len(lengths) - len(texts) :], dtype=np.int64)
+            yield _block(texts, fields)
+            texts, fields, chars = [], [] if keep_fields else None, 0
+    if texts:
+        yield np.array(lengths[len(lengths) - len(texts) :], dtype=np.int64)
+        yield _block(texts, fields)
+    yield FileRead(records, notes, digest.digest(), text_bytes)
+
+
+def block_chars(files: Sequence[InputFile], cpus: int) -> int:
+    """Characters a block holds at most: about four blocks a CPU for the inputs' bytes, between 64 K and
+    :data:`dedup.store.BATCH_CHARS`."""
+    return max(1 << 16, min(BATCH_CHARS, sum(f.size for f in files) // (4 * cpus) + 1))
+
+
+def read_on_ray(
+    files: Sequence[InputFile],
+    skipped: list[Skipped],
+    options: ReadOptions,
+    reporter: Reporter,
+    take: Callable[[Any, int, np.ndarray], None],
+    *,
+    keep_fields: bool,
+    max_docs: int,
+) -> Corpus:
+    """Read every file on the workers, one streaming task a file, handing each block to ``take(ref, first
+    document, lengths)`` in order; the corpus as :func:`dedup.cli.inputs.read_corpus` gives it (same records,
+    skips and digest), without a text on the driver."""
+    import ray
+
+    from ..distributed.driver import _remote, cluster_cpus
+
+    files = list(files)
+    reporter.info(f"reading {_count(len(files), 'input file')} on the Ray workers")
+    task = _remote(read_file_blocks).options(num_returns="streaming")
+    chars = block_chars(files, cluster_cpus())
+    generators = [task.remote(file, options, chars, max_docs, keep_fields) for file in files]
+    records: list[Record] = []
+    lengths: list[np.ndarray] = []
+    encodings: list[Encoding] = []
+    digest = hashlib.sha256()
+    text_bytes = 0
+    with reporter.progress("reading", sum(f.size for f in files), "B") as progress:
+        for file, generator in zip(files, generators):
+            first = len(records)
+            for ref in generator:  # lengths, block, lengths, block …, the file's FileRead
+                read = ray.get(ref)
+                if isinstance(read, FileRead):
+                    break
+                take(next(generator), first, read)  # tabulating starts while the file is read
+                lengths.append(read)
+                first += read.size
+            if read.unreachable is not None:
+                raise UnreachableInputError(
+                    f"{file.source}: no such file on the Ray node {read.unreachable}; with --engine ray every node "
+                    "reads the inputs itself, so they must be at the same path on every node (a shared filesystem)"
+                )
+            records.extend(read.records)
+            for item in read.notes:
+                note(item, skipped, encodings, reporter)
+            digest.update(read.digest)
+            text_bytes += read.text_bytes
+            progress.advance(file.size, f"{len(records):,} records")
+    sizes = np.concatenate(lengths).tolist() if lengths else []
+    file_bytes = sum(f.size for f in files)
+    return Corpus(records, sizes, files, skipped, encodings, file_bytes, text_bytes, digest.hexdigest())
+
+
+@dataclass(frozen=True)
+class PartWritten:
+    """What a worker wrote of one block: its documents' counts and the parts' sizes in bytes."""
+
+    documents: int
+    tally: Tally
+    sizes: dict[str, int]
+
+
+def _part(partial: Path, name: str, first: int) -> Path:
+    return partial / "parts" / f"{name}-{first:012d}.jsonl"
+
+
+def write_part(
+    block: Any,
+    first: int,
+    plan: CleanPlan,
+    rows: Rows,
+    records: Sequence[Record],
+    outputs: Sequence[PurePosixPath | None],
+    partial: str,
+    keep_fields: bool,
+) -> PartWritten:
+    """Ray task: clean one engine block (documents ``first`` on) with the plan and write its rows of
+    cleaned.jsonl (and annotated.jsonl) to ``partial/parts/`` and its ``.txt`` documents to ``partial/text/``,
+    as :meth:`dedup.cli.workspace.Workspace.write_documents` would write them."""
+    texts = block.column("text").to_pylist()
+    fields = [pickle.loads(b) for b in block.column("fields").to_pylist()] if keep_fields else None
+    rows = replace(rows, records=records)
+    folder = Path(partial)
+    tally = Tally()
+    lines: list[bytes] = []
+    notes: list[bytes] = []
+    folders: set[Path] = set()
+    for k, document in enumerate(apply_plan(texts, plan, first)):
+        tally.add(len(texts[k]), document)
+        again = replace(records[k], text=texts[k], fields=fields[k]) if fields is not None else None
+        lines.append(rows.cleaned(k, document, again, outputs[k]))
+        if rows.annotate:
+            notes.append(rows.annotated(document, again))
+        if outputs[k] is not None:
+            folders.add(write_text(folder / "text", folder / "tmp", outputs[k], document.text))
+    written = {"cleaned": b"".join(lines), **({"annotated": b"".join(notes)} if rows.annotate else {})}
+    for name, data in written.items():
+        write_atomic(_part(folder, name, first), data, tmp_dir=folder / "tmp")
+    for made in folders:
+        fsync_dir(made)
+    return PartWritten(len(texts), tally, {name: len(data) for name, data in written.items()})
+
+
+def _join(parts: Sequence[Path], dest: Path) -> int:
+    """Concatenate ``parts`` into ``dest`` (copied inside the kernel where it can), durably; its size."""
+    with open(dest, "wb", buffering=0) as out:
+        for path in parts:
+            with open(path, "rb", buffering=0) as part:
+                left = os.fstat(part.fileno()).st_size
+                try:
+                    while left > 0:
+                        copied = os.copy_file_range(part.fileno(), out.fileno(), left)
+                        if copied == 0:
+                            break
+                        left -= copied
+                except OSError:  # not on this filesystem: copy through user space
+                    pass
+                if left > 0:
+                    while chunk := part.read(1 << 20):
+                        out.write(chunk)
+        os.fsync(out.fileno())
+        return out.tell()
+
+
+def write_on_ray(
+    cleaner: Any,
+    plan: CleanPlan,
+    corpus: Corpus,
+    rows: Rows,
+    workspace: Workspace,
+    reporter: Reporter,
+    *,
+    keep_fields: bool,
+) -> Tally:
+    """Clean and write every block of a :class:`dedup.distributed.RayCleaner` on the workers
+    (:func:`write_part`), then join the parts into ``cleaned.jsonl`` (and ``annotated.jsonl``) in OUT/.partial;
+    the counts of every document."""
+    import ray
+
+    from ..distributed.driver import _remote
+    from .workspace import allocate_text_paths
+
+    outputs = allocate_text_paths(corpus.records)
+    (workspace.partial / "parts").mkdir(exist_ok=True)
+    workspace.tmp.mkdir(exist_ok=True)
+    plan_ref = ray.put(replace(plan, report=CleanReport([], [], [], [])))  # workers need only the cuts
+    rows_ref = ray.put(replace(rows, records=()))
+    task = _remote(write_part)
+    firsts, refs, first = [], [], 0
+    for block, lengths in zip(cleaner.blocks.refs, cleaner.blocks.lengths):
+        n = len(lengths)
+        part = (corpus.records[first : first + n], outputs[first : first + n], str(workspace.partial), keep_fields)
+        refs.append(task.remote(block, first, plan_ref, rows_ref, *part))
+        firsts.append(first)
+        first += n
+    tally = Tally()
+    with reporter.progress("writing", len(corpus.records), "docs") as progress:
+        for ref in refs:
+            written: PartWritten = ray.get(ref)
+            tally.merge(written.tally)
+            progress.advance(written.documents)
+    names = ["cleaned", *(["annotated"] if rows.annotate else [])]
+    sizes = {
+        name: _join([_part(workspace.partial, name, f) for f in firsts], workspace.partial / f"{name}.jsonl")
+        for name in names
+    }
+    for name in names:
+        for f in firsts:
+            _part(workspace.partial, name, f).unlink()
+    workspace.save_journal(
+        records_done=len(corpus.records),
+        cleaned_bytes=sizes["cleaned"],
+        annotated_bytes=sizes.get("annotated", 0),
+    )
+    return tally
