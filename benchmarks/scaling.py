@@ -68,10 +68,13 @@ def _task(name: str) -> Callable[[list[str]], Any]:
 
 
 def run_cli_clean(texts_path: Path, out: Path) -> int:
-    """``dedup clean TEXTS -o OUT --cross-document --force --quiet`` in this process; its exit status."""
+    """``dedup clean TEXTS -o OUT --cross-document --force --quiet --processes 1`` in this process (one
+    process, like the library calls it is compared with, and so that this process's peak RSS is the run's);
+    its exit status."""
     from dedup.cli import main
 
-    return main(["clean", str(texts_path), "-o", str(out), "--cross-document", "--force", "--quiet"])
+    argv = ["clean", str(texts_path), "-o", str(out), "--cross-document", "--force", "--quiet", "--processes", "1"]
+    return main(argv)
 
 
 def peak_rss_bytes() -> int:

@@ -10,6 +10,7 @@ elsewhere they are spawned.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import sys
 from collections import deque
 from collections.abc import Callable, Sequence
@@ -29,6 +30,21 @@ def check_processes(processes: int) -> int:
     if isinstance(processes, bool) or not isinstance(processes, int) or processes < 1:
         raise InvalidOptionError(f"processes must be a whole number >= 1, got {processes!r}")
     return processes
+
+
+def usable_cpus() -> int:
+    """CPUs this process may run on (its affinity mask where the system has one)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def auto_processes(input_bytes: int, min_bytes: int, most: int = 8) -> int:
+    """Processes to tabulate on when the user did not say: one below ``min_bytes`` of input (starting
+    the pool and handing the tables over would cost what it saves), else a process a usable CPU, at
+    most ``most``."""
+    return 1 if input_bytes < min_bytes else min(most, usable_cpus())
 
 
 def parallel_batch_chars(processes: int, texts: Sequence[str] | None = None) -> int:

@@ -7,8 +7,8 @@ import time
 
 import pytest
 
-from dedup import InvalidOptionError
-from dedup.pool import InOrder, check_processes, parallel_batch_chars
+from dedup import InvalidOptionError, pool
+from dedup.pool import InOrder, auto_processes, check_processes, parallel_batch_chars
 from dedup.store import BATCH_CHARS
 
 
@@ -61,3 +61,36 @@ def test_batches_are_smaller_for_more_processes() -> None:
     assert parallel_batch_chars(2) == BATCH_CHARS // 4
     assert parallel_batch_chars(2, ["x" * 800_000]) == 100_000  # four batches a process
     assert parallel_batch_chars(4, ["x" * 1000]) == 1 << 16  # not below 64 K characters
+
+
+def test_auto_processes_start_at_a_size_and_stop_at_the_cpus(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert pool.usable_cpus() == len(os.sched_getaffinity(0))
+    monkeypatch.setattr(pool, "usable_cpus", lambda: 12)
+    assert auto_processes(999, 1000) == 1  # too little to share out
+    assert auto_processes(1000, 1000) == 8  # at most 8 by default
+    assert auto_processes(1000, 1000, most=4) == 4
+    monkeypatch.setattr(pool, "usable_cpus", lambda: 2)
+    assert auto_processes(10**12, 1000) == 2
+
+
+def test_the_commands_resolve_processes_auto_from_the_inputs(monkeypatch: pytest.MonkeyPatch) -> None:
+    from pathlib import Path
+
+    from dedup.cli.commands import resolve_processes
+    from dedup.cli.parser import AUTO_PROCESSES_BYTES, build_parser
+    from dedup.io import InputFile
+
+    monkeypatch.setattr(pool, "usable_cpus", lambda: 2)
+    parser = build_parser()
+
+    def resolved(size: int, *argv: str) -> int:
+        files = [InputFile(Path("a.jsonl"), "a.jsonl", "in/a.jsonl", "jsonl", size)]
+        return resolve_processes(parser.parse_args([*argv, "in"]), files)
+
+    clean_from, find_from = AUTO_PROCESSES_BYTES["clean"], AUTO_PROCESSES_BYTES["find"]
+    assert parser.parse_args(["clean", "in", "--dry-run"]).processes is None  # auto is the default
+    assert resolved(clean_from - 1, "clean") == 1 and resolved(clean_from, "clean") == 2
+    assert resolved(clean_from, "find") == 1 and resolved(find_from, "find") == 2
+    assert resolved(find_from, "clean", "--processes", "auto") == 2
+    assert resolved(find_from, "clean", "--processes", "3") == 3  # as asked, whatever the CPUs
+    assert resolved(find_from, "clean", "--engine", "ray") == 1  # Ray has its own workers

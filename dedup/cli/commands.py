@@ -25,7 +25,7 @@ from ..errors import DedupError, InvalidOptionError
 from ..index import Index, Match
 from ..io import InputFile
 from ..log import logger
-from ..pool import parallel_batch_chars
+from ..pool import auto_processes, parallel_batch_chars
 from ..report import build_report
 from .common import (
     EXIT_FAILED,
@@ -52,7 +52,7 @@ from .outputs import (
     write_rows,
 )
 from .parquet import require_pyarrow
-from .parser import _clean_options, _read_options, _settings, build_parser, report_options
+from .parser import AUTO_PROCESSES_BYTES, _clean_options, _read_options, _settings, build_parser, report_options
 from .progress import Reporter, Timer, _LogToReporter
 from .workspace import Workspace, check_output_location
 
@@ -89,14 +89,27 @@ class LocalEngine:
         return nullcontext()
 
 
+def resolve_processes(args: argparse.Namespace, files: Sequence[InputFile]) -> int:
+    """The processes ``--processes`` asks for, ``auto`` (None) resolved from the inputs' size; 1 on Ray."""
+    if args.processes is not None:
+        if args.engine != "local" and args.processes != 1:
+            raise UsageError("--processes is for --engine local (Ray runs the batches on its own workers)")
+        return int(args.processes)
+    if args.engine != "local":
+        return 1
+    return auto_processes(sum(f.size for f in files), AUTO_PROCESSES_BYTES[args.command])
+
+
 def start_engine(args: argparse.Namespace, reporter: Reporter) -> Engine:
-    """The engine ``--engine`` names: :class:`LocalEngine`, or the Ray one joined to its cluster."""
+    """The engine ``--engine`` names: :class:`LocalEngine` (on ``args.processes``, resolved), or the Ray one
+    joined to its cluster."""
     if args.engine == "local":
         if args.address is not None:
             raise UsageError("--address is for --engine ray")
-        return LocalEngine(getattr(args, "processes", 1))
-    if getattr(args, "processes", 1) != 1:
-        raise UsageError("--processes is for --engine local (Ray runs the batches on its own workers)")
+        processes = getattr(args, "processes", 1)
+        if processes > 1:
+            reporter.info(f"tabulating on {processes} processes")
+        return LocalEngine(processes)
     from .. import distributed  # imports Ray only when asked to
 
     try:
@@ -178,7 +191,6 @@ def run_clean(args: argparse.Namespace, reporter: Reporter) -> int:
             raise UsageError("--against runs with --engine local")
         against = _open_index(args.against)
         check_against(against, options)
-    engine = start_engine(args, reporter)
     settings = _settings(args, read_options, options)
     if against is not None:  # which index, as saved: a resumed run must meet the same one
         manifest = (against.path / "manifest.json").read_bytes()
@@ -189,6 +201,8 @@ def run_clean(args: argparse.Namespace, reporter: Reporter) -> int:
     workspace: Workspace | None = None
     stdin_folder = _stdin_folder(args.inputs)
     files, skipped = discover_inputs(args.inputs, read_options, reporter, stdin_folder.name)  # before OUT exists
+    args.processes = resolve_processes(args, files)
+    engine = start_engine(args, reporter)
     try:
         if not (args.dry_run or args.stdout):
             out = Path(args.output)
@@ -308,6 +322,7 @@ def run_find(args: argparse.Namespace, reporter: Reporter) -> int:
     read_options = _read_options(args)
     stdin_folder = _stdin_folder(args.inputs)
     files, skipped = discover_inputs(args.inputs, read_options, reporter, stdin_folder.name)
+    args.processes = resolve_processes(args, files)
     engine = start_engine(args, reporter)
     with stdin_folder, tempfile.TemporaryDirectory(prefix="dedup-spill-") as spill, engine.failures():
         finder = engine.finder(options, Path(spill))
