@@ -19,7 +19,7 @@ import numpy as np
 from .dicts import DictRoundTrip
 from .errors import InvalidOptionError
 
-__all__ = ["Removal", "Cleaned", "Cut", "restore", "resolve", "apply_cuts", "REASONS"]
+__all__ = ["Removal", "Cleaned", "Cut", "restore", "resolve", "resolve_many", "apply_cuts", "REASONS"]
 
 Reason = Literal["duplicate", "boilerplate", "noise"]
 REASONS: tuple[str, ...] = ("noise", "boilerplate", "duplicate")  # weakest first
@@ -167,6 +167,67 @@ def resolve(length: int, cuts: Sequence[Cut]) -> list[Cut]:
     starts = np.concatenate(([0], change))
     ends = np.concatenate((change, [length]))
     return [Cut(int(s), int(e), *labels[int(owner[s])]) for s, e in zip(starts, ends) if run_label[s] >= 0]
+
+
+def resolve_many(
+    lengths: np.ndarray, doc: np.ndarray, start: np.ndarray, end: np.ndarray, strength: np.ndarray, label: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`resolve` of the cuts of many documents at once, on the spans' boundaries instead of their characters.
+
+    Each document's span is cut at every boundary of its cuts; each piece goes to the
+    strongest cut covering it (ties: the cut first in the arrays), and runs of adjacent
+    pieces whose owners have equal labels merge.
+
+    Parameters
+    ----------
+    lengths : np.ndarray
+        int64 ``[n_docs]``, the documents' lengths; spans are clipped to them.
+    doc, start, end : np.ndarray
+        int64 ``[c]``: the cuts, each document's in the order proposed.
+    strength : np.ndarray
+        int64 ``[c]``: the reason's index in :data:`REASONS` (higher wins).
+    label : np.ndarray
+        int64 ``[c]``: equal labels merge (what ``(reason, ref, kind, held_by)`` are to :func:`resolve`).
+
+    Returns
+    -------
+    doc, start, end, label : np.ndarray
+        int64 ``[r]``: the resolved cuts, sorted by document and start.
+    """
+    from .arrays import concat_ranges
+
+    lengths, doc = np.asarray(lengths, dtype=np.int64), np.asarray(doc, dtype=np.int64)
+    lo = np.maximum(np.asarray(start, dtype=np.int64), 0)
+    hi = np.minimum(np.asarray(end, dtype=np.int64), lengths[doc]) if doc.size else lo
+    kept = np.flatnonzero(hi > lo)
+    if not kept.size:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, empty, empty
+    span = np.int64(int(lengths.max()) + 1)
+    first, last = doc[kept] * span + lo[kept], doc[kept] * span + hi[kept]
+    bounds = np.unique(np.concatenate([first, last]))  # piece k is [bounds[k], bounds[k + 1]), as codes
+    piece_lo, piece_hi = np.searchsorted(bounds, first), np.searchsorted(bounds, last)
+    piece = concat_ranges(piece_lo, piece_hi - piece_lo)
+    cut = np.repeat(np.arange(kept.size), piece_hi - piece_lo)
+    order = np.lexsort((cut, -np.asarray(strength, dtype=np.int64)[kept][cut], piece))
+    piece, cut = piece[order], cut[order]
+    owner = np.concatenate(([True], piece[1:] != piece[:-1]))  # the strongest, first proposed, of each piece
+    piece, cut = piece[owner], cut[owner]
+    piece_label = np.asarray(label, dtype=np.int64)[kept][cut]
+    piece_doc = bounds[piece] // span
+    new_run = np.ones(piece.size, dtype=bool)
+    new_run[1:] = (
+        (piece[1:] != piece[:-1] + 1) | (piece_label[1:] != piece_label[:-1]) | (piece_doc[1:] != piece_doc[:-1])
+    )
+    run_first = np.flatnonzero(new_run)
+    run_last = np.append(run_first[1:], piece.size) - 1
+    run_doc = piece_doc[run_first]
+    return (
+        run_doc,
+        bounds[piece[run_first]] - run_doc * span,
+        bounds[piece[run_last] + 1] - run_doc * span,
+        piece_label[run_first],
+    )
 
 
 def apply_cuts(text: str, cuts: Sequence[Cut]) -> Cleaned:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dedup.removals import Cleaned, Cut, Removal, apply_cuts, resolve, restore
+from dedup.removals import REASONS, Cleaned, Cut, Removal, apply_cuts, resolve, resolve_many, restore
 
 
 def test_apply_and_restore_small_case() -> None:
@@ -77,3 +78,56 @@ def test_restore_is_exact_and_removals_are_sorted_disjoint_subsequence(text: str
     kept = iter(text)
     assert all(ch in kept for ch in cleaned.text)  # cleaned text is a subsequence of the original
     assert len(cleaned.text) + cleaned.removed_chars == len(text)
+
+
+def _resolved_many(lengths: list[int], proposals: list[tuple[int, Cut]]) -> list[tuple[int, Cut]]:
+    """:func:`resolve_many` of ``(document, cut)`` proposals, back as cuts."""
+    labels: dict[tuple[object, ...], int] = {}
+    rows = [
+        (
+            d,
+            c.start,
+            c.end,
+            REASONS.index(c.reason),
+            labels.setdefault((c.reason, c.ref, c.kind, c.held_by), len(labels)),
+        )
+        for d, c in proposals
+    ]
+    columns = np.array(rows, dtype=np.int64).reshape(-1, 5).T
+    doc, start, end, label = resolve_many(np.array(lengths, dtype=np.int64), *columns)
+    named = list(labels)
+    return [(d, Cut(s, e, *named[k])) for d, s, e, k in zip(*(a.tolist() for a in (doc, start, end, label)))]  # type: ignore[misc]
+
+
+def test_many_documents_resolve_at_once_small_case() -> None:
+    proposals = [
+        (1, Cut(0, 4, "noise", None, "pinyin")),
+        (0, Cut(2, 6, "noise", None, "pinyin")),
+        (1, Cut(2, 9, "boilerplate", 3, "recurring")),
+        (0, Cut(4, 10, "duplicate", 7, "repeat")),
+        (0, Cut(10, 12, "duplicate", 7, "repeat")),
+        (1, Cut(5, 8, "boilerplate", 3, "recurring")),
+    ]
+    assert _resolved_many([30, 8], proposals) == [
+        (0, Cut(2, 4, "noise", None, "pinyin")),
+        (0, Cut(4, 12, "duplicate", 7, "repeat")),
+        (1, Cut(0, 2, "noise", None, "pinyin")),
+        (1, Cut(2, 8, "boilerplate", 3, "recurring")),  # clipped to the document, the two cuts merged
+    ]
+    assert _resolved_many([3], []) == [] and _resolved_many([0, 2], [(0, Cut(0, 4, "noise"))]) == []
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    lengths=st.lists(st.integers(0, 50), min_size=1, max_size=4),
+    proposals=st.lists(st.tuples(st.integers(0, 3), cut_strategy), max_size=16),
+)
+def test_resolving_many_documents_at_once_equals_one_by_one(
+    lengths: list[int], proposals: list[tuple[int, Cut]]
+) -> None:
+    """Documents' proposals interleaved in the arrays, each document's in its order: as :func:`resolve` of each."""
+    proposals = [(d % len(lengths), c) for d, c in proposals]
+    expected = [
+        (d, cut) for d, length in enumerate(lengths) for cut in resolve(length, [c for e, c in proposals if e == d])
+    ]
+    assert _resolved_many(lengths, proposals) == expected

@@ -7,8 +7,51 @@ from collections.abc import Sequence
 import numpy as np
 
 from ..normalize import noise_spans_many
-from ..removals import Cleaned, Cut, apply_cuts, resolve
+from ..removals import REASONS, Cleaned, Cut, apply_cuts, resolve_many
+from ..spans import expand_to_lines
 from .plan import CleanPlan
+
+_NOISE = REASONS.index("noise")
+
+
+def _batch_cuts(texts: Sequence[str], plan: CleanPlan, first_doc: int) -> tuple[np.ndarray, list[str]]:
+    """Every cut of a batch, inline noise first then the plan's, each document's in the order proposed.
+
+    Returns
+    -------
+    cuts : np.ndarray
+        int64 ``[c, 7]``: document (in the batch), start, end, reason (index into
+        :data:`dedup.removals.REASONS`), ref (-1: None), kind (index into ``kinds``), held_by
+        (index into ``plan.holders``, -1: None).
+    kinds : list of str
+    """
+    n = len(texts)
+    kinds = list(plan.kinds)
+    parts = []
+    if plan.remove_noise:
+        spans, offsets, noise_kinds = noise_spans_many(texts)
+        kinds += [name for name in dict.fromkeys(noise_kinds) if name not in kinds]
+        index = {name: k for k, name in enumerate(kinds)}
+        code = np.array([index[name] for name in noise_kinds], dtype=np.int64)
+        parts.append(
+            np.column_stack(
+                [
+                    np.repeat(np.arange(n, dtype=np.int64), np.diff(offsets)),
+                    spans.reshape(-1, 2),
+                    np.full((code.size, 2), (_NOISE, -1), dtype=np.int64),
+                    code,
+                    np.full(code.size, -1, dtype=np.int64),
+                ]
+            )
+        )
+    lo, hi = int(plan.doc_offsets[first_doc]), int(plan.doc_offsets[first_doc + n])
+    doc = np.repeat(np.arange(n, dtype=np.int64), np.diff(plan.doc_offsets[first_doc : first_doc + n + 1]))
+    start, end = plan.start[lo:hi].copy(), plan.end[lo:hi].copy()
+    for row in np.flatnonzero(plan.to_lines[lo:hi]).tolist():  # grown to whole lines, with the text at hand
+        start[row], end[row] = expand_to_lines(texts[doc[row]], int(start[row]), int(end[row]))
+    planned = (doc, start, end, plan.reason[lo:hi], plan.ref[lo:hi], plan.kind[lo:hi], plan.held_by[lo:hi])
+    parts.append(np.column_stack(planned).astype(np.int64))
+    return np.concatenate(parts).reshape(-1, 7), kinds
 
 
 def apply_plan(texts: Sequence[str], plan: CleanPlan, first_doc: int = 0) -> list[Cleaned]:
@@ -25,17 +68,25 @@ def apply_plan(texts: Sequence[str], plan: CleanPlan, first_doc: int = 0) -> lis
     -------
     list of Cleaned
         One per text; whatever the batches, the same as applying the plan to all at once.
+
+    Notes
+    -----
+    The cuts of the whole batch are resolved at once (:func:`dedup.removals.resolve_many`):
+    what stays per cut is growing a cut to whole lines and cutting the text.
     """
     if first_doc < 0 or first_doc + len(texts) > plan.n_docs:
         raise ValueError(f"documents {first_doc}..{first_doc + len(texts) - 1} are not in a plan of {plan.n_docs}")
-    cuts: list[list[Cut]] = [[] for _ in texts]
-    if plan.remove_noise:
-        spans, offsets, kinds = noise_spans_many(texts)
-        doc_of_span = np.repeat(np.arange(len(texts)), np.diff(offsets)).tolist()
-        for doc, (s, e), kind in zip(doc_of_span, spans.tolist(), kinds):
-            cuts[doc].append(Cut(s, e, "noise", None, kind))
-    cleaned = []
-    for i, (text, doc_cuts) in enumerate(zip(texts, cuts)):
-        doc_cuts.extend(plan.cuts(first_doc + i, text))
-        cleaned.append(apply_cuts(text, resolve(len(text), doc_cuts)))
-    return cleaned
+    cuts, kinds = _batch_cuts(texts, plan, first_doc)
+    labels, label = np.unique(cuts[:, 3:], axis=0, return_inverse=True)
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    doc, start, end, owner = resolve_many(lengths, cuts[:, 0], cuts[:, 1], cuts[:, 2], cuts[:, 3], label.reshape(-1))
+    bounds = np.searchsorted(doc, np.arange(len(texts) + 1)).tolist()
+    named = [
+        (REASONS[reason], None if ref < 0 else ref, kinds[kind], None if held < 0 else plan.holders[held])
+        for reason, ref, kind, held in labels.tolist()
+    ]
+    rows = list(zip(start.tolist(), end.tolist(), owner.tolist()))
+    return [
+        apply_cuts(text, [Cut(s, e, *named[k]) for s, e, k in rows[a:b]])  # type: ignore[arg-type]
+        for text, a, b in zip(texts, bounds[:-1], bounds[1:])
+    ]
