@@ -13,10 +13,12 @@ the workers. Each phase is timed from the driver by wrapping the function that r
 - ``read + tabulate`` (workers): the dataset cut into blocks and every block tabulated — what
   :meth:`RayCleaner.plan` waits for before it joins the first table;
 - ``join tables`` (driver): :class:`dedup.clean.TableBuilder` taking and joining the blocks' tables;
+- ``paragraph matching`` (workers): the long paragraphs' buckets and verification
+  (:func:`dedup.distributed.passages.long_paragraph_pairs`);
 - ``document clustering`` (workers, with the driver building the views it ships): every call of
   the Ray cluster engine (the two family passes and the near-duplicate documents);
 - ``plan on the driver``: :func:`dedup.clean.plan_clean` minus the clustering — classifying lines,
-  matching paragraphs, the cuts;
+  the rest of paragraph matching (fragments, short paragraphs, runs), the cuts;
 - ``clean + write`` (workers): :func:`dedup.distributed.io.write_cleaned`.
 
 The model: the driver's phases do not shrink with nodes; the workers' phases are assumed to
@@ -37,7 +39,16 @@ from pathlib import Path
 from typing import Any
 
 DRIVER_PHASES = ("join tables", "plan on the driver")
-WORKER_PHASES = ("read + tabulate", "document clustering", "clean + write")
+WORKER_PHASES = ("read + tabulate", "paragraph matching", "document clustering", "clean + write")
+#: The order the table prints them in.
+PHASES = (
+    "read + tabulate",
+    "join tables",
+    "paragraph matching",
+    "document clustering",
+    "plan on the driver",
+    "clean + write",
+)
 
 
 @contextmanager
@@ -68,8 +79,10 @@ def corpus(scale: int) -> list[str]:
     return news_corpus(["\n".join(lines[i : i + 8]) for i in range(0, 1600, 8)], scale)
 
 
-def measure(texts: list[str], folder: Path) -> dict[str, float]:
-    """Seconds per phase of one Ray clean of ``texts`` (Ray already initialised)."""
+def measure(texts: list[str], folder: Path, paragraph_limit: int = 0) -> dict[str, float]:
+    """Seconds per phase of one Ray clean of ``texts`` (Ray already initialised); ``paragraph_limit`` as for
+    :class:`dedup.distributed.RayClusterEngine` (0, the default: long paragraphs matched on the workers, as a
+    large corpus would be)."""
     import ray.data
 
     import dedup.distributed as dd
@@ -84,16 +97,19 @@ def measure(texts: list[str], folder: Path) -> dict[str, float]:
         (TableBuilder, "add", "join tables"),
         (TableBuilder, "result", "join tables"),
         (engine.RayClusterEngine, "__call__", "document clustering"),
+        (api, "long_paragraph_pairs", "paragraph matching"),
         (api, "plan_clean", "plan_clean"),
         (api, "write_cleaned", "clean + write"),
     ]
     start = time.perf_counter()
     with _all(timers, seconds):
         dataset = ray.data.read_json(str(source))
-        dd.clean_report(dataset, cross_document=True, out=str(folder / "out"))
+        ray_engine = dd.RayClusterEngine(paragraph_limit=paragraph_limit)
+        dd.clean_report(dataset, cross_document=True, out=str(folder / "out"), engine=ray_engine)
     seconds["total"] = time.perf_counter() - start
     seconds.setdefault("join tables", 0.0)
-    waited = seconds["plan (all)"] - seconds["join tables"] - seconds["plan_clean"]
+    seconds.setdefault("paragraph matching", 0.0)
+    waited = seconds["plan (all)"] - seconds["join tables"] - seconds["plan_clean"] - seconds["paragraph matching"]
     seconds["read + tabulate"] = seconds["total"] - seconds["plan (all)"] - seconds["clean + write"] + waited
     seconds["plan on the driver"] = seconds["plan_clean"] - seconds.get("document clustering", 0.0)
     return seconds
@@ -121,6 +137,9 @@ def main(argv: list[str] | None = None, out: Callable[[str], None] = print) -> d
     parser.add_argument("--cpus", type=int, default=2)
     parser.add_argument("--scales", type=int, nargs="+", default=[4, 16])
     parser.add_argument("--json", type=Path)
+    parser.add_argument(
+        "--paragraph-limit", type=int, default=0, help="RayClusterEngine.paragraph_limit (default 0: on the workers)"
+    )
     args = parser.parse_args(argv)
     import ray
 
@@ -131,12 +150,12 @@ def main(argv: list[str] | None = None, out: Callable[[str], None] = print) -> d
         for scale in args.scales:
             texts = corpus(scale)
             with tempfile.TemporaryDirectory() as folder:
-                measure(texts, Path(folder))  # warm the workers
-                seconds = measure(texts, Path(folder))
+                measure(texts, Path(folder), args.paragraph_limit)  # warm the workers
+                seconds = measure(texts, Path(folder), args.paragraph_limit)
             rows.append({"scale": scale, "docs": len(texts), "mchars": sum(map(len, texts)) / 1e6, **seconds})
     finally:
         ray.shutdown()
-    phases = (*WORKER_PHASES[:1], *DRIVER_PHASES[:1], *WORKER_PHASES[1:2], *DRIVER_PHASES[1:], *WORKER_PHASES[2:])
+    phases = PHASES
     out(
         "| phase | where | "
         + " | ".join(f"{r['scale']}× ({r['docs']:,} docs, {r['mchars']:.2f} M chars)" for r in rows)

@@ -37,7 +37,7 @@ from .segment import UnitSpans, segment_many
 from .shingle import exact_hashes, shingle_sets
 from .spans import Span
 from .store import take
-from .verify import SetsOf, similarities_in_chunks, verify_candidates
+from .verify import SetsOf, VerifiedPairs, similarities_in_chunks, verify_candidates
 
 __all__ = [
     "PassageCluster",
@@ -249,8 +249,14 @@ def _sets_of(units: UnitTable, options: PassageOptions, rows: np.ndarray | None 
     return sets_of
 
 
-def _lsh_pairs(units: UnitTable, long_units: np.ndarray, options: PassageOptions) -> tuple[np.ndarray, np.ndarray]:
-    """Verified matches among long paragraphs.
+#: Buckets of more long paragraphs than this give a star (see :func:`dedup.lsh.candidate_pairs`).
+MAX_BUCKET = 64
+
+
+def _lsh_pairs(
+    units: UnitTable, long_units: np.ndarray, options: PassageOptions, verified: VerifiedPairs | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Verified matches among long paragraphs (``verified``: the verified band-key candidates, made elsewhere).
 
     Returns
     -------
@@ -260,18 +266,16 @@ def _lsh_pairs(units: UnitTable, long_units: np.ndarray, options: PassageOptions
         bool ``[p]``: matched by containment, not by Jaccard.
     """
     none = (np.empty((0, 2), dtype=np.int64), np.empty(0, dtype=bool))
-    if long_units.size < 2:
+    if verified is None and long_units.size >= 2:
+        verified = verify_candidates(
+            candidate_pairs(units.band_keys, max_bucket=MAX_BUCKET),
+            units.view_len[long_units],
+            _sets_of(units, options, long_units),
+            threshold=options.threshold,
+            containment_threshold=options.containment,
+        )
+    if verified is None or not len(verified) or verified.share is None:
         return none
-    local = candidate_pairs(units.band_keys)
-    if not len(local):
-        return none
-    verified = verify_candidates(
-        local,
-        units.view_len[long_units],
-        _sets_of(units, options, long_units),
-        threshold=options.threshold,
-        containment_threshold=options.containment,
-    )
     pairs = long_units[verified.pairs]
     # A match by containment alone makes only the later, smaller paragraph a repeat.
     lengths = units.view_len
@@ -450,10 +454,11 @@ class PassageMatches:
         return self.units.doc[self.runs[:, 0]] == self.units.doc[self.runs[:, 2]]
 
 
-def match_passages(units: UnitTable, options: PassageOptions) -> PassageMatches:
-    """Repeated passages of a unit table (see the module docstring)."""
+def match_passages(units: UnitTable, options: PassageOptions, verified: VerifiedPairs | None = None) -> PassageMatches:
+    """Repeated passages of a unit table (see the module docstring); ``verified``: the long paragraphs' verified
+    band-key candidates (indices among them, sorted), when made elsewhere (on Ray, from keys the table lacks)."""
     view_len = units.view_len
-    long_pairs, containment_only = _lsh_pairs(units, np.flatnonzero(view_len >= options.min_chars), options)
+    long_pairs, containment_only = _lsh_pairs(units, np.flatnonzero(view_len >= options.min_chars), options, verified)
     fragment_pairs = _fragment_pairs(units, options)
     short_pairs, short_within = _exact_short_pairs(units, options)
     pairs = np.sort(np.concatenate([long_pairs, fragment_pairs, short_pairs]), axis=1)

@@ -13,6 +13,7 @@ import logging
 import subprocess
 import sys
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -270,7 +271,14 @@ def test_the_phase_timer_sees_every_phase(ray_address: str, reprints: list[str],
     from benchmarks.ray_phases import DRIVER_PHASES, WORKER_PHASES, measure, model
 
     seconds = measure(reprints, tmp_path)
-    for name in ("join tables", "document clustering", "plan_clean", "clean + write", "read + tabulate"):
+    for name in (
+        "join tables",
+        "document clustering",
+        "plan_clean",
+        "clean + write",
+        "read + tabulate",
+        "paragraph matching",
+    ):
         assert seconds[name] > 0, name
     assert seconds["plan on the driver"] > 0 and seconds["plan_clean"] > seconds["document clustering"]
     assert json.loads((tmp_path / "out" / "manifest.json").read_text())["documents"] == len(reprints)
@@ -369,3 +377,64 @@ def test_an_input_no_worker_can_open_is_a_clear_failure(
     ]
     assert main(args) == 3
     assert "in/gone.txt: no such file on the Ray node" in capsys.readouterr().err
+
+
+def test_long_paragraphs_are_matched_on_ray_as_on_one_machine(
+    ray_address: str, news_lines: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The band keys of long paragraphs stay in the object store: buckets and verification run on the
+    workers and the driver gets the verified pairs the single machine finds, also where a bucket holds more
+    than ``MAX_BUCKET`` copies (a star) and paragraphs are edited copies; the driver's tables lack the keys."""
+    import ray
+
+    from dedup import CleanOptions
+    from dedup.clean import CleanTables, tabulate
+    from dedup.distributed import RayCleaner
+    from dedup.distributed.passages import keys_apart, long_paragraph_pairs
+    from dedup.lsh import candidate_pairs
+    from dedup.passages import MAX_BUCKET, _sets_of
+    from dedup.verify import verify_candidates
+
+    shared = news_lines[3]
+    texts = [f"{news_lines[10 + i]}\n{shared}\n{news_lines[200 + i % 7]}" for i in range(MAX_BUCKET + 20)]
+    texts += [f"{news_lines[300 + i]}\n{shared[:-3]}。" for i in range(5)]  # edited copies
+    options = CleanOptions(cross_document=True)
+    batches = [texts[lo : lo + 13] for lo in range(0, len(texts), 13)]
+    parts = [keys_apart(tabulate(batch, options), b, options.passages, 3) for b, batch in enumerate(batches)]
+    units = tabulate(texts, options).units
+    long_units = np.flatnonzero(units.view_len >= options.passages.min_chars)
+    expected = verify_candidates(
+        candidate_pairs(units.band_keys, max_bucket=MAX_BUCKET),
+        units.view_len[long_units],
+        _sets_of(units, options.passages, long_units),
+        threshold=options.passages.threshold,
+        containment_threshold=options.passages.containment,
+    )
+    counts = [int(np.count_nonzero(p[0].units.view_len >= options.passages.min_chars)) for p in parts]
+    found = long_paragraph_pairs(
+        [ray.put(p[1]) for p in parts], [ray.put(p[2]) for p in parts], counts, options.passages
+    )
+    assert len(expected) > MAX_BUCKET and found.pairs.tolist() == expected.pairs.tolist()
+    for name in ("jaccard", "containment", "share"):
+        assert np.array_equal(getattr(found, name), getattr(expected, name)), name
+    assert [p[0].units.band_keys.shape for p in parts] == [(c, 0) for c in counts]
+
+    from dedup.distributed import api as ray_api
+
+    real = ray_api.plan_clean
+    seen: dict[str, object] = {}
+
+    def spy(tables: CleanTables, *args: object, **kwargs: object) -> object:
+        seen["keys"], seen["pairs"] = tables.units.band_keys.shape, kwargs["passage_pairs"]
+        return real(tables, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(ray_api, "plan_clean", spy)
+    report = dedup.clean_report(texts, options=options, with_clusters=True)
+    for limit, keys_here in ((0, 0), (len(long_units), units.band_keys.shape[1])):  # on the workers; here
+        cleaner = RayCleaner(options, engine=RayClusterEngine(paragraph_limit=limit))
+        for batch in batches:
+            cleaner.add(batch)
+        assert cleaner.plan().report == replace(report, cleaned=[]) and len(report.passages) >= 1
+        assert seen["keys"] == (len(long_units), keys_here)
+        assert (seen["pairs"] is None) == (limit > 0)
+        assert limit > 0 or len(seen["pairs"]) == len(expected)  # type: ignore[arg-type]

@@ -17,6 +17,7 @@ from ..near import ClusterEngine, cluster_views
 from ..passages import match_passages
 from ..removals import REASONS, Cut
 from ..spans import expand_to_lines
+from ..verify import VerifiedPairs
 from .against import KINDS, REMOVALS
 from .base import CleanOptions, CleanReport, covered
 from .tabulate import CleanTables, _duplicate_input
@@ -199,7 +200,12 @@ def _document_clusters(
 
 
 def plan_clean(
-    tables: CleanTables, options: CleanOptions, *, with_clusters: bool = False, engine: ClusterEngine | None = None
+    tables: CleanTables,
+    options: CleanOptions,
+    *,
+    with_clusters: bool = False,
+    engine: ClusterEngine | None = None,
+    passage_pairs: VerifiedPairs | None = None,
 ) -> CleanPlan:
     """Decide what to cut of every document of a tabulated collection.
 
@@ -213,6 +219,10 @@ def plan_clean(
     engine : callable, optional
         Clusters matching views, like :func:`dedup.near.cluster_views` (the
         default); :mod:`dedup.distributed` passes one that runs on Ray.
+    passage_pairs : VerifiedPairs, optional
+        The long paragraphs' verified band-key candidates, made elsewhere (see
+        :func:`dedup.passages.match_passages`); :mod:`dedup.distributed` finds them on Ray,
+        and its tables then lack the band keys.
 
     Returns
     -------
@@ -278,7 +288,7 @@ def plan_clean(
             whole, np.zeros_like(whole), tables.lengths[whole], "duplicate", np.array(refs), "document", False
         )
     with phase("plan: repeated passages", f"{len(tables.units):,} paragraphs") as facts:
-        matches = match_passages(tables.units, opts.passages)
+        matches = match_passages(tables.units, opts.passages, passage_pairs)
         facts["passages"] = len(matches.clusters)
     if "duplicate" in opts.remove:
         # Each cut rests on a direct match with an earlier copy that is kept: in the

@@ -41,6 +41,7 @@ from .driver import (
 )
 from .engine import RayClusterEngine
 from .io import _TextBlocks, dataset_blocks, with_index, write_cleaned
+from .passages import joined_band_keys, keys_apart, long_paragraph_pairs
 from .steps import _views_block
 
 
@@ -83,15 +84,21 @@ def _line_table_of_block(block: Any, options: BoilerplateOptions) -> LineTable:
     return line_table(_block_texts(block), options, cuts=False)
 
 
-def _tables_of_block(block: Any, options: CleanOptions, with_clusters: bool) -> CleanTables:
-    """Ray task: :func:`dedup.clean.tabulate_batch` of a block of (index, text) rows."""
-    return tabulate_batch(_block_texts(block), options, with_clusters=with_clusters)
+def _tables_of_block(
+    block: Any, options: CleanOptions, with_clusters: bool, number: int, partitions: int
+) -> tuple[CleanTables, Any, Any]:
+    """Ray task: :func:`dedup.clean.tabulate_batch` of block ``number`` (rows of ``text``), its paragraphs' band
+    keys set apart for matching on Ray (:func:`dedup.distributed.passages.keys_apart`)."""
+    tables = tabulate_batch(_block_texts(block), options, with_clusters=with_clusters)
+    return keys_apart(tables, number, options.passages, partitions)
 
 
-def _indexed_tables(raw: Any, first: int, options: CleanOptions, with_clusters: bool) -> tuple[Any, CleanTables]:
-    """Ray task: a block read on a worker as an engine block (:func:`dedup.distributed.io.with_index`) and its
-    tables."""
-    return with_index(raw, first), _tables_of_block(raw, options, with_clusters)
+def _indexed_tables(
+    raw: Any, first: int, options: CleanOptions, with_clusters: bool, number: int, partitions: int
+) -> tuple[Any, CleanTables, Any, Any]:
+    """Ray task: a block read on a worker as an engine block (:func:`dedup.distributed.io.with_index`) and what
+    :func:`_tables_of_block` gives of it."""
+    return with_index(raw, first), *_tables_of_block(raw, options, with_clusters, number, partitions)
 
 
 def _ordered_results(refs: Sequence[Any]) -> Iterator[Any]:
@@ -222,34 +229,55 @@ class RayCleaner:
         self.spill = spill
         self.engine = engine or RayClusterEngine()
         self.blocks = _TextBlocks()
-        self._tables: list[Any] = []
+        self._tables: list[Any] = []  # per block: its tables, its long paragraphs' band rows and views
+        self._rows: list[Any] = []
+        self._views: list[Any] = []
+
+    def _tabulate(self, block: Any, first: int | None = None) -> Any:
+        """Start tabulating a block (with ``first``, one read on a worker: returns its engine block)."""
+        arguments = (self.options, self.with_clusters, len(self._tables), self.engine.partitions or cluster_cpus())
+        if first is None:
+            refs = _remote(_tables_of_block).options(num_returns=3).remote(block, *arguments)
+        else:
+            block, *refs = _remote(_indexed_tables).options(num_returns=4).remote(block, first, *arguments)
+        for kept, ref in zip((self._tables, self._rows, self._views), refs):
+            kept.append(ref)
+        return block
 
     def add(self, texts: Sequence[str]) -> None:
         """Take the next batch of documents and start tabulating it."""
-        ref = self.blocks.put(texts)
-        self._tables.append(_remote(_tables_of_block).remote(ref, self.options, self.with_clusters))
+        self._tabulate(self.blocks.put(texts))
 
     def take(self, blocks: _TextBlocks) -> None:
         """Take documents already in the object store (:func:`dedup.distributed.io.dataset_blocks`) and start
         tabulating every block."""
         self.blocks = blocks
-        task = _remote(_tables_of_block)
-        self._tables = [task.remote(ref, self.options, self.with_clusters) for ref in blocks.refs]
+        for ref in blocks.refs:
+            self._tabulate(ref)
 
     def add_block(self, raw: Any, first: int, lengths: np.ndarray) -> None:
         """Take the next block read on a worker (``text`` column, maybe others; its first document is ``first``) and
         start tabulating it."""
-        task = _remote(_indexed_tables).options(num_returns=2)
-        block, tables = task.remote(raw, first, self.options, self.with_clusters)
-        self.blocks.append(block, lengths)
-        self._tables.append(tables)
+        self.blocks.append(self._tabulate(raw, first), lengths)
 
     def plan(self) -> CleanPlan:
-        """The plan of every document taken."""
+        """The plan of every document taken; the long paragraphs are matched on Ray, their band keys never
+        joined here."""
         builder = TableBuilder(self.options, with_clusters=self.with_clusters, spill=self.spill)
+        long_counts = []
         for part in _ordered_results(self._tables):
             builder.add(part)
-        return plan_clean(builder.result(), self.options, with_clusters=self.with_clusters, engine=self.engine)
+            long_counts.append(int(np.count_nonzero(part.units.view_len >= self.options.passages.min_chars)))
+        tables, pairs, passages = builder.result(), None, self.options.passages
+        if sum(long_counts) <= self.engine.paragraph_limit:  # few enough: their keys come here, matched here
+            keys = joined_band_keys(self._rows, long_counts)
+            tables = replace(tables, units=replace(tables.units, band_keys=keys))
+        else:
+            pairs = long_paragraph_pairs(self._rows, self._views, long_counts, passages)
+        self._rows, self._views = [], []  # matched: the object store may drop them
+        return plan_clean(
+            tables, self.options, with_clusters=self.with_clusters, engine=self.engine, passage_pairs=pairs
+        )
 
     def cleaned(self, plan: CleanPlan, texts_again: Any = None) -> Iterator[tuple[int, list[Cleaned]]]:
         """``(first document, cleaned documents)`` block by block, in order.

@@ -61,6 +61,12 @@ class RayClusterEngine:
         edges and their measures (48 bytes each) to the driver.
     max_rounds : int
         Guard on the large-star/small-star rounds (they converge in O(log² n)).
+    paragraph_limit : int
+        :class:`RayCleaner` matches the long paragraphs (those of ``PassageOptions.min_chars``
+        or more) on the driver up to this many, their band keys fetched from the object store
+        (200 bytes each with the default 25 bands); above it on the workers, with the same
+        group-bys as documents (:mod:`dedup.distributed.passages`), so that the keys never
+        reach the driver. 0 always matches on the workers. Either way the matches are the same.
 
     Notes
     -----
@@ -72,12 +78,15 @@ class RayClusterEngine:
     partitions: int | None = None
     edge_limit: int = 20_000_000
     max_rounds: int = 200
+    paragraph_limit: int = 1_000_000
 
     def __post_init__(self) -> None:
         if self.partitions is not None and self.partitions < 1:
             raise InvalidOptionError(f"partitions must be >= 1, got {self.partitions}")
         if self.edge_limit < 0:
             raise InvalidOptionError(f"edge_limit must be >= 0, got {self.edge_limit}")
+        if self.paragraph_limit < 0:
+            raise InvalidOptionError(f"paragraph_limit must be >= 0, got {self.paragraph_limit}")
 
     def __call__(self, views: Sequence[str], lengths: np.ndarray, options: NearOptions) -> list[Cluster]:
         """Near-duplicate clusters of matching views (see :func:`dedup.near.cluster_views`).
