@@ -358,7 +358,7 @@ def test_cli_engine_ray_finds_on_the_workers(
 def test_an_input_no_worker_can_open_is_a_clear_failure(
     ray_address: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """Workers read the inputs themselves: a path only the driver sees fails the run, saying why."""
+    """Workers read the inputs and write OUT themselves: a path only the driver sees fails the run, saying why."""
     from dedup.cli import commands, main
     from dedup.io import InputFile
 
@@ -377,6 +377,23 @@ def test_an_input_no_worker_can_open_is_a_clear_failure(
     ]
     assert main(args) == 3
     assert "in/gone.txt: no such file on the Ray node" in capsys.readouterr().err
+    # The workers write OUT: where the driver does not see what they wrote (OUT not shared), it says so.
+    from dedup.cli import onray
+
+    monkeypatch.undo()
+    monkeypatch.setattr(onray, "_part", lambda partial, name, first: tmp_path / "elsewhere" / f"{name}-{first}")
+    args = [
+        "clean",
+        str(tmp_path / "here.txt"),
+        "-o",
+        str(tmp_path / "out2"),
+        "--engine",
+        "ray",
+        "--address",
+        ray_address,
+    ]
+    assert main(args) == 3
+    assert "with --engine ray the workers write OUT themselves" in capsys.readouterr().err
 
 
 def test_long_paragraphs_are_matched_on_ray_as_on_one_machine(

@@ -38,6 +38,10 @@ class UnreachableInputError(DedupError):
     """A worker node cannot open an input file: the inputs must be on a filesystem every node reaches."""
 
 
+class UnreachableOutputError(DedupError):
+    """What the workers wrote is not in OUT on the driver's node: OUT must be on a filesystem every node reaches."""
+
+
 @dataclass(frozen=True)
 class FileRead:
     """What a worker read of one file sends to the driver: everything but the texts.
@@ -281,10 +285,16 @@ def write_on_ray(
             tally.merge(written.tally)
             progress.advance(written.documents)
     names = ["cleaned", *(["annotated"] if rows.annotate else [])]
-    sizes = {
-        name: _join([_part(workspace.partial, name, f) for f in firsts], workspace.partial / f"{name}.jsonl")
-        for name in names
-    }
+    try:
+        sizes = {
+            name: _join([_part(workspace.partial, name, f) for f in firsts], workspace.partial / f"{name}.jsonl")
+            for name in names
+        }
+    except FileNotFoundError as missing:
+        raise UnreachableOutputError(
+            f"a part the workers wrote is not here ({missing.filename}): with --engine ray the workers write OUT "
+            "themselves, so it must be at the same path on every node (a shared filesystem)"
+        ) from None
     for name in names:
         for f in firsts:
             _part(workspace.partial, name, f).unlink()
