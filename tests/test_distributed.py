@@ -455,3 +455,40 @@ def test_long_paragraphs_are_matched_on_ray_as_on_one_machine(
         assert seen["keys"] == (len(long_units), keys_here)
         assert (seen["pairs"] is None) == (limit > 0)
         assert limit > 0 or len(seen["pairs"]) == len(expected)  # type: ignore[arg-type]
+
+
+def test_cli_output_layout_parts_keeps_the_workers_files(
+    ray_address: str, reprints: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``--output-layout parts``: no part is joined on the driver's node; read back through the manifests, the
+    parts are the local run's cleaned.jsonl and annotated.jsonl line for line, and the report reads them."""
+    from dedup.cli import main
+    from dedup.cli.onray import read_parts
+
+    root = _mixed_inputs(tmp_path, reprints)
+    common = ["--glob", "*", "--cross-document", "--annotate", "--no-report", "--quiet"]
+    assert main(["clean", str(root), "-o", str(tmp_path / "local"), *common]) == 1
+    engine = ["--engine", "ray", "--address", ray_address, "--batch-size", "9"]
+    assert main(["clean", str(root), "-o", str(tmp_path / "parts"), *common, *engine, "--output-layout", "parts"]) == 1
+    local, parts = tmp_path / "local", tmp_path / "parts"
+    for name in ("cleaned", "annotated"):
+        assert not (parts / f"{name}.jsonl").exists()
+        manifest = json.loads((parts / name / "manifest.json").read_text(encoding="utf-8"))
+        assert len(manifest["files"]) >= 3 and manifest["documents"] == len(reprints)
+        assert b"".join(read_parts(parts / name)) == (local / f"{name}.jsonl").read_bytes()
+    for name in ("clusters.jsonl", "boilerplate.jsonl"):
+        assert (parts / name).read_bytes() == (local / name).read_bytes()
+    summaries = [json.loads((out / "summary.json").read_text(encoding="utf-8")) for out in (local, parts)]
+    assert [s["options"].pop("output_layout") for s in summaries] == ["file", "parts"]
+    fingerprints = [s.pop("fingerprint") for s in summaries]
+    assert fingerprints[0] != fingerprints[1]  # the layout is part of what a resumed run must match
+    assert summaries[0] == summaries[1]
+    assert main(["report", str(parts), "--quiet"]) == 0 and (parts / "report.html").stat().st_size > 10_000
+    first = parts / "cleaned" / json.loads((parts / "cleaned" / "manifest.json").read_text())["files"][0]["name"]
+    first.write_bytes(first.read_bytes()[:-1])
+    with pytest.raises(DedupError, match="not the part the manifest lists"):
+        list(read_parts(parts / "cleaned"))
+    for argv in (["--output-layout", "parts"], [*engine, "--output-layout", "parts", "--output-format", "parquet"]):
+        with pytest.raises(SystemExit) as refused:
+            main(["clean", str(root), "-o", str(tmp_path / "no"), "--glob", "*", *argv])
+        assert refused.value.code == 2 and "--output-layout parts" in capsys.readouterr().err

@@ -36,6 +36,7 @@ from .common import (
     UsageError,
     printable,
 )
+from .onray import read_parts
 from .parser import build_parser
 from .progress import Reporter
 
@@ -53,6 +54,7 @@ __all__ = [
     "build_parser",
     "printable",
     "main",
+    "read_parts",
     "run_clean",
     "run_find",
 ]

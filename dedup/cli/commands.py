@@ -52,8 +52,9 @@ from .outputs import (
     write_rows,
 )
 from .parquet import require_pyarrow
-from .parser import AUTO_PROCESSES_BYTES, _clean_options, _read_options, _settings, build_parser, report_options
+from .parser import AUTO_PROCESSES_BYTES, build_parser
 from .progress import Reporter, Timer, _LogToReporter
+from .settings import _clean_options, _read_options, _settings, report_options
 from .workspace import Workspace, check_output_location
 
 
@@ -181,6 +182,10 @@ def run_clean(args: argparse.Namespace, reporter: Reporter) -> int:
         raise UsageError("standard input cannot be read again: --resume needs the inputs as files")
     if args.stdout and (args.annotate or args.output_format != "jsonl"):
         raise UsageError("--stdout writes the rows of cleaned.jsonl: it takes no --annotate or --output-format parquet")
+    if args.output_layout == "parts" and (args.engine != "ray" or STDIN in args.inputs):
+        raise UsageError("--output-layout parts is for --engine ray with files as inputs (its workers write the parts)")
+    if args.output_layout == "parts" and (args.stdout or args.dry_run or args.output_format == "parquet"):
+        raise UsageError("--output-layout parts writes JSON-lines parts into OUT: no --stdout, --dry-run or parquet")
     if args.output_format == "parquet":
         require_pyarrow()
     read_options = _read_options(args)
@@ -264,8 +269,11 @@ def run_clean(args: argparse.Namespace, reporter: Reporter) -> int:
                 documents = with_records(
                     tally.counted(cleaner.cleaned(plan, again.texts()), corpus.lengths), again, needed
                 )
+                parts = args.output_layout == "parts"
                 if on_workers and workspace is not None:
-                    tally = write_on_ray(cleaner, plan, corpus, rows, workspace, reporter, keep_fields=needed)
+                    tally = write_on_ray(
+                        cleaner, plan, corpus, rows, workspace, reporter, keep_fields=needed, parts=parts
+                    )
                 elif args.stdout:
                     write_rows(documents, rows, sys.stdout)
                 elif workspace is None:
@@ -273,7 +281,9 @@ def run_clean(args: argparse.Namespace, reporter: Reporter) -> int:
                 else:
                     workspace.write_documents(corpus, documents, rows, args.batch_size, reporter)
                 again.finish()
-                written = ["cleaned.jsonl", *(["annotated.jsonl"] if args.annotate else [])]
+                written = [
+                    f"{name}{'' if parts else '.jsonl'}" for name in ("cleaned", "annotated")[: 1 + args.annotate]
+                ]
                 if workspace is not None and args.output_format == "parquet":
                     written = workspace.to_parquet(written, args.batch_size)
         report = plan.report

@@ -18,8 +18,10 @@ PARTIAL = ".partial"
 OUTPUTS = (
     "cleaned.jsonl",
     "cleaned.parquet",
+    "cleaned",  # --output-layout parts: part-*.jsonl and manifest.json
     "annotated.jsonl",
     "annotated.parquet",
+    "annotated",
     "clusters.jsonl",
     "boilerplate.jsonl",
     "text",

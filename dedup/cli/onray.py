@@ -14,8 +14,10 @@ Ray is imported inside the functions: importing this module does not import Ray.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import pickle
+import shutil
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
@@ -186,7 +188,12 @@ class PartWritten:
 
 
 def _part(partial: Path, name: str, first: int) -> Path:
-    return partial / "parts" / f"{name}-{first:012d}.jsonl"
+    """Where the part of ``name`` (``cleaned``, ``annotated``) beginning at document ``first`` is written."""
+    return partial / name / f"part-{first:012d}.jsonl"
+
+
+#: The format of ``cleaned/manifest.json`` (``--output-layout parts``).
+PARTS_FORMAT = 1
 
 
 def write_part(
@@ -200,8 +207,8 @@ def write_part(
     keep_fields: bool,
 ) -> PartWritten:
     """Ray task: clean one engine block (documents ``first`` on) with the plan and write its rows of
-    cleaned.jsonl (and annotated.jsonl) to ``partial/parts/`` and its ``.txt`` documents to ``partial/text/``,
-    as :meth:`dedup.cli.workspace.Workspace.write_documents` would write them."""
+    cleaned.jsonl (and annotated.jsonl) to ``partial/cleaned/`` (``partial/annotated/``) and its ``.txt``
+    documents to ``partial/text/``, as :meth:`dedup.cli.workspace.Workspace.write_documents` would write them."""
     texts = block.column("text").to_pylist()
     fields = [pickle.loads(b) for b in block.column("fields").to_pylist()] if keep_fields else None
     rows = replace(rows, records=records)
@@ -256,17 +263,22 @@ def write_on_ray(
     reporter: Reporter,
     *,
     keep_fields: bool,
+    parts: bool = False,
 ) -> Tally:
     """Clean and write every block of a :class:`dedup.distributed.RayCleaner` on the workers
-    (:func:`write_part`), then join the parts into ``cleaned.jsonl`` (and ``annotated.jsonl``) in OUT/.partial;
-    the counts of every document."""
+    (:func:`write_part`), then join the parts into ``cleaned.jsonl`` (and ``annotated.jsonl``) in OUT/.partial,
+    or with ``parts`` keep them and write ``cleaned/manifest.json`` (``annotated/…``); the counts of every
+    document."""
     import ray
 
     from ..distributed.driver import _remote
     from .workspace import allocate_text_paths
 
     outputs = allocate_text_paths(corpus.records)
-    (workspace.partial / "parts").mkdir(exist_ok=True)
+    names = ["cleaned", *(["annotated"] if rows.annotate else [])]
+    for name in names:  # anew: an interrupted run's parts may be cut otherwise
+        shutil.rmtree(workspace.partial / name, ignore_errors=True)
+        (workspace.partial / name).mkdir()
     workspace.tmp.mkdir(exist_ok=True)
     plan_ref = ray.put(replace(plan, report=CleanReport([], [], [], [])))  # workers need only the cuts
     rows_ref = ray.put(replace(rows, records=()))
@@ -279,28 +291,66 @@ def write_on_ray(
         firsts.append(first)
         first += n
     tally = Tally()
+    written: list[PartWritten] = []
     with reporter.progress("writing", len(corpus.records), "docs") as progress:
         for ref in refs:
-            written: PartWritten = ray.get(ref)
-            tally.merge(written.tally)
-            progress.advance(written.documents)
-    names = ["cleaned", *(["annotated"] if rows.annotate else [])]
+            written.append(ray.get(ref))
+            tally.merge(written[-1].tally)
+            progress.advance(written[-1].documents)
+    sizes = {}
     try:
-        sizes = {
-            name: _join([_part(workspace.partial, name, f) for f in firsts], workspace.partial / f"{name}.jsonl")
-            for name in names
-        }
+        for name in names:
+            paths = [_part(workspace.partial, name, f) for f in firsts]
+            if parts:
+                sizes[name] = _manifest(workspace.partial / name, paths, firsts, written, name)
+            else:
+                sizes[name] = _join(paths, workspace.partial / f"{name}.jsonl")
+                shutil.rmtree(workspace.partial / name)
     except FileNotFoundError as missing:
         raise UnreachableOutputError(
             f"a part the workers wrote is not here ({missing.filename}): with --engine ray the workers write OUT "
             "themselves, so it must be at the same path on every node (a shared filesystem)"
         ) from None
-    for name in names:
-        for f in firsts:
-            _part(workspace.partial, name, f).unlink()
     workspace.save_journal(
         records_done=len(corpus.records),
         cleaned_bytes=sizes["cleaned"],
         annotated_bytes=sizes.get("annotated", 0),
     )
     return tally
+
+
+def _manifest(
+    folder: Path, paths: Sequence[Path], firsts: Sequence[int], written: Sequence[PartWritten], name: str
+) -> int:
+    """Write ``folder/manifest.json``: the parts in document order with their first document, documents and
+    bytes (each checked on disk); the parts' bytes in all."""
+    files = []
+    for path, first, part in zip(paths, firsts, written):
+        size = path.stat().st_size  # a part the driver cannot see fails here
+        if size != part.sizes[name]:
+            raise UnreachableOutputError(f"{path}: {size:,} bytes here, {part.sizes[name]:,} written by the worker")
+        files.append({"name": path.name, "first": first, "documents": part.documents, "bytes": size})
+    manifest = {"format": PARTS_FORMAT, "documents": sum(p.documents for p in written), "files": files}
+    write_atomic(folder / "manifest.json", (json.dumps(manifest, indent=2) + "\n").encode("utf-8"))
+    fsync_dir(folder)
+    return sum(f["bytes"] for f in files)
+
+
+def read_parts(folder: str | Path) -> Iterator[bytes]:
+    """The rows (lines, with their newline) of ``--output-layout parts`` output, ``OUT/cleaned`` or
+    ``OUT/annotated``, in document order through its manifest: the lines of the ``cleaned.jsonl`` the file
+    layout writes. A part missing, or of another size than the manifest says, is an error."""
+    folder = Path(folder)
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    if manifest.get("format") != PARTS_FORMAT:
+        raise DedupError(f"{folder}/manifest.json: format {manifest.get('format')}, not {PARTS_FORMAT}")
+    expected = 0
+    for entry in manifest["files"]:
+        path = folder / entry["name"]
+        if entry["first"] != expected or path.stat().st_size != entry["bytes"]:
+            raise DedupError(
+                f"{path}: not the part the manifest lists (documents from {expected}, {entry['bytes']} bytes)"
+            )
+        with open(path, "rb") as handle:
+            yield from handle
+        expected += entry["documents"]

@@ -1,10 +1,10 @@
-"""The argument parser of ``dedup find`` and ``dedup clean``, and the options a parsed command line asks for."""
+"""The argument parser of ``dedup find``, ``dedup clean``, ``dedup index`` and ``dedup report`` (what the parsed
+arguments mean: :mod:`dedup.cli.settings`)."""
 
 from __future__ import annotations
 
 import argparse
 import codecs
-from dataclasses import replace
 from typing import Any
 
 from .. import __version__
@@ -12,11 +12,9 @@ from ..clean import CleanOptions
 from ..cluster import CLUSTERINGS
 from ..io import (
     DEFAULT_MAX_RECORD_BYTES,
-    ReadOptions,
 )
 from ..removals import REASONS
 from ..report import ReportOptions
-from .common import _jsonable
 from .helptext import _CLEAN_EPILOG, _CLEAN_HELP, _FIND_EPILOG, _FIND_HELP, _MAIN_HELP
 
 
@@ -318,6 +316,16 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     run.add_argument(
+        "--output-layout",
+        choices=("file", "parts"),
+        default="file",
+        help=(
+            "with --engine ray: file (default) joins the rows the workers wrote into cleaned.jsonl; parts keeps "
+            "them, one file a block, as cleaned/part-*.jsonl with cleaned/manifest.json listing them in order "
+            "(nothing is copied on the driver's node; annotated/ likewise)"
+        ),
+    )
+    run.add_argument(
         "--annotate",
         action="store_true",
         help=(
@@ -451,70 +459,3 @@ def _count_arg(value: str) -> int:
     if number < 0:
         raise argparse.ArgumentTypeError(f"expected a number >= 0, got {number}")
     return number
-
-
-def report_options(args: argparse.Namespace) -> ReportOptions:
-    """The :class:`ReportOptions` of ``dedup report`` (the defaults for ``dedup clean``)."""
-    if args.command != "report":
-        return ReportOptions()
-    return ReportOptions(
-        documents=args.documents,
-        largest_clusters=args.clusters,
-        random_clusters=args.clusters,
-        seed=args.sample_seed,
-    )
-
-
-def _read_options(args: argparse.Namespace) -> ReadOptions:
-    return ReadOptions(
-        glob=args.glob,
-        text_field=args.text_field,
-        id_field=args.id_field,
-        encoding=args.encoding,
-        max_record_bytes=args.max_record_bytes,
-    )
-
-
-def _clean_options(args: argparse.Namespace) -> CleanOptions:
-    """The library's defaults, overridden only by the flags given."""
-    base = CleanOptions()
-    sketch = {
-        k: v for k, v in (("ngram", args.ngram), ("num_perm", args.num_perm), ("seed", args.seed)) if v is not None
-    }
-    matching = {
-        k: getattr(args, k) for k in ("threshold", "representative", "clustering") if getattr(args, k) is not None
-    }
-    if args.containment is not None:
-        matching["containment"] = None if args.containment == "off" else args.containment
-    changes: dict[str, Any] = {
-        "duplicates": replace(base.duplicates, **sketch, **matching),
-        "passages": replace(base.passages, **sketch),
-    }
-    if getattr(args, "cross_document", None) is not None:
-        changes["cross_document"] = args.cross_document
-    if getattr(args, "remove", None) is not None:
-        changes["remove"] = args.remove
-    return replace(base, **changes)
-
-
-def _settings(args: argparse.Namespace, read: ReadOptions, options: CleanOptions) -> dict[str, Any]:
-    """Everything that decides the outputs (and nothing that does not, like --quiet)."""
-    return {
-        "inputs": list(args.inputs),
-        "glob": read.glob,
-        "text_field": read.text_field,
-        "id_field": read.id_field,
-        "encoding": read.encoding,
-        "max_record_bytes": read.max_record_bytes,
-        "threshold": options.duplicates.threshold,
-        "containment": options.duplicates.containment,
-        "representative": _jsonable(options.duplicates.representative),
-        "clustering": options.duplicates.clustering,
-        "ngram": options.duplicates.ngram,
-        "num_perm": options.duplicates.num_perm,
-        "seed": options.duplicates.seed,
-        "cross_document": options.cross_document,
-        "remove": sorted(options.remove),
-        "output_format": args.output_format,
-        "annotate": args.annotate,
-    }

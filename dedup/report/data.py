@@ -134,9 +134,16 @@ def _json_file(path: Path) -> dict[str, Any]:
 
 
 def _rows(out: Path) -> Iterator[dict[str, Any]]:
-    """The rows of ``cleaned.jsonl``, or of ``cleaned.parquet`` (read in batches), in order."""
+    """The rows of ``cleaned.jsonl``, of ``cleaned.parquet`` (read in batches), or of the parts of ``cleaned/``
+    (``--output-layout parts``, through its manifest), in order."""
     jsonl, parquet = out / "cleaned.jsonl", out / "cleaned.parquet"
-    if jsonl.exists():
+    if (out / "cleaned" / "manifest.json").exists():
+        from ..cli.onray import read_parts
+
+        for line in read_parts(out / "cleaned"):
+            if line.strip():
+                yield json.loads(line)
+    elif jsonl.exists():
         with open(jsonl, encoding="utf-8") as handle:
             for line in handle:
                 if line.strip():
