@@ -232,10 +232,13 @@ class RayCleaner:
         self._tables: list[Any] = []  # per block: its tables, its long paragraphs' band rows and views
         self._rows: list[Any] = []
         self._views: list[Any] = []
+        self._partitions: int | None = None
 
     def _tabulate(self, block: Any, first: int | None = None) -> Any:
         """Start tabulating a block (with ``first``, one read on a worker: returns its engine block)."""
-        arguments = (self.options, self.with_clusters, len(self._tables), self.engine.partitions or cluster_cpus())
+        if self._partitions is None:  # asked of the cluster once, not a block at a time
+            self._partitions = self.engine.partitions or cluster_cpus()
+        arguments = (self.options, self.with_clusters, len(self._tables), self._partitions)
         if first is None:
             refs = _remote(_tables_of_block).options(num_returns=3).remote(block, *arguments)
         else:
@@ -261,8 +264,8 @@ class RayCleaner:
         self.blocks.append(self._tabulate(raw, first), lengths)
 
     def plan(self) -> CleanPlan:
-        """The plan of every document taken; the long paragraphs are matched on Ray, their band keys never
-        joined here."""
+        """The plan of every document taken. Above ``engine.paragraph_limit`` long paragraphs, they are matched
+        on the workers and their band keys never come here; at or below it, the keys are fetched and matched here."""
         builder = TableBuilder(self.options, with_clusters=self.with_clusters, spill=self.spill)
         long_counts = []
         for part in _ordered_results(self._tables):
