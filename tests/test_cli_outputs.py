@@ -434,3 +434,42 @@ def test_parquet_and_annotated_outputs_resume_byte_identical(tmp_path: Path) -> 
         "summary.json",
     ]
     assert got == expected
+
+
+def test_tallies_merged_count_as_one(tmp_path: Path) -> None:
+    """Ray workers count their blocks; merged, the counts are those of one tally over every document."""
+    from dedup.cli.outputs import Tally
+
+    documents = [
+        (5, Cleaned("ab", (Removal(2, 5, "noise", None, "xyz", "pinyin"),))),
+        (4, Cleaned("", (Removal(0, 4, "duplicate", 3, "abcd", "document"),))),
+        (3, Cleaned("abc")),
+        (6, Cleaned("abcd", (Removal(0, 2, "boilerplate", 1, "xy", "recurring"),))),
+    ]
+    whole, first, second = Tally(), Tally(), Tally()
+    for k, (length, cleaned) in enumerate(documents):
+        whole.add(length, cleaned)
+        (first if k < 2 else second).add(length, cleaned)
+    first.merge(second)
+    assert vars(first) == vars(whole)
+    assert (whole.documents, whole.changed, whole.emptied, whole.chars_in, whole.chars_out) == (4, 3, 1, 18, 9)
+
+
+def test_parts_are_joined_also_where_the_kernel_cannot_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from dedup.cli import onray
+
+    parts = [tmp_path / f"p{i}" for i in range(3)]
+    for i, path in enumerate(parts):
+        path.write_bytes(f"part {i}\n".encode() * (i * 100_000))  # the first is empty
+    expected = b"".join(p.read_bytes() for p in parts)
+    assert onray._join(parts, tmp_path / "a") == len(expected) and (tmp_path / "a").read_bytes() == expected
+
+    def no_kernel_copy(*args: object) -> int:
+        raise OSError(18, "Invalid cross-device link")
+
+    monkeypatch.setattr(onray.os, "copy_file_range", no_kernel_copy)
+    assert onray._join(parts, tmp_path / "b") == len(expected) and (tmp_path / "b").read_bytes() == expected
+    assert onray.block_chars([], 2) == 1 << 16  # never below 64 K characters
+    files = [dedup.io.InputFile(tmp_path / "x", "x", "in/x", "jsonl", size) for size in (3 << 20, 1 << 20)]
+    assert onray.block_chars(files, 2) == (4 << 20) // 8 + 1  # about four blocks a CPU
+    assert onray.block_chars(files, 1) == 1 << 20  # at most a batch of 1 M characters

@@ -492,3 +492,41 @@ def test_cli_output_layout_parts_keeps_the_workers_files(
         with pytest.raises(SystemExit) as refused:
             main(["clean", str(root), "-o", str(tmp_path / "no"), "--glob", "*", *argv])
         assert refused.value.code == 2 and "--output-layout parts" in capsys.readouterr().err
+
+
+def test_reading_on_the_workers_gives_the_corpus_a_local_read_gives(
+    ray_address: str, reprints: list[str], tmp_path: Path
+) -> None:
+    """Records, lengths, skips, encoding notes, text bytes and the digest a resumed run is checked against: the
+    same whether the driver reads the files or the workers do; the blocks hold the texts in order."""
+    import io as stdio
+
+    import ray
+
+    from dedup.cli.inputs import discover_inputs, read_corpus
+    from dedup.cli.onray import read_on_ray
+    from dedup.cli.progress import Reporter
+    from dedup.io import ReadOptions
+
+    root = _mixed_inputs(tmp_path, reprints)
+    options = ReadOptions(glob="*")
+    reporter = Reporter(True, stdio.StringIO())
+    texts: list[str] = []
+    files, skipped = discover_inputs([str(root)], options, reporter)
+    local = read_corpus(files, list(skipped), options, reporter, texts.extend)
+    blocks: list[tuple[object, int, list[int]]] = []
+    files, skipped = discover_inputs([str(root)], options, reporter)
+    on_ray = read_on_ray(
+        files,
+        list(skipped),
+        options,
+        reporter,
+        lambda r, f, n: blocks.append((r, f, n.tolist())),
+        keep_fields=False,
+        max_docs=7,
+    )
+    assert on_ray == local and len(local.skipped) == 3 and local.encodings
+    assert [f for _, f, _ in blocks] == np.cumsum([0] + [len(n) for _, _, n in blocks[:-1]]).tolist()
+    assert max(len(n) for _, _, n in blocks) == 7
+    read = [t for ref, _, _ in blocks for t in ray.get(ref).column("text").to_pylist()]
+    assert read == texts and [n for _, _, ns in blocks for n in ns] == local.lengths
