@@ -321,7 +321,7 @@ def test_cli_engine_ray_reads_and_writes_on_the_workers(
     def no_text_on_the_driver(*args: object, **kwargs: object) -> None:
         raise AssertionError("a text went through the driver")
 
-    monkeypatch.setattr(inputs, "read_file", no_text_on_the_driver)
+    monkeypatch.setattr(inputs, "read_pieces", no_text_on_the_driver)
     monkeypatch.setattr(io, "_put_block", no_text_on_the_driver)
     monkeypatch.setattr(onray, "apply_plan", no_text_on_the_driver)
     engine = ["--engine", "ray", "--address", ray_address]
@@ -348,7 +348,7 @@ def test_cli_engine_ray_finds_on_the_workers(
     root = _mixed_inputs(tmp_path, reprints)
     assert main(["find", str(root), "--glob", "*", "--json", "--quiet"]) == 1
     expected = capsys.readouterr().out
-    monkeypatch.setattr(inputs, "read_file", lambda *a, **k: iter(()))  # the driver reads nothing
+    monkeypatch.setattr(inputs, "read_pieces", lambda *a, **k: iter(()))  # the driver reads nothing
     assert (
         main(["find", str(root), "--glob", "*", "--json", "--quiet", "--engine", "ray", "--address", ray_address]) == 1
     )
@@ -530,3 +530,35 @@ def test_reading_on_the_workers_gives_the_corpus_a_local_read_gives(
     assert max(len(n) for _, _, n in blocks) == 7
     read = [t for ref, _, _ in blocks for t in ray.get(ref).column("text").to_pylist()]
     assert read == texts and [n for _, _, ns in blocks for n in ns] == local.lengths
+
+
+def test_a_big_jsonl_file_is_read_in_ranges_by_many_workers(
+    ray_address: str, reprints: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A JSONL file over ``RANGE_BYTES`` is read by a task a range, each from its first line's number (counted
+    by other tasks): ids made of line numbers, skips and every output are the local run's."""
+    from dedup.cli import main, onray
+    from dedup.io import ranges
+
+    corpus = tmp_path / "big.jsonl"
+    rows = [
+        json.dumps({"text": t}, ensure_ascii=False) if i % 3 else json.dumps({"id": f"d{i}", "text": t})
+        for i, t in enumerate(reprints)
+    ]
+    rows[10:10] = ["", "{broken", '{"no": "text"}']
+    corpus.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    common = ["--cross-document", "--annotate", "--no-report", "--quiet"]
+    assert main(["clean", str(corpus), "-o", str(tmp_path / "whole"), *common]) == 1
+    monkeypatch.setattr(ranges, "RANGE_BYTES", 8192)
+    seen: list[int] = []
+    real = onray.jsonl_ranges
+    monkeypatch.setattr(onray, "jsonl_ranges", lambda file: seen.append(len(real(file) or [])) or real(file))
+    engine = ["--engine", "ray", "--address", ray_address]
+    assert main(["clean", str(corpus), "-o", str(tmp_path / "ranges"), *common, *engine]) == 1
+    assert main(["clean", str(corpus), "-o", str(tmp_path / "local-ranges"), *common]) == 1
+    assert seen[0] == -(-corpus.stat().st_size // 8192) >= 10
+    for name in ("cleaned.jsonl", "annotated.jsonl", "clusters.jsonl", "boilerplate.jsonl", "summary.json"):
+        whole = (tmp_path / "whole" / name).read_bytes()
+        assert (tmp_path / "ranges" / name).read_bytes() == whole, name
+        assert (tmp_path / "local-ranges" / name).read_bytes() == whole, name
+    assert b'"id":"big.jsonl:2"' in (tmp_path / "ranges" / "cleaned.jsonl").read_bytes()

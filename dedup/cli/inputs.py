@@ -24,10 +24,9 @@ from ..io import (
     Skipped,
     discover,
     display_path,
-    feed_item,
     format_of,
-    read_file,
 )
+from ..io.ranges import FileDigest, read_pieces
 from ..store import BATCH_CHARS, batches
 from .common import UsageError, _count, printable
 from .progress import Reporter
@@ -210,9 +209,9 @@ def read_corpus(
                         progress.advance(position - done, f"{len(records):,} records")
                         done = position
 
-                file_digest = hashlib.sha256()
-                for item in read_file(file, options, moved):
-                    feed_item(file_digest, item)
+                file_digest = FileDigest.of(file)
+                for piece, item in read_pieces(file, options, moved):
+                    file_digest.add(piece, item)
                     if isinstance(item, Record):
                         records.append(replace(item, text=""))
                         lengths.append(len(item.text))
@@ -243,9 +242,9 @@ def read_again(
     def records() -> Iterator[Record]:
         nonlocal index
         for file in corpus.files:
-            file_digest = hashlib.sha256()
-            for item in read_file(file, options, fields=fields):
-                feed_item(file_digest, item)
+            file_digest = FileDigest.of(file)
+            for piece, item in read_pieces(file, options, fields=fields):
+                file_digest.add(piece, item)
                 if not isinstance(item, Record):
                     continue
                 known = corpus.records[index] if index < len(corpus.records) else None

@@ -28,6 +28,7 @@ import numpy as np
 from ..clean import CleanPlan, CleanReport, apply_plan
 from ..errors import DedupError
 from ..io import Encoding, InputFile, ReadOptions, Record, Skipped, feed_item, fsync_dir, read_file, write_atomic
+from ..io.ranges import count_chunks, count_newlines, file_digest, first_lines, jsonl_ranges, read_range
 from ..store import BATCH_CHARS
 from .common import _count
 from .inputs import Corpus, note
@@ -79,12 +80,18 @@ def _block(texts: list[str], fields: list[bytes] | None) -> Any:
 
 
 def read_file_blocks(
-    file: InputFile, options: ReadOptions, max_chars: int, max_docs: int, keep_fields: bool
+    file: InputFile,
+    options: ReadOptions,
+    max_chars: int,
+    max_docs: int,
+    keep_fields: bool,
+    piece: tuple[int, int | None, int] | None = None,
 ) -> Iterator[Any]:
-    """Ray streaming task: one input file read with :func:`dedup.io.read_file`, as blocks of at most
-    ``max_docs`` documents and about ``max_chars`` characters, each yielded as its documents' lengths (int64)
-    then the block (a ``pyarrow.Table`` of ``text`` and, with ``keep_fields``, ``fields``: each record's fields
-    pickled), and last the file's :class:`FileRead`."""
+    """Ray streaming task: one input file read with :func:`dedup.io.read_file` (with ``piece``, ``(start, stop,
+    first line)``, one range of it: :func:`dedup.io.ranges.read_range`), as blocks of at most ``max_docs``
+    documents and about ``max_chars`` characters, each yielded as its documents' lengths (int64) then the block
+    (a ``pyarrow.Table`` of ``text`` and, with ``keep_fields``, ``fields``: each record's fields pickled), and last
+    the :class:`FileRead` of what was read."""
     if not os.path.exists(file.path):
         import ray.util
 
@@ -97,7 +104,12 @@ def read_file_blocks(
     texts: list[str] = []
     fields: list[bytes] | None = [] if keep_fields else None
     chars = text_bytes = 0
-    for item in read_file(file, options, fields=keep_fields):
+    items = (
+        read_file(file, options, fields=keep_fields)
+        if piece is None
+        else read_range(file, options, *piece, fields=keep_fields)
+    )
+    for item in items:
         feed_item(digest, item)
         if not isinstance(item, Record):
             notes.append(item)
@@ -117,6 +129,23 @@ def read_file_blocks(
         yield np.array(lengths[len(lengths) - len(texts) :], dtype=np.int64)
         yield _block(texts, fields)
     yield FileRead(records, notes, digest.digest(), text_bytes)
+
+
+def _take_piece(
+    generator: Any, first: int, take: Callable[[Any, int, np.ndarray], None], lengths: list[np.ndarray]
+) -> FileRead:
+    """Hand each block a :func:`read_file_blocks` task yields to ``take`` as it comes (its first document
+    ``first`` on), its lengths to ``lengths``; the task's :class:`FileRead`."""
+    import ray
+
+    for ref in generator:  # lengths, block, lengths, block …, the FileRead
+        read = ray.get(ref)
+        if isinstance(read, FileRead):
+            return read
+        take(next(generator), first, read)  # tabulating starts while the file is read
+        lengths.append(read)
+        first += read.size
+    raise RuntimeError("a read task ended without its FileRead")
 
 
 def block_chars(files: Sequence[InputFile], cpus: int) -> int:
@@ -146,32 +175,41 @@ def read_on_ray(
     reporter.info(f"reading {_count(len(files), 'input file')} on the Ray workers")
     task = _remote(read_file_blocks).options(num_returns="streaming")
     chars = block_chars(files, cluster_cpus())
-    generators = [task.remote(file, options, chars, max_docs, keep_fields) for file in files]
+    ranges = [jsonl_ranges(file) for file in files]  # a big JSONL file is read in ranges, in parallel
+    counting = [
+        [] if r is None else [_remote(count_newlines).remote(f, *chunk) for chunk in count_chunks(r)[:-1]]
+        for f, r in zip(files, ranges)
+    ]
+    generators = []
+    for file, r, counts in zip(files, ranges, counting):
+        if r is None:
+            generators.append([task.remote(file, options, chars, max_docs, keep_fields)])
+            continue
+        firsts = first_lines(r, ray.get(counts))
+        pieces = [(start, stop, first) for (start, stop), first in zip(r, firsts)]
+        generators.append([task.remote(file, options, chars, max_docs, keep_fields, piece) for piece in pieces])
     records: list[Record] = []
     lengths: list[np.ndarray] = []
     encodings: list[Encoding] = []
     digest = hashlib.sha256()
     text_bytes = 0
     with reporter.progress("reading", sum(f.size for f in files), "B") as progress:
-        for file, generator in zip(files, generators):
-            first = len(records)
-            for ref in generator:  # lengths, block, lengths, block …, the file's FileRead
-                read = ray.get(ref)
-                if isinstance(read, FileRead):
-                    break
-                take(next(generator), first, read)  # tabulating starts while the file is read
-                lengths.append(read)
-                first += read.size
-            if read.unreachable is not None:
-                raise UnreachableInputError(
-                    f"{file.source}: no such file on the Ray node {read.unreachable}; with --engine ray every node "
-                    "reads the inputs itself, so they must be at the same path on every node (a shared filesystem)"
-                )
-            records.extend(read.records)
-            for item in read.notes:
-                note(item, skipped, encodings, reporter)
-            digest.update(read.digest)
-            text_bytes += read.text_bytes
+        for file, pieces in zip(files, generators):
+            parts = []
+            for generator in pieces:
+                read = _take_piece(generator, len(records), take, lengths)
+                if read.unreachable is not None:
+                    raise UnreachableInputError(
+                        f"{file.source}: no such file on the Ray node {read.unreachable}; with --engine ray every "
+                        "node reads the inputs itself, so they must be at the same path on every node (a shared "
+                        "filesystem)"
+                    )
+                records.extend(read.records)
+                for item in read.notes:
+                    note(item, skipped, encodings, reporter)
+                parts.append(read.digest)
+                text_bytes += read.text_bytes
+            digest.update(parts[0] if len(parts) == 1 else file_digest(parts))
             progress.advance(file.size, f"{len(records):,} records")
     sizes = np.concatenate(lengths).tolist() if lengths else []
     file_bytes = sum(f.size for f in files)

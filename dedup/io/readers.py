@@ -12,7 +12,7 @@ import lzma
 import os
 import re
 import zlib
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -164,12 +164,16 @@ class _MissingModule(Exception):
     pass
 
 
-def _bounded_lines(stream: BinaryIO, limit: int) -> Iterator[tuple[int, bytes | int]]:
-    """``(line number, bytes)`` per line; a line longer than ``limit`` gives its length
-    instead, its bytes discarded as they are read (never held whole)."""
-    number = 0
-    while chunk := stream.readline(limit + 1):
+def _bounded_lines(
+    stream: BinaryIO, limit: int, first: int = 1, stop: int | None = None
+) -> Iterator[tuple[int, bytes | int]]:
+    """``(line number, bytes)`` per line, numbered from ``first``; a line longer than ``limit`` gives its
+    length instead, its bytes discarded as they are read (never held whole). With ``stop``, no line is
+    begun once ``stop`` bytes of the stream are read (the last one read to its end)."""
+    number, consumed = first - 1, 0
+    while (stop is None or consumed < stop) and (chunk := stream.readline(limit + 1)):
         number += 1
+        consumed += len(chunk)
         if len(chunk) <= limit or chunk.endswith(b"\n"):
             yield number, chunk
             continue
@@ -179,6 +183,7 @@ def _bounded_lines(stream: BinaryIO, limit: int) -> Iterator[tuple[int, bytes | 
             if not chunk:
                 break
             length += len(chunk)
+            consumed += len(chunk)
         yield number, length
 
 
@@ -199,12 +204,16 @@ def _jsonl_lines(
     options: ReadOptions,
     progress: Callable[[int], None] | None,
     fields: bool = False,
-) -> Iterator[Record | Skipped]:
-    """The records of an open JSONL stream; ``progress`` hears the bytes read every 1,024 lines."""
+    first: int = 1,
+    stop: int | None = None,
+) -> Generator[Record | Skipped, None, int]:
+    """The records of an open JSONL stream; ``progress`` hears the bytes read every 1,024 lines. ``first`` and
+    ``stop`` as for :func:`_bounded_lines` (a range of a file: :mod:`dedup.io.ranges`). Returns the number of
+    the last line read (``first - 1`` for none)."""
     encoding = codecs.lookup(options.encoding).name if options.encoding else "utf-8"
-    line = 0
+    line = first - 1
     try:
-        for line, raw in _bounded_lines(stream, options.max_record_bytes):
+        for line, raw in _bounded_lines(stream, options.max_record_bytes, first, stop):
             if progress is not None and line % 1024 == 0:
                 progress(position())
             if isinstance(raw, int):
@@ -215,7 +224,7 @@ def _jsonl_lines(
             if line == 1:
                 if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
                     yield Skipped(file.source, None, "UTF-16 JSONL is not supported: convert it to UTF-8")
-                    return
+                    return line
                 if raw.startswith(codecs.BOM_UTF8):
                     raw = raw[3:]
             item = _json_record(raw, line, file, options, encoding, fields)
@@ -226,9 +235,10 @@ def _jsonl_lines(
         if problem is None:
             raise
         yield Skipped(file.source, line + 1, problem)
-        return
+        return line
     if line == 0:
         yield Skipped(file.source, None, "empty file")
+    return line
 
 
 def _json_record(

@@ -1,0 +1,158 @@
+"""A big JSONL file read in byte ranges, so that several workers can read one file.
+
+An uncompressed JSONL file larger than :data:`RANGE_BYTES` is cut at every multiple of it
+(:func:`jsonl_ranges`). A range owns the lines that *start* in it, the last one read to its
+end however far it runs, so every line is read once. Line ``n`` of the file keeps its number:
+the first line a range ``[start, stop)`` owns is line ``2 + (newlines in [0, start - 1))``
+(:func:`count_newlines` of the chunks before, what workers count in parallel), or one past
+the last line of the range before when the ranges are read in order. What each range yields
+is what :func:`dedup.io.read_file` yields of its lines, so reading all ranges in order gives
+the file's records, skips and line numbers exactly.
+
+A digest of a file read in ranges is the digest of its ranges' digests (:func:`file_digest`),
+the same whether the ranges are read one after the other or on many workers.
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+from collections.abc import Callable, Generator, Iterator, Sequence
+
+from .base import Encoding, InputFile, ReadOptions, Record, Skipped
+from .readers import _jsonl_lines, feed_item, read_file
+
+#: Files of uncompressed JSONL larger than this are read in ranges of this many bytes.
+RANGE_BYTES = 64 << 20
+
+
+def jsonl_ranges(file: InputFile, range_bytes: int | None = None) -> list[tuple[int, int | None]] | None:
+    """The byte ranges ``(start, stop)`` of a file to read in ranges (the last one's ``stop`` None: to the end, as
+    the file is then), or None for a file read whole (compressed, not JSONL, or no larger than ``range_bytes``,
+    by default :data:`RANGE_BYTES`)."""
+    range_bytes = range_bytes or RANGE_BYTES
+    if file.format != "jsonl" or file.size <= range_bytes:
+        return None
+    starts = list(range(0, file.size, range_bytes))
+    return [(start, start + range_bytes) for start in starts[:-1]] + [(starts[-1], None)]
+
+
+def count_newlines(file: InputFile, start: int, stop: int | None) -> int:
+    """Newline bytes of the file in ``[start, stop)`` (``stop`` None: to the end)."""
+    count = 0
+    with open(file.path, "rb", buffering=0) as raw:
+        raw.seek(start)
+        left = None if stop is None else stop - start
+        while left is None or left > 0:
+            chunk = raw.read(1 << 22 if left is None else min(1 << 22, left))
+            if not chunk:
+                break
+            count += chunk.count(b"\n")
+            if left is not None:
+                left -= len(chunk)
+    return count
+
+
+def first_lines(ranges: Sequence[tuple[int, int | None]], counts: Sequence[int]) -> list[int]:
+    """The number of the first line each range owns, from ``counts[k]``, the newlines in
+    ``[max(start_k - 1, 0), start_{k+1} - 1)`` (:func:`count_chunks`; the last range's is not needed): the
+    bytes before each range's start, counted chunk by chunk."""
+    out, before = [1], 0
+    for k in range(1, len(ranges)):
+        before += counts[k - 1]
+        out.append(2 + before)
+    return out
+
+
+def count_chunks(ranges: Sequence[tuple[int, int | None]]) -> list[tuple[int, int | None]]:
+    """The chunks whose newlines :func:`first_lines` needs: ``[max(start - 1, 0), stop - 1)`` of every range."""
+    return [(max(start - 1, 0), None if stop is None else stop - 1) for start, stop in ranges]
+
+
+def read_range(
+    file: InputFile, options: ReadOptions, start: int, stop: int | None, first: int, *, fields: bool = False
+) -> Generator[Record | Skipped, None, int]:
+    """What :func:`dedup.io.read_file` yields of the lines of an uncompressed JSONL file that start in
+    ``[start, stop)``, the first of them numbered ``first``. Returns the number of the last line read
+    (``first - 1`` for none)."""
+    try:
+        raw = open(file.path, "rb", buffering=1 << 20)
+    except OSError as err:
+        if start == 0:
+            yield Skipped(file.source, None, f"cannot read: {err.strerror or err}")
+        return first - 1
+    with raw:
+        if start > 0:
+            if raw.read(2) in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+                return first - 1  # the first range says why the file is skipped
+            raw.seek(start - 1)
+            if raw.read(1) != b"\n":  # the rest of a line owned by the range before
+                while (tail := raw.readline(1 << 20)) and not tail.endswith(b"\n"):
+                    pass
+        here = raw.tell()
+        if stop is not None and here >= stop:
+            return first - 1
+        return (
+            yield from _jsonl_lines(
+                raw, raw.tell, file, options, None, fields, first, None if stop is None else stop - here
+            )
+        )
+
+
+def file_digest(range_digests: Sequence[bytes]) -> bytes:
+    """The digest of a file read in ranges: SHA-256 of its ranges' SHA-256 digests, in order."""
+    digest = hashlib.sha256()
+    for part in range_digests:
+        digest.update(part)
+    return digest.digest()
+
+
+def _tagged(
+    piece: int, items: Generator[Record | Skipped, None, int]
+) -> Generator[tuple[int, Record | Skipped], None, int]:
+    """``(piece, item)`` for each item; returns what ``items`` returns."""
+    while True:
+        try:
+            item = next(items)
+        except StopIteration as stop:
+            return int(stop.value)
+        yield piece, item
+
+
+def read_pieces(
+    file: InputFile, options: ReadOptions, progress: Callable[[int], None] | None = None, *, fields: bool = False
+) -> Iterator[tuple[int, Record | Skipped | Encoding]]:
+    """What :func:`dedup.io.read_file` yields, each item with the piece of the file it belongs to: 0 for a file
+    read whole, else its range (:func:`jsonl_ranges`), the ranges read one after the other."""
+    ranges = jsonl_ranges(file)
+    if ranges is None:
+        for item in read_file(file, options, progress, fields=fields):
+            yield 0, item
+        return
+    last = 0
+    for k, (start, stop) in enumerate(ranges):
+        last = yield from _tagged(k, read_range(file, options, start, stop, last + 1, fields=fields))
+        if progress is not None:
+            progress(file.size if stop is None else stop)
+
+
+class FileDigest:
+    """The digest of what one file read: SHA-256 of its items (:func:`dedup.io.feed_item`), or for a file read in
+    ``pieces`` ranges the SHA-256 of each range's (:func:`file_digest`), ranges without an item included."""
+
+    def __init__(self, pieces: int = 1) -> None:
+        self.parts = [hashlib.sha256() for _ in range(pieces)]
+
+    @classmethod
+    def of(cls, file: InputFile) -> FileDigest:
+        """The digest a read of ``file`` makes (:func:`read_pieces` says which piece each item is in)."""
+        ranges = jsonl_ranges(file)
+        return cls(1 if ranges is None else len(ranges))
+
+    def add(self, piece: int, item: Record | Skipped | Encoding) -> None:
+        feed_item(self.parts[piece], item)
+
+    def digest(self) -> bytes:
+        if len(self.parts) == 1:
+            return self.parts[0].digest()
+        return file_digest([part.digest() for part in self.parts])
