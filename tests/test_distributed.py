@@ -365,34 +365,27 @@ def test_an_input_no_worker_can_open_is_a_clear_failure(
     (tmp_path / "here.txt").write_text("只在这台机器上", encoding="utf-8")
     elsewhere = InputFile(tmp_path / "gone.txt", "gone.txt", "in/gone.txt", "txt", 21)
     monkeypatch.setattr(commands, "discover_inputs", lambda *a, **k: ([elsewhere], []))
-    args = [
-        "clean",
-        str(tmp_path / "here.txt"),
-        "-o",
-        str(tmp_path / "out"),
-        "--engine",
-        "ray",
-        "--address",
-        ray_address,
-    ]
-    assert main(args) == 3
+
+    def clean_to(out: str) -> list[str]:
+        return [
+            "clean",
+            str(tmp_path / "here.txt"),
+            "-o",
+            str(tmp_path / out),
+            "--engine",
+            "ray",
+            "--address",
+            ray_address,
+        ]
+
+    assert main(clean_to("out")) == 3
     assert "in/gone.txt: no such file on the Ray node" in capsys.readouterr().err
     # The workers write OUT: where the driver does not see what they wrote (OUT not shared), it says so.
     from dedup.cli import onray
 
     monkeypatch.undo()
     monkeypatch.setattr(onray, "_part", lambda partial, name, first: tmp_path / "elsewhere" / f"{name}-{first}")
-    args = [
-        "clean",
-        str(tmp_path / "here.txt"),
-        "-o",
-        str(tmp_path / "out2"),
-        "--engine",
-        "ray",
-        "--address",
-        ray_address,
-    ]
-    assert main(args) == 3
+    assert main(clean_to("out2")) == 3
     assert "with --engine ray the workers write OUT themselves" in capsys.readouterr().err
 
 
