@@ -525,33 +525,50 @@ def test_reading_on_the_workers_gives_the_corpus_a_local_read_gives(
     assert read == texts and [n for _, _, ns in blocks for n in ns] == local.lengths
 
 
-def test_a_big_jsonl_file_is_read_in_ranges_by_many_workers(
+def test_big_files_are_read_in_pieces_by_many_workers(
     ray_address: str, reprints: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A JSONL file over ``RANGE_BYTES`` is read by a task a range, each from its first line's number (counted
-    by other tasks): ids made of line numbers, skips and every output are the local run's."""
+    """A JSONL file over ``RANGE_BYTES`` is read by a task a byte range, each from its first line's number
+    (counted by other tasks); a Parquet file by a task a group of row groups: ids made of line and row numbers,
+    skips and every output are those of a local run reading them whole."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
     from dedup.cli import main, onray
     from dedup.io import ranges
 
-    corpus = tmp_path / "big.jsonl"
+    folder = tmp_path / "in"
+    folder.mkdir()
     rows = [
         json.dumps({"text": t}, ensure_ascii=False) if i % 3 else json.dumps({"id": f"d{i}", "text": t})
         for i, t in enumerate(reprints)
     ]
     rows[10:10] = ["", "{broken", '{"no": "text"}']
-    corpus.write_text("\n".join(rows) + "\n", encoding="utf-8")
-    common = ["--cross-document", "--annotate", "--no-report", "--quiet"]
-    assert main(["clean", str(corpus), "-o", str(tmp_path / "whole"), *common]) == 1
+    (folder / "big.jsonl").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    texts = [t if i % 9 else None for i, t in enumerate(reprints[::-1])]
+    pq.write_table(pa.table({"text": texts, "n": list(range(len(texts)))}), folder / "big.parquet", row_group_size=10)
+    common = ["--glob", "*", "--cross-document", "--annotate", "--no-report", "--quiet"]
+    assert main(["clean", str(folder), "-o", str(tmp_path / "whole"), *common]) == 1
     monkeypatch.setattr(ranges, "RANGE_BYTES", 8192)
     seen: list[int] = []
     real = onray.jsonl_ranges
     monkeypatch.setattr(onray, "jsonl_ranges", lambda file: seen.append(len(real(file) or [])) or real(file))
     engine = ["--engine", "ray", "--address", ray_address]
-    assert main(["clean", str(corpus), "-o", str(tmp_path / "ranges"), *common, *engine]) == 1
-    assert main(["clean", str(corpus), "-o", str(tmp_path / "local-ranges"), *common]) == 1
-    assert seen[0] == -(-corpus.stat().st_size // 8192) >= 10
+    assert main(["clean", str(folder), "-o", str(tmp_path / "pieces"), *common, *engine]) == 1
+    assert main(["clean", str(folder), "-o", str(tmp_path / "local-pieces"), *common]) == 1
+    assert seen[0] == -(-(folder / "big.jsonl").stat().st_size // 8192) >= 10
+    assert (
+        len(
+            ranges.parquet_pieces(
+                dedup.io.InputFile(folder / "big.parquet", "", "", "parquet", (folder / "big.parquet").stat().st_size)
+            )
+            or []
+        )
+        >= 2
+    )
     for name in ("cleaned.jsonl", "annotated.jsonl", "clusters.jsonl", "boilerplate.jsonl", "summary.json"):
         whole = (tmp_path / "whole" / name).read_bytes()
-        assert (tmp_path / "ranges" / name).read_bytes() == whole, name
-        assert (tmp_path / "local-ranges" / name).read_bytes() == whole, name
-    assert b'"id":"big.jsonl:2"' in (tmp_path / "ranges" / "cleaned.jsonl").read_bytes()
+        assert (tmp_path / "pieces" / name).read_bytes() == whole, name
+        assert (tmp_path / "local-pieces" / name).read_bytes() == whole, name
+    cleaned = (tmp_path / "pieces" / "cleaned.jsonl").read_bytes()
+    assert b'"id":"big.jsonl:2"' in cleaned and b'"id":"big.parquet:2"' in cleaned

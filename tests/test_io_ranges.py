@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -103,3 +104,57 @@ def test_a_utf16_file_is_skipped_once(tmp_path: Path) -> None:
     ]
     assert [str(i) for i in items] == ["in/big.jsonl: UTF-16 JSONL is not supported: convert it to UTF-8"]
     assert items == list(read_file(file))
+
+
+def _parquet(tmp: Path, texts: list[object], ids: list[object], group: int) -> InputFile:
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    path = tmp / "big.parquet"
+    pq.write_table(pa.table({"id": ids, "text": texts, "n": list(range(len(texts)))}), path, row_group_size=group)
+    return InputFile(path, "big.parquet", "in/big.parquet", "parquet", path.stat().st_size)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    texts=st.lists(
+        st.one_of(st.none(), st.text(max_size=20), st.text(alphabet="ab", min_size=90, max_size=120)), max_size=40
+    ),
+    group=st.integers(1, 9),
+    pieces_bytes=st.integers(1, 4000),
+)
+def test_a_parquet_file_read_in_groups_of_row_groups_reads_as_whole(
+    tmp_path_factory: pytest.TempPathFactory, texts: list[object], group: int, pieces_bytes: int
+) -> None:
+    import dedup.io.ranges as ranges
+
+    file = _parquet(tmp_path_factory.mktemp("p"), texts, [f"r{i}" if i % 2 else None for i in range(len(texts))], group)
+    options = ReadOptions(max_record_bytes=100)
+    whole = list(read_file(file, options, fields=True))
+    saved, ranges.RANGE_BYTES = ranges.RANGE_BYTES, pieces_bytes
+    try:
+        pieces = ranges.parquet_pieces(file)
+        read = list(read_pieces(file, options, fields=True))
+    finally:
+        ranges.RANGE_BYTES = saved
+    assert [item for _, item in read] == whole
+    assert [getattr(i, "fields", None) for _, i in read] == [getattr(i, "fields", None) for i in whole]
+    if pieces is not None:
+        assert len(pieces) >= 2 and [g for p in pieces for g in p] == list(range(-(-len(texts) // group)))
+        assert [k for k, _ in read] == sorted(k for k, _ in read)
+
+
+def test_parquet_pieces_keep_row_numbers_and_say_file_problems_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import dedup.io.ranges as ranges
+
+    texts: list[object] = [f"第{i}行" if i % 7 else None for i in range(30)]
+    file = _parquet(tmp_path, texts, [None] * 30, 4)  # 8 row groups
+    monkeypatch.setattr(ranges, "RANGE_BYTES", file.size // 3 + 1)  # three pieces
+    assert ranges.parquet_pieces(file) == [[0, 1], [2, 3, 4], [5, 6, 7]]
+    read = list(read_pieces(file, ReadOptions()))
+    assert [item for _, item in read] == list(read_file(file, ReadOptions()))
+    assert [k for k, _ in read][::10] == [0, 1, 2] and str(read[7][1]) == "in/big.parquet:8: 'text' is null"
+    assert read[29][1].id == "big.parquet:30"  # type: ignore[union-attr]
+    pieces = [list(read_file(file, ReadOptions(text_field="body"), row_groups=p)) for p in ranges.parquet_pieces(file)]
+    assert [len(p) for p in pieces] == [1, 0, 0]  # "no column 'body'": said by the piece of row group 0 only

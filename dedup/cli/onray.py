@@ -28,7 +28,15 @@ import numpy as np
 from ..clean import CleanPlan, CleanReport, apply_plan
 from ..errors import DedupError
 from ..io import Encoding, InputFile, ReadOptions, Record, Skipped, feed_item, fsync_dir, read_file, write_atomic
-from ..io.ranges import count_chunks, count_newlines, file_digest, first_lines, jsonl_ranges, read_range
+from ..io.ranges import (
+    count_chunks,
+    count_newlines,
+    file_digest,
+    first_lines,
+    jsonl_ranges,
+    parquet_pieces,
+    read_range,
+)
 from ..store import BATCH_CHARS
 from .common import _count
 from .inputs import Corpus, note
@@ -86,9 +94,11 @@ def read_file_blocks(
     max_docs: int,
     keep_fields: bool,
     piece: tuple[int, int | None, int] | None = None,
+    row_groups: list[int] | None = None,
 ) -> Iterator[Any]:
     """Ray streaming task: one input file read with :func:`dedup.io.read_file` (with ``piece``, ``(start, stop,
-    first line)``, one range of it: :func:`dedup.io.ranges.read_range`), as blocks of at most ``max_docs``
+    first line)``, one range of a JSONL file: :func:`dedup.io.ranges.read_range`; with ``row_groups``, those of a
+    Parquet file), as blocks of at most ``max_docs``
     documents and about ``max_chars`` characters, each yielded as its documents' lengths (int64) then the block
     (a ``pyarrow.Table`` of ``text`` and, with ``keep_fields``, ``fields``: each record's fields pickled), and last
     the :class:`FileRead` of what was read."""
@@ -105,7 +115,7 @@ def read_file_blocks(
     fields: list[bytes] | None = [] if keep_fields else None
     chars = text_bytes = 0
     items = (
-        read_file(file, options, fields=keep_fields)
+        read_file(file, options, fields=keep_fields, row_groups=row_groups)
         if piece is None
         else read_range(file, options, *piece, fields=keep_fields)
     )
@@ -182,8 +192,9 @@ def read_on_ray(
     ]
     generators = []
     for file, r, counts in zip(files, ranges, counting):
-        if r is None:
-            generators.append([task.remote(file, options, chars, max_docs, keep_fields)])
+        if r is None:  # read whole, or a big Parquet file in groups of row groups
+            groups = parquet_pieces(file) or [None]
+            generators.append([task.remote(file, options, chars, max_docs, keep_fields, None, g) for g in groups])
             continue
         firsts = first_lines(r, ray.get(counts))
         pieces = [(start, stop, first) for (start, stop), first in zip(r, firsts)]

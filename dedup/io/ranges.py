@@ -1,4 +1,5 @@
-"""A big JSONL file read in byte ranges, so that several workers can read one file.
+"""A big JSONL file read in byte ranges, and a big Parquet file in groups of row groups, so that several
+workers can read one file.
 
 An uncompressed JSONL file larger than :data:`RANGE_BYTES` is cut at every multiple of it
 (:func:`jsonl_ranges`). A range owns the lines that *start* in it, the last one read to its
@@ -9,8 +10,12 @@ the last line of the range before when the ranges are read in order. What each r
 is what :func:`dedup.io.read_file` yields of its lines, so reading all ranges in order gives
 the file's records, skips and line numbers exactly.
 
-A digest of a file read in ranges is the digest of its ranges' digests (:func:`file_digest`),
-the same whether the ranges are read one after the other or on many workers.
+A Parquet file larger than :data:`RANGE_BYTES` with two row groups or more is read in pieces of
+consecutive row groups (:func:`parquet_pieces`); its rows keep their numbers (from the file's
+metadata), and only the piece of row group 0 reports what concerns the whole file.
+
+A digest of a file read in pieces is the digest of its pieces' digests (:func:`file_digest`),
+the same whether the pieces are read one after the other or on many workers.
 """
 
 from __future__ import annotations
@@ -107,6 +112,32 @@ def file_digest(range_digests: Sequence[bytes]) -> bytes:
     return digest.digest()
 
 
+def parquet_pieces(file: InputFile, range_bytes: int | None = None) -> list[list[int]] | None:
+    """The row groups of each piece of a Parquet file read in pieces — consecutive row groups, about one piece a
+    ``range_bytes`` of the file (default :data:`RANGE_BYTES`) — or None for a file read whole (not Parquet, no
+    larger, fewer than two row groups, or unreadable: reading it whole says why)."""
+    range_bytes = range_bytes or RANGE_BYTES
+    if file.format != "parquet" or file.size <= range_bytes:
+        return None
+    try:
+        import pyarrow.parquet as pq
+
+        groups = pq.ParquetFile(file.path).num_row_groups
+    except Exception:  # no pyarrow, not Parquet …: the whole read reports it
+        return None
+    count = min(groups, -(-file.size // range_bytes))
+    if count < 2:
+        return None
+    bounds = [groups * k // count for k in range(count + 1)]
+    return [list(range(lo, hi)) for lo, hi in zip(bounds[:-1], bounds[1:])]
+
+
+def pieces_of(file: InputFile) -> int:
+    """How many pieces :func:`read_pieces` reads ``file`` in (1: whole)."""
+    ranges, groups = jsonl_ranges(file), parquet_pieces(file)
+    return len(ranges) if ranges is not None else len(groups) if groups is not None else 1
+
+
 def _tagged(
     piece: int, items: Generator[Record | Skipped, None, int]
 ) -> Generator[tuple[int, Record | Skipped], None, int]:
@@ -123,8 +154,16 @@ def read_pieces(
     file: InputFile, options: ReadOptions, progress: Callable[[int], None] | None = None, *, fields: bool = False
 ) -> Iterator[tuple[int, Record | Skipped | Encoding]]:
     """What :func:`dedup.io.read_file` yields, each item with the piece of the file it belongs to: 0 for a file
-    read whole, else its range (:func:`jsonl_ranges`), the ranges read one after the other."""
-    ranges = jsonl_ranges(file)
+    read whole, else its range (:func:`jsonl_ranges`) or its group of Parquet row groups
+    (:func:`parquet_pieces`), the pieces read one after the other."""
+    ranges, groups = jsonl_ranges(file), parquet_pieces(file)
+    if groups is not None:
+        for k, piece in enumerate(groups):
+            for item in read_file(file, options, fields=fields, row_groups=piece):
+                yield k, item
+            if progress is not None:
+                progress(file.size * (k + 1) // len(groups))
+        return
     if ranges is None:
         for item in read_file(file, options, progress, fields=fields):
             yield 0, item
@@ -146,8 +185,7 @@ class FileDigest:
     @classmethod
     def of(cls, file: InputFile) -> FileDigest:
         """The digest a read of ``file`` makes (:func:`read_pieces` says which piece each item is in)."""
-        ranges = jsonl_ranges(file)
-        return cls(1 if ranges is None else len(ranges))
+        return cls(pieces_of(file))
 
     def add(self, piece: int, item: Record | Skipped | Encoding) -> None:
         feed_item(self.parts[piece], item)

@@ -48,6 +48,7 @@ def read_file(
     progress: Callable[[int], None] | None = None,
     *,
     fields: bool = False,
+    row_groups: Sequence[int] | None = None,
 ) -> Iterator[Record | Skipped | Encoding]:
     """Records of one input file, and a :class:`Skipped` for each one that cannot be used.
 
@@ -57,14 +58,15 @@ def read_file(
     JSONL file is one ``Skipped`` and the following lines are still read. ``progress``, if
     given, hears how many bytes of the file on disk have been read: every 1,024 lines of a
     JSONL file, and once a file is done. With ``fields``, each JSONL or Parquet record
-    carries all its fields (:attr:`Record.fields`; Parquet then reads every column).
+    carries all its fields (:attr:`Record.fields`; Parquet then reads every column). With ``row_groups``, a
+    Parquet file's rows of those row groups only (a piece of it: :mod:`dedup.io.ranges`).
     """
     kind = file.format.partition(".")[0]
     try:
         if kind == "txt":
             yield from _read_txt(file, options)
         elif kind == "parquet":
-            yield from _read_parquet(file, options, fields)
+            yield from _read_parquet(file, options, fields, row_groups)
         else:
             yield from _read_jsonl(file, options, progress, fields)
     except OSError as err:
@@ -318,7 +320,11 @@ def _record_id(raw_id: object, file: InputFile, line: int) -> str:
     return f"{file.rel}:{line}" if _SURROGATE.search(text) or "\x00" in text else text
 
 
-def _read_parquet(file: InputFile, options: ReadOptions, fields: bool = False) -> Iterator[Record | Skipped]:
+def _read_parquet(
+    file: InputFile, options: ReadOptions, fields: bool = False, row_groups: Sequence[int] | None = None
+) -> Iterator[Record | Skipped]:
+    """The records of a Parquet file, or of its ``row_groups`` only (a piece of it: :mod:`dedup.io.ranges`; rows
+    keep their numbers in the file, and what concerns the whole file is said by the piece of row group 0)."""
     try:
         import pyarrow as pa
         import pyarrow.compute as pc
@@ -326,23 +332,30 @@ def _read_parquet(file: InputFile, options: ReadOptions, fields: bool = False) -
     except ImportError:
         yield Skipped(file.source, None, "reading Parquet needs pyarrow: pip install 'dedup[parquet]'")
         return
+    speaks = row_groups is None or 0 in row_groups  # what concerns the whole file is said once
     try:
         parquet = pq.ParquetFile(file.path)
         names = parquet.schema_arrow.names
     except Exception as err:  # pyarrow raises its own ArrowInvalid, OSError …
-        yield Skipped(file.source, None, f"not a readable Parquet file: {err}")
+        if speaks:
+            yield Skipped(file.source, None, f"not a readable Parquet file: {err}")
         return
     if options.text_field not in names:
-        yield Skipped(file.source, None, f"no column {options.text_field!r} (columns: {', '.join(names)})")
+        if speaks:
+            yield Skipped(file.source, None, f"no column {options.text_field!r} (columns: {', '.join(names)})")
         return
     text_type = parquet.schema_arrow.field(options.text_field).type
     if not (pa.types.is_string(text_type) or pa.types.is_large_string(text_type)):
-        yield Skipped(file.source, None, f"column {options.text_field!r} holds {text_type}, not strings")
+        if speaks:
+            yield Skipped(file.source, None, f"column {options.text_field!r} holds {text_type}, not strings")
         return
     has_id = options.id_field in names and options.id_field != options.text_field
     columns = [options.text_field] + ([options.id_field] if has_id else [])
-    row = 0
-    rows = parquet.iter_batches(batch_size=256, columns=None if fields else columns)
+    groups = range(parquet.num_row_groups) if row_groups is None else row_groups
+    row = sum(parquet.metadata.row_group(g).num_rows for g in range(min(groups, default=0)))
+    rows = parquet.iter_batches(
+        batch_size=256, columns=None if fields else columns, row_groups=None if row_groups is None else list(groups)
+    )
     while True:
         try:
             batch = next(rows)
@@ -369,7 +382,7 @@ def _read_parquet(file: InputFile, options: ReadOptions, fields: bool = False) -
                 text = texts[i].as_py()
                 row_fields = None if others is None else {k: text if v is None else v[i] for k, v in others.items()}
                 yield _make_record(text, ids[i], row, file, options, row_fields)
-    if row == 0:
+    if row == 0 and row_groups is None:
         yield Skipped(file.source, None, "empty file (no rows)")
 
 
