@@ -1,12 +1,14 @@
 """``dedup clean/find --engine ray`` on input files: the workers read the files and write the cleaned rows.
 
-The driver sends each worker a file to read with dedup's own readers (so encodings, skips,
-ids and fields are exactly those of a local run) and gets back the records' ids, sources and
-lengths, never a text: the texts stay in the object store as blocks of consecutive documents.
-After the plan, each block is cleaned and its rows written by a worker into
-``OUT/.partial/parts/``; the driver joins the parts into ``cleaned.jsonl`` (and
-``annotated.jsonl``) with ``os.copy_file_range``, a copy inside the kernel. Every node must
-reach the inputs and OUT at the same paths (a shared filesystem), as Ray Data's readers need.
+The driver sends each worker a file to read — or a piece of one, a byte range of a big JSONL
+file or a group of a big Parquet file's row groups (:mod:`dedup.io.ranges`) — with dedup's own
+readers (so encodings, skips, ids and fields are exactly those of a local run) and gets back the
+records' ids, sources and lengths, never a text: the texts stay in the object store as blocks of
+consecutive documents. After the plan, each block is cleaned and its rows written by a worker
+into ``OUT/.partial/cleaned/`` (and ``annotated/``); the driver joins the parts into
+``cleaned.jsonl`` (``annotated.jsonl``) with ``os.copy_file_range``, a copy inside the kernel,
+or with ``--output-layout parts`` keeps them and writes their manifest. Every node must reach the
+inputs and OUT at the same paths (a shared filesystem), as Ray Data's readers need.
 
 Ray is imported inside the functions: importing this module does not import Ray.
 """
