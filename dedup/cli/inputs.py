@@ -26,7 +26,7 @@ from ..io import (
     display_path,
     format_of,
 )
-from ..io.ranges import FileDigest, read_pieces
+from ..io.ranges import FileDigest, file_pieces, read_pieces
 from ..store import BATCH_CHARS, batches
 from .common import UsageError, _count, printable
 from .progress import Reporter
@@ -209,8 +209,9 @@ def read_corpus(
                         progress.advance(position - done, f"{len(records):,} records")
                         done = position
 
-                file_digest = FileDigest.of(file)
-                for piece, item in read_pieces(file, options, moved):
+                pieces = file_pieces(file)
+                file_digest = FileDigest(pieces.count)
+                for piece, item in read_pieces(file, options, moved, pieces=pieces):
                     file_digest.add(piece, item)
                     if isinstance(item, Record):
                         records.append(replace(item, text=""))
@@ -242,8 +243,9 @@ def read_again(
     def records() -> Iterator[Record]:
         nonlocal index
         for file in corpus.files:
-            file_digest = FileDigest.of(file)
-            for piece, item in read_pieces(file, options, fields=fields):
+            pieces = file_pieces(file)
+            file_digest = FileDigest(pieces.count)
+            for piece, item in read_pieces(file, options, fields=fields, pieces=pieces):
                 file_digest.add(piece, item)
                 if not isinstance(item, Record):
                     continue

@@ -23,6 +23,7 @@ from __future__ import annotations
 import codecs
 import hashlib
 from collections.abc import Callable, Generator, Iterator, Sequence
+from dataclasses import dataclass
 
 from .base import Encoding, InputFile, ReadOptions, Record, Skipped
 from .readers import _jsonl_lines, feed_item, read_file
@@ -132,10 +133,23 @@ def parquet_pieces(file: InputFile, range_bytes: int | None = None) -> list[list
     return [list(range(lo, hi)) for lo, hi in zip(bounds[:-1], bounds[1:])]
 
 
-def pieces_of(file: InputFile) -> int:
-    """How many pieces :func:`read_pieces` reads ``file`` in (1: whole)."""
-    ranges, groups = jsonl_ranges(file), parquet_pieces(file)
-    return len(ranges) if ranges is not None else len(groups) if groups is not None else 1
+@dataclass(frozen=True)
+class Pieces:
+    """How :func:`read_pieces` reads a file: in byte ranges (:func:`jsonl_ranges`), in groups of row groups
+    (:func:`parquet_pieces`), or whole (both None)."""
+
+    ranges: list[tuple[int, int | None]] | None
+    groups: list[list[int]] | None
+
+    @property
+    def count(self) -> int:
+        """How many pieces (1: whole)."""
+        return len(self.ranges or self.groups or [None])
+
+
+def file_pieces(file: InputFile) -> Pieces:
+    """The :class:`Pieces` of ``file`` (a Parquet file's footer is read to know its row groups)."""
+    return Pieces(jsonl_ranges(file), parquet_pieces(file))
 
 
 def _tagged(
@@ -151,12 +165,19 @@ def _tagged(
 
 
 def read_pieces(
-    file: InputFile, options: ReadOptions, progress: Callable[[int], None] | None = None, *, fields: bool = False
+    file: InputFile,
+    options: ReadOptions,
+    progress: Callable[[int], None] | None = None,
+    *,
+    fields: bool = False,
+    pieces: Pieces | None = None,
 ) -> Iterator[tuple[int, Record | Skipped | Encoding]]:
     """What :func:`dedup.io.read_file` yields, each item with the piece of the file it belongs to: 0 for a file
     read whole, else its range (:func:`jsonl_ranges`) or its group of Parquet row groups
-    (:func:`parquet_pieces`), the pieces read one after the other."""
-    ranges, groups = jsonl_ranges(file), parquet_pieces(file)
+    (:func:`parquet_pieces`), the pieces read one after the other. ``pieces``: :func:`file_pieces` of the file,
+    when the caller has it."""
+    pieces = pieces or file_pieces(file)
+    ranges, groups = pieces.ranges, pieces.groups
     if groups is not None:
         for k, piece in enumerate(groups):
             for item in read_file(file, options, fields=fields, row_groups=piece):
@@ -181,11 +202,6 @@ class FileDigest:
 
     def __init__(self, pieces: int = 1) -> None:
         self.parts = [hashlib.sha256() for _ in range(pieces)]
-
-    @classmethod
-    def of(cls, file: InputFile) -> FileDigest:
-        """The digest a read of ``file`` makes (:func:`read_pieces` says which piece each item is in)."""
-        return cls(pieces_of(file))
 
     def add(self, piece: int, item: Record | Skipped | Encoding) -> None:
         feed_item(self.parts[piece], item)
