@@ -151,28 +151,23 @@ def resolve(length: int, cuts: Sequence[Cut]) -> list[Cut]:
     list of Cut
         Sorted by start.
     """
-    valid = [c for c in cuts if min(c.end, length) > max(c.start, 0)]
-    if not valid:
-        return []
-    strength = {reason: i for i, reason in enumerate(REASONS)}
-    owner = np.full(length, -1, dtype=np.int64)
-    # Paint weakest first; among equals, later cuts first so the first proposed wins.
-    order = sorted(range(len(valid)), key=lambda i: (strength[valid[i].reason], -i))
-    for i in order:
-        owner[max(valid[i].start, 0) : min(valid[i].end, length)] = i
-    labels = [(c.reason, c.ref, c.kind, c.held_by) for c in valid]
-    label_id = {label: k for k, label in enumerate(dict.fromkeys(labels))}
-    run_label = np.where(owner >= 0, np.array([label_id[lab] for lab in labels])[owner], -1)
-    change = np.flatnonzero(np.diff(run_label)) + 1
-    starts = np.concatenate(([0], change))
-    ends = np.concatenate((change, [length]))
-    return [Cut(int(s), int(e), *labels[int(owner[s])]) for s, e in zip(starts, ends) if run_label[s] >= 0]
+    labels = list(dict.fromkeys((c.reason, c.ref, c.kind, c.held_by) for c in cuts))
+    label_id = {label: k for k, label in enumerate(labels)}
+    columns = np.array(
+        [(c.start, c.end, REASONS.index(c.reason), label_id[(c.reason, c.ref, c.kind, c.held_by)]) for c in cuts],
+        dtype=np.int64,
+    ).reshape(-1, 4)
+    _, start, end, label = resolve_many(
+        np.array([length], dtype=np.int64), np.zeros(len(cuts), dtype=np.int64), *columns.T
+    )
+    return [Cut(s, e, *labels[k]) for s, e, k in zip(start.tolist(), end.tolist(), label.tolist())]  # type: ignore[arg-type]
 
 
 def resolve_many(
     lengths: np.ndarray, doc: np.ndarray, start: np.ndarray, end: np.ndarray, strength: np.ndarray, label: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """:func:`resolve` of the cuts of many documents at once, on the spans' boundaries instead of their characters.
+    """:func:`resolve` of the cuts of many documents at once, on the spans' boundaries (never a character at a
+    time; :func:`resolve` is this for one document).
 
     Each document's span is cut at every boundary of its cuts; each piece goes to the
     strongest cut covering it (ties: the cut first in the arrays), and runs of adjacent

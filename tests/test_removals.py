@@ -125,9 +125,30 @@ def test_many_documents_resolve_at_once_small_case() -> None:
 def test_resolving_many_documents_at_once_equals_one_by_one(
     lengths: list[int], proposals: list[tuple[int, Cut]]
 ) -> None:
-    """Documents' proposals interleaved in the arrays, each document's in its order: as :func:`resolve` of each."""
+    """Documents' proposals interleaved in the arrays, each document's in its order: as painting each
+    document's characters one by one (:func:`_painted`), and as :func:`resolve` of each."""
     proposals = [(d % len(lengths), c) for d, c in proposals]
     expected = [
-        (d, cut) for d, length in enumerate(lengths) for cut in resolve(length, [c for e, c in proposals if e == d])
+        (d, cut) for d, length in enumerate(lengths) for cut in _painted(length, [c for e, c in proposals if e == d])
     ]
     assert _resolved_many(lengths, proposals) == expected
+    one_by_one = [(d, cut) for d, n in enumerate(lengths) for cut in resolve(n, [c for e, c in proposals if e == d])]
+    assert one_by_one == expected
+
+
+def _painted(length: int, cuts: list[Cut]) -> list[Cut]:
+    """The rule :func:`resolve` follows, a character at a time (what it did before it worked on boundaries):
+    every character to the strongest cut covering it (ties: the first proposed), runs of equal labels merged."""
+    valid = [c for c in cuts if min(c.end, length) > max(c.start, 0)]
+    if not valid:
+        return []
+    owner = np.full(length, -1, dtype=np.int64)
+    # Paint weakest first; among equals, later cuts first so the first proposed wins.
+    for i in sorted(range(len(valid)), key=lambda i: (REASONS.index(valid[i].reason), -i)):
+        owner[max(valid[i].start, 0) : min(valid[i].end, length)] = i
+    labels = [(c.reason, c.ref, c.kind, c.held_by) for c in valid]
+    label_id = {label: k for k, label in enumerate(dict.fromkeys(labels))}
+    run_label = np.where(owner >= 0, np.array([label_id[lab] for lab in labels])[owner], -1)
+    change = np.flatnonzero(np.diff(run_label)) + 1
+    starts, ends = np.concatenate(([0], change)), np.concatenate((change, [length]))
+    return [Cut(int(s), int(e), *labels[int(owner[s])]) for s, e in zip(starts, ends) if run_label[s] >= 0]  # type: ignore[arg-type]
