@@ -264,26 +264,26 @@ def run_clean(args: argparse.Namespace, reporter: Reporter) -> int:
                     representatives(plan.report, corpus.records),
                     args.annotate,
                 )
-                again = SecondRead(read_again(corpus, read_options, args.batch_size, fields=needed), needed)
-                # Every document is counted, also those an interrupted run wrote already.
-                documents = with_records(
-                    tally.counted(cleaner.cleaned(plan, again.texts()), corpus.lengths), again, needed
-                )
                 parts = args.output_layout == "parts"
-                if on_workers and workspace is not None:
+                if on_workers and workspace is not None:  # the workers clean and write; nothing is read again
                     tally = write_on_ray(
                         cleaner, plan, corpus, rows, workspace, reporter, keep_fields=needed, parts=parts
                     )
-                elif args.stdout:
-                    write_rows(documents, rows, sys.stdout)
-                elif workspace is None:
-                    deque(documents, maxlen=0)  # clean and count, write nothing
                 else:
-                    workspace.write_documents(corpus, documents, rows, args.batch_size, reporter)
-                again.finish()
-                written = [
-                    f"{name}{'' if parts else '.jsonl'}" for name in ("cleaned", "annotated")[: 1 + args.annotate]
-                ]
+                    again = SecondRead(read_again(corpus, read_options, args.batch_size, fields=needed), needed)
+                    # Every document is counted, also those an interrupted run wrote already.
+                    documents = with_records(
+                        tally.counted(cleaner.cleaned(plan, again.texts()), corpus.lengths), again, needed
+                    )
+                    if args.stdout:
+                        write_rows(documents, rows, sys.stdout)
+                    elif workspace is None:
+                        deque(documents, maxlen=0)  # clean and count, write nothing
+                    else:
+                        workspace.write_documents(corpus, documents, rows, args.batch_size, reporter)
+                    again.finish()
+                names = ["cleaned", *(["annotated"] if args.annotate else [])]
+                written = names if parts else [f"{name}.jsonl" for name in names]
                 if workspace is not None and args.output_format == "parquet":
                     written = workspace.to_parquet(written, args.batch_size)
         report = plan.report
