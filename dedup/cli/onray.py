@@ -80,13 +80,16 @@ class FileRead:
     unreachable: str | None = None
 
 
-def _block(texts: list[str], fields: list[bytes] | None) -> Any:
+def _block(texts: list[str], fields: list[bytes] | None) -> Iterator[Any]:
+    """What a read task yields of one block: its documents' lengths (int64), then the block (a ``pyarrow.Table``
+    of ``text`` and, given ``fields``, ``fields``)."""
     import pyarrow as pa
 
+    yield np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
     columns = {"text": pa.array(texts, type=pa.large_string())}
     if fields is not None:
         columns["fields"] = pa.array(fields, type=pa.large_binary())
-    return pa.table(columns)
+    yield pa.table(columns)
 
 
 def read_file_blocks(
@@ -111,9 +114,8 @@ def read_file_blocks(
         return
     digest = hashlib.sha256()
     records: list[Record] = []
-    lengths: list[int] = []
     notes: list[Skipped | Encoding] = []
-    texts: list[str] = []
+    texts: list[str] = []  # the block being filled
     fields: list[bytes] | None = [] if keep_fields else None
     chars = text_bytes = 0
     items = (
@@ -127,19 +129,16 @@ def read_file_blocks(
             notes.append(item)
             continue
         records.append(replace(item, text="", fields=None))
-        lengths.append(len(item.text))
         text_bytes += len(item.text.encode("utf-8", "surrogatepass"))
         texts.append(item.text)
         if fields is not None:
             fields.append(pickle.dumps(item.fields, protocol=pickle.HIGHEST_PROTOCOL))
         chars += len(item.text)
         if len(texts) >= max_docs or chars >= max_chars:
-            yield np.array(lengths[len(lengths) - len(texts) :], dtype=np.int64)
-            yield _block(texts, fields)
+            yield from _block(texts, fields)
             texts, fields, chars = [], [] if keep_fields else None, 0
     if texts:
-        yield np.array(lengths[len(lengths) - len(texts) :], dtype=np.int64)
-        yield _block(texts, fields)
+        yield from _block(texts, fields)
     yield FileRead(records, notes, digest.digest(), text_bytes)
 
 
@@ -222,7 +221,7 @@ def read_on_ray(
                     note(item, skipped, encodings, reporter)
                 parts.append(read.digest)
                 text_bytes += read.text_bytes
-            digest.update(parts[0] if len(parts) == 1 else file_digest(parts))
+            digest.update(file_digest(parts))
             progress.advance(file.size, f"{len(records):,} records")
     sizes = np.concatenate(lengths).tolist() if lengths else []
     file_bytes = sum(f.size for f in files)

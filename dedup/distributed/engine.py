@@ -109,9 +109,8 @@ class RayClusterEngine:
         if n < 2:
             return []
         partitions = self.partitions or cluster_cpus()
-        blocks = _Blocks.put(
-            views, "view", _block_size(n, options.batch_size, partitions)
-        )  # a block of views at a time
+        # A block of views at a time: a lazy sequence (DocumentViews) is never listed whole here.
+        blocks = _Blocks.put(views, "view", _block_size(n, options.batch_size, partitions))
         n_blocks = len(blocks.refs)
 
         # sketch → band → verify: one Ray Data pipeline, two shuffles

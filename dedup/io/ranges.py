@@ -105,10 +105,13 @@ def read_range(
         )
 
 
-def file_digest(range_digests: Sequence[bytes]) -> bytes:
-    """The digest of a file read in ranges: SHA-256 of its ranges' SHA-256 digests, in order."""
+def file_digest(piece_digests: Sequence[bytes]) -> bytes:
+    """The digest of a file from its pieces' SHA-256 digests, in order: the one digest of a file read whole, else
+    the SHA-256 of them all."""
+    if len(piece_digests) == 1:
+        return piece_digests[0]
     digest = hashlib.sha256()
-    for part in range_digests:
+    for part in piece_digests:
         digest.update(part)
     return digest.digest()
 
@@ -207,6 +210,4 @@ class FileDigest:
         feed_item(self.parts[piece], item)
 
     def digest(self) -> bytes:
-        if len(self.parts) == 1:
-            return self.parts[0].digest()
         return file_digest([part.digest() for part in self.parts])
