@@ -24,7 +24,7 @@ import numpy as np
 
 from .arrays import sorted_unique
 
-__all__ = ["BATCH_CHARS", "SpilledStrings", "StringSpill", "TableSink", "batches", "join_runs", "take"]
+__all__ = ["BATCH_CHARS", "SpilledStrings", "StringSpill", "TableSink", "batches", "join_runs", "take", "take_rows"]
 
 #: Characters of documents whose tables are built at once: what bounds the temporaries of
 #: building them (about 45 bytes a character at the peak), whatever the collection's size.
@@ -57,6 +57,21 @@ def take(column: Sequence[str], indices: Sequence[int] | np.ndarray) -> list[str
     if isinstance(indices, np.ndarray):
         indices = indices.tolist()
     return [column[i] for i in indices]
+
+
+def take_rows(table: T, rows: np.ndarray) -> T:
+    """The table of ``table``'s rows ``rows`` (int64 ``[k]``): every array and string column taken at them.
+
+    ``table`` is a frozen dataclass of one-row-per-unit columns (see :class:`TableSink`); its
+    string columns come back as lists, read in bulk where they are on disk.
+    """
+    return type(table)(
+        **{
+            f.name: value[rows] if isinstance(value, np.ndarray) else take(value, rows)
+            for f in fields(table)  # type: ignore[arg-type]
+            for value in (getattr(table, f.name),)
+        }
+    )
 
 
 def join_runs(column: Sequence[str], lo: np.ndarray, hi: np.ndarray, owner: np.ndarray, n_groups: int) -> list[str]:

@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from dedup import BoilerplateOptions, InvalidOptionError, Span, find_boilerplate
+from dedup.boilerplate import classify_lines
+from dedup.boilerplate.classify import collection_kinds, document_kinds, furniture_kinds, shared_rows
+from dedup.lines import line_table
 
 STORIES = [
     "国务院近日召开常务会议，研究部署进一步做好农村义务教育工作，会议指出要加大投入改善办学条件。",
@@ -246,3 +251,64 @@ def test_a_long_line_that_only_ends_like_a_recurring_title_is_not_its_variant() 
     family = np.arange(4)[table.doc]
     chosen = _families(table, table.tail, mask, BoilerplateOptions(), by_doc=False, line_family=family)
     assert chosen[rows].tolist() == [True, True, True, False]
+
+
+_POOL = [
+    HEADER,
+    FOOTER,
+    "发布时间：2024-01-0{n}",
+    "本报记者 王{n}明 报道",
+    "【正文】",
+    "第 {n} 页",
+    "Page {n} - Annual Report",
+    *STORIES,
+    *(story[: len(story) // 2] for story in STORIES),  # excerpts cut at different points
+    *(story[len(story) // 3 :] for story in STORIES),
+]
+
+
+@st.composite
+def _collections(draw: st.DrawFn) -> tuple[list[str], np.ndarray]:
+    """Documents drawn line by line from a pool of headers, templates with slots, markers, page
+    numbers, stories and excerpts of them, and an arbitrary family for every document."""
+    n_docs = draw(st.integers(1, 9))
+    lines = st.tuples(st.integers(0, len(_POOL)), st.integers(1, 9))  # len(_POOL): a line of the document's own
+    texts = [
+        "\n".join(
+            _POOL[i].format(n=n) if i < len(_POOL) else f"第{doc}篇的第{k}段，只在这里出现。"
+            for k, (i, n) in enumerate(draw(st.lists(lines, min_size=0, max_size=10)))
+        )
+        for doc in range(n_docs)
+    ]
+    families = np.array(draw(st.lists(st.integers(0, n_docs - 1), min_size=n_docs, max_size=n_docs)))
+    return texts, np.minimum(families, np.arange(n_docs))
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_collections(), st.sampled_from([2, 3]), st.booleans())
+def test_the_collections_evidence_is_read_on_the_shared_lines_alone(
+    collection: tuple[list[str], np.ndarray], min_docs: int, within_document: bool
+) -> None:
+    """The collection's kinds read on :func:`shared_rows` (what a Ray run gathers of the workers'
+    tables) are those read on the whole table, and each document's own kinds are those of its
+    documents alone."""
+    texts, families = collection
+    options = BoilerplateOptions(min_docs=min_docs, within_document=within_document, webpage=False)
+    table = line_table(texts, options)
+    kinds = classify_lines(table, families, options)
+    own = document_kinds(table, options)
+    whole = furniture_kinds(table, collection_kinds(table, families, options, own), options)
+    assert kinds.tolist() == whole.tolist()
+    rows = shared_rows(table, families, options)
+    assert np.all(np.diff(rows) > 0)
+    alone = [document_kinds(line_table([text], options), options) for text in texts]
+    assert own.tolist() == np.concatenate([np.zeros(0, dtype=own.dtype), *alone]).tolist()
+
+
+def test_lines_of_one_family_are_not_shared() -> None:
+    texts = [page(STORIES[0], "2024-01-01"), page(STORIES[0], "2024-01-01"), STORIES[1]]
+    options = BoilerplateOptions(webpage=False)
+    table = line_table(texts, options)
+    assert shared_rows(table, np.array([0, 0, 2]), options).tolist() == []
+    # as two families, the first two documents share every line, and the third's line neighbours the last
+    assert shared_rows(table, np.array([0, 1, 2]), options).tolist() == list(range(len(table)))

@@ -10,7 +10,7 @@ import numpy as np
 from ..arrays import sorted_unique
 from ..cluster import connected_components
 from ..lines import LineTable
-from ..store import take
+from ..store import take, take_rows
 from .base import KINDS, BoilerplateOptions
 from .families import _doc_frequency, _families, _group_ids
 from .pages import PageLines, _classify_web_pages
@@ -281,40 +281,113 @@ def classify_lines(
     return kind
 
 
+def _min_docs(families: np.ndarray, options: BoilerplateOptions) -> int:
+    """Families a line's masked view, head or tail must recur in (``min_docs``, or ``min_doc_fraction`` of them)."""
+    return max(options.min_docs, int(np.ceil(options.min_doc_fraction * sorted_unique(families).size)))
+
+
 def _corpus_kinds(table: LineTable, families: np.ndarray, options: BoilerplateOptions) -> np.ndarray:
-    """:func:`classify_lines` without the web-page classifier: the kinds the collection shows."""
+    """:func:`classify_lines` without the web-page classifier: the kinds the collection shows.
+
+    Three steps: what each document shows of itself (:func:`document_kinds`), what the
+    collection shows, read on the lines whose keys recur across families and their
+    neighbours only (:func:`shared_rows`, :func:`collection_kinds`: every other line is
+    content to it), and the page furniture of each document.
+    """
+    kind = document_kinds(table, options)
+    rows = shared_rows(table, families, options)
+    if rows.size:
+        kind[rows] = collection_kinds(take_rows(table, rows), families, options, kind[rows])
+    return furniture_kinds(table, kind, options)
+
+
+def document_kinds(table: LineTable, options: BoilerplateOptions) -> np.ndarray:
+    """Kinds each document shows of itself: templates and markers repeated within it.
+
+    Document by document (a table of some documents gives those documents' rows of the
+    table of all).
+
+    Returns
+    -------
+    np.ndarray
+        str ``[m]``: "template", "marker" or "".
+    """
     kind = np.full(len(table), "", dtype=f"<U{max(map(len, KINDS))}")
-    if not len(table):
+    if not len(table) or not options.within_document:
         return kind
     recurrable = (table.end - table.start <= options.max_line_chars) & (table.view_len > 0)
-    n_families = sorted_unique(families).size
-    min_docs = max(options.min_docs, int(np.ceil(options.min_doc_fraction * n_families)))
-    line_family = families[table.doc]
-
     # A template line is a single sentence at most (body paragraphs run to several),
     # and within a document it is a paragraph of its own, not a piece of a wrapped one.
+    templatable = recurrable & table.standalone & table.one_sentence
+    within = templatable & (table.masked != table.exact)
+    templates = _families(table, table.masked, within, options, by_doc=True)
+    for affix in (table.head, table.tail):
+        templates |= _families(table, affix, templatable & (affix != 0), options, by_doc=True)
+    # A family repeated within a document only counts if its members are not exact copies of each other.
+    exact_dup_within = _group_ids(table.exact, table.doc)
+    dup_sizes = np.bincount(exact_dup_within)
+    kind[templates & (dup_sizes[exact_dup_within] < 2)] = "template"
+
+    short_repeat = recurrable & (table.view_len <= options.marker_chars) & (dup_sizes[exact_dup_within] >= 2)
+    for g in np.unique(exact_dup_within[short_repeat]):
+        members = np.flatnonzero(exact_dup_within == g)
+        if _neighbours_differ(table, members):
+            kind[members] = "marker"
+    return kind
+
+
+def shared_rows(table: LineTable, families: np.ndarray, options: BoilerplateOptions) -> np.ndarray:
+    """The rows the collection's evidence may concern: int64 ``[k]``, increasing.
+
+    Lines whose exact key occurs in two families or more, or whose masked view, head or tail
+    occurs in ``min_docs`` families or more (:func:`_min_docs`), and the line before and
+    after each. Every occurrence of such a key is among them, so counting families on them
+    counts them on the whole table; the neighbours are the text around each run of
+    recurring lines that :func:`collection_kinds` reads.
+    """
+    if not len(table):
+        return np.zeros(0, dtype=np.int64)
+    line_family = families[table.doc]
+    min_docs = _min_docs(families, options)
+    shared = _doc_frequency(table.exact, line_family) >= 2
+    shared |= _doc_frequency(table.masked, line_family) >= min_docs
+    for affix in (table.head, table.tail):
+        some = np.flatnonzero(affix != 0)
+        shared[some[_doc_frequency(affix[some], line_family[some]) >= min_docs]] = True
+    near = shared.copy()
+    near[1:] |= shared[:-1]
+    near[:-1] |= shared[1:]
+    return np.flatnonzero(near)
+
+
+def collection_kinds(
+    table: LineTable, families: np.ndarray, options: BoilerplateOptions, kind: np.ndarray
+) -> np.ndarray:
+    """Kinds the collection shows: lines recurring across families of documents, and their templates.
+
+    A line recurring across families is boilerplate, unless it recurs because its documents
+    overlap (excerpts of one text): then it is content, kept where first seen.
+
+    Parameters
+    ----------
+    table : LineTable
+        The whole table's :func:`shared_rows` (or the whole table: the same kinds).
+    families : np.ndarray
+        int64 ``[n_docs]``, the family of every document of the collection.
+    options : BoilerplateOptions
+    kind : np.ndarray
+        str ``[m]``, the rows' :func:`document_kinds`.
+
+    Returns
+    -------
+    np.ndarray
+        str ``[m]``: ``kind`` with the collection's kinds added.
+    """
+    kind = kind.copy()
+    recurrable = (table.end - table.start <= options.max_line_chars) & (table.view_len > 0)
+    min_docs = _min_docs(families, options)
+    line_family = families[table.doc]
     one_sentence = table.one_sentence
-    templatable = recurrable & table.standalone & one_sentence
-    if options.within_document:
-        within = templatable & (table.masked != table.exact)
-        templates = _families(table, table.masked, within, options, by_doc=True, line_family=line_family)
-        for affix in (table.head, table.tail):
-            templates |= _families(
-                table, affix, templatable & (affix != 0), options, by_doc=True, line_family=line_family
-            )
-        # A family repeated within a document only counts if its members are not exact copies of each other.
-        exact_dup_within = _group_ids(table.exact, table.doc)
-        dup_sizes = np.bincount(exact_dup_within)
-        kind[templates & (dup_sizes[exact_dup_within] < 2)] = "template"
-
-        short_repeat = recurrable & (table.view_len <= options.marker_chars) & (dup_sizes[exact_dup_within] >= 2)
-        for g in np.unique(exact_dup_within[short_repeat]):
-            members = np.flatnonzero(exact_dup_within == g)
-            if _neighbours_differ(table, members):
-                kind[members] = "marker"
-
-    # A line recurring across families is boilerplate, unless it recurs because its
-    # documents overlap (excerpts of one text): then it is content, kept where first seen.
     exact_df = _doc_frequency(table.exact, line_family)
     masked_df = _doc_frequency(table.masked, line_family)
     recurs = recurrable & ((exact_df >= min_docs) | (masked_df >= min_docs))
@@ -343,8 +416,12 @@ def _corpus_kinds(table: LineTable, families: np.ndarray, options: BoilerplateOp
         kind[in_family] = "template"
         cross_family |= in_family
     kind[_heading_own_content(table, kind, cross_family, line_family)] = ""
+    return kind
 
-    if options.page_furniture:
+
+def furniture_kinds(table: LineTable, kind: np.ndarray, options: BoilerplateOptions) -> np.ndarray:
+    """``kind`` (str ``[m]``, changed in place and returned) with each document's page numbers and running heads."""
+    if options.page_furniture and len(table):
         page_number, head = _page_furniture(table)
         kind[head] = "running-head"
         kind[page_number] = "page-number"

@@ -96,11 +96,12 @@ def _families(
     mask: np.ndarray,
     options: BoilerplateOptions,
     by_doc: bool,
-    line_family: np.ndarray,
+    line_family: np.ndarray | None = None,
 ) -> np.ndarray:
     """Lines of ``mask`` in key families (per document if ``by_doc``) of 2+ lines that are variants of one skeleton.
 
     Variants differ in their exact text; identical lines are recurrence, not a template.
+    ``line_family`` (int64 ``[m]``, each line's document family) is read across families only.
     """
     chosen = np.zeros(len(table), dtype=bool)
     idx = np.flatnonzero(mask)
@@ -139,6 +140,7 @@ def _families(
         # (every member counted, copies included); a member over twice the family's median length
         # must hold that share itself: a long paragraph that merely ends like a recurring link
         # title is no variant of it.
+        assert line_family is not None, "families across documents need the lines' families"
         shares = _shared_shares(views, line_family[members].tolist())
         if np.median(shares) >= options.min_skeleton:
             lengths = np.fromiter(map(len, views), dtype=np.int64, count=len(views))
