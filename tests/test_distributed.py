@@ -12,9 +12,10 @@ import json
 import logging
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -35,8 +36,10 @@ from dedup.distributed import (
     star_components,
 )
 from dedup.duplicates import cluster_views
+from dedup.lines import line_table
 from dedup.lsh import candidate_pairs
 from dedup.normalize import matching_texts
+from dedup.webpage import WebpageOptions
 
 # Ray Data warns about its own deprecated settings whenever it copies its context.
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning:ray.data.context")
@@ -200,6 +203,51 @@ def test_clean_on_ray_equals_the_single_machine(ray_address: str, reprints: list
     kinds = {r.kind for c in report.cleaned for r in c.removed}
     assert {"recurring", "pinyin"} <= kinds and ("document" in kinds) == cross_document
     assert distributed.clean(reprints, cross_document=cross_document) == expected.cleaned
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        dedup.CleanOptions(cross_document=True),
+        dedup.CleanOptions(
+            cross_document=True,
+            duplicates=DuplicateOptions(boilerplate=dedup.BoilerplateOptions(min_docs=4, webpage=False)),
+            boilerplate=dedup.BoilerplateOptions(webpage_options=WebpageOptions(method="rules")),
+        ),
+    ],
+    ids=["line-model", "rules-and-other-lines-for-duplicates"],
+)
+def test_the_lines_stay_on_the_workers(
+    ray_address: str, news_docs: list[str], options: dedup.CleanOptions, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The driver never joins the line table: it reads the lines whose keys recur across families (and
+    their neighbours), and the classified ones for the report, and plans what one machine plans."""
+    from benchmarks.webpages import load_pages
+    from dedup import distributed
+    from dedup.distributed import api, lines
+
+    pages = ["\n".join(page.lines) for name in ("aeb", "gne", "wcxb") for page in load_pages(f"subset/{name}.jsonl")]
+    wrapped = [f"{HEADER}\n{doc}\n{FOOTER}" for doc in news_docs[100:130]]
+    texts = news_docs[:100] + wrapped + pages + ["登录\n注册\n登录后才能查看全文"] * 2 + news_docs[:10]
+    read, planned = [], []
+    monkeypatch.setattr(lines, "collection_kinds", _spy(lines.collection_kinds, lambda t, *_: read.append(len(t))))
+    monkeypatch.setattr(api, "plan_clean", _spy(api.plan_clean, lambda t, *_, **__: planned.append(t)))
+    expected = dedup.clean_report(texts, options=options, with_clusters=True)
+    assert distributed.clean_report(texts, options=options, with_clusters=True, batch_size=40) == expected
+    assert {"recurring", "notice"} <= {r.kind for c in expected.cleaned for r in c.removed}
+    [tables] = planned
+    assert isinstance(tables.lines, lines.RayLines) and len(tables.lines) == len(line_table(texts, options.boilerplate))
+    assert isinstance(tables.duplicate_lines, lines.RayLines | None) and tables.pages is None
+    # the second family pass and the plan (and so for the lines documents are compared on), on a few lines
+    assert len(read) == (2 if tables.duplicate_lines is None else 4) and max(read) < len(tables.lines) / 3
+
+
+def _spy(function: Callable[..., Any], record: Callable[..., object]) -> Callable[..., Any]:
+    def spied(*args: Any, **kwargs: Any) -> Any:
+        record(*args, **kwargs)
+        return function(*args, **kwargs)
+
+    return spied
 
 
 def test_a_dataset_is_read_and_written_on_the_workers(

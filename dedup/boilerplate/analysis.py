@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -15,10 +16,82 @@ from ..lines import (
     line_table,
 )
 from ..near import ClusterEngine, NearOptions, cluster_views
+from ..store import take_rows
 from .base import Boilerplate, BoilerplateOptions
 from .classify import classify_lines
 from .families import boilerplate_families
-from .pages import PageLines
+from .pages import PageLines, _classify_web_pages
+
+
+class Lines(Protocol):
+    """The lines of a collection, wherever they are: what analysing and classifying them asks of them.
+
+    :class:`TableLines` holds them as one :class:`LineTable`; :mod:`dedup.distributed` keeps
+    them in the object store, a table a block, and runs each step on the workers. Kinds are
+    whatever the implementation hands back from :meth:`corpus_kinds` and :meth:`page_kinds`
+    (a str ``[m]`` array here).
+    """
+
+    n_docs: int
+
+    def __len__(self) -> int: ...
+
+    def views(self, kinds: Any = None) -> Sequence[str]:
+        """Each document's matching view: its lines' views, or (with ``kinds``) its content lines' only."""
+        ...
+
+    def corpus_kinds(self, families: np.ndarray, options: BoilerplateOptions) -> Any:
+        """``classify_lines(table, families, options)`` for ``options`` with ``webpage=False``."""
+        ...
+
+    def page_kinds(self, known: Any, options: BoilerplateOptions) -> Any:
+        """``known`` (from :meth:`corpus_kinds`) with the web-page classifier's kinds added under ``options``."""
+        ...
+
+    def chosen(self, kinds: Any) -> tuple[LineTable, np.ndarray]:
+        """The lines with a kind: their table (rows in order, documents numbered in the collection) and kinds."""
+        ...
+
+
+@dataclass(frozen=True)
+class TableLines:
+    """:class:`Lines` held as one :class:`LineTable` (in memory, or its strings spilled to disk).
+
+    Attributes
+    ----------
+    table : LineTable
+    n_docs : int
+    pages : PageLines, optional
+        :func:`dedup.boilerplate.pages.page_lines` of ``table``, when tabulating made it.
+    """
+
+    table: LineTable
+    n_docs: int
+    pages: PageLines | None = None
+
+    def __len__(self) -> int:
+        return len(self.table)
+
+    def views(self, kinds: np.ndarray | None = None) -> DocumentViews:
+        return document_views(self.table, self.n_docs, None if kinds is None else kinds == "")
+
+    def corpus_kinds(self, families: np.ndarray, options: BoilerplateOptions) -> np.ndarray:
+        return classify_lines(self.table, families, options)
+
+    def page_kinds(self, known: np.ndarray, options: BoilerplateOptions) -> np.ndarray:
+        kind = known.copy()
+        if options.webpage is not False:
+            _classify_web_pages(self.table, kind, options, self.pages)
+        return kind
+
+    def chosen(self, kinds: np.ndarray) -> tuple[LineTable, np.ndarray]:
+        rows = np.flatnonzero(kinds != "")
+        return take_rows(self.table, rows), kinds[rows]
+
+
+def as_lines(lines: LineTable | Lines, n_docs: int, pages: PageLines | None = None) -> Lines:
+    """``lines`` as :class:`Lines`: a :class:`LineTable` is wrapped in :class:`TableLines`."""
+    return TableLines(lines, n_docs, pages) if isinstance(lines, LineTable) else lines
 
 
 def _families_of_views(
@@ -34,7 +107,7 @@ def _families_of_views(
 
 
 def document_families(
-    table: LineTable,
+    table: LineTable | Lines,
     n_docs: int,
     options: BoilerplateOptions = BoilerplateOptions(),
     engine: ClusterEngine | None = None,
@@ -50,9 +123,10 @@ def document_families(
     np.ndarray
         int64 ``[n_docs]``.
     """
-    first = _families_of_views(document_views(table, n_docs), options, engine)
-    content = classify_lines(table, first, replace(options, webpage=False)) == ""
-    return _families_of_views(document_views(table, n_docs, content), options, engine)
+    lines = as_lines(table, n_docs)
+    first = _families_of_views(lines.views(), options, engine)
+    content = lines.corpus_kinds(first, replace(options, webpage=False))
+    return _families_of_views(lines.views(content), options, engine)
 
 
 @dataclass(frozen=True)
@@ -65,27 +139,25 @@ class LineAnalysis:
 
     Attributes
     ----------
-    table : LineTable
+    lines : Lines
     families : np.ndarray
         int64 ``[n_docs]``, from :func:`document_families`.
     n_docs : int
     lengths : np.ndarray
         int64 ``[n_docs]``, the documents' lengths in characters.
-    corpus_kinds : tuple of (BoilerplateOptions, np.ndarray)
+    corpus_kinds : tuple of (BoilerplateOptions, kinds)
         Classifications made already without the web-page classifier: options with
-        ``webpage=False`` and their ``classify_lines`` kinds (str ``[m]``).
+        ``webpage=False`` and their kinds (:meth:`Lines.corpus_kinds`).
     """
 
-    table: LineTable
+    lines: Lines
     families: np.ndarray
     n_docs: int
     lengths: np.ndarray
-    corpus_kinds: tuple[tuple[BoilerplateOptions, np.ndarray], ...] = ()
+    corpus_kinds: tuple[tuple[BoilerplateOptions, Any], ...] = ()
 
 
-def classified(
-    analysis: LineAnalysis, options: BoilerplateOptions, pages: PageLines | None = None
-) -> tuple[np.ndarray, LineAnalysis]:
+def classified(analysis: LineAnalysis, options: BoilerplateOptions) -> tuple[Any, LineAnalysis]:
     """``classify_lines`` of the analysis' lines under ``options``, and the analysis knowing it.
 
     The collection's evidence (everything but the web-page classifier) is computed once per
@@ -93,17 +165,17 @@ def classified(
 
     Returns
     -------
-    kinds : np.ndarray
-        str ``[m]``.
+    kinds
+        str ``[m]`` for :class:`TableLines` (see :class:`Lines`).
     analysis : LineAnalysis
         ``analysis`` with these options' corpus kinds added.
     """
     corpus_options = replace(options, webpage=False)
     known = next((kinds for opts, kinds in analysis.corpus_kinds if opts == corpus_options), None)
     if known is None:
-        known = classify_lines(analysis.table, analysis.families, corpus_options)
+        known = analysis.lines.corpus_kinds(analysis.families, corpus_options)
         analysis = replace(analysis, corpus_kinds=(*analysis.corpus_kinds, (corpus_options, known)))
-    return classify_lines(analysis.table, analysis.families, options, pages, known), analysis
+    return analysis.lines.page_kinds(known, options), analysis
 
 
 def analyse_lines(
@@ -132,34 +204,38 @@ def analyse_lines(
 
 
 def analyse_table(
-    table: LineTable,
+    table: LineTable | Lines,
     lengths: np.ndarray,
     options: BoilerplateOptions = BoilerplateOptions(),
     engine: ClusterEngine | None = None,
+    pages: PageLines | None = None,
 ) -> LineAnalysis:
     """The :class:`LineAnalysis` of a line table built without the texts at hand (batch by batch).
 
     Parameters
     ----------
-    table : LineTable
+    table : LineTable or Lines
         Of all ``len(lengths)`` documents.
     lengths : np.ndarray
         int64 ``[n_docs]``, the documents' lengths.
     options : BoilerplateOptions
     engine : callable, optional
         As for :func:`analyse_lines`.
+    pages : PageLines, optional
+        :func:`dedup.boilerplate.pages.page_lines` of a ``LineTable``, when tabulating made it.
     """
     n_docs = int(lengths.size)
-    return LineAnalysis(table, document_families(table, n_docs, options, engine), n_docs, lengths)
+    lines = as_lines(table, n_docs, pages)
+    return LineAnalysis(lines, document_families(lines, n_docs, options, engine), n_docs, lengths)
 
 
 def boilerplate_free_views(
     texts: Sequence[str], options: BoilerplateOptions = BoilerplateOptions(), analysis: LineAnalysis | None = None
-) -> DocumentViews:
+) -> Sequence[str]:
     """Matching views of the documents without their boilerplate lines (``texts`` is read only without ``analysis``)."""
     analysis = analysis or analyse_lines(texts, options)
     kind, _ = classified(analysis, options)
-    return document_views(analysis.table, analysis.n_docs, kind == "")
+    return analysis.lines.views(kind)
 
 
 def find_boilerplate(
@@ -183,4 +259,5 @@ def find_boilerplate(
     opts = BoilerplateOptions.from_kwargs(options, **kwargs)
     texts = check_texts(texts)
     analysis = analysis or analyse_lines(texts, opts)
-    return boilerplate_families(analysis.table, classify_lines(analysis.table, analysis.families, opts))
+    kinds, _ = classified(analysis, opts)
+    return boilerplate_families(*analysis.lines.chosen(kinds))

@@ -354,6 +354,15 @@ def shared_rows(table: LineTable, families: np.ndarray, options: BoilerplateOpti
     for affix in (table.head, table.tail):
         some = np.flatnonzero(affix != 0)
         shared[some[_doc_frequency(affix[some], line_family[some]) >= min_docs]] = True
+    return with_neighbours(shared)
+
+
+def with_neighbours(shared: np.ndarray) -> np.ndarray:
+    """The rows of ``shared`` (bool ``[m]``) and the row before and after each: int64 ``[k]``, increasing.
+
+    Only neighbours in the same document matter to :func:`collection_kinds`, so a table of
+    some documents gives the rows the whole table's would hold of them.
+    """
     near = shared.copy()
     near[1:] |= shared[:-1]
     near[:-1] |= shared[1:]

@@ -235,9 +235,9 @@ def plan_clean(
     with phase(
         "plan: boilerplate", f"{len(tables.lines):,} lines of {tables.n_docs:,} document{'s' * (tables.n_docs != 1)}"
     ) as facts:
-        analysis = analyse_table(tables.lines, tables.lengths, opts.boilerplate, engine)
-        table = analysis.table
-        kinds, analysis = classified(analysis, opts.boilerplate, tables.pages)  # reused to compare documents
+        analysis = analyse_table(tables.lines, tables.lengths, opts.boilerplate, engine, tables.pages)
+        kinds, analysis = classified(analysis, opts.boilerplate)  # reused to compare documents
+        table, kinds = analysis.lines.chosen(kinds)  # the lines with a kind
         rows, family = family_rows(table, kinds)
         families = boilerplate_families(table, kinds, (rows, family))
         facts["families"] = len(families)

@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from ..boilerplate import BoilerplateOptions
+from ..boilerplate.analysis import Lines
 from ..boilerplate.pages import PageLines, judged_alone, no_page_lines, page_lines
 from ..index import Index
 from ..lines import LineTable, line_table
@@ -29,11 +30,13 @@ class CleanTables:
     ----------
     lengths : np.ndarray
         int64 ``[n_docs]``, each document's length in characters.
-    lines : LineTable
-        The lines of every document under ``CleanOptions.boilerplate``.
+    lines : LineTable or Lines
+        The lines of every document under ``CleanOptions.boilerplate`` (a
+        :class:`dedup.boilerplate.analysis.Lines` where they stay elsewhere: on Ray, in the
+        object store).
     units : UnitTable
         The paragraphs of every document under ``CleanOptions.passages``.
-    duplicate_lines : LineTable or None
+    duplicate_lines : LineTable or Lines or None
         The lines under ``CleanOptions.duplicates.boilerplate`` when near-duplicate
         documents are compared without boilerplate found under other line options than
         ``lines`` (None: ``lines`` serves, or no document clustering is planned).
@@ -48,9 +51,9 @@ class CleanTables:
     """
 
     lengths: np.ndarray
-    lines: LineTable
+    lines: LineTable | Lines
     units: UnitTable
-    duplicate_lines: LineTable | None = None
+    duplicate_lines: LineTable | Lines | None = None
     duplicate_views: Sequence[str] | None = None
     indexed: IndexedCuts | None = None
     pages: PageLines | None = None

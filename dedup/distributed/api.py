@@ -17,7 +17,6 @@ from ..clean import (
     CleanOptions,
     CleanPlan,
     CleanReport,
-    CleanTables,
     TableBuilder,
     apply_plan,
     plan_clean,
@@ -36,11 +35,13 @@ if TYPE_CHECKING:  # pragma: no cover
 from .driver import (
     RayRunError,
     _block_size,
+    _ordered_results,
     _remote,
     cluster_cpus,
 )
 from .engine import RayClusterEngine
 from .io import _TextBlocks, dataset_blocks, with_index, write_cleaned
+from .lines import RayLines, _line_table_of_block, _lines_on_ray, lines_apart
 from .passages import joined_band_keys, keys_apart, long_paragraph_pairs
 from .steps import _views_block
 
@@ -79,34 +80,29 @@ def _block_texts(block: Any) -> list[str]:
     return block.column("text").to_pylist()
 
 
-def _line_table_of_block(block: Any, options: BoilerplateOptions) -> LineTable:
-    """Ray task: :func:`line_table` of a block of (index, text) rows, for comparing documents (``cuts=False``)."""
-    return line_table(_block_texts(block), options, cuts=False)
+#: What a tabulate task returns: the tables the driver fetches, the block's lines, then what stays in the object
+#: store.
+_TABULATED = ("tables", "n_lines", "lines", "pages", "duplicate_lines", "band_rows", "long_views")
 
 
 def _tables_of_block(
     block: Any, options: CleanOptions, with_clusters: bool, number: int, partitions: int
-) -> tuple[CleanTables, Any, Any]:
-    """Ray task: :func:`dedup.clean.tabulate_batch` of block ``number`` (rows of ``text``), its paragraphs' band
-    keys set apart for matching on Ray (:func:`dedup.distributed.passages.keys_apart`)."""
+) -> tuple[Any, ...]:
+    """Ray task: :func:`dedup.clean.tabulate_batch` of block ``number`` (rows of ``text``), as :data:`_TABULATED`
+    says: its lines set apart for :class:`dedup.distributed.lines.RayLines` (:func:`lines_apart`), its
+    paragraphs' band keys for matching on Ray (:func:`dedup.distributed.passages.keys_apart`)."""
     tables = tabulate_batch(_block_texts(block), options, with_clusters=with_clusters)
-    return keys_apart(tables, number, options.passages, partitions)
+    tables, *lines = lines_apart(tables)
+    kept, rows, views = keys_apart(tables, number, options.passages, partitions)
+    return kept, len(lines[0]), *lines, rows, views
 
 
 def _indexed_tables(
     raw: Any, first: int, options: CleanOptions, with_clusters: bool, number: int, partitions: int
-) -> tuple[Any, CleanTables, Any, Any]:
+) -> tuple[Any, ...]:
     """Ray task: a block read on a worker as an engine block (:func:`dedup.distributed.io.with_index`) and what
     :func:`_tables_of_block` gives of it."""
     return with_index(raw, first), *_tables_of_block(raw, options, with_clusters, number, partitions)
-
-
-def _ordered_results(refs: Sequence[Any]) -> Iterator[Any]:
-    """The results of tasks already running, fetched one at a time in order."""
-    import ray
-
-    for ref in refs:
-        yield ray.get(ref)
 
 
 def _line_tables_on_ray(blocks: _TextBlocks, options: BoilerplateOptions) -> LineTable:
@@ -191,9 +187,9 @@ class RayFinder:
             return []
         lengths = self.blocks.all_lengths()
         if opts.strip_boilerplate:
-            table = _line_tables_on_ray(self.blocks, opts.boilerplate)
+            lines = _lines_on_ray(self.blocks, opts.boilerplate, self.engine.partitions or cluster_cpus())
             return duplicate_clusters(
-                [], opts, analysis=analyse_table(table, lengths, opts.boilerplate, self.engine), engine=self.engine
+                [], opts, analysis=analyse_table(lines, lengths, opts.boilerplate, self.engine), engine=self.engine
             )
         return self.engine(_views_on_ray(self.blocks, opts.normalize), lengths, opts)
 
@@ -229,22 +225,21 @@ class RayCleaner:
         self.spill = spill
         self.engine = engine or RayClusterEngine()
         self.blocks = _TextBlocks()
-        self._tables: list[Any] = []  # per block: its tables, its long paragraphs' band rows and views
-        self._rows: list[Any] = []
-        self._views: list[Any] = []
+        self._parts: dict[str, list[Any]] = {name: [] for name in _TABULATED}  # per block: what tabulating gave
         self._partitions: int | None = None
 
     def _tabulate(self, block: Any, first: int | None = None) -> Any:
         """Start tabulating a block (with ``first``, one read on a worker: returns its engine block)."""
         if self._partitions is None:  # asked of the cluster once, not a block at a time
             self._partitions = self.engine.partitions or cluster_cpus()
-        arguments = (self.options, self.with_clusters, len(self._tables), self._partitions)
+        arguments = (self.options, self.with_clusters, len(self._parts["tables"]), self._partitions)
+        n = len(_TABULATED)
         if first is None:
-            refs = _remote(_tables_of_block).options(num_returns=3).remote(block, *arguments)
+            refs = _remote(_tables_of_block).options(num_returns=n).remote(block, *arguments)
         else:
-            block, *refs = _remote(_indexed_tables).options(num_returns=4).remote(block, first, *arguments)
-        for kept, ref in zip((self._tables, self._rows, self._views), refs):
-            kept.append(ref)
+            block, *refs = _remote(_indexed_tables).options(num_returns=n + 1).remote(block, first, *arguments)
+        for name, ref in zip(_TABULATED, refs):
+            self._parts[name].append(ref)
         return block
 
     def add(self, texts: Sequence[str]) -> None:
@@ -267,17 +262,26 @@ class RayCleaner:
         """The plan of every document taken. Above ``engine.paragraph_limit`` long paragraphs, they are matched
         on the workers and their band keys never come here; at or below it, the keys are fetched and matched here."""
         builder = TableBuilder(self.options, with_clusters=self.with_clusters, spill=self.spill)
-        long_counts = []
-        for part in _ordered_results(self._tables):
+        long_counts, sizes, parts = [], [], self._parts
+        for part in _ordered_results(parts["tables"]):
             builder.add(part)
+            sizes.append(part.n_docs)
             long_counts.append(int(np.count_nonzero(part.units.view_len >= self.options.passages.min_chars)))
         tables, pairs, passages = builder.result(), None, self.options.passages
+        # The lines stay in the object store: classified there, only the shared and classified ones come here.
+        starts = np.concatenate(([0], np.cumsum(sizes, dtype=np.int64)))
+        counts = np.array(list(_ordered_results(parts["n_lines"])), dtype=np.int64)
+        lines = RayLines(tuple(parts["lines"]), tuple(parts["pages"]), starts, counts, self._partitions or 1)
+        compared = replace(lines, pages=(None,) * len(sizes), tables=tuple(parts["duplicate_lines"]))
+        tables = replace(
+            tables, lines=lines, pages=None, duplicate_lines=None if tables.duplicate_lines is None else compared
+        )
         if sum(long_counts) <= self.engine.paragraph_limit:  # few enough: their keys come here, matched here
-            keys = joined_band_keys(self._rows, long_counts)
+            keys = joined_band_keys(parts["band_rows"], long_counts)
             tables = replace(tables, units=replace(tables.units, band_keys=keys))
         else:
-            pairs = long_paragraph_pairs(self._rows, self._views, long_counts, passages)
-        self._rows, self._views = [], []  # matched: the object store may drop them
+            pairs = long_paragraph_pairs(parts["band_rows"], parts["long_views"], long_counts, passages)
+        parts["band_rows"], parts["long_views"] = [], []  # matched: the object store may drop them
         return plan_clean(
             tables, self.options, with_clusters=self.with_clusters, engine=self.engine, passage_pairs=pairs
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -120,16 +120,18 @@ class _Blocks:
     ----------
     refs : list of ObjectRef
         One ``pyarrow.Table`` (``index`` int64, ``column`` string) per block.
-    size : int
-        Documents per block (the last may hold fewer): document ``i`` is in block ``i // size``.
+    starts : np.ndarray
+        int64 ``[len(refs) + 1]``: block ``b`` holds documents ``starts[b]:starts[b + 1]``.
     """
 
     refs: list[Any]
-    size: int
+    starts: np.ndarray
 
     @classmethod
     def put(cls, values: Sequence[str], column: str, size: int) -> _Blocks:
-        return cls([_put_block(values[lo : lo + size], lo, column) for lo in range(0, len(values), size)], size)
+        """Blocks of ``size`` documents (the last may hold fewer)."""
+        starts = np.append(np.arange(0, len(values), size, dtype=np.int64), len(values))
+        return cls([_put_block(values[lo : lo + size], lo, column) for lo in starts[:-1].tolist()], starts)
 
     def dataset(self) -> ray.data.Dataset:
         import ray.data
@@ -169,6 +171,14 @@ def _dataset_of_columns(columns: Mapping[str, np.ndarray], n_blocks: int) -> ray
     size = max(1, math.ceil(length / max(n_blocks, 1)))
     refs = [ray.put(pa.table({c: a[lo : lo + size] for c, a in columns.items()})) for lo in range(0, length, size)]
     return _prepare(ray.data.from_arrow_refs(refs))
+
+
+def _ordered_results(refs: Sequence[Any]) -> Iterator[Any]:
+    """The results of tasks already running, fetched one at a time in order."""
+    import ray
+
+    for ref in refs:
+        yield ray.get(ref)
 
 
 @functools.cache

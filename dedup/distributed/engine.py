@@ -27,6 +27,7 @@ from .driver import (
     _restart,
     cluster_cpus,
 )
+from .lines import RemoteViews
 from .steps import (
     _candidates_of_partition,
     _edge_rows,
@@ -94,7 +95,8 @@ class RayClusterEngine:
         Parameters
         ----------
         views : sequence of str
-            One matching view per document.
+            One matching view per document (a :class:`dedup.distributed.lines.RemoteViews`: made
+            in the workers, and read there).
         lengths : np.ndarray
             int64 ``[len(views)]``, original text lengths (for ``representative="longest"``).
         options : NearOptions
@@ -109,9 +111,10 @@ class RayClusterEngine:
         if n < 2:
             return []
         partitions = self.partitions or cluster_cpus()
-        # A block of views at a time: a lazy sequence (DocumentViews) is never listed whole here.
-        blocks = _Blocks.put(views, "view", _block_size(n, options.batch_size, partitions))
-        n_blocks = len(blocks.refs)
+        if isinstance(views, RemoteViews):  # made in the workers: clustered where they are
+            blocks = views.blocks()
+        else:  # a block of views at a time: a lazy sequence (DocumentViews) is never listed whole here
+            blocks = _Blocks.put(views, "view", _block_size(n, options.batch_size, partitions))
 
         # sketch → band → verify: one Ray Data pipeline, two shuffles
         verified = (
@@ -133,7 +136,7 @@ class RayClusterEngine:
             .map_groups(
                 _candidates_of_partition,
                 batch_format="numpy",
-                fn_kwargs={"max_bucket": options.max_bucket, "block_size": blocks.size, "n_blocks": n_blocks},
+                fn_kwargs={"max_bucket": options.max_bucket, "starts": blocks.starts},
             )
             .groupby("blocks")
             .map_groups(
@@ -141,7 +144,7 @@ class RayClusterEngine:
                 batch_format="numpy",
                 fn_kwargs={
                     "blocks": blocks.refs,
-                    "block_size": blocks.size,
+                    "starts": blocks.starts,
                     "ngram": options.ngram,
                     "threshold": options.threshold,
                     "containment": options.containment,
@@ -202,7 +205,7 @@ class RayClusterEngine:
     ) -> tuple[np.ndarray, np.ndarray]:
         """Exact Jaccard and coverage of every (representative, member) pair, computed in workers: float64
         ``[len(member_all)]`` each."""
-        rows = _pair_rows(np.stack([rep_all, member_all], axis=1), blocks.size, len(blocks.refs))
+        rows = _pair_rows(np.stack([rep_all, member_all], axis=1), blocks.starts)
         rows["row"] = np.arange(member_all.size, dtype=np.int64)
         out = _collect(
             _dataset_of_columns(rows, len(blocks.refs))
@@ -210,7 +213,7 @@ class RayClusterEngine:
             .map_groups(
                 _similarity_block_pair,
                 batch_format="numpy",
-                fn_kwargs={"blocks": blocks.refs, "block_size": blocks.size, "ngram": ngram},
+                fn_kwargs={"blocks": blocks.refs, "starts": blocks.starts, "ngram": ngram},
             )
             .materialize(),
             ("row", "jaccard", "coverage"),

@@ -26,7 +26,7 @@ from ..verify import VerifiedPairs
 from .driver import _collect, _prepare
 from .steps import _candidates_of_partition, _verify_block_pair, band_rows
 
-#: Long paragraphs are named ``block << LOCAL_BITS | rank``; as a "block size" it sends each to its block.
+#: Long paragraphs are named ``block << LOCAL_BITS | rank``: block ``b`` starts at ``b << LOCAL_BITS``.
 LOCAL_BITS = 32
 _BLOCK = 1 << LOCAL_BITS
 
@@ -78,13 +78,14 @@ def long_paragraph_pairs(
     none = VerifiedPairs(np.zeros((0, 2), np.int64), np.zeros(0), np.zeros(0), np.zeros((0, 2)))
     if offsets[-1] < 2:
         return none
+    starts = np.arange(len(views) + 1, dtype=np.int64) << np.int64(LOCAL_BITS)  # block b: names b << 32 | rank
     verified = (
         _prepare(ray.data.from_arrow_refs(list(rows)))
         .groupby("part")
         .map_groups(
             _candidates_of_partition,
             batch_format="numpy",
-            fn_kwargs={"max_bucket": MAX_BUCKET, "block_size": _BLOCK, "n_blocks": len(views)},
+            fn_kwargs={"max_bucket": MAX_BUCKET, "starts": starts},
         )
         .groupby("blocks")
         .map_groups(
@@ -92,7 +93,7 @@ def long_paragraph_pairs(
             batch_format="numpy",
             fn_kwargs={
                 "blocks": list(views),
-                "block_size": _BLOCK,
+                "starts": starts,
                 "ngram": options.ngram,
                 "threshold": options.threshold,
                 "containment": options.containment,

@@ -124,32 +124,40 @@ def _sketch_block(
     return band_rows(doc, band_keys(sigs, params), partitions)
 
 
-def _pair_rows(pairs: np.ndarray, block_size: int, n_blocks: int) -> dict[str, np.ndarray]:
-    """Pairs as rows keyed by the pair of view blocks they need: ``left``, ``right``, ``blocks`` int64."""
+def block_of(docs: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """The block of each document: int64 ``[k]``; block ``b`` holds documents ``starts[b]:starts[b + 1]``
+    (``starts``: int64 ``[n_blocks + 1]``, increasing)."""
+    return np.searchsorted(starts, docs, side="right") - 1
+
+
+def _pair_rows(pairs: np.ndarray, starts: np.ndarray) -> dict[str, np.ndarray]:
+    """Pairs as rows keyed by the pair of view blocks they need (:func:`block_of`): ``left``, ``right``,
+    ``blocks`` int64."""
+    n_blocks = starts.size - 1
     return {
         "left": pairs[:, 0].copy(),
         "right": pairs[:, 1].copy(),
-        "blocks": (pairs[:, 0] // block_size) * n_blocks + pairs[:, 1] // block_size,
+        "blocks": block_of(pairs[:, 0], starts) * n_blocks + block_of(pairs[:, 1], starts),
     }
 
 
 def _candidates_of_partition(
-    batch: dict[str, np.ndarray], *, max_bucket: int, block_size: int, n_blocks: int
+    batch: dict[str, np.ndarray], *, max_bucket: int, starts: np.ndarray
 ) -> dict[str, np.ndarray]:
     """map_groups over ``part``: one hash partition's buckets → candidate pair rows."""
     pairs = bucket_pairs(batch["band"], batch["key"], batch["doc"], max_bucket=max_bucket)
-    return _pair_rows(pairs, block_size, n_blocks)
+    return _pair_rows(pairs, starts)
 
 
-def _views_of(docs: np.ndarray, blocks: Sequence[Any], block_size: int) -> list[str]:
+def _views_of(docs: np.ndarray, blocks: Sequence[Any], starts: np.ndarray) -> list[str]:
     """Views of ascending document indices, fetched from their blocks in the object store."""
     import ray
 
     views: list[str] = []
-    block_of = docs // block_size
-    for b in sorted_unique(block_of).tolist():
+    of = block_of(docs, starts)
+    for b in sorted_unique(of).tolist():
         table = ray.get(blocks[b])
-        views.extend(table.column("view").take(docs[block_of == b] - b * block_size).to_pylist())
+        views.extend(table.column("view").take(docs[of == b] - starts[b]).to_pylist())
     return views
 
 
@@ -157,7 +165,7 @@ def _verify_block_pair(
     batch: dict[str, np.ndarray],
     *,
     blocks: Sequence[Any],
-    block_size: int,
+    starts: np.ndarray,
     ngram: int,
     threshold: float,
     containment: float | None,
@@ -165,7 +173,7 @@ def _verify_block_pair(
     """map_groups over ``blocks``: distinct candidate pairs of two view blocks → verified edges."""
     pairs = _unique_pairs(np.stack([batch["left"], batch["right"]], axis=1))
     involved = sorted_unique(pairs)
-    set_hashes, set_offsets = shingle_sets(_views_of(involved, blocks, block_size), ngram)
+    set_hashes, set_offsets = shingle_sets(_views_of(involved, blocks, starts), ngram)
     verified = verify_pairs(
         set_hashes,
         set_offsets,
@@ -186,13 +194,13 @@ def _verify_block_pair(
 
 
 def _similarity_block_pair(
-    batch: dict[str, np.ndarray], *, blocks: Sequence[Any], block_size: int, ngram: int
+    batch: dict[str, np.ndarray], *, blocks: Sequence[Any], starts: np.ndarray, ngram: int
 ) -> dict[str, np.ndarray]:
     """map_groups over ``blocks``: exact Jaccard and the member's share in the representative of (representative,
     member) rows, by row id."""
     pairs = np.stack([batch["left"], batch["right"]], axis=1)
     involved = sorted_unique(pairs)
-    set_hashes, set_offsets = shingle_sets(_views_of(involved, blocks, block_size), ngram)
+    set_hashes, set_offsets = shingle_sets(_views_of(involved, blocks, starts), ngram)
     measured = measures(set_hashes, set_offsets, np.searchsorted(involved, pairs))
     return {"row": batch["row"], "jaccard": measured[:, 0].copy(), "coverage": measured[:, 3].copy()}
 

@@ -1,0 +1,307 @@
+"""Line tables that stay on the workers: :class:`RayLines`, the lines of a Ray run as
+:class:`dedup.boilerplate.analysis.Lines`.
+
+Each tabulate task keeps its block's :class:`dedup.lines.LineTable` in the object store.
+Classifying the lines of the collection is the single machine's three steps
+(:func:`dedup.boilerplate.classify._corpus_kinds`), run where their data is:
+
+1. **in each block's worker**: the kinds each document shows of itself
+   (:func:`document_kinds`), and the block's distinct ``(column, key, family)`` rows, cut
+   into hash partitions;
+2. **one task a partition**: the keys that recur across families — an exact key in two
+   families or more, a masked view, head or tail in ``min_docs`` — the only ones the
+   collection's evidence can concern;
+3. **in each block's worker**: the lines holding such a key, and their neighbours
+   (:func:`with_neighbours`), as a table; **on the driver**, those tables joined and read
+   by :func:`collection_kinds`, as :func:`shared_rows` would have chosen them of the whole
+   table; **in each block's worker** again, every line's kind: its document's, the
+   collection's where the driver found one, and the page furniture — then the web-page
+   classifier, from the page evidence tabulating made.
+
+The driver holds the shared lines and, for the report, the lines with a kind; each
+document's views for clustering are made in the workers (:class:`RemoteViews`), and the
+engine reads them where they are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Any, overload
+
+import numpy as np
+
+from ..boilerplate import BoilerplateOptions
+from ..boilerplate.classify import (
+    _min_docs,
+    collection_kinds,
+    document_kinds,
+    furniture_kinds,
+    with_neighbours,
+)
+from ..boilerplate.pages import PageLines, _classify_web_pages, no_page_lines
+from ..clean import CleanTables
+from ..lines import LineTable, concat_line_tables, document_views, line_table
+from ..store import take_rows
+from .driver import _Blocks, _ordered_results, _remote, require_ray
+from .io import _TextBlocks
+from .steps import partition_of
+
+_KEY_COLUMNS = ("exact", "masked", "head", "tail")
+
+
+@dataclass(frozen=True)
+class RemoteViews(Sequence[str]):
+    """Documents' matching views in the object store, a ``pyarrow.Table`` (``index``, ``view``) a block:
+    what :class:`dedup.distributed.RayClusterEngine` clusters without them coming to the driver.
+
+    Attributes
+    ----------
+    refs : tuple of ObjectRef
+    starts : np.ndarray
+        int64 ``[len(refs) + 1]``: block ``b`` holds documents ``starts[b]:starts[b + 1]``.
+    """
+
+    refs: tuple[Any, ...]
+    starts: np.ndarray
+
+    def __len__(self) -> int:
+        return int(self.starts[-1])
+
+    @overload
+    def __getitem__(self, i: int) -> str: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> list[str]: ...
+
+    def __getitem__(self, i: int | slice) -> str | list[str]:
+        """Fetched from the object store (for inspection: the engine reads the blocks where they are)."""
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        import ray
+
+        i = range(len(self))[i]
+        b = int(np.searchsorted(self.starts, i, side="right") - 1)
+        return str(ray.get(self.refs[b]).column("view")[i - int(self.starts[b])].as_py())
+
+    def blocks(self) -> _Blocks:
+        return _Blocks(list(self.refs), self.starts)
+
+
+@dataclass(frozen=True)
+class BlockKinds:
+    """Every line's kind, a str array a block, in the object store (:meth:`RayLines.corpus_kinds`)."""
+
+    refs: tuple[Any, ...]
+
+
+@dataclass(frozen=True)
+class RayLines:
+    """The lines of a collection as line tables in the object store, one a block of consecutive documents.
+
+    Attributes
+    ----------
+    tables : tuple of ObjectRef
+        The blocks' :class:`dedup.lines.LineTable` (documents numbered within the block).
+    pages : tuple of ObjectRef
+        The blocks' :class:`dedup.boilerplate.pages.PageLines`, or None each.
+    starts : np.ndarray
+        int64 ``[n_blocks + 1]``: block ``b`` holds documents ``starts[b]:starts[b + 1]``.
+    counts : np.ndarray
+        int64 ``[n_blocks]``, the blocks' lines.
+    partitions : int
+        Hash partitions of the keys (about the cluster's CPUs).
+    """
+
+    tables: tuple[Any, ...]
+    pages: tuple[Any, ...]
+    starts: np.ndarray
+    counts: np.ndarray
+    partitions: int
+
+    @property
+    def n_docs(self) -> int:
+        return int(self.starts[-1])
+
+    def __len__(self) -> int:
+        return int(self.counts.sum())
+
+    def _each(self, function: Any, *per_block: Sequence[Any], **options: Any) -> list[Any]:
+        """``function(table, first document, documents, *per_block[b], **options)`` started in a task a block."""
+        task = _remote(function)
+        firsts, sizes = self.starts[:-1].tolist(), np.diff(self.starts).tolist()
+        return [
+            task.remote(table, first, size, *rest, **options)
+            for table, first, size, *rest in zip(self.tables, firsts, sizes, *per_block)
+        ]
+
+    def views(self, kinds: BlockKinds | None = None) -> RemoteViews:
+        none: list[Any] = [None] * len(self.tables)
+        return RemoteViews(tuple(self._each(_views_of_block, none if kinds is None else kinds.refs)), self.starts)
+
+    def corpus_kinds(self, families: np.ndarray, options: BoilerplateOptions) -> BlockKinds:
+        if not self.tables:
+            return BlockKinds(())
+        ray = require_ray()
+        parts = self.partitions
+        family_ref = ray.put(np.asarray(families, dtype=np.int64))
+        task = _remote(_key_rows_of_block).options(num_returns=parts + 1)
+        firsts = self.starts[:-1].tolist()
+        out = [task.remote(table, first, family_ref, options, parts) for table, first in zip(self.tables, firsts)]
+        own = [o[0] for o in out]
+        counting = _remote(_recurring_keys)
+        min_docs = _min_docs(families, options)
+        recurring = [counting.remote(min_docs, *(o[1 + p] for o in out)) for p in range(parts)]
+        keys = ray.put(_joined_keys(ray.get(recurring)))
+        shared = list(_ordered_results(self._each(_shared_of_block, own, [keys] * len(own))))
+        sub = concat_line_tables([s[0] for s in shared], np.diff(self.starts).tolist())
+        own_kinds = _joined(s[1] for s in shared)
+        found = collection_kinds(sub, families, options, own_kinds) if len(sub) else own_kinds
+        bounds = np.cumsum([0] + [len(s[0]) for s in shared]).tolist()
+        rows = [s[2] for s in shared]
+        found_of = [found[lo:hi] for lo, hi in zip(bounds[:-1], bounds[1:])]
+        return BlockKinds(tuple(self._each(_kinds_of_block, own, rows, found_of, options=options)))
+
+    def page_kinds(self, known: BlockKinds, options: BoilerplateOptions) -> BlockKinds:
+        if options.webpage is False:
+            return known
+        return BlockKinds(tuple(self._each(_page_kinds_of_block, self.pages, known.refs, options=options)))
+
+    def chosen(self, kinds: BlockKinds) -> tuple[LineTable, np.ndarray]:
+        parts = list(_ordered_results(self._each(_chosen_of_block, kinds.refs)))
+        return concat_line_tables([p[0] for p in parts], np.diff(self.starts).tolist()), _joined(p[1] for p in parts)
+
+
+def _joined(arrays: Any) -> np.ndarray:
+    arrays = list(arrays)
+    return np.concatenate(arrays) if arrays else np.zeros(0, dtype="<U1")
+
+
+def _views_of_block(table: LineTable, first: int, n_docs: int, kinds: np.ndarray | None) -> Any:
+    """Ray task: the block's documents' views (:func:`document_views`, content lines only with ``kinds``) as
+    a ``pyarrow.Table`` (``index`` int64, ``view``)."""
+    from .driver import block_table
+
+    views = document_views(table, n_docs, None if kinds is None else kinds == "")
+    return block_table(views[0:n_docs], first, "view")
+
+
+def _key_rows_of_block(
+    table: LineTable, first: int, families: np.ndarray, options: BoilerplateOptions, partitions: int
+) -> tuple[Any, ...]:
+    """Ray task: the block's :func:`document_kinds`, then its distinct ``(column, key, family)`` rows in
+    ``partitions`` hash partitions (a dict of int64/uint64 arrays each)."""
+    line_family = families[first + table.doc]
+    column, key, family = [], [], []
+    for c, name in enumerate(_KEY_COLUMNS):
+        values = getattr(table, name)
+        some = values != 0 if name in ("head", "tail") else np.ones(values.size, dtype=bool)
+        pairs = np.unique(np.stack([values[some].view(np.int64), line_family[some]], axis=1), axis=0)
+        column.append(np.full(len(pairs), c, dtype=np.int64))
+        key.append(pairs[:, 0])
+        family.append(pairs[:, 1])
+    rows = {"column": np.concatenate(column), "key": np.concatenate(key), "family": np.concatenate(family)}
+    part = partition_of(rows["key"], partitions)
+    return (document_kinds(table, options), *({k: v[part == p] for k, v in rows.items()} for p in range(partitions)))
+
+
+def _recurring_keys(min_docs: int, *parts: dict[str, np.ndarray]) -> np.ndarray:
+    """Ray task: one hash partition's keys that recur across families — an exact key in 2 or more, the
+    others in ``min_docs`` or more: int64 ``[k, 2]`` rows of (column, key)."""
+    rows = np.unique(np.stack([np.concatenate([p[k] for p in parts]) for k in ("column", "key", "family")], 1), axis=0)
+    pairs, counts = np.unique(rows[:, :2], axis=0, return_counts=True)
+    return pairs[counts >= np.where(pairs[:, 0] == 0, 2, min_docs)]
+
+
+def _joined_keys(parts: Sequence[np.ndarray]) -> list[np.ndarray]:
+    """The recurring keys of every partition, a sorted int64 array a key column."""
+    rows = np.concatenate(parts) if parts else np.zeros((0, 2), dtype=np.int64)
+    return [np.sort(rows[rows[:, 0] == c, 1]) for c in range(len(_KEY_COLUMNS))]
+
+
+def _shared_of_block(
+    table: LineTable, first: int, n_docs: int, own: np.ndarray, keys: list[np.ndarray]
+) -> tuple[LineTable, np.ndarray, np.ndarray]:
+    """Ray task: the block's lines holding a recurring key, and their neighbours: their table, their
+    :func:`document_kinds` and their rows (int64, increasing)."""
+    shared = np.zeros(len(table), dtype=bool)
+    for name, recurring in zip(_KEY_COLUMNS, keys):
+        if recurring.size:
+            values = getattr(table, name).view(np.int64)
+            shared |= recurring[np.minimum(np.searchsorted(recurring, values), recurring.size - 1)] == values
+    rows = with_neighbours(shared)
+    return take_rows(table, rows), own[rows], rows
+
+
+def _kinds_of_block(
+    table: LineTable,
+    first: int,
+    n_docs: int,
+    own: np.ndarray,
+    rows: np.ndarray,
+    found: np.ndarray,
+    *,
+    options: BoilerplateOptions,
+) -> np.ndarray:
+    """Ray task: every line's kind without the web-page classifier (the single machine's ``_corpus_kinds``)."""
+    kind = own.copy()
+    kind[rows] = found
+    return furniture_kinds(table, kind, options)
+
+
+def _page_kinds_of_block(
+    table: LineTable,
+    first: int,
+    n_docs: int,
+    pages: PageLines | None,
+    known: np.ndarray,
+    *,
+    options: BoilerplateOptions,
+) -> np.ndarray:
+    """Ray task: ``known`` with the web-page classifier's kinds added (from the block's page evidence)."""
+    kind = known.copy()
+    _classify_web_pages(table, kind, options, pages)
+    return kind
+
+
+def _chosen_of_block(table: LineTable, first: int, n_docs: int, kinds: np.ndarray) -> tuple[LineTable, np.ndarray]:
+    """Ray task: the block's lines with a kind, their table and kinds."""
+    rows = np.flatnonzero(kinds != "")
+    return take_rows(table, rows), kinds[rows]
+
+
+def _line_table_of_block(block: Any, options: BoilerplateOptions) -> LineTable:
+    """Ray task: :func:`line_table` of a block of (index, text) rows, for comparing documents (``cuts=False``)."""
+    return line_table(block.column("text").to_pylist(), options, cuts=False)
+
+
+def _lines_on_ray(blocks: _TextBlocks, options: BoilerplateOptions, partitions: int) -> RayLines:
+    """The blocks' line tables (for comparing documents), computed in workers and kept there."""
+    task = _remote(_line_table_and_size).options(num_returns=2)
+    made = [task.remote(ref, options) for ref in blocks.refs]
+    return RayLines(
+        tuple(m[0] for m in made),
+        (None,) * len(made),
+        np.concatenate(([0], np.cumsum([n.size for n in blocks.lengths], dtype=np.int64))),
+        np.array(list(_ordered_results([m[1] for m in made])), dtype=np.int64),
+        partitions,
+    )
+
+
+def _line_table_and_size(block: Any, options: BoilerplateOptions) -> tuple[LineTable, int]:
+    """Ray task: :func:`_line_table_of_block` and its lines."""
+    table = _line_table_of_block(block, options)
+    return table, len(table)
+
+
+def lines_apart(tables: CleanTables) -> tuple[CleanTables, LineTable, PageLines | None, LineTable | None]:
+    """A block's tables without their lines (what the driver fetches), and the lines, their page evidence and
+    the lines documents are compared on (what stays in the object store for :class:`RayLines`)."""
+    empty = line_table([])
+    kept = replace(
+        tables,
+        lines=empty,
+        pages=None if tables.pages is None else no_page_lines(),
+        duplicate_lines=None if tables.duplicate_lines is None else empty,
+    )
+    return kept, tables.lines, tables.pages, tables.duplicate_lines  # type: ignore[return-value]
