@@ -30,22 +30,41 @@ ROOT = Path(__file__).resolve().parent.parent
 #: The driver: reads a JSONL corpus with Ray Data (on the workers), cleans it and has the
 #: workers write the cleaned blocks; prints "started" once joined, then the findings as JSON.
 DRIVER = """
-import json, logging, resource, sys, time
+import json, logging, resource, sys, threading, time
 import ray, ray.data
 from dedup import distributed as dd
 
-address, corpus, out = sys.argv[1:4]
+def status():
+    with open("/proc/self/status") as f:
+        return {k: int(v.split()[0]) for k, v in (line.split(":", 1) for line in f) if k.startswith("Rss")}
+
+peaks, done = status(), threading.Event()
+def sample():  # the peak of each part of the resident set: the driver's own heap (RssAnon), mapped files, shared
+    while not done.wait(0.02):
+        for k, v in status().items():
+            peaks[k] = max(peaks[k], v)
+threading.Thread(target=sample, daemon=True).start()
+address, corpus, out, paragraph_limit = sys.argv[1:5]
+engine = dd.RayClusterEngine(paragraph_limit=int(paragraph_limit))
 ray.init(address=address, log_to_driver=False, logging_level=logging.ERROR)
 ray.data.DataContext.get_current().enable_progress_bars = False
 logging.getLogger("ray.data").setLevel(logging.ERROR)
 print("started", flush=True)
+before = status()
 start = time.perf_counter()
-report = dd.clean_report(ray.data.read_json(corpus), cross_document=True, with_clusters=True, batch_size=100, out=out)
+report = dd.clean_report(
+    ray.data.read_json(corpus), cross_document=True, with_clusters=True, batch_size=100, out=out, engine=engine
+)
+seconds = time.perf_counter() - start
+done.set()
 print(json.dumps({
-    "seconds": time.perf_counter() - start,
+    "seconds": seconds,
     "alive": sum(node["Alive"] for node in ray.nodes()),
     "report": [[x.to_dict() for x in part] for part in (report.clusters, report.passages, report.boilerplate)],
     "peak_rss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+    "peak_anon_kb": peaks["RssAnon"],
+    "anon_before_kb": before["RssAnon"],
+    "peak_shared_kb": peaks["RssShmem"],
 }))
 """
 
@@ -111,21 +130,28 @@ def local_cluster(workers: int, cpus: int = 1) -> Iterator[LocalCluster]:
 
 
 def clean_on(
-    cluster: LocalCluster, texts: Sequence[str], name: str, kill: str | None = None, after: float = 0.0
+    cluster: LocalCluster,
+    texts: Sequence[str],
+    name: str,
+    kill: str | None = None,
+    after: float = 0.0,
+    paragraph_limit: int = 1_000_000,
 ) -> dict[str, Any]:
-    """Run :data:`DRIVER` on ``texts`` (written as JSONL) in a new process joined to ``cluster``.
+    """Run :data:`DRIVER` on ``texts`` (written as JSONL) in a new process joined to ``cluster``, its engine's
+    ``paragraph_limit`` as given (the default's: the driver matches the long paragraphs of a small corpus).
 
     With ``kill`` (a node name), that node's raylet is SIGKILLed ``after`` seconds after the
     driver joined. Returns the driver's JSON: ``seconds``, ``alive`` nodes at the end,
-    ``report`` (clusters, passages, boilerplate as dicts), ``peak_rss_kb``, and ``out``,
-    the folder the workers wrote.
+    ``report`` (clusters, passages, boilerplate as dicts), ``peak_rss_kb`` (the whole resident set),
+    ``peak_anon_kb`` (its own heap, sampled every 20 ms), ``anon_before_kb`` (its heap once joined, before the
+    clean), ``peak_shared_kb`` (object-store pages it mapped), and ``out``, the folder the workers wrote.
     """
     corpus = cluster.root / f"{name}.jsonl"
     corpus.write_text("".join(json.dumps({"text": t}, ensure_ascii=False) + "\n" for t in texts), encoding="utf-8")
     out = cluster.root / f"{name}-out"
     shutil.rmtree(out, ignore_errors=True)
     driver = subprocess.Popen(
-        [sys.executable, "-c", DRIVER, cluster.address, str(corpus), str(out)],
+        [sys.executable, "-c", DRIVER, cluster.address, str(corpus), str(out), str(paragraph_limit)],
         env=cluster.env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

@@ -15,10 +15,15 @@ the workers. Each phase is timed from the driver by wrapping the function that r
 - ``join tables`` (driver): :class:`dedup.clean.TableBuilder` taking and joining the blocks' tables;
 - ``paragraph matching`` (workers): the long paragraphs' buckets and verification
   (:func:`dedup.distributed.passages.long_paragraph_pairs`);
+- ``line classification`` (workers): every step of :class:`dedup.distributed.lines.RayLines` —
+  the documents' own kinds, the recurring keys, the shared lines, the kinds, the web-page
+  classifier, the views, the classified lines — but the driver's reading of the shared lines
+  (:func:`dedup.boilerplate.classify.collection_kinds`), which counts as the driver's plan;
 - ``document clustering`` (workers, with the driver building the views it ships): every call of
   the Ray cluster engine (the two family passes and the near-duplicate documents);
-- ``plan on the driver``: :func:`dedup.clean.plan_clean` minus the clustering — classifying lines,
-  the rest of paragraph matching (fragments, short paragraphs, runs), the cuts;
+- ``plan on the driver``: :func:`dedup.clean.plan_clean` minus the clustering and the workers' line
+  classification — the shared lines' kinds, the boilerplate families, the rest of paragraph matching
+  (fragments, short paragraphs, runs), the cuts;
 - ``clean + write`` (workers): :func:`dedup.distributed.io.write_cleaned`.
 
 The model: the driver's phases do not shrink with nodes; the workers' phases are assumed to
@@ -39,12 +44,19 @@ from pathlib import Path
 from typing import Any
 
 DRIVER_PHASES = ("join tables", "plan on the driver")
-WORKER_PHASES = ("read + tabulate", "paragraph matching", "document clustering", "clean + write")
+WORKER_PHASES = (
+    "read + tabulate",
+    "paragraph matching",
+    "line classification",
+    "document clustering",
+    "clean + write",
+)
 #: The order the table prints them in.
 PHASES = (
     "read + tabulate",
     "join tables",
     "paragraph matching",
+    "line classification",
     "document clustering",
     "plan on the driver",
     "clean + write",
@@ -87,7 +99,7 @@ def measure(texts: list[str], folder: Path, paragraph_limit: int = 0) -> dict[st
 
     import dedup.distributed as dd
     from dedup.clean import TableBuilder
-    from dedup.distributed import api, engine
+    from dedup.distributed import api, engine, lines
 
     source = folder / "corpus.jsonl"
     source.write_text("".join(json.dumps({"text": t}, ensure_ascii=False) + "\n" for t in texts), encoding="utf-8")
@@ -100,6 +112,8 @@ def measure(texts: list[str], folder: Path, paragraph_limit: int = 0) -> dict[st
         (api, "long_paragraph_pairs", "paragraph matching"),
         (api, "plan_clean", "plan_clean"),
         (api, "write_cleaned", "clean + write"),
+        *((lines.RayLines, name, "lines (all)") for name in ("views", "corpus_kinds", "page_kinds", "chosen")),
+        (lines, "collection_kinds", "shared lines' kinds"),
     ]
     start = time.perf_counter()
     with _all(timers, seconds):
@@ -111,7 +125,9 @@ def measure(texts: list[str], folder: Path, paragraph_limit: int = 0) -> dict[st
     seconds.setdefault("paragraph matching", 0.0)
     waited = seconds["plan (all)"] - seconds["join tables"] - seconds["plan_clean"] - seconds["paragraph matching"]
     seconds["read + tabulate"] = seconds["total"] - seconds["plan (all)"] - seconds["clean + write"] + waited
-    seconds["plan on the driver"] = seconds["plan_clean"] - seconds.get("document clustering", 0.0)
+    seconds["line classification"] = seconds.get("lines (all)", 0.0) - seconds.get("shared lines' kinds", 0.0)
+    clustered = seconds.get("document clustering", 0.0)
+    seconds["plan on the driver"] = seconds["plan_clean"] - clustered - seconds["line classification"]
     return seconds
 
 

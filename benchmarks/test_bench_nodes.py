@@ -7,8 +7,11 @@ JSONL corpus with ``ray.data.read_json`` (on the workers), cleans it with
 ``cross_document=True`` and has the workers write the cleaned blocks. Corpus: People's Daily
 as 200 documents of 8 paragraphs, copied ``scale`` times (each copy with its own edition
 line), plus 40 pages in a site's template. Each row checks the findings against the single
-machine's and records the driver's peak RSS (``peak_rss_bytes``) and its own timing of the
-clean (``clean_seconds``; the row's time also holds the driver's start, about 2 s).
+machine's and records the driver's peak RSS (``peak_rss_bytes``), the peak of its own heap
+(``peak_heap_bytes``, RssAnon sampled every 20 ms; ``heap_before_bytes`` once joined, before the
+clean), of the object-store pages it mapped (``peak_shared_bytes``) and its own timing of the clean
+(``clean_seconds``; the row's time also holds the driver's start, about 2 s). The long paragraphs
+are matched on the driver (the engine's default at this size) or on the workers.
 
     python -m pytest benchmarks/test_bench_nodes.py --benchmark-json=nodes.json
     python -m benchmarks.report nodes.json
@@ -38,15 +41,21 @@ def cluster(request: pytest.FixtureRequest) -> Iterator[tuple[int, LocalCluster]
 
 
 @pytest.mark.parametrize("scale", [4, 16])
-def test_clean_on_nodes(benchmark: Any, cluster: tuple[int, LocalCluster], scale: int) -> None:
+@pytest.mark.parametrize("matching", ["driver", "workers"])
+def test_clean_on_nodes(benchmark: Any, cluster: tuple[int, LocalCluster], scale: int, matching: str) -> None:
+    """``matching``: where the long paragraphs are matched (``RayClusterEngine.paragraph_limit`` at its default,
+    above these corpora, or 0)."""
     nodes, running = cluster
     lines = peoples_daily_lines()
     documents = ["\n".join(lines[i : i + 8]) for i in range(0, 1600, 8)]
     texts = news_corpus(documents, scale)
     expected = dedup.clean_report(texts, cross_document=True, with_clusters=True)
-    benchmark.group = f"distributed clean, {nodes} node{'s' * (nodes > 1)}"  # one scaling table per cluster
+    # one scaling table per cluster and place of matching
+    benchmark.group = f"distributed clean, {nodes} node{'s' * (nodes > 1)}, paragraphs matched on the {matching}"
+    limit = 1_000_000 if matching == "driver" else 0
     results: list[dict[str, Any]] = []
-    benchmark.pedantic(lambda: results.append(clean_on(running, texts, f"s{scale}")), rounds=2, iterations=1)
+    run = lambda: results.append(clean_on(running, texts, f"s{scale}", paragraph_limit=limit))  # noqa: E731
+    benchmark.pedantic(run, rounds=2, iterations=1)
     last = results[-1]
     describe(
         benchmark,
@@ -55,6 +64,9 @@ def test_clean_on_nodes(benchmark: Any, cluster: tuple[int, LocalCluster], scale
         texts,
         scale=scale,
         peak_rss_bytes=max(r["peak_rss_kb"] for r in results) * 1024,
+        peak_heap_bytes=max(r["peak_anon_kb"] for r in results) * 1024,
+        heap_before_bytes=min(r["anon_before_kb"] for r in results) * 1024,
+        peak_shared_bytes=max(r["peak_shared_kb"] for r in results) * 1024,
         clean_seconds=min(r["seconds"] for r in results),
     )
     assert last["report"][0] == [c.to_dict() for c in expected.clusters]

@@ -42,8 +42,9 @@ from ..boilerplate.classify import (
 from ..boilerplate.pages import PageLines, _classify_web_pages, no_page_lines
 from ..clean import CleanTables
 from ..lines import LineTable, concat_line_tables, document_views, line_table
-from ..store import take_rows
-from .driver import _Blocks, _ordered_results, _remote, require_ray
+from ..near import NearOptions
+from ..store import TableSink, take_rows
+from .driver import _block_size, _Blocks, _ordered_results, _remote, require_ray
 from .io import _TextBlocks
 from .steps import partition_of
 
@@ -135,6 +136,35 @@ class RayLines:
             for table, first, size, *rest in zip(self.tables, firsts, sizes, *per_block)
         ]
 
+    def grouped(self, most_docs: int) -> RayLines:
+        """The same lines in fewer blocks: runs of consecutive blocks joined in a task, each run up to
+        ``most_docs`` documents (a block larger than that stays alone). Every step runs a task a block, and
+        documents are clustered in their blocks (pairs grouped by their two blocks), so blocks as small as a
+        reader's cost more in scheduling than they spread."""
+        sizes = np.diff(self.starts).tolist()
+        runs: list[list[int]] = []
+        held = 0
+        for b, size in enumerate(sizes):
+            if not runs or held + size > most_docs:
+                runs.append([])
+                held = 0
+            runs[-1].append(b)
+            held += size
+        if len(runs) == len(sizes):
+            return self
+        task = _remote(_joined_block).options(num_returns=2)
+        joined = [
+            task.remote([sizes[b] for b in run], *(self.tables[b] for b in run), *(self.pages[b] for b in run))
+            if len(run) > 1
+            else (self.tables[run[0]], self.pages[run[0]])
+            for run in runs
+        ]
+        starts = self.starts[[run[0] for run in runs] + [len(sizes)]]
+        counts = np.array([self.counts[run].sum() for run in runs], dtype=np.int64)
+        return replace(
+            self, tables=tuple(j[0] for j in joined), pages=tuple(j[1] for j in joined), starts=starts, counts=counts
+        )
+
     def views(self, kinds: BlockKinds | None = None) -> RemoteViews:
         none: list[Any] = [None] * len(self.tables)
         return RemoteViews(tuple(self._each(_views_of_block, none if kinds is None else kinds.refs)), self.starts)
@@ -170,6 +200,18 @@ class RayLines:
     def chosen(self, kinds: BlockKinds) -> tuple[LineTable, np.ndarray]:
         parts = list(_ordered_results(self._each(_chosen_of_block, kinds.refs)))
         return concat_line_tables([p[0] for p in parts], np.diff(self.starts).tolist()), _joined(p[1] for p in parts)
+
+
+def _joined_block(sizes: list[int], *tables_and_pages: Any) -> tuple[LineTable, PageLines | None]:
+    """Ray task: consecutive blocks' line tables (of ``sizes`` documents) and page evidence, joined."""
+    tables, pages = tables_and_pages[: len(sizes)], tables_and_pages[len(sizes) :]
+    table = concat_line_tables(tables, sizes)
+    if any(p is None for p in pages):
+        return table, None
+    sink: TableSink[PageLines] = TableSink(PageLines)
+    for page, size in zip(pages, sizes):
+        sink.add(page, size)
+    return table, sink.result(no_page_lines())
 
 
 def _joined(arrays: Any) -> np.ndarray:
@@ -279,13 +321,15 @@ def _lines_on_ray(blocks: _TextBlocks, options: BoilerplateOptions, partitions: 
     """The blocks' line tables (for comparing documents), computed in workers and kept there."""
     task = _remote(_line_table_and_size).options(num_returns=2)
     made = [task.remote(ref, options) for ref in blocks.refs]
-    return RayLines(
+    starts = np.concatenate(([0], np.cumsum([n.size for n in blocks.lengths], dtype=np.int64)))
+    lines = RayLines(
         tuple(m[0] for m in made),
         (None,) * len(made),
-        np.concatenate(([0], np.cumsum([n.size for n in blocks.lengths], dtype=np.int64))),
+        starts,
         np.array(list(_ordered_results([m[1] for m in made])), dtype=np.int64),
         partitions,
     )
+    return lines.grouped(_block_size(int(starts[-1]), NearOptions().batch_size, partitions))
 
 
 def _line_table_and_size(block: Any, options: BoilerplateOptions) -> tuple[LineTable, int]:
