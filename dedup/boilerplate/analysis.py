@@ -18,9 +18,9 @@ from ..lines import (
 from ..near import ClusterEngine, NearOptions, cluster_views
 from ..store import take_rows
 from .base import Boilerplate, BoilerplateOptions
-from .classify import classify_lines
+from .classify import classify_lines, page_kinds
 from .families import boilerplate_families
-from .pages import PageLines, _classify_web_pages
+from .pages import PageLines
 
 
 class Lines(Protocol):
@@ -79,10 +79,7 @@ class TableLines:
         return classify_lines(self.table, families, options)
 
     def page_kinds(self, known: np.ndarray, options: BoilerplateOptions) -> np.ndarray:
-        kind = known.copy()
-        if options.webpage is not False:
-            _classify_web_pages(self.table, kind, options, self.pages)
-        return kind
+        return page_kinds(self.table, known, options, self.pages)
 
     def chosen(self, kinds: np.ndarray) -> tuple[LineTable, np.ndarray]:
         rows = np.flatnonzero(kinds != "")

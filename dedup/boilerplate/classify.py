@@ -252,7 +252,6 @@ def classify_lines(
     families: np.ndarray,
     options: BoilerplateOptions = BoilerplateOptions(),
     pages: PageLines | None = None,
-    corpus_kinds: np.ndarray | None = None,
 ) -> np.ndarray:
     """Boilerplate kind of every line, or "" for content.
 
@@ -265,20 +264,29 @@ def classify_lines(
     pages : PageLines, optional
         :func:`dedup.boilerplate.pages.page_lines` of ``table`` with ``options``, when
         tabulating made it (otherwise the web-page classifier runs here).
-    corpus_kinds : np.ndarray, optional
-        ``classify_lines(table, families, replace(options, webpage=False))``, when the
-        caller has it: the kinds from the collection's evidence, which the web-page
-        classifier only adds to (it is not changed).
 
     Returns
     -------
     np.ndarray
         str ``[m]``, a :data:`KINDS` entry or ``""``.
     """
-    kind = _corpus_kinds(table, families, options) if corpus_kinds is None else corpus_kinds.copy()
+    return page_kinds(table, _corpus_kinds(table, families, options), options, pages)
+
+
+def page_kinds(
+    table: LineTable, known: np.ndarray, options: BoilerplateOptions, pages: PageLines | None = None
+) -> np.ndarray:
+    """``known`` (str ``[m]``, the collection's kinds: not changed) with the web-page classifier's kinds added
+    under ``options``, from ``pages`` (:func:`dedup.boilerplate.pages.page_lines` of ``table``) when given."""
+    kind = known.copy()
     if options.webpage is not False:
         _classify_web_pages(table, kind, options, pages)
     return kind
+
+
+def _recurrable(table: LineTable, options: BoilerplateOptions) -> np.ndarray:
+    """Lines short enough to be boilerplate, with a view to key them by: bool ``[m]``."""
+    return (table.end - table.start <= options.max_line_chars) & (table.view_len > 0)
 
 
 def _min_docs(families: np.ndarray, options: BoilerplateOptions) -> int:
@@ -315,7 +323,7 @@ def document_kinds(table: LineTable, options: BoilerplateOptions) -> np.ndarray:
     kind = np.full(len(table), "", dtype=f"<U{max(map(len, KINDS))}")
     if not len(table) or not options.within_document:
         return kind
-    recurrable = (table.end - table.start <= options.max_line_chars) & (table.view_len > 0)
+    recurrable = _recurrable(table, options)
     # A template line is a single sentence at most (body paragraphs run to several),
     # and within a document it is a paragraph of its own, not a piece of a wrapped one.
     templatable = recurrable & table.standalone & table.one_sentence
@@ -393,7 +401,7 @@ def collection_kinds(
         str ``[m]``: ``kind`` with the collection's kinds added.
     """
     kind = kind.copy()
-    recurrable = (table.end - table.start <= options.max_line_chars) & (table.view_len > 0)
+    recurrable = _recurrable(table, options)
     min_docs = _min_docs(families, options)
     line_family = families[table.doc]
     one_sentence = table.one_sentence

@@ -26,7 +26,6 @@ from ..cluster import Cluster
 from ..duplicates import DuplicateOptions, duplicate_clusters
 from ..errors import InvalidTextError, checked_texts
 from ..lines import LineTable, concat_line_tables, line_table
-from ..near import NearOptions
 from ..normalize import NormalizeOptions
 from ..removals import Cleaned, Removal
 from ..store import batches
@@ -272,13 +271,11 @@ class RayCleaner:
         # The lines stay in the object store: classified there, only the shared and classified ones come here.
         starts = np.concatenate(([0], np.cumsum(sizes, dtype=np.int64)))
         counts = np.array(list(_ordered_results(parts["n_lines"])), dtype=np.int64)
-        partitions = self._partitions or 1
-        most = _block_size(int(starts[-1]), NearOptions().batch_size, partitions)  # the engine's own blocks
-        lines = RayLines(tuple(parts["lines"]), tuple(parts["pages"]), starts, counts, partitions)
+        lines = RayLines(tuple(parts["lines"]), tuple(parts["pages"]), starts, counts, self._partitions or 1)
         compared = None  # the lines documents are compared on, when other options key them
         if tables.duplicate_lines is not None:
-            compared = replace(lines, pages=(None,) * len(sizes), tables=tuple(parts["duplicate_lines"])).grouped(most)
-        tables = replace(tables, lines=lines.grouped(most), pages=None, duplicate_lines=compared)
+            compared = replace(lines, pages=(None,) * len(sizes), tables=tuple(parts["duplicate_lines"])).grouped()
+        tables = replace(tables, lines=lines.grouped(), pages=None, duplicate_lines=compared)
         if sum(long_counts) <= self.engine.paragraph_limit:  # few enough: their keys come here, matched here
             keys = joined_band_keys(parts["band_rows"], long_counts)
             tables = replace(tables, units=replace(tables.units, band_keys=keys))

@@ -37,14 +37,15 @@ from ..boilerplate.classify import (
     collection_kinds,
     document_kinds,
     furniture_kinds,
+    page_kinds,
     with_neighbours,
 )
-from ..boilerplate.pages import PageLines, _classify_web_pages, no_page_lines
+from ..boilerplate.pages import PageLines, no_page_lines
 from ..clean import CleanTables
 from ..lines import LineTable, concat_line_tables, document_views, line_table
 from ..near import NearOptions
 from ..store import TableSink, take_rows
-from .driver import _block_size, _Blocks, _ordered_results, _remote, require_ray
+from .driver import _block_size, _Blocks, _ordered_results, _remote, block_table, require_ray
 from .io import _TextBlocks
 from .steps import partition_of
 
@@ -136,11 +137,13 @@ class RayLines:
             for table, first, size, *rest in zip(self.tables, firsts, sizes, *per_block)
         ]
 
-    def grouped(self, most_docs: int) -> RayLines:
-        """The same lines in fewer blocks: runs of consecutive blocks joined in a task, each run up to
-        ``most_docs`` documents (a block larger than that stays alone). Every step runs a task a block, and
-        documents are clustered in their blocks (pairs grouped by their two blocks), so blocks as small as a
-        reader's cost more in scheduling than they spread."""
+    def grouped(self) -> RayLines:
+        """The same lines in fewer blocks: runs of consecutive blocks joined in a task, each run up to the
+        documents of one of the engine's own view blocks (:func:`dedup.distributed.driver._block_size`; a block
+        larger than that stays alone). Every step runs a task a block, and documents are clustered in their
+        blocks (pairs grouped by their two blocks), so blocks as small as a reader's cost more in scheduling
+        than they spread."""
+        most_docs = _block_size(self.n_docs, NearOptions().batch_size, self.partitions)
         sizes = np.diff(self.starts).tolist()
         runs: list[list[int]] = []
         held = 0
@@ -222,8 +225,6 @@ def _joined(arrays: Any) -> np.ndarray:
 def _views_of_block(table: LineTable, first: int, n_docs: int, kinds: np.ndarray | None) -> Any:
     """Ray task: the block's documents' views (:func:`document_views`, content lines only with ``kinds``) as
     a ``pyarrow.Table`` (``index`` int64, ``view``)."""
-    from .driver import block_table
-
     views = document_views(table, n_docs, None if kinds is None else kinds == "")
     return block_table(views[0:n_docs], first, "view")
 
@@ -301,9 +302,7 @@ def _page_kinds_of_block(
     options: BoilerplateOptions,
 ) -> np.ndarray:
     """Ray task: ``known`` with the web-page classifier's kinds added (from the block's page evidence)."""
-    kind = known.copy()
-    _classify_web_pages(table, kind, options, pages)
-    return kind
+    return page_kinds(table, known, options, pages)
 
 
 def _chosen_of_block(table: LineTable, first: int, n_docs: int, kinds: np.ndarray) -> tuple[LineTable, np.ndarray]:
@@ -329,7 +328,7 @@ def _lines_on_ray(blocks: _TextBlocks, options: BoilerplateOptions, partitions: 
         np.array(list(_ordered_results([m[1] for m in made])), dtype=np.int64),
         partitions,
     )
-    return lines.grouped(_block_size(int(starts[-1]), NearOptions().batch_size, partitions))
+    return lines.grouped()
 
 
 def _line_table_and_size(block: Any, options: BoilerplateOptions) -> tuple[LineTable, int]:
