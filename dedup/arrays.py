@@ -10,10 +10,19 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from functools import lru_cache
 
 import numpy as np
 
-__all__ = ["concat_ranges", "from_codepoints", "run_tiles", "sorted_unique", "tiles", "to_codepoints"]
+__all__ = [
+    "concat_ranges",
+    "from_codepoints",
+    "run_tiles",
+    "sorted_unique",
+    "tiles",
+    "to_codepoints",
+    "whitespace_table",
+]
 
 
 def to_codepoints(text: str) -> np.ndarray:
@@ -24,6 +33,14 @@ def to_codepoints(text: str) -> np.ndarray:
 def from_codepoints(values: np.ndarray) -> str:
     """Inverse of :func:`to_codepoints`: the text of an integer array of code points."""
     return values.astype("<u4", copy=False).tobytes().decode("utf-32-le", "surrogatepass")
+
+
+@lru_cache(maxsize=1)
+def whitespace_table() -> np.ndarray:
+    """bool ``[0x110000]``: ``str.isspace`` of every code point (no astral code point is whitespace)."""
+    table = np.zeros(0x110000, dtype=bool)
+    table[[c for c in range(0x10000) if chr(c).isspace()]] = True
+    return table
 
 
 def sorted_unique(values: np.ndarray, kind: str | None = None) -> np.ndarray:

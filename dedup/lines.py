@@ -25,7 +25,7 @@ from .normalize import NormalizeOptions, matching_texts, nfkc_lines
 from .options import KeywordOptions, check_types
 from .segment import UnitSpans, segment_lines_and_paragraphs
 from .shingle import exact_hashes
-from .spans import expand_to_lines
+from .spans import expand_spans_to_lines
 from .store import TableSink, join_runs
 
 __all__ = ["DocumentViews", "LineOptions", "LineTable", "concat_line_tables", "document_views", "line_table"]
@@ -244,8 +244,8 @@ def line_table(
     segments : (UnitSpans, UnitSpans), optional
         ``segment_lines_and_paragraphs(texts)``, when the caller has it.
     cuts : bool
-        Find what cutting each line removes (``cut_start``, ``cut_end``: one call of
-        :func:`dedup.spans.expand_to_lines` a line). Without it, for tables that only
+        Find what cutting each line removes (``cut_start``, ``cut_end``:
+        :func:`dedup.spans.expand_spans_to_lines`). Without it, for tables that only
         compare documents, the cut columns hold the lines' own spans.
     """
     units, paragraphs = segment_lines_and_paragraphs(texts) if segments is None else segments
@@ -270,12 +270,7 @@ def line_table(
     head_like = np.zeros(len(lines), dtype=bool)
     for i in np.flatnonzero(head_like_plain).tolist():
         head_like[i] = _HEAD_MARK.search(stripped[i]) is not None
-    if cuts:
-        cut = np.array(
-            [expand_to_lines(texts[d], s, e) for d, (s, e) in zip(doc.tolist(), flat.tolist())], dtype=np.int64
-        ).reshape(-1, 2)
-    else:
-        cut = flat
+    cut = np.column_stack(expand_spans_to_lines(texts, doc, flat[:, 0], flat[:, 1])) if cuts else flat
     exact = exact_hashes(views)
     masked = exact.copy()
     distinct = [i for i in changed if masked_views[i] is not views[i]]

@@ -35,7 +35,7 @@ from .normalize import KnownViews, NormalizeOptions, matching_texts, span_views
 from .options import KeywordOptions, check_types
 from .segment import UnitSpans, segment_many
 from .shingle import exact_hashes, shingle_sets
-from .spans import Span
+from .spans import Span, last_visible
 from .store import take
 from .verify import SetsOf, VerifiedPairs, similarities_in_chunks, verify_candidates
 
@@ -49,7 +49,7 @@ __all__ = [
     "unit_table",
 ]
 
-_SENTENCE_END = tuple("。！？!?；;…")
+_SENTENCE_END = np.array([ord(c) for c in "。！？!?；;…"], dtype=np.uint32)
 
 
 @dataclass(frozen=True)
@@ -220,7 +220,6 @@ def unit_table(
         pieces = [texts[d][s:e] for d, (s, e), is_split in zip(doc.tolist(), flat.tolist(), split.tolist()) if is_split]
         sentence_views = iter(matching_texts(pieces, options.normalize))
         views = [next(sentence_views) if is_split else next(kept) for is_split in split.tolist()]
-    pieces = [texts[d][s:e] for d, (s, e) in zip(doc.tolist(), flat.tolist())]
     view_len = np.fromiter(map(len, views), dtype=np.int64, count=len(views))
     long_views = [v for v, n in zip(views, view_len.tolist()) if n >= options.min_chars]
     sigs = signatures(long_views, num_perm=options.num_perm, ngram=options.ngram, seed=options.seed)
@@ -230,7 +229,7 @@ def unit_table(
         end=flat[:, 1].copy(),
         views=views,
         view_len=view_len,
-        sentence_end=np.array([p.rstrip().endswith(_SENTENCE_END) for p in pieces], dtype=bool),
+        sentence_end=np.isin(last_visible(texts, doc, flat[:, 0], flat[:, 1]), _SENTENCE_END),
         split=split,
         band_keys=band_keys(sigs, _lsh_params(options)),
     )

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
+from .arrays import sorted_unique, to_codepoints, whitespace_table
 from .dicts import DictRoundTrip
 
-__all__ = ["Span", "expand_to_lines"]
+__all__ = ["Span", "expand_spans_to_lines", "expand_to_lines", "last_visible"]
 
 _TRAILING_BLANK = re.compile(r"[ \t\u3000]*(?:\r?\n[ \t\u3000]*)*(?:\r?\n|$)")
 
@@ -38,3 +42,74 @@ def expand_to_lines(text: str, start: int, end: int) -> tuple[int, int]:
     if match is None:
         return start, end
     return line_start, match.end()
+
+
+_RUN_ON = np.array([ord(c) for c in " \t\u3000\n\r"], dtype=np.uint32)  # may continue a blank run
+
+
+def expand_spans_to_lines(
+    texts: Sequence[str], doc: np.ndarray, start: np.ndarray, end: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`expand_to_lines` of many spans at once.
+
+    Most spans are a whole line followed by the next line's text: such a span starts a line
+    and ends its text or a line break followed by a character that cannot continue a blank
+    run, and grows by that line break alone. Those are read off the code points around the
+    spans in array operations; the others go through :func:`expand_to_lines` one by one.
+
+    Parameters
+    ----------
+    texts : sequence of str
+    doc, start, end : np.ndarray
+        int64 ``[k]``: span ``i`` is ``texts[doc[i]][start[i]:end[i]]``.
+
+    Returns
+    -------
+    start, end : np.ndarray
+        int64 ``[k]``, each span grown as :func:`expand_to_lines` grows it (or as it was).
+    """
+    start, end = np.array(start, dtype=np.int64), np.array(end, dtype=np.int64)
+    doc = np.asarray(doc, dtype=np.int64)
+    if not doc.size:
+        return start, end
+    used = sorted_unique(doc)  # only the texts that hold a span are read
+    texts, doc = [texts[i] for i in used.tolist()], np.searchsorted(used, doc)
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    offsets = np.concatenate(([0], np.cumsum(lengths + 2)))  # each text is followed by two "\x00"
+    cps = to_codepoints("\x00\x00".join(texts) + "\x00\x00")
+    g_start, g_end, length = offsets[doc] + start, offsets[doc] + end, lengths[doc]
+    line_start = (start == 0) | (cps[np.maximum(g_start - 1, 0)] == ord("\n"))
+    broken = (cps[g_end] == ord("\n")) & (end + 1 < length) & ~np.isin(cps[g_end + 1], _RUN_ON)
+    fast = line_start & ((end == length) | broken)
+    end[fast & broken] += 1
+    for i in np.flatnonzero(~fast).tolist():
+        start[i], end[i] = expand_to_lines(texts[doc[i]], int(start[i]), int(end[i]))
+    return start, end
+
+
+def last_visible(texts: Sequence[str], doc: np.ndarray, start: np.ndarray, end: np.ndarray) -> np.ndarray:
+    """The last character of each span that is not whitespace (what ``text[start:end].rstrip()`` ends with).
+
+    Parameters
+    ----------
+    texts : sequence of str
+    doc, start, end : np.ndarray
+        int64 ``[k]``: span ``i`` is ``texts[doc[i]][start[i]:end[i]]``.
+
+    Returns
+    -------
+    np.ndarray
+        uint32 ``[k]``: its code point, 0 for a blank span. Spans that end on a visible
+        character are read off the joined code points; the others are stripped one by one.
+    """
+    doc, start, end = (np.asarray(a, dtype=np.int64) for a in (doc, start, end))
+    if not doc.size:
+        return np.zeros(0, dtype=np.uint32)
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    offsets = np.concatenate(([0], np.cumsum(lengths)))
+    cps = np.append(to_codepoints("".join(texts)), np.uint32(0))
+    out = np.where(end > start, cps[offsets[doc] + end - 1], 0).astype(np.uint32)
+    for i in np.flatnonzero((end > start) & whitespace_table()[out]).tolist():
+        tail = texts[doc[i]][start[i] : end[i]].rstrip()
+        out[i] = ord(tail[-1]) if tail else 0
+    return out

@@ -7,6 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dedup.removals import REASONS, Cleaned, Cut, Removal, apply_cuts, resolve, resolve_many, restore
+from dedup.spans import expand_spans_to_lines, expand_to_lines, last_visible
 
 
 def test_apply_and_restore_small_case() -> None:
@@ -152,3 +153,57 @@ def _painted(length: int, cuts: list[Cut]) -> list[Cut]:
     change = np.flatnonzero(np.diff(run_label)) + 1
     starts, ends = np.concatenate(([0], change)), np.concatenate((change, [length]))
     return [Cut(int(s), int(e), *labels[int(owner[s])]) for s, e in zip(starts, ends) if run_label[s] >= 0]  # type: ignore[arg-type]
+
+
+def test_expand_to_lines_small_cases() -> None:
+    text = "  标题\n正文 一段\n\u3000尾行 \r\n\n下一行"
+    assert expand_to_lines(text, 2, 4) == (0, 5)  # the indentation and the line break go with it
+    assert expand_to_lines(text, 5, 7) == (5, 7)  # shares its line with "一段"
+    assert expand_to_lines(text, 12, 14) == (11, 18)  # "\u3000" before, " \r\n\n" after
+    assert expand_to_lines(text, 18, 21) == (18, 21)  # the last line, to the end
+    assert expand_to_lines("a\r", 0, 1) == (0, 1)  # a lone "\r" is not a line break
+    # Blank lines after a line go with it, whatever blanks they hold; text after its break stops it.
+    texts = ["a\n\u3000\nb", "a\n \r\nb", "a\n\r\nb", "a\n\tb", "a\n\n", "a\nb"]
+    got = expand_spans_to_lines(texts, np.arange(6), np.zeros(6, np.int64), np.ones(6, np.int64))
+    assert list(zip(*(g.tolist() for g in got))) == [(0, 4), (0, 5), (0, 4), (0, 2), (0, 3), (0, 2)]
+
+
+_line_texts = st.lists(st.text(alphabet="ab \t\u3000\n\r\x0b\u2028", max_size=30), min_size=1, max_size=5)
+
+
+def _line_spans(texts: list[str]) -> list[tuple[int, int, int]]:
+    """Every line's text without its surrounding whitespace, as segmentation gives lines."""
+    rows = []
+    for d, text in enumerate(texts):
+        at = 0
+        for line in text.split("\n"):
+            if line.strip():
+                lead = len(line) - len(line.lstrip())
+                rows.append((d, at + lead, at + len(line.rstrip())))
+            at += len(line) + 1
+    return rows
+
+
+@settings(max_examples=300, deadline=None)
+@given(texts=_line_texts, picks=st.lists(st.tuples(st.integers(0, 4), st.integers(0, 30), st.integers(0, 30))))
+def test_expand_spans_to_lines_is_expand_to_lines_of_each(texts: list[str], picks: list[tuple[int, int, int]]) -> None:
+    sizes = [len(t) + 1 for t in texts]
+    rows = _line_spans(texts) + [
+        (d % len(texts), *sorted((a % sizes[d % len(texts)], b % sizes[d % len(texts)]))) for d, a, b in picks
+    ]
+    doc, start, end = (np.array([r[j] for r in rows], dtype=np.int64) for j in range(3))
+    got_start, got_end = expand_spans_to_lines(texts, doc, start, end)
+    want = [expand_to_lines(texts[d], s, e) for d, s, e in rows]
+    assert list(zip(got_start.tolist(), got_end.tolist())) == want
+
+
+@settings(max_examples=200, deadline=None)
+@given(texts=_line_texts, picks=st.lists(st.tuples(st.integers(0, 4), st.integers(0, 30), st.integers(0, 30))))
+def test_last_visible_is_what_rstrip_ends_with(texts: list[str], picks: list[tuple[int, int, int]]) -> None:
+    sizes = [len(t) + 1 for t in texts]
+    rows = _line_spans(texts) + [
+        (d % len(texts), *sorted((a % sizes[d % len(texts)], b % sizes[d % len(texts)]))) for d, a, b in picks
+    ]
+    doc, start, end = (np.array([r[j] for r in rows], dtype=np.int64) for j in range(3))
+    want = [ord(texts[d][s:e].rstrip()[-1]) if texts[d][s:e].strip() else 0 for d, s, e in rows]
+    assert last_visible(texts, doc, start, end).tolist() == want

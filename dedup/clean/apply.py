@@ -8,7 +8,7 @@ import numpy as np
 
 from ..normalize import noise_spans_many
 from ..removals import REASONS, Cleaned, Cut, apply_cuts, resolve_many
-from ..spans import expand_to_lines
+from ..spans import expand_spans_to_lines
 from .plan import CleanPlan
 
 _NOISE = REASONS.index("noise")
@@ -47,8 +47,8 @@ def _batch_cuts(texts: Sequence[str], plan: CleanPlan, first_doc: int) -> tuple[
     lo, hi = int(plan.doc_offsets[first_doc]), int(plan.doc_offsets[first_doc + n])
     doc = np.repeat(np.arange(n, dtype=np.int64), np.diff(plan.doc_offsets[first_doc : first_doc + n + 1]))
     start, end = plan.start[lo:hi].copy(), plan.end[lo:hi].copy()
-    for row in np.flatnonzero(plan.to_lines[lo:hi]).tolist():  # grown to whole lines, with the text at hand
-        start[row], end[row] = expand_to_lines(texts[doc[row]], int(start[row]), int(end[row]))
+    rows = np.flatnonzero(plan.to_lines[lo:hi])  # grown to whole lines, with the text at hand
+    start[rows], end[rows] = expand_spans_to_lines(texts, doc[rows], start[rows], end[rows])
     planned = (doc, start, end, plan.reason[lo:hi], plan.ref[lo:hi], plan.kind[lo:hi], plan.held_by[lo:hi])
     parts.append(np.column_stack(planned).astype(np.int64))
     return np.concatenate(parts).reshape(-1, 7), kinds
