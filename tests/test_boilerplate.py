@@ -206,6 +206,37 @@ def test_analysis_runs_on_any_cluster_engine(news_docs: list[str]) -> None:
     assert np.array_equal(analysis.families, analyse_lines(texts).families)
 
 
+def test_the_first_passes_kinds_serve_when_the_second_pass_finds_the_same_families(news_lines: list[str]) -> None:
+    """Classifying takes the first family pass's kinds only when both passes found the same families."""
+    from dataclasses import replace
+
+    from dedup.boilerplate import analyse_lines
+    from dedup.boilerplate.analysis import classified
+
+    header = "\n".join(
+        [
+            "首页 | 新闻 | 体育 | 娱乐 | 财经 | 科技 | 军事 | 汽车 | 房产",
+            "人民网 > 新闻 > 国内新闻 > 正文",
+            "分享到：微博 微信",
+        ]
+    )
+    footer = "\n".join(
+        ["版权所有 人民网 未经授权禁止转载", "关于我们 | 联系我们 | 网站地图", "京ICP证000000号 京公网安备110000号"]
+    )
+    stories = ["\n".join(news_lines[i : i + 2]) for i in range(0, 40, 2)]
+    options = BoilerplateOptions(webpage=False)
+    plain = analyse_lines(stories, options)  # nothing reprinted: one family a document, both passes
+    # Wrapped in a site's long template, short stories are first one family; the second pass
+    # sets the template apart and finds each story's family with its bare copy.
+    wrapped = analyse_lines([f"{header}\n{story}\n{footer}" for story in stories] + stories[:3], options)
+    assert wrapped.families[20:].tolist() == [0, 1, 2]
+    assert [len(a.corpus_kinds) for a in (plain, wrapped)] == [1, 0]
+    for analysis in (plain, wrapped):
+        kinds, _ = classified(analysis, options)
+        expected = classify_lines(analysis.lines.table, analysis.families, replace(options, webpage=False))
+        assert np.array_equal(kinds, expected)
+
+
 def test_slots_are_masked_exactly() -> None:
     from dedup.boilerplate.families import _shared_shares
     from dedup.lines import _mask_slots

@@ -120,10 +120,16 @@ def document_families(
     np.ndarray
         int64 ``[n_docs]``.
     """
-    lines = as_lines(table, n_docs)
+    return _two_passes(as_lines(table, n_docs), options, engine)[0]
+
+
+def _two_passes(lines: Lines, options: BoilerplateOptions, engine: ClusterEngine | None) -> tuple[np.ndarray, Any]:
+    """:func:`document_families` of ``lines``, and the corpus kinds of its first pass when the second
+    pass found the same families (then they are the final families' kinds; else None)."""
     first = _families_of_views(lines.views(), options, engine)
     content = lines.corpus_kinds(first, replace(options, webpage=False))
-    return _families_of_views(lines.views(content), options, engine)
+    families = _families_of_views(lines.views(content), options, engine)
+    return families, content if np.array_equal(families, first) else None
 
 
 @dataclass(frozen=True)
@@ -223,7 +229,9 @@ def analyse_table(
     """
     n_docs = int(lengths.size)
     lines = as_lines(table, n_docs, pages)
-    return LineAnalysis(lines, document_families(lines, n_docs, options, engine), n_docs, lengths)
+    families, known = _two_passes(lines, options, engine)
+    corpus_kinds = () if known is None else ((replace(options, webpage=False), known),)
+    return LineAnalysis(lines, families, n_docs, lengths, corpus_kinds)
 
 
 def boilerplate_free_views(
