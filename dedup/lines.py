@@ -28,7 +28,15 @@ from .shingle import exact_hashes
 from .spans import expand_spans_to_lines
 from .store import TableSink, join_runs
 
-__all__ = ["DocumentViews", "LineOptions", "LineTable", "concat_line_tables", "document_views", "line_table"]
+__all__ = [
+    "DocumentViews",
+    "LineOptions",
+    "LineTable",
+    "concat_line_tables",
+    "document_views",
+    "line_table",
+    "line_texts",
+]
 
 
 @dataclass(frozen=True)
@@ -227,12 +235,18 @@ def _mask_slots(nfkc_lines: Sequence[str]) -> list[str]:
     return cps.tobytes().decode("utf-32-le", "surrogatepass").split("\n")
 
 
+def line_texts(texts: Sequence[str], units: UnitSpans) -> list[str]:
+    """The text of every line of ``units`` (``segment_lines_and_paragraphs(texts)[0]``), in order."""
+    return [texts[d][s:e] for d, (s, e) in zip(units.doc_ids().tolist(), units.spans.tolist())]
+
+
 def line_table(
     texts: Sequence[str],
     options: LineOptions = LineOptions(),
     segments: tuple[UnitSpans, UnitSpans] | None = None,
     *,
     cuts: bool = True,
+    views: Sequence[str] | None = None,
 ) -> LineTable:
     """Split documents into lines and key every line (see the module docstring).
 
@@ -247,13 +261,21 @@ def line_table(
         Find what cutting each line removes (``cut_start``, ``cut_end``:
         :func:`dedup.spans.expand_spans_to_lines`). Without it, for tables that only
         compare documents, the cut columns hold the lines' own spans.
+    views : sequence of str, optional
+        The matching views of the lines (of :func:`line_texts`) under ``options.normalize``,
+        when the caller has them.
     """
     units, paragraphs = segment_lines_and_paragraphs(texts) if segments is None else segments
     flat, doc = units.spans, units.doc_ids()
     doc_starts = np.concatenate(([0], np.cumsum([len(t) + 1 for t in texts])[:-1])).astype(np.int64)
     standalone = _same_spans(doc, flat, paragraphs, doc_starts)
-    lines = [texts[d][s:e] for d, (s, e) in zip(doc.tolist(), flat.tolist())]
-    views = matching_texts(lines, options.normalize)
+    lines = line_texts(texts, units)
+    if views is None:
+        views = matching_texts(lines, options.normalize)
+    elif len(views) != len(lines):
+        raise ValueError(f"line_table: {len(views)} views for {len(lines)} lines")
+    else:
+        views = list(views)
     nfkc = nfkc_lines(lines)
     # Masking leaves most lines as they were; only the others need a view of their own.
     masked_nfkc = _mask_slots(nfkc)

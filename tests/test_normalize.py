@@ -33,6 +33,7 @@ from dedup.normalize import (
 from dedup.normalize.noise import _noise_regex_for
 from dedup.normalize.t2s import _converter, _t2s, _t2s_masks, _t2s_windows
 from dedup.normalize.tables import _each_char, _tables
+from dedup.normalize.view import without_punctuation
 
 ROOT = Path(__file__).parent.parent
 SEEDS = ROOT / "examples" / "seeds"
@@ -552,3 +553,25 @@ def test_pinyin_after_a_mojibake_character_is_noise_and_real_brackets_are_not() 
     assert noise_spans("深入?yún)^(qū)縣")[0].tolist() == [[2, 7], [8, 12]]
     for text in ["中文 (yī) x", "Python(yī)", "北京(běi jīng)", "见第(3)条", "甲方(乙)"]:
         assert noise_spans(text)[0].tolist() == [], text
+
+
+# Traditional characters and phrases, NFKC expansions into dropped characters (… ‥ ⁇) and into
+# kept ones (ﬁ ①), combining marks, pinyin, HTML, entities, full-width forms, case, spaces,
+# an emoji and a lone surrogate.
+_VIEW_ALPHABET = list("鄉國們發頭髮中文…‥⁇ﬁ①ＡＢａ１İÉe\u0301 \u3000\t，。!?.-<>&;") + [
+    "(xiāng)",
+    "<b>",
+    "&amp;",
+    "&#20013;",
+    "😀",
+    "\ud800",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(_VIEW_ALPHABET), max_size=20).map("".join), max_size=8))
+def test_views_without_punctuation_are_the_punctuation_dropping_views(lines: list[str]) -> None:
+    kept = NormalizeOptions(drop_punctuation=False)
+    assert without_punctuation(matching_texts(lines, kept)) == matching_texts(lines, NormalizeOptions())
+    stripped = [view.strip() for view in matching_texts(lines, kept)]  # the web page's reading views
+    assert without_punctuation(stripped) == matching_texts(lines, NormalizeOptions())

@@ -208,6 +208,23 @@ def test_pages_are_judged_where_they_are_tabulated(news_docs: list[str], webpage
     assert "" not in wall and wall[-1] == "notice"
 
 
+@pytest.mark.parametrize("t2s", [True, False], ids=["reading-views-shared", "views-apart"])
+def test_a_batch_views_its_lines_once_for_the_keys_and_the_pages(news_docs: list[str], t2s: bool) -> None:
+    """Tabulating views each line once when the page classifier reads it too: the line table and the
+    page evidence are those made apart (with other view options, they are made apart)."""
+    from dedup.normalize import NormalizeOptions
+
+    texts = _web_collection(news_docs) + ["鄉村…發展（xiāng）！ＡＢ <b>x</b>\n國們"]
+    boilerplate = BoilerplateOptions(normalize=NormalizeOptions(t2s=t2s))
+    part = tabulate_batch(texts, CleanOptions(boilerplate=boilerplate))
+    table = line_table(texts, boilerplate)
+    assert part.lines.views == table.views and np.array_equal(part.lines.exact, table.exact)
+    alone = page_lines(table, boilerplate)
+    assert part.pages is not None and alone is not None
+    for name in ("state", "label", "kind", "title"):
+        assert np.array_equal(getattr(part.pages, name), getattr(alone, name))
+
+
 def test_page_evidence_is_not_made_without_the_line_model() -> None:
     table = line_table(["首页\n新闻\n正文"])
     assert page_lines(table, BoilerplateOptions(webpage=False)) is None

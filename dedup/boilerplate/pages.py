@@ -23,13 +23,14 @@ _PAGE_LINES = 1 << 15  # lines whose texts and reading views are held at once
 
 
 def _page_groups(
-    texts: Sequence[str], starts: np.ndarray, ends: np.ndarray
+    texts: Sequence[str], starts: np.ndarray, ends: np.ndarray, reading: Sequence[str] | None = None
 ) -> Iterator[tuple[np.ndarray, list[str], list[str]]]:
     """``(line bounds, lines, reading views)`` of groups of the pages ``[starts[i], ends[i])`` of ``texts``.
 
     Pages are read and viewed in groups of about ``_PAGE_LINES`` lines, one
-    :func:`dedup.webpage.reading_views` call a group (one a page costs ~0.4 ms). The bounds
-    are int64 ``[pages + 1]``, in table rows.
+    :func:`dedup.webpage.reading_views` call a group (one a page costs ~0.4 ms), unless
+    ``reading`` holds the reading views of ``texts`` already. The bounds are int64
+    ``[pages + 1]``, in table rows.
     """
     sizes = ends - starts
     group_of = (np.cumsum(sizes) - sizes) // _PAGE_LINES  # non-decreasing
@@ -38,8 +39,13 @@ def _page_groups(
     bounds = np.append(np.flatnonzero(new_group), len(sizes))
     for first, last in zip(bounds[:-1].tolist(), bounds[1:].tolist()):
         pages = np.arange(first, last)
-        lines = take(texts, concat_ranges(starts[pages], sizes[pages]))
-        yield np.append(starts[pages], ends[last - 1]), lines, reading_views(lines)
+        rows = concat_ranges(starts[pages], sizes[pages])
+        lines = take(texts, rows)
+        yield (
+            np.append(starts[pages], ends[last - 1]),
+            lines,
+            reading_views(lines) if reading is None else take(reading, rows),
+        )
 
 
 @dataclass(frozen=True)
@@ -81,9 +87,10 @@ def judged_alone(options: BoilerplateOptions) -> bool:
     return options.webpage is not False and options.webpage_options.method == "model"
 
 
-def page_lines(table: LineTable, options: BoilerplateOptions) -> PageLines | None:
+def page_lines(table: LineTable, options: BoilerplateOptions, reading: Sequence[str] | None = None) -> PageLines | None:
     """What the web-page classifier says of each document of ``table`` from its own lines, or None when it
-    is not run (``webpage=False``) or needs the corpus evidence (``method="rules"``).
+    is not run (``webpage=False``) or needs the corpus evidence (``method="rules"``). ``reading``: the
+    reading views of the table's lines (:func:`dedup.webpage.reading_views`), when the caller has them.
 
     The classifier's costly part (line features, the page check, the line model) reads a
     document's lines only, so it can run batch by batch, where the lines are tabulated;
@@ -94,7 +101,7 @@ def page_lines(table: LineTable, options: BoilerplateOptions) -> PageLines | Non
     m = len(table)
     state, label = np.full(m, _NOT_A_PAGE, np.uint8), np.zeros(m, bool)
     kind, title = np.zeros(m, np.uint8), np.zeros(m, bool)
-    for rows, lines, _, features, web, notice in _judged_groups(table, options):
+    for rows, lines, _, features, web, notice in _judged_groups(table, options, reading):
         for p in np.flatnonzero(notice).tolist():
             state[rows[p] : rows[p + 1]] = _NOTICE_PAGE
         chosen = np.flatnonzero(web)
@@ -125,7 +132,7 @@ def _kind_codes(kinds: np.ndarray) -> np.ndarray:
 
 
 def _judged_groups(
-    table: LineTable, options: BoilerplateOptions
+    table: LineTable, options: BoilerplateOptions, reading: Sequence[str] | None = None
 ) -> Iterator[tuple[np.ndarray, list[str], list[str], np.ndarray, np.ndarray, np.ndarray]]:
     """``(rows, lines, views, features, web, notice)`` of groups of the documents of ``table``.
 
@@ -137,7 +144,7 @@ def _judged_groups(
     starts = np.flatnonzero(np.concatenate(([True], table.doc[1:] != table.doc[:-1])))
     ends = np.append(starts[1:], len(table))
     wopts = options.webpage_options
-    for rows, lines, views in _page_groups(table.texts, starts, ends):
+    for rows, lines, views in _page_groups(table.texts, starts, ends, reading):
         bounds = rows - rows[0]
         features = pages_line_features(lines, bounds, wopts, views)  # once, for the checks and the pages
         sizes = np.diff(bounds)

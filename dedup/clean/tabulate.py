@@ -12,12 +12,14 @@ from ..boilerplate import BoilerplateOptions
 from ..boilerplate.analysis import Lines
 from ..boilerplate.pages import PageLines, judged_alone, no_page_lines, page_lines
 from ..index import Index
-from ..lines import LineTable, line_table
+from ..lines import LineTable, line_table, line_texts
 from ..normalize import KnownViews, matching_texts
+from ..normalize.view import without_punctuation
 from ..passages import UnitTable, unit_table
 from ..pool import InOrder, parallel_batch_chars
 from ..segment import segment_lines_and_paragraphs
 from ..store import StringSpill, TableSink, batches
+from ..webpage.features import reading_views, shares_reading_views
 from .against import IndexedCuts, indexed_cuts, no_cuts
 from .base import CleanOptions
 
@@ -91,7 +93,13 @@ def tabulate_batch(
     opts = options
     segments = segment_lines_and_paragraphs(texts)
     extra = _duplicate_input(opts, with_clusters)
-    lines = line_table(texts, opts.boilerplate, segments)
+    reading = None
+    if judged_alone(opts.boilerplate) and shares_reading_views(opts.boilerplate.normalize):
+        # The page classifier's reading views of the lines, less punctuation, are their matching views.
+        reading = reading_views(line_texts(texts, segments[0]))
+    lines = line_table(
+        texts, opts.boilerplate, segments, views=None if reading is None else without_punctuation(reading)
+    )
     # A paragraph that is one line takes the line's view when both are viewed alike.
     known = KnownViews(lines.doc, lines.start, lines.end, lines.views)
     units = unit_table(
@@ -104,7 +112,7 @@ def tabulate_batch(
         line_table(texts, opts.duplicates.boilerplate, segments, cuts=False) if extra == "lines" else None,
         matching_texts(texts, opts.duplicates.normalize) if extra == "views" else None,
         None if against is None else indexed_cuts(texts, against, opts, lines, units),
-        page_lines(lines, opts.boilerplate),
+        page_lines(lines, opts.boilerplate, reading),
     )
 
 

@@ -16,7 +16,7 @@ from .base import _BATCH_CHARS, _DELETE, MatchingView, NormalizeOptions
 from .nfkc import _interleave, _moved, _nfkc_aligned, _nfkc_moving, _splice
 from .noise import _batch_noise_edits, _Edits, _noise_regex_for, _text_starts
 from .t2s import _t2s
-from .tables import _char_map_for
+from .tables import _char_map_for, _tables
 
 
 def normalize(text: str, options: NormalizeOptions = NormalizeOptions()) -> MatchingView:
@@ -183,6 +183,29 @@ def matching_texts(texts: Iterable[str], options: NormalizeOptions = NormalizeOp
             view_of = dict(zip(distinct, _views_of_batch(distinct, options)))
             views.extend(map(view_of.__getitem__, batch))
     return views
+
+
+def without_punctuation(views: Sequence[str]) -> list[str]:
+    """The views with the characters ``drop_punctuation`` removes taken out (punctuation, symbols,
+    whitespace, controls).
+
+    Views made with ``drop_punctuation=False`` become those of the same options with
+    ``drop_punctuation=True``: the step drops characters after every other step has mapped
+    them, and where NFKC expands a character into ones the view drops (``…`` → ``...``), the
+    expansion is dropped either way. One pass over the joined views.
+
+    Returns
+    -------
+    list of str
+        One per view.
+    """
+    if not views:
+        return []
+    cps = to_codepoints("".join(views))
+    lengths = np.fromiter(map(len, views), dtype=np.int64, count=len(views))
+    kept = np.concatenate(([0], np.cumsum(~_tables().drop[cps], dtype=np.int64)))[np.cumsum(lengths)]
+    text = from_codepoints(cps[~_tables().drop[cps]])
+    return [text[a:b] for a, b in zip([0, *kept[:-1].tolist()], kept.tolist())]
 
 
 @dataclass(frozen=True)

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from functools import lru_cache
 
 import numpy as np
 
-from ..normalize import matching_texts
+from ..normalize import NormalizeOptions, matching_texts
 from .base import (
     _CJK,
     _DIGIT,
@@ -144,6 +145,12 @@ def reading_views(lines: Sequence[str]) -> list[str]:
         One per line.
     """
     return [v.strip() for v in matching_texts(lines, _VIEW)]
+
+
+def shares_reading_views(normalize: NormalizeOptions) -> bool:
+    """Whether views under ``normalize`` are the reading views without punctuation
+    (:func:`dedup.normalize.view.without_punctuation` of :func:`reading_views`)."""
+    return normalize == replace(_VIEW, drop_punctuation=True)
 
 
 def _title_parts(first: str) -> set[str]:
