@@ -12,7 +12,14 @@ from benchmarks.webpages.fit import read_sources
 from dedup.webpage import classify_page_lines, line_features, looks_like_webpage, model, reading_views
 from dedup.webpage.base import _F, _default_options
 from dedup.webpage.classes import model_page_lines
-from dedup.webpage.features import _FULL_STOP, _SEPARATOR_SPLIT, _WORD, _pattern_flags, pages_line_features
+from dedup.webpage.features import (
+    _FULL_STOP,
+    _SEPARATOR_SPLIT,
+    _WORD,
+    _pattern_flags,
+    complete_features,
+    pages_line_features,
+)
 from dedup.webpage.model import MODEL_FEATURES, model_features, pages_model_features
 from dedup.webpage.pages import pages_look_like_webpages
 
@@ -74,6 +81,17 @@ def test_page_check_of_many_pages_equals_the_check_of_each() -> None:
     expected = [looks_like_webpage(p) for p in pages]
     assert decided.tolist() == expected
     assert 0 < sum(expected) < len(expected)  # both answers occur
+    # What the check reads is the same with the check's features alone; the others are left out.
+    full, check = pages_line_features(lines, bounds), pages_line_features(lines, bounds, check=True)
+    assert pages_look_like_webpages(check, bounds).tolist() == expected
+    skipped = [_F[name] for name in ("link_title", "stamp", "title", "metadata")]
+    kept = np.setdiff1d(np.arange(full.shape[1]), skipped)
+    assert np.array_equal(check[:, kept], full[:, kept]) and not check[:, skipped[:3]].any()
+    dated = full[:, _F["metadata"]] == 2
+    assert np.array_equal(check[:, _F["metadata"]], np.where(dated, 2.0, 0.0)) and dated.any()
+    assert full[:, skipped[:3]].any(axis=0).all()  # the columns left out do occur
+    complete_features(check, reading_views(lines), bounds)
+    assert np.array_equal(check, full)
 
 
 def test_model_features_and_labels_of_many_pages_are_those_of_each_page(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -15,7 +15,7 @@ from ..webpage import classify_page_lines, looks_like_webpage, notice_page, read
 from ..webpage.base import _F, WebpageOptions
 from ..webpage.base import KINDS as WEBPAGE_KINDS
 from ..webpage.classes import combine_page_evidence, model_page_evidence
-from ..webpage.features import pages_line_features
+from ..webpage.features import complete_features, pages_line_features
 from ..webpage.pages import _NOTICE_CHARS, _NOTICE_LINES, pages_look_like_webpages
 from .base import BoilerplateOptions
 
@@ -137,16 +137,18 @@ def _judged_groups(
     """``(rows, lines, views, features, web, notice)`` of groups of the documents of ``table``.
 
     ``rows`` (int64 ``[pages + 1]``) bound the group's documents in table rows, ``features``
-    are their lines' (float64 ``[lines, len(FEATURES)]``), ``web`` and ``notice`` (bool
-    ``[pages]``) which documents look like web pages (or are forced to with
-    ``webpage=True``) and which are notice pages (never web pages).
+    are their lines' (float64 ``[lines, len(FEATURES)]``; all of them on the pages of ``web``,
+    what the page check reads on the others), ``web`` and ``notice`` (bool ``[pages]``) which
+    documents look like web pages (or are forced to with ``webpage=True``) and which are
+    notice pages (never web pages).
     """
     starts = np.flatnonzero(np.concatenate(([True], table.doc[1:] != table.doc[:-1])))
     ends = np.append(starts[1:], len(table))
     wopts = options.webpage_options
     for rows, lines, views in _page_groups(table.texts, starts, ends, reading):
         bounds = rows - rows[0]
-        features = pages_line_features(lines, bounds, wopts, views)  # once, for the checks and the pages
+        # What the checks read, for every document; all features for those that pass them.
+        features = pages_line_features(lines, bounds, wopts, views, check=not options.webpage)
         sizes = np.diff(bounds)
         page = np.repeat(np.arange(sizes.size), sizes)
         blank = np.bincount(page, weights=features[:, _F["chars"]] == 0, minlength=sizes.size) > 0
@@ -160,6 +162,12 @@ def _judged_groups(
                 notice[p], web[p] = True, False
             elif blank[p] and options.webpage is None:  # blank lines do not count: the page check drops them
                 web[p] = looks_like_webpage(lines[a:b], wopts, views[a:b], features[a:b])
+        chosen = np.flatnonzero(web)
+        if not options.webpage and chosen.size:
+            local, sub_bounds = _lines_of(bounds, chosen)
+            chosen_features = features[local]
+            complete_features(chosen_features, take(views, local), sub_bounds, wopts)
+            features[local] = chosen_features
         yield rows, lines, views, features, web, notice
 
 

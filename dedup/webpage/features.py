@@ -158,6 +158,51 @@ def _title_parts(first: str) -> set[str]:
     return parts | {first}
 
 
+def _check_flags(view: str, size: float, options: WebpageOptions, digit: bool) -> list[int]:
+    """What the page check reads of a listed line (see :func:`_pattern_flags`): label, copyright, share,
+    metadata (2 for a dated line, else 0) and breadcrumb."""
+    short, meta = size <= options.max_label_size, size <= options.max_meta_size
+    label = (short and (_is_label(view) or _LIST_HEADING.search(view) is not None)) or (
+        meta and _PREV_NEXT.search(view) is not None
+    )
+    share = (short and _SHARE.fullmatch(view) is not None) or (meta and _SHARE_PREFIX.search(view) is not None)
+    dated = False
+    if meta and digit and _DATE.search(view) is not None:  # every date pattern needs a digit
+        mostly_date = len(_DATE.sub("", view).strip()) <= 0.5 * len(view)
+        dated = mostly_date or _METADATA.search(view) is not None
+    return [
+        int(label),
+        int(meta and _COPYRIGHT.search(view) is not None),
+        int(share),
+        2 * int(dated),
+        int(meta and _BREADCRUMB.search(view) is not None),
+    ]
+
+
+def _other_flags(
+    view: str, size: float, first: bool, title_repeat: bool, options: WebpageOptions, digit: bool, dated: bool
+) -> list[int]:
+    """The rest of a listed line's pattern columns (see :func:`_pattern_flags`): metadata (2 for a ``dated``
+    line, 1 for a labelled one, else 0), link_title, stamp and title."""
+    meta = size <= options.max_meta_size
+    labelled = meta and not dated and _METADATA.search(view) is not None
+    stamped = (_STAMP if digit else _STAMP_NO_DIGIT).search(view) is not None
+    stamp = stamped and (meta or (digit and _STAMP_END.search(view) is not None))
+    return [
+        2 if dated else int(labelled),
+        int(meta and (_LINK_TITLE if digit else _LINK_TITLE_PLAIN).search(view) is not None),
+        int(stamp),
+        int(first or (title_repeat and meta)),
+    ]
+
+
+def _listed(view: str, size: float, options: WebpageOptions) -> bool:
+    """Whether a line can be furniture at all: every pattern column needs a line at most twice the meta
+    size. Size counts CJK characters and words, not punctuation (a line of thousands of dots has size
+    0); labels, menus and meta lines are also short in characters."""
+    return 0 < len(view) <= 8 * options.max_meta_size and size <= 2 * options.max_meta_size
+
+
 def _pattern_flags(
     view: str, size: float, first: bool, title_repeat: bool, options: WebpageOptions, digit: bool = True
 ) -> list[int]:
@@ -165,36 +210,15 @@ def _pattern_flags(
     link_title, stamp, breadcrumb, title (see :data:`FEATURES`). ``digit`` False says the view
     holds no decimal digit: the patterns that need one are not searched (dates, stamps, numbered
     link titles)."""
-    # Size counts CJK characters and words, not punctuation: a line of thousands of
-    # dots has size 0. Labels, menus and meta lines are also short in characters. Every
-    # column needs a line at most twice the meta size (most lines of an article are not).
-    fits = len(view) <= 8 * options.max_meta_size
-    listed = fits and size <= 2 * options.max_meta_size
-    if not view or not listed:
+    if not _listed(view, size, options):
         return [0] * 8
-    short, meta = size <= options.max_label_size, size <= options.max_meta_size
-    label = (short and (_is_label(view) or _LIST_HEADING.search(view) is not None)) or (
-        meta and _PREV_NEXT.search(view) is not None
-    )
-    share = (short and _SHARE.fullmatch(view) is not None) or (meta and _SHARE_PREFIX.search(view) is not None)
-    metadata = 0
-    if meta:
-        dated = digit and _DATE.search(view) is not None  # every date pattern needs a digit
-        mostly_date = dated and len(_DATE.sub("", view).strip()) <= 0.5 * len(view)
-        labelled = _METADATA.search(view) is not None
-        metadata = 2 if (mostly_date or (labelled and dated)) else 1 if labelled else 0
-    stamped = (_STAMP if digit else _STAMP_NO_DIGIT).search(view) is not None
-    stamp = stamped and (meta or (listed and digit and _STAMP_END.search(view) is not None))
-    return [
-        int(label),
-        int(meta and _COPYRIGHT.search(view) is not None),
-        int(share),
-        metadata,
-        int(meta and (_LINK_TITLE if digit else _LINK_TITLE_PLAIN).search(view) is not None),
-        int(stamp),
-        int(meta and _BREADCRUMB.search(view) is not None),
-        int((first and listed) or (title_repeat and meta)),
-    ]
+    label, copyright_, share, dated, breadcrumb = _check_flags(view, size, options, digit)
+    metadata, link_title, stamp, title = _other_flags(view, size, first, title_repeat, options, digit, dated > 0)
+    return [label, copyright_, share, metadata, link_title, stamp, breadcrumb, title]
+
+
+_CHECK_COLUMNS = ("label", "copyright", "share", "metadata", "breadcrumb")
+_OTHER_COLUMNS = ("metadata", "link_title", "stamp", "title")
 
 
 def line_features(
@@ -246,11 +270,87 @@ def _per_line(starts: np.ndarray, mask: np.ndarray) -> np.ndarray:
     return np.add.reduceat(padded, starts, dtype=np.int64).astype(np.float64)
 
 
+def _digits(starts: np.ndarray, cps: np.ndarray, cls: np.ndarray) -> np.ndarray:
+    """bool ``[m]``: which of the joined views (``cps`` uint32, their classes ``cls``, view ``i`` from
+    ``starts[i]``) hold a decimal digit (``\\d``) of the Basic Multilingual Plane or any astral code point
+    (not classified)."""
+    return _per_line(starts, ((cls & _DIGIT) != 0) | (cps > 0xFFFF)) > 0
+
+
+_ALL_COLUMNS = ("label", "copyright", "share", "metadata", "link_title", "stamp", "breadcrumb", "title")
+
+
+def _flag_columns(
+    views: Sequence[str],
+    size: np.ndarray,
+    digit: np.ndarray,
+    bounds: np.ndarray,
+    options: WebpageOptions,
+    part: str = "all",
+    dated: np.ndarray | None = None,
+) -> dict[str, np.ndarray]:
+    """The pattern columns of the lines of pages (float64 ``[m]`` each, by name), searched on the lines
+    that can be furniture (:func:`_listed`): all of them, the page ``"check"``'s (:func:`_check_flags`),
+    or the ``"other"`` ones (:func:`_other_flags`, which need the ``dated`` lines, bool ``[m]``)."""
+    m = len(views)
+    names = {"all": _ALL_COLUMNS, "check": _CHECK_COLUMNS, "other": _OTHER_COLUMNS}[part]
+    flags = np.zeros((m, len(names)))
+    page = np.repeat(np.arange(bounds.size - 1), np.diff(bounds))
+    first = np.zeros(m, dtype=bool)
+    first[bounds[:-1][np.diff(bounds) > 0]] = True
+    lengths = np.fromiter(map(len, views), dtype=np.int64, count=m)
+    rows = np.flatnonzero((lengths <= 8 * options.max_meta_size) & (size <= 2 * options.max_meta_size) & (lengths > 0))
+    titles: dict[int, set[str]] = {}
+    found = []  # one list of flags a listed line, put into the array at once
+    for i, p, line_size, is_first, has_digit in zip(
+        rows.tolist(), page[rows].tolist(), size[rows].tolist(), first[rows].tolist(), digit[rows].tolist()
+    ):
+        view = views[i]
+        if part == "check":
+            found.append(_check_flags(view, line_size, options, has_digit))
+            continue
+        if p not in titles:
+            head = views[int(bounds[p])]
+            titles[p] = _title_parts(head) if head else set()
+        if part == "other":
+            assert dated is not None
+            found.append(_other_flags(view, line_size, is_first, view in titles[p], options, has_digit, dated[i]))
+        else:
+            found.append(_pattern_flags(view, line_size, is_first, view in titles[p], options, has_digit))
+    if found:
+        flags[rows] = found
+    return {name: flags[:, j] for j, name in enumerate(names)}
+
+
+def complete_features(
+    features: np.ndarray, views: Sequence[str], bounds: np.ndarray, options: WebpageOptions | None = None
+) -> None:
+    """Fill in, in place, what :func:`pages_line_features` with ``check=True`` left out of the features of
+    pages: they become the pages' whole features.
+
+    Parameters
+    ----------
+    features : np.ndarray
+        float64 ``[m, len(FEATURES)]``, of the pages ``bounds`` (int64 ``[n_pages + 1]``) made with ``check=True``.
+    views : sequence of str
+        The lines' reading views.
+    """
+    opts = options or _default_options()
+    vcps = np.frombuffer("\n".join(views).encode("utf-32-le", "surrogatepass"), dtype="<u4")
+    starts = np.concatenate(([0], np.cumsum(np.fromiter(map(len, views), np.int64, len(views)) + 1)[:-1]))
+    digit = _digits(starts, vcps, _char_classes()[vcps])
+    dated = features[:, _F["metadata"]] == 2
+    for name, column in _flag_columns(views, features[:, _F["size"]], digit, bounds, opts, "other", dated).items():
+        features[:, _F[name]] = column
+
+
 def pages_line_features(
     lines: Sequence[str],
     bounds: np.ndarray,
     options: WebpageOptions | None = None,
     views: Sequence[str] | None = None,
+    *,
+    check: bool = False,
 ) -> np.ndarray:
     """Features of the lines of many pages at once, as :func:`line_features` gives them page by page.
 
@@ -268,6 +368,10 @@ def pages_line_features(
     options : WebpageOptions, optional
     views : sequence of str, optional
         ``reading_views(lines)``.
+    check : bool
+        Only the columns the page check reads (:func:`dedup.webpage.pages.pages_look_like_webpages`,
+        :func:`dedup.webpage.notice_page`) are the features': ``link_title``, ``stamp`` and
+        ``title`` are 0 and ``metadata`` is 2 or 0 (the patterns the check does not read are not searched).
 
     Returns
     -------
@@ -306,7 +410,7 @@ def pages_line_features(
     view_function = _per_line(view_starts, function[vcps] & ((vcls & _CJK) != 0))
     sentence = _per_line(view_starts, (vcls & _SENTENCE) != 0)
     # A decimal digit (\d) of the Basic Multilingual Plane, or any astral code point (not classified).
-    digit = _per_line(view_starts, ((vcls & _DIGIT) != 0) | (vcps > 0xFFFF)) > 0
+    digit = _digits(view_starts, vcps, vcls)
     # Whitespace-separated tokens (the joining newlines are spaces, so none spans two lines).
     solid = ~space_table[vcps]
     token_start = solid.copy()
@@ -328,23 +432,7 @@ def pages_line_features(
     size = view_cjk + 2 * words
 
     page = np.repeat(np.arange(bounds.size - 1), np.diff(bounds))
-    first = np.zeros(m, dtype=bool)
-    first[bounds[:-1][np.diff(bounds) > 0]] = True
-    listed = (vlengths <= 8 * opts.max_meta_size) & (size <= 2 * opts.max_meta_size) & (vlengths > 0)
-    flags = np.zeros((m, 8))
-    titles: dict[int, set[str]] = {}
-    rows = np.flatnonzero(listed)
-    found = []  # one list of flags a listed line, put into the array at once
-    for i, p, line_size, is_first, has_digit in zip(
-        rows.tolist(), page[rows].tolist(), size[rows].tolist(), first[rows].tolist(), digit[rows].tolist()
-    ):
-        if p not in titles:
-            head = views[int(bounds[p])]
-            titles[p] = _title_parts(head) if head else set()
-        found.append(_pattern_flags(views[i], line_size, is_first, views[i] in titles[p], opts, has_digit))
-    if found:
-        flags[rows] = found
-
+    flags = _flag_columns(views, size, digit, bounds, opts, "check" if check else "all")
     safe = np.maximum(chars, 1)
     out[:, _F["chars"]] = chars
     out[:, _F["size"]] = size
@@ -357,8 +445,8 @@ def pages_line_features(
     out[:, _F["function_density"]] = (view_function + stops) / np.maximum(view_cjk + words, 1)
     out[:, _F["separators"]] = separators
     out[:, _F["items"]] = items
-    for j, name in enumerate(("label", "copyright", "share", "metadata", "link_title", "stamp", "breadcrumb", "title")):
-        out[:, _F[name]] = flags[:, j]
+    for name, column in flags.items():
+        out[:, _F[name]] = column
     start = bounds[page]
     out[:, _F["position"]] = (np.arange(m) - start) / np.maximum(bounds[page + 1] - start - 1, 1)
     return out
