@@ -204,3 +204,16 @@ def test_diagonal_runs_equal_the_pair_by_pair_rule(
     anchored = np.array(anchors[: len(array)], dtype=bool)
     expected = np.array(diagonal_runs_one_by_one(array, anchored, units, max_gap), dtype=np.int64).reshape(-1, 4)
     assert np.array_equal(_diagonal_runs(array, anchored, units, max_gap), expected)  # type: ignore[arg-type]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.tuples(st.integers(0, 9), st.integers(0, 9)), max_size=20),
+    st.lists(st.tuples(st.integers(0, 9), st.integers(0, 9)), max_size=20),
+)
+def test_pairs_are_looked_up_as_pairs(pairs: list[tuple[int, int]], known: list[tuple[int, int]]) -> None:
+    from dedup.passages import _pair_in
+
+    a, b = (np.array([p[j] for p in pairs], dtype=np.int64) for j in (0, 1))
+    known_a, known_b = (np.array([p[j] for p in known], dtype=np.int64) for j in (0, 1))
+    assert _pair_in(a, b, known_a, known_b, 10).tolist() == [p in set(known) for p in pairs]
