@@ -689,6 +689,98 @@ done:
     return result;
 }
 
+/*
+ * Per-line counts of character classes. out[i * 16 + b] is the number of positions p in
+ * [starts[i], ends[i]) whose table[codepoints[p]] has bit b (0..14) set (a code point beyond
+ * the table has none); out[i * 16 + 15] is the number of runs of positions with bit run_bit
+ * that start in the line (at its first position or after a position without the bit), 0 when
+ * run_bit < 0.
+ */
+/* spread_bits[v]: byte k is bit k of v, so that adding spread values counts each bit in a byte. */
+static uint64_t spread_bits[256];
+
+static void init_spread_bits(void)
+{
+    for (unsigned v = 0; v < 256; v++) {
+        uint64_t x = 0;
+        for (unsigned k = 0; k < 8; k++) x |= (uint64_t)((v >> k) & 1u) << (8 * k);
+        spread_bits[v] = x;
+    }
+}
+
+static void add_bytes(int64_t *row, uint64_t packed, int n)
+{
+    for (int k = 0; k < n; k++) row[k] += (int64_t)((packed >> (8 * k)) & 0xFFu);
+}
+
+static void class_counts(const uint32_t *cps, const int64_t *starts, const int64_t *ends, int64_t m,
+                         const uint16_t *table, int64_t table_size, int run_bit, int64_t *out)
+{
+    for (int64_t i = 0; i < m; i++) {
+        int64_t *row = out + i * 16;
+        for (int b = 0; b < 16; b++) row[b] = 0;
+        unsigned prev = 0;
+        uint64_t low = 0, high = 0; /* bits 0..7 and 8..14, one byte counter each, flushed before overflow */
+        int pending = 0;
+        for (int64_t p = starts[i]; p < ends[i]; p++) {
+            unsigned t = (int64_t)cps[p] < table_size ? table[cps[p]] : 0;
+            if (run_bit >= 0) {
+                unsigned now = (t >> run_bit) & 1u;
+                row[15] += now & (prev ^ 1u);
+                prev = now;
+            }
+            low += spread_bits[t & 0xFFu];
+            high += spread_bits[(t >> 8) & 0x7Fu];
+            if (++pending == 255) {
+                add_bytes(row, low, 8);
+                add_bytes(row + 8, high, 7);
+                low = high = 0;
+                pending = 0;
+            }
+        }
+        add_bytes(row, low, 8);
+        add_bytes(row + 8, high, 7);
+    }
+}
+
+static PyObject *py_class_counts(PyObject *self, PyObject *args)
+{
+    PyObject *cp_o, *st_o, *en_o, *tb_o, *out_o;
+    int run_bit;
+    if (!PyArg_ParseTuple(args, "OOOOiO", &cp_o, &st_o, &en_o, &tb_o, &run_bit, &out_o)) return NULL;
+    held_buffer cp = {0}, st = {0}, en = {0}, tb = {0}, out = {0};
+    PyObject *result = NULL;
+    if (get_buffer(cp_o, &cp, 4, "codepoints") < 0 || get_buffer(st_o, &st, 8, "starts") < 0 ||
+        get_buffer(en_o, &en, 8, "ends") < 0 || get_buffer(tb_o, &tb, 2, "table") < 0 ||
+        get_buffer(out_o, &out, 8, "out") < 0)
+        goto done;
+    Py_ssize_t n = cp.view.len / 4, m = st.view.len / 8;
+    if (en.view.len / 8 != m || out.view.readonly || out.view.len / 8 != 16 * m || run_bit > 15) {
+        PyErr_SetString(PyExc_ValueError, "class_counts: ends as starts, out writable [m, 16], run_bit <= 15");
+        goto done;
+    }
+    const int64_t *s = (const int64_t *)st.view.buf, *e = (const int64_t *)en.view.buf;
+    for (Py_ssize_t i = 0; i < m; i++) {
+        if (s[i] < 0 || e[i] < s[i] || e[i] > n) {
+            PyErr_SetString(PyExc_ValueError, "class_counts: a line out of range of the code points");
+            goto done;
+        }
+    }
+    Py_BEGIN_ALLOW_THREADS
+    class_counts((const uint32_t *)cp.view.buf, s, e, m, (const uint16_t *)tb.view.buf, tb.view.len / 2, run_bit,
+                 (int64_t *)out.view.buf);
+    Py_END_ALLOW_THREADS
+    result = Py_None;
+    Py_INCREF(result);
+done:
+    release(&cp);
+    release(&st);
+    release(&en);
+    release(&tb);
+    release(&out);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"affine32_minhash", py_affine32_minhash, METH_VARARGS,
      "affine32_minhash(tokens, offsets, a, b, out): MinHash of CSR token sets, datasketch affine32 scheme."},
@@ -704,6 +796,8 @@ static PyMethodDef methods[] = {
      "intersection_sizes_between(hashes_a, offsets_a, hashes_b, offsets_b, pairs, out): |A & B|, A and B in two CSRs."},
     {"tree_leaves", py_tree_leaves, METH_VARARGS,
      "tree_leaves(feature, threshold, left, right, value, trees, depth, x, n_features, out): each row's leaf values."},
+    {"class_counts", py_class_counts, METH_VARARGS,
+     "class_counts(codepoints, starts, ends, table, run_bit, out): per-line counts of each class bit, and runs."},
     {"center_labels", py_center_labels, METH_VARARGS,
      "center_labels(order, indptr, indices, out): centre clustering of a CSR graph, nodes visited in order."},
     {NULL, NULL, 0, NULL},
@@ -711,4 +805,8 @@ static PyMethodDef methods[] = {
 
 static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_kernels", NULL, -1, methods};
 
-PyMODINIT_FUNC PyInit__kernels(void) { return PyModule_Create(&module); }
+PyMODINIT_FUNC PyInit__kernels(void)
+{
+    init_spread_bits();
+    return PyModule_Create(&module);
+}

@@ -14,9 +14,16 @@ from functools import lru_cache
 
 import numpy as np
 
+try:
+    from . import _kernels
+except ImportError:  # built without a C compiler: the numpy path gives the same counts
+    _kernels = None
+
 __all__ = [
+    "class_counts",
     "concat_ranges",
     "from_codepoints",
+    "pairs_in",
     "run_tiles",
     "sorted_unique",
     "tiles",
@@ -41,6 +48,58 @@ def whitespace_table() -> np.ndarray:
     table = np.zeros(0x110000, dtype=bool)
     table[[c for c in range(0x10000) if chr(c).isspace()]] = True
     return table
+
+
+def class_counts(
+    cps: np.ndarray, starts: np.ndarray, ends: np.ndarray, table: np.ndarray, run_bit: int = -1
+) -> np.ndarray:
+    """How many characters of each class every line holds: one pass of the compiled kernel.
+
+    Parameters
+    ----------
+    cps : np.ndarray
+        uint32 ``[n]``, code points (lines joined, for instance).
+    starts, ends : np.ndarray
+        int64 ``[m]``: line ``i`` is ``cps[starts[i]:ends[i]]``.
+    table : np.ndarray
+        uint16 ``[t]``: the class bits of each code point (bits 0..14; a code point ``>= t`` has none).
+    run_bit : int
+        Column 15 counts the runs of characters with this bit that start in each line (-1: none).
+
+    Returns
+    -------
+    np.ndarray
+        int64 ``[m, 16]``: column ``b`` the characters with bit ``b``.
+    """
+    cps = np.ascontiguousarray(cps, dtype=np.uint32)
+    starts, ends = (np.ascontiguousarray(a, dtype=np.int64) for a in (starts, ends))
+    table = np.ascontiguousarray(table, dtype=np.uint16)
+    out = np.zeros((starts.size, 16), dtype=np.int64)
+    if _kernels is not None:
+        _kernels.class_counts(cps, starts, ends, table, run_bit, out)
+        return out
+    bits = np.where(cps < table.size, table[np.minimum(cps, table.size - 1)], 0) if table.size else cps * 0
+    for b in range(15):
+        before = np.concatenate(([0], np.cumsum((bits >> b) & 1, dtype=np.int64)))
+        out[:, b] = before[ends] - before[starts]
+    if run_bit >= 0:  # a run starts at a line's first position, or where the position before lacks the bit
+        has = ((bits >> run_bit) & 1).astype(bool)
+        first = has.copy()
+        first[1:] &= ~has[:-1]
+        before = np.concatenate(([0], np.cumsum(first, dtype=np.int64)))
+        inside = before[ends] - before[np.minimum(starts + 1, ends)]
+        at_start = np.append(has, False)[np.minimum(starts, has.size)]
+        out[:, 15] = np.where(ends > starts, inside + at_start, 0)
+    return out
+
+
+def pairs_in(a: np.ndarray, b: np.ndarray, known_a: np.ndarray, known_b: np.ndarray, n: int) -> np.ndarray:
+    """bool ``[k]``: whether each pair ``(a[i], b[i])`` is one of the pairs ``(known_a[j], known_b[j])`` (int64
+    arrays of indices below ``n``)."""
+    known = sorted_unique(known_a * n + known_b)
+    keys = a * n + b
+    at = np.minimum(np.searchsorted(known, keys), max(known.size - 1, 0))
+    return known[at] == keys if known.size else np.zeros(keys.size, dtype=bool)
 
 
 def sorted_unique(values: np.ndarray, kind: str | None = None) -> np.ndarray:

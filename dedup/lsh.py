@@ -146,7 +146,7 @@ def band_keys(signatures: np.ndarray, params: LSHParams) -> np.ndarray:
         raise InvalidOptionError(
             f"{params.bands} bands × {params.rows} rows need {params.num_perm} values, signatures have {width}"
         )
-    values = signatures[:, : params.num_perm].reshape(n, params.bands, params.rows).astype(np.uint64)
+    values = signatures[:, : params.num_perm].reshape(n, params.bands, params.rows)  # widened band by band
     keys = np.broadcast_to(np.arange(params.bands, dtype=np.uint64) * _M2, (n, params.bands)).copy()
     for r in range(params.rows):
         keys ^= values[:, :, r]

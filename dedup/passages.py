@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .arrays import concat_ranges, sorted_unique
+from .arrays import concat_ranges, pairs_in
 from .cluster import connected_components, group_members
 from .dicts import DictRoundTrip
 from .errors import InvalidOptionError, check_texts
@@ -453,15 +453,6 @@ class PassageMatches:
         return self.units.doc[self.runs[:, 0]] == self.units.doc[self.runs[:, 2]]
 
 
-def _pair_in(a: np.ndarray, b: np.ndarray, known_a: np.ndarray, known_b: np.ndarray, n: int) -> np.ndarray:
-    """bool ``[k]``: whether each pair ``(a[i], b[i])`` is one of the pairs ``(known_a[j], known_b[j])`` (int64
-    arrays of indices below ``n``)."""
-    known = sorted_unique(known_a * n + known_b)
-    keys = a * n + b
-    at = np.minimum(np.searchsorted(known, keys), max(known.size - 1, 0))
-    return known[at] == keys if known.size else np.zeros(keys.size, dtype=bool)
-
-
 def match_passages(units: UnitTable, options: PassageOptions, verified: VerifiedPairs | None = None) -> PassageMatches:
     """Repeated passages of a unit table (see the module docstring); ``verified``: the long paragraphs' verified
     band-key candidates (indices among them, sorted), when made elsewhere (on Ray, from keys the table lacks)."""
@@ -479,7 +470,7 @@ def match_passages(units: UnitTable, options: PassageOptions, verified: Verified
         single = (runs[:, 2] == runs[:, 3]) & (runs[:, 0] == runs[:, 1]) & units.split[runs[:, 2]]
         headline = ~units.split[runs[:, 0]] & ~units.sentence_end[runs[:, 0]]
         quoted = long_pairs[containment_only]
-        by_quote = _pair_in(runs[:, 0], runs[:, 2], quoted[:, 0], quoted[:, 1], len(units))
+        by_quote = pairs_in(runs[:, 0], runs[:, 2], quoted[:, 0], quoted[:, 1], len(units))
         runs = runs[~(single & (headline | by_quote))]
     if not len(runs):
         return PassageMatches(units, runs, np.empty(0, dtype=np.int64), [])

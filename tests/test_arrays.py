@@ -1,9 +1,9 @@
-"""dedup.arrays: sorted_unique equals np.unique."""
+"""dedup.arrays: sorted_unique equals np.unique; class_counts counts what a loop counts."""
 
 from __future__ import annotations
 
 import numpy as np
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
@@ -21,3 +21,34 @@ def test_sorted_unique_equals_np_unique(values: np.ndarray) -> None:
     got = sorted_unique(values)
     assert got.dtype == values.dtype
     assert np.array_equal(got, np.unique(values))
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.integers(0, 50), max_size=60),
+    st.lists(st.integers(0, (1 << 16) - 1), min_size=0, max_size=40),
+    st.lists(st.tuples(st.integers(0, 60), st.integers(0, 20)), max_size=10),
+    st.integers(-1, 15),
+)
+def test_class_counts_count_each_bit_and_runs(
+    cps: list[int], table: list[int], lines: list[tuple[int, int]], run_bit: int
+) -> None:
+    """The compiled pass and the numpy one count what a loop over each line counts."""
+    from dedup import arrays
+
+    starts = [min(a, len(cps)) for a, _ in lines]
+    ends = [min(a + k, len(cps)) for a, k in lines]
+    bits = [table[c] if c < len(table) else 0 for c in cps]
+    expected = []
+    for a, b in zip(starts, ends):
+        row = [sum((bits[p] >> j) & 1 for p in range(a, b)) for j in range(15)]
+        has = [(bits[p] >> run_bit) & 1 if run_bit >= 0 else 0 for p in range(a, b)]
+        row.append(sum(h and (k == 0 or not has[k - 1]) for k, h in enumerate(has)))
+        expected.append(row)
+    args = (np.array(cps, np.uint32), np.array(starts, np.int64), np.array(ends, np.int64), np.array(table, np.uint16))
+    assert arrays.class_counts(*args, run_bit).tolist() == expected
+    kernels, arrays._kernels = arrays._kernels, None
+    try:
+        assert arrays.class_counts(*args, run_bit).tolist() == expected
+    finally:
+        arrays._kernels = kernels

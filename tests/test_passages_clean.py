@@ -212,8 +212,8 @@ def test_diagonal_runs_equal_the_pair_by_pair_rule(
     st.lists(st.tuples(st.integers(0, 9), st.integers(0, 9)), max_size=20),
 )
 def test_pairs_are_looked_up_as_pairs(pairs: list[tuple[int, int]], known: list[tuple[int, int]]) -> None:
-    from dedup.passages import _pair_in
+    from dedup.arrays import pairs_in
 
     a, b = (np.array([p[j] for p in pairs], dtype=np.int64) for j in (0, 1))
     known_a, known_b = (np.array([p[j] for p in known], dtype=np.int64) for j in (0, 1))
-    assert _pair_in(a, b, known_a, known_b, 10).tolist() == [p in set(known) for p in pairs]
+    assert pairs_in(a, b, known_a, known_b, 10).tolist() == [p in set(known) for p in pairs]

@@ -10,6 +10,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from ..arrays import class_counts, to_codepoints, whitespace_table
 from ..normalize import NormalizeOptions, matching_texts
 from .base import (
     _CJK,
@@ -243,38 +244,58 @@ def line_features(
     return pages_line_features(lines, np.array([0, len(lines)], dtype=np.int64), options, views)
 
 
-@lru_cache(maxsize=1)
-def _text_tables() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """bool ``[0x110000]`` tables: ``str.isspace``; a word character of :data:`_WORD` (astral
-    code points counted as maybe); a character a separator of :data:`_SEPARATOR_SPLIT` needs."""
-    bmp = "".join(map(chr, range(0xD800))) + "".join(map(chr, range(0xE000, 0x10000)))
-    values = np.concatenate([np.arange(0xD800), np.arange(0xE000, 0x10000)])
-    space = np.zeros(0x110000, dtype=bool)
-    space[values] = np.frombuffer(bytes(map(str.isspace, bmp)), dtype=bool)
+# Bits of :func:`_feature_table`: what is counted on a line (its characters) ...
+_B_VISIBLE, _B_CJK, _B_LETTER, _B_DIGIT, _B_PUNCT = range(5)
+# ... and on its reading view.
+_V_CJK, _V_FUNCTION, _V_SENTENCE, _V_DIGIT, _V_WORD, _V_DOT, _V_SEPARATOR, _V_SOLID = range(5, 13)
+
+
+@lru_cache(maxsize=8)
+def _feature_table(function_chars: str) -> np.ndarray:
+    """uint16 ``[0x110000]``: the bits :func:`pages_line_features` counts of each code point, on lines
+    (visible, CJK, letter, digit, punctuation: visible and none of the three) and on reading views
+    (CJK, a CJK function character, a sentence end, a decimal digit ``\\d`` of the Basic Multilingual
+    Plane or any astral code point (not classified), a character of a word of :data:`_WORD` (astral
+    code points counted as maybe), ".", a character a separator of :data:`_SEPARATOR_SPLIT` needs,
+    not ``str.isspace``)."""
+    classes = _char_classes()
+    cjk, letter, digit = ((classes & bit) != 0 for bit in (_CJK, _LETTER, _DIGIT))
+    visible = (classes & _SPACE) == 0
     word = np.ones(0x110000, dtype=bool)
     word[:0x10000] = False
+    bmp = "".join(map(chr, range(0xD800))) + "".join(map(chr, range(0xE000, 0x10000)))
     word[[ord(m.group()) for m in re.finditer(rf"[^\W\d_{_CJK_CLASS}]", bmp)]] = True
     separator = np.zeros(0x110000, dtype=bool)
     separator[[ord(c) for c in "|｜¦│»›>＞▪■◆/·•‧∙-–"]] = True
-    return space, word, separator
+    dot = np.zeros(0x110000, dtype=bool)
+    dot[ord(".")] = True
+    astral = np.arange(0x110000) > 0xFFFF
+    bits = (
+        (_B_VISIBLE, visible),
+        (_B_CJK, cjk),
+        (_B_LETTER, letter),
+        (_B_DIGIT, digit),
+        (_B_PUNCT, visible & ~(cjk | letter | digit)),
+        (_V_CJK, cjk),
+        (_V_FUNCTION, _function_table(function_chars) & cjk),
+        (_V_SENTENCE, (classes & _SENTENCE) != 0),
+        (_V_DIGIT, digit | astral),
+        (_V_WORD, word),
+        (_V_DOT, dot),
+        (_V_SEPARATOR, separator),
+        (_V_SOLID, ~whitespace_table()),
+    )
+    table = np.zeros(0x110000, dtype=np.uint16)
+    for bit, mask in bits:
+        table |= mask.astype(np.uint16) << bit
+    return table
 
 
-def _per_line(starts: np.ndarray, mask: np.ndarray) -> np.ndarray:
-    """float64 ``[m]``: how many positions of ``mask`` each line holds.
-
-    Line ``i`` is positions ``starts[i]:starts[i + 1]`` (the last runs to the end), its
-    joining newline included; one padding position keeps every start inside the array.
-    """
-    padded = np.zeros(mask.size + 1, dtype=bool)
-    padded[:-1] = mask
-    return np.add.reduceat(padded, starts, dtype=np.int64).astype(np.float64)
-
-
-def _digits(starts: np.ndarray, cps: np.ndarray, cls: np.ndarray) -> np.ndarray:
-    """bool ``[m]``: which of the joined views (``cps`` uint32, their classes ``cls``, view ``i`` from
-    ``starts[i]``) hold a decimal digit (``\\d``) of the Basic Multilingual Plane or any astral code point
-    (not classified)."""
-    return _per_line(starts, ((cls & _DIGIT) != 0) | (cps > 0xFFFF)) > 0
+def _counts(texts: Sequence[str], table: np.ndarray, run_bit: int = -1) -> np.ndarray:
+    """:func:`dedup.arrays.class_counts` of each text (int64 ``[len(texts), 16]``)."""
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    starts = np.concatenate(([0], np.cumsum(lengths + 1)[:-1])).astype(np.int64)
+    return class_counts(to_codepoints("\n".join(texts)), starts, starts + lengths, table, run_bit)
 
 
 _ALL_COLUMNS = ("label", "copyright", "share", "metadata", "link_title", "stamp", "breadcrumb", "title")
@@ -336,9 +357,7 @@ def complete_features(
         The lines' reading views.
     """
     opts = options or _default_options()
-    vcps = np.frombuffer("\n".join(views).encode("utf-32-le", "surrogatepass"), dtype="<u4")
-    starts = np.concatenate(([0], np.cumsum(np.fromiter(map(len, views), np.int64, len(views)) + 1)[:-1]))
-    digit = _digits(starts, vcps, _char_classes()[vcps])
+    digit = _counts(views, _feature_table(opts.function_chars))[:, _V_DIGIT] > 0
     dated = features[:, _F["metadata"]] == 2
     for name, column in _flag_columns(views, features[:, _F["size"]], digit, bounds, opts, "other", dated).items():
         features[:, _F[name]] = column
@@ -386,46 +405,24 @@ def pages_line_features(
     views = reading_views(lines) if views is None else list(views)
     if len(views) != m:
         raise ValueError(f"line_features: {m} lines but {len(views)} views")
-    classes = _char_classes()
-    function = _function_table(opts.function_chars)
-    space_table, word_table, separator_table = _text_tables()
-
-    lengths = np.fromiter(map(len, lines), dtype=np.int64, count=m)
-    cps = np.frombuffer("\n".join(lines).encode("utf-32-le", "surrogatepass"), dtype="<u4")
-    line_starts = np.concatenate(([0], np.cumsum(lengths + 1)[:-1]))
-    cls = classes[cps]
-    visible = (cls & _SPACE) == 0
-    visible[np.cumsum(lengths + 1)[:-1] - 1] = False  # the joining newlines
-    chars = _per_line(line_starts, visible)
-    cjk = _per_line(line_starts, (cls & _CJK) != 0)
-    letters = _per_line(line_starts, (cls & _LETTER) != 0)
-    digits = _per_line(line_starts, (cls & _DIGIT) != 0)
-    punct = _per_line(line_starts, visible & ((cls & (_CJK | _LETTER | _DIGIT)) == 0))
-
-    vlengths = np.fromiter(map(len, views), dtype=np.int64, count=m)
-    vcps = np.frombuffer("\n".join(views).encode("utf-32-le", "surrogatepass"), dtype="<u4")
-    view_starts = np.concatenate(([0], np.cumsum(vlengths + 1)[:-1]))
-    vcls = classes[vcps]
-    view_cjk = _per_line(view_starts, (vcls & _CJK) != 0)
-    view_function = _per_line(view_starts, function[vcps] & ((vcls & _CJK) != 0))
-    sentence = _per_line(view_starts, (vcls & _SENTENCE) != 0)
-    # A decimal digit (\d) of the Basic Multilingual Plane, or any astral code point (not classified).
-    digit = _digits(view_starts, vcps, vcls)
-    # Whitespace-separated tokens (the joining newlines are spaces, so none spans two lines).
-    solid = ~space_table[vcps]
-    token_start = solid.copy()
-    token_start[1:] &= ~solid[:-1]
-    items = _per_line(view_starts, token_start)
+    table = _feature_table(opts.function_chars)
+    counts = _counts(lines, table).astype(np.float64)
+    chars, cjk, letters, digits, punct = (counts[:, bit] for bit in range(_B_VISIBLE, _B_PUNCT + 1))
+    # Whitespace-separated tokens are the runs of solid characters (column 15).
+    vcounts = _counts(views, table, _V_SOLID)
+    view_cjk, view_function, sentence = (vcounts[:, b].astype(np.float64) for b in (_V_CJK, _V_FUNCTION, _V_SENTENCE))
+    digit = vcounts[:, _V_DIGIT] > 0
+    items = vcounts[:, 15].astype(np.float64)
 
     words, stops, full_stops, separators = np.zeros(m), np.zeros(m), np.zeros(m), np.zeros(m)
     stopwords = opts.stopwords
-    for i in np.flatnonzero(_per_line(view_starts, word_table[vcps]) > 0).tolist():
+    for i in np.flatnonzero(vcounts[:, _V_WORD]).tolist():
         ws = _WORD.findall(views[i])
         words[i] = len(ws)
         stops[i] = sum(w in stopwords for w in ws)
-    for i in np.flatnonzero(_per_line(view_starts, vcps == ord(".")) > 0).tolist():  # after letters of any script
+    for i in np.flatnonzero(vcounts[:, _V_DOT]).tolist():  # after letters of any script
         full_stops[i] = len(_FULL_STOP.findall(views[i]))
-    for i in np.flatnonzero(_per_line(view_starts, separator_table[vcps]) > 0).tolist():
+    for i in np.flatnonzero(vcounts[:, _V_SEPARATOR]).tolist():
         pieces = [p for p in (q.strip() for q in _SEPARATOR_SPLIT.split(views[i])) if p]
         separators[i] = max(len(pieces) - 1, 0)
         items[i] = sum(len(p.split()) for p in pieces)
