@@ -238,8 +238,9 @@ def test_the_lines_stay_on_the_workers(
     [tables] = planned
     assert isinstance(tables.lines, lines.RayLines) and len(tables.lines) == len(line_table(texts, options.boilerplate))
     assert isinstance(tables.duplicate_lines, lines.RayLines | None) and tables.pages is None
-    # the second family pass and the plan (and so for the lines documents are compared on), on a few lines
-    assert len(read) == (2 if tables.duplicate_lines is None else 4) and max(read) < len(tables.lines) / 3
+    # the first family pass and, unless the second finds the same families, the plan's (and so for the lines
+    # documents are compared on), on a few lines
+    assert 1 <= len(read) <= (2 if tables.duplicate_lines is None else 4) and max(read) < len(tables.lines) / 3
 
 
 def _spy(function: Callable[..., Any], record: Callable[..., object]) -> Callable[..., Any]:
