@@ -173,27 +173,32 @@ def _same_spans(doc: np.ndarray, spans: np.ndarray, other: UnitSpans, doc_starts
     return (other_starts[idx] == starts) & (other_ends[idx] == ends)
 
 
+_TOKEN_BIT, _LETTER_BIT, _DIGIT_BIT = 1, 2, 4
+
+
 @lru_cache(maxsize=1)
-def _slot_tables() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """bool tables over the code points, read off the patterns that define masking: a character of
-    :data:`_TOKEN` and of :data:`_HAS_LETTER` (``[0x80]``: both are ASCII), and of :data:`_DIGITS`
-    in the Basic Multilingual Plane (``[0x10000]``; astral digits are asked one by one)."""
+def _slot_bits() -> np.ndarray:
+    """uint8 ``[0x110000]``, read off the patterns that define masking: a character of :data:`_TOKEN`,
+    of :data:`_HAS_LETTER` (both ASCII) and of :data:`_DIGITS` in the Basic Multilingual Plane (astral
+    digits are asked one by one, :func:`_digits`)."""
+    table = np.zeros(0x110000, dtype=np.uint8)
+    for pattern, bit, size in (
+        (_TOKEN, _TOKEN_BIT, 0x80),
+        (_HAS_LETTER, _LETTER_BIT, 0x80),
+        (_DIGITS, _DIGIT_BIT, 0x10000),
+    ):
+        found = [c for c in range(size) if not 0xD800 <= c < 0xE000 and pattern.fullmatch(chr(c)) is not None]
+        table[found] |= bit
+    return table
 
-    def table(pattern: re.Pattern[str], size: int) -> np.ndarray:
-        matches = (pattern.fullmatch(chr(c)) is not None if not 0xD800 <= c < 0xE000 else False for c in range(size))
-        return np.fromiter(matches, dtype=bool, count=size)
 
-    return table(_TOKEN, 0x80), table(_HAS_LETTER, 0x80), table(_DIGITS, 0x10000)
-
-
-def _lookup(table: np.ndarray, cps: np.ndarray, astral: Any = None) -> np.ndarray:
-    """``table[cps]`` where the table covers the code point, else ``astral(chr(cp))`` (bool ``[n]``)."""
-    inside = cps < table.size
-    out = table[np.where(inside, cps, 0)] & inside
-    if astral is not None and not inside.all():
-        outside = np.flatnonzero(~inside)
-        codes, back = np.unique(cps[outside], return_inverse=True)
-        out[outside] = np.array([bool(astral(chr(c))) for c in codes.tolist()], dtype=bool)[back]
+def _digits(cps: np.ndarray) -> np.ndarray:
+    """bool ``[n]``: which code points are decimal digits (``\\d``)."""
+    out = (_slot_bits()[cps] & _DIGIT_BIT) != 0
+    if cps.size and cps.max() > 0xFFFF:
+        astral = np.flatnonzero(cps > 0xFFFF)
+        codes, back = np.unique(cps[astral], return_inverse=True)
+        out[astral] = np.array([chr(c).isdecimal() for c in codes.tolist()], dtype=bool)[back]
     return out
 
 
@@ -228,10 +233,10 @@ def _mask_slots(nfkc_lines: Sequence[str]) -> list[str]:
     if not nfkc_lines:
         return []
     joined = _QUOTED.sub("a", "\n".join(nfkc_lines))
-    token, letter, digit = _slot_tables()
     cps = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype="<u4")
-    cps = _collapse_runs(cps, _lookup(token, cps), "a", only=_lookup(letter, cps))
-    cps = _collapse_runs(cps, _lookup(digit, cps, str.isdecimal), "0")
+    bits = _slot_bits()[cps]
+    cps = _collapse_runs(cps, (bits & _TOKEN_BIT) != 0, "a", only=(bits & _LETTER_BIT) != 0)
+    cps = _collapse_runs(cps, _digits(cps), "0")
     return cps.tobytes().decode("utf-32-le", "surrogatepass").split("\n")
 
 
@@ -287,7 +292,8 @@ def line_table(
     stripped = [line.strip() for line in nfkc]
     page_number = np.array([_PAGE_NUMBER.fullmatch(s) is not None for s in stripped], dtype=bool)
     running_head = np.array([_RUNNING_HEAD.fullmatch(s) is not None for s in stripped], dtype=bool)
-    bare = [_MARKUP.sub("", s).strip() for s in stripped]  # a heading's shape, without HTML remnants
+    # A heading's shape, without HTML remnants (which need a "<" or a "&").
+    bare = [_MARKUP.sub("", s).strip() if "<" in s or "&" in s else s for s in stripped]
     head_like_plain = np.array([0 < len(s) <= 40 and _SENTENCE_END.search(s) is None for s in bare], dtype=bool)
     head_like = np.zeros(len(lines), dtype=bool)
     for i in np.flatnonzero(head_like_plain).tolist():
