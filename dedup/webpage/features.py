@@ -294,7 +294,7 @@ def _feature_table(function_chars: str) -> np.ndarray:
 def _counts(texts: Sequence[str], table: np.ndarray, run_bit: int = -1) -> np.ndarray:
     """:func:`dedup.arrays.class_counts` of each text (int64 ``[len(texts), 16]``)."""
     lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
-    starts = np.concatenate(([0], np.cumsum(lengths + 1)[:-1])).astype(np.int64)
+    starts = np.cumsum(lengths + 1) - (lengths + 1)
     return class_counts(to_codepoints("\n".join(texts)), starts, starts + lengths, table, run_bit)
 
 
