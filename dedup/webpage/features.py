@@ -323,21 +323,32 @@ def _flag_columns(
     rows = np.flatnonzero((lengths <= 8 * options.max_meta_size) & (size <= 2 * options.max_meta_size) & (lengths > 0))
     titles: dict[int, set[str]] = {}
     found = []  # one list of flags a listed line, put into the array at once
+    # A view's flags depend on the view (its size, digits and date are its own), and beyond the check on
+    # whether it is its page's first line or repeats the title: lines that recur (a site's menus on each
+    # of its pages: half the short lines of the 916 labelled pages) are searched once.
+    known: dict[tuple[str, bool, bool], list[int]] = {}
     for i, p, line_size, is_first, has_digit in zip(
         rows.tolist(), page[rows].tolist(), size[rows].tolist(), first[rows].tolist(), digit[rows].tolist()
     ):
         view = views[i]
         if part == "check":
-            found.append(_check_flags(view, line_size, options, has_digit))
-            continue
-        if p not in titles:
-            head = views[int(bounds[p])]
-            titles[p] = _title_parts(head) if head else set()
-        if part == "other":
-            assert dated is not None
-            found.append(_other_flags(view, line_size, is_first, view in titles[p], options, has_digit, dated[i]))
+            key = (view, False, False)
         else:
-            found.append(_pattern_flags(view, line_size, is_first, view in titles[p], options, has_digit))
+            if p not in titles:
+                head = views[int(bounds[p])]
+                titles[p] = _title_parts(head) if head else set()
+            key = (view, is_first, view in titles[p])
+        got = known.get(key)
+        if got is None:
+            if part == "check":
+                got = _check_flags(view, line_size, options, has_digit)
+            elif part == "other":
+                assert dated is not None
+                got = _other_flags(view, line_size, is_first, key[2], options, has_digit, dated[i])
+            else:
+                got = _pattern_flags(view, line_size, is_first, key[2], options, has_digit)
+            known[key] = got
+        found.append(got)
     if found:
         flags[rows] = found
     return {name: flags[:, j] for j, name in enumerate(names)}
