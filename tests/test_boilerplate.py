@@ -343,3 +343,38 @@ def test_lines_of_one_family_are_not_shared() -> None:
     assert shared_rows(table, np.array([0, 0, 2]), options).tolist() == []
     # as two families, the first two documents share every line, and the third's line neighbours the last
     assert shared_rows(table, np.array([0, 1, 2]), options).tolist() == list(range(len(table)))
+
+
+class _Rows:
+    """The two columns _neighbours_differ reads."""
+
+    def __init__(self, doc: list[int], exact: list[int]) -> None:
+        self.doc, self.exact = np.array(doc, dtype=np.int64), np.array(exact, dtype=np.uint64)
+
+    def __len__(self) -> int:
+        return int(self.doc.size)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 3), st.integers(0, 4)), min_size=1, max_size=30), st.data())
+def test_markers_need_neighbours_unlike_each_others(rows: list[tuple[int, int]], data: st.DataObject) -> None:
+    """All groups at once, as one group at a time: no two occurrences share the line before or after."""
+    from dedup.boilerplate.classify import _neighbours_differ
+
+    rows.sort(key=lambda r: r[0])  # lines in document order
+    table = _Rows([d for d, _ in rows], [k for _, k in rows])
+    group = data.draw(st.lists(st.integers(0, 5), min_size=len(rows), max_size=len(rows)))
+    chosen = data.draw(st.lists(st.integers(0, 5), max_size=4))
+    expected = np.zeros(len(rows), dtype=bool)
+    for g in set(chosen) & set(group):
+        members = [i for i, x in enumerate(group) if x == g]
+        for step in (-1, 1):
+            near = [
+                table.exact[i + step] for i in members if 0 <= i + step < len(rows) and rows[i + step][0] == rows[i][0]
+            ]
+            if len(set(near)) != len(near):
+                break
+        else:
+            expected[members] = True
+    got = _neighbours_differ(table, np.array(group, dtype=np.int64), np.array(chosen, dtype=np.int64))
+    assert got.tolist() == expected.tolist()

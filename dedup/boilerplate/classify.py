@@ -197,14 +197,27 @@ def _cut_copies(
     return out
 
 
-def _neighbours_differ(table: LineTable, members: np.ndarray) -> bool:
-    """Whether each occurrence of a repeated line has neighbours unlike the other occurrences'."""
+def _neighbours_differ(table: LineTable, group: np.ndarray, chosen: np.ndarray) -> np.ndarray:
+    """The rows of the ``chosen`` groups (int64 ids into ``group``, int64 ``[m]``: each row's group) whose
+    occurrences all have neighbours unlike the other occurrences' (no two share the line before, nor the
+    line after, in their document): bool ``[m]``. All groups at once."""
     m = len(table)
-    prev = [table.exact[i - 1] if i > 0 and table.doc[i - 1] == table.doc[i] else None for i in members]
-    nxt = [table.exact[i + 1] if i + 1 < m and table.doc[i + 1] == table.doc[i] else None for i in members]
-    return len({p for p in prev if p is not None}) == len([p for p in prev if p is not None]) and len(
-        {n for n in nxt if n is not None}
-    ) == len([n for n in nxt if n is not None])
+    picked = np.zeros(int(max(group.max(initial=-1), chosen.max(initial=-1))) + 1, dtype=bool)
+    picked[chosen] = True
+    rows = np.flatnonzero(picked[group])
+    differ = picked.copy()
+    for step in (-1, 1):
+        near = rows + step
+        inside = (near >= 0) & (near < m)
+        inside[inside] &= table.doc[near[inside]] == table.doc[rows[inside]]
+        g, key = group[rows[inside]], table.exact[near[inside]]
+        order = np.lexsort((key, g))
+        g, key = g[order], key[order]
+        shared = (g[1:] == g[:-1]) & (key[1:] == key[:-1])
+        differ[g[1:][shared]] = False
+    out = np.zeros(m, dtype=bool)
+    out[rows] = differ[group[rows]]
+    return out
 
 
 def _heading_own_content(
@@ -337,10 +350,7 @@ def document_kinds(table: LineTable, options: BoilerplateOptions) -> np.ndarray:
     kind[templates & (dup_sizes[exact_dup_within] < 2)] = "template"
 
     short_repeat = recurrable & (table.view_len <= options.marker_chars) & (dup_sizes[exact_dup_within] >= 2)
-    for g in np.unique(exact_dup_within[short_repeat]):
-        members = np.flatnonzero(exact_dup_within == g)
-        if _neighbours_differ(table, members):
-            kind[members] = "marker"
+    kind[_neighbours_differ(table, exact_dup_within, exact_dup_within[short_repeat])] = "marker"
     return kind
 
 
