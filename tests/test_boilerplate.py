@@ -237,8 +237,60 @@ def test_the_first_passes_kinds_serve_when_the_second_pass_finds_the_same_famili
         assert np.array_equal(kinds, expected)
 
 
+def _shared_shares(views: list[str], groups: list[int]) -> np.ndarray:
+    """The package's shares of one unit of members."""
+    from dedup.boilerplate.families import _shared_shares_many
+
+    return _shared_shares_many(views, np.array(groups, dtype=np.int64), np.zeros(len(views), dtype=np.int64))
+
+
+def _shares_by_sets(views: list[str], groups: list[int], n: int = 4, max_members: int = 32) -> list[float]:
+    """The definition, with Python sets: each member's share of character n-grams that members of other groups
+    also have. Each distinct view counts once, with the group of its last copy; the grams of the first
+    ``max_members`` distinct views are the evidence."""
+    from collections import Counter
+
+    firsts = dict(zip(views, groups))
+    grams = {v: {v[i : i + n] for i in range(len(v) - n + 1)} or {v} for v in firsts}
+    of_group: dict[int, set[str]] = {}
+    for v, g in list(firsts.items())[:max_members]:
+        of_group.setdefault(g, set()).update(grams[v])
+    held = Counter(gram for grams_of_group in of_group.values() for gram in grams_of_group)
+    share = {
+        v: sum(held[gram] - (gram in of_group.get(g, set())) >= 1 for gram in grams[v]) / len(grams[v])
+        for v, g in firsts.items()
+    }
+    return [share[v] for v in views]
+
+
+# Views that recur, share grams, or are shorter than a gram.
+_SHARE_VIEWS = ["", "ab", "abcd", "abcde", "bcdea", "新闻新闻", "新闻0新闻", "闻新闻0"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.lists(
+            st.tuples(st.sampled_from(_SHARE_VIEWS) | st.text("ab新闻0", max_size=7), st.integers(0, 3)), max_size=8
+        ).filter(bool),
+        min_size=1,
+        max_size=4,
+    ),
+    st.sampled_from([1, 2, 32]),
+)
+def test_shares_of_many_units_at_once_are_each_units_by_sets(units: list[list[tuple[str, int]]], most: int) -> None:
+    from dedup.boilerplate.families import _shared_shares_many
+
+    views = [v for unit in units for v, _ in unit]
+    groups = np.array([g for unit in units for _, g in unit], dtype=np.int64)
+    unit_of = np.repeat(np.arange(len(units)), [len(unit) for unit in units])
+    expected = [
+        s for unit in units for s in _shares_by_sets([v for v, _ in unit], [g for _, g in unit], max_members=most)
+    ]
+    assert _shared_shares_many(views, groups, unit_of, max_members=most).tolist() == expected
+
+
 def test_slots_are_masked_exactly() -> None:
-    from dedup.boilerplate.families import _shared_shares
     from dedup.lines import _mask_slots
 
     # A run of token characters with a letter is one slot; digit runs are another; a
@@ -252,8 +304,6 @@ def test_slots_are_masked_exactly() -> None:
 
 
 def test_shared_shares_count_the_grams_other_groups_hold() -> None:
-    from dedup.boilerplate.families import _shared_shares
-
     # 4-grams: abcdef {abcd, bcde, cdef}, abcdeq {abcd, bcde, cdeq}, zzzzzz {zzzz}
     shares = _shared_shares(["abcdef", "abcdeq", "zzzzzz"], [0, 1, 2])
     assert np.allclose(shares, [2 / 3, 2 / 3, 0.0])

@@ -3,12 +3,11 @@ document families (near-duplicate documents) within which recurrence does not co
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
-from itertools import chain
 
 import numpy as np
 
+from ..arrays import concat_ranges, to_codepoints
 from ..cluster import connected_components
 from ..lines import LineTable
 from ..spans import Span
@@ -68,26 +67,106 @@ def _enclosed_slots(views: Sequence[str], min_skeleton: float, min_end: int = 4)
     return head >= min_end and tail >= min_end and head + tail >= min_skeleton * longest
 
 
-def _shared_shares(views: Sequence[str], groups: Sequence[int], n: int = 4, max_members: int = 32) -> np.ndarray:
-    """float64 ``[len(views)]``: each member's share of character n-grams that members of other groups also have.
+def _packed_order(*columns: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """The rows of columns of non-negative integers sorted lexicographically by one sort of a packed key, and
+    which of them start a new combination (int64 and bool ``[m]``); None when the ranges do not fit 62 bits."""
+    sizes = [int(c.max(initial=0)) + 1 for c in columns]
+    if float(np.prod(sizes, dtype=np.float64)) >= 2.0**62:
+        return None
+    key = np.zeros(columns[0].size, dtype=np.int64)
+    for column, size in zip(columns, sizes):
+        key = key * size + column
+    order = np.argsort(key)
+    ordered = key[order]
+    new = np.ones(ordered.size, dtype=bool)
+    np.not_equal(ordered[1:], ordered[:-1], out=new[1:])
+    return order, new
 
-    One template filled with different slots shares most of its n-grams; two different
-    sentences that merely open (or close) alike share few. Members of the same group
-    (reprints of one story) do not count as each other's evidence. Each distinct view counts
-    once, with the group of its last copy; the grams of the first ``max_members`` distinct
-    views are the evidence.
-    """
-    firsts = dict(zip(views, groups))  # one member per distinct view
-    grams = {v: {v[i : i + n] for i in range(len(v) - n + 1)} or {v} for v in firsts}
-    of_group: dict[int, set[str]] = {}
-    for v, g in list(firsts.items())[:max_members]:
-        of_group.setdefault(g, set()).update(grams[v])
-    held = Counter(chain.from_iterable(of_group.values()))  # in how many groups each gram is
-    share: dict[str, float] = {}
-    for v, g in firsts.items():
-        own = of_group.get(g, set())
-        share[v] = sum(held[gram] - (gram in own) >= 1 for gram in grams[v]) / len(grams[v])
-    return np.array([share[v] for v in views])
+
+def _dense_ids(*columns: np.ndarray) -> np.ndarray:
+    """:func:`_group_ids` of columns of non-negative integers (the same ids), by one sort of a packed key when
+    the columns' ranges allow."""
+    packed = _packed_order(*columns) if columns[0].size else None
+    if packed is None:
+        return _group_ids(*columns)
+    order, new = packed
+    ids = np.empty(order.size, dtype=np.int64)
+    ids[order] = np.cumsum(new) - 1
+    return ids
+
+
+def _grams(views: Sequence[str], n: int) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct character ``n``-grams of every view as dense ids (a view shorter than ``n`` is its one
+    gram): ``(view, gram)`` int64 ``[k]`` each, one row per distinct gram of a view, by view."""
+    lengths = np.fromiter(map(len, views), dtype=np.int64, count=len(views))
+    counts = np.maximum(lengths - n + 1, 1)
+    owner = np.repeat(np.arange(len(views)), counts)
+    if not owner.size:
+        return owner, owner
+    ends = np.cumsum(lengths)
+    at = concat_ranges(ends - lengths, counts)  # each gram's first character
+    limit = np.repeat(ends, counts)
+    # Characters as their rank among the characters present, the padding after them: n ranks pack into
+    # one sort key for any text of fewer than ~46,000 distinct characters (n = 4).
+    cps = to_codepoints("".join(views))
+    present = np.zeros(0x110000, dtype=bool)
+    present[cps] = True
+    rank = np.cumsum(present) - 1
+    ranks = np.append(rank[cps], int(present.sum()))
+    gram = _dense_ids(*(ranks[np.where(at + j < limit, at + j, ranks.size - 1)] for j in range(n)))
+    packed = _packed_order(owner, gram)
+    if packed is None:
+        distinct = np.unique(np.stack([owner, gram], axis=1), axis=0)
+        return distinct[:, 0], distinct[:, 1]
+    order, new = packed
+    return owner[order[new]], gram[order[new]]
+
+
+def _shared_shares_many(
+    views: Sequence[str], groups: np.ndarray, unit: np.ndarray, n: int = 4, max_members: int = 32
+) -> np.ndarray:
+    """:func:`_shared_shares` of many units at once: member ``i`` is ``views[i]`` of group ``groups[i]`` in unit
+    ``unit[i]`` (int64 ``[k]`` each, a unit's members consecutive and in order). float64 ``[k]``."""
+    k = len(views)
+    if not k:
+        return np.zeros(0)
+    ids: dict[str, int] = {}
+    vid = np.fromiter((ids.setdefault(v, len(ids)) for v in views), dtype=np.int64, count=k)
+    # One row per distinct view of a unit, in order of its first member; its group is its last member's.
+    pair = _dense_ids(unit, vid)
+    order = np.argsort(pair, kind="stable")
+    new = np.concatenate(([True], pair[order][1:] != pair[order][:-1]))
+    first, last = order[new], order[np.append(np.flatnonzero(new)[1:] - 1, k - 1)]
+    by_first = np.argsort(first, kind="stable")
+    first, last = first[by_first], last[by_first]
+    d_unit, d_view, d_group = unit[first], vid[first], groups[last]
+    unit_start = np.searchsorted(d_unit, d_unit)
+    evidence = np.arange(d_unit.size) - unit_start < max_members
+    # Each distinct view's grams, and the (unit, group, gram) the evidence holds.
+    g_view, g_gram = _grams(list(ids), n)
+    per_view = np.bincount(g_view, minlength=len(ids))
+    view_start = np.cumsum(per_view) - per_view
+    rows = np.repeat(np.arange(d_unit.size), per_view[d_view])
+    gram = g_gram[concat_ranges(view_start[d_view], per_view[d_view])]
+    r_unit, r_group = d_unit[rows], d_group[rows]
+    held_in = evidence[rows]
+    triple = _dense_ids(r_unit, r_group, gram)
+    in_evidence = np.zeros(int(triple.max(initial=-1)) + 1, dtype=bool)
+    in_evidence[triple[held_in]] = True
+    own = in_evidence[triple]
+    # held: how many groups' evidence holds the gram in the unit.
+    doublet = _dense_ids(r_unit, gram)
+    doublet_of = np.empty(in_evidence.size, dtype=np.int64)
+    doublet_of[triple] = doublet  # a (unit, group, gram) has one (unit, gram)
+    held = np.bincount(doublet_of[in_evidence], minlength=int(doublet.max(initial=-1)) + 1)[doublet]
+    shared = (held - own) >= 1
+    share = np.bincount(rows, weights=shared, minlength=d_unit.size) / per_view[d_view]
+    # back to the members: the share of their unit's distinct view
+    where = np.empty(k, dtype=np.int64)
+    where[order] = np.cumsum(new) - 1
+    of_pair = np.empty(d_unit.size, dtype=np.int64)
+    of_pair[by_first] = np.arange(d_unit.size)
+    return share[of_pair[where]]
 
 
 def _families(
@@ -128,22 +207,25 @@ def _families(
             undecided.append(members)
     if not undecided:
         return chosen
-    all_views = take(table.masked_views, np.concatenate(undecided))
+    lines = np.concatenate(undecided)
+    all_views = take(table.masked_views, lines)
     bounds = np.cumsum([0] + [m.size for m in undecided]).tolist()
-    for members, lo, hi in zip(undecided, bounds[:-1], bounds[1:]):
-        views = all_views[lo:hi]
-        if by_doc:
-            if _enclosed_slots(views, options.min_skeleton):
+    if by_doc:
+        for members, lo, hi in zip(undecided, bounds[:-1], bounds[1:]):
+            if _enclosed_slots(all_views[lo:hi], options.min_skeleton):
                 chosen[members] = True
-            continue
-        # Across families the members' median share of n-grams held by other families decides
-        # (every member counted, copies included); a member over twice the family's median length
-        # must hold that share itself: a long paragraph that merely ends like a recurring link
-        # title is no variant of it.
-        assert line_family is not None, "families across documents need the lines' families"
-        shares = _shared_shares(views, line_family[members].tolist())
+        return chosen
+    # Across families the members' median share of n-grams held by other families decides
+    # (every member counted, copies included); a member over twice the family's median length
+    # must hold that share itself: a long paragraph that merely ends like a recurring link
+    # title is no variant of it.
+    assert line_family is not None, "families across documents need the lines' families"
+    unit = np.repeat(np.arange(len(undecided)), [m.size for m in undecided])
+    all_shares = _shared_shares_many(all_views, line_family[lines], unit)
+    all_lengths = np.fromiter(map(len, all_views), dtype=np.int64, count=len(all_views))
+    for members, lo, hi in zip(undecided, bounds[:-1], bounds[1:]):
+        shares, lengths = all_shares[lo:hi], all_lengths[lo:hi]
         if np.median(shares) >= options.min_skeleton:
-            lengths = np.fromiter(map(len, views), dtype=np.int64, count=len(views))
             chosen[members[(shares >= options.min_skeleton) | (lengths <= 2 * np.median(lengths))]] = True
     return chosen
 
