@@ -242,7 +242,10 @@ def _mask_slots(nfkc_lines: Sequence[str]) -> list[str]:
 
 def line_texts(texts: Sequence[str], units: UnitSpans) -> list[str]:
     """The text of every line of ``units`` (``segment_lines_and_paragraphs(texts)[0]``), in order."""
-    return [texts[d][s:e] for d, (s, e) in zip(units.doc_ids().tolist(), units.spans.tolist())]
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    at = (np.cumsum(lengths) - lengths)[units.doc_ids()]  # where each line's document starts in the joined texts
+    joined = "".join(texts)
+    return [joined[a:b] for a, b in zip((at + units.spans[:, 0]).tolist(), (at + units.spans[:, 1]).tolist())]
 
 
 def line_table(

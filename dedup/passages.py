@@ -217,7 +217,8 @@ def unit_table(
         doc, flat, split = _split_long(doc, flat, too_long, segment_many(texts, "sentence"))
         # Units keep their relative order through the split: kept paragraphs keep their
         # views, only the sentences need new ones.
-        pieces = [texts[d][s:e] for d, (s, e), is_split in zip(doc.tolist(), flat.tolist(), split.tolist()) if is_split]
+        rows = np.flatnonzero(split)
+        pieces = [texts[d][s:e] for d, s, e in zip(doc[rows].tolist(), flat[rows, 0].tolist(), flat[rows, 1].tolist())]
         sentence_views = iter(matching_texts(pieces, options.normalize))
         views = [next(sentence_views) if is_split else next(kept) for is_split in split.tolist()]
     view_len = np.fromiter(map(len, views), dtype=np.int64, count=len(views))
