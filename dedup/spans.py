@@ -47,6 +47,20 @@ def expand_to_lines(text: str, start: int, end: int) -> tuple[int, int]:
 _RUN_ON = np.array([ord(c) for c in " \t\u3000\n\r"], dtype=np.uint32)  # may continue a blank run
 
 
+def _around(
+    texts: Sequence[str], doc: np.ndarray, start: np.ndarray, end: np.ndarray
+) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """What reading around spans needs: the texts that hold a span, each span's text among them (int64
+    ``[k]``), their code points joined, each text followed by two NUL characters (uint32), the spans'
+    starts and ends in those (int64 ``[k]``) and the lengths of their texts (int64 ``[k]``)."""
+    used = sorted_unique(np.asarray(doc, dtype=np.int64))
+    texts, doc = [texts[i] for i in used.tolist()], np.searchsorted(used, doc)
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    offsets = np.concatenate(([0], np.cumsum(lengths + 2)))
+    cps = to_codepoints("\x00\x00".join(texts) + "\x00\x00")
+    return texts, doc, cps, offsets[doc] + start, offsets[doc] + end, lengths[doc]
+
+
 def expand_spans_to_lines(
     texts: Sequence[str], doc: np.ndarray, start: np.ndarray, end: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -69,15 +83,9 @@ def expand_spans_to_lines(
         int64 ``[k]``, each span grown as :func:`expand_to_lines` grows it (or as it was).
     """
     start, end = np.array(start, dtype=np.int64), np.array(end, dtype=np.int64)
-    doc = np.asarray(doc, dtype=np.int64)
-    if not doc.size:
+    if not start.size:
         return start, end
-    used = sorted_unique(doc)  # only the texts that hold a span are read
-    texts, doc = [texts[i] for i in used.tolist()], np.searchsorted(used, doc)
-    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
-    offsets = np.concatenate(([0], np.cumsum(lengths + 2)))  # each text is followed by two "\x00"
-    cps = to_codepoints("\x00\x00".join(texts) + "\x00\x00")
-    g_start, g_end, length = offsets[doc] + start, offsets[doc] + end, lengths[doc]
+    texts, doc, cps, g_start, g_end, length = _around(texts, doc, start, end)
     line_start = (start == 0) | (cps[np.maximum(g_start - 1, 0)] == ord("\n"))
     broken = (cps[g_end] == ord("\n")) & (end + 1 < length) & ~np.isin(cps[g_end + 1], _RUN_ON)
     fast = line_start & ((end == length) | broken)
@@ -88,27 +96,15 @@ def expand_spans_to_lines(
 
 
 def last_visible(texts: Sequence[str], doc: np.ndarray, start: np.ndarray, end: np.ndarray) -> np.ndarray:
-    """The last character of each span that is not whitespace (what ``text[start:end].rstrip()`` ends with).
-
-    Parameters
-    ----------
-    texts : sequence of str
-    doc, start, end : np.ndarray
-        int64 ``[k]``: span ``i`` is ``texts[doc[i]][start[i]:end[i]]``.
-
-    Returns
-    -------
-    np.ndarray
-        uint32 ``[k]``: its code point, 0 for a blank span. Spans that end on a visible
-        character are read off the joined code points; the others are stripped one by one.
-    """
-    doc, start, end = (np.asarray(a, dtype=np.int64) for a in (doc, start, end))
-    if not doc.size:
+    """The last character of each span (``doc``, ``start``, ``end`` as for :func:`expand_spans_to_lines`) that
+    is not whitespace, what ``text[start:end].rstrip()`` ends with: uint32 ``[k]``, its code point (0 for a
+    blank span). Spans that end on a visible character are read off the joined code points; the others are
+    stripped one by one."""
+    start, end = np.asarray(start, dtype=np.int64), np.asarray(end, dtype=np.int64)
+    if not start.size:
         return np.zeros(0, dtype=np.uint32)
-    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
-    offsets = np.concatenate(([0], np.cumsum(lengths)))
-    cps = np.append(to_codepoints("".join(texts)), np.uint32(0))
-    out = np.where(end > start, cps[offsets[doc] + end - 1], 0).astype(np.uint32)
+    texts, doc, cps, _, g_end, _ = _around(texts, doc, start, end)
+    out = np.where(end > start, cps[g_end - 1], 0).astype(np.uint32)
     for i in np.flatnonzero((end > start) & whitespace_table()[out]).tolist():
         tail = texts[doc[i]][start[i] : end[i]].rstrip()
         out[i] = ord(tail[-1]) if tail else 0

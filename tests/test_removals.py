@@ -184,26 +184,30 @@ def _line_spans(texts: list[str]) -> list[tuple[int, int, int]]:
     return rows
 
 
-@settings(max_examples=300, deadline=None)
-@given(texts=_line_texts, picks=st.lists(st.tuples(st.integers(0, 4), st.integers(0, 30), st.integers(0, 30))))
-def test_expand_spans_to_lines_is_expand_to_lines_of_each(texts: list[str], picks: list[tuple[int, int, int]]) -> None:
+_picks = st.lists(st.tuples(st.integers(0, 4), st.integers(0, 30), st.integers(0, 30)))
+
+
+def _spans(texts: list[str], picks: list[tuple[int, int, int]]) -> tuple[list[tuple[int, int, int]], ...]:
+    """Every line's span and spans picked anywhere, as rows and as the three int64 columns."""
     sizes = [len(t) + 1 for t in texts]
     rows = _line_spans(texts) + [
         (d % len(texts), *sorted((a % sizes[d % len(texts)], b % sizes[d % len(texts)]))) for d, a, b in picks
     ]
-    doc, start, end = (np.array([r[j] for r in rows], dtype=np.int64) for j in range(3))
+    return rows, *(np.array([r[j] for r in rows], dtype=np.int64) for j in range(3))
+
+
+@settings(max_examples=300, deadline=None)
+@given(texts=_line_texts, picks=_picks)
+def test_expand_spans_to_lines_is_expand_to_lines_of_each(texts: list[str], picks: list[tuple[int, int, int]]) -> None:
+    rows, doc, start, end = _spans(texts, picks)
     got_start, got_end = expand_spans_to_lines(texts, doc, start, end)
     want = [expand_to_lines(texts[d], s, e) for d, s, e in rows]
     assert list(zip(got_start.tolist(), got_end.tolist())) == want
 
 
 @settings(max_examples=200, deadline=None)
-@given(texts=_line_texts, picks=st.lists(st.tuples(st.integers(0, 4), st.integers(0, 30), st.integers(0, 30))))
+@given(texts=_line_texts, picks=_picks)
 def test_last_visible_is_what_rstrip_ends_with(texts: list[str], picks: list[tuple[int, int, int]]) -> None:
-    sizes = [len(t) + 1 for t in texts]
-    rows = _line_spans(texts) + [
-        (d % len(texts), *sorted((a % sizes[d % len(texts)], b % sizes[d % len(texts)]))) for d, a, b in picks
-    ]
-    doc, start, end = (np.array([r[j] for r in rows], dtype=np.int64) for j in range(3))
+    rows, doc, start, end = _spans(texts, picks)
     want = [ord(texts[d][s:e].rstrip()[-1]) if texts[d][s:e].strip() else 0 for d, s, e in rows]
     assert last_visible(texts, doc, start, end).tolist() == want
