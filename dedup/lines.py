@@ -254,6 +254,7 @@ def line_table(
     segments: tuple[UnitSpans, UnitSpans] | None = None,
     *,
     cuts: bool = True,
+    lines: Sequence[str] | None = None,
     views: Sequence[str] | None = None,
 ) -> LineTable:
     """Split documents into lines and key every line (see the module docstring).
@@ -269,15 +270,17 @@ def line_table(
         Find what cutting each line removes (``cut_start``, ``cut_end``:
         :func:`dedup.spans.expand_spans_to_lines`). Without it, for tables that only
         compare documents, the cut columns hold the lines' own spans.
-    views : sequence of str, optional
-        The matching views of the lines (of :func:`line_texts`) under ``options.normalize``,
+    lines, views : sequence of str, optional
+        The lines' texts (:func:`line_texts`) and their matching views under ``options.normalize``,
         when the caller has them.
     """
     units, paragraphs = segment_lines_and_paragraphs(texts) if segments is None else segments
     flat, doc = units.spans, units.doc_ids()
     doc_starts = np.concatenate(([0], np.cumsum([len(t) + 1 for t in texts])[:-1])).astype(np.int64)
     standalone = _same_spans(doc, flat, paragraphs, doc_starts)
-    lines = line_texts(texts, units)
+    lines = line_texts(texts, units) if lines is None else list(lines)
+    if len(lines) != len(flat):
+        raise ValueError(f"line_table: {len(lines)} line texts for {len(flat)} lines")
     if views is None:
         views = matching_texts(lines, options.normalize)
     elif len(views) != len(lines):

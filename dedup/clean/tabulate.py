@@ -93,13 +93,13 @@ def tabulate_batch(
     opts = options
     segments = segment_lines_and_paragraphs(texts)
     extra = _duplicate_input(opts, with_clusters)
-    reading = None
+    texts_of_lines = line_texts(texts, segments[0])
+    reading = views = None
     if judged_alone(opts.boilerplate) and shares_reading_views(opts.boilerplate.normalize):
         # The page classifier's reading views of the lines, less punctuation, are their matching views.
-        reading = reading_views(line_texts(texts, segments[0]))
-    lines = line_table(
-        texts, opts.boilerplate, segments, views=None if reading is None else without_punctuation(reading)
-    )
+        reading = reading_views(texts_of_lines)
+        views = without_punctuation(reading)
+    lines = line_table(texts, opts.boilerplate, segments, lines=texts_of_lines, views=views)
     # A paragraph that is one line takes the line's view when both are viewed alike.
     known = KnownViews(lines.doc, lines.start, lines.end, lines.views)
     units = unit_table(
