@@ -125,8 +125,17 @@ def _grams(views: Sequence[str], n: int) -> tuple[np.ndarray, np.ndarray]:
 def _shared_shares_many(
     views: Sequence[str], groups: np.ndarray, unit: np.ndarray, n: int = 4, max_members: int = 32
 ) -> np.ndarray:
-    """:func:`_shared_shares` of many units at once: member ``i`` is ``views[i]`` of group ``groups[i]`` in unit
-    ``unit[i]`` (int64 ``[k]`` each, a unit's members consecutive and in order). float64 ``[k]``."""
+    """Each member's share of character ``n``-grams that members of other groups of its unit also have, for many
+    units (key families) at once: float64 ``[k]``.
+
+    One template filled with different slots shares most of its n-grams; two different sentences
+    that merely open (or close) alike share few. Members of the same group (reprints of one story)
+    are not each other's evidence. In a unit, each distinct view counts once, with the group of its
+    last copy, and the grams of its first ``max_members`` distinct views are the evidence; a view
+    shorter than ``n`` is its one gram. Member ``i`` is ``views[i]`` of group ``groups[i]`` in unit
+    ``unit[i]`` (int64 ``[k]``; a unit's members consecutive and in order, units numbered in order).
+    tests/test_boilerplate.py holds the definition with Python sets this equals.
+    """
     k = len(views)
     if not k:
         return np.zeros(0)
