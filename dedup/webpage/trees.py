@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..arrays import run_tiles
+
 try:  # the compiled kernel, when the package was built with a C compiler
     from .. import _kernels
 except ImportError:  # pragma: no cover - depends on the build
@@ -53,15 +55,20 @@ class Trees:
     def log_odds(self, x: np.ndarray, *, use_kernel: bool = True) -> np.ndarray:
         """float64 ``[m]``: each row's log-odds (``x``: float64 ``[m, features]``).
 
-        Rows are taken ``_ROWS`` at a time, so the leaf table (rows × trees) stays small. The
-        compiled kernel walks the trees when it was built (``use_kernel``); the numpy path
-        gives the same leaves, and both sum them alike.
+        Rows are taken ``_ROWS`` at a time, so the leaf table (rows × trees) stays small, on
+        threads (the tree walks and the sums release the GIL). The compiled kernel walks the
+        trees when it was built (``use_kernel``); the numpy path gives the same leaves, and
+        both sum them alike, row by row.
         """
-        if len(x) > _ROWS:
-            parts = [self.log_odds(x[i : i + _ROWS], use_kernel=use_kernel) for i in range(0, len(x), _ROWS)]
-            return np.concatenate(parts)
-        leaves = self._leaves_kernel(x) if use_kernel and _kernels is not None else self._leaves(x)
-        return self.baseline + leaves.sum(axis=1)
+        out = np.empty(len(x), dtype=np.float64)
+
+        def tile(bounds: tuple[int, int]) -> None:
+            part = x[bounds[0] : bounds[1]]
+            leaves = self._leaves_kernel(part) if use_kernel and _kernels is not None else self._leaves(part)
+            out[bounds[0] : bounds[1]] = self.baseline + leaves.sum(axis=1)
+
+        run_tiles(tile, [(i, min(i + _ROWS, len(x))) for i in range(0, len(x), _ROWS)], None)
+        return out
 
     def _leaves(self, x: np.ndarray) -> np.ndarray:
         """float64 ``[m, trees]``: the value of the leaf each row reaches in each tree (numpy)."""
