@@ -428,3 +428,64 @@ def test_markers_need_neighbours_unlike_each_others(rows: list[tuple[int, int]],
             expected[members] = True
     got = _neighbours_differ(table, np.array(group, dtype=np.int64), np.array(chosen, dtype=np.int64))
     assert got.tolist() == expected.tolist()
+
+
+def _families_group_by_group(table, key, mask, options, by_doc, line_family):  # type: ignore[no-untyped-def]
+    """The definition of dedup.boilerplate.families._families, one key group at a time."""
+    from dedup.boilerplate.families import _enclosed_slots, _group_ids, _shared_shares_many
+
+    chosen = np.zeros(len(table), dtype=bool)
+    idx = np.flatnonzero(mask)
+    if idx.size < 2:
+        return chosen
+    group = _group_ids(key[idx], table.doc[idx]) if by_doc else _group_ids(key[idx])
+    for g in np.unique(group):
+        members = idx[group == g]
+        if members.size < 2 or len(set(table.exact[members].tolist())) < 2:
+            continue
+        if by_doc and not np.all(np.diff(members) > 1):
+            continue
+        if len(set(table.masked[members].tolist())) == 1:
+            chosen[members] = True
+            continue
+        views = [table.masked_views[i] for i in members]
+        if by_doc:
+            chosen[members] = _enclosed_slots(views, options.min_skeleton)
+            continue
+        shares = _shared_shares_many(views, line_family[members], np.zeros(members.size, dtype=np.int64))
+        if np.median(shares) >= options.min_skeleton:
+            lengths = np.array([len(v) for v in views])
+            chosen[members[(shares >= options.min_skeleton) | (lengths <= 2 * np.median(lengths))]] = True
+    return chosen
+
+
+_TEMPLATE_LINES = [
+    "会员甲为你整理了这篇文章",
+    "会员乙为你整理了这篇文章",
+    "第3版 要闻",
+    "第12版 要闻",
+    "正文一段。",
+    "1998年",
+    "1999年",
+]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(st.lists(st.sampled_from(_TEMPLATE_LINES), min_size=1, max_size=6), min_size=1, max_size=6),
+    st.data(),
+)
+def test_key_families_at_once_are_those_of_each_group(docs: list[list[str]], data: st.DataObject) -> None:
+    from dedup.boilerplate.families import _families
+
+    table = line_table(["\n".join(doc) for doc in docs])
+    mask = np.array(data.draw(st.lists(st.booleans(), min_size=len(table), max_size=len(table))), dtype=bool)
+    families = np.array(data.draw(st.lists(st.integers(0, 2), min_size=len(docs), max_size=len(docs))))
+    options = BoilerplateOptions()
+    for key in (table.masked, table.head):
+        for by_doc in (True, False):
+            got = _families(table, key, mask, options, by_doc, families[table.doc])
+            assert (
+                got.tolist()
+                == _families_group_by_group(table, key, mask, options, by_doc, families[table.doc]).tolist()
+            )

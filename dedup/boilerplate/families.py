@@ -200,20 +200,21 @@ def _families(
     sorted_group, sorted_lines = group[order], idx[order]
     starts = np.flatnonzero(np.concatenate(([True], sorted_group[1:] != sorted_group[:-1])))
     ends = np.append(starts[1:], order.size)
-    multi = ends - starts >= 2
-    undecided: list[np.ndarray] = []  # groups whose shape decides: their views are read at once
-    for lo, hi in zip(starts[multi].tolist(), ends[multi].tolist()):
-        members = sorted_lines[lo:hi]
-        exact_variants = len(set(table.exact[members].tolist())) >= 2
-        # Within a document, a template recurs between stretches of content; lines
-        # on adjacent rows with the same shape are a table.
-        apart = not by_doc or bool(np.all(np.diff(members) > 1))
-        if not (exact_variants and apart):
-            continue
-        if len(set(table.masked[members].tolist())) == 1:
-            chosen[members] = True
-        else:
-            undecided.append(members)
+    # Per group, at once: its exact keys differ (variants, not copies); within a document, its
+    # members are apart (a template recurs between stretches of content; lines on adjacent rows
+    # with the same shape are a table); one masked key settles it, more leave it to the views.
+    exact, masked = table.exact[sorted_lines], table.masked[sorted_lines]
+    variants = np.maximum.reduceat(exact, starts) != np.minimum.reduceat(exact, starts)
+    apart = np.ones(starts.size, dtype=bool)
+    if by_doc:
+        close = np.flatnonzero((np.diff(sorted_lines) <= 1) & (sorted_group[1:] == sorted_group[:-1]))
+        apart[np.searchsorted(starts, close, side="right") - 1] = False
+    one_mask = np.maximum.reduceat(masked, starts) == np.minimum.reduceat(masked, starts)
+    kept = (ends - starts >= 2) & variants & apart
+    settled = kept & one_mask
+    chosen[sorted_lines[concat_ranges(starts[settled], (ends - starts)[settled])]] = True
+    shaped = kept & ~one_mask  # groups whose shape decides: their views are read at once
+    undecided = [sorted_lines[lo:hi] for lo, hi in zip(starts[shaped].tolist(), ends[shaped].tolist())]
     if not undecided:
         return chosen
     lines = np.concatenate(undecided)
