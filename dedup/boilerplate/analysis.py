@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 import numpy as np
@@ -18,7 +18,7 @@ from ..lines import (
 from ..near import ClusterEngine, NearOptions, cluster_views
 from ..store import take_rows
 from .base import Boilerplate, BoilerplateOptions
-from .classify import classify_lines, page_kinds
+from .classify import classify_lines, document_kinds, page_kinds
 from .families import boilerplate_families
 from .pages import PageLines
 
@@ -68,6 +68,9 @@ class TableLines:
     table: LineTable
     n_docs: int
     pages: PageLines | None = None
+    # What each document shows of itself under some options (it does not depend on the families,
+    # so the two family passes' classifications share it): [(options, kinds)].
+    _own: list[tuple[BoilerplateOptions, np.ndarray]] = field(default_factory=list, compare=False, repr=False)
 
     def __len__(self) -> int:
         return len(self.table)
@@ -76,7 +79,11 @@ class TableLines:
         return document_views(self.table, self.n_docs, None if kinds is None else kinds == "")
 
     def corpus_kinds(self, families: np.ndarray, options: BoilerplateOptions) -> np.ndarray:
-        return classify_lines(self.table, families, options)
+        own = next((kinds for opts, kinds in self._own if opts == options), None)
+        if own is None:
+            own = document_kinds(self.table, options)
+            self._own.append((options, own))
+        return classify_lines(self.table, families, options, own=own)
 
     def page_kinds(self, known: np.ndarray, options: BoilerplateOptions) -> np.ndarray:
         return page_kinds(self.table, known, options, self.pages)

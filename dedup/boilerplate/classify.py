@@ -265,6 +265,8 @@ def classify_lines(
     families: np.ndarray,
     options: BoilerplateOptions = BoilerplateOptions(),
     pages: PageLines | None = None,
+    *,
+    own: np.ndarray | None = None,
 ) -> np.ndarray:
     """Boilerplate kind of every line, or "" for content.
 
@@ -277,13 +279,15 @@ def classify_lines(
     pages : PageLines, optional
         :func:`dedup.boilerplate.pages.page_lines` of ``table`` with ``options``, when
         tabulating made it (otherwise the web-page classifier runs here).
+    own : np.ndarray, optional
+        :func:`document_kinds` of ``table`` with ``options``, when the caller has them.
 
     Returns
     -------
     np.ndarray
         str ``[m]``, a :data:`KINDS` entry or ``""``.
     """
-    return page_kinds(table, _corpus_kinds(table, families, options), options, pages)
+    return page_kinds(table, _corpus_kinds(table, families, options, own), options, pages)
 
 
 def page_kinds(
@@ -307,7 +311,9 @@ def _min_docs(families: np.ndarray, options: BoilerplateOptions) -> int:
     return max(options.min_docs, int(np.ceil(options.min_doc_fraction * sorted_unique(families).size)))
 
 
-def _corpus_kinds(table: LineTable, families: np.ndarray, options: BoilerplateOptions) -> np.ndarray:
+def _corpus_kinds(
+    table: LineTable, families: np.ndarray, options: BoilerplateOptions, own: np.ndarray | None = None
+) -> np.ndarray:
     """:func:`classify_lines` without the web-page classifier: the kinds the collection shows.
 
     Three steps: what each document shows of itself (:func:`document_kinds`), what the
@@ -315,7 +321,7 @@ def _corpus_kinds(table: LineTable, families: np.ndarray, options: BoilerplateOp
     neighbours only (:func:`shared_rows`, :func:`collection_kinds`: every other line is
     content to it), and the page furniture of each document.
     """
-    kind = document_kinds(table, options)
+    kind = document_kinds(table, options) if own is None else own.copy()
     rows = shared_rows(table, families, options)
     if rows.size:
         kind[rows] = collection_kinds(take_rows(table, rows), families, options, kind[rows])
