@@ -227,11 +227,17 @@ def resolve_many(
 
 def apply_cuts(text: str, cuts: Sequence[Cut]) -> Cleaned:
     """Cut resolved, non-overlapping, sorted spans out of ``text``."""
-    removed = tuple(Removal(c.start, c.end, c.reason, c.ref, text[c.start : c.end], c.kind, c.held_by) for c in cuts)
+    return cut_spans(text, [(c.start, c.end, (c.reason, c.ref, c.kind, c.held_by)) for c in cuts])
+
+
+def cut_spans(text: str, spans: Sequence[tuple[int, int, tuple[Any, Any, Any, Any]]]) -> Cleaned:
+    """:func:`apply_cuts` of ``(start, end, (reason, ref, kind, held_by))`` rows: resolved, non-overlapping,
+    sorted spans cut out of ``text``, without a :class:`Cut` object a span."""
+    removed = tuple(Removal(a, b, reason, ref, text[a:b], kind, held) for a, b, (reason, ref, kind, held) in spans)
     kept: list[str] = []
     pos = 0
-    for c in cuts:
-        kept.append(text[pos : c.start])
-        pos = c.end
+    for a, b, _ in spans:
+        kept.append(text[pos:a])
+        pos = b
     kept.append(text[pos:])
     return Cleaned("".join(kept), removed)

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from ..normalize import noise_spans_many
-from ..removals import REASONS, Cleaned, Cut, apply_cuts, resolve_many
+from ..removals import REASONS, Cleaned, cut_spans, resolve_many
 from ..spans import expand_spans_to_lines
 from .plan import CleanPlan
 
@@ -85,8 +85,5 @@ def apply_plan(texts: Sequence[str], plan: CleanPlan, first_doc: int = 0) -> lis
         (REASONS[reason], None if ref < 0 else ref, kinds[kind], None if held < 0 else plan.holders[held])
         for reason, ref, kind, held in labels.tolist()
     ]
-    rows = list(zip(start.tolist(), end.tolist(), owner.tolist()))
-    return [
-        apply_cuts(text, [Cut(s, e, *named[k]) for s, e, k in rows[a:b]])  # type: ignore[arg-type]
-        for text, a, b in zip(texts, bounds[:-1], bounds[1:])
-    ]
+    rows = list(zip(start.tolist(), end.tolist(), map(named.__getitem__, owner.tolist())))
+    return [cut_spans(text, rows[a:b]) for text, a, b in zip(texts, bounds[:-1], bounds[1:])]
