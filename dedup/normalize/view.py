@@ -203,8 +203,9 @@ def without_punctuation(views: Sequence[str]) -> list[str]:
         return []
     cps = to_codepoints("".join(views))
     lengths = np.fromiter(map(len, views), dtype=np.int64, count=len(views))
-    kept = np.concatenate(([0], np.cumsum(~_tables().drop[cps], dtype=np.int64)))[np.cumsum(lengths)]
-    text = from_codepoints(cps[~_tables().drop[cps]])
+    keep = ~_tables().drop[cps]
+    kept = np.concatenate(([0], np.cumsum(keep, dtype=np.int64)))[np.cumsum(lengths)]
+    text = from_codepoints(cps[keep])
     return [text[a:b] for a, b in zip([0, *kept[:-1].tolist()], kept.tolist())]
 
 
