@@ -320,7 +320,10 @@ def _flag_columns(
     first = np.zeros(m, dtype=bool)
     first[bounds[:-1][np.diff(bounds) > 0]] = True
     lengths = np.fromiter(map(len, views), dtype=np.int64, count=m)
-    rows = np.flatnonzero((lengths <= 8 * options.max_meta_size) & (size <= 2 * options.max_meta_size) & (lengths > 0))
+    # Every pattern needs a line at most twice the meta size (:func:`_listed`); the check's, at most the meta
+    # or label size (:func:`_check_flags` is all 0 above it).
+    most = max(options.max_meta_size, options.max_label_size) if part == "check" else 2 * options.max_meta_size
+    rows = np.flatnonzero((lengths <= 8 * options.max_meta_size) & (size <= most) & (lengths > 0))
     titles: dict[int, set[str]] = {}
     found = []  # one list of flags a listed line, put into the array at once
     # A view's flags depend on the view (its size, digits and date are its own), and beyond the check on
