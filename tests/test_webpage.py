@@ -16,6 +16,7 @@ from dedup.webpage import (
     classify_page_lines,
     line_features,
     looks_like_webpage,
+    page_evidence,
     webpage_boilerplate_spans,
 )
 
@@ -340,6 +341,23 @@ def test_dev_pages_look_like_webpages(portal_page):
     for page in load_pages("readability_zh.jsonl"):
         assert looks_like_webpage(page.lines), page.id
     assert looks_like_webpage(portal_page[0])
+
+
+def test_a_long_product_page_with_few_furniture_lines_looks_like_a_webpage():
+    """Three furniture lines among 150, 100 of them short specification lines: under the 3 % the strict
+    clause asks, but with 30 % of the lines short the wider clause passes it; the same lines as prose
+    (long sentences) do not."""
+    furniture = ["首页 | 产品 | 关于我们 | 联系我们", "版权所有 © 2024 某某科技有限公司", "分享到：微信 微博 QQ空间"]
+    specs = [f"型号{i}：A{i}" for i in range(100)]
+    text = [f"这款产品的第{i}项说明文字较长，介绍了它在日常使用中的表现和各种细节。" for i in range(47)]
+    page = furniture[:1] + specs + text + furniture[1:]
+    evidence = page_evidence(page)
+    assert (evidence.lines, evidence.furniture) == (150, 3) and evidence.short_share >= 0.3
+    assert evidence.furniture < 0.03 * evidence.lines
+    assert looks_like_webpage(page)
+    assert not looks_like_webpage(page, WebpageOptions(method="rules"))  # the clause the hand rules were tuned on
+    assert not looks_like_webpage(furniture[:1] + text * 3 + furniture[1:])
+    assert not looks_like_webpage(specs + text)  # no furniture
 
 
 # --------------------------------------------------------------------------- benchmark

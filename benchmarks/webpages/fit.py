@@ -18,8 +18,9 @@ groups of about equal size, each predicted by a first stage fitted on the other 
 The decision cut is the lowest probability that keeps ``target`` (0.98) of the content
 characters of pages from sources the model did not see: one model is fitted without each
 source (leave one source out), every page is predicted by the model that did not see its
-source, as cleaning applies it (pages that fail ``looks_like_webpage`` are not classified;
-on a list page only furniture lines go), and the cut is read on those predictions pooled. A
+source, as cleaning applies it (on a list page only furniture lines go), on the pages that
+pass the strict clause of ``looks_like_webpage`` (the others count as kept), and the cut is read
+on those predictions pooled. A
 held-out model's own cut is read the same way on the other sources only (``--loso`` writes
 them, for :mod:`benchmarks.webpages.loso`). The trees are exported as plain arrays;
 :class:`dedup.webpage.model.LineModel` evaluates them with numpy and the export is checked
@@ -38,7 +39,7 @@ from pathlib import Path
 import numpy as np
 
 from benchmarks.webpages import Page
-from dedup.webpage import line_features, looks_like_webpage
+from dedup.webpage import line_features
 from dedup.webpage.base import _F, FEATURES, _default_options
 from dedup.webpage.classes import _furniture_kinds
 from dedup.webpage.model import (
@@ -49,6 +50,7 @@ from dedup.webpage.model import (
     kept_on_list_pages,
     model_features,
 )
+from dedup.webpage.pages import _clearly_a_page, page_evidence
 from dedup.webpage.trees import Trees
 
 PARAMS = {
@@ -184,8 +186,11 @@ def fit_stages(pages: Sequence[LabelledPage], matrices: Sequence[np.ndarray] | N
 def page_probabilities(model: LineModel, page: LabelledPage, matrix: np.ndarray) -> np.ndarray:
     """float64 ``[m]``: the model's probabilities for one page's lines as cleaning uses them: 0 for
     the lines a list page keeps (:func:`dedup.webpage.model.list_pages`), and for all lines of
-    a page that does not pass ``looks_like_webpage`` (the model is not applied to it)."""
-    if not looks_like_webpage(list(page.lines), features=matrix[:, : len(FEATURES)]):
+    a page that is not clearly a web page: the cut is read on the pages that pass the strict clause of
+    ``looks_like_webpage`` (the model is applied to the pages of its wider clause too, with that cut)."""
+    evidence = page_evidence(list(page.lines), features=matrix[:, : len(FEATURES)])
+    figures = (np.array([evidence.lines]), np.array([evidence.short_share]), np.array([evidence.furniture]))
+    if not _clearly_a_page(*figures)[0]:
         return np.zeros(len(matrix))
     bounds = np.array([0, len(matrix)], dtype=np.int64)
     p = model.probability(matrix, bounds)

@@ -109,13 +109,26 @@ _MIN_FURNITURE_LINES = 3
 _MIN_FURNITURE_SHARE = 0.03
 _MIN_SHORT_SHARE = 0.2
 _MANY_FURNITURE_SHARE = 0.1
+_WIDE_SHORT_SHARE = 0.3
 
 
-def _decide(lines: np.ndarray, short_share: np.ndarray, furniture: np.ndarray) -> np.ndarray:
-    """:func:`looks_like_webpage`'s rule on per-page figures (float64 arrays): bool."""
+def _clearly_a_page(lines: np.ndarray, short_share: np.ndarray, furniture: np.ndarray) -> np.ndarray:
+    """The strict clause of :func:`looks_like_webpage` (float64 arrays in, bool out): furniture on at least
+    ``max(3, 3 %)`` of the lines, and a fifth of the lines short or a tenth furniture. The line model's cut
+    is read on the pages it passes (``benchmarks/webpages/fit.py``)."""
     return (furniture >= np.maximum(_MIN_FURNITURE_LINES, _MIN_FURNITURE_SHARE * lines)) & (
         (short_share >= _MIN_SHORT_SHARE) | (furniture >= _MANY_FURNITURE_SHARE * lines)
     )
+
+
+def _decide(lines: np.ndarray, short_share: np.ndarray, furniture: np.ndarray, options: WebpageOptions) -> np.ndarray:
+    """:func:`looks_like_webpage`'s rule on per-page figures (float64 arrays): bool. The strict clause, or
+    (for the line model) at least 3 furniture lines among lines 30 % of which are short (long product and
+    listing pages, whose furniture is under 3 % of their lines)."""
+    strict = _clearly_a_page(lines, short_share, furniture)
+    if options.method != "model":  # the hand rules were tuned on the strict clause's pages
+        return strict
+    return strict | ((furniture >= _MIN_FURNITURE_LINES) & (short_share >= _WIDE_SHORT_SHARE))
 
 
 def pages_look_like_webpages(
@@ -145,6 +158,7 @@ def pages_look_like_webpages(
         np.diff(bounds).astype(np.float64),
         np.bincount(page[short], minlength=n_pages) / np.maximum(np.diff(bounds), 1),
         np.bincount(page[furniture], minlength=n_pages).astype(np.float64),
+        opts,
     )
 
 
@@ -158,7 +172,9 @@ def looks_like_webpage(
 
     True when at least ``max(3, 3 %)`` of the non-blank lines match a navigation, share,
     copyright or breadcrumb pattern or look like a menu, and either at least a fifth of
-    the lines are short or a tenth match. Articles, books, PDF text and news copy have
+    the lines are short or a tenth match; or when at least 3 lines match and 30 % of the
+    lines are short (a long product or listing page; not with ``method="rules"``, whose hand
+    rules were tuned on the first clause's pages). Articles, books, PDF text and news copy have
     next to no such lines, so the page classifier stays off for them by default.
 
     Parameters
@@ -178,7 +194,7 @@ def looks_like_webpage(
     """
     evidence = page_evidence(lines, options, views, features)
     figures = np.array([evidence.lines]), np.array([evidence.short_share]), np.array([evidence.furniture])
-    return bool(_decide(*figures)[0])
+    return bool(_decide(*figures, options or _default_options())[0])
 
 
 def webpage_boilerplate_spans(
