@@ -111,7 +111,8 @@ def test_the_dedup_entry_point_is_the_same_command() -> None:
     if exe is None:
         pytest.skip("the dedup entry point is not installed")
     result = subprocess.run([exe, "--version"], capture_output=True, text=True, timeout=60)
-    assert result.stdout.strip() == f"dedup {dedup.__version__}"
+    kernel = "compiled kernel" if dedup.arrays.compiled() else "no compiled kernel: numpy reference path, slower"
+    assert result.stdout.strip() == f"dedup {dedup.__version__} ({kernel})"
 
 
 # --------------------------------------------------------------------------- clean
@@ -247,6 +248,27 @@ def test_one_large_file_shows_progress_by_bytes(
     steps = [line for line in err.splitlines() if line.startswith("dedup: reading: ") and line.endswith("records)")]
     assert len(steps) >= 5  # one file, several steps: every 1,024 lines
     assert steps[-1].startswith(f"dedup: reading: {size:,.1f} of {size:,.1f} MB")
+
+
+def test_a_missing_compiled_kernel_is_said_once(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Installed without a C compiler, dedup runs its numpy path: the command says so once, on stderr,
+    and its findings are the same."""
+    from dedup import arrays, cli
+
+    news = str(EXAMPLES / "news")
+    warning = "the compiled kernel was not built"
+    assert cli.main(["find", news]) == 0
+    built = capsys.readouterr()
+    assert (warning in built.err) == (not arrays.compiled())
+    monkeypatch.setattr(arrays, "_kernels", None)
+    assert not arrays.compiled()
+    assert cli.main(["find", news]) == 0
+    fallback = capsys.readouterr()
+    assert fallback.err.count(warning) == 1 and fallback.out == built.out and fallback.out.strip()
+    assert cli.main(["find", news, "--quiet"]) == 0  # a warning: --quiet still shows it
+    assert warning in capsys.readouterr().err
 
 
 def test_the_library_logs_its_phases_and_the_command_forwards_them(

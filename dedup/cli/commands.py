@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from .. import __version__
+from ..arrays import compiled
 from ..clean import Cleaner, CleanOptions, LocalCleaner
 from ..clean.against import check_against
 from ..duplicates import DuplicateFinder, DuplicateOptions, Finder
@@ -467,6 +468,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     logger.addHandler(handler)
     logger.setLevel(logging.WARNING if args.quiet else logging.DEBUG if args.verbose else logging.INFO)
     logger.propagate = False
+    if not compiled():
+        logger.warning(
+            "the compiled kernel was not built when dedup was installed (no C compiler): the results are the "
+            "same, about twice as slow; install gcc and reinstall dedup to build it"
+        )
     try:
         commands = {"clean": run_clean, "find": run_find, "report": run_report, "index": run_index}
         if args.command == "find" and args.against:

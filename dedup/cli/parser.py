@@ -8,6 +8,7 @@ import codecs
 from typing import Any
 
 from .. import __version__
+from ..arrays import compiled
 from ..clean import CleanOptions
 from ..cluster import CLUSTERINGS
 from ..io import (
@@ -212,7 +213,8 @@ def build_parser() -> argparse.ArgumentParser:
     """The ``dedup`` argument parser."""
     formatter = argparse.RawDescriptionHelpFormatter
     parser = argparse.ArgumentParser(prog="dedup", description=_MAIN_HELP, formatter_class=formatter)
-    parser.add_argument("--version", action="version", version=f"dedup {__version__}")
+    kernel = "compiled kernel" if compiled() else "no compiled kernel: numpy reference path, slower"
+    parser.add_argument("--version", action="version", version=f"dedup {__version__} ({kernel})")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     find = commands.add_parser(
