@@ -300,3 +300,33 @@ def test_spans_covered_exactly() -> None:
     doc, start, end = np.array([0, 0, 0, 1, 1, 2]), np.array([1, 8, 4, 3, 4, 0]), np.array([8, 9, 4, 4, 5, 0])
     # [0,3) + [2,5) + [5,8) chain to [0,8); [8,9) starts where they end; the empty spans are covered
     assert covered(doc, start, end, cut_doc, cut_start, cut_end).tolist() == [True, False, True, True, False, True]
+
+
+def test_clean_pauses_the_garbage_collector_and_gives_it_back(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The cyclic collector is off while a call builds its tables, findings and removals, and afterwards
+    is as the caller left it: on, off, or on again after an error."""
+    import gc
+
+    from dedup.clean import api
+
+    seen: list[bool] = []
+    real = api.plan_clean
+
+    def watched(*args: object, **kwargs: object) -> object:
+        seen.append(gc.isenabled())
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(api, "plan_clean", watched)
+    texts = ["第一段。\n第二段。", "第一段。\n第三段。"]
+    assert gc.isenabled()
+    expected = dedup.clean(texts, cross_document=True)
+    assert seen == [False] and gc.isenabled()
+    gc.disable()
+    try:
+        assert dedup.clean(texts, cross_document=True) == expected
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    with pytest.raises(ValueError, match="the tables have 2 documents"):
+        dedup.clean_report(texts[:1], tables=api.tabulate(texts, CleanOptions()))
+    assert gc.isenabled()

@@ -10,6 +10,7 @@ from typing import Protocol
 
 from ..errors import check_texts
 from ..index import Index
+from ..log import collector_paused
 from ..near import ClusterEngine
 from ..removals import Cleaned
 from .against import check_against
@@ -54,11 +55,12 @@ def clean_report(
     texts = check_texts(texts)
     if against is not None:
         check_against(against, opts)
-    tables = tables or tabulate(texts, opts, with_clusters=with_clusters, against=against, processes=processes)
-    if tables.n_docs != len(texts):
-        raise ValueError(f"the tables have {tables.n_docs} documents, the texts {len(texts)}")
-    plan = plan_clean(tables, opts, with_clusters=with_clusters, engine=engine)
-    return replace(plan.report, cleaned=apply_plan(texts, plan))
+    with collector_paused():  # tables, findings and removals: many small objects, no cycles
+        tables = tables or tabulate(texts, opts, with_clusters=with_clusters, against=against, processes=processes)
+        if tables.n_docs != len(texts):
+            raise ValueError(f"the tables have {tables.n_docs} documents, the texts {len(texts)}")
+        plan = plan_clean(tables, opts, with_clusters=with_clusters, engine=engine)
+        return replace(plan.report, cleaned=apply_plan(texts, plan))
 
 
 def clean(
