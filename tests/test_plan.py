@@ -330,3 +330,10 @@ def test_clean_pauses_the_garbage_collector_and_gives_it_back(monkeypatch: pytes
     with pytest.raises(ValueError, match="the tables have 2 documents"):
         dedup.clean_report(texts[:1], tables=api.tabulate(texts, CleanOptions()))
     assert gc.isenabled()
+    # The command's cleaner: the same, phase by phase, and the caller's code between batches runs with it on.
+    cleaner = api.LocalCleaner(CleanOptions(cross_document=True))
+    cleaner.add(texts)
+    plan = cleaner.plan()
+    assert seen[-1] is False and gc.isenabled()
+    for first, cleaned in cleaner.cleaned(plan, [(0, texts)]):
+        assert gc.isenabled() and (first, cleaned) == (0, expected)

@@ -163,10 +163,12 @@ class LocalCleaner:
         )
 
     def add(self, texts: Sequence[str]) -> None:
-        self.tabulator.add(texts)
+        with collector_paused():
+            self.tabulator.add(texts)
 
     def plan(self) -> CleanPlan:
-        return plan_clean(self.tabulator.result(), self.options, with_clusters=True)
+        with collector_paused():
+            return plan_clean(self.tabulator.result(), self.options, with_clusters=True)
 
     def close(self) -> None:
         """Stop the tabulating processes (after a failure; :meth:`plan` stops them when it is done)."""
@@ -176,4 +178,6 @@ class LocalCleaner:
         self, plan: CleanPlan, texts_again: Iterable[tuple[int, list[str]]]
     ) -> Iterator[tuple[int, list[Cleaned]]]:
         for first, texts in texts_again:
-            yield first, apply_plan(texts, plan, first)
+            with collector_paused():  # not across the yield: the caller's code runs with its own setting
+                cleaned = apply_plan(texts, plan, first)
+            yield first, cleaned
