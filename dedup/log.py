@@ -4,6 +4,8 @@ dedup prints nothing; it logs. A caller sees the phases of a long run (``plan: n
 documents …``) by giving the logger a handler — ``logging.basicConfig(level=logging.INFO)`` —
 and their timings and sizes at ``DEBUG``. The command line forwards the log to stderr: INFO by
 default, DEBUG with ``-v``, warnings only with ``-q``.
+
+Also what a long phase needs of the interpreter: :func:`collector_paused`.
 """
 
 from __future__ import annotations
