@@ -50,7 +50,7 @@ from dedup.webpage.model import (
     kept_on_list_pages,
     model_features,
 )
-from dedup.webpage.pages import _clearly_a_page, page_evidence
+from dedup.webpage.pages import _clearly_a_page, _figures, page_evidence
 from dedup.webpage.trees import Trees
 
 PARAMS = {
@@ -188,9 +188,7 @@ def page_probabilities(model: LineModel, page: LabelledPage, matrix: np.ndarray)
     the lines a list page keeps (:func:`dedup.webpage.model.list_pages`), and for all lines of
     a page that is not clearly a web page: the cut is read on the pages that pass the strict clause of
     ``looks_like_webpage`` (the model is applied to the pages of its wider clause too, with that cut)."""
-    evidence = page_evidence(list(page.lines), features=matrix[:, : len(FEATURES)])
-    figures = (np.array([evidence.lines]), np.array([evidence.short_share]), np.array([evidence.furniture]))
-    if not _clearly_a_page(*figures)[0]:
+    if not _clearly_a_page(*_figures(page_evidence(list(page.lines), features=matrix[:, : len(FEATURES)])))[0]:
         return np.zeros(len(matrix))
     bounds = np.array([0, len(matrix)], dtype=np.int64)
     p = model.probability(matrix, bounds)

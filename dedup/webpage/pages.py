@@ -121,6 +121,11 @@ def _clearly_a_page(lines: np.ndarray, short_share: np.ndarray, furniture: np.nd
     )
 
 
+def _figures(evidence: PageEvidence) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One page's evidence as the per-page arrays the rules read: lines, short share, furniture (float64 ``[1]``)."""
+    return np.array([evidence.lines]), np.array([evidence.short_share]), np.array([evidence.furniture])
+
+
 def _decide(lines: np.ndarray, short_share: np.ndarray, furniture: np.ndarray, options: WebpageOptions) -> np.ndarray:
     """:func:`looks_like_webpage`'s rule on per-page figures (float64 arrays): bool. The strict clause, or
     (for the line model) at least 3 furniture lines among lines 30 % of which are short (long product and
@@ -192,8 +197,7 @@ def looks_like_webpage(
     -------
     bool
     """
-    evidence = page_evidence(lines, options, views, features)
-    figures = np.array([evidence.lines]), np.array([evidence.short_share]), np.array([evidence.furniture])
+    figures = _figures(page_evidence(lines, options, views, features))
     return bool(_decide(*figures, options or _default_options())[0])
 
 
