@@ -386,6 +386,34 @@ def test_the_collections_evidence_is_read_on_the_shared_lines_alone(
     assert own.tolist() == np.concatenate([np.zeros(0, dtype=own.dtype), *alone]).tolist()
 
 
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_collections(), st.sampled_from([2, 3]))
+def test_the_collection_only_adds_boilerplate(collection: tuple[list[str], np.ndarray], min_docs: int) -> None:
+    """A line that is boilerplate when its document is classified alone stays boilerplate when
+    other documents share the call: the collection's evidence adds kinds, it never clears one."""
+    texts, families = collection
+    options = BoilerplateOptions(min_docs=min_docs, webpage=False)
+    together = classify_lines(line_table(texts, options), families, options)
+    alone = np.concatenate(
+        [np.zeros(0, dtype=together.dtype)]
+        + [classify_lines(line_table([text], options), np.zeros(1, dtype=np.int64), options) for text in texts]
+    )
+    lost = (alone != "") & (together == "")
+    assert not lost.any(), [(a, t) for a, t, x in zip(alone, together, lost) if x]
+
+
+def test_a_marker_heading_its_own_story_stays_a_marker() -> None:
+    """A short line repeated within a page (a marker) that also recurs in other families, where it
+    heads a longer line in one family only, is kept there as a heading by the collection's
+    evidence, but the page's own evidence still makes it a marker, as it does alone."""
+    texts = [f"[CNBC]\n{STORIES[0]}\n[CNBC]\n{STORIES[1]}", f"{STORIES[2]}\n[CNBC]", f"{STORIES[3]}\n[CNBC]"]
+    options = BoilerplateOptions(webpage=False)
+    table = line_table(texts, options)
+    kinds = classify_lines(table, np.arange(3), options)
+    assert kinds[table.doc == 0].tolist() == ["marker", "", "marker", ""]
+    assert kinds[table.doc > 0].tolist() == ["", "recurring", "", "recurring"]
+
+
 def test_lines_of_one_family_are_not_shared() -> None:
     texts = [page(STORIES[0], "2024-01-01"), page(STORIES[0], "2024-01-01"), STORIES[1]]
     options = BoilerplateOptions(webpage=False)

@@ -416,7 +416,7 @@ def collection_kinds(
     np.ndarray
         str ``[m]``: ``kind`` with the collection's kinds added.
     """
-    kind = kind.copy()
+    own, kind = kind, kind.copy()
     recurrable = _recurrable(table, options)
     min_docs = _min_docs(families, options)
     line_family = families[table.doc]
@@ -448,7 +448,10 @@ def collection_kinds(
         in_family = _families(table, affix, candidates, options, by_doc=False, line_family=line_family)
         kind[in_family] = "template"
         cross_family |= in_family
-    kind[_heading_own_content(table, kind, cross_family, line_family)] = ""
+    # A heading kept as content is kept from the collection's evidence only: what its
+    # document shows of itself (a marker repeated within it) stands, as it would alone.
+    heading = _heading_own_content(table, kind, cross_family, line_family)
+    kind[heading] = own[heading]
     return kind
 
 
