@@ -217,3 +217,76 @@ def test_pairs_are_looked_up_as_pairs(pairs: list[tuple[int, int]], known: list[
     a, b = (np.array([p[j] for p in pairs], dtype=np.int64) for j in (0, 1))
     known_a, known_b = (np.array([p[j] for p in known], dtype=np.int64) for j in (0, 1))
     assert pairs_in(a, b, known_a, known_b, 10).tolist() == [p in set(known) for p in pairs]
+
+
+def test_a_paragraph_of_the_later_copys_own_inside_a_run_is_kept() -> None:
+    """A run steps over one unmatched paragraph in each copy; where the later copy's is text of its own,
+    not held by the earlier copy, it stays and the run's cut is split around it."""
+    own = "这一段只在第二次出现，是作者补写的新内容，讲述了会议之后各地落实的情况和群众的反响。"
+    text = "\n\n".join([P[0], P[1], P[2], P[3], P[0], own, P[2]])
+    (cleaned,) = clean([text])
+    later = text.index(P[0], 1)
+    assert [(r.start, r.end, r.kind) for r in cleaned.removed] == [
+        (later, later + len(P[0]) + 2, "passage"),
+        (text.rindex(P[2]), len(text), "passage"),
+    ]
+    assert own in cleaned.text and restore(cleaned) == text
+
+
+def test_a_copy_is_not_cut_against_text_that_goes_as_boilerplate() -> None:
+    """A title matched inside an earlier paragraph (a related-articles box rejoined into one) stays where the
+    box's line that holds it is cut as boilerplate; it goes when the box keeps that line."""
+    from dedup.clean.plan import held_blocks
+    from dedup.lines import line_table
+    from dedup.passages import PassageOptions, UnitTable
+
+    title = "再负中东和平使命力图化解当前僵局挪威任命巴以冲突调解人"
+    box = "\n".join(["声明：本文由网友投稿，不代表本站观点。", "猜你喜欢", title])
+    lines = line_table([box, title])
+    views = ["".join(lines.views[:3]), lines.views[3]]
+    units = UnitTable(
+        doc=np.array([0, 1]),
+        start=np.array([0, 0]),
+        end=np.array([len(box), len(title)]),
+        views=views,
+        view_len=np.array([len(v) for v in views]),
+        sentence_end=np.zeros(2, dtype=bool),
+        split=np.zeros(2, dtype=bool),
+        band_keys=np.zeros((0, 1), dtype=np.uint64),
+    )
+    runs = np.array([[0, 0, 1, 1]])
+    assert held_blocks(units, runs, lines, np.array([1, 0]), PassageOptions()).tolist() == [[0, 1, 1]]
+    assert held_blocks(units, runs, lines, np.array([0, 1, 2]), PassageOptions()).tolist() == []
+    # the later copy's own cut lines are taken out of it too: nothing left, nothing cut as a passage
+    assert held_blocks(units, runs, lines, np.array([3]), PassageOptions()).tolist() == []
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_every_passage_removal_is_held_by_a_kept_copy(seed: int) -> None:
+    """On generated reprint pages (site templates, related-article boxes, excerpts, repeated blocks):
+    the text of every passage removal, less the lines that go as boilerplate or noise somewhere, lies
+    (half of its 5-grams at least) in what the other copies of its passage keep."""
+    from benchmarks.quality.corpus import generate_corpus
+    from dedup.normalize.view import matching_texts
+
+    texts = list(generate_corpus("small", seed=seed).texts)
+    report = dedup.clean_report(texts, cross_document=True)
+    kept = [np.ones(len(t), dtype=bool) for t in texts]
+    by_rule = set()
+    for doc, cleaned in enumerate(report.cleaned):
+        for r in cleaned.removed:
+            kept[doc][r.start : r.end] = False
+            if r.reason != "duplicate":
+                by_rule.update(line.strip() for line in r.text.split("\n"))
+    passages = {p.id: p for p in report.passages}
+    for doc, cleaned in enumerate(report.cleaned):
+        for r in cleaned.removed:
+            if r.kind != "passage":
+                continue
+            held = "".join(
+                texts[s.doc][i] for s in passages[r.ref].spans for i in range(s.start, s.end) if kept[s.doc][i]
+            )
+            own = "\n".join(line for line in r.text.split("\n") if line.strip() not in by_rule)
+            mine, theirs = matching_texts([own, held])
+            grams = {mine[i : i + 5] for i in range(len(mine) - 4)}
+            assert sum(g in theirs for g in grams) >= 0.5 * len(grams), (doc, r.text[:60])

@@ -26,7 +26,7 @@ from dedup.clean import (
     tabulate,
     tabulate_batch,
 )
-from dedup.clean.base import covered
+from dedup.clean.base import covered, overlaps
 from dedup.lines import DocumentViews, line_table
 from dedup.store import SpilledStrings
 from dedup.webpage import WebpageOptions
@@ -293,6 +293,23 @@ def test_spans_covered_by_chained_cuts(cuts: list[tuple[int, int, int]], spans: 
     for i, (d, a, b) in enumerate(zip(doc.tolist(), start.tolist(), end.tolist())):
         own = [(x, y) for x, y, z in zip(cut_start.tolist(), cut_end.tolist(), cut_doc.tolist()) if z == d]
         assert got[i] == _walk_covered(a, b, own)
+
+
+@given(cuts=_spans, spans=_spans)
+def test_spans_overlapping_cuts(cuts: list[tuple[int, int, int]], spans: list[tuple[int, int, int]]) -> None:
+    """overlaps() of many spans at once: a span shares a character with one of its document's cuts."""
+    cut_doc, cut_start, cut_length = (np.array([c[k] for c in cuts], dtype=np.int64) for k in range(3))
+    doc, start, length = (np.array([s_[k] for s_ in spans], dtype=np.int64) for k in range(3))
+    got = overlaps(doc, start, start + length, cut_doc, cut_start, cut_start + cut_length)
+    for i, (d, a, n) in enumerate(spans):
+        assert got[i] == any(z == d and max(a, x) < min(a + n, x + m) for z, x, m in cuts)
+
+
+def test_spans_overlapping_cuts_exactly() -> None:
+    cut_doc, cut_start, cut_end = np.array([0, 0, 1]), np.array([10, 2, 0]), np.array([12, 3, 0])
+    doc, start, end = np.array([0, 0, 0, 0, 1, 2]), np.array([0, 3, 11, 5, 0, 0]), np.array([3, 10, 11, 20, 5, 5])
+    # [0,3) holds 2; [3,10) touches neither cut; an empty span overlaps nothing; nor does an empty cut
+    assert overlaps(doc, start, end, cut_doc, cut_start, cut_end).tolist() == [True, False, False, True, False, False]
 
 
 def test_spans_covered_exactly() -> None:

@@ -99,6 +99,29 @@ def covered(
     return out | (inside & (key < union_hi[jj]) & (union_hi[jj] >= doc * width + end))
 
 
+def overlaps(
+    doc: np.ndarray, start: np.ndarray, end: np.ndarray, cut_doc: np.ndarray, cut_start: np.ndarray, cut_end: np.ndarray
+) -> np.ndarray:
+    """Whether each span shares at least one character with a cut of its document, for all spans at once.
+
+    Parameters are as for :func:`covered`; returns bool ``[q]`` (an empty span or cut overlaps nothing).
+    """
+    out = np.zeros(doc.size, dtype=bool)
+    some_text = cut_start < cut_end
+    cut_doc, cut_start, cut_end = cut_doc[some_text], cut_start[some_text], cut_end[some_text]
+    if not cut_doc.size or not doc.size:
+        return out
+    width = int(max(cut_end.max(), end.max(), cut_start.max(), start.max())) + 1
+    lo = cut_doc * width + cut_start
+    order = np.argsort(lo, kind="stable")
+    reach = np.maximum.accumulate((cut_doc * width + cut_end)[order])  # the furthest end of the cuts so far
+    # The cuts starting before the span's end; the span overlaps one iff the furthest of them ends past its start.
+    before_end = np.searchsorted(lo[order], doc * width + end, side="left") - 1
+    some = (before_end >= 0) & (start < end)
+    out[some] = reach[before_end[some]] > (doc * width + start)[some]
+    return out
+
+
 @dataclass(frozen=True)
 class CleanReport:
     """Cleaned documents with the findings behind every removal.

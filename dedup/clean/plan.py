@@ -7,19 +7,23 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..arrays import concat_ranges
 from ..boilerplate import LineAnalysis, analyse_table, boilerplate_families
 from ..boilerplate.analysis import classified
 from ..boilerplate.families import family_rows
 from ..cluster import Cluster
 from ..duplicates import duplicate_clusters
+from ..lines import LineTable
 from ..log import phase
 from ..near import ClusterEngine, cluster_views
-from ..passages import match_passages
+from ..passages import PassageOptions, UnitTable, match_passages
 from ..removals import REASONS, Cut
+from ..shingle import shingle_sets
 from ..spans import expand_to_lines
-from ..verify import VerifiedPairs
+from ..store import take
+from ..verify import VerifiedPairs, measures
 from .against import KINDS, REMOVALS
-from .base import CleanOptions, CleanReport, covered
+from .base import CleanOptions, CleanReport, covered, overlaps
 from .tabulate import CleanTables, _duplicate_input
 
 
@@ -161,6 +165,83 @@ class _Proposals:
         )
 
 
+def held_blocks(
+    units: UnitTable,
+    runs: np.ndarray,
+    lines: LineTable,
+    cut: np.ndarray,
+    options: PassageOptions,
+) -> np.ndarray:
+    """The parts of each passage run's later copy that its earlier copy holds, once both lose their lines cut
+    as boilerplate: the blocks of consecutive later paragraphs of which at least ``threshold`` of the n-grams
+    lie in what the earlier copy keeps.
+
+    A run is matched on paragraphs and may step over one unmatched paragraph in each copy (a
+    caption, an ad, or a paragraph of the later copy's own); when boilerplate cutting takes lines
+    out of the earlier copy, the text those lines held is kept nowhere. Either way a later
+    paragraph that the earlier copy does not hold is not cut, and the run's cut is split around it.
+
+    Parameters
+    ----------
+    units : UnitTable
+        The paragraphs the runs are made of.
+    runs : np.ndarray
+        int64 ``[k, 4]``: the first and last unit of each run's earlier copy, then of its later copy.
+    lines : LineTable
+        Lines of the collection (their matching views are read only for the cut lines inside the runs).
+    cut : np.ndarray
+        int64 ``[c]``: the rows of ``lines`` cut as boilerplate, in any order.
+    options : PassageOptions
+
+    Returns
+    -------
+    np.ndarray
+        int64 ``[b, 3]``: run (an index into ``runs``), first and last unit of each block, in run
+        order. A run has none when a cut line's view is not found in its earlier copy's (the two
+        were viewed differently: nothing says what is left).
+    """
+    doc, start, end = lines.doc[cut], lines.start[cut], lines.end[cut]
+    width = int(max(end.max(initial=0), units.end.max(initial=0))) + 1
+    order = np.argsort(doc * width + start, kind="stable")
+    line_start, line_end = (doc * width + start)[order], (doc * width + end)[order]
+    # Each piece: an earlier copy (units a0..a1) or one paragraph of a later copy, and its cut lines.
+    first = np.concatenate([runs[:, 0], concat_ranges(runs[:, 2], runs[:, 3] - runs[:, 2] + 1)])
+    last = np.concatenate([runs[:, 1], first[len(runs) :]])
+    at = units.doc[first] * width
+    lo = np.searchsorted(line_end, at + units.start[first], side="right")
+    hi = np.maximum(np.searchsorted(line_start, at + units.end[last], side="left"), lo)
+    # The strings, read once in bulk (the tables may be on disk).
+    unit_ids = np.unique(concat_ranges(first, last - first + 1))
+    view_of = dict(zip(unit_ids.tolist(), take(units.views, unit_ids)))
+    line_ids = order[concat_ranges(lo, hi - lo)]
+    cut_of = dict(zip(line_ids.tolist(), take(lines.views, cut[line_ids])))
+    texts: list[str] = []
+    found = np.ones(first.size, dtype=bool)
+    for piece, (a, b, c, d) in enumerate(zip(first.tolist(), last.tolist(), lo.tolist(), hi.tolist())):
+        view = "".join(view_of[u] for u in range(a, b + 1))
+        for line in order[c:d].tolist():
+            cut = cut_of[line]
+            where = view.find(cut) if cut else -1
+            found[piece] &= where >= 0
+            if where >= 0:
+                view = view[:where] + view[where + len(cut) :]
+        texts.append(view)
+    hashes, offsets = shingle_sets(texts, options.ngram)
+    # Later paragraph i is piece k + i, of run ``run``; a cut line not found in it only keeps more of it.
+    run = np.repeat(np.arange(len(runs)), runs[:, 3] - runs[:, 2] + 1)
+    later = len(runs) + np.arange(run.size)
+    share = measures(hashes, offsets, np.stack([later, run], axis=1))[:, 2]
+    # A paragraph left with nothing goes as boilerplate, line by line, and says so.
+    held = np.flatnonzero((share >= options.threshold) & (np.diff(offsets)[later] > 0) & found[run])
+    if not held.size:
+        return np.zeros((0, 3), dtype=np.int64)
+    run, unit = run[held], first[later[held]]
+    new = np.ones(held.size, dtype=bool)
+    new[1:] = (held[1:] != held[:-1] + 1) | (run[1:] != run[:-1])
+    starts, ends = np.flatnonzero(new), np.append(np.flatnonzero(new)[1:], held.size) - 1
+    return np.stack([run[starts], unit[starts], unit[ends]], axis=1)
+
+
 def _codes(values: np.ndarray | str, n: int, numbers: dict[str, int]) -> np.ndarray:
     """int64 ``[n]``: each value's number in ``numbers``, new values numbered (added) in the order first met."""
     if isinstance(values, str):
@@ -300,6 +381,25 @@ def plan_clean(
         keep = ~emptied[earlier[0]] & ~covered(*earlier, *boilerplate_cuts)
         keep &= ~covered(*earlier, *index_cuts)  # the index holds it: cut against the index
         keep &= ~(holding[later[0]] & (later[0] != earlier[0]))  # emptied members point at this copy
-        cut = (c[keep] for c in later)
-        proposals.add(*cut, "duplicate", matches.run_cluster[runs[keep]], "passage", True)
+        # A run of several paragraphs may step over a paragraph in each copy, and an earlier
+        # copy that loses lines as boilerplate holds only the rest: such a run's later copy
+        # loses only the paragraphs that what its earlier copy keeps holds (held_blocks).
+        check = keep & ((a1 > a0) | (b1 > b0) | overlaps(*earlier, *boilerplate_cuts))
+        whole = np.flatnonzero(keep & ~check)
+        blocks = np.stack([whole, b0[whole], b1[whole]], axis=1)
+        if check.any():
+            checked = np.flatnonzero(check)
+            parts = held_blocks(matches.units, matches.runs[runs[checked]], table, rows, opts.passages)
+            parts[:, 0] = checked[parts[:, 0]]
+            blocks = np.concatenate([blocks, parts])
+            blocks = blocks[np.argsort(blocks[:, 0], kind="stable")]  # in run order: the first proposed wins
+        proposals.add(
+            units.doc[blocks[:, 1]],
+            units.start[blocks[:, 1]],
+            units.end[blocks[:, 2]],
+            "duplicate",
+            matches.run_cluster[runs[blocks[:, 0]]],
+            "passage",
+            True,
+        )
     return proposals.plan("noise" in opts.remove, CleanReport([], clusters, matches.clusters, families))
