@@ -406,6 +406,26 @@ def test_a_run_with_nothing_to_read_says_what_was_looked_for(tmp_path: Path) -> 
     assert dedup("find", str(records), "--glob", "*.jsonl*").returncode == 0
 
 
+def test_files_the_glob_passes_over_are_named(tmp_path: Path) -> None:
+    """A folder of .txt files with a JSONL file and notes beside them: the .txt files are read, and the run
+    says what it passed over and how to read it too; with nothing passed over it says nothing."""
+    folder = tmp_path / "mixed"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "a.txt").write_text(STORY, encoding="utf-8")
+    write_jsonl(folder / "sub" / "b.jsonl", [{"text": OTHER}])
+    (folder / "notes.md").write_text("读我", encoding="utf-8")
+    (folder / "LICENSE").write_text("MIT", encoding="utf-8")
+    result = dedup("find", str(folder))
+    assert result.returncode == 0
+    assert (
+        "read only the files matching --glob '*.txt' (3 other files: 1 .jsonl, 1 .md, 1 without extension; "
+        "--glob '*' reads them too)" in result.stderr
+    )
+    assert "reading 1 input file" in result.stderr
+    result = dedup("find", str(folder), "--glob", "*")
+    assert result.returncode == 0 and "read only" not in result.stderr
+
+
 def test_compressed_text_files_are_read(tmp_path: Path) -> None:
     import bz2
     import lzma

@@ -12,7 +12,7 @@ from collections import Counter, deque
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from itertools import islice
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from ..errors import DedupError
@@ -26,6 +26,7 @@ from ..io import (
     display_path,
     format_of,
 )
+from ..io.discover import _IGNORED_KEPT
 from ..io.ranges import FileDigest, file_pieces, read_pieces
 from ..store import BATCH_CHARS, batches
 from .common import UsageError, _count, printable
@@ -76,22 +77,21 @@ def _suggested_glob(names: Sequence[str]) -> str:
     return {"jsonl": "'*.jsonl*'", "parquet": "'*.parquet'"}[kind]
 
 
-def _nothing_to_read(inputs: Sequence[str], glob: str, limit: int = 100_000) -> str:
-    """Why a run found no file to read, and how to widen the search."""
-    others: list[str] = []
-    for given in inputs:
-        if os.path.isdir(given):
-            for _, _, names in os.walk(given):
-                others.extend(names)
-                if len(others) >= limit:
-                    break
+def _others(others: Sequence[str]) -> str:
+    """``others`` (files of the input folders that the glob passes over) counted, and by kind."""
+    kinds = Counter("".join(PurePosixPath(n).suffixes[-2:]).lower() or "without extension" for n in others)
+    more = "+" if len(others) >= _IGNORED_KEPT else ""
+    common = sorted(kinds.items(), key=lambda kn: (-kn[1], kn[0]))[:4]
+    return f"{_count(len(others), 'other file')}{more}: " + ", ".join(f"{n:,} {k}" for k, n in common)
+
+
+def _nothing_to_read(inputs: Sequence[str], glob: str, others: Sequence[str]) -> str:
+    """Why a run found no file to read (``others``: the files ``glob`` passed over), and how to widen the search."""
     where = ", ".join(printable(display_path(p)) for p in inputs)
     if not others:
         return f"nothing to read: {where} holds no files"
-    kinds = Counter(format_of(n) for n in others)
-    listed = ", ".join(f"{n:,} {kind}" for kind, n in kinds.most_common(4))
     return (
-        f"nothing to read: no file of {where} matches --glob '{glob}' ({_count(len(others), 'other file')}: {listed}); "
+        f"nothing to read: no file of {where} matches --glob '{glob}' ({_others(others)}); "
         f"widen the search, e.g. --glob {_suggested_glob(others)}"
     )
 
@@ -150,14 +150,20 @@ def discover_inputs(
             raise UsageError(f"{printable(display_path(given))}: no such file or folder")
     files: list[InputFile] = []
     skipped: list[Skipped] = []
-    for item in discover(inputs, options.glob):
+    others: list[str] = []
+    for item in discover(inputs, options.glob, others):
         if isinstance(item, Skipped):
             skipped.append(item)
             reporter.skipped(item)
         else:
             files.append(item)
     if not files and not skipped:
-        raise UsageError(_nothing_to_read(inputs, options.glob))
+        raise UsageError(_nothing_to_read(inputs, options.glob, others))
+    if others:  # read what was asked for, and say what was not
+        reporter.info(
+            f"read only the files matching --glob '{options.glob}' ({_others(others)}; "
+            f"--glob {_suggested_glob(others)} reads them too)"
+        )
     return files, skipped
 
 

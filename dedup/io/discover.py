@@ -16,7 +16,12 @@ def _inside(path: str, roots: Sequence[str]) -> bool:
     return any(path == root or path.startswith(root.rstrip(os.sep) + os.sep) for root in roots)
 
 
-def discover(inputs: Sequence[str], glob: str = "*.txt") -> Iterator[InputFile | Skipped]:
+_IGNORED_KEPT = 100_000  # file names :func:`discover` hands back of those its glob passes over
+
+
+def discover(
+    inputs: Sequence[str], glob: str = "*.txt", ignored: list[str] | None = None
+) -> Iterator[InputFile | Skipped]:
     """The files to read, in a stable order, and the inputs that cannot be read.
 
     Parameters
@@ -25,6 +30,9 @@ def discover(inputs: Sequence[str], glob: str = "*.txt") -> Iterator[InputFile |
         Files (read whatever their name) and folders (walked recursively for ``glob``).
     glob : str
         See :class:`ReadOptions`.
+    ignored : list of str, optional
+        When given, the paths (as shown) of the regular files of the folders that ``glob``
+        passes over are appended to it, the first 100,000 of them.
 
     Yields
     ------
@@ -48,7 +56,7 @@ def discover(inputs: Sequence[str], glob: str = "*.txt") -> Iterator[InputFile |
             yield Skipped(shown, None, f"cannot open: {err.strerror}")
             continue
         if stat.S_ISDIR(info.st_mode):
-            for item in _walk(Path(given), shown, glob, roots, seen):
+            for item in _walk(Path(given), shown, glob, roots, seen, ignored):
                 yield replace(item, rel=_join(prefix, item.rel)) if isinstance(item, InputFile) and prefix else item
         elif stat.S_ISREG(info.st_mode):
             name = display_path(os.path.basename(os.path.normpath(given)))
@@ -85,7 +93,12 @@ def _rel_prefix(given: str, root: str | None) -> str:
 
 
 def _walk(
-    root: Path, shown_root: str, glob: str, roots: Sequence[str], seen: set[tuple[int, int]]
+    root: Path,
+    shown_root: str,
+    glob: str,
+    roots: Sequence[str],
+    seen: set[tuple[int, int]],
+    ignored: list[str] | None = None,
 ) -> Iterator[InputFile | Skipped]:
     """Depth-first, entries sorted by name, with an explicit stack (no recursion limit)."""
     stack: list[Iterator[tuple[os.DirEntry[str], str]]] = [_listing(root, "")]
@@ -116,6 +129,8 @@ def _walk(
                 elif (info.st_dev, info.st_ino) not in seen:
                     seen.add((info.st_dev, info.st_ino))
                     yield InputFile(Path(entry.path), shown_rel, source, format_of(shown_rel), info.st_size)
+            elif ignored is not None and len(ignored) < _IGNORED_KEPT and entry.is_file(follow_symlinks=False):
+                ignored.append(source)
         except OSError as err:
             yield Skipped(source, None, f"cannot open: {err.strerror}")
 
