@@ -241,9 +241,9 @@ def test_a_copy_is_not_cut_against_text_that_goes_as_boilerplate() -> None:
     from dedup.passages import PassageOptions, UnitTable
 
     title = "再负中东和平使命力图化解当前僵局挪威任命巴以冲突调解人"
-    box = "\n".join(["声明：本文由网友投稿，不代表本站观点。", "猜你喜欢", title])
+    box = "\n".join(["————", "声明：本文由网友投稿，不代表本站观点。", "猜你喜欢", title])
     lines = line_table([box, title])
-    views = ["".join(lines.views[:3]), lines.views[3]]
+    views = ["".join(lines.views[:4]), lines.views[4]]
     units = UnitTable(
         doc=np.array([0, 1]),
         start=np.array([0, 0]),
@@ -255,10 +255,11 @@ def test_a_copy_is_not_cut_against_text_that_goes_as_boilerplate() -> None:
         band_keys=np.zeros((0, 1), dtype=np.uint64),
     )
     runs = np.array([[0, 0, 1, 1]])
-    assert held_blocks(units, runs, lines, np.array([1, 0]), PassageOptions()).tolist() == [[0, 1, 1]]
-    assert held_blocks(units, runs, lines, np.array([0, 1, 2]), PassageOptions()).tolist() == []
+    # (the rule line has no view: cutting it takes nothing out of the box)
+    assert held_blocks(units, runs, lines, np.array([2, 0, 1]), PassageOptions()).tolist() == [[0, 1, 1]]
+    assert held_blocks(units, runs, lines, np.array([0, 1, 2, 3]), PassageOptions()).tolist() == []
     # the later copy's own cut lines are taken out of it too: nothing left, nothing cut as a passage
-    assert held_blocks(units, runs, lines, np.array([3]), PassageOptions()).tolist() == []
+    assert held_blocks(units, runs, lines, np.array([4]), PassageOptions()).tolist() == []
 
 
 @pytest.mark.parametrize("seed", [0, 1])

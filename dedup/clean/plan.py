@@ -220,11 +220,11 @@ def held_blocks(
     for piece, (a, b, c, d) in enumerate(zip(first.tolist(), last.tolist(), lo.tolist(), hi.tolist())):
         view = "".join(view_of[u] for u in range(a, b + 1))
         for line in order[c:d].tolist():
-            cut = cut_of[line]
-            where = view.find(cut) if cut else -1
+            gone = cut_of[line]  # a line without a view (punctuation only) takes nothing out of it
+            where = view.find(gone) if gone else 0
             found[piece] &= where >= 0
             if where >= 0:
-                view = view[:where] + view[where + len(cut) :]
+                view = view[:where] + view[where + len(gone) :]
         texts.append(view)
     hashes, offsets = shingle_sets(texts, options.ngram)
     # Later paragraph i is piece k + i, of run ``run``; a cut line not found in it only keeps more of it.
