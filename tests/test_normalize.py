@@ -159,6 +159,20 @@ def test_noise_spans_kinds_and_positions() -> None:
     assert spans.dtype == np.int64 and spans.shape == (7, 2)
 
 
+def test_entities_are_noise_in_unspaced_text_and_text_between_words() -> None:
+    """An entity for a space or a sign is cut where it stands in CJK text or between spaces, and kept
+    (the view reading its character) next to words of an alphabetic script."""
+    text = "中国&nbsp;人民。&amp;下一句 x &nbsp; y 2021&nbsp;年"
+    spans, kinds = noise_spans(text)
+    assert [text[a:b] for a, b in spans.tolist()] == ["&nbsp;", "&amp;", "&nbsp;", "&nbsp;"]
+    assert set(kinds) == {"html_entity"}
+    assert matching_texts(["Tom&nbsp;Cruise", "AT&amp;T", "400&percnt;"], NormalizeOptions(drop_punctuation=False)) == [
+        "tom cruise",
+        "at&t",
+        "400%",
+    ]
+
+
 def test_noise_spans_respect_options() -> None:
     text = "鄉(xiāng)村</span>"
     spans, kinds = noise_spans(text, replace(DEFAULT, strip_pinyin=False))
@@ -174,6 +188,8 @@ def test_noise_spans_respect_options() -> None:
         "(DRG)付费",  # Latin in brackets without tone marks
         "what?? really",  # English double question mark
         "AT&T; R&D",  # entity-like but not entities
+        "Tom&nbsp;Cruise",  # a space between words: cutting it would glue them
+        "AT&amp;T and a 400&percnt; rise, &ldquo;quoted&rdquo;",  # signs next to words and numbers
         "x(xiāng)",  # annotation must follow a CJK character
     ],
 )

@@ -99,12 +99,21 @@ def _noise_regex_for(options: NormalizeOptions) -> re.Pattern[str]:
     return _noise_regex(options.strip_pinyin, options.strip_html, options.strip_junk)
 
 
+def _word_char(text: str, at: int) -> bool:
+    """Whether ``text[at]`` exists and is a letter or digit of an alphabetic script (Latin, Greek, Cyrillic…;
+    not CJK, kana, Hangul or full-width forms), which words are spaced in."""
+    return 0 <= at < len(text) and text[at].isalnum() and ord(text[at]) < 0x2E80
+
+
 def _replacement(match: re.Match[str]) -> str | None:
     """What the view keeps of one noise match, or ``None`` if the match is not noise.
 
     Entities that stand for letters or digits (``&#20013;``, ``&eacute;``) are text, not
-    noise: the view keeps the character. Strings that only look like entities (``&T;``) are
-    left alone.
+    noise: the view keeps the character. So are an entity for a space between two words of an
+    alphabetic script (``Tom&nbsp;Cruise``) and one for a sign next to such a word or number
+    (``AT&amp;T``, ``400&percnt;``): cutting them would glue the words or change what the text
+    says, so the text keeps them and the view reads the character. Strings that only look like
+    entities (``&T;``) are left alone.
     """
     if match.lastgroup != "html_entity":
         return ""
@@ -112,7 +121,12 @@ def _replacement(match: re.Match[str]) -> str | None:
     decoded = html.unescape(entity)
     if decoded == entity:
         return None
-    return decoded if decoded.isalnum() else ""
+    if decoded.isalnum():
+        return decoded
+    before, after = _word_char(match.string, match.start() - 1), _word_char(match.string, match.end())
+    if decoded.isspace():
+        return " " if before and after else ""
+    return decoded if before or after else ""
 
 
 def _noise_edits(text: str, pattern: re.Pattern[str]) -> tuple[list[int], list[int], list[str], list[str]]:
