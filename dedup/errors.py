@@ -66,7 +66,7 @@ def check_texts(texts: Iterable[str], first_index: int = 0) -> list[str]:
     texts = list(_collection(texts))
     for offset, text in enumerate(texts):
         if not isinstance(text, str):
-            raise InvalidTextError(first_index + offset, f"expected str, got {type(text).__name__}")
+            raise InvalidTextError(first_index + offset, _not_str(text))
     return texts
 
 
@@ -74,5 +74,15 @@ def checked_texts(texts: Iterable[str], first_index: int = 0) -> Iterator[str]:
     """The texts one by one, streamed: :func:`check_texts` without materialising them."""
     for offset, text in enumerate(_collection(texts)):
         if not isinstance(text, str):
-            raise InvalidTextError(first_index + offset, f"expected str, got {type(text).__name__}")
+            raise InvalidTextError(first_index + offset, _not_str(text))
         yield text
+
+
+def _not_str(value: object) -> str:
+    """What is wrong with a record that is not a str, and what to do about bytes and missing texts."""
+    hint = {
+        bytes: " (decode it first: data.decode('utf-8'), or read the file with its encoding)",
+        bytearray: " (decode it first: data.decode('utf-8'))",
+        type(None): " (a missing text: drop it, or pass '' to keep its index)",
+    }.get(type(value), "")
+    return f"expected str, got {type(value).__name__}{hint}"

@@ -86,6 +86,8 @@ def test_the_plain_functions_refuse_wrong_values(a: Any, b: Any, c: Any) -> None
             "texts: expected a collection of str, one per document, got a bare str",
         ),
         (lambda: dedup.clean(b"bytes"), "got a bare bytes"),
+        (lambda: dedup.clean(["文本", b"bytes"]), "record 1: expected str, got bytes (decode it first: data.decode("),
+        (lambda: dedup.clean(["文本", None]), "record 1: expected str, got NoneType (a missing text: drop it"),
         (lambda: dedup.find_boilerplate(None), "texts: expected a collection of str, one per document, got NoneType"),
         (
             lambda: dedup.find_duplicates(TEXTS, threshold="0.5"),
