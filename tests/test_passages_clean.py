@@ -291,3 +291,14 @@ def test_every_passage_removal_is_held_by_a_kept_copy(seed: int) -> None:
             mine, theirs = matching_texts([own, held])
             grams = {mine[i : i + 5] for i in range(len(mine) - 4)}
             assert sum(g in theirs for g in grams) >= 0.5 * len(grams), (doc, r.text[:60])
+
+
+def test_runs_are_checked_in_chunks_alike(monkeypatch: pytest.MonkeyPatch) -> None:
+    """held_blocks compares a few later paragraphs at a time: the cleaning is the same in chunks of 3."""
+    from benchmarks.quality.corpus import generate_corpus
+    from dedup.clean import plan
+
+    texts = list(generate_corpus("small", seed=1).texts)
+    whole = dedup.clean_report(texts, cross_document=True)
+    monkeypatch.setattr(plan, "_HELD_CHUNK", 3)
+    assert dedup.clean_report(texts, cross_document=True) == whole

@@ -165,6 +165,9 @@ class _Proposals:
         )
 
 
+_HELD_CHUNK = 4096  # later paragraphs :func:`held_blocks` compares at once (its memory does not grow with the corpus)
+
+
 def held_blocks(
     units: UnitTable,
     runs: np.ndarray,
@@ -180,6 +183,7 @@ def held_blocks(
     caption, an ad, or a paragraph of the later copy's own); when boilerplate cutting takes lines
     out of the earlier copy, the text those lines held is kept nowhere. Either way a later
     paragraph that the earlier copy does not hold is not cut, and the run's cut is split around it.
+    Runs are compared a few thousand later paragraphs at a time, each distinct earlier copy once.
 
     Parameters
     ----------
@@ -203,13 +207,41 @@ def held_blocks(
     doc, start, end = lines.doc[cut], lines.start[cut], lines.end[cut]
     width = int(max(end.max(initial=0), units.end.max(initial=0))) + 1
     order = np.argsort(doc * width + start, kind="stable")
-    line_start, line_end = (doc * width + start)[order], (doc * width + end)[order]
-    # Each piece: an earlier copy (units a0..a1) or one paragraph of a later copy, and its cut lines.
-    first = np.concatenate([runs[:, 0], concat_ranges(runs[:, 2], runs[:, 3] - runs[:, 2] + 1)])
-    last = np.concatenate([runs[:, 1], first[len(runs) :]])
+    keys = ((doc * width + start)[order], (doc * width + end)[order])
+    sizes = runs[:, 3] - runs[:, 2] + 1
+    bounds = np.searchsorted(np.cumsum(sizes), np.arange(_HELD_CHUNK, sizes.sum(), _HELD_CHUNK), side="right")
+    parts = []
+    for lo, hi in zip(np.concatenate(([0], bounds)).tolist(), np.append(bounds, len(runs)).tolist()):
+        if lo == hi:  # a run longer than a chunk makes one of its own
+            continue
+        found = _held_block_rows(units, runs[lo:hi], lines, cut, order, keys, width, options)
+        found[:, 0] += lo
+        parts.append(found)
+    return np.concatenate(parts) if parts else np.zeros((0, 3), dtype=np.int64)
+
+
+def _held_block_rows(
+    units: UnitTable,
+    runs: np.ndarray,
+    lines: LineTable,
+    cut: np.ndarray,
+    order: np.ndarray,
+    keys: tuple[np.ndarray, np.ndarray],
+    width: int,
+    options: PassageOptions,
+) -> np.ndarray:
+    """:func:`held_blocks` of some runs; ``order`` sorts ``cut`` by document and start, ``keys`` are the sorted
+    cut lines' starts and ends as ``doc * width + position`` (int64 ``[c]`` each)."""
+    sizes = runs[:, 3] - runs[:, 2] + 1
+    run = np.repeat(np.arange(len(runs)), sizes)
+    # The pieces: each distinct earlier copy (units a0..a1) and each distinct later paragraph.
+    earlier, earlier_of = np.unique(runs[:, :2], axis=0, return_inverse=True)
+    later, later_of = np.unique(concat_ranges(runs[:, 2], sizes), return_inverse=True)
+    first = np.concatenate([earlier[:, 0], later])
+    last = np.concatenate([earlier[:, 1], later])
     at = units.doc[first] * width
-    lo = np.searchsorted(line_end, at + units.start[first], side="right")
-    hi = np.maximum(np.searchsorted(line_start, at + units.end[last], side="left"), lo)
+    lo = np.searchsorted(keys[1], at + units.start[first], side="right")
+    hi = np.maximum(np.searchsorted(keys[0], at + units.end[last], side="left"), lo)
     # The strings, read once in bulk (the tables may be on disk).
     unit_ids = np.unique(concat_ranges(first, last - first + 1))
     view_of = dict(zip(unit_ids.tolist(), take(units.views, unit_ids)))
@@ -218,24 +250,23 @@ def held_blocks(
     texts: list[str] = []
     found = np.ones(first.size, dtype=bool)
     for piece, (a, b, c, d) in enumerate(zip(first.tolist(), last.tolist(), lo.tolist(), hi.tolist())):
-        view = "".join(view_of[u] for u in range(a, b + 1))
-        for line in order[c:d].tolist():
+        view = view_of[a] if a == b else "".join(view_of[u] for u in range(a, b + 1))
+        for line in order[c:d].tolist() if c < d else ():
             gone = cut_of[line]  # a line without a view (punctuation only) takes nothing out of it
             where = view.find(gone) if gone else 0
             found[piece] &= where >= 0
             if where >= 0:
                 view = view[:where] + view[where + len(gone) :]
         texts.append(view)
-    hashes, offsets = shingle_sets(texts, options.ngram)
-    # Later paragraph i is piece k + i, of run ``run``; a cut line not found in it only keeps more of it.
-    run = np.repeat(np.arange(len(runs)), runs[:, 3] - runs[:, 2] + 1)
-    later = len(runs) + np.arange(run.size)
-    share = measures(hashes, offsets, np.stack([later, run], axis=1))[:, 2]
+    hashes, offsets = shingle_sets(texts, options.ngram, workers=1)  # a chunk is too small to share out
+    # Each later paragraph against its run's earlier copy; a cut line not found in it only keeps more of it.
+    pairs = np.stack([len(earlier) + later_of.reshape(-1), earlier_of.reshape(-1)[run]], axis=1)
+    share = measures(hashes, offsets, pairs)[:, 2]
     # A paragraph left with nothing goes as boilerplate, line by line, and says so.
-    held = np.flatnonzero((share >= options.threshold) & (np.diff(offsets)[later] > 0) & found[run])
+    held = np.flatnonzero((share >= options.threshold) & (np.diff(offsets)[pairs[:, 0]] > 0) & found[pairs[:, 1]])
     if not held.size:
         return np.zeros((0, 3), dtype=np.int64)
-    run, unit = run[held], first[later[held]]
+    run, unit = run[held], later[later_of.reshape(-1)[held]]
     new = np.ones(held.size, dtype=bool)
     new[1:] = (held[1:] != held[:-1] + 1) | (run[1:] != run[:-1])
     starts, ends = np.flatnonzero(new), np.append(np.flatnonzero(new)[1:], held.size) - 1
