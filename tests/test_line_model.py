@@ -294,3 +294,33 @@ def test_removed_lines_counts_a_line_removed_when_half_of_it_is() -> None:
     quarter, half = dedup.Removal(0, 1, "noise", None, "a"), dedup.Removal(7, 9, "noise", None, "gh")
     cleaned = dedup.Cleaned("bcd\nef\n\nij", (quarter, half))
     assert removed_lines(text, cleaned).tolist() == [False, True, False, False]
+
+
+def test_copies_of_a_line_on_a_page_are_labelled_alike() -> None:
+    """A line the model labels boilerplate in one place is boilerplate wherever its page repeats it (spaces
+    around it aside), and only on that page."""
+    from dedup.webpage.classes import _copies_alike
+
+    lines = ["首页", "正文第一段。", " 首页", "正文第二段。", "首页", "首页"]
+    bounds = np.array([0, 4, 6])  # two pages: the first four lines, the last two
+    labels = np.array([True, False, False, False, False, False])
+    assert _copies_alike(lines, bounds, labels).tolist() == [True, False, True, False, False, False]
+    assert _copies_alike(lines, bounds, np.zeros(6, dtype=bool)).tolist() == [False] * 6
+
+
+def test_the_model_takes_every_copy_of_a_line_it_takes_on_a_page() -> None:
+    """On real pages of the subset where the model reads copies of a line differently (a share bar
+    above and below a story, a section name in two menus), every copy goes or none does."""
+    from dedup.webpage.classes import model_page_evidence
+    from dedup.webpage.features import line_features
+
+    pages = [p for p in read_sources(SUBSET) if p.id in ("chinese_article", "test_wiwo")]
+    assert len(pages) == 2
+    for page in pages:
+        lines = list(page.lines)
+        labels, _ = model_page_evidence(lines, line_features(lines), np.array([0, len(lines)]))
+        copies: dict[str, set[bool]] = {}
+        for line, label in zip(lines, labels.tolist()):
+            copies.setdefault(line.strip(), set()).add(label)
+        assert all(len(seen) == 1 for seen in copies.values()), page.id
+        assert {"Twitter", "Facebook"} & {line for line, seen in copies.items() if seen == {True}}

@@ -8,9 +8,10 @@ from collections.abc import Sequence
 import numpy as np
 
 from ..errors import InvalidOptionError
+from ..shingle import exact_hashes
 from .base import _F, KINDS, WebpageOptions, _default_options
 from .features import line_features
-from .model import kept_on_list_pages, load_line_model, pages_model_features
+from .model import list_pages, load_line_model, pages_model_features
 
 _BAD, _SHORT, _NEAR, _GOOD = 0, 1, 2, 3
 
@@ -383,8 +384,22 @@ def model_page_evidence(
     labels = probability >= (model.cut if opts.cut is None else opts.cut)
     furniture = _furniture_kinds(features, opts)
     # A page the model would strip of nearly all its text is a list: only its furniture goes.
-    labels &= ~kept_on_list_pages(probability, features[:, _F["chars"]], furniture != "", bounds)
+    # Elsewhere, a line goes wherever its page repeats it, if the model takes one copy.
+    on_list = np.repeat(list_pages(probability, features[:, _F["chars"]], bounds), np.diff(bounds))
+    labels = np.where(on_list, labels & (furniture != ""), _copies_alike(lines, bounds, labels))
     return labels, np.where(furniture != "", furniture, _soft_kinds(features))
+
+
+def _copies_alike(lines: Sequence[str], bounds: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    """``labels`` (bool ``[m]``) with every copy of a line on a page labelled boilerplate when one is: a menu
+    printed twice is furniture twice, though the model reads each copy in its own context."""
+    if not labels.any():
+        return labels
+    page = np.repeat(np.arange(bounds.size - 1), np.diff(bounds))
+    keys = exact_hashes([line.strip() for line in lines])
+    _, group = np.unique(np.stack([page.astype(np.uint64), keys], axis=1), axis=0, return_inverse=True)
+    group = group.reshape(-1)
+    return np.bincount(group, weights=labels, minlength=group.max(initial=-1) + 1)[group] > 0
 
 
 def combine_page_evidence(
