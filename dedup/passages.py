@@ -334,7 +334,9 @@ def _exact_short_pairs(units: UnitTable, options: PassageOptions) -> tuple[np.nd
     return pairs, (units.doc[pairs[:, 0]] == units.doc[pairs[:, 1]]) & whole
 
 
-def _diagonal_runs(pairs: np.ndarray, anchored: np.ndarray, units: UnitTable, max_gap: int) -> np.ndarray:
+def _diagonal_runs(
+    pairs: np.ndarray, anchored: np.ndarray, units: UnitTable, max_gap: int, *, gaps: bool = False
+) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
     """Merge unit pairs that continue each other into passage pairs ``(a0, a1, b0, b1)`` (inclusive units).
 
     Pairs are taken in order of their two documents, their offset ``b - a`` and ``a``; a
@@ -350,13 +352,17 @@ def _diagonal_runs(pairs: np.ndarray, anchored: np.ndarray, units: UnitTable, ma
         bool ``[p]``: pairs that may found a passage; the others (short titles
         repeated across documents) only extend one.
 
+    gaps : bool
+        Also say which runs step over a paragraph of their later copy.
+
     Returns
     -------
     np.ndarray
-        int64 ``[r, 4]``: the runs with at least one anchored pair, in that order.
+        int64 ``[r, 4]``: the runs with at least one anchored pair, in that order; with ``gaps``,
+        also bool ``[r]``: the runs whose later copy holds a paragraph no pair of the run matches.
     """
     if not len(pairs):
-        return np.empty((0, 4), dtype=np.int64)
+        return (np.empty((0, 4), dtype=np.int64), np.zeros(0, dtype=bool)) if gaps else np.empty((0, 4), np.int64)
     order = np.lexsort((pairs[:, 0], pairs[:, 1] - pairs[:, 0], units.doc[pairs[:, 1]], units.doc[pairs[:, 0]]))
     a, b, anchor = pairs[order, 0], pairs[order, 1], np.asarray(anchored, dtype=bool)[order]
     step_a, step_b = np.diff(a), np.diff(b)
@@ -385,7 +391,12 @@ def _diagonal_runs(pairs: np.ndarray, anchored: np.ndarray, units: UnitTable, ma
     first = np.flatnonzero(starts)
     last = np.append(first[1:], a.size) - 1
     keep = np.logical_or.reduceat(anchor, first)
-    return np.stack([a[first], a[last], b[first], b[last]], axis=1)[keep]
+    runs = np.stack([a[first], a[last], b[first], b[last]], axis=1)[keep]
+    if not gaps:
+        return runs
+    stepped_over = np.zeros(a.size, dtype=bool)
+    stepped_over[1:] = ~starts[1:] & (step_b > 1)
+    return runs, np.logical_or.reduceat(stepped_over, first)[keep]
 
 
 def _regions(runs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -432,22 +443,15 @@ class PassageMatches:
     run_cluster : np.ndarray
         int64 ``[r]``: the :class:`PassageCluster` id of each run.
     clusters : list of PassageCluster
+    gapped : np.ndarray
+        bool ``[r]``: runs that step over a paragraph of their later copy (``max_gap``).
     """
 
     units: UnitTable
     runs: np.ndarray
     run_cluster: np.ndarray
     clusters: list[PassageCluster]
-
-    def earlier_copy(self, run: int) -> Span:
-        """The span of run ``run``'s earlier copy."""
-        a0, a1, _, _ = self.runs[run].tolist()
-        return Span(int(self.units.doc[a0]), int(self.units.start[a0]), int(self.units.end[a1]))
-
-    def later_copy(self, run: int) -> Span:
-        """The span of run ``run``'s later copy."""
-        _, _, b0, b1 = self.runs[run].tolist()
-        return Span(int(self.units.doc[b0]), int(self.units.start[b0]), int(self.units.end[b1]))
+    gapped: np.ndarray
 
     def within_document(self) -> np.ndarray:
         """bool ``[r]``: runs whose two copies are in one document."""
@@ -463,7 +467,7 @@ def match_passages(units: UnitTable, options: PassageOptions, verified: Verified
     short_pairs, short_within = _exact_short_pairs(units, options)
     pairs = np.sort(np.concatenate([long_pairs, fragment_pairs, short_pairs]), axis=1)
     anchored = np.concatenate([np.ones(len(long_pairs) + len(fragment_pairs), dtype=bool), short_within])
-    runs = _diagonal_runs(pairs, anchored, units, options.max_gap)
+    runs, gapped = _diagonal_runs(pairs, anchored, units, options.max_gap, gaps=True)
     # One sentence inside a long paragraph is a repeat only when it really is the same
     # sentence again: not a digest headline above the article that it echoes, not a
     # formula it quotes (a match by containment alone).
@@ -472,9 +476,10 @@ def match_passages(units: UnitTable, options: PassageOptions, verified: Verified
         headline = ~units.split[runs[:, 0]] & ~units.sentence_end[runs[:, 0]]
         quoted = long_pairs[containment_only]
         by_quote = pairs_in(runs[:, 0], runs[:, 2], quoted[:, 0], quoted[:, 1], len(units))
-        runs = runs[~(single & (headline | by_quote))]
+        kept = ~(single & (headline | by_quote))
+        runs, gapped = runs[kept], gapped[kept]
     if not len(runs):
-        return PassageMatches(units, runs, np.empty(0, dtype=np.int64), [])
+        return PassageMatches(units, runs, np.empty(0, dtype=np.int64), [], gapped)
     regions, links = _regions(runs)
     labels = connected_components(len(regions), links)
     groups = group_members(labels)
@@ -490,7 +495,7 @@ def match_passages(units: UnitTable, options: PassageOptions, verified: Verified
         cluster_of_label[labels[groups[k][0]]] = new_id
     run_cluster = cluster_of_label[labels[links[:, 0]]]
     clusters = [PassageCluster(new_id, span_sets[k]) for new_id, k in enumerate(order)]
-    return PassageMatches(units, runs, run_cluster, clusters)
+    return PassageMatches(units, runs, run_cluster, clusters, gapped)
 
 
 def find_repeated_passages(

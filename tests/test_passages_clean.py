@@ -206,6 +206,22 @@ def test_diagonal_runs_equal_the_pair_by_pair_rule(
     assert np.array_equal(_diagonal_runs(array, anchored, units, max_gap), expected)  # type: ignore[arg-type]
 
 
+def test_runs_that_step_over_a_later_paragraph_are_marked() -> None:
+    from types import SimpleNamespace
+
+    from dedup.passages import _diagonal_runs
+
+    units = SimpleNamespace(doc=np.zeros(20, dtype=np.int64))
+    for pairs, expected in (
+        ([(0, 10), (2, 12)], [True]),  # both copies step over one paragraph
+        ([(0, 10), (1, 11)], [False]),
+        ([(0, 10), (1, 11), (3, 13)], [True]),
+        ([(0, 10), (1, 11), (2, 12)], [False]),
+    ):
+        runs, gapped = _diagonal_runs(np.array(pairs), np.ones(len(pairs), dtype=bool), units, 1, gaps=True)
+        assert len(runs) == 1 and gapped.tolist() == expected, pairs
+
+
 @settings(max_examples=200, deadline=None)
 @given(
     st.lists(st.tuples(st.integers(0, 9), st.integers(0, 9)), max_size=20),

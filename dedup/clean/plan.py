@@ -412,10 +412,11 @@ def plan_clean(
         keep = ~emptied[earlier[0]] & ~covered(*earlier, *boilerplate_cuts)
         keep &= ~covered(*earlier, *index_cuts)  # the index holds it: cut against the index
         keep &= ~(holding[later[0]] & (later[0] != earlier[0]))  # emptied members point at this copy
-        # A run of several paragraphs may step over a paragraph in each copy, and an earlier
-        # copy that loses lines as boilerplate holds only the rest: such a run's later copy
-        # loses only the paragraphs that what its earlier copy keeps holds (held_blocks).
-        check = keep & ((a1 > a0) | (b1 > b0) | overlaps(*earlier, *boilerplate_cuts))
+        # A run may step over a paragraph in each copy, and an earlier copy that loses lines
+        # as boilerplate holds only the rest: such a run's later copy loses only the paragraphs
+        # that what its earlier copy keeps holds (held_blocks). Every other paragraph of a
+        # run is a direct match, held by its own rule.
+        check = keep & (matches.gapped[runs] | overlaps(*earlier, *boilerplate_cuts))
         whole = np.flatnonzero(keep & ~check)
         blocks = np.stack([whole, b0[whole], b1[whole]], axis=1)
         if check.any():
