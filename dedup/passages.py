@@ -351,7 +351,6 @@ def _diagonal_runs(
     anchored : np.ndarray
         bool ``[p]``: pairs that may found a passage; the others (short titles
         repeated across documents) only extend one.
-
     gaps : bool
         Also say which runs step over a paragraph of their later copy.
 
