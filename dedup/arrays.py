@@ -24,6 +24,7 @@ __all__ = [
     "compiled",
     "concat_ranges",
     "from_codepoints",
+    "group_ids",
     "pairs_in",
     "run_tiles",
     "sorted_unique",
@@ -135,6 +136,22 @@ def sorted_unique(values: np.ndarray, kind: str | None = None) -> np.ndarray:
     keep[0] = True
     np.not_equal(ordered[1:], ordered[:-1], out=keep[1:])
     return ordered[keep]
+
+
+def group_ids(*columns: np.ndarray) -> np.ndarray:
+    """Dense id of each row's combination of column values (``columns``: arrays ``[m]`` each): int64 ``[m]``,
+    numbered in the order of the sorted combinations."""
+    if not columns[0].size:
+        return np.empty(0, dtype=np.int64)
+    order = np.lexsort(columns[::-1])
+    new = np.zeros(order.size, dtype=bool)
+    new[0] = True
+    for column in columns:
+        c = column[order]
+        new[1:] |= c[1:] != c[:-1]
+    ids = np.empty(order.size, dtype=np.int64)
+    ids[order] = np.cumsum(new) - 1
+    return ids
 
 
 def concat_ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:

@@ -460,13 +460,14 @@ def test_markers_need_neighbours_unlike_each_others(rows: list[tuple[int, int]],
 
 def _families_group_by_group(table, key, mask, options, by_doc, line_family):  # type: ignore[no-untyped-def]
     """The definition of dedup.boilerplate.families._families, one key group at a time."""
-    from dedup.boilerplate.families import _enclosed_slots, _group_ids, _shared_shares_many
+    from dedup.arrays import group_ids
+    from dedup.boilerplate.families import _enclosed_slots, _shared_shares_many
 
     chosen = np.zeros(len(table), dtype=bool)
     idx = np.flatnonzero(mask)
     if idx.size < 2:
         return chosen
-    group = _group_ids(key[idx], table.doc[idx]) if by_doc else _group_ids(key[idx])
+    group = group_ids(key[idx], table.doc[idx]) if by_doc else group_ids(key[idx])
     for g in np.unique(group):
         members = idx[group == g]
         if members.size < 2 or len(set(table.exact[members].tolist())) < 2:

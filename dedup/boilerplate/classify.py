@@ -7,12 +7,12 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ..arrays import sorted_unique
+from ..arrays import group_ids, sorted_unique
 from ..cluster import connected_components
 from ..lines import LineTable
 from ..store import take, take_rows
 from .base import KINDS, BoilerplateOptions
-from .families import _doc_frequency, _families, _group_ids
+from .families import _doc_frequency, _families
 from .pages import PageLines, _classify_web_pages
 
 
@@ -53,7 +53,7 @@ def _overlap_context(
     rows = np.flatnonzero(candidates)
     if not rows.size:
         return out
-    key_id = _group_ids(keys[rows])
+    key_id = group_ids(keys[rows])
     before, after = (
         _same_neighbour(table, rows, key_id, step, affix, share, recurring)
         for step, affix in ((-1, table.tail), (1, table.head))
@@ -85,12 +85,12 @@ def _same_neighbour(
         return np.zeros(rows.size, dtype=bool)
     with_context = np.bincount(key_id[valid], minlength=key_id.max() + 1)
     keys, contexts, lines = key_id[valid], context[valid], table.exact[other[valid]]
-    pair_id = _group_ids(keys, contexts)
+    pair_id = group_ids(keys, contexts)
     count = np.bincount(pair_id)
     # The shared neighbour must be cut differently somewhere (a partial paragraph next to
     # some copies, the whole one next to others): the same line next to every copy is a
     # site's template, however rare.
-    line_id = _group_ids(keys, contexts, lines)
+    line_id = group_ids(keys, contexts, lines)
     pair_of_line = np.zeros(line_id.max() + 1, dtype=np.int64)
     pair_of_line[line_id] = pair_id
     distinct = np.bincount(pair_of_line, minlength=count.size)
@@ -131,13 +131,13 @@ def _same_run(table: LineTable, lines: np.ndarray, seeds: np.ndarray, share: flo
     out = np.zeros(len(table), dtype=bool)
     if not seeds.any() or len(table) < 2:
         return out
-    key_id = _group_ids(table.exact)
+    key_id = group_ids(table.exact)
     n_keys = int(key_id.max()) + 1
     follows = np.flatnonzero(lines[:-1] & lines[1:] & (table.doc[:-1] == table.doc[1:]))
     if not follows.size:
         return out
     first, second = key_id[follows], key_id[follows + 1]
-    pair = _group_ids(first, second)
+    pair = group_ids(first, second)
     count = np.bincount(pair)
     with_next = np.bincount(first, minlength=n_keys)
     with_prev = np.bincount(second, minlength=n_keys)
@@ -351,7 +351,7 @@ def document_kinds(table: LineTable, options: BoilerplateOptions) -> np.ndarray:
     for affix in (table.head, table.tail):
         templates |= _families(table, affix, templatable & (affix != 0), options, by_doc=True)
     # A family repeated within a document only counts if its members are not exact copies of each other.
-    exact_dup_within = _group_ids(table.exact, table.doc)
+    exact_dup_within = group_ids(table.exact, table.doc)
     dup_sizes = np.bincount(exact_dup_within)
     kind[templates & (dup_sizes[exact_dup_within] < 2)] = "template"
 

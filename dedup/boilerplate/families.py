@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ..arrays import concat_ranges, to_codepoints
+from ..arrays import concat_ranges, group_ids, to_codepoints
 from ..cluster import connected_components
 from ..lines import LineTable
 from ..spans import Span
@@ -26,21 +26,6 @@ def _doc_frequency(keys: np.ndarray, doc: np.ndarray) -> np.ndarray:
     out = np.empty(keys.size, dtype=np.int64)
     out[order] = per_key[key_id]
     return out
-
-
-def _group_ids(*columns: np.ndarray) -> np.ndarray:
-    """Dense id of each row's combination of column values: int64 ``[m]``."""
-    if not columns[0].size:
-        return np.empty(0, dtype=np.int64)
-    order = np.lexsort(columns[::-1])
-    new = np.zeros(order.size, dtype=bool)
-    new[0] = True
-    for column in columns:
-        c = column[order]
-        new[1:] |= c[1:] != c[:-1]
-    ids = np.empty(order.size, dtype=np.int64)
-    ids[order] = np.cumsum(new) - 1
-    return ids
 
 
 def _common_prefix(strings: Sequence[str]) -> int:
@@ -84,12 +69,12 @@ def _packed_order(*columns: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
 
 
 def _dense_ids(*columns: np.ndarray) -> np.ndarray:
-    """:func:`_group_ids` of columns of non-negative integers (the same ids), by one sort of a packed key when
-    the columns' ranges allow. For the large columns of small ranges of the n-gram shares; folding the
-    packing into :func:`_group_ids` for every caller (hash keys, which never pack) measured slower."""
+    """:func:`~dedup.arrays.group_ids` of columns of non-negative integers (the same ids), by one sort of a
+    packed key when the columns' ranges allow. For the large columns of small ranges of the n-gram shares; folding the
+    packing into :func:`dedup.arrays.group_ids` for every caller (hash keys, which never pack) measured slower."""
     packed = _packed_order(*columns) if columns[0].size else None
     if packed is None:
-        return _group_ids(*columns)
+        return group_ids(*columns)
     order, new = packed
     ids = np.empty(order.size, dtype=np.int64)
     ids[order] = np.cumsum(new) - 1
@@ -196,7 +181,7 @@ def _families(
     idx = np.flatnonzero(mask)
     if idx.size < 2:
         return chosen
-    group = _group_ids(key[idx], table.doc[idx]) if by_doc else _group_ids(key[idx])
+    group = group_ids(key[idx], table.doc[idx]) if by_doc else group_ids(key[idx])
     order = np.argsort(group, kind="stable")  # members of a group stay in line order
     sorted_group, sorted_lines = group[order], idx[order]
     starts = np.flatnonzero(np.concatenate(([True], sorted_group[1:] != sorted_group[:-1])))
@@ -274,7 +259,7 @@ def family_rows(table: LineTable, kind: np.ndarray) -> tuple[np.ndarray, np.ndar
         linked = _linked_by_keys(chosen[templates], table.masked, table.head, table.tail)
         group_key[templates] = table.exact[chosen[templates]][linked]  # a component's first member names it
     kind_code = np.unique(chosen_kind, return_inverse=True)[1].astype(np.uint64)
-    group = _group_ids(kind_code, group_key)
+    group = group_ids(kind_code, group_key)
     first_line = np.full(group.max() + 1, np.iinfo(np.int64).max)
     np.minimum.at(first_line, group, chosen)
     rank = np.empty(first_line.size, dtype=np.int64)

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from ..arrays import group_ids
 from ..errors import InvalidOptionError
 from ..shingle import exact_hashes
 from .base import _F, KINDS, WebpageOptions, _default_options
@@ -396,10 +397,8 @@ def _copies_alike(lines: Sequence[str], bounds: np.ndarray, labels: np.ndarray) 
     if not labels.any():
         return labels
     page = np.repeat(np.arange(bounds.size - 1), np.diff(bounds))
-    keys = exact_hashes([line.strip() for line in lines])
-    _, group = np.unique(np.stack([page.astype(np.uint64), keys], axis=1), axis=0, return_inverse=True)
-    group = group.reshape(-1)
-    return np.bincount(group, weights=labels, minlength=group.max(initial=-1) + 1)[group] > 0
+    group = group_ids(page, exact_hashes([line.strip() for line in lines]))
+    return np.bincount(group, weights=labels)[group] > 0
 
 
 def combine_page_evidence(
