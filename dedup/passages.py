@@ -335,8 +335,8 @@ def _exact_short_pairs(units: UnitTable, options: PassageOptions) -> tuple[np.nd
 
 
 def _diagonal_runs(
-    pairs: np.ndarray, anchored: np.ndarray, units: UnitTable, max_gap: int, *, gaps: bool = False
-) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
+    pairs: np.ndarray, anchored: np.ndarray, units: UnitTable, max_gap: int
+) -> tuple[np.ndarray, np.ndarray]:
     """Merge unit pairs that continue each other into passage pairs ``(a0, a1, b0, b1)`` (inclusive units).
 
     Pairs are taken in order of their two documents, their offset ``b - a`` and ``a``; a
@@ -351,17 +351,16 @@ def _diagonal_runs(
     anchored : np.ndarray
         bool ``[p]``: pairs that may found a passage; the others (short titles
         repeated across documents) only extend one.
-    gaps : bool
-        Also say which runs step over a paragraph of their later copy.
 
     Returns
     -------
-    np.ndarray
-        int64 ``[r, 4]``: the runs with at least one anchored pair, in that order; with ``gaps``,
-        also bool ``[r]``: the runs whose later copy holds a paragraph no pair of the run matches.
+    runs : np.ndarray
+        int64 ``[r, 4]``: the runs with at least one anchored pair, in that order.
+    gapped : np.ndarray
+        bool ``[r]``: the runs whose later copy holds a paragraph no pair of the run matches.
     """
     if not len(pairs):
-        return (np.empty((0, 4), dtype=np.int64), np.zeros(0, dtype=bool)) if gaps else np.empty((0, 4), np.int64)
+        return np.empty((0, 4), dtype=np.int64), np.zeros(0, dtype=bool)
     order = np.lexsort((pairs[:, 0], pairs[:, 1] - pairs[:, 0], units.doc[pairs[:, 1]], units.doc[pairs[:, 0]]))
     a, b, anchor = pairs[order, 0], pairs[order, 1], np.asarray(anchored, dtype=bool)[order]
     step_a, step_b = np.diff(a), np.diff(b)
@@ -391,8 +390,6 @@ def _diagonal_runs(
     last = np.append(first[1:], a.size) - 1
     keep = np.logical_or.reduceat(anchor, first)
     runs = np.stack([a[first], a[last], b[first], b[last]], axis=1)[keep]
-    if not gaps:
-        return runs
     stepped_over = np.zeros(a.size, dtype=bool)
     stepped_over[1:] = ~starts[1:] & (step_b > 1)
     return runs, np.logical_or.reduceat(stepped_over, first)[keep]
@@ -466,7 +463,7 @@ def match_passages(units: UnitTable, options: PassageOptions, verified: Verified
     short_pairs, short_within = _exact_short_pairs(units, options)
     pairs = np.sort(np.concatenate([long_pairs, fragment_pairs, short_pairs]), axis=1)
     anchored = np.concatenate([np.ones(len(long_pairs) + len(fragment_pairs), dtype=bool), short_within])
-    runs, gapped = _diagonal_runs(pairs, anchored, units, options.max_gap, gaps=True)
+    runs, gapped = _diagonal_runs(pairs, anchored, units, options.max_gap)
     # One sentence inside a long paragraph is a repeat only when it really is the same
     # sentence again: not a digest headline above the article that it echoes, not a
     # formula it quotes (a match by containment alone).

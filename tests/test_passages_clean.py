@@ -203,7 +203,7 @@ def test_diagonal_runs_equal_the_pair_by_pair_rule(
     units = SimpleNamespace(doc=doc)
     anchored = np.array(anchors[: len(array)], dtype=bool)
     expected = np.array(diagonal_runs_one_by_one(array, anchored, units, max_gap), dtype=np.int64).reshape(-1, 4)
-    assert np.array_equal(_diagonal_runs(array, anchored, units, max_gap), expected)  # type: ignore[arg-type]
+    assert np.array_equal(_diagonal_runs(array, anchored, units, max_gap)[0], expected)  # type: ignore[arg-type]
 
 
 def test_runs_that_step_over_a_later_paragraph_are_marked() -> None:
@@ -218,7 +218,7 @@ def test_runs_that_step_over_a_later_paragraph_are_marked() -> None:
         ([(0, 10), (1, 11), (3, 13)], [True]),
         ([(0, 10), (1, 11), (2, 12)], [False]),
     ):
-        runs, gapped = _diagonal_runs(np.array(pairs), np.ones(len(pairs), dtype=bool), units, 1, gaps=True)
+        runs, gapped = _diagonal_runs(np.array(pairs), np.ones(len(pairs), dtype=bool), units, 1)
         assert len(runs) == 1 and gapped.tolist() == expected, pairs
 
 
