@@ -33,7 +33,7 @@ from .lsh import LSHParams, band_keys, candidate_pairs, optimal_params
 from .minhash import signatures
 from .normalize import KnownViews, NormalizeOptions, matching_texts, span_views
 from .options import KeywordOptions, check_types
-from .segment import UnitSpans, segment_many
+from .segment import UnitSpans, segment_many, sentences_within
 from .shingle import exact_hashes, shingle_sets
 from .spans import Span, last_visible
 from .store import take
@@ -161,7 +161,7 @@ class UnitTable:
 
 
 def _split_long(
-    doc: np.ndarray, spans: np.ndarray, too_long: np.ndarray, sentences: UnitSpans
+    texts: Sequence[str], doc: np.ndarray, spans: np.ndarray, too_long: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Replace the ``too_long`` paragraphs by the sentences inside them.
 
@@ -174,17 +174,10 @@ def _split_long(
     split : np.ndarray
         bool ``[u']``, True for units that came from splitting.
     """
-    sentence_doc = sentences.doc_ids()
-    keys = sentence_doc * (1 << 40) + sentences.spans[:, 0]
-    lo = np.searchsorted(keys, doc[too_long] * (1 << 40) + spans[too_long, 0])
-    hi = np.searchsorted(keys, doc[too_long] * (1 << 40) + spans[too_long, 1])
-    picked = np.concatenate(
-        [np.arange(a, b) for a, b in zip(lo.tolist(), hi.tolist())] or [np.empty(0, dtype=np.int64)]
-    )
-    picked = picked.astype(np.int64)
-    all_doc = np.concatenate([doc[~too_long], sentence_doc[picked]])
-    all_spans = np.concatenate([spans[~too_long], sentences.spans[picked]]).reshape(-1, 2)
-    split = np.concatenate([np.zeros((~too_long).sum(), dtype=bool), np.ones(picked.size, dtype=bool)])
+    sentence_doc, sentence_spans = sentences_within(texts, doc[too_long], spans[too_long])
+    all_doc = np.concatenate([doc[~too_long], sentence_doc])
+    all_spans = np.concatenate([spans[~too_long], sentence_spans]).reshape(-1, 2)
+    split = np.concatenate([np.zeros((~too_long).sum(), dtype=bool), np.ones(sentence_doc.size, dtype=bool)])
     order = np.lexsort((all_spans[:, 0], all_doc))
     return all_doc[order], all_spans[order], split[order]
 
@@ -214,7 +207,7 @@ def unit_table(
     split = np.zeros(len(views), dtype=bool)
     if too_long.any():
         kept = iter([view for view, long in zip(views, too_long.tolist()) if not long])
-        doc, flat, split = _split_long(doc, flat, too_long, segment_many(texts, "sentence"))
+        doc, flat, split = _split_long(texts, doc, flat, too_long)
         # Units keep their relative order through the split: kept paragraphs keep their
         # views, only the sentences need new ones.
         rows = np.flatnonzero(split)

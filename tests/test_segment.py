@@ -18,6 +18,7 @@ from dedup.segment import (
     segment,
     segment_lines_and_paragraphs,
     segment_many,
+    sentences_within,
 )
 from dedup.segment.breaks import (
     _line_breaks,
@@ -341,6 +342,39 @@ def test_lines_and_paragraphs_in_one_pass_equal_two_calls(texts: list[str], rejo
         assert one_pass.doc_offsets.dtype == np.int64
         assert np.array_equal(one_pass.spans, separate.spans)
         assert np.array_equal(one_pass.doc_offsets, separate.doc_offsets)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(documents, max_size=5), st.data())
+def test_sentences_within_some_paragraphs_equal_the_batchs(texts: list[str], data: st.DataObject) -> None:
+    paragraphs = segment_many(texts, "paragraph")
+    sentences = segment_many(texts, "sentence")
+    n = len(paragraphs.spans)
+    chosen = np.array(data.draw(st.lists(st.booleans(), min_size=n, max_size=n)), dtype=bool)
+    doc, spans = paragraphs.doc_ids()[chosen], paragraphs.spans[chosen].reshape(-1, 2)
+    got_doc, got_spans = sentences_within(texts, doc, spans)
+    # The batch's sentences that lie inside a chosen paragraph, in order.
+    inside = [
+        (d, a, b)
+        for d, (a, b) in zip(sentences.doc_ids().tolist(), sentences.spans.tolist())
+        if any(d == pd and pa <= a and b <= pb for pd, (pa, pb) in zip(doc.tolist(), spans.tolist()))
+    ]
+    assert got_doc.dtype == got_spans.dtype == np.int64
+    assert [(d, a, b) for d, (a, b) in zip(got_doc.tolist(), got_spans.tolist())] == inside
+
+
+def test_sentences_within_a_paragraph() -> None:
+    text = "标题\n他说：“好。”然后走了！Mr. Li left. 3.5 km。\n尾"
+    paragraphs = segment_many([text], "paragraph")
+    doc, spans = sentences_within([text], np.array([0]), paragraphs.spans[1:2])
+    # A "." ends a sentence before whitespace, not inside a number; closing quotes go along.
+    assert doc.tolist() == [0, 0, 0, 0, 0] and [text[a:b] for a, b in spans.tolist()] == [
+        "他说：“好。”",
+        "然后走了！",
+        "Mr.",
+        "Li left.",
+        "3.5 km。",
+    ]
 
 
 def test_lines_and_paragraphs_of_nothing() -> None:

@@ -46,6 +46,7 @@ from .units import (
     segment,
     segment_lines_and_paragraphs,
     segment_many,
+    sentences_within,
 )
 
 __all__ = [
@@ -55,4 +56,5 @@ __all__ = [
     "segment",
     "segment_lines_and_paragraphs",
     "segment_many",
+    "sentences_within",
 ]

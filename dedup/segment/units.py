@@ -235,6 +235,38 @@ def segment_lines_and_paragraphs(texts: Iterable[str], rejoin_wraps: bool = True
     return lines, _unit_spans(batch, *_paragraphs(batch, rejoin_wraps))
 
 
+def sentences_within(texts: Sequence[str], doc: np.ndarray, spans: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The sentences inside some paragraphs, read from those paragraphs alone.
+
+    Equals the sentences ``segment_many(texts, "sentence")`` gives inside the paragraphs
+    ``spans`` of ``segment_many(texts, "paragraph")``, at the cost of the paragraphs' own
+    characters, not the whole batch's: a sentence cut reads the character after a ``.`` and
+    before it, and a paragraph is bounded by whitespace in its document.
+
+    Parameters
+    ----------
+    texts : sequence of str
+    doc : np.ndarray
+        int64 ``[p]``: each paragraph's document, in document order.
+    spans : np.ndarray
+        int64 ``[p, 2]``: the paragraphs, in their documents' coordinates and text order.
+
+    Returns
+    -------
+    sentence_doc : np.ndarray
+        int64 ``[s]``.
+    sentence_spans : np.ndarray
+        int64 ``[s, 2]``, in the documents' coordinates, in order.
+    """
+    pieces = [texts[d][a:b] for d, a, b in zip(doc.tolist(), spans[:, 0].tolist(), spans[:, 1].tolist())]
+    lengths = np.fromiter(map(len, pieces), dtype=np.int64, count=len(pieces))
+    starts = np.cumsum(lengths + 1) - lengths - 1
+    starts_, ends_ = _sentences(_flags().take(to_codepoints("\n".join(pieces))), starts, starts + lengths)
+    owner = np.searchsorted(starts, starts_, side="right") - 1
+    shift = spans[owner, 0] - starts[owner]
+    return doc[owner], np.stack([starts_ + shift, ends_ + shift], axis=1).reshape(-1, 2)
+
+
 def segment(text: str, unit: Unit = "paragraph", rejoin_wraps: bool = True) -> np.ndarray:
     """Cut one document into units.
 
