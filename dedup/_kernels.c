@@ -232,6 +232,42 @@ static void intersection_sizes(const uint32_t *hashes, const int64_t *offsets, c
     intersection_sizes_between(hashes, offsets, hashes, offsets, pairs, n_pairs, out);
 }
 
+/* merge_count that stops once more than nx - need elements of x have missed: the count so far
+ * (below need) says the pair cannot reach need; a pair that can is counted whole. */
+static int64_t merge_count_reaching(const uint32_t *x, int64_t nx, const uint32_t *y, int64_t ny, int64_t need)
+{
+    int64_t i = 0, j = 0, count = 0, slack = nx - need;
+    if (slack < 0) return 0;
+    while (i < nx && j < ny) {
+        uint32_t a = x[i], b = y[j];
+        if (a < b) {
+            i++;
+            if (--slack < 0) return count;
+        } else {
+            count += a == b;
+            i += a == b;
+            j++;
+        }
+    }
+    return count;
+}
+
+/* intersection_sizes where only reaching need[i] matters (the smaller set of a pair is walked). */
+static void intersection_sizes_reaching(const uint32_t *hashes, const int64_t *offsets, const int64_t *pairs,
+                                        Py_ssize_t n_pairs, const int64_t *need, int64_t *out)
+{
+    for (Py_ssize_t i = 0; i < n_pairs; i++) {
+        int64_t a = pairs[2 * i], b = pairs[2 * i + 1];
+        const uint32_t *x = hashes + offsets[a], *y = hashes + offsets[b];
+        int64_t nx = offsets[a + 1] - offsets[a], ny = offsets[b + 1] - offsets[b];
+        if (nx > ny) {
+            const uint32_t *t = x; x = y; y = t;
+            int64_t tn = nx; nx = ny; ny = tn;
+        }
+        out[i] = 16 * nx < ny ? gallop_count(x, nx, y, ny) : merge_count_reaching(x, nx, y, ny, need[i]);
+    }
+}
+
 
 /*
  * The sorted distinct hashes of every unit: unit u's tokens[offsets[u]:offsets[u+1]],
@@ -373,20 +409,22 @@ done:
 
 static PyObject *py_intersection_sizes(PyObject *self, PyObject *args)
 {
-    PyObject *hash_o, *off_o, *pairs_o, *out_o;
-    if (!PyArg_ParseTuple(args, "OOOO", &hash_o, &off_o, &pairs_o, &out_o)) return NULL;
-    held_buffer hs = {0}, off = {0}, pr = {0}, out = {0};
+    PyObject *hash_o, *off_o, *pairs_o, *out_o, *need_o = Py_None;
+    if (!PyArg_ParseTuple(args, "OOOO|O", &hash_o, &off_o, &pairs_o, &out_o, &need_o)) return NULL;
+    held_buffer hs = {0}, off = {0}, pr = {0}, out = {0}, nd = {0};
     PyObject *result = NULL;
     if (get_buffer(hash_o, &hs, 4, "hashes") < 0 || get_buffer(off_o, &off, 8, "offsets") < 0 ||
-        get_buffer(pairs_o, &pr, 8, "pairs") < 0 || get_buffer(out_o, &out, 8, "out") < 0)
+        get_buffer(pairs_o, &pr, 8, "pairs") < 0 || get_buffer(out_o, &out, 8, "out") < 0 ||
+        (need_o != Py_None && get_buffer(need_o, &nd, 8, "need") < 0))
         goto done;
     if (out.view.readonly) {
         PyErr_SetString(PyExc_ValueError, "out must be writable");
         goto done;
     }
     Py_ssize_t n_hashes = hs.view.len / 4, n_units = off.view.len / 8 - 1, n_pairs = pr.view.len / 16;
-    if (n_units < 0 || pr.view.len % 16 || out.view.len / 8 != n_pairs) {
-        PyErr_SetString(PyExc_ValueError, "shape mismatch between offsets, pairs and out");
+    if (n_units < 0 || pr.view.len % 16 || out.view.len / 8 != n_pairs ||
+        (need_o != Py_None && nd.view.len / 8 != n_pairs)) {
+        PyErr_SetString(PyExc_ValueError, "shape mismatch between offsets, pairs, out and need");
         goto done;
     }
     const int64_t *offsets = (const int64_t *)off.view.buf, *pairs = (const int64_t *)pr.view.buf;
@@ -398,7 +436,11 @@ static PyObject *py_intersection_sizes(PyObject *self, PyObject *args)
         }
     }
     Py_BEGIN_ALLOW_THREADS
-    intersection_sizes((const uint32_t *)hs.view.buf, offsets, pairs, n_pairs, (int64_t *)out.view.buf);
+    if (need_o == Py_None)
+        intersection_sizes((const uint32_t *)hs.view.buf, offsets, pairs, n_pairs, (int64_t *)out.view.buf);
+    else
+        intersection_sizes_reaching((const uint32_t *)hs.view.buf, offsets, pairs, n_pairs,
+                                    (const int64_t *)nd.view.buf, (int64_t *)out.view.buf);
     Py_END_ALLOW_THREADS
     result = Py_None;
     Py_INCREF(result);
@@ -407,6 +449,7 @@ done:
     release(&off);
     release(&pr);
     release(&out);
+    release(&nd);
     return result;
 }
 
@@ -787,7 +830,8 @@ static PyMethodDef methods[] = {
     {"oph_minhash", py_oph_minhash, METH_VARARGS,
      "oph_minhash(tokens, offsets, a, b, out): one-permutation hashing of CSR token sets, bins not densified."},
     {"intersection_sizes", py_intersection_sizes, METH_VARARGS,
-     "intersection_sizes(hashes, offsets, pairs, out): |A & B| of pairs of ascending CSR sets."},
+     "intersection_sizes(hashes, offsets, pairs, out[, need]): |A & B| of pairs of ascending CSR sets (with need, "
+     "a pair that cannot reach need[i] may stop early, below it)."},
     {"window_hashes", py_window_hashes, METH_VARARGS,
      "window_hashes(codepoints, width, salt, out): the token hash of every window of width code points."},
     {"sorted_sets", py_sorted_sets, METH_VARARGS,

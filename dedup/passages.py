@@ -37,7 +37,7 @@ from .segment import UnitSpans, segment_many, sentences_within
 from .shingle import exact_hashes, shingle_sets
 from .spans import Span, last_visible
 from .store import take
-from .verify import SetsOf, VerifiedPairs, similarities_in_chunks, verify_candidates
+from .verify import SetsOf, VerifiedPairs, contained_in_chunks, verify_candidates
 
 __all__ = [
     "PassageCluster",
@@ -306,8 +306,7 @@ def _fragment_pairs(units: UnitTable, options: PassageOptions) -> np.ndarray:
         return pairs
     # Pairs come in fragment order, each within a short window: a chunk of them needs the
     # views of a stretch of units only.
-    _, containment = similarities_in_chunks(pairs, view_len, _sets_of(units, options))
-    return pairs[containment >= options.containment]
+    return pairs[contained_in_chunks(pairs, view_len, _sets_of(units, options), options.containment)]
 
 
 def _exact_short_pairs(units: UnitTable, options: PassageOptions) -> tuple[np.ndarray, np.ndarray]:

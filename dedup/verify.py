@@ -30,11 +30,12 @@ except ImportError:  # built without a C compiler: the numpy reference gives the
 __all__ = [
     "ReusedSets",
     "VerifiedPairs",
+    "contained",
+    "contained_in_chunks",
     "intersection_sizes",
     "measures",
     "measures_in_chunks",
     "similarities",
-    "similarities_in_chunks",
     "verify_candidates",
     "verify_pairs",
 ]
@@ -133,7 +134,12 @@ def _set_keys(set_hashes: np.ndarray, set_offsets: np.ndarray) -> np.ndarray:
 
 
 def intersection_sizes(
-    set_hashes: np.ndarray, set_offsets: np.ndarray, pairs: np.ndarray, *, use_kernel: bool = True
+    set_hashes: np.ndarray,
+    set_offsets: np.ndarray,
+    pairs: np.ndarray,
+    *,
+    need: np.ndarray | None = None,
+    use_kernel: bool = True,
 ) -> np.ndarray:
     """``|A ∩ B|`` of every pair of shingle sets.
 
@@ -146,6 +152,9 @@ def intersection_sizes(
         int64 ``[n_units + 1]``, CSR over ``set_hashes``.
     pairs : np.ndarray
         int64 ``[p, 2]``.
+    need : np.ndarray, optional
+        int64 ``[p]``: only whether each size reaches ``need`` matters; the compiled merge may stop
+        early and give a smaller size (still below ``need``) for a pair that cannot reach it.
     use_kernel : bool
         Use the compiled merge when it was built (else, or if False, the numpy reference).
 
@@ -157,12 +166,12 @@ def intersection_sizes(
     pairs = np.ascontiguousarray(np.asarray(pairs, dtype=np.int64).reshape(-1, 2))
     if use_kernel and _kernels is not None:
         out = np.empty(len(pairs), dtype=np.int64)
-        _kernels.intersection_sizes(
-            np.ascontiguousarray(set_hashes, dtype=np.uint32),
-            np.ascontiguousarray(set_offsets, dtype=np.int64),
-            pairs,
-            out,
-        )
+        hashes = np.ascontiguousarray(set_hashes, dtype=np.uint32)
+        offsets = np.ascontiguousarray(set_offsets, dtype=np.int64)
+        if need is None:
+            _kernels.intersection_sizes(hashes, offsets, pairs, out)
+        else:
+            _kernels.intersection_sizes(hashes, offsets, pairs, out, np.ascontiguousarray(need, dtype=np.int64))
         return out
     sizes = np.diff(set_offsets)
     keys = _set_keys(set_hashes, set_offsets)
@@ -327,26 +336,58 @@ def measures_in_chunks(
     np.ndarray
         float64 ``[p, 4]``, as :func:`measures`, in the order of ``pairs``.
     """
+    out = np.zeros((len(np.asarray(pairs).reshape(-1, 2)), 4), dtype=np.float64)
+    return _in_chunks(pairs, lengths, sets_of, budget, measures, out)
+
+
+def contained_in_chunks(
+    pairs: np.ndarray, lengths: np.ndarray, sets_of: SetsOf, threshold: float, budget: int | None = None
+) -> np.ndarray:
+    """bool ``[p]``: the pairs whose containment (:func:`measures`' second column) is at least ``threshold``,
+    their sets made as by :func:`measures_in_chunks`; exact, and the compiled merge of a pair stops once it
+    cannot reach the threshold (:func:`contained`)."""
+    out = np.zeros(len(np.asarray(pairs).reshape(-1, 2)), dtype=bool)
+    return _in_chunks(pairs, lengths, sets_of, budget, lambda h, o, p: contained(h, o, p, threshold), out)
+
+
+def _in_chunks(
+    pairs: np.ndarray,
+    lengths: np.ndarray,
+    sets_of: SetsOf,
+    budget: int | None,
+    measure: Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray],
+    out: np.ndarray,
+) -> np.ndarray:
+    """``out`` (``[p, ...]``) filled with ``measure(set_hashes, set_offsets, local_pairs)`` chunk by chunk
+    (see :func:`measures_in_chunks`)."""
     pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
-    budget = SET_BUDGET if budget is None else budget
-    out = np.zeros((len(pairs), 4), dtype=np.float64)
     if not len(pairs):
         return out
-    bounds = _chunk_bounds(pairs, np.asarray(lengths, dtype=np.int64), budget)
+    bounds = _chunk_bounds(pairs, np.asarray(lengths, dtype=np.int64), SET_BUDGET if budget is None else budget)
     for lo, hi in zip(bounds[:-1], bounds[1:]):
         chunk = pairs[lo:hi]
         involved = sorted_unique(chunk)
         set_hashes, set_offsets = sets_of(involved)
-        out[lo:hi] = measures(set_hashes, set_offsets, np.searchsorted(involved, chunk))
+        out[lo:hi] = measure(set_hashes, set_offsets, np.searchsorted(involved, chunk))
     return out
 
 
-def similarities_in_chunks(
-    pairs: np.ndarray, lengths: np.ndarray, sets_of: SetsOf, budget: int | None = None
-) -> tuple[np.ndarray, np.ndarray]:
-    """Jaccard and containment (float64 ``[p]`` each) of :func:`measures_in_chunks`."""
-    out = measures_in_chunks(pairs, lengths, sets_of, budget)
-    return out[:, 0].copy(), out[:, 1].copy()
+def contained(set_hashes: np.ndarray, set_offsets: np.ndarray, pairs: np.ndarray, threshold: float) -> np.ndarray:
+    """bool ``[p]``: whether ``|A ∩ B| / min(|A|, |B|) >= threshold``, as :func:`measures` computes it.
+
+    Each pair needs the least intersection ``k`` with ``k / min(|A|, |B|) >= threshold``; the compiled
+    merge stops once the smaller set has missed more elements than that allows (most pairs that fall
+    short are settled in a fraction of the larger set). Parameters as for :func:`intersection_sizes`.
+    """
+    pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
+    sizes = np.diff(set_offsets)
+    least = np.minimum(sizes[pairs[:, 0]], sizes[pairs[:, 1]]).astype(np.float64)
+    need = np.ceil(threshold * least)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        need -= (need >= 1) & ((need - 1) / least >= threshold)  # the float division decides, as in measures
+        need += need / least < threshold
+    reached = intersection_sizes(set_hashes, set_offsets, pairs, need=need.astype(np.int64)) >= need
+    return np.where(least > 0, reached, 0.0 >= threshold)  # an empty set's containment is 0
 
 
 class ReusedSets:
@@ -413,6 +454,6 @@ def verify_candidates(
     budget: int | None = None,
 ) -> VerifiedPairs:
     """:func:`verify_pairs` with shingle sets made on demand, a bounded share at a time (see
-    :func:`similarities_in_chunks`)."""
+    :func:`measures_in_chunks`)."""
     pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
     return _verified(pairs, measures_in_chunks(pairs, lengths, sets_of, budget), threshold, containment_threshold)

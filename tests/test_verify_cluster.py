@@ -10,7 +10,14 @@ from hypothesis import strategies as st
 from dedup import verify
 from dedup.cluster import connected_components, group_members, pick_representatives
 from dedup.errors import InvalidOptionError
-from dedup.verify import VerifiedPairs, intersection_sizes, intersection_sizes_between, similarities, verify_pairs
+from dedup.verify import (
+    VerifiedPairs,
+    contained,
+    intersection_sizes,
+    intersection_sizes_between,
+    similarities,
+    verify_pairs,
+)
 
 
 def as_csr(sets: list[set[int]]) -> tuple[np.ndarray, np.ndarray]:
@@ -65,6 +72,42 @@ def test_intersections_equal_python_sets(
     finally:
         verify._CHUNK = old
     assert got.tolist() == [len(sets[i] & sets[j]) for i, j in pairs.tolist()]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    sets=st.lists(
+        st.one_of(st.sets(st.integers(0, 60), max_size=30), st.sets(st.integers(0, 3000), min_size=50, max_size=600)),
+        min_size=1,
+        max_size=8,
+    ),
+    data=st.data(),
+    threshold=st.sampled_from([0.0, 0.5, 0.7, 0.9, 0.95, 1.0]),
+)
+def test_containment_reached_equals_the_measure(sets: list[set[int]], data: st.DataObject, threshold: float) -> None:
+    """Stopping a merge once a pair cannot reach the containment changes no answer, and a size that reaches
+    ``need`` is exact."""
+    flat, offsets = as_csr(sets)
+    n = len(sets)
+    pairs = np.array(
+        data.draw(st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)), max_size=20)), dtype=np.int64
+    ).reshape(-1, 2)
+    _, containment = similarities(flat, offsets, pairs)
+    assert contained(flat, offsets, pairs, threshold).tolist() == (containment >= threshold).tolist()
+    need = np.array(data.draw(st.lists(st.integers(0, 40), min_size=len(pairs), max_size=len(pairs))), dtype=np.int64)
+    exact = [len(sets[i] & sets[j]) for i, j in pairs.tolist()]
+    for use_kernel in (True, False):
+        got = intersection_sizes(flat, offsets, pairs, need=need, use_kernel=use_kernel).tolist()
+        assert [g >= k for g, k in zip(got, need.tolist())] == [e >= k for e, k in zip(exact, need.tolist())]
+        assert all(g == e for g, e, k in zip(got, exact, need.tolist()) if e >= k)
+
+
+def test_containment_at_a_threshold_small_case() -> None:
+    # 9 of 10 shared: containment 0.9 exactly; 8 of 10: 0.8; an empty set is nobody's fragment; the smaller
+    # set of a pair is the fragment, whichever side it is on.
+    flat, offsets = as_csr([set(range(10)), set(range(1, 11)), set(range(2, 12)), set(), set(range(100)), {5, 200}])
+    pairs = np.array([[0, 1], [0, 2], [3, 0], [0, 4], [4, 1], [4, 5]])
+    assert contained(flat, offsets, pairs, 0.9).tolist() == [True, False, False, True, True, False]
 
 
 @pytest.mark.skipif(verify._kernels is None, reason="compiled kernel not built")
