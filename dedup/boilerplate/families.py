@@ -97,8 +97,10 @@ def _grams(views: Sequence[str], n: int) -> tuple[np.ndarray, np.ndarray]:
     cps = to_codepoints("".join(views))
     present = np.zeros(0x110000, dtype=bool)
     present[cps] = True
-    rank = np.cumsum(present) - 1
-    ranks = np.append(rank[cps], int(present.sum()))
+    chars = np.flatnonzero(present)
+    rank = np.empty(present.size, dtype=np.int64)  # read only where a character is present
+    rank[chars] = np.arange(chars.size)
+    ranks = np.append(rank[cps], chars.size)
     gram = _dense_ids(*(ranks[np.where(at + j < limit, at + j, ranks.size - 1)] for j in range(n)))
     packed = _packed_order(owner, gram)
     if packed is None:
