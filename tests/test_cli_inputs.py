@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from dedup.io import PathAllocator, ReadOptions, decode_text, safe_relpath
+from dedup.io import PathAllocator, ReadOptions, Skipped, decode_text, read_records, safe_relpath
 from dedup.io.readers import _bounded_lines
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -108,7 +108,7 @@ def test_parquet_without_the_text_column_is_skipped(tmp_path: Path) -> None:
     _write_parquet(src, body=["x"])
     result = dedup("find", str(src))
     assert result.returncode == 1
-    assert "no column 'text' (columns: body)" in result.stderr
+    assert "no column 'text' (columns: body; name the text's with --text-field)" in result.stderr
 
 
 def test_parquet_without_pyarrow_says_how_to_install_it(tmp_path: Path) -> None:
@@ -269,7 +269,7 @@ def test_every_kind_of_bad_input_is_reported_and_the_rest_processed(tmp_path: Pa
     assert "exceeds --max-record-bytes" in skipped["huge.txt"][0]["reason"]
     by_line = {s["line"]: s["reason"] for s in skipped["records.jsonl"]}
     assert by_line[2].startswith("invalid JSON")
-    assert by_line[3] == "no field 'text'"
+    assert by_line[3] == "no field 'text' (its fields: 'id'; name the text's with --text-field)"
     assert by_line[4].startswith("not valid utf-8: byte 0xe9")
     assert by_line[5] == "field 'text' is a number, not a string"
     assert by_line[6] == "field 'text' is null, not a string"
@@ -284,9 +284,35 @@ def test_every_kind_of_bad_input_is_reported_and_the_rest_processed(tmp_path: Pa
     # the lines of the truncated file before the damage are kept
     assert sum(1 for c in cleaned if c["source"].endswith("truncated.jsonl.gz")) >= 1
     # every report is on stderr with file and line too
-    assert f"{inputs / 'records.jsonl'}:3: no field 'text'" in result.stderr
+    assert f"{inputs / 'records.jsonl'}:3: no field 'text' (its fields" in result.stderr
     assert f"{inputs / 'empty.txt'}: empty file" in result.stderr
     assert summary["exit_status"] == 1
+
+
+def test_a_record_without_its_text_names_the_fields_it_has(tmp_path: Path) -> None:
+    src = tmp_path / "pages.jsonl"
+    rows = [
+        {"lines": ["首页", "正文第一段。"], "n": 3, "url": "https://a", "title": "t"},
+        {"id": "x", "lines": ["a", 1]},
+        {},
+        {f"f{i}": 0 for i in range(8)},
+    ]
+    src.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    skipped: list[Skipped] = []
+    assert list(read_records([src], ReadOptions(), skipped)) == []
+    assert [s.reason for s in skipped] == [
+        "no field 'text' (its fields: 'url', 'title', 'lines', 'n'; name the text's with --text-field)",
+        "no field 'text' (its fields: 'id', 'lines'; name the text's with --text-field)",
+        "no field 'text'",
+        "no field 'text' (its fields: 'f0', 'f1', 'f2', 'f3', 'f4', 'f5', ...; name the text's with --text-field)",
+    ]
+    skipped.clear()
+    assert list(read_records([src], ReadOptions(text_field="lines"), skipped)) == []
+    assert [s.reason for s in skipped[:2]] == [
+        "field 'lines' is an array (of strings: join them into one text first, with newlines between lines), "
+        "not a string",
+        "field 'lines' is an array, not a string",
+    ]
 
 
 def test_skips_are_capped_on_stderr_but_complete_in_the_summary(tmp_path: Path) -> None:

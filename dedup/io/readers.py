@@ -267,7 +267,7 @@ def _json_record(
     if not isinstance(obj, dict):
         return Skipped(file.source, line, f"not a JSON object but {type(obj).__name__}")
     if options.text_field not in obj:
-        return Skipped(file.source, line, f"no field {options.text_field!r}")
+        return Skipped(file.source, line, f"no field {options.text_field!r}{_fields_hint(obj)}")
     return _make_record(
         obj[options.text_field], obj.get(options.id_field), line, file, options, obj if fields else None
     )
@@ -282,13 +282,25 @@ def _make_record(
     fields: dict[str, Any] | None = None,
 ) -> Record | Skipped:
     if not isinstance(text, str):
-        return Skipped(file.source, line, f"field {options.text_field!r} is {_kind(text)}, not a string")
+        lines = isinstance(text, list) and bool(text) and all(isinstance(item, str) for item in text)
+        hint = " (of strings: join them into one text first, with newlines between lines)" if lines else ""
+        return Skipped(file.source, line, f"field {options.text_field!r} is {_kind(text)}{hint}, not a string")
     problem = text_problem(text)
     if problem:
         return Skipped(file.source, line, problem)
     return Record(
         id=_record_id(raw_id, file, line), source=file.source, text=text, line=line, rel=file.rel, fields=fields
     )
+
+
+def _fields_hint(obj: dict[str, Any]) -> str:
+    """What a record without the text field holds, for the reason it is skipped: " (its fields: ...; name the
+    text's with --text-field)", string fields first, at most six; "" for an empty object."""
+    if not obj:
+        return ""
+    names = sorted(obj, key=lambda name: not isinstance(obj[name], str))
+    shown = ", ".join(repr(name) for name in names[:6]) + (", ..." if len(names) > 6 else "")
+    return f" (its fields: {shown}; name the text's with --text-field)"
 
 
 def _kind(value: object) -> str:
@@ -342,7 +354,8 @@ def _read_parquet(
         return
     if options.text_field not in names:
         if speaks:
-            yield Skipped(file.source, None, f"no column {options.text_field!r} (columns: {', '.join(names)})")
+            hint = f"(columns: {', '.join(names)}; name the text's with --text-field)"
+            yield Skipped(file.source, None, f"no column {options.text_field!r} {hint}")
         return
     text_type = parquet.schema_arrow.field(options.text_field).type
     if not (pa.types.is_string(text_type) or pa.types.is_large_string(text_type)):
