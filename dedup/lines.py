@@ -240,6 +240,15 @@ def _mask_slots(nfkc_lines: Sequence[str]) -> list[str]:
     return cps.tobytes().decode("utf-32-le", "surrogatepass").split("\n")
 
 
+_CLOSERS = "”’」』）)]】》〉\"'"
+
+
+def ends_sentence(lines: Sequence[str]) -> np.ndarray:
+    """bool ``[len(lines)]``: whether each line's last visible character, closing quotes and brackets aside,
+    ends a sentence (``。！？!?；;…``)."""
+    return np.array([_SENTENCE_END.match(line.rstrip().rstrip(_CLOSERS)[-1:]) is not None for line in lines], bool)
+
+
 def line_texts(texts: Sequence[str], units: UnitSpans) -> list[str]:
     """The text of every line of ``units`` (``segment_lines_and_paragraphs(texts)[0]``), in order."""
     lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))

@@ -7,10 +7,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dedup import BoilerplateOptions, InvalidOptionError, Span, find_boilerplate
+from dedup import BoilerplateOptions, InvalidOptionError, Span, clean_report, find_boilerplate
 from dedup.boilerplate import classify_lines
 from dedup.boilerplate.classify import collection_kinds, document_kinds, furniture_kinds, shared_rows
-from dedup.lines import line_table
+from dedup.lines import ends_sentence, line_table
 
 STORIES = [
     "国务院近日召开常务会议，研究部署进一步做好农村义务教育工作，会议指出要加大投入改善办学条件。",
@@ -77,6 +77,25 @@ def test_template_lines_within_one_document() -> None:
     )
     found = find_boilerplate([text])
     assert [(b.kind, len(b.spans)) for b in found] == [("template", 2), ("marker", 2)]
+
+
+def test_a_short_sentence_printed_twice_is_a_repeat_not_a_marker() -> None:
+    """A marker is a label, and every copy of it goes; a short sentence repeated within a document is not one:
+    apart, both copies stay (a heading and its entry in a list of contents); printed twice in a row, the
+    second goes as a repeated passage and the first stays."""
+    questions = ["债券市场存在泡沫吗？", "央行现在应该做什么？”", "第一段文字内容在这里。"]
+    for question in questions:
+        text = "\n".join([question, STORIES[0], question, STORIES[1]])
+        assert find_boilerplate([text]) == []
+        assert clean_report([text]).cleaned[0].text == text
+        (cleaned,) = clean_report([f"{question}\n\n{question}"]).cleaned
+        assert [(r.reason, r.kind, r.text.strip()) for r in cleaned.removed] == [("duplicate", "passage", question)]
+        assert cleaned.text.strip() == question
+    # the same lines without their sentence end are markers, as before
+    text = "\n".join(["[CNBC]", STORIES[0], "[CNBC]", STORIES[1]])
+    assert [(b.kind, len(b.spans)) for b in find_boilerplate([text])] == [("marker", 2)]
+    ends = ends_sentence(["好。", "好。” ", "好", "Yes!", "(完)", "？）"])
+    assert ends.tolist() == [True, True, False, True, False, True]
 
 
 def test_opening_formula_of_different_sentences_is_not_a_template() -> None:

@@ -9,7 +9,7 @@ import numpy as np
 
 from ..arrays import group_ids, sorted_unique
 from ..cluster import connected_components
-from ..lines import LineTable
+from ..lines import LineTable, ends_sentence
 from ..store import take, take_rows
 from .base import KINDS, BoilerplateOptions
 from .families import _doc_frequency, _families
@@ -356,6 +356,10 @@ def document_kinds(table: LineTable, options: BoilerplateOptions) -> np.ndarray:
     kind[templates & (dup_sizes[exact_dup_within] < 2)] = "template"
 
     short_repeat = recurrable & (table.view_len <= options.marker_chars) & (dup_sizes[exact_dup_within] >= 2)
+    # A marker is a label ([CNBC], YesNo, 3小时前), not a sentence: a short sentence printed twice is a
+    # repeated passage, whose first copy stays.
+    candidates = np.flatnonzero(short_repeat)
+    short_repeat[candidates[ends_sentence(take(table.texts, candidates))]] = False
     kind[_neighbours_differ(table, exact_dup_within, exact_dup_within[short_repeat])] = "marker"
     return kind
 
