@@ -154,6 +154,31 @@ def group_ids(*columns: np.ndarray) -> np.ndarray:
     return ids
 
 
+#: How far back :func:`back_bits` reaches (bit 63 is left to its caller).
+BACK_BITS = 63
+
+
+def back_bits(pairs: np.ndarray, n: int) -> np.ndarray:
+    """uint64 ``[n]``: pairs ``(earlier, later)`` of ``n`` rows (int64 ``[p, 2]``, ``1 <= later - earlier <=
+    BACK_BITS``) as bits of the later row: bit ``later - earlier - 1``. A per-row column, so tables of
+    consecutive batches join by concatenation (:func:`pairs_of_back_bits` reads it back)."""
+    out = np.zeros(n, dtype=np.uint64)
+    if len(pairs):
+        bit = np.left_shift(np.uint64(1), (pairs[:, 1] - pairs[:, 0] - 1).astype(np.uint64))
+        np.bitwise_or.at(out, pairs[:, 1], bit)
+    return out
+
+
+def pairs_of_back_bits(bits: np.ndarray) -> np.ndarray:
+    """int64 ``[p, 2]``: the pairs ``(earlier, later)`` of :func:`back_bits` (bits 0 to ``BACK_BITS - 1`` of
+    uint64 ``[n]``), by later row, then earlier."""
+    found = [np.flatnonzero((bits >> np.uint64(k)) & np.uint64(1)) for k in range(BACK_BITS)]
+    later = np.concatenate(found).astype(np.int64)
+    earlier = later - np.repeat(np.arange(1, BACK_BITS + 1, dtype=np.int64), [f.size for f in found])
+    order = np.lexsort((earlier, later))
+    return np.stack([earlier[order], later[order]], axis=1).reshape(-1, 2)
+
+
 def concat_ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
     """Concatenated ``arange(s, s + l)`` for every ``(s, l)``.
 

@@ -21,11 +21,11 @@ shared by two different stories is not a repeated passage.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from .arrays import concat_ranges, pairs_in
+from .arrays import BACK_BITS, back_bits, concat_ranges, pairs_in, pairs_of_back_bits
 from .cluster import connected_components, group_members
 from .dicts import DictRoundTrip
 from .errors import InvalidOptionError, check_texts
@@ -33,7 +33,7 @@ from .lsh import LSHParams, band_keys, candidate_pairs, optimal_params
 from .minhash import signatures
 from .normalize import KnownViews, NormalizeOptions, matching_texts, span_views
 from .options import KeywordOptions, check_types
-from .segment import UnitSpans, segment_many, sentences_within
+from .segment import UnitSpans, segment_many, split_long
 from .shingle import exact_hashes, shingle_sets
 from .spans import Span, last_visible
 from .store import take
@@ -145,6 +145,10 @@ class UnitTable:
         uint64 ``[l, bands]``: LSH band keys of the ``l`` units whose view has at least
         ``min_chars`` characters, in unit order (what matching them needs, computed while
         the views are at hand).
+    fragments : np.ndarray
+        uint64 ``[u]``: the earlier paragraphs of its document that hold each unit as a fragment, as
+        :func:`dedup.arrays.back_bits`, and bit 63 on every row when they were found with the table
+        (batch by batch, where the views are; else matching finds them).
     """
 
     doc: np.ndarray
@@ -155,31 +159,10 @@ class UnitTable:
     sentence_end: np.ndarray
     split: np.ndarray
     band_keys: np.ndarray
+    fragments: np.ndarray
 
     def __len__(self) -> int:
         return int(self.doc.size)
-
-
-def _split_long(
-    texts: Sequence[str], doc: np.ndarray, spans: np.ndarray, too_long: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Replace the ``too_long`` paragraphs by the sentences inside them.
-
-    Returns
-    -------
-    doc : np.ndarray
-        int64 ``[u']``.
-    spans : np.ndarray
-        int64 ``[u', 2]``, in document order.
-    split : np.ndarray
-        bool ``[u']``, True for units that came from splitting.
-    """
-    sentence_doc, sentence_spans = sentences_within(texts, doc[too_long], spans[too_long])
-    all_doc = np.concatenate([doc[~too_long], sentence_doc])
-    all_spans = np.concatenate([spans[~too_long], sentence_spans]).reshape(-1, 2)
-    split = np.concatenate([np.zeros((~too_long).sum(), dtype=bool), np.ones(sentence_doc.size, dtype=bool)])
-    order = np.lexsort((all_spans[:, 0], all_doc))
-    return all_doc[order], all_spans[order], split[order]
 
 
 def unit_table(
@@ -187,6 +170,7 @@ def unit_table(
     options: PassageOptions = PassageOptions(),
     paragraphs: UnitSpans | None = None,
     known: KnownViews | None = None,
+    fragments: bool = True,
 ) -> UnitTable:
     """Paragraphs of every document (long ones as their sentences) with their matching views.
 
@@ -199,6 +183,9 @@ def unit_table(
     known : KnownViews, optional
         Views of other spans of ``texts`` made with ``options.normalize`` (the lines of a
         line table): a paragraph that is one of them takes its view instead of making it.
+    fragments : bool
+        Find the fragments each paragraph's document holds earlier (``UnitTable.fragments``; with a
+        ``fragment_window`` of 63 paragraphs at most), for :func:`match_passages` with the same options.
     """
     units = segment_many(texts, "paragraph") if paragraphs is None else paragraphs
     flat, doc = units.spans, units.doc_ids()
@@ -207,7 +194,7 @@ def unit_table(
     split = np.zeros(len(views), dtype=bool)
     if too_long.any():
         kept = iter([view for view, long in zip(views, too_long.tolist()) if not long])
-        doc, flat, split = _split_long(texts, doc, flat, too_long)
+        doc, flat, split = split_long(texts, doc, flat, too_long)
         # Units keep their relative order through the split: kept paragraphs keep their
         # views, only the sentences need new ones.
         rows = np.flatnonzero(split)
@@ -217,7 +204,7 @@ def unit_table(
     view_len = np.fromiter(map(len, views), dtype=np.int64, count=len(views))
     long_views = [v for v, n in zip(views, view_len.tolist()) if n >= options.min_chars]
     sigs = signatures(long_views, num_perm=options.num_perm, ngram=options.ngram, seed=options.seed)
-    return UnitTable(
+    table = UnitTable(
         doc=doc,
         start=flat[:, 0].copy(),
         end=flat[:, 1].copy(),
@@ -226,7 +213,11 @@ def unit_table(
         sentence_end=np.isin(last_visible(texts, doc, flat[:, 0], flat[:, 1]), _SENTENCE_END),
         split=split,
         band_keys=band_keys(sigs, _lsh_params(options)),
+        fragments=np.zeros(len(views), dtype=np.uint64),
     )
+    if fragments and options.fragment_window <= BACK_BITS:
+        table = replace(table, fragments=back_bits(_fragment_pairs(table, options), len(table)) | _FOUND)
+    return table
 
 
 def _lsh_params(options: PassageOptions) -> LSHParams:
@@ -284,6 +275,9 @@ def _lsh_pairs(
     )
     keep &= no_own_text | (units.doc[pairs[:, 0]] == units.doc[pairs[:, 1]])
     return pairs[keep], ~by_jaccard[keep]
+
+
+_FOUND = np.uint64(1 << 63)  # UnitTable.fragments: found with the table
 
 
 def _fragment_pairs(units: UnitTable, options: PassageOptions) -> np.ndarray:
@@ -451,7 +445,8 @@ def match_passages(units: UnitTable, options: PassageOptions, verified: Verified
     band-key candidates (indices among them, sorted), when made elsewhere (on Ray, from keys the table lacks)."""
     view_len = units.view_len
     long_pairs, containment_only = _lsh_pairs(units, np.flatnonzero(view_len >= options.min_chars), options, verified)
-    fragment_pairs = _fragment_pairs(units, options)
+    found = options.fragment_window <= BACK_BITS and bool(np.all(units.fragments & _FOUND))
+    fragment_pairs = pairs_of_back_bits(units.fragments) if found else _fragment_pairs(units, options)
     short_pairs, short_within = _exact_short_pairs(units, options)
     pairs = np.sort(np.concatenate([long_pairs, fragment_pairs, short_pairs]), axis=1)
     anchored = np.concatenate([np.ones(len(long_pairs) + len(fragment_pairs), dtype=bool), short_within])

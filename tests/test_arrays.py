@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from dedup.arrays import sorted_unique
+from dedup.arrays import BACK_BITS, back_bits, pairs_of_back_bits, sorted_unique
 
 
 @given(
@@ -52,3 +52,22 @@ def test_class_counts_count_each_bit_and_runs(
         assert arrays.class_counts(*args, run_bit).tolist() == expected
     finally:
         arrays._kernels = kernels
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(2, 200), st.data())
+def test_back_bits_round_trip(n: int, data: st.DataObject) -> None:
+    later = data.draw(st.lists(st.integers(1, n - 1), max_size=60))
+    pairs = sorted({(b - data.draw(st.integers(1, min(b, BACK_BITS))), b) for b in later})
+    array = np.array(pairs, dtype=np.int64).reshape(-1, 2)
+    bits = back_bits(array, n)
+    assert bits.dtype == np.uint64 and bits.shape == (n,)
+    assert not np.any(bits >> np.uint64(BACK_BITS))  # bit 63 is left to the caller
+    got = pairs_of_back_bits(bits)
+    assert got.dtype == np.int64 and got.tolist() == [list(p) for p in sorted(pairs, key=lambda p: (p[1], p[0]))]
+
+
+def test_back_bits_small_case() -> None:
+    bits = back_bits(np.array([[0, 1], [0, 3], [2, 3], [1, 64]]), 70)
+    assert bits[1] == 1 and bits[3] == 0b101 and bits[64] == 1 << 62 and np.count_nonzero(bits) == 3
+    assert pairs_of_back_bits(bits).tolist() == [[0, 1], [0, 3], [2, 3], [1, 64]]

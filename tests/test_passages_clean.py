@@ -269,6 +269,7 @@ def test_a_copy_is_not_cut_against_text_that_goes_as_boilerplate() -> None:
         sentence_end=np.zeros(2, dtype=bool),
         split=np.zeros(2, dtype=bool),
         band_keys=np.zeros((0, 1), dtype=np.uint64),
+        fragments=np.zeros(2, dtype=np.uint64),
     )
     runs = np.array([[0, 0, 1, 1]])
     # (the rule line has no view: cutting it takes nothing out of the box)
@@ -307,6 +308,36 @@ def test_every_passage_removal_is_held_by_a_kept_copy(seed: int) -> None:
             mine, theirs = matching_texts([own, held])
             grams = {mine[i : i + 5] for i in range(len(mine) - 4)}
             assert sum(g in theirs for g in grams) >= 0.5 * len(grams), (doc, r.text[:60])
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_fragments_found_batch_by_batch_equal_those_found_at_matching(seed: int) -> None:
+    """The fragments a table finds while it is made (batch by batch, where the views are; joined by
+    concatenation) are those matching finds on the whole table, and the passages are the same."""
+    from benchmarks.quality.corpus import generate_corpus
+    from dedup.arrays import pairs_of_back_bits
+    from dedup.passages import PassageOptions, _fragment_pairs, match_passages, unit_table
+    from dedup.store import TableSink
+
+    texts = list(generate_corpus("small", seed=seed).texts)
+    options = PassageOptions()
+    whole = unit_table(texts, options, fragments=False)
+    expected = _fragment_pairs(whole, options)
+    assert len(expected) >= 5
+    sink: TableSink[Any] = TableSink(type(whole))
+    for lo in range(0, len(texts), 37):
+        sink.add(unit_table(texts[lo : lo + 37], options), len(texts[lo : lo + 37]))
+    joined = sink.result(unit_table([], options))
+    assert np.array_equal(pairs_of_back_bits(joined.fragments), expected)
+    assert np.array_equal(
+        joined.fragments & np.uint64(2**63 - 1), unit_table(texts, options).fragments & np.uint64(2**63 - 1)
+    )
+    found, computed = match_passages(joined, options), match_passages(whole, options)
+    assert found.clusters == computed.clusters and np.array_equal(found.runs, computed.runs)
+    # a window beyond what the column holds is matched as before
+    wide = PassageOptions(fragment_window=80)
+    assert not np.any(unit_table(texts, wide).fragments)
+    assert match_passages(unit_table(texts, wide), wide).clusters == match_passages(whole, wide).clusters
 
 
 def test_runs_are_checked_in_chunks_alike(monkeypatch: pytest.MonkeyPatch) -> None:

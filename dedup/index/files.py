@@ -294,7 +294,7 @@ def segment_of(
     if passages is not None:
         # a paragraph that is one line takes the line's view when both are viewed alike
         known = KnownViews(rows.doc, rows.start, rows.end, rows.views) if viewed == passages.normalize else None
-        paragraphs = unit_table(texts, passages, segments[1], known)
+        paragraphs = unit_table(texts, passages, segments[1], known, fragments=False)
         found_rows, band = unit_keys(paragraphs, passages)
         # 32 bits of each key and document number are plenty: a rare collision only adds a
         # candidate, which the exact check then drops.

@@ -47,6 +47,7 @@ from .units import (
     segment_lines_and_paragraphs,
     segment_many,
     sentences_within,
+    split_long,
 )
 
 __all__ = [
@@ -57,4 +58,5 @@ __all__ = [
     "segment_lines_and_paragraphs",
     "segment_many",
     "sentences_within",
+    "split_long",
 ]

@@ -267,6 +267,29 @@ def sentences_within(texts: Sequence[str], doc: np.ndarray, spans: np.ndarray) -
     return doc[owner], np.stack([starts_ + shift, ends_ + shift], axis=1).reshape(-1, 2)
 
 
+def split_long(
+    texts: Sequence[str], doc: np.ndarray, spans: np.ndarray, too_long: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Paragraphs (``doc`` int64 ``[u]``, ``spans`` int64 ``[u, 2]``, in order) with the ``too_long`` ones (bool
+    ``[u]``) replaced by the sentences inside them (:func:`sentences_within`).
+
+    Returns
+    -------
+    doc : np.ndarray
+        int64 ``[u']``.
+    spans : np.ndarray
+        int64 ``[u', 2]``, in document order.
+    split : np.ndarray
+        bool ``[u']``, True for units that came from splitting.
+    """
+    sentence_doc, sentence_spans = sentences_within(texts, doc[too_long], spans[too_long])
+    all_doc = np.concatenate([doc[~too_long], sentence_doc])
+    all_spans = np.concatenate([spans[~too_long], sentence_spans]).reshape(-1, 2)
+    split = np.concatenate([np.zeros((~too_long).sum(), dtype=bool), np.ones(sentence_doc.size, dtype=bool)])
+    order = np.lexsort((all_spans[:, 0], all_doc))
+    return all_doc[order], all_spans[order], split[order]
+
+
 def segment(text: str, unit: Unit = "paragraph", rejoin_wraps: bool = True) -> np.ndarray:
     """Cut one document into units.
 
