@@ -210,28 +210,6 @@ static int64_t gallop_count(const uint32_t *small, int64_t ns, const uint32_t *l
     return count;
 }
 
-/* |A ∩ B| of pairs (a, b) where a is a set of one CSR (ha, oa) and b a set of another (hb, ob). */
-static void intersection_sizes_between(const uint32_t *ha, const int64_t *oa, const uint32_t *hb, const int64_t *ob,
-                                       const int64_t *pairs, Py_ssize_t n_pairs, int64_t *out)
-{
-    for (Py_ssize_t i = 0; i < n_pairs; i++) {
-        int64_t a = pairs[2 * i], b = pairs[2 * i + 1];
-        const uint32_t *x = ha + oa[a], *y = hb + ob[b];
-        int64_t nx = oa[a + 1] - oa[a], ny = ob[b + 1] - ob[b];
-        if (nx > ny) {
-            const uint32_t *t = x; x = y; y = t;
-            int64_t tn = nx; nx = ny; ny = tn;
-        }
-        out[i] = 16 * nx < ny ? gallop_count(x, nx, y, ny) : merge_count(x, nx, y, ny);
-    }
-}
-
-static void intersection_sizes(const uint32_t *hashes, const int64_t *offsets, const int64_t *pairs,
-                               Py_ssize_t n_pairs, int64_t *out)
-{
-    intersection_sizes_between(hashes, offsets, hashes, offsets, pairs, n_pairs, out);
-}
-
 /* merge_count that stops once more than nx - need elements of x have missed: the count so far
  * (below need) says the pair cannot reach need; a pair that can is counted whole. */
 static int64_t merge_count_reaching(const uint32_t *x, int64_t nx, const uint32_t *y, int64_t ny, int64_t need)
@@ -252,19 +230,23 @@ static int64_t merge_count_reaching(const uint32_t *x, int64_t nx, const uint32_
     return count;
 }
 
-/* intersection_sizes where only reaching need[i] matters (the smaller set of a pair is walked). */
-static void intersection_sizes_reaching(const uint32_t *hashes, const int64_t *offsets, const int64_t *pairs,
-                                        Py_ssize_t n_pairs, const int64_t *need, int64_t *out)
+/* |A ∩ B| of pairs (a, b) where a is a set of one CSR (ha, oa) and b a set of another (hb, ob). With
+ * need (else NULL), a pair that cannot reach need[i] may stop early, below it (merge_count_reaching). */
+static void intersection_sizes_between(const uint32_t *ha, const int64_t *oa, const uint32_t *hb, const int64_t *ob,
+                                       const int64_t *pairs, Py_ssize_t n_pairs, const int64_t *need, int64_t *out)
 {
     for (Py_ssize_t i = 0; i < n_pairs; i++) {
         int64_t a = pairs[2 * i], b = pairs[2 * i + 1];
-        const uint32_t *x = hashes + offsets[a], *y = hashes + offsets[b];
-        int64_t nx = offsets[a + 1] - offsets[a], ny = offsets[b + 1] - offsets[b];
+        const uint32_t *x = ha + oa[a], *y = hb + ob[b];
+        int64_t nx = oa[a + 1] - oa[a], ny = ob[b + 1] - ob[b];
         if (nx > ny) {
             const uint32_t *t = x; x = y; y = t;
             int64_t tn = nx; nx = ny; ny = tn;
         }
-        out[i] = 16 * nx < ny ? gallop_count(x, nx, y, ny) : merge_count_reaching(x, nx, y, ny, need[i]);
+        if (16 * nx < ny)
+            out[i] = gallop_count(x, nx, y, ny);
+        else
+            out[i] = need ? merge_count_reaching(x, nx, y, ny, need[i]) : merge_count(x, nx, y, ny);
     }
 }
 
@@ -436,11 +418,8 @@ static PyObject *py_intersection_sizes(PyObject *self, PyObject *args)
         }
     }
     Py_BEGIN_ALLOW_THREADS
-    if (need_o == Py_None)
-        intersection_sizes((const uint32_t *)hs.view.buf, offsets, pairs, n_pairs, (int64_t *)out.view.buf);
-    else
-        intersection_sizes_reaching((const uint32_t *)hs.view.buf, offsets, pairs, n_pairs,
-                                    (const int64_t *)nd.view.buf, (int64_t *)out.view.buf);
+    intersection_sizes_between((const uint32_t *)hs.view.buf, offsets, (const uint32_t *)hs.view.buf, offsets, pairs,
+                               n_pairs, need_o == Py_None ? NULL : (const int64_t *)nd.view.buf, (int64_t *)out.view.buf);
     Py_END_ALLOW_THREADS
     result = Py_None;
     Py_INCREF(result);
@@ -484,7 +463,7 @@ static PyObject *py_intersection_sizes_between(PyObject *self, PyObject *args)
     }
     Py_BEGIN_ALLOW_THREADS
     intersection_sizes_between((const uint32_t *)ha.view.buf, offsets_a, (const uint32_t *)hb.view.buf, offsets_b,
-                               pairs, n_pairs, (int64_t *)out.view.buf);
+                               pairs, n_pairs, NULL, (int64_t *)out.view.buf);
     Py_END_ALLOW_THREADS
     result = Py_None;
     Py_INCREF(result);

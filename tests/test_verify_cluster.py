@@ -45,26 +45,28 @@ def test_verify_pairs_by_jaccard_or_containment() -> None:
     assert with_containment.containment.tolist() == [1.0, 1.0]
 
 
-@settings(max_examples=100, deadline=None)
-@given(
-    sets=st.lists(
-        st.one_of(st.sets(st.integers(0, 60), max_size=25), st.sets(st.integers(0, 3000), min_size=100, max_size=600)),
-        min_size=1,
-        max_size=10,
-    ),
-    data=st.data(),
-    chunk=st.sampled_from([1, 7, 1 << 22]),
-    use_kernel=st.booleans(),
+# Small sets and sets of hundreds (a pair of the two gallops: one is over 16 times the other).
+SETS = st.lists(
+    st.one_of(st.sets(st.integers(0, 60), max_size=30), st.sets(st.integers(0, 3000), min_size=50, max_size=600)),
+    min_size=1,
+    max_size=10,
 )
+
+
+def draw_pairs(data: st.DataObject, n: int) -> np.ndarray:
+    """int64 ``[p, 2]``: up to 20 pairs of the ``n`` sets, either way round, a set with itself too."""
+    pairs = data.draw(st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)), max_size=20))
+    return np.array(pairs, dtype=np.int64).reshape(-1, 2)
+
+
+@settings(max_examples=100, deadline=None)
+@given(sets=SETS, data=st.data(), chunk=st.sampled_from([1, 7, 1 << 22]), use_kernel=st.booleans())
 def test_intersections_equal_python_sets(
     sets: list[set[int]], data: st.DataObject, chunk: int, use_kernel: bool
 ) -> None:
     """The compiled merge (galloping through a set 16x larger) and the numpy reference count exactly."""
     flat, offsets = as_csr(sets)
-    n = len(sets)
-    pairs = np.array(
-        data.draw(st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)), max_size=20)), dtype=np.int64
-    ).reshape(-1, 2)
+    pairs = draw_pairs(data, len(sets))
     old = verify._CHUNK
     verify._CHUNK = chunk
     try:
@@ -75,23 +77,12 @@ def test_intersections_equal_python_sets(
 
 
 @settings(max_examples=150, deadline=None)
-@given(
-    sets=st.lists(
-        st.one_of(st.sets(st.integers(0, 60), max_size=30), st.sets(st.integers(0, 3000), min_size=50, max_size=600)),
-        min_size=1,
-        max_size=8,
-    ),
-    data=st.data(),
-    threshold=st.sampled_from([0.0, 0.5, 0.7, 0.9, 0.95, 1.0]),
-)
+@given(sets=SETS, data=st.data(), threshold=st.sampled_from([0.0, 0.5, 0.7, 0.9, 0.95, 1.0]))
 def test_containment_reached_equals_the_measure(sets: list[set[int]], data: st.DataObject, threshold: float) -> None:
     """Stopping a merge once a pair cannot reach the containment changes no answer, and a size that reaches
     ``need`` is exact."""
     flat, offsets = as_csr(sets)
-    n = len(sets)
-    pairs = np.array(
-        data.draw(st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)), max_size=20)), dtype=np.int64
-    ).reshape(-1, 2)
+    pairs = draw_pairs(data, len(sets))
     _, containment = similarities(flat, offsets, pairs)
     assert contained(flat, offsets, pairs, threshold).tolist() == (containment >= threshold).tolist()
     need = np.array(data.draw(st.lists(st.integers(0, 40), min_size=len(pairs), max_size=len(pairs))), dtype=np.int64)
