@@ -258,6 +258,26 @@ def test_a_member_that_adds_text_is_not_emptied(news_docs: list[str]) -> None:
     assert len(cleaned[1].text) < len(update) - 0.8 * len(base)  # the story itself goes
 
 
+def test_a_member_that_adds_one_short_paragraph_is_not_emptied(news_lines: list[str]) -> None:
+    """Coverage alone (here 0.99, over ``cover``) would empty an update that appends one sentence to a long
+    story; the sentence is its own, so the update keeps it and loses only the story, a passage of the
+    first copy. The other way round the story is the update's, and the first copy is emptied into it.
+    A short line of furniture appended (no sentence end) is no text of its own."""
+    story = "\n".join([line for line in news_lines if len(line) > 150][:40])
+    added = next(line for line in news_lines if 30 < len(line) < 60 and line.endswith("。"))
+    update = f"{story}\n{added}"
+    (cluster,) = dedup.find_duplicates([story, update])
+    assert cluster.coverage[1] > 0.98
+    kept = dedup.clean([story, update], cross_document=True)
+    assert kept[0].text == story and kept[1].text.strip() == added
+    assert [r.kind for r in kept[1].removed] == ["passage"]
+    back = dedup.clean([update, story], cross_document=True)
+    assert back[0].text == update and back[1].text == ""
+    assert [(r.kind, r.ref) for r in back[1].removed] == [("document", 0)]
+    furniture = dedup.clean([story, f"{story}\nJul 16, 2023 | admin | 60 Comments"], cross_document=True)
+    assert furniture[1].text == "" and [r.kind for r in furniture[1].removed] == ["document"]
+
+
 @pytest.mark.parametrize("representative", ["first", "longest"])
 def test_the_representative_is_kept_whatever_the_policy(news_docs: list[str], representative: str) -> None:
     full = news_docs[7]

@@ -21,7 +21,7 @@ from ..removals import REASONS, Cut
 from ..shingle import shingle_sets
 from ..spans import expand_to_lines
 from ..store import take
-from ..verify import VerifiedPairs, measures
+from ..verify import VerifiedPairs, intersection_sizes_between, measures
 from .against import KINDS, REMOVALS
 from .base import CleanOptions, CleanReport, covered, overlaps
 from .tabulate import CleanTables, _duplicate_input
@@ -311,6 +311,35 @@ def _document_clusters(
     )
 
 
+def adds_own_text(
+    units: UnitTable,
+    members: np.ndarray,
+    reps: np.ndarray,
+    cuts: tuple[np.ndarray, np.ndarray, np.ndarray],
+    options: PassageOptions,
+) -> np.ndarray:
+    """bool ``[k]``: whether member ``members[k]`` has a paragraph of its own against ``reps[k]`` (int64 ``[k]``
+    each): one of at least ``min_chars`` view characters that ends a sentence or has three times that, not all
+    inside ``cuts`` (boilerplate: it goes either way), less than half of whose n-grams lie in the
+    representative's paragraphs — new text, not an edit."""
+    bounds = np.searchsorted(units.doc, np.arange(int(max(members.max(initial=-1), reps.max(initial=-1))) + 2))
+    counts = bounds[members + 1] - bounds[members]
+    rows, owner = concat_ranges(bounds[members], counts), np.repeat(np.arange(members.size), counts)
+    boilerplate = covered(units.doc[rows], units.start[rows], units.end[rows], *cuts)
+    # Text, not a line of furniture the boilerplate rules missed ("Jul 16, 2023 | 60 Comments", 上一篇：…):
+    # it ends a sentence, or runs to three times min_chars.
+    prose = units.sentence_end[rows] | (units.view_len[rows] >= 3 * options.min_chars)
+    keep = (units.view_len[rows] >= options.min_chars) & prose & ~boilerplate
+    rows, owner = rows[keep], owner[keep]
+    distinct, rep_index = np.unique(reps, return_inverse=True)
+    rep_views = ["".join(take(units.views, np.arange(bounds[r], bounds[r + 1]))) for r in distinct.tolist()]
+    own_sets = shingle_sets(take(units.views, rows), options.ngram)
+    pairs = np.stack([np.arange(rows.size), rep_index.reshape(-1)[owner]], axis=1)
+    held = intersection_sizes_between(own_sets, shingle_sets(rep_views, options.ngram), pairs)
+    new = 2 * held < np.diff(own_sets[1])
+    return np.bincount(owner[new], minlength=members.size) > 0
+
+
 def plan_clean(
     tables: CleanTables,
     options: CleanOptions,
@@ -384,21 +413,21 @@ def plan_clean(
         emptied[index_cuts[0][what == "document"]] = True
         by_index[index_cuts[0][reasons == "duplicate"]] = True
     if "duplicate" in opts.remove and opts.cross_document:
-        members: list[int] = []
-        refs: list[int] = []
-        for cluster in clusters:
-            if by_index[cluster.representative]:
-                continue
-            for member, coverage in zip(cluster.members, cluster.coverage):
-                if member != cluster.representative and coverage >= opts.cover and not emptied[member]:
-                    emptied[member] = True
-                    holding[cluster.representative] = True
-                    members.append(member)
-                    refs.append(cluster.id)
-        whole = np.array(members, dtype=np.int64)
-        proposals.add(
-            whole, np.zeros_like(whole), tables.lengths[whole], "duplicate", np.array(refs), "document", False
-        )
+        candidates = [
+            (member, cluster.representative, cluster.id)
+            for cluster in clusters
+            if not by_index[cluster.representative]
+            for member, coverage in zip(cluster.members, cluster.coverage)
+            if member != cluster.representative and coverage >= opts.cover and not emptied[member]
+        ]
+        member_of, rep_of, ref_of = np.array(candidates, dtype=np.int64).reshape(-1, 3).T
+        # A member with a paragraph of its own (an appended update, its own note) is not emptied, however
+        # small a share of it that is: it loses only the passages found in kept documents.
+        whole_doc = ~adds_own_text(tables.units, member_of, rep_of, boilerplate_cuts, opts.passages)
+        emptied[member_of[whole_doc]] = True
+        holding[rep_of[whole_doc]] = True
+        whole, refs = member_of[whole_doc], ref_of[whole_doc]
+        proposals.add(whole, np.zeros_like(whole), tables.lengths[whole], "duplicate", refs, "document", False)
     with phase("plan: repeated passages", f"{len(tables.units):,} paragraphs") as facts:
         matches = match_passages(tables.units, opts.passages, passage_pairs)
         facts["passages"] = len(matches.clusters)
