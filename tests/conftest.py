@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,17 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
 SEEDS = ROOT / "examples" / "seeds"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_worker_processes(request: pytest.FixtureRequest) -> Iterator[None]:
+    """dedup keeps its worker processes between calls, forked as the modules were at the first call: after
+    a test that patched a module, stop them, so that no later test runs on the patched code."""
+    yield
+    if "monkeypatch" in request.fixturenames:
+        from dedup import pool
+
+        pool.shutdown()
 
 
 @pytest.fixture(scope="session")

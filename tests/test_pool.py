@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import time
 
 import pytest
@@ -36,18 +37,63 @@ def test_results_are_taken_in_submission_order(processes: int) -> None:
     assert (pids == {os.getpid()}) == (processes == 1)  # one process works here, more elsewhere
 
 
-def test_closing_drops_what_is_pending_and_stops_the_processes() -> None:
+def _pid(batch: list[int]) -> int:
+    return os.getpid()
+
+
+def _worker_pids(processes: int, batches: int = 6) -> set[int]:
+    """The processes an :class:`InOrder` of ``processes`` ran its batches on."""
+    pids: set[int] = set()
+    run = InOrder(_pid, lambda pid, _: pids.add(pid), processes)
+    for k in range(batches):
+        run.submit([k])
+    run.finish()
+    return pids
+
+
+def test_closing_drops_what_is_pending_and_hands_the_processes_back() -> None:
     taken: list[list[int]] = []
-    pool = InOrder(_slow_square, lambda result, _: taken.append(result[0]), 2, delay=0.05)
+    run = InOrder(_slow_square, lambda result, _: taken.append(result[0]), 2, delay=0.05)
     for k in range(4):
-        pool.submit([k])
-    executor = pool._pool
-    pool.close()
-    assert pool._pool is None and not pool._pending and executor is not None
-    with pytest.raises(RuntimeError, match="shutdown"):
-        executor.submit(_slow_square, [1], delay=0.0)
-    pool.close()  # twice is fine
+        run.submit([k])
+    executor = run._pool
+    run.close()
+    assert run._pool is None and not run._pending and executor is not None
+    run.close()  # twice is fine
     assert taken == []
+    assert executor.submit(_pid, [0]).result() != os.getpid()  # kept for the next call
+    pool.shutdown()
+    with pytest.raises(RuntimeError, match="shutdown"):
+        executor.submit(_pid, [0])
+
+
+def test_processes_are_kept_between_calls_and_replaced_when_needed(monkeypatch: pytest.MonkeyPatch) -> None:
+    pool.shutdown()
+    first = _worker_pids(2)
+    assert _worker_pids(2) <= first and os.getpid() not in first  # the same processes again
+    other = _worker_pids(3)
+    assert not other & first  # another size: new processes, the others stopped
+    for pid in other:  # a worker killed: the next call starts new ones
+        os.kill(pid, signal.SIGKILL)
+    time.sleep(0.2)
+    assert not _worker_pids(3) & other
+    monkeypatch.setattr(pool, "IDLE_SECONDS", 0.05)
+    kept = _worker_pids(3)
+    time.sleep(0.5)
+    assert pool._KEPT.pool is None  # idle: stopped
+    assert not _worker_pids(3) & kept
+
+
+def test_two_calls_at_once_at_two_sizes() -> None:
+    """The kept processes busy at one size, a call at another has processes of its own, stopped at its end."""
+    pool.shutdown()
+    busy = InOrder(_pid, lambda pid, _: None, 2)
+    busy.submit([0])
+    kept = busy._pool
+    assert _worker_pids(3)  # ran on its own processes
+    assert pool._KEPT.pool is kept and pool._KEPT.processes == 2
+    busy.finish()
+    pool.shutdown()
 
 
 @pytest.mark.parametrize("processes", [0, -1, True, 1.5, "2"])
