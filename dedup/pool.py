@@ -139,8 +139,16 @@ def shutdown() -> None:
 
 
 atexit.register(shutdown)
-if hasattr(os, "register_at_fork"):  # a forked child owns none of its parent's processes
-    os.register_at_fork(after_in_child=_KEPT.forget)
+
+
+def _in_forked_child() -> None:
+    """A forked child owns none of its parent's processes, nor a lock another thread of it held."""
+    _KEPT.lock = threading.Lock()
+    _KEPT.forget()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_in_forked_child)
 
 
 class InOrder(Generic[R]):
