@@ -133,8 +133,8 @@ _KEPT = _Kept()
 
 
 def shutdown() -> None:
-    """Stop the worker processes kept between calls (they also stop after :data:`IDLE_SECONDS` idle and
-    at exit); a call that needs them again starts new ones."""
+    """Stop the worker processes kept between calls, unless a call is using them (they also stop after
+    :data:`IDLE_SECONDS` idle and at exit); a call that needs them again starts new ones."""
     _KEPT.stop_if_idle()
 
 
