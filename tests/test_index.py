@@ -216,10 +216,40 @@ def test_index_commands_build_add_and_find_against(
     assert line["id"] == "q0" and [m["id"] for m in line["matches"]] == ["o0", "n0"]  # itself, its 85 % cut
     with pytest.raises(SystemExit) as exit_info:
         main(["index", "build", str(old), "-o", str(path), "-q"])
-    assert exit_info.value.code == 2 and "not an empty folder" in capsys.readouterr().err
+    assert exit_info.value.code == 2 and "holds an index: give a new folder, or --force" in capsys.readouterr().err
+    assert main(["index", "build", str(new), "-o", str(path), "--force", "-q"]) == 0  # rebuilt from new alone
+    assert Index.open(path).ids() == [f"n{i}" for i in range(20)]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["idx", "new.jsonl", "old.jsonl", "query.jsonl"]
+    other = tmp_path / "notes"
+    other.mkdir()
+    (other / "todo.txt").write_text("keep me")
+    for extra in ([], ["--force"]):
+        with pytest.raises(SystemExit) as exit_info:
+            main(["index", "build", str(old), "-o", str(other), "-q", *extra])
+        assert exit_info.value.code == 2 and "not an empty folder" in capsys.readouterr().err
+    assert [p.name for p in other.iterdir()] == ["todo.txt"]  # a folder without an index is never replaced
     with pytest.raises(SystemExit) as exit_info:
         main(["find", str(query), "--against", str(tmp_path / "nowhere"), "-q"])
     assert exit_info.value.code == 2 and "holds no index: build one with dedup index build" in capsys.readouterr().err
+
+
+def test_a_forced_rebuild_that_fails_leaves_the_old_index(
+    tmp_path: Path, pool: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dedup.cli import main
+
+    corpus = tmp_path / "corpus.jsonl"
+    corpus.write_text("".join(json.dumps({"id": f"d{i}", "text": t}) + "\n" for i, t in enumerate(pool[:10])))
+    path = tmp_path / "idx"
+    assert main(["index", "build", str(corpus), "-o", str(path), "-q"]) == 0
+
+    def broken(self: Index, *args: object, **kwargs: object) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(Index, "add", broken)
+    assert main(["index", "build", str(corpus), "-o", str(path), "--force", "-q"]) != 0
+    assert Index.open(path).ids() == [f"d{i}" for i in range(10)]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["corpus.jsonl", "idx"]  # no half-built folder left
 
 
 def test_sampled_sets_keep_the_hashes_divisible_by_the_sample() -> None:

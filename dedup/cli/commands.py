@@ -378,10 +378,17 @@ def run_index(args: argparse.Namespace, reporter: Reporter) -> int:
     stdin_folder = _stdin_folder(args.inputs)
     if STDIN in args.inputs:
         raise UsageError("an index reads its inputs twice: give them as files, not standard input")
+    replaced: Path | None = None
     if args.index_command == "build":
         target = Path(args.output)
         if target.exists() and (not target.is_dir() or any(target.iterdir())):
-            raise UsageError(f"{target} exists and is not an empty folder: give a new folder for the index")
+            if not (target / "manifest.json").is_file():
+                raise UsageError(f"{target} exists and is not an empty folder: give a new folder for the index")
+            if not args.force:
+                raise UsageError(f"{target} holds an index: give a new folder, or --force to replace it")
+            # Built beside it and swapped in at the end: an interrupted rebuild leaves the old index.
+            replaced, target = target, target.with_name(f".{target.name}.building-{os.getpid()}")
+            shutil.rmtree(target, ignore_errors=True)
         clean_options = _clean_options(args)
         options = clean_options.duplicates
         keys: dict[str, Any] = {"passages": None, "lines": None, "sample": args.sample}
@@ -393,13 +400,24 @@ def run_index(args: argparse.Namespace, reporter: Reporter) -> int:
     with stdin_folder:
         index = Index.create(target, options, **keys) if args.index_command == "build" else Index.open(target)
         try:
-            corpus = read_corpus(files, skipped, read_options, reporter, lambda texts: None)
-            for _, records in read_again(corpus, read_options, args.batch_size):
-                index.add([r.text for r in records], ids=[r.id for r in records])
-            index.save()
-            total = len(index)
-        finally:
-            index.close()
+            try:
+                corpus = read_corpus(files, skipped, read_options, reporter, lambda texts: None)
+                for _, records in read_again(corpus, read_options, args.batch_size):
+                    index.add([r.text for r in records], ids=[r.id for r in records])
+                index.save()
+                total = len(index)
+            finally:
+                index.close()
+        except BaseException:
+            if replaced is not None:  # the old index stays
+                shutil.rmtree(target, ignore_errors=True)
+            raise
+    if replaced is not None:
+        old = replaced.with_name(f".{replaced.name}.replaced-{os.getpid()}")
+        replaced.rename(old)
+        target.rename(replaced)
+        shutil.rmtree(old, ignore_errors=True)
+        target = replaced
     reporter.info(f"{target}: {_count(len(corpus.records), 'document')} added, {total:,} in all")
     return EXIT_SKIPPED if corpus.skipped else EXIT_OK
 

@@ -391,6 +391,11 @@ def _add_index_command(commands: Any, formatter: type[argparse.HelpFormatter]) -
     )
     build.add_argument("-o", "--output", required=True, metavar="INDEX", help="the new index folder")
     build.add_argument(
+        "--force",
+        action="store_true",
+        help="replace the index INDEX holds, once the new one is built (never a folder that holds no index)",
+    )
+    build.add_argument(
         "--documents-only",
         action="store_true",
         help=(
