@@ -56,7 +56,7 @@ from .parquet import require_pyarrow
 from .parser import AUTO_PROCESSES_BYTES, build_parser
 from .progress import Reporter, Timer, _LogToReporter
 from .settings import _clean_options, _read_options, _settings, report_options
-from .workspace import Workspace, check_output_location
+from .workspace import Workspace, check_output_location, index_beside, swap_in
 
 
 class Engine(Protocol):
@@ -382,13 +382,7 @@ def run_index(args: argparse.Namespace, reporter: Reporter) -> int:
     if args.index_command == "build":
         target = Path(args.output)
         if target.exists() and (not target.is_dir() or any(target.iterdir())):
-            if not (target / "manifest.json").is_file():
-                raise UsageError(f"{target} exists and is not an empty folder: give a new folder for the index")
-            if not args.force:
-                raise UsageError(f"{target} holds an index: give a new folder, or --force to replace it")
-            # Built beside it and swapped in at the end: an interrupted rebuild leaves the old index.
-            replaced, target = target, target.with_name(f".{target.name}.building-{os.getpid()}")
-            shutil.rmtree(target, ignore_errors=True)
+            replaced, target = target, index_beside(target, args.force)
         clean_options = _clean_options(args)
         options = clean_options.duplicates
         keys: dict[str, Any] = {"passages": None, "lines": None, "sample": args.sample}
@@ -413,11 +407,7 @@ def run_index(args: argparse.Namespace, reporter: Reporter) -> int:
                 shutil.rmtree(target, ignore_errors=True)
             raise
     if replaced is not None:
-        old = replaced.with_name(f".{replaced.name}.replaced-{os.getpid()}")
-        replaced.rename(old)
-        target.rename(replaced)
-        shutil.rmtree(old, ignore_errors=True)
-        target = replaced
+        target = swap_in(target, replaced)
     reporter.info(f"{target}: {_count(len(corpus.records), 'document')} added, {total:,} in all")
     return EXIT_SKIPPED if corpus.skipped else EXIT_OK
 

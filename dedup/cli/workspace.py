@@ -307,3 +307,25 @@ def allocate_text_paths(records: Sequence[Record]) -> list[PurePosixPath | None]
     """Paths under text/ of the documents read from .txt files (None for the others)."""
     allocator = PathAllocator()
     return [allocator.allocate(r.rel) if r.line is None else None for r in records]
+
+
+def index_beside(target: Path, force: bool) -> Path:
+    """Where ``dedup index build --force`` builds the index that replaces the one in ``target`` (a non-empty
+    folder): a fresh folder beside it, swapped in at the end (:func:`swap_in`), so that an interrupted
+    rebuild leaves the old index. A usage error when ``target`` holds no index, or without ``force``."""
+    if not (target / "manifest.json").is_file():
+        raise UsageError(f"{target} exists and is not an empty folder: give a new folder for the index")
+    if not force:
+        raise UsageError(f"{target} holds an index: give a new folder, or --force to replace it")
+    beside = target.with_name(f".{target.name}.building-{os.getpid()}")
+    shutil.rmtree(beside, ignore_errors=True)
+    return beside
+
+
+def swap_in(built: Path, target: Path) -> Path:
+    """Put the folder ``built`` where ``target`` is, and remove what ``target`` held: ``target``."""
+    old = target.with_name(f".{target.name}.replaced-{os.getpid()}")
+    target.rename(old)
+    built.rename(target)
+    shutil.rmtree(old, ignore_errors=True)
+    return target
