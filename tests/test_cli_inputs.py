@@ -266,7 +266,10 @@ def test_every_kind_of_bad_input_is_reported_and_the_rest_processed(tmp_path: Pa
     assert skipped["empty.txt"][0]["reason"] == "empty file"
     assert skipped["empty.jsonl"][0]["reason"] == "empty file"
     assert skipped["undecodable.txt"][0]["line"] == 2
-    assert "exceeds --max-record-bytes" in skipped["huge.txt"][0]["reason"]
+    assert skipped["huge.txt"][0]["reason"] == (
+        "file of 52,428,800 bytes exceeds --max-record-bytes 8,388,608 (a .txt file is one document: give "
+        "--max-record-bytes 52428800 to read it whole, or split it)"
+    )
     by_line = {s["line"]: s["reason"] for s in skipped["records.jsonl"]}
     assert by_line[2].startswith("invalid JSON")
     assert by_line[3] == "no field 'text' (its fields: 'id'; name the text's with --text-field)"

@@ -104,9 +104,9 @@ def _read_txt(file: InputFile, options: ReadOptions) -> Iterator[Record | Skippe
                 yield Skipped(file.source, None, "empty file")
                 return
             if size > options.max_record_bytes:
-                yield Skipped(
-                    file.source, None, f"file of {size:,} bytes exceeds --max-record-bytes {options.max_record_bytes:,}"
-                )
+                limit = f"--max-record-bytes {options.max_record_bytes:,}"
+                hint = f"a .txt file is one document: give --max-record-bytes {size} to read it whole, or split it"
+                yield Skipped(file.source, None, f"file of {size:,} bytes exceeds {limit} ({hint})")
                 return
             data = handle.read(options.max_record_bytes + 1)
     if len(data) > options.max_record_bytes:  # grew while we read
