@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from dedup import BoilerplateOptions, InvalidOptionError, Span, clean_report, find_boilerplate
 from dedup.boilerplate import classify_lines
 from dedup.boilerplate.classify import collection_kinds, document_kinds, furniture_kinds, shared_rows
+from dedup.boilerplate.pages import page_lines
 from dedup.lines import ends_sentence, line_table
 
 STORIES = [
@@ -96,6 +97,25 @@ def test_a_short_sentence_printed_twice_is_a_repeat_not_a_marker() -> None:
     assert [(b.kind, len(b.spans)) for b in find_boilerplate([text])] == [("marker", 2)]
     ends = ends_sentence(["好。", "好。” ", "好", "Yes!", "(完)", "？）"])
     assert ends.tolist() == [True, True, False, True, False, True]
+
+
+def test_off_web_pages_a_marker_keeps_its_first_copy_unless_it_is_a_bracketed_label() -> None:
+    """A refrain of a poem (or a headline printed again) is a short line repeated with other neighbours each
+    time: off web pages its first copy stays; a bracketed label goes whole; on a page every copy goes."""
+    refrain = "啊朋友再见"
+    verses = ["那一天早晨从梦中醒来", "我发现侵略者闯进我家乡", "游击队员请把我带走吧"]
+    poem = "\n".join([refrain, verses[0], verses[1], refrain, verses[2], refrain])
+    (found,) = find_boilerplate([poem])
+    assert (found.kind, [s.start for s in found.spans]) == ("marker", [poem.index(refrain, 1), poem.rindex(refrain)])
+    cleaned = clean_report([poem]).cleaned[0]
+    assert cleaned.text.startswith(refrain + "\n") and cleaned.text.count(refrain) == 1
+    labelled = "\n".join(["【正文】", STORIES[0], "【正文】", STORIES[1]])
+    assert [(b.kind, len(b.spans)) for b in find_boilerplate([labelled])] == [("marker", 2)]
+    on_a_page = BoilerplateOptions(webpage=True)
+    table = line_table([poem], on_a_page)
+    assert document_kinds(table, on_a_page).tolist().count("marker") == 2  # no page evidence: not a page
+    pages = page_lines(table, on_a_page)
+    assert document_kinds(table, on_a_page, pages).tolist().count("marker") == 3
 
 
 def test_opening_formula_of_different_sentences_is_not_a_template() -> None:

@@ -20,7 +20,7 @@ from ..store import take_rows
 from .base import Boilerplate, BoilerplateOptions
 from .classify import classify_lines, document_kinds, page_kinds
 from .families import boilerplate_families
-from .pages import PageLines
+from .pages import PageLines, page_lines
 
 
 class Lines(Protocol):
@@ -81,7 +81,7 @@ class TableLines:
     def corpus_kinds(self, families: np.ndarray, options: BoilerplateOptions) -> np.ndarray:
         own = next((kinds for opts, kinds in self._own if opts == options), None)
         if own is None:
-            own = document_kinds(self.table, options)
+            own = document_kinds(self.table, options, self.pages)
             self._own.append((options, own))
         return classify_lines(self.table, families, options, own=own)
 
@@ -235,6 +235,8 @@ def analyse_table(
         :func:`dedup.boilerplate.pages.page_lines` of a ``LineTable``, when tabulating made it.
     """
     n_docs = int(lengths.size)
+    if pages is None and isinstance(table, LineTable):  # made now, not when the kinds are: markers read it
+        pages = page_lines(table, options)
     lines = as_lines(table, n_docs, pages)
     families, known = _two_passes(lines, options, engine)
     corpus_kinds = () if known is None else ((replace(options, webpage=False), known),)

@@ -3,6 +3,7 @@ exemptions for lines that merely repeat a cut of the same paragraph (:func:`clas
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import numpy as np
@@ -13,7 +14,7 @@ from ..lines import LineTable, ends_sentence
 from ..store import take, take_rows
 from .base import KINDS, BoilerplateOptions
 from .families import _doc_frequency, _families
-from .pages import PageLines, _classify_web_pages
+from .pages import _WEB_PAGE, PageLines, _classify_web_pages, page_lines
 
 
 def _overlap_context(
@@ -287,7 +288,9 @@ def classify_lines(
     np.ndarray
         str ``[m]``, a :data:`KINDS` entry or ``""``.
     """
-    return page_kinds(table, _corpus_kinds(table, families, options, own), options, pages)
+    if pages is None:  # made here once: the markers read which documents are pages, and the classifier runs
+        pages = page_lines(table, options)
+    return page_kinds(table, _corpus_kinds(table, families, options, own, pages), options, pages)
 
 
 def page_kinds(
@@ -312,7 +315,11 @@ def _min_docs(families: np.ndarray, options: BoilerplateOptions) -> int:
 
 
 def _corpus_kinds(
-    table: LineTable, families: np.ndarray, options: BoilerplateOptions, own: np.ndarray | None = None
+    table: LineTable,
+    families: np.ndarray,
+    options: BoilerplateOptions,
+    own: np.ndarray | None = None,
+    pages: PageLines | None = None,
 ) -> np.ndarray:
     """:func:`classify_lines` without the web-page classifier: the kinds the collection shows.
 
@@ -321,18 +328,20 @@ def _corpus_kinds(
     neighbours only (:func:`shared_rows`, :func:`collection_kinds`: every other line is
     content to it), and the page furniture of each document.
     """
-    kind = document_kinds(table, options) if own is None else own.copy()
+    kind = document_kinds(table, options, pages) if own is None else own.copy()
     rows = shared_rows(table, families, options)
     if rows.size:
         kind[rows] = collection_kinds(take_rows(table, rows), families, options, kind[rows])
     return furniture_kinds(table, kind, options)
 
 
-def document_kinds(table: LineTable, options: BoilerplateOptions) -> np.ndarray:
+def document_kinds(table: LineTable, options: BoilerplateOptions, pages: PageLines | None = None) -> np.ndarray:
     """Kinds each document shows of itself: templates and markers repeated within it.
 
     Document by document (a table of some documents gives those documents' rows of the
-    table of all).
+    table of all). ``pages``: which documents are web pages (:func:`dedup.boilerplate.pages.page_lines`;
+    None: none is), where every copy of a marker goes; elsewhere a marker that is no bracketed label keeps
+    its first copy.
 
     Returns
     -------
@@ -360,8 +369,21 @@ def document_kinds(table: LineTable, options: BoilerplateOptions) -> np.ndarray:
     # repeated passage, whose first copy stays.
     candidates = np.flatnonzero(short_repeat)
     short_repeat[candidates[ends_sentence(take(table.texts, candidates))]] = False
-    kind[_neighbours_differ(table, exact_dup_within, exact_dup_within[short_repeat])] = "marker"
+    marker = _neighbours_differ(table, exact_dup_within, exact_dup_within[short_repeat])
+    # Off web pages a line repeated within a document — a refrain, a headline printed again, an issue
+    # line — keeps its first copy; a bracketed label (【正文】, [CNBC]) goes whole, as on pages.
+    web = np.zeros(len(table), dtype=bool) if pages is None else pages.state == _WEB_PAGE
+    kept = np.flatnonzero(marker & ~web)
+    kept = kept[[_BRACKETED.fullmatch(text.strip()) is None for text in take(table.texts, kept)]]
+    group = exact_dup_within[kept]
+    first = np.ones(kept.size, dtype=bool)
+    first[np.argsort(group, kind="stable")[1:]] = np.diff(np.sort(group, kind="stable")) != 0
+    marker[kept[first]] = False
+    kind[marker] = "marker"
     return kind
+
+
+_BRACKETED = re.compile(r"[【\[［〔(（<＜「『《][^\n]{0,30}[】\]］〕)）>＞」』》]")
 
 
 def shared_rows(table: LineTable, families: np.ndarray, options: BoilerplateOptions) -> np.ndarray:

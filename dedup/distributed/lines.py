@@ -180,7 +180,10 @@ class RayLines:
         family_ref = ray.put(np.asarray(families, dtype=np.int64))
         task = _remote(_key_rows_of_block).options(num_returns=parts + 1)
         firsts = self.starts[:-1].tolist()
-        out = [task.remote(table, first, family_ref, options, parts) for table, first in zip(self.tables, firsts)]
+        out = [
+            task.remote(table, page, first, family_ref, options, parts)
+            for table, page, first in zip(self.tables, self.pages, firsts)
+        ]
         own = [o[0] for o in out]
         counting = _remote(_recurring_keys)
         min_docs = _min_docs(families, options)
@@ -230,10 +233,15 @@ def _views_of_block(table: LineTable, first: int, n_docs: int, kinds: np.ndarray
 
 
 def _key_rows_of_block(
-    table: LineTable, first: int, families: np.ndarray, options: BoilerplateOptions, partitions: int
+    table: LineTable,
+    pages: PageLines | None,
+    first: int,
+    families: np.ndarray,
+    options: BoilerplateOptions,
+    partitions: int,
 ) -> tuple[Any, ...]:
-    """Ray task: the block's :func:`document_kinds`, then its distinct ``(column, key, family)`` rows in
-    ``partitions`` hash partitions (a dict of int64/uint64 arrays each)."""
+    """Ray task: the block's :func:`document_kinds` (``pages``: its web-page evidence), then its distinct
+    ``(column, key, family)`` rows in ``partitions`` hash partitions (a dict of int64/uint64 arrays each)."""
     line_family = families[first + table.doc]
     column, key, family = [], [], []
     for c, name in enumerate(_KEY_COLUMNS):
@@ -245,7 +253,8 @@ def _key_rows_of_block(
         family.append(pairs[:, 1])
     rows = {"column": np.concatenate(column), "key": np.concatenate(key), "family": np.concatenate(family)}
     part = partition_of(rows["key"], partitions)
-    return (document_kinds(table, options), *({k: v[part == p] for k, v in rows.items()} for p in range(partitions)))
+    by_partition = ({k: v[part == p] for k, v in rows.items()} for p in range(partitions))
+    return (document_kinds(table, options, pages), *by_partition)
 
 
 def _recurring_keys(min_docs: int, *parts: dict[str, np.ndarray]) -> np.ndarray:
