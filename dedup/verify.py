@@ -168,10 +168,8 @@ def intersection_sizes(
         out = np.empty(len(pairs), dtype=np.int64)
         hashes = np.ascontiguousarray(set_hashes, dtype=np.uint32)
         offsets = np.ascontiguousarray(set_offsets, dtype=np.int64)
-        if need is None:
-            _kernels.intersection_sizes(hashes, offsets, pairs, out)
-        else:
-            _kernels.intersection_sizes(hashes, offsets, pairs, out, np.ascontiguousarray(need, dtype=np.int64))
+        needed = None if need is None else np.ascontiguousarray(need, dtype=np.int64)
+        _kernels.intersection_sizes(hashes, offsets, pairs, out, needed)
         return out
     sizes = np.diff(set_offsets)
     keys = _set_keys(set_hashes, set_offsets)
