@@ -97,7 +97,7 @@ class _Kept:
                 self.timer.cancel()
                 self.timer = None
             kept = self.pool
-            unusable = kept is not None and (self.pid != os.getpid() or getattr(kept, "_broken", False))
+            unusable = kept is not None and (self.pid != os.getpid() or _broken(kept))
             if kept is not None and (unusable or (self.processes != processes and not self.users)):
                 if self.pid == os.getpid():
                     kept.shutdown(wait=False, cancel_futures=True)
@@ -127,6 +127,13 @@ class _Kept:
             self.forget()
         if mine:
             pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _broken(pool: ProcessPoolExecutor) -> bool:
+    """Whether a pool lost a process (killed, out of memory): marked broken, or a process found dead
+    before the pool noticed."""
+    processes = getattr(pool, "_processes", None) or {}
+    return bool(getattr(pool, "_broken", False)) or not all(p.is_alive() for p in list(processes.values()))
 
 
 _KEPT = _Kept()

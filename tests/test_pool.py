@@ -69,8 +69,11 @@ def test_closing_drops_what_is_pending_and_hands_the_processes_back() -> None:
 
 def test_processes_are_kept_between_calls_and_replaced_when_needed(monkeypatch: pytest.MonkeyPatch) -> None:
     pool.shutdown()
-    first = _worker_pids(2)
-    assert _worker_pids(2) <= first and os.getpid() not in first  # the same processes again
+    used = _worker_pids(2)
+    kept_pool = pool._KEPT.pool
+    assert kept_pool is not None and os.getpid() not in used
+    first = set(kept_pool._processes)  # every process of the pool, used or not
+    assert used <= first and _worker_pids(2) <= first and pool._KEPT.pool is kept_pool  # the same processes again
     other = _worker_pids(3)
     assert not other & first  # another size: new processes, the others stopped
     for pid in other:  # a worker killed: the next call starts new ones
