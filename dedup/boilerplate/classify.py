@@ -365,20 +365,19 @@ def document_kinds(table: LineTable, options: BoilerplateOptions, pages: PageLin
     kind[templates & (dup_sizes[exact_dup_within] < 2)] = "template"
 
     short_repeat = recurrable & (table.view_len <= options.marker_chars) & (dup_sizes[exact_dup_within] >= 2)
+    candidates = np.flatnonzero(short_repeat)
+    texts = take(table.texts, candidates)  # read once: the markers are among these rows
     # A marker is a label ([CNBC], YesNo, 3小时前), not a sentence: a short sentence printed twice is a
     # repeated passage, whose first copy stays.
-    candidates = np.flatnonzero(short_repeat)
-    short_repeat[candidates[ends_sentence(take(table.texts, candidates))]] = False
+    short_repeat[candidates[ends_sentence(texts)]] = False
     marker = _neighbours_differ(table, exact_dup_within, exact_dup_within[short_repeat])
     # Off web pages a line repeated within a document — a refrain, a headline printed again, an issue
     # line — keeps its first copy; a bracketed label (【正文】, [CNBC]) goes whole, as on pages.
+    label = np.zeros(len(table), dtype=bool)
+    label[candidates] = [_BRACKETED.fullmatch(text.strip()) is not None for text in texts]
     web = np.zeros(len(table), dtype=bool) if pages is None else pages.state == _WEB_PAGE
-    kept = np.flatnonzero(marker & ~web)
-    kept = kept[[_BRACKETED.fullmatch(text.strip()) is None for text in take(table.texts, kept)]]
-    group = exact_dup_within[kept]
-    first = np.ones(kept.size, dtype=bool)
-    first[np.argsort(group, kind="stable")[1:]] = np.diff(np.sort(group, kind="stable")) != 0
-    marker[kept[first]] = False
+    kept = np.flatnonzero(marker & ~web & ~label)
+    marker[kept[np.unique(exact_dup_within[kept], return_index=True)[1]]] = False  # each group's first copy
     kind[marker] = "marker"
     return kind
 
