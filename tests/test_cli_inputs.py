@@ -173,6 +173,7 @@ def test_short_files_are_read_by_evidence_not_guessed_into_mojibake(tmp_path: Pa
         "utf16le.txt": "你好，世界。这是一段中文。".encode("utf-16-le"),  # no BOM: NUL bytes
         "utf16be.txt": "你好，世界。这是一段中文。".encode("utf-16-be"),
         "sjis.txt": "こんにちは、世界。日本語の文章です。".encode("shift_jis"),
+        "koi8.txt": "Привет, мир. Это русский текст.".encode("koi8-r"),
         "unsure.txt": "你好世界龘靐齉麤".encode("gb18030"),  # half of its Han characters are rare
     }
     for name, data in files.items():
@@ -185,21 +186,21 @@ def test_short_files_are_read_by_evidence_not_guessed_into_mojibake(tmp_path: Pa
     assert texts["big5.txt"] == "鄉村振興，脫貧攻堅。"
     assert texts["utf16le.txt"] == texts["utf16be.txt"] == "你好，世界。这是一段中文。"
     assert texts["unsure.txt"] == "你好世界龘靐齉麤"
+    assert texts["sjis.txt"] == "こんにちは、世界。日本語の文章です。"
     encodings = {Path(e["source"]).name: (e["encoding"], e["detected"], e["evidence"]) for e in summary["encodings"]}
     assert encodings["gbk.txt"] == ("gb18030", True, 1.0)
     assert encodings["utf16be.txt"] == ("utf-16-be", True, 1.0)
     assert encodings["unsure.txt"] == ("gb18030", True, 0.5)
     assert (
-        "unsure.txt: read as gb18030, a guess on weak evidence (50% of its Han characters are common ones)"
+        "unsure.txt: read as gb18030, a guess on weak evidence (50% of its characters are common in its script)"
         in result.stderr
     )
-    # Shift-JIS is none of the guessed encodings: refused, never written as mojibake
-    (sjis,) = skipped_by_source(summary)["sjis.txt"]
-    assert "give --encoding" in sjis["reason"] and "sjis.txt" not in texts
+    assert encodings["sjis.txt"] == ("cp932", True, 1.0)
+    # KOI8-R is none of the guessed encodings: refused, never written as mojibake
+    (koi8,) = skipped_by_source(summary)["koi8.txt"]
+    assert "give --encoding" in koi8["reason"] and "koi8.txt" not in texts
     assert result.returncode == 1
-    assert (
-        dedup("clean", str(inputs / "sjis.txt"), "--encoding", "shift_jis", "-o", str(tmp_path / "o2")).returncode == 0
-    )
+    assert dedup("clean", str(inputs / "koi8.txt"), "--encoding", "koi8-r", "-o", str(tmp_path / "o2")).returncode == 0
 
 
 def test_forced_encoding(tmp_path: Path) -> None:

@@ -177,7 +177,7 @@ def note(item: Skipped | Encoding, skipped: list[Skipped], encodings: list[Encod
     if item.unsure:
         reporter.warn(
             f"{item.source}: read as {item.encoding}, a guess on weak evidence "
-            f"({item.evidence:.0%} of its Han characters are common ones); check it or give --encoding"
+            f"({item.evidence:.0%} of its characters are common in its script); check it or give --encoding"
         )
 
 

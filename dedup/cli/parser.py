@@ -82,7 +82,7 @@ def _add_input_options(parser: argparse.ArgumentParser) -> None:
         metavar="NAME",
         help=(
             "read .txt and JSONL in this encoding (default: UTF-8 with or without BOM, UTF-16/32 with BOM, else "
-            "GB18030 or Big5 when detected)"
+            "GB18030, Big5, Shift-JIS, EUC-JP, EUC-KR, ISO-2022 or HZ when detected)"
         ),
     )
     group.add_argument(

@@ -34,7 +34,7 @@ from .base import (
     display_path,
     format_of,
 )
-from .decode import common_share, decode_text
+from .decode import common_share, decode_text, script_shares
 from .discover import discover
 from .paths import PathAllocator, fsync_dir, safe_relpath, write_atomic
 from .readers import feed_item, read_file, read_records, text_problem
@@ -51,6 +51,7 @@ __all__ = [
     "Skipped",
     "common_share",
     "decode_text",
+    "script_shares",
     "discover",
     "display_path",
     "feed_item",

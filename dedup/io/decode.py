@@ -1,15 +1,27 @@
-"""Bytes to text: byte-order marks, strict UTF-8, and legacy encodings (GB18030, Big5, BOM-less UTF-16) accepted only on
-evidence of common Han characters."""
+"""Bytes to text: byte-order marks, strict UTF-8, and legacy encodings (GB18030, Big5, Shift-JIS, EUC-JP, EUC-KR,
+ISO-2022, HZ, BOM-less UTF-16) accepted only on evidence: the share of characters common in the script they read as."""
 
 from __future__ import annotations
 
 import codecs
 import re
+from functools import lru_cache
+
+import numpy as np
 
 from .._common_chars import COMMON_HAN
-from .base import Decoded
+from .._common_hangul import COMMON_HANGUL
+from .base import SURE, Decoded
 
-_DETECTED = ("gb18030", "big5")  # legacy encodings guessed without --encoding, best first on ties
+# Legacy encodings guessed without --encoding, best first on ties, each with the language whose text
+# it must read as: cp932 and cp949 are the Windows supersets of Shift-JIS and EUC-KR.
+_DETECTED = (("gb18030", "zh"), ("big5", "zh"), ("cp932", "ja"), ("euc_jp", "ja"), ("cp949", "ko"))
+# 7-bit encodings that switch to double-byte text by escape sequences, with what announces them.
+_ESCAPED = (("iso2022_jp_2", "ja", b"\x1b$"), ("iso2022_kr", "ko", b"\x1b$)C"), ("hz", "zh", b"~{"))
+# A Japanese reading needs this share of kana; a Korean one this share of Hangul, and spaces or line breaks
+# between words (one for every ten syllables: Korean prose has a space every three or four; Chinese and
+# Japanese have none).
+_MIN_KANA, _MIN_HANGUL, _MIN_KOREAN_SPACES = 0.1, 0.3, 0.1
 _UNSURE, _MARGIN = (
     0.5,
     0.2,
@@ -55,36 +67,84 @@ _CJK_PUNCTUATION = frozenset("、。，！？：；“”‘’（）《》〈�
 def common_share(text: str) -> float:
     """Share of the Han characters of ``text`` that are common ones, counting other non-ASCII
     characters (except CJK punctuation and full-width forms) as uncommon: 1.0 for ``你好，世界。``,
-    0.25 for the same GBK bytes read as Big5 (``斕疑ㄛ岍賜﹝``); 0 without such characters."""
-    han = odd = common = 0
-    for ch in text:
-        if ch < "\x80" or ch in _CJK_PUNCTUATION or "\uff01" <= ch <= "\uff5e":
-            continue
-        if "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" or ch >= "\U00020000":
-            han += 1
-            common += ch in COMMON_HAN
-        else:
-            odd += 1
-    return common / (han + odd) if han + odd else 0.0
+    0.33 for the same GBK bytes read as Big5 (``斕疑ㄛ岍賜﹝``); 0 without such characters."""
+    return script_shares(text)["zh"]
 
 
-def _guess_legacy(data: bytes) -> Decoded | None:
-    """The text of bytes that are not UTF-8, when one legacy reading is clearly Chinese text.
+# Classes of code points for :func:`script_shares`.
+_IGNORED, _COMMON, _HAN, _KANA, _HANGUL, _COMMON_HANGUL, _OTHER = range(7)
 
-    Every candidate that decodes without error (GB18030, Big5; for an even number of bytes
-    also UTF-16 without a BOM) is weighed by :func:`common_share` of its text. The best is
-    taken when at least half of its characters are common Han characters and it leads the
-    runner-up by ``_MARGIN``; below ``SURE`` the guess is marked unsure (the caller warns).
-    None when no reading is convincing: better refused than written as mojibake.
+
+@lru_cache(maxsize=1)
+def _script_table() -> np.ndarray:
+    """uint8 ``[0x110000]``: the class of every code point (ASCII, CJK punctuation and full-width forms are ignored;
+    Han characters, common ones, kana, Hangul syllables, common syllables and compatibility jamo, anything else)."""
+    table = np.full(0x110000, _OTHER, dtype=np.uint8)
+    for lo, hi, cls in (
+        (0x3400, 0x9FFF, _HAN),
+        (0xF900, 0xFAFF, _HAN),
+        (0x20000, 0x10FFFF, _HAN),
+        (0x3041, 0x3096, _KANA),  # hiragana and katakana letters, not their marks (ゞ, ー: a GBK 《 read as EUC-JP)
+        (0x30A1, 0x30FA, _KANA),
+        (0xAC00, 0xD7A3, _HANGUL),
+        (0x3131, 0x318E, _COMMON_HANGUL),  # compatibility jamo: ㅋㅋ, ㅠㅠ
+    ):
+        table[lo : hi + 1] = cls
+    table[[ord(c) for c in COMMON_HAN]] = _COMMON
+    table[[ord(c) for c in COMMON_HANGUL]] = _COMMON_HANGUL
+    table[:0x80] = _IGNORED
+    table[0xFF01:0xFF5F] = _IGNORED
+    table[[ord(c) for c in _CJK_PUNCTUATION]] = _IGNORED
+    return table
+
+
+def script_shares(text: str) -> dict[str, float]:
+    """How much ``text`` reads as each language, from its non-ASCII characters (CJK punctuation and full-width
+    forms aside; 0 for each without them).
+
+    ``"zh"``: the share that are common Han characters (3,186 Simplified and Traditional ones);
+    ``"ja"``: the share that are kana or common Han, when kana are at least a tenth (and two);
+    ``"ko"``: the share that are common Hangul syllables (923, ``dedup/_common_hangul.py``),
+    compatibility jamo or common Han, when Hangul are at least 30 % and the text has a space or line
+    break for every ten of them (Korean separates its words, Chinese does not).
+
+    A text read in the wrong legacy encoding comes out as rare characters of another script: the GBK
+    bytes of ``你好，世界。`` read as Big5 give ``斕疑ㄛ岍賜﹝`` (``"zh"`` 0.33), read as EUC-KR
+    ``콱봤，各썹。`` (Hangul without a space: ``"ko"`` 0); Korean EUC-KR bytes read as GB18030 give
+    common-looking Han characters (about half common) but no Hangul.
     """
-    candidates = list(_DETECTED) + (["utf-16-le", "utf-16-be"] if len(data) % 2 == 0 else [])
+    cps = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+    counts = np.bincount(_script_table()[cps], minlength=7)
+    total = int(counts[1:].sum())
+    if not total:
+        return {"zh": 0.0, "ja": 0.0, "ko": 0.0}
+    common, kana, common_hangul = (int(counts[c]) for c in (_COMMON, _KANA, _COMMON_HANGUL))
+    hangul = common_hangul + int(counts[_HANGUL])
+    breaks = text.count(" ") + text.count("\n")
+    korean = hangul >= _MIN_HANGUL * total and breaks >= _MIN_KOREAN_SPACES * hangul
+    return {
+        "zh": common / total,
+        "ja": (kana + common) / total if kana >= max(_MIN_KANA * total, 2) else 0.0,
+        "ko": (common_hangul + common) / total if korean else 0.0,
+    }
+
+
+def _best_reading(data: bytes, candidates: list[tuple[str, str]]) -> Decoded | None:
+    """The reading of ``data`` that is clearly text of its language, among ``(encoding, language)`` candidates
+    (``"any"``: the best of the three; best first on ties), or None.
+
+    Every candidate that decodes without error is weighed by :func:`script_shares` of its text in its
+    language. The best is taken when at least half of its characters are common ones and it leads the
+    runner-up by ``_MARGIN``; below ``SURE`` the guess is marked unsure (the caller warns).
+    """
     scored = []
-    for rank, name in enumerate(candidates):
+    for rank, (name, language) in enumerate(candidates):
         try:
             text = data.decode(name)
         except UnicodeDecodeError:
             continue
-        scored.append((common_share(text), -rank, name, text))
+        shares = script_shares(text)
+        scored.append((max(shares.values()) if language == "any" else shares[language], -rank, name, text))
     if not scored:
         return None
     scored.sort(reverse=True)
@@ -95,6 +155,27 @@ def _guess_legacy(data: bytes) -> Decoded | None:
     return Decoded(text, codecs.lookup(name).name, True, round(share, 3))
 
 
+def _guess_legacy(data: bytes) -> Decoded | None:
+    """The text of bytes that are not UTF-8, when one legacy reading is clearly Chinese, Japanese or Korean text:
+    GB18030, Big5, Shift-JIS (cp932), EUC-JP, EUC-KR (cp949), and for an even number of bytes UTF-16
+    without a BOM (:func:`_best_reading`). None when no reading is convincing: better refused than written
+    as mojibake."""
+    candidates = list(_DETECTED) + ([("utf-16-le", "any"), ("utf-16-be", "any")] if len(data) % 2 == 0 else [])
+    return _best_reading(data, candidates)
+
+
+def _guess_escaped(data: bytes) -> Decoded | None:
+    """The text of 7-bit bytes in an escape-switched encoding (ISO-2022-JP, ISO-2022-KR, HZ), when one
+    announces itself and reads clearly as its language (:func:`_best_reading`), else None."""
+    candidates = [(name, language) for name, language, mark in _ESCAPED if mark in data]
+    if not candidates or not data.isascii():
+        return None
+    guess = _best_reading(data, candidates)
+    # The bytes are valid UTF-8 (or ASCII with the shift bytes of ISO-2022-KR) too: only a sure reading
+    # replaces that one.
+    return guess if guess is not None and guess.evidence is not None and guess.evidence >= SURE else None
+
+
 def decode_text(data: bytes, encoding: str | None = None) -> Decoded | str:
     """Decode the bytes of a ``.txt`` file, or say why they are not text.
 
@@ -102,9 +183,11 @@ def decode_text(data: bytes, encoding: str | None = None) -> Decoded | str:
     ----------
     data : bytes
     encoding : str, optional
-        Forced encoding; by default a BOM decides, else UTF-8, else the reading as GB18030,
-        Big5 or BOM-less UTF-16 whose text is clearly made of common Han characters
-        (:func:`_guess_legacy`).
+        Forced encoding; by default a BOM decides, else an escape-switched encoding that
+        announces itself and reads surely as its language (ISO-2022-JP/KR, HZ:
+        :func:`_guess_escaped`), else UTF-8, else the reading as GB18030, Big5, Shift-JIS,
+        EUC-JP, EUC-KR or BOM-less UTF-16 whose text is clearly made of characters common
+        in its script (:func:`_guess_legacy`).
 
     Returns
     -------
@@ -118,11 +201,13 @@ def decode_text(data: bytes, encoding: str | None = None) -> Decoded | str:
         result = _strict_decode(data, "utf-8-sig" if name == "utf-8" else encoding, False)
     elif bom is not None:
         result = _strict_decode(data, bom, False)
+    elif (escaped := _guess_escaped(data)) is not None:
+        result = escaped
     else:
         binary = _binary_problem(data)
         if binary:
             # UTF-16 without a BOM has NUL bytes (every ASCII and U+4E00 character): text
-            # only when it reads clearly as common Han characters
+            # only when it reads clearly as common characters of its script
             guess = _guess_legacy(data)
             return guess if guess is not None and guess.encoding.startswith("utf-16") else binary
         result = _strict_decode(data, "utf-8", False)
@@ -131,7 +216,7 @@ def decode_text(data: bytes, encoding: str | None = None) -> Decoded | str:
             if guess is None:
                 return (
                     result.replace("cannot decode as utf-8", "not UTF-8", 1)
-                    + ", nor recognisably GB18030, Big5 or UTF-16; give --encoding"
+                    + ", nor recognisably GB18030, Big5, Shift-JIS, EUC-JP, EUC-KR or UTF-16; give --encoding"
                 )
             result = guess
     if isinstance(result, Decoded) and "\x00" in result.text:
