@@ -26,7 +26,7 @@ from .options import KeywordOptions, check_types
 from .segment import UnitSpans, segment_lines_and_paragraphs
 from .shingle import exact_hashes
 from .spans import expand_spans_to_lines
-from .store import TableSink, join_runs
+from .store import TableSink, join_runs, take
 
 __all__ = [
     "DocumentViews",
@@ -247,6 +247,43 @@ def ends_sentence(lines: Sequence[str]) -> np.ndarray:
     """bool ``[len(lines)]``: whether each line's last visible character, closing quotes and brackets aside,
     ends a sentence (``。！？!?；;…``)."""
     return np.array([_SENTENCE_END.match(line.rstrip().rstrip(_CLOSERS)[-1:]) is not None for line in lines], bool)
+
+
+_CELL_BREAK = re.compile(r"\t|\s{2,}|[|｜]")
+_NUMBER_CELL = re.compile(r"[-+−]?(?:\d[\d,.]*|\.\d+)\s*[%‰]?")
+
+
+def _row_cells(line: str) -> tuple[int, bool]:
+    """The cells of a line read as a row of a table (apart by a tab, two spaces or a bar), and whether one of them
+    is a number (``17711``, ``-3.1%``, ``1,024.5``)."""
+    cells = [cell for cell in (piece.strip() for piece in _CELL_BREAK.split(line.strip())) if cell]
+    return len(cells), any(_NUMBER_CELL.fullmatch(cell) for cell in cells)
+
+
+def in_numeric_table(table: LineTable, rows: np.ndarray) -> np.ndarray:
+    """Which of ``rows`` (bool ``[m]``) are rows of a table of figures: a line of two cells or more (:func:`_row_cells`)
+    next to another in its document (the line before or after it in ``table``), one of the two with a number cell.
+    bool ``[m]``.
+
+    Such a row is the table's data, or its header, whatever other documents share: the figures of a statistical
+    table (``黑龙江省\t376\t8.9%``) fill the slots of the same masked line in every report of a series, and are
+    found nowhere else.
+    """
+    out = np.zeros(len(table), dtype=bool)
+    chosen = np.flatnonzero(rows)
+    if not chosen.size:
+        return out
+    near = np.unique(np.concatenate([chosen - 1, chosen, chosen + 1]))
+    near = near[(near >= 0) & (near < len(table))]
+    row, numeric = np.zeros(len(table), dtype=bool), np.zeros(len(table), dtype=bool)
+    for i, (cells, number) in zip(near.tolist(), map(_row_cells, take(table.texts, near))):
+        row[i], numeric[i] = cells >= 2, cells >= 2 and number
+    beside = np.zeros(chosen.size, dtype=bool)
+    for other in (np.maximum(chosen - 1, 0), np.minimum(chosen + 1, len(table) - 1)):
+        real = (other != chosen) & (table.doc[other] == table.doc[chosen])
+        beside |= real & row[other] & (numeric[other] | numeric[chosen])
+    out[chosen] = row[chosen] & beside
+    return out
 
 
 def line_texts(texts: Sequence[str], units: UnitSpans) -> list[str]:

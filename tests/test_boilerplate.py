@@ -11,7 +11,7 @@ from dedup import BoilerplateOptions, InvalidOptionError, Span, clean_report, fi
 from dedup.boilerplate import classify_lines
 from dedup.boilerplate.classify import collection_kinds, document_kinds, furniture_kinds, shared_rows
 from dedup.boilerplate.pages import page_lines
-from dedup.lines import ends_sentence, line_table
+from dedup.lines import ends_sentence, in_numeric_table, line_table
 
 STORIES = [
     "国务院近日召开常务会议，研究部署进一步做好农村义务教育工作，会议指出要加大投入改善办学条件。",
@@ -381,6 +381,10 @@ _POOL = [
     "【正文】",
     "第 {n} 页",
     "Page {n} - Annual Report",
+    "地区\t数值\t增长率",  # a table's header and rows of figures
+    "黑龙江省\t{n}76\t{n}.9%",
+    "内蒙古自治区  2{n}3  -{n}.1%",
+    "关于我们 | 联系我们 | 网站地图",
     *STORIES,
     *(story[: len(story) // 2] for story in STORIES),  # excerpts cut at different points
     *(story[len(story) // 3 :] for story in STORIES),
@@ -451,6 +455,45 @@ def test_a_marker_heading_its_own_story_stays_a_marker() -> None:
     kinds = classify_lines(table, np.arange(3), options)
     assert kinds[table.doc == 0].tolist() == ["marker", "", "marker", ""]
     assert kinds[table.doc > 0].tolist() == ["", "recurring", "", "recurring"]
+
+
+def _report(year: int, rows: list[str]) -> str:
+    intro = f"{year}年粮食产量统计公报。根据国家统计局发布的数据，{year}年全国粮食产量保持稳定增长，各地区情况如下表。"
+    return "\n".join([intro, "地区\t产量\t增长率", *rows, f"注：{year}年数据为初步核算数，以正式发布为准。", FOOTER])
+
+
+def test_a_table_of_figures_is_content_in_every_report_of_a_series() -> None:
+    """The rows of a statistical table are the same masked lines in every report of a series (its slots are the
+    figures) and its header recurs whole: both stay, while the series' templated lead and a site's footer go."""
+    texts = [
+        _report(2000 + k, [f"黑龙江省\t{100 + 7 * k}\t{k}.5%", f"内蒙古自治区\t{300 + 11 * k}\t-{k}.1%"])
+        for k in range(4)
+    ]
+    options = BoilerplateOptions(webpage=False)
+    table = line_table(texts, options)
+    kinds = classify_lines(table, np.arange(4), options)
+    assert kinds[table.doc == 0].tolist() == ["template", "", "", "", "template", "recurring"]
+    # A bar-separated line of text, no table of figures: a site's menu recurring across families goes.
+    menus = [f"{text}\n关于我们 | 联系我们 | 网站地图" for text in texts]
+    table = line_table(menus, options)
+    assert classify_lines(table, np.arange(4), options)[table.doc == 0][-1] == "recurring"
+
+
+def test_in_numeric_table_needs_a_row_of_figures_beside() -> None:
+    texts = [
+        "地区\t产量\n北京市\t1,024.5\n上海市  -3.1%\n一段正文，没有表格。\n甲 | 乙\n丙 | 丁",
+        "天津市\t12\n",
+        "河北省\t7",
+    ]
+    table = line_table(texts, BoilerplateOptions(webpage=False))
+    assert [text.strip() for text in table.texts][:3] == ["地区\t产量", "北京市\t1,024.5", "上海市  -3.1%"]
+    everything = np.ones(len(table), dtype=bool)
+    # The header beside a row of figures; two rows of text cells are no table of figures; a lone row
+    # (its neighbour in the next document) is none either.
+    assert in_numeric_table(table, everything).tolist() == [True, True, True, False, False, False, False, False]
+    some = np.zeros(len(table), dtype=bool)
+    some[[1, 6]] = True
+    assert in_numeric_table(table, some).tolist() == [False, True, False, False, False, False, False, False]
 
 
 def test_lines_of_one_family_are_not_shared() -> None:

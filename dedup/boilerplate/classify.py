@@ -10,7 +10,7 @@ import numpy as np
 
 from ..arrays import group_ids, sorted_unique
 from ..cluster import connected_components
-from ..lines import LineTable, ends_sentence
+from ..lines import LineTable, ends_sentence, in_numeric_table
 from ..store import take, take_rows
 from .base import KINDS, BoilerplateOptions
 from .families import _doc_frequency, _families
@@ -454,8 +454,10 @@ def collection_kinds(
     repeated = recurrable & (exact_df >= 2)
     overlapping = _overlap_context(table, table.exact, repeated, recurs)
     overlapping |= recurs & _same_run(table, repeated, overlapping)
-    recurring = recurrable & (exact_df >= min_docs) & ~overlapping
-    masked = recurrable & ~recurring & ~overlapping & (masked_df >= min_docs)
+    # A table of figures is the same masked lines (and header) in every report of a series: its slots are the data.
+    in_table = in_numeric_table(table, recurs)
+    recurring = recurrable & (exact_df >= min_docs) & ~overlapping & ~in_table
+    masked = recurrable & ~recurring & ~overlapping & (masked_df >= min_docs) & ~in_table
     masked &= ~_overlap_context(table, table.masked, masked, recurs | masked)
     cross_family = recurring | masked
     kind[recurring] = "recurring"
@@ -469,7 +471,7 @@ def collection_kinds(
             & (_doc_frequency(affix, line_family) >= min_docs)
             & (kind == "")
         )
-        candidates &= ~_overlap_context(table, affix, candidates, recurs | candidates)
+        candidates &= ~_overlap_context(table, affix, candidates, recurs | candidates) & ~in_table
         in_family = _families(table, affix, candidates, options, by_doc=False, line_family=line_family)
         kind[in_family] = "template"
         cross_family |= in_family
