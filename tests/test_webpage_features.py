@@ -180,3 +180,41 @@ def test_lines_without_a_digit_skip_only_patterns_that_need_one(
     for size in (2.0, 10.0, 30.0):
         searched = _pattern_flags(view, size, first, title_repeat, options, digit=True)
         assert _pattern_flags(view, size, first, title_repeat, options, digit=False) == searched
+
+
+# Page furniture beyond Chinese and English (dedup.webpage.words): a page of each language, its menu,
+# share bar, breadcrumb and copyright line before and after a story of three sentences.
+_FURNITURE = {
+    "ru": ("Главная › Новости › Экономика", "Вход", "Регистрация", "Поиск", "Поделиться", "© 2024 Все права защищены"),
+    "ja": ("ホーム > ニュース > 経済", "ログイン", "新規登録", "検索", "シェア", "無断転載を禁じます"),
+    "ko": ("홈 > 뉴스 > 경제", "로그인", "회원가입", "검색", "공유하기", "무단 전재 및 재배포 금지"),
+    "de": ("Startseite / Politik / Inland", "Anmelden", "Registrieren", "Suche", "Teilen", "Alle Rechte vorbehalten"),
+}
+_STORIES = {
+    "ru": "Правительство объявило о новых мерах поддержки. Программа начнёт действовать в следующем месяце. "
+    "Её охватят тысячи предприятий.",
+    "ja": "政府は新たな支援策を発表した。制度は来月から始まる。一万社以上が対象となる見込みだ。",
+    "ko": "정부는 새로운 지원 대책을 발표했다. 제도는 다음 달부터 시작된다. 만 개 이상의 기업이 대상이 된다.",
+    "de": "Die Regierung hat neue Hilfen angekündigt. Das Programm beginnt im nächsten Monat. "
+    "Tausende Unternehmen sollen profitieren.",
+}
+
+
+@pytest.mark.parametrize("lang", sorted(_FURNITURE))
+def test_furniture_words_of_other_languages(lang: str) -> None:
+    crumb, login, register, search, share, notice = _FURNITURE[lang]
+    lines = [crumb, login, register, search, _STORIES[lang], share, notice]
+    features = line_features(lines)
+    column = {name: features[:, _F[name]].tolist() for name in ("breadcrumb", "label", "share", "copyright")}
+    assert column["breadcrumb"] == [1, 0, 0, 0, 0, 0, 0]
+    assert column["label"] == [0, 1, 1, 1, 0, 0, 0]
+    assert column["share"] == [0, 0, 0, 0, 0, 1, 0]
+    assert column["copyright"] == [0, 0, 0, 0, 0, 0, 1]
+    assert looks_like_webpage(lines) and not looks_like_webpage([_STORIES[lang]] * 3)
+
+
+def test_furniture_words_are_read_on_views_with_edges_and_counts() -> None:
+    """A Japanese label is matched on its Simplified view (関連記事 reads 関连记事), inside brackets and with a count;
+    a word of the list inside a longer line is no label."""
+    lines = ["【関連記事】", "コメント (12)", "[ Impressum | Datenschutz ]", "Читайте также: новости экономики"]
+    assert line_features(lines)[:, _F["label"]].tolist() == [1, 1, 1, 0]

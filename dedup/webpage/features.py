@@ -26,6 +26,7 @@ from .base import (
     _default_options,
     _function_table,
 )
+from .words import breadcrumb_pattern, copyright_pattern, is_label, is_share
 
 # Matched on the reading view: NFKC (full-width → half-width), Simplified, lower case.
 
@@ -118,10 +119,10 @@ _LABEL_PIECES = re.compile(r"[\s\[\]【】()（）<>《》|｜/·•]+")
 
 def _is_label(view: str) -> bool:
     """The whole line is a label, or a few labels side by side ("【打印本页】 【关闭窗口】")."""
-    if _LABEL.fullmatch(view):
+    if _LABEL.fullmatch(view) or is_label(view):
         return True
     pieces = [p for p in _LABEL_PIECES.split(view) if p]
-    return 1 < len(pieces) <= 6 and all(_LABEL.fullmatch(p) for p in pieces)
+    return 1 < len(pieces) <= 6 and all(_LABEL.fullmatch(p) or is_label(p) for p in pieces)
 
 
 # No surrounding \s*: pieces are stripped instead (linear on runs of spaces).
@@ -166,17 +167,19 @@ def _check_flags(view: str, size: float, options: WebpageOptions, digit: bool) -
     label = (short and (_is_label(view) or _LIST_HEADING.search(view) is not None)) or (
         meta and _PREV_NEXT.search(view) is not None
     )
-    share = (short and _SHARE.fullmatch(view) is not None) or (meta and _SHARE_PREFIX.search(view) is not None)
+    share = (short and (_SHARE.fullmatch(view) is not None or is_share(view))) or (
+        meta and _SHARE_PREFIX.search(view) is not None
+    )
     dated = False
     if meta and digit and _DATE.search(view) is not None:  # every date pattern needs a digit
         mostly_date = len(_DATE.sub("", view).strip()) <= 0.5 * len(view)
         dated = mostly_date or _METADATA.search(view) is not None
     return [
         int(label),
-        int(meta and _COPYRIGHT.search(view) is not None),
+        int(meta and (_COPYRIGHT.search(view) is not None or copyright_pattern().search(view) is not None)),
         int(share),
         2 * int(dated),
-        int(meta and _BREADCRUMB.search(view) is not None),
+        int(meta and (_BREADCRUMB.search(view) is not None or breadcrumb_pattern().search(view) is not None)),
     ]
 
 
