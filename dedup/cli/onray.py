@@ -29,7 +29,18 @@ import numpy as np
 
 from ..clean import CleanPlan, CleanReport, apply_plan
 from ..errors import DedupError
-from ..io import Encoding, InputFile, ReadOptions, Record, Skipped, feed_item, fsync_dir, read_file, write_atomic
+from ..io import (
+    Encoding,
+    InputFile,
+    ReadOptions,
+    Record,
+    Skipped,
+    feed_item,
+    fsync_dir,
+    read_file,
+    sync_files,
+    write_atomic,
+)
 from ..io.ranges import (
     count_chunks,
     count_newlines,
@@ -266,7 +277,7 @@ def write_part(
     tally = Tally()
     lines: list[bytes] = []
     notes: list[bytes] = []
-    folders: set[Path] = set()
+    files: list[Path] = []
     for k, document in enumerate(apply_plan(texts, plan, first)):
         tally.add(len(texts[k]), document)
         again = replace(records[k], text=texts[k], fields=fields[k]) if fields is not None else None
@@ -274,12 +285,11 @@ def write_part(
         if rows.annotate:
             notes.append(rows.annotated(document, again))
         if outputs[k] is not None:
-            folders.add(write_text(folder / "text", folder / "tmp", outputs[k], document.text))
+            files.append(write_text(folder / "text", folder / "tmp", outputs[k], document.text))
     written = {"cleaned": b"".join(lines), **({"annotated": b"".join(notes)} if rows.annotate else {})}
     for name, data in written.items():
         write_atomic(_part(folder, name, first), data, tmp_dir=folder / "tmp")
-    for made in folders:
-        fsync_dir(made)
+    sync_files(files)
     return PartWritten(len(texts), tally, {name: len(data) for name, data in written.items()})
 
 

@@ -17,6 +17,7 @@ from ..io import (
     PathAllocator,
     Record,
     fsync_dir,
+    sync_files,
     write_atomic,
 )
 from .common import (
@@ -214,7 +215,7 @@ class Workspace:
                 notes.truncate(int(self.journal.get("annotated_bytes", 0)))
                 notes.seek(0, os.SEEK_END)
             progress.advance(done)
-            folders: set[Path] = set()
+            files: list[Path] = []
             for i, document, again in documents:
                 if i < done:
                     continue
@@ -222,7 +223,7 @@ class Workspace:
                 if notes is not None:
                     notes.write(rows.annotated(document, again))
                 if outputs[i] is not None:
-                    folders.add(self._write_text(outputs[i], document.text))
+                    files.append(self._write_text(outputs[i], document.text))
                 # Checkpoints every batch_size documents counted from where this run started.
                 batch, position = divmod(i - done, batch_size)
                 if (
@@ -233,16 +234,16 @@ class Workspace:
                     handle.flush()
                     os.kill(os.getpid(), signal.SIGKILL)
                 if position == batch_size - 1 or i == total - 1:
-                    self._checkpoint(handle, notes, folders, i + 1)
+                    self._checkpoint(handle, notes, files, i + 1)
                     progress.advance(position + 1)
-                    folders = set()
+                    files = []
 
-    def _checkpoint(self, handle: Any, notes: Any, folders: set[Path], records_done: int) -> None:
+    def _checkpoint(self, handle: Any, notes: Any, files: list[Path], records_done: int) -> None:
+        """Everything written so far made durable, then the journal says so."""
         for stream in (handle, notes) if notes is not None else (handle,):
             stream.flush()
             os.fsync(stream.fileno())
-        for folder in folders:
-            fsync_dir(folder)
+        sync_files(files)
         self.save_journal(
             records_done=records_done,
             cleaned_bytes=handle.tell(),
@@ -293,14 +294,14 @@ class Workspace:
 
 
 def write_text(text_root: Path, tmp: Path, rel: PurePosixPath, text: str) -> Path:
-    """Write a cleaned ``.txt`` document to ``text_root/rel`` atomically (its temporary file in ``tmp``); the folder
-    it is in (to fsync at the next checkpoint)."""
+    """Write a cleaned ``.txt`` document to ``text_root/rel`` atomically (its temporary file in ``tmp``); its path,
+    to make durable at the next checkpoint (:func:`dedup.io.sync_files`)."""
     dest = text_root.joinpath(*rel.parts)
     dest.parent.mkdir(parents=True, exist_ok=True)
     if not _inside(os.path.realpath(dest.parent), os.path.realpath(text_root)):
         raise OSError(f"refusing to write outside {text_root}: {dest}")
-    write_atomic(dest, text.encode("utf-8"), tmp_dir=tmp)
-    return dest.parent
+    write_atomic(dest, text.encode("utf-8"), tmp_dir=tmp, sync=False)
+    return dest
 
 
 def allocate_text_paths(records: Sequence[Record]) -> list[PurePosixPath | None]:

@@ -36,7 +36,7 @@ from .base import (
 )
 from .decode import common_share, decode_text, script_shares
 from .discover import discover
-from .paths import PathAllocator, fsync_dir, safe_relpath, write_atomic
+from .paths import PathAllocator, fsync_dir, safe_relpath, sync_files, write_atomic
 from .readers import feed_item, read_file, read_records, text_problem
 
 __all__ = [
@@ -57,6 +57,7 @@ __all__ = [
     "feed_item",
     "format_of",
     "fsync_dir",
+    "sync_files",
     "read_file",
     "read_records",
     "safe_relpath",
