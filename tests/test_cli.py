@@ -38,7 +38,7 @@ def test_find_reports_the_natural_reprint_in_the_examples() -> None:
     # ids are paths relative to the folder holding every input
     assert lines[1].split() == ["*", "1.000", "news/02_hefei_reemployment.txt"]
     assert lines[2].split()[1] == "news/05_hefei_reemployment_reprint.txt"
-    assert lines[-1] == "10 documents, 1 clusters of near-duplicates"
+    assert lines[-1] == "10 documents, 1 cluster of near-duplicates"
 
 
 def test_find_json_output() -> None:
@@ -79,7 +79,7 @@ def test_find_reads_jsonl_and_names_the_source_of_each_record(tmp_path: Path) ->
     assert f"{src}:2: invalid JSON" in result.stderr
     lines = result.stdout.splitlines()
     assert lines[1].split() == ["*", "1.000", "first", f"({src})"]
-    assert lines[-1] == "2 documents, 1 clusters of near-duplicates"
+    assert lines[-1] == "2 documents, 1 cluster of near-duplicates"
 
 
 # --------------------------------------------------------------------------- help

@@ -367,7 +367,7 @@ def run_find(args: argparse.Namespace, reporter: Reporter) -> int:
             where = f"  ({record.source})" if record.line is not None else ""
             out.write(f"  {mark} {similarity:.3f}  {printable(record.id)}{printable(where)}\n")
     if not args.json:
-        out.write(f"{len(corpus.records)} documents, {len(clusters)} clusters of near-duplicates\n")
+        out.write(f"{_count(len(corpus.records), 'document')}, {_count(len(clusters), 'cluster')} of near-duplicates\n")
     out.flush()
     return EXIT_SKIPPED if corpus.skipped else EXIT_OK
 

@@ -10,7 +10,8 @@ and write cleaned text with an exact account of every removal.
   dedup index build|add ...     a saved near-duplicate index; dedup find ... --against INDEX
 
 INPUT is a .txt file, a folder (searched recursively for *.txt), a JSONL file (.jsonl,
-.jsonl.gz, .jsonl.zst) or a Parquet file. Run 'dedup COMMAND --help' for the options.
+.jsonl.gz, .jsonl.zst), a CSV/TSV file with a header row, a JSON array or a Parquet file.
+Run 'dedup COMMAND --help' for the options.
 """
 
 

@@ -53,7 +53,7 @@ def _add_input_options(parser: argparse.ArgumentParser) -> None:
         "inputs",
         nargs="+",
         metavar="INPUT",
-        help=".txt file, folder (searched recursively), .jsonl[.gz|.zst] or .parquet file",
+        help=".txt file, folder (searched recursively), .jsonl[.gz|.zst], .csv, .tsv, .json or .parquet file",
     )
     group.add_argument(
         "--glob",

@@ -37,7 +37,8 @@ from .base import (
 from .decode import common_share, decode_text, script_shares
 from .discover import discover
 from .paths import PathAllocator, fsync_dir, safe_relpath, sync_files, write_atomic
-from .readers import feed_item, read_file, read_records, text_problem
+from .readers import feed_item, read_file, read_records
+from .records import text_problem
 
 __all__ = [
     "DEFAULT_MAX_RECORD_BYTES",

@@ -152,8 +152,8 @@ def display_path(path: str | os.PathLike[str]) -> str:
 
 
 def format_of(name: str) -> Format:
-    """The input format a file name implies: ``jsonl``, ``parquet`` or ``txt`` (anything
-    unknown is read as text), followed by ``.gz``, ``.zst``, ``.bz2`` or ``.xz`` when the
+    """The input format a file name implies: ``jsonl``, ``csv``, ``tsv``, ``json``, ``parquet`` or ``txt``
+    (anything unknown is read as text), followed by ``.gz``, ``.zst``, ``.bz2`` or ``.xz`` when the
     name ends so (``notes.txt.gz`` → ``txt.gz``, ``dump.jsonl.zst`` → ``jsonl.zst``)."""
     lower = name.lower()
     compression = next((c for suffix, c in _COMPRESSIONS if lower.endswith(suffix)), None)
@@ -161,6 +161,8 @@ def format_of(name: str) -> Format:
         lower = lower[: lower.rindex(".")]
     if lower.endswith((".jsonl", ".ndjson")):
         kind = "jsonl"
+    elif lower.endswith((".csv", ".tsv", ".json")):
+        kind = lower.rpartition(".")[2]
     elif lower.endswith((".parquet", ".pq")) and compression is None:
         kind = "parquet"
     else:

@@ -1,5 +1,5 @@
-"""Files to records: ``.txt``, JSONL (plain or gz/bz2/xz/zst, streamed) and Parquet, each bad record reported as a
-:class:`Skipped`."""
+"""Files to records: ``.txt``, JSONL (plain or gz/bz2/xz/zst, streamed), CSV/TSV, JSON and Parquet, each bad
+record reported as a :class:`Skipped`."""
 
 from __future__ import annotations
 
@@ -19,9 +19,9 @@ from typing import Any, BinaryIO
 
 from .base import Encoding, InputError, InputFile, ReadOptions, Record, Skipped
 from .decode import decode_text
+from .delimited import read_delimited, read_json
 from .discover import discover
-
-_SURROGATE = re.compile("[\ud800-\udfff]")
+from .records import fields_hint, make_record
 
 
 def _feed(digest: Any, *fields: object) -> None:
@@ -67,6 +67,8 @@ def read_file(
             yield from _read_txt(file, options)
         elif kind == "parquet":
             yield from _read_parquet(file, options, fields, row_groups)
+        elif kind in ("csv", "tsv", "json"):
+            yield from _read_whole_or_streamed(file, options, kind, fields)
         else:
             yield from _read_jsonl(file, options, progress, fields)
     except OSError as err:
@@ -120,6 +122,25 @@ def _read_txt(file: InputFile, options: ReadOptions) -> Iterator[Record | Skippe
     yield Record(id=file.rel, source=file.source, text=decoded.text, rel=file.rel)
     if decoded.detected or decoded.encoding not in ("utf-8", "utf-8-sig"):
         yield Encoding(file.source, decoded.encoding, decoded.detected, decoded.evidence)
+
+
+def _read_whole_or_streamed(
+    file: InputFile, options: ReadOptions, kind: str, fields: bool
+) -> Iterator[Record | Skipped | Encoding]:
+    """The records of a CSV, TSV or JSON file (:mod:`dedup.io.delimited`), plain or compressed."""
+    try:
+        with _opened(file) as (stream, _):
+            if kind == "json":
+                yield from read_json(file, stream, options, fields)
+            else:
+                yield from read_delimited(file, stream, options, "," if kind == "csv" else "\t", fields)
+    except _MissingModule as err:
+        yield Skipped(file.source, None, str(err))
+    except Exception as err:
+        problem = _compression_problem(err)
+        if problem is None:
+            raise
+        yield Skipped(file.source, None, problem)
 
 
 def _reason_line(reason: str) -> int | None:
@@ -267,69 +288,8 @@ def _json_record(
     if not isinstance(obj, dict):
         return Skipped(file.source, line, f"not a JSON object but {type(obj).__name__}")
     if options.text_field not in obj:
-        return Skipped(file.source, line, f"no field {options.text_field!r}{_fields_hint(obj)}")
-    return _make_record(
-        obj[options.text_field], obj.get(options.id_field), line, file, options, obj if fields else None
-    )
-
-
-def _make_record(
-    text: object,
-    raw_id: object,
-    line: int,
-    file: InputFile,
-    options: ReadOptions,
-    fields: dict[str, Any] | None = None,
-) -> Record | Skipped:
-    if not isinstance(text, str):
-        lines = isinstance(text, list) and bool(text) and all(isinstance(item, str) for item in text)
-        hint = " (of strings: join them into one text first, with newlines between lines)" if lines else ""
-        return Skipped(file.source, line, f"field {options.text_field!r} is {_kind(text)}{hint}, not a string")
-    problem = text_problem(text)
-    if problem:
-        return Skipped(file.source, line, problem)
-    return Record(
-        id=_record_id(raw_id, file, line), source=file.source, text=text, line=line, rel=file.rel, fields=fields
-    )
-
-
-def _fields_hint(obj: dict[str, Any]) -> str:
-    """What a record without the text field holds, for the reason it is skipped: " (its fields: ...; name the
-    text's with --text-field)", string fields first, at most six; "" for an empty object."""
-    if not obj:
-        return ""
-    names = sorted(obj, key=lambda name: not isinstance(obj[name], str))
-    shown = ", ".join(repr(name) for name in names[:6]) + (", ..." if len(names) > 6 else "")
-    return f" (its fields: {shown}; name the text's with --text-field)"
-
-
-def _kind(value: object) -> str:
-    return {
-        type(None): "null",
-        bool: "a boolean",
-        int: "a number",
-        float: "a number",
-        list: "an array",
-        dict: "an object",
-    }.get(type(value), type(value).__name__)
-
-
-def text_problem(text: str) -> str | None:
-    """Why a decoded text cannot be used (NUL characters, unpaired surrogates), or None."""
-    nul = text.find("\x00")
-    if nul >= 0:
-        return f"text contains a NUL character at position {nul}"
-    surrogate = _SURROGATE.search(text)
-    if surrogate:
-        return f"text contains an unpaired surrogate U+{ord(surrogate.group()):04X} at position {surrogate.start()}"
-    return None
-
-
-def _record_id(raw_id: object, file: InputFile, line: int) -> str:
-    if isinstance(raw_id, bool) or not isinstance(raw_id, (str, int)):
-        return f"{file.rel}:{line}"
-    text = str(raw_id)
-    return f"{file.rel}:{line}" if _SURROGATE.search(text) or "\x00" in text else text
+        return Skipped(file.source, line, f"no field {options.text_field!r}{fields_hint(obj)}")
+    return make_record(obj[options.text_field], obj.get(options.id_field), line, file, options, obj if fields else None)
 
 
 def _read_parquet(
@@ -394,7 +354,7 @@ def _read_parquet(
             else:
                 text = texts[i].as_py()
                 row_fields = None if others is None else {k: text if v is None else v[i] for k, v in others.items()}
-                yield _make_record(text, ids[i], row, file, options, row_fields)
+                yield make_record(text, ids[i], row, file, options, row_fields)
     if row == 0 and row_groups is None:
         yield Skipped(file.source, None, "empty file (no rows)")
 
