@@ -158,3 +158,24 @@ def test_parquet_pieces_keep_row_numbers_and_say_file_problems_once(
     assert read[29][1].id == "big.parquet:30"  # type: ignore[union-attr]
     pieces = [list(read_file(file, ReadOptions(text_field="body"), row_groups=p)) for p in ranges.parquet_pieces(file)]
     assert [len(p) for p in pieces] == [1, 0, 0]  # "no column 'body'": said by the piece of row group 0 only
+
+
+def test_a_gbk_file_read_in_ranges_as_whole(tmp_path: Path) -> None:
+    """A JSONL file in GBK (Chinese dumps often are) is read in GB18030, decided on its first megabyte by every
+    range alike, the note said once: before, every line was skipped as not UTF-8."""
+    texts = [f"第{i}条：今天天气很好，市民纷纷外出游玩，公园里人山人海。" for i in range(40)]
+    data = "".join(json.dumps({"id": i, "text": t}, ensure_ascii=False) + "\n" for i, t in enumerate(texts))
+    file = _file(tmp_path, data.encode("gbk"))
+    whole = list(read_file(file, ReadOptions()))
+    assert [item.encoding for item in whole[:1]] == ["gb18030"] and [r.text for r in whole[1:]] == texts
+    ranges = jsonl_ranges(file, 500)
+    assert ranges is not None and len(ranges) > 3
+    firsts = first_lines(ranges, [count_newlines(file, *chunk) for chunk in count_chunks(ranges)[:-1]])
+    apart = [
+        item
+        for (start, stop), first in zip(ranges, firsts)
+        for item in read_range(file, ReadOptions(), start, stop, first)
+    ]
+    assert apart == whole
+    forced = list(read_file(file, ReadOptions(encoding="utf-8")))
+    assert all(item.reason.startswith("not valid utf-8") for item in forced)  # --encoding is obeyed

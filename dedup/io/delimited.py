@@ -20,7 +20,7 @@ from .base import Encoding, InputFile, ReadOptions, Record, Skipped
 from .decode import _guess_legacy, _strict_decode
 from .records import fields_hint, make_record
 
-_SAMPLE_BYTES = 1 << 20  # a CSV file's encoding is decided on this much of it
+SAMPLE_BYTES = 1 << 20  # a CSV file's encoding is decided on this much of it
 _JSON_BYTES = 1 << 30  # a JSON file is parsed whole: beyond this, JSONL is the format to use
 
 
@@ -44,11 +44,11 @@ class _Prefixed(io.RawIOBase):
         return len(data)
 
 
-def _encoding_of(
+def sample_encoding(
     sample: bytes, whole: bool, options: ReadOptions, file_source: str
 ) -> tuple[str, Encoding | None] | str:
     """The encoding to stream a file in from its first bytes (``whole``: they are the whole file), with the note to
-    report when it is not plain UTF-8, or why it cannot be read."""
+    report when it was guessed, or why it cannot be read. Only whole lines of the sample are weighed."""
     if options.encoding:
         return codecs.lookup(options.encoding).name, None
     for bom, name in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
@@ -67,11 +67,11 @@ def read_delimited(
     file: InputFile, stream: BinaryIO, options: ReadOptions, delimiter: str, fields: bool = False
 ) -> Iterator[Record | Skipped | Encoding]:
     """The records of a CSV (``delimiter`` ",") or TSV ("\\t") stream with a header row."""
-    sample = stream.read(_SAMPLE_BYTES)
+    sample = stream.read(SAMPLE_BYTES)
     if not sample.strip():
         yield Skipped(file.source, None, "empty file")
         return
-    decided = _encoding_of(sample, len(sample) < _SAMPLE_BYTES, options, file.source)
+    decided = sample_encoding(sample, len(sample) < SAMPLE_BYTES, options, file.source)
     if isinstance(decided, str):
         yield Skipped(file.source, None, decided)
         return

@@ -26,7 +26,7 @@ from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass
 
 from .base import Encoding, InputFile, ReadOptions, Record, Skipped
-from .readers import _jsonl_lines, feed_item, read_file
+from .readers import _jsonl_lines, feed_item, jsonl_encoding, read_file
 
 #: Files of uncompressed JSONL larger than this are read in ranges of this many bytes.
 RANGE_BYTES = 64 << 20
@@ -77,7 +77,7 @@ def count_chunks(ranges: Sequence[tuple[int, int | None]]) -> list[tuple[int, in
 
 def read_range(
     file: InputFile, options: ReadOptions, start: int, stop: int | None, first: int, *, fields: bool = False
-) -> Generator[Record | Skipped, None, int]:
+) -> Generator[Record | Skipped | Encoding, None, int]:
     """What :func:`dedup.io.read_file` yields of the lines of an uncompressed JSONL file that start in
     ``[start, stop)``, the first of them numbered ``first``. Returns the number of the last line read
     (``first - 1`` for none)."""
@@ -98,6 +98,9 @@ def read_range(
         here = raw.tell()
         if stop is not None and here >= stop:
             return first - 1
+        options, note = jsonl_encoding(file, options)  # every range decides as the whole file's read does
+        if note is not None and start == 0:
+            yield note
         return (
             yield from _jsonl_lines(
                 raw, raw.tell, file, options, None, fields, first, None if stop is None else stop - here
@@ -156,8 +159,8 @@ def file_pieces(file: InputFile) -> Pieces:
 
 
 def _tagged(
-    piece: int, items: Generator[Record | Skipped, None, int]
-) -> Generator[tuple[int, Record | Skipped], None, int]:
+    piece: int, items: Generator[Record | Skipped | Encoding, None, int]
+) -> Generator[tuple[int, Record | Skipped | Encoding], None, int]:
     """``(piece, item)`` for each item; returns what ``items`` returns."""
     while True:
         try:

@@ -14,12 +14,13 @@ import re
 import zlib
 from collections.abc import Callable, Generator, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from .base import Encoding, InputError, InputFile, ReadOptions, Record, Skipped
 from .decode import decode_text
-from .delimited import read_delimited, read_json
+from .delimited import SAMPLE_BYTES, read_delimited, read_json, sample_encoding
 from .discover import discover
 from .records import fields_hint, make_record
 
@@ -210,9 +211,29 @@ def _bounded_lines(
         yield number, length
 
 
+def jsonl_encoding(file: InputFile, options: ReadOptions) -> tuple[ReadOptions, Encoding | None]:
+    """``options`` to read a JSONL file's lines with, and the note to report: a file whose first megabyte is not
+    UTF-8 but clearly GB18030, Big5, Shift-JIS, EUC-JP or EUC-KR (as Chinese dumps often are) is read in that
+    encoding; otherwise every line is read as UTF-8 (or ``--encoding``), a line that is not being skipped."""
+    if options.encoding:
+        return options, None
+    try:
+        with _opened(file) as (stream, _):
+            sample = stream.read(SAMPLE_BYTES)
+    except Exception:  # the reading proper reports what is wrong with the file
+        return options, None
+    decided = sample_encoding(sample, len(sample) < SAMPLE_BYTES, options, file.source)
+    if isinstance(decided, str) or decided[1] is None:
+        return options, None
+    return replace(options, encoding=decided[0]), decided[1]
+
+
 def _read_jsonl(
     file: InputFile, options: ReadOptions, progress: Callable[[int], None] | None = None, fields: bool = False
-) -> Iterator[Record | Skipped]:
+) -> Iterator[Record | Skipped | Encoding]:
+    options, note = jsonl_encoding(file, options)
+    if note is not None:
+        yield note
     try:
         with _opened(file) as (stream, position):
             yield from _jsonl_lines(stream, position, file, options, progress, fields)
