@@ -82,13 +82,15 @@ def test_template_lines_within_one_document() -> None:
 
 def test_a_short_sentence_printed_twice_is_a_repeat_not_a_marker() -> None:
     """A marker is a label, and every copy of it goes; a short sentence repeated within a document is not one:
-    apart, both copies stay (a heading and its entry in a list of contents); printed twice in a row, the
-    second goes as a repeated passage and the first stays."""
+    apart or printed twice in a row, a later copy goes as a repeated passage and the first stays."""
     questions = ["债券市场存在泡沫吗？", "央行现在应该做什么？”", "第一段文字内容在这里。"]
     for question in questions:
-        text = "\n".join([question, STORIES[0], question, STORIES[1]])
-        assert find_boilerplate([text]) == []
-        assert clean_report([text]).cleaned[0].text == text
+        for between in ("\n", "\n\n"):
+            text = between.join([question, STORIES[0], question, STORIES[1]])
+            assert find_boilerplate([text]) == []
+            (cleaned,) = clean_report([text]).cleaned
+            assert [(r.reason, r.kind, r.text.strip()) for r in cleaned.removed] == [("duplicate", "passage", question)]
+            assert cleaned.text == between.join([question, STORIES[0], STORIES[1]])
         (cleaned,) = clean_report([f"{question}\n\n{question}"]).cleaned
         assert [(r.reason, r.kind, r.text.strip()) for r in cleaned.removed] == [("duplicate", "passage", question)]
         assert cleaned.text.strip() == question

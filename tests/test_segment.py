@@ -10,6 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import dedup
 from dedup.arrays import to_codepoints as _codepoints
 from dedup.normalize import matching_texts, noise_spans
 from dedup.segment import (
@@ -204,6 +205,22 @@ def test_one_paragraph_per_line_news_is_left_alone(news_lines: list[str]) -> Non
     docs = ["\n".join(news_lines[i : i + 8]) for i in range(0, len(news_lines), 8)]
     result = segment_many(docs)
     assert len(result.spans) >= 0.98 * len(news_lines)
+
+
+def test_lines_that_each_end_a_sentence_are_not_wrapped_text() -> None:
+    """A paragraph printed twice makes two lines of one width: half the lines at a "wrap width". Wrapping cuts
+    sentences, and every one of these lines ends one, so each stays a paragraph; before, the repeat was joined
+    to the short line after it, and cutting the repeat took that line too."""
+    p1 = "今天天气很好，市民纷纷外出游玩，公园里人山人海，热闹非凡。记者在现场看到，许多家庭带着孩子在草地上野餐。"
+    p2 = "另一段完全不同的内容，讲述了城市交通的变化，以及地铁新线路的开通给市民带来的便利。"
+    for newline in ("\n", "\r\n"):
+        text = newline.join([p1, p2, p1, "短句。"]) + newline
+        assert units(text) == [p1, p2, p1, "短句。"]
+        (cleaned,) = dedup.clean([text])
+        assert cleaned.text == newline.join([p1, p2, "短句。"]) + newline
+    # Wrapped at the same width, the same text is one paragraph again.
+    wrapped = wrap(p1 + p2 + p1, 30)
+    assert units(wrapped) == [wrapped]
 
 
 # --------------------------------------------------------------------------- the seeds

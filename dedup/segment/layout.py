@@ -215,8 +215,12 @@ def _layout(features: _LineFeatures, lines: _Lines, n_docs: int) -> _Layout:
     # Only a line that fills the wrap width (one column of slack for a half-width digit)
     # continues past a full stop: a paragraph's last line rarely does.
     wrap_full = features.width >= typical[doc] - 1
+    # Wrapping cuts sentences: most lines at the wrap width end inside one. Lines that all end a
+    # sentence are paragraphs of one line that happen to be as long (a paragraph printed twice).
+    at_wrap_count = np.bincount(doc[at_wrap], minlength=n_docs)
     hard_wrapped = (
-        (np.bincount(doc[at_wrap], minlength=n_docs) >= _WRAPPED_SHARE * line_count)
+        (at_wrap_count >= _WRAPPED_SHARE * line_count)
+        & (2 * np.bincount(doc[at_wrap & features.ends_open], minlength=n_docs) >= at_wrap_count)
         & (line_count >= _WRAPPED_MIN_LINES)
         & (typical >= _FULL_LINE_FLOOR)
     )
