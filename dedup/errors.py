@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 
 __all__ = ["DedupError", "InvalidTextError", "InvalidOptionError", "check_text", "check_texts", "checked_texts"]
 
@@ -53,9 +53,24 @@ def _collection(texts: object) -> Iterable[str]:
                 "one document as [text])"
             ),
         )
+    columns = getattr(texts, "columns", None)  # a pandas or polars DataFrame, a pyarrow Table
+    if columns is not None and not callable(columns) and not isinstance(texts, (list, tuple)):
+        names = ", ".join(repr(str(name)) for name in list(getattr(texts, "column_names", None) or columns)[:6])
+        raise InvalidTextError(
+            None,
+            f"texts: expected a collection of str, one per document, got a table ({type(texts).__name__} of "
+            f"columns {names}; iterating a DataFrame gives its column names): pass its text column, texts['text']",
+        )
     if not isinstance(texts, Iterable):
         raise InvalidTextError(
             None, f"texts: expected a collection of str, one per document, got {type(texts).__name__}"
+        )
+    # Iterating a mapping gives its keys, never its texts.
+    if isinstance(texts, Mapping):
+        raise InvalidTextError(
+            None,
+            f"texts: expected a collection of str, one per document, got a {type(texts).__name__}, whose keys would "
+            "be read as the documents (pass list(texts.values()))",
         )
     return texts
 

@@ -78,6 +78,13 @@ def test_the_plain_functions_refuse_wrong_values(a: Any, b: Any, c: Any) -> None
         outcome(lambda function=function: function(a))
 
 
+def _table() -> object:
+    """A pyarrow Table of a text and an id column: iterating it would give its column names."""
+    import pyarrow as pa
+
+    return pa.table({"text": ["一段文本", "一段文本"], "id": [1, 2]})
+
+
 @pytest.mark.parametrize(
     ("call", "message"),
     [
@@ -86,6 +93,11 @@ def test_the_plain_functions_refuse_wrong_values(a: Any, b: Any, c: Any) -> None
             "texts: expected a collection of str, one per document, got a bare str",
         ),
         (lambda: dedup.clean(b"bytes"), "got a bare bytes"),
+        (lambda: dedup.clean({"a": "文本"}), "got a dict, whose keys would be read as the documents (pass list("),
+        (
+            lambda: dedup.find_duplicates(_table()),
+            "got a table (Table of columns 'text', 'id'; iterating a DataFrame gives its column names): pass its",
+        ),
         (lambda: dedup.clean(["文本", b"bytes"]), "record 1: expected str, got bytes (decode it first: data.decode("),
         (lambda: dedup.clean(["文本", None]), "record 1: expected str, got NoneType (a missing text: drop it"),
         (lambda: dedup.find_boilerplate(None), "texts: expected a collection of str, one per document, got NoneType"),
