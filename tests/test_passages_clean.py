@@ -279,6 +279,29 @@ def test_a_copy_is_not_cut_against_text_that_goes_as_boilerplate() -> None:
     assert held_blocks(units, runs, lines, np.array([4]), PassageOptions()).tolist() == []
 
 
+def test_runs_of_paragraphs_as_long_as_their_copies() -> None:
+    """A run whose later paragraphs are, one for one, as long as the earlier copy's is a run of direct matches;
+    any other (a paragraph matched by containment may hold more than its copy) is checked by held_blocks."""
+    from dedup.clean.plan import _same_lengths
+    from dedup.passages import UnitTable
+
+    view_len = np.array([30, 12, 30, 12, 45, 12])
+    units = UnitTable(
+        doc=np.array([0, 0, 1, 1, 2, 2]),
+        start=np.zeros(6, dtype=np.int64),
+        end=view_len,
+        views=["x" * n for n in view_len.tolist()],
+        view_len=view_len,
+        sentence_end=np.zeros(6, dtype=bool),
+        split=np.zeros(6, dtype=bool),
+        band_keys=np.zeros((0, 1), dtype=np.uint64),
+        fragments=np.zeros(6, dtype=np.uint64),
+    )
+    a0, b0, b1 = np.array([0, 0, 0, 1]), np.array([2, 4, 2, 5]), np.array([3, 5, 2, 5])
+    assert _same_lengths(units, a0, b0, b1).tolist() == [True, False, True, True]
+    assert _same_lengths(units, a0[:0], b0[:0], b1[:0]).tolist() == []
+
+
 @pytest.mark.parametrize("seed", [0, 1])
 def test_every_passage_removal_is_held_by_a_kept_copy(seed: int) -> None:
     """On generated reprint pages (site templates, related-article boxes, excerpts, repeated blocks):

@@ -273,6 +273,17 @@ def _held_block_rows(
     return np.stack([run[starts], unit[starts], unit[ends]], axis=1)
 
 
+def _same_lengths(units: UnitTable, a0: np.ndarray, b0: np.ndarray, b1: np.ndarray) -> np.ndarray:
+    """bool ``[r]``: runs whose later copy's paragraphs are, one for one, as long (in view characters) as the
+    earlier copy's from ``a0`` (int64 ``[r]`` each); a paragraph longer than its copy may hold text of its own."""
+    sizes = b1 - b0 + 1
+    if not sizes.size:
+        return np.zeros(0, dtype=bool)
+    later = concat_ranges(b0, sizes)
+    earlier = np.minimum(concat_ranges(a0, sizes), len(units) - 1)
+    return np.logical_and.reduceat(units.view_len[later] == units.view_len[earlier], np.cumsum(sizes) - sizes)
+
+
 def _codes(values: np.ndarray | str, n: int, numbers: dict[str, int]) -> np.ndarray:
     """int64 ``[n]``: each value's number in ``numbers``, new values numbered (added) in the order first met."""
     if isinstance(values, str):
@@ -441,11 +452,13 @@ def plan_clean(
         keep = ~emptied[earlier[0]] & ~covered(*earlier, *boilerplate_cuts)
         keep &= ~covered(*earlier, *index_cuts)  # the index holds it: cut against the index
         keep &= ~(holding[later[0]] & (later[0] != earlier[0]))  # emptied members point at this copy
-        # A run may step over a paragraph in each copy, and an earlier copy that loses lines
-        # as boilerplate holds only the rest: such a run's later copy loses only the paragraphs
-        # that what its earlier copy keeps holds (held_blocks). Every other paragraph of a
-        # run is a direct match, held by its own rule.
-        check = keep & (matches.gapped[runs] | overlaps(*earlier, *boilerplate_cuts))
+        # A run may step over a paragraph in each copy, an earlier copy that loses lines as
+        # boilerplate holds only the rest, and a paragraph matched by containment may hold
+        # more than its copy: such a run's later copy loses only the paragraphs that what its
+        # earlier copy keeps holds (held_blocks). A run of paragraphs as long as their copies
+        # is a run of direct matches, each held by its own rule.
+        check = matches.gapped[runs] | overlaps(*earlier, *boilerplate_cuts) | ~_same_lengths(units, a0, b0, b1)
+        check &= keep
         whole = np.flatnonzero(keep & ~check)
         blocks = np.stack([whole, b0[whole], b1[whole]], axis=1)
         if check.any():
