@@ -19,7 +19,9 @@ Writing
     the output folder; :func:`write_atomic` writes a file by temporary file and rename.
 
 Where things live: ``base`` (records, options, format names), ``discover`` (finding files),
-``decode`` (bytes to text), ``readers`` (files to records), ``paths`` (output paths, atomic writes).
+``decode`` (bytes to text), ``readers`` (files to records), ``records`` (a record's checks and
+hints), ``delimited`` (CSV/TSV and JSON files), ``ranges`` (big files in pieces), ``paths``
+(output paths, atomic writes, :func:`sync_files`).
 """
 
 from .base import (

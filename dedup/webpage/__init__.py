@@ -21,7 +21,9 @@ space-separated languages:
    particles) and stopwords (*the, of, and* …), navigation separators (``| > » ▪``), and
    matches of page-furniture patterns: labels (首页, 返回顶部, 更多>>, 打印, 关闭, 上一篇,
    Home, Print …), copyright and ICP lines, share widgets, bylines and dates, truncated
-   or counted link titles, time stamps, breadcrumbs, and the page title.
+   or counted link titles, time stamps, breadcrumbs, and the page title — the labels,
+   share widgets, copyright notices and breadcrumbs also in fourteen other languages
+   (:mod:`dedup.webpage.words`: ホーム, 로그인, Главная, Startseite, Accueil …).
 2. **Line classes**: *bad* (a furniture pattern, a menu line, or a long line with neither
    function words nor a sentence end), *short* (also: bylines, dates and link titles,
    which may belong to the text), *near-good* (function words or a sentence end) or
