@@ -167,8 +167,10 @@ def _guess_legacy(data: bytes) -> Decoded | None:
 def _guess_escaped(data: bytes) -> Decoded | None:
     """The text of 7-bit bytes in an escape-switched encoding (ISO-2022-JP, ISO-2022-KR, HZ), when one
     announces itself and reads clearly as its language (:func:`_best_reading`), else None."""
+    if not data.isascii():  # most files: the first non-ASCII byte answers
+        return None
     candidates = [(name, language) for name, language, mark in _ESCAPED if mark in data]
-    if not candidates or not data.isascii():
+    if not candidates:
         return None
     guess = _best_reading(data, candidates)
     # The bytes are valid UTF-8 (or ASCII with the shift bytes of ISO-2022-KR) too: only a sure reading

@@ -18,7 +18,7 @@ from typing import Any, BinaryIO
 
 from .base import Encoding, InputFile, ReadOptions, Record, Skipped
 from .decode import _guess_legacy, _strict_decode
-from .records import fields_hint, make_record
+from .records import make_record, object_record
 
 SAMPLE_BYTES = 1 << 20  # a CSV file's encoding is decided on this much of it
 _JSON_BYTES = 1 << 30  # a JSON file is parsed whole: beyond this, JSONL is the format to use
@@ -150,9 +150,5 @@ def read_json(
             yield make_record(item, None, number, file, options, None)
         elif not isinstance(item, dict):
             yield Skipped(file.source, number, f"element {number} is neither an object nor a string")
-        elif options.text_field not in item:
-            yield Skipped(file.source, number, f"no field {options.text_field!r}{fields_hint(item)}")
         else:
-            yield make_record(
-                item[options.text_field], item.get(options.id_field), number, file, options, item if fields else None
-            )
+            yield object_record(item, number, file, options, fields)

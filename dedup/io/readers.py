@@ -22,7 +22,7 @@ from .base import Encoding, InputError, InputFile, ReadOptions, Record, Skipped
 from .decode import decode_text
 from .delimited import SAMPLE_BYTES, read_delimited, read_json, sample_encoding
 from .discover import discover
-from .records import fields_hint, make_record
+from .records import make_record, object_record
 
 
 def _feed(digest: Any, *fields: object) -> None:
@@ -308,9 +308,7 @@ def _json_record(
         return Skipped(file.source, line, f"invalid JSON: {str(err) or type(err).__name__}")
     if not isinstance(obj, dict):
         return Skipped(file.source, line, f"not a JSON object but {type(obj).__name__}")
-    if options.text_field not in obj:
-        return Skipped(file.source, line, f"no field {options.text_field!r}{fields_hint(obj)}")
-    return make_record(obj[options.text_field], obj.get(options.id_field), line, file, options, obj if fields else None)
+    return object_record(obj, line, file, options, fields)
 
 
 def _read_parquet(

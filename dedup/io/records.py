@@ -30,6 +30,16 @@ def make_record(
     )
 
 
+def object_record(
+    obj: dict[str, Any], line: int, file: InputFile, options: ReadOptions, fields: bool = False
+) -> Record | Skipped:
+    """A JSON object (a JSONL line, an element of a JSON array) as a record, with the whole object as its ``fields``
+    if asked, or the reason it is skipped (no text field: the fields it has)."""
+    if options.text_field not in obj:
+        return Skipped(file.source, line, f"no field {options.text_field!r}{fields_hint(obj)}")
+    return make_record(obj[options.text_field], obj.get(options.id_field), line, file, options, obj if fields else None)
+
+
 def fields_hint(obj: dict[str, Any]) -> str:
     """What a record without the text field holds, for the reason it is skipped: " (its fields: ...; name the
     text's with --text-field)", string fields first, at most six; "" for an empty object."""

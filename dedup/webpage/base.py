@@ -13,6 +13,10 @@ from ..errors import InvalidOptionError
 from ..normalize import NormalizeOptions
 from ..options import check_types
 
+#: What may stand around a menu label or share button besides spaces: brackets, bars, colons, dashes, dots,
+#: arrows (``【打印】``, ``» Home``, ``评论(12)``); :mod:`.features` and :mod:`.words` strip the same ones.
+_EDGE_CHARS = "[]【】()（）<>《》〈〉«»‹›|｜:：-—_·•.。,，!！?？*#/\\~～▲▼△▽►▶◀→←↑↓+＋="
+
 FEATURES: tuple[str, ...] = (
     "chars",  # non-space characters of the original line
     "size",  # CJK characters + 2 × words of other scripts

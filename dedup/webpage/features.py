@@ -15,6 +15,7 @@ from ..normalize import NormalizeOptions, matching_texts
 from .base import (
     _CJK,
     _DIGIT,
+    _EDGE_CHARS,
     _F,
     _LETTER,
     _SENTENCE,
@@ -30,7 +31,7 @@ from .words import breadcrumb_pattern, copyright_pattern, is_label, is_share
 
 # Matched on the reading view: NFKC (full-width → half-width), Simplified, lower case.
 
-_EDGE = r"[\s\[\]【】()（）<>《》〈〉«»‹›|｜:：\-—_·•.。,，!！?？*#/\\~～▲▼△▽►▶◀→←↑↓+＋=]*"
+_EDGE = rf"[\s{re.escape(_EDGE_CHARS)}]*"
 _LABEL_WORDS = (
     # Chinese menus, buttons and widget headings
     "首页|主页|网站首页|返回|返回首页|返回顶部|回到顶部|回到首页|回到页首|回到主文|跳到主文|顶部|置顶|更多|查看更多"

@@ -14,7 +14,7 @@ import re
 from functools import lru_cache
 
 from ..normalize import matching_texts
-from .base import _VIEW
+from .base import _EDGE_CHARS, _VIEW
 
 # Menu labels and buttons: a line that is one of them (its edges and a count such as "(12)" aside) is a label.
 _LABELS = (
@@ -93,7 +93,7 @@ _HOMES = (
     "ホーム|トップ|홈|главная|startseite|accueil|inicio|início|beranda|ana sayfa|anasayfa|strona główna|"
     "trang chủ|الرئيسية|خانه|صفحه اصلی"
 )
-_EDGE_CHARS = " \t\u3000[]【】()（）<>《》〈〉«»‹›|｜:：-—_·•.。,，!！?？*#/\\~～▲▼△▽►▶◀→←↑↓+＋="
+_STRIPPED = " \t\u3000" + _EDGE_CHARS
 _COUNT = re.compile(r"\(\d+\)$")
 
 
@@ -127,7 +127,7 @@ def breadcrumb_pattern() -> re.Pattern[str]:
 
 def _bare(view: str) -> str:
     """A view without its edges (brackets, bars, arrows, spaces …) and a count such as "(12)"."""
-    return _COUNT.sub("", view.rstrip()).strip(_EDGE_CHARS)
+    return _COUNT.sub("", view.rstrip()).strip(_STRIPPED)
 
 
 def is_label(view: str) -> bool:
