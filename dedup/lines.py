@@ -276,7 +276,11 @@ def in_numeric_table(table: LineTable, rows: np.ndarray) -> np.ndarray:
     near = np.unique(np.concatenate([chosen - 1, chosen, chosen + 1]))
     near = near[(near >= 0) & (near < len(table))]
     row, numeric = np.zeros(len(table), dtype=bool), np.zeros(len(table), dtype=bool)
-    for i, (cells, number) in zip(near.tolist(), map(_row_cells, take(table.texts, near))):
+    seen: dict[str, tuple[int, bool]] = {}  # recurring lines are the same text in many documents
+    for i, text in zip(near.tolist(), take(table.texts, near)):
+        if _CELL_BREAK.search(text) is None:
+            continue  # one cell at most: no row
+        cells, number = seen.get(text) or seen.setdefault(text, _row_cells(text))
         row[i], numeric[i] = cells >= 2, cells >= 2 and number
     beside = np.zeros(chosen.size, dtype=bool)
     for other in (np.maximum(chosen - 1, 0), np.minimum(chosen + 1, len(table) - 1)):
