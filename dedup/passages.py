@@ -25,7 +25,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from .arrays import BACK_BITS, back_bits, concat_ranges, pairs_in, pairs_of_back_bits
+from .arrays import BACK_BITS, back_bits, concat_ranges, pairs_of_back_bits
 from .cluster import connected_components, group_members
 from .dicts import DictRoundTrip
 from .errors import InvalidOptionError, check_texts
@@ -33,6 +33,7 @@ from .lsh import LSHParams, band_keys, candidate_pairs, optimal_params
 from .minhash import signatures
 from .normalize import KnownViews, NormalizeOptions, matching_texts, span_views
 from .options import KeywordOptions, check_types
+from .runs import FRAGMENT, LONG, SHORT, RunColumns, passage_runs
 from .segment import UnitSpans, segment_many, split_long
 from .shingle import exact_hashes, shingle_sets
 from .spans import Span, last_visible
@@ -261,20 +262,34 @@ def _lsh_pairs(
     if verified is None or not len(verified) or verified.share is None:
         return none
     pairs = long_units[verified.pairs]
+    keep, by_jaccard = long_pairs_kept(pairs, verified.jaccard, verified.share, units.view_len, units.doc, options)
+    return pairs[keep], ~by_jaccard[keep]
+
+
+def long_pairs_kept(
+    pairs: np.ndarray,
+    jaccard: np.ndarray,
+    share: np.ndarray,
+    view_len: np.ndarray,
+    doc: np.ndarray,
+    options: PassageOptions,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Which verified pairs of long paragraphs are repeats, and which of those match by Jaccard (bool ``[p]``
+    each): ``pairs`` int64 ``[p, 2]`` of paragraphs ``i < j``, their ``jaccard`` (float64 ``[p]``) and
+    ``share`` of each in the other (float64 ``[p, 2]``); ``view_len`` and ``doc`` int64 ``[u]`` of every paragraph."""
     # A match by containment alone makes only the later, smaller paragraph a repeat.
-    lengths = units.view_len
-    later_is_smaller = lengths[pairs[:, 1]] <= lengths[pairs[:, 0]]
-    by_jaccard = verified.jaccard >= options.threshold
+    later_is_smaller = view_len[pairs[:, 1]] <= view_len[pairs[:, 0]]
+    by_jaccard = jaccard >= options.threshold
     keep = by_jaccard | later_is_smaller
     # Across documents the later paragraph must not add text of its own: it lies in the
     # earlier one, or it is a near-duplicate no larger than the earlier one by more
     # than the share containment leaves (an edited copy, not an earlier excerpt extended).
-    earlier_share, later_share = verified.share[:, 0], verified.share[:, 1]
+    earlier_share, later_share = share[:, 0], share[:, 1]
     no_own_text = (later_share >= options.containment) | (
         by_jaccard & (later_share >= options.containment * earlier_share)
     )
-    keep &= no_own_text | (units.doc[pairs[:, 0]] == units.doc[pairs[:, 1]])
-    return pairs[keep], ~by_jaccard[keep]
+    keep &= no_own_text | (doc[pairs[:, 0]] == doc[pairs[:, 1]])
+    return keep, by_jaccard
 
 
 _FOUND = np.uint64(1 << 63)  # UnitTable.fragments: found with the table
@@ -320,74 +335,13 @@ def _exact_short_pairs(units: UnitTable, options: PassageOptions) -> tuple[np.nd
     return pairs, (units.doc[pairs[:, 0]] == units.doc[pairs[:, 1]]) & whole
 
 
-def _diagonal_runs(
-    pairs: np.ndarray, anchored: np.ndarray, units: UnitTable, max_gap: int
-) -> tuple[np.ndarray, np.ndarray]:
-    """Merge unit pairs that continue each other into passage pairs ``(a0, a1, b0, b1)`` (inclusive units).
-
-    Pairs are taken in order of their two documents, their offset ``b - a`` and ``a``; a
-    pair continues the run of the pair before it when both copies step forward by 1 to
-    ``max_gap + 1`` units in the same documents, by nearly the same amount, and the
-    earlier copy stays before the run's later copy (``a < b0``).
-
-    Parameters
-    ----------
-    pairs : np.ndarray
-        int64 ``[p, 2]``, ``pairs[:, 0] < pairs[:, 1]``.
-    anchored : np.ndarray
-        bool ``[p]``: pairs that may found a passage; the others (short titles
-        repeated across documents) only extend one.
-
-    Returns
-    -------
-    runs : np.ndarray
-        int64 ``[r, 4]``: the runs with at least one anchored pair, in that order.
-    gapped : np.ndarray
-        bool ``[r]``: the runs whose later copy holds a paragraph no pair of the run matches.
-    """
-    if not len(pairs):
-        return np.empty((0, 4), dtype=np.int64), np.zeros(0, dtype=bool)
-    order = np.lexsort((pairs[:, 0], pairs[:, 1] - pairs[:, 0], units.doc[pairs[:, 1]], units.doc[pairs[:, 0]]))
-    a, b, anchor = pairs[order, 0], pairs[order, 1], np.asarray(anchored, dtype=bool)[order]
-    step_a, step_b = np.diff(a), np.diff(b)
-    # Whether each pair continues the one before it, all but the run-start condition a < b0.
-    follows = np.zeros(a.size, dtype=bool)
-    follows[1:] = (
-        (units.doc[a[1:]] == units.doc[a[:-1]])
-        & (units.doc[b[1:]] == units.doc[b[:-1]])
-        & (step_a >= 1)
-        & (step_a <= max_gap + 1)
-        & (step_b >= 1)
-        & (step_b <= max_gap + 1)
-        & (np.abs(step_a - step_b) <= max_gap)
-    )
-    starts = ~follows
-    segment = np.cumsum(starts) - 1
-    first_b = b[np.flatnonzero(starts)][segment]
-    # The copies would overlap only inside a document; those few segments are walked one pair at a time.
-    for seg in np.unique(segment[a >= first_b]).tolist():
-        members = np.flatnonzero(segment == seg).tolist()
-        b0 = int(b[members[0]])
-        for i in members[1:]:
-            if a[i] >= b0:
-                starts[i] = True
-                b0 = int(b[i])
-    first = np.flatnonzero(starts)
-    last = np.append(first[1:], a.size) - 1
-    keep = np.logical_or.reduceat(anchor, first)
-    runs = np.stack([a[first], a[last], b[first], b[last]], axis=1)[keep]
-    stepped_over = np.zeros(a.size, dtype=bool)
-    stepped_over[1:] = ~starts[1:] & (step_b > 1)
-    return runs, np.logical_or.reduceat(stepped_over, first)[keep]
-
-
 def _regions(runs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Merge the copies named by passage pairs into regions and link them.
 
     Parameters
     ----------
     runs : np.ndarray
-        int64 ``[r, 4]`` from :func:`_diagonal_runs`.
+        int64 ``[r, 4]`` from :func:`dedup.runs.passage_runs`.
 
     Returns
     -------
@@ -440,30 +394,48 @@ class PassageMatches:
         return self.units.doc[self.runs[:, 0]] == self.units.doc[self.runs[:, 2]]
 
 
-def match_passages(units: UnitTable, options: PassageOptions, verified: VerifiedPairs | None = None) -> PassageMatches:
-    """Repeated passages of a unit table (see the module docstring); ``verified``: the long paragraphs' verified
-    band-key candidates (indices among them, sorted), when made elsewhere (on Ray, from keys the table lacks)."""
-    view_len = units.view_len
-    long_pairs, containment_only = _lsh_pairs(units, np.flatnonzero(view_len >= options.min_chars), options, verified)
+def other_pairs(units: UnitTable, options: PassageOptions) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The matched pairs besides the long paragraphs': fragments and short paragraphs with equal views. int64
+    ``[p, 2]`` (``i < j``), whether each may found a passage (bool ``[p]``) and its source (int8 ``[p]``,
+    :data:`dedup.runs.FRAGMENT` or :data:`dedup.runs.SHORT`)."""
     found = options.fragment_window <= BACK_BITS and bool(np.all(units.fragments & _FOUND))
     fragment_pairs = pairs_of_back_bits(units.fragments) if found else _fragment_pairs(units, options)
     short_pairs, short_within = _exact_short_pairs(units, options)
-    pairs = np.sort(np.concatenate([long_pairs, fragment_pairs, short_pairs]), axis=1)
-    anchored = np.concatenate([np.ones(len(long_pairs) + len(fragment_pairs), dtype=bool), short_within])
-    runs, gapped = _diagonal_runs(pairs, anchored, units, options.max_gap)
-    # One sentence inside a long paragraph is a repeat only when it really is the same
-    # sentence again: not a digest headline above the article that it echoes, not a
-    # formula it quotes (a match by containment alone).
-    if len(runs):
-        single = (runs[:, 2] == runs[:, 3]) & (runs[:, 0] == runs[:, 1]) & units.split[runs[:, 2]]
-        headline = ~units.split[runs[:, 0]] & ~units.sentence_end[runs[:, 0]]
-        quoted = long_pairs[containment_only]
-        by_quote = pairs_in(runs[:, 0], runs[:, 2], quoted[:, 0], quoted[:, 1], len(units))
-        kept = ~(single & (headline | by_quote))
-        runs, gapped = runs[kept], gapped[kept]
-    if not len(runs):
-        return PassageMatches(units, runs, np.empty(0, dtype=np.int64), [], gapped)
-    regions, links = _regions(runs)
+    source = np.repeat(np.array([FRAGMENT, SHORT], dtype=np.int8), [len(fragment_pairs), len(short_pairs)])
+    anchored = np.concatenate([np.ones(len(fragment_pairs), dtype=bool), short_within])
+    return np.sort(np.concatenate([fragment_pairs, short_pairs]), axis=1), anchored, source
+
+
+def run_columns(units: UnitTable) -> RunColumns:
+    """What :func:`dedup.runs.passage_runs` reads of a paragraph table."""
+    return RunColumns(units.doc, units.split, units.sentence_end)
+
+
+def match_passages(
+    units: UnitTable,
+    options: PassageOptions,
+    verified: VerifiedPairs | None = None,
+    runs: tuple[np.ndarray, np.ndarray] | None = None,
+) -> PassageMatches:
+    """Repeated passages of a unit table (see the module docstring).
+
+    ``verified``: the long paragraphs' verified band-key candidates (indices among them, sorted), when made
+    elsewhere (from keys the table lacks); ``runs``: the passage runs and which are gapped
+    (:func:`dedup.runs.passage_runs`, in :func:`dedup.runs.run_order`), when merged elsewhere (on Ray, where the
+    pairs are).
+    """
+    if runs is None:
+        long_pairs, quoted = _lsh_pairs(units, np.flatnonzero(units.view_len >= options.min_chars), options, verified)
+        more, more_anchored, more_source = other_pairs(units, options)
+        pairs = np.concatenate([long_pairs, more])
+        anchored = np.concatenate([np.ones(len(long_pairs), dtype=bool), more_anchored])
+        source = np.concatenate([np.full(len(long_pairs), LONG, dtype=np.int8), more_source])
+        quoted = np.concatenate([quoted, np.zeros(len(more), dtype=bool)])
+        runs = passage_runs(pairs, anchored, source, quoted, run_columns(units), options.max_gap)
+    merged, gapped = runs
+    if not len(merged):
+        return PassageMatches(units, merged, np.empty(0, dtype=np.int64), [], gapped)
+    regions, links = _regions(merged)
     labels = connected_components(len(regions), links)
     groups = group_members(labels)
     span_sets = [
@@ -478,7 +450,7 @@ def match_passages(units: UnitTable, options: PassageOptions, verified: Verified
         cluster_of_label[labels[groups[k][0]]] = new_id
     run_cluster = cluster_of_label[labels[links[:, 0]]]
     clusters = [PassageCluster(new_id, span_sets[k]) for new_id, k in enumerate(order)]
-    return PassageMatches(units, runs, run_cluster, clusters, gapped)
+    return PassageMatches(units, merged, run_cluster, clusters, gapped)
 
 
 def find_repeated_passages(

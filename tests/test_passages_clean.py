@@ -152,7 +152,7 @@ def test_clean_report_shares_its_line_analysis_without_changing_results(news_doc
 def diagonal_runs_one_by_one(
     pairs: np.ndarray, anchored: np.ndarray, units: Any, max_gap: int
 ) -> list[tuple[int, int, int, int]]:
-    """:func:`dedup.passages._diagonal_runs` one pair at a time: the plain statement of the rule (a list of runs)."""
+    """:func:`dedup.runs.diagonal_runs` one pair at a time: the plain statement of the rule (a list of runs)."""
     if not len(pairs):
         return []
     a, b = pairs[:, 0], pairs[:, 1]
@@ -194,7 +194,7 @@ def test_diagonal_runs_equal_the_pair_by_pair_rule(
     """The vectorized merge of matched paragraphs into passages gives what walking the pairs one by one gives."""
     from types import SimpleNamespace
 
-    from dedup.passages import _diagonal_runs
+    from dedup.runs import diagonal_runs
 
     doc = np.repeat(np.arange(len(docs)), docs)
     n = doc.size
@@ -203,22 +203,20 @@ def test_diagonal_runs_equal_the_pair_by_pair_rule(
     units = SimpleNamespace(doc=doc)
     anchored = np.array(anchors[: len(array)], dtype=bool)
     expected = np.array(diagonal_runs_one_by_one(array, anchored, units, max_gap), dtype=np.int64).reshape(-1, 4)
-    assert np.array_equal(_diagonal_runs(array, anchored, units, max_gap)[0], expected)  # type: ignore[arg-type]
+    assert np.array_equal(diagonal_runs(array, anchored, doc, max_gap)[0], expected)
 
 
 def test_runs_that_step_over_a_later_paragraph_are_marked() -> None:
-    from types import SimpleNamespace
+    from dedup.runs import diagonal_runs
 
-    from dedup.passages import _diagonal_runs
-
-    units = SimpleNamespace(doc=np.zeros(20, dtype=np.int64))
+    doc = np.zeros(20, dtype=np.int64)
     for pairs, expected in (
         ([(0, 10), (2, 12)], [True]),  # both copies step over one paragraph
         ([(0, 10), (1, 11)], [False]),
         ([(0, 10), (1, 11), (3, 13)], [True]),
         ([(0, 10), (1, 11), (2, 12)], [False]),
     ):
-        runs, gapped = _diagonal_runs(np.array(pairs), np.ones(len(pairs), dtype=bool), units, 1)
+        runs, gapped = diagonal_runs(np.array(pairs), np.ones(len(pairs), dtype=bool), doc, 1)
         assert len(runs) == 1 and gapped.tolist() == expected, pairs
 
 

@@ -1,0 +1,158 @@
+"""Passage runs: matched paragraph pairs that continue each other, merged into passage pairs.
+
+The merge phase of :mod:`dedup.passages`, as pure functions of the pairs and three columns of the
+paragraph table. A run never joins pairs of two different pairs of documents, so the pairs can be
+cut by their documents and merged part by part (:mod:`dedup.distributed` merges them so on its
+workers): :func:`run_order` puts the runs of the parts back in the order one call gives them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .arrays import pairs_in
+
+__all__ = ["RunColumns", "diagonal_runs", "passage_runs", "run_order"]
+
+#: Where a matched pair comes from: the long paragraphs' LSH, fragments, short paragraphs' equal views (in that order).
+LONG, FRAGMENT, SHORT = 0, 1, 2
+
+
+@dataclass(frozen=True)
+class RunColumns:
+    """The columns of a paragraph table that merging reads (rows are paragraphs).
+
+    Attributes
+    ----------
+    doc : np.ndarray
+        int64 ``[u]``: each paragraph's document.
+    split : np.ndarray
+        bool ``[u]``: a sentence cut from a long paragraph.
+    sentence_end : np.ndarray
+        bool ``[u]``: the paragraph ends a sentence.
+    """
+
+    doc: np.ndarray
+    split: np.ndarray
+    sentence_end: np.ndarray
+
+
+def diagonal_runs(
+    pairs: np.ndarray, anchored: np.ndarray, doc: np.ndarray, max_gap: int, source: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Merge unit pairs that continue each other into passage pairs ``(a0, a1, b0, b1)`` (inclusive units).
+
+    Pairs are taken in order of their two documents, their offset ``b - a``, ``a`` and their
+    ``source``; a pair continues the run of the pair before it when both copies step forward by
+    1 to ``max_gap + 1`` units in the same documents, by nearly the same amount, and the earlier
+    copy stays before the run's later copy (``a < b0``).
+
+    Parameters
+    ----------
+    pairs : np.ndarray
+        int64 ``[p, 2]``, ``pairs[:, 0] < pairs[:, 1]``.
+    anchored : np.ndarray
+        bool ``[p]``: pairs that may found a passage; the others (short titles
+        repeated across documents) only extend one.
+    doc : np.ndarray
+        int64 ``[u]``: the document of every unit.
+    source : np.ndarray, optional
+        int8 ``[p]``: :data:`LONG`, :data:`FRAGMENT` or :data:`SHORT`, which orders equal pairs of two
+        sources (without it, their order in ``pairs``).
+
+    Returns
+    -------
+    runs : np.ndarray
+        int64 ``[r, 4]``: the runs with at least one anchored pair, in that order.
+    gapped : np.ndarray
+        bool ``[r]``: the runs whose later copy holds a paragraph no pair of the run matches.
+    """
+    if not len(pairs):
+        return np.empty((0, 4), dtype=np.int64), np.zeros(0, dtype=bool)
+    keys = (pairs[:, 0], pairs[:, 1] - pairs[:, 0], doc[pairs[:, 1]], doc[pairs[:, 0]])
+    order = np.lexsort(keys if source is None else (source, *keys))
+    a, b, anchor = pairs[order, 0], pairs[order, 1], np.asarray(anchored, dtype=bool)[order]
+    step_a, step_b = np.diff(a), np.diff(b)
+    # Whether each pair continues the one before it, all but the run-start condition a < b0.
+    follows = np.zeros(a.size, dtype=bool)
+    follows[1:] = (
+        (doc[a[1:]] == doc[a[:-1]])
+        & (doc[b[1:]] == doc[b[:-1]])
+        & (step_a >= 1)
+        & (step_a <= max_gap + 1)
+        & (step_b >= 1)
+        & (step_b <= max_gap + 1)
+        & (np.abs(step_a - step_b) <= max_gap)
+    )
+    starts = ~follows
+    segment = np.cumsum(starts) - 1
+    first_b = b[np.flatnonzero(starts)][segment]
+    # The copies would overlap only inside a document; those few segments are walked one pair at a time.
+    for seg in np.unique(segment[a >= first_b]).tolist():
+        members = np.flatnonzero(segment == seg).tolist()
+        b0 = int(b[members[0]])
+        for i in members[1:]:
+            if a[i] >= b0:
+                starts[i] = True
+                b0 = int(b[i])
+    first = np.flatnonzero(starts)
+    last = np.append(first[1:], a.size) - 1
+    keep = np.logical_or.reduceat(anchor, first)
+    runs = np.stack([a[first], a[last], b[first], b[last]], axis=1)[keep]
+    stepped_over = np.zeros(a.size, dtype=bool)
+    stepped_over[1:] = ~starts[1:] & (step_b > 1)
+    return runs, np.logical_or.reduceat(stepped_over, first)[keep]
+
+
+def passage_runs(
+    pairs: np.ndarray,
+    anchored: np.ndarray,
+    source: np.ndarray,
+    quoted: np.ndarray,
+    columns: RunColumns,
+    max_gap: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The passage runs of matched paragraph pairs: :func:`diagonal_runs`, less the runs of one sentence inside a
+    long paragraph that are no real repeat of it.
+
+    Parameters
+    ----------
+    pairs, anchored, source : np.ndarray
+        As for :func:`diagonal_runs` (int64 ``[p, 2]``, bool ``[p]``, int8 ``[p]``).
+    quoted : np.ndarray
+        bool ``[p]``: long paragraphs matched by containment alone.
+    columns : RunColumns
+        Of the whole paragraph table (``pairs`` index its rows).
+    max_gap : int
+
+    Returns
+    -------
+    runs : np.ndarray
+        int64 ``[r, 4]``.
+    gapped : np.ndarray
+        bool ``[r]``.
+    """
+    runs, gapped = diagonal_runs(pairs, anchored, columns.doc, max_gap, source)
+    if len(runs):
+        # One sentence inside a long paragraph is a repeat only when it really is the same
+        # sentence again: not a digest headline above the article that it echoes, not a
+        # formula it quotes (a match by containment alone).
+        single = (runs[:, 2] == runs[:, 3]) & (runs[:, 0] == runs[:, 1]) & columns.split[runs[:, 2]]
+        headline = ~columns.split[runs[:, 0]] & ~columns.sentence_end[runs[:, 0]]
+        by_quote = pairs_in(runs[:, 0], runs[:, 2], pairs[quoted, 0], pairs[quoted, 1], len(columns.doc))
+        kept = ~(single & (headline | by_quote))
+        runs, gapped = runs[kept], gapped[kept]
+    return runs, gapped
+
+
+def run_order(runs: np.ndarray, doc: np.ndarray) -> np.ndarray:
+    """int64 ``[r]``: the order that puts runs merged apart in the order of one call.
+
+    ``runs`` (int64 ``[r, 4]``) are the parts' runs one part after another, each part holding every pair of
+    its pairs of documents, its runs in the order :func:`passage_runs` gives them. One call orders runs by
+    their two documents first, so a stable sort by the documents, which keeps each part's order within
+    them, gives its order. ``doc``: int64 ``[u]``.
+    """
+    return np.lexsort((doc[runs[:, 2]], doc[runs[:, 0]]))

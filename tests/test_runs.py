@@ -1,0 +1,82 @@
+"""Passage runs merged apart, by pairs of documents in any order, equal the runs of one call (dedup.runs)."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dedup.runs import FRAGMENT, LONG, SHORT, RunColumns, diagonal_runs, passage_runs, run_order
+
+
+@st.composite
+def matched_pairs(draw: st.DrawFn) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, RunColumns, int]:
+    """Paragraphs of a few documents and pairs of them from the three sources: unique within a source, the same
+    pair sometimes found by two (a long paragraph that is also a fragment of its document)."""
+    sizes = draw(st.lists(st.integers(1, 8), min_size=1, max_size=5))
+    doc = np.repeat(np.arange(len(sizes)), sizes).astype(np.int64)
+    n = doc.size
+    rows, sources = [], []
+    for source in (LONG, FRAGMENT, SHORT):
+        raw = draw(st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)), max_size=25))
+        unique = sorted({(min(a, b), max(a, b)) for a, b in raw if a != b})
+        rows.extend(unique)
+        sources.extend([source] * len(unique))
+    pairs = np.array(rows, dtype=np.int64).reshape(-1, 2)
+    source = np.array(sources, dtype=np.int8)
+    anchored = np.array(draw(st.lists(st.booleans(), min_size=len(rows), max_size=len(rows))), dtype=bool)
+    quoted = np.array(draw(st.lists(st.booleans(), min_size=len(rows), max_size=len(rows))), dtype=bool)
+    quoted &= source == LONG
+    flags = draw(st.lists(st.tuples(st.booleans(), st.booleans()), min_size=n, max_size=n))
+    columns = RunColumns(doc, np.array([f[0] for f in flags]), np.array([f[1] for f in flags]))
+    return pairs, anchored, source, quoted, columns, draw(st.integers(0, 2))
+
+
+@settings(max_examples=300, deadline=None)
+@given(matched_pairs(), st.integers(1, 4), st.randoms(use_true_random=False))
+def test_runs_merged_by_pairs_of_documents_equal_one_call(
+    case: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, RunColumns, int], parts: int, rnd: object
+) -> None:
+    """What the Ray engine does: pairs cut by their two documents, each part's rows in any order, the parts' runs
+    put back in order by :func:`run_order` — the runs, gaps and sources of one call."""
+    pairs, anchored, source, quoted, columns, max_gap = case
+    whole = passage_runs(pairs, anchored, source, quoted, columns, max_gap)
+    doc = columns.doc
+    part = (doc[pairs[:, 0]] * 7 + doc[pairs[:, 1]]) % parts
+    got: list[tuple[np.ndarray, np.ndarray]] = []
+    order_of_parts = list(range(parts))
+    rnd.shuffle(order_of_parts)  # type: ignore[attr-defined]
+    for p in order_of_parts:
+        rows = np.flatnonzero(part == p)
+        rows = rows[np.argsort([rnd.random() for _ in rows.tolist()])]  # type: ignore[attr-defined]
+        got.append(passage_runs(pairs[rows], anchored[rows], source[rows], quoted[rows], columns, max_gap))
+    runs = np.concatenate([g[0] for g in got])
+    gapped = np.concatenate([g[1] for g in got])
+    order = run_order(runs, doc)
+    assert np.array_equal(runs[order], whole[0])
+    assert np.array_equal(gapped[order], whole[1])
+
+
+def test_a_pair_found_twice_starts_a_run_in_source_order() -> None:
+    """The same pair from the long paragraphs and from fragments: two runs, the long pair's first, whatever the
+    rows' order; the second source's copy continues nothing (it steps by 0), the next pair continues it."""
+    doc = np.zeros(6, dtype=np.int64)
+    pairs = np.array([[0, 3], [0, 3], [1, 4]], dtype=np.int64)
+    anchored = np.ones(3, dtype=bool)
+    for source in (np.array([FRAGMENT, LONG, LONG], np.int8), np.array([LONG, FRAGMENT, LONG], np.int8)):
+        runs, gapped = diagonal_runs(pairs, anchored, doc, 0, source)
+        assert runs.tolist() == [[0, 0, 3, 3], [0, 1, 3, 4]]  # the fragment's copy is the run of its own
+        assert gapped.tolist() == [False, False]
+
+
+def test_a_quoted_sentence_is_no_run_of_its_own() -> None:
+    """A run of one sentence cut from a long paragraph, matched by containment alone, is dropped; matched by
+    Jaccard it stays."""
+    doc = np.array([0, 0, 1, 1], dtype=np.int64)
+    split = np.array([False, False, True, False])
+    columns = RunColumns(doc, split, np.array([True, True, True, True]))
+    pairs = np.array([[0, 2]], dtype=np.int64)
+    one = np.ones(1, dtype=bool)
+    source = np.array([LONG], dtype=np.int8)
+    assert passage_runs(pairs, one, source, one, columns, 1)[0].tolist() == []
+    assert passage_runs(pairs, one, source, ~one, columns, 1)[0].tolist() == [[0, 0, 2, 2]]
