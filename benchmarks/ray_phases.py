@@ -13,8 +13,8 @@ the workers. Each phase is timed from the driver by wrapping the function that r
 - ``read + tabulate`` (workers): the dataset cut into blocks and every block tabulated — what
   :meth:`RayCleaner.plan` waits for before it joins the first table;
 - ``join tables`` (driver): :class:`dedup.clean.TableBuilder` taking and joining the blocks' tables;
-- ``paragraph matching`` (workers): the long paragraphs' buckets and verification
-  (:func:`dedup.distributed.passages.long_paragraph_pairs`);
+- ``paragraph matching`` (workers): the long paragraphs' buckets and verification, and the merge of
+  every matched pair into passage runs (:func:`dedup.distributed.passages.passage_runs_on_ray`);
 - ``line classification`` (workers): every step of :class:`dedup.distributed.lines.RayLines` —
   the documents' own kinds, the recurring keys, the shared lines, the kinds, the web-page
   classifier, the views, the classified lines — but the driver's reading of the shared lines
@@ -109,7 +109,7 @@ def measure(texts: list[str], folder: Path, paragraph_limit: int = 0) -> dict[st
         (TableBuilder, "add", "join tables"),
         (TableBuilder, "result", "join tables"),
         (engine.RayClusterEngine, "__call__", "document clustering"),
-        (api, "long_paragraph_pairs", "paragraph matching"),
+        (api, "passage_runs_on_ray", "paragraph matching"),
         (api, "plan_clean", "plan_clean"),
         (api, "write_cleaned", "clean + write"),
         *((lines.RayLines, name, "lines (all)") for name in ("views", "corpus_kinds", "page_kinds", "chosen")),

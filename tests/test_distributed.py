@@ -441,41 +441,39 @@ def test_an_input_no_worker_can_open_is_a_clear_failure(
 def test_long_paragraphs_are_matched_on_ray_as_on_one_machine(
     ray_address: str, news_lines: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The band keys of long paragraphs stay in the object store: buckets and verification run on the
-    workers and the driver gets the verified pairs the single machine finds, also where a bucket holds more
-    than ``MAX_BUCKET`` copies (a star) and paragraphs are edited copies; the driver's tables lack the keys."""
+    """The band keys of long paragraphs and their matched pairs stay in the object store: buckets, verification and
+    the merge into passage runs run on the workers, and the driver gets the runs the single machine finds, also
+    where a bucket holds more than ``MAX_BUCKET`` copies (a star), paragraphs are edited copies and a document
+    repeats a paragraph of its own (a fragment); the driver's tables lack the keys."""
     import ray
 
     from dedup import CleanOptions
     from dedup.clean import CleanTables, tabulate
     from dedup.distributed import RayCleaner
-    from dedup.distributed.passages import keys_apart, long_paragraph_pairs
-    from dedup.lsh import candidate_pairs
-    from dedup.passages import MAX_BUCKET, _sets_of
-    from dedup.verify import verify_candidates
+    from dedup.distributed.passages import keys_apart, passage_runs_on_ray
+    from dedup.passages import MAX_BUCKET, match_passages
 
     shared = news_lines[3]
     texts = [f"{news_lines[10 + i]}\n{shared}\n{news_lines[200 + i % 7]}" for i in range(MAX_BUCKET + 20)]
     texts += [f"{news_lines[300 + i]}\n{shared[:-3]}。" for i in range(5)]  # edited copies
+    texts += [f"{news_lines[400]}\n{news_lines[401]}\n{news_lines[400][:20]}。"]  # a fragment of its own paragraph
+    # A sentence of a long paragraph that an earlier paragraph holds with more (a quote): no repeat of it.
+    sentences = [s + "。" for line in news_lines[500:800] for s in line.split("。") if 25 <= len(s) <= 40]
+    texts += [sentences[0] + sentences[20][:12] + "。", "".join(sentences[30:36] + sentences[:1] + sentences[40:46])]
+    texts += ["\n".join(news_lines[900:904]), "\n".join(news_lines[950:951] + news_lines[900:904])]  # a reprint
     options = CleanOptions(cross_document=True)
     batches = [texts[lo : lo + 13] for lo in range(0, len(texts), 13)]
     parts = [keys_apart(tabulate(batch, options), b, options.passages, 3) for b, batch in enumerate(batches)]
     units = tabulate(texts, options).units
-    long_units = np.flatnonzero(units.view_len >= options.passages.min_chars)
-    expected = verify_candidates(
-        candidate_pairs(units.band_keys, max_bucket=MAX_BUCKET),
-        units.view_len[long_units],
-        _sets_of(units, options.passages, long_units),
-        threshold=options.passages.threshold,
-        containment_threshold=options.passages.containment,
-    )
+    expected = match_passages(units, options.passages)
     counts = [int(np.count_nonzero(p[0].units.view_len >= options.passages.min_chars)) for p in parts]
-    found = long_paragraph_pairs(
-        [ray.put(p[1]) for p in parts], [ray.put(p[2]) for p in parts], counts, options.passages
-    )
-    assert len(expected) > MAX_BUCKET and found.pairs.tolist() == expected.pairs.tolist()
-    for name in ("jaccard", "containment", "share"):
-        assert np.array_equal(getattr(found, name), getattr(expected, name)), name
+    joined = tabulate(texts, options).units
+    for partitions in (1, 3):
+        runs, gapped = passage_runs_on_ray(
+            [ray.put(p[1]) for p in parts], [ray.put(p[2]) for p in parts], counts, joined, options.passages, partitions
+        )
+        assert len(expected.runs) > MAX_BUCKET and runs.tolist() == expected.runs.tolist()
+        assert gapped.tolist() == expected.gapped.tolist()
     assert [p[0].units.band_keys.shape for p in parts] == [(c, 0) for c in counts]
 
     from dedup.distributed import api as ray_api
@@ -484,19 +482,20 @@ def test_long_paragraphs_are_matched_on_ray_as_on_one_machine(
     seen: dict[str, object] = {}
 
     def spy(tables: CleanTables, *args: object, **kwargs: object) -> object:
-        seen["keys"], seen["pairs"] = tables.units.band_keys.shape, kwargs["passage_pairs"]
+        seen["keys"], seen["runs"] = tables.units.band_keys.shape, kwargs["passage_runs"]
         return real(tables, *args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(ray_api, "plan_clean", spy)
     report = dedup.clean_report(texts, options=options, with_clusters=True)
+    long_units = np.flatnonzero(units.view_len >= options.passages.min_chars)
     for limit, keys_here in ((0, 0), (len(long_units), units.band_keys.shape[1])):  # on the workers; here
         cleaner = RayCleaner(options, engine=RayClusterEngine(paragraph_limit=limit))
         for batch in batches:
             cleaner.add(batch)
         assert cleaner.plan().report == replace(report, cleaned=[]) and len(report.passages) >= 1
         assert seen["keys"] == (len(long_units), keys_here)
-        assert (seen["pairs"] is None) == (limit > 0)
-        assert limit > 0 or len(seen["pairs"]) == len(expected)  # type: ignore[arg-type]
+        assert (seen["runs"] is None) == (limit > 0)
+        assert limit > 0 or len(seen["runs"][0]) == len(expected.runs)  # type: ignore[index]
 
 
 def test_cli_output_layout_parts_keeps_the_workers_files(

@@ -21,7 +21,7 @@ from ..removals import REASONS, Cut
 from ..shingle import shingle_sets
 from ..spans import expand_to_lines
 from ..store import take
-from ..verify import VerifiedPairs, intersection_sizes_between, measures
+from ..verify import intersection_sizes_between, measures
 from .against import KINDS, REMOVALS
 from .base import CleanOptions, CleanReport, covered, overlaps
 from .tabulate import CleanTables, _duplicate_input
@@ -357,7 +357,7 @@ def plan_clean(
     *,
     with_clusters: bool = False,
     engine: ClusterEngine | None = None,
-    passage_pairs: VerifiedPairs | None = None,
+    passage_runs: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> CleanPlan:
     """Decide what to cut of every document of a tabulated collection.
 
@@ -371,10 +371,10 @@ def plan_clean(
     engine : callable, optional
         Clusters matching views, like :func:`dedup.near.cluster_views` (the
         default); :mod:`dedup.distributed` passes one that runs on Ray.
-    passage_pairs : VerifiedPairs, optional
-        The long paragraphs' verified band-key candidates, made elsewhere (see
-        :func:`dedup.passages.match_passages`); :mod:`dedup.distributed` finds them on Ray,
-        and its tables then lack the band keys.
+    passage_runs : (np.ndarray, np.ndarray), optional
+        The paragraphs' passage runs and which are gapped (int64 ``[r, 4]``, bool ``[r]``), merged
+        elsewhere (see :func:`dedup.passages.match_passages`); :mod:`dedup.distributed` merges them
+        on Ray, where the matched pairs are.
 
     Returns
     -------
@@ -440,7 +440,7 @@ def plan_clean(
         whole, refs = member_of[whole_doc], ref_of[whole_doc]
         proposals.add(whole, np.zeros_like(whole), tables.lengths[whole], "duplicate", refs, "document", False)
     with phase("plan: repeated passages", f"{len(tables.units):,} paragraphs") as facts:
-        matches = match_passages(tables.units, opts.passages, passage_pairs)
+        matches = match_passages(tables.units, opts.passages, runs=passage_runs)
         facts["passages"] = len(matches.clusters)
     if "duplicate" in opts.remove:
         # Each cut rests on a direct match with an earlier copy that is kept: in the

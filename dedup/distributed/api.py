@@ -42,7 +42,7 @@ from .driver import (
 from .engine import RayClusterEngine
 from .io import _TextBlocks, dataset_blocks, with_index, write_cleaned
 from .lines import RayLines, _line_table_of_block, _lines_on_ray, lines_apart
-from .passages import joined_band_keys, keys_apart, long_paragraph_pairs
+from .passages import joined_band_keys, keys_apart, passage_runs_on_ray
 from .steps import _views_block
 
 
@@ -267,7 +267,7 @@ class RayCleaner:
             builder.add(part)
             sizes.append(part.n_docs)
             long_counts.append(int(np.count_nonzero(part.units.view_len >= self.options.passages.min_chars)))
-        tables, pairs, passages = builder.result(), None, self.options.passages
+        tables, runs, passages = builder.result(), None, self.options.passages
         # The lines stay in the object store: classified there, only the shared and classified ones come here.
         starts = np.concatenate(([0], np.cumsum(sizes, dtype=np.int64)))
         counts = np.array(list(_ordered_results(parts["n_lines"])), dtype=np.int64)
@@ -279,12 +279,11 @@ class RayCleaner:
         if sum(long_counts) <= self.engine.paragraph_limit:  # few enough: their keys come here, matched here
             keys = joined_band_keys(parts["band_rows"], long_counts)
             tables = replace(tables, units=replace(tables.units, band_keys=keys))
-        else:
-            pairs = long_paragraph_pairs(parts["band_rows"], parts["long_views"], long_counts, passages)
+        else:  # matched and merged into passage runs on the workers: only the runs come here
+            bands, views = parts["band_rows"], parts["long_views"]
+            runs = passage_runs_on_ray(bands, views, long_counts, tables.units, passages, self._partitions or 1)
         parts["band_rows"], parts["long_views"] = [], []  # matched: the object store may drop them
-        return plan_clean(
-            tables, self.options, with_clusters=self.with_clusters, engine=self.engine, passage_pairs=pairs
-        )
+        return plan_clean(tables, self.options, with_clusters=self.with_clusters, engine=self.engine, passage_runs=runs)
 
     def cleaned(self, plan: CleanPlan, texts_again: Any = None) -> Iterator[tuple[int, list[Cleaned]]]:
         """``(first document, cleaned documents)`` block by block, in order.

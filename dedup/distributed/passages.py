@@ -1,14 +1,16 @@
-"""Matching paragraphs on Ray: the long paragraphs' band keys never reach the driver.
+"""Matching paragraphs on Ray: the long paragraphs' band keys and matched pairs never reach the driver.
 
 Each tabulate task sets its block's band keys apart (:func:`keys_apart`): the tables it
 hands the driver lack them, and two objects stay in the object store — the band rows of
 its long paragraphs and their views. A long paragraph is named ``block << 32 | its rank
 among its block's long paragraphs``, which orders them as their indices among all long
-paragraphs do, so the steps of document clustering serve unchanged
-(:func:`long_paragraph_pairs`): a group-by of the rows' hash partitions gives each
-bucket's candidate pairs (the star rule above :data:`dedup.passages.MAX_BUCKET` included),
-a group-by of the pairs' two blocks verifies them on their views, and the driver receives
-the verified pairs, as :func:`dedup.passages.match_passages` would have found them.
+paragraphs do, so the steps of document clustering serve unchanged: a group-by of the rows'
+hash partitions gives each bucket's candidate pairs (the star rule above
+:data:`dedup.passages.MAX_BUCKET` included), a group-by of the pairs' two blocks verifies them
+on their views. The verified pairs then stay on the workers too (:func:`passage_runs_on_ray`):
+each becomes a pair of paragraphs, with the fragments and short paragraphs the driver matched,
+and a group-by of their pairs of documents merges them into passage runs
+(:func:`dedup.runs.passage_runs`), which are all the driver receives.
 """
 
 from __future__ import annotations
@@ -20,10 +22,10 @@ from typing import Any
 import numpy as np
 
 from ..clean import CleanTables
-from ..passages import MAX_BUCKET, PassageOptions
+from ..passages import MAX_BUCKET, PassageOptions, UnitTable, long_pairs_kept, other_pairs
+from ..runs import LONG, RunColumns, passage_runs, run_order
 from ..store import take
-from ..verify import VerifiedPairs
-from .driver import _collect, _prepare
+from .driver import _collect, _dataset_of_columns, _prepare
 from .steps import _candidates_of_partition, _verify_block_pair, band_rows
 
 #: Long paragraphs are named ``block << LOCAL_BITS | rank``: block ``b`` starts at ``b << LOCAL_BITS``.
@@ -57,29 +59,15 @@ def joined_band_keys(rows: Sequence[Any], long_counts: Sequence[int]) -> np.ndar
     return np.concatenate(keys).astype(np.uint64) if keys else np.zeros((0, 0), np.uint64)
 
 
-def long_paragraph_pairs(
-    rows: Sequence[Any], views: Sequence[Any], long_counts: Sequence[int], options: PassageOptions
-) -> VerifiedPairs:
-    """The verified band-key candidates among the long paragraphs of every block, found on Ray: what
-    ``verify_candidates(candidate_pairs(band_keys, max_bucket=MAX_BUCKET), …)`` gives on the joined tables
-    (indices among all long paragraphs, sorted).
-
-    Parameters
-    ----------
-    rows, views : sequence of ObjectRef
-        Per block, from :func:`keys_apart`.
-    long_counts : sequence of int
-        Long paragraphs in each block.
-    options : PassageOptions
-    """
+def _verified(rows: Sequence[Any], views: Sequence[Any], long_counts: Sequence[int], options: PassageOptions) -> Any:
+    """The verified band-key candidates among the long paragraphs of every block, as a dataset of ``left``,
+    ``right`` (names ``block << 32 | rank``), ``jaccard``, ``containment``, ``share_left``, ``share_right``:
+    what ``verify_candidates(candidate_pairs(band_keys, max_bucket=MAX_BUCKET), …)`` gives on the joined
+    tables, in no order."""
     import ray.data
 
-    offsets = np.concatenate(([0], np.cumsum(long_counts, dtype=np.int64)))
-    none = VerifiedPairs(np.zeros((0, 2), np.int64), np.zeros(0), np.zeros(0), np.zeros((0, 2)))
-    if offsets[-1] < 2:
-        return none
     starts = np.arange(len(views) + 1, dtype=np.int64) << np.int64(LOCAL_BITS)  # block b: names b << 32 | rank
-    verified = (
+    return (
         _prepare(ray.data.from_arrow_refs(list(rows)))
         .groupby("part")
         .map_groups(
@@ -99,14 +87,135 @@ def long_paragraph_pairs(
                 "containment": options.containment,
             },
         )
+    )
+
+
+def _pair_rows(
+    pairs: np.ndarray, anchored: np.ndarray, source: np.ndarray, quoted: np.ndarray, doc: np.ndarray, partitions: int
+) -> dict[str, np.ndarray]:
+    """Matched paragraph pairs as rows keyed by a hash partition of their two documents: ``a``, ``b``, ``part``
+    int64, ``anchored``, ``quoted`` bool, ``source`` int8."""
+    mixed = doc[pairs[:, 0]].astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15) ^ doc[pairs[:, 1]].astype(np.uint64)
+    return {
+        "a": pairs[:, 0].astype(np.int64),
+        "b": pairs[:, 1].astype(np.int64),
+        "part": (mixed % np.uint64(max(partitions, 1))).astype(np.int64),
+        "anchored": np.asarray(anchored, dtype=bool),
+        "quoted": np.asarray(quoted, dtype=bool),
+        "source": np.asarray(source, dtype=np.int8),
+    }
+
+
+def _long_pair_rows(
+    batch: dict[str, np.ndarray], *, columns: list[Any], offsets: np.ndarray, options: PassageOptions, partitions: int
+) -> dict[str, np.ndarray]:
+    """map_batches over verified candidates: the pairs of paragraphs that are repeats (:func:`long_pairs_kept`), as
+    :func:`_pair_rows`. ``columns``: the paragraph table's columns in the object store; ``offsets`` int64
+    ``[blocks + 1]``: each block's first long paragraph among all."""
+    import ray
+
+    table = ray.get(columns[0])
+    names = np.stack([batch["left"], batch["right"]], axis=1).astype(np.int64)
+    pairs = table["long_units"][offsets[names >> LOCAL_BITS] + (names & (_BLOCK - 1))].reshape(-1, 2)
+    share = np.stack([batch["share_left"], batch["share_right"]], axis=1).reshape(-1, 2)
+    keep, by_jaccard = long_pairs_kept(pairs, batch["jaccard"], share, table["view_len"], table["doc"], options)
+    source = np.full(int(keep.sum()), LONG, dtype=np.int8)
+    return _pair_rows(
+        pairs[keep], np.ones(source.size, dtype=bool), source, ~by_jaccard[keep], table["doc"], partitions
+    )
+
+
+def _runs_of_part(batch: dict[str, np.ndarray], *, columns: list[Any], max_gap: int) -> dict[str, np.ndarray]:
+    """map_groups over ``part``: the matched pairs of some pairs of documents → their passage runs (``a0``, ``a1``,
+    ``b0``, ``b1`` int64, ``gapped`` bool)."""
+    import ray
+
+    table = ray.get(columns[0])
+    pairs = np.stack([batch["a"], batch["b"]], axis=1).astype(np.int64).reshape(-1, 2)
+    runs, gapped = passage_runs(
+        pairs,
+        batch["anchored"].astype(bool),
+        batch["source"].astype(np.int8),
+        batch["quoted"].astype(bool),
+        RunColumns(table["doc"], table["split"], table["sentence_end"]),
+        max_gap,
+    )
+    return {
+        "a0": runs[:, 0].copy(),
+        "a1": runs[:, 1].copy(),
+        "b0": runs[:, 2].copy(),
+        "b1": runs[:, 3].copy(),
+        "gapped": gapped,
+    }
+
+
+def passage_runs_on_ray(
+    rows: Sequence[Any],
+    views: Sequence[Any],
+    long_counts: Sequence[int],
+    units: UnitTable,
+    options: PassageOptions,
+    partitions: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The passage runs of the joined paragraph table ``units`` (without band keys), merged on Ray: what
+    :func:`dedup.passages.match_passages` finds on the whole table with its keys (``runs`` int64 ``[r, 4]``,
+    ``gapped`` bool ``[r]``, in one call's order).
+
+    The long paragraphs are matched and verified on the workers (:func:`_verified`) and their pairs stay
+    there; the fragments and short paragraphs are matched here, from the table, and put beside them. A
+    group-by of the pairs' two documents merges each part's pairs (:func:`dedup.runs.passage_runs`: a run
+    never joins two pairs of documents), and the runs come back in one call's order (:func:`dedup.runs.run_order`).
+
+    Parameters
+    ----------
+    rows, views : sequence of ObjectRef
+        Per block, from :func:`keys_apart`.
+    long_counts : sequence of int
+        Long paragraphs in each block.
+    units : UnitTable
+        The blocks' paragraph tables joined (its band keys may be left out).
+    options : PassageOptions
+    partitions : int
+        Hash partitions of the pairs of documents.
+    """
+    import ray
+
+    table = {
+        "long_units": np.flatnonzero(units.view_len >= options.min_chars),
+        "doc": units.doc,
+        "view_len": units.view_len,
+        "split": units.split,
+        "sentence_end": units.sentence_end,
+    }
+    if table["long_units"].size != sum(long_counts):
+        raise ValueError(f"{table['long_units'].size} long paragraphs in the table, {sum(long_counts)} in the blocks")
+    columns = [ray.put(table)]
+    parts = []
+    if sum(long_counts) >= 2:
+        offsets = np.concatenate(([0], np.cumsum(long_counts, dtype=np.int64)))
+        kwargs = {"columns": columns, "offsets": offsets, "options": options, "partitions": partitions}
+        parts.append(
+            _verified(rows, views, long_counts, options).map_batches(
+                _long_pair_rows, batch_format="numpy", fn_kwargs=kwargs
+            )
+        )
+    more, anchored, source = other_pairs(units, options)
+    if len(more):
+        quoted = np.zeros(len(more), dtype=bool)
+        parts.append(_dataset_of_columns(_pair_rows(more, anchored, source, quoted, units.doc, partitions), partitions))
+    none = (np.zeros((0, 4), dtype=np.int64), np.zeros(0, dtype=bool))
+    if not parts:
+        return none
+    pairs = parts[0] if len(parts) == 1 else parts[0].union(parts[1])
+    merged = (
+        _prepare(pairs)
+        .groupby("part")
+        .map_groups(_runs_of_part, batch_format="numpy", fn_kwargs={"columns": columns, "max_gap": options.max_gap})
         .materialize()
     )
-    if not verified.count():
+    if not merged.count():
         return none
-    found = _collect(verified, ("left", "right", "jaccard", "containment", "share_left", "share_right"))
-    pairs = np.stack(
-        [offsets[found[side] >> LOCAL_BITS] + (found[side] & (_BLOCK - 1)) for side in ("left", "right")], 1
-    )
-    order = np.lexsort((pairs[:, 1], pairs[:, 0]))  # the single machine's order: candidates come sorted
-    share = np.stack([found["share_left"], found["share_right"]], axis=1)
-    return VerifiedPairs(pairs[order], found["jaccard"][order], found["containment"][order], share[order])
+    found = _collect(merged, ("a0", "a1", "b0", "b1", "gapped"))
+    runs = np.stack([found[c] for c in ("a0", "a1", "b0", "b1")], axis=1).astype(np.int64)
+    order = run_order(runs, units.doc)
+    return runs[order], found["gapped"].astype(bool)[order]
