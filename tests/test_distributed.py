@@ -438,6 +438,21 @@ def test_an_input_no_worker_can_open_is_a_clear_failure(
     assert "with --engine ray the workers write OUT themselves" in capsys.readouterr().err
 
 
+def test_remote_views_are_taken_block_by_block(ray_address: str) -> None:
+    """The paragraph views the driver's plan reads from the object store: any order, repeats, an empty block."""
+    import pyarrow as pa
+    import ray
+
+    from dedup.distributed.lines import RemoteViews
+    from dedup.store import take
+
+    blocks = [["一", "二"], [], ["三", "四", "五"]]
+    refs = tuple(ray.put(pa.table({"view": pa.array(b, type=pa.large_string())})) for b in blocks)
+    views = RemoteViews(refs, np.array([0, 2, 2, 5], dtype=np.int64))
+    assert take(views, np.array([4, 0, 2, 4, 1])) == ["五", "一", "三", "五", "二"]
+    assert views.take([]) == [] and len(views) == 5 and views[3] == "四" and views[1:3] == ["二", "三"]
+
+
 def test_long_paragraphs_are_matched_on_ray_as_on_one_machine(
     ray_address: str, news_lines: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -362,7 +362,7 @@ def test_fragments_found_batch_by_batch_equal_those_found_at_matching(seed: int)
 
 
 def test_runs_are_checked_in_chunks_alike(monkeypatch: pytest.MonkeyPatch) -> None:
-    """held_blocks compares a few later paragraphs at a time: the cleaning is the same in chunks of 3."""
+    """held_blocks and adds_own_text compare a few paragraphs at a time: the cleaning is the same in chunks of 3."""
     from benchmarks.quality.corpus import generate_corpus
     from dedup.clean import plan
 

@@ -168,6 +168,14 @@ class _Proposals:
 _HELD_CHUNK = 4096  # later paragraphs :func:`held_blocks` compares at once (its memory does not grow with the corpus)
 
 
+def _chunks(sizes: np.ndarray) -> list[tuple[int, int]]:
+    """Consecutive items of ``sizes`` (int64 ``[k]``, each item's paragraphs) in chunks of about :data:`_HELD_CHUNK`
+    paragraphs, as ``(first, end)`` item ranges; an item larger than a chunk makes one of its own."""
+    bounds = np.searchsorted(np.cumsum(sizes), np.arange(_HELD_CHUNK, sizes.sum(), _HELD_CHUNK), side="right")
+    starts, ends = np.concatenate(([0], bounds)).tolist(), np.append(bounds, len(sizes)).tolist()
+    return [(lo, hi) for lo, hi in zip(starts, ends) if lo < hi]
+
+
 def held_blocks(
     units: UnitTable,
     runs: np.ndarray,
@@ -208,12 +216,8 @@ def held_blocks(
     width = int(max(end.max(initial=0), units.end.max(initial=0))) + 1
     order = np.argsort(doc * width + start, kind="stable")
     keys = ((doc * width + start)[order], (doc * width + end)[order])
-    sizes = runs[:, 3] - runs[:, 2] + 1
-    bounds = np.searchsorted(np.cumsum(sizes), np.arange(_HELD_CHUNK, sizes.sum(), _HELD_CHUNK), side="right")
     parts = []
-    for lo, hi in zip(np.concatenate(([0], bounds)).tolist(), np.append(bounds, len(runs)).tolist()):
-        if lo == hi:  # a run longer than a chunk makes one of its own
-            continue
+    for lo, hi in _chunks(runs[:, 3] - runs[:, 2] + 1):
         found = _held_block_rows(units, runs[lo:hi], lines, cut, order, keys, width, options)
         found[:, 0] += lo
         parts.append(found)
@@ -332,8 +336,24 @@ def adds_own_text(
     """bool ``[k]``: whether member ``members[k]`` has a paragraph of its own against ``reps[k]`` (int64 ``[k]``
     each): one of at least ``min_chars`` view characters that ends a sentence or has three times that, not all
     inside ``cuts`` (boilerplate: it goes either way), less than half of whose n-grams lie in the
-    representative's paragraphs — new text, not an edit."""
+    representative's paragraphs — new text, not an edit. Members are compared a few thousand paragraphs at a
+    time (the memory does not grow with the corpus)."""
     bounds = np.searchsorted(units.doc, np.arange(int(max(members.max(initial=-1), reps.max(initial=-1))) + 2))
+    out = np.zeros(members.size, dtype=bool)
+    for lo, hi in _chunks(bounds[members + 1] - bounds[members]):
+        out[lo:hi] = _own_text(units, bounds, members[lo:hi], reps[lo:hi], cuts, options)
+    return out
+
+
+def _own_text(
+    units: UnitTable,
+    bounds: np.ndarray,
+    members: np.ndarray,
+    reps: np.ndarray,
+    cuts: tuple[np.ndarray, np.ndarray, np.ndarray],
+    options: PassageOptions,
+) -> np.ndarray:
+    """:func:`adds_own_text` of some members; ``bounds`` (int64 ``[n_docs + 1]``) are the documents' paragraph rows."""
     counts = bounds[members + 1] - bounds[members]
     rows, owner = concat_ranges(bounds[members], counts), np.repeat(np.arange(members.size), counts)
     boilerplate = covered(units.doc[rows], units.start[rows], units.end[rows], *cuts)
@@ -343,8 +363,12 @@ def adds_own_text(
     keep = (units.view_len[rows] >= options.min_chars) & prose & ~boilerplate
     rows, owner = rows[keep], owner[keep]
     distinct, rep_index = np.unique(reps, return_inverse=True)
-    rep_views = ["".join(take(units.views, np.arange(bounds[r], bounds[r + 1]))) for r in distinct.tolist()]
-    own_sets = shingle_sets(take(units.views, rows), options.ngram)
+    # Each representative's paragraphs joined; the strings read in one bulk take (on disk, on Ray).
+    sizes = bounds[distinct + 1] - bounds[distinct]
+    views = take(units.views, np.concatenate([concat_ranges(bounds[distinct], sizes), rows]))
+    ends = np.cumsum(sizes).tolist()
+    rep_views = ["".join(views[a:b]) for a, b in zip([0, *ends[:-1]], ends)]
+    own_sets = shingle_sets(views[ends[-1] if ends else 0 :], options.ngram)
     pairs = np.stack([np.arange(rows.size), rep_index.reshape(-1)[owner]], axis=1)
     held = intersection_sizes_between(own_sets, shingle_sets(rep_views, options.ngram), pairs)
     new = 2 * held < np.diff(own_sets[1])

@@ -41,7 +41,7 @@ from .driver import (
 )
 from .engine import RayClusterEngine
 from .io import _TextBlocks, dataset_blocks, with_index, write_cleaned
-from .lines import RayLines, _line_table_of_block, _lines_on_ray, lines_apart
+from .lines import RayLines, RemoteViews, _line_table_of_block, _lines_on_ray, lines_apart
 from .passages import joined_band_keys, keys_apart, passage_runs_on_ray
 from .steps import _views_block
 
@@ -82,7 +82,7 @@ def _block_texts(block: Any) -> list[str]:
 
 #: What a tabulate task returns: the tables the driver fetches, the block's lines, then what stays in the object
 #: store.
-_TABULATED = ("tables", "n_lines", "lines", "pages", "duplicate_lines", "band_rows", "long_views")
+_TABULATED = ("tables", "n_lines", "lines", "pages", "duplicate_lines", "band_rows", "long_views", "unit_views")
 
 
 def _tables_of_block(
@@ -93,8 +93,8 @@ def _tables_of_block(
     paragraphs' band keys for matching on Ray (:func:`dedup.distributed.passages.keys_apart`)."""
     tables = tabulate_batch(_block_texts(block), options, with_clusters=with_clusters)
     tables, *lines = lines_apart(tables)
-    kept, rows, views = keys_apart(tables, number, options.passages, partitions)
-    return kept, len(lines[0]), *lines, rows, views
+    kept, rows, long_views, views = keys_apart(tables, number, options.passages, partitions)
+    return kept, len(lines[0]), *lines, rows, long_views, views
 
 
 def _indexed_tables(
@@ -263,11 +263,18 @@ class RayCleaner:
         on the workers and their band keys never come here; at or below it, the keys are fetched and matched here."""
         builder = TableBuilder(self.options, with_clusters=self.with_clusters, spill=self.spill)
         long_counts, sizes, parts = [], [], self._parts
+        unit_counts = []
         for part in _ordered_results(parts["tables"]):
             builder.add(part)
             sizes.append(part.n_docs)
+            unit_counts.append(len(part.units))
             long_counts.append(int(np.count_nonzero(part.units.view_len >= self.options.passages.min_chars)))
         tables, runs, passages = builder.result(), None, self.options.passages
+        # The paragraphs' views stay in the object store: the plan reads those of a few paragraphs.
+        unit_starts = np.concatenate(([0], np.cumsum(unit_counts, dtype=np.int64)))
+        tables = replace(
+            tables, units=replace(tables.units, views=RemoteViews(tuple(parts["unit_views"]), unit_starts))
+        )
         # The lines stay in the object store: classified there, only the shared and classified ones come here.
         starts = np.concatenate(([0], np.cumsum(sizes, dtype=np.int64)))
         counts = np.array(list(_ordered_results(parts["n_lines"])), dtype=np.int64)

@@ -55,7 +55,8 @@ _KEY_COLUMNS = ("exact", "masked", "head", "tail")
 @dataclass(frozen=True)
 class RemoteViews(Sequence[str]):
     """Documents' matching views in the object store, a ``pyarrow.Table`` (``index``, ``view``) a block:
-    what :class:`dedup.distributed.RayClusterEngine` clusters without them coming to the driver.
+    what :class:`dedup.distributed.RayClusterEngine` clusters without them coming to the driver; also the
+    views of the paragraph table (a ``view`` column a block), of which the driver's plan reads a few.
 
     Attributes
     ----------
@@ -85,6 +86,24 @@ class RemoteViews(Sequence[str]):
         i = range(len(self))[i]
         b = int(np.searchsorted(self.starts, i, side="right") - 1)
         return str(ray.get(self.refs[b]).column("view")[i - int(self.starts[b])].as_py())
+
+    def take(self, indices: Sequence[int] | np.ndarray) -> list[str]:
+        """``[self[i] for i in indices]`` (any order, repeats allowed), each block fetched once
+        (:func:`dedup.store.take` reads a column so)."""
+        import pyarrow as pa
+        import ray
+
+        at = np.asarray(indices, dtype=np.int64).reshape(-1)
+        out: list[str] = [""] * at.size
+        of = np.searchsorted(self.starts, at, side="right") - 1
+        order = np.argsort(of, kind="stable")
+        bounds = np.searchsorted(of[order], np.arange(len(self.refs) + 1))
+        for b in np.flatnonzero(np.diff(bounds)).tolist():
+            rows = order[bounds[b] : bounds[b + 1]]
+            local = pa.array(at[rows] - int(self.starts[b]))
+            for row, view in zip(rows.tolist(), ray.get(self.refs[b]).column("view").take(local).to_pylist()):
+                out[row] = view
+        return out
 
     def blocks(self) -> _Blocks:
         return _Blocks(list(self.refs), self.starts)

@@ -35,9 +35,11 @@ _BLOCK = 1 << LOCAL_BITS
 
 def keys_apart(
     tables: CleanTables, block: int, options: PassageOptions, partitions: int
-) -> tuple[CleanTables, Any, Any]:
-    """A block's tables without the band keys, the band rows of its long paragraphs (:func:`band_rows`, named
-    ``block << 32 | rank``) and their views (``pyarrow.Table`` s: ``part``, ``band``, ``key``, ``doc``; ``view``)."""
+) -> tuple[CleanTables, Any, Any, Any]:
+    """A block's tables without the band keys and the paragraphs' views, the band rows of its long paragraphs
+    (:func:`band_rows`, named ``block << 32 | rank``), their views, and the views of all its paragraphs
+    (``pyarrow.Table`` s: ``part``, ``band``, ``key``, ``doc``; ``view``; ``view``). The driver reads the views it
+    needs from the object store (:class:`dedup.distributed.lines.RemoteViews`); the tables hold empty strings."""
     import pyarrow as pa
 
     units = tables.units
@@ -46,8 +48,10 @@ def keys_apart(
         raise ValueError(f"a block of {long_units.size:,} long paragraphs: at most {_BLOCK - 1:,}")
     names = (np.int64(block) << np.int64(LOCAL_BITS)) | np.arange(long_units.size, dtype=np.int64)
     rows = pa.table(band_rows(names, units.band_keys, partitions))
-    views = pa.table({"view": pa.array(take(units.views, long_units), type=pa.large_string())})
-    return replace(tables, units=replace(units, band_keys=units.band_keys[:, :0])), rows, views
+    long_views = pa.table({"view": pa.array(take(units.views, long_units), type=pa.large_string())})
+    views = pa.table({"view": pa.array(list(units.views), type=pa.large_string())})
+    kept = replace(units, band_keys=units.band_keys[:, :0], views=[""] * len(units))
+    return replace(tables, units=kept), rows, long_views, views
 
 
 def joined_band_keys(rows: Sequence[Any], long_counts: Sequence[int]) -> np.ndarray:
