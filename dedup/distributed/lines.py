@@ -98,10 +98,11 @@ class RemoteViews(Sequence[str]):
         of = np.searchsorted(self.starts, at, side="right") - 1
         order = np.argsort(of, kind="stable")
         bounds = np.searchsorted(of[order], np.arange(len(self.refs) + 1))
-        for b in np.flatnonzero(np.diff(bounds)).tolist():
+        needed = np.flatnonzero(np.diff(bounds)).tolist()
+        for b, table in zip(needed, ray.get([self.refs[b] for b in needed])):  # fetched together
             rows = order[bounds[b] : bounds[b + 1]]
             local = pa.array(at[rows] - int(self.starts[b]))
-            for row, view in zip(rows.tolist(), ray.get(self.refs[b]).column("view").take(local).to_pylist()):
+            for row, view in zip(rows.tolist(), table.column("view").take(local).to_pylist()):
                 out[row] = view
         return out
 
