@@ -24,6 +24,9 @@ the workers. Each phase is timed from the driver by wrapping the function that r
 - ``plan on the driver``: :func:`dedup.clean.plan_clean` minus the clustering and the workers' line
   classification — the shared lines' kinds, the boilerplate families, the rest of paragraph matching
   (fragments, short paragraphs, runs), the cuts;
+- ``paragraph comparisons`` (workers): what the plan's comparisons of paragraphs (duplicate members'
+  own text, what passage runs' earlier copies hold) run as tasks where the views are
+  (:meth:`dedup.distributed.lines.RemoteViews.each_call`), taken out of the driver's plan;
 - ``clean + write`` (workers): :func:`dedup.distributed.io.write_cleaned`.
 
 The model: the driver's phases do not shrink with nodes; the workers' phases are assumed to
@@ -49,6 +52,7 @@ WORKER_PHASES = (
     "paragraph matching",
     "line classification",
     "document clustering",
+    "paragraph comparisons",
     "clean + write",
 )
 #: The order the table prints them in.
@@ -59,6 +63,7 @@ PHASES = (
     "line classification",
     "document clustering",
     "plan on the driver",
+    "paragraph comparisons",
     "clean + write",
 )
 
@@ -114,6 +119,7 @@ def measure(texts: list[str], folder: Path, paragraph_limit: int = 0) -> dict[st
         (api, "write_cleaned", "clean + write"),
         *((lines.RayLines, name, "lines (all)") for name in ("views", "corpus_kinds", "page_kinds", "chosen")),
         (lines, "collection_kinds", "shared lines' kinds"),
+        (lines.RemoteViews, "each_call", "paragraph comparisons"),
     ]
     start = time.perf_counter()
     with _all(timers, seconds):
@@ -127,7 +133,9 @@ def measure(texts: list[str], folder: Path, paragraph_limit: int = 0) -> dict[st
     seconds["read + tabulate"] = seconds["total"] - seconds["plan (all)"] - seconds["clean + write"] + waited
     seconds["line classification"] = seconds.get("lines (all)", 0.0) - seconds.get("shared lines' kinds", 0.0)
     clustered = seconds.get("document clustering", 0.0)
-    seconds["plan on the driver"] = seconds["plan_clean"] - clustered - seconds["line classification"]
+    seconds.setdefault("paragraph comparisons", 0.0)
+    compared = seconds["paragraph comparisons"]
+    seconds["plan on the driver"] = seconds["plan_clean"] - clustered - seconds["line classification"] - compared
     return seconds
 
 

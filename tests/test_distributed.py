@@ -327,6 +327,7 @@ def test_the_phase_timer_sees_every_phase(ray_address: str, reprints: list[str],
         "clean + write",
         "read + tabulate",
         "paragraph matching",
+        "paragraph comparisons",
     ):
         assert seconds[name] > 0, name
     assert seconds["plan on the driver"] > 0 and seconds["plan_clean"] > seconds["document clustering"]
@@ -439,7 +440,8 @@ def test_an_input_no_worker_can_open_is_a_clear_failure(
 
 
 def test_remote_views_are_taken_block_by_block(ray_address: str) -> None:
-    """The paragraph views the driver's plan reads from the object store: any order, repeats, an empty block."""
+    """The paragraph views the driver's plan reads from the object store (any order, repeats, an empty block), and
+    the calls it runs where they are."""
     import pyarrow as pa
     import ray
 
@@ -451,6 +453,8 @@ def test_remote_views_are_taken_block_by_block(ray_address: str) -> None:
     views = RemoteViews(refs, np.array([0, 2, 2, 5], dtype=np.int64))
     assert take(views, np.array([4, 0, 2, 4, 1])) == ["五", "一", "三", "五", "二"]
     assert views.take([]) == [] and len(views) == 5 and views[3] == "四" and views[1:3] == ["二", "三"]
+    # The plan's comparisons as tasks where the views are: the views read in the worker, the results in order.
+    assert views.each_call(take, (views,), [([4, 0],), ([2],), ([],)]) == [["五", "一"], ["三"], []]
 
 
 def test_long_paragraphs_are_matched_on_ray_as_on_one_machine(

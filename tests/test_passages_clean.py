@@ -250,7 +250,7 @@ def test_a_paragraph_of_the_later_copys_own_inside_a_run_is_kept() -> None:
 def test_a_copy_is_not_cut_against_text_that_goes_as_boilerplate() -> None:
     """A title matched inside an earlier paragraph (a related-articles box rejoined into one) stays where the
     box's line that holds it is cut as boilerplate; it goes when the box keeps that line."""
-    from dedup.clean.plan import held_blocks
+    from dedup.clean.held import held_blocks
     from dedup.lines import line_table
     from dedup.passages import PassageOptions, UnitTable
 
@@ -280,7 +280,7 @@ def test_a_copy_is_not_cut_against_text_that_goes_as_boilerplate() -> None:
 def test_runs_of_paragraphs_as_long_as_their_copies() -> None:
     """A run whose later paragraphs are, one for one, as long as the earlier copy's is a run of direct matches;
     any other (a paragraph matched by containment may hold more than its copy) is checked by held_blocks."""
-    from dedup.clean.plan import _same_lengths
+    from dedup.clean.held import same_lengths
     from dedup.passages import UnitTable
 
     view_len = np.array([30, 12, 30, 12, 45, 12])
@@ -296,8 +296,8 @@ def test_runs_of_paragraphs_as_long_as_their_copies() -> None:
         fragments=np.zeros(6, dtype=np.uint64),
     )
     a0, b0, b1 = np.array([0, 0, 0, 1]), np.array([2, 4, 2, 5]), np.array([3, 5, 2, 5])
-    assert _same_lengths(units, a0, b0, b1).tolist() == [True, False, True, True]
-    assert _same_lengths(units, a0[:0], b0[:0], b1[:0]).tolist() == []
+    assert same_lengths(units, a0, b0, b1).tolist() == [True, False, True, True]
+    assert same_lengths(units, a0[:0], b0[:0], b1[:0]).tolist() == []
 
 
 @pytest.mark.parametrize("seed", [0, 1])
@@ -364,9 +364,9 @@ def test_fragments_found_batch_by_batch_equal_those_found_at_matching(seed: int)
 def test_runs_are_checked_in_chunks_alike(monkeypatch: pytest.MonkeyPatch) -> None:
     """held_blocks and adds_own_text compare a few paragraphs at a time: the cleaning is the same in chunks of 3."""
     from benchmarks.quality.corpus import generate_corpus
-    from dedup.clean import plan
+    from dedup.clean import held
 
     texts = list(generate_corpus("small", seed=1).texts)
     whole = dedup.clean_report(texts, cross_document=True)
-    monkeypatch.setattr(plan, "_HELD_CHUNK", 3)
+    monkeypatch.setattr(held, "_HELD_CHUNK", 3)
     assert dedup.clean_report(texts, cross_document=True) == whole

@@ -106,8 +106,24 @@ class RemoteViews(Sequence[str]):
                 out[row] = view
         return out
 
+    def each_call(self, function: Any, shared: tuple[Any, ...], calls: Sequence[tuple[Any, ...]]) -> list[Any]:
+        """``function(*shared, *call)`` of each call, as Ray tasks where these views are, the shared arguments put in
+        the object store once; the results in order. The plan's comparisons of paragraphs
+        (:func:`dedup.clean.held.adds_own_text`, :func:`dedup.clean.held.held_blocks`) run so, chunk by chunk: the
+        views they read never come to the driver."""
+        import ray
+
+        shared_ref = ray.put(shared)
+        task = _remote(_call)
+        return list(_ordered_results([task.remote(function, shared_ref, call) for call in calls]))
+
     def blocks(self) -> _Blocks:
         return _Blocks(list(self.refs), self.starts)
+
+
+def _call(function: Any, shared: tuple[Any, ...], call: tuple[Any, ...]) -> Any:
+    """Ray task: ``function(*shared, *call)`` (:meth:`RemoteViews.each_call`)."""
+    return function(*shared, *call)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,226 @@
+"""Which later copies their earlier copies hold: the paragraph comparisons that decide partial cuts.
+
+A passage run's later copy is cut only where what its earlier copy keeps holds it (:func:`held_blocks`),
+and a duplicate document is emptied only when it adds no paragraph of its own to its representative
+(:func:`adds_own_text`). Both compare a few thousand paragraphs at a time, so their memory does not grow
+with the corpus; where the paragraphs' views are on Ray's workers, the chunks run there as tasks
+(:func:`_each_chunk`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from ..arrays import concat_ranges
+from ..lines import LineTable
+from ..passages import PassageOptions, UnitTable
+from ..shingle import shingle_sets
+from ..store import take
+from ..verify import intersection_sizes_between, measures
+from .base import covered
+
+__all__ = ["adds_own_text", "held_blocks", "same_lengths"]
+
+
+_HELD_CHUNK = 4096  # later paragraphs :func:`held_blocks` compares at once (its memory does not grow with the corpus)
+
+
+def _chunks(sizes: np.ndarray) -> list[tuple[int, int]]:
+    """Consecutive items of ``sizes`` (int64 ``[k]``, each item's paragraphs) in chunks of about :data:`_HELD_CHUNK`
+    paragraphs, as ``(first, end)`` item ranges; an item larger than a chunk makes one of its own."""
+    bounds = np.searchsorted(np.cumsum(sizes), np.arange(_HELD_CHUNK, sizes.sum(), _HELD_CHUNK), side="right")
+    starts, ends = np.concatenate(([0], bounds)).tolist(), np.append(bounds, len(sizes)).tolist()
+    return [(lo, hi) for lo, hi in zip(starts, ends) if lo < hi]
+
+
+def held_blocks(
+    units: UnitTable,
+    runs: np.ndarray,
+    lines: LineTable,
+    cut: np.ndarray,
+    options: PassageOptions,
+) -> np.ndarray:
+    """The parts of each passage run's later copy that its earlier copy holds, once both lose their lines cut
+    as boilerplate: the blocks of consecutive later paragraphs of which at least ``threshold`` of the n-grams
+    lie in what the earlier copy keeps.
+
+    A run is matched on paragraphs and may step over one unmatched paragraph in each copy (a
+    caption, an ad, or a paragraph of the later copy's own); when boilerplate cutting takes lines
+    out of the earlier copy, the text those lines held is kept nowhere. Either way a later
+    paragraph that the earlier copy does not hold is not cut, and the run's cut is split around it.
+    Runs are compared a few thousand later paragraphs at a time, each distinct earlier copy once.
+
+    Parameters
+    ----------
+    units : UnitTable
+        The paragraphs the runs are made of.
+    runs : np.ndarray
+        int64 ``[k, 4]``: the first and last unit of each run's earlier copy, then of its later copy.
+    lines : LineTable
+        Lines of the collection (their matching views are read only for the cut lines inside the runs).
+    cut : np.ndarray
+        int64 ``[c]``: the rows of ``lines`` cut as boilerplate, in any order.
+    options : PassageOptions
+
+    Returns
+    -------
+    np.ndarray
+        int64 ``[b, 3]``: run (an index into ``runs``), first and last unit of each block, in run
+        order. A run has none when a cut line's view is not found in its earlier copy's (the two
+        were viewed differently: nothing says what is left).
+    """
+    doc, start, end = lines.doc[cut], lines.start[cut], lines.end[cut]
+    width = int(max(end.max(initial=0), units.end.max(initial=0))) + 1
+    order = np.argsort(doc * width + start, kind="stable")
+    keys = ((doc * width + start)[order], (doc * width + end)[order])
+    chunks = _chunks(runs[:, 3] - runs[:, 2] + 1)
+    shared = (units, lines, cut, order, keys, width, options)
+    parts = _each_chunk(units.views, _held_chunk, shared, [(runs, lo, hi) for lo, hi in chunks])
+    return np.concatenate(parts) if parts else np.zeros((0, 3), dtype=np.int64)
+
+
+def _held_chunk(
+    units: UnitTable,
+    lines: LineTable,
+    cut: np.ndarray,
+    order: np.ndarray,
+    keys: tuple[np.ndarray, np.ndarray],
+    width: int,
+    options: PassageOptions,
+    runs: np.ndarray,
+    lo: int,
+    hi: int,
+) -> np.ndarray:
+    """:func:`_held_block_rows` of runs ``lo:hi``, their run indices among all ``runs``."""
+    found = _held_block_rows(units, runs[lo:hi], lines, cut, order, keys, width, options)
+    found[:, 0] += lo
+    return found
+
+
+def _each_chunk(
+    views: Sequence[str], function: Any, shared: tuple[Any, ...], calls: list[tuple[Any, ...]]
+) -> list[Any]:
+    """``[function(*shared, *call) for call in calls]``; where the paragraphs' views are on Ray's workers (a column
+    with ``each_call``, :class:`dedup.distributed.lines.RemoteViews`), as tasks there, the shared arguments put once."""
+    each_call = getattr(views, "each_call", None)
+    if each_call is not None and len(calls) > 0:
+        return list(each_call(function, shared, calls))
+    return [function(*shared, *call) for call in calls]
+
+
+def _held_block_rows(
+    units: UnitTable,
+    runs: np.ndarray,
+    lines: LineTable,
+    cut: np.ndarray,
+    order: np.ndarray,
+    keys: tuple[np.ndarray, np.ndarray],
+    width: int,
+    options: PassageOptions,
+) -> np.ndarray:
+    """:func:`held_blocks` of some runs; ``order`` sorts ``cut`` by document and start, ``keys`` are the sorted
+    cut lines' starts and ends as ``doc * width + position`` (int64 ``[c]`` each)."""
+    sizes = runs[:, 3] - runs[:, 2] + 1
+    run = np.repeat(np.arange(len(runs)), sizes)
+    # The pieces: each distinct earlier copy (units a0..a1) and each distinct later paragraph.
+    earlier, earlier_of = np.unique(runs[:, :2], axis=0, return_inverse=True)
+    later, later_of = np.unique(concat_ranges(runs[:, 2], sizes), return_inverse=True)
+    first = np.concatenate([earlier[:, 0], later])
+    last = np.concatenate([earlier[:, 1], later])
+    at = units.doc[first] * width
+    lo = np.searchsorted(keys[1], at + units.start[first], side="right")
+    hi = np.maximum(np.searchsorted(keys[0], at + units.end[last], side="left"), lo)
+    # The strings, read once in bulk (the tables may be on disk).
+    unit_ids = np.unique(concat_ranges(first, last - first + 1))
+    view_of = dict(zip(unit_ids.tolist(), take(units.views, unit_ids)))
+    line_ids = order[concat_ranges(lo, hi - lo)]
+    cut_of = dict(zip(line_ids.tolist(), take(lines.views, cut[line_ids])))
+    texts: list[str] = []
+    found = np.ones(first.size, dtype=bool)
+    for piece, (a, b, c, d) in enumerate(zip(first.tolist(), last.tolist(), lo.tolist(), hi.tolist())):
+        view = view_of[a] if a == b else "".join(view_of[u] for u in range(a, b + 1))
+        for line in order[c:d].tolist() if c < d else ():
+            gone = cut_of[line]  # a line without a view (punctuation only) takes nothing out of it
+            where = view.find(gone) if gone else 0
+            found[piece] &= where >= 0
+            if where >= 0:
+                view = view[:where] + view[where + len(gone) :]
+        texts.append(view)
+    hashes, offsets = shingle_sets(texts, options.ngram, workers=1)  # a chunk is too small to share out
+    # Each later paragraph against its run's earlier copy; a cut line not found in it only keeps more of it.
+    pairs = np.stack([len(earlier) + later_of.reshape(-1), earlier_of.reshape(-1)[run]], axis=1)
+    share = measures(hashes, offsets, pairs)[:, 2]
+    # A paragraph left with nothing goes as boilerplate, line by line, and says so.
+    held = np.flatnonzero((share >= options.threshold) & (np.diff(offsets)[pairs[:, 0]] > 0) & found[pairs[:, 1]])
+    if not held.size:
+        return np.zeros((0, 3), dtype=np.int64)
+    run, unit = run[held], later[later_of.reshape(-1)[held]]
+    new = np.ones(held.size, dtype=bool)
+    new[1:] = (held[1:] != held[:-1] + 1) | (run[1:] != run[:-1])
+    starts, ends = np.flatnonzero(new), np.append(np.flatnonzero(new)[1:], held.size) - 1
+    return np.stack([run[starts], unit[starts], unit[ends]], axis=1)
+
+
+def same_lengths(units: UnitTable, a0: np.ndarray, b0: np.ndarray, b1: np.ndarray) -> np.ndarray:
+    """bool ``[r]``: runs whose later copy's paragraphs are, one for one, as long (in view characters) as the
+    earlier copy's from ``a0`` (int64 ``[r]`` each); a paragraph longer than its copy may hold text of its own."""
+    sizes = b1 - b0 + 1
+    if not sizes.size:
+        return np.zeros(0, dtype=bool)
+    later = concat_ranges(b0, sizes)
+    earlier = np.minimum(concat_ranges(a0, sizes), len(units) - 1)
+    return np.logical_and.reduceat(units.view_len[later] == units.view_len[earlier], np.cumsum(sizes) - sizes)
+
+
+def adds_own_text(
+    units: UnitTable,
+    members: np.ndarray,
+    reps: np.ndarray,
+    cuts: tuple[np.ndarray, np.ndarray, np.ndarray],
+    options: PassageOptions,
+) -> np.ndarray:
+    """bool ``[k]``: whether member ``members[k]`` has a paragraph of its own against ``reps[k]`` (int64 ``[k]``
+    each): one of at least ``min_chars`` view characters that ends a sentence or has three times that, not all
+    inside ``cuts`` (boilerplate: it goes either way), less than half of whose n-grams lie in the
+    representative's paragraphs — new text, not an edit. Members are compared a few thousand paragraphs at a
+    time (the memory does not grow with the corpus)."""
+    bounds = np.searchsorted(units.doc, np.arange(int(max(members.max(initial=-1), reps.max(initial=-1))) + 2))
+    out = np.zeros(members.size, dtype=bool)
+    chunks = _chunks(bounds[members + 1] - bounds[members])
+    calls = [(members[lo:hi], reps[lo:hi]) for lo, hi in chunks]
+    for (lo, hi), own in zip(chunks, _each_chunk(units.views, _own_text, (units, bounds, cuts, options), calls)):
+        out[lo:hi] = own
+    return out
+
+
+def _own_text(
+    units: UnitTable,
+    bounds: np.ndarray,
+    cuts: tuple[np.ndarray, np.ndarray, np.ndarray],
+    options: PassageOptions,
+    members: np.ndarray,
+    reps: np.ndarray,
+) -> np.ndarray:
+    """:func:`adds_own_text` of some members; ``bounds`` (int64 ``[n_docs + 1]``) are the documents' paragraph rows."""
+    counts = bounds[members + 1] - bounds[members]
+    rows, owner = concat_ranges(bounds[members], counts), np.repeat(np.arange(members.size), counts)
+    boilerplate = covered(units.doc[rows], units.start[rows], units.end[rows], *cuts)
+    # Text, not a line of furniture the boilerplate rules missed ("Jul 16, 2023 | 60 Comments", 上一篇：…):
+    # it ends a sentence, or runs to three times min_chars.
+    prose = units.sentence_end[rows] | (units.view_len[rows] >= 3 * options.min_chars)
+    keep = (units.view_len[rows] >= options.min_chars) & prose & ~boilerplate
+    rows, owner = rows[keep], owner[keep]
+    distinct, rep_index = np.unique(reps, return_inverse=True)
+    # Each representative's paragraphs joined; the strings read in one bulk take (on disk, on Ray).
+    sizes = bounds[distinct + 1] - bounds[distinct]
+    views = take(units.views, np.concatenate([concat_ranges(bounds[distinct], sizes), rows]))
+    ends = np.cumsum(sizes).tolist()
+    rep_views = ["".join(views[a:b]) for a, b in zip([0, *ends[:-1]], ends)]
+    own_sets = shingle_sets(views[ends[-1] if ends else 0 :], options.ngram)
+    pairs = np.stack([np.arange(rows.size), rep_index.reshape(-1)[owner]], axis=1)
+    held = intersection_sizes_between(own_sets, shingle_sets(rep_views, options.ngram), pairs)
+    new = 2 * held < np.diff(own_sets[1])
+    return np.bincount(owner[new], minlength=members.size) > 0
