@@ -6,6 +6,8 @@ corpus with ``ray.data.read_json`` (so the workers read it), cleans it, and has 
 write the cleaned blocks (``clean_report(..., out=...)``). Checked:
 
 - the findings and every cleaned document equal the single machine's;
+- with the long paragraphs matched on the driver and on the workers (passage runs merged and
+  paragraphs compared where they are);
 - a worker node killed mid-run (SIGKILL of its raylet) does not change them: Ray retries the
   node's tasks elsewhere and rebuilds its lost blocks from their lineage;
 - the command, ``dedup clean --engine ray`` on a JSONL file (its workers read the file and write the
@@ -47,9 +49,14 @@ def _cleaned(result: dict) -> list[dedup.Cleaned]:
     return list(read_cleaned(result["out"]))
 
 
-def test_three_nodes_read_clean_and_write_as_one_machine(cluster: LocalCluster, news_docs: list[str]) -> None:
+@pytest.mark.parametrize("limit", [1_000_000, 0], ids=["paragraphs-on-driver", "paragraphs-on-workers"])
+def test_three_nodes_read_clean_and_write_as_one_machine(
+    cluster: LocalCluster, news_docs: list[str], limit: int
+) -> None:
+    """Both ways of matching long paragraphs: on the driver (the default below a million), and on the workers, where
+    the passage runs are merged and the paragraphs compared on the nodes that hold them."""
     texts = news_corpus(news_docs, 1)
-    result = clean_on(cluster, texts, "once")
+    result = clean_on(cluster, texts, f"once{limit}", paragraph_limit=limit)
     findings, cleaned = _expected(texts)
     assert result["alive"] == 3
     assert result["report"] == findings and len(findings[0]) == 40  # the 40 pages in a template
@@ -59,7 +66,8 @@ def test_three_nodes_read_clean_and_write_as_one_machine(cluster: LocalCluster, 
 
 def test_a_worker_node_killed_mid_run_changes_nothing(cluster: LocalCluster, news_docs: list[str]) -> None:
     texts = news_corpus(news_docs, 4)
-    result = clean_on(cluster, texts, "killed", kill="worker1", after=4.0)
+    # The long paragraphs matched on the workers: the node's share of the runs and comparisons is redone elsewhere.
+    result = clean_on(cluster, texts, "killed", kill="worker1", after=4.0, paragraph_limit=0)
     findings, cleaned = _expected(texts)
     assert result["alive"] == 2  # the run finished without the node
     assert result["report"] == findings
