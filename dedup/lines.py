@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from .arrays import concat_ranges
+from .arrays import concat_ranges, to_codepoints, whitespace_table
 from .errors import InvalidOptionError
 from .normalize import NormalizeOptions, matching_texts, nfkc_lines
 from .options import KeywordOptions, check_types
@@ -253,6 +253,29 @@ _CELL_BREAK = re.compile(r"\t|\s{2,}|[|｜]")
 _NUMBER_CELL = re.compile(r"[-+−]?(?:\d[\d,.]*|\.\d+)\s*[%‰]?")
 
 
+@lru_cache(maxsize=1)
+def _cell_bits() -> np.ndarray:
+    """uint8 ``[0x110000]``: 1 for ``str.isspace`` (``\\s``), 2 for a tab or a bar (``|``, ``｜``)."""
+    bits = whitespace_table().astype(np.uint8)
+    bits[[ord("\t"), ord("|"), ord("｜")]] |= 2
+    return bits
+
+
+def cell_breaks(lines: Sequence[str]) -> np.ndarray:
+    """bool ``[len(lines)]``: whether each line holds a cell break of :data:`_CELL_BREAK` (a tab, a bar, or two
+    whitespace characters in a row), from one pass over the joined lines' code points (``\\s`` is
+    ``str.isspace``; the lines are joined by a NUL, which is neither, so no break spans two lines)."""
+    if not lines:
+        return np.zeros(0, dtype=bool)
+    lengths = np.fromiter(map(len, lines), dtype=np.int64, count=len(lines))
+    bits = _cell_bits().take(to_codepoints("\0".join(lines)))
+    found = (bits & 2) != 0
+    found[1:] |= (bits[1:] & bits[:-1] & 1) != 0
+    out = np.zeros(len(lines), dtype=bool)
+    out[np.searchsorted(np.cumsum(lengths + 1), np.flatnonzero(found), side="right")] = True
+    return out
+
+
 def _row_cells(line: str) -> tuple[int, bool]:
     """The cells of a line read as a row of a table (apart by a tab, two spaces or a bar), and whether one of them
     is a number (``17711``, ``-3.1%``, ``1,024.5``)."""
@@ -276,12 +299,12 @@ def in_numeric_table(table: LineTable, rows: np.ndarray) -> np.ndarray:
     near = np.unique(np.concatenate([chosen - 1, chosen, chosen + 1]))
     near = near[(near >= 0) & (near < len(table))]
     row, numeric = np.zeros(len(table), dtype=bool), np.zeros(len(table), dtype=bool)
+    texts = take(table.texts, near)
     seen: dict[str, tuple[int, bool]] = {}  # recurring lines are the same text in many documents
-    for i, text in zip(near.tolist(), take(table.texts, near)):
-        if _CELL_BREAK.search(text) is None:
-            continue  # one cell at most: no row
+    for k in np.flatnonzero(cell_breaks(texts)).tolist():  # the others have one cell at most: no row
+        text = texts[k]
         cells, number = seen.get(text) or seen.setdefault(text, _row_cells(text))
-        row[i], numeric[i] = cells >= 2, cells >= 2 and number
+        row[near[k]], numeric[near[k]] = cells >= 2, cells >= 2 and number
     beside = np.zeros(chosen.size, dtype=bool)
     for other in (np.maximum(chosen - 1, 0), np.minimum(chosen + 1, len(table) - 1)):
         real = (other != chosen) & (table.doc[other] == table.doc[chosen])

@@ -498,6 +498,16 @@ def test_in_numeric_table_needs_a_row_of_figures_beside() -> None:
     assert in_numeric_table(table, some).tolist() == [False, True, False, False, False, False, False, False]
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet=st.sampled_from("a表1 \t|｜\u3000\u00a0\u2028\x00\n\r\x1c"), max_size=8), max_size=12))
+def test_cell_breaks_are_the_pattern_s_line_by_line(lines: list[str]) -> None:
+    """One pass over the joined lines finds the lines the cell-break pattern finds one by one (tabs, bars, two
+    whitespace characters of any kind in a row; NULs and line breaks inside a line; empty lines)."""
+    from dedup.lines import _CELL_BREAK, cell_breaks
+
+    assert cell_breaks(lines).tolist() == [_CELL_BREAK.search(line) is not None for line in lines]
+
+
 def test_lines_of_one_family_are_not_shared() -> None:
     texts = [page(STORIES[0], "2024-01-01"), page(STORIES[0], "2024-01-01"), STORIES[1]]
     options = BoilerplateOptions(webpage=False)
