@@ -78,26 +78,8 @@ def held_blocks(
     keys = ((doc * width + start)[order], (doc * width + end)[order])
     chunks = _chunks(runs[:, 3] - runs[:, 2] + 1)
     shared = (units, lines, cut, order, keys, width, options)
-    parts = _each_chunk(units.views, _held_chunk, shared, [(runs, lo, hi) for lo, hi in chunks])
+    parts = _each_chunk(units.views, _held_block_rows, shared, [(runs[lo:hi], lo) for lo, hi in chunks])
     return np.concatenate(parts) if parts else np.zeros((0, 3), dtype=np.int64)
-
-
-def _held_chunk(
-    units: UnitTable,
-    lines: LineTable,
-    cut: np.ndarray,
-    order: np.ndarray,
-    keys: tuple[np.ndarray, np.ndarray],
-    width: int,
-    options: PassageOptions,
-    runs: np.ndarray,
-    lo: int,
-    hi: int,
-) -> np.ndarray:
-    """:func:`_held_block_rows` of runs ``lo:hi``, their run indices among all ``runs``."""
-    found = _held_block_rows(units, runs[lo:hi], lines, cut, order, keys, width, options)
-    found[:, 0] += lo
-    return found
 
 
 def _each_chunk(
@@ -113,16 +95,18 @@ def _each_chunk(
 
 def _held_block_rows(
     units: UnitTable,
-    runs: np.ndarray,
     lines: LineTable,
     cut: np.ndarray,
     order: np.ndarray,
     keys: tuple[np.ndarray, np.ndarray],
     width: int,
     options: PassageOptions,
+    runs: np.ndarray,
+    offset: int,
 ) -> np.ndarray:
-    """:func:`held_blocks` of some runs; ``order`` sorts ``cut`` by document and start, ``keys`` are the sorted
-    cut lines' starts and ends as ``doc * width + position`` (int64 ``[c]`` each)."""
+    """:func:`held_blocks` of some consecutive runs, the first of them run ``offset`` of all (the rows name runs so);
+    ``order`` sorts ``cut`` by document and start, ``keys`` are the sorted cut lines' starts and ends as
+    ``doc * width + position`` (int64 ``[c]`` each)."""
     sizes = runs[:, 3] - runs[:, 2] + 1
     run = np.repeat(np.arange(len(runs)), sizes)
     # The pieces: each distinct earlier copy (units a0..a1) and each distinct later paragraph.
@@ -161,7 +145,7 @@ def _held_block_rows(
     new = np.ones(held.size, dtype=bool)
     new[1:] = (held[1:] != held[:-1] + 1) | (run[1:] != run[:-1])
     starts, ends = np.flatnonzero(new), np.append(np.flatnonzero(new)[1:], held.size) - 1
-    return np.stack([run[starts], unit[starts], unit[ends]], axis=1)
+    return np.stack([run[starts] + offset, unit[starts], unit[ends]], axis=1)
 
 
 def same_lengths(units: UnitTable, a0: np.ndarray, b0: np.ndarray, b1: np.ndarray) -> np.ndarray:
