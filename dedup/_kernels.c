@@ -803,6 +803,66 @@ done:
     return result;
 }
 
+/*
+ * cps with each maximal run of positions whose table bits hold `member` (and, with `only` non-zero, that
+ * holds a position with `only`) replaced by the one code point `to`: slot masking of line views (digit runs,
+ * Latin tokens), which numpy makes in several passes over temporaries of the batch. Returns out's length.
+ */
+static int64_t collapse_runs(const uint32_t *cps, int64_t n, const uint8_t *table, int64_t table_size,
+                             unsigned member, unsigned only, uint32_t to, uint32_t *out)
+{
+    int64_t w = 0, i = 0;
+    while (i < n) {
+        unsigned t = (int64_t)cps[i] < table_size ? table[cps[i]] : 0;
+        if (!(t & member)) {
+            out[w++] = cps[i++];
+            continue;
+        }
+        int64_t j = i;
+        int chosen = only == 0;
+        while (j < n) {
+            unsigned u = (int64_t)cps[j] < table_size ? table[cps[j]] : 0;
+            if (!(u & member)) break;
+            chosen |= (u & only) != 0;
+            j++;
+        }
+        if (chosen) {
+            out[w++] = to;
+        } else {
+            for (int64_t k = i; k < j; k++) out[w++] = cps[k];
+        }
+        i = j;
+    }
+    return w;
+}
+
+static PyObject *py_collapse_runs(PyObject *self, PyObject *args)
+{
+    PyObject *cp_o, *tb_o, *out_o;
+    unsigned int member, only, to;
+    if (!PyArg_ParseTuple(args, "OOIIIO", &cp_o, &tb_o, &member, &only, &to, &out_o)) return NULL;
+    held_buffer cp = {0}, tb = {0}, out = {0};
+    PyObject *result = NULL;
+    if (get_buffer(cp_o, &cp, 4, "codepoints") < 0 || get_buffer(tb_o, &tb, 1, "table") < 0 ||
+        get_buffer(out_o, &out, 4, "out") < 0)
+        goto done;
+    if (out.view.readonly || out.view.len < cp.view.len) {
+        PyErr_SetString(PyExc_ValueError, "collapse_runs: out writable and as long as the code points");
+        goto done;
+    }
+    int64_t written;
+    Py_BEGIN_ALLOW_THREADS
+    written = collapse_runs((const uint32_t *)cp.view.buf, cp.view.len / 4, (const uint8_t *)tb.view.buf,
+                            tb.view.len, member, only, (uint32_t)to, (uint32_t *)out.view.buf);
+    Py_END_ALLOW_THREADS
+    result = PyLong_FromLongLong(written);
+done:
+    release(&cp);
+    release(&tb);
+    release(&out);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"affine32_minhash", py_affine32_minhash, METH_VARARGS,
      "affine32_minhash(tokens, offsets, a, b, out): MinHash of CSR token sets, datasketch affine32 scheme."},
@@ -819,6 +879,9 @@ static PyMethodDef methods[] = {
      "intersection_sizes_between(hashes_a, offsets_a, hashes_b, offsets_b, pairs, out): |A & B|, A and B in two CSRs."},
     {"tree_leaves", py_tree_leaves, METH_VARARGS,
      "tree_leaves(feature, threshold, left, right, value, trees, depth, x, n_features, out): each row's leaf values."},
+    {"collapse_runs", py_collapse_runs, METH_VARARGS,
+     "collapse_runs(codepoints, table, member, only, to, out): each run of member code points (holding an only one, "
+     "if only) replaced by to; returns the length written."},
     {"class_counts", py_class_counts, METH_VARARGS,
      "class_counts(codepoints, starts, ends, table, run_bit, out): per-line counts of each class bit, and runs."},
     {"center_labels", py_center_labels, METH_VARARGS,

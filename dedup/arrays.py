@@ -61,6 +61,50 @@ def whitespace_table() -> np.ndarray:
     return table
 
 
+def collapse_runs(cps: np.ndarray, table: np.ndarray, member: int, only: int, to: str) -> np.ndarray:
+    """``cps`` with each maximal run of code points whose ``table`` bits hold ``member`` (and, with ``only``
+    non-zero, that holds a code point whose bits hold ``only``) replaced by the one character ``to``.
+
+    Parameters
+    ----------
+    cps : np.ndarray
+        uint32 ``[n]``, code points.
+    table : np.ndarray
+        uint8 ``[t]``: the bits of each code point (a code point ``>= t`` has none).
+    member, only : int
+        Bit masks.
+    to : str
+        One character.
+
+    Returns
+    -------
+    np.ndarray
+        uint32 ``[k]``, ``k <= n``.
+    """
+    cps = np.ascontiguousarray(cps, dtype=np.uint32)
+    table = np.ascontiguousarray(table, dtype=np.uint8)
+    if _kernels is not None:
+        out = np.empty_like(cps)
+        return out[: _kernels.collapse_runs(cps, table, member, only, ord(to), out)]
+    bits = np.where(cps < table.size, table[np.minimum(cps, max(table.size - 1, 0))], 0) if table.size else cps * 0
+    pos = np.flatnonzero(bits & member)
+    if not pos.size:
+        return cps
+    first = np.ones(pos.size, dtype=bool)
+    first[1:] = pos[1:] != pos[:-1] + 1
+    chosen = np.ones(pos.size, dtype=bool)
+    if only:  # the runs holding an `only` code point
+        run = np.cumsum(first) - 1
+        has = np.zeros(int(run[-1]) + 1, dtype=bool)
+        has[run[(bits[pos] & only) != 0]] = True
+        chosen = has[run]
+    out = cps.copy()
+    out[pos[chosen & first]] = ord(to)
+    keep = np.ones(cps.size, dtype=bool)
+    keep[pos[chosen & ~first]] = False
+    return out[keep]
+
+
 def class_counts(
     cps: np.ndarray, starts: np.ndarray, ends: np.ndarray, table: np.ndarray, run_bit: int = -1
 ) -> np.ndarray:

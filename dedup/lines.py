@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from .arrays import concat_ranges, to_codepoints, whitespace_table
+from .arrays import collapse_runs, concat_ranges, to_codepoints, whitespace_table
 from .errors import InvalidOptionError
 from .normalize import NormalizeOptions, matching_texts, nfkc_lines
 from .options import KeywordOptions, check_types
@@ -180,7 +180,7 @@ _TOKEN_BIT, _LETTER_BIT, _DIGIT_BIT = 1, 2, 4
 def _slot_bits() -> np.ndarray:
     """uint8 ``[0x110000]``, read off the patterns that define masking: a character of :data:`_TOKEN`,
     of :data:`_HAS_LETTER` (both ASCII) and of :data:`_DIGITS` in the Basic Multilingual Plane (astral
-    digits are asked one by one, :func:`_digits`)."""
+    digits are asked of the code points a batch holds, :func:`_with_astral_digits`)."""
     table = np.zeros(0x110000, dtype=np.uint8)
     for pattern, bit, size in (
         (_TOKEN, _TOKEN_BIT, 0x80),
@@ -192,51 +192,34 @@ def _slot_bits() -> np.ndarray:
     return table
 
 
-def _digits(cps: np.ndarray) -> np.ndarray:
-    """bool ``[n]``: which code points are decimal digits (``\\d``)."""
-    out = (_slot_bits()[cps] & _DIGIT_BIT) != 0
-    if cps.size and cps.max() > 0xFFFF:
-        astral = np.flatnonzero(cps > 0xFFFF)
-        codes, back = np.unique(cps[astral], return_inverse=True)
-        out[astral] = np.array([chr(c).isdecimal() for c in codes.tolist()], dtype=bool)[back]
-    return out
-
-
-def _collapse_runs(cps: np.ndarray, member: np.ndarray, to: str, only: np.ndarray | None = None) -> np.ndarray:
-    """``cps`` (uint32 ``[n]``) with each maximal run of ``member`` positions (those runs that hold an
-    ``only`` position, if given) replaced by the one character ``to``; work in the runs' length."""
-    pos = np.flatnonzero(member)
-    if not pos.size:
-        return cps
-    first = np.ones(pos.size, dtype=bool)
-    first[1:] = pos[1:] != pos[:-1] + 1
-    if only is None:
-        chosen = np.ones(pos.size, dtype=bool)
-    else:
-        run = np.cumsum(first) - 1
-        has = np.zeros(int(run[-1]) + 1, dtype=bool)
-        has[run[only[pos]]] = True
-        chosen = has[run]
-    out = cps.copy()
-    out[pos[chosen & first]] = ord(to)
-    keep = np.ones(cps.size, dtype=bool)
-    keep[pos[chosen & ~first]] = False
-    return out[keep]
+def _with_astral_digits(table: np.ndarray, cps: np.ndarray) -> np.ndarray:
+    """:func:`_slot_bits` with the digit bit of the astral decimal digits among ``cps`` (uint32 ``[n]``) set too
+    (a copy, made only when ``cps`` holds astral code points)."""
+    if not cps.size or cps.max() <= 0xFFFF:
+        return table
+    codes = np.unique(cps[cps > 0xFFFF])
+    decimal = codes[np.array([chr(c).isdecimal() for c in codes.tolist()], dtype=bool)]
+    if not decimal.size:
+        return table
+    table = table.copy()
+    table[decimal] |= _DIGIT_BIT
+    return table
 
 
 def _mask_slots(nfkc_lines: Sequence[str]) -> list[str]:
     """Lines with variable slots masked (quoted names and Latin tokens → ``a``, digit runs → ``0``).
 
-    As ``_TOKEN.sub`` (runs with a letter → ``a``) then ``_DIGITS.sub("0")``, in array operations
-    over the joined lines: a callback per token cost a Python call per Latin word.
+    As ``_TOKEN.sub`` (runs with a letter → ``a``) then ``_DIGITS.sub("0")``, over the joined lines'
+    code points (:func:`dedup.arrays.collapse_runs`: the compiled kernel, or array operations): a
+    callback per token cost a Python call per Latin word.
     """
     if not nfkc_lines:
         return []
     joined = _QUOTED.sub("a", "\n".join(nfkc_lines))
     cps = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype="<u4")
-    bits = _slot_bits()[cps]
-    cps = _collapse_runs(cps, (bits & _TOKEN_BIT) != 0, "a", only=(bits & _LETTER_BIT) != 0)
-    cps = _collapse_runs(cps, _digits(cps), "0")
+    table = _with_astral_digits(_slot_bits(), cps)
+    cps = collapse_runs(cps, table, _TOKEN_BIT, _LETTER_BIT, "a")
+    cps = collapse_runs(cps, table, _DIGIT_BIT, 0, "0")
     return cps.tobytes().decode("utf-32-le", "surrogatepass").split("\n")
 
 
