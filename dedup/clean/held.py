@@ -25,7 +25,9 @@ from .base import covered
 __all__ = ["adds_own_text", "held_blocks", "same_lengths"]
 
 
-_HELD_CHUNK = 4096  # later paragraphs :func:`held_blocks` compares at once (its memory does not grow with the corpus)
+#: Paragraphs compared at once (:func:`held_blocks`' later paragraphs, :func:`adds_own_text`'s members'): the
+#: memory of comparing does not grow with the corpus.
+_HELD_CHUNK = 4096
 
 
 def _chunks(sizes: np.ndarray) -> list[tuple[int, int]]:
