@@ -94,7 +94,7 @@ def _verified(rows: Sequence[Any], views: Sequence[Any], long_counts: Sequence[i
     )
 
 
-def _pair_rows(
+def _paragraph_pair_rows(
     pairs: np.ndarray, anchored: np.ndarray, source: np.ndarray, quoted: np.ndarray, doc: np.ndarray, partitions: int
 ) -> dict[str, np.ndarray]:
     """Matched paragraph pairs as rows keyed by a hash partition of their two documents: ``a``, ``b``, ``part``
@@ -114,7 +114,7 @@ def _long_pair_rows(
     batch: dict[str, np.ndarray], *, columns: list[Any], offsets: np.ndarray, options: PassageOptions, partitions: int
 ) -> dict[str, np.ndarray]:
     """map_batches over verified candidates: the pairs of paragraphs that are repeats (:func:`long_pairs_kept`), as
-    :func:`_pair_rows`. ``columns``: the paragraph table's columns in the object store; ``offsets`` int64
+    :func:`_paragraph_pair_rows`. ``columns``: the paragraph table's columns in the object store; ``offsets`` int64
     ``[blocks + 1]``: each block's first long paragraph among all."""
     import ray
 
@@ -124,7 +124,7 @@ def _long_pair_rows(
     share = np.stack([batch["share_left"], batch["share_right"]], axis=1).reshape(-1, 2)
     keep, by_jaccard = long_pairs_kept(pairs, batch["jaccard"], share, table["view_len"], table["doc"], options)
     source = np.full(int(keep.sum()), LONG, dtype=np.int8)
-    return _pair_rows(
+    return _paragraph_pair_rows(
         pairs[keep], np.ones(source.size, dtype=bool), source, ~by_jaccard[keep], table["doc"], partitions
     )
 
@@ -205,8 +205,8 @@ def passage_runs_on_ray(
         )
     more, anchored, source = other_pairs(units, options)
     if len(more):
-        quoted = np.zeros(len(more), dtype=bool)
-        parts.append(_dataset_of_columns(_pair_rows(more, anchored, source, quoted, units.doc, partitions), partitions))
+        rows_of_more = _paragraph_pair_rows(more, anchored, source, np.zeros(len(more), bool), units.doc, partitions)
+        parts.append(_dataset_of_columns(rows_of_more, partitions))
     none = (np.zeros((0, 4), dtype=np.int64), np.zeros(0, dtype=bool))
     if not parts:
         return none
