@@ -4,7 +4,8 @@
  * permutation-and-minimum (an [n_tokens, num_perm] temporary otherwise), the
  * merge of two sorted shingle sets (a searchsorted per shingle otherwise) and the
  * per-unit sort that makes those sets (one global 64-bit sort otherwise); the
- * n-gram window hash, which numpy computes in 2 * width passes over uint64 temporaries.
+ * n-gram window hash, which numpy computes in 2 * width passes over uint64 temporaries;
+ * the collapsing of token and digit runs that masks the slots of line views.
  * Everything else (shingling, banding, clustering) is numpy.
  *
  * Arrays arrive through the buffer protocol (any C-contiguous numpy array),
