@@ -38,7 +38,7 @@ from .segment import UnitSpans, segment_many, split_long
 from .shingle import exact_hashes, shingle_sets
 from .spans import Span, last_visible
 from .store import take
-from .verify import SetsOf, VerifiedPairs, contained_in_chunks, verify_candidates
+from .verify import SetsOf, contained_in_chunks, verify_candidates
 
 __all__ = [
     "PassageCluster",
@@ -238,10 +238,8 @@ def _sets_of(units: UnitTable, options: PassageOptions, rows: np.ndarray | None 
 MAX_BUCKET = 64
 
 
-def _lsh_pairs(
-    units: UnitTable, long_units: np.ndarray, options: PassageOptions, verified: VerifiedPairs | None = None
-) -> tuple[np.ndarray, np.ndarray]:
-    """Verified matches among long paragraphs (``verified``: the verified band-key candidates, made elsewhere).
+def _lsh_pairs(units: UnitTable, long_units: np.ndarray, options: PassageOptions) -> tuple[np.ndarray, np.ndarray]:
+    """Verified matches among long paragraphs.
 
     Returns
     -------
@@ -251,15 +249,16 @@ def _lsh_pairs(
         bool ``[p]``: matched by containment, not by Jaccard.
     """
     none = (np.empty((0, 2), dtype=np.int64), np.empty(0, dtype=bool))
-    if verified is None and long_units.size >= 2:
-        verified = verify_candidates(
-            candidate_pairs(units.band_keys, max_bucket=MAX_BUCKET),
-            units.view_len[long_units],
-            _sets_of(units, options, long_units),
-            threshold=options.threshold,
-            containment_threshold=options.containment,
-        )
-    if verified is None or not len(verified) or verified.share is None:
+    if long_units.size < 2:
+        return none
+    verified = verify_candidates(
+        candidate_pairs(units.band_keys, max_bucket=MAX_BUCKET),
+        units.view_len[long_units],
+        _sets_of(units, options, long_units),
+        threshold=options.threshold,
+        containment_threshold=options.containment,
+    )
+    if not len(verified) or verified.share is None:
         return none
     pairs = long_units[verified.pairs]
     keep, by_jaccard = long_pairs_kept(pairs, verified.jaccard, verified.share, units.view_len, units.doc, options)
@@ -412,20 +411,16 @@ def run_columns(units: UnitTable) -> RunColumns:
 
 
 def match_passages(
-    units: UnitTable,
-    options: PassageOptions,
-    verified: VerifiedPairs | None = None,
-    runs: tuple[np.ndarray, np.ndarray] | None = None,
+    units: UnitTable, options: PassageOptions, runs: tuple[np.ndarray, np.ndarray] | None = None
 ) -> PassageMatches:
     """Repeated passages of a unit table (see the module docstring).
 
-    ``verified``: the long paragraphs' verified band-key candidates (indices among them, sorted), when made
-    elsewhere (from keys the table lacks); ``runs``: the passage runs and which are gapped
-    (:func:`dedup.runs.passage_runs`, in :func:`dedup.runs.run_order`), when merged elsewhere (on Ray, where the
-    pairs are).
+    ``runs``: the passage runs and which are gapped (:func:`dedup.runs.passage_runs`, in
+    :func:`dedup.runs.run_order`), when merged elsewhere (on Ray, where the pairs are; the table then lacks
+    the band keys).
     """
     if runs is None:
-        long_pairs, quoted = _lsh_pairs(units, np.flatnonzero(units.view_len >= options.min_chars), options, verified)
+        long_pairs, quoted = _lsh_pairs(units, np.flatnonzero(units.view_len >= options.min_chars), options)
         more, more_anchored, more_source = other_pairs(units, options)
         pairs = np.concatenate([long_pairs, more])
         anchored = np.concatenate([np.ones(len(long_pairs), dtype=bool), more_anchored])
