@@ -61,6 +61,13 @@ def whitespace_table() -> np.ndarray:
     return table
 
 
+def _looked_up(table: np.ndarray, cps: np.ndarray) -> np.ndarray:
+    """``table[cps]``, 0 for a code point beyond the table: the numpy reference of the kernels' lookups."""
+    if not table.size:
+        return np.zeros(cps.shape, dtype=table.dtype)
+    return np.where(cps < table.size, table[np.minimum(cps, table.size - 1)], 0)
+
+
 def collapse_runs(cps: np.ndarray, table: np.ndarray, member: int, only: int, to: str) -> np.ndarray:
     """``cps`` with each maximal run of code points whose ``table`` bits hold ``member`` (and, with ``only``
     non-zero, that holds a code point whose bits hold ``only``) replaced by the one character ``to``.
@@ -86,7 +93,7 @@ def collapse_runs(cps: np.ndarray, table: np.ndarray, member: int, only: int, to
     if _kernels is not None:
         out = np.empty_like(cps)
         return out[: _kernels.collapse_runs(cps, table, member, only, ord(to), out)]
-    bits = np.where(cps < table.size, table[np.minimum(cps, max(table.size - 1, 0))], 0) if table.size else cps * 0
+    bits = _looked_up(table, cps)
     pos = np.flatnonzero(bits & member)
     if not pos.size:
         return cps
@@ -133,7 +140,7 @@ def class_counts(
     if _kernels is not None:
         _kernels.class_counts(cps, starts, ends, table, run_bit, out)
         return out
-    bits = np.where(cps < table.size, table[np.minimum(cps, table.size - 1)], 0) if table.size else cps * 0
+    bits = _looked_up(table, cps)
     for b in range(15):
         before = np.concatenate(([0], np.cumsum((bits >> b) & 1, dtype=np.int64)))
         out[:, b] = before[ends] - before[starts]
