@@ -83,11 +83,8 @@ def _read_txt(file: InputFile, options: ReadOptions) -> Iterator[Record | Skippe
         try:
             with _opened(file) as (stream, _):
                 data = stream.read(options.max_record_bytes + 1)
-        except _MissingModule as err:
-            yield Skipped(file.source, None, str(err))
-            return
         except Exception as err:
-            problem = _compression_problem(err)
+            problem = _unreadable(err)
             if problem is None:
                 raise
             yield Skipped(file.source, None, problem)
@@ -135,10 +132,8 @@ def _read_whole_or_streamed(
                 yield from read_json(file, stream, options, fields)
             else:
                 yield from read_delimited(file, stream, options, "," if kind == "csv" else "\t", fields)
-    except _MissingModule as err:
-        yield Skipped(file.source, None, str(err))
     except Exception as err:
-        problem = _compression_problem(err)
+        problem = _unreadable(err)
         if problem is None:
             raise
         yield Skipped(file.source, None, problem)
@@ -157,6 +152,12 @@ def _compression_problem(err: Exception) -> str | None:
         or (isinstance(err, OSError) and str(err) == "Invalid data stream")  # bz2
     )
     return f"corrupt or truncated compressed stream: {err}" if corrupt else None
+
+
+def _unreadable(err: Exception) -> str | None:
+    """Why a file read whole cannot be read — the module its compression needs is missing, or the compressed
+    stream is corrupt — or None for any other error (which is raised)."""
+    return str(err) if isinstance(err, _MissingModule) else _compression_problem(err)
 
 
 @contextmanager
