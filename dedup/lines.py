@@ -12,7 +12,7 @@ table is built at once; tables of consecutive batches join (:func:`concat_line_t
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -425,13 +425,50 @@ class DocumentViews(Sequence[str]):
     n_docs : int
     keep : np.ndarray, optional
         bool ``[len(table)]``: the lines that count (default all).
+    memo : dict, optional
+        Shared by the views of one table that are sketched one after the other (the two family passes
+        and the comparison of documents): :meth:`sketched` keeps there the last sketches made under
+        each key, and the lines they were made of.
     """
 
-    def __init__(self, table: LineTable, n_docs: int, keep: np.ndarray | None = None) -> None:
+    def __init__(
+        self, table: LineTable, n_docs: int, keep: np.ndarray | None = None, memo: dict[Hashable, Any] | None = None
+    ) -> None:
         self.table = table
         self.n_docs = n_docs
         self.keep = np.ones(len(table), dtype=bool) if keep is None else np.asarray(keep, dtype=bool)
         self._line_bounds = np.searchsorted(table.doc, np.arange(n_docs + 1))
+        self._memo = memo
+
+    def sketched(self, key: Hashable, sketch: Callable[[Sequence[str]], np.ndarray]) -> np.ndarray:
+        """``sketch(self)``, reusing the memo's last sketches under ``key``: a document whose kept lines are
+        those of the views sketched last keeps its row (its view is the same), and only the others are sketched.
+
+        Parameters
+        ----------
+        key : hashable
+            What the rows depend on besides the view (the sketch's options).
+        sketch : callable
+            Views (a sequence of str) to rows, one a view, each a function of its view alone: an array
+            ``[len(views), ...]``.
+
+        Returns
+        -------
+        np.ndarray
+            ``[n_docs, ...]``, as ``sketch(self)``.
+        """
+        last = None if self._memo is None else self._memo.get(key)
+        if last is None or last[0].shape != self.keep.shape:
+            rows = sketch(self)
+        else:
+            differ = self.table.doc[self.keep != last[0]]
+            changed = np.flatnonzero(np.bincount(differ, minlength=self.n_docs))
+            rows = last[1].copy()
+            if changed.size:
+                rows[changed] = sketch(self.take(changed))
+        if self._memo is not None:
+            self._memo[key] = (self.keep.copy(), rows)
+        return rows
 
     def __len__(self) -> int:
         return self.n_docs

@@ -124,22 +124,28 @@ def _cluster_views(
     views: Sequence[str], lengths: np.ndarray, options: NearOptions, params: LSHParams, facts: dict[str, object]
 ) -> list[Cluster]:
     """The phases of :func:`cluster_views`, counting what each found into ``facts``."""
-    n = len(views)
 
     # sketch
-    sigs = np.concatenate(
-        [
-            signatures(
-                views[lo : lo + options.batch_size],
-                num_perm=options.num_perm,
-                ngram=options.ngram,
-                seed=options.seed,
-                scheme=options.scheme,
-                workers=options.workers,
-            )
-            for lo in range(0, n, options.batch_size)
-        ]
-    )
+    def sketch(texts: Sequence[str]) -> np.ndarray:
+        return np.concatenate(
+            [
+                signatures(
+                    texts[lo : lo + options.batch_size],
+                    num_perm=options.num_perm,
+                    ngram=options.ngram,
+                    seed=options.seed,
+                    scheme=options.scheme,
+                    workers=options.workers,
+                )
+                for lo in range(0, len(texts), options.batch_size)
+            ]
+        )
+
+    # Views of one line table sketched before (the family passes, then the comparison of documents) keep
+    # the signatures of the documents whose kept lines did not change.
+    sketched = getattr(views, "sketched", None)
+    sketch_key = ("minhash", options.num_perm, options.ngram, options.seed, options.scheme)
+    sigs = sketch(views) if sketched is None else sketched(sketch_key, sketch)
 
     def hashed(docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         return shingle_sets(take(views, docs), options.ngram, options.workers)

@@ -6,6 +6,7 @@ a spill folder, the report is the one ``clean_report`` gives for all documents a
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -149,6 +150,60 @@ def test_document_views_are_the_kept_lines_joined(
     ]
     with pytest.raises(IndexError):
         views[len(texts)]
+
+
+@given(masks=st.lists(st.lists(st.booleans(), min_size=40, max_size=40), min_size=1, max_size=4))
+def test_sketched_views_sketch_only_the_documents_whose_kept_lines_changed(masks: list[list[bool]]) -> None:
+    """Views of one table sketched one after the other reuse the rows of documents whose kept lines are
+    the last sketch's: the rows equal a fresh sketch, and only the other documents' views are sketched."""
+    texts = [f"第{d}篇\n报道{d}号 正文\n责任编辑 {d % 3}" for d in range(13)] + ["单独一行"]
+    table = line_table(texts)
+    assert len(table) == 40
+    asked: list[list[str]] = []
+
+    def sketch(views: Sequence[str]) -> np.ndarray:
+        asked.append(list(views))
+        return dedup.signatures(list(views), num_perm=8)
+
+    memo: dict = {}
+    last = None
+    for mask in masks:
+        keep = np.array(mask)
+        views = DocumentViews(table, len(texts), keep, memo)
+        asked.clear()
+        rows = views.sketched("key", sketch)
+        assert np.array_equal(rows, dedup.signatures(list(views), num_perm=8))
+        if last is None:
+            assert asked == [list(views)]
+        else:
+            changed = sorted(set(table.doc[keep != last].tolist()))
+            assert asked == ([views.take(changed)] if changed else [])
+        last = keep
+    asked.clear()
+    DocumentViews(table, len(texts), last, memo).sketched("other key", sketch)
+    assert asked == [list(DocumentViews(table, len(texts), last))]  # another key sketches every document
+
+
+def test_the_plan_reusing_sketches_gets_every_documents_own_signature(
+    collection: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The family passes and the comparison of documents share their unchanged documents' signatures: in a
+    real plan each clustering's signatures are those of sketching every document anew, and some are reused."""
+    options = CleanOptions(cross_document=True)
+    expected = dedup.clean_report(collection, options=options, with_clusters=True)
+    reused: list[int] = []
+    real = DocumentViews.sketched
+
+    def checked(self: DocumentViews, key: object, sketch: Callable[[Sequence[str]], np.ndarray]) -> np.ndarray:
+        sketched: list[int] = []
+        rows = real(self, key, lambda views: sketched.append(len(views)) or sketch(views))  # type: ignore[func-returns-value]
+        assert np.array_equal(rows, sketch(self))
+        reused.append(len(self) - sum(sketched))
+        return rows
+
+    monkeypatch.setattr(DocumentViews, "sketched", checked)
+    assert dedup.clean_report(collection, options=options, with_clusters=True) == expected
+    assert len(reused) == 3 and reused[0] == 0 and sum(reused) > 0
 
 
 def test_shingle_sets_made_a_few_documents_at_a_time_change_nothing(

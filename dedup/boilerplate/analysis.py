@@ -12,7 +12,6 @@ from ..errors import check_texts
 from ..lines import (
     DocumentViews,
     LineTable,
-    document_views,
     line_table,
 )
 from ..near import ClusterEngine, NearOptions, cluster_views
@@ -71,12 +70,15 @@ class TableLines:
     # What each document shows of itself under some options (it does not depend on the families,
     # so the two family passes' classifications share it): [(options, kinds)].
     _own: list[tuple[BoilerplateOptions, np.ndarray]] = field(default_factory=list, compare=False, repr=False)
+    # The last signatures of the documents' views (DocumentViews.sketched): each clustering of these lines'
+    # views sketches only the documents whose kept lines changed since the one before.
+    _sketches: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def __len__(self) -> int:
         return len(self.table)
 
     def views(self, kinds: np.ndarray | None = None) -> DocumentViews:
-        return document_views(self.table, self.n_docs, None if kinds is None else kinds == "")
+        return DocumentViews(self.table, self.n_docs, None if kinds is None else kinds == "", self._sketches)
 
     def corpus_kinds(self, families: np.ndarray, options: BoilerplateOptions) -> np.ndarray:
         own = next((kinds for opts, kinds in self._own if opts == options), None)
