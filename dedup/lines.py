@@ -11,16 +11,15 @@ table is built at once; tables of consecutive batches join (:func:`concat_line_t
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 import numpy as np
 
-from .arrays import collapse_runs, concat_ranges, to_codepoints, whitespace_table
+from .arrays import concat_ranges
 from .errors import InvalidOptionError
+from .linemarks import cell_breaks, heading_marks, mask_slots, one_sentence, page_marks, row_cells
 from .normalize import NormalizeOptions, matching_texts, nfkc_lines
 from .options import KeywordOptions, check_types
 from .segment import UnitSpans, segment_lines_and_paragraphs
@@ -60,43 +59,7 @@ class LineOptions(KeywordOptions):
             raise InvalidOptionError(f"affix_chars must be >= 1, got {self.affix_chars}")
 
 
-_QUOTED = re.compile(r"[“「『\"'‘][^“”「」『』\"'‘’\n]{1,40}[”」』\"'’]")  # a short quoted name
-
-
-_TOKEN = re.compile(r"[A-Za-z0-9_@.\-]+")  # maximal runs: each character is matched once
-
-
-_HAS_LETTER = re.compile(r"[A-Za-z_@]")
-
-
-_DIGITS = re.compile(r"\d+")
-
-
-_MARKUP = re.compile(r"<[^<>\n]{0,200}>|&#?\w{1,10};")
-
-
 _MIN_SKELETON_CHARS = 4  # a masked line must keep this much fixed text to key a template
-
-
-_SENTENCE_END = re.compile(r"[。！？!?；;…]")
-
-
-_PAGE_NUMBER = re.compile(
-    r"(?:p(?:age)?\.?\s*)?\d{1,4}"  # 47, P. 47, Page 47
-    r"|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?"  # 第3页 共9页
-    r"|[-—–－~]+\s*\d{1,4}\s*[-—–－~]+"  # — 3 —
-    r"|\d{1,4}\s*/\s*\d{1,4}"  # 3 / 20
-    r"|\d{4}\s*年\s*第\s*\d{1,3}\s*期\s*\d{1,4}"  # 2018 年第 9 期 45
-    r"|\d{1,4}\s*\d{4}\s*年\s*第\s*\d{1,3}\s*期",  # 45 2018 年第 9 期
-    re.IGNORECASE,
-)
-
-
-_RUNNING_HEAD = re.compile(r"page\s+\d{1,4}\s*[-—–:|]\s*\S.{0,80}", re.IGNORECASE)
-
-
-# What sets a running head apart from a title printed under a page number.
-_HEAD_MARK = re.compile(r"\s[/|｜]\s|[|｜]|第\s*\d{1,3}\s*期|\d{4}\s*年|vol\.|no\.", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -173,103 +136,10 @@ def _same_spans(doc: np.ndarray, spans: np.ndarray, other: UnitSpans, doc_starts
     return (other_starts[idx] == starts) & (other_ends[idx] == ends)
 
 
-_TOKEN_BIT, _LETTER_BIT, _DIGIT_BIT = 1, 2, 4
-
-
-@lru_cache(maxsize=1)
-def _slot_bits() -> np.ndarray:
-    """uint8 ``[0x110000]``, read off the patterns that define masking: a character of :data:`_TOKEN`,
-    of :data:`_HAS_LETTER` (both ASCII) and of :data:`_DIGITS` in the Basic Multilingual Plane (astral
-    digits are asked of the code points a batch holds, :func:`_with_astral_digits`)."""
-    table = np.zeros(0x110000, dtype=np.uint8)
-    for pattern, bit, size in (
-        (_TOKEN, _TOKEN_BIT, 0x80),
-        (_HAS_LETTER, _LETTER_BIT, 0x80),
-        (_DIGITS, _DIGIT_BIT, 0x10000),
-    ):
-        found = [c for c in range(size) if not 0xD800 <= c < 0xE000 and pattern.fullmatch(chr(c)) is not None]
-        table[found] |= bit
-    return table
-
-
-def _with_astral_digits(table: np.ndarray, cps: np.ndarray) -> np.ndarray:
-    """:func:`_slot_bits` with the digit bit of the astral decimal digits among ``cps`` (uint32 ``[n]``) set too
-    (a copy, made only when ``cps`` holds astral code points)."""
-    if not cps.size or cps.max() <= 0xFFFF:
-        return table
-    codes = np.unique(cps[cps > 0xFFFF])
-    decimal = codes[np.array([chr(c).isdecimal() for c in codes.tolist()], dtype=bool)]
-    if not decimal.size:
-        return table
-    table = table.copy()
-    table[decimal] |= _DIGIT_BIT
-    return table
-
-
-def _mask_slots(nfkc_lines: Sequence[str]) -> list[str]:
-    """Lines with variable slots masked (quoted names and Latin tokens → ``a``, digit runs → ``0``).
-
-    As ``_TOKEN.sub`` (runs with a letter → ``a``) then ``_DIGITS.sub("0")``, over the joined lines'
-    code points (:func:`dedup.arrays.collapse_runs`: the compiled kernel, or array operations): a
-    callback per token cost a Python call per Latin word.
-    """
-    if not nfkc_lines:
-        return []
-    joined = _QUOTED.sub("a", "\n".join(nfkc_lines))
-    cps = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype="<u4")
-    table = _with_astral_digits(_slot_bits(), cps)
-    cps = collapse_runs(cps, table, _TOKEN_BIT, _LETTER_BIT, "a")
-    cps = collapse_runs(cps, table, _DIGIT_BIT, 0, "0")
-    return cps.tobytes().decode("utf-32-le", "surrogatepass").split("\n")
-
-
-_CLOSERS = "”’」』）)]】》〉\"'"
-
-
-def ends_sentence(lines: Sequence[str]) -> np.ndarray:
-    """bool ``[len(lines)]``: whether each line's last visible character, closing quotes and brackets aside,
-    ends a sentence (``。！？!?；;…``)."""
-    return np.array([_SENTENCE_END.match(line.rstrip().rstrip(_CLOSERS)[-1:]) is not None for line in lines], bool)
-
-
-_CELL_BREAK = re.compile(r"\t|\s{2,}|[|｜]")
-_NUMBER_CELL = re.compile(r"[-+−]?(?:\d[\d,.]*|\.\d+)\s*[%‰]?")
-
-
-@lru_cache(maxsize=1)
-def _cell_bits() -> np.ndarray:
-    """uint8 ``[0x110000]``: 1 for ``str.isspace`` (``\\s``), 2 for a tab or a bar (``|``, ``｜``)."""
-    bits = whitespace_table().astype(np.uint8)
-    bits[[ord("\t"), ord("|"), ord("｜")]] |= 2
-    return bits
-
-
-def cell_breaks(lines: Sequence[str]) -> np.ndarray:
-    """bool ``[len(lines)]``: whether each line holds a cell break of :data:`_CELL_BREAK` (a tab, a bar, or two
-    whitespace characters in a row), from one pass over the joined lines' code points (``\\s`` is
-    ``str.isspace``; the lines are joined by a NUL, which is neither, so no break spans two lines)."""
-    if not lines:
-        return np.zeros(0, dtype=bool)
-    lengths = np.fromiter(map(len, lines), dtype=np.int64, count=len(lines))
-    bits = _cell_bits().take(to_codepoints("\0".join(lines)))
-    found = (bits & 2) != 0
-    found[1:] |= (bits[1:] & bits[:-1] & 1) != 0
-    out = np.zeros(len(lines), dtype=bool)
-    out[np.searchsorted(np.cumsum(lengths + 1), np.flatnonzero(found), side="right")] = True
-    return out
-
-
-def _row_cells(line: str) -> tuple[int, bool]:
-    """The cells of a line read as a row of a table (apart by a tab, two spaces or a bar), and whether one of them
-    is a number (``17711``, ``-3.1%``, ``1,024.5``)."""
-    cells = [cell for cell in (piece.strip() for piece in _CELL_BREAK.split(line.strip())) if cell]
-    return len(cells), any(_NUMBER_CELL.fullmatch(cell) for cell in cells)
-
-
 def in_numeric_table(table: LineTable, rows: np.ndarray) -> np.ndarray:
-    """Which of ``rows`` (bool ``[m]``) are rows of a table of figures: a line of two cells or more (:func:`_row_cells`)
-    next to another in its document (the line before or after it in ``table``), one of the two with a number cell.
-    bool ``[m]``.
+    """Which of ``rows`` (bool ``[m]``) are rows of a table of figures: a line of two cells or more
+    (:func:`dedup.linemarks.row_cells`) next to another in its document (the line before or after it in ``table``),
+    one of the two with a number cell. bool ``[m]``.
 
     Such a row is the table's data, or its header, whatever other documents share: the figures of a statistical
     table (``黑龙江省\t376\t8.9%``) fill the slots of the same masked line in every report of a series, and are
@@ -286,7 +156,7 @@ def in_numeric_table(table: LineTable, rows: np.ndarray) -> np.ndarray:
     seen: dict[str, tuple[int, bool]] = {}  # recurring lines are the same text in many documents
     for k in np.flatnonzero(cell_breaks(texts)).tolist():  # the others have one cell at most: no row
         text = texts[k]
-        cells, number = seen.get(text) or seen.setdefault(text, _row_cells(text))
+        cells, number = seen.get(text) or seen.setdefault(text, row_cells(text))
         row[near[k]], numeric[near[k]] = cells >= 2, cells >= 2 and number
     beside = np.zeros(chosen.size, dtype=bool)
     for other in (np.maximum(chosen - 1, 0), np.minimum(chosen + 1, len(table) - 1)):
@@ -345,21 +215,15 @@ def line_table(
         views = list(views)
     nfkc = nfkc_lines(lines)
     # Masking leaves most lines as they were; only the others need a view of their own.
-    masked_nfkc = _mask_slots(nfkc)
+    masked_nfkc = mask_slots(nfkc)
     changed = [i for i, (m, n) in enumerate(zip(masked_nfkc, nfkc)) if m != n]
     masked_views = list(views)
     for i, masked in zip(changed, matching_texts([masked_nfkc[i] for i in changed], options.normalize)):
         if len(masked) - masked.count("a") - masked.count("0") >= _MIN_SKELETON_CHARS:
             masked_views[i] = masked
     stripped = [line.strip() for line in nfkc]
-    page_number = np.array([_PAGE_NUMBER.fullmatch(s) is not None for s in stripped], dtype=bool)
-    running_head = np.array([_RUNNING_HEAD.fullmatch(s) is not None for s in stripped], dtype=bool)
-    # A heading's shape, without HTML remnants (which need a "<" or a "&").
-    bare = [_MARKUP.sub("", s).strip() if "<" in s or "&" in s else s for s in stripped]
-    head_like_plain = np.array([0 < len(s) <= 40 and _SENTENCE_END.search(s) is None for s in bare], dtype=bool)
-    head_like = np.zeros(len(lines), dtype=bool)
-    for i in np.flatnonzero(head_like_plain).tolist():
-        head_like[i] = _HEAD_MARK.search(stripped[i]) is not None
+    page_number, running_head = page_marks(stripped)
+    head_like_plain, head_like = heading_marks(stripped)
     cut = np.column_stack(expand_spans_to_lines(texts, doc, flat[:, 0], flat[:, 1])) if cuts else flat
     exact = exact_hashes(views)
     masked = exact.copy()
@@ -384,7 +248,7 @@ def line_table(
         head=head,
         tail=tail,
         standalone=standalone,
-        one_sentence=np.array([_SENTENCE_END.search(line.rstrip()[:-1]) is None for line in lines], dtype=bool),
+        one_sentence=one_sentence(lines),
         page_number=page_number,
         running_head=running_head,
         head_like=head_like,

@@ -11,7 +11,8 @@ from dedup import BoilerplateOptions, InvalidOptionError, Span, clean_report, fi
 from dedup.boilerplate import classify_lines
 from dedup.boilerplate.classify import collection_kinds, document_kinds, furniture_kinds, shared_rows
 from dedup.boilerplate.pages import page_lines
-from dedup.lines import ends_sentence, in_numeric_table, line_table
+from dedup.linemarks import ends_sentence
+from dedup.lines import in_numeric_table, line_table
 
 STORIES = [
     "国务院近日召开常务会议，研究部署进一步做好农村义务教育工作，会议指出要加大投入改善办学条件。",
@@ -332,11 +333,11 @@ def test_shares_of_many_units_at_once_are_each_units_by_sets(units: list[list[tu
 
 
 def test_slots_are_masked_exactly() -> None:
-    from dedup.lines import _mask_slots
+    from dedup.linemarks import mask_slots
 
     # A run of token characters with a letter is one slot; digit runs are another; a
     # quoted short name is a slot; "12.5" has no letter, so only its digits fold.
-    assert _mask_slots(["abc12 12.5 x-1 中文A1", "“张三”的1999年", "1" * 5000]) == ["a 0.0 a 中文a", "a的0年", "0"]
+    assert mask_slots(["abc12 12.5 x-1 中文A1", "“张三”的1999年", "1" * 5000]) == ["a 0.0 a 中文a", "a的0年", "0"]
     # Members of one group are not each other's evidence: only grams another group holds count.
     views = ["会员甲为你整理", "会员乙为你整理", "完全不同的句子"]
     # 为你整理 is the one of their four 4-grams that groups 0 and 1 share
@@ -503,7 +504,7 @@ def test_in_numeric_table_needs_a_row_of_figures_beside() -> None:
 def test_cell_breaks_are_the_pattern_s_line_by_line(lines: list[str]) -> None:
     """One pass over the joined lines finds the lines the cell-break pattern finds one by one (tabs, bars, two
     whitespace characters of any kind in a row; NULs and line breaks inside a line; empty lines)."""
-    from dedup.lines import _CELL_BREAK, cell_breaks
+    from dedup.linemarks import _CELL_BREAK, cell_breaks
 
     assert cell_breaks(lines).tolist() == [_CELL_BREAK.search(line) is not None for line in lines]
 

@@ -1,11 +1,11 @@
-"""Slot masking of the line table (dedup.lines._mask_slots) in arrays, against its regular-expression definition."""
+"""Slot masking of the line table (dedup.linemarks.mask_slots) in arrays, against its regular-expression definition."""
 
 from __future__ import annotations
 
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from dedup import lines
+from dedup import linemarks as lines
 
 
 def _by_regex(nfkc_lines: list[str]) -> list[str]:
@@ -31,6 +31,6 @@ def test_masking_in_arrays_equals_the_regular_expressions(texts: list[str]) -> N
     from dedup import arrays
 
     expected = _by_regex(texts) if texts else []
-    assert lines._mask_slots(texts) == expected
+    assert lines.mask_slots(texts) == expected
     with mock.patch.object(arrays, "_kernels", None):
-        assert lines._mask_slots(texts) == expected
+        assert lines.mask_slots(texts) == expected

@@ -10,7 +10,8 @@ import numpy as np
 
 from ..arrays import group_ids, sorted_unique
 from ..cluster import connected_components
-from ..lines import LineTable, ends_sentence, in_numeric_table
+from ..linemarks import ends_sentence
+from ..lines import LineTable, in_numeric_table
 from ..store import take, take_rows
 from .base import KINDS, BoilerplateOptions
 from .families import _doc_frequency, _families
