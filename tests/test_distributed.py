@@ -439,6 +439,36 @@ def test_an_input_no_worker_can_open_is_a_clear_failure(
     assert "with --engine ray the workers write OUT themselves" in capsys.readouterr().err
 
 
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.text(alphabet="a表\ud800\udcff\U0001f600\n"), max_size=6))
+def test_strings_in_arrow_blocks_keep_lone_surrogates(strings: list[str]) -> None:
+    """A block's strings come back as they went in: UTF-8 text, or UTF-8 bytes with surrogates passed through when
+    one holds a lone surrogate (which Arrow's strings refuse); lists of strings too."""
+    pa = pytest.importorskip("pyarrow")
+    from dedup.distributed.arrow import string_column, strings_of
+
+    column = string_column(strings)
+    plain = not any(0xD800 <= ord(c) < 0xE000 for s in strings for c in s)
+    assert strings_of(column) == strings and (column.type == pa.large_string()) == plain
+    rows = [strings, [], strings[:1]]
+    assert strings_of(string_column(rows, lists=True)) == rows
+
+
+def test_lone_surrogates_go_through_ray_as_through_one_process(ray_address: str, reprints: list[str]) -> None:
+    """Texts holding lone surrogates (read with ``errors="surrogateescape"``) clean, with the long paragraphs
+    matched on the workers, and cluster on Ray as in one process: their blocks carry them as UTF-8 bytes."""
+    from dedup import distributed
+
+    texts = [t.replace("。", "。\udcc3\udca9", 1) if k % 3 == 0 else t for k, t in enumerate(reprints[:90])]
+    assert sum("\udcc3" in t for t in texts) >= 20
+    options = dedup.CleanOptions(cross_document=True)
+    expected = dedup.clean_report(texts, options=options, with_clusters=True)
+    engine = distributed.RayClusterEngine(paragraph_limit=0)
+    report = distributed.clean_report(texts, options=options, with_clusters=True, batch_size=30, engine=engine)
+    assert report == expected and any("\udcc3" in r.text for c in report.cleaned for r in c.removed)
+    assert distributed.find_duplicates(texts, batch_size=30) == dedup.find_duplicates(texts)
+
+
 def test_remote_views_are_taken_block_by_block(ray_address: str) -> None:
     """The paragraph views the driver's plan reads from the object store (any order, repeats, an empty block), and
     the calls it runs where they are."""

@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 
 from ..clean import CleanPlan, CleanReport, apply_plan
+from ..distributed.arrow import string_column, strings_of
 from ..errors import DedupError
 from ..io import (
     Encoding,
@@ -97,7 +98,7 @@ def _block(texts: list[str], fields: list[bytes] | None) -> Iterator[Any]:
     import pyarrow as pa
 
     yield np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
-    columns = {"text": pa.array(texts, type=pa.large_string())}
+    columns = {"text": string_column(texts)}
     if fields is not None:
         columns["fields"] = pa.array(fields, type=pa.large_binary())
     yield pa.table(columns)
@@ -270,7 +271,7 @@ def write_part(
     """Ray task: clean one engine block (documents ``first`` on) with the plan and write its rows of
     cleaned.jsonl (and annotated.jsonl) to ``partial/cleaned/`` (``partial/annotated/``) and its ``.txt``
     documents to ``partial/text/``, as :meth:`dedup.cli.workspace.Workspace.write_documents` would write them."""
-    texts = block.column("text").to_pylist()
+    texts = strings_of(block.column("text"))
     fields = [pickle.loads(b) for b in block.column("fields").to_pylist()] if keep_fields else None
     rows = replace(rows, records=records)
     folder = Path(partial)

@@ -29,6 +29,7 @@ from ..lines import LineTable, concat_line_tables, line_table
 from ..normalize import NormalizeOptions
 from ..removals import Cleaned, Removal
 from ..store import batches
+from .arrow import string_column, strings_of
 
 if TYPE_CHECKING:  # pragma: no cover
     import ray.data
@@ -77,7 +78,7 @@ def _data_batches(data: Iterable[Any], text_column: str, batch_size: int, partit
 
 
 def _block_texts(block: Any) -> list[str]:
-    return block.column("text").to_pylist()
+    return strings_of(block.column("text"))
 
 
 #: What a tabulate task returns: the tables the driver fetches, the block's lines, then what stays in the object
@@ -341,7 +342,7 @@ class RayEngine:
 
 def _cleaned_of_batch(batch: Any) -> list[Cleaned]:
     """The :class:`Cleaned` documents of one output batch of :func:`_apply_block`."""
-    columns = {name: batch.column(f"removed_{name}").to_pylist() for name in _REMOVAL_FIELDS}
+    columns = {name: strings_of(batch.column(f"removed_{name}")) for name in _REMOVAL_FIELDS}
     return [
         Cleaned(
             text,
@@ -349,7 +350,7 @@ def _cleaned_of_batch(batch: Any) -> list[Cleaned]:
                 Removal(*(columns[name][row][k] for name in _REMOVAL_FIELDS)) for k in range(len(columns["start"][row]))
             ),
         )
-        for row, text in enumerate(batch.column("text").to_pylist())
+        for row, text in enumerate(strings_of(batch.column("text")))
     ]
 
 
@@ -366,11 +367,11 @@ def _apply_block(batch: Any, *, plan: Any) -> Any:
     cleaned = apply_plan(_block_texts(batch), plan, int(index[0])) if len(index) else []
     columns: dict[str, Any] = {
         "index": batch.column("index"),
-        "text": pa.array([c.text for c in cleaned], type=pa.large_string()),
+        "text": string_column([c.text for c in cleaned]),
     }
     for name in _REMOVAL_FIELDS:
         columns[f"removed_{name}"] = [[getattr(r, name) for r in c.removed] for c in cleaned]
-    columns["removed_text"] = pa.array(columns["removed_text"], type=pa.large_list(pa.large_string()))
+    columns["removed_text"] = string_column(columns["removed_text"], lists=True)
     return pa.table(columns)
 
 
@@ -382,7 +383,7 @@ def _views_on_ray(blocks: _TextBlocks, options: NormalizeOptions) -> list[str]:
     index, views = [], []
     for batch in normalized.iter_batches(batch_format="pyarrow", batch_size=None):  # Arrow keeps strings exact
         index.append(batch.column("index").to_numpy())
-        views.extend(batch.column("view").to_pylist())
+        views.extend(strings_of(batch.column("view")))
     order = np.argsort(np.concatenate(index), kind="stable") if index else np.zeros(0, dtype=np.int64)
     return [views[i] for i in order.tolist()]
 

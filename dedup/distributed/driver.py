@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ..errors import DedupError
+from .arrow import string_column
 
 if TYPE_CHECKING:  # pragma: no cover
     import ray.data
@@ -78,15 +79,11 @@ def _unreachable(address: str, timeout: float = 5.0) -> str | None:
 
 
 def block_table(strings: Sequence[str], first: int, column: str = "text") -> Any:
-    """One block of consecutive documents: a ``pyarrow.Table`` of ``index`` (int64, from ``first``) and ``column``."""
+    """One block of consecutive documents: a ``pyarrow.Table`` of ``index`` (int64, from ``first``) and ``column``
+    (:func:`string_column`)."""
     import pyarrow as pa
 
-    return pa.table(
-        {
-            "index": np.arange(first, first + len(strings), dtype=np.int64),
-            column: pa.array(strings, type=pa.large_string()),
-        }
-    )
+    return pa.table({"index": np.arange(first, first + len(strings), dtype=np.int64), column: string_column(strings)})
 
 
 def _put_block(strings: Sequence[str], first: int, column: str = "text") -> Any:

@@ -26,6 +26,7 @@ import numpy as np
 from ..clean import CleanPlan, apply_plan
 from ..errors import InvalidOptionError, check_texts
 from ..removals import Cleaned
+from .arrow import strings_of
 from .driver import _block_size, _prepare, _put_block, _remote, block_table
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -90,7 +91,7 @@ def _piece(block: Any, lo: int, hi: int, first: int, column: str) -> tuple[Any, 
     from ray.data.block import BlockAccessor
 
     rows = BlockAccessor.for_block(block).to_arrow().slice(lo, hi - lo)
-    texts = check_texts(rows.column(column).to_pylist(), first)
+    texts = check_texts(strings_of(rows.column(column)), first)
     return block_table(texts, first), np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
 
 
@@ -151,7 +152,7 @@ def _write_block(batch: Any, *, plan: Any, out: str) -> Any:
             }
         )
     first = int(index[0])
-    cleaned = apply_plan(batch.column("text").to_pylist(), plan, first)
+    cleaned = apply_plan(strings_of(batch.column("text")), plan, first)
     rows = "".join(
         json.dumps({"index": first + k, **c.to_dict()}, ensure_ascii=False) + "\n" for k, c in enumerate(cleaned)
     )

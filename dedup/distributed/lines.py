@@ -45,6 +45,7 @@ from ..clean import CleanTables
 from ..lines import LineTable, concat_line_tables, document_views, line_table
 from ..near import NearOptions
 from ..store import TableSink, take_rows
+from .arrow import strings_of
 from .driver import _block_size, _Blocks, _ordered_results, _remote, block_table, require_ray
 from .io import _TextBlocks
 from .steps import partition_of
@@ -85,7 +86,7 @@ class RemoteViews(Sequence[str]):
 
         i = range(len(self))[i]
         b = int(np.searchsorted(self.starts, i, side="right") - 1)
-        return str(ray.get(self.refs[b]).column("view")[i - int(self.starts[b])].as_py())
+        return str(strings_of(ray.get(self.refs[b]).column("view").slice(i - int(self.starts[b]), 1))[0])
 
     def take(self, indices: Sequence[int] | np.ndarray) -> list[str]:
         """``[self[i] for i in indices]`` (any order, repeats allowed), each block fetched once
@@ -102,7 +103,7 @@ class RemoteViews(Sequence[str]):
         for b, table in zip(needed, ray.get([self.refs[b] for b in needed])):  # fetched together
             rows = order[bounds[b] : bounds[b + 1]]
             local = pa.array(at[rows] - int(self.starts[b]))
-            for row, view in zip(rows.tolist(), table.column("view").take(local).to_pylist()):
+            for row, view in zip(rows.tolist(), strings_of(table.column("view").take(local))):
                 out[row] = view
         return out
 
@@ -358,7 +359,7 @@ def _chosen_of_block(table: LineTable, first: int, n_docs: int, kinds: np.ndarra
 
 def _line_table_of_block(block: Any, options: BoilerplateOptions) -> LineTable:
     """Ray task: :func:`line_table` of a block of (index, text) rows, for comparing documents (``cuts=False``)."""
-    return line_table(block.column("text").to_pylist(), options, cuts=False)
+    return line_table(strings_of(block.column("text")), options, cuts=False)
 
 
 def _lines_on_ray(blocks: _TextBlocks, options: BoilerplateOptions, partitions: int) -> RayLines:

@@ -25,6 +25,7 @@ from ..clean import CleanTables
 from ..passages import MAX_BUCKET, PassageOptions, UnitTable, long_pairs_kept, other_pairs
 from ..runs import LONG, RunColumns, passage_runs, run_order
 from ..store import take
+from .arrow import string_column
 from .driver import _collect, _dataset_of_columns, _prepare
 from .steps import _candidates_of_partition, _verify_block_pair, band_rows
 
@@ -48,8 +49,8 @@ def keys_apart(
         raise ValueError(f"a block of {long_units.size:,} long paragraphs: at most {_BLOCK - 1:,}")
     names = (np.int64(block) << np.int64(LOCAL_BITS)) | np.arange(long_units.size, dtype=np.int64)
     rows = pa.table(band_rows(names, units.band_keys, partitions))
-    long_views = pa.table({"view": pa.array(take(units.views, long_units), type=pa.large_string())})
-    views = pa.table({"view": pa.array(list(units.views), type=pa.large_string())})
+    long_views = pa.table({"view": string_column(take(units.views, long_units))})
+    views = pa.table({"view": string_column(list(units.views))})
     kept = replace(units, band_keys=units.band_keys[:, :0], views=[""] * len(units))
     return replace(tables, units=kept), rows, long_views, views
 

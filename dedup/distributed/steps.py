@@ -21,6 +21,7 @@ from ..stars import (
     small_star,
 )
 from ..verify import measures, verify_pairs
+from .arrow import string_column, strings_of
 
 _M1 = np.uint64(0xBF58476D1CE4E5B9)
 
@@ -118,7 +119,7 @@ def _sketch_block(
 ) -> dict[str, np.ndarray]:
     """map_batches: a block of (index, view) rows → its band rows (see :func:`band_rows`)."""
     doc = batch.column("index").to_numpy().astype(np.int64)
-    views = batch.column("view").to_pylist()
+    views = strings_of(batch.column("view"))
     # Ray gives each task one CPU: one thread here, Ray supplies the parallelism.
     sigs = signatures(views, num_perm=num_perm, ngram=ngram, seed=seed, scheme=scheme, workers=1)
     return band_rows(doc, band_keys(sigs, params), partitions)
@@ -157,7 +158,7 @@ def _views_of(docs: np.ndarray, blocks: Sequence[Any], starts: np.ndarray) -> li
     of = block_of(docs, starts)
     for b in sorted_unique(of).tolist():
         table = ray.get(blocks[b])
-        views.extend(table.column("view").take(docs[of == b] - starts[b]).to_pylist())
+        views.extend(strings_of(table.column("view").take(docs[of == b] - starts[b])))
     return views
 
 
@@ -239,11 +240,11 @@ def _views_block(batch: Any, *, options: NormalizeOptions) -> Any:
     """map_batches: a block of (index, text) rows → ``index``, matching ``view`` and text ``length``."""
     import pyarrow as pa
 
-    texts = batch.column("text").to_pylist()
+    texts = strings_of(batch.column("text"))
     return pa.table(
         {
             "index": batch.column("index"),
-            "view": pa.array(matching_texts(texts, options), type=pa.large_string()),
+            "view": string_column(matching_texts(texts, options)),
             "length": pa.array(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))),
         }
     )
