@@ -163,6 +163,19 @@ def cell_breaks(lines: Sequence[str]) -> np.ndarray:
     return out
 
 
+def row_shapes(lines: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Which lines read as a row of a table — two cells or more (:func:`row_cells`) — and which of those hold a
+    number cell: two bool ``[len(lines)]``. Only lines with a cell break (:func:`cell_breaks`) are split; a text
+    repeated (a site's recurring lines) is split once."""
+    row, numeric = np.zeros(len(lines), dtype=bool), np.zeros(len(lines), dtype=bool)
+    seen: dict[str, tuple[int, bool]] = {}
+    for k in np.flatnonzero(cell_breaks(lines)).tolist():  # the others have one cell at most: no row
+        text = lines[k]
+        cells, number = seen.get(text) or seen.setdefault(text, row_cells(text))
+        row[k], numeric[k] = cells >= 2, cells >= 2 and number
+    return row, numeric
+
+
 def row_cells(line: str) -> tuple[int, bool]:
     """The cells of a line read as a row of a table (apart by a tab, two spaces or a bar), and whether one of them
     is a number (``17711``, ``-3.1%``, ``1,024.5``)."""

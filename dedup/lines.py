@@ -19,7 +19,7 @@ import numpy as np
 
 from .arrays import concat_ranges
 from .errors import InvalidOptionError
-from .linemarks import cell_breaks, heading_marks, mask_slots, one_sentence, page_marks, row_cells
+from .linemarks import heading_marks, mask_slots, one_sentence, page_marks, row_shapes
 from .normalize import NormalizeOptions, matching_texts, nfkc_lines
 from .options import KeywordOptions, check_types
 from .segment import UnitSpans, segment_lines_and_paragraphs
@@ -136,28 +136,29 @@ def _same_spans(doc: np.ndarray, spans: np.ndarray, other: UnitSpans, doc_starts
     return (other_starts[idx] == starts) & (other_ends[idx] == ends)
 
 
-def in_numeric_table(table: LineTable, rows: np.ndarray) -> np.ndarray:
+def in_numeric_table(
+    table: LineTable, rows: np.ndarray, shapes: tuple[np.ndarray, np.ndarray] | None = None
+) -> np.ndarray:
     """Which of ``rows`` (bool ``[m]``) are rows of a table of figures: a line of two cells or more
     (:func:`dedup.linemarks.row_cells`) next to another in its document (the line before or after it in ``table``),
     one of the two with a number cell. bool ``[m]``.
 
     Such a row is the table's data, or its header, whatever other documents share: the figures of a statistical
     table (``黑龙江省\t376\t8.9%``) fill the slots of the same masked line in every report of a series, and are
-    found nowhere else.
+    found nowhere else. ``shapes``: :func:`dedup.linemarks.row_shapes` of every line of ``table``, when the caller
+    has them (otherwise they are made of the texts of ``rows`` and their neighbours).
     """
     out = np.zeros(len(table), dtype=bool)
     chosen = np.flatnonzero(rows)
     if not chosen.size:
         return out
-    near = np.unique(np.concatenate([chosen - 1, chosen, chosen + 1]))
-    near = near[(near >= 0) & (near < len(table))]
-    row, numeric = np.zeros(len(table), dtype=bool), np.zeros(len(table), dtype=bool)
-    texts = take(table.texts, near)
-    seen: dict[str, tuple[int, bool]] = {}  # recurring lines are the same text in many documents
-    for k in np.flatnonzero(cell_breaks(texts)).tolist():  # the others have one cell at most: no row
-        text = texts[k]
-        cells, number = seen.get(text) or seen.setdefault(text, row_cells(text))
-        row[near[k]], numeric[near[k]] = cells >= 2, cells >= 2 and number
+    if shapes is None:
+        near = np.unique(np.concatenate([chosen - 1, chosen, chosen + 1]))
+        near = near[(near >= 0) & (near < len(table))]
+        row, numeric = np.zeros(len(table), dtype=bool), np.zeros(len(table), dtype=bool)
+        row[near], numeric[near] = row_shapes(take(table.texts, near))
+    else:
+        row, numeric = shapes
     beside = np.zeros(chosen.size, dtype=bool)
     for other in (np.maximum(chosen - 1, 0), np.minimum(chosen + 1, len(table) - 1)):
         real = (other != chosen) & (table.doc[other] == table.doc[chosen])

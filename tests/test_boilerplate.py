@@ -11,7 +11,7 @@ from dedup import BoilerplateOptions, InvalidOptionError, Span, clean_report, fi
 from dedup.boilerplate import classify_lines
 from dedup.boilerplate.classify import collection_kinds, document_kinds, furniture_kinds, shared_rows
 from dedup.boilerplate.pages import page_lines
-from dedup.linemarks import ends_sentence
+from dedup.linemarks import ends_sentence, row_shapes
 from dedup.lines import in_numeric_table, line_table
 
 STORIES = [
@@ -497,6 +497,11 @@ def test_in_numeric_table_needs_a_row_of_figures_beside() -> None:
     some = np.zeros(len(table), dtype=bool)
     some[[1, 6]] = True
     assert in_numeric_table(table, some).tolist() == [False, True, False, False, False, False, False, False]
+    # The rows' shapes made where the texts are (Ray's workers) give the same.
+    shapes = row_shapes(table.texts)
+    assert shapes[0].tolist() == [True, True, True, False, True, True, True, True] and shapes[1].sum() == 4
+    assert in_numeric_table(table, some, shapes).tolist() == in_numeric_table(table, some).tolist()
+    assert in_numeric_table(table, everything, shapes).tolist() == in_numeric_table(table, everything).tolist()
 
 
 @settings(max_examples=300, deadline=None)

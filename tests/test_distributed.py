@@ -229,9 +229,11 @@ def test_the_lines_stay_on_the_workers(
     pages = ["\n".join(page.lines) for name in ("aeb", "gne", "wcxb") for page in load_pages(f"subset/{name}.jsonl")]
     wrapped = [f"{HEADER}\n{doc}\n{FOOTER}" for doc in news_docs[100:130]]
     texts = news_docs[:100] + wrapped + pages + ["登录\n注册\n登录后才能查看全文"] * 2 + news_docs[:10]
-    read, planned = [], []
-    monkeypatch.setattr(lines, "collection_kinds", _spy(lines.collection_kinds, lambda t, *_: read.append(len(t))))
+    read, planned, taken = [], [], []
+    strings = ("views", "texts", "masked_views")
+    monkeypatch.setattr(lines, "collection_kinds", _spy(lines.collection_kinds, lambda t, *_: read.append(t)))
     monkeypatch.setattr(api, "plan_clean", _spy(api.plan_clean, lambda t, *_, **__: planned.append(t)))
+    monkeypatch.setattr(lines.RemoteViews, "take", _spy(lines.RemoteViews.take, lambda v, i: taken.append((v, len(i)))))
     expected = dedup.clean_report(texts, options=options, with_clusters=True)
     assert distributed.clean_report(texts, options=options, with_clusters=True, batch_size=40) == expected
     assert {"recurring", "notice"} <= {r.kind for c in expected.cleaned for r in c.removed}
@@ -240,7 +242,13 @@ def test_the_lines_stay_on_the_workers(
     assert isinstance(tables.duplicate_lines, lines.RayLines | None) and tables.pages is None
     # the first family pass and, unless the second finds the same families, the plan's (and so for the lines
     # documents are compared on), on a few lines
-    assert 1 <= len(read) <= (2 if tables.duplicate_lines is None else 4) and max(read) < len(tables.lines) / 3
+    assert 1 <= len(read) <= (2 if tables.duplicate_lines is None else 4)
+    assert max(map(len, read)) < len(tables.lines) / 3
+    # Their strings stay in the object store; the driver reads the few its evidence compares.
+    columns = {id(getattr(t, name)) for t in read for name in strings}
+    assert all(isinstance(getattr(t, name), lines.RemoteViews) for t in read for name in strings)
+    shared_strings = sum(n for v, n in taken if id(v) in columns)
+    assert 0 < shared_strings < sum(map(len, read)) / 10
 
 
 def _spy(function: Callable[..., Any], record: Callable[..., object]) -> Callable[..., Any]:

@@ -420,7 +420,11 @@ def with_neighbours(shared: np.ndarray) -> np.ndarray:
 
 
 def collection_kinds(
-    table: LineTable, families: np.ndarray, options: BoilerplateOptions, kind: np.ndarray
+    table: LineTable,
+    families: np.ndarray,
+    options: BoilerplateOptions,
+    kind: np.ndarray,
+    shapes: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> np.ndarray:
     """Kinds the collection shows: lines recurring across families of documents, and their templates.
 
@@ -436,6 +440,9 @@ def collection_kinds(
     options : BoilerplateOptions
     kind : np.ndarray
         str ``[m]``, the rows' :func:`document_kinds`.
+    shapes : (np.ndarray, np.ndarray), optional
+        :func:`dedup.linemarks.row_shapes` of the rows, when they were made where the texts are (the rows' texts
+        are then not read).
 
     Returns
     -------
@@ -456,7 +463,7 @@ def collection_kinds(
     overlapping = _overlap_context(table, table.exact, repeated, recurs)
     overlapping |= recurs & _same_run(table, repeated, overlapping)
     # A table of figures is the same masked lines (and header) in every report of a series: its slots are the data.
-    in_table = in_numeric_table(table, recurs)
+    in_table = in_numeric_table(table, recurs, shapes)
     recurring = recurrable & (exact_df >= min_docs) & ~overlapping & ~in_table
     masked = recurrable & ~recurring & ~overlapping & (masked_df >= min_docs) & ~in_table
     masked &= ~_overlap_context(table, table.masked, masked, recurs | masked)

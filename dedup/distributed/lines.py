@@ -42,10 +42,11 @@ from ..boilerplate.classify import (
 )
 from ..boilerplate.pages import PageLines, no_page_lines
 from ..clean import CleanTables
+from ..linemarks import row_shapes
 from ..lines import LineTable, concat_line_tables, document_views, line_table
 from ..near import NearOptions
 from ..store import TableSink, take_rows
-from .arrow import strings_of
+from .arrow import string_column, strings_of
 from .driver import _block_size, _Blocks, _ordered_results, _remote, block_table, require_ray
 from .io import _TextBlocks
 from .steps import partition_of
@@ -64,10 +65,14 @@ class RemoteViews(Sequence[str]):
     refs : tuple of ObjectRef
     starts : np.ndarray
         int64 ``[len(refs) + 1]``: block ``b`` holds documents ``starts[b]:starts[b + 1]``.
+    column : str
+        The blocks' column read (``view``; the shared lines' string columns are ``view``, ``text`` and
+        ``masked_view`` of one block table each).
     """
 
     refs: tuple[Any, ...]
     starts: np.ndarray
+    column: str = "view"
 
     def __len__(self) -> int:
         return int(self.starts[-1])
@@ -86,7 +91,7 @@ class RemoteViews(Sequence[str]):
 
         i = range(len(self))[i]
         b = int(np.searchsorted(self.starts, i, side="right") - 1)
-        return str(strings_of(ray.get(self.refs[b]).column("view").slice(i - int(self.starts[b]), 1))[0])
+        return str(strings_of(ray.get(self.refs[b]).column(self.column).slice(i - int(self.starts[b]), 1))[0])
 
     def take(self, indices: Sequence[int] | np.ndarray) -> list[str]:
         """``[self[i] for i in indices]`` (any order, repeats allowed), each block fetched once
@@ -103,7 +108,7 @@ class RemoteViews(Sequence[str]):
         for b, table in zip(needed, ray.get([self.refs[b] for b in needed])):  # fetched together
             rows = order[bounds[b] : bounds[b + 1]]
             local = pa.array(at[rows] - int(self.starts[b]))
-            for row, view in zip(rows.tolist(), strings_of(table.column("view").take(local))):
+            for row, view in zip(rows.tolist(), strings_of(table.column(self.column).take(local))):
                 out[row] = view
         return out
 
@@ -165,9 +170,10 @@ class RayLines:
     def __len__(self) -> int:
         return int(self.counts.sum())
 
-    def _each(self, function: Any, *per_block: Sequence[Any], **options: Any) -> list[Any]:
-        """``function(table, first document, documents, *per_block[b], **options)`` started in a task a block."""
-        task = _remote(function)
+    def _each(self, function: Any, *per_block: Sequence[Any], returns: int = 1, **options: Any) -> list[Any]:
+        """``function(table, first document, documents, *per_block[b], **options)`` started in a task a block (with
+        ``returns`` above 1, a list of that many refs a block)."""
+        task = _remote(function) if returns == 1 else _remote(function).options(num_returns=returns)
         firsts, sizes = self.starts[:-1].tolist(), np.diff(self.starts).tolist()
         return [
             task.remote(table, first, size, *rest, **options)
@@ -226,11 +232,21 @@ class RayLines:
         min_docs = _min_docs(families, options)
         recurring = [counting.remote(min_docs, *(o[1 + p] for o in out)) for p in range(parts)]
         keys = ray.put(_joined_keys(ray.get(recurring)))
-        shared = list(_ordered_results(self._each(_shared_of_block, own, [keys] * len(own))))
-        sub = concat_line_tables([s[0] for s in shared], np.diff(self.starts).tolist())
+        made = self._each(_shared_of_block, own, [keys] * len(own), returns=2)
+        shared = list(_ordered_results([m[0] for m in made]))
+        # The shared lines' strings stay in the object store: the driver reads the few its evidence compares.
+        bounds = np.cumsum([0] + [len(s[0]) for s in shared])
+        strings = tuple(m[1] for m in made)
+        sub = replace(
+            concat_line_tables([s[0] for s in shared], np.diff(self.starts).tolist()),
+            views=RemoteViews(strings, bounds, "view"),
+            texts=RemoteViews(strings, bounds, "text"),
+            masked_views=RemoteViews(strings, bounds, "masked_view"),
+        )
         own_kinds = _joined(s[1] for s in shared)
-        found = collection_kinds(sub, families, options, own_kinds) if len(sub) else own_kinds
-        bounds = np.cumsum([0] + [len(s[0]) for s in shared]).tolist()
+        shapes = (_joined(s[3] for s in shared).astype(bool), _joined(s[4] for s in shared).astype(bool))
+        found = collection_kinds(sub, families, options, own_kinds, shapes) if len(sub) else own_kinds
+        bounds = bounds.tolist()
         rows = [s[2] for s in shared]
         found_of = [found[lo:hi] for lo, hi in zip(bounds[:-1], bounds[1:])]
         return BlockKinds(tuple(self._each(_kinds_of_block, own, rows, found_of, options=options)))
@@ -310,16 +326,26 @@ def _joined_keys(parts: Sequence[np.ndarray]) -> list[np.ndarray]:
 
 def _shared_of_block(
     table: LineTable, first: int, n_docs: int, own: np.ndarray, keys: list[np.ndarray]
-) -> tuple[LineTable, np.ndarray, np.ndarray]:
-    """Ray task: the block's lines holding a recurring key, and their neighbours: their table, their
-    :func:`document_kinds` and their rows (int64, increasing)."""
+) -> tuple[tuple[LineTable, np.ndarray, np.ndarray, np.ndarray, np.ndarray], Any]:
+    """Ray task (two returns): the block's lines holding a recurring key, and their neighbours — their table without
+    its strings, their :func:`document_kinds`, their rows (int64, increasing) and :func:`row_shapes` — and their
+    strings (``view``, ``text``, ``masked_view``), a ``pyarrow.Table`` left in the object store."""
+    import pyarrow as pa
+
     shared = np.zeros(len(table), dtype=bool)
     for name, recurring in zip(_KEY_COLUMNS, keys):
         if recurring.size:
             values = getattr(table, name).view(np.int64)
             shared |= recurring[np.minimum(np.searchsorted(recurring, values), recurring.size - 1)] == values
     rows = with_neighbours(shared)
-    return take_rows(table, rows), own[rows], rows
+    sub = take_rows(table, rows)
+    strings = pa.table({name: string_column(list(getattr(sub, field))) for name, field in _STRING_COLUMNS.items()})
+    empty = [""] * len(sub)
+    numeric = replace(sub, **{field: empty for field in _STRING_COLUMNS.values()})
+    return (numeric, own[rows], rows, *row_shapes(list(sub.texts))), strings
+
+
+_STRING_COLUMNS = {"view": "views", "text": "texts", "masked_view": "masked_views"}  # block column: table field
 
 
 def _kinds_of_block(
