@@ -235,14 +235,8 @@ class RayLines:
         made = self._each(_shared_of_block, own, [keys] * len(own), returns=2)
         shared = list(_ordered_results([m[0] for m in made]))
         # The shared lines' strings stay in the object store: the driver reads the few its evidence compares.
+        sub = self._joined_apart([s[0] for s in shared], [m[1] for m in made])
         bounds = np.cumsum([0] + [len(s[0]) for s in shared])
-        strings = tuple(m[1] for m in made)
-        sub = replace(
-            concat_line_tables([s[0] for s in shared], np.diff(self.starts).tolist()),
-            views=RemoteViews(strings, bounds, "view"),
-            texts=RemoteViews(strings, bounds, "text"),
-            masked_views=RemoteViews(strings, bounds, "masked_view"),
-        )
         own_kinds = _joined(s[1] for s in shared)
         shapes = (_joined(s[3] for s in shared).astype(bool), _joined(s[4] for s in shared).astype(bool))
         found = collection_kinds(sub, families, options, own_kinds, shapes) if len(sub) else own_kinds
@@ -257,8 +251,19 @@ class RayLines:
         return BlockKinds(tuple(self._each(_page_kinds_of_block, self.pages, known.refs, options=options)))
 
     def chosen(self, kinds: BlockKinds) -> tuple[LineTable, np.ndarray]:
-        parts = list(_ordered_results(self._each(_chosen_of_block, kinds.refs)))
-        return concat_line_tables([p[0] for p in parts], np.diff(self.starts).tolist()), _joined(p[1] for p in parts)
+        """The lines with a kind, their strings left in the object store (the report reads one a family, the plan's
+        comparisons of paragraphs, in tasks, those of the cut lines inside passage runs)."""
+        made = self._each(_chosen_of_block, kinds.refs, returns=2)
+        parts = list(_ordered_results([m[0] for m in made]))
+        return self._joined_apart([p[0] for p in parts], [m[1] for m in made]), _joined(p[1] for p in parts)
+
+    def _joined_apart(self, tables: list[LineTable], strings: list[Any]) -> LineTable:
+        """Blocks' tables without their strings (:func:`_apart`), joined, their string columns read from the blocks'
+        string tables (``strings``, refs) where they are."""
+        bounds = np.cumsum([0] + [len(t) for t in tables])
+        joined = concat_line_tables(tables, np.diff(self.starts).tolist())
+        columns = {field: RemoteViews(tuple(strings), bounds, name) for name, field in _STRING_COLUMNS.items()}
+        return replace(joined, **columns)
 
 
 def _joined_block(sizes: list[int], *tables_and_pages: Any) -> tuple[LineTable, PageLines | None]:
@@ -329,9 +334,7 @@ def _shared_of_block(
 ) -> tuple[tuple[LineTable, np.ndarray, np.ndarray, np.ndarray, np.ndarray], Any]:
     """Ray task (two returns): the block's lines holding a recurring key, and their neighbours — their table without
     its strings, their :func:`document_kinds`, their rows (int64, increasing) and :func:`row_shapes` — and their
-    strings (``view``, ``text``, ``masked_view``), a ``pyarrow.Table`` left in the object store."""
-    import pyarrow as pa
-
+    strings (:func:`_apart`), left in the object store."""
     shared = np.zeros(len(table), dtype=bool)
     for name, recurring in zip(_KEY_COLUMNS, keys):
         if recurring.size:
@@ -339,13 +342,21 @@ def _shared_of_block(
             shared |= recurring[np.minimum(np.searchsorted(recurring, values), recurring.size - 1)] == values
     rows = with_neighbours(shared)
     sub = take_rows(table, rows)
-    strings = pa.table({name: string_column(list(getattr(sub, field))) for name, field in _STRING_COLUMNS.items()})
-    empty = [""] * len(sub)
-    numeric = replace(sub, **{field: empty for field in _STRING_COLUMNS.values()})
+    numeric, strings = _apart(sub)
     return (numeric, own[rows], rows, *row_shapes(list(sub.texts))), strings
 
 
 _STRING_COLUMNS = {"view": "views", "text": "texts", "masked_view": "masked_views"}  # block column: table field
+
+
+def _apart(table: LineTable) -> tuple[LineTable, Any]:
+    """A line table without its strings (empty strings in their place), and its strings as a ``pyarrow.Table``
+    (``view``, ``text``, ``masked_view``), to be left in the object store."""
+    import pyarrow as pa
+
+    strings = pa.table({name: string_column(list(getattr(table, field))) for name, field in _STRING_COLUMNS.items()})
+    empty = [""] * len(table)
+    return replace(table, **{field: empty for field in _STRING_COLUMNS.values()}), strings
 
 
 def _kinds_of_block(
@@ -377,10 +388,14 @@ def _page_kinds_of_block(
     return page_kinds(table, known, options, pages)
 
 
-def _chosen_of_block(table: LineTable, first: int, n_docs: int, kinds: np.ndarray) -> tuple[LineTable, np.ndarray]:
-    """Ray task: the block's lines with a kind, their table and kinds."""
+def _chosen_of_block(
+    table: LineTable, first: int, n_docs: int, kinds: np.ndarray
+) -> tuple[tuple[LineTable, np.ndarray], Any]:
+    """Ray task (two returns): the block's lines with a kind — their table without its strings, and their kinds —
+    and their strings (:func:`_apart`)."""
     rows = np.flatnonzero(kinds != "")
-    return take_rows(table, rows), kinds[rows]
+    numeric, strings = _apart(take_rows(table, rows))
+    return (numeric, kinds[rows]), strings
 
 
 def _line_table_of_block(block: Any, options: BoilerplateOptions) -> LineTable:
