@@ -174,11 +174,15 @@ def command_on(
     folder: Path,
     kill: str | None = None,
     after: float = 0.0,
+    stall: float = 900.0,
 ) -> Path:
     """Run ``dedup clean`` on ``texts`` (written as ``folder/corpus.jsonl``, the same path for every run) with
     ``--engine ray`` joined to ``cluster`` (None: ``--engine local``); with ``kill``, that node's raylet is
     SIGKILLed ``after`` seconds after the command started. A run that ends sooner (a faster machine) is
-    made again, the kill at half the time it took, so that it lands mid-run. Returns the output folder."""
+    made again, the kill at half the time it took, so that it lands mid-run. A run still going ``stall``
+    seconds after the kill — Ray's recovery of a lost node can stall (README, "On a Ray cluster") — is
+    interrupted as a user would (Ctrl-C, then SIGKILL if it does not stop) and finished with ``--resume``;
+    :data:`RESUMED` lists the names of such runs. Returns the output folder."""
     corpus = folder / "corpus.jsonl"
     corpus.write_text(
         "".join(json.dumps({"id": f"d{i}", "text": t}, ensure_ascii=False) + "\n" for i, t in enumerate(texts)),
@@ -208,10 +212,28 @@ def command_on(
         after = (time.monotonic() - started) / 2
     else:
         raise RuntimeError(f"dedup clean ended each time before {kill} was to be killed")
-    _, stderr = command.communicate(timeout=900)
+    try:
+        _, stderr = command.communicate(timeout=stall if kill is not None else 900)
+    except subprocess.TimeoutExpired:
+        command.send_signal(signal.SIGINT)
+        try:
+            command.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            command.kill()
+            command.communicate()
+        RESUMED.append(name)
+        print(f"dedup clean ({name}) still running {stall:.0f} s after {kill} was killed: interrupted, --resume")
+        resumed = subprocess.run(
+            [*args, "--quiet", *engine, "--resume"], env=cluster.env if cluster is not None else None, cwd=ROOT,
+            capture_output=True, text=True, timeout=900,
+        )  # fmt: skip
+        command, stderr = resumed, resumed.stderr  # type: ignore[assignment]
     if command.returncode != 0:
         raise RuntimeError(f"dedup clean failed ({command.returncode}): {stderr[-3000:]}")
     return out
+
+
+RESUMED: list[str] = []  # the names of command_on's runs that stalled after the kill and were finished with --resume
 
 
 def news_corpus(documents: Sequence[str], copies: int) -> list[str]:

@@ -58,7 +58,8 @@ _KEY_COLUMNS = ("exact", "masked", "head", "tail")
 class RemoteViews(Sequence[str]):
     """Documents' matching views in the object store, a ``pyarrow.Table`` (``index``, ``view``) a block:
     what :class:`dedup.distributed.RayClusterEngine` clusters without them coming to the driver; also the
-    views of the paragraph table (a ``view`` column a block), of which the driver's plan reads a few.
+    views of the paragraph table (a ``view`` column a block) and the strings of the shared and classified lines
+    (``view``, ``text``, ``masked_view``), of which the driver's plan reads a few.
 
     Attributes
     ----------
@@ -66,8 +67,8 @@ class RemoteViews(Sequence[str]):
     starts : np.ndarray
         int64 ``[len(refs) + 1]``: block ``b`` holds documents ``starts[b]:starts[b + 1]``.
     column : str
-        The blocks' column read (``view``; the shared lines' string columns are ``view``, ``text`` and
-        ``masked_view`` of one block table each).
+        The blocks' column read: ``view``, or for the string columns of the line tables the driver joins (the
+        shared and the classified lines, :meth:`RayLines._joined_apart`) ``view``, ``text`` or ``masked_view``.
     """
 
     refs: tuple[Any, ...]
@@ -236,11 +237,10 @@ class RayLines:
         shared = list(_ordered_results([m[0] for m in made]))
         # The shared lines' strings stay in the object store: the driver reads the few its evidence compares.
         sub = self._joined_apart([s[0] for s in shared], [m[1] for m in made])
-        bounds = np.cumsum([0] + [len(s[0]) for s in shared])
         own_kinds = _joined(s[1] for s in shared)
         shapes = (_joined(s[3] for s in shared).astype(bool), _joined(s[4] for s in shared).astype(bool))
         found = collection_kinds(sub, families, options, own_kinds, shapes) if len(sub) else own_kinds
-        bounds = bounds.tolist()
+        bounds = np.cumsum([0] + [len(s[0]) for s in shared]).tolist()
         rows = [s[2] for s in shared]
         found_of = [found[lo:hi] for lo, hi in zip(bounds[:-1], bounds[1:])]
         return BlockKinds(tuple(self._each(_kinds_of_block, own, rows, found_of, options=options)))
