@@ -136,12 +136,15 @@ def clean_on(
     kill: str | None = None,
     after: float = 0.0,
     paragraph_limit: int = 1_000_000,
+    stall: float = 900.0,
 ) -> dict[str, Any]:
     """Run :data:`DRIVER` on ``texts`` (written as JSONL) in a new process joined to ``cluster``, its engine's
     ``paragraph_limit`` as given (the default's: the driver matches the long paragraphs of a small corpus).
 
     With ``kill`` (a node name), that node's raylet is SIGKILLed ``after`` seconds after the
-    driver joined. Returns the driver's JSON: ``seconds``, ``alive`` nodes at the end,
+    driver joined; a driver still running ``stall`` seconds later — Ray's recovery of a lost node can stall
+    (README, "On a Ray cluster") — is stopped and run again on the nodes left, as a caller would (its name goes
+    to :data:`RESUMED`). Returns the driver's JSON: ``seconds``, ``alive`` nodes at the end,
     ``report`` (clusters, passages, boilerplate as dicts), ``peak_rss_kb`` (the whole resident set),
     ``peak_anon_kb`` (its own heap, sampled every 20 ms), ``anon_before_kb`` (its heap once joined, before the
     clean), ``peak_shared_kb`` (object-store pages it mapped), and ``out``, the folder the workers wrote.
@@ -150,18 +153,22 @@ def clean_on(
     corpus.write_text("".join(json.dumps({"text": t}, ensure_ascii=False) + "\n" for t in texts), encoding="utf-8")
     out = cluster.root / f"{name}-out"
     shutil.rmtree(out, ignore_errors=True)
-    driver = subprocess.Popen(
-        [sys.executable, "-c", DRIVER, cluster.address, str(corpus), str(out), str(paragraph_limit)],
-        env=cluster.env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    args = [sys.executable, "-c", DRIVER, cluster.address, str(corpus), str(out), str(paragraph_limit)]
+    driver = subprocess.Popen(args, env=cluster.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     if kill is not None:
         assert driver.stdout is not None and driver.stdout.readline().strip() == "started"
         time.sleep(after)
         os.kill(cluster.raylet(kill), signal.SIGKILL)
-    stdout, stderr = driver.communicate(timeout=900)
+    try:
+        stdout, stderr = driver.communicate(timeout=stall if kill is not None else 900)
+    except subprocess.TimeoutExpired:
+        driver.kill()
+        driver.communicate()
+        RESUMED.append(name)
+        print(f"the driver ({name}) still running {stall:.0f} s after {kill} was killed: stopped, run again")
+        shutil.rmtree(out, ignore_errors=True)
+        driver = subprocess.Popen(args, env=cluster.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        stdout, stderr = driver.communicate(timeout=900)
     if driver.returncode != 0:
         raise RuntimeError(f"the driver failed: {stderr[-3000:]}")
     return {**json.loads(stdout.strip().splitlines()[-1]), "out": out}
@@ -233,7 +240,7 @@ def command_on(
     return out
 
 
-RESUMED: list[str] = []  # the names of command_on's runs that stalled after the kill and were finished with --resume
+RESUMED: list[str] = []  # runs that stalled after the kill: finished with --resume (command_on) or run again (clean_on)
 
 
 def news_corpus(documents: Sequence[str], copies: int) -> list[str]:
