@@ -183,6 +183,7 @@ def line_table(
     cuts: bool = True,
     lines: Sequence[str] | None = None,
     views: Sequence[str] | None = None,
+    nfkc: Sequence[str | None] | None = None,
 ) -> LineTable:
     """Split documents into lines and key every line (see the module docstring).
 
@@ -200,6 +201,8 @@ def line_table(
     lines, views : sequence of str, optional
         The lines' texts (:func:`line_texts`) and their matching views under ``options.normalize``,
         when the caller has them.
+    nfkc : sequence of str or None, optional
+        The lines' NFKC where the caller made it (None where it did not: those are made here).
     """
     units, paragraphs = segment_lines_and_paragraphs(texts) if segments is None else segments
     flat, doc = units.spans, units.doc_ids()
@@ -214,7 +217,7 @@ def line_table(
         raise ValueError(f"line_table: {len(views)} views for {len(lines)} lines")
     else:
         views = list(views)
-    nfkc = nfkc_lines(lines)
+    nfkc = _nfkc_of(lines, nfkc)
     # Masking leaves most lines as they were; only the others need a view of their own.
     masked_nfkc = mask_slots(nfkc)
     changed = [i for i, (m, n) in enumerate(zip(masked_nfkc, nfkc)) if m != n]
@@ -257,6 +260,19 @@ def line_table(
         texts=lines,
         masked_views=masked_views,
     )
+
+
+def _nfkc_of(lines: Sequence[str], known: Sequence[str | None] | None) -> list[str]:
+    """The NFKC of every line: ``known``'s where it holds one, the others made (:func:`nfkc_lines`, in one call)."""
+    if known is None:
+        return nfkc_lines(lines)
+    if len(known) != len(lines):
+        raise ValueError(f"line_table: {len(known)} NFKC texts for {len(lines)} lines")
+    missing = [i for i, text in enumerate(known) if text is None]
+    out = list(known)
+    for i, text in zip(missing, nfkc_lines([lines[i] for i in missing])):
+        out[i] = text
+    return out  # type: ignore[return-value]
 
 
 def concat_line_tables(tables: Sequence[LineTable], n_docs: Sequence[int]) -> LineTable:

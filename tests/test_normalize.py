@@ -563,6 +563,25 @@ def test_nfkc_lines_equals_unicodedata(lines: list[str]) -> None:
     assert nfkc_lines(lines) == [unicodedata.normalize("NFKC", line) for line in lines]
 
 
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.one_of(st.text(_NFKC_ALPHABET, max_size=30), st.sampled_from(["遽t(yī)療", "a<b>c</b>", "x"])), max_size=8
+    )
+)
+def test_the_views_nfkc_is_each_untouched_lines_nfkc(lines: list[str]) -> None:
+    """The NFKC the view pipeline makes on the way is each line's ``unicodedata`` NFKC, None for a line the
+    noise step edited (pinyin, markup), for repeated lines too; the views are those made without it."""
+    made: list[str | None] = []
+    options = NormalizeOptions(drop_punctuation=False)
+    assert matching_texts(lines + lines[:2], options, made) == matching_texts(lines + lines[:2], options)
+    edited = [bool(noise_spans(line)[0].size) for line in lines + lines[:2]]
+    assert made == [None if e else unicodedata.normalize("NFKC", t) for t, e in zip(lines + lines[:2], edited)]
+    none: list[str | None] = []
+    matching_texts(lines, NormalizeOptions(), none)  # drop_punctuation: no plain NFKC on the way
+    assert none == [None] * len(lines)
+
+
 def test_pinyin_after_a_mojibake_character_is_noise_and_real_brackets_are_not() -> None:
     """Seeds 001 and 003 garble a character before its annotation: ``遽t(yī)``, ``?yún)^(qū)``."""
     assert noise_spans("遽t(yī)療")[0].tolist() == [[2, 6]]

@@ -6,6 +6,7 @@ a spill folder, the report is the one ``clean_report`` gives for all documents a
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -128,6 +129,17 @@ def test_a_builder_refuses_batches_tabulated_otherwise(news_docs: list[str]) -> 
     tables = tabulate_batch(news_docs[:3], CleanOptions())
     with pytest.raises(ValueError, match="tables lack the views"):
         plan_clean(tables, options)
+
+
+def test_a_batch_s_line_table_is_the_line_table(collection: list[str]) -> None:
+    """Tabulating makes the lines' views and NFKC with the page classifier's reading views: the same table as
+    making it alone (the seeds hold pinyin and markup, which the reading views edit)."""
+    options = CleanOptions(cross_document=True)
+    made = tabulate_batch(collection, options).lines
+    alone = line_table(collection, options.boilerplate)
+    for field in dataclasses.fields(alone):
+        a, b = getattr(made, field.name), getattr(alone, field.name)
+        assert np.array_equal(a, b) if isinstance(a, np.ndarray) else list(a) == list(b), field.name
 
 
 def test_document_views_are_the_kept_lines_joined(

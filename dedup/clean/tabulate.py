@@ -94,12 +94,14 @@ def tabulate_batch(
     segments = segment_lines_and_paragraphs(texts)
     extra = _duplicate_input(opts, with_clusters)
     texts_of_lines = line_texts(texts, segments[0])
-    reading = views = None
+    reading = views = nfkc = None
     if judged_alone(opts.boilerplate) and shares_reading_views(opts.boilerplate.normalize):
-        # The page classifier's reading views of the lines, less punctuation, are their matching views.
-        reading = reading_views(texts_of_lines)
+        # The page classifier's reading views of the lines, less punctuation, are their matching views; the
+        # lines' NFKC, which the line table masks, is made on the way.
+        nfkc = []
+        reading = reading_views(texts_of_lines, nfkc)
         views = without_punctuation(reading)
-    lines = line_table(texts, opts.boilerplate, segments, lines=texts_of_lines, views=views)
+    lines = line_table(texts, opts.boilerplate, segments, lines=texts_of_lines, views=views, nfkc=nfkc)
     # A paragraph that is one line takes the line's view when both are viewed alike.
     known = KnownViews(lines.doc, lines.start, lines.end, lines.views)
     units = unit_table(

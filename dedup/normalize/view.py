@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..arrays import from_codepoints, to_codepoints
+from ..arrays import from_codepoints, sorted_unique, to_codepoints
 from ..errors import check_text
 from ..options import check_arg
 from ..store import batches, take
@@ -135,8 +135,11 @@ def _apply_edits(joined: str, separators: np.ndarray, edits: _Edits) -> tuple[st
     return edited, _moved(separators, edits.starts, edits.ends, edits.replacements)
 
 
-def _views_of_batch(texts: list[str], options: NormalizeOptions) -> list[str]:
-    """Matching views of one batch: the texts joined by ``"\\n"``, every step run once."""
+def _views_of_batch(texts: list[str], options: NormalizeOptions, nfkc: list[str | None] | None = None) -> list[str]:
+    """Matching views of one batch: the texts joined by ``"\\n"``, every step run once. With ``nfkc`` (a list), the
+    NFKC of each text the noise step left alone is appended to it (None for the others, and for every text
+    without the NFKC step or with ``drop_punctuation``, whose NFKC is not plain): what
+    ``unicodedata.normalize("NFKC", text)`` gives, for callers that need it too."""
     text_starts = _text_starts(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)))
     joined = "\n".join(texts)
     edits = _batch_noise_edits(joined, text_starts, _noise_regex_for(options))
@@ -147,6 +150,8 @@ def _views_of_batch(texts: list[str], options: NormalizeOptions) -> list[str]:
         codepoints, separators = _nfkc_moving(
             codepoints, separators, options.drop_punctuation, np.concatenate([[0], separators + 1])
         )
+    if nfkc is not None:
+        nfkc.extend(_plain_nfkc(codepoints, separators, text_starts, edits, options))
     if options.t2s:
         codepoints = _t2s(codepoints)
     mapped = _char_map_for(options).take(codepoints)
@@ -155,7 +160,24 @@ def _views_of_batch(texts: list[str], options: NormalizeOptions) -> list[str]:
     return [views[a:b] for a, b in zip(bounds[:-1], bounds[1:])]
 
 
-def matching_texts(texts: Iterable[str], options: NormalizeOptions = NormalizeOptions()) -> list[str]:
+def _plain_nfkc(
+    codepoints: np.ndarray, separators: np.ndarray, text_starts: np.ndarray, edits: _Edits, options: NormalizeOptions
+) -> list[str | None]:
+    """Each text's NFKC as the batch's NFKC step made it (uint32 ``codepoints``, texts apart at ``separators``),
+    None for a text the noise step edited (its NFKC is of other characters) or when the step is not plain NFKC."""
+    if not options.nfkc or options.drop_punctuation:
+        return [None] * len(text_starts)
+    text = from_codepoints(codepoints)
+    bounds = [0, *(separators + 1).tolist()]
+    out: list[str | None] = [text[a : b - 1] for a, b in zip(bounds[:-1], bounds[1:])] + [text[bounds[-1] :]]
+    for i in sorted_unique(np.searchsorted(text_starts, edits.starts, side="right") - 1).tolist():
+        out[i] = None
+    return out
+
+
+def matching_texts(
+    texts: Iterable[str], options: NormalizeOptions = NormalizeOptions(), nfkc: list[str | None] | None = None
+) -> list[str]:
     """The matching views of many texts, without offset maps (the fast path).
 
     Equals ``[normalize(t, options).text for t in texts]``; works on batches of about a
@@ -168,6 +190,8 @@ def matching_texts(texts: Iterable[str], options: NormalizeOptions = NormalizeOp
         Consumed once, batch by batch.
     options : NormalizeOptions, optional
         The steps to run.
+    nfkc : list, optional
+        Receives each text's NFKC, or None (see :func:`_views_of_batch`), in order.
 
     Returns
     -------
@@ -177,11 +201,17 @@ def matching_texts(texts: Iterable[str], options: NormalizeOptions = NormalizeOp
     views: list[str] = []
     for batch in batches(texts, _BATCH_CHARS):
         distinct = list(dict.fromkeys(batch))
+        made: list[str | None] | None = None if nfkc is None else []
         if len(distinct) == len(batch):
-            views.extend(_views_of_batch(batch, options))
+            views.extend(_views_of_batch(batch, options, made))
+            if made is not None and nfkc is not None:
+                nfkc.extend(made)
         else:
-            view_of = dict(zip(distinct, _views_of_batch(distinct, options)))
+            view_of = dict(zip(distinct, _views_of_batch(distinct, options, made)))
             views.extend(map(view_of.__getitem__, batch))
+            if made is not None and nfkc is not None:
+                nfkc_of = dict(zip(distinct, made))
+                nfkc.extend(map(nfkc_of.__getitem__, batch))
     return views
 
 

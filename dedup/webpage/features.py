@@ -137,17 +137,18 @@ _FULL_STOP = re.compile(r"(?<=[^\W\d_]{2})\.(?=\s|$|[\"'”’)\]])")
 _TITLE_SPLIT = re.compile(r"(?:[_|｜]|--|—+|\s-\s|::|(?<=[\u3400-\u9fff])-(?=[\u3400-\u9fff]))")
 
 
-def reading_views(lines: Sequence[str]) -> list[str]:
+def reading_views(lines: Sequence[str], nfkc: list[str | None] | None = None) -> list[str]:
     """The reading view of each line, which the page features are read on: NFKC, Simplified,
     lower case, without inline noise, stripped. One call for the lines of many pages costs
-    far less than one call a page.
+    far less than one call a page. ``nfkc`` (a list) receives each line's NFKC, made on the way,
+    or None for a line with inline noise (:func:`dedup.normalize.matching_texts`).
 
     Returns
     -------
     list of str
         One per line.
     """
-    return [v.strip() for v in matching_texts(lines, _VIEW)]
+    return [v.strip() for v in matching_texts(lines, _VIEW, nfkc)]
 
 
 def shares_reading_views(normalize: NormalizeOptions) -> bool:
