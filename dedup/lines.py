@@ -341,10 +341,10 @@ class DocumentViews(Sequence[str]):
         last = None if self._memo is None else self._memo.get(key)
         if last is None or last[0].shape != self.keep.shape:
             rows = sketch(self)
-        else:
+        else:  # the last rows are updated in place: the memo holds one array a key, and its caller is done with it
             differ = self.table.doc[self.keep != last[0]]
             changed = np.flatnonzero(np.bincount(differ, minlength=self.n_docs))
-            rows = last[1].copy()
+            rows = last[1]
             if changed.size:
                 rows[changed] = sketch(self.take(changed))
         if self._memo is not None:

@@ -80,6 +80,11 @@ class TableLines:
     def views(self, kinds: np.ndarray | None = None) -> DocumentViews:
         return DocumentViews(self.table, self.n_docs, None if kinds is None else kinds == "", self._sketches)
 
+    def forget_sketches(self) -> None:
+        """Drop the signatures kept for the next clustering of these lines' views (about 512 bytes a document):
+        the plan calls it once it has compared documents."""
+        self._sketches.clear()
+
     def corpus_kinds(self, families: np.ndarray, options: BoilerplateOptions) -> np.ndarray:
         own = next((kinds for opts, kinds in self._own if opts == options), None)
         if own is None:
