@@ -98,7 +98,7 @@ def _grams(views: Sequence[str], n: int) -> tuple[np.ndarray, np.ndarray]:
     present = np.zeros(0x110000, dtype=bool)
     present[cps] = True
     chars = np.flatnonzero(present)
-    rank = np.empty(present.size, dtype=np.int64)  # read only where a character is present
+    rank = np.empty(present.size, dtype=np.int32)  # read only where a character is present (4.5 MB, not 8.9)
     rank[chars] = np.arange(chars.size)
     ranks = np.append(rank[cps], chars.size)
     gram = _dense_ids(*(ranks[np.where(at + j < limit, at + j, ranks.size - 1)] for j in range(n)))

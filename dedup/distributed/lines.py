@@ -235,13 +235,14 @@ class RayLines:
         keys = ray.put(_joined_keys(ray.get(recurring)))
         made = self._each(_shared_of_block, own, [keys] * len(own), returns=2)
         shared = list(_ordered_results([m[0] for m in made]))
+        rows = [s[2] for s in shared]
+        bounds = np.cumsum([0] + [len(s[0]) for s in shared]).tolist()
         # The shared lines' strings stay in the object store: the driver reads the few its evidence compares.
         sub = self._joined_apart([s[0] for s in shared], [m[1] for m in made])
         own_kinds = _joined(s[1] for s in shared)
         shapes = (_joined(s[3] for s in shared).astype(bool), _joined(s[4] for s in shared).astype(bool))
+        del shared  # the blocks' parts, joined now: not held beside the join while the evidence is read
         found = collection_kinds(sub, families, options, own_kinds, shapes) if len(sub) else own_kinds
-        bounds = np.cumsum([0] + [len(s[0]) for s in shared]).tolist()
-        rows = [s[2] for s in shared]
         found_of = [found[lo:hi] for lo, hi in zip(bounds[:-1], bounds[1:])]
         return BlockKinds(tuple(self._each(_kinds_of_block, own, rows, found_of, options=options)))
 
