@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 
-def string_column(strings: Sequence[str], lists: bool = False) -> Any:
+def string_column(strings: Sequence[Any], lists: bool = False) -> Any:
     """Strings (or, with ``lists``, lists of strings) as an Arrow column: ``large_string``, or ``large_binary`` of their
     UTF-8 with surrogates passed through when one holds a lone surrogate, which UTF-8 cannot carry (a text read with
     ``errors="surrogateescape"``, or from a JSON ``"\\ud800"`` escape; one process keeps them). :func:`strings_of`
@@ -18,10 +18,10 @@ def string_column(strings: Sequence[str], lists: bool = False) -> Any:
     try:
         return pa.array(strings, type=kind)
     except UnicodeEncodeError:
-        encoded = [[s.encode("utf-8", "surrogatepass") for s in row] for row in strings] if lists else None
-        if encoded is None:
-            encoded = [s.encode("utf-8", "surrogatepass") for s in strings]
-        return pa.array(encoded, type=pa.large_list(pa.large_binary()) if lists else pa.large_binary())
+        if lists:
+            rows = [[s.encode("utf-8", "surrogatepass") for s in row] for row in strings]
+            return pa.array(rows, type=pa.large_list(pa.large_binary()))
+        return pa.array([s.encode("utf-8", "surrogatepass") for s in strings], type=pa.large_binary())
 
 
 def strings_of(column: Any) -> list[Any]:
