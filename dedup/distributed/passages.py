@@ -27,7 +27,7 @@ from ..runs import LONG, RunColumns, passage_runs, run_order
 from ..store import take
 from .arrow import string_column
 from .driver import _collect, _dataset_of_columns, _prepare
-from .steps import _candidates_of_partition, _verify_block_pair, band_rows
+from .steps import _candidates_of_partition, _verify_block_pair, band_rows, partition_of
 
 #: Long paragraphs are named ``block << LOCAL_BITS | rank``: block ``b`` starts at ``b << LOCAL_BITS``.
 LOCAL_BITS = 32
@@ -100,11 +100,11 @@ def _paragraph_pair_rows(
 ) -> dict[str, np.ndarray]:
     """Matched paragraph pairs as rows keyed by a hash partition of their two documents: ``a``, ``b``, ``part``
     int64, ``anchored``, ``quoted`` bool, ``source`` int8."""
-    mixed = doc[pairs[:, 0]].astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15) ^ doc[pairs[:, 1]].astype(np.uint64)
+    n_docs = np.int64(doc.max(initial=0)) + 1  # a pair of documents, one key: its pairs meet in one part
     return {
         "a": pairs[:, 0].astype(np.int64),
         "b": pairs[:, 1].astype(np.int64),
-        "part": (mixed % np.uint64(max(partitions, 1))).astype(np.int64),
+        "part": partition_of(doc[pairs[:, 0]] * n_docs + doc[pairs[:, 1]], max(partitions, 1)),
         "anchored": np.asarray(anchored, dtype=bool),
         "quoted": np.asarray(quoted, dtype=bool),
         "source": np.asarray(source, dtype=np.int8),
