@@ -204,14 +204,13 @@ def matching_texts(
         made: list[str | None] | None = None if nfkc is None else []
         if len(distinct) == len(batch):
             views.extend(_views_of_batch(batch, options, made))
-            if made is not None and nfkc is not None:
-                nfkc.extend(made)
         else:
             view_of = dict(zip(distinct, _views_of_batch(distinct, options, made)))
             views.extend(map(view_of.__getitem__, batch))
-            if made is not None and nfkc is not None:
-                nfkc_of = dict(zip(distinct, made))
-                nfkc.extend(map(nfkc_of.__getitem__, batch))
+            if made is not None:
+                made = list(map(dict(zip(distinct, made)).__getitem__, batch))
+        if nfkc is not None and made is not None:
+            nfkc.extend(made)
     return views
 
 
