@@ -336,7 +336,8 @@ class DocumentViews(Sequence[str]):
         Returns
         -------
         np.ndarray
-            ``[n_docs, ...]``, as ``sketch(self)``.
+            ``[n_docs, ...]``, as ``sketch(self)``. With a memo the array is the memo's: the next call under
+            ``key`` updates it in place, so a caller reads it before that call.
         """
         last = None if self._memo is None else self._memo.get(key)
         if last is None or last[0].shape != self.keep.shape:
