@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 from hypothesis import example, given, settings
@@ -22,6 +24,7 @@ from dedup.webpage.features import (
 )
 from dedup.webpage.model import MODEL_FEATURES, model_features, pages_model_features
 from dedup.webpage.pages import pages_look_like_webpages
+from dedup.webpage.topic import line_tokens, topic_overlap
 
 # Latin, CJK, Hangul, digits, full stops, menu separators, spaces (a no-break and an
 # ideographic one), a zero-width space, sentence ends.
@@ -218,3 +221,49 @@ def test_furniture_words_are_read_on_views_with_edges_and_counts() -> None:
     a word of the list inside a longer line is no label."""
     lines = ["【関連記事】", "コメント (12)", "[ Impressum | Datenschutz ]", "Читайте также: новости экономики"]
     assert line_features(lines)[:, _F["label"]].tolist() == [1, 1, 1, 0]
+
+
+def _reference_tokens(line: str) -> set[tuple[str, str]]:
+    """The tokens of :func:`dedup.webpage.topic.line_tokens`, one regular expression at a time."""
+    folded = "".join(chr(ord(c) + 32) if "A" <= c <= "Z" else c for c in line)
+    cjk = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]+")
+    out = {("word", w[:32]) for w in re.findall(r"[^\W\d_]{4,}", cjk.sub(" ", folded))}
+    for run in cjk.findall(folded):
+        out.update(("bigram", run[i : i + 2]) for i in range(len(run) - 1))
+    return out
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.text(alphabet="abcdeAB é中文字新闻한국어カナ1_-.\u00a0", max_size=40), max_size=6))
+def test_line_tokens_are_cjk_bigrams_and_words_of_four_letters(lines: list[str]) -> None:
+    line, key = line_tokens(lines)
+    got: list[set[int]] = [set() for _ in lines]
+    for row, k in zip(line.tolist(), key.tolist()):
+        got[row].add(k)
+    assert all(k < 1 << 37 for k in key.tolist())
+    for text, keys in zip(lines, got):
+        expected = _reference_tokens(text)
+        assert len(keys) == len(expected)  # no two tokens of a line share a key
+        bigrams = {(ord(t[0]) << 18 | ord(t[1])) | 1 << 36 for kind, t in expected if kind == "bigram"}
+        assert {k for k in keys if k >> 36} == bigrams
+
+
+def test_topic_overlap_counts_tokens_held_by_another_long_line_of_the_page() -> None:
+    lines = [
+        "Stock markets rallied today as investors cheered",  # core
+        "Investors cheered the rally in markets",  # core
+        "Markets",  # in both core lines
+        "Home News Sport",
+        "股市今日大涨投资者欢呼",  # core of the second page
+        "股市大涨",  # 股市, 市大 (not in core), 大涨 -> 2 of 3
+        "Markets",  # no core line of its own page holds it
+    ]
+    page = np.array([0, 0, 0, 0, 1, 1, 1])
+    core = np.array([True, True, False, False, True, False, False])
+    overlap, tokens = topic_overlap(lines, page, core)
+    # line 0: stock, markets, rallied, today, investors, cheered; the other core line holds markets,
+    # investors, cheered (its "rally" is not "rallied")
+    assert tokens.tolist() == [6, 4, 1, 3, 10, 3, 1]
+    assert overlap.tolist() == [3 / 6, 3 / 4, 1.0, 0.0, 0.0, 2 / 3, 0.0]
+    alone = [topic_overlap(lines[a:b], page[a:b] - page[a], core[a:b])[0] for a, b in ((0, 4), (4, 7))]
+    assert np.array_equal(np.concatenate(alone), overlap)

@@ -31,6 +31,7 @@ import numpy as np
 from ..arrays import concat_ranges
 from ..errors import InvalidOptionError
 from .base import _F, FEATURES
+from .topic import topic_overlap
 from .trees import Trees, sigmoid
 
 MODEL_PATH = Path(__file__).with_name("line_model.npz")
@@ -38,6 +39,7 @@ FORMAT_VERSION = 2  # 2: two stacked stages
 
 _WINDOWED = ("log_size", "sentence", "density", "short", "link_title", "label", "stamp", "long")
 _RADII = (1, 3, 8)
+_RELATIVE = ("density", "sentence", "short", "link_title", "label")  # also read against the page's mean
 _CONTEXT_RADII = (1, 2, 4, 8, 16)
 _LIST_PAGE_SHARE = 0.9
 #: Names of the model's feature columns, in order.
@@ -66,6 +68,15 @@ MODEL_FEATURES: tuple[str, ...] = (
     "page_long_share",
     "page_long_text_share",
     "page_short_text_share",
+    "topic_overlap",
+    "has_tokens",
+    "topic_weight",
+    *(f"topic_mean{r}" for r in _RADII),
+    "log_size_to_page",
+    "size_rank",
+    "log_size_to_median",
+    "log_size_to_text_mean",
+    *(f"{name}{suffix}_to_page" for name in _RELATIVE for suffix in ("", "_mean3")),
 )
 _LONG_SIZE = 40.0  # size units of a long text line (with a sentence end or function words)
 _LONG_DENSITY = 0.1
@@ -230,6 +241,7 @@ def pages_model_features(features: np.ndarray, lines: Sequence[str], bounds: np.
         "stamp": (features[:, _F["stamp"]] > 0).astype(np.float64),
         "long": long_line.astype(np.float64),
     }
+    means = {(name, r): pages.window_mean(windowed[name], r) for r in _RADII for name in _WINDOWED}
     n = pages.lengths.astype(np.float64)
     page = [
         np.log1p(n),
@@ -252,7 +264,7 @@ def pages_model_features(features: np.ndarray, lines: Sequence[str], bounds: np.
         np.log1p(lines_to_text),
         text_before(rows) / total,
         long_line.astype(np.float64),
-        *(pages.window_mean(windowed[name], r) for r in _RADII for name in _WINDOWED),
+        *(means[name, r] for r in _RADII for name in _WINDOWED),
         np.log1p(pages.run_lengths(size < _SHORT_SIZE)),
         np.log1p(pages.repeats(lines)),
         chars / total,
@@ -260,8 +272,56 @@ def pages_model_features(features: np.ndarray, lines: Sequence[str], bounds: np.
         pages.window_mean(chars, 6) * 13 / total,
         chars_to / total,
         *(value[pages.page] for value in page),
+        *_page_relative(lines, pages, windowed, {name: means[name, 3] for name in _RELATIVE}, size, chars, page[1]),
     ]
     return np.column_stack(columns)
+
+
+def _page_relative(
+    lines: Sequence[str],
+    pages: _Pages,
+    windowed: dict[str, np.ndarray],
+    means3: dict[str, np.ndarray],
+    size: np.ndarray,
+    chars: np.ndarray,
+    mean_log_size: np.ndarray,
+) -> list[np.ndarray]:
+    """The model's last columns (float64 ``[m]`` each): a line against the rest of its page.
+
+    How much of its vocabulary the page's long text lines share (:func:`dedup.webpage.topic.topic_overlap`,
+    with the log of its tokens times that share, and its means over windows), its size
+    against the page's mean log size, rank, median and character-weighted mean size, and the
+    windowed cues of :data:`_RELATIVE` (the line's and their 3-line mean) less their page mean.
+    """
+    overlap, tokens = topic_overlap(lines, pages.page, windowed["long"] > 0)
+    log_size = windowed["log_size"]
+    order = np.lexsort((log_size, pages.page))
+    rank = np.empty(size.size)
+    rank[order] = pages.index  # rows of a page stay together in order: the i-th of a page gets i
+    middle = pages.bounds[:-1] + (pages.lengths - 1) // 2
+    upper = pages.bounds[:-1] + pages.lengths // 2
+    sorted_size = size[order]
+    median = np.zeros(pages.lengths.size)
+    full = pages.lengths > 0
+    median[full] = (sorted_size[middle[full]] + sorted_size[upper[full]]) / 2
+    page_chars = pages.sums(chars)
+    text_mean = pages.sums(size * chars) / np.where(page_chars > 0, page_chars, 1.0)
+    n = np.maximum(pages.lengths, 1).astype(np.float64)
+    relative = []
+    for name in _RELATIVE:
+        mean = (pages.sums(windowed[name]) / n)[pages.page]
+        relative += [windowed[name] - mean, means3[name] - mean]
+    return [
+        overlap,
+        (tokens > 0).astype(np.float64),
+        np.log1p(tokens) * overlap,
+        *(pages.window_mean(overlap, r) for r in _RADII),
+        log_size - mean_log_size[pages.page],
+        rank / np.maximum(pages.size - 1, 1),
+        log_size - np.log1p(median)[pages.page],
+        log_size - np.log1p(text_mean)[pages.page],
+        *relative,
+    ]
 
 
 #: Names of the second stage's extra columns: the first stage's probability of the line, and

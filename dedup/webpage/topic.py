@@ -1,0 +1,124 @@
+"""Whether a line speaks of what its page's text speaks of: token overlap with the page's long text lines.
+
+A story's own lines — its paragraphs, but also its captions, list items and table cells — share
+words with the rest of the story; a site's menu, its cookie notice or the titles of other
+articles mostly do not. :func:`topic_overlap` measures, for every line of many pages at once,
+the share of its tokens that occur in another long text line of its own page. Tokens are the
+character bigrams of CJK runs (kana and Hangul included) and the words of four or more letters
+of other scripts (ASCII case folded, hashed); everything is array operations over
+the joined text, grouped by page, so a line's value never depends on the other pages of a call.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from ..arrays import concat_ranges, to_codepoints
+from .base import _CJK, _LETTER, _char_classes
+
+_MIN_WORD = 4  # letters of a word token (shorter words are mostly function words)
+_WORD_POSITIONS = 32  # a word's hash reads at most its first 32 letters
+_KEY_BITS = 37  # a token's key: a CJK bigram's two code points (18 bits each) and a flag, or a word's hash
+_BIGRAM_FLAG = np.uint64(1 << 36)
+_MAX_PAGES = 1 << (64 - _KEY_BITS)
+
+
+def _position_weights() -> np.ndarray:
+    """uint64 ``[_WORD_POSITIONS]``: fixed odd multipliers, one per letter position of a word."""
+    return np.random.default_rng(0x70C1C).integers(1, 1 << 62, _WORD_POSITIONS, dtype=np.uint64) | np.uint64(1)
+
+
+_WEIGHTS = _position_weights()
+
+
+def line_tokens(lines: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """The tokens of each line, with repeats.
+
+    Parameters
+    ----------
+    lines : sequence of str
+
+    Returns
+    -------
+    line : np.ndarray
+        int64 ``[t]``: the line of each token; ascending among the tokens of one key.
+    key : np.ndarray
+        uint64 ``[t]``: the token's 37-bit key: a CJK bigram's two code points (CJK code points
+        are below 2**18) with bit 36 set, or a 36-bit hash of a word's first 32 letters. Two
+        words of one page share a key with odds of about one in 10**10 a pair.
+    """
+    m = len(lines)
+    if m == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.uint64)
+    cps = to_codepoints("\n".join(lines))
+    line_starts = np.zeros(m, dtype=np.int64)
+    np.cumsum(np.fromiter(map(len, lines), dtype=np.int64, count=m)[:-1] + 1, out=line_starts[1:])
+    classes = _char_classes()[cps]
+    cjk = (classes & _CJK) != 0
+    letter = ((classes & _LETTER) != 0) & ~cjk
+
+    pair = np.flatnonzero(cjk[:-1] & cjk[1:])  # newlines are no CJK: pairs stay within a line
+    first, second = cps[pair].astype(np.uint64), cps[pair + 1].astype(np.uint64)
+    bigram_key = (first << np.uint64(18)) | second | _BIGRAM_FLAG
+
+    edges = np.diff(letter.astype(np.int8), prepend=np.int8(0), append=np.int8(0))
+    starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+    words = (ends - starts) >= _MIN_WORD
+    starts, ends = starts[words], np.minimum(ends[words], starts[words] + _WORD_POSITIONS)
+    word_lengths = ends - starts
+    at = concat_ranges(starts, word_lengths)
+    letters = cps[at].astype(np.uint64)
+    letters[(letters >= 65) & (letters <= 90)] += np.uint64(32)  # ASCII case folded
+    products = letters * _WEIGHTS[at - np.repeat(starts, word_lengths)]
+    word_key = np.add.reduceat(products, np.cumsum(word_lengths) - word_lengths) if starts.size else products[:0]
+    word_key >>= np.uint64(64 - _KEY_BITS + 1)  # the hash's 36 high bits
+
+    positions = np.concatenate((pair, starts))
+    line = np.searchsorted(line_starts, positions, side="right") - 1
+    return line, np.concatenate((bigram_key, word_key))
+
+
+def topic_overlap(lines: Sequence[str], page: np.ndarray, core: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The share of each line's tokens that another core line of its page holds.
+
+    Parameters
+    ----------
+    lines : sequence of str
+        The lines of many pages, page after page.
+    page : np.ndarray
+        int64 ``[m]``: the page of each line (non-decreasing).
+    core : np.ndarray
+        bool ``[m]``: the page's long text lines, whose tokens are the page's topic.
+
+    Returns
+    -------
+    overlap : np.ndarray
+        float64 ``[m]``: tokens of the line found in another core line of its page, over its
+        tokens (0 for a line without tokens).
+    tokens : np.ndarray
+        float64 ``[m]``: the line's distinct tokens.
+    """
+    m = len(lines)
+    line, key = line_tokens(lines)
+    if line.size == 0:
+        return np.zeros(m), np.zeros(m)
+    if page.size and int(page[-1]) >= _MAX_PAGES:
+        raise ValueError(f"topic_overlap: at most {_MAX_PAGES} pages a call")
+    # One stable sort by (page, key): the tokens of a key come in line order, so a line's
+    # repeats of a token are neighbours. The page in the high bits keeps pages apart exactly.
+    packed = (page[line].astype(np.uint64) << np.uint64(_KEY_BITS)) | key
+    order = np.argsort(packed, kind="stable")
+    packed, line = packed[order], line[order]
+    new_key = np.ones(line.size, dtype=bool)
+    new_key[1:] = packed[1:] != packed[:-1]
+    distinct = new_key.copy()
+    distinct[1:] |= line[1:] != line[:-1]
+    packed, line, new_key = packed[distinct], line[distinct], new_key[distinct]
+    group = np.cumsum(new_key) - 1
+    own = core[line].astype(np.int64)
+    in_core = np.bincount(group, weights=own)[group]  # core lines of the page holding the token
+    tokens = np.bincount(line, minlength=m).astype(np.float64)
+    found = np.bincount(line, weights=(in_core - own) > 0, minlength=m)
+    return found / np.maximum(tokens, 1.0), tokens
