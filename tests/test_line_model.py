@@ -274,6 +274,20 @@ def test_a_lower_cut_removes_a_superset_and_the_cut_is_checked() -> None:
         WebpageOptions(cut=1.0)
 
 
+def test_held_out_models_of_other_features_are_fitted_again(tmp_path: Path) -> None:
+    """A cache of held-out models from an earlier release (other features) is not reused."""
+    from benchmarks.webpages.loso import models_ready
+
+    for source in ("a", "b"):
+        _tiny_model(0.25).save(tmp_path / f"{source}.npz")
+    assert models_ready(tmp_path, ["a", "b"])
+    assert not models_ready(tmp_path, ["a", "b", "c"])  # one missing
+    with np.load(tmp_path / "b.npz", allow_pickle=False) as data:
+        arrays = dict(data)
+    np.savez(tmp_path / "b.npz", **{**arrays, "features": np.array(["chars"])})
+    assert not models_ready(tmp_path, ["a", "b"])
+
+
 @pytest.mark.slow
 def test_the_leave_one_source_out_benchmark_runs_on_the_subset(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
     assert (
