@@ -267,3 +267,5 @@ def test_topic_overlap_counts_tokens_held_by_another_long_line_of_the_page() -> 
     assert overlap.tolist() == [3 / 6, 3 / 4, 1.0, 0.0, 0.0, 2 / 3, 0.0]
     alone = [topic_overlap(lines[a:b], page[a:b] - page[a], core[a:b])[0] for a, b in ((0, 4), (4, 7))]
     assert np.array_equal(np.concatenate(alone), overlap)
+    with pytest.raises(ValueError, match="pages"):  # the page would not fit the key's high bits
+        topic_overlap(["中文"], np.array([1 << 27]), np.array([True]))

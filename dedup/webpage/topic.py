@@ -23,6 +23,7 @@ _WORD_POSITIONS = 32  # a word's hash reads at most its first 32 letters
 _KEY_BITS = 37  # a token's key: a CJK bigram's two code points (18 bits each) and a flag, or a word's hash
 _BIGRAM_FLAG = np.uint64(1 << 36)
 _MAX_PAGES = 1 << (64 - _KEY_BITS)
+_MAX_ROWS = 1 << 32  # lines and tokens of a call: a (token, line) pair is one 64-bit integer
 
 
 def _position_weights() -> np.ndarray:
@@ -104,19 +105,23 @@ def topic_overlap(lines: Sequence[str], page: np.ndarray, core: np.ndarray) -> t
     line, key = line_tokens(lines)
     if line.size == 0:
         return np.zeros(m), np.zeros(m)
-    if page.size and int(page[-1]) >= _MAX_PAGES:
-        raise ValueError(f"topic_overlap: at most {_MAX_PAGES} pages a call")
-    # One stable sort by (page, key): the tokens of a key come in line order, so a line's
-    # repeats of a token are neighbours. The page in the high bits keeps pages apart exactly.
+    if (page.size and int(page[-1]) >= _MAX_PAGES) or max(m, line.size) >= _MAX_ROWS:
+        raise ValueError(f"topic_overlap: at most {_MAX_PAGES:,} pages and {_MAX_ROWS - 1:,} lines and tokens a call")
+    # Tokens by (page, key), the page in the high bits (pages stay apart exactly), then the
+    # (token, line) pairs sorted once more as one integer each, so a line's repeats of a token
+    # are neighbours. Two unstable integer sorts cost less than one stable sort.
     packed = (page[line].astype(np.uint64) << np.uint64(_KEY_BITS)) | key
-    order = np.argsort(packed, kind="stable")
-    packed, line = packed[order], line[order]
-    new_key = np.ones(line.size, dtype=bool)
+    order = np.argsort(packed)
+    packed = packed[order]
+    new_key = np.ones(packed.size, dtype=bool)
     new_key[1:] = packed[1:] != packed[:-1]
-    distinct = new_key.copy()
-    distinct[1:] |= line[1:] != line[:-1]
-    packed, line, new_key = packed[distinct], line[distinct], new_key[distinct]
-    group = np.cumsum(new_key) - 1
+    pairs = ((np.cumsum(new_key) - 1).astype(np.uint64) << np.uint64(32)) | line[order].astype(np.uint64)
+    pairs.sort()
+    distinct = np.ones(pairs.size, dtype=bool)
+    distinct[1:] = pairs[1:] != pairs[:-1]
+    pairs = pairs[distinct]
+    group = (pairs >> np.uint64(32)).astype(np.int64)
+    line = (pairs & np.uint64(_MAX_ROWS - 1)).astype(np.int64)
     own = core[line].astype(np.int64)
     in_core = np.bincount(group, weights=own)[group]  # core lines of the page holding the token
     tokens = np.bincount(line, minlength=m).astype(np.float64)
