@@ -51,6 +51,10 @@ class Lines(Protocol):
         """The lines with a kind: their table (rows in order, documents numbered in the collection) and kinds."""
         ...
 
+    def forget_sketches(self) -> None:
+        """Drop what :meth:`views` keeps for the next clustering of these views (the plan is done clustering)."""
+        ...
+
 
 @dataclass(frozen=True)
 class TableLines:

@@ -250,9 +250,7 @@ def plan_clean(
         with phase("plan: near-duplicate documents") as facts:
             clusters = _document_clusters(tables, opts, with_clusters, analysis, engine)
             facts["clusters"] = len(clusters)
-    forget = getattr(analysis.lines, "forget_sketches", None)  # lines held as a table keep their views' signatures
-    if forget is not None:
-        forget()
+    analysis.lines.forget_sketches()
     # Whole duplicate documents first: among equal reasons the first proposed wins. A
     # member is emptied only when its representative, which is kept, holds its text.
     emptied = np.zeros(tables.n_docs, dtype=bool)

@@ -251,6 +251,9 @@ class RayLines:
             return known
         return BlockKinds(tuple(self._each(_page_kinds_of_block, self.pages, known.refs, options=options)))
 
+    def forget_sketches(self) -> None:
+        """Nothing to drop: the views' signatures are made on the workers, for each clustering anew."""
+
     def chosen(self, kinds: BlockKinds) -> tuple[LineTable, np.ndarray]:
         """The lines with a kind, their strings left in the object store (the report reads one a family, the plan's
         comparisons of paragraphs, in tasks, those of the cut lines inside passage runs)."""

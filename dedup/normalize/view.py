@@ -209,7 +209,7 @@ def matching_texts(
             views.extend(map(view_of.__getitem__, batch))
             if made is not None:
                 made = list(map(dict(zip(distinct, made)).__getitem__, batch))
-        if nfkc is not None and made is not None:
+        if made is not None:
             nfkc.extend(made)
     return views
 

@@ -272,7 +272,9 @@ def pages_model_features(features: np.ndarray, lines: Sequence[str], bounds: np.
         pages.window_mean(chars, 6) * 13 / total,
         chars_to / total,
         *(value[pages.page] for value in page),
-        *_page_relative(lines, pages, windowed, {name: means[name, 3] for name in _RELATIVE}, size, chars, page[1]),
+        *_page_relative(
+            lines, pages, windowed, {name: means[name, 3] for name in _RELATIVE}, size, chars, page_chars, page[1]
+        ),
     ]
     return np.column_stack(columns)
 
@@ -284,6 +286,7 @@ def _page_relative(
     means3: dict[str, np.ndarray],
     size: np.ndarray,
     chars: np.ndarray,
+    page_chars: np.ndarray,
     mean_log_size: np.ndarray,
 ) -> list[np.ndarray]:
     """The model's last columns (float64 ``[m]`` each): a line against the rest of its page.
@@ -304,7 +307,6 @@ def _page_relative(
     median = np.zeros(pages.lengths.size)
     full = pages.lengths > 0
     median[full] = (sorted_size[middle[full]] + sorted_size[upper[full]]) / 2
-    page_chars = pages.sums(chars)
     text_mean = pages.sums(size * chars) / np.where(page_chars > 0, page_chars, 1.0)
     n = np.maximum(pages.lengths, 1).astype(np.float64)
     relative = []
