@@ -5,7 +5,8 @@
  * merge of two sorted shingle sets (a searchsorted per shingle otherwise) and the
  * per-unit sort that makes those sets (one global 64-bit sort otherwise); the
  * n-gram window hash, which numpy computes in 2 * width passes over uint64 temporaries;
- * the collapsing of token and digit runs that masks the slots of line views.
+ * the collapsing of token and digit runs that masks the slots of line views; the search for the literals
+ * that let a regular expression be searched only on the lines that may match it.
  * Everything else (shingling, banding, clustering) is numpy.
  *
  * Arrays arrive through the buffer protocol (any C-contiguous numpy array),
@@ -864,6 +865,125 @@ done:
     return result;
 }
 
+/*
+ * Which lines hold a literal of each set: out[set, line] = 1 when some literal of the set occurs within
+ * [starts[line], ends[line]) of the code points. Literals are sorted by their first code point, then those of
+ * one code point first, then by their second: `first_index[c]` is the rank of c among the first code points
+ * (-1 for none, so most positions are rejected with one load), `first_at` bounds each one's literals, and a
+ * binary search on the second code point leaves the few literals a position can start.
+ * The prefilter of dedup/literals.py: a line without any literal of a pattern's set cannot match it.
+ */
+static void literal_lines(const uint32_t *cps, const int64_t *s, const int64_t *e, Py_ssize_t m,
+                          const int32_t *first_index, int64_t table_size, const int64_t *first_at, const uint32_t *lit,
+                          const int64_t *lit_at, const int32_t *lit_set, uint8_t *out)
+{
+    for (Py_ssize_t i = 0; i < m; i++) {
+        for (int64_t p = s[i]; p < e[i]; p++) {
+            uint32_t c = cps[p];
+            if ((int64_t)c >= table_size || first_index[c] < 0) continue;
+            int64_t j = first_at[first_index[c]], end = first_at[first_index[c] + 1];
+            for (; j < end && lit_at[j + 1] - lit_at[j] == 1; j++) out[(Py_ssize_t)lit_set[j] * m + i] = 1;
+            if (j == end || p + 1 >= e[i]) continue;
+            uint32_t c1 = cps[p + 1];
+            int64_t a = j, b = end;
+            while (a < b) {
+                int64_t mid = a + (b - a) / 2;
+                if (lit[lit_at[mid] + 1] < c1) a = mid + 1; else b = mid;
+            }
+            for (j = a; j < end && lit[lit_at[j] + 1] == c1; j++) {
+                uint8_t *o = out + (Py_ssize_t)lit_set[j] * m + i;
+                int64_t len = lit_at[j + 1] - lit_at[j];
+                if (*o || p + len > e[i]) continue;
+                if (memcmp(cps + p + 2, lit + lit_at[j] + 2, (size_t)(len - 2) * 4) == 0) *o = 1;
+            }
+        }
+    }
+}
+
+static PyObject *py_literal_lines(PyObject *self, PyObject *args)
+{
+    PyObject *cp_o, *st_o, *en_o, *fx_o, *fa_o, *li_o, *la_o, *ls_o, *out_o;
+    if (!PyArg_ParseTuple(args, "OOOOOOOOO", &cp_o, &st_o, &en_o, &fx_o, &fa_o, &li_o, &la_o, &ls_o, &out_o))
+        return NULL;
+    held_buffer cp = {0}, st = {0}, en = {0}, fx = {0}, fa = {0}, li = {0}, la = {0}, ls = {0}, out = {0};
+    PyObject *result = NULL;
+    if (get_buffer(cp_o, &cp, 4, "codepoints") < 0 || get_buffer(st_o, &st, 8, "starts") < 0 ||
+        get_buffer(en_o, &en, 8, "ends") < 0 || get_buffer(fx_o, &fx, 4, "first_index") < 0 ||
+        get_buffer(fa_o, &fa, 8, "first_at") < 0 || get_buffer(li_o, &li, 4, "literals") < 0 ||
+        get_buffer(la_o, &la, 8, "literal_at") < 0 || get_buffer(ls_o, &ls, 4, "literal_set") < 0 ||
+        get_buffer(out_o, &out, 1, "out") < 0)
+        goto done;
+    Py_ssize_t n = cp.view.len / 4, m = st.view.len / 8, u = fa.view.len / 8 - 1, k = ls.view.len / 4;
+    Py_ssize_t n_lit = li.view.len / 4, table_size = fx.view.len / 4;
+    if (en.view.len / 8 != m || u < 0 || la.view.len / 8 != k + 1 || out.view.readonly || m == 0 ||
+        out.view.len % m != 0) {
+        PyErr_SetString(PyExc_ValueError, "literal_lines: ends as starts, first_at [u + 1], literal_at [k + 1], "
+                                          "out writable [sets, lines]");
+        goto done;
+    }
+    const int64_t *s = (const int64_t *)st.view.buf, *e = (const int64_t *)en.view.buf;
+    const int64_t *first_at = (const int64_t *)fa.view.buf, *lit_at = (const int64_t *)la.view.buf;
+    const int32_t *lit_set = (const int32_t *)ls.view.buf, *first_index = (const int32_t *)fx.view.buf;
+    const uint32_t *lit = (const uint32_t *)li.view.buf;
+    Py_ssize_t n_sets = out.view.len / m;
+    for (Py_ssize_t i = 0; i < m; i++) {
+        if (s[i] < 0 || e[i] < s[i] || e[i] > n) {
+            PyErr_SetString(PyExc_ValueError, "literal_lines: a line out of range of the code points");
+            goto done;
+        }
+    }
+    for (Py_ssize_t j = 0; j < k; j++) {
+        if (lit_at[j] < 0 || lit_at[j + 1] <= lit_at[j] || lit_at[j + 1] > n_lit || lit_set[j] < 0 ||
+            lit_set[j] >= n_sets) {
+            PyErr_SetString(PyExc_ValueError, "literal_lines: a literal out of range, empty, or of no set");
+            goto done;
+        }
+    }
+    for (Py_ssize_t c = 0; c < table_size; c++) {
+        if (first_index[c] < -1 || first_index[c] >= u) {
+            PyErr_SetString(PyExc_ValueError, "literal_lines: first_index out of range of first_at");
+            goto done;
+        }
+    }
+    for (Py_ssize_t f = 0; f < u; f++) {
+        if (first_at[f] < 0 || first_at[f + 1] < first_at[f] || first_at[f + 1] > k) {
+            PyErr_SetString(PyExc_ValueError, "literal_lines: first_at out of range of the literals");
+            goto done;
+        }
+        /* the order the search relies on: one first code point, one-code-point literals, then by the second */
+        int longer = 0;
+        uint32_t second = 0;
+        for (int64_t j = first_at[f]; j < first_at[f + 1]; j++) {
+            uint32_t c = lit[lit_at[j]];
+            int is_long = lit_at[j + 1] - lit_at[j] > 1;
+            if ((Py_ssize_t)c >= table_size || first_index[c] != f || (longer && !is_long) ||
+                (is_long && lit[lit_at[j] + 1] < second)) {
+                PyErr_SetString(PyExc_ValueError, "literal_lines: literals not indexed by first and second code point");
+                goto done;
+            }
+            if (is_long) second = lit[lit_at[j] + 1];
+            longer |= is_long;
+        }
+    }
+    Py_BEGIN_ALLOW_THREADS
+    literal_lines((const uint32_t *)cp.view.buf, s, e, m, first_index, table_size, first_at, lit, lit_at, lit_set,
+                  (uint8_t *)out.view.buf);
+    Py_END_ALLOW_THREADS
+    result = Py_None;
+    Py_INCREF(result);
+done:
+    release(&cp);
+    release(&st);
+    release(&en);
+    release(&fx);
+    release(&fa);
+    release(&li);
+    release(&la);
+    release(&ls);
+    release(&out);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"affine32_minhash", py_affine32_minhash, METH_VARARGS,
      "affine32_minhash(tokens, offsets, a, b, out): MinHash of CSR token sets, datasketch affine32 scheme."},
@@ -885,6 +1005,9 @@ static PyMethodDef methods[] = {
      "if only) replaced by to; returns the length written."},
     {"class_counts", py_class_counts, METH_VARARGS,
      "class_counts(codepoints, starts, ends, table, run_bit, out): per-line counts of each class bit, and runs."},
+    {"literal_lines", py_literal_lines, METH_VARARGS,
+     "literal_lines(codepoints, starts, ends, first_index, first_at, literals, literal_at, literal_set, out): "
+     "which lines hold a literal of each set."},
     {"center_labels", py_center_labels, METH_VARARGS,
      "center_labels(order, indptr, indices, out): centre clustering of a CSR graph, nodes visited in order."},
     {NULL, NULL, 0, NULL},

@@ -11,17 +11,17 @@ from hypothesis import strategies as st
 
 from benchmarks.webpages import DATA
 from benchmarks.webpages.fit import read_sources
-from dedup.webpage import classify_page_lines, line_features, looks_like_webpage, model, reading_views
+from dedup.webpage import classify_page_lines, furniture, line_features, looks_like_webpage, model, reading_views
 from dedup.webpage.base import _F, _default_options
 from dedup.webpage.classes import model_page_lines
 from dedup.webpage.features import (
     _FULL_STOP,
     _SEPARATOR_SPLIT,
     _WORD,
-    _pattern_flags,
     complete_features,
     pages_line_features,
 )
+from dedup.webpage.furniture import _Flags
 from dedup.webpage.model import MODEL_FEATURES, model_features, pages_model_features
 from dedup.webpage.pages import pages_look_like_webpages
 from dedup.webpage.topic import line_tokens, topic_overlap
@@ -169,20 +169,38 @@ _PIECES = st.sampled_from(
 )
 
 
-@settings(max_examples=300)
-@given(pieces=st.lists(_PIECES, min_size=1, max_size=8), first=st.booleans(), title_repeat=st.booleans())
-@example(pieces=["回复", "："], first=False, title_repeat=False)
-@example(pieces=["...", " "], first=False, title_repeat=False)
-def test_lines_without_a_digit_skip_only_patterns_that_need_one(
-    pieces: list[str], first: bool, title_repeat: bool
-) -> None:
-    """The furniture flags of a line with no decimal digit are the same whether or not the
-    patterns that need a digit (dates, time stamps, numbered link titles) are searched."""
-    view = "".join(pieces).strip()
-    options = _default_options()
+@settings(max_examples=200)
+@given(
+    pages=st.lists(
+        st.lists(st.lists(_PIECES, min_size=1, max_size=8).map("".join), min_size=1, max_size=5), min_size=1, max_size=4
+    )
+)
+@example(pages=[["回复", "："], ["...", " "]])
+def test_furniture_flags_are_those_of_every_pattern_searched_on_every_line(pages: list[list[str]]) -> None:
+    """The literal prefilter (dedup.literals) and the digit test only skip searches that cannot match: the
+    features are those of every pattern searched on every line, and the patterns that need a decimal digit
+    (dates, time stamps, numbered link titles) searched on lines without one too."""
+    lines = [x for p in pages for x in p]
+    bounds = _bounds(pages)
+    views = reading_views(lines)
+    prefiltered = pages_line_features(lines, bounds, views=views)
+    checked = pages_line_features(lines, bounds, views=views, check=True)
+    complete_features(checked, views, bounds)
+    with pytest.MonkeyPatch.context() as patched:
+        patched.setattr(furniture, "lines_holding", lambda texts, sets: np.ones((len(sets), len(texts)), dtype=bool))
+        assert np.array_equal(pages_line_features(lines, bounds, views=views), prefiltered)
+    assert np.array_equal(checked, prefiltered)
+    distinct = list(dict.fromkeys(views))
+    no_digit = np.array([re.search(r"\d", v) is None for v in distinct])
     for size in (2.0, 10.0, 30.0):
-        searched = _pattern_flags(view, size, first, title_repeat, options, digit=True)
-        assert _pattern_flags(view, size, first, title_repeat, options, digit=False) == searched
+        sizes = np.full(len(distinct), size)
+        found = _Flags(distinct, sizes, ~no_digit, _default_options(), "all")
+        searched = _Flags(distinct, sizes, np.ones(len(distinct), dtype=bool), _default_options(), "all")
+        check = found.check()
+        dated = check["metadata"] == 2
+        for got, expected in ((check, searched.check()), (found.other(dated), searched.other(dated))):
+            for name, column in got.items():
+                assert column[no_digit].tolist() == expected[name][no_digit].tolist(), name
 
 
 # Page furniture beyond Chinese and English (dedup.webpage.words): a page of each language, its menu,

@@ -15,7 +15,6 @@ from ..normalize import NormalizeOptions, matching_texts
 from .base import (
     _CJK,
     _DIGIT,
-    _EDGE_CHARS,
     _F,
     _LETTER,
     _SENTENCE,
@@ -27,104 +26,7 @@ from .base import (
     _default_options,
     _function_table,
 )
-from .words import breadcrumb_pattern, copyright_pattern, is_label, is_share
-
-# Matched on the reading view: NFKC (full-width → half-width), Simplified, lower case.
-
-_EDGE = rf"[\s{re.escape(_EDGE_CHARS)}]*"
-_LABEL_WORDS = (
-    # Chinese menus, buttons and widget headings
-    "首页|主页|网站首页|返回|返回首页|返回顶部|回到顶部|回到首页|回到页首|回到主文|跳到主文|顶部|置顶|更多|查看更多"
-    "|更多内容|"
-    "加载更多|点击加载更多|展开|收起|展开全文|阅读全文|全文|打印|打印本页|打印文章|关闭|关闭窗口|关闭按钮|关闭本页|"
-    "收藏|"
-    "收藏本文|收藏文章|加入收藏|设为首页|评论|我要评论|发表评论|查看评论|网友评论|参与评论|热门评论|最新评论|更多评论|"
-    "评论列表|留言|发表留言|留言列表|我要留言|登录|注册|登入|免费注册|退出|搜索|站内搜索|文章搜索|搜狗|百度|上一篇|"
-    "下一篇|"
-    "上一页|下一页|首页上一页|下载|订阅|举报|纠错|我要纠错|字号|大|中|小|默认|推荐|推荐阅读|相关阅读|相关文章|相关新闻|"
-    "相关链接|延伸阅读|热门文章|最新文章|热门推荐|精彩推荐|猜你喜欢|排行|排行榜|热点|热搜|精华|焦点|热图|视觉|正文|"
-    "导航|"
-    "网站导航|网站地图|联系我们|关于我们|帮助|帮助中心|客服|客服中心|意见反馈|用户反馈|广告服务|广告合作|隐私政策|"
-    "服务条款|服务协议|法律声明|免责声明|版权声明|手机版|电脑版|客户端|app下载|扫一扫|二维码|扫描二维码|确定|取消|"
-    "提交|发送|送出|表情|文章分类|分类|标签|个人资讯|个人资料|名片|相簿|相册|部落格|博客|无障碍说明|全部频道|频道|"
-    "一键登录|立即打开|立即下载|English|正在加载|加载中|top|"
-    # English
-    "home|homepage|back|back to top|top of page|go to top|more|read more|see more|show more|load more|print|"
-    "close|share|comment|comments|leave a comment|post a comment|reply|login|log in|logout|log out|sign in|"
-    "sign up|register|subscribe|search|next|previous|prev|next page|previous page|menu|main menu|skip to content|"
-    "skip to main content|contact|contact us|about|about us|privacy|privacy policy|terms|terms of use|"
-    "terms of service|advertise|advertising|sitemap|site map|newsletter|related|related articles|related posts|"
-    "tags|categories|archives|follow us|like|tweet|email|download|cookie settings|accept|help|faq|toggle navigation"
-)
-_LABEL = re.compile(rf"{_EDGE}(?:{_LABEL_WORDS}){_EDGE}(?:\(\d+\))?{_EDGE}")
-_COPYRIGHT = re.compile(
-    r"©|\(c\)\s*\d{4}|copyright|all rights reserved|版权所有|版权声明|版权归|icp\s*[备证]|"
-    r"[京沪津渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼]\s*icp|公网安备|网安备|互联网新闻信息服务许可|"
-    r"信息网络传播视听节目许可|增值电信业务|经营许可证|出版物经营许可|违法和不良信息举报|举报电话|举报中心|"
-    r"未经授权[,，]?\s*(?:不得|禁止)|不得转载|禁止转载|转载须经|(?:主办|承办)(?:单位)?\s*[:：]|^(?:主办|承办)\s|"
-    r"powered by|designed by|terms of (?:use|service)|privacy policy"
-)
-_SHARE = re.compile(
-    rf"{_EDGE}(?:(?:分享|转发|转播)(?:到|至)?|一键(?:分享|通)|我要分享|分享到[:：]?|分享给朋友|"
-    r"新浪微博|腾讯微博|搜狐微博|网易微博|凤凰微博|微博|微信|微信好友|微信朋友圈|朋友圈|qq空间|qzone|qq好友|qq|人人网|"
-    r"开心网|朋友网|豆瓣|豆瓣网|天涯|百度空间|百度贴吧|领英|领英分享|复制链接|复制网址|电子邮件|e-?mail|邮件|"
-    r"facebook|twitter|linkedin|pinterest|whatsapp|reddit|tumblr|weibo|wechat|line|telegram|"
-    r"更多平台\.*|选择其他平台|产生短网址|e-?mail转寄|转寄)"
-    rf"{_EDGE}"
-)
-_SHARE_PREFIX = re.compile(r"^\W*(?:分享到|分享至|转发到|share (?:this|on|via)|share:)")
-_METADATA = re.compile(
-    r"(?:来源|来自|出处|作者|编辑|责任编辑|责编|原标题|记者|通讯员|发布时间|发稿时间|发表时间|更新时间|时间|日期|"
-    r"发布日期|阅读|浏览|阅读量|浏览次数|点击|点击数|字数|摄影|图片来源|稿源|"
-    r"source|author|by|posted|posted by|published|updated|written by|last updated)\s*[:：︱|]|"
-    r"^\W*by\s+[a-z]+|(?:发表在|发表于|posted (?:on|in)|published (?:on|in))"
-)
-_DATE = re.compile(
-    r"(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?|\d{1,2}:\d{2}(?::\d{2})?|"
-    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+(?:19|20)\d{2}|"
-    r"\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+(?:19|20)\d{2}"
-)
-# Every alternative but the last needs a digit: lines without one are searched for the last only.
-_STAMP_WORDS = r"(?:回复|回覆|reply|says|wrote)\s*[:：]?\s*$"
-_STAMP = re.compile(
-    r"(?:(?:19|20)\d{2}[-/.年])?\d{1,2}[-/.月]\d{1,2}日?\s*(?:[(（][^)）]{1,3}[)）])?\s*\d{1,2}:\d{2}|"
-    # (?<!\d): a count is tried from the start of its digit run only (linear on long runs)
-    r"(?<!\d)\d+\s*(?:秒|分钟|小时|天|周|个月)前|(?<!\d)\d+\s+(?:seconds?|minutes?|hours?|days?|weeks?|months?)\s+ago|"
-    rf"^\W*#\d{{1,4}}\W*$|{_STAMP_WORDS}"
-)
-_STAMP_NO_DIGIT = re.compile(_STAMP_WORDS)
-_STAMP_END = re.compile(r"(?:\d{1,2}:\d{2}|(?:19|20)\d{2}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/]\d{1,2})\W{0,3}$")
-_LINK_TITLE_NO_DIGIT = r"(?:\.{3,}|…+|\.\.\.?)\s*$|^\s*[·•▪■□◆◇●○►▶\-–—]\s*\S|^\s*\[[^\]]{1,8}\]\s*\S"
-_LINK_TITLE = re.compile(rf"\(\d+\)\s*$|（\d+）\s*$|^\s*\(\d+\)|^\s*\d{{1,2}}\s*$|{_LINK_TITLE_NO_DIGIT}")
-_LINK_TITLE_PLAIN = re.compile(_LINK_TITLE_NO_DIGIT)
-_BREADCRUMB = re.compile(
-    r"^\W*(?:当前位置|您的位置|你的位置|您现在的位置|所在位置|位置|you are here|location)\s*[:：]|"
-    r"(?:^|\s)(?:>>?|»|›|＞|→)\s*\S.*(?:>>?|»|›|＞|→)|^\W*(?:首页|主页|home)\s*(?:>>?|»|›|＞|→|/)"
-)
-_LIST_HEADING = re.compile(
-    r"(?:相关|推荐|热门|热点|最新|精彩|精选|延伸|猜你|其他|其它|同类|往期|本类|类别|热评|排行|24小时|48小时|一周|本"
-    r"周|今日)"
-    r".{0,6}(?:文章|阅读|新闻|资讯|内容|视频|图片|专题|帖子|博文|推荐|排行|链接|评论|留言|热点|话题)|"
-    r"可能.{0,4}(?:兴趣|喜欢)|上一篇|下一篇|上一页|下一页|"
-    r"you (?:may|might) (?:also )?(?:like|enjoy)|related (?:articles|posts|stories|content|links|news)|"
-    r"recommended (?:for you|stories|articles|reading)|most (?:read|popular|viewed|shared)|"
-    r"popular (?:posts|articles|stories)|recent (?:posts|comments|articles)|trending|more (?:stories|articles|news)|"
-    r"see also|previous (?:post|article|story)|next (?:post|article|story)|older posts|newer posts"
-)
-_PREV_NEXT = re.compile(
-    r"^\W*(?:上一篇|下一篇|上一页|下一页|上一条|下一条|上篇|下篇|previous|next|prev|older|newer)(?: "
-    r"(?:post|article|story|page))?\s*[:：]"
-)
-_LABEL_PIECES = re.compile(r"[\s\[\]【】()（）<>《》|｜/·•]+")
-
-
-def _is_label(view: str) -> bool:
-    """The whole line is a label, or a few labels side by side ("【打印本页】 【关闭窗口】")."""
-    if _LABEL.fullmatch(view) or is_label(view):
-        return True
-    pieces = [p for p in _LABEL_PIECES.split(view) if p]
-    return 1 < len(pieces) <= 6 and all(_LABEL.fullmatch(p) or is_label(p) for p in pieces)
-
+from .furniture import _CHECK_COLUMNS, _OTHER_COLUMNS, _Flags
 
 # No surrounding \s*: pieces are stripped instead (linear on runs of spaces).
 _SEPARATOR_SPLIT = re.compile(r"(?:[|｜¦│»›>＞▪■◆]|>>|(?<=\s)[/·•‧∙\-–](?=\s))")
@@ -160,71 +62,6 @@ def shares_reading_views(normalize: NormalizeOptions) -> bool:
 def _title_parts(first: str) -> set[str]:
     parts = {p for p in (q.strip() for q in _TITLE_SPLIT.split(first)) if len(p) >= 4}
     return parts | {first}
-
-
-def _check_flags(view: str, size: float, options: WebpageOptions, digit: bool) -> list[int]:
-    """What the page check reads of a listed line (see :func:`_pattern_flags`): label, copyright, share,
-    metadata (2 for a dated line, else 0) and breadcrumb."""
-    short, meta = size <= options.max_label_size, size <= options.max_meta_size
-    label = (short and (_is_label(view) or _LIST_HEADING.search(view) is not None)) or (
-        meta and _PREV_NEXT.search(view) is not None
-    )
-    share = (short and (_SHARE.fullmatch(view) is not None or is_share(view))) or (
-        meta and _SHARE_PREFIX.search(view) is not None
-    )
-    dated = False
-    if meta and digit and _DATE.search(view) is not None:  # every date pattern needs a digit
-        mostly_date = len(_DATE.sub("", view).strip()) <= 0.5 * len(view)
-        dated = mostly_date or _METADATA.search(view) is not None
-    return [
-        int(label),
-        int(meta and (_COPYRIGHT.search(view) is not None or copyright_pattern().search(view) is not None)),
-        int(share),
-        2 * int(dated),
-        int(meta and (_BREADCRUMB.search(view) is not None or breadcrumb_pattern().search(view) is not None)),
-    ]
-
-
-def _other_flags(
-    view: str, size: float, first: bool, title_repeat: bool, options: WebpageOptions, digit: bool, dated: bool
-) -> list[int]:
-    """The rest of a listed line's pattern columns (see :func:`_pattern_flags`): metadata (2 for a ``dated``
-    line, 1 for a labelled one, else 0), link_title, stamp and title."""
-    meta = size <= options.max_meta_size
-    labelled = meta and not dated and _METADATA.search(view) is not None
-    stamped = (_STAMP if digit else _STAMP_NO_DIGIT).search(view) is not None
-    stamp = stamped and (meta or (digit and _STAMP_END.search(view) is not None))
-    return [
-        2 if dated else int(labelled),
-        int(meta and (_LINK_TITLE if digit else _LINK_TITLE_PLAIN).search(view) is not None),
-        int(stamp),
-        int(first or (title_repeat and meta)),
-    ]
-
-
-def _listed(view: str, size: float, options: WebpageOptions) -> bool:
-    """Whether a line can be furniture at all: every pattern column needs a line at most twice the meta
-    size. Size counts CJK characters and words, not punctuation (a line of thousands of dots has size
-    0); labels, menus and meta lines are also short in characters."""
-    return 0 < len(view) <= 8 * options.max_meta_size and size <= 2 * options.max_meta_size
-
-
-def _pattern_flags(
-    view: str, size: float, first: bool, title_repeat: bool, options: WebpageOptions, digit: bool = True
-) -> list[int]:
-    """The furniture-pattern columns of one line: label, copyright, share, metadata,
-    link_title, stamp, breadcrumb, title (see :data:`FEATURES`). ``digit`` False says the view
-    holds no decimal digit: the patterns that need one are not searched (dates, stamps, numbered
-    link titles)."""
-    if not _listed(view, size, options):
-        return [0] * 8
-    label, copyright_, share, dated, breadcrumb = _check_flags(view, size, options, digit)
-    metadata, link_title, stamp, title = _other_flags(view, size, first, title_repeat, options, digit, dated > 0)
-    return [label, copyright_, share, metadata, link_title, stamp, breadcrumb, title]
-
-
-_CHECK_COLUMNS = ("label", "copyright", "share", "metadata", "breadcrumb")
-_OTHER_COLUMNS = ("metadata", "link_title", "stamp", "title")
 
 
 def line_features(
@@ -316,50 +153,52 @@ def _flag_columns(
     dated: np.ndarray | None = None,
 ) -> dict[str, np.ndarray]:
     """The pattern columns of the lines of pages (float64 ``[m]`` each, by name), searched on the lines
-    that can be furniture (:func:`_listed`): all of them, the page ``"check"``'s (:func:`_check_flags`),
-    or the ``"other"`` ones (:func:`_other_flags`, which need the ``dated`` lines, bool ``[m]``)."""
+    that can be furniture: all of them, the page ``"check"``'s (:meth:`_Flags.check`), or the ``"other"``
+    ones (:meth:`_Flags.other` and the title, which need the ``dated`` lines, bool ``[m]``)."""
     m = len(views)
-    names = {"all": _ALL_COLUMNS, "check": _CHECK_COLUMNS, "other": _OTHER_COLUMNS}[part]
-    flags = np.zeros((m, len(names)))
-    page = np.repeat(np.arange(bounds.size - 1), np.diff(bounds))
-    first = np.zeros(m, dtype=bool)
-    first[bounds[:-1][np.diff(bounds) > 0]] = True
+    names = {"all": _ALL_COLUMNS, "check": _CHECK_COLUMNS, "other": (*_OTHER_COLUMNS, "title")}[part]
+    columns = {name: np.zeros(m) for name in names}
     lengths = np.fromiter(map(len, views), dtype=np.int64, count=m)
-    # Every pattern needs a line at most twice the meta size (:func:`_listed`); the check's, at most the meta
-    # or label size (:func:`_check_flags` is all 0 above it).
+    # Every pattern needs a line of at most 8 times the meta size in characters and twice it in size; the check's,
+    # at most the meta or label size (its columns are all 0 above it).
     most = max(options.max_meta_size, options.max_label_size) if part == "check" else 2 * options.max_meta_size
     rows = np.flatnonzero((lengths <= 8 * options.max_meta_size) & (size <= most) & (lengths > 0))
+    if not rows.size:
+        return columns
+    # A view's columns but the title depend on the view alone (its size and digits are its own): lines that
+    # recur (a site's menus on each of its pages: half the short lines of the 916 labelled pages) are searched once.
+    index: dict[str, int] = {}
+    of_row = np.fromiter((index.setdefault(views[i], len(index)) for i in rows.tolist()), np.int64, rows.size)
+    one_row = np.empty(len(index), dtype=np.int64)
+    one_row[of_row[::-1]] = rows[::-1]
+    flags = _Flags(list(index), size[one_row], digit[one_row], options, part)
+    found = flags.check() if part != "other" else {}
+    if part != "check":
+        assert part == "all" or dated is not None
+        known = found["metadata"] == 2 if part == "all" else dated[one_row]  # type: ignore[index]
+        found.update(flags.other(known))
+    for name, column in found.items():
+        if name in columns:
+            columns[name][rows] = column[of_row]
+    if part != "check":
+        columns["title"][rows] = _titles(views, rows, bounds, flags.meta[of_row])
+    return columns
+
+
+def _titles(views: Sequence[str], rows: np.ndarray, bounds: np.ndarray, meta: np.ndarray) -> np.ndarray:
+    """The title column of the ``rows`` of pages (int64 ``[k]``; ``meta``, bool ``[k]``, says which are at most
+    the meta size): a page's first line, and a line of the meta size that repeats the first line or a part of it."""
+    page = np.searchsorted(bounds, rows, side="right") - 1
+    first = rows == bounds[page]
     titles: dict[int, set[str]] = {}
-    found = []  # one list of flags a listed line, put into the array at once
-    # A view's flags depend on the view (its size, digits and date are its own), and beyond the check on
-    # whether it is its page's first line or repeats the title: lines that recur (a site's menus on each
-    # of its pages: half the short lines of the 916 labelled pages) are searched once.
-    known: dict[tuple[str, bool, bool], list[int]] = {}
-    for i, p, line_size, is_first, has_digit in zip(
-        rows.tolist(), page[rows].tolist(), size[rows].tolist(), first[rows].tolist(), digit[rows].tolist()
-    ):
-        view = views[i]
-        if part == "check":
-            key = (view, False, False)
-        else:
-            if p not in titles:
-                head = views[int(bounds[p])]
-                titles[p] = _title_parts(head) if head else set()
-            key = (view, is_first, view in titles[p])
-        got = known.get(key)
-        if got is None:
-            if part == "check":
-                got = _check_flags(view, line_size, options, has_digit)
-            elif part == "other":
-                assert dated is not None
-                got = _other_flags(view, line_size, is_first, key[2], options, has_digit, dated[i])
-            else:
-                got = _pattern_flags(view, line_size, is_first, key[2], options, has_digit)
-            known[key] = got
-        found.append(got)
-    if found:
-        flags[rows] = found
-    return {name: flags[:, j] for j, name in enumerate(names)}
+    out = first.copy()
+    for j in np.flatnonzero(meta & ~first).tolist():
+        p = int(page[j])
+        if p not in titles:
+            head = views[int(bounds[p])]
+            titles[p] = _title_parts(head) if head else set()
+        out[j] = views[int(rows[j])] in titles[p]
+    return out.astype(np.float64)
 
 
 def complete_features(
