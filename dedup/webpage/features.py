@@ -151,10 +151,12 @@ def _flag_columns(
     options: WebpageOptions,
     part: str = "all",
     dated: np.ndarray | None = None,
+    keys: np.ndarray | None = None,
 ) -> dict[str, np.ndarray]:
     """The pattern columns of the lines of pages (float64 ``[m]`` each, by name), searched on the lines
     that can be furniture: all of them, the page ``"check"``'s (:meth:`_Flags.check`), or the ``"other"``
-    ones (:meth:`_Flags.other` and the title, which need the ``dated`` lines, bool ``[m]``)."""
+    ones (:meth:`_Flags.other` and the title, which need the ``dated`` lines, bool ``[m]``). ``keys``
+    (int64 ``[m]``, equal for equal views and only for them), when the caller numbered the views."""
     m = len(views)
     names = {"all": _ALL_COLUMNS, "check": _CHECK_COLUMNS, "other": (*_OTHER_COLUMNS, "title")}[part]
     columns = {name: np.zeros(m) for name in names}
@@ -167,11 +169,14 @@ def _flag_columns(
         return columns
     # A view's columns but the title depend on the view alone (its size and digits are its own): lines that
     # recur (a site's menus on each of its pages: half the short lines of the 916 labelled pages) are searched once.
-    index: dict[str, int] = {}
-    of_row = np.fromiter((index.setdefault(views[i], len(index)) for i in rows.tolist()), np.int64, rows.size)
-    one_row = np.empty(len(index), dtype=np.int64)
+    if keys is None:
+        index: dict[str, int] = {}
+        of_row = np.fromiter((index.setdefault(views[i], len(index)) for i in rows.tolist()), np.int64, rows.size)
+    else:
+        _, of_row = np.unique(keys[rows], return_inverse=True)
+    one_row = np.empty(int(of_row.max()) + 1, dtype=np.int64)
     one_row[of_row[::-1]] = rows[::-1]
-    flags = _Flags(list(index), size[one_row], digit[one_row], options, part)
+    flags = _Flags([views[i] for i in one_row.tolist()], size[one_row], digit[one_row], options, part)
     found = flags.check() if part != "other" else {}
     if part != "check":
         assert part == "all" or dated is not None
@@ -221,6 +226,30 @@ def complete_features(
         features[:, _F[name]] = column
 
 
+def _view_columns(views: list[str], table: np.ndarray, stopwords: frozenset[str]) -> tuple[np.ndarray, ...]:
+    """What :func:`pages_line_features` reads on reading views (``[k]`` each): CJK characters, CJK function
+    characters, sentence ends, whether a decimal digit is held (bool), items, words, stopwords among them,
+    full stops after letters and menu separators (float64 but the digit)."""
+    k = len(views)
+    # Whitespace-separated tokens are the runs of solid characters (column 15).
+    vcounts = _counts(views, table, _V_SOLID)
+    view_cjk, view_function, sentence = (vcounts[:, b].astype(np.float64) for b in (_V_CJK, _V_FUNCTION, _V_SENTENCE))
+    items = vcounts[:, 15].astype(np.float64)
+    words, stops, full_stops, separators = np.zeros(k), np.zeros(k), np.zeros(k), np.zeros(k)
+    for i in np.flatnonzero(vcounts[:, _V_WORD]).tolist():
+        ws = _WORD.findall(views[i])
+        words[i] = len(ws)
+        stops[i] = sum(w in stopwords for w in ws)
+    for i in np.flatnonzero(vcounts[:, _V_DOT]).tolist():  # after letters of any script
+        full_stops[i] = len(_FULL_STOP.findall(views[i]))
+    for i in np.flatnonzero(vcounts[:, _V_SEPARATOR]).tolist():
+        pieces = [p for p in (q.strip() for q in _SEPARATOR_SPLIT.split(views[i])) if p]
+        separators[i] = max(len(pieces) - 1, 0)
+        items[i] = sum(len(p.split()) for p in pieces)
+    digit = vcounts[:, _V_DIGIT] > 0
+    return view_cjk, view_function, sentence, digit, items, words, stops, full_stops, separators
+
+
 def pages_line_features(
     lines: Sequence[str],
     bounds: np.ndarray,
@@ -266,28 +295,18 @@ def pages_line_features(
     table = _feature_table(opts.function_chars)
     counts = _counts(lines, table).astype(np.float64)
     chars, cjk, letters, digits, punct = (counts[:, bit] for bit in range(_B_VISIBLE, _B_PUNCT + 1))
-    # Whitespace-separated tokens are the runs of solid characters (column 15).
-    vcounts = _counts(views, table, _V_SOLID)
-    view_cjk, view_function, sentence = (vcounts[:, b].astype(np.float64) for b in (_V_CJK, _V_FUNCTION, _V_SENTENCE))
-    digit = vcounts[:, _V_DIGIT] > 0
-    items = vcounts[:, 15].astype(np.float64)
-
-    words, stops, full_stops, separators = np.zeros(m), np.zeros(m), np.zeros(m), np.zeros(m)
-    stopwords = opts.stopwords
-    for i in np.flatnonzero(vcounts[:, _V_WORD]).tolist():
-        ws = _WORD.findall(views[i])
-        words[i] = len(ws)
-        stops[i] = sum(w in stopwords for w in ws)
-    for i in np.flatnonzero(vcounts[:, _V_DOT]).tolist():  # after letters of any script
-        full_stops[i] = len(_FULL_STOP.findall(views[i]))
-    for i in np.flatnonzero(vcounts[:, _V_SEPARATOR]).tolist():
-        pieces = [p for p in (q.strip() for q in _SEPARATOR_SPLIT.split(views[i])) if p]
-        separators[i] = max(len(pieces) - 1, 0)
-        items[i] = sum(len(p.split()) for p in pieces)
+    # What a line's view shows depends on the view alone: each distinct view is read once (a site's menus
+    # recur on each of its pages).
+    index: dict[str, int] = {}
+    of_line = np.fromiter((index.setdefault(v, len(index)) for v in views), dtype=np.int64, count=m)
+    per_view = _view_columns(list(index), table, opts.stopwords)
+    view_cjk, view_function, sentence, digit, items, words, stops, full_stops, separators = (
+        column[of_line] for column in per_view
+    )
     size = view_cjk + 2 * words
 
     page = np.repeat(np.arange(bounds.size - 1), np.diff(bounds))
-    flags = _flag_columns(views, size, digit, bounds, opts, "check" if check else "all")
+    flags = _flag_columns(views, size, digit, bounds, opts, "check" if check else "all", keys=of_line)
     safe = np.maximum(chars, 1)
     out[:, _F["chars"]] = chars
     out[:, _F["size"]] = size
