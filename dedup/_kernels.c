@@ -1015,8 +1015,16 @@ static PyMethodDef methods[] = {
 
 static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_kernels", NULL, -1, methods};
 
+/* Raised with every change of the functions above: dedup/kernel.py sets aside a kernel of another version. */
+#define KERNEL_VERSION 1
+
 PyMODINIT_FUNC PyInit__kernels(void)
 {
     init_spread_bits();
-    return PyModule_Create(&module);
+    PyObject *m = PyModule_Create(&module);
+    if (m != NULL && PyModule_AddIntConstant(m, "VERSION", KERNEL_VERSION) < 0) {
+        Py_DECREF(m);
+        return NULL;
+    }
+    return m;
 }

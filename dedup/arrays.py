@@ -14,10 +14,7 @@ from functools import lru_cache
 
 import numpy as np
 
-try:
-    from . import _kernels
-except ImportError:  # built without a C compiler: the numpy path gives the same counts
-    _kernels = None
+from .kernel import kernels as _kernels  # None without the compiled kernel: numpy paths
 
 __all__ = [
     "class_counts",

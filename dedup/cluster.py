@@ -30,11 +30,7 @@ import numpy as np
 from .arrays import sorted_unique
 from .dicts import DictRoundTrip
 from .errors import InvalidOptionError
-
-try:
-    from . import _kernels
-except ImportError:  # built without a C compiler: the Python loop gives the same centres
-    _kernels = None
+from .kernel import kernels as _kernels  # None without the compiled kernel: numpy paths
 
 __all__ = [
     "CLUSTERINGS",

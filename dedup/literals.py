@@ -33,10 +33,7 @@ except ImportError:  # Python < 3.11
     import sre_constants as _C  # type: ignore[no-redef]
     import sre_parse as _P  # type: ignore[no-redef]
 
-try:
-    from . import _kernels
-except ImportError:  # without the kernel every line is searched: the same results
-    _kernels = None
+from .kernel import kernels as _kernels  # None without the compiled kernel: numpy paths
 
 __all__ = ["lines_holding", "required_literals", "searched_lines"]
 

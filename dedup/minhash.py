@@ -19,14 +19,10 @@ import numpy as np
 
 from .arrays import run_tiles, tiles
 from .errors import InvalidOptionError, check_texts
+from .kernel import kernels as _kernels  # None without the compiled kernel: numpy paths
 from .normalize import NormalizeOptions, matching_texts
 from .options import positive_int
 from .shingle import encode, shingle_hashes
-
-try:
-    from . import _kernels
-except ImportError:  # built without a C compiler: the numpy path gives the same results
-    _kernels = None
 
 __all__ = [
     "SCHEMES",

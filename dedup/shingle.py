@@ -26,11 +26,7 @@ import xxhash
 
 from .arrays import concat_ranges, run_tiles, tiles
 from .errors import InvalidOptionError, InvalidTextError
-
-try:
-    from . import _kernels
-except ImportError:  # built without a C compiler: the numpy reference gives the same sets
-    _kernels = None
+from .kernel import kernels as _kernels  # None without the compiled kernel: numpy paths
 
 __all__ = [
     "exact_hashes",

@@ -21,11 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .arrays import concat_ranges, sorted_unique
-
-try:
-    from . import _kernels
-except ImportError:  # built without a C compiler: the numpy reference gives the same counts
-    _kernels = None
+from .kernel import kernels as _kernels  # None without the compiled kernel: numpy paths
 
 __all__ = [
     "ReusedSets",

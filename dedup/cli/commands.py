@@ -17,7 +17,7 @@ from contextlib import AbstractContextManager, ExitStack, nullcontext
 from pathlib import Path
 from typing import Any, Protocol
 
-from .. import __version__
+from .. import __version__, kernel
 from ..arrays import compiled
 from ..clean import Cleaner, CleanOptions, LocalCleaner
 from ..clean.against import check_against
@@ -477,10 +477,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     logger.setLevel(logging.WARNING if args.quiet else logging.DEBUG if args.verbose else logging.INFO)
     logger.propagate = False
     if not compiled():
-        logger.warning(
-            "the compiled kernel was not built when dedup was installed (no C compiler): the results are the "
-            "same, about twice as slow; install gcc and reinstall dedup to build it"
-        )
+        logger.warning(kernel.not_used())
     try:
         commands = {"clean": run_clean, "find": run_find, "report": run_report, "index": run_index}
         if args.command == "find" and args.against:

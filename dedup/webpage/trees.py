@@ -13,11 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..arrays import run_tiles
-
-try:  # the compiled kernel, when the package was built with a C compiler
-    from .. import _kernels
-except ImportError:  # pragma: no cover - depends on the build
-    _kernels = None
+from ..kernel import kernels as _kernels  # None without the compiled kernel: numpy paths
 
 _ROWS = 8192  # rows whose tree walks are held at once
 _FIELDS = ("feature", "threshold", "left", "right", "value", "baseline", "depth")
