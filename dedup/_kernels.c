@@ -159,6 +159,18 @@ static void release(held_buffer *hb)
     hb->held = 0;
 }
 
+/* Lines [s[i], e[i]) must lie within the n code points; -1 with a ValueError naming the caller if not. */
+static int check_lines(const int64_t *s, const int64_t *e, Py_ssize_t m, Py_ssize_t n, const char *caller)
+{
+    for (Py_ssize_t i = 0; i < m; i++) {
+        if (s[i] < 0 || e[i] < s[i] || e[i] > n) {
+            PyErr_Format(PyExc_ValueError, "%s: a line out of range of the code points", caller);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 /* CSR offsets must lie within the tokens and never decrease; -1 with a ValueError set if not. */
 static int check_offsets(const int64_t *offsets, Py_ssize_t n_units, Py_ssize_t n_tokens)
 {
@@ -784,12 +796,7 @@ static PyObject *py_class_counts(PyObject *self, PyObject *args)
         goto done;
     }
     const int64_t *s = (const int64_t *)st.view.buf, *e = (const int64_t *)en.view.buf;
-    for (Py_ssize_t i = 0; i < m; i++) {
-        if (s[i] < 0 || e[i] < s[i] || e[i] > n) {
-            PyErr_SetString(PyExc_ValueError, "class_counts: a line out of range of the code points");
-            goto done;
-        }
-    }
+    if (check_lines(s, e, m, n, "class_counts") < 0) goto done;
     Py_BEGIN_ALLOW_THREADS
     class_counts((const uint32_t *)cp.view.buf, s, e, m, (const uint16_t *)tb.view.buf, tb.view.len / 2, run_bit,
                  (int64_t *)out.view.buf);
@@ -926,12 +933,7 @@ static PyObject *py_literal_lines(PyObject *self, PyObject *args)
     const int32_t *lit_set = (const int32_t *)ls.view.buf, *first_index = (const int32_t *)fx.view.buf;
     const uint32_t *lit = (const uint32_t *)li.view.buf;
     Py_ssize_t n_sets = out.view.len / m;
-    for (Py_ssize_t i = 0; i < m; i++) {
-        if (s[i] < 0 || e[i] < s[i] || e[i] > n) {
-            PyErr_SetString(PyExc_ValueError, "literal_lines: a line out of range of the code points");
-            goto done;
-        }
-    }
+    if (check_lines(s, e, m, n, "literal_lines") < 0) goto done;
     for (Py_ssize_t j = 0; j < k; j++) {
         if (lit_at[j] < 0 || lit_at[j + 1] <= lit_at[j] || lit_at[j + 1] > n_lit || lit_set[j] < 0 ||
             lit_set[j] >= n_sets) {

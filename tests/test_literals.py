@@ -107,7 +107,8 @@ def test_without_the_kernel_every_line_is_searched(monkeypatch: pytest.MonkeyPat
 
 @needs_kernel
 def test_the_kernel_refuses_literals_out_of_its_order() -> None:
-    """The kernel's binary search relies on the order :func:`_literal_tables` gives: it checks it."""
+    """The kernel's binary search relies on the order :func:`_literal_tables` gives, its loop on lines within the
+    code points: it checks both."""
     first_index, first_at, cps, literal_at, literal_set = _literal_tables((("ab", "ac", "a"),))
     swapped = cps.copy()
     swapped[[2, 4]] = swapped[[4, 2]]  # "ab", "ac" as "ac", "ab": second code points out of order
@@ -118,3 +119,5 @@ def test_the_kernel_refuses_literals_out_of_its_order() -> None:
     assert out.tolist() == [[1]]
     with pytest.raises(ValueError, match="not indexed"):
         literals._kernels.literal_lines(cp, starts, ends, first_index, first_at, swapped, literal_at, literal_set, out)
+    with pytest.raises(ValueError, match="a line out of range"):
+        literals._kernels.literal_lines(cp, starts, ends + 1, first_index, first_at, cps, literal_at, literal_set, out)
