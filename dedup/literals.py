@@ -33,7 +33,7 @@ except ImportError:  # Python < 3.11
     import sre_constants as _C  # type: ignore[no-redef]
     import sre_parse as _P  # type: ignore[no-redef]
 
-from .kernel import kernels as _kernels  # None without the compiled kernel: numpy paths
+from .kernel import kernels as _kernels  # None without the compiled kernel: every line is searched
 
 __all__ = ["lines_holding", "required_literals", "searched_lines"]
 
