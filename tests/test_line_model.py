@@ -114,6 +114,29 @@ def test_the_kernel_walks_the_shipped_trees_as_numpy_does() -> None:
     assert np.array_equal(model.probability(x), model.probability(x, use_kernel=False))
 
 
+def test_the_kernel_stops_a_walk_only_where_it_would_stay() -> None:
+    """The kernel ends a walk at a node whose children are both itself; a node that points at itself on
+    one side only is walked on, as numpy's fixed-depth walk does (node 0 loops left while feature 1 <= 0)."""
+    if trees_module._kernels is None:
+        pytest.skip("the compiled kernel was not built")
+    trees = Trees(
+        feature=np.array([[1, 0, 0, 0], [0, 2, 0, 0]], dtype=np.int32),
+        threshold=np.array([[0.0, 0.5, np.inf, np.inf], [1.0, -1.0, np.inf, np.inf]]),
+        left=np.array([[0, 2, 2, 3], [1, 2, 2, 3]], dtype=np.int32),
+        right=np.array([[1, 3, 2, 3], [3, 3, 2, 3]], dtype=np.int32),
+        value=np.array([[0.0, 0.0, -1.0, 2.0], [0.5, 0.0, 4.0, 8.0]]),
+        baseline=0.0,
+        depth=3,
+    )
+    x = np.random.default_rng(1).normal(0.0, 1.0, (500, 3))
+    x[::7, 1] = np.nan
+    assert np.array_equal(trees.log_odds(x), trees.log_odds(x, use_kernel=False))
+    stays = x[:, 1] <= 0
+    assert np.array_equal(
+        trees.log_odds(x)[stays], 0.0 + np.where(x[stays, 0] <= 1.0, np.where(x[stays, 2] <= -1.0, 4.0, 8.0), 8.0)
+    )
+
+
 def test_a_model_file_round_trips_and_refuses_other_versions_and_features(tmp_path: Path) -> None:
     path = tmp_path / "m.npz"
     _tiny_model(0.25).save(path)
