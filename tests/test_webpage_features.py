@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from benchmarks.webpages import DATA
 from benchmarks.webpages.fit import read_sources
-from dedup.webpage import classify_page_lines, furniture, line_features, looks_like_webpage, model, reading_views
+from dedup.webpage import classify_page_lines, furniture, line_features, looks_like_webpage, reading_views, rows, topic
 from dedup.webpage.base import _F, _default_options
 from dedup.webpage.classes import model_page_lines
 from dedup.webpage.features import (
@@ -106,7 +106,7 @@ def test_model_features_and_labels_of_many_pages_are_those_of_each_page(monkeypa
     bounds = _bounds(pages)
     features = pages_line_features(lines, bounds)
     alone = [model_features(line_features(p), p) for p in pages]
-    monkeypatch.setattr(model, "_MATRIX_CELLS", 4096)  # running sums in many small matrices
+    monkeypatch.setattr(rows, "MATRIX_CELLS", 4096)  # running sums in many small matrices
     together = pages_model_features(features, lines, bounds)
     assert np.array_equal(together, np.concatenate(alone))
     # the page's mean log size is np.mean's, the value the trees were fitted on
@@ -264,6 +264,20 @@ def test_line_tokens_are_cjk_bigrams_and_words_of_four_letters(lines: list[str])
         assert len(keys) == len(expected)  # no two tokens of a line share a key
         bigrams = {(ord(t[0]) << 18 | ord(t[1])) | 1 << 36 for kind, t in expected if kind == "bigram"}
         assert {k for k in keys if k >> 36} == bigrams
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.text(alphabet="abcdeXYZ éÉ中文한국어1_-\u00a0", max_size=80), max_size=6))
+def test_word_keys_of_the_kernel_are_those_of_the_numpy_path(lines: list[str]) -> None:
+    """Words of up to 32 letters and longer (their first 32 count), ASCII case folded, the same keys both ways."""
+    lines = [*lines, "Abcdefghijklmnopqrstuvwxyzabcdefghijklmnop aBCDe"]
+    if topic._kernels is None:
+        pytest.skip("the compiled kernel was not built")
+    kernel = line_tokens(lines)
+    with pytest.MonkeyPatch.context() as patched:
+        patched.setattr(topic, "_kernels", None)
+        numpy_path = line_tokens(lines)
+    assert all(np.array_equal(a, b) for a, b in zip(kernel, numpy_path))
 
 
 def test_topic_overlap_counts_tokens_held_by_another_long_line_of_the_page() -> None:

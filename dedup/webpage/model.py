@@ -28,9 +28,9 @@ from pathlib import Path
 
 import numpy as np
 
-from ..arrays import concat_ranges
 from ..errors import InvalidOptionError
 from .base import _F, FEATURES
+from .rows import PageRows
 from .topic import topic_overlap
 from .trees import Trees, sigmoid
 
@@ -81,81 +81,6 @@ MODEL_FEATURES: tuple[str, ...] = (
 _LONG_SIZE = 40.0  # size units of a long text line (with a sentence end or function words)
 _LONG_DENSITY = 0.1
 _SHORT_SIZE = 10.0
-_MATRIX_CELLS = 1 << 21  # cells of the page-by-line matrix of running sums
-
-
-class _Pages:
-    """Row-to-page bookkeeping of lines of many pages: ``bounds`` int64 ``[n_pages + 1]``."""
-
-    def __init__(self, bounds: np.ndarray) -> None:
-        self.bounds = np.asarray(bounds, dtype=np.int64)
-        self.lengths = np.diff(self.bounds)
-        self.page = np.repeat(np.arange(self.lengths.size), self.lengths)
-        self.start = self.bounds[:-1][self.page]
-        self.size = self.lengths[self.page]  # the page length of each row
-        self.index = np.arange(self.page.size) - self.start  # the row's index on its page
-
-    def sums(self, values: np.ndarray) -> np.ndarray:
-        """float64 ``[n_pages]``: the sum of ``values`` over each page."""
-        return np.bincount(self.page, weights=values, minlength=self.lengths.size)
-
-    def prefix(self, values: np.ndarray) -> np.ndarray:
-        """float64 ``[m + n_pages]``: each page's running sums of ``values`` from 0, page after page.
-
-        Page ``p``'s sum of its first ``k`` values is at ``bounds[p] + p + k``. Summed page by
-        page, as one page alone would be, so the trees see the same values whatever else is
-        classified with the page (they split at values the columns take).
-        """
-        # Pages of like length side by side in a matrix, one row each: a row-wise cumsum adds
-        # each page's values in order, as np.cumsum of the page alone does.
-        out = np.zeros(self.page.size + self.lengths.size)
-        order = np.argsort(self.lengths, kind="stable")
-        widths = self.lengths[order] + 1
-        i = 0
-        while i < order.size:
-            fits = (np.arange(1, order.size - i + 1) * widths[i:]) <= _MATRIX_CELLS  # widths grow
-            j = i + max(int(np.searchsorted(~fits, True)), 1)
-            pages, width = order[i:j], int(widths[j - 1])
-            matrix = np.zeros((pages.size, width))
-            row = np.repeat(np.arange(pages.size), self.lengths[pages])
-            col = concat_ranges(np.ones(pages.size, dtype=np.int64), self.lengths[pages])
-            matrix[row, col] = values[concat_ranges(self.bounds[pages], self.lengths[pages])]
-            np.cumsum(matrix, axis=1, out=matrix)
-            row = np.repeat(np.arange(pages.size), widths[i:j])
-            col = concat_ranges(np.zeros(pages.size, dtype=np.int64), widths[i:j])
-            out[concat_ranges(self.bounds[pages] + pages, widths[i:j])] = matrix[row, col]
-            i = j
-        return out
-
-    def at(self, local: np.ndarray) -> np.ndarray:
-        """Positions in :meth:`prefix` of each row's page's sum of its first ``local`` values."""
-        return self.bounds[self.page] + self.page + local
-
-    def window_mean(self, values: np.ndarray, radius: int) -> np.ndarray:
-        """float64 ``[m]``: the mean of ``values`` over each window of ``radius`` lines each side, on its page."""
-        sums = self.prefix(values)
-        lo = np.maximum(self.index - radius, 0)
-        hi = np.minimum(self.index + radius + 1, self.size)
-        return (sums[self.at(hi)] - sums[self.at(lo)]) / (hi - lo)
-
-    def run_lengths(self, mask: np.ndarray) -> np.ndarray:
-        """float64 ``[m]``: the length of the run of True values each line is in on its page (0 outside runs)."""
-        begins = mask.copy()
-        begins[1:] &= ~mask[:-1] | (self.index[1:] == 0)
-        run = np.cumsum(begins) - 1
-        out = np.zeros(mask.size)
-        out[mask] = np.bincount(run[mask])[run[mask]]
-        return out
-
-    def repeats(self, lines: Sequence[str]) -> np.ndarray:
-        """float64 ``[m]``: how many other lines of its page are the same text."""
-        ids: dict[tuple[int, str], int] = {}
-        key = np.fromiter(
-            (ids.setdefault((p, line), len(ids)) for p, line in zip(self.page.tolist(), lines)),
-            dtype=np.int64,
-            count=len(lines),
-        )
-        return np.bincount(key)[key] - 1.0
 
 
 def model_features(features: np.ndarray, lines: Sequence[str]) -> np.ndarray:
@@ -196,7 +121,7 @@ def pages_model_features(features: np.ndarray, lines: Sequence[str], bounds: np.
     m = len(features)
     if m == 0:
         return np.zeros((0, len(MODEL_FEATURES)))
-    pages = _Pages(bounds)
+    pages = PageRows(bounds)
     index, page_lines = pages.index, pages.size
     size, chars = features[:, _F["size"]], features[:, _F["chars"]]
     sentence = (features[:, _F["sentence_ends"]] > 0).astype(np.float64)
@@ -241,7 +166,9 @@ def pages_model_features(features: np.ndarray, lines: Sequence[str], bounds: np.
         "stamp": (features[:, _F["stamp"]] > 0).astype(np.float64),
         "long": long_line.astype(np.float64),
     }
-    means = {(name, r): pages.window_mean(windowed[name], r) for r in _RADII for name in _WINDOWED}
+    means = {
+        (name, r): mean for name in _WINDOWED for r, mean in zip(_RADII, pages.window_means(windowed[name], _RADII))
+    }
     n = pages.lengths.astype(np.float64)
     page = [
         np.log1p(n),
@@ -281,7 +208,7 @@ def pages_model_features(features: np.ndarray, lines: Sequence[str], bounds: np.
 
 def _page_relative(
     lines: Sequence[str],
-    pages: _Pages,
+    pages: PageRows,
     windowed: dict[str, np.ndarray],
     means3: dict[str, np.ndarray],
     size: np.ndarray,
@@ -317,7 +244,7 @@ def _page_relative(
         overlap,
         (tokens > 0).astype(np.float64),
         np.log1p(tokens) * overlap,
-        *(pages.window_mean(overlap, r) for r in _RADII),
+        *pages.window_means(overlap, _RADII),
         log_size - mean_log_size[pages.page],
         rank / np.maximum(pages.size - 1, 1),
         log_size - np.log1p(median)[pages.page],
@@ -367,7 +294,7 @@ def context_features(probability: np.ndarray, chars: np.ndarray, bounds: np.ndar
     m = probability.size
     if m == 0:
         return np.zeros((0, len(CONTEXT_FEATURES)))
-    pages = _Pages(bounds)
+    pages = PageRows(bounds)
     index, last = pages.index, pages.size - 1
     text = np.maximum(pages.sums(chars), 1.0)[pages.page]
     previous = np.full(m, -1.0)
@@ -396,7 +323,7 @@ def context_features(probability: np.ndarray, chars: np.ndarray, bounds: np.ndar
     return np.column_stack(
         [
             probability,
-            *(pages.window_mean(probability, r) for r in _CONTEXT_RADII),
+            *pages.window_means(probability, _CONTEXT_RADII),
             previous,
             following,
             pages.sums(probability)[pages.page] / lines,
@@ -418,7 +345,7 @@ def list_pages(probability: np.ndarray, chars: np.ndarray, bounds: np.ndarray) -
     page only lines that match a furniture pattern go (:func:`dedup.webpage.model_page_lines`).
     ``probability`` and ``chars`` are float64 ``[m]``, ``bounds`` int64 ``[n_pages + 1]``.
     """
-    pages = _Pages(bounds)
+    pages = PageRows(bounds)
     text = pages.sums(chars)
     return (text > 0) & (pages.sums(chars * (probability >= 0.5)) >= _LIST_PAGE_SHARE * text)
 

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from ..arrays import concat_ranges, to_codepoints
+from ..kernel import kernels as _kernels  # None without the compiled kernel: numpy paths
 from .base import _CJK, _LETTER, _char_classes
 
 _MIN_WORD = 4  # letters of a word token (shorter words are mostly function words)
@@ -68,17 +69,28 @@ def line_tokens(lines: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
     words = (ends - starts) >= _MIN_WORD
     starts, ends = starts[words], np.minimum(ends[words], starts[words] + _WORD_POSITIONS)
-    word_lengths = ends - starts
-    at = concat_ranges(starts, word_lengths)
-    letters = cps[at].astype(np.uint64)
-    letters[(letters >= 65) & (letters <= 90)] += np.uint64(32)  # ASCII case folded
-    products = letters * _WEIGHTS[at - np.repeat(starts, word_lengths)]
-    word_key = np.add.reduceat(products, np.cumsum(word_lengths) - word_lengths) if starts.size else products[:0]
-    word_key >>= np.uint64(64 - _KEY_BITS + 1)  # the hash's 36 high bits
+    word_key = _word_keys(cps, starts, ends - starts)
 
     positions = np.concatenate((pair, starts))
     line = np.searchsorted(line_starts, positions, side="right") - 1
     return line, np.concatenate((bigram_key, word_key))
+
+
+def _word_keys(cps: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """uint64 ``[w]``: each word's key, the 36 high bits of the sum of its letters (uint32 ``cps[start:start +
+    length]``, ASCII case folded) times their positions' weights (:data:`_WEIGHTS`), wrapping at 2**64 —
+    by the compiled kernel, or by a gather of every letter."""
+    shift = 64 - _KEY_BITS + 1
+    if _kernels is not None:
+        out = np.empty(starts.size, dtype=np.uint64)
+        _kernels.word_keys(cps, starts.astype(np.int64), lengths.astype(np.int64), _WEIGHTS, shift, out)
+        return out
+    at = concat_ranges(starts, lengths)
+    letters = cps[at].astype(np.uint64)
+    letters[(letters >= 65) & (letters <= 90)] += np.uint64(32)  # ASCII case folded
+    products = letters * _WEIGHTS[at - np.repeat(starts, lengths)]
+    keys = np.add.reduceat(products, np.cumsum(lengths) - lengths) if starts.size else products[:0]
+    return keys >> np.uint64(shift)
 
 
 def topic_overlap(lines: Sequence[str], page: np.ndarray, core: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
