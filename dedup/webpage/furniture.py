@@ -5,6 +5,7 @@ and its literals (:mod:`dedup.literals`) say it may match."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
@@ -157,7 +158,7 @@ class _Flags:
         sets = _literal_sets()
         self._may = dict(zip(names, lines_holding(views, [sets[name] for name in names])))
 
-    def hits(self, name: str, where: np.ndarray, test: Any = None) -> np.ndarray:
+    def hits(self, name: str, where: np.ndarray, test: Callable[[str], Any] | None = None) -> np.ndarray:
         """bool ``[k]``: ``where`` and the pattern ``name`` found (``test(view)`` instead of its search)."""
         rows = np.flatnonzero(where & self._may[name])
         out = np.zeros(where.size, dtype=bool)
@@ -197,6 +198,7 @@ class _Flags:
 
 
 def _is_share(view: str) -> bool:
+    """The whole line is a share button: the pattern's, or a share word of another language (edges aside)."""
     return _SHARE.fullmatch(view) is not None or is_share(view)
 
 
