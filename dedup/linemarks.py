@@ -3,7 +3,8 @@ variable slots to mask (:func:`mask_slots`), sentence ends (:func:`ends_sentence
 breaks of tables (:func:`cell_breaks`, :func:`row_cells`), page numbers, running heads and headings
 (:func:`page_marks`, :func:`heading_marks`). Where a regular expression a line cost a Python call per match
 (slots, cell breaks), a pass over the joined lines' code points finds the same; where it fails on a line's
-first characters, or runs once a line in C, it stays.
+first characters, or runs once a line in C, it stays; the heading patterns are searched only on the lines
+holding a character they need (:mod:`dedup.literals`).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from functools import lru_cache
 import numpy as np
 
 from .arrays import collapse_runs, to_codepoints, whitespace_table
+from .literals import lines_holding, required_literals, searched_lines
 
 _QUOTED = re.compile(r"[“「『\"'‘][^“”「」『』\"'‘’\n]{1,40}[”」』\"'’]")  # a short quoted name
 
@@ -121,12 +123,22 @@ def page_marks(stripped: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
 
 def heading_marks(stripped: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     """Which stripped lines have a heading's shape — at most 40 characters and no sentence end, HTML remnants
-    aside — and which of those also a running head's mark (:data:`_HEAD_MARK`): two bool ``[len(stripped)]``."""
-    bare = [_MARKUP.sub("", s).strip() if "<" in s or "&" in s else s for s in stripped]
-    plain = np.array([0 < len(s) <= 40 and _SENTENCE_END.search(s) is None for s in bare], dtype=bool)
+    aside — and which of those also a running head's mark (:data:`_HEAD_MARK`): two bool ``[len(stripped)]``.
+    The patterns are searched only on the lines holding a character they need (:mod:`dedup.literals`: markup's
+    "<" or "&", a sentence end, a mark's "/", "|", "第", "年" or "."); removing markup adds no character."""
+    sets = [("<", "&"), required_literals(_SENTENCE_END), required_literals(_HEAD_MARK)]
+    markup, ends, marks = lines_holding(stripped, sets)
+    bare = list(stripped)
+    for i in np.flatnonzero(markup).tolist():
+        if "<" in bare[i] or "&" in bare[i]:
+            bare[i] = _MARKUP.sub("", bare[i]).strip()
+    lengths = np.fromiter(map(len, bare), dtype=np.int64, count=len(bare))
+    plain = (lengths > 0) & (lengths <= 40)
+    rows = np.flatnonzero(plain & ends)
+    plain[rows] = ~searched_lines(_SENTENCE_END, bare, rows)
     marked = np.zeros(len(stripped), dtype=bool)
-    for i in np.flatnonzero(plain).tolist():
-        marked[i] = _HEAD_MARK.search(stripped[i]) is not None
+    rows = np.flatnonzero(plain & marks)
+    marked[rows] = searched_lines(_HEAD_MARK, stripped, rows)
     return plain, marked
 
 

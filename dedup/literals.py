@@ -11,8 +11,9 @@ compiled kernel over the joined lines. Only those lines are searched: the same r
 searches instead of one a line.
 
 A set is sound, never complete: a line holding a literal may still not match (it is searched). A pattern
-whose matches need no literal (``\\d+``, ``\\w{2,}``, an optional part) or that ignores case has no set
-(None): it is searched on every line.
+whose matches need no literal (``\\d+``, ``\\w{2,}``, an optional part) has no set (None): it is searched on
+every line. Where a pattern ignores case only characters without case (CJK, digits, punctuation) make
+literals, as ``re`` matches them as they are.
 """
 
 from __future__ import annotations
@@ -35,6 +36,11 @@ except ImportError:  # Python < 3.11
 
 from .kernel import kernels as _kernels  # None without the compiled kernel: every line is searched
 
+try:
+    from _sre import unicode_iscased as _iscased  # what ``re`` asks before matching a character in any case
+except ImportError:  # pragma: no cover - another implementation of ``re``
+    _iscased = None
+
 __all__ = ["lines_holding", "required_literals", "searched_lines"]
 
 # At most this many strings in a set of exact strings; longer alternations of a sequence are cut there.
@@ -50,6 +56,12 @@ _REPEATS = {_C.MAX_REPEAT, _C.MIN_REPEAT} | ({_C.POSSESSIVE_REPEAT} if hasattr(_
 # (exact, need): the strings a node matches when finitely many (else None), and strings one of which
 # every match of it holds (else None).
 _Facts = tuple[frozenset[str] | None, frozenset[str] | None]
+
+
+def _cased(code: int) -> bool:
+    """Whether a pattern that ignores case matches a code point in other forms too (``re``'s own test; without it,
+    every code point counts as cased)."""
+    return _iscased is None or bool(_iscased(code))
 
 
 def _weight(strings: frozenset[str]) -> tuple[float, int]:
@@ -85,13 +97,13 @@ def _class_chars(items: list) -> frozenset[str] | None:
     return frozenset(map(chr, chars)) if len(chars) <= _MAX_CLASS else None
 
 
-def _sequence(items: list) -> _Facts:
+def _sequence(items: list, icase: bool = False) -> _Facts:
     """The facts of consecutive nodes: exact strings run together while each node is exact."""
     run: frozenset[str] | None = frozenset({""})
     whole = True
     candidates: list[frozenset[str]] = []
     for item in items:
-        exact, need = _node(item)
+        exact, need = _node(item, icase)
         if need is not None:
             candidates.append(need)
         joined = _concat(run, exact) if run is not None and exact is not None else None
@@ -107,25 +119,28 @@ def _sequence(items: list) -> _Facts:
     return (run if whole else None), _best(candidates)
 
 
-def _node(node: tuple) -> _Facts:
+def _node(node: tuple, icase: bool = False) -> _Facts:
     op, arg = node
     if op == _C.LITERAL:
+        if icase and _cased(arg):  # matched in any case: no one string
+            return None, None
         exact = frozenset({chr(arg)})
         return exact, exact
     if op in _ZERO_WIDTH:  # consumes nothing: the strings around it stay adjacent
         return frozenset({""}), None
     if op == _C.IN:
         chars = _class_chars(arg)
+        if chars is not None and icase and any(_cased(ord(c)) for c in chars):
+            return None, None
         return chars, chars
     if op == _C.SUBPATTERN:
-        add_flags, items = arg[1], arg[3]
-        if add_flags & re.IGNORECASE:
-            return None, None
-        return _sequence(list(items))
+        add_flags, del_flags, items = arg[1], arg[2], arg[3]
+        inner = (icase or bool(add_flags & re.IGNORECASE)) and not del_flags & re.IGNORECASE
+        return _sequence(list(items), inner)
     if op == getattr(_C, "ATOMIC_GROUP", None):
-        return _sequence(list(arg))
+        return _sequence(list(arg), icase)
     if op == _C.BRANCH:
-        facts = [_sequence(list(branch)) for branch in arg[1]]
+        facts = [_sequence(list(branch), icase) for branch in arg[1]]
         exacts = [e for e, _ in facts]
         exact = frozenset().union(*exacts) if all(e is not None for e in exacts) else None  # type: ignore[arg-type]
         if exact is not None and len(exact) > _MAX_STRINGS:
@@ -135,7 +150,7 @@ def _node(node: tuple) -> _Facts:
         return exact, need
     if op in _REPEATS:
         low, high, items = arg
-        exact, need = _sequence(list(items))
+        exact, need = _sequence(list(items), icase)
         if low == 0:
             return (frozenset({""}) if high == 0 else None), None
         if exact is not None and "" not in exact:
@@ -153,14 +168,12 @@ def _node(node: tuple) -> _Facts:
 
 @lru_cache(maxsize=256)
 def _required(text: str, flags: int) -> tuple[str, ...] | None:
-    if flags & re.IGNORECASE:
-        return None
     try:
         parsed = _P.parse(text, flags)
     except Exception:  # a construct this reader does not know: search every line
         return None
     items = list(parsed.data) if hasattr(parsed, "data") else list(parsed)
-    _, need = _sequence(items)
+    _, need = _sequence(items, bool(flags & re.IGNORECASE))
     if need is None:
         return None
     # A literal holding a shorter one of the set adds nothing: the shorter is found wherever it is.
@@ -169,7 +182,7 @@ def _required(text: str, flags: int) -> tuple[str, ...] | None:
 
 def required_literals(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
     """Strings one of which every match of ``pattern`` holds (sorted), or None when none can be read
-    (a match may hold no fixed string, or the pattern ignores case).
+    (a match may hold no fixed string; under ``re.IGNORECASE`` only characters without case count).
 
     Examples
     --------

@@ -1,7 +1,10 @@
-"""Slot masking of the line table (dedup.linemarks.mask_slots) in arrays, against its regular-expression definition."""
+"""Slot masking of the line table (dedup.linemarks.mask_slots) in arrays, and the shapes of headings
+(dedup.linemarks.heading_marks) searched where the literal prefilter leaves them, against their definitions."""
 
 from __future__ import annotations
 
+import numpy as np
+import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
@@ -34,3 +37,25 @@ def test_masking_in_arrays_equals_the_regular_expressions(texts: list[str]) -> N
     assert lines.mask_slots(texts) == expected
     with mock.patch.object(arrays, "_kernels", None):
         assert lines.mask_slots(texts) == expected
+
+
+_HEADING_PIECES = ["<b>", "&nbsp;", "第3期", "Vol.", "ＶＯＬ", " | ", "/", "年", "。", "!", "标题", " "]
+
+
+@settings(max_examples=200)
+@given(st.lists(st.lists(st.sampled_from(_HEADING_PIECES)).map("".join).map(str.strip), max_size=8))
+def test_heading_marks_search_only_where_a_pattern_may_match(stripped: list[str]) -> None:
+    """The shape of a heading and a running head's mark are those of their definition, a line at a time, with
+    the literal prefilter and without it."""
+    expected_plain, expected_marked = [], []
+    for line in stripped:
+        bare = lines._MARKUP.sub("", line).strip() if "<" in line or "&" in line else line
+        plain = 0 < len(bare) <= 40 and lines._SENTENCE_END.search(bare) is None
+        expected_plain.append(plain)
+        expected_marked.append(plain and lines._HEAD_MARK.search(line) is not None)
+    found = lines.heading_marks(stripped)
+    with pytest.MonkeyPatch.context() as patched:
+        patched.setattr(lines, "lines_holding", lambda texts, sets: np.ones((len(sets), len(texts)), dtype=bool))
+        searched = lines.heading_marks(stripped)
+    for got in (found, searched):
+        assert got[0].tolist() == expected_plain and got[1].tolist() == expected_marked

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dedup import literals
+from dedup import linemarks, literals
 from dedup.arrays import compiled
 from dedup.literals import _literal_tables, lines_holding, required_literals
 from dedup.webpage import furniture
@@ -31,6 +31,9 @@ needs_kernel = pytest.mark.skipif(not compiled(), reason="dedup built without it
         (r"posted(?: by)?\s*:", ("posted",)),  # the optional part adds nothing; "posted" outweighs ":"
         (r"(?:上一篇|下一篇)\s*[:：]", ("上一篇", "下一篇")),  # three CJK characters outweigh an ASCII colon
         (r"by|posted by", ("by",)),  # a literal holding another of the set adds nothing
+        (r"(?i)版权|©", ("©", "版权")),  # ignoring case: characters without case are literals still
+        (r"(?i)vol\.|第\s*\d期", (".", "第")),  # "vol" is matched in any case, "." and "第" as they are
+        (r"(?i:ab)c", ("c",)),
     ],
 )
 def test_required_literals_of_small_patterns(pattern: str, expected: tuple[str, ...]) -> None:
@@ -50,7 +53,12 @@ def test_patterns_whose_matches_need_no_literal_have_none(pattern: str) -> None:
 # The furniture patterns of dedup.webpage.features and dedup.webpage.words, with their literal sets.
 _PATTERNS = [
     pattern
-    for pattern in (*furniture._SEARCHED.values(), copyright_pattern(), breadcrumb_pattern())
+    for pattern in (
+        *furniture._SEARCHED.values(),
+        copyright_pattern(),
+        breadcrumb_pattern(),
+        *(linemarks._HEAD_MARK, linemarks._RUNNING_HEAD, linemarks._SENTENCE_END),  # the first two ignore case
+    )
     if required_literals(pattern) is not None
 ]
 
