@@ -25,7 +25,7 @@ from itertools import product
 
 import numpy as np
 
-from .arrays import to_codepoints
+from .shingle import encode
 
 try:
     from re import _constants as _C
@@ -200,18 +200,19 @@ def _literal_tables(sets: tuple[tuple[str, ...], ...]) -> tuple[np.ndarray, ...]
     code point's rank, -1 for none), ``first_at`` (int64 ``[firsts + 1]``: each one's literals), the literals'
     code points (uint32), ``literal_at`` (int64 ``[k + 1]``) and ``literal_set`` (int32 ``[k]``); literals sorted
     by their first code point, then those of one code point first, then by their second code point."""
-    pairs = sorted({(literal, k) for k, literals in enumerate(sets) for literal in literals if literal})
-    pairs.sort(key=lambda pair: (ord(pair[0][0]), len(pair[0]) > 1, ord(pair[0][1]) if len(pair[0]) > 1 else -1))
+    pairs = sorted(
+        {(literal, k) for k, literals in enumerate(sets) for literal in literals if literal},
+        key=lambda pair: (ord(pair[0][0]), len(pair[0]) > 1, ord(pair[0][1]) if len(pair[0]) > 1 else -1, pair),
+    )
     literals = [literal for literal, _ in pairs]
-    lengths = np.fromiter(map(len, literals), dtype=np.int64, count=len(literals))
-    literal_at = np.concatenate(([0], np.cumsum(lengths))).astype(np.int64)
+    codepoints, literal_at = encode(literals)
     first = np.fromiter((ord(s[0]) for s in literals), dtype=np.int64, count=len(literals))
     firsts, first_start = np.unique(first, return_index=True)
     first_at = np.append(first_start, len(literals)).astype(np.int64)
     first_index = np.full(int(firsts.max(initial=0)) + 1, -1, dtype=np.int32)
     first_index[firsts] = np.arange(firsts.size, dtype=np.int32)
     literal_set = np.fromiter((k for _, k in pairs), dtype=np.int32, count=len(pairs))
-    return first_index, first_at, to_codepoints("".join(literals)), literal_at, literal_set
+    return first_index, first_at, codepoints, literal_at, literal_set
 
 
 def lines_holding(lines: Sequence[str], sets: Sequence[Sequence[str] | None]) -> np.ndarray:
@@ -234,10 +235,9 @@ def lines_holding(lines: Sequence[str], sets: Sequence[Sequence[str] | None]) ->
     if _kernels is None or not lines or not known:
         return out
     tables = _literal_tables(tuple(tuple(sets[k]) for k in known))  # type: ignore[arg-type]
-    lengths = np.fromiter(map(len, lines), dtype=np.int64, count=len(lines))
-    starts = np.cumsum(lengths + 1) - (lengths + 1)
+    cps, offsets = encode(lines)  # each literal is looked for within its line's bounds only
     held = np.zeros((len(known), len(lines)), dtype=np.uint8)
-    _kernels.literal_lines(to_codepoints("\n".join(lines)), starts, starts + lengths, *tables, held)
+    _kernels.literal_lines(cps, offsets[:-1], offsets[1:], *tables, held)
     out[known] = held.astype(bool)
     return out
 

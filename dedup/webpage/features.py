@@ -10,7 +10,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from ..arrays import class_counts, to_codepoints, whitespace_table
+from ..arrays import class_counts, group_ids, to_codepoints, whitespace_table
 from ..normalize import NormalizeOptions, matching_texts
 from .base import (
     _CJK,
@@ -173,7 +173,7 @@ def _flag_columns(
         index: dict[str, int] = {}
         of_row = np.fromiter((index.setdefault(views[i], len(index)) for i in rows.tolist()), np.int64, rows.size)
     else:
-        _, of_row = np.unique(keys[rows], return_inverse=True)
+        of_row = group_ids(keys[rows])
     one_row = np.empty(int(of_row.max()) + 1, dtype=np.int64)
     one_row[of_row[::-1]] = rows[::-1]
     flags = _Flags([views[i] for i in one_row.tolist()], size[one_row], digit[one_row], options, part)

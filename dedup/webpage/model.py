@@ -195,8 +195,7 @@ def pages_model_features(features: np.ndarray, lines: Sequence[str], bounds: np.
         np.log1p(pages.run_lengths(size < _SHORT_SIZE)),
         np.log1p(pages.repeats(lines)),
         chars / total,
-        pages.window_mean(chars, 2) * 5 / total,
-        pages.window_mean(chars, 6) * 13 / total,
+        *(mean * width / total for mean, width in zip(pages.windows(sums, (2, 6)), (5, 13))),
         chars_to / total,
         *(value[pages.page] for value in page),
         *_page_relative(

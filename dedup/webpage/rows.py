@@ -78,13 +78,13 @@ class PageRows:
         """Positions in :meth:`prefix` of each row's page's sum of its first ``local`` values."""
         return self.bounds[self.page] + self.page + local
 
-    def window_mean(self, values: np.ndarray, radius: int) -> np.ndarray:
-        """float64 ``[m]``: the mean of ``values`` over each window of ``radius`` lines each side, on its page."""
-        return self.window_means(values, (radius,))[0]
-
     def window_means(self, values: np.ndarray, radii: Sequence[int]) -> list[np.ndarray]:
-        """:meth:`window_mean` of ``values`` for each radius, from one prefix sum."""
-        sums = self.prefix(values)
+        """float64 ``[m]`` for each radius: the mean of ``values`` over each window of ``radius`` lines each side,
+        on its page, from one prefix sum."""
+        return self.windows(self.prefix(values), radii)
+
+    def windows(self, sums: np.ndarray, radii: Sequence[int]) -> list[np.ndarray]:
+        """:meth:`window_means` of the values whose :meth:`prefix` is ``sums``."""
         out = []
         for radius in radii:
             lo = np.maximum(self.index - radius, 0)
