@@ -305,8 +305,8 @@ def _shares_by_sets(views: list[str], groups: list[int], n: int = 4, max_members
     return [share[v] for v in views]
 
 
-# Views that recur, share grams, or are shorter than a gram.
-_SHARE_VIEWS = ["", "ab", "abcd", "abcde", "bcdea", "新闻新闻", "新闻0新闻", "闻新闻0"]
+# Views that recur, share grams, repeat a gram, or are shorter than a gram.
+_SHARE_VIEWS = ["", "ab", "abcd", "abcde", "bcdea", "新闻新闻", "新闻0新闻", "闻新闻0", "aaaaab", "aaaa"]
 
 
 @settings(max_examples=300, deadline=None)
@@ -332,6 +332,42 @@ def test_shares_of_many_units_at_once_are_each_units_by_sets(units: list[list[tu
     assert _shared_shares_many(views, groups, unit_of, max_members=most).tolist() == expected
 
 
+_UNITS = st.lists(
+    st.lists(
+        st.tuples(st.sampled_from(_SHARE_VIEWS) | st.text("ab新闻0", max_size=7), st.integers(0, 3)), max_size=6
+    ).filter(bool),
+    min_size=1,
+    max_size=4,
+)
+
+
+def _flat(units: list[list[tuple[str, int]]]) -> tuple[list[str], np.ndarray, np.ndarray]:
+    bounds = np.concatenate(([0], np.cumsum([len(unit) for unit in units]))).astype(np.int64)
+    return [v for unit in units for v, _ in unit], np.array([g for u in units for _, g in u], dtype=np.int64), bounds
+
+
+@settings(max_examples=200, deadline=None)
+@given(_UNITS, _UNITS, st.data())
+def test_shares_from_a_memo_are_the_shares_measured(
+    first: list[list[tuple[str, int]]], second: list[list[tuple[str, int]]], data: st.DataObject
+) -> None:
+    """A memo filled by one classification serves the next: units it holds (some of ``second`` are ``first``'s, with
+    their groups or others) give the shares measuring them gives, and only the others are added to it."""
+    from dedup.boilerplate.families import _shared_shares_many, units_shares
+
+    regroup = st.sampled_from([None, 0, 3])  # a unit of the first again, as it was or with a member regrouped
+    again = [[(v, g if (h := data.draw(regroup)) is None else h) for v, g in unit] for unit in first]
+    second = second + [unit for unit in again if data.draw(st.booleans())]
+    memo: dict = {}
+    units_shares(*_flat(first), memo)
+    held = set(memo)
+    views, groups, bounds = _flat(second)
+    measured = _shared_shares_many(views, groups, np.repeat(np.arange(len(second)), np.diff(bounds)))
+    assert units_shares(views, groups, bounds, memo).tolist() == measured.tolist()
+    assert units_shares(views, groups, bounds).tolist() == measured.tolist()
+    assert set(memo) == held | {(tuple(v for v, _ in unit), _flat([unit])[1].tobytes()) for unit in second}
+
+
 def test_slots_are_masked_exactly() -> None:
     from dedup.linemarks import mask_slots
 
@@ -350,6 +386,8 @@ def test_shared_shares_count_the_grams_other_groups_hold() -> None:
     shares = _shared_shares(["abcdef", "abcdeq", "zzzzzz"], [0, 1, 2])
     assert np.allclose(shares, [2 / 3, 2 / 3, 0.0])
     assert np.allclose(_shared_shares(["abcdef", "abcdeq"], [0, 0]), [0.0, 0.0])  # one group: no evidence
+    # aaaaab {aaaa, aaab}: the gram it holds twice counts once
+    assert _shared_shares(["aaaaab", "aaaa"], [0, 1]).tolist() == [0.5, 1.0]
 
 
 def test_a_long_line_that_only_ends_like_a_recurring_title_is_not_its_variant() -> None:

@@ -17,8 +17,8 @@ from ..lines import (
 from ..near import ClusterEngine, NearOptions, cluster_views
 from ..store import take_rows
 from .base import Boilerplate, BoilerplateOptions
-from .classify import classify_lines, document_kinds, page_kinds
-from .families import boilerplate_families
+from .classify import _corpus_kinds, classify_lines, document_kinds, page_kinds
+from .families import SharesMemo, boilerplate_families
 from .pages import PageLines, page_lines
 
 
@@ -77,6 +77,9 @@ class TableLines:
     # The last signatures of the documents' views (DocumentViews.sketched): each clustering of these lines'
     # views sketches only the documents whose kept lines changed since the one before.
     _sketches: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
+    # Shares of n-grams of the key families already measured (classify.collection_kinds): the second family
+    # pass's classification measures only the families that pass changed.
+    _shares: SharesMemo = field(default_factory=dict, compare=False, repr=False)
 
     def __len__(self) -> int:
         return len(self.table)
@@ -94,7 +97,9 @@ class TableLines:
         if own is None:
             own = document_kinds(self.table, options, self.pages)
             self._own.append((options, own))
-        return classify_lines(self.table, families, options, own=own)
+        if options.webpage is not False:  # classify_lines' web-page classifier, which corpus kinds leave out
+            return classify_lines(self.table, families, options, own=own)
+        return _corpus_kinds(self.table, families, options, own, shares=self._shares)
 
     def page_kinds(self, known: np.ndarray, options: BoilerplateOptions) -> np.ndarray:
         return page_kinds(self.table, known, options, self.pages)

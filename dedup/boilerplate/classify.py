@@ -14,7 +14,7 @@ from ..linemarks import ends_sentence
 from ..lines import LineTable, in_numeric_table
 from ..store import take, take_rows
 from .base import KINDS, BoilerplateOptions
-from .families import _doc_frequency, _families
+from .families import SharesMemo, _doc_frequency, _families
 from .pages import _WEB_PAGE, PageLines, _classify_web_pages, page_lines
 
 
@@ -321,18 +321,19 @@ def _corpus_kinds(
     options: BoilerplateOptions,
     own: np.ndarray | None = None,
     pages: PageLines | None = None,
+    shares: SharesMemo | None = None,
 ) -> np.ndarray:
     """:func:`classify_lines` without the web-page classifier: the kinds the collection shows.
 
     Three steps: what each document shows of itself (:func:`document_kinds`), what the
     collection shows, read on the lines whose keys recur across families and their
     neighbours only (:func:`shared_rows`, :func:`collection_kinds`: every other line is
-    content to it), and the page furniture of each document.
+    content to it), and the page furniture of each document. ``shares``: see :func:`collection_kinds`.
     """
     kind = document_kinds(table, options, pages) if own is None else own.copy()
     rows = shared_rows(table, families, options)
     if rows.size:
-        kind[rows] = collection_kinds(take_rows(table, rows), families, options, kind[rows])
+        kind[rows] = collection_kinds(take_rows(table, rows), families, options, kind[rows], shares=shares)
     return furniture_kinds(table, kind, options)
 
 
@@ -425,6 +426,7 @@ def collection_kinds(
     options: BoilerplateOptions,
     kind: np.ndarray,
     shapes: tuple[np.ndarray, np.ndarray] | None = None,
+    shares: SharesMemo | None = None,
 ) -> np.ndarray:
     """Kinds the collection shows: lines recurring across families of documents, and their templates.
 
@@ -443,6 +445,9 @@ def collection_kinds(
     shapes : (np.ndarray, np.ndarray), optional
         :func:`dedup.linemarks.row_shapes` of the rows, when they were made where the texts are (the rows' texts
         are then not read).
+    shares : dict, optional
+        Shares of n-grams measured by an earlier classification of the same lines (read and added to:
+        :func:`dedup.boilerplate.families.units_shares`).
 
     Returns
     -------
@@ -480,7 +485,7 @@ def collection_kinds(
             & (kind == "")
         )
         candidates &= ~_overlap_context(table, affix, candidates, recurs | candidates) & ~in_table
-        in_family = _families(table, affix, candidates, options, by_doc=False, line_family=line_family)
+        in_family = _families(table, affix, candidates, options, False, line_family, shares)
         kind[in_family] = "template"
         cross_family |= in_family
     # A heading kept as content is kept from the collection's evidence only: what its

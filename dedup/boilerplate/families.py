@@ -81,14 +81,13 @@ def _dense_ids(*columns: np.ndarray) -> np.ndarray:
     return ids
 
 
-def _grams(views: Sequence[str], n: int) -> tuple[np.ndarray, np.ndarray]:
-    """The distinct character ``n``-grams of every view as dense ids (a view shorter than ``n`` is its one
-    gram): ``(view, gram)`` int64 ``[k]`` each, one row per distinct gram of a view, by view."""
+def _gram_ids(views: Sequence[str], n: int) -> tuple[np.ndarray, np.ndarray]:
+    """The character ``n``-grams of every view, as dense ids (equal grams, equal ids; a view shorter than ``n`` is
+    its one gram): how many each view has (int64 ``[len(views)]``) and the ids, view by view (int64 ``[k]``)."""
     lengths = np.fromiter(map(len, views), dtype=np.int64, count=len(views))
     counts = np.maximum(lengths - n + 1, 1)
-    owner = np.repeat(np.arange(len(views)), counts)
-    if not owner.size:
-        return owner, owner
+    if not counts.size:
+        return counts, counts
     ends = np.cumsum(lengths)
     at = concat_ranges(ends - lengths, counts)  # each gram's first character
     limit = np.repeat(ends, counts)
@@ -101,13 +100,7 @@ def _grams(views: Sequence[str], n: int) -> tuple[np.ndarray, np.ndarray]:
     rank = np.empty(present.size, dtype=np.int32)  # read only where a character is present (4.5 MB, not 8.9)
     rank[chars] = np.arange(chars.size)
     ranks = np.append(rank[cps], chars.size)
-    gram = _dense_ids(*(ranks[np.where(at + j < limit, at + j, ranks.size - 1)] for j in range(n)))
-    packed = _packed_order(owner, gram)
-    if packed is None:
-        distinct = np.unique(np.stack([owner, gram], axis=1), axis=0)
-        return distinct[:, 0], distinct[:, 1]
-    order, new = packed
-    return owner[order[new]], gram[order[new]]
+    return counts, _dense_ids(*(ranks[np.where(at + j < limit, at + j, ranks.size - 1)] for j in range(n)))
 
 
 def _shared_shares_many(
@@ -121,8 +114,12 @@ def _shared_shares_many(
     are not each other's evidence. In a unit, each distinct view counts once, with the group of its
     last copy, and the grams of its first ``max_members`` distinct views are the evidence; a view
     shorter than ``n`` is its one gram. Member ``i`` is ``views[i]`` of group ``groups[i]`` in unit
-    ``unit[i]`` (int64 ``[k]``; a unit's members consecutive and in order, units numbered in order).
-    tests/test_boilerplate.py holds the definition with Python sets this equals.
+    ``unit[i]`` (int64 ``[k]``, groups non-negative; a unit's members consecutive and in order, units
+    numbered in order). tests/test_boilerplate.py holds the definition with Python sets this equals.
+
+    One sort of every (unit, gram, distinct view) row: a gram of a view is shared when the evidence of
+    its unit holds it in a group other than the view's, that is, when the least or the greatest group
+    holding it there is not the view's own.
     """
     k = len(views)
     if not k:
@@ -139,31 +136,68 @@ def _shared_shares_many(
     d_unit, d_view, d_group = unit[first], vid[first], groups[last]
     unit_start = np.searchsorted(d_unit, d_unit)
     evidence = np.arange(d_unit.size) - unit_start < max_members
-    # Each distinct view's grams, and the (unit, group, gram) the evidence holds.
-    g_view, g_gram = _grams(list(ids), n)
-    per_view = np.bincount(g_view, minlength=len(ids))
-    view_start = np.cumsum(per_view) - per_view
-    rows = np.repeat(np.arange(d_unit.size), per_view[d_view])
-    gram = g_gram[concat_ranges(view_start[d_view], per_view[d_view])]
-    r_unit, r_group = d_unit[rows], d_group[rows]
-    held_in = evidence[rows]
-    triple = _dense_ids(r_unit, r_group, gram)
-    in_evidence = np.zeros(int(triple.max(initial=-1)) + 1, dtype=bool)
-    in_evidence[triple[held_in]] = True
-    own = in_evidence[triple]
-    # held: how many groups' evidence holds the gram in the unit.
-    doublet = _dense_ids(r_unit, gram)
-    doublet_of = np.empty(in_evidence.size, dtype=np.int64)
-    doublet_of[triple] = doublet  # a (unit, group, gram) has one (unit, gram)
-    held = np.bincount(doublet_of[in_evidence], minlength=int(doublet.max(initial=-1)) + 1)[doublet]
-    shared = (held - own) >= 1
-    share = np.bincount(rows, weights=shared, minlength=d_unit.size) / per_view[d_view]
+    # Each distinct view's grams (repeats included), sorted by (unit, gram, view row).
+    counts, gram_ids = _gram_ids(list(ids), n)
+    per_row = counts[d_view]
+    rows = np.repeat(np.arange(d_unit.size), per_row)
+    gram = gram_ids[concat_ranges((np.cumsum(counts) - counts)[d_view], per_row)]
+    r_unit = d_unit[rows]
+    packed = _packed_order(r_unit, gram, rows)
+    if packed is None:
+        by = np.lexsort((rows, gram, r_unit))
+        distinct = np.ones(by.size, dtype=bool)
+        distinct[1:] = (np.diff(r_unit[by]) != 0) | (np.diff(gram[by]) != 0) | (np.diff(rows[by]) != 0)
+    else:
+        by, distinct = packed
+    rows, gram, r_unit = rows[by], gram[by], r_unit[by]
+    # A (unit, gram) run: the least and greatest group of the evidence rows in it.
+    new_run = np.concatenate(([True], (r_unit[1:] != r_unit[:-1]) | (gram[1:] != gram[:-1])))
+    run_start, run = np.flatnonzero(new_run), np.cumsum(new_run) - 1
+    group, held_in = d_group[rows], evidence[rows]
+    least = np.minimum.reduceat(np.where(held_in, group, np.iinfo(np.int64).max), run_start)[run]
+    most = np.maximum.reduceat(np.where(held_in, group, -1), run_start)[run]
+    shared = (most >= 0) & ((least != group) | (most != group))
+    # Each distinct gram of a view once: its share of them.
+    share = np.bincount(rows[distinct], weights=shared[distinct], minlength=d_unit.size) / np.bincount(
+        rows[distinct], minlength=d_unit.size
+    )
     # back to the members: the share of their unit's distinct view
     where = np.empty(k, dtype=np.int64)
     where[order] = np.cumsum(new) - 1
     of_pair = np.empty(d_unit.size, dtype=np.int64)
     of_pair[by_first] = np.arange(d_unit.size)
     return share[of_pair[where]]
+
+
+#: Shares of n-grams (:func:`_shared_shares_many`) of units already measured, by their members' views and groups.
+SharesMemo = dict[tuple[tuple[str, ...], bytes], np.ndarray]
+
+
+def units_shares(
+    views: Sequence[str], groups: np.ndarray, bounds: np.ndarray, memo: SharesMemo | None = None
+) -> np.ndarray:
+    """:func:`_shared_shares_many` of units of consecutive members: unit ``i`` is members
+    ``bounds[i]:bounds[i + 1]`` (int64 ``[units + 1]``, no unit empty); float64 ``[len(views)]``.
+
+    With ``memo``, units it holds (the same views of the same groups, in the same order) are taken from it and the
+    others measured and added: the second family pass of a collection leaves most units of the first as they were.
+    A unit's shares depend on nothing else (the group ids stand for themselves, a family being named by its first
+    document), so a memo serves any classification of the same lines.
+    """
+    sizes = np.diff(bounds)
+    if memo is None:
+        return _shared_shares_many(views, groups, np.repeat(np.arange(sizes.size), sizes))
+    keys = [(tuple(views[lo:hi]), groups[lo:hi].tobytes()) for lo, hi in zip(bounds[:-1].tolist(), bounds[1:].tolist())]
+    missing = np.array([i for i, key in enumerate(keys) if key not in memo], dtype=np.int64)
+    if missing.size:
+        members = concat_ranges(bounds[missing], sizes[missing])
+        made = _shared_shares_many(
+            [views[i] for i in members.tolist()], groups[members], np.repeat(np.arange(missing.size), sizes[missing])
+        )
+        made_bounds = np.concatenate(([0], np.cumsum(sizes[missing]))).tolist()
+        for i, lo, hi in zip(missing.tolist(), made_bounds[:-1], made_bounds[1:]):
+            memo[keys[i]] = made[lo:hi]
+    return np.concatenate([memo[key] for key in keys]) if keys else np.zeros(0)
 
 
 def _families(
@@ -173,11 +207,13 @@ def _families(
     options: BoilerplateOptions,
     by_doc: bool,
     line_family: np.ndarray | None = None,
+    shares: SharesMemo | None = None,
 ) -> np.ndarray:
     """Lines of ``mask`` in key families (per document if ``by_doc``) of 2+ lines that are variants of one skeleton.
 
     Variants differ in their exact text; identical lines are recurrence, not a template.
-    ``line_family`` (int64 ``[m]``, each line's document family) is read across families only.
+    ``line_family`` (int64 ``[m]``, each line's document family) and ``shares`` (see :func:`units_shares`) are
+    read across families only.
     """
     chosen = np.zeros(len(table), dtype=bool)
     idx = np.flatnonzero(mask)
@@ -218,8 +254,7 @@ def _families(
     # must hold that share itself: a long paragraph that merely ends like a recurring link
     # title is no variant of it.
     assert line_family is not None, "families across documents need the lines' families"
-    unit = np.repeat(np.arange(len(undecided)), [m.size for m in undecided])
-    all_shares = _shared_shares_many(all_views, line_family[lines], unit)
+    all_shares = units_shares(all_views, line_family[lines], np.array(bounds, dtype=np.int64), shares)
     all_lengths = np.fromiter(map(len, all_views), dtype=np.int64, count=len(all_views))
     for members, lo, hi in zip(undecided, bounds[:-1], bounds[1:]):
         shares, lengths = all_shares[lo:hi], all_lengths[lo:hi]
