@@ -1,4 +1,5 @@
-"""dedup.arrays: sorted_unique equals np.unique; class_counts counts what a loop counts."""
+"""dedup.arrays: sorted_unique equals np.unique; dense_ids equals group_ids and np.unique(axis=0); class_counts counts
+what a loop counts."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from dedup.arrays import BACK_BITS, back_bits, pairs_of_back_bits, sorted_unique
+from dedup.arrays import BACK_BITS, back_bits, dense_ids, group_ids, pairs_of_back_bits, sorted_unique
 
 
 @given(
@@ -21,6 +22,19 @@ def test_sorted_unique_equals_np_unique(values: np.ndarray) -> None:
     got = sorted_unique(values)
     assert got.dtype == values.dtype
     assert np.array_equal(got, np.unique(values))
+
+
+@given(st.integers(1, 4), st.integers(0, 30), st.sampled_from([3, 1 << 20, 1 << 40]), st.data())
+def test_dense_ids_are_the_sorted_combinations(n_columns: int, rows: int, high: int, data: st.DataObject) -> None:
+    """Columns packed into one key (small ranges) or not (ranges past 62 bits: group_ids): the ids of the
+    combinations in sorted order, as np.unique(axis=0) numbers rows."""
+    columns = [np.array(data.draw(st.lists(st.integers(0, high), min_size=rows, max_size=rows)), dtype=np.int64)]
+    columns += [np.array(data.draw(st.lists(st.integers(0, 3), min_size=rows, max_size=rows)), dtype=np.int64)]
+    columns = columns[:n_columns] + [columns[-1][::-1].copy() for _ in range(n_columns - len(columns[:n_columns]))]
+    ids = dense_ids(*columns)
+    assert ids.tolist() == group_ids(*columns).tolist()
+    if rows:
+        assert ids.tolist() == np.unique(np.stack(columns, axis=1), axis=0, return_inverse=True)[1].ravel().tolist()
 
 
 @settings(max_examples=200, deadline=None)

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ..arrays import concat_ranges, group_ids, to_codepoints
+from ..arrays import concat_ranges, dense_ids, group_ids, packed_order, to_codepoints
 from ..cluster import connected_components
 from ..lines import LineTable
 from ..spans import Span
@@ -52,35 +52,6 @@ def _enclosed_slots(views: Sequence[str], min_skeleton: float, min_end: int = 4)
     return head >= min_end and tail >= min_end and head + tail >= min_skeleton * longest
 
 
-def _packed_order(*columns: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
-    """The rows of columns of non-negative integers sorted lexicographically by one sort of a packed key, and
-    which of them start a new combination (int64 and bool ``[m]``); None when the ranges do not fit 62 bits."""
-    sizes = [int(c.max(initial=0)) + 1 for c in columns]
-    if float(np.prod(sizes, dtype=np.float64)) >= 2.0**62:
-        return None
-    key = np.zeros(columns[0].size, dtype=np.int64)
-    for column, size in zip(columns, sizes):
-        key = key * size + column
-    order = np.argsort(key)
-    ordered = key[order]
-    new = np.ones(ordered.size, dtype=bool)
-    np.not_equal(ordered[1:], ordered[:-1], out=new[1:])
-    return order, new
-
-
-def _dense_ids(*columns: np.ndarray) -> np.ndarray:
-    """:func:`~dedup.arrays.group_ids` of columns of non-negative integers (the same ids), by one sort of a
-    packed key when the columns' ranges allow. For the large columns of small ranges of the n-gram shares; folding the
-    packing into :func:`dedup.arrays.group_ids` for every caller (hash keys, which never pack) measured slower."""
-    packed = _packed_order(*columns) if columns[0].size else None
-    if packed is None:
-        return group_ids(*columns)
-    order, new = packed
-    ids = np.empty(order.size, dtype=np.int64)
-    ids[order] = np.cumsum(new) - 1
-    return ids
-
-
 def _gram_ids(views: Sequence[str], n: int) -> tuple[np.ndarray, np.ndarray]:
     """The character ``n``-grams of every view, as dense ids (equal grams, equal ids; a view shorter than ``n`` is
     its one gram): how many each view has (int64 ``[len(views)]``) and the ids, view by view (int64 ``[k]``)."""
@@ -100,7 +71,7 @@ def _gram_ids(views: Sequence[str], n: int) -> tuple[np.ndarray, np.ndarray]:
     rank = np.empty(present.size, dtype=np.int32)  # read only where a character is present (4.5 MB, not 8.9)
     rank[chars] = np.arange(chars.size)
     ranks = np.append(rank[cps], chars.size)
-    return counts, _dense_ids(*(ranks[np.where(at + j < limit, at + j, ranks.size - 1)] for j in range(n)))
+    return counts, dense_ids(*(ranks[np.where(at + j < limit, at + j, ranks.size - 1)] for j in range(n)))
 
 
 def _shared_shares_many(
@@ -127,7 +98,7 @@ def _shared_shares_many(
     ids: dict[str, int] = {}
     vid = np.fromiter((ids.setdefault(v, len(ids)) for v in views), dtype=np.int64, count=k)
     # One row per distinct view of a unit, in order of its first member; its group is its last member's.
-    pair = _dense_ids(unit, vid)
+    pair = dense_ids(unit, vid)
     order = np.argsort(pair, kind="stable")
     new = np.concatenate(([True], pair[order][1:] != pair[order][:-1]))
     first, last = order[new], order[np.append(np.flatnonzero(new)[1:] - 1, k - 1)]
@@ -142,7 +113,7 @@ def _shared_shares_many(
     rows = np.repeat(np.arange(d_unit.size), per_row)
     gram = gram_ids[concat_ranges((np.cumsum(counts) - counts)[d_view], per_row)]
     r_unit = d_unit[rows]
-    packed = _packed_order(r_unit, gram, rows)
+    packed = packed_order(r_unit, gram, rows)
     if packed is None:
         by = np.lexsort((rows, gram, r_unit))
         distinct = np.ones(by.size, dtype=bool)
