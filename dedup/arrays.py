@@ -29,6 +29,7 @@ __all__ = [
     "sorted_unique",
     "tiles",
     "to_codepoints",
+    "unique_rows",
     "whitespace_table",
 ]
 
@@ -221,16 +222,30 @@ def packed_order(*columns: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
 
 
 def dense_ids(*columns: np.ndarray) -> np.ndarray:
-    """:func:`group_ids` of columns of non-negative integers (the same ids), by one sort of a packed key when
-    the columns' ranges allow: for columns of small ranges (the n-gram shares' grams, the cuts' labels); folding the
-    packing into :func:`group_ids` for every caller (hash keys, which never pack) measured slower."""
-    packed = packed_order(*columns) if columns[0].size else None
+    """:func:`group_ids` of columns of integers (the same ids), by one sort of a packed key when the columns are
+    non-negative and their ranges allow: for columns of small ranges (the n-gram shares' grams, the cuts' labels);
+    folding the packing into :func:`group_ids` for every caller (hash keys, which never pack) measured slower."""
+    packed = packed_order(*columns) if columns[0].size and min(int(c.min()) for c in columns) >= 0 else None
     if packed is None:
         return group_ids(*columns)
     order, new = packed
     ids = np.empty(order.size, dtype=np.int64)
     ids[order] = np.cumsum(new) - 1
     return ids
+
+
+def unique_rows(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(rows, axis=0, return_inverse=True)`` of integer rows ``[m, k]``: the distinct rows in order
+    (``[d, k]``, ``rows``' dtype) and each row's index among them (int64 ``[m]``). By :func:`dense_ids`: numpy
+    sorts the rows as structured scalars, 4× slower than :func:`group_ids`' lexsort and 20× than a packed key
+    (a million rows of two columns)."""
+    rows = np.asarray(rows)
+    if not len(rows):
+        return rows.reshape(0, rows.shape[1]), np.zeros(0, dtype=np.int64)
+    ids = dense_ids(*(rows[:, j] for j in range(rows.shape[1])))
+    distinct = np.empty((int(ids.max()) + 1, rows.shape[1]), dtype=rows.dtype)
+    distinct[ids] = rows
+    return distinct, ids
 
 
 #: How far back :func:`back_bits` reaches (bit 63 is left to its caller).

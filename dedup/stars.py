@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .arrays import sorted_unique
+from .arrays import sorted_unique, unique_rows
 
 _EMPTY_PAIRS = np.empty((0, 2), dtype=np.int64)
 
@@ -14,7 +14,7 @@ def _unique_pairs(pairs: np.ndarray) -> np.ndarray:
     """Distinct rows of int64 ``[p, 2]``, sorted."""
     if not len(pairs):
         return _EMPTY_PAIRS
-    return np.unique(pairs.astype(np.int64, copy=False), axis=0)
+    return unique_rows(pairs.astype(np.int64, copy=False))[0]
 
 
 def _adjacency(u: np.ndarray, v: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

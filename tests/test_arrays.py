@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from dedup.arrays import BACK_BITS, back_bits, dense_ids, group_ids, pairs_of_back_bits, sorted_unique
+from dedup.arrays import BACK_BITS, back_bits, dense_ids, group_ids, pairs_of_back_bits, sorted_unique, unique_rows
 
 
 @given(
@@ -35,6 +35,21 @@ def test_dense_ids_are_the_sorted_combinations(n_columns: int, rows: int, high: 
     assert ids.tolist() == group_ids(*columns).tolist()
     if rows:
         assert ids.tolist() == np.unique(np.stack(columns, axis=1), axis=0, return_inverse=True)[1].ravel().tolist()
+
+
+@given(
+    hnp.arrays(
+        st.sampled_from([np.int64, np.int32]),
+        st.tuples(st.integers(0, 30), st.integers(1, 3)),
+        elements=st.integers(-5, 5) | st.sampled_from([-(2**31), 2**31 - 1]),
+    )
+)
+def test_unique_rows_equals_np_unique_of_rows(rows: np.ndarray) -> None:
+    """Signed rows too (hash keys viewed as int64): packed when non-negative, else by group_ids."""
+    distinct, inverse = unique_rows(rows)
+    expected, expected_inverse = np.unique(rows, axis=0, return_inverse=True)
+    assert distinct.dtype == rows.dtype and distinct.tolist() == expected.tolist()
+    assert inverse.tolist() == expected_inverse.ravel().tolist()
 
 
 @settings(max_examples=200, deadline=None)

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ..arrays import dense_ids
+from ..arrays import unique_rows
 from ..normalize import noise_spans_many
 from ..removals import REASONS, Cleaned, cut_spans, resolve_many
 from ..spans import expand_spans_to_lines
@@ -78,11 +78,10 @@ def apply_plan(texts: Sequence[str], plan: CleanPlan, first_doc: int = 0) -> lis
     if first_doc < 0 or first_doc + len(texts) > plan.n_docs:
         raise ValueError(f"documents {first_doc}..{first_doc + len(texts) - 1} are not in a plan of {plan.n_docs}")
     cuts, kinds = _batch_cuts(texts, plan, first_doc)
-    # Each cut's (reason, ref, kind, held_by), numbered as their sorted combinations (np.unique(axis=0), which
-    # sorts rows as void scalars, took 0.18 s of the 916 web pages' 0.84).
-    label = dense_ids(cuts[:, 3], cuts[:, 4] + 1, cuts[:, 5], cuts[:, 6] + 1)
-    labels = np.zeros((int(label.max(initial=-1)) + 1, 4), dtype=np.int64)
-    labels[label] = cuts[:, 3:]
+    # Each cut's (reason, ref, kind, held_by); ref and held_by -1 for None, so shifted to pack into one key.
+    shift = np.array([0, 1, 0, 1], dtype=np.int64)
+    labels, label = unique_rows(cuts[:, 3:] + shift)
+    labels -= shift
     lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
     doc, start, end, owner = resolve_many(lengths, cuts[:, 0], cuts[:, 1], cuts[:, 2], cuts[:, 3], label)
     bounds = np.searchsorted(doc, np.arange(len(texts) + 1)).tolist()

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from ..arrays import concat_ranges
+from ..arrays import concat_ranges, unique_rows
 from ..lines import LineTable
 from ..passages import PassageOptions, UnitTable
 from ..shingle import shingle_sets
@@ -112,7 +112,7 @@ def _held_block_rows(
     sizes = runs[:, 3] - runs[:, 2] + 1
     run = np.repeat(np.arange(len(runs)), sizes)
     # The pieces: each distinct earlier copy (units a0..a1) and each distinct later paragraph.
-    earlier, earlier_of = np.unique(runs[:, :2], axis=0, return_inverse=True)
+    earlier, earlier_of = unique_rows(runs[:, :2])
     later, later_of = np.unique(concat_ranges(runs[:, 2], sizes), return_inverse=True)
     first = np.concatenate([earlier[:, 0], later])
     last = np.concatenate([earlier[:, 1], later])

@@ -31,6 +31,7 @@ from typing import Any, overload
 
 import numpy as np
 
+from ..arrays import unique_rows
 from ..boilerplate import BoilerplateOptions
 from ..boilerplate.classify import (
     _min_docs,
@@ -309,7 +310,7 @@ def _key_rows_of_block(
     for c, name in enumerate(_KEY_COLUMNS):
         values = getattr(table, name)
         some = values != 0 if name in ("head", "tail") else np.ones(values.size, dtype=bool)
-        pairs = np.unique(np.stack([values[some].view(np.int64), line_family[some]], axis=1), axis=0)
+        pairs = unique_rows(np.stack([values[some].view(np.int64), line_family[some]], axis=1))[0]
         column.append(np.full(len(pairs), c, dtype=np.int64))
         key.append(pairs[:, 0])
         family.append(pairs[:, 1])
@@ -322,8 +323,9 @@ def _key_rows_of_block(
 def _recurring_keys(min_docs: int, *parts: dict[str, np.ndarray]) -> np.ndarray:
     """Ray task: one hash partition's keys that recur across families — an exact key in 2 or more, the
     others in ``min_docs`` or more: int64 ``[k, 2]`` rows of (column, key)."""
-    rows = np.unique(np.stack([np.concatenate([p[k] for p in parts]) for k in ("column", "key", "family")], 1), axis=0)
-    pairs, counts = np.unique(rows[:, :2], axis=0, return_counts=True)
+    rows = unique_rows(np.stack([np.concatenate([p[k] for p in parts]) for k in ("column", "key", "family")], 1))[0]
+    pairs, pair_of = unique_rows(rows[:, :2])
+    counts = np.bincount(pair_of, minlength=len(pairs))
     return pairs[counts >= np.where(pairs[:, 0] == 0, 2, min_docs)]
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from ..arrays import concat_ranges
+from ..arrays import concat_ranges, unique_rows
 from ..boilerplate import analyse_table, classify_lines
 from ..duplicates import DuplicateOptions
 from ..errors import DedupError, InvalidOptionError
@@ -302,7 +302,7 @@ def segment_of(
     found = (np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int32))
     if lines is not None:
         some = rows.view_len > 0  # keyed as LineTable.exact, blank views left out
-        pairs = np.unique(np.stack([rows.exact[some].view(np.int64), rows.doc[some]], axis=1), axis=0)
+        pairs = unique_rows(np.stack([rows.exact[some].view(np.int64), rows.doc[some]], axis=1))[0]
         order = np.argsort(pairs[:, 0].view(np.uint64), kind="stable")  # distinct (key, document), by key
         found = (np.ascontiguousarray(pairs[order, 0].view(np.uint64)), pairs[order, 1].astype(np.int32))
     return _assemble(keys, set_hashes, set_offsets, lengths, ids, family(keys), units, found)

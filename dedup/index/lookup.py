@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ..arrays import concat_ranges, run_tiles
+from ..arrays import concat_ranges, run_tiles, unique_rows
 from ..verify import intersection_sizes_between, measures_from_sizes
 from .files import _Segment
 
@@ -128,7 +128,7 @@ def line_families(segments: Sequence[_Segment], keys: np.ndarray, removed: np.nd
     starts = np.flatnonzero(np.r_[True, pairs[1:, 0] != pairs[:-1, 0]])  # pairs are sorted by (row, document)
     first[pairs[starts, 0]] = pairs[starts, 1]
     labels = column(segments, pairs[:, 1], "family").view(np.int64)
-    distinct = np.unique(np.stack([pairs[:, 0], labels], axis=1), axis=0)
+    distinct = unique_rows(np.stack([pairs[:, 0], labels], axis=1))[0]
     return np.bincount(distinct[:, 0], minlength=keys.size).astype(np.int64), first
 
 
