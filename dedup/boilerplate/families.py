@@ -289,11 +289,12 @@ def boilerplate_families(
     """
     members, family = family_rows(table, kind) if rows is None else rows
     bounds = np.searchsorted(family, np.arange(int(family[-1]) + 2 if family.size else 0))
-    doc, start, end = table.doc[members].tolist(), table.start[members].tolist(), table.end[members].tolist()
-    examples = take(table.texts, members[bounds[:-1]])  # one a family, read in bulk (on disk, on Ray)
-    out = []
-    for new_id, (lo, hi) in enumerate(zip(bounds[:-1].tolist(), bounds[1:].tolist())):
-        first = int(members[lo])
-        spans = tuple(Span(doc[i], start[i], end[i]) for i in range(lo, hi))
-        out.append(Boilerplate(new_id, str(kind[first]), spans, examples[new_id]))
-    return out
+    spans = list(map(Span, table.doc[members].tolist(), table.start[members].tolist(), table.end[members].tolist()))
+    firsts = members[bounds[:-1]]
+    examples = take(table.texts, firsts)  # one a family, read in bulk (on disk, on Ray)
+    return [
+        Boilerplate(new_id, family_kind, tuple(spans[lo:hi]), example)
+        for new_id, (family_kind, lo, hi, example) in enumerate(
+            zip(kind[firsts].tolist(), bounds[:-1].tolist(), bounds[1:].tolist(), examples)
+        )
+    ]
