@@ -433,13 +433,12 @@ def match_passages(
     regions, links = _regions(merged)
     labels = connected_components(len(regions), links)
     groups = group_members(labels)
-    span_sets = [
-        tuple(
-            sorted(Span(int(units.doc[r0]), int(units.start[r0]), int(units.end[r1])) for r0, r1 in regions[g].tolist())
-        )
-        for g in groups
-    ]
-    order = sorted(range(len(groups)), key=lambda k: span_sets[k])
+    # Each group's copies as (doc, start, end) triples, sorted: Span's order, compared as tuples of ints.
+    doc, start, end = units.doc[regions[:, 0]].tolist(), units.start[regions[:, 0]].tolist(), units.end[regions[:, 1]]
+    triples = list(zip(doc, start, end.tolist()))
+    keys = [tuple(sorted(map(triples.__getitem__, g.tolist()))) for g in groups]
+    order = sorted(range(len(groups)), key=keys.__getitem__)
+    span_sets = [tuple(Span(*triple) for triple in key) for key in keys]
     cluster_of_label = np.full(len(regions), -1, dtype=np.int64)
     for new_id, k in enumerate(order):
         cluster_of_label[labels[groups[k][0]]] = new_id
