@@ -8,7 +8,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from dedup.arrays import BACK_BITS, back_bits, dense_ids, group_ids, pairs_of_back_bits, sorted_unique, unique_rows
+from dedup.arrays import (
+    BACK_BITS,
+    back_bits,
+    dense_ids,
+    group_ids,
+    group_medians,
+    pairs_of_back_bits,
+    sorted_unique,
+    unique_rows,
+)
 
 
 @given(
@@ -35,6 +44,18 @@ def test_dense_ids_are_the_sorted_combinations(n_columns: int, rows: int, high: 
     assert ids.tolist() == group_ids(*columns).tolist()
     if rows:
         assert ids.tolist() == np.unique(np.stack(columns, axis=1), axis=0, return_inverse=True)[1].ravel().tolist()
+
+
+@given(
+    st.lists(
+        st.lists(st.floats(0, 1) | st.integers(0, 400).map(float) | st.sampled_from([0.1, 0.2, 0.3]), min_size=1),
+        max_size=12,
+    )
+)
+def test_group_medians_are_np_median_of_each_group(groups: list[list[float]]) -> None:
+    values = np.array([v for g in groups for v in g], dtype=np.float64)
+    bounds = np.concatenate(([0], np.cumsum([len(g) for g in groups]))).astype(np.int64)
+    assert group_medians(values, bounds).tolist() == [float(np.median(g)) for g in groups]
 
 
 @given(

@@ -393,25 +393,30 @@ def test_shared_shares_count_the_grams_other_groups_hold() -> None:
 def test_a_long_line_that_only_ends_like_a_recurring_title_is_not_its_variant() -> None:
     """A related-story title on two pages and a variant of it on a third share a masked tail
     with a news lead four times their length on a fourth page: the titles are a template, the
-    lead, over twice their length, is not: it holds too few of their n-grams to be one of them."""
+    lead, over twice their length, is not: it holds too few of their n-grams to be one of them.
+    A line of the titles' length holding as few (0.16 of its 4-grams, the lead 0.13) goes with them:
+    within twice the median length (52 characters), the family's median share decides."""
     from dedup.boilerplate.families import _families
     from dedup.lines import line_table
 
     title = "NASA discovery fuels hopes in search for life beyond Earth"
     variant = "New Mars rover data fuels hopes in search for life beyond Earth"
+    other = "Quiet village baker wins prize, then keeps looking beyond Earth"
     lead = (
         "Scientists on Monday unveiled the first global geological map of Saturn's moon Titan including vast "
         "plains and dunes of frozen organic material, a strong candidate in the search for life beyond Earth"
     )
-    docs = [f"Story one.\n{title}", f"Story two.\n{title}", f"Story three.\n{variant}", f"Story four.\n{lead}"]
-    table = line_table(docs)
+    stories = [title, title, variant, lead, other]
+    table = line_table([f"Story {n}.\n{story}" for n, story in enumerate(stories)])
     rows = np.flatnonzero(table.view_len > 30)
-    assert table.doc[rows].tolist() == [0, 1, 2, 3] and len(set(table.tail[rows].tolist())) == 1
-    mask = np.zeros(len(table), dtype=bool)
-    mask[rows] = True
-    family = np.arange(4)[table.doc]
-    chosen = _families(table, table.tail, mask, BoilerplateOptions(), by_doc=False, line_family=family)
-    assert chosen[rows].tolist() == [True, True, True, False]
+    assert table.doc[rows].tolist() == [0, 1, 2, 3, 4] and len(set(table.tail[rows].tolist())) == 1
+    assert table.view_len[rows].tolist() == [49, 49, 52, 166, 53]
+    for n in (4, 5):  # without the other line, and with it
+        mask = np.zeros(len(table), dtype=bool)
+        mask[rows[:n]] = True
+        family = np.arange(5)[table.doc]
+        chosen = _families(table, table.tail, mask, BoilerplateOptions(), by_doc=False, line_family=family)
+        assert chosen[rows[:n]].tolist() == [True, True, True, False, True][:n]
 
 
 _POOL = [

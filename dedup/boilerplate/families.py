@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ..arrays import concat_ranges, dense_ids, group_ids, packed_order, to_codepoints
+from ..arrays import concat_ranges, dense_ids, group_ids, group_medians, packed_order, to_codepoints
 from ..cluster import connected_components
 from ..lines import LineTable
 from ..spans import Span
@@ -209,28 +209,28 @@ def _families(
     settled = kept & one_mask
     chosen[sorted_lines[concat_ranges(starts[settled], (ends - starts)[settled])]] = True
     shaped = kept & ~one_mask  # groups whose shape decides: their views are read at once
-    undecided = [sorted_lines[lo:hi] for lo, hi in zip(starts[shaped].tolist(), ends[shaped].tolist())]
-    if not undecided:
+    if not shaped.any():
         return chosen
-    lines = np.concatenate(undecided)
+    sizes = (ends - starts)[shaped]
+    lines = sorted_lines[concat_ranges(starts[shaped], sizes)]
     all_views = take(table.masked_views, lines)
-    bounds = np.cumsum([0] + [m.size for m in undecided]).tolist()
+    bounds = np.concatenate(([0], np.cumsum(sizes)))
     if by_doc:
-        for members, lo, hi in zip(undecided, bounds[:-1], bounds[1:]):
+        for lo, hi in zip(bounds[:-1].tolist(), bounds[1:].tolist()):
             if _enclosed_slots(all_views[lo:hi], options.min_skeleton):
-                chosen[members] = True
+                chosen[lines[lo:hi]] = True
         return chosen
     # Across families the members' median share of n-grams held by other families decides
     # (every member counted, copies included); a member over twice the family's median length
     # must hold that share itself: a long paragraph that merely ends like a recurring link
     # title is no variant of it.
     assert line_family is not None, "families across documents need the lines' families"
-    all_shares = units_shares(all_views, line_family[lines], np.array(bounds, dtype=np.int64), shares)
+    all_shares = units_shares(all_views, line_family[lines], bounds, shares)
     all_lengths = np.fromiter(map(len, all_views), dtype=np.int64, count=len(all_views))
-    for members, lo, hi in zip(undecided, bounds[:-1], bounds[1:]):
-        shares, lengths = all_shares[lo:hi], all_lengths[lo:hi]
-        if np.median(shares) >= options.min_skeleton:
-            chosen[members[(shares >= options.min_skeleton) | (lengths <= 2 * np.median(lengths))]] = True
+    unit = np.repeat(np.arange(sizes.size), sizes)
+    decided = (group_medians(all_shares, bounds) >= options.min_skeleton)[unit]
+    short = all_lengths <= 2 * group_medians(all_lengths.astype(np.float64), bounds)[unit]
+    chosen[lines[decided & ((all_shares >= options.min_skeleton) | short)]] = True
     return chosen
 
 
