@@ -1043,6 +1043,116 @@ done:
     return result;
 }
 
+static uint64_t fnv1a_cps(const uint32_t *cps, int64_t n)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (int64_t j = 0; j < n; j++) {
+        h ^= cps[j];
+        h *= 1099511628211ULL;
+    }
+    return h;
+}
+
+static int is_az(uint32_t c) { return c >= 'a' && c <= 'z'; }
+
+/*
+ * The matches of dedup.webpage.features._WORD, [^\W\d_<CJK>]+(?:['’][a-z]+)?, in each line cps[s[i]:e[i]]: a
+ * maximal run of word characters (table[c] != 0, the Basic Multilingual Plane), then, when an apostrophe and a
+ * letter a-z follow, those letters; scanning resumes after the match. out[i] = (words, stopwords among them),
+ * stopwords given as CSR code points and compared whole; (-1, -1) for a line holding a code point past the
+ * table (astral), which the table cannot classify: the caller reads it.
+ */
+static PyObject *py_word_matches(PyObject *self, PyObject *args)
+{
+    PyObject *cp_o, *st_o, *en_o, *tb_o, *sc_o, *so_o, *out_o;
+    if (!PyArg_ParseTuple(args, "OOOOOOO", &cp_o, &st_o, &en_o, &tb_o, &sc_o, &so_o, &out_o)) return NULL;
+    held_buffer cp = {0}, st = {0}, en = {0}, tb = {0}, sc = {0}, so = {0}, out = {0};
+    PyObject *result = NULL;
+    int64_t *slots = NULL;
+    if (get_buffer(cp_o, &cp, 4, "codepoints") < 0 || get_buffer(st_o, &st, 8, "starts") < 0 ||
+        get_buffer(en_o, &en, 8, "ends") < 0 || get_buffer(tb_o, &tb, 1, "table") < 0 ||
+        get_buffer(sc_o, &sc, 4, "stop_codepoints") < 0 || get_buffer(so_o, &so, 8, "stop_offsets") < 0 ||
+        get_buffer(out_o, &out, 8, "out") < 0)
+        goto done;
+    Py_ssize_t n = cp.view.len / 4, m = st.view.len / 8, k = so.view.len / 8 - 1;
+    if (en.view.len / 8 != m || out.view.readonly || out.view.len / 8 != 2 * m || k < 0) {
+        PyErr_SetString(PyExc_ValueError, "word_matches: ends as starts, out writable [m, 2], stop_offsets [k + 1]");
+        goto done;
+    }
+    const int64_t *s = (const int64_t *)st.view.buf, *e = (const int64_t *)en.view.buf;
+    if (check_lines(s, e, m, n, "word_matches") < 0 || check_offsets((const int64_t *)so.view.buf, k, sc.view.len / 4) < 0)
+        goto done;
+    const uint32_t *cps = (const uint32_t *)cp.view.buf, *stop = (const uint32_t *)sc.view.buf;
+    const int64_t *stop_at = (const int64_t *)so.view.buf;
+    const uint8_t *table = (const uint8_t *)tb.view.buf;
+    uint32_t table_size = (uint32_t)(tb.view.len < 0x110000 ? tb.view.len : 0x110000);
+    int64_t n_slots = 8, longest = 0;
+    while (n_slots < 4 * k) n_slots *= 2;
+    slots = (int64_t *)PyMem_RawCalloc((size_t)n_slots, sizeof(int64_t));
+    if (slots == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (Py_ssize_t w = 0; w < k; w++) {  /* open addressing: slot holds a stopword's index + 1 */
+        int64_t len = stop_at[w + 1] - stop_at[w];
+        longest = len > longest ? len : longest;
+        uint64_t slot = fnv1a_cps(stop + stop_at[w], len) & (uint64_t)(n_slots - 1);
+        while (slots[slot]) slot = (slot + 1) & (uint64_t)(n_slots - 1);
+        slots[slot] = w + 1;
+    }
+    int64_t *o = (int64_t *)out.view.buf;
+    Py_BEGIN_ALLOW_THREADS
+    for (Py_ssize_t i = 0; i < m; i++) {
+        int64_t words = 0, stops = 0, p = s[i], end = e[i];
+        int astral = 0;
+        for (int64_t q = p; q < end; q++) astral |= cps[q] >= table_size;
+        if (astral) {
+            o[2 * i] = o[2 * i + 1] = -1;
+            continue;
+        }
+        while (p < end) {
+            if (!table[cps[p]]) {
+                p++;
+                continue;
+            }
+            int64_t start = p;
+            while (p < end && table[cps[p]]) p++;
+            if (p + 1 < end && (cps[p] == '\'' || cps[p] == 0x2019) && is_az(cps[p + 1])) {
+                p += 2;
+                while (p < end && is_az(cps[p])) p++;
+            }
+            words++;
+            int64_t len = p - start;
+            if (len <= longest) {
+                uint64_t slot = fnv1a_cps(cps + start, len) & (uint64_t)(n_slots - 1);
+                for (; slots[slot]; slot = (slot + 1) & (uint64_t)(n_slots - 1)) {
+                    int64_t w = slots[slot] - 1;
+                    if (stop_at[w + 1] - stop_at[w] == len &&
+                        memcmp(stop + stop_at[w], cps + start, (size_t)len * sizeof(uint32_t)) == 0) {
+                        stops++;
+                        break;
+                    }
+                }
+            }
+        }
+        o[2 * i] = words;
+        o[2 * i + 1] = stops;
+    }
+    Py_END_ALLOW_THREADS
+    result = Py_None;
+    Py_INCREF(result);
+done:
+    PyMem_RawFree(slots);
+    release(&cp);
+    release(&st);
+    release(&en);
+    release(&tb);
+    release(&sc);
+    release(&so);
+    release(&out);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"affine32_minhash", py_affine32_minhash, METH_VARARGS,
      "affine32_minhash(tokens, offsets, a, b, out): MinHash of CSR token sets, datasketch affine32 scheme."},
@@ -1069,6 +1179,9 @@ static PyMethodDef methods[] = {
      "which lines hold a literal of each set."},
     {"word_keys", py_word_keys, METH_VARARGS,
      "word_keys(codepoints, starts, lengths, weights, shift, out): each word's weighted sum of its letters, shifted."},
+    {"word_matches", py_word_matches, METH_VARARGS,
+     "word_matches(codepoints, starts, ends, table, stop_codepoints, stop_offsets, out): each line's words and "
+     "stopwords (-1, -1 for a line past the table)."},
     {"center_labels", py_center_labels, METH_VARARGS,
      "center_labels(order, indptr, indices, out): centre clustering of a CSR graph, nodes visited in order."},
     {NULL, NULL, 0, NULL},
@@ -1077,7 +1190,7 @@ static PyMethodDef methods[] = {
 static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_kernels", NULL, -1, methods};
 
 /* Raised with every change of the functions above: dedup/kernel.py sets aside a kernel of another version. */
-#define KERNEL_VERSION 2
+#define KERNEL_VERSION 3
 
 PyMODINIT_FUNC PyInit__kernels(void)
 {

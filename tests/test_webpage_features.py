@@ -18,6 +18,8 @@ from dedup.webpage.features import (
     _FULL_STOP,
     _SEPARATOR_SPLIT,
     _WORD,
+    _feature_table,
+    _words,
     complete_features,
     pages_line_features,
 )
@@ -43,6 +45,33 @@ FULL_STOP = re.compile(r"(?<=[^\W\d_]{2})\.(?=\s|$|[\"'”’)\]])")
 @example('ab. 1b. a_. Éa." ab.a ab.')
 def test_the_full_stop_pattern_finds_the_full_stops_of_its_definition(text: str) -> None:
     assert [m.span() for m in _FULL_STOP.finditer(text)] == [m.span() for m in FULL_STOP.finditer(text)]
+
+
+# Word characters of many kinds, apostrophes before a-z or not, and what the pattern leaves out (digits, "_", CJK).
+WORDY = st.text(alphabet="abzAÉé'’ 1_首\U0001d400\U00020000-", max_size=16)
+STOPWORDS = ["a", "ab", "don't", "z’a", "é", "ÉÉ", "\U0001d400a", "abzabzabz", "a" * 40]
+
+
+@pytest.mark.parametrize("kernel", [True, False])
+@settings(max_examples=200, deadline=None)
+@given(views=st.lists(WORDY, max_size=8), stopwords=st.lists(st.sampled_from(STOPWORDS), unique=True))
+@example(views=["a'b'c'd", "don't't", "ab'É", "a''b", "é’z", "a" * 40], stopwords=["a", "don't", "a" * 40])
+def test_words_and_stopwords_are_the_word_patterns(kernel: bool, views: list[str], stopwords: list[str]) -> None:
+    """The kernel's matches of _WORD (chains of apostrophes, a-z suffixes, astral code points left to the
+    pattern) and the stopwords among them, compared whole, are those of findall; without the kernel, findall's."""
+    from dedup.webpage import features
+
+    lengths = np.array([len(v) for v in views], dtype=np.int64)
+    starts = np.cumsum(lengths + 1) - (lengths + 1)
+    cps = np.frombuffer("\n".join(views).encode("utf-32-le"), dtype=np.uint32)
+    table = _feature_table(_default_options().function_chars)
+    some = np.ones(len(views), dtype=bool)
+    with pytest.MonkeyPatch.context() as patch:
+        if not kernel:
+            patch.setattr(features, "_kernels", None)
+        words, stops = _words(views, cps, starts, starts + lengths, table, some, frozenset(stopwords))
+    assert words.tolist() == [len(_WORD.findall(v)) for v in views]
+    assert stops.tolist() == [sum(w in stopwords for w in _WORD.findall(v)) for v in views]
 
 
 def _reference(view: str) -> tuple[int, int, int, int]:

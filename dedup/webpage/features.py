@@ -11,6 +11,7 @@ from functools import lru_cache
 import numpy as np
 
 from ..arrays import class_counts, group_ids, to_codepoints, whitespace_table
+from ..kernel import kernels as _kernels  # None without the compiled kernel: the word pattern a view
 from ..normalize import NormalizeOptions, matching_texts
 from .base import (
     _CJK,
@@ -228,20 +229,53 @@ def complete_features(
         features[:, _F[name]] = column
 
 
+def _words(
+    views: list[str],
+    cps: np.ndarray,
+    starts: np.ndarray,
+    ends: np.ndarray,
+    table: np.ndarray,
+    some: np.ndarray,
+    stopwords: frozenset[str],
+) -> tuple[np.ndarray, np.ndarray]:
+    """How many matches of :data:`_WORD` each view holds, and how many of them are ``stopwords`` (float64 ``[k]``
+    each): ``views`` joined as code points ``cps`` (uint32), view ``i`` at ``starts[i]:ends[i]`` (int64 ``[k]``),
+    ``some`` (bool ``[k]``) those that may hold a word. One pass of the compiled kernel (``word_matches``: the
+    pattern's word characters read off ``table``, stopwords compared whole), which leaves the views holding an
+    astral code point to the pattern; without the kernel, the pattern on every view that may hold a word (437 ms
+    of the 916 labelled web pages' 142,964 distinct views, against 38 ms)."""
+    k = len(views)
+    words, stops = np.zeros(k), np.zeros(k)
+    if _kernels is not None:
+        listed = sorted(stopwords)
+        stop_lengths = np.fromiter(map(len, listed), dtype=np.int64, count=len(listed))
+        found = np.empty((k, 2), dtype=np.int64)
+        word_chars = ((table[:0x10000] >> _V_WORD) & 1).astype(np.uint8)
+        stop_offsets = np.concatenate(([0], np.cumsum(stop_lengths)))
+        _kernels.word_matches(cps, starts, ends, word_chars, to_codepoints("".join(listed)), stop_offsets, found)
+        words[:], stops[:] = found[:, 0], found[:, 1]
+        some = found[:, 0] < 0
+    for i in np.flatnonzero(some).tolist():
+        ws = _WORD.findall(views[i])
+        words[i] = len(ws)
+        stops[i] = sum(w in stopwords for w in ws)
+    return words, stops
+
+
 def _view_columns(views: list[str], table: np.ndarray, stopwords: frozenset[str]) -> tuple[np.ndarray, ...]:
     """What :func:`pages_line_features` reads on reading views (``[k]`` each): CJK characters, CJK function
     characters, sentence ends, whether a decimal digit is held (bool), items, words, stopwords among them,
     full stops after letters and menu separators (float64 but the digit)."""
     k = len(views)
+    lengths = np.fromiter(map(len, views), dtype=np.int64, count=k)
+    starts = np.cumsum(lengths + 1) - (lengths + 1)
+    cps = to_codepoints("\n".join(views))
     # Whitespace-separated tokens are the runs of solid characters (column 15).
-    vcounts = _counts(views, table, _V_SOLID)
+    vcounts = class_counts(cps, starts, starts + lengths, table, _V_SOLID)
     view_cjk, view_function, sentence = (vcounts[:, b].astype(np.float64) for b in (_V_CJK, _V_FUNCTION, _V_SENTENCE))
     items = vcounts[:, 15].astype(np.float64)
-    words, stops, full_stops, separators = np.zeros(k), np.zeros(k), np.zeros(k), np.zeros(k)
-    for i in np.flatnonzero(vcounts[:, _V_WORD]).tolist():
-        ws = _WORD.findall(views[i])
-        words[i] = len(ws)
-        stops[i] = sum(w in stopwords for w in ws)
+    full_stops, separators = np.zeros(k), np.zeros(k)
+    words, stops = _words(views, cps, starts, starts + lengths, table, vcounts[:, _V_WORD] > 0, stopwords)
     for i in np.flatnonzero(vcounts[:, _V_DOT]).tolist():  # after letters of any script
         full_stops[i] = len(_FULL_STOP.findall(views[i]))
     for i in np.flatnonzero(vcounts[:, _V_SEPARATOR]).tolist():
