@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from ..arrays import concat_ranges
+from ..arrays import concat_ranges, dense_ids
 
 MATRIX_CELLS = 1 << 21  # cells of the page-by-line matrix of running sums
 
@@ -103,10 +103,7 @@ class PageRows:
 
     def repeats(self, lines: Sequence[str]) -> np.ndarray:
         """float64 ``[m]``: how many other lines of its page are the same text."""
-        ids: dict[tuple[int, str], int] = {}
-        key = np.fromiter(
-            (ids.setdefault((p, line), len(ids)) for p, line in zip(self.page.tolist(), lines)),
-            dtype=np.int64,
-            count=len(lines),
-        )
+        last = dict(zip(lines, range(len(lines))))  # a text's id: its last line (no (page, text) tuple a line)
+        text = np.fromiter(map(last.__getitem__, lines), dtype=np.int64, count=len(lines))
+        key = dense_ids(self.page, text)
         return np.bincount(key)[key] - 1.0
