@@ -202,7 +202,7 @@ def pages_model_features(features: np.ndarray, lines: Sequence[str], bounds: np.
             lines, pages, windowed, {name: means[name, 3] for name in _RELATIVE}, size, chars, page_chars, page[1]
         ),
     ]
-    return np.column_stack(columns)
+    return np.stack(columns).T  # column-major: each column one copy (column_stack wrote 86 strided ones)
 
 
 def _page_relative(
@@ -319,7 +319,7 @@ def context_features(probability: np.ndarray, chars: np.ndarray, bounds: np.ndar
         )
     far = np.where(np.isfinite(far), far, pages.size)
     lines = pages.lengths[pages.page].astype(np.float64)
-    return np.column_stack(
+    return np.stack(  # column-major, as pages_model_features: .T of the columns stacked
         [
             probability,
             *pages.window_means(probability, _CONTEXT_RADII),
@@ -332,7 +332,7 @@ def context_features(probability: np.ndarray, chars: np.ndarray, bounds: np.ndar
             before / np.maximum(pages.sums(kept), 1.0)[pages.page],
             np.log1p(far),
         ]
-    )
+    ).T
 
 
 def list_pages(probability: np.ndarray, chars: np.ndarray, bounds: np.ndarray) -> np.ndarray:
@@ -399,7 +399,8 @@ class LineModel:
             return p
         bounds = np.array([0, len(x)], dtype=np.int64) if bounds is None else np.asarray(bounds, dtype=np.int64)
         context = context_features(p, x[:, _F["chars"]], bounds)
-        return sigmoid(self.second.log_odds(np.hstack([x, context]), use_kernel=use_kernel))
+        # The columns of both, column-major as pages_model_features makes them (hstack wrote each row).
+        return sigmoid(self.second.log_odds(np.concatenate([x.T, context.T]).T, use_kernel=use_kernel))
 
     def save(self, path: str | Path) -> None:
         """Write the model as a ``.npz`` of plain arrays."""
