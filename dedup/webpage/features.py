@@ -10,7 +10,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from ..arrays import class_counts, group_ids, to_codepoints, whitespace_table
+from ..arrays import class_counts, dense_ids, to_codepoints, whitespace_table
 from ..kernel import kernels as _kernels  # None without the compiled kernel: the word pattern a view
 from ..normalize import NormalizeOptions, matching_texts
 from .base import (
@@ -149,7 +149,7 @@ _ALL_COLUMNS = ("label", "copyright", "share", "metadata", "link_title", "stamp"
 def _flag_columns(
     views: Sequence[str],
     size: np.ndarray,
-    digit: np.ndarray,
+    digit: np.ndarray | None,
     bounds: np.ndarray,
     options: WebpageOptions,
     part: str = "all",
@@ -158,8 +158,9 @@ def _flag_columns(
 ) -> dict[str, np.ndarray]:
     """The pattern columns of the lines of pages (float64 ``[m]`` each, by name), searched on the lines
     that can be furniture: all of them, the page ``"check"``'s (:meth:`_Flags.check`), or the ``"other"``
-    ones (:meth:`_Flags.other` and the title, which need the ``dated`` lines, bool ``[m]``). ``keys``
-    (int64 ``[m]``, equal for equal views and only for them), when the caller numbered the views."""
+    ones (:meth:`_Flags.other` and the title, which need the ``dated`` lines, bool ``[m]``). ``digit`` (bool ``[m]``):
+    which views hold a digit (None: found here, on the views searched). ``keys`` (int64 ``[m]``, equal for equal views
+    and only for them), when the caller numbered the views."""
     m = len(views)
     names = {"all": _ALL_COLUMNS, "check": _CHECK_COLUMNS, "other": (*_OTHER_COLUMNS, "title")}[part]
     columns = {name: np.zeros(m) for name in names}
@@ -176,10 +177,15 @@ def _flag_columns(
         index: dict[str, int] = {}
         of_row = np.fromiter((index.setdefault(views[i], len(index)) for i in rows.tolist()), np.int64, rows.size)
     else:
-        of_row = group_ids(keys[rows])
+        of_row = dense_ids(keys[rows])
     one_row = np.empty(int(of_row.max()) + 1, dtype=np.int64)
     one_row[of_row[::-1]] = rows[::-1]
-    flags = _Flags([views[i] for i in one_row.tolist()], size[one_row], digit[one_row], options, part)
+    distinct = [views[i] for i in one_row.tolist()]
+    if digit is None:  # the views' digits, read on the distinct views searched only
+        digit_of = _counts(distinct, _feature_table(options.function_chars))[:, _V_DIGIT] > 0
+    else:
+        digit_of = digit[one_row]
+    flags = _Flags(distinct, size[one_row], digit_of, options, part)
     found = flags.check() if part != "other" else {}
     if part != "check":
         assert part == "all" or dated is not None
@@ -223,9 +229,8 @@ def complete_features(
         The lines' reading views.
     """
     opts = options or _default_options()
-    digit = _counts(views, _feature_table(opts.function_chars))[:, _V_DIGIT] > 0
     dated = features[:, _F["metadata"]] == 2
-    for name, column in _flag_columns(views, features[:, _F["size"]], digit, bounds, opts, "other", dated).items():
+    for name, column in _flag_columns(views, features[:, _F["size"]], None, bounds, opts, "other", dated).items():
         features[:, _F[name]] = column
 
 
