@@ -13,6 +13,7 @@ from dedup.boilerplate.classify import collection_kinds, document_kinds, furnitu
 from dedup.boilerplate.pages import page_lines
 from dedup.linemarks import ends_sentence, row_shapes
 from dedup.lines import in_numeric_table, line_table
+from dedup.store import take_rows
 
 STORIES = [
     "国务院近日召开常务会议，研究部署进一步做好农村义务教育工作，会议指出要加大投入改善办学条件。",
@@ -471,6 +472,10 @@ def test_the_collections_evidence_is_read_on_the_shared_lines_alone(
     assert kinds.tolist() == whole.tolist()
     rows = shared_rows(table, families, options)
     assert np.all(np.diff(rows) > 0)
+    # Read on the shared rows alone, their keys counted there (as on Ray) or on the whole table (classify_lines).
+    on_rows = own.copy()
+    on_rows[rows] = collection_kinds(take_rows(table, rows), families, options, own[rows])
+    assert furniture_kinds(table, on_rows, options).tolist() == kinds.tolist()
     alone = [document_kinds(line_table([text], options), options) for text in texts]
     assert own.tolist() == np.concatenate([np.zeros(0, dtype=own.dtype), *alone]).tolist()
 

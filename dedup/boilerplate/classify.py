@@ -331,9 +331,15 @@ def _corpus_kinds(
     content to it), and the page furniture of each document. ``shares``: see :func:`collection_kinds`.
     """
     kind = document_kinds(table, options, pages) if own is None else own.copy()
-    rows = shared_rows(table, families, options)
+    if not len(table):
+        return kind
+    frequencies = key_frequencies(table, families)
+    rows = _shared_rows(frequencies, families, options)
     if rows.size:
-        kind[rows] = collection_kinds(take_rows(table, rows), families, options, kind[rows], shares=shares)
+        rows_frequencies = tuple(f[rows] for f in frequencies)
+        kind[rows] = collection_kinds(
+            take_rows(table, rows), families, options, kind[rows], shares=shares, frequencies=rows_frequencies
+        )
     return furniture_kinds(table, kind, options)
 
 
@@ -398,14 +404,27 @@ def shared_rows(table: LineTable, families: np.ndarray, options: BoilerplateOpti
     """
     if not len(table):
         return np.zeros(0, dtype=np.int64)
+    return _shared_rows(key_frequencies(table, families), families, options)
+
+
+def key_frequencies(table: LineTable, families: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The families each line's exact, masked, head and tail key occurs in (int64 ``[m]`` each; 0 for a head or tail
+    that is 0): what :func:`shared_rows` and :func:`collection_kinds` compare with their thresholds."""
     line_family = families[table.doc]
-    min_docs = _min_docs(families, options)
-    shared = _doc_frequency(table.exact, line_family) >= 2
-    shared |= _doc_frequency(table.masked, line_family) >= min_docs
+    out = [_doc_frequency(table.exact, line_family), _doc_frequency(table.masked, line_family)]
     for affix in (table.head, table.tail):
         some = np.flatnonzero(affix != 0)
-        shared[some[_doc_frequency(affix[some], line_family[some]) >= min_docs]] = True
-    return with_neighbours(shared)
+        frequency = np.zeros(len(table), dtype=np.int64)
+        frequency[some] = _doc_frequency(affix[some], line_family[some])
+        out.append(frequency)
+    return out[0], out[1], out[2], out[3]
+
+
+def _shared_rows(frequencies: tuple[np.ndarray, ...], families: np.ndarray, options: BoilerplateOptions) -> np.ndarray:
+    """:func:`shared_rows` from the table's :func:`key_frequencies`."""
+    exact, masked, head, tail = frequencies
+    min_docs = _min_docs(families, options)
+    return with_neighbours((exact >= 2) | (masked >= min_docs) | (head >= min_docs) | (tail >= min_docs))
 
 
 def with_neighbours(shared: np.ndarray) -> np.ndarray:
@@ -427,6 +446,7 @@ def collection_kinds(
     kind: np.ndarray,
     shapes: tuple[np.ndarray, np.ndarray] | None = None,
     shares: SharesMemo | None = None,
+    frequencies: tuple[np.ndarray, ...] | None = None,
 ) -> np.ndarray:
     """Kinds the collection shows: lines recurring across families of documents, and their templates.
 
@@ -448,6 +468,10 @@ def collection_kinds(
     shares : dict, optional
         Shares of n-grams measured by an earlier classification of the same lines (read and added to:
         :func:`dedup.boilerplate.families.units_shares`).
+    frequencies : tuple of np.ndarray, optional
+        The rows' :func:`key_frequencies` counted on the whole table, when the caller has them. On the shared rows
+        they may exceed the rows' own counts only for keys under every threshold (every occurrence of a key that
+        reaches one is among the rows), so the comparisons come out the same; else counted here.
 
     Returns
     -------
@@ -459,8 +483,7 @@ def collection_kinds(
     min_docs = _min_docs(families, options)
     line_family = families[table.doc]
     one_sentence = table.one_sentence
-    exact_df = _doc_frequency(table.exact, line_family)
-    masked_df = _doc_frequency(table.masked, line_family)
+    exact_df, masked_df, *affix_df = key_frequencies(table, families) if frequencies is None else frequencies
     recurs = recurrable & ((exact_df >= min_docs) | (masked_df >= min_docs))
     # A line is judged by its own copies first, so that a paragraph of overlapping excerpts
     # is not taken again as a template by its masked view or its head (a dateline).
@@ -475,15 +498,8 @@ def collection_kinds(
     cross_family = recurring | masked
     kind[recurring] = "recurring"
     kind[masked] = "template"
-    for affix in (table.head, table.tail):
-        candidates = (
-            recurrable
-            & one_sentence
-            & ~overlapping
-            & (affix != 0)
-            & (_doc_frequency(affix, line_family) >= min_docs)
-            & (kind == "")
-        )
+    for affix, frequency in zip((table.head, table.tail), affix_df):
+        candidates = recurrable & one_sentence & ~overlapping & (affix != 0) & (frequency >= min_docs) & (kind == "")
         candidates &= ~_overlap_context(table, affix, candidates, recurs | candidates) & ~in_table
         in_family = _families(table, affix, candidates, options, False, line_family, shares)
         kind[in_family] = "template"
