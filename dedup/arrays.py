@@ -24,9 +24,9 @@ __all__ = [
     "from_codepoints",
     "group_ids",
     "group_medians",
-    "packed_order",
     "pairs_in",
     "run_tiles",
+    "sorted_groups",
     "sorted_unique",
     "tiles",
     "to_codepoints",
@@ -193,25 +193,39 @@ def sorted_unique(values: np.ndarray, kind: str | None = None) -> np.ndarray:
 def group_ids(*columns: np.ndarray) -> np.ndarray:
     """Dense id of each row's combination of column values (``columns``: arrays ``[m]`` each): int64 ``[m]``,
     numbered in the order of the sorted combinations."""
-    if not columns[0].size:
-        return np.empty(0, dtype=np.int64)
+    return _ids(*_lexsorted(*columns)) if columns[0].size else np.empty(0, dtype=np.int64)
+
+
+def _lexsorted(*columns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`sorted_groups` by a lexsort of the columns (any integers or values; at least one row)."""
     order = np.lexsort(columns[::-1])
     new = np.zeros(order.size, dtype=bool)
     new[0] = True
     for column in columns:
         c = column[order]
         new[1:] |= c[1:] != c[:-1]
+    return order, new
+
+
+def _ids(order: np.ndarray, new: np.ndarray) -> np.ndarray:
     ids = np.empty(order.size, dtype=np.int64)
     ids[order] = np.cumsum(new) - 1
     return ids
 
 
-def packed_order(*columns: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
-    """The rows of columns of non-negative integers sorted lexicographically by one sort of a packed key, and
-    which of them start a new combination (int64 and bool ``[m]``); None when the ranges do not fit 62 bits."""
-    sizes = [int(c.max(initial=0)) + 1 for c in columns]
-    if float(np.prod(sizes, dtype=np.float64)) >= 2.0**62:
-        return None
+def sorted_groups(*columns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The rows sorted by their combination of column values (lexicographically; within one, in any order) and
+    which of them start a new combination: int64 and bool ``[m]`` (``columns``: integer arrays ``[m]`` each).
+
+    One sort of a packed key when the columns are non-negative and their ranges fit 62 bits (for columns of small
+    ranges: the n-gram shares' grams, the cuts' labels); else :func:`group_ids`' lexsort. Folding the packing into
+    :func:`group_ids` for every caller (hash keys, which never pack) measured slower.
+    """
+    if not columns[0].size:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=bool)
+    sizes = [int(c.max()) + 1 for c in columns]
+    if min(int(c.min()) for c in columns) < 0 or float(np.prod(sizes, dtype=np.float64)) >= 2.0**62:
+        return _lexsorted(*columns)
     key = np.zeros(columns[0].size, dtype=np.int64)
     for column, size in zip(columns, sizes):
         key = key * size + column
@@ -223,16 +237,9 @@ def packed_order(*columns: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
 
 
 def dense_ids(*columns: np.ndarray) -> np.ndarray:
-    """:func:`group_ids` of columns of integers (the same ids), by one sort of a packed key when the columns are
-    non-negative and their ranges allow: for columns of small ranges (the n-gram shares' grams, the cuts' labels);
-    folding the packing into :func:`group_ids` for every caller (hash keys, which never pack) measured slower."""
-    packed = packed_order(*columns) if columns[0].size and min(int(c.min()) for c in columns) >= 0 else None
-    if packed is None:
-        return group_ids(*columns)
-    order, new = packed
-    ids = np.empty(order.size, dtype=np.int64)
-    ids[order] = np.cumsum(new) - 1
-    return ids
+    """:func:`group_ids` of columns of integers (the same ids), from :func:`sorted_groups`: one sort of a packed
+    key where the columns allow."""
+    return _ids(*sorted_groups(*columns))
 
 
 def unique_rows(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -15,6 +15,7 @@ from dedup.arrays import (
     group_ids,
     group_medians,
     pairs_of_back_bits,
+    sorted_groups,
     sorted_unique,
     unique_rows,
 )
@@ -35,13 +36,18 @@ def test_sorted_unique_equals_np_unique(values: np.ndarray) -> None:
 
 @given(st.integers(1, 4), st.integers(0, 30), st.sampled_from([3, 1 << 20, 1 << 40]), st.data())
 def test_dense_ids_are_the_sorted_combinations(n_columns: int, rows: int, high: int, data: st.DataObject) -> None:
-    """Columns packed into one key (small ranges) or not (ranges past 62 bits: group_ids): the ids of the
-    combinations in sorted order, as np.unique(axis=0) numbers rows."""
+    """Columns packed into one key (small ranges) or not (ranges past 62 bits: a lexsort): the rows sorted by
+    their combinations, each new one marked, and the ids of the combinations in sorted order, as np.unique(axis=0)
+    numbers rows."""
     columns = [np.array(data.draw(st.lists(st.integers(0, high), min_size=rows, max_size=rows)), dtype=np.int64)]
     columns += [np.array(data.draw(st.lists(st.integers(0, 3), min_size=rows, max_size=rows)), dtype=np.int64)]
     columns = columns[:n_columns] + [columns[-1][::-1].copy() for _ in range(n_columns - len(columns[:n_columns]))]
     ids = dense_ids(*columns)
     assert ids.tolist() == group_ids(*columns).tolist()
+    order, new = sorted_groups(*columns)
+    ordered = [tuple(int(c[i]) for c in columns) for i in order.tolist()]
+    assert ordered == sorted(ordered)
+    assert new.tolist() == [j == 0 or ordered[j] != ordered[j - 1] for j in range(rows)]
     if rows:
         assert ids.tolist() == np.unique(np.stack(columns, axis=1), axis=0, return_inverse=True)[1].ravel().tolist()
 

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ..arrays import concat_ranges, dense_ids, group_ids, group_medians, packed_order, to_codepoints
+from ..arrays import concat_ranges, dense_ids, group_ids, group_medians, sorted_groups, to_codepoints
 from ..cluster import connected_components
 from ..lines import LineTable
 from ..spans import Span
@@ -113,13 +113,7 @@ def _shared_shares_many(
     rows = np.repeat(np.arange(d_unit.size), per_row)
     gram = gram_ids[concat_ranges((np.cumsum(counts) - counts)[d_view], per_row)]
     r_unit = d_unit[rows]
-    packed = packed_order(r_unit, gram, rows)
-    if packed is None:
-        by = np.lexsort((rows, gram, r_unit))
-        distinct = np.ones(by.size, dtype=bool)
-        distinct[1:] = (np.diff(r_unit[by]) != 0) | (np.diff(gram[by]) != 0) | (np.diff(rows[by]) != 0)
-    else:
-        by, distinct = packed
+    by, distinct = sorted_groups(r_unit, gram, rows)
     rows, gram, r_unit = rows[by], gram[by], r_unit[by]
     # A (unit, gram) run: the least and greatest group of the evidence rows in it.
     new_run = np.concatenate(([True], (r_unit[1:] != r_unit[:-1]) | (gram[1:] != gram[:-1])))
