@@ -10,7 +10,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from ..arrays import class_counts, dense_ids, to_codepoints, whitespace_table
+from ..arrays import class_counts, dense_ids, sorted_unique, to_codepoints, whitespace_table
 from ..kernel import kernels as _kernels  # None without the compiled kernel: the word pattern a view
 from ..normalize import NormalizeOptions, matching_texts
 from .base import (
@@ -204,14 +204,14 @@ def _titles(views: Sequence[str], rows: np.ndarray, bounds: np.ndarray, meta: np
     the meta size): a page's first line, and a line of the meta size that repeats the first line or a part of it."""
     page = np.searchsorted(bounds, rows, side="right") - 1
     first = rows == bounds[page]
-    titles: dict[int, set[str]] = {}
     out = first.copy()
-    for j in np.flatnonzero(meta & ~first).tolist():
-        p = int(page[j])
-        if p not in titles:
-            head = views[int(bounds[p])]
-            titles[p] = _title_parts(head) if head else set()
-        out[j] = views[int(rows[j])] in titles[p]
+    check = np.flatnonzero(meta & ~first)
+    if check.size:  # one set of (page, title part) for all pages, one lookup a line
+        pages = sorted_unique(page[check])
+        heads = [views[i] for i in bounds[pages].tolist()]
+        parts = {(p, part) for p, head in zip(pages.tolist(), heads) if head for part in _title_parts(head)}
+        asked = zip(page[check].tolist(), [views[i] for i in rows[check].tolist()])
+        out[check] = np.fromiter(map(parts.__contains__, asked), dtype=bool, count=check.size)
     return out.astype(np.float64)
 
 
