@@ -25,6 +25,15 @@ def checked(module: ModuleType | None) -> tuple[ModuleType | None, str]:
     return module, ""
 
 
+def described() -> str:
+    """The kernel's state in a few words, as ``dedup --version`` says it."""
+    if not problem:
+        return "compiled kernel"
+    if problem == "out of date":
+        return "compiled kernel out of date: numpy reference path, slower; reinstall to rebuild it"
+    return "no compiled kernel: numpy reference path, slower"
+
+
 def not_used() -> str:
     """Why the kernel is not used, and what to do, as the command says it."""
     if problem == "out of date":

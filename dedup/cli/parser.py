@@ -8,7 +8,6 @@ import codecs
 from typing import Any
 
 from .. import __version__, kernel
-from ..arrays import compiled
 from ..clean import CleanOptions
 from ..cluster import CLUSTERINGS
 from ..io import (
@@ -213,14 +212,7 @@ def build_parser() -> argparse.ArgumentParser:
     """The ``dedup`` argument parser."""
     formatter = argparse.RawDescriptionHelpFormatter
     parser = argparse.ArgumentParser(prog="dedup", description=_MAIN_HELP, formatter_class=formatter)
-    built = (
-        "compiled kernel"
-        if compiled()
-        else "compiled kernel out of date: numpy reference path, slower; reinstall to rebuild it"
-        if kernel.problem == "out of date"
-        else "no compiled kernel: numpy reference path, slower"
-    )
-    parser.add_argument("--version", action="version", version=f"dedup {__version__} ({built})")
+    parser.add_argument("--version", action="version", version=f"dedup {__version__} ({kernel.described()})")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     find = commands.add_parser(
