@@ -24,6 +24,7 @@ __all__ = [
     "from_codepoints",
     "group_ids",
     "group_medians",
+    "joined_codepoints",
     "pairs_in",
     "run_tiles",
     "sorted_groups",
@@ -47,6 +48,14 @@ def compiled() -> bool:
 def to_codepoints(text: str) -> np.ndarray:
     """uint32 ``[len(text)]``: the code points of ``text`` (lone surrogates included)."""
     return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+
+
+def joined_codepoints(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The texts joined by ``"\n"``, as code points (uint32), and where each text starts and ends in them (int64
+    ``[len(texts)]`` each): for passes over many lines at once whose patterns stop at a line break."""
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    starts = np.cumsum(lengths + 1) - (lengths + 1)
+    return to_codepoints("\n".join(texts)), starts, starts + lengths
 
 
 def from_codepoints(values: np.ndarray) -> str:

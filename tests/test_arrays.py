@@ -14,6 +14,7 @@ from dedup.arrays import (
     dense_ids,
     group_ids,
     group_medians,
+    joined_codepoints,
     pairs_of_back_bits,
     sorted_groups,
     sorted_unique,
@@ -127,3 +128,9 @@ def test_back_bits_small_case() -> None:
     bits = back_bits(np.array([[0, 1], [0, 3], [2, 3], [1, 64]]), 70)
     assert bits[1] == 1 and bits[3] == 0b101 and bits[64] == 1 << 62 and np.count_nonzero(bits) == 3
     assert pairs_of_back_bits(bits).tolist() == [[0, 1], [0, 3], [2, 3], [1, 64]]
+
+
+def test_joined_codepoints_hold_each_text_at_its_range() -> None:
+    cps, starts, ends = joined_codepoints(["ab", "", "首\ud800", "c"])
+    assert cps.tolist() == [97, 98, 10, 10, 0x9996, 0xD800, 10, 99]
+    assert starts.tolist() == [0, 3, 4, 7] and ends.tolist() == [2, 3, 6, 8]

@@ -8,7 +8,7 @@ from typing import Literal
 
 import numpy as np
 
-from ..arrays import sorted_unique, to_codepoints
+from ..arrays import joined_codepoints, sorted_unique, to_codepoints
 from ..errors import InvalidOptionError, check_text
 from ..options import check_arg
 from .breaks import _Lines, _lines, _noise_mask, _skip_backward, _skip_forward
@@ -259,9 +259,8 @@ def sentences_within(texts: Sequence[str], doc: np.ndarray, spans: np.ndarray) -
         int64 ``[s, 2]``, in the documents' coordinates, in order.
     """
     pieces = [texts[d][a:b] for d, a, b in zip(doc.tolist(), spans[:, 0].tolist(), spans[:, 1].tolist())]
-    lengths = np.fromiter(map(len, pieces), dtype=np.int64, count=len(pieces))
-    starts = np.cumsum(lengths + 1) - lengths - 1
-    starts_, ends_ = _sentences(_flags().take(to_codepoints("\n".join(pieces))), starts, starts + lengths)
+    cps, starts, ends = joined_codepoints(pieces)
+    starts_, ends_ = _sentences(_flags().take(cps), starts, ends)
     owner = np.searchsorted(starts, starts_, side="right") - 1
     shift = spans[owner, 0] - starts[owner]
     return doc[owner], np.stack([starts_ + shift, ends_ + shift], axis=1).reshape(-1, 2)

@@ -10,9 +10,10 @@ from functools import lru_cache
 
 import numpy as np
 
-from ..arrays import class_counts, dense_ids, sorted_unique, to_codepoints, whitespace_table
+from ..arrays import class_counts, dense_ids, joined_codepoints, sorted_unique, whitespace_table
 from ..kernel import kernels as _kernels  # None without the compiled kernel: the word pattern a view
 from ..normalize import NormalizeOptions, matching_texts
+from ..shingle import encode
 from .base import (
     _CJK,
     _DIGIT,
@@ -138,9 +139,7 @@ def _feature_table(function_chars: str) -> np.ndarray:
 
 def _counts(texts: Sequence[str], table: np.ndarray, run_bit: int = -1) -> np.ndarray:
     """:func:`dedup.arrays.class_counts` of each text (int64 ``[len(texts), 16]``)."""
-    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
-    starts = np.cumsum(lengths + 1) - (lengths + 1)
-    return class_counts(to_codepoints("\n".join(texts)), starts, starts + lengths, table, run_bit)
+    return class_counts(*joined_codepoints(texts), table, run_bit)
 
 
 _ALL_COLUMNS = ("label", "copyright", "share", "metadata", "link_title", "stamp", "breadcrumb", "title")
@@ -252,12 +251,9 @@ def _words(
     k = len(views)
     words, stops = np.zeros(k), np.zeros(k)
     if _kernels is not None:
-        listed = sorted(stopwords)
-        stop_lengths = np.fromiter(map(len, listed), dtype=np.int64, count=len(listed))
         found = np.empty((k, 2), dtype=np.int64)
         word_chars = ((table[:0x10000] >> _V_WORD) & 1).astype(np.uint8)
-        stop_offsets = np.concatenate(([0], np.cumsum(stop_lengths)))
-        _kernels.word_matches(cps, starts, ends, word_chars, to_codepoints("".join(listed)), stop_offsets, found)
+        _kernels.word_matches(cps, starts, ends, word_chars, *encode(sorted(stopwords)), found)
         words[:], stops[:] = found[:, 0], found[:, 1]
         some = found[:, 0] < 0
     for i in np.flatnonzero(some).tolist():
@@ -272,15 +268,13 @@ def _view_columns(views: list[str], table: np.ndarray, stopwords: frozenset[str]
     characters, sentence ends, whether a decimal digit is held (bool), items, words, stopwords among them,
     full stops after letters and menu separators (float64 but the digit)."""
     k = len(views)
-    lengths = np.fromiter(map(len, views), dtype=np.int64, count=k)
-    starts = np.cumsum(lengths + 1) - (lengths + 1)
-    cps = to_codepoints("\n".join(views))
+    cps, starts, ends = joined_codepoints(views)
     # Whitespace-separated tokens are the runs of solid characters (column 15).
-    vcounts = class_counts(cps, starts, starts + lengths, table, _V_SOLID)
+    vcounts = class_counts(cps, starts, ends, table, _V_SOLID)
     view_cjk, view_function, sentence = (vcounts[:, b].astype(np.float64) for b in (_V_CJK, _V_FUNCTION, _V_SENTENCE))
     items = vcounts[:, 15].astype(np.float64)
     full_stops, separators = np.zeros(k), np.zeros(k)
-    words, stops = _words(views, cps, starts, starts + lengths, table, vcounts[:, _V_WORD] > 0, stopwords)
+    words, stops = _words(views, cps, starts, ends, table, vcounts[:, _V_WORD] > 0, stopwords)
     for i in np.flatnonzero(vcounts[:, _V_DOT]).tolist():  # after letters of any script
         full_stops[i] = len(_FULL_STOP.findall(views[i]))
     for i in np.flatnonzero(vcounts[:, _V_SEPARATOR]).tolist():

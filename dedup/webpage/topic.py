@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ..arrays import concat_ranges, to_codepoints
+from ..arrays import concat_ranges, joined_codepoints
 from ..kernel import kernels as _kernels  # None without the compiled kernel: numpy paths
 from .base import _CJK, _LETTER, _char_classes
 
@@ -54,9 +54,7 @@ def line_tokens(lines: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     m = len(lines)
     if m == 0:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.uint64)
-    cps = to_codepoints("\n".join(lines))
-    line_starts = np.zeros(m, dtype=np.int64)
-    np.cumsum(np.fromiter(map(len, lines), dtype=np.int64, count=m)[:-1] + 1, out=line_starts[1:])
+    cps, line_starts, _ = joined_codepoints(lines)
     classes = _char_classes()[cps]
     cjk = (classes & _CJK) != 0
     letter = ((classes & _LETTER) != 0) & ~cjk
