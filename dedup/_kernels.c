@@ -159,6 +159,30 @@ static void release(held_buffer *hb)
     hb->held = 0;
 }
 
+/* One buffer a wrapper takes: its object (NULL: none, left unheld), where it is held, its item size and name. */
+typedef struct {
+    PyObject *obj;
+    held_buffer *hb;
+    Py_ssize_t itemsize;
+    const char *name;
+} wanted_buffer;
+
+#define COUNT(array) ((int)(sizeof(array) / sizeof((array)[0])))
+
+/* Takes every wanted buffer in order; -1 with the error set at the first that fails (release_all frees the rest). */
+static int take_all(const wanted_buffer *wanted, int n)
+{
+    for (int i = 0; i < n; i++)
+        if (wanted[i].obj != NULL && get_buffer(wanted[i].obj, wanted[i].hb, wanted[i].itemsize, wanted[i].name) < 0)
+            return -1;
+    return 0;
+}
+
+static void release_all(const wanted_buffer *wanted, int n)
+{
+    for (int i = 0; i < n; i++) release(wanted[i].hb);
+}
+
 /* Lines [s[i], e[i]) must lie within the n code points; -1 with a ValueError naming the caller if not. */
 static int check_lines(const int64_t *s, const int64_t *e, Py_ssize_t m, Py_ssize_t n, const char *caller)
 {
@@ -340,10 +364,9 @@ static PyObject *py_affine32_minhash(PyObject *self, PyObject *args)
     if (!PyArg_ParseTuple(args, "OOOOO", &tok_o, &off_o, &a_o, &b_o, &out_o)) return NULL;
     held_buffer tok = {0}, off = {0}, a = {0}, b = {0}, out = {0};
     PyObject *result = NULL;
-    if (get_buffer(tok_o, &tok, 4, "tokens") < 0 || get_buffer(off_o, &off, 8, "offsets") < 0 ||
-        get_buffer(a_o, &a, 4, "a") < 0 || get_buffer(b_o, &b, 4, "b") < 0 ||
-        get_buffer(out_o, &out, 4, "out") < 0)
-        goto done;
+    const wanted_buffer wanted[] = {{tok_o, &tok, 4, "tokens"}, {off_o, &off, 8, "offsets"}, {a_o, &a, 4, "a"},
+                                    {b_o, &b, 4, "b"}, {out_o, &out, 4, "out"}};
+    if (take_all(wanted, COUNT(wanted)) < 0) goto done;
     if (out.view.readonly) {
         PyErr_SetString(PyExc_ValueError, "out must be writable");
         goto done;
@@ -359,14 +382,9 @@ static PyObject *py_affine32_minhash(PyObject *self, PyObject *args)
     affine32_minhash((const uint32_t *)tok.view.buf, offsets, n_units, (const uint32_t *)a.view.buf,
                      (const uint32_t *)b.view.buf, k, (uint32_t *)out.view.buf);
     Py_END_ALLOW_THREADS
-    result = Py_None;
-    Py_INCREF(result);
+    result = Py_NewRef(Py_None);
 done:
-    release(&tok);
-    release(&off);
-    release(&a);
-    release(&b);
-    release(&out);
+    release_all(wanted, COUNT(wanted));
     return result;
 }
 
@@ -377,9 +395,9 @@ static PyObject *py_oph_minhash(PyObject *self, PyObject *args)
     if (!PyArg_ParseTuple(args, "OOIIO", &tok_o, &off_o, &a, &b, &out_o)) return NULL;
     held_buffer tok = {0}, off = {0}, out = {0};
     PyObject *result = NULL;
-    if (get_buffer(tok_o, &tok, 4, "tokens") < 0 || get_buffer(off_o, &off, 8, "offsets") < 0 ||
-        get_buffer(out_o, &out, 4, "out") < 0)
-        goto done;
+    const wanted_buffer wanted[] = {{tok_o, &tok, 4, "tokens"}, {off_o, &off, 8, "offsets"},
+                                    {out_o, &out, 4, "out"}};
+    if (take_all(wanted, COUNT(wanted)) < 0) goto done;
     if (out.view.readonly || out.view.ndim != 2) {
         PyErr_SetString(PyExc_ValueError, "out must be a writable 2-d array");
         goto done;
@@ -394,12 +412,9 @@ static PyObject *py_oph_minhash(PyObject *self, PyObject *args)
     Py_BEGIN_ALLOW_THREADS
     oph_minhash((const uint32_t *)tok.view.buf, offsets, n_units, (uint32_t)a, (uint32_t)b, k, (uint32_t *)out.view.buf);
     Py_END_ALLOW_THREADS
-    result = Py_None;
-    Py_INCREF(result);
+    result = Py_NewRef(Py_None);
 done:
-    release(&tok);
-    release(&off);
-    release(&out);
+    release_all(wanted, COUNT(wanted));
     return result;
 }
 
@@ -409,10 +424,10 @@ static PyObject *py_intersection_sizes(PyObject *self, PyObject *args)
     if (!PyArg_ParseTuple(args, "OOOO|O", &hash_o, &off_o, &pairs_o, &out_o, &need_o)) return NULL;
     held_buffer hs = {0}, off = {0}, pr = {0}, out = {0}, nd = {0};
     PyObject *result = NULL;
-    if (get_buffer(hash_o, &hs, 4, "hashes") < 0 || get_buffer(off_o, &off, 8, "offsets") < 0 ||
-        get_buffer(pairs_o, &pr, 8, "pairs") < 0 || get_buffer(out_o, &out, 8, "out") < 0 ||
-        (need_o != Py_None && get_buffer(need_o, &nd, 8, "need") < 0))
-        goto done;
+    const wanted_buffer wanted[] = {{hash_o, &hs, 4, "hashes"}, {off_o, &off, 8, "offsets"},
+                                    {pairs_o, &pr, 8, "pairs"}, {out_o, &out, 8, "out"},
+                                    {need_o == Py_None ? NULL : need_o, &nd, 8, "need"}};
+    if (take_all(wanted, COUNT(wanted)) < 0) goto done;
     if (out.view.readonly) {
         PyErr_SetString(PyExc_ValueError, "out must be writable");
         goto done;
@@ -435,14 +450,9 @@ static PyObject *py_intersection_sizes(PyObject *self, PyObject *args)
     intersection_sizes_between((const uint32_t *)hs.view.buf, offsets, (const uint32_t *)hs.view.buf, offsets, pairs,
                                n_pairs, need_o == Py_None ? NULL : (const int64_t *)nd.view.buf, (int64_t *)out.view.buf);
     Py_END_ALLOW_THREADS
-    result = Py_None;
-    Py_INCREF(result);
+    result = Py_NewRef(Py_None);
 done:
-    release(&hs);
-    release(&off);
-    release(&pr);
-    release(&out);
-    release(&nd);
+    release_all(wanted, COUNT(wanted));
     return result;
 }
 
@@ -452,10 +462,10 @@ static PyObject *py_intersection_sizes_between(PyObject *self, PyObject *args)
     if (!PyArg_ParseTuple(args, "OOOOOO", &ha_o, &oa_o, &hb_o, &ob_o, &pairs_o, &out_o)) return NULL;
     held_buffer ha = {0}, oa = {0}, hb = {0}, ob = {0}, pr = {0}, out = {0};
     PyObject *result = NULL;
-    if (get_buffer(ha_o, &ha, 4, "hashes_a") < 0 || get_buffer(oa_o, &oa, 8, "offsets_a") < 0 ||
-        get_buffer(hb_o, &hb, 4, "hashes_b") < 0 || get_buffer(ob_o, &ob, 8, "offsets_b") < 0 ||
-        get_buffer(pairs_o, &pr, 8, "pairs") < 0 || get_buffer(out_o, &out, 8, "out") < 0)
-        goto done;
+    const wanted_buffer wanted[] = {{ha_o, &ha, 4, "hashes_a"}, {oa_o, &oa, 8, "offsets_a"},
+                                    {hb_o, &hb, 4, "hashes_b"}, {ob_o, &ob, 8, "offsets_b"},
+                                    {pairs_o, &pr, 8, "pairs"}, {out_o, &out, 8, "out"}};
+    if (take_all(wanted, COUNT(wanted)) < 0) goto done;
     if (out.view.readonly) {
         PyErr_SetString(PyExc_ValueError, "out must be writable");
         goto done;
@@ -479,15 +489,9 @@ static PyObject *py_intersection_sizes_between(PyObject *self, PyObject *args)
     intersection_sizes_between((const uint32_t *)ha.view.buf, offsets_a, (const uint32_t *)hb.view.buf, offsets_b,
                                pairs, n_pairs, NULL, (int64_t *)out.view.buf);
     Py_END_ALLOW_THREADS
-    result = Py_None;
-    Py_INCREF(result);
+    result = Py_NewRef(Py_None);
 done:
-    release(&ha);
-    release(&oa);
-    release(&hb);
-    release(&ob);
-    release(&pr);
-    release(&out);
+    release_all(wanted, COUNT(wanted));
     return result;
 }
 
@@ -498,9 +502,9 @@ static PyObject *py_sorted_sets(PyObject *self, PyObject *args)
     held_buffer tok = {0}, off = {0}, out = {0}, oo = {0};
     PyObject *result = NULL;
     uint32_t *tmp = NULL;
-    if (get_buffer(tok_o, &tok, 4, "tokens") < 0 || get_buffer(off_o, &off, 8, "offsets") < 0 ||
-        get_buffer(out_o, &out, 4, "out") < 0 || get_buffer(oo_o, &oo, 8, "out_offsets") < 0)
-        goto done;
+    const wanted_buffer wanted[] = {{tok_o, &tok, 4, "tokens"}, {off_o, &off, 8, "offsets"},
+                                    {out_o, &out, 4, "out"}, {oo_o, &oo, 8, "out_offsets"}};
+    if (take_all(wanted, COUNT(wanted)) < 0) goto done;
     if (out.view.readonly || oo.view.readonly) {
         PyErr_SetString(PyExc_ValueError, "out and out_offsets must be writable");
         goto done;
@@ -524,14 +528,10 @@ static PyObject *py_sorted_sets(PyObject *self, PyObject *args)
     Py_BEGIN_ALLOW_THREADS
     sorted_sets((const uint32_t *)tok.view.buf, offsets, n_units, (uint32_t *)out.view.buf, (int64_t *)oo.view.buf, tmp);
     Py_END_ALLOW_THREADS
-    result = Py_None;
-    Py_INCREF(result);
+    result = Py_NewRef(Py_None);
 done:
     PyMem_RawFree(tmp);
-    release(&tok);
-    release(&off);
-    release(&out);
-    release(&oo);
+    release_all(wanted, COUNT(wanted));
     return result;
 }
 
@@ -562,7 +562,8 @@ static PyObject *py_window_hashes(PyObject *self, PyObject *args)
     if (!PyArg_ParseTuple(args, "OLKO", &cp_o, &width, &salt, &out_o)) return NULL;
     held_buffer cp = {0}, out = {0};
     PyObject *result = NULL;
-    if (get_buffer(cp_o, &cp, 4, "codepoints") < 0 || get_buffer(out_o, &out, 4, "out") < 0) goto done;
+    const wanted_buffer wanted[] = {{cp_o, &cp, 4, "codepoints"}, {out_o, &out, 4, "out"}};
+    if (take_all(wanted, COUNT(wanted)) < 0) goto done;
     Py_ssize_t n = cp.view.len / 4, n_windows = n - (Py_ssize_t)width + 1;
     if (out.view.readonly || width < 1 || n_windows < 0 || out.view.len / 4 != n_windows) {
         PyErr_SetString(PyExc_ValueError, "out must be writable, with one slot per window of width >= 1");
@@ -571,11 +572,9 @@ static PyObject *py_window_hashes(PyObject *self, PyObject *args)
     Py_BEGIN_ALLOW_THREADS
     window_hashes((const uint32_t *)cp.view.buf, n_windows, width, (uint64_t)salt, (uint32_t *)out.view.buf);
     Py_END_ALLOW_THREADS
-    result = Py_None;
-    Py_INCREF(result);
+    result = Py_NewRef(Py_None);
 done:
-    release(&cp);
-    release(&out);
+    release_all(wanted, COUNT(wanted));
     return result;
 }
 
@@ -606,9 +605,9 @@ static PyObject *py_center_labels(PyObject *self, PyObject *args)
     if (!PyArg_ParseTuple(args, "OOOO", &order_o, &indptr_o, &indices_o, &out_o)) return NULL;
     held_buffer od = {0}, ip = {0}, ix = {0}, out = {0};
     PyObject *result = NULL;
-    if (get_buffer(order_o, &od, 8, "order") < 0 || get_buffer(indptr_o, &ip, 8, "indptr") < 0 ||
-        get_buffer(indices_o, &ix, 8, "indices") < 0 || get_buffer(out_o, &out, 8, "out") < 0)
-        goto done;
+    const wanted_buffer wanted[] = {{order_o, &od, 8, "order"}, {indptr_o, &ip, 8, "indptr"},
+                                    {indices_o, &ix, 8, "indices"}, {out_o, &out, 8, "out"}};
+    if (take_all(wanted, COUNT(wanted)) < 0) goto done;
     if (out.view.readonly) {
         PyErr_SetString(PyExc_ValueError, "out must be writable");
         goto done;
@@ -636,13 +635,9 @@ static PyObject *py_center_labels(PyObject *self, PyObject *args)
     Py_BEGIN_ALLOW_THREADS
     center_labels(order, indptr, indices, n, (int64_t *)out.view.buf);
     Py_END_ALLOW_THREADS
-    result = Py_None;
-    Py_INCREF(result);
+    result = Py_NewRef(Py_None);
 done:
-    release(&od);
-    release(&ip);
-    release(&ix);
-    release(&out);
+    release_all(wanted, COUNT(wanted));
     return result;
 }
 
@@ -681,11 +676,10 @@ static PyObject *py_tree_leaves(PyObject *self, PyObject *args)
         return NULL;
     held_buffer fe = {0}, th = {0}, le = {0}, ri = {0}, va = {0}, xb = {0}, out = {0};
     PyObject *result = NULL;
-    if (get_buffer(feature_o, &fe, 4, "feature") < 0 || get_buffer(threshold_o, &th, 8, "threshold") < 0 ||
-        get_buffer(left_o, &le, 4, "left") < 0 || get_buffer(right_o, &ri, 4, "right") < 0 ||
-        get_buffer(value_o, &va, 8, "value") < 0 || get_buffer(x_o, &xb, 8, "x") < 0 ||
-        get_buffer(out_o, &out, 8, "out") < 0)
-        goto done;
+    const wanted_buffer wanted[] = {{feature_o, &fe, 4, "feature"}, {threshold_o, &th, 8, "threshold"},
+                                    {left_o, &le, 4, "left"}, {right_o, &ri, 4, "right"},
+                                    {value_o, &va, 8, "value"}, {x_o, &xb, 8, "x"}, {out_o, &out, 8, "out"}};
+    if (take_all(wanted, COUNT(wanted)) < 0) goto done;
     if (out.view.readonly) {
         PyErr_SetString(PyExc_ValueError, "out must be writable");
         goto done;
@@ -715,16 +709,9 @@ static PyObject *py_tree_leaves(PyObject *self, PyObject *args)
     tree_leaves(feature, (const double *)th.view.buf, left, right, (const double *)va.view.buf, trees, nodes, depth,
                 (const double *)xb.view.buf, m, n_features, (double *)out.view.buf);
     Py_END_ALLOW_THREADS
-    result = Py_None;
-    Py_INCREF(result);
+    result = Py_NewRef(Py_None);
 done:
-    release(&fe);
-    release(&th);
-    release(&le);
-    release(&ri);
-    release(&va);
-    release(&xb);
-    release(&out);
+    release_all(wanted, COUNT(wanted));
     return result;
 }
 
@@ -789,10 +776,9 @@ static PyObject *py_class_counts(PyObject *self, PyObject *args)
     if (!PyArg_ParseTuple(args, "OOOOiO", &cp_o, &st_o, &en_o, &tb_o, &run_bit, &out_o)) return NULL;
     held_buffer cp = {0}, st = {0}, en = {0}, tb = {0}, out = {0};
     PyObject *result = NULL;
-    if (get_buffer(cp_o, &cp, 4, "codepoints") < 0 || get_buffer(st_o, &st, 8, "starts") < 0 ||
-        get_buffer(en_o, &en, 8, "ends") < 0 || get_buffer(tb_o, &tb, 2, "table") < 0 ||
-        get_buffer(out_o, &out, 8, "out") < 0)
-        goto done;
+    const wanted_buffer wanted[] = {{cp_o, &cp, 4, "codepoints"}, {st_o, &st, 8, "starts"}, {en_o, &en, 8, "ends"},
+                                    {tb_o, &tb, 2, "table"}, {out_o, &out, 8, "out"}};
+    if (take_all(wanted, COUNT(wanted)) < 0) goto done;
     Py_ssize_t n = cp.view.len / 4, m = st.view.len / 8;
     if (en.view.len / 8 != m || out.view.readonly || out.view.len / 8 != 16 * m || run_bit > 15) {
         PyErr_SetString(PyExc_ValueError, "class_counts: ends as starts, out writable [m, 16], run_bit <= 15");
@@ -804,14 +790,9 @@ static PyObject *py_class_counts(PyObject *self, PyObject *args)
     class_counts((const uint32_t *)cp.view.buf, s, e, m, (const uint16_t *)tb.view.buf, tb.view.len / 2, run_bit,
                  (int64_t *)out.view.buf);
     Py_END_ALLOW_THREADS
-    result = Py_None;
-    Py_INCREF(result);
+    result = Py_NewRef(Py_None);
 done:
-    release(&cp);
-    release(&st);
-    release(&en);
-    release(&tb);
-    release(&out);
+    release_all(wanted, COUNT(wanted));
     return result;
 }
 
@@ -855,9 +836,8 @@ static PyObject *py_collapse_runs(PyObject *self, PyObject *args)
     if (!PyArg_ParseTuple(args, "OOIIIO", &cp_o, &tb_o, &member, &only, &to, &out_o)) return NULL;
     held_buffer cp = {0}, tb = {0}, out = {0};
     PyObject *result = NULL;
-    if (get_buffer(cp_o, &cp, 4, "codepoints") < 0 || get_buffer(tb_o, &tb, 1, "table") < 0 ||
-        get_buffer(out_o, &out, 4, "out") < 0)
-        goto done;
+    const wanted_buffer wanted[] = {{cp_o, &cp, 4, "codepoints"}, {tb_o, &tb, 1, "table"}, {out_o, &out, 4, "out"}};
+    if (take_all(wanted, COUNT(wanted)) < 0) goto done;
     if (out.view.readonly || out.view.len < cp.view.len) {
         PyErr_SetString(PyExc_ValueError, "collapse_runs: out writable and as long as the code points");
         goto done;
@@ -869,9 +849,7 @@ static PyObject *py_collapse_runs(PyObject *self, PyObject *args)
     Py_END_ALLOW_THREADS
     result = PyLong_FromLongLong(written);
 done:
-    release(&cp);
-    release(&tb);
-    release(&out);
+    release_all(wanted, COUNT(wanted));
     return result;
 }
 
@@ -917,12 +895,11 @@ static PyObject *py_literal_lines(PyObject *self, PyObject *args)
         return NULL;
     held_buffer cp = {0}, st = {0}, en = {0}, fx = {0}, fa = {0}, li = {0}, la = {0}, ls = {0}, out = {0};
     PyObject *result = NULL;
-    if (get_buffer(cp_o, &cp, 4, "codepoints") < 0 || get_buffer(st_o, &st, 8, "starts") < 0 ||
-        get_buffer(en_o, &en, 8, "ends") < 0 || get_buffer(fx_o, &fx, 4, "first_index") < 0 ||
-        get_buffer(fa_o, &fa, 8, "first_at") < 0 || get_buffer(li_o, &li, 4, "literals") < 0 ||
-        get_buffer(la_o, &la, 8, "literal_at") < 0 || get_buffer(ls_o, &ls, 4, "literal_set") < 0 ||
-        get_buffer(out_o, &out, 1, "out") < 0)
-        goto done;
+    const wanted_buffer wanted[] = {{cp_o, &cp, 4, "codepoints"}, {st_o, &st, 8, "starts"}, {en_o, &en, 8, "ends"},
+                                    {fx_o, &fx, 4, "first_index"}, {fa_o, &fa, 8, "first_at"},
+                                    {li_o, &li, 4, "literals"}, {la_o, &la, 8, "literal_at"},
+                                    {ls_o, &ls, 4, "literal_set"}, {out_o, &out, 1, "out"}};
+    if (take_all(wanted, COUNT(wanted)) < 0) goto done;
     Py_ssize_t n = cp.view.len / 4, m = st.view.len / 8, u = fa.view.len / 8 - 1, k = ls.view.len / 4;
     Py_ssize_t n_lit = li.view.len / 4, table_size = fx.view.len / 4;
     if (en.view.len / 8 != m || u < 0 || la.view.len / 8 != k + 1 || out.view.readonly || m == 0 ||
@@ -974,18 +951,9 @@ static PyObject *py_literal_lines(PyObject *self, PyObject *args)
     literal_lines((const uint32_t *)cp.view.buf, s, e, m, first_index, table_size, first_at, lit, lit_at, lit_set,
                   (uint8_t *)out.view.buf);
     Py_END_ALLOW_THREADS
-    result = Py_None;
-    Py_INCREF(result);
+    result = Py_NewRef(Py_None);
 done:
-    release(&cp);
-    release(&st);
-    release(&en);
-    release(&fx);
-    release(&fa);
-    release(&li);
-    release(&la);
-    release(&ls);
-    release(&out);
+    release_all(wanted, COUNT(wanted));
     return result;
 }
 
@@ -1001,10 +969,9 @@ static PyObject *py_word_keys(PyObject *self, PyObject *args)
     if (!PyArg_ParseTuple(args, "OOOOiO", &cp_o, &st_o, &le_o, &we_o, &shift, &out_o)) return NULL;
     held_buffer cp = {0}, st = {0}, le = {0}, we = {0}, out = {0};
     PyObject *result = NULL;
-    if (get_buffer(cp_o, &cp, 4, "codepoints") < 0 || get_buffer(st_o, &st, 8, "starts") < 0 ||
-        get_buffer(le_o, &le, 8, "lengths") < 0 || get_buffer(we_o, &we, 8, "weights") < 0 ||
-        get_buffer(out_o, &out, 8, "out") < 0)
-        goto done;
+    const wanted_buffer wanted[] = {{cp_o, &cp, 4, "codepoints"}, {st_o, &st, 8, "starts"},
+                                    {le_o, &le, 8, "lengths"}, {we_o, &we, 8, "weights"}, {out_o, &out, 8, "out"}};
+    if (take_all(wanted, COUNT(wanted)) < 0) goto done;
     Py_ssize_t n = cp.view.len / 4, w = st.view.len / 8, positions = we.view.len / 8;
     if (le.view.len / 8 != w || out.view.len / 8 != w || out.view.readonly || shift < 0 || shift > 63) {
         PyErr_SetString(PyExc_ValueError, "word_keys: lengths and out as starts, out writable, 0 <= shift < 64");
@@ -1032,14 +999,9 @@ static PyObject *py_word_keys(PyObject *self, PyObject *args)
         keys[i] = key >> shift;
     }
     Py_END_ALLOW_THREADS
-    result = Py_None;
-    Py_INCREF(result);
+    result = Py_NewRef(Py_None);
 done:
-    release(&cp);
-    release(&st);
-    release(&le);
-    release(&we);
-    release(&out);
+    release_all(wanted, COUNT(wanted));
     return result;
 }
 
@@ -1069,11 +1031,10 @@ static PyObject *py_word_matches(PyObject *self, PyObject *args)
     held_buffer cp = {0}, st = {0}, en = {0}, tb = {0}, sc = {0}, so = {0}, out = {0};
     PyObject *result = NULL;
     int64_t *slots = NULL;
-    if (get_buffer(cp_o, &cp, 4, "codepoints") < 0 || get_buffer(st_o, &st, 8, "starts") < 0 ||
-        get_buffer(en_o, &en, 8, "ends") < 0 || get_buffer(tb_o, &tb, 1, "table") < 0 ||
-        get_buffer(sc_o, &sc, 4, "stop_codepoints") < 0 || get_buffer(so_o, &so, 8, "stop_offsets") < 0 ||
-        get_buffer(out_o, &out, 8, "out") < 0)
-        goto done;
+    const wanted_buffer wanted[] = {{cp_o, &cp, 4, "codepoints"}, {st_o, &st, 8, "starts"}, {en_o, &en, 8, "ends"},
+                                    {tb_o, &tb, 1, "table"}, {sc_o, &sc, 4, "stop_codepoints"},
+                                    {so_o, &so, 8, "stop_offsets"}, {out_o, &out, 8, "out"}};
+    if (take_all(wanted, COUNT(wanted)) < 0) goto done;
     Py_ssize_t n = cp.view.len / 4, m = st.view.len / 8, k = so.view.len / 8 - 1;
     if (en.view.len / 8 != m || out.view.readonly || out.view.len / 8 != 2 * m || k < 0) {
         PyErr_SetString(PyExc_ValueError, "word_matches: ends as starts, out writable [m, 2], stop_offsets [k + 1]");
@@ -1139,17 +1100,10 @@ static PyObject *py_word_matches(PyObject *self, PyObject *args)
         o[2 * i + 1] = stops;
     }
     Py_END_ALLOW_THREADS
-    result = Py_None;
-    Py_INCREF(result);
+    result = Py_NewRef(Py_None);
 done:
     PyMem_RawFree(slots);
-    release(&cp);
-    release(&st);
-    release(&en);
-    release(&tb);
-    release(&sc);
-    release(&so);
-    release(&out);
+    release_all(wanted, COUNT(wanted));
     return result;
 }
 

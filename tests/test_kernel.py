@@ -53,3 +53,22 @@ def test_the_command_says_the_kernel_is_out_of_date(
     with pytest.raises(SystemExit):
         cli.main(["--version"])
     assert "compiled kernel out of date" in capsys.readouterr().out
+
+
+@pytest.mark.skipif(not arrays.compiled(), reason="dedup built without its compiled kernel")
+def test_a_wrapper_names_a_buffer_of_the_wrong_item_size_and_releases_those_it_took() -> None:
+    """The buffers taken before the wrong one are released: a memoryview with an export still held refuses release()."""
+    import numpy as np
+
+    k = kernel.kernels
+    codepoints = memoryview(bytearray(16)).cast("I")  # 4 code points
+    with pytest.raises(TypeError, match="starts: expected items of 8 bytes, got 4"):
+        k.class_counts(codepoints, np.zeros(1, np.int32), np.zeros(1, np.int64), np.zeros(8, np.uint16), 1, None)
+    codepoints.release()
+    hashes, offsets = memoryview(bytearray(8)).cast("I"), memoryview(bytearray(24)).cast("q")
+    pairs, out = np.zeros((1, 2), np.int64), np.zeros(1, np.int64)
+    with pytest.raises(TypeError, match="need: expected items of 8 bytes, got 1"):
+        k.intersection_sizes(hashes, offsets, pairs, out, np.zeros(1, np.uint8))
+    hashes.release(), offsets.release()
+    k.intersection_sizes(np.array([1, 2], np.uint32), np.array([0, 1, 2], np.int64), pairs + [0, 1], out)  # need: None
+    assert out.tolist() == [0]
