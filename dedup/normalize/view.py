@@ -233,7 +233,8 @@ def without_punctuation(views: Sequence[str]) -> list[str]:
     cps = to_codepoints("".join(views))
     lengths = np.fromiter(map(len, views), dtype=np.int64, count=len(views))
     keep = ~_tables().drop[cps]
-    kept = np.concatenate(([0], np.cumsum(keep, dtype=np.int64)))[np.cumsum(lengths)]
+    ends = np.cumsum(lengths)
+    kept = ends - np.searchsorted(np.flatnonzero(~keep), ends)  # each view's end among the kept characters
     text = from_codepoints(cps[keep])
     return [text[a:b] for a, b in zip([0, *kept[:-1].tolist()], kept.tolist())]
 
