@@ -317,21 +317,42 @@ def _fragment_pairs(units: UnitTable, options: PassageOptions) -> np.ndarray:
     return pairs[contained_in_chunks(pairs, view_len, _sets_of(units, options), options.containment)]
 
 
+def short_units(units: UnitTable, options: PassageOptions) -> np.ndarray:
+    """int64 ``[k]``: the paragraphs matched by their exact view (shorter than ``min_chars``, not empty), in order."""
+    return np.flatnonzero((units.view_len > 0) & (units.view_len < options.min_chars))
+
+
+def chained_pairs(keys: np.ndarray, units: np.ndarray) -> np.ndarray:
+    """Units with equal keys chained in unit order, each paired with the next that holds its key (connected
+    components join the rest): int64 ``[p, 2]``, ``(earlier, later)``, from ``keys`` uint64 ``[k]`` and their
+    distinct ``units`` int64 ``[k]`` in any order (the rows of one machine, or of a partition of keys on Ray)."""
+    order = np.lexsort((units, keys))
+    keys, units = keys[order], units[order]
+    same_as_next = keys[1:] == keys[:-1]
+    return np.stack([units[:-1][same_as_next], units[1:][same_as_next]], axis=1).astype(np.int64).reshape(-1, 2)
+
+
+def short_pairs_anchored(pairs: np.ndarray, doc: np.ndarray, split: np.ndarray) -> np.ndarray:
+    """bool ``[p]``: which pairs of short paragraphs may found a passage: those within one document, unless one
+    is a short sentence cut from a long paragraph ("他说：", which may extend a passage but does not found one);
+    ``doc`` int64 and ``split`` bool ``[u]`` of every paragraph."""
+    return (doc[pairs[:, 0]] == doc[pairs[:, 1]]) & ~split[pairs[:, 0]] & ~split[pairs[:, 1]]
+
+
 def _exact_short_pairs(units: UnitTable, options: PassageOptions) -> tuple[np.ndarray, np.ndarray]:
-    """Short paragraphs with equal views: pairs (earlier, later) and whether the pair is within one document."""
-    short = np.flatnonzero((units.view_len > 0) & (units.view_len < options.min_chars))
+    """Short paragraphs with equal views: pairs (earlier, later) and whether each may found a passage."""
+    short = short_units(units, options)
     if short.size < 2:
         return np.empty((0, 2), dtype=np.int64), np.empty(0, dtype=bool)
-    keys = exact_hashes(take(units.views, short))
-    order = np.argsort(keys, kind="stable")
-    sorted_keys = keys[order]
-    same_as_next = sorted_keys[1:] == sorted_keys[:-1]
-    # Chain equal views: each occurrence paired with the next (components join the rest).
-    pairs = np.stack([short[order[:-1][same_as_next]], short[order[1:][same_as_next]]], axis=1)
-    # A short sentence cut from a long paragraph ("他说：") repeating in the same
-    # document may extend a passage but does not found one.
-    whole = ~units.split[pairs[:, 0]] & ~units.split[pairs[:, 1]]
-    return pairs, (units.doc[pairs[:, 0]] == units.doc[pairs[:, 1]]) & whole
+    pairs = chained_pairs(exact_hashes(take(units.views, short)), short)
+    return pairs, short_pairs_anchored(pairs, units.doc, units.split)
+
+
+def fragment_pairs(units: UnitTable, options: PassageOptions) -> np.ndarray:
+    """int64 ``[p, 2]``: (container, fragment), from the table's ``fragments`` column when it was found with the
+    table, else found here (:func:`_fragment_pairs`, which reads the views)."""
+    found = options.fragment_window <= BACK_BITS and bool(np.all(units.fragments & _FOUND))
+    return pairs_of_back_bits(units.fragments) if found else _fragment_pairs(units, options)
 
 
 def _regions(runs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -397,12 +418,11 @@ def other_pairs(units: UnitTable, options: PassageOptions) -> tuple[np.ndarray, 
     """The matched pairs besides the long paragraphs': fragments and short paragraphs with equal views. int64
     ``[p, 2]`` (``i < j``), whether each may found a passage (bool ``[p]``) and its source (int8 ``[p]``,
     :data:`dedup.runs.FRAGMENT` or :data:`dedup.runs.SHORT`)."""
-    found = options.fragment_window <= BACK_BITS and bool(np.all(units.fragments & _FOUND))
-    fragment_pairs = pairs_of_back_bits(units.fragments) if found else _fragment_pairs(units, options)
+    fragments = fragment_pairs(units, options)
     short_pairs, short_within = _exact_short_pairs(units, options)
-    source = np.repeat(np.array([FRAGMENT, SHORT], dtype=np.int8), [len(fragment_pairs), len(short_pairs)])
-    anchored = np.concatenate([np.ones(len(fragment_pairs), dtype=bool), short_within])
-    return np.sort(np.concatenate([fragment_pairs, short_pairs]), axis=1), anchored, source
+    source = np.repeat(np.array([FRAGMENT, SHORT], dtype=np.int8), [len(fragments), len(short_pairs)])
+    anchored = np.concatenate([np.ones(len(fragments), dtype=bool), short_within])
+    return np.sort(np.concatenate([fragments, short_pairs]), axis=1), anchored, source
 
 
 def run_columns(units: UnitTable) -> RunColumns:

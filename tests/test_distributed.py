@@ -495,6 +495,16 @@ def test_remote_views_are_taken_block_by_block(ray_address: str) -> None:
     assert views.each_call(take, (views,), [([4, 0],), ([2],), ([],)]) == [["五", "一"], ["三"], []]
 
 
+class _Unread(list):
+    """Views that must not be read."""
+
+    def __getitem__(self, item: object) -> str:
+        raise AssertionError("a paragraph's view was read")
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        raise AssertionError("the paragraphs' views were read")
+
+
 def test_long_paragraphs_are_matched_on_ray_as_on_one_machine(
     ray_address: str, news_lines: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -508,7 +518,7 @@ def test_long_paragraphs_are_matched_on_ray_as_on_one_machine(
     from dedup.clean import CleanTables, tabulate
     from dedup.distributed import RayCleaner
     from dedup.distributed.passages import keys_apart, passage_runs_on_ray
-    from dedup.passages import MAX_BUCKET, match_passages
+    from dedup.passages import MAX_BUCKET, _exact_short_pairs, match_passages
 
     shared = news_lines[3]
     texts = [f"{news_lines[10 + i]}\n{shared}\n{news_lines[200 + i % 7]}" for i in range(MAX_BUCKET + 20)]
@@ -518,16 +528,30 @@ def test_long_paragraphs_are_matched_on_ray_as_on_one_machine(
     sentences = [s + "。" for line in news_lines[500:800] for s in line.split("。") if 25 <= len(s) <= 40]
     texts += [sentences[0] + sentences[20][:12] + "。", "".join(sentences[30:36] + sentences[:1] + sentences[40:46])]
     texts += ["\n".join(news_lines[900:904]), "\n".join(news_lines[950:951] + news_lines[900:904])]  # a reprint
+    # Short paragraphs matched by their exact views, across blocks and within a document, and one a long
+    # paragraph's sentence repeats (it may extend a passage, not found one).
+    texts += [f"第{i % 3}版\n{news_lines[1000 + i]}\n记者 张三\n{news_lines[1100 + i]}" for i in range(30)]
+    texts += [f"{news_lines[1200]}\n他说：\n{news_lines[1201]}\n他说：", "他说：" + "".join(sentences[50:70])]
     options = CleanOptions(cross_document=True)
     batches = [texts[lo : lo + 13] for lo in range(0, len(texts), 13)]
     parts = [keys_apart(tabulate(batch, options), b, options.passages, 3) for b, batch in enumerate(batches)]
     units = tabulate(texts, options).units
     expected = match_passages(units, options.passages)
     counts = [int(np.count_nonzero(p[0].units.view_len >= options.passages.min_chars)) for p in parts]
-    joined = tabulate(texts, options).units
+    starts = np.concatenate(([0], np.cumsum([len(p[0].units) for p in parts])))
+    joined = replace(tabulate(texts, options).units, views=_Unread())  # matching on Ray reads no view here
+    short_pairs, founding = _exact_short_pairs(units, options.passages)
+    assert len(short_pairs) >= 30 and founding.any() and not founding.all() and units.split.any()
     for partitions in (1, 3):
         runs, gapped = passage_runs_on_ray(
-            [ray.put(p[1]) for p in parts], [ray.put(p[2]) for p in parts], counts, joined, options.passages, partitions
+            [ray.put(p[1]) for p in parts],
+            [ray.put(p[2]) for p in parts],
+            counts,
+            joined,
+            options.passages,
+            partitions,
+            [ray.put(p[4]) for p in parts],
+            starts,
         )
         assert len(expected.runs) > MAX_BUCKET and runs.tolist() == expected.runs.tolist()
         assert gapped.tolist() == expected.gapped.tolist()

@@ -370,3 +370,15 @@ def test_runs_are_checked_in_chunks_alike(monkeypatch: pytest.MonkeyPatch) -> No
     whole = dedup.clean_report(texts, cross_document=True)
     monkeypatch.setattr(held, "_HELD_CHUNK", 3)
     assert dedup.clean_report(texts, cross_document=True) == whole
+
+
+def test_a_short_sentence_a_long_paragraph_repeats_founds_no_passage(news_lines: list[str]) -> None:
+    """A short paragraph ("记者报道。") repeated on its own is a repeated passage; repeated as a sentence cut from
+    a paragraph too long to match whole (over ``max_unit_chars``), it may extend a passage but does not found one."""
+    body = P[0] + P[1] + "记者报道。" + P[2] + P[3] + "记者报道。" + P[4] + "".join(news_lines[10:13])
+    assert len(dedup.normalize(body).text) > dedup.PassageOptions().max_unit_chars  # its view, without punctuation
+    assert find_repeated_passages([body]) == []
+    apart = f"记者报道。\n{P[2]}\n记者报道。\n{P[3]}"
+    second = apart.index("记者报道。", 1)
+    found = [[(s.start, s.end) for s in c.spans] for c in find_repeated_passages([apart])]
+    assert found == [[(0, 5), (second, second + 5)]]

@@ -83,7 +83,17 @@ def _block_texts(block: Any) -> list[str]:
 
 #: What a tabulate task returns: the tables the driver fetches, the block's lines, then what stays in the object
 #: store.
-_TABULATED = ("tables", "n_lines", "lines", "pages", "duplicate_lines", "band_rows", "long_views", "unit_views")
+_TABULATED = (
+    "tables",
+    "n_lines",
+    "lines",
+    "pages",
+    "duplicate_lines",
+    "band_rows",
+    "long_views",
+    "unit_views",
+    "short_rows",
+)
 
 
 def _tables_of_block(
@@ -94,8 +104,8 @@ def _tables_of_block(
     paragraphs' band keys for matching on Ray (:func:`dedup.distributed.passages.keys_apart`)."""
     tables = tabulate_batch(_block_texts(block), options, with_clusters=with_clusters)
     tables, *lines = lines_apart(tables)
-    kept, rows, long_views, views = keys_apart(tables, number, options.passages, partitions)
-    return kept, len(lines[0]), *lines, rows, long_views, views
+    kept, *passages = keys_apart(tables, number, options.passages, partitions)
+    return kept, len(lines[0]), *lines, *passages
 
 
 def _indexed_tables(
@@ -288,9 +298,11 @@ class RayCleaner:
             keys = joined_band_keys(parts["band_rows"], long_counts)
             tables = replace(tables, units=replace(tables.units, band_keys=keys))
         else:  # matched and merged into passage runs on the workers: only the runs come here
-            bands, views = parts["band_rows"], parts["long_views"]
-            runs = passage_runs_on_ray(bands, views, long_counts, tables.units, passages, self._partitions or 1)
-        parts["band_rows"], parts["long_views"] = [], []  # matched: the object store may drop them
+            bands, views, shorts = parts["band_rows"], parts["long_views"], parts["short_rows"]
+            runs = passage_runs_on_ray(
+                bands, views, long_counts, tables.units, passages, self._partitions or 1, shorts, unit_starts
+            )
+        parts["band_rows"], parts["long_views"], parts["short_rows"] = [], [], []  # matched: the store may drop them
         return plan_clean(tables, self.options, with_clusters=self.with_clusters, engine=self.engine, passage_runs=runs)
 
     def cleaned(self, plan: CleanPlan, texts_again: Any = None) -> Iterator[tuple[int, list[Cleaned]]]:

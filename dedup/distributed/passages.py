@@ -8,9 +8,10 @@ paragraphs do, so the steps of document clustering serve unchanged: a group-by o
 hash partitions gives each bucket's candidate pairs (the star rule above
 :data:`dedup.passages.MAX_BUCKET` included), a group-by of the pairs' two blocks verifies them
 on their views. The verified pairs then stay on the workers too (:func:`passage_runs_on_ray`):
-each becomes a pair of paragraphs, with the fragments and short paragraphs the driver matched,
-and a group-by of their pairs of documents merges them into passage runs
-(:func:`dedup.runs.passage_runs`), which are all the driver receives.
+each becomes a pair of paragraphs; the short paragraphs, matched by their exact views, become
+pairs there as well, by a group-by of their keys' hash partitions; with the fragments the
+driver reads off the tables, a group-by of their pairs of documents merges them into passage
+runs (:func:`dedup.runs.passage_runs`), which are all the driver receives.
 """
 
 from __future__ import annotations
@@ -22,8 +23,18 @@ from typing import Any
 import numpy as np
 
 from ..clean import CleanTables
-from ..passages import MAX_BUCKET, PassageOptions, UnitTable, long_pairs_kept, other_pairs
-from ..runs import LONG, RunColumns, passage_runs, run_order
+from ..passages import (
+    MAX_BUCKET,
+    PassageOptions,
+    UnitTable,
+    chained_pairs,
+    fragment_pairs,
+    long_pairs_kept,
+    short_pairs_anchored,
+    short_units,
+)
+from ..runs import FRAGMENT, LONG, SHORT, RunColumns, passage_runs, run_order
+from ..shingle import exact_hashes
 from ..store import take
 from .arrow import string_column
 from .driver import _collect, _dataset_of_columns, _prepare
@@ -36,23 +47,28 @@ _BLOCK = 1 << LOCAL_BITS
 
 def keys_apart(
     tables: CleanTables, block: int, options: PassageOptions, partitions: int
-) -> tuple[CleanTables, Any, Any, Any]:
+) -> tuple[CleanTables, Any, Any, Any, Any]:
     """A block's tables without the band keys and the paragraphs' views, the band rows of its long paragraphs
-    (:func:`band_rows`, named ``block << 32 | rank``), their views, and the views of all its paragraphs
-    (``pyarrow.Table`` s: ``part``, ``band``, ``key``, ``doc``; ``view``; ``view``). The driver reads the views it
-    needs from the object store (:class:`dedup.distributed.lines.RemoteViews`); the tables hold empty strings."""
+    (:func:`band_rows`, named ``block << 32 | rank``), their views, the views of all its paragraphs, and the
+    exact keys of its short paragraphs (``pyarrow.Table`` s: ``part``, ``band``, ``key``, ``doc``; ``view``;
+    ``view``; ``part``, ``key``, ``unit``: a short paragraph named ``block << 32 | its index in the block``, its
+    view's XXH3 and that key's hash partition). The driver reads the views it needs from the object store
+    (:class:`dedup.distributed.lines.RemoteViews`); the tables hold empty strings."""
     import pyarrow as pa
 
     units = tables.units
     long_units = np.flatnonzero(units.view_len >= options.min_chars)
-    if long_units.size >= _BLOCK:
-        raise ValueError(f"a block of {long_units.size:,} long paragraphs: at most {_BLOCK - 1:,}")
-    names = (np.int64(block) << np.int64(LOCAL_BITS)) | np.arange(long_units.size, dtype=np.int64)
-    rows = pa.table(band_rows(names, units.band_keys, partitions))
+    if len(units) >= _BLOCK:
+        raise ValueError(f"a block of {len(units):,} paragraphs: at most {_BLOCK - 1:,}")
+    first = np.int64(block) << np.int64(LOCAL_BITS)
+    rows = pa.table(band_rows(first | np.arange(long_units.size, dtype=np.int64), units.band_keys, partitions))
     long_views = pa.table({"view": string_column(take(units.views, long_units))})
     views = pa.table({"view": string_column(list(units.views))})
+    short = short_units(units, options)
+    keys = exact_hashes(take(units.views, short))
+    short_rows = pa.table({"part": partition_of(keys, max(partitions, 1)), "key": keys, "unit": first | short})
     kept = replace(units, band_keys=units.band_keys[:, :0], views=[""] * len(units))
-    return replace(tables, units=kept), rows, long_views, views
+    return replace(tables, units=kept), rows, long_views, views, short_rows
 
 
 def joined_band_keys(rows: Sequence[Any], long_counts: Sequence[int]) -> np.ndarray:
@@ -130,6 +146,22 @@ def _long_pair_rows(
     )
 
 
+def _short_pair_rows(
+    batch: dict[str, np.ndarray], *, columns: list[Any], starts: np.ndarray, partitions: int
+) -> dict[str, np.ndarray]:
+    """map_groups over ``part``: short paragraphs with equal exact keys (rows of :func:`keys_apart`) chained as
+    :func:`dedup.passages.chained_pairs` chains them on one machine, as :func:`_paragraph_pair_rows`. ``starts``
+    int64 ``[blocks + 1]``: each block's first paragraph among all."""
+    import ray
+
+    table = ray.get(columns[0])
+    names = batch["unit"].astype(np.int64)
+    pairs = chained_pairs(batch["key"].astype(np.uint64), starts[names >> LOCAL_BITS] + (names & (_BLOCK - 1)))
+    anchored = short_pairs_anchored(pairs, table["doc"], table["split"])
+    source = np.full(len(pairs), SHORT, dtype=np.int8)
+    return _paragraph_pair_rows(pairs, anchored, source, np.zeros(len(pairs), dtype=bool), table["doc"], partitions)
+
+
 def _runs_of_part(batch: dict[str, np.ndarray], *, columns: list[Any], max_gap: int) -> dict[str, np.ndarray]:
     """map_groups over ``part``: the matched pairs of some pairs of documents → their passage runs (``a0``, ``a1``,
     ``b0``, ``b1`` int64, ``gapped`` bool)."""
@@ -161,15 +193,19 @@ def passage_runs_on_ray(
     units: UnitTable,
     options: PassageOptions,
     partitions: int,
+    short_rows: Sequence[Any],
+    unit_starts: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray]:
     """The passage runs of the joined paragraph table ``units`` (without band keys), merged on Ray: what
     :func:`dedup.passages.match_passages` finds on the whole table with its keys (``runs`` int64 ``[r, 4]``,
     ``gapped`` bool ``[r]``, in one call's order).
 
     The long paragraphs are matched and verified on the workers (:func:`_verified`) and their pairs stay
-    there; the fragments and short paragraphs are matched here, from the table, and put beside them. A
+    there; the short paragraphs are matched there too, by a group-by of their exact keys (:func:`_short_pair_rows`),
+    and the fragments, which the table's ``fragments`` column names, are put beside them from here. A
     group-by of the pairs' two documents merges each part's pairs (:func:`dedup.runs.passage_runs`: a run
     never joins two pairs of documents), and the runs come back in one call's order (:func:`dedup.runs.run_order`).
+    No paragraph's view is read here (unless the fragments were not found with the tables).
 
     Parameters
     ----------
@@ -178,12 +214,17 @@ def passage_runs_on_ray(
     long_counts : sequence of int
         Long paragraphs in each block.
     units : UnitTable
-        The blocks' paragraph tables joined (its band keys may be left out).
+        The blocks' paragraph tables joined (its band keys and views may be left out).
     options : PassageOptions
     partitions : int
         Hash partitions of the pairs of documents.
+    short_rows : sequence of ObjectRef
+        Per block, the short paragraphs' keys from :func:`keys_apart`.
+    unit_starts : np.ndarray
+        int64 ``[blocks + 1]``: each block's first paragraph in ``units``.
     """
     import ray
+    import ray.data
 
     table = {
         "long_units": np.flatnonzero(units.view_len >= options.min_chars),
@@ -204,14 +245,20 @@ def passage_runs_on_ray(
                 _long_pair_rows, batch_format="numpy", fn_kwargs=kwargs
             )
         )
-    more, anchored, source = other_pairs(units, options)
-    if len(more):
-        rows_of_more = _paragraph_pair_rows(more, anchored, source, np.zeros(len(more), bool), units.doc, partitions)
-        parts.append(_dataset_of_columns(rows_of_more, partitions))
+    if short_units(units, options).size >= 2:  # the joined table's lengths say it: the keys stay on the workers
+        kwargs = {"columns": columns, "starts": np.asarray(unit_starts, dtype=np.int64), "partitions": partitions}
+        shorts = _prepare(ray.data.from_arrow_refs(list(short_rows))).groupby("part")
+        parts.append(shorts.map_groups(_short_pair_rows, batch_format="numpy", fn_kwargs=kwargs))
+    fragments = np.sort(fragment_pairs(units, options), axis=1)
+    if len(fragments):
+        source = np.full(len(fragments), FRAGMENT, dtype=np.int8)
+        anchored, quoted = np.ones(len(fragments), dtype=bool), np.zeros(len(fragments), dtype=bool)
+        fragment_rows = _paragraph_pair_rows(fragments, anchored, source, quoted, units.doc, partitions)
+        parts.append(_dataset_of_columns(fragment_rows, partitions))
     none = (np.zeros((0, 4), dtype=np.int64), np.zeros(0, dtype=bool))
     if not parts:
         return none
-    pairs = parts[0] if len(parts) == 1 else parts[0].union(parts[1])
+    pairs = parts[0] if len(parts) == 1 else parts[0].union(*parts[1:])
     merged = (
         _prepare(pairs)
         .groupby("part")
