@@ -306,6 +306,34 @@ def _shares_by_sets(views: list[str], groups: list[int], n: int = 4, max_members
     return [share[v] for v in views]
 
 
+def _numbered_as_grams(views: list[str], n: int) -> None:
+    """_gram_ids numbers equal grams alike, densely, in the order of their characters (a gram shorter than ``n``,
+    a view's only one, after every gram it begins)."""
+    from dedup.boilerplate.families import _gram_ids
+
+    counts, ids = _gram_ids(views, n)
+    assert counts.tolist() == [max(len(v) - n + 1, 1) for v in views]
+    grams = [v[i : i + n] for v in views for i in range(max(len(v) - n + 1, 1))]
+    order = sorted(set(grams), key=lambda g: [ord(c) for c in g] + [0x110000] * (n - len(g)))
+    assert ids.tolist() == [order.index(g) for g in grams]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet="ab\x00的了\U0001f600\n ", max_size=9), max_size=6), st.integers(1, 5))
+def test_grams_are_numbered_alike_when_alike(views: list[str], n: int) -> None:
+    _numbered_as_grams(views, n)
+
+
+def test_grams_of_more_characters_than_pack_into_one_integer_are_numbered_alike() -> None:
+    """Over 5,404 distinct characters, five ranks do not pack into 62 bits: the grams are numbered from columns."""
+    rng = np.random.default_rng(0)
+    codes = rng.choice(np.arange(0x4E00, 0x9FFF), size=(900, 16))
+    views = ["".join(map(chr, row[: k % 17])) for k, row in enumerate(codes.tolist())]
+    assert len(set("".join(views))) > 5404
+    _numbered_as_grams(views, 5)
+    _numbered_as_grams(views, 4)
+
+
 # Views that recur, share grams, repeat a gram, or are shorter than a gram.
 _SHARE_VIEWS = ["", "ab", "abcd", "abcde", "bcdea", "新闻新闻", "新闻0新闻", "闻新闻0", "aaaaab", "aaaa"]
 

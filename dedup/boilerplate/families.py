@@ -54,24 +54,44 @@ def _enclosed_slots(views: Sequence[str], min_skeleton: float, min_end: int = 4)
 
 def _gram_ids(views: Sequence[str], n: int) -> tuple[np.ndarray, np.ndarray]:
     """The character ``n``-grams of every view, as dense ids (equal grams, equal ids; a view shorter than ``n`` is
-    its one gram): how many each view has (int64 ``[len(views)]``) and the ids, view by view (int64 ``[k]``)."""
+    its one gram): how many each view has (int64 ``[len(views)]``) and the ids, view by view (int64 ``[k]``).
+
+    Characters become their rank among the characters present, and every view is followed by ``n`` ranks past
+    them, so a gram is ``n`` consecutive ranks of one array and its ``n`` ranks one integer, made for every
+    position in place (a view shorter than ``n``, even empty, is padded by those ranks). The ids number the
+    distinct grams in the order of their ranks, as a sort of the ``n`` columns would; a text of more distinct
+    characters than ``n`` ranks can pack into 62 bits (about 46,000 for ``n = 4``) is numbered from the columns.
+    """
     lengths = np.fromiter(map(len, views), dtype=np.int64, count=len(views))
     counts = np.maximum(lengths - n + 1, 1)
     if not counts.size:
         return counts, counts
-    ends = np.cumsum(lengths)
-    at = concat_ranges(ends - lengths, counts)  # each gram's first character
-    limit = np.repeat(ends, counts)
-    # Characters as their rank among the characters present, the padding after them: n ranks pack into
-    # one sort key for any text of fewer than ~46,000 distinct characters (n = 4).
     cps = to_codepoints("".join(views))
     present = np.zeros(0x110000, dtype=bool)
     present[cps] = True
     chars = np.flatnonzero(present)
     rank = np.empty(present.size, dtype=np.int32)  # read only where a character is present (4.5 MB, not 8.9)
-    rank[chars] = np.arange(chars.size)
-    ranks = np.append(rank[cps], chars.size)
-    return counts, dense_ids(*(ranks[np.where(at + j < limit, at + j, ranks.size - 1)] for j in range(n)))
+    rank[chars] = np.arange(chars.size, dtype=np.int32)
+    radix = chars.size + 1  # the rank past every character's pads the views
+    padded = np.insert(rank[cps], np.repeat(np.cumsum(lengths), n), np.int32(chars.size))
+    at = concat_ranges(np.cumsum(lengths + n) - lengths - n, counts)  # each gram's first character
+    if float(radix) ** n >= 2.0**62:
+        return counts, dense_ids(*(padded[at + j].astype(np.int64) for j in range(n)))
+    width = padded.size - n + 1
+    key = padded[:width].astype(np.int64)
+    for j in range(1, n):
+        key *= radix
+        key += padded[j : j + width]
+    del padded
+    key = key[at]
+    order = np.argsort(key)
+    new = np.ones(key.size, dtype=bool)
+    ordered = key[order]
+    np.not_equal(ordered[1:], ordered[:-1], out=new[1:])
+    del ordered, key
+    ids = np.empty(order.size, dtype=np.int64)
+    ids[order] = np.cumsum(new) - 1
+    return counts, ids
 
 
 def _shared_shares_many(
@@ -112,16 +132,26 @@ def _shared_shares_many(
     per_row = counts[d_view]
     rows = np.repeat(np.arange(d_unit.size), per_row)
     gram = gram_ids[concat_ranges((np.cumsum(counts) - counts)[d_view], per_row)]
+    del gram_ids
+    by, distinct = sorted_groups(d_unit[rows], gram, rows)
+    # One array permuted at a time (a web crawl's rows run to tens of millions: each copy is their size).
+    rows = rows[by]
+    gram = gram[by]
+    del by
     r_unit = d_unit[rows]
-    by, distinct = sorted_groups(r_unit, gram, rows)
-    rows, gram, r_unit = rows[by], gram[by], r_unit[by]
     # A (unit, gram) run: the least and greatest group of the evidence rows in it.
     new_run = np.concatenate(([True], (r_unit[1:] != r_unit[:-1]) | (gram[1:] != gram[:-1])))
-    run_start, run = np.flatnonzero(new_run), np.cumsum(new_run) - 1
+    del r_unit, gram
+    run_start = np.flatnonzero(new_run)
+    run_sizes = np.diff(np.append(run_start, rows.size))
+    del new_run
     group, held_in = d_group[rows], evidence[rows]
-    least = np.minimum.reduceat(np.where(held_in, group, np.iinfo(np.int64).max), run_start)[run]
-    most = np.maximum.reduceat(np.where(held_in, group, -1), run_start)[run]
-    shared = (most >= 0) & ((least != group) | (most != group))
+    least = np.repeat(np.minimum.reduceat(np.where(held_in, group, np.iinfo(np.int64).max), run_start), run_sizes)
+    shared = least != group
+    del least
+    most = np.repeat(np.maximum.reduceat(np.where(held_in, group, -1), run_start), run_sizes)
+    shared = (most >= 0) & (shared | (most != group))
+    del most, group, held_in
     # Each distinct gram of a view once: its share of them.
     share = np.bincount(rows[distinct], weights=shared[distinct], minlength=d_unit.size) / np.bincount(
         rows[distinct], minlength=d_unit.size
