@@ -83,16 +83,8 @@ def _block_texts(block: Any) -> list[str]:
 
 #: What a tabulate task returns: the tables the driver fetches, the block's lines, then what stays in the object
 #: store.
-_TABULATED = (
-    "tables",
-    "n_lines",
-    "lines",
-    "pages",
-    "duplicate_lines",
-    "band_rows",
-    "long_views",
-    "unit_views",
-    "short_rows",
+_TABULATED = ("tables", "n_lines", "lines", "pages", "duplicate_lines") + (  # the tables, the block's lines
+    ("band_rows", "long_views", "unit_views", "short_rows")  # the paragraphs' keys and views
 )
 
 
@@ -273,8 +265,7 @@ class RayCleaner:
         """The plan of every document taken. Above ``engine.paragraph_limit`` long paragraphs, they are matched
         on the workers and their band keys never come here; at or below it, the keys are fetched and matched here."""
         builder = TableBuilder(self.options, with_clusters=self.with_clusters, spill=self.spill)
-        long_counts, sizes, parts = [], [], self._parts
-        unit_counts = []
+        long_counts, sizes, unit_counts, parts, partitions = [], [], [], self._parts, self._partitions or 1
         for part in _ordered_results(parts["tables"]):
             builder.add(part)
             sizes.append(part.n_docs)
@@ -289,7 +280,7 @@ class RayCleaner:
         # The lines stay in the object store: classified there, only the shared and classified ones come here.
         starts = np.concatenate(([0], np.cumsum(sizes, dtype=np.int64)))
         counts = np.array(list(_ordered_results(parts["n_lines"])), dtype=np.int64)
-        lines = RayLines(tuple(parts["lines"]), tuple(parts["pages"]), starts, counts, self._partitions or 1)
+        lines = RayLines(tuple(parts["lines"]), tuple(parts["pages"]), starts, counts, partitions)
         compared = None  # the lines documents are compared on, when other options key them
         if tables.duplicate_lines is not None:
             compared = replace(lines, pages=(None,) * len(sizes), tables=tuple(parts["duplicate_lines"])).grouped()
@@ -300,7 +291,7 @@ class RayCleaner:
         else:  # matched and merged into passage runs on the workers: only the runs come here
             bands, views, shorts = parts["band_rows"], parts["long_views"], parts["short_rows"]
             runs = passage_runs_on_ray(
-                bands, views, long_counts, tables.units, passages, self._partitions or 1, shorts, unit_starts
+                bands, views, long_counts, tables.units, passages, partitions, shorts, unit_starts
             )
         parts["band_rows"], parts["long_views"], parts["short_rows"] = [], [], []  # matched: the store may drop them
         return plan_clean(tables, self.options, with_clusters=self.with_clusters, engine=self.engine, passage_runs=runs)
@@ -377,10 +368,7 @@ def _apply_block(batch: Any, *, plan: Any) -> Any:
     plan = ray.get(plan)
     index = batch.column("index").to_numpy()
     cleaned = apply_plan(_block_texts(batch), plan, int(index[0])) if len(index) else []
-    columns: dict[str, Any] = {
-        "index": batch.column("index"),
-        "text": string_column([c.text for c in cleaned]),
-    }
+    columns: dict[str, Any] = {"index": batch.column("index"), "text": string_column([c.text for c in cleaned])}
     for name in _REMOVAL_FIELDS:
         columns[f"removed_{name}"] = [[getattr(r, name) for r in c.removed] for c in cleaned]
     columns["removed_text"] = string_column(columns["removed_text"], lists=True)
