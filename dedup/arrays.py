@@ -25,6 +25,7 @@ __all__ = [
     "group_ids",
     "group_medians",
     "joined_codepoints",
+    "numbered",
     "pairs_in",
     "run_tiles",
     "sorted_groups",
@@ -202,7 +203,7 @@ def sorted_unique(values: np.ndarray, kind: str | None = None) -> np.ndarray:
 def group_ids(*columns: np.ndarray) -> np.ndarray:
     """Dense id of each row's combination of column values (``columns``: arrays ``[m]`` each): int64 ``[m]``,
     numbered in the order of the sorted combinations."""
-    return _ids(*_lexsorted(*columns)) if columns[0].size else np.empty(0, dtype=np.int64)
+    return numbered(*_lexsorted(*columns)) if columns[0].size else np.empty(0, dtype=np.int64)
 
 
 def _lexsorted(*columns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -216,7 +217,9 @@ def _lexsorted(*columns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return order, new
 
 
-def _ids(order: np.ndarray, new: np.ndarray) -> np.ndarray:
+def numbered(order: np.ndarray, new: np.ndarray) -> np.ndarray:
+    """int64 ``[m]``: each row's group number, from the rows' sorted ``order`` (int64 ``[m]``) and which of them
+    start a new group (bool ``[m]``, in that order), as :func:`sorted_groups` gives them."""
     ids = np.empty(order.size, dtype=np.int64)
     ids[order] = np.cumsum(new) - 1
     return ids
@@ -235,9 +238,10 @@ def sorted_groups(*columns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     sizes = [int(c.max()) + 1 for c in columns]
     if min(int(c.min()) for c in columns) < 0 or float(np.prod(sizes, dtype=np.float64)) >= 2.0**62:
         return _lexsorted(*columns)
-    key = np.zeros(columns[0].size, dtype=np.int64)
-    for column, size in zip(columns, sizes):
-        key = key * size + column
+    # Every column as int64 (an unsigned one would make the key float64, inexact past 2**53); one is its own key.
+    key = columns[0].astype(np.int64, copy=False)
+    for column, size in zip(columns[1:], sizes[1:]):
+        key = key * size + column.astype(np.int64, copy=False)
     order = np.argsort(key)
     ordered = key[order]
     new = np.ones(ordered.size, dtype=bool)
@@ -248,7 +252,7 @@ def sorted_groups(*columns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def dense_ids(*columns: np.ndarray) -> np.ndarray:
     """:func:`group_ids` of columns of integers (the same ids), from :func:`sorted_groups`: one sort of a packed
     key where the columns allow."""
-    return _ids(*sorted_groups(*columns))
+    return numbered(*sorted_groups(*columns))
 
 
 def unique_rows(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -35,13 +35,22 @@ def test_sorted_unique_equals_np_unique(values: np.ndarray) -> None:
     assert np.array_equal(got, np.unique(values))
 
 
-@given(st.integers(1, 4), st.integers(0, 30), st.sampled_from([3, 1 << 20, 1 << 40]), st.data())
-def test_dense_ids_are_the_sorted_combinations(n_columns: int, rows: int, high: int, data: st.DataObject) -> None:
+@given(
+    st.integers(1, 4),
+    st.integers(0, 30),
+    st.sampled_from([3, 1 << 20, 1 << 40, (1 << 60) + 1]),
+    st.sampled_from([np.int64, np.uint64]),
+    st.data(),
+)
+def test_dense_ids_are_the_sorted_combinations(
+    n_columns: int, rows: int, high: int, dtype: type, data: st.DataObject
+) -> None:
     """Columns packed into one key (small ranges) or not (ranges past 62 bits: a lexsort): the rows sorted by
     their combinations, each new one marked, and the ids of the combinations in sorted order, as np.unique(axis=0)
-    numbers rows."""
-    columns = [np.array(data.draw(st.lists(st.integers(0, high), min_size=rows, max_size=rows)), dtype=np.int64)]
-    columns += [np.array(data.draw(st.lists(st.integers(0, 3), min_size=rows, max_size=rows)), dtype=np.int64)]
+    numbers rows. Unsigned columns too, with values past 2**53 that a float64 key would merge."""
+    values = st.integers(0, high) if high < 1 << 60 else st.integers(high - 3, high)
+    columns = [np.array(data.draw(st.lists(values, min_size=rows, max_size=rows)), dtype=dtype)]
+    columns += [np.array(data.draw(st.lists(st.integers(0, 3), min_size=rows, max_size=rows)), dtype=dtype)]
     columns = columns[:n_columns] + [columns[-1][::-1].copy() for _ in range(n_columns - len(columns[:n_columns]))]
     ids = dense_ids(*columns)
     assert ids.tolist() == group_ids(*columns).tolist()

@@ -7,7 +7,15 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ..arrays import concat_ranges, dense_ids, group_ids, group_medians, sorted_groups, to_codepoints
+from ..arrays import (
+    concat_ranges,
+    dense_ids,
+    group_ids,
+    group_medians,
+    numbered,
+    sorted_groups,
+    to_codepoints,
+)
 from ..cluster import connected_components
 from ..lines import LineTable
 from ..spans import Span
@@ -84,14 +92,9 @@ def _gram_ids(views: Sequence[str], n: int) -> tuple[np.ndarray, np.ndarray]:
         key += padded[j : j + width]
     del padded
     key = key[at]
-    order = np.argsort(key)
-    new = np.ones(key.size, dtype=bool)
-    ordered = key[order]
-    np.not_equal(ordered[1:], ordered[:-1], out=new[1:])
-    del ordered, key
-    ids = np.empty(order.size, dtype=np.int64)
-    ids[order] = np.cumsum(new) - 1
-    return counts, ids
+    order, new = sorted_groups(key)
+    del key  # numbered while only the order is held: a crawl's grams run to tens of millions
+    return counts, numbered(order, new)
 
 
 def _shared_shares_many(
