@@ -317,9 +317,10 @@ def _fragment_pairs(units: UnitTable, options: PassageOptions) -> np.ndarray:
     return pairs[contained_in_chunks(pairs, view_len, _sets_of(units, options), options.containment)]
 
 
-def short_units(units: UnitTable, options: PassageOptions) -> np.ndarray:
-    """int64 ``[k]``: the paragraphs matched by their exact view (shorter than ``min_chars``, not empty), in order."""
-    return np.flatnonzero((units.view_len > 0) & (units.view_len < options.min_chars))
+def short_units(view_len: np.ndarray, options: PassageOptions) -> np.ndarray:
+    """int64 ``[k]``: the paragraphs matched by their exact view (shorter than ``min_chars``, not empty), in order,
+    from their views' lengths (int64 ``[u]``)."""
+    return np.flatnonzero((view_len > 0) & (view_len < options.min_chars))
 
 
 def chained_pairs(keys: np.ndarray, units: np.ndarray) -> np.ndarray:
@@ -341,7 +342,7 @@ def short_pairs_anchored(pairs: np.ndarray, doc: np.ndarray, split: np.ndarray) 
 
 def _exact_short_pairs(units: UnitTable, options: PassageOptions) -> tuple[np.ndarray, np.ndarray]:
     """Short paragraphs with equal views: pairs (earlier, later) and whether each may found a passage."""
-    short = short_units(units, options)
+    short = short_units(units.view_len, options)
     if short.size < 2:
         return np.empty((0, 2), dtype=np.int64), np.empty(0, dtype=bool)
     pairs = chained_pairs(exact_hashes(take(units.views, short)), short)

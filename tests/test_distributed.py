@@ -550,7 +550,7 @@ def test_long_paragraphs_are_matched_on_ray_as_on_one_machine(
             joined,
             options.passages,
             partitions,
-            [ray.put(p[4]) for p in parts],
+            [ray.put(p[3]) for p in parts],
             starts,
         )
         assert len(expected.runs) > MAX_BUCKET and runs.tolist() == expected.runs.tolist()

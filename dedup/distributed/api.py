@@ -83,9 +83,7 @@ def _block_texts(block: Any) -> list[str]:
 
 #: What a tabulate task returns: the tables the driver fetches, the block's lines, then what stays in the object
 #: store.
-_TABULATED = ("tables", "n_lines", "lines", "pages", "duplicate_lines") + (  # the tables, the block's lines
-    ("band_rows", "long_views", "unit_views", "short_rows")  # the paragraphs' keys and views
-)
+_TABULATED = ("tables", "n_lines", "lines", "pages", "duplicate_lines", "band_rows", "long_views", "unit_views")
 
 
 def _tables_of_block(
@@ -289,11 +287,11 @@ class RayCleaner:
             keys = joined_band_keys(parts["band_rows"], long_counts)
             tables = replace(tables, units=replace(tables.units, band_keys=keys))
         else:  # matched and merged into passage runs on the workers: only the runs come here
-            bands, views, shorts = parts["band_rows"], parts["long_views"], parts["short_rows"]
+            bands, long_views, views = parts["band_rows"], parts["long_views"], parts["unit_views"]
             runs = passage_runs_on_ray(
-                bands, views, long_counts, tables.units, passages, partitions, shorts, unit_starts
+                bands, long_views, long_counts, tables.units, passages, partitions, views, unit_starts
             )
-        parts["band_rows"], parts["long_views"], parts["short_rows"] = [], [], []  # matched: the store may drop them
+        parts["band_rows"], parts["long_views"] = [], []  # matched: the object store may drop them
         return plan_clean(tables, self.options, with_clusters=self.with_clusters, engine=self.engine, passage_runs=runs)
 
     def cleaned(self, plan: CleanPlan, texts_again: Any = None) -> Iterator[tuple[int, list[Cleaned]]]:

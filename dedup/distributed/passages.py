@@ -36,8 +36,8 @@ from ..passages import (
 from ..runs import FRAGMENT, LONG, SHORT, RunColumns, passage_runs, run_order
 from ..shingle import exact_hashes
 from ..store import take
-from .arrow import string_column
-from .driver import _collect, _dataset_of_columns, _prepare
+from .arrow import string_column, strings_of
+from .driver import _collect, _dataset_of_columns, _prepare, _remote
 from .steps import _candidates_of_partition, _verify_block_pair, band_rows, partition_of
 
 #: Long paragraphs are named ``block << LOCAL_BITS | rank``: block ``b`` starts at ``b << LOCAL_BITS``.
@@ -47,28 +47,36 @@ _BLOCK = 1 << LOCAL_BITS
 
 def keys_apart(
     tables: CleanTables, block: int, options: PassageOptions, partitions: int
-) -> tuple[CleanTables, Any, Any, Any, Any]:
+) -> tuple[CleanTables, Any, Any, Any]:
     """A block's tables without the band keys and the paragraphs' views, the band rows of its long paragraphs
-    (:func:`band_rows`, named ``block << 32 | rank``), their views, the views of all its paragraphs, and the
-    exact keys of its short paragraphs (``pyarrow.Table`` s: ``part``, ``band``, ``key``, ``doc``; ``view``;
-    ``view``; ``part``, ``key``, ``unit``: a short paragraph named ``block << 32 | its index in the block``, its
-    view's XXH3 and that key's hash partition). The driver reads the views it needs from the object store
-    (:class:`dedup.distributed.lines.RemoteViews`); the tables hold empty strings."""
+    (:func:`band_rows`, named ``block << 32 | rank``), their views, and the views of all its paragraphs
+    (``pyarrow.Table`` s: ``part``, ``band``, ``key``, ``doc``; ``view``; ``view``). The driver reads the views it
+    needs from the object store (:class:`dedup.distributed.lines.RemoteViews`); the tables hold empty strings."""
     import pyarrow as pa
 
     units = tables.units
     long_units = np.flatnonzero(units.view_len >= options.min_chars)
-    if len(units) >= _BLOCK:
+    if len(units) >= _BLOCK:  # a paragraph is named block << 32 | its index (short ones, _short_rows)
         raise ValueError(f"a block of {len(units):,} paragraphs: at most {_BLOCK - 1:,}")
-    first = np.int64(block) << np.int64(LOCAL_BITS)
-    rows = pa.table(band_rows(first | np.arange(long_units.size, dtype=np.int64), units.band_keys, partitions))
+    names = (np.int64(block) << np.int64(LOCAL_BITS)) | np.arange(long_units.size, dtype=np.int64)
+    rows = pa.table(band_rows(names, units.band_keys, partitions))
     long_views = pa.table({"view": string_column(take(units.views, long_units))})
     views = pa.table({"view": string_column(list(units.views))})
-    short = short_units(units, options)
-    keys = exact_hashes(take(units.views, short))
-    short_rows = pa.table({"part": partition_of(keys, max(partitions, 1)), "key": keys, "unit": first | short})
     kept = replace(units, band_keys=units.band_keys[:, :0], views=[""] * len(units))
-    return replace(tables, units=kept), rows, long_views, views, short_rows
+    return replace(tables, units=kept), rows, long_views, views
+
+
+def _short_rows(views: Any, block: int, options: PassageOptions, partitions: int) -> Any:
+    """Ray task: the exact keys of a block's short paragraphs, read off its paragraphs' views in the object store
+    (:func:`keys_apart`): a ``pyarrow.Table`` of ``part``, ``key``, ``unit`` — each short paragraph named ``block <<
+    32 | its index in the block``, its view's XXH3 and that key's hash partition."""
+    import pyarrow as pa
+
+    texts = strings_of(views.column("view"))
+    short = short_units(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)), options)
+    keys = exact_hashes(take(texts, short))
+    names = (np.int64(block) << np.int64(LOCAL_BITS)) | short
+    return pa.table({"part": partition_of(keys, max(partitions, 1)), "key": keys, "unit": names})
 
 
 def joined_band_keys(rows: Sequence[Any], long_counts: Sequence[int]) -> np.ndarray:
@@ -193,7 +201,7 @@ def passage_runs_on_ray(
     units: UnitTable,
     options: PassageOptions,
     partitions: int,
-    short_rows: Sequence[Any],
+    unit_views: Sequence[Any],
     unit_starts: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray]:
     """The passage runs of the joined paragraph table ``units`` (without band keys), merged on Ray: what
@@ -201,8 +209,9 @@ def passage_runs_on_ray(
     ``gapped`` bool ``[r]``, in one call's order).
 
     The long paragraphs are matched and verified on the workers (:func:`_verified`) and their pairs stay
-    there; the short paragraphs are matched there too, by a group-by of their exact keys (:func:`_short_pair_rows`),
-    and the fragments, which the table's ``fragments`` column names, are put beside them from here. A
+    there; the short paragraphs are matched there too, by their exact keys (:func:`_short_rows`, made where their
+    views are) and a group-by of them (:func:`_short_pair_rows`), and the fragments, which the table's ``fragments``
+    column names, are put beside them from here. A
     group-by of the pairs' two documents merges each part's pairs (:func:`dedup.runs.passage_runs`: a run
     never joins two pairs of documents), and the runs come back in one call's order (:func:`dedup.runs.run_order`).
     No paragraph's view is read here (unless the fragments were not found with the tables).
@@ -218,8 +227,8 @@ def passage_runs_on_ray(
     options : PassageOptions
     partitions : int
         Hash partitions of the pairs of documents.
-    short_rows : sequence of ObjectRef
-        Per block, the short paragraphs' keys from :func:`keys_apart`.
+    unit_views : sequence of ObjectRef
+        Per block, its paragraphs' views from :func:`keys_apart`.
     unit_starts : np.ndarray
         int64 ``[blocks + 1]``: each block's first paragraph in ``units``.
     """
@@ -245,9 +254,10 @@ def passage_runs_on_ray(
                 _long_pair_rows, batch_format="numpy", fn_kwargs=kwargs
             )
         )
-    if short_units(units, options).size >= 2:  # the joined table's lengths say it: the keys stay on the workers
+    if short_units(units.view_len, options).size >= 2:  # the joined lengths say it; the keys stay on the workers
+        keyed = [_remote(_short_rows).remote(ref, b, options, partitions) for b, ref in enumerate(unit_views)]
         kwargs = {"columns": columns, "starts": np.asarray(unit_starts, dtype=np.int64), "partitions": partitions}
-        shorts = _prepare(ray.data.from_arrow_refs(list(short_rows))).groupby("part")
+        shorts = _prepare(ray.data.from_arrow_refs(keyed)).groupby("part")
         parts.append(shorts.map_groups(_short_pair_rows, batch_format="numpy", fn_kwargs=kwargs))
     fragments = np.sort(fragment_pairs(units, options), axis=1)
     if len(fragments):
