@@ -30,6 +30,8 @@ __all__ = [
     "run_tiles",
     "sorted_groups",
     "sorted_unique",
+    "sorted_values",
+    "stable_order",
     "tiles",
     "to_codepoints",
     "unique_rows",
@@ -175,6 +177,73 @@ def pairs_in(a: np.ndarray, b: np.ndarray, known_a: np.ndarray, known_b: np.ndar
     return known[at] == keys if known.size else np.zeros(keys.size, dtype=bool)
 
 
+#: Rows from which the compiled kernel's radix sort replaces numpy's (below it, numpy's sorts are as fast).
+RADIX_MIN = 1 << 11
+
+
+def _radix_keys(column: np.ndarray) -> np.ndarray:
+    """uint64 ``[m]`` keys that sort as ``column`` (integers or bools ``[m]``) does: unsigned values widened, signed
+    ones widened to int64 with their sign bit flipped."""
+    if column.dtype == np.uint64:
+        return np.ascontiguousarray(column)
+    if column.dtype.kind == "u":
+        return column.astype(np.uint64)
+    keys = column.astype(np.int64).view(np.uint64)  # a copy, flipped in place
+    keys ^= np.uint64(1 << 63)
+    return keys
+
+
+def _radix_sorts(columns: Sequence[np.ndarray]) -> bool:
+    """Whether the kernel's radix sort takes these columns: 1 to 4 one-dimensional columns of integers or bools of
+    at least :data:`RADIX_MIN` rows."""
+    return (
+        _kernels is not None
+        and 1 <= len(columns) <= 4
+        and columns[0].size >= RADIX_MIN
+        and all(c.ndim == 1 and c.dtype.kind in "biu" for c in columns)
+    )
+
+
+def stable_order(*columns: np.ndarray) -> np.ndarray:
+    """The stable order of rows by their columns, the first most significant: ``np.lexsort(columns[::-1])``.
+
+    The compiled kernel's radix sort for 1 to 4 integer (or bool) columns of :data:`RADIX_MIN` rows or more:
+    a pass moves each row once, where numpy's sorts compare (2.6× faster for 448,000 random 64-bit keys, more
+    for small ids, whose shared high digits are skipped).
+
+    Parameters
+    ----------
+    *columns : np.ndarray
+        ``[m]`` each, integers or bools (any sortable values take numpy's path).
+
+    Returns
+    -------
+    np.ndarray
+        int64 ``[m]``: rows ordered by ``columns[0]``, ties by ``columns[1]``…, remaining ties in row order.
+    """
+    if _radix_sorts(columns):
+        out = np.empty(columns[0].size, dtype=np.int64)
+        _kernels.radix_order(tuple(_radix_keys(c) for c in columns), out)
+        return out
+    if len(columns) == 1:
+        return np.argsort(columns[0], kind="stable")
+    return np.lexsort(columns[::-1])
+
+
+def sorted_values(values: np.ndarray, kind: str | None = None) -> np.ndarray:
+    """``np.sort(values, axis=None, kind=kind)``: the values flattened and sorted (``[m]``, same dtype); 64-bit
+    integers of :data:`RADIX_MIN` or more by the compiled kernel's radix sort (``kind`` is then moot)."""
+    flat = values.ravel()
+    if flat.dtype.itemsize != 8 or not _radix_sorts((flat,)):
+        return np.sort(flat, kind=kind)
+    out = np.empty(flat.size, dtype=np.uint64)
+    _kernels.radix_sorted(_radix_keys(flat), out)
+    if flat.dtype == np.uint64:
+        return out
+    out ^= np.uint64(1 << 63)
+    return out.view(np.int64)
+
+
 def sorted_unique(values: np.ndarray, kind: str | None = None) -> np.ndarray:
     """``np.unique(values)`` by sorting: the distinct values, ascending.
 
@@ -191,7 +260,7 @@ def sorted_unique(values: np.ndarray, kind: str | None = None) -> np.ndarray:
     np.ndarray
         ``[k]``, same dtype.
     """
-    ordered = np.sort(values, axis=None, kind=kind)
+    ordered = sorted_values(values, kind)
     if ordered.size < 2:
         return ordered
     keep = np.empty(ordered.size, dtype=bool)
@@ -208,7 +277,7 @@ def group_ids(*columns: np.ndarray) -> np.ndarray:
 
 def _lexsorted(*columns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """:func:`sorted_groups` by a lexsort of the columns (any integers or values; at least one row)."""
-    order = np.lexsort(columns[::-1])
+    order = stable_order(*columns)
     new = np.zeros(order.size, dtype=bool)
     new[0] = True
     for column in columns:
@@ -242,7 +311,7 @@ def sorted_groups(*columns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     key = columns[0].astype(np.int64, copy=False)
     for column, size in zip(columns[1:], sizes[1:]):
         key = key * size + column.astype(np.int64, copy=False)
-    order = np.argsort(key)
+    order = stable_order(key)
     ordered = key[order]
     new = np.ones(ordered.size, dtype=bool)
     np.not_equal(ordered[1:], ordered[:-1], out=new[1:])

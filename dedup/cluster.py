@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from .arrays import sorted_unique
+from .arrays import sorted_unique, stable_order
 from .dicts import DictRoundTrip
 from .errors import InvalidOptionError
 from .kernel import kernels as _kernels  # None without the compiled kernel: numpy paths
@@ -137,7 +137,7 @@ def group_members(labels: np.ndarray) -> list[np.ndarray]:
     list of np.ndarray
         Each int64, ascending.
     """
-    order = np.argsort(labels, kind="stable")
+    order = stable_order(labels)
     sorted_labels = labels[order]
     starts = np.flatnonzero(np.concatenate(([True], sorted_labels[1:] != sorted_labels[:-1])))
     groups = np.split(order, starts[1:])
@@ -226,7 +226,7 @@ def center_order(
     pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
     order = priority_order(sorted_unique(pairs), representative, lengths)
     degree = np.bincount(pairs.ravel(), minlength=n)
-    return order[np.argsort(-degree[order], kind="stable")]
+    return order[stable_order(-degree[order])]
 
 
 def _adjacency(nodes: np.ndarray, pairs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -235,7 +235,7 @@ def _adjacency(nodes: np.ndarray, pairs: np.ndarray) -> tuple[np.ndarray, np.nda
     local = np.searchsorted(nodes, pairs)
     src = np.concatenate([local[:, 0], local[:, 1]])
     dst = np.concatenate([local[:, 1], local[:, 0]])
-    order = np.lexsort((dst, src))
+    order = stable_order(src, dst)
     indptr = np.zeros(nodes.size + 1, dtype=np.int64)
     np.cumsum(np.bincount(src, minlength=nodes.size), out=indptr[1:])
     return indptr, np.ascontiguousarray(dst[order])

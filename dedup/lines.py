@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from .arrays import concat_ranges
+from .arrays import concat_ranges, sorted_unique
 from .errors import InvalidOptionError
 from .linemarks import heading_marks, mask_slots, one_sentence, page_marks, row_shapes
 from .normalize import NormalizeOptions, matching_texts, nfkc_lines
@@ -153,7 +153,7 @@ def in_numeric_table(
     if not chosen.size:
         return out
     if shapes is None:
-        near = np.unique(np.concatenate([chosen - 1, chosen, chosen + 1]))
+        near = sorted_unique(np.concatenate([chosen - 1, chosen, chosen + 1]))
         near = near[(near >= 0) & (near < len(table))]
         row, numeric = np.zeros(len(table), dtype=bool), np.zeros(len(table), dtype=bool)
         row[near], numeric[near] = row_shapes(take(table.texts, near))

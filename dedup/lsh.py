@@ -14,7 +14,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from .arrays import sorted_unique
+from .arrays import sorted_unique, stable_order
 from .errors import InvalidOptionError
 from .options import check_arg, positive_int
 
@@ -206,11 +206,10 @@ def candidate_pairs(keys: np.ndarray, *, max_bucket: int = 64) -> np.ndarray:
     for lo in range(0, bands, step):
         flat = np.ascontiguousarray(keys[:, lo : lo + step].T).ravel()  # band-major
         n_bands = flat.size // max(n, 1)
-        # By band, then key: each band's keys sorted on their own, in one call over the [bands, n]
-        # block (an unstable sort, a fifth of a stable one's time: the members of a bucket come in
-        # any order, which the pairs' codes and the stars' smallest member do not depend on).
-        # The order stays inside each band's block of n, so a bucket also starts at every block.
-        order = (np.argsort(flat.reshape(n_bands, n), axis=1) + np.arange(n_bands)[:, None] * n).ravel()
+        # By band, then key (the kernel's radix sort: a band's keys stay inside its block of n, so a
+        # bucket also starts at every block; the members of a bucket come in row order, which the
+        # pairs' codes and the stars' smallest member do not depend on).
+        order = stable_order(np.repeat(np.arange(n_bands, dtype=np.int64), max(n, 1)), flat)
         sorted_keys = flat[order]
         members = order % width
         new_bucket = np.empty(flat.size, dtype=bool)

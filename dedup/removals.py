@@ -189,7 +189,7 @@ def resolve_many(
     doc, start, end, label : np.ndarray
         int64 ``[r]``: the resolved cuts, sorted by document and start.
     """
-    from .arrays import concat_ranges
+    from .arrays import concat_ranges, sorted_unique, stable_order
 
     lengths, doc = np.asarray(lengths, dtype=np.int64), np.asarray(doc, dtype=np.int64)
     lo = np.maximum(np.asarray(start, dtype=np.int64), 0)
@@ -200,11 +200,11 @@ def resolve_many(
         return empty, empty, empty, empty
     span = np.int64(int(lengths.max()) + 1)
     first, last = doc[kept] * span + lo[kept], doc[kept] * span + hi[kept]
-    bounds = np.unique(np.concatenate([first, last]))  # piece k is [bounds[k], bounds[k + 1]), as codes
+    bounds = sorted_unique(np.concatenate([first, last]))  # piece k is [bounds[k], bounds[k + 1]), as codes
     piece_lo, piece_hi = np.searchsorted(bounds, first), np.searchsorted(bounds, last)
     piece = concat_ranges(piece_lo, piece_hi - piece_lo)
     cut = np.repeat(np.arange(kept.size), piece_hi - piece_lo)
-    order = np.lexsort((cut, -np.asarray(strength, dtype=np.int64)[kept][cut], piece))
+    order = stable_order(piece, -np.asarray(strength, dtype=np.int64)[kept][cut], cut)
     piece, cut = piece[order], cut[order]
     owner = np.concatenate(([True], piece[1:] != piece[:-1]))  # the strongest, first proposed, of each piece
     piece, cut = piece[owner], cut[owner]

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .arrays import pairs_in
+from .arrays import pairs_in, stable_order
 
 __all__ = ["RunColumns", "diagonal_runs", "passage_runs", "run_order"]
 
@@ -72,7 +72,7 @@ def diagonal_runs(
     if not len(pairs):
         return np.empty((0, 4), dtype=np.int64), np.zeros(0, dtype=bool)
     keys = (pairs[:, 0], pairs[:, 1] - pairs[:, 0], doc[pairs[:, 1]], doc[pairs[:, 0]])
-    order = np.lexsort(keys if source is None else (source, *keys))
+    order = stable_order(*(keys if source is None else (source, *keys))[::-1])
     a, b, anchor = pairs[order, 0], pairs[order, 1], np.asarray(anchored, dtype=bool)[order]
     step_a, step_b = np.diff(a), np.diff(b)
     # Whether each pair continues the one before it, all but the run-start condition a < b0.

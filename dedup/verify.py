@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .arrays import concat_ranges, sorted_unique
+from .arrays import concat_ranges, sorted_unique, stable_order
 from .kernel import kernels as _kernels  # None without the compiled kernel: numpy paths
 
 __all__ = [
@@ -90,7 +90,7 @@ class VerifiedPairs:
         reps, members = np.asarray(reps, dtype=np.int64), np.asarray(members, dtype=np.int64)
         width = np.int64(max(int(self.pairs.max(initial=0)), int(reps.max(initial=0)), int(members.max(initial=0))) + 1)
         codes = self.pairs[:, 0] * width + self.pairs[:, 1]
-        order = np.argsort(codes, kind="stable")
+        order = stable_order(codes)
         codes = codes[order]
         member_first = members < reps
         asked = np.where(member_first, members * width + reps, reps * width + members)
@@ -420,7 +420,11 @@ class ReusedSets:
 def _prefix_costs(pairs: np.ndarray, lengths: np.ndarray) -> np.ndarray:
     """int64 ``[p]``: characters of the distinct units of ``pairs[:k + 1]``, for every ``k`` (non-decreasing)."""
     flat = pairs.ravel()  # pair k holds positions 2k and 2k + 1
-    units, first = np.unique(flat, return_index=True)
+    order = stable_order(flat)  # np.unique(flat, return_index=True): a unit's first position is its first in order
+    ordered = flat[order]
+    new = np.ones(flat.size, dtype=bool)
+    np.not_equal(ordered[1:], ordered[:-1], out=new[1:])
+    units, first = ordered[new], order[new]
     added = np.zeros(len(pairs), dtype=np.int64)
     np.add.at(added, first // 2, lengths[units])  # a unit costs where it first appears
     return np.cumsum(added)

@@ -1,15 +1,19 @@
-"""dedup.arrays: sorted_unique equals np.unique; dense_ids equals group_ids and np.unique(axis=0); class_counts counts
-what a loop counts."""
+"""dedup.arrays: sorted_unique equals np.unique; stable_order equals np.lexsort and sorted_values np.sort, on the
+kernel's radix sort and off it; dense_ids equals group_ids and np.unique(axis=0); class_counts counts what a loop
+counts."""
 
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
+from dedup import arrays
 from dedup.arrays import (
     BACK_BITS,
+    RADIX_MIN,
     back_bits,
     dense_ids,
     group_ids,
@@ -18,6 +22,8 @@ from dedup.arrays import (
     pairs_of_back_bits,
     sorted_groups,
     sorted_unique,
+    sorted_values,
+    stable_order,
     unique_rows,
 )
 
@@ -33,6 +39,76 @@ def test_sorted_unique_equals_np_unique(values: np.ndarray) -> None:
     got = sorted_unique(values)
     assert got.dtype == values.dtype
     assert np.array_equal(got, np.unique(values))
+
+
+_DTYPES = [np.int64, np.uint64, np.int32, np.uint32, np.int16, np.uint8, np.bool_]
+
+
+def _column(data: st.DataObject, dtype: type, rows: int) -> np.ndarray:
+    """A column of ``rows`` values of ``dtype``: its whole range (sign bits, 64-bit hashes), or a few small values
+    (long runs of ties, high digits every row shares), drawn as one seed."""
+    info = np.iinfo(dtype) if dtype is not np.bool_ else np.iinfo(np.uint8)
+    rng = np.random.default_rng(data.draw(st.integers(0, 2**32 - 1)))
+    high = data.draw(st.sampled_from([1, 7, 5000, int(info.max)]))
+    low = max(int(info.min), -high)
+    values = rng.integers(low, high, size=rows, endpoint=True, dtype=np.int64 if info.min < 0 else np.uint64)
+    return values.astype(dtype)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.integers(1, 5),
+    st.sampled_from([0, 1, 7, RADIX_MIN - 1, RADIX_MIN, 3 * RADIX_MIN + 5]),
+    st.booleans(),
+    st.data(),
+)
+def test_stable_order_and_sorted_values_equal_numpys(
+    n_columns: int, rows: int, compiled: bool, data: st.DataObject
+) -> None:
+    """Rows of 1 to 5 columns of any integer dtype or bools, small and past the radix sort's threshold, with the
+    kernel and without: the order is np.lexsort's (ties in row order), the sorted values np.sort's, dtype kept."""
+    columns = [_column(data, data.draw(st.sampled_from(_DTYPES)), rows) for _ in range(n_columns)]
+    kernels = arrays._kernels
+    if not compiled:
+        arrays._kernels = None
+    try:
+        order = stable_order(*columns)
+        ordered = sorted_values(columns[0])
+    finally:
+        arrays._kernels = kernels
+    assert order.dtype == np.int64
+    assert np.array_equal(order, np.lexsort(columns[::-1]))
+    assert ordered.dtype == columns[0].dtype
+    assert np.array_equal(ordered, np.sort(columns[0]))
+
+
+def test_stable_order_small_case() -> None:
+    """Signed values across zero and ties kept in row order, past the threshold where the kernel sorts."""
+    keys = np.tile(np.array([3, -1, 3, -(2**63), 2**63 - 1, 0], dtype=np.int64), RADIX_MIN)
+    order = stable_order(keys)
+    assert order[:6].tolist() == [3, 9, 15, 21, 27, 33]  # -2**63, in row order
+    assert keys[order][::RADIX_MIN].tolist() == [-(2**63), -1, 0, 3, 3, 2**63 - 1]
+    assert sorted_values(keys)[-1] == 2**63 - 1
+
+
+@pytest.mark.skipif(not arrays.compiled(), reason="dedup built without its compiled kernel")
+def test_radix_kernels_refuse_what_they_cannot_sort() -> None:
+    k = arrays._kernels
+    out = np.zeros(3, dtype=np.int64)
+    with pytest.raises(ValueError, match="1 to 4 columns"):
+        k.radix_order((), out)
+    with pytest.raises(ValueError, match="1 to 4 columns"):
+        k.radix_order((np.zeros(3, np.uint64),) * 5, out)
+    with pytest.raises(ValueError, match="as many rows as out"):
+        k.radix_order((np.zeros(4, np.uint64),), out)
+    with pytest.raises(TypeError, match="column: expected items of 8 bytes, got 4"):
+        k.radix_order((np.zeros(3, np.uint32),), out)
+    with pytest.raises(ValueError, match="writable"):
+        k.radix_sorted(np.zeros(3, np.uint64), np.frombuffer(bytes(24), dtype=np.uint64))  # read-only
+    with pytest.raises(ValueError, match="writable"):
+        k.radix_order((np.zeros(3, np.uint64),), np.frombuffer(bytes(24), dtype=np.int64))
+    k.radix_order((np.array([5, 1, 5], np.uint64), np.array([0, 9, 1], np.uint64)), out)
+    assert out.tolist() == [1, 0, 2]
 
 
 @given(

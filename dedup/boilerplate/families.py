@@ -14,6 +14,7 @@ from ..arrays import (
     group_medians,
     numbered,
     sorted_groups,
+    stable_order,
     to_codepoints,
 )
 from ..cluster import connected_components
@@ -25,7 +26,7 @@ from .base import Boilerplate, BoilerplateOptions
 
 def _doc_frequency(keys: np.ndarray, doc: np.ndarray) -> np.ndarray:
     """Number of distinct documents each line's key occurs in: int64 ``[m]``."""
-    order = np.lexsort((doc, keys))
+    order = stable_order(keys, doc)
     k, d = keys[order], doc[order]
     new_key = np.concatenate(([True], k[1:] != k[:-1]))
     new_doc = new_key | np.concatenate(([True], d[1:] != d[:-1]))

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from ..arrays import sorted_unique
+from ..arrays import sorted_unique, stable_order
 from ..lsh import LSHParams, band_keys, candidate_pairs
 from ..minhash import signatures
 from ..normalize import NormalizeOptions, matching_texts
@@ -103,7 +103,7 @@ def bucket_pairs(band: np.ndarray, key: np.ndarray, doc: np.ndarray, *, max_buck
         int64 ``[p, 2]``, each row ``(i, j)`` with ``i < j``, rows unique and sorted.
     """
     band, key, doc = np.asarray(band), np.asarray(key, dtype=np.uint64), np.asarray(doc, dtype=np.int64)
-    order = np.lexsort((doc, band))  # documents ascending inside each band: local order = document order
+    order = stable_order(band, doc)  # documents ascending inside each band: local order = document order
     band, key, doc = band[order], key[order], doc[order]
     starts = np.flatnonzero(np.concatenate(([True], band[1:] != band[:-1]))) if band.size else np.empty(0, np.int64)
     ends = np.append(starts[1:], band.size)

@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from ..arrays import concat_ranges, unique_rows
+from ..arrays import concat_ranges, stable_order, unique_rows
 from ..boilerplate import analyse_table, classify_lines
 from ..duplicates import DuplicateOptions
 from ..errors import DedupError, InvalidOptionError
@@ -176,7 +176,7 @@ def document_views(
 def _sorted_table(keys: np.ndarray, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Keys (uint64 ``[k, bands]``) of rows owned by ``docs`` (int64 ``[k]``) as per-band sorted
     tables: keys uint64 and docs int64, ``[bands, k]`` each."""
-    order = np.argsort(keys, axis=0, kind="stable").T  # [bands, k]
+    order = np.stack([stable_order(keys[:, band]) for band in range(keys.shape[1])])  # [bands, k]
     return np.ascontiguousarray(np.take_along_axis(keys.T, order, axis=1)), np.ascontiguousarray(docs[order])
 
 
@@ -303,7 +303,7 @@ def segment_of(
     if lines is not None:
         some = rows.view_len > 0  # keyed as LineTable.exact, blank views left out
         pairs = unique_rows(np.stack([rows.exact[some].view(np.int64), rows.doc[some]], axis=1))[0]
-        order = np.argsort(pairs[:, 0].view(np.uint64), kind="stable")  # distinct (key, document), by key
+        order = stable_order(pairs[:, 0].view(np.uint64))  # distinct (key, document), by key
         found = (np.ascontiguousarray(pairs[order, 0].view(np.uint64)), pairs[order, 1].astype(np.int32))
     return _assemble(keys, set_hashes, set_offsets, lengths, ids, family(keys), units, found)
 

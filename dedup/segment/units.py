@@ -8,7 +8,7 @@ from typing import Literal
 
 import numpy as np
 
-from ..arrays import joined_codepoints, sorted_unique, to_codepoints
+from ..arrays import joined_codepoints, sorted_unique, stable_order, to_codepoints
 from ..errors import InvalidOptionError, check_text
 from ..options import check_arg
 from .breaks import _Lines, _lines, _noise_mask, _skip_backward, _skip_forward
@@ -285,7 +285,7 @@ def split_long(
     all_doc = np.concatenate([doc[~too_long], sentence_doc])
     all_spans = np.concatenate([spans[~too_long], sentence_spans]).reshape(-1, 2)
     split = np.concatenate([np.zeros((~too_long).sum(), dtype=bool), np.ones(sentence_doc.size, dtype=bool)])
-    order = np.lexsort((all_spans[:, 0], all_doc))
+    order = stable_order(all_doc, all_spans[:, 0])
     return all_doc[order], all_spans[order], split[order]
 
 

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ..arrays import concat_ranges, joined_codepoints
+from ..arrays import concat_ranges, joined_codepoints, sorted_values, stable_order
 from ..kernel import kernels as _kernels  # None without the compiled kernel: numpy paths
 from .base import _CJK, _LETTER, _char_classes
 
@@ -69,8 +69,9 @@ def line_tokens(lines: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     starts, ends = starts[words], np.minimum(ends[words], starts[words] + _WORD_POSITIONS)
     word_key = _word_keys(cps, starts, ends - starts)
 
-    positions = np.concatenate((pair, starts))
-    line = np.searchsorted(line_starts, positions, side="right") - 1
+    # Each code point's line, gathered (a binary search a token cost three times as much).
+    line_of = np.repeat(np.arange(m, dtype=np.int64), np.diff(np.append(line_starts, cps.size)))
+    line = line_of[np.concatenate((pair, starts))]
     return line, np.concatenate((bigram_key, word_key))
 
 
@@ -119,14 +120,14 @@ def topic_overlap(lines: Sequence[str], page: np.ndarray, core: np.ndarray) -> t
         raise ValueError(f"topic_overlap: at most {_MAX_PAGES:,} pages and {_MAX_ROWS - 1:,} lines and tokens a call")
     # Tokens by (page, key), the page in the high bits (pages stay apart exactly), then the
     # (token, line) pairs sorted once more as one integer each, so a line's repeats of a token
-    # are neighbours. Two unstable integer sorts cost less than one stable sort.
+    # are neighbours: two radix sorts of one integer each (the kernel's), cheaper than one of two columns.
     packed = (page[line].astype(np.uint64) << np.uint64(_KEY_BITS)) | key
-    order = np.argsort(packed)
+    order = stable_order(packed)
     packed = packed[order]
     new_key = np.ones(packed.size, dtype=bool)
     new_key[1:] = packed[1:] != packed[:-1]
     pairs = ((np.cumsum(new_key) - 1).astype(np.uint64) << np.uint64(32)) | line[order].astype(np.uint64)
-    pairs.sort()
+    pairs = sorted_values(pairs)
     distinct = np.ones(pairs.size, dtype=bool)
     distinct[1:] = pairs[1:] != pairs[:-1]
     pairs = pairs[distinct]
