@@ -11,6 +11,7 @@ setup(
         Extension(
             "dedup._kernels",
             sources=["dedup/_kernels.c"],
+            depends=["dedup/xxhash.h"],  # xxHash 0.8.4, BSD 2-Clause (dedup/xxhash-LICENSE)
             extra_compile_args=["-O3"],
             optional=True,
         )

@@ -6,7 +6,8 @@
  * per-unit sort that makes those sets (one global 64-bit sort otherwise); the
  * n-gram window hash, which numpy computes in 2 * width passes over uint64 temporaries;
  * the collapsing of token and digit runs that masks the slots of line views; the search for the literals
- * that let a regular expression be searched only on the lines that may match it.
+ * that let a regular expression be searched only on the lines that may match it; stable radix sorts of 64-bit
+ * keys (numpy's sorts compare); the XXH3 keys of line views, hashed where the strings' characters are.
  * Everything else (shingling, banding, clustering) is numpy.
  *
  * Arrays arrive through the buffer protocol (any C-contiguous numpy array),
@@ -811,6 +812,98 @@ done:
 }
 
 /*
+ * XXH3-64 of each string's UTF-8 (lone surrogates encoded as surrogatepass does: three bytes each), the
+ * line keys of dedup.lines and the saved index: xxhash.xxh3_64_intdigest(s.encode("utf-8", "surrogatepass")),
+ * bit for bit, from xxHash 0.8.4 (dedup/xxhash.h, BSD 2-Clause, dedup/xxhash-LICENSE), without a bytes object
+ * and a Python call a string. With head > 0, of each string's first head code points; with tail > 0, of its
+ * last tail (all of a shorter string).
+ */
+#define XXH_INLINE_ALL
+#define XXH_STATIC_LINKING_ONLY
+#include "xxhash.h"
+
+/* Code points [from, to) of a str of kind as UTF-8 into buf (4 bytes a code point at most): the length. */
+static Py_ssize_t utf8_of(int kind, const void *data, Py_ssize_t from, Py_ssize_t to, unsigned char *buf)
+{
+    unsigned char *p = buf;
+    for (Py_ssize_t i = from; i < to; i++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        if (c < 0x80) {
+            *p++ = (unsigned char)c;
+        } else if (c < 0x800) {
+            *p++ = (unsigned char)(0xC0 | (c >> 6));
+            *p++ = (unsigned char)(0x80 | (c & 0x3F));
+        } else if (c < 0x10000) {
+            *p++ = (unsigned char)(0xE0 | (c >> 12));
+            *p++ = (unsigned char)(0x80 | ((c >> 6) & 0x3F));
+            *p++ = (unsigned char)(0x80 | (c & 0x3F));
+        } else {
+            *p++ = (unsigned char)(0xF0 | (c >> 18));
+            *p++ = (unsigned char)(0x80 | ((c >> 12) & 0x3F));
+            *p++ = (unsigned char)(0x80 | ((c >> 6) & 0x3F));
+            *p++ = (unsigned char)(0x80 | (c & 0x3F));
+        }
+    }
+    return p - buf;
+}
+
+static PyObject *py_string_hashes(PyObject *self, PyObject *args)
+{
+    PyObject *strings_o, *out_o;
+    Py_ssize_t head, tail;
+    if (!PyArg_ParseTuple(args, "OnnO", &strings_o, &head, &tail, &out_o)) return NULL;
+    if (head < 0 || tail < 0 || (head > 0 && tail > 0)) {
+        PyErr_SetString(PyExc_ValueError, "string_hashes: head and tail must be >= 0, at most one of them > 0");
+        return NULL;
+    }
+    PyObject *strings = PySequence_Fast(strings_o, "string_hashes: strings must be a sequence");
+    if (strings == NULL) return NULL;
+    held_buffer out = {0};
+    const wanted_buffer wanted[] = {{out_o, &out, 8, "out"}};
+    PyObject *result = NULL;
+    unsigned char *buf = NULL;
+    Py_ssize_t capacity = 0, n = PySequence_Fast_GET_SIZE(strings);
+    if (take_all(wanted, COUNT(wanted)) < 0) goto done;
+    if (out.view.readonly || out.view.len / 8 != n) {
+        PyErr_SetString(PyExc_ValueError, "out must be writable and hold a hash a string");
+        goto done;
+    }
+    uint64_t *hashes = (uint64_t *)out.view.buf;
+    PyObject **items = PySequence_Fast_ITEMS(strings);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *s = items[i];
+        if (!PyUnicode_Check(s)) {
+            PyErr_Format(PyExc_TypeError, "string_hashes: item %zd is not a str", i);
+            goto done;
+        }
+        Py_ssize_t length = PyUnicode_GET_LENGTH(s), from = 0, to = length;
+        if (head > 0 && head < length) to = head;
+        if (tail > 0 && tail < length) from = length - tail;
+        if (PyUnicode_IS_ASCII(s)) {
+            hashes[i] = XXH3_64bits((const char *)PyUnicode_DATA(s) + from, (size_t)(to - from));
+            continue;
+        }
+        if (4 * (to - from) > capacity) {
+            PyMem_RawFree(buf);
+            capacity = 4 * (to - from) + 256;
+            buf = (unsigned char *)PyMem_RawMalloc((size_t)capacity);
+            if (buf == NULL) {
+                PyErr_NoMemory();
+                goto done;
+            }
+        }
+        Py_ssize_t size = utf8_of(PyUnicode_KIND(s), PyUnicode_DATA(s), from, to, buf);
+        hashes[i] = XXH3_64bits(buf, (size_t)size);
+    }
+    result = Py_NewRef(Py_None);
+done:
+    PyMem_RawFree(buf);
+    release_all(wanted, COUNT(wanted));
+    Py_DECREF(strings);
+    return result;
+}
+
+/*
  * Boosted regression trees (dedup.webpage.model.LineModel): the leaf each row reaches in each
  * tree. Nodes are numbered per tree (feature, threshold, left, right: [trees, nodes]); a row
  * goes left when its feature is <= the threshold (NaN goes right); leaves point at themselves,
@@ -1305,6 +1398,9 @@ static PyMethodDef methods[] = {
     {"word_matches", py_word_matches, METH_VARARGS,
      "word_matches(codepoints, starts, ends, table, stop_codepoints, stop_offsets, out): each line's words and "
      "stopwords (-1, -1 for a line past the table)."},
+    {"string_hashes", py_string_hashes, METH_VARARGS,
+     "string_hashes(strings, head, tail, out): XXH3-64 of each str's UTF-8 (surrogatepass), or of its first head or "
+     "last tail code points."},
     {"radix_order", py_radix_order, METH_VARARGS,
      "radix_order(columns, out): the stable order of rows by a tuple of 1 to 4 uint64 columns, the first most "
      "significant."},
@@ -1317,7 +1413,7 @@ static PyMethodDef methods[] = {
 static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_kernels", NULL, -1, methods};
 
 /* Raised with every change of the functions above: dedup/kernel.py sets aside a kernel of another version. */
-#define KERNEL_VERSION 4
+#define KERNEL_VERSION 5
 
 PyMODINIT_FUNC PyInit__kernels(void)
 {

@@ -234,11 +234,11 @@ def line_table(
     distinct = [i for i in changed if masked_views[i] is not views[i]]
     masked[distinct] = exact_hashes([masked_views[i] for i in distinct])
     k = options.affix_chars
-    long_enough = [i for i, v in enumerate(masked_views) if len(v) >= 2 * k + 2]
-    head = np.zeros(len(lines), dtype=np.uint64)
-    tail = np.zeros(len(lines), dtype=np.uint64)
-    head[long_enough] = exact_hashes([masked_views[i][:k] for i in long_enough])
-    tail[long_enough] = exact_hashes([masked_views[i][-k:] for i in long_enough])
+    short = np.fromiter(map(len, masked_views), dtype=np.int64, count=len(masked_views)) < 2 * k + 2
+    head = exact_hashes(masked_views, head=k)
+    tail = exact_hashes(masked_views, tail=k)
+    head[short] = 0
+    tail[short] = 0
     return LineTable(
         doc=doc,
         start=flat[:, 0].copy(),

@@ -69,14 +69,32 @@ def encode(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     return np.frombuffer(data, dtype=np.uint32), offsets
 
 
-def exact_hashes(strings: Sequence[str]) -> np.ndarray:
-    """64-bit hash of each whole string (XXH3 of its UTF-8, lone surrogates kept).
+def exact_hashes(strings: Sequence[str], head: int = 0, tail: int = 0) -> np.ndarray:
+    """64-bit hash of each whole string (XXH3 of its UTF-8, lone surrogates kept), or of its first ``head`` or last
+    ``tail`` characters (all of a shorter one).
+
+    The compiled kernel hashes each string's characters where they are (xxHash's own XXH3, vendored); without
+    it, ``xxhash.xxh3_64_intdigest`` of each string's bytes: the same hashes.
+
+    Parameters
+    ----------
+    strings : sequence of str
+    head, tail : int
+        At most one of them above 0.
 
     Returns
     -------
     np.ndarray
         uint64 ``[len(strings)]``; equal strings get equal hashes.
     """
+    if head < 0 or tail < 0 or (head and tail):
+        raise InvalidOptionError(f"exact_hashes: head and tail must be >= 0, at most one above 0; got {head}, {tail}")
+    if _kernels is not None:
+        out = np.empty(len(strings), dtype=np.uint64)
+        _kernels.string_hashes(strings, head, tail, out)
+        return out
+    if head or tail:
+        strings = [s[:head] for s in strings] if head else [s[-tail:] for s in strings]
     return np.fromiter(
         (xxhash.xxh3_64_intdigest(s.encode("utf-8", "surrogatepass")) for s in strings),
         dtype=np.uint64,

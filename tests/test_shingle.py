@@ -123,3 +123,42 @@ def test_real_text_hashes_match_per_shingle(news_lines: list[str]) -> None:
     hashes, shingle_offsets = shingle_hashes(codepoints, offsets, 5)
     expected = [hash_shingle(s) for t in texts for s in reference_shingles(t, 5)]
     assert hashes.tolist() == expected
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(st.text(st.characters(codec=None, exclude_categories=()), max_size=40), max_size=12),
+    st.sampled_from([(0, 0), (1, 0), (8, 0), (0, 1), (0, 8)]),
+    st.booleans(),
+)
+def test_exact_hashes_are_xxh3_of_the_utf8(strings: list[str], affix: tuple[int, int], compiled: bool) -> None:
+    """XXH3-64 of each string's UTF-8 (lone surrogates as surrogatepass writes them), or of its first or last
+    characters: ASCII, two-byte, CJK, astral and surrogate code points, on the kernel and off it."""
+    import xxhash
+
+    head, tail = affix
+    expected = [
+        xxhash.xxh3_64_intdigest((s[:head] if head else s[-tail:] if tail else s).encode("utf-8", "surrogatepass"))
+        for s in strings
+    ]
+    kernels = shingle._kernels
+    if not compiled:
+        shingle._kernels = None
+    try:
+        got = shingle.exact_hashes(strings, head=head, tail=tail)
+    finally:
+        shingle._kernels = kernels
+    assert got.dtype == np.uint64
+    assert got.tolist() == expected
+
+
+def test_exact_hashes_refuse_a_head_and_a_tail() -> None:
+    from dedup import InvalidOptionError
+
+    with pytest.raises(InvalidOptionError, match="at most one above 0"):
+        shingle.exact_hashes(["ab"], head=1, tail=1)
+    if shingle._kernels is not None:
+        with pytest.raises(TypeError, match="item 1 is not a str"):
+            shingle._kernels.string_hashes(["a", b"b"], 0, 0, np.zeros(2, np.uint64))
+        with pytest.raises(ValueError, match="a hash a string"):
+            shingle._kernels.string_hashes(["a", "b"], 0, 0, np.zeros(3, np.uint64))
