@@ -14,7 +14,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from .arrays import sorted_unique, stable_order
+from .arrays import concat_ranges, sorted_unique, stable_order
 from .errors import InvalidOptionError
 from .options import check_arg, positive_int
 
@@ -223,8 +223,10 @@ def candidate_pairs(keys: np.ndarray, *, max_bucket: int = 64) -> np.ndarray:
         found = []
         small = shared & (sizes <= max_bucket)
         if small.any():
-            in_small = np.repeat(small, sizes)
-            pairs = _pairs_within_groups(members[in_small], _compact_starts(sizes[small]), sizes[small])
+            grouped, group_sizes = members[np.repeat(small, sizes)], sizes[small]
+            first = _first_of_alike(grouped, _compact_starts(group_sizes), group_sizes)
+            grouped, group_sizes = grouped[np.repeat(first, group_sizes)], group_sizes[first]
+            pairs = _pairs_within_groups(grouped, _compact_starts(group_sizes), group_sizes)
             found.append(_codes(pairs[:, 0], pairs[:, 1], width))
         large = shared & ~small
         if large.any():
@@ -232,6 +234,43 @@ def candidate_pairs(keys: np.ndarray, *, max_bucket: int = 64) -> np.ndarray:
             found.append(_codes(heads, members[np.repeat(large, sizes)], width))
         codes = _union(codes, sorted_unique(np.concatenate(found)))
     return np.stack([codes // width, codes % width], axis=1).astype(np.int64)
+
+
+def _first_of_alike(
+    members: np.ndarray, starts: np.ndarray, sizes: np.ndarray, key: np.ndarray | None = None
+) -> np.ndarray:
+    """bool ``[b]``: which buckets hold members no earlier bucket holds alike — the first of each set of buckets
+    with the same members (``members[starts[i]:starts[i] + sizes[i]]``, int64, ascending in each bucket; the
+    buckets one after another, ``starts`` their offsets).
+
+    Copies of a text share every band, so its bucket repeats band after band with the same members (on the
+    generated reprint pages' paragraphs, 40,081 buckets hold 3,299 distinct sets: 370,625 pairs, 40,923
+    distinct): their pairs are made once. Buckets are matched by a sum of their members' mixed values and their
+    size (or by ``key``, uint64 ``[b]``, when given), and a match is kept only where the members are equal one
+    by one, so a collision drops nothing.
+    """
+    if key is None:
+        mixed = members.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+        mixed ^= mixed >> np.uint64(29)
+        mixed *= np.uint64(0xBF58476D1CE4E5B9)
+        mixed ^= mixed >> np.uint64(32)
+        key = np.add.reduceat(mixed, starts) + sizes.astype(np.uint64) * np.uint64(0x94D049BB133111EB)
+    order = stable_order(key)
+    ordered = key[order]
+    first = np.ones(key.size, dtype=bool)
+    first[1:] = ordered[1:] != ordered[:-1]
+    head = order[np.maximum.accumulate(np.where(first, np.arange(key.size), 0))]  # each bucket's first alike
+    alike = np.flatnonzero(~first)
+    bucket, like = order[alike], head[alike]
+    same_size = sizes[bucket] == sizes[like]
+    bucket, like = bucket[same_size], like[same_size]
+    keep = np.ones(key.size, dtype=bool)
+    if bucket.size:
+        lengths = sizes[bucket]
+        equal = members[concat_ranges(starts[bucket], lengths)] == members[concat_ranges(starts[like], lengths)]
+        all_equal = np.logical_and.reduceat(equal, np.cumsum(lengths) - lengths)
+        keep[bucket[all_equal]] = False
+    return keep
 
 
 def _union(a: np.ndarray, b: np.ndarray) -> np.ndarray:

@@ -86,6 +86,39 @@ def test_candidate_pairs_equal_brute_force(n: int, bands: int, rows: int, alphab
     assert len(np.unique(got, axis=0)) == len(got)
 
 
+@settings(max_examples=20, deadline=None)
+@given(n=st.integers(300, 700), bands=st.integers(4, 8), alphabet=st.integers(1, 3), seed=st.integers(0, 2**32 - 1))
+def test_candidate_pairs_equal_brute_force_past_the_radix_sort(n: int, bands: int, alphabet: int, seed: int) -> None:
+    """Enough rows for the kernel's radix sort, and few values: buckets repeat band after band."""
+    params = LSHParams(bands, 1)
+    sigs = np.random.default_rng(seed).integers(0, alphabet, size=(n, params.num_perm)).astype(np.uint32)
+    sigs[n // 2 :] = sigs[: n - n // 2]  # copies: their buckets hold the same members in every band
+    got = candidate_pairs(band_keys(sigs, params), max_bucket=10**6)
+    assert {tuple(p) for p in got.tolist()} == brute_force_pairs(sigs, params)
+
+
+@given(st.lists(st.lists(st.integers(0, 5), min_size=2, max_size=4, unique=True), max_size=30), st.booleans())
+def test_first_of_alike_keeps_one_bucket_of_each_member_set(buckets: list[list[int]], colliding: bool) -> None:
+    """The first bucket of each member set is kept and only later equal ones go, also when every bucket's key
+    collides (the members are compared one by one)."""
+    from dedup.lsh import _first_of_alike
+
+    members = np.array([m for b in buckets for m in sorted(b)], dtype=np.int64)
+    sizes = np.array([len(b) for b in buckets], dtype=np.int64)
+    starts = np.cumsum(sizes) - sizes
+    key = np.zeros(len(buckets), dtype=np.uint64) if colliding else None
+    keep = _first_of_alike(members, starts, sizes, key).tolist()
+    seen: set[tuple[int, ...]] = set()
+    expected = []
+    for b in buckets:
+        expected.append(tuple(sorted(b)) not in seen)
+        seen.add(tuple(sorted(b)))
+    if colliding:  # each bucket is compared with the first of its key only: later copies of others stay
+        first = tuple(sorted(buckets[0])) if buckets else None
+        expected = [i == 0 or tuple(sorted(b)) != first for i, b in enumerate(buckets)]
+    assert keep == expected
+
+
 def test_large_buckets_become_stars() -> None:
     sigs = np.zeros((100, 4), dtype=np.uint32)  # all identical: one bucket of 100 per band
     got = candidate_pairs(band_keys(sigs, LSHParams(2, 2)), max_bucket=10)
