@@ -109,8 +109,12 @@ def batches(texts: Iterable[T], max_chars: int = BATCH_CHARS, max_items: int | N
     """Consecutive lists of ``texts`` of about ``max_chars`` characters (and at most ``max_items``).
 
     A batch closes once it holds ``max_chars`` characters; it always holds at least one text.
-    Items are counted by ``len``: strings, or anything with a length.
+    Items are counted by ``len``: strings, or anything with a length. A list or tuple is cut where the running
+    sum of its lengths crosses each bound (slices, no Python step a text).
     """
+    if isinstance(texts, (list, tuple)) and max_items is None:
+        yield from _cut(texts, max_chars)
+        return
     batch: list[T] = []
     size = 0
     for text in texts:
@@ -121,6 +125,18 @@ def batches(texts: Iterable[T], max_chars: int = BATCH_CHARS, max_items: int | N
             batch, size = [], 0
     if batch:
         yield batch
+
+
+def _cut(texts: list[T] | tuple[T, ...], max_chars: int) -> Iterator[list[T]]:
+    """:func:`batches` of a list or tuple: each batch ends at the first text whose running total of characters
+    reaches ``max_chars`` from the batch's start."""
+    ends = np.cumsum(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)))  # type: ignore[arg-type]
+    start, before = 0, 0
+    while start < len(texts):
+        stop = int(np.searchsorted(ends, before + max_chars, side="left")) + 1
+        stop = min(max(stop, start + 1), len(texts))
+        yield list(texts[start:stop])
+        start, before = stop, int(ends[stop - 1])
 
 
 class SpilledStrings(Sequence[str]):

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dedup.store import SpilledStrings, StringSpill, TableSink, take
+from dedup.store import SpilledStrings, StringSpill, TableSink, batches, take
 
 # Any code point, lone surrogates included (they occur in broken crawls and must survive).
 any_text = st.text(
@@ -132,3 +132,19 @@ def test_runs_join_the_same_on_disk_and_in_memory(
     expected = ["".join("".join(strings[a:b]) for a, b, g in zip(lo, hi, owner) if g == group) for group in range(4)]
     assert join_runs(strings, lo, hi, owner, 4) == expected
     assert join_runs(column, lo, hi, owner, 4) == expected
+
+
+@given(st.lists(st.integers(0, 12), max_size=40), st.integers(1, 30), st.sampled_from([list, tuple, iter]))
+def test_batches_close_once_they_hold_max_chars(lengths: list[int], max_chars: int, kind: type) -> None:
+    """A list or tuple, cut by its running sum of lengths, gives the batches a pass over any iterable gives: each
+    closes at the first text that brings it to max_chars, the last holds the rest, none is empty."""
+    texts = ["x" * n for n in lengths]
+    expected: list[list[str]] = []
+    batch: list[str] = []
+    for text in texts:
+        batch.append(text)
+        if sum(map(len, batch)) >= max_chars:
+            expected.append(batch)
+            batch = []
+    expected += [batch] if batch else []
+    assert list(batches(kind(texts), max_chars)) == expected
