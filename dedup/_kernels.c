@@ -773,6 +773,19 @@ static void radix_sorted(const uint64_t *values, int64_t n, uint64_t *out, uint6
     if (keys[0] != out) memcpy(out, keys[0], (size_t)n * sizeof(uint64_t));
 }
 
+/* The radix sorts' scratch: words uint64 keys (and one) and the digit counts; -1 with a MemoryError if either fails
+ * (the caller frees both). */
+static int radix_scratch(Py_ssize_t words, uint64_t **scratch, int64_t (**count)[RADIX_SIZE])
+{
+    *scratch = (uint64_t *)PyMem_RawMalloc((size_t)(words + 1) * sizeof(uint64_t));
+    *count = PyMem_RawMalloc(RADIX_DIGITS * sizeof **count);
+    if (*scratch == NULL || *count == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    return 0;
+}
+
 #define MAX_ORDER_COLUMNS 4
 
 static PyObject *py_radix_order(PyObject *self, PyObject *args)
@@ -805,12 +818,7 @@ static PyObject *py_radix_order(PyObject *self, PyObject *args)
         }
         columns[c] = (const uint64_t *)col[c].view.buf;
     }
-    scratch = (uint64_t *)PyMem_RawMalloc((size_t)(3 * n + 1) * sizeof(uint64_t));
-    count = PyMem_RawMalloc(RADIX_DIGITS * sizeof *count);
-    if (scratch == NULL || count == NULL) {
-        PyErr_NoMemory();
-        goto done;
-    }
+    if (radix_scratch(3 * n, &scratch, &count) < 0) goto done;
     Py_BEGIN_ALLOW_THREADS
     radix_order(columns, (int)n_columns, n, (int64_t *)out.view.buf, scratch, count);
     Py_END_ALLOW_THREADS
@@ -837,12 +845,7 @@ static PyObject *py_radix_sorted(PyObject *self, PyObject *args)
         PyErr_SetString(PyExc_ValueError, "out must be writable and as long as values");
         goto done;
     }
-    scratch = (uint64_t *)PyMem_RawMalloc((size_t)(n + 1) * sizeof(uint64_t));
-    count = PyMem_RawMalloc(RADIX_DIGITS * sizeof *count);
-    if (scratch == NULL || count == NULL) {
-        PyErr_NoMemory();
-        goto done;
-    }
+    if (radix_scratch(n, &scratch, &count) < 0) goto done;
     Py_BEGIN_ALLOW_THREADS
     radix_sorted((const uint64_t *)values.view.buf, n, (uint64_t *)out.view.buf, scratch, count);
     Py_END_ALLOW_THREADS
