@@ -265,6 +265,14 @@ def test_a_page_that_is_only_a_notice_is_emptied_however_many_copies(notice: str
     assert [r.text.strip() for r in dedup.clean([notice] * 5, cross_document=True)] == [""] * 5
 
 
+def test_a_notice_page_has_at_most_twelve_non_blank_lines() -> None:
+    """Blank lines do not count; the thirteenth non-blank line makes the page more than a notice."""
+    labels = ["登录", "注册", "首页", "新闻", "体育", "娱乐", "财经", "科技", "汽车", "房产", "旅游", "教育"]
+    twelve = ["本平台仅提供信息存储空间服务。", "", "  "] + labels[:11]
+    assert notice_page(twelve)
+    assert not notice_page(twelve + ["", labels[11]])
+
+
 @pytest.mark.parametrize(
     "text",
     [

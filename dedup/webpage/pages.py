@@ -90,8 +90,13 @@ def notice_page(
     ``views`` and ``features`` are as for :func:`looks_like_webpage`.
     """
     opts = options or _default_options()
-    kept = [i for i, line in enumerate(lines) if line.strip()]
-    if not kept or len(kept) > _NOTICE_LINES or sum(len(lines[i]) for i in kept) > _NOTICE_CHARS:
+    kept: list[int] = []
+    for i, line in enumerate(lines):  # a long page is refused at its 13th non-blank line, not after all of them
+        if line.strip():
+            kept.append(i)
+            if len(kept) > _NOTICE_LINES:
+                return False
+    if not kept or sum(len(lines[i]) for i in kept) > _NOTICE_CHARS:
         return False
     views = reading_views([lines[i] for i in kept]) if views is None else [views[i] for i in kept]
     if features is None or len(kept) != len(lines):  # features were made for other lines
