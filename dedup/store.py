@@ -206,21 +206,25 @@ class SpilledStrings(Sequence[str]):
             raise OSError(f"{self.path} is truncated: wanted {size} bytes at {4 * first}, got {len(data)}")
         return data.decode("utf-32-le", "surrogatepass")
 
-    def _pieces(self, lo: int, hi: int) -> Iterator[tuple[int, list[str]]]:
-        """Strings ``lo:hi`` (consecutive) as ``(first index, strings)`` pieces of at most about 4 MiB each."""
+    def _chunks(self, lo: int, hi: int) -> Iterator[tuple[int, int, str]]:
+        """Strings ``lo:hi`` (consecutive) read in pieces of at most about 4 MiB (at least one string each):
+        ``(end, base, text)``, the piece holding strings up to ``end`` from code point ``base`` on."""
         while lo < hi:
             base = int(self.offsets[lo])
             # as many strings as fit the chunk, at least one
             end = max(lo + 1, int(np.searchsorted(self.offsets, base + _READ_CHUNK // 4, side="right")) - 1)
             end = min(end, hi)
-            text = self._read(base, int(self.offsets[end]))
-            bounds = (self.offsets[lo : end + 1] - base).tolist()
-            yield lo, [text[a:b] for a, b in zip(bounds[:-1], bounds[1:])]
+            yield end, base, self._read(base, int(self.offsets[end]))
             lo = end
 
     def _run(self, lo: int, hi: int) -> list[str]:
         """Strings ``lo:hi`` (consecutive)."""
-        return [s for _, piece in self._pieces(lo, hi) for s in piece]
+        out: list[str] = []
+        for end, base, text in self._chunks(lo, hi):
+            bounds = (self.offsets[lo : end + 1] - base).tolist()
+            out.extend(text[a:b] for a, b in zip(bounds[:-1], bounds[1:]))
+            lo = end
+        return out
 
     def run_texts(self, lo: np.ndarray, hi: np.ndarray) -> list[str]:
         """``"".join(self[lo[r]:hi[r]])`` of every run ``r`` (int64 ``[r]`` each, any order).
@@ -266,11 +270,22 @@ class SpilledStrings(Sequence[str]):
         breaks = np.flatnonzero(starts[1:] - self.offsets[distinct[:-1] + 1] > _GAP // 4) + 1
         found: list[str] = []
         for run in np.split(distinct, breaks):
-            for first, piece in self._pieces(int(run[0]), int(run[-1]) + 1):
-                mine = run[(run >= first) & (run < first + len(piece))] - first
-                found.extend(piece[i] for i in mine.tolist())
+            found.extend(self._cut_out(run))
         position = np.searchsorted(distinct, wanted)
         return [found[i] for i in position.tolist()]
+
+    def _cut_out(self, run: np.ndarray) -> list[str]:
+        """The strings at ``run`` (int64, sorted, distinct, close together in the file), read in pieces of at most
+        about 4 MiB (at least one string) and each cut out of its piece — not every string between them."""
+        out: list[str] = []
+        at = 0
+        for end, base, text in self._chunks(int(run[0]), int(run[-1]) + 1):
+            stop = at + int(np.searchsorted(run[at:], end))  # the wanted strings of this piece
+            here = run[at:stop]
+            firsts, lasts = (self.offsets[here] - base).tolist(), (self.offsets[here + 1] - base).tolist()
+            out.extend(text[a:b] for a, b in zip(firsts, lasts))
+            at = stop
+        return out
 
 
 class StringSpill:

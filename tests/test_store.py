@@ -148,3 +148,20 @@ def test_batches_close_once_they_hold_max_chars(lengths: list[int], max_chars: i
             batch = []
     expected += [batch] if batch else []
     assert list(batches(kind(texts), max_chars)) == expected
+
+
+def test_take_cuts_the_wanted_strings_out_of_pieces_smaller_than_a_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pieces of 16 code points: a run of wanted strings spans many reads, each string cut out of its own."""
+    import dedup.store as store
+
+    rng = np.random.default_rng(5)
+    strings = ["".join(chr(0x4E00 + int(c)) for c in rng.integers(0, 50, size=int(n))) for n in rng.integers(0, 9, 300)]
+    spill = StringSpill(tmp_path / "c.utf32")
+    spill.append(strings)
+    column = spill.column()
+    monkeypatch.setattr(store, "_READ_CHUNK", 64)
+    for _ in range(20):
+        picks = rng.integers(0, len(strings), size=int(rng.integers(1, 80))).tolist()
+        assert column.take(picks) == [strings[i] for i in picks]

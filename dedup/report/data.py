@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import InvalidOptionError
-from ..removals import Removal, restore
+from ..removals import Cleaned, Removal, restore
 
 
 @dataclass(frozen=True)
@@ -160,12 +160,8 @@ def _rows(out: Path) -> Iterator[dict[str, Any]]:
 
 
 def _document(row: int, record: dict[str, Any]) -> Document:
-    removed = tuple(
-        Removal(r["start"], r["end"], r["reason"], r.get("ref"), r["text"], r.get("kind"), r.get("held_by"))
-        for r in record.get("removed") or ()
-    )
-    original = restore({"text": record["text"], "removed": [r.to_dict() for r in removed]})
-    return Document(row, str(record.get("id", "")), str(record.get("source", "")), original, removed)
+    cleaned = Cleaned.from_dict({"text": record["text"], "removed": record.get("removed") or []})  # checked once
+    return Document(row, str(record.get("id", "")), str(record.get("source", "")), restore(cleaned), cleaned.removed)
 
 
 def _shown_clusters(clusters: list[dict[str, Any]], options: ReportOptions) -> list[int]:
@@ -211,7 +207,7 @@ def read_run(out: str | Path, options: ReportOptions = ReportOptions()) -> RunDa
     rng = random.Random(options.seed)
     lengths_in: list[int] = []
     lengths_out: list[int] = []
-    reservoir: list[Document] = []
+    reservoir: list[tuple[int, dict[str, Any]]] = []  # rows: made documents once the sample is drawn
     documents: dict[tuple[str, str], Document] = {}
     changed = 0
     for row, record in enumerate(_rows(out)):
@@ -226,11 +222,12 @@ def read_run(out: str | Path, options: ReportOptions = ReportOptions()) -> RunDa
             continue
         changed += 1  # reservoir sampling (Algorithm R) over the changed documents
         if len(reservoir) < options.documents:
-            reservoir.append(documents.get(key) or _document(row, record))
+            reservoir.append((row, record))
         else:
             slot = rng.randrange(changed)
             if slot < options.documents:
-                reservoir[slot] = documents.get(key) or _document(row, record)
+                reservoir[slot] = (row, record)
+    sample = [_document(row, record) for row, record in sorted(reservoir, key=lambda kept: kept[0])]
     return RunData(
         summary=summary,
         timings=_json_file(out / "timings.json"),
@@ -240,6 +237,6 @@ def read_run(out: str | Path, options: ReportOptions = ReportOptions()) -> RunDa
         shown_clusters=shown,
         lengths_in=np.array(lengths_in, dtype=np.int64),
         lengths_out=np.array(lengths_out, dtype=np.int64),
-        sample=sorted(reservoir, key=lambda d: d.row),
+        sample=sample,
         documents=documents,
     )
