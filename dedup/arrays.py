@@ -210,7 +210,8 @@ def stable_order(*columns: np.ndarray) -> np.ndarray:
     The compiled kernel's radix sort for 1 to 4 integer (or bool) columns of :data:`RADIX_MIN` rows or more:
     a pass moves each row once, where numpy's sorts compare (2.6× faster for 448,000 random 64-bit keys, more
     for small ids, whose shared high digits are skipped). It holds 24 bytes a row of scratch while it runs
-    (two key buffers and one of indices), besides the uint64 copies of columns of other dtypes.
+    (two key buffers and one of indices), besides the uint64 copies of columns of other dtypes; one column whose
+    range and row numbers fit 64 bits together is sorted as packed values instead (:func:`_packed_order`).
 
     Parameters
     ----------
@@ -223,12 +224,40 @@ def stable_order(*columns: np.ndarray) -> np.ndarray:
         int64 ``[m]``: rows ordered by ``columns[0]``, ties by ``columns[1]``…, remaining ties in row order.
     """
     if _radix_sorts(columns):
+        if len(columns) == 1:
+            packed = _packed_order(columns[0])
+            if packed is not None:
+                return packed
         out = np.empty(columns[0].size, dtype=np.int64)
         _kernels.radix_order(tuple(_radix_keys(c) for c in columns), out)
         return out
     if len(columns) == 1:
         return np.argsort(columns[0], kind="stable")
     return np.lexsort(columns[::-1])
+
+
+def _packed_order(column: np.ndarray) -> np.ndarray | None:
+    """:func:`stable_order` of one column whose range and row numbers fit 64 bits together (ids, positions,
+    labels): each value less the least, shifted over its row number, sorted as values — ties fall to the row
+    numbers, so the order is stable. Half the scratch of sorting keys and indices side by side (8 bytes a row and
+    the result, where that holds 24), and fewer digits. None when they do not fit (hashes)."""
+    n = column.size
+    bits = (n - 1).bit_length()
+    low, high = int(column.min()), int(column.max())
+    if (high - low).bit_length() + bits > 64:
+        return None
+    if column.dtype == np.uint64:
+        packed = column - np.uint64(low)
+    else:
+        packed = column.astype(np.int64)
+        packed -= low
+        packed = packed.view(np.uint64)
+    packed <<= np.uint64(bits)
+    packed |= np.arange(n, dtype=np.uint64)
+    out = np.empty(n, dtype=np.uint64)
+    _kernels.radix_sorted(packed, out)
+    out &= np.uint64((1 << bits) - 1)
+    return out.view(np.int64)
 
 
 def sorted_values(values: np.ndarray, kind: str | None = None) -> np.ndarray:

@@ -91,6 +91,20 @@ def test_stable_order_small_case() -> None:
     assert sorted_values(keys)[-1] == 2**63 - 1
 
 
+@pytest.mark.parametrize("dtype", [np.int64, np.uint64])
+def test_stable_order_of_one_column_at_the_edge_of_packing(dtype: type) -> None:
+    """One column is sorted as packed values when its range and the row numbers fit 64 bits: ranges of 52 and 53
+    bits beside 11 bits of row numbers (fits), and 54 (does not), with ties, equal numpy's stable order."""
+    rng = np.random.default_rng(3)
+    for range_bits in (52, 53, 54):
+        low = -(2**40) if dtype is np.int64 else 2**40
+        values = low + rng.integers(0, 2**range_bits, size=RADIX_MIN, dtype=np.int64)
+        values[::7] = low + 2**range_bits - 1  # the top of the range, tied
+        values[::5] = low  # the bottom, tied
+        column = values.astype(dtype)
+        assert np.array_equal(stable_order(column), np.argsort(column, kind="stable")), range_bits
+
+
 @pytest.mark.skipif(not arrays.compiled(), reason="dedup built without its compiled kernel")
 def test_radix_kernels_refuse_what_they_cannot_sort() -> None:
     k = arrays._kernels
