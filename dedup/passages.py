@@ -25,7 +25,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from .arrays import BACK_BITS, back_bits, concat_ranges, pairs_of_back_bits
+from .arrays import BACK_BITS, back_bits, concat_ranges, pairs_of_back_bits, stable_order
 from .cluster import connected_components, group_members
 from .dicts import DictRoundTrip
 from .errors import InvalidOptionError, check_texts
@@ -327,7 +327,7 @@ def chained_pairs(keys: np.ndarray, units: np.ndarray) -> np.ndarray:
     """Units with equal keys chained in unit order, each paired with the next that holds its key (connected
     components join the rest): int64 ``[p, 2]``, ``(earlier, later)``, from ``keys`` uint64 ``[k]`` and their
     distinct ``units`` int64 ``[k]`` in any order (the rows of one machine, or of a partition of keys on Ray)."""
-    order = np.lexsort((units, keys))
+    order = stable_order(keys, units)
     keys, units = keys[order], units[order]
     same_as_next = keys[1:] == keys[:-1]
     return np.stack([units[:-1][same_as_next], units[1:][same_as_next]], axis=1).astype(np.int64).reshape(-1, 2)
