@@ -219,12 +219,7 @@ class SpilledStrings(Sequence[str]):
 
     def _run(self, lo: int, hi: int) -> list[str]:
         """Strings ``lo:hi`` (consecutive)."""
-        out: list[str] = []
-        for end, base, text in self._chunks(lo, hi):
-            bounds = (self.offsets[lo : end + 1] - base).tolist()
-            out.extend(text[a:b] for a, b in zip(bounds[:-1], bounds[1:]))
-            lo = end
-        return out
+        return self._cut_out(np.arange(lo, hi, dtype=np.int64)) if hi > lo else []
 
     def run_texts(self, lo: np.ndarray, hi: np.ndarray) -> list[str]:
         """``"".join(self[lo[r]:hi[r]])`` of every run ``r`` (int64 ``[r]`` each, any order).
