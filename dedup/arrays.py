@@ -25,6 +25,7 @@ __all__ = [
     "group_ids",
     "group_medians",
     "joined_codepoints",
+    "joined_starts",
     "numbered",
     "pairs_in",
     "run_tiles",
@@ -53,11 +54,16 @@ def to_codepoints(text: str) -> np.ndarray:
     return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
 
 
+def joined_starts(lengths: np.ndarray) -> np.ndarray:
+    """int64 ``[n]``: where each of ``n`` texts of ``lengths`` (int64 ``[n]``) starts in their ``"\n"``-joined batch."""
+    return np.cumsum(lengths + 1) - (lengths + 1)
+
+
 def joined_codepoints(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The texts joined by ``"\n"``, as code points (uint32), and where each text starts and ends in them (int64
     ``[len(texts)]`` each): for passes over many lines at once whose patterns stop at a line break."""
     lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
-    starts = np.cumsum(lengths + 1) - (lengths + 1)
+    starts = joined_starts(lengths)
     return to_codepoints("\n".join(texts)), starts, starts + lengths
 
 

@@ -8,9 +8,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ..arrays import from_codepoints, to_codepoints
+from ..arrays import from_codepoints, joined_starts, to_codepoints
 from .base import _CODE_MASK
-from .noise import _text_starts
 from .tables import _tables
 
 
@@ -218,7 +217,7 @@ def nfkc_lines(lines: Sequence[str]) -> list[str]:
         return []
     codepoints = to_codepoints("\n".join(lines))
     lengths = np.fromiter(map(len, lines), dtype=np.int64, count=len(lines))
-    normalized, _ = _nfkc_moving(codepoints, np.empty(0, dtype=np.int64), False, _text_starts(lengths))
+    normalized, _ = _nfkc_moving(codepoints, np.empty(0, dtype=np.int64), False, joined_starts(lengths))
     out = from_codepoints(normalized).split("\n")
     if len(out) != len(lines):
         raise ValueError("nfkc_lines: a line holds a line break")

@@ -11,6 +11,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from ..arrays import joined_starts
 from .base import NormalizeOptions
 
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
@@ -201,11 +202,6 @@ class _Edits:
     kinds: list[str]
 
 
-def _text_starts(lengths: np.ndarray) -> np.ndarray:
-    """int64 ``[n_texts]``: where each text starts in the ``"\\n"``-joined batch."""
-    return np.cumsum(lengths + 1) - lengths - 1
-
-
 def _batch_noise_edits(joined: str, text_starts: np.ndarray, pattern: re.Pattern[str]) -> _Edits:
     """:func:`_noise_edits` of every text of a ``"\\n"``-joined batch, from one scan of it.
 
@@ -305,7 +301,7 @@ def noise_spans_many(
     ([[1, 8], [0, 7]], [0, 1, 2], ('pinyin', 'html_tag'))
     """
     docs: Sequence[str] = texts if isinstance(texts, Sequence) else list(texts)
-    text_starts = _text_starts(np.fromiter(map(len, docs), dtype=np.int64, count=len(docs)))
+    text_starts = joined_starts(np.fromiter(map(len, docs), dtype=np.int64, count=len(docs)))
     edits = _batch_noise_edits("\n".join(docs), text_starts, _noise_regex_for(options))
     is_noise = np.array([not kept for kept in edits.replacements], dtype=bool)
     starts, ends = edits.starts[is_noise], edits.ends[is_noise]

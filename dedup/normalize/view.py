@@ -8,13 +8,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..arrays import from_codepoints, sorted_unique, to_codepoints
+from ..arrays import from_codepoints, joined_starts, sorted_unique, to_codepoints
 from ..errors import check_text
 from ..options import check_arg
 from ..store import batches, take
 from .base import _BATCH_CHARS, _DELETE, MatchingView, NormalizeOptions
 from .nfkc import _interleave, _moved, _nfkc_aligned, _nfkc_moving, _splice
-from .noise import _batch_noise_edits, _Edits, _noise_regex_for, _text_starts
+from .noise import _batch_noise_edits, _Edits, _noise_regex_for
 from .t2s import _t2s
 from .tables import _char_map_for, _tables
 
@@ -72,7 +72,7 @@ def normalize_many(texts: Iterable[str], options: NormalizeOptions = NormalizeOp
 
 def _aligned_views_of_batch(texts: list[str], options: NormalizeOptions) -> list[MatchingView]:
     """Views with offsets of one batch: the texts joined by ``"\\n"``, every step run once."""
-    text_starts = _text_starts(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)))
+    text_starts = joined_starts(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)))
     joined = "\n".join(texts)
     edits = _batch_noise_edits(joined, text_starts, _noise_regex_for(options))
     codepoints = to_codepoints(joined)
@@ -140,7 +140,7 @@ def _views_of_batch(texts: list[str], options: NormalizeOptions, nfkc: list[str 
     NFKC of each text the noise step left alone is appended to it (None for the others, and for every text
     without the NFKC step or with ``drop_punctuation``, whose NFKC is not plain): what
     ``unicodedata.normalize("NFKC", text)`` gives, for callers that need it too."""
-    text_starts = _text_starts(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)))
+    text_starts = joined_starts(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)))
     joined = "\n".join(texts)
     edits = _batch_noise_edits(joined, text_starts, _noise_regex_for(options))
     prepared, separators = _apply_edits(joined, text_starts[1:] - 1, edits)

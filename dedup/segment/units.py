@@ -8,7 +8,7 @@ from typing import Literal
 
 import numpy as np
 
-from ..arrays import joined_codepoints, sorted_unique, stable_order, to_codepoints
+from ..arrays import joined_codepoints, joined_starts, sorted_unique, stable_order, to_codepoints
 from ..errors import InvalidOptionError, check_text
 from ..options import check_arg
 from .breaks import _Lines, _lines, _noise_mask, _skip_backward, _skip_forward
@@ -125,7 +125,7 @@ def _batch(texts: Iterable[str]) -> _Batch:
     """Join the documents and find their flags, noise and lines (materialising ``texts`` once)."""
     docs: Sequence[str] = texts if isinstance(texts, Sequence) else list(texts)
     lengths = np.fromiter(map(len, docs), dtype=np.int64, count=len(docs))
-    doc_starts = np.cumsum(lengths + 1) - lengths - 1
+    doc_starts = joined_starts(lengths)
     text = "\n".join(docs)
     codepoints = to_codepoints(text)
     flags = _flags().take(codepoints)
