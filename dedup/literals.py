@@ -41,7 +41,7 @@ try:
 except ImportError:  # pragma: no cover - another implementation of ``re``
     _iscased = None
 
-__all__ = ["lines_holding", "required_literals", "searched_lines"]
+__all__ = ["lines_holding", "required_literals", "searched_lines", "texts_holding"]
 
 # At most this many strings in a set of exact strings; longer alternations of a sequence are cut there.
 _MAX_STRINGS = 256
@@ -234,12 +234,39 @@ def lines_holding(lines: Sequence[str], sets: Sequence[Sequence[str] | None]) ->
     known = [k for k, s in enumerate(sets) if s is not None and "" not in s]
     if _kernels is None or not lines or not known:
         return out
-    tables = _literal_tables(tuple(tuple(sets[k]) for k in known))  # type: ignore[arg-type]
     cps, offsets = encode(lines)  # each literal is looked for within its line's bounds only
-    held = np.zeros((len(known), len(lines)), dtype=np.uint8)
-    _kernels.literal_lines(cps, offsets[:-1], offsets[1:], *tables, held)
-    out[known] = held.astype(bool)
+    out[known] = texts_holding(cps, offsets[:-1], offsets[1:], [sets[k] for k in known])  # type: ignore[misc]
     return out
+
+
+def texts_holding(
+    codepoints: np.ndarray, starts: np.ndarray, ends: np.ndarray, sets: Sequence[Sequence[str]]
+) -> np.ndarray | None:
+    """Which texts hold at least one literal of each set, the texts given as spans of joined code points (a
+    literal counts only within its text's span): bool ``[len(sets), t]``, or None without the compiled kernel.
+
+    Parameters
+    ----------
+    codepoints : np.ndarray
+        uint32 ``[n]``.
+    starts, ends : np.ndarray
+        int64 ``[t]``: text ``i`` is ``codepoints[starts[i]:ends[i]]``.
+    sets : sequence of (sequence of str)
+        Non-empty literals.
+    """
+    if _kernels is None:
+        return None
+    held = np.zeros((len(sets), len(starts)), dtype=np.uint8)
+    if len(starts):
+        tables = _literal_tables(tuple(tuple(s) for s in sets))
+        _kernels.literal_lines(
+            np.ascontiguousarray(codepoints, dtype=np.uint32),
+            np.ascontiguousarray(starts, dtype=np.int64),
+            np.ascontiguousarray(ends, dtype=np.int64),
+            *tables,
+            held,
+        )
+    return held.astype(bool)
 
 
 def searched_lines(pattern: re.Pattern[str], lines: Sequence[str], rows: np.ndarray) -> np.ndarray:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import importlib.util
 import re
 import unicodedata
@@ -30,11 +31,12 @@ from dedup.normalize import (
     normalize_many,
     t2s_tables,
 )
-from dedup.normalize.noise import _noise_regex_for
+from dedup.normalize.noise import _noise_literals, _noise_regex_for, _texts_holding_noise
 from dedup.normalize.t2s import _converter, _t2s, _t2s_masks, _t2s_windows
 from dedup.normalize.tables import _each_char, _tables
 from dedup.normalize.view import without_punctuation
 
+LITERALS = importlib.import_module("dedup.literals")
 ROOT = Path(__file__).parent.parent
 SEEDS = ROOT / "examples" / "seeds"
 KEY_SAMPLE = KEY_CHARS[::7]
@@ -510,6 +512,55 @@ def test_noise_that_would_cross_texts_is_found_text_by_text() -> None:
         ]
         assert matching_texts(batch) == reference_views(batch, DEFAULT)
     assert noise_spans_many([])[0].shape == (0, 2) and noise_spans_many([])[1].tolist() == [0]
+
+
+@PROPERTY
+@given(st.lists(st.one_of(noisy_texts, texts), max_size=6), options)
+def test_every_noise_match_starts_with_a_noise_literal(batch: list[str], opts: NormalizeOptions) -> None:
+    # The prefilter's soundness: a text holding none of the literals holds no noise.
+    literals = _noise_literals(opts.strip_pinyin, opts.strip_html, opts.strip_junk)
+    longest = max(map(len, literals))
+    for text in batch:
+        for match in _noise_regex_for(opts).finditer(text):
+            head = text[match.start() : match.start() + longest]
+            assert any(head.startswith(literal) for literal in literals), (text, match)
+
+
+PROSE = "据新华社报道（记者王明），今年粮食产量再创新高。" * 20  # brackets, but no pinyin in them
+
+
+@PROPERTY
+@given(st.lists(st.one_of(noisy_texts, st.just(PROSE), texts), max_size=8), options, st.booleans())
+def test_noise_scans_only_texts_holding_a_literal(batch: list[str], opts: NormalizeOptions, kernel: bool) -> None:
+    # Prose makes up most of most batches: only the other texts are scanned (joined apart, their edits
+    # shifted back); without the kernel every text is. Either way the edits are each text's own.
+    batch = [PROSE, *batch, PROSE]
+    compiled_kernels = LITERALS._kernels
+    LITERALS._kernels = compiled_kernels if kernel else None
+    try:
+        spans, text_offsets, kinds = noise_spans_many(batch, opts)
+        views = matching_texts(batch, opts)
+    finally:
+        LITERALS._kernels = compiled_kernels
+    assert [(s.tolist(), k) for s, k in (noise_spans(t, opts) for t in batch)] == [
+        (spans[a:b].tolist(), kinds[a:b]) for a, b in zip(text_offsets[:-1], text_offsets[1:])
+    ]
+    assert views == reference_views(batch, opts)
+
+
+def test_prose_brackets_are_not_scanned_for_noise() -> None:
+    if LITERALS._kernels is None:
+        pytest.skip("without the compiled kernel every text is scanned")
+    # Syllables may start with "ü" or a combining tone mark: pinyin all the same.
+    batch = [PROSE, "鄉(xiāng)村", "a<b", "（记者）", "x&amp;", "锟斤拷", "问？（ǎ）", "女(ü\u0304)", "女(\u0301ā)"]
+    assert [len(noise_spans(text)[0]) for text in batch] == [0, 1, 0, 0, 0, 1, 1, 1, 1]
+    joined = "\n".join(batch)
+    starts = np.cumsum([0] + [len(t) + 1 for t in batch[:-1]])
+    held = _texts_holding_noise(_codepoints(joined), starts, starts + [len(t) for t in batch], DEFAULT)
+    assert held.tolist() == [False, True, True, False, True, True, True, True, True]
+    no_pinyin = replace(DEFAULT, strip_pinyin=False)
+    held = _texts_holding_noise(_codepoints(joined), starts, starts + [len(t) for t in batch], no_pinyin)
+    assert held.tolist() == [False, False, True, False, True, True, False, False, False]
 
 
 # --------------------------------------------------------------------------- tables

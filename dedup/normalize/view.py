@@ -14,7 +14,7 @@ from ..options import check_arg
 from ..store import batches, take
 from .base import _BATCH_CHARS, _DELETE, MatchingView, NormalizeOptions
 from .nfkc import _interleave, _moved, _nfkc_aligned, _nfkc_moving, _splice
-from .noise import _batch_noise_edits, _Edits, _noise_regex_for
+from .noise import _batch_noise_edits, _Edits
 from .t2s import _t2s
 from .tables import _char_map_for, _tables
 
@@ -74,8 +74,8 @@ def _aligned_views_of_batch(texts: list[str], options: NormalizeOptions) -> list
     """Views with offsets of one batch: the texts joined by ``"\\n"``, every step run once."""
     text_starts = joined_starts(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)))
     joined = "\n".join(texts)
-    edits = _batch_noise_edits(joined, text_starts, _noise_regex_for(options))
     codepoints = to_codepoints(joined)
+    edits = _batch_noise_edits(joined, text_starts, options, codepoints)
     offsets = np.arange(len(codepoints), dtype=np.int64)
     if len(edits.starts):
         codepoints, offsets = _splice(codepoints, offsets, edits.starts, edits.ends, edits.replacements)
@@ -142,10 +142,12 @@ def _views_of_batch(texts: list[str], options: NormalizeOptions, nfkc: list[str 
     ``unicodedata.normalize("NFKC", text)`` gives, for callers that need it too."""
     text_starts = joined_starts(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)))
     joined = "\n".join(texts)
-    edits = _batch_noise_edits(joined, text_starts, _noise_regex_for(options))
+    codepoints = to_codepoints(joined)
+    edits = _batch_noise_edits(joined, text_starts, options, codepoints)
     prepared, separators = _apply_edits(joined, text_starts[1:] - 1, edits)
     # "\n" is an NFKC boundary and stops OpenCC's phrase matching: no step crosses texts.
-    codepoints = to_codepoints(prepared)
+    if prepared is not joined:
+        codepoints = to_codepoints(prepared)
     if options.nfkc:
         codepoints, separators = _nfkc_moving(
             codepoints, separators, options.drop_punctuation, np.concatenate([[0], separators + 1])
