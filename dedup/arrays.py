@@ -67,6 +67,18 @@ def joined_codepoints(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.
     return to_codepoints("\n".join(texts)), starts, starts + lengths
 
 
+def split_at_separators(text: str, separators: int, where: Callable[[], np.ndarray]) -> list[str]:
+    """The ``separators + 1`` pieces of ``text`` between its ``separators`` separators, each a ``"\\n"``: one
+    ``str.split`` when they are its only line feeds (a Python slice a piece costs about five times as much:
+    19,500 lines of People's Daily, 1.7 against 8 ms), else slices between the positions ``where()`` gives (int64
+    ``[separators]``, increasing).
+    """
+    if text.count("\n") == separators:
+        return text.split("\n")
+    bounds = [0, *(where() + 1).tolist(), len(text) + 1]
+    return [text[a : b - 1] for a, b in zip(bounds[:-1], bounds[1:])]
+
+
 def from_codepoints(values: np.ndarray) -> str:
     """Inverse of :func:`to_codepoints`: the text of an integer array of code points."""
     return values.astype("<u4", copy=False).tobytes().decode("utf-32-le", "surrogatepass")

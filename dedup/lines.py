@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
+from operator import ne
 from typing import Any
 
 import numpy as np
@@ -220,12 +221,12 @@ def line_table(
     nfkc = _nfkc_of(lines, nfkc)
     # Masking leaves most lines as they were; only the others need a view of their own.
     masked_nfkc = mask_slots(nfkc)
-    changed = [i for i, (m, n) in enumerate(zip(masked_nfkc, nfkc)) if m != n]
+    changed = np.flatnonzero(np.fromiter(map(ne, masked_nfkc, nfkc), dtype=bool, count=len(nfkc))).tolist()
     masked_views = list(views)
     for i, masked in zip(changed, matching_texts([masked_nfkc[i] for i in changed], options.normalize)):
         if len(masked) - masked.count("a") - masked.count("0") >= _MIN_SKELETON_CHARS:
             masked_views[i] = masked
-    stripped = [line.strip() for line in nfkc]
+    stripped = list(map(str.strip, nfkc))
     page_number, running_head = page_marks(stripped)
     head_like_plain, head_like = heading_marks(stripped)
     cut = np.column_stack(expand_spans_to_lines(texts, doc, flat[:, 0], flat[:, 1])) if cuts else flat
@@ -246,7 +247,7 @@ def line_table(
         cut_start=cut[:, 0].copy(),
         cut_end=cut[:, 1].copy(),
         views=views,
-        view_len=np.array([len(v) for v in views], dtype=np.int64),
+        view_len=np.fromiter(map(len, views), dtype=np.int64, count=len(views)),
         exact=exact,
         masked=masked,
         head=head,

@@ -233,3 +233,17 @@ def test_joined_codepoints_hold_each_text_at_its_range() -> None:
     cps, starts, ends = joined_codepoints(["ab", "", "首\ud800", "c"])
     assert cps.tolist() == [97, 98, 10, 10, 0x9996, 0xD800, 10, 99]
     assert starts.tolist() == [0, 3, 4, 7] and ends.tolist() == [2, 3, 6, 8]
+
+
+def test_split_at_separators_splits_or_slices() -> None:
+    # The separators are the only line feeds: one split; a piece holding one too: slices at the positions given.
+    asked: list[int] = []
+
+    def where(positions: list[int]) -> np.ndarray:
+        asked.append(1)
+        return np.array(positions, dtype=np.int64)
+
+    assert arrays.split_at_separators("ab\n\nc", 2, lambda: where([2, 3])) == ["ab", "", "c"] and not asked
+    assert arrays.split_at_separators("a\nb\nc", 1, lambda: where([3])) == ["a\nb", "c"] and asked
+    assert arrays.split_at_separators("\n", 1, lambda: where([0])) == ["", ""]
+    assert arrays.split_at_separators("x", 0, lambda: where([])) == ["x"]

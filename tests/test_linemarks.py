@@ -59,3 +59,44 @@ def test_heading_marks_search_only_where_a_pattern_may_match(stripped: list[str]
         searched = lines.heading_marks(stripped)
     for got in (found, searched):
         assert got[0].tolist() == expected_plain and got[1].tolist() == expected_marked
+
+
+_PAGE_PIECES = [
+    "page",
+    "Page ",
+    "P.",
+    "p",
+    "47",
+    "3",
+    "2018",
+    " ",
+    "/",
+    "-",
+    "—",
+    "|",
+    ":",
+    "第",
+    "页",
+    "共",
+    "年",
+    "期",
+    ",",
+    "Nature",
+    "标题",
+    "~",
+    "Ⅳ",
+]
+
+
+@settings(max_examples=300)
+@given(st.lists(st.lists(st.sampled_from(_PAGE_PIECES), max_size=8).map("".join).map(str.strip), max_size=8))
+@example(["page 4 - title", "第3页 共9页", "47", "Page 12 | Nature", "— 3 —", "3 / 20", "2018 年第 9 期 45", "page 47"])
+def test_page_marks_are_each_pattern_matched_alone(stripped: list[str]) -> None:
+    """One pattern of the two a line (:data:`dedup.linemarks._PAGE_MARK`) marks what each marks alone: they never
+    match one line (so the group that matched says which)."""
+    number, head = lines.page_marks(stripped)
+    expected_number = [lines._PAGE_NUMBER.fullmatch(s) is not None for s in stripped]
+    expected_head = [lines._RUNNING_HEAD.fullmatch(s) is not None for s in stripped]
+    assert not any(n and h for n, h in zip(expected_number, expected_head))
+    assert number.tolist() == expected_number and head.tolist() == expected_head
+    assert number.dtype == bool and head.dtype == bool and number.shape == head.shape == (len(stripped),)

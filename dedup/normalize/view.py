@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..arrays import from_codepoints, joined_starts, sorted_unique, to_codepoints
+from ..arrays import from_codepoints, joined_starts, sorted_unique, split_at_separators, to_codepoints
 from ..errors import check_text
 from ..options import check_arg
 from ..store import batches, take
@@ -157,9 +157,12 @@ def _views_of_batch(texts: list[str], options: NormalizeOptions, nfkc: list[str 
     if options.t2s:
         codepoints = _t2s(codepoints)
     mapped = _char_map_for(options).take(codepoints)
-    kept, bounds = _kept_and_bounds(mapped, separators)
-    views = from_codepoints(mapped[kept])
-    return [views[a:b] for a, b in zip(bounds[:-1], bounds[1:])]
+    mapped[separators] = 10  # each text's view ends at a "\n"
+
+    def where() -> np.ndarray:  # the separators among the kept code points
+        return separators - np.searchsorted(np.flatnonzero(mapped == _DELETE), separators)
+
+    return split_at_separators(from_codepoints(mapped[mapped != _DELETE]), separators.size, where)
 
 
 def _plain_nfkc(
@@ -169,9 +172,7 @@ def _plain_nfkc(
     None for a text the noise step edited (its NFKC is of other characters) or when the step is not plain NFKC."""
     if not options.nfkc or options.drop_punctuation:
         return [None] * len(text_starts)
-    text = from_codepoints(codepoints)
-    bounds = [0, *(separators + 1).tolist()]
-    out: list[str | None] = [text[a : b - 1] for a, b in zip(bounds[:-1], bounds[1:])] + [text[bounds[-1] :]]
+    out: list[str | None] = list(split_at_separators(from_codepoints(codepoints), separators.size, lambda: separators))
     for i in sorted_unique(np.searchsorted(text_starts, edits.starts, side="right") - 1).tolist():
         out[i] = None
     return out
@@ -232,13 +233,15 @@ def without_punctuation(views: Sequence[str]) -> list[str]:
     """
     if not views:
         return []
-    cps = to_codepoints("".join(views))
-    lengths = np.fromiter(map(len, views), dtype=np.int64, count=len(views))
+    cps = to_codepoints("\n".join(views))
+    separators = joined_starts(np.fromiter(map(len, views), dtype=np.int64, count=len(views)))[1:] - 1
     keep = ~_tables().drop[cps]
-    ends = np.cumsum(lengths)
-    kept = ends - np.searchsorted(np.flatnonzero(~keep), ends)  # each view's end among the kept characters
-    text = from_codepoints(cps[keep])
-    return [text[a:b] for a, b in zip([0, *kept[:-1].tolist()], kept.tolist())]
+    keep[separators] = True  # a "\n": each view ends at one
+
+    def where() -> np.ndarray:  # the separators among the kept characters
+        return separators - np.searchsorted(np.flatnonzero(~keep), separators)
+
+    return split_at_separators(from_codepoints(cps[keep]), separators.size, where)
 
 
 @dataclass(frozen=True)

@@ -54,7 +54,7 @@ def reading_views(lines: Sequence[str], nfkc: list[str | None] | None = None) ->
     list of str
         One per line.
     """
-    return [v.strip() for v in matching_texts(lines, _VIEW, nfkc)]
+    return list(map(str.strip, matching_texts(lines, _VIEW, nfkc)))
 
 
 def shares_reading_views(normalize: NormalizeOptions) -> bool:
