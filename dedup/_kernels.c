@@ -496,6 +496,90 @@ done:
     return result;
 }
 
+/*
+ * A bound on |A & B| for pairs of units of one CSR of token hashes (any order, repeats allowed): how many of b's
+ * tokens fall in a 16-bit bucket (h >> 16) that one of a's falls in (at least |A & B|, as every shared hash
+ * shares its bucket and is one of b's tokens at least once), and for every unit the buckets its tokens fill (at
+ * most its distinct hashes). Pairs come sorted by their a unit: each run of one a fills an 8 KB bitmap once,
+ * and clears what it set.
+ */
+static int64_t fill_buckets(const uint32_t *h, int64_t lo, int64_t hi, uint64_t *bits)
+{
+    int64_t filled = 0;
+    for (int64_t t = lo; t < hi; t++) {
+        uint32_t bucket = h[t] >> 16;
+        uint64_t bit = (uint64_t)1 << (bucket & 63);
+        filled += (bits[bucket >> 6] & bit) == 0;
+        bits[bucket >> 6] |= bit;
+    }
+    return filled;
+}
+
+static void clear_buckets(const uint32_t *h, int64_t lo, int64_t hi, uint64_t *bits)
+{
+    for (int64_t t = lo; t < hi; t++) bits[h[t] >> 22] = 0;
+}
+
+static void bucket_overlaps(const uint32_t *h, const int64_t *offsets, Py_ssize_t n_units, const int64_t *pairs,
+                            Py_ssize_t n_pairs, uint64_t *bits, int64_t *found, int64_t *filled)
+{
+    for (Py_ssize_t u = 0; u < n_units; u++) {
+        filled[u] = fill_buckets(h, offsets[u], offsets[u + 1], bits);
+        clear_buckets(h, offsets[u], offsets[u + 1], bits);
+    }
+    Py_ssize_t i = 0;
+    while (i < n_pairs) {
+        int64_t a = pairs[2 * i];
+        fill_buckets(h, offsets[a], offsets[a + 1], bits);
+        for (; i < n_pairs && pairs[2 * i] == a; i++) {
+            int64_t b = pairs[2 * i + 1], in = 0;
+            for (int64_t t = offsets[b]; t < offsets[b + 1]; t++) in += (bits[h[t] >> 22] >> ((h[t] >> 16) & 63)) & 1;
+            found[i] = in;
+        }
+        clear_buckets(h, offsets[a], offsets[a + 1], bits);
+    }
+}
+
+static PyObject *py_bucket_overlaps(PyObject *self, PyObject *args)
+{
+    PyObject *hash_o, *off_o, *pairs_o, *found_o, *filled_o;
+    if (!PyArg_ParseTuple(args, "OOOOO", &hash_o, &off_o, &pairs_o, &found_o, &filled_o)) return NULL;
+    held_buffer hs = {0}, off = {0}, pr = {0}, fo = {0}, fi = {0};
+    PyObject *result = NULL;
+    uint64_t *bits = NULL;
+    const wanted_buffer wanted[] = {{hash_o, &hs, 4, "hashes"}, {off_o, &off, 8, "offsets"}, {pairs_o, &pr, 8, "pairs"},
+                                    {found_o, &fo, 8, "found"}, {filled_o, &fi, 8, "filled"}};
+    if (take_all(wanted, COUNT(wanted)) < 0) goto done;
+    Py_ssize_t n_units = off.view.len / 8 - 1, n_pairs = pr.view.len / 16;
+    if (fo.view.readonly || fi.view.readonly || n_units < 0 || pr.view.len % 16 || fo.view.len / 8 != n_pairs ||
+        fi.view.len / 8 != n_units) {
+        PyErr_SetString(PyExc_ValueError, "bucket_overlaps: pairs [p, 2], found writable [p], filled writable [units]");
+        goto done;
+    }
+    const int64_t *offsets = (const int64_t *)off.view.buf, *pairs = (const int64_t *)pr.view.buf;
+    if (check_offsets(offsets, n_units, hs.view.len / 4) < 0) goto done;
+    for (Py_ssize_t i = 0; i < 2 * n_pairs; i++) {
+        if (pairs[i] < 0 || pairs[i] >= n_units) {
+            PyErr_SetString(PyExc_IndexError, "bucket_overlaps: a pair out of range of the units");
+            goto done;
+        }
+    }
+    bits = PyMem_RawCalloc(1024, sizeof(uint64_t));
+    if (bits == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    Py_BEGIN_ALLOW_THREADS
+    bucket_overlaps((const uint32_t *)hs.view.buf, offsets, n_units, pairs, n_pairs, bits, (int64_t *)fo.view.buf,
+                    (int64_t *)fi.view.buf);
+    Py_END_ALLOW_THREADS
+    result = Py_NewRef(Py_None);
+done:
+    PyMem_RawFree(bits);
+    release_all(wanted, COUNT(wanted));
+    return result;
+}
+
 static PyObject *py_sorted_sets(PyObject *self, PyObject *args)
 {
     PyObject *tok_o, *off_o, *out_o, *oo_o;
@@ -1429,6 +1513,9 @@ static PyMethodDef methods[] = {
      "sorted_sets(tokens, offsets, out, out_offsets): each CSR unit's tokens sorted and distinct, packed into out."},
     {"intersection_sizes_between", py_intersection_sizes_between, METH_VARARGS,
      "intersection_sizes_between(hashes_a, offsets_a, hashes_b, offsets_b, pairs, out): |A & B|, A and B in two CSRs."},
+    {"bucket_overlaps", py_bucket_overlaps, METH_VARARGS,
+     "bucket_overlaps(hashes, offsets, pairs, found, filled): per pair, b's tokens in a bucket (h >> 16) of a's; per "
+     "unit, the buckets it fills; pairs sorted by a."},
     {"tree_leaves", py_tree_leaves, METH_VARARGS,
      "tree_leaves(feature, threshold, left, right, value, trees, depth, x, n_features, out): each row's leaf values."},
     {"collapse_runs", py_collapse_runs, METH_VARARGS,
@@ -1459,7 +1546,7 @@ static PyMethodDef methods[] = {
 static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_kernels", NULL, -1, methods};
 
 /* Raised with every change of the functions above: dedup/kernel.py sets aside a kernel of another version. */
-#define KERNEL_VERSION 6
+#define KERNEL_VERSION 7
 
 PyMODINIT_FUNC PyInit__kernels(void)
 {

@@ -28,6 +28,7 @@ __all__ = [
     "VerifiedPairs",
     "contained",
     "contained_in_chunks",
+    "containment_may_reach",
     "intersection_sizes",
     "measures",
     "measures_in_chunks",
@@ -382,6 +383,41 @@ def contained(set_hashes: np.ndarray, set_offsets: np.ndarray, pairs: np.ndarray
         need += need / least < threshold
     reached = intersection_sizes(set_hashes, set_offsets, pairs, need=need.astype(np.int64)) >= need
     return np.where(least > 0, reached, 0.0 >= threshold)  # an empty set's containment is 0
+
+
+def containment_may_reach(pairs: np.ndarray, hashes: np.ndarray, offsets: np.ndarray, threshold: float) -> np.ndarray:
+    """bool ``[p]``: the pairs whose containment (:func:`contained`'s ``|A ∩ B| / min(|A|, |B|)`` of their shingle
+    sets) may reach ``threshold``; every other pair falls short of it.
+
+    A bound, not a measure, and no set is made: per pair the compiled kernel counts B's tokens that fall in a
+    16-bit bucket (``h >> 16``) one of A's tokens falls in — at least ``|A ∩ B|`` — and per unit the buckets its
+    tokens fill — at most its set's size. A pair is dropped only where the count is short of ``threshold`` times
+    the smaller of the two units' buckets, by a margin float rounding cannot cross. Without the kernel every pair
+    may.
+
+    Parameters
+    ----------
+    pairs : np.ndarray
+        int64 ``[p, 2]``: units ``(a, b)`` of ``offsets``.
+    hashes : np.ndarray
+        uint32 ``[m]``: each unit's token hashes, repeats allowed (:func:`dedup.shingle.shingle_hashes`).
+    offsets : np.ndarray
+        int64 ``[units + 1]``.
+    threshold : float
+    """
+    pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
+    may = np.ones(len(pairs), dtype=bool)
+    if _kernels is None or not len(pairs):
+        return may
+    order = stable_order(pairs[:, 0])  # the kernel fills a bitmap once for each run of one A
+    ordered = np.ascontiguousarray(pairs[order])
+    found = np.empty(len(pairs), dtype=np.int64)
+    filled = np.empty(len(offsets) - 1, dtype=np.int64)
+    hashes, offsets = np.ascontiguousarray(hashes, dtype=np.uint32), np.ascontiguousarray(offsets, dtype=np.int64)
+    _kernels.bucket_overlaps(hashes, offsets, ordered, found, filled)
+    least = np.minimum(filled[ordered[:, 0]], filled[ordered[:, 1]])
+    may[order] = (least == 0) | (found >= threshold * least - 1e-6)
+    return may
 
 
 class ReusedSets:

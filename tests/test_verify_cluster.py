@@ -13,6 +13,7 @@ from dedup.errors import InvalidOptionError
 from dedup.verify import (
     VerifiedPairs,
     contained,
+    containment_may_reach,
     intersection_sizes,
     intersection_sizes_between,
     similarities,
@@ -101,6 +102,42 @@ def test_containment_at_a_threshold_small_case() -> None:
     assert contained(flat, offsets, pairs, 0.9).tolist() == [True, False, False, True, True, False]
 
 
+def scrambled(x: int) -> int:
+    return (x * 2654435761) % 2**32  # a bijection of 32-bit integers that spreads them over the 16-bit buckets
+
+
+@settings(max_examples=150, deadline=None)
+@given(sets=SETS, data=st.data(), threshold=st.sampled_from([0.0, 0.5, 0.7, 0.9, 0.95, 1.0]), spread=st.booleans())
+def test_containment_bound_keeps_every_pair_that_reaches(
+    sets: list[set[int]], data: st.DataObject, threshold: float, spread: bool
+) -> None:
+    """``containment_may_reach`` drops only pairs that fall short, from tokens in any order with repeats, hashes
+    spread over the buckets or all in one (small integers share bucket 0)."""
+    hashed = [{scrambled(x) if spread else x for x in s} for s in sets]
+    flat, offsets = as_csr(hashed)
+    pairs = draw_pairs(data, len(sets))
+    reach = contained(flat, offsets, pairs, threshold)
+    tokens = [sorted(s, reverse=True) + sorted(s)[: len(s) // 2] for s in hashed]
+    token_flat = np.array([t for ts in tokens for t in ts], dtype=np.uint32)
+    token_offsets = np.concatenate(([0], np.cumsum([len(ts) for ts in tokens]))).astype(np.int64)
+    may = containment_may_reach(pairs, token_flat, token_offsets, threshold)
+    assert may.dtype == bool and may.shape == (len(pairs),)
+    assert not (np.asarray(reach, dtype=bool) & ~may).any()
+
+
+def test_containment_bound_small_case() -> None:
+    # Disjoint sets fall short (their 10 hashes fill 10 buckets each, none shared); a set holds itself and a subset
+    # of it; sharing 9 of 10 may reach 0.9, 8 of 10 not; an empty set is left to the measure.
+    sets = [set(range(10)), set(range(10, 20)), set(range(1, 11)), set(range(2, 12)), set(range(5)), set()]
+    flat, offsets = as_csr([{scrambled(x) for x in s} for s in sets])
+    pairs = np.array([[0, 1], [1, 0], [0, 0], [0, 4], [4, 0], [0, 2], [0, 3], [0, 5]])
+    expected = [False, False, True, True, True, True, False, True]
+    if verify._kernels is None:
+        expected = [True] * len(pairs)
+    assert containment_may_reach(pairs, flat, offsets, 0.9).tolist() == expected
+    assert containment_may_reach(np.zeros((0, 2), dtype=np.int64), flat, offsets, 0.9).tolist() == []
+
+
 @pytest.mark.skipif(verify._kernels is None, reason="compiled kernel not built")
 def test_kernel_rejects_pairs_outside_the_sets() -> None:
     flat, offsets = as_csr([{1, 2}, {2, 3}])
@@ -108,6 +145,8 @@ def test_kernel_rejects_pairs_outside_the_sets() -> None:
         intersection_sizes(flat, offsets, np.array([[0, 2]]))
     with pytest.raises(ValueError, match="offsets"):
         intersection_sizes(flat, np.array([0, 3, 2], dtype=np.int64), np.array([[0, 1]]))
+    with pytest.raises(IndexError, match="out of range"):
+        containment_may_reach(np.array([[0, 2]]), flat, offsets, 0.9)
 
 
 def union_find_labels(n: int, edges: list[tuple[int, int]]) -> list[int]:
