@@ -93,6 +93,9 @@ def _bounds(pages: list[list[str]]) -> np.ndarray:
 @given(st.lists(page, min_size=1, max_size=5))
 @example([["한국어 문장이다. 다음", "新闻结束."], ["Home | News", "a.b. The end."]])  # full stops without Latin words
 @example([["", "首页", ""], [""], ["\u200b"]])  # blank lines and empty views, last of all too
+# separators that need spaces around them and have them or not (a name's middle dot, a date's hyphens), and ones
+# that need none
+@example([["a - b", "x / y z", "马克思·恩格斯", "2018-01-02", "-a -", "Home ▪ News", "首页◆新闻", "体育│娱乐"]])
 # a long first line again on another page, not first there but in its title (flags of a view are not all its own)
 @example([["长标题" * 15, "正文。"], ["长标题" * 15 + " | 网站", "长标题" * 15]])
 def test_features_of_many_pages_are_those_of_each_page_and_of_each_line(pages: list[list[str]]) -> None:

@@ -161,6 +161,11 @@ class _Proposals:
         )
 
 
+def _many(n: int, noun: str) -> str:
+    """``n`` and ``noun``, plural unless one (for the phases' log lines)."""
+    return f"{n:,} {noun}{'s' * (n != 1)}"
+
+
 def _codes(values: np.ndarray | str, n: int, numbers: dict[str, int]) -> np.ndarray:
     """int64 ``[n]``: each value's number in ``numbers``, new values numbered (added) in the order first met."""
     if isinstance(values, str):
@@ -233,7 +238,7 @@ def plan_clean(
     # One line analysis serves boilerplate finding and, when the options agree, the
     # boilerplate stripping that near-duplicate documents are compared after.
     with phase(
-        "plan: boilerplate", f"{len(tables.lines):,} lines of {tables.n_docs:,} document{'s' * (tables.n_docs != 1)}"
+        "plan: boilerplate", f"{_many(len(tables.lines), 'line')} of {_many(tables.n_docs, 'document')}"
     ) as facts:
         analysis = analyse_table(tables.lines, tables.lengths, opts.boilerplate, engine, tables.pages)
         kinds, analysis = classified(analysis, opts.boilerplate)  # reused to compare documents
@@ -288,7 +293,7 @@ def plan_clean(
         holding[rep_of[whole_doc]] = True
         whole, refs = member_of[whole_doc], ref_of[whole_doc]
         proposals.add(whole, np.zeros_like(whole), tables.lengths[whole], "duplicate", refs, "document", False)
-    with phase("plan: repeated passages", f"{len(tables.units):,} paragraphs") as facts:
+    with phase("plan: repeated passages", _many(len(tables.units), "paragraph")) as facts:
         matches = match_passages(tables.units, opts.passages, runs=passage_runs)
         facts["passages"] = len(matches.clusters)
     if "duplicate" in opts.remove:

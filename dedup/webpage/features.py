@@ -10,7 +10,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from ..arrays import class_counts, dense_ids, joined_codepoints, sorted_unique, whitespace_table
+from ..arrays import class_counts, concat_ranges, dense_ids, joined_codepoints, sorted_unique, whitespace_table
 from ..kernel import kernels as _kernels  # None without the compiled kernel: the word pattern a view
 from ..normalize import NormalizeOptions, matching_texts
 from ..shingle import encode
@@ -263,6 +263,32 @@ def _words(
     return words, stops
 
 
+# The characters of :data:`_SEPARATOR_SPLIT` that separate wherever they are, and those that separate only between
+# two whitespace characters (a name's middle dot, a date's or a word's hyphen do not).
+_ALWAYS_SEPARATES = np.array([ord(c) for c in "|｜¦│»›>＞▪■◆"], dtype=np.uint32)
+_SPACED_SEPARATES = np.array([ord(c) for c in "/·•‧∙-–"], dtype=np.uint32)
+
+
+def _may_separate(cps: np.ndarray, starts: np.ndarray, ends: np.ndarray, some: np.ndarray) -> np.ndarray:
+    """bool ``[k]``: the views that :data:`_SEPARATOR_SPLIT` may split, of those (``some``, bool ``[k]``) holding a
+    character it needs: one that separates wherever it is, or one that needs spaces, between two whitespace
+    characters (``\\s`` is ``str.isspace``; a view's first or last character, next to the separator of the joined
+    views, counts as spaced: the split then finds none). Views ``i`` are ``cps[starts[i]:ends[i]]`` (uint32)."""
+    rows = np.flatnonzero(some)
+    if not rows.size:
+        return some
+    at = concat_ranges(starts[rows], ends[rows] - starts[rows])
+    owner = np.repeat(rows, ends[rows] - starts[rows])
+    chars = cps[at]
+    space = whitespace_table()
+    spaced = (at > 0) & (at + 1 < cps.size)
+    spaced[spaced] = space[cps[at[spaced] - 1]] & space[cps[at[spaced] + 1]]
+    splits = np.isin(chars, _ALWAYS_SEPARATES) | (np.isin(chars, _SPACED_SEPARATES) & spaced)
+    may = np.zeros(some.size, dtype=bool)
+    may[owner[splits]] = True
+    return may
+
+
 def _view_columns(views: list[str], table: np.ndarray, stopwords: frozenset[str]) -> tuple[np.ndarray, ...]:
     """What :func:`pages_line_features` reads on reading views (``[k]`` each): CJK characters, CJK function
     characters, sentence ends, whether a decimal digit is held (bool), items, words, stopwords among them,
@@ -277,7 +303,7 @@ def _view_columns(views: list[str], table: np.ndarray, stopwords: frozenset[str]
     words, stops = _words(views, cps, starts, ends, table, vcounts[:, _V_WORD] > 0, stopwords)
     for i in np.flatnonzero(vcounts[:, _V_DOT]).tolist():  # after letters of any script
         full_stops[i] = len(_FULL_STOP.findall(views[i]))
-    for i in np.flatnonzero(vcounts[:, _V_SEPARATOR]).tolist():
+    for i in np.flatnonzero(_may_separate(cps, starts, ends, vcounts[:, _V_SEPARATOR] > 0)).tolist():
         pieces = [p for p in (q.strip() for q in _SEPARATOR_SPLIT.split(views[i])) if p]
         separators[i] = max(len(pieces) - 1, 0)
         items[i] = sum(len(p.split()) for p in pieces)
