@@ -203,15 +203,15 @@ def matching_texts(
     """
     views: list[str] = []
     for batch in batches(texts, _BATCH_CHARS):
-        distinct = list(dict.fromkeys(batch))
+        first: dict[str, int] = {}
+        ids = [first.setdefault(text, len(first)) for text in batch]  # each text's number among the distinct
         made: list[str | None] | None = None if nfkc is None else []
-        if len(distinct) == len(batch):
+        if len(first) == len(batch):
             views.extend(_views_of_batch(batch, options, made))
         else:
-            view_of = dict(zip(distinct, _views_of_batch(distinct, options, made)))
-            views.extend(map(view_of.__getitem__, batch))
+            views.extend(map(_views_of_batch(list(first), options, made).__getitem__, ids))
             if made is not None:
-                made = list(map(dict(zip(distinct, made)).__getitem__, batch))
+                made = list(map(made.__getitem__, ids))
         if made is not None:
             nfkc.extend(made)
     return views
