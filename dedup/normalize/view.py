@@ -119,9 +119,13 @@ def _kept_and_bounds(mapped: np.ndarray, separators: np.ndarray) -> tuple[np.nda
     """
     kept = mapped != _DELETE
     kept[separators] = False
-    dropped = np.flatnonzero(~kept)
-    before = separators - np.searchsorted(dropped, separators)
-    return kept, [0, *before.tolist(), len(mapped) - len(dropped)]
+    return kept, [0, *_among_kept(separators, ~kept).tolist(), int(np.count_nonzero(kept))]
+
+
+def _among_kept(positions: np.ndarray, dropped: np.ndarray) -> np.ndarray:
+    """int64 ``[s]``: how many characters not ``dropped`` (bool ``[n]``) come before each of ``positions`` (int64
+    ``[s]``, increasing): where a position falls once the dropped characters are taken out."""
+    return positions - np.searchsorted(np.flatnonzero(dropped), positions)
 
 
 def _apply_edits(joined: str, separators: np.ndarray, edits: _Edits) -> tuple[str, np.ndarray]:
@@ -159,10 +163,8 @@ def _views_of_batch(texts: list[str], options: NormalizeOptions, nfkc: list[str 
     mapped = _char_map_for(options).take(codepoints)
     mapped[separators] = 10  # each text's view ends at a "\n"
 
-    def where() -> np.ndarray:  # the separators among the kept code points
-        return separators - np.searchsorted(np.flatnonzero(mapped == _DELETE), separators)
-
-    return split_at_separators(from_codepoints(mapped[mapped != _DELETE]), separators.size, where)
+    kept = mapped != _DELETE
+    return split_at_separators(from_codepoints(mapped[kept]), separators.size, lambda: _among_kept(separators, ~kept))
 
 
 def _plain_nfkc(
@@ -237,11 +239,7 @@ def without_punctuation(views: Sequence[str]) -> list[str]:
     separators = joined_starts(np.fromiter(map(len, views), dtype=np.int64, count=len(views)))[1:] - 1
     keep = ~_tables().drop[cps]
     keep[separators] = True  # a "\n": each view ends at one
-
-    def where() -> np.ndarray:  # the separators among the kept characters
-        return separators - np.searchsorted(np.flatnonzero(~keep), separators)
-
-    return split_at_separators(from_codepoints(cps[keep]), separators.size, where)
+    return split_at_separators(from_codepoints(cps[keep]), separators.size, lambda: _among_kept(separators, ~keep))
 
 
 @dataclass(frozen=True)
