@@ -942,6 +942,83 @@ done:
 }
 
 /*
+ * Which keys equal another key of their block (blocks of `block` consecutive keys, the last maybe shorter; a key
+ * is compared only with the keys of its block): out[i] = 1 for those, 0 for the others. One open-addressing table
+ * of key indices (`slots`, a power of two of them, more than twice n), probed linearly from a mix of the key and
+ * its block; an equal key of the block marks both. The band keys dedup.lsh.candidate_pairs groups are mostly
+ * alone in their bucket: it then sorts only the marked ones.
+ */
+static inline uint64_t mix64(uint64_t x)
+{
+    /* splitmix64's finalizer */
+    x ^= x >> 30;
+    x *= 0xBF58476D1CE4E5B9ULL;
+    x ^= x >> 27;
+    x *= 0x94D049BB133111EBULL;
+    return x ^ (x >> 31);
+}
+
+static void shared_keys(const uint64_t *keys, int64_t n, int64_t block, int32_t *slots, int64_t n_slots,
+                        uint8_t *out)
+{
+    const uint64_t mask = (uint64_t)n_slots - 1;
+    for (int64_t s = 0; s < n_slots; s++) slots[s] = -1;
+    memset(out, 0, (size_t)n);
+    for (int64_t lo = 0, b = 0; lo < n; lo += block, b++) {
+        const int64_t hi = lo + block < n ? lo + block : n;
+        const uint64_t salt = (uint64_t)(b + 1) * 0x9E3779B97F4A7C15ULL;
+        for (int64_t i = lo; i < hi; i++) {
+            uint64_t s = mix64(keys[i] ^ salt) & mask;
+            for (;;) {
+                const int32_t j = slots[s];
+                if (j < 0) {
+                    slots[s] = (int32_t)i;
+                    break;
+                }
+                if (j >= lo && keys[j] == keys[i]) { /* slots of earlier blocks hold indices below lo */
+                    out[j] = 1;
+                    out[i] = 1;
+                    break;
+                }
+                s = (s + 1) & mask;
+            }
+        }
+    }
+}
+
+static PyObject *py_shared_keys(PyObject *self, PyObject *args)
+{
+    PyObject *keys_o, *out_o;
+    Py_ssize_t block;
+    if (!PyArg_ParseTuple(args, "OnO", &keys_o, &block, &out_o)) return NULL;
+    held_buffer keys = {0}, out = {0};
+    const wanted_buffer wanted[] = {{keys_o, &keys, 8, "keys"}, {out_o, &out, 1, "out"}};
+    PyObject *result = NULL;
+    int32_t *slots = NULL;
+    if (take_all(wanted, COUNT(wanted)) < 0) goto done;
+    Py_ssize_t n = keys.view.len / 8;
+    if (out.view.readonly || out.view.len != n || block < 1 || n >= INT32_MAX / 2) {
+        PyErr_SetString(PyExc_ValueError, "shared_keys: out writable [n] bytes, block >= 1, n < 2**30");
+        goto done;
+    }
+    int64_t n_slots = 16;
+    while (n_slots < 2 * (int64_t)n + 1) n_slots *= 2;
+    slots = PyMem_RawMalloc((size_t)n_slots * sizeof(int32_t));
+    if (slots == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    Py_BEGIN_ALLOW_THREADS
+    shared_keys((const uint64_t *)keys.view.buf, n, block, slots, n_slots, (uint8_t *)out.view.buf);
+    Py_END_ALLOW_THREADS
+    result = Py_NewRef(Py_None);
+done:
+    PyMem_RawFree(slots);
+    release_all(wanted, COUNT(wanted));
+    return result;
+}
+
+/*
  * XXH3-64 of each string's UTF-8 (lone surrogates encoded as surrogatepass does: three bytes each), the
  * line keys of dedup.lines and the saved index: xxhash.xxh3_64_intdigest(s.encode("utf-8", "surrogatepass")),
  * bit for bit, from xxHash 0.8.4 (dedup/xxhash.h, BSD 2-Clause, dedup/xxhash-LICENSE), without a bytes object
@@ -1538,6 +1615,8 @@ static PyMethodDef methods[] = {
      "radix_order(columns, out): the stable order of rows by a tuple of 1 to 4 uint64 columns, the first most "
      "significant."},
     {"radix_sorted", py_radix_sorted, METH_VARARGS, "radix_sorted(values, out): uint64 values sorted into out."},
+    {"shared_keys", py_shared_keys, METH_VARARGS,
+     "shared_keys(keys, block, out): out[i] = 1 where uint64 keys[i] equals another key of its block."},
     {"center_labels", py_center_labels, METH_VARARGS,
      "center_labels(order, indptr, indices, out): centre clustering of a CSR graph, nodes visited in order."},
     {NULL, NULL, 0, NULL},
@@ -1546,7 +1625,7 @@ static PyMethodDef methods[] = {
 static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_kernels", NULL, -1, methods};
 
 /* Raised with every change of the functions above: dedup/kernel.py sets aside a kernel of another version. */
-#define KERNEL_VERSION 7
+#define KERNEL_VERSION 8
 
 PyMODINIT_FUNC PyInit__kernels(void)
 {

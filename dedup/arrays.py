@@ -254,6 +254,17 @@ def stable_order(*columns: np.ndarray) -> np.ndarray:
     return np.lexsort(columns[::-1])
 
 
+def shared_in_blocks(values: np.ndarray, block: int) -> np.ndarray | None:
+    """bool ``[n]``: which of ``values`` (uint64 ``[n]``) equal another value of their block of ``block``
+    consecutive ones (the last block may be shorter), by the compiled kernel's hash table in one pass; None
+    without the kernel (a sort finds them there, which is what the caller would do anyway)."""
+    if _kernels is None or values.size >= 1 << 30:
+        return None
+    out = np.empty(values.size, dtype=bool)
+    _kernels.shared_keys(np.ascontiguousarray(values, dtype=np.uint64), int(block), out.view(np.uint8))
+    return out
+
+
 def _packed_order(column: np.ndarray) -> np.ndarray | None:
     """:func:`stable_order` of one column whose range and row numbers fit 64 bits together (ids, positions,
     labels): each value less the least, shifted over its row number, sorted as values — ties fall to the row

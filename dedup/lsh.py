@@ -14,7 +14,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from .arrays import concat_ranges, sorted_unique, stable_order
+from .arrays import concat_ranges, shared_in_blocks, sorted_unique, stable_order
 from .errors import InvalidOptionError
 from .options import check_arg, positive_int
 
@@ -205,18 +205,21 @@ def candidate_pairs(keys: np.ndarray, *, max_bucket: int = 64) -> np.ndarray:
     step = max(1, _KEYS_PER_PASS // max(n, 1))
     for lo in range(0, bands, step):
         flat = np.ascontiguousarray(keys[:, lo : lo + step].T).ravel()  # band-major
-        n_bands = flat.size // max(n, 1)
-        # By band, then key (the kernel's radix sort: a band's keys stay inside its block of n, so a
-        # bucket also starts at every block; the members of a bucket come in row order, which the
-        # pairs' codes and the stars' smallest member do not depend on).
-        order = stable_order(np.repeat(np.arange(n_bands, dtype=np.int64), max(n, 1)), flat)
-        sorted_keys = flat[order]
+        # By band, then key (the kernel's radix sort), only the keys another of their band shares when the kernel
+        # finds them (most are alone in their bucket); the members of a bucket come in row order, which the pairs'
+        # codes and the stars' smallest member do not depend on.
+        shared_keys = shared_in_blocks(flat, width)
+        if shared_keys is None:
+            order = stable_order(np.arange(flat.size, dtype=np.int64) // width, flat)
+        else:
+            at = np.flatnonzero(shared_keys)
+            order = at[stable_order(at // width, flat[at])]
+        sorted_keys, band = flat[order], order // width
         members = order % width
-        new_bucket = np.empty(flat.size, dtype=bool)
-        new_bucket[1:] = sorted_keys[1:] != sorted_keys[:-1]
-        new_bucket[:: max(n, 1)] = True
+        new_bucket = np.ones(order.size, dtype=bool)
+        new_bucket[1:] = (sorted_keys[1:] != sorted_keys[:-1]) | (band[1:] != band[:-1])
         starts = np.flatnonzero(new_bucket)
-        sizes = np.diff(np.append(starts, flat.size))
+        sizes = np.diff(np.append(starts, order.size))
         shared = sizes > 1
         if not shared.any():
             continue

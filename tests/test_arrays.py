@@ -20,6 +20,7 @@ from dedup.arrays import (
     group_medians,
     joined_codepoints,
     pairs_of_back_bits,
+    shared_in_blocks,
     sorted_groups,
     sorted_unique,
     sorted_values,
@@ -123,6 +124,33 @@ def test_radix_kernels_refuse_what_they_cannot_sort() -> None:
         k.radix_order((np.zeros(3, np.uint64),), np.frombuffer(bytes(24), dtype=np.int64))
     k.radix_order((np.array([5, 1, 5], np.uint64), np.array([0, 9, 1], np.uint64)), out)
     assert out.tolist() == [1, 0, 2]
+
+
+@pytest.mark.skipif(not arrays.compiled(), reason="dedup built without its compiled kernel")
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(st.integers(0, 6), max_size=120) | st.lists(st.integers(0, 2**64 - 1), max_size=120),
+    st.integers(1, 130),
+)
+def test_shared_in_blocks_marks_the_values_another_of_their_block_equals(values: list[int], block: int) -> None:
+    """The kernel's hash table against counting each block's values, with blocks longer than the values, of one
+    value, and a last one shorter; values equal across blocks only are not shared."""
+    array = np.array(values, dtype=np.uint64)
+    expected = [sum(w == v for w in values[i - i % block : i - i % block + block]) > 1 for i, v in enumerate(values)]
+    got = shared_in_blocks(array, block)
+    assert got is not None and got.dtype == bool and got.tolist() == expected
+
+
+@pytest.mark.skipif(not arrays.compiled(), reason="dedup built without its compiled kernel")
+def test_shared_in_blocks_small_case_and_refusals() -> None:
+    values = np.array([5, 7, 5, 9, 7, 7, 1, 5, 2**64 - 1, 2**64 - 1], dtype=np.uint64)
+    assert shared_in_blocks(values, 4).tolist() == [1, 0, 1, 0, 1, 1, 0, 0, 1, 1]
+    assert shared_in_blocks(values, 1).tolist() == [0] * 10
+    assert shared_in_blocks(values[:0], 3).tolist() == []
+    with pytest.raises(ValueError, match="block >= 1"):
+        arrays._kernels.shared_keys(values, 0, np.zeros(10, dtype=np.uint8))
+    with pytest.raises(ValueError, match="out writable"):
+        arrays._kernels.shared_keys(values, 2, np.zeros(9, dtype=np.uint8))
 
 
 @given(

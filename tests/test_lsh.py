@@ -97,6 +97,42 @@ def test_candidate_pairs_equal_brute_force_past_the_radix_sort(n: int, bands: in
     assert {tuple(p) for p in got.tolist()} == brute_force_pairs(sigs, params)
 
 
+@settings(max_examples=60, deadline=None)
+@given(
+    n=st.integers(1, 400),
+    bands=st.integers(1, 30),
+    alphabet=st.sampled_from([1, 3, 50, 2**63]),
+    max_bucket=st.integers(2, 70),
+    copies=st.booleans(),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_candidate_pairs_are_each_bands_buckets_with_and_without_the_kernels_shared_keys(
+    n: int, bands: int, alphabet: int, max_bucket: int, copies: bool, seed: int
+) -> None:
+    """Sorting only the keys the kernel finds shared gives the pairs of sorting them all, and both the pairs of
+    each band's buckets (a star above ``max_bucket``), with raw keys that repeat from band to band."""
+    import dedup.lsh
+
+    keys = np.random.default_rng(seed).integers(0, alphabet, size=(n, bands), dtype=np.uint64)
+    if copies:
+        keys[n // 2 :] = keys[: n - n // 2]
+    expected: set[tuple[int, int]] = set()
+    for band in keys.T.tolist():
+        buckets: dict[int, list[int]] = {}
+        for i, key in enumerate(band):
+            buckets.setdefault(key, []).append(i)
+        for members in buckets.values():
+            if len(members) > max_bucket:  # a star: every member with the smallest
+                expected.update((members[0], j) for j in members[1:])
+            else:
+                expected.update(itertools.combinations(members, 2))
+    with_kernel = candidate_pairs(keys, max_bucket=max_bucket)
+    assert {tuple(p) for p in with_kernel.tolist()} == expected
+    with pytest.MonkeyPatch.context() as patched:
+        patched.setattr(dedup.lsh, "shared_in_blocks", lambda values, block: None)
+        assert np.array_equal(candidate_pairs(keys, max_bucket=max_bucket), with_kernel)
+
+
 @given(st.lists(st.lists(st.integers(0, 5), min_size=2, max_size=4, unique=True), max_size=30), st.booleans())
 def test_first_of_alike_keeps_one_bucket_of_each_member_set(buckets: list[list[int]], colliding: bool) -> None:
     """The first bucket of each member set is kept and only later equal ones go, also when every bucket's key
