@@ -694,3 +694,24 @@ def test_key_families_at_once_are_those_of_each_group(docs: list[list[str]], dat
                 got.tolist()
                 == _families_group_by_group(table, key, mask, options, by_doc, families[table.doc]).tolist()
             )
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(st.tuples(st.integers(0, 5), st.integers(0, 3)), max_size=40),
+    st.sampled_from([0, 2**63 + 7]),
+    st.booleans(),
+)
+def test_doc_frequency_counts_each_keys_distinct_documents(
+    rows: list[tuple[int, int]], base: int, kernel: bool
+) -> None:
+    """Keys held once are in one document without being sorted (the kernel finds them); keys above 2**63 too."""
+    import dedup.boilerplate.families as families
+
+    keys = np.array([base + k for k, _ in rows], dtype=np.uint64)
+    docs = np.array([d for _, d in rows], dtype=np.int64)
+    expected = [len({d for k2, d in rows if k2 == k}) for k, _ in rows]
+    with pytest.MonkeyPatch.context() as patched:
+        if not kernel:
+            patched.setattr(families, "shared_in_blocks", lambda values, block: None)
+        assert families._doc_frequency(keys, docs).tolist() == expected

@@ -324,6 +324,32 @@ def test_word_keys_of_the_kernel_are_those_of_the_numpy_path(lines: list[str]) -
     assert all(np.array_equal(a, b) for a, b in zip(kernel, numpy_path))
 
 
+WORDS = ["股市", "大涨", "市场", "markets", "rally", "news"]  # CJK bigrams and words, some shared
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.lists(st.sampled_from(WORDS), max_size=6), st.booleans()),
+        max_size=12,
+    ),
+    st.integers(1, 4),
+)
+def test_topic_overlap_counts_the_tokens_a_page_holds_once_without_sorting_them(
+    rows: list[tuple[list[str], bool]], pages: int
+) -> None:
+    """Tokens a page holds once are counted apart when the kernel finds them (a token repeated within a line only,
+    a line of no token, pages of one line): the same overlaps and counts as sorting every token."""
+    lines = [" ".join(words) for words, _ in rows]
+    page = np.sort(np.arange(len(lines)) % pages).astype(np.int64)
+    core = np.array([is_core for _, is_core in rows], dtype=bool)
+    got = topic_overlap(lines, page, core)
+    with pytest.MonkeyPatch.context() as patched:
+        patched.setattr(topic, "shared_in_blocks", lambda values, block: None)
+        sorted_all = topic_overlap(lines, page, core)
+    assert all(np.array_equal(a, b) for a, b in zip(got, sorted_all))
+
+
 def test_topic_overlap_counts_tokens_held_by_another_long_line_of_the_page() -> None:
     lines = [
         "Stock markets rallied today as investors cheered",  # core

@@ -13,6 +13,7 @@ from ..arrays import (
     group_ids,
     group_medians,
     numbered,
+    shared_in_blocks,
     sorted_groups,
     stable_order,
     to_codepoints,
@@ -25,15 +26,18 @@ from .base import Boilerplate, BoilerplateOptions
 
 
 def _doc_frequency(keys: np.ndarray, doc: np.ndarray) -> np.ndarray:
-    """Number of distinct documents each line's key occurs in: int64 ``[m]``."""
-    order = stable_order(keys, doc)
+    """Number of distinct documents each line's key occurs in: int64 ``[m]`` (``keys``: 64-bit integers ``[m]``).
+
+    A key no other line holds is in one document; only the others are sorted, when the kernel finds them."""
+    out = np.ones(keys.size, dtype=np.int64)
+    shared = shared_in_blocks(keys, max(keys.size, 1))
+    rows = np.arange(keys.size) if shared is None else np.flatnonzero(shared)
+    order = rows[stable_order(keys[rows], doc[rows])]
     k, d = keys[order], doc[order]
     new_key = np.concatenate(([True], k[1:] != k[:-1]))
     new_doc = new_key | np.concatenate(([True], d[1:] != d[:-1]))
     key_id = np.cumsum(new_key) - 1
-    per_key = np.bincount(key_id, weights=new_doc).astype(np.int64)
-    out = np.empty(keys.size, dtype=np.int64)
-    out[order] = per_key[key_id]
+    out[order] = np.bincount(key_id, weights=new_doc).astype(np.int64)[key_id]
     return out
 
 

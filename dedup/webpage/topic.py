@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ..arrays import concat_ranges, joined_codepoints, sorted_values, stable_order
+from ..arrays import concat_ranges, joined_codepoints, shared_in_blocks, sorted_values, stable_order
 from ..kernel import kernels as _kernels  # None without the compiled kernel: numpy paths
 from .base import _CJK, _LETTER, _char_classes
 
@@ -122,6 +122,13 @@ def topic_overlap(lines: Sequence[str], page: np.ndarray, core: np.ndarray) -> t
     # (token, line) pairs sorted once more as one integer each, so a line's repeats of a token
     # are neighbours: two radix sorts of one integer each (the kernel's), cheaper than one of two columns.
     packed = (page[line].astype(np.uint64) << np.uint64(_KEY_BITS)) | key
+    # A token its page holds once is one distinct token of its line and in no other line: counted, not sorted
+    # (the kernel finds them in one pass; without it every token is sorted).
+    tokens = np.zeros(m, dtype=np.float64)
+    shared = shared_in_blocks(packed, max(packed.size, 1))
+    if shared is not None:
+        tokens += np.bincount(line[~shared], minlength=m)
+        packed, line = packed[shared], line[shared]
     order = stable_order(packed)
     packed = packed[order]
     new_key = np.ones(packed.size, dtype=bool)
@@ -135,6 +142,6 @@ def topic_overlap(lines: Sequence[str], page: np.ndarray, core: np.ndarray) -> t
     line = (pairs & np.uint64(_MAX_ROWS - 1)).astype(np.int64)
     own = core[line].astype(np.int64)
     in_core = np.bincount(group, weights=own)[group]  # core lines of the page holding the token
-    tokens = np.bincount(line, minlength=m).astype(np.float64)
+    tokens += np.bincount(line, minlength=m)
     found = np.bincount(line, weights=(in_core - own) > 0, minlength=m)
     return found / np.maximum(tokens, 1.0), tokens
