@@ -158,6 +158,27 @@ def test_a_model_file_round_trips_and_refuses_other_versions_and_features(tmp_pa
         LineModel.load(tmp_path / "other.npz")
 
 
+def test_a_page_two_files_hold_is_read_once_as_the_first_files(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """As the data set's readability_zh.jsonl repeats four pages of readability.jsonl: read twice, a held-out
+    source's pages would be among its model's training pages. Equal lines with other labels are another page."""
+
+    def record(name: str, labels: list[int]) -> str:
+        return json.dumps({"id": name, "lines": [f"{name} one", f"{name} two"], "labels": labels}) + "\n"
+
+    (tmp_path / "a.jsonl").write_text(record("p", [1, 0]) + record("q", [1, 1]))
+    (tmp_path / "b.jsonl").write_text(record("p", [1, 0]) + record("r", [0, 1]) + record("q", [0, 0]))
+    pages = read_sources(tmp_path)
+    assert [(p.source, p.id, p.labels) for p in pages] == [
+        ("a", "p", (1, 0)),
+        ("a", "q", (1, 1)),
+        ("b", "r", (0, 1)),
+        ("b", "q", (0, 0)),
+    ]
+    assert "b.jsonl: 1 page(s) already read from a.jsonl, read once" in capsys.readouterr().err
+
+
 def test_the_shipped_model_reads_the_features_this_version_computes() -> None:
     model = load_line_model()
     assert model.features == MODEL_FEATURES and 0 < model.cut < 1
