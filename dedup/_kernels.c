@@ -941,16 +941,9 @@ done:
     return result;
 }
 
-/*
- * Which keys equal another key of their block (blocks of `block` consecutive keys, the last maybe shorter; a key
- * is compared only with the keys of its block): out[i] = 1 for those, 0 for the others. One open-addressing table
- * of key indices (`slots`, a power of two of them, more than twice n), probed linearly from a mix of the key and
- * its block; an equal key of the block marks both. The band keys dedup.lsh.candidate_pairs groups are mostly
- * alone in their bucket: it then sorts only the marked ones.
- */
+/* splitmix64's finalizer: a 64-bit key mixed into a table slot */
 static inline uint64_t mix64(uint64_t x)
 {
-    /* splitmix64's finalizer */
     x ^= x >> 30;
     x *= 0xBF58476D1CE4E5B9ULL;
     x ^= x >> 27;
@@ -958,6 +951,13 @@ static inline uint64_t mix64(uint64_t x)
     return x ^ (x >> 31);
 }
 
+/*
+ * Which keys equal another key of their block (blocks of `block` consecutive keys, the last maybe shorter; a key
+ * is compared only with the keys of its block): out[i] = 1 for those, 0 for the others. One open-addressing table
+ * of key indices (`slots`, a power of two of them, more than twice n), probed linearly from a mix of the key and
+ * its block; an equal key of the block marks both. The band keys dedup.lsh.candidate_pairs groups are mostly
+ * alone in their bucket: it then sorts only the marked ones.
+ */
 static void shared_keys(const uint64_t *keys, int64_t n, int64_t block, int32_t *slots, int64_t n_slots,
                         uint8_t *out)
 {

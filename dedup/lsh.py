@@ -195,7 +195,8 @@ def candidate_pairs(keys: np.ndarray, *, max_bucket: int = 64) -> np.ndarray:
     Notes
     -----
     The keys of as many bands as fit in ``_KEYS_PER_PASS`` are sorted together, by band
-    then key (a bucket holds one band's members). Pairs are kept as codes
+    then key (a bucket holds one band's members) — only those another key of their band shares,
+    when the compiled kernel finds them (:func:`dedup.arrays.shared_in_blocks`). Pairs are kept as codes
     ``i * n + j``, made distinct after every pass: what is held is the distinct pairs, not
     one copy per band that finds them.
     """
