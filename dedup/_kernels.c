@@ -1323,6 +1323,61 @@ done:
 }
 
 /*
+ * cps with each quoted name replaced by the one code point `to`: an `open` character, 1 to `most` characters none
+ * of which is `stop`, then a `close` character (bits of `table`, uint8 by code point; code points past its end
+ * have none), scanned left to right as re.sub scans dedup.linemarks._QUOTED — after a match at its closer's next
+ * character, after an opener that starts none at the next one. Every closer must be a stop character (the caller
+ * checks): the run of non-stop characters after an opener is then the only candidate, and it matches when it is 1
+ * to `most` long and a closer follows it. Returns out's length.
+ */
+static int64_t mask_quoted(const uint32_t *cps, int64_t n, const uint8_t *table, int64_t table_size, unsigned open,
+                           unsigned close, unsigned stop, int64_t most, uint32_t to, uint32_t *out)
+{
+#define BITS(c) ((int64_t)(c) < table_size ? table[(c)] : 0u)
+    int64_t w = 0, i = 0;
+    while (i < n) {
+        if (BITS(cps[i]) & open) {
+            int64_t j = i + 1;
+            const int64_t limit = i + 1 + most < n ? i + 1 + most : n;
+            while (j < limit && !(BITS(cps[j]) & stop)) j++;
+            if (j > i + 1 && j < n && (BITS(cps[j]) & close)) {
+                out[w++] = to;
+                i = j + 1;
+                continue;
+            }
+        }
+        out[w++] = cps[i++];
+    }
+    return w;
+#undef BITS
+}
+
+static PyObject *py_mask_quoted(PyObject *self, PyObject *args)
+{
+    PyObject *cp_o, *tb_o, *out_o;
+    unsigned int open, close, stop, to;
+    Py_ssize_t most;
+    if (!PyArg_ParseTuple(args, "OOIIInIO", &cp_o, &tb_o, &open, &close, &stop, &most, &to, &out_o)) return NULL;
+    held_buffer cp = {0}, tb = {0}, out = {0};
+    PyObject *result = NULL;
+    const wanted_buffer wanted[] = {{cp_o, &cp, 4, "codepoints"}, {tb_o, &tb, 1, "table"}, {out_o, &out, 4, "out"}};
+    if (take_all(wanted, COUNT(wanted)) < 0) goto done;
+    if (out.view.readonly || out.view.len < cp.view.len || most < 1) {
+        PyErr_SetString(PyExc_ValueError, "mask_quoted: out writable and as long as the code points, most >= 1");
+        goto done;
+    }
+    int64_t written;
+    Py_BEGIN_ALLOW_THREADS
+    written = mask_quoted((const uint32_t *)cp.view.buf, cp.view.len / 4, (const uint8_t *)tb.view.buf, tb.view.len,
+                          open, close, stop, most, (uint32_t)to, (uint32_t *)out.view.buf);
+    Py_END_ALLOW_THREADS
+    result = PyLong_FromLongLong(written);
+done:
+    release_all(wanted, COUNT(wanted));
+    return result;
+}
+
+/*
  * Which lines hold a literal of each set: out[set, line] = 1 when some literal of the set occurs within
  * [starts[line], ends[line]) of the code points. Literals are sorted by their first code point, then those of
  * one code point first, then by their second: `first_index[c]` is the rank of c among the first code points
@@ -1615,6 +1670,8 @@ static PyMethodDef methods[] = {
      "radix_order(columns, out): the stable order of rows by a tuple of 1 to 4 uint64 columns, the first most "
      "significant."},
     {"radix_sorted", py_radix_sorted, METH_VARARGS, "radix_sorted(values, out): uint64 values sorted into out."},
+    {"mask_quoted", py_mask_quoted, METH_VARARGS,
+     "mask_quoted(codepoints, table, open, close, stop, most, to, out): quoted names as one code point."},
     {"shared_keys", py_shared_keys, METH_VARARGS,
      "shared_keys(keys, block, out): out[i] = 1 where uint64 keys[i] equals another key of its block."},
     {"center_labels", py_center_labels, METH_VARARGS,
@@ -1625,7 +1682,7 @@ static PyMethodDef methods[] = {
 static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_kernels", NULL, -1, methods};
 
 /* Raised with every change of the functions above: dedup/kernel.py sets aside a kernel of another version. */
-#define KERNEL_VERSION 8
+#define KERNEL_VERSION 9
 
 PyMODINIT_FUNC PyInit__kernels(void)
 {

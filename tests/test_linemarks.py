@@ -35,8 +35,35 @@ def test_masking_in_arrays_equals_the_regular_expressions(texts: list[str]) -> N
 
     expected = _by_regex(texts) if texts else []
     assert lines.mask_slots(texts) == expected
-    with mock.patch.object(arrays, "_kernels", None):
+    with mock.patch.object(arrays, "_kernels", None), mock.patch.object(lines, "_kernels", None):
         assert lines.mask_slots(texts) == expected
+
+
+_QUOTES = "“「『\"'‘”」』’"
+
+
+_RUNS = st.builds(lambda c, k: c * k, st.sampled_from("a中"), st.integers(1, 45))  # names up to past 40
+_PIECES = st.one_of(st.sampled_from(list(_QUOTES + "\n 新😀")), _RUNS)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_PIECES, max_size=12))
+@example(["“", "a" * 40, "”"])  # a name of 40 characters: masked
+@example(["“", "a" * 41, "”"])  # of 41: kept
+@example(["“", "”"])  # of none: kept
+@example(["'", "a", "'", "a", "'"])  # a closer that also opens: the scan resumes after the first name
+@example(["“", "a", "“", "a", "”"])  # an opener inside: the first opener starts none, the second does
+@example(["「", "a", "\n", "」"])  # no name across lines
+def test_quoted_names_by_the_kernel_are_the_regular_expressions(pieces: list[str]) -> None:
+    """The kernel's scan (``dedup.linemarks._without_quoted_names``) replaces what ``_QUOTED.sub`` replaces: names of
+    1 to 40 characters, each quote opening, closing or both, names next to one another and openers that start
+    none."""
+    if lines._kernels is None:
+        pytest.skip("the compiled kernel was not built")
+    text = "".join(pieces)
+    got = lines._without_quoted_names(text).tobytes().decode("utf-32-le", "surrogatepass")
+    assert got == lines._QUOTED.sub("a", text)
+    assert set(lines._CLOSERS_OF_NAMES) <= set(lines._NOT_IN_NAMES)  # what the kernel's one candidate run needs
 
 
 _HEADING_PIECES = ["<b>", "&nbsp;", "第3期", "Vol.", "ＶＯＬ", " | ", "/", "年", "。", "!", "标题", " "]
