@@ -124,10 +124,8 @@ def _without_quoted_names(joined: str) -> np.ndarray:
     """The code points (uint32 ``[k]``) of ``_QUOTED.sub("a", joined)``: by the compiled kernel's one pass over the
     code points (``re`` reads about 4 ns a character looking for an opener), else by the regular expression."""
     if _kernels is None:
-        joined = _QUOTED.sub("a", joined)
-    cps = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype="<u4")
-    if _kernels is None:
-        return cps
+        return to_codepoints(_QUOTED.sub("a", joined))
+    cps = to_codepoints(joined)
     out = np.empty_like(cps)
     n = _kernels.mask_quoted(cps, _quote_bits(), _OPEN_BIT, _CLOSE_BIT, _STOP_BIT, _NAME_CHARS, ord("a"), out)
     return out[:n]
