@@ -188,10 +188,10 @@ class WebpageOptions:
         (None: the one shipped with dedup).
     cut : float, optional
         Probability at or above which the model calls a line boilerplate (None: the model's
-        own cut, 0.873 for the shipped one, chosen to keep 98 % of the content of pages of
-        sources it had not seen). Lower removes more: 0.783 (the cut for 96.5 %) gave
-        boilerplate F1 0.68 at content recall 0.88 through ``clean`` leaving one source out,
-        against 0.64 at 0.89 with the default (see the README).
+        own cut, 0.858 for the shipped one, chosen to keep 98 % of the content of pages of
+        sources it had not seen). Lower removes more: with an earlier model, 0.783 (its cut for
+        96.5 %) gave boilerplate F1 0.68 at content recall 0.88 through ``clean`` leaving one
+        source out, against 0.65 at 0.89 with its default (see the README).
     function_chars : str
         Function characters of CJK text (extend for other CJK usage).
     stopwords : frozenset of str
