@@ -210,11 +210,8 @@ def candidate_pairs(keys: np.ndarray, *, max_bucket: int = 64) -> np.ndarray:
         # finds them (most are alone in their bucket); the members of a bucket come in row order, which the pairs'
         # codes and the stars' smallest member do not depend on.
         shared_keys = shared_in_blocks(flat, width)
-        if shared_keys is None:
-            order = stable_order(np.arange(flat.size, dtype=np.int64) // width, flat)
-        else:
-            at = np.flatnonzero(shared_keys)
-            order = at[stable_order(at // width, flat[at])]
+        at = np.arange(flat.size, dtype=np.int64) if shared_keys is None else np.flatnonzero(shared_keys)
+        order = at[stable_order(at // width, flat[at])]
         sorted_keys, band = flat[order], order // width
         members = order % width
         new_bucket = np.ones(order.size, dtype=bool)

@@ -162,7 +162,6 @@ def _views_of_batch(texts: list[str], options: NormalizeOptions, nfkc: list[str 
         codepoints = _t2s(codepoints)
     mapped = _char_map_for(options).take(codepoints)
     mapped[separators] = 10  # each text's view ends at a "\n"
-
     kept = mapped != _DELETE
     return split_at_separators(from_codepoints(mapped[kept]), separators.size, lambda: _among_kept(separators, ~kept))
 

@@ -30,8 +30,11 @@ from .base import (
 )
 from .furniture import _CHECK_COLUMNS, _OTHER_COLUMNS, _Flags
 
-# No surrounding \s*: pieces are stripped instead (linear on runs of spaces).
-_SEPARATOR_SPLIT = re.compile(r"(?:[|｜¦│»›>＞▪■◆]|>>|(?<=\s)[/·•‧∙\-–](?=\s))")
+# Menu separators: characters that separate wherever they are, and characters that separate only between two
+# whitespace characters (a name's middle dot, a date's or a word's hyphen do not). No surrounding \s*: pieces are
+# stripped instead (linear on runs of spaces).
+_ALWAYS_SEPARATING, _SPACED_SEPARATING = "|｜¦│»›>＞▪■◆", "/·•‧∙-–"
+_SEPARATOR_SPLIT = re.compile(f"(?:[{_ALWAYS_SEPARATING}]|>>|(?<=\\s)[{re.escape(_SPACED_SEPARATING)}](?=\\s))")
 _CJK_CLASS = (
     "\u1100-\u11ff\u2e80-\u2fdf\u3040-\u30ff\u3100-\u318f\u31a0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900"
     "-\ufaff"
@@ -263,10 +266,9 @@ def _words(
     return words, stops
 
 
-# The characters of :data:`_SEPARATOR_SPLIT` that separate wherever they are, and those that separate only between
-# two whitespace characters (a name's middle dot, a date's or a word's hyphen do not).
-_ALWAYS_SEPARATES = np.array([ord(c) for c in "|｜¦│»›>＞▪■◆"], dtype=np.uint32)
-_SPACED_SEPARATES = np.array([ord(c) for c in "/·•‧∙-–"], dtype=np.uint32)
+# The two sets of characters of :data:`_SEPARATOR_SPLIT`, as code points.
+_ALWAYS_SEPARATES = np.array([ord(c) for c in _ALWAYS_SEPARATING], dtype=np.uint32)
+_SPACED_SEPARATES = np.array([ord(c) for c in _SPACED_SEPARATING], dtype=np.uint32)
 
 
 def _may_separate(cps: np.ndarray, starts: np.ndarray, ends: np.ndarray, some: np.ndarray) -> np.ndarray:
