@@ -15,7 +15,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from .arrays import collapse_runs, to_codepoints, whitespace_table
+from .arrays import collapse_runs, from_codepoints, to_codepoints, whitespace_table
 from .kernel import kernels as _kernels  # None without the compiled kernel: numpy paths
 from .literals import lines_holding, required_literals, searched_lines
 
@@ -136,8 +136,12 @@ _CLOSERS = "”’」』）)]】》〉\"'"
 
 def one_sentence(lines: Sequence[str]) -> np.ndarray:
     """bool ``[len(lines)]``: whether each line holds no sentence end (``。！？!?；;…``) before its last visible
-    character. (A regular expression a line: one pass over the joined lines' code points measured 4× slower.)"""
-    return np.array([_SENTENCE_END.search(line.rstrip()[:-1]) is None for line in lines], dtype=bool)
+    character. (A regular expression a line, searched up to that character rather than on a slice without it, which
+    copied the line; one pass over the joined lines' code points measured 4× slower.)"""
+    search = _SENTENCE_END.search
+    return np.fromiter(
+        (search(line, 0, len(line.rstrip()) - 1) is None for line in lines), dtype=bool, count=len(lines)
+    )
 
 
 # Either mark in one call a line. The two never match one line: a running head holds a separator and text after
@@ -145,23 +149,52 @@ def one_sentence(lines: Sequence[str]) -> np.ndarray:
 _PAGE_MARK = re.compile(f"(?P<number>{_PAGE_NUMBER.pattern})|(?P<head>{_RUNNING_HEAD.pattern})", re.IGNORECASE)
 
 
-def page_marks(stripped: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+@lru_cache(maxsize=1)
+def _decimal_digits() -> tuple[str, ...]:
+    """Every character ``\\d`` matches (the decimal digits of every script, astral ones too), as literals for
+    :func:`dedup.literals.lines_holding`: each of :data:`_PAGE_MARK`'s alternatives holds a ``\\d``."""
+    codes = np.arange(0x110000, dtype=np.uint32)
+    return tuple("".join(_DIGITS.findall(from_codepoints(codes[(codes < 0xD800) | (codes >= 0xE000)]))))
+
+
+def line_marks(stripped: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`page_marks` and :func:`heading_marks` of stripped lines, the literals both look for found in one pass
+    (:func:`dedup.literals.lines_holding`): page number, running head, heading shape, heading with a running head's
+    mark (bool ``[len(stripped)]`` each)."""
+    held = lines_holding(stripped, [*_heading_literals(), _decimal_digits()])
+    return (*page_marks(stripped, held[3]), *heading_marks(stripped, held[:3]))
+
+
+def page_marks(stripped: Sequence[str], digit: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Which stripped lines are a page number (:data:`_PAGE_NUMBER`) and which a running head
-    (:data:`_RUNNING_HEAD`): two bool ``[len(stripped)]``. (Both patterns fail on a line's first characters
-    unless it is one: matching only the lines holding a digit measured slower than matching them all; the two
-    as one pattern, :data:`_PAGE_MARK`, are one call a line instead of two.)"""
-    group = [None if m is None else m.lastgroup for m in map(_PAGE_MARK.fullmatch, stripped)]
-    number = np.fromiter((g == "number" for g in group), dtype=bool, count=len(group))
-    return number, np.fromiter((g == "head" for g in group), dtype=bool, count=len(group))
+    (:data:`_RUNNING_HEAD`): two bool ``[len(stripped)]``. Both need a decimal digit, so only the lines holding one
+    are matched (``digit``, bool ``[len(stripped)]``, when the caller found them; People's Daily's lines: 7,552 of
+    19,484, 6.8 → 2.4 ms). (Both patterns fail on a line's first characters unless it is one; the two as one
+    pattern, :data:`_PAGE_MARK`, are one call a line instead of two.)"""
+    if digit is None:
+        digit = lines_holding(stripped, [_decimal_digits()])[0]
+    number, head = np.zeros(len(stripped), dtype=bool), np.zeros(len(stripped), dtype=bool)
+    rows = np.flatnonzero(digit)
+    match = _PAGE_MARK.fullmatch
+    group = [None if m is None else m.lastgroup for m in (match(stripped[i]) for i in rows.tolist())]
+    number[rows] = np.fromiter((g == "number" for g in group), dtype=bool, count=rows.size)
+    head[rows] = np.fromiter((g == "head" for g in group), dtype=bool, count=rows.size)
+    return number, head
 
 
-def heading_marks(stripped: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+@lru_cache(maxsize=1)
+def _heading_literals() -> tuple[tuple[str, ...] | None, ...]:
+    """What :func:`heading_marks` looks for first: markup's "<" or "&", a sentence end, a running head's mark."""
+    return ("<", "&"), required_literals(_SENTENCE_END), required_literals(_HEAD_MARK)
+
+
+def heading_marks(stripped: Sequence[str], held: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Which stripped lines have a heading's shape — at most 40 characters and no sentence end, HTML remnants
     aside — and which of those also a running head's mark (:data:`_HEAD_MARK`): two bool ``[len(stripped)]``.
     The patterns are searched only on the lines holding a character they need (:mod:`dedup.literals`: markup's
-    "<" or "&", a sentence end, a mark's "/", "|", "第", "年" or "."); removing markup adds no character."""
-    sets = [("<", "&"), required_literals(_SENTENCE_END), required_literals(_HEAD_MARK)]
-    markup, ends, marks = lines_holding(stripped, sets)
+    "<" or "&", a sentence end, a mark's "/", "|", "第", "年" or "."; ``held``, bool ``[3, len(stripped)]``, when
+    the caller found them); removing markup adds no character."""
+    markup, ends, marks = lines_holding(stripped, _heading_literals()) if held is None else held
     bare = list(stripped)
     for i in np.flatnonzero(markup).tolist():
         if "<" in bare[i] or "&" in bare[i]:

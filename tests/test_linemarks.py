@@ -112,6 +112,10 @@ _PAGE_PIECES = [
     "标题",
     "~",
     "Ⅳ",
+    "٣",  # an Arabic-Indic digit
+    "３",  # a full-width one
+    "𝟘",  # an astral one (mathematical double-struck zero)
+    "²",  # a superscript: a digit to str.isdigit, not to \\d
 ]
 
 
@@ -121,9 +125,40 @@ _PAGE_PIECES = [
 def test_page_marks_are_each_pattern_matched_alone(stripped: list[str]) -> None:
     """One pattern of the two a line (:data:`dedup.linemarks._PAGE_MARK`) marks what each marks alone: they never
     match one line (so the group that matched says which)."""
-    number, head = lines.page_marks(stripped)
     expected_number = [lines._PAGE_NUMBER.fullmatch(s) is not None for s in stripped]
     expected_head = [lines._RUNNING_HEAD.fullmatch(s) is not None for s in stripped]
     assert not any(n and h for n, h in zip(expected_number, expected_head))
-    assert number.tolist() == expected_number and head.tolist() == expected_head
-    assert number.dtype == bool and head.dtype == bool and number.shape == head.shape == (len(stripped),)
+    # Matched only on the lines holding a decimal digit (found by the kernel's literal pass), on every line without it,
+    # and in one pass with the headings' literals.
+    with pytest.MonkeyPatch.context() as patched:
+        patched.setattr(lines, "lines_holding", lambda texts, sets: np.ones((len(sets), len(texts)), dtype=bool))
+        unfiltered = lines.page_marks(stripped)
+    together = lines.line_marks(stripped)
+    for number, head in (lines.page_marks(stripped), unfiltered, together[:2]):
+        assert number.tolist() == expected_number and head.tolist() == expected_head
+        assert number.dtype == bool and head.dtype == bool and number.shape == head.shape == (len(stripped),)
+    assert [a.tolist() for a in together[2:]] == [a.tolist() for a in lines.heading_marks(stripped)]
+
+
+def test_every_decimal_digit_is_a_literal_of_page_marks() -> None:
+    """The digits the page marks' prefilter looks for are exactly the characters ``\\d`` matches."""
+    import re
+
+    digits = lines._decimal_digits()
+    assert len(set(digits)) == len(digits) and all(re.fullmatch(r"\d", d) for d in digits)
+    every = [chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000 and chr(c).isdecimal()]
+    assert sorted(digits) == sorted(every) and "٣" in digits and "𝟘" in digits and "²" not in digits
+
+
+_SENTENCE_PIECES = ["。", "！", "?", ";", "…", "a", "中", " ", "\t", "\u3000", "\u2028", "\x85", "\r", "」", "😀"]
+
+
+@settings(max_examples=300)
+@given(st.lists(st.lists(st.sampled_from(_SENTENCE_PIECES), max_size=8).map("".join), max_size=8))
+@example(["", " ", "。", "a。", "。a", "a。 ", "。 \t", "\u3000。\u3000", "x。y。", "a…b ", "!\u2028", "ab;\r"])
+def test_one_sentence_is_its_definition(texts: list[str]) -> None:
+    """A line holds one sentence at most when no sentence end comes before its last visible character: the search up
+    to that character finds what a search of the line without it (and without trailing whitespace) finds."""
+    expected = [lines._SENTENCE_END.search(text.rstrip()[:-1]) is None for text in texts]
+    got = lines.one_sentence(texts)
+    assert got.dtype == bool and got.tolist() == expected
