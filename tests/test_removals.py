@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -211,3 +212,32 @@ def test_last_visible_is_what_rstrip_ends_with(texts: list[str], picks: list[tup
     rows, doc, start, end = _spans(texts, picks)
     want = [ord(texts[d][s:e].rstrip()[-1]) if texts[d][s:e].strip() else 0 for d, s, e in rows]
     assert last_visible(texts, doc, start, end).tolist() == want
+
+
+@settings(max_examples=100)
+@given(
+    st.integers(0, 50),
+    st.integers(0, 50),
+    st.sampled_from(REASONS),
+    st.none() | st.integers(-1, 5),
+    st.text(max_size=5),
+    st.none() | st.sampled_from(["repeat", "template", "pinyin"]),
+    st.none() | st.text(max_size=3),
+)
+def test_removals_made_without_init_are_the_dataclass(
+    start: int, end: int, reason: str, ref: int | None, text: str, kind: str | None, held_by: str | None
+) -> None:
+    """``cut_spans`` fills each Removal's fields without the frozen dataclass's ``__init__``: the value, its hash,
+    its repr, its dict and its round trip are the dataclass's, and the fields it fills are the dataclass's, in order."""
+    import dataclasses
+
+    from dedup import removals
+
+    assert removals._REMOVAL_FIELDS == tuple(f.name for f in dataclasses.fields(Removal))
+    made = removals._removal(start, end, reason, ref, text, kind, held_by)
+    expected = Removal(start, end, reason, ref, text, kind, held_by)
+    assert type(made) is Removal and made == expected and hash(made) == hash(expected)
+    assert repr(made) == repr(expected) and vars(made) == vars(expected)
+    assert Removal.from_dict(made.to_dict()) == expected
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        made.start = 1  # type: ignore[misc]
