@@ -20,7 +20,7 @@ import numpy as np
 
 from .arrays import concat_ranges, sorted_unique
 from .errors import InvalidOptionError
-from .linemarks import heading_marks, mask_slots, one_sentence, page_marks, row_shapes
+from .linemarks import line_marks, mask_slots, one_sentence, row_shapes
 from .normalize import NormalizeOptions, matching_texts, nfkc_lines
 from .options import KeywordOptions, check_types
 from .segment import UnitSpans, segment_lines_and_paragraphs
@@ -227,8 +227,7 @@ def line_table(
         if len(masked) - masked.count("a") - masked.count("0") >= _MIN_SKELETON_CHARS:
             masked_views[i] = masked
     stripped = list(map(str.strip, nfkc))
-    page_number, running_head = page_marks(stripped)
-    head_like_plain, head_like = heading_marks(stripped)
+    page_number, running_head, head_like_plain, head_like = line_marks(stripped)
     cut = np.column_stack(expand_spans_to_lines(texts, doc, flat[:, 0], flat[:, 1])) if cuts else flat
     exact = exact_hashes(views)
     masked = exact.copy()
