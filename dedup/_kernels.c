@@ -520,20 +520,36 @@ static void clear_buckets(const uint32_t *h, int64_t lo, int64_t hi, uint64_t *b
     for (int64_t t = lo; t < hi; t++) bits[h[t] >> 22] = 0;
 }
 
+/*
+ * Per pair (a, b), sorted by a: b's tokens that fall in a bucket one of a's tokens falls in; per unit, the buckets its
+ * tokens fill. A pair stops counting once even its tokens left could not bring the count to threshold times the
+ * smaller of the two units' buckets, less one (its count is then below that, as the whole count would be): nearly
+ * every candidate shares next to nothing, and a fragment's tokens are mostly read for nothing. The buckets of every
+ * pair's b are counted first, those of a unit only ever a pair's a while they are filled for its run (-1 for a unit in
+ * no pair).
+ */
 static void bucket_overlaps(const uint32_t *h, const int64_t *offsets, Py_ssize_t n_units, const int64_t *pairs,
-                            Py_ssize_t n_pairs, uint64_t *bits, int64_t *found, int64_t *filled)
+                            Py_ssize_t n_pairs, double threshold, uint64_t *bits, int64_t *found, int64_t *filled)
 {
+    for (Py_ssize_t u = 0; u < n_units; u++) filled[u] = -1;
+    for (Py_ssize_t i = 0; i < n_pairs; i++) filled[pairs[2 * i + 1]] = 0; /* every b: counted first */
     for (Py_ssize_t u = 0; u < n_units; u++) {
+        if (filled[u] < 0) continue; /* a unit only ever a pair's a is counted with its run */
         filled[u] = fill_buckets(h, offsets[u], offsets[u + 1], bits);
         clear_buckets(h, offsets[u], offsets[u + 1], bits);
     }
     Py_ssize_t i = 0;
     while (i < n_pairs) {
         int64_t a = pairs[2 * i];
-        fill_buckets(h, offsets[a], offsets[a + 1], bits);
+        filled[a] = fill_buckets(h, offsets[a], offsets[a + 1], bits);
         for (; i < n_pairs && pairs[2 * i] == a; i++) {
-            int64_t b = pairs[2 * i + 1], in = 0;
-            for (int64_t t = offsets[b]; t < offsets[b + 1]; t++) in += (bits[h[t] >> 22] >> ((h[t] >> 16) & 63)) & 1;
+            int64_t b = pairs[2 * i + 1], in = 0, lo = offsets[b], hi = offsets[b + 1];
+            int64_t least = filled[a] < filled[b] ? filled[a] : filled[b];
+            double hopeless = threshold * (double)least - 1.0; /* a count short of it falls short of the bound */
+            for (int64_t t = lo; t < hi; t++) {
+                in += (bits[h[t] >> 22] >> ((h[t] >> 16) & 63)) & 1;
+                if ((double)(in + (hi - t - 1)) < hopeless) break;
+            }
             found[i] = in;
         }
         clear_buckets(h, offsets[a], offsets[a + 1], bits);
@@ -543,7 +559,8 @@ static void bucket_overlaps(const uint32_t *h, const int64_t *offsets, Py_ssize_
 static PyObject *py_bucket_overlaps(PyObject *self, PyObject *args)
 {
     PyObject *hash_o, *off_o, *pairs_o, *found_o, *filled_o;
-    if (!PyArg_ParseTuple(args, "OOOOO", &hash_o, &off_o, &pairs_o, &found_o, &filled_o)) return NULL;
+    double threshold;
+    if (!PyArg_ParseTuple(args, "OOOdOO", &hash_o, &off_o, &pairs_o, &threshold, &found_o, &filled_o)) return NULL;
     held_buffer hs = {0}, off = {0}, pr = {0}, fo = {0}, fi = {0};
     PyObject *result = NULL;
     uint64_t *bits = NULL;
@@ -570,8 +587,8 @@ static PyObject *py_bucket_overlaps(PyObject *self, PyObject *args)
         goto done;
     }
     Py_BEGIN_ALLOW_THREADS
-    bucket_overlaps((const uint32_t *)hs.view.buf, offsets, n_units, pairs, n_pairs, bits, (int64_t *)fo.view.buf,
-                    (int64_t *)fi.view.buf);
+    bucket_overlaps((const uint32_t *)hs.view.buf, offsets, n_units, pairs, n_pairs, threshold, bits,
+                    (int64_t *)fo.view.buf, (int64_t *)fi.view.buf);
     Py_END_ALLOW_THREADS
     result = Py_NewRef(Py_None);
 done:
@@ -1646,8 +1663,9 @@ static PyMethodDef methods[] = {
     {"intersection_sizes_between", py_intersection_sizes_between, METH_VARARGS,
      "intersection_sizes_between(hashes_a, offsets_a, hashes_b, offsets_b, pairs, out): |A & B|, A and B in two CSRs."},
     {"bucket_overlaps", py_bucket_overlaps, METH_VARARGS,
-     "bucket_overlaps(hashes, offsets, pairs, found, filled): per pair, b's tokens in a bucket (h >> 16) of a's; per "
-     "unit, the buckets it fills; pairs sorted by a."},
+     "bucket_overlaps(hashes, offsets, pairs, threshold, found, filled): per pair, b's tokens in a bucket (h >> 16) "
+     "of a's, or a count below threshold * min(filled[a], filled[b]) - 1 once it cannot reach it; per unit, the "
+     "buckets it fills; pairs sorted by a."},
     {"tree_leaves", py_tree_leaves, METH_VARARGS,
      "tree_leaves(feature, threshold, left, right, value, trees, depth, x, n_features, out): each row's leaf values."},
     {"collapse_runs", py_collapse_runs, METH_VARARGS,
@@ -1682,7 +1700,7 @@ static PyMethodDef methods[] = {
 static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_kernels", NULL, -1, methods};
 
 /* Raised with every change of the functions above: dedup/kernel.py sets aside a kernel of another version. */
-#define KERNEL_VERSION 9
+#define KERNEL_VERSION 10
 
 PyMODINIT_FUNC PyInit__kernels(void)
 {

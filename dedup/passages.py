@@ -327,7 +327,9 @@ def _may_hold(units: UnitTable, pairs: np.ndarray, options: PassageOptions) -> n
         return np.ones(len(pairs), dtype=bool)
     involved = sorted_unique(pairs)
     hashes, offsets = shingle_hashes(*encode(take(units.views, involved)), options.ngram)
-    return containment_may_reach(np.searchsorted(involved, pairs), hashes, offsets, options.containment)
+    rank = np.empty(len(units), dtype=np.int64)  # each involved unit's row among them
+    rank[involved] = np.arange(involved.size)
+    return containment_may_reach(rank[pairs], hashes, offsets, options.containment)
 
 
 def short_units(view_len: np.ndarray, options: PassageOptions) -> np.ndarray:

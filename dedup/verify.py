@@ -392,8 +392,9 @@ def containment_may_reach(pairs: np.ndarray, hashes: np.ndarray, offsets: np.nda
     A bound, not a measure, and no set is made: per pair the compiled kernel counts B's tokens that fall in a
     16-bit bucket (``h >> 16``) one of A's tokens falls in — at least ``|A ∩ B|`` — and per unit the buckets its
     tokens fill — at most its set's size. A pair is dropped only where the count is short of ``threshold`` times
-    the smaller of the two units' buckets, by a margin float rounding cannot cross. Without the kernel every pair
-    may.
+    the smaller of the two units' buckets, by a margin float rounding cannot cross. The kernel stops counting a
+    pair once the tokens left could not bring it within one of that (most candidates share next to nothing: People's
+    Daily's 76,168 candidate fragments: 7.1 → 5.9 ms), which drops the same pairs. Without the kernel every pair may.
 
     Parameters
     ----------
@@ -414,7 +415,7 @@ def containment_may_reach(pairs: np.ndarray, hashes: np.ndarray, offsets: np.nda
     found = np.empty(len(pairs), dtype=np.int64)
     filled = np.empty(len(offsets) - 1, dtype=np.int64)
     hashes, offsets = np.ascontiguousarray(hashes, dtype=np.uint32), np.ascontiguousarray(offsets, dtype=np.int64)
-    _kernels.bucket_overlaps(hashes, offsets, ordered, found, filled)
+    _kernels.bucket_overlaps(hashes, offsets, ordered, float(threshold), found, filled)
     least = np.minimum(filled[ordered[:, 0]], filled[ordered[:, 1]])
     may[order] = (least == 0) | (found >= threshold * least - 1e-6)
     return may

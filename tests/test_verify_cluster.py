@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from dedup import verify
@@ -123,6 +123,37 @@ def test_containment_bound_keeps_every_pair_that_reaches(
     may = containment_may_reach(pairs, token_flat, token_offsets, threshold)
     assert may.dtype == bool and may.shape == (len(pairs),)
     assert not (np.asarray(reach, dtype=bool) & ~may).any()
+
+
+def _bucket_bound(pairs: np.ndarray, tokens: list[list[int]], threshold: float) -> list[bool]:
+    """The bound of ``containment_may_reach`` counted in full: B's tokens in a 16-bit bucket of A's, against
+    ``threshold`` times the fewer buckets of the two."""
+    buckets = [{t >> 16 for t in ts} for ts in tokens]
+    out = []
+    for a, b in pairs.tolist():
+        found = sum((t >> 16) in buckets[a] for t in tokens[b])
+        least = min(len(buckets[a]), len(buckets[b]))
+        out.append(bool(least == 0 or found >= threshold * least - 1e-6))
+    return out
+
+
+@pytest.mark.skipif(verify._kernels is None, reason="compiled kernel not built")
+@settings(max_examples=150, deadline=None)
+@given(sets=SETS, data=st.data(), threshold=st.sampled_from([0.0, 0.5, 0.7, 0.9, 0.95, 1.0]), spread=st.booleans())
+@example(sets=[set(range(30)), set(range(25, 40))], data=None, threshold=0.9, spread=True)  # stops early, or not
+def test_containment_bound_counted_in_part_is_the_whole_count(
+    sets: list[set[int]], data: st.DataObject | None, threshold: float, spread: bool
+) -> None:
+    """The kernel stops counting a pair once it cannot reach the bound: it drops exactly the pairs the whole count
+    drops, a unit paired with itself, with others on either side, or alone."""
+    tokens = [[scrambled(x) if spread else x for x in sorted(s)] + [scrambled(x) for x in sorted(s)][:2] for s in sets]
+    if data is None:
+        pairs = np.array([[0, 1], [1, 0], [0, 0], [1, 1]], dtype=np.int64)
+    else:
+        pairs = draw_pairs(data, len(sets))
+    flat = np.array([t for ts in tokens for t in ts], dtype=np.uint32)
+    offsets = np.concatenate(([0], np.cumsum([len(ts) for ts in tokens]))).astype(np.int64)
+    assert containment_may_reach(pairs, flat, offsets, threshold).tolist() == _bucket_bound(pairs, tokens, threshold)
 
 
 def test_containment_bound_small_case() -> None:
