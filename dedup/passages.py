@@ -194,16 +194,17 @@ def unit_table(
     too_long = np.fromiter(map(len, views), dtype=np.int64, count=len(views)) > options.max_unit_chars
     split = np.zeros(len(views), dtype=bool)
     if too_long.any():
-        kept = iter([view for view, long in zip(views, too_long.tolist()) if not long])
+        kept = _as_objects(views)[~too_long]
         doc, flat, split = split_long(texts, doc, flat, too_long)
         # Units keep their relative order through the split: kept paragraphs keep their
         # views, only the sentences need new ones.
         rows = np.flatnonzero(split)
         pieces = [texts[d][s:e] for d, s, e in zip(doc[rows].tolist(), flat[rows, 0].tolist(), flat[rows, 1].tolist())]
-        sentence_views = iter(matching_texts(pieces, options.normalize))
-        views = [next(sentence_views) if is_split else next(kept) for is_split in split.tolist()]
+        placed = np.empty(split.size, dtype=object)
+        placed[rows], placed[~split] = _as_objects(matching_texts(pieces, options.normalize)), kept
+        views = placed.tolist()
     view_len = np.fromiter(map(len, views), dtype=np.int64, count=len(views))
-    long_views = [v for v, n in zip(views, view_len.tolist()) if n >= options.min_chars]
+    long_views = _as_objects(views)[view_len >= options.min_chars].tolist()
     sigs = signatures(long_views, num_perm=options.num_perm, ngram=options.ngram, seed=options.seed)
     table = UnitTable(
         doc=doc,
@@ -219,6 +220,14 @@ def unit_table(
     if fragments and options.fragment_window <= BACK_BITS:
         table = replace(table, fragments=back_bits(_fragment_pairs(table, options), len(table)) | _FOUND)
     return table
+
+
+def _as_objects(strings: Sequence[str]) -> np.ndarray:
+    """object ``[n]``: the strings, to be taken and placed by index arrays (``np.array`` of strings would make a
+    fixed-width string array)."""
+    out = np.empty(len(strings), dtype=object)
+    out[:] = strings
+    return out
 
 
 def _lsh_params(options: PassageOptions) -> LSHParams:
