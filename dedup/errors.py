@@ -79,6 +79,8 @@ def check_texts(texts: Iterable[str], first_index: int = 0) -> list[str]:
     """The texts as a list, or :class:`InvalidTextError` naming the first record that is not a
     ``str`` (or the collection, when it is a bare string or not iterable)."""
     texts = list(_collection(texts))
+    if set(map(type, texts)) <= {str}:  # the common case, checked without a Python step a text
+        return texts
     for offset, text in enumerate(texts):
         if not isinstance(text, str):
             raise InvalidTextError(first_index + offset, _not_str(text))

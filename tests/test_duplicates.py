@@ -164,3 +164,19 @@ def test_shingle_sets_do_not_depend_on_tiles_or_threads(news_docs: list[str], mo
     for i in range(len(views)):
         expected = np.unique(hashes[offsets[i] : offsets[i + 1]])
         assert np.array_equal(tiled_hashes[tiled_offsets[i] : tiled_offsets[i + 1]], expected)
+
+
+def test_texts_may_be_str_subclasses_and_the_first_other_record_is_named() -> None:
+    """The check of the texts (``dedup.errors.check_texts``) passes a list of exact ``str`` at once; a subclass of str
+    is a text too, and a record of another type is named by its index whatever else the list holds."""
+    from dedup.errors import check_texts
+
+    class Marked(str):
+        pass
+
+    texts = [BASE, Marked(BASE), OTHER]
+    assert check_texts(texts) == texts and check_texts(iter(texts)) == texts
+    assert [c.members for c in find_duplicates(texts)] == [(0, 1)]
+    for bad, index in ((["a", Marked("b"), b"c"], 2), ([b"a", "b"], 0), (["a", "b", 3, None], 2)):
+        with pytest.raises(InvalidTextError, match=f"record {index + 10}"):
+            check_texts(bad, first_index=10)
