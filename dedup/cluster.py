@@ -140,8 +140,9 @@ def group_members(labels: np.ndarray) -> list[np.ndarray]:
     order = stable_order(labels)
     sorted_labels = labels[order]
     starts = np.flatnonzero(np.concatenate(([True], sorted_labels[1:] != sorted_labels[:-1])))
-    groups = np.split(order, starts[1:])
-    return [g for g in groups if g.size > 1]
+    sizes = np.diff(np.append(starts, labels.size))
+    several = sizes > 1  # only these are split out: most nodes of a collection are alone
+    return np.split(order[np.repeat(several, sizes)], np.cumsum(sizes[several])[:-1]) if several.any() else []
 
 
 def pick_representatives(

@@ -213,6 +213,18 @@ def test_long_chain_and_groups() -> None:
     assert [g.tolist() for g in group_members(labels)] == [[1, 5], [2, 4]]
 
 
+@settings(max_examples=200)
+@given(st.lists(st.integers(0, 12), max_size=40))
+def test_group_members_are_the_groups_of_two_or_more(labels: list[int]) -> None:
+    """Members of each label held by two nodes or more, ascending, groups in the order of their labels."""
+    groups: dict[int, list[int]] = {}
+    for node, label in enumerate(labels):
+        groups.setdefault(label, []).append(node)
+    expected = [members for _, members in sorted(groups.items()) if len(members) > 1]
+    got = group_members(np.array(labels, dtype=np.int64))
+    assert [g.tolist() for g in got] == expected and all(g.dtype == np.int64 for g in got)
+
+
 def test_representative_policies() -> None:
     groups = [np.array([1, 5]), np.array([2, 4, 7])]
     lengths = np.array([0, 3, 9, 0, 9, 4, 0, 12])
