@@ -426,7 +426,9 @@ def back_bits(pairs: np.ndarray, n: int) -> np.ndarray:
 def pairs_of_back_bits(bits: np.ndarray) -> np.ndarray:
     """int64 ``[p, 2]``: the pairs ``(earlier, later)`` of :func:`back_bits` (bits 0 to ``BACK_BITS - 1`` of
     uint64 ``[n]``), by later row, then earlier."""
-    found = [np.flatnonzero((bits >> np.uint64(k)) & np.uint64(1)) for k in range(BACK_BITS)]
+    rows = np.flatnonzero(bits & np.uint64((1 << BACK_BITS) - 1))  # the few rows with a bit: each bit read on them
+    held = bits[rows]
+    found = [rows[np.flatnonzero((held >> np.uint64(k)) & np.uint64(1))] for k in range(BACK_BITS)]
     later = np.concatenate(found).astype(np.int64)
     earlier = later - np.repeat(np.arange(1, BACK_BITS + 1, dtype=np.int64), [f.size for f in found])
     order = np.lexsort((earlier, later))

@@ -247,8 +247,12 @@ def test_back_bits_round_trip(n: int, data: st.DataObject) -> None:
     bits = back_bits(array, n)
     assert bits.dtype == np.uint64 and bits.shape == (n,)
     assert not np.any(bits >> np.uint64(BACK_BITS))  # bit 63 is left to the caller
+    expected = [list(p) for p in sorted(pairs, key=lambda p: (p[1], p[0]))]
     got = pairs_of_back_bits(bits)
-    assert got.dtype == np.int64 and got.tolist() == [list(p) for p in sorted(pairs, key=lambda p: (p[1], p[0]))]
+    assert got.dtype == np.int64 and got.tolist() == expected
+    flagged = np.array(data.draw(st.lists(st.booleans(), min_size=n, max_size=n)), dtype=bool)
+    bits[flagged] |= np.uint64(1 << BACK_BITS)  # the caller's bit (UnitTable.fragments: found) is not a pair
+    assert pairs_of_back_bits(bits).tolist() == expected
 
 
 def test_back_bits_small_case() -> None:
