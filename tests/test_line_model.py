@@ -7,6 +7,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import dedup
 from benchmarks.webpages import DATA, load_pages
@@ -292,6 +294,40 @@ def test_a_notice_page_has_at_most_twelve_non_blank_lines() -> None:
     twelve = ["本平台仅提供信息存储空间服务。", "", "  "] + labels[:11]
     assert notice_page(twelve)
     assert not notice_page(twelve + ["", labels[11]])
+
+
+_NOTICE_PIECES = [
+    "本平台仅提供信息存储空间服务。",
+    "该内容已被发布者删除",
+    "登录",
+    "注册",
+    "Home",
+    "返回首页。",
+    "",
+    " ",
+    "新华社北京1月5日电 今天召开了会议，会议指出要扎实做好各项工作。",
+    "The page was removed in response to a legal request.",
+    "这是一个比较长的句子，它说明了很多事情，也没有结束",
+]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(_NOTICE_PIECES), min_size=1, max_size=14), min_size=1, max_size=6))
+def test_pages_are_notices_as_notice_page_says(pages: list[list[str]]) -> None:
+    """A batch's documents are notice pages exactly where :func:`notice_page` says so of each alone (the batch's
+    check runs it only on the documents whose every line is a label or of a notice's size)."""
+    from dedup.boilerplate.base import BoilerplateOptions
+    from dedup.boilerplate.pages import _NOTICE_PAGE, page_lines
+    from dedup.lines import line_table
+
+    texts = ["\n".join(page) for page in pages]
+    table = line_table(texts, BoilerplateOptions())
+    state = page_lines(table, BoilerplateOptions())
+    assert state is not None
+    for d, text in enumerate(texts):
+        rows = np.flatnonzero(table.doc == d)
+        expected = bool(rows.size) and notice_page([table.texts[i] for i in rows.tolist()])
+        assert bool((state.state[rows] == _NOTICE_PAGE).any()) == expected, text
 
 
 @pytest.mark.parametrize(

@@ -16,7 +16,7 @@ from ..webpage.base import _F, WebpageOptions
 from ..webpage.base import KINDS as WEBPAGE_KINDS
 from ..webpage.classes import combine_page_evidence, model_page_evidence
 from ..webpage.features import complete_features, pages_line_features
-from ..webpage.pages import _NOTICE_CHARS, _NOTICE_LINES, pages_look_like_webpages
+from ..webpage.pages import _NOTICE_CHARS, _NOTICE_LINES, _NOTICE_SIZE, pages_look_like_webpages
 from .base import BoilerplateOptions
 
 _PAGE_LINES = 1 << 15  # lines whose texts and reading views are held at once
@@ -154,11 +154,16 @@ def _judged_groups(
         blank = np.bincount(page, weights=features[:, _F["chars"]] == 0, minlength=sizes.size) > 0
         page_chars = np.bincount(page, weights=np.fromiter(map(len, lines), np.float64, len(lines)))
         may_be_notice = blank | ((sizes <= _NOTICE_LINES) & (page_chars <= _NOTICE_CHARS))
+        # Every line of a notice page is a label or of a notice's size (notice_page; a line's size and sentence ends
+        # are its own, whatever else its page holds): a page with another line is none.
+        size, ends = features[:, _F["size"]], features[:, _F["sentence_ends"]]
+        other = ~(((size <= wopts.max_label_size) & (ends == 0)) | (size <= _NOTICE_SIZE))
+        may_be_notice &= np.bincount(page, weights=other, minlength=sizes.size) == 0
         web = np.ones(sizes.size, dtype=bool) if options.webpage else pages_look_like_webpages(features, bounds, wopts)
         notice = np.zeros(sizes.size, dtype=bool)
         for p in np.flatnonzero(may_be_notice | blank).tolist():
             a, b = int(bounds[p]), int(bounds[p + 1])
-            if notice_page(lines[a:b], views[a:b], wopts, features[a:b]):  # nothing to keep, however many copies
+            if may_be_notice[p] and notice_page(lines[a:b], views[a:b], wopts, features[a:b]):  # nothing to keep
                 notice[p], web[p] = True, False
             elif blank[p] and options.webpage is None:  # blank lines do not count: the page check drops them
                 web[p] = looks_like_webpage(lines[a:b], wopts, views[a:b], features[a:b])
