@@ -661,3 +661,13 @@ def test_views_without_punctuation_are_the_punctuation_dropping_views(lines: lis
     assert without_punctuation(matching_texts(lines, kept)) == matching_texts(lines, NormalizeOptions())
     stripped = [view.strip() for view in matching_texts(lines, kept)]  # the web page's reading views
     assert without_punctuation(stripped) == matching_texts(lines, NormalizeOptions())
+    # Made on the way from the views' code points (repeated lines too), as the line table takes them.
+    bare: list[str] = []
+    repeated = lines + lines[:3]
+    assert matching_texts(repeated, kept, bare=bare) == matching_texts(repeated, kept)
+    assert bare == matching_texts(repeated, NormalizeOptions())
+    from dedup.webpage.features import reading_views
+
+    bare_reading: list[str] = []
+    assert reading_views(repeated, bare=bare_reading) == reading_views(repeated)
+    assert bare_reading == without_punctuation(reading_views(repeated))

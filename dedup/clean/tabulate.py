@@ -14,7 +14,6 @@ from ..boilerplate.pages import PageLines, judged_alone, no_page_lines, page_lin
 from ..index import Index
 from ..lines import LineTable, line_table, line_texts
 from ..normalize import KnownViews, matching_texts
-from ..normalize.view import without_punctuation
 from ..passages import UnitTable, unit_table
 from ..pool import InOrder, parallel_batch_chars
 from ..segment import segment_lines_and_paragraphs
@@ -98,9 +97,8 @@ def tabulate_batch(
     if judged_alone(opts.boilerplate) and shares_reading_views(opts.boilerplate.normalize):
         # The page classifier's reading views of the lines, less punctuation, are their matching views; the
         # lines' NFKC, which the line table masks, is made on the way.
-        nfkc = []
-        reading = reading_views(texts_of_lines, nfkc)
-        views = without_punctuation(reading)
+        nfkc, views = [], []
+        reading = reading_views(texts_of_lines, nfkc, views)
     lines = line_table(texts, opts.boilerplate, segments, lines=texts_of_lines, views=views, nfkc=nfkc)
     # A paragraph that is one line takes the line's view when both are viewed alike.
     known = KnownViews(lines.doc, lines.start, lines.end, lines.views)

@@ -139,11 +139,18 @@ def _apply_edits(joined: str, separators: np.ndarray, edits: _Edits) -> tuple[st
     return edited, _moved(separators, edits.starts, edits.ends, edits.replacements)
 
 
-def _views_of_batch(texts: list[str], options: NormalizeOptions, nfkc: list[str | None] | None = None) -> list[str]:
+def _views_of_batch(
+    texts: list[str],
+    options: NormalizeOptions,
+    nfkc: list[str | None] | None = None,
+    bare: list[str] | None = None,
+) -> list[str]:
     """Matching views of one batch: the texts joined by ``"\\n"``, every step run once. With ``nfkc`` (a list), the
     NFKC of each text the noise step left alone is appended to it (None for the others, and for every text
     without the NFKC step or with ``drop_punctuation``, whose NFKC is not plain): what
-    ``unicodedata.normalize("NFKC", text)`` gives, for callers that need it too."""
+    ``unicodedata.normalize("NFKC", text)`` gives, for callers that need it too. With ``bare`` (a list), each view
+    less what ``drop_punctuation`` drops is appended to it (:func:`without_punctuation` of the views, or of the views
+    stripped: every whitespace character is dropped), from the same code points."""
     text_starts = joined_starts(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)))
     joined = "\n".join(texts)
     codepoints = to_codepoints(joined)
@@ -163,7 +170,16 @@ def _views_of_batch(texts: list[str], options: NormalizeOptions, nfkc: list[str 
     mapped = _char_map_for(options).take(codepoints)
     mapped[separators] = 10  # each text's view ends at a "\n"
     kept = mapped != _DELETE
-    return split_at_separators(from_codepoints(mapped[kept]), separators.size, lambda: _among_kept(separators, ~kept))
+    viewed = mapped[kept]
+
+    def at() -> np.ndarray:  # where the separators are among the kept characters
+        return _among_kept(separators, ~kept)
+
+    if bare is not None:
+        undropped = ~_tables().drop[viewed]
+        undropped[at()] = True  # the separators stay: the only line feeds left
+        bare.extend(from_codepoints(viewed[undropped]).split("\n"))
+    return split_at_separators(from_codepoints(viewed), separators.size, at)
 
 
 def _plain_nfkc(
@@ -180,7 +196,10 @@ def _plain_nfkc(
 
 
 def matching_texts(
-    texts: Iterable[str], options: NormalizeOptions = NormalizeOptions(), nfkc: list[str | None] | None = None
+    texts: Iterable[str],
+    options: NormalizeOptions = NormalizeOptions(),
+    nfkc: list[str | None] | None = None,
+    bare: list[str] | None = None,
 ) -> list[str]:
     """The matching views of many texts, without offset maps (the fast path).
 
@@ -196,6 +215,9 @@ def matching_texts(
         The steps to run.
     nfkc : list, optional
         Receives each text's NFKC, or None (see :func:`_views_of_batch`), in order.
+    bare : list, optional
+        Receives each view without the characters ``drop_punctuation`` drops (:func:`without_punctuation` of it), in
+        order: made from the same code points, not from the views' strings again.
 
     Returns
     -------
@@ -207,14 +229,19 @@ def matching_texts(
         first: dict[str, int] = {}
         ids = [first.setdefault(text, len(first)) for text in batch]  # each text's number among the distinct
         made: list[str | None] | None = None if nfkc is None else []
+        stripped: list[str] | None = None if bare is None else []
         if len(first) == len(batch):
-            views.extend(_views_of_batch(batch, options, made))
+            views.extend(_views_of_batch(batch, options, made, stripped))
         else:
-            views.extend(map(_views_of_batch(list(first), options, made).__getitem__, ids))
+            views.extend(map(_views_of_batch(list(first), options, made, stripped).__getitem__, ids))
             if made is not None:
                 made = list(map(made.__getitem__, ids))
+            if stripped is not None:
+                stripped = list(map(stripped.__getitem__, ids))
         if made is not None:
             nfkc.extend(made)
+        if stripped is not None:
+            bare.extend(stripped)  # type: ignore[union-attr]
     return views
 
 

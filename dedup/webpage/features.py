@@ -46,18 +46,21 @@ _FULL_STOP = re.compile(r"\.(?<=[^\W\d_]{2}\.)(?=\s|$|[\"'”’)\]])")
 _TITLE_SPLIT = re.compile(r"(?:[_|｜]|--|—+|\s-\s|::|(?<=[\u3400-\u9fff])-(?=[\u3400-\u9fff]))")
 
 
-def reading_views(lines: Sequence[str], nfkc: list[str | None] | None = None) -> list[str]:
+def reading_views(
+    lines: Sequence[str], nfkc: list[str | None] | None = None, bare: list[str] | None = None
+) -> list[str]:
     """The reading view of each line, which the page features are read on: NFKC, Simplified,
     lower case, without inline noise, stripped. One call for the lines of many pages costs
     far less than one call a page. ``nfkc`` (a list) receives each line's NFKC, made on the way,
-    or None for a line with inline noise (:func:`dedup.normalize.matching_texts`).
+    or None for a line with inline noise, and ``bare`` (a list) each reading view without punctuation
+    (:func:`dedup.normalize.matching_texts`; :func:`shares_reading_views` says which matching views those are).
 
     Returns
     -------
     list of str
         One per line.
     """
-    return list(map(str.strip, matching_texts(lines, _VIEW, nfkc)))
+    return list(map(str.strip, matching_texts(lines, _VIEW, nfkc, bare)))
 
 
 def shares_reading_views(normalize: NormalizeOptions) -> bool:
