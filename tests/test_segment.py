@@ -484,4 +484,5 @@ def test_noise_mask_equals_the_noise_of_each_document(texts: list[str]) -> None:
     for text, start in zip(texts, doc_starts.tolist()):
         for a, b in noise_spans(text)[0].tolist():
             expected[start + a : start + b] = True
-    assert np.array_equal(_noise_mask(texts, doc_starts, n), expected)
+    joined = "\n".join(texts)
+    assert np.array_equal(_noise_mask(joined, doc_starts, _codepoints(joined)), expected)

@@ -360,7 +360,19 @@ def noise_spans_many(
     """
     docs: Sequence[str] = texts if isinstance(texts, Sequence) else list(texts)
     text_starts = joined_starts(np.fromiter(map(len, docs), dtype=np.int64, count=len(docs)))
-    edits = _batch_noise_edits("\n".join(docs), text_starts, options)
+    return joined_noise_spans("\n".join(docs), text_starts, options)
+
+
+def joined_noise_spans(
+    joined: str,
+    text_starts: np.ndarray,
+    options: NormalizeOptions = NormalizeOptions(),
+    codepoints: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray, tuple[str, ...]]:
+    """:func:`noise_spans_many` of texts the caller has joined by ``"\\n"`` already (``joined``, each text at
+    ``text_starts``, int64 ``[n_texts]``), and whose code points (uint32) it may have too: the segmentation of a
+    batch, which reads them anyway."""
+    edits = _batch_noise_edits(joined, text_starts, options, codepoints)
     is_noise = np.array([not kept for kept in edits.replacements], dtype=bool)
     starts, ends = edits.starts[is_noise], edits.ends[is_noise]
     noise_kinds = (kind for kind, noise in zip(edits.kinds, is_noise.tolist()) if noise)

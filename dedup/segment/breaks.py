@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from ..normalize import noise_spans_many
+from ..normalize.noise import joined_noise_spans
 from .chars import _BREAK, _CARRIAGE, _WS, _has
 
 
@@ -127,10 +126,12 @@ def _lines(codepoints: np.ndarray, flags: np.ndarray, noise: np.ndarray, doc_sta
     return _Lines(line_starts[non_blank], starts, ends, content_starts, content_ends, doc, blank_before)
 
 
-def _noise_mask(docs: Sequence[str], doc_starts: np.ndarray, n: int) -> np.ndarray:
-    """bool ``[n]``: characters inside inline noise (:func:`dedup.normalize.noise_spans`),
-    as found document by document, so that no match spans two documents."""
-    spans, doc_offsets, _ = noise_spans_many(docs)
+def _noise_mask(text: str, doc_starts: np.ndarray, codepoints: np.ndarray) -> np.ndarray:
+    """bool ``[n]``: characters of the documents joined by ``"\\n"`` (``text``, its ``codepoints`` uint32 ``[n]``, each
+    document at ``doc_starts``) inside inline noise (:func:`dedup.normalize.noise_spans`), as found document by
+    document, so that no match spans two documents."""
+    n = codepoints.size
+    spans, doc_offsets, _ = joined_noise_spans(text, doc_starts, codepoints=codepoints)
     starts = spans[:, 0] + np.repeat(doc_starts, np.diff(doc_offsets))
     lengths = spans[:, 1] - spans[:, 0]
     mask = np.zeros(n, dtype=bool)

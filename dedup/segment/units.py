@@ -129,7 +129,7 @@ def _batch(texts: Iterable[str]) -> _Batch:
     text = "\n".join(docs)
     codepoints = to_codepoints(text)
     flags = _flags().take(codepoints)
-    noise = _noise_mask(docs, doc_starts, len(codepoints))
+    noise = _noise_mask(text, doc_starts, codepoints)
     return _Batch(text, flags, noise, doc_starts, _lines(codepoints, flags, noise, doc_starts))
 
 
