@@ -24,7 +24,17 @@ import numpy as np
 
 from .arrays import sorted_unique
 
-__all__ = ["BATCH_CHARS", "SpilledStrings", "StringSpill", "TableSink", "batches", "join_runs", "take", "take_rows"]
+__all__ = [
+    "BATCH_CHARS",
+    "RowsOf",
+    "SpilledStrings",
+    "StringSpill",
+    "TableSink",
+    "batches",
+    "join_runs",
+    "take",
+    "take_rows",
+]
 
 #: Characters of documents whose tables are built at once: what bounds the temporaries of
 #: building them (about 45 bytes a character at the peak), whatever the collection's size.
@@ -59,19 +69,48 @@ def take(column: Sequence[str], indices: Sequence[int] | np.ndarray) -> list[str
     return [column[i] for i in indices]
 
 
-def take_rows(table: T, rows: np.ndarray) -> T:
+def take_rows(table: T, rows: np.ndarray, *, lazy: bool = False) -> T:
     """The table of ``table``'s rows ``rows`` (int64 ``[k]``): every array and string column taken at them.
 
     ``table`` is a frozen dataclass of one-row-per-unit columns (see :class:`TableSink`); its
-    string columns come back as lists, read in bulk where they are on disk.
+    string columns come back as lists, read in bulk where they are on disk, or with ``lazy`` as
+    :class:`RowsOf` the column, read only where asked (for a table whose strings are mostly never read).
     """
     return type(table)(
         **{
-            f.name: value[rows] if isinstance(value, np.ndarray) else take(value, rows)
+            f.name: value[rows] if isinstance(value, np.ndarray) else RowsOf(value, rows) if lazy else take(value, rows)
             for f in fields(table)  # type: ignore[arg-type]
             for value in (getattr(table, f.name),)
         }
     )
+
+
+class RowsOf(Sequence[str]):
+    """The strings of ``column`` at ``rows`` (int ``[k]``, any order), read when asked: ``take(column, rows)`` without
+    making a string a row. :func:`take` and slices read in bulk from the column (itself a list, a
+    :class:`SpilledStrings` or another such sequence)."""
+
+    def __init__(self, column: Sequence[str], rows: np.ndarray) -> None:
+        self.column = column
+        self.rows = np.asarray(rows, dtype=np.int64).reshape(-1)
+
+    def __len__(self) -> int:
+        return int(self.rows.size)
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[str]: ...
+
+    def __getitem__(self, index: int | slice) -> str | list[str]:
+        if isinstance(index, slice):
+            return take(self.column, self.rows[index])
+        return take(self.column, self.rows[[index]])[0]
+
+    def take(self, indices: Sequence[int] | np.ndarray) -> list[str]:
+        """``[self[i] for i in indices]``, read in bulk."""
+        return take(self.column, self.rows[np.asarray(indices, dtype=np.int64).reshape(-1)])
 
 
 def join_runs(column: Sequence[str], lo: np.ndarray, hi: np.ndarray, owner: np.ndarray, n_groups: int) -> list[str]:

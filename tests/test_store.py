@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -165,3 +166,44 @@ def test_take_cuts_the_wanted_strings_out_of_pieces_smaller_than_a_run(
     for _ in range(20):
         picks = rng.integers(0, len(strings), size=int(rng.integers(1, 80))).tolist()
         assert column.take(picks) == [strings[i] for i in picks]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    strings=st.lists(any_text, min_size=1, max_size=12),
+    data=st.data(),
+    spilled=st.booleans(),
+)
+def test_rows_of_a_column_read_what_taking_them_reads(
+    tmp_path_factory: pytest.TempPathFactory, strings: list[str], data: st.DataObject, spilled: bool
+) -> None:
+    """``RowsOf(column, rows)`` (``take_rows(..., lazy=True)``) reads, by index, slice or ``take``, what
+    ``take(column, rows)`` holds, over a list or a spilled column, and over rows of rows."""
+    from dedup.store import RowsOf, take_rows
+
+    column: Any = strings
+    if spilled:
+        spill = StringSpill(tmp_path_factory.mktemp("spill") / "column.utf32")
+        spill.append(strings)
+        column = spill.column()
+    rows = np.array(data.draw(st.lists(st.integers(0, len(strings) - 1), max_size=15)), dtype=np.int64)
+    taken = take(column, rows)
+    lazy = RowsOf(column, rows)
+    assert len(lazy) == len(taken) and list(lazy) == taken
+    assert lazy[1:-1] == taken[1:-1] and lazy[::-2] == taken[::-2]
+    if taken:
+        picks = data.draw(st.lists(st.integers(0, len(taken) - 1), max_size=10))  # any order, repeats
+        assert lazy.take(picks) == take(lazy, np.array(picks, dtype=np.int64)) == [taken[i] for i in picks]
+        assert lazy[0] == taken[0] and lazy[-1] == taken[-1]
+        again = RowsOf(lazy, np.array(picks, dtype=np.int64))  # rows of rows
+        assert list(again) == [taken[i] for i in picks]
+
+    @dataclass(frozen=True)
+    class Table:
+        number: np.ndarray
+        text: Any
+
+    table = Table(np.arange(len(strings)), column)
+    eager, deferred = take_rows(table, rows), take_rows(table, rows, lazy=True)
+    assert isinstance(deferred.text, RowsOf) and list(deferred.text) == eager.text == taken
+    assert np.array_equal(deferred.number, eager.number)

@@ -106,7 +106,7 @@ class TableLines:
 
     def chosen(self, kinds: np.ndarray) -> tuple[LineTable, np.ndarray]:
         rows = np.flatnonzero(kinds != "")
-        return take_rows(self.table, rows), kinds[rows]
+        return take_rows(self.table, rows, lazy=True), kinds[rows]  # their strings: an example a family, a few views
 
 
 def as_lines(lines: LineTable | Lines, n_docs: int, pages: PageLines | None = None) -> Lines:

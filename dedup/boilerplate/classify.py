@@ -336,10 +336,9 @@ def _corpus_kinds(
     frequencies = key_frequencies(table, families)
     rows = _shared_rows(frequencies, families, options)
     if rows.size:
-        rows_frequencies = tuple(f[rows] for f in frequencies)
-        kind[rows] = collection_kinds(
-            take_rows(table, rows), families, options, kind[rows], shares=shares, frequencies=rows_frequencies
-        )
+        counts = tuple(f[rows] for f in frequencies)
+        shared = take_rows(table, rows, lazy=True)  # the few strings its evidence compares are read when asked
+        kind[rows] = collection_kinds(shared, families, options, kind[rows], shares=shares, frequencies=counts)
     return furniture_kinds(table, kind, options)
 
 
