@@ -229,19 +229,19 @@ def matching_texts(
         first: dict[str, int] = {}
         ids = [first.setdefault(text, len(first)) for text in batch]  # each text's number among the distinct
         made: list[str | None] | None = None if nfkc is None else []
-        stripped: list[str] | None = None if bare is None else []
+        unpunctuated: list[str] | None = None if bare is None else []
         if len(first) == len(batch):
-            views.extend(_views_of_batch(batch, options, made, stripped))
+            views.extend(_views_of_batch(batch, options, made, unpunctuated))
         else:
-            views.extend(map(_views_of_batch(list(first), options, made, stripped).__getitem__, ids))
+            views.extend(map(_views_of_batch(list(first), options, made, unpunctuated).__getitem__, ids))
             if made is not None:
                 made = list(map(made.__getitem__, ids))
-            if stripped is not None:
-                stripped = list(map(stripped.__getitem__, ids))
+            if unpunctuated is not None:
+                unpunctuated = list(map(unpunctuated.__getitem__, ids))
         if made is not None:
             nfkc.extend(made)
-        if stripped is not None:
-            bare.extend(stripped)  # type: ignore[union-attr]
+        if unpunctuated is not None:
+            bare.extend(unpunctuated)  # type: ignore[union-attr]
     return views
 
 
