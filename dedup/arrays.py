@@ -265,6 +265,13 @@ def shared_in_blocks(values: np.ndarray, block: int) -> np.ndarray | None:
     return out
 
 
+def rows_sharing(values: np.ndarray, block: int) -> np.ndarray:
+    """int64 ``[k]``, increasing: the rows of ``values`` (uint64 ``[n]``) another value of their block equals
+    (:func:`shared_in_blocks`), or every row without the kernel: the rows a grouping of equal values must sort."""
+    shared = shared_in_blocks(values, block)
+    return np.arange(values.size, dtype=np.int64) if shared is None else np.flatnonzero(shared)
+
+
 def _packed_order(column: np.ndarray) -> np.ndarray | None:
     """:func:`stable_order` of one column whose range and row numbers fit 64 bits together (ids, positions,
     labels): each value less the least, shifted over its row number, sorted as values — ties fall to the row

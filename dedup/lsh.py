@@ -14,7 +14,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from .arrays import concat_ranges, shared_in_blocks, sorted_unique, stable_order
+from .arrays import concat_ranges, rows_sharing, sorted_unique, stable_order
 from .errors import InvalidOptionError
 from .options import check_arg, positive_int
 
@@ -209,8 +209,7 @@ def candidate_pairs(keys: np.ndarray, *, max_bucket: int = 64) -> np.ndarray:
         # By band, then key (the kernel's radix sort), only the keys another of their band shares when the kernel
         # finds them (most are alone in their bucket); the members of a bucket come in row order, which the pairs'
         # codes and the stars' smallest member do not depend on.
-        shared_keys = shared_in_blocks(flat, width)
-        at = np.arange(flat.size, dtype=np.int64) if shared_keys is None else np.flatnonzero(shared_keys)
+        at = rows_sharing(flat, width)
         order = at[stable_order(at // width, flat[at])]
         sorted_keys, band = flat[order], order // width
         members = order % width

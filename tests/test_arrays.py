@@ -147,6 +147,10 @@ def test_shared_in_blocks_small_case_and_refusals() -> None:
     assert shared_in_blocks(values, 4).tolist() == [1, 0, 1, 0, 1, 1, 0, 0, 1, 1]
     assert shared_in_blocks(values, 1).tolist() == [0] * 10
     assert shared_in_blocks(values[:0], 3).tolist() == []
+    assert arrays.rows_sharing(values, 4).tolist() == [0, 2, 4, 5, 8, 9]  # the rows a grouping sorts
+    with pytest.MonkeyPatch.context() as patched:
+        patched.setattr(arrays, "shared_in_blocks", lambda values, block: None)
+        assert arrays.rows_sharing(values, 4).tolist() == list(range(10))  # without the kernel: every row
     with pytest.raises(ValueError, match="block >= 1"):
         arrays._kernels.shared_keys(values, 0, np.zeros(10, dtype=np.uint8))
     with pytest.raises(ValueError, match="out writable"):

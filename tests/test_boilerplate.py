@@ -706,6 +706,7 @@ def test_doc_frequency_counts_each_keys_distinct_documents(
     rows: list[tuple[int, int]], base: int, kernel: bool
 ) -> None:
     """Keys held once are in one document without being sorted (the kernel finds them); keys above 2**63 too."""
+    import dedup.arrays as arrays
     import dedup.boilerplate.families as families
 
     keys = np.array([base + k for k, _ in rows], dtype=np.uint64)
@@ -713,5 +714,5 @@ def test_doc_frequency_counts_each_keys_distinct_documents(
     expected = [len({d for k2, d in rows if k2 == k}) for k, _ in rows]
     with pytest.MonkeyPatch.context() as patched:
         if not kernel:
-            patched.setattr(families, "shared_in_blocks", lambda values, block: None)
+            patched.setattr(arrays, "shared_in_blocks", lambda values, block: None)
         assert families._doc_frequency(keys, docs).tolist() == expected

@@ -111,7 +111,7 @@ def test_candidate_pairs_are_each_bands_buckets_with_and_without_the_kernels_sha
 ) -> None:
     """Sorting only the keys the kernel finds shared gives the pairs of sorting them all, and both the pairs of
     each band's buckets (a star above ``max_bucket``), with raw keys that repeat from band to band."""
-    import dedup.lsh
+    import dedup.arrays
 
     keys = np.random.default_rng(seed).integers(0, alphabet, size=(n, bands), dtype=np.uint64)
     if copies:
@@ -129,7 +129,7 @@ def test_candidate_pairs_are_each_bands_buckets_with_and_without_the_kernels_sha
     with_kernel = candidate_pairs(keys, max_bucket=max_bucket)
     assert {tuple(p) for p in with_kernel.tolist()} == expected
     with pytest.MonkeyPatch.context() as patched:
-        patched.setattr(dedup.lsh, "shared_in_blocks", lambda values, block: None)
+        patched.setattr(dedup.arrays, "shared_in_blocks", lambda values, block: None)
         assert np.array_equal(candidate_pairs(keys, max_bucket=max_bucket), with_kernel)
 
 

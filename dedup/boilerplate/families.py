@@ -13,7 +13,7 @@ from ..arrays import (
     group_ids,
     group_medians,
     numbered,
-    shared_in_blocks,
+    rows_sharing,
     sorted_groups,
     stable_order,
     to_codepoints,
@@ -30,8 +30,7 @@ def _doc_frequency(keys: np.ndarray, doc: np.ndarray) -> np.ndarray:
 
     A key no other line holds is in one document; only the others are sorted, when the kernel finds them."""
     out = np.ones(keys.size, dtype=np.int64)
-    shared = shared_in_blocks(keys, max(keys.size, 1))
-    rows = np.arange(keys.size) if shared is None else np.flatnonzero(shared)
+    rows = rows_sharing(keys, max(keys.size, 1))
     order = rows[stable_order(keys[rows], doc[rows])]
     k, d = keys[order], doc[order]
     new_key = np.concatenate(([True], k[1:] != k[:-1]))
