@@ -11,7 +11,7 @@ the same reason, reference and kind.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any, Literal
 
 import numpy as np
@@ -230,8 +230,10 @@ def apply_cuts(text: str, cuts: Sequence[Cut]) -> Cleaned:
     return cut_spans(text, [(c.start, c.end, (c.reason, c.ref, c.kind, c.held_by)) for c in cuts])
 
 
-# What _removal fills, in order (tests/test_removals.py checks them against the fields of Removal).
-_REMOVAL_FIELDS = ("start", "end", "reason", "ref", "text", "kind", "held_by")
+# The fields of a Removal, in order: what _removal fills (tests/test_removals.py checks its parameters against them)
+# and the columns of a cleaned block on Ray (dedup.distributed.api).
+_REMOVAL_FIELDS = tuple(f.name for f in fields(Removal))
+_new = object.__new__
 
 
 def _removal(start: int, end: int, reason: Any, ref: Any, text: str, kind: Any, held_by: Any) -> Removal:
@@ -243,9 +245,6 @@ def _removal(start: int, end: int, reason: Any, ref: Any, text: str, kind: Any, 
     values["start"], values["end"], values["reason"], values["ref"] = start, end, reason, ref
     values["text"], values["kind"], values["held_by"] = text, kind, held_by
     return removal
-
-
-_new = object.__new__
 
 
 def cut_spans(text: str, spans: Sequence[tuple[int, int, tuple[Any, Any, Any, Any]]]) -> Cleaned:

@@ -230,10 +230,12 @@ def test_removals_made_without_init_are_the_dataclass(
     """``cut_spans`` fills each Removal's fields without the frozen dataclass's ``__init__``: the value, its hash,
     its repr, its dict and its round trip are the dataclass's, and the fields it fills are the dataclass's, in order."""
     import dataclasses
+    import inspect
 
     from dedup import removals
 
     assert removals._REMOVAL_FIELDS == tuple(f.name for f in dataclasses.fields(Removal))
+    assert tuple(inspect.signature(removals._removal).parameters) == removals._REMOVAL_FIELDS
     made = removals._removal(start, end, reason, ref, text, kind, held_by)
     expected = Removal(start, end, reason, ref, text, kind, held_by)
     assert type(made) is Removal and made == expected and hash(made) == hash(expected)

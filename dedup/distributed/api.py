@@ -6,7 +6,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import fields, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -27,7 +27,7 @@ from ..duplicates import DuplicateOptions, duplicate_clusters
 from ..errors import InvalidTextError, checked_texts
 from ..lines import LineTable, concat_line_tables, line_table
 from ..normalize import NormalizeOptions
-from ..removals import Cleaned, Removal
+from ..removals import _REMOVAL_FIELDS, Cleaned, _removal
 from ..store import batches
 from .arrow import string_column, strings_of
 
@@ -343,19 +343,11 @@ class RayEngine:
 
 def _cleaned_of_batch(batch: Any) -> list[Cleaned]:
     """The :class:`Cleaned` documents of one output batch of :func:`_apply_block`."""
-    columns = {name: strings_of(batch.column(f"removed_{name}")) for name in _REMOVAL_FIELDS}
+    columns = [strings_of(batch.column(f"removed_{name}")) for name in _REMOVAL_FIELDS]
     return [
-        Cleaned(
-            text,
-            tuple(
-                Removal(*(columns[name][row][k] for name in _REMOVAL_FIELDS)) for k in range(len(columns["start"][row]))
-            ),
-        )
+        Cleaned(text, tuple(_removal(*values) for values in zip(*(column[row] for column in columns))))
         for row, text in enumerate(strings_of(batch.column("text")))
     ]
-
-
-_REMOVAL_FIELDS = tuple(f.name for f in fields(Removal))  # start, end, reason, ref, text, kind
 
 
 def _apply_block(batch: Any, *, plan: Any) -> Any:
