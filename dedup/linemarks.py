@@ -104,7 +104,7 @@ def mask_slots(nfkc_lines: Sequence[str]) -> list[str]:
     table = _with_astral_digits(_slot_bits(), cps)
     cps = collapse_runs(cps, table, _TOKEN_BIT, _LETTER_BIT, "a")
     cps = collapse_runs(cps, table, _DIGIT_BIT, 0, "0")
-    return cps.tobytes().decode("utf-32-le", "surrogatepass").split("\n")
+    return from_codepoints(cps).split("\n")
 
 
 _OPEN_BIT, _CLOSE_BIT, _STOP_BIT = 1, 2, 4
