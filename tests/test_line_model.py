@@ -116,11 +116,9 @@ def test_the_kernel_walks_the_shipped_trees_as_numpy_does() -> None:
     assert np.array_equal(model.probability(x), model.probability(x, use_kernel=False))
 
 
-def test_the_kernel_stops_a_walk_only_where_it_would_stay() -> None:
-    """The kernel ends a walk at a node whose children are both itself; a node that points at itself on
-    one side only is walked on, as numpy's fixed-depth walk does (node 0 loops left while feature 1 <= 0)."""
-    if trees_module._kernels is None:
-        pytest.skip("the compiled kernel was not built")
+def test_arrays_that_are_not_a_tree_are_walked_by_numpy_on_either_path() -> None:
+    """The kernel reads trees as bit vectors of their leaves; a node that points at itself on one side only (node 0
+    loops left while feature 1 <= 0, and numpy's fixed-depth walk stays there) is no tree, so both paths walk."""
     trees = Trees(
         feature=np.array([[1, 0, 0, 0], [0, 2, 0, 0]], dtype=np.int32),
         threshold=np.array([[0.0, 0.5, np.inf, np.inf], [1.0, -1.0, np.inf, np.inf]]),
@@ -130,6 +128,7 @@ def test_the_kernel_stops_a_walk_only_where_it_would_stay() -> None:
         baseline=0.0,
         depth=3,
     )
+    assert trees._bit_vectors is None
     x = np.random.default_rng(1).normal(0.0, 1.0, (500, 3))
     x[::7, 1] = np.nan
     assert np.array_equal(trees.log_odds(x), trees.log_odds(x, use_kernel=False))
@@ -137,6 +136,88 @@ def test_the_kernel_stops_a_walk_only_where_it_would_stay() -> None:
     assert np.array_equal(
         trees.log_odds(x)[stays], 0.0 + np.where(x[stays, 0] <= 1.0, np.where(x[stays, 2] <= -1.0, 4.0, 8.0), 8.0)
     )
+
+
+def _grown_trees(
+    seed: int, n_trees: int, most_leaves: int, n_features: int, cuts: list[float], least_leaves: int = 1
+) -> Trees:
+    """Trees grown by splitting a random leaf until each has its drawn number of leaves (``least_leaves`` to
+    ``most_leaves``), nodes in the order made, thresholds from ``cuts``; ``depth`` is the deepest leaf's."""
+    rng = np.random.default_rng(seed)
+    sizes = rng.integers(least_leaves, most_leaves + 1, n_trees)
+    nodes = 2 * int(sizes.max()) - 1
+    feature, left, right = (np.zeros((n_trees, nodes), dtype=np.int32) for _ in range(3))
+    threshold, value = np.full((n_trees, nodes), np.inf), np.zeros((n_trees, nodes))
+    deepest = 0
+    for t, size in enumerate(sizes.tolist()):
+        left[t], right[t] = np.arange(nodes), np.arange(nodes)
+        leaves, depth, made = [0], {0: 0}, 1
+        while len(leaves) < size:
+            node = leaves.pop(int(rng.integers(len(leaves))))
+            left[t, node], right[t, node] = made, made + 1
+            feature[t, node], threshold[t, node] = rng.integers(n_features), cuts[rng.integers(len(cuts))]
+            depth[made] = depth[made + 1] = depth[node] + 1
+            leaves += [made, made + 1]
+            made += 2
+        value[t, leaves] = rng.normal(0.0, 1.0, len(leaves))
+        deepest = max(deepest, max(depth.values()))
+    return Trees(feature, threshold, left, right, value, float(rng.normal()), deepest)
+
+
+_CUTS = [-np.inf, -1.0, 0.0, 0.5, 1.0, np.inf]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.integers(1, 40), st.sampled_from([1, 2, 15, 32]), st.integers(0, 300))
+def test_the_kernel_finds_the_leaves_a_walk_reaches(seed: int, n_trees: int, most_leaves: int, rows: int) -> None:
+    """Bit vectors of leaves (QuickScorer) against numpy's walk, on trees of up to 32 leaves whose thresholds the
+    features hit exactly, with NaN and infinite features: the same leaves, so the same sums."""
+    if trees_module._kernels is None:
+        pytest.skip("the compiled kernel was not built")
+    trees = _grown_trees(seed, n_trees, most_leaves, 4, _CUTS)
+    assert trees._bit_vectors is not None
+    rng = np.random.default_rng(seed + 1)
+    x = np.array(_CUTS + [np.nan, 0.25, 2.0])[rng.integers(0, len(_CUTS) + 3, (rows, 4))]
+    assert np.array_equal(trees._leaves_kernel(np.asfortranarray(x), 0, rows), trees._leaves(x))
+    assert np.array_equal(trees.log_odds(x), trees.log_odds(x, use_kernel=False))
+    assert np.array_equal(trees.log_odds(np.ascontiguousarray(x)), trees.log_odds(x, use_kernel=False))
+
+
+def test_the_bit_vectors_of_a_small_tree() -> None:
+    """Node 0 splits feature 0 at 1.0; its left child feature 1 at 0.0 (leaves 0 and 1), its right child is leaf 2:
+    leaving node 0 rightwards clears leaves 0 and 1, leaving node 1 rightwards clears leaf 0."""
+    trees = Trees(
+        feature=np.array([[0, 1, 0, 0, 0]], dtype=np.int32),
+        threshold=np.array([[1.0, 0.0, np.inf, np.inf, np.inf]]),
+        left=np.array([[1, 3, 2, 3, 4]], dtype=np.int32),
+        right=np.array([[2, 4, 2, 3, 4]], dtype=np.int32),
+        value=np.array([[0.0, 0.0, 30.0, 10.0, 20.0]]),
+        baseline=0.5,
+        depth=2,
+    )
+    assert trees._bit_vectors is not None
+    feature, threshold, mask, internal, leaf_value = trees._bit_vectors
+    assert feature.tolist() == [[0, 1]] and threshold.tolist() == [[1.0, 0.0]] and internal.tolist() == [2]
+    assert mask.tolist() == [[0xFFFFFFFC, 0xFFFFFFFE]] and leaf_value.tolist() == [[10.0, 20.0, 30.0]]
+    x = np.array([[1.0, 0.0], [1.0, 0.5], [1.5, -9.0], [np.nan, 0.0], [0.0, np.nan]])
+    assert trees.log_odds(x).tolist() == [10.5, 20.5, 30.5, 30.5, 20.5]
+    assert trees.log_odds(x, use_kernel=False).tolist() == [10.5, 20.5, 30.5, 30.5, 20.5]
+
+
+def test_trees_of_more_leaves_than_bits_are_walked() -> None:
+    assert _grown_trees(3, 2, 32, 3, [0.0, 1.0], least_leaves=32)._bit_vectors is not None
+    trees = _grown_trees(3, 2, 33, 3, [0.0, 1.0], least_leaves=33)
+    assert trees._bit_vectors is None
+    x = np.random.default_rng(4).normal(0.5, 1.0, (300, 3))
+    assert np.array_equal(trees.log_odds(x), trees.log_odds(x, use_kernel=False))
+
+
+def test_the_kernel_refuses_a_node_testing_a_feature_outside_x() -> None:
+    if trees_module._kernels is None:
+        pytest.skip("the compiled kernel was not built")
+    trees = _tree(5, 0.0, 1.0, 2.0, 0.0)
+    with pytest.raises(IndexError):
+        trees._leaves_kernel(np.zeros((4, 3), order="F"), 0, 4)
 
 
 def test_a_model_file_round_trips_and_refuses_other_versions_and_features(tmp_path: Path) -> None:
