@@ -22,6 +22,7 @@ from dedup.webpage.features import (
     _words,
     complete_features,
     pages_line_features,
+    view_keys,
 )
 from dedup.webpage.furniture import _Flags
 from dedup.webpage.model import MODEL_FEATURES, model_features, pages_model_features
@@ -230,6 +231,19 @@ def test_furniture_flags_are_those_of_every_pattern_searched_on_every_line(pages
     prefiltered = pages_line_features(lines, bounds, views=views)
     checked = pages_line_features(lines, bounds, views=views, check=True)
     complete_features(checked, views, bounds)
+    # The views numbered once by the caller (the page check's groups) read as the features number them.
+    keys = view_keys(views)
+    assert keys.tolist() == [list(dict.fromkeys(views)).index(v) for v in views]
+    numbered = pages_line_features(lines, bounds, views=views, check=True, keys=keys)
+    some = np.flatnonzero(np.arange(len(lines)) % 2 == 0)  # complete_features reads the keys of its rows only
+    sub = np.searchsorted(some, bounds)  # the pages of those rows
+    unnumbered = numbered[some].copy()
+    complete_features(numbered, views, bounds, keys=keys)
+    assert np.array_equal(numbered, prefiltered)
+    complete_features(unnumbered, [views[i] for i in some.tolist()], sub, keys=keys[some])
+    again = pages_line_features(lines, bounds, views=views, check=True)[some]
+    complete_features(again, [views[i] for i in some.tolist()], sub)
+    assert np.array_equal(unnumbered, again)
     with pytest.MonkeyPatch.context() as patched:
         patched.setattr(furniture, "lines_holding", lambda texts, sets: np.ones((len(sets), len(texts)), dtype=bool))
         assert np.array_equal(pages_line_features(lines, bounds, views=views), prefiltered)

@@ -15,7 +15,7 @@ from ..webpage import classify_page_lines, looks_like_webpage, notice_page, read
 from ..webpage.base import _F, WebpageOptions
 from ..webpage.base import KINDS as WEBPAGE_KINDS
 from ..webpage.classes import combine_page_evidence, model_page_evidence
-from ..webpage.features import complete_features, pages_line_features
+from ..webpage.features import complete_features, pages_line_features, view_keys
 from ..webpage.pages import _NOTICE_CHARS, _NOTICE_LINES, _NOTICE_SIZE, pages_look_like_webpages
 from .base import BoilerplateOptions
 
@@ -148,7 +148,8 @@ def _judged_groups(
     for rows, lines, views in _page_groups(table.texts, starts, ends, reading):
         bounds = rows - rows[0]
         # What the checks read, for every document; all features for those that pass them.
-        features = pages_line_features(lines, bounds, wopts, views, check=not options.webpage)
+        keys = view_keys(views)  # each distinct view is read once, by the check and by the features it leaves
+        features = pages_line_features(lines, bounds, wopts, views, check=not options.webpage, keys=keys)
         sizes = np.diff(bounds)
         page = np.repeat(np.arange(sizes.size), sizes)
         blank = np.bincount(page, weights=features[:, _F["chars"]] == 0, minlength=sizes.size) > 0
@@ -171,7 +172,7 @@ def _judged_groups(
         if not options.webpage and chosen.size:
             local, sub_bounds = _lines_of(bounds, chosen)
             chosen_features = features[local]
-            complete_features(chosen_features, take(views, local), sub_bounds, wopts)
+            complete_features(chosen_features, take(views, local), sub_bounds, wopts, keys[local])
             features[local] = chosen_features
         yield rows, lines, views, features, web, notice
 

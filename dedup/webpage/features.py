@@ -183,8 +183,7 @@ def _flag_columns(
         of_row = np.fromiter((index.setdefault(views[i], len(index)) for i in rows.tolist()), np.int64, rows.size)
     else:
         of_row = dense_ids(keys[rows])
-    one_row = np.empty(int(of_row.max()) + 1, dtype=np.int64)
-    one_row[of_row[::-1]] = rows[::-1]
+    one_row = rows[_first_rows(of_row)]
     distinct = [views[i] for i in one_row.tolist()]
     if digit is None:  # the views' digits, read on the distinct views searched only
         digit_of = _counts(distinct, _feature_table(options.function_chars))[:, _V_DIGIT] > 0
@@ -204,6 +203,13 @@ def _flag_columns(
     return columns
 
 
+def _first_rows(ids: np.ndarray) -> np.ndarray:
+    """int64 ``[ids.max() + 1]``: the first row holding each id (``ids`` int64 ``[k]``, numbering ``0..n-1``)."""
+    first = np.empty(int(ids.max()) + 1 if ids.size else 0, dtype=np.int64)
+    first[ids[::-1]] = np.arange(ids.size - 1, -1, -1)
+    return first
+
+
 def _titles(views: Sequence[str], rows: np.ndarray, bounds: np.ndarray, meta: np.ndarray) -> np.ndarray:
     """The title column of the ``rows`` of pages (int64 ``[k]``; ``meta``, bool ``[k]``, says which are at most
     the meta size): a page's first line, and a line of the meta size that repeats the first line or a part of it."""
@@ -221,7 +227,11 @@ def _titles(views: Sequence[str], rows: np.ndarray, bounds: np.ndarray, meta: np
 
 
 def complete_features(
-    features: np.ndarray, views: Sequence[str], bounds: np.ndarray, options: WebpageOptions | None = None
+    features: np.ndarray,
+    views: Sequence[str],
+    bounds: np.ndarray,
+    options: WebpageOptions | None = None,
+    keys: np.ndarray | None = None,
 ) -> None:
     """Fill in, in place, what :func:`pages_line_features` with ``check=True`` left out of the features of
     pages: they become the pages' whole features.
@@ -232,11 +242,21 @@ def complete_features(
         float64 ``[m, len(FEATURES)]``, of the pages ``bounds`` (int64 ``[n_pages + 1]``) made with ``check=True``.
     views : sequence of str
         The lines' reading views.
+    keys : np.ndarray, optional
+        int64 ``[m]``, equal for equal views and only for them (:func:`view_keys`), when the caller numbered them.
     """
     opts = options or _default_options()
     dated = features[:, _F["metadata"]] == 2
-    for name, column in _flag_columns(views, features[:, _F["size"]], None, bounds, opts, "other", dated).items():
+    size = features[:, _F["size"]]
+    for name, column in _flag_columns(views, size, None, bounds, opts, "other", dated, keys).items():
         features[:, _F[name]] = column
+
+
+def view_keys(views: Sequence[str]) -> np.ndarray:
+    """int64 ``[len(views)]``: each view's number among the distinct views, in order of first occurrence (equal
+    views, equal numbers): what a line shows depends on its view alone, so each distinct view is read once."""
+    index: dict[str, int] = {}
+    return np.fromiter((index.setdefault(v, len(index)) for v in views), dtype=np.int64, count=len(views))
 
 
 def _words(
@@ -323,6 +343,7 @@ def pages_line_features(
     views: Sequence[str] | None = None,
     *,
     check: bool = False,
+    keys: np.ndarray | None = None,
 ) -> np.ndarray:
     """Features of the lines of many pages at once, as :func:`line_features` gives them page by page.
 
@@ -344,6 +365,8 @@ def pages_line_features(
         Only the columns the page check reads (:func:`dedup.webpage.pages.pages_look_like_webpages`,
         :func:`dedup.webpage.notice_page`) are the features': ``link_title``, ``stamp`` and
         ``title`` are 0 and ``metadata`` is 2 or 0 (the patterns the check does not read are not searched).
+    keys : np.ndarray, optional
+        :func:`view_keys` of ``views`` (int64 ``[m]``), when the caller numbered them.
 
     Returns
     -------
@@ -363,9 +386,8 @@ def pages_line_features(
     chars, cjk, letters, digits, punct = (counts[:, bit] for bit in range(_B_VISIBLE, _B_PUNCT + 1))
     # What a line's view shows depends on the view alone: each distinct view is read once (a site's menus
     # recur on each of its pages).
-    index: dict[str, int] = {}
-    of_line = np.fromiter((index.setdefault(v, len(index)) for v in views), dtype=np.int64, count=m)
-    per_view = _view_columns(list(index), table, opts.stopwords)
+    of_line = view_keys(views) if keys is None else keys
+    per_view = _view_columns([views[i] for i in _first_rows(of_line).tolist()], table, opts.stopwords)
     view_cjk, view_function, sentence, digit, items, words, stops, full_stops, separators = (
         column[of_line] for column in per_view
     )
