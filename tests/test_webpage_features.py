@@ -144,14 +144,19 @@ def test_page_check_of_many_pages_equals_the_check_of_each() -> None:
     assert np.array_equal(check, full)
 
 
-def test_model_features_and_labels_of_many_pages_are_those_of_each_page(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("kernel", [True, False], ids=["kernel", "matrices"])
+def test_model_features_and_labels_of_many_pages_are_those_of_each_page(
+    monkeypatch: pytest.MonkeyPatch, kernel: bool
+) -> None:
     """Bit for bit: the trees split at values the columns take, so a page must not be summed with others."""
     pages = [[x for x in p.lines if x.strip()] for p in read_sources(DATA / "subset")]
     lines = [x for p in pages for x in p]
     bounds = _bounds(pages)
     features = pages_line_features(lines, bounds)
     alone = [model_features(line_features(p), p) for p in pages]
-    monkeypatch.setattr(rows, "MATRIX_CELLS", 4096)  # running sums in many small matrices
+    if not kernel:
+        monkeypatch.setattr(rows, "_kernels", None)
+        monkeypatch.setattr(rows, "MATRIX_CELLS", 4096)  # running sums in many small matrices
     together = pages_model_features(features, lines, bounds)
     assert np.array_equal(together, np.concatenate(alone))
     # the page's mean log size is np.mean's, the value the trees were fitted on
@@ -385,3 +390,45 @@ def test_topic_overlap_counts_tokens_held_by_another_long_line_of_the_page() -> 
     assert np.array_equal(np.concatenate(alone), overlap)
     with pytest.raises(ValueError, match="pages"):  # the page would not fit the key's high bits
         topic_overlap(["中文"], np.array([1 << 27]), np.array([True]))
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.lists(st.integers(0, 40), min_size=1, max_size=30),
+    st.integers(0, 2**32 - 1),
+    st.sampled_from([16, 4096, 1 << 21]),
+)
+@example(lengths=[0], seed=0, cells=16)
+@example(lengths=[3, 0, 5], seed=1, cells=16)
+def test_running_sums_are_each_page_summed_alone(lengths: list[int], seed: int, cells: int) -> None:
+    """``PageRows.prefix`` (the kernel's pass, or row-wise sums of pages laid side by side in matrices of at most
+    ``cells`` cells) against ``np.cumsum`` of each page from 0: equal bit for bit, on values whose sums depend on
+    the order they are added in; and the window means are the differences of those sums."""
+    rng = np.random.default_rng(seed)
+    bounds = np.concatenate(([0], np.cumsum(lengths))).astype(np.int64)
+    values = rng.normal(0.0, 1.0, int(bounds[-1])) * 10.0 ** rng.integers(-8, 9, int(bounds[-1]))
+    expected = np.concatenate([np.cumsum(np.concatenate(([0.0], values[a:b]))) for a, b in zip(bounds, bounds[1:])])
+    pages = rows.PageRows(bounds)
+    with pytest.MonkeyPatch.context() as patched:
+        patched.setattr(rows, "_kernels", None)
+        patched.setattr(rows, "MATRIX_CELLS", cells)
+        assert np.array_equal(pages.prefix(values), expected)
+    assert np.array_equal(rows.PageRows(bounds).prefix(values), expected)
+    for radius, means in zip((1, 4), pages.window_means(values, (1, 4))):
+        for p, (a, b) in enumerate(zip(bounds.tolist(), bounds[1:].tolist())):
+            for i in range(b - a):
+                lo, hi = max(i - radius, 0), min(i + radius + 1, b - a)
+                want = (expected[a + p + hi] - expected[a + p + lo]) / (hi - lo)
+                assert means[a + i] == want
+
+
+def test_the_running_sums_kernel_refuses_bounds_that_are_not_pages() -> None:
+    if rows._kernels is None:
+        pytest.skip("the compiled kernel was not built")
+    out = np.zeros(5)
+    for bounds in ([1, 3], [0, 2], [0, 3, 2, 3]):
+        with pytest.raises(ValueError):
+            rows._kernels.page_prefix(np.ones(3), np.array(bounds, dtype=np.int64), 1, np.zeros(3 + len(bounds) - 1))
+    rows._kernels.page_prefix(np.ones(3), np.array([0, 1, 3], dtype=np.int64), 1, out)
+    assert out.tolist() == [0.0, 1.0, 0.0, 1.0, 2.0]
+

@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from ..arrays import concat_ranges, dense_ids
+from ..kernel import kernels as _kernels  # None without the compiled kernel: numpy paths
 
 MATRIX_CELLS = 1 << 21  # cells of the page-by-line matrix of running sums
 
@@ -23,7 +24,8 @@ class PageRows:
         self.start = self.bounds[:-1][self.page]
         self.size = self.lengths[self.page]  # the page length of each row
         self.index = np.arange(self.page.size) - self.start  # the row's index on its page
-        self._layout: list[Any] | None = None  # :meth:`_blocks`, made on the first prefix sum
+        self._layout: list[Any] | None = None  # :meth:`_blocks`, made on the first prefix sum without the kernel
+        self._bounds_of: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}  # :meth:`windows`, by radius
 
     def sums(self, values: np.ndarray) -> np.ndarray:
         """float64 ``[n_pages]``: the sum of ``values`` over each page."""
@@ -37,6 +39,9 @@ class PageRows:
         classified with the page (they split at values the columns take).
         """
         out = np.zeros(self.page.size + self.lengths.size)
+        if _kernels is not None:  # the sums of each page in one pass, from 0, in order
+            _kernels.page_prefix(np.ascontiguousarray(values, dtype=np.float64), self.bounds, 1, out)
+            return out
         for shape, put_at, take_from, read_at, write_to in self._blocks():
             matrix = np.zeros(shape)
             matrix[put_at] = values[take_from]
@@ -87,10 +92,19 @@ class PageRows:
         """:meth:`window_means` of the values whose :meth:`prefix` is ``sums``."""
         out = []
         for radius in radii:
+            lo, hi, lines = self._window(radius)
+            out.append((sums[hi] - sums[lo]) / lines)
+        return out
+
+    def _window(self, radius: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Where each row's window of ``radius`` lines each side starts and ends in a :meth:`prefix` (int64 ``[m]``
+        each), and its lines (int64 ``[m]``): made once a radius, for every column summed."""
+        known = self._bounds_of.get(radius)
+        if known is None:
             lo = np.maximum(self.index - radius, 0)
             hi = np.minimum(self.index + radius + 1, self.size)
-            out.append((sums[self.at(hi)] - sums[self.at(lo)]) / (hi - lo))
-        return out
+            known = self._bounds_of[radius] = (self.at(lo), self.at(hi), hi - lo)
+        return known
 
     def run_lengths(self, mask: np.ndarray) -> np.ndarray:
         """float64 ``[m]``: the length of the run of True values each line is in on its page (0 outside runs)."""
