@@ -432,3 +432,17 @@ def test_the_running_sums_kernel_refuses_bounds_that_are_not_pages() -> None:
     rows._kernels.page_prefix(np.ones(3), np.array([0, 1, 3], dtype=np.int64), 1, out)
     assert out.tolist() == [0.0, 1.0, 0.0, 1.0, 2.0]
 
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="()（）[]·•▪-–—.…07٣a中 \u3000\xa0\n\x1c\t", max_size=12))
+@example(view=" 12 ")
+@example(view="٣")
+@example(view="see more...\u3000")
+@example(view="- item")
+def test_link_titles_are_searched_wherever_a_pattern_can_match(view: str) -> None:
+    """The test that spares the search (its stripped text's ends, or one or two digits) passes every view a
+    link-title pattern matches."""
+    matched = furniture._LINK_TITLE.search(view) is not None or furniture._LINK_TITLE_PLAIN.search(view) is not None
+    assert furniture._may_be_link_title(view) or not matched
+    assert furniture._link_title(view) == (furniture._LINK_TITLE.search(view) is not None)
+    assert furniture._link_title_plain(view) == (furniture._LINK_TITLE_PLAIN.search(view) is not None)
