@@ -1261,21 +1261,16 @@ done:
 /*
  * Running sums page by page (dedup.webpage.rows.PageRows.prefix): page p is values[bounds[p]:bounds[p + 1]];
  * out[bounds[p] + p + k] is the sum of its first k values, added in order from 0, as np.cumsum of the page
- * alone adds them. values is [columns, m] and out [columns, m + pages], row by row.
+ * alone adds them (out holds m + pages values).
  */
-static void page_prefix(const double *values, const int64_t *bounds, int64_t pages, int64_t m, int64_t columns,
-                        double *out)
+static void page_prefix(const double *values, const int64_t *bounds, int64_t pages, double *out)
 {
-    for (int64_t c = 0; c < columns; c++) {
-        const double *v = values + c * m;
-        double *o = out + c * (m + pages);
-        for (int64_t p = 0; p < pages; p++) {
-            double sum = 0.0;
-            o[bounds[p] + p] = 0.0;
-            for (int64_t i = bounds[p]; i < bounds[p + 1]; i++) {
-                sum += v[i];
-                o[i + p + 1] = sum;
-            }
+    for (int64_t p = 0; p < pages; p++) {
+        double sum = 0.0;
+        out[bounds[p] + p] = 0.0;
+        for (int64_t i = bounds[p]; i < bounds[p + 1]; i++) {
+            sum += values[i];
+            out[i + p + 1] = sum;
         }
     }
 }
@@ -1283,23 +1278,17 @@ static void page_prefix(const double *values, const int64_t *bounds, int64_t pag
 static PyObject *py_page_prefix(PyObject *self, PyObject *args)
 {
     PyObject *values_o, *bounds_o, *out_o;
-    Py_ssize_t columns;
-    if (!PyArg_ParseTuple(args, "OOnO", &values_o, &bounds_o, &columns, &out_o)) return NULL;
+    if (!PyArg_ParseTuple(args, "OOO", &values_o, &bounds_o, &out_o)) return NULL;
     held_buffer va = {0}, bo = {0}, out = {0};
     PyObject *result = NULL;
     const wanted_buffer wanted[] = {{values_o, &va, 8, "values"}, {bounds_o, &bo, 8, "bounds"}, {out_o, &out, 8, "out"}};
     if (take_all(wanted, COUNT(wanted)) < 0) goto done;
-    Py_ssize_t pages = bo.view.len / 8 - 1;
-    if (out.view.readonly || columns < 1 || pages < 0 || (va.view.len / 8) % columns != 0) {
-        PyErr_SetString(PyExc_ValueError, "page_prefix: values [columns, m], bounds [pages + 1], out writable");
+    Py_ssize_t pages = bo.view.len / 8 - 1, m = va.view.len / 8;
+    if (out.view.readonly || pages < 0 || out.view.len / 8 != m + pages) {
+        PyErr_SetString(PyExc_ValueError, "page_prefix: bounds [pages + 1], out writable [m + pages]");
         goto done;
     }
-    Py_ssize_t m = va.view.len / 8 / columns;
     const int64_t *bounds = (const int64_t *)bo.view.buf;
-    if (out.view.len / 8 != columns * (m + pages)) {
-        PyErr_SetString(PyExc_ValueError, "page_prefix: out must be [columns, m + pages]");
-        goto done;
-    }
     if (bounds[0] != 0 || bounds[pages] != m) {
         PyErr_SetString(PyExc_ValueError, "page_prefix: bounds must run from 0 to m");
         goto done;
@@ -1311,7 +1300,7 @@ static PyObject *py_page_prefix(PyObject *self, PyObject *args)
         }
     }
     Py_BEGIN_ALLOW_THREADS
-    page_prefix((const double *)va.view.buf, bounds, pages, m, columns, (double *)out.view.buf);
+    page_prefix((const double *)va.view.buf, bounds, pages, (double *)out.view.buf);
     Py_END_ALLOW_THREADS
     result = Py_NewRef(Py_None);
 done:
@@ -1812,7 +1801,7 @@ static PyMethodDef methods[] = {
     {"shared_keys", py_shared_keys, METH_VARARGS,
      "shared_keys(keys, block, out): out[i] = 1 where uint64 keys[i] equals another key of its block."},
     {"page_prefix", py_page_prefix, METH_VARARGS,
-     "page_prefix(values, bounds, columns, out): each page's running sums of each column, from 0."},
+     "page_prefix(values, bounds, out): each page's running sums, from 0."},
     {"center_labels", py_center_labels, METH_VARARGS,
      "center_labels(order, indptr, indices, out): centre clustering of a CSR graph, nodes visited in order."},
     {NULL, NULL, 0, NULL},
@@ -1821,7 +1810,7 @@ static PyMethodDef methods[] = {
 static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_kernels", NULL, -1, methods};
 
 /* Raised with every change of the functions above: dedup/kernel.py sets aside a kernel of another version. */
-#define KERNEL_VERSION 12
+#define KERNEL_VERSION 13
 
 PyMODINIT_FUNC PyInit__kernels(void)
 {

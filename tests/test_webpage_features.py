@@ -428,8 +428,8 @@ def test_the_running_sums_kernel_refuses_bounds_that_are_not_pages() -> None:
     out = np.zeros(5)
     for bounds in ([1, 3], [0, 2], [0, 3, 2, 3]):
         with pytest.raises(ValueError):
-            rows._kernels.page_prefix(np.ones(3), np.array(bounds, dtype=np.int64), 1, np.zeros(3 + len(bounds) - 1))
-    rows._kernels.page_prefix(np.ones(3), np.array([0, 1, 3], dtype=np.int64), 1, out)
+            rows._kernels.page_prefix(np.ones(3), np.array(bounds, dtype=np.int64), np.zeros(3 + len(bounds) - 1))
+    rows._kernels.page_prefix(np.ones(3), np.array([0, 1, 3], dtype=np.int64), out)
     assert out.tolist() == [0.0, 1.0, 0.0, 1.0, 2.0]
 
 

@@ -40,7 +40,7 @@ class PageRows:
         """
         out = np.zeros(self.page.size + self.lengths.size)
         if _kernels is not None:  # the sums of each page in one pass, from 0, in order
-            _kernels.page_prefix(np.ascontiguousarray(values, dtype=np.float64), self.bounds, 1, out)
+            _kernels.page_prefix(np.ascontiguousarray(values, dtype=np.float64), self.bounds, out)
             return out
         for shape, put_at, take_from, read_at, write_to in self._blocks():
             matrix = np.zeros(shape)

@@ -152,12 +152,13 @@ def _tree_bits(trees: Trees, t: int) -> tuple[list[tuple[int, float, int]], list
         if under_left is None or under_right is None:
             return None
         first, middle = under_left
-        inner[at] = (int(trees.feature[t, node]), float(trees.threshold[t, node]), ~((1 << middle) - (1 << first)))
+        outside = ~((1 << middle) - (1 << first)) & 0xFFFFFFFF  # every leaf but those under its left child
+        inner[at] = (int(trees.feature[t, node]), float(trees.threshold[t, node]), outside)
         return first, under_right[1]
 
     if visit(0, 0) is None or len(leaf_values) > _MAX_LEAVES:
         return None
-    return [(f, th, mask & 0xFFFFFFFF) for f, th, mask in inner], leaf_values
+    return inner, leaf_values
 
 
 def _bit_vectors(trees: Trees) -> _BitVectors | None:
