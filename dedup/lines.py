@@ -293,6 +293,9 @@ def concat_line_tables(tables: Sequence[LineTable], n_docs: Sequence[int]) -> Li
     return sink.result(line_table([]))
 
 
+_MAX_MEASURED_DOCS = 3_037_000_499  # the most documents whose pairs (i * n + j) fit in int64
+
+
 class DocumentViews(Sequence[str]):
     """Each document's matching view as the concatenation of its kept lines' views, made on demand.
 
@@ -309,7 +312,7 @@ class DocumentViews(Sequence[str]):
     memo : dict, optional
         Shared by the views of one table that are sketched one after the other (the two family passes
         and the comparison of documents): :meth:`sketched` keeps there the last sketches made under
-        each key, and the lines they were made of.
+        each key, and the lines they were made of; :meth:`measured` the last pairs measured.
     """
 
     def __init__(
@@ -343,13 +346,57 @@ class DocumentViews(Sequence[str]):
         if last is None or last[0].shape != self.keep.shape:
             rows = sketch(self)
         else:  # the last rows are updated in place: the memo holds one array a key, and its caller is done with it
-            differ = self.table.doc[self.keep != last[0]]
-            changed = np.flatnonzero(np.bincount(differ, minlength=self.n_docs))
+            changed = np.flatnonzero(self._changed_since(last[0]))
             rows = last[1]
             if changed.size:
                 rows[changed] = sketch(self.take(changed))
         if self._memo is not None:
             self._memo[key] = (self.keep.copy(), rows)
+        return rows
+
+    def _changed_since(self, keep: np.ndarray) -> np.ndarray:
+        """bool ``[n_docs]``: the documents whose kept lines differ from those of ``keep`` (bool ``[len(table)]``)."""
+        changed = np.zeros(self.n_docs, dtype=bool)
+        changed[self.table.doc[self.keep != keep]] = True
+        return changed
+
+    def measured(self, key: Hashable, pairs: np.ndarray, measure: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
+        """``measure(pairs)``, reusing the memo's rows of the pairs measured last under ``key``: a pair of documents
+        whose kept lines are both those of the views measured last has the same row (its two views are the same),
+        and only the other pairs are measured (:data:`dedup.verify.Measured`).
+
+        Parameters
+        ----------
+        key : hashable
+            What a pair's row depends on besides its two views (the n-gram size of its shingle sets).
+        pairs : np.ndarray
+            int64 ``[p, 2]``: documents, any order.
+        measure : callable
+            Pairs (int64 ``[k, 2]``) to rows (``[k, ...]``), each a function of the pair's two views alone.
+
+        Returns
+        -------
+        np.ndarray
+            ``[p, ...]``, as ``measure(pairs)``.
+        """
+        pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
+        if self._memo is None or self.n_docs >= _MAX_MEASURED_DOCS:  # a pair's code must fit 63 bits
+            return measure(pairs)
+        codes = pairs[:, 0] * self.n_docs + pairs[:, 1]
+        last = self._memo.get(key)
+        if last is None or last[0].shape != self.keep.shape or not last[1].size:
+            rows = measure(pairs)
+        else:
+            last_keep, last_codes, last_rows = last
+            at = np.minimum(np.searchsorted(last_codes, codes), last_codes.size - 1)
+            changed = self._changed_since(last_keep)
+            known = (last_codes[at] == codes) & ~changed[pairs[:, 0]] & ~changed[pairs[:, 1]]
+            rows = np.empty((len(pairs), *last_rows.shape[1:]), dtype=last_rows.dtype)
+            rows[known] = last_rows[at[known]]
+            if not known.all():
+                rows[~known] = measure(pairs[~known])
+        order = np.argsort(codes, kind="stable")
+        self._memo[key] = (self.keep.copy(), codes[order], rows[order])
         return rows
 
     def __len__(self) -> int:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Protocol
 
 import numpy as np
@@ -23,7 +24,7 @@ from .minhash import SCHEMES, signatures
 from .options import KeywordOptions, check_types
 from .shingle import shingle_sets
 from .store import take
-from .verify import ReusedSets, SetsOf, measures_in_chunks, verify_candidates
+from .verify import Measured, ReusedSets, SetsOf, measures_in_chunks, verify_candidates
 
 __all__ = ["ClusterEngine", "NearOptions", "cluster_views"]
 
@@ -150,7 +151,11 @@ def _cluster_views(
     def hashed(docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         return shingle_sets(take(views, docs), options.ngram, options.workers)
 
-    return cluster_keys(band_keys(sigs, params), _view_lengths(views), hashed, lengths, options, facts)
+    # A pair's measures depend on its two views and the n-gram size alone: such views keep those of the pairs of
+    # documents measured before whose kept lines did not change (the comparison of documents after the family passes).
+    measured_of = getattr(views, "measured", None)
+    measured = None if measured_of is None else partial(measured_of, ("measures", options.ngram))
+    return cluster_keys(band_keys(sigs, params), _view_lengths(views), hashed, lengths, options, facts, measured)
 
 
 def cluster_keys(
@@ -160,6 +165,7 @@ def cluster_keys(
     lengths: np.ndarray | None,
     options: NearOptions,
     facts: dict[str, object] | None = None,
+    measured: Measured | None = None,
 ) -> list[Cluster]:
     """The band → verify → cluster phases of :func:`cluster_views`, on band keys already made.
 
@@ -177,6 +183,8 @@ def cluster_keys(
     options : NearOptions
     facts : dict, optional
         Receives the counts of candidates and verified pairs.
+    measured : callable, optional
+        Measures of pairs known already (:data:`dedup.verify.Measured`), for verification.
     """
     facts = {} if facts is None else facts
     n = len(keys)
@@ -189,7 +197,12 @@ def cluster_keys(
     # verify: shingle sets only of the documents in candidate pairs, a bounded share at a time
     sets_of = ReusedSets(hashed)  # the similarities to the representatives reuse verification's sets
     verified = verify_candidates(
-        candidates, view_lengths, sets_of, threshold=options.threshold, containment_threshold=options.containment
+        candidates,
+        view_lengths,
+        sets_of,
+        threshold=options.threshold,
+        containment_threshold=options.containment,
+        measured=measured,
     )
     facts["verified"] = len(verified)
 

@@ -41,6 +41,11 @@ __all__ = [
 #: returns ``(set_hashes, set_offsets)`` of those units in that order.
 SetsOf = Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]
 
+#: What may stand in for measuring pairs: ``measured(pairs, measure)`` gives :func:`measures` of the pairs (int64
+#: ``[p, 2]`` → float64 ``[p, 4]``), calling ``measure`` (the same signature, the measuring itself) on those it does
+#: not know already (:meth:`dedup.lines.DocumentViews.measured`: the pairs of documents measured by an earlier pass).
+Measured = Callable[[np.ndarray, Callable[[np.ndarray], np.ndarray]], np.ndarray]
+
 _S32 = np.uint64(32)
 _CHUNK = 1 << 22  # looked-up elements per chunk
 SET_BUDGET = 1 << 23  # characters of units whose shingle sets are held at once (their views and sets: ~100 MB)
@@ -487,8 +492,14 @@ def verify_candidates(
     threshold: float,
     containment_threshold: float | None = None,
     budget: int | None = None,
+    measured: Measured | None = None,
 ) -> VerifiedPairs:
     """:func:`verify_pairs` with shingle sets made on demand, a bounded share at a time (see
-    :func:`measures_in_chunks`)."""
+    :func:`measures_in_chunks`); with ``measured``, the pairs it knows are not measured again (see :data:`Measured`)."""
     pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
-    return _verified(pairs, measures_in_chunks(pairs, lengths, sets_of, budget), threshold, containment_threshold)
+
+    def measure(chosen: np.ndarray) -> np.ndarray:
+        return measures_in_chunks(chosen, lengths, sets_of, budget)
+
+    rows = measure(pairs) if measured is None else measured(pairs, measure)
+    return _verified(pairs, rows, threshold, containment_threshold)

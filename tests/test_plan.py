@@ -30,7 +30,9 @@ from dedup.clean import (
 )
 from dedup.clean.base import covered, overlaps
 from dedup.lines import DocumentViews, line_table
+from dedup.shingle import shingle_sets
 from dedup.store import SpilledStrings
+from dedup.verify import measures
 from dedup.webpage import WebpageOptions
 from dedup.webpage.classes import combine_page_evidence
 
@@ -194,6 +196,56 @@ def test_sketched_views_sketch_only_the_documents_whose_kept_lines_changed(masks
     asked.clear()
     DocumentViews(table, len(texts), last, memo).sketched("other key", sketch)
     assert asked == [list(DocumentViews(table, len(texts), last))]  # another key sketches every document
+
+
+@given(
+    rounds=st.lists(
+        st.tuples(
+            st.lists(st.booleans(), min_size=40, max_size=40),
+            st.lists(st.tuples(st.integers(0, 13), st.integers(0, 13)), max_size=25),
+        ),
+        min_size=1,
+        max_size=4,
+    )
+)
+def test_measured_views_measure_only_the_pairs_not_known_unchanged(
+    rounds: list[tuple[list[bool], list[tuple[int, int]]]],
+) -> None:
+    """Views of one table measured one after the other reuse the rows of pairs measured last whose two documents'
+    kept lines are the last views': the rows equal a fresh measure, and only the other pairs are measured."""
+    texts = [f"第{d}篇\n报道{d}号 正文\n责任编辑 {d % 3}" for d in range(13)] + ["单独一行"]
+    table = line_table(texts)
+    asked: list[list[tuple[int, int]]] = []
+
+    def measure_of(views: DocumentViews) -> Callable[[np.ndarray], np.ndarray]:
+        def measure(pairs: np.ndarray) -> np.ndarray:
+            asked.append([tuple(p) for p in pairs.tolist()])
+            sets, offsets = shingle_sets(list(views), 3)
+            return measures(sets, offsets, pairs)
+
+        return measure
+
+    memo: dict = {}
+    last: tuple[np.ndarray, set[tuple[int, int]]] | None = None
+    for mask, chosen in rounds:
+        keep, pairs = np.array(mask), np.array(chosen, dtype=np.int64).reshape(-1, 2)
+        views = DocumentViews(table, len(texts), keep, memo)
+        asked.clear()
+        rows = views.measured("key", pairs, measure_of(views))
+        sets, offsets = shingle_sets(list(views), 3)
+        assert np.array_equal(rows, measures(sets, offsets, pairs))
+        if last is None or not last[1]:
+            assert asked == [[tuple(p) for p in pairs.tolist()]]
+        else:
+            changed = set(table.doc[keep != last[0]].tolist())
+            new = [p for p in map(tuple, pairs.tolist()) if p not in last[1] or changed & set(p)]
+            assert asked == ([new] if new else [])
+        last = keep, set(map(tuple, pairs.tolist()))
+    asked.clear()
+    again = DocumentViews(table, len(texts), last[0], memo)
+    pairs = np.array([[0, 1], [2, 3]], dtype=np.int64)
+    again.measured("other key", pairs, measure_of(again))
+    assert asked == [[(0, 1), (2, 3)]]  # another key measures every pair
 
 
 def test_the_plan_reusing_sketches_gets_every_documents_own_signature(
