@@ -1509,10 +1509,36 @@ done:
  * binary search on the second code point leaves the few literals a position can start.
  * The prefilter of dedup/literals.py: a line without any literal of a pattern's set cannot match it.
  */
+enum { PREFIX_HASH_BITS = 17 };
+
+/* A slot of a bitmap of literals' first code points: a multiplicative hash of two of them, or of three. */
+static inline uint32_t prefix_slot(uint32_t c0, uint32_t c1, uint32_t c2)
+{
+    return ((((c0 * 0x9E3779B1u) ^ c1) * 0x85EBCA6Bu) ^ c2) * 0xC2B2AE35u >> (32 - PREFIX_HASH_BITS);
+}
+
+static inline int prefix_bit(const uint8_t *bits, uint32_t slot) { return bits[slot >> 3] >> (slot & 7) & 1; }
+
 static void literal_lines(const uint32_t *cps, const int64_t *s, const int64_t *e, Py_ssize_t m,
                           const int32_t *first_index, int64_t table_size, const int64_t *first_at, const uint32_t *lit,
-                          const int64_t *lit_at, const int32_t *lit_set, uint8_t *out)
+                          const int64_t *lit_at, Py_ssize_t k, const int32_t *lit_set, uint8_t *out)
 {
+    /* Which prefixes start a literal, as bits of two hashed bitmaps: the pairs of code points that are a literal
+     * of two, and the first three of the longer literals. A position whose pair and triple have no bit set starts
+     * no literal of two or more (Latin text starts a literal's first code point at most letters, 76 % of the
+     * positions of the 916 labelled web pages' short lines, but a literal's pair or triple at 7 %), so the binary
+     * search is left for the others. Without the bitmaps (no memory), every position is searched. */
+    uint8_t *pair_bits = calloc((size_t)2 << (PREFIX_HASH_BITS - 3), 1);
+    uint8_t *triple_bits = pair_bits == NULL ? NULL : pair_bits + ((size_t)1 << (PREFIX_HASH_BITS - 3));
+    if (pair_bits != NULL) {
+        for (Py_ssize_t j = 0; j < k; j++) {
+            int64_t len = lit_at[j + 1] - lit_at[j];
+            if (len < 2) continue;
+            const uint32_t *l = lit + lit_at[j];
+            uint32_t slot = prefix_slot(l[0], l[1], len == 2 ? 0 : l[2]);
+            (len == 2 ? pair_bits : triple_bits)[slot >> 3] |= (uint8_t)(1u << (slot & 7));
+        }
+    }
     for (Py_ssize_t i = 0; i < m; i++) {
         for (int64_t p = s[i]; p < e[i]; p++) {
             uint32_t c = cps[p];
@@ -1521,6 +1547,9 @@ static void literal_lines(const uint32_t *cps, const int64_t *s, const int64_t *
             for (; j < end && lit_at[j + 1] - lit_at[j] == 1; j++) out[(Py_ssize_t)lit_set[j] * m + i] = 1;
             if (j == end || p + 1 >= e[i]) continue;
             uint32_t c1 = cps[p + 1];
+            if (pair_bits != NULL && !prefix_bit(pair_bits, prefix_slot(c, c1, 0)) &&
+                (p + 2 >= e[i] || !prefix_bit(triple_bits, prefix_slot(c, c1, cps[p + 2]))))
+                continue;
             int64_t a = j, b = end;
             while (a < b) {
                 int64_t mid = a + (b - a) / 2;
@@ -1534,6 +1563,7 @@ static void literal_lines(const uint32_t *cps, const int64_t *s, const int64_t *
             }
         }
     }
+    free(pair_bits);
 }
 
 static PyObject *py_literal_lines(PyObject *self, PyObject *args)
@@ -1596,7 +1626,7 @@ static PyObject *py_literal_lines(PyObject *self, PyObject *args)
         }
     }
     Py_BEGIN_ALLOW_THREADS
-    literal_lines((const uint32_t *)cp.view.buf, s, e, m, first_index, table_size, first_at, lit, lit_at, lit_set,
+    literal_lines((const uint32_t *)cp.view.buf, s, e, m, first_index, table_size, first_at, lit, lit_at, k, lit_set,
                   (uint8_t *)out.view.buf);
     Py_END_ALLOW_THREADS
     result = Py_NewRef(Py_None);
@@ -1810,7 +1840,7 @@ static PyMethodDef methods[] = {
 static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_kernels", NULL, -1, methods};
 
 /* Raised with every change of the functions above: dedup/kernel.py sets aside a kernel of another version. */
-#define KERNEL_VERSION 13
+#define KERNEL_VERSION 14
 
 PyMODINIT_FUNC PyInit__kernels(void)
 {
