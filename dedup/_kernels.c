@@ -1309,6 +1309,88 @@ done:
 }
 
 /*
+ * What the paragraph joins read of each line of a batch (dedup.segment.layout._line_features), in one pass over
+ * its characters instead of array passes over the whole batch: indent[i] and width[i], the columns of
+ * [raw[i], head[i]) and of [raw[i], e[i]) (a character of inline noise 0, a wide one 2, any other 1); punct[i],
+ * whether [s[i], e[i]) holds punctuation (a sentence end, a colon or clause mark, or a period before whitespace,
+ * a break or the batch's end, or before a wide character when not after a digit), noise aside; fragment[i],
+ * whether a sentence end (noise aside) lies in its first fragment + 1 characters.
+ */
+static void line_layout(const uint16_t *flags, const uint8_t *noise, Py_ssize_t n, const int64_t *raw,
+                        const int64_t *head, const int64_t *s, const int64_t *e, Py_ssize_t k, const uint16_t *masks,
+                        int64_t fragment, int64_t *columns, uint8_t *marks)
+{
+    const uint16_t wide = masks[0], term = masks[1], period = masks[2], other = masks[3], space = masks[4],
+                   digit = masks[5];
+    for (Py_ssize_t i = 0; i < k; i++) {
+        int64_t indent = 0, width = 0;
+        for (int64_t p = raw[i]; p < e[i]; p++) {
+            int64_t c = noise[p] ? 0 : 1 + ((flags[p] & wide) != 0);
+            width += c;
+            if (p < head[i]) indent += c;
+        }
+        for (int64_t p = e[i]; p < head[i]; p++) indent += noise[p] ? 0 : 1 + ((flags[p] & wide) != 0);
+        uint8_t punct = 0, frag = 0;
+        for (int64_t p = s[i]; p < e[i]; p++) {
+            if (noise[p]) continue;
+            uint16_t f = flags[p];
+            if ((f & term) && p - s[i] <= fragment) frag = 1;
+            if (f & (term | other)) {
+                punct = 1;
+            } else if (f & period) {
+                uint16_t following = p + 1 < n ? flags[p + 1] : space, preceding = p > 0 ? flags[p - 1] : 0;
+                if ((following & space) || ((following & wide) && !(preceding & digit))) punct = 1;
+            }
+            if (punct && (frag || p - s[i] >= fragment)) break;
+        }
+        columns[2 * i] = indent;
+        columns[2 * i + 1] = width;
+        marks[2 * i] = punct;
+        marks[2 * i + 1] = frag;
+    }
+}
+
+static PyObject *py_line_layout(PyObject *self, PyObject *args)
+{
+    PyObject *fl_o, *no_o, *ra_o, *he_o, *st_o, *en_o, *ma_o, *co_o, *mk_o;
+    long long fragment;
+    if (!PyArg_ParseTuple(args, "OOOOOOOLOO", &fl_o, &no_o, &ra_o, &he_o, &st_o, &en_o, &ma_o, &fragment, &co_o,
+                          &mk_o))
+        return NULL;
+    held_buffer fl = {0}, no = {0}, ra = {0}, he = {0}, st = {0}, en = {0}, ma = {0}, co = {0}, mk = {0};
+    PyObject *result = NULL;
+    const wanted_buffer wanted[] = {{fl_o, &fl, 2, "flags"},  {no_o, &no, 1, "noise"},  {ra_o, &ra, 8, "raw"},
+                                    {he_o, &he, 8, "head"},   {st_o, &st, 8, "starts"}, {en_o, &en, 8, "ends"},
+                                    {ma_o, &ma, 2, "masks"},  {co_o, &co, 8, "columns"}, {mk_o, &mk, 1, "marks"}};
+    if (take_all(wanted, COUNT(wanted)) < 0) goto done;
+    Py_ssize_t n = fl.view.len / 2, k = st.view.len / 8;
+    if (no.view.len != n || ra.view.len / 8 != k || he.view.len / 8 != k || en.view.len / 8 != k ||
+        ma.view.len / 2 != 6 || co.view.readonly || co.view.len / 8 != 2 * k || mk.view.readonly ||
+        mk.view.len != 2 * k || fragment < 0) {
+        PyErr_SetString(PyExc_ValueError, "line_layout: noise [n], lines [k] each, masks [6], columns and marks "
+                                          "writable [k, 2], fragment >= 0");
+        goto done;
+    }
+    const int64_t *raw = (const int64_t *)ra.view.buf, *head = (const int64_t *)he.view.buf;
+    const int64_t *s = (const int64_t *)st.view.buf, *e = (const int64_t *)en.view.buf;
+    if (check_lines(s, e, k, n, "line_layout") < 0) goto done;
+    for (Py_ssize_t i = 0; i < k; i++) {
+        if (raw[i] < 0 || raw[i] > head[i] || raw[i] > e[i] || head[i] > n) {
+            PyErr_SetString(PyExc_ValueError, "line_layout: a line's raw start after its head or end");
+            goto done;
+        }
+    }
+    Py_BEGIN_ALLOW_THREADS
+    line_layout((const uint16_t *)fl.view.buf, (const uint8_t *)no.view.buf, n, raw, head, s, e, k,
+                (const uint16_t *)ma.view.buf, (int64_t)fragment, (int64_t *)co.view.buf, (uint8_t *)mk.view.buf);
+    Py_END_ALLOW_THREADS
+    result = Py_NewRef(Py_None);
+done:
+    release_all(wanted, COUNT(wanted));
+    return result;
+}
+
+/*
  * Per-line counts of character classes. out[i * 16 + b] is the number of positions p in
  * [starts[i], ends[i]) whose table[codepoints[p]] has bit b (0..14) set (a code point beyond
  * the table has none); out[i * 16 + 15] is the number of runs of positions with bit run_bit
@@ -1830,6 +1912,9 @@ static PyMethodDef methods[] = {
      "mask_quoted(codepoints, table, open, close, stop, most, to, out): quoted names as one code point."},
     {"shared_keys", py_shared_keys, METH_VARARGS,
      "shared_keys(keys, block, out): out[i] = 1 where uint64 keys[i] equals another key of its block."},
+    {"line_layout", py_line_layout, METH_VARARGS,
+     "line_layout(flags, noise, raw, head, starts, ends, masks, fragment, columns, marks): what the paragraph "
+     "joins read of each line."},
     {"page_prefix", py_page_prefix, METH_VARARGS,
      "page_prefix(values, bounds, out): each page's running sums, from 0."},
     {"center_labels", py_center_labels, METH_VARARGS,
@@ -1840,7 +1925,7 @@ static PyMethodDef methods[] = {
 static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_kernels", NULL, -1, methods};
 
 /* Raised with every change of the functions above: dedup/kernel.py sets aside a kernel of another version. */
-#define KERNEL_VERSION 14
+#define KERNEL_VERSION 15
 
 PyMODINIT_FUNC PyInit__kernels(void)
 {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from dedup.normalize import matching_texts, noise_spans
 from dedup.segment import (
     UNITS,
     UnitSpans,
+    layout,
     segment,
     segment_lines_and_paragraphs,
     segment_many,
@@ -29,6 +31,7 @@ from dedup.segment.breaks import (
 )
 from dedup.segment.chars import _LIST_FIRST, _LIST_MARKER, _flags, _has
 from dedup.segment.layout import _list_starts, _range_sums, _sentence_ends
+from dedup.segment.units import _batch
 
 SEEDS = Path(__file__).parent.parent / "examples" / "seeds"
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -449,6 +452,40 @@ def test_sentence_ends_and_line_breaks_equal_a_scan(text: str) -> None:
     breaks = "\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
     expected = [i for i, c in enumerate(text) if c in breaks or (c == "\r" and text[i + 1 : i + 2] != "\n")]
     assert _line_breaks(codepoints, flags).tolist() == expected
+
+
+@pytest.mark.skipif(layout._kernels is None, reason="needs the compiled kernel")
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.text(alphabet=st.one_of(characters, st.sampled_from(list("..．1１a文 　\t\n。：，”(ā)<b>"))), max_size=60),
+        min_size=1,
+        max_size=5,
+    )
+)
+def test_line_features_of_the_kernel_are_those_of_the_array_passes(texts: list[str]) -> None:
+    """The compiled pass over each line's characters gives every feature the array passes over the batch give
+    (indents and widths in columns, punctuation, a leading fragment), noise, wide characters and periods at a
+    line's or the batch's edges included."""
+    batch = _batch(texts)
+    made = layout._line_features(batch.text, batch.flags, batch.noise, batch.lines)
+    with pytest.MonkeyPatch.context() as patched:
+        patched.setattr(layout, "_kernels", None)
+        expected = layout._line_features(batch.text, batch.flags, batch.noise, batch.lines)
+    for field in dataclasses.fields(made):
+        assert np.array_equal(getattr(made, field.name), getattr(expected, field.name)), field.name
+
+
+def test_line_features_on_a_small_case() -> None:
+    """Columns (a wide character 2), punctuation (a period ends a sentence before whitespace, the batch's end or a
+    wide character not after a digit) and a leading fragment (a sentence end in a line's first three characters)."""
+    lines = ["价格1.5亿", "共1.文", "共a.文", "ab.cd", "ab. cd", "围。后面的话", "一二三。", "  文a", "末尾."]
+    batch = _batch(["\n".join(lines)])
+    made = layout._line_features(batch.text, batch.flags, batch.noise, batch.lines)
+    assert made.width.tolist() == [9, 6, 6, 5, 6, 12, 8, 5, 5]
+    assert made.indented.tolist() == [False] * 7 + [True, False]
+    assert made.has_punct.tolist() == [False, False, True, False, True, True, True, False, True]
+    assert made.inside_sentence.tolist() == [False, False, False, False, True, True, False, False, False]
 
 
 def test_every_character_a_list_marker_starts_with_is_flagged() -> None:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..arrays import sorted_unique
+from ..kernel import kernels as _kernels  # None without the compiled kernel: array passes over the batch
 from .breaks import _Lines
 from .chars import (
     _BRACKET,
@@ -143,13 +144,7 @@ def _line_features(text: str, flags: np.ndarray, noise: np.ndarray, lines: _Line
     has_content = ends > starts
     ends = np.maximum(ends, starts + 1)  # a noise-only line: look at one character, then veto
     starts, ends = np.minimum(starts, n - 1), np.minimum(ends, n)
-    columns = 1 + _has(flags, _WIDE).view(np.uint8)
-    columns[noise] = 0
-    k = len(starts)
-    indent_and_width = _range_sums(
-        columns, np.concatenate([lines.raw_starts, lines.raw_starts]), np.concatenate([lines.starts, ends])
-    )
-    indent, width = indent_and_width[:k], indent_and_width[k:]
+    indent, width, has_punct, fragment = _columns_and_marks(flags, noise, lines, starts, ends)
     list_start = _list_starts(text, flags, starts)
 
     first = flags[starts]
@@ -157,15 +152,13 @@ def _line_features(text: str, flags: np.ndarray, noise: np.ndarray, lines: _Line
     before_last = np.where(ends - 2 >= starts, flags[np.maximum(ends - 2, 0)], 0).astype(flags.dtype)
     final = _TERM | _PERIOD | _COLON
     ends_open = ~(_has(last, final) | (_has(last, _CLOSE) & _has(before_last, final))) & has_content
-    punct = (_sentence_ends(flags) | _has(flags, _COLON | _CLAUSE)) & ~noise
-    term_positions = np.flatnonzero(_has(flags, _TERM) & ~noise)
     prev_last = _shift(last, 0)
     inside_sentence = (
         _has(prev_last, _CLAUSE | _OPEN)
         | (_has(prev_last, _HYPHEN) & _has(_shift(before_last, 0), _LETTER))
         | _has(first, _CLAUSE | _TERM | _PERIOD | _CLOSE)
         | (_has(first, _LOWER) & _has(prev_last, _LETTER))
-        | _starts_with_fragment(term_positions, starts, ends)
+        | fragment
     )
     return _LineFeatures(
         same_doc=np.concatenate([[False], lines.doc[1:] == lines.doc[:-1]]),
@@ -173,10 +166,47 @@ def _line_features(text: str, flags: np.ndarray, noise: np.ndarray, lines: _Line
         indented=indent >= _INDENT_COLUMNS,
         width=width,
         ends_open=ends_open,
-        has_punct=_first_at_or_after(np.flatnonzero(punct), starts) < ends,
+        has_punct=has_punct,
         inside_sentence=inside_sentence,
         ends_bracket=_has(last, _BRACKET),
     )
+
+
+_LAYOUT_MASKS = np.array([_WIDE, _TERM, _PERIOD, _COLON | _CLAUSE, _WS | _BREAK, _DIGIT], dtype=np.uint16)
+
+
+def _columns_and_marks(
+    flags: np.ndarray, noise: np.ndarray, lines: _Lines, starts: np.ndarray, ends: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Each line's indent and width in columns (int64 ``[k]`` each: its characters from ``lines.raw_starts`` to
+    ``lines.starts`` and to ``ends``, noise 0, a wide character 2, any other 1), and whether ``starts:ends``
+    (int64 ``[k]``, its content, clipped to the batch) holds punctuation and starts with a fragment (bool ``[k]``
+    each); ``flags`` uint16 and ``noise`` bool ``[n]``, the batch's. One pass of the compiled kernel over each
+    line's characters, or array passes over the batch's."""
+    raw, head = lines.raw_starts, lines.starts
+    k = len(starts)
+    if _kernels is not None and flags.dtype == np.uint16 and bool(np.all((raw <= head) & (raw <= ends))):
+        columns, marks = np.empty((k, 2), dtype=np.int64), np.empty((k, 2), dtype=np.uint8)
+        _kernels.line_layout(
+            flags,
+            noise.view(np.uint8),
+            raw.astype(np.int64, copy=False),
+            head.astype(np.int64, copy=False),
+            starts.astype(np.int64, copy=False),
+            ends.astype(np.int64, copy=False),
+            _LAYOUT_MASKS,
+            _FRAGMENT_CHARS,
+            columns,
+            marks,
+        )
+        return columns[:, 0], columns[:, 1], marks[:, 0].view(bool), marks[:, 1].view(bool)
+    columns = 1 + _has(flags, _WIDE).view(np.uint8)
+    columns[noise] = 0
+    indent_and_width = _range_sums(columns, np.concatenate([raw, raw]), np.concatenate([head, ends]))
+    punct = (_sentence_ends(flags) | _has(flags, _COLON | _CLAUSE)) & ~noise
+    term_positions = np.flatnonzero(_has(flags, _TERM) & ~noise)
+    has_punct = _first_at_or_after(np.flatnonzero(punct), starts) < ends
+    return indent_and_width[:k], indent_and_width[k:], has_punct, _starts_with_fragment(term_positions, starts, ends)
 
 
 @dataclass(frozen=True)
