@@ -36,6 +36,7 @@ __all__ = [
     "document_views",
     "line_table",
     "line_texts",
+    "texts_at",
 ]
 
 
@@ -170,10 +171,15 @@ def in_numeric_table(
 
 def line_texts(texts: Sequence[str], units: UnitSpans) -> list[str]:
     """The text of every line of ``units`` (``segment_lines_and_paragraphs(texts)[0]``), in order."""
+    return texts_at(texts, units.doc_ids(), units.spans[:, 0], units.spans[:, 1])
+
+
+def texts_at(texts: Sequence[str], doc: np.ndarray, start: np.ndarray, end: np.ndarray) -> list[str]:
+    """``[texts[d][s:e] for d, s, e in zip(doc, start, end)]`` (int64 ``[k]`` each), cut from the joined texts."""
     lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
-    at = (np.cumsum(lengths) - lengths)[units.doc_ids()]  # where each line's document starts in the joined texts
+    at = (np.cumsum(lengths) - lengths)[doc]  # where each span's document starts in the joined texts
     joined = "".join(texts)
-    return [joined[a:b] for a, b in zip((at + units.spans[:, 0]).tolist(), (at + units.spans[:, 1]).tolist())]
+    return [joined[a:b] for a, b in zip((at + start).tolist(), (at + end).tolist())]
 
 
 def line_table(

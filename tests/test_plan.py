@@ -29,6 +29,7 @@ from dedup.clean import (
     tabulate_batch,
 )
 from dedup.clean.base import covered, overlaps
+from dedup.clean.tabulate import tabulate_for_caller, with_line_texts
 from dedup.lines import DocumentViews, line_table
 from dedup.shingle import shingle_sets
 from dedup.store import SpilledStrings
@@ -385,6 +386,25 @@ def test_a_tabulator_hands_batches_over_in_order(news_docs: list[str]) -> None:
     assert tables.n_docs == 30
     assert np.array_equal(tables.lines.exact, expected.lines.exact)
     assert np.array_equal(tables.units.doc, expected.units.doc) and tables.lengths.tolist() == expected.lengths.tolist()
+    assert list(tables.lines.texts) == list(expected.lines.texts)  # cut again here, the processes send none
+
+
+@pytest.mark.parametrize("options", OPTIONS[-2:], ids=["duplicates-with-boilerplate", "duplicates-other-lines"])
+def test_tables_sent_from_a_process_get_their_lines_texts_back(news_docs: list[str], options: CleanOptions) -> None:
+    """A worker process hands a batch's tables back without the lines' texts (every line table's: the duplicates'
+    too), and the caller cuts them from the batch again: the tables are those of one process, field by field."""
+    texts = ["", *news_docs[:8], "  缩进的一行\n\n第二段", ""]
+    expected = tabulate_batch(texts, options, with_clusters=True)
+    sent = tabulate_for_caller(texts, options, with_clusters=True)
+    assert sent.lines.texts == [] and (sent.duplicate_lines is None or sent.duplicate_lines.texts == [])
+    got = with_line_texts(sent, texts)
+    for name in ("lines", "duplicate_lines"):
+        made, alone = getattr(got, name), getattr(expected, name)
+        assert (made is None) == (alone is None)
+        for field in dataclasses.fields(alone) if alone is not None else ():
+            a, b = getattr(made, field.name), getattr(alone, field.name)
+            assert np.array_equal(a, b) if isinstance(a, np.ndarray) else list(a) == list(b), (name, field.name)
+    assert expected.duplicate_lines is not None or options.duplicates.strip_boilerplate is False
 
 
 def _walk_covered(start: int, end: int, cuts: list[tuple[int, int]]) -> bool:
