@@ -186,13 +186,18 @@ def class_counts(
     return out
 
 
+def found_in(ordered: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where each of ``keys`` (``[k]``) is in ``ordered`` (``[m]``, sorted), and whether it is there: int64 ``[k]``
+    positions (where found; 0 to ``m - 1`` elsewhere, so they index ``ordered`` and its companion arrays) and bool
+    ``[k]`` (all False when ``ordered`` is empty)."""
+    at = np.minimum(np.searchsorted(ordered, keys), max(ordered.size - 1, 0))
+    return at, ordered[at] == keys if ordered.size else np.zeros(np.shape(keys), dtype=bool)
+
+
 def pairs_in(a: np.ndarray, b: np.ndarray, known_a: np.ndarray, known_b: np.ndarray, n: int) -> np.ndarray:
     """bool ``[k]``: whether each pair ``(a[i], b[i])`` is one of the pairs ``(known_a[j], known_b[j])`` (int64
     arrays of indices below ``n``)."""
-    known = sorted_unique(known_a * n + known_b)
-    keys = a * n + b
-    at = np.minimum(np.searchsorted(known, keys), max(known.size - 1, 0))
-    return known[at] == keys if known.size else np.zeros(keys.size, dtype=bool)
+    return found_in(sorted_unique(known_a * n + known_b), a * n + b)[1]
 
 
 #: Rows from which the compiled kernel's radix sort replaces numpy's (below it, numpy's sorts are as fast).

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from .arrays import concat_ranges, sorted_unique
+from .arrays import concat_ranges, found_in, sorted_unique
 from .errors import InvalidOptionError
 from .linemarks import line_marks, mask_slots, one_sentence, row_shapes
 from .normalize import NormalizeOptions, matching_texts, nfkc_lines
@@ -132,10 +132,10 @@ def _same_spans(doc: np.ndarray, spans: np.ndarray, other: UnitSpans, doc_starts
     other_starts = doc_starts[other.doc_ids()] + other.spans[:, 0]
     other_ends = doc_starts[other.doc_ids()] + other.spans[:, 1]
     starts, ends = doc_starts[doc] + spans[:, 0], doc_starts[doc] + spans[:, 1]
-    idx = np.minimum(np.searchsorted(other_starts, starts), max(other_starts.size - 1, 0))
+    idx, found = found_in(other_starts, starts)
     if not other_starts.size:
-        return np.zeros(len(doc), dtype=bool)
-    return (other_starts[idx] == starts) & (other_ends[idx] == ends)
+        return found
+    return found & (other_ends[idx] == ends)
 
 
 def in_numeric_table(
@@ -394,9 +394,9 @@ class DocumentViews(Sequence[str]):
             rows = measure(pairs)
         else:
             last_keep, last_codes, last_rows = last
-            at = np.minimum(np.searchsorted(last_codes, codes), last_codes.size - 1)
+            at, known = found_in(last_codes, codes)
             changed = self._changed_since(last_keep)
-            known = (last_codes[at] == codes) & ~changed[pairs[:, 0]] & ~changed[pairs[:, 1]]
+            known &= ~changed[pairs[:, 0]] & ~changed[pairs[:, 1]]
             rows = np.empty((len(pairs), *last_rows.shape[1:]), dtype=last_rows.dtype)
             rows[known] = last_rows[at[known]]
             if not known.all():

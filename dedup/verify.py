@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .arrays import concat_ranges, sorted_unique, stable_order
+from .arrays import concat_ranges, found_in, sorted_unique, stable_order
 from .kernel import kernels as _kernels  # None without the compiled kernel: numpy paths
 
 __all__ = [
@@ -100,8 +100,7 @@ class VerifiedPairs:
         codes = codes[order]
         member_first = members < reps
         asked = np.where(member_first, members * width + reps, reps * width + members)
-        pos = np.minimum(np.searchsorted(codes, asked), max(codes.size - 1, 0))
-        found = codes[pos] == asked if codes.size else np.zeros(asked.size, dtype=bool)
+        pos, found = found_in(codes, asked)
         row = order[pos[found]]
         jaccard = np.zeros(asked.size, dtype=np.float64)
         coverage = np.zeros(asked.size, dtype=np.float64)
@@ -188,8 +187,7 @@ def intersection_sizes(
         counts = probe_sizes[lo:hi]
         elem = concat_ranges(set_offsets[probe[lo:hi]], counts)
         query = (np.repeat(target[lo:hi].astype(np.uint64), counts) << _S32) | set_hashes[elem].astype(np.uint64)
-        pos = np.minimum(np.searchsorted(keys, query), max(keys.size - 1, 0))
-        hit = keys[pos] == query if keys.size else np.zeros(query.size, dtype=bool)
+        hit = found_in(keys, query)[1]
         out[lo:hi] = np.bincount(np.repeat(np.arange(hi - lo), counts), weights=hit, minlength=hi - lo).astype(np.int64)
         lo = hi
     return out

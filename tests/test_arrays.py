@@ -16,6 +16,7 @@ from dedup.arrays import (
     RADIX_MIN,
     back_bits,
     dense_ids,
+    found_in,
     group_ids,
     group_medians,
     joined_codepoints,
@@ -27,6 +28,14 @@ from dedup.arrays import (
     stable_order,
     unique_rows,
 )
+
+
+@given(st.lists(st.integers(0, 30), max_size=12), st.lists(st.integers(-3, 33), max_size=12))
+def test_found_in_gives_each_keys_place_in_a_sorted_array(ordered_list: list[int], key_list: list[int]) -> None:
+    ordered, keys = np.array(sorted(ordered_list), dtype=np.int64), np.array(key_list, dtype=np.int64)
+    at, found = found_in(ordered, keys)
+    assert found.tolist() == [k in ordered_list for k in key_list]
+    assert (ordered[at[found]] == keys[found]).all() and ((at >= 0) & (at < max(ordered.size, 1))).all()
 
 
 @given(

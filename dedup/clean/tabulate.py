@@ -197,7 +197,7 @@ class TableBuilder:
 def tabulate_for_caller(texts: Sequence[str], options: CleanOptions, *, with_clusters: bool = False) -> CleanTables:
     """:func:`tabulate_batch` in a worker process, for a caller that holds ``texts``: without the lines' texts, which
     the caller cuts from its documents again (:func:`with_line_texts`) — handing them back cost more (People's
-    Daily's tables in two processes, 2.5 MB a batch of 223,000 characters: 169–178 → 158–162 ms)."""
+    Daily's tables in two processes, 2.5 MB a batch of 223,000 characters: 187 → 175–178 ms)."""
     tables = tabulate_batch(texts, options, with_clusters=with_clusters)
     return replace(tables, **{name: replace(table, texts=[]) for name, table in _line_tables(tables)})
 

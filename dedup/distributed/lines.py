@@ -31,7 +31,7 @@ from typing import Any, overload
 
 import numpy as np
 
-from ..arrays import unique_rows
+from ..arrays import found_in, unique_rows
 from ..boilerplate import BoilerplateOptions
 from ..boilerplate.classify import (
     _min_docs,
@@ -345,7 +345,7 @@ def _shared_of_block(
     for name, recurring in zip(_KEY_COLUMNS, keys):
         if recurring.size:
             values = getattr(table, name).view(np.int64)
-            shared |= recurring[np.minimum(np.searchsorted(recurring, values), recurring.size - 1)] == values
+            shared |= found_in(recurring, values)[1]
     rows = with_neighbours(shared)
     sub = take_rows(table, rows)
     numeric, strings = _apart(sub)

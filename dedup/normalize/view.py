@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..arrays import from_codepoints, joined_starts, sorted_unique, split_at_separators, to_codepoints
+from ..arrays import found_in, from_codepoints, joined_starts, sorted_unique, split_at_separators, to_codepoints
 from ..errors import check_text
 from ..options import check_arg
 from ..store import batches, take
@@ -292,8 +292,8 @@ def span_views(
     width = int(max(known.end.max(), spans[:, 1].max())) + 1
     keys = known.doc * width + known.start
     wanted = doc * width + spans[:, 0]
-    at = np.minimum(np.searchsorted(keys, wanted), keys.size - 1)
-    found = (keys[at] == wanted) & (known.end[at] == spans[:, 1])
+    at, found = found_in(keys, wanted)
+    found &= known.end[at] == spans[:, 1]
     views = [""] * len(doc)
     for i, view in zip(np.flatnonzero(found).tolist(), take(known.views, at[found])):
         views[i] = view

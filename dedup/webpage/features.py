@@ -178,11 +178,7 @@ def _flag_columns(
         return columns
     # A view's columns but the title depend on the view alone (its size and digits are its own): lines that
     # recur (a site's menus on each of its pages: half the short lines of the 916 labelled pages) are searched once.
-    if keys is None:
-        index: dict[str, int] = {}
-        of_row = np.fromiter((index.setdefault(views[i], len(index)) for i in rows.tolist()), np.int64, rows.size)
-    else:
-        of_row = dense_ids(keys[rows])
+    of_row = view_keys([views[i] for i in rows.tolist()]) if keys is None else dense_ids(keys[rows])
     one_row = rows[_first_rows(of_row)]
     distinct = [views[i] for i in one_row.tolist()]
     if digit is None:  # the views' digits, read on the distinct views searched only
