@@ -18,6 +18,7 @@ from benchmarks.quality.corpus import generate_corpus
 from dedup._t2s_tables import KEY_CHARS
 
 # internals under test, from the parts of the view that hold them
+from dedup.arrays import compiled
 from dedup.arrays import from_codepoints as _text
 from dedup.arrays import to_codepoints as _codepoints
 from dedup.normalize import (
@@ -32,9 +33,9 @@ from dedup.normalize import (
     t2s_tables,
 )
 from dedup.normalize.noise import _noise_literals, _noise_regex_for, _texts_holding_noise
-from dedup.normalize.t2s import _converter, _t2s, _t2s_masks, _t2s_windows
+from dedup.normalize.t2s import _converter, _t2s, _t2s_bits, _t2s_windows, _windows_by_arrays
 from dedup.normalize.tables import _each_char, _tables
-from dedup.normalize.view import without_punctuation
+from dedup.normalize.view import _per_character_by_arrays, per_character, without_punctuation
 
 LITERALS = importlib.import_module("dedup.literals")
 ROOT = Path(__file__).parent.parent
@@ -328,7 +329,7 @@ def _t2s_both(text: str) -> tuple[str, str]:
 
 
 def test_windowed_t2s_is_whole_text_t2s_on_real_text() -> None:
-    if _t2s_masks() is None:
+    if _t2s_bits() is None:
         pytest.skip("no tables for the installed OpenCC: whole texts are converted")
     corpus = generate_corpus("small", seed=0)
     texts = [seed(prefix) for prefix in ("000", "001", "002", "003", "004")]
@@ -337,7 +338,7 @@ def test_windowed_t2s_is_whole_text_t2s_on_real_text() -> None:
     windowed, whole = _t2s_both(joined)
     assert windowed == whole
     assert windowed != joined  # the texts hold traditional characters
-    starts, ends = _t2s_windows(_codepoints(joined), _t2s_masks())
+    starts, ends = _t2s_windows(_codepoints(joined), _t2s_bits())
     assert (ends - starts).sum() < len(joined) / 4
 
 
@@ -383,19 +384,123 @@ def test_windowed_t2s_is_whole_text_t2s(pieces: list[str]) -> None:
     assert windowed == whole
 
 
+ALPHABET = [0x41, 0x61, 0x30, 0x20, 0x2C, 0x4E00, 0x4E01, 0x4E02, 0x4E03, 0x9FA5, 0x20000, 0x10FFFF]
+
+
+def _table_of(values: list[int], dtype: type, fill: int) -> np.ndarray:
+    """A table over all of Unicode: ``fill`` everywhere but ALPHABET's code points, which take ``values``."""
+    table = np.full(0x110000, fill, dtype=dtype)
+    table[ALPHABET] = values
+    return table
+
+
+def _windows_by_definition(cps: list[int], bits: np.ndarray) -> list[tuple[int, int]]:
+    """The maximal runs of key code points (bit 1) that hold one with bits 1 and 2, by walking them."""
+    out, i = [], 0
+    while i < len(cps):
+        if not bits[cps[i]] & 1:
+            i += 1
+            continue
+        j = i
+        while j < len(cps) and bits[cps[j]] & 1:
+            j += 1
+        if any(bits[c] & 3 == 3 for c in cps[i:j]):
+            out.append((i, j))
+        i = j
+    return out
+
+
+@PROPERTY
+@given(st.lists(st.sampled_from(ALPHABET), max_size=60), st.lists(st.integers(0, 3), min_size=12, max_size=12))
+def test_t2s_windows_are_the_key_runs_holding_a_changed_character(cps: list[int], bits: list[int]) -> None:
+    """The kernel (which reads runs around each changed character) and the array operations against walking the
+    runs; bit 2 alone (a changed character that is no key: no real table has one) starts no window."""
+    table = _table_of(bits, np.uint8, 0)
+    codepoints = np.array(cps, dtype=np.uint32)
+    expected = _windows_by_definition(cps, table)
+    for found in (_t2s_windows(codepoints, table), _windows_by_arrays(codepoints, table)):
+        assert list(zip(found[0].tolist(), found[1].tolist())) == expected
+
+
+def test_t2s_windows_small_case() -> None:
+    bits = _table_of([0] * 12, np.uint8, 0)
+    bits[[0x4E00, 0x4E01, 0x4E02]] = 1
+    bits[0x4E01] |= 2
+    bits[0x4E03] = 2  # changed but no key
+    text = [0x4E00, 0x4E01, 0x41, 0x4E00, 0x4E02, 0x4E03, 0x4E01, 0x4E01]
+    starts, ends = _t2s_windows(np.array(text, dtype=np.uint32), bits)
+    assert list(zip(starts.tolist(), ends.tolist())) == [(0, 2), (6, 8)]
+
+
+def _per_character_by_definition(
+    cps: list[int], separators: set[int], mapping: np.ndarray, drop: np.ndarray
+) -> tuple[list[int], list[int], list[int]]:
+    viewed, at, bare = [], [], []
+    for i, c in enumerate(cps):
+        if i in separators:
+            at.append(len(viewed))
+            viewed.append(10)
+            bare.append(10)
+        elif mapping[c] != 0xFFFFFFFF:
+            viewed.append(int(mapping[c]))
+            if not drop[mapping[c]]:
+                bare.append(int(mapping[c]))
+    return viewed, at, bare
+
+
+@PROPERTY
+@given(
+    st.lists(st.sampled_from(ALPHABET), max_size=60),
+    st.lists(st.booleans(), max_size=60),
+    st.lists(st.sampled_from([*ALPHABET, 0xFFFFFFFF]), min_size=12, max_size=12),
+    st.lists(st.booleans(), min_size=12, max_size=12),
+)
+def test_per_character_step_maps_drops_and_keeps_separators(
+    cps: list[int], at_separator: list[bool], images: list[int], dropped: list[bool]
+) -> None:
+    """The kernel and the array operations against the step's definition: every code point mapped, the removed
+    (0xFFFFFFFF) left out, separators kept as line feeds whatever they map to, and the bare view without the
+    characters ``drop`` marks."""
+    separators = {i for i, flag in zip(range(len(cps)), at_separator) if flag}
+    mapping = _table_of(images, np.uint32, 0xFFFFFFFF)
+    drop = _table_of(dropped, bool, True)
+    codepoints = np.array(cps, dtype=np.uint32)
+    positions = np.array(sorted(separators), dtype=np.int64)
+    viewed, at, bare = _per_character_by_definition(cps, separators, mapping, drop)
+    for step in (per_character, _per_character_by_arrays):
+        got = step(codepoints, positions, mapping, drop)
+        assert (got[0].tolist(), got[1].tolist(), got[2].tolist()) == (viewed, at, bare)
+        alone = step(codepoints, positions, mapping, None)
+        assert (alone[0].tolist(), alone[1].tolist(), alone[2]) == (viewed, at, None)
+
+
+@pytest.mark.skipif(not compiled(), reason="dedup built without its compiled kernel")
+def test_per_character_kernel_refuses_bad_separators() -> None:
+    from dedup.kernel import kernels
+
+    cps = np.array([0x41, 0x42, 0x43], dtype=np.uint32)
+    mapping = np.arange(0x110000, dtype=np.uint32)
+    out, at = np.empty(3, np.uint32), np.empty(2, np.int64)
+    for bad in ([2, 1], [0, 3], [1, 1]):
+        with pytest.raises(ValueError, match="separators increasing"):
+            kernels.mapped_view(cps, mapping, np.array(bad, np.int64), None, out, at, None, None)
+    with pytest.raises(ValueError, match="as long as the code points"):
+        kernels.mapped_view(cps, mapping, np.array([1], np.int64), None, out[:2], at, None, None)
+
+
 def test_t2s_converts_whole_texts_under_another_opencc(monkeypatch: pytest.MonkeyPatch) -> None:
     import opencc
 
     text = seed("001")
     expected = _converter().convert(text)
     monkeypatch.setattr(opencc, "__version__", "0.0.0")
-    _t2s_masks.cache_clear()
+    _t2s_bits.cache_clear()
     try:
-        assert _t2s_masks() is None
+        assert _t2s_bits() is None
         assert _text(_t2s(_codepoints(text))) == expected
     finally:
         monkeypatch.undo()
-        _t2s_masks.cache_clear()
+        _t2s_bits.cache_clear()
 
 
 @PROPERTY

@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 
 from ..arrays import concat_ranges, from_codepoints, sorted_unique, to_codepoints
+from ..kernel import kernels as _kernels  # None without the compiled kernel: numpy paths
 
 
 @lru_cache(maxsize=1)
@@ -55,8 +56,8 @@ def t2s_tables(entries: Iterable[tuple[str, str]]) -> tuple[str, str]:
 
 
 @lru_cache(maxsize=1)
-def _t2s_masks() -> tuple[np.ndarray, np.ndarray] | None:
-    """bool ``[0x110000]`` each: the key characters and the changed characters of ``t2s``.
+def _t2s_bits() -> np.ndarray | None:
+    """uint8 ``[0x110000]``: bit 1 for each key character of ``t2s``, bit 2 for each changed one.
 
     ``None`` when the installed OpenCC is not the release the tables were read from: the
     tables then say nothing, and whole texts are converted.
@@ -67,31 +68,42 @@ def _t2s_masks() -> tuple[np.ndarray, np.ndarray] | None:
 
     if getattr(opencc, "__version__", None) != tables.OPENCC_VERSION:
         return None
-    keys = np.zeros(0x110000, dtype=bool)
-    keys[to_codepoints(tables.KEY_CHARS)] = True
-    changed = np.zeros(0x110000, dtype=bool)
-    changed[to_codepoints(tables.CHANGED_CHARS)] = True
-    return keys, changed
+    bits = np.zeros(0x110000, dtype=np.uint8)
+    bits[to_codepoints(tables.KEY_CHARS)] = 1
+    bits[to_codepoints(tables.CHANGED_CHARS)] |= 2
+    return bits
 
 
-def _t2s_windows(codepoints: np.ndarray, masks: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+def _t2s_windows(codepoints: np.ndarray, bits: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The stretches of a text that ``t2s`` may change: int64 ``[w]`` starts and ends, sorted.
 
     OpenCC segments by longest match, left to right, so no segment covers a character that
     is in no key (a *boundary*: every character outside the dictionaries, and ``"\\n"``):
     converting the text equals converting, on its own, each maximal run of key characters.
-    Only a run holding a changed character can differ from itself.
+    Only a run holding a changed character can differ from itself. The compiled kernel looks
+    for the changed characters and reads each one's run around it (People's Daily's 1.86 M code
+    points: 1.0 ms, against 3.7–4.4 ms by :func:`_windows_by_arrays`, used without it).
 
     Parameters
     ----------
     codepoints : np.ndarray
         uint32 ``[n]``.
-    masks : (np.ndarray, np.ndarray)
-        From :func:`_t2s_masks`.
+    bits : np.ndarray
+        uint8 ``[0x110000]``, from :func:`_t2s_bits`.
     """
-    keys, changed = masks
-    inside = np.flatnonzero(keys.take(codepoints))
-    hits = np.flatnonzero(changed.take(codepoints[inside]))
+    codepoints = np.ascontiguousarray(codepoints, dtype=np.uint32)
+    if _kernels is None:
+        return _windows_by_arrays(codepoints, bits)
+    most = (len(codepoints) + 1) // 2  # windows are apart by a code point that is no key
+    starts, ends = np.empty(most, dtype=np.int64), np.empty(most, dtype=np.int64)
+    found = _kernels.t2s_windows(codepoints, bits, starts, ends)
+    return starts[:found], ends[:found]
+
+
+def _windows_by_arrays(codepoints: np.ndarray, bits: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_t2s_windows` by array operations (uint32 ``codepoints``, uint8 ``bits``)."""
+    inside = np.flatnonzero(bits.take(codepoints) & 1)
+    hits = np.flatnonzero(bits.take(codepoints[inside]) & 2)  # keys that are changed ones
     if len(hits) == 0:
         return hits, hits
     # Run r of consecutive key characters is inside[first[r] .. last[r]].
@@ -113,10 +125,10 @@ def _t2s(codepoints: np.ndarray) -> np.ndarray:
     """
     if len(codepoints) == 0 or codepoints.max() < _FIRST_CJK:
         return codepoints
-    masks = _t2s_masks()
-    if masks is None:
+    bits = _t2s_bits()
+    if bits is None:
         return _t2s_whole(codepoints)
-    starts, ends = _t2s_windows(codepoints, masks)
+    starts, ends = _t2s_windows(codepoints, bits)
     if len(starts) == 0:
         return codepoints
     lengths = ends - starts

@@ -10,6 +10,7 @@ import numpy as np
 
 from ..arrays import found_in, from_codepoints, joined_starts, sorted_unique, split_at_separators, to_codepoints
 from ..errors import check_text
+from ..kernel import kernels as _kernels  # None without the compiled kernel: numpy paths
 from ..options import check_arg
 from ..store import batches, take
 from .base import _BATCH_CHARS, _DELETE, MatchingView, NormalizeOptions
@@ -167,19 +168,66 @@ def _views_of_batch(
         nfkc.extend(_plain_nfkc(codepoints, separators, text_starts, edits, options))
     if options.t2s:
         codepoints = _t2s(codepoints)
-    mapped = _char_map_for(options).take(codepoints)
+    viewed, at, unpunctuated = per_character(
+        codepoints, separators, _char_map_for(options), None if bare is None else _tables().drop
+    )
+    if unpunctuated is not None:
+        bare.extend(from_codepoints(unpunctuated).split("\n"))  # type: ignore[union-attr]  # its only line feeds
+    return split_at_separators(from_codepoints(viewed), separators.size, lambda: at)
+
+
+def per_character(
+    codepoints: np.ndarray, separators: np.ndarray, mapping: np.ndarray, drop: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """The view's per-character step over a batch: each code point mapped (``_DELETE``: removed), each separator a
+    ``"\\n"`` whatever it maps to. One pass of the compiled kernel, else array operations.
+
+    Parameters
+    ----------
+    codepoints : np.ndarray
+        uint32 ``[n]``, the batch.
+    separators : np.ndarray
+        int64 ``[s]``, increasing: the positions of the separators between its texts.
+    mapping : np.ndarray
+        uint32 ``[0x110000]``, from :func:`dedup.normalize.tables._char_map_for`.
+    drop : np.ndarray, optional
+        bool ``[0x110000]``: the characters ``drop_punctuation`` drops, to take out of the kept ones too.
+
+    Returns
+    -------
+    viewed : np.ndarray
+        uint32 ``[k]``: the code points kept, separators included.
+    at : np.ndarray
+        int64 ``[s]``: where each separator is among them.
+    bare : np.ndarray or None
+        uint32 ``[b]``: ``viewed`` less the characters ``drop`` marks, separators kept (None without ``drop``).
+    """
+    codepoints = np.ascontiguousarray(codepoints, dtype=np.uint32)
+    separators = np.ascontiguousarray(separators, dtype=np.int64)
+    if _kernels is None:
+        return _per_character_by_arrays(codepoints, separators, mapping, drop)
+    viewed, at = np.empty_like(codepoints), np.empty_like(separators)
+    out_bare, bare_at = (None, None) if drop is None else (np.empty_like(codepoints), np.empty_like(separators))
+    written, bare_written = _kernels.mapped_view(
+        codepoints, mapping, separators, None if drop is None else drop.view(np.uint8), viewed, at, out_bare, bare_at
+    )
+    return viewed[:written], at, None if out_bare is None else out_bare[:bare_written]
+
+
+def _per_character_by_arrays(
+    codepoints: np.ndarray, separators: np.ndarray, mapping: np.ndarray, drop: np.ndarray | None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """:func:`per_character` by array operations."""
+    mapped = mapping.take(codepoints)
     mapped[separators] = 10  # each text's view ends at a "\n"
     kept = mapped != _DELETE
     viewed = mapped[kept]
-
-    def at() -> np.ndarray:  # where the separators are among the kept characters
-        return _among_kept(separators, ~kept)
-
-    if bare is not None:
-        undropped = ~_tables().drop[viewed]
-        undropped[at()] = True  # the separators stay: the only line feeds left
-        bare.extend(from_codepoints(viewed[undropped]).split("\n"))
-    return split_at_separators(from_codepoints(viewed), separators.size, at)
+    at = _among_kept(separators, ~kept)  # where the separators are among the kept characters
+    if drop is None:
+        return viewed, at, None
+    undropped = ~drop[viewed]
+    undropped[at] = True  # the separators stay
+    return viewed, at, viewed[undropped]
 
 
 def _plain_nfkc(
