@@ -1872,7 +1872,7 @@ done:
  * table bits hold `key` (1) that holds one whose bits hold both `key` and `changed` (2), as [starts[w], ends[w]).
  * Code points past the table have neither bit. Changed code points are rare (0.1 % of People's Daily's), so the scan
  * looks for them alone and reads a run's bounds around each: which code points are keys follows the text, and a
- * loop that followed every run's edges mispredicted its branches (4.6 against 1.0 ms on People's Daily's 1.86 M
+ * loop that followed every run's edges mispredicted its branches (4.6 against 1.5 ms on People's Daily's 1.86 M
  * code points). Returns the number of windows (at most (n + 1) / 2: windows are apart by a code point that is no key).
  */
 static int64_t t2s_windows(const uint32_t *cps, int64_t n, const uint8_t *table, int64_t table_size, int64_t *starts,
@@ -1924,12 +1924,13 @@ done:
  * mapped by `mapping` (uint32 by code point; 0xFFFFFFFF: removed), each separator position (int64, increasing) a
  * "\n" whatever it maps to, the rest kept in order in `out`, and where each separator lands among them in `at`. With
  * `drop` (uint8 by code point, non-zero: dropped; NULL: not wanted), the same kept characters less those `drop`
- * marks, the separators kept, in `bare`, and where the separators land there in `bare_at`. Code points at or past
- * the mapping's end are removed (the caller's tables cover all of Unicode). Returns out's length; *bare_n gets bare's.
+ * marks, the separators kept, in `bare` (whose drop table drops every other line feed: the caller splits it at its
+ * line feeds). Code points at or past the mapping's end are removed (the caller's tables cover all of Unicode).
+ * Returns out's length; *bare_n gets bare's.
  */
 static int64_t mapped_view(const uint32_t *cps, int64_t n, const uint32_t *mapping, int64_t map_size,
                            const int64_t *separators, int64_t n_sep, const uint8_t *drop, int64_t drop_size,
-                           uint32_t *out, int64_t *at, uint32_t *bare, int64_t *bare_at, int64_t *bare_n)
+                           uint32_t *out, int64_t *at, uint32_t *bare, int64_t *bare_n)
 {
     int64_t w = 0, b = 0, s = 0;
     const int64_t next_default = n;
@@ -1938,10 +1939,7 @@ static int64_t mapped_view(const uint32_t *cps, int64_t n, const uint32_t *mappi
         if (i == next) {
             at[s] = w;
             out[w++] = 10u;
-            if (drop != NULL) {
-                bare_at[s] = b;
-                bare[b++] = 10u;
-            }
+            if (drop != NULL) bare[b++] = 10u;
             s++;
             next = s < n_sep ? separators[s] : next_default;
             continue;
@@ -1964,10 +1962,10 @@ static int64_t mapped_view(const uint32_t *cps, int64_t n, const uint32_t *mappi
 
 static PyObject *py_mapped_view(PyObject *self, PyObject *args)
 {
-    PyObject *cp_o, *mp_o, *sp_o, *dr_o, *out_o, *at_o, *ba_o, *bat_o;
-    if (!PyArg_ParseTuple(args, "OOOOOOOO", &cp_o, &mp_o, &sp_o, &dr_o, &out_o, &at_o, &ba_o, &bat_o)) return NULL;
+    PyObject *cp_o, *mp_o, *sp_o, *dr_o, *out_o, *at_o, *ba_o;
+    if (!PyArg_ParseTuple(args, "OOOOOOO", &cp_o, &mp_o, &sp_o, &dr_o, &out_o, &at_o, &ba_o)) return NULL;
     const int bare_wanted = dr_o != Py_None;
-    held_buffer cp = {0}, mp = {0}, sp = {0}, dr = {0}, out = {0}, at = {0}, ba = {0}, bat = {0};
+    held_buffer cp = {0}, mp = {0}, sp = {0}, dr = {0}, out = {0}, at = {0}, ba = {0};
     PyObject *result = NULL;
     const wanted_buffer wanted[] = {
         {cp_o, &cp, 4, "codepoints"},
@@ -1977,15 +1975,13 @@ static PyObject *py_mapped_view(PyObject *self, PyObject *args)
         {out_o, &out, 4, "out"},
         {at_o, &at, 8, "at"},
         {bare_wanted ? ba_o : NULL, &ba, 4, "bare"},
-        {bare_wanted ? bat_o : NULL, &bat, 8, "bare_at"},
     };
     if (take_all(wanted, COUNT(wanted)) < 0) goto done;
     const Py_ssize_t n = cp.view.len / 4, n_sep = sp.view.len / 8;
     if (out.view.readonly || out.view.len / 4 < n || at.view.readonly || at.view.len / 8 < n_sep ||
-        (bare_wanted && (ba.view.readonly || ba.view.len / 4 < n || bat.view.readonly || bat.view.len / 8 < n_sep))) {
+        (bare_wanted && (ba.view.readonly || ba.view.len / 4 < n))) {
         PyErr_SetString(PyExc_ValueError,
-                        "mapped_view: out (and bare) writable and as long as the code points, at (and bare_at) as "
-                        "the separators");
+                        "mapped_view: out (and bare) writable and as long as the code points, at as the separators");
         goto done;
     }
     const int64_t *seps = (const int64_t *)sp.view.buf;
@@ -2000,8 +1996,7 @@ static PyObject *py_mapped_view(PyObject *self, PyObject *args)
     written = mapped_view((const uint32_t *)cp.view.buf, n, (const uint32_t *)mp.view.buf, mp.view.len / 4, seps,
                           n_sep, bare_wanted ? (const uint8_t *)dr.view.buf : NULL, bare_wanted ? dr.view.len : 0,
                           (uint32_t *)out.view.buf, (int64_t *)at.view.buf,
-                          bare_wanted ? (uint32_t *)ba.view.buf : NULL, bare_wanted ? (int64_t *)bat.view.buf : NULL,
-                          &bare_n);
+                          bare_wanted ? (uint32_t *)ba.view.buf : NULL, &bare_n);
     Py_END_ALLOW_THREADS
     result = Py_BuildValue("LL", (long long)written, (long long)bare_n);
 done:
@@ -2063,7 +2058,7 @@ static PyMethodDef methods[] = {
      "t2s_windows(codepoints, table, starts, ends): the runs of key code points (bit 1) holding a changed one (bits "
      "1 and 2); returns their number."},
     {"mapped_view", py_mapped_view, METH_VARARGS,
-     "mapped_view(codepoints, mapping, separators, drop, out, at, bare, bare_at): the view's per-character step, "
+     "mapped_view(codepoints, mapping, separators, drop, out, at, bare): the view's per-character step, "
      "separators kept as line feeds, and without drop's characters (drop None: not made); returns both lengths."},
     {"center_labels", py_center_labels, METH_VARARGS,
      "center_labels(order, indptr, indices, out): centre clustering of a CSR graph, nodes visited in order."},
@@ -2073,7 +2068,7 @@ static PyMethodDef methods[] = {
 static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_kernels", NULL, -1, methods};
 
 /* Raised with every change of the functions above: dedup/kernel.py sets aside a kernel of another version. */
-#define KERNEL_VERSION 16
+#define KERNEL_VERSION 17
 
 PyMODINIT_FUNC PyInit__kernels(void)
 {

@@ -483,9 +483,9 @@ def test_per_character_kernel_refuses_bad_separators() -> None:
     out, at = np.empty(3, np.uint32), np.empty(2, np.int64)
     for bad in ([2, 1], [0, 3], [1, 1]):
         with pytest.raises(ValueError, match="separators increasing"):
-            kernels.mapped_view(cps, mapping, np.array(bad, np.int64), None, out, at, None, None)
+            kernels.mapped_view(cps, mapping, np.array(bad, np.int64), None, out, at, None)
     with pytest.raises(ValueError, match="as long as the code points"):
-        kernels.mapped_view(cps, mapping, np.array([1], np.int64), None, out[:2], at, None, None)
+        kernels.mapped_view(cps, mapping, np.array([1], np.int64), None, out[:2], at, None)
 
 
 def test_t2s_converts_whole_texts_under_another_opencc(monkeypatch: pytest.MonkeyPatch) -> None:

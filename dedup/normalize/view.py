@@ -207,9 +207,9 @@ def per_character(
     if _kernels is None:
         return _per_character_by_arrays(codepoints, separators, mapping, drop)
     viewed, at = np.empty_like(codepoints), np.empty_like(separators)
-    out_bare, bare_at = (None, None) if drop is None else (np.empty_like(codepoints), np.empty_like(separators))
+    out_bare = None if drop is None else np.empty_like(codepoints)
     written, bare_written = _kernels.mapped_view(
-        codepoints, mapping, separators, None if drop is None else drop.view(np.uint8), viewed, at, out_bare, bare_at
+        codepoints, mapping, separators, None if drop is None else drop.view(np.uint8), viewed, at, out_bare
     )
     return viewed[:written], at, None if out_bare is None else out_bare[:bare_written]
 
