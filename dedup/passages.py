@@ -33,7 +33,7 @@ from .lsh import LSHParams, band_keys, candidate_pairs, optimal_params
 from .minhash import signatures
 from .normalize import KnownViews, NormalizeOptions, matching_texts, span_views
 from .options import KeywordOptions, check_types
-from .runs import FRAGMENT, LONG, SHORT, RunColumns, passage_runs
+from .runs import FRAGMENT, LONG, SHORT, RunColumns, passage_runs, repeat_blocks, run_regions
 from .segment import UnitSpans, segment_many, split_long
 from .shingle import encode, exact_hashes, shingle_hashes, shingle_sets
 from .spans import Span, last_visible
@@ -63,7 +63,8 @@ class PassageCluster(DictRoundTrip):
         Cluster number, in order of first copy.
     spans : tuple of Span
         One span per copy (at least two), sorted; each runs from the start of the
-        passage's first paragraph to the end of its last.
+        passage's first paragraph to the end of its last. Copies printed back to back
+        are cut apart (:func:`dedup.runs.repeat_blocks`).
     """
 
     id: int
@@ -380,36 +381,6 @@ def fragment_pairs(units: UnitTable, options: PassageOptions) -> np.ndarray:
     return pairs_of_back_bits(units.fragments) if found else _fragment_pairs(units, options)
 
 
-def _regions(runs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Merge the copies named by passage pairs into regions and link them.
-
-    Parameters
-    ----------
-    runs : np.ndarray
-        int64 ``[r, 4]`` from :func:`dedup.runs.passage_runs`.
-
-    Returns
-    -------
-    regions : np.ndarray
-        int64 ``[q, 2]``, first and last unit of each region, sorted.
-    links : np.ndarray
-        int64 ``[r, 2]``, the two regions of each passage pair.
-    """
-    copies = np.concatenate([runs[:, 0:2], runs[:, 2:4]]).astype(np.int64)
-    order = np.lexsort((copies[:, 1], copies[:, 0]))
-    sorted_copies = copies[order]
-    # A copy starts a new region unless it overlaps the running end of the previous ones.
-    running_end = np.maximum.accumulate(sorted_copies[:, 1])
-    new_region = np.concatenate(([True], sorted_copies[1:, 0] > running_end[:-1]))
-    region_of_sorted = np.cumsum(new_region) - 1
-    region_of = np.empty(len(copies), dtype=np.int64)
-    region_of[order] = region_of_sorted
-    starts = sorted_copies[new_region, 0]
-    ends = np.maximum.reduceat(sorted_copies[:, 1], np.flatnonzero(new_region))
-    n = len(runs)
-    return np.stack([starts, ends], axis=1), np.stack([region_of[:n], region_of[n:]], axis=1)
-
-
 @dataclass(frozen=True)
 class PassageMatches:
     """Repeated passages with the direct matches behind them.
@@ -475,18 +446,23 @@ def match_passages(
     merged, gapped = runs
     if not len(merged):
         return PassageMatches(units, merged, np.empty(0, dtype=np.int64), [], gapped)
-    regions, links = _regions(merged)
+    regions, links = run_regions(merged)
     labels = connected_components(len(regions), links)
     groups = group_members(labels)
     # Each group's copies as (doc, start, end) triples, sorted: Span's order, compared as tuples of ints.
     doc, start, end = units.doc[regions[:, 0]].tolist(), units.start[regions[:, 0]].tolist(), units.end[regions[:, 1]]
     triples = list(zip(doc, start, end.tolist()))
     keys = [tuple(sorted(map(triples.__getitem__, g.tolist()))) for g in groups]
-    order = sorted(range(len(groups)), key=keys.__getitem__)
+    heads = [int(g[0]) for g in groups]  # a region of each cluster, whose label names it
+    for region, blocks in repeat_blocks(regions, links, labels, merged):  # a passage repeated back to back
+        first, last = blocks[:, 0], blocks[:, 1]
+        keys.append(tuple(zip(units.doc[first].tolist(), units.start[first].tolist(), units.end[last].tolist())))
+        heads.append(region)
+    order = sorted(range(len(keys)), key=keys.__getitem__)
     span_sets = [tuple(Span(*triple) for triple in key) for key in keys]
     cluster_of_label = np.full(len(regions), -1, dtype=np.int64)
     for new_id, k in enumerate(order):
-        cluster_of_label[labels[groups[k][0]]] = new_id
+        cluster_of_label[labels[heads[k]]] = new_id
     run_cluster = cluster_of_label[labels[links[:, 0]]]
     clusters = [PassageCluster(new_id, span_sets[k]) for new_id, k in enumerate(order)]
     return PassageMatches(units, merged, run_cluster, clusters, gapped)

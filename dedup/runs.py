@@ -14,7 +14,7 @@ import numpy as np
 
 from .arrays import pairs_in, stable_order
 
-__all__ = ["RunColumns", "diagonal_runs", "passage_runs", "run_order"]
+__all__ = ["RunColumns", "diagonal_runs", "passage_runs", "repeat_blocks", "run_order", "run_regions"]
 
 #: Where a matched pair comes from: the long paragraphs' LSH, fragments, short paragraphs' equal views (in that order).
 LONG, FRAGMENT, SHORT = 0, 1, 2
@@ -145,6 +145,74 @@ def passage_runs(
         kept = ~(single & (headline | by_quote))
         runs, gapped = runs[kept], gapped[kept]
     return runs, gapped
+
+
+def run_regions(runs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Merge the copies named by passage runs into regions and link them.
+
+    Parameters
+    ----------
+    runs : np.ndarray
+        int64 ``[r, 4]`` from :func:`passage_runs`.
+
+    Returns
+    -------
+    regions : np.ndarray
+        int64 ``[q, 2]``, first and last unit of each region, sorted.
+    links : np.ndarray
+        int64 ``[r, 2]``, the two regions of each passage pair.
+    """
+    copies = np.concatenate([runs[:, 0:2], runs[:, 2:4]]).astype(np.int64)
+    order = np.lexsort((copies[:, 1], copies[:, 0]))
+    sorted_copies = copies[order]
+    # A copy starts a new region unless it overlaps the running end of the previous ones.
+    running_end = np.maximum.accumulate(sorted_copies[:, 1])
+    new_region = np.concatenate(([True], sorted_copies[1:, 0] > running_end[:-1]))
+    region_of_sorted = np.cumsum(new_region) - 1
+    region_of = np.empty(len(copies), dtype=np.int64)
+    region_of[order] = region_of_sorted
+    starts = sorted_copies[new_region, 0]
+    ends = np.maximum.reduceat(sorted_copies[:, 1], np.flatnonzero(new_region))
+    n = len(runs)
+    return np.stack([starts, ends], axis=1), np.stack([region_of[:n], region_of[n:]], axis=1)
+
+
+def repeat_blocks(
+    regions: np.ndarray, links: np.ndarray, labels: np.ndarray, runs: np.ndarray
+) -> list[tuple[int, np.ndarray]]:
+    """The copies of each passage repeated back to back: a run whose two copies overlap (a line printed thirteen
+    times in a row pairs copies 1–12 with 2–13) merges them into one region (:func:`run_regions`), which, linked to
+    no other, would be a component of one region and no cluster of copies. Each such region is cut into
+    consecutive blocks of the smallest offset ``p`` between the two copies of a run on it: unit ``i`` of such a run
+    matches unit ``i + p``, so every block is a copy of the first (the last may be a shorter, leading part of one).
+
+    Parameters
+    ----------
+    regions : np.ndarray
+        int64 ``[q, 2]``, ``links`` int64 ``[r, 2]``: from :func:`run_regions` of ``runs`` (int64 ``[r, 4]``).
+    labels : np.ndarray
+        int64 ``[q]``: the regions' connected components over ``links``.
+
+    Returns
+    -------
+    list of (int, np.ndarray)
+        Each such region, ascending, and its blocks: int64 ``[k, 2]``, first and last unit, ``k >= 2``.
+    """
+    alone = links[:, 0] == links[:, 1]
+    alone &= np.bincount(labels, minlength=len(regions))[labels[links[:, 0]]] == 1
+    rows = np.flatnonzero(alone)
+    if not rows.size:
+        return []
+    region = links[rows, 0]
+    order = np.argsort(region, kind="stable")
+    region, offset = region[order], (runs[rows, 2] - runs[rows, 0])[order]
+    first = np.flatnonzero(np.concatenate(([True], region[1:] != region[:-1])))
+    out = []
+    for r, p in zip(region[first].tolist(), np.minimum.reduceat(offset, first).tolist()):
+        lo, hi = (int(x) for x in regions[r])
+        starts = np.arange(lo, hi + 1, max(p, 1), dtype=np.int64)
+        out.append((r, np.stack([starts, np.minimum(starts + max(p, 1) - 1, hi)], axis=1)))
+    return out
 
 
 def run_order(runs: np.ndarray, doc: np.ndarray) -> np.ndarray:

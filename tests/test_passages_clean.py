@@ -382,3 +382,75 @@ def test_a_short_sentence_a_long_paragraph_repeats_founds_no_passage(news_lines:
     second = apart.index("记者报道。", 1)
     found = [[(s.start, s.end) for s in c.spans] for c in find_repeated_passages([apart])]
     assert found == [[(0, 5), (second, second + 5)]]
+
+
+def test_a_line_printed_many_times_in_a_row_is_one_passage_of_its_copies() -> None:
+    """Copies back to back overlap as a run (copies 1–12 match 2–13) and merge into one region: the removal of
+    copies 2–13 still points at a cluster of the thirteen copies, the first of which it keeps (it pointed at
+    nothing, and no cluster was reported, until 2026-12-06)."""
+    line = "Weather threatens holiday plans"
+    doc = "HIDE CAPTION\n" + "\n".join([line] * 13) + "\nSome other caption text follows here for the photo gallery."
+    report = dedup.clean_report([doc])
+    (removal,) = [r for r in report.cleaned[0].removed if r.kind == "passage"]
+    (cluster,) = report.passages
+    assert removal.ref == cluster.id == 0
+    assert [doc[s.start : s.end] for s in cluster.spans] == [line] * 13
+    assert (removal.start, removal.end) == (cluster.spans[1].start, cluster.spans[-1].end + 1)
+    assert report.cleaned[0].text.count(line) == 1
+    assert find_repeated_passages([doc]) == report.passages
+
+
+def test_two_lines_printed_in_turn_are_copies_of_the_pair() -> None:
+    """The blocks are the run's offset long: two lines printed eight times in turn are eight copies of the pair."""
+    pair = "Weather threatens holiday plans\nShare this story"
+    doc = "An opening paragraph that is printed once only, long enough.\n" + "\n".join([pair] * 8) + "\nA closing line."
+    report = dedup.clean_report([doc])
+    (cluster,) = report.passages
+    assert [doc[s.start : s.end] for s in cluster.spans] == [pair] * 8
+    assert [(r.start, r.end, r.ref) for r in report.cleaned[0].removed] == [
+        (cluster.spans[1].start, cluster.spans[-1].end + 1, cluster.id)
+    ]
+
+
+LINES = [
+    "Share this story",
+    "Weather threatens holiday plans",  # printed six times in a row or more, its copies made one region (the bug)
+    "The council voted on Tuesday to widen the old river bridge",
+    "Snow is expected in the northern hills by the end of the week",
+]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.lists(st.tuples(st.sampled_from(range(4)), st.integers(1, 12)), min_size=1, max_size=5), max_size=3))
+def test_every_passage_removal_points_at_a_reported_cluster_that_keeps_a_copy(
+    docs: list[list[tuple[int, int]]],
+) -> None:
+    """Documents of lines printed several times in a row, in turn, and across documents: every passage removal
+    names a reported cluster of two copies or more, sorted and apart, within which its text is kept."""
+    texts = ["\n".join(LINES[i] for i, times in doc for _ in range(times)) for doc in docs]
+    report = dedup.clean_report(texts, cross_document=True)
+    assert [restore(c) for c in report.cleaned] == texts
+    clusters = {c.id: c for c in report.passages}
+    kept = [np.ones(len(t), dtype=bool) for t in texts]
+    for doc, cleaned in enumerate(report.cleaned):
+        for r in cleaned.removed:
+            kept[doc][r.start : r.end] = False
+    for cleaned in report.cleaned:
+        for r in cleaned.removed:
+            if r.kind != "passage":
+                continue
+            spans = clusters[r.ref].spans
+            assert len(spans) >= 2 and list(spans) == sorted(spans)
+            assert all(a.doc != b.doc or a.end < b.start for a, b in zip(spans, spans[1:]))
+            held = {texts[s.doc][i:j] for s in spans for i, j in _kept_lines(texts[s.doc], kept[s.doc], s)}
+            assert {line for line in r.text.split("\n") if line} <= held
+
+
+def _kept_lines(text: str, kept: np.ndarray, span: Span) -> list[tuple[int, int]]:
+    """The lines of ``span`` in ``text`` that no removal touches, as (start, end)."""
+    out, start = [], span.start
+    for end in [i for i in range(span.start, span.end) if text[i] == "\n"] + [span.end]:
+        if end > start and kept[start:end].all():
+            out.append((start, end))
+        start = end + 1
+    return out
