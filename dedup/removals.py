@@ -19,10 +19,21 @@ import numpy as np
 from .dicts import DictRoundTrip
 from .errors import InvalidOptionError
 
-__all__ = ["Removal", "Cleaned", "Cut", "restore", "resolve", "resolve_many", "apply_cuts", "REASONS"]
+__all__ = ["Removal", "Cleaned", "Cut", "restore", "resolve", "resolve_many", "apply_cuts", "strengths", "REASONS"]
 
 Reason = Literal["duplicate", "boilerplate", "noise"]
 REASONS: tuple[str, ...] = ("noise", "boilerplate", "duplicate")  # weakest first
+
+
+def strengths(reason: np.ndarray, passage: np.ndarray) -> np.ndarray:
+    """int64 ``[c]``: which of overlapping cuts owns a character (the higher), from each cut's reason (int64 ``[c]``,
+    an index into :data:`REASONS`) and whether it is a passage (bool ``[c]``). A whole duplicate document is
+    strongest, then boilerplate, then a repeated passage, then noise: a passage is cut because its earlier copy keeps
+    its text, and a line of it that goes as boilerplate of its own document (a share link, a template line) may be
+    no line the earlier copy keeps, so it goes as boilerplate and says so — it is no duplicate of a kept copy."""
+    strength = 2 * np.asarray(reason, dtype=np.int64)
+    strength[(strength == 2 * REASONS.index("duplicate")) & np.asarray(passage, dtype=bool)] = 1
+    return strength
 
 
 @dataclass(frozen=True)
@@ -135,7 +146,7 @@ def _check_removals(cleaned: Cleaned) -> None:
 def resolve(length: int, cuts: Sequence[Cut]) -> list[Cut]:
     """Non-overlapping cuts covering the union of ``cuts``.
 
-    Every character goes to the strongest reason covering it (ties: the cut
+    Every character goes to the strongest cut covering it (:func:`strengths`; ties: the cut
     proposed first); runs of characters owned by cuts with equal
     ``(reason, ref, kind, held_by)`` merge into one.
 
@@ -157,8 +168,10 @@ def resolve(length: int, cuts: Sequence[Cut]) -> list[Cut]:
         [(c.start, c.end, REASONS.index(c.reason), label_id[(c.reason, c.ref, c.kind, c.held_by)]) for c in cuts],
         dtype=np.int64,
     ).reshape(-1, 4)
+    start, end, reason, label = columns.T
+    strength = strengths(reason, np.array([c.kind == "passage" for c in cuts], dtype=bool))
     _, start, end, label = resolve_many(
-        np.array([length], dtype=np.int64), np.zeros(len(cuts), dtype=np.int64), *columns.T
+        np.array([length], dtype=np.int64), np.zeros(len(cuts), dtype=np.int64), start, end, strength, label
     )
     return [Cut(s, e, *labels[k]) for s, e, k in zip(start.tolist(), end.tolist(), label.tolist())]  # type: ignore[arg-type]
 
@@ -180,7 +193,7 @@ def resolve_many(
     doc, start, end : np.ndarray
         int64 ``[c]``: the cuts, each document's in the order proposed.
     strength : np.ndarray
-        int64 ``[c]``: the reason's index in :data:`REASONS` (higher wins).
+        int64 ``[c]``: :func:`strengths` of the cuts (higher wins).
     label : np.ndarray
         int64 ``[c]``: equal labels merge (what ``(reason, ref, kind, held_by)`` are to :func:`resolve`).
 

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dedup.removals import REASONS, Cleaned, Cut, Removal, apply_cuts, resolve, resolve_many, restore
+from dedup.removals import REASONS, Cleaned, Cut, Removal, apply_cuts, resolve, resolve_many, restore, strengths
 from dedup.spans import expand_spans_to_lines, expand_to_lines, last_visible
 
 
@@ -45,6 +45,23 @@ def test_stronger_reason_wins_overlaps_and_equal_neighbours_merge() -> None:
     ]
 
 
+def test_boilerplate_inside_a_passage_goes_as_boilerplate_a_duplicate_document_takes_all() -> None:
+    """A line of a repeated passage that goes as its document's boilerplate says so: the passage's earlier copy
+    need not keep it. A whole duplicate document owns all of its own; noise is weakest."""
+    passage = Cut(0, 30, "duplicate", 4, "passage")
+    line = Cut(10, 20, "boilerplate", 9, "page-furniture")
+    assert resolve(30, [passage, line, Cut(25, 28, "noise", None, "html_tag")]) == [
+        Cut(0, 10, "duplicate", 4, "passage"),
+        Cut(10, 20, "boilerplate", 9, "page-furniture"),
+        Cut(20, 30, "duplicate", 4, "passage"),
+    ]
+    assert resolve(30, [line, Cut(0, 30, "duplicate", 2, "document")]) == [Cut(0, 30, "duplicate", 2, "document")]
+    codes = np.array([REASONS.index(r) for r in ("noise", "boilerplate", "duplicate", "duplicate")])
+    order = strengths(codes, np.array([False, False, False, True])).tolist()
+    assert order[0] < order[3] < order[1] < order[2]  # noise < passage < boilerplate < document
+    assert strengths(codes, np.array([True, True, False, True])).tolist()[:2] == order[:2]  # only duplicates
+
+
 def test_cuts_are_clipped_and_empty_ones_dropped() -> None:
     assert resolve(5, [Cut(-3, 2, "noise"), Cut(4, 99, "noise", None, "x"), Cut(3, 3, "duplicate")]) == [
         Cut(0, 2, "noise"),
@@ -60,7 +77,7 @@ cut_strategy = st.builds(
     end=st.integers(-5, 60),
     reason=st.sampled_from(["noise", "boilerplate", "duplicate"]),
     ref=st.one_of(st.none(), st.integers(0, 3)),
-    kind=st.one_of(st.none(), st.sampled_from(["a", "b"])),
+    kind=st.one_of(st.none(), st.sampled_from(["a", "passage"])),
 )
 
 
@@ -95,8 +112,9 @@ def _resolved_many(lengths: list[int], proposals: list[tuple[int, Cut]]) -> list
         )
         for d, c in proposals
     ]
-    columns = np.array(rows, dtype=np.int64).reshape(-1, 5).T
-    doc, start, end, label = resolve_many(np.array(lengths, dtype=np.int64), *columns)
+    doc, start, end, reason, label = np.array(rows, dtype=np.int64).reshape(-1, 5).T
+    strength = strengths(reason, np.array([c.kind == "passage" for _, c in proposals], dtype=bool))
+    doc, start, end, label = resolve_many(np.array(lengths, dtype=np.int64), doc, start, end, strength, label)
     named = list(labels)
     return [(d, Cut(s, e, *named[k])) for d, s, e, k in zip(*(a.tolist() for a in (doc, start, end, label)))]  # type: ignore[misc]
 
@@ -145,8 +163,11 @@ def _painted(length: int, cuts: list[Cut]) -> list[Cut]:
     if not valid:
         return []
     owner = np.full(length, -1, dtype=np.int64)
-    # Paint weakest first; among equals, later cuts first so the first proposed wins.
-    for i in sorted(range(len(valid)), key=lambda i: (REASONS.index(valid[i].reason), -i)):
+    # Paint weakest first — noise, a repeated passage, boilerplate, a duplicate document —; among equals, later cuts
+    # first so the first proposed wins.
+    rank = {"noise": 0, "boilerplate": 2, "duplicate": 3}
+    demoted = [c.reason == "duplicate" and c.kind == "passage" for c in valid]
+    for i in sorted(range(len(valid)), key=lambda i: (rank[valid[i].reason] - 2 * demoted[i], -i)):
         owner[max(valid[i].start, 0) : min(valid[i].end, length)] = i
     labels = [(c.reason, c.ref, c.kind, c.held_by) for c in valid]
     label_id = {label: k for k, label in enumerate(dict.fromkeys(labels))}

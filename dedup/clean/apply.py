@@ -8,7 +8,7 @@ import numpy as np
 
 from ..arrays import unique_rows
 from ..normalize import noise_spans_many
-from ..removals import REASONS, Cleaned, cut_spans, resolve_many
+from ..removals import REASONS, Cleaned, cut_spans, resolve_many, strengths
 from ..spans import expand_spans_to_lines
 from .plan import CleanPlan
 
@@ -83,7 +83,10 @@ def apply_plan(texts: Sequence[str], plan: CleanPlan, first_doc: int = 0) -> lis
     labels, label = unique_rows(cuts[:, 3:] + shift)
     labels -= shift
     lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
-    doc, start, end, owner = resolve_many(lengths, cuts[:, 0], cuts[:, 1], cuts[:, 2], cuts[:, 3], label)
+    passage = cuts[:, 5] == (kinds.index("passage") if "passage" in kinds else -1)
+    doc, start, end, owner = resolve_many(
+        lengths, cuts[:, 0], cuts[:, 1], cuts[:, 2], strengths(cuts[:, 3], passage), label
+    )
     bounds = np.searchsorted(doc, np.arange(len(texts) + 1)).tolist()
     named = [
         (REASONS[reason], None if ref < 0 else ref, kinds[kind], None if held < 0 else plan.holders[held])
