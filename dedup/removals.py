@@ -28,11 +28,12 @@ REASONS: tuple[str, ...] = ("noise", "boilerplate", "duplicate")  # weakest firs
 def strengths(reason: np.ndarray, passage: np.ndarray) -> np.ndarray:
     """int64 ``[c]``: which of overlapping cuts owns a character (the higher), from each cut's reason (int64 ``[c]``,
     an index into :data:`REASONS`) and whether it is a passage (bool ``[c]``). A whole duplicate document is
-    strongest, then boilerplate, then a repeated passage, then noise: a passage is cut because its earlier copy keeps
-    its text, and a line of it that goes as boilerplate of its own document (a share link, a template line) may be
-    no line the earlier copy keeps, so it goes as boilerplate and says so — it is no duplicate of a kept copy."""
+    strongest, then boilerplate, then noise, then a repeated passage: a passage is cut because its earlier copy keeps
+    its text, and a line of it that goes as boilerplate of its own document (a share link, a template line), or its
+    inline noise (pinyin, a leftover tag), may be nothing the earlier copy keeps, so it goes by its rule and says
+    so — it is no duplicate of a kept copy."""
     strength = 2 * np.asarray(reason, dtype=np.int64)
-    strength[(strength == 2 * REASONS.index("duplicate")) & np.asarray(passage, dtype=bool)] = 1
+    strength[(strength == 2 * REASONS.index("duplicate")) & np.asarray(passage, dtype=bool)] = -1
     return strength
 
 

@@ -497,14 +497,15 @@ def test_clean_pauses_the_garbage_collector_and_gives_it_back(monkeypatch: pytes
 
 def test_applying_a_plan_gives_a_line_of_a_passage_to_its_boilerplate_and_a_document_all_of_its_own() -> None:
     """The cuts a plan proposes meet when applied: a paragraph cut as a repeated passage holds a line its page's
-    classifier removes (a share link, which the passage's earlier copy need not keep), and goes around it; a
-    document emptied as a duplicate owns all of its own text. Kinds are numbered in the order first proposed."""
+    classifier removes (a share link, which the passage's earlier copy need not keep) and a leftover tag, and goes
+    around both; a document emptied as a duplicate owns all of its own text."""
     from dedup.clean import CleanReport
     from dedup.clean.apply import apply_plan
     from dedup.clean.plan import CleanPlan
     from dedup.removals import REASONS
 
-    texts = ["Copy this link\nhttps://example.com/a/1\nRead more about sharing.\n", "Whole copy\nof a story\n"]
+    texts = ["Copy this link\nhttps://example.com/a/1\nRead more<br> about sharing.\n", "Whole copy\nof a story\n"]
+    tag = (texts[0].index("<br>"), texts[0].index("<br>") + 4)
     link = (texts[0].index("https"), texts[0].index("Read"))
     duplicate, boilerplate = REASONS.index("duplicate"), REASONS.index("boilerplate")
     rows = [(0, *link, boilerplate, 5, 0), (0, 0, len(texts[0]), duplicate, 3, 1), (1, 11, 20, boilerplate, 6, 0)]
@@ -512,13 +513,15 @@ def test_applying_a_plan_gives_a_line_of_a_passage_to_its_boilerplate_and_a_docu
     doc, start, end, reason, ref, kind = (np.array(column, dtype=np.int64) for column in zip(*rows))
     plan = CleanPlan(
         np.array([0, 2, 4]), start, end, reason, ref, kind, np.zeros(4, dtype=bool),
-        ("page-furniture", "passage", "document"), np.full(4, -1), (), False, CleanReport([], [], [], []),
+        ("page-furniture", "passage", "document"), np.full(4, -1), (), True, CleanReport([], [], [], []),
     )  # fmt: skip
     first, second = apply_plan(texts, plan)
     assert [(r.start, r.end, r.reason, r.kind, r.ref) for r in first.removed] == [
         (0, link[0], "duplicate", "passage", 3),
         (*link, "boilerplate", "page-furniture", 5),
-        (link[1], len(texts[0]), "duplicate", "passage", 3),
+        (link[1], tag[0], "duplicate", "passage", 3),
+        (*tag, "noise", "html_tag", None),
+        (tag[1], len(texts[0]), "duplicate", "passage", 3),
     ]
     assert [(r.start, r.end, r.reason, r.kind, r.ref) for r in second.removed] == [
         (0, len(texts[1]), "duplicate", "document", 2)

@@ -46,19 +46,21 @@ def test_stronger_reason_wins_overlaps_and_equal_neighbours_merge() -> None:
 
 
 def test_boilerplate_inside_a_passage_goes_as_boilerplate_a_duplicate_document_takes_all() -> None:
-    """A line of a repeated passage that goes as its document's boilerplate says so: the passage's earlier copy
-    need not keep it. A whole duplicate document owns all of its own; noise is weakest."""
+    """A line of a repeated passage that goes as its document's boilerplate, or its inline noise, says so: the
+    passage's earlier copy need not keep it. A whole duplicate document owns all of its own."""
     passage = Cut(0, 30, "duplicate", 4, "passage")
     line = Cut(10, 20, "boilerplate", 9, "page-furniture")
     assert resolve(30, [passage, line, Cut(25, 28, "noise", None, "html_tag")]) == [
         Cut(0, 10, "duplicate", 4, "passage"),
         Cut(10, 20, "boilerplate", 9, "page-furniture"),
-        Cut(20, 30, "duplicate", 4, "passage"),
+        Cut(20, 25, "duplicate", 4, "passage"),
+        Cut(25, 28, "noise", None, "html_tag"),
+        Cut(28, 30, "duplicate", 4, "passage"),
     ]
     assert resolve(30, [line, Cut(0, 30, "duplicate", 2, "document")]) == [Cut(0, 30, "duplicate", 2, "document")]
     codes = np.array([REASONS.index(r) for r in ("noise", "boilerplate", "duplicate", "duplicate")])
     order = strengths(codes, np.array([False, False, False, True])).tolist()
-    assert order[0] < order[3] < order[1] < order[2]  # noise < passage < boilerplate < document
+    assert order[3] < order[0] < order[1] < order[2]  # passage < noise < boilerplate < document
     assert strengths(codes, np.array([True, True, False, True])).tolist()[:2] == order[:2]  # only duplicates
 
 
@@ -163,11 +165,11 @@ def _painted(length: int, cuts: list[Cut]) -> list[Cut]:
     if not valid:
         return []
     owner = np.full(length, -1, dtype=np.int64)
-    # Paint weakest first — noise, a repeated passage, boilerplate, a duplicate document —; among equals, later cuts
+    # Paint weakest first — a repeated passage, noise, boilerplate, a duplicate document —; among equals, later cuts
     # first so the first proposed wins.
-    rank = {"noise": 0, "boilerplate": 2, "duplicate": 3}
+    rank = {"noise": 1, "boilerplate": 2, "duplicate": 3}
     demoted = [c.reason == "duplicate" and c.kind == "passage" for c in valid]
-    for i in sorted(range(len(valid)), key=lambda i: (rank[valid[i].reason] - 2 * demoted[i], -i)):
+    for i in sorted(range(len(valid)), key=lambda i: (rank[valid[i].reason] - 3 * demoted[i], -i)):
         owner[max(valid[i].start, 0) : min(valid[i].end, length)] = i
     labels = [(c.reason, c.ref, c.kind, c.held_by) for c in valid]
     label_id = {label: k for k, label in enumerate(dict.fromkeys(labels))}
