@@ -27,6 +27,7 @@ import numpy as np
 
 from .arrays import BACK_BITS, back_bits, compiled, concat_ranges, pairs_of_back_bits, sorted_unique, stable_order
 from .cluster import connected_components, group_members
+from .copies import edited_inner, must_be_whole, whole_copies
 from .dicts import DictRoundTrip
 from .errors import InvalidOptionError, check_texts
 from .lsh import LSHParams, band_keys, candidate_pairs, optimal_params
@@ -84,6 +85,11 @@ class PassageOptions(KeywordOptions):
         (an excerpt, a truncated copy, a fragment).
     min_chars : int
         Paragraphs with a shorter matching view match only exactly (titles, headings, labels).
+    edit_chars : int
+        Paragraphs of two documents whose views both have at least this many characters match as edited copies
+        (differing anywhere, by ``threshold``). Shorter ones, and any two of one document, repeat alone only as
+        whole copies — one holds the other as it is, no word replaced (:mod:`dedup.copies`); edited, they count
+        only inside a passage, between two of its paragraphs that repeat alone.
     fragment_chars : int
         Shortest view of a fragment matched by containment inside its own document;
         a fragment shorter than ``min_chars`` must also end like a sentence.
@@ -102,6 +108,7 @@ class PassageOptions(KeywordOptions):
     threshold: float = 0.7
     containment: float = 0.9
     min_chars: int = 20
+    edit_chars: int = 40
     fragment_chars: int = 6
     fragment_window: int = 20
     max_gap: int = 1
@@ -118,7 +125,7 @@ class PassageOptions(KeywordOptions):
                 raise InvalidOptionError(f"{name} must be in (0, 1], got {getattr(self, name)}")
         if self.min_chars < self.ngram or self.fragment_chars < self.ngram:
             raise InvalidOptionError("min_chars and fragment_chars must be >= ngram")
-        for name in ("max_gap", "fragment_window"):
+        for name in ("max_gap", "fragment_window", "edit_chars"):
             if getattr(self, name) < 0:
                 raise InvalidOptionError(f"{name} must be >= 0, got {getattr(self, name)}")
         for name in ("ngram", "num_perm", "max_unit_chars"):
@@ -257,8 +264,10 @@ def _lsh_pairs(units: UnitTable, long_units: np.ndarray, options: PassageOptions
         int64 ``[p, 2]`` unit indices, ``i < j``.
     containment_only : np.ndarray
         bool ``[p]``: matched by containment, not by Jaccard.
+    inner : np.ndarray
+        bool ``[p]``: edited copies that count only inside a passage (:func:`dedup.copies.edited_inner`).
     """
-    none = (np.empty((0, 2), dtype=np.int64), np.empty(0, dtype=bool))
+    none = (np.empty((0, 2), dtype=np.int64), np.empty(0, dtype=bool), np.empty(0, dtype=bool))
     if long_units.size < 2:
         return none
     verified = verify_candidates(
@@ -272,7 +281,11 @@ def _lsh_pairs(units: UnitTable, long_units: np.ndarray, options: PassageOptions
         return none
     pairs = long_units[verified.pairs]
     keep, by_jaccard = long_pairs_kept(pairs, verified.jaccard, verified.share, units.view_len, units.doc, options)
-    return pairs[keep], ~by_jaccard[keep]
+    pairs = pairs[keep]
+    whole = np.ones(len(pairs), dtype=bool)  # read only where a pair must be whole copies
+    rows = np.flatnonzero(must_be_whole(pairs, units.view_len, units.doc, options.edit_chars))
+    whole[rows] = whole_copies(take(units.views, pairs[rows, 0]), take(units.views, pairs[rows, 1]))
+    return pairs, ~by_jaccard[keep], edited_inner(pairs, whole, units.view_len, units.doc, options.edit_chars)
 
 
 def long_pairs_kept(
@@ -325,7 +338,8 @@ def _fragment_pairs(units: UnitTable, options: PassageOptions) -> np.ndarray:
     pairs = pairs[_may_hold(units, pairs, options)]
     # Pairs come in fragment order, each within a short window: a chunk of them needs the
     # views of a stretch of units only.
-    return pairs[contained_in_chunks(pairs, view_len, _sets_of(units, options), options.containment)]
+    pairs = pairs[contained_in_chunks(pairs, view_len, _sets_of(units, options), options.containment)]
+    return pairs[whole_copies(take(units.views, pairs[:, 0]), take(units.views, pairs[:, 1]))]  # an excerpt
 
 
 def _may_hold(units: UnitTable, pairs: np.ndarray, options: PassageOptions) -> np.ndarray:
@@ -436,13 +450,14 @@ def match_passages(
     the band keys).
     """
     if runs is None:
-        long_pairs, quoted = _lsh_pairs(units, np.flatnonzero(units.view_len >= options.min_chars), options)
+        long_pairs, quoted, inner = _lsh_pairs(units, np.flatnonzero(units.view_len >= options.min_chars), options)
         more, more_anchored, more_source = other_pairs(units, options)
         pairs = np.concatenate([long_pairs, more])
-        anchored = np.concatenate([np.ones(len(long_pairs), dtype=bool), more_anchored])
+        anchored = np.concatenate([~inner, more_anchored])
         source = np.concatenate([np.full(len(long_pairs), LONG, dtype=np.int8), more_source])
-        quoted = np.concatenate([quoted, np.zeros(len(more), dtype=bool)])
-        runs = passage_runs(pairs, anchored, source, quoted, run_columns(units), options.max_gap)
+        not_more = np.zeros(len(more), dtype=bool)
+        quoted, inner = np.concatenate([quoted, not_more]), np.concatenate([inner, not_more])
+        runs = passage_runs(pairs, anchored, source, quoted, run_columns(units), options.max_gap, inner)
     merged, gapped = runs
     if not len(merged):
         return PassageMatches(units, merged, np.empty(0, dtype=np.int64), [], gapped)

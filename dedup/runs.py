@@ -40,7 +40,12 @@ class RunColumns:
 
 
 def diagonal_runs(
-    pairs: np.ndarray, anchored: np.ndarray, doc: np.ndarray, max_gap: int, source: np.ndarray | None = None
+    pairs: np.ndarray,
+    anchored: np.ndarray,
+    doc: np.ndarray,
+    max_gap: int,
+    source: np.ndarray | None = None,
+    inner: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Merge unit pairs that continue each other into passage pairs ``(a0, a1, b0, b1)`` (inclusive units).
 
@@ -61,6 +66,9 @@ def diagonal_runs(
     source : np.ndarray, optional
         int8 ``[p]``: :data:`LONG`, :data:`FRAGMENT` or :data:`SHORT`, which orders equal pairs of two
         sources (without it, their order in ``pairs``).
+    inner : np.ndarray, optional
+        bool ``[p]``: pairs (none anchored) that count only between two other pairs of their run — paragraphs
+        with a word replaced (:func:`dedup.copies.edited_inner`): a run ends at its first and last other pair.
 
     Returns
     -------
@@ -100,10 +108,30 @@ def diagonal_runs(
     first = np.flatnonzero(starts)
     last = np.append(first[1:], a.size) - 1
     keep = np.logical_or.reduceat(anchor, first)
+    if inner is not None:
+        first, last = _without_inner_ends(first, last, np.asarray(inner, dtype=bool)[order], starts)
     runs = np.stack([a[first], a[last], b[first], b[last]], axis=1)[keep]
     stepped_over = np.zeros(a.size, dtype=bool)
     stepped_over[1:] = ~starts[1:] & (step_b > 1)
-    return runs, np.logical_or.reduceat(stepped_over, first)[keep]
+    stepped = np.cumsum(stepped_over)
+    return runs, (stepped[last] > stepped[first])[keep]
+
+
+def _without_inner_ends(
+    first: np.ndarray, last: np.ndarray, inner: np.ndarray, starts: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each run's first and last pair that is not ``inner`` (int64 ``[r]`` each), from its first and last pair, the
+    pairs' ``inner`` and ``starts`` (bool ``[p]``, in run order). A run of inner pairs alone keeps its bounds (it has
+    no anchored pair either, and is dropped)."""
+    outer = np.flatnonzero(~inner)
+    if not inner.any() or not outer.size:
+        return first, last
+    run = (np.cumsum(starts) - 1)[outer]
+    first, last = first.copy(), last.copy()
+    runs_with, at = np.unique(run, return_index=True)
+    first[runs_with] = outer[at]
+    last[runs_with] = outer[np.append(at[1:], outer.size) - 1]
+    return first, last
 
 
 def passage_runs(
@@ -113,14 +141,15 @@ def passage_runs(
     quoted: np.ndarray,
     columns: RunColumns,
     max_gap: int,
+    inner: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """The passage runs of matched paragraph pairs: :func:`diagonal_runs`, less the runs of one sentence inside a
     long paragraph that are no real repeat of it.
 
     Parameters
     ----------
-    pairs, anchored, source : np.ndarray
-        As for :func:`diagonal_runs` (int64 ``[p, 2]``, bool ``[p]``, int8 ``[p]``).
+    pairs, anchored, source, inner : np.ndarray
+        As for :func:`diagonal_runs` (int64 ``[p, 2]``, bool ``[p]``, int8 ``[p]``, bool ``[p]``).
     quoted : np.ndarray
         bool ``[p]``: long paragraphs matched by containment alone.
     columns : RunColumns
@@ -134,7 +163,7 @@ def passage_runs(
     gapped : np.ndarray
         bool ``[r]``.
     """
-    runs, gapped = diagonal_runs(pairs, anchored, columns.doc, max_gap, source)
+    runs, gapped = diagonal_runs(pairs, anchored, columns.doc, max_gap, source, inner)
     if len(runs):
         # One sentence inside a long paragraph is a repeat only when it really is the same
         # sentence again: not a digest headline above the article that it echoes, not a

@@ -518,7 +518,7 @@ def test_long_paragraphs_are_matched_on_ray_as_on_one_machine(
     from dedup.clean import CleanTables, tabulate
     from dedup.distributed import RayCleaner
     from dedup.distributed.passages import keys_apart, passage_runs_on_ray
-    from dedup.passages import MAX_BUCKET, _exact_short_pairs, match_passages
+    from dedup.passages import MAX_BUCKET, _exact_short_pairs, _lsh_pairs, match_passages
 
     shared = news_lines[3]
     texts = [f"{news_lines[10 + i]}\n{shared}\n{news_lines[200 + i % 7]}" for i in range(MAX_BUCKET + 20)]
@@ -532,6 +532,12 @@ def test_long_paragraphs_are_matched_on_ray_as_on_one_machine(
     # paragraph's sentence repeats (it may extend a passage, not found one).
     texts += [f"第{i % 3}版\n{news_lines[1000 + i]}\n记者 张三\n{news_lines[1100 + i]}" for i in range(30)]
     texts += [f"{news_lines[1200]}\n他说：\n{news_lines[1201]}\n他说：", "他说：" + "".join(sentences[50:70])]
+    # Paragraphs of one document alike but for a word (dedup.copies): a list's items, and an essay printed twice
+    # with a character misread inside its second print and at its end (edited pairs count only inside a run).
+    items = [f"{name} (Basic) Skills Certification" for name in ("Python", "Java", "C#", "SQL", "Go", "R")]
+    essay = [line for line in news_lines[1300:1400] if 40 <= len(line) <= 250][:5]
+    misread = [essay[0], essay[1], essay[2][:8] + "囗" + essay[2][9:], essay[3], essay[4][:-6] + "囗" + essay[4][-5:]]
+    texts += ["\n".join(items), "\n".join(essay + ["（转载）"] + misread)]
     options = CleanOptions(cross_document=True)
     batches = [texts[lo : lo + 13] for lo in range(0, len(texts), 13)]
     parts = [keys_apart(tabulate(batch, options), b, options.passages, 3) for b, batch in enumerate(batches)]
@@ -542,6 +548,8 @@ def test_long_paragraphs_are_matched_on_ray_as_on_one_machine(
     joined = replace(tabulate(texts, options).units, views=_Unread())  # matching on Ray reads no view here
     short_pairs, founding = _exact_short_pairs(units, options.passages)
     assert len(short_pairs) >= 30 and founding.any() and not founding.all() and units.split.any()
+    long_units = np.flatnonzero(units.view_len >= options.passages.min_chars)
+    assert np.count_nonzero(_lsh_pairs(units, long_units, options.passages)[2]) >= 4  # items, misread paragraphs
     for partitions in (1, 3):
         runs, gapped = passage_runs_on_ray(
             [ray.put(p[1]) for p in parts],
@@ -568,7 +576,6 @@ def test_long_paragraphs_are_matched_on_ray_as_on_one_machine(
 
     monkeypatch.setattr(ray_api, "plan_clean", spy)
     report = dedup.clean_report(texts, options=options, with_clusters=True)
-    long_units = np.flatnonzero(units.view_len >= options.passages.min_chars)
     for limit, keys_here in ((0, 0), (len(long_units), units.band_keys.shape[1])):  # on the workers; here
         cleaner = RayCleaner(options, engine=RayClusterEngine(paragraph_limit=limit))
         for batch in batches:

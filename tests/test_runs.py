@@ -10,9 +10,12 @@ from dedup.runs import FRAGMENT, LONG, SHORT, RunColumns, diagonal_runs, passage
 
 
 @st.composite
-def matched_pairs(draw: st.DrawFn) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, RunColumns, int]:
+def matched_pairs(
+    draw: st.DrawFn,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, RunColumns, int, np.ndarray]:
     """Paragraphs of a few documents and pairs of them from the three sources: unique within a source, the same
-    pair sometimes found by two (a long paragraph that is also a fragment of its document)."""
+    pair sometimes found by two (a long paragraph that is also a fragment of its document); some long pairs
+    edited copies that count only inside a run (never anchored)."""
     sizes = draw(st.lists(st.integers(1, 8), min_size=1, max_size=5))
     doc = np.repeat(np.arange(len(sizes)), sizes).astype(np.int64)
     n = doc.size
@@ -27,20 +30,23 @@ def matched_pairs(draw: st.DrawFn) -> tuple[np.ndarray, np.ndarray, np.ndarray, 
     anchored = np.array(draw(st.lists(st.booleans(), min_size=len(rows), max_size=len(rows))), dtype=bool)
     quoted = np.array(draw(st.lists(st.booleans(), min_size=len(rows), max_size=len(rows))), dtype=bool)
     quoted &= source == LONG
+    inner = np.array(draw(st.lists(st.booleans(), min_size=len(rows), max_size=len(rows))), dtype=bool)
+    inner &= source == LONG
+    anchored &= ~inner
     flags = draw(st.lists(st.tuples(st.booleans(), st.booleans()), min_size=n, max_size=n))
     columns = RunColumns(doc, np.array([f[0] for f in flags]), np.array([f[1] for f in flags]))
-    return pairs, anchored, source, quoted, columns, draw(st.integers(0, 2))
+    return pairs, anchored, source, quoted, columns, draw(st.integers(0, 2)), inner
 
 
 @settings(max_examples=300, deadline=None)
 @given(matched_pairs(), st.integers(1, 4), st.randoms(use_true_random=False))
 def test_runs_merged_by_pairs_of_documents_equal_one_call(
-    case: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, RunColumns, int], parts: int, rnd: object
+    case: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, RunColumns, int, np.ndarray], parts: int, rnd: object
 ) -> None:
     """What the Ray engine does: pairs cut by their two documents, each part's rows in any order, the parts' runs
     put back in order by :func:`run_order` — the runs, gaps and sources of one call."""
-    pairs, anchored, source, quoted, columns, max_gap = case
-    whole = passage_runs(pairs, anchored, source, quoted, columns, max_gap)
+    pairs, anchored, source, quoted, columns, max_gap, inner = case
+    whole = passage_runs(pairs, anchored, source, quoted, columns, max_gap, inner)
     doc = columns.doc
     part = (doc[pairs[:, 0]] * 7 + doc[pairs[:, 1]]) % parts
     got: list[tuple[np.ndarray, np.ndarray]] = []
@@ -49,7 +55,7 @@ def test_runs_merged_by_pairs_of_documents_equal_one_call(
     for p in order_of_parts:
         rows = np.flatnonzero(part == p)
         rows = rows[np.argsort([rnd.random() for _ in rows.tolist()])]  # type: ignore[attr-defined]
-        got.append(passage_runs(pairs[rows], anchored[rows], source[rows], quoted[rows], columns, max_gap))
+        got.append(passage_runs(pairs[rows], anchored[rows], source[rows], quoted[rows], columns, max_gap, inner[rows]))
     runs = np.concatenate([g[0] for g in got])
     gapped = np.concatenate([g[1] for g in got])
     order = run_order(runs, doc)

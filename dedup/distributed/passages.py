@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from ..clean import CleanTables
+from ..copies import edited_inner
 from ..passages import (
     MAX_BUCKET,
     PassageOptions,
@@ -114,16 +115,23 @@ def _verified(rows: Sequence[Any], views: Sequence[Any], long_counts: Sequence[i
                 "ngram": options.ngram,
                 "threshold": options.threshold,
                 "containment": options.containment,
+                "whole": True,
             },
         )
     )
 
 
 def _paragraph_pair_rows(
-    pairs: np.ndarray, anchored: np.ndarray, source: np.ndarray, quoted: np.ndarray, doc: np.ndarray, partitions: int
+    pairs: np.ndarray,
+    anchored: np.ndarray,
+    source: np.ndarray,
+    quoted: np.ndarray,
+    doc: np.ndarray,
+    partitions: int,
+    inner: np.ndarray | None = None,
 ) -> dict[str, np.ndarray]:
     """Matched paragraph pairs as rows keyed by a hash partition of their two documents: ``a``, ``b``, ``part``
-    int64, ``anchored``, ``quoted`` bool, ``source`` int8."""
+    int64, ``anchored``, ``quoted``, ``inner`` (none when not given) bool, ``source`` int8."""
     n_docs = np.int64(doc.max(initial=0)) + 1  # a pair of documents, one key: its pairs meet in one part
     return {
         "a": pairs[:, 0].astype(np.int64),
@@ -132,6 +140,7 @@ def _paragraph_pair_rows(
         "anchored": np.asarray(anchored, dtype=bool),
         "quoted": np.asarray(quoted, dtype=bool),
         "source": np.asarray(source, dtype=np.int8),
+        "inner": np.zeros(len(pairs), dtype=bool) if inner is None else np.asarray(inner, dtype=bool),
     }
 
 
@@ -148,10 +157,10 @@ def _long_pair_rows(
     pairs = table["long_units"][offsets[names >> LOCAL_BITS] + (names & (_BLOCK - 1))].reshape(-1, 2)
     share = np.stack([batch["share_left"], batch["share_right"]], axis=1).reshape(-1, 2)
     keep, by_jaccard = long_pairs_kept(pairs, batch["jaccard"], share, table["view_len"], table["doc"], options)
-    source = np.full(int(keep.sum()), LONG, dtype=np.int8)
-    return _paragraph_pair_rows(
-        pairs[keep], np.ones(source.size, dtype=bool), source, ~by_jaccard[keep], table["doc"], partitions
-    )
+    pairs = pairs[keep]
+    inner = edited_inner(pairs, batch["whole"].astype(bool)[keep], table["view_len"], table["doc"], options.edit_chars)
+    source = np.full(len(pairs), LONG, dtype=np.int8)
+    return _paragraph_pair_rows(pairs, ~inner, source, ~by_jaccard[keep], table["doc"], partitions, inner)
 
 
 def _short_pair_rows(
@@ -184,6 +193,7 @@ def _runs_of_part(batch: dict[str, np.ndarray], *, columns: list[Any], max_gap: 
         batch["quoted"].astype(bool),
         RunColumns(table["doc"], table["split"], table["sentence_end"]),
         max_gap,
+        batch["inner"].astype(bool),
     )
     return {
         "a0": runs[:, 0].copy(),

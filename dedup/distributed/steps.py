@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from ..arrays import sorted_unique, stable_order
+from ..copies import whole_copies
 from ..lsh import LSHParams, band_keys, candidate_pairs
 from ..minhash import signatures
 from ..normalize import NormalizeOptions, matching_texts
@@ -170,11 +171,14 @@ def _verify_block_pair(
     ngram: int,
     threshold: float,
     containment: float | None,
+    whole: bool = False,
 ) -> dict[str, np.ndarray]:
-    """map_groups over ``blocks``: distinct candidate pairs of two view blocks → verified edges."""
+    """map_groups over ``blocks``: distinct candidate pairs of two view blocks → verified edges; with ``whole``, also
+    whether each is a pair of whole copies (``whole``, :func:`dedup.copies.whole_copies`)."""
     pairs = _unique_pairs(np.stack([batch["left"], batch["right"]], axis=1))
     involved = sorted_unique(pairs)
-    set_hashes, set_offsets = shingle_sets(_views_of(involved, blocks, starts), ngram)
+    views = _views_of(involved, blocks, starts)
+    set_hashes, set_offsets = shingle_sets(views, ngram)
     verified = verify_pairs(
         set_hashes,
         set_offsets,
@@ -184,7 +188,7 @@ def _verify_block_pair(
     )
     edges = involved[verified.pairs].reshape(-1, 2)
     share = verified.share if verified.share is not None else np.zeros((0, 2))
-    return {
+    out = {
         "left": edges[:, 0].copy(),
         "right": edges[:, 1].copy(),
         "jaccard": verified.jaccard,
@@ -192,6 +196,10 @@ def _verify_block_pair(
         "share_left": share[:, 0].copy(),
         "share_right": share[:, 1].copy(),
     }
+    if whole:
+        rows = verified.pairs.reshape(-1, 2)
+        out["whole"] = whole_copies([views[i] for i in rows[:, 0].tolist()], [views[i] for i in rows[:, 1].tolist()])
+    return out
 
 
 def _similarity_block_pair(
