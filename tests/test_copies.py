@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 from hypothesis import assume, given, settings
@@ -101,3 +103,23 @@ def test_every_distinct_item_of_a_list_is_kept(words: list[str], repeats: list[i
     kept = _kept_lines(text)
     assert set(kept) == set(text.splitlines())
     assert kept[: len(items) + 2] == [INTRO, *items, OUTRO]
+
+
+def test_against_an_index_a_short_line_goes_only_when_every_ngram_is_held(tmp_path: Path) -> None:
+    """A saved index holds ``Python …`` and ``Java …``: a new page's ``Java …`` goes as held by it, its ``Go …``
+    (20 of 22 five-grams held: 0.91 ≥ the containment 0.9) stays; a long paragraph is still cut at 0.9."""
+    from dedup import Index
+
+    long = "The city council approved the new budget on Tuesday, raising spending on schools and public transport."
+    old = "\n".join([INTRO, certification("Python"), certification("Java"), long, OUTRO])
+    with Index.create(tmp_path / "old.idx") as index:
+        index.add([old], ids=["old"])
+        edited = long.replace("Tuesday", "Monday")  # 88 of 95 five-grams held
+        new = "\n".join(["A new page about something else entirely, written for this test.", certification("Go")])
+        new += "\n" + "\n".join([certification("Java"), edited])
+        (cleaned,) = dedup.clean([new], against=index)
+    assert cleaned.text.splitlines() == [
+        "A new page about something else entirely, written for this test.",
+        certification("Go"),
+    ]
+    assert [(r.text, r.held_by) for r in cleaned.removed] == [(f"{certification('Java')}\n{edited}", "old")]

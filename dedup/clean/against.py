@@ -7,8 +7,10 @@ text (``Removal.held_by``), never at text of the batch:
     document   the document's n-grams lie in an indexed near-duplicate at least ``cover``
                (the rule that empties a member of a cluster for its representative)
     passage    a paragraph (a view of at least ``passages.min_chars``) whose n-grams lie in
-               one indexed document at least ``passages.containment``: candidates share a
-               paragraph band key, the check is exact, on the document's stored n-grams
+               one indexed document at least ``passages.containment`` — all of them, for a view
+               shorter than ``passages.edit_chars`` (a word replaced in a short line makes another
+               line: :mod:`dedup.copies`): candidates share a paragraph band key, the check is
+               exact, on the document's stored n-grams
     line       a line recurring, as its exact key, in indexed documents of at least
                ``boilerplate.min_docs`` families (documents sharing a band key count as one)
 
@@ -115,7 +117,8 @@ def _documents(
 
 
 def _passages(units: UnitTable, index: Index, skip: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Rows of ``units`` whose n-grams lie at least ``passages.containment`` in one indexed document."""
+    """Rows of ``units`` whose n-grams lie at least ``passages.containment`` in one indexed document (all of them
+    when the view is shorter than ``passages.edit_chars``)."""
     options = index.passages
     assert options is not None
     rows, keys = unit_keys(units, options)
@@ -129,7 +132,8 @@ def _passages(units: UnitTable, index: Index, skip: np.ndarray) -> tuple[np.ndar
     local = np.stack([np.searchsorted(candidates, pairs[:, 0]), pairs[:, 1]], axis=1)
     inter, size, _ = intersections(index._all_segments(), (hashes, offsets), local)
     share = inter / np.maximum(size, 1)
-    ok = (share >= options.containment) & (size > 0) & _enough(size, index.sample)
+    short = units.view_len[rows[pairs[:, 0]]] < options.edit_chars
+    ok = (share >= np.where(short, 1.0, options.containment)) & (size > 0) & _enough(size, index.sample)
     found, docs = _best(pairs[ok, 0], pairs[ok, 1], share[ok])
     return rows[found], docs
 
