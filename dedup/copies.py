@@ -22,11 +22,13 @@ already folded, so what is left to differ is the words.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
-__all__ = ["edited_inner", "must_be_whole", "whole_copies"]
+from .store import take
+
+__all__ = ["edited_inner", "must_be_whole", "whole_copies", "whole_pairs"]
 
 
 def whole_copies(earlier: Sequence[str], later: Sequence[str]) -> np.ndarray:
@@ -41,6 +43,12 @@ def whole_copies(earlier: Sequence[str], later: Sequence[str]) -> np.ndarray:
     )
 
 
+def whole_pairs(views: Sequence[str], pairs: np.ndarray) -> np.ndarray:
+    """bool ``[p]``: :func:`whole_copies` of each pair's two views (``pairs`` int64 ``[p, 2]``, rows of ``views``: a
+    list, or a column on disk read in bulk)."""
+    return whole_copies(take(views, pairs[:, 0]), take(views, pairs[:, 1]))
+
+
 def must_be_whole(pairs: np.ndarray, view_len: np.ndarray, doc: np.ndarray, edit_chars: int) -> np.ndarray:
     """bool ``[p]``: which matched paragraph pairs (int64 ``[p, 2]``) repeat alone only as whole copies: any two of
     one document (two paragraphs of a page alike but for a word are a list's items or parallel instructions; a
@@ -52,9 +60,17 @@ def must_be_whole(pairs: np.ndarray, view_len: np.ndarray, doc: np.ndarray, edit
 
 
 def edited_inner(
-    pairs: np.ndarray, whole: np.ndarray, view_len: np.ndarray, doc: np.ndarray, edit_chars: int
+    pairs: np.ndarray,
+    view_len: np.ndarray,
+    doc: np.ndarray,
+    edit_chars: int,
+    whole: Callable[[np.ndarray], np.ndarray],
 ) -> np.ndarray:
     """bool ``[p]``: the matched paragraph pairs (int64 ``[p, 2]``) that count only inside a passage, between two
-    of its pairs that repeat alone: those that must be whole copies (:func:`must_be_whole`) and are not
-    (``whole``, bool ``[p]``: :func:`whole_copies` where it was read)."""
-    return must_be_whole(pairs, view_len, doc, edit_chars) & ~np.asarray(whole, dtype=bool)
+    of its pairs that repeat alone: those that must be whole copies (:func:`must_be_whole`) and are not. ``whole``
+    says which are (int64 ``[k]`` rows of ``pairs`` → bool ``[k]``: :func:`whole_pairs`, or a column that was
+    read where the views are); it is asked only of the rows that must be."""
+    inner = must_be_whole(pairs, view_len, doc, edit_chars)
+    rows = np.flatnonzero(inner)
+    inner[rows] = ~np.asarray(whole(rows), dtype=bool)
+    return inner

@@ -27,7 +27,7 @@ import numpy as np
 
 from .arrays import BACK_BITS, back_bits, compiled, concat_ranges, pairs_of_back_bits, sorted_unique, stable_order
 from .cluster import connected_components, group_members
-from .copies import edited_inner, must_be_whole, whole_copies
+from .copies import edited_inner, whole_pairs
 from .dicts import DictRoundTrip
 from .errors import InvalidOptionError, check_texts
 from .lsh import LSHParams, band_keys, candidate_pairs, optimal_params
@@ -282,10 +282,10 @@ def _lsh_pairs(units: UnitTable, long_units: np.ndarray, options: PassageOptions
     pairs = long_units[verified.pairs]
     keep, by_jaccard = long_pairs_kept(pairs, verified.jaccard, verified.share, units.view_len, units.doc, options)
     pairs = pairs[keep]
-    whole = np.ones(len(pairs), dtype=bool)  # read only where a pair must be whole copies
-    rows = np.flatnonzero(must_be_whole(pairs, units.view_len, units.doc, options.edit_chars))
-    whole[rows] = whole_copies(take(units.views, pairs[rows, 0]), take(units.views, pairs[rows, 1]))
-    return pairs, ~by_jaccard[keep], edited_inner(pairs, whole, units.view_len, units.doc, options.edit_chars)
+    inner = edited_inner(
+        pairs, units.view_len, units.doc, options.edit_chars, lambda rows: whole_pairs(units.views, pairs[rows])
+    )
+    return pairs, ~by_jaccard[keep], inner
 
 
 def long_pairs_kept(
@@ -339,7 +339,7 @@ def _fragment_pairs(units: UnitTable, options: PassageOptions) -> np.ndarray:
     # Pairs come in fragment order, each within a short window: a chunk of them needs the
     # views of a stretch of units only.
     pairs = pairs[contained_in_chunks(pairs, view_len, _sets_of(units, options), options.containment)]
-    return pairs[whole_copies(take(units.views, pairs[:, 0]), take(units.views, pairs[:, 1]))]  # an excerpt
+    return pairs[whole_pairs(units.views, pairs)]  # an excerpt
 
 
 def _may_hold(units: UnitTable, pairs: np.ndarray, options: PassageOptions) -> np.ndarray:

@@ -40,7 +40,7 @@ def test_which_pairs_must_be_whole_by_hand() -> None:
     assert must_be_whole(pairs, view_len, doc, 40).tolist() == [True, False, True, True]
     assert must_be_whole(pairs, view_len, doc, 30).tolist() == [True, False, False, False]
     whole = np.array([True, False, False, True])
-    assert edited_inner(pairs, whole, view_len, doc, 40).tolist() == [False, False, True, False]
+    assert edited_inner(pairs, view_len, doc, 40, lambda rows: whole[rows]).tolist() == [False, False, True, False]
 
 
 def _kept_lines(text: str) -> list[str]:

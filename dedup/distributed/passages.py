@@ -158,7 +158,8 @@ def _long_pair_rows(
     share = np.stack([batch["share_left"], batch["share_right"]], axis=1).reshape(-1, 2)
     keep, by_jaccard = long_pairs_kept(pairs, batch["jaccard"], share, table["view_len"], table["doc"], options)
     pairs = pairs[keep]
-    inner = edited_inner(pairs, batch["whole"].astype(bool)[keep], table["view_len"], table["doc"], options.edit_chars)
+    whole = batch["whole"].astype(bool)[keep]
+    inner = edited_inner(pairs, table["view_len"], table["doc"], options.edit_chars, whole.__getitem__)
     source = np.full(len(pairs), LONG, dtype=np.int8)
     return _paragraph_pair_rows(pairs, ~inner, source, ~by_jaccard[keep], table["doc"], partitions, inner)
 

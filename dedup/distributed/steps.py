@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from ..arrays import sorted_unique, stable_order
-from ..copies import whole_copies
+from ..copies import whole_pairs
 from ..lsh import LSHParams, band_keys, candidate_pairs
 from ..minhash import signatures
 from ..normalize import NormalizeOptions, matching_texts
@@ -174,7 +174,7 @@ def _verify_block_pair(
     whole: bool = False,
 ) -> dict[str, np.ndarray]:
     """map_groups over ``blocks``: distinct candidate pairs of two view blocks → verified edges; with ``whole``, also
-    whether each is a pair of whole copies (``whole``, :func:`dedup.copies.whole_copies`)."""
+    whether each is a pair of whole copies (``whole``, :func:`dedup.copies.whole_pairs`)."""
     pairs = _unique_pairs(np.stack([batch["left"], batch["right"]], axis=1))
     involved = sorted_unique(pairs)
     views = _views_of(involved, blocks, starts)
@@ -197,8 +197,7 @@ def _verify_block_pair(
         "share_right": share[:, 1].copy(),
     }
     if whole:
-        rows = verified.pairs.reshape(-1, 2)
-        out["whole"] = whole_copies([views[i] for i in rows[:, 0].tolist()], [views[i] for i in rows[:, 1].tolist()])
+        out["whole"] = whole_pairs(views, verified.pairs.reshape(-1, 2))
     return out
 
 
