@@ -700,6 +700,62 @@ static window_fn pick_window(void)
 
 static window_fn window_hashes = window_hashes_scalar; /* the fastest this CPU runs, set when the module loads */
 
+/*
+ * The shingle token hashes of every unit (dedup/shingle.py's shingle_hashes): a unit of L >= width code points
+ * has its L - width + 1 windows, hashed with the salt of width; a unit of 0 < L < width one shingle, itself,
+ * hashed with the salt of L; an empty unit none. Unit u's hashes go to out[shingle_offsets[u]:...].
+ */
+static void unit_window_hashes(const uint32_t *codepoints, const int64_t *offsets, const int64_t *shingle_offsets,
+                               Py_ssize_t n_units, int64_t width, uint64_t salt_mul, uint64_t salt_add, uint32_t *out)
+{
+    const uint64_t long_salt = (uint64_t)width * salt_mul + salt_add;
+    for (Py_ssize_t u = 0; u < n_units; u++) {
+        int64_t length = offsets[u + 1] - offsets[u];
+        if (length >= width)
+            window_hashes(codepoints + offsets[u], length - width + 1, width, long_salt, out + shingle_offsets[u]);
+        else if (length > 0)
+            window_hashes_scalar(codepoints + offsets[u], 1, length, (uint64_t)length * salt_mul + salt_add,
+                                 out + shingle_offsets[u]);
+    }
+}
+
+static PyObject *py_unit_window_hashes(PyObject *self, PyObject *args)
+{
+    PyObject *cp_o, *off_o, *soff_o, *out_o;
+    long long width;
+    unsigned long long salt_mul, salt_add;
+    if (!PyArg_ParseTuple(args, "OOOLKKO", &cp_o, &off_o, &soff_o, &width, &salt_mul, &salt_add, &out_o)) return NULL;
+    held_buffer cp = {0}, off = {0}, soff = {0}, out = {0};
+    PyObject *result = NULL;
+    const wanted_buffer wanted[] = {{cp_o, &cp, 4, "codepoints"}, {off_o, &off, 8, "offsets"},
+                                    {soff_o, &soff, 8, "shingle_offsets"}, {out_o, &out, 4, "out"}};
+    if (take_all(wanted, COUNT(wanted)) < 0) goto done;
+    Py_ssize_t n_units = off.view.len / 8 - 1;
+    const int64_t *offsets = (const int64_t *)off.view.buf, *shingles = (const int64_t *)soff.view.buf;
+    if (out.view.readonly || width < 1 || n_units < 0 || soff.view.len != off.view.len) {
+        PyErr_SetString(PyExc_ValueError, "out must be writable, width >= 1, one shingle offset a unit offset");
+        goto done;
+    }
+    if (check_offsets(offsets, n_units, cp.view.len / 4) < 0) goto done;
+    if (n_units >= 0 && (shingles[0] != 0 || shingles[n_units] != out.view.len / 4)) goto bad_shingles;
+    for (Py_ssize_t u = 0; u < n_units; u++) {
+        int64_t length = offsets[u + 1] - offsets[u];
+        int64_t count = length >= width ? length - width + 1 : (length > 0);
+        if (shingles[u + 1] - shingles[u] != count) goto bad_shingles;
+    }
+    Py_BEGIN_ALLOW_THREADS
+    unit_window_hashes((const uint32_t *)cp.view.buf, offsets, shingles, n_units, (int64_t)width,
+                       (uint64_t)salt_mul, (uint64_t)salt_add, (uint32_t *)out.view.buf);
+    Py_END_ALLOW_THREADS
+    result = Py_NewRef(Py_None);
+    goto done;
+bad_shingles:
+    PyErr_SetString(PyExc_ValueError, "shingle_offsets must count each unit's shingles, from 0 to len(out)");
+done:
+    release_all(wanted, COUNT(wanted));
+    return result;
+}
+
 static PyObject *py_window_hashes(PyObject *self, PyObject *args)
 {
     PyObject *cp_o, *out_o;
@@ -2012,6 +2068,9 @@ static PyMethodDef methods[] = {
     {"intersection_sizes", py_intersection_sizes, METH_VARARGS,
      "intersection_sizes(hashes, offsets, pairs, out[, need]): |A & B| of pairs of ascending CSR sets (with need, "
      "a pair that cannot reach need[i] may stop early, below it)."},
+    {"unit_window_hashes", py_unit_window_hashes, METH_VARARGS,
+     "unit_window_hashes(codepoints, offsets, shingle_offsets, width, salt_mul, salt_add, out): every unit's shingle "
+     "token hashes."},
     {"window_hashes", py_window_hashes, METH_VARARGS,
      "window_hashes(codepoints, width, salt, out): the token hash of every window of width code points."},
     {"sorted_sets", py_sorted_sets, METH_VARARGS,
@@ -2068,7 +2127,7 @@ static PyMethodDef methods[] = {
 static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_kernels", NULL, -1, methods};
 
 /* Raised with every change of the functions above: dedup/kernel.py sets aside a kernel of another version. */
-#define KERNEL_VERSION 17
+#define KERNEL_VERSION 18
 
 PyMODINIT_FUNC PyInit__kernels(void)
 {

@@ -198,13 +198,17 @@ def shingle_hashes(codepoints: np.ndarray, offsets: np.ndarray, ngram: int) -> t
     if ngram < 1:
         raise ValueError(f"ngram must be >= 1, got {ngram}")
     codepoints = np.ascontiguousarray(codepoints, dtype=np.uint32)
-    offsets = np.asarray(offsets, dtype=np.int64)
+    offsets = np.ascontiguousarray(offsets, dtype=np.int64)
     starts, lengths = offsets[:-1], np.diff(offsets)
     is_long = lengths >= ngram
     counts = np.where(is_long, lengths - (ngram - 1), np.minimum(lengths, 1))
     shingle_offsets = np.zeros(len(lengths) + 1, dtype=np.int64)
     np.cumsum(counts, out=shingle_offsets[1:])
 
+    if _kernels is not None:  # unit by unit: no window across two units is hashed, none deleted, none inserted
+        hashes = np.empty(int(shingle_offsets[-1]), dtype=np.uint32)
+        _kernels.unit_window_hashes(codepoints, offsets, shingle_offsets, ngram, int(_SALT_MUL), int(_SALT_ADD), hashes)
+        return hashes, shingle_offsets
     # Every window of the flat array, less those that do not lie inside one
     # long unit: the last ngram-1 positions of every unit (all of a short one).
     windows = _window_hashes(codepoints, ngram)

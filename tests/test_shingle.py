@@ -72,10 +72,18 @@ def test_ngram_must_be_positive() -> None:
 
 
 @settings(max_examples=200, deadline=None)
-@given(texts=texts_strategy, n=st.integers(1, 7))
-def test_vectorized_hashes_equal_hash_shingle(texts: list[str], n: int) -> None:
+@given(texts=texts_strategy, n=st.integers(1, 7), compiled=st.booleans())
+def test_vectorized_hashes_equal_hash_shingle(texts: list[str], n: int, compiled: bool) -> None:
+    """Unit by unit in the compiled kernel (``unit_window_hashes``), or every window of the joined units less those
+    across two, with the short units' shingles inserted (numpy): each the reference's hashes."""
     codepoints, offsets = encode(texts)
-    hashes, shingle_offsets = shingle_hashes(codepoints, offsets, n)
+    kernels = shingle._kernels
+    if not compiled:
+        shingle._kernels = None
+    try:
+        hashes, shingle_offsets = shingle_hashes(codepoints, offsets, n)
+    finally:
+        shingle._kernels = kernels
     for i, text in enumerate(texts):
         got = hashes[shingle_offsets[i] : shingle_offsets[i + 1]].tolist()
         assert got == [hash_shingle(s) for s in reference_shingles(text, n)]
@@ -116,6 +124,20 @@ def test_compiled_window_hashes_equal_the_numpy_reference(codepoints: list[int],
     """Eight windows a step where the CPU has AVX-512, a window at a time for the rest (tails of 0 to 7)."""
     array = np.array(codepoints, dtype=np.uint32)
     assert np.array_equal(shingle._window_hashes(array, width), shingle._window_hashes(array, width, use_kernel=False))
+
+
+@pytest.mark.skipif(shingle._kernels is None, reason="compiled kernel not built")
+def test_compiled_unit_hashes_refuse_offsets_that_do_not_count_the_shingles() -> None:
+    codepoints, offsets = encode(["abcdef", "ab"])
+    hashes = np.empty(3, dtype=np.uint32)
+    salts = int(shingle._SALT_MUL), int(shingle._SALT_ADD)
+    shingle._kernels.unit_window_hashes(codepoints, offsets, np.array([0, 2, 3]), 5, *salts, hashes)
+    assert hashes.tolist() == [reference_hash(s) for s in ["abcde", "bcdef", "ab"]]
+    for wrong in ([0, 1, 3], [0, 2, 4], [1, 3, 4]):
+        with pytest.raises(ValueError, match="count each unit's shingles"):
+            shingle._kernels.unit_window_hashes(codepoints, offsets, np.array(wrong), 5, *salts, hashes)
+    with pytest.raises(ValueError, match="out of range"):
+        shingle._kernels.unit_window_hashes(codepoints, np.array([0, 6, 9]), np.array([0, 2, 3]), 5, *salts, hashes)
 
 
 def test_real_text_hashes_match_per_shingle(news_lines: list[str]) -> None:
