@@ -294,6 +294,31 @@ def test_a_copy_is_not_cut_against_text_that_goes_as_boilerplate() -> None:
     assert held_blocks(units, runs, lines, np.array([4]), PassageOptions()).tolist() == []
 
 
+def test_a_cut_line_is_taken_out_of_the_paragraph_it_lies_in() -> None:
+    """A cut line's view goes from its own paragraph, not from the first place the copy holds it: a page number
+    ``3`` after a heading ``人民日报第3版``; a line across two paragraphs, or one its paragraph does not hold, from the
+    first place of the joined views, as a line without a view takes nothing."""
+    from dedup.clean.held import _less_cut_lines
+
+    views, starts, ends = ["人民日报第3版", "正文在这里", "3"], [0, 10, 20], [8, 18, 25]
+    assert _less_cut_lines(list(views), starts, ends, [(20, 25, "3")]) == ("人民日报第3版正文在这里", True)
+    assert _less_cut_lines(list(views), starts, ends, [(0, 8, "人民日报第3版"), (21, 22, "")]) == ("正文在这里3", True)
+    assert _less_cut_lines(list(views), starts, ends, [(5, 12, "3版正")]) == ("人民日报第文在这里3", True)
+    assert _less_cut_lines(list(views), starts, ends, [(10, 18, "第3")]) == ("人民日报版正文在这里3", True)
+    assert _less_cut_lines(list(views), starts, ends, [(10, 18, "无")]) == ("".join(views), False)
+
+
+def test_a_page_printed_three_times_loses_its_heading_with_the_copies() -> None:
+    """A page printed three times, its heading holding the page number's digit: the second and third copies go
+    whole, headings included (until 2026-12-06, thirteenth session, the page number taken out of the first copy
+    was the heading's ``3``, so the first copy seemed not to hold the later headings, which stayed)."""
+    body = P[0] + "\n" + P[1]
+    page = "人民日报 第3版\r\n" + body.replace("\n", "\r\n") + "\r\n- 3 -\r\n"
+    cleaned = dedup.clean([page * 3])[0]
+    assert cleaned.text == page.replace("- 3 -\r\n", "")
+    assert {r.kind for r in cleaned.removed} == {"page-number", "passage"}
+
+
 def test_runs_of_paragraphs_as_long_as_their_copies() -> None:
     """A run whose later paragraphs are, one for one, as long as the earlier copy's is a run of direct matches;
     any other (a paragraph matched by containment may hold more than its copy) is checked by held_blocks."""

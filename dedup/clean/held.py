@@ -9,7 +9,8 @@ with the corpus; where the paragraphs' views are on Ray's workers, the chunks ru
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import numpy as np
@@ -127,13 +128,11 @@ def _held_block_rows(
     texts: list[str] = []
     found = np.ones(first.size, dtype=bool)
     for piece, (a, b, c, d) in enumerate(zip(first.tolist(), last.tolist(), lo.tolist(), hi.tolist())):
-        view = view_of[a] if a == b else "".join(view_of[u] for u in range(a, b + 1))
-        for line in order[c:d].tolist() if c < d else ():
-            gone = cut_of[line]  # a line without a view (punctuation only) takes nothing out of it
-            where = view.find(gone) if gone else 0
-            found[piece] &= where >= 0
-            if where >= 0:
-                view = view[:where] + view[where + len(gone) :]
+        rows = cut[order[c:d]]
+        gone = [cut_of[line] for line in order[c:d].tolist()]
+        cuts = zip(lines.start[rows].tolist(), lines.end[rows].tolist(), gone)
+        bounds = units.start[a : b + 1].tolist(), units.end[a : b + 1].tolist()
+        view, found[piece] = _less_cut_lines([view_of[u] for u in range(a, b + 1)], *bounds, cuts)
         texts.append(view)
     hashes, offsets = shingle_sets(texts, options.ngram, workers=1)  # a chunk is too small to share out
     # Each later paragraph against its run's earlier copy; a cut line not found in it only keeps more of it.
@@ -148,6 +147,33 @@ def _held_block_rows(
     new[1:] = (held[1:] != held[:-1] + 1) | (run[1:] != run[:-1])
     starts, ends = np.flatnonzero(new), np.append(np.flatnonzero(new)[1:], held.size) - 1
     return np.stack([run[starts] + offset, unit[starts], unit[ends]], axis=1)
+
+
+def _less_cut_lines(
+    views: list[str], starts: list[int], ends: list[int], cuts: Iterable[tuple[int, int, str]]
+) -> tuple[str, bool]:
+    """Consecutive paragraphs' ``views`` (their spans ``starts``/``ends`` in their document) joined, less the views of
+    the lines ``cuts`` (``(start, end, view)`` in the document, in order), and whether each was found. A line's view is
+    taken out of the paragraph it lies in (a page number's ``3`` is not the ``3`` of the heading before it), or, where
+    that paragraph does not hold it (a line across two, or viewed otherwise), from the first place the joined views do;
+    a line without a view (punctuation only) takes nothing out."""
+    whole: str | None = None
+    found = True
+    for start, end, gone in cuts:
+        if not gone:
+            continue
+        if whole is None:
+            first, last = bisect_right(ends, start), bisect_left(starts, end) - 1
+            where = views[first].find(gone) if first == last < len(views) else -1
+            if where >= 0:
+                views[first] = views[first][:where] + views[first][where + len(gone) :]
+                continue
+            whole = "".join(views)
+        where = whole.find(gone)
+        found &= where >= 0
+        if where >= 0:
+            whole = whole[:where] + whole[where + len(gone) :]
+    return ("".join(views) if whole is None else whole), found
 
 
 def same_lengths(units: UnitTable, a0: np.ndarray, b0: np.ndarray, b1: np.ndarray) -> np.ndarray:
