@@ -320,6 +320,38 @@ def test_standard_input_and_output_make_a_pipeline(tmp_path: Path) -> None:
     assert [m["id"] for m in json.loads(found.stdout)["members"]] == ["a", "b"]
 
 
+@pytest.mark.parametrize("compression", ["gz", "zst", "bz2", "xz"])
+def test_compressed_standard_input_is_read_decompressed(compression: str) -> None:
+    """``zcat``-less pipelines: a gzip, zstd, bzip2 or xz stream on standard input is told by its first bytes and
+    read as its file would be — JSONL rows or one text; a truncated one is a skip that says why (until 2026-12-06,
+    thirteenth session, every compressed stream was skipped as a binary file)."""
+    import bz2
+    import gzip
+    import lzma
+
+    import zstandard
+
+    compress = {
+        "gz": gzip.compress,
+        "zst": zstandard.ZstdCompressor().compress,
+        "bz2": bz2.compress,
+        "xz": lzma.compress,
+    }[compression]
+    story = (EXAMPLES / "news" / "02_hefei_reemployment.txt").read_text(encoding="utf-8")
+    reprint = (EXAMPLES / "news" / "05_hefei_reemployment_reprint.txt").read_text(encoding="utf-8")
+    rows = "".join(
+        json.dumps({"id": i, "text": t}, ensure_ascii=False) + "\n" for i, t in (("a", story), ("b", reprint))
+    )
+    found = _piped("find", "-", "--json", data=compress(rows.encode("utf-8")))
+    assert found.returncode == 0, found.stderr
+    assert [m["id"] for m in json.loads(found.stdout)["members"]] == ["a", "b"]
+    text = _piped("clean", "-", "--stdout", data=compress(("\ufeff" + story).encode("utf-8")))
+    (row,) = [json.loads(line) for line in text.stdout.decode("utf-8").splitlines()]
+    assert row["id"] == "stdin" and dedup.restore(row) == story
+    broken = _piped("find", "-", data=compress(rows.encode("utf-8"))[:-12])
+    assert broken.returncode == 1 and b"skipped -: corrupt or truncated compressed stream" in broken.stderr
+
+
 def test_pipes_refuse_what_they_cannot_do(tmp_path: Path) -> None:
     dash = run("clean", "examples", "-o", "-")
     assert dash.returncode == 2 and "--stdout" in dash.stderr and not (ROOT / "-").exists()

@@ -470,6 +470,8 @@ def test_compressed_text_files_are_read(tmp_path: Path) -> None:
     (inputs / "d.txt.zst").write_bytes(zstandard.ZstdCompressor().compress(STORY.encode("gb18030")))  # detected inside
     (inputs / "e.txt.gz").write_bytes(b"not gzip at all")
     (inputs / "f.txt.gz").write_bytes(gzip.compress(data)[:-12])  # truncated
+    # truncated too: zstandard's reader stops where the file does (it was read as a shorter STORY until 2026-12-06)
+    (inputs / "g.txt.zst").write_bytes(zstandard.ZstdCompressor().compress(data)[:-12])
     out = tmp_path / "out"
     result = dedup("clean", str(inputs), "--glob", "*.txt*", "-o", str(out), "--remove", "none")
     assert result.returncode == 1
@@ -480,6 +482,7 @@ def test_compressed_text_files_are_read(tmp_path: Path) -> None:
     skipped = skipped_by_source(summary)
     assert "corrupt or truncated compressed stream" in skipped["e.txt.gz"][0]["reason"]
     assert "corrupt or truncated compressed stream" in skipped["f.txt.gz"][0]["reason"]
+    assert "zstd stream cut inside a frame" in skipped["g.txt.zst"][0]["reason"]
 
 
 def test_text_files_of_the_same_name_in_different_inputs_keep_apart(tmp_path: Path) -> None:

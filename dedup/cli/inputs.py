@@ -26,8 +26,10 @@ from ..io import (
     display_path,
     format_of,
 )
+from ..io.compressed import compression_of
 from ..io.discover import _IGNORED_KEPT
 from ..io.ranges import FileDigest, file_pieces, read_pieces
+from ..io.readers import decompressed_head
 from ..store import BATCH_CHARS, batches
 from .common import UsageError, _count, printable
 from .progress import Reporter
@@ -125,15 +127,20 @@ def _stdin_folder(inputs: Sequence[str]) -> Any:
 
 def spool_stdin(folder: str, stream: Any = None) -> InputFile:
     """Standard input copied to ``folder`` and read as JSONL when its first character is ``{``,
-    else as one text document (it is read twice, so it is kept on disk, not in memory)."""
+    else as one text document (it is read twice, so it is kept on disk, not in memory). A gzip, zstd,
+    bzip2 or xz stream (told by its first bytes) is read decompressed, as a file of that suffix would be."""
     stream = stream or sys.stdin.buffer
     head = stream.read(1 << 16)
-    first = head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
-    name = "stdin.jsonl" if first == b"{" else "stdin.txt"
-    path = Path(folder) / name
-    with open(path, "wb") as out:
+    spooled = Path(folder) / "stdin"
+    with open(spooled, "wb") as out:
         out.write(head)
         shutil.copyfileobj(stream, out, 1 << 20)
+    compression = compression_of(head)
+    if compression is not None:
+        head = decompressed_head(InputFile(spooled, "stdin", STDIN, f"txt.{compression}", 0), 1 << 16)
+    first = head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
+    name = ("stdin.jsonl" if first == b"{" else "stdin.txt") + (f".{compression}" if compression else "")
+    path = spooled.rename(Path(folder) / name)
     return InputFile(path, "stdin", STDIN, format_of(name), path.stat().st_size)
 
 

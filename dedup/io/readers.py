@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from .base import Encoding, InputError, InputFile, ReadOptions, Record, Skipped
+from .compressed import CheckedEnd, zstd_problem
 from .decode import decode_text
 from .delimited import SAMPLE_BYTES, read_delimited, read_json, sample_encoding
 from .discover import discover
@@ -175,7 +176,9 @@ def _opened(file: InputFile) -> Iterator[tuple[BinaryIO, Callable[[], int]]]:
             except ImportError:
                 raise _MissingModule("reading .zst needs zstandard: pip install zstandard") from None
             reader = zstandard.ZstdDecompressor().stream_reader(raw, read_across_frames=True, closefd=False)
-            stream: BinaryIO = io.BufferedReader(reader, buffer_size=1 << 20)  # type: ignore[arg-type]
+            # It stops where the file does, inside a frame too: the frames are checked there (a cut download).
+            checked = CheckedEnd(reader, lambda: zstd_problem(raw))  # type: ignore[arg-type]
+            stream: BinaryIO = io.BufferedReader(checked, buffer_size=1 << 20)  # type: ignore[assignment]
         else:
             opener = {"gz": lambda f: gzip.GzipFile(fileobj=f, mode="rb"), "bz2": bz2.BZ2File, "xz": lzma.LZMAFile}[
                 compression
@@ -183,6 +186,18 @@ def _opened(file: InputFile) -> Iterator[tuple[BinaryIO, Callable[[], int]]]:
             stream = opener(raw)  # type: ignore[assignment]
         with stream:
             yield stream, raw.tell
+
+
+def decompressed_head(file: InputFile, size: int) -> bytes:
+    """The first ``size`` bytes (or fewer) of a file's decompressed content; ``b""`` when they cannot be read (a
+    corrupt stream, a missing module: reading the file says why)."""
+    try:
+        with _opened(file) as (stream, _):
+            return stream.read(size)
+    except Exception as err:  # zstandard.ZstdError and friends too, without importing them
+        if _unreadable(err) is None:
+            raise
+        return b""
 
 
 class _MissingModule(Exception):
