@@ -112,6 +112,7 @@ def test_candidate_pairs_are_each_bands_buckets_with_and_without_the_kernels_sha
     """Sorting only the keys the kernel finds shared gives the pairs of sorting them all, and both the pairs of
     each band's buckets (a star above ``max_bucket``), with raw keys that repeat from band to band."""
     import dedup.arrays
+    import dedup.lsh
 
     keys = np.random.default_rng(seed).integers(0, alphabet, size=(n, bands), dtype=np.uint64)
     if copies:
@@ -131,6 +132,19 @@ def test_candidate_pairs_are_each_bands_buckets_with_and_without_the_kernels_sha
     with pytest.MonkeyPatch.context() as patched:
         patched.setattr(dedup.arrays, "shared_in_blocks", lambda values, block: None)
         assert np.array_equal(candidate_pairs(keys, max_bucket=max_bucket), with_kernel)
+    with pytest.MonkeyPatch.context() as patched:  # a band or two a pass: each pass's new pairs merged in
+        patched.setattr(dedup.lsh, "_KEYS_PER_PASS", max(n, 1) * (1 + seed % 2))
+        assert np.array_equal(candidate_pairs(keys, max_bucket=max_bucket), with_kernel)
+
+
+@settings(max_examples=200, deadline=None)
+@given(a=st.lists(st.integers(-(2**40), 2**40), max_size=40), b=st.lists(st.integers(-(2**40), 2**40), max_size=40))
+def test_the_pairs_of_a_pass_are_merged_as_a_union(a: list[int], b: list[int]) -> None:
+    import dedup.lsh
+
+    left, right = np.unique(np.array(a, dtype=np.int64)), np.unique(np.array(b, dtype=np.int64))
+    merged = dedup.lsh._union(left, right)
+    assert merged.dtype == np.int64 and merged.tolist() == sorted(set(a) | set(b))
 
 
 @given(st.lists(st.lists(st.integers(0, 5), min_size=2, max_size=4, unique=True), max_size=30), st.booleans())
