@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -208,7 +209,17 @@ def test_index_commands_build_add_and_find_against(
     assert main(["index", "build", str(old), "-o", str(path), "-q"]) == 0
     assert main(["index", "add", str(path), str(new), "-q"]) == 0
     assert Index.open(path).ids() == [f"o{i}" for i in range(30)] + [f"n{i}" for i in range(20)]
-    capsys.readouterr()
+    assert "already holds" not in capsys.readouterr().err
+    # the same INPUT added again: indexed again, as an index keeps every copy of an id, and said (even with -q)
+    again = tmp_path / "again"
+    assert main(["index", "build", str(old), "-o", str(again), "-q"]) == 0
+    assert main(["index", "add", str(again), str(new), str(old), "-q"]) == 0
+    assert len(Index.open(again)) == 80
+    assert capsys.readouterr().err == (
+        f"dedup: 30 documents added have an id {again} already holds ('o0', 'o1', 'o2', ...): indexed again, as "
+        "second copies (were these INPUTs added before?)\n"
+    )
+    shutil.rmtree(again)
     query = tmp_path / "query.jsonl"
     query.write_text("".join(json.dumps({"id": f"q{i}", "text": pool[i]}) + "\n" for i in (0, 35)))
     assert main(["find", str(query), "--against", str(path), "--json", "-q"]) == 0

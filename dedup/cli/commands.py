@@ -56,7 +56,7 @@ from .parquet import require_pyarrow
 from .parser import AUTO_PROCESSES_BYTES, build_parser
 from .progress import Reporter, Timer, _LogToReporter
 from .settings import _clean_options, _read_options, _settings, report_options
-from .workspace import Workspace, check_output_location, index_beside, swap_in
+from .workspace import Workspace, check_output_location, ids_held, index_beside, swap_in
 
 
 class Engine(Protocol):
@@ -390,12 +390,16 @@ def run_index(args: argparse.Namespace, reporter: Reporter) -> int:
             keys.update(passages=clean_options.passages, lines=clean_options.boilerplate.normalize)
     else:
         target = Path(args.index)
+    index_add = args.index_command == "add"
     files, skipped = discover_inputs(args.inputs, read_options, reporter, stdin_folder.name)
     with stdin_folder:
         index = Index.create(target, options, **keys) if args.index_command == "build" else Index.open(target)
         try:
             try:
                 corpus = read_corpus(files, skipped, read_options, reporter, lambda texts: None)
+                held = ids_held(index.ids(), [r.id for r in corpus.records], target) if index_add else None
+                if held:
+                    reporter.warn(held)
                 for _, records in read_again(corpus, read_options, args.batch_size):
                     index.add([r.text for r in records], ids=[r.id for r in records])
                 index.save()

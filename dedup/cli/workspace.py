@@ -27,6 +27,7 @@ from .common import (
     OUTPUTS,
     PARTIAL,
     UsageError,
+    _count,
     _dumps,
 )
 from .inputs import Corpus
@@ -330,3 +331,18 @@ def swap_in(built: Path, target: Path) -> Path:
     built.rename(target)
     shutil.rmtree(old, ignore_errors=True)
     return target
+
+
+def ids_held(held: Sequence[str], added: Sequence[str], index: Path) -> str | None:
+    """What to say when documents added to a saved index have ids it holds already (the same INPUT added twice,
+    say), or None: an index keeps every copy of an id, so they are indexed again, as second copies."""
+    known = set(held)
+    again = [i for i in added if i in known]
+    if not again:
+        return None
+    shown = ", ".join(repr(i) for i in again[:3]) + (", ..." if len(again) > 3 else "")
+    verb = "has" if len(again) == 1 else "have"
+    return (
+        f"{_count(len(again), 'document')} added {verb} an id {index} already holds ({shown}): indexed again, as "
+        "second copies (were these INPUTs added before?)"
+    )
