@@ -179,3 +179,4 @@ def test_a_gbk_file_read_in_ranges_as_whole(tmp_path: Path) -> None:
     assert apart == whole
     forced = list(read_file(file, ReadOptions(encoding="utf-8")))
     assert all(item.reason.startswith("not valid utf-8") for item in forced)  # --encoding is obeyed
+    assert not any("--encoding" in item.reason for item in forced)  # named: no hint to name one

@@ -84,6 +84,22 @@ def test_csv_encodings_tsv_and_compression(tmp_path: Path) -> None:
         assert skipped == [], name
 
 
+def test_csv_separated_by_semicolons_is_read_so(tmp_path: Path) -> None:
+    """Spreadsheets where the comma is the decimal mark write ``;``-separated ``.csv`` files (with a BOM, in
+    Excel's case): a header with semicolons and no comma is read so; a header with a comma stays comma-separated,
+    whatever its cells hold (until 2026-12-06 the semicolon header was one column, ``'id;text'``)."""
+    semi = tmp_path / "semi.csv"
+    semi.write_bytes(b"\xef\xbb\xbf" + 'id;text\n1;"今天天气很好; 3,5 度。"\n2;雨\n'.encode())
+    records, skipped = _read(semi)
+    assert [(r.id, r.text) for r in records] == [("1", "今天天气很好; 3,5 度。"), ("2", "雨")] and skipped == []
+    comma = tmp_path / "comma.csv"
+    comma.write_text('id,text\n1,"a; b"\n', encoding="utf-8")
+    assert [(r.id, r.text) for r in _read(comma)[0]] == [("1", "a; b")]
+    tab = tmp_path / "t.tsv"
+    tab.write_text("id;x\ttext\n1;2\tc\n", encoding="utf-8")  # a TSV keeps its tabs
+    assert [(r.id, r.text) for r in _read(tab)[0]] == [("t.tsv:2", "c")]
+
+
 @settings(max_examples=40, deadline=None)
 @given(st.lists(st.text(alphabet='ab,"\n\r\t 中文。', max_size=12), min_size=1, max_size=6))
 def test_csv_round_trips_any_text(tmp_path_factory: object, texts: list[str]) -> None:

@@ -151,6 +151,10 @@ def display_path(path: str | os.PathLike[str]) -> str:
     return os.fsencode(path).decode("utf-8", "backslashreplace")
 
 
+#: Said after a record that is not valid in the encoding read (none named): what to do if the file is in another.
+OTHER_ENCODING = " (a file in another encoding? name it with --encoding, e.g. --encoding cp1252)"
+
+
 def format_of(name: str) -> Format:
     """The input format a file name implies: ``jsonl``, ``csv``, ``tsv``, ``json``, ``parquet`` or ``txt``
     (anything unknown is read as text), followed by ``.gz``, ``.zst``, ``.bz2`` or ``.xz`` when the

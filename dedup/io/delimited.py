@@ -16,7 +16,7 @@ import json
 from collections.abc import Iterator
 from typing import Any, BinaryIO
 
-from .base import Encoding, InputFile, ReadOptions, Record, Skipped
+from .base import OTHER_ENCODING, Encoding, InputFile, ReadOptions, Record, Skipped
 from .decode import _guess_legacy, _strict_decode
 from .records import make_record, object_record
 
@@ -63,10 +63,17 @@ def sample_encoding(
     return "utf-8", None
 
 
+def _csv_delimiter(header: str) -> str:
+    """The delimiter of a ``.csv`` file from its header line: ";" when it holds semicolons and no comma (what
+    spreadsheets write where the comma is the decimal mark), else ","."""
+    return ";" if ";" in header and "," not in header else ","
+
+
 def read_delimited(
     file: InputFile, stream: BinaryIO, options: ReadOptions, delimiter: str, fields: bool = False
 ) -> Iterator[Record | Skipped | Encoding]:
-    """The records of a CSV (``delimiter`` ",") or TSV ("\\t") stream with a header row."""
+    """The records of a CSV (``delimiter`` ",", or ";" when the header row is separated so) or TSV ("\\t")
+    stream with a header row."""
     sample = stream.read(SAMPLE_BYTES)
     if not sample.strip():
         yield Skipped(file.source, None, "empty file")
@@ -80,6 +87,8 @@ def read_delimited(
         yield note
     text = io.TextIOWrapper(io.BufferedReader(_Prefixed(sample, stream)), encoding=encoding, newline="")
     csv.field_size_limit(max(csv.field_size_limit(), options.max_record_bytes))
+    if delimiter == ",":
+        delimiter = _csv_delimiter(sample.decode(encoding, errors="ignore").lstrip("\ufeff").split("\n", 1)[0])
     rows = csv.reader(text, delimiter=delimiter)
     try:
         header = next(rows)
@@ -136,7 +145,8 @@ def read_json(
     try:
         document = json.loads(data.decode(encoding))
     except UnicodeDecodeError as err:
-        yield Skipped(file.source, None, f"not valid {encoding}: byte 0x{data[err.start]:02x} at offset {err.start}")
+        where = f"byte 0x{data[err.start]:02x} at offset {err.start}" + ("" if options.encoding else OTHER_ENCODING)
+        yield Skipped(file.source, None, f"not valid {encoding}: {where}")
         return
     except json.JSONDecodeError as err:
         yield Skipped(file.source, err.lineno, f"invalid JSON: {err.msg} at column {err.colno}")

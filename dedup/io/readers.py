@@ -18,7 +18,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from .base import Encoding, InputError, InputFile, ReadOptions, Record, Skipped
+from .base import OTHER_ENCODING, Encoding, InputError, InputFile, ReadOptions, Record, Skipped
 from .compressed import CheckedEnd, zstd_problem
 from .decode import decode_text
 from .delimited import SAMPLE_BYTES, read_delimited, read_json, sample_encoding
@@ -311,9 +311,8 @@ def _json_record(
     try:
         decoded = raw.decode(encoding)
     except UnicodeDecodeError as err:
-        return Skipped(
-            file.source, line, f"not valid {encoding}: byte 0x{raw[err.start]:02x} at column {err.start + 1}"
-        )
+        where = f"byte 0x{raw[err.start]:02x} at column {err.start + 1}" + ("" if options.encoding else OTHER_ENCODING)
+        return Skipped(file.source, line, f"not valid {encoding}: {where}")
     decoded = decoded.rstrip("\r\n")  # the line break is not part of the record: errors point into the line
     try:
         obj = json.loads(decoded)
@@ -353,7 +352,8 @@ def _read_parquet(
             yield Skipped(file.source, None, f"no column {options.text_field!r} {hint}")
         return
     text_type = parquet.schema_arrow.field(options.text_field).type
-    if not (pa.types.is_string(text_type) or pa.types.is_large_string(text_type)):
+    plain = pa.types.is_string(text_type) or pa.types.is_large_string(text_type)
+    if not (plain or _strings_otherwise(pa, text_type)):
         if speaks:
             yield Skipped(file.source, None, f"column {options.text_field!r} holds {text_type}, not strings")
         return
@@ -373,6 +373,8 @@ def _read_parquet(
             yield Skipped(file.source, row + 1, f"cannot read the rest of the Parquet file: {err}")
             return
         texts = batch.column(options.text_field)
+        if not plain:  # a dictionary of strings (pandas' categoricals) or string views: their strings
+            texts = texts.cast(pa.large_string())
         lengths = pc.binary_length(texts).to_pylist()
         ids = batch.column(options.id_field).to_pylist() if has_id else [None] * batch.num_rows
         others = _other_columns(batch, options.text_field) if fields else None
@@ -392,6 +394,17 @@ def _read_parquet(
                 yield make_record(text, ids[i], row, file, options, row_fields)
     if row == 0 and row_groups is None:
         yield Skipped(file.source, None, "empty file (no rows)")
+
+
+def _strings_otherwise(pa: Any, kind: Any) -> bool:
+    """Whether a Parquet column of Arrow type ``kind`` holds strings stored otherwise than plainly: dictionary
+    encoded (a pandas categorical written by pyarrow) or as string views."""
+    if pa.types.is_dictionary(kind):
+        kind = kind.value_type
+        if pa.types.is_string(kind) or pa.types.is_large_string(kind):
+            return True
+    is_view = getattr(pa.types, "is_string_view", None)  # pyarrow 16 and later
+    return bool(is_view is not None and is_view(kind))
 
 
 def _other_columns(batch: Any, text_field: str) -> dict[str, list[Any] | None]:
