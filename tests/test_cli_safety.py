@@ -291,6 +291,10 @@ def test_killed_midway_and_resumed_gives_byte_identical_outputs(tmp_path: Path) 
 
     finished = dedup("clean", str(inputs), "-o", str(out), "--batch-size", "3", "--resume")
     assert finished.returncode == 0 and "nothing to resume" in finished.stderr
+    # a finished run of other options: nothing to resume either, and said so (it was "not empty" until 2026-12-06)
+    other = dedup("clean", str(inputs), "-o", str(out), "--threshold", "0.8", "--resume")
+    said = f"{out} holds a finished run of other inputs or options (or an unreadable summary.json): nothing to resume"
+    assert other.returncode == 2 and f"{said}; use --force to replace it" in other.stderr
 
 
 def test_killed_from_outside_and_resumed_gives_byte_identical_outputs(tmp_path: Path) -> None:

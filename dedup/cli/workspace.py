@@ -119,6 +119,11 @@ class Workspace:
                 if finished is not None:
                     ws.release()
                     return finished
+                if not force:
+                    raise UsageError(
+                        f"{out} holds a finished run of other inputs or options (or an unreadable summary.json): "
+                        "nothing to resume; use --force to replace it"
+                    )
             if entries and not force and not (resume and entries == [PARTIAL]):
                 hint = "use --force to replace the results in it" + (
                     "" if resume else ", or --resume to continue an interrupted run"
