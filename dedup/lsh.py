@@ -278,8 +278,10 @@ def _union(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     binary search, inserted into ``a`` in one move. Band after band the pairs found are mostly those found already
     (copies share every band): a merge of both by a stable sort cost a pass over all of them each band — 2.2 of
     the 9.3 s of ``find_duplicates`` on 200,000 short texts of 7,380 distinct ones."""
-    if not a.size or not b.size:
-        return b if not a.size else a
+    if not b.size:
+        return a
+    if not a.size:
+        return b
     at = np.searchsorted(a, b)
     new = b[a[np.minimum(at, a.size - 1)] != b]  # past the end, a[-1] < b
     return np.insert(a, np.searchsorted(a, new), new) if new.size else a

@@ -151,8 +151,11 @@ def display_path(path: str | os.PathLike[str]) -> str:
     return os.fsencode(path).decode("utf-8", "backslashreplace")
 
 
-#: Said after a record that is not valid in the encoding read (none named): what to do if the file is in another.
-OTHER_ENCODING = " (a file in another encoding? name it with --encoding, e.g. --encoding cp1252)"
+def not_valid(encoding: str, byte: int, where: str, options: ReadOptions) -> str:
+    """Why a record, or a file read whole, is skipped: not valid in ``encoding`` at a ``byte`` (``where`` it is: "at
+    column 5", "at offset 80"), and — when no encoding was named — what to do if the file is in another."""
+    hint = "" if options.encoding else " (a file in another encoding? name it with --encoding, e.g. --encoding cp1252)"
+    return f"not valid {encoding}: byte 0x{byte:02x} {where}{hint}"
 
 
 def format_of(name: str) -> Format:

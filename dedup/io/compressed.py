@@ -82,15 +82,13 @@ class CheckedEnd(io.RawIOBase):
         return True
 
     def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
-        data = self._stream.read(len(buffer))
-        if not data:
-            problem = self._problem() if self._problem is not None else None
+        read = self._stream.readinto(buffer)  # straight into the buffered reader's buffer
+        if not read and self._problem is not None:
+            problem = self._problem()
             if problem:
                 raise EOFError(problem)
             self._problem = None  # checked: whole frames
-            return 0
-        buffer[: len(data)] = data
-        return len(data)
+        return read
 
     def close(self) -> None:
         self._stream.close()

@@ -16,7 +16,7 @@ import json
 from collections.abc import Iterator
 from typing import Any, BinaryIO
 
-from .base import OTHER_ENCODING, Encoding, InputFile, ReadOptions, Record, Skipped
+from .base import Encoding, InputFile, ReadOptions, Record, Skipped, not_valid
 from .decode import _guess_legacy, _strict_decode
 from .records import make_record, object_record
 
@@ -145,8 +145,7 @@ def read_json(
     try:
         document = json.loads(data.decode(encoding))
     except UnicodeDecodeError as err:
-        where = f"byte 0x{data[err.start]:02x} at offset {err.start}" + ("" if options.encoding else OTHER_ENCODING)
-        yield Skipped(file.source, None, f"not valid {encoding}: {where}")
+        yield Skipped(file.source, None, not_valid(encoding, data[err.start], f"at offset {err.start}", options))
         return
     except json.JSONDecodeError as err:
         yield Skipped(file.source, err.lineno, f"invalid JSON: {err.msg} at column {err.colno}")

@@ -18,7 +18,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from .base import OTHER_ENCODING, Encoding, InputError, InputFile, ReadOptions, Record, Skipped
+from .base import Encoding, InputError, InputFile, ReadOptions, Record, Skipped, not_valid
 from .compressed import CheckedEnd, zstd_problem
 from .decode import decode_text
 from .delimited import SAMPLE_BYTES, read_delimited, read_json, sample_encoding
@@ -311,8 +311,7 @@ def _json_record(
     try:
         decoded = raw.decode(encoding)
     except UnicodeDecodeError as err:
-        where = f"byte 0x{raw[err.start]:02x} at column {err.start + 1}" + ("" if options.encoding else OTHER_ENCODING)
-        return Skipped(file.source, line, f"not valid {encoding}: {where}")
+        return Skipped(file.source, line, not_valid(encoding, raw[err.start], f"at column {err.start + 1}", options))
     decoded = decoded.rstrip("\r\n")  # the line break is not part of the record: errors point into the line
     try:
         obj = json.loads(decoded)
