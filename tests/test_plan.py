@@ -526,3 +526,19 @@ def test_applying_a_plan_gives_a_line_of_a_passage_to_its_boilerplate_and_a_docu
     assert [(r.start, r.end, r.reason, r.kind, r.ref) for r in second.removed] == [
         (0, len(texts[1]), "duplicate", "document", 2)
     ]
+
+
+def test_a_document_emptied_whole_is_planned_no_passage_cuts(news_docs: list[str]) -> None:
+    """A verbatim copy is emptied as a duplicate, the strongest cut: the passages it shares with its earlier copy
+    are planned for the copy that adds a paragraph of its own only, which keeps that paragraph (and the title, a short
+    paragraph)."""
+    own = "这是编辑部为本文补充的一段说明文字，交代了事件之后的最新进展和有关方面的回应，读者可以参考。"
+    texts = [*news_docs[:6], news_docs[0], f"{news_docs[0]}\n\n{own}"]
+    options = CleanOptions(cross_document=True)
+    plan = plan_clean(tabulate_batch(texts, options), options)
+    kinds = [[c.kind for c in plan.cuts(doc, text)] for doc, text in enumerate(texts)]
+    assert kinds[6] == ["document"]
+    assert kinds[7] and set(kinds[7]) == {"passage"}
+    cleaned = apply_plan(texts, plan)
+    assert cleaned[6].text == "" and own in cleaned[7].text and len(cleaned[7].text) < len(own) + 20
+    assert cleaned == dedup.clean(texts, cross_document=True)

@@ -306,13 +306,17 @@ def plan_clean(
         keep = ~emptied[earlier[0]] & ~covered(*earlier, *boilerplate_cuts)
         keep &= ~covered(*earlier, *index_cuts)  # the index holds it: cut against the index
         keep &= ~(holding[later[0]] & (later[0] != earlier[0]))  # emptied members point at this copy
+        # A document emptied whole loses nothing more: its cut is the strongest (dedup.removals.strengths), so
+        # a passage cut of it would own no character. Most runs of a collection of many copies are such.
+        keep &= ~emptied[later[0]]
         # A run may step over a paragraph in each copy, an earlier copy that loses lines as
         # boilerplate holds only the rest, and a paragraph matched by containment may hold
         # more than its copy: such a run's later copy loses only the paragraphs that what its
         # earlier copy keeps holds (held_blocks). A run of paragraphs as long as their copies
         # is a run of direct matches, each held by its own rule.
-        check = matches.gapped[runs] | overlaps(*earlier, *boilerplate_cuts) | ~same_lengths(units, a0, b0, b1)
-        check &= keep
+        check = keep & (matches.gapped[runs] | overlaps(*earlier, *boilerplate_cuts))
+        alike = np.flatnonzero(keep & ~check)  # the paragraphs' lengths are read for the runs kept only
+        check[alike] = ~same_lengths(units, a0[alike], b0[alike], b1[alike])
         whole = np.flatnonzero(keep & ~check)
         blocks = np.stack([whole, b0[whole], b1[whole]], axis=1)
         if check.any():
