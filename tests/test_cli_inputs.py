@@ -349,6 +349,56 @@ def test_a_record_without_its_text_names_the_fields_it_has(tmp_path: Path) -> No
     ]
 
 
+def test_a_nested_field_is_named_by_its_dotted_path(tmp_path: Path) -> None:
+    """A text (or id) inside a nested object is named by its path of keys joined by dots; a key that holds the dots
+    itself goes first; a record without the path names the nested fields so (until 2026-12-06 a nested text could not
+    be read, and the skip named only the top-level object)."""
+    src = tmp_path / "nested.jsonl"
+    rows = [
+        {"meta": {"url": "u1"}, "content": {"title": "t", "body": STORY}},
+        {"meta": {"url": "u2"}, "content": {"title": "t", "body": OTHER}, "content.body": REPRINT},
+        {"meta": {"url": "u3"}, "content": {"body": 3}},
+        {"meta": {"url": "u4"}, "content": None},
+        {"meta": "u5", "content": {"title": "t", "body": TRADITIONAL}},
+    ]
+    write_jsonl(src, rows)
+    skipped: list[Skipped] = []
+    options = ReadOptions(text_field="content.body", id_field="meta.url")
+    records = list(read_records([src], options, skipped))
+    assert [(r.id, r.text) for r in records] == [("u1", STORY), ("u2", REPRINT), ("nested.jsonl:5", TRADITIONAL)]
+    assert [(s.line, s.reason) for s in skipped] == [
+        (3, "field 'content.body' is a number, not a string"),
+        (4, "no field 'content.body' (its fields: 'meta.url', 'content'; name the text's with --text-field)"),
+    ]
+    skipped.clear()
+    list(read_records([src], ReadOptions(), skipped))
+    assert skipped[0].reason == (
+        "no field 'text' (its fields: 'meta.url', 'content.title', 'content.body'; name the text's with --text-field)"
+    )
+
+
+def test_a_field_of_a_parquet_struct_column_is_named_by_its_dotted_path(tmp_path: Path) -> None:
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    content = pa.array(
+        [{"title": "a", "body": STORY}, {"title": "b", "body": None}, None, {"title": "d", "body": OTHER}]
+    )
+    meta = pa.array([{"url": f"u{i}", "rank": {"n": i}} for i in range(4)])
+    pq.write_table(pa.table({"meta": meta, "content": content}), tmp_path / "docs.parquet", row_group_size=2)
+    skipped: list[Skipped] = []
+    options = ReadOptions(text_field="content.body", id_field="meta.url")
+    records = list(read_records([tmp_path / "docs.parquet"], options, skipped))
+    assert [(r.id, r.line, r.text) for r in records] == [("u0", 1, STORY), ("u3", 4, OTHER)]
+    assert [(s.line, s.reason) for s in skipped] == [(2, "'content.body' is null"), (3, "'content.body' is null")]
+    skipped.clear()
+    for field in ("text", "content.subtitle", "meta.url.host"):
+        list(read_records([tmp_path / "docs.parquet"], ReadOptions(text_field=field), skipped))
+    columns = "(columns: meta.url, meta.rank.n, content.title, content.body; name the text's with --text-field)"
+    assert [s.reason for s in skipped] == [
+        f"no column {f!r} {columns}" for f in ("text", "content.subtitle", "meta.url.host")
+    ]
+
+
 def test_skips_are_capped_on_stderr_but_complete_in_the_summary(tmp_path: Path) -> None:
     src = tmp_path / "bad.jsonl"
     src.write_text("not json\n" * 100 + json.dumps({"text": "好"}) + "\n", encoding="utf-8")

@@ -165,6 +165,25 @@ def test_the_text_field_becomes_text_and_the_id_field_keeps_its_name(tmp_path: P
     assert dedup.restore(rows[1]) == OTHER
 
 
+def test_a_nested_text_field_is_taken_out_of_its_object(tmp_path: Path) -> None:
+    """The cleaned text replaces the nested field it was read from: its object keeps its other fields, and no
+    uncleaned copy of the text stays in the row."""
+    src = write_jsonl(
+        tmp_path / "in.jsonl",
+        [{"doc": {"title": "t1", "body": STORY, "lang": "zh"}}, {"doc": {"title": "t2", "body": STORY}, "n": 2}],
+    )
+    out = tmp_path / "out"
+    assert clean(str(src), "-o", str(out), "--text-field", "doc.body", "--cross-document") == 0
+    rows = read_jsonl(out / "cleaned.jsonl")
+    assert [without(r, "removed", "text") for r in rows] == [
+        {"id": "in.jsonl:1", "source": str(src), "line": 1, "doc": {"title": "t1", "lang": "zh"}},
+        {"id": "in.jsonl:2", "source": str(src), "line": 2, "doc": {"title": "t2"}, "n": 2},
+    ]
+    assert [r["text"] for r in rows] == [STORY, ""] and [dedup.restore(r) for r in rows] == [STORY, STORY]
+    assert input_fields({"doc": {"body": "b"}, "x": 1}, "doc.body.more", "id") == {"doc": {"body": "b"}, "x": 1}
+    assert input_fields({"doc": "flat"}, "doc.body", "id") == {"doc": "flat"}
+
+
 def test_input_fields_are_renamed_only_where_a_row_field_has_their_name() -> None:
     fields = {"id": 7, "text": "t", "body": "b", "line": 3, "input_line": "mine", "output": None, "x": [1]}
     assert input_fields(fields, "body", "url") == {

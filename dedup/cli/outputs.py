@@ -83,11 +83,25 @@ def input_fields(fields: Mapping[str, Any] | None, text_field: str, id_field: st
     their own names, or ``input_<name>`` when a row field has that name."""
     if not fields:
         return {}
+    if text_field not in fields and "." in text_field:  # a nested text: its object without it
+        fields = _without_path(fields, text_field.split("."))
     return {
         _renamed(name, CLEANED_FIELDS, fields): value
         for name, value in fields.items()
         if name != text_field and not (name == id_field == "id")
     }
+
+
+def _without_path(fields: Mapping[str, Any], path: list[str]) -> dict[str, Any]:
+    """``fields`` without the value at ``path`` (keys through nested objects), the objects on the way copied;
+    unchanged when it holds no such path."""
+    head, rest = path[0], path[1:]
+    value = fields.get(head)
+    if not rest:
+        return {name: v for name, v in fields.items() if name != head}
+    if not isinstance(value, Mapping):
+        return dict(fields)
+    return {**fields, head: _without_path(value, rest)}
 
 
 def _removal_row(removal: Removal) -> dict[str, Any]:

@@ -67,13 +67,16 @@ def _add_input_options(parser: argparse.ArgumentParser) -> None:
         "--text-field",
         default="text",
         metavar="NAME",
-        help="JSONL key / Parquet column holding the text (default %(default)s)",
+        help=(
+            "JSONL key / Parquet column holding the text (default %(default)s; a field of a nested object or "
+            "struct column by its dotted path: content.body)"
+        ),
     )
     group.add_argument(
         "--id-field",
         default="id",
         metavar="NAME",
-        help="JSONL key / Parquet column holding the record id (default %(default)s; else FILE:LINE)",
+        help="JSONL key / Parquet column holding the record id (default %(default)s, or a dotted path; else FILE:LINE)",
     )
     group.add_argument(
         "--encoding",

@@ -340,23 +340,25 @@ def _read_parquet(
     speaks = row_groups is None or 0 in row_groups  # what concerns the whole file is said once
     try:
         parquet = pq.ParquetFile(file.path)
-        names = parquet.schema_arrow.names
+        schema = parquet.schema_arrow
     except Exception as err:  # pyarrow raises its own ArrowInvalid, OSError …
         if speaks:
             yield Skipped(file.source, None, f"not a readable Parquet file: {err}")
         return
-    if options.text_field not in names:
+    text_type = _column_type(pa, schema, options.text_field)
+    if text_type is None:
         if speaks:
-            hint = f"(columns: {', '.join(names)}; name the text's with --text-field)"
+            shown = ", ".join(_column_paths(pa, schema))
+            hint = f"(columns: {shown}; name the text's with --text-field)"
             yield Skipped(file.source, None, f"no column {options.text_field!r} {hint}")
         return
-    text_type = parquet.schema_arrow.field(options.text_field).type
     plain = pa.types.is_string(text_type) or pa.types.is_large_string(text_type)
     if not (plain or _strings_otherwise(pa, text_type)):
         if speaks:
             yield Skipped(file.source, None, f"column {options.text_field!r} holds {text_type}, not strings")
         return
-    has_id = options.id_field in names and options.id_field != options.text_field
+    has_id = _column_type(pa, schema, options.id_field) is not None
+    has_id &= options.id_field != options.text_field
     columns = [options.text_field] + ([options.id_field] if has_id else [])
     groups = range(parquet.num_row_groups) if row_groups is None else row_groups
     row = sum(parquet.metadata.row_group(g).num_rows for g in range(min(groups, default=0)))
@@ -371,11 +373,11 @@ def _read_parquet(
         except Exception as err:
             yield Skipped(file.source, row + 1, f"cannot read the rest of the Parquet file: {err}")
             return
-        texts = batch.column(options.text_field)
+        texts = _column(pc, batch, options.text_field)
         if not plain:  # a dictionary of strings (pandas' categoricals) or string views: their strings
             texts = texts.cast(pa.large_string())
         lengths = pc.binary_length(texts).to_pylist()
-        ids = batch.column(options.id_field).to_pylist() if has_id else [None] * batch.num_rows
+        ids = _column(pc, batch, options.id_field).to_pylist() if has_id else [None] * batch.num_rows
         others = _other_columns(batch, options.text_field) if fields else None
         for i, length in enumerate(lengths):
             row += 1
@@ -393,6 +395,45 @@ def _read_parquet(
                 yield make_record(text, ids[i], row, file, options, row_fields)
     if row == 0 and row_groups is None:
         yield Skipped(file.source, None, "empty file (no rows)")
+
+
+def _column_type(pa: Any, schema: Any, name: str) -> Any:
+    """The Arrow type of column ``name`` of a Parquet file's schema — a column, else a path of fields through
+    struct columns joined by dots (``content.body``) — or None."""
+    if name in schema.names:
+        return schema.field(name).type
+    head, *path = name.split(".")
+    if not path or head not in schema.names:
+        return None
+    kind = schema.field(head).type
+    for key in path:
+        at = kind.get_field_index(key) if pa.types.is_struct(kind) else -1
+        if at < 0:
+            return None
+        kind = kind.field(at).type
+    return kind
+
+
+def _column_paths(pa: Any, schema: Any) -> list[str]:
+    """The columns of a Parquet file's schema, those of struct columns as dotted paths (:func:`_column_type`)."""
+
+    def paths(name: str, kind: Any) -> list[str]:
+        if not pa.types.is_struct(kind) or not kind.num_fields:
+            return [name]
+        return [p for k in range(kind.num_fields) for p in paths(f"{name}.{kind.field(k).name}", kind.field(k).type)]
+
+    return [p for field in schema for p in paths(field.name, field.type)]
+
+
+def _column(pc: Any, batch: Any, name: str) -> Any:
+    """Column ``name`` of a batch (:func:`_column_type`): a null struct makes its fields null."""
+    if name in batch.schema.names:
+        return batch.column(name)
+    head, *path = name.split(".")
+    column = batch.column(head)
+    for key in path:
+        column = pc.struct_field(column, key)
+    return column
 
 
 def _strings_otherwise(pa: Any, kind: Any) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 
 from .base import InputFile, ReadOptions, Record, Skipped
@@ -35,18 +36,46 @@ def object_record(
 ) -> Record | Skipped:
     """A JSON object (a JSONL line, an element of a JSON array) as a record, with the whole object as its ``fields``
     if asked, or the reason it is skipped (no text field: the fields it has)."""
-    if options.text_field not in obj:
+    found, text = field_value(obj, options.text_field)
+    if not found:
         return Skipped(file.source, line, f"no field {options.text_field!r}{fields_hint(obj)}")
-    return make_record(obj[options.text_field], obj.get(options.id_field), line, file, options, obj if fields else None)
+    raw_id = field_value(obj, options.id_field)[1]
+    return make_record(text, raw_id, line, file, options, obj if fields else None)
+
+
+def field_value(obj: dict[str, Any], name: str) -> tuple[bool, Any]:
+    """Whether a JSON object has field ``name``, and its value: the key ``name`` itself, else a path of keys
+    through nested objects joined by dots (``content.body`` is ``obj["content"]["body"]``)."""
+    if name in obj:
+        return True, obj[name]
+    if "." not in name:
+        return False, None
+    value: Any = obj
+    for key in name.split("."):
+        if not isinstance(value, dict) or key not in value:
+            return False, None
+        value = value[key]
+    return True, value
+
+
+def _field_paths(obj: dict[str, Any], prefix: str = "", depth: int = 0) -> Iterator[tuple[str, Any]]:
+    """Every field of a JSON object as a path and its value: a nested object's fields as dotted paths (three
+    levels down at most), in order."""
+    for name, value in obj.items():
+        if isinstance(value, dict) and value and depth < 3:
+            yield from _field_paths(value, f"{prefix}{name}.", depth + 1)
+        else:
+            yield f"{prefix}{name}", value
 
 
 def fields_hint(obj: dict[str, Any]) -> str:
     """What a record without the text field holds, for the reason it is skipped: " (its fields: ...; name the
-    text's with --text-field)", string fields first, at most six; "" for an empty object."""
+    text's with --text-field)", the fields of nested objects as dotted paths, string fields first, at most six; ""
+    for an empty object."""
     if not obj:
         return ""
-    names = sorted(obj, key=lambda name: not isinstance(obj[name], str))
-    shown = ", ".join(repr(name) for name in names[:6]) + (", ..." if len(names) > 6 else "")
+    paths = sorted(_field_paths(obj), key=lambda path: not isinstance(path[1], str))
+    shown = ", ".join(repr(name) for name, _ in paths[:6]) + (", ..." if len(paths) > 6 else "")
     return f" (its fields: {shown}; name the text's with --text-field)"
 
 
