@@ -35,6 +35,7 @@ from dedup.distributed import (
     small_star,
     star_components,
 )
+from dedup.distributed.steps import each_group
 from dedup.duplicates import cluster_views
 from dedup.lines import line_table
 from dedup.lsh import candidate_pairs
@@ -95,6 +96,52 @@ def test_bucket_pairs_of_hash_partitions_are_candidate_pairs(
         found.append(bucket_pairs(rows["band"][mine], rows["key"][mine], rows["doc"][mine], max_bucket=max_bucket))
     joined = np.unique(np.concatenate(found), axis=0)
     assert np.array_equal(joined, candidate_pairs(keys, max_bucket=max_bucket))
+
+
+def test_each_group_applies_a_function_to_each_run_of_equal_keys() -> None:
+    """A block sorted by its key: the function sees each group's rows (without the added ``_part``), in order."""
+    batch = {"_part": np.array([0, 0, 0, 1, 1]), "blocks": np.array([4, 4, 7, 2, 2]), "v": np.arange(5)}
+    sums = list(each_group(batch, fn=lambda g, k: {"b": g["blocks"][:1], "s": [g["v"].sum() * k]}, key="blocks",
+                           fn_kwargs={"k": 10}))  # fmt: skip
+    assert [(int(g["b"][0]), int(g["s"][0])) for g in sums] == [(4, 10), (7, 20), (2, 70)]
+    seen: list[list[str]] = []
+    list(each_group(batch, fn=lambda g: seen.append(sorted(g)) or g, key="blocks", fn_kwargs={}))
+    assert seen == [["blocks", "v"]] * 3
+    assert list(each_group({"blocks": np.zeros(0), "v": np.zeros(0)}, fn=print, key="blocks", fn_kwargs={})) == []
+
+
+@pytest.mark.parametrize("partitions", [1, 2, 5])
+@pytest.mark.parametrize("key", ["part", "blocks"])
+def test_grouped_is_a_group_by_in_as_many_blocks_as_partitions(ray_address: str, key: str, partitions: int) -> None:
+    """:func:`dedup.distributed.driver.grouped` gives what Ray Data's ``groupby(key).map_groups`` gives, but its
+    shuffle ends in ``partitions`` blocks, not one a block of the input (``b²`` objects a shuffle)."""
+    import re
+
+    import pyarrow as pa
+    import ray
+    import ray.data
+
+    from dedup.distributed.driver import _prepare, grouped
+
+    rng = np.random.default_rng(partitions)
+    tables = []
+    for _ in range(12):
+        rows = int(rng.integers(0, 30))
+        keys = rng.integers(0, 3 if key == "part" else 40, rows)
+        tables.append(pa.table({key: keys.astype(np.int64), "v": rng.integers(0, 1000, rows)}))
+
+    def total(group: dict[str, np.ndarray], scale: int) -> dict[str, np.ndarray]:
+        return {"k": group[key][:1], "n": np.array([group[key].size]), "s": np.array([group["v"].sum() * scale])}
+
+    def rows_of(ds: ray.data.Dataset) -> list[tuple[int, int, int]]:
+        return sorted(zip(*(ds.to_pandas()[c].tolist() for c in ("k", "n", "s"))))
+
+    dataset = _prepare(ray.data.from_arrow_refs([ray.put(t) for t in tables]))
+    ours = grouped(dataset, key, total, partitions, {"scale": 3}).materialize()
+    theirs = dataset.groupby(key).map_groups(total, batch_format="numpy", fn_kwargs={"scale": 3})
+    assert rows_of(ours) == rows_of(theirs) and len(rows_of(ours)) > 1
+    reduced = re.search(r"SortReduce: \d+ tasks executed, (\d+) blocks produced", ours.stats())
+    assert reduced is not None and int(reduced.group(1)) == max(partitions, 2)  # one boundary at least
 
 
 @settings(max_examples=300, deadline=None)

@@ -13,6 +13,7 @@ import numpy as np
 
 from ..errors import DedupError
 from .arrow import string_column
+from .steps import _with_partition, each_group
 
 if TYPE_CHECKING:  # pragma: no cover
     import ray.data
@@ -107,6 +108,28 @@ def _prepare(ds: ray.data.Dataset) -> ray.data.Dataset:
     except (ImportError, AttributeError):  # older Ray: the sort shuffle is the default
         pass
     return ds
+
+
+def grouped(
+    ds: ray.data.Dataset, key: str, fn: Any, partitions: int, fn_kwargs: Mapping[str, Any] | None = None
+) -> ray.data.Dataset:
+    """``ds.groupby(key).map_groups(fn, batch_format="numpy", fn_kwargs=fn_kwargs)`` in ``partitions`` blocks.
+
+    Ray Data's group-by sorts the dataset into as many blocks as it has, so that each of its ``b`` map tasks
+    writes ``b`` pieces: ``b²`` objects a shuffle, each with its task and reference in the driver (on a local
+    Ray, 11 → 41 blocks took the driver's heap from 44 to 95 MB, most of it Ray's own). Here the rows are sorted
+    by their hash partition (``key`` itself when it is ``"part"``, a partition already; else a ``_part`` column
+    is added) with fixed boundaries, so no sample of the keys is taken first and each map task writes
+    ``partitions`` pieces; each output block's groups are then found in it (:func:`each_group`).
+    """
+    kwargs = {"fn": fn, "key": key, "fn_kwargs": dict(fn_kwargs or {})}
+    boundaries = list(range(1, partitions)) or [1]  # none: Ray Data would sample them
+    if key == "part":
+        ordered = ds.sort("part", boundaries=boundaries)
+    else:
+        ds = ds.map_batches(_with_partition, batch_format="numpy", fn_kwargs={"key": key, "partitions": partitions})
+        ordered = ds.sort(["_part", key], boundaries=boundaries)
+    return ordered.map_batches(each_group, batch_format="numpy", batch_size=None, fn_kwargs=kwargs)
 
 
 @dataclass(frozen=True)

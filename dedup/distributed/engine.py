@@ -26,6 +26,7 @@ from .driver import (
     _edges_of,
     _restart,
     cluster_cpus,
+    grouped,
 )
 from .lines import RemoteViews
 from .steps import (
@@ -117,48 +118,36 @@ class RayClusterEngine:
             blocks = _Blocks.put(views, "view", _block_size(n, options.batch_size, partitions))
 
         # sketch → band → verify: one Ray Data pipeline, two shuffles
-        verified = (
-            blocks.dataset()
-            .map_batches(
-                _sketch_block,
-                batch_format="pyarrow",
-                batch_size=None,
-                fn_kwargs={
-                    "num_perm": options.num_perm,
-                    "ngram": options.ngram,
-                    "seed": options.seed,
-                    "scheme": options.scheme,
-                    "params": params,
-                    "partitions": partitions,
-                },
-            )
-            .groupby("part")
-            .map_groups(
-                _candidates_of_partition,
-                batch_format="numpy",
-                fn_kwargs={"max_bucket": options.max_bucket, "starts": blocks.starts},
-            )
-            .groupby("blocks")
-            .map_groups(
-                _verify_block_pair,
-                batch_format="numpy",
-                fn_kwargs={
-                    "blocks": blocks.refs,
-                    "starts": blocks.starts,
-                    "ngram": options.ngram,
-                    "threshold": options.threshold,
-                    "containment": options.containment,
-                },
-            )
-            .materialize()
+        sketched = blocks.dataset().map_batches(
+            _sketch_block,
+            batch_format="pyarrow",
+            batch_size=None,
+            fn_kwargs={
+                "num_perm": options.num_perm,
+                "ngram": options.ngram,
+                "seed": options.seed,
+                "scheme": options.scheme,
+                "params": params,
+                "partitions": partitions,
+            },
         )
+        bucketing = {"max_bucket": options.max_bucket, "starts": blocks.starts}
+        candidates = grouped(sketched, "part", _candidates_of_partition, partitions, bucketing)
+        verify = {
+            "blocks": blocks.refs,
+            "starts": blocks.starts,
+            "ngram": options.ngram,
+            "threshold": options.threshold,
+            "containment": options.containment,
+        }
+        verified = grouped(candidates, "blocks", _verify_block_pair, partitions, verify).materialize()
         n_edges = verified.count()
         if not n_edges:
             return []
 
         # cluster: centres need every verified pair and its measures on the driver (48 bytes
         # each); connected components above edge_limit are found by rounds on Ray
-        measure = functools.partial(self._measures, blocks=blocks, ngram=options.ngram)
+        measure = functools.partial(self._measures, blocks=blocks, ngram=options.ngram, partitions=partitions)
         if options.clustering == "center" or n_edges <= self.edge_limit:
             columns = _collect(verified, ("left", "right", "jaccard", "containment", "share_left", "share_right"))
             # rows (left < right, as bucket_pairs makes them) in any order: the clusters do not depend on it
@@ -188,11 +177,7 @@ class RayClusterEngine:
         for _ in range(self.max_rounds):
             changed = 0
             for step in (_large_star_group, _small_star_group):
-                directed = _restart(
-                    directed.groupby("part").map_groups(
-                        step, batch_format="numpy", fn_kwargs={"partitions": partitions}
-                    )
-                )
+                directed = _restart(grouped(directed, "part", step, partitions, {"partitions": partitions}))
                 changed += int(directed.sum("changed") or 0)
             if changed == 0:
                 stars = _collect(directed, ("u", "v"))
@@ -201,21 +186,16 @@ class RayClusterEngine:
 
     @staticmethod
     def _measures(
-        rep_all: np.ndarray, member_all: np.ndarray, *, blocks: _Blocks, ngram: int
+        rep_all: np.ndarray, member_all: np.ndarray, *, blocks: _Blocks, ngram: int, partitions: int
     ) -> tuple[np.ndarray, np.ndarray]:
         """Exact Jaccard and coverage of every (representative, member) pair, computed in workers: float64
         ``[len(member_all)]`` each."""
         rows = _pair_rows(np.stack([rep_all, member_all], axis=1), blocks.starts)
         rows["row"] = np.arange(member_all.size, dtype=np.int64)
+        kwargs = {"blocks": blocks.refs, "starts": blocks.starts, "ngram": ngram}
+        pairs = _dataset_of_columns(rows, len(blocks.refs))
         out = _collect(
-            _dataset_of_columns(rows, len(blocks.refs))
-            .groupby("blocks")
-            .map_groups(
-                _similarity_block_pair,
-                batch_format="numpy",
-                fn_kwargs={"blocks": blocks.refs, "starts": blocks.starts, "ngram": ngram},
-            )
-            .materialize(),
+            grouped(pairs, "blocks", _similarity_block_pair, partitions, kwargs).materialize(),
             ("row", "jaccard", "coverage"),
         )
         jaccard = np.empty(member_all.size, dtype=np.float64)

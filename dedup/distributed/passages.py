@@ -38,7 +38,7 @@ from ..runs import FRAGMENT, LONG, SHORT, RunColumns, passage_runs, run_order
 from ..shingle import exact_hashes
 from ..store import take
 from .arrow import string_column, strings_of
-from .driver import _collect, _dataset_of_columns, _prepare, _remote
+from .driver import _collect, _dataset_of_columns, _prepare, _remote, grouped
 from .steps import _candidates_of_partition, _verify_block_pair, band_rows, partition_of
 
 #: Long paragraphs are named ``block << LOCAL_BITS | rank``: block ``b`` starts at ``b << LOCAL_BITS``.
@@ -89,7 +89,9 @@ def joined_band_keys(rows: Sequence[Any], long_counts: Sequence[int]) -> np.ndar
     return np.concatenate(keys).astype(np.uint64) if keys else np.zeros((0, 0), np.uint64)
 
 
-def _verified(rows: Sequence[Any], views: Sequence[Any], long_counts: Sequence[int], options: PassageOptions) -> Any:
+def _verified(
+    rows: Sequence[Any], views: Sequence[Any], long_counts: Sequence[int], options: PassageOptions, partitions: int
+) -> Any:
     """The verified band-key candidates among the long paragraphs of every block, as a dataset of ``left``,
     ``right`` (names ``block << 32 | rank``), ``jaccard``, ``containment``, ``share_left``, ``share_right``:
     what ``verify_candidates(candidate_pairs(band_keys, max_bucket=MAX_BUCKET), …)`` gives on the joined
@@ -97,28 +99,19 @@ def _verified(rows: Sequence[Any], views: Sequence[Any], long_counts: Sequence[i
     import ray.data
 
     starts = np.arange(len(views) + 1, dtype=np.int64) << np.int64(LOCAL_BITS)  # block b: names b << 32 | rank
-    return (
-        _prepare(ray.data.from_arrow_refs(list(rows)))
-        .groupby("part")
-        .map_groups(
-            _candidates_of_partition,
-            batch_format="numpy",
-            fn_kwargs={"max_bucket": MAX_BUCKET, "starts": starts},
-        )
-        .groupby("blocks")
-        .map_groups(
-            _verify_block_pair,
-            batch_format="numpy",
-            fn_kwargs={
-                "blocks": list(views),
-                "starts": starts,
-                "ngram": options.ngram,
-                "threshold": options.threshold,
-                "containment": options.containment,
-                "whole": True,
-            },
-        )
+    bands = _prepare(ray.data.from_arrow_refs(list(rows)))
+    candidates = grouped(
+        bands, "part", _candidates_of_partition, partitions, {"max_bucket": MAX_BUCKET, "starts": starts}
     )
+    verify = {
+        "blocks": list(views),
+        "starts": starts,
+        "ngram": options.ngram,
+        "threshold": options.threshold,
+        "containment": options.containment,
+        "whole": True,
+    }
+    return grouped(candidates, "blocks", _verify_block_pair, partitions, verify)
 
 
 def _paragraph_pair_rows(
@@ -261,15 +254,15 @@ def passage_runs_on_ray(
         offsets = np.concatenate(([0], np.cumsum(long_counts, dtype=np.int64)))
         kwargs = {"columns": columns, "offsets": offsets, "options": options, "partitions": partitions}
         parts.append(
-            _verified(rows, views, long_counts, options).map_batches(
+            _verified(rows, views, long_counts, options, partitions).map_batches(
                 _long_pair_rows, batch_format="numpy", fn_kwargs=kwargs
             )
         )
     if short_units(units.view_len, options).size >= 2:  # the joined lengths say it; the keys stay on the workers
         keyed = [_remote(_short_rows).remote(ref, b, options, partitions) for b, ref in enumerate(unit_views)]
         kwargs = {"columns": columns, "starts": np.asarray(unit_starts, dtype=np.int64), "partitions": partitions}
-        shorts = _prepare(ray.data.from_arrow_refs(keyed)).groupby("part")
-        parts.append(shorts.map_groups(_short_pair_rows, batch_format="numpy", fn_kwargs=kwargs))
+        shorts = _prepare(ray.data.from_arrow_refs(keyed))
+        parts.append(grouped(shorts, "part", _short_pair_rows, partitions, kwargs))
     fragments = np.sort(fragment_pairs(units, options), axis=1)
     if len(fragments):
         source = np.full(len(fragments), FRAGMENT, dtype=np.int8)
@@ -280,12 +273,8 @@ def passage_runs_on_ray(
     if not parts:
         return none
     pairs = parts[0] if len(parts) == 1 else parts[0].union(*parts[1:])
-    merged = (
-        _prepare(pairs)
-        .groupby("part")
-        .map_groups(_runs_of_part, batch_format="numpy", fn_kwargs={"columns": columns, "max_gap": options.max_gap})
-        .materialize()
-    )
+    merging = {"columns": columns, "max_gap": options.max_gap}
+    merged = grouped(_prepare(pairs), "part", _runs_of_part, partitions, merging).materialize()
     if not merged.count():
         return none
     found = _collect(merged, ("a0", "a1", "b0", "b1", "gapped"))

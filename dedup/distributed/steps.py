@@ -3,7 +3,7 @@ Data batch functions built on them."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import numpy as np
@@ -255,3 +255,22 @@ def _views_block(batch: Any, *, options: NormalizeOptions) -> Any:
             "length": pa.array(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))),
         }
     )
+
+
+def _with_partition(batch: dict[str, np.ndarray], *, key: str, partitions: int) -> dict[str, np.ndarray]:
+    """A batch with ``_part``, the hash partition of its ``key`` column (:func:`grouped`'s sort key)."""
+    return {**batch, "_part": partition_of(np.asarray(batch[key]).astype(np.uint64), partitions)}
+
+
+def each_group(
+    batch: dict[str, np.ndarray], *, fn: Callable[..., Any], key: str, fn_kwargs: dict[str, Any]
+) -> Iterator[dict[str, np.ndarray]]:
+    """``fn`` of each group of rows of equal ``key`` in a batch sorted by it (``_part``, if there, left out): what
+    Ray Data's ``map_groups`` does with a block, for the outputs of :func:`dedup.distributed.driver.grouped`."""
+    keys = np.asarray(batch[key])
+    if not keys.size:
+        return
+    starts = np.flatnonzero(np.concatenate([[True], keys[1:] != keys[:-1]]))
+    columns = {name: np.asarray(values) for name, values in batch.items() if name != "_part"}
+    for lo, hi in zip(starts.tolist(), [*starts[1:].tolist(), keys.size]):
+        yield fn({name: values[lo:hi] for name, values in columns.items()}, **fn_kwargs)
