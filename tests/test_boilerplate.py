@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dedup import BoilerplateOptions, InvalidOptionError, Span, clean_report, find_boilerplate
-from dedup.boilerplate import classify_lines
+from dedup.boilerplate import Boilerplate, Families, classify_lines
 from dedup.boilerplate.classify import collection_kinds, document_kinds, furniture_kinds, shared_rows
 from dedup.boilerplate.pages import page_lines
 from dedup.linemarks import ends_sentence, row_shapes
@@ -716,3 +716,45 @@ def test_doc_frequency_counts_each_keys_distinct_documents(
         if not kernel:
             patched.setattr(arrays, "shared_in_blocks", lambda values, block: None)
         assert families._doc_frequency(keys, docs).tolist() == expected
+
+
+_FAMILY = st.tuples(
+    st.sampled_from(["recurring", "template", "marker"]),
+    st.lists(st.tuples(st.integers(0, 5), st.integers(0, 99), st.integers(100, 300)), min_size=1, max_size=4),
+    st.text(max_size=6),
+)
+
+
+@given(st.lists(_FAMILY, max_size=6))
+def test_families_read_as_the_list_of_their_boilerplate(
+    rows: list[tuple[str, list[tuple[int, int, int]], str]],
+) -> None:
+    """Families held as arrays are read as the list of :class:`Boilerplate` they stand for: items, negative
+    indices, slices, iteration, equality either way, repr, pickling."""
+    import pickle
+
+    expected = [Boilerplate(i, kind, tuple(Span(*t) for t in spans), ex) for i, (kind, spans, ex) in enumerate(rows)]
+    names = sorted({kind for kind, _, _ in rows}, reverse=True)
+    families = Families(
+        names,
+        np.array([names.index(kind) for kind, _, _ in rows], dtype=np.int64),
+        np.cumsum([0] + [len(spans) for _, spans, _ in rows]),
+        np.array([t for _, spans, _ in rows for t in spans], dtype=np.int64).reshape(-1, 3),
+        [ex for _, _, ex in rows],
+    )
+    assert len(families) == len(expected) and list(families) == expected
+    assert families == expected and expected == families and not (families != expected)
+    assert [families[i] for i in range(-len(expected), len(expected))] == expected * 2
+    assert families[1:4] == expected[1:4] and families[::-1] == expected[::-1]
+    assert repr(families) == repr(expected) and pickle.loads(pickle.dumps(families)) == families
+    assert families.occurrences() == sum(len(f.spans) for f in expected)
+    assert families != expected + [Boilerplate(9, "marker", (Span(0, 0, 1),), "x")]
+    with pytest.raises(IndexError):
+        families[len(expected)]
+
+
+def test_families_refuse_arrays_that_do_not_agree() -> None:
+    with pytest.raises(ValueError, match="do not agree"):
+        Families(["marker"], np.zeros(2, dtype=np.int64), np.array([0, 1, 2]), np.zeros((1, 3)), ["a", "b"])
+    found = find_boilerplate(["页眉 第1版\n正文一。\n页脚", "页眉 第2版\n正文二。\n页脚", "页眉 第3版\n正文三。\n页脚"])
+    assert isinstance(found, Families) and found.occurrences() == sum(len(f.spans) for f in found) > 0

@@ -37,13 +37,14 @@ from .analysis import (
     document_families,
     find_boilerplate,
 )
-from .base import KINDS, Boilerplate, BoilerplateOptions
+from .base import KINDS, Boilerplate, BoilerplateOptions, Families
 from .classify import classify_lines
 from .families import boilerplate_families
 
 __all__ = [
     "Boilerplate",
     "BoilerplateOptions",
+    "Families",
     "KINDS",
     "LineAnalysis",
     "analyse_lines",

@@ -3,7 +3,11 @@ kinds."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any, overload
+
+import numpy as np
 
 from ..dicts import DictRoundTrip
 from ..errors import InvalidOptionError
@@ -40,6 +44,87 @@ class Boilerplate(DictRoundTrip):
     kind: str
     spans: tuple[Span, ...]
     example: str
+
+
+class Families(Sequence[Boilerplate]):
+    """Boilerplate families held as arrays, each :class:`Boilerplate` made when it is read: what
+    :func:`find_boilerplate` and ``CleanReport.boilerplate`` hold. A list of families cost about 450 bytes a line
+    (a :class:`Span` of three Python ints a line, a tuple, an object and an example a family: 73 MB for the 916
+    labelled web pages); these arrays hold 24 bytes a line and the examples.
+
+    It reads like a list of :class:`Boilerplate` (``len``, indexing, slices as lists, iteration, ``==`` with a list
+    of them, ``repr``); ``list(families)`` makes the objects.
+
+    Attributes
+    ----------
+    kind_names : tuple of str
+        The kinds, numbered.
+    kinds : np.ndarray
+        int64 ``[f]``: each family's kind, an index into ``kind_names``.
+    bounds : np.ndarray
+        int64 ``[f + 1]``: family ``i``'s lines are rows ``bounds[i]:bounds[i + 1]`` of ``spans``.
+    spans : np.ndarray
+        int64 ``[s, 3]``: document, start, end of every line, family by family, each family's sorted.
+    examples : tuple of str
+        ``f`` examples, each family's first line's text.
+    """
+
+    __slots__ = ("kind_names", "kinds", "bounds", "spans", "examples")
+
+    def __init__(
+        self,
+        kind_names: Sequence[str],
+        kinds: np.ndarray,
+        bounds: np.ndarray,
+        spans: np.ndarray,
+        examples: Sequence[str],
+    ) -> None:
+        self.kind_names = tuple(kind_names)
+        self.kinds = np.asarray(kinds, dtype=np.int64)
+        self.bounds = np.asarray(bounds, dtype=np.int64)
+        self.spans = np.asarray(spans, dtype=np.int64).reshape(-1, 3)
+        self.examples = tuple(examples)
+        if not (self.kinds.size == len(self.examples) == self.bounds.size - 1 and self.bounds[-1] == len(self.spans)):
+            raise ValueError("families' kinds, bounds, spans and examples do not agree")
+
+    def __len__(self) -> int:
+        return len(self.examples)
+
+    @overload
+    def __getitem__(self, index: int) -> Boilerplate: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Boilerplate]: ...
+    def __getitem__(self, index: int | slice) -> Boilerplate | list[Boilerplate]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        i = range(len(self))[index]  # IndexError as a list raises it
+        lo, hi = int(self.bounds[i]), int(self.bounds[i + 1])
+        rows = self.spans[lo:hi].tolist()
+        return Boilerplate(i, self.kind_names[self.kinds[i]], tuple(Span(*row) for row in rows), self.examples[i])
+
+    def __iter__(self) -> Iterator[Boilerplate]:
+        rows, kinds, bounds = self.spans.tolist(), self.kinds.tolist(), self.bounds.tolist()
+        for i, (kind, lo, hi, example) in enumerate(zip(kinds, bounds[:-1], bounds[1:], self.examples)):
+            yield Boilerplate(i, self.kind_names[kind], tuple(Span(*row) for row in rows[lo:hi]), example)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Families):
+            return list(self) == list(other)
+        if isinstance(other, (list, tuple)):
+            return list(self) == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]  # like a list
+
+    def __repr__(self) -> str:
+        return repr(list(self))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Families, (self.kind_names, self.kinds, self.bounds, self.spans, self.examples))
+
+    def occurrences(self) -> int:
+        """Lines of all families (``sum(len(f.spans) for f in families)`` without making them)."""
+        return len(self.spans)
 
 
 @dataclass(frozen=True)

@@ -20,9 +20,8 @@ from ..arrays import (
 )
 from ..cluster import connected_components
 from ..lines import LineTable
-from ..spans import Span
 from ..store import take
-from .base import Boilerplate, BoilerplateOptions
+from .base import BoilerplateOptions, Families
 
 
 def _doc_frequency(keys: np.ndarray, doc: np.ndarray) -> np.ndarray:
@@ -310,8 +309,8 @@ def family_rows(table: LineTable, kind: np.ndarray) -> tuple[np.ndarray, np.ndar
 
 def boilerplate_families(
     table: LineTable, kind: np.ndarray, rows: tuple[np.ndarray, np.ndarray] | None = None
-) -> list[Boilerplate]:
-    """Group classified lines into :class:`Boilerplate` families.
+) -> Families:
+    """Group classified lines into :class:`Boilerplate` families (held as :class:`Families`, arrays).
 
     Page numbers form one family and running heads another; recurring lines and
     markers group by their matching view; template lines by any key they share
@@ -319,13 +318,9 @@ def boilerplate_families(
     one family. ``rows``: :func:`family_rows` of the same arguments, when the caller has it.
     """
     members, family = family_rows(table, kind) if rows is None else rows
-    bounds = np.searchsorted(family, np.arange(int(family[-1]) + 2 if family.size else 0))
-    spans = list(map(Span, table.doc[members].tolist(), table.start[members].tolist(), table.end[members].tolist()))
+    bounds = np.searchsorted(family, np.arange(int(family[-1]) + 2 if family.size else 1))
+    spans = np.stack([table.doc[members], table.start[members], table.end[members]], axis=1)
     firsts = members[bounds[:-1]]
     examples = take(table.texts, firsts)  # one a family, read in bulk (on disk, on Ray)
-    return [
-        Boilerplate(new_id, family_kind, tuple(spans[lo:hi]), example)
-        for new_id, (family_kind, lo, hi, example) in enumerate(
-            zip(kind[firsts].tolist(), bounds[:-1].tolist(), bounds[1:].tolist(), examples)
-        )
-    ]
+    names, codes = np.unique(np.asarray(kind[firsts], dtype=str), return_inverse=True)
+    return Families(names.tolist(), codes.reshape(-1), bounds, spans, examples)

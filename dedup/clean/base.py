@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -135,11 +136,12 @@ class CleanReport:
         computed when ``cross_document`` is on or ``with_clusters`` was asked for.
     passages : list of PassageCluster
         Repeated passages (``ref`` of kind ``"passage"``).
-    boilerplate : list of Boilerplate
-        Boilerplate families (``ref`` of reason ``"boilerplate"``).
+    boilerplate : sequence of Boilerplate
+        Boilerplate families (``ref`` of reason ``"boilerplate"``): :class:`dedup.boilerplate.Families`, a
+        sequence held as arrays, from cleaning.
     """
 
     cleaned: list[Cleaned]
     clusters: list[Cluster]
     passages: list[PassageCluster]
-    boilerplate: list[Boilerplate]
+    boilerplate: Sequence[Boilerplate]
