@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dedup import BoilerplateOptions, InvalidOptionError, Span, clean_report, find_boilerplate
-from dedup.boilerplate import Boilerplate, Families, classify_lines
+from dedup.boilerplate import Boilerplate, Families, classify_lines, occurrences
 from dedup.boilerplate.classify import collection_kinds, document_kinds, furniture_kinds, shared_rows
 from dedup.boilerplate.pages import page_lines
 from dedup.linemarks import ends_sentence, row_shapes
@@ -758,3 +758,19 @@ def test_families_refuse_arrays_that_do_not_agree() -> None:
         Families(["marker"], np.zeros(2, dtype=np.int64), np.array([0, 1, 2]), np.zeros((1, 3)), ["a", "b"])
     found = find_boilerplate(["页眉 第1版\n正文一。\n页脚", "页眉 第2版\n正文二。\n页脚", "页眉 第3版\n正文三。\n页脚"])
     assert isinstance(found, Families) and found.occurrences() == sum(len(f.spans) for f in found) > 0
+
+
+def test_families_are_read_in_chunks_as_item_by_item() -> None:
+    """Iteration turns the rows of 4,096 families at a time into Python ints: across chunks it reads what indexing
+    reads, and ``occurrences`` counts every line without making the families."""
+    sizes = np.arange(9_000) % 3 + 1
+    spans = np.stack([np.arange(sizes.sum()) // 7, np.arange(sizes.sum()), np.arange(sizes.sum()) + 5], axis=1)
+    kinds = np.arange(9_000) % 2
+    families = Families(["marker", "recurring"], kinds, np.cumsum([0, *sizes]), spans, [str(i) for i in range(9_000)])
+    listed = list(families)
+    assert [families[i] for i in (0, 4095, 4096, 8191, 8192, 8999)] == [
+        listed[i] for i in (0, 4095, 4096, 8191, 8192, 8999)
+    ]
+    assert listed[4096].spans == tuple(Span(*row) for row in spans[int(sizes[:4096].sum()) :][:2].tolist())
+    assert [f.id for f in listed] == list(range(9_000)) and listed[4097].kind == "recurring"
+    assert occurrences(families) == occurrences(listed) == int(sizes.sum())

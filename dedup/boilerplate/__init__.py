@@ -37,7 +37,7 @@ from .analysis import (
     document_families,
     find_boilerplate,
 )
-from .base import KINDS, Boilerplate, BoilerplateOptions, Families
+from .base import KINDS, Boilerplate, BoilerplateOptions, Families, occurrences
 from .classify import classify_lines
 from .families import boilerplate_families
 
@@ -45,6 +45,7 @@ __all__ = [
     "Boilerplate",
     "BoilerplateOptions",
     "Families",
+    "occurrences",
     "KINDS",
     "LineAnalysis",
     "analyse_lines",

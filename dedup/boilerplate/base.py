@@ -103,14 +103,16 @@ class Families(Sequence[Boilerplate]):
         return Boilerplate(i, self.kind_names[self.kinds[i]], tuple(Span(*row) for row in rows), self.examples[i])
 
     def __iter__(self) -> Iterator[Boilerplate]:
-        rows, kinds, bounds = self.spans.tolist(), self.kinds.tolist(), self.bounds.tolist()
-        for i, (kind, lo, hi, example) in enumerate(zip(kinds, bounds[:-1], bounds[1:], self.examples)):
-            yield Boilerplate(i, self.kind_names[kind], tuple(Span(*row) for row in rows[lo:hi]), example)
+        kinds, bounds = self.kinds.tolist(), self.bounds.tolist()
+        for first in range(0, len(self), 4096):  # the rows of 4,096 families at a time as Python ints
+            last = min(first + 4096, len(self))
+            rows, base = self.spans[bounds[first] : bounds[last]].tolist(), bounds[first]
+            for i in range(first, last):
+                spans = tuple(Span(*row) for row in rows[bounds[i] - base : bounds[i + 1] - base])
+                yield Boilerplate(i, self.kind_names[kinds[i]], spans, self.examples[i])
 
     def __eq__(self, other: object) -> bool:
-        if isinstance(other, Families):
-            return list(self) == list(other)
-        if isinstance(other, (list, tuple)):
+        if isinstance(other, (Families, list, tuple)):
             return list(self) == list(other)
         return NotImplemented
 
@@ -125,6 +127,11 @@ class Families(Sequence[Boilerplate]):
     def occurrences(self) -> int:
         """Lines of all families (``sum(len(f.spans) for f in families)`` without making them)."""
         return len(self.spans)
+
+
+def occurrences(families: Sequence[Boilerplate]) -> int:
+    """Lines of all ``families``: :meth:`Families.occurrences`, or counted family by family for a list."""
+    return families.occurrences() if isinstance(families, Families) else sum(len(f.spans) for f in families)
 
 
 @dataclass(frozen=True)

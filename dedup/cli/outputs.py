@@ -12,7 +12,7 @@ from pathlib import PurePosixPath
 from typing import Any, TextIO
 
 from .. import __version__
-from ..boilerplate import Boilerplate
+from ..boilerplate import Boilerplate, occurrences
 from ..clean import CleanOptions, CleanReport
 from ..cluster import Cluster
 from ..dicts import dotted_keys
@@ -300,7 +300,7 @@ def build_summary(
         "clusters": {"count": len(report.clusters), "documents": sum(len(c.members) for c in report.clusters)},
         "boilerplate": {
             "families": len(report.boilerplate),
-            "occurrences": sum(len(f.spans) for f in report.boilerplate),
+            "occurrences": occurrences(report.boilerplate),
         },
         "encodings": [dataclasses.asdict(e) for e in corpus.encodings],
         "skipped": [dataclasses.asdict(s) for s in corpus.skipped],
