@@ -3,7 +3,7 @@
 The public contract::
 
     dedup.find_duplicates(texts, *, threshold=..., **options) -> list[dedup.Cluster]
-    dedup.find_repeated_passages(texts, **options) -> list[dedup.PassageCluster]
+    dedup.find_repeated_passages(texts, **options) -> PassageClusters (a sequence of dedup.PassageCluster)
     dedup.find_boilerplate(texts, **options) -> Families (a sequence of dedup.Boilerplate)
     dedup.clean(texts, **options) -> list[dedup.Cleaned]
     dedup.restore(cleaned) -> str

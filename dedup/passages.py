@@ -37,12 +37,13 @@ from .options import KeywordOptions, check_types
 from .runs import FRAGMENT, LONG, SHORT, RunColumns, passage_runs, repeat_blocks, run_regions
 from .segment import UnitSpans, segment_many, split_long
 from .shingle import encode, exact_hashes, shingle_hashes, shingle_sets
-from .spans import Span, last_visible
+from .spans import Span, SpanGroups, last_visible
 from .store import take
 from .verify import SetsOf, contained_in_chunks, containment_may_reach, verify_candidates
 
 __all__ = [
     "PassageCluster",
+    "PassageClusters",
     "PassageMatches",
     "PassageOptions",
     "UnitTable",
@@ -70,6 +71,14 @@ class PassageCluster(DictRoundTrip):
 
     id: int
     spans: tuple[Span, ...]
+
+
+class PassageClusters(SpanGroups[PassageCluster]):
+    """Repeated passages held as arrays (:class:`dedup.spans.SpanGroups`): ``bounds`` int64 ``[c + 1]``, ``spans``
+    int64 ``[s, 3]``; each :class:`PassageCluster` made when it is read."""
+
+    def _item(self, i: int, spans: tuple[Span, ...]) -> PassageCluster:
+        return PassageCluster(i, spans)
 
 
 @dataclass(frozen=True)
@@ -408,7 +417,7 @@ class PassageMatches:
         by ``b0..b1`` (inclusive unit indices); the ``a`` copy comes first in input order.
     run_cluster : np.ndarray
         int64 ``[r]``: the :class:`PassageCluster` id of each run.
-    clusters : list of PassageCluster
+    clusters : PassageClusters
     gapped : np.ndarray
         bool ``[r]``: runs that step over a paragraph of their later copy (``max_gap``).
     """
@@ -416,7 +425,7 @@ class PassageMatches:
     units: UnitTable
     runs: np.ndarray
     run_cluster: np.ndarray
-    clusters: list[PassageCluster]
+    clusters: PassageClusters
     gapped: np.ndarray
 
     def within_document(self) -> np.ndarray:
@@ -460,7 +469,8 @@ def match_passages(
         runs = passage_runs(pairs, anchored, source, quoted, run_columns(units), options.max_gap, inner)
     merged, gapped = runs
     if not len(merged):
-        return PassageMatches(units, merged, np.empty(0, dtype=np.int64), [], gapped)
+        none = PassageClusters(np.zeros(1, dtype=np.int64), np.zeros((0, 3), dtype=np.int64))
+        return PassageMatches(units, merged, np.empty(0, dtype=np.int64), none, gapped)
     regions, links = run_regions(merged)
     labels = connected_components(len(regions), links)
     groups = group_members(labels)
@@ -474,18 +484,16 @@ def match_passages(
         keys.append(tuple(zip(units.doc[first].tolist(), units.start[first].tolist(), units.end[last].tolist())))
         heads.append(region)
     order = sorted(range(len(keys)), key=keys.__getitem__)
-    span_sets = [tuple(Span(*triple) for triple in key) for key in keys]
     cluster_of_label = np.full(len(regions), -1, dtype=np.int64)
     for new_id, k in enumerate(order):
         cluster_of_label[labels[heads[k]]] = new_id
     run_cluster = cluster_of_label[labels[links[:, 0]]]
-    clusters = [PassageCluster(new_id, span_sets[k]) for new_id, k in enumerate(order)]
+    bounds = np.cumsum([0, *(len(keys[k]) for k in order)])
+    clusters = PassageClusters(bounds, np.array([t for k in order for t in keys[k]], dtype=np.int64))
     return PassageMatches(units, merged, run_cluster, clusters, gapped)
 
 
-def find_repeated_passages(
-    texts: Iterable[str], *, options: PassageOptions | None = None, **kwargs
-) -> list[PassageCluster]:
+def find_repeated_passages(texts: Iterable[str], *, options: PassageOptions | None = None, **kwargs) -> PassageClusters:
     """Clusters of repeated passages within and across documents.
 
     Parameters
@@ -496,8 +504,9 @@ def find_repeated_passages(
 
     Returns
     -------
-    list of PassageCluster
-        In order of their first copy. A passage printed twice in one document is a
+    PassageClusters
+        The :class:`PassageCluster` s in order of their first copy, held as arrays (a sequence that reads like their
+        list). A passage printed twice in one document is a
         cluster of two spans in that document.
     """
     opts = PassageOptions.from_kwargs(options, **kwargs)

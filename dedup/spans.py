@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any, Generic, TypeVar, overload
 
 import numpy as np
 
 from .arrays import sorted_unique, to_codepoints, whitespace_table
 from .dicts import DictRoundTrip
 
-__all__ = ["Span", "expand_spans_to_lines", "expand_to_lines", "last_visible"]
+__all__ = ["Span", "SpanGroups", "expand_spans_to_lines", "expand_to_lines", "last_visible"]
 
 _TRAILING_BLANK = re.compile(r"[ \t\u3000]*(?:\r?\n[ \t\u3000]*)*(?:\r?\n|$)")
 
@@ -26,6 +27,81 @@ class Span(DictRoundTrip):
 
     def __len__(self) -> int:
         return self.end - self.start
+
+
+T = TypeVar("T")
+
+
+class SpanGroups(Sequence[T], Generic[T]):
+    """Findings that are groups of spans — boilerplate families, repeated passages — held as arrays, each group's
+    result object made when it is read (a subclass says which: :meth:`_item`).
+
+    A list of the objects costs about 180 bytes a span (a :class:`Span` of three Python ints) and a tuple and an
+    object a group; these arrays, 24 bytes a span. It reads like the list (``len``, indexing, slices as lists,
+    iteration, ``==`` with a list of the objects, ``repr``, pickling); ``list(groups)`` makes them all.
+
+    Attributes
+    ----------
+    bounds : np.ndarray
+        int64 ``[g + 1]``: group ``i``'s spans are rows ``bounds[i]:bounds[i + 1]`` of ``spans``.
+    spans : np.ndarray
+        int64 ``[s, 3]``: document, start, end of every span, group by group.
+    """
+
+    _CHUNK = 4096  # groups whose rows iteration turns into Python ints at once
+
+    def __init__(self, bounds: np.ndarray, spans: np.ndarray) -> None:
+        self.bounds = np.asarray(bounds, dtype=np.int64).reshape(-1)
+        self.spans = np.asarray(spans, dtype=np.int64).reshape(-1, 3)
+        if not self.bounds.size or self.bounds[0] != 0 or self.bounds[-1] != len(self.spans):
+            raise ValueError(f"{type(self).__name__}: bounds and spans do not agree")
+
+    def _item(self, i: int, spans: tuple[Span, ...]) -> T:
+        """Group ``i`` as its result object."""
+        raise NotImplementedError
+
+    def _args(self) -> tuple[Any, ...]:
+        """The arguments that make this object again (for pickling)."""
+        return (self.bounds, self.spans)
+
+    def __len__(self) -> int:
+        return int(self.bounds.size - 1)
+
+    @overload
+    def __getitem__(self, index: int) -> T: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[T]: ...
+    def __getitem__(self, index: int | slice) -> T | list[T]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        i = range(len(self))[index]  # IndexError as a list raises it
+        rows = self.spans[int(self.bounds[i]) : int(self.bounds[i + 1])].tolist()
+        return self._item(i, tuple(Span(*row) for row in rows))
+
+    def __iter__(self) -> Iterator[T]:
+        bounds = self.bounds.tolist()
+        for first in range(0, len(self), self._CHUNK):
+            last = min(first + self._CHUNK, len(self))
+            rows, base = self.spans[bounds[first] : bounds[last]].tolist(), bounds[first]
+            for i in range(first, last):
+                yield self._item(i, tuple(Span(*row) for row in rows[bounds[i] - base : bounds[i + 1] - base]))
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, (SpanGroups, list, tuple)):
+            return list(self) == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]  # like a list
+
+    def __repr__(self) -> str:
+        return repr(list(self))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), self._args())
+
+    def occurrences(self) -> int:
+        """Spans of all groups (``sum(len(g.spans) for g in groups)`` without making them)."""
+        return len(self.spans)
 
 
 def expand_to_lines(text: str, start: int, end: int) -> tuple[int, int]:

@@ -519,3 +519,22 @@ def _kept_lines(text: str, kept: np.ndarray, span: Span) -> list[tuple[int, int]
             out.append((start, end))
         start = end + 1
     return out
+
+
+def test_passage_clusters_read_as_the_list_of_their_passages(seed_texts: dict[str, str]) -> None:
+    """Repeated passages held as arrays read as their list: seed 000's two passages, and an empty set."""
+    import pickle
+
+    from dedup.passages import PassageClusters
+
+    found = find_repeated_passages([seed_texts["000_3c5c44154466b012.txt"]])
+    assert isinstance(found, PassageClusters) and found.occurrences() == 4
+    assert found == [
+        PassageCluster(0, (Span(0, 6457, 6576), Span(0, 6578, 6663))),
+        PassageCluster(1, (Span(0, 6964, 8589), Span(0, 8611, 10236))),
+    ]
+    assert pickle.loads(pickle.dumps(found)) == found and found[-1].id == 1 and found[:1] == [found[0]]
+    none = find_repeated_passages(["一段没有重复的文字。"])
+    assert isinstance(none, PassageClusters) and none == [] and len(none) == 0 and repr(none) == "[]"
+    with pytest.raises(ValueError, match="bounds and spans do not agree"):
+        PassageClusters(np.array([0, 2]), np.zeros((1, 3), dtype=np.int64))

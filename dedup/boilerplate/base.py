@@ -3,9 +3,9 @@ kinds."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, overload
+from typing import Any
 
 import numpy as np
 
@@ -13,7 +13,7 @@ from ..dicts import DictRoundTrip
 from ..errors import InvalidOptionError
 from ..lines import LineOptions
 from ..options import check_types
-from ..spans import Span
+from ..spans import Span, SpanGroups
 from ..webpage import KINDS as WEBPAGE_KINDS
 from ..webpage import WebpageOptions
 
@@ -46,14 +46,10 @@ class Boilerplate(DictRoundTrip):
     example: str
 
 
-class Families(Sequence[Boilerplate]):
-    """Boilerplate families held as arrays, each :class:`Boilerplate` made when it is read: what
-    :func:`find_boilerplate` and ``CleanReport.boilerplate`` hold. A list of families cost about 450 bytes a line
-    (a :class:`Span` of three Python ints a line, a tuple, an object and an example a family: 73 MB for the 916
-    labelled web pages); these arrays hold 24 bytes a line and the examples.
-
-    It reads like a list of :class:`Boilerplate` (``len``, indexing, slices as lists, iteration, ``==`` with a list
-    of them, ``repr``); ``list(families)`` makes the objects.
+class Families(SpanGroups[Boilerplate]):
+    """Boilerplate families held as arrays (:class:`dedup.spans.SpanGroups`), each :class:`Boilerplate` made when
+    it is read: what :func:`find_boilerplate` and ``CleanReport.boilerplate`` hold. A list of the families cost
+    about 450 bytes a line (73 MB for the 916 labelled web pages); these arrays, 24 bytes a line and the examples.
 
     Attributes
     ----------
@@ -69,8 +65,6 @@ class Families(Sequence[Boilerplate]):
         ``f`` examples, each family's first line's text.
     """
 
-    __slots__ = ("kind_names", "kinds", "bounds", "spans", "examples")
-
     def __init__(
         self,
         kind_names: Sequence[str],
@@ -79,59 +73,23 @@ class Families(Sequence[Boilerplate]):
         spans: np.ndarray,
         examples: Sequence[str],
     ) -> None:
+        super().__init__(bounds, spans)
         self.kind_names = tuple(kind_names)
-        self.kinds = np.asarray(kinds, dtype=np.int64)
-        self.bounds = np.asarray(bounds, dtype=np.int64)
-        self.spans = np.asarray(spans, dtype=np.int64).reshape(-1, 3)
+        self.kinds = np.asarray(kinds, dtype=np.int64).reshape(-1)
         self.examples = tuple(examples)
-        if not (self.kinds.size == len(self.examples) == self.bounds.size - 1 and self.bounds[-1] == len(self.spans)):
+        if not self.kinds.size == len(self.examples) == len(self):
             raise ValueError("families' kinds, bounds, spans and examples do not agree")
 
-    def __len__(self) -> int:
-        return len(self.examples)
+    def _item(self, i: int, spans: tuple[Span, ...]) -> Boilerplate:
+        return Boilerplate(i, self.kind_names[self.kinds[i]], spans, self.examples[i])
 
-    @overload
-    def __getitem__(self, index: int) -> Boilerplate: ...
-    @overload
-    def __getitem__(self, index: slice) -> list[Boilerplate]: ...
-    def __getitem__(self, index: int | slice) -> Boilerplate | list[Boilerplate]:
-        if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(len(self)))]
-        i = range(len(self))[index]  # IndexError as a list raises it
-        lo, hi = int(self.bounds[i]), int(self.bounds[i + 1])
-        rows = self.spans[lo:hi].tolist()
-        return Boilerplate(i, self.kind_names[self.kinds[i]], tuple(Span(*row) for row in rows), self.examples[i])
-
-    def __iter__(self) -> Iterator[Boilerplate]:
-        kinds, bounds = self.kinds.tolist(), self.bounds.tolist()
-        for first in range(0, len(self), 4096):  # the rows of 4,096 families at a time as Python ints
-            last = min(first + 4096, len(self))
-            rows, base = self.spans[bounds[first] : bounds[last]].tolist(), bounds[first]
-            for i in range(first, last):
-                spans = tuple(Span(*row) for row in rows[bounds[i] - base : bounds[i + 1] - base])
-                yield Boilerplate(i, self.kind_names[kinds[i]], spans, self.examples[i])
-
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, (Families, list, tuple)):
-            return list(self) == list(other)
-        return NotImplemented
-
-    __hash__ = None  # type: ignore[assignment]  # like a list
-
-    def __repr__(self) -> str:
-        return repr(list(self))
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (Families, (self.kind_names, self.kinds, self.bounds, self.spans, self.examples))
-
-    def occurrences(self) -> int:
-        """Lines of all families (``sum(len(f.spans) for f in families)`` without making them)."""
-        return len(self.spans)
+    def _args(self) -> tuple[Any, ...]:
+        return (self.kind_names, self.kinds, self.bounds, self.spans, self.examples)
 
 
 def occurrences(families: Sequence[Boilerplate]) -> int:
     """Lines of all ``families``: :meth:`Families.occurrences`, or counted family by family for a list."""
-    return families.occurrences() if isinstance(families, Families) else sum(len(f.spans) for f in families)
+    return families.occurrences() if isinstance(families, SpanGroups) else sum(len(f.spans) for f in families)
 
 
 @dataclass(frozen=True)

@@ -134,8 +134,9 @@ class CleanReport:
     clusters : list of Cluster
         Near-duplicate documents (``Removal.ref`` of kind ``"document"`` is a cluster id);
         computed when ``cross_document`` is on or ``with_clusters`` was asked for.
-    passages : list of PassageCluster
-        Repeated passages (``ref`` of kind ``"passage"``).
+    passages : sequence of PassageCluster
+        Repeated passages (``ref`` of kind ``"passage"``): :class:`dedup.passages.PassageClusters`, held as arrays,
+        from cleaning.
     boilerplate : sequence of Boilerplate
         Boilerplate families (``ref`` of reason ``"boilerplate"``): :class:`dedup.boilerplate.Families`, a
         sequence held as arrays, from cleaning.
@@ -143,5 +144,5 @@ class CleanReport:
 
     cleaned: list[Cleaned]
     clusters: list[Cluster]
-    passages: list[PassageCluster]
+    passages: Sequence[PassageCluster]
     boilerplate: Sequence[Boilerplate]
