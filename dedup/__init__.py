@@ -3,8 +3,8 @@
 The public contract::
 
     dedup.find_duplicates(texts, *, threshold=..., **options) -> list[dedup.Cluster]
-    dedup.find_repeated_passages(texts, **options) -> PassageClusters (a sequence of dedup.PassageCluster)
-    dedup.find_boilerplate(texts, **options) -> Families (a sequence of dedup.Boilerplate)
+    dedup.find_repeated_passages(texts, **options) -> list[dedup.PassageCluster]
+    dedup.find_boilerplate(texts, **options) -> list[dedup.Boilerplate]
     dedup.clean(texts, **options) -> list[dedup.Cleaned]
     dedup.restore(cleaned) -> str
     dedup.signatures(texts, *, num_perm=128, ngram=5, seed=1, scheme="affine32") -> np.ndarray

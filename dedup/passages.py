@@ -493,7 +493,9 @@ def match_passages(
     return PassageMatches(units, merged, run_cluster, clusters, gapped)
 
 
-def find_repeated_passages(texts: Iterable[str], *, options: PassageOptions | None = None, **kwargs) -> PassageClusters:
+def find_repeated_passages(
+    texts: Iterable[str], *, options: PassageOptions | None = None, **kwargs
+) -> list[PassageCluster]:
     """Clusters of repeated passages within and across documents.
 
     Parameters
@@ -504,11 +506,10 @@ def find_repeated_passages(texts: Iterable[str], *, options: PassageOptions | No
 
     Returns
     -------
-    PassageClusters
-        The :class:`PassageCluster` s in order of their first copy, held as arrays (a sequence that reads like their
-        list). A passage printed twice in one document is a
-        cluster of two spans in that document.
+    list of PassageCluster
+        In order of their first copy (``clean_report`` holds them as arrays, :class:`PassageClusters`). A passage
+        printed twice in one document is a cluster of two spans in that document.
     """
     opts = PassageOptions.from_kwargs(options, **kwargs)
     texts = check_texts(texts)
-    return match_passages(unit_table(texts, opts), opts).clusters
+    return list(match_passages(unit_table(texts, opts), opts).clusters)  # the public contract's list

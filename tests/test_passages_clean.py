@@ -527,14 +527,15 @@ def test_passage_clusters_read_as_the_list_of_their_passages(seed_texts: dict[st
 
     from dedup.passages import PassageClusters
 
-    found = find_repeated_passages([seed_texts["000_3c5c44154466b012.txt"]])
-    assert isinstance(found, PassageClusters) and found.occurrences() == 4
+    page = seed_texts["000_3c5c44154466b012.txt"]
+    found, held = find_repeated_passages([page]), dedup.clean_report([page]).passages
+    assert type(found) is list and isinstance(held, PassageClusters) and held == found and held.occurrences() == 4
     assert found == [
         PassageCluster(0, (Span(0, 6457, 6576), Span(0, 6578, 6663))),
         PassageCluster(1, (Span(0, 6964, 8589), Span(0, 8611, 10236))),
     ]
-    assert pickle.loads(pickle.dumps(found)) == found and found[-1].id == 1 and found[:1] == [found[0]]
-    none = find_repeated_passages(["一段没有重复的文字。"])
+    assert pickle.loads(pickle.dumps(held)) == held and held[-1].id == 1 and held[:1] == [held[0]]
+    none = dedup.clean_report(["一段没有重复的文字。"]).passages
     assert isinstance(none, PassageClusters) and none == [] and len(none) == 0 and repr(none) == "[]"
     with pytest.raises(ValueError, match="bounds and spans do not agree"):
         PassageClusters(np.array([0, 2]), np.zeros((1, 3), dtype=np.int64))

@@ -16,7 +16,7 @@ from ..lines import (
 )
 from ..near import ClusterEngine, NearOptions, cluster_views
 from ..store import take_rows
-from .base import BoilerplateOptions, Families
+from .base import Boilerplate, BoilerplateOptions
 from .classify import _corpus_kinds, classify_lines, document_kinds, page_kinds
 from .families import SharesMemo, boilerplate_families
 from .pages import PageLines, page_lines
@@ -270,7 +270,7 @@ def boilerplate_free_views(
 
 def find_boilerplate(
     texts: Iterable[str], *, options: BoilerplateOptions | None = None, analysis: LineAnalysis | None = None, **kwargs
-) -> Families:
+) -> list[Boilerplate]:
     """Boilerplate line families of a collection.
 
     Parameters
@@ -283,12 +283,12 @@ def find_boilerplate(
 
     Returns
     -------
-    Families
-        The :class:`Boilerplate` families in order of first occurrence: a sequence that reads like their list,
-        held as arrays (24 bytes a line, against about 450 for a list of the objects).
+    list of Boilerplate
+        In order of first occurrence. (``clean_report`` holds them as arrays, :class:`Families`, a sequence that
+        reads like this list: 24 bytes a line against about 450.)
     """
     opts = BoilerplateOptions.from_kwargs(options, **kwargs)
     texts = check_texts(texts)
     analysis = analysis or analyse_lines(texts, opts)
     kinds, _ = classified(analysis, opts)
-    return boilerplate_families(*analysis.lines.chosen(kinds))
+    return list(boilerplate_families(*analysis.lines.chosen(kinds)))  # the public contract's list
