@@ -55,6 +55,8 @@ class SpanGroups(Sequence[T], Generic[T]):
         self.spans = np.asarray(spans, dtype=np.int64).reshape(-1, 3)
         if not self.bounds.size or self.bounds[0] != 0 or self.bounds[-1] != len(self.spans):
             raise ValueError(f"{type(self).__name__}: bounds and spans do not agree")
+        if np.any(self.bounds[1:] < self.bounds[:-1]):
+            raise ValueError(f"{type(self).__name__}: bounds must not decrease")
 
     def _item(self, i: int, spans: tuple[Span, ...]) -> T:
         """Group ``i`` as its result object."""

@@ -539,3 +539,5 @@ def test_passage_clusters_read_as_the_list_of_their_passages(seed_texts: dict[st
     assert isinstance(none, PassageClusters) and none == [] and len(none) == 0 and repr(none) == "[]"
     with pytest.raises(ValueError, match="bounds and spans do not agree"):
         PassageClusters(np.array([0, 2]), np.zeros((1, 3), dtype=np.int64))
+    with pytest.raises(ValueError, match="bounds must not decrease"):
+        PassageClusters(np.array([0, 2, 1]), np.zeros((1, 3), dtype=np.int64))
