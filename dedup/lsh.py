@@ -283,8 +283,8 @@ def _union(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     if not a.size:
         return b
     at = np.searchsorted(a, b)
-    new = b[a[np.minimum(at, a.size - 1)] != b]  # past the end, a[-1] < b
-    return np.insert(a, np.searchsorted(a, new), new) if new.size else a
+    missing = a[np.minimum(at, a.size - 1)] != b  # past the end, a[-1] < b
+    return np.insert(a, at[missing], b[missing]) if missing.any() else a
 
 
 def _codes(left: np.ndarray, right: np.ndarray, width: np.int64) -> np.ndarray:
