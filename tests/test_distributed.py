@@ -23,7 +23,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import dedup
-from dedup import DedupError, DuplicateOptions, InvalidOptionError, InvalidTextError
+from dedup import CleanOptions, DedupError, DuplicateOptions, InvalidOptionError, InvalidTextError
 from dedup.cluster import connected_components
 from dedup.distributed import (
     RayClusterEngine,
@@ -439,6 +439,43 @@ def test_cli_engine_ray_reads_and_writes_on_the_workers(
             assert (tmp_path / "ray" / rel).read_bytes() == (tmp_path / "local" / rel).read_bytes(), rel
     summary = json.loads((tmp_path / "ray" / "summary.json").read_text(encoding="utf-8"))
     assert summary["inputs"]["skipped"] == 3 and summary["encodings"][0]["encoding"] == "gb18030"
+
+
+def test_each_block_is_cleaned_with_its_own_slice_of_the_plan(ray_address: str, reprints: list[str]) -> None:
+    """The workers are given a block's cuts, not the whole plan: the slices hold the blocks' documents, and
+    texts running across blocks are cleaned with each block's slice in turn, as with the whole plan."""
+    import ray
+
+    from dedup.clean import apply_plan, plan_clean, tabulate
+    from dedup.cli.onray import _block_rows
+    from dedup.cli.outputs import Rows
+    from dedup.distributed.io import _TextBlocks
+
+    options = CleanOptions(cross_document=True)
+    plan = plan_clean(tabulate(reprints, options), options)
+    blocks = _TextBlocks()
+    for lo in range(0, len(reprints), 25):
+        blocks.put(reprints[lo : lo + 25])
+    plans = blocks.plans(plan)
+    assert [ray.get(ref).n_docs for ref in plans.refs] == [len(n) for n in blocks.lengths]
+    assert sum(ray.get(ref).start.size for ref in plans.refs) == plan.start.size
+    expected = apply_plan(reprints, plan)
+    for lo, hi in ((0, len(reprints)), (20, 60), (25, 50), (49, 51), (7, 7)):
+        assert plans.apply(reprints[lo:hi], lo) == expected[lo:hi]
+    with pytest.raises(ValueError, match=f"not in a plan of {len(reprints)}"):
+        plans.apply(reprints[:2], len(reprints) - 1)
+    # The command's rows of a block name the representatives of its emptied members only.
+    emptied = [d for d, c in enumerate(expected) if any(r.kind == "document" for r in c.removed)]
+    refs = {r.ref for d in emptied for r in expected[d].removed if r.kind == "document"}
+    rows = Rows(records=[], text_field="text", id_field="id", representatives={c: f"rep{c}" for c in range(200)})
+    assert len(emptied) >= 8 and _block_rows(rows, plan, 0, len(reprints)).representatives == {
+        ref: f"rep{ref}" for ref in sorted(refs)
+    }
+    first = emptied[0]
+    assert _block_rows(rows, plan, first, first + 1).representatives == {
+        r.ref: f"rep{r.ref}" for r in expected[first].removed if r.kind == "document"
+    }
+    assert _block_rows(rows, plan, 0, 0).representatives == {}
 
 
 def test_cli_engine_ray_finds_on_the_workers(

@@ -79,6 +79,15 @@ def test_batches_and_spilling_change_nothing(collection: list[str], options: Cle
         cut = [0, 5, 5, 31, len(collection)]  # apply in batches too, an empty one among them
         cleaned = [c for lo, hi in zip(cut[:-1], cut[1:]) for c in apply_plan(collection[lo:hi], plan, lo)]
         assert cleaned == expected.cleaned
+        # Each batch with its own slice of the plan (what a Ray worker is given): the same documents.
+        sliced = [plan.documents(lo, hi) for lo, hi in zip(cut[:-1], cut[1:])]
+        assert [c for lo, hi, part in zip(cut[:-1], cut[1:], sliced) for c in apply_plan(collection[lo:hi], part)] == (
+            expected.cleaned
+        )
+        assert (
+            sum(part.start.size for part in sliced) == plan.start.size
+            and [p.n_docs for p in sliced] == np.diff(cut).tolist()
+        )
     assert [dedup.restore(c) for c in expected.cleaned] == collection
     # Tabulated on two processes, in batches of every size: the same report.
     for batch_chars in (1, 9_000, None):
@@ -109,6 +118,12 @@ def test_the_plan_of_a_pdf_page(seed_texts: dict[str, str]) -> None:
     assert apply_plan([page], plan) == dedup.clean([page])
     with pytest.raises(ValueError, match="not in a plan of 1"):
         apply_plan([page, page], plan)
+    alone = plan.documents(0, 1)
+    assert alone.n_docs == 1 and alone.report == dedup.CleanReport([], [], [], []) and alone.cuts(0, page) == cuts
+    assert plan.documents(1, 1).n_docs == 0 and plan.documents(1, 1).start.size == 0
+    for first, stop in ((0, 2), (-1, 1), (1, 0)):
+        with pytest.raises(ValueError, match="not in a plan of 1"):
+            plan.documents(first, stop)
 
 
 def test_passage_cuts_grow_to_lines_when_applied(seed_texts: dict[str, str]) -> None:
@@ -542,3 +557,20 @@ def test_a_document_emptied_whole_is_planned_no_passage_cuts(news_docs: list[str
     cleaned = apply_plan(texts, plan)
     assert cleaned[6].text == "" and own in cleaned[7].text and len(cleaned[7].text) < len(own) + 20
     assert cleaned == dedup.clean(texts, cross_document=True)
+
+
+@pytest.mark.parametrize(
+    ("values", "dtype"),
+    [
+        ([], np.int8),
+        ([-1, 127], np.int8),
+        ([-1, 128], np.int16),
+        ([0, 2**31 - 1], np.int32),
+        ([-(2**31) - 1], np.int64),
+    ],
+)
+def test_the_plans_cut_columns_are_the_smallest_integers_that_hold_them(values: list[int], dtype: type) -> None:
+    from dedup.clean.plan import _narrowed
+
+    narrowed = _narrowed(np.array(values, dtype=np.int64))
+    assert narrowed.dtype == dtype and narrowed.tolist() == values

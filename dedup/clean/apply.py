@@ -47,7 +47,7 @@ def _batch_cuts(texts: Sequence[str], plan: CleanPlan, first_doc: int) -> tuple[
         )
     lo, hi = int(plan.doc_offsets[first_doc]), int(plan.doc_offsets[first_doc + n])
     doc = np.repeat(np.arange(n, dtype=np.int64), np.diff(plan.doc_offsets[first_doc : first_doc + n + 1]))
-    start, end = plan.start[lo:hi].copy(), plan.end[lo:hi].copy()
+    start, end = plan.start[lo:hi].astype(np.int64), plan.end[lo:hi].astype(np.int64)  # copies
     rows = np.flatnonzero(plan.to_lines[lo:hi])  # grown to whole lines, with the text at hand
     start[rows], end[rows] = expand_spans_to_lines(texts, doc[rows], start[rows], end[rows])
     planned = (doc, start, end, plan.reason[lo:hi], plan.ref[lo:hi], plan.kind[lo:hi], plan.held_by[lo:hi])

@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from ..clean import CleanPlan, CleanReport, apply_plan
+from ..clean import CleanPlan, apply_plan
 from ..distributed.arrow import string_column, strings_of
 from ..errors import DedupError
 from ..io import (
@@ -51,6 +51,7 @@ from ..io.ranges import (
     parquet_pieces,
     read_range,
 )
+from ..removals import REASONS
 from ..store import BATCH_CHARS
 from .common import _count
 from .inputs import Corpus, note
@@ -258,6 +259,17 @@ def _part(partial: Path, name: str, first: int) -> Path:
 PARTS_FORMAT = 1
 
 
+def _block_rows(rows: Rows, plan: CleanPlan, first: int, stop: int) -> Rows:
+    """``rows`` for documents ``first .. stop - 1``: no records, and the representatives of the clusters whose
+    members among them are emptied only (what their rows name)."""
+    lo, hi = int(plan.doc_offsets[first]), int(plan.doc_offsets[stop])
+    document = plan.kinds.index("document") if "document" in plan.kinds else -1
+    emptied = (plan.reason[lo:hi] == REASONS.index("duplicate")) & (plan.kind[lo:hi] == document)
+    refs = np.unique(plan.ref[lo:hi][emptied]).tolist()
+    named = {ref: rows.representatives[ref] for ref in refs if ref in rows.representatives}
+    return replace(rows, records=(), representatives=named)
+
+
 def write_part(
     block: Any,
     first: int,
@@ -270,7 +282,8 @@ def write_part(
 ) -> PartWritten:
     """Ray task: clean one engine block (documents ``first`` on) with the plan and write its rows of
     cleaned.jsonl (and annotated.jsonl) to ``partial/cleaned/`` (``partial/annotated/``) and its ``.txt``
-    documents to ``partial/text/``, as :meth:`dedup.cli.workspace.Workspace.write_documents` would write them."""
+    documents to ``partial/text/``, as :meth:`dedup.cli.workspace.Workspace.write_documents` would write them.
+    ``plan`` is the block's own (:meth:`dedup.clean.CleanPlan.documents`), ``rows`` its :func:`_block_rows`."""
     texts = strings_of(block.column("text"))
     fields = [pickle.loads(b) for b in block.column("fields").to_pylist()] if keep_fields else None
     rows = replace(rows, records=records)
@@ -279,7 +292,7 @@ def write_part(
     lines: list[bytes] = []
     notes: list[bytes] = []
     files: list[Path] = []
-    for k, document in enumerate(apply_plan(texts, plan, first)):
+    for k, document in enumerate(apply_plan(texts, plan)):
         tally.add(len(texts[k]), document)
         again = replace(records[k], text=texts[k], fields=fields[k]) if fields is not None else None
         lines.append(rows.cleaned(k, document, again, outputs[k]))
@@ -341,16 +354,13 @@ def write_on_ray(
         shutil.rmtree(workspace.partial / name, ignore_errors=True)
         (workspace.partial / name).mkdir()
     workspace.tmp.mkdir(exist_ok=True)
-    plan_ref = ray.put(replace(plan, report=CleanReport([], [], [], [])))  # workers need only the cuts
-    rows_ref = ray.put(replace(rows, records=()))
+    plans = cleaner.blocks.plans(plan)  # a block's task fetches its own documents' cuts
     task = _remote(write_part)
-    firsts, refs, first = [], [], 0
-    for block, lengths in zip(cleaner.blocks.refs, cleaner.blocks.lengths):
-        n = len(lengths)
-        part = (corpus.records[first : first + n], outputs[first : first + n], str(workspace.partial), keep_fields)
-        refs.append(task.remote(block, first, plan_ref, rows_ref, *part))
-        firsts.append(first)
-        first += n
+    firsts, refs = plans.starts[:-1].tolist(), []
+    for b, (block, first) in enumerate(zip(cleaner.blocks.refs, firsts)):
+        stop = int(plans.starts[b + 1])
+        part = (corpus.records[first:stop], outputs[first:stop], str(workspace.partial), keep_fields)
+        refs.append(task.remote(block, first, plans.refs[b], _block_rows(rows, plan, first, stop), *part))
     tally = Tally()
     written: list[PartWritten] = []
     with reporter.progress("writing", len(corpus.records), "docs") as progress:

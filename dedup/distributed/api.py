@@ -18,7 +18,6 @@ from ..clean import (
     CleanPlan,
     CleanReport,
     TableBuilder,
-    apply_plan,
     plan_clean,
     tabulate_batch,
 )
@@ -41,7 +40,7 @@ from .driver import (
     cluster_cpus,
 )
 from .engine import RayClusterEngine
-from .io import _TextBlocks, dataset_blocks, with_index, write_cleaned
+from .io import BlockPlans, _TextBlocks, dataset_blocks, with_index, write_cleaned
 from .lines import RayLines, RemoteViews, _line_table_of_block, _lines_on_ray, lines_apart
 from .passages import joined_band_keys, keys_apart, passage_runs_on_ray
 from .steps import _views_block
@@ -302,12 +301,9 @@ class RayCleaner:
         """
         if not self.blocks.refs:
             return
-        import ray
-
-        # Workers need only the cuts: the findings stay on the driver.
-        plan_ref = ray.put(replace(plan, report=CleanReport([], [], [], [])))
+        # Workers need only their blocks' cuts: the findings stay on the driver.
         applied = self.blocks.dataset().map_batches(
-            _apply_block, batch_format="pyarrow", batch_size=None, fn_kwargs={"plan": plan_ref}
+            _apply_block, batch_format="pyarrow", batch_size=None, fn_kwargs={"plans": self.blocks.plans(plan)}
         )
         applied.context.execution_options.preserve_order = True
         for batch in applied.iter_batches(batch_format="pyarrow", batch_size=None):  # Arrow keeps strings exact
@@ -350,14 +346,12 @@ def _cleaned_of_batch(batch: Any) -> list[Cleaned]:
     ]
 
 
-def _apply_block(batch: Any, *, plan: Any) -> Any:
+def _apply_block(batch: Any, *, plans: BlockPlans) -> Any:
     """map_batches: a block of (index, text) rows → its cleaned ``text`` and ``removed_*`` list columns."""
     import pyarrow as pa
-    import ray
 
-    plan = ray.get(plan)
     index = batch.column("index").to_numpy()
-    cleaned = apply_plan(_block_texts(batch), plan, int(index[0])) if len(index) else []
+    cleaned = plans.apply(_block_texts(batch), int(index[0])) if len(index) else []
     columns: dict[str, Any] = {"index": batch.column("index"), "text": string_column([c.text for c in cleaned])}
     for name in _REMOVAL_FIELDS:
         columns[f"removed_{name}"] = [[getattr(r, name) for r in c.removed] for c in cleaned]

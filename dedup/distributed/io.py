@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Sequence
-from dataclasses import replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -75,6 +75,51 @@ class _TextBlocks:
         import ray.data
 
         return _prepare(ray.data.from_arrow_refs(self.refs))
+
+    def plans(self, plan: CleanPlan) -> BlockPlans:
+        """``plan`` in the object store a block at a time (:class:`BlockPlans`)."""
+        import ray
+
+        starts = np.concatenate(([0], np.cumsum([len(n) for n in self.lengths], dtype=np.int64)))
+        refs = tuple(ray.put(plan.documents(lo, hi)) for lo, hi in zip(starts[:-1].tolist(), starts[1:].tolist()))
+        return BlockPlans(refs, starts)
+
+
+@dataclass(frozen=True)
+class BlockPlans:
+    """A plan in the object store one block's documents at a time (:meth:`dedup.clean.CleanPlan.documents`).
+
+    A task cleaning a block fetches its own documents' cuts, not the whole plan: each node holds the
+    slices of the blocks it cleans (before 2026-12-06 the whole plan went to every node, about 0.4 KB a web
+    document each).
+
+    Attributes
+    ----------
+    refs : tuple of ObjectRef
+        Block ``b``'s plan, its documents numbered from 0.
+    starts : np.ndarray
+        int64 ``[len(refs) + 1]``: block ``b`` holds documents ``starts[b]:starts[b + 1]``.
+    """
+
+    refs: tuple[Any, ...]
+    starts: np.ndarray
+
+    def apply(self, texts: Sequence[str], first: int) -> list[Cleaned]:
+        """Ray task side: :func:`dedup.clean.apply_plan` of documents ``first ..`` with the slices that hold
+        them (one, when the texts are a block; in turn, when they run across blocks)."""
+        import ray
+
+        out: list[Cleaned] = []
+        at, stop = first, first + len(texts)
+        block = int(np.searchsorted(self.starts, first, side="right")) - 1
+        while at < stop:
+            if not 0 <= block < len(self.refs):
+                raise ValueError(f"documents {at}..{stop - 1} are not in a plan of {int(self.starts[-1])}")
+            lo, hi = int(self.starts[block]), int(self.starts[block + 1])
+            end = min(stop, hi)
+            out += apply_plan(texts[at - first : end - first], ray.get(self.refs[block]), at - lo)
+            at, block = end, block + 1
+        return out
 
 
 def with_index(raw: Any, first: int) -> Any:
@@ -135,13 +180,11 @@ def _filesystem(out: str | Path) -> tuple[Any, str, str]:
     return filesystem, root, uri
 
 
-def _write_block(batch: Any, *, plan: Any, out: str) -> Any:
-    """map_batches: clean a block of (index, text) rows with the plan and write it to ``out``; one row
+def _write_block(batch: Any, *, plans: BlockPlans, out: str) -> Any:
+    """map_batches: clean a block of (index, text) rows with its plan and write it to ``out``; one row
     (``name``, ``first``, ``documents``) for the manifest."""
     import pyarrow as pa
-    import ray
 
-    plan = ray.get(plan)
     index = batch.column("index").to_numpy()
     if not len(index):
         return pa.table(
@@ -152,7 +195,7 @@ def _write_block(batch: Any, *, plan: Any, out: str) -> Any:
             }
         )
     first = int(index[0])
-    cleaned = apply_plan(strings_of(batch.column("text")), plan, first)
+    cleaned = plans.apply(strings_of(batch.column("text")), first)
     rows = "".join(
         json.dumps({"index": first + k, **c.to_dict()}, ensure_ascii=False) + "\n" for k, c in enumerate(cleaned)
     )
@@ -166,15 +209,10 @@ def _write_block(batch: Any, *, plan: Any, out: str) -> Any:
 def write_cleaned(blocks: _TextBlocks, plan: CleanPlan, out: str) -> dict[str, Any]:
     """Clean every block with ``plan`` and write it from its worker under ``out`` (a folder or a
     ``pyarrow.fs`` URI that every node reaches); the driver writes ``manifest.json``. Returns the manifest."""
-    import ray
-
-    from ..clean import CleanReport
-
     filesystem, root, uri = _filesystem(out)
     filesystem.create_dir(root, recursive=True)
-    plan_ref = ray.put(replace(plan, report=CleanReport([], [], [], [])))  # workers need only the cuts
     written = blocks.dataset().map_batches(
-        _write_block, batch_format="pyarrow", batch_size=None, fn_kwargs={"plan": plan_ref, "out": uri}
+        _write_block, batch_format="pyarrow", batch_size=None, fn_kwargs={"plans": blocks.plans(plan), "out": uri}
     )
     files = sorted(written.take_all(), key=lambda row: row["first"])
     manifest = {
