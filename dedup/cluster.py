@@ -27,14 +27,16 @@ from typing import Any
 
 import numpy as np
 
-from .arrays import sorted_unique, stable_order
+from .arrays import concat_ranges, sorted_unique, stable_order
 from .dicts import DictRoundTrip
 from .errors import InvalidOptionError
 from .kernel import kernels as _kernels  # None without the compiled kernel: numpy paths
+from .spans import Groups
 
 __all__ = [
     "CLUSTERINGS",
     "Cluster",
+    "Clusters",
     "Representative",
     "center_labels",
     "center_order",
@@ -89,6 +91,89 @@ class Cluster(DictRoundTrip):
         return len(self.members)
 
 
+class Clusters(Groups[Cluster]):
+    """Near-duplicate clusters held as arrays, each :class:`Cluster` made when it is read (:class:`dedup.spans.Groups`:
+    it reads like the list). A list of clusters costs about 100 bytes a member (tuples of Python ints and floats);
+    these arrays, 24.
+
+    Attributes
+    ----------
+    bounds : np.ndarray
+        int64 ``[k + 1]``: cluster ``i``'s members are rows ``bounds[i]:bounds[i + 1]``.
+    members : np.ndarray
+        int64 ``[m]``: each cluster's members, ascending.
+    representative : np.ndarray
+        int64 ``[k]``.
+    similarity : np.ndarray
+        float64 ``[m]``: each member's Jaccard similarity to its representative.
+    coverage : np.ndarray
+        float64 ``[m]``, or ``[0]`` when no cluster was measured for it (``Cluster.coverage`` empty).
+    ids : np.ndarray
+        int64 ``[k]``: each cluster's ``id`` (its position, for every clustering of this package).
+    """
+
+    def __init__(
+        self,
+        bounds: np.ndarray,
+        members: np.ndarray,
+        representative: np.ndarray,
+        similarity: np.ndarray,
+        coverage: np.ndarray,
+        ids: np.ndarray | None = None,
+    ) -> None:
+        self.members = np.asarray(members, dtype=np.int64).reshape(-1)
+        super().__init__(bounds, self.members.size, "members")
+        self.representative = np.asarray(representative, dtype=np.int64).reshape(-1)
+        self.similarity = np.asarray(similarity, dtype=np.float64).reshape(-1)
+        self.coverage = np.asarray(coverage, dtype=np.float64).reshape(-1)
+        self.ids = np.arange(len(self), dtype=np.int64) if ids is None else np.asarray(ids, dtype=np.int64)
+        sizes = (self.representative.size, self.ids.size, self.similarity.size, self.coverage.size)
+        if sizes[:2] != (len(self),) * 2 or self.similarity.size != self.members.size or sizes[3] not in (0, sizes[2]):
+            raise ValueError("Clusters: members, representatives, similarities and coverages do not agree")
+
+    @classmethod
+    def of(cls, clusters: Sequence[Cluster]) -> Clusters:
+        """``clusters`` as arrays (themselves if they are already)."""
+        if isinstance(clusters, Clusters):
+            return clusters
+        sizes = np.fromiter((len(c.members) for c in clusters), dtype=np.int64, count=len(clusters))
+        measured = [len(c.coverage) == len(c.members) for c in clusters]
+        if any(measured) and not all(measured):
+            raise ValueError("Clusters: some clusters have coverages and some have none")
+
+        def column(name: str, dtype: type) -> np.ndarray:
+            return np.fromiter((v for c in clusters for v in getattr(c, name)), dtype=dtype, count=int(sizes.sum()))
+
+        return cls(
+            np.concatenate(([0], np.cumsum(sizes))),
+            column("members", np.int64),
+            np.array([c.representative for c in clusters], dtype=np.int64),
+            column("similarity", np.float64),
+            column("coverage", np.float64) if clusters and all(measured) else np.zeros(0),
+            np.array([c.id for c in clusters], dtype=np.int64),
+        )
+
+    def _args(self) -> tuple[Any, ...]:
+        return (self.bounds, self.members, self.representative, self.similarity, self.coverage, self.ids)
+
+    def _items(self, first: int, last: int) -> list[Cluster]:
+        bounds = self.bounds[first : last + 1].tolist()
+        rows = slice(bounds[0], bounds[-1])
+        members, similarity = self.members[rows].tolist(), self.similarity[rows].tolist()
+        coverage = self.coverage[rows].tolist() if self.coverage.size else None
+        out, base = [], bounds[0]
+        heads = zip(self.ids[first:last].tolist(), self.representative[first:last].tolist())
+        for (i, rep), lo, hi in zip(heads, bounds[:-1], bounds[1:]):
+            lo, hi = lo - base, hi - base
+            cover = () if coverage is None else tuple(coverage[lo:hi])
+            out.append(Cluster(i, tuple(members[lo:hi]), rep, tuple(similarity[lo:hi]), cover))
+        return out
+
+    def cluster_of_members(self) -> np.ndarray:
+        """int64 ``[m]``: the cluster (position) of every row of ``members``."""
+        return np.repeat(np.arange(len(self), dtype=np.int64), np.diff(self.bounds))
+
+
 def connected_components(n: int, pairs: np.ndarray) -> np.ndarray:
     """Component label of every node: the smallest node index in its component.
 
@@ -137,12 +222,24 @@ def group_members(labels: np.ndarray) -> list[np.ndarray]:
     list of np.ndarray
         Each int64, ascending.
     """
+    members, bounds = _member_groups(labels, by_first=False)
+    return np.split(members, bounds[1:-1]) if bounds.size > 1 else []
+
+
+def _member_groups(labels: np.ndarray, by_first: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`group_members` as arrays: every group's members, ascending, groups in order of their smallest
+    member (int64 ``[m]``; without ``by_first``, of their labels), and the groups' bounds in them (int64
+    ``[g + 1]``)."""
     order = stable_order(labels)
     sorted_labels = labels[order]
     starts = np.flatnonzero(np.concatenate(([True], sorted_labels[1:] != sorted_labels[:-1])))
     sizes = np.diff(np.append(starts, labels.size))
-    several = sizes > 1  # only these are split out: most nodes of a collection are alone
-    return np.split(order[np.repeat(several, sizes)], np.cumsum(sizes[several])[:-1]) if several.any() else []
+    several = sizes > 1  # only these are kept: most nodes of a collection are alone
+    starts, sizes = starts[several], sizes[several]
+    if by_first:  # a label need not be its group's smallest member (centres)
+        first = stable_order(order[starts])
+        starts, sizes = starts[first], sizes[first]
+    return order[concat_ranges(starts, sizes)], np.concatenate(([0], np.cumsum(sizes)))
 
 
 def pick_representatives(
@@ -167,6 +264,19 @@ def pick_representatives(
         int64 ``[len(groups)]``.
     """
     return np.array([priority_order(g, representative, lengths)[0] for g in groups], dtype=np.int64).reshape(-1)
+
+
+def _representatives(
+    members: np.ndarray, bounds: np.ndarray, representative: Representative, lengths: np.ndarray | None
+) -> np.ndarray:
+    """:func:`pick_representatives` of groups held as arrays (:func:`_member_groups`): int64 ``[g]``."""
+    if representative == "first" or not members.size:
+        return members[bounds[:-1]]
+    if representative == "longest" and lengths is not None:
+        group = np.repeat(np.arange(bounds.size - 1), np.diff(bounds))
+        order = np.lexsort((members, -np.asarray(lengths, dtype=np.int64)[members], group))
+        return members[order[bounds[:-1]]]
+    return pick_representatives(np.split(members, bounds[1:-1]), representative, lengths)
 
 
 def priority_order(nodes: np.ndarray, representative: Representative, lengths: np.ndarray | None = None) -> np.ndarray:
@@ -301,36 +411,19 @@ def center_labels(n: int, pairs: np.ndarray, order: np.ndarray, *, use_kernel: b
     return labels
 
 
-def _cluster_rows(groups: Sequence[np.ndarray], reps: np.ndarray, measure: Measure) -> list[Cluster]:
-    """Clusters of member groups with their representatives, measured, numbered by smallest member."""
-    if not groups:
-        return []
-    by_first = np.argsort([int(g[0]) for g in groups], kind="stable")
-    groups = [groups[k] for k in by_first]
-    reps = np.asarray(reps, dtype=np.int64)[by_first]
-    sizes = np.array([g.size for g in groups])
-    member_all = np.concatenate(groups)
-    rep_all = np.repeat(reps, sizes)
-    jaccard, coverage = (np.asarray(a, dtype=np.float64).copy() for a in measure(rep_all, member_all))
-    itself = member_all == rep_all
+def _cluster_rows(members: np.ndarray, bounds: np.ndarray, reps: np.ndarray, measure: Measure) -> Clusters:
+    """Clusters of member groups (:func:`_member_groups`) with their representatives (int64 ``[g]``), measured."""
+    if bounds.size < 2:
+        return Clusters(np.zeros(1, dtype=np.int64), members[:0], reps[:0], np.zeros(0), np.zeros(0))
+    rep_all = np.repeat(np.asarray(reps, dtype=np.int64), np.diff(bounds))
+    jaccard, coverage = (np.asarray(a, dtype=np.float64).copy() for a in measure(rep_all, members))
+    itself = members == rep_all
     jaccard[itself] = 1.0
     coverage[itself] = 1.0
-    bounds = np.cumsum(sizes)[:-1]
-    return [
-        Cluster(
-            id=i,
-            members=tuple(g.tolist()),
-            representative=int(r),
-            similarity=tuple(s.tolist()),
-            coverage=tuple(c.tolist()),
-        )
-        for i, (g, r, s, c) in enumerate(
-            zip(groups, reps.tolist(), np.split(jaccard, bounds), np.split(coverage, bounds))
-        )
-    ]
+    return Clusters(bounds, members, reps, jaccard, coverage)
 
 
-def clusters_of_centres(labels: np.ndarray, measure: Measure) -> list[Cluster]:
+def clusters_of_centres(labels: np.ndarray, measure: Measure) -> Clusters:
     """The :class:`Cluster` of every centre with members; the centre represents it.
 
     Parameters
@@ -342,16 +435,16 @@ def clusters_of_centres(labels: np.ndarray, measure: Measure) -> list[Cluster]:
 
     Returns
     -------
-    list of Cluster
-        In order of their smallest member.
+    Clusters
+        In order of their smallest member (a sequence that reads like the list of them).
     """
-    groups = group_members(labels)
-    return _cluster_rows(groups, np.array([labels[g[0]] for g in groups], dtype=np.int64), measure)
+    members, bounds = _member_groups(labels)
+    return _cluster_rows(members, bounds, labels[members[bounds[:-1]]], measure)
 
 
 def clusters_of_labels(
     labels: np.ndarray, representative: Representative, lengths: np.ndarray, measure: Measure
-) -> list[Cluster]:
+) -> Clusters:
     """The :class:`Cluster` of every connected component of two or more members.
 
     Parameters
@@ -367,13 +460,11 @@ def clusters_of_labels(
 
     Returns
     -------
-    list of Cluster
-        In order of their smallest member.
+    Clusters
+        In order of their smallest member (a sequence that reads like the list of them).
     """
-    groups = group_members(labels)
-    if not groups:
-        return []
-    return _cluster_rows(groups, pick_representatives(groups, representative, lengths), measure)
+    members, bounds = _member_groups(labels)
+    return _cluster_rows(members, bounds, _representatives(members, bounds, representative, lengths), measure)
 
 
 def cluster_pairs(
@@ -384,7 +475,7 @@ def cluster_pairs(
     clustering: str,
     representative: Representative,
     lengths: np.ndarray | None,
-) -> list[Cluster]:
+) -> Clusters:
     """Clusters of ``n`` documents from their verified near-duplicate pairs.
 
     Parameters
@@ -402,8 +493,8 @@ def cluster_pairs(
 
     Returns
     -------
-    list of Cluster
-        In order of their smallest member.
+    Clusters
+        In order of their smallest member (a sequence that reads like the list of them).
     """
     if clustering == "center":
         return clusters_of_centres(center_labels(n, pairs, center_order(n, pairs, representative, lengths)), measure)

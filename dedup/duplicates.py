@@ -115,8 +115,8 @@ class Finder(Protocol):
         """Take the next batch of documents."""
         ...
 
-    def clusters(self) -> list[Cluster]:
-        """The clusters of every document taken."""
+    def clusters(self) -> Sequence[Cluster]:
+        """The clusters of every document taken (a list, or :class:`dedup.cluster.Clusters`, which reads like one)."""
         ...
 
     def close(self) -> None:
@@ -181,8 +181,9 @@ class DuplicateFinder:
         """int64 ``[docs]``: the lengths of the documents taken so far."""
         return np.concatenate(self._lengths) if self._lengths else np.zeros(0, dtype=np.int64)
 
-    def clusters(self, engine: ClusterEngine | None = None) -> list[Cluster]:
-        """The clusters of every document taken (see :func:`find_duplicates`)."""
+    def clusters(self, engine: ClusterEngine | None = None) -> Sequence[Cluster]:
+        """The clusters of every document taken (see :func:`find_duplicates`), held as arrays
+        (:class:`dedup.cluster.Clusters`, which reads like the list; ``list()`` of it is the list)."""
         self._batches.finish()
         opts = self.options
         if self._lines is not None:
@@ -227,7 +228,7 @@ def find_duplicates(
     """
     if threshold is not None:
         kwargs["threshold"] = threshold
-    return duplicate_clusters(texts, DuplicateOptions.from_kwargs(options, **kwargs), processes=processes)
+    return list(duplicate_clusters(texts, DuplicateOptions.from_kwargs(options, **kwargs), processes=processes))
 
 
 def duplicate_clusters(
@@ -237,8 +238,9 @@ def duplicate_clusters(
     analysis: LineAnalysis | None = None,
     engine: ClusterEngine | None = None,
     processes: int = 1,
-) -> list[Cluster]:
-    """:func:`find_duplicates` with resolved options, reusing parts computed elsewhere.
+) -> Sequence[Cluster]:
+    """:func:`find_duplicates` with resolved options, reusing parts computed elsewhere; the clusters held as
+    arrays (:class:`dedup.cluster.Clusters`) or an empty list.
 
     Parameters
     ----------

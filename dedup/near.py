@@ -87,7 +87,7 @@ class ClusterEngine(Protocol):
     Both return the same clusters for the same views, lengths and options.
     """
 
-    def __call__(self, views: Sequence[str], lengths: np.ndarray, options: NearOptions) -> list[Cluster]: ...
+    def __call__(self, views: Sequence[str], lengths: np.ndarray, options: NearOptions) -> Sequence[Cluster]: ...
 
 
 def _view_lengths(views: Sequence[str]) -> np.ndarray:
@@ -98,7 +98,7 @@ def _view_lengths(views: Sequence[str]) -> np.ndarray:
     return np.fromiter(map(len, views), dtype=np.int64, count=len(views))
 
 
-def cluster_views(views: Sequence[str], lengths: np.ndarray, options: NearOptions) -> list[Cluster]:
+def cluster_views(views: Sequence[str], lengths: np.ndarray, options: NearOptions) -> Sequence[Cluster]:
     """Near-duplicate clusters of matching views already built (phases sketch → cluster).
 
     Parameters
@@ -123,7 +123,7 @@ def cluster_views(views: Sequence[str], lengths: np.ndarray, options: NearOption
 
 def _cluster_views(
     views: Sequence[str], lengths: np.ndarray, options: NearOptions, params: LSHParams, facts: dict[str, object]
-) -> list[Cluster]:
+) -> Sequence[Cluster]:
     """The phases of :func:`cluster_views`, counting what each found into ``facts``."""
 
     # sketch
@@ -166,7 +166,7 @@ def cluster_keys(
     options: NearOptions,
     facts: dict[str, object] | None = None,
     measured: Measured | None = None,
-) -> list[Cluster]:
+) -> Sequence[Cluster]:
     """The band → verify → cluster phases of :func:`cluster_views`, on band keys already made.
 
     Parameters

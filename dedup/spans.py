@@ -12,7 +12,7 @@ import numpy as np
 from .arrays import sorted_unique, to_codepoints, whitespace_table
 from .dicts import DictRoundTrip
 
-__all__ = ["Span", "SpanGroups", "expand_spans_to_lines", "expand_to_lines", "last_visible"]
+__all__ = ["Groups", "Span", "SpanGroups", "expand_spans_to_lines", "expand_to_lines", "last_visible"]
 
 _TRAILING_BLANK = re.compile(r"[ \t\u3000]*(?:\r?\n[ \t\u3000]*)*(?:\r?\n|$)")
 
@@ -32,39 +32,36 @@ class Span(DictRoundTrip):
 T = TypeVar("T")
 
 
-class SpanGroups(Sequence[T], Generic[T]):
-    """Findings that are groups of spans — boilerplate families, repeated passages — held as arrays, each group's
-    result object made when it is read (a subclass says which: :meth:`_item`).
+class Groups(Sequence[T], Generic[T]):
+    """Results that are groups of rows held as arrays, each group's result object made when it is read (a subclass
+    says how: :meth:`_items`) — boilerplate families, repeated passages (:class:`SpanGroups`), near-duplicate
+    clusters (:class:`dedup.cluster.Clusters`).
 
-    A list of the objects costs about 180 bytes a span (a :class:`Span` of three Python ints) and a tuple and an
-    object a group; these arrays, 24 bytes a span. It reads like the list (``len``, indexing, slices as lists,
-    iteration, ``==`` with a list of the objects, ``repr``, pickling); ``list(groups)`` makes them all.
+    It reads like the list of the objects (``len``, indexing, slices as lists, iteration a chunk of groups at a
+    time, ``==`` with a list of the objects, ``repr``, pickling); ``list(groups)`` makes them all.
 
     Attributes
     ----------
     bounds : np.ndarray
-        int64 ``[g + 1]``: group ``i``'s spans are rows ``bounds[i]:bounds[i + 1]`` of ``spans``.
-    spans : np.ndarray
-        int64 ``[s, 3]``: document, start, end of every span, group by group.
+        int64 ``[g + 1]``: group ``i``'s rows are ``bounds[i]:bounds[i + 1]``.
     """
 
-    _CHUNK = 4096  # groups whose rows iteration turns into Python ints at once
+    _CHUNK = 4096  # groups whose rows iteration turns into Python objects at once
 
-    def __init__(self, bounds: np.ndarray, spans: np.ndarray) -> None:
+    def __init__(self, bounds: np.ndarray, rows: int, what: str = "rows") -> None:
         self.bounds = np.asarray(bounds, dtype=np.int64).reshape(-1)
-        self.spans = np.asarray(spans, dtype=np.int64).reshape(-1, 3)
-        if not self.bounds.size or self.bounds[0] != 0 or self.bounds[-1] != len(self.spans):
-            raise ValueError(f"{type(self).__name__}: bounds and spans do not agree")
+        if not self.bounds.size or self.bounds[0] != 0 or self.bounds[-1] != rows:
+            raise ValueError(f"{type(self).__name__}: bounds and {what} do not agree")
         if np.any(self.bounds[1:] < self.bounds[:-1]):
             raise ValueError(f"{type(self).__name__}: bounds must not decrease")
 
-    def _item(self, i: int, spans: tuple[Span, ...]) -> T:
-        """Group ``i`` as its result object."""
+    def _items(self, first: int, last: int) -> list[T]:
+        """Groups ``first .. last - 1`` as their result objects."""
         raise NotImplementedError
 
     def _args(self) -> tuple[Any, ...]:
         """The arguments that make this object again (for pickling)."""
-        return (self.bounds, self.spans)
+        raise NotImplementedError
 
     def __len__(self) -> int:
         return int(self.bounds.size - 1)
@@ -77,19 +74,14 @@ class SpanGroups(Sequence[T], Generic[T]):
         if isinstance(index, slice):
             return [self[i] for i in range(*index.indices(len(self)))]
         i = range(len(self))[index]  # IndexError as a list raises it
-        rows = self.spans[int(self.bounds[i]) : int(self.bounds[i + 1])].tolist()
-        return self._item(i, tuple(Span(*row) for row in rows))
+        return self._items(i, i + 1)[0]
 
     def __iter__(self) -> Iterator[T]:
-        bounds = self.bounds.tolist()
         for first in range(0, len(self), self._CHUNK):
-            last = min(first + self._CHUNK, len(self))
-            rows, base = self.spans[bounds[first] : bounds[last]].tolist(), bounds[first]
-            for i in range(first, last):
-                yield self._item(i, tuple(Span(*row) for row in rows[bounds[i] - base : bounds[i + 1] - base]))
+            yield from self._items(first, min(first + self._CHUNK, len(self)))
 
     def __eq__(self, other: object) -> bool:
-        if isinstance(other, (SpanGroups, list, tuple)):
+        if isinstance(other, (Groups, list, tuple)):
             return list(self) == list(other)
         return NotImplemented
 
@@ -100,6 +92,41 @@ class SpanGroups(Sequence[T], Generic[T]):
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (type(self), self._args())
+
+
+class SpanGroups(Groups[T]):
+    """Findings that are groups of spans — boilerplate families, repeated passages — held as arrays (:class:`Groups`;
+    a subclass makes a group's object from its spans: :meth:`_item`).
+
+    A list of the objects costs about 180 bytes a span (a :class:`Span` of three Python ints) and a tuple and an
+    object a group; these arrays, 24 bytes a span.
+
+    Attributes
+    ----------
+    bounds : np.ndarray
+        int64 ``[g + 1]``: group ``i``'s spans are rows ``bounds[i]:bounds[i + 1]`` of ``spans``.
+    spans : np.ndarray
+        int64 ``[s, 3]``: document, start, end of every span, group by group.
+    """
+
+    def __init__(self, bounds: np.ndarray, spans: np.ndarray) -> None:
+        self.spans = np.asarray(spans, dtype=np.int64).reshape(-1, 3)
+        super().__init__(bounds, len(self.spans), "spans")
+
+    def _item(self, i: int, spans: tuple[Span, ...]) -> T:
+        """Group ``i`` as its result object."""
+        raise NotImplementedError
+
+    def _args(self) -> tuple[Any, ...]:
+        return (self.bounds, self.spans)
+
+    def _items(self, first: int, last: int) -> list[T]:
+        bounds = self.bounds[first : last + 1].tolist()
+        rows, base = self.spans[bounds[0] : bounds[-1]].tolist(), bounds[0]
+        return [
+            self._item(i, tuple(Span(*row) for row in rows[lo - base : hi - base]))
+            for i, lo, hi in zip(range(first, last), bounds[:-1], bounds[1:])
+        ]
 
     def occurrences(self) -> int:
         """Spans of all groups (``sum(len(g.spans) for g in groups)`` without making them)."""

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import pickle
+
 import numpy as np
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from dedup import verify
-from dedup.cluster import connected_components, group_members, pick_representatives
+from dedup.cluster import Cluster, Clusters, connected_components, group_members, pick_representatives
 from dedup.errors import InvalidOptionError
 from dedup.verify import (
     VerifiedPairs,
@@ -315,3 +317,69 @@ def test_intersections_between_two_csrs_equal_those_of_one(
     for use_kernel in (True, False):
         got = intersection_sizes_between(csr(left), csr(right), pairs, use_kernel=use_kernel)
         assert got.tolist() == expected
+
+
+def _clusters_list(data: st.DataObject) -> list[Cluster]:
+    """Random clusters as ``_cluster_rows`` makes them (ids their positions, coverages measured)."""
+    out = []
+    for i in range(data.draw(st.integers(0, 12))):
+        members = tuple(sorted(data.draw(st.sets(st.integers(0, 99), min_size=2, max_size=6))))
+        floats = st.floats(0, 1, allow_nan=False)
+        similarity = tuple(data.draw(st.lists(floats, min_size=len(members), max_size=len(members))))
+        coverage = tuple(data.draw(st.lists(floats, min_size=len(members), max_size=len(members))))
+        out.append(Cluster(i, members, data.draw(st.sampled_from(members)), similarity, coverage))
+    return out
+
+
+@settings(max_examples=150, deadline=None)
+@given(data=st.data(), chunk=st.integers(1, 5))
+def test_clusters_held_as_arrays_read_as_their_list(data: st.DataObject, chunk: int) -> None:
+    """``Clusters`` reads like the list it holds: length, items, negative indices, slices, iteration a chunk at a
+    time, equality either way, ``repr``, pickling."""
+    listed = _clusters_list(data)
+    held = Clusters.of(listed)
+    held._CHUNK = chunk  # iteration across chunk boundaries
+    assert len(held) == len(listed) and list(held) == listed and held == listed and listed == held
+    assert [held[i] for i in range(-len(listed), len(listed))] == listed + listed
+    assert held[1:-1] == listed[1:-1] and repr(held) == repr(listed)
+    assert pickle.loads(pickle.dumps(held)) == listed and Clusters.of(held) is held
+    assert held.members.tolist() == [m for c in listed for m in c.members]
+    assert held.cluster_of_members().tolist() == [i for i, c in enumerate(listed) for _ in c.members]
+    with pytest.raises(IndexError):
+        held[len(listed)]
+
+
+def test_clusters_without_coverages_and_bad_arrays() -> None:
+    unmeasured = [Cluster(3, (1, 4), 4, (0.5, 1.0)), Cluster(7, (2, 9), 2, (1.0, 0.75))]
+    held = Clusters.of(unmeasured)
+    assert held == unmeasured and held.coverage.size == 0 and held.ids.tolist() == [3, 7]
+    with pytest.raises(ValueError, match="some clusters have coverages"):
+        Clusters.of([*unmeasured, Cluster(8, (5, 6), 5, (1.0, 0.9), (1.0, 0.9))])
+    with pytest.raises(ValueError, match="bounds and members do not agree"):
+        Clusters(np.array([0, 3]), np.array([1, 2]), np.array([1]), np.ones(2), np.ones(2))
+    with pytest.raises(ValueError, match="do not agree"):
+        Clusters(np.array([0, 2]), np.array([1, 2]), np.array([1, 2]), np.ones(2), np.ones(2))
+    with pytest.raises(ValueError, match="do not agree"):
+        Clusters(np.array([0, 2]), np.array([1, 2]), np.array([1]), np.ones(2), np.ones(1))
+    assert Clusters.of([]) == [] and len(Clusters.of([])) == 0
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    labels=st.lists(st.integers(0, 12), max_size=40),
+    policy=st.sampled_from(["first", "longest", "key"]),
+    data=st.data(),
+)
+def test_groups_as_arrays_and_their_representatives(labels: list[int], policy: str, data: st.DataObject) -> None:
+    """``_member_groups`` holds ``group_members``' groups in the order of their smallest member, and
+    ``_representatives`` picks as ``pick_representatives`` does."""
+    from dedup.cluster import _member_groups, _representatives
+
+    array = np.array(labels, dtype=np.int64)
+    groups = sorted(group_members(array), key=lambda g: int(g[0]))
+    members, bounds = _member_groups(array)
+    assert [g.tolist() for g in np.split(members, bounds[1:-1])] == ([g.tolist() for g in groups] or [[]])
+    lengths = np.array(data.draw(st.lists(st.integers(0, 5), min_size=len(labels), max_size=len(labels))))
+    representative = (lambda i: (-lengths[i]) % 3) if policy == "key" else policy
+    picked = _representatives(members, bounds, representative, lengths)
+    assert picked.tolist() == pick_representatives(groups, representative, lengths).tolist()

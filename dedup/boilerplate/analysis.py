@@ -8,6 +8,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from ..cluster import Clusters
 from ..errors import check_texts
 from ..lines import (
     DocumentViews,
@@ -121,8 +122,8 @@ def _families_of_views(
     n_docs = len(views)
     family_options = NearOptions(threshold=options.family_threshold, containment=options.family_containment)
     families = np.arange(n_docs, dtype=np.int64)
-    for cluster in (engine or cluster_views)(views, np.zeros(n_docs, dtype=np.int64), family_options):
-        families[list(cluster.members)] = cluster.members[0]
+    clusters = Clusters.of((engine or cluster_views)(views, np.zeros(n_docs, dtype=np.int64), family_options))
+    families[clusters.members] = np.repeat(clusters.members[clusters.bounds[:-1]], np.diff(clusters.bounds))
     return families
 
 

@@ -131,9 +131,10 @@ class CleanReport:
     ----------
     cleaned : list of Cleaned
         One per input text, in order.
-    clusters : list of Cluster
+    clusters : sequence of Cluster
         Near-duplicate documents (``Removal.ref`` of kind ``"document"`` is a cluster id);
-        computed when ``cross_document`` is on or ``with_clusters`` was asked for.
+        computed when ``cross_document`` is on or ``with_clusters`` was asked for: :class:`dedup.cluster.Clusters`,
+        held as arrays, from cleaning.
     passages : sequence of PassageCluster
         Repeated passages (``ref`` of kind ``"passage"``): :class:`dedup.passages.PassageClusters`, held as arrays,
         from cleaning.
@@ -143,6 +144,6 @@ class CleanReport:
     """
 
     cleaned: list[Cleaned]
-    clusters: list[Cluster]
+    clusters: Sequence[Cluster]
     passages: Sequence[PassageCluster]
     boilerplate: Sequence[Boilerplate]

@@ -10,7 +10,7 @@ import numpy as np
 from ..boilerplate import LineAnalysis, analyse_table, boilerplate_families
 from ..boilerplate.analysis import classified
 from ..boilerplate.families import family_rows
-from ..cluster import Cluster
+from ..cluster import Cluster, Clusters
 from ..duplicates import duplicate_clusters
 from ..log import phase
 from ..near import ClusterEngine, cluster_views
@@ -217,7 +217,7 @@ def _document_clusters(
     with_clusters: bool,
     analysis: LineAnalysis,
     engine: ClusterEngine | None,
-) -> list[Cluster]:
+) -> Sequence[Cluster]:
     """The near-duplicate documents of a tabulated collection, compared as ``options.duplicates`` says."""
     dup = options.duplicates
     needed = _duplicate_input(options, with_clusters)
@@ -284,7 +284,7 @@ def plan_clean(
         rows = rows[:0]
     boilerplate_cuts = (table.doc[rows], table.cut_start[rows], table.cut_end[rows])
     proposals.add(*boilerplate_cuts, "boilerplate", family[: rows.size], kinds[rows], False)
-    clusters: list[Cluster] = []
+    clusters: Sequence[Cluster] = []
     if opts.cross_document or with_clusters:
         with phase("plan: near-duplicate documents") as facts:
             clusters = _document_clusters(tables, opts, with_clusters, analysis, engine)
@@ -312,14 +312,12 @@ def plan_clean(
         emptied[index_cuts[0][what == "document"]] = True
         by_index[index_cuts[0][reasons == "duplicate"]] = True
     if "duplicate" in opts.remove and opts.cross_document:
-        candidates = [
-            (member, cluster.representative, cluster.id)
-            for cluster in clusters
-            if not by_index[cluster.representative]
-            for member, coverage in zip(cluster.members, cluster.coverage)
-            if member != cluster.representative and coverage >= opts.cover and not emptied[member]
-        ]
-        member_of, rep_of, ref_of = np.array(candidates, dtype=np.int64).reshape(-1, 3).T
+        found = Clusters.of(clusters)
+        member_of = found.members
+        at = found.cluster_of_members() if found.coverage.size else np.zeros(0, dtype=np.int64)
+        member_of, rep_of, ref_of = member_of[: at.size], found.representative[at], found.ids[at]
+        take = ~by_index[rep_of] & (member_of != rep_of) & (found.coverage >= opts.cover) & ~emptied[member_of]
+        member_of, rep_of, ref_of = member_of[take], rep_of[take], ref_of[take]
         # A member with a paragraph of its own (an appended update, its own note) is not emptied, however
         # small a share of it that is: it loses only the passages found in kept documents.
         whole_doc = ~adds_own_text(tables.units, member_of, rep_of, boilerplate_cuts, opts.passages)

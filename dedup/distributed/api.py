@@ -180,8 +180,9 @@ class RayFinder:
     def close(self) -> None:
         """Nothing to release: Ray owns the workers."""
 
-    def clusters(self) -> list[Cluster]:
-        """The clusters of every document taken (equal to :func:`dedup.find_duplicates`)."""
+    def clusters(self) -> Sequence[Cluster]:
+        """The clusters of every document taken (equal to :func:`dedup.find_duplicates`; held as arrays,
+        :class:`dedup.cluster.Clusters`)."""
         opts, n = self.options, self.blocks.docs
         if n < 2:
             return []
@@ -406,7 +407,7 @@ def find_duplicates(
     opts = DuplicateOptions.from_kwargs(options, **kwargs)
     finder = RayFinder(opts, engine=engine)
     _feed(finder, data, text_column, opts.batch_size)
-    return finder.clusters()
+    return list(finder.clusters())
 
 
 def _feed(taker: RayFinder | RayCleaner, data: Any, text_column: str, batch_size: int) -> None:

@@ -90,7 +90,7 @@ class RayClusterEngine:
         if self.paragraph_limit < 0:
             raise InvalidOptionError(f"paragraph_limit must be >= 0, got {self.paragraph_limit}")
 
-    def __call__(self, views: Sequence[str], lengths: np.ndarray, options: NearOptions) -> list[Cluster]:
+    def __call__(self, views: Sequence[str], lengths: np.ndarray, options: NearOptions) -> Sequence[Cluster]:
         """Near-duplicate clusters of matching views (see :func:`dedup.near.cluster_views`).
 
         Parameters
@@ -104,8 +104,8 @@ class RayClusterEngine:
 
         Returns
         -------
-        list of Cluster
-            Equal to ``cluster_views(views, lengths, options)``.
+        sequence of Cluster
+            Equal to ``cluster_views(views, lengths, options)`` (:class:`dedup.cluster.Clusters`, or an empty list).
         """
         params = options.lsh
         n = len(views)

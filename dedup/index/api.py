@@ -379,7 +379,7 @@ class Index:
         def hashed(docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
             return self._gather_sets(live[docs])
 
-        return cluster_keys(keys, lengths[:, 1].copy(), hashed, lengths[:, 0].copy(), self.options.near)
+        return list(cluster_keys(keys, lengths[:, 1].copy(), hashed, lengths[:, 0].copy(), self.options.near))
 
     def query(self, texts: Iterable[str]) -> list[tuple[Match, ...]]:
         """For each text, the indexed documents that are its near-duplicates, best first.
