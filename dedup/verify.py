@@ -470,15 +470,27 @@ def _prefix_costs(pairs: np.ndarray, lengths: np.ndarray) -> np.ndarray:
     return np.cumsum(added)
 
 
-def _chunk_bounds(pairs: np.ndarray, lengths: np.ndarray, budget: int) -> list[int]:
+def _chunk_bounds(pairs: np.ndarray, lengths: np.ndarray, budget: int, window: int = 4096) -> list[int]:
     """Boundaries of maximal runs of consecutive pairs whose distinct units hold at most ``budget`` characters
-    (a pair that alone holds more is a run of its own)."""
+    (a pair that alone holds more is a run of its own).
+
+    A run's costs are read over a window of the pairs after it, doubled until the budget is passed in it (the
+    costs of a window's pairs are those of the same pairs in all that follow): each pair is read a bounded number
+    of times. Reading all that follow for every run cost the square of the runs: 64 copies of 200 People's Daily
+    documents spent 18 of `clean`'s 52 s here.
+    """
     p = len(pairs)
     bounds, lo = [0], 0
     while lo < p:
-        fitting = int(np.searchsorted(_prefix_costs(pairs[lo:], lengths), budget, side="right"))
+        while True:
+            hi = min(p, lo + window)
+            fitting = int(np.searchsorted(_prefix_costs(pairs[lo:hi], lengths), budget, side="right"))
+            if fitting < hi - lo or hi == p:
+                break
+            window *= 2
         lo += max(fitting, 1)
         bounds.append(lo)
+        window = max(window // 2, 2 * fitting, 1)  # the next run is likely of about this one's size
     return bounds
 
 

@@ -252,6 +252,7 @@ def test_chunks_of_pairs_hold_at_most_the_budget(pairs: list[tuple[int, int]], l
     array = np.array(pairs, dtype=np.int64).reshape(-1, 2)
     sizes = np.array(lengths, dtype=np.int64)
     bounds = _chunk_bounds(array, sizes, budget)
+    assert all(_chunk_bounds(array, sizes, budget, window) == bounds for window in (1, 2, 3, 7))  # read in windows
     assert bounds[0] == 0 and bounds[-1] == len(array) and all(a < b for a, b in zip(bounds[:-1], bounds[1:]))
     for lo, hi in zip(bounds[:-1], bounds[1:]):
         cost = sizes[np.unique(array[lo:hi])].sum()
