@@ -382,7 +382,7 @@ def test_shares_from_a_memo_are_the_shares_measured(
 ) -> None:
     """A memo filled by one classification serves the next: units it holds (some of ``second`` are ``first``'s, with
     their groups or others) give the shares measuring them gives, and only the others are added to it."""
-    from dedup.boilerplate.families import _shared_shares_many, units_shares
+    from dedup.boilerplate.families import _shared_shares_many, _shares_in_chunks, units_shares
 
     regroup = st.sampled_from([None, 0, 3])  # a unit of the first again, as it was or with a member regrouped
     again = [[(v, g if (h := data.draw(regroup)) is None else h) for v, g in unit] for unit in first]
@@ -394,6 +394,8 @@ def test_shares_from_a_memo_are_the_shares_measured(
     measured = _shared_shares_many(views, groups, np.repeat(np.arange(len(second)), np.diff(bounds)))
     assert units_shares(views, groups, bounds, memo).tolist() == measured.tolist()
     assert units_shares(views, groups, bounds).tolist() == measured.tolist()
+    budget = data.draw(st.integers(1, 40))  # a few units a sort, each whole: the same shares
+    assert _shares_in_chunks(views, groups, bounds, budget).tolist() == measured.tolist()
     assert set(memo) == held | {(tuple(v for v, _ in unit), _flat([unit])[1].tobytes()) for unit in second}
 
 

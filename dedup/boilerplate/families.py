@@ -170,6 +170,32 @@ def _shared_shares_many(
     return share[of_pair[where]]
 
 
+#: Characters of the members' views whose shares one sort measures (a unit is never split): its rows, grams and
+#: their orders — 8 bytes a gram each, half a dozen at once — are bounded by this, not by the collection.
+SHARES_CHARS = 1 << 18
+
+
+def _shares_in_chunks(
+    views: Sequence[str], groups: np.ndarray, bounds: np.ndarray, budget: int = SHARES_CHARS
+) -> np.ndarray:
+    """:func:`_shared_shares_many` of units of consecutive members (unit ``i``: members ``bounds[i]:bounds[i + 1]``,
+    int64 ``[units + 1]``), a run of units of about ``budget`` characters at a time: the same shares, since a unit's
+    depend on nothing else (float64 ``[len(views)]``). On the 916 web pages in one call, on a Ray driver, the
+    whole collection's sort was 48 MB of the plan's 146 MB peak."""
+    sizes = np.diff(bounds)
+    if not sizes.size:
+        return np.zeros(0)
+    chars = np.fromiter(map(len, views), dtype=np.int64, count=len(views))
+    unit_chars = np.add.reduceat(chars, bounds[:-1]) if chars.size else np.zeros(sizes.size, dtype=np.int64)
+    chunk = (np.cumsum(unit_chars) - unit_chars) // max(budget, 1)  # non-decreasing: runs of whole units
+    firsts = np.flatnonzero(np.concatenate(([True], chunk[1:] != chunk[:-1])))
+    parts = []
+    for a, b in zip(firsts.tolist(), [*firsts[1:].tolist(), sizes.size]):
+        lo, hi = int(bounds[a]), int(bounds[b])
+        parts.append(_shared_shares_many(views[lo:hi], groups[lo:hi], np.repeat(np.arange(b - a), sizes[a:b])))
+    return np.concatenate(parts)
+
+
 #: Shares of n-grams (:func:`_shared_shares_many`) of units already measured, by their members' views and groups.
 SharesMemo = dict[tuple[tuple[str, ...], bytes], np.ndarray]
 
@@ -187,15 +213,14 @@ def units_shares(
     """
     sizes = np.diff(bounds)
     if memo is None:
-        return _shared_shares_many(views, groups, np.repeat(np.arange(sizes.size), sizes))
+        return _shares_in_chunks(views, groups, bounds)
     keys = [(tuple(views[lo:hi]), groups[lo:hi].tobytes()) for lo, hi in zip(bounds[:-1].tolist(), bounds[1:].tolist())]
     missing = np.array([i for i, key in enumerate(keys) if key not in memo], dtype=np.int64)
     if missing.size:
         members = concat_ranges(bounds[missing], sizes[missing])
-        made = _shared_shares_many(
-            [views[i] for i in members.tolist()], groups[members], np.repeat(np.arange(missing.size), sizes[missing])
-        )
-        made_bounds = np.concatenate(([0], np.cumsum(sizes[missing]))).tolist()
+        made_bounds = np.concatenate(([0], np.cumsum(sizes[missing])))
+        made = _shares_in_chunks([views[i] for i in members.tolist()], groups[members], made_bounds)
+        made_bounds = made_bounds.tolist()
         for i, lo, hi in zip(missing.tolist(), made_bounds[:-1], made_bounds[1:]):
             memo[keys[i]] = made[lo:hi]
     return np.concatenate([memo[key] for key in keys]) if keys else np.zeros(0)
