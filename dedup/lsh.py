@@ -204,6 +204,7 @@ def candidate_pairs(keys: np.ndarray, *, max_bucket: int = 64) -> np.ndarray:
     width = np.int64(max(n, 1))
     codes = np.empty(0, dtype=np.int64)
     step = max(1, _KEYS_PER_PASS // max(n, 1))
+    seen = _SeenBuckets()  # the small buckets of the passes before: a bucket alike gives no pair anew
     for lo in range(0, bands, step):
         flat = np.ascontiguousarray(keys[:, lo : lo + step].T).ravel()  # band-major
         # By band, then key (the kernel's radix sort), only the keys another of their band shares when the kernel
@@ -224,8 +225,12 @@ def candidate_pairs(keys: np.ndarray, *, max_bucket: int = 64) -> np.ndarray:
         small = shared & (sizes <= max_bucket)
         if small.any():
             grouped, group_sizes = members[np.repeat(small, sizes)], sizes[small]
-            first = _first_of_alike(grouped, _compact_starts(group_sizes), group_sizes)
+            group_starts = _compact_starts(group_sizes)
+            bucket_key = _bucket_keys(grouped, group_starts, group_sizes)
+            first = _first_of_alike(grouped, group_starts, group_sizes, bucket_key)
+            first &= ~seen.holds(grouped, group_starts, group_sizes, bucket_key)
             grouped, group_sizes = grouped[np.repeat(first, group_sizes)], group_sizes[first]
+            seen.add(grouped, group_sizes, bucket_key[first])
             pairs = _pairs_within_groups(grouped, _compact_starts(group_sizes), group_sizes)
             found.append(_codes(pairs[:, 0], pairs[:, 1], width))
         large = shared & ~small
@@ -250,11 +255,7 @@ def _first_of_alike(
     by one, so a collision drops nothing.
     """
     if key is None:
-        mixed = members.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
-        mixed ^= mixed >> np.uint64(29)
-        mixed *= np.uint64(0xBF58476D1CE4E5B9)
-        mixed ^= mixed >> np.uint64(32)
-        key = np.add.reduceat(mixed, starts) + sizes.astype(np.uint64) * np.uint64(0x94D049BB133111EB)
+        key = _bucket_keys(members, starts, sizes)
     order = stable_order(key)
     ordered = key[order]
     first = np.ones(key.size, dtype=bool)
@@ -271,6 +272,53 @@ def _first_of_alike(
         all_equal = np.logical_and.reduceat(equal, np.cumsum(lengths) - lengths)
         keep[bucket[all_equal]] = False
     return keep
+
+
+def _bucket_keys(members: np.ndarray, starts: np.ndarray, sizes: np.ndarray) -> np.ndarray:
+    """uint64 ``[b]``: a key of each bucket's members (as :func:`_first_of_alike` reads them), a sum of their mixed
+    values and the bucket's size: buckets with the same members have the same key."""
+    mixed = members.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+    mixed ^= mixed >> np.uint64(29)
+    mixed *= np.uint64(0xBF58476D1CE4E5B9)
+    mixed ^= mixed >> np.uint64(32)
+    if not mixed.size:
+        return np.zeros(starts.size, dtype=np.uint64)
+    return np.add.reduceat(mixed, starts) + sizes.astype(np.uint64) * np.uint64(0x94D049BB133111EB)
+
+
+class _SeenBuckets:
+    """The distinct small buckets of :func:`candidate_pairs`' passes so far, a pass's worth an entry (members, sizes
+    and keys, sorted by key), so that a bucket a later pass finds again makes no pairs anew. When a pass holds one
+    band (above ``_KEYS_PER_PASS // bands`` units), copies of a text made their bucket's pairs band after band
+    (64 copies of 200 People's Daily documents: ``clean`` 36.3 → 24.1 s; 200,000 short texts of 7,380 distinct:
+    ``find_duplicates`` 40.3 → 19.1 s). A bucket is held only where its members equal a seen one's one by one (a
+    key that collides drops nothing)."""
+
+    def __init__(self) -> None:
+        self.passes: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []  # keys, starts, sizes, members
+
+    def add(self, members: np.ndarray, sizes: np.ndarray, keys: np.ndarray) -> None:
+        """Take buckets: ``members`` int64, one bucket after another; ``sizes`` int64, ``keys`` uint64 ``[b]``."""
+        if sizes.size:
+            order = stable_order(keys)
+            starts = _compact_starts(sizes)
+            self.passes.append((keys[order], starts[order], sizes[order], members))
+
+    def holds(self, members: np.ndarray, starts: np.ndarray, sizes: np.ndarray, keys: np.ndarray) -> np.ndarray:
+        """bool ``[b]``: the buckets a pass before held with the same members."""
+        held = np.zeros(keys.size, dtype=bool)
+        for seen_keys, seen_starts, seen_sizes, seen_members in self.passes:
+            at = np.minimum(np.searchsorted(seen_keys, keys), seen_keys.size - 1)
+            bucket = np.flatnonzero(~held & (seen_keys[at] == keys) & (seen_sizes[at] == sizes))
+            if not bucket.size:
+                continue
+            like, lengths = at[bucket], sizes[bucket]
+            equal = (
+                members[concat_ranges(starts[bucket], lengths)]
+                == seen_members[concat_ranges(seen_starts[like], lengths)]
+            )
+            held[bucket[np.logical_and.reduceat(equal, np.cumsum(lengths) - lengths)]] = True
+        return held
 
 
 def _union(a: np.ndarray, b: np.ndarray) -> np.ndarray:

@@ -135,6 +135,11 @@ def test_candidate_pairs_are_each_bands_buckets_with_and_without_the_kernels_sha
     with pytest.MonkeyPatch.context() as patched:  # a band or two a pass: each pass's new pairs merged in
         patched.setattr(dedup.lsh, "_KEYS_PER_PASS", max(n, 1) * (1 + seed % 2))
         assert np.array_equal(candidate_pairs(keys, max_bucket=max_bucket), with_kernel)
+        # every band alike: the buckets of the first pass come again in each later one and give no pair anew
+        same = np.repeat(keys[:, :1], bands, axis=1)
+        assert np.array_equal(
+            candidate_pairs(same, max_bucket=max_bucket), candidate_pairs(same[:, :1], max_bucket=max_bucket)
+        )
 
 
 @settings(max_examples=200, deadline=None)
@@ -199,3 +204,18 @@ def test_recall_of_pairs_exactly_at_the_threshold(threshold: float) -> None:
     found = {tuple(p) for p in candidate_pairs(band_keys(sigs, params)).tolist()}
     recall = np.mean([(2 * i, 2 * i + 1) in found for i in range(n_pairs)])
     assert recall >= 0.95
+
+
+def test_buckets_of_passes_before_are_held_only_with_equal_members() -> None:
+    """A bucket a later pass finds again is held (its pairs were made); one whose key collides with a seen
+    bucket's but whose members differ is not, nor one of another size."""
+    from dedup.lsh import _SeenBuckets
+
+    seen = _SeenBuckets()
+    key = np.array([7, 9], dtype=np.uint64)
+    seen.add(np.array([1, 2, 3, 4, 5], dtype=np.int64), np.array([2, 3]), key)
+    members = np.array([1, 2, 1, 3, 3, 4, 5, 4, 5], dtype=np.int64)  # {1,2}, {1,3} (key 7), {3,4,5}, {4,5} (key 9)
+    starts, sizes = np.array([0, 2, 4, 7]), np.array([2, 2, 3, 2])
+    keys = np.array([7, 7, 9, 9], dtype=np.uint64)
+    assert seen.holds(members, starts, sizes, keys).tolist() == [True, False, True, False]
+    assert _SeenBuckets().holds(members, starts, sizes, keys).tolist() == [False] * 4
