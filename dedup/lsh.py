@@ -267,11 +267,17 @@ def _first_of_alike(
     bucket, like = bucket[same_size], like[same_size]
     keep = np.ones(key.size, dtype=bool)
     if bucket.size:
-        lengths = sizes[bucket]
-        equal = members[concat_ranges(starts[bucket], lengths)] == members[concat_ranges(starts[like], lengths)]
-        all_equal = np.logical_and.reduceat(equal, np.cumsum(lengths) - lengths)
-        keep[bucket[all_equal]] = False
+        keep[bucket[_same_members(members, starts[bucket], members, starts[like], sizes[bucket])]] = False
     return keep
+
+
+def _same_members(
+    members: np.ndarray, starts: np.ndarray, other: np.ndarray, other_starts: np.ndarray, lengths: np.ndarray
+) -> np.ndarray:
+    """bool ``[k]``: whether bucket ``i`` (``members[starts[i]:starts[i] + lengths[i]]``) holds the members of
+    ``other[other_starts[i]:other_starts[i] + lengths[i]]`` one by one (``lengths`` int64 ``[k]``, none 0)."""
+    equal = members[concat_ranges(starts, lengths)] == other[concat_ranges(other_starts, lengths)]
+    return np.logical_and.reduceat(equal, np.cumsum(lengths) - lengths)
 
 
 def _bucket_keys(members: np.ndarray, starts: np.ndarray, sizes: np.ndarray) -> np.ndarray:
@@ -312,12 +318,8 @@ class _SeenBuckets:
             bucket = np.flatnonzero(~held & (seen_keys[at] == keys) & (seen_sizes[at] == sizes))
             if not bucket.size:
                 continue
-            like, lengths = at[bucket], sizes[bucket]
-            equal = (
-                members[concat_ranges(starts[bucket], lengths)]
-                == seen_members[concat_ranges(seen_starts[like], lengths)]
-            )
-            held[bucket[np.logical_and.reduceat(equal, np.cumsum(lengths) - lengths)]] = True
+            same = _same_members(members, starts[bucket], seen_members, seen_starts[at[bucket]], sizes[bucket])
+            held[bucket[same]] = True
         return held
 
 

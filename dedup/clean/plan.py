@@ -320,10 +320,9 @@ def plan_clean(
         emptied[index_cuts[0][what == "document"]] = True
         by_index[index_cuts[0][reasons == "duplicate"]] = True
     if "duplicate" in opts.remove and opts.cross_document:
-        found = Clusters.of(clusters)
-        member_of = found.members
+        found = Clusters.of(clusters)  # clusters without coverages (unmeasured) empty no member
         at = found.cluster_of_members() if found.coverage.size else np.zeros(0, dtype=np.int64)
-        member_of, rep_of, ref_of = member_of[: at.size], found.representative[at], found.ids[at]
+        member_of, rep_of, ref_of = found.members[: at.size], found.representative[at], found.ids[at]
         take = ~by_index[rep_of] & (member_of != rep_of) & (found.coverage >= opts.cover) & ~emptied[member_of]
         member_of, rep_of, ref_of = member_of[take], rep_of[take], ref_of[take]
         # A member with a paragraph of its own (an appended update, its own note) is not emptied, however
