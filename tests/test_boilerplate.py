@@ -9,7 +9,8 @@ from hypothesis import strategies as st
 
 from dedup import BoilerplateOptions, InvalidOptionError, Span, clean_report, find_boilerplate
 from dedup.boilerplate import Boilerplate, Families, classify_lines, occurrences
-from dedup.boilerplate.classify import collection_kinds, document_kinds, furniture_kinds, shared_rows
+from dedup.boilerplate.base import LINE_KINDS, kind_codes, kind_names
+from dedup.boilerplate.classify import collection_kinds, document_kinds, furniture_kinds, line_kinds, shared_rows
 from dedup.boilerplate.pages import page_lines
 from dedup.linemarks import ends_sentence, row_shapes
 from dedup.lines import in_numeric_table, line_table
@@ -117,9 +118,9 @@ def test_off_web_pages_a_marker_keeps_its_first_copy_unless_it_is_a_bracketed_la
     assert [(b.kind, len(b.spans)) for b in find_boilerplate([labelled])] == [("marker", 2)]
     on_a_page = BoilerplateOptions(webpage=True)
     table = line_table([poem], on_a_page)
-    assert document_kinds(table, on_a_page).tolist().count("marker") == 2  # no page evidence: not a page
+    assert kind_names(document_kinds(table, on_a_page)).tolist().count("marker") == 2  # no page evidence: not a page
     pages = page_lines(table, on_a_page)
-    assert document_kinds(table, on_a_page, pages).tolist().count("marker") == 3
+    assert kind_names(document_kinds(table, on_a_page, pages)).tolist().count("marker") == 3
 
 
 def test_opening_formula_of_different_sentences_is_not_a_template() -> None:
@@ -277,7 +278,20 @@ def test_the_first_passes_kinds_serve_when_the_second_pass_finds_the_same_famili
     for analysis in (plain, wrapped):
         kinds, _ = classified(analysis, options)
         expected = classify_lines(analysis.lines.table, analysis.families, replace(options, webpage=False))
-        assert np.array_equal(kinds, expected)
+        assert np.array_equal(kind_names(kinds), expected)
+
+
+def test_kinds_of_lines_are_one_byte_codes_named_by_line_kinds() -> None:
+    """The line tables' kinds are uint8 indices into LINE_KINDS (0: content); names and codes round-trip, and a
+    name that is no kind is refused rather than stored as something else."""
+    names = ["", "template", "navigation", "", "page-number", "notice", "template"]
+    codes = kind_codes(names)
+    assert codes.dtype == np.uint8 and codes.tolist() == [LINE_KINDS.index(name) for name in names]
+    assert kind_names(codes).tolist() == names
+    assert kind_codes(np.array([], dtype=str)).shape == (0,) and kind_names(np.zeros(0, np.uint8)).shape == (0,)
+    assert LINE_KINDS[0] == "" and len(LINE_KINDS) == len(set(LINE_KINDS)) <= 256
+    with pytest.raises(ValueError, match="page_furniture"):
+        kind_codes(["template", "page_furniture"])
 
 
 def _shared_shares(views: list[str], groups: list[int]) -> np.ndarray:
@@ -499,13 +513,14 @@ def test_the_collections_evidence_is_read_on_the_shared_lines_alone(
     kinds = classify_lines(table, families, options)
     own = document_kinds(table, options)
     whole = furniture_kinds(table, collection_kinds(table, families, options, own), options)
-    assert kinds.tolist() == whole.tolist()
+    assert kinds.tolist() == kind_names(whole).tolist()
+    assert whole.dtype == np.uint8 and np.array_equal(whole, line_kinds(table, families, options))
     rows = shared_rows(table, families, options)
     assert np.all(np.diff(rows) > 0)
     # Read on the shared rows alone, their keys counted there (as on Ray) or on the whole table (classify_lines).
     on_rows = own.copy()
     on_rows[rows] = collection_kinds(take_rows(table, rows), families, options, own[rows])
-    assert furniture_kinds(table, on_rows, options).tolist() == kinds.tolist()
+    assert kind_names(furniture_kinds(table, on_rows, options)).tolist() == kinds.tolist()
     alone = [document_kinds(line_table([text], options), options) for text in texts]
     assert own.tolist() == np.concatenate([np.zeros(0, dtype=own.dtype), *alone]).tolist()
 

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 import dedup
 from dedup import cluster
-from dedup.boilerplate.classify import _nearest_included
+from dedup.boilerplate.overlap import _nearest_included
 from dedup.cluster import center_labels, center_order, connected_components
 from dedup.duplicates import DuplicateFinder, DuplicateOptions
 from dedup.normalize import matching_texts

@@ -24,9 +24,10 @@ Keys are counted per document with array operations, and a line is boilerplate w
 - it is page furniture of PDF text: a page-number line, or a short line with no
   sentence punctuation right next to one (running heads).
 
-Where things live: ``base`` (results, options, kinds), ``families`` (families of lines),
-``classify`` (lines to kinds), ``analysis`` (document families; the entry points). The line table itself is
-:mod:`dedup.lines`.
+Where things live: ``base`` (results, options, kinds and their one-byte codes), ``families`` (families of lines),
+``classify`` (lines to kinds), ``overlap`` (lines that recur because their documents overlap), ``pages`` (the
+web-page documents and their classifier's kinds), ``analysis`` (document families; the entry points). The line table
+itself is :mod:`dedup.lines`.
 """
 
 from .analysis import (

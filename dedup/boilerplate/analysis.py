@@ -17,8 +17,8 @@ from ..lines import (
 )
 from ..near import ClusterEngine, NearOptions, cluster_views
 from ..store import take_rows
-from .base import Boilerplate, BoilerplateOptions
-from .classify import _corpus_kinds, classify_lines, document_kinds, page_kinds
+from .base import CONTENT, Boilerplate, BoilerplateOptions
+from .classify import _corpus_kinds, document_kinds, line_kinds, page_kinds
 from .families import SharesMemo, boilerplate_families
 from .pages import PageLines, page_lines
 
@@ -29,7 +29,7 @@ class Lines(Protocol):
     :class:`TableLines` holds them as one :class:`LineTable`; :mod:`dedup.distributed` keeps
     them in the object store, a table a block, and runs each step on the workers. Kinds are
     whatever the implementation hands back from :meth:`corpus_kinds` and :meth:`page_kinds`
-    (a str ``[m]`` array here).
+    (a uint8 ``[m]`` array of kind codes here).
     """
 
     n_docs: int
@@ -41,7 +41,7 @@ class Lines(Protocol):
         ...
 
     def corpus_kinds(self, families: np.ndarray, options: BoilerplateOptions) -> Any:
-        """``classify_lines(table, families, options)`` for ``options`` with ``webpage=False``."""
+        """``line_kinds(table, families, options)`` for ``options`` with ``webpage=False``."""
         ...
 
     def page_kinds(self, known: Any, options: BoilerplateOptions) -> Any:
@@ -86,7 +86,7 @@ class TableLines:
         return len(self.table)
 
     def views(self, kinds: np.ndarray | None = None) -> DocumentViews:
-        return DocumentViews(self.table, self.n_docs, None if kinds is None else kinds == "", self._sketches)
+        return DocumentViews(self.table, self.n_docs, None if kinds is None else kinds == CONTENT, self._sketches)
 
     def forget_sketches(self) -> None:
         """Drop the signatures kept for the next clustering of these lines' views (about 512 bytes a document):
@@ -98,15 +98,15 @@ class TableLines:
         if own is None:
             own = document_kinds(self.table, options, self.pages)
             self._own.append((options, own))
-        if options.webpage is not False:  # classify_lines' web-page classifier, which corpus kinds leave out
-            return classify_lines(self.table, families, options, own=own)
+        if options.webpage is not False:  # line_kinds' web-page classifier, which corpus kinds leave out
+            return line_kinds(self.table, families, options, own=own)
         return _corpus_kinds(self.table, families, options, own, shares=self._shares)
 
     def page_kinds(self, known: np.ndarray, options: BoilerplateOptions) -> np.ndarray:
         return page_kinds(self.table, known, options, self.pages)
 
     def chosen(self, kinds: np.ndarray) -> tuple[LineTable, np.ndarray]:
-        rows = np.flatnonzero(kinds != "")
+        rows = np.flatnonzero(kinds != CONTENT)
         return take_rows(self.table, rows, lazy=True), kinds[rows]  # their strings: an example a family, a few views
 
 
@@ -185,7 +185,7 @@ class LineAnalysis:
 
 
 def classified(analysis: LineAnalysis, options: BoilerplateOptions) -> tuple[Any, LineAnalysis]:
-    """``classify_lines`` of the analysis' lines under ``options``, and the analysis knowing it.
+    """``line_kinds`` of the analysis' lines under ``options``, and the analysis knowing it.
 
     The collection's evidence (everything but the web-page classifier) is computed once per
     options: a second call whose options differ only in ``webpage`` reuses it.
@@ -193,7 +193,7 @@ def classified(analysis: LineAnalysis, options: BoilerplateOptions) -> tuple[Any
     Returns
     -------
     kinds
-        str ``[m]`` for :class:`TableLines` (see :class:`Lines`).
+        uint8 ``[m]`` for :class:`TableLines`, codes of :data:`dedup.boilerplate.base.LINE_KINDS` (see :class:`Lines`).
     analysis : LineAnalysis
         ``analysis`` with these options' corpus kinds added.
     """

@@ -20,6 +20,26 @@ from ..webpage import WebpageOptions
 KINDS = ("page-number", "running-head", "recurring", "template", "marker") + tuple(
     k for k in WEBPAGE_KINDS if k != "recurring"
 )
+LINE_KINDS: tuple[str, ...] = ("",) + KINDS
+"""The kinds of lines as the line tables hold them: a line's kind is its index here, a uint8 (0, ``""``: content;
+one byte a line, where a ``<U14`` string took 56)."""
+KIND: dict[str, np.uint8] = {name: np.uint8(code) for code, name in enumerate(LINE_KINDS)}
+"""Each name of :data:`LINE_KINDS` to its code."""
+CONTENT = KIND[""]
+
+
+def kind_codes(names: np.ndarray | Sequence[str]) -> np.ndarray:
+    """uint8 ``[m]``: each kind name's code in :data:`LINE_KINDS` (str ``[m]`` in; a name not there is refused)."""
+    values, inverse = np.unique(np.asarray(names, dtype=str), return_inverse=True)
+    unknown = [name for name in values.tolist() if name not in KIND]
+    if unknown:
+        raise ValueError(f"not kinds of lines: {unknown}")
+    return np.array([KIND[name] for name in values.tolist()], dtype=np.uint8)[inverse.reshape(-1)]
+
+
+def kind_names(codes: np.ndarray) -> np.ndarray:
+    """str ``[m]``: the names of kind ``codes`` (uint8 ``[m]``, from :data:`LINE_KINDS`)."""
+    return np.asarray(LINE_KINDS)[np.asarray(codes, dtype=np.intp)]
 
 
 @dataclass(frozen=True)

@@ -1,202 +1,21 @@
 """Lines to kinds: recurring lines, templates, markers, page furniture and web-page furniture, with the
-exemptions for lines that merely repeat a cut of the same paragraph (:func:`classify_lines`)."""
+exemptions for lines that merely repeat a cut of the same paragraph (:mod:`dedup.boilerplate.overlap`;
+:func:`classify_lines`)."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 
 import numpy as np
 
 from ..arrays import group_ids, sorted_unique
-from ..cluster import connected_components
 from ..linemarks import ends_sentence
 from ..lines import LineTable, in_numeric_table
 from ..store import take, take_rows
-from .base import KINDS, BoilerplateOptions
+from .base import CONTENT, KIND, BoilerplateOptions, kind_names
 from .families import SharesMemo, _doc_frequency, _families
+from .overlap import _overlap_context, _same_run
 from .pages import _WEB_PAGE, PageLines, _classify_web_pages, page_lines
-
-
-def _overlap_context(
-    table: LineTable, keys: np.ndarray, candidates: np.ndarray, recurring: np.ndarray, share: float = 0.5
-) -> np.ndarray:
-    """Candidate lines that recur because their documents overlap, not as boilerplate: bool ``[m]``.
-
-    A line recurring across families sits, in each document, next to other text. Where the
-    documents are excerpts of one text cut at different points, that neighbour is the same
-    paragraph, whole or cut: its last (or first) characters are the same next to every
-    occurrence. A site's header or footer sits next to a different story on every page.
-    Neighbours that recur across families themselves (the next line of a two-line header,
-    a dateline template) say nothing and are skipped. The neighbours must be one paragraph
-    cut at different points (:func:`_cut_copies`): the same whole line next to every
-    occurrence is a site's own furniture, recurring too rarely to be a candidate, and lines
-    that only share a masked head or tail are a template with its slots filled.
-
-    Parameters
-    ----------
-    keys : np.ndarray
-        uint64 ``[m]``, the key the candidates recur by.
-    candidates : np.ndarray
-        bool ``[m]``, the lines that recur across families by that key.
-    recurring : np.ndarray
-        bool ``[m]``, the lines that are no neighbour: every line that recurs across
-        families by its view or masked view, and the candidates of a masked key.
-    share : float
-        Share of a key's occurrences with a non-candidate neighbour on that side that must
-        have the same neighbouring text (at least two of them).
-
-    Returns
-    -------
-    np.ndarray
-        bool ``[m]``: the candidates whose key has such a shared neighbour, before or after.
-    """
-    out = np.zeros(len(table), dtype=bool)
-    rows = np.flatnonzero(candidates)
-    if not rows.size:
-        return out
-    key_id = group_ids(keys[rows])
-    before, after = (
-        _same_neighbour(table, rows, key_id, step, affix, share, recurring)
-        for step, affix in ((-1, table.tail), (1, table.head))
-    )
-    out[rows] = before | after
-    return out
-
-
-def _same_neighbour(
-    table: LineTable,
-    rows: np.ndarray,
-    key_id: np.ndarray,
-    step: int,
-    affix: np.ndarray,
-    share: float,
-    exclude: np.ndarray,
-) -> np.ndarray:
-    """For each of ``rows``: whether its key's occurrences mostly have the same neighbour on the ``step`` side.
-
-    The neighbour is the nearest line on that side that is not in ``exclude``, in the same
-    document, so a run of recurring lines is judged by the text around the run. It is
-    known by its ``affix`` (its first or last masked characters, which a copy cut short on
-    the far side keeps), a line too short for one by its whole view. bool ``[len(rows)]``.
-    """
-    other = _nearest_included(exclude, step)[rows]
-    context = np.where(affix[other] != 0, affix[other], table.exact[other])
-    valid = (other >= 0) & (table.doc[other] == table.doc[rows])
-    if not valid.any():
-        return np.zeros(rows.size, dtype=bool)
-    with_context = np.bincount(key_id[valid], minlength=key_id.max() + 1)
-    keys, contexts, lines = key_id[valid], context[valid], table.exact[other[valid]]
-    pair_id = group_ids(keys, contexts)
-    count = np.bincount(pair_id)
-    # The shared neighbour must be cut differently somewhere (a partial paragraph next to
-    # some copies, the whole one next to others): the same line next to every copy is a
-    # site's template, however rare.
-    line_id = group_ids(keys, contexts, lines)
-    pair_of_line = np.zeros(line_id.max() + 1, dtype=np.int64)
-    pair_of_line[line_id] = pair_id
-    distinct = np.bincount(pair_of_line, minlength=count.size)
-    key_of_pair = np.zeros(count.size, dtype=np.int64)
-    key_of_pair[pair_id] = keys
-    qualifies = (count >= 2) & (distinct >= 2) & (count >= share * with_context[key_of_pair])
-    if qualifies.any():
-        qualifies &= _cut_copies(table.views, other[valid], line_id, pair_of_line, qualifies, step)
-    shared = np.zeros(with_context.size, dtype=bool)
-    shared[key_of_pair[qualifies]] = True
-    return shared[key_id]
-
-
-def _nearest_included(exclude: np.ndarray, step: int) -> np.ndarray:
-    """For each line, the nearest line ``step`` (-1 or 1) lines away or further that is not in ``exclude``.
-
-    A run of recurring lines (the rows of a table, a three-line header) is judged by what
-    sits around the whole run. int64 ``[m]``, -1 where there is none.
-    """
-    m = exclude.size
-    index = np.where(exclude, -1 if step < 0 else m, np.arange(m))
-    if step < 0:
-        nearest = np.maximum.accumulate(np.concatenate(([-1], index[:-1])))
-    else:
-        nearest = np.minimum.accumulate(np.concatenate((index[1:], [m]))[::-1])[::-1]
-    return np.where(nearest >= m, -1, nearest)
-
-
-def _same_run(table: LineTable, lines: np.ndarray, seeds: np.ndarray, share: float = 0.3) -> np.ndarray:
-    """Lines of ``lines`` that run, line after line, with a line of ``seeds``: bool ``[m]``.
-
-    Two recurring lines are one run when, in most documents holding either, one follows
-    the other (the rows of a table, the lines of a header). A run recurs as a whole: where
-    one of its lines recurs because its documents overlap (``seeds``, judged by the text
-    around it), so do the others, although the text around them is the run itself or a
-    row cut at an excerpt's edge.
-    """
-    out = np.zeros(len(table), dtype=bool)
-    if not seeds.any() or len(table) < 2:
-        return out
-    key_id = group_ids(table.exact)
-    n_keys = int(key_id.max()) + 1
-    follows = np.flatnonzero(lines[:-1] & lines[1:] & (table.doc[:-1] == table.doc[1:]))
-    if not follows.size:
-        return out
-    first, second = key_id[follows], key_id[follows + 1]
-    pair = group_ids(first, second)
-    count = np.bincount(pair)
-    with_next = np.bincount(first, minlength=n_keys)
-    with_prev = np.bincount(second, minlength=n_keys)
-    a = np.zeros(count.size, dtype=np.int64)
-    b = np.zeros(count.size, dtype=np.int64)
-    a[pair], b[pair] = first, second
-    strong = (count >= 2) & (count >= share * with_next[a]) & (count >= share * with_prev[b])
-    run = connected_components(n_keys, np.stack([a[strong], b[strong]], axis=1))
-    seeded = np.zeros(n_keys, dtype=bool)
-    seeded[run[key_id[seeds]]] = True
-    return lines & seeded[run[key_id]]
-
-
-def _cut_copies(
-    views: Sequence[str],
-    neighbour: np.ndarray,
-    line_id: np.ndarray,
-    pair_of_line: np.ndarray,
-    asked: np.ndarray,
-    step: int,
-) -> np.ndarray:
-    """Which asked groups of neighbouring lines are one paragraph cut at different points.
-
-    Before a line (``step`` -1) a copy cut short keeps the paragraph's end, so every
-    distinct neighbour of the group must end the longest one; after it (``step`` 1) they
-    must begin it. Lines that merely share a masked head or tail (a template with a date
-    or a name filled in) are not cut copies.
-
-    Parameters
-    ----------
-    views : sequence of str
-        The table's matching views.
-    neighbour : np.ndarray
-        int64 ``[k]``, the neighbouring line of each occurrence.
-    line_id, pair_of_line : np.ndarray
-        int64 ``[k]``, the distinct (key, context, line) of each occurrence, and the
-        (key, context) group of each distinct line.
-    asked : np.ndarray
-        bool ``[groups]``.
-
-    Returns
-    -------
-    np.ndarray
-        bool ``[groups]``.
-    """
-    first = np.full(pair_of_line.size, neighbour.size, dtype=np.int64)
-    np.minimum.at(first, line_id, np.arange(neighbour.size))
-    lines = np.flatnonzero(asked[pair_of_line])
-    text = dict(zip(lines.tolist(), take(views, neighbour[first[lines]])))
-    members: dict[int, list[str]] = {}
-    for line in lines.tolist():
-        members.setdefault(int(pair_of_line[line]), []).append(text[line])
-    out = np.zeros(asked.size, dtype=bool)
-    for group, copies in members.items():
-        whole = max(copies, key=len)
-        out[group] = all(whole.endswith(c) if step < 0 else whole.startswith(c) for c in copies)
-    return out
 
 
 def _neighbours_differ(table: LineTable, group: np.ndarray, chosen: np.ndarray) -> np.ndarray:
@@ -241,7 +60,7 @@ def _heading_own_content(
     same_doc_next = np.zeros(m, dtype=bool)
     same_doc_next[:-1] = table.doc[1:] == table.doc[:-1]
     next_index = np.minimum(np.arange(m) + 1, m - 1)
-    heads = cross_family & same_doc_next & (kind[next_index] == "") & (table.view_len[next_index] > table.view_len)
+    heads = cross_family & same_doc_next & (kind[next_index] == CONTENT) & (table.view_len[next_index] > table.view_len)
     if not heads.any():
         return heads
     heading_families = _doc_frequency(table.masked[heads], line_family[heads])
@@ -287,8 +106,21 @@ def classify_lines(
     Returns
     -------
     np.ndarray
-        str ``[m]``, a :data:`KINDS` entry or ``""``.
+        str ``[m]``, a :data:`KINDS` entry or ``""`` (:func:`line_kinds`' codes named).
     """
+    return kind_names(line_kinds(table, families, options, pages, own=own))
+
+
+def line_kinds(
+    table: LineTable,
+    families: np.ndarray,
+    options: BoilerplateOptions = BoilerplateOptions(),
+    pages: PageLines | None = None,
+    *,
+    own: np.ndarray | None = None,
+) -> np.ndarray:
+    """:func:`classify_lines` as codes: uint8 ``[m]``, indices into :data:`dedup.boilerplate.base.LINE_KINDS` (0 for
+    content), as every step of the classification holds them. ``own``: :func:`document_kinds`, codes too."""
     if pages is None:  # made here once: the markers read which documents are pages, and the classifier runs
         pages = page_lines(table, options)
     return page_kinds(table, _corpus_kinds(table, families, options, own, pages), options, pages)
@@ -297,7 +129,7 @@ def classify_lines(
 def page_kinds(
     table: LineTable, known: np.ndarray, options: BoilerplateOptions, pages: PageLines | None = None
 ) -> np.ndarray:
-    """``known`` (str ``[m]``, the collection's kinds: not changed) with the web-page classifier's kinds added
+    """``known`` (uint8 ``[m]``, the collection's kinds: not changed) with the web-page classifier's kinds added
     under ``options``, from ``pages`` (:func:`dedup.boilerplate.pages.page_lines` of ``table``) when given."""
     kind = known.copy()
     if options.webpage is not False:
@@ -353,9 +185,9 @@ def document_kinds(table: LineTable, options: BoilerplateOptions, pages: PageLin
     Returns
     -------
     np.ndarray
-        str ``[m]``: "template", "marker" or "".
+        uint8 ``[m]``: the codes of "template", "marker" or "" (:data:`dedup.boilerplate.base.LINE_KINDS`).
     """
-    kind = np.full(len(table), "", dtype=f"<U{max(map(len, KINDS))}")
+    kind = np.zeros(len(table), dtype=np.uint8)
     if not len(table) or not options.within_document:
         return kind
     recurrable = _recurrable(table, options)
@@ -369,7 +201,7 @@ def document_kinds(table: LineTable, options: BoilerplateOptions, pages: PageLin
     # A family repeated within a document only counts if its members are not exact copies of each other.
     exact_dup_within = group_ids(table.exact, table.doc)
     dup_sizes = np.bincount(exact_dup_within)
-    kind[templates & (dup_sizes[exact_dup_within] < 2)] = "template"
+    kind[templates & (dup_sizes[exact_dup_within] < 2)] = KIND["template"]
 
     short_repeat = recurrable & (table.view_len <= options.marker_chars) & (dup_sizes[exact_dup_within] >= 2)
     candidates = np.flatnonzero(short_repeat)
@@ -385,7 +217,7 @@ def document_kinds(table: LineTable, options: BoilerplateOptions, pages: PageLin
     web = np.zeros(len(table), dtype=bool) if pages is None else pages.state == _WEB_PAGE
     kept = np.flatnonzero(marker & ~web & ~label)
     marker[kept[np.unique(exact_dup_within[kept], return_index=True)[1]]] = False  # each group's first copy
-    kind[marker] = "marker"
+    kind[marker] = KIND["marker"]
     return kind
 
 
@@ -460,7 +292,7 @@ def collection_kinds(
         int64 ``[n_docs]``, the family of every document of the collection.
     options : BoilerplateOptions
     kind : np.ndarray
-        str ``[m]``, the rows' :func:`document_kinds`.
+        uint8 ``[m]``, the rows' :func:`document_kinds`.
     shapes : (np.ndarray, np.ndarray), optional
         :func:`dedup.linemarks.row_shapes` of the rows, when they were made where the texts are (the rows' texts
         are then not read).
@@ -475,7 +307,7 @@ def collection_kinds(
     Returns
     -------
     np.ndarray
-        str ``[m]``: ``kind`` with the collection's kinds added.
+        uint8 ``[m]``: ``kind`` with the collection's kinds added.
     """
     own, kind = kind, kind.copy()
     recurrable = _recurrable(table, options)
@@ -495,13 +327,15 @@ def collection_kinds(
     masked = recurrable & ~recurring & ~overlapping & (masked_df >= min_docs) & ~in_table
     masked &= ~_overlap_context(table, table.masked, masked, recurs | masked)
     cross_family = recurring | masked
-    kind[recurring] = "recurring"
-    kind[masked] = "template"
+    kind[recurring] = KIND["recurring"]
+    kind[masked] = KIND["template"]
     for affix, frequency in zip((table.head, table.tail), affix_df):
-        candidates = recurrable & one_sentence & ~overlapping & (affix != 0) & (frequency >= min_docs) & (kind == "")
+        candidates = (
+            recurrable & one_sentence & ~overlapping & (affix != 0) & (frequency >= min_docs) & (kind == CONTENT)
+        )
         candidates &= ~_overlap_context(table, affix, candidates, recurs | candidates) & ~in_table
         in_family = _families(table, affix, candidates, options, False, line_family, shares)
-        kind[in_family] = "template"
+        kind[in_family] = KIND["template"]
         cross_family |= in_family
     # A heading kept as content is kept from the collection's evidence only: what its
     # document shows of itself (a marker repeated within it) stands, as it would alone.
@@ -511,9 +345,9 @@ def collection_kinds(
 
 
 def furniture_kinds(table: LineTable, kind: np.ndarray, options: BoilerplateOptions) -> np.ndarray:
-    """``kind`` (str ``[m]``, changed in place and returned) with each document's page numbers and running heads."""
+    """``kind`` (uint8 ``[m]``, changed in place and returned) with each document's page numbers and running heads."""
     if options.page_furniture and len(table):
         page_number, head = _page_furniture(table)
-        kind[head] = "running-head"
-        kind[page_number] = "page-number"
+        kind[head] = KIND["running-head"]
+        kind[page_number] = KIND["page-number"]
     return kind

@@ -21,7 +21,7 @@ from ..arrays import (
 from ..cluster import connected_components
 from ..lines import LineTable
 from ..store import take
-from .base import BoilerplateOptions, Families
+from .base import CONTENT, KIND, BoilerplateOptions, Families, kind_names
 
 
 def _doc_frequency(keys: np.ndarray, doc: np.ndarray) -> np.ndarray:
@@ -312,17 +312,17 @@ def family_rows(table: LineTable, kind: np.ndarray) -> tuple[np.ndarray, np.ndar
     family : np.ndarray
         int64 ``[k]``: each row's family id (non-decreasing).
     """
-    chosen = np.flatnonzero(kind != "")
+    chosen = np.flatnonzero(kind != CONTENT)
     if not chosen.size:
         return chosen, np.zeros(0, dtype=np.int64)
     chosen_kind = kind[chosen]
-    group_key = np.where(np.isin(chosen_kind, ["page-number", "running-head"]), np.uint64(0), table.exact[chosen])
-    templates = chosen_kind == "template"
+    furniture = (chosen_kind == KIND["page-number"]) | (chosen_kind == KIND["running-head"])
+    group_key = np.where(furniture, np.uint64(0), table.exact[chosen])
+    templates = chosen_kind == KIND["template"]
     if templates.any():
         linked = _linked_by_keys(chosen[templates], table.masked, table.head, table.tail)
         group_key[templates] = table.exact[chosen[templates]][linked]  # a component's first member names it
-    kind_code = np.unique(chosen_kind, return_inverse=True)[1].astype(np.uint64)
-    group = group_ids(kind_code, group_key)
+    group = group_ids(chosen_kind.astype(np.uint64), group_key)
     first_line = np.full(group.max() + 1, np.iinfo(np.int64).max)
     np.minimum.at(first_line, group, chosen)
     rank = np.empty(first_line.size, dtype=np.int64)
@@ -347,5 +347,5 @@ def boilerplate_families(
     spans = np.stack([table.doc[members], table.start[members], table.end[members]], axis=1)
     firsts = members[bounds[:-1]]
     examples = take(table.texts, firsts)  # one a family, read in bulk (on disk, on Ray)
-    names, codes = np.unique(np.asarray(kind[firsts], dtype=str), return_inverse=True)
+    names, codes = np.unique(kind_names(kind[firsts]), return_inverse=True)
     return Families(names.tolist(), codes.reshape(-1), bounds, spans, examples)

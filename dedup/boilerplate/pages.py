@@ -17,7 +17,7 @@ from ..webpage.base import KINDS as WEBPAGE_KINDS
 from ..webpage.classes import combine_page_evidence, model_page_evidence
 from ..webpage.features import complete_features, pages_line_features, view_keys
 from ..webpage.pages import _NOTICE_CHARS, _NOTICE_LINES, _NOTICE_SIZE, pages_look_like_webpages
-from .base import BoilerplateOptions
+from .base import CONTENT, KIND, BoilerplateOptions, kind_codes
 
 _PAGE_LINES = 1 << 15  # lines whose texts and reading views are held at once
 
@@ -194,31 +194,31 @@ def _classify_web_pages(
     if pages is not None:  # the line model: the pages' own evidence, and what is known
         if len(pages.state) != len(table):
             raise ValueError(f"page lines of {len(pages.state)} lines for a table of {len(table)}")
-        open_notice = (pages.state == _NOTICE_PAGE) & (kind == "")
-        kind[open_notice] = "notice"
+        open_notice = (pages.state == _NOTICE_PAGE) & (kind == CONTENT)
+        kind[open_notice] = KIND["notice"]
         rows = np.flatnonzero(pages.state == _WEB_PAGE)
         if not rows.size:
             return
         new_doc = np.concatenate(([True], table.doc[rows[1:]] != table.doc[rows[:-1]]))
         bounds = np.append(np.flatnonzero(new_doc), rows.size)
-        known = kind[rows] != ""
+        known = kind[rows] != CONTENT
         labels, page_kind = combine_page_evidence(
             pages.label[rows], _PAGE_KINDS[pages.kind[rows]], pages.title[rows], options.webpage_options, known
         )
-        _give_kinds(table, kind, rows, bounds, labels, page_kind.astype(kind.dtype))
+        _give_kinds(table, kind, rows, bounds, labels, kind_codes(page_kind))
         return
     wopts = options.webpage_options
     for rows, lines, views, features, web, notice in _judged_groups(table, options):
         for p in np.flatnonzero(notice).tolist():
             lo, hi = int(rows[p]), int(rows[p + 1])
-            kind[lo:hi][kind[lo:hi] == ""] = "notice"
+            kind[lo:hi][kind[lo:hi] == CONTENT] = KIND["notice"]
         chosen = np.flatnonzero(web)
         if not chosen.size:
             continue
         local, sub_bounds = _lines_of(rows - rows[0], chosen)
-        known = kind[rows[0] + local] != ""
+        known = kind[rows[0] + local] != CONTENT
         labels, page_kind = _rule_page_lines(lines, views, features, rows - rows[0], chosen, known, wopts)
-        _give_kinds(table, kind, rows[0] + local, sub_bounds, labels, page_kind.astype(kind.dtype))
+        _give_kinds(table, kind, rows[0] + local, sub_bounds, labels, kind_codes(page_kind))
 
 
 def _rule_page_lines(
@@ -254,8 +254,8 @@ def _give_kinds(
     """Give pages' kinds to their open lines (in place).
 
     ``rows`` (int64 ``[k]``) are the table rows of the pages' lines, page after page,
-    ``bounds`` (int64 ``[n_pages + 1]``) the pages in them, ``labels`` and ``page_kind``
-    (``[k]``) what the classifier said of each.
+    ``bounds`` (int64 ``[n_pages + 1]``) the pages in them, ``labels`` (bool ``[k]``) and ``page_kind`` (uint8
+    ``[k]``, codes of :data:`dedup.boilerplate.base.LINE_KINDS`) what the classifier said of each.
     """
     k = rows.size
     page = np.repeat(np.arange(bounds.size - 1), np.diff(bounds))
@@ -269,6 +269,6 @@ def _give_kinds(
     after_one = np.zeros(k, dtype=bool)
     after_one[:-2] = ~kept[1:-1] & kept[2:] & (to_end[:-2] > 2)
     heads_content = table.head_like_plain[rows] & (next_kept | after_one)
-    labels = labels & ~((page_kind == "page-furniture") & heads_content)
-    open_lines = labels & (kind[rows] == "")
+    labels = labels & ~((page_kind == KIND["page-furniture"]) & heads_content)
+    open_lines = labels & (kind[rows] == CONTENT)
     kind[rows[open_lines]] = page_kind[open_lines]

@@ -9,6 +9,7 @@ import numpy as np
 
 from ..boilerplate import LineAnalysis, analyse_table, boilerplate_families
 from ..boilerplate.analysis import classified
+from ..boilerplate.base import LINE_KINDS
 from ..boilerplate.families import family_rows
 from ..cluster import Cluster, Clusters
 from ..duplicates import duplicate_clusters
@@ -139,13 +140,15 @@ class _Proposals:
         kind: np.ndarray | str,
         to_lines: np.ndarray | bool,
         held_by: Sequence[str] | None = None,
+        kind_names: Sequence[str] | None = None,
     ) -> None:
         """Propose cuts ``[start, end)`` of documents ``doc`` (int64 ``[c]``), in this order;
-        ``reason``, ``ref``, ``kind``, ``to_lines`` are one value or ``[c]``, ``held_by`` ``[c]`` ids or None."""
+        ``reason``, ``ref``, ``kind``, ``to_lines`` are one value or ``[c]``, ``held_by`` ``[c]`` ids or None;
+        ``kind_names``: the names of ``kind``'s values when they are integer codes."""
         n = len(doc)
         if not n:
             return
-        codes = _codes(kind, n, self.kinds)
+        codes = _codes(kind, n, self.kinds, kind_names)
         held = np.full(n, -1, dtype=np.int64)
         if held_by is not None:
             held = np.array([self.holders.setdefault(h, len(self.holders)) for h in held_by], dtype=np.int64)
@@ -208,14 +211,18 @@ def _many(n: int, noun: str) -> str:
     return f"{n:,} {noun}{'s' * (n != 1)}"
 
 
-def _codes(values: np.ndarray | str, n: int, numbers: dict[str, int]) -> np.ndarray:
-    """int64 ``[n]``: each value's number in ``numbers``, new values numbered (added) in the order first met."""
+def _codes(
+    values: np.ndarray | str, n: int, numbers: dict[str, int], names_of: Sequence[str] | None = None
+) -> np.ndarray:
+    """int64 ``[n]``: each value's number in ``numbers``, new values numbered (added) in the order first met;
+    ``names_of``: the names of the values when they are integer codes (else they are the names)."""
     if isinstance(values, str):
         return np.full(n, numbers.setdefault(values, len(numbers)), dtype=np.int64)
     names, first, inverse = np.unique(values, return_index=True, return_inverse=True)
     codes = np.empty(names.size, dtype=np.int64)
     for i in np.argsort(first, kind="stable").tolist():
-        codes[i] = numbers.setdefault(str(names[i]), len(numbers))
+        name = str(names[i]) if names_of is None else names_of[int(names[i])]
+        codes[i] = numbers.setdefault(name, len(numbers))
     return codes[inverse.reshape(-1)]
 
 
@@ -291,7 +298,7 @@ def plan_clean(
     if "boilerplate" not in opts.remove:
         rows = rows[:0]
     boilerplate_cuts = (table.doc[rows], table.cut_start[rows], table.cut_end[rows])
-    proposals.add(*boilerplate_cuts, "boilerplate", family[: rows.size], kinds[rows], False)
+    proposals.add(*boilerplate_cuts, "boilerplate", family[: rows.size], kinds[rows], False, None, LINE_KINDS)
     clusters: Sequence[Cluster] = []
     if opts.cross_document or with_clusters:
         with phase("plan: near-duplicate documents") as facts:

@@ -33,6 +33,7 @@ import numpy as np
 
 from ..arrays import found_in, unique_rows
 from ..boilerplate import BoilerplateOptions
+from ..boilerplate.base import CONTENT
 from ..boilerplate.classify import (
     _min_docs,
     collection_kinds,
@@ -136,7 +137,8 @@ def _call(function: Any, shared: tuple[Any, ...], call: tuple[Any, ...]) -> Any:
 
 @dataclass(frozen=True)
 class BlockKinds:
-    """Every line's kind, a str array a block, in the object store (:meth:`RayLines.corpus_kinds`)."""
+    """Every line's kind, a uint8 array a block (:data:`dedup.boilerplate.base.LINE_KINDS`), in the object store
+    (:meth:`RayLines.corpus_kinds`)."""
 
     refs: tuple[Any, ...]
 
@@ -285,13 +287,13 @@ def _joined_block(sizes: list[int], *tables_and_pages: Any) -> tuple[LineTable, 
 
 def _joined(arrays: Any) -> np.ndarray:
     arrays = list(arrays)
-    return np.concatenate(arrays) if arrays else np.zeros(0, dtype="<U1")
+    return np.concatenate(arrays) if arrays else np.zeros(0, dtype=np.uint8)
 
 
 def _views_of_block(table: LineTable, first: int, n_docs: int, kinds: np.ndarray | None) -> Any:
     """Ray task: the block's documents' views (:func:`document_views`, content lines only with ``kinds``) as
     a ``pyarrow.Table`` (``index`` int64, ``view``)."""
-    views = document_views(table, n_docs, None if kinds is None else kinds == "")
+    views = document_views(table, n_docs, None if kinds is None else kinds == CONTENT)
     return block_table(views[0:n_docs], first, "view")
 
 
@@ -399,7 +401,7 @@ def _chosen_of_block(
 ) -> tuple[tuple[LineTable, np.ndarray], Any]:
     """Ray task (two returns): the block's lines with a kind — their table without its strings, and their kinds —
     and their strings (:func:`_apart`)."""
-    rows = np.flatnonzero(kinds != "")
+    rows = np.flatnonzero(kinds != CONTENT)
     numeric, strings = _apart(take_rows(table, rows))
     return (numeric, kinds[rows]), strings
 

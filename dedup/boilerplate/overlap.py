@@ -1,0 +1,195 @@
+"""Lines that recur because their documents overlap (excerpts of one text cut at different points), not as
+boilerplate: the exemptions :func:`dedup.boilerplate.classify.collection_kinds` makes from the lines that recur across
+families."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from ..arrays import group_ids
+from ..cluster import connected_components
+from ..lines import LineTable
+from ..store import take
+
+
+def _overlap_context(
+    table: LineTable, keys: np.ndarray, candidates: np.ndarray, recurring: np.ndarray, share: float = 0.5
+) -> np.ndarray:
+    """Candidate lines that recur because their documents overlap, not as boilerplate: bool ``[m]``.
+
+    A line recurring across families sits, in each document, next to other text. Where the
+    documents are excerpts of one text cut at different points, that neighbour is the same
+    paragraph, whole or cut: its last (or first) characters are the same next to every
+    occurrence. A site's header or footer sits next to a different story on every page.
+    Neighbours that recur across families themselves (the next line of a two-line header,
+    a dateline template) say nothing and are skipped. The neighbours must be one paragraph
+    cut at different points (:func:`_cut_copies`): the same whole line next to every
+    occurrence is a site's own furniture, recurring too rarely to be a candidate, and lines
+    that only share a masked head or tail are a template with its slots filled.
+
+    Parameters
+    ----------
+    keys : np.ndarray
+        uint64 ``[m]``, the key the candidates recur by.
+    candidates : np.ndarray
+        bool ``[m]``, the lines that recur across families by that key.
+    recurring : np.ndarray
+        bool ``[m]``, the lines that are no neighbour: every line that recurs across
+        families by its view or masked view, and the candidates of a masked key.
+    share : float
+        Share of a key's occurrences with a non-candidate neighbour on that side that must
+        have the same neighbouring text (at least two of them).
+
+    Returns
+    -------
+    np.ndarray
+        bool ``[m]``: the candidates whose key has such a shared neighbour, before or after.
+    """
+    out = np.zeros(len(table), dtype=bool)
+    rows = np.flatnonzero(candidates)
+    if not rows.size:
+        return out
+    key_id = group_ids(keys[rows])
+    before, after = (
+        _same_neighbour(table, rows, key_id, step, affix, share, recurring)
+        for step, affix in ((-1, table.tail), (1, table.head))
+    )
+    out[rows] = before | after
+    return out
+
+
+def _same_neighbour(
+    table: LineTable,
+    rows: np.ndarray,
+    key_id: np.ndarray,
+    step: int,
+    affix: np.ndarray,
+    share: float,
+    exclude: np.ndarray,
+) -> np.ndarray:
+    """For each of ``rows``: whether its key's occurrences mostly have the same neighbour on the ``step`` side.
+
+    The neighbour is the nearest line on that side that is not in ``exclude``, in the same
+    document, so a run of recurring lines is judged by the text around the run. It is
+    known by its ``affix`` (its first or last masked characters, which a copy cut short on
+    the far side keeps), a line too short for one by its whole view. bool ``[len(rows)]``.
+    """
+    other = _nearest_included(exclude, step)[rows]
+    context = np.where(affix[other] != 0, affix[other], table.exact[other])
+    valid = (other >= 0) & (table.doc[other] == table.doc[rows])
+    if not valid.any():
+        return np.zeros(rows.size, dtype=bool)
+    with_context = np.bincount(key_id[valid], minlength=key_id.max() + 1)
+    keys, contexts, lines = key_id[valid], context[valid], table.exact[other[valid]]
+    pair_id = group_ids(keys, contexts)
+    count = np.bincount(pair_id)
+    # The shared neighbour must be cut differently somewhere (a partial paragraph next to
+    # some copies, the whole one next to others): the same line next to every copy is a
+    # site's template, however rare.
+    line_id = group_ids(keys, contexts, lines)
+    pair_of_line = np.zeros(line_id.max() + 1, dtype=np.int64)
+    pair_of_line[line_id] = pair_id
+    distinct = np.bincount(pair_of_line, minlength=count.size)
+    key_of_pair = np.zeros(count.size, dtype=np.int64)
+    key_of_pair[pair_id] = keys
+    qualifies = (count >= 2) & (distinct >= 2) & (count >= share * with_context[key_of_pair])
+    if qualifies.any():
+        qualifies &= _cut_copies(table.views, other[valid], line_id, pair_of_line, qualifies, step)
+    shared = np.zeros(with_context.size, dtype=bool)
+    shared[key_of_pair[qualifies]] = True
+    return shared[key_id]
+
+
+def _nearest_included(exclude: np.ndarray, step: int) -> np.ndarray:
+    """For each line, the nearest line ``step`` (-1 or 1) lines away or further that is not in ``exclude``.
+
+    A run of recurring lines (the rows of a table, a three-line header) is judged by what
+    sits around the whole run. int64 ``[m]``, -1 where there is none.
+    """
+    m = exclude.size
+    index = np.where(exclude, -1 if step < 0 else m, np.arange(m))
+    if step < 0:
+        nearest = np.maximum.accumulate(np.concatenate(([-1], index[:-1])))
+    else:
+        nearest = np.minimum.accumulate(np.concatenate((index[1:], [m]))[::-1])[::-1]
+    return np.where(nearest >= m, -1, nearest)
+
+
+def _same_run(table: LineTable, lines: np.ndarray, seeds: np.ndarray, share: float = 0.3) -> np.ndarray:
+    """Lines of ``lines`` that run, line after line, with a line of ``seeds``: bool ``[m]``.
+
+    Two recurring lines are one run when, in most documents holding either, one follows
+    the other (the rows of a table, the lines of a header). A run recurs as a whole: where
+    one of its lines recurs because its documents overlap (``seeds``, judged by the text
+    around it), so do the others, although the text around them is the run itself or a
+    row cut at an excerpt's edge.
+    """
+    out = np.zeros(len(table), dtype=bool)
+    if not seeds.any() or len(table) < 2:
+        return out
+    key_id = group_ids(table.exact)
+    n_keys = int(key_id.max()) + 1
+    follows = np.flatnonzero(lines[:-1] & lines[1:] & (table.doc[:-1] == table.doc[1:]))
+    if not follows.size:
+        return out
+    first, second = key_id[follows], key_id[follows + 1]
+    pair = group_ids(first, second)
+    count = np.bincount(pair)
+    with_next = np.bincount(first, minlength=n_keys)
+    with_prev = np.bincount(second, minlength=n_keys)
+    a = np.zeros(count.size, dtype=np.int64)
+    b = np.zeros(count.size, dtype=np.int64)
+    a[pair], b[pair] = first, second
+    strong = (count >= 2) & (count >= share * with_next[a]) & (count >= share * with_prev[b])
+    run = connected_components(n_keys, np.stack([a[strong], b[strong]], axis=1))
+    seeded = np.zeros(n_keys, dtype=bool)
+    seeded[run[key_id[seeds]]] = True
+    return lines & seeded[run[key_id]]
+
+
+def _cut_copies(
+    views: Sequence[str],
+    neighbour: np.ndarray,
+    line_id: np.ndarray,
+    pair_of_line: np.ndarray,
+    asked: np.ndarray,
+    step: int,
+) -> np.ndarray:
+    """Which asked groups of neighbouring lines are one paragraph cut at different points.
+
+    Before a line (``step`` -1) a copy cut short keeps the paragraph's end, so every
+    distinct neighbour of the group must end the longest one; after it (``step`` 1) they
+    must begin it. Lines that merely share a masked head or tail (a template with a date
+    or a name filled in) are not cut copies.
+
+    Parameters
+    ----------
+    views : sequence of str
+        The table's matching views.
+    neighbour : np.ndarray
+        int64 ``[k]``, the neighbouring line of each occurrence.
+    line_id, pair_of_line : np.ndarray
+        int64 ``[k]``, the distinct (key, context, line) of each occurrence, and the
+        (key, context) group of each distinct line.
+    asked : np.ndarray
+        bool ``[groups]``.
+
+    Returns
+    -------
+    np.ndarray
+        bool ``[groups]``.
+    """
+    first = np.full(pair_of_line.size, neighbour.size, dtype=np.int64)
+    np.minimum.at(first, line_id, np.arange(neighbour.size))
+    lines = np.flatnonzero(asked[pair_of_line])
+    text = dict(zip(lines.tolist(), take(views, neighbour[first[lines]])))
+    members: dict[int, list[str]] = {}
+    for line in lines.tolist():
+        members.setdefault(int(pair_of_line[line]), []).append(text[line])
+    out = np.zeros(asked.size, dtype=bool)
+    for group, copies in members.items():
+        whole = max(copies, key=len)
+        out[group] = all(whole.endswith(c) if step < 0 else whole.startswith(c) for c in copies)
+    return out
