@@ -267,7 +267,7 @@ def test_a_paragraph_of_the_later_copys_own_inside_a_run_is_kept() -> None:
 def test_a_copy_is_not_cut_against_text_that_goes_as_boilerplate() -> None:
     """A title matched inside an earlier paragraph (a related-articles box rejoined into one) stays where the
     box's line that holds it is cut as boilerplate; it goes when the box keeps that line."""
-    from dedup.clean.held import held_blocks
+    from dedup.clean.held import CutLines, held_blocks
     from dedup.lines import line_table
     from dedup.passages import PassageOptions, UnitTable
 
@@ -288,10 +288,10 @@ def test_a_copy_is_not_cut_against_text_that_goes_as_boilerplate() -> None:
     )
     runs = np.array([[0, 0, 1, 1]])
     # (the rule line has no view: cutting it takes nothing out of the box)
-    assert held_blocks(units, runs, lines, np.array([2, 0, 1]), PassageOptions()).tolist() == [[0, 1, 1]]
-    assert held_blocks(units, runs, lines, np.array([0, 1, 2, 3]), PassageOptions()).tolist() == []
+    assert held_blocks(units, runs, CutLines.of(lines, np.array([2, 0, 1])), PassageOptions()).tolist() == [[0, 1, 1]]
+    assert held_blocks(units, runs, CutLines.of(lines, np.array([0, 1, 2, 3])), PassageOptions()).tolist() == []
     # the later copy's own cut lines are taken out of it too: nothing left, nothing cut as a passage
-    assert held_blocks(units, runs, lines, np.array([4]), PassageOptions()).tolist() == []
+    assert held_blocks(units, runs, CutLines.of(lines, np.array([4])), PassageOptions()).tolist() == []
 
 
 def test_a_cut_line_is_taken_out_of_the_paragraph_it_lies_in() -> None:

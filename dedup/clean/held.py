@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -19,11 +20,11 @@ from ..arrays import concat_ranges, unique_rows
 from ..lines import LineTable
 from ..passages import PassageOptions, UnitTable
 from ..shingle import shingle_sets
-from ..store import take
+from ..store import RowsOf, take
 from ..verify import intersection_sizes_between, measures
 from .base import covered
 
-__all__ = ["adds_own_text", "held_blocks", "same_lengths"]
+__all__ = ["CutLines", "adds_own_text", "held_blocks", "same_lengths"]
 
 
 #: Paragraphs compared at once (:func:`held_blocks`' later paragraphs, :func:`adds_own_text`'s members'): the
@@ -39,13 +40,32 @@ def _chunks(sizes: np.ndarray) -> list[tuple[int, int]]:
     return [(lo, hi) for lo, hi in zip(starts, ends) if lo < hi]
 
 
-def held_blocks(
-    units: UnitTable,
-    runs: np.ndarray,
-    lines: LineTable,
-    cut: np.ndarray,
-    options: PassageOptions,
-) -> np.ndarray:
+@dataclass(frozen=True)
+class CutLines:
+    """The lines cut as boilerplate, what :func:`held_blocks` reads of them: the plan keeps these of the lines it
+    classified, not their whole table (keys, flags, cut spans: 86 bytes a line, 24 here).
+
+    Attributes
+    ----------
+    doc, start, end : np.ndarray
+        int64 ``[c]``: each line's document and span in it, in any order.
+    views : sequence of str
+        ``c`` matching views, read only for the lines inside passage runs (a :class:`dedup.store.RowsOf` the
+        table's column: on disk or on Ray's workers, they stay there).
+    """
+
+    doc: np.ndarray
+    start: np.ndarray
+    end: np.ndarray
+    views: Sequence[str]
+
+    @classmethod
+    def of(cls, lines: LineTable, rows: np.ndarray) -> CutLines:
+        """The rows ``rows`` (int64 ``[c]``) of ``lines``."""
+        return cls(lines.doc[rows], lines.start[rows], lines.end[rows], RowsOf(lines.views, rows))
+
+
+def held_blocks(units: UnitTable, runs: np.ndarray, cut: CutLines, options: PassageOptions) -> np.ndarray:
     """The parts of each passage run's later copy that its earlier copy holds, once both lose their lines cut
     as boilerplate: the blocks of consecutive later paragraphs of which at least ``threshold`` of the n-grams
     lie in what the earlier copy keeps.
@@ -62,10 +82,8 @@ def held_blocks(
         The paragraphs the runs are made of.
     runs : np.ndarray
         int64 ``[k, 4]``: the first and last unit of each run's earlier copy, then of its later copy.
-    lines : LineTable
-        Lines of the collection (their matching views are read only for the cut lines inside the runs).
-    cut : np.ndarray
-        int64 ``[c]``: the rows of ``lines`` cut as boilerplate, in any order.
+    cut : CutLines
+        The lines cut as boilerplate (their matching views are read only for those inside the runs).
     options : PassageOptions
 
     Returns
@@ -75,12 +93,12 @@ def held_blocks(
         order. A run has none when a cut line's view is not found in its earlier copy's (the two
         were viewed differently: nothing says what is left).
     """
-    doc, start, end = lines.doc[cut], lines.start[cut], lines.end[cut]
+    doc, start, end = cut.doc, cut.start, cut.end
     width = int(max(end.max(initial=0), units.end.max(initial=0))) + 1
     order = np.argsort(doc * width + start, kind="stable")
     keys = ((doc * width + start)[order], (doc * width + end)[order])
     chunks = _chunks(runs[:, 3] - runs[:, 2] + 1)
-    shared = (units, lines, cut, order, keys, width, options)
+    shared = (units, cut, order, keys, width, options)
     parts = _each_chunk(units.views, _held_block_rows, shared, [(runs[lo:hi], lo) for lo, hi in chunks])
     return np.concatenate(parts) if parts else np.zeros((0, 3), dtype=np.int64)
 
@@ -98,8 +116,7 @@ def _each_chunk(
 
 def _held_block_rows(
     units: UnitTable,
-    lines: LineTable,
-    cut: np.ndarray,
+    cut: CutLines,
     order: np.ndarray,
     keys: tuple[np.ndarray, np.ndarray],
     width: int,
@@ -108,7 +125,7 @@ def _held_block_rows(
     offset: int,
 ) -> np.ndarray:
     """:func:`held_blocks` of some consecutive runs, the first of them run ``offset`` of all (the rows name runs so);
-    ``order`` sorts ``cut`` by document and start, ``keys`` are the sorted cut lines' starts and ends as
+    ``order`` sorts the ``cut`` lines by document and start, ``keys`` are the sorted cut lines' starts and ends as
     ``doc * width + position`` (int64 ``[c]`` each)."""
     sizes = runs[:, 3] - runs[:, 2] + 1
     run = np.repeat(np.arange(len(runs)), sizes)
@@ -124,13 +141,13 @@ def _held_block_rows(
     unit_ids = np.unique(concat_ranges(first, last - first + 1))
     view_of = dict(zip(unit_ids.tolist(), take(units.views, unit_ids)))
     line_ids = order[concat_ranges(lo, hi - lo)]
-    cut_of = dict(zip(line_ids.tolist(), take(lines.views, cut[line_ids])))
+    cut_of = dict(zip(line_ids.tolist(), take(cut.views, line_ids)))
     texts: list[str] = []
     found = np.ones(first.size, dtype=bool)
     for piece, (a, b, c, d) in enumerate(zip(first.tolist(), last.tolist(), lo.tolist(), hi.tolist())):
-        rows = cut[order[c:d]]
-        gone = [cut_of[line] for line in order[c:d].tolist()]
-        cuts = zip(lines.start[rows].tolist(), lines.end[rows].tolist(), gone)
+        rows = order[c:d]
+        gone = [cut_of[line] for line in rows.tolist()]
+        cuts = zip(cut.start[rows].tolist(), cut.end[rows].tolist(), gone)
         bounds = units.start[a : b + 1].tolist(), units.end[a : b + 1].tolist()
         view, found[piece] = _less_cut_lines([view_of[u] for u in range(a, b + 1)], *bounds, cuts)
         texts.append(view)

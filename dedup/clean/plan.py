@@ -20,7 +20,7 @@ from ..removals import REASONS, Cut
 from ..spans import expand_to_lines
 from .against import KINDS, REMOVALS
 from .base import CleanOptions, CleanReport, covered, overlaps
-from .held import adds_own_text, held_blocks, same_lengths
+from .held import CutLines, adds_own_text, held_blocks, same_lengths
 from .tabulate import CleanTables, _duplicate_input
 
 
@@ -299,6 +299,8 @@ def plan_clean(
         rows = rows[:0]
     boilerplate_cuts = (table.doc[rows], table.cut_start[rows], table.cut_end[rows])
     proposals.add(*boilerplate_cuts, "boilerplate", family[: rows.size], kinds[rows], False, None, LINE_KINDS)
+    cut_lines = CutLines.of(table, rows)  # what comparing passage runs reads of the lines cut
+    del table, kinds, family  # the classified lines' other columns (on Ray, the driver's largest table)
     clusters: Sequence[Cluster] = []
     if opts.cross_document or with_clusters:
         with phase("plan: near-duplicate documents") as facts:
@@ -367,7 +369,7 @@ def plan_clean(
         blocks = np.stack([whole, b0[whole], b1[whole]], axis=1)
         if check.any():
             checked = np.flatnonzero(check)
-            parts = held_blocks(matches.units, matches.runs[runs[checked]], table, rows, opts.passages)
+            parts = held_blocks(matches.units, matches.runs[runs[checked]], cut_lines, opts.passages)
             parts[:, 0] = checked[parts[:, 0]]
             blocks = np.concatenate([blocks, parts])
             blocks = blocks[np.argsort(blocks[:, 0], kind="stable")]  # in run order: the first proposed wins
