@@ -128,14 +128,14 @@ class DuplicateFinder:
     """:func:`find_duplicates` fed batch by batch: what comparing needs is kept, not the texts.
 
     With ``strip_boilerplate`` every batch's lines and their keys are kept (the line table
-    of :mod:`dedup.boilerplate`), otherwise its matching views; their strings go to a spill
-    folder when one is given, so only numeric columns stay in memory.
+    of :mod:`dedup.boilerplate`), otherwise its matching views; they go to a spill folder when one is
+    given, the numeric columns read back as memory maps (:class:`dedup.store.ArraySpill`).
 
     Parameters
     ----------
     options : DuplicateOptions
     spill : Path, optional
-        A folder for the strings kept (None: in memory).
+        A folder for the tables kept (None: in memory).
     processes : int
         Worker processes that make the batches' line tables or views (:class:`dedup.pool.InOrder`;
         1: this process). The clusters are the same.

@@ -360,6 +360,60 @@ class StringSpill:
         return SpilledStrings(self.path, offsets)
 
 
+class ArraySpill:
+    """Appends batches of rows of one numeric column to a file (or, without a path, to a list); :meth:`column`
+    gives them back.
+
+    Spilled, a column costs no memory while the batches come, and is read back as a memory map of the file:
+    its pages are read through the page cache when the plan reads them, and the kernel may drop them again
+    (they are no anonymous memory of the process). Copy-on-write: writing into the column changes this
+    process's copy only.
+
+    Parameters
+    ----------
+    path : Path, optional
+        The file to create (replaced if it exists); None keeps the batches in memory, joined when read.
+    """
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = None if path is None else Path(path)
+        self._handle = None if self.path is None else open(self.path, "wb")
+        self._batches: list[np.ndarray] = []
+        self._rows = 0
+        self._dtype: np.dtype | None = None
+        self._shape: tuple[int, ...] = ()
+
+    def append(self, values: np.ndarray) -> None:
+        """Write the rows ``values`` (any numeric dtype and row shape, the same in every batch) after those already
+        written."""
+        if self._handle is None:
+            self._batches.append(values)
+            return
+        if self._rows == 0:  # no row yet: the batch with the first rows sets the column's dtype and row shape
+            self._dtype, self._shape = values.dtype, values.shape[1:]
+        elif values.dtype != self._dtype or values.shape[1:] != self._shape:
+            if len(values) == 0:
+                return
+            raise ValueError(
+                f"a batch of {values.dtype} {values.shape[1:]} for a column of {self._dtype} {self._shape}"
+            )
+        self._handle.write(np.ascontiguousarray(values).tobytes())
+        self._rows += len(values)
+
+    def column(self) -> np.ndarray:
+        """Everything appended so far: a memory map of the file, or the batches joined (kept as one batch)."""
+        if self._handle is None:
+            joined = np.concatenate(self._batches)
+            self._batches = [joined]  # the batches' arrays are freed
+            return joined
+        assert self._dtype is not None, "no batch appended"
+        shape = (self._rows, *self._shape)
+        if self._rows == 0 or self._dtype.itemsize * int(np.prod(self._shape, dtype=np.int64)) == 0:
+            return np.zeros(shape, dtype=self._dtype)
+        self._handle.flush()
+        return np.memmap(self.path, dtype=self._dtype, mode="c", shape=shape)
+
+
 class TableSink(Generic[T]):
     """The table of a whole collection from the tables of its consecutive batches.
 
@@ -373,8 +427,8 @@ class TableSink(Generic[T]):
     cls : type
         The table's dataclass.
     spill : Path, optional
-        A folder for the string columns (one file per column, ``<prefix><field>.utf32``);
-        None keeps them in memory as lists.
+        A folder for the columns, one file each: the string columns (``<prefix><field>.utf32``) and the numeric
+        ones (``<prefix><field>.bin``, read back as memory maps: :class:`ArraySpill`); None keeps them in memory.
     prefix : str
         File-name prefix inside ``spill``, so several sinks can share a folder.
     """
@@ -384,7 +438,7 @@ class TableSink(Generic[T]):
         self.spill = spill
         self.prefix = prefix
         self.docs = 0
-        self._arrays: dict[str, list[np.ndarray]] = {}
+        self._arrays: dict[str, ArraySpill] = {}
         self._strings: dict[str, StringSpill] = {}
 
     def add(self, table: T, n_docs: int) -> None:
@@ -392,7 +446,11 @@ class TableSink(Generic[T]):
         for f in fields(self.cls):  # type: ignore[arg-type]
             value = getattr(table, f.name)
             if isinstance(value, np.ndarray):
-                self._arrays.setdefault(f.name, []).append(value + self.docs if f.name == "doc" else value)
+                if f.name not in self._arrays:
+                    self._arrays[f.name] = ArraySpill(
+                        self.spill / f"{self.prefix}{f.name}.bin" if self.spill is not None else None
+                    )
+                self._arrays[f.name].append(value + self.docs if f.name == "doc" else value)
             else:
                 if f.name not in self._strings:
                     self._strings[f.name] = StringSpill(
@@ -405,14 +463,12 @@ class TableSink(Generic[T]):
         """The joined table; ``empty`` (the table of no documents) gives dtypes when nothing was added.
 
         It may be called again, also after more :meth:`add` calls: the batches' arrays are
-        replaced by the joined one as they are joined.
+        replaced by the joined one as they are joined (spilled, the numeric columns are memory maps).
         """
         columns: dict[str, Any] = {}
         for f in fields(self.cls):  # type: ignore[arg-type]
             if f.name in self._arrays:
-                joined = np.concatenate(self._arrays[f.name])
-                self._arrays[f.name] = [joined]  # the batches' arrays are freed
-                columns[f.name] = joined
+                columns[f.name] = self._arrays[f.name].column()
             elif f.name in self._strings:
                 columns[f.name] = self._strings[f.name].column()
             else:

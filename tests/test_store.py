@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dedup.store import SpilledStrings, StringSpill, TableSink, batches, take
+from dedup.store import ArraySpill, SpilledStrings, StringSpill, TableSink, batches, take
 
 # Any code point, lone surrogates included (they occur in broken crawls and must survive).
 any_text = st.text(
@@ -108,9 +108,58 @@ def test_table_sink_joins_batches_into_the_whole(tmp_path: Path) -> None:
         assert joined.doc.tolist() == [0, 0, 2, 6] and joined.score.tolist() == [1.5, 2.5, 3.5, 9.0]
         assert list(joined.names) == ["a", "b", "c", "丁"]
         assert isinstance(joined.names, SpilledStrings) == (spill is not None)
+        assert isinstance(joined.score, np.memmap) == (spill is not None)  # read through the page cache
         assert sink.docs == 7
     empty: TableSink[_Table] = TableSink(_Table)
     assert empty.result(_Table(np.zeros(0, np.int64), np.zeros(0), [])).names == []
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    dtype=st.sampled_from([np.int64, np.uint64, np.int8, np.float64, np.bool_, np.uint8]),
+    width=st.sampled_from([None, 0, 1, 3]),
+    sizes=st.lists(st.integers(0, 6), max_size=6),
+    reads=st.sets(st.integers(0, 5)),
+)
+def test_spilled_arrays_read_back_what_was_appended(
+    tmp_path_factory: pytest.TempPathFactory, dtype: Any, width: int | None, sizes: list[int], reads: set[int]
+) -> None:
+    """A numeric column on disk reads back as the batches joined in memory do — 1-D or rows of any width (zero:
+    the band keys a Ray block keeps), empty batches among them, read between appends (the plan may read a table
+    and add more) — and as a memory map whose writes stay in this process."""
+    rng = np.random.default_rng(len(sizes))
+    shape = (lambda n: (n,)) if width is None else (lambda n: (n, width))
+    batches = [(rng.integers(0, 100, size=shape(n)) % (2 if dtype is np.bool_ else 100)).astype(dtype) for n in sizes]
+    path = tmp_path_factory.mktemp("arrays") / "column.bin"
+    on_disk, in_memory = ArraySpill(path), ArraySpill(None)
+    for i, batch in enumerate(batches):
+        on_disk.append(batch)
+        in_memory.append(batch)
+        if i in reads:
+            assert np.array_equal(on_disk.column(), in_memory.column())
+    if not batches:
+        return
+    column, expected = on_disk.column(), np.concatenate(batches)
+    assert column.dtype == expected.dtype and column.shape == expected.shape and np.array_equal(column, expected)
+    assert np.array_equal(in_memory.column(), expected)
+    if column.size:
+        column[0] = column[-1]  # copy-on-write: the file keeps what was appended
+        assert np.array_equal(on_disk.column(), expected)
+
+
+def test_spilled_arrays_refuse_a_batch_of_another_kind(tmp_path: Path) -> None:
+    """A column is one dtype and row shape: a batch of rows of another is refused (not cast, which would lose
+    values), an empty one of another dtype is no row and changes nothing; a first batch that is empty gives way to
+    the first with rows."""
+    spill = ArraySpill(tmp_path / "c.bin")
+    spill.append(np.zeros(0))  # float64, no rows
+    spill.append(np.array([1, 2], dtype=np.int64))
+    spill.append(np.zeros(0, dtype=np.float32))
+    assert spill.column().tolist() == [1, 2] and spill.column().dtype == np.int64
+    with pytest.raises(ValueError, match="int32"):
+        spill.append(np.array([3], dtype=np.int32))
+    with pytest.raises(ValueError, match=r"\(2,\)"):
+        spill.append(np.zeros((1, 2), dtype=np.int64))
 
 
 @settings(max_examples=100, deadline=None)

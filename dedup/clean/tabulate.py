@@ -126,12 +126,13 @@ class TableBuilder:
     with_clusters : bool
         Near-duplicate documents will be planned even without ``cross_document``.
     spill : Path, optional
-        A folder for the tables' strings (views, lines); None keeps them in memory.
+        A folder for the tables' columns: their strings (views, lines) and their numbers, read back as memory
+        maps (:class:`dedup.store.ArraySpill`); None keeps them in memory.
 
     Notes
     -----
     The result equals :func:`tabulate_batch` of all documents at once, however they were
-    batched; only numeric columns stay in memory when ``spill`` is given.
+    batched; with ``spill`` the builder holds no batch's table once added.
     """
 
     def __init__(self, options: CleanOptions, *, with_clusters: bool = False, spill: Path | None = None) -> None:
