@@ -49,6 +49,8 @@ Measured = Callable[[np.ndarray, Callable[[np.ndarray], np.ndarray]], np.ndarray
 _S32 = np.uint64(32)
 _CHUNK = 1 << 22  # looked-up elements per chunk
 SET_BUDGET = 1 << 23  # characters of units whose shingle sets are held at once (their views and sets: ~100 MB)
+#: Pairs measured at once (a chunk's arrays, ~130 bytes a pair): copies make many pairs of few characters.
+CHUNK_PAIRS = 1 << 19
 
 
 @dataclass(frozen=True)
@@ -273,8 +275,8 @@ def _verified(
     keep = measured[:, 0] >= threshold
     if containment_threshold is not None:
         keep |= measured[:, 1] >= containment_threshold
-    kept = measured[keep]
-    return VerifiedPairs(pairs[keep], kept[:, 0].copy(), kept[:, 1].copy(), kept[:, 2:4].copy())
+    # Each column taken on its own: no copy of all four at once (copies of a text make millions of pairs).
+    return VerifiedPairs(pairs[keep], measured[keep, 0], measured[keep, 1], measured[keep, 2:4])
 
 
 def verify_pairs(
@@ -470,24 +472,27 @@ def _prefix_costs(pairs: np.ndarray, lengths: np.ndarray) -> np.ndarray:
     return np.cumsum(added)
 
 
-def _chunk_bounds(pairs: np.ndarray, lengths: np.ndarray, budget: int, window: int = 4096) -> list[int]:
+def _chunk_bounds(
+    pairs: np.ndarray, lengths: np.ndarray, budget: int, window: int = 4096, max_pairs: int | None = None
+) -> list[int]:
     """Boundaries of maximal runs of consecutive pairs whose distinct units hold at most ``budget`` characters
-    (a pair that alone holds more is a run of its own).
+    (a pair that alone holds more is a run of its own), of at most ``max_pairs`` pairs (default :data:`CHUNK_PAIRS`).
 
     A run's costs are read over a window of the pairs after it, doubled until the budget is passed in it (the
     costs of a window's pairs are those of the same pairs in all that follow): each pair is read a bounded number
     of times. Reading all that follow for every run cost the square of the runs: 64 copies of 200 People's Daily
     documents spent 18 of `clean`'s 52 s here.
     """
-    p = len(pairs)
+    p, max_pairs = len(pairs), CHUNK_PAIRS if max_pairs is None else max_pairs
     bounds, lo = [0], 0
     while lo < p:
         while True:
             hi = min(p, lo + window)
             fitting = int(np.searchsorted(_prefix_costs(pairs[lo:hi], lengths), budget, side="right"))
-            if fitting < hi - lo or hi == p:
+            if fitting < hi - lo or hi == p or fitting >= max_pairs:
                 break
             window *= 2
+        fitting = min(fitting, max_pairs)
         lo += max(fitting, 1)
         bounds.append(lo)
         window = max(window // 2, 2 * fitting, 1)  # the next run is likely of about this one's size

@@ -307,6 +307,13 @@ def test_shingle_sets_made_a_few_documents_at_a_time_change_nothing(
     assert dedup.clean_report(collection, options=options, with_clusters=True) == expected
     assert dedup.find_duplicates(collection, representative="longest") == expected_clusters
     assert len(calls) > 50  # many chunks were verified one after another
+    # and chunks of at most 3 pairs (verify.CHUNK_PAIRS: many pairs of few characters are cut too)
+    monkeypatch.setattr(verify, "SET_BUDGET", 1 << 23)
+    monkeypatch.setattr(verify, "CHUNK_PAIRS", 3)
+    calls.clear()
+    assert dedup.clean_report(collection, options=options, with_clusters=True) == expected
+    assert dedup.find_duplicates(collection, representative="longest") == expected_clusters
+    assert len(calls) > 50
 
 
 def _web_collection(news_docs: list[str]) -> list[str]:

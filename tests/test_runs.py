@@ -63,6 +63,31 @@ def test_runs_merged_by_pairs_of_documents_equal_one_call(
     assert np.array_equal(gapped[order], whole[1])
 
 
+@settings(max_examples=200, deadline=None)
+@given(matched_pairs(), st.integers(1, 6))
+def test_runs_merged_a_part_at_a_time_equal_one_merge(
+    case: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, RunColumns, int, np.ndarray], size: int
+) -> None:
+    """Above ``RUN_PAIRS`` pairs, diagonal_runs merges whole pairs of documents at most ``RUN_PAIRS`` pairs at a time
+    (a pair of documents with more in a part of its own): the same runs and gaps, in the same order."""
+    from unittest import mock
+
+    from dedup import runs as runs_module
+
+    pairs, anchored, source, _, columns, max_gap, inner = case
+    whole = diagonal_runs(pairs, anchored, columns.doc, max_gap, source, inner)
+    with mock.patch.object(runs_module, "RUN_PAIRS", size):
+        parts = runs_module._document_pair_parts(pairs, columns.doc, size) if len(pairs) else []
+        got = diagonal_runs(pairs, anchored.tolist(), columns.doc, max_gap, source, inner)
+    assert np.array_equal(got[0], whole[0]) and np.array_equal(got[1], whole[1])
+    assert sorted(np.concatenate(parts).tolist() if parts else []) == list(range(len(pairs)))  # each row once
+    for rows in parts:
+        docs = {(int(columns.doc[a]), int(columns.doc[b])) for a, b in pairs[rows].tolist()}
+        assert len(rows) <= size or len(docs) == 1  # at most size pairs, or one pair of documents alone
+        later = [r for other in parts if other is not rows for r in other.tolist()]
+        assert not docs & {(int(columns.doc[a]), int(columns.doc[b])) for a, b in pairs[later].tolist()}
+
+
 def test_a_pair_found_twice_starts_a_run_in_source_order() -> None:
     """The same pair from the long paragraphs and from fragments: two runs, the long pair's first, whatever the
     rows' order; the second source's copy continues nothing (it steps by 0), the next pair continues it."""

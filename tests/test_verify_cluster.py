@@ -246,19 +246,22 @@ def test_representative_policies() -> None:
     budget=st.integers(1, 400),
 )
 def test_chunks_of_pairs_hold_at_most_the_budget(pairs: list[tuple[int, int]], lengths: list[int], budget: int) -> None:
-    """Chunks cover the pairs in order; each holds at most ``budget`` characters of distinct units, or one pair."""
+    """Chunks cover the pairs in order; each holds at most ``budget`` characters of distinct units, or one pair,
+    and at most ``max_pairs`` pairs; each is as long as those allow."""
     from dedup.verify import _chunk_bounds
 
     array = np.array(pairs, dtype=np.int64).reshape(-1, 2)
     sizes = np.array(lengths, dtype=np.int64)
-    bounds = _chunk_bounds(array, sizes, budget)
-    assert all(_chunk_bounds(array, sizes, budget, window) == bounds for window in (1, 2, 3, 7))  # read in windows
-    assert bounds[0] == 0 and bounds[-1] == len(array) and all(a < b for a, b in zip(bounds[:-1], bounds[1:]))
-    for lo, hi in zip(bounds[:-1], bounds[1:]):
-        cost = sizes[np.unique(array[lo:hi])].sum()
-        assert cost <= budget or hi - lo == 1
-        if hi < len(array):  # maximal: one more pair would not fit
-            assert sizes[np.unique(array[lo : hi + 1])].sum() > budget
+    for max_pairs in (1, 2, 5, 1 << 19):
+        bounds = _chunk_bounds(array, sizes, budget, max_pairs=max_pairs)
+        windows = (1, 2, 3, 7)  # read in windows
+        assert all(_chunk_bounds(array, sizes, budget, window, max_pairs) == bounds for window in windows)
+        assert bounds[0] == 0 and bounds[-1] == len(array) and all(a < b for a, b in zip(bounds[:-1], bounds[1:]))
+        for lo, hi in zip(bounds[:-1], bounds[1:]):
+            cost = sizes[np.unique(array[lo:hi])].sum()
+            assert (cost <= budget or hi - lo == 1) and hi - lo <= max_pairs
+            if hi < len(array) and hi - lo < max_pairs:  # maximal: one more pair would not fit
+                assert sizes[np.unique(array[lo : hi + 1])].sum() > budget
 
 
 def test_reused_sets_serve_subsets_without_hashing_again() -> None:
