@@ -16,15 +16,16 @@ from typing import Protocol
 
 import numpy as np
 
+from .arrays import concat_ranges
 from .cluster import CLUSTERINGS, Cluster, Representative, cluster_pairs
 from .errors import InvalidOptionError
 from .log import phase
 from .lsh import LSHParams, band_keys, candidate_pairs, optimal_params
 from .minhash import SCHEMES, signatures
 from .options import KeywordOptions, check_types
-from .shingle import shingle_sets
+from .shingle import distinct_shingle_sets
 from .store import take
-from .verify import Measured, ReusedSets, SetsOf, measures_in_chunks, verify_candidates
+from .verify import Measured, SetsOf, measures_in_chunks, verify_candidates
 
 __all__ = ["ClusterEngine", "NearOptions", "cluster_views"]
 
@@ -148,8 +149,8 @@ def _cluster_views(
     sketch_key = ("minhash", options.num_perm, options.ngram, options.seed, options.scheme)
     sigs = sketch(views) if sketched is None else sketched(sketch_key, sketch)
 
-    def hashed(docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        return shingle_sets(take(views, docs), options.ngram, options.workers)
+    def hashed(docs: np.ndarray) -> tuple[np.ndarray, ...]:
+        return distinct_shingle_sets(take(views, docs), options.ngram, options.workers)
 
     # A pair's measures depend on its two views and the n-gram size alone: such views keep those of the pairs of
     # documents measured before whose kept lines did not change (the comparison of documents after the family passes).
@@ -224,3 +225,39 @@ def cluster_keys(
         representative=options.representative,
         lengths=lengths,
     )
+
+
+class ReusedSets:
+    """A :data:`dedup.verify.SetsOf` that keeps the sets it made last and serves any subset of those units from them
+    (sets of distinct views with each unit's id, when ``make`` gives them so: then no set is copied).
+
+    Verification and the representatives' similarities that follow it ask for the sets of
+    the same documents (the members are among the candidates): when verification was one
+    chunk, the second asks nothing new of ``make``.
+
+    Parameters
+    ----------
+    make : callable
+        The :data:`SetsOf` that hashes.
+    """
+
+    def __init__(self, make: SetsOf) -> None:
+        self.make = make
+        self._units = np.empty(0, dtype=np.int64)
+        self._sets: tuple[np.ndarray, ...] = (np.empty(0, dtype=np.uint32), np.zeros(1, dtype=np.int64))
+
+    def __call__(self, units: np.ndarray) -> tuple[np.ndarray, ...]:
+        units = np.asarray(units, dtype=np.int64)
+        pos = np.searchsorted(self._units, units)
+        held = pos < self._units.size
+        held[held] = self._units[pos[held]] == units[held]
+        if not held.all():
+            self._units, self._sets = units, self.make(units)
+            return self._sets
+        if len(self._sets) == 3:  # sets of distinct views: the units' ids among them
+            return self._sets[0], self._sets[1], self._sets[2][pos]
+        set_hashes, set_offsets = self._sets
+        counts = set_offsets[pos + 1] - set_offsets[pos]
+        offsets = np.zeros(units.size + 1, dtype=np.int64)
+        np.cumsum(counts, out=offsets[1:])
+        return set_hashes[concat_ranges(set_offsets[pos], counts)], offsets

@@ -36,7 +36,7 @@ from .normalize import KnownViews, NormalizeOptions, matching_texts, span_views
 from .options import KeywordOptions, check_types
 from .runs import FRAGMENT, LONG, SHORT, RunColumns, passage_runs, repeat_blocks, run_regions
 from .segment import UnitSpans, segment_many, split_long
-from .shingle import encode, exact_hashes, shingle_hashes, shingle_sets
+from .shingle import distinct_shingle_sets, encode, exact_hashes, shingle_hashes, shingle_sets
 from .spans import Span, SpanGroups, last_visible
 from .store import take
 from .verify import SetsOf, contained_in_chunks, containment_may_reach, verify_candidates
@@ -251,11 +251,15 @@ def _lsh_params(options: PassageOptions) -> LSHParams:
     return optimal_params(min(options.threshold, 0.999), options.num_perm)
 
 
-def _sets_of(units: UnitTable, options: PassageOptions, rows: np.ndarray | None = None) -> SetsOf:
-    """Shingle sets of units given by index (into ``rows`` when given), their views read on demand."""
+def _sets_of(
+    units: UnitTable, options: PassageOptions, rows: np.ndarray | None = None, distinct: bool = False
+) -> SetsOf:
+    """Shingle sets of units given by index (into ``rows`` when given), their views read on demand; with ``distinct``,
+    of their distinct views, and which is each unit's (:func:`dedup.shingle.distinct_shingle_sets`)."""
 
-    def sets_of(indices: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        return shingle_sets(take(units.views, indices if rows is None else rows[indices]), options.ngram)
+    def sets_of(indices: np.ndarray) -> tuple[np.ndarray, ...]:
+        views = take(units.views, indices if rows is None else rows[indices])
+        return distinct_shingle_sets(views, options.ngram) if distinct else shingle_sets(views, options.ngram)
 
     return sets_of
 
@@ -282,7 +286,7 @@ def _lsh_pairs(units: UnitTable, long_units: np.ndarray, options: PassageOptions
     verified = verify_candidates(
         candidate_pairs(units.band_keys, max_bucket=MAX_BUCKET),
         units.view_len[long_units],
-        _sets_of(units, options, long_units),
+        _sets_of(units, options, long_units, distinct=True),
         threshold=options.threshold,
         containment_threshold=options.containment,
     )

@@ -301,6 +301,24 @@ def hash_shingle(shingle: str) -> int:
 _TILE_CHARS = 1 << 18  # characters per tile of the shingle-set phase
 
 
+def distinct_shingle_sets(
+    views: Sequence[str], ngram: int, workers: int | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`shingle_sets` of views that may repeat (those verification compares, where copies of a text make most
+    pairs): the sets of the distinct views, each hashed once, and which is each view's.
+
+    Returns
+    -------
+    set_hashes, set_offsets : np.ndarray
+        As :func:`shingle_sets` gives them for the distinct views, in order of their first copy.
+    ids : np.ndarray
+        int64 ``[len(views)]``: the set of each view.
+    """
+    first: dict[str, int] = {}
+    ids = np.fromiter((first.setdefault(view, len(first)) for view in views), dtype=np.int64, count=len(views))
+    return (*shingle_sets(views if len(first) == len(views) else list(first), ngram, workers), ids)
+
+
 def shingle_sets(views: Sequence[str], ngram: int, workers: int | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Sorted distinct n-gram hashes of each view, tile by tile on ``workers`` threads.
 

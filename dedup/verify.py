@@ -24,7 +24,6 @@ from .arrays import concat_ranges, found_in, sorted_unique, stable_order
 from .kernel import kernels as _kernels  # None without the compiled kernel: numpy paths
 
 __all__ = [
-    "ReusedSets",
     "VerifiedPairs",
     "contained",
     "contained_in_chunks",
@@ -38,8 +37,9 @@ __all__ = [
 ]
 
 #: Makes the shingle sets of some units: called with their indices (int64 ``[k]``, ascending),
-#: returns ``(set_hashes, set_offsets)`` of those units in that order.
-SetsOf = Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]
+#: returns ``(set_hashes, set_offsets)`` of those units in that order, or ``(set_hashes, set_offsets, ids)``: the
+#: sets of their distinct views and the set of each unit (int64 ``[k]``; :func:`dedup.shingle.distinct_shingle_sets`).
+SetsOf = Callable[[np.ndarray], tuple[np.ndarray, ...]]
 
 #: What may stand in for measuring pairs: ``measured(pairs, measure)`` gives :func:`measures` of the pairs (int64
 #: ``[p, 2]`` → float64 ``[p, 4]``), calling ``measure`` (the same signature, the measuring itself) on those it does
@@ -251,7 +251,12 @@ def measures(set_hashes: np.ndarray, set_offsets: np.ndarray, pairs: np.ndarray)
     """
     pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
     sizes = np.diff(set_offsets)
-    inter = intersection_sizes(set_hashes, set_offsets, pairs)
+    same = pairs[:, 0] == pairs[:, 1]  # a set against itself (copies of one view): its size, not merged
+    if same.any():
+        inter = sizes[pairs[:, 0]]
+        inter[~same] = intersection_sizes(set_hashes, set_offsets, pairs[~same])
+    else:
+        inter = intersection_sizes(set_hashes, set_offsets, pairs)
     return measures_from_sizes(inter, sizes[pairs[:, 0]], sizes[pairs[:, 1]])
 
 
@@ -286,6 +291,7 @@ def verify_pairs(
     *,
     threshold: float,
     containment_threshold: float | None = None,
+    ids: np.ndarray | None = None,
 ) -> VerifiedPairs:
     """Keep the candidate pairs that are truly similar.
 
@@ -301,13 +307,17 @@ def verify_pairs(
         int64 ``[p, 2]`` candidates.
     threshold : float
     containment_threshold : float, optional
+    ids : np.ndarray, optional
+        int64 ``[n]``: the set of each unit the pairs name, when the sets are of their distinct views
+        (:func:`dedup.shingle.distinct_shingle_sets`).
 
     Returns
     -------
     VerifiedPairs
     """
     pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
-    return _verified(pairs, measures(set_hashes, set_offsets, pairs), threshold, containment_threshold)
+    measured = measures(set_hashes, set_offsets, pairs if ids is None else ids[pairs])
+    return _verified(pairs, measured, threshold, containment_threshold)
 
 
 def measures_in_chunks(
@@ -367,8 +377,8 @@ def _in_chunks(
     for lo, hi in zip(bounds[:-1], bounds[1:]):
         chunk = pairs[lo:hi]
         involved = sorted_unique(chunk)
-        set_hashes, set_offsets = sets_of(involved)
-        out[lo:hi] = measure(set_hashes, set_offsets, np.searchsorted(involved, chunk))
+        made, local = sets_of(involved), np.searchsorted(involved, chunk)
+        out[lo:hi] = measure(made[0], made[1], local if len(made) == 2 else made[2][local])
     return out
 
 
@@ -424,39 +434,6 @@ def containment_may_reach(pairs: np.ndarray, hashes: np.ndarray, offsets: np.nda
     least = np.minimum(filled[ordered[:, 0]], filled[ordered[:, 1]])
     may[order] = (least == 0) | (found >= threshold * least - 1e-6)
     return may
-
-
-class ReusedSets:
-    """A :data:`SetsOf` that keeps the sets it made last and serves any subset of those units from them.
-
-    Verification and the representatives' similarities that follow it ask for the sets of
-    the same documents (the members are among the candidates): when verification was one
-    chunk, the second asks nothing new of ``make``.
-
-    Parameters
-    ----------
-    make : callable
-        The :data:`SetsOf` that hashes.
-    """
-
-    def __init__(self, make: SetsOf) -> None:
-        self.make = make
-        self._units = np.empty(0, dtype=np.int64)
-        self._sets = (np.empty(0, dtype=np.uint32), np.zeros(1, dtype=np.int64))
-
-    def __call__(self, units: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        units = np.asarray(units, dtype=np.int64)
-        pos = np.searchsorted(self._units, units)
-        held = pos < self._units.size
-        held[held] = self._units[pos[held]] == units[held]
-        if not held.all():
-            self._units, self._sets = units, self.make(units)
-            return self._sets
-        set_hashes, set_offsets = self._sets
-        counts = set_offsets[pos + 1] - set_offsets[pos]
-        offsets = np.zeros(units.size + 1, dtype=np.int64)
-        np.cumsum(counts, out=offsets[1:])
-        return set_hashes[concat_ranges(set_offsets[pos], counts)], offsets
 
 
 def _prefix_costs(pairs: np.ndarray, lengths: np.ndarray) -> np.ndarray:

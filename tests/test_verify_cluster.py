@@ -265,8 +265,8 @@ def test_chunks_of_pairs_hold_at_most_the_budget(pairs: list[tuple[int, int]], l
 
 
 def test_reused_sets_serve_subsets_without_hashing_again() -> None:
+    from dedup.near import ReusedSets
     from dedup.shingle import shingle_sets
-    from dedup.verify import ReusedSets
 
     views = ["一二三四五六七", "", "甲乙丙丁戊己", "一二三四五六八", "abcdefgh"]
     calls: list[list[int]] = []
@@ -284,6 +284,37 @@ def test_reused_sets_serve_subsets_without_hashing_again() -> None:
     assert calls == [[0, 1, 3, 4]] and np.array_equal(first[1], shingle_sets([views[i] for i in (0, 1, 3, 4)], 5)[1])
     sets(np.array([2, 3]))  # not all held: made anew
     assert calls[-1] == [2, 3]
+
+
+_VIEWS = ["一二三四五六七", "", "甲乙丙丁戊己", "一二三四五六八", "abcdefgh", "ab"]
+
+
+@settings(max_examples=100, deadline=None)
+@given(views=st.lists(st.sampled_from(_VIEWS), min_size=1, max_size=12), ngram=st.integers(1, 5), data=st.data())
+def test_sets_of_distinct_views_measure_as_every_views_sets(views: list[str], ngram: int, data: st.DataObject) -> None:
+    """Copies' sets made once (distinct_shingle_sets): each view's set is its distinct view's; pairs measured through
+    the ids — a set against itself counted, not merged — equal the pairs of every view's own set; verify_pairs with
+    ids names the same pairs; ReusedSets serves subsets of them as ids."""
+    from dedup.near import ReusedSets
+    from dedup.shingle import distinct_shingle_sets, shingle_sets
+    from dedup.verify import measures, verify_pairs
+
+    hashes, offsets, ids = distinct_shingle_sets(views, ngram)
+    every = shingle_sets(views, ngram)
+    assert ids.shape == (len(views),) and len(offsets) - 1 == len(set(views))
+    for i, d in enumerate(ids.tolist()):
+        assert hashes[offsets[d] : offsets[d + 1]].tolist() == every[0][every[1][i] : every[1][i + 1]].tolist()
+    unit = st.integers(0, len(views) - 1)
+    pairs = np.array(data.draw(st.lists(st.tuples(unit, unit), max_size=20)), dtype=np.int64).reshape(-1, 2)
+    assert np.array_equal(measures(hashes, offsets, ids[pairs]), measures(*every, pairs))
+    kept = verify_pairs(hashes, offsets, pairs, threshold=0.5, ids=ids)
+    want = verify_pairs(*every, pairs, threshold=0.5)
+    assert np.array_equal(kept.pairs, want.pairs) and np.array_equal(kept.jaccard, want.jaccard)
+    sets = ReusedSets(lambda units: distinct_shingle_sets([views[i] for i in units], ngram))
+    whole = sets(np.arange(len(views)))
+    subset = np.arange(0, len(views), 2)
+    part = sets(subset)
+    assert part[0] is whole[0] and np.array_equal(part[2], whole[2][subset])  # nothing hashed or copied again
 
 
 def test_verified_pairs_answer_for_their_pairs_either_way_round() -> None:

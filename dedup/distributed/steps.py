@@ -13,7 +13,7 @@ from ..copies import whole_pairs
 from ..lsh import LSHParams, band_keys, candidate_pairs
 from ..minhash import signatures
 from ..normalize import NormalizeOptions, matching_texts
-from ..shingle import shingle_sets
+from ..shingle import distinct_shingle_sets
 from ..stars import (
     _EMPTY_PAIRS,
     _both_directions,
@@ -178,13 +178,14 @@ def _verify_block_pair(
     pairs = _unique_pairs(np.stack([batch["left"], batch["right"]], axis=1))
     involved = sorted_unique(pairs)
     views = _views_of(involved, blocks, starts)
-    set_hashes, set_offsets = shingle_sets(views, ngram)
+    set_hashes, set_offsets, ids = distinct_shingle_sets(views, ngram)
     verified = verify_pairs(
         set_hashes,
         set_offsets,
         np.searchsorted(involved, pairs),
         threshold=threshold,
         containment_threshold=containment,
+        ids=ids,
     )
     edges = involved[verified.pairs].reshape(-1, 2)
     share = verified.share if verified.share is not None else np.zeros((0, 2))
@@ -208,8 +209,8 @@ def _similarity_block_pair(
     member) rows, by row id."""
     pairs = np.stack([batch["left"], batch["right"]], axis=1)
     involved = sorted_unique(pairs)
-    set_hashes, set_offsets = shingle_sets(_views_of(involved, blocks, starts), ngram)
-    measured = measures(set_hashes, set_offsets, np.searchsorted(involved, pairs))
+    set_hashes, set_offsets, ids = distinct_shingle_sets(_views_of(involved, blocks, starts), ngram)
+    measured = measures(set_hashes, set_offsets, ids[np.searchsorted(involved, pairs)])
     return {"row": batch["row"], "jaccard": measured[:, 0].copy(), "coverage": measured[:, 3].copy()}
 
 
