@@ -82,45 +82,17 @@ def diagonal_runs(
     """
     if not len(pairs):
         return np.empty((0, 4), dtype=np.int64), np.zeros(0, dtype=bool)
-    if len(pairs) > RUN_PAIRS:  # their runs come in order of their two documents: merged a part at a time
+    parts = _document_pair_parts(pairs, doc, RUN_PAIRS) if len(pairs) > RUN_PAIRS else []
+    if len(parts) > 1:  # their runs come in order of their two documents: merged a part at a time
         anchored = np.asarray(anchored, dtype=bool)
-        parts = [
-            _diagonal_runs(
+        merged = [
+            diagonal_runs(
                 pairs[rows], anchored[rows], doc, max_gap, *(None if c is None else c[rows] for c in (source, inner))
             )
-            for rows in _document_pair_parts(pairs, doc, RUN_PAIRS)
+            for rows in parts
         ]
-        return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
-    return _diagonal_runs(pairs, anchored, doc, max_gap, source, inner)
-
-
-def _document_pair_parts(pairs: np.ndarray, doc: np.ndarray, size: int) -> list[np.ndarray]:
-    """The rows of ``pairs`` (int64 ``[p, 2]``) by their two documents (``doc``, int64 ``[u]``: the first copy's,
-    then the second's; in row order within), cut into parts of at most ``size`` pairs between two pairs of
-    documents (a pair of documents with more makes a part of its own): int64 row arrays."""
-    key = doc[pairs[:, 0]] * np.int64(int(doc.max()) + 1) + doc[pairs[:, 1]]
-    order = stable_order(key)
-    key = key[order]
-    ends = np.append(np.flatnonzero(key[1:] != key[:-1]) + 1, key.size)  # where each pair of documents' rows end
-    del key
-    cuts = [0]
-    while cuts[-1] < order.size:
-        lo = cuts[-1]
-        within = int(np.searchsorted(ends, lo + size, side="right"))  # the ends within size of lo, and before it
-        after = int(np.searchsorted(ends, lo, side="right"))  # the first end after lo
-        cuts.append(int(ends[within - 1 if within > after else after]))
-    return [order[a:b] for a, b in zip(cuts[:-1], cuts[1:])]
-
-
-def _diagonal_runs(
-    pairs: np.ndarray,
-    anchored: np.ndarray,
-    doc: np.ndarray,
-    max_gap: int,
-    source: np.ndarray | None = None,
-    inner: np.ndarray | None = None,
-) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`diagonal_runs` of pairs merged at once."""
+        return np.concatenate([m[0] for m in merged]), np.concatenate([m[1] for m in merged])
+    del parts
     keys = (pairs[:, 0], pairs[:, 1] - pairs[:, 0], doc[pairs[:, 1]], doc[pairs[:, 0]])
     order = stable_order(*(keys if source is None else (source, *keys))[::-1])
     a, b, anchor = pairs[order, 0], pairs[order, 1], np.asarray(anchored, dtype=bool)[order]
@@ -157,6 +129,24 @@ def _diagonal_runs(
     stepped_over[1:] = ~starts[1:] & (step_b > 1)
     stepped = np.cumsum(stepped_over)
     return runs, (stepped[last] > stepped[first])[keep]
+
+
+def _document_pair_parts(pairs: np.ndarray, doc: np.ndarray, size: int) -> list[np.ndarray]:
+    """The rows of ``pairs`` (int64 ``[p, 2]``) by their two documents (``doc``, int64 ``[u]``: the first copy's,
+    then the second's; in row order within), cut into parts of at most ``size`` pairs between two pairs of
+    documents (a pair of documents with more makes a part of its own): int64 row arrays."""
+    key = doc[pairs[:, 0]] * np.int64(int(doc.max()) + 1) + doc[pairs[:, 1]]
+    order = stable_order(key)
+    key = key[order]
+    ends = np.append(np.flatnonzero(key[1:] != key[:-1]) + 1, key.size)  # where each pair of documents' rows end
+    del key
+    cuts = [0]
+    while cuts[-1] < order.size:
+        lo = cuts[-1]
+        within = int(np.searchsorted(ends, lo + size, side="right"))  # the ends within size of lo, and before it
+        after = int(np.searchsorted(ends, lo, side="right"))  # the first end after lo
+        cuts.append(int(ends[within - 1 if within > after else after]))
+    return [order[a:b] for a, b in zip(cuts[:-1], cuts[1:])]
 
 
 def _without_inner_ends(

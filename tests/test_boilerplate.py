@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from dedup import BoilerplateOptions, InvalidOptionError, Span, clean_report, find_boilerplate
 from dedup.boilerplate import Boilerplate, Families, classify_lines, occurrences
 from dedup.boilerplate.base import LINE_KINDS, kind_codes, kind_names
-from dedup.boilerplate.classify import collection_kinds, document_kinds, furniture_kinds, line_kinds, shared_rows
+from dedup.boilerplate.classify import collection_kinds, document_kinds, furniture_kinds, shared_rows
 from dedup.boilerplate.pages import page_lines
 from dedup.linemarks import ends_sentence, row_shapes
 from dedup.lines import in_numeric_table, line_table
@@ -281,7 +281,7 @@ def test_the_first_passes_kinds_serve_when_the_second_pass_finds_the_same_famili
         assert np.array_equal(kind_names(kinds), expected)
 
 
-def test_kinds_of_lines_are_one_byte_codes_named_by_line_kinds() -> None:
+def test_kinds_of_lines_are_one_byte_codes_named_by_line_kinds_table() -> None:
     """The line tables' kinds are uint8 indices into LINE_KINDS (0: content); names and codes round-trip, and a
     name that is no kind is refused rather than stored as something else."""
     names = ["", "template", "navigation", "", "page-number", "notice", "template"]
@@ -514,7 +514,7 @@ def test_the_collections_evidence_is_read_on_the_shared_lines_alone(
     own = document_kinds(table, options)
     whole = furniture_kinds(table, collection_kinds(table, families, options, own), options)
     assert kinds.tolist() == kind_names(whole).tolist()
-    assert whole.dtype == np.uint8 and np.array_equal(whole, line_kinds(table, families, options))
+    assert whole.dtype == np.uint8 and np.array_equal(whole, classify_lines(table, families, options, codes=True))
     rows = shared_rows(table, families, options)
     assert np.all(np.diff(rows) > 0)
     # Read on the shared rows alone, their keys counted there (as on Ray) or on the whole table (classify_lines).

@@ -18,7 +18,7 @@ from ..lines import (
 from ..near import ClusterEngine, NearOptions, cluster_views
 from ..store import take_rows
 from .base import CONTENT, Boilerplate, BoilerplateOptions
-from .classify import _corpus_kinds, document_kinds, line_kinds, page_kinds
+from .classify import _corpus_kinds, classify_lines, document_kinds, page_kinds
 from .families import SharesMemo, boilerplate_families
 from .pages import PageLines, page_lines
 
@@ -41,7 +41,7 @@ class Lines(Protocol):
         ...
 
     def corpus_kinds(self, families: np.ndarray, options: BoilerplateOptions) -> Any:
-        """``line_kinds(table, families, options)`` for ``options`` with ``webpage=False``."""
+        """``classify_lines(table, families, options, codes=True)`` for ``options`` with ``webpage=False``."""
         ...
 
     def page_kinds(self, known: Any, options: BoilerplateOptions) -> Any:
@@ -98,8 +98,8 @@ class TableLines:
         if own is None:
             own = document_kinds(self.table, options, self.pages)
             self._own.append((options, own))
-        if options.webpage is not False:  # line_kinds' web-page classifier, which corpus kinds leave out
-            return line_kinds(self.table, families, options, own=own)
+        if options.webpage is not False:  # classify_lines' web-page classifier, which corpus kinds leave out
+            return classify_lines(self.table, families, options, own=own, codes=True)
         return _corpus_kinds(self.table, families, options, own, shares=self._shares)
 
     def page_kinds(self, known: np.ndarray, options: BoilerplateOptions) -> np.ndarray:
@@ -185,7 +185,7 @@ class LineAnalysis:
 
 
 def classified(analysis: LineAnalysis, options: BoilerplateOptions) -> tuple[Any, LineAnalysis]:
-    """``line_kinds`` of the analysis' lines under ``options``, and the analysis knowing it.
+    """``classify_lines(..., codes=True)`` of the analysis' lines under ``options``, and the analysis knowing it.
 
     The collection's evidence (everything but the web-page classifier) is computed once per
     options: a second call whose options differ only in ``webpage`` reuses it.

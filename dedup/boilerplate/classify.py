@@ -88,6 +88,7 @@ def classify_lines(
     pages: PageLines | None = None,
     *,
     own: np.ndarray | None = None,
+    codes: bool = False,
 ) -> np.ndarray:
     """Boilerplate kind of every line, or "" for content.
 
@@ -101,29 +102,20 @@ def classify_lines(
         :func:`dedup.boilerplate.pages.page_lines` of ``table`` with ``options``, when
         tabulating made it (otherwise the web-page classifier runs here).
     own : np.ndarray, optional
-        :func:`document_kinds` of ``table`` with ``options``, when the caller has them.
+        :func:`document_kinds` of ``table`` with ``options`` (codes), when the caller has them.
+    codes : bool
+        Return the kinds as every step of the classification holds them: uint8 codes, indices into
+        :data:`dedup.boilerplate.base.LINE_KINDS` (0 for content).
 
     Returns
     -------
     np.ndarray
-        str ``[m]``, a :data:`KINDS` entry or ``""`` (:func:`line_kinds`' codes named).
+        str ``[m]``, a :data:`KINDS` entry or ``""``; with ``codes``, uint8 ``[m]``.
     """
-    return kind_names(line_kinds(table, families, options, pages, own=own))
-
-
-def line_kinds(
-    table: LineTable,
-    families: np.ndarray,
-    options: BoilerplateOptions = BoilerplateOptions(),
-    pages: PageLines | None = None,
-    *,
-    own: np.ndarray | None = None,
-) -> np.ndarray:
-    """:func:`classify_lines` as codes: uint8 ``[m]``, indices into :data:`dedup.boilerplate.base.LINE_KINDS` (0 for
-    content), as every step of the classification holds them. ``own``: :func:`document_kinds`, codes too."""
     if pages is None:  # made here once: the markers read which documents are pages, and the classifier runs
         pages = page_lines(table, options)
-    return page_kinds(table, _corpus_kinds(table, families, options, own, pages), options, pages)
+    kind = page_kinds(table, _corpus_kinds(table, families, options, own, pages), options, pages)
+    return kind if codes else kind_names(kind)
 
 
 def page_kinds(

@@ -11,9 +11,8 @@ from typing import Any
 import numpy as np
 
 from ..arrays import concat_ranges, stable_order, unique_rows
-from ..boilerplate import analyse_table
+from ..boilerplate import analyse_table, classify_lines
 from ..boilerplate.base import CONTENT
-from ..boilerplate.classify import line_kinds
 from ..duplicates import DuplicateOptions
 from ..errors import DedupError, InvalidOptionError
 from ..lines import document_views as line_views
@@ -165,7 +164,7 @@ def document_views(
     if batch:
         table = line_table(texts, lines, cuts=False) if table is None else table
         analysis = analyse_table(table, np.fromiter(map(len, texts), np.int64, len(texts)), lines)
-        keep = line_kinds(table, analysis.families, lines) == CONTENT
+        keep = classify_lines(table, analysis.families, lines, codes=True) == CONTENT
     else:  # the lines' views and keys are all that is read
         table = _line_rows(texts, lines.normalize, segment_many(texts, "line")) if table is None else table
         keep = np.ones(len(table), dtype=bool)
