@@ -389,6 +389,14 @@ def sorted_groups(*columns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return order, new
 
 
+def distinct_strings(strings: Sequence[str]) -> tuple[np.ndarray, list[str]]:
+    """Each string's number among the distinct strings in order of first occurrence (int64 ``[len(strings)]``: equal
+    strings, equal numbers) and the distinct strings in that order, from one dictionary of them."""
+    index: dict[str, int] = {}
+    ids = np.fromiter((index.setdefault(s, len(index)) for s in strings), dtype=np.int64, count=len(strings))
+    return ids, list(index)
+
+
 def dense_ids(*columns: np.ndarray) -> np.ndarray:
     """:func:`group_ids` of columns of integers (the same ids), from :func:`sorted_groups`: one sort of a packed
     key where the columns allow."""

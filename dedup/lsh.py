@@ -230,8 +230,9 @@ def candidate_pairs(keys: np.ndarray, *, max_bucket: int = 64) -> np.ndarray:
             first = _first_of_alike(grouped, group_starts, group_sizes, bucket_key)
             first &= ~seen.holds(grouped, group_starts, group_sizes, bucket_key)
             grouped, group_sizes = grouped[np.repeat(first, group_sizes)], group_sizes[first]
-            seen.add(grouped, group_sizes, bucket_key[first])
-            pairs = _pairs_within_groups(grouped, _compact_starts(group_sizes), group_sizes)
+            group_starts = _compact_starts(group_sizes)
+            seen.add(grouped, group_starts, group_sizes, bucket_key[first])
+            pairs = _pairs_within_groups(grouped, group_starts, group_sizes)
             found.append(_codes(pairs[:, 0], pairs[:, 1], width))
         large = shared & ~small
         if large.any():
@@ -241,21 +242,17 @@ def candidate_pairs(keys: np.ndarray, *, max_bucket: int = 64) -> np.ndarray:
     return np.stack([codes // width, codes % width], axis=1).astype(np.int64)
 
 
-def _first_of_alike(
-    members: np.ndarray, starts: np.ndarray, sizes: np.ndarray, key: np.ndarray | None = None
-) -> np.ndarray:
+def _first_of_alike(members: np.ndarray, starts: np.ndarray, sizes: np.ndarray, key: np.ndarray) -> np.ndarray:
     """bool ``[b]``: which buckets hold members no earlier bucket holds alike — the first of each set of buckets
     with the same members (``members[starts[i]:starts[i] + sizes[i]]``, int64, ascending in each bucket; the
     buckets one after another, ``starts`` their offsets).
 
     Copies of a text share every band, so its bucket repeats band after band with the same members (on the
     generated reprint pages' paragraphs, 40,081 buckets hold 3,299 distinct sets: 370,625 pairs, 40,923
-    distinct): their pairs are made once. Buckets are matched by a sum of their members' mixed values and their
-    size (or by ``key``, uint64 ``[b]``, when given), and a match is kept only where the members are equal one
+    distinct): their pairs are made once. Buckets are matched by ``key`` (uint64 ``[b]``, :func:`_bucket_keys`: a
+    sum of their members' mixed values and their size), and a match is kept only where the members are equal one
     by one, so a collision drops nothing.
     """
-    if key is None:
-        key = _bucket_keys(members, starts, sizes)
     order = stable_order(key)
     ordered = key[order]
     first = np.ones(key.size, dtype=bool)
@@ -303,11 +300,11 @@ class _SeenBuckets:
     def __init__(self) -> None:
         self.passes: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []  # keys, starts, sizes, members
 
-    def add(self, members: np.ndarray, sizes: np.ndarray, keys: np.ndarray) -> None:
-        """Take buckets: ``members`` int64, one bucket after another; ``sizes`` int64, ``keys`` uint64 ``[b]``."""
+    def add(self, members: np.ndarray, starts: np.ndarray, sizes: np.ndarray, keys: np.ndarray) -> None:
+        """Take buckets: ``members`` int64, one bucket after another; ``starts``, ``sizes`` int64, ``keys`` uint64
+        ``[b]``."""
         if sizes.size:
             order = stable_order(keys)
-            starts = _compact_starts(sizes)
             self.passes.append((keys[order], starts[order], sizes[order], members))
 
     def holds(self, members: np.ndarray, starts: np.ndarray, sizes: np.ndarray, keys: np.ndarray) -> np.ndarray:

@@ -24,7 +24,7 @@ from collections.abc import Sequence
 import numpy as np
 import xxhash
 
-from .arrays import concat_ranges, run_tiles, tiles
+from .arrays import concat_ranges, distinct_strings, run_tiles, tiles
 from .errors import InvalidOptionError, InvalidTextError
 from .kernel import kernels as _kernels  # None without the compiled kernel: numpy paths
 
@@ -314,9 +314,8 @@ def distinct_shingle_sets(
     ids : np.ndarray
         int64 ``[len(views)]``: the set of each view.
     """
-    first: dict[str, int] = {}
-    ids = np.fromiter((first.setdefault(view, len(first)) for view in views), dtype=np.int64, count=len(views))
-    return (*shingle_sets(views if len(first) == len(views) else list(first), ngram, workers), ids)
+    ids, distinct = distinct_strings(views)
+    return (*shingle_sets(views if len(distinct) == len(views) else distinct, ngram, workers), ids)
 
 
 def shingle_sets(views: Sequence[str], ngram: int, workers: int | None = None) -> tuple[np.ndarray, np.ndarray]:

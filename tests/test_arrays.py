@@ -16,6 +16,7 @@ from dedup.arrays import (
     RADIX_MIN,
     back_bits,
     dense_ids,
+    distinct_strings,
     found_in,
     group_ids,
     group_medians,
@@ -292,3 +293,12 @@ def test_split_at_separators_splits_or_slices() -> None:
     assert arrays.split_at_separators("a\nb\nc", 1, lambda: where([3])) == ["a\nb", "c"] and asked
     assert arrays.split_at_separators("\n", 1, lambda: where([0])) == ["", ""]
     assert arrays.split_at_separators("x", 0, lambda: where([])) == ["x"]
+
+
+@given(st.lists(st.sampled_from(["", "a", "甲", "ab", "a\x00", "\ud800"]), max_size=15))
+def test_distinct_strings_number_each_string_by_its_first_occurrence(strings: list[str]) -> None:
+    ids, distinct = distinct_strings(strings)
+    assert ids.dtype == np.int64 and ids.shape == (len(strings),)
+    assert distinct == list(dict.fromkeys(strings))  # in order of first occurrence
+    assert [distinct[i] for i in ids.tolist()] == strings
+    assert distinct_strings(["b", "a", "b"])[0].tolist() == [0, 1, 0]

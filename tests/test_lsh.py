@@ -156,12 +156,12 @@ def test_the_pairs_of_a_pass_are_merged_as_a_union(a: list[int], b: list[int]) -
 def test_first_of_alike_keeps_one_bucket_of_each_member_set(buckets: list[list[int]], colliding: bool) -> None:
     """The first bucket of each member set is kept and only later equal ones go, also when every bucket's key
     collides (the members are compared one by one)."""
-    from dedup.lsh import _first_of_alike
+    from dedup.lsh import _bucket_keys, _first_of_alike
 
     members = np.array([m for b in buckets for m in sorted(b)], dtype=np.int64)
     sizes = np.array([len(b) for b in buckets], dtype=np.int64)
     starts = np.cumsum(sizes) - sizes
-    key = np.zeros(len(buckets), dtype=np.uint64) if colliding else None
+    key = np.zeros(len(buckets), dtype=np.uint64) if colliding else _bucket_keys(members, starts, sizes)
     keep = _first_of_alike(members, starts, sizes, key).tolist()
     seen: set[tuple[int, ...]] = set()
     expected = []
@@ -213,7 +213,7 @@ def test_buckets_of_passes_before_are_held_only_with_equal_members() -> None:
 
     seen = _SeenBuckets()
     key = np.array([7, 9], dtype=np.uint64)
-    seen.add(np.array([1, 2, 3, 4, 5], dtype=np.int64), np.array([2, 3]), key)
+    seen.add(np.array([1, 2, 3, 4, 5], dtype=np.int64), np.array([0, 2]), np.array([2, 3]), key)
     members = np.array([1, 2, 1, 3, 3, 4, 5, 4, 5], dtype=np.int64)  # {1,2}, {1,3} (key 7), {3,4,5}, {4,5} (key 9)
     starts, sizes = np.array([0, 2, 4, 7]), np.array([2, 2, 3, 2])
     keys = np.array([7, 7, 9, 9], dtype=np.uint64)

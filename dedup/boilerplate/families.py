@@ -10,6 +10,7 @@ import numpy as np
 from ..arrays import (
     concat_ranges,
     dense_ids,
+    distinct_strings,
     group_ids,
     group_medians,
     numbered,
@@ -121,8 +122,7 @@ def _shared_shares_many(
     k = len(views)
     if not k:
         return np.zeros(0)
-    ids: dict[str, int] = {}
-    vid = np.fromiter((ids.setdefault(v, len(ids)) for v in views), dtype=np.int64, count=k)
+    vid, distinct = distinct_strings(views)
     # One row per distinct view of a unit, in order of its first member; its group is its last member's.
     pair = dense_ids(unit, vid)
     order = np.argsort(pair, kind="stable")
@@ -134,7 +134,7 @@ def _shared_shares_many(
     unit_start = np.searchsorted(d_unit, d_unit)
     evidence = np.arange(d_unit.size) - unit_start < max_members
     # Each distinct view's grams (repeats included), sorted by (unit, gram, view row).
-    counts, gram_ids = _gram_ids(list(ids), n)
+    counts, gram_ids = _gram_ids(distinct, n)
     per_row = counts[d_view]
     rows = np.repeat(np.arange(d_unit.size), per_row)
     gram = gram_ids[concat_ranges((np.cumsum(counts) - counts)[d_view], per_row)]

@@ -13,11 +13,10 @@ from ..lines import LineTable
 from ..store import take
 from ..webpage import classify_page_lines, looks_like_webpage, notice_page, reading_views
 from ..webpage.base import _F, WebpageOptions
-from ..webpage.base import KINDS as WEBPAGE_KINDS
 from ..webpage.classes import combine_page_evidence, model_page_evidence
 from ..webpage.features import complete_features, pages_line_features, view_keys
 from ..webpage.pages import _NOTICE_CHARS, _NOTICE_LINES, _NOTICE_SIZE, pages_look_like_webpages
-from .base import CONTENT, KIND, BoilerplateOptions, kind_codes
+from .base import CONTENT, KIND, BoilerplateOptions, kind_codes, kind_names
 
 _PAGE_LINES = 1 << 15  # lines whose texts and reading views are held at once
 
@@ -62,7 +61,7 @@ class PageLines:
     label : np.ndarray
         bool ``[m]``: the line model's label (:func:`dedup.webpage.classes.model_page_evidence`).
     kind : np.ndarray
-        uint8 ``[m]``: the kind the patterns name, as an index into ``("",) + KINDS`` of :mod:`dedup.webpage`.
+        uint8 ``[m]``: the kind the patterns name, a code of :data:`dedup.boilerplate.base.LINE_KINDS`.
     title : np.ndarray
         bool ``[m]``: the line is its page's title.
     """
@@ -74,7 +73,6 @@ class PageLines:
 
 
 _NOT_A_PAGE, _WEB_PAGE, _NOTICE_PAGE = 0, 1, 2
-_PAGE_KINDS = np.array(("",) + WEBPAGE_KINDS)
 
 
 def no_page_lines() -> PageLines:
@@ -112,7 +110,7 @@ def page_lines(table: LineTable, options: BoilerplateOptions, reading: Sequence[
         table_rows = rows[0] + local
         state[table_rows] = _WEB_PAGE
         label[table_rows] = labels
-        kind[table_rows] = _kind_codes(kinds)
+        kind[table_rows] = kind_codes(kinds)
         title[table_rows] = features[local, _F["title"]] > 0
     return PageLines(state, label, kind, title)
 
@@ -122,13 +120,6 @@ def _lines_of(bounds: np.ndarray, chosen: np.ndarray) -> tuple[np.ndarray, np.nd
     them (int64 ``[len(chosen) + 1]``); the group's pages are ``bounds`` (int64 ``[pages + 1]``)."""
     sizes = np.diff(bounds)[chosen]
     return concat_ranges(bounds[chosen], sizes), np.concatenate(([0], np.cumsum(sizes)))
-
-
-def _kind_codes(kinds: np.ndarray) -> np.ndarray:
-    """uint8 ``[m]``: each kind's index in ``_PAGE_KINDS`` (str ``[m]`` in)."""
-    names, inverse = np.unique(kinds, return_inverse=True)
-    codes = {name: code for code, name in enumerate(_PAGE_KINDS.tolist())}
-    return np.array([codes[name] for name in names.tolist()], dtype=np.uint8)[inverse.reshape(-1)]
 
 
 def _judged_groups(
@@ -203,7 +194,7 @@ def _classify_web_pages(
         bounds = np.append(np.flatnonzero(new_doc), rows.size)
         known = kind[rows] != CONTENT
         labels, page_kind = combine_page_evidence(
-            pages.label[rows], _PAGE_KINDS[pages.kind[rows]], pages.title[rows], options.webpage_options, known
+            pages.label[rows], kind_names(pages.kind[rows]), pages.title[rows], options.webpage_options, known
         )
         _give_kinds(table, kind, rows, bounds, labels, kind_codes(page_kind))
         return

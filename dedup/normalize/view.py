@@ -8,7 +8,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..arrays import found_in, from_codepoints, joined_starts, sorted_unique, split_at_separators, to_codepoints
+from ..arrays import (
+    distinct_strings,
+    found_in,
+    from_codepoints,
+    joined_starts,
+    sorted_unique,
+    split_at_separators,
+    to_codepoints,
+)
 from ..errors import check_text
 from ..kernel import kernels as _kernels  # None without the compiled kernel: numpy paths
 from ..options import check_arg
@@ -274,14 +282,14 @@ def matching_texts(
     """
     views: list[str] = []
     for batch in batches(texts, _BATCH_CHARS):
-        first: dict[str, int] = {}
-        ids = [first.setdefault(text, len(first)) for text in batch]  # each text's number among the distinct
+        numbers, distinct = distinct_strings(batch)
+        ids = numbers.tolist()  # each text's number among the distinct
         made: list[str | None] | None = None if nfkc is None else []
         unpunctuated: list[str] | None = None if bare is None else []
-        if len(first) == len(batch):
+        if len(distinct) == len(batch):
             views.extend(_views_of_batch(batch, options, made, unpunctuated))
         else:
-            views.extend(map(_views_of_batch(list(first), options, made, unpunctuated).__getitem__, ids))
+            views.extend(map(_views_of_batch(distinct, options, made, unpunctuated).__getitem__, ids))
             if made is not None:
                 made = list(map(made.__getitem__, ids))
             if unpunctuated is not None:

@@ -10,7 +10,15 @@ from functools import lru_cache
 
 import numpy as np
 
-from ..arrays import class_counts, concat_ranges, dense_ids, joined_codepoints, sorted_unique, whitespace_table
+from ..arrays import (
+    class_counts,
+    concat_ranges,
+    dense_ids,
+    distinct_strings,
+    joined_codepoints,
+    sorted_unique,
+    whitespace_table,
+)
 from ..kernel import kernels as _kernels  # None without the compiled kernel: the word pattern a view
 from ..normalize import NormalizeOptions, matching_texts
 from ..shingle import encode
@@ -251,8 +259,7 @@ def complete_features(
 def view_keys(views: Sequence[str]) -> np.ndarray:
     """int64 ``[len(views)]``: each view's number among the distinct views, in order of first occurrence (equal
     views, equal numbers): what a line shows depends on its view alone, so each distinct view is read once."""
-    index: dict[str, int] = {}
-    return np.fromiter((index.setdefault(v, len(index)) for v in views), dtype=np.int64, count=len(views))
+    return distinct_strings(views)[0]
 
 
 def _words(
