@@ -11,6 +11,7 @@ from dedup import BoilerplateOptions, InvalidOptionError, Span, clean_report, fi
 from dedup.boilerplate import Boilerplate, Families, classify_lines, occurrences
 from dedup.boilerplate.base import LINE_KINDS, kind_codes, kind_names
 from dedup.boilerplate.classify import collection_kinds, document_kinds, furniture_kinds, shared_rows
+from dedup.boilerplate.families import numbered_items
 from dedup.boilerplate.pages import page_lines
 from dedup.linemarks import ends_sentence, row_shapes
 from dedup.lines import in_numeric_table, line_table
@@ -81,6 +82,26 @@ def test_template_lines_within_one_document() -> None:
     )
     found = find_boilerplate([text])
     assert [(b.kind, len(b.spans)) for b in found] == [("template", 2), ("marker", 2)]
+
+
+def test_numbered_list_items_alike_but_for_their_number_are_no_template() -> None:
+    """A novel's chapter list holds titles that recur under another number (第14章 风暴, 第1214章 风暴): alike but
+    for a slot, far apart, but each among items of its own numbered list, so no template; a template line with
+    its slot filled apart between stretches of text still is one, and so are two such lines on a page that also
+    has a chapter list."""
+    titles = "林轩 剑型吊坠 风暴 夜袭 外门测试 竹林卫 养剑师 云水剑法 激斗 酒爷 风暴 雷动".split()
+    chapters = [f"第{n}章 {title}" for n, title in enumerate(titles, 1)]  # 第3章 风暴 ... 第11章 风暴
+    text = "\n".join(chapters)
+    table = line_table([text])
+    assert "template" not in kind_names(document_kinds(table, BoilerplateOptions())).tolist()
+    items = numbered_items(table, np.arange(len(table)))
+    assert items.all()  # every chapter opens like the one before or after it
+    prose = line_table(["\n".join(["第一章", STORIES[0], "第2章 风暴", STORIES[1], "第3章 风暴"])])
+    assert numbered_items(prose, np.arange(len(prose))).tolist() == [False] * 5  # no neighbour opens alike
+    stamps = [f"本文阅读次数：{n}" for n in (12, 3456)]
+    page = "\n".join([stamps[0], STORIES[0], *chapters, STORIES[1], stamps[1]])
+    kinds = kind_names(document_kinds(line_table([page]), BoilerplateOptions()))
+    assert [line for line, kind in zip(page.split("\n"), kinds) if kind == "template"] == stamps
 
 
 def test_a_short_sentence_printed_twice_is_a_repeat_not_a_marker() -> None:
@@ -666,6 +687,8 @@ def _families_group_by_group(table, key, mask, options, by_doc, line_family):  #
         if members.size < 2 or len(set(table.exact[members].tolist())) < 2:
             continue
         if by_doc and not np.all(np.diff(members) > 1):
+            continue
+        if by_doc and np.count_nonzero(~numbered_items(table, members)) < 2:  # items of numbered lists
             continue
         if len(set(table.masked[members].tolist())) == 1:
             chosen[members] = True

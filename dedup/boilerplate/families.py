@@ -16,6 +16,7 @@ from ..arrays import (
     numbered,
     rows_sharing,
     sorted_groups,
+    sorted_unique,
     stable_order,
     to_codepoints,
 )
@@ -226,6 +227,26 @@ def units_shares(
     return np.concatenate([memo[key] for key in keys]) if keys else np.zeros(0)
 
 
+LIST_PREFIX = 3  # characters of a masked line that a numbered list's items share with their neighbours
+
+
+def numbered_items(table: LineTable, rows: np.ndarray) -> np.ndarray:
+    """Which of ``rows`` (int64 ``[k]``) are items of a numbered list: bool ``[k]``. An item's masked view opens
+    with :data:`LIST_PREFIX` characters holding a number's slot (``0.第0章``, ``第0名``, ``0、``) that the line
+    before or after it in its document opens with too."""
+    near = sorted_unique(np.concatenate([rows - 1, rows, rows + 1]))
+    near = near[(near >= 0) & (near < len(table))]
+    heads = {row: view[:LIST_PREFIX] for row, view in zip(near.tolist(), take(table.masked_views, near))}
+    doc = table.doc
+    out = np.zeros(rows.size, dtype=bool)
+    for i, row in enumerate(rows.tolist()):
+        head = heads[row]
+        if len(head) < LIST_PREFIX or "0" not in head:
+            continue
+        out[i] = any(other in heads and doc[other] == doc[row] and heads[other] == head for other in (row - 1, row + 1))
+    return out
+
+
 def _families(
     table: LineTable,
     key: np.ndarray,
@@ -261,6 +282,13 @@ def _families(
         apart[np.searchsorted(starts, close, side="right") - 1] = False
     one_mask = np.maximum.reduceat(masked, starts) == np.minimum.reduceat(masked, starts)
     kept = (ends - starts >= 2) & variants & apart
+    if by_doc and kept.any():
+        # Members that are items of a numbered list (chapter titles, ranked entries) share their skeleton with
+        # other items by chance (第14章 风暴 and 第1214章 风暴): a template needs two members outside such lists.
+        members = concat_ranges(starts[kept], (ends - starts)[kept])
+        itemised = numbered_items(table, sorted_lines[members])
+        outside = np.bincount(np.searchsorted(starts, members, side="right") - 1, ~itemised, minlength=starts.size)
+        kept &= outside >= 2
     settled = kept & one_mask
     chosen[sorted_lines[concat_ranges(starts[settled], (ends - starts)[settled])]] = True
     shaped = kept & ~one_mask  # groups whose shape decides: their views are read at once
