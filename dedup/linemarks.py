@@ -19,9 +19,12 @@ from .arrays import collapse_runs, from_codepoints, to_codepoints, whitespace_ta
 from .kernel import kernels as _kernels  # None without the compiled kernel: numpy paths
 from .literals import lines_holding, required_literals, searched_lines
 
-_OPENERS, _CLOSERS_OF_NAMES, _NOT_IN_NAMES = "“「『\"'‘", "”」』\"'’", "“”「」『』\"'‘’\n"
+# A clause's punctuation inside quotes makes them speech ("“别担心，”米洛斯说。", "“Wait,” she said."): two lines
+# of dialogue with one speaker are no template with a name's slot filled. An ASCII full stop may be part of a name.
+_OPENERS, _CLOSERS_OF_NAMES, _NOT_IN_NAMES = "“「『\"'‘", "”」』\"'’", "“”「」『』\"'‘’\n，。！？；,!?;…"
 _NAME_CHARS = 40
-# A short quoted name: an opener, 1 to 40 characters of none of the quotes, a closer (every closer is one of them).
+# A short quoted name: an opener, 1 to 40 characters of none of the quotes or a clause's punctuation, a closer
+# (every closer is one of them).
 _QUOTED = re.compile(f"[{_OPENERS}][^{_NOT_IN_NAMES}]{{1,{_NAME_CHARS}}}[{_CLOSERS_OF_NAMES}]")
 
 

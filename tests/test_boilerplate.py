@@ -104,6 +104,18 @@ def test_numbered_list_items_alike_but_for_their_number_are_no_template() -> Non
     assert [line for line, kind in zip(page.split("\n"), kinds) if kind == "template"] == stamps
 
 
+def test_lines_of_dialogue_with_one_speaker_are_no_template() -> None:
+    """Quotes holding a clause's punctuation are speech, not a name's slot: two lines of a story's dialogue by one
+    speaker stay, while lines that differ by a quoted name (the content farm's template above) still go."""
+    story = ["“别担心，”米洛斯说。", STORIES[0], "“我们会接受一袋金子，”米洛斯说。", STORIES[1]]
+    assert find_boilerplate(["\n".join(story)]) == []
+    english = ["“Don't worry, we will be there by nightfall,” said Milos to them.", STORIES[0]]
+    english += ["“We will take the gold, and the horses too,” said Milos to them.", STORIES[1]]
+    assert find_boilerplate(["\n".join(english)]) == []
+    named = ["本文由会员“alice2009”整理发布。", STORIES[0], "本文由会员“bob.smith”整理发布。", STORIES[1]]
+    assert [(b.kind, len(b.spans)) for b in find_boilerplate(["\n".join(named)])] == [("template", 2)]
+
+
 def test_a_short_sentence_printed_twice_is_a_repeat_not_a_marker() -> None:
     """A marker is a label, and every copy of it goes; a short sentence repeated within a document is not one:
     apart or printed twice in a row, a later copy goes as a repeated passage and the first stays."""

@@ -43,7 +43,7 @@ _QUOTES = "“「『\"'‘”」』’"
 
 
 _RUNS = st.builds(lambda c, k: c * k, st.sampled_from("a中"), st.integers(1, 45))  # names up to past 40
-_PIECES = st.one_of(st.sampled_from(list(_QUOTES + "\n 新😀")), _RUNS)
+_PIECES = st.one_of(st.sampled_from(list(_QUOTES + "\n 新😀，,.…")), _RUNS)
 
 
 @settings(max_examples=300, deadline=None)
@@ -54,6 +54,8 @@ _PIECES = st.one_of(st.sampled_from(list(_QUOTES + "\n 新😀")), _RUNS)
 @example(["'", "a", "'", "a", "'"])  # a closer that also opens: the scan resumes after the first name
 @example(["“", "a", "“", "a", "”"])  # an opener inside: the first opener starts none, the second does
 @example(["「", "a", "\n", "」"])  # no name across lines
+@example(["“", "别担心，", "”", "米洛斯说"])  # speech, not a name: kept
+@example(["“", "a.a", "”"])  # a full stop may be part of a name: masked
 def test_quoted_names_by_the_kernel_are_the_regular_expressions(pieces: list[str]) -> None:
     """The kernel's scan (``dedup.linemarks._without_quoted_names``) replaces what ``_QUOTED.sub`` replaces: names of
     1 to 40 characters, each quote opening, closing or both, names next to one another and openers that start
