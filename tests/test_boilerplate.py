@@ -98,6 +98,11 @@ def test_numbered_list_items_alike_but_for_their_number_are_no_template() -> Non
     assert items.all()  # every chapter opens like the one before or after it
     prose = line_table(["\n".join(["第一章", STORIES[0], "第2章 风暴", STORIES[1], "第3章 风暴"])])
     assert numbered_items(prose, np.arange(len(prose))).tolist() == [False] * 5  # no neighbour opens alike
+    ranked = ["热点排行", "1. 菜篮子工程的提出", "2. 加拿大华人开始赈灾行动", "3. 菜篮子工程的提出", STORIES[0]]
+    ranked += ["第8章 风暴", "第9章 雷动", STORIES[1]]
+    table = line_table(["\n".join(ranked)])
+    items = numbered_items(table, np.arange(len(table)))
+    assert items.tolist() == [False, False, False, False, False, True, True, False]  # a ranking's entries differ
     stamps = [f"本文阅读次数：{n}" for n in (12, 3456)]
     page = "\n".join([stamps[0], STORIES[0], *chapters, STORIES[1], stamps[1]])
     kinds = kind_names(document_kinds(line_table([page]), BoilerplateOptions()))

@@ -227,24 +227,33 @@ def units_shares(
     return np.concatenate([memo[key] for key in keys]) if keys else np.zeros(0)
 
 
-LIST_PREFIX = 3  # characters of a masked line that a numbered list's items share with their neighbours
+LIST_PREFIX = 3  # a numbered list's item has a number's slot among its first characters
 
 
 def numbered_items(table: LineTable, rows: np.ndarray) -> np.ndarray:
-    """Which of ``rows`` (int64 ``[k]``) are items of a numbered list: bool ``[k]``. An item's masked view opens
-    with :data:`LIST_PREFIX` characters holding a number's slot (``0.第0章``, ``第0名``, ``0、``) that the line
-    before or after it in its document opens with too."""
+    """Which of ``rows`` (int64 ``[k]``) are items of a numbered list whose numbers stand in the same words — a
+    chapter list (第0章…, 0.第0章…, 第0回…): bool ``[k]``. An item's masked view (without punctuation) holds a
+    number's slot among its first :data:`LIST_PREFIX` characters and opens, up to the character after that slot, as
+    the line before or after it in its document does (``第0章``, ``0第``). The entries of a ranking (``0菜篮子…``,
+    ``0加拿大…``) differ there: a title it prints twice under two ranks stays a template's member."""
     near = sorted_unique(np.concatenate([rows - 1, rows, rows + 1]))
     near = near[(near >= 0) & (near < len(table))]
-    heads = {row: view[:LIST_PREFIX] for row, view in zip(near.tolist(), take(table.masked_views, near))}
+    heads = {row: _item_head(view) for row, view in zip(near.tolist(), take(table.masked_views, near))}
     doc = table.doc
     out = np.zeros(rows.size, dtype=bool)
     for i, row in enumerate(rows.tolist()):
         head = heads[row]
-        if len(head) < LIST_PREFIX or "0" not in head:
+        if head is None:
             continue
         out[i] = any(other in heads and doc[other] == doc[row] and heads[other] == head for other in (row - 1, row + 1))
     return out
+
+
+def _item_head(masked_view: str) -> str | None:
+    """A masked view up to the character after its first number's slot, if that slot is among its first
+    :data:`LIST_PREFIX` characters and a character follows it; else None."""
+    slot = masked_view.find("0", 0, LIST_PREFIX)
+    return masked_view[: slot + 2] if 0 <= slot < len(masked_view) - 1 else None
 
 
 def _families(
