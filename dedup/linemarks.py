@@ -215,6 +215,24 @@ def heading_marks(stripped: Sequence[str], held: np.ndarray | None = None) -> tu
     return plain, marked
 
 
+# A line that opens with an utterance: an opening quote, then up to a closing quote text holding a clause's
+# punctuation ("“为什么？”", "“好。”他说。", "“Wait,” she said.").
+_SPEECH = re.compile(
+    f"[{_OPENERS}][^{_CLOSERS_OF_NAMES}\n]*[，。！？；,!?;…][^{_CLOSERS_OF_NAMES}\n]*[{_CLOSERS_OF_NAMES}]"
+)
+
+
+def opens_with_speech(lines: Sequence[str]) -> np.ndarray:
+    """bool ``[len(lines)]``: whether each line (stripped) opens with an utterance in quotes — dialogue, which a
+    story's chapters share (``“嗯。”``, ``“为什么？”``) and a site's furniture is not. Only the lines that open with a
+    quote are matched."""
+    out = np.fromiter((line[:1] in _OPENERS for line in lines), dtype=bool, count=len(lines))
+    rows = np.flatnonzero(out)
+    match = _SPEECH.match
+    out[rows] = np.fromiter((match(lines[i]) is not None for i in rows.tolist()), dtype=bool, count=rows.size)
+    return out
+
+
 def ends_sentence(lines: Sequence[str]) -> np.ndarray:
     """bool ``[len(lines)]``: whether each line's last visible character, closing quotes and brackets aside,
     ends a sentence (``。！？!?；;…``)."""

@@ -20,7 +20,7 @@ import numpy as np
 
 from .arrays import concat_ranges, found_in, sorted_unique
 from .errors import InvalidOptionError
-from .linemarks import line_marks, mask_slots, one_sentence, row_shapes
+from .linemarks import line_marks, mask_slots, one_sentence, opens_with_speech, row_shapes
 from .normalize import NormalizeOptions, matching_texts, nfkc_lines
 from .options import KeywordOptions, check_types
 from .segment import UnitSpans, segment_lines_and_paragraphs
@@ -90,6 +90,9 @@ class LineTable:
     one_sentence : np.ndarray
         bool ``[m]``: no sentence end before the line's last character (a template line is
         one sentence at most; body paragraphs run to several).
+    speech : np.ndarray
+        bool ``[m]``: the line opens with an utterance in quotes (:func:`dedup.linemarks.opens_with_speech`):
+        dialogue, which recurs across a story's chapters and is no boilerplate.
     page_number, running_head, head_like, head_like_plain : np.ndarray
         bool ``[m]``: the line is a page number; a ``Page 47 - …`` running head; short,
         with no sentence end and a running-head mark (`` / ``, ``|``, issue numbers);
@@ -112,6 +115,7 @@ class LineTable:
     tail: np.ndarray
     standalone: np.ndarray
     one_sentence: np.ndarray
+    speech: np.ndarray
     page_number: np.ndarray
     running_head: np.ndarray
     head_like: np.ndarray
@@ -259,6 +263,7 @@ def line_table(
         tail=tail,
         standalone=standalone,
         one_sentence=one_sentence(lines),
+        speech=opens_with_speech(lines),
         page_number=page_number,
         running_head=running_head,
         head_like=head_like,

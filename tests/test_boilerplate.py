@@ -13,7 +13,7 @@ from dedup.boilerplate.base import LINE_KINDS, kind_codes, kind_names
 from dedup.boilerplate.classify import collection_kinds, document_kinds, furniture_kinds, shared_rows
 from dedup.boilerplate.families import numbered_items
 from dedup.boilerplate.pages import page_lines
-from dedup.linemarks import ends_sentence, row_shapes
+from dedup.linemarks import ends_sentence, opens_with_speech, row_shapes
 from dedup.lines import in_numeric_table, line_table
 from dedup.store import take_rows
 
@@ -119,6 +119,19 @@ def test_lines_of_dialogue_with_one_speaker_are_no_template() -> None:
     assert find_boilerplate(["\n".join(english)]) == []
     named = ["本文由会员“alice2009”整理发布。", STORIES[0], "本文由会员“bob.smith”整理发布。", STORIES[1]]
     assert [(b.kind, len(b.spans)) for b in find_boilerplate(["\n".join(named)])] == [("template", 2)]
+
+
+def test_dialogue_shared_by_a_storys_chapters_is_no_boilerplate() -> None:
+    """Chapters of a novel share short lines of dialogue (“嗯。”, “为什么？”) as sites share furniture; a line that
+    opens with an utterance in quotes is no boilerplate, while the chapters' shared title line and a quoted label
+    without a clause (“阅读原文”) still recur as boilerplate."""
+    said = ["“嗯。”", "“为什么？”", "“好。”他说。"]
+    chapters = ["\n".join(["逆剑狂神", STORIES[i], *said, "“阅读原文”"]) for i in range(4)]
+    kinds = {(b.kind, b.example) for b in find_boilerplate(chapters)}
+    assert kinds == {("recurring", "逆剑狂神"), ("recurring", "“阅读原文”")}
+    lines = ["“嗯。”", "“好。”他说。", "“阅读原文”", "“Wait,” she said.", "他说：“好。”", "", "‘是’"]
+    speech = opens_with_speech(lines)
+    assert speech.tolist() == [True, True, False, True, False, False, False]
 
 
 def test_a_short_sentence_printed_twice_is_a_repeat_not_a_marker() -> None:

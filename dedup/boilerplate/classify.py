@@ -130,8 +130,8 @@ def page_kinds(
 
 
 def _recurrable(table: LineTable, options: BoilerplateOptions) -> np.ndarray:
-    """Lines short enough to be boilerplate, with a view to key them by: bool ``[m]``."""
-    return (table.end - table.start <= options.max_line_chars) & (table.view_len > 0)
+    """Lines short enough to be boilerplate, with a view to key them by, and no dialogue: bool ``[m]``."""
+    return (table.end - table.start <= options.max_line_chars) & (table.view_len > 0) & ~table.speech
 
 
 def _min_docs(families: np.ndarray, options: BoilerplateOptions) -> int:
