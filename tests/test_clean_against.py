@@ -222,3 +222,22 @@ def test_against_a_sampled_index_short_texts_are_not_cut_on_a_few_ngrams(
     assert [(r.kind, r.held_by, r.text.strip()) for r in exact.removed] == [
         ("passage", f"c{held // 5}", news_lines[held])
     ]
+
+
+def test_dialogue_the_indexed_chapters_share_is_no_corpus_line(news_lines: list[str], tmp_path: Path) -> None:
+    """A novel's indexed chapters share lines of dialogue (“嗯。”) and its title line: against the index a new
+    chapter loses the title as a corpus line and keeps its dialogue, in cleaning and in the views compared."""
+    said = ["“嗯。”", "“为什么？”"]
+    chapters = ["\n".join(["逆剑狂神", news_lines[500 + 3 * i], *said, news_lines[501 + 3 * i]]) for i in range(8)]
+    with Index.create(tmp_path / "novel.idx") as index:
+        index.add(chapters, ids=[f"ch{i}" for i in range(8)])
+    new = "\n".join(["逆剑狂神", news_lines[600], *said, news_lines[601]])
+    (cleaned,) = dedup.clean([new], against=Index.open(tmp_path / "novel.idx"))
+    assert [(r.kind, r.text.strip()) for r in cleaned.removed] == [("corpus-line", "逆剑狂神")]
+    from dedup.duplicates import DuplicateOptions
+    from dedup.index.files import document_views
+
+    index = Index.open(tmp_path / "novel.idx")
+    for batch in (True, False):
+        (view,) = document_views([new], DuplicateOptions(), index.line_families, batch=batch)
+        assert "嗯" in view and "为什么" in view and "逆剑狂神" not in view

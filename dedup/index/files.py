@@ -15,6 +15,7 @@ from ..boilerplate import analyse_table, classify_lines
 from ..boilerplate.base import CONTENT
 from ..duplicates import DuplicateOptions
 from ..errors import DedupError, InvalidOptionError
+from ..linemarks import opens_with_speech
 from ..lines import document_views as line_views
 from ..lines import line_table
 from ..lsh import band_keys
@@ -128,6 +129,7 @@ class _Lines:
     views: list[str]
     view_len: np.ndarray
     exact: np.ndarray
+    speech: np.ndarray
 
     def __len__(self) -> int:
         return int(self.doc.size)
@@ -139,7 +141,8 @@ def _line_rows(texts: Sequence[str], normalize: NormalizeOptions, spans: UnitSpa
     pieces = [texts[d][a:b] for d, (a, b) in zip(doc.tolist(), spans.spans.tolist())]
     views = matching_texts(pieces, normalize)
     view_len = np.fromiter(map(len, views), np.int64, len(views))
-    return _Lines(doc, spans.spans[:, 0].copy(), spans.spans[:, 1].copy(), views, view_len, exact_hashes(views))
+    starts, ends = spans.spans[:, 0].copy(), spans.spans[:, 1].copy()
+    return _Lines(doc, starts, ends, views, view_len, exact_hashes(views), opens_with_speech(pieces))
 
 
 def document_views(
@@ -170,7 +173,7 @@ def document_views(
         keep = np.ones(len(table), dtype=bool)
     if recurring is not None and len(table):
         families, _ = recurring(table.exact)
-        keep &= ~((families >= lines.min_docs) & (table.view_len <= lines.max_line_chars))
+        keep &= ~((families >= lines.min_docs) & (table.view_len <= lines.max_line_chars) & ~table.speech)
     return list(line_views(table, len(texts), keep))
 
 
