@@ -292,8 +292,8 @@ def _families(
     one_mask = np.maximum.reduceat(masked, starts) == np.minimum.reduceat(masked, starts)
     kept = (ends - starts >= 2) & variants & apart
     if by_doc and kept.any():
-        # Members that are items of a numbered list (chapter titles, ranked entries) share their skeleton with
-        # other items by chance (第14章 风暴 and 第1214章 风暴): a template needs two members outside such lists.
+        # Members that are items of a chapter list (numbered_items) share their skeleton with other items by chance
+        # (第14章 风暴 and 第1214章 风暴): a template needs two members outside such lists.
         members = concat_ranges(starts[kept], (ends - starts)[kept])
         itemised = numbered_items(table, sorted_lines[members])
         outside = np.bincount(np.searchsorted(starts, members, side="right") - 1, ~itemised, minlength=starts.size)
