@@ -1093,6 +1093,138 @@ done:
 }
 
 /*
+ * dedup.webpage.topic.topic_overlap's counts, page by page. Page p's tokens are the ranges [bounds[j, p],
+ * bounds[j, p + 1]) of keys and line, j over the k parts; a key's tokens of a page come with non-decreasing lines
+ * (in the parts' order). For every line: tokens[line] = its distinct keys, found[line] = those of them that a core
+ * line of its page other than itself holds (core: uint8 [m]). A small hash table a page, cleared after it.
+ */
+typedef struct {
+    uint64_t key;
+    int64_t entry; /* -1: empty */
+} topic_slot;
+
+typedef struct {
+    int64_t last_core, last_line, slot;
+    int64_t core_lines;
+} topic_entry;
+
+static void topic_counts(const uint64_t *keys, const int64_t *line, const int64_t *bounds, int64_t k, int64_t pages,
+                         const uint8_t *core, topic_slot *slots, topic_entry *entries, int32_t *entry_of,
+                         double *tokens, double *found)
+{
+    for (int64_t p = 0; p < pages; p++) {
+        int64_t size = 0; /* tokens of the page */
+        for (int64_t j = 0; j < k; j++) size += bounds[j * (pages + 1) + p + 1] - bounds[j * (pages + 1) + p];
+        uint64_t mask = 15;
+        while ((int64_t)mask < 2 * size) mask = mask * 2 + 1; /* the page's own table: small pages stay in cache */
+        int64_t n = 0, at = 0; /* entries of the page, its tokens seen */
+        for (int64_t j = 0; j < k; j++) {
+            const int64_t *b = bounds + j * (pages + 1);
+            for (int64_t i = b[p]; i < b[p + 1]; i++, at++) {
+                const uint64_t key = keys[i];
+                uint64_t s = mix64(key) & mask;
+                while (slots[s].entry >= 0 && slots[s].key != key) s = (s + 1) & mask;
+                topic_entry *entry;
+                if (slots[s].entry < 0) {
+                    slots[s].key = key;
+                    slots[s].entry = n;
+                    entry = entries + n++;
+                    entry->last_core = entry->last_line = -1;
+                    entry->slot = (int64_t)s;
+                    entry->core_lines = 0;
+                } else {
+                    entry = entries + slots[s].entry;
+                }
+                entry_of[at] = (int32_t)(entry - entries);
+                if (core[line[i]] && entry->last_core != line[i]) {
+                    entry->last_core = line[i];
+                    entry->core_lines++;
+                }
+            }
+        }
+        at = 0;
+        for (int64_t j = 0; j < k; j++) {
+            const int64_t *b = bounds + j * (pages + 1);
+            for (int64_t i = b[p]; i < b[p + 1]; i++, at++) {
+                topic_entry *entry = entries + entry_of[at];
+                const int64_t l = line[i];
+                if (entry->last_line == l) continue; /* a repeat of the token on its line */
+                entry->last_line = l;
+                tokens[l] += 1.0;
+                if (entry->core_lines - (core[l] ? 1 : 0) > 0) found[l] += 1.0;
+            }
+        }
+        for (int64_t e = 0; e < n; e++) slots[entries[e].slot].entry = -1;
+    }
+}
+
+static PyObject *py_topic_counts(PyObject *self, PyObject *args)
+{
+    PyObject *keys_o, *line_o, *bounds_o, *core_o, *tokens_o, *found_o;
+    Py_ssize_t k;
+    if (!PyArg_ParseTuple(args, "OOOnOOO", &keys_o, &line_o, &bounds_o, &k, &core_o, &tokens_o, &found_o)) return NULL;
+    held_buffer keys = {0}, line = {0}, bounds = {0}, core = {0}, tokens = {0}, found = {0};
+    const wanted_buffer wanted[] = {{keys_o, &keys, 8, "keys"},     {line_o, &line, 8, "line"},
+                                    {bounds_o, &bounds, 8, "bounds"}, {core_o, &core, 1, "core"},
+                                    {tokens_o, &tokens, 8, "tokens"}, {found_o, &found, 8, "found"}};
+    PyObject *result = NULL;
+    int32_t *entry_of = NULL;
+    topic_slot *slots = NULL;
+    topic_entry *entries = NULL;
+    if (take_all(wanted, COUNT(wanted)) < 0) goto done;
+    const Py_ssize_t t = keys.view.len / 8, m = core.view.len, n_bounds = bounds.view.len / 8;
+    if (line.view.len / 8 != t || k < 1 || n_bounds % k != 0 || n_bounds / k < 1 || tokens.view.len / 8 != m ||
+        found.view.len / 8 != m || tokens.view.readonly || found.view.readonly || t >= INT32_MAX / 2) {
+        PyErr_SetString(PyExc_ValueError, "topic_counts: line as keys, bounds [k, pages + 1], tokens and found "
+                                          "writable [m], fewer than 2**30 tokens");
+        goto done;
+    }
+    const int64_t pages = n_bounds / k - 1;
+    const int64_t *b = (const int64_t *)bounds.view.buf;
+    const int64_t *l = (const int64_t *)line.view.buf;
+    int64_t most = 0;
+    for (int64_t p = 0; p < pages; p++) {
+        int64_t n = 0;
+        for (int64_t j = 0; j < k; j++) {
+            const int64_t lo = b[j * (pages + 1) + p], hi = b[j * (pages + 1) + p + 1];
+            if (lo < 0 || hi < lo || hi > t) {
+                PyErr_SetString(PyExc_ValueError, "topic_counts: bounds out of order or out of range of the tokens");
+                goto done;
+            }
+            n += hi - lo;
+        }
+        if (n > most) most = n;
+    }
+    for (Py_ssize_t i = 0; i < t; i++) {
+        if (l[i] < 0 || l[i] >= m) {
+            PyErr_SetString(PyExc_ValueError, "topic_counts: a token's line out of range");
+            goto done;
+        }
+    }
+    int64_t n_slots = 16;
+    while (n_slots < 2 * most + 1) n_slots *= 2;
+    slots = PyMem_RawMalloc((size_t)n_slots * sizeof(topic_slot));
+    entries = PyMem_RawMalloc((size_t)(most + 1) * sizeof(topic_entry));
+    entry_of = PyMem_RawMalloc((size_t)(most + 1) * sizeof(int32_t));
+    if (slots == NULL || entries == NULL || entry_of == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (int64_t s = 0; s < n_slots; s++) slots[s].entry = -1;
+    Py_BEGIN_ALLOW_THREADS
+    topic_counts((const uint64_t *)keys.view.buf, l, b, k, pages, (const uint8_t *)core.view.buf, slots, entries,
+                 entry_of, (double *)tokens.view.buf, (double *)found.view.buf);
+    Py_END_ALLOW_THREADS
+    result = Py_NewRef(Py_None);
+done:
+    PyMem_RawFree(slots);
+    PyMem_RawFree(entries);
+    PyMem_RawFree(entry_of);
+    release_all(wanted, COUNT(wanted));
+    return result;
+}
+
+/*
  * XXH3-64 of each string's UTF-8 (lone surrogates encoded as surrogatepass does: three bytes each), the
  * line keys of dedup.lines and the saved index: xxhash.xxh3_64_intdigest(s.encode("utf-8", "surrogatepass")),
  * bit for bit, from xxHash 0.8.4 (dedup/xxhash.h, BSD 2-Clause, dedup/xxhash-LICENSE), without a bytes object
@@ -2097,6 +2229,9 @@ static PyMethodDef methods[] = {
     {"word_matches", py_word_matches, METH_VARARGS,
      "word_matches(codepoints, starts, ends, table, stop_codepoints, stop_offsets, out): each line's words and "
      "stopwords (-1, -1 for a line past the table)."},
+    {"topic_counts", py_topic_counts, METH_VARARGS,
+     "topic_counts(keys, line, bounds, k, core, tokens, found): each line's distinct tokens and those another core "
+     "line of its page holds, page by page."},
     {"string_hashes", py_string_hashes, METH_VARARGS,
      "string_hashes(strings, head, tail, out): XXH3-64 of each str's UTF-8 (surrogatepass), or of its first head or "
      "last tail code points."},
@@ -2127,7 +2262,7 @@ static PyMethodDef methods[] = {
 static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_kernels", NULL, -1, methods};
 
 /* Raised with every change of the functions above: dedup/kernel.py sets aside a kernel of another version. */
-#define KERNEL_VERSION 18
+#define KERNEL_VERSION 19
 
 PyMODINIT_FUNC PyInit__kernels(void)
 {

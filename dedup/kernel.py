@@ -12,7 +12,7 @@ import warnings
 from types import ModuleType
 
 #: The kernel's ``VERSION`` this source expects: raised with every change of ``_kernels.c``'s functions.
-VERSION = 18
+VERSION = 19
 
 
 def checked(module: ModuleType | None) -> tuple[ModuleType | None, str]:

@@ -354,19 +354,35 @@ WORDS = ["股市", "大涨", "市场", "markets", "rally", "news"]  # CJK bigram
     ),
     st.integers(1, 4),
 )
-def test_topic_overlap_counts_the_tokens_a_page_holds_once_without_sorting_them(
+def test_topic_overlap_is_the_same_by_the_kernels_hash_tables_and_by_sorting(
     rows: list[tuple[list[str], bool]], pages: int
 ) -> None:
-    """Tokens a page holds once are counted apart when the kernel finds them (a token repeated within a line only,
-    a line of no token, pages of one line): the same overlaps and counts as sorting every token."""
+    """The kernel counts each page's tokens in a hash table of its own; the array path sorts them, counting apart the
+    tokens a page holds once when the kernel finds those (a token repeated within a line only, a line of no token,
+    pages of one line, page numbers that skip some): the same overlaps and counts all three ways."""
     lines = [" ".join(words) for words, _ in rows]
-    page = np.sort(np.arange(len(lines)) % pages).astype(np.int64)
+    page = (np.sort(np.arange(len(lines)) % pages) * 2).astype(np.int64)  # pages 0, 2, 4, ...
     core = np.array([is_core for _, is_core in rows], dtype=bool)
     got = topic_overlap(lines, page, core)
     with pytest.MonkeyPatch.context() as patched:
+        patched.setattr(topic, "_kernels", None)
+        by_arrays = topic_overlap(lines, page, core)
         patched.setattr(topic, "shared_in_blocks", lambda values, block: None)
         sorted_all = topic_overlap(lines, page, core)
+    assert all(np.array_equal(a, b) for a, b in zip(got, by_arrays))
     assert all(np.array_equal(a, b) for a, b in zip(got, sorted_all))
+    if topic._kernels is not None:
+        line, key = line_tokens(lines)
+        with pytest.raises(ValueError, match="bounds"):  # a page's range beyond the tokens
+            topic._kernels.topic_counts(
+                key,
+                line,
+                np.array([[0, line.size + 1]] * 2),
+                2,
+                core.view(np.uint8),
+                np.zeros(len(lines)),
+                np.zeros(len(lines)),
+            )
 
 
 def test_topic_overlap_counts_tokens_held_by_another_long_line_of_the_page() -> None:

@@ -118,6 +118,36 @@ def topic_overlap(lines: Sequence[str], page: np.ndarray, core: np.ndarray) -> t
         return np.zeros(m), np.zeros(m)
     if (page.size and int(page[-1]) >= _MAX_PAGES) or max(m, line.size) >= _MAX_ROWS:
         raise ValueError(f"topic_overlap: at most {_MAX_PAGES:,} pages and {_MAX_ROWS - 1:,} lines and tokens a call")
+    tokens, found = (_counts_by_kernel if _kernels is not None else _counts_by_arrays)(line, key, page, core)
+    return found / np.maximum(tokens, 1.0), tokens
+
+
+def _counts_by_kernel(
+    line: np.ndarray, key: np.ndarray, page: np.ndarray, core: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each line's distinct tokens and how many of them another core line of its page holds (float64 ``[m]`` each),
+    by the compiled kernel: a small hash table a page, over the tokens of :func:`line_tokens` (``line`` int64 ``[t]``,
+    ``key`` uint64 ``[t]``), whose CJK bigrams come before its words, each part in the lines' order. The 916 labelled
+    web pages' 1.4 M tokens: 21–23 ms, against 86–87 ms by :func:`_counts_by_arrays`; the 1,054 generated pages'
+    0.65 M: 8–9 ms against 24–27."""
+    m = core.size
+    tokens, found = np.zeros(m), np.zeros(m)
+    n_pages = int(page[-1]) + 1 if m else 0
+    bigrams = int(np.count_nonzero(key & _BIGRAM_FLAG))  # the first part
+    token_page = page[line]
+    edges = np.arange(n_pages + 1)
+    bounds = np.stack(
+        [np.searchsorted(token_page[:bigrams], edges), bigrams + np.searchsorted(token_page[bigrams:], edges)]
+    ).astype(np.int64)
+    _kernels.topic_counts(key, line, bounds, 2, core.astype(np.uint8), tokens, found)
+    return tokens, found
+
+
+def _counts_by_arrays(
+    line: np.ndarray, key: np.ndarray, page: np.ndarray, core: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_counts_by_kernel` by array operations: every (page, token) sorted."""
+    m = core.size
     # Tokens by (page, key), the page in the high bits (pages stay apart exactly), then the
     # (token, line) pairs sorted once more as one integer each, so a line's repeats of a token
     # are neighbours: two radix sorts of one integer each (the kernel's), cheaper than one of two columns.
@@ -144,4 +174,4 @@ def topic_overlap(lines: Sequence[str], page: np.ndarray, core: np.ndarray) -> t
     in_core = np.bincount(group, weights=own)[group]  # core lines of the page holding the token
     tokens += np.bincount(line, minlength=m)
     found = np.bincount(line, weights=(in_core - own) > 0, minlength=m)
-    return found / np.maximum(tokens, 1.0), tokens
+    return tokens, found
