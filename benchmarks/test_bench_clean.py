@@ -2,12 +2,13 @@
 
 Group ``clean``: People's Daily, the whole month as documents of 20 paragraphs. Group
 ``clean-reprints``: the quality benchmark's full generated reprint corpus (1,054 web-like
-pages). Each group has one row per ``clean`` mode (cross-document also with ``processes=2``:
-the batches tabulated on two processes) and one for the datasketch pipeline of
-the quality benchmark (raw-text character 5-grams → ``MinHash`` → ``MinHashLSH(0.3)`` insert
-and query → verified pairs → union-find), which only finds duplicate documents; each row
-records ``docs`` and ``total_bytes``, so ``python -m benchmarks.report`` prints MB/s and the
-ratio of the two.
+pages). Group ``clean-traditional``: the same month in Traditional characters (OpenCC's
+``s2t``), whose matching views go through ``t2s``. Each group has one row per ``clean`` mode
+(cross-document also with ``processes=2`` for the first two: the batches tabulated on two
+processes) and one for the datasketch pipeline of the quality benchmark (raw-text character
+5-grams → ``MinHash`` → ``MinHashLSH(0.3)`` insert and query → verified pairs → union-find),
+which only finds duplicate documents; each row records ``docs`` and ``total_bytes``, so
+``python -m benchmarks.report`` prints MB/s and the ratio of the two.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from benchmarks.quality.corpus import generate_corpus
 ROUNDS = 3
 clean_group = pytest.mark.benchmark(group="clean")
 reprints_group = pytest.mark.benchmark(group="clean-reprints")
+traditional_group = pytest.mark.benchmark(group="clean-traditional")
 
 
 @pytest.fixture(scope="module")
@@ -32,6 +34,15 @@ def news_documents() -> list[str]:
     """The 19,484 paragraphs of January 1998, 20 consecutive paragraphs per document (975 documents, 5.5 MB)."""
     lines = peoples_daily_lines()
     return ["\n".join(lines[i : i + 20]) for i in range(0, len(lines), 20)]
+
+
+@pytest.fixture(scope="module")
+def traditional_documents(news_documents: list[str]) -> list[str]:
+    """The month's documents converted to Traditional characters by OpenCC's ``s2t`` (the same 975 documents)."""
+    import opencc
+
+    converter = opencc.OpenCC("s2t")
+    return [converter.convert(text) for text in news_documents]
 
 
 @pytest.fixture(scope="module")
@@ -88,3 +99,13 @@ def test_clean_reprints(
 @reprints_group
 def test_datasketch_pipeline_reprints(benchmark: Any, reprint_pages: list[str]) -> None:
     _datasketch(benchmark, reprint_pages)
+
+
+@traditional_group
+def test_clean_traditional(benchmark: Any, traditional_documents: list[str], dedup_api: Callable[[str], Any]) -> None:
+    _clean(benchmark, dedup_api("clean"), traditional_documents, True)
+
+
+@traditional_group
+def test_datasketch_pipeline_traditional(benchmark: Any, traditional_documents: list[str]) -> None:
+    _datasketch(benchmark, traditional_documents)

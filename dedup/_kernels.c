@@ -2108,6 +2108,175 @@ done:
 }
 
 /*
+ * OpenCC's t2s of the windows [starts[w], ends[w]) of codepoints, written into out (a copy of them): first its
+ * normalization (a code point with bit 4 of table becomes its norm_to, found among the sorted norm_from), then,
+ * left to right, the longest phrase at each position (bit 8: a phrase starts with the code point; the phrases,
+ * by first code point and longest first, are phrase_first [p] with their keys and values at phrase_offsets
+ * [p + 1] of phrase_keys and phrase_values), else the character's change (bit 16, char_from/char_to). Windows
+ * are runs of key code points, which no phrase crosses; nothing changes length.
+ */
+typedef struct {
+    uint32_t *keys;
+    int32_t *values; /* -1: an empty slot */
+    uint32_t shift;
+    uint32_t mask;
+} small_map;
+
+static inline uint32_t small_slot(const small_map *m, uint32_t key)
+{
+    return (uint32_t)((key * 2654435761u) >> m->shift) & m->mask;
+}
+
+/* A map of keys [n] to their first index, in a table of at least 2n slots (0 on success). */
+static int small_map_of(small_map *m, const uint32_t *keys, int64_t n)
+{
+    uint32_t bits = 4;
+    while (((int64_t)1 << bits) < 2 * n) bits++;
+    m->shift = 32 - bits;
+    m->mask = (1u << bits) - 1;
+    m->keys = PyMem_RawMalloc(((size_t)1 << bits) * sizeof(uint32_t));
+    m->values = PyMem_RawMalloc(((size_t)1 << bits) * sizeof(int32_t));
+    if (m->keys == NULL || m->values == NULL) return -1;
+    for (uint32_t s = 0; s <= m->mask; s++) m->values[s] = -1;
+    for (int64_t i = 0; i < n; i++) {
+        uint32_t s = small_slot(m, keys[i]);
+        while (m->values[s] >= 0 && m->keys[s] != keys[i]) s = (s + 1) & m->mask;
+        if (m->values[s] < 0) {
+            m->keys[s] = keys[i];
+            m->values[s] = (int32_t)i;
+        }
+    }
+    return 0;
+}
+
+static inline int32_t small_find(const small_map *m, uint32_t key)
+{
+    uint32_t s = small_slot(m, key);
+    while (m->values[s] >= 0) {
+        if (m->keys[s] == key) return m->values[s];
+        s = (s + 1) & m->mask;
+    }
+    return -1;
+}
+
+static void small_map_free(small_map *m)
+{
+    PyMem_RawFree(m->keys);
+    PyMem_RawFree(m->values);
+}
+
+typedef struct {
+    const uint8_t *table;
+    int64_t table_len;
+    const uint32_t *norm_to, *char_to, *phrase_first, *phrase_keys, *phrase_values;
+    int64_t n_phrases;
+    const int64_t *phrase_offsets;
+    small_map norm, chars, phrases; /* code point -> index of its entry (a phrase: the first of its code point) */
+} t2s_program;
+
+static void t2s_window(const t2s_program *t, const uint32_t *in, uint32_t *out, int64_t start, int64_t end)
+{
+    for (int64_t i = start; i < end; i++) {
+        uint32_t c = in[i];
+        if (c < t->table_len && (t->table[c] & 4)) {
+            const int32_t at = small_find(&t->norm, c);
+            if (at >= 0) c = t->norm_to[at];
+        }
+        out[i] = c;
+    }
+    int64_t i = start;
+    while (i < end) {
+        const uint32_t c = out[i];
+        const uint8_t bits = c < t->table_len ? t->table[c] : 0;
+        int64_t matched = 0;
+        if (bits & 8) {
+            const int32_t first = small_find(&t->phrases, c);
+            for (int64_t p = first < 0 ? t->n_phrases : first; p < t->n_phrases && t->phrase_first[p] == c; p++) {
+                const int64_t length = t->phrase_offsets[p + 1] - t->phrase_offsets[p];
+                if (length > end - i) continue;
+                if (memcmp(out + i, t->phrase_keys + t->phrase_offsets[p], (size_t)length * 4) == 0) {
+                    memcpy(out + i, t->phrase_values + t->phrase_offsets[p], (size_t)length * 4);
+                    matched = length;
+                    break;
+                }
+            }
+        }
+        if (matched) {
+            i += matched;
+            continue;
+        }
+        if (bits & 16) {
+            const int32_t at = small_find(&t->chars, c);
+            if (at >= 0) out[i] = t->char_to[at];
+        }
+        i++;
+    }
+}
+
+static PyObject *py_t2s_convert(PyObject *self, PyObject *args)
+{
+    PyObject *cp_o, *out_o, *st_o, *en_o, *tb_o, *nf_o, *nt_o, *cf_o, *ct_o, *pf_o, *po_o, *pk_o, *pv_o;
+    if (!PyArg_ParseTuple(args, "OOOOOOOOOOOOO", &cp_o, &out_o, &st_o, &en_o, &tb_o, &nf_o, &nt_o, &cf_o, &ct_o,
+                          &pf_o, &po_o, &pk_o, &pv_o))
+        return NULL;
+    held_buffer cp = {0}, out = {0}, st = {0}, en = {0}, tb = {0}, nf = {0}, nt = {0}, cf = {0}, ct = {0}, pf = {0},
+                po = {0}, pk = {0}, pv = {0};
+    const wanted_buffer wanted[] = {{cp_o, &cp, 4, "codepoints"},   {out_o, &out, 4, "out"},
+                                    {st_o, &st, 8, "starts"},       {en_o, &en, 8, "ends"},
+                                    {tb_o, &tb, 1, "table"},        {nf_o, &nf, 4, "norm_from"},
+                                    {nt_o, &nt, 4, "norm_to"},      {cf_o, &cf, 4, "char_from"},
+                                    {ct_o, &ct, 4, "char_to"},      {pf_o, &pf, 4, "phrase_first"},
+                                    {po_o, &po, 8, "phrase_offsets"}, {pk_o, &pk, 4, "phrase_keys"},
+                                    {pv_o, &pv, 4, "phrase_values"}};
+    PyObject *result = NULL;
+    if (take_all(wanted, COUNT(wanted)) < 0) goto done;
+    const Py_ssize_t n = cp.view.len / 4, w = st.view.len / 8, p = pf.view.len / 4;
+    const int64_t *starts = (const int64_t *)st.view.buf, *ends = (const int64_t *)en.view.buf;
+    const int64_t *offsets = (const int64_t *)po.view.buf;
+    if (out.view.len / 4 != n || out.view.readonly || en.view.len / 8 != w || nt.view.len != nf.view.len ||
+        ct.view.len != cf.view.len || po.view.len / 8 != p + 1 || pv.view.len != pk.view.len) {
+        PyErr_SetString(PyExc_ValueError, "t2s_convert: out writable as the code points, ends as starts, each map's "
+                                          "two sides alike, phrase_offsets [p + 1], keys and values alike");
+        goto done;
+    }
+    for (Py_ssize_t i = 0; i < w; i++) {
+        if (starts[i] < 0 || ends[i] < starts[i] || ends[i] > n || (i && starts[i] < ends[i - 1])) {
+            PyErr_SetString(PyExc_ValueError, "t2s_convert: windows out of range or out of order");
+            goto done;
+        }
+    }
+    for (Py_ssize_t i = 0; i < p; i++) {
+        if (offsets[i] < 0 || offsets[i + 1] <= offsets[i] || offsets[i + 1] > pk.view.len / 4) {
+            PyErr_SetString(PyExc_ValueError, "t2s_convert: phrase_offsets out of range or a phrase empty");
+            goto done;
+        }
+    }
+    t2s_program program = {(const uint8_t *)tb.view.buf, tb.view.len, (const uint32_t *)nt.view.buf,
+                           (const uint32_t *)ct.view.buf, (const uint32_t *)pf.view.buf, (const uint32_t *)pk.view.buf,
+                           (const uint32_t *)pv.view.buf, p, offsets};
+    if (small_map_of(&program.norm, (const uint32_t *)nf.view.buf, nf.view.len / 4) < 0 ||
+        small_map_of(&program.chars, (const uint32_t *)cf.view.buf, cf.view.len / 4) < 0 ||
+        small_map_of(&program.phrases, (const uint32_t *)pf.view.buf, p) < 0) {
+        PyErr_NoMemory();
+        goto freed;
+    }
+    Py_BEGIN_ALLOW_THREADS
+    for (Py_ssize_t i = 0; i < w; i++)
+        t2s_window(&program, (const uint32_t *)cp.view.buf, (uint32_t *)out.view.buf, starts[i], ends[i]);
+    Py_END_ALLOW_THREADS
+    result = Py_NewRef(Py_None);
+freed:
+    small_map_free(&program.norm);
+    small_map_free(&program.chars);
+    small_map_free(&program.phrases);
+    release_all(wanted, COUNT(wanted));
+    return result;
+done:
+    release_all(wanted, COUNT(wanted));
+    return result;
+}
+
+/*
  * The per-character step of the matching view over a batch (dedup.normalize.view._views_of_batch): each code point
  * mapped by `mapping` (uint32 by code point; 0xFFFFFFFF: removed), each separator position (int64, increasing) a
  * "\n" whatever it maps to, the rest kept in order in `out`, and where each separator lands among them in `at`. With
@@ -2251,6 +2420,9 @@ static PyMethodDef methods[] = {
     {"t2s_windows", py_t2s_windows, METH_VARARGS,
      "t2s_windows(codepoints, table, starts, ends): the runs of key code points (bit 1) holding a changed one (bits "
      "1 and 2); returns their number."},
+    {"t2s_convert", py_t2s_convert, METH_VARARGS,
+     "t2s_convert(codepoints, out, starts, ends, table, norm_from, norm_to, char_from, char_to, phrase_first, "
+     "phrase_offsets, phrase_keys, phrase_values): OpenCC's t2s of the windows, written into out."},
     {"mapped_view", py_mapped_view, METH_VARARGS,
      "mapped_view(codepoints, mapping, separators, drop, out, at, bare): the view's per-character step, "
      "separators kept as line feeds, and without drop's characters (drop None: not made); returns both lengths."},
@@ -2262,7 +2434,7 @@ static PyMethodDef methods[] = {
 static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_kernels", NULL, -1, methods};
 
 /* Raised with every change of the functions above: dedup/kernel.py sets aside a kernel of another version. */
-#define KERNEL_VERSION 19
+#define KERNEL_VERSION 20
 
 PyMODINIT_FUNC PyInit__kernels(void)
 {

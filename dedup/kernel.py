@@ -12,7 +12,7 @@ import warnings
 from types import ModuleType
 
 #: The kernel's ``VERSION`` this source expects: raised with every change of ``_kernels.c``'s functions.
-VERSION = 19
+VERSION = 20
 
 
 def checked(module: ModuleType | None) -> tuple[ModuleType | None, str]:

@@ -37,6 +37,8 @@ from dedup.normalize.t2s import _converter, _t2s, _t2s_bits, _t2s_windows, _wind
 from dedup.normalize.tables import _each_char, _tables
 from dedup.normalize.view import _per_character_by_arrays, per_character, without_punctuation
 
+t2s_module = importlib.import_module("dedup.normalize.t2s")  # the module (dedup.normalize re-exports functions)
+
 LITERALS = importlib.import_module("dedup.literals")
 ROOT = Path(__file__).parent.parent
 SEEDS = ROOT / "examples" / "seeds"
@@ -318,9 +320,17 @@ def test_shipped_t2s_tables_are_those_of_the_installed_dictionaries() -> None:
     spec.loader.exec_module(module)
     files = module.dictionary_files()
     assert tuple(Path(f).name for f in files) == _t2s_tables.DICTIONARIES
-    keys, changed = t2s_tables(entry for path in files for entry in module.entries(path))
+    dictionaries = [dict(module.entries(path)) for path in files]
+    keys, changed = t2s_tables(entry for d in dictionaries for entry in d.items())
     assert (keys, changed) == (_t2s_tables.KEY_CHARS, _t2s_tables.CHANGED_CHARS)
     assert "\n" not in keys and set(changed) <= set(keys)
+    normal, phrases, characters = module.conversion(dictionaries)
+    assert ("".join(normal), "".join(normal.values())) == (_t2s_tables.NORMAL_FROM, _t2s_tables.NORMAL_TO)
+    assert ("".join(characters), "".join(characters.values())) == (_t2s_tables.CHARACTER_FROM, _t2s_tables.CHARACTER_TO)
+    assert " ".join(f"{k}={v}" for k, v in phrases.items()) == _t2s_tables.PHRASES
+    # An earlier dictionary of the group wins: a character of both character dictionaries takes the first's value.
+    both = sorted(set(dictionaries[2]) & set(dictionaries[3]))
+    assert all(characters.get(c, c) == dictionaries[2][c] for c in both)
 
 
 def _t2s_both(text: str) -> tuple[str, str]:
@@ -382,6 +392,49 @@ T2S_PIECES = st.sampled_from(
 def test_windowed_t2s_is_whole_text_t2s(pieces: list[str]) -> None:
     windowed, whole = _t2s_both("".join(pieces))
     assert windowed == whole
+
+
+def _phrase_pieces() -> list[str]:
+    """Every phrase of the shipped tables, and its first and last two characters (to start or end overlapping
+    matches), with the characters the normalization changes."""
+    from dedup._t2s_tables import NORMAL_FROM, PHRASES
+
+    phrases = [entry.split("=")[0] for entry in PHRASES.split(" ")]
+    return [*phrases, *(p[:2] for p in phrases), *(p[-2:] for p in phrases), *NORMAL_FROM]
+
+
+@PROPERTY
+@given(st.lists(st.one_of(st.sampled_from(_phrase_pieces()), T2S_PIECES), max_size=20))
+def test_t2s_of_the_kernel_is_opencc_on_overlapping_phrases(pieces: list[str]) -> None:
+    """The kernel converts the windows itself, from the shipped tables (OpenCC is not called): the normalization,
+    then the longest phrase at each position, else the character — OpenCC's t2s of the whole text, on texts of
+    phrases that overlap, cut phrases and compatibility ideographs; and the same as handing OpenCC the windows."""
+    if _t2s_bits() is None or t2s_module._kernels is None:
+        pytest.skip("the kernel converts under the tables' OpenCC release, with the compiled kernel")
+    text = "".join(pieces)
+    codepoints = _codepoints(text)
+    with pytest.MonkeyPatch.context() as patched:
+        patched.setattr(t2s_module, "_converter", None)  # not called
+        by_kernel = _text(_t2s(codepoints))
+    assert by_kernel == _converter().convert(text)
+    with pytest.MonkeyPatch.context() as patched:
+        patched.setattr(t2s_module, "_kernels", None)
+        assert _text(_t2s(codepoints)) == by_kernel
+
+
+def test_t2s_kernel_small_case_and_refusals() -> None:
+    if _t2s_bits() is None or t2s_module._kernels is None:
+        pytest.skip("the kernel converts under the tables' OpenCC release, with the compiled kernel")
+    # 乾隆 is a phrase that keeps its text (乾 alone becomes 干, as in 乾杯); 頭髮 two characters changed.
+    assert _text(_t2s(_codepoints("乾隆看著乾杯\n頭髮著名"))) == "乾隆看著干杯\n头发著名"
+    cps = _codepoints("頭髮")
+    out, program = cps.copy(), t2s_module._t2s_program()
+    bad_windows = ([1, 0], [2, 1]), ([0], [3]), ([-1], [1])
+    for starts, ends in bad_windows:
+        with pytest.raises(ValueError, match="windows"):
+            t2s_module._kernels.t2s_convert(cps, out, np.array(starts), np.array(ends), _t2s_bits(), *program)
+    with pytest.raises(ValueError, match="out writable"):
+        t2s_module._kernels.t2s_convert(cps, out[:1], np.array([0]), np.array([2]), _t2s_bits(), *program)
 
 
 ALPHABET = [0x41, 0x61, 0x30, 0x20, 0x2C, 0x4E00, 0x4E01, 0x4E02, 0x4E03, 0x9FA5, 0x20000, 0x10FFFF]
