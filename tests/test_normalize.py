@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import re
+import sys
 import unicodedata
 from dataclasses import replace
 from pathlib import Path
@@ -33,7 +34,7 @@ from dedup.normalize import (
     t2s_tables,
 )
 from dedup.normalize.noise import _noise_literals, _noise_regex_for, _texts_holding_noise
-from dedup.normalize.t2s import _converter, _t2s, _t2s_bits, _t2s_windows, _windows_by_arrays
+from dedup.normalize.t2s import _t2s, _t2s_bits, _t2s_windows, _windows_by_arrays
 from dedup.normalize.tables import _each_char, _tables
 from dedup.normalize.view import _per_character_by_arrays, per_character, without_punctuation
 
@@ -333,14 +334,22 @@ def test_shipped_t2s_tables_are_those_of_the_installed_dictionaries() -> None:
     assert all(characters.get(c, c) == dictionaries[2][c] for c in both)
 
 
+def _opencc_t2s(text: str) -> str:
+    """OpenCC's own t2s of ``text``, when the installed release is the one the shipped tables were read from."""
+    opencc = pytest.importorskip("opencc")
+    from dedup._t2s_tables import OPENCC_VERSION
+
+    if opencc.__version__ != OPENCC_VERSION:
+        pytest.skip(f"the tables are OpenCC {OPENCC_VERSION}'s, {opencc.__version__} is installed")
+    return opencc.OpenCC("t2s").convert(text)
+
+
 def _t2s_both(text: str) -> tuple[str, str]:
     codepoints = _codepoints(text)
-    return _text(_t2s(codepoints)), _converter().convert(text)
+    return _text(_t2s(codepoints)), _opencc_t2s(text)
 
 
 def test_windowed_t2s_is_whole_text_t2s_on_real_text() -> None:
-    if _t2s_bits() is None:
-        pytest.skip("no tables for the installed OpenCC: whole texts are converted")
     corpus = generate_corpus("small", seed=0)
     texts = [seed(prefix) for prefix in ("000", "001", "002", "003", "004")]
     texts += [(FIXTURES / "peoples_daily_sample.txt").read_text(encoding="utf-8"), *corpus.texts]
@@ -405,28 +414,29 @@ def _phrase_pieces() -> list[str]:
 
 @PROPERTY
 @given(st.lists(st.one_of(st.sampled_from(_phrase_pieces()), T2S_PIECES), max_size=20))
-def test_t2s_of_the_kernel_is_opencc_on_overlapping_phrases(pieces: list[str]) -> None:
-    """The kernel converts the windows itself, from the shipped tables (OpenCC is not called): the normalization,
+def test_t2s_of_the_tables_is_opencc_on_overlapping_phrases(pieces: list[str]) -> None:
+    """The windows are converted from the shipped tables, by the kernel and in Python alike: the normalization,
     then the longest phrase at each position, else the character — OpenCC's t2s of the whole text, on texts of
-    phrases that overlap, cut phrases and compatibility ideographs; and the same as handing OpenCC the windows."""
-    if _t2s_bits() is None or t2s_module._kernels is None:
-        pytest.skip("the kernel converts under the tables' OpenCC release, with the compiled kernel")
+    phrases that overlap, cut phrases and compatibility ideographs."""
     text = "".join(pieces)
     codepoints = _codepoints(text)
-    with pytest.MonkeyPatch.context() as patched:
-        patched.setattr(t2s_module, "_converter", None)  # not called
-        by_kernel = _text(_t2s(codepoints))
-    assert by_kernel == _converter().convert(text)
+    converted = _text(_t2s(codepoints))
     with pytest.MonkeyPatch.context() as patched:
         patched.setattr(t2s_module, "_kernels", None)
-        assert _text(_t2s(codepoints)) == by_kernel
+        assert _text(_t2s(codepoints)) == converted
+    assert converted == _opencc_t2s(text)
 
 
-def test_t2s_kernel_small_case_and_refusals() -> None:
-    if _t2s_bits() is None or t2s_module._kernels is None:
-        pytest.skip("the kernel converts under the tables' OpenCC release, with the compiled kernel")
-    # 乾隆 is a phrase that keeps its text (乾 alone becomes 干, as in 乾杯); 頭髮 two characters changed.
-    assert _text(_t2s(_codepoints("乾隆看著乾杯\n頭髮著名"))) == "乾隆看著干杯\n头发著名"
+def test_t2s_needs_no_opencc_and_refuses_bad_windows(monkeypatch: pytest.MonkeyPatch) -> None:
+    # 乾隆 is a phrase that keeps its text (乾 alone becomes 干, as in 乾杯); 頭髮 two characters changed. OpenCC is
+    # not imported: with it unimportable the conversion is the same, by the kernel and in Python.
+    monkeypatch.setitem(sys.modules, "opencc", None)
+    for kernels in (t2s_module._kernels, None):
+        monkeypatch.setattr(t2s_module, "_kernels", kernels)
+        assert _text(_t2s(_codepoints("乾隆看著乾杯\n頭髮著名"))) == "乾隆看著干杯\n头发著名"
+    monkeypatch.undo()
+    if t2s_module._kernels is None:
+        return
     cps = _codepoints("頭髮")
     out, program = cps.copy(), t2s_module._t2s_program()
     bad_windows = ([1, 0], [2, 1]), ([0], [3]), ([-1], [1])
@@ -539,21 +549,6 @@ def test_per_character_kernel_refuses_bad_separators() -> None:
             kernels.mapped_view(cps, mapping, np.array(bad, np.int64), None, out, at, None)
     with pytest.raises(ValueError, match="as long as the code points"):
         kernels.mapped_view(cps, mapping, np.array([1], np.int64), None, out[:2], at, None)
-
-
-def test_t2s_converts_whole_texts_under_another_opencc(monkeypatch: pytest.MonkeyPatch) -> None:
-    import opencc
-
-    text = seed("001")
-    expected = _converter().convert(text)
-    monkeypatch.setattr(opencc, "__version__", "0.0.0")
-    _t2s_bits.cache_clear()
-    try:
-        assert _t2s_bits() is None
-        assert _text(_t2s(_codepoints(text))) == expected
-    finally:
-        monkeypatch.undo()
-        _t2s_bits.cache_clear()
 
 
 @PROPERTY

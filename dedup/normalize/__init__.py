@@ -9,7 +9,8 @@ difference folded away. The steps run in this order, each switchable in
    encodings (:func:`noise_spans` reports these spans in the original); lone surrogates are
    always dropped (they cannot be encoded and carry no text);
 2. NFKC (compatibility forms, composed accents, ``㍻`` → ``平成``);
-3. Traditional → Simplified with OpenCC ``t2s`` (phrase-aware; no entry changes length);
+3. Traditional → Simplified as OpenCC's ``t2s`` converts (phrase-aware; no entry changes length), from tables of
+   its dictionaries shipped with dedup;
 4. one table lookup per character: full/half width, Latin (and every other) case folded,
    digits folded to ``0`` when asked, punctuation, symbols, whitespace, control and format
    characters and variation selectors removed.
@@ -22,14 +23,14 @@ Every view character keeps the index of the original character it came from
 the same text. The work is whole-batch: texts are joined by ``"\\n"`` (which no step
 crosses: the rare noise match that would is redone on its texts alone), then one regex
 scan, code-point table lookups (NFKC is a lookup except for the rare chunks that compose
-or expand, which go through ``unicodedata``) and one OpenCC call over the stretches of the
-batch that ``t2s`` can change (found by table lookup, :func:`_t2s_windows`).
+or expand, which go through ``unicodedata``) and one pass of the compiled kernel over the stretches of
+the batch that ``t2s`` can change (found by table lookup, :func:`_t2s_windows`).
 Python runs per match and to cut the batch back into texts, never per character.
 :func:`noise_spans_many` gives the noise of many texts from the same single scan.
 
 Where things live: ``base`` (options, the view, code points), ``noise`` (pinyin, HTML, junk),
 ``tables`` (per-code-point maps), ``nfkc`` (table-driven NFKC with offsets), ``t2s``
-(windowed OpenCC), ``view`` (``normalize``, ``normalize_many``, ``matching_texts``).
+(windowed, from OpenCC's tables), ``view`` (``normalize``, ``normalize_many``, ``matching_texts``).
 """
 
 from .base import NOISE_KINDS, MatchingView, NormalizeOptions

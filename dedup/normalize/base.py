@@ -30,7 +30,8 @@ class NormalizeOptions:
         Full-width and half-width forms to their ordinary forms (``ａ１，`` → ``a1,``);
         NFKC already does this, the switch matters when ``nfkc`` is off.
     t2s : bool, default True
-        Traditional → Simplified Chinese with OpenCC ``t2s``.
+        Traditional → Simplified Chinese as OpenCC's ``t2s`` converts (OpenCC 1.4.2's dictionaries, shipped as
+        tables: :mod:`dedup.normalize.t2s`).
     strip_pinyin : bool, default True
         Drop pinyin annotations: a tone-marked syllable in brackets after a CJK character
         (``鄉(xiāng)``, ``鄉（xiāng）``, and ``?xiāng)`` where the bracket was garbled).

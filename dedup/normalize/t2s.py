@@ -1,24 +1,16 @@
-"""Traditional → Simplified as OpenCC's ``t2s`` converts: only the stretches of a text that it can change, by the
-compiled kernel from the tables of ``dedup._t2s_tables`` (else by OpenCC)."""
+"""Traditional → Simplified as OpenCC's ``t2s`` converts, from tables of its dictionaries (``dedup._t2s_tables``,
+OpenCC 1.4.2's): only the stretches of a text that it can change, by the compiled kernel (else in Python). OpenCC
+itself is not needed: the tables hold what its ``t2s`` reads, and the tests compare with it."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import lru_cache
-from typing import Any
 
 import numpy as np
 
 from ..arrays import concat_ranges, from_codepoints, sorted_unique, to_codepoints
 from ..kernel import kernels as _kernels  # None without the compiled kernel: numpy paths
-
-
-@lru_cache(maxsize=1)
-def _converter() -> Any:
-    import opencc
-
-    return opencc.OpenCC("t2s")
-
 
 _FIRST_CJK = 0x2E80
 
@@ -56,20 +48,12 @@ def t2s_tables(entries: Iterable[tuple[str, str]]) -> tuple[str, str]:
 
 
 @lru_cache(maxsize=1)
-def _t2s_bits() -> np.ndarray | None:
-    """uint8 ``[0x110000]``: bit 1 for each key character of ``t2s``, bit 2 for each changed one; for the kernel's
-    conversion (:func:`_t2s_program`) bit 4 for a character the normalization changes, 8 for a phrase's first
-    character and 16 for a character its dictionaries change.
-
-    ``None`` when the installed OpenCC is not the release the tables were read from: the
-    tables then say nothing, and whole texts are converted.
-    """
-    import opencc
-
+def _t2s_bits() -> np.ndarray:
+    """uint8 ``[0x110000]``: bit 1 for each key character of ``t2s``, bit 2 for each changed one; for the conversion
+    (:func:`_t2s_program`) bit 4 for a character the normalization changes, 8 for a phrase's first character and 16
+    for a character its dictionaries change."""
     from .. import _t2s_tables as tables
 
-    if getattr(opencc, "__version__", None) != tables.OPENCC_VERSION:
-        return None
     bits = np.zeros(0x110000, dtype=np.uint8)
     bits[to_codepoints(tables.KEY_CHARS)] = 1
     bits[to_codepoints(tables.CHANGED_CHARS)] |= 2
@@ -151,48 +135,78 @@ def _windows_by_arrays(codepoints: np.ndarray, bits: np.ndarray) -> tuple[np.nda
 def _t2s(codepoints: np.ndarray) -> np.ndarray:
     """OpenCC ``t2s`` of a text given as uint32 code points; the length never changes.
 
-    None of OpenCC's ``t2s`` entries changes length (checked on the dictionaries of
-    OpenCC 1.4.2), so the conversion maps position to position. Under the release the
-    tables of :mod:`dedup._t2s_tables` were read from, only the runs that can change are
-    converted (:func:`_t2s_windows`; 6 % of the quality corpus, 0.1 % of People's Daily, 41 % of
-    People's Daily in Traditional characters): by the compiled kernel, from the tables, as OpenCC does — its
-    normalization (compatibility ideographs), then at each position the longest phrase, else the character's
-    entry, the first dictionary of its group with one winning (People's Daily in Traditional characters, 1.86 M
-    code points: 26 ms, against 109 ms for OpenCC on the whole text; equal on it, on Taiwan's and Hong Kong's
-    variants and on 50,000 strings of overlapping phrases) — or, without the kernel, by OpenCC in one call; under
-    any other release, OpenCC converts the whole text.
+    None of OpenCC's ``t2s`` entries changes length (checked on the dictionaries of OpenCC 1.4.2), so the conversion
+    maps position to position. Only the runs that can change are converted (:func:`_t2s_windows`; 6 % of the
+    quality corpus, 0.1 % of People's Daily, 41 % of People's Daily in Traditional characters), from the tables of
+    :mod:`dedup._t2s_tables` as OpenCC's ``t2s`` does: its normalization (compatibility ideographs), then at each
+    position the longest phrase, else the character's entry, the first dictionary of its group with one winning.
+    By the compiled kernel (People's Daily in Traditional characters, 1.86 M code points: 26 ms, against 109 ms for
+    OpenCC 1.4.2 on the whole text; equal to it there, on Taiwan's and Hong Kong's forms and on 50,000 strings of
+    overlapping phrases), else by :func:`_convert_by_tables`.
     """
     if len(codepoints) == 0 or codepoints.max() < _FIRST_CJK:
         return codepoints
     bits = _t2s_bits()
-    if bits is None:
-        return _t2s_whole(codepoints)
     starts, ends = _t2s_windows(codepoints, bits)
     if len(starts) == 0:
         return codepoints
-    if _kernels is not None:
-        out = codepoints.copy()
-        _kernels.t2s_convert(codepoints, out, starts, ends, bits, *_t2s_program())
-        return out
-    lengths = ends - starts
-    # Windows joined by "\n", a boundary: one call converts each as if alone.
-    at = concat_ranges(starts, lengths)
-    slots = np.arange(len(at)) + np.repeat(np.arange(len(starts)), lengths)
-    picked = np.full(len(at) + len(starts) - 1, ord("\n"), dtype=np.uint32)
-    picked[slots] = codepoints[at]
-    converted = to_codepoints(_converter().convert(from_codepoints(picked)))
-    if len(converted) != len(picked):
-        return _t2s_whole(codepoints)
+    if _kernels is None:
+        return _convert_by_tables(codepoints, starts, ends)
     out = codepoints.copy()
-    out[at] = converted[slots]
+    _kernels.t2s_convert(codepoints, out, starts, ends, bits, *_t2s_program())
     return out
 
 
-def _t2s_whole(codepoints: np.ndarray) -> np.ndarray:
-    """OpenCC ``t2s`` of the whole text; a line whose length changes is kept as it was."""
-    text = from_codepoints(codepoints)
-    converted: str = _converter().convert(text)
-    if len(converted) != len(text):
-        lines = [(line, _converter().convert(line)) for line in text.split("\n")]
-        converted = "\n".join(new if len(new) == len(line) else line for line, new in lines)
-    return to_codepoints(converted)
+def _convert_by_tables(codepoints: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """The kernel's conversion of the windows ``[starts[w], ends[w])`` (int64 ``[w]``) of ``codepoints`` (uint32), by
+    array operations (:func:`_t2s_program`'s arrays) and ``str`` ones: the windows' code points normalized by a sorted
+    lookup, every one converted by another, then the phrases found left to right among the positions that hold a
+    phrase's first character (the longest phrase there, skipping the positions a phrase took), which take their
+    values. uint32 ``[n]``. (People's Daily in Traditional characters: 175 ms, the kernel 19–27.)"""
+    norm_from, norm_to, char_from, char_to = _t2s_program()[:4]
+    at = concat_ranges(starts, ends - starts)
+    cps = _looked_up(codepoints[at], norm_from, norm_to)
+    out = codepoints.copy()
+    out[at] = _looked_up(cps, char_from, char_to)
+    candidates = np.flatnonzero(_t2s_bits()[cps] & 8)
+    if not candidates.size:
+        return out
+    text, limits = from_codepoints(cps), np.cumsum(ends - starts)
+    by_first = _phrases_by_first()
+    window_ends = limits[np.searchsorted(limits, candidates, side="right")].tolist()
+    taken, found, values = -1, [], []  # the last position a phrase took; where phrases start, and their values
+    for i, end in zip(candidates.tolist(), window_ends):
+        if i <= taken:
+            continue
+        for key, value in by_first[text[i]]:
+            if i + len(key) <= end and text.startswith(key, i):
+                found.append(i)
+                values.append(value)
+                taken = i + len(key) - 1
+                break
+    if found:
+        lengths = np.fromiter(map(len, values), dtype=np.int64, count=len(values))
+        out[at[concat_ranges(np.array(found, dtype=np.int64), lengths)]] = to_codepoints("".join(values))
+    return out
+
+
+@lru_cache(maxsize=1)
+def _phrases_by_first() -> dict[str, list[tuple[str, str]]]:
+    """The phrases of :mod:`dedup._t2s_tables` by their first character, the longest first: ``[(key, value)]``."""
+    from .. import _t2s_tables as tables
+
+    out: dict[str, list[tuple[str, str]]] = {}
+    for key, value in sorted((entry.split("=") for entry in tables.PHRASES.split(" ")), key=lambda e: -len(e[0])):
+        out.setdefault(key[0], []).append((key, value))
+    return out
+
+
+def _looked_up(cps: np.ndarray, sorted_from: np.ndarray, to: np.ndarray) -> np.ndarray:
+    """``cps`` (uint32 ``[n]``) with each code point found among ``sorted_from`` replaced by its ``to``."""
+    if not sorted_from.size:
+        return cps
+    place = np.minimum(np.searchsorted(sorted_from, cps), sorted_from.size - 1)
+    found = sorted_from[place] == cps
+    out = cps.copy()
+    out[found] = to[place[found]]
+    return out
