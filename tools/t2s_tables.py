@@ -5,9 +5,10 @@ Run with the OpenCC release to support installed (its wheel ships ``opencc_dict`
     python tools/t2s_tables.py
 
 The tables let :func:`dedup.normalize.t2s._t2s` find the stretches of a text that ``t2s`` can
-change, and the compiled kernel convert them itself, as OpenCC's ``t2s`` does (its normalization, then
-each position's longest phrase, else its character): they hold for the release they were read from,
-and dedup converts whole texts with OpenCC under any other release.
+change and convert them itself, as OpenCC's ``t2s`` does (its normalization, then each position's
+longest phrase, else its character), by the compiled kernel or by array operations: dedup's ``t2s`` is
+the release's they were read from, whatever OpenCC is installed (OpenCC is a development extra, pinned
+to that release, which the tests compare with).
 """
 
 from __future__ import annotations
