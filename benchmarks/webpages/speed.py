@@ -2,8 +2,9 @@
 
     python -m benchmarks.webpages.speed --data DIR [--rounds N]
 
-Every record of every ``*.jsonl`` file of ``DIR`` (each page's ``lines`` joined by newlines) in one call, the three
-timed one after the other, the best of ``--rounds``: the README's row for the labelled web pages, which do not ship
+Every page of every ``*.jsonl`` file of ``DIR`` as :func:`benchmarks.webpages.fit.read_sources` reads them (a page
+that two files hold, once), each page's lines joined by newlines, in one call; the three timed one after the other,
+the best of ``--rounds``: the README's row for the labelled web pages, which do not ship
 with the project (so it is no pytest-benchmark file). The pipeline is the benchmarks' own
 (:func:`benchmarks.quality.baseline.lsh_labels` of :func:`benchmarks.quality.baseline.minhashes`).
 """
@@ -11,22 +12,18 @@ with the project (so it is no pytest-benchmark file). The pipeline is the benchm
 from __future__ import annotations
 
 import argparse
-import json
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import dedup
 from benchmarks.quality.baseline import lsh_labels, minhashes
+from benchmarks.webpages.fit import read_sources
 
 
 def pages(folder: Path) -> list[str]:
-    """Each record's lines joined by newlines, files in name order."""
-    out = []
-    for path in sorted(folder.glob("*.jsonl")):
-        with path.open(encoding="utf-8") as lines:
-            out += ["\n".join(json.loads(line)["lines"]) for line in lines if line.strip()]
-    return out
+    """Each page's lines joined by newlines, in :func:`benchmarks.webpages.fit.read_sources`' order."""
+    return ["\n".join(page.lines) for page in read_sources(folder)]
 
 
 def best(fn: Callable[[], object], rounds: int) -> float:
