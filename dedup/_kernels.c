@@ -2109,11 +2109,12 @@ done:
 
 /*
  * OpenCC's t2s of the windows [starts[w], ends[w]) of codepoints, written into out (a copy of them): first its
- * normalization (a code point with bit 4 of table becomes its norm_to, found among the sorted norm_from), then,
+ * normalization (a code point with bit 4 of table becomes the norm_to of its entry among norm_from), then,
  * left to right, the longest phrase at each position (bit 8: a phrase starts with the code point; the phrases,
  * by first code point and longest first, are phrase_first [p] with their keys and values at phrase_offsets
  * [p + 1] of phrase_keys and phrase_values), else the character's change (bit 16, char_from/char_to). Windows
- * are runs of key code points, which no phrase crosses; nothing changes length.
+ * are runs of key code points, which no phrase crosses; nothing changes length. Entries are found in small hash
+ * tables (small_map) built a call.
  */
 typedef struct {
     uint32_t *keys;
@@ -2229,6 +2230,7 @@ static PyObject *py_t2s_convert(PyObject *self, PyObject *args)
                                     {po_o, &po, 8, "phrase_offsets"}, {pk_o, &pk, 4, "phrase_keys"},
                                     {pv_o, &pv, 4, "phrase_values"}};
     PyObject *result = NULL;
+    t2s_program program = {0}; /* its maps freed at done, whether built or not */
     if (take_all(wanted, COUNT(wanted)) < 0) goto done;
     const Py_ssize_t n = cp.view.len / 4, w = st.view.len / 8, p = pf.view.len / 4;
     const int64_t *starts = (const int64_t *)st.view.buf, *ends = (const int64_t *)en.view.buf;
@@ -2251,27 +2253,30 @@ static PyObject *py_t2s_convert(PyObject *self, PyObject *args)
             goto done;
         }
     }
-    t2s_program program = {(const uint8_t *)tb.view.buf, tb.view.len, (const uint32_t *)nt.view.buf,
-                           (const uint32_t *)ct.view.buf, (const uint32_t *)pf.view.buf, (const uint32_t *)pk.view.buf,
-                           (const uint32_t *)pv.view.buf, p, offsets};
+    program.table = (const uint8_t *)tb.view.buf;
+    program.table_len = tb.view.len;
+    program.norm_to = (const uint32_t *)nt.view.buf;
+    program.char_to = (const uint32_t *)ct.view.buf;
+    program.phrase_first = (const uint32_t *)pf.view.buf;
+    program.phrase_keys = (const uint32_t *)pk.view.buf;
+    program.phrase_values = (const uint32_t *)pv.view.buf;
+    program.n_phrases = p;
+    program.phrase_offsets = offsets;
     if (small_map_of(&program.norm, (const uint32_t *)nf.view.buf, nf.view.len / 4) < 0 ||
         small_map_of(&program.chars, (const uint32_t *)cf.view.buf, cf.view.len / 4) < 0 ||
         small_map_of(&program.phrases, (const uint32_t *)pf.view.buf, p) < 0) {
         PyErr_NoMemory();
-        goto freed;
+        goto done;
     }
     Py_BEGIN_ALLOW_THREADS
     for (Py_ssize_t i = 0; i < w; i++)
         t2s_window(&program, (const uint32_t *)cp.view.buf, (uint32_t *)out.view.buf, starts[i], ends[i]);
     Py_END_ALLOW_THREADS
     result = Py_NewRef(Py_None);
-freed:
+done:
     small_map_free(&program.norm);
     small_map_free(&program.chars);
     small_map_free(&program.phrases);
-    release_all(wanted, COUNT(wanted));
-    return result;
-done:
     release_all(wanted, COUNT(wanted));
     return result;
 }

@@ -21,7 +21,8 @@ from .literals import lines_holding, required_literals, searched_lines
 
 # A clause's punctuation inside quotes makes them speech ("“别担心，”米洛斯说。", "“Wait,” she said."): two lines
 # of dialogue with one speaker are no template with a name's slot filled. An ASCII full stop may be part of a name.
-_OPENERS, _CLOSERS_OF_NAMES, _NOT_IN_NAMES = "“「『\"'‘", "”」』\"'’", "“”「」『』\"'‘’\n，。！？；,!?;…"
+_OPENERS, _CLOSERS_OF_NAMES, _CLAUSE_ENDS = "“「『\"'‘", "”」』\"'’", "，。！？；,!?;…"
+_NOT_IN_NAMES = "“”「」『』\"'‘’\n" + _CLAUSE_ENDS
 _NAME_CHARS = 40
 # A short quoted name: an opener, 1 to 40 characters of none of the quotes or a clause's punctuation, a closer
 # (every closer is one of them).
@@ -218,7 +219,7 @@ def heading_marks(stripped: Sequence[str], held: np.ndarray | None = None) -> tu
 # A line that opens with an utterance: an opening quote, then up to a closing quote text holding a clause's
 # punctuation ("“为什么？”", "“好。”他说。", "“Wait,” she said.").
 _SPEECH = re.compile(
-    f"[{_OPENERS}][^{_CLOSERS_OF_NAMES}\n]*[，。！？；,!?;…][^{_CLOSERS_OF_NAMES}\n]*[{_CLOSERS_OF_NAMES}]"
+    f"[{_OPENERS}][^{_CLOSERS_OF_NAMES}\n]*[{_CLAUSE_ENDS}][^{_CLOSERS_OF_NAMES}\n]*[{_CLOSERS_OF_NAMES}]"
 )
 
 
