@@ -15,9 +15,10 @@ from hypothesis import strategies as st
 
 import dedup
 from dedup import cluster
-from dedup.boilerplate.overlap import _nearest_included
+from dedup.boilerplate.overlap import EXCERPT_CHARS, _cut_at_edges, _nearest_included, _quoted
 from dedup.cluster import center_labels, center_order, connected_components
 from dedup.duplicates import DuplicateFinder, DuplicateOptions
+from dedup.lines import line_table
 from dedup.normalize import matching_texts
 from dedup.shingle import shingle_sets
 from dedup.verify import measures
@@ -224,6 +225,138 @@ def test_a_table_in_overlapping_excerpts_is_content(news_lines: list[str]) -> No
     assert len(crossed) == len(rows)
     assert all(row in kept for row in crossed)
     assert not [b for b in report.boilerplate if b.example in rows]
+
+
+def _unlike_paragraphs(news_lines: list[str], n: int) -> list[str]:
+    """``n`` paragraphs of prose no two of which share a stretch of 12 characters (People's Daily prints some twice)."""
+    chosen: list[str] = []
+    for line in news_lines:
+        if (
+            60 <= len(line) <= 280
+            and line.rstrip()[-1] in "。！？”"
+            and not any(line[i : i + 12] in other for other in chosen for i in range(0, len(line) - 12, 6))
+        ):
+            chosen.append(line)
+        if len(chosen) == n:
+            return chosen
+    raise AssertionError("the sample holds too few paragraphs")
+
+
+def _wrapped(texts: list[str], sites: int) -> list[str]:
+    """Each text in the header and footer of one of ``sites`` sites, in turn."""
+    out = []
+    for i, text in enumerate(texts):
+        site = "甲乙丙丁戊己庚辛"[i % sites]
+        header = [f"{site}网 首页 新闻 体育 财经", f"当前位置：{site}网 > 新闻 > 正文"]
+        footer = [f"关于我们 | 联系我们 | 版权所有 © {site}网 2024", f"京ICP备{12345 + i % sites:08d}号"]
+        out.append("\n".join([*header, text, *footer]))
+    return out
+
+
+@pytest.mark.parametrize("cross_document", [False, True], ids=["own", "cross"])
+@pytest.mark.parametrize("sites", [0, 8], ids=["bare", "in-sites"])
+@pytest.mark.parametrize(("width", "step"), [(4, 1), (3, 1), (8, 2)])
+def test_excerpts_cut_between_paragraphs_keep_every_paragraph(
+    news_lines: list[str], width: int, step: int, sites: int, cross_document: bool
+) -> None:
+    """Windows of whole paragraphs of one text: a paragraph recurs in documents of several families (centre clusters
+    split the chain), its neighbours are whole paragraphs that recur too, so the neighbour cut at different points
+    that :func:`_overlap_context` reads is not there. Until 2026-12-06 (nineteenth session) such paragraphs went as
+    recurring boilerplate from every copy, with or without ``cross_document``: of these windows' paragraphs, 29
+    (windows of 4), 8 (of 3) and 12 (of 8, by 2) were kept nowhere. The sites' lines still go."""
+    paragraphs = _unlike_paragraphs(news_lines, 200 + width)
+    docs = ["\n".join(paragraphs[i : i + width]) for i in range(0, 200, step)]
+    texts = _wrapped(docs, sites) if sites else docs
+    report = dedup.clean_report(texts, cross_document=cross_document)
+    kept = "\n".join(c.text for c in report.cleaned)
+    assert [p for p in paragraphs[: 200 + width - step] if p not in kept] == []
+    if sites:
+        assert "首页" not in kept and "版权所有" not in kept and "ICP" not in kept
+    if cross_document:  # and each paragraph is kept once
+        assert all(kept.count(p) == 1 for p in paragraphs[: 200 + width - step])
+
+
+def _prose(i: int, end: str = "。") -> str:
+    words = "经济发展改革开放科技教育文化交流城市建设农业生产"
+    return "".join(words[(i * 7 + j * 3) % len(words)] for j in range(EXCERPT_CHARS + 5)) + f"第{i}段" + end
+
+
+def test_cut_at_edges_finds_a_paragraph_cut_at_a_documents_edge() -> None:
+    a, b, c, d, e = (_prose(i) for i in range(5))
+    table = line_table(["\n".join([a, b, c]), "\n".join([b, c, d]), "\n".join([c, d, e])])
+    every = np.ones(len(table), dtype=bool)
+    # c: after b in the first two documents, at the third's start; b and d sit next to c in both their copies and
+    # at an edge or next to a line met once on their other side
+    assert _cut_at_edges(table, every).tolist() == [False, False, True, False, True, False, True, False, False]
+    assert not _cut_at_edges(table, every & (table.exact != table.exact[2])).any()  # c not asked about
+    # a short line (a site's) where the text is cut is as good as the edge
+    table = line_table(["\n".join([a, b, c, "首页"]), "\n".join(["首页", b, c, d]), "\n".join(["首页", c, d, e])])
+    found = _cut_at_edges(table, np.ones(len(table), dtype=bool))
+    assert np.flatnonzero(found).tolist() == [2, 6, 9]  # c in each document
+    # neither a headline without a sentence end nor a line next to one is prose
+    a, b, c, d, e = (_prose(i, end="") for i in range(5))
+    table = line_table(["\n".join([a, b, c]), "\n".join([b, c, d]), "\n".join([c, d, e])])
+    assert not _cut_at_edges(table, np.ones(len(table), dtype=bool)).any()
+
+
+_QUOTE_SHAPES = {
+    "between-prose": lambda i, quote, before, after: [before, quote, after],
+    "in-sites": lambda i, quote, before, after: [
+        f"站{i % 5}网 首页 新闻",
+        before,
+        quote,
+        after,
+        f"版权所有 站{i % 5}网",
+    ],
+    "last-paragraph": lambda i, quote, before, after: [before, after, quote],
+}
+
+
+@pytest.mark.parametrize("cross_document", [False, True], ids=["own", "cross"])
+@pytest.mark.parametrize("shape", list(_QUOTE_SHAPES))
+def test_a_speech_quoted_in_other_articles_keeps_its_paragraphs(
+    news_lines: list[str], shape: str, cross_document: bool
+) -> None:
+    """A speech of 12 paragraphs, then 30 articles of other stories each quoting one of them (so a paragraph recurs
+    in three or four families, its neighbours every time another article's). Until 2026-12-06 (nineteenth session)
+    a paragraph quoted twice went as recurring boilerplate from every copy, the speech's too: 10 of its 12
+    paragraphs were kept nowhere quoted between two paragraphs or in sites' headers and footers, 11 quoted last."""
+    paragraphs = _unlike_paragraphs(news_lines, 72)
+    speech, others = paragraphs[:12], paragraphs[12:]
+    quoting = ["\n".join(_QUOTE_SHAPES[shape](i, speech[i % 12], others[2 * i], others[2 * i + 1])) for i in range(30)]
+    report = dedup.clean_report(["\n".join(speech), *quoting], cross_document=cross_document)
+    # Not covered: quoted last, the speech's last paragraph ends every text that holds it, as a site's closing line
+    # does, and goes as recurring boilerplate (it sits inside running text nowhere).
+    kept_speech = speech[:-1] if shape == "last-paragraph" else speech
+    assert report.cleaned[0].text.startswith("\n".join(kept_speech))
+    kept = "\n".join(c.text for c in report.cleaned)
+    assert all(kept.count(p) == (1 if cross_document else 1 + (30 - i + 11) // 12) for i, p in enumerate(kept_speech))
+    assert "首页" not in kept and "版权所有" not in kept
+
+
+def test_quoted_needs_prose_around_one_copy_and_no_neighbour_two_families_share() -> None:
+    s0, s1, s2, s3, a, b, c, d, e, f, x, y, z = (_prose(i) for i in range(13))
+    notice, note = _prose(20, end="."), _prose(21)  # a disclaimer, and the same English notice under it each time
+    texts = [
+        "\n".join([s0, s1, s2, s3]),
+        "\n".join([a, s1, b]),
+        "\n".join([c, s1, d]),
+        "\n".join([a, s1, b]),  # a reprint of the second, in its family: their shared neighbours say nothing
+        "\n".join([e, s1]),
+        "\n".join([x, note, notice]),
+        "\n".join([y, note, notice]),
+        "\n".join([z, note, notice, f]),
+    ]
+    table = line_table(texts)
+    families = np.array([0, 1, 2, 1, 4, 5, 6, 7])
+    keys, count = np.unique(table.exact, return_counts=True)
+    repeated = np.isin(table.exact, keys[count >= 2])  # s1, a, b, note, notice
+    found = _quoted(table, repeated, families[table.doc])
+    quoted = {table.texts[i] for i in np.flatnonzero(found)}
+    assert quoted == {s1} and found.sum() == 5  # every copy of s1; not the notes, next to the notice each time
+    # the reprint in another family: s1's neighbours a and b are then held in two families
+    families[3] = 3
+    assert not _quoted(table, repeated, families[table.doc]).any()
 
 
 def test_nearest_included_skips_excluded_lines() -> None:

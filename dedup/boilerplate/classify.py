@@ -14,7 +14,7 @@ from ..lines import LineTable, in_numeric_table
 from ..store import take, take_rows
 from .base import CONTENT, KIND, BoilerplateOptions, kind_names
 from .families import SharesMemo, _doc_frequency, _families
-from .overlap import _overlap_context, _same_run
+from .overlap import _cut_at_edges, _overlap_context, _quoted, _same_run
 from .pages import _WEB_PAGE, PageLines, _classify_web_pages, page_lines
 
 
@@ -311,8 +311,9 @@ def collection_kinds(
     # A line is judged by its own copies first, so that a paragraph of overlapping excerpts
     # is not taken again as a template by its masked view or its head (a dateline).
     repeated = recurrable & (exact_df >= 2)
-    overlapping = _overlap_context(table, table.exact, repeated, recurs)
+    overlapping = _overlap_context(table, table.exact, repeated, recurs) | _cut_at_edges(table, repeated)
     overlapping |= recurs & _same_run(table, repeated, overlapping)
+    overlapping |= _quoted(table, repeated & ~overlapping, line_family)  # alone: its neighbours are not quoted
     # A table of figures is the same masked lines (and header) in every report of a series: its slots are the data.
     in_table = in_numeric_table(table, recurs, shapes)
     recurring = recurrable & (exact_df >= min_docs) & ~overlapping & ~in_table

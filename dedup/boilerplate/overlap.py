@@ -4,6 +4,7 @@ families."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import numpy as np
@@ -100,6 +101,150 @@ def _same_neighbour(
     shared = np.zeros(with_context.size, dtype=bool)
     shared[key_of_pair[qualifies]] = True
     return shared[key_id]
+
+
+#: View characters of a line of prose (:func:`_cut_at_edges`, :func:`_quoted`): as many as a paragraph of its own
+#: (``PassageOptions.min_chars``).
+EXCERPT_CHARS = 20
+# What ends a paragraph of prose, closing quotes and brackets aside (the Latin full stop too: a paragraph's last
+# character, not a sentence's end inside a line, where it may end an abbreviation).
+_PROSE_END = re.compile(r"[。！？!?.…]")
+_CLOSERS = "”’」』）)]】》〉\"'"
+
+
+def _ends_prose(texts: Sequence[str]) -> np.ndarray:
+    """bool ``[len(texts)]``: whether each line ends as a paragraph of prose does (:data:`_PROSE_END`)."""
+    return np.array([_PROSE_END.fullmatch(text.rstrip().rstrip(_CLOSERS)[-1:]) is not None for text in texts], bool)
+
+
+def _cut_at_edges(table: LineTable, candidates: np.ndarray, share: float = 0.5) -> np.ndarray:
+    """Candidate lines that recur because their documents are excerpts of one text cut between its paragraphs:
+    bool ``[m]``.
+
+    :func:`_overlap_context` knows excerpts by a neighbouring paragraph cut at different points. Excerpts cut
+    between paragraphs (a long text in overlapping windows, a story reprinted up to its k-th paragraph, each maybe
+    in a site's header and footer) keep their neighbours whole, and those recur too. The cut shows on one side of a
+    line instead: its copies mostly sit next to the same paragraph there, and at least one copy sits at its
+    document's start or end, or next to a short line (a site's), the text cut at that point. Both the line and that
+    paragraph must be prose: at least :data:`EXCERPT_CHARS` view characters, ending as a paragraph does
+    (:func:`_ends_prose`). A site's template shows no such cut: its header opens the page in every copy, the line
+    next to a line of it is the same in every copy or a story's, different in each; a list of links cut at
+    different points (related headlines) is no prose. Occurrences of one key: ``table.exact``.
+
+    Parameters
+    ----------
+    candidates : np.ndarray
+        bool ``[m]``, the lines to judge (those that recur by their exact key).
+    share : float
+        Share of a key's occurrences that must sit next to the same paragraph on that side (at least two of them).
+
+    Returns
+    -------
+    np.ndarray
+        bool ``[m]``: the candidates whose key shows such a cut, before or after.
+    """
+    m = len(table)
+    out = np.zeros(m, dtype=bool)
+    long = table.view_len >= EXCERPT_CHARS
+    rows = np.flatnonzero(candidates & long)
+    if not rows.size:
+        return out
+    key_id = group_ids(table.exact[rows])
+    n_keys = int(key_id.max()) + 1
+    occurrences = np.bincount(key_id, minlength=n_keys)
+    first_row = np.full(n_keys, m, dtype=np.int64)
+    np.minimum.at(first_row, key_id, rows)
+    asked = []  # (key, its first row, the row of the paragraph its copies mostly sit next to) for each side
+    for step in (-1, 1):
+        near = rows + step
+        inside = (near >= 0) & (near < m)
+        inside[inside] &= table.doc[near[inside]] == table.doc[rows[inside]]
+        beside = np.flatnonzero(inside)
+        beside = beside[long[near[beside]]]  # next to a long line; the others at an edge or next to a short line
+        if not beside.size:
+            continue
+        key, neighbour = key_id[beside], near[beside]
+        cut = occurrences - np.bincount(key, minlength=n_keys)
+        # Each key's most frequent long neighbour on this side: how often it is there, and one of its rows.
+        pair = group_ids(key, table.exact[neighbour])
+        count = np.bincount(pair)[pair]
+        by_count = np.lexsort((-count, key))
+        first = by_count[np.concatenate(([True], key[by_count][1:] != key[by_count][:-1]))]
+        key, most, neighbour = key[first], count[first], neighbour[first]
+        keep = (cut[key] >= 1) & (most >= 2) & (most >= share * occurrences[key])
+        asked.append(np.stack([key[keep], first_row[key[keep]], neighbour[keep]], axis=1))
+    pairs = np.concatenate(asked) if asked else np.zeros((0, 3), dtype=np.int64)
+    if not pairs.size:
+        return out
+    lines = np.unique(pairs[:, 1:])
+    prose = np.zeros(m, dtype=bool)
+    prose[lines] = _ends_prose(take(table.texts, lines))  # a few rows: the texts may be elsewhere (on Ray)
+    seeded = np.zeros(n_keys, dtype=bool)
+    seeded[pairs[prose[pairs[:, 1]] & prose[pairs[:, 2]], 0]] = True
+    out[rows] = seeded[key_id]
+    return out
+
+
+def _quoted(table: LineTable, candidates: np.ndarray, line_family: np.ndarray) -> np.ndarray:
+    """Candidate lines that recur because other texts quote them: bool ``[m]``.
+
+    A paragraph of a speech or a statement, quoted in articles of other families, recurs with a different text
+    around every copy: its long neighbours are never the same line in copies of two families, and somewhere it
+    sits inside running text, a paragraph of prose on either side. A site's long lines (a disclaimer after the
+    article, a cookie notice, a form's instructions) sit next to the site's other lines — the same long line in
+    every copy (an English notice under the Chinese one, the notice's next paragraph) — or at the text's end
+    with furniture after it, never between two paragraphs of prose. Lines and neighbours of prose: at least
+    :data:`EXCERPT_CHARS` view characters, ending as a paragraph does (:func:`_ends_prose`).
+
+    Parameters
+    ----------
+    candidates : np.ndarray
+        bool ``[m]``, the lines to judge (those that recur by their exact key).
+    line_family : np.ndarray
+        int64 ``[m]``, the family of each line's document.
+
+    Returns
+    -------
+    np.ndarray
+        bool ``[m]``: the candidates whose key is quoted so.
+    """
+    m = len(table)
+    out = np.zeros(m, dtype=bool)
+    long = table.view_len >= EXCERPT_CHARS
+    rows = np.flatnonzero(candidates & long)
+    if not rows.size:
+        return out
+    key_id = group_ids(table.exact[rows])
+    n_keys = int(key_id.max()) + 1
+    between = np.ones(rows.size, dtype=bool)  # a long line on either side
+    shared = np.zeros(n_keys, dtype=bool)  # a long neighbour that copies in two families have
+    sides = []
+    for step in (-1, 1):
+        near = rows + step
+        inside = (near >= 0) & (near < m)
+        inside[inside] &= table.doc[near[inside]] == table.doc[rows[inside]]
+        at = np.flatnonzero(inside)
+        at = at[long[near[at]]]
+        between &= np.isin(np.arange(rows.size), at)
+        # (key, neighbour) pairs and the families holding each
+        neighbour = table.exact[near[at]]
+        first = np.unique(group_ids(key_id[at], neighbour, line_family[rows[at]]), return_index=True)[1]
+        pair = group_ids(key_id[at][first], neighbour[first])
+        key_of_pair = np.zeros(int(pair.max(initial=-1)) + 1, dtype=np.int64)
+        key_of_pair[pair] = key_id[at][first]
+        shared[key_of_pair[np.bincount(pair) >= 2]] = True
+        sides.append(near)
+    inner = np.flatnonzero(between & ~shared[key_id])
+    if not inner.size:
+        return out
+    lines = np.unique(np.concatenate([rows[inner], sides[0][inner], sides[1][inner]]))
+    prose = np.zeros(m, dtype=bool)
+    prose[lines] = _ends_prose(take(table.texts, lines))  # a few rows: the texts may be elsewhere (on Ray)
+    inner = inner[prose[rows[inner]] & prose[sides[0][inner]] & prose[sides[1][inner]]]
+    quoted = np.zeros(n_keys, dtype=bool)
+    quoted[key_id[inner]] = True
+    out[rows] = quoted[key_id]
+    return out
 
 
 def _nearest_included(exclude: np.ndarray, step: int) -> np.ndarray:
