@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 import dedup
 from dedup import cluster
-from dedup.boilerplate.overlap import EXCERPT_CHARS, _cut_at_edges, _nearest_included, _quoted
+from dedup.boilerplate.overlap import EXCERPT_CHARS, _cut_at_edges, _ends_prose, _nearest_included, _quoted
 from dedup.cluster import center_labels, center_order, connected_components
 from dedup.duplicates import DuplicateFinder, DuplicateOptions
 from dedup.lines import line_table
@@ -274,6 +274,43 @@ def test_excerpts_cut_between_paragraphs_keep_every_paragraph(
         assert "首页" not in kept and "版权所有" not in kept and "ICP" not in kept
     if cross_document:  # and each paragraph is kept once
         assert all(kept.count(p) == 1 for p in paragraphs[: 200 + width - step])
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_random_windows_of_paragraphs_in_sites_keep_every_paragraph(news_lines: list[str], seed: int) -> None:
+    """200 windows of 2-8 whole paragraphs at random places of 150, half in one of ten sites' header and footer
+    (what syndicated excerpts look like). The code before kept 16-33 of the paragraphs nowhere; the first version of
+    the rules 2 (two photo captions, whose last sentence a credit in brackets follows)."""
+    rng = random.Random(seed)
+    paragraphs = _unlike_paragraphs(news_lines, 150)
+    texts = []
+    for _ in range(200):
+        width = rng.randint(2, 8)
+        start, site, wrapped = rng.randint(0, 150 - width), rng.randint(0, 9), rng.random() < 0.5
+        header, footer = [f"站{site}网 首页 新闻中心"], [f"版权所有 站{site}网 京ICP备{site:06d}号"]
+        texts.append("\n".join([*header * wrapped, *paragraphs[start : start + width], *footer * wrapped]))
+    for cross_document in (False, True):
+        kept = "\n".join(c.text for c in dedup.clean_report(texts, cross_document=cross_document).cleaned)
+        assert [p for p in paragraphs if p not in kept and any(p in t for t in texts)] == []
+        assert "首页" not in kept and "ICP" not in kept
+
+
+def test_ends_prose_reads_the_last_sentence_before_a_note_in_brackets() -> None:
+    ends = [
+        "他说：“会议取得圆满成功。”",
+        "这是矿工们准备下井作业。（宋振平摄）",
+        "The talks ended. (Reuters)",
+        "真的吗？",
+    ]
+    assert _ends_prose(ends).tolist() == [True] * 4
+    other = [
+        "相关新闻：春运首日客流平稳",
+        "(Reuters)",
+        "Related: talks end",
+        "【责任编辑：王明】",
+        "这是一张照片（宋振平摄）",
+    ]
+    assert _ends_prose(other).tolist() == [False] * 5
 
 
 def _prose(i: int, end: str = "。") -> str:

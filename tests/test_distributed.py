@@ -252,6 +252,23 @@ def test_clean_on_ray_equals_the_single_machine(ray_address: str, reprints: list
     assert distributed.clean(reprints, cross_document=cross_document) == expected.cleaned
 
 
+def test_overlapping_and_quoting_documents_keep_paragraphs_on_ray(ray_address: str, news_lines: list[str]) -> None:
+    """The exemptions of lines that recur because documents overlap or quote them (excerpts cut between paragraphs,
+    a speech quoted by articles) read the shared lines' texts where Ray keeps them: the same kinds as one machine."""
+    from dedup import distributed
+
+    paragraphs = list(dict.fromkeys(line for line in news_lines[400:] if 60 <= len(line) <= 280 and line[-1] == "。"))
+    windows = [f"{HEADER}\n" * (i % 2) + "\n".join(paragraphs[i : i + 4]) for i in range(0, 60)]
+    speech, others = paragraphs[100:106], paragraphs[110:]
+    quoting = ["\n".join([others[2 * i], speech[i % 6], others[2 * i + 1]]) for i in range(18)]
+    texts = [*windows, "\n".join(speech), *quoting]
+    for cross_document in (False, True):
+        expected = dedup.clean_report(texts, cross_document=cross_document)
+        assert distributed.clean_report(texts, cross_document=cross_document, batch_size=20) == expected
+        kept = "\n".join(c.text for c in expected.cleaned)
+        assert all(p in kept for p in [*paragraphs[:63], *speech]) and HEADER not in kept
+
+
 @pytest.mark.parametrize(
     "options",
     [

@@ -112,9 +112,15 @@ _PROSE_END = re.compile(r"[。！？!?.…]")
 _CLOSERS = "”’」』）)]】》〉\"'"
 
 
+# A note in brackets after a paragraph's last sentence: a photo's credit (（新华社记者 张三摄）), an agency ((Reuters)).
+_TRAILING_NOTE = re.compile(r"[（(][^（()）]{1,30}[）)]\s*$")
+
+
 def _ends_prose(texts: Sequence[str]) -> np.ndarray:
-    """bool ``[len(texts)]``: whether each line ends as a paragraph of prose does (:data:`_PROSE_END`)."""
-    return np.array([_PROSE_END.fullmatch(text.rstrip().rstrip(_CLOSERS)[-1:]) is not None for text in texts], bool)
+    """bool ``[len(texts)]``: whether each line ends as a paragraph of prose does (:data:`_PROSE_END`), a note in
+    brackets after it aside (:data:`_TRAILING_NOTE`): ``下井作业。（宋振平摄）`` does, ``(Reuters)`` alone does not."""
+    ends = [_TRAILING_NOTE.sub("", text.rstrip()).rstrip().rstrip(_CLOSERS)[-1:] for text in texts]
+    return np.array([_PROSE_END.fullmatch(end) is not None for end in ends], bool)
 
 
 def _cut_at_edges(table: LineTable, candidates: np.ndarray, share: float = 0.5) -> np.ndarray:
