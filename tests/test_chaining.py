@@ -371,6 +371,18 @@ def test_a_speech_quoted_in_other_articles_keeps_its_paragraphs(
     assert "首页" not in kept and "版权所有" not in kept
 
 
+def test_a_sentence_a_site_prints_inside_its_articles_reads_as_a_quote(news_lines: list[str]) -> None:
+    """The quoting rule's price, documented in the README: between two paragraphs of every article the sentence is
+    kept (once with ``cross_document``); after the last paragraph it goes from all, as before."""
+    ad = "下载人民日报客户端，第一时间获取权威资讯，参与讨论赢取好礼。"
+    paragraphs = _unlike_paragraphs(news_lines, 80)
+    inside = ["\n".join([*paragraphs[4 * i : 4 * i + 2], ad, *paragraphs[4 * i + 2 : 4 * i + 4]]) for i in range(20)]
+    after = ["\n".join([*paragraphs[4 * i : 4 * i + 4], ad]) for i in range(20)]
+    for texts, own, cross in ((inside, 20, 1), (after, 0, 0)):
+        assert sum(ad in c.text for c in dedup.clean_report(texts).cleaned) == own
+        assert sum(ad in c.text for c in dedup.clean_report(texts, cross_document=True).cleaned) == cross
+
+
 def test_quoted_needs_prose_around_one_copy_and_no_neighbour_two_families_share() -> None:
     s0, s1, s2, s3, a, b, c, d, e, f, x, y, z = (_prose(i) for i in range(13))
     notice, note = _prose(20, end="."), _prose(21)  # a disclaimer, and the same English notice under it each time
