@@ -295,6 +295,41 @@ def test_random_windows_of_paragraphs_in_sites_keep_every_paragraph(news_lines: 
         assert "首页" not in kept and "ICP" not in kept
 
 
+@pytest.mark.parametrize("seed", [0, 1])
+def test_excerpts_quotes_and_articles_mixed_lose_under_one_percent(news_lines: list[str], seed: int) -> None:
+    """150 documents drawn from four long texts: windows of 1-6 whole paragraphs, articles quoting one or two of their
+    paragraphs (inside, or last), articles of their own; half in one of seven sites' header and footer. The code
+    before kept 7 of 377 and 9 of 373 paragraphs nowhere, the rules 1 and 0 (on the benchmark's People's Daily month,
+    eight seeds: 74 of 2,843 → 15, paragraphs both excerpted and quoted, whose copies sit next to another paragraph in
+    each). Reading any other long neighbour as a cut (5 of 2,843) kept 10,009 characters of the labelled web pages'
+    boilerplate, and was not kept."""
+    rng = random.Random(seed)
+    paragraphs = _unlike_paragraphs(news_lines, 600)
+    texts_of = [paragraphs[i * 50 : (i + 1) * 50] for i in range(4)]
+    own = iter(paragraphs[200:])
+    texts = []
+    for _ in range(150):
+        text, kind = rng.choice(texts_of), rng.random()
+        if kind < 0.5:
+            width = rng.randint(1, 6)
+            start = rng.randint(0, 50 - width)
+            body = text[start : start + width]
+        elif kind < 0.8:
+            quoted = rng.sample(text, rng.randint(1, 2))
+            body = [next(own), *quoted, next(own)] if rng.random() < 0.7 else [next(own), next(own), *quoted]
+        else:
+            body = [next(own) for _ in range(rng.randint(2, 5))]
+        if rng.random() < 0.5:
+            site = rng.randint(0, 6)
+            body = [f"站{site}网 首页 新闻中心", *body, f"版权所有 站{site}网 京ICP备{site:06d}号"]
+        texts.append("\n".join(body))
+    present = {line for text in texts for line in text.split("\n")} & set(paragraphs)
+    for cross_document in (False, True):
+        kept = "\n".join(c.text for c in dedup.clean_report(texts, cross_document=cross_document).cleaned)
+        assert len([p for p in present if p not in kept]) <= 0.01 * len(present)
+        assert "首页" not in kept and "ICP" not in kept
+
+
 def test_ends_prose_reads_the_last_sentence_before_a_note_in_brackets() -> None:
     ends = [
         "他说：“会议取得圆满成功。”",
