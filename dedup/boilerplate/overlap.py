@@ -11,6 +11,7 @@ import numpy as np
 
 from ..arrays import group_ids
 from ..cluster import connected_components
+from ..linemarks import _CLOSERS
 from ..lines import LineTable
 from ..store import take
 
@@ -109,9 +110,6 @@ EXCERPT_CHARS = 20
 # What ends a paragraph of prose, closing quotes and brackets aside (the Latin full stop too: a paragraph's last
 # character, not a sentence's end inside a line, where it may end an abbreviation).
 _PROSE_END = re.compile(r"[。！？!?.…]")
-_CLOSERS = "”’」』）)]】》〉\"'"
-
-
 # A note in brackets after a paragraph's last sentence: a photo's credit (（新华社记者 张三摄）), an agency ((Reuters)).
 _TRAILING_NOTE = re.compile(r"[（(][^（()）]{1,30}[）)]\s*$")
 
@@ -121,6 +119,34 @@ def _ends_prose(texts: Sequence[str]) -> np.ndarray:
     brackets after it aside (:data:`_TRAILING_NOTE`): ``下井作业。（宋振平摄）`` does, ``(Reuters)`` alone does not."""
     ends = [_TRAILING_NOTE.sub("", text.rstrip()).rstrip().rstrip(_CLOSERS)[-1:] for text in texts]
     return np.array([_PROSE_END.fullmatch(end) is not None for end in ends], bool)
+
+
+def _long_candidates(table: LineTable, candidates: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+    """Which lines are long enough for prose (bool ``[m]``: :data:`EXCERPT_CHARS` view characters), the long
+    ``candidates`` (int64 ``[k]``, rows), their keys' numbers (int64 ``[k]``, by ``table.exact``) and how many."""
+    long = table.view_len >= EXCERPT_CHARS
+    rows = np.flatnonzero(candidates & long)
+    key_id = group_ids(table.exact[rows]) if rows.size else np.zeros(0, dtype=np.int64)
+    return long, rows, key_id, int(key_id.max(initial=-1)) + 1
+
+
+def _prose_rows(table: LineTable, rows: np.ndarray) -> np.ndarray:
+    """bool ``[m]``: which of ``rows`` (int64, any shape, repeats allowed) end as prose does (:func:`_ends_prose`);
+    their texts are read once, a few rows (on Ray the texts stay in the object store)."""
+    lines = np.unique(rows)
+    prose = np.zeros(len(table), dtype=bool)
+    prose[lines] = _ends_prose(take(table.texts, lines))
+    return prose
+
+
+def _long_beside(table: LineTable, rows: np.ndarray, step: int, long: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The line ``step`` (-1 or 1) rows from each of ``rows`` (int64 ``[k]``), and which of ``rows`` (int64 indices
+    into them) have one in their document that is ``long`` (bool ``[m]``)."""
+    near = rows + step
+    inside = (near >= 0) & (near < len(table))
+    inside[inside] &= table.doc[near[inside]] == table.doc[rows[inside]]
+    at = np.flatnonzero(inside)
+    return near, at[long[near[at]]]
 
 
 def _cut_at_edges(table: LineTable, candidates: np.ndarray, share: float = 0.5) -> np.ndarray:
@@ -151,22 +177,15 @@ def _cut_at_edges(table: LineTable, candidates: np.ndarray, share: float = 0.5) 
     """
     m = len(table)
     out = np.zeros(m, dtype=bool)
-    long = table.view_len >= EXCERPT_CHARS
-    rows = np.flatnonzero(candidates & long)
+    long, rows, key_id, n_keys = _long_candidates(table, candidates)
     if not rows.size:
         return out
-    key_id = group_ids(table.exact[rows])
-    n_keys = int(key_id.max()) + 1
     occurrences = np.bincount(key_id, minlength=n_keys)
     first_row = np.full(n_keys, m, dtype=np.int64)
     np.minimum.at(first_row, key_id, rows)
     asked = []  # (key, its first row, the row of the paragraph its copies mostly sit next to) for each side
     for step in (-1, 1):
-        near = rows + step
-        inside = (near >= 0) & (near < m)
-        inside[inside] &= table.doc[near[inside]] == table.doc[rows[inside]]
-        beside = np.flatnonzero(inside)
-        beside = beside[long[near[beside]]]  # next to a long line; the others at an edge or next to a short line
+        near, beside = _long_beside(table, rows, step, long)  # the others at an edge or next to a short line
         if not beside.size:
             continue
         key, neighbour = key_id[beside], near[beside]
@@ -182,9 +201,7 @@ def _cut_at_edges(table: LineTable, candidates: np.ndarray, share: float = 0.5) 
     pairs = np.concatenate(asked) if asked else np.zeros((0, 3), dtype=np.int64)
     if not pairs.size:
         return out
-    lines = np.unique(pairs[:, 1:])
-    prose = np.zeros(m, dtype=bool)
-    prose[lines] = _ends_prose(take(table.texts, lines))  # a few rows: the texts may be elsewhere (on Ray)
+    prose = _prose_rows(table, pairs[:, 1:])
     seeded = np.zeros(n_keys, dtype=bool)
     seeded[pairs[prose[pairs[:, 1]] & prose[pairs[:, 2]], 0]] = True
     out[rows] = seeded[key_id]
@@ -216,22 +233,17 @@ def _quoted(table: LineTable, candidates: np.ndarray, line_family: np.ndarray) -
     """
     m = len(table)
     out = np.zeros(m, dtype=bool)
-    long = table.view_len >= EXCERPT_CHARS
-    rows = np.flatnonzero(candidates & long)
+    long, rows, key_id, n_keys = _long_candidates(table, candidates)
     if not rows.size:
         return out
-    key_id = group_ids(table.exact[rows])
-    n_keys = int(key_id.max()) + 1
     between = np.ones(rows.size, dtype=bool)  # a long line on either side
     shared = np.zeros(n_keys, dtype=bool)  # a long neighbour that copies in two families have
     sides = []
     for step in (-1, 1):
-        near = rows + step
-        inside = (near >= 0) & (near < m)
-        inside[inside] &= table.doc[near[inside]] == table.doc[rows[inside]]
-        at = np.flatnonzero(inside)
-        at = at[long[near[at]]]
-        between &= np.isin(np.arange(rows.size), at)
+        near, at = _long_beside(table, rows, step, long)
+        beside = np.zeros(rows.size, dtype=bool)
+        beside[at] = True
+        between &= beside
         # (key, neighbour) pairs and the families holding each
         neighbour = table.exact[near[at]]
         first = np.unique(group_ids(key_id[at], neighbour, line_family[rows[at]]), return_index=True)[1]
@@ -243,9 +255,7 @@ def _quoted(table: LineTable, candidates: np.ndarray, line_family: np.ndarray) -
     inner = np.flatnonzero(between & ~shared[key_id])
     if not inner.size:
         return out
-    lines = np.unique(np.concatenate([rows[inner], sides[0][inner], sides[1][inner]]))
-    prose = np.zeros(m, dtype=bool)
-    prose[lines] = _ends_prose(take(table.texts, lines))  # a few rows: the texts may be elsewhere (on Ray)
+    prose = _prose_rows(table, np.concatenate([rows[inner], sides[0][inner], sides[1][inner]]))
     inner = inner[prose[rows[inner]] & prose[sides[0][inner]] & prose[sides[1][inner]]]
     quoted = np.zeros(n_keys, dtype=bool)
     quoted[key_id[inner]] = True
