@@ -43,9 +43,17 @@ FOOTER = "责任编辑：王明 版权所有 人民网"
 
 @pytest.fixture(scope="module")
 def collection(news_docs: list[str], seed_texts: dict[str, str]) -> list[str]:
-    """News, twelve of them again inside a site's header and footer, one verbatim copy, an empty text, the seeds."""
+    """News, twelve of them again inside a site's header and footer, one verbatim copy, an empty text, the seeds;
+    windows of four paragraphs and a speech quoted by articles (the overlap rules read the texts of a few lines,
+    which batches and spilling must not change)."""
     wrapped = [f"{HEADER}\n{doc}\n{FOOTER}" for doc in news_docs[:12]]
-    return news_docs[:40] + wrapped + [news_docs[3], ""] + list(seed_texts.values())
+    lines = [line for doc in news_docs[60:100] for line in doc.split("\n") if 60 <= len(line) <= 280]
+    paragraphs = list(dict.fromkeys(line for line in lines if line.endswith("。")))
+    windows = ["\n".join(paragraphs[i : i + 4]) for i in range(12)]
+    speech = paragraphs[40:44]
+    quoting = ["\n".join([paragraphs[50 + 2 * i], speech[i % 4], paragraphs[51 + 2 * i]]) for i in range(8)]
+    overlapping = [*windows, "\n".join(speech), *quoting]
+    return news_docs[:40] + wrapped + [news_docs[3], ""] + list(seed_texts.values()) + overlapping
 
 
 OPTIONS = [
