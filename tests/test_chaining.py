@@ -381,6 +381,7 @@ _QUOTE_SHAPES = {
         f"版权所有 站{i % 5}网",
     ],
     "last-paragraph": lambda i, quote, before, after: [before, after, quote],
+    "introduced": lambda i, quote, before, after: [before, "他在讲话中指出：", quote, after],
 }
 
 
@@ -392,7 +393,8 @@ def test_a_speech_quoted_in_other_articles_keeps_its_paragraphs(
     """A speech of 12 paragraphs, then 30 articles of other stories each quoting one of them (so a paragraph recurs
     in three or four families, its neighbours every time another article's). Until 2026-12-06 (nineteenth session)
     a paragraph quoted twice went as recurring boilerplate from every copy, the speech's too: 10 of its 12
-    paragraphs were kept nowhere quoted between two paragraphs or in sites' headers and footers, 11 quoted last."""
+    paragraphs were kept nowhere quoted between two paragraphs or in sites' headers and footers, 11 quoted last (the
+    fourth shape: after the same short introduction, stepped over)."""
     paragraphs = _unlike_paragraphs(news_lines, 72)
     speech, others = paragraphs[:12], paragraphs[12:]
     quoting = ["\n".join(_QUOTE_SHAPES[shape](i, speech[i % 12], others[2 * i], others[2 * i + 1])) for i in range(30)]
@@ -404,6 +406,18 @@ def test_a_speech_quoted_in_other_articles_keeps_its_paragraphs(
     kept = "\n".join(c.text for c in report.cleaned)
     assert all(kept.count(p) == (1 if cross_document else 1 + (30 - i + 11) // 12) for i, p in enumerate(kept_speech))
     assert "首页" not in kept and "版权所有" not in kept
+
+
+def test_quoted_steps_over_a_short_line_that_recurs() -> None:
+    """A quote's introduction (the same short line before each copy) is no neighbour: the paragraph before it is."""
+    s0, s1, a, b, c, d = (_prose(i) for i in range(6))
+    intro = "他在讲话中指出："
+    table = line_table(["\n".join([s0, s1]), "\n".join([a, intro, s1, b]), "\n".join([c, intro, s1, d])])
+    recurring = np.isin(table.exact, table.exact[[1, 3]])  # s1 and the introduction
+    candidates, families = recurring & (table.exact == table.exact[1]), np.arange(3)[table.doc]
+    assert np.flatnonzero(_quoted(table, candidates, families, recurring)).tolist() == [1, 4, 8]
+    # Not stepped over, the introduction is a short neighbour: no copy of s1 sits between two paragraphs.
+    assert not _quoted(table, candidates, families, np.zeros(len(table), dtype=bool)).any()
 
 
 def test_a_sentence_a_site_prints_inside_its_articles_reads_as_a_quote(news_lines: list[str]) -> None:
@@ -435,12 +449,12 @@ def test_quoted_needs_prose_around_one_copy_and_no_neighbour_two_families_share(
     families = np.array([0, 1, 2, 1, 4, 5, 6, 7])
     keys, count = np.unique(table.exact, return_counts=True)
     repeated = np.isin(table.exact, keys[count >= 2])  # s1, a, b, note, notice
-    found = _quoted(table, repeated, families[table.doc])
+    found = _quoted(table, repeated, families[table.doc], repeated)
     quoted = {table.texts[i] for i in np.flatnonzero(found)}
     assert quoted == {s1} and found.sum() == 5  # every copy of s1; not the notes, next to the notice each time
     # the reprint in another family: s1's neighbours a and b are then held in two families
     families[3] = 3
-    assert not _quoted(table, repeated, families[table.doc]).any()
+    assert not _quoted(table, repeated, families[table.doc], repeated).any()
 
 
 def test_nearest_included_skips_excluded_lines() -> None:

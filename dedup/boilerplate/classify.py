@@ -313,7 +313,7 @@ def collection_kinds(
     repeated = recurrable & (exact_df >= 2)
     overlapping = _overlap_context(table, table.exact, repeated, recurs) | _cut_at_edges(table, repeated)
     overlapping |= recurs & _same_run(table, repeated, overlapping)
-    overlapping |= _quoted(table, repeated & ~overlapping, line_family)  # alone: its neighbours are not quoted
+    overlapping |= _quoted(table, repeated & ~overlapping, line_family, recurs)  # alone: no run of quotes
     # A table of figures is the same masked lines (and header) in every report of a series: its slots are the data.
     in_table = in_numeric_table(table, recurs, shapes)
     recurring = recurrable & (exact_df >= min_docs) & ~overlapping & ~in_table

@@ -139,10 +139,13 @@ def _prose_rows(table: LineTable, rows: np.ndarray) -> np.ndarray:
     return prose
 
 
-def _long_beside(table: LineTable, rows: np.ndarray, step: int, long: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The line ``step`` (-1 or 1) rows from each of ``rows`` (int64 ``[k]``), and which of ``rows`` (int64 indices
-    into them) have one in their document that is ``long`` (bool ``[m]``)."""
-    near = rows + step
+def _long_beside(
+    table: LineTable, rows: np.ndarray, step: int, long: np.ndarray, skip: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """The line ``step`` (-1 or 1) rows from each of ``rows`` (int64 ``[k]``), or the nearest on that side not in
+    ``skip`` (bool ``[m]``), and which of ``rows`` (int64 indices into them) have one in their document that is
+    ``long`` (bool ``[m]``)."""
+    near = rows + step if skip is None else _nearest_included(skip, step)[rows]
     inside = (near >= 0) & (near < len(table))
     inside[inside] &= table.doc[near[inside]] == table.doc[rows[inside]]
     at = np.flatnonzero(inside)
@@ -208,14 +211,15 @@ def _cut_at_edges(table: LineTable, candidates: np.ndarray, share: float = 0.5) 
     return out
 
 
-def _quoted(table: LineTable, candidates: np.ndarray, line_family: np.ndarray) -> np.ndarray:
+def _quoted(table: LineTable, candidates: np.ndarray, line_family: np.ndarray, recurring: np.ndarray) -> np.ndarray:
     """Candidate lines that recur because other texts quote them: bool ``[m]``.
 
     A paragraph of a speech or a statement, quoted in articles of other families, recurs with a different text
     around every copy: its long neighbours are never the same line in copies of two families, and somewhere it
-    sits inside running text, a paragraph of prose on either side. A site's long lines (a disclaimer after the
-    article, a cookie notice, a form's instructions) sit next to the site's other lines — the same long line in
-    every copy (an English notice under the Chinese one, the notice's next paragraph) — or at the text's end
+    sits inside running text, a paragraph of prose on either side (a short line that recurs itself, the quote's
+    introduction ``他在讲话中指出：`` or a share button, is stepped over). A site's long lines (a disclaimer after
+    the article, a cookie notice, a form's instructions) sit next to the site's other lines — the same long line
+    in every copy (an English notice under the Chinese one, the notice's next paragraph) — or at the text's end
     with furniture after it, never between two paragraphs of prose. Lines and neighbours of prose: at least
     :data:`EXCERPT_CHARS` view characters, ending as a paragraph does (:func:`_ends_prose`).
 
@@ -225,6 +229,8 @@ def _quoted(table: LineTable, candidates: np.ndarray, line_family: np.ndarray) -
         bool ``[m]``, the lines to judge (those that recur by their exact key).
     line_family : np.ndarray
         int64 ``[m]``, the family of each line's document.
+    recurring : np.ndarray
+        bool ``[m]``, the lines that recur across families (the short ones are stepped over).
 
     Returns
     -------
@@ -240,7 +246,7 @@ def _quoted(table: LineTable, candidates: np.ndarray, line_family: np.ndarray) -
     shared = np.zeros(n_keys, dtype=bool)  # a long neighbour that copies in two families have
     sides = []
     for step in (-1, 1):
-        near, at = _long_beside(table, rows, step, long)
+        near, at = _long_beside(table, rows, step, long, recurring & ~long)
         beside = np.zeros(rows.size, dtype=bool)
         beside[at] = True
         between &= beside
