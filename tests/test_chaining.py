@@ -393,8 +393,8 @@ def test_a_speech_quoted_in_other_articles_keeps_its_paragraphs(
     """A speech of 12 paragraphs, then 30 articles of other stories each quoting one of them (so a paragraph recurs
     in three or four families, its neighbours every time another article's). Until 2026-12-06 (nineteenth session)
     a paragraph quoted twice went as recurring boilerplate from every copy, the speech's too: 10 of its 12
-    paragraphs were kept nowhere quoted between two paragraphs or in sites' headers and footers, 11 quoted last (the
-    fourth shape: after the same short introduction, stepped over)."""
+    paragraphs were kept nowhere quoted between two paragraphs, in sites' headers and footers or after the same
+    short introduction (stepped over since), 11 quoted last."""
     paragraphs = _unlike_paragraphs(news_lines, 72)
     speech, others = paragraphs[:12], paragraphs[12:]
     quoting = ["\n".join(_QUOTE_SHAPES[shape](i, speech[i % 12], others[2 * i], others[2 * i + 1])) for i in range(30)]
