@@ -14,7 +14,7 @@ from ..lines import LineTable, in_numeric_table
 from ..store import take, take_rows
 from .base import CONTENT, KIND, BoilerplateOptions, kind_names
 from .families import SharesMemo, _doc_frequency, _families
-from .overlap import _cut_at_edges, _overlap_context, _quoted, _same_run
+from .overlap import _beside, _cut_at_edges, _overlap_context, _quoted, _same_run
 from .pages import _WEB_PAGE, PageLines, _classify_web_pages, page_lines
 
 
@@ -28,9 +28,7 @@ def _neighbours_differ(table: LineTable, group: np.ndarray, chosen: np.ndarray) 
     rows = np.flatnonzero(picked[group])
     differ = picked.copy()
     for step in (-1, 1):
-        near = rows + step
-        inside = (near >= 0) & (near < m)
-        inside[inside] &= table.doc[near[inside]] == table.doc[rows[inside]]
+        near, inside = _beside(table, rows, step)
         g, key = group[rows[inside]], table.exact[near[inside]]
         order = np.lexsort((key, g))
         g, key = g[order], key[order]

@@ -78,13 +78,13 @@ def _same_neighbour(
     known by its ``affix`` (its first or last masked characters, which a copy cut short on
     the far side keeps), a line too short for one by its whole view. bool ``[len(rows)]``.
     """
-    other = _nearest_included(exclude, step)[rows]
-    context = np.where(affix[other] != 0, affix[other], table.exact[other])
-    valid = (other >= 0) & (table.doc[other] == table.doc[rows])
-    if not valid.any():
+    other, valid = _beside(table, rows, step, exclude)
+    if not valid.size:
         return np.zeros(rows.size, dtype=bool)
+    beside = other[valid]
     with_context = np.bincount(key_id[valid], minlength=key_id.max() + 1)
-    keys, contexts, lines = key_id[valid], context[valid], table.exact[other[valid]]
+    keys, lines = key_id[valid], table.exact[beside]
+    contexts = np.where(affix[beside] != 0, affix[beside], lines)
     pair_id = group_ids(keys, contexts)
     count = np.bincount(pair_id)
     # The shared neighbour must be cut differently somewhere (a partial paragraph next to
@@ -98,7 +98,7 @@ def _same_neighbour(
     key_of_pair[pair_id] = keys
     qualifies = (count >= 2) & (distinct >= 2) & (count >= share * with_context[key_of_pair])
     if qualifies.any():
-        qualifies &= _cut_copies(table.views, other[valid], line_id, pair_of_line, qualifies, step)
+        qualifies &= _cut_copies(table.views, beside, line_id, pair_of_line, qualifies, step)
     shared = np.zeros(with_context.size, dtype=bool)
     shared[key_of_pair[qualifies]] = True
     return shared[key_id]
@@ -139,17 +139,16 @@ def _prose_rows(table: LineTable, rows: np.ndarray) -> np.ndarray:
     return prose
 
 
-def _long_beside(
-    table: LineTable, rows: np.ndarray, step: int, long: np.ndarray, skip: np.ndarray | None = None
+def _beside(
+    table: LineTable, rows: np.ndarray, step: int, skip: np.ndarray | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
     """The line ``step`` (-1 or 1) rows from each of ``rows`` (int64 ``[k]``), or the nearest on that side not in
-    ``skip`` (bool ``[m]``), and which of ``rows`` (int64 indices into them) have one in their document that is
-    ``long`` (bool ``[m]``)."""
+    ``skip`` (bool ``[m]``; :func:`_nearest_included`), and which of ``rows`` have one in their document (int64
+    indices into them, increasing)."""
     near = rows + step if skip is None else _nearest_included(skip, step)[rows]
     inside = (near >= 0) & (near < len(table))
     inside[inside] &= table.doc[near[inside]] == table.doc[rows[inside]]
-    at = np.flatnonzero(inside)
-    return near, at[long[near[at]]]
+    return near, np.flatnonzero(inside)
 
 
 def _cut_at_edges(table: LineTable, candidates: np.ndarray, share: float = 0.5) -> np.ndarray:
@@ -188,7 +187,8 @@ def _cut_at_edges(table: LineTable, candidates: np.ndarray, share: float = 0.5) 
     np.minimum.at(first_row, key_id, rows)
     asked = []  # (key, its first row, the row of the paragraph its copies mostly sit next to) for each side
     for step in (-1, 1):
-        near, beside = _long_beside(table, rows, step, long)  # the others at an edge or next to a short line
+        near, beside = _beside(table, rows, step)
+        beside = beside[long[near[beside]]]  # next to a long line; the others at an edge or next to a short line
         if not beside.size:
             continue
         key, neighbour = key_id[beside], near[beside]
@@ -246,7 +246,8 @@ def _quoted(table: LineTable, candidates: np.ndarray, line_family: np.ndarray, r
     shared = np.zeros(n_keys, dtype=bool)  # a long neighbour that copies in two families have
     sides = []
     for step in (-1, 1):
-        near, at = _long_beside(table, rows, step, long, recurring & ~long)
+        near, at = _beside(table, rows, step, recurring & ~long)
+        at = at[long[near[at]]]
         beside = np.zeros(rows.size, dtype=bool)
         beside[at] = True
         between &= beside
