@@ -11,14 +11,16 @@ table is built at once; tables of consecutive batches join (:func:`concat_line_t
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from operator import ne
 from typing import Any
 
 import numpy as np
 
-from .arrays import concat_ranges, found_in, sorted_unique
+from .arrays import concat_ranges, found_in, joined_codepoints, sorted_unique
 from .errors import InvalidOptionError
 from .linemarks import line_marks, mask_slots, one_sentence, opens_with_speech, row_shapes
 from .normalize import NormalizeOptions, matching_texts, nfkc_lines
@@ -62,6 +64,36 @@ class LineOptions(KeywordOptions):
 
 
 _MIN_SKELETON_CHARS = 4  # a masked line must keep this much fixed text to key a template
+
+
+@lru_cache(maxsize=1)
+def _latin_letters() -> np.ndarray:
+    """bool ``[0x110000]``: the letters and marks of the Latin script (ASCII's, Latin-1's, the Latin Extended blocks',
+    the combining diacritics) — what masking turns into slots, or leaves between them (``système`` → ``aèa``)."""
+    table = np.zeros(0x110000, dtype=bool)
+    for lo, hi in (
+        (0x41, 0x5A),
+        (0x61, 0x7A),
+        (0xC0, 0x24F),
+        (0x300, 0x36F),
+        (0x1E00, 0x1EFF),
+        (0x2C60, 0x2C7F),
+        (0xA720, 0xA7FF),
+        (0xAB30, 0xAB6F),
+    ):
+        codes = range(lo, hi + 1)
+        table[[c for c in codes if unicodedata.category(chr(c))[0] in "LM"]] = True
+    return table
+
+
+def skeleton_chars(masked_views: Sequence[str]) -> np.ndarray:
+    """int64 ``[len(masked_views)]``: the fixed text of each masked view — its characters that are neither a slot
+    (``a``, ``0``) nor a letter of the Latin script. Masking turns runs of ASCII letters into ``a``; the accented
+    letters of French, German, Polish or Vietnamese stay between them (``aèaéa``), and such a view keys no
+    template: its fixed text would be the accents, which most lines of the language share."""
+    cps, starts, ends = joined_codepoints(masked_views)  # apart by "\n", which no view holds
+    before = np.concatenate(([0], np.cumsum(~_latin_letters()[cps] & (cps != ord("0")))))
+    return before[ends] - before[starts]
 
 
 @dataclass(frozen=True)
@@ -233,8 +265,9 @@ def line_table(
     masked_nfkc = mask_slots(nfkc)
     changed = np.flatnonzero(np.fromiter(map(ne, masked_nfkc, nfkc), dtype=bool, count=len(nfkc))).tolist()
     masked_views = list(views)
-    for i, masked in zip(changed, matching_texts([masked_nfkc[i] for i in changed], options.normalize)):
-        if len(masked) - masked.count("a") - masked.count("0") >= _MIN_SKELETON_CHARS:
+    made = matching_texts([masked_nfkc[i] for i in changed], options.normalize)
+    for i, masked, fixed in zip(changed, made, skeleton_chars(made).tolist()):
+        if fixed >= _MIN_SKELETON_CHARS:
             masked_views[i] = masked
     stripped = list(map(str.strip, nfkc))
     page_number, running_head, head_like_plain, head_like = line_marks(stripped)

@@ -127,8 +127,10 @@ class BoilerplateOptions(LineOptions):
     affix_chars : int
         Characters of the masked view's head and tail that key a template family.
     min_skeleton : float
-        Share of a template line's character 4-grams that the other lines of its
-        family must have too (the fixed text around the slots).
+        Share of a template line's character n-grams that the other lines of its
+        family must have too (the fixed text around the slots): 4-grams where half the
+        family's characters are Han, kana or Hangul, 6-grams in other scripts
+        (:func:`dedup.boilerplate.families.unit_grams`).
     marker_chars : int
         Longest matching view of a line repeated within one document that counts as a marker.
     within_document : bool

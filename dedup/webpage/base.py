@@ -86,7 +86,8 @@ _PUNCT = 16
 _SENTENCE = 32
 
 _SENTENCE_CHARS = "。！？；…!?;｡"
-_CJK_RANGES = (
+#: The code point ranges of CJK scripts: Hangul jamo and syllables, radicals, kana, bopomofo, Han.
+CJK_RANGES = (
     (0x1100, 0x11FF),
     (0x2E80, 0x2FDF),
     (0x3040, 0x30FF),
@@ -116,7 +117,7 @@ def _char_classes() -> np.ndarray:
     table[[0x200B, 0x200C, 0x200D, 0xFEFF]] = _SPACE
     table[0x20000:0x3134F] = _LETTER
     cjk = np.zeros(0x110000, dtype=bool)
-    for lo, hi in _CJK_RANGES:
+    for lo, hi in CJK_RANGES:
         cjk[lo : hi + 1] = True
     cjk &= table == _LETTER
     table[cjk] = _CJK
