@@ -18,6 +18,7 @@ import numpy as np
 from .arrays import collapse_runs, from_codepoints, to_codepoints, whitespace_table
 from .kernel import kernels as _kernels  # None without the compiled kernel: numpy paths
 from .literals import lines_holding, required_literals, searched_lines
+from .segment.chars import OTHER_SCRIPT_ENDS
 
 # A clause's punctuation inside quotes makes them speech ("“别担心，”米洛斯说。", "“Wait,” she said."): two lines
 # of dialogue with one speaker are no template with a name's slot filled. An ASCII full stop may be part of a name.
@@ -41,7 +42,7 @@ _DIGITS = re.compile(r"\d+")
 _MARKUP = re.compile(r"<[^<>\n]{0,200}>|&#?\w{1,10};")
 
 
-_SENTENCE_END = re.compile(r"[。！？!?；;…]")
+_SENTENCE_END = re.compile(f"[。！？!?；;…{OTHER_SCRIPT_ENDS}]")
 
 
 _PAGE_NUMBER = re.compile(
@@ -139,9 +140,10 @@ _CLOSERS = "”’」』）)]】》〉\"'"
 
 
 def one_sentence(lines: Sequence[str]) -> np.ndarray:
-    """bool ``[len(lines)]``: whether each line holds no sentence end (``。！？!?；;…``) before its last visible
-    character. (A regular expression a line, searched up to that character rather than on a slice without it, which
-    copied the line; one pass over the joined lines' code points measured 4× slower.)"""
+    """bool ``[len(lines)]``: whether each line holds no sentence end (``。！？!?；;…``, the other scripts' of
+    :data:`dedup.segment.chars.OTHER_SCRIPT_ENDS`) before its last visible character. (A regular expression a line,
+    searched up to that character rather than on a slice without it, which copied the line; one pass over the joined
+    lines' code points measured 4× slower.)"""
     search = _SENTENCE_END.search
     return np.fromiter(
         (search(line, 0, len(line.rstrip()) - 1) is None for line in lines), dtype=bool, count=len(lines)
@@ -236,7 +238,7 @@ def opens_with_speech(lines: Sequence[str]) -> np.ndarray:
 
 def ends_sentence(lines: Sequence[str]) -> np.ndarray:
     """bool ``[len(lines)]``: whether each line's last visible character, closing quotes and brackets aside,
-    ends a sentence (``。！？!?；;…``)."""
+    ends a sentence (``。！？!?；;…`` and :data:`dedup.segment.chars.OTHER_SCRIPT_ENDS`)."""
     return np.array([_SENTENCE_END.match(line.rstrip().rstrip(_CLOSERS)[-1:]) is not None for line in lines], bool)
 
 

@@ -36,6 +36,7 @@ from .normalize import KnownViews, NormalizeOptions, matching_texts, span_views
 from .options import KeywordOptions, check_types
 from .runs import FRAGMENT, LONG, SHORT, RunColumns, passage_runs, repeat_blocks, run_regions
 from .segment import UnitSpans, segment_many, split_long
+from .segment.chars import OTHER_SCRIPT_ENDS
 from .shingle import distinct_shingle_sets, encode, exact_hashes, shingle_hashes, shingle_sets
 from .spans import Span, SpanGroups, last_visible
 from .store import take
@@ -52,7 +53,7 @@ __all__ = [
     "unit_table",
 ]
 
-_SENTENCE_END = np.array([ord(c) for c in "。！？!?；;…"], dtype=np.uint32)
+_SENTENCE_END = np.array([ord(c) for c in "。！？!?；;…" + OTHER_SCRIPT_ENDS], dtype=np.uint32)
 
 
 @dataclass(frozen=True)

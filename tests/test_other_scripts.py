@@ -19,7 +19,9 @@ import pytest
 
 from dedup import clean_report, find_boilerplate
 from dedup.boilerplate.families import NARROW_GRAM, WIDE_GRAM, unit_grams
+from dedup.linemarks import ends_sentence, one_sentence
 from dedup.lines import skeleton_chars
+from dedup.passages import PassageOptions, unit_table
 
 WORDS = json.loads((Path(__file__).parent / "fixtures" / "lorem_words.json").read_text(encoding="utf-8"))
 DATELINES = {
@@ -114,3 +116,39 @@ def test_templates_of_other_scripts_are_still_found(locale: str) -> None:
         texts.append(article + "\n" + skeleton.format(title))
     found = find_boilerplate(texts, webpage=False)
     assert [(b.kind, len(b.spans)) for b in found] == [("template", 6)]
+
+
+def test_sentence_ends_of_other_scripts_end_sentences() -> None:
+    """The dandas, Arabic's question mark, Urdu's and Armenian's full stops end a sentence as ``。`` does."""
+    assert ends_sentence(["আমরা একসাথে আছি।", "ہم ساتھ ہیں۔", "هل نحن معا؟", "Մենք միասին ենք։", "we"]).tolist() == [
+        True,
+        True,
+        True,
+        True,
+        False,
+    ]
+    two = "সরকার আজ নতুন পরিকল্পনা ঘোষণা করেছে। এতে কৃষকরা উপকৃত হবেন।"
+    assert one_sentence([two, "আমরা একসাথে আছি।", "政府宣布新计划。农民将受益。"]).tolist() == [False, True, False]
+
+
+@pytest.mark.parametrize(
+    ("locale", "refrain"),
+    [("bn_BD", "আমরা একসাথে আছি।"), ("ar_AA", "ہم ساتھ ہیں۔"), ("ar_AA", "هل نحن معا؟"), ("ru_RU", "我们在一起。")],
+)
+def test_a_refrain_that_ends_a_sentence_is_no_marker(locale: str, refrain: str) -> None:
+    """A poem's refrain after each of four verses stays: a short line repeated within a document is a marker (a label
+    such as ``【正文】``) unless it ends a sentence. Before, the Bengali, Urdu and Arabic refrains went three times as
+    markers; the Chinese one stayed."""
+    rng = random.Random(4)
+    verses = [" ".join(rng.choice(WORDS[locale]) for _ in range(9)) for _ in range(4)]
+    text = "\n".join(line for verse in verses for line in (verse, refrain))
+    assert clean_report([text]).cleaned[0].removed == ()
+
+
+def test_long_paragraphs_of_other_scripts_are_matched_sentence_by_sentence() -> None:
+    """A paragraph over ``max_unit_chars`` is matched sentence by sentence, split at its dandas too."""
+    sentences = ["সরকার আজ নতুন পরিকল্পনা ঘোষণা করেছে।", "এতে কৃষকরা উপকৃত হবেন।", "মন্ত্রী সংসদে বাজেটের কথা বলেছেন।"]
+    paragraph = " ".join(sentences * 5)
+    units = unit_table([paragraph], PassageOptions())
+    assert len(paragraph) > PassageOptions().max_unit_chars
+    assert len(units) == 15 and units.sentence_end.all()

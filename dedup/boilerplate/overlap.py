@@ -13,6 +13,7 @@ from ..arrays import group_ids
 from ..cluster import connected_components
 from ..linemarks import _CLOSERS
 from ..lines import LineTable
+from ..segment.chars import OTHER_SCRIPT_ENDS
 from ..store import take
 
 
@@ -109,7 +110,7 @@ def _same_neighbour(
 EXCERPT_CHARS = 20
 # What ends a paragraph of prose, closing quotes and brackets aside (the Latin full stop too: a paragraph's last
 # character, not a sentence's end inside a line, where it may end an abbreviation).
-_PROSE_END = re.compile(r"[。！？!?.…]")
+_PROSE_END = re.compile(f"[。！？!?.…{OTHER_SCRIPT_ENDS}]")
 # A note in brackets after a paragraph's last sentence: a photo's credit (（新华社记者 张三摄）), an agency ((Reuters)).
 _TRAILING_NOTE = re.compile(r"[（(][^（()）]{1,30}[）)]\s*$")
 

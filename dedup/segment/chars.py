@@ -26,9 +26,16 @@ _BRACKET = 8192
 _LIST_FIRST = 16384
 _CARRIAGE = 32768
 
+#: Sentence ends of scripts besides the CJK and Latin ones: the Devanagari and Bengali dandas (``।``, ``॥``), Arabic's
+#: question mark and Urdu's full stop (``؟``, ``۔``), the Armenian, Ethiopic, Myanmar, Tibetan, Khmer and Mongolian
+#: full stops and the Ethiopic question mark (``։ ። ፧ ။ ། ។ ᠃``), the Greek question mark (U+037E, ``;`` once NFKC
+#: is applied). Every set of sentence ends of the package holds them (segmentation, the line marks, the paragraphs'
+#: sentence ends, the overlap rules' prose); a Hindi refrain ending ``।`` was a marker, a Chinese one ending ``。`` not.
+OTHER_SCRIPT_ENDS = "\u0964\u0965\u061f\u06d4\u0589\u1362\u1367\u104b\u0f0d\u17d4\u1803\u037e"
+
 _FLAG_CHARS = {
     _BREAK: "\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029",
-    _TERM: "。｡︒！!﹗？?﹖；;﹔…‥⁇⁈⁉‼",
+    _TERM: "。｡︒！!﹗？?﹖；;﹔…‥⁇⁈⁉‼" + OTHER_SCRIPT_ENDS,
     _PERIOD: ".．﹒",
     _COLON: "：:﹕",
     _CLAUSE: "，,﹐、﹑､",
