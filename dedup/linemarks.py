@@ -218,18 +218,38 @@ def heading_marks(stripped: Sequence[str], held: np.ndarray | None = None) -> tu
     return plain, marked
 
 
+# Quotes of speech in other languages' styles: «…» and »…« (French, Russian; German, Danish), „…“ and ‚…‘ (German,
+# Polish, Czech), ‹…› and ›…‹.
+_SPEECH_OPENERS = _OPENERS + "«»„‚‹›"
+_SPEECH_CLOSERS = _CLOSERS_OF_NAMES + "»«“‘›‹"
+# A sentence's end in any script, which an utterance may close on ("“Fine.”", "« Oui. »"): the Latin full stop only
+# right before the closing quote, since a quoted name may hold one ("“U.S. Steel”").
+_UTTERANCE_ENDS = "。！？!?…." + OTHER_SCRIPT_ENDS
+# Dashes that open a line of dialogue where Russian, French, Spanish or Polish print one ("— Да.", "—¿Sí?", "– Igen.").
+_DIALOGUE_DASHES = "—–―"
+_WIDE_LETTERS = "\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff"
+# What a quote holds: no closing quote, but an apostrophe inside a word ("“I don't know.”", "« D'accord. »").
+_QUOTE_TEXT = f"(?:[^{_SPEECH_CLOSERS}\\n]|(?<=[^\\W\\d_])['’](?=[^\\W\\d_]))"
 # A line that opens with an utterance: an opening quote, then up to a closing quote text holding a clause's
-# punctuation ("“为什么？”", "“好。”他说。", "“Wait,” she said.").
+# punctuation, or ending a sentence ("“为什么？”", "“好。”他说。", "“Wait,” she said.", "„Ja.“"), or the punctuation
+# right after the closing quote, as Russian prints it, at the line's end or before a dash ("«Нет».", "«Да», —
+# сказал он."; not a Chinese line of quoted terms, "“输血”,更需“造血”"); or a dash, a letter of a
+# script written with spaces (a Chinese line opening with "——" is an attribution, "——新华社记者 王明。"), and a
+# clause's punctuation or a sentence's end ("— Да, — сказал он.").
 _SPEECH = re.compile(
-    f"[{_OPENERS}][^{_CLOSERS_OF_NAMES}\n]*[{_CLAUSE_ENDS}][^{_CLOSERS_OF_NAMES}\n]*[{_CLOSERS_OF_NAMES}]"
+    f"[{_SPEECH_OPENERS}]{_QUOTE_TEXT}*"
+    f"(?:[{_CLAUSE_ENDS}]{_QUOTE_TEXT}*|[{_UTTERANCE_ENDS}]\\s?)[{_SPEECH_CLOSERS}]"
+    f"|[{_SPEECH_OPENERS}]{_QUOTE_TEXT}+[{_SPEECH_CLOSERS}][.,!?…](?=\\s*(?:[{_DIALOGUE_DASHES}]|$))"
+    f"|[{_DIALOGUE_DASHES}][ \u00a0]?[¿¡]?(?![{_WIDE_LETTERS}])[^\\W\\d_][^\n]*?[{_CLAUSE_ENDS}{_UTTERANCE_ENDS}]"
 )
 
 
 def opens_with_speech(lines: Sequence[str]) -> np.ndarray:
-    """bool ``[len(lines)]``: whether each line (stripped) opens with an utterance in quotes — dialogue, which a
-    story's chapters share (``“嗯。”``, ``“为什么？”``) and a site's furniture is not. Only the lines that open with a
-    quote are matched."""
-    out = np.fromiter((line[:1] in _OPENERS for line in lines), dtype=bool, count=len(lines))
+    """bool ``[len(lines)]``: whether each line (stripped) opens with an utterance in quotes, or with a dash of
+    dialogue — dialogue, which a story's chapters share (``“嗯。”``, ``“为什么？”``, ``“Yes.”``, ``« Oui. »``,
+    ``— Да.``) and a site's furniture is not. Only the lines that open with a quote or a dash are matched."""
+    first = _SPEECH_OPENERS + _DIALOGUE_DASHES
+    out = np.fromiter((line[:1] in first for line in lines), dtype=bool, count=len(lines))
     rows = np.flatnonzero(out)
     match = _SPEECH.match
     out[rows] = np.fromiter((match(lines[i]) is not None for i in rows.tolist()), dtype=bool, count=rows.size)

@@ -25,11 +25,19 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from .arrays import BACK_BITS, back_bits, compiled, concat_ranges, pairs_of_back_bits, sorted_unique, stable_order
+from .arrays import BACK_BITS, back_bits
 from .cluster import connected_components, group_members
 from .copies import edited_inner, whole_pairs
 from .dicts import DictRoundTrip
 from .errors import InvalidOptionError, check_texts
+from .fragments import (
+    FOUND,
+    exact_short_pairs,
+    find_fragment_pairs,
+    fragment_pairs,
+    sets_of_units,
+    short_speech,
+)
 from .lsh import LSHParams, band_keys, candidate_pairs, optimal_params
 from .minhash import signatures
 from .normalize import KnownViews, NormalizeOptions, matching_texts, span_views
@@ -37,10 +45,8 @@ from .options import KeywordOptions, check_types
 from .runs import FRAGMENT, LONG, SHORT, RunColumns, passage_runs, repeat_blocks, run_regions
 from .segment import UnitSpans, segment_many, split_long
 from .segment.chars import OTHER_SCRIPT_ENDS
-from .shingle import distinct_shingle_sets, encode, exact_hashes, shingle_hashes, shingle_sets
 from .spans import Span, SpanGroups, last_visible
-from .store import take
-from .verify import SetsOf, contained_in_chunks, containment_may_reach, verify_candidates
+from .verify import verify_candidates
 
 __all__ = [
     "PassageCluster",
@@ -160,6 +166,10 @@ class UnitTable:
         bool ``[u]``: the paragraph ends with sentence-final punctuation.
     split : np.ndarray
         bool ``[u]``: the unit is a sentence of a paragraph too long to match whole.
+    speech : np.ndarray
+        bool ``[u]``: a short paragraph (matched by its exact view) that opens with an utterance
+        (:func:`dedup.linemarks.opens_with_speech`): a line of dialogue said twice in a story (``“好。”``,
+        ``“Fine.”``, ``— Да.``), which founds no passage.
     band_keys : np.ndarray
         uint64 ``[l, bands]``: LSH band keys of the ``l`` units whose view has at least
         ``min_chars`` characters, in unit order (what matching them needs, computed while
@@ -177,6 +187,7 @@ class UnitTable:
     view_len: np.ndarray
     sentence_end: np.ndarray
     split: np.ndarray
+    speech: np.ndarray
     band_keys: np.ndarray
     fragments: np.ndarray
 
@@ -232,11 +243,12 @@ def unit_table(
         view_len=view_len,
         sentence_end=np.isin(last_visible(texts, doc, flat[:, 0], flat[:, 1]), _SENTENCE_END),
         split=split,
+        speech=short_speech(texts, doc, flat, view_len, split, options),
         band_keys=band_keys(sigs, _lsh_params(options)),
         fragments=np.zeros(len(views), dtype=np.uint64),
     )
     if fragments and options.fragment_window <= BACK_BITS:
-        table = replace(table, fragments=back_bits(_fragment_pairs(table, options), len(table)) | _FOUND)
+        table = replace(table, fragments=back_bits(find_fragment_pairs(table, options), len(table)) | FOUND)
     return table
 
 
@@ -250,19 +262,6 @@ def _as_objects(strings: Sequence[str]) -> np.ndarray:
 
 def _lsh_params(options: PassageOptions) -> LSHParams:
     return optimal_params(min(options.threshold, 0.999), options.num_perm)
-
-
-def _sets_of(
-    units: UnitTable, options: PassageOptions, rows: np.ndarray | None = None, distinct: bool = False
-) -> SetsOf:
-    """Shingle sets of units given by index (into ``rows`` when given), their views read on demand; with ``distinct``,
-    of their distinct views, and which is each unit's (:func:`dedup.shingle.distinct_shingle_sets`)."""
-
-    def sets_of(indices: np.ndarray) -> tuple[np.ndarray, ...]:
-        views = take(units.views, indices if rows is None else rows[indices])
-        return distinct_shingle_sets(views, options.ngram) if distinct else shingle_sets(views, options.ngram)
-
-    return sets_of
 
 
 #: Buckets of more long paragraphs than this give a star (see :func:`dedup.lsh.candidate_pairs`).
@@ -287,7 +286,7 @@ def _lsh_pairs(units: UnitTable, long_units: np.ndarray, options: PassageOptions
     verified = verify_candidates(
         candidate_pairs(units.band_keys, max_bucket=MAX_BUCKET),
         units.view_len[long_units],
-        _sets_of(units, options, long_units, distinct=True),
+        sets_of_units(units, options, long_units, distinct=True),
         threshold=options.threshold,
         containment_threshold=options.containment,
     )
@@ -328,87 +327,6 @@ def long_pairs_kept(
     return keep, by_jaccard
 
 
-_FOUND = np.uint64(1 << 63)  # UnitTable.fragments: found with the table
-
-
-def _fragment_pairs(units: UnitTable, options: PassageOptions) -> np.ndarray:
-    """Fragments contained in an earlier paragraph of their document: int64 ``[p, 2]`` (container, fragment)."""
-    view_len = units.view_len
-    is_fragment = (view_len >= options.fragment_chars) & ((view_len >= options.min_chars) | units.sentence_end)
-    fragments = np.flatnonzero(is_fragment & (view_len < 4 * options.min_chars))
-    if not fragments.size:
-        return np.empty((0, 2), dtype=np.int64)
-    # Candidate containers: the earlier, longer paragraphs of the same document within
-    # fragment_window units (a stray fragment sits near what it repeats; this keeps the
-    # work linear in the document).
-    doc_start = np.maximum(np.searchsorted(units.doc, units.doc[fragments]), fragments - options.fragment_window)
-    counts = fragments - doc_start
-    container = concat_ranges(doc_start, counts)
-    fragment = np.repeat(fragments, counts)
-    longer = view_len[container] > view_len[fragment]
-    pairs = np.stack([container[longer], fragment[longer]], axis=1)
-    if not len(pairs):
-        return pairs
-    pairs = pairs[_may_hold(units, pairs, options)]
-    # Pairs come in fragment order, each within a short window: a chunk of them needs the
-    # views of a stretch of units only.
-    pairs = pairs[contained_in_chunks(pairs, view_len, _sets_of(units, options), options.containment)]
-    return pairs[whole_pairs(units.views, pairs)]  # an excerpt
-
-
-def _may_hold(units: UnitTable, pairs: np.ndarray, options: PassageOptions) -> np.ndarray:
-    """bool ``[p]``: the (container, fragment) pairs (int64 ``[p, 2]``) whose containment may reach
-    ``options.containment`` (:func:`dedup.verify.containment_may_reach`, on the units' n-gram hashes): nearly every
-    candidate shares far too few n-grams (People's Daily: 76,168 candidates, 37 left, 4 fragments), and their sets
-    are never made."""
-    if not compiled():
-        return np.ones(len(pairs), dtype=bool)
-    involved = sorted_unique(pairs)
-    hashes, offsets = shingle_hashes(*encode(take(units.views, involved)), options.ngram)
-    rank = np.empty(len(units), dtype=np.int64)  # each involved unit's row among them
-    rank[involved] = np.arange(involved.size)
-    return containment_may_reach(rank[pairs], hashes, offsets, options.containment)
-
-
-def short_units(view_len: np.ndarray, options: PassageOptions) -> np.ndarray:
-    """int64 ``[k]``: the paragraphs matched by their exact view (shorter than ``min_chars``, not empty), in order,
-    from their views' lengths (int64 ``[u]``)."""
-    return np.flatnonzero((view_len > 0) & (view_len < options.min_chars))
-
-
-def chained_pairs(keys: np.ndarray, units: np.ndarray) -> np.ndarray:
-    """Units with equal keys chained in unit order, each paired with the next that holds its key (connected
-    components join the rest): int64 ``[p, 2]``, ``(earlier, later)``, from ``keys`` uint64 ``[k]`` and their
-    distinct ``units`` int64 ``[k]`` in any order (the rows of one machine, or of a partition of keys on Ray)."""
-    order = stable_order(keys, units)
-    keys, units = keys[order], units[order]
-    same_as_next = keys[1:] == keys[:-1]
-    return np.stack([units[:-1][same_as_next], units[1:][same_as_next]], axis=1).astype(np.int64).reshape(-1, 2)
-
-
-def short_pairs_anchored(pairs: np.ndarray, doc: np.ndarray, split: np.ndarray) -> np.ndarray:
-    """bool ``[p]``: which pairs of short paragraphs may found a passage: those within one document, unless one
-    is a short sentence cut from a long paragraph ("他说：", which may extend a passage but does not found one);
-    ``doc`` int64 and ``split`` bool ``[u]`` of every paragraph."""
-    return (doc[pairs[:, 0]] == doc[pairs[:, 1]]) & ~split[pairs[:, 0]] & ~split[pairs[:, 1]]
-
-
-def _exact_short_pairs(units: UnitTable, options: PassageOptions) -> tuple[np.ndarray, np.ndarray]:
-    """Short paragraphs with equal views: pairs (earlier, later) and whether each may found a passage."""
-    short = short_units(units.view_len, options)
-    if short.size < 2:
-        return np.empty((0, 2), dtype=np.int64), np.empty(0, dtype=bool)
-    pairs = chained_pairs(exact_hashes(take(units.views, short)), short)
-    return pairs, short_pairs_anchored(pairs, units.doc, units.split)
-
-
-def fragment_pairs(units: UnitTable, options: PassageOptions) -> np.ndarray:
-    """int64 ``[p, 2]``: (container, fragment), from the table's ``fragments`` column when it was found with the
-    table, else found here (:func:`_fragment_pairs`, which reads the views)."""
-    found = options.fragment_window <= BACK_BITS and bool(np.all(units.fragments & _FOUND))
-    return pairs_of_back_bits(units.fragments) if found else _fragment_pairs(units, options)
-
-
 @dataclass(frozen=True)
 class PassageMatches:
     """Repeated passages with the direct matches behind them.
@@ -443,7 +361,7 @@ def other_pairs(units: UnitTable, options: PassageOptions) -> tuple[np.ndarray, 
     ``[p, 2]`` (``i < j``), whether each may found a passage (bool ``[p]``) and its source (int8 ``[p]``,
     :data:`dedup.runs.FRAGMENT` or :data:`dedup.runs.SHORT`)."""
     fragments = fragment_pairs(units, options)
-    short_pairs, short_within = _exact_short_pairs(units, options)
+    short_pairs, short_within = exact_short_pairs(units, options)
     source = np.repeat(np.array([FRAGMENT, SHORT], dtype=np.int8), [len(fragments), len(short_pairs)])
     anchored = np.concatenate([np.ones(len(fragments), dtype=bool), short_within])
     return np.sort(np.concatenate([fragments, short_pairs]), axis=1), anchored, source

@@ -619,7 +619,8 @@ def test_long_paragraphs_are_matched_on_ray_as_on_one_machine(
     from dedup.clean import CleanTables, tabulate
     from dedup.distributed import RayCleaner
     from dedup.distributed.passages import keys_apart, passage_runs_on_ray
-    from dedup.passages import MAX_BUCKET, _exact_short_pairs, _lsh_pairs, match_passages
+    from dedup.fragments import exact_short_pairs
+    from dedup.passages import MAX_BUCKET, _lsh_pairs, match_passages
 
     shared = news_lines[3]
     texts = [f"{news_lines[10 + i]}\n{shared}\n{news_lines[200 + i % 7]}" for i in range(MAX_BUCKET + 20)]
@@ -647,7 +648,7 @@ def test_long_paragraphs_are_matched_on_ray_as_on_one_machine(
     counts = [int(np.count_nonzero(p[0].units.view_len >= options.passages.min_chars)) for p in parts]
     starts = np.concatenate(([0], np.cumsum([len(p[0].units) for p in parts])))
     joined = replace(tabulate(texts, options).units, views=_Unread())  # matching on Ray reads no view here
-    short_pairs, founding = _exact_short_pairs(units, options.passages)
+    short_pairs, founding = exact_short_pairs(units, options.passages)
     assert len(short_pairs) >= 30 and founding.any() and not founding.all() and units.split.any()
     long_units = np.flatnonzero(units.view_len >= options.passages.min_chars)
     assert np.count_nonzero(_lsh_pairs(units, long_units, options.passages)[2]) >= 4  # items, misread paragraphs

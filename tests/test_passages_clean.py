@@ -283,6 +283,7 @@ def test_a_copy_is_not_cut_against_text_that_goes_as_boilerplate() -> None:
         view_len=np.array([len(v) for v in views]),
         sentence_end=np.zeros(2, dtype=bool),
         split=np.zeros(2, dtype=bool),
+        speech=np.zeros(2, dtype=bool),
         band_keys=np.zeros((0, 1), dtype=np.uint64),
         fragments=np.zeros(2, dtype=np.uint64),
     )
@@ -334,6 +335,7 @@ def test_runs_of_paragraphs_as_long_as_their_copies() -> None:
         view_len=view_len,
         sentence_end=np.zeros(6, dtype=bool),
         split=np.zeros(6, dtype=bool),
+        speech=np.zeros(6, dtype=bool),
         band_keys=np.zeros((0, 1), dtype=np.uint64),
         fragments=np.zeros(6, dtype=np.uint64),
     )
@@ -399,13 +401,14 @@ def test_fragments_found_batch_by_batch_equal_those_found_at_matching(seed: int)
     concatenation) are those matching finds on the whole table, and the passages are the same."""
     from benchmarks.quality.corpus import generate_corpus
     from dedup.arrays import pairs_of_back_bits
-    from dedup.passages import PassageOptions, _fragment_pairs, match_passages, unit_table
+    from dedup.fragments import find_fragment_pairs
+    from dedup.passages import PassageOptions, match_passages, unit_table
     from dedup.store import TableSink
 
     texts = list(generate_corpus("small", seed=seed).texts)
     options = PassageOptions()
     whole = unit_table(texts, options, fragments=False)
-    expected = _fragment_pairs(whole, options)
+    expected = find_fragment_pairs(whole, options)
     assert len(expected) >= 5
     sink: TableSink[Any] = TableSink(type(whole))
     for lo in range(0, len(texts), 37):

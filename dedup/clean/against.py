@@ -26,12 +26,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import InvalidOptionError
+from ..fragments import sets_of_units
 from ..index import Index
 from ..index.files import document_arrays, sampled, unit_keys
 from ..index.lookup import band_hits, intersections
 from ..lines import LineTable
 from ..normalize import NormalizeOptions
-from ..passages import UnitTable, _sets_of
+from ..passages import UnitTable
 from .base import CleanOptions, covered
 
 #: ``IndexedCuts.kind`` codes: what a cut removes, and the (reason, Removal.kind) it gets.
@@ -128,7 +129,7 @@ def _passages(units: UnitTable, index: Index, skip: np.ndarray) -> tuple[np.ndar
     if not len(pairs):
         return pairs[:, 0], pairs[:, 1]
     candidates = np.unique(pairs[:, 0])
-    hashes, offsets = sampled(_sets_of(units, options, rows)(candidates), index.sample)
+    hashes, offsets = sampled(sets_of_units(units, options, rows)(candidates), index.sample)
     local = np.stack([np.searchsorted(candidates, pairs[:, 0]), pairs[:, 1]], axis=1)
     inter, size, _ = intersections(index._all_segments(), (hashes, offsets), local)
     share = inter / np.maximum(size, 1)

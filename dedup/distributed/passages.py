@@ -24,16 +24,8 @@ import numpy as np
 
 from ..clean import CleanTables
 from ..copies import edited_inner
-from ..passages import (
-    MAX_BUCKET,
-    PassageOptions,
-    UnitTable,
-    chained_pairs,
-    fragment_pairs,
-    long_pairs_kept,
-    short_pairs_anchored,
-    short_units,
-)
+from ..fragments import chained_pairs, fragment_pairs, short_pairs_anchored, short_units
+from ..passages import MAX_BUCKET, PassageOptions, UnitTable, long_pairs_kept
 from ..runs import FRAGMENT, LONG, SHORT, RunColumns, passage_runs, run_order
 from ..shingle import exact_hashes
 from ..store import take
@@ -161,14 +153,14 @@ def _short_pair_rows(
     batch: dict[str, np.ndarray], *, columns: list[Any], starts: np.ndarray, partitions: int
 ) -> dict[str, np.ndarray]:
     """map_groups over ``part``: short paragraphs with equal exact keys (rows of :func:`keys_apart`) chained as
-    :func:`dedup.passages.chained_pairs` chains them on one machine, as :func:`_paragraph_pair_rows`. ``starts``
+    :func:`dedup.fragments.chained_pairs` chains them on one machine, as :func:`_paragraph_pair_rows`. ``starts``
     int64 ``[blocks + 1]``: each block's first paragraph among all."""
     import ray
 
     table = ray.get(columns[0])
     names = batch["unit"].astype(np.int64)
     pairs = chained_pairs(batch["key"].astype(np.uint64), starts[names >> LOCAL_BITS] + (names & (_BLOCK - 1)))
-    anchored = short_pairs_anchored(pairs, table["doc"], table["split"])
+    anchored = short_pairs_anchored(pairs, table["doc"], table["split"], table["speech"])
     source = np.full(len(pairs), SHORT, dtype=np.int8)
     return _paragraph_pair_rows(pairs, anchored, source, np.zeros(len(pairs), dtype=bool), table["doc"], partitions)
 
@@ -244,6 +236,7 @@ def passage_runs_on_ray(
         "doc": units.doc,
         "view_len": units.view_len,
         "split": units.split,
+        "speech": units.speech,
         "sentence_end": units.sentence_end,
     }
     if table["long_units"].size != sum(long_counts):
