@@ -45,8 +45,16 @@ _MARKUP = re.compile(r"<[^<>\n]{0,200}>|&#?\w{1,10};")
 _SENTENCE_END = re.compile(f"[。！？!?；;…{OTHER_SCRIPT_ENDS}]")
 
 
+# "Page" and "of" in page-number lines of many languages (matched ignoring case): Page 3 of 40, S. 3, Seite 3 von 40,
+# Page 3 sur 40, Página 3 de 40, Pagina 3 di 40, Strona 3 z 40, Стр. 3 из 40, Сторінка 3 з 40, Sayfa 3, Sivu 3,
+# Side 3 av 40, Oldal 3, Σελίδα 3, صفحة 3, עמוד 3, पृष्ठ 3, Trang 3.
+_PAGE_WORDS = (
+    "pages|page|pg|pp|p|seite|s\\.|página|pagina|pág|pag|strona|str|stránka|strana|sayfa|sivu|side|sida|oldal|σελίδα"
+    "|σελ|страница|стр|сторінка|с\\.|صفحة|עמוד|पृष्ठ|trang"
+)  # "S." and "с." with their full stop: "S2" is a season, a size
+_PAGE_OF = "of|von|sur|de|di|od|ze|z|из|з|от|van|av|af|/"
 _PAGE_NUMBER = re.compile(
-    r"(?:p(?:age)?\.?\s*)?\d{1,4}"  # 47, P. 47, Page 47
+    rf"(?:(?:{_PAGE_WORDS})\.?\s*)?\d{{1,4}}(?:\s*(?:{_PAGE_OF})\.?\s*\d{{1,4}})?"  # 47, P. 47, Seite 3 von 40
     r"|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?"  # 第3页 共9页
     r"|[-—–－~]+\s*\d{1,4}\s*[-—–－~]+"  # — 3 —
     r"|\d{1,4}\s*/\s*\d{1,4}"  # 3 / 20
@@ -56,7 +64,7 @@ _PAGE_NUMBER = re.compile(
 )
 
 
-_RUNNING_HEAD = re.compile(r"page\s+\d{1,4}\s*[-—–:|]\s*\S.{0,80}", re.IGNORECASE)
+_RUNNING_HEAD = re.compile(rf"(?:{_PAGE_WORDS})\.?\s+\d{{1,4}}\s*[-—–:|]\s*\S.{{0,80}}", re.IGNORECASE)
 
 
 # What sets a running head apart from a title printed under a page number.

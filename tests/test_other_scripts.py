@@ -19,7 +19,7 @@ import pytest
 
 from dedup import clean_report, find_boilerplate
 from dedup.boilerplate.families import NARROW_GRAM, WIDE_GRAM, unit_grams
-from dedup.linemarks import ends_sentence, one_sentence, opens_with_speech
+from dedup.linemarks import ends_sentence, one_sentence, opens_with_speech, page_marks
 from dedup.lines import skeleton_chars
 from dedup.passages import PassageOptions, unit_table
 
@@ -219,3 +219,49 @@ def test_a_line_of_dialogue_said_twice_in_a_chapter_stays_twice() -> None:
     en = ["He walked into the room and saw a letter on the table with his name on it.", "“Fine.”"]
     en += ["She turned away and looked at the rain for a long time.", "“Why?”", "He put the letter back.", "“Fine.”"]
     assert [c.removed for c in clean_report(["\n".join(zh), "\n".join(en)]).cleaned] == [(), ()]
+
+
+PAGE_NUMBERS = {
+    "fr_FR": ("Page {n} sur 40", "Rapport annuel 2023"),
+    "de_DE": ("Seite {n} von 40", "Jahresbericht 2023"),
+    "ru_RU": ("Стр. {n}", "Годовой отчёт 2023"),
+    "pl_PL": ("Strona {n}", "Raport roczny 2023"),
+    "el_GR": ("Σελίδα {n}", "Ετήσια έκθεση 2023"),
+}
+
+
+@pytest.mark.parametrize("locale", sorted(PAGE_NUMBERS))
+def test_page_numbers_of_other_languages_are_page_furniture(locale: str) -> None:
+    """PDF text of 30 pages, each with a running head and a page-number line in the language's words (``Seite 3 von
+    40``, ``Стр. 3``): every page number goes as one, as ``Page 3`` and ``第3页`` did; before, all 30 stayed."""
+    number, head = PAGE_NUMBERS[locale]
+    rng = random.Random(6)
+    lines = []
+    for n in range(1, 31):
+        lines.append(head)
+        lines += [" ".join(rng.choice(WORDS[locale]) for _ in range(30)) + "." for _ in range(3)]
+        lines.append(number.format(n=n))
+    removed = clean_report(["\n".join(lines)]).cleaned[0].removed
+    numbers = {number.format(n=n) for n in range(1, 31)}
+    assert sorted(r.text.strip() for r in removed if r.kind == "page-number") == sorted(numbers)
+    assert all(r.text.strip() in numbers | {head} for r in removed)  # nothing of the prose
+
+
+def test_page_words_mark_only_whole_page_number_lines() -> None:
+    lines = [
+        "Seite 3",
+        "S. 12",
+        "Page 3 of 40",
+        "Стр. 3 из 40",
+        "Strona 3 z 40",
+        "Página 3 de 40",
+        "Sayfa 7",
+        "12",
+        "P2",
+    ]
+    assert page_marks(lines)[0].all()
+    prose = ["Siehe Seite 3 für Details.", "Seite", "Seite 3 Absatz 2 regelt das.", "Page three", "Стр. 3, абзац 2"]
+    prose += ["S2", "s 3"]  # a season, a size: "S." takes its full stop
+    assert not page_marks(prose)[0].any()
+    heads = ["Seite 3 | Jahresbericht 2023", "Стр. 3 — Годовой отчёт"]
+    assert page_marks(heads)[1].all() and not page_marks(heads)[0].any()
