@@ -118,12 +118,24 @@ _PAGE_PIECES = [
     "３",  # a full-width one
     "𝟘",  # an astral one (mathematical double-struck zero)
     "²",  # a superscript: a digit to str.isdigit, not to \\d
+    "Seite",  # page words and totals of other languages (the prefilter reads a line's first character)
+    "S.",
+    "S",
+    "Стр.",
+    "СТР",
+    "Σελίδα",
+    "ſ",  # a long s: the pattern ignores case, so it is an s
+    "von",
+    "of",
+    "из",
+    "z",
 ]
 
 
 @settings(max_examples=300)
 @given(st.lists(st.lists(st.sampled_from(_PAGE_PIECES), max_size=8).map("".join).map(str.strip), max_size=8))
 @example(["page 4 - title", "第3页 共9页", "47", "Page 12 | Nature", "— 3 —", "3 / 20", "2018 年第 9 期 45", "page 47"])
+@example(["Seite 3 von 40", "S. 12", "Стр. 3 из 40", "ſeite 3", "Σελίδα 3 | Nature", "S3", "of 3"])
 def test_page_marks_are_each_pattern_matched_alone(stripped: list[str]) -> None:
     """One pattern of the two a line (:data:`dedup.linemarks._PAGE_MARK`) marks what each marks alone: they never
     match one line (so the group that matched says which)."""
