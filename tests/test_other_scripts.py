@@ -39,14 +39,18 @@ DATELINES = {
 SENTENCE_ENDS = {"bn_BD": "।", "th_TH": " "}
 
 
+def _words(rng: random.Random, locale: str, n: int) -> str:
+    """``n`` random words of ``locale``'s list, apart by spaces (Thai by none)."""
+    return ("" if locale == "th_TH" else " ").join(rng.choice(WORDS[locale]) for _ in range(n))
+
+
 def _articles(locale: str, n: int, seed: int = 0) -> list[str]:
     """``n`` articles of five paragraphs of 2–3 sentences of random words, the first opening with a dateline."""
     rng = random.Random(seed)
-    words, end = WORDS[locale], SENTENCE_ENDS.get(locale, ".")
-    joiner = "" if locale == "th_TH" else " "
+    end = SENTENCE_ENDS.get(locale, ".")
 
     def sentence() -> str:
-        text = joiner.join(rng.choice(words) for _ in range(rng.randint(8, 14)))
+        text = _words(rng, locale, rng.randint(8, 14))
         return text[:1].upper() + text[1:] + end
 
     texts = []
@@ -104,7 +108,6 @@ def test_more_articles_take_nothing_more_from_the_first(locale: str) -> None:
 def test_templates_of_other_scripts_are_still_found(locale: str) -> None:
     """A line with a slot, one in each of six articles of other stories, is still a template of those scripts."""
     rng = random.Random(2)
-    words = WORDS[locale]
     skeleton = {
         "ru_RU": "Фильм «{}» можно посмотреть онлайн в хорошем качестве на нашем сайте бесплатно и без регистрации.",
         "fr_FR": "Le film « {} » est disponible en streaming sur notre site, gratuitement et sans inscription.",
@@ -112,7 +115,7 @@ def test_templates_of_other_scripts_are_still_found(locale: str) -> None:
     }[locale]
     texts = []
     for article in _articles(locale, 6, seed=3):
-        title = " ".join(rng.choice(words) for _ in range(2)).title()
+        title = _words(rng, locale, 2).title()
         texts.append(article + "\n" + skeleton.format(title))
     found = find_boilerplate(texts, webpage=False)
     assert [(b.kind, len(b.spans)) for b in found] == [("template", 6)]
@@ -140,7 +143,7 @@ def test_a_refrain_that_ends_a_sentence_is_no_marker(locale: str, refrain: str) 
     such as ``【正文】``) unless it ends a sentence. Before, the Bengali, Urdu and Arabic refrains went three times as
     markers; the Chinese one stayed."""
     rng = random.Random(4)
-    verses = [" ".join(rng.choice(WORDS[locale]) for _ in range(9)) for _ in range(4)]
+    verses = [_words(rng, locale, 9) for _ in range(4)]
     text = "\n".join(line for verse in verses for line in (verse, refrain))
     assert clean_report([text]).cleaned[0].removed == ()
 
@@ -201,7 +204,7 @@ def test_lines_of_dialogue_that_every_novel_has_are_kept(locale: str) -> None:
     for _ in range(30):
         lines = []
         for _ in range(12):
-            lines.append(" ".join(rng.choice(WORDS[locale]) for _ in range(rng.randint(15, 30))) + ".")
+            lines.append(_words(rng, locale, rng.randint(15, 30)) + ".")
             if rng.random() < 0.6:
                 lines.append(rng.choice(DIALOGUE[locale]))
         texts.append("\n".join(lines))
@@ -239,7 +242,7 @@ def test_page_numbers_of_other_languages_are_page_furniture(locale: str) -> None
     lines = []
     for n in range(1, 31):
         lines.append(head)
-        lines += [" ".join(rng.choice(WORDS[locale]) for _ in range(30)) + "." for _ in range(3)]
+        lines += [_words(rng, locale, 30) + "." for _ in range(3)]
         lines.append(number.format(n=n))
     removed = clean_report(["\n".join(lines)]).cleaned[0].removed
     numbers = {number.format(n=n) for n in range(1, 31)}
