@@ -269,6 +269,31 @@ def test_overlapping_and_quoting_documents_keep_paragraphs_on_ray(ray_address: s
         assert all(p in kept for p in [*paragraphs[:63], *speech]) and HEADER not in kept
 
 
+def test_dialogue_and_other_scripts_clean_on_ray_as_in_one_process(ray_address: str) -> None:
+    """Chapters of Russian words whose lines of dialogue recur across chapters and within them (``— Да.``, ``«Нет».``,
+    ``“Yes.”``, ``“好。”``), every other one opening with an agency's dateline, the short paragraphs matched on the
+    workers (their ``speech`` column goes with the paragraph table): the same report as one machine, which keeps
+    every line."""
+    import random
+
+    from dedup import distributed
+
+    words = json.loads((Path(__file__).parent / "fixtures" / "lorem_words.json").read_text(encoding="utf-8"))["ru_RU"]
+    rng = random.Random(7)
+    dialogue = ["— Да.", "«Нет».", "“Yes.”", "“好。”"]
+    texts = []
+    for i in range(24):
+        lines = ["МОСКВА, 5 декабря (Рейтер) - " * (i % 2)]
+        for _ in range(6):
+            lines[-1] += " ".join(rng.choice(words) for _ in range(20)) + "."
+            lines += [rng.choice(dialogue), ""]
+        texts.append("\n".join(lines[:-1]))
+    expected = dedup.clean_report(texts, cross_document=True)
+    engine = distributed.RayClusterEngine(paragraph_limit=0)
+    assert distributed.clean_report(texts, cross_document=True, batch_size=8, engine=engine) == expected
+    assert [c.removed for c in expected.cleaned] == [()] * len(texts)
+
+
 @pytest.mark.parametrize(
     "options",
     [
