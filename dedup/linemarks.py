@@ -257,11 +257,19 @@ _QUOTE_TEXT = f"(?:[^{_SPEECH_CLOSERS}\\n]|(?<=[^\\W\\d_])['’](?=[^\\W\\d_]))"
 # сказал он."; not a Chinese line of quoted terms, "“输血”,更需“造血”"); or a dash, a letter of a
 # script written with spaces (a Chinese line opening with "——" is an attribution, "——新华社记者 王明。"), and a
 # clause's punctuation or a sentence's end ("— Да, — сказал он.").
+# (Linear on any line: the text before the first clause punctuation holds none, so no two runs of quoted text can
+# trade characters; "“" and 40,000 "，字" took 19 s with them, as long as a chapter printed as one line.)
+_BEFORE_CLAUSE = f"(?:[^{_SPEECH_CLOSERS}{_CLAUSE_ENDS}\\n]|(?<=[^\\W\\d_])['’](?=[^\\W\\d_]))"
+_PUNCTUATION_AFTER_QUOTE = (
+    f"[{_SPEECH_OPENERS}]{_QUOTE_TEXT}+[{_SPEECH_CLOSERS}][.,!?…](?=\\s*(?:[{_DIALOGUE_DASHES}]|$))"
+)
+_DASH_DIALOGUE = (
+    f"[{_DIALOGUE_DASHES}][ \u00a0]?[¿¡]?(?![{_WIDE_LETTERS}])[^\\W\\d_][^\n]*?[{_CLAUSE_ENDS}{_UTTERANCE_ENDS}]"
+)
 _SPEECH = re.compile(
-    f"[{_SPEECH_OPENERS}]{_QUOTE_TEXT}*"
-    f"(?:[{_CLAUSE_ENDS}]{_QUOTE_TEXT}*|[{_UTTERANCE_ENDS}]\\s?)[{_SPEECH_CLOSERS}]"
-    f"|[{_SPEECH_OPENERS}]{_QUOTE_TEXT}+[{_SPEECH_CLOSERS}][.,!?…](?=\\s*(?:[{_DIALOGUE_DASHES}]|$))"
-    f"|[{_DIALOGUE_DASHES}][ \u00a0]?[¿¡]?(?![{_WIDE_LETTERS}])[^\\W\\d_][^\n]*?[{_CLAUSE_ENDS}{_UTTERANCE_ENDS}]"
+    f"[{_SPEECH_OPENERS}]{_BEFORE_CLAUSE}*[{_CLAUSE_ENDS}]{_QUOTE_TEXT}*[{_SPEECH_CLOSERS}]"
+    f"|[{_SPEECH_OPENERS}]{_QUOTE_TEXT}*[{_UTTERANCE_ENDS}]\\s?[{_SPEECH_CLOSERS}]"
+    f"|{_PUNCTUATION_AFTER_QUOTE}|{_DASH_DIALOGUE}"
 )
 
 

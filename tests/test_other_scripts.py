@@ -16,6 +16,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dedup import clean_report, find_boilerplate
 from dedup.boilerplate.families import NARROW_GRAM, WIDE_GRAM, unit_grams
@@ -268,3 +270,32 @@ def test_page_words_mark_only_whole_page_number_lines() -> None:
     assert not page_marks(prose)[0].any()
     heads = ["Seite 3 | Jahresbericht 2023", "Стр. 3 — Годовой отчёт"]
     assert page_marks(heads)[1].all() and not page_marks(heads)[0].any()
+
+
+_SPEECH_PIECES = ["“", "”", "«", "»", "„", "'", "’", "，", ",", ".", "。", "a", "字", " ", "—", "\n", "?"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(_SPEECH_PIECES), max_size=10).map("".join), max_size=8))
+def test_the_linear_speech_pattern_is_the_pattern_as_written(lines: list[str]) -> None:
+    """The speech pattern reads the text before the first clause punctuation apart (linear on any line); it marks
+    what the plain form marks — an opener, quoted text, a clause's punctuation or a sentence's end, more quoted text,
+    a closer — whose two runs of quoted text made a line of a chapter printed whole quadratic."""
+    import re
+
+    from dedup import linemarks as marks
+
+    quoted = marks._QUOTE_TEXT
+    plain = re.compile(
+        f"[{marks._SPEECH_OPENERS}]{quoted}*(?:[{marks._CLAUSE_ENDS}]{quoted}*|[{marks._UTTERANCE_ENDS}]\\s?)"
+        f"[{marks._SPEECH_CLOSERS}]|{marks._PUNCTUATION_AFTER_QUOTE}|{marks._DASH_DIALOGUE}"
+    )
+    first = marks._SPEECH_OPENERS + marks._DIALOGUE_DASHES
+    expected = [line[:1] in first and plain.match(line) is not None for line in lines]
+    assert opens_with_speech(lines).tolist() == expected
+
+
+def test_a_chapter_printed_as_one_line_is_read_in_linear_time() -> None:
+    """A line of 80,000 characters that opens with a quote and holds clause punctuation but no closing quote (a novel's
+    chapter scraped without line breaks): no speech, read at once (the plain form took minutes)."""
+    assert opens_with_speech(["“" + "，字" * 40_000, "«" + "a, " * 30_000]).tolist() == [False, False]
