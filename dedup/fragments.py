@@ -14,6 +14,7 @@ import numpy as np
 from .arrays import BACK_BITS, compiled, concat_ranges, pairs_of_back_bits, sorted_unique, stable_order
 from .copies import whole_pairs
 from .linemarks import opens_with_speech
+from .lines import texts_at
 from .shingle import distinct_shingle_sets, encode, exact_hashes, shingle_hashes, shingle_sets
 from .store import take
 from .verify import SetsOf, contained_in_chunks, containment_may_reach
@@ -48,10 +49,9 @@ def short_speech(
     out = np.zeros(doc.size, dtype=bool)
     rows = short_units(view_len, options)
     rows = rows[~split[rows]]
-    pieces = [
-        texts[d][a:b].lstrip() for d, a, b in zip(doc[rows].tolist(), spans[rows, 0].tolist(), spans[rows, 1].tolist())
-    ]
-    out[rows] = opens_with_speech(pieces)
+    out[rows] = opens_with_speech(
+        [piece.lstrip() for piece in texts_at(texts, doc[rows], spans[rows, 0], spans[rows, 1])]
+    )
     return out
 
 

@@ -4,7 +4,6 @@ document families (near-duplicate documents) within which recurrence does not co
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import lru_cache
 
 import numpy as np
 
@@ -24,7 +23,7 @@ from ..arrays import (
 from ..cluster import connected_components
 from ..lines import LineTable
 from ..store import take
-from ..webpage.base import CJK_RANGES
+from ..webpage.base import in_cjk_ranges
 from .base import CONTENT, KIND, BoilerplateOptions, Families, kind_names
 
 
@@ -184,19 +183,10 @@ SHARES_CHARS = 1 << 18
 WIDE_GRAM, NARROW_GRAM = 4, 6
 
 
-@lru_cache(maxsize=1)
-def _wide_table() -> np.ndarray:
-    """bool ``[0x110000]``: the characters of the scripts whose characters are words or syllables — the CJK ranges
-    of :data:`dedup.webpage.base.CJK_RANGES` (Han, kana, Hangul and their radicals)."""
-    table = np.zeros(0x110000, dtype=bool)
-    for lo, hi in CJK_RANGES:
-        table[lo : hi + 1] = True
-    return table
-
-
 def unit_grams(views: Sequence[str], bounds: np.ndarray) -> np.ndarray:
     """The n-gram size of each unit's shares (int64 ``[units]``; unit ``i``: ``views[bounds[i]:bounds[i + 1]]``):
-    :data:`WIDE_GRAM` when half its characters or more are of a wide script (:func:`_wide_table`), else
+    :data:`WIDE_GRAM` when half its characters or more are of a wide script (Han, kana, Hangul and their
+    radicals: :func:`dedup.webpage.base.in_cjk_ranges`), else
     :data:`NARROW_GRAM`.
 
     A view drops spaces and case, so 4 of its letters are a piece of a word: a paragraph of an English or a Russian
@@ -205,7 +195,7 @@ def unit_grams(views: Sequence[str], bounds: np.ndarray) -> np.ndarray:
     French or Russian that opened or ended alike (a dateline, a sentence-final verb) were taken for a template's
     variants, the more often the more documents a call held."""
     lengths = np.fromiter(map(len, views), dtype=np.int64, count=len(views))
-    wide = _wide_table()[to_codepoints("".join(views))]
+    wide = in_cjk_ranges()[to_codepoints("".join(views))]
     starts = bounds[:-1]
     chars = np.add.reduceat(lengths, starts) if lengths.size else np.zeros(starts.size, dtype=np.int64)
     wide_chars = np.bincount(

@@ -103,6 +103,16 @@ CJK_RANGES = (
 
 
 @lru_cache(maxsize=1)
+def in_cjk_ranges() -> np.ndarray:
+    """bool ``[0x110000]``: the code points of :data:`CJK_RANGES` (read only: it is shared)."""
+    table = np.zeros(0x110000, dtype=bool)
+    for lo, hi in CJK_RANGES:
+        table[lo : hi + 1] = True
+    table.flags.writeable = False
+    return table
+
+
+@lru_cache(maxsize=1)
 def _char_classes() -> np.ndarray:
     """uint16 ``[0x110000]``: the class bits of every code point (some 30 ms, once)."""
     table = np.zeros(0x110000, dtype=np.uint16)
@@ -116,11 +126,7 @@ def _char_classes() -> np.ndarray:
     table[values[space]] = _SPACE
     table[[0x200B, 0x200C, 0x200D, 0xFEFF]] = _SPACE
     table[0x20000:0x3134F] = _LETTER
-    cjk = np.zeros(0x110000, dtype=bool)
-    for lo, hi in CJK_RANGES:
-        cjk[lo : hi + 1] = True
-    cjk &= table == _LETTER
-    table[cjk] = _CJK
+    table[in_cjk_ranges() & (table == _LETTER)] = _CJK
     table[[ord(c) for c in _SENTENCE_CHARS]] |= _SENTENCE
     return table
 
