@@ -15,7 +15,7 @@ analysis and ``clean``.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -76,7 +76,9 @@ class DuplicateOptions(NearOptions):
         components of the verified pairs, which chain (A~B, B~C puts A and C together).
         See :mod:`dedup.cluster`.
     normalize : NormalizeOptions
-        How the matching view is built.
+        How the matching view is built: the documents' views, and with ``strip_boilerplate`` their lines' views, which
+        are what is compared then (``boilerplate.normalize`` is set to it; when only ``boilerplate.normalize`` is
+        given, ``normalize`` takes it).
     batch_size : int
         Documents sketched per batch; memory of the sketch phase is bounded by it.
     max_bucket : int
@@ -97,6 +99,15 @@ class DuplicateOptions(NearOptions):
     # Corpus evidence is what documents are compared without; the single-page
     # classifier adds nothing measurable to duplicate detection and costs ~35 ms a page.
     boilerplate: BoilerplateOptions = field(default_factory=lambda: BoilerplateOptions(webpage=False))
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        # One view: with strip_boilerplate the documents are compared on their lines' views. Until 2026-12-07
+        # normalize was read only without it, so find_duplicates(normalize=...) changed nothing by default.
+        if self.normalize == NormalizeOptions() and self.boilerplate.normalize != self.normalize:
+            object.__setattr__(self, "normalize", self.boilerplate.normalize)
+        elif self.boilerplate.normalize != self.normalize:
+            object.__setattr__(self, "boilerplate", replace(self.boilerplate, normalize=self.normalize))
 
     @property
     def near(self) -> NearOptions:

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 
 import numpy as np
 import pytest
 
 import dedup
 from dedup import (
+    BoilerplateOptions,
     Cluster,
     DuplicateOptions,
     InvalidOptionError,
     InvalidTextError,
+    NormalizeOptions,
     find_duplicates,
 )
 from dedup.normalize import matching_texts
@@ -148,6 +151,31 @@ def test_options_object_and_keyword_overrides() -> None:
     assert cluster.representative == 1
     defaults = dedup.DuplicateOptions()
     assert defaults.lsh == dedup.optimal_params(defaults.threshold, defaults.num_perm)
+
+
+def test_the_view_options_are_read_with_boilerplate_stripping_too(tmp_path) -> None:
+    """``normalize`` is the view documents are compared on, lines and all: until 2026-12-07 it was read only with
+    ``strip_boilerplate=False``, and ``find_duplicates(texts, normalize=...)`` changed nothing by default."""
+    traditional = "他們說這個國家的經濟發展很快，人民生活水平不斷提高。" * 6
+    simplified = "他们说这个国家的经济发展很快，人民生活水平不断提高。" * 6
+    no_t2s = NormalizeOptions(t2s=False)
+    assert [c.members for c in find_duplicates([traditional, simplified])] == [(0, 1)]
+    for strip in (True, False):
+        assert find_duplicates([traditional, simplified], normalize=no_t2s, strip_boilerplate=strip) == []
+    options = DuplicateOptions(normalize=no_t2s)
+    assert options.boilerplate.normalize == no_t2s and options.boilerplate.webpage is False
+    # Given as the lines' view alone, it is the documents' view; a later override of normalize moves both.
+    lines_only = DuplicateOptions(boilerplate=BoilerplateOptions(webpage=False, normalize=no_t2s))
+    assert lines_only.normalize == no_t2s and lines_only == options
+    moved = replace(options, normalize=NormalizeOptions(casefold=False))
+    assert moved.boilerplate.normalize == NormalizeOptions(casefold=False)
+    # A saved index keeps the view and compares on it.
+    index = dedup.Index.create(tmp_path / "idx", options, passages=None, lines=None)
+    index.add([traditional])
+    index.save()
+    assert dedup.Index.open(tmp_path / "idx").options == options
+    assert list(dedup.Index.open(tmp_path / "idx").query([simplified])[0]) == []
+    assert [m.id for m in dedup.Index.open(tmp_path / "idx").query([traditional])[0]] == ["0"]
 
 
 def test_shingle_sets_do_not_depend_on_tiles_or_threads(news_docs: list[str], monkeypatch: pytest.MonkeyPatch) -> None:

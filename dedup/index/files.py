@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -113,7 +113,8 @@ def _options_json(options: DuplicateOptions) -> dict[str, Any]:
         out[f.name] = value
     out["normalize"] = {f.name: getattr(options.normalize, f.name) for f in fields(NormalizeOptions)}
     out["strip_boilerplate"] = options.strip_boilerplate
-    if options.strip_boilerplate and options.boilerplate != DuplicateOptions().boilerplate:
+    default = replace(DuplicateOptions().boilerplate, normalize=options.normalize)  # the lines' view is normalize
+    if options.strip_boilerplate and options.boilerplate != default:
         raise InvalidOptionError("an index strips boilerplate with DuplicateOptions' default boilerplate options only")
     return out
 
