@@ -165,7 +165,7 @@ def test_clear_errors_for_other_versions_options_and_damaged_files(tmp_path: Pat
         Index.create(path)
     manifest = json.loads((path / "manifest.json").read_text())
     (path / "manifest.json").write_text(json.dumps({**manifest, "format": 99, "dedup": "9.9"}))
-    with pytest.raises(IndexFileError, match=f"format 99 .* reads format {dedup.index.FORMAT_VERSION}"):
+    with pytest.raises(IndexFileError, match=f"format 99 .* reads formats 2 and {dedup.index.FORMAT_VERSION}"):
         Index.open(path)
     (path / "manifest.json").write_text(json.dumps(manifest))
     keys = path / "seg-00000" / "set_hashes.npy"

@@ -21,14 +21,14 @@ paragraph is then cut only when at least :data:`MIN_SAMPLED` of its n-grams are 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from ..errors import InvalidOptionError
 from ..fragments import sets_of_units
 from ..index import Index
-from ..index.files import document_arrays, sampled, unit_keys
+from ..index.files import LEGACY_FORMATS, document_arrays, sampled, unit_keys
 from ..index.lookup import band_hits, intersections
 from ..lines import LineTable
 from ..normalize import NormalizeOptions
@@ -66,6 +66,23 @@ def no_cuts() -> IndexedCuts:
     """The cuts of no documents."""
     empty = np.zeros(0, dtype=np.int64)
     return IndexedCuts(empty, empty, empty, empty, [])
+
+
+def index_views(options: CleanOptions, index: Index) -> CleanOptions:
+    """``options`` with the lines and paragraphs viewed as ``index`` keys them where its format predates a view
+    option (:data:`dedup.index.files.LEGACY_FORMATS`: format 2 kept Arabic's and Hebrew's vowel marks), so that an
+    index saved before a view option came keeps serving; ``options`` as they are for an index of this format."""
+    legacy = LEGACY_FORMATS.get(index.format)
+    if not legacy:
+        return options
+    boilerplate, passages = options.boilerplate, options.passages
+    if index.lines is not None and index.lines == replace(boilerplate.normalize, **legacy):
+        boilerplate = replace(boilerplate, normalize=index.lines)
+    if index.passages is not None and index.passages == replace(
+        passages, normalize=replace(passages.normalize, **legacy)
+    ):
+        passages = index.passages
+    return replace(options, boilerplate=boilerplate, passages=passages)
 
 
 def check_against(index: Index, options: CleanOptions) -> None:

@@ -13,7 +13,7 @@ from ..index import Index
 from ..log import collector_paused
 from ..near import ClusterEngine
 from ..removals import Cleaned
-from .against import check_against
+from .against import check_against, index_views
 from .apply import apply_plan
 from .base import CleanOptions, CleanReport
 from .plan import CleanPlan, plan_clean
@@ -54,6 +54,7 @@ def clean_report(
     opts = CleanOptions.from_kwargs(options, **kwargs)
     texts = check_texts(texts)
     if against is not None:
+        opts = index_views(opts, against)
         check_against(against, opts)
     with collector_paused():  # tables, findings and removals: many small objects, no cycles
         tables = tables or tabulate(texts, opts, with_clusters=with_clusters, against=against, processes=processes)
@@ -151,6 +152,7 @@ class LocalCleaner:
         self, options: CleanOptions, *, spill: Path | None = None, against: Index | None = None, processes: int = 1
     ) -> None:
         if against is not None:
+            options = index_views(options, against)
             check_against(against, options)
         self.options = options
         self.against = against

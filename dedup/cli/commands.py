@@ -20,7 +20,7 @@ from typing import Any, Protocol
 from .. import __version__, kernel
 from ..arrays import compiled
 from ..clean import Cleaner, CleanOptions, LocalCleaner
-from ..clean.against import check_against
+from ..clean.against import check_against, index_views
 from ..duplicates import DuplicateFinder, DuplicateOptions, Finder
 from ..errors import DedupError, InvalidOptionError
 from ..index import Index, Match
@@ -196,6 +196,7 @@ def run_clean(args: argparse.Namespace, reporter: Reporter) -> int:
         if args.engine != "local":
             raise UsageError("--against runs with --engine local")
         against = _open_index(args.against)
+        options = index_views(options, against)
         check_against(against, options)
     settings = _settings(args, read_options, options)
     if against is not None:  # which index, as saved: a resumed run must meet the same one

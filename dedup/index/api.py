@@ -23,6 +23,7 @@ from ..passages import PassageOptions
 from .files import (
     _ARRAYS,
     FORMAT_VERSION,
+    LEGACY_FORMATS,
     IndexFileError,
     Match,
     Recurring,
@@ -32,6 +33,7 @@ from .files import (
     _Segment,
     _subset,
     document_arrays,
+    normalize_of,
     segment_of,
 )
 from .interop import imported_segment, minhashes, to_datasketch
@@ -156,34 +158,51 @@ class Index:
             raise IndexFileError(f"{path} holds no index (no manifest.json)") from None
         except (OSError, ValueError) as error:
             raise IndexFileError(f"{path}/manifest.json: unreadable ({error})") from error
-        if manifest.get("format") != FORMAT_VERSION:
+        version = manifest.get("format")
+        if version != FORMAT_VERSION and version not in LEGACY_FORMATS:
             from .. import __version__
 
             raise IndexFileError(
-                f"{path}: index format {manifest.get('format')} (written by dedup {manifest.get('dedup')}); "
-                f"this dedup {__version__} reads format {FORMAT_VERSION}: rebuild the index"
+                f"{path}: index format {version} (written by dedup {manifest.get('dedup')}); "
+                f"this dedup {__version__} reads formats {', '.join(map(str, sorted(LEGACY_FORMATS)))} and "
+                f"{FORMAT_VERSION}: rebuild the index"
             )
         stored = manifest["options"]
+        if (
+            version in LEGACY_FORMATS
+            and stored.get("strip_boilerplate")
+            and (normalize_of(stored["normalize"], version) != normalize_of({}, version))
+        ):
+            raise IndexFileError(
+                f"{path}: an index of format {version} compared documents on the default view whatever its normalize "
+                "options said: rebuild the index"
+            )
         kwargs = {k: v for k, v in stored.items() if k not in ("normalize", "strip_boilerplate")}
         built = DuplicateOptions(
             **kwargs,
-            normalize=NormalizeOptions(**stored["normalize"]),
+            normalize=normalize_of(stored["normalize"], version),
             strip_boilerplate=bool(stored.get("strip_boilerplate", False)),
         )
-        if options is not None and _options_json(options) != stored:
-            differ = sorted(k for k, v in _options_json(options).items() if stored.get(k) != v)
+        if options is not None and _options_json(options) != _options_json(built):
+            differ = sorted(k for k, v in _options_json(options).items() if _options_json(built).get(k) != v)
             raise IndexFileError(f"{path} was built with other options ({', '.join(differ)}): use the index's own")
         passages = manifest.get("passages")
         if passages is not None:
-            passages = PassageOptions(**{**passages, "normalize": NormalizeOptions(**passages["normalize"])})
-        lines = None if manifest.get("lines") is None else NormalizeOptions(**manifest["lines"])
+            passages = PassageOptions(**{**passages, "normalize": normalize_of(passages["normalize"], version)})
+        lines = normalize_of(manifest.get("lines"), version)
         return cls(path, built, manifest, passages, lines, int(manifest.get("sample", 1)))
+
+    @property
+    def format(self) -> int:
+        """The index's format version (:data:`dedup.index.files.FORMAT_VERSION`, or an older one it reads)."""
+        return int(self._manifest["format"])
 
     # ----------------------------------------------------------------- contents
 
     def _described(self) -> tuple[dict[str, Any], Any, Any, int]:
-        """What the index keeps of documents, as stored in its manifest."""
-        return (_options_json(self.options), self._manifest.get("passages"), self._manifest.get("lines"), self.sample)
+        """What the index keeps of documents (the options as read: an older format's with the fields it lacked)."""
+        passages, lines = (None if o is None else asdict(o) for o in (self.passages, self.lines))
+        return (_options_json(self.options), passages, lines, self.sample)
 
     def __len__(self) -> int:
         return len(self.ids())

@@ -26,7 +26,10 @@ from ..passages import PassageOptions, UnitTable, unit_table
 from ..segment import UnitSpans, segment_lines_and_paragraphs, segment_many
 from ..shingle import exact_hashes, shingle_sets
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
+#: Formats read besides FORMAT_VERSION, with the NormalizeOptions fields their manifests lack and the value that
+#: gives their views: format 2 (before 2026-12-07) had no ``strip_vowel_marks``, its views kept the marks.
+LEGACY_FORMATS: dict[int, dict[str, Any]] = {2: {"strip_vowel_marks": False}}
 
 #: For exact line keys (uint64 ``[m]``): in how many families of an index they recur, and the first document.
 Recurring = Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]
@@ -100,6 +103,14 @@ class _Segment:
         data = bytes(self.id_bytes)
         cuts = self.id_offsets.tolist()
         return [data[a:b].decode("utf-8", "surrogatepass") for a, b in zip(cuts, cuts[1:])]
+
+
+def normalize_of(stored: dict[str, Any] | None, format_version: int) -> NormalizeOptions | None:
+    """The :class:`NormalizeOptions` a manifest of ``format_version`` stores (None stays None), the fields its format
+    did not know set as it built its views."""
+    if stored is None:
+        return None
+    return NormalizeOptions(**{**LEGACY_FORMATS.get(format_version, {}), **stored})
 
 
 def _options_json(options: DuplicateOptions) -> dict[str, Any]:

@@ -46,6 +46,12 @@ class NormalizeOptions:
         unassigned code points).
     casefold : bool, default True
         Lower-case every cased letter (one character to one character).
+    strip_vowel_marks : bool, default True
+        Drop the optional vowel and reading marks of Arabic (harakat, shadda, sukun, the superscript alef,
+        Quranic marks), Hebrew (niqqud, cantillation) and Syriac, and Arabic's tatweel (``كَتَبَ``, ``كـتـب`` →
+        ``كتب``; ``שָׁלוֹם`` → ``שלום``): texts are written with them or without, so a reprint with or without
+        vocalization reads as the same text. The hamza and madda that compose with a letter stay (``أ`` is not
+        ``ا``). Indexes saved before this option (format 2) read as if it were off.
     fold_digits : bool, default False
         Every decimal digit becomes ``0``. Off by default: on real news text it merges
         paragraphs that differ only in their figures (stock tables, dated notices) and
@@ -61,6 +67,7 @@ class NormalizeOptions:
     drop_punctuation: bool = True
     casefold: bool = True
     fold_digits: bool = False
+    strip_vowel_marks: bool = True
 
     def __post_init__(self) -> None:
         check_types(self)

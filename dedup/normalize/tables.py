@@ -53,6 +53,29 @@ _VARIATION_SELECTORS = ((0x180B, 0x180D), (0x180F, 0x180F), (0xFE00, 0xFE0F), (0
 # Hangul vowel and trailing-consonant jamo compose algorithmically with what precedes them.
 _HANGUL_SECONDS = ((0x1161, 0x1175), (0x11A8, 0x11C2))
 _BLOCK = 512
+# Optional vowel and reading marks (all nonspacing, Mn) and Arabic's tatweel (Lm), dropped with strip_vowel_marks:
+# Arabic honorific and Quranic signs, harakat to sukun, the marks after the hamza and madda (which compose with
+# letters and stay), the superscript alef, the Quranic small high and low marks, Arabic Extended-A's marks; Hebrew
+# cantillation and points (not maqaf, paseq, sof pasuq, nun hafukha: punctuation); Syriac vowels and marks.
+_VOWEL_MARKS = (
+    (0x0610, 0x061A),
+    (0x0640, 0x0640),
+    (0x064B, 0x0652),
+    (0x0656, 0x065F),
+    (0x0670, 0x0670),
+    (0x06D6, 0x06DC),
+    (0x06DF, 0x06E4),
+    (0x06E7, 0x06E8),
+    (0x06EA, 0x06ED),
+    (0x08D3, 0x08E1),
+    (0x08E3, 0x08FF),
+    (0x0591, 0x05BD),
+    (0x05BF, 0x05BF),
+    (0x05C1, 0x05C2),
+    (0x05C4, 0x05C5),
+    (0x05C7, 0x05C7),
+    (0x0730, 0x074A),
+)
 
 
 def _scanned_codepoints() -> tuple[str, np.ndarray]:
@@ -180,7 +203,7 @@ def _tables() -> _Tables:
 
 
 @lru_cache(maxsize=16)
-def _char_map(width: bool, casefold: bool, fold_digits: bool, drop_punctuation: bool) -> np.ndarray:
+def _char_map(width: bool, casefold: bool, fold_digits: bool, drop_punctuation: bool, vowel_marks: bool) -> np.ndarray:
     """uint32 ``[0x110000]``: the per-character step of the view; ``_DELETE`` marks removal."""
     tables = _tables()
     mapping = np.arange(_N_CODEPOINTS, dtype=np.uint32)
@@ -195,9 +218,14 @@ def _char_map(width: bool, casefold: bool, fold_digits: bool, drop_punctuation: 
             mapping = step[mapping]
     if drop_punctuation:
         mapping[tables.drop[mapping]] = _DELETE
+    if vowel_marks:
+        for low, high in _VOWEL_MARKS:
+            mapping[low : high + 1] = _DELETE
     mapping[0xD800:0xE000] = _DELETE
     return mapping
 
 
 def _char_map_for(options: NormalizeOptions) -> np.ndarray:
-    return _char_map(options.width, options.casefold, options.fold_digits, options.drop_punctuation)
+    return _char_map(
+        options.width, options.casefold, options.fold_digits, options.drop_punctuation, options.strip_vowel_marks
+    )
