@@ -167,6 +167,8 @@ def test_encodings_are_detected_or_refused_never_mangled(tmp_path: Path) -> None
         "gb18030.txt": (STORY + "𠀀").encode("gb18030"),
         "big5.txt": TRADITIONAL.encode("big5"),
         "latin1.txt": "Café crème brûlée, déjà vu. Ça va très bien, merci.".encode("latin-1"),
+        # UTF-8 with one stray byte: read as GB18030 until 2026-12-07 (``眉`` for every ``ü``), refused now
+        "damaged.txt": "Über die Prüfung: ".encode() + b"\xe9" + " für Grüße und Übersicht.".encode(),
     }
     for name, data in files.items():
         (inputs / name).write_bytes(data)
@@ -183,8 +185,13 @@ def test_encodings_are_detected_or_refused_never_mangled(tmp_path: Path) -> None
     assert encodings["gbk.txt"] == ("gb18030", True)
     assert encodings["big5.txt"] == ("big5", True)
     assert encodings["utf16le_bom.txt"] == ("utf-16", False)
-    (latin,) = skipped_by_source(summary)["latin1.txt"]
-    assert latin["line"] == 1 and "not UTF-8" in latin["reason"] and "--encoding" in latin["reason"]
+    assert texts["latin1.txt"] == "Café crème brûlée, déjà vu. Ça va très bien, merci."
+    assert encodings["latin1.txt"] == ("cp1252", True)  # the same letters as Latin-1; refused until 2026-12-07
+    (damaged,) = skipped_by_source(summary)["damaged.txt"]
+    assert (
+        damaged["line"] == 1
+        and "a damaged UTF-8 file? 6 of its characters decode, 1 place does not" in (damaged["reason"])
+    )
     # output text is always UTF-8
     assert (out / "text" / "gbk.txt").read_text(encoding="utf-8") == STORY
 
@@ -200,7 +207,8 @@ def test_short_files_are_read_by_evidence_not_guessed_into_mojibake(tmp_path: Pa
         "utf16le.txt": "你好，世界。这是一段中文。".encode("utf-16-le"),  # no BOM: NUL bytes
         "utf16be.txt": "你好，世界。这是一段中文。".encode("utf-16-be"),
         "sjis.txt": "こんにちは、世界。日本語の文章です。".encode("shift_jis"),
-        "koi8.txt": "Привет, мир. Это русский текст.".encode("koi8-r"),
+        "koi8.txt": "Привет, мир. Это русский текст.".encode("koi8-r"),  # refused until 2026-12-07
+        "cp1251.txt": "Да, мир.".encode("cp1251"),  # six letters: as KOI8-R ``дЮ, ЛХП.``, too few to tell
         "unsure.txt": "你好世界龘靐齉麤".encode("gb18030"),  # half of its Han characters are rare
     }
     for name, data in files.items():
@@ -223,11 +231,14 @@ def test_short_files_are_read_by_evidence_not_guessed_into_mojibake(tmp_path: Pa
         in result.stderr
     )
     assert encodings["sjis.txt"] == ("cp932", True, 1.0)
-    # KOI8-R is none of the guessed encodings: refused, never written as mojibake
-    (koi8,) = skipped_by_source(summary)["koi8.txt"]
-    assert "give --encoding" in koi8["reason"] and "koi8.txt" not in texts
+    assert texts["koi8.txt"] == "Привет, мир. Это русский текст." and encodings["koi8.txt"] == ("koi8-r", True, None)
+    # Too little to tell a single-byte encoding by: refused, never written as mojibake
+    (short_cyrillic,) = skipped_by_source(summary)["cp1251.txt"]
+    assert "give --encoding" in short_cyrillic["reason"] and "cp1251.txt" not in texts
     assert result.returncode == 1
-    assert dedup("clean", str(inputs / "koi8.txt"), "--encoding", "koi8-r", "-o", str(tmp_path / "o2")).returncode == 0
+    assert (
+        dedup("clean", str(inputs / "cp1251.txt"), "--encoding", "cp1251", "-o", str(tmp_path / "o2")).returncode == 0
+    )
 
 
 def test_forced_encoding(tmp_path: Path) -> None:
@@ -450,7 +461,8 @@ def test_bounded_lines_never_hold_a_long_line(tmp_path: Path) -> None:
 
 def test_decode_text_reports_instead_of_replacing() -> None:
     assert decode_text(STORY.encode("gbk")).encoding == "gb18030"
-    assert isinstance(decode_text(b"ok\n\x80\n"), str)
+    assert isinstance(decode_text(b"ok\n\x81\n"), str)  # undefined in cp1252, a C1 control in ISO 8859
+    assert decode_text(b"ok\n\x80\n").text == "ok\n€\n"  # cp1252's euro sign (refused until 2026-12-07)
     assert decode_text(codecs.BOM_UTF16_LE + "a\nb\x00".encode("utf-16-le")) == "NUL character at line 2"
     assert decode_text("é".encode("latin-1"), "latin-1").text == "é"
 

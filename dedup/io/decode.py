@@ -1,5 +1,6 @@
 """Bytes to text: byte-order marks, strict UTF-8, and legacy encodings (GB18030, Big5, Shift-JIS, EUC-JP, EUC-KR,
-ISO-2022, HZ, BOM-less UTF-16) accepted only on evidence: the share of characters common in the script they read as."""
+ISO-2022, HZ, BOM-less UTF-16) accepted only on evidence: the share of characters common in the script they read as;
+then single-byte encodings of other scripts (:mod:`dedup.io.single_byte`), on the evidence of their letters."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import numpy as np
 from .._common_chars import COMMON_HAN
 from .._common_hangul import COMMON_HANGUL
 from .base import SURE, Decoded
+from .single_byte import AMBIGUOUS, guess_single_byte
 
 # Legacy encodings guessed without --encoding, best first on ties, each with the language whose text
 # it must read as: cp932 and cp949 are the Windows supersets of Shift-JIS and EUC-KR.
@@ -33,6 +35,19 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
+#: What a file that is not UTF-8 and not recognisably in another encoding is told (after where UTF-8 fails).
+NOT_RECOGNISED = (
+    "nor recognisably GB18030, Big5, Shift-JIS, EUC-JP, EUC-KR, UTF-16 or a single-byte encoding of its language "
+    "(cp1250-cp1257, KOI8, ISO 8859, cp866, cp874); give --encoding"
+)
+#: A sure CJK reading with fewer Han, kana or Hangul characters, or an unsure one with as many, is taken only when no
+#: single-byte reading is prose too; an unsure one with fewer never (``ви маси.`` in KOI8-R is ``咨 土由.``).
+FEW_WIDE = 8
+_WIDE = re.compile("[\u3041-\u30ff\u3400-\u9fff\uac00-\ud7a3\uf900-\ufaff\U00020000-\U0003ffff]")
+#: A file whose non-ASCII characters decode as UTF-8 this many times as often as its bytes fail is damaged UTF-8.
+MIN_VALID = 4
+_REPLACED_RUNS = re.compile("\ufffd+")
+_CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f\x7f]")
 
 
@@ -143,6 +158,8 @@ def _best_reading(data: bytes, candidates: list[tuple[str, str]]) -> Decoded | N
             text = data.decode(name)
         except UnicodeDecodeError:
             continue
+        if _CONTROL_CHARS.search(text):  # control codes are no text (random bytes read as GB18030)
+            continue
         shares = script_shares(text)
         scored.append((max(shares.values()) if language == "any" else shares[language], -rank, name, text))
     if not scored:
@@ -155,13 +172,48 @@ def _best_reading(data: bytes, candidates: list[tuple[str, str]]) -> Decoded | N
     return Decoded(text, codecs.lookup(name).name, True, round(share, 3))
 
 
+def damaged_utf8(data: bytes) -> str | None:
+    """What to say of bytes that are not UTF-8 but mostly are — at least :data:`MIN_VALID` non-ASCII characters
+    decode, :data:`MIN_VALID` times as many as the bytes that do not (one stray byte in a UTF-8 file) — or None.
+
+    Bytes that fail next to each other count once (a stray byte inside a character breaks it). Such a file is
+    refused rather than guessed: read as GB18030, a German UTF-8 file with one stray byte was
+    ``zu 眉berpr眉fen`` (every ``ü``; until 2026-12-07, 57 of 740 such files of 37 languages; 10 more as cp949 or
+    Big5). Text in a legacy encoding decodes as UTF-8 by accident at most 1.2 characters for each byte that does not
+    (EUC-JP), 0.35 for the single-byte ones.
+    """
+    text = data.decode("utf-8", "replace")
+    replaced = text.count("\ufffd") - data.count("\ufffd".encode())
+    damages = len(_REPLACED_RUNS.findall(text)) - data.count("\ufffd".encode())  # a broken character, a stray byte
+    valid = len(text) - len(text.encode("ascii", "ignore")) - replaced
+    if damages <= 0 or valid < MIN_VALID * damages or valid < MIN_VALID:
+        return None
+    bad = "1 place does" if damages == 1 else f"{damages:,} places do"
+    return f" (a damaged UTF-8 file? {valid:,} of its characters decode, {bad} not: repair it, or give --encoding)"
+
+
 def _guess_legacy(data: bytes) -> Decoded | None:
     """The text of bytes that are not UTF-8, when one legacy reading is clearly Chinese, Japanese or Korean text:
     GB18030, Big5, Shift-JIS (cp932), EUC-JP, EUC-KR (cp949), and for an even number of bytes UTF-16
-    without a BOM (:func:`_best_reading`). None when no reading is convincing: better refused than written
-    as mojibake."""
+    without a BOM (:func:`_best_reading`); else when one single-byte reading is clearly prose of a language of
+    its script (:func:`dedup.io.single_byte.guess_single_byte`: Windows code pages, KOI8, DOS and ISO 8859 of
+    the Latin, Cyrillic, Greek, Hebrew, Arabic and Thai scripts). None when no reading is convincing: better
+    refused than written as mojibake."""
     candidates = list(_DETECTED) + ([("utf-16-le", "any"), ("utf-16-be", "any")] if len(data) % 2 == 0 else [])
-    return _best_reading(data, candidates)
+    guess = _best_reading(data, candidates)
+    wide = 0 if guess is None else len(_WIDE.findall(guess.text))
+    sure = guess is not None and guess.evidence is not None and guess.evidence >= SURE
+    if sure and wide >= FEW_WIDE:
+        return guess
+    if guess is not None:  # unsure, or a few CJK characters: only when no single-byte reading could be prose
+        could = guess_single_byte(data, loose=True)  # ``»D`` is no ``聞``, KOI8-R ``лице.`` no ``躺门.``
+        return guess if could is None and (sure or wide >= FEW_WIDE) else None
+    single = guess_single_byte(data)
+    return (
+        None
+        if single is None or single is AMBIGUOUS
+        else Decoded(single.text, codecs.lookup(single.encoding).name, True)
+    )
 
 
 def _guess_escaped(data: bytes) -> Decoded | None:
@@ -189,7 +241,8 @@ def decode_text(data: bytes, encoding: str | None = None) -> Decoded | str:
         announces itself and reads surely as its language (ISO-2022-JP/KR, HZ:
         :func:`_guess_escaped`), else UTF-8, else the reading as GB18030, Big5, Shift-JIS,
         EUC-JP, EUC-KR or BOM-less UTF-16 whose text is clearly made of characters common
-        in its script (:func:`_guess_legacy`).
+        in its script, else the single-byte reading that is clearly prose of one language
+        (:func:`_guess_legacy`).
 
     Returns
     -------
@@ -214,12 +267,12 @@ def decode_text(data: bytes, encoding: str | None = None) -> Decoded | str:
             return guess if guess is not None and guess.encoding.startswith("utf-16") else binary
         result = _strict_decode(data, "utf-8", False)
         if isinstance(result, str):
+            damaged = damaged_utf8(data)
+            if damaged is not None:
+                return result.replace("cannot decode as utf-8", "not UTF-8", 1) + damaged
             guess = _guess_legacy(data)
             if guess is None:
-                return (
-                    result.replace("cannot decode as utf-8", "not UTF-8", 1)
-                    + ", nor recognisably GB18030, Big5, Shift-JIS, EUC-JP, EUC-KR or UTF-16; give --encoding"
-                )
+                return result.replace("cannot decode as utf-8", "not UTF-8", 1) + ", " + NOT_RECOGNISED
             result = guess
     if isinstance(result, Decoded) and "\x00" in result.text:
         return f"NUL character at line {result.text.count(chr(10), 0, result.text.index(chr(0))) + 1}"

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from typing import Any, BinaryIO
 
 from .base import Encoding, InputFile, ReadOptions, Record, Skipped, not_valid
-from .decode import _guess_legacy, _strict_decode
+from .decode import NOT_RECOGNISED, _guess_legacy, _strict_decode, damaged_utf8
 from .records import make_record, object_record
 
 SAMPLE_BYTES = 1 << 20  # a CSV file's encoding is decided on this much of it
@@ -56,9 +56,12 @@ def sample_encoding(
             return name, None
     cut = sample if whole else sample[: sample.rfind(b"\n") + 1]  # whole lines: no character cut in two
     if isinstance(_strict_decode(cut, "utf-8", False), str):
+        damaged = damaged_utf8(cut)
+        if damaged is not None:
+            return "not UTF-8" + damaged
         guess = _guess_legacy(cut)
         if guess is None:
-            return "not UTF-8, nor recognisably GB18030, Big5, Shift-JIS, EUC-JP, EUC-KR or UTF-16; give --encoding"
+            return "not UTF-8, " + NOT_RECOGNISED
         return guess.encoding, Encoding(file_source, guess.encoding, True, guess.evidence)
     return "utf-8", None
 
