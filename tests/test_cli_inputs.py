@@ -526,6 +526,14 @@ def test_a_run_with_nothing_to_read_says_what_was_looked_for(tmp_path: Path) -> 
     assert result.returncode == 2 and f"nothing to read: {empty} holds no files" in result.stderr
     assert not out.exists()
     assert dedup("find", str(records), "--glob", "*.jsonl*").returncode == 0
+    # A folder of CSV, TSV or JSON files: the advice names their kind (a KeyError until 2026-12-07)
+    for kind in ("csv", "tsv", "json"):
+        table = tmp_path / kind
+        table.mkdir()
+        for name in ("a", "b"):
+            (table / f"{name}.{kind}").write_text("text\nsome text\n", encoding="utf-8")
+        result = dedup("find", str(table))
+        assert result.returncode == 2 and f"e.g. --glob '*.{kind}*'" in result.stderr, result.stderr
 
 
 def test_files_the_glob_passes_over_are_named(tmp_path: Path) -> None:

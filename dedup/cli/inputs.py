@@ -76,7 +76,8 @@ def _suggested_glob(names: Sequence[str]) -> str:
     kind = kinds.most_common(1)[0][0]
     if kind == "txt":  # compressed .txt files, or names of no known kind
         return "'*.txt*'" if all(".txt" in n.lower() for n in names if format_of(n).startswith("txt")) else "'*'"
-    return {"jsonl": "'*.jsonl*'", "parquet": "'*.parquet'"}[kind]
+    return "'*.parquet'" if kind == "parquet" else f"'*.{kind}*'"  # jsonl, csv, tsv, json (crashed on the last three
+    # until 2026-12-07), each with its compressed files
 
 
 def _others(others: Sequence[str]) -> str:
