@@ -29,40 +29,18 @@ import numpy as np
 # of two letters or more (their function words, as frequency lists give them; the accented ones left out, so that
 # every Latin reading of a text finds the same). Western: cp1252 and ISO 8859-15; central: cp1250 and ISO 8859-2;
 # Turkish: cp1254 and ISO 8859-9; Baltic: cp1257 and ISO 8859-13.
+_GERMAN = ("äöüß", "der die das und ist nicht mit den von zu ein eine sich auf dem des auch es im")
+_ALBANIAN = ("çë", "dhe nga nuk ka ky kjo duhet si me se mund")  # German and Albanian: in cp1252 and cp1250 alike
 _LATIN_LANGUAGES: dict[str, dict[str, tuple[str, str]]] = {
     "western": {
-        "en": (
-            "éèêàçñïöü",
-            "the and of to in is that for it with as was on are be this by not or from",
-        ),
-        "fr": (
-            "àâæçéèêëîïôœùûüÿ",
-            "le la les de des et un une est dans pour que qui pas sur par au avec ce il",
-        ),
-        "de": (
-            "äöüß",
-            "der die das und ist nicht mit den von zu ein eine sich auf dem des auch es im",
-        ),
-        "es": (
-            "áéíñóúüªº",
-            "el la los las de que en un una es por con para del se no al lo como",
-        ),
-        "pt": (
-            "áâãàçéêíóôõúªº",
-            "os as de que do da em um uma para com por no na se dos nao",
-        ),
-        "it": (
-            "àèéìíîòóùúªº",
-            "il la le di che un una per non in del della sono con si al lo gli",
-        ),
-        "nl": (
-            "áàéèëïíóöúü",
-            "de het een van en in is dat op te zijn niet met voor die er aan als",
-        ),
-        "ca": (
-            "àçèéíïòóúüªº",
-            "el la els les de que en un una per amb no es del al com",
-        ),
+        "en": ("éèêàçñïöü", "the and of to in is that for it with as was on are be this by not or from"),
+        "fr": ("àâæçéèêëîïôœùûüÿ", "le la les de des et un une est dans pour que qui pas sur par au avec ce il"),
+        "de": _GERMAN,
+        "es": ("áéíñóúüªº", "el la los las de que en un una es por con para del se no al lo como"),
+        "pt": ("áâãàçéêíóôõúªº", "os as de que do da em um uma para com por no na se dos nao"),
+        "it": ("àèéìíîòóùúªº", "il la le di che un una per non in del della sono con si al lo gli"),
+        "nl": ("áàéèëïíóöúü", "de het een van en in is dat op te zijn niet met voor die er aan als"),
+        "ca": ("àçèéíïòóúüªº", "el la els les de que en un una per amb no es del al com"),
         "gl": ("áéíñóúüªº", "os as de que en un unha para con non do da se por"),
         "eu": ("ñ", "eta da ez ere bat du dira izan edo hau bere baina"),
         "da": ("æøåé", "og at det en er til af for med som den ikke de har"),
@@ -70,24 +48,18 @@ _LATIN_LANGUAGES: dict[str, dict[str, tuple[str, str]]] = {
         "sv": ("åäöé", "och att det som en av med till den har inte om ett de"),
         "fi": ("äöåšž", "ja on ei se ovat tai kun mutta niin kuin jos ole voi"),
         "is": ("áðéíóúýþæö", "og er sem til um ekki en"),
-        "sq": ("çë", "dhe nga nuk ka ky kjo duhet si me se mund"),
+        "sq": _ALBANIAN,
     },
     "central": {
         "pl": ("ąćęłńóśźż", "na nie do to jest jak od po tak co ale czy lub przez dla"),
-        "cs": (
-            "áčďéěíňóřšťúůýž",
-            "se na je to do jak ale pro tak by jsou nebo jako podle",
-        ),
+        "cs": ("áčďéěíňóřšťúůýž", "se na je to do jak ale pro tak by jsou nebo jako podle"),
         "sk": ("áäčďéíĺľňóôŕšťúýž", "sa na je to do ako ale pre tak by su alebo podla"),
         "hu": ("áéíóöőúüű", "az es hogy nem egy is meg van de csak ez ki mint"),
         "sl": ("čšž", "in je da se na za so ki ne pa kot"),
         "hr": ("čćđšž", "je da se na za su ne od kao to ili"),
         "ro": ("ăâîșțşţ", "si de in la cu un nu pe ca se din este sau"),
-        "sq": ("çë", "dhe nga nuk ka ky kjo duhet si me se mund"),
-        "de": (
-            "äöüß",
-            "der die das und ist nicht mit den von zu ein eine sich auf dem des auch es im",
-        ),
+        "sq": _ALBANIAN,
+        "de": _GERMAN,
     },
     "turkish": {"tr": ("çğıöşüâîûİ", "bir ve bu da de ile ne ama gibi daha en her")},
     "baltic": {
@@ -101,10 +73,7 @@ _LATIN_LANGUAGES: dict[str, dict[str, tuple[str, str]]] = {
 _SCRIPTS = {
     "cyrillic": (((0x0400, 0x045F),), "оеаинтсрвлкмдпуіяызь"),
     "greek": (((0x0384, 0x03CE),), "αοιετσνηυρπκμλάέήίόύώς"),
-    "hebrew": (
-        ((0x05B0, 0x05C7), (0x05D0, 0x05EA), (0x05F0, 0x05F4)),
-        "יוהמלארבנתשעכםןך",
-    ),
+    "hebrew": (((0x05B0, 0x05C7), (0x05D0, 0x05EA), (0x05F0, 0x05F4)), "יוהמלארבנתשעכםןך"),
     "arabic": (((0x060C, 0x06FF),), "اليمونرتبةعدسفهكقأیکشپگ"),
     "thai": (((0x0E01, 0x0E5B),), "านรอกเงมย่้ัิีลวดทสตะคไปบจขพแหชโใ"),
 }
@@ -112,8 +81,9 @@ _SCRIPTS = {
 MIN_THAI_VOWELS = 0.15
 # Letters only Russian (and Belarusian) writes, and letters only Serbian and Macedonian write: not in one text.
 _RUSSIAN_ONLY, _SOUTH_SLAVIC_ONLY = "ыэъ", "ђћџљњќѓѕј"
-# Encodings tried, best first: the first that reads the winning text names it. (mac_cyrillic is left out: it reads
-# Russian cp1251 text as Russian with `я` → `€` and capitals → symbols, too close to tell.)
+# Encodings tried, best first: the first that reads the winning text names it. Left out: Mac Cyrillic, which reads
+# Russian cp1251 text as Russian with ``я`` → ``€`` and capitals → signs, too close to tell; DOS Western (cp437,
+# cp850), whose accented letters are cp1252's quotes and capitals.
 _CANDIDATES: tuple[tuple[str, str], ...] = (
     ("cp1252", "western"),
     ("cp1250", "central"),
@@ -138,11 +108,11 @@ _CANDIDATES: tuple[tuple[str, str], ...] = (
     ("iso8859_6", "arabic"),
 )
 # A reading may hold, of its non-ASCII characters, this share that are nothing prose writes (box drawing, controls,
-# symbols, another script's letters: "hard"), and this share — at least one — that are letters of another language
-# of its encoding or a spacing accent used as an apostrophe (``´``: "soft", a quoted word or name).
+# symbols, another script's letters, signs next to letters: "hard"), and this share of strays — hard or "soft":
+# letters of another language of its encoding, a quoted word or name — or two, whichever is more.
 MAX_HARD, MAX_SOFT, FEW_SOFT = 0.01, 0.03, 2
 # The least share of the script's common letters a reading of a script without Latin letters needs; the lead the
-# best reading needs over any reading of a different text (two Latin readings that pass score alike: ambiguous).
+# best reading needs over a reading of another script (within a script, and between Latin ones, a higher score does).
 MIN_COMMON, MARGIN = 0.7, 0.2
 # What ``guess_single_byte(loose=True)`` asks of such a reading instead: any number of letters, half of them common.
 LOOSE_COMMON = 0.5
