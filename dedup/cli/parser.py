@@ -83,8 +83,10 @@ def _add_input_options(parser: argparse.ArgumentParser) -> None:
         type=_encoding,
         metavar="NAME",
         help=(
-            "read .txt and JSONL in this encoding (default: UTF-8 with or without BOM, UTF-16/32 with BOM, else "
-            "GB18030, Big5, Shift-JIS, EUC-JP, EUC-KR, ISO-2022 or HZ when detected)"
+            "read .txt, JSONL and CSV in this encoding (default: UTF-8 with or without BOM, UTF-16/32 with BOM, else "
+            "GB18030, Big5, Shift-JIS, EUC-JP, EUC-KR, ISO-2022 or HZ, else a single-byte code page of the Latin, "
+            "Cyrillic, Greek, Hebrew, Arabic or Thai script (cp1250-cp1257, KOI8, ISO 8859, cp866, cp874), when "
+            "detected)"
         ),
     )
     group.add_argument(
