@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from dedup.io import ReadOptions, Record, Skipped, read_records
 from dedup.io.base import format_of
+from dedup.io.delimited import SAMPLE_BYTES
 from dedup.io.discover import discover
 from dedup.io.readers import read_file
 
@@ -82,6 +83,23 @@ def test_csv_encodings_tsv_and_compression(tmp_path: Path) -> None:
         records, skipped = _read(tmp_path / name)
         assert [(r.id, r.text) for r in records] == [("a", NEWS)], name
         assert skipped == [], name
+
+
+def test_csv_rows_with_bytes_their_encoding_cannot_read_are_skipped_one_by_one(tmp_path: Path) -> None:
+    """A UTF-8 CSV with a stray byte in its first megabyte was refused whole, one after it ended the file there (and
+    the line it named was off); until 2026-12-07. Now only their rows go, each named by line and column."""
+    rows = [f"{i},Über die Prüfung Nummer {i}: für Grüße und Übersicht.".encode() for i in range(30_000)]
+    for i in (10, 25_000):  # the second lies beyond the sampled megabyte
+        rows[i] = rows[i].replace("für".encode(), b"f\xfcr")
+    path = tmp_path / "damaged.csv"
+    path.write_bytes(b"id,text\n" + b"\n".join(rows) + b"\n")
+    assert path.stat().st_size > SAMPLE_BYTES
+    records, skipped = _read(path)
+    assert len(records) == 29_998 and records[-1].text.endswith("29999: für Grüße und Übersicht.")
+    assert [(s.line, s.reason.split(" (")[0]) for s in skipped] == [
+        (12, "not valid utf-8: byte 0xfc in column 'text'"),
+        (25_002, "not valid utf-8: byte 0xfc in column 'text'"),
+    ]
 
 
 def test_csv_separated_by_semicolons_is_read_so(tmp_path: Path) -> None:

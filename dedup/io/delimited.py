@@ -13,6 +13,7 @@ import codecs
 import csv
 import io
 import json
+import re
 from collections.abc import Iterator
 from typing import Any, BinaryIO
 
@@ -21,6 +22,7 @@ from .decode import NOT_RECOGNISED, _guess_legacy, _strict_decode, damaged_utf8
 from .records import make_record, object_record
 
 SAMPLE_BYTES = 1 << 20  # a CSV file's encoding is decided on this much of it
+_UNDECODED = re.compile("[\udc80-\udcff]")  # a byte the encoding could not read (surrogateescape)
 _JSON_BYTES = 1 << 30  # a JSON file is parsed whole: beyond this, JSONL is the format to use
 
 
@@ -56,9 +58,8 @@ def sample_encoding(
             return name, None
     cut = sample if whole else sample[: sample.rfind(b"\n") + 1]  # whole lines: no character cut in two
     if isinstance(_strict_decode(cut, "utf-8", False), str):
-        damaged = damaged_utf8(cut)
-        if damaged is not None:
-            return "not UTF-8" + damaged
+        if damaged_utf8(cut) is not None:
+            return "utf-8", None  # UTF-8 with a few bad bytes: its rows that hold them are skipped, one by one
         guess = _guess_legacy(cut)
         if guess is None:
             return "not UTF-8, " + NOT_RECOGNISED
@@ -88,14 +89,17 @@ def read_delimited(
     encoding, note = decided
     if note is not None:
         yield note
-    text = io.TextIOWrapper(io.BufferedReader(_Prefixed(sample, stream)), encoding=encoding, newline="")
+    # A byte the encoding cannot read comes through as U+DC80..U+DCFF and skips its row (until 2026-12-07 it ended the
+    # file there, and one in the first megabyte refused the whole file).
+    buffered = io.BufferedReader(_Prefixed(sample, stream))
+    text = io.TextIOWrapper(buffered, encoding=encoding, errors="surrogateescape", newline="")
     csv.field_size_limit(max(csv.field_size_limit(), options.max_record_bytes))
     if delimiter == ",":
         delimiter = _csv_delimiter(sample.decode(encoding, errors="ignore").lstrip("\ufeff").split("\n", 1)[0])
     rows = csv.reader(text, delimiter=delimiter)
     try:
         header = next(rows)
-    except (csv.Error, UnicodeDecodeError) as err:
+    except csv.Error as err:
         yield Skipped(file.source, 1, f"unreadable header row: {err}")
         return
     if options.text_field not in header:
@@ -114,14 +118,16 @@ def read_delimited(
             yield Skipped(file.source, start, f"invalid {'TSV' if delimiter == chr(9) else 'CSV'}: {err}")
             start = rows.line_num + 1
             continue
-        except UnicodeDecodeError as err:
-            yield Skipped(file.source, start, f"cannot decode as {encoding}: byte 0x{err.object[err.start]:02x}")
-            return
         line, start = start, rows.line_num + 1
         if not row or row == [""]:
             continue  # a blank line
         if len(row) != len(header):
             yield Skipped(file.source, line, f"row of {len(row)} cells, the header names {len(header)}")
+            continue
+        undecoded = next(((name, found) for name, cell in zip(header, row) if (found := _UNDECODED.search(cell))), None)
+        if undecoded is not None:
+            byte = ord(undecoded[1].group()) - 0xDC00
+            yield Skipped(file.source, line, not_valid(encoding, byte, f"in column {undecoded[0]!r}", options))
             continue
         record = dict(zip(header, row))
         yield make_record(
