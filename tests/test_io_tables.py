@@ -102,6 +102,16 @@ def test_csv_rows_with_bytes_their_encoding_cannot_read_are_skipped_one_by_one(t
     ]
 
 
+def test_json_files_are_read_in_the_encoding_their_bytes_show(tmp_path: Path) -> None:
+    """As CSV and JSONL files are: GBK, a code page, UTF-16 with its BOM (refused as not UTF-8 until 2026-12-07)."""
+    russian = "Городская библиотека в понедельник снова откроется после трёх месяцев ремонта."
+    for text, encoding in ((NEWS, "gbk"), (russian, "cp1251"), (russian, "utf-16"), (NEWS, "utf-8-sig")):
+        path = tmp_path / f"{encoding}.json"
+        path.write_bytes(json.dumps([{"text": text, "id": "a"}], ensure_ascii=False).encode(encoding))
+        records, skipped = _read(path)
+        assert [(r.id, r.text) for r in records] == [("a", text)] and skipped == [], encoding
+
+
 def test_csv_separated_by_semicolons_is_read_so(tmp_path: Path) -> None:
     """Spreadsheets where the comma is the decimal mark write ``;``-separated ``.csv`` files (with a BOM, in
     Excel's case): a header with semicolons and no comma is read so; a header with a comma stays comma-separated,

@@ -137,8 +137,9 @@ def read_delimited(
 
 def read_json(
     file: InputFile, stream: BinaryIO, options: ReadOptions, fields: bool = False
-) -> Iterator[Record | Skipped]:
-    """The records of a JSON file: an array of objects or strings, or one object."""
+) -> Iterator[Record | Skipped | Encoding]:
+    """The records of a JSON file: an array of objects or strings, or one object; in the encoding
+    :func:`sample_encoding` finds (a JSON file in cp1251 or GBK was refused until 2026-12-07)."""
     data = stream.read(_JSON_BYTES + 1)
     if len(data) > _JSON_BYTES:
         yield Skipped(
@@ -150,7 +151,15 @@ def read_json(
     if not data.strip():
         yield Skipped(file.source, None, "empty file")
         return
-    encoding = codecs.lookup(options.encoding).name if options.encoding else "utf-8-sig"
+    decided = sample_encoding(data, True, options, file.source)
+    if isinstance(decided, str):
+        yield Skipped(file.source, None, decided)
+        return
+    encoding, note = decided
+    if note is not None:
+        yield note
+    if encoding == "utf-8":
+        encoding = "utf-8-sig"  # as before: a BOM is no text
     try:
         document = json.loads(data.decode(encoding))
     except UnicodeDecodeError as err:
