@@ -14,7 +14,7 @@ import csv
 import io
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from typing import Any, BinaryIO
 
 from .base import Encoding, InputFile, ReadOptions, Record, Skipped, not_valid
@@ -67,6 +67,25 @@ def sample_encoding(
     return "utf-8", None
 
 
+def _encoding_of(
+    sample: bytes, whole: bool, file: InputFile, options: ReadOptions
+) -> Generator[Skipped | Encoding, None, str | None]:
+    """Yield what reading a file from ``sample`` (its first bytes; ``whole``: all of them) has to report — an empty
+    file or one no encoding reads, skipped; a guessed encoding, noted — and return the encoding to read it in, or
+    None (:func:`sample_encoding`)."""
+    if not sample.strip():
+        yield Skipped(file.source, None, "empty file")
+        return None
+    decided = sample_encoding(sample, whole, options, file.source)
+    if isinstance(decided, str):
+        yield Skipped(file.source, None, decided)
+        return None
+    encoding, note = decided
+    if note is not None:
+        yield note
+    return encoding
+
+
 def _csv_delimiter(header: str) -> str:
     """The delimiter of a ``.csv`` file from its header line: ";" when it holds semicolons and no comma (what
     spreadsheets write where the comma is the decimal mark), else ","."""
@@ -79,16 +98,9 @@ def read_delimited(
     """The records of a CSV (``delimiter`` ",", or ";" when the header row is separated so) or TSV ("\\t")
     stream with a header row."""
     sample = stream.read(SAMPLE_BYTES)
-    if not sample.strip():
-        yield Skipped(file.source, None, "empty file")
+    encoding = yield from _encoding_of(sample, len(sample) < SAMPLE_BYTES, file, options)
+    if encoding is None:
         return
-    decided = sample_encoding(sample, len(sample) < SAMPLE_BYTES, options, file.source)
-    if isinstance(decided, str):
-        yield Skipped(file.source, None, decided)
-        return
-    encoding, note = decided
-    if note is not None:
-        yield note
     # A byte the encoding cannot read comes through as U+DC80..U+DCFF and skips its row (until 2026-12-07 it ended the
     # file there, and one in the first megabyte refused the whole file).
     buffered = io.BufferedReader(_Prefixed(sample, stream))
@@ -148,16 +160,9 @@ def read_json(
             f"a JSON file over {_JSON_BYTES:,} bytes is not read whole: convert it to JSONL (jq -c '.[]')",
         )
         return
-    if not data.strip():
-        yield Skipped(file.source, None, "empty file")
+    encoding = yield from _encoding_of(data, True, file, options)
+    if encoding is None:
         return
-    decided = sample_encoding(data, True, options, file.source)
-    if isinstance(decided, str):
-        yield Skipped(file.source, None, decided)
-        return
-    encoding, note = decided
-    if note is not None:
-        yield note
     if encoding == "utf-8":
         encoding = "utf-8-sig"  # as before: a BOM is no text
     try:
