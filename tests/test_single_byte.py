@@ -147,3 +147,15 @@ def test_short_chinese_is_read_as_chinese_or_refused(line: int, start: int, leng
         pass
     decoded = decode_text(data)
     assert isinstance(decoded, str) or decoded.text == text
+
+
+@pytest.mark.parametrize("language", ["ru", "fr", "ar", "el", "th", "pl", "he"])
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_a_byte_order_mark_is_read_as_prose_of_its_script(language: str, encoding: str) -> None:
+    """Only CJK text was: Russian, French or Arabic in BOM-less UTF-16 was a "binary file" until 2026-12-07."""
+    assert decode_text(TEXTS[language].encode(encoding)) == Decoded(TEXTS[language], encoding, True)
+
+
+def test_binary_data_stays_binary() -> None:
+    png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00\x00\x00\x01\x00\x08\x06\x00\x00\x00" * 40
+    assert isinstance(decode_text(png), str) and decode_text(png).startswith("binary file")

@@ -13,7 +13,7 @@ import numpy as np
 from .._common_chars import COMMON_HAN
 from .._common_hangul import COMMON_HANGUL
 from .base import SURE, Decoded
-from .single_byte import AMBIGUOUS, guess_single_byte
+from .single_byte import AMBIGUOUS, guess_single_byte, is_prose
 
 # Legacy encodings guessed without --encoding, best first on ties, each with the language whose text
 # it must read as: cp932 and cp949 are the Windows supersets of Shift-JIS and EUC-KR.
@@ -216,6 +216,24 @@ def _guess_legacy(data: bytes) -> Decoded | None:
     )
 
 
+def _utf16_prose(data: bytes) -> Decoded | None:
+    """The text of bytes in UTF-16 without a byte-order mark when exactly one of its two byte orders reads as prose of a
+    language of the Latin, Cyrillic, Greek, Hebrew, Arabic or Thai script (:func:`dedup.io.single_byte.is_prose`, as a
+    single-byte reading is weighed; the other order of such text is CJK characters and controls), else None.
+    Russian, French or Arabic in BOM-less UTF-16 was "binary file" until 2026-12-07."""
+    if len(data) % 2:
+        return None
+    readings = []
+    for name in ("utf-16-le", "utf-16-be"):
+        try:
+            text = data.decode(name)
+        except UnicodeDecodeError:
+            continue
+        if is_prose(text):
+            readings.append(Decoded(text, name, True))
+    return readings[0] if len(readings) == 1 else None
+
+
 def _guess_escaped(data: bytes) -> Decoded | None:
     """The text of 7-bit bytes in an escape-switched encoding (ISO-2022-JP, ISO-2022-KR, HZ), when one
     announces itself and reads clearly as its language (:func:`_best_reading`), else None."""
@@ -264,7 +282,9 @@ def decode_text(data: bytes, encoding: str | None = None) -> Decoded | str:
             # UTF-16 without a BOM has NUL bytes (every ASCII and U+4E00 character): text
             # only when it reads clearly as common characters of its script
             guess = _guess_legacy(data)
-            return guess if guess is not None and guess.encoding.startswith("utf-16") else binary
+            if guess is None or not guess.encoding.startswith("utf-16"):
+                guess = _utf16_prose(data)  # or as prose of another script
+            return guess if guess is not None else binary
         result = _strict_decode(data, "utf-8", False)
         if isinstance(result, str):
             damaged = damaged_utf8(data)

@@ -79,6 +79,18 @@ _SCRIPTS = {
 }
 # The least share of Thai text's characters that are vowels and marks (about a third in prose).
 MIN_THAI_VOWELS = 0.15
+# Every group a reading is weighed as: the Latin encodings' languages and the other scripts.
+PROSE_GROUPS: tuple[str, ...] = (
+    "western",
+    "central",
+    "turkish",
+    "baltic",
+    "cyrillic",
+    "greek",
+    "hebrew",
+    "arabic",
+    "thai",
+)
 # Letters only Russian (and Belarusian) writes, and letters only Serbian and Macedonian write: not in one text.
 _RUSSIAN_ONLY, _SOUTH_SLAVIC_ONLY = "ыэъ", "ђћџљњќѓѕј"
 # Encodings tried, best first: the first that reads the winning text names it. Left out: Mac Cyrillic, which reads
@@ -368,6 +380,17 @@ def _latin_score(reading: _Reading, group: str, languages: frozenset[str]) -> fl
         if strays is not None:  # a told language first, then the fewest strays
             return (UNTOLD if untold else 1.0) - UNTOLD * (1 - TIE) * strays
     return 0.0
+
+
+def is_prose(text: str) -> bool:
+    """Whether ``text`` reads as prose of a language of any group (:func:`reading_score`, as a single-byte reading
+    must: a Latin group's above 0, another script's at least :data:`MIN_COMMON`)."""
+    languages = text_languages(text)
+    return any(
+        score > 0 and (group not in _SCRIPTS or score >= MIN_COMMON)
+        for group in (*_LATIN_LANGUAGES, *_SCRIPTS)
+        for score in (reading_score(text, group, languages),)
+    )
 
 
 class Guess(NamedTuple):
