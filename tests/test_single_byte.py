@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from dedup.io.base import Decoded
 from dedup.io.decode import decode_text
-from dedup.io.single_byte import _CANDIDATES, reading_score, text_languages
+from dedup.io.single_byte import _CANDIDATES, SAMPLE_BYTES, reading_score, text_languages
 
 TEXTS: dict[str, str] = json.loads((Path(__file__).parent / "fixtures" / "legacy_text.json").read_text("utf-8"))
 CODE_PAGE = {
@@ -159,3 +159,10 @@ def test_utf16_without_a_byte_order_mark_is_read_as_prose_of_its_script(language
 def test_binary_data_stays_binary() -> None:
     png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00\x00\x00\x01\x00\x08\x06\x00\x00\x00" * 40
     assert isinstance(decode_text(png), str) and decode_text(png).startswith("binary file")
+
+
+def test_utf16_over_the_sampled_megabyte_is_judged_on_it_and_read_whole() -> None:
+    text = "\n".join(TEXTS[language] for language in ("ru", "uk", "bg")) * 1500
+    data = text.encode("utf-16-le")
+    assert len(data) > 2 * SAMPLE_BYTES
+    assert decode_text(data) == Decoded(text, "utf-16-le", True)

@@ -13,7 +13,7 @@ import numpy as np
 from .._common_chars import COMMON_HAN
 from .._common_hangul import COMMON_HANGUL
 from .base import SURE, Decoded
-from .single_byte import AMBIGUOUS, guess_single_byte, is_prose
+from .single_byte import AMBIGUOUS, SAMPLE_BYTES, guess_single_byte, is_prose
 
 # Legacy encodings guessed without --encoding, best first on ties, each with the language whose text
 # it must read as: cp932 and cp949 are the Windows supersets of Shift-JIS and EUC-KR.
@@ -192,13 +192,13 @@ def damaged_utf8(data: bytes) -> str | None:
     return f" (a damaged UTF-8 file? {valid:,} of its characters decode, {bad} not: repair it, or give --encoding)"
 
 
-def _guess_legacy(data: bytes) -> Decoded | None:
+def _guess_legacy(data: bytes, single_byte: bool = True) -> Decoded | None:
     """The text of bytes that are not UTF-8, when one legacy reading is clearly Chinese, Japanese or Korean text:
     GB18030, Big5, Shift-JIS (cp932), EUC-JP, EUC-KR (cp949), and for an even number of bytes UTF-16
     without a BOM (:func:`_best_reading`); else when one single-byte reading is clearly prose of a language of
     its script (:func:`dedup.io.single_byte.guess_single_byte`: Windows code pages, KOI8, DOS and ISO 8859 of
-    the Latin, Cyrillic, Greek, Hebrew, Arabic and Thai scripts). None when no reading is convincing: better
-    refused than written as mojibake."""
+    the Latin, Cyrillic, Greek, Hebrew, Arabic and Thai scripts; not with ``single_byte`` off, for bytes only
+    UTF-16 may read). None when no reading is convincing: better refused than written as mojibake."""
     candidates = list(_DETECTED) + ([("utf-16-le", "any"), ("utf-16-be", "any")] if len(data) % 2 == 0 else [])
     guess = _best_reading(data, candidates)
     wide = 0 if guess is None else len(_WIDE.findall(guess.text))
@@ -208,6 +208,8 @@ def _guess_legacy(data: bytes) -> Decoded | None:
     if guess is not None:  # unsure, or a few CJK characters: only when no single-byte reading could be prose
         could = guess_single_byte(data, loose=True)  # ``»D`` is no ``聞``, KOI8-R ``лице.`` no ``躺门.``
         return guess if could is None and (sure or wide >= FEW_WIDE) else None
+    if not single_byte:
+        return None
     single = guess_single_byte(data)
     return (
         None
@@ -223,15 +225,20 @@ def _utf16_prose(data: bytes) -> Decoded | None:
     Russian, French or Arabic in BOM-less UTF-16 was "binary file" until 2026-12-07."""
     if len(data) % 2:
         return None
-    readings = []
+    sample = data[:SAMPLE_BYTES]  # judged on its first megabyte, as a single-byte reading is (an even count)
+    prose = []
     for name in ("utf-16-le", "utf-16-be"):
         try:
-            text = data.decode(name)
-        except UnicodeDecodeError:
+            if is_prose(sample.decode(name)):
+                prose.append(name)
+        except UnicodeDecodeError:  # a bad surrogate, or one cut in two at the sample's end
             continue
-        if is_prose(text):
-            readings.append(Decoded(text, name, True))
-    return readings[0] if len(readings) == 1 else None
+    if len(prose) != 1:
+        return None
+    try:
+        return Decoded(data.decode(prose[0]), prose[0], True)
+    except UnicodeDecodeError:
+        return None
 
 
 def _guess_escaped(data: bytes) -> Decoded | None:
@@ -281,7 +288,7 @@ def decode_text(data: bytes, encoding: str | None = None) -> Decoded | str:
         if binary:
             # UTF-16 without a BOM has NUL bytes (every ASCII and U+4E00 character): text
             # only when it reads clearly as common characters of its script
-            guess = _guess_legacy(data)
+            guess = _guess_legacy(data, single_byte=False)
             if guess is None or not guess.encoding.startswith("utf-16"):
                 guess = _utf16_prose(data)  # or as prose of another script
             return guess if guess is not None else binary

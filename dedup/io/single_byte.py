@@ -384,12 +384,15 @@ def _latin_score(reading: _Reading, group: str, languages: frozenset[str]) -> fl
 
 def is_prose(text: str) -> bool:
     """Whether ``text`` reads as prose of a language of any group (:func:`reading_score`, as a single-byte reading
-    must: a Latin group's above 0, another script's at least :data:`MIN_COMMON`)."""
-    languages = text_languages(text)
-    return any(
-        score > 0 and (group not in _SCRIPTS or score >= MIN_COMMON)
-        for group in (*_LATIN_LANGUAGES, *_SCRIPTS)
-        for score in (reading_score(text, group, languages),)
+    must: a Latin group's above 0, another script's at least :data:`MIN_COMMON`); its characters weighed once."""
+    cps = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+    if not np.any(cps >= 0x80):
+        return True
+    if cps.max() >= 0x10000:
+        return False
+    reading, languages = _Reading.of(cps), text_languages(text)
+    return any(_latin_score(reading, group, languages) > 0 for group in _LATIN_LANGUAGES) or any(
+        _script_score(reading, group, MIN_LETTERS) >= MIN_COMMON for group in _SCRIPTS
     )
 
 
