@@ -166,3 +166,11 @@ def test_utf16_over_the_sampled_megabyte_is_judged_on_it_and_read_whole() -> Non
     data = text.encode("utf-16-le")
     assert len(data) > 2 * SAMPLE_BYTES
     assert decode_text(data) == Decoded(text, "utf-16-le", True)
+
+
+def test_utf8_damaged_after_the_sampled_megabyte_is_refused_as_damaged() -> None:
+    """The damage is judged on the first megabyte, as the encodings are: one that is UTF-8 says so."""
+    lines = (TEXTS["de"] + "\n").encode("utf-8") * (2 * SAMPLE_BYTES // len(TEXTS["de"]))
+    decoded = decode_text(lines + b"\xe9" + lines[:100])
+    assert isinstance(decoded, str) and "(a damaged UTF-8 file? the " in decoded
+    assert "characters of its first megabyte decode, later bytes do not" in decoded
