@@ -348,15 +348,16 @@ def plan_clean(
         # Each cut rests on a direct match with an earlier copy that is kept: in the
         # same document, or with cross_document in any earlier one.
         units, runs = matches.units, np.flatnonzero(matches.within_document() | opts.cross_document)
+        earlier_doc, later_doc = units.doc[matches.runs[runs, 0]], units.doc[matches.runs[runs, 2]]
+        # Emptied members point at this copy. And a document emptied whole loses nothing more: its cut is the
+        # strongest (dedup.removals.strengths), so a passage cut of it would own no character. Most runs of a
+        # collection of many copies are such: they go before their spans are read (on Ray, on the driver).
+        runs = runs[~emptied[earlier_doc] & ~emptied[later_doc] & ~(holding[later_doc] & (later_doc != earlier_doc))]
+        del earlier_doc, later_doc
         a0, a1, b0, b1 = matches.runs[runs].T
         earlier = (units.doc[a0], units.start[a0], units.end[a1])
-        later = (units.doc[b0], units.start[b0], units.end[b1])
-        keep = ~emptied[earlier[0]] & ~covered(*earlier, *boilerplate_cuts)
+        keep = ~covered(*earlier, *boilerplate_cuts)
         keep &= ~covered(*earlier, *index_cuts)  # the index holds it: cut against the index
-        keep &= ~(holding[later[0]] & (later[0] != earlier[0]))  # emptied members point at this copy
-        # A document emptied whole loses nothing more: its cut is the strongest (dedup.removals.strengths), so
-        # a passage cut of it would own no character. Most runs of a collection of many copies are such.
-        keep &= ~emptied[later[0]]
         # A run may step over a paragraph in each copy, an earlier copy that loses lines as
         # boilerplate holds only the rest, and a paragraph matched by containment may hold
         # more than its copy: such a run's later copy loses only the paragraphs that what its
