@@ -35,6 +35,7 @@ from dedup.distributed import (
     small_star,
     star_components,
 )
+from dedup.distributed import engine as engine_module
 from dedup.distributed.steps import each_group
 from dedup.duplicates import cluster_views
 from dedup.lines import line_table
@@ -201,21 +202,37 @@ def test_cli_engine_ray_without_ray_is_a_usage_error() -> None:
 
 @pytest.mark.parametrize(
     "engine",
-    [RayClusterEngine(partitions=3), RayClusterEngine(partitions=3, edge_limit=0)],
-    ids=["components-on-driver", "large-star-small-star"],
+    [
+        RayClusterEngine(partitions=3),
+        RayClusterEngine(partitions=3, edge_limit=0),
+        RayClusterEngine(partitions=2, edge_limit=0, max_rounds=1),
+    ],
+    ids=["pairs-on-the-driver", "rounds-on-ray", "rounds-finished-on-the-driver"],
 )
 def test_engine_clusters_views_as_cluster_views(
-    ray_address: str, reprints: list[str], engine: RayClusterEngine
+    ray_address: str, reprints: list[str], engine: RayClusterEngine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Up to ``edge_limit`` the verified pairs are clustered on the driver; above it centres by rounds on Ray (all
+    of them, or one and the rest on the driver) and connected components by star rounds: the same clusters."""
     views = matching_texts(reprints)
     lengths = np.array([len(t) for t in reprints], dtype=np.int64)
-    for opts in (
+    collected: list[tuple[str, ...]] = []
+    original = engine_module._collect
+    monkeypatch.setattr(
+        engine_module, "_collect", lambda ds, columns: collected.append(tuple(columns)) or original(ds, columns)
+    )
+    options = [
         DuplicateOptions(representative="longest"),
         DuplicateOptions(threshold=0.5, containment=0.5, max_bucket=2),
-    ):
+    ]
+    if engine.max_rounds > 1:  # star rounds cut short fail; centre rounds are finished on the driver
+        options.append(DuplicateOptions(clustering="connected", threshold=0.5, containment=0.5))
+    for opts in options:
         expected = cluster_views(views, lengths, opts)
         assert len(expected) == 24 and max(map(len, expected)) == 4
         assert engine(views, lengths, opts) == expected
+    pairs_collected = [columns for columns in collected if "left" in columns]
+    assert len(pairs_collected) == (len(options) if engine.edge_limit else 0)  # none above the limit
 
 
 def test_find_duplicates_on_a_dataset(ray_address: str, reprints: list[str]) -> None:

@@ -14,10 +14,11 @@ arrays that Ray Data runs on partitions of the data:
                → candidate pairs with ``candidate_pairs``' semantics (star above max_bucket)  (workers)
     verify     groupby(block pair).map_groups: duplicates of a pair meet in one group and are
                dropped; exact Jaccard / containment on the shingle sets of the two view blocks (workers)
-    cluster    connected components of the verified edges: on the driver when they number at
-               most ``edge_limit``, else large-star / small-star rounds on Ray            (driver | workers)
-    represent  representatives on the driver; each member's Jaccard to its representative
-               in workers, grouped by block pair as in verify                             (driver + workers)
+    cluster    centres (the default) or connected components of the verified edges: on the driver
+               when they number at most ``edge_limit``, else rounds on Ray — centres by
+               :mod:`dedup.centres`, components by large-star / small-star                 (driver | workers)
+    represent  above the limit, each member's Jaccard to its representative in workers,
+               grouped by block pair as in verify; the driver holds the labels           (driver + workers)
 
 :func:`find_duplicates`, :func:`clean_report` and :func:`clean` take a ``ray.data.Dataset``
 (a text column, ``"text"`` by default) or in-memory texts. A dataset is read and cut into
@@ -32,8 +33,9 @@ its memory, is listed under Notes of :func:`clean_report`.
 Where things live: ``driver`` (joining Ray, blocks, collecting), ``io`` (a dataset's blocks cut
 on the workers, cleaned blocks written by them), ``steps`` (what runs in workers: pure array
 steps and Ray Data batch functions), ``engine`` (``RayClusterEngine``), ``api`` (finders and
-clean over a dataset); the large-star/small-star rounds are pure numpy
-in :mod:`dedup.stars`, beside :func:`dedup.cluster.connected_components`.
+clean over a dataset); the large-star/small-star rounds are pure numpy in :mod:`dedup.stars`, beside
+:func:`dedup.cluster.connected_components`, and the centre rounds in :mod:`dedup.centres`, beside
+:func:`dedup.cluster.center_labels`.
 """
 
 from ..stars import labels_of_stars, large_star, small_star, star_components

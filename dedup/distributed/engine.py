@@ -1,5 +1,6 @@
-"""``RayClusterEngine``: :func:`dedup.near.cluster_views` on Ray — sketch, band and verify in workers, centres on the
-driver (connected components above the edge limit by star rounds on Ray)."""
+"""``RayClusterEngine``: :func:`dedup.near.cluster_views` on Ray — sketch, band and verify in workers; the verified
+pairs clustered on the driver up to the edge limit, above it by rounds on Ray (centres: :mod:`dedup.centres`,
+connected components: star rounds)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..cluster import Cluster, cluster_pairs, clusters_of_labels
+from ..centres import COLUMNS as CENTRE_COLUMNS
+from ..centres import finish_centres, policy_lengths
+from ..cluster import Cluster, cluster_pairs, clusters_of_centres, clusters_of_labels
 from ..errors import InvalidOptionError
 from ..near import NearOptions
 from ..verify import VerifiedPairs
@@ -31,7 +34,10 @@ from .driver import (
 from .lines import RemoteViews
 from .steps import (
     _candidates_of_partition,
+    _centre_round_group,
+    _centre_rows_only,
     _edge_rows,
+    _first_centre_rows,
     _large_star_group,
     _pair_rows,
     _similarity_block_pair,
@@ -39,6 +45,10 @@ from .steps import (
     _small_star_group,
     _verify_block_pair,
 )
+
+#: Rows of the centre rounds (two a verified pair, one a document with one) at or below which the driver finishes
+#: them (:func:`dedup.centres.finish_centres`, about a second a million rows), when ``edge_limit`` allows it.
+FINISH_ROWS = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -55,14 +65,16 @@ class RayClusterEngine:
     partitions : int, optional
         Hash partitions of every shuffle; default: the cluster's CPUs.
     edge_limit : int
-        With ``clustering="connected"``: verified edges brought to the driver for
-        :func:`dedup.cluster.connected_components` (16 bytes each, plus 8 bytes a document
-        for the labels). Above it, components are found by large-star/small-star rounds on
-        Ray and only the final stars (one edge per duplicate document) reach the driver. 0
-        always uses the rounds. Centre clustering (the default) always brings the verified
-        edges and their measures (48 bytes each) to the driver.
+        Verified edges brought to the driver and clustered there, with their measures (48
+        bytes each). Above it they stay on the workers: centre clustering (the default, with
+        the policies ``"first"`` and ``"longest"``) runs by rounds on Ray (:mod:`dedup.centres`;
+        the few rows left, at most :data:`FINISH_ROWS`, are finished on the driver), connected
+        components by large-star/small-star rounds; only the labels (8 bytes a document) reach the
+        driver, and the members' measures are taken in workers. 0 always uses the rounds. A
+        callable ``representative`` always brings the edges to the driver.
     max_rounds : int
-        Guard on the large-star/small-star rounds (they converge in O(log² n)).
+        Guard on the rounds: large-star/small-star converge in O(log² n); centre rounds left
+        after it (a long chain of overlapping excerpts) are finished on the driver.
     paragraph_limit : int
         :class:`RayCleaner` matches the long paragraphs (those of ``PassageOptions.min_chars``
         or more) on the driver up to this many, their band keys fetched from the object store
@@ -145,10 +157,11 @@ class RayClusterEngine:
         if not n_edges:
             return []
 
-        # cluster: centres need every verified pair and its measures on the driver (48 bytes
-        # each); connected components above edge_limit are found by rounds on Ray
+        # cluster: up to edge_limit the verified pairs and their measures come to the driver (48 bytes each); above
+        # it centres (policies "first" and "longest") and connected components are found by rounds on Ray
         measure = functools.partial(self._measures, blocks=blocks, ngram=options.ngram, partitions=partitions)
-        if options.clustering == "center" or n_edges <= self.edge_limit:
+        by_rounds = options.clustering == "connected" or options.representative in ("first", "longest")
+        if n_edges <= self.edge_limit or not by_rounds:
             columns = _collect(verified, ("left", "right", "jaccard", "containment", "share_left", "share_right"))
             # rows (left < right, as bucket_pairs makes them) in any order: the clusters do not depend on it
             pairs = VerifiedPairs(
@@ -165,9 +178,37 @@ class RayClusterEngine:
                 representative=options.representative,
                 lengths=lengths,
             )
+        if options.clustering == "center":
+            centres = self._centre_labels(n, verified, partitions, policy_lengths(options.representative, lengths, n))
+            return clusters_of_centres(centres, measure)  # each member's Jaccard and coverage measured in workers
         labels = self._star_labels(n, verified, partitions)
         # represent: each member's Jaccard and coverage by its representative, in workers
         return clusters_of_labels(labels, options.representative, lengths, measure)
+
+    def _centre_labels(self, n: int, verified: ray.data.Dataset, partitions: int, lengths: np.ndarray) -> np.ndarray:
+        """Centre labels (:func:`dedup.cluster.center_labels` in the order of :func:`dedup.cluster.center_order`) by
+        rounds on Ray (:mod:`dedup.centres`): int64 ``[n]``. The rows left once they are few (at most
+        :data:`FINISH_ROWS` and ``edge_limit``), or after ``max_rounds``, are finished on the driver."""
+        import ray
+
+        edges = verified.map_batches(_edge_rows, batch_format="numpy", fn_kwargs={"partitions": partitions})
+        first = {"lengths": [ray.put(lengths)], "partitions": partitions}
+        rows = _restart(grouped(edges, "part", _first_centre_rows, partitions, first))
+        labels = np.arange(n, dtype=np.int64)
+        rounds = 0
+        while True:
+            count = rows.count()
+            if not count or not rows.sum("open"):  # every label known: the rows left would only drain
+                return labels
+            if rounds == self.max_rounds or count <= min(self.edge_limit, FINISH_ROWS):
+                nodes, label = finish_centres(_collect(rows, CENTRE_COLUMNS))
+                labels[nodes] = label
+                return labels
+            out = _restart(grouped(rows, "part", _centre_round_group, partitions, {"partitions": partitions}))
+            done = _collect(_centre_part(out, results=True), ("node", "label"))
+            labels[done["node"].astype(np.int64)] = done["label"]
+            rows = _restart(_centre_part(out, results=False))
+            rounds += 1
 
     def _star_labels(self, n: int, verified: ray.data.Dataset, partitions: int) -> np.ndarray:
         """Component labels by large-star/small-star rounds on Ray: int64 ``[n]``."""
@@ -203,3 +244,8 @@ class RayClusterEngine:
         jaccard[out["row"]] = out["jaccard"]
         coverage[out["row"]] = out["coverage"]
         return jaccard, coverage
+
+
+def _centre_part(rows: ray.data.Dataset, *, results: bool) -> ray.data.Dataset:
+    """A centre round's output: the rows of the next round, or (``results``) the nodes made final with their labels."""
+    return rows.map_batches(_centre_rows_only, batch_format="numpy", fn_kwargs={"results": results})

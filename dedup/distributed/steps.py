@@ -9,6 +9,8 @@ from typing import Any
 import numpy as np
 
 from ..arrays import sorted_unique, stable_order
+from ..centres import COLUMNS as CENTRE_COLUMNS
+from ..centres import centre_round, first_rows
 from ..copies import whole_pairs
 from ..lsh import LSHParams, band_keys, candidate_pairs
 from ..minhash import signatures
@@ -242,6 +244,46 @@ def _small_star_group(batch: dict[str, np.ndarray], *, partitions: int) -> dict[
     """map_groups over ``part``: :func:`small_star` on the complete adjacency of the partition's nodes."""
     edges, changed = small_star(batch["u"], batch["v"])
     return _directed_rows(edges, partitions, changed)
+
+
+#: ``other`` of a row that reports a node's label (the centre rounds' output holds both kinds of rows).
+RESULT = -1
+
+
+def _centre_rows(rows: dict[str, np.ndarray], done: np.ndarray, labels: np.ndarray, partitions: int) -> dict[str, Any]:
+    """A round's rows partitioned by node, and a result row (``other`` :data:`RESULT`) for each node made final;
+    ``open`` is 1 on the own row of a node not final (:func:`dedup.centres.open_nodes`)."""
+    k = done.size
+    out = {name: np.concatenate([rows[name], np.zeros(k, dtype=rows[name].dtype)]) for name in CENTRE_COLUMNS}
+    out["node"][out["node"].size - k :] = done
+    out["other"][out["other"].size - k :] = RESULT
+    out["label"][out["label"].size - k :] = labels
+    out["part"] = partition_of(out["node"], partitions)
+    out["open"] = ((out["node"] == out["other"]) & ~out["final"]).astype(np.int64)  # summed: nodes not final
+    return out
+
+
+def _first_centre_rows(batch: dict[str, np.ndarray], *, lengths: Sequence[Any], partitions: int) -> dict[str, Any]:
+    """map_groups over ``part``: the directed edge rows of a partition's nodes (:func:`_edge_rows`) → the centre
+    rounds' first rows (:func:`dedup.centres.first_rows`; ``lengths``: the policy's lengths in the object store)."""
+    import ray
+
+    rows = first_rows(np.asarray(batch["u"]), np.asarray(batch["v"]), ray.get(lengths[0]))
+    return _centre_rows(rows, np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), partitions)
+
+
+def _centre_round_group(batch: dict[str, np.ndarray], *, partitions: int) -> dict[str, Any]:
+    """map_groups over ``part``: one centre round (:func:`dedup.centres.centre_round`) of a partition's nodes."""
+    rows, done, labels = centre_round({name: np.asarray(batch[name]) for name in CENTRE_COLUMNS})
+    return _centre_rows(rows, done, labels, partitions)
+
+
+def _centre_rows_only(batch: dict[str, np.ndarray], *, results: bool) -> dict[str, np.ndarray]:
+    """map_batches: the rows of the next round, or (``results``) the result rows' nodes and labels."""
+    chosen = (np.asarray(batch["other"]) == RESULT) == results
+    if results:
+        return {"node": np.asarray(batch["node"])[chosen], "label": np.asarray(batch["label"])[chosen]}
+    return {name: np.asarray(values)[chosen] for name, values in batch.items()}
 
 
 def _views_block(batch: Any, *, options: NormalizeOptions) -> Any:
