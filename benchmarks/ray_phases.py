@@ -2,7 +2,7 @@
 
 ::
 
-    python -m benchmarks.ray_phases [--cpus 2] [--scales 4 16] [--json OUT]
+    python -m benchmarks.ray_phases [--cpus 2] [--scales 4 16] [--paragraph-limit N] [--edge-limit N] [--json OUT]
 
 Runs :func:`dedup.distributed.clean_report` (``cross_document=True``, the workers writing the
 cleaned blocks) on a local Ray with ``--cpus`` CPUs, on the corpus of
@@ -96,10 +96,13 @@ def corpus(scale: int) -> list[str]:
     return news_corpus(["\n".join(lines[i : i + 8]) for i in range(0, 1600, 8)], scale)
 
 
-def measure(texts: list[str], folder: Path, paragraph_limit: int = 0) -> dict[str, float]:
-    """Seconds per phase of one Ray clean of ``texts`` (Ray already initialised); ``paragraph_limit`` as for
-    :class:`dedup.distributed.RayClusterEngine` (0, the default: long paragraphs matched on the workers, as a
-    large corpus would be)."""
+def measure(
+    texts: list[str], folder: Path, paragraph_limit: int = 0, edge_limit: int | None = None
+) -> dict[str, float]:
+    """Seconds per phase of one Ray clean of ``texts`` (Ray already initialised); ``paragraph_limit`` and
+    ``edge_limit`` as for :class:`dedup.distributed.RayClusterEngine` (``paragraph_limit`` 0, the default: long
+    paragraphs matched on the workers, as a large corpus would be; ``edge_limit`` 0: documents clustered by rounds on
+    Ray, as a large corpus would be; None: the engine's default)."""
     import ray.data
 
     import dedup.distributed as dd
@@ -124,7 +127,8 @@ def measure(texts: list[str], folder: Path, paragraph_limit: int = 0) -> dict[st
     start = time.perf_counter()
     with _all(timers, seconds):
         dataset = ray.data.read_json(str(source))
-        ray_engine = dd.RayClusterEngine(paragraph_limit=paragraph_limit)
+        limits = {"paragraph_limit": paragraph_limit} | ({} if edge_limit is None else {"edge_limit": edge_limit})
+        ray_engine = dd.RayClusterEngine(**limits)
         dd.clean_report(dataset, cross_document=True, out=str(folder / "out"), engine=ray_engine)
     seconds["total"] = time.perf_counter() - start
     seconds.setdefault("join tables", 0.0)
@@ -164,6 +168,12 @@ def main(argv: list[str] | None = None, out: Callable[[str], None] = print) -> d
     parser.add_argument(
         "--paragraph-limit", type=int, default=0, help="RayClusterEngine.paragraph_limit (default 0: on the workers)"
     )
+    parser.add_argument(
+        "--edge-limit",
+        type=int,
+        default=None,
+        help="RayClusterEngine.edge_limit (default: the engine's, 20 M; 0: documents clustered by rounds on Ray)",
+    )
     args = parser.parse_args(argv)
     import ray
 
@@ -174,8 +184,8 @@ def main(argv: list[str] | None = None, out: Callable[[str], None] = print) -> d
         for scale in args.scales:
             texts = corpus(scale)
             with tempfile.TemporaryDirectory() as folder:
-                measure(texts, Path(folder), args.paragraph_limit)  # warm the workers
-                seconds = measure(texts, Path(folder), args.paragraph_limit)
+                measure(texts, Path(folder), args.paragraph_limit, args.edge_limit)  # warm the workers
+                seconds = measure(texts, Path(folder), args.paragraph_limit, args.edge_limit)
             rows.append({"scale": scale, "docs": len(texts), "mchars": sum(map(len, texts)) / 1e6, **seconds})
     finally:
         ray.shutdown()

@@ -269,6 +269,17 @@ def test_clean_on_ray_equals_the_single_machine(ray_address: str, reprints: list
     assert distributed.clean(reprints, cross_document=cross_document) == expected.cleaned
 
 
+def test_clean_with_every_clustering_by_rounds_on_ray(ray_address: str, reprints: list[str]) -> None:
+    """The two family passes and the near-duplicate documents clustered by centre rounds on Ray (``edge_limit=0``):
+    the single machine's report."""
+    from dedup import distributed
+
+    expected = dedup.clean_report(reprints, cross_document=True, with_clusters=True)
+    rounds = RayClusterEngine(partitions=2, edge_limit=0)
+    report = distributed.clean_report(reprints, cross_document=True, with_clusters=True, batch_size=50, engine=rounds)
+    assert report == expected and len(report.clusters) > 10
+
+
 def test_overlapping_and_quoting_documents_keep_paragraphs_on_ray(ray_address: str, news_lines: list[str]) -> None:
     """The exemptions of lines that recur because documents overlap or quote them (excerpts cut between paragraphs,
     a speech quoted by articles) read the shared lines' texts where Ray keeps them: the same kinds as one machine."""
