@@ -61,14 +61,15 @@ def better(
     )
 
 
-def first_rows(node: np.ndarray, other: np.ndarray, lengths: np.ndarray) -> dict[str, np.ndarray]:
+def first_rows(node: np.ndarray, other: np.ndarray, length: np.ndarray) -> dict[str, np.ndarray]:
     """The rows of the first round from directed edge rows (int64 ``[k]`` each; both directions of every edge, each
-    node's rows all given): each node's own row, undecided, and a row for each neighbour in that neighbour's group,
-    stamped with the node's degree and length (``lengths``, int64 ``[n]``: :func:`policy_lengths`)."""
+    node's rows all given; ``length``: each row's ``node``'s length under the policy, :func:`policy_lengths`): each
+    node's own row, undecided, and a row for each neighbour in that neighbour's group, stamped with the node's degree
+    and length."""
     if not node.size:
         return _empty_rows()
     order = stable_order(node)
-    node, other = node[order], other[order]
+    node, other, length = node[order], other[order], length[order]
     starts = np.flatnonzero(np.concatenate(([True], node[1:] != node[:-1])))
     nodes = node[starts]
     degree = np.diff(np.append(starts, node.size))
@@ -78,7 +79,7 @@ def first_rows(node: np.ndarray, other: np.ndarray, lengths: np.ndarray) -> dict
         "node": np.concatenate([nodes, other]),
         "other": np.concatenate([nodes, node]),
         "degree": np.concatenate([degree, own_degree]).astype(np.int64),
-        "length": np.concatenate([lengths[nodes], lengths[node]]).astype(np.int64),
+        "length": np.concatenate([length[starts], length]).astype(np.int64),
         "state": np.zeros(m + node.size, dtype=np.int8),
         "final": np.zeros(m + node.size, dtype=bool),
         "label": np.full(m + node.size, -1, dtype=np.int64),
@@ -86,9 +87,11 @@ def first_rows(node: np.ndarray, other: np.ndarray, lengths: np.ndarray) -> dict
 
 
 def rows_of_pairs(pairs: np.ndarray, lengths: np.ndarray) -> dict[str, np.ndarray]:
-    """:func:`first_rows` of undirected pairs (int64 ``[m, 2]``, distinct)."""
+    """:func:`first_rows` of undirected pairs (int64 ``[m, 2]``, distinct); ``lengths``: int64 ``[n]``, the
+    documents' under the policy (:func:`policy_lengths`)."""
     pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
-    return first_rows(np.concatenate([pairs[:, 0], pairs[:, 1]]), np.concatenate([pairs[:, 1], pairs[:, 0]]), lengths)
+    node = np.concatenate([pairs[:, 0], pairs[:, 1]])
+    return first_rows(node, np.concatenate([pairs[:, 1], pairs[:, 0]]), np.asarray(lengths, dtype=np.int64)[node])
 
 
 def centre_round(rows: dict[str, np.ndarray]) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray]:

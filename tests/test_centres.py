@@ -21,6 +21,7 @@ from dedup.centres import (
     rows_of_pairs,
 )
 from dedup.cluster import center_labels, center_order
+from dedup.distributed.steps import RESULT, _centre_edge_rows, _first_centre_rows, partition_of
 
 graphs = st.integers(1, 40).flatmap(
     lambda n: st.tuples(
@@ -122,3 +123,29 @@ def test_rows_without_their_node_and_callable_policies_are_refused() -> None:
         policy_lengths(len, None, 2)
     with pytest.raises(ValueError, match="policies"):
         policy_lengths("longest", None, 2)
+
+
+@settings(max_examples=100, deadline=None)
+@given(graphs, st.integers(1, 3), st.booleans())
+def test_the_ray_steps_join_each_document_s_length_to_its_rows(
+    graph: tuple[int, list[tuple[int, int]], list[int]], partitions: int, longest: bool
+) -> None:
+    """On Ray the first rows are made a partition at a time from the verified edges' directed rows, and under
+    ``"longest"`` from a row a document carrying its length (never an array of all lengths in every task): the same
+    rows as in process, each in its node's partition."""
+    n, edges, lengths = graph
+    pairs, lengths_arr = _pairs(edges), np.array(lengths, dtype=np.int64)
+    directed = _centre_edge_rows({"left": pairs[:, 0], "right": pairs[:, 1]}, partitions=partitions)
+    if longest:
+        documents = np.arange(n, dtype=np.int64)
+        given = {"part": partition_of(documents, partitions), "u": documents, "v": np.full(n, RESULT)}
+        length_rows = {**given, "length": lengths_arr}
+        directed = {name: np.concatenate([directed[name], values]) for name, values in length_rows.items()}
+    made = []
+    for part in range(partitions):
+        chosen = directed["part"] == part
+        rows = _first_centre_rows({name: values[chosen] for name, values in directed.items()}, partitions=partitions)
+        assert (rows["part"] == partition_of(rows["node"], partitions)).all()
+        made.append(rows)
+    expected = rows_of_pairs(pairs, lengths_arr if longest else np.zeros(n, dtype=np.int64))
+    assert _as_rows(*made) == _as_rows(expected)

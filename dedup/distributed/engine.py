@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..centres import COLUMNS as CENTRE_COLUMNS
-from ..centres import finish_centres, policy_lengths
+from ..centres import finish_centres
 from ..cluster import Cluster, cluster_pairs, clusters_of_centres, clusters_of_labels
 from ..errors import InvalidOptionError
 from ..near import NearOptions
@@ -33,7 +33,9 @@ from .driver import (
 )
 from .lines import RemoteViews
 from .steps import (
+    RESULT,
     _candidates_of_partition,
+    _centre_edge_rows,
     _centre_round_group,
     _centre_rows_only,
     _edge_rows,
@@ -44,6 +46,7 @@ from .steps import (
     _sketch_block,
     _small_star_group,
     _verify_block_pair,
+    partition_of,
 )
 
 #: Rows of the centre rounds (two a verified pair, one a document with one) at or below which the driver finishes
@@ -179,21 +182,27 @@ class RayClusterEngine:
                 lengths=lengths,
             )
         if options.clustering == "center":
-            centres = self._centre_labels(n, verified, partitions, policy_lengths(options.representative, lengths, n))
+            longest = lengths if options.representative == "longest" else None
+            centres = self._centre_labels(n, verified, partitions, longest)
             return clusters_of_centres(centres, measure)  # each member's Jaccard and coverage measured in workers
         labels = self._star_labels(n, verified, partitions)
         # represent: each member's Jaccard and coverage by its representative, in workers
         return clusters_of_labels(labels, options.representative, lengths, measure)
 
-    def _centre_labels(self, n: int, verified: ray.data.Dataset, partitions: int, lengths: np.ndarray) -> np.ndarray:
+    def _centre_labels(
+        self, n: int, verified: ray.data.Dataset, partitions: int, lengths: np.ndarray | None
+    ) -> np.ndarray:
         """Centre labels (:func:`dedup.cluster.center_labels` in the order of :func:`dedup.cluster.center_order`) by
-        rounds on Ray (:mod:`dedup.centres`): int64 ``[n]``. The rows left once they are few (at most
-        :data:`FINISH_ROWS` and ``edge_limit``), or after ``max_rounds``, are finished on the driver."""
-        import ray
-
-        edges = verified.map_batches(_edge_rows, batch_format="numpy", fn_kwargs={"partitions": partitions})
-        first = {"lengths": [ray.put(lengths)], "partitions": partitions}
-        rows = _restart(grouped(edges, "part", _first_centre_rows, partitions, first))
+        rounds on Ray (:mod:`dedup.centres`): int64 ``[n]``. ``lengths`` (int64 ``[n]``) under the policy
+        ``"longest"``, None under ``"first"``: a row a document joins each to its edges' partition. The rows left once
+        they are few (at most :data:`FINISH_ROWS` and ``edge_limit``), or after ``max_rounds``, are finished on the
+        driver."""
+        edges = verified.map_batches(_centre_edge_rows, batch_format="numpy", fn_kwargs={"partitions": partitions})
+        if lengths is not None:
+            documents = np.arange(n, dtype=np.int64)
+            given = {"part": partition_of(documents, partitions), "u": documents, "v": np.full(n, RESULT)}
+            edges = edges.union(_dataset_of_columns({**given, "length": lengths.astype(np.int64)}, partitions))
+        rows = _restart(grouped(edges, "part", _first_centre_rows, partitions, {"partitions": partitions}))
         labels = np.arange(n, dtype=np.int64)
         rounds = 0
         while True:

@@ -263,12 +263,25 @@ def _centre_rows(rows: dict[str, np.ndarray], done: np.ndarray, labels: np.ndarr
     return out
 
 
-def _first_centre_rows(batch: dict[str, np.ndarray], *, lengths: Sequence[Any], partitions: int) -> dict[str, Any]:
-    """map_groups over ``part``: the directed edge rows of a partition's nodes (:func:`_edge_rows`) → the centre
-    rounds' first rows (:func:`dedup.centres.first_rows`; ``lengths``: the policy's lengths in the object store)."""
-    import ray
+def _centre_edge_rows(batch: dict[str, np.ndarray], *, partitions: int) -> dict[str, np.ndarray]:
+    """map_batches: verified edges → directed rows for the centre rounds' first step, their ``length`` 0 (the policy
+    ``"first"``; under ``"longest"`` each node's length comes on a row of its own: see :func:`_first_centre_rows`)."""
+    rows = _edge_rows(batch, partitions=partitions)
+    return {"part": rows["part"], "u": rows["u"], "v": rows["v"], "length": np.zeros(rows["u"].size, dtype=np.int64)}
 
-    rows = first_rows(np.asarray(batch["u"]), np.asarray(batch["v"]), ray.get(lengths[0]))
+
+def _first_centre_rows(batch: dict[str, np.ndarray], *, partitions: int) -> dict[str, Any]:
+    """map_groups over ``part``: the directed edge rows of a partition's nodes (:func:`_centre_edge_rows`), and under
+    the policy ``"longest"`` a row ``(u, RESULT, length)`` a document → the centre rounds' first rows
+    (:func:`dedup.centres.first_rows`)."""
+    u, v, length = (np.asarray(batch[name], dtype=np.int64) for name in ("u", "v", "length"))
+    given = v == RESULT
+    edge = ~given
+    if given.any():  # each edge row takes its node's length
+        order = np.argsort(u[given])
+        known_u, known_length = u[given][order], length[given][order]
+        length = known_length[np.searchsorted(known_u, u)]
+    rows = first_rows(u[edge], v[edge], length[edge])
     return _centre_rows(rows, np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), partitions)
 
 
