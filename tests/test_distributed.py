@@ -216,6 +216,7 @@ def test_engine_clusters_views_as_cluster_views(
     of them, or one and the rest on the driver) and connected components by star rounds: the same clusters."""
     views = matching_texts(reprints)
     lengths = np.array([len(t) for t in reprints], dtype=np.int64)
+    monkeypatch.setattr(engine_module, "LENGTH_ROWS", 7)  # the documents' lengths put in blocks of 7
     collected: list[tuple[str, ...]] = []
     original = engine_module._collect
     monkeypatch.setattr(

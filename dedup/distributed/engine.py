@@ -27,6 +27,7 @@ from .driver import (
     _collect,
     _dataset_of_columns,
     _edges_of,
+    _prepare,
     _restart,
     cluster_cpus,
     grouped,
@@ -52,6 +53,9 @@ from .steps import (
 #: Rows of the centre rounds (two a verified pair, one a document with one) at or below which the driver finishes
 #: them (:func:`dedup.centres.finish_centres`, about a second a million rows), when ``edge_limit`` allows it.
 FINISH_ROWS = 1_000_000
+
+#: Documents a block of the rows that carry their lengths to the centre rounds under ``representative="longest"``.
+LENGTH_ROWS = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -199,9 +203,7 @@ class RayClusterEngine:
         driver."""
         edges = verified.map_batches(_centre_edge_rows, batch_format="numpy", fn_kwargs={"partitions": partitions})
         if lengths is not None:
-            documents = np.arange(n, dtype=np.int64)
-            given = {"part": partition_of(documents, partitions), "u": documents, "v": np.full(n, RESULT)}
-            edges = edges.union(_dataset_of_columns({**given, "length": lengths.astype(np.int64)}, partitions))
+            edges = edges.union(_length_rows(lengths, partitions))
         rows = _restart(grouped(edges, "part", _first_centre_rows, partitions, {"partitions": partitions}))
         labels = np.arange(n, dtype=np.int64)
         rounds = 0
@@ -258,3 +260,19 @@ class RayClusterEngine:
 def _centre_part(rows: ray.data.Dataset, *, results: bool) -> ray.data.Dataset:
     """A centre round's output: the rows of the next round, or (``results``) the nodes made final with their labels."""
     return rows.map_batches(_centre_rows_only, batch_format="numpy", fn_kwargs={"results": results})
+
+
+def _length_rows(lengths: np.ndarray, partitions: int) -> ray.data.Dataset:
+    """A row ``(u, RESULT, length)`` a document (``lengths``: int64 ``[n]``) in its partition, for the centre rounds
+    under ``"longest"``: put :data:`LENGTH_ROWS` documents at a time, so that the driver makes no other array of the
+    collection's size."""
+    import pyarrow as pa
+    import ray
+    import ray.data
+
+    refs, size = [], LENGTH_ROWS
+    for lo in range(0, lengths.size, size):
+        documents = np.arange(lo, min(lo + size, lengths.size), dtype=np.int64)
+        columns = {"part": partition_of(documents, partitions), "u": documents, "v": np.full(documents.size, RESULT)}
+        refs.append(ray.put(pa.table({**columns, "length": lengths[lo : lo + size].astype(np.int64)})))
+    return _prepare(ray.data.from_arrow_refs(refs))
