@@ -44,8 +44,11 @@ def sample():  # the peak of each part of the resident set: the driver's own hea
         for k, v in status().items():
             peaks[k] = max(peaks[k], v)
 threading.Thread(target=sample, daemon=True).start()
-address, corpus, out, paragraph_limit = sys.argv[1:5]
-engine = dd.RayClusterEngine(paragraph_limit=int(paragraph_limit))
+address, corpus, out, paragraph_limit, edge_limit = sys.argv[1:6]
+limits = {"paragraph_limit": int(paragraph_limit)}
+if edge_limit != "default":
+    limits["edge_limit"] = int(edge_limit)
+engine = dd.RayClusterEngine(**limits)
 ray.init(address=address, log_to_driver=False, logging_level=logging.ERROR)
 ray.data.DataContext.get_current().enable_progress_bars = False
 logging.getLogger("ray.data").setLevel(logging.ERROR)
@@ -137,9 +140,11 @@ def clean_on(
     after: float = 0.0,
     paragraph_limit: int = 1_000_000,
     stall: float = 900.0,
+    edge_limit: int | None = None,
 ) -> dict[str, Any]:
     """Run :data:`DRIVER` on ``texts`` (written as JSONL) in a new process joined to ``cluster``, its engine's
-    ``paragraph_limit`` as given (the default's: the driver matches the long paragraphs of a small corpus).
+    ``paragraph_limit`` as given (the default's: the driver matches the long paragraphs of a small corpus), and its
+    ``edge_limit`` (None: the engine's default; 0: every document clustering by rounds on the nodes).
 
     With ``kill`` (a node name), that node's raylet is SIGKILLed ``after`` seconds after the
     driver joined; a driver still running ``stall`` seconds later — Ray's recovery of a lost node can stall
@@ -153,7 +158,8 @@ def clean_on(
     corpus.write_text("".join(json.dumps({"text": t}, ensure_ascii=False) + "\n" for t in texts), encoding="utf-8")
     out = cluster.root / f"{name}-out"
     shutil.rmtree(out, ignore_errors=True)
-    args = [sys.executable, "-c", DRIVER, cluster.address, str(corpus), str(out), str(paragraph_limit)]
+    limits = [str(paragraph_limit), "default" if edge_limit is None else str(edge_limit)]
+    args = [sys.executable, "-c", DRIVER, cluster.address, str(corpus), str(out), *limits]
     driver = subprocess.Popen(args, env=cluster.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     if kill is not None:
         assert driver.stdout is not None and driver.stdout.readline().strip() == "started"

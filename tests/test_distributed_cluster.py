@@ -49,14 +49,15 @@ def _cleaned(result: dict) -> list[dedup.Cleaned]:
     return list(read_cleaned(result["out"]))
 
 
-@pytest.mark.parametrize("limit", [1_000_000, 0], ids=["paragraphs-on-driver", "paragraphs-on-workers"])
+@pytest.mark.parametrize("limit", [1_000_000, 0], ids=["paragraphs-and-pairs-on-driver", "both-on-workers"])
 def test_three_nodes_read_clean_and_write_as_one_machine(
     cluster: LocalCluster, news_docs: list[str], limit: int
 ) -> None:
-    """Both ways of matching long paragraphs: on the driver (the default below a million), and on the workers, where
-    the passage runs are merged and the paragraphs compared on the nodes that hold them."""
+    """Both ways of matching long paragraphs and clustering documents: on the driver (the defaults below a million
+    long paragraphs and 20 M verified pairs), and on the workers, where the passage runs are merged and the
+    paragraphs compared on the nodes that hold them, and the documents clustered by centre rounds there."""
     texts = news_corpus(news_docs, 1)
-    result = clean_on(cluster, texts, f"once{limit}", paragraph_limit=limit)
+    result = clean_on(cluster, texts, f"once{limit}", paragraph_limit=limit, edge_limit=None if limit else 0)
     findings, cleaned = _expected(texts)
     assert result["alive"] == 3
     assert result["report"] == findings and len(findings[0]) == 40  # the 40 pages in a template
