@@ -171,26 +171,21 @@ def finish_centres(rows: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]
     from the node), so its state is known; the row-by-row rule of :func:`centre_round`, without rounds."""
     node, other = np.asarray(rows["node"], dtype=np.int64), np.asarray(rows["other"], dtype=np.int64)
     own = np.flatnonzero(node == other)
-    ids = node[own]
-    position = {u: i for i, u in enumerate(ids.tolist())}
-    degree, length = rows["degree"][own], rows["length"][own]
-    state, final, label = rows["state"][own].astype(np.int64), rows["final"][own].copy(), rows["label"][own].copy()
-    edges = np.unique(np.sort(np.stack([node[node != other], other[node != other]], axis=1), axis=1), axis=0)
-    open_ = np.flatnonzero(~final)
+    open_ = np.flatnonzero(~rows["final"][own])
     if not open_.size:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    # every node with an edge here, one row each, its neighbours in CSR
-    a = np.array([position[u] for u in edges[:, 0].tolist()], dtype=np.int64)
-    b = np.array([position[u] for u in edges[:, 1].tolist()], dtype=np.int64)
+    ids = node[own]  # each node holding a row of its own, once: its position here is its number below
+    sorter = np.argsort(ids)
+    edges = np.unique(np.sort(np.stack([node[node != other], other[node != other]], axis=1), axis=1), axis=0)
+    a, b = (sorter[np.searchsorted(ids, edges[:, k], sorter=sorter)] for k in (0, 1))
     src, dst = np.concatenate([a, b]), np.concatenate([b, a])
     by = stable_order(src)
-    src, dst = src[by], dst[by]
-    indptr = np.searchsorted(src, np.arange(ids.size + 1))
-    priority = np.lexsort((ids, -length, -degree))  # the greedy's order of the rows
+    indptr = np.searchsorted(src[by], np.arange(ids.size + 1))
+    priority = np.lexsort((ids, -rows["length"][own], -rows["degree"][own]))  # the greedy's order of the nodes
     rank = np.empty(ids.size, dtype=np.int64)
     rank[priority] = np.arange(ids.size)
-    rank_list, dst_list, bounds = rank.tolist(), dst.tolist(), indptr.tolist()
-    states, finals, labels = state.tolist(), final.tolist(), label.tolist()
+    rank_list, dst_list, bounds = rank.tolist(), dst[by].tolist(), indptr.tolist()
+    states, labels = rows["state"][own].astype(np.int64).tolist(), rows["label"][own].tolist()
     for i in priority[np.isin(priority, open_)].tolist():
         above = [j for j in dst_list[bounds[i] : bounds[i + 1]] if rank_list[j] < rank_list[i]]
         centres = [j for j in above if states[j] == CENTRE]
@@ -199,7 +194,6 @@ def finish_centres(rows: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]
         if states[i] == UNDECIDED:
             states[i] = MEMBER if centres else CENTRE
         labels[i] = int(ids[min(centres, key=rank_list.__getitem__)]) if states[i] == MEMBER else int(ids[i])
-        finals[i] = True
     return ids[open_], np.array(labels, dtype=np.int64)[open_]
 
 
