@@ -53,6 +53,13 @@ ray.init(address=address, log_to_driver=False, logging_level=logging.ERROR)
 ray.data.DataContext.get_current().enable_progress_bars = False
 logging.getLogger("ray.data").setLevel(logging.ERROR)
 print("started", flush=True)
+if "--signal-rounds" in sys.argv:  # "rounds" on standard output when the first centre rounds start (a kill's cue)
+    engine_class, centre_labels = dd.RayClusterEngine, dd.RayClusterEngine._centre_labels
+    def signalled(self, *args, **kwargs):
+        print("rounds", flush=True)
+        engine_class._centre_labels = centre_labels
+        return centre_labels(self, *args, **kwargs)
+    engine_class._centre_labels = signalled
 before = status()
 start = time.perf_counter()
 report = dd.clean_report(
@@ -141,14 +148,16 @@ def clean_on(
     paragraph_limit: int = 1_000_000,
     stall: float = 900.0,
     edge_limit: int | None = None,
+    cue: str = "started",
 ) -> dict[str, Any]:
     """Run :data:`DRIVER` on ``texts`` (written as JSONL) in a new process joined to ``cluster``, its engine's
     ``paragraph_limit`` as given (the default's: the driver matches the long paragraphs of a small corpus), and its
     ``edge_limit`` (None: the engine's default; 0: every document clustering by rounds on the nodes).
 
-    With ``kill`` (a node name), that node's raylet is SIGKILLed ``after`` seconds after the
-    driver joined; a driver still running ``stall`` seconds later — Ray's recovery of a lost node can stall
-    (README, "On a Ray cluster") — is stopped and run again on the nodes left, as a caller would (its name goes
+    With ``kill`` (a node name), that node's raylet is SIGKILLed ``after`` seconds after the driver joined
+    (``cue="started"``) or began its first centre rounds (``cue="rounds"``, with ``edge_limit=0``); a driver still
+    running ``stall`` seconds later — Ray's recovery of a lost node can stall (README, "On a Ray cluster") — is stopped
+    and run again on the nodes left, as a caller would (its name goes
     to :data:`RESUMED`). Returns the driver's JSON: ``seconds``, ``alive`` nodes at the end,
     ``report`` (clusters, passages, boilerplate as dicts), ``peak_rss_kb`` (the whole resident set),
     ``peak_anon_kb`` (its own heap, sampled every 20 ms), ``anon_before_kb`` (its heap once joined, before the
@@ -160,9 +169,12 @@ def clean_on(
     shutil.rmtree(out, ignore_errors=True)
     limits = [str(paragraph_limit), "default" if edge_limit is None else str(edge_limit)]
     args = [sys.executable, "-c", DRIVER, cluster.address, str(corpus), str(out), *limits]
+    if cue == "rounds":
+        args.append("--signal-rounds")
     driver = subprocess.Popen(args, env=cluster.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     if kill is not None:
         assert driver.stdout is not None and driver.stdout.readline().strip() == "started"
+        assert cue == "started" or driver.stdout.readline().strip() == cue
         time.sleep(after)
         os.kill(cluster.raylet(kill), signal.SIGKILL)
     try:

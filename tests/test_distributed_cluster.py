@@ -9,7 +9,8 @@ write the cleaned blocks (``clean_report(..., out=...)``). Checked:
 - with the long paragraphs matched on the driver and on the workers (passage runs merged and
   paragraphs compared where they are);
 - a worker node killed mid-run (SIGKILL of its raylet) does not change them: Ray retries the
-  node's tasks elsewhere and rebuilds its lost blocks from their lineage;
+  node's tasks elsewhere and rebuilds its lost blocks from their lineage; also killed half a second into the first
+  centre rounds, every document clustering running by rounds on the nodes;
 - the command, ``dedup clean --engine ray`` on a JSONL file (its workers read the file and write the
   rows), writes the same files as ``--engine local``, also with a worker node killed mid-run.
 
@@ -27,14 +28,25 @@ import dedup
 from benchmarks.cluster import LocalCluster, clean_on, command_on, local_cluster, news_corpus, ray_command
 
 
-@pytest.fixture(scope="module")
-def cluster() -> Iterator[LocalCluster]:
+def _three_nodes() -> Iterator[LocalCluster]:
     pytest.importorskip("ray")
     pytest.importorskip("ray.data")
     if ray_command() is None:
         pytest.skip("the ray command is not installed")
     with local_cluster(workers=2) as running:
         yield running
+
+
+@pytest.fixture(scope="module")
+def cluster() -> Iterator[LocalCluster]:
+    """Three nodes for the module's tests (they kill its worker nodes one after the other)."""
+    yield from _three_nodes()
+
+
+@pytest.fixture
+def own_cluster() -> Iterator[LocalCluster]:
+    """Three nodes for one test."""
+    yield from _three_nodes()
 
 
 def _expected(texts: list[str]) -> tuple[list, list]:
@@ -72,6 +84,21 @@ def test_a_worker_node_killed_mid_run_changes_nothing(cluster: LocalCluster, new
     result = clean_on(cluster, texts, "killed", kill="worker1", after=4.0, paragraph_limit=0, stall=240.0)
     findings, cleaned = _expected(texts)
     assert result["alive"] == 2  # the run finished without the node
+    assert result["report"] == findings
+    assert _cleaned(result) == cleaned
+
+
+def test_a_worker_node_killed_in_the_centre_rounds_changes_nothing(
+    own_cluster: LocalCluster, news_docs: list[str]
+) -> None:
+    """Every document clustering by centre rounds on the nodes (``edge_limit=0``), a worker node killed half a second
+    after the first rounds begin: the node's tasks are retried and the rows it held rebuilt from their lineage (one
+    round's from the round before), and the findings and cleaned documents are one machine's."""
+    texts = news_corpus(news_docs[:100], 4)
+    killed = {"kill": "worker1", "cue": "rounds", "after": 0.5, "stall": 240.0}
+    result = clean_on(own_cluster, texts, "rounds", paragraph_limit=0, edge_limit=0, **killed)
+    findings, cleaned = _expected(texts)
+    assert result["alive"] == 2
     assert result["report"] == findings
     assert _cleaned(result) == cleaned
 
