@@ -61,6 +61,11 @@ def better(
     )
 
 
+def _order_keys(degree: np.ndarray, length: np.ndarray, node: np.ndarray) -> tuple[np.ndarray, ...]:
+    """The keys of ``np.lexsort`` (last first) that put nodes in the greedy's order, as :func:`better` compares them."""
+    return node, -length, -degree
+
+
 def first_rows(node: np.ndarray, other: np.ndarray, length: np.ndarray) -> dict[str, np.ndarray]:
     """The rows of the first round from directed edge rows (int64 ``[k]`` each; both directions of every edge, each
     node's rows all given; ``length``: each row's ``node``'s length under the policy, :func:`policy_lengths`): each
@@ -139,7 +144,7 @@ def centre_round(rows: dict[str, np.ndarray]) -> tuple[dict[str, np.ndarray], np
     if joining.any():
         # the best better that is a centre: first in the order of (group, more neighbours, longer, smaller index)
         rows_of = np.flatnonzero(betters & (state == CENTRE) & joining[group])
-        by = np.lexsort((other[rows_of], -length[rows_of], -degree[rows_of], group[rows_of]))
+        by = np.lexsort((*_order_keys(degree[rows_of], length[rows_of], other[rows_of]), group[rows_of]))
         rows_of = rows_of[by]
         first = np.concatenate(([True], group[rows_of][1:] != group[rows_of][:-1]))
         now_label[group[rows_of[first]]] = other[rows_of[first]]
@@ -181,7 +186,7 @@ def finish_centres(rows: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]
     src, dst = np.concatenate([a, b]), np.concatenate([b, a])
     by = stable_order(src)
     indptr = np.searchsorted(src[by], np.arange(ids.size + 1))
-    priority = np.lexsort((ids, -rows["length"][own], -rows["degree"][own]))  # the greedy's order of the nodes
+    priority = np.lexsort(_order_keys(rows["degree"][own], rows["length"][own], ids))  # the greedy's order
     rank = np.empty(ids.size, dtype=np.int64)
     rank[priority] = np.arange(ids.size)
     rank_list, dst_list, bounds = rank.tolist(), dst[by].tolist(), indptr.tolist()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -184,14 +184,19 @@ def _collect(ds: ray.data.Dataset, columns: Sequence[str]) -> dict[str, np.ndarr
 
 def _dataset_of_columns(columns: Mapping[str, np.ndarray], n_blocks: int) -> ray.data.Dataset:
     """A dataset of equal-length numpy columns made on the driver, in about ``n_blocks`` blocks."""
+    length = len(next(iter(columns.values())))
+    size = max(1, math.ceil(length / max(n_blocks, 1)))
+    return _dataset_of_blocks({c: a[lo : lo + size] for c, a in columns.items()} for lo in range(0, length, size))
+
+
+def _dataset_of_blocks(blocks: Iterable[Mapping[str, np.ndarray]]) -> ray.data.Dataset:
+    """A dataset of blocks of numpy columns made on the driver, each put in the object store as it comes (so a caller
+    that makes them one at a time holds one at a time)."""
     import pyarrow as pa
     import ray
     import ray.data
 
-    length = len(next(iter(columns.values())))
-    size = max(1, math.ceil(length / max(n_blocks, 1)))
-    refs = [ray.put(pa.table({c: a[lo : lo + size] for c, a in columns.items()})) for lo in range(0, length, size)]
-    return _prepare(ray.data.from_arrow_refs(refs))
+    return _prepare(ray.data.from_arrow_refs([ray.put(pa.table(dict(block))) for block in blocks]))
 
 
 def _ordered_results(refs: Sequence[Any]) -> Iterator[Any]:

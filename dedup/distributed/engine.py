@@ -5,7 +5,7 @@ connected components: star rounds)."""
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -25,9 +25,9 @@ from .driver import (
     _block_size,
     _Blocks,
     _collect,
+    _dataset_of_blocks,
     _dataset_of_columns,
     _edges_of,
-    _prepare,
     _restart,
     cluster_cpus,
     grouped,
@@ -266,13 +266,11 @@ def _length_rows(lengths: np.ndarray, partitions: int) -> ray.data.Dataset:
     """A row ``(u, RESULT, length)`` a document (``lengths``: int64 ``[n]``) in its partition, for the centre rounds
     under ``"longest"``: put :data:`LENGTH_ROWS` documents at a time, so that the driver makes no other array of the
     collection's size."""
-    import pyarrow as pa
-    import ray
-    import ray.data
 
-    refs, size = [], LENGTH_ROWS
-    for lo in range(0, lengths.size, size):
-        documents = np.arange(lo, min(lo + size, lengths.size), dtype=np.int64)
-        columns = {"part": partition_of(documents, partitions), "u": documents, "v": np.full(documents.size, RESULT)}
-        refs.append(ray.put(pa.table({**columns, "length": lengths[lo : lo + size].astype(np.int64)})))
-    return _prepare(ray.data.from_arrow_refs(refs))
+    def blocks() -> Iterator[dict[str, np.ndarray]]:
+        for lo in range(0, lengths.size, LENGTH_ROWS):
+            documents = np.arange(lo, min(lo + LENGTH_ROWS, lengths.size), dtype=np.int64)
+            part, length = partition_of(documents, partitions), lengths[lo : lo + LENGTH_ROWS].astype(np.int64)
+            yield {"part": part, "u": documents, "v": np.full(documents.size, RESULT), "length": length}
+
+    return _dataset_of_blocks(blocks())
