@@ -14,7 +14,9 @@ the workers. Each phase is timed from the driver by wrapping the function that r
   :meth:`RayCleaner.plan` waits for before it joins the first table;
 - ``join tables`` (driver): :class:`dedup.clean.TableBuilder` taking and joining the blocks' tables;
 - ``paragraph matching`` (workers): the long paragraphs' buckets and verification, and the merge of
-  every matched pair into passage runs (:func:`dedup.distributed.passages.passage_runs_on_ray`);
+  every matched pair into passage runs (:func:`dedup.distributed.passages.passages_on_ray`: above the edge
+  limit, their regions and components too), and the filter of the runs the plan cuts by
+  (:meth:`dedup.distributed.regions.PassagesOnRay.cutting`, called from the plan);
 - ``line classification`` (workers): every step of :class:`dedup.distributed.lines.RayLines` —
   the documents' own kinds, the recurring keys, the shared lines, the kinds, the web-page
   classifier, the views, the classified lines — but the driver's reading of the shared lines
@@ -107,7 +109,7 @@ def measure(
 
     import dedup.distributed as dd
     from dedup.clean import TableBuilder
-    from dedup.distributed import api, engine, lines
+    from dedup.distributed import api, engine, lines, regions
 
     source = folder / "corpus.jsonl"
     source.write_text("".join(json.dumps({"text": t}, ensure_ascii=False) + "\n" for t in texts), encoding="utf-8")
@@ -117,12 +119,13 @@ def measure(
         (TableBuilder, "add", "join tables"),
         (TableBuilder, "result", "join tables"),
         (engine.RayClusterEngine, "__call__", "document clustering"),
-        (api, "passage_runs_on_ray", "paragraph matching"),
+        (api, "passages_on_ray", "paragraph matching"),
         (api, "plan_clean", "plan_clean"),
         (api, "write_cleaned", "clean + write"),
         *((lines.RayLines, name, "lines (all)") for name in ("views", "corpus_kinds", "page_kinds", "chosen")),
         (lines, "collection_kinds", "shared lines' kinds"),
         (lines.RemoteViews, "each_call", "paragraph comparisons"),
+        (regions.PassagesOnRay, "cutting", "runs filtered"),
     ]
     start = time.perf_counter()
     with _all(timers, seconds):
@@ -139,7 +142,11 @@ def measure(
     clustered = seconds.get("document clustering", 0.0)
     seconds.setdefault("paragraph comparisons", 0.0)
     compared = seconds["paragraph comparisons"]
-    seconds["plan on the driver"] = seconds["plan_clean"] - clustered - seconds["line classification"] - compared
+    filtered = seconds.get("runs filtered", 0.0)  # in the workers, from the plan: paragraph matching's
+    seconds["paragraph matching"] += filtered
+    seconds["plan on the driver"] = (
+        seconds["plan_clean"] - clustered - seconds["line classification"] - compared - filtered
+    )
     return seconds
 
 

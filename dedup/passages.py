@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from typing import Protocol
 
 import numpy as np
 
@@ -42,7 +43,7 @@ from .lsh import LSHParams, band_keys, candidate_pairs, optimal_params
 from .minhash import signatures
 from .normalize import KnownViews, NormalizeOptions, matching_texts, span_views
 from .options import KeywordOptions, check_types
-from .runs import FRAGMENT, LONG, SHORT, RunColumns, passage_runs, repeat_blocks, run_regions
+from .runs import FRAGMENT, LONG, SHORT, RunColumns, passage_runs, repeat_blocks, run_regions, runs_that_cut
 from .segment import UnitSpans, segment_many, split_long
 from .segment.chars import OTHER_SCRIPT_ENDS
 from .spans import Span, SpanGroups, last_visible
@@ -51,6 +52,7 @@ from .verify import verify_candidates
 __all__ = [
     "PassageCluster",
     "PassageClusters",
+    "PassageFindings",
     "PassageMatches",
     "PassageOptions",
     "UnitTable",
@@ -327,6 +329,20 @@ def long_pairs_kept(
     return keep, by_jaccard
 
 
+class PassageFindings(Protocol):
+    """Repeated passages as a plan reads them (:class:`PassageMatches`, or found on Ray:
+    :class:`dedup.distributed.passages.PassagesOnRay`)."""
+
+    @property
+    def clusters(self) -> PassageClusters:
+        """The report's repeated passages."""
+
+    def cutting(
+        self, emptied: np.ndarray, holding: np.ndarray, cross_document: bool
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The runs a plan may cut by, in run order: see :meth:`PassageMatches.cutting`."""
+
+
 @dataclass(frozen=True)
 class PassageMatches:
     """Repeated passages with the direct matches behind them.
@@ -354,6 +370,17 @@ class PassageMatches:
     def within_document(self) -> np.ndarray:
         """bool ``[r]``: runs whose two copies are in one document."""
         return self.units.doc[self.runs[:, 0]] == self.units.doc[self.runs[:, 2]]
+
+    def cutting(
+        self, emptied: np.ndarray, holding: np.ndarray, cross_document: bool
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The runs a plan may cut by (:func:`dedup.runs.runs_that_cut` of the documents' flags, bool ``[n_docs]``
+        each), in run order: ``runs`` int64 ``[k, 4]``, ``gapped`` bool ``[k]``, their clusters int64 ``[k]``."""
+        doc = self.units.doc
+        rows = np.flatnonzero(
+            runs_that_cut(doc[self.runs[:, 0]], doc[self.runs[:, 2]], emptied, holding, cross_document)
+        )
+        return self.runs[rows], self.gapped[rows], self.run_cluster[rows]
 
 
 def other_pairs(units: UnitTable, options: PassageOptions) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -392,17 +419,54 @@ def match_passages(
         runs = passage_runs(pairs, anchored, source, quoted, run_columns(units), options.max_gap, inner)
     merged, gapped = runs
     if not len(merged):
-        none = PassageClusters(np.zeros(1, dtype=np.int64), np.zeros((0, 3), dtype=np.int64))
-        return PassageMatches(units, merged, np.empty(0, dtype=np.int64), none, gapped)
+        clusters, _ = passage_clusters(units, np.zeros((0, 2), np.int64), np.zeros(0, np.int64), *(_NONE,) * 2)
+        return PassageMatches(units, merged, np.empty(0, dtype=np.int64), clusters, gapped)
     regions, links = run_regions(merged)
-    labels = connected_components(len(regions), links)
+    looped = np.flatnonzero(links[:, 0] == links[:, 1])  # a passage repeated back to back
+    clusters, cluster_of = passage_clusters(
+        units,
+        regions,
+        connected_components(len(regions), links),
+        links[looped, 0],
+        merged[looped, 2] - merged[looped, 0],
+    )
+    return PassageMatches(units, merged, cluster_of[links[:, 0]], clusters, gapped)
+
+
+_NONE = np.zeros(0, dtype=np.int64)
+
+
+def passage_clusters(
+    units: UnitTable, regions: np.ndarray, labels: np.ndarray, looped: np.ndarray, offset: np.ndarray
+) -> tuple[PassageClusters, np.ndarray]:
+    """The passage clusters of linked regions, numbered in order of their first copy.
+
+    Parameters
+    ----------
+    units : UnitTable
+        Its ``doc``, ``start`` and ``end`` columns (the regions' units index them).
+    regions : np.ndarray
+        int64 ``[q, 2]``: first and last unit of each region of the passage runs' copies, sorted
+        (:func:`dedup.runs.run_regions`).
+    labels : np.ndarray
+        int64 ``[q]``: each region's connected component over the runs' links, named by one of its regions.
+    looped, offset : np.ndarray
+        int64 ``[k]``: the regions of the runs whose two copies lie in one region, in run order, and the offsets
+        between those copies (:func:`dedup.runs.repeat_blocks`).
+
+    Returns
+    -------
+    clusters : PassageClusters
+    cluster_of : np.ndarray
+        int64 ``[q]``: each region's cluster.
+    """
     groups = group_members(labels)
     # Each group's copies as (doc, start, end) triples, sorted: Span's order, compared as tuples of ints.
     doc, start, end = units.doc[regions[:, 0]].tolist(), units.start[regions[:, 0]].tolist(), units.end[regions[:, 1]]
     triples = list(zip(doc, start, end.tolist()))
     keys = [tuple(sorted(map(triples.__getitem__, g.tolist()))) for g in groups]
     heads = [int(g[0]) for g in groups]  # a region of each cluster, whose label names it
-    for region, blocks in repeat_blocks(regions, links, labels, merged):  # a passage repeated back to back
+    for region, blocks in repeat_blocks(regions, labels, looped, offset):
         first, last = blocks[:, 0], blocks[:, 1]
         keys.append(tuple(zip(units.doc[first].tolist(), units.start[first].tolist(), units.end[last].tolist())))
         heads.append(region)
@@ -410,10 +474,9 @@ def match_passages(
     cluster_of_label = np.full(len(regions), -1, dtype=np.int64)
     for new_id, k in enumerate(order):
         cluster_of_label[labels[heads[k]]] = new_id
-    run_cluster = cluster_of_label[labels[links[:, 0]]]
-    bounds = np.cumsum([0, *(len(keys[k]) for k in order)])
-    clusters = PassageClusters(bounds, np.array([t for k in order for t in keys[k]], dtype=np.int64))
-    return PassageMatches(units, merged, run_cluster, clusters, gapped)
+    bounds = np.cumsum([0, *(len(keys[k]) for k in order)], dtype=np.int64)
+    spans = np.array([t for k in order for t in keys[k]], dtype=np.int64).reshape(-1, 3)
+    return PassageClusters(bounds, spans), cluster_of_label[labels]
 
 
 def find_repeated_passages(

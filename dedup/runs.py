@@ -14,7 +14,16 @@ import numpy as np
 
 from .arrays import pairs_in, stable_order
 
-__all__ = ["RunColumns", "diagonal_runs", "passage_runs", "repeat_blocks", "run_order", "run_regions"]
+__all__ = [
+    "RunColumns",
+    "copy_regions",
+    "diagonal_runs",
+    "passage_runs",
+    "repeat_blocks",
+    "run_order",
+    "run_regions",
+    "runs_that_cut",
+]
 
 #: Where a matched pair comes from: the long paragraphs' LSH, fragments, short paragraphs' equal views (in that order).
 LONG, FRAGMENT, SHORT = 0, 1, 2
@@ -208,6 +217,22 @@ def passage_runs(
     return runs, gapped
 
 
+def copy_regions(copies: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Merge copies (int64 ``[c, 2]``, first and last unit) that overlap into regions: ``regions`` int64 ``[q, 2]``,
+    first and last unit of each, sorted, and ``region_of`` int64 ``[c]``, each copy's region. A copy lies in one
+    document and a document's units are consecutive, so the copies of whole documents merge apart as together."""
+    order = np.lexsort((copies[:, 1], copies[:, 0]))
+    sorted_copies = copies[order]
+    # A copy starts a new region unless it overlaps the running end of the previous ones.
+    running_end = np.maximum.accumulate(sorted_copies[:, 1]) if len(copies) else sorted_copies[:, 1]
+    new_region = np.concatenate(([True], sorted_copies[1:, 0] > running_end[:-1]))[: len(copies)]
+    region_of = np.empty(len(copies), dtype=np.int64)
+    region_of[order] = np.cumsum(new_region) - 1
+    firsts = np.flatnonzero(new_region)
+    ends = np.maximum.reduceat(sorted_copies[:, 1], firsts) if firsts.size else firsts
+    return np.stack([sorted_copies[firsts, 0], ends], axis=1).astype(np.int64), region_of
+
+
 def run_regions(runs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Merge the copies named by passage runs into regions and link them.
 
@@ -219,27 +244,17 @@ def run_regions(runs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     Returns
     -------
     regions : np.ndarray
-        int64 ``[q, 2]``, first and last unit of each region, sorted.
+        int64 ``[q, 2]``, first and last unit of each region, sorted (:func:`copy_regions`).
     links : np.ndarray
         int64 ``[r, 2]``, the two regions of each passage pair.
     """
-    copies = np.concatenate([runs[:, 0:2], runs[:, 2:4]]).astype(np.int64)
-    order = np.lexsort((copies[:, 1], copies[:, 0]))
-    sorted_copies = copies[order]
-    # A copy starts a new region unless it overlaps the running end of the previous ones.
-    running_end = np.maximum.accumulate(sorted_copies[:, 1])
-    new_region = np.concatenate(([True], sorted_copies[1:, 0] > running_end[:-1]))
-    region_of_sorted = np.cumsum(new_region) - 1
-    region_of = np.empty(len(copies), dtype=np.int64)
-    region_of[order] = region_of_sorted
-    starts = sorted_copies[new_region, 0]
-    ends = np.maximum.reduceat(sorted_copies[:, 1], np.flatnonzero(new_region))
+    regions, region_of = copy_regions(np.concatenate([runs[:, 0:2], runs[:, 2:4]]).astype(np.int64))
     n = len(runs)
-    return np.stack([starts, ends], axis=1), np.stack([region_of[:n], region_of[n:]], axis=1)
+    return regions, np.stack([region_of[:n], region_of[n:]], axis=1)
 
 
 def repeat_blocks(
-    regions: np.ndarray, links: np.ndarray, labels: np.ndarray, runs: np.ndarray
+    regions: np.ndarray, labels: np.ndarray, looped: np.ndarray, offset: np.ndarray
 ) -> list[tuple[int, np.ndarray]]:
     """The copies of each passage repeated back to back: a run whose two copies overlap (a line printed thirteen
     times in a row pairs copies 1–12 with 2–13) merges them into one region (:func:`run_regions`), which, linked to
@@ -250,23 +265,23 @@ def repeat_blocks(
     Parameters
     ----------
     regions : np.ndarray
-        int64 ``[q, 2]``, ``links`` int64 ``[r, 2]``: from :func:`run_regions` of ``runs`` (int64 ``[r, 4]``).
+        int64 ``[q, 2]``: first and last unit of each region (:func:`run_regions`), sorted.
     labels : np.ndarray
-        int64 ``[q]``: the regions' connected components over ``links``.
+        int64 ``[q]``: the regions' connected components over the runs' links.
+    looped, offset : np.ndarray
+        int64 ``[k]``: the region of each run whose two copies lie in one region, in run order, and the offset
+        ``b0 - a0`` between them.
 
     Returns
     -------
     list of (int, np.ndarray)
         Each such region, ascending, and its blocks: int64 ``[k, 2]``, first and last unit, ``k >= 2``.
     """
-    alone = links[:, 0] == links[:, 1]
-    alone &= np.bincount(labels, minlength=len(regions))[labels[links[:, 0]]] == 1
-    rows = np.flatnonzero(alone)
-    if not rows.size:
+    alone = np.bincount(labels, minlength=len(regions))[labels[looped]] == 1
+    if not alone.any():
         return []
-    region = links[rows, 0]
-    order = np.argsort(region, kind="stable")
-    region, offset = region[order], (runs[rows, 2] - runs[rows, 0])[order]
+    order = np.argsort(looped[alone], kind="stable")
+    region, offset = looped[alone][order], offset[alone][order]
     first = np.flatnonzero(np.concatenate(([True], region[1:] != region[:-1])))
     out = []
     for r, p in zip(region[first].tolist(), np.minimum.reduceat(offset, first).tolist()):
@@ -274,6 +289,20 @@ def repeat_blocks(
         starts = np.arange(lo, hi + 1, max(p, 1), dtype=np.int64)
         out.append((r, np.stack([starts, np.minimum(starts + max(p, 1) - 1, hi)], axis=1)))
     return out
+
+
+def runs_that_cut(
+    earlier: np.ndarray, later: np.ndarray, emptied: np.ndarray, holding: np.ndarray, cross_document: bool
+) -> np.ndarray:
+    """bool ``[r]``: the runs a plan may cut by, of the documents of their earlier and later copies (int64 ``[r]``
+    each). A cut rests on a direct match with an earlier copy that is kept: in the same document, or with
+    ``cross_document`` in any earlier one. A document emptied whole (``emptied``, bool ``[n_docs]``) loses nothing
+    more — its cut is the strongest (:func:`dedup.removals.strengths`), so a passage cut of it would own no
+    character — and gives no copy to cut by; nor does a representative of an emptied member (``holding``, bool
+    ``[n_docs]``, kept whole) lose a passage to another document. Most runs of a collection of many copies are
+    such."""
+    keep = (earlier == later) | cross_document
+    return keep & ~emptied[earlier] & ~emptied[later] & ~(holding[later] & (later != earlier))
 
 
 def run_order(runs: np.ndarray, doc: np.ndarray) -> np.ndarray:

@@ -8,6 +8,7 @@ the fixture rather than at the top of the module so that the pure tests still ru
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 import subprocess
@@ -672,7 +673,8 @@ def test_long_paragraphs_are_matched_on_ray_as_on_one_machine(
     from dedup import CleanOptions
     from dedup.clean import CleanTables, tabulate
     from dedup.distributed import RayCleaner
-    from dedup.distributed.passages import keys_apart, passage_runs_on_ray
+    from dedup.distributed.passages import keys_apart, passages_on_ray
+    from dedup.distributed.regions import PassagesOnRay
     from dedup.fragments import exact_short_pairs
     from dedup.passages import MAX_BUCKET, _lsh_pairs, match_passages
 
@@ -694,6 +696,8 @@ def test_long_paragraphs_are_matched_on_ray_as_on_one_machine(
     essay = [line for line in news_lines[1300:1400] if 40 <= len(line) <= 250][:5]
     misread = [essay[0], essay[1], essay[2][:8] + "囗" + essay[2][9:], essay[3], essay[4][:-6] + "囗" + essay[4][-5:]]
     texts += ["\n".join(items), "\n".join(essay + ["（转载）"] + misread)]
+    # A line printed thirteen times in a row: copies 1–12 match 2–13, one region linked to itself.
+    texts += ["HIDE CAPTION\n" + "\n".join(["Weather threatens holiday plans"] * 13) + f"\n{news_lines[1500]}"]
     options = CleanOptions(cross_document=True)
     batches = [texts[lo : lo + 13] for lo in range(0, len(texts), 13)]
     parts = [keys_apart(tabulate(batch, options), b, options.passages, 3) for b, batch in enumerate(batches)]
@@ -706,8 +710,13 @@ def test_long_paragraphs_are_matched_on_ray_as_on_one_machine(
     assert len(short_pairs) >= 30 and founding.any() and not founding.all() and units.split.any()
     long_units = np.flatnonzero(units.view_len >= options.passages.min_chars)
     assert np.count_nonzero(_lsh_pairs(units, long_units, options.passages)[2]) >= 4  # items, misread paragraphs
-    for partitions in (1, 3):
-        runs, gapped = passage_runs_on_ray(
+    assert [len(c.spans) for c in expected.clusters if c.spans[0].doc == len(texts) - 1] == [13]  # back to back
+    rng = np.random.default_rng(5)
+    n_docs = len(texts)
+    flags = [(np.zeros(n_docs, bool), np.zeros(n_docs, bool))]  # nothing emptied; then random documents
+    flags += [(rng.random(n_docs) < 0.3, rng.random(n_docs) < 0.3) for _ in range(3)]
+    for partitions, run_limit in ((1, 10**9), (3, 10**9), (3, 0), (2, 0)):  # runs brought here; left on the workers
+        found = passages_on_ray(
             [ray.put(p[1]) for p in parts],
             [ray.put(p[2]) for p in parts],
             counts,
@@ -716,9 +725,17 @@ def test_long_paragraphs_are_matched_on_ray_as_on_one_machine(
             partitions,
             [ray.put(p[3]) for p in parts],
             starts,
+            run_limit=run_limit,
         )
-        assert len(expected.runs) > MAX_BUCKET and runs.tolist() == expected.runs.tolist()
-        assert gapped.tolist() == expected.gapped.tolist()
+        assert isinstance(found, PassagesOnRay) == (run_limit == 0)
+        if run_limit:
+            assert len(expected.runs) > MAX_BUCKET and found.runs.tolist() == expected.runs.tolist()
+            assert found.gapped.tolist() == expected.gapped.tolist()
+        assert found.clusters == expected.clusters
+        for (emptied, holding), cross in itertools.product(flags, (True, False)):
+            got, want = found.cutting(emptied, holding, cross), expected.cutting(emptied, holding, cross)
+            assert [g.tolist() for g in got] == [w.tolist() for w in want]
+            assert len(want[0]) or emptied.any()
     assert [p[0].units.band_keys.shape for p in parts] == [(c, 0) for c in counts]
 
     from dedup.distributed import api as ray_api
@@ -727,19 +744,23 @@ def test_long_paragraphs_are_matched_on_ray_as_on_one_machine(
     seen: dict[str, object] = {}
 
     def spy(tables: CleanTables, *args: object, **kwargs: object) -> object:
-        seen["keys"], seen["runs"] = tables.units.band_keys.shape, kwargs["passage_runs"]
+        seen["keys"], seen["runs"] = tables.units.band_keys.shape, kwargs["passages"]
         return real(tables, *args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(ray_api, "plan_clean", spy)
     report = dedup.clean_report(texts, options=options, with_clusters=True)
-    for limit, keys_here in ((0, 0), (len(long_units), units.band_keys.shape[1])):  # on the workers; here
-        cleaner = RayCleaner(options, engine=RayClusterEngine(paragraph_limit=limit))
+    # Matched on the workers, the runs brought here or left there; matched here.
+    for limit, edges, keys_here in ((0, 10**9, 0), (0, 0, 0), (len(long_units), 0, units.band_keys.shape[1])):
+        cleaner = RayCleaner(options, engine=RayClusterEngine(paragraph_limit=limit, edge_limit=edges))
         for batch in batches:
             cleaner.add(batch)
-        assert cleaner.plan().report == replace(report, cleaned=[]) and len(report.passages) >= 1
+        plan = cleaner.plan()
+        assert plan.report == replace(report, cleaned=[]) and len(report.passages) >= 1
+        assert [c for _, part in cleaner.cleaned(plan) for c in part] == report.cleaned
         assert seen["keys"] == (len(long_units), keys_here)
         assert (seen["runs"] is None) == (limit > 0)
-        assert limit > 0 or len(seen["runs"][0]) == len(expected.runs)  # type: ignore[index]
+        assert isinstance(seen["runs"], PassagesOnRay) == (edges == limit == 0)
+        assert edges == 0 or len(seen["runs"].runs) == len(expected.runs)  # type: ignore[attr-defined]
 
 
 def test_cli_output_layout_parts_keeps_the_workers_files(

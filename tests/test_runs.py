@@ -1,4 +1,5 @@
-"""Passage runs merged apart, by pairs of documents in any order, equal the runs of one call (dedup.runs)."""
+"""Passage runs merged apart, by pairs of documents in any order, equal the runs of one call, and their copies' regions
+merged apart by documents equal one merge's (dedup.runs)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,18 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dedup.runs import FRAGMENT, LONG, SHORT, RunColumns, diagonal_runs, passage_runs, run_order
+from dedup.runs import (
+    FRAGMENT,
+    LONG,
+    SHORT,
+    RunColumns,
+    copy_regions,
+    diagonal_runs,
+    passage_runs,
+    run_order,
+    run_regions,
+    runs_that_cut,
+)
 
 
 @st.composite
@@ -111,3 +123,39 @@ def test_a_quoted_sentence_is_no_run_of_its_own() -> None:
     source = np.array([LONG], dtype=np.int8)
     assert passage_runs(pairs, one, source, one, columns, 1)[0].tolist() == []
     assert passage_runs(pairs, one, source, ~one, columns, 1)[0].tolist() == [[0, 0, 2, 2]]
+
+
+@settings(max_examples=200, deadline=None)
+@given(matched_pairs(), st.integers(1, 4))
+def test_regions_merged_by_documents_apart_equal_one_merge(
+    case: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, RunColumns, int, np.ndarray], parts: int
+) -> None:
+    """What the Ray engine does above its run limit: the runs' copies cut by their documents' hash part, each part's
+    copies merged into regions apart — every copy lands in the region one merge of all gives it, and the regions'
+    first copies name each region once."""
+    pairs, anchored, source, quoted, columns, max_gap, inner = case
+    runs = passage_runs(pairs, anchored, source, quoted, columns, max_gap, inner)[0]
+    regions, links = run_regions(runs)
+    copies = np.concatenate([runs[:, 0:2], runs[:, 2:4]])
+    whole = regions[links.T.reshape(-1)]  # each copy's region: the earlier copies, then the later
+    part = (columns.doc[copies[:, 0]] * 5 + 3) % parts
+    got = np.zeros_like(copies)
+    heads = []
+    for p in range(parts):
+        rows = np.flatnonzero(part == p)
+        found, region_of = copy_regions(copies[rows])
+        got[rows] = found[region_of]
+        heads.append(found)
+    assert np.array_equal(got, whole)
+    assert sorted(map(tuple, np.concatenate(heads).tolist())) == sorted(map(tuple, regions.tolist()))
+
+
+def test_runs_that_cut_leave_out_emptied_documents_and_holders() -> None:
+    """Exact flags: within a document always, across documents with ``cross_document``; no run of an emptied
+    document (either copy); no run whose later copy is in a holder, unless both copies are in it."""
+    earlier = np.array([0, 0, 1, 2, 3, 3], dtype=np.int64)
+    later = np.array([0, 1, 2, 3, 3, 4], dtype=np.int64)
+    emptied = np.array([False, False, True, False, False])
+    holding = np.array([False, False, False, True, False])
+    assert runs_that_cut(earlier, later, emptied, holding, True).tolist() == [True, True, False, False, True, True]
+    assert runs_that_cut(earlier, later, emptied, holding, False).tolist() == [True, False, False, False, True, False]

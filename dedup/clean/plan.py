@@ -15,7 +15,7 @@ from ..cluster import Cluster, Clusters
 from ..duplicates import duplicate_clusters
 from ..log import phase
 from ..near import ClusterEngine, cluster_views
-from ..passages import match_passages
+from ..passages import PassageFindings, match_passages
 from ..removals import REASONS, Cut
 from ..spans import expand_to_lines
 from .against import KINDS, REMOVALS
@@ -259,7 +259,7 @@ def plan_clean(
     *,
     with_clusters: bool = False,
     engine: ClusterEngine | None = None,
-    passage_runs: tuple[np.ndarray, np.ndarray] | None = None,
+    passages: PassageFindings | None = None,
 ) -> CleanPlan:
     """Decide what to cut of every document of a tabulated collection.
 
@@ -273,10 +273,9 @@ def plan_clean(
     engine : callable, optional
         Clusters matching views, like :func:`dedup.near.cluster_views` (the
         default); :mod:`dedup.distributed` passes one that runs on Ray.
-    passage_runs : (np.ndarray, np.ndarray), optional
-        The paragraphs' passage runs and which are gapped (int64 ``[r, 4]``, bool ``[r]``), merged
-        elsewhere (see :func:`dedup.passages.match_passages`); :mod:`dedup.distributed` merges them
-        on Ray, where the matched pairs are.
+    passages : PassageFindings, optional
+        The paragraphs' repeated passages found elsewhere (:func:`dedup.passages.match_passages` of ``tables.units``
+        when not given): :mod:`dedup.distributed` finds them on Ray, where the matched pairs are.
 
     Returns
     -------
@@ -342,19 +341,14 @@ def plan_clean(
         whole, refs = member_of[whole_doc], ref_of[whole_doc]
         proposals.add(whole, np.zeros_like(whole), tables.lengths[whole], "duplicate", refs, "document", False)
     with phase("plan: repeated passages", _many(len(tables.units), "paragraph")) as facts:
-        matches = match_passages(tables.units, opts.passages, runs=passage_runs)
+        matches = match_passages(tables.units, opts.passages) if passages is None else passages
         facts["passages"] = len(matches.clusters)
     if "duplicate" in opts.remove:
-        # Each cut rests on a direct match with an earlier copy that is kept: in the
-        # same document, or with cross_document in any earlier one.
-        units, runs = matches.units, np.flatnonzero(matches.within_document() | opts.cross_document)
-        earlier_doc, later_doc = units.doc[matches.runs[runs, 0]], units.doc[matches.runs[runs, 2]]
-        # Emptied members point at this copy. And a document emptied whole loses nothing more: its cut is the
-        # strongest (dedup.removals.strengths), so a passage cut of it would own no character. Most runs of a
-        # collection of many copies are such: they go before their spans are read (on Ray, on the driver).
-        runs = runs[~emptied[earlier_doc] & ~emptied[later_doc] & ~(holding[later_doc] & (later_doc != earlier_doc))]
-        del earlier_doc, later_doc
-        a0, a1, b0, b1 = matches.runs[runs].T
+        # Emptied members point at the copy they are emptied for; the runs that cannot cut go before their spans
+        # are read (on Ray, in the workers).
+        units = tables.units
+        runs, gapped, run_cluster = matches.cutting(emptied, holding, opts.cross_document)
+        a0, a1, b0, b1 = runs.T
         earlier = (units.doc[a0], units.start[a0], units.end[a1])
         keep = ~covered(*earlier, *boilerplate_cuts)
         keep &= ~covered(*earlier, *index_cuts)  # the index holds it: cut against the index
@@ -363,14 +357,14 @@ def plan_clean(
         # more than its copy: such a run's later copy loses only the paragraphs that what its
         # earlier copy keeps holds (held_blocks). A run of paragraphs as long as their copies
         # is a run of direct matches, each held by its own rule.
-        check = keep & (matches.gapped[runs] | overlaps(*earlier, *boilerplate_cuts))
+        check = keep & (gapped | overlaps(*earlier, *boilerplate_cuts))
         alike = np.flatnonzero(keep & ~check)  # the paragraphs' lengths are read for the runs kept only
         check[alike] = ~same_lengths(units, a0[alike], b0[alike], b1[alike])
         whole = np.flatnonzero(keep & ~check)
         blocks = np.stack([whole, b0[whole], b1[whole]], axis=1)
         if check.any():
             checked = np.flatnonzero(check)
-            parts = held_blocks(matches.units, matches.runs[runs[checked]], cut_lines, opts.passages)
+            parts = held_blocks(units, runs[checked], cut_lines, opts.passages)
             parts[:, 0] = checked[parts[:, 0]]
             blocks = np.concatenate([blocks, parts])
             blocks = blocks[np.argsort(blocks[:, 0], kind="stable")]  # in run order: the first proposed wins
@@ -379,7 +373,7 @@ def plan_clean(
             units.start[blocks[:, 1]],
             units.end[blocks[:, 2]],
             "duplicate",
-            matches.run_cluster[runs[blocks[:, 0]]],
+            run_cluster[blocks[:, 0]],
             "passage",
             True,
         )

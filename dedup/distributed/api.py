@@ -42,7 +42,7 @@ from .driver import (
 from .engine import RayClusterEngine
 from .io import BlockPlans, _TextBlocks, dataset_blocks, with_index, write_cleaned
 from .lines import RayLines, RemoteViews, _line_table_of_block, _lines_on_ray, lines_apart
-from .passages import joined_band_keys, keys_apart, passage_runs_on_ray
+from .passages import joined_band_keys, keys_apart, passages_on_ray
 from .steps import _views_block
 
 
@@ -269,7 +269,7 @@ class RayCleaner:
             sizes.append(part.n_docs)
             unit_counts.append(len(part.units))
             long_counts.append(int(np.count_nonzero(part.units.view_len >= self.options.passages.min_chars)))
-        tables, runs, passages = builder.result(), None, self.options.passages
+        tables, found, passages = builder.result(), None, self.options.passages
         # The paragraphs' views stay in the object store: the plan reads those of a few paragraphs.
         unit_starts = np.concatenate(([0], np.cumsum(unit_counts, dtype=np.int64)))
         tables = replace(
@@ -286,13 +286,14 @@ class RayCleaner:
         if sum(long_counts) <= self.engine.paragraph_limit:  # few enough: their keys come here, matched here
             keys = joined_band_keys(parts["band_rows"], long_counts)
             tables = replace(tables, units=replace(tables.units, band_keys=keys))
-        else:  # matched and merged into passage runs on the workers: only the runs come here
+        else:  # matched and merged into passage runs on the workers: the runs, or above the edge limit their regions
             bands, long_views, views = parts["band_rows"], parts["long_views"], parts["unit_views"]
-            runs = passage_runs_on_ray(
-                bands, long_views, long_counts, tables.units, passages, partitions, views, unit_starts
+            limits = {"run_limit": self.engine.edge_limit, "max_rounds": self.engine.max_rounds}
+            found = passages_on_ray(
+                bands, long_views, long_counts, tables.units, passages, partitions, views, unit_starts, **limits
             )
         parts["band_rows"], parts["long_views"] = [], []  # matched: the object store may drop them
-        return plan_clean(tables, self.options, with_clusters=self.with_clusters, engine=self.engine, passage_runs=runs)
+        return plan_clean(tables, self.options, with_clusters=self.with_clusters, engine=self.engine, passages=found)
 
     def cleaned(self, plan: CleanPlan, texts_again: Any = None) -> Iterator[tuple[int, list[Cleaned]]]:
         """``(first document, cleaned documents)`` block by block, in order.

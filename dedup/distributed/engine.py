@@ -223,18 +223,9 @@ class RayClusterEngine:
 
     def _star_labels(self, n: int, verified: ray.data.Dataset, partitions: int) -> np.ndarray:
         """Component labels by large-star/small-star rounds on Ray: int64 ``[n]``."""
-        directed = _restart(
-            verified.map_batches(_edge_rows, batch_format="numpy", fn_kwargs={"partitions": partitions})
-        )
-        for _ in range(self.max_rounds):
-            changed = 0
-            for step in (_large_star_group, _small_star_group):
-                directed = _restart(grouped(directed, "part", step, partitions, {"partitions": partitions}))
-                changed += int(directed.sum("changed") or 0)
-            if changed == 0:
-                stars = _collect(directed, ("u", "v"))
-                return labels_of_stars(n, stars["u"].astype(np.int64), stars["v"].astype(np.int64))
-        raise RuntimeError(f"large-star/small-star did not converge in {self.max_rounds} rounds")
+        directed = verified.map_batches(_edge_rows, batch_format="numpy", fn_kwargs={"partitions": partitions})
+        u, v = star_rounds(directed, partitions, self.max_rounds)
+        return labels_of_stars(n, u, v)
 
     @staticmethod
     def _measures(
@@ -255,6 +246,27 @@ class RayClusterEngine:
         jaccard[out["row"]] = out["jaccard"]
         coverage[out["row"]] = out["coverage"]
         return jaccard, coverage
+
+
+def star_rounds(directed: ray.data.Dataset, partitions: int, max_rounds: int) -> tuple[np.ndarray, np.ndarray]:
+    """Large-star/small-star rounds on Ray until nothing changes (:func:`dedup.stars.star_components`'s steps).
+
+    ``directed``: the edges as rows ``part``, ``u``, ``v``, ``changed`` (:func:`dedup.distributed.steps._directed_rows`:
+    both directions, partitioned by ``u``). Returns the converged stars' directed rows ``u``, ``v`` (int64 ``[k]``
+    each), whose leaves' one smaller neighbour is their component's smallest node (:func:`dedup.stars.labels_of_stars`).
+    """
+    directed = _restart(directed)
+    if not directed.count():
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    for _ in range(max_rounds):
+        changed = 0
+        for step in (_large_star_group, _small_star_group):
+            directed = _restart(grouped(directed, "part", step, partitions, {"partitions": partitions}))
+            changed += int(directed.sum("changed") or 0)
+        if changed == 0:
+            stars = _collect(directed, ("u", "v"))
+            return stars["u"].astype(np.int64), stars["v"].astype(np.int64)
+    raise RuntimeError(f"large-star/small-star did not converge in {max_rounds} rounds")
 
 
 def _centre_part(rows: ray.data.Dataset, *, results: bool) -> ray.data.Dataset:

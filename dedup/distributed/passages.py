@@ -7,11 +7,12 @@ among its block's long paragraphs``, which orders them as their indices among al
 paragraphs do, so the steps of document clustering serve unchanged: a group-by of the rows'
 hash partitions gives each bucket's candidate pairs (the star rule above
 :data:`dedup.passages.MAX_BUCKET` included), a group-by of the pairs' two blocks verifies them
-on their views. The verified pairs then stay on the workers too (:func:`passage_runs_on_ray`):
+on their views. The verified pairs then stay on the workers too (:func:`passages_on_ray`):
 each becomes a pair of paragraphs; the short paragraphs, matched by their exact views, become
 pairs there as well, by a group-by of their keys' hash partitions; with the fragments the
 driver reads off the tables, a group-by of their pairs of documents merges them into passage
-runs (:func:`dedup.runs.passage_runs`), which are all the driver receives.
+runs (:func:`dedup.runs.passage_runs`), which are all the driver receives — up to a limit; above it the runs stay
+there too, and their regions and components are found there (:mod:`dedup.distributed.regions`).
 """
 
 from __future__ import annotations
@@ -25,12 +26,13 @@ import numpy as np
 from ..clean import CleanTables
 from ..copies import edited_inner
 from ..fragments import chained_pairs, fragment_pairs, short_pairs_anchored, short_units
-from ..passages import MAX_BUCKET, PassageOptions, UnitTable, long_pairs_kept
+from ..passages import MAX_BUCKET, PassageFindings, PassageOptions, UnitTable, long_pairs_kept, match_passages
 from ..runs import FRAGMENT, LONG, SHORT, RunColumns, passage_runs, run_order
 from ..shingle import exact_hashes
 from ..store import take
 from .arrow import string_column, strings_of
 from .driver import _collect, _dataset_of_columns, _prepare, _remote, grouped
+from .regions import RUN_BITS, RUN_COLUMNS, PassagesOnRay
 from .steps import _candidates_of_partition, _verify_block_pair, band_rows, partition_of
 
 #: Long paragraphs are named ``block << LOCAL_BITS | rank``: block ``b`` starts at ``b << LOCAL_BITS``.
@@ -167,7 +169,9 @@ def _short_pair_rows(
 
 def _runs_of_part(batch: dict[str, np.ndarray], *, columns: list[Any], max_gap: int) -> dict[str, np.ndarray]:
     """map_groups over ``part``: the matched pairs of some pairs of documents → their passage runs (``a0``, ``a1``,
-    ``b0``, ``b1`` int64, ``gapped`` bool)."""
+    ``b0``, ``b1`` int64, ``gapped`` bool), each named ``id`` (``part << RUN_BITS | its rank in the part's runs``:
+    a pair of documents' runs are in one part, so ``da``, ``db`` — their copies' documents — and ``id`` order them
+    as one call does)."""
     import ray
 
     table = ray.get(columns[0])
@@ -181,16 +185,20 @@ def _runs_of_part(batch: dict[str, np.ndarray], *, columns: list[Any], max_gap: 
         max_gap,
         batch["inner"].astype(bool),
     )
+    part = np.int64(batch["part"][0]) if len(batch["part"]) else np.int64(0)  # one part a call
     return {
         "a0": runs[:, 0].copy(),
         "a1": runs[:, 1].copy(),
         "b0": runs[:, 2].copy(),
         "b1": runs[:, 3].copy(),
         "gapped": gapped,
+        "id": (part << np.int64(RUN_BITS)) | np.arange(len(runs), dtype=np.int64),
+        "da": table["doc"][runs[:, 0]],
+        "db": table["doc"][runs[:, 2]],
     }
 
 
-def passage_runs_on_ray(
+def passages_on_ray(
     rows: Sequence[Any],
     views: Sequence[Any],
     long_counts: Sequence[int],
@@ -199,18 +207,20 @@ def passage_runs_on_ray(
     partitions: int,
     unit_views: Sequence[Any],
     unit_starts: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray]:
-    """The passage runs of the joined paragraph table ``units`` (without band keys), merged on Ray: what
-    :func:`dedup.passages.match_passages` finds on the whole table with its keys (``runs`` int64 ``[r, 4]``,
-    ``gapped`` bool ``[r]``, in one call's order).
+    *,
+    run_limit: int = 20_000_000,
+    max_rounds: int = 200,
+) -> PassageFindings:
+    """The repeated passages of the joined paragraph table ``units`` (without band keys), found on Ray: what
+    :func:`dedup.passages.match_passages` finds on the whole table with its keys.
 
     The long paragraphs are matched and verified on the workers (:func:`_verified`) and their pairs stay
     there; the short paragraphs are matched there too, by their exact keys (:func:`_short_rows`, made where their
     views are) and a group-by of them (:func:`_short_pair_rows`), and the fragments, which the table's ``fragments``
-    column names, are put beside them from here. A
-    group-by of the pairs' two documents merges each part's pairs (:func:`dedup.runs.passage_runs`: a run
-    never joins two pairs of documents), and the runs come back in one call's order (:func:`dedup.runs.run_order`).
-    No paragraph's view is read here (unless the fragments were not found with the tables).
+    column names, are put beside them from here. A group-by of the pairs' two documents merges each part's pairs
+    (:func:`dedup.runs.passage_runs`: a run never joins two pairs of documents). Up to ``run_limit`` runs come here
+    and are clustered here (a :class:`dedup.passages.PassageMatches`); above it they stay on the workers
+    (:class:`PassagesOnRay`). No paragraph's view is read here (unless the fragments were not found with the tables).
 
     Parameters
     ----------
@@ -227,7 +237,32 @@ def passage_runs_on_ray(
         Per block, its paragraphs' views from :func:`keys_apart`.
     unit_starts : np.ndarray
         int64 ``[blocks + 1]``: each block's first paragraph in ``units``.
+    run_limit : int
+        Passage runs brought here (about 40 bytes each); 0: the runs stay on the workers.
+    max_rounds : int
+        Guard on the large-star/small-star rounds of the runs' regions.
     """
+    merged = _merged_runs(rows, views, long_counts, units, options, partitions, unit_views, unit_starts)
+    if merged is not None and merged.count() > run_limit:
+        return PassagesOnRay.of(merged, units, partitions, max_rounds)
+    found = _collect(merged, RUN_COLUMNS) if merged is not None else {c: np.zeros(0, np.int64) for c in RUN_COLUMNS}
+    runs = np.stack([found[c] for c in ("a0", "a1", "b0", "b1")], axis=1).astype(np.int64).reshape(-1, 4)
+    order = run_order(runs, units.doc)
+    return match_passages(units, options, runs=(runs[order], found["gapped"].astype(bool)[order]))
+
+
+def _merged_runs(
+    rows: Sequence[Any],
+    views: Sequence[Any],
+    long_counts: Sequence[int],
+    units: UnitTable,
+    options: PassageOptions,
+    partitions: int,
+    unit_views: Sequence[Any],
+    unit_starts: np.ndarray,
+) -> Any:
+    """The passage runs of :func:`passages_on_ray`, merged and materialized on the workers (rows of
+    :data:`RUN_COLUMNS`); None when no paragraphs match."""
     import ray
     import ray.data
 
@@ -262,15 +297,8 @@ def passage_runs_on_ray(
         anchored, quoted = np.ones(len(fragments), dtype=bool), np.zeros(len(fragments), dtype=bool)
         fragment_rows = _paragraph_pair_rows(fragments, anchored, source, quoted, units.doc, partitions)
         parts.append(_dataset_of_columns(fragment_rows, partitions))
-    none = (np.zeros((0, 4), dtype=np.int64), np.zeros(0, dtype=bool))
     if not parts:
-        return none
+        return None
     pairs = parts[0] if len(parts) == 1 else parts[0].union(*parts[1:])
     merging = {"columns": columns, "max_gap": options.max_gap}
-    merged = grouped(_prepare(pairs), "part", _runs_of_part, partitions, merging).materialize()
-    if not merged.count():
-        return none
-    found = _collect(merged, ("a0", "a1", "b0", "b1", "gapped"))
-    runs = np.stack([found[c] for c in ("a0", "a1", "b0", "b1")], axis=1).astype(np.int64)
-    order = run_order(runs, units.doc)
-    return runs[order], found["gapped"].astype(bool)[order]
+    return grouped(_prepare(pairs), "part", _runs_of_part, partitions, merging).materialize()
