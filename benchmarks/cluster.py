@@ -46,8 +46,8 @@ def sample():  # the peak of each part of the resident set: the driver's own hea
 threading.Thread(target=sample, daemon=True).start()
 address, corpus, out, paragraph_limit, edge_limit = sys.argv[1:6]
 limits = {"paragraph_limit": int(paragraph_limit)}
-if edge_limit != "default":
-    limits["edge_limit"] = int(edge_limit)
+if edge_limit != "default":  # and the passage runs' limit: 0 leaves every clustering to rounds on the nodes
+    limits["edge_limit"] = limits["run_limit"] = int(edge_limit)
 engine = dd.RayClusterEngine(**limits)
 ray.init(address=address, log_to_driver=False, logging_level=logging.ERROR)
 ray.data.DataContext.get_current().enable_progress_bars = False
@@ -152,7 +152,8 @@ def clean_on(
 ) -> dict[str, Any]:
     """Run :data:`DRIVER` on ``texts`` (written as JSONL) in a new process joined to ``cluster``, its engine's
     ``paragraph_limit`` as given (the default's: the driver matches the long paragraphs of a small corpus), and its
-    ``edge_limit`` (None: the engine's default; 0: every document clustering by rounds on the nodes).
+    ``edge_limit`` and ``run_limit`` (None: the engine's defaults; 0: every document clustering by rounds on the
+    nodes, and the passage runs' regions and components found there).
 
     With ``kill`` (a node name), that node's raylet is SIGKILLed ``after`` seconds after the driver joined
     (``cue="started"``) or began its first centre rounds (``cue="rounds"``, with ``edge_limit=0``); a driver still

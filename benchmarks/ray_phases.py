@@ -2,7 +2,8 @@
 
 ::
 
-    python -m benchmarks.ray_phases [--cpus 2] [--scales 4 16] [--paragraph-limit N] [--edge-limit N] [--json OUT]
+    python -m benchmarks.ray_phases [--cpus 2] [--scales 4 16] [--paragraph-limit N] [--edge-limit N]
+        [--run-limit N] [--json OUT]
 
 Runs :func:`dedup.distributed.clean_report` (``cross_document=True``, the workers writing the
 cleaned blocks) on a local Ray with ``--cpus`` CPUs, on the corpus of
@@ -99,12 +100,17 @@ def corpus(scale: int) -> list[str]:
 
 
 def measure(
-    texts: list[str], folder: Path, paragraph_limit: int = 0, edge_limit: int | None = None
+    texts: list[str],
+    folder: Path,
+    paragraph_limit: int = 0,
+    edge_limit: int | None = None,
+    run_limit: int | None = None,
 ) -> dict[str, float]:
-    """Seconds per phase of one Ray clean of ``texts`` (Ray already initialised); ``paragraph_limit`` and
-    ``edge_limit`` as for :class:`dedup.distributed.RayClusterEngine` (``paragraph_limit`` 0, the default: long
+    """Seconds per phase of one Ray clean of ``texts`` (Ray already initialised); ``paragraph_limit``, ``edge_limit``
+    and ``run_limit`` as for :class:`dedup.distributed.RayClusterEngine` (``paragraph_limit`` 0, the default: long
     paragraphs matched on the workers, as a large corpus would be; ``edge_limit`` 0: documents clustered by rounds on
-    Ray, as a large corpus would be; None: the engine's default)."""
+    Ray, ``run_limit`` 0: the passage runs' regions found there, as a large corpus would; None: the engine's
+    default)."""
     import ray.data
 
     import dedup.distributed as dd
@@ -130,7 +136,8 @@ def measure(
     start = time.perf_counter()
     with _all(timers, seconds):
         dataset = ray.data.read_json(str(source))
-        limits = {"paragraph_limit": paragraph_limit} | ({} if edge_limit is None else {"edge_limit": edge_limit})
+        limits = {"paragraph_limit": paragraph_limit, "edge_limit": edge_limit, "run_limit": run_limit}
+        limits = {name: value for name, value in limits.items() if value is not None}
         ray_engine = dd.RayClusterEngine(**limits)
         dd.clean_report(dataset, cross_document=True, out=str(folder / "out"), engine=ray_engine)
     seconds["total"] = time.perf_counter() - start
@@ -181,6 +188,12 @@ def main(argv: list[str] | None = None, out: Callable[[str], None] = print) -> d
         default=None,
         help="RayClusterEngine.edge_limit (default: the engine's, 20 M; 0: documents clustered by rounds on Ray)",
     )
+    parser.add_argument(
+        "--run-limit",
+        type=int,
+        default=None,
+        help="RayClusterEngine.run_limit (default: the engine's, 1 M; 0: the passage runs' regions on Ray)",
+    )
     args = parser.parse_args(argv)
     import ray
 
@@ -191,8 +204,9 @@ def main(argv: list[str] | None = None, out: Callable[[str], None] = print) -> d
         for scale in args.scales:
             texts = corpus(scale)
             with tempfile.TemporaryDirectory() as folder:
-                measure(texts, Path(folder), args.paragraph_limit, args.edge_limit)  # warm the workers
-                seconds = measure(texts, Path(folder), args.paragraph_limit, args.edge_limit)
+                limits = (args.paragraph_limit, args.edge_limit, args.run_limit)
+                measure(texts, Path(folder), *limits)  # warm the workers
+                seconds = measure(texts, Path(folder), *limits)
             rows.append({"scale": scale, "docs": len(texts), "mchars": sum(map(len, texts)) / 1e6, **seconds})
     finally:
         ray.shutdown()

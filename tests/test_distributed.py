@@ -168,6 +168,16 @@ def test_star_steps_on_a_path() -> None:
     assert star_components(5, np.array([[3, 4], [0, 1], [2, 1], [3, 2]])).tolist() == [0, 0, 0, 0, 0]
 
 
+@pytest.mark.parametrize("name", ["partitions", "edge_limit", "paragraph_limit", "run_limit"])
+def test_engine_limits_below_their_range_are_refused(name: str) -> None:
+    """A limit below 0 (partitions below 1) is an InvalidOptionError that names it; 0 is every limit's "always on
+    the workers"."""
+    with pytest.raises(InvalidOptionError, match=name):
+        RayClusterEngine(**{name: -1})
+    if name != "partitions":
+        assert getattr(RayClusterEngine(**{name: 0}), name) == 0
+
+
 def test_without_ray_the_error_says_how_to_install_it(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "ray", None)
     with pytest.raises(RayUnavailableError, match=r"pip install 'dedup\[ray\]'") as caught:
@@ -440,13 +450,18 @@ def test_cli_engine_ray_writes_the_same_files(ray_address: str, reprints: list[s
     assert len((local / "clusters.jsonl").read_text(encoding="utf-8").splitlines()) == 24
 
 
-def test_the_phase_timer_sees_every_phase(ray_address: str, reprints: list[str], tmp_path: Path) -> None:
+@pytest.mark.parametrize("edge_limit", [None, 0], ids=["default-limits", "rounds-and-regions-on-ray"])
+def test_the_phase_timer_sees_every_phase(
+    ray_address: str, reprints: list[str], tmp_path: Path, edge_limit: int | None
+) -> None:
     """``benchmarks.ray_phases`` times a Ray clean by wrapping the functions that run its phases:
     each of them must still be called (a renamed one would silently time nothing), and the
-    model adds the driver's seconds to the workers' shared out over the CPUs."""
+    model adds the driver's seconds to the workers' shared out over the CPUs. Above the edge limit the plan's filter
+    of the passage runs runs on the workers, and counts as paragraph matching."""
     from benchmarks.ray_phases import DRIVER_PHASES, WORKER_PHASES, measure, model
 
-    seconds = measure(reprints, tmp_path)
+    seconds = measure(reprints, tmp_path, edge_limit=edge_limit, run_limit=edge_limit)
+    assert ("runs filtered" in seconds) == (edge_limit == 0)
     for name in (
         "join tables",
         "document clustering",
@@ -462,6 +477,18 @@ def test_the_phase_timer_sees_every_phase(ray_address: str, reprints: list[str],
     per_mchar = dict.fromkeys((*DRIVER_PHASES, *WORKER_PHASES), 0.0) | {"join tables": 1.0, "read + tabulate": 2.0}
     assert model(per_mchar, cpus=2, nodes=1, cpus_per_node=16) == 1.0 + 2.0 * 2 / 16
     assert model(per_mchar, cpus=2, nodes=4, cpus_per_node=16) == 1.0 + 2.0 * 2 / 64
+
+
+def test_the_driver_memory_benchmark_traces_a_clean(ray_address: str, reprints: list[str], tmp_path: Path) -> None:
+    """``benchmarks.driver_memory`` traces the driver's second clean with memray and names the sites that hold the
+    most at its peak, the library's frames first."""
+    pytest.importorskip("memray")
+    from benchmarks.driver_memory import measure
+
+    row = measure(reprints[:80], tmp_path, edge_limit=0, top=3, run_limit=0)
+    assert row["seconds"] > 0 and row["peak_mb"] > 0 and 1 <= len(row["sites"]) <= 3
+    assert row["sites"][0][0] <= row["peak_mb"] and any(".py:" in site for _, site in row["sites"])
+    assert json.loads((tmp_path / "out" / "manifest.json").read_text())["documents"] == 80
 
 
 def _mixed_inputs(folder: Path, reprints: list[str]) -> Path:
@@ -673,7 +700,7 @@ def test_long_paragraphs_are_matched_on_ray_as_on_one_machine(
     from dedup import CleanOptions
     from dedup.clean import CleanTables, tabulate
     from dedup.distributed import RayCleaner
-    from dedup.distributed.passages import keys_apart, passages_on_ray
+    from dedup.distributed.passages import ParagraphBlocks, keys_apart, passages_on_ray
     from dedup.distributed.regions import PassagesOnRay
     from dedup.fragments import exact_short_pairs
     from dedup.passages import MAX_BUCKET, _lsh_pairs, match_passages
@@ -716,17 +743,9 @@ def test_long_paragraphs_are_matched_on_ray_as_on_one_machine(
     flags = [(np.zeros(n_docs, bool), np.zeros(n_docs, bool))]  # nothing emptied; then random documents
     flags += [(rng.random(n_docs) < 0.3, rng.random(n_docs) < 0.3) for _ in range(3)]
     for partitions, run_limit in ((1, 10**9), (3, 10**9), (3, 0), (2, 0)):  # runs brought here; left on the workers
-        found = passages_on_ray(
-            [ray.put(p[1]) for p in parts],
-            [ray.put(p[2]) for p in parts],
-            counts,
-            joined,
-            options.passages,
-            partitions,
-            [ray.put(p[3]) for p in parts],
-            starts,
-            run_limit=run_limit,
-        )
+        put = [[ray.put(p[k]) for p in parts] for k in (1, 2, 3)]
+        blocks = ParagraphBlocks(put[0], put[1], counts, put[2], starts)
+        found = passages_on_ray(blocks, joined, options.passages, partitions, run_limit=run_limit)
         assert isinstance(found, PassagesOnRay) == (run_limit == 0)
         if run_limit:
             assert len(expected.runs) > MAX_BUCKET and found.runs.tolist() == expected.runs.tolist()
@@ -751,7 +770,7 @@ def test_long_paragraphs_are_matched_on_ray_as_on_one_machine(
     report = dedup.clean_report(texts, options=options, with_clusters=True)
     # Matched on the workers, the runs brought here or left there; matched here.
     for limit, edges, keys_here in ((0, 10**9, 0), (0, 0, 0), (len(long_units), 0, units.band_keys.shape[1])):
-        cleaner = RayCleaner(options, engine=RayClusterEngine(paragraph_limit=limit, edge_limit=edges))
+        cleaner = RayCleaner(options, engine=RayClusterEngine(paragraph_limit=limit, run_limit=edges))
         for batch in batches:
             cleaner.add(batch)
         plan = cleaner.plan()

@@ -42,7 +42,7 @@ from .driver import (
 from .engine import RayClusterEngine
 from .io import BlockPlans, _TextBlocks, dataset_blocks, with_index, write_cleaned
 from .lines import RayLines, RemoteViews, _line_table_of_block, _lines_on_ray, lines_apart
-from .passages import joined_band_keys, keys_apart, passages_on_ray
+from .passages import ParagraphBlocks, joined_band_keys, keys_apart, passages_on_ray
 from .steps import _views_block
 
 
@@ -286,12 +286,11 @@ class RayCleaner:
         if sum(long_counts) <= self.engine.paragraph_limit:  # few enough: their keys come here, matched here
             keys = joined_band_keys(parts["band_rows"], long_counts)
             tables = replace(tables, units=replace(tables.units, band_keys=keys))
-        else:  # matched and merged into passage runs on the workers: the runs, or above the edge limit their regions
+        else:  # matched and merged into passage runs on the workers: the runs, or above the run limit their regions
             bands, long_views, views = parts["band_rows"], parts["long_views"], parts["unit_views"]
-            limits = {"run_limit": self.engine.edge_limit, "max_rounds": self.engine.max_rounds}
-            found = passages_on_ray(
-                bands, long_views, long_counts, tables.units, passages, partitions, views, unit_starts, **limits
-            )
+            blocks = ParagraphBlocks(bands, long_views, long_counts, views, unit_starts)
+            limits = {"run_limit": self.engine.run_limit, "max_rounds": self.engine.max_rounds}
+            found = passages_on_ray(blocks, tables.units, passages, partitions, **limits)
         parts["band_rows"], parts["long_views"] = [], []  # matched: the object store may drop them
         return plan_clean(tables, self.options, with_clusters=self.with_clusters, engine=self.engine, passages=found)
 

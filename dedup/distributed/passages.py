@@ -18,7 +18,7 @@ there too, and their regions and components are found there (:mod:`dedup.distrib
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -32,7 +32,7 @@ from ..shingle import exact_hashes
 from ..store import take
 from .arrow import string_column, strings_of
 from .driver import _collect, _dataset_of_columns, _prepare, _remote, grouped
-from .regions import RUN_BITS, RUN_COLUMNS, PassagesOnRay
+from .regions import RUN_BITS, PassagesOnRay
 from .steps import _candidates_of_partition, _verify_block_pair, band_rows, partition_of
 
 #: Long paragraphs are named ``block << LOCAL_BITS | rank``: block ``b`` starts at ``b << LOCAL_BITS``.
@@ -198,17 +198,37 @@ def _runs_of_part(batch: dict[str, np.ndarray], *, columns: list[Any], max_gap: 
     }
 
 
+@dataclass(frozen=True)
+class ParagraphBlocks:
+    """What the blocks' tabulate tasks leave in the object store for matching paragraphs on the workers
+    (:func:`keys_apart`).
+
+    Attributes
+    ----------
+    rows, long_views : sequence of ObjectRef
+        Per block, the band rows of its long paragraphs and their views.
+    long_counts : sequence of int
+        Long paragraphs in each block.
+    views : sequence of ObjectRef
+        Per block, all its paragraphs' views.
+    starts : np.ndarray
+        int64 ``[blocks + 1]``: each block's first paragraph in the joined paragraph table.
+    """
+
+    rows: Sequence[Any]
+    long_views: Sequence[Any]
+    long_counts: Sequence[int]
+    views: Sequence[Any]
+    starts: np.ndarray
+
+
 def passages_on_ray(
-    rows: Sequence[Any],
-    views: Sequence[Any],
-    long_counts: Sequence[int],
+    blocks: ParagraphBlocks,
     units: UnitTable,
     options: PassageOptions,
     partitions: int,
-    unit_views: Sequence[Any],
-    unit_starts: np.ndarray,
     *,
-    run_limit: int = 20_000_000,
+    run_limit: int = 1_000_000,
     max_rounds: int = 200,
 ) -> PassageFindings:
     """The repeated passages of the joined paragraph table ``units`` (without band keys), found on Ray: what
@@ -224,43 +244,29 @@ def passages_on_ray(
 
     Parameters
     ----------
-    rows, views : sequence of ObjectRef
-        Per block, from :func:`keys_apart`.
-    long_counts : sequence of int
-        Long paragraphs in each block.
+    blocks : ParagraphBlocks
     units : UnitTable
         The blocks' paragraph tables joined (its band keys and views may be left out).
     options : PassageOptions
     partitions : int
         Hash partitions of the pairs of documents.
-    unit_views : sequence of ObjectRef
-        Per block, its paragraphs' views from :func:`keys_apart`.
-    unit_starts : np.ndarray
-        int64 ``[blocks + 1]``: each block's first paragraph in ``units``.
     run_limit : int
-        Passage runs brought here (about 40 bytes each); 0: the runs stay on the workers.
+        Passage runs brought here and clustered here (:attr:`dedup.distributed.RayClusterEngine.run_limit`); 0: the
+        runs stay on the workers.
     max_rounds : int
         Guard on the large-star/small-star rounds of the runs' regions.
     """
-    merged = _merged_runs(rows, views, long_counts, units, options, partitions, unit_views, unit_starts)
+    merged = _merged_runs(blocks, units, options, partitions)
     if merged is not None and merged.count() > run_limit:
         return PassagesOnRay.of(merged, units, partitions, max_rounds)
-    found = _collect(merged, RUN_COLUMNS) if merged is not None else {c: np.zeros(0, np.int64) for c in RUN_COLUMNS}
-    runs = np.stack([found[c] for c in ("a0", "a1", "b0", "b1")], axis=1).astype(np.int64).reshape(-1, 4)
+    columns = ("a0", "a1", "b0", "b1", "gapped")  # the rest of RUN_COLUMNS only on the workers
+    found = _collect(merged, columns) if merged is not None else {c: np.zeros(0, np.int64) for c in columns}
+    runs = np.stack([found[c] for c in columns[:4]], axis=1).astype(np.int64).reshape(-1, 4)
     order = run_order(runs, units.doc)
     return match_passages(units, options, runs=(runs[order], found["gapped"].astype(bool)[order]))
 
 
-def _merged_runs(
-    rows: Sequence[Any],
-    views: Sequence[Any],
-    long_counts: Sequence[int],
-    units: UnitTable,
-    options: PassageOptions,
-    partitions: int,
-    unit_views: Sequence[Any],
-    unit_starts: np.ndarray,
-) -> Any:
+def _merged_runs(blocks: ParagraphBlocks, units: UnitTable, options: PassageOptions, partitions: int) -> Any:
     """The passage runs of :func:`passages_on_ray`, merged and materialized on the workers (rows of
     :data:`RUN_COLUMNS`); None when no paragraphs match."""
     import ray
@@ -274,6 +280,7 @@ def _merged_runs(
         "speech": units.speech,
         "sentence_end": units.sentence_end,
     }
+    long_counts = blocks.long_counts
     if table["long_units"].size != sum(long_counts):
         raise ValueError(f"{table['long_units'].size} long paragraphs in the table, {sum(long_counts)} in the blocks")
     columns = [ray.put(table)]
@@ -282,13 +289,13 @@ def _merged_runs(
         offsets = np.concatenate(([0], np.cumsum(long_counts, dtype=np.int64)))
         kwargs = {"columns": columns, "offsets": offsets, "options": options, "partitions": partitions}
         parts.append(
-            _verified(rows, views, long_counts, options, partitions).map_batches(
+            _verified(blocks.rows, blocks.long_views, long_counts, options, partitions).map_batches(
                 _long_pair_rows, batch_format="numpy", fn_kwargs=kwargs
             )
         )
     if short_units(units.view_len, options).size >= 2:  # the joined lengths say it; the keys stay on the workers
-        keyed = [_remote(_short_rows).remote(ref, b, options, partitions) for b, ref in enumerate(unit_views)]
-        kwargs = {"columns": columns, "starts": np.asarray(unit_starts, dtype=np.int64), "partitions": partitions}
+        keyed = [_remote(_short_rows).remote(ref, b, options, partitions) for b, ref in enumerate(blocks.views)]
+        kwargs = {"columns": columns, "starts": np.asarray(blocks.starts, dtype=np.int64), "partitions": partitions}
         shorts = _prepare(ray.data.from_arrow_refs(keyed))
         parts.append(grouped(shorts, "part", _short_pair_rows, partitions, kwargs))
     fragments = np.sort(fragment_pairs(units, options), axis=1)
