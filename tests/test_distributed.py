@@ -540,6 +540,47 @@ def test_cli_engine_ray_reads_and_writes_on_the_workers(
     assert summary["inputs"]["skipped"] == 3 and summary["encodings"][0]["encoding"] == "gb18030"
 
 
+def test_cli_on_workers_leaves_no_limit_to_the_driver(
+    ray_address: str,
+    reprints: list[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """``--on-workers``: the command's cleaner and finder run on an engine whose three limits are 0 (the paragraphs
+    matched, the documents clustered and the passage runs' regions found on the workers), and its files are the local
+    run's; with ``--engine local`` it is a usage error."""
+    from dedup.cli import main
+    from dedup.distributed import api
+
+    engines: list[RayClusterEngine] = []
+    for kind in ("RayCleaner", "RayFinder"):
+        real = getattr(api, kind)
+
+        def spy(*args: Any, _real: Any = real, **kwargs: Any) -> Any:
+            engines.append(kwargs["engine"])
+            return _real(*args, **kwargs)
+
+        monkeypatch.setattr(api, kind, spy)
+    corpus = tmp_path / "docs.jsonl"
+    corpus.write_text("".join(json.dumps({"text": t}) + "\n" for t in reprints), encoding="utf-8")
+    root = str(corpus)
+    common = ["--cross-document", "--no-report", "--quiet"]
+    assert main(["clean", root, "-o", str(tmp_path / "local"), *common]) == 0
+    ray_options = ["--engine", "ray", "--address", ray_address, "--on-workers"]
+    assert main(["clean", root, "-o", str(tmp_path / "ray"), *common, *ray_options, "--batch-size", "30"]) == 0
+    status = main(["find", root, "--json", "--quiet", *ray_options])
+    found = capsys.readouterr().out
+    assert [(e.paragraph_limit, e.edge_limit, e.run_limit) for e in engines] == [(0, 0, 0)] * 2
+    for name in ("cleaned.jsonl", "clusters.jsonl", "boilerplate.jsonl"):
+        assert (tmp_path / "ray" / name).read_bytes() == (tmp_path / "local" / name).read_bytes(), name
+    assert main(["find", root, "--json", "--quiet"]) == status and capsys.readouterr().out == found
+    assert len(found.splitlines()) >= 10  # a cluster a line
+    with pytest.raises(SystemExit) as refused:
+        main(["find", root, "--on-workers"])
+    assert refused.value.code == 2 and "--on-workers is for --engine ray" in capsys.readouterr().err
+
+
 def test_each_block_is_cleaned_with_its_own_slice_of_the_plan(ray_address: str, reprints: list[str]) -> None:
     """The workers are given a block's cuts, not the whole plan: the slices hold the blocks' documents, and
     texts running across blocks are cleaned with each block's slice in turn, as with the whole plan."""

@@ -40,7 +40,7 @@ from .common import (
     printable,
 )
 from .inputs import STDIN, SecondRead, _stdin_folder, discover_inputs, read_again, read_corpus
-from .onray import read_on_ray, write_on_ray
+from .onray import join_ray, read_on_ray, write_on_ray
 from .outputs import (
     Rows,
     Tally,
@@ -106,36 +106,14 @@ def start_engine(args: argparse.Namespace, reporter: Reporter) -> Engine:
     """The engine ``--engine`` names: :class:`LocalEngine` (on ``args.processes``, resolved), or the Ray one
     joined to its cluster."""
     if args.engine == "local":
-        if args.address is not None:
-            raise UsageError("--address is for --engine ray")
+        for option, given in (("--address", args.address is not None), ("--on-workers", args.on_workers)):
+            if given:
+                raise UsageError(f"{option} is for --engine ray")
         processes = getattr(args, "processes", 1)
         if processes > 1:
             reporter.info(f"tabulating on {processes} processes")
         return LocalEngine(processes)
-    from .. import distributed  # imports Ray only when asked to
-
-    try:
-        distributed.require_ray()
-    except distributed.RayUnavailableError as err:
-        raise UsageError(f"--engine ray: {err}") from None
-    import logging
-
-    import ray.data
-
-    # dedup reports progress itself: no Ray Data bars or per-dataset log lines (errors still raise).
-    ray.data.DataContext.get_current().enable_progress_bars = False
-    logging.getLogger("ray.data").setLevel(logging.ERROR)
-    init: dict[str, Any] = {"logging_level": logging.ERROR, "log_to_driver": False}
-    if args.address is None and not os.environ.get("RAY_ADDRESS"):
-        init["include_dashboard"] = False
-    try:
-        distributed.connect(args.address, **init)
-    except distributed.RayRunError as err:
-        raise UsageError(str(err)) from None
-    except (ConnectionError, ValueError, RuntimeError) as err:
-        raise UsageError(f"cannot join the Ray cluster{' at ' + args.address if args.address else ''}: {err}") from None
-    reporter.info(f"running on Ray: {distributed.cluster_cpus()} CPUs")
-    return distributed.RayEngine()
+    return join_ray(args, reporter)
 
 
 def _status_line(summary: dict[str, Any]) -> str:

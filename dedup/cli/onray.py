@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import pickle
 import shutil
@@ -53,7 +54,7 @@ from ..io.ranges import (
 )
 from ..removals import REASONS
 from ..store import BATCH_CHARS
-from .common import _count
+from .common import UsageError, _count
 from .inputs import Corpus, note
 from .outputs import Rows, Tally
 from .progress import Reporter
@@ -425,3 +426,33 @@ def read_parts(folder: str | Path) -> Iterator[bytes]:
         with open(path, "rb") as handle:
             yield from handle
         expected += entry["documents"]
+
+
+def join_ray(args: Any, reporter: Reporter) -> Any:
+    """The commands' Ray engine (:class:`dedup.distributed.RayEngine`), joined to the cluster ``--address`` names (a
+    local Ray without it), on a :class:`dedup.distributed.RayClusterEngine` with no limit left to the driver under
+    ``--on-workers``; a usage error when Ray is missing or the cluster cannot be joined."""
+    from .. import distributed  # imports Ray only when asked to
+
+    try:
+        distributed.require_ray()
+    except distributed.RayUnavailableError as err:
+        raise UsageError(f"--engine ray: {err}") from None
+    import ray.data
+
+    # dedup reports progress itself: no Ray Data bars or per-dataset log lines (errors still raise).
+    ray.data.DataContext.get_current().enable_progress_bars = False
+    logging.getLogger("ray.data").setLevel(logging.ERROR)
+    init: dict[str, Any] = {"logging_level": logging.ERROR, "log_to_driver": False}
+    if args.address is None and not os.environ.get("RAY_ADDRESS"):
+        init["include_dashboard"] = False
+    try:
+        distributed.connect(args.address, **init)
+    except distributed.RayRunError as err:
+        raise UsageError(str(err)) from None
+    except (ConnectionError, ValueError, RuntimeError) as err:
+        raise UsageError(f"cannot join the Ray cluster{' at ' + args.address if args.address else ''}: {err}") from None
+    reporter.info(f"running on Ray: {distributed.cluster_cpus()} CPUs{', everything on the workers' * args.on_workers}")
+    if args.on_workers:  # no limit below which the driver matches, clusters or finds regions itself
+        return distributed.RayEngine(distributed.RayClusterEngine(paragraph_limit=0, edge_limit=0, run_limit=0))
+    return distributed.RayEngine()

@@ -317,16 +317,20 @@ class RayCleaner:
 
 
 class RayEngine:
-    """The Ray engine of the commands: its :class:`RayCleaner` and :class:`RayFinder`, and
-    failed Ray tasks turned into :class:`RayRunError` (the command's exit 3)."""
+    """The Ray engine of the commands: its :class:`RayCleaner` and :class:`RayFinder` on ``engine`` (a
+    :class:`RayClusterEngine`, its defaults when not given), and failed Ray tasks turned into :class:`RayRunError`
+    (the command's exit 3)."""
 
     name = "ray"
 
+    def __init__(self, engine: RayClusterEngine | None = None) -> None:
+        self.engine = engine or RayClusterEngine()
+
     def cleaner(self, options: CleanOptions, spill: Path | None) -> RayCleaner:
-        return RayCleaner(options, spill=spill)
+        return RayCleaner(options, spill=spill, engine=self.engine)
 
     def finder(self, options: DuplicateOptions, spill: Path | None) -> RayFinder:
-        return RayFinder(options)
+        return RayFinder(options, engine=self.engine)
 
     @contextmanager
     def failures(self) -> Iterator[None]:
