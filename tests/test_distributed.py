@@ -581,6 +581,37 @@ def test_cli_on_workers_leaves_no_limit_to_the_driver(
     assert refused.value.code == 2 and "--on-workers is for --engine ray" in capsys.readouterr().err
 
 
+def test_small_blocks_read_on_the_workers_are_joined(ray_address: str) -> None:
+    """The command's blocks as read (a file of one document is a block) are handed on joined, in order, once they
+    hold ``max_docs`` documents or ``max_chars`` characters: the same rows, the right first documents and lengths."""
+    import pyarrow as pa
+    import ray
+
+    from dedup.cli.onray import JoinedBlocks
+
+    texts = [f"第{i}篇。" * (1 + i % 3) for i in range(11)]
+    taken: list[tuple[list[str], int, list[int]]] = []
+
+    def take(ref: Any, first: int, lengths: np.ndarray) -> None:
+        taken.append((ray.get(ref)["text"].to_pylist(), first, lengths.tolist()))
+
+    def feed(joined: JoinedBlocks) -> list[int]:
+        taken.clear()
+        first = 0
+        for size in (1, 1, 2, 1, 3, 1, 1, 1):
+            block = texts[first : first + size]
+            joined(ray.put(pa.table({"text": block})), first, np.array([len(t) for t in block], dtype=np.int64))
+            first += size
+        joined.flush()
+        joined.flush()  # nothing left: no call
+        assert [t for block, _, _ in taken for t in block] == texts
+        assert [n for _, f, n in taken] == [[len(t) for t in texts[f : f + len(n)]] for _, f, n in taken]
+        return [f for _, f, _ in taken]
+
+    assert feed(JoinedBlocks(take, 4, 1000)) == [0, 4, 8]  # four documents a block
+    assert feed(JoinedBlocks(take, 100, 10)) == [0, 2, 4, 8, 9]  # 10 characters or more a block
+
+
 def test_each_block_is_cleaned_with_its_own_slice_of_the_plan(ray_address: str, reprints: list[str]) -> None:
     """The workers are given a block's cuts, not the whole plan: the slices hold the blocks' documents, and
     texts running across blocks are cleaned with each block's slice in turn, as with the whole plan."""
