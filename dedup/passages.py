@@ -367,10 +367,6 @@ class PassageMatches:
     clusters: PassageClusters
     gapped: np.ndarray
 
-    def within_document(self) -> np.ndarray:
-        """bool ``[r]``: runs whose two copies are in one document."""
-        return self.units.doc[self.runs[:, 0]] == self.units.doc[self.runs[:, 2]]
-
     def cutting(
         self, emptied: np.ndarray, holding: np.ndarray, cross_document: bool
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -112,9 +112,7 @@ class RayClusterEngine:
     def __post_init__(self) -> None:
         if self.partitions is not None and self.partitions < 1:
             raise InvalidOptionError(f"partitions must be >= 1, got {self.partitions}")
-        if self.edge_limit < 0:
-            raise InvalidOptionError(f"edge_limit must be >= 0, got {self.edge_limit}")
-        for name in ("paragraph_limit", "run_limit"):
+        for name in ("edge_limit", "paragraph_limit", "run_limit"):
             if getattr(self, name) < 0:
                 raise InvalidOptionError(f"{name} must be >= 0, got {getattr(self, name)}")
 

@@ -32,6 +32,7 @@ from ..shingle import exact_hashes
 from ..store import take
 from .arrow import string_column, strings_of
 from .driver import _collect, _dataset_of_columns, _prepare, _remote, grouped
+from .engine import RayClusterEngine
 from .regions import RUN_BITS, PassagesOnRay
 from .steps import _candidates_of_partition, _verify_block_pair, band_rows, partition_of
 
@@ -228,8 +229,8 @@ def passages_on_ray(
     options: PassageOptions,
     partitions: int,
     *,
-    run_limit: int = 1_000_000,
-    max_rounds: int = 200,
+    run_limit: int = RayClusterEngine.run_limit,
+    max_rounds: int = RayClusterEngine.max_rounds,
 ) -> PassageFindings:
     """The repeated passages of the joined paragraph table ``units`` (without band keys), found on Ray: what
     :func:`dedup.passages.match_passages` finds on the whole table with its keys.
