@@ -37,6 +37,7 @@ from dedup.distributed import (
     star_components,
 )
 from dedup.distributed import engine as engine_module
+from dedup.distributed.io import block_cuts
 from dedup.distributed.steps import each_group
 from dedup.duplicates import cluster_views
 from dedup.lines import line_table
@@ -98,6 +99,25 @@ def test_bucket_pairs_of_hash_partitions_are_candidate_pairs(
         found.append(bucket_pairs(rows["band"][mine], rows["key"][mine], rows["doc"][mine], max_bucket=max_bucket))
     joined = np.unique(np.concatenate(found), axis=0)
     assert np.array_equal(joined, candidate_pairs(keys, max_bucket=max_bucket))
+
+
+@settings(max_examples=200, deadline=None)
+@given(rows=st.lists(st.integers(1, 9), min_size=1, max_size=12), size=st.integers(1, 12))
+def test_block_cuts_join_and_cut_dataset_blocks_into_consecutive_blocks(rows: list[int], size: int) -> None:
+    """Engine blocks of ``size`` rows whatever the dataset's blocks: read back they are every row once, in order."""
+    numbered, first = [], 0
+    for count in rows:
+        numbered.append(list(range(first, first + count)))
+        first += count
+    cuts = block_cuts(np.array(rows, dtype=np.int64), size)
+    read = []
+    for a, lo, b, hi in cuts:
+        assert a <= b and 0 <= lo < rows[a] and 0 < hi <= rows[b]
+        block = [row for k in range(a, b + 1) for row in numbered[k][lo if k == a else 0 : hi if k == b else None]]
+        read.append(block)
+    assert [row for block in read for row in block] == list(range(sum(rows)))
+    assert [len(block) for block in read[:-1]] == [size] * (len(read) - 1) and 0 < len(read[-1]) <= size
+    assert block_cuts(np.array([2, 3, 1], dtype=np.int64), 4) == [(0, 0, 1, 2), (1, 2, 2, 1)]
 
 
 def test_each_group_applies_a_function_to_each_run_of_equal_keys() -> None:
@@ -406,11 +426,14 @@ def test_a_dataset_is_read_and_written_on_the_workers(
     expected = dedup.clean_report(reprints, cross_document=True, with_clusters=True)
     assert distributed.clean_report(dataset, cross_document=True, with_clusters=True, batch_size=25) == expected
     out = tmp_path / "out"
-    report = distributed.clean_report(dataset, cross_document=True, with_clusters=True, batch_size=25, out=out)
+    # A dataset of many small blocks (a folder of small files) is read in blocks of batch_size documents.
+    small = ray.data.from_items([{"text": t} for t in reprints], override_num_blocks=len(reprints) // 2)
+    assert small.materialize().num_blocks() > 50
+    report = distributed.clean_report(small, cross_document=True, with_clusters=True, batch_size=25, out=out)
     assert report.cleaned == [] and report.clusters == expected.clusters and report.passages == expected.passages
     manifest = json.loads((out / "manifest.json").read_text())
     sizes = [f["documents"] for f in manifest["files"]]
-    assert manifest["documents"] == len(reprints) and max(sizes) <= 25 and len(sizes) >= 3
+    assert manifest["documents"] == len(reprints) and sizes[:-1] == [25] * (len(sizes) - 1) and sizes[-1] <= 25
     assert [f["first"] for f in manifest["files"]] == np.cumsum([0, *sizes[:-1]]).tolist()
     assert list(distributed.read_cleaned(out)) == expected.cleaned
     assert distributed.find_duplicates(dataset) == dedup.find_duplicates(reprints)

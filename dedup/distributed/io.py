@@ -130,22 +130,42 @@ def with_index(raw: Any, first: int) -> Any:
     return raw.add_column(0, "index", pa.array(np.arange(first, first + raw.num_rows, dtype=np.int64)))
 
 
-def _piece(block: Any, lo: int, hi: int, first: int, column: str) -> tuple[Any, np.ndarray]:
-    """Ray task: rows ``lo:hi`` of a dataset block as an engine block (:func:`block_table`), checked,
-    and their lengths (int64)."""
+def _piece(lo: int, hi: int, first: int, column: str, *parts: Any) -> tuple[Any, np.ndarray]:
+    """Ray task: consecutive dataset blocks ``parts`` from row ``lo`` of the first to row ``hi`` (exclusive) of the
+    last as one engine block (:func:`block_table`, its first document ``first``), checked, and their lengths
+    (int64)."""
     from ray.data.block import BlockAccessor
 
-    rows = BlockAccessor.for_block(block).to_arrow().slice(lo, hi - lo)
-    texts = check_texts(strings_of(rows.column(column)), first)
+    texts: list[str] = []
+    for k, part in enumerate(parts):
+        rows = BlockAccessor.for_block(part).to_arrow()
+        start, stop = lo if k == 0 else 0, hi if k == len(parts) - 1 else rows.num_rows
+        texts += strings_of(rows.column(column).slice(start, stop - start))
+    texts = check_texts(texts, first)
     return block_table(texts, first), np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
 
 
-def dataset_blocks(ds: ray.data.Dataset, column: str, batch_size: int, partitions: int) -> _TextBlocks:
-    """The documents of a dataset's ``column`` as engine blocks, read and cut on the workers.
+def block_cuts(rows: np.ndarray, size: int) -> list[tuple[int, int, int, int]]:
+    """Engine blocks of ``size`` consecutive rows (the last may hold fewer) cut from dataset blocks of ``rows``
+    rows (int64 ``[b]``, none empty): per engine block ``(first block, lo, last block, hi)``, rows ``lo`` of the
+    first dataset block to ``hi`` (exclusive) of the last. Small dataset blocks are joined (Ray keeps a task's
+    small results in the driver's memory: README, "Keep the blocks large"), large ones cut."""
+    starts = np.concatenate(([0], np.cumsum(rows, dtype=np.int64)))
+    cuts = []
+    for lo in range(0, int(starts[-1]), size):
+        hi = min(lo + size, int(starts[-1]))
+        a, b = (int(i) for i in np.searchsorted(starts, [lo, hi - 1], side="right") - 1)
+        cuts.append((a, lo - int(starts[a]), b, hi - int(starts[b])))
+    return cuts
 
-    Document ``i`` is the ``i``-th row in the dataset's order. A block holds at most
-    ``batch_size`` documents and there are at least ``partitions`` blocks when there are
-    enough documents. The driver receives each block's row count and its documents' lengths.
+
+def dataset_blocks(ds: ray.data.Dataset, column: str, batch_size: int, partitions: int) -> _TextBlocks:
+    """The documents of a dataset's ``column`` as engine blocks, read, cut and joined on the workers.
+
+    Document ``i`` is the ``i``-th row in the dataset's order. A block holds ``batch_size`` consecutive documents
+    (the last fewer), or fewer so that there are at least ``partitions`` blocks when there are enough documents,
+    whatever the dataset's own blocks (:func:`block_cuts`). The driver receives each block's row count and its
+    documents' lengths.
     """
     import ray
 
@@ -155,18 +175,17 @@ def dataset_blocks(ds: ray.data.Dataset, column: str, batch_size: int, partition
     ds = ds.select_columns([column])
     ds.context.execution_options.preserve_order = True
     entries = [(e.ref, e.metadata.num_rows) for b in ds.materialize().iter_internal_ref_bundles() for e in b.blocks]
-    n = sum(rows for _, rows in entries)
-    size = _block_size(n, batch_size, partitions)
+    entries = [(ref, rows) for ref, rows in entries if rows]
+    rows = np.array([rows for _, rows in entries], dtype=np.int64)
+    size = _block_size(int(rows.sum()), batch_size, partitions)
     task = _remote(_piece).options(num_returns=2)
-    blocks, lengths, first = _TextBlocks(), [], 0
-    for ref, rows in entries:
-        for lo in range(0, rows, size):
-            table, sizes = task.remote(ref, lo, min(rows, lo + size), first + lo, column)
-            blocks.refs.append(table)
-            lengths.append(sizes)
-        first += rows
+    blocks, lengths = _TextBlocks(), []
+    for first, (a, lo, b, hi) in zip(range(0, int(rows.sum()), size), block_cuts(rows, size)):
+        table, sizes = task.remote(lo, hi, first, column, *(ref for ref, _ in entries[a : b + 1]))
+        blocks.refs.append(table)
+        lengths.append(sizes)
     blocks.lengths = list(ray.get(lengths))
-    blocks.docs = n
+    blocks.docs = int(rows.sum())
     return blocks
 
 
