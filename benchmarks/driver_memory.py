@@ -3,7 +3,7 @@
 Usage::
 
     python -m benchmarks.driver_memory [--scales 4 16 32 64] [--edge-limit 0] [--run-limit 0] [--batch-size 100]
-        [--cpus 2] [--top 5]
+        [--cpus 2] [--top 5] [--spill]
 
 The corpus is ``benchmarks/test_bench_nodes.py``'s (200 People's Daily stories printed ``scale`` times, plus pages
 in a site's template: :func:`benchmarks.ray_phases.corpus`), written as JSONL and read by ``ray.data.read_json`` on
@@ -51,6 +51,7 @@ def measure(
     top: int,
     run_limit: int | None = None,
     batch_size: int = 100,
+    spill: bool = False,
 ) -> dict[str, Any]:
     """One traced clean of ``texts`` (Ray already initialised), after one untraced: ``seconds``, ``peak_mb`` and the
     ``sites`` of :func:`peak_sites`."""
@@ -67,7 +68,10 @@ def measure(
     def clean(out: str) -> None:
         dataset = ray.data.read_json(str(source))
         options = {"cross_document": True, "with_clusters": True, "batch_size": batch_size, "engine": engine}
-        dd.clean_report(dataset, out=folder / out, **options)
+        spilled = folder / f"{out}-spill" if spill else None
+        if spilled is not None:
+            spilled.mkdir()
+        dd.clean_report(dataset, out=folder / out, spill=spilled, **options)
 
     clean("warm")
     trace = folder / "driver.bin"
@@ -87,6 +91,7 @@ def main(argv: list[str] | None = None, out: Callable[[str], None] = print) -> l
     parser.add_argument("--run-limit", type=int, default=None, help="RayClusterEngine.run_limit (default: 1 M)")
     parser.add_argument("--batch-size", type=int, default=100, help="documents a block (default 100)")
     parser.add_argument("--top", type=int, default=3, help="allocation sites listed at each peak")
+    parser.add_argument("--spill", action="store_true", help="the tables' columns to a folder, as the command does")
     args = parser.parse_args(argv)
     import ray
     import ray.data
@@ -99,7 +104,9 @@ def main(argv: list[str] | None = None, out: Callable[[str], None] = print) -> l
         for scale in args.scales:
             texts = corpus(scale)
             with tempfile.TemporaryDirectory() as folder:
-                measured = measure(texts, Path(folder), args.edge_limit, args.top, args.run_limit, args.batch_size)
+                measured = measure(
+                    texts, Path(folder), args.edge_limit, args.top, args.run_limit, args.batch_size, args.spill
+                )
             rows.append({"scale": scale, "docs": len(texts), **measured})
     finally:
         ray.shutdown()

@@ -434,7 +434,28 @@ def test_runs_are_checked_in_chunks_alike(monkeypatch: pytest.MonkeyPatch) -> No
     texts = list(generate_corpus("small", seed=1).texts)
     whole = dedup.clean_report(texts, cross_document=True)
     monkeypatch.setattr(held, "_HELD_CHUNK", 3)
+    calls: dict[str, list[tuple[Any, ...]]] = {}
+    each_chunk = held._each_chunk
+
+    def recorded(views: Any, function: Any, shared: tuple[Any, ...], chunk_calls: Any) -> list[Any]:
+        chunk_calls = list(chunk_calls)
+        calls.setdefault(function.__name__, []).extend(chunk_calls)
+        return each_chunk(views, function, shared, chunk_calls)
+
+    monkeypatch.setattr(held, "_each_chunk", recorded)
     assert dedup.clean_report(texts, cross_document=True) == whole
+    # Each chunk's task is given its own paragraphs and cut lines (the chunk's size, not the collection's): a
+    # member's, its representative's, or a run's copies' paragraphs, whole documents' or ranges of them.
+    assert len(calls["_own_text"]) > 3 and len(calls["_held_block_rows"]) > 3
+    for units, bounds, cuts, members, reps in calls["_own_text"]:
+        docs = np.unique(units.doc)
+        assert bounds[-1] == len(units) and docs.size == bounds.size - 1 and set(cuts[0]) <= set(docs)
+        assert set(members) | set(reps) == set(range(docs.size))
+    for units, lines, _, _, _, runs, _, rows in calls["_held_block_rows"]:
+        assert len(rows) == len(units)
+        spans = [range(a, b + 1) for a0, a1, b0, b1 in runs.tolist() for a, b in ((a0, a1), (b0, b1))]
+        assert sorted({u for span in spans for u in span}) == list(range(len(units)))
+        assert set(lines.doc) <= set(units.doc)
 
 
 def test_a_short_sentence_a_long_paragraph_repeats_founds_no_passage(news_lines: list[str]) -> None:

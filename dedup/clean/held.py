@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from ..arrays import concat_ranges, unique_rows
+from ..arrays import concat_ranges, sorted_unique, unique_rows
 from ..lines import LineTable
 from ..passages import PassageOptions, UnitTable
 from ..shingle import shingle_sets
@@ -93,38 +93,96 @@ def held_blocks(units: UnitTable, runs: np.ndarray, cut: CutLines, options: Pass
         order. A run has none when a cut line's view is not found in its earlier copy's (the two
         were viewed differently: nothing says what is left).
     """
-    doc, start, end = cut.doc, cut.start, cut.end
-    width = int(max(end.max(initial=0), units.end.max(initial=0))) + 1
-    order = np.argsort(doc * width + start, kind="stable")
-    keys = ((doc * width + start)[order], (doc * width + end)[order])
     chunks = _chunks(runs[:, 3] - runs[:, 2] + 1)
-    shared = (units, cut, order, keys, width, options)
-    parts = _each_chunk(units.views, _held_block_rows, shared, [(runs[lo:hi], lo) for lo, hi in chunks])
+    by_doc = _DocRows.of(cut.doc)
+    calls = (_held_call(units, runs[lo:hi], lo, cut, by_doc) for lo, hi in chunks)  # made as the tasks start
+    parts = _each_chunk(units.views, _held_block_rows, (options,), calls)
     return np.concatenate(parts) if parts else np.zeros((0, 3), dtype=np.int64)
 
 
+@dataclass(frozen=True)
+class _DocRows:
+    """Rows of a column of documents by document: ``order`` (int64 ``[c]``) sorts ``doc`` (int64 ``[c]``, stably)
+    into ``sorted``."""
+
+    order: np.ndarray
+    sorted: np.ndarray
+
+    @classmethod
+    def of(cls, doc: np.ndarray) -> _DocRows:
+        order = np.argsort(doc, kind="stable")
+        return cls(order, doc[order])
+
+    def rows(self, docs: np.ndarray) -> np.ndarray:
+        """int64, increasing: the rows of documents ``docs`` (int64, sorted, distinct)."""
+        lo, hi = np.searchsorted(self.sorted, docs), np.searchsorted(self.sorted, docs, side="right")
+        return np.sort(self.order[concat_ranges(lo, hi - lo)])
+
+
+def _rows_of(column: Sequence[str], rows: np.ndarray) -> RowsOf:
+    """``RowsOf(column, rows)``, a column that is itself rows of another taken from that one (so a chunk's task
+    carries its own rows, not the whole selection's)."""
+    if isinstance(column, RowsOf):
+        return RowsOf(column.column, column.rows[rows])
+    return RowsOf(column, rows)
+
+
+def unit_rows(units: UnitTable, rows: np.ndarray) -> UnitTable:
+    """The paragraphs ``rows`` (int64 ``[k]``) of ``units`` as a table of their own (documents keep their numbers;
+    no band keys; the views read from ``units``' where they are, when asked): what one chunk of the plan's paragraph
+    comparisons is given, its size the chunk's, not the collection's."""
+    return UnitTable(
+        units.doc[rows],
+        units.start[rows],
+        units.end[rows],
+        _rows_of(units.views, rows),
+        units.view_len[rows],
+        units.sentence_end[rows],
+        units.split[rows],
+        units.speech[rows],
+        units.band_keys[:0],
+        units.fragments[rows],
+    )
+
+
+def _held_call(units: UnitTable, runs: np.ndarray, offset: int, cut: CutLines, by_doc: _DocRows) -> tuple[Any, ...]:
+    """One chunk's arguments of :func:`_held_block_rows`: the paragraphs of its runs' copies (a table of their own,
+    the runs renumbered into it, and their ``rows`` in ``units``, int64, increasing), the cut lines of their
+    documents sorted by document and start (``order``, and ``keys``: starts and ends as ``doc * width + position``)."""
+    rows = np.unique(np.concatenate([concat_ranges(runs[:, k], runs[:, k + 1] - runs[:, k] + 1) for k in (0, 2)]))
+    sub = unit_rows(units, rows)
+    mine = by_doc.rows(sorted_unique(sub.doc))
+    lines = CutLines(cut.doc[mine], cut.start[mine], cut.end[mine], _rows_of(cut.views, mine))
+    width = int(max(lines.end.max(initial=0), sub.end.max(initial=0))) + 1
+    order = np.argsort(lines.doc * width + lines.start, kind="stable")
+    keys = ((lines.doc * width + lines.start)[order], (lines.doc * width + lines.end)[order])
+    return sub, lines, order, keys, width, np.searchsorted(rows, runs), offset, rows
+
+
 def _each_chunk(
-    views: Sequence[str], function: Any, shared: tuple[Any, ...], calls: list[tuple[Any, ...]]
+    views: Sequence[str], function: Any, shared: tuple[Any, ...], calls: Iterable[tuple[Any, ...]]
 ) -> list[Any]:
     """``[function(*shared, *call) for call in calls]``; where the paragraphs' views are on Ray's workers (a column
     with ``each_call``, :class:`dedup.distributed.lines.RemoteViews`), as tasks there, the shared arguments put once."""
     each_call = getattr(views, "each_call", None)
-    if each_call is not None and len(calls) > 0:
+    if each_call is not None:
         return list(each_call(function, shared, calls))
     return [function(*shared, *call) for call in calls]
 
 
 def _held_block_rows(
+    options: PassageOptions,
     units: UnitTable,
     cut: CutLines,
     order: np.ndarray,
     keys: tuple[np.ndarray, np.ndarray],
     width: int,
-    options: PassageOptions,
     runs: np.ndarray,
     offset: int,
+    table_rows: np.ndarray,
 ) -> np.ndarray:
     """:func:`held_blocks` of some consecutive runs, the first of them run ``offset`` of all (the rows name runs so);
+    ``units`` are their copies' paragraphs, rows ``table_rows`` (int64) of the whole table, which the rows name;
     ``order`` sorts the ``cut`` lines by document and start, ``keys`` are the sorted cut lines' starts and ends as
     ``doc * width + position`` (int64 ``[c]`` each)."""
     sizes = runs[:, 3] - runs[:, 2] + 1
@@ -163,7 +221,7 @@ def _held_block_rows(
     new = np.ones(held.size, dtype=bool)
     new[1:] = (held[1:] != held[:-1] + 1) | (run[1:] != run[:-1])
     starts, ends = np.flatnonzero(new), np.append(np.flatnonzero(new)[1:], held.size) - 1
-    return np.stack([run[starts] + offset, unit[starts], unit[ends]], axis=1)
+    return np.stack([run[starts] + offset, table_rows[unit[starts]], table_rows[unit[ends]]], axis=1)
 
 
 def _less_cut_lines(
@@ -219,21 +277,41 @@ def adds_own_text(
     bounds = np.searchsorted(units.doc, np.arange(int(max(members.max(initial=-1), reps.max(initial=-1))) + 2))
     out = np.zeros(members.size, dtype=bool)
     chunks = _chunks(bounds[members + 1] - bounds[members])
-    calls = [(members[lo:hi], reps[lo:hi]) for lo, hi in chunks]
-    for (lo, hi), own in zip(chunks, _each_chunk(units.views, _own_text, (units, bounds, cuts, options), calls)):
+    by_doc = _DocRows.of(cuts[0])
+    calls = (_own_call(units, bounds, cuts, by_doc, members[lo:hi], reps[lo:hi]) for lo, hi in chunks)
+    for (lo, hi), own in zip(chunks, _each_chunk(units.views, _own_text, (options,), calls)):
         out[lo:hi] = own
     return out
 
 
-def _own_text(
+def _own_call(
     units: UnitTable,
     bounds: np.ndarray,
     cuts: tuple[np.ndarray, np.ndarray, np.ndarray],
+    by_doc: _DocRows,
+    members: np.ndarray,
+    reps: np.ndarray,
+) -> tuple[Any, ...]:
+    """One chunk's arguments of :func:`_own_text`: its documents' paragraphs and cuts, the documents numbered among
+    them (``bounds``: int64 ``[n_docs + 1]``, every document's paragraph rows in ``units``)."""
+    docs = sorted_unique(np.concatenate([members, reps]))
+    counts = bounds[docs + 1] - bounds[docs]
+    mine = by_doc.rows(docs)
+    sub = unit_rows(units, concat_ranges(bounds[docs], counts))
+    doc_rows = np.concatenate(([0], np.cumsum(counts)))
+    return sub, doc_rows, tuple(c[mine] for c in cuts), np.searchsorted(docs, members), np.searchsorted(docs, reps)
+
+
+def _own_text(
     options: PassageOptions,
+    units: UnitTable,
+    bounds: np.ndarray,
+    cuts: tuple[np.ndarray, np.ndarray, np.ndarray],
     members: np.ndarray,
     reps: np.ndarray,
 ) -> np.ndarray:
-    """:func:`adds_own_text` of some members; ``bounds`` (int64 ``[n_docs + 1]``) are the documents' paragraph rows."""
+    """:func:`adds_own_text` of some members; ``members`` and ``reps`` (int64 ``[k]``) number documents ``0 .. d - 1``
+    whose paragraphs are rows ``bounds[i]:bounds[i + 1]`` (int64 ``[d + 1]``) of ``units``."""
     counts = bounds[members + 1] - bounds[members]
     rows, owner = concat_ranges(bounds[members], counts), np.repeat(np.arange(members.size), counts)
     boilerplate = covered(units.doc[rows], units.start[rows], units.end[rows], *cuts)

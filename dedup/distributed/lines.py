@@ -25,7 +25,7 @@ engine reads them where they are.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, overload
 
@@ -115,11 +115,12 @@ class RemoteViews(Sequence[str]):
                 out[row] = view
         return out
 
-    def each_call(self, function: Any, shared: tuple[Any, ...], calls: Sequence[tuple[Any, ...]]) -> list[Any]:
+    def each_call(self, function: Any, shared: tuple[Any, ...], calls: Iterable[tuple[Any, ...]]) -> list[Any]:
         """``function(*shared, *call)`` of each call, as Ray tasks where these views are, the shared arguments put in
         the object store once; the results in order. The plan's comparisons of paragraphs
         (:func:`dedup.clean.held.adds_own_text`, :func:`dedup.clean.held.held_blocks`) run so, chunk by chunk: the
-        views they read never come to the driver."""
+        views they read never come to the driver, and each chunk's arguments (its own paragraphs and cut lines) are
+        made as its task is submitted, so the driver holds one at a time."""
         import ray
 
         shared_ref = ray.put(shared)
