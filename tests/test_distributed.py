@@ -443,6 +443,9 @@ def test_a_dataset_is_read_and_written_on_the_workers(
     broken = ray.data.from_items([{"text": "一二三"}, {"text": None}])  # the error crosses from the worker as itself
     with pytest.raises(InvalidTextError, match="record 1: expected str, got NoneType"):
         distributed.clean_report(broken)
+    numbers = ray.data.from_items([{"text": 5}, {"text": 6}], override_num_blocks=2)  # the first bad record, always
+    with pytest.raises(InvalidTextError, match="record 0: expected str, got int"):
+        distributed.clean_report(numbers)
     nothing = ray.data.from_items([{"text": "x"}]).limit(0)
     assert distributed.clean_report(nothing, out=tmp_path / "none") == dedup.clean_report([])
     assert list(distributed.read_cleaned(tmp_path / "none")) == []

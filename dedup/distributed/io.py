@@ -27,7 +27,7 @@ from ..clean import CleanPlan, apply_plan
 from ..errors import InvalidOptionError, check_texts
 from ..removals import Cleaned
 from .arrow import strings_of
-from .driver import _block_size, _prepare, _put_block, _remote, block_table
+from .driver import _block_size, _ordered_results, _prepare, _put_block, _remote, block_table
 
 if TYPE_CHECKING:  # pragma: no cover
     import ray.data
@@ -167,8 +167,6 @@ def dataset_blocks(ds: ray.data.Dataset, column: str, batch_size: int, partition
     whatever the dataset's own blocks (:func:`block_cuts`). The driver receives each block's row count and its
     documents' lengths.
     """
-    import ray
-
     names = list(ds.schema().names) if ds.schema() is not None else []
     if column not in names:
         raise InvalidOptionError(f"the dataset has no column {column!r}; its columns: {', '.join(names) or 'none'}")
@@ -184,7 +182,7 @@ def dataset_blocks(ds: ray.data.Dataset, column: str, batch_size: int, partition
         table, sizes = task.remote(lo, hi, first, column, *(ref for ref, _ in entries[a : b + 1]))
         blocks.refs.append(table)
         lengths.append(sizes)
-    blocks.lengths = list(ray.get(lengths))
+    blocks.lengths = list(_ordered_results(lengths))  # in order: a bad record's error names the first, as one machine
     blocks.docs = int(rows.sum())
     return blocks
 
