@@ -60,10 +60,21 @@ if "--signal-rounds" in sys.argv:  # "rounds" on standard output when the first 
         engine_class._centre_labels = centre_labels
         return centre_labels(self, *args, **kwargs)
     engine_class._centre_labels = signalled
+batch_size = int(sys.argv[sys.argv.index("--batch-size") + 1]) if "--batch-size" in sys.argv else 100
+spill = None
+if "--spill" in sys.argv:  # the tables' columns to a folder, as the command's driver does (numbers as memory maps)
+    import pathlib, tempfile
+    spill = pathlib.Path(tempfile.mkdtemp(prefix="spill-", dir=pathlib.Path(out).parent))
 before = status()
 start = time.perf_counter()
 report = dd.clean_report(
-    ray.data.read_json(corpus), cross_document=True, with_clusters=True, batch_size=100, out=out, engine=engine
+    ray.data.read_json(corpus),
+    cross_document=True,
+    with_clusters=True,
+    batch_size=batch_size,
+    out=out,
+    engine=engine,
+    spill=spill,
 )
 seconds = time.perf_counter() - start
 done.set()
@@ -149,11 +160,15 @@ def clean_on(
     stall: float = 900.0,
     edge_limit: int | None = None,
     cue: str = "started",
+    spill: bool = False,
+    batch_size: int = 100,
 ) -> dict[str, Any]:
     """Run :data:`DRIVER` on ``texts`` (written as JSONL) in a new process joined to ``cluster``, its engine's
     ``paragraph_limit`` as given (the default's: the driver matches the long paragraphs of a small corpus), and its
     ``edge_limit`` and ``run_limit`` (None: the engine's defaults; 0: every document clustering by rounds on the
-    nodes, and the passage runs' regions and components found there).
+    nodes, and the passage runs' regions and components found there). With ``spill`` the driver's tables go to a
+    folder beside the corpus, as the command's do (:class:`dedup.clean.TableBuilder`); ``batch_size``: documents a
+    block.
 
     With ``kill`` (a node name), that node's raylet is SIGKILLed ``after`` seconds after the driver joined
     (``cue="started"``) or began its first centre rounds (``cue="rounds"``, with ``edge_limit=0``); a driver still
@@ -172,6 +187,9 @@ def clean_on(
     args = [sys.executable, "-c", DRIVER, cluster.address, str(corpus), str(out), *limits]
     if cue == "rounds":
         args.append("--signal-rounds")
+    if spill:
+        args.append("--spill")
+    args += ["--batch-size", str(batch_size)]
     driver = subprocess.Popen(args, env=cluster.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     if kill is not None:
         assert driver.stdout is not None and driver.stdout.readline().strip() == "started"

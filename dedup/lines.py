@@ -16,6 +16,7 @@ from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from operator import ne
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -319,7 +320,9 @@ def _nfkc_of(lines: Sequence[str], known: Sequence[str | None] | None) -> list[s
     return out  # type: ignore[return-value]
 
 
-def concat_line_tables(tables: Sequence[LineTable], n_docs: Sequence[int]) -> LineTable:
+def concat_line_tables(
+    tables: Sequence[LineTable], n_docs: Sequence[int], spill: Path | None = None, prefix: str = ""
+) -> LineTable:
     """One table of consecutive batches' tables: ``line_table`` of the concatenated documents.
 
     Parameters
@@ -328,10 +331,14 @@ def concat_line_tables(tables: Sequence[LineTable], n_docs: Sequence[int]) -> Li
         ``line_table`` of consecutive batches of documents.
     n_docs : sequence of int
         Documents in each batch (a batch's last documents may have no lines).
+    spill : Path, optional
+        A folder for the joined table's numeric columns, read back as memory maps (files ``<prefix><column>.bin``:
+        :class:`dedup.store.TableSink`); its strings stay in memory.
+    prefix : str
     """
     if len(tables) != len(n_docs):
         raise ValueError(f"{len(tables)} tables but {len(n_docs)} batch sizes")
-    sink: TableSink[LineTable] = TableSink(LineTable)
+    sink: TableSink[LineTable] = TableSink(LineTable, spill, prefix, spill_strings=False)
     for table, n in zip(tables, n_docs):
         sink.add(table, n)
     return sink.result(line_table([]))

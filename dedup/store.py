@@ -431,12 +431,16 @@ class TableSink(Generic[T]):
         ones (``<prefix><field>.bin``, read back as memory maps: :class:`ArraySpill`); None keeps them in memory.
     prefix : str
         File-name prefix inside ``spill``, so several sinks can share a folder.
+    spill_strings : bool
+        False: only the numeric columns go to ``spill``, the string columns stay in memory (a table whose strings are
+        placeholders, held elsewhere).
     """
 
-    def __init__(self, cls: type[T], spill: Path | None = None, prefix: str = "") -> None:
+    def __init__(self, cls: type[T], spill: Path | None = None, prefix: str = "", spill_strings: bool = True) -> None:
         self.cls = cls
         self.spill = spill
         self.prefix = prefix
+        self.spill_strings = spill_strings
         self.docs = 0
         self._arrays: dict[str, ArraySpill] = {}
         self._strings: dict[str, StringSpill] = {}
@@ -454,7 +458,9 @@ class TableSink(Generic[T]):
             else:
                 if f.name not in self._strings:
                     self._strings[f.name] = StringSpill(
-                        self.spill / f"{self.prefix}{f.name}.utf32" if self.spill is not None else None
+                        self.spill / f"{self.prefix}{f.name}.utf32"
+                        if self.spill is not None and self.spill_strings
+                        else None
                     )
                 self._strings[f.name].append(value)
         self.docs += n_docs

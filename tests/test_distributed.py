@@ -289,12 +289,21 @@ def test_find_duplicates_on_a_dataset(ray_address: str, reprints: list[str]) -> 
 
 
 @pytest.mark.parametrize("cross_document", [False, True], ids=["per-document", "cross-document"])
-def test_clean_on_ray_equals_the_single_machine(ray_address: str, reprints: list[str], cross_document: bool) -> None:
+def test_clean_on_ray_equals_the_single_machine(
+    ray_address: str, reprints: list[str], cross_document: bool, tmp_path: Path
+) -> None:
     from dedup import distributed
 
     expected = dedup.clean_report(reprints, cross_document=cross_document, with_clusters=True)
     report = distributed.clean_report(reprints, cross_document=cross_document, with_clusters=True, batch_size=50)
     assert report == expected
+    # Spilled (as the command does): the tables' columns and the line tables the driver joins are files it maps.
+    spilled = distributed.clean_report(
+        reprints, cross_document=cross_document, with_clusters=True, batch_size=50, spill=tmp_path
+    )
+    assert spilled == expected
+    joins = {path.name.split("-")[1] for path in tmp_path.glob("lines-*-exact.bin")}
+    assert len(joins) >= 2 and not list(tmp_path.glob("lines-*.utf32"))  # the shared and the classified lines
     assert [dedup.restore(c) for c in report.cleaned] == reprints
     kinds = {r.kind for c in report.cleaned for r in c.removed}
     assert {"recurring", "pinyin"} <= kinds and ("document" in kinds) == cross_document

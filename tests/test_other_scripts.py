@@ -84,6 +84,29 @@ def test_unit_grams_read_wide_scripts_on_4_grams_and_others_on_longer() -> None:
     assert WIDE_GRAM == 4 < NARROW_GRAM
 
 
+@settings(max_examples=150, deadline=None)
+@given(
+    views=st.lists(st.text(alphabet="中文のa b한ж", max_size=6), min_size=1, max_size=30),
+    sizes=st.lists(st.integers(1, 3), min_size=30, max_size=30),
+    chunk=st.integers(1, 8),
+)
+def test_wide_characters_counted_in_chunks_are_counted_alike(views: list[str], sizes: list[int], chunk: int) -> None:
+    """A view's wide characters are counted a few characters of views at a time (empty views among them): the same
+    counts as one pass over every character."""
+    from dedup.arrays import to_codepoints
+    from dedup.boilerplate.families import _wide_chars
+    from dedup.webpage.base import in_cjk_ranges
+
+    lengths = np.array([len(v) for v in views], dtype=np.int64)
+    expected = [int(in_cjk_ranges()[to_codepoints(v)].sum()) for v in views]
+    assert _wide_chars(views, lengths, chunk).tolist() == expected == _wide_chars(views, lengths).tolist()
+    bounds = np.unique(np.minimum(np.concatenate(([0], np.cumsum(sizes))), len(views)))
+    grams = unit_grams(views, bounds)
+    for unit, (lo, hi) in enumerate(zip(bounds[:-1].tolist(), bounds[1:].tolist())):
+        wide, chars = sum(expected[lo:hi]), int(lengths[lo:hi].sum())
+        assert grams[unit] == (WIDE_GRAM if 2 * wide >= chars else NARROW_GRAM)
+
+
 def test_skeleton_chars_count_neither_slots_nor_latin_letters() -> None:
     # "système" masked: ASCII runs become "a", the accented letters stay between them.
     assert skeleton_chars(["aèaéa", "关于a的0通知", "aaaa", "", "a0a", "москваa0", "aßa"]).tolist() == [

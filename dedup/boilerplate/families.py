@@ -195,13 +195,31 @@ def unit_grams(views: Sequence[str], bounds: np.ndarray) -> np.ndarray:
     French or Russian that opened or ended alike (a dateline, a sentence-final verb) were taken for a template's
     variants, the more often the more documents a call held."""
     lengths = np.fromiter(map(len, views), dtype=np.int64, count=len(views))
-    wide = in_cjk_ranges()[to_codepoints("".join(views))]
     starts = bounds[:-1]
-    chars = np.add.reduceat(lengths, starts) if lengths.size else np.zeros(starts.size, dtype=np.int64)
-    wide_chars = np.bincount(
-        np.repeat(np.repeat(np.arange(starts.size), np.diff(bounds)), lengths), weights=wide, minlength=starts.size
-    )
+    if not lengths.size:
+        return np.full(starts.size, WIDE_GRAM, dtype=np.int64)
+    chars = np.add.reduceat(lengths, starts)
+    wide_chars = np.add.reduceat(_wide_chars(views, lengths), starts)
+    wide_chars[np.diff(bounds) == 0] = 0
     return np.where(2 * wide_chars >= chars, WIDE_GRAM, NARROW_GRAM).astype(np.int64)
+
+
+def _wide_chars(views: Sequence[str], lengths: np.ndarray, chunk: int = 1 << 20) -> np.ndarray:
+    """int64 ``[len(views)]``: each view's characters of a wide script (:func:`unit_grams`), read about ``chunk``
+    characters of views at a time (the per-character arrays of the 916 web pages' shared lines at once were 20 MB of
+    a Ray driver's peak)."""
+    out = np.zeros(lengths.size, dtype=np.int64)
+    ends = np.cumsum(lengths)
+    cuts = np.searchsorted(ends, np.arange(chunk, int(ends[-1]), chunk), side="right")
+    wide_table = in_cjk_ranges()
+    for lo, hi in zip([0, *cuts.tolist()], [*cuts.tolist(), lengths.size]):
+        some = np.flatnonzero(lengths[lo:hi])  # views with characters (reduceat counts an empty one's next)
+        if lo == hi or not some.size:
+            continue
+        wide = wide_table[to_codepoints("".join(views[lo:hi]))]
+        firsts = (ends[lo:hi] - lengths[lo:hi] - (ends[lo - 1] if lo else 0))[some]
+        out[lo + some] = np.add.reduceat(wide, firsts, dtype=np.int64)
+    return out
 
 
 def _shares_in_chunks(

@@ -158,11 +158,16 @@ class RayFinder:
     ----------
     options : DuplicateOptions
     engine : RayClusterEngine, optional
+    spill : Path, optional
+        A folder on the driver for the numeric columns of the line tables it joins (read back as memory maps).
     """
 
-    def __init__(self, options: DuplicateOptions, *, engine: RayClusterEngine | None = None) -> None:
+    def __init__(
+        self, options: DuplicateOptions, *, engine: RayClusterEngine | None = None, spill: Path | None = None
+    ) -> None:
         self.options = options
         self.engine = engine or RayClusterEngine()
+        self.spill = spill
         self.blocks = _TextBlocks()
 
     def add(self, texts: Sequence[str]) -> None:
@@ -188,7 +193,7 @@ class RayFinder:
             return []
         lengths = self.blocks.all_lengths()
         if opts.strip_boilerplate:
-            lines = _lines_on_ray(self.blocks, opts.boilerplate, self.engine.partitions or cluster_cpus())
+            lines = _lines_on_ray(self.blocks, opts.boilerplate, self.engine.partitions or cluster_cpus(), self.spill)
             return duplicate_clusters(
                 [], opts, analysis=analyse_table(lines, lengths, opts.boilerplate, self.engine), engine=self.engine
             )
@@ -209,7 +214,8 @@ class RayCleaner:
     with_clusters : bool
         Plan near-duplicate documents even without ``cross_document``.
     spill : Path, optional
-        A folder on the driver for the tables' strings.
+        A folder on the driver for the tables' strings and numbers (the numbers read back as memory maps), the
+        line tables it joins included.
     engine : RayClusterEngine, optional
     """
 
@@ -278,7 +284,7 @@ class RayCleaner:
         # The lines stay in the object store: classified there, only the shared and classified ones come here.
         starts = np.concatenate(([0], np.cumsum(sizes, dtype=np.int64)))
         counts = np.array(list(_ordered_results(parts["n_lines"])), dtype=np.int64)
-        lines = RayLines(tuple(parts["lines"]), tuple(parts["pages"]), starts, counts, partitions)
+        lines = RayLines(tuple(parts["lines"]), tuple(parts["pages"]), starts, counts, partitions, self.spill)
         compared = None  # the lines documents are compared on, when other options key them
         if tables.duplicate_lines is not None:
             compared = replace(lines, pages=(None,) * len(sizes), tables=tuple(parts["duplicate_lines"])).grouped()
@@ -330,7 +336,7 @@ class RayEngine:
         return RayCleaner(options, spill=spill, engine=self.engine)
 
     def finder(self, options: DuplicateOptions, spill: Path | None) -> RayFinder:
-        return RayFinder(options, engine=self.engine)
+        return RayFinder(options, engine=self.engine, spill=spill)
 
     @contextmanager
     def failures(self) -> Iterator[None]:

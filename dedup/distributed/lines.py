@@ -25,8 +25,10 @@ engine reads them where they are.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any, overload
 
 import numpy as np
@@ -160,6 +162,9 @@ class RayLines:
         int64 ``[n_blocks]``, the blocks' lines.
     partitions : int
         Hash partitions of the keys (about the cluster's CPUs).
+    spill : Path, optional
+        A folder for the numeric columns of the line tables the driver joins (the shared lines, the classified
+        lines), read back as memory maps; None keeps them in memory.
     """
 
     tables: tuple[Any, ...]
@@ -167,6 +172,7 @@ class RayLines:
     starts: np.ndarray
     counts: np.ndarray
     partitions: int
+    spill: Path | None = None
 
     @property
     def n_docs(self) -> int:
@@ -269,7 +275,8 @@ class RayLines:
         """Blocks' tables without their strings (:func:`_apart`), joined, their string columns read from the blocks'
         string tables (``strings``, refs) where they are."""
         bounds = np.cumsum([0] + [len(t) for t in tables])
-        joined = concat_line_tables(tables, np.diff(self.starts).tolist())
+        prefix = f"lines-{uuid.uuid4().hex[:12]}-"  # each join its own files: an earlier join may still be mapped
+        joined = concat_line_tables(tables, np.diff(self.starts).tolist(), self.spill, prefix)
         columns = {field: RemoteViews(tuple(strings), bounds, name) for name, field in _STRING_COLUMNS.items()}
         return replace(joined, **columns)
 
@@ -412,8 +419,11 @@ def _line_table_of_block(block: Any, options: BoilerplateOptions) -> LineTable:
     return line_table(strings_of(block.column("text")), options, cuts=False)
 
 
-def _lines_on_ray(blocks: _TextBlocks, options: BoilerplateOptions, partitions: int) -> RayLines:
-    """The blocks' line tables (for comparing documents), computed in workers and kept there."""
+def _lines_on_ray(
+    blocks: _TextBlocks, options: BoilerplateOptions, partitions: int, spill: Path | None = None
+) -> RayLines:
+    """The blocks' line tables (for comparing documents), computed in workers and kept there (``spill``: see
+    :class:`RayLines`)."""
     task = _remote(_line_table_and_size).options(num_returns=2)
     made = [task.remote(ref, options) for ref in blocks.refs]
     starts = np.concatenate(([0], np.cumsum([n.size for n in blocks.lengths], dtype=np.int64)))
@@ -423,6 +433,7 @@ def _lines_on_ray(blocks: _TextBlocks, options: BoilerplateOptions, partitions: 
         starts,
         np.array(list(_ordered_results([m[1] for m in made])), dtype=np.int64),
         partitions,
+        spill,
     )
     return lines.grouped()
 
