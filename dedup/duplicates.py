@@ -145,14 +145,15 @@ class DuplicateFinder:
     Parameters
     ----------
     options : DuplicateOptions
-    spill : Path, optional
+    spill : str or Path, optional
         A folder for the tables kept (None: in memory).
     processes : int
         Worker processes that make the batches' line tables or views (:class:`dedup.pool.InOrder`;
         1: this process). The clusters are the same.
     """
 
-    def __init__(self, options: DuplicateOptions, *, spill: Path | None = None, processes: int = 1) -> None:
+    def __init__(self, options: DuplicateOptions, *, spill: str | Path | None = None, processes: int = 1) -> None:
+        spill = None if spill is None else Path(spill)  # a str too
         self.options = options
         self.docs = 0
         self._lengths: list[np.ndarray] = []

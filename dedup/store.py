@@ -426,7 +426,7 @@ class TableSink(Generic[T]):
     ----------
     cls : type
         The table's dataclass.
-    spill : Path, optional
+    spill : str or Path, optional
         A folder for the columns, one file each: the string columns (``<prefix><field>.utf32``) and the numeric
         ones (``<prefix><field>.bin``, read back as memory maps: :class:`ArraySpill`); None keeps them in memory.
     prefix : str
@@ -436,9 +436,11 @@ class TableSink(Generic[T]):
         placeholders, held elsewhere).
     """
 
-    def __init__(self, cls: type[T], spill: Path | None = None, prefix: str = "", spill_strings: bool = True) -> None:
+    def __init__(
+        self, cls: type[T], spill: str | Path | None = None, prefix: str = "", spill_strings: bool = True
+    ) -> None:
         self.cls = cls
-        self.spill = spill
+        self.spill = None if spill is None else Path(spill)
         self.prefix = prefix
         self.spill_strings = spill_strings
         self.docs = 0

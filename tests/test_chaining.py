@@ -7,6 +7,7 @@ excerpts of one long text, where neighbours overlap and far-apart excerpts share
 from __future__ import annotations
 
 import random
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -132,7 +133,7 @@ def test_every_member_passes_the_rule_against_its_representative(overlapping: tu
     assert min(s for c in chained for s in c.similarity) == 0.0
 
 
-def test_duplicate_finder_is_reusable(news_docs: list[str]) -> None:
+def test_duplicate_finder_is_reusable(news_docs: list[str], tmp_path: Path) -> None:
     docs = news_docs[:60] + [news_docs[3], news_docs[10][:300] + "附记。", news_docs[40]]
     finder = DuplicateFinder(DuplicateOptions())
     finder.add(docs[:40])
@@ -142,6 +143,13 @@ def test_duplicate_finder_is_reusable(news_docs: list[str]) -> None:
     whole = dedup.find_duplicates(docs)
     assert finder.clusters() == whole == finder.clusters()
     assert {c.members for c in whole} >= {(3, 60), (40, 62)}
+    for options in (
+        DuplicateOptions(),
+        DuplicateOptions(strip_boilerplate=False),
+    ):  # spilled to a folder named by a str
+        spilled = DuplicateFinder(options, spill=str(tmp_path))
+        spilled.add(docs)
+        assert spilled.clusters() == dedup.find_duplicates(docs, options=options) and any(tmp_path.iterdir())
 
 
 # --------------------------------------------------------------------------- cleaning keeps unique text

@@ -299,7 +299,7 @@ def test_clean_on_ray_equals_the_single_machine(
     assert report == expected
     # Spilled (as the command does): the tables' columns and the line tables the driver joins are files it maps.
     spilled = distributed.clean_report(
-        reprints, cross_document=cross_document, with_clusters=True, batch_size=50, spill=tmp_path
+        reprints, cross_document=cross_document, with_clusters=True, batch_size=50, spill=str(tmp_path)
     )
     assert spilled == expected
     joins = {path.name.split("-")[1] for path in tmp_path.glob("lines-*-exact.bin")}

@@ -76,9 +76,9 @@ OPTIONS = [
 def test_batches_and_spilling_change_nothing(collection: list[str], options: CleanOptions, tmp_path: Path) -> None:
     expected = dedup.clean_report(collection, options=options, with_clusters=True)
     assert expected.clusters and expected.passages and expected.boilerplate
-    for batch_chars, spill in ((1, None), (9_000, tmp_path), (10**9, tmp_path / "whole")):
+    for batch_chars, spill in ((1, None), (9_000, tmp_path), (10**9, str(tmp_path / "whole"))):  # a folder's str too
         if spill is not None:
-            spill.mkdir(exist_ok=True)
+            Path(spill).mkdir(exist_ok=True)
         tables = tabulate(collection, options, with_clusters=True, spill=spill, batch_chars=batch_chars)
         assert isinstance(tables.lines.views, SpilledStrings) == (spill is not None)
         plan = plan_clean(tables, options, with_clusters=True)

@@ -140,7 +140,7 @@ class LocalCleaner:
     Parameters
     ----------
     options : CleanOptions
-    spill : Path, optional
+    spill : str or Path, optional
         A folder for the tables' strings (None: in memory).
     against : Index, optional
         Also remove what this saved index holds (see :func:`clean`).
@@ -149,7 +149,12 @@ class LocalCleaner:
     """
 
     def __init__(
-        self, options: CleanOptions, *, spill: Path | None = None, against: Index | None = None, processes: int = 1
+        self,
+        options: CleanOptions,
+        *,
+        spill: str | Path | None = None,
+        against: Index | None = None,
+        processes: int = 1,
     ) -> None:
         if against is not None:
             options = index_views(options, against)

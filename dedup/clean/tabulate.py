@@ -125,7 +125,7 @@ class TableBuilder:
         The options every batch was tabulated with.
     with_clusters : bool
         Near-duplicate documents will be planned even without ``cross_document``.
-    spill : Path, optional
+    spill : str or Path, optional
         A folder for the tables' columns: their strings (views, lines) and their numbers, read back as memory
         maps (:class:`dedup.store.ArraySpill`); None keeps them in memory.
 
@@ -135,7 +135,8 @@ class TableBuilder:
     batched; with ``spill`` the builder holds no batch's table once added.
     """
 
-    def __init__(self, options: CleanOptions, *, with_clusters: bool = False, spill: Path | None = None) -> None:
+    def __init__(self, options: CleanOptions, *, with_clusters: bool = False, spill: str | Path | None = None) -> None:
+        spill = None if spill is None else Path(spill)  # a str too
         self.options = options
         self._lengths: list[np.ndarray] = []
         self._lines: TableSink[LineTable] = TableSink(LineTable, spill, "lines.")
@@ -282,7 +283,7 @@ def tabulate(
     options: CleanOptions,
     *,
     with_clusters: bool = False,
-    spill: Path | None = None,
+    spill: str | Path | None = None,
     batch_chars: int | None = None,
     against: Index | None = None,
     processes: int = 1,

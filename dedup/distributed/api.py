@@ -158,12 +158,12 @@ class RayFinder:
     ----------
     options : DuplicateOptions
     engine : RayClusterEngine, optional
-    spill : Path, optional
+    spill : str or Path, optional
         A folder on the driver for the numeric columns of the line tables it joins (read back as memory maps).
     """
 
     def __init__(
-        self, options: DuplicateOptions, *, engine: RayClusterEngine | None = None, spill: Path | None = None
+        self, options: DuplicateOptions, *, engine: RayClusterEngine | None = None, spill: str | Path | None = None
     ) -> None:
         self.options = options
         self.engine = engine or RayClusterEngine()
@@ -213,7 +213,7 @@ class RayCleaner:
     options : CleanOptions
     with_clusters : bool
         Plan near-duplicate documents even without ``cross_document``.
-    spill : Path, optional
+    spill : str or Path, optional
         A folder on the driver for the tables' strings and numbers (the numbers read back as memory maps), the
         line tables it joins included.
     engine : RayClusterEngine, optional
@@ -224,7 +224,7 @@ class RayCleaner:
         options: CleanOptions,
         *,
         with_clusters: bool = True,
-        spill: Path | None = None,
+        spill: str | Path | None = None,
         engine: RayClusterEngine | None = None,
     ) -> None:
         self.options = options
@@ -440,7 +440,7 @@ def clean_report(
     text_column: str = "text",
     engine: RayClusterEngine | None = None,
     batch_size: int = 10_000,
-    spill: Path | None = None,
+    spill: str | Path | None = None,
     out: str | Path | None = None,
     **kwargs: Any,
 ) -> CleanReport:
@@ -454,7 +454,7 @@ def clean_report(
         As for :func:`dedup.clean_report`.
     batch_size : int
         Most documents per block.
-    spill : Path, optional
+    spill : str or Path, optional
         A folder on the driver for the tables' strings (see :class:`dedup.clean.TableBuilder`).
     out : str or Path, optional
         Write the cleaned documents from the workers, one file a block, under this folder
