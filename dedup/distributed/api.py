@@ -276,6 +276,7 @@ class RayCleaner:
             unit_counts.append(len(part.units))
             long_counts.append(int(np.count_nonzero(part.units.view_len >= self.options.passages.min_chars)))
         tables, found, passages = builder.result(), None, self.options.passages
+        del builder  # its sinks' bookkeeping (a spilled string column's lengths: 8 bytes a row) is not read again
         # The paragraphs' views stay in the object store: the plan reads those of a few paragraphs.
         unit_starts = np.concatenate(([0], np.cumsum(unit_counts, dtype=np.int64)))
         tables = replace(
