@@ -456,7 +456,8 @@ def clean_report(
     batch_size : int
         Most documents per block.
     spill : str or Path, optional
-        A folder on the driver for the tables' strings (see :class:`dedup.clean.TableBuilder`).
+        A folder on the driver for the tables' strings and numbers, the line tables it joins included, the numbers
+        read back as memory maps (see :class:`dedup.clean.TableBuilder`): what keeps the driver's heap small.
     out : str or Path, optional
         Write the cleaned documents from the workers, one file a block, under this folder
         (or ``pyarrow.fs`` URI, e.g. ``s3://…``) that every node reaches, with a
