@@ -321,7 +321,7 @@ def _nfkc_of(lines: Sequence[str], known: Sequence[str | None] | None) -> list[s
 
 
 def concat_line_tables(
-    tables: Sequence[LineTable], n_docs: Sequence[int], spill: Path | None = None, prefix: str = ""
+    tables: Sequence[LineTable], n_docs: Sequence[int], spill: str | Path | None = None, prefix: str = ""
 ) -> LineTable:
     """One table of consecutive batches' tables: ``line_table`` of the concatenated documents.
 
@@ -331,7 +331,7 @@ def concat_line_tables(
         ``line_table`` of consecutive batches of documents.
     n_docs : sequence of int
         Documents in each batch (a batch's last documents may have no lines).
-    spill : Path, optional
+    spill : str or Path, optional
         A folder for the joined table's numeric columns, read back as memory maps (files ``<prefix><column>.bin``:
         :class:`dedup.store.TableSink`); its strings stay in memory.
     prefix : str

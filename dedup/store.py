@@ -88,11 +88,15 @@ def take_rows(table: T, rows: np.ndarray, *, lazy: bool = False) -> T:
 class RowsOf(Sequence[str]):
     """The strings of ``column`` at ``rows`` (int ``[k]``, any order), read when asked: ``take(column, rows)`` without
     making a string a row. :func:`take` and slices read in bulk from the column (itself a list, a
-    :class:`SpilledStrings` or another such sequence)."""
+    :class:`SpilledStrings` or another such sequence). Rows of a ``RowsOf`` are rows of its column (so a few rows
+    of a selection, pickled for a task, carry their own rows, not the whole selection's)."""
 
     def __init__(self, column: Sequence[str], rows: np.ndarray) -> None:
+        rows = np.asarray(rows, dtype=np.int64).reshape(-1)
+        if isinstance(column, RowsOf):
+            column, rows = column.column, column.rows[rows]
         self.column = column
-        self.rows = np.asarray(rows, dtype=np.int64).reshape(-1)
+        self.rows = rows
 
     def __len__(self) -> int:
         return int(self.rows.size)

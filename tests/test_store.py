@@ -244,8 +244,9 @@ def test_rows_of_a_column_read_what_taking_them_reads(
         picks = data.draw(st.lists(st.integers(0, len(taken) - 1), max_size=10))  # any order, repeats
         assert lazy.take(picks) == take(lazy, np.array(picks, dtype=np.int64)) == [taken[i] for i in picks]
         assert lazy[0] == taken[0] and lazy[-1] == taken[-1]
-        again = RowsOf(lazy, np.array(picks, dtype=np.int64))  # rows of rows
+        again = RowsOf(lazy, np.array(picks, dtype=np.int64))  # rows of rows: rows of the column itself
         assert list(again) == [taken[i] for i in picks]
+        assert again.column is column and again.rows.tolist() == rows[picks].tolist()
 
     @dataclass(frozen=True)
     class Table:

@@ -119,14 +119,6 @@ class _DocRows:
         return np.sort(self.order[concat_ranges(lo, hi - lo)])
 
 
-def _rows_of(column: Sequence[str], rows: np.ndarray) -> RowsOf:
-    """``RowsOf(column, rows)``, a column that is itself rows of another taken from that one (so a chunk's task
-    carries its own rows, not the whole selection's)."""
-    if isinstance(column, RowsOf):
-        return RowsOf(column.column, column.rows[rows])
-    return RowsOf(column, rows)
-
-
 def unit_rows(units: UnitTable, rows: np.ndarray) -> UnitTable:
     """The paragraphs ``rows`` (int64 ``[k]``) of ``units`` as a table of their own (documents keep their numbers;
     no band keys; the views read from ``units``' where they are, when asked): what one chunk of the plan's paragraph
@@ -135,7 +127,7 @@ def unit_rows(units: UnitTable, rows: np.ndarray) -> UnitTable:
         units.doc[rows],
         units.start[rows],
         units.end[rows],
-        _rows_of(units.views, rows),
+        RowsOf(units.views, rows),
         units.view_len[rows],
         units.sentence_end[rows],
         units.split[rows],
@@ -152,7 +144,7 @@ def _held_call(units: UnitTable, runs: np.ndarray, offset: int, cut: CutLines, b
     rows = np.unique(np.concatenate([concat_ranges(runs[:, k], runs[:, k + 1] - runs[:, k] + 1) for k in (0, 2)]))
     sub = unit_rows(units, rows)
     mine = by_doc.rows(sorted_unique(sub.doc))
-    lines = CutLines(cut.doc[mine], cut.start[mine], cut.end[mine], _rows_of(cut.views, mine))
+    lines = CutLines(cut.doc[mine], cut.start[mine], cut.end[mine], RowsOf(cut.views, mine))
     width = int(max(lines.end.max(initial=0), sub.end.max(initial=0))) + 1
     order = np.argsort(lines.doc * width + lines.start, kind="stable")
     keys = ((lines.doc * width + lines.start)[order], (lines.doc * width + lines.end)[order])

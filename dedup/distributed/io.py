@@ -175,15 +175,16 @@ def dataset_blocks(ds: ray.data.Dataset, column: str, batch_size: int, partition
     entries = [(e.ref, e.metadata.num_rows) for b in ds.materialize().iter_internal_ref_bundles() for e in b.blocks]
     entries = [(ref, rows) for ref, rows in entries if rows]
     rows = np.array([rows for _, rows in entries], dtype=np.int64)
-    size = _block_size(int(rows.sum()), batch_size, partitions)
+    n = int(rows.sum())
+    size = _block_size(n, batch_size, partitions)
     task = _remote(_piece).options(num_returns=2)
     blocks, lengths = _TextBlocks(), []
-    for first, (a, lo, b, hi) in zip(range(0, int(rows.sum()), size), block_cuts(rows, size)):
+    for first, (a, lo, b, hi) in zip(range(0, n, size), block_cuts(rows, size)):
         table, sizes = task.remote(lo, hi, first, column, *(ref for ref, _ in entries[a : b + 1]))
         blocks.refs.append(table)
         lengths.append(sizes)
     blocks.lengths = list(_ordered_results(lengths))  # in order: a bad record's error names the first, as one machine
-    blocks.docs = int(rows.sum())
+    blocks.docs = n
     return blocks
 
 

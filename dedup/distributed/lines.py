@@ -162,7 +162,7 @@ class RayLines:
         int64 ``[n_blocks]``, the blocks' lines.
     partitions : int
         Hash partitions of the keys (about the cluster's CPUs).
-    spill : Path, optional
+    spill : str or Path, optional
         A folder for the numeric columns of the line tables the driver joins (the shared lines, the classified
         lines), read back as memory maps; None keeps them in memory.
     """
@@ -172,7 +172,7 @@ class RayLines:
     starts: np.ndarray
     counts: np.ndarray
     partitions: int
-    spill: Path | None = None
+    spill: str | Path | None = None
 
     @property
     def n_docs(self) -> int:
@@ -420,7 +420,7 @@ def _line_table_of_block(block: Any, options: BoilerplateOptions) -> LineTable:
 
 
 def _lines_on_ray(
-    blocks: _TextBlocks, options: BoilerplateOptions, partitions: int, spill: Path | None = None
+    blocks: _TextBlocks, options: BoilerplateOptions, partitions: int, spill: str | Path | None = None
 ) -> RayLines:
     """The blocks' line tables (for comparing documents), computed in workers and kept there (``spill``: see
     :class:`RayLines`)."""
