@@ -68,8 +68,52 @@ def parallel_batch_chars(processes: int, texts: Sequence[str] | None = None) -> 
 
 def _process_pool(processes: int) -> ProcessPoolExecutor:
     fork = sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if fork else "spawn")
-    return ProcessPoolExecutor(max_workers=processes, mp_context=context)
+    if not fork:
+        return ProcessPoolExecutor(max_workers=processes, mp_context=multiprocessing.get_context("spawn"))
+    # Taken before the pool makes its own pipes, which the processes keep.
+    inherited = _open_files()
+    return ProcessPoolExecutor(
+        max_workers=processes,
+        mp_context=multiprocessing.get_context("fork"),
+        initializer=_close_files,
+        initargs=(inherited,),
+    )
+
+
+def _open_files() -> tuple[tuple[int, int, int], ...]:
+    """``(descriptor, device, inode)`` of each file this process has open above stderr (Linux's ``/proc/self/fd``;
+    none elsewhere)."""
+    try:
+        names = os.listdir("/proc/self/fd")
+    except OSError:
+        return ()
+    files = []
+    for fd in sorted(map(int, names)):
+        try:
+            status = os.fstat(fd)
+        except OSError:  # the listing's own descriptor, closed since
+            continue
+        if fd > 2:
+            files.append((fd, status.st_dev, status.st_ino))
+    return tuple(files)
+
+
+def _close_files(files: tuple[tuple[int, int, int], ...]) -> None:
+    """A forked process's first step: close the caller's files (:func:`_open_files` before the fork) that it
+    holds still, so they close when the caller closes them.
+
+    A kept process outlives the call: holding the write end of a pipe the caller opened before (to
+    ``gzip``, to a browser's driver), it kept the reader from ever seeing the end of its input until the
+    processes stopped (:data:`IDLE_SECONDS` later). A descriptor whose number now names another file (a
+    pipe of the pool's own, made after the list) is left.
+    """
+    for fd, device, inode in files:
+        try:
+            status = os.fstat(fd)
+            if (status.st_dev, status.st_ino) == (device, inode):
+                os.close(fd)
+        except OSError:
+            continue
 
 
 #: Seconds the kept processes wait for the next call before they stop.

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import select
 import signal
+import sys
 import time
 
 import pytest
@@ -85,6 +87,23 @@ def test_processes_are_kept_between_calls_and_replaced_when_needed(monkeypatch: 
     time.sleep(0.5)
     assert pool._KEPT.pool is None  # idle: stopped
     assert not _worker_pids(3) & kept
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="processes are forked on Linux only")
+def test_kept_processes_do_not_hold_the_callers_files_open() -> None:
+    """A pipe the caller opened before the processes were forked ends when the caller closes it, though the
+    processes live on (they held its write end for a minute, and its reader waited)."""
+    pool.shutdown()
+    read_end, write_end = os.pipe()
+    try:
+        assert len(_worker_pids(2)) >= 1 and pool._KEPT.pool is not None
+        os.close(write_end)
+        assert select.select([read_end], [], [], 0)[0] == [read_end]  # readable at once: its end
+        assert os.read(read_end, 1) == b""
+        assert _worker_pids(2) <= set(pool._KEPT.pool._processes)  # the same processes work on
+    finally:
+        os.close(read_end)
+        pool.shutdown()
 
 
 def test_two_calls_at_once_at_two_sizes() -> None:

@@ -17,7 +17,6 @@ from typing import Any
 
 import pytest
 
-import dedup.pool
 from dedup.cli import main
 from dedup.report import ReportOptions, build_report, read_run
 
@@ -35,9 +34,6 @@ def browser() -> Iterator[Any]:
         launched = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         yield launched
         launched.close()
-        # The command's kept worker processes (dedup.pool) were forked while the driver ran and hold its
-        # pipes: until they stop, leaving playwright waits for the driver to see its input close (about 55 s).
-        dedup.pool.shutdown()
 
 
 class Loaded:
