@@ -290,11 +290,17 @@ def test_find_duplicates_on_a_dataset(ray_address: str, reprints: list[str]) -> 
 
 @pytest.mark.parametrize("cross_document", [False, True], ids=["per-document", "cross-document"])
 def test_clean_on_ray_equals_the_single_machine(
-    ray_address: str, reprints: list[str], cross_document: bool, tmp_path: Path
+    ray_address: str, reprints: list[str], cross_document: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from dedup import distributed
+    from dedup.distributed import lines
 
     expected = dedup.clean_report(reprints, cross_document=cross_document, with_clusters=True)
+
+    def not_here(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the collection's evidence was read on the driver")
+
+    monkeypatch.setattr(lines, "collection_kinds", not_here)  # in the driver's process only: a task runs elsewhere
     report = distributed.clean_report(reprints, cross_document=cross_document, with_clusters=True, batch_size=50)
     assert report == expected
     # Spilled (as the command does): the tables' columns and the line tables the driver joins are files it maps.
@@ -303,7 +309,7 @@ def test_clean_on_ray_equals_the_single_machine(
     )
     assert spilled == expected
     joins = {path.name.split("-")[1] for path in tmp_path.glob("lines-*-exact.bin")}
-    assert len(joins) >= 2 and not list(tmp_path.glob("lines-*.utf32"))  # the shared and the classified lines
+    assert len(joins) >= 1 and not list(tmp_path.glob("lines-*.utf32"))  # the classified lines
     assert [dedup.restore(c) for c in report.cleaned] == reprints
     kinds = {r.kind for c in report.cleaned for r in c.removed}
     assert {"recurring", "pinyin"} <= kinds and ("document" in kinds) == cross_document
@@ -378,8 +384,9 @@ def test_dialogue_and_other_scripts_clean_on_ray_as_in_one_process(ray_address: 
 def test_the_lines_stay_on_the_workers(
     ray_address: str, news_docs: list[str], options: dedup.CleanOptions, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The driver never joins the line table: it reads the lines whose keys recur across families (and
-    their neighbours), and the classified ones for the report, and plans what one machine plans."""
+    """The driver never joins the line table, nor reads the lines whose keys recur across families (a task
+    reads the collection's evidence on them, on a worker): it reads the classified ones for the report, a few of
+    their strings, and plans what one machine plans."""
     from benchmarks.webpages import load_pages
     from dedup import distributed
     from dedup.distributed import api, lines
@@ -388,7 +395,6 @@ def test_the_lines_stay_on_the_workers(
     wrapped = [f"{HEADER}\n{doc}\n{FOOTER}" for doc in news_docs[100:130]]
     texts = news_docs[:100] + wrapped + pages + ["登录\n注册\n登录后才能查看全文"] * 2 + news_docs[:10]
     read, planned, taken = [], [], []
-    strings = ("views", "texts", "masked_views")
     monkeypatch.setattr(lines, "collection_kinds", _spy(lines.collection_kinds, lambda t, *_: read.append(t)))
     monkeypatch.setattr(api, "plan_clean", _spy(api.plan_clean, lambda t, *_, **__: planned.append(t)))
     monkeypatch.setattr(lines.RemoteViews, "take", _spy(lines.RemoteViews.take, lambda v, i: taken.append((v, len(i)))))
@@ -398,15 +404,50 @@ def test_the_lines_stay_on_the_workers(
     [tables] = planned
     assert isinstance(tables.lines, lines.RayLines) and len(tables.lines) == len(line_table(texts, options.boilerplate))
     assert isinstance(tables.duplicate_lines, lines.RayLines | None) and tables.pages is None
-    # the first family pass and, unless the second finds the same families, the plan's (and so for the lines
-    # documents are compared on), on a few lines
-    assert 1 <= len(read) <= (2 if tables.duplicate_lines is None else 4)
-    assert max(map(len, read)) < len(tables.lines) / 3
-    # Their strings stay in the object store; the driver reads the few its evidence compares.
-    columns = {id(getattr(t, name)) for t in read for name in strings}
-    assert all(isinstance(getattr(t, name), lines.RemoteViews) for t in read for name in strings)
-    shared_strings = sum(n for v, n in taken if id(v) in columns)
-    assert 0 < shared_strings < sum(map(len, read)) / 10
+    assert read == []
+    # The lines' strings stay in the object store: of the classified lines' (the only lines it joins), the driver
+    # reads the texts the report shows, no view.
+    line_columns = [(v.column, n) for v, n in taken if v.column != "view" or len(v) != len(tables.units)]
+    assert line_columns and {column for column, _ in line_columns} == {"text"}
+
+
+def test_the_evidence_task_reads_the_shared_lines_as_one_machine_reads_the_table(
+    ray_address: str, news_docs: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The task that reads the collection's evidence (:func:`lines._collection_kinds_of`), called here on two
+    blocks' shared lines as their tasks make them: the whole table's kinds, from a few of its lines and a few of
+    their strings, read from the object store."""
+    import ray
+
+    from dedup.boilerplate.analysis import document_families
+    from dedup.boilerplate.classify import _corpus_kinds, _min_docs
+    from dedup.distributed import lines
+
+    options = dedup.BoilerplateOptions(webpage=False)
+    texts = news_docs[:60] + [f"{HEADER}\n{doc}\n{FOOTER}" for doc in news_docs[60:90]]
+    whole = line_table(texts, options)
+    families = document_families(whole, len(texts), options)
+    firsts, sizes = [0, 45], [45, len(texts) - 45]
+    tables = [line_table(texts[f : f + n], options) for f, n in zip(firsts, sizes)]
+    keyed = [lines._key_rows_of_block(t, None, f, families, options, 2) for t, f in zip(tables, firsts)]
+    min_docs = _min_docs(families, options)
+    keys = lines._joined_keys([lines._recurring_keys(min_docs, *(k[1 + p] for k in keyed)) for p in range(2)])
+    made = [lines._shared_of_block(t, f, n, k[0], keys) for t, f, n, k in zip(tables, firsts, sizes, keyed)]
+    read, taken = [], []
+    monkeypatch.setattr(lines, "collection_kinds", _spy(lines.collection_kinds, lambda t, *_: read.append(t)))
+    monkeypatch.setattr(lines.RemoteViews, "take", _spy(lines.RemoteViews.take, lambda v, i: taken.append(len(i))))
+    *found, count = lines._collection_kinds_of(
+        families, options, sizes, [ray.put(m[1]) for m in made], *(m[0] for m in made)
+    )
+    kinds = [
+        lines._kinds_of_block(t, f, n, k[0], m[0], x, options=options)
+        for t, f, n, k, m, x in zip(tables, firsts, sizes, keyed, made, found)
+    ]
+    assert np.array_equal(np.concatenate(kinds), _corpus_kinds(whole, families, options))
+    assert (np.concatenate(kinds) != 0).sum() >= 60  # the header and footer of 30 documents, at least
+    [shared] = read
+    assert len(shared) == count < len(whole) / 3
+    assert 0 < sum(taken) < len(shared) / 10
 
 
 def _spy(function: Callable[..., Any], record: Callable[..., object]) -> Callable[..., Any]:

@@ -12,15 +12,14 @@ Classifying the lines of the collection is the single machine's three steps
    families or more, a masked view, head or tail in ``min_docs`` — the only ones the
    collection's evidence can concern;
 3. **in each block's worker**: the lines holding such a key, and their neighbours
-   (:func:`with_neighbours`), as a table; **on the driver**, those tables joined and read
+   (:func:`with_neighbours`), as a table; **in one task**, those tables joined and read
    by :func:`collection_kinds`, as :func:`shared_rows` would have chosen them of the whole
-   table; **in each block's worker** again, every line's kind: its document's, the
-   collection's where the driver found one, and the page furniture — then the web-page
-   classifier, from the page evidence tabulating made.
+   table (a worker holds them, the driver none); **in each block's worker** again, every line's
+   kind: its document's, the collection's where that task found one, and the page furniture — then
+   the web-page classifier, from the page evidence tabulating made.
 
-The driver holds the shared lines and, for the report, the lines with a kind; each
-document's views for clustering are made in the workers (:class:`RemoteViews`), and the
-engine reads them where they are.
+The driver holds, for the report, the lines with a kind; each document's views for clustering
+are made in the workers (:class:`RemoteViews`), and the engine reads them where they are.
 """
 
 from __future__ import annotations
@@ -62,8 +61,9 @@ _KEY_COLUMNS = ("exact", "masked", "head", "tail")
 class RemoteViews(Sequence[str]):
     """Documents' matching views in the object store, a ``pyarrow.Table`` (``index``, ``view``) a block:
     what :class:`dedup.distributed.RayClusterEngine` clusters without them coming to the driver; also the
-    views of the paragraph table (a ``view`` column a block) and the strings of the shared and classified lines
-    (``view``, ``text``, ``masked_view``), of which the driver's plan reads a few.
+    views of the paragraph table (a ``view`` column a block) and the strings of the shared lines (which the task
+    reading the collection's evidence reads a few of) and of the classified lines (``view``, ``text``,
+    ``masked_view``), of which the driver's plan reads a few.
 
     Attributes
     ----------
@@ -71,8 +71,8 @@ class RemoteViews(Sequence[str]):
     starts : np.ndarray
         int64 ``[len(refs) + 1]``: block ``b`` holds documents ``starts[b]:starts[b + 1]``.
     column : str
-        The blocks' column read: ``view``, or for the string columns of the line tables the driver joins (the
-        shared and the classified lines, :meth:`RayLines._joined_apart`) ``view``, ``text`` or ``masked_view``.
+        The blocks' column read: ``view``, or for the string columns of joined line tables (the shared lines, the
+        classified lines: :func:`_with_strings`) ``view``, ``text`` or ``masked_view``.
     """
 
     refs: tuple[Any, ...]
@@ -163,8 +163,8 @@ class RayLines:
     partitions : int
         Hash partitions of the keys (about the cluster's CPUs).
     spill : str or Path, optional
-        A folder for the numeric columns of the line tables the driver joins (the shared lines, the classified
-        lines), read back as memory maps; None keeps them in memory.
+        A folder for the numeric columns of the line table the driver joins (the classified lines), read back as
+        memory maps; None keeps them in memory.
     """
 
     tables: tuple[Any, ...]
@@ -244,17 +244,12 @@ class RayLines:
         recurring = [counting.remote(min_docs, *(o[1 + p] for o in out)) for p in range(parts)]
         keys = ray.put(_joined_keys(ray.get(recurring)))
         made = self._each(_shared_of_block, own, [keys] * len(own), returns=2)
-        shared = list(_ordered_results([m[0] for m in made]))
-        rows = [s[2] for s in shared]
-        bounds = np.cumsum([0] + [len(s[0]) for s in shared]).tolist()
-        # The shared lines' strings stay in the object store: the driver reads the few its evidence compares.
-        sub = self._joined_apart([s[0] for s in shared], [m[1] for m in made])
-        own_kinds = _joined(s[1] for s in shared)
-        shapes = (_joined(s[3] for s in shared).astype(bool), _joined(s[4] for s in shared).astype(bool))
-        del shared  # the blocks' parts, joined now: not held beside the join while the evidence is read
-        found = collection_kinds(sub, families, options, own_kinds, shapes) if len(sub) else own_kinds
-        found_of = [found[lo:hi] for lo, hi in zip(bounds[:-1], bounds[1:])]
-        return BlockKinds(tuple(self._each(_kinds_of_block, own, rows, found_of, options=options)))
+        shared = [m[0] for m in made]
+        # The collection's evidence is read in one task, on a worker: the shared lines never reach the driver.
+        evidence = _remote(_collection_kinds_of).options(num_returns=len(made) + 1)
+        found = evidence.remote(family_ref, options, np.diff(self.starts).tolist(), [m[1] for m in made], *shared)
+        ray.get(found[-1])  # an error of the evidence here, before the blocks' kinds are asked for
+        return BlockKinds(tuple(self._each(_kinds_of_block, own, shared, found[:-1], options=options)))
 
     def page_kinds(self, known: BlockKinds, options: BoilerplateOptions) -> BlockKinds:
         if options.webpage is False:
@@ -274,11 +269,19 @@ class RayLines:
     def _joined_apart(self, tables: list[LineTable], strings: list[Any]) -> LineTable:
         """Blocks' tables without their strings (:func:`_apart`), joined, their string columns read from the blocks'
         string tables (``strings``, refs) where they are."""
-        bounds = np.cumsum([0] + [len(t) for t in tables])
+        bounds = np.cumsum([0] + [len(t) for t in tables]).tolist()
         prefix = f"lines-{uuid.uuid4().hex[:12]}-"  # each join its own files: an earlier join may still be mapped
-        joined = concat_line_tables(tables, np.diff(self.starts).tolist(), self.spill, prefix)
-        columns = {field: RemoteViews(tuple(strings), bounds, name) for name, field in _STRING_COLUMNS.items()}
-        return replace(joined, **columns)
+        return _with_strings(
+            concat_line_tables(tables, np.diff(self.starts).tolist(), self.spill, prefix), strings, bounds
+        )
+
+
+def _with_strings(table: LineTable, strings: Sequence[Any], bounds: list[int]) -> LineTable:
+    """Blocks' line tables joined without their strings (``table``), with its string columns read from the blocks'
+    string tables (``strings``, refs, :func:`_apart`) where they are; block ``b``'s lines are rows
+    ``bounds[b]:bounds[b + 1]``."""
+    at = np.asarray(bounds, dtype=np.int64)
+    return replace(table, **{field: RemoteViews(tuple(strings), at, name) for name, field in _STRING_COLUMNS.items()})
 
 
 def _joined_block(sizes: list[int], *tables_and_pages: Any) -> tuple[LineTable, PageLines | None]:
@@ -375,19 +378,37 @@ def _apart(table: LineTable) -> tuple[LineTable, Any]:
     return replace(table, **{field: empty for field in _STRING_COLUMNS.values()}), strings
 
 
+def _collection_kinds_of(
+    families: np.ndarray, options: BoilerplateOptions, sizes: list[int], strings: list[Any], *shared: Any
+) -> tuple[Any, ...]:
+    """Ray task (a return a block, and one more: the shared lines' count): the collection's kinds of every block's
+    shared lines (:func:`_shared_of_block`'s first returns, ``shared``; their strings, ``strings``, refs read where
+    they are, the few the evidence compares) — :func:`collection_kinds` of the blocks' shared lines joined, as the
+    single machine reads them of its whole table, cut again into the blocks' parts (uint8 each)."""
+    bounds = np.cumsum([0] + [len(s[0]) for s in shared]).tolist()
+    table = _with_strings(concat_line_tables([s[0] for s in shared], sizes), strings, bounds)
+    own = _joined(s[1] for s in shared)
+    shapes = (_joined(s[3] for s in shared).astype(bool), _joined(s[4] for s in shared).astype(bool))
+    del shared  # joined now: not held beside the join while the evidence is read
+    found = collection_kinds(table, families, options, own, shapes) if len(table) else own
+    return (*(found[lo:hi] for lo, hi in zip(bounds[:-1], bounds[1:])), len(table))
+
+
 def _kinds_of_block(
     table: LineTable,
     first: int,
     n_docs: int,
     own: np.ndarray,
-    rows: np.ndarray,
+    shared: tuple[Any, ...],
     found: np.ndarray,
     *,
     options: BoilerplateOptions,
 ) -> np.ndarray:
-    """Ray task: every line's kind without the web-page classifier (the single machine's ``_corpus_kinds``)."""
+    """Ray task: every line's kind without the web-page classifier (the single machine's ``_corpus_kinds``): the
+    block's documents' own, the collection's on its shared lines (``shared``: :func:`_shared_of_block`'s first
+    return, whose third item is their rows), and the page furniture."""
     kind = own.copy()
-    kind[rows] = found
+    kind[shared[2]] = found
     return furniture_kinds(table, kind, options)
 
 
