@@ -152,7 +152,10 @@ _BETWEEN = "’´`ʼ·–—\u05be" + _FORMAT
 _OPENING = "‘“”„‚«»‹›¿¡–—€£¥" + _FORMAT  # ’ opens none here (``’λλος`` is not Greek)
 # ” opens Swedish and Finnish quotes before a capital (``”Det``); before a small letter it is a DOS ``ö`` in cp1252
 _OPENS_CAPITALS = "”"
-_CLOSING = "’”“‘»«›‹…–—°™®©" + _FORMAT
+# Arabic's comma, semicolon and question mark (cp1256, ISO 8859-6; Persian's too) end a word as ``,;?`` do: Arabic
+# prose with more than one comma in a hundred letters was refused (a comma after a word counted as a wrong reading).
+_ARABIC_PUNCTUATION = "\u060c\u061b\u061f"
+_CLOSING = "’”“‘»«›‹…–—°™®©" + _ARABIC_PUNCTUATION + _FORMAT
 _WORDS = re.compile(r"[^\W\d_]+")
 _LOWER, _UPPER, _OTHER_LETTER, _MARK = 1, 2, 3, 4
 _TEXT_CONTROLS = np.zeros(0x20, dtype=bool)
@@ -330,6 +333,8 @@ def _script_score(reading: _Reading, group: str, min_letters: int) -> float:
     hard |= ours & reading.with_plain  # the script's letters in a word with ASCII letters: ``donТt``
     if group == "thai":
         hard |= _thai_misplaced(reading.cps)
+    if group == "arabic":
+        hard |= _tanween_misplaced(reading.cps)
     if group == "cyrillic":  # Serbian's and Macedonian's own letters in Russian text (``Џрограммы``: Mac Cyrillic)
         russian = _alphabet(_RUSSIAN_ONLY)[reading.cps]
         if russian.any():
@@ -359,6 +364,19 @@ def _thai_misplaced(cps: np.ndarray) -> np.ndarray:
     if np.count_nonzero(mark | following | leading) < MIN_THAI_VOWELS * np.count_nonzero(thai):
         misplaced |= thai
     return misplaced
+
+
+def _tanween_misplaced(cps: np.ndarray) -> np.ndarray:
+    """bool ``[n]``: a tanween (``ً ٌ ٍ``) before a letter of the word — it ends a word, and fathatan may stand
+    before a final alef (``شكرًا``) or alef maqsura (``هدًى``) only. cp1256's ``ي`` and ``ى`` are ISO 8859-6's kasratan
+    and dammatan: Arabic cp1256 read as ISO 8859-6 puts them inside words (``رئيس`` is ``رئٍس``)."""
+    tanween = (cps >= 0x064B) & (cps <= 0x064D)
+    following = np.concatenate((cps[1:], [0]))
+    letter = ((following >= 0x0621) & (following <= 0x064A) & (following != 0x0640)) | (
+        (following >= 0x0671) & (following <= 0x06D3)
+    )
+    final_alef = (cps == 0x064B) & ((following == 0x0627) | (following == 0x0649))
+    return tanween & letter & ~final_alef
 
 
 def _latin_score(reading: _Reading, group: str, languages: frozenset[str]) -> float:
