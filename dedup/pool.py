@@ -88,13 +88,12 @@ def _open_files() -> tuple[tuple[int, int, int], ...]:
     except OSError:
         return ()
     files = []
-    for fd in sorted(map(int, names)):
+    for fd in sorted(int(name) for name in names if int(name) > 2):
         try:
             status = os.fstat(fd)
         except OSError:  # the listing's own descriptor, closed since
             continue
-        if fd > 2:
-            files.append((fd, status.st_dev, status.st_ino))
+        files.append((fd, status.st_dev, status.st_ino))
     return tuple(files)
 
 
