@@ -119,6 +119,18 @@ def test_arabic_punctuation_and_tanween_read_as_written() -> None:
     assert reading_score(piece.encode("cp1256").decode("iso8859_6"), "arabic") == 0  # ``رئٍس``
 
 
+def test_hebrew_abbreviations_and_thai_numbers_read_as_written() -> None:
+    """Hebrew's gershayim and geresh in and after a word (``צה״ל``, ``ג׳``) and Thai's own digits apart from words
+    (``๕,๐๐๐ บาท``) are the languages' own (such prose was refused); a Thai digit against a letter is not (GBK
+    ``增`` read as cp874 is ``ิ๖``: the six characters stay Chinese)."""
+    hebrew = "צה״ל הודיע היום כי ח״כ לשעבר ד״ר כהן ז״ל ייקבר מחר. ג׳ורג׳ אמר: זה צעד חשוב – כך נמסר."
+    thai = "ประชาชนจะได้รับเงินช่วยเหลือคนละ ๕,๐๐๐ บาท ราคา ฿๑๐๐ นายกรัฐมนตรีกล่าวว่า นี่เป็นก้าวสำคัญ"
+    assert decode_text(hebrew.encode("cp1255")) == Decoded(hebrew, "cp1255", True)
+    assert decode_text(thai.encode("cp874")) == Decoded(thai, "cp874", True)
+    chinese = "、外来人口增"
+    assert decode_text(chinese.encode("gbk")) == Decoded(chinese, "gb18030", True, 1.0)
+
+
 def test_what_gives_a_wrong_reading_away() -> None:
     russian = "Москва, 3 декабря. Правительство объявило о новых мерах."
     assert reading_score(russian, "cyrillic") > 0.7

@@ -148,14 +148,16 @@ _SYMBOLS = "°©®™№§´`"  # not ± × ÷ µ: GBK full-width ``１`` read a
 # after one (closing quotes, the ellipsis, signs). Any other non-ASCII character next to a letter is a letter read
 # wrongly: ``wiązać`` in ISO 8859-2 read as cp1252 is ``wi±zaæ``, ``Άλλος`` in cp1253 read as ISO 8859-7 ``’λλος``.
 _FORMAT = "\u00ad\u200c\u200d\u200e\u200f"  # the soft hyphen, the (non-)joiners of Persian, the direction marks
-_BETWEEN = "’´`ʼ·–—\u05be" + _FORMAT
+# Hebrew's geresh and gershayim stand in abbreviations, inside a word (``צה״ל``, ``ג׳ורג׳``), or the geresh after it.
+_HEBREW_MARKS = "\u05f3\u05f4"
+_BETWEEN = "’´`ʼ·–—\u05be" + _HEBREW_MARKS + _FORMAT
 _OPENING = "‘“”„‚«»‹›¿¡–—€£¥" + _FORMAT  # ’ opens none here (``’λλος`` is not Greek)
 # ” opens Swedish and Finnish quotes before a capital (``”Det``); before a small letter it is a DOS ``ö`` in cp1252
 _OPENS_CAPITALS = "”"
 # Arabic's comma, semicolon and question mark (cp1256, ISO 8859-6; Persian's too) end a word as ``,;?`` do: Arabic
 # prose with more than one comma in a hundred letters was refused (a comma after a word counted as a wrong reading).
 _ARABIC_PUNCTUATION = "\u060c\u061b\u061f"
-_CLOSING = "’”“‘»«›‹…–—°™®©" + _ARABIC_PUNCTUATION + _FORMAT
+_CLOSING = "’”“‘»«›‹…–—°™®©\u05f3" + _ARABIC_PUNCTUATION + _FORMAT
 _WORDS = re.compile(r"[^\W\d_]+")
 _LOWER, _UPPER, _OTHER_LETTER, _MARK = 1, 2, 3, 4
 _TEXT_CONTROLS = np.zeros(0x20, dtype=bool)
@@ -166,7 +168,7 @@ SAMPLE_BYTES = 1 << 20
 @lru_cache(maxsize=1)
 def _tables() -> tuple[np.ndarray, np.ndarray]:
     """uint8 ``[0x10000]`` character classes (lower, upper, other letter, mark, 0 the rest) and bool ``[0x10000]``
-    punctuation (with currency signs, spaces, the soft hyphen, bidirectional and joining controls, and
+    punctuation (with currency signs, spaces, decimal digits, the soft hyphen, bidirectional and joining controls, and
     :data:`_SYMBOLS`)."""
     codes = {
         "Ll": _LOWER,
@@ -178,8 +180,8 @@ def _tables() -> tuple[np.ndarray, np.ndarray]:
     }
     categories = [unicodedata.category(chr(c)) for c in range(0x10000)]
     classes = np.fromiter((codes.get(c, 0) for c in categories), dtype=np.uint8, count=0x10000)
-    punctuation = np.fromiter(
-        (c[0] == "P" or c in ("Sc", "Zs") for c in categories),
+    punctuation = np.fromiter(  # and digits: of the single-byte encodings' non-ASCII ones, cp874's Thai (``๕,๐๐๐``)
+        (c[0] == "P" or c in ("Sc", "Zs", "Nd") for c in categories),
         dtype=bool,
         count=0x10000,
     )
@@ -350,9 +352,10 @@ def _script_score(reading: _Reading, group: str, min_letters: int) -> float:
 
 def _thai_misplaced(cps: np.ndarray) -> np.ndarray:
     """bool ``[n]``: Thai vowels and marks where Thai spelling never has them — a vowel or tone mark above or below, or
-    ``ะ า ำ``, not after a consonant or such a mark; a leading vowel (``เ แ โ ใ ไ``) not before a consonant — and
-    every Thai character of a text with vowels for fewer than :data:`MIN_THAI_VOWELS` of them (GBK ``范、中专`` read
-    as cp874 is ``ทถกขึะืจปนาช``, Big5 ``１６８８３３`` is ``ขฐขตขทขทขฒขฒ``)."""
+    ``ะ า ำ``, not after a consonant or such a mark; a leading vowel (``เ แ โ ใ ไ``) not before a consonant; a Thai
+    digit next to a letter, vowel or mark — and every Thai character of a text with vowels for fewer than
+    :data:`MIN_THAI_VOWELS` of them (GBK ``范、中专`` read as cp874 is ``ทถกขึะืจปนาช``, Big5 ``１６８８３３`` is
+    ``ขฐขตขทขทขฒขฒ``)."""
     consonant = (cps >= 0x0E01) & (cps <= 0x0E2E)
     mark = (cps == 0x0E31) | ((cps >= 0x0E34) & (cps <= 0x0E3A)) | ((cps >= 0x0E47) & (cps <= 0x0E4E))
     following = np.isin(cps, (0x0E30, 0x0E32, 0x0E33, 0x0E45))
@@ -360,6 +363,11 @@ def _thai_misplaced(cps: np.ndarray) -> np.ndarray:
     after_base = np.concatenate(([False], consonant[:-1] | mark[:-1]))
     before_consonant = np.concatenate((consonant[1:], [False]))
     misplaced = ((mark | following) & ~after_base) | (leading & ~before_consonant)
+    # Thai digits stand apart from words (``๕,๐๐๐ บาท``, ``฿๑๐๐``); GBK ``增`` read as cp874 is ``ิ๖``.
+    spelled = (cps >= 0x0E01) & (cps <= 0x0E4E) & (cps != 0x0E3F)  # not the baht sign
+    misplaced |= ((cps >= 0x0E50) & (cps <= 0x0E59)) & (
+        np.concatenate(([False], spelled[:-1])) | np.concatenate((spelled[1:], [False]))
+    )
     thai = (cps >= 0x0E01) & (cps <= 0x0E5B)
     if np.count_nonzero(mark | following | leading) < MIN_THAI_VOWELS * np.count_nonzero(thai):
         misplaced |= thai
