@@ -142,6 +142,9 @@ MIN_HITS, NEAR_HITS = 3, 0.3
 # With fewer non-ASCII bytes than this, a file in no language its short words tell is read only when no two readings
 # of it pass.
 FEW_HIGH = 8
+# With fewer non-ASCII bytes than this, a reading of a script that falls short of :data:`MIN_COMMON` but reaches
+# :data:`LOOSE_COMMON` contests the best reading, when that is of a script too, as a passing one does.
+FEW_LETTERS = 16
 _SYMBOLS = "°©®™№§´`"  # not ± × ÷ µ: GBK full-width ``１`` read as cp1252 is ``£±``
 # What may stand next to a letter besides letters and ASCII: between two (apostrophes, the Catalan middle dot,
 # dashes, the Hebrew maqaf, format characters), before one (opening quotes, Spanish's inverted marks, currency signs),
@@ -449,22 +452,29 @@ def guess_single_byte(data: bytes, loose: bool = False) -> Guess | None:
     sample = data if len(data) <= SAMPLE_BYTES else data[: data.rfind(b"\n", 0, SAMPLE_BYTES) + 1 or SAMPLE_BYTES]
     languages = text_languages(sample.decode("latin-1"))
     readings: dict[str, tuple[float, int, str, str]] = {}  # text: score, rank, encoding, group
+    doubts: dict[str, tuple[float, int, str, str]] = {}  # readings of a script that might be prose, not surely
     for rank, (encoding, group) in enumerate(_CANDIDATES):
         try:
             text = sample.decode(encoding)
         except UnicodeDecodeError:
             continue
         score = reading_score(text, group, languages, 1 if loose else MIN_LETTERS)
-        if score > 0 and (group not in _SCRIPTS or score >= (LOOSE_COMMON if loose else MIN_COMMON)):
-            known = readings.get(text)
-            readings[text] = (max(score, known[0]), *known[1:]) if known else (score, rank, encoding, group)
+        sure = score > 0 and (group not in _SCRIPTS or score >= (LOOSE_COMMON if loose else MIN_COMMON))
+        if sure or (group in _SCRIPTS and score >= LOOSE_COMMON):
+            kept = readings if sure else doubts
+            known = kept.get(text)
+            kept[text] = (max(score, known[0]), *known[1:]) if known else (score, rank, encoding, group)
     if not readings:
         return None
     ranked = sorted(readings.values(), key=lambda r: (-r[0], r[1]))
     score, _, encoding, group = ranked[0]
-    if len(ranked) > 1 and score <= UNTOLD and np.count_nonzero(np.frombuffer(sample, np.uint8) >= 0x80) < FEW_HIGH:
+    high = np.count_nonzero(np.frombuffer(sample, np.uint8) >= 0x80)
+    if len(ranked) > 1 and score <= UNTOLD and high < FEW_HIGH:
         return AMBIGUOUS  # a few characters that read as prose two ways, in no language told: ``“`` and ``´`` alike
-    for other, _, _, other_group in ranked[1:]:
+    contest = ranked[1:]
+    if high < FEW_LETTERS and group in _SCRIPTS:  # a reading that might be prose contests a short one of a script
+        contest += [reading for text, reading in doubts.items() if text not in readings]  # (``осок чми щм``: Hebrew)
+    for other, _, _, other_group in contest:
         latin = group not in _SCRIPTS and other_group not in _SCRIPTS
         if score - other < (0.0 if latin or other_group == group else MARGIN) or score == other:
             return AMBIGUOUS  # two readings fit as well
