@@ -445,9 +445,10 @@ def guess_single_byte(data: bytes, loose: bool = False) -> Guess | None:
     :data:`MIN_COMMON`) are ranked by score; the best is taken when it leads every reading of a different text:
     within one script or between two Latin ones by a higher score (in a language the text's short words tell, with
     fewer strays); otherwise by :data:`MARGIN`. With fewer than :data:`FEW_HIGH` non-ASCII bytes and no language
-    told, by being the only one. The first encoding that reads the text names it. ``loose``: with any number of
-    letters, :data:`LOOSE_COMMON` of them common (whether a short text could be such prose at all: KOI8-R ``це.`` is
-    GB18030 ``门.``).
+    told, by being the only one; with fewer than :data:`FEW_LETTERS`, a reading of a script that reaches
+    :data:`LOOSE_COMMON` contests a best reading of a script as a passing one does. The first encoding that reads the
+    text names it. ``loose``: with any number of letters, :data:`LOOSE_COMMON` of them common (whether a short text
+    could be such prose at all: KOI8-R ``це.`` is GB18030 ``门.``).
     """
     sample = data if len(data) <= SAMPLE_BYTES else data[: data.rfind(b"\n", 0, SAMPLE_BYTES) + 1 or SAMPLE_BYTES]
     languages = text_languages(sample.decode("latin-1"))
