@@ -119,6 +119,29 @@ def test_links_open_the_page_that_holds_the_cluster_or_family(browser: Any, tmp_
     assert page.locator(target).is_visible()
 
 
+def test_right_to_left_text_reads_right_to_left(browser: Any, tmp_path: Path) -> None:
+    """A document's text takes its direction from its first letters (``dir="auto"``): Arabic and Hebrew right to
+    left in a page that is left to right, Chinese and English as the page."""
+    texts = {
+        "ar": "أعلنت الحكومة اليوم عن إجراءات جديدة، وقال الوزير إن هذه خطوة مهمة.",
+        "he": "הממשלה הודיעה היום על צעדים חדשים, והשר אמר שזה צעד חשוב.",
+        "zh": "政府今天宣布了新的措施，部长说这是重要的一步。",
+        "en": "The government announced new measures today; the minister called it an important step.",
+    }
+    source = tmp_path / "scripts.jsonl"
+    rows = [json.dumps({"id": k, "text": f"{t}<br>\n{t}"}, ensure_ascii=False) + "\n" for k, t in texts.items()]
+    source.write_text("".join(rows), encoding="utf-8")
+    report = build_report(_clean([str(source)], tmp_path / "out"))
+    loaded = Loaded(browser, report, "right-to-left")
+    assert loaded.errors == []
+    directions = loaded.page.evaluate(
+        """() => Object.fromEntries([...document.querySelectorAll('#documents article.document')].map(a => [
+            a.querySelector('h3').firstChild.textContent.trim(), a.querySelector('.text').matches(':dir(rtl)')]))"""
+    )
+    assert directions == {"ar": True, "he": True, "zh": False, "en": False}
+    assert loaded.page.evaluate("() => document.documentElement.matches(':dir(ltr)')")
+
+
 def test_documents_cannot_run_code_in_the_report(browser: Any, tmp_path: Path) -> None:
     attacks = [
         "<script>alert('script')</script>",

@@ -80,6 +80,9 @@ _JS = """
 })();
 """
 
+#: A text block of the report: its direction is its text's (Arabic and Hebrew right to left), not the page's.
+_TEXT = '<div class="text" dir="auto">'
+
 
 def _table(header: Sequence[str], rows: Iterable[Sequence[Any]], numeric: Sequence[bool] = ()) -> str:
     head = "".join(f"<th>{escape(h)}</th>" for h in header)
@@ -305,8 +308,8 @@ def _clusters_section(data: RunData, options: ReportOptions) -> str:
         if rep is not None and member is not None:
             left, right = _diff(rep.original[: options.max_chars], member.original[: options.max_chars])
             parts.append(
-                f'<div class="pair"><div><b>representative</b> {escape(rep.id)}<div class="text">{left}</div></div>'
-                f'<div><b>member</b> {escape(member.id)}<div class="text">{right}</div></div></div>'
+                f'<div class="pair"><div><b>representative</b> {escape(rep.id)}{_TEXT}{left}</div></div>'
+                f"<div><b>member</b> {escape(member.id)}{_TEXT}{right}</div></div></div>"
             )
         items.append("".join(parts) + "</article>")
     body = _paged(items, max(1, options.page_size // 4), "No clusters of near-duplicate documents.")
@@ -328,7 +331,7 @@ def _families_section(data: RunData, options: ReportOptions) -> str:
         items.append(
             f'<article class="family" id="family-{int(f["family"])}"><h3>family {int(f["family"])}: '
             f"{escape(f['kind'])}, {len(occurrences):,} lines in {int(f['documents']):,} documents</h3>"
-            f'<div class="text">{escape(f["example"])}</div><p class="muted">from: {shown}{more}</p></article>'
+            f'{_TEXT}{escape(f["example"])}</div><p class="muted">from: {shown}{more}</p></article>'
         )
     note = f"<p class='muted'>{len(data.families):,} families; the {len(families):,} in most documents listed.</p>"
     return f"<section id='boilerplate'><h2>Boilerplate</h2>{note}{_paged(items, options.page_size, 'None.')}</section>"
@@ -338,7 +341,7 @@ def _documents_section(data: RunData, options: ReportOptions) -> str:
     items = [
         f'<article class="document" id="doc-{d.row}"><h3>{escape(d.id)} <span class="muted">{escape(d.source)}, '
         f"{len(d.original):,} → {len(d.original) - sum(r.end - r.start for r in d.removed):,} characters</span></h3>"
-        f'<div class="text">{_marked(d, options.max_chars)}</div></article>'
+        f"{_TEXT}{_marked(d, options.max_chars)}</div></article>"
         for d in data.sample
     ]
     changed = int(data.summary.get("documents", {}).get("changed", len(items)))
