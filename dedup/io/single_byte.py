@@ -366,6 +366,7 @@ def _thai_misplaced(cps: np.ndarray) -> np.ndarray:
     after_base = np.concatenate(([False], consonant[:-1] | mark[:-1]))
     before_consonant = np.concatenate((consonant[1:], [False]))
     misplaced = ((mark | following) & ~after_base) | (leading & ~before_consonant)
+    misplaced[-1:] &= ~leading[-1:]  # a text cut after one (``…หนังสือไ``): read as GB18030 before, on weak evidence
     # Thai digits stand apart from words (``๕,๐๐๐ บาท``, ``฿๑๐๐``); GBK ``增`` read as cp874 is ``ิ๖``.
     spelled = (cps >= 0x0E01) & (cps <= 0x0E4E) & (cps != 0x0E3F)  # not the baht sign
     misplaced |= ((cps >= 0x0E50) & (cps <= 0x0E59)) & (
