@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import select
 import signal
 import sys
 import time
+from typing import Any
 
 import pytest
 
@@ -89,14 +91,30 @@ def test_processes_are_kept_between_calls_and_replaced_when_needed(monkeypatch: 
     assert not _worker_pids(3) & kept
 
 
+_BOTH: Any = None  # a barrier the forked processes inherit
+
+
+def _meet(batch: list[int]) -> int:
+    """Wait for the other process's batch: each process has run a batch, and so its first step, when both return."""
+    _BOTH.wait(timeout=60)
+    return os.getpid()
+
+
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="processes are forked on Linux only")
 def test_kept_processes_do_not_hold_the_callers_files_open() -> None:
     """A pipe the caller opened before the processes were forked ends when the caller closes it, though the
     processes live on (they held its write end for a minute, and its reader waited)."""
+    global _BOTH
     pool.shutdown()
     read_end, write_end = os.pipe()
+    _BOTH = multiprocessing.get_context("fork").Barrier(2)
     try:
-        assert len(_worker_pids(2)) >= 1 and pool._KEPT.pool is not None
+        pids: set[int] = set()
+        run = InOrder(_meet, lambda pid, _: pids.add(pid), 2)
+        run.submit([0])
+        run.submit([1])
+        run.finish()
+        assert len(pids) == 2 and pool._KEPT.pool is not None  # both processes closed what they had to
         os.close(write_end)
         assert select.select([read_end], [], [], 0)[0] == [read_end]  # readable at once: its end
         assert os.read(read_end, 1) == b""
