@@ -152,15 +152,15 @@ _SYMBOLS = "°©®™№§´`"  # not ± × ÷ µ: GBK full-width ``１`` read a
 # wrongly: ``wiązać`` in ISO 8859-2 read as cp1252 is ``wi±zaæ``, ``Άλλος`` in cp1253 read as ISO 8859-7 ``’λλος``.
 _FORMAT = "\u00ad\u200c\u200d\u200e\u200f"  # the soft hyphen, the (non-)joiners of Persian, the direction marks
 # Hebrew's geresh and gershayim stand in abbreviations, inside a word (``צה״ל``, ``ג׳ורג׳``), or the geresh after it.
-_HEBREW_MARKS = "\u05f3\u05f4"
-_BETWEEN = "’´`ʼ·–—\u05be" + _HEBREW_MARKS + _FORMAT
+_GERESH, _GERSHAYIM = "\u05f3", "\u05f4"
+_BETWEEN = "’´`ʼ·–—\u05be" + _GERESH + _GERSHAYIM + _FORMAT
 _OPENING = "‘“”„‚«»‹›¿¡–—€£¥" + _FORMAT  # ’ opens none here (``’λλος`` is not Greek)
 # ” opens Swedish and Finnish quotes before a capital (``”Det``); before a small letter it is a DOS ``ö`` in cp1252
 _OPENS_CAPITALS = "”"
 # Arabic's comma, semicolon and question mark (cp1256, ISO 8859-6; Persian's too) end a word as ``,;?`` do: Arabic
 # prose with more than one comma in a hundred letters was refused (a comma after a word counted as a wrong reading).
 _ARABIC_PUNCTUATION = "\u060c\u061b\u061f"
-_CLOSING = "’”“‘»«›‹…–—°™®©\u05f3" + _ARABIC_PUNCTUATION + _FORMAT
+_CLOSING = "’”“‘»«›‹…–—°™®©" + _GERESH + _ARABIC_PUNCTUATION + _FORMAT
 _WORDS = re.compile(r"[^\W\d_]+")
 _LOWER, _UPPER, _OTHER_LETTER, _MARK = 1, 2, 3, 4
 _TEXT_CONTROLS = np.zeros(0x20, dtype=bool)
