@@ -28,7 +28,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 
 #: The driver: reads a JSONL corpus with Ray Data (on the workers), cleans it and has the
-#: workers write the cleaned blocks; prints "started" once joined, then the findings as JSON.
+#: workers write the cleaned blocks; prints "started" once joined, then writes the findings as JSON to a file (Ray
+#: may print a lost node's log lines on standard output, so the findings do not go there).
 DRIVER = """
 import json, logging, resource, sys, threading, time
 import ray, ray.data
@@ -44,7 +45,7 @@ def sample():  # the peak of each part of the resident set: the driver's own hea
         for k, v in status().items():
             peaks[k] = max(peaks[k], v)
 threading.Thread(target=sample, daemon=True).start()
-address, corpus, out, paragraph_limit, edge_limit = sys.argv[1:6]
+address, corpus, out, paragraph_limit, edge_limit, findings = sys.argv[1:7]
 limits = {"paragraph_limit": int(paragraph_limit)}
 if edge_limit != "default":  # and the passage runs' limit: 0 leaves every clustering to rounds on the nodes
     limits["edge_limit"] = limits["run_limit"] = int(edge_limit)
@@ -78,7 +79,7 @@ report = dd.clean_report(
 )
 seconds = time.perf_counter() - start
 done.set()
-print(json.dumps({
+findings_ = {
     "seconds": seconds,
     "alive": sum(node["Alive"] for node in ray.nodes()),
     "report": [[x.to_dict() for x in part] for part in (report.clusters, report.passages, report.boilerplate)],
@@ -86,7 +87,9 @@ print(json.dumps({
     "peak_anon_kb": peaks["RssAnon"],
     "anon_before_kb": before["RssAnon"],
     "peak_shared_kb": peaks["RssShmem"],
-}))
+}
+with open(findings, "w") as f:
+    json.dump(findings_, f)
 """
 
 
@@ -150,6 +153,16 @@ def local_cluster(workers: int, cpus: int = 1) -> Iterator[LocalCluster]:
         shutil.rmtree(root, ignore_errors=True)
 
 
+def _await_line(process: subprocess.Popen[str], cue: str) -> None:
+    """Read ``process``'s standard output up to a line that is ``cue`` (other lines — Ray's own — are passed
+    over); raise if the output ends first."""
+    assert process.stdout is not None
+    for line in process.stdout:
+        if line.strip() == cue:
+            return
+    raise RuntimeError(f"the driver ended before printing {cue!r}: {process.communicate()[1][-3000:]}")
+
+
 def clean_on(
     cluster: LocalCluster,
     texts: Sequence[str],
@@ -183,8 +196,10 @@ def clean_on(
     corpus.write_text("".join(json.dumps({"text": t}, ensure_ascii=False) + "\n" for t in texts), encoding="utf-8")
     out = cluster.root / f"{name}-out"
     shutil.rmtree(out, ignore_errors=True)
+    findings = cluster.root / f"{name}.json"
+    findings.unlink(missing_ok=True)
     limits = [str(paragraph_limit), "default" if edge_limit is None else str(edge_limit)]
-    args = [sys.executable, "-c", DRIVER, cluster.address, str(corpus), str(out), *limits]
+    args = [sys.executable, "-c", DRIVER, cluster.address, str(corpus), str(out), *limits, str(findings)]
     if cue == "rounds":
         args.append("--signal-rounds")
     if spill:
@@ -192,8 +207,9 @@ def clean_on(
     args += ["--batch-size", str(batch_size)]
     driver = subprocess.Popen(args, env=cluster.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     if kill is not None:
-        assert driver.stdout is not None and driver.stdout.readline().strip() == "started"
-        assert cue == "started" or driver.stdout.readline().strip() == cue
+        _await_line(driver, "started")
+        if cue != "started":
+            _await_line(driver, cue)
         time.sleep(after)
         os.kill(cluster.raylet(kill), signal.SIGKILL)
     try:
@@ -208,7 +224,7 @@ def clean_on(
         stdout, stderr = driver.communicate(timeout=900)
     if driver.returncode != 0:
         raise RuntimeError(f"the driver failed: {stderr[-3000:]}")
-    return {**json.loads(stdout.strip().splitlines()[-1]), "out": out}
+    return {**json.loads(findings.read_text()), "out": out}
 
 
 def command_on(

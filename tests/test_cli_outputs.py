@@ -421,6 +421,38 @@ def test_stdout_carries_the_input_fields_and_refuses_other_outputs(
     assert "--stdout writes the rows of cleaned.jsonl" in capsys.readouterr().err
 
 
+def test_standard_output_carries_only_the_data_while_others_print(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Ray prints a lost node's last log lines from a thread of the driver on standard output (log_to_driver=False
+    # or not): with --stdout, find's clusters or --dry-run's summary there, they would corrupt the data.
+    import threading
+
+    from dedup.cli import commands
+
+    def noisy(*args: object, **kwargs: object) -> object:
+        thread = threading.Thread(target=print, args=("    [2026-12-07 15:50:45,221 I 6894 6894] (raylet) lost",))
+        thread.start()
+        thread.join()
+        return read_corpus(*args, **kwargs)
+
+    monkeypatch.setattr(commands, "read_corpus", noisy)
+    src = write_jsonl(tmp_path / "in.jsonl", RECORDS)
+    capsys.readouterr()
+    for argv in (["clean", str(src), "--stdout"], ["clean", str(src), "--dry-run"], ["find", str(src), "--json"]):
+        assert cli.main(argv) == 0
+        captured = capsys.readouterr()
+        assert "(raylet) lost" not in captured.out and "(raylet) lost" in captured.err
+        if argv[-1] == "--stdout":
+            assert [json.loads(line)["url"] for line in captured.out.splitlines()] == [r["url"] for r in RECORDS]
+        elif argv[-1] == "--dry-run":
+            assert json.loads(captured.out)["documents"]["total"] == len(RECORDS)
+        else:
+            assert [len(json.loads(line)["members"]) for line in captured.out.splitlines()] == [2]  # a and b
+    print("after the command", end="")  # the command's redirection ends with it
+    assert capsys.readouterr().out == "after the command"
+
+
 def test_parquet_and_annotated_outputs_resume_byte_identical(tmp_path: Path) -> None:
     pytest.importorskip("pyarrow")
     news = sorted(NEWS.glob("*.txt"))

@@ -13,9 +13,9 @@ import sys
 import tempfile
 from collections import deque
 from collections.abc import Sequence
-from contextlib import AbstractContextManager, ExitStack, nullcontext
+from contextlib import AbstractContextManager, ExitStack, nullcontext, redirect_stdout
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TextIO
 
 from .. import __version__, kernel
 from ..arrays import compiled
@@ -147,8 +147,10 @@ def _needs_records(files: Sequence[InputFile], args: argparse.Namespace) -> bool
     return args.annotate or any(not file.format.startswith("txt") for file in files)
 
 
-def run_clean(args: argparse.Namespace, reporter: Reporter) -> int:
-    """``dedup clean``: read and tabulate → plan → read again, clean and write → publish."""
+def run_clean(args: argparse.Namespace, reporter: Reporter, out: TextIO | None = None) -> int:
+    """``dedup clean``: read and tabulate → plan → read again, clean and write → publish; ``--stdout`` rows and
+    ``--dry-run``'s summary go to ``out`` (None: standard output)."""
+    data = sys.stdout if out is None else out
     if args.output == "-":
         raise UsageError("-o - would make a folder named '-': give --stdout to write cleaned JSONL to standard output")
     if args.stdout and (args.output is not None or args.dry_run or args.resume or args.force):
@@ -256,7 +258,7 @@ def run_clean(args: argparse.Namespace, reporter: Reporter) -> int:
                         tally.counted(cleaner.cleaned(plan, again.texts()), corpus.lengths), again, needed
                     )
                     if args.stdout:
-                        write_rows(documents, rows, sys.stdout)
+                        write_rows(documents, rows, data)
                     elif workspace is None:
                         deque(documents, maxlen=0)  # clean and count, write nothing
                     else:
@@ -272,7 +274,7 @@ def run_clean(args: argparse.Namespace, reporter: Reporter) -> int:
             pass  # the rows went to stdout; the status line follows on stderr
         elif workspace is None:
             summary["timings"] = {**timer.seconds, "total": timer.total()}
-            print(json.dumps(summary, ensure_ascii=False, sort_keys=True, indent=2))
+            print(json.dumps(summary, ensure_ascii=False, sort_keys=True, indent=2), file=data)
         else:
             reports = {
                 "clusters.jsonl": "".join(
@@ -306,8 +308,8 @@ def run_clean(args: argparse.Namespace, reporter: Reporter) -> int:
         stdin_folder.cleanup()
 
 
-def run_find(args: argparse.Namespace, reporter: Reporter) -> int:
-    """``dedup find``: clusters of near-duplicates as a table or JSON lines on stdout."""
+def run_find(args: argparse.Namespace, reporter: Reporter, out: TextIO | None = None) -> int:
+    """``dedup find``: clusters of near-duplicates as a table or JSON lines on ``out`` (None: standard output)."""
     options = _clean_options(args).duplicates
     read_options = _read_options(args)
     stdin_folder = _stdin_folder(args.inputs)
@@ -334,7 +336,7 @@ def run_find(args: argparse.Namespace, reporter: Reporter) -> int:
             clusters = finder.clusters()
         finally:
             finder.close()
-    out = sys.stdout
+    out = sys.stdout if out is None else out
     for cluster in clusters:
         if args.json:
             out.write(json.dumps(cluster_line(cluster, corpus.records), ensure_ascii=False, sort_keys=True) + "\n")
@@ -351,7 +353,7 @@ def run_find(args: argparse.Namespace, reporter: Reporter) -> int:
     return EXIT_SKIPPED if corpus.skipped else EXIT_OK
 
 
-def run_index(args: argparse.Namespace, reporter: Reporter) -> int:
+def run_index(args: argparse.Namespace, reporter: Reporter, out: TextIO | None = None) -> int:
     """``dedup index build|add``: read the INPUTs twice (ids, then texts batch by batch) into a saved index."""
     read_options = _read_options(args)
     stdin_folder = _stdin_folder(args.inputs)
@@ -402,8 +404,9 @@ def _open_index(path: str) -> Index:
     return Index.open(path)
 
 
-def run_find_against(args: argparse.Namespace, reporter: Reporter) -> int:
-    """``dedup find INPUT... --against INDEX``: each input document's near-duplicates in a saved index."""
+def run_find_against(args: argparse.Namespace, reporter: Reporter, out: TextIO | None = None) -> int:
+    """``dedup find INPUT... --against INDEX``: each input document's near-duplicates in a saved index, on ``out``
+    (None: standard output)."""
     index = _open_index(args.against)
     read_options = _read_options(args)
     stdin_folder = _stdin_folder(args.inputs)
@@ -411,7 +414,7 @@ def run_find_against(args: argparse.Namespace, reporter: Reporter) -> int:
     found: list[tuple[Match, ...]] = []
     with stdin_folder:
         corpus = read_corpus(files, skipped, read_options, reporter, lambda texts: found.extend(index.query(texts)))
-    out = sys.stdout
+    out = sys.stdout if out is None else out
     hits = 0
     for record, matches in zip(corpus.records, found):
         if not matches:
@@ -437,7 +440,7 @@ def run_find_against(args: argparse.Namespace, reporter: Reporter) -> int:
     return EXIT_SKIPPED if corpus.skipped else EXIT_OK
 
 
-def run_report(args: argparse.Namespace, reporter: Reporter) -> int:
+def run_report(args: argparse.Namespace, reporter: Reporter, out: TextIO | None = None) -> int:
     """``dedup report OUT``: build OUT/report.html from the files of a finished ``dedup clean`` run."""
     out = Path(args.output)
     if not out.is_dir():
@@ -463,9 +466,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         logger.warning(kernel.not_used())
     try:
         commands = {"clean": run_clean, "find": run_find, "report": run_report, "index": run_index}
-        if args.command == "find" and args.against:
-            return run_find_against(args, reporter)
-        return commands[args.command](args, reporter)
+        command = run_find_against if args.command == "find" and args.against else commands[args.command]
+        # Standard output carries the data only (rows, clusters, a summary): whatever else prints there while the
+        # command runs — Ray announces a lost node or worker so, even with log_to_driver=False — goes to stderr.
+        data = sys.stdout
+        with redirect_stdout(sys.stderr):
+            return command(args, reporter, data)
     except (UsageError, InvalidOptionError) as err:
         parser.exit(EXIT_USAGE, f"dedup {args.command}: error: {printable(str(err))}\n")
     except DedupError as err:
