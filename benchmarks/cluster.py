@@ -184,10 +184,13 @@ def clean_on(
     block.
 
     With ``kill`` (a node name), that node's raylet is SIGKILLed ``after`` seconds after the driver joined
-    (``cue="started"``) or began its first centre rounds (``cue="rounds"``, with ``edge_limit=0``); a driver still
+    (``cue="started"``) or began its first centre rounds (``cue="rounds"``, with ``edge_limit=0``) — a driver that
+    ends sooner is run again, the kill at half the time it took from the cue, so that it lands mid-run; a driver still
     running ``stall`` seconds later — Ray's recovery of a lost node can stall (README, "On a Ray cluster") — is stopped
     and run again on the nodes left, as a caller would (its name goes
-    to :data:`RESUMED`). Returns the driver's JSON: ``seconds``, ``alive`` nodes at the end,
+    to :data:`RESUMED`). Returns the driver's JSON: ``seconds``, ``alive`` nodes at the end (a killed node may not be
+    marked dead yet: Ray's health checks take seconds), ``killed_after`` (the seconds after the cue at which the node
+    was killed while the driver ran; None without ``kill``),
     ``report`` (clusters, passages, boilerplate as dicts), ``peak_rss_kb`` (the whole resident set),
     ``peak_anon_kb`` (its own heap, sampled every 20 ms), ``anon_before_kb`` (its heap once joined, before the
     clean), ``peak_shared_kb`` (object-store pages it mapped), and ``out``, the folder the workers wrote.
@@ -205,15 +208,30 @@ def clean_on(
     if spill:
         args.append("--spill")
     args += ["--batch-size", str(batch_size)]
-    driver = subprocess.Popen(args, env=cluster.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    if kill is not None:
+    killed_at: float | None = None
+    for _ in range(3):
+        driver = subprocess.Popen(args, env=cluster.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        if kill is None:
+            break
         _await_line(driver, "started")
         if cue != "started":
             _await_line(driver, cue)
-        time.sleep(after)
-        os.kill(cluster.raylet(kill), signal.SIGKILL)
+        cued = time.monotonic()
+        try:
+            _, stderr = driver.communicate(timeout=after)
+        except subprocess.TimeoutExpired:
+            os.kill(cluster.raylet(kill), signal.SIGKILL)
+            killed_at = after
+            break
+        if driver.returncode != 0:
+            raise RuntimeError(f"the driver failed: {stderr[-3000:]}")
+        after = (time.monotonic() - cued) / 2  # it ended before the kill (a faster machine): kill sooner
+        shutil.rmtree(out, ignore_errors=True)
+        findings.unlink(missing_ok=True)
+    else:
+        raise RuntimeError(f"the driver ({name}) ended each time before {kill} was to be killed")
     try:
-        stdout, stderr = driver.communicate(timeout=stall if kill is not None else 900)
+        _, stderr = driver.communicate(timeout=stall if kill is not None else 900)
     except subprocess.TimeoutExpired:
         driver.kill()
         driver.communicate()
@@ -221,10 +239,10 @@ def clean_on(
         print(f"the driver ({name}) still running {stall:.0f} s after {kill} was killed: stopped, run again")
         shutil.rmtree(out, ignore_errors=True)
         driver = subprocess.Popen(args, env=cluster.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        stdout, stderr = driver.communicate(timeout=900)
+        _, stderr = driver.communicate(timeout=900)
     if driver.returncode != 0:
         raise RuntimeError(f"the driver failed: {stderr[-3000:]}")
-    return {**json.loads(findings.read_text()), "out": out}
+    return {**json.loads(findings.read_text()), "out": out, "killed_after": killed_at}
 
 
 def command_on(

@@ -85,7 +85,7 @@ def test_a_worker_node_killed_mid_run_changes_nothing(cluster: LocalCluster, new
     # Ray's retries and lineage reconstruction finish the run; one its recovery leaves stalled is run again.
     result = clean_on(cluster, texts, "killed", kill="worker1", after=4.0, paragraph_limit=0, stall=240.0)
     findings, cleaned = _expected(texts)
-    assert result["alive"] == 2  # the run finished without the node
+    assert result["killed_after"] is not None  # killed while the driver ran (Ray may not have marked it dead yet)
     assert result["report"] == findings
     assert _cleaned(result) == cleaned
 
@@ -100,7 +100,7 @@ def test_a_worker_node_killed_in_the_centre_rounds_changes_nothing(
     killed = {"kill": "worker1", "cue": "rounds", "after": 0.5, "stall": 240.0}
     result = clean_on(own_cluster, texts, "rounds", paragraph_limit=0, edge_limit=0, **killed)
     findings, cleaned = _expected(texts)
-    assert result["alive"] == 2
+    assert result["killed_after"] is not None
     assert result["report"] == findings
     assert _cleaned(result) == cleaned
 
