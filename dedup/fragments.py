@@ -13,7 +13,7 @@ import numpy as np
 
 from .arrays import BACK_BITS, compiled, concat_ranges, pairs_of_back_bits, sorted_unique, stable_order
 from .copies import whole_pairs
-from .linemarks import opens_with_speech
+from .linemarks import figure_lines, opens_with_speech
 from .lines import texts_at
 from .shingle import distinct_shingle_sets, encode, exact_hashes, shingle_hashes, shingle_sets
 from .store import take
@@ -45,13 +45,13 @@ def short_speech(
     options: PassageOptions,
 ) -> np.ndarray:
     """:attr:`UnitTable.speech` of paragraphs ``doc`` (int64 ``[u]``) at ``spans`` (int64 ``[u, 2]``): the short ones
-    (:func:`short_units`, not sentences of a long one) that open with an utterance, read on their text."""
+    (:func:`short_units`, not sentences of a long one) that open with an utterance or are a figure
+    (:func:`dedup.linemarks.figure_lines`), read on their text."""
     out = np.zeros(doc.size, dtype=bool)
     rows = short_units(view_len, options)
     rows = rows[~split[rows]]
-    out[rows] = opens_with_speech(
-        [piece.lstrip() for piece in texts_at(texts, doc[rows], spans[rows, 0], spans[rows, 1])]
-    )
+    pieces = [piece.lstrip() for piece in texts_at(texts, doc[rows], spans[rows, 0], spans[rows, 1])]
+    out[rows] = opens_with_speech(pieces) | figure_lines(pieces)
     return out
 
 

@@ -331,6 +331,27 @@ def row_shapes(lines: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     return row, numeric
 
 
+def figure_lines(lines: Sequence[str]) -> np.ndarray:
+    """bool ``[len(lines)]``: whether each line, stripped, is one number cell (:data:`_NUMBER_CELL`: ``1200``,
+    ``-3.1%``, ``1,024.5``) — a table's figure when PDF text prints its cells a line each. Only lines of at most
+    :data:`_FIGURE_CHARS` characters that open with a digit, a sign or a point are matched."""
+    first = _figure_firsts()
+    rows = [i for i, line in enumerate(lines) if len(line) <= _FIGURE_CHARS and line.lstrip()[:1] in first]
+    out = np.zeros(len(lines), dtype=bool)
+    match = _NUMBER_CELL.fullmatch
+    out[rows] = [match(lines[i].strip()) is not None for i in rows]
+    return out
+
+
+_FIGURE_CHARS = 40  # a figure's line, spaces around it included
+
+
+@lru_cache(maxsize=1)
+def _figure_firsts() -> frozenset[str]:
+    """What a figure (:data:`_NUMBER_CELL`) opens with: a decimal digit, a sign or a point."""
+    return frozenset(_decimal_digits()) | set("+-−.")
+
+
 def row_cells(line: str) -> tuple[int, bool]:
     """The cells of a line read as a row of a table (apart by a tab, two spaces or a bar), and whether one of them
     is a number (``17711``, ``-3.1%``, ``1,024.5``)."""

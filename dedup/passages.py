@@ -171,7 +171,8 @@ class UnitTable:
     speech : np.ndarray
         bool ``[u]``: a short paragraph (matched by its exact view) that opens with an utterance
         (:func:`dedup.linemarks.opens_with_speech`): a line of dialogue said twice in a story (``“好。”``,
-        ``“Fine.”``, ``— Да.``), which founds no passage.
+        ``“Fine.”``, ``— Да.``), or a figure (``5.2``, ``1,200``: a table printed a cell a line repeats its values),
+        which founds no passage (it may extend one).
     band_keys : np.ndarray
         uint64 ``[l, bands]``: LSH band keys of the ``l`` units whose view has at least
         ``min_chars`` characters, in unit order (what matching them needs, computed while

@@ -204,6 +204,38 @@ def test_page_number_lines(line: str) -> None:
     )
 
 
+_BUDGET = ["一般公共预算收入", "税收收入", "非税收入", "教育支出", "科技支出", "卫生健康支出"]
+
+
+def _budget_table(growth: list[str]) -> str:
+    """PDF text of a report with a table printed a cell a line (label, amount, growth), as extraction gives it."""
+    cells = [cell for k, item in enumerate(_BUDGET) for cell in (item, str(1200 + 37 * k), growth[k])]
+    head = ["表一　一般公共预算收支情况表（单位：万元，%）", "项目", "金额", "增长"]
+    return "\n".join([STORIES[0], *head, *cells, STORIES[1]])
+
+
+def test_a_table_printed_a_cell_a_line_keeps_its_figures() -> None:
+    """Whole numbers beside other figures are a table's cells, not page numbers; a figure repeated in the table (a
+    growth of 5.2 in two rows) is neither a marker nor a repeated passage (until 2026-12-07 the amounts went as
+    page numbers and the second 5.2 as a marker: PDF tables of government reports lost their figures)."""
+    text = _budget_table(["5.2", "4.8", "5.2", "0.5", "12", "0.5"])
+    assert find_boilerplate([text]) == []
+    assert clean_report([text], cross_document=True).cleaned[0].removed == ()
+    column = "\n".join([STORIES[0], *(f"{2000 + i}\n{100 + 3 * i}\n{7 * i}" for i in range(12)), STORIES[1]])
+    assert clean_report([column]).cleaned[0].removed == ()
+    # A page number stays one between a page's text and the next page's, however many pages.
+    pages = "\n".join(f"{story}\n{n}" for n, story in enumerate(STORIES, start=3))
+    removed = clean_report([pages]).cleaned[0].removed
+    assert [(r.kind, r.text.strip()) for r in removed] == [("page-number", str(n)) for n in range(3, 3 + len(STORIES))]
+
+
+def test_figures_recurring_across_documents_are_no_boilerplate() -> None:
+    """A figure alone on a line (``0``, ``12.5``) recurs across a series' tables by chance: it is no recurring line,
+    template or marker, as a label printed with it is (until 2026-12-07 the figures went as recurring lines)."""
+    texts = [f"{STORIES[k % 4]}\n本期数据\n{k}\n0\n12.5\n{STORIES[(k + 1) % 4][:30]}。" for k in range(8)]
+    assert [(b.kind, b.example) for b in find_boilerplate(texts)] == [("recurring", "本期数据")]
+
+
 def test_running_heads_need_a_page_number_and_a_heads_mark() -> None:
     text = f"Page 47 - 实践党的教育版2018年9期\nP. 47\n打赢精准脱贫攻坚战——奋斗在一线 / 实践探索\n{STORIES[0]}"
     kinds = kinds_by_example([text])

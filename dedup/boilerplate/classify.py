@@ -9,7 +9,7 @@ import re
 import numpy as np
 
 from ..arrays import group_ids, sorted_unique
-from ..linemarks import ends_sentence
+from ..linemarks import ends_sentence, figure_lines
 from ..lines import LineTable, in_numeric_table
 from ..store import take, take_rows
 from .base import CONTENT, KIND, BoilerplateOptions, kind_names
@@ -67,9 +67,36 @@ def _heading_own_content(
     return keep
 
 
+_BARE_NUMBER = re.compile(r"\d{1,4}")
+
+
+def in_figure_column(table: LineTable, rows: np.ndarray) -> np.ndarray:
+    """Which of ``rows`` (bool ``[m]``) are bare numbers (one to four digits alone on a line, ``1200``) with a
+    figure (:func:`dedup.linemarks.figure_lines`) on the line before or after in their document: bool ``[m]``.
+
+    PDF text prints a table's cells a line each (``税收收入`` / ``1237`` / ``4.8``); its whole numbers then look
+    like page numbers, which stand alone between a page's text and the next page's head.
+    """
+    out = np.zeros(len(table), dtype=bool)
+    chosen = np.flatnonzero(rows)
+    if not chosen.size:
+        return out
+    match = _BARE_NUMBER.fullmatch
+    chosen = chosen[[match(text.strip()) is not None for text in take(table.texts, chosen)]]
+    near = sorted_unique(np.concatenate([chosen - 1, chosen + 1]))
+    near = near[(near >= 0) & (near < len(table))]
+    figure = np.zeros(len(table), dtype=bool)
+    figure[near] = figure_lines(take(table.texts, near))
+    for other in (np.maximum(chosen - 1, 0), np.minimum(chosen + 1, len(table) - 1)):
+        out[chosen] |= (other != chosen) & (table.doc[other] == table.doc[chosen]) & figure[other]
+    return out
+
+
 def _page_furniture(table: LineTable) -> tuple[np.ndarray, np.ndarray]:
-    """Page-number lines and running heads: two bool ``[m]`` masks."""
+    """Page-number lines and running heads: two bool ``[m]`` masks. A bare number beside a figure is a table's
+    cell (:func:`in_figure_column`), no page number."""
     page_number, running = table.page_number, table.running_head
+    page_number = page_number & ~in_figure_column(table, page_number)
     short_plain = table.head_like & ~page_number
     same_doc_prev = np.concatenate(([False], table.doc[1:] == table.doc[:-1]))
     same_doc_next = np.concatenate((table.doc[:-1] == table.doc[1:], [False]))
@@ -128,7 +155,8 @@ def page_kinds(
 
 
 def _recurrable(table: LineTable, options: BoilerplateOptions) -> np.ndarray:
-    """Lines short enough to be boilerplate, with a view to key them by, and no dialogue: bool ``[m]``."""
+    """Lines short enough to be boilerplate, with a view to key them by, and no dialogue or figure
+    (:attr:`dedup.lines.LineTable.speech`): bool ``[m]``."""
     return (table.end - table.start <= options.max_line_chars) & (table.view_len > 0) & ~table.speech
 
 
