@@ -13,7 +13,7 @@ import numpy as np
 
 from .arrays import BACK_BITS, compiled, concat_ranges, pairs_of_back_bits, sorted_unique, stable_order
 from .copies import whole_pairs
-from .linemarks import figure_lines, opens_with_speech
+from .linemarks import exempt_lines
 from .lines import texts_at
 from .shingle import distinct_shingle_sets, encode, exact_hashes, shingle_hashes, shingle_sets
 from .store import take
@@ -51,7 +51,7 @@ def short_speech(
     rows = short_units(view_len, options)
     rows = rows[~split[rows]]
     pieces = [piece.lstrip() for piece in texts_at(texts, doc[rows], spans[rows, 0], spans[rows, 1])]
-    out[rows] = opens_with_speech(pieces) | figure_lines(pieces)
+    out[rows] = exempt_lines(pieces)
     return out
 
 

@@ -174,12 +174,12 @@ def _decimal_digits() -> tuple[str, ...]:
     return tuple("".join(found))
 
 
-def line_marks(stripped: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """:func:`page_marks` and :func:`heading_marks` of stripped lines, the literals both look for found in one pass
-    (:func:`dedup.literals.lines_holding`): page number, running head, heading shape, heading with a running head's
-    mark (bool ``[len(stripped)]`` each)."""
+def line_marks(stripped: Sequence[str]) -> tuple[np.ndarray, ...]:
+    """:func:`page_marks`, :func:`heading_marks` and :func:`figure_lines` of stripped lines, the literals they look
+    for found in one pass (:func:`dedup.literals.lines_holding`): page number, running head, heading shape, heading
+    with a running head's mark, figure (bool ``[len(stripped)]`` each)."""
     held = lines_holding(stripped, [*_heading_literals(), _decimal_digits()])
-    return (*page_marks(stripped, held[3]), *heading_marks(stripped, held[:3]))
+    return (*page_marks(stripped, held[3]), *heading_marks(stripped, held[:3]), figure_lines(stripped, held[3]))
 
 
 @lru_cache(maxsize=1)
@@ -331,12 +331,20 @@ def row_shapes(lines: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     return row, numeric
 
 
-def figure_lines(lines: Sequence[str]) -> np.ndarray:
+def exempt_lines(lines: Sequence[str]) -> np.ndarray:
+    """bool ``[len(lines)]``: dialogue (:func:`opens_with_speech`) or a figure (:func:`figure_lines`) — lines that are
+    never boilerplate, and found no repeated passage alone."""
+    return opens_with_speech(lines) | figure_lines(lines)
+
+
+def figure_lines(lines: Sequence[str], digit: np.ndarray | None = None) -> np.ndarray:
     """bool ``[len(lines)]``: whether each line, stripped, is one number cell (:data:`_NUMBER_CELL`: ``1200``,
     ``-3.1%``, ``1,024.5``) — a table's figure when PDF text prints its cells a line each. Only lines of at most
-    :data:`_FIGURE_CHARS` characters that open with a digit, a sign or a point are matched."""
+    :data:`_FIGURE_CHARS` characters that open with a digit, a sign or a point are matched (and only those holding a
+    decimal digit, ``digit`` bool ``[len(lines)]``, when the caller found them)."""
     first = _figure_firsts()
-    rows = [i for i, line in enumerate(lines) if len(line) <= _FIGURE_CHARS and line.lstrip()[:1] in first]
+    rows = range(len(lines)) if digit is None else np.flatnonzero(digit).tolist()
+    rows = [i for i in rows if len(lines[i]) <= _FIGURE_CHARS and lines[i].lstrip()[:1] in first]
     out = np.zeros(len(lines), dtype=bool)
     match = _NUMBER_CELL.fullmatch
     out[rows] = [match(lines[i].strip()) is not None for i in rows]

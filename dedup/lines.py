@@ -23,7 +23,7 @@ import numpy as np
 
 from .arrays import concat_ranges, found_in, joined_codepoints, sorted_unique
 from .errors import InvalidOptionError
-from .linemarks import figure_lines, line_marks, mask_slots, one_sentence, opens_with_speech, row_shapes
+from .linemarks import line_marks, mask_slots, one_sentence, opens_with_speech, row_shapes
 from .normalize import NormalizeOptions, matching_texts, nfkc_lines
 from .options import KeywordOptions, check_types
 from .segment import UnitSpans, segment_lines_and_paragraphs
@@ -272,7 +272,7 @@ def line_table(
         if fixed >= _MIN_SKELETON_CHARS:
             masked_views[i] = masked
     stripped = list(map(str.strip, nfkc))
-    page_number, running_head, head_like_plain, head_like = line_marks(stripped)
+    page_number, running_head, head_like_plain, head_like, figure = line_marks(stripped)
     cut = np.column_stack(expand_spans_to_lines(texts, doc, flat[:, 0], flat[:, 1])) if cuts else flat
     exact = exact_hashes(views)
     masked = exact.copy()
@@ -298,7 +298,7 @@ def line_table(
         tail=tail,
         standalone=standalone,
         one_sentence=one_sentence(lines),
-        speech=opens_with_speech(lines) | figure_lines(lines),
+        speech=opens_with_speech(lines) | figure,
         page_number=page_number,
         running_head=running_head,
         head_like=head_like,

@@ -151,7 +151,9 @@ def test_page_marks_are_each_pattern_matched_alone(stripped: list[str]) -> None:
     for number, head in (lines.page_marks(stripped), unfiltered, together[:2]):
         assert number.tolist() == expected_number and head.tolist() == expected_head
         assert number.dtype == bool and head.dtype == bool and number.shape == head.shape == (len(stripped),)
-    assert [a.tolist() for a in together[2:]] == [a.tolist() for a in lines.heading_marks(stripped)]
+    assert [a.tolist() for a in together[2:4]] == [a.tolist() for a in lines.heading_marks(stripped)]
+    figures = [len(s) <= lines._FIGURE_CHARS and lines._NUMBER_CELL.fullmatch(s.strip()) is not None for s in stripped]
+    assert together[4].tolist() == lines.figure_lines(stripped).tolist() == figures
 
 
 def test_every_decimal_digit_is_a_literal_of_page_marks() -> None:

@@ -15,7 +15,7 @@ from ..boilerplate import analyse_table, classify_lines
 from ..boilerplate.base import CONTENT
 from ..duplicates import DuplicateOptions
 from ..errors import DedupError, InvalidOptionError
-from ..linemarks import figure_lines, opens_with_speech
+from ..linemarks import exempt_lines
 from ..lines import document_views as line_views
 from ..lines import line_table
 from ..lsh import band_keys
@@ -154,9 +154,7 @@ def _line_rows(texts: Sequence[str], normalize: NormalizeOptions, spans: UnitSpa
     views = matching_texts(pieces, normalize)
     view_len = np.fromiter(map(len, views), np.int64, len(views))
     starts, ends = spans.spans[:, 0].copy(), spans.spans[:, 1].copy()
-    return _Lines(
-        doc, starts, ends, views, view_len, exact_hashes(views), opens_with_speech(pieces) | figure_lines(pieces)
-    )
+    return _Lines(doc, starts, ends, views, view_len, exact_hashes(views), exempt_lines(pieces))
 
 
 def document_views(

@@ -385,8 +385,9 @@ def pages_line_features(
     if len(views) != m:
         raise ValueError(f"line_features: {m} lines but {len(views)} views")
     table = _feature_table(opts.function_chars)
-    counts = _counts(lines, table).astype(np.float64)
-    chars, cjk, letters, digits, punct = (counts[:, bit] for bit in range(_B_VISIBLE, _B_PUNCT + 1))
+    counts = _counts(lines, table)  # only the five columns read become floats (all 16 took 128 bytes a line more)
+    chars, cjk, letters, digits, punct = (counts[:, bit].astype(np.float64) for bit in range(_B_VISIBLE, _B_PUNCT + 1))
+    del counts
     # What a line's view shows depends on the view alone: each distinct view is read once (a site's menus
     # recur on each of its pages).
     of_line = view_keys(views) if keys is None else keys
