@@ -83,12 +83,12 @@ def in_figure_column(table: LineTable, rows: np.ndarray) -> np.ndarray:
         return out
     match = _BARE_NUMBER.fullmatch
     chosen = chosen[[match(text.strip()) is not None for text in take(table.texts, chosen)]]
-    near = sorted_unique(np.concatenate([chosen - 1, chosen + 1]))
-    near = near[(near >= 0) & (near < len(table))]
+    sides = [_beside(table, chosen, step) for step in (-1, 1)]  # the lines before and after, in the same document
+    near = sorted_unique(np.concatenate([lines[inside] for lines, inside in sides]))
     figure = np.zeros(len(table), dtype=bool)
     figure[near] = figure_lines(take(table.texts, near))
-    for other in (np.maximum(chosen - 1, 0), np.minimum(chosen + 1, len(table) - 1)):
-        out[chosen] |= (other != chosen) & (table.doc[other] == table.doc[chosen]) & figure[other]
+    for lines, inside in sides:
+        out[chosen[inside]] |= figure[lines[inside]]
     return out
 
 
