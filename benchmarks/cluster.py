@@ -19,7 +19,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -163,6 +163,27 @@ def _await_line(process: subprocess.Popen[str], cue: str) -> None:
     raise RuntimeError(f"the driver ended before printing {cue!r}: {process.communicate()[1][-3000:]}")
 
 
+def _killed_mid_run(
+    start: Callable[[], subprocess.Popen[str]], cluster: LocalCluster, node: str, after: float, what: str
+) -> tuple[subprocess.Popen[str], float]:
+    """Start a process (``start`` returns it at its cue: once started, or once it printed what it was awaited for)
+    and SIGKILL ``node``'s raylet ``after`` seconds later. One that ends sooner — a faster machine — is started again,
+    the kill at half the time it took, so that it lands mid-run (three tries); one that fails raises. Returns the
+    running process and the seconds after its cue at which the node was killed."""
+    for _ in range(3):
+        process = start()
+        cued = time.monotonic()
+        try:
+            _, stderr = process.communicate(timeout=after)
+        except subprocess.TimeoutExpired:
+            os.kill(cluster.raylet(node), signal.SIGKILL)
+            return process, after
+        if process.returncode != 0:
+            raise RuntimeError(f"{what} failed: {stderr[-3000:]}")
+        after = (time.monotonic() - cued) / 2
+    raise RuntimeError(f"{what} ended each time before {node} was to be killed")
+
+
 def clean_on(
     cluster: LocalCluster,
     texts: Sequence[str],
@@ -198,9 +219,7 @@ def clean_on(
     corpus = cluster.root / f"{name}.jsonl"
     corpus.write_text("".join(json.dumps({"text": t}, ensure_ascii=False) + "\n" for t in texts), encoding="utf-8")
     out = cluster.root / f"{name}-out"
-    shutil.rmtree(out, ignore_errors=True)
     findings = cluster.root / f"{name}.json"
-    findings.unlink(missing_ok=True)
     limits = [str(paragraph_limit), "default" if edge_limit is None else str(edge_limit)]
     args = [sys.executable, "-c", DRIVER, cluster.address, str(corpus), str(out), *limits, str(findings)]
     if cue == "rounds":
@@ -208,28 +227,22 @@ def clean_on(
     if spill:
         args.append("--spill")
     args += ["--batch-size", str(batch_size)]
-    killed_at: float | None = None
-    for _ in range(3):
-        driver = subprocess.Popen(args, env=cluster.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        if kill is None:
-            break
-        _await_line(driver, "started")
-        if cue != "started":
-            _await_line(driver, cue)
-        cued = time.monotonic()
-        try:
-            _, stderr = driver.communicate(timeout=after)
-        except subprocess.TimeoutExpired:
-            os.kill(cluster.raylet(kill), signal.SIGKILL)
-            killed_at = after
-            break
-        if driver.returncode != 0:
-            raise RuntimeError(f"the driver failed: {stderr[-3000:]}")
-        after = (time.monotonic() - cued) / 2  # it ended before the kill (a faster machine): kill sooner
+
+    def start() -> subprocess.Popen[str]:
         shutil.rmtree(out, ignore_errors=True)
         findings.unlink(missing_ok=True)
+        driver = subprocess.Popen(args, env=cluster.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        if kill is not None:
+            _await_line(driver, "started")
+            if cue != "started":
+                _await_line(driver, cue)
+        return driver
+
+    killed_at: float | None = None
+    if kill is None:
+        driver = start()
     else:
-        raise RuntimeError(f"the driver ({name}) ended each time before {kill} was to be killed")
+        driver, killed_at = _killed_mid_run(start, cluster, kill, after, f"the driver ({name})")
     try:
         _, stderr = driver.communicate(timeout=stall if kill is not None else 900)
     except subprocess.TimeoutExpired:
@@ -269,10 +282,10 @@ def command_on(
     out = folder / f"{name}-out"
     engine = ["--engine", "ray", "--address", cluster.address] if cluster is not None else []
     args = [sys.executable, "-m", "dedup", "clean", str(corpus), "-o", str(out), "--cross-document", "--no-report"]
-    for _ in range(3):
+
+    def start() -> subprocess.Popen[str]:
         shutil.rmtree(out, ignore_errors=True)
-        started = time.monotonic()
-        command = subprocess.Popen(
+        return subprocess.Popen(
             [*args, "--quiet", *engine],
             env=cluster.env if cluster is not None else None,
             cwd=ROOT,
@@ -280,16 +293,11 @@ def command_on(
             stderr=subprocess.PIPE,
             text=True,
         )
-        if kill is None or cluster is None:
-            break
-        try:
-            command.communicate(timeout=after)
-        except subprocess.TimeoutExpired:
-            os.kill(cluster.raylet(kill), signal.SIGKILL)
-            break
-        after = (time.monotonic() - started) / 2
+
+    if kill is None or cluster is None:
+        command = start()
     else:
-        raise RuntimeError(f"dedup clean ended each time before {kill} was to be killed")
+        command, _ = _killed_mid_run(start, cluster, kill, after, f"dedup clean ({name})")
     try:
         _, stderr = command.communicate(timeout=stall if kill is not None else 900)
     except subprocess.TimeoutExpired:
