@@ -62,6 +62,7 @@ def find_fragment_pairs(units: UnitTable, options: PassageOptions) -> np.ndarray
     """Fragments contained in an earlier paragraph of their document: int64 ``[p, 2]`` (container, fragment)."""
     view_len = units.view_len
     is_fragment = (view_len >= options.fragment_chars) & ((view_len >= options.min_chars) | units.sentence_end)
+    is_fragment &= ~units.speech  # a line of dialogue, a figure or of code said again is none
     fragments = np.flatnonzero(is_fragment & (view_len < 4 * options.min_chars))
     if not fragments.size:
         return np.empty((0, 2), dtype=np.int64)
@@ -120,6 +121,15 @@ def short_pairs_anchored(pairs: np.ndarray, doc: np.ndarray, split: np.ndarray, 
     paragraph (:class:`UnitTable`)."""
     a, b = pairs[:, 0], pairs[:, 1]
     return (doc[a] == doc[b]) & ~split[a] & ~split[b] & ~speech[a] & ~speech[b]
+
+
+def long_pairs_anchored(pairs: np.ndarray, inner: np.ndarray, speech: np.ndarray) -> np.ndarray:
+    """bool ``[p]``: which verified pairs of long paragraphs (int64 ``[p, 2]``) may found a passage: not the edited
+    copies that count only inside one (``inner``, bool ``[p]``: :func:`dedup.copies.edited_inner`), nor a pair with
+    a paragraph of source code (``speech``, bool ``[u]`` of every paragraph: :attr:`UnitTable.speech`, which only
+    code sets on long paragraphs) — cutting a program's repeated lines, or the function it shares with another
+    file, leaves a program that no longer runs."""
+    return ~inner & ~speech[pairs[:, 0]] & ~speech[pairs[:, 1]]
 
 
 def exact_short_pairs(units: UnitTable, options: PassageOptions) -> tuple[np.ndarray, np.ndarray]:

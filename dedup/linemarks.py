@@ -19,6 +19,8 @@ from .arrays import collapse_runs, from_codepoints, to_codepoints, whitespace_ta
 from .kernel import kernels as _kernels  # None without the compiled kernel: numpy paths
 from .literals import lines_holding, required_literals, searched_lines
 from .segment.chars import OTHER_SCRIPT_ENDS
+from .shingle import encode
+from .sourcecode import code_candidates
 
 # A clause's punctuation inside quotes makes them speech ("“别担心，”米洛斯说。", "“Wait,” she said."): two lines
 # of dialogue with one speaker are no template with a name's slot filled. An ASCII full stop may be part of a name.
@@ -177,9 +179,16 @@ def _decimal_digits() -> tuple[str, ...]:
 def line_marks(stripped: Sequence[str]) -> tuple[np.ndarray, ...]:
     """:func:`page_marks`, :func:`heading_marks` and :func:`figure_lines` of stripped lines, the literals they look
     for found in one pass (:func:`dedup.literals.lines_holding`): page number, running head, heading shape, heading
-    with a running head's mark, figure (bool ``[len(stripped)]`` each)."""
-    held = lines_holding(stripped, [*_heading_literals(), _decimal_digits()])
-    return (*page_marks(stripped, held[3]), *heading_marks(stripped, held[:3]), figure_lines(stripped, held[3]))
+    with a running head's mark, figure, and whether a line may be code by its first or last character
+    (:func:`dedup.sourcecode.code_candidates`, read off the same code points) (bool ``[len(stripped)]`` each)."""
+    encoded = encode(stripped) if _kernels is not None and stripped else None
+    held = lines_holding(stripped, [*_heading_literals(), _decimal_digits()], encoded)
+    return (
+        *page_marks(stripped, held[3]),
+        *heading_marks(stripped, held[:3]),
+        figure_lines(stripped, held[3]),
+        code_candidates(stripped, encoded),
+    )
 
 
 @lru_cache(maxsize=1)

@@ -28,6 +28,7 @@ from .normalize import NormalizeOptions, matching_texts, nfkc_lines
 from .options import KeywordOptions, check_types
 from .segment import UnitSpans, segment_lines_and_paragraphs
 from .shingle import exact_hashes
+from .sourcecode import code_lines, opens_indented
 from .spans import expand_spans_to_lines
 from .store import TableSink, join_runs, take
 
@@ -126,7 +127,11 @@ class LineTable:
     speech : np.ndarray
         bool ``[m]``: the line opens with an utterance in quotes (:func:`dedup.linemarks.opens_with_speech`):
         dialogue, which recurs across a story's chapters and is no boilerplate; or it is a figure
-        (:func:`dedup.linemarks.figure_lines`: ``5``, ``1,200``, ``-3.1%``), which recurs in tables by chance.
+        (:func:`dedup.linemarks.figure_lines`: ``5``, ``1,200``, ``-3.1%``), which recurs in tables by chance;
+        or it is source code (``code``). No line rule takes such a line.
+    code : np.ndarray
+        bool ``[m]``: the line is source code (:func:`dedup.sourcecode.code_lines`), which the web-page
+        classifier and the page furniture leave too.
     page_number, running_head, head_like, head_like_plain : np.ndarray
         bool ``[m]``: the line is a page number; a ``Page 47 - …`` running head; short,
         with no sentence end and a running-head mark (`` / ``, ``|``, issue numbers);
@@ -150,6 +155,7 @@ class LineTable:
     standalone: np.ndarray
     one_sentence: np.ndarray
     speech: np.ndarray
+    code: np.ndarray
     page_number: np.ndarray
     running_head: np.ndarray
     head_like: np.ndarray
@@ -272,7 +278,8 @@ def line_table(
         if fixed >= _MIN_SKELETON_CHARS:
             masked_views[i] = masked
     stripped = list(map(str.strip, nfkc))
-    page_number, running_head, head_like_plain, head_like, figure = line_marks(stripped)
+    page_number, running_head, head_like_plain, head_like, figure, may_be_code = line_marks(stripped)
+    code = code_lines(lines, doc, lambda rows: opens_indented(texts, doc, flat[:, 0], rows), may_be_code)
     cut = np.column_stack(expand_spans_to_lines(texts, doc, flat[:, 0], flat[:, 1])) if cuts else flat
     exact = exact_hashes(views)
     masked = exact.copy()
@@ -298,7 +305,8 @@ def line_table(
         tail=tail,
         standalone=standalone,
         one_sentence=one_sentence(lines),
-        speech=opens_with_speech(lines) | figure,
+        speech=opens_with_speech(lines) | figure | code,
+        code=code,
         page_number=page_number,
         running_head=running_head,
         head_like=head_like,

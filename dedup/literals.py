@@ -215,7 +215,9 @@ def _literal_tables(sets: tuple[tuple[str, ...], ...]) -> tuple[np.ndarray, ...]
     return first_index, first_at, codepoints, literal_at, literal_set
 
 
-def lines_holding(lines: Sequence[str], sets: Sequence[Sequence[str] | None]) -> np.ndarray:
+def lines_holding(
+    lines: Sequence[str], sets: Sequence[Sequence[str] | None], encoded: tuple[np.ndarray, np.ndarray] | None = None
+) -> np.ndarray:
     """Which lines hold at least one literal of each set.
 
     Parameters
@@ -223,6 +225,8 @@ def lines_holding(lines: Sequence[str], sets: Sequence[Sequence[str] | None]) ->
     lines : sequence of str
     sets : sequence of (sequence of str or None)
         Literal sets (:func:`required_literals`); None, or an empty string in a set, holds on every line.
+    encoded : (np.ndarray, np.ndarray), optional
+        ``dedup.shingle.encode(lines)``, when the caller has it.
 
     Returns
     -------
@@ -234,7 +238,7 @@ def lines_holding(lines: Sequence[str], sets: Sequence[Sequence[str] | None]) ->
     known = [k for k, s in enumerate(sets) if s is not None and "" not in s]
     if _kernels is None or not lines or not known:
         return out
-    cps, offsets = encode(lines)  # each literal is looked for within its line's bounds only
+    cps, offsets = encode(lines) if encoded is None else encoded  # a literal counts within its line's bounds only
     out[known] = texts_holding(cps, offsets[:-1], offsets[1:], [sets[k] for k in known])  # type: ignore[misc]
     return out
 

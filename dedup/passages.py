@@ -36,6 +36,7 @@ from .fragments import (
     exact_short_pairs,
     find_fragment_pairs,
     fragment_pairs,
+    long_pairs_anchored,
     sets_of_units,
     short_speech,
 )
@@ -46,6 +47,7 @@ from .options import KeywordOptions, check_types
 from .runs import FRAGMENT, LONG, SHORT, RunColumns, passage_runs, repeat_blocks, run_regions, runs_that_cut
 from .segment import UnitSpans, segment_many, split_long
 from .segment.chars import OTHER_SCRIPT_ENDS
+from .sourcecode import CodeLines, code_lines_of, units_in_code
 from .spans import Span, SpanGroups, last_visible
 from .verify import verify_candidates
 
@@ -171,8 +173,9 @@ class UnitTable:
     speech : np.ndarray
         bool ``[u]``: a short paragraph (matched by its exact view) that opens with an utterance
         (:func:`dedup.linemarks.opens_with_speech`): a line of dialogue said twice in a story (``“好。”``,
-        ``“Fine.”``, ``— Да.``), or a figure (``5.2``, ``1,200``: a table printed a cell a line repeats its values),
-        which founds no passage (it may extend one).
+        ``“Fine.”``, ``— Да.``), or a figure (``5.2``, ``1,200``: a table printed a cell a line repeats its values);
+        or a paragraph of any length whose lines are source code (:func:`dedup.sourcecode.code_lines`: ``return
+        0;``, an example printed again). It founds no passage (it may extend one) and is no fragment.
     band_keys : np.ndarray
         uint64 ``[l, bands]``: LSH band keys of the ``l`` units whose view has at least
         ``min_chars`` characters, in unit order (what matching them needs, computed while
@@ -204,6 +207,7 @@ def unit_table(
     paragraphs: UnitSpans | None = None,
     known: KnownViews | None = None,
     fragments: bool = True,
+    code: CodeLines | None = None,
 ) -> UnitTable:
     """Paragraphs of every document (long ones as their sentences) with their matching views.
 
@@ -219,6 +223,9 @@ def unit_table(
     fragments : bool
         Find the fragments each paragraph's document holds earlier (``UnitTable.fragments``; with a
         ``fragment_window`` of 63 paragraphs at most), for :func:`match_passages` with the same options.
+    code : CodeLines, optional
+        The batch's lines and which are code (:attr:`dedup.lines.LineTable.code`), when the caller has them
+        (otherwise they are found here).
     """
     units = segment_many(texts, "paragraph") if paragraphs is None else paragraphs
     flat, doc = units.spans, units.doc_ids()
@@ -246,7 +253,8 @@ def unit_table(
         view_len=view_len,
         sentence_end=np.isin(last_visible(texts, doc, flat[:, 0], flat[:, 1]), _SENTENCE_END),
         split=split,
-        speech=short_speech(texts, doc, flat, view_len, split, options),
+        speech=short_speech(texts, doc, flat, view_len, split, options)
+        | units_in_code(doc, flat, code_lines_of(texts) if code is None else code),
         band_keys=band_keys(sigs, _lsh_params(options)),
         fragments=np.zeros(len(views), dtype=np.uint64),
     )
@@ -409,7 +417,7 @@ def match_passages(
         long_pairs, quoted, inner = _lsh_pairs(units, np.flatnonzero(units.view_len >= options.min_chars), options)
         more, more_anchored, more_source = other_pairs(units, options)
         pairs = np.concatenate([long_pairs, more])
-        anchored = np.concatenate([~inner, more_anchored])
+        anchored = np.concatenate([long_pairs_anchored(long_pairs, inner, units.speech), more_anchored])
         source = np.concatenate([np.full(len(long_pairs), LONG, dtype=np.int8), more_source])
         not_more = np.zeros(len(more), dtype=bool)
         quoted, inner = np.concatenate([quoted, not_more]), np.concatenate([inner, not_more])

@@ -241,3 +241,21 @@ def test_dialogue_the_indexed_chapters_share_is_no_corpus_line(news_lines: list[
     for batch in (True, False):
         (view,) = document_views([new], DuplicateOptions(), index.line_families, batch=batch)
         assert "嗯" in view and "为什么" in view and "逆剑狂神" not in view
+
+
+def test_code_the_indexed_files_share_is_neither_a_corpus_line_nor_a_passage(tmp_path: Path) -> None:
+    """Indexed source files share their imports and a helper; a new file holding them too keeps every line against
+    the index (a copy of an indexed file is still emptied for it)."""
+    helper = (
+        "def read_json(path):\n    with open(path, encoding='utf-8') as f:\n        data = json.load(f)\n"
+        "    if not isinstance(data, dict):\n        raise ValueError(f'{path}: not an object')\n    return data\n"
+    )
+    loop = "    for item in x:\n        total += item * {}\n    return total\n"
+    bodies = [f"def step{i}(x):\n    total = {i}\n" + loop.format(i + 1) for i in range(6)]
+    files = [f"import os\nimport json\n\n\n{helper}\n\n{body}" for body in bodies]
+    with Index.create(tmp_path / "code.idx") as index:
+        index.add(files, ids=[f"f{i}" for i in range(6)])
+    new = f"import os\nimport json\n\n\n{helper}\n\ndef other(x):\n    return sorted(x, key=len)[:{10}]\n"
+    kept, copy = dedup.clean([new, files[3]], against=Index.open(tmp_path / "code.idx"))
+    assert kept.removed == () and kept.text == new
+    assert [(r.kind, r.held_by) for r in copy.removed] == [("document", "f3")]

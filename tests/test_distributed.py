@@ -372,6 +372,33 @@ def test_dialogue_and_other_scripts_clean_on_ray_as_in_one_process(ray_address: 
     assert [c.removed for c in expected.cleaned] == [()] * len(texts)
 
 
+def test_source_code_cleans_on_ray_as_in_one_process(ray_address: str) -> None:
+    """Source files whose lines and long paragraphs repeat within and across them, and pages printing an example
+    twice, the long paragraphs matched on the workers (their pairs anchored there, from the ``speech`` column): the
+    same report as one machine, which cuts no line of code and still cuts a page's repeated prose."""
+    from dedup import distributed
+
+    block = "    for item in items:\n        if item is None:\n            continue\n        total += weight(item)\n"
+    files = [
+        f"import os\nimport json\n\n\ndef part{i}(items):\n    total = {i}\n{block}    return total\n\n\n"
+        f"def again{i}(items):\n    total = 0\n{block}    return total\n"
+        for i in range(6)
+    ]
+    para = "Requests made through a session share its cookies and its connection pool, which is faster."
+    example = "s = requests.Session()\nr = s.get('https://httpbin.org/cookies')\nprint(r.text)"
+    page = (
+        f"Advanced usage\nThis document covers some of the more advanced features of the library.\n{para}\n"
+        f"{example}\nAny dictionaries that you pass to a request method are merged with the session's.\n{example}\n"
+        f"{para}\nRemember to close a session when you are done with it, or use it as a context manager."
+    )
+    texts = [*files, page, files[1]]
+    expected = dedup.clean_report(texts, cross_document=True)
+    engine = distributed.RayClusterEngine(paragraph_limit=0)
+    assert distributed.clean_report(texts, cross_document=True, batch_size=4, engine=engine) == expected
+    assert [c.removed for c in expected.cleaned[:6]] == [()] * 6
+    assert [r.text.strip() for r in expected.cleaned[6].removed] == [para]
+
+
 @pytest.mark.parametrize(
     "options",
     [

@@ -9,6 +9,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from dedup import linemarks as lines
+from dedup.sourcecode import code_candidates
 
 
 def _by_regex(nfkc_lines: list[str]) -> list[str]:
@@ -154,6 +155,7 @@ def test_page_marks_are_each_pattern_matched_alone(stripped: list[str]) -> None:
     assert [a.tolist() for a in together[2:4]] == [a.tolist() for a in lines.heading_marks(stripped)]
     figures = [len(s) <= lines._FIGURE_CHARS and lines._NUMBER_CELL.fullmatch(s.strip()) is not None for s in stripped]
     assert together[4].tolist() == lines.figure_lines(stripped).tolist() == figures
+    assert together[5].tolist() == code_candidates(stripped).tolist()
 
 
 def test_every_decimal_digit_is_a_literal_of_page_marks() -> None:

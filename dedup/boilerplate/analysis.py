@@ -8,6 +8,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from ..arrays import sorted_unique
 from ..cluster import Clusters
 from ..errors import check_texts
 from ..lines import (
@@ -54,6 +55,10 @@ class Lines(Protocol):
 
     def forget_sketches(self) -> None:
         """Drop what :meth:`views` keeps for the next clustering of these views (the plan is done clustering)."""
+        ...
+
+    def code_documents(self) -> np.ndarray:
+        """int64 ``[k]``, increasing: the documents holding a line of source code (:attr:`LineTable.code`)."""
         ...
 
 
@@ -104,6 +109,9 @@ class TableLines:
 
     def page_kinds(self, known: np.ndarray, options: BoilerplateOptions) -> np.ndarray:
         return page_kinds(self.table, known, options, self.pages)
+
+    def code_documents(self) -> np.ndarray:
+        return sorted_unique(self.table.doc[self.table.code])
 
     def chosen(self, kinds: np.ndarray) -> tuple[LineTable, np.ndarray]:
         rows = np.flatnonzero(kinds != CONTENT)

@@ -155,7 +155,7 @@ def page_kinds(
 
 
 def _recurrable(table: LineTable, options: BoilerplateOptions) -> np.ndarray:
-    """Lines short enough to be boilerplate, with a view to key them by, and no dialogue or figure
+    """Lines short enough to be boilerplate, with a view to key them by, and no dialogue, figure or code
     (:attr:`dedup.lines.LineTable.speech`): bool ``[m]``."""
     return (table.end - table.start <= options.max_line_chars) & (table.view_len > 0) & ~table.speech
 
@@ -367,6 +367,6 @@ def furniture_kinds(table: LineTable, kind: np.ndarray, options: BoilerplateOpti
     """``kind`` (uint8 ``[m]``, changed in place and returned) with each document's page numbers and running heads."""
     if options.page_furniture and len(table):
         page_number, head = _page_furniture(table)
-        kind[head] = KIND["running-head"]
-        kind[page_number] = KIND["page-number"]
+        kind[head & ~table.code] = KIND["running-head"]
+        kind[page_number & ~table.code] = KIND["page-number"]
     return kind

@@ -261,5 +261,5 @@ def _give_kinds(
     after_one[:-2] = ~kept[1:-1] & kept[2:] & (to_end[:-2] > 2)
     heads_content = table.head_like_plain[rows] & (next_kept | after_one)
     labels = labels & ~((page_kind == KIND["page-furniture"]) & heads_content)
-    open_lines = labels & (kind[rows] == CONTENT)
+    open_lines = labels & (kind[rows] == CONTENT) & ~table.code[rows]  # a page's example of code is its text
     kind[rows[open_lines]] = page_kind[open_lines]

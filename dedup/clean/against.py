@@ -140,7 +140,7 @@ def _passages(units: UnitTable, index: Index, skip: np.ndarray) -> tuple[np.ndar
     options = index.passages
     assert options is not None
     rows, keys = unit_keys(units, options)
-    wanted = ~skip[units.doc[rows]]
+    wanted = ~skip[units.doc[rows]] & ~units.speech[rows]  # dialogue, figures and code found no passage
     rows, keys = rows[wanted], keys[wanted]
     pairs = index._live_pairs(band_hits(index._all_segments(), keys, "unit"))
     if not len(pairs):
@@ -159,7 +159,7 @@ def _passages(units: UnitTable, index: Index, skip: np.ndarray) -> tuple[np.ndar
 def _lines(lines: LineTable, index: Index, options: CleanOptions, skip: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Rows of ``lines`` whose exact key recurs in indexed documents of ``boilerplate.min_docs`` families."""
     short = (lines.view_len > 0) & (lines.view_len <= options.boilerplate.max_line_chars) & ~skip[lines.doc]
-    short &= ~lines.speech  # dialogue is no boilerplate (dedup.boilerplate.classify)
+    short &= ~lines.speech  # dialogue, figures and code are no boilerplate (dedup.boilerplate.classify)
     rows = np.flatnonzero(short)
     families, first = index.line_families(lines.exact[rows])
     ok = families >= options.boilerplate.min_docs

@@ -9,6 +9,7 @@ import numpy as np
 from ..arrays import unique_rows
 from ..normalize import noise_spans_many
 from ..removals import REASONS, Cleaned, cut_spans, resolve_many, strengths
+from ..sourcecode import noise_in_code
 from ..spans import expand_spans_to_lines
 from .plan import CleanPlan
 
@@ -34,14 +35,18 @@ def _batch_cuts(texts: Sequence[str], plan: CleanPlan, first_doc: int) -> tuple[
         kinds += [name for name in dict.fromkeys(noise_kinds) if name not in kinds]
         index = {name: k for k, name in enumerate(kinds)}
         code = np.array([index[name] for name in noise_kinds], dtype=np.int64)
+        doc = np.repeat(np.arange(n, dtype=np.int64), np.diff(offsets))
+        spans = spans.reshape(-1, 2)
+        code_docs = plan.code_docs[(plan.code_docs >= first_doc) & (plan.code_docs < first_doc + n)] - first_doc
+        keep = ~noise_in_code(texts, doc, spans, code_docs)
         parts.append(
             np.column_stack(
                 [
-                    np.repeat(np.arange(n, dtype=np.int64), np.diff(offsets)),
-                    spans.reshape(-1, 2),
-                    np.full((code.size, 2), (_NOISE, -1), dtype=np.int64),
-                    code,
-                    np.full(code.size, -1, dtype=np.int64),
+                    doc[keep],
+                    spans[keep],
+                    np.full((int(keep.sum()), 2), (_NOISE, -1), dtype=np.int64),
+                    code[keep],
+                    np.full(int(keep.sum()), -1, dtype=np.int64),
                 ]
             )
         )

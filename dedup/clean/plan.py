@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -56,6 +56,10 @@ class CleanPlan:
         Cut inline noise, found when the plan is applied.
     report : CleanReport
         The findings (``cleaned`` empty).
+    code_docs : np.ndarray
+        int64 ``[k]``, increasing: the documents holding a line of source code (:attr:`dedup.lines.LineTable.code`),
+        the only ones whose lines applying the plan reads again, to leave the noise of their code
+        (:func:`dedup.sourcecode.noise_in_code`).
     """
 
     doc_offsets: np.ndarray
@@ -70,6 +74,7 @@ class CleanPlan:
     holders: tuple[str, ...]
     remove_noise: bool
     report: CleanReport
+    code_docs: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
 
     @property
     def n_docs(self) -> int:
@@ -96,6 +101,7 @@ class CleanPlan:
             self.holders,
             self.remove_noise,
             CleanReport([], [], [], []),
+            self.code_docs[(self.code_docs >= first) & (self.code_docs < stop)] - first,
         )
 
     def cuts(self, doc: int, text: str) -> list[Cut]:
@@ -165,7 +171,7 @@ class _Proposals:
             )
         )
 
-    def plan(self, remove_noise: bool, report: CleanReport) -> CleanPlan:
+    def plan(self, remove_noise: bool, report: CleanReport, code_docs: np.ndarray) -> CleanPlan:
         empty = (np.zeros(0, dtype=np.int64),) * 6 + (np.zeros(0, dtype=bool), np.zeros(0, dtype=np.int64))
         parts = self.parts or [empty]
         doc = np.concatenate([part[0] for part in parts])
@@ -193,6 +199,7 @@ class _Proposals:
             tuple(self.holders),
             remove_noise,
             report,
+            np.asarray(code_docs, dtype=np.int64),
         )
 
 
@@ -291,6 +298,7 @@ def plan_clean(
         analysis = analyse_table(tables.lines, tables.lengths, opts.boilerplate, engine, tables.pages)
         kinds, analysis = classified(analysis, opts.boilerplate)  # reused to compare documents
         table, kinds = analysis.lines.chosen(kinds)  # the lines with a kind
+        code_docs = analysis.lines.code_documents()
         rows, family = family_rows(table, kinds)
         families = boilerplate_families(table, kinds, (rows, family))
         facts["families"] = len(families)
@@ -377,4 +385,5 @@ def plan_clean(
             "passage",
             True,
         )
-    return proposals.plan("noise" in opts.remove, CleanReport([], clusters, matches.clusters, families))
+    report = CleanReport([], clusters, matches.clusters, families)
+    return proposals.plan("noise" in opts.remove, report, code_docs)

@@ -17,6 +17,7 @@ from ..normalize import KnownViews, matching_texts
 from ..passages import UnitTable, unit_table
 from ..pool import InOrder, parallel_batch_chars
 from ..segment import segment_lines_and_paragraphs
+from ..sourcecode import CodeLines
 from ..store import StringSpill, TableSink, batches
 from ..webpage.features import reading_views, shares_reading_views
 from .against import IndexedCuts, indexed_cuts, no_cuts
@@ -102,9 +103,9 @@ def tabulate_batch(
     lines = line_table(texts, opts.boilerplate, segments, lines=texts_of_lines, views=views, nfkc=nfkc)
     # A paragraph that is one line takes the line's view when both are viewed alike.
     known = KnownViews(lines.doc, lines.start, lines.end, lines.views)
-    units = unit_table(
-        texts, opts.passages, segments[1], known if opts.passages.normalize == opts.boilerplate.normalize else None
-    )
+    same_view = opts.passages.normalize == opts.boilerplate.normalize
+    code = CodeLines(lines.doc, lines.start, lines.end, lines.code)
+    units = unit_table(texts, opts.passages, segments[1], known if same_view else None, code=code)
     return CleanTables(
         np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)),
         lines,

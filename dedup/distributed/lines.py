@@ -32,7 +32,7 @@ from typing import Any, overload
 
 import numpy as np
 
-from ..arrays import found_in, unique_rows
+from ..arrays import found_in, sorted_unique, unique_rows
 from ..boilerplate import BoilerplateOptions
 from ..boilerplate.base import CONTENT
 from ..boilerplate.classify import (
@@ -259,6 +259,10 @@ class RayLines:
     def forget_sketches(self) -> None:
         """Nothing to drop: the views' signatures are made on the workers, for each clustering anew."""
 
+    def code_documents(self) -> np.ndarray:
+        made = self._each(_code_documents_of_block)
+        return np.concatenate([np.zeros(0, dtype=np.int64), *_ordered_results(made)]).astype(np.int64)
+
     def chosen(self, kinds: BlockKinds) -> tuple[LineTable, np.ndarray]:
         """The lines with a kind, their strings left in the object store (the report reads one a family, the plan's
         comparisons of paragraphs, in tasks, those of the cut lines inside passage runs)."""
@@ -423,6 +427,11 @@ def _page_kinds_of_block(
 ) -> np.ndarray:
     """Ray task: ``known`` with the web-page classifier's kinds added (from the block's page evidence)."""
     return page_kinds(table, known, options, pages)
+
+
+def _code_documents_of_block(table: LineTable, first: int, n_docs: int) -> np.ndarray:
+    """Ray task: the block's documents holding a line of source code, numbered in the collection (int64)."""
+    return first + sorted_unique(table.doc[table.code])
 
 
 def _chosen_of_block(

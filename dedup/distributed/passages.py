@@ -25,7 +25,7 @@ import numpy as np
 
 from ..clean import CleanTables
 from ..copies import edited_inner
-from ..fragments import chained_pairs, fragment_pairs, short_pairs_anchored, short_units
+from ..fragments import chained_pairs, fragment_pairs, long_pairs_anchored, short_pairs_anchored, short_units
 from ..passages import MAX_BUCKET, PassageFindings, PassageOptions, UnitTable, long_pairs_kept, match_passages
 from ..runs import FRAGMENT, LONG, SHORT, RunColumns, passage_runs, run_order
 from ..shingle import exact_hashes
@@ -149,7 +149,8 @@ def _long_pair_rows(
     whole = batch["whole"].astype(bool)[keep]
     inner = edited_inner(pairs, table["view_len"], table["doc"], options.edit_chars, whole.__getitem__)
     source = np.full(len(pairs), LONG, dtype=np.int8)
-    return _paragraph_pair_rows(pairs, ~inner, source, ~by_jaccard[keep], table["doc"], partitions, inner)
+    anchored = long_pairs_anchored(pairs, inner, table["speech"])
+    return _paragraph_pair_rows(pairs, anchored, source, ~by_jaccard[keep], table["doc"], partitions, inner)
 
 
 def _short_pair_rows(

@@ -25,6 +25,7 @@ from ..normalize import KnownViews, NormalizeOptions, matching_texts
 from ..passages import PassageOptions, UnitTable, unit_table
 from ..segment import UnitSpans, segment_lines_and_paragraphs, segment_many
 from ..shingle import exact_hashes, shingle_sets
+from ..sourcecode import CodeLines, code_lines, opens_indented
 
 FORMAT_VERSION = 3
 #: Formats read besides FORMAT_VERSION, with the NormalizeOptions fields their manifests lack and the value that
@@ -142,6 +143,7 @@ class _Lines:
     view_len: np.ndarray
     exact: np.ndarray
     speech: np.ndarray
+    code: np.ndarray
 
     def __len__(self) -> int:
         return int(self.doc.size)
@@ -154,7 +156,8 @@ def _line_rows(texts: Sequence[str], normalize: NormalizeOptions, spans: UnitSpa
     views = matching_texts(pieces, normalize)
     view_len = np.fromiter(map(len, views), np.int64, len(views))
     starts, ends = spans.spans[:, 0].copy(), spans.spans[:, 1].copy()
-    return _Lines(doc, starts, ends, views, view_len, exact_hashes(views), exempt_lines(pieces))
+    code = code_lines(pieces, doc, lambda rows: opens_indented(texts, doc, spans.spans[:, 0], rows))
+    return _Lines(doc, starts, ends, views, view_len, exact_hashes(views), exempt_lines(pieces) | code, code)
 
 
 def document_views(
@@ -310,7 +313,8 @@ def segment_of(
     if passages is not None:
         # a paragraph that is one line takes the line's view when both are viewed alike
         known = KnownViews(rows.doc, rows.start, rows.end, rows.views) if viewed == passages.normalize else None
-        paragraphs = unit_table(texts, passages, segments[1], known, fragments=False)
+        code = CodeLines(rows.doc, rows.start, rows.end, rows.code)
+        paragraphs = unit_table(texts, passages, segments[1], known, fragments=False, code=code)
         found_rows, band = unit_keys(paragraphs, passages)
         # 32 bits of each key and document number are plenty: a rare collision only adds a
         # candidate, which the exact check then drops.
