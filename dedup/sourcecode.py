@@ -3,33 +3,37 @@
 Code repeats lines by its nature — ``}``, ``return 0;``, ``else:``, ``import numpy as np``, the same call in two
 examples — and each of them is the program's text, not a template, a marker or a repeated passage: cutting the
 second ``return out`` from a file leaves a program that no longer runs. Corpora hold code whole (source files,
-notebooks, ``README``s) and in pieces (the examples of a documentation page, a blog's snippet). Three signs mark
-a line as code (:func:`code_lines`):
+notebooks, ``README``s, papers' LaTeX, configuration) and in pieces (the examples of a documentation page, a
+blog's snippet). Four signs mark a line as code (:func:`code_lines`):
 
 - **a document of code**: at least :data:`DOC_LINES` non-blank lines, half of them or more code-like and a tenth
-  or more clearly code (below), a tenth or more indented, and no Markdown fence — a source file whole, its comments
-  and docstrings included. Text extracted from a web page has lost its indentation (and keeps its menus: a page
-  half made of examples is no source file), and a Markdown text's code is in its fences (its headings and links
-  would make it look like code);
+  or more clearly code (below) — or four fifths code-like, as a YAML file's keys are —, a tenth or more indented,
+  and no Markdown fence — a source file whole, its comments and docstrings included. Text extracted from a web
+  page has lost its indentation (and keeps its menus: a page half made of examples is no source file), and a
+  Markdown text's code is in its fences (its headings and links would make it look like code);
 - **a fenced block**: the lines from a Markdown fence (```` ``` ```` or ``~~~``) to the next one, both included
   (an unclosed fence marks nothing);
 - **a run of code**: consecutive code-like lines of a document holding at least :data:`RUN_STRONG` clearly code
-  ones — an example on a web page, whose text was extracted without its ``<pre>``.
+  ones — an example on a web page, whose text was extracted without its ``<pre>``;
+- **a TeX command** alone on its line (``\\begin{itemize}``, ``\\hline``, ``\\section{Method}``): LaTeX's structure,
+  which a paper repeats and every paper of a collection shares.
 
 A line is *code-like* when half or more of its non-space characters are ASCII, it is not prose (six words or
 more, apart by spaces, with at most two of ``(){}[]=<>"'``), and its shape is a program's: it ends with
-``{ } ; ( [ ) ] , \\`` or a docstring's quotes, opens with ``} ) ] # // /* >>> $`` or a decorator, opens with a
-keyword, an assignment or a call, or holds an operator (``->``, ``=>``, ``::``, ``&&``, ``==``, ``a[i``); a line
-opening with a capital letter is code-like by its ends only (``MAX = 10`` is not). It is *clearly code* when it
+``{ } ; ( [ ) ] , \\`` or a docstring's quotes, opens with ``} ) ] # // /* >>> $ \\`` or a decorator, opens
+with a keyword, an assignment, a call or a YAML key (``name:``, ``- uses:``), or holds an operator (``->``, ``=>``,
+``::``, ``&&``, ``==``, ``a[i``); a line opening with a capital letter is code-like by its ends only (``MAX = 10``
+is not). It is *clearly code* when it
 ends with ``{`` or ``):``, ends with ``;`` and holds a bracket, quote or ``=`` (or is three words at most:
 ``return 0;``), opens with ``} // /* #include``, a shell prompt or an ``import``, is a bare
 ``else``/``break``/``pass``, an assignment, an operator or a call of a lower-case or dotted name (``print(x)``,
-``os.path.join(a, b)``, not ``Name(required)``). Mostly-CJK lines are never code-like (a Chinese line ending with an
+``os.path.join(a, b)``, not ``Name(required)``), a YAML key opening a block or holding a literal (``help_text: |``,
+``required: false``) or a TeX command. Mostly-CJK lines are never code-like (a Chinese line ending with an
 ASCII ``;``), nor are English lines of a list ending with ``;``.
 
 Measured (the twenty-seventh session; the README's "Source code" has the collections' removals): no document of
 People's Daily, the generated reprint pages, the seeds or the 916 labelled web pages is a document of code; on
-those pages the runs mark 2,268 lines, 2,025 labelled content (documentation pages' examples) and 243 boilerplate.
+those pages the runs mark 2,384 lines, 2,141 labelled content (documentation pages' examples) and 243 boilerplate.
 Languages whose lines end in none of those signs (Fortran, Lisp) are found by their operators and keywords only.
 """
 
@@ -49,15 +53,16 @@ from .segment import segment_many
 DOC_LINES = 5
 #: ... of which at least this share is code-like ...
 DOC_LIKE = 0.5
-#: ... at least this share clearly code ...
+#: ... at least this share clearly code (or this share code-like: a YAML file's keys are no clear code) ...
 DOC_CLEAR = 0.1
+DOC_ALL_LIKE = 0.8
 #: ... and at least this share indented (opening after a space or a tab).
 DOC_INDENTED = 0.1
 #: A run of code-like lines is code when it holds at least this many clearly code lines.
 RUN_STRONG = 2
 
 _ENDS = ("{", "}", ";", "(", "[", ")", "]", "*/", "\\", '"""', "'''", ",")
-_OPENS = ("}", ")", "]", "#", "//", "/*", "*/", ">>> ", "$ ", "<?php", "```", "~~~")
+_OPENS = ("}", ")", "]", "#", "//", "/*", "*/", ">>> ", "$ ", "<?php", "```", "~~~", "\\")
 
 
 def _ascii_table(chars: str) -> np.ndarray:
@@ -68,9 +73,9 @@ def _ascii_table(chars: str) -> np.ndarray:
 
 
 # The last characters of _ENDS, and what a code-like line may open with: _OPENS' first characters, a decorator's
-# "@", and the lower-case letters, "_" and "$" that a keyword, an assignment or a call opens with.
+# "@", the lower-case letters, "_" and "$" that a keyword, an assignment or a call opens with, a YAML item's "-".
 _MAY_END = _ascii_table("".join(end[-1] for end in _ENDS))
-_MAY_OPEN = _ascii_table("".join(o[0] for o in _OPENS) + "@_$abcdefghijklmnopqrstuvwxyz")
+_MAY_OPEN = _ascii_table("".join(o[0] for o in _OPENS) + "@_$-abcdefghijklmnopqrstuvwxyz")
 _END_SET, _OPEN_SET = ({chr(c) for c in np.flatnonzero(table[:128])} for table in (_MAY_END, _MAY_OPEN))
 _KEYWORDS = (
     "def|class|import|from|return|raise|yield|elif|else|except|finally|try|async|await|lambda|with|if|for|while|"
@@ -81,8 +86,21 @@ _KEYWORDS = (
 )
 _ASSIGNMENT = re.compile(r"[A-Za-z_$][\w.$\[\]'\"]*\s*(?:=|\+=|-=|\*=|/=|:=|\|=|&=|<<=|>>=)\s*\S")
 # A keyword, an assignment or a call opening the line (what follows a keyword must be a program's: a space, a
-# bracket, a colon or the line's end).
-_OPENING = re.compile(rf"(?:{_KEYWORDS})(?=[\s(:;{{<]|$)|{_ASSIGNMENT.pattern}|[A-Za-z_$][\w.$]*\(.*\)[;,]?$")
+# bracket, a colon or the line's end), or a mapping's key (YAML, a configuration file) or a sequence's item opening
+# with one.
+_YAML_KEY = r"(?:- )?[a-z_][\w.-]*:(?:\s|$)"
+_OPENING = re.compile(
+    rf"(?:{_KEYWORDS})(?=[\s(:;{{<]|$)|{_ASSIGNMENT.pattern}|[A-Za-z_$][\w.$]*\(.*\)[;,]?$|{_YAML_KEY}"
+)
+# A key opening a nested block or a block scalar, or holding a literal (a boolean, null, a number, a quoted string,
+# an anchor or alias, a flow collection), or a key of several words joined by "_" (help_text): clearly YAML.
+_YAML_CLEAR = re.compile(
+    r"(?:- )?(?:[a-z][\w.-]*_[\w.-]*:(?:\s|$)"
+    r"|[a-z_][\w.-]*:(?:\s*|\s+(?:[|>][-+]?|true|false|null|~|[-+\d.]+|[&*][\w-]+|\[.*\]|\{.*\}|\".*\"|'.*'))$)"
+)
+# A line that is a TeX command and its arguments (\begin{itemize}, \hline, \section{Method},
+# \usepackage[utf8]{inputenc}): code alone, as LaTeX's structure (\begin{document} recurs in every paper).
+_TEX = re.compile(r"\\[A-Za-z@]+\*?(?:\s*(?:\[[^\]]*\]|\{[^{}]*(?:\{[^{}]*\}[^{}]*)*\}))*\s*(?:%.*)?$")
 _OPERATOR = re.compile(r"\w ?(?:->|=>|::|&&|\|\||!=|==|\+\+) ?\w|\w\[\w")
 _OPERATOR_CHAR = re.compile(r"[-=:&|!+\[]")  # every operator holds one: a cheaper search first
 _CODE_CHARS = re.compile(r"[(){}\[\]=<>\"']")
@@ -126,11 +144,11 @@ def clearly_code(line: str) -> bool:
     """Whether a code-like line (:func:`code_like`) is clearly code (see the module docstring)."""
     if line.endswith(";"):
         return _ENTITY.search(line) is None and (_CODE_CHARS.search(line) is not None or len(line.split()) <= 3)
-    if line.endswith(("{", "):")) or line.startswith(_CLEAR_OPENS) or _PROMPT.match(line):
+    if line.endswith(("{", "):")) or line.startswith(_CLEAR_OPENS) or _PROMPT.match(line) or _TEX.match(line):
         return True
     if _ASSIGNMENT.match(line) or _OPERATOR.search(line) or _IMPORT.match(line) or _BARE.match(line):
         return True
-    if _CALL.match(line):
+    if _CALL.match(line) or _YAML_CLEAR.match(line):
         return True
     return _CLEAR_KEYWORD.match(line) is not None and _CODE_CHARS.search(line) is not None
 
@@ -199,7 +217,7 @@ def code_lines(
     rows = np.flatnonzero(candidates).tolist()
     if not rows:
         return out
-    like, clear, fence = np.zeros(m, dtype=bool), np.zeros(m, dtype=bool), np.zeros(m, dtype=bool)
+    like, clear, fence, tex = (np.zeros(m, dtype=bool) for _ in range(4))
     for i in rows:
         s = stripped[i]
         if s[-1] not in _END_SET and s[0] not in _OPEN_SET:  # a candidate by its NFKC's ends only: "）" is ")"
@@ -207,6 +225,7 @@ def code_lines(
         if s.startswith(("```", "~~~")):
             fence[i] = True
         like[i] = code_like(s)
+        tex[i] = s[0] == "\\" and _TEX.match(s) is not None
     if not like.any() and not fence.any():
         return out
     first = np.concatenate(([True], doc[1:] != doc[:-1]))
@@ -221,7 +240,7 @@ def code_lines(
         clear[i] = clearly_code(stripped[i])
     # Documents of code.
     clears = np.bincount(doc_rank, weights=clear, minlength=sizes.size)
-    whole = may_be_whole & (clears >= DOC_CLEAR * sizes)
+    whole = may_be_whole & ((clears >= DOC_CLEAR * sizes) | (likes >= DOC_ALL_LIKE * sizes))
     if whole.any():
         rows = np.flatnonzero(whole[doc_rank])
         opens = (
@@ -239,7 +258,7 @@ def code_lines(
     # Runs of code-like lines holding enough clearly code ones.
     strong = np.bincount(run, weights=clear)
     out |= like & (strong[run] >= RUN_STRONG)
-    return out
+    return out | tex
 
 
 _INDENTS = (" ", "\t")

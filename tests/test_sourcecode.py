@@ -13,7 +13,7 @@ from dedup.sourcecode import CodeLines, code_candidates, code_lines, code_lines_
 
 # What a code-like line may end and open with (dedup.sourcecode's tables, spelled out).
 MAY_END = set("{};([)]/\\\"',")
-MAY_OPEN = set("})]#/*>$<`~@_") | set("abcdefghijklmnopqrstuvwxyz")
+MAY_OPEN = set("})]#/*>$<`~@_-\\") | set("abcdefghijklmnopqrstuvwxyz")
 
 C_FILE = """#include <stdio.h>
 
@@ -104,7 +104,7 @@ def test_a_documents_lines_are_judged_on_its_own(docs: list[list[str]]) -> None:
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.text(alphabet="ab A{};()_=#@.。新 \ud800", max_size=6), max_size=8))
+@given(st.lists(st.text(alphabet="ab A{};()_=#@.-\\。新 \ud800", max_size=6), max_size=8))
 def test_candidates_read_off_code_points_equal_those_read_a_line_at_a_time(lines: list[str]) -> None:
     """What the line table reads off the code points its line marks encoded (empty lines included)."""
     expected = [bool(s) and (s[-1] in MAY_END or s[0] in MAY_OPEN) for s in lines]
@@ -217,3 +217,67 @@ def test_this_packages_modules_cleaned_still_parse() -> None:
     texts = [path.read_text(encoding="utf-8") for path in paths]
     for path, cleaned in zip(paths, dedup.clean(texts, cross_document=True)):
         ast.parse(cleaned.text, filename=str(path))
+
+
+LATEX = r"""\documentclass{article}
+\usepackage{amsmath}
+\begin{document}
+\section{Introduction}
+We study near-duplicate detection in large corpora of text.
+\begin{itemize}
+\item First, we define the problem.
+\item Second, we give an algorithm.
+\end{itemize}
+\section{Method}
+\begin{equation}
+J(A, B) = \frac{|A \cap B|}{|A \cup B|}
+\end{equation}
+\begin{itemize}
+\item Shingle the documents.
+\end{itemize}
+\begin{tabular}{lrr}
+\hline
+Method & Precision & Recall \\
+\hline
+\end{tabular}
+\end{document}
+"""
+
+
+def test_tex_commands_are_code_alone_and_papers_keep_them() -> None:
+    """A LaTeX paper's `\\begin{itemize}`, `\\end{equation}` and `\\hline` repeat within it and its preamble across
+    papers: every one is a command of the paper, none a marker, passage or recurring line."""
+    lines = [line for line in LATEX.split("\n") if line]
+    assert _doc(lines).tolist() == [not line.startswith("We study") for line in lines]  # items go with the commands
+    alone = ["We study hashing.", "\\begin{itemize}", "The end of the list.", "\\hline", "A last sentence here."]
+    assert _doc(alone).tolist() == [False, True, False, True, False]  # a command is code alone
+    papers = [LATEX.replace("near-duplicate detection", topic) for topic in ("hashing", "sorting", "parsing", "search")]
+    cleaned = dedup.clean(papers, cross_document=False)
+    assert [c.text for c in cleaned] == papers
+
+
+YAML = """name: build
+on:
+  push:
+    branches: [main]
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - run: pip install -e .
+      - run: pytest
+  lint:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - run: ruff check .
+"""
+
+
+def test_a_yaml_file_is_code_and_keeps_its_repeated_steps() -> None:
+    lines = YAML.split("\n")[:-1]
+    assert code_lines_of([YAML]).code.all()
+    assert not _doc(["name: 张三", "电话：010-12345678"]).any()  # a form's labels: no program
+    (cleaned,) = dedup.clean([YAML])
+    assert cleaned.text == YAML and len(lines) == 16
