@@ -340,6 +340,28 @@ def row_shapes(lines: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     return row, numeric
 
 
+# An item of an enumerated list (A. 正确, B) Mars, (1) 盐, ① 适量, 一、…), a field with a short value (性别：男,
+# Answer: A; not a headline, 藏北：部队力保灾民安度春节) or a label that introduces what follows (记者：, Q:) — a
+# transcript's, a questionnaire's or a form's structure, which repeats them with other content each time; a URL's
+# "://" is no field.
+_ENUMERATOR = "(?:[A-Za-z]|\\d{1,3}|[一二三四五六七八九十]{1,3}|[ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩⅰⅱⅲⅳⅴⅵⅶⅷⅸⅹ])"
+_LABEL = re.compile(
+    f"(?:{_ENUMERATOR}\\s*[.)．、）]|[（(]{_ENUMERATOR}[）)]|[①-⑳])\\s*\\S.*"
+    "|[^:：\\s][^:：]{0,15}[:：](?!//)\\s*\\S.{0,7}"
+    "|[^:：]{1,16}[:：]"
+)
+LABEL_CHARS = 40  # a label's line, spaces around it included
+
+
+def label_lines(lines: Sequence[str]) -> np.ndarray:
+    """bool ``[len(lines)]``: which lines of at most :data:`LABEL_CHARS` characters, stripped, are an item of an
+    enumerated list, a field or a label (:data:`_LABEL`: ``A. 正确``, ``(1) 盐``, ``Answer: A``, ``记者：``)."""
+    match = _LABEL.fullmatch
+    return np.fromiter(
+        (len(line) <= LABEL_CHARS and match(line.strip()) is not None for line in lines), dtype=bool, count=len(lines)
+    )
+
+
 def exempt_lines(lines: Sequence[str]) -> np.ndarray:
     """bool ``[len(lines)]``: dialogue (:func:`opens_with_speech`) or a figure (:func:`figure_lines`) — lines that are
     never boilerplate, and found no repeated passage alone."""

@@ -207,7 +207,7 @@ def unit_table(
     paragraphs: UnitSpans | None = None,
     known: KnownViews | None = None,
     fragments: bool = True,
-    code: CodeLines | None = None,
+    exempt: CodeLines | None = None,
 ) -> UnitTable:
     """Paragraphs of every document (long ones as their sentences) with their matching views.
 
@@ -223,9 +223,10 @@ def unit_table(
     fragments : bool
         Find the fragments each paragraph's document holds earlier (``UnitTable.fragments``; with a
         ``fragment_window`` of 63 paragraphs at most), for :func:`match_passages` with the same options.
-    code : CodeLines, optional
-        The batch's lines and which are code (:attr:`dedup.lines.LineTable.code`), when the caller has them
-        (otherwise they are found here).
+    exempt : CodeLines, optional
+        The batch's lines and which found no passage: its code (:attr:`dedup.lines.LineTable.code`) and, where the
+        caller knows which documents are no web pages, their labels (:func:`dedup.linemarks.label_lines`); by
+        default the lines of code, found here. A unit all of whose lines are exempt is ``speech``.
     """
     units = segment_many(texts, "paragraph") if paragraphs is None else paragraphs
     flat, doc = units.spans, units.doc_ids()
@@ -254,7 +255,7 @@ def unit_table(
         sentence_end=np.isin(last_visible(texts, doc, flat[:, 0], flat[:, 1]), _SENTENCE_END),
         split=split,
         speech=short_speech(texts, doc, flat, view_len, split, options)
-        | units_in_code(doc, flat, code_lines_of(texts) if code is None else code),
+        | units_in_code(doc, flat, code_lines_of(texts) if exempt is None else exempt),
         band_keys=band_keys(sigs, _lsh_params(options)),
         fragments=np.zeros(len(views), dtype=np.uint64),
     )

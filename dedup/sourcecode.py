@@ -284,14 +284,15 @@ def _count_within(marks: np.ndarray, first: np.ndarray) -> np.ndarray:
 
 @dataclass(frozen=True)
 class CodeLines:
-    """The non-blank lines of a batch and which are code.
+    """The non-blank lines of a batch and which are code (or, given to :func:`dedup.passages.unit_table` as
+    ``exempt``, which found no passage: code and, off web pages, labels).
 
     Attributes
     ----------
     doc, start, end : np.ndarray
         int64 ``[m]``: each line's document and span, sorted by (document, start).
     code : np.ndarray
-        bool ``[m]``: :func:`code_lines` of the lines.
+        bool ``[m]``: :func:`code_lines` of the lines (or the lines exempt).
     """
 
     doc: np.ndarray

@@ -7,13 +7,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import dedup
 from dedup import BoilerplateOptions, InvalidOptionError, Span, clean_report, find_boilerplate
 from dedup.boilerplate import Boilerplate, Families, classify_lines, occurrences
 from dedup.boilerplate.base import LINE_KINDS, kind_codes, kind_names
 from dedup.boilerplate.classify import collection_kinds, document_kinds, furniture_kinds, shared_rows
 from dedup.boilerplate.families import numbered_items
 from dedup.boilerplate.pages import page_lines
-from dedup.linemarks import ends_sentence, opens_with_speech, row_shapes
+from dedup.linemarks import ends_sentence, label_lines, opens_with_speech, row_shapes
 from dedup.lines import in_numeric_table, line_table
 from dedup.store import take_rows
 
@@ -172,6 +173,43 @@ def test_off_web_pages_a_marker_keeps_its_first_copy_unless_it_is_a_bracketed_la
     assert kind_names(document_kinds(table, on_a_page)).tolist().count("marker") == 2  # no page evidence: not a page
     pages = page_lines(table, on_a_page)
     assert kind_names(document_kinds(table, on_a_page, pages)).tolist().count("marker") == 3
+
+
+INTERVIEW = "\n".join(
+    ["记者：", "您对今年的经济形势怎么看？", "王部长：", "总体平稳，稳中有进。", "记者：", "明年的重点工作是什么？"]
+    + ["王部长：", "深化改革。"]
+)
+EXAM = "\n".join(
+    ["一、判断题", "1. 地球是圆的。", "A. 正确", "B. 错误", "2. 太阳从西边升起。", "A. 正确", "B. 错误"]
+    + ["3. 水在零度结冰。", "A. 正确", "B. 错误", "Answer: A", "4. 月亮会发光。", "A. 正确", "B. 错误", "Answer: B"]
+)
+
+
+def test_labels_items_and_fields_are_labels_and_headlines_urls_and_names_are_not() -> None:
+    lines = ["A. 正确", "B) Mars", "(1) 盐", "① 适量", "一、判断题", "Answer: A", "性别：男", "记者：", "Q:"]
+    others = [
+        "张三",
+        "啊朋友再见",
+        "１９９８年第一期",
+        "【正文】",
+        "藏北：部队力保灾民安度春节",
+        "http://example.com/a",
+    ]
+    assert label_lines(lines + others).tolist() == [True] * len(lines) + [False] * len(others)
+
+
+def test_a_transcripts_speakers_and_a_questionnaires_options_stay_every_time() -> None:
+    """Off web pages a speaker's label (记者：), an option (A. 正确) and a field (Answer: A) repeat with other content
+    each time: no marker, and two of them repeating together found no passage (before, both interview labels and
+    both options of every question but the first went)."""
+    for text in (INTERVIEW, EXAM):
+        (cleaned,) = dedup.clean([text])
+        assert cleaned.removed == () and cleaned.text == text
+    on_a_page = BoilerplateOptions(webpage=True)  # on a web page the labels are its furniture: every copy a marker
+    table = line_table([INTERVIEW], on_a_page)
+    pages = page_lines(table, on_a_page)
+    kinds = kind_names(document_kinds(table, on_a_page, pages)).tolist()
+    assert [t for t, k in zip(table.texts, kinds) if k == "marker"] == ["记者：", "王部长：", "记者：", "王部长："]
 
 
 def test_opening_formula_of_different_sentences_is_not_a_template() -> None:

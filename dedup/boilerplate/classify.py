@@ -9,7 +9,7 @@ import re
 import numpy as np
 
 from ..arrays import group_ids, sorted_unique
-from ..linemarks import ends_sentence, figure_lines
+from ..linemarks import ends_sentence, figure_lines, label_lines
 from ..lines import LineTable, in_numeric_table
 from ..store import take, take_rows
 from .base import CONTENT, KIND, BoilerplateOptions, kind_names
@@ -229,10 +229,14 @@ def document_kinds(table: LineTable, options: BoilerplateOptions, pages: PageLin
     short_repeat[candidates[ends_sentence(texts)]] = False
     marker = _neighbours_differ(table, exact_dup_within, exact_dup_within[short_repeat])
     # Off web pages a line repeated within a document — a refrain, a headline printed again, an issue
-    # line — keeps its first copy; a bracketed label (【正文】, [CNBC]) goes whole, as on pages.
+    # line — keeps its first copy; a bracketed label (【正文】, [CNBC]) goes whole, as on pages; and an item, a field
+    # or a label of a transcript, a questionnaire or a form (A. 正确, 性别：男, 记者：) is none: it stays every time.
     label = np.zeros(len(table), dtype=bool)
     label[candidates] = [_BRACKETED.fullmatch(text.strip()) is not None for text in texts]
     web = np.zeros(len(table), dtype=bool) if pages is None else pages.state == _WEB_PAGE
+    structure = np.zeros(len(table), dtype=bool)
+    structure[candidates] = label_lines(texts)
+    marker &= ~(structure & ~web)
     kept = np.flatnonzero(marker & ~web & ~label)
     marker[kept[np.unique(exact_dup_within[kept], return_index=True)[1]]] = False  # each group's first copy
     kind[marker] = KIND["marker"]

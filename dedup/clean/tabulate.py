@@ -8,17 +8,19 @@ from pathlib import Path
 
 import numpy as np
 
+from ..arrays import group_ids
 from ..boilerplate import BoilerplateOptions
 from ..boilerplate.analysis import Lines
-from ..boilerplate.pages import PageLines, judged_alone, no_page_lines, page_lines
+from ..boilerplate.pages import _WEB_PAGE, PageLines, judged_alone, no_page_lines, page_lines
 from ..index import Index
+from ..linemarks import LABEL_CHARS, label_lines
 from ..lines import LineTable, line_table, line_texts, texts_at
 from ..normalize import KnownViews, matching_texts
 from ..passages import UnitTable, unit_table
 from ..pool import InOrder, parallel_batch_chars
 from ..segment import segment_lines_and_paragraphs
 from ..sourcecode import CodeLines
-from ..store import StringSpill, TableSink, batches
+from ..store import StringSpill, TableSink, batches, take
 from ..webpage.features import reading_views, shares_reading_views
 from .against import IndexedCuts, indexed_cuts, no_cuts
 from .base import CleanOptions
@@ -104,8 +106,10 @@ def tabulate_batch(
     # A paragraph that is one line takes the line's view when both are viewed alike.
     known = KnownViews(lines.doc, lines.start, lines.end, lines.views)
     same_view = opts.passages.normalize == opts.boilerplate.normalize
-    code = CodeLines(lines.doc, lines.start, lines.end, lines.code)
-    units = unit_table(texts, opts.passages, segments[1], known if same_view else None, code=code)
+    pages = page_lines(lines, opts.boilerplate, reading)
+    # Paragraphs of code, and off web pages of a transcript's, a questionnaire's or a form's labels, found no passage.
+    exempt = CodeLines(lines.doc, lines.start, lines.end, lines.code | _labels_off_web(lines, pages))
+    units = unit_table(texts, opts.passages, segments[1], known if same_view else None, exempt=exempt)
     return CleanTables(
         np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)),
         lines,
@@ -113,8 +117,21 @@ def tabulate_batch(
         line_table(texts, opts.duplicates.boilerplate, segments, cuts=False) if extra == "lines" else None,
         matching_texts(texts, opts.duplicates.normalize) if extra == "views" else None,
         None if against is None else indexed_cuts(texts, against, opts, lines, units),
-        page_lines(lines, opts.boilerplate, reading),
+        pages,
     )
+
+
+def _labels_off_web(lines: LineTable, pages: PageLines | None) -> np.ndarray:
+    """bool ``[m]``: the lines of ``lines`` that are labels (:func:`dedup.linemarks.label_lines`: ``A. 正确``,
+    ``记者：``) and that their document repeats, in documents that ``pages`` judges no web pages (all of them without
+    ``pages``): a menu printed twice on a page is its boilerplate."""
+    out = np.zeros(len(lines), dtype=bool)
+    copies = group_ids(lines.exact, lines.doc)  # only a line its document repeats may be a passage's or a marker
+    rows = np.flatnonzero((lines.end - lines.start <= LABEL_CHARS) & (np.bincount(copies)[copies] >= 2))
+    if pages is not None:
+        rows = rows[pages.state[rows] != _WEB_PAGE]
+    out[rows] = label_lines(take(lines.texts, rows))
+    return out
 
 
 class TableBuilder:

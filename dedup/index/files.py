@@ -314,7 +314,7 @@ def segment_of(
         # a paragraph that is one line takes the line's view when both are viewed alike
         known = KnownViews(rows.doc, rows.start, rows.end, rows.views) if viewed == passages.normalize else None
         code = CodeLines(rows.doc, rows.start, rows.end, rows.code)
-        paragraphs = unit_table(texts, passages, segments[1], known, fragments=False, code=code)
+        paragraphs = unit_table(texts, passages, segments[1], known, fragments=False, exempt=code)
         found_rows, band = unit_keys(paragraphs, passages)
         # 32 bits of each key and document number are plenty: a rare collision only adds a
         # candidate, which the exact check then drops.
