@@ -11,7 +11,7 @@ import dedup
 from dedup import BoilerplateOptions, InvalidOptionError, Span, clean_report, find_boilerplate
 from dedup.boilerplate import Boilerplate, Families, classify_lines, occurrences
 from dedup.boilerplate.base import LINE_KINDS, kind_codes, kind_names
-from dedup.boilerplate.classify import collection_kinds, document_kinds, furniture_kinds, shared_rows
+from dedup.boilerplate.classify import collection_kinds, document_kinds, furniture_kinds, shared_rows, speaker_lines
 from dedup.boilerplate.families import numbered_items
 from dedup.boilerplate.pages import page_lines
 from dedup.linemarks import ends_sentence, label_lines, opens_with_speech, row_shapes
@@ -201,10 +201,15 @@ def test_labels_items_and_fields_are_labels_and_headlines_urls_and_names_are_not
 def test_a_transcripts_speakers_and_a_questionnaires_options_stay_every_time() -> None:
     """Off web pages a speaker's label (记者：), an option (A. 正确) and a field (Answer: A) repeat with other content
     each time: no marker, and two of them repeating together found no passage (before, both interview labels and
-    both options of every question but the first went)."""
-    for text in (INTERVIEW, EXAM):
+    both options of every question but the first went); so do a chat's speakers, two names alternating."""
+    chat = "\n".join(["张三", "你好，最近怎么样？", "李四", "还不错，你呢？", "张三", "周末吃饭吧。", "李四", "好啊。"])
+    for text in (INTERVIEW, EXAM, chat):  # the chat's speakers alternate: names, no refrain
         (cleaned,) = dedup.clean([text])
         assert cleaned.removed == () and cleaned.text == text
+    table = line_table([chat])
+    assert speaker_lines(table, np.ones(len(table), dtype=bool)).tolist() == [True, False] * 4
+    few = line_table([chat + "\n" + "\n".join(STORIES * 9)])  # the names a few of many lines: no transcript
+    assert not speaker_lines(few, np.ones(len(few), dtype=bool)).any()
     on_a_page = BoilerplateOptions(webpage=True)  # on a web page the labels are its furniture: every copy a marker
     table = line_table([INTERVIEW], on_a_page)
     pages = page_lines(table, on_a_page)

@@ -237,10 +237,41 @@ def document_kinds(table: LineTable, options: BoilerplateOptions, pages: PageLin
     structure = np.zeros(len(table), dtype=bool)
     structure[candidates] = label_lines(texts)
     marker &= ~(structure & ~web)
+    marker &= ~speaker_lines(table, marker & ~web & ~label, exact_dup_within)
     kept = np.flatnonzero(marker & ~web & ~label)
     marker[kept[np.unique(exact_dup_within[kept], return_index=True)[1]]] = False  # each group's first copy
     kind[marker] = KIND["marker"]
     return kind
+
+
+def speaker_lines(table: LineTable, chosen: np.ndarray, group: np.ndarray | None = None) -> np.ndarray:
+    """The ``chosen`` rows (bool ``[m]``) that name a speaker: copies of a line whose every copy has other
+    neighbours (:func:`_neighbours_differ`), in documents where two such lines alternate, one's copy between two of
+    another's (``张三`` / ``李四`` / ``张三``: a chat's speakers, each naming what follows), the names a fifth of
+    their document's lines or more (:data:`SPEAKER_SHARE`): bool ``[m]``. A refrain,
+    a headline printed again or an issue line repeats alone. ``group``: each row's group of copies in its document
+    (``group_ids(table.exact, table.doc)``), when the caller has it."""
+    out = np.zeros(len(table), dtype=bool)
+    if np.count_nonzero(chosen) < 3:
+        return out
+    group = group_ids(table.exact, table.doc) if group is None else group
+    chosen = chosen & (np.bincount(group)[group] >= 2)  # lines their document repeats
+    rows = np.flatnonzero(chosen & _neighbours_differ(table, group, sorted_unique(group[chosen])))
+    if rows.size < 3:
+        return out
+    d, g = table.doc[rows], group[rows]
+    within = d[1:] == d[:-1]
+    size = int(table.doc.max()) + 1
+    turns = np.bincount(d[1:][within & (g[1:] != g[:-1])], minlength=size)
+    # A B A turns twice (a group's runs, A A B B, once), and the names are a fifth of their document's lines or more:
+    # a transcript is made of turns, while a page's items that happen to alternate are a few of its many lines.
+    share = np.bincount(d, minlength=size) >= SPEAKER_SHARE * np.bincount(table.doc, minlength=size)
+    out[rows] = (turns[d] >= 2) & share[d]
+    return out
+
+
+#: The share of a document's lines that speakers' names (:func:`speaker_lines`) must make at least.
+SPEAKER_SHARE = 0.2
 
 
 _BRACKETED = re.compile(r"[【\[［〔(（<＜「『《][^\n]{0,30}[】\]］〕)）>＞」』》]")
