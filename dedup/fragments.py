@@ -126,9 +126,9 @@ def short_pairs_anchored(pairs: np.ndarray, doc: np.ndarray, split: np.ndarray, 
 def long_pairs_anchored(pairs: np.ndarray, inner: np.ndarray, speech: np.ndarray) -> np.ndarray:
     """bool ``[p]``: which verified pairs of long paragraphs (int64 ``[p, 2]``) may found a passage: not the edited
     copies that count only inside one (``inner``, bool ``[p]``: :func:`dedup.copies.edited_inner`), nor a pair with
-    a paragraph of source code (``speech``, bool ``[u]`` of every paragraph: :attr:`UnitTable.speech`, which only
-    code sets on long paragraphs) — cutting a program's repeated lines, or the function it shares with another
-    file, leaves a program that no longer runs."""
+    a paragraph of source code or of labels (``speech``, bool ``[u]`` of every paragraph: :attr:`UnitTable.speech`,
+    which only they set on long paragraphs) — cutting a program's repeated lines, or the function it shares with
+    another file, leaves a program that no longer runs."""
     return ~inner & ~speech[pairs[:, 0]] & ~speech[pairs[:, 1]]
 
 

@@ -175,7 +175,8 @@ class UnitTable:
         (:func:`dedup.linemarks.opens_with_speech`): a line of dialogue said twice in a story (``“好。”``,
         ``“Fine.”``, ``— Да.``), or a figure (``5.2``, ``1,200``: a table printed a cell a line repeats its values);
         or a paragraph of any length whose lines are source code (:func:`dedup.sourcecode.code_lines`: ``return
-        0;``, an example printed again). It founds no passage (it may extend one) and is no fragment.
+        0;``, an example printed again) or, off web pages, labels and speakers' names (``A. 正确``, ``记者：``,
+        ``张三``: ``unit_table``'s ``exempt``). It founds no passage (it may extend one) and is no fragment.
     band_keys : np.ndarray
         uint64 ``[l, bands]``: LSH band keys of the ``l`` units whose view has at least
         ``min_chars`` characters, in unit order (what matching them needs, computed while

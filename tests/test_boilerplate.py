@@ -272,6 +272,18 @@ def test_a_table_printed_a_cell_a_line_keeps_its_figures() -> None:
     assert [(r.kind, r.text.strip()) for r in removed] == [("page-number", str(n)) for n in range(3, 3 + len(STORIES))]
 
 
+def test_a_subtitles_cue_numbers_are_no_page_numbers() -> None:
+    """An SRT file numbers its cues alone on a line before their timing: none is a page number (before, every one
+    went), while a page number between two pages' text still goes."""
+    cues = [("00:00:01,000 --> 00:00:03,000", "你好。"), ("00:00:03,500 --> 00:00:05,000", "我们走吧。")]
+    cues += [("00:00:05,500 --> 00:00:08,000", "好。"), ("00:00:08,500 --> 00:00:10,000", "明天见。")]
+    srt = "\n\n".join(f"{k}\n{timing}\n{text}" for k, (timing, text) in enumerate(cues, 1)) + "\n"
+    (cleaned,) = dedup.clean([srt])
+    assert cleaned.removed == () and cleaned.text == srt
+    pdf = "\n".join([STORIES[0], "12", STORIES[1], "13", STORIES[2]])
+    assert [r.kind for r in dedup.clean([pdf])[0].removed] == ["page-number", "page-number"]
+
+
 def test_figures_recurring_across_documents_are_no_boilerplate() -> None:
     """A figure alone on a line (``0``, ``12.5``) recurs across a series' tables by chance: it is no recurring line,
     template or marker, as a label printed with it is (until 2026-12-07 the figures went as recurring lines)."""

@@ -92,11 +92,27 @@ def in_figure_column(table: LineTable, rows: np.ndarray) -> np.ndarray:
     return out
 
 
+# A subtitle's timing (SRT: 00:00:01,000 --> 00:00:03,500; WebVTT: 00:01.000 --> 00:03.500).
+_CUE_TIMING = re.compile(r"(?:\d{1,2}:)?\d{1,2}:\d{2}[,.]\d{1,3}\s*-->\s*(?:\d{1,2}:)?\d{1,2}:\d{2}[,.]\d{1,3}\b.*")
+
+
+def opens_a_cue(table: LineTable, rows: np.ndarray) -> np.ndarray:
+    """Which of ``rows`` (bool ``[m]``) are followed in their document by a subtitle's timing (:data:`_CUE_TIMING`):
+    the cue numbers of an SRT file (``1`` / ``00:00:01,000 --> 00:00:03,000`` / text), no page numbers. bool ``[m]``."""
+    out = np.zeros(len(table), dtype=bool)
+    chosen = np.flatnonzero(rows)
+    near, inside = _beside(table, chosen, 1)
+    match = _CUE_TIMING.fullmatch
+    out[chosen[inside]] = [match(text.strip()) is not None for text in take(table.texts, near[inside])]
+    return out
+
+
 def _page_furniture(table: LineTable) -> tuple[np.ndarray, np.ndarray]:
     """Page-number lines and running heads: two bool ``[m]`` masks. A bare number beside a figure is a table's
-    cell (:func:`in_figure_column`), no page number."""
+    cell (:func:`in_figure_column`), and one before a subtitle's timing a cue's number (:func:`opens_a_cue`): no page
+    numbers."""
     page_number, running = table.page_number, table.running_head
-    page_number = page_number & ~in_figure_column(table, page_number)
+    page_number = page_number & ~in_figure_column(table, page_number) & ~opens_a_cue(table, page_number)
     short_plain = table.head_like & ~page_number
     same_doc_prev = np.concatenate(([False], table.doc[1:] == table.doc[:-1]))
     same_doc_next = np.concatenate((table.doc[:-1] == table.doc[1:], [False]))
@@ -248,9 +264,9 @@ def speaker_lines(table: LineTable, chosen: np.ndarray, group: np.ndarray | None
     """The ``chosen`` rows (bool ``[m]``) that name a speaker: copies of a line whose every copy has other
     neighbours (:func:`_neighbours_differ`), in documents where two such lines alternate, one's copy between two of
     another's (``张三`` / ``李四`` / ``张三``: a chat's speakers, each naming what follows), the names a fifth of
-    their document's lines or more (:data:`SPEAKER_SHARE`): bool ``[m]``. A refrain,
-    a headline printed again or an issue line repeats alone. ``group``: each row's group of copies in its document
-    (``group_ids(table.exact, table.doc)``), when the caller has it."""
+    their document's lines or more (:data:`SPEAKER_SHARE`): bool ``[m]``. A refrain, a headline printed again or an
+    issue line repeats alone. ``group``: each row's group of copies in its document (``group_ids(table.exact,
+    table.doc)``), when the caller has it."""
     out = np.zeros(len(table), dtype=bool)
     if np.count_nonzero(chosen) < 3:
         return out
