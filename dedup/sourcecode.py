@@ -21,15 +21,15 @@ blog's snippet). Four signs mark a line as code (:func:`code_lines`):
 A line is *code-like* when half or more of its non-space characters are ASCII, it is not prose (six words or
 more, apart by spaces, with at most two of ``(){}[]=<>"'``), and its shape is a program's: it ends with
 ``{ } ; ( [ ) ] , \\`` or a docstring's quotes, opens with ``} ) ] # // /* >>> $ \\`` or a decorator, opens
-with a keyword, an assignment, a call or a YAML key (``name:``, ``- uses:``), or holds an operator (``->``, ``=>``,
-``::``, ``&&``, ``==``, ``a[i``); a line opening with a capital letter is code-like by its ends only (``MAX = 10``
-is not). It is *clearly code* when it
-ends with ``{`` or ``):``, ends with ``;`` and holds a bracket, quote or ``=`` (or is three words at most:
-``return 0;``), opens with ``} // /* #include``, a shell prompt or an ``import``, is a bare
-``else``/``break``/``pass``, an assignment, an operator or a call of a lower-case or dotted name (``print(x)``,
-``os.path.join(a, b)``, not ``Name(required)``), a YAML key opening a block or holding a literal (``help_text: |``,
-``required: false``) or a TeX command. Mostly-CJK lines are never code-like (a Chinese line ending with an
-ASCII ``;``), nor are English lines of a list ending with ``;``.
+with a keyword, an assignment, a call, a YAML key (``name:``, ``- uses:``) or an SQL clause in capitals, or holds
+an operator (``->``, ``=>``, ``::``, ``&&``, ``==``, ``a[i``); a line opening with a capital letter is code-like by
+its ends only (``MAX = 10`` is not), or by two capitals opening an SQL clause. It is *clearly code* when it ends
+with ``{`` or ``):``, ends with ``;`` and holds a bracket, quote or ``=`` (or is three words at most: ``return
+0;``), opens with ``} // /* #include``, a shell prompt or an ``import``, is a bare ``else``/``break``/``pass``, an
+assignment, an operator or a call of a lower-case or dotted name (``print(x)``, ``os.path.join(a, b)``, not
+``Name(required)``), a YAML key opening a block or holding a literal (``help_text: |``, ``required: false``), an
+SQL clause in capitals (``RETURNS internal``, ``LANGUAGE C STRICT;``) or a TeX command. Mostly-CJK lines are never
+code-like (a Chinese line ending with an ASCII ``;``), nor are English lines of a list ending with ``;``.
 
 Measured (the twenty-seventh session; the README's "Source code" has the collections' removals): no document of
 People's Daily, the generated reprint pages, the seeds or the 916 labelled web pages is a document of code; on
@@ -77,6 +77,7 @@ def _ascii_table(chars: str) -> np.ndarray:
 _MAY_END = _ascii_table("".join(end[-1] for end in _ENDS))
 _MAY_OPEN = _ascii_table("".join(o[0] for o in _OPENS) + "@_$-abcdefghijklmnopqrstuvwxyz")
 _END_SET, _OPEN_SET = ({chr(c) for c in np.flatnonzero(table[:128])} for table in (_MAY_END, _MAY_OPEN))
+_CAPITALS = _ascii_table("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 _KEYWORDS = (
     "def|class|import|from|return|raise|yield|elif|else|except|finally|try|async|await|lambda|with|if|for|while|"
     "var|let|const|function|public|private|protected|static|package|fn|func|pub|impl|struct|enum|switch|case|"
@@ -112,6 +113,12 @@ _BARE = re.compile(r"(?:else|try|finally|break|continue|return|pass|end|fi|done|
 _PROMPT = re.compile(r"(?:\$|>>>|\.\.\.) [a-z]")
 _CLEAR_OPENS = ("}", "//", "/*", "#include", "#define", "#if", "#endif", "#pragma", "<?php")
 _CLEAR_KEYWORD = re.compile(rf"(?:{_KEYWORDS})[ (<]")
+# SQL's clauses, which it writes in capitals a line each (CREATE FUNCTION …, RETURNS internal, AS '…', LANGUAGE C;).
+_SQL = re.compile(
+    r"(?:SELECT|INSERT|UPDATE|DELETE|CREATE|ALTER|DROP|RETURNS|LANGUAGE|AS|FROM|WHERE|AND|OR|ORDER BY|GROUP BY|JOIN"
+    r"|VALUES|SET|BEGIN|END|COMMIT|GRANT|REVOKE|WITH|UNION|LIMIT|HAVING|DECLARE|RETURN|COMMENT ON|INTO|CASE|WHEN"
+    r"|THEN|ELSE|IF|LOOP|EXECUTE|PERFORM|RAISE)(?=[\s(;]|$)"
+)
 
 
 def _mostly_ascii(line: str) -> bool:
@@ -135,6 +142,7 @@ def code_like(line: str) -> bool:
         or line.startswith(_OPENS)
         or (line[0] == "@" and line[1:2].isalpha())
         or _OPENING.match(line) is not None
+        or _SQL.match(line) is not None
         or (_OPERATOR_CHAR.search(line) is not None and _OPERATOR.search(line) is not None)
     )
     return shaped and not _prose(line)
@@ -148,7 +156,7 @@ def clearly_code(line: str) -> bool:
         return True
     if _ASSIGNMENT.match(line) or _OPERATOR.search(line) or _IMPORT.match(line) or _BARE.match(line):
         return True
-    if _CALL.match(line) or _YAML_CLEAR.match(line):
+    if _CALL.match(line) or _YAML_CLEAR.match(line) or _SQL.match(line):
         return True
     return _CLEAR_KEYWORD.match(line) is not None and _CODE_CHARS.search(line) is not None
 
@@ -163,8 +171,9 @@ def code_candidates(lines: Sequence[str], encoded: tuple[np.ndarray, np.ndarray]
         present = [i for i, line in enumerate(lines) if line]
         chosen = [lines[i] for i in present]
         firsts, lasts = (to_codepoints("".join(map(itemgetter(k), chosen))) for k in (0, -1))
+        seconds = to_codepoints("".join(line[1:2] or " " for line in chosen))
         out = np.zeros(m, dtype=bool)
-        out[present] = _MAY_END[np.minimum(lasts, 128)] | _MAY_OPEN[np.minimum(firsts, 128)]
+        out[present] = _may_be_code(firsts, seconds, lasts)
         return out
     cps, offsets = encoded
     starts, ends = offsets[:-1], offsets[1:]
@@ -172,8 +181,17 @@ def code_candidates(lines: Sequence[str], encoded: tuple[np.ndarray, np.ndarray]
     if not cps.size:
         return present
     firsts = cps[np.minimum(starts, cps.size - 1)]
+    seconds = np.where(ends - starts >= 2, cps[np.minimum(starts + 1, cps.size - 1)], ord(" "))
     lasts = cps[np.maximum(ends - 1, 0)]
-    return present & (_MAY_END[np.minimum(lasts, 128)] | _MAY_OPEN[np.minimum(firsts, 128)])
+    return present & _may_be_code(firsts, seconds, lasts)
+
+
+def _may_be_code(firsts: np.ndarray, seconds: np.ndarray, lasts: np.ndarray) -> np.ndarray:
+    """bool ``[m]``: lines whose last code point may end a code-like line, whose first may open one, or whose first
+    two are capitals (an SQL clause), from those code points (uint32 ``[m]`` each; a one-character line's second is a
+    space)."""
+    caps = _CAPITALS[np.minimum(firsts, 128)] & _CAPITALS[np.minimum(seconds, 128)]
+    return _MAY_END[np.minimum(lasts, 128)] | _MAY_OPEN[np.minimum(firsts, 128)] | caps
 
 
 def code_lines(
@@ -220,7 +238,7 @@ def code_lines(
     like, clear, fence, tex = (np.zeros(m, dtype=bool) for _ in range(4))
     for i in rows:
         s = stripped[i]
-        if s[-1] not in _END_SET and s[0] not in _OPEN_SET:  # a candidate by its NFKC's ends only: "）" is ")"
+        if s[-1] not in _END_SET and s[0] not in _OPEN_SET and not s[:2].isupper():  # by its NFKC only: "）" is ")"
             continue
         if s.startswith(("```", "~~~")):
             fence[i] = True
