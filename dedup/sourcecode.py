@@ -244,7 +244,7 @@ def code_lines(
             fence[i] = True
         like[i] = code_like(s)
         tex[i] = s[0] == "\\" and _TEX.match(s) is not None
-    if not like.any() and not fence.any():
+    if not (like.any() or fence.any() or tex.any()):  # a TeX command of CJK words is code and no code-like line
         return out
     first = np.concatenate(([True], doc[1:] != doc[:-1]))
     _, doc_rank = np.unique(doc, return_inverse=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import dedup
@@ -90,11 +90,23 @@ def test_prose_lists_and_cjk_are_no_code(lines: list[str]) -> None:
     assert not _doc(lines).any()
 
 
-_LINES = st.sampled_from([*PROSE, *C_FILE.split("\n")[:12], "```", "新闻联播;", "5月 ( 39 )", "x = 1", "}"])
+_LINES = st.sampled_from(
+    [
+        *PROSE,
+        *C_FILE.split("\n")[:12],
+        "```",
+        "新闻联播;",
+        "5月 ( 39 )",
+        "x = 1",
+        "}",
+        "\\section{中国式现代化的发展历程}",
+    ]
+)
 
 
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.lists(_LINES.filter(str.strip), max_size=12), max_size=6))
+@example([["\\section{中国式现代化的发展历程}"], ["x = 1", "}"]])  # before, the command was code only beside code
 def test_a_documents_lines_are_judged_on_its_own(docs: list[list[str]]) -> None:
     """The lines of a call of many documents are judged as each document's alone."""
     lines = [line for doc in docs for line in doc]
