@@ -37,8 +37,7 @@ def _batch_cuts(texts: Sequence[str], plan: CleanPlan, first_doc: int) -> tuple[
         code = np.array([index[name] for name in noise_kinds], dtype=np.int64)
         doc = np.repeat(np.arange(n, dtype=np.int64), np.diff(offsets))
         spans = spans.reshape(-1, 2)
-        code_docs = plan.code_docs[(plan.code_docs >= first_doc) & (plan.code_docs < first_doc + n)] - first_doc
-        keep = ~noise_in_code(texts, doc, spans, code_docs)
+        keep = ~noise_in_code(texts, doc, spans, plan.code_docs_in(first_doc, first_doc + n))
         parts.append(
             np.column_stack(
                 [

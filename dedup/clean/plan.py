@@ -101,8 +101,12 @@ class CleanPlan:
             self.holders,
             self.remove_noise,
             CleanReport([], [], [], []),
-            self.code_docs[(self.code_docs >= first) & (self.code_docs < stop)] - first,
+            self.code_docs_in(first, stop),
         )
+
+    def code_docs_in(self, first: int, stop: int) -> np.ndarray:
+        """:attr:`code_docs` among documents ``first .. stop - 1``, numbered from 0 (int64)."""
+        return self.code_docs[(self.code_docs >= first) & (self.code_docs < stop)] - first
 
     def cuts(self, doc: int, text: str) -> list[Cut]:
         """Document ``doc``'s planned cuts on its ``text``, in proposal order."""
