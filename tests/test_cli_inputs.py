@@ -579,6 +579,10 @@ def test_compressed_text_files_are_read(tmp_path: Path) -> None:
     assert {c["id"]: c["text"] for c in cleaned} == {
         name: STORY for name in ("a.txt.gz", "b.txt.bz2", "c.txt.xz", "d.txt.zst")
     }
+    # the cleaned text is written uncompressed, under the name without the compression's suffix (until 2026-12-07
+    # text/a.txt.gz held plain text)
+    assert {c["output"] for c in cleaned} == {f"text/{name}.txt" for name in "abcd"}
+    assert (out / "text" / "a.txt").read_text(encoding="utf-8") == STORY
     skipped = skipped_by_source(summary)
     assert "corrupt or truncated compressed stream" in skipped["e.txt.gz"][0]["reason"]
     assert "corrupt or truncated compressed stream" in skipped["f.txt.gz"][0]["reason"]

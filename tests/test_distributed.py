@@ -8,6 +8,7 @@ the fixture rather than at the top of the module so that the pure tests still ru
 
 from __future__ import annotations
 
+import gzip
 import itertools
 import json
 import logging
@@ -612,6 +613,10 @@ def _mixed_inputs(folder: Path, reprints: list[str]) -> Path:
         where = root / "b" / ("c" if i % 2 else "") / f"t{i:03d}.txt"
         where.write_bytes(text.encode("gbk", "ignore") if i == 3 else text.encode("utf-8"))
     (root / "b" / "empty.txt").write_bytes(b"")
+    # a web page (read as its visible text) and a compressed text file (its text/ file named without ".gz")
+    page = "".join(f"<p>{line}</p>" for line in reprints[0].splitlines())
+    (root / "b" / "page.html").write_text(f"<html><head><title>t</title><script>x()</script></head>{page}", "utf-8")
+    (root / "b" / "z.txt.gz").write_bytes(gzip.compress(reprints[1].encode("utf-8")))
     return root
 
 
@@ -639,6 +644,7 @@ def test_cli_engine_ray_reads_and_writes_on_the_workers(
     local = sorted(p.relative_to(tmp_path / "local") for p in (tmp_path / "local").rglob("*"))
     assert local == sorted(p.relative_to(tmp_path / "ray") for p in (tmp_path / "ray").rglob("*"))
     assert len([p for p in local if p.parts[0] == "text"]) >= 20
+    assert {Path("text/b/page.html.txt"), Path("text/b/z.txt")} <= set(local)
     for rel in local:
         if (tmp_path / "local" / rel).is_file() and rel.name != "timings.json":
             assert (tmp_path / "ray" / rel).read_bytes() == (tmp_path / "local" / rel).read_bytes(), rel

@@ -140,11 +140,11 @@ def _spill_folder(workspace: Workspace | None) -> Any:
 
 
 def _needs_records(files: Sequence[InputFile], args: argparse.Namespace) -> bool:
-    """Whether the rows need each record's fields (read again, or kept by Ray): JSONL or Parquet inputs, or
-    --annotate."""
+    """Whether the rows need each record's fields (read again, or kept by Ray): inputs of records (JSONL, Parquet,
+    CSV, JSON), or --annotate."""
     if args.dry_run:
         return False
-    return args.annotate or any(not file.format.startswith("txt") for file in files)
+    return args.annotate or any(not file.format.startswith(("txt", "html")) for file in files)
 
 
 def run_clean(args: argparse.Namespace, reporter: Reporter, out: TextIO | None = None) -> int:

@@ -28,7 +28,8 @@ Files written into OUT:
   annotated.jsonl    with --annotate: each input record unchanged, plus keep and duplicate_of
   clusters.jsonl     one line per cluster of near-duplicate documents
   boilerplate.jsonl  one line per family of boilerplate lines, with every occurrence
-  text/              the cleaned text of each .txt input, at its path relative to its INPUT
+  text/              the cleaned text of each .txt input (and .html page, as NAME.html.txt), at its
+                     path relative to its INPUT
   summary.json       counts, bytes in/out, removals by reason, skipped inputs, options
   options.json       every library option in force
   timings.json       seconds per phase (with report.html, the only files that differ between runs)

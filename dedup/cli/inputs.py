@@ -76,6 +76,8 @@ def _suggested_glob(names: Sequence[str]) -> str:
     kind = kinds.most_common(1)[0][0]
     if kind == "txt":  # compressed .txt files, or names of no known kind
         return "'*.txt*'" if all(".txt" in n.lower() for n in names if format_of(n).startswith("txt")) else "'*'"
+    if kind == "html":
+        return "'*.htm*'"  # .html and .htm pages, compressed ones too
     return "'*.parquet'" if kind == "parquet" else f"'*.{kind}*'"  # jsonl, csv, tsv, json (crashed on the last three
     # until 2026-12-07), each with its compressed files
 

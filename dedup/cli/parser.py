@@ -52,7 +52,10 @@ def _add_input_options(parser: argparse.ArgumentParser) -> None:
         "inputs",
         nargs="+",
         metavar="INPUT",
-        help=".txt file, folder (searched recursively), .jsonl[.gz|.zst], .csv, .tsv, .json or .parquet file",
+        help=(
+            ".txt file, folder (searched recursively), .jsonl[.gz|.zst], .csv, .tsv, .json or .parquet file, "
+            "or .html page (read as its visible text, a line per block)"
+        ),
     )
     group.add_argument(
         "--glob",

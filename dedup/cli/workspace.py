@@ -16,6 +16,7 @@ from ..dicts import dotted_keys
 from ..io import (
     PathAllocator,
     Record,
+    format_of,
     fsync_dir,
     sync_files,
     write_atomic,
@@ -311,9 +312,20 @@ def write_text(text_root: Path, tmp: Path, rel: PurePosixPath, text: str) -> Pat
 
 
 def allocate_text_paths(records: Sequence[Record]) -> list[PurePosixPath | None]:
-    """Paths under text/ of the documents read from .txt files (None for the others)."""
+    """Paths under text/ of the documents read from whole files (None for records of JSONL, Parquet…): the file's
+    path without its compression's suffix (the text written is not compressed), ``.txt`` added to a page's
+    (``news/a.html`` → ``news/a.html.txt``)."""
     allocator = PathAllocator()
-    return [allocator.allocate(r.rel) if r.line is None else None for r in records]
+    return [allocator.allocate(text_name(r.rel)) if r.line is None else None for r in records]
+
+
+def text_name(rel: str) -> str:
+    """Where under text/ the cleaned text of the file at ``rel`` goes: ``a.txt.gz`` → ``a.txt``, ``a.html`` →
+    ``a.html.txt``, ``notes.md`` → ``notes.md``."""
+    kind, _, compression = format_of(rel).partition(".")
+    if compression:
+        rel = rel[: rel.rindex(".")]
+    return f"{rel}.txt" if kind == "html" else rel
 
 
 def index_beside(target: Path, force: bool) -> Path:

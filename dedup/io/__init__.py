@@ -12,6 +12,7 @@ Reading
     ``.jsonl`` ``.ndjson``        one JSON object per line, optionally ``.gz`` or ``.zst``
                                   compressed (streamed, never inflated whole)
     ``.parquet`` ``.pq``          a string column (needs pyarrow: ``pip install 'dedup[parquet]'``)
+    ``.html`` ``.htm``            one document per page: its visible text, a line per block (:mod:`dedup.io.html`)
     ============================  ==========================================================
 
 Writing
@@ -19,8 +20,8 @@ Writing
     the output folder; :func:`write_atomic` writes a file by temporary file and rename.
 
 Where things live: ``base`` (records, options, format names), ``discover`` (finding files),
-``decode`` (bytes to text), ``readers`` (files to records), ``records`` (a record's checks and
-hints), ``delimited`` (CSV/TSV and JSON files), ``ranges`` (big files in pieces), ``paths``
+``decode`` (bytes to text), ``html`` (a page's visible text), ``readers`` (files to records), ``records`` (a
+record's checks and hints), ``delimited`` (CSV/TSV and JSON files), ``ranges`` (big files in pieces), ``paths``
 (output paths, atomic writes, :func:`sync_files`).
 """
 
@@ -38,6 +39,7 @@ from .base import (
 )
 from .decode import common_share, decode_text, script_shares
 from .discover import discover
+from .html import decode_html, html_lines, html_text
 from .paths import PathAllocator, fsync_dir, safe_relpath, sync_files, write_atomic
 from .readers import feed_item, read_file, read_records
 from .records import text_problem
@@ -53,12 +55,15 @@ __all__ = [
     "Record",
     "Skipped",
     "common_share",
+    "decode_html",
     "decode_text",
     "script_shares",
     "discover",
     "display_path",
     "feed_item",
     "format_of",
+    "html_lines",
+    "html_text",
     "fsync_dir",
     "sync_files",
     "read_file",

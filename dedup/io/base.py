@@ -159,9 +159,10 @@ def not_valid(encoding: str, byte: int, where: str, options: ReadOptions) -> str
 
 
 def format_of(name: str) -> Format:
-    """The input format a file name implies: ``jsonl``, ``csv``, ``tsv``, ``json``, ``parquet`` or ``txt``
-    (anything unknown is read as text), followed by ``.gz``, ``.zst``, ``.bz2`` or ``.xz`` when the
-    name ends so (``notes.txt.gz`` → ``txt.gz``, ``dump.jsonl.zst`` → ``jsonl.zst``)."""
+    """The input format a file name implies: ``jsonl``, ``csv``, ``tsv``, ``json``, ``parquet``, ``html`` (``.htm``,
+    ``.xhtml``: a page, read as its visible text) or ``txt`` (anything unknown is read as text), followed by
+    ``.gz``, ``.zst``, ``.bz2`` or ``.xz`` when the name ends so (``notes.txt.gz`` → ``txt.gz``, ``dump.jsonl.zst``
+    → ``jsonl.zst``)."""
     lower = name.lower()
     compression = next((c for suffix, c in _COMPRESSIONS if lower.endswith(suffix)), None)
     if compression is not None:
@@ -170,6 +171,8 @@ def format_of(name: str) -> Format:
         kind = "jsonl"
     elif lower.endswith((".csv", ".tsv", ".json")):
         kind = lower.rpartition(".")[2]
+    elif lower.endswith((".html", ".htm", ".xhtml")):
+        kind = "html"
     elif lower.endswith((".parquet", ".pq")) and compression is None:
         kind = "parquet"
     else:

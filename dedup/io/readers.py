@@ -23,6 +23,7 @@ from .compressed import CheckedEnd, zstd_problem
 from .decode import decode_text
 from .delimited import SAMPLE_BYTES, read_delimited, read_json, sample_encoding
 from .discover import discover
+from .html import decode_html, html_text
 from .records import make_record, object_record
 
 
@@ -65,7 +66,7 @@ def read_file(
     """
     kind = file.format.partition(".")[0]
     try:
-        if kind == "txt":
+        if kind in ("txt", "html"):
             yield from _read_txt(file, options)
         elif kind == "parquet":
             yield from _read_parquet(file, options, fields, row_groups)
@@ -80,7 +81,9 @@ def read_file(
 
 
 def _read_txt(file: InputFile, options: ReadOptions) -> Iterator[Record | Skipped | Encoding]:
-    if file.format != "txt":
+    """A ``.txt`` file, or an HTML page (its visible text: :mod:`dedup.io.html`), as one record."""
+    page = file.format.partition(".")[0] == "html"
+    if file.format not in ("txt", "html"):
         try:
             with _opened(file) as (stream, _):
                 data = stream.read(options.max_record_bytes + 1)
@@ -106,19 +109,24 @@ def _read_txt(file: InputFile, options: ReadOptions) -> Iterator[Record | Skippe
                 return
             if size > options.max_record_bytes:
                 limit = f"--max-record-bytes {options.max_record_bytes:,}"
-                hint = f"a .txt file is one document: give --max-record-bytes {size} to read it whole, or split it"
+                whole = f"give --max-record-bytes {size} to read it whole, or split it"
+                hint = f"a {'page' if page else '.txt file'} is one document: {whole}"
                 yield Skipped(file.source, None, f"file of {size:,} bytes exceeds {limit} ({hint})")
                 return
             data = handle.read(options.max_record_bytes + 1)
     if len(data) > options.max_record_bytes:  # grew while we read
         yield Skipped(file.source, None, f"file exceeds --max-record-bytes {options.max_record_bytes:,}")
         return
-    decoded = decode_text(data, options.encoding)
+    decoded = (decode_html if page else decode_text)(data, options.encoding)
     del data
     if isinstance(decoded, str):
         yield Skipped(file.source, _reason_line(decoded), decoded)
         return
-    yield Record(id=file.rel, source=file.source, text=decoded.text, rel=file.rel)
+    text = html_text(decoded.text) if page else decoded.text
+    if page and not text:
+        yield Skipped(file.source, None, "no visible text in the page")
+        return
+    yield Record(id=file.rel, source=file.source, text=text, rel=file.rel)
     if decoded.detected or decoded.encoding not in ("utf-8", "utf-8-sig"):
         yield Encoding(file.source, decoded.encoding, decoded.detected, decoded.evidence)
 

@@ -1,0 +1,149 @@
+"""HTML pages as inputs: their visible text, a line per block (dedup.io.html), read by the command."""
+
+from __future__ import annotations
+
+import gzip
+import html
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dedup.io import decode_html, html_lines, html_text
+from dedup.io.html import declared_charset
+
+ROOT = Path(__file__).resolve().parent.parent
+NEWS = sorted((ROOT / "examples" / "news").glob("*.txt"))
+
+
+def dedup(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "dedup", *args], cwd=ROOT, capture_output=True, text=True, timeout=120)
+
+
+def test_the_visible_text_a_line_per_block() -> None:
+    page = (
+        "<!DOCTYPE html>\n<html><head><meta charset='utf-8'>\n<title> 某某网 -\n 新闻 </title>"
+        "<script>var x = '<p>不是文字</p>';</script><style>p { color: red }</style></head>\n"
+        "<body><div class='nav'><a href='/'>首页</a> | <a>国内</a></div>"
+        "<p>第一段，<b>加粗</b>的词&amp;实体&nbsp;空格。<!-- 注释 -->后面</p>"
+        "<p>源文件里的\n换行</p><ul><li>一</li><li>二<br>三</li></ul>"
+        "<table><tr><td>单元</td><td>格</td></tr></table><noscript>请开启脚本</noscript>"
+        "<pre>def f():\n    return 1\n\n</pre><svg><title>图标</title><text>x</text></svg><p>   </p>尾</body></html>"
+    )
+    assert html_lines(page) == [
+        "某某网 - 新闻",
+        "首页 | 国内",
+        "第一段，加粗的词&实体 空格。 后面",
+        "源文件里的",
+        "换行",
+        "一",
+        "二",
+        "三",
+        "单元",
+        "格",
+        "def f():",
+        "    return 1",
+        "尾",
+    ]
+    assert html_text(page) == "\n".join(html_lines(page))
+    # a <head> never closed ends at <body>; a page without a title starts with its body
+    assert html_lines("<html><head><style>x{}</style><body><p>正文</p>") == ["正文"]
+    assert html_lines("") == [] and html_lines("<p> </p><script>x</script>") == []
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.sampled_from(["<p>", "</p>", "<div>", "</div>", "<br>", "<pre>", "</pre>", "<b>", "</b>", "<!-- c -->"]),
+            st.sampled_from(["<script>", "</script>", "<title>", "</title>", "<head>", "</head>", "&amp;", "&lt;"]),
+            st.text(alphabet="ab 中文\n\t\u3000", max_size=8),
+        ),
+        max_size=30,
+    )
+)
+def test_lines_are_never_empty_and_never_hold_script(pieces: list[str]) -> None:
+    """Whatever the markup, no line is empty or holds a newline, and nothing written inside <script> is read."""
+    markup = "".join(pieces) + "<script>秘密 x</script>"
+    lines = html_lines(markup)
+    assert all(line.strip() and "\n" not in line for line in lines)
+    assert not any("秘密" in line for line in lines)
+
+
+def test_a_declared_encoding_is_read_when_the_bytes_are_not_utf8() -> None:
+    assert declared_charset(b'<meta http-equiv="Content-Type" content="text/html; charset=GB2312">') == "gb18030"
+    assert declared_charset(b"<meta charset='big5'>") == "big5hkscs"
+    assert declared_charset(b"<meta charset=nonsense>") is None and declared_charset(b"<p>charset=gbk</p>") is None
+    page = "<html><head><meta charset='gbk'><title>标题</title></head><body><p>正文</p></body></html>"
+    decoded = decode_html(page.encode("gb18030"))
+    assert not isinstance(decoded, str)
+    assert (decoded.text, decoded.encoding, decoded.detected) == (page, "gb18030", False)
+    # a page that says GBK but is UTF-8 (a common mistake) reads as UTF-8, as the bytes say
+    decoded = decode_html(page.encode("utf-8"))
+    assert not isinstance(decoded, str) and (decoded.text, decoded.encoding) == (page, "utf-8")
+    # bytes invalid in the declared encoding fall to the detection of text files
+    latin = "<meta charset='shift_jis'><p>Ça coûte très cher, déjà à la première étape de la réforme.</p>"
+    decoded = decode_html(latin.encode("cp1252"))
+    assert not isinstance(decoded, str) and decoded.text == latin and decoded.detected
+
+
+def _site_page(title: str, paragraphs: list[str], day: int) -> str:
+    """A page of one site: its menu, breadcrumb, share line and footer around a story."""
+    body = "\n".join(f"<p>{html.escape(p)}</p>" for p in paragraphs)
+    return (
+        f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{html.escape(title)} - 某某新闻网</title>"
+        "<script>function track() { return 1; }</script><style>.nav li { display: inline }</style></head><body>"
+        "<ul class='nav'><li><a href='/'>首页</a></li><li>国内</li><li>国际</li><li>财经</li><li>体育</li></ul>"
+        "<div>当前位置：<a href='/'>首页</a> &gt; 国内新闻</div>"
+        f"<div class='meta'>来源：某某新闻网　2024-01-{day:02d}</div><div class='content'>{body}</div>"
+        "<div>分享到：微信 微博 QQ空间</div><p>关于我们 | 联系我们 | 广告服务 | 网站地图</p>"
+        "<p>Copyright &copy; 2024 某某新闻网 版权所有</p><p>京ICP备12345678号</p></body></html>"
+    )
+
+
+def test_the_command_cleans_a_folder_of_pages(tmp_path: Path) -> None:
+    """Five pages of one site, one in GBK and one gzipped: each page's text is its visible text, the site's
+    template lines go as boilerplate, every story paragraph stays, and text/ holds each page's cleaned text."""
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    stories = []
+    for day, path in enumerate(NEWS, 10):
+        paragraphs = [p for p in path.read_text(encoding="utf-8").splitlines() if p.strip()]
+        stories.append(paragraphs)
+        page = _site_page(paragraphs[0][:30], paragraphs, day)
+        if day == 11:
+            (pages / f"{day}.html").write_bytes(page.replace("charset='utf-8'", "charset='gb2312'").encode("gb18030"))
+        elif day == 12:
+            (pages / f"{day}.htm.gz").write_bytes(gzip.compress(page.encode("utf-8")))
+        else:
+            (pages / f"{day}.html").write_text(page, encoding="utf-8")
+    (pages / "empty.html").write_text("<html><head><title></title><script>x()</script></head></html>", "utf-8")
+    result = dedup("clean", str(pages), "-o", str(tmp_path / "out"))
+    assert result.returncode == 2 and "e.g. --glob '*.htm*'" in result.stderr  # the advice names the pages
+    result = dedup("clean", str(pages), "--glob", "*.htm*", "-o", str(tmp_path / "out"))
+    assert result.returncode == 1, result.stderr  # 1: a page skipped
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8"))
+    assert [(Path(s["source"]).name, s["reason"]) for s in summary["skipped"]] == [
+        ("empty.html", "no visible text in the page")
+    ]
+    rows = [json.loads(line) for line in (tmp_path / "out" / "cleaned.jsonl").read_text("utf-8").splitlines()]
+    assert [r["id"] for r in rows] == ["10.html", "11.html", "12.htm.gz", "13.html", "14.html"]
+    template = {"首页", "国内", "国际", "财经", "体育", "当前位置：首页 > 国内新闻", "分享到：微信 微博 QQ空间"}
+    template |= {
+        "关于我们 | 联系我们 | 广告服务 | 网站地图",
+        "Copyright © 2024 某某新闻网 版权所有",
+        "京ICP备12345678号",
+    }
+    for row, paragraphs in zip(rows, stories):
+        lines = row["text"].splitlines()
+        removed = {r["text"].strip() for r in row["removed"]}
+        assert template <= removed, sorted(template - removed)
+        assert all(r["reason"] == "boilerplate" for r in row["removed"])
+        assert set(paragraphs[1:-1]) <= set(lines), row["text"]  # the story (its last line may be a link's title)
+        assert not any("track()" in line or "display" in line for line in lines)
+        assert (tmp_path / "out" / row["output"]).read_text("utf-8") == row["text"]
+    assert [r["output"] for r in rows][:3] == ["text/10.html.txt", "text/11.html.txt", "text/12.htm.txt"]
+    assert [(Path(e["source"]).name, e["encoding"]) for e in summary["encodings"]] == [("11.html", "gb18030")]
