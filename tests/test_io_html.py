@@ -147,3 +147,23 @@ def test_the_command_cleans_a_folder_of_pages(tmp_path: Path) -> None:
         assert (tmp_path / "out" / row["output"]).read_text("utf-8") == row["text"]
     assert [r["output"] for r in rows][:3] == ["text/10.html.txt", "text/11.html.txt", "text/12.htm.txt"]
     assert [(Path(e["source"]).name, e["encoding"]) for e in summary["encodings"]] == [("11.html", "gb18030")]
+
+
+def test_html_in_records_is_read_as_text_with_the_flag(tmp_path: Path) -> None:
+    """--html: a JSONL field of pages (and a .txt file of one) is read as the visible text; without it, as it is."""
+    pages = [_site_page(f"第{k}篇", [f"第{k}篇的正文，内容各不相同：{k * 7}。"], 10 + k) for k in range(3)]
+    corpus = tmp_path / "crawl.jsonl"
+    rows = [{"url": f"u{k}", "html": page} for k, page in enumerate(pages)] + [{"url": "u3", "html": "<script>"}]
+    corpus.write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows), encoding="utf-8")
+    (tmp_path / "page.txt").write_text(pages[0], encoding="utf-8")
+    for flag, out in ((["--html"], tmp_path / "out"), ([], tmp_path / "raw")):
+        args = ["clean", str(corpus), str(tmp_path / "page.txt"), "--text-field", "html", "--id-field", "url"]
+        result = dedup(*args, "--remove", "none", "-o", str(out), *flag)
+        assert result.returncode == (1 if flag else 0), result.stderr
+        read = [json.loads(line) for line in (out / "cleaned.jsonl").read_text("utf-8").splitlines()]
+        if flag:
+            assert [r["text"] for r in read] == [html_text(p) for p in pages] + [html_text(pages[0])]
+            summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+            assert [(s["line"], s["reason"]) for s in summary["skipped"]] == [(4, "no visible text in the page")]
+        else:
+            assert [r["text"] for r in read] == [*pages, "<script>", pages[0]]

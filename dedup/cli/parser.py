@@ -76,6 +76,14 @@ def _add_input_options(parser: argparse.ArgumentParser) -> None:
         ),
     )
     group.add_argument(
+        "--html",
+        action="store_true",
+        help=(
+            "the texts are web pages: read each record's text field (and each .txt file) as the page's visible text, "
+            "a line per block, as .html files always are"
+        ),
+    )
+    group.add_argument(
         "--id-field",
         default="id",
         metavar="NAME",

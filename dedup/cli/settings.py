@@ -29,6 +29,7 @@ def _read_options(args: argparse.Namespace) -> ReadOptions:
     return ReadOptions(
         glob=args.glob,
         text_field=args.text_field,
+        html=args.html,
         id_field=args.id_field,
         encoding=args.encoding,
         max_record_bytes=args.max_record_bytes,
@@ -63,6 +64,7 @@ def _settings(args: argparse.Namespace, read: ReadOptions, options: CleanOptions
         "inputs": list(args.inputs),
         "glob": read.glob,
         "text_field": read.text_field,
+        "html": read.html,
         "id_field": read.id_field,
         "encoding": read.encoding,
         "max_record_bytes": read.max_record_bytes,

@@ -121,6 +121,9 @@ class ReadOptions:
         path relative to the folder (``*.txt``, ``news/*.txt``, ``*.jsonl*``).
     text_field, id_field : str
         JSONL keys / Parquet columns of the text and of the record id.
+    html : bool
+        The texts are web pages: every record's text (and every ``.txt`` file) is read as the page's visible text
+        (:func:`dedup.io.html_text`), as ``.html`` files always are.
     encoding : str, optional
         Force this encoding for ``.txt`` and JSONL instead of detecting it.
     max_record_bytes : int
@@ -131,6 +134,7 @@ class ReadOptions:
     glob: str = "*.txt"
     text_field: str = "text"
     id_field: str = "id"
+    html: bool = False
     encoding: str | None = None
     max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES
 

@@ -27,7 +27,10 @@ from html import unescape
 from .base import Decoded
 from .decode import decode_text
 
-__all__ = ["declared_charset", "decode_html", "html_lines", "html_text"]
+__all__ = ["NO_VISIBLE_TEXT", "declared_charset", "decode_html", "html_lines", "html_text"]
+
+#: Why a page is skipped when nothing of it is visible text.
+NO_VISIBLE_TEXT = "no visible text in the page"
 
 SKIPPED = frozenset({"script", "style", "noscript", "template", "svg", "head"})
 BLOCKS = frozenset(

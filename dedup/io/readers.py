@@ -23,7 +23,7 @@ from .compressed import CheckedEnd, zstd_problem
 from .decode import decode_text
 from .delimited import SAMPLE_BYTES, read_delimited, read_json, sample_encoding
 from .discover import discover
-from .html import decode_html, html_text
+from .html import NO_VISIBLE_TEXT, decode_html, html_text
 from .records import make_record, object_record
 
 
@@ -82,7 +82,7 @@ def read_file(
 
 def _read_txt(file: InputFile, options: ReadOptions) -> Iterator[Record | Skipped | Encoding]:
     """A ``.txt`` file, or an HTML page (its visible text: :mod:`dedup.io.html`), as one record."""
-    page = file.format.partition(".")[0] == "html"
+    page = options.html or file.format.partition(".")[0] == "html"
     if file.format not in ("txt", "html"):
         try:
             with _opened(file) as (stream, _):
@@ -124,7 +124,7 @@ def _read_txt(file: InputFile, options: ReadOptions) -> Iterator[Record | Skippe
         return
     text = html_text(decoded.text) if page else decoded.text
     if page and not text:
-        yield Skipped(file.source, None, "no visible text in the page")
+        yield Skipped(file.source, None, NO_VISIBLE_TEXT)
         return
     yield Record(id=file.rel, source=file.source, text=text, rel=file.rel)
     if decoded.detected or decoded.encoding not in ("utf-8", "utf-8-sig"):

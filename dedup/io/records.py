@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from .base import InputFile, ReadOptions, Record, Skipped
+from .html import NO_VISIBLE_TEXT, html_text
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -23,6 +24,10 @@ def make_record(
         lines = isinstance(text, list) and bool(text) and all(isinstance(item, str) for item in text)
         hint = " (of strings: join them into one text first, with newlines between lines)" if lines else ""
         return Skipped(file.source, line, f"field {options.text_field!r} is {_kind(text)}{hint}, not a string")
+    if options.html:
+        text = html_text(text)
+        if not text:
+            return Skipped(file.source, line, NO_VISIBLE_TEXT)
     problem = text_problem(text)
     if problem:
         return Skipped(file.source, line, problem)
