@@ -124,6 +124,14 @@ def test_the_command_cleans_a_folder_of_pages(tmp_path: Path) -> None:
     result = dedup("clean", str(pages), "-o", str(tmp_path / "out"))
     assert result.returncode == 2 and "e.g. --glob '*.htm*'" in result.stderr  # the advice names the pages
     result = dedup("clean", str(pages), "--glob", "*.htm*", "-o", str(tmp_path / "out"))
+    # a page saved without its extension is known by how it opens; a .txt file that opens so is text
+    (tmp_path / "news?id=3").write_text("\ufeff<!-- saved -->\n<!doctype HTML><p>另一篇</p><p>第二段</p>", "utf-8")
+    (tmp_path / "about-html.txt").write_text("<html> 是网页的根元素，<p> 是段落。", "utf-8")
+    both = dedup("clean", str(tmp_path / "news?id=3"), str(tmp_path / "about-html.txt"), "--remove", "none", "--stdout")
+    assert [json.loads(line)["text"] for line in both.stdout.splitlines()] == [
+        "另一篇\n第二段",
+        "<html> 是网页的根元素，<p> 是段落。",
+    ]
     assert result.returncode == 1, result.stderr  # 1: a page skipped
     summary = json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8"))
     assert [(Path(s["source"]).name, s["reason"]) for s in summary["skipped"]] == [

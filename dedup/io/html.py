@@ -1,6 +1,7 @@
 """HTML pages as text: the visible text of a page, a line per block, as the web-page classifier reads it.
 
-A ``.html`` file (``.htm``, ``.xhtml``, compressed or not) is read as one document whose text is the page's visible
+A ``.html`` file (``.htm``, ``.xhtml``, ``.shtml``, compressed or not; or a file not named ``.txt`` that opens as a
+page does, :func:`opens_a_page`) is read as one document whose text is the page's visible
 text: the ``<title>`` first, then every text block of the body in order. The rules are those of the labelled web
 pages the classifier of :mod:`dedup.webpage` was fit on, so what it measured there holds for these lines:
 
@@ -27,7 +28,7 @@ from html import unescape
 from .base import Decoded
 from .decode import decode_text
 
-__all__ = ["NO_VISIBLE_TEXT", "declared_charset", "decode_html", "html_lines", "html_text"]
+__all__ = ["NO_VISIBLE_TEXT", "declared_charset", "decode_html", "html_lines", "html_text", "opens_a_page"]
 
 #: Why a page is skipped when nothing of it is visible text.
 NO_VISIBLE_TEXT = "no visible text in the page"
@@ -42,6 +43,10 @@ BLOCKS = frozenset(
     """.split()
 )
 _SPACES = re.compile(r"\s+")
+# How a page starts: <!DOCTYPE html> or <html…>, after a BOM, spaces or comments.
+_PAGE_START = re.compile(
+    rb"(?:\xef\xbb\xbf)?\s*(?:<!--.{0,500}?-->\s*){0,5}<(?:!doctype\s+html|html[\s>])", re.IGNORECASE | re.DOTALL
+)
 # <meta charset="gbk">, <meta http-equiv="Content-Type" content="text/html; charset=gb2312">
 _CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]{1,40})""", re.IGNORECASE)
 # What a browser reads for these labels (the WHATWG Encoding Standard): GB2312 and GBK pages are GB18030's subsets.
@@ -207,6 +212,12 @@ def html_lines(markup: str) -> list[str]:
 def html_text(markup: str) -> str:
     """:func:`html_lines` joined by newlines: the text a ``.html`` input is cleaned as."""
     return "\n".join(html_lines(markup))
+
+
+def opens_a_page(data: bytes) -> bool:
+    """Whether a file's bytes start as an HTML page does (``<!DOCTYPE html>`` or ``<html>``, after a UTF-8 BOM,
+    spaces or comments): how a page saved without its extension (``news?id=3`` of a mirrored site) is known."""
+    return _PAGE_START.match(data, 0, 1024) is not None
 
 
 def declared_charset(data: bytes) -> str | None:

@@ -23,7 +23,7 @@ from .compressed import CheckedEnd, zstd_problem
 from .decode import decode_text
 from .delimited import SAMPLE_BYTES, read_delimited, read_json, sample_encoding
 from .discover import discover
-from .html import NO_VISIBLE_TEXT, decode_html, html_text
+from .html import NO_VISIBLE_TEXT, decode_html, html_text, opens_a_page
 from .records import make_record, object_record
 
 
@@ -117,6 +117,8 @@ def _read_txt(file: InputFile, options: ReadOptions) -> Iterator[Record | Skippe
     if len(data) > options.max_record_bytes:  # grew while we read
         yield Skipped(file.source, None, f"file exceeds --max-record-bytes {options.max_record_bytes:,}")
         return
+    # a page saved under another name (a mirrored site's "news?id=3"), but not a .txt file (text about HTML)
+    page |= ".txt" not in file.rel.lower() and opens_a_page(data)
     decoded = (decode_html if page else decode_text)(data, options.encoding)
     del data
     if isinstance(decoded, str):
