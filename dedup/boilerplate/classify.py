@@ -45,7 +45,9 @@ def _heading_own_content(
     """Recurring lines that are content where they head their own story.
 
     A story's title recurs across families as a link (related articles, previous /
-    next) but is content in its own family, where a longer content line follows it.
+    next) but is content in its own family, where a longer content line follows it; so does its lead paragraph
+    (prose, :func:`_prose`, recurring by its exact view), shown as a teaser on listing pages, where any content line
+    follows it.
     A line that heads content in exactly one family is kept there; a header that
     sits right above the body of the stories it wraps heads content in many.
 
@@ -58,13 +60,47 @@ def _heading_own_content(
     same_doc_next = np.zeros(m, dtype=bool)
     same_doc_next[:-1] = table.doc[1:] == table.doc[:-1]
     next_index = np.minimum(np.arange(m) + 1, m - 1)
-    heads = cross_family & same_doc_next & (kind[next_index] == CONTENT) & (table.view_len[next_index] > table.view_len)
+    heads = cross_family & same_doc_next & (kind[next_index] == CONTENT)
+    longer = table.view_len[next_index] > table.view_len
+    heads &= longer | _prose(table, heads & ~longer & (kind == KIND["recurring"]))  # a title, or a story's lead
     if not heads.any():
         return heads
     heading_families = _doc_frequency(table.masked[heads], line_family[heads])
     keep = np.zeros(m, dtype=bool)
     keep[np.flatnonzero(heads)[heading_families == 1]] = True
     return keep
+
+
+#: Matching-view characters from which a line that ends a sentence, or holds one end, is prose (:func:`_prose`).
+PROSE_CHARS = 30
+
+
+def _prose(table: LineTable, rows: np.ndarray) -> np.ndarray:
+    """Which of ``rows`` (bool ``[m]``) are prose — a paragraph of text: at least :data:`PROSE_CHARS` characters of
+    matching view, and a sentence end inside or at the end — bool ``[m]``. Only those rows' texts are read."""
+    out = np.zeros(len(table), dtype=bool)
+    chosen = np.flatnonzero(rows & (table.view_len >= PROSE_CHARS))
+    if chosen.size:
+        out[chosen] = ~table.one_sentence[chosen] | ends_sentence(take(table.texts, chosen))
+    return out
+
+
+def _kept_once(table: LineTable, kind: np.ndarray, recurring: np.ndarray) -> np.ndarray:
+    """The one copy kept of each paragraph of prose that recurs across families by its exact view with no copy
+    left as content: its first occurrence, bool ``[m]``.
+
+    A site's furniture is short lines, a disclaimer or a cookie notice at most a few sentences; prose recurring in
+    unrelated documents is most often text reused — passages quoted or compiled into many documents, leads shown
+    as teasers — which no rule may take from every document: the text is kept somewhere, the other copies go.
+    """
+    out = np.zeros(len(table), dtype=bool)
+    rows = np.flatnonzero(_prose(table, recurring & (kind == KIND["recurring"])))
+    if not rows.size:
+        return out
+    keys, first = np.unique(table.exact[rows], return_index=True)  # rows ascend: the first occurrence of each
+    kept_elsewhere = np.isin(keys, table.exact[kind == CONTENT])
+    out[rows[first[~kept_elsewhere]]] = True
+    return out
 
 
 _BARE_NUMBER = re.compile(r"\d{1,4}")
@@ -411,6 +447,8 @@ def collection_kinds(
     # document shows of itself (a marker repeated within it) stands, as it would alone.
     heading = _heading_own_content(table, kind, cross_family, line_family)
     kind[heading] = own[heading]
+    once = _kept_once(table, kind, recurring)
+    kind[once] = own[once]
     return kind
 
 
