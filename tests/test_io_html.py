@@ -76,6 +76,13 @@ def test_lines_are_never_empty_and_never_hold_script(pieces: list[str]) -> None:
 def test_a_declared_encoding_is_read_when_the_bytes_are_not_utf8() -> None:
     assert declared_charset(b'<meta http-equiv="Content-Type" content="text/html; charset=GB2312">') == "gb18030"
     assert declared_charset(b"<meta charset='big5'>") == "big5hkscs"
+    assert (
+        declared_charset(b"<META CHARSET=Shift_JIS>") == "cp932"
+        and declared_charset(b"<meta charset=euc-kr>") == "cp949"
+    )
+    # a page that says ISO-8859-1 is read as browsers read it, in cp1252: its curly quotes are quotes
+    latin = decode_html("<meta charset=iso-8859-1><p>\u201cQuoted\u201d caf\u00e9</p>".encode("cp1252"))
+    assert not isinstance(latin, str) and "\u201cQuoted\u201d caf\u00e9" in latin.text and latin.encoding == "cp1252"
     assert declared_charset(b"<meta charset=nonsense>") is None and declared_charset(b"<p>charset=gbk</p>") is None
     page = "<html><head><meta charset='gbk'><title>标题</title></head><body><p>正文</p></body></html>"
     decoded = decode_html(page.encode("gb18030"))

@@ -49,8 +49,17 @@ _PAGE_START = re.compile(
 )
 # <meta charset="gbk">, <meta http-equiv="Content-Type" content="text/html; charset=gb2312">
 _CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]{1,40})""", re.IGNORECASE)
-# What a browser reads for these labels (the WHATWG Encoding Standard): GB2312 and GBK pages are GB18030's subsets.
-_ALIASES = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "gb_2312-80": "gb18030", "big5": "big5hkscs"}
+# What a browser reads for these labels (the WHATWG Encoding Standard): GB2312 and GBK pages are GB18030's subsets;
+# a page that says Shift_JIS, EUC-KR, ISO-8859-1 or ASCII is read in the Windows code page that extends it.
+_ALIASES = {
+    **dict.fromkeys(("gb2312", "gbk", "x-gbk", "gb_2312-80", "chinese", "csgb2312"), "gb18030"),
+    **dict.fromkeys(("big5", "big5-hkscs", "cn-big5", "x-x-big5"), "big5hkscs"),
+    **dict.fromkeys(("shift_jis", "shift-jis", "sjis", "x-sjis", "ms_kanji", "windows-31j"), "cp932"),
+    **dict.fromkeys(("euc-kr", "ks_c_5601-1987", "korean", "windows-949"), "cp949"),
+    **dict.fromkeys(("iso-8859-1", "latin1", "l1", "ascii", "us-ascii", "iso8859-1"), "cp1252"),
+    **dict.fromkeys(("iso-8859-9", "latin5"), "cp1254"),
+    **dict.fromkeys(("tis-620", "iso-8859-11"), "cp874"),
+}
 
 
 # A start or end tag: its name, then attributes (a quoted value may not hold "<", so a scan never passes the next
@@ -221,8 +230,9 @@ def opens_a_page(data: bytes) -> bool:
 
 
 def declared_charset(data: bytes) -> str | None:
-    """The encoding a page's ``<meta>`` declares in its first 4 KB, as Python names it (GB2312 and GBK as GB18030,
-    Big5 as Big5-HKSCS, as browsers read them), or None when it declares none Python knows."""
+    """The encoding a page's ``<meta>`` declares in its first 4 KB, as Python names it and browsers read it (GB2312
+    and GBK as GB18030, Big5 as Big5-HKSCS, Shift_JIS as cp932, EUC-KR as cp949, ISO-8859-1 and ASCII as cp1252), or
+    None when it declares none Python knows."""
     found = _CHARSET.search(data[:4096])
     if found is None:
         return None
