@@ -182,3 +182,97 @@ def test_html_in_records_is_read_as_text_with_the_flag(tmp_path: Path) -> None:
             assert [(s["line"], s["reason"]) for s in summary["skipped"]] == [(4, "no visible text in the page")]
         else:
             assert [r["text"] for r in read] == [*pages, "<script>", pages[0]]
+
+
+# --------------------------------------------------------------------------- web archives
+
+
+def _warc_record(kind: str, headers: dict[str, str], block: bytes) -> bytes:
+    head = {"WARC-Type": kind, "WARC-Record-ID": f"<urn:uuid:{kind}-{len(block)}>", **headers}
+    head["Content-Length"] = str(len(block))
+    lines = "".join(f"{name}: {value}\r\n" for name, value in head.items())
+    return f"WARC/1.0\r\n{lines}\r\n".encode() + block + b"\r\n\r\n"
+
+
+def _http(status: str, headers: dict[str, str], body: bytes) -> bytes:
+    lines = "".join(f"{name}: {value}\r\n" for name, value in headers.items())
+    return f"HTTP/1.1 {status}\r\n{lines}\r\n".encode("iso-8859-1") + body
+
+
+def _chunked(body: bytes, size: int = 100) -> bytes:
+    pieces = [body[i : i + size] for i in range(0, len(body), size)]
+    return b"".join(b"%x\r\n%s\r\n" % (len(p), p) for p in pieces) + b"0\r\n\r\n"
+
+
+def test_the_pages_and_texts_of_web_archives_are_read(tmp_path: Path) -> None:
+    """A crawl's WARC file (each record gzipped apart, as crawlers write them): its HTML responses are read as their
+    pages' visible text — chunked, gzipped, in the charset HTTP names — its texts as they are; requests, metadata
+    and DNS answers are passed over; images and errors are skipped, saying so; a WET file's conversions are read."""
+    page = _site_page("第一篇", ["第一篇的正文，写得很长很长。"], 10)
+    gbk_page = _site_page("第二篇", ["第二篇的正文，用国标码写成。"], 11).replace("charset='utf-8'", "")
+    records = [
+        _warc_record("warcinfo", {"Content-Type": "application/warc-fields"}, b"software: test\r\n"),
+        _warc_record("request", {"WARC-Target-URI": "http://a.cn/1"}, b"GET /1 HTTP/1.1\r\n\r\n"),
+        _warc_record(
+            "response",
+            {
+                "WARC-Target-URI": "http://a.cn/1",
+                "WARC-Date": "2026-01-01T00:00:00Z",
+                "Content-Type": "application/http",
+            },
+            _http("200 OK", {"Content-Type": "text/html; charset=utf-8"}, page.encode("utf-8")),
+        ),
+        _warc_record(
+            "response",
+            {"WARC-Target-URI": "http://a.cn/2", "Content-Type": "application/http; msgtype=response"},
+            _http(
+                "200 OK",
+                {"Content-Type": "text/html; charset=GBK", "Transfer-Encoding": "chunked", "Content-Encoding": "gzip"},
+                _chunked(gzip.compress(gbk_page.encode("gb18030"))),
+            ),
+        ),
+        _warc_record("metadata", {"WARC-Target-URI": "http://a.cn/2"}, b"fetchTimeMs: 12\r\n"),
+        _warc_record("response", {"WARC-Target-URI": "dns:a.cn", "Content-Type": "text/dns"}, b"a.cn. 60 IN A 1.2.3.4"),
+        _warc_record(
+            "response",
+            {"WARC-Target-URI": "http://a.cn/logo.png", "Content-Type": "application/http"},
+            _http("200 OK", {"Content-Type": "image/png"}, b"\x89PNG\r\n"),
+        ),
+        _warc_record(
+            "response",
+            {"WARC-Target-URI": "http://a.cn/gone", "Content-Type": "application/http"},
+            _http("404 Not Found", {"Content-Type": "text/html"}, b"<p>not here</p>"),
+        ),
+        _warc_record(
+            "resource", {"WARC-Target-URI": "file:///notes.txt", "Content-Type": "text/plain"}, "笔记。".encode()
+        ),
+    ]
+    crawl = tmp_path / "crawl.warc.gz"
+    crawl.write_bytes(b"".join(gzip.compress(r) for r in records))
+    wet = tmp_path / "crawl.warc.wet"
+    wet.write_bytes(
+        _warc_record("warcinfo", {}, b"x")
+        + _warc_record("conversion", {"WARC-Target-URI": "http://b.cn/"}, "抽取的正文。\n第二行。".encode())
+        + b"WARC/1.0\r\nWARC-Type: conversion\r\nContent-Length: 500\r\n\r\ncut short"
+    )
+    out = tmp_path / "out"
+    result = dedup("clean", str(crawl), str(wet), "--remove", "none", "-o", str(out))
+    assert result.returncode == 1, result.stderr
+    rows = [json.loads(line) for line in (out / "cleaned.jsonl").read_text("utf-8").splitlines()]
+    assert [(r["id"], r["line"], r["text"]) for r in rows] == [
+        ("http://a.cn/1", 3, html_text(page)),
+        ("http://a.cn/2", 4, html_text(gbk_page)),
+        ("file:///notes.txt", 9, "笔记。"),
+        ("http://b.cn/", 2, "抽取的正文。\n第二行。"),
+    ]
+    assert (rows[0]["url"], rows[0]["warc_date"], rows[0]["content_type"]) == (
+        "http://a.cn/1",
+        "2026-01-01T00:00:00Z",
+        "text/html",
+    )
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert [(Path(s["source"]).name, s["line"], s["reason"]) for s in summary["skipped"]] == [
+        ("crawl.warc.gz", 7, "image/png, not text (http://a.cn/logo.png)"),
+        ("crawl.warc.gz", 8, "HTTP status 404, no page (http://a.cn/gone)"),
+        ("crawl.warc.wet", None, "not a WARC file from here on: record 3 is cut short"),
+    ]

@@ -54,7 +54,8 @@ def _add_input_options(parser: argparse.ArgumentParser) -> None:
         metavar="INPUT",
         help=(
             ".txt file, folder (searched recursively), .jsonl[.gz|.zst], .csv, .tsv, .json or .parquet file, "
-            "or .html page (read as its visible text, a line per block)"
+            ".html page (read as its visible text, a line per block), or .warc[.gz] web archive (its pages; a WET "
+            "file's texts)"
         ),
     )
     group.add_argument(

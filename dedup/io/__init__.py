@@ -13,6 +13,7 @@ Reading
                                   compressed (streamed, never inflated whole)
     ``.parquet`` ``.pq``          a string column (needs pyarrow: ``pip install 'dedup[parquet]'``)
     ``.html`` ``.htm``            one document per page: its visible text, a line per block (:mod:`dedup.io.html`)
+    ``.warc`` ``.warc.wet``       one document per page (HTML response) or text of a web archive (:mod:`dedup.io.warc`)
     ============================  ==========================================================
 
 Writing
@@ -20,9 +21,9 @@ Writing
     the output folder; :func:`write_atomic` writes a file by temporary file and rename.
 
 Where things live: ``base`` (records, options, format names), ``discover`` (finding files),
-``decode`` (bytes to text), ``html`` (a page's visible text), ``readers`` (files to records), ``records`` (a
-record's checks and hints), ``delimited`` (CSV/TSV and JSON files), ``ranges`` (big files in pieces), ``paths``
-(output paths, atomic writes, :func:`sync_files`).
+``decode`` (bytes to text), ``html`` (a page's visible text), ``warc`` (web archives), ``readers`` (files to
+records), ``records`` (a record's checks and hints), ``delimited`` (CSV/TSV and JSON files), ``ranges`` (big files
+in pieces), ``paths`` (output paths, atomic writes, :func:`sync_files`).
 """
 
 from .base import (

@@ -164,7 +164,8 @@ def not_valid(encoding: str, byte: int, where: str, options: ReadOptions) -> str
 
 def format_of(name: str) -> Format:
     """The input format a file name implies: ``jsonl``, ``csv``, ``tsv``, ``json``, ``parquet``, ``html`` (``.htm``,
-    ``.xhtml``, ``.shtml``: a page, read as its visible text) or ``txt`` (anything unknown is read as text), followed by
+    ``.xhtml``, ``.shtml``: a page, read as its visible text), ``warc`` (``.warc``, ``.warc.wet``: a web archive's
+    pages or texts) or ``txt`` (anything unknown is read as text), followed by
     ``.gz``, ``.zst``, ``.bz2`` or ``.xz`` when the name ends so (``notes.txt.gz`` → ``txt.gz``, ``dump.jsonl.zst``
     → ``jsonl.zst``)."""
     lower = name.lower()
@@ -175,6 +176,8 @@ def format_of(name: str) -> Format:
         kind = "jsonl"
     elif lower.endswith((".csv", ".tsv", ".json")):
         kind = lower.rpartition(".")[2]
+    elif lower.endswith((".warc", ".wet")):
+        kind = "warc"
     elif lower.endswith((".html", ".htm", ".xhtml", ".shtml")):
         kind = "html"
     elif lower.endswith((".parquet", ".pq")) and compression is None:

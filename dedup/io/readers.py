@@ -25,6 +25,7 @@ from .delimited import SAMPLE_BYTES, read_delimited, read_json, sample_encoding
 from .discover import discover
 from .html import NO_VISIBLE_TEXT, decode_html, html_text, opens_a_page
 from .records import make_record, object_record
+from .warc import warc_documents
 
 
 def _feed(digest: Any, *fields: object) -> None:
@@ -70,7 +71,7 @@ def read_file(
             yield from _read_txt(file, options)
         elif kind == "parquet":
             yield from _read_parquet(file, options, fields, row_groups)
-        elif kind in ("csv", "tsv", "json"):
+        elif kind in ("csv", "tsv", "json", "warc"):
             yield from _read_whole_or_streamed(file, options, kind, fields)
         else:
             yield from _read_jsonl(file, options, progress, fields)
@@ -136,10 +137,13 @@ def _read_txt(file: InputFile, options: ReadOptions) -> Iterator[Record | Skippe
 def _read_whole_or_streamed(
     file: InputFile, options: ReadOptions, kind: str, fields: bool
 ) -> Iterator[Record | Skipped | Encoding]:
-    """The records of a CSV, TSV or JSON file (:mod:`dedup.io.delimited`), plain or compressed."""
+    """The records of a CSV, TSV or JSON file (:mod:`dedup.io.delimited`) or a WARC file (:mod:`dedup.io.warc`),
+    plain or compressed."""
     try:
         with _opened(file) as (stream, _):
-            if kind == "json":
+            if kind == "warc":
+                yield from warc_documents(stream, file, options, fields)
+            elif kind == "json":
                 yield from read_json(file, stream, options, fields)
             else:
                 yield from read_delimited(file, stream, options, "," if kind == "csv" else "\t", fields)

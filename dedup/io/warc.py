@@ -1,0 +1,223 @@
+"""Web archives: the pages of a WARC file (``.warc``, ``.warc.gz``), the texts of a WET file (``.warc.wet.gz``).
+
+A crawl (Common Crawl, Heritrix, wget ``--warc-file``) stores its pages as WARC records: a version line, named
+headers, a blank line, ``Content-Length`` bytes of block and two line breaks. The documents are
+
+- ``response`` records of an HTTP response whose payload is a web page (``text/html``, XHTML): the page's visible
+  text (:func:`dedup.io.html.html_text`), decoded by the charset its HTTP ``Content-Type`` names, else as a page's
+  bytes are (:func:`dedup.io.html.decode_html`); a payload sent chunked or compressed (``Transfer-Encoding``,
+  ``Content-Encoding``: gzip, deflate) is read as sent. A ``text/plain`` payload is read as text;
+- ``resource`` records of a page or of text (what ``wget`` keeps of a local file);
+- ``conversion`` records: the text a crawler extracted (Common Crawl's WET files), read as it is.
+
+Requests, metadata, ``warcinfo`` and revisits are no documents and are passed over; a response whose payload is not
+text (an image, a PDF) or whose status is not 2xx is skipped, saying so. A record's id is its ``WARC-Target-URI``
+(else its ``WARC-Record-ID``), its line the record's number in the file; its fields, when asked for, are the URL,
+the record's id and date and the payload's media type. A block longer than the record limit is read past, never
+held. Only Python's standard library is used.
+"""
+
+from __future__ import annotations
+
+import codecs
+import zlib
+from collections.abc import Iterator
+from typing import BinaryIO
+
+from .base import InputFile, ReadOptions, Record, Skipped
+from .decode import decode_text
+from .html import NO_VISIBLE_TEXT, decode_html, html_text
+from .records import text_problem
+
+__all__ = ["warc_documents", "warc_records"]
+
+_PAGE_TYPES = ("text/html", "application/xhtml+xml")
+_HEADER_LIMIT = 1 << 16  # a header line, or all of a record's headers, longer than this is no WARC
+
+
+class WarcError(ValueError):
+    """The bytes are not WARC records from here on."""
+
+
+def _headers(stream: BinaryIO) -> dict[str, str] | None:
+    """A record's named headers (names lower-cased), read past its version line; None at the end of the file."""
+    line = stream.readline(_HEADER_LIMIT)
+    while line in (b"\r\n", b"\n"):  # the line breaks that end the record before
+        line = stream.readline(_HEADER_LIMIT)
+    if not line:
+        return None
+    if not line.startswith(b"WARC/"):
+        raise WarcError(f"a record opens with {line[:20]!r}, not a WARC version line")
+    headers: dict[str, str] = {}
+    size = 0
+    while (line := stream.readline(_HEADER_LIMIT)) not in (b"\r\n", b"\n"):
+        size += len(line)
+        if not line or size > _HEADER_LIMIT:
+            raise WarcError("a record's headers do not end")
+        name, colon, value = line.decode("utf-8", "replace").partition(":")
+        if colon:
+            headers[name.strip().lower()] = value.strip()
+    return headers
+
+
+def warc_records(stream: BinaryIO, limit: int) -> Iterator[tuple[int, dict[str, str], bytes | int]]:
+    """``(record number, headers, block)`` of every record of a WARC stream, numbered from 1; a block longer than
+    ``limit`` gives its length instead, read past in pieces. Raises :class:`WarcError` where the bytes stop being
+    WARC records (the records before are given)."""
+    number = 0
+    while (headers := _headers(stream)) is not None:
+        number += 1
+        try:
+            length = int(headers.get("content-length", ""))
+        except ValueError:
+            raise WarcError(f"record {number} has no Content-Length") from None
+        if length > limit:
+            left = length
+            while left and (piece := stream.read(min(left, 1 << 20))):
+                left -= len(piece)
+            if left:
+                raise WarcError(f"record {number} is cut short")
+            yield number, headers, length
+            continue
+        block = stream.read(length)
+        if len(block) < length:
+            raise WarcError(f"record {number} is cut short")
+        yield number, headers, block
+
+
+def _http_payload(block: bytes) -> tuple[int, dict[str, str], bytes]:
+    """The status, headers (names lower-cased) and payload of an HTTP response block, the payload as sent: a
+    chunked or compressed one is joined and decompressed."""
+    head, _, payload = block.partition(b"\r\n\r\n")
+    if not _:
+        head, _, payload = block.partition(b"\n\n")
+    lines = head.decode("iso-8859-1").splitlines()
+    status_words = lines[0].split() if lines else []
+    status = int(status_words[1]) if len(status_words) > 1 and status_words[1].isdigit() else 0
+    headers = {}
+    for line in lines[1:]:
+        name, colon, value = line.partition(":")
+        if colon:
+            headers[name.strip().lower()] = value.strip()
+    if "chunked" in headers.get("transfer-encoding", "").lower():
+        payload = _dechunked(payload)
+    encoding = headers.get("content-encoding", "").lower().strip()
+    if encoding in ("gzip", "x-gzip", "deflate"):
+        try:
+            # gzip (16 + window bits), or zlib-wrapped deflate and raw deflate (which servers also send as "deflate")
+            payload = zlib.decompress(payload, 47 if "gzip" in encoding else 15)
+        except zlib.error:
+            payload = zlib.decompress(payload, -15)
+    return status, headers, payload
+
+
+def _dechunked(payload: bytes) -> bytes:
+    """An HTTP body sent in chunks (a hexadecimal size line, the chunk, a line break; size 0 ends it), joined."""
+    out, pos = [], 0
+    while pos < len(payload):
+        eol = payload.find(b"\n", pos)
+        if eol < 0:
+            break
+        size_text = payload[pos:eol].split(b";")[0].strip()
+        try:
+            size = int(size_text, 16)
+        except ValueError:
+            return payload  # not chunked after all
+        if size == 0:
+            break
+        out.append(payload[eol + 1 : eol + 1 + size])
+        pos = eol + 1 + size
+        pos = payload.find(b"\n", pos) + 1 or len(payload)  # the chunk's own line break
+    return b"".join(out)
+
+
+def _media_type(content_type: str) -> tuple[str, str | None]:
+    """A Content-Type's media type (lower case) and charset (a Python codec name, None if unknown or absent)."""
+    media, *params = (part.strip() for part in content_type.split(";"))
+    charset = None
+    for param in params:
+        name, _, value = param.partition("=")
+        if name.strip().lower() == "charset":
+            try:
+                charset = codecs.lookup(value.strip().strip("\"'")).name
+            except LookupError:
+                pass
+    return media.lower(), charset
+
+
+def _text_of(payload: bytes, media: str, charset: str | None, options: ReadOptions) -> tuple[str, str | None]:
+    """A payload's text (a page's visible text), and why it cannot be used (None when it can)."""
+    page = media in _PAGE_TYPES or options.html
+    decoded = None
+    if charset is not None and options.encoding is None:
+        try:
+            decoded = payload.decode(charset)
+        except UnicodeDecodeError:
+            pass
+    if decoded is None:
+        result = (decode_html if page else decode_text)(payload, options.encoding)
+        if isinstance(result, str):
+            return "", result
+        decoded = result.text
+    text = html_text(decoded) if page else decoded
+    return text, (NO_VISIBLE_TEXT if not text.strip() else text_problem(text))
+
+
+def warc_documents(
+    stream: BinaryIO, file: InputFile, options: ReadOptions, fields: bool = False
+) -> Iterator[Record | Skipped]:
+    """The documents of a WARC (or WET) stream, and a :class:`Skipped` for every record that holds text but cannot
+    be used (see the module): one bad record never loses the others; bytes that stop being WARC end the file with
+    one ``Skipped`` after the documents before them."""
+    try:
+        for number, headers, block in warc_records(stream, options.max_record_bytes):
+            kind = headers.get("warc-type", "").lower()
+            if kind not in ("response", "resource", "conversion"):
+                continue
+            url = headers.get("warc-target-uri", "") or headers.get("warc-record-id", "")
+            if isinstance(block, int):
+                limit = f"--max-record-bytes {options.max_record_bytes:,}"
+                yield Skipped(file.source, number, f"record of {block:,} bytes exceeds {limit} ({url})")
+                continue
+            status, media, charset, payload = 200, "", None, block
+            if kind == "response":
+                if not headers.get("content-type", "").lower().startswith("application/http"):
+                    continue  # a DNS answer, a WHOIS reply: no page
+                try:
+                    status, http, payload = _http_payload(block)
+                except zlib.error:
+                    yield Skipped(file.source, number, f"payload cannot be decompressed ({url})")
+                    continue
+                media, charset = _media_type(http.get("content-type", "text/html"))
+            elif kind == "resource":
+                media, charset = _media_type(headers.get("content-type", ""))
+            else:
+                media, charset = "text/plain", "utf-8"
+            if not 200 <= status < 300:
+                yield Skipped(file.source, number, f"HTTP status {status}, no page ({url})")
+                continue
+            if media not in _PAGE_TYPES and media != "text/plain" and not options.html:
+                yield Skipped(file.source, number, f"{media or 'no media type'}, not text ({url})")
+                continue
+            text, problem = _text_of(payload, media, charset, options)
+            if problem:
+                yield Skipped(file.source, number, f"{problem} ({url})")
+                continue
+            record_fields = None
+            if fields:
+                record_fields = {
+                    "url": headers.get("warc-target-uri"),
+                    "warc_record_id": headers.get("warc-record-id"),
+                    "warc_date": headers.get("warc-date"),
+                    "content_type": media,
+                }
+            yield Record(
+                id=url or f"{file.rel}:{number}",
+                source=file.source,
+                text=text,
+                line=number,
+                rel=file.rel,
+                fields=record_fields,
+            )
+    except WarcError as err:
+        yield Skipped(file.source, None, f"not a WARC file from here on: {err}")
