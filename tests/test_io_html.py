@@ -52,6 +52,10 @@ def test_the_visible_text_a_line_per_block() -> None:
     # a <head> never closed ends at <body>; a page without a title starts with its body
     assert html_lines("<html><head><style>x{}</style><body><p>正文</p>") == ["正文"]
     assert html_lines("") == [] and html_lines("<p> </p><script>x</script>") == []
+    # broken markup is read in one pass (the elements left open are counted, not searched for: 50,000 unclosed
+    # <noscript> and as many stray </head> took seconds, quadratic, before)
+    assert html_lines("<noscript>" * 50_000 + "</head>" * 50_000 + "</noscript>" * 49_999 + "<p>x") == []
+    assert html_lines("<noscript>" * 50_000 + "</noscript>" * 50_000 + "<p>x") == ["x"]
 
 
 @settings(max_examples=200, deadline=None)

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import codecs
 import re
+from collections import Counter
 from html import unescape
 
 from .base import Decoded
@@ -78,6 +79,7 @@ class _Blocks:
 
     def __init__(self) -> None:
         self.skipped: list[str] = []  # the open elements whose text is dropped, innermost last
+        self.open = Counter[str]()  # how many of each are open: no scan of a deep stack a tag
         self.pre = 0  # open <pre> elements
         self.in_title = False
         self.title_done = False
@@ -97,14 +99,14 @@ class _Blocks:
             if tag in BLOCKS and not self.skipped and tag != "pre":
                 self.end_line()
             return
-        if tag == "title" and not self.title_done and "svg" not in self.skipped:
+        if tag == "title" and not self.title_done and not self.open["svg"]:
             self.in_title = True
             return
-        if tag == "body" and "head" in self.skipped:  # a <head> never closed
-            while self.skipped and self.skipped.pop() != "head":
-                pass
+        if tag == "body" and self.open["head"]:  # a <head> never closed
+            self.close("head")
         if tag in SKIPPED:
             self.skipped.append(tag)
+            self.open[tag] += 1
         elif tag in BLOCKS and not self.skipped:
             self.end_line()
             self.pre += tag == "pre"
@@ -113,13 +115,18 @@ class _Blocks:
         if tag == "title" and self.in_title:
             self.in_title, self.title_done = False, True
         elif tag in SKIPPED:
-            if tag in self.skipped:  # close it, and whatever was left open inside it
-                while self.skipped.pop() != tag:
-                    pass
+            if self.open[tag]:
+                self.close(tag)
         elif tag in BLOCKS and not self.skipped:
             self.end_line()
             if tag == "pre" and self.pre:
                 self.pre -= 1
+
+    def close(self, tag: str) -> None:
+        """Close the innermost open ``tag`` of :data:`SKIPPED`, and whatever was left open inside it."""
+        while (inner := self.skipped.pop()) != tag:
+            self.open[inner] -= 1
+        self.open[tag] -= 1
 
     def comment(self) -> None:
         if not self.skipped and not self.in_title:
@@ -129,7 +136,7 @@ class _Blocks:
         if not data:
             return
         data = unescape(data)
-        if self.in_title and all(tag == "head" for tag in self.skipped):  # not a <script> opened in the title
+        if self.in_title and len(self.skipped) == self.open["head"]:  # not a <script> opened in the title
             self.title.append(data)
             return
         if self.skipped:
