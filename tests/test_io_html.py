@@ -280,3 +280,18 @@ def test_the_pages_and_texts_of_web_archives_are_read(tmp_path: Path) -> None:
         ("crawl.warc.gz", 8, "HTTP status 404, no page (http://a.cn/gone)"),
         ("crawl.warc.wet", None, "not a WARC file from here on: record 3 is cut short"),
     ]
+
+
+def test_a_payload_that_inflates_past_the_record_limit_is_skipped(tmp_path: Path) -> None:
+    """A gzip payload of 2 KB that inflates to 2 MB (a bomb, or a huge page) is not inflated whole."""
+    bomb = gzip.compress(b"<p>" + b"a" * 2_000_000)
+    archive = tmp_path / "bomb.warc"
+    archive.write_bytes(
+        _warc_record(
+            "response",
+            {"WARC-Target-URI": "http://a.cn/big", "Content-Type": "application/http"},
+            _http("200 OK", {"Content-Type": "text/html", "Content-Encoding": "gzip"}, bomb),
+        )
+    )
+    result = dedup("find", str(archive), "--max-record-bytes", "100000", "--json")
+    assert result.returncode == 1 and "bomb.warc:1: payload inflates past --max-record-bytes 100,000" in result.stderr

@@ -85,9 +85,10 @@ def warc_records(stream: BinaryIO, limit: int) -> Iterator[tuple[int, dict[str, 
         yield number, headers, block
 
 
-def _http_payload(block: bytes) -> tuple[int, dict[str, str], bytes]:
+def _http_payload(block: bytes, limit: int) -> tuple[int, dict[str, str], bytes]:
     """The status, headers (names lower-cased) and payload of an HTTP response block, the payload as sent: a
-    chunked or compressed one is joined and decompressed."""
+    chunked or compressed one is joined and decompressed, to at most ``limit + 1`` bytes (a payload that inflates
+    past the record limit is not inflated whole)."""
     head, _, payload = block.partition(b"\r\n\r\n")
     if not _:
         head, _, payload = block.partition(b"\n\n")
@@ -105,9 +106,9 @@ def _http_payload(block: bytes) -> tuple[int, dict[str, str], bytes]:
     if encoding in ("gzip", "x-gzip", "deflate"):
         try:
             # gzip (16 + window bits), or zlib-wrapped deflate and raw deflate (which servers also send as "deflate")
-            payload = zlib.decompress(payload, 47 if "gzip" in encoding else 15)
+            payload = zlib.decompressobj(47 if "gzip" in encoding else 15).decompress(payload, limit + 1)
         except zlib.error:
-            payload = zlib.decompress(payload, -15)
+            payload = zlib.decompressobj(-15).decompress(payload, limit + 1)
     return status, headers, payload
 
 
@@ -163,6 +164,36 @@ def _text_of(payload: bytes, media: str, charset: str | None, options: ReadOptio
     return text, (NO_VISIBLE_TEXT if not text.strip() else text_problem(text))
 
 
+def _document(headers: dict[str, str], block: bytes | int, options: ReadOptions) -> tuple[str, str] | str | None:
+    """A record's text and media type; or why it is skipped; or None when it is no document (a request, metadata,
+    a DNS answer…)."""
+    kind = headers.get("warc-type", "").lower()
+    limit = f"--max-record-bytes {options.max_record_bytes:,}"
+    if kind not in ("response", "resource", "conversion"):
+        return None
+    if isinstance(block, int):
+        return f"record of {block:,} bytes exceeds {limit}"
+    status, media, charset, payload = 200, "text/plain", "utf-8", block  # a conversion: extracted text
+    if kind == "response":
+        if not headers.get("content-type", "").lower().startswith("application/http"):
+            return None  # a DNS answer, a WHOIS reply: no page
+        try:
+            status, http, payload = _http_payload(block, options.max_record_bytes)
+        except zlib.error:
+            return "payload cannot be decompressed"
+        media, charset = _media_type(http.get("content-type", "text/html"))
+        if len(payload) > options.max_record_bytes:
+            return f"payload inflates past {limit}"
+    elif kind == "resource":
+        media, charset = _media_type(headers.get("content-type", ""))
+    if not 200 <= status < 300:
+        return f"HTTP status {status}, no page"
+    if media not in _PAGE_TYPES and media != "text/plain" and not options.html:
+        return f"{media or 'no media type'}, not text"
+    text, problem = _text_of(payload, media, charset, options)
+    return problem if problem else (text, media)
+
+
 def warc_documents(
     stream: BinaryIO, file: InputFile, options: ReadOptions, fields: bool = False
 ) -> Iterator[Record | Skipped]:
@@ -171,53 +202,20 @@ def warc_documents(
     one ``Skipped`` after the documents before them."""
     try:
         for number, headers, block in warc_records(stream, options.max_record_bytes):
-            kind = headers.get("warc-type", "").lower()
-            if kind not in ("response", "resource", "conversion"):
-                continue
+            found = _document(headers, block, options)
             url = headers.get("warc-target-uri", "") or headers.get("warc-record-id", "")
-            if isinstance(block, int):
-                limit = f"--max-record-bytes {options.max_record_bytes:,}"
-                yield Skipped(file.source, number, f"record of {block:,} bytes exceeds {limit} ({url})")
-                continue
-            status, media, charset, payload = 200, "", None, block
-            if kind == "response":
-                if not headers.get("content-type", "").lower().startswith("application/http"):
-                    continue  # a DNS answer, a WHOIS reply: no page
-                try:
-                    status, http, payload = _http_payload(block)
-                except zlib.error:
-                    yield Skipped(file.source, number, f"payload cannot be decompressed ({url})")
-                    continue
-                media, charset = _media_type(http.get("content-type", "text/html"))
-            elif kind == "resource":
-                media, charset = _media_type(headers.get("content-type", ""))
-            else:
-                media, charset = "text/plain", "utf-8"
-            if not 200 <= status < 300:
-                yield Skipped(file.source, number, f"HTTP status {status}, no page ({url})")
-                continue
-            if media not in _PAGE_TYPES and media != "text/plain" and not options.html:
-                yield Skipped(file.source, number, f"{media or 'no media type'}, not text ({url})")
-                continue
-            text, problem = _text_of(payload, media, charset, options)
-            if problem:
-                yield Skipped(file.source, number, f"{problem} ({url})")
-                continue
-            record_fields = None
-            if fields:
-                record_fields = {
-                    "url": headers.get("warc-target-uri"),
-                    "warc_record_id": headers.get("warc-record-id"),
-                    "warc_date": headers.get("warc-date"),
-                    "content_type": media,
-                }
-            yield Record(
-                id=url or f"{file.rel}:{number}",
-                source=file.source,
-                text=text,
-                line=number,
-                rel=file.rel,
-                fields=record_fields,
-            )
+            if isinstance(found, str):
+                yield Skipped(file.source, number, f"{found} ({url})")
+            elif found is not None:
+                text, media = found
+                row = None
+                if fields:
+                    row = {
+                        "url": headers.get("warc-target-uri"),
+                        "warc_record_id": headers.get("warc-record-id"),
+                        "warc_date": headers.get("warc-date"),
+                        "content_type": media,
+                    }
+                yield Record(url or f"{file.rel}:{number}", file.source, text, number, file.rel, row)
     except WarcError as err:
         yield Skipped(file.source, None, f"not a WARC file from here on: {err}")
