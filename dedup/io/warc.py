@@ -10,8 +10,10 @@ headers, a blank line, ``Content-Length`` bytes of block and two line breaks. Th
 - ``resource`` records of a page or of text (what ``wget`` keeps of a local file);
 - ``conversion`` records: the text a crawler extracted (Common Crawl's WET files), read as it is.
 
-Requests, metadata, ``warcinfo`` and revisits are no documents and are passed over; a response whose payload is not
-text (an image, a PDF) or whose status is not 2xx is skipped, saying so. A record's id is its ``WARC-Target-URI``
+Requests, metadata, ``warcinfo``, revisits and DNS answers are no documents and are passed over, and so are
+responses whose payload is not text (an image, a PDF) or whose status is not 2xx (a redirect, an error page): a
+crawl holds many, and they are not inputs gone wrong. A text record that cannot be used (undecodable, over the record
+limit, a page with no visible text) is skipped, saying so. A record's id is its ``WARC-Target-URI``
 (else its ``WARC-Record-ID``), its line the record's number in the file; its fields, when asked for, are the URL,
 the record's id and date and the payload's media type. A block longer than the record limit is read past, never
 held. Only Python's standard library is used.
@@ -171,8 +173,10 @@ def _document(headers: dict[str, str], block: bytes | int, options: ReadOptions)
     limit = f"--max-record-bytes {options.max_record_bytes:,}"
     if kind not in ("response", "resource", "conversion"):
         return None
-    if isinstance(block, int):
-        return f"record of {block:,} bytes exceeds {limit}"
+    if isinstance(block, int):  # read past: a video the crawler named so is no document, else say it went
+        identified = headers.get("warc-identified-payload-type", "text/html").lower()
+        text = identified.startswith(("text/", _PAGE_TYPES[1]))
+        return f"record of {block:,} bytes exceeds {limit}" if text else None
     status, media, charset, payload = 200, "text/plain", "utf-8", block  # a conversion: extracted text
     if kind == "response":
         if not headers.get("content-type", "").lower().startswith("application/http"):
@@ -186,10 +190,8 @@ def _document(headers: dict[str, str], block: bytes | int, options: ReadOptions)
             return f"payload inflates past {limit}"
     elif kind == "resource":
         media, charset = _media_type(headers.get("content-type", ""))
-    if not 200 <= status < 300:
-        return f"HTTP status {status}, no page"
-    if media not in _PAGE_TYPES and media != "text/plain" and not options.html:
-        return f"{media or 'no media type'}, not text"
+    if not 200 <= status < 300 or (media not in _PAGE_TYPES and media != "text/plain" and not options.html):
+        return None  # a redirect, an error page, an image, a PDF: no text document
     text, problem = _text_of(payload, media, charset, options)
     return problem if problem else (text, media)
 
