@@ -72,7 +72,7 @@ def _heading_own_content(
 
 
 #: Matching-view characters from which a line that ends a sentence, or holds one end, is prose (:func:`_prose`).
-PROSE_CHARS = 30
+PROSE_CHARS = 10
 
 
 def _prose(table: LineTable, rows: np.ndarray) -> np.ndarray:
