@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -717,6 +719,28 @@ def test_a_table_of_figures_is_content_in_every_report_of_a_series() -> None:
     menus = [f"{text}\n关于我们 | 联系我们 | 网站地图" for text in texts]
     table = line_table(menus, options)
     assert classify_lines(table, np.arange(4), options)[table.doc == 0][-1] == "recurring"
+
+
+def test_a_sentence_of_figures_is_content_in_every_report_of_a_series() -> None:
+    """A daily market report says the same sentences with other figures each day: the figures are its data, found
+    nowhere else, so those sentences stay in every report (until 2026-12-07 they went from all as templates), while
+    the series' dated title and a content farm's line, whose slots are a member's name, stay templates."""
+    rng = random.Random(0)
+    reports = [
+        "\n".join(
+            [
+                f"{k + 1}月{rng.randint(1, 28)}日股市简报",
+                f"今日上证指数收于{rng.randint(2900, 3300)}.{rng.randint(10, 99)}点，涨幅{rng.random():.2f}%。",
+                f"深证成指收于{rng.randint(9000, 11000)}点，较上一交易日下跌{rng.randint(10, 99)}点。",
+                f"结合当前工作需要，会员“user{rng.randint(100, 999)}”为你整理了这篇简报，共{k + 2}页。",
+            ]
+        )
+        for k in range(8)
+    ]
+    options = BoilerplateOptions(webpage=False)
+    table = line_table(reports, options)
+    kinds = classify_lines(table, np.arange(8), options)
+    assert kinds[table.doc == 0].tolist() == ["template", "", "", "template"]
 
 
 def test_in_numeric_table_needs_a_row_of_figures_beside() -> None:

@@ -103,6 +103,28 @@ def _kept_once(table: LineTable, kind: np.ndarray, recurring: np.ndarray) -> np.
     return out
 
 
+#: How many different numbers make a sentence one of figures (:func:`_figure_sentences`).
+FIGURES = 2
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+
+
+def _figure_sentences(table: LineTable, rows: np.ndarray) -> np.ndarray:
+    """Which of ``rows`` (bool ``[m]``) are sentences of figures: prose (:func:`_prose`) whose masked view's slots
+    are numbers and no word or name, :data:`FIGURES` different numbers or more, bool ``[m]``. A daily report says
+    ``今日上证指数收于3097.63点，涨幅0.04%。`` with other figures each day: a template by its masked view, whose
+    slots are the report's data, found nowhere else. A content farm's template fills its slots with names (a
+    member's ``wuuxmtav363``, a title in quotes), a series' lead its year (``2001年…公报。…2001年全国…``): they
+    stay templates."""
+    out = _prose(table, rows)
+    chosen = np.flatnonzero(out)
+    if chosen.size:
+        masked, texts = take(table.masked_views, chosen), take(table.texts, chosen)
+        out[chosen] = [
+            "a" not in view and len(set(_NUMBER.findall(text))) >= FIGURES for view, text in zip(masked, texts)
+        ]
+    return out
+
+
 _BARE_NUMBER = re.compile(r"\d{1,4}")
 
 
@@ -429,6 +451,11 @@ def collection_kinds(
     overlapping |= _quoted(table, repeated & ~overlapping, line_family, recurs)  # alone: no run of quotes
     # A table of figures is the same masked lines (and header) in every report of a series: its slots are the data.
     in_table = in_numeric_table(table, recurs, shapes)
+    # So is a sentence of figures (a market report's closing prices): the same sentence, other figures each day.
+    slotted = recurrable & (exact_df < min_docs) & ~in_table
+    in_table |= _figure_sentences(
+        table, slotted & ((masked_df >= min_docs) | np.logical_or.reduce([f >= min_docs for f in affix_df]))
+    )
     recurring = recurrable & (exact_df >= min_docs) & ~overlapping & ~in_table
     masked = recurrable & ~recurring & ~overlapping & (masked_df >= min_docs) & ~in_table
     masked &= ~_overlap_context(table, table.masked, masked, recurs | masked)
