@@ -76,7 +76,7 @@ PROSE_CHARS = 10
 
 
 def _prose(table: LineTable, rows: np.ndarray) -> np.ndarray:
-    """Which of ``rows`` (bool ``[m]``) are prose — a paragraph of text: at least :data:`PROSE_CHARS` characters of
+    """Which of ``rows`` (bool ``[m]``) are prose — a sentence or more: at least :data:`PROSE_CHARS` characters of
     matching view, and a sentence end inside or at the end — bool ``[m]``. Only those rows' texts are read."""
     out = np.zeros(len(table), dtype=bool)
     chosen = np.flatnonzero(rows & (table.view_len >= PROSE_CHARS))
@@ -86,12 +86,13 @@ def _prose(table: LineTable, rows: np.ndarray) -> np.ndarray:
 
 
 def _kept_once(table: LineTable, kind: np.ndarray, recurring: np.ndarray) -> np.ndarray:
-    """The one copy kept of each paragraph of prose that recurs across families by its exact view with no copy
-    left as content: its first occurrence, bool ``[m]``.
+    """The one copy kept of each line of prose (:func:`_prose`) that recurs across families by its exact view with
+    no copy left as content: its first occurrence, bool ``[m]``.
 
-    A site's furniture is short lines, a disclaimer or a cookie notice at most a few sentences; prose recurring in
-    unrelated documents is most often text reused — passages quoted or compiled into many documents, leads shown
-    as teasers — which no rule may take from every document: the text is kept somewhere, the other copies go.
+    A site's furniture is mostly short lines without a sentence end; prose recurring in unrelated documents is most
+    often text reused — passages quoted or compiled into many documents, leads shown as teasers, a review said the
+    same way — which no rule may take from every document: the text is kept somewhere, the other copies go. The
+    price is one copy in the collection of a site's sentences of furniture (a disclaimer, an ad line).
     """
     out = np.zeros(len(table), dtype=bool)
     rows = np.flatnonzero(_prose(table, recurring & (kind == KIND["recurring"])))
