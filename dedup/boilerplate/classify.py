@@ -116,13 +116,17 @@ def _figure_sentences(table: LineTable, rows: np.ndarray) -> np.ndarray:
     slots are the report's data, found nowhere else. A content farm's template fills its slots with names (a
     member's ``wuuxmtav363``, a title in quotes), a series' lead its year (``2001年…公报。…2001年全国…``): they
     stay templates."""
-    out = _prose(table, rows)
-    chosen = np.flatnonzero(out)
-    if chosen.size:
-        masked, texts = take(table.masked_views, chosen), take(table.texts, chosen)
-        out[chosen] = [
-            "a" not in view and len(set(_NUMBER.findall(text))) >= FIGURES for view, text in zip(masked, texts)
-        ]
+    out = np.zeros(len(table), dtype=bool)
+    chosen = np.flatnonzero(rows & (table.view_len >= PROSE_CHARS))
+    if chosen.size:  # the masked views first: many candidates have a word for a slot, or one number
+        masked = take(table.masked_views, chosen)
+        slots = (view.count("0") >= FIGURES and "a" not in view for view in masked)  # a "0" a digit run
+        chosen = chosen[np.fromiter(slots, dtype=bool, count=chosen.size)]
+    if chosen.size:  # then prose (as _prose reads it) with different numbers, on one read of the texts
+        texts = take(table.texts, chosen)
+        prose = ~table.one_sentence[chosen] | ends_sentence(texts)
+        numbers = np.fromiter((len(set(_NUMBER.findall(t))) >= FIGURES for t in texts), dtype=bool, count=len(texts))
+        out[chosen] = prose & numbers
     return out
 
 
