@@ -165,6 +165,27 @@ def test_noise_spans_kinds_and_positions() -> None:
     assert spans.dtype == np.int64 and spans.shape == (7, 2)
 
 
+def test_tags_of_html_and_word_are_noise_and_other_names_text() -> None:
+    """Leftover HTML and Word's namespaced tags go; a tag of another name is text whatever its attributes — an XML
+    example in prose lost its opening tag and kept its closing one until 2026-12-07, and JSX its component."""
+    text = '文字<span style="x">加粗</span><o:p></o:p><st1:chsdate year="2004">日期</st1:chsdate>。'
+    spans, kinds = noise_spans(text)
+    assert [text[a:b] for a, b in spans.tolist()] == [
+        '<span style="x">',
+        "</span>",
+        "<o:p>",
+        "</o:p>",
+        '<st1:chsdate year="2004">',
+        "</st1:chsdate>",
+    ]
+    for kept in (
+        '配置：<server port="8080"><host>localhost</host></server>。',
+        "<Dashboard state={s} />",
+        "glsa-check <option>",
+    ):
+        assert noise_spans(kept)[0].size == 0
+
+
 def test_entities_are_noise_in_unspaced_text_and_text_between_words() -> None:
     """An entity for a space or a sign is cut where it stands in CJK text or between spaces, and kept
     (the view reading its character) next to words of an alphabetic script."""

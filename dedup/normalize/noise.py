@@ -37,25 +37,28 @@ _PINYIN = (
     "(（?？\ufffd",
     f"(?:(?<=[{_CJK})）][(（?？\ufffd])|(?<=[{_CJK})）][^\\s(（)）][(（?？\ufffd])){_SYLLABLE}[)）]",
 )
+# The HTML elements text extraction leaves behind, and the namespaced ones Word leaves in pasted text (o:p,
+# st1:chsdate, v:shape). A tag of another name is text, attributes or not: an XML example in prose
+# (<server port="8080">…</server>), JSX (<Dashboard state={s} />), a usage line's <option>, a generic type.
 _HTML_TAG_NAMES = (
     "a|abbr|b|big|blockquote|body|br|center|code|col|dd|del|div|dl|dt|em|font|footer|"
-    "h[1-6]|head|header|hr|html|i|iframe|img|ins|li|link|meta|nav|nobr|noscript|o:p|ol|p|"
+    "h[1-6]|head|header|hr|html|i|iframe|img|ins|li|link|meta|nav|nobr|noscript|ol|p|"
     "pre|s|script|section|small|span|strike|strong|style|sub|sup|table|tbody|td|th|thead|"
-    "title|tr|tt|u|ul|wbr"
+    "title|tr|tt|u|ul|wbr|(?:o|st1|v|w|x):[a-z]+"
 )
 _ATTRIBUTE = (
     r"""\s+[A-Za-z_:][-A-Za-z0-9_:.]*\s*=\s*"""
     r"""(?:"[^"<>]{0,2000}"|'[^'<>]{0,2000}'|[^\s"'<>=]{1,2000})"""
 )
-# A comment; a known tag name with optional name=value attributes, or any name with some.
+# A comment; a known tag name with optional name=value attributes (until 2026-12-07 any name with attributes too:
+# it took the opening tag of an XML example in prose and left its closing one).
 # A closing tag whose "<" a broken encoding turned into "?" ("?/span>") counts too.
 _HTML_TAG = (
     "<?",
     # A comment left in text is short; the bound keeps a line of thousands of
     # unclosed "<!--" linear (each scans at most 200 characters for its "-->").
     r"(?<=<)(?:!--.{0,200}?-->"
-    rf"|/?(?:(?i:{_HTML_TAG_NAMES})(?:{_ATTRIBUTE}){{0,50}}"
-    rf"|[A-Za-z][A-Za-z0-9]{{0,20}}(?:{_ATTRIBUTE}){{1,50}})\s*/?>)"
+    rf"|/?(?i:{_HTML_TAG_NAMES})(?:{_ATTRIBUTE}){{0,50}}\s*/?>)"
     rf"|(?<=\?)/(?i:{_HTML_TAG_NAMES})>",
 )
 _COMMON_ENTITIES = (
