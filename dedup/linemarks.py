@@ -179,8 +179,9 @@ def _decimal_digits() -> tuple[str, ...]:
 def line_marks(stripped: Sequence[str]) -> tuple[np.ndarray, ...]:
     """:func:`page_marks`, :func:`heading_marks` and :func:`figure_lines` of stripped lines, the literals they look
     for found in one pass (:func:`dedup.literals.lines_holding`): page number, running head, heading shape, heading
-    with a running head's mark, figure, and whether a line may be code by its first or last character
-    (:func:`dedup.sourcecode.code_candidates`, read off the same code points) (bool ``[len(stripped)]`` each)."""
+    with a running head's mark, figure, whether a line may be code by its first or last character
+    (:func:`dedup.sourcecode.code_candidates`) and whether it ends a sentence (:func:`sentence_ends`), the last two
+    read off the same code points (bool ``[len(stripped)]`` each)."""
     encoded = encode(stripped) if _kernels is not None and stripped else None
     held = lines_holding(stripped, [*_heading_literals(), _decimal_digits()], encoded)
     return (
@@ -188,7 +189,28 @@ def line_marks(stripped: Sequence[str]) -> tuple[np.ndarray, ...]:
         *heading_marks(stripped, held[:3]),
         figure_lines(stripped, held[3]),
         code_candidates(stripped, encoded),
+        sentence_ends(stripped, encoded),
     )
+
+
+_ENDING = np.array([ord(c) for c in f"。！？!?；;…{OTHER_SCRIPT_ENDS}"], dtype=np.uint32)
+_CLOSING = np.array([ord(c) for c in _CLOSERS], dtype=np.uint32)
+
+
+def sentence_ends(stripped: Sequence[str], encoded: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
+    """bool ``[len(stripped)]``: :func:`ends_sentence` of each stripped line, read off the lines' code points
+    (``encoded``: ``dedup.shingle.encode(stripped)``, made when not given), closing quotes and brackets stepped over a
+    character at a time for all lines at once. (On NFKC lines an ellipsis ``…`` is three dots, no end, as English
+    web furniture's ``Loading...`` is none.)"""
+    cps, offsets = encoded if encoded is not None else encode(stripped)
+    if not cps.size:
+        return np.zeros(len(stripped), dtype=bool)
+    starts, pos = offsets[:-1], offsets[1:] - 1
+    closing = np.isin(cps, _CLOSING)
+    while (step := (pos >= starts) & closing[np.maximum(pos, 0)]).any():
+        pos = pos - step
+    inside = pos >= starts
+    return inside & np.isin(np.where(inside, cps[np.maximum(pos, 0)], 0), _ENDING)
 
 
 @lru_cache(maxsize=1)

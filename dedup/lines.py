@@ -124,6 +124,9 @@ class LineTable:
     one_sentence : np.ndarray
         bool ``[m]``: no sentence end before the line's last character (a template line is
         one sentence at most; body paragraphs run to several).
+    sentence_end : np.ndarray
+        bool ``[m]``: the line ends a sentence, closing quotes and brackets aside (``。”``; after NFKC:
+        :func:`dedup.linemarks.sentence_ends`).
     speech : np.ndarray
         bool ``[m]``: the line opens with an utterance in quotes (:func:`dedup.linemarks.opens_with_speech`):
         dialogue, which recurs across a story's chapters and is no boilerplate; or it is a figure
@@ -154,6 +157,7 @@ class LineTable:
     tail: np.ndarray
     standalone: np.ndarray
     one_sentence: np.ndarray
+    sentence_end: np.ndarray
     speech: np.ndarray
     code: np.ndarray
     page_number: np.ndarray
@@ -278,7 +282,7 @@ def line_table(
         if fixed >= _MIN_SKELETON_CHARS:
             masked_views[i] = masked
     stripped = list(map(str.strip, nfkc))
-    page_number, running_head, head_like_plain, head_like, figure, may_be_code = line_marks(stripped)
+    page_number, running_head, head_like_plain, head_like, figure, may_be_code, sentence_end = line_marks(stripped)
     code = code_lines(lines, doc, lambda rows: opens_indented(texts, doc, flat[:, 0], rows), may_be_code)
     cut = np.column_stack(expand_spans_to_lines(texts, doc, flat[:, 0], flat[:, 1])) if cuts else flat
     exact = exact_hashes(views)
@@ -305,6 +309,7 @@ def line_table(
         tail=tail,
         standalone=standalone,
         one_sentence=one_sentence(lines),
+        sentence_end=sentence_end,
         speech=opens_with_speech(lines) | figure | code,
         code=code,
         page_number=page_number,

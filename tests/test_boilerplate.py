@@ -743,6 +743,25 @@ def test_a_sentence_of_figures_is_content_in_every_report_of_a_series() -> None:
     assert kinds[table.doc == 0].tolist() == ["template", "", "", "template"]
 
 
+def test_a_short_sentence_said_in_running_text_is_no_boilerplate(news_lines: list[str]) -> None:
+    """Subtitles of ten episodes: ``谢谢。`` and ``好的。`` are said in every one, each time between other lines — no
+    recurring boilerplate (until 2026-12-07 they went from every episode) — while a site's short notice at each
+    page's end, and one beside the same line each time, still go."""
+    rng = random.Random(1)
+    said = ["谢谢。", "好的。", "走吧！"]
+    episodes = []
+    for k in range(10):
+        lines = news_lines[30 * k : 30 * k + 30]
+        for word in said:
+            lines.insert(rng.randint(1, len(lines) - 1), word)
+        episodes.append("\n".join([*lines, "欢迎收看。", "本站声明", "请勿转载。"]))
+    options = BoilerplateOptions(webpage=False)
+    table = line_table(episodes, options)
+    kinds = classify_lines(table, np.arange(10), options)
+    texts = [t.strip() for t in table.texts]
+    assert {texts[i] for i in np.flatnonzero(kinds != "")} == {"欢迎收看。", "本站声明", "请勿转载。"}
+
+
 def test_in_numeric_table_needs_a_row_of_figures_beside() -> None:
     texts = [
         "地区\t产量\n北京市\t1,024.5\n上海市  -3.1%\n一段正文，没有表格。\n甲 | 乙\n丙 | 丁",

@@ -156,6 +156,15 @@ def test_page_marks_are_each_pattern_matched_alone(stripped: list[str]) -> None:
     figures = [len(s) <= lines._FIGURE_CHARS and lines._NUMBER_CELL.fullmatch(s.strip()) is not None for s in stripped]
     assert together[4].tolist() == lines.figure_lines(stripped).tolist() == figures
     assert together[5].tolist() == code_candidates(stripped).tolist()
+    assert together[6].tolist() == lines.ends_sentence(stripped).tolist()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet=st.sampled_from("a好。!?…”）)'\"」 .\n"), max_size=8), max_size=12))
+def test_sentence_ends_read_off_code_points_equal_the_definition(lines_: list[str]) -> None:
+    """Closing quotes and brackets stepped over for all lines at once, as ``rstrip(_CLOSERS)`` does a line."""
+    stripped = [line.strip() for line in lines_]
+    assert lines.sentence_ends(stripped).tolist() == lines.ends_sentence(stripped).tolist()
 
 
 def test_every_decimal_digit_is_a_literal_of_page_marks() -> None:

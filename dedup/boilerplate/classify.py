@@ -77,12 +77,9 @@ PROSE_CHARS = 10
 
 def _prose(table: LineTable, rows: np.ndarray) -> np.ndarray:
     """Which of ``rows`` (bool ``[m]``) are prose — a sentence or more: at least :data:`PROSE_CHARS` characters of
-    matching view, and a sentence end inside or at the end — bool ``[m]``. Only those rows' texts are read."""
-    out = np.zeros(len(table), dtype=bool)
-    chosen = np.flatnonzero(rows & (table.view_len >= PROSE_CHARS))
-    if chosen.size:
-        out[chosen] = ~table.one_sentence[chosen] | ends_sentence(take(table.texts, chosen))
-    return out
+    matching view, and a sentence end inside or at the end — bool ``[m]``, from the table's columns (no text read:
+    on Ray the strings stay in the object store)."""
+    return rows & (table.view_len >= PROSE_CHARS) & (~table.one_sentence | table.sentence_end)
 
 
 def _kept_once(table: LineTable, kind: np.ndarray, recurring: np.ndarray) -> np.ndarray:
@@ -104,6 +101,36 @@ def _kept_once(table: LineTable, kind: np.ndarray, recurring: np.ndarray) -> np.
     return out
 
 
+#: The largest share of a line's copies that may sit at their document's edge, or beside one same line, for the
+#: line to be said in running text (:func:`_said`).
+SAID_SHARE = 0.5
+
+
+def _said(table: LineTable, recurring: np.ndarray) -> np.ndarray:
+    """Which of the ``recurring`` rows (bool ``[m]``) are a sentence said in running text: it ends a sentence, and
+    its copies sit mostly between two lines of their documents, beside other lines each time (``谢谢。``, ``好的。``
+    in every episode's subtitles): at most :data:`SAID_SHARE` of them at an edge, or beside the same line on either
+    side. A site's sentence of furniture sits at its page's edge or beside the same line of the site's each time.
+    bool ``[m]``."""
+    out = np.zeros(len(table), dtype=bool)
+    rows = np.flatnonzero(recurring & table.sentence_end & (table.view_len < PROSE_CHARS))  # longer: _kept_once
+    if not rows.size:
+        return out
+    group = group_ids(table.exact[rows])
+    copies = np.bincount(group).astype(np.float64)
+    worst = np.zeros(copies.size)
+    for step in (-1, 1):
+        near, inside = _beside(table, rows, step)
+        edge = np.bincount(group, weights=np.isin(np.arange(rows.size), inside, invert=True), minlength=copies.size)
+        pairs = np.stack([group[inside], table.exact[near[inside]].astype(np.int64, copy=False)])
+        _, first, counts = np.unique(pairs, axis=1, return_index=True, return_counts=True)
+        same = np.zeros(copies.size)
+        np.maximum.at(same, pairs[0, first], counts)
+        worst = np.maximum(worst, np.maximum(edge, same) / copies)
+    out[rows] = worst[group] <= SAID_SHARE
+    return out
+
+
 #: How many different numbers make a sentence one of figures (:func:`_figure_sentences`).
 FIGURES = 2
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
@@ -117,16 +144,14 @@ def _figure_sentences(table: LineTable, rows: np.ndarray) -> np.ndarray:
     member's ``wuuxmtav363``, a title in quotes), a series' lead its year (``2001年…公报。…2001年全国…``): they
     stay templates."""
     out = np.zeros(len(table), dtype=bool)
-    chosen = np.flatnonzero(rows & (table.view_len >= PROSE_CHARS))
+    chosen = np.flatnonzero(_prose(table, rows))
     if chosen.size:  # the masked views first: many candidates have a word for a slot, or one number
         masked = take(table.masked_views, chosen)
         slots = (view.count("0") >= FIGURES and "a" not in view for view in masked)  # a "0" a digit run
         chosen = chosen[np.fromiter(slots, dtype=bool, count=chosen.size)]
-    if chosen.size:  # then prose (as _prose reads it) with different numbers, on one read of the texts
+    if chosen.size:  # then the different numbers of their texts
         texts = take(table.texts, chosen)
-        prose = ~table.one_sentence[chosen] | ends_sentence(texts)
-        numbers = np.fromiter((len(set(_NUMBER.findall(t))) >= FIGURES for t in texts), dtype=bool, count=len(texts))
-        out[chosen] = prose & numbers
+        out[chosen] = np.fromiter((len(set(_NUMBER.findall(t))) >= FIGURES for t in texts), bool, len(texts))
     return out
 
 
@@ -456,14 +481,13 @@ def collection_kinds(
     overlapping |= _quoted(table, repeated & ~overlapping, line_family, recurs)  # alone: no run of quotes
     # A table of figures is the same masked lines (and header) in every report of a series: its slots are the data.
     in_table = in_numeric_table(table, recurs, shapes)
-    # So is a sentence of figures (a market report's closing prices): the same sentence, other figures each day.
-    slotted = recurrable & (exact_df < min_docs) & ~in_table
-    in_table |= _figure_sentences(
-        table, slotted & ((masked_df >= min_docs) | np.logical_or.reduce([f >= min_docs for f in affix_df]))
-    )
+    # So is a sentence said in running text (dialogue's 谢谢。, every episode's): beside other lines each time.
+    in_table |= _said(table, recurrable & (exact_df >= min_docs) & ~overlapping & ~in_table)
     recurring = recurrable & (exact_df >= min_docs) & ~overlapping & ~in_table
     masked = recurrable & ~recurring & ~overlapping & (masked_df >= min_docs) & ~in_table
     masked &= ~_overlap_context(table, table.masked, masked, recurs | masked)
+    # And a sentence of figures (a market report's closing prices): the same sentence, other figures each day.
+    masked &= ~_figure_sentences(table, masked)
     cross_family = recurring | masked
     kind[recurring] = KIND["recurring"]
     kind[masked] = KIND["template"]
@@ -473,6 +497,7 @@ def collection_kinds(
         )
         candidates &= ~_overlap_context(table, affix, candidates, recurs | candidates) & ~in_table
         in_family = _families(table, affix, candidates, options, False, line_family, shares)
+        in_family &= ~_figure_sentences(table, in_family)
         kind[in_family] = KIND["template"]
         cross_family |= in_family
     # A heading kept as content is kept from the collection's evidence only: what its
