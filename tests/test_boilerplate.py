@@ -762,6 +762,14 @@ def test_a_short_sentence_said_in_running_text_is_no_boilerplate(news_lines: lis
     assert {texts[i] for i in np.flatnonzero(kinds != "")} == {"欢迎收看。", "本站声明", "请勿转载。"}
 
 
+def test_a_short_sentence_said_again_in_one_document_keeps_every_copy(news_lines: list[str]) -> None:
+    """One subtitle file says ``谢谢。`` three times between other lines: every copy stays (until 2026-12-07 one went
+    as a repeated passage of another)."""
+    said = "\n".join([*news_lines[:3], "谢谢。", *news_lines[3:6], "谢谢。", *news_lines[6:9], "谢谢。", news_lines[9]])
+    (cleaned,) = dedup.clean([said])
+    assert cleaned.text == said and not cleaned.removed
+
+
 def test_in_numeric_table_needs_a_row_of_figures_beside() -> None:
     texts = [
         "地区\t产量\n北京市\t1,024.5\n上海市  -3.1%\n一段正文，没有表格。\n甲 | 乙\n丙 | 丁",

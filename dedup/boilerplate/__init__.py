@@ -25,7 +25,8 @@ Keys are counted per document with array operations, and a line is boilerplate w
   sentence punctuation right next to one (running heads).
 
 Where things live: ``base`` (results, options, kinds and their one-byte codes), ``families`` (families of lines),
-``classify`` (lines to kinds), ``overlap`` (lines that recur because their documents overlap), ``pages`` (the
+``classify`` (lines to kinds), ``overlap`` (lines that recur because their documents overlap), ``sentences``
+(sentences among recurring lines: kept once, said, of figures), ``pages`` (the
 web-page documents and their classifier's kinds), ``analysis`` (document families; the entry points). The line table
 itself is :mod:`dedup.lines`.
 """

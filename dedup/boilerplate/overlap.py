@@ -362,3 +362,24 @@ def _cut_copies(
         whole = max(copies, key=len)
         out[group] = all(whole.endswith(c) if step < 0 else whole.startswith(c) for c in copies)
     return out
+
+
+def _neighbours_differ(table: LineTable, group: np.ndarray, chosen: np.ndarray) -> np.ndarray:
+    """The rows of the ``chosen`` groups (int64 ids into ``group``, int64 ``[m]``: each row's group) whose
+    occurrences all have neighbours unlike the other occurrences' (no two share the line before, nor the
+    line after, in their document): bool ``[m]``. All groups at once."""
+    m = len(table)
+    picked = np.zeros(int(max(group.max(initial=-1), chosen.max(initial=-1))) + 1, dtype=bool)
+    picked[chosen] = True
+    rows = np.flatnonzero(picked[group])
+    differ = picked.copy()
+    for step in (-1, 1):
+        near, inside = _beside(table, rows, step)
+        g, key = group[rows[inside]], table.exact[near[inside]]
+        order = np.lexsort((key, g))
+        g, key = g[order], key[order]
+        shared = (g[1:] == g[:-1]) & (key[1:] == key[:-1])
+        differ[g[1:][shared]] = False
+    out = np.zeros(m, dtype=bool)
+    out[rows] = differ[group[rows]]
+    return out

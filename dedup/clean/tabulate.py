@@ -13,6 +13,7 @@ from ..boilerplate import BoilerplateOptions
 from ..boilerplate.analysis import Lines
 from ..boilerplate.classify import speaker_lines
 from ..boilerplate.pages import _WEB_PAGE, PageLines, judged_alone, no_page_lines, page_lines
+from ..boilerplate.sentences import said_again
 from ..index import Index
 from ..linemarks import LABEL_CHARS, ends_sentence, label_lines
 from ..lines import LineTable, line_table, line_texts, texts_at
@@ -124,9 +125,10 @@ def tabulate_batch(
 
 def _labels_off_web(lines: LineTable, pages: PageLines | None) -> np.ndarray:
     """bool ``[m]``: the lines of ``lines`` that are labels (:func:`dedup.linemarks.label_lines`: ``A. 正确``,
-    ``记者：``) or speakers' names (:func:`dedup.boilerplate.classify.speaker_lines`: ``张三`` / ``李四``) and that
-    their document repeats, in documents that ``pages`` judges no web pages (all of them without ``pages``): a menu
-    printed twice on a page is its boilerplate."""
+    ``记者：``), speakers' names (:func:`dedup.boilerplate.classify.speaker_lines`: ``张三`` / ``李四``) or short
+    sentences said again (:func:`dedup.boilerplate.sentences.said_again`: ``谢谢。``) and that their document repeats,
+    in documents that ``pages`` judges no web pages (all of them without ``pages``): a menu printed twice on a page is
+    its boilerplate."""
     out = np.zeros(len(lines), dtype=bool)
     copies = group_ids(lines.exact, lines.doc)  # only a line its document repeats may be a passage's or a marker
     rows = np.flatnonzero((lines.end - lines.start <= LABEL_CHARS) & (np.bincount(copies)[copies] >= 2))
@@ -136,7 +138,7 @@ def _labels_off_web(lines: LineTable, pages: PageLines | None) -> np.ndarray:
     out[rows] = label_lines(texts)
     named = np.zeros(len(lines), dtype=bool)  # a chat's speakers, who alternate (classify.speaker_lines)
     named[rows[~ends_sentence(texts)]] = True
-    return out | speaker_lines(lines, named, copies)
+    return out | speaker_lines(lines, named, copies) | said_again(lines, rows, copies)
 
 
 class TableBuilder:
