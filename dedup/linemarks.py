@@ -193,24 +193,40 @@ def line_marks(stripped: Sequence[str]) -> tuple[np.ndarray, ...]:
     )
 
 
-_ENDING = np.array([ord(c) for c in f"。！？!?；;…{OTHER_SCRIPT_ENDS}"], dtype=np.uint32)
-_CLOSING = np.array([ord(c) for c in _CLOSERS], dtype=np.uint32)
+@lru_cache(maxsize=1)
+def _end_tables() -> tuple[np.ndarray, np.ndarray]:
+    """Two bool tables over the code points up to the largest sentence end or closer: which end a sentence (what
+    :data:`_SENTENCE_END` matches) and which close a quote or bracket (:data:`_CLOSERS`)."""
+    ends, closers = f"。！？!?；;…{OTHER_SCRIPT_ENDS}", _CLOSERS
+    size = max(map(ord, ends + closers)) + 1
+    ending, closing = np.zeros(size, dtype=bool), np.zeros(size, dtype=bool)
+    ending[[ord(c) for c in ends]] = True
+    closing[[ord(c) for c in closers]] = True
+    return ending, closing
+
+
+def _of(table: np.ndarray, codes: np.ndarray) -> np.ndarray:
+    """``table`` read at each of ``codes`` (uint32), False beyond its end."""
+    return (codes < table.size) & table[np.minimum(codes, table.size - 1)]
 
 
 def sentence_ends(stripped: Sequence[str], encoded: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
     """bool ``[len(stripped)]``: :func:`ends_sentence` of each stripped line, read off the lines' code points
     (``encoded``: ``dedup.shingle.encode(stripped)``, made when not given), closing quotes and brackets stepped over a
-    character at a time for all lines at once. (On NFKC lines an ellipsis ``…`` is three dots, no end, as English
-    web furniture's ``Loading...`` is none.)"""
+    character at a time for all lines at once; only the code points at the lines' ends are read. (On NFKC lines an
+    ellipsis ``…`` is three dots, no end, as English web furniture's ``Loading...`` is none.)"""
     cps, offsets = encoded if encoded is not None else encode(stripped)
     if not cps.size:
         return np.zeros(len(stripped), dtype=bool)
+    ending, closing = _end_tables()
     starts, pos = offsets[:-1], offsets[1:] - 1
-    closing = np.isin(cps, _CLOSING)
-    while (step := (pos >= starts) & closing[np.maximum(pos, 0)]).any():
-        pos = pos - step
     inside = pos >= starts
-    return inside & np.isin(np.where(inside, cps[np.maximum(pos, 0)], 0), _ENDING)
+    last = cps[np.maximum(pos, 0)]
+    while (step := inside & _of(closing, last)).any():
+        pos = pos - step
+        inside = pos >= starts
+        last = np.where(step, cps[np.maximum(pos, 0)], last)
+    return inside & _of(ending, last)
 
 
 @lru_cache(maxsize=1)
