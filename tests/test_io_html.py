@@ -165,6 +165,13 @@ def test_the_command_cleans_a_folder_of_pages(tmp_path: Path) -> None:
         assert not any("track()" in line or "display" in line for line in lines)
         assert (tmp_path / "out" / row["output"]).read_text("utf-8") == row["text"]
     assert [r["output"] for r in rows][:3] == ["text/10.html.txt", "text/11.html.txt", "text/12.htm.txt"]
+    # the page titles went as boilerplate (the labelled pages' definition); --keep-titles keeps them
+    titles = [f"{paragraphs[0][:30]} - 某某新闻网" for paragraphs in stories]
+    assert not any(title in row["text"] for title, row in zip(titles, rows))
+    kept = tmp_path / "titles"
+    assert dedup("clean", str(pages), "--glob", "*.htm*", "--keep-titles", "-o", str(kept)).returncode == 1
+    rows = [json.loads(line) for line in (kept / "cleaned.jsonl").read_text("utf-8").splitlines()]
+    assert [row["text"].splitlines()[0] for row in rows] == titles
     assert [(Path(e["source"]).name, e["encoding"]) for e in summary["encodings"]] == [("11.html", "gb18030")]
 
 

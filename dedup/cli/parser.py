@@ -306,6 +306,14 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     what.add_argument(
+        "--keep-titles",
+        action="store_true",
+        help=(
+            "keep a web page's title (its first line, an .html page's <title>) and the headline that repeats it, "
+            "which the web-page classifier otherwise removes as boilerplate, as the labelled pages it was fit on do"
+        ),
+    )
+    what.add_argument(
         "--against",
         metavar="INDEX",
         help=(

@@ -55,6 +55,9 @@ def _clean_options(args: argparse.Namespace) -> CleanOptions:
         changes["cross_document"] = args.cross_document
     if getattr(args, "remove", None) is not None:
         changes["remove"] = args.remove
+    if getattr(args, "keep_titles", False):
+        pages = replace(base.boilerplate.webpage_options, keep_title=True)
+        changes["boilerplate"] = replace(base.boilerplate, webpage_options=pages)
     return replace(base, **changes)
 
 
@@ -76,6 +79,7 @@ def _settings(args: argparse.Namespace, read: ReadOptions, options: CleanOptions
         "num_perm": options.duplicates.num_perm,
         "seed": options.duplicates.seed,
         "cross_document": options.cross_document,
+        "keep_titles": options.boilerplate.webpage_options.keep_title,
         "remove": sorted(options.remove),
         "output_format": args.output_format,
         "output_layout": args.output_layout,
