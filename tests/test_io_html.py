@@ -12,7 +12,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dedup.io import decode_html, html_lines, html_text
+from dedup.io import ReadOptions, Record, decode_html, discover, html_lines, html_text, read_file
 from dedup.io.html import declared_charset
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -301,3 +301,15 @@ def test_a_payload_that_inflates_past_the_record_limit_is_skipped(tmp_path: Path
     )
     result = dedup("find", str(archive), "--max-record-bytes", "100000", "--json")
     assert result.returncode == 1 and "bomb.warc:1: payload inflates past --max-record-bytes 100,000" in result.stderr
+
+
+def test_a_web_archive_is_read_with_progress_by_bytes(tmp_path: Path) -> None:
+    """A WARC file's reader says how far into the file on disk it has come every 256 records, then the whole."""
+    archive = tmp_path / "many.warc.gz"
+    record = _warc_record("conversion", {"WARC-Target-URI": "http://a.cn/"}, "正文。".encode())
+    archive.write_bytes(b"".join(gzip.compress(record) for _ in range(600)))
+    heard: list[int] = []
+    [file] = discover([str(archive)], ReadOptions(glob="*"))
+    records = [item for item in read_file(file, ReadOptions(), heard.append) if isinstance(item, Record)]
+    assert len(records) == 600 and [r.line for r in records[:2]] == [1, 2]
+    assert len(heard) == 3 and heard == sorted(heard) and heard[-1] == archive.stat().st_size

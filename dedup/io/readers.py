@@ -61,7 +61,7 @@ def read_file(
     Never raises for bad content: an unreadable file is one ``Skipped``; a bad line of a
     JSONL file is one ``Skipped`` and the following lines are still read. ``progress``, if
     given, hears how many bytes of the file on disk have been read: every 1,024 lines of a
-    JSONL file, and once a file is done. With ``fields``, each JSONL or Parquet record
+    JSONL file, every 256 records of a WARC file, and once a file is done. With ``fields``, each JSONL or Parquet record
     carries all its fields (:attr:`Record.fields`; Parquet then reads every column). With ``row_groups``, a
     Parquet file's rows of those row groups only (a piece of it: :mod:`dedup.io.ranges`).
     """
@@ -72,7 +72,7 @@ def read_file(
         elif kind == "parquet":
             yield from _read_parquet(file, options, fields, row_groups)
         elif kind in ("csv", "tsv", "json", "warc"):
-            yield from _read_whole_or_streamed(file, options, kind, fields)
+            yield from _read_whole_or_streamed(file, options, kind, fields, progress)
         else:
             yield from _read_jsonl(file, options, progress, fields)
     except OSError as err:
@@ -135,14 +135,17 @@ def _read_txt(file: InputFile, options: ReadOptions) -> Iterator[Record | Skippe
 
 
 def _read_whole_or_streamed(
-    file: InputFile, options: ReadOptions, kind: str, fields: bool
+    file: InputFile, options: ReadOptions, kind: str, fields: bool, progress: Callable[[int], None] | None = None
 ) -> Iterator[Record | Skipped | Encoding]:
-    """The records of a CSV, TSV or JSON file (:mod:`dedup.io.delimited`) or a WARC file (:mod:`dedup.io.warc`),
-    plain or compressed."""
+    """The records of a CSV, TSV or JSON file (:mod:`dedup.io.delimited`) or a WARC file (:mod:`dedup.io.warc`;
+    ``progress`` hears the bytes of the file on disk read every 256 records), plain or compressed."""
     try:
-        with _opened(file) as (stream, _):
+        with _opened(file) as (stream, position):
             if kind == "warc":
-                yield from warc_documents(stream, file, options, fields)
+                for count, item in enumerate(warc_documents(stream, file, options, fields), 1):
+                    yield item
+                    if progress is not None and count % 256 == 0:
+                        progress(position())
             elif kind == "json":
                 yield from read_json(file, stream, options, fields)
             else:
