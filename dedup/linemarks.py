@@ -18,7 +18,7 @@ import numpy as np
 from .arrays import collapse_runs, from_codepoints, to_codepoints, whitespace_table
 from .kernel import kernels as _kernels  # None without the compiled kernel: numpy paths
 from .literals import lines_holding, required_literals, searched_lines
-from .segment.chars import OTHER_SCRIPT_ENDS
+from .segment.chars import OTHER_SCRIPT_ENDS, SENTENCE_ENDS
 from .shingle import encode
 from .sourcecode import code_candidates
 
@@ -44,7 +44,7 @@ _DIGITS = re.compile(r"\d+")
 _MARKUP = re.compile(r"<[^<>\n]{0,200}>|&#?\w{1,10};")
 
 
-_SENTENCE_END = re.compile(f"[。！？!?；;…{OTHER_SCRIPT_ENDS}]")
+_SENTENCE_END = re.compile(f"[{SENTENCE_ENDS}]")
 
 
 # "Page" and "of" in page-number lines of many languages (matched ignoring case): Page 3 of 40, S. 3, Seite 3 von 40,
@@ -197,7 +197,7 @@ def line_marks(stripped: Sequence[str]) -> tuple[np.ndarray, ...]:
 def _end_tables() -> tuple[np.ndarray, np.ndarray]:
     """Two bool tables over the code points up to the largest sentence end or closer: which end a sentence (what
     :data:`_SENTENCE_END` matches) and which close a quote or bracket (:data:`_CLOSERS`)."""
-    ends, closers = f"。！？!?；;…{OTHER_SCRIPT_ENDS}", _CLOSERS
+    ends, closers = SENTENCE_ENDS, _CLOSERS
     size = max(map(ord, ends + closers)) + 1
     ending, closing = np.zeros(size, dtype=bool), np.zeros(size, dtype=bool)
     ending[[ord(c) for c in ends]] = True

@@ -46,7 +46,7 @@ from .normalize import KnownViews, NormalizeOptions, matching_texts, span_views
 from .options import KeywordOptions, check_types
 from .runs import FRAGMENT, LONG, SHORT, RunColumns, passage_runs, repeat_blocks, run_regions, runs_that_cut
 from .segment import UnitSpans, segment_many, split_long
-from .segment.chars import OTHER_SCRIPT_ENDS
+from .segment.chars import SENTENCE_ENDS
 from .sourcecode import CodeLines, code_lines_of, units_in_code
 from .spans import Span, SpanGroups, last_visible
 from .verify import verify_candidates
@@ -63,7 +63,7 @@ __all__ = [
     "unit_table",
 ]
 
-_SENTENCE_END = np.array([ord(c) for c in "。！？!?；;…" + OTHER_SCRIPT_ENDS], dtype=np.uint32)
+_SENTENCE_END = np.array([ord(c) for c in SENTENCE_ENDS], dtype=np.uint32)
 
 
 @dataclass(frozen=True)

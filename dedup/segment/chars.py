@@ -32,6 +32,8 @@ _CARRIAGE = 32768
 #: is applied). Every set of sentence ends of the package holds them (segmentation, the line marks, the paragraphs'
 #: sentence ends, the overlap rules' prose); a Hindi refrain ending ``।`` was a marker, a Chinese one ending ``。`` not.
 OTHER_SCRIPT_ENDS = "\u0964\u0965\u061f\u06d4\u0589\u1362\u1367\u104b\u0f0d\u17d4\u1803\u037e"
+#: What ends a line or paragraph as a sentence (the line marks' ``ends_sentence``, the paragraphs' ``sentence_end``).
+SENTENCE_ENDS = "。！？!?；;…" + OTHER_SCRIPT_ENDS
 
 _FLAG_CHARS = {
     _BREAK: "\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029",
