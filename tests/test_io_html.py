@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dedup.io import ReadOptions, Record, decode_html, discover, html_lines, html_text, read_file
-from dedup.io.html import declared_charset
+from dedup.io.html import charset_codec, declared_charset
 
 ROOT = Path(__file__).resolve().parent.parent
 NEWS = sorted((ROOT / "examples" / "news").glob("*.txt"))
@@ -88,6 +88,8 @@ def test_a_declared_encoding_is_read_when_the_bytes_are_not_utf8() -> None:
     latin = decode_html("<meta charset=iso-8859-1><p>\u201cQuoted\u201d caf\u00e9</p>".encode("cp1252"))
     assert not isinstance(latin, str) and "\u201cQuoted\u201d caf\u00e9" in latin.text and latin.encoding == "cp1252"
     assert declared_charset(b"<meta charset=nonsense>") is None and declared_charset(b"<p>charset=gbk</p>") is None
+    # the same labels read the same in an HTTP Content-Type (a web archive's responses)
+    assert [charset_codec(label) for label in ('"ISO-8859-1"', " GBK", "nonsense")] == ["cp1252", "gb18030", None]
     page = "<html><head><meta charset='gbk'><title>标题</title></head><body><p>正文</p></body></html>"
     decoded = decode_html(page.encode("gb18030"))
     assert not isinstance(decoded, str)

@@ -27,9 +27,17 @@ from collections import Counter
 from html import unescape
 
 from .base import Decoded
-from .decode import decode_text
+from .decode import _bom_encoding, decode_text
 
-__all__ = ["NO_VISIBLE_TEXT", "declared_charset", "decode_html", "html_lines", "html_text", "opens_a_page"]
+__all__ = [
+    "NO_VISIBLE_TEXT",
+    "charset_codec",
+    "declared_charset",
+    "decode_html",
+    "html_lines",
+    "html_text",
+    "opens_a_page",
+]
 
 #: Why a page is skipped when nothing of it is visible text.
 NO_VISIBLE_TEXT = "no visible text in the page"
@@ -241,9 +249,13 @@ def declared_charset(data: bytes) -> str | None:
     and GBK as GB18030, Big5 as Big5-HKSCS, Shift_JIS as cp932, EUC-KR as cp949, ISO-8859-1 and ASCII as cp1252), or
     None when it declares none Python knows."""
     found = _CHARSET.search(data[:4096])
-    if found is None:
-        return None
-    label = found.group(1).decode("ascii").lower()
+    return None if found is None else charset_codec(found.group(1).decode("ascii"))
+
+
+def charset_codec(label: str) -> str | None:
+    """The Python codec a charset label names, as browsers read it (see :func:`declared_charset`), or None for a
+    label Python does not know; for a page's ``<meta>`` and an HTTP ``Content-Type`` alike."""
+    label = label.strip().strip("\"'").lower()
     try:
         return codecs.lookup(_ALIASES.get(label, label)).name
     except LookupError:
@@ -256,7 +268,7 @@ def decode_html(data: bytes, encoding: str | None = None) -> Decoded | str:
     As :func:`dedup.io.decode_text`, with one step added: bytes that are not UTF-8 (and hold no BOM) are read in the
     encoding the page declares, when they are valid in it, before any guess.
     """
-    if encoding is None and not data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    if encoding is None and _bom_encoding(data) is None:
         declared = declared_charset(data)
         if declared is not None and declared != "utf-8":
             try:

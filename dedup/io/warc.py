@@ -21,14 +21,13 @@ held. Only Python's standard library is used.
 
 from __future__ import annotations
 
-import codecs
 import zlib
 from collections.abc import Iterator
 from typing import BinaryIO
 
 from .base import InputFile, ReadOptions, Record, Skipped
 from .decode import decode_text
-from .html import NO_VISIBLE_TEXT, decode_html, html_text
+from .html import NO_VISIBLE_TEXT, charset_codec, decode_html, html_text
 from .records import text_problem
 
 __all__ = ["warc_documents", "warc_records"]
@@ -50,16 +49,25 @@ def _headers(stream: BinaryIO) -> dict[str, str] | None:
         return None
     if not line.startswith(b"WARC/"):
         raise WarcError(f"a record opens with {line[:20]!r}, not a WARC version line")
-    headers: dict[str, str] = {}
+    lines: list[str] = []
     size = 0
     while (line := stream.readline(_HEADER_LIMIT)) not in (b"\r\n", b"\n"):
         size += len(line)
         if not line or size > _HEADER_LIMIT:
             raise WarcError("a record's headers do not end")
-        name, colon, value = line.decode("utf-8", "replace").partition(":")
+        lines.append(line.decode("utf-8", "replace"))
+    return _named(lines)
+
+
+def _named(lines: list[str]) -> dict[str, str]:
+    """``Name: value`` lines (a WARC record's headers, an HTTP response's) as a dict, names lower-cased; a line
+    without a colon is passed over."""
+    fields = {}
+    for line in lines:
+        name, colon, value = line.partition(":")
         if colon:
-            headers[name.strip().lower()] = value.strip()
-    return headers
+            fields[name.strip().lower()] = value.strip()
+    return fields
 
 
 def warc_records(stream: BinaryIO, limit: int) -> Iterator[tuple[int, dict[str, str], bytes | int]]:
@@ -97,11 +105,7 @@ def _http_payload(block: bytes, limit: int) -> tuple[int, dict[str, str], bytes]
     lines = head.decode("iso-8859-1").splitlines()
     status_words = lines[0].split() if lines else []
     status = int(status_words[1]) if len(status_words) > 1 and status_words[1].isdigit() else 0
-    headers = {}
-    for line in lines[1:]:
-        name, colon, value = line.partition(":")
-        if colon:
-            headers[name.strip().lower()] = value.strip()
+    headers = _named(lines[1:])
     if "chunked" in headers.get("transfer-encoding", "").lower():
         payload = _dechunked(payload)
     encoding = headers.get("content-encoding", "").lower().strip()
@@ -141,10 +145,7 @@ def _media_type(content_type: str) -> tuple[str, str | None]:
     for param in params:
         name, _, value = param.partition("=")
         if name.strip().lower() == "charset":
-            try:
-                charset = codecs.lookup(value.strip().strip("\"'")).name
-            except LookupError:
-                pass
+            charset = charset_codec(value)
     return media.lower(), charset
 
 
