@@ -50,6 +50,18 @@ def _kept_once(table: LineTable, kind: np.ndarray, recurring: np.ndarray) -> np.
     return out
 
 
+def _sides(table: LineTable, rows: np.ndarray) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """For the line before and the line after each of ``rows`` (int64 ``[k]``): :func:`overlap._beside`'s
+    ``(near, inside)`` and ``edge`` (bool ``[k]``: the row has no such line in its document)."""
+    sides = []
+    for step in (-1, 1):
+        near, inside = _beside(table, rows, step)
+        edge = np.ones(rows.size, dtype=bool)
+        edge[inside] = False
+        sides.append((near, inside, edge))
+    return sides
+
+
 #: The largest share of a line's copies that may sit at their document's edge, or beside one same line, for the
 #: line to be said in running text (:func:`_said`).
 SAID_SHARE = 0.5
@@ -68,9 +80,8 @@ def _said(table: LineTable, recurring: np.ndarray) -> np.ndarray:
     group = group_ids(table.exact[rows])
     copies = np.bincount(group).astype(np.float64)
     worst = np.zeros(copies.size)
-    for step in (-1, 1):
-        near, inside = _beside(table, rows, step)
-        edge = np.bincount(group, weights=np.isin(np.arange(rows.size), inside, invert=True), minlength=copies.size)
+    for near, inside, at_edge in _sides(table, rows):
+        edge = np.bincount(group, weights=at_edge, minlength=copies.size)
         pairs = np.stack([group[inside], table.exact[near[inside]].astype(np.int64, copy=False)])
         _, first, counts = np.unique(pairs, axis=1, return_index=True, return_counts=True)
         same = np.zeros(copies.size)
@@ -92,10 +103,7 @@ def said_again(table: LineTable, rows: np.ndarray, group: np.ndarray) -> np.ndar
     if not rows.size:
         return out
     bad = np.zeros(rows.size, dtype=bool)
-    for step in (-1, 1):  # a copy at its document's edge, or right beside another
-        near, inside = _beside(table, rows, step)
-        edge = np.ones(rows.size, dtype=bool)
-        edge[inside] = False
+    for near, inside, edge in _sides(table, rows):  # a copy at its document's edge, or right beside another
         bad |= edge
         bad[inside] |= group[near[inside]] == group[rows[inside]]
     rows = rows[~np.isin(group[rows], group[rows[bad]])]
