@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from dedup.io import PathAllocator, ReadOptions, Skipped, decode_text, read_records, safe_relpath
-from dedup.io.readers import _bounded_lines
+from dedup.io.streams import bounded_lines
 
 ROOT = Path(__file__).resolve().parent.parent
 NEWS = ROOT / "examples" / "news"
@@ -307,7 +307,8 @@ def test_every_kind_of_bad_input_is_reported_and_the_rest_processed(tmp_path: Pa
     assert skipped["undecodable.txt"][0]["line"] == 2
     assert skipped["huge.txt"][0]["reason"] == (
         "file of 52,428,800 bytes exceeds --max-record-bytes 8,388,608 (a .txt file is one document: give "
-        "--max-record-bytes 52428800 to read it whole, or split it)"
+        "--max-record-bytes 52428800 to read it whole, or --split line if it holds a document a line (blank-line: "
+        "between blank lines))"
     )
     by_line = {s["line"]: s["reason"] for s in skipped["records.jsonl"]}
     assert by_line[2].startswith("invalid JSON")
@@ -454,9 +455,9 @@ def test_bounded_lines_never_hold_a_long_line(tmp_path: Path) -> None:
     import io
 
     stream = io.BufferedReader(io.BytesIO(b"ab\n" + b"x" * 1000 + b"\ncd"))
-    assert list(_bounded_lines(stream, 10)) == [(1, b"ab\n"), (2, 1001), (3, b"cd")]
+    assert list(bounded_lines(stream, 10)) == [(1, b"ab\n"), (2, 1001), (3, b"cd")]
     stream = io.BufferedReader(io.BytesIO(b"0123456789\n"))
-    assert list(_bounded_lines(stream, 10)) == [(1, b"0123456789\n")]
+    assert list(bounded_lines(stream, 10)) == [(1, b"0123456789\n")]
 
 
 def test_decode_text_reports_instead_of_replacing() -> None:

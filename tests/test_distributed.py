@@ -1063,16 +1063,21 @@ def test_big_files_are_read_in_pieces_by_many_workers(
     (folder / "big.jsonl").write_text("\n".join(rows) + "\n", encoding="utf-8")
     texts = [t if i % 9 else None for i, t in enumerate(reprints[::-1])]
     pq.write_table(pa.table({"text": texts, "n": list(range(len(texts)))}), folder / "big.parquet", row_group_size=10)
-    common = ["--glob", "*", "--cross-document", "--annotate", "--no-report", "--quiet"]
+    lines = [t.replace("\n", " ")[::-1] for t in reprints[::2]]  # a .txt file read a document a line: ranges too
+    (folder / "big.txt").write_text("\n".join(lines[:5] + ["", "  "] + lines[5:]) + "\n", encoding="utf-8")
+    common = ["--glob", "*", "--split", "line", "--cross-document", "--annotate", "--no-report", "--quiet"]
     assert main(["clean", str(folder), "-o", str(tmp_path / "whole"), *common]) == 1
     monkeypatch.setattr(ranges, "RANGE_BYTES", 8192)
     seen: list[int] = []
-    real = onray.jsonl_ranges
-    monkeypatch.setattr(onray, "jsonl_ranges", lambda file: seen.append(len(real(file) or [])) or real(file))
+    real = onray.line_ranges
+    monkeypatch.setattr(
+        onray, "line_ranges", lambda file, options: seen.append(len(real(file, options) or [])) or real(file, options)
+    )
     engine = ["--engine", "ray", "--address", ray_address]
     assert main(["clean", str(folder), "-o", str(tmp_path / "pieces"), *common, *engine]) == 1
     assert main(["clean", str(folder), "-o", str(tmp_path / "local-pieces"), *common]) == 1
     assert seen[0] == -(-(folder / "big.jsonl").stat().st_size // 8192) >= 10
+    assert seen[2] == -(-(folder / "big.txt").stat().st_size // 8192) >= 5
     assert (
         len(
             ranges.parquet_pieces(
@@ -1082,9 +1087,17 @@ def test_big_files_are_read_in_pieces_by_many_workers(
         )
         >= 2
     )
-    for name in ("cleaned.jsonl", "annotated.jsonl", "clusters.jsonl", "boilerplate.jsonl", "summary.json"):
+    parts = ["--output-layout", "parts"]
+    assert main(["clean", str(folder), "-o", str(tmp_path / "parts"), *common, *engine, *parts]) == 1
+    names = ("cleaned.jsonl", "annotated.jsonl", "clusters.jsonl", "boilerplate.jsonl", "summary.json", "text/big.txt")
+    for name in names:
         whole = (tmp_path / "whole" / name).read_bytes()
         assert (tmp_path / "pieces" / name).read_bytes() == whole, name
         assert (tmp_path / "local-pieces" / name).read_bytes() == whole, name
+    text = (tmp_path / "whole" / "text" / "big.txt").read_bytes()
+    assert (tmp_path / "parts" / "text" / "big.txt").read_bytes() == text
     cleaned = (tmp_path / "pieces" / "cleaned.jsonl").read_bytes()
-    assert b'"id":"big.jsonl:2"' in cleaned and b'"id":"big.parquet:2"' in cleaned
+    assert b'"id":"big.jsonl:2"' in cleaned and b'"id":"big.parquet:2"' in cleaned and b'"id":"big.txt:8"' in cleaned
+    rows = [json.loads(row) for row in cleaned.splitlines()]
+    kept = [row["text"] for row in rows if row["id"].startswith("big.txt:") and row["text"]]
+    assert text.decode("utf-8") == "\n".join(kept) + "\n" and len(kept) < len(lines)  # copies emptied

@@ -15,7 +15,7 @@ from dedup.io.ranges import (
     count_chunks,
     count_newlines,
     first_lines,
-    jsonl_ranges,
+    line_ranges,
     read_pieces,
     read_range,
 )
@@ -52,7 +52,7 @@ def test_ranges_read_as_the_whole_file(
     file = _file(tmp_path_factory.mktemp("r"), data)  # type: ignore[attr-defined]
     options = ReadOptions(max_record_bytes=100)
     whole = list(read_file(file, options))
-    ranges = jsonl_ranges(file, range_bytes)
+    ranges = line_ranges(file, ReadOptions(), range_bytes)
     if ranges is None:
         assert len(data) <= range_bytes
         return
@@ -86,17 +86,17 @@ def _pieces(file: InputFile, options: ReadOptions, range_bytes: int) -> list[tup
 
 def test_small_compressed_and_other_files_are_read_whole(tmp_path: Path) -> None:
     data = b'{"text": "a"}\n' * 10
-    assert jsonl_ranges(_file(tmp_path, data), len(data)) is None
-    assert jsonl_ranges(_file(tmp_path, data), 50) == [(0, 50), (50, 100), (100, None)]  # 140 bytes
+    assert line_ranges(_file(tmp_path, data), ReadOptions(), len(data)) is None
+    assert line_ranges(_file(tmp_path, data), ReadOptions(), 50) == [(0, 50), (50, 100), (100, None)]  # 140 bytes
     gz = InputFile(tmp_path / "x.jsonl.gz", "x.jsonl.gz", "in/x.jsonl.gz", "jsonl.gz", 10**9)
-    assert jsonl_ranges(gz, 10) is None
+    assert line_ranges(gz, ReadOptions(), 10) is None
     assert list(read_pieces(_file(tmp_path, data), ReadOptions())) == [(0, r) for r in read_file(_file(tmp_path, data))]
     assert FileDigest(1).digest() != FileDigest(2).digest()
 
 
 def test_a_utf16_file_is_skipped_once(tmp_path: Path) -> None:
     file = _file(tmp_path, "\n".join(['{"text": "一"}'] * 40).encode("utf-16"))
-    ranges = jsonl_ranges(file, 64)
+    ranges = line_ranges(file, ReadOptions(), 64)
     assert ranges is not None
     firsts = first_lines(ranges, [count_newlines(file, *chunk) for chunk in count_chunks(ranges)[:-1]])
     items = [
@@ -168,7 +168,7 @@ def test_a_gbk_file_read_in_ranges_as_whole(tmp_path: Path) -> None:
     file = _file(tmp_path, data.encode("gbk"))
     whole = list(read_file(file, ReadOptions()))
     assert [item.encoding for item in whole[:1]] == ["gb18030"] and [r.text for r in whole[1:]] == texts
-    ranges = jsonl_ranges(file, 500)
+    ranges = line_ranges(file, ReadOptions(), 500)
     assert ranges is not None and len(ranges) > 3
     firsts = first_lines(ranges, [count_newlines(file, *chunk) for chunk in count_chunks(ranges)[:-1]])
     apart = [

@@ -40,7 +40,7 @@ from .common import (
     printable,
 )
 from .inputs import STDIN, SecondRead, _stdin_folder, discover_inputs, read_again, read_corpus
-from .onray import join_ray, read_on_ray, write_on_ray
+from .onray import join_ray, read_on_ray, read_parts, write_on_ray
 from .outputs import (
     Rows,
     Tally,
@@ -56,7 +56,7 @@ from .parquet import require_pyarrow
 from .parser import AUTO_PROCESSES_BYTES, build_parser
 from .progress import Reporter, Timer, _LogToReporter
 from .settings import _clean_options, _read_options, _settings, report_options
-from .workspace import Workspace, check_output_location, ids_held, index_beside, swap_in
+from .workspace import Workspace, check_output_location, ids_held, index_beside, swap_in, write_split_texts
 
 
 class Engine(Protocol):
@@ -266,6 +266,10 @@ def run_clean(args: argparse.Namespace, reporter: Reporter, out: TextIO | None =
                     again.finish()
                 names = ["cleaned", *(["annotated"] if args.annotate else [])]
                 written = names if parts else [f"{name}.jsonl" for name in names]
+                if workspace is not None and read_options.split != "none":  # the split .txt files, in their shape
+                    cleaned = workspace.partial / "cleaned"
+                    with nullcontext(read_parts(cleaned)) if parts else open(f"{cleaned}.jsonl", "rb") as rows_read:
+                        write_split_texts(workspace, corpus.records, rows_read, read_options.split)
                 if workspace is not None and args.output_format == "parquet":
                     written = workspace.to_parquet(written, args.batch_size)
         report = plan.report

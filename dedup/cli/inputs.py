@@ -29,7 +29,7 @@ from ..io import (
 from ..io.compressed import compression_of
 from ..io.discover import _IGNORED_KEPT
 from ..io.ranges import FileDigest, file_pieces, read_pieces
-from ..io.readers import decompressed_head
+from ..io.streams import decompressed_head
 from ..store import BATCH_CHARS, batches
 from .common import UsageError, _count, printable
 from .progress import Reporter
@@ -225,7 +225,7 @@ def read_corpus(
                         progress.advance(position - done, f"{len(records):,} records")
                         done = position
 
-                pieces = file_pieces(file)
+                pieces = file_pieces(file, options)
                 file_digest = FileDigest(pieces.count)
                 for piece, item in read_pieces(file, options, moved, pieces=pieces):
                     file_digest.add(piece, item)
@@ -259,7 +259,7 @@ def read_again(
     def records() -> Iterator[Record]:
         nonlocal index
         for file in corpus.files:
-            pieces = file_pieces(file)
+            pieces = file_pieces(file, options)
             file_digest = FileDigest(pieces.count)
             for piece, item in read_pieces(file, options, fields=fields, pieces=pieces):
                 file_digest.add(piece, item)

@@ -48,7 +48,7 @@ from ..io.ranges import (
     count_newlines,
     file_digest,
     first_lines,
-    jsonl_ranges,
+    line_ranges,
     parquet_pieces,
     read_range,
 )
@@ -242,7 +242,7 @@ def read_on_ray(
     reporter.info(f"reading {_count(len(files), 'input file')} on the Ray workers")
     task = _remote(read_file_blocks).options(num_returns="streaming")
     chars = block_chars(files, cluster_cpus())
-    ranges = [jsonl_ranges(file) for file in files]  # a big JSONL file is read in ranges, in parallel
+    ranges = [line_ranges(file, options) for file in files]  # a big JSONL file is read in ranges, in parallel
     counting = [
         [] if r is None else [_remote(count_newlines).remote(f, *chunk) for chunk in count_chunks(r)[:-1]]
         for f, r in zip(files, ranges)

@@ -85,6 +85,16 @@ def _add_input_options(parser: argparse.ArgumentParser) -> None:
         ),
     )
     group.add_argument(
+        "--split",
+        choices=("none", "line", "blank-line"),
+        default="none",
+        help=(
+            "how a .txt file holds documents: the whole file is one (none, the default), one a line (line: a corpus "
+            "dumped a document a line), or runs of lines between blank lines (blank-line); each document is named "
+            "FILE:LINE by its first line, and --max-record-bytes bounds a document, not the file"
+        ),
+    )
+    group.add_argument(
         "--id-field",
         default="id",
         metavar="NAME",

@@ -33,6 +33,7 @@ def _read_options(args: argparse.Namespace) -> ReadOptions:
         id_field=args.id_field,
         encoding=args.encoding,
         max_record_bytes=args.max_record_bytes,
+        split=args.split,
     )
 
 
@@ -71,6 +72,7 @@ def _settings(args: argparse.Namespace, read: ReadOptions, options: CleanOptions
         "id_field": read.id_field,
         "encoding": read.encoding,
         "max_record_bytes": read.max_record_bytes,
+        "split": read.split,
         "threshold": options.duplicates.threshold,
         "containment": options.duplicates.containment,
         "representative": _jsonable(options.duplicates.representative),

@@ -7,8 +7,10 @@ import json
 import os
 import shutil
 import signal
-from collections.abc import Iterator, Sequence
+from collections import deque
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import nullcontext
+from itertools import groupby
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -300,14 +302,14 @@ class Workspace:
         fsync_dir(self.out)
 
 
-def write_text(text_root: Path, tmp: Path, rel: PurePosixPath, text: str) -> Path:
-    """Write a cleaned ``.txt`` document to ``text_root/rel`` atomically (its temporary file in ``tmp``); its path,
-    to make durable at the next checkpoint (:func:`dedup.io.sync_files`)."""
+def write_text(text_root: Path, tmp: Path, rel: PurePosixPath, text: str | Iterator[bytes]) -> Path:
+    """Write a cleaned ``.txt`` document (or the pieces of a file's, encoded) to ``text_root/rel`` atomically (its
+    temporary file in ``tmp``); its path, to make durable at the next checkpoint (:func:`dedup.io.sync_files`)."""
     dest = text_root.joinpath(*rel.parts)
     dest.parent.mkdir(parents=True, exist_ok=True)
     if not _inside(os.path.realpath(dest.parent), os.path.realpath(text_root)):
         raise OSError(f"refusing to write outside {text_root}: {dest}")
-    write_atomic(dest, text.encode("utf-8"), tmp_dir=tmp, sync=False)
+    write_atomic(dest, text.encode("utf-8") if isinstance(text, str) else text, tmp_dir=tmp, sync=False)
     return dest
 
 
@@ -315,8 +317,50 @@ def allocate_text_paths(records: Sequence[Record]) -> list[PurePosixPath | None]
     """Paths under text/ of the documents read from whole files (None for records of JSONL, Parquet…): the file's
     path without its compression's suffix (the text written is not compressed), ``.txt`` added to a page's
     (``news/a.html`` → ``news/a.html.txt``)."""
+    return _text_paths(records)[0]
+
+
+def _text_paths(records: Sequence[Record]) -> tuple[list[PurePosixPath | None], dict[str, PurePosixPath]]:
+    """:func:`allocate_text_paths`, and the path under text/ of each ``.txt`` file read split into documents (by its
+    source: its records have line numbers), all allocated in the records' order, so none is taken twice."""
     allocator = PathAllocator()
-    return [allocator.allocate(text_name(r.rel)) if r.line is None else None for r in records]
+    whole: list[PurePosixPath | None] = []
+    split: dict[str, PurePosixPath] = {}
+    for record in records:
+        whole.append(allocator.allocate(text_name(record.rel)) if record.line is None else None)
+        if record.line is not None and record.source not in split and format_of(record.rel).startswith("txt"):
+            split[record.source] = allocator.allocate(text_name(record.rel))
+    return whole, split
+
+
+def write_split_texts(workspace: Workspace, records: Sequence[Record], rows: Iterable[bytes], split: str) -> None:
+    """``text/NAME.txt`` of every ``.txt`` input read split into documents (``split``: ``line`` or
+    ``blank-line``): the cleaned texts of its documents that are not empty, in order, a line each or a blank line
+    between two — the file in its own shape, less what was cut and the documents emptied. ``rows`` are the lines
+    of cleaned.jsonl, one a record in order; a file is streamed to disk, never held whole (and written whole, so a
+    resumed run writes it again)."""
+    paths = _text_paths(records)[1]
+    if not paths:
+        return
+    gap = b"\n" if split == "line" else b"\n\n"
+
+    def pieces(group: Iterator[tuple[Record, bytes]]) -> Iterator[bytes]:
+        first = True
+        for _, row in group:
+            text = json.loads(row)["text"]
+            if text:
+                yield (b"" if first else gap) + text.encode("utf-8")
+                first = False
+        if not first:
+            yield b"\n"
+
+    written = []
+    for source, group in groupby(zip(records, rows, strict=True), key=lambda pair: pair[0].source):
+        if source in paths:
+            written.append(write_text(workspace.text_root, workspace.tmp, paths[source], pieces(group)))
+        else:
+            deque(group, maxlen=0)
+    sync_files(written)
 
 
 def text_name(rel: str) -> str:

@@ -8,7 +8,8 @@ Reading
 
     ============================  ==========================================================
     ``.txt`` (and anything else)  one document per file; UTF-8 (BOM or not), UTF-16/32 with a
-                                  BOM, else GB18030 or Big5 when detected, or ``encoding``
+                                  BOM, else GB18030 or Big5 when detected, or ``encoding``;
+                                  with ``split``, a document a line or between blank lines
     ``.jsonl`` ``.ndjson``        one JSON object per line, optionally ``.gz`` or ``.zst``
                                   compressed (streamed, never inflated whole)
     ``.parquet`` ``.pq``          a string column (needs pyarrow: ``pip install 'dedup[parquet]'``)
@@ -22,8 +23,9 @@ Writing
 
 Where things live: ``base`` (records, options, format names), ``discover`` (finding files),
 ``decode`` (bytes to text), ``html`` (a page's visible text), ``warc`` (web archives), ``readers`` (files to
-records), ``records`` (a record's checks and hints), ``delimited`` (CSV/TSV and JSON files), ``ranges`` (big files
-in pieces), ``paths`` (output paths, atomic writes, :func:`sync_files`).
+records), ``streams`` (compressed streams, bounded lines), ``split`` (a ``.txt`` file of many documents), ``records``
+(a record's checks and hints), ``delimited`` (CSV/TSV and JSON files), ``ranges`` (big files in pieces), ``paths``
+(output paths, atomic writes, :func:`sync_files`).
 """
 
 from .base import (

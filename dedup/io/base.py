@@ -127,8 +127,11 @@ class ReadOptions:
     encoding : str, optional
         Force this encoding for ``.txt`` and JSONL instead of detecting it.
     max_record_bytes : int
-        Longest ``.txt`` file, JSONL line or Parquet text read; longer ones are skipped
+        Longest ``.txt`` file (or document of one split), JSONL line or Parquet text read; longer ones are skipped
         (and never held in memory whole).
+    split : {"none", "line", "blank-line"}
+        How a ``.txt`` file holds documents: the whole file is one (``none``), one a line, or one a run of lines
+        between blank lines (:mod:`dedup.io.split`; records numbered and named by their first line, as JSONL's).
     """
 
     glob: str = "*.txt"
@@ -137,6 +140,11 @@ class ReadOptions:
     html: bool = False
     encoding: str | None = None
     max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES
+    split: str = "none"
+
+    def __post_init__(self) -> None:
+        if self.split not in ("none", "line", "blank-line"):
+            raise ValueError(f"split must be 'none', 'line' or 'blank-line', not {self.split!r}")
 
 
 @dataclass(frozen=True)

@@ -89,8 +89,9 @@ def fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def write_atomic(path: Path, data: bytes, tmp_dir: Path | None = None, *, sync: bool = True) -> None:
-    """Write ``data`` to ``path`` through a temporary file and a rename.
+def write_atomic(path: Path, data: bytes | Iterable[bytes], tmp_dir: Path | None = None, *, sync: bool = True) -> None:
+    """Write ``data`` (or its pieces, in order, never held together) to ``path`` through a temporary file and a
+    rename.
 
     Readers see the old file or the new one, never a part. ``tmp_dir`` (same file
     system) holds the temporary file; by default, ``path``'s folder. ``sync=False``
@@ -99,7 +100,10 @@ def write_atomic(path: Path, data: bytes, tmp_dir: Path | None = None, *, sync: 
     folder = tmp_dir or path.parent
     tmp = folder / f".tmp-{os.getpid()}-{hashlib.sha256(os.fsencode(path)).hexdigest()[:16]}"
     with open(tmp, "wb") as handle:
-        handle.write(data)
+        if isinstance(data, bytes):
+            handle.write(data)
+        else:
+            handle.writelines(data)
         if sync:
             handle.flush()
             os.fsync(handle.fileno())

@@ -1,10 +1,10 @@
-"""A big JSONL file read in byte ranges, and a big Parquet file in groups of row groups, so that several
-workers can read one file.
+"""A big JSONL file (or ``.txt`` file split a document a line) read in byte ranges, and a big Parquet file in
+groups of row groups, so that several workers can read one file.
 
 An uncompressed JSONL file larger than :data:`RANGE_BYTES` is cut at every multiple of it
-(:func:`jsonl_ranges`). A range owns the lines that *start* in it, the last one read to its
-end however far it runs, so every line is read once. Line ``n`` of the file keeps its number:
-the first line a range ``[start, stop)`` owns is line ``2 + (newlines in [0, start - 1))``
+(:func:`line_ranges`; so is a ``.txt`` file read with ``split="line"``). A range owns the lines that *start* in
+it, the last one read to its end however far it runs, so every line is read once. Line ``n`` of the file keeps
+its number: the first line a range ``[start, stop)`` owns is line ``2 + (newlines in [0, start - 1))``
 (:func:`count_newlines` of the chunks before, what workers count in parallel), or one past
 the last line of the range before when the ranges are read in order. What each range yields
 is what :func:`dedup.io.read_file` yields of its lines, so reading all ranges in order gives
@@ -26,18 +26,22 @@ from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass
 
 from .base import Encoding, InputFile, ReadOptions, Record, Skipped
-from .readers import _jsonl_lines, feed_item, jsonl_encoding, read_file
+from .readers import binary_text, feed_item, read_file, record_of
+from .streams import line_records, stream_encoding
 
 #: Files of uncompressed JSONL larger than this are read in ranges of this many bytes.
 RANGE_BYTES = 64 << 20
 
 
-def jsonl_ranges(file: InputFile, range_bytes: int | None = None) -> list[tuple[int, int | None]] | None:
+def line_ranges(
+    file: InputFile, options: ReadOptions, range_bytes: int | None = None
+) -> list[tuple[int, int | None]] | None:
     """The byte ranges ``(start, stop)`` of a file to read in ranges (the last one's ``stop`` None: to the end, as
-    the file is then), or None for a file read whole (compressed, not JSONL, or no larger than ``range_bytes``,
-    by default :data:`RANGE_BYTES`)."""
+    the file is then), or None for a file read whole (compressed, neither JSONL nor a ``.txt`` file split a
+    document a line by ``options``, or no larger than ``range_bytes``, by default :data:`RANGE_BYTES`)."""
     range_bytes = range_bytes or RANGE_BYTES
-    if file.format != "jsonl" or file.size <= range_bytes:
+    by_line = file.format == "jsonl" or (file.format == "txt" and options.split == "line")
+    if not by_line or file.size <= range_bytes:
         return None
     starts = list(range(0, file.size, range_bytes))
     return [(start, start + range_bytes) for start in starts[:-1]] + [(starts[-1], None)]
@@ -78,7 +82,8 @@ def count_chunks(ranges: Sequence[tuple[int, int | None]]) -> list[tuple[int, in
 def read_range(
     file: InputFile, options: ReadOptions, start: int, stop: int | None, first: int, *, fields: bool = False
 ) -> Generator[Record | Skipped | Encoding, None, int]:
-    """What :func:`dedup.io.read_file` yields of the lines of an uncompressed JSONL file that start in
+    """What :func:`dedup.io.read_file` yields of the lines of an uncompressed JSONL file (or ``.txt`` file split a
+    document a line) that start in
     ``[start, stop)``, the first of them numbered ``first``. Returns the number of the last line read
     (``first - 1`` for none)."""
     try:
@@ -88,6 +93,10 @@ def read_range(
             yield Skipped(file.source, None, f"cannot read: {err.strerror or err}")
         return first - 1
     with raw:
+        if (binary := binary_text(file)) is not None:
+            if start == 0:
+                yield Skipped(file.source, None, binary)
+            return first - 1
         if start > 0:
             if raw.read(2) in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
                 return first - 1  # the first range says why the file is skipped
@@ -98,12 +107,13 @@ def read_range(
         here = raw.tell()
         if stop is not None and here >= stop:
             return first - 1
-        options, note = jsonl_encoding(file, options)  # every range decides as the whole file's read does
+        options, note = stream_encoding(file, options)  # every range decides as the whole file's read does
         if note is not None and start == 0:
             yield note
+        record = record_of(file, options, fields)
         return (
-            yield from _jsonl_lines(
-                raw, raw.tell, file, options, None, fields, first, None if stop is None else stop - here
+            yield from line_records(
+                raw, raw.tell, file, options, None, record, first, None if stop is None else stop - here
             )
         )
 
@@ -141,7 +151,7 @@ def parquet_pieces(file: InputFile, range_bytes: int | None = None) -> list[list
 
 @dataclass(frozen=True)
 class Pieces:
-    """How :func:`read_pieces` reads a file: in byte ranges (:func:`jsonl_ranges`), in groups of row groups
+    """How :func:`read_pieces` reads a file: in byte ranges (:func:`line_ranges`), in groups of row groups
     (:func:`parquet_pieces`), or whole (both None)."""
 
     ranges: list[tuple[int, int | None]] | None
@@ -153,9 +163,10 @@ class Pieces:
         return len(self.ranges or self.groups or [None])
 
 
-def file_pieces(file: InputFile) -> Pieces:
-    """The :class:`Pieces` of ``file`` (a Parquet file's footer is read to know its row groups)."""
-    return Pieces(jsonl_ranges(file), parquet_pieces(file))
+def file_pieces(file: InputFile, options: ReadOptions = ReadOptions()) -> Pieces:
+    """The :class:`Pieces` of ``file`` read with ``options`` (a Parquet file's footer is read to know its row
+    groups)."""
+    return Pieces(line_ranges(file, options), parquet_pieces(file))
 
 
 def _tagged(
@@ -179,10 +190,10 @@ def read_pieces(
     pieces: Pieces | None = None,
 ) -> Iterator[tuple[int, Record | Skipped | Encoding]]:
     """What :func:`dedup.io.read_file` yields, each item with the piece of the file it belongs to: 0 for a file
-    read whole, else its range (:func:`jsonl_ranges`) or its group of Parquet row groups
+    read whole, else its range (:func:`line_ranges`) or its group of Parquet row groups
     (:func:`parquet_pieces`), the pieces read one after the other. ``pieces``: :func:`file_pieces` of the file,
     when the caller has it."""
-    pieces = pieces or file_pieces(file)
+    pieces = pieces or file_pieces(file, options)
     ranges, groups = pieces.ranges, pieces.groups
     if groups is not None:
         for k, piece in enumerate(groups):

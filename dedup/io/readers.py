@@ -3,28 +3,23 @@ record reported as a :class:`Skipped`."""
 
 from __future__ import annotations
 
-import bz2
 import codecs
-import gzip
-import io
 import json
-import lzma
 import os
 import re
-import zlib
-from collections.abc import Callable, Generator, Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import replace
+from collections.abc import Callable, Iterator, Sequence
+from functools import partial
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 from .base import Encoding, InputError, InputFile, ReadOptions, Record, Skipped, not_valid
-from .compressed import CheckedEnd, zstd_problem
-from .decode import decode_text
-from .delimited import SAMPLE_BYTES, read_delimited, read_json, sample_encoding
+from .decode import _binary_problem, decode_text
+from .delimited import read_delimited, read_json
 from .discover import discover
 from .html import NO_VISIBLE_TEXT, decode_html, html_text, opens_a_page
 from .records import make_record, object_record
+from .split import SPLIT_UNITS, text_record
+from .streams import MissingModule, RecordOf, decompressed_head, line_records, opened, stream_encoding, unreadable
 from .warc import warc_documents
 
 
@@ -67,14 +62,16 @@ def read_file(
     """
     kind = file.format.partition(".")[0]
     try:
-        if kind in ("txt", "html"):
+        if kind == "txt" and options.split != "none":
+            yield from _read_lines(file, options, progress)
+        elif kind in ("txt", "html"):
             yield from _read_txt(file, options)
         elif kind == "parquet":
             yield from _read_parquet(file, options, fields, row_groups)
         elif kind in ("csv", "tsv", "json", "warc"):
             yield from _read_whole_or_streamed(file, options, kind, fields, progress)
         else:
-            yield from _read_jsonl(file, options, progress, fields)
+            yield from _read_lines(file, options, progress, fields)
     except OSError as err:
         yield Skipped(file.source, None, f"cannot read: {err.strerror or err}")
     if progress is not None:
@@ -86,10 +83,10 @@ def _read_txt(file: InputFile, options: ReadOptions) -> Iterator[Record | Skippe
     page = options.html or file.format.partition(".")[0] == "html"
     if file.format not in ("txt", "html"):
         try:
-            with _opened(file) as (stream, _):
+            with opened(file) as (stream, _):
                 data = stream.read(options.max_record_bytes + 1)
         except Exception as err:
-            problem = _unreadable(err)
+            problem = unreadable(err)
             if problem is None:
                 raise
             yield Skipped(file.source, None, problem)
@@ -110,7 +107,10 @@ def _read_txt(file: InputFile, options: ReadOptions) -> Iterator[Record | Skippe
                 return
             if size > options.max_record_bytes:
                 limit = f"--max-record-bytes {options.max_record_bytes:,}"
-                whole = f"give --max-record-bytes {size} to read it whole, or split it"
+                whole = f"give --max-record-bytes {size} to read it whole"
+                whole += (
+                    "" if page else ", or --split line if it holds a document a line (blank-line: between blank lines)"
+                )
                 hint = f"a {'page' if page else '.txt file'} is one document: {whole}"
                 yield Skipped(file.source, None, f"file of {size:,} bytes exceeds {limit} ({hint})")
                 return
@@ -140,7 +140,7 @@ def _read_whole_or_streamed(
     """The records of a CSV, TSV or JSON file (:mod:`dedup.io.delimited`) or a WARC file (:mod:`dedup.io.warc`;
     ``progress`` hears the bytes of the file on disk read every 256 records), plain or compressed."""
     try:
-        with _opened(file) as (stream, position):
+        with opened(file) as (stream, position):
             if kind == "warc":
                 for count, item in enumerate(warc_documents(stream, file, options, fields), 1):
                     yield item
@@ -151,7 +151,7 @@ def _read_whole_or_streamed(
             else:
                 yield from read_delimited(file, stream, options, "," if kind == "csv" else "\t", fields)
     except Exception as err:
-        problem = _unreadable(err)
+        problem = unreadable(err)
         if problem is None:
             raise
         yield Skipped(file.source, None, problem)
@@ -162,164 +162,45 @@ def _reason_line(reason: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def _compression_problem(err: Exception) -> str | None:
-    """The report of a corrupt or truncated compressed stream, or None for any other error."""
-    corrupt = (
-        isinstance(err, (EOFError, zlib.error, gzip.BadGzipFile, lzma.LZMAError))
-        or type(err).__module__.startswith("zstandard")  # ZstdError, without importing it
-        or (isinstance(err, OSError) and str(err) == "Invalid data stream")  # bz2
-    )
-    return f"corrupt or truncated compressed stream: {err}" if corrupt else None
-
-
-def _unreadable(err: Exception) -> str | None:
-    """Why a file read whole cannot be read — the module its compression needs is missing, or the compressed
-    stream is corrupt — or None for any other error (which is raised)."""
-    return str(err) if isinstance(err, _MissingModule) else _compression_problem(err)
-
-
-@contextmanager
-def _opened(file: InputFile) -> Iterator[tuple[BinaryIO, Callable[[], int]]]:
-    """The (decompressed) bytes of a file as a buffered stream, and how far into the file on
-    disk reading has come (for progress by bytes, also of a compressed file)."""
-    compression = file.format.partition(".")[2]
-    with open(file.path, "rb", buffering=1 << 20) as raw:
-        if not compression:
-            yield raw, raw.tell
-            return
-        if compression == "zst":
-            try:
-                import zstandard
-            except ImportError:
-                raise _MissingModule("reading .zst needs zstandard: pip install zstandard") from None
-            reader = zstandard.ZstdDecompressor().stream_reader(raw, read_across_frames=True, closefd=False)
-            # It stops where the file does, inside a frame too: the frames are checked there (a cut download).
-            checked = CheckedEnd(reader, lambda: zstd_problem(raw))  # type: ignore[arg-type]
-            stream: BinaryIO = io.BufferedReader(checked, buffer_size=1 << 20)  # type: ignore[assignment]
-        else:
-            opener = {"gz": lambda f: gzip.GzipFile(fileobj=f, mode="rb"), "bz2": bz2.BZ2File, "xz": lzma.LZMAFile}[
-                compression
-            ]
-            stream = opener(raw)  # type: ignore[assignment]
-        with stream:
-            yield stream, raw.tell
-
-
-def decompressed_head(file: InputFile, size: int) -> bytes:
-    """The first ``size`` bytes (or fewer) of a file's decompressed content; ``b""`` when they cannot be read (a
-    corrupt stream, a missing module: reading the file says why)."""
-    try:
-        with _opened(file) as (stream, _):
-            return stream.read(size)
-    except Exception as err:  # zstandard.ZstdError and friends too, without importing them
-        if _unreadable(err) is None:
-            raise
-        return b""
-
-
-class _MissingModule(Exception):
-    pass
-
-
-def _bounded_lines(
-    stream: BinaryIO, limit: int, first: int = 1, stop: int | None = None
-) -> Iterator[tuple[int, bytes | int]]:
-    """``(line number, bytes)`` per line, numbered from ``first``; a line longer than ``limit`` gives its
-    length instead, its bytes discarded as they are read (never held whole). With ``stop``, no line is
-    begun once ``stop`` bytes of the stream are read (the last one read to its end)."""
-    number, consumed = first - 1, 0
-    while (stop is None or consumed < stop) and (chunk := stream.readline(limit + 1)):
-        number += 1
-        consumed += len(chunk)
-        if len(chunk) <= limit or chunk.endswith(b"\n"):
-            yield number, chunk
-            continue
-        length = len(chunk)
-        while not chunk.endswith(b"\n"):
-            chunk = stream.readline(1 << 20)
-            if not chunk:
-                break
-            length += len(chunk)
-            consumed += len(chunk)
-        yield number, length
-
-
-def jsonl_encoding(file: InputFile, options: ReadOptions) -> tuple[ReadOptions, Encoding | None]:
-    """``options`` to read a JSONL file's lines with, and the note to report: a file whose first megabyte is not
-    UTF-8 but clearly GB18030, Big5, Shift-JIS, EUC-JP or EUC-KR (as Chinese dumps often are) is read in that
-    encoding; otherwise every line is read as UTF-8 (or ``--encoding``), a line that is not being skipped."""
-    if options.encoding:
-        return options, None
-    try:
-        with _opened(file) as (stream, _):
-            sample = stream.read(SAMPLE_BYTES)
-    except Exception:  # the reading proper reports what is wrong with the file
-        return options, None
-    decided = sample_encoding(sample, len(sample) < SAMPLE_BYTES, options, file.source)
-    if isinstance(decided, str) or decided[1] is None:
-        return options, None
-    return replace(options, encoding=decided[0]), decided[1]
-
-
-def _read_jsonl(
+def _read_lines(
     file: InputFile, options: ReadOptions, progress: Callable[[int], None] | None = None, fields: bool = False
 ) -> Iterator[Record | Skipped | Encoding]:
-    options, note = jsonl_encoding(file, options)
+    """A JSONL file, or a ``.txt`` file split into documents (``options.split``), streamed a line at a time; a
+    ``.txt`` file whose first 8 KB are binary is skipped whole, as it is read whole."""
+    if (binary := binary_text(file)) is not None:
+        yield Skipped(file.source, None, binary)
+        return
+    options, note = stream_encoding(file, options)
     if note is not None:
         yield note
     try:
-        with _opened(file) as (stream, position):
-            yield from _jsonl_lines(stream, position, file, options, progress, fields)
-    except _MissingModule as err:
+        with opened(file) as (stream, position):
+            units = SPLIT_UNITS.get(options.split) if file.format.startswith("txt") else None
+            yield from line_records(
+                stream, position, file, options, progress, record_of(file, options, fields), units=units
+            )
+    except MissingModule as err:
         yield Skipped(file.source, None, str(err))
 
 
-def _jsonl_lines(
-    stream: BinaryIO,
-    position: Callable[[], int],
-    file: InputFile,
-    options: ReadOptions,
-    progress: Callable[[int], None] | None,
-    fields: bool = False,
-    first: int = 1,
-    stop: int | None = None,
-) -> Generator[Record | Skipped, None, int]:
-    """The records of an open JSONL stream; ``progress`` hears the bytes read every 1,024 lines. ``first`` and
-    ``stop`` as for :func:`_bounded_lines` (a range of a file: :mod:`dedup.io.ranges`). Returns the number of
-    the last line read (``first - 1`` for none)."""
-    encoding = codecs.lookup(options.encoding).name if options.encoding else "utf-8"
-    line = first - 1
-    try:
-        for line, raw in _bounded_lines(stream, options.max_record_bytes, first, stop):
-            if progress is not None and line % 1024 == 0:
-                progress(position())
-            if isinstance(raw, int):
-                yield Skipped(
-                    file.source, line, f"line of {raw:,} bytes exceeds --max-record-bytes {options.max_record_bytes:,}"
-                )
-                continue
-            if line == 1:
-                if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-                    yield Skipped(file.source, None, "UTF-16 JSONL is not supported: convert it to UTF-8")
-                    return line
-                if raw.startswith(codecs.BOM_UTF8):
-                    raw = raw[3:]
-            item = _json_record(raw, line, file, options, encoding, fields)
-            if item is not None:
-                yield item
-    except Exception as err:  # zstandard.ZstdError and friends too, without importing them
-        problem = _compression_problem(err)
-        if problem is None:
-            raise
-        yield Skipped(file.source, line + 1, problem)
-        return line
-    if line == 0:
-        yield Skipped(file.source, None, "empty file")
-    return line
+def binary_text(file: InputFile) -> str | None:
+    """Why a ``.txt`` file read a line at a time is binary (its first 8 KB tell), or None (for UTF-16 too: reading
+    it says it is not supported)."""
+    if not file.format.startswith("txt"):
+        return None
+    head = decompressed_head(file, 8192)
+    return None if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) else _binary_problem(head)
+
+
+def record_of(file: InputFile, options: ReadOptions, fields: bool = False) -> RecordOf:
+    """How a line of ``file`` (or a run of lines) becomes a record: a JSON object's, or a ``.txt`` file's text."""
+    if file.format.startswith("txt"):
+        return partial(text_record, file=file, options=options)
+    return partial(_json_record, file=file, options=options, fields=fields)
 
 
 def _json_record(
-    raw: bytes, line: int, file: InputFile, options: ReadOptions, encoding: str, fields: bool = False
+    raw: bytes, line: int, encoding: str, *, file: InputFile, options: ReadOptions, fields: bool = False
 ) -> Record | Skipped | None:
     """One JSONL line as a record (with the whole object as its ``fields`` if asked), a reason to skip it, or None
     for a blank line."""
