@@ -4,7 +4,7 @@ Code repeats lines by its nature — ``}``, ``return 0;``, ``else:``, ``import n
 examples — and each of them is the program's text, not a template, a marker or a repeated passage: cutting the
 second ``return out`` from a file leaves a program that no longer runs. Corpora hold code whole (source files,
 notebooks, ``README``s, papers' LaTeX, configuration) and in pieces (the examples of a documentation page, a
-blog's snippet). Four signs mark a line as code (:func:`code_lines`):
+blog's snippet). Five signs mark a line as code (:func:`code_lines`):
 
 - **a document of code**: at least :data:`DOC_LINES` non-blank lines, half of them or more code-like and a tenth
   or more clearly code (below) — or four fifths code-like, as a YAML file's keys are —, a tenth or more indented,
@@ -16,7 +16,9 @@ blog's snippet). Four signs mark a line as code (:func:`code_lines`):
 - **a run of code**: consecutive code-like lines of a document holding at least :data:`RUN_STRONG` clearly code
   ones — an example on a web page, whose text was extracted without its ``<pre>``;
 - **a TeX command** alone on its line (``\\begin{itemize}``, ``\\hline``, ``\\section{Method}``): LaTeX's structure,
-  which a paper repeats and every paper of a collection shares.
+  which a paper repeats and every paper of a collection shares;
+- **an interactive session**: a prompt holding code (``>>> len(x)``), its continuation lines (``... ``) and the
+  line after them, its output (``3``: no page number).
 
 A line is *code-like* when half or more of its non-space characters are ASCII, it is not prose (six words or
 more, apart by spaces, with at most two of ``(){}[]=<>"'``), and its shape is a program's: it ends with
@@ -235,7 +237,7 @@ def code_lines(
     rows = np.flatnonzero(candidates).tolist()
     if not rows:
         return out
-    like, clear, fence, tex = (np.zeros(m, dtype=bool) for _ in range(4))
+    like, clear, fence, tex, prompt = (np.zeros(m, dtype=bool) for _ in range(5))
     for i in rows:
         s = stripped[i]
         if s[-1] not in _END_SET and s[0] not in _OPEN_SET and not s[:2].isupper():  # by its NFKC only: "）" is ")"
@@ -244,6 +246,7 @@ def code_lines(
             fence[i] = True
         like[i] = code_like(s)
         tex[i] = s[0] == "\\" and _TEX.match(s) is not None
+        prompt[i] = s.startswith(">>> ") and (s[4:5] == "#" or code_like(s[4:]))
     if not (like.any() or fence.any() or tex.any()):  # a TeX command of CJK words is code and no code-like line
         return out
     first = np.concatenate(([True], doc[1:] != doc[:-1]))
@@ -276,7 +279,24 @@ def code_lines(
     # Runs of code-like lines holding enough clearly code ones.
     strong = np.bincount(run, weights=clear)
     out |= like & (strong[run] >= RUN_STRONG)
-    return out | tex
+    return out | tex | _doctests(stripped, prompt, first)
+
+
+def _doctests(stripped: Sequence[str], prompt: np.ndarray, first: np.ndarray) -> np.ndarray:
+    """bool ``[m]``: the lines of interactive sessions — a prompt holding code (``>>> len(x)``, ``>>> # a
+    comment``; ``prompt``), its continuation lines (``... ``) and the line after them that is no prompt, its
+    output (``3``, ``'baz'``), which would otherwise look like a page number or a marker. ``first``: bool ``[m]``,
+    the lines opening their document."""
+    out = prompt.copy()
+    m = len(stripped)
+    for i in np.flatnonzero(prompt).tolist():
+        j = i + 1
+        while j < m and not first[j] and (stripped[j].startswith("... ") or stripped[j] == "..."):
+            out[j] = True
+            j += 1
+        if j < m and not first[j] and not stripped[j].startswith(">>> "):
+            out[j] = True
+    return out
 
 
 _INDENTS = (" ", "\t")

@@ -308,3 +308,44 @@ def test_sql_clauses_in_capitals_are_code() -> None:
     (cleaned,) = dedup.clean([script])
     assert cleaned.text == script
     assert not _doc(["AS SEEN ON TV AND IN THE PAPERS EVERY SINGLE DAY", "The Best Of The Year"]).any()
+
+
+SESSION = """Measures the width of a character.
+
+    >>> # a narrow emoji
+    >>> wcwidth.wcwidth('\\u2640')
+    1
+
+Counts the items of a list.
+
+    >>> for x in [1, 2]:
+    ...     print(x)
+    1
+    2
+    >>> d.get('key')
+    'baz'
+
+See the API for more."""
+
+
+def test_an_interactive_sessions_prompts_and_outputs_are_code() -> None:
+    """A doctest's prompts holding code, their continuation lines and the output after them are code: its `1`
+    is no page number, its `'baz'` no marker, wherever the session stands. A mail's nested quote (`>>> I agree`)
+    is no prompt."""
+    lines = [line for line in SESSION.split("\n") if line]
+    assert [line.strip() for line, code in zip(lines, _doc(lines).tolist()) if code] == [
+        ">>> # a narrow emoji",
+        ">>> wcwidth.wcwidth('\\u2640')",
+        "1",
+        ">>> for x in [1, 2]:",
+        "...     print(x)",
+        "1",
+        ">>> d.get('key')",
+        "'baz'",
+    ]
+    quoted = ["On Monday Ann wrote:", ">>> I agree with the plan as it stands.", "Thanks, that works for us."]
+    assert not _doc(quoted).any()
+    pages = [SESSION.replace("a list", f"list number {k}") + "\n\n3\n\nThe next page." for k in range(4)]
+    cleaned = dedup.clean(pages)
+    assert [c.text for c in cleaned] == [page.replace("\n3\n\n", "\n") for page in pages]  # the page's `3` goes
+    assert {r.kind for c in cleaned for r in c.removed} == {"page-number"}
