@@ -585,8 +585,9 @@ def test_a_long_line_that_only_ends_like_a_recurring_title_is_not_its_variant() 
     """A related-story title on two pages and a variant of it on a third share a masked tail
     with a news lead four times their length on a fourth page: the titles are a template, the
     lead, over twice their length, is not: it holds too few of their n-grams to be one of them.
-    A line of the titles' length holding as few (0.16 of its 4-grams, the lead 0.13) goes with them:
-    within twice the median length (52 characters), the family's median share decides."""
+    Nor is a line of the titles' length holding as few (under a quarter: half the skeleton the family's median
+    needs), another sentence that ends alike; until the twenty-ninth session it went with them (within twice the
+    median length the family's median share decided alone)."""
     from dedup.boilerplate.families import _families
     from dedup.lines import line_table
 
@@ -607,7 +608,38 @@ def test_a_long_line_that_only_ends_like_a_recurring_title_is_not_its_variant() 
         mask[rows[:n]] = True
         family = np.arange(5)[table.doc]
         chosen = _families(table, table.tail, mask, BoilerplateOptions(), by_doc=False, line_family=family)
-        assert chosen[rows[:n]].tolist() == [True, True, True, False, True][:n]
+        assert chosen[rows[:n]].tolist() == [True, True, True, False, False][:n]
+
+
+def test_sentences_that_only_end_alike_are_no_template() -> None:
+    """Five packages' descriptions (two of them near-duplicates) end a sentence with "Amazon Web Services": two
+    say "... is maintained and published by Amazon Web Services" (a template's variants), the others are sentences
+    of their own that merely end so — a wrapped line of a README, a library's one-line description — and stay:
+    they share under a quarter of their n-grams with the family. Before the twenty-ninth session they went as
+    templates, in their only copy."""
+    sdk = (
+        "Boto3 is the software development kit for Python, which allows developers to write software that makes use "
+        "of services like storage and compute. You can find the latest documentation at the project's site.\n\n"
+    )
+    docs = [
+        "The command line interface is a unified tool that provides a consistent interface for the cloud.\n\n"
+        "If you need more help with\nthe services or their limitations, you may find the `Amazon Web Services\n"
+        "Discussion Forums` useful.\n",
+        sdk + "Boto3 is maintained and published by `Amazon Web Services`_.\n",
+        sdk.replace("Boto3", "Botocore") + "Botocore is maintained and published by `Amazon Web Services`_.\n",
+        "A library of fakes for unit tests: decorators replace the endpoints with in-memory backends.\n\n"
+        "Moto is a library that allows your tests to easily mock out AWS Services.\n",
+        "A transfer manager that splits uploads into parts and sends them concurrently.\n\n"
+        "This project is maintained and published by Amazon Web Services.\n",
+    ]
+    cleaned = dedup.clean(docs, cross_document=True)
+    assert [[(r.kind, r.text) for r in c.removed] for c in cleaned] == [
+        [],
+        [("template", "Boto3 is maintained and published by `Amazon Web Services`_.\n")],
+        [("document", docs[2])],
+        [],
+        [("template", "This project is maintained and published by Amazon Web Services.\n")],
+    ]
 
 
 _POOL = [
@@ -874,7 +906,8 @@ def _families_group_by_group(table, key, mask, options, by_doc, line_family):  #
         shares = _shared_shares_many(views, line_family[members], np.zeros(members.size, dtype=np.int64))
         if np.median(shares) >= options.min_skeleton:
             lengths = np.array([len(v) for v in views])
-            chosen[members[(shares >= options.min_skeleton) | (lengths <= 2 * np.median(lengths))]] = True
+            short = (lengths <= 2 * np.median(lengths)) & (shares >= options.min_skeleton / 2)
+            chosen[members[(shares >= options.min_skeleton) | short]] = True
     return chosen
 
 

@@ -376,14 +376,16 @@ def _families(
     # Across families the members' median share of n-grams held by other families decides
     # (every member counted, copies included); a member over twice the family's median length
     # must hold that share itself: a long paragraph that merely ends like a recurring link
-    # title is no variant of it.
+    # title is no variant of it. A shorter member must hold half of it: a sentence of its own
+    # that ends alike ("... mock out AWS Services.") is none either.
     assert line_family is not None, "families across documents need the lines' families"
     all_shares = units_shares(all_views, line_family[lines], bounds, shares)
     all_lengths = np.fromiter(map(len, all_views), dtype=np.int64, count=len(all_views))
     unit = np.repeat(np.arange(sizes.size), sizes)
     decided = (group_medians(all_shares, bounds) >= options.min_skeleton)[unit]
     short = all_lengths <= 2 * group_medians(all_lengths.astype(np.float64), bounds)[unit]
-    chosen[lines[decided & ((all_shares >= options.min_skeleton) | short)]] = True
+    holds = (all_shares >= options.min_skeleton) | (short & (all_shares >= options.min_skeleton / 2))
+    chosen[lines[decided & holds]] = True
     return chosen
 
 
