@@ -349,3 +349,26 @@ def test_an_interactive_sessions_prompts_and_outputs_are_code() -> None:
     cleaned = dedup.clean(pages)
     assert [c.text for c in cleaned] == [page.replace("\n3\n\n", "\n") for page in pages]  # the page's `3` goes
     assert {r.kind for c in cleaned for r in c.removed} == {"page-number"}
+
+
+def test_a_fence_is_no_copy_of_the_heading_it_reads_as() -> None:
+    """```` ```python ```` reads as ``### Python`` does (a view drops punctuation and case): the heading printed
+    again is a marker (whose first copy stays), the fences are code and no copies of it (before the twenty-ninth
+    session the marker took every copy of the view, the fences too: a web page's were cut open)."""
+    from dedup.boilerplate import BoilerplateOptions
+    from dedup.boilerplate.base import KIND
+    from dedup.boilerplate.classify import document_kinds
+    from dedup.lines import line_table
+
+    md = (
+        "Install the package first.\n\n### Python\n\nCall it from a script:\n\n"
+        "```python\nimport foo\nfoo.run()\n```\n\nOr from a notebook:\n\n"
+        "```python\nfrom foo import show\nshow()\n```\n\nThat is all.\n\n### Python\n\nThe end.\n"
+    )
+    table = line_table([md])
+    kinds = document_kinds(table, BoilerplateOptions())
+    marked = [md[a:b] for a, b, k in zip(table.start.tolist(), table.end.tolist(), kinds.tolist()) if k]
+    assert marked == ["### Python"] and kinds[table.code].tolist() == [0] * 8
+    assert int(kinds[np.flatnonzero(~table.code)[-2]]) == KIND["marker"]
+    (cleaned,) = dedup.clean([md])
+    assert cleaned.text.count("```python") == 2

@@ -227,7 +227,9 @@ def document_kinds(table: LineTable, options: BoilerplateOptions, pages: PageLin
     # A marker is a label ([CNBC], YesNo, 3小时前), not a sentence: a short sentence printed twice is a
     # repeated passage, whose first copy stays.
     short_repeat[candidates[ends_sentence(texts)]] = False
-    marker = _neighbours_differ(table, exact_dup_within, exact_dup_within[short_repeat])
+    # Every copy of such a line but a copy that is code (a fence "```python" has the view of a heading "### Python"):
+    # no line rule takes code.
+    marker = _neighbours_differ(table, exact_dup_within, exact_dup_within[short_repeat]) & ~table.code
     # Off web pages a line repeated within a document — a refrain, a headline printed again, an issue
     # line — keeps its first copy; a bracketed label (【正文】, [CNBC]) goes whole, as on pages; and an item, a field
     # or a label of a transcript, a questionnaire or a form (A. 正确, 性别：男, 记者：) is none: it stays every time.
