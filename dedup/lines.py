@@ -373,7 +373,9 @@ class DocumentViews(Sequence[str]):
     table : LineTable
     n_docs : int
     keep : np.ndarray, optional
-        bool ``[len(table)]``: the lines that count (default all).
+        bool ``[len(table)]``: the lines that count (default all). A document none of whose lines counts counts
+        them all: copies of a document made only of boilerplate (a notice, a dated headline recurring as a
+        template) are one text, compared as such, not empty views that match nothing.
     memo : dict, optional
         Shared by the views of one table that are sketched one after the other (the two family passes
         and the comparison of documents): :meth:`sketched` keeps there the last sketches made under
@@ -385,8 +387,13 @@ class DocumentViews(Sequence[str]):
     ) -> None:
         self.table = table
         self.n_docs = n_docs
-        self.keep = np.ones(len(table), dtype=bool) if keep is None else np.asarray(keep, dtype=bool)
         self._line_bounds = np.searchsorted(table.doc, np.arange(n_docs + 1))
+        if keep is None:
+            self.keep = np.ones(len(table), dtype=bool)
+        else:
+            keep = np.asarray(keep, dtype=bool)
+            none_kept = np.bincount(table.doc[keep], minlength=n_docs) == 0
+            self.keep = keep | none_kept[table.doc]
         self._memo = memo
 
     def sketched(self, key: Hashable, sketch: Callable[[Sequence[str]], np.ndarray]) -> np.ndarray:

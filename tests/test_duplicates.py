@@ -208,3 +208,22 @@ def test_texts_may_be_str_subclasses_and_the_first_other_record_is_named() -> No
     for bad, index in ((["a", Marked("b"), b"c"], 2), ([b"a", "b"], 0), (["a", "b", 3, None], 2)):
         with pytest.raises(InvalidTextError, match=f"record {index + 10}"):
             check_texts(bad, first_index=10)
+
+
+def test_copies_of_a_document_made_of_boilerplate_are_one_text() -> None:
+    """Three copies of a dated headline among others of its template: the line is a template, so stripped of its
+    boilerplate each copy's view was empty and matched nothing; cleaning then took all three as a line recurring in
+    three families (data gone, kept nowhere). A document none of whose lines counts is compared by all of them:
+    the copies are one cluster, two emptied for the first, whose line goes as the template it is."""
+    headline = "明天气象预报（１月３０日２０时—１月３１日２０时）"
+    others = [f"明天气象预报（１月{d}日２０时—１月{d + 1}日２０时）" for d in (10, 15, 20, 25)]
+    stories = [f"第{k}篇报道：记者从有关部门获悉，今年全省粮食总产量比上年增加{k}万吨，创历史新高。" for k in range(6)]
+    docs = [headline] * 3 + others + stories
+    assert [c.members for c in dedup.find_duplicates(docs)] == [(0, 1, 2), (7, 8, 9, 10, 11, 12)]
+    report = dedup.clean_report(docs, cross_document=True, with_clusters=True)
+    assert [[(r.reason, r.kind) for r in c.removed] for c in report.cleaned[:4]] == [
+        [("boilerplate", "template")],
+        [("duplicate", "document")],
+        [("duplicate", "document")],
+        [("boilerplate", "template")],
+    ]

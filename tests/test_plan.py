@@ -214,9 +214,9 @@ def test_sketched_views_sketch_only_the_documents_whose_kept_lines_changed(masks
         if last is None:
             assert asked == [list(views)]
         else:
-            changed = sorted(set(table.doc[keep != last].tolist()))
-            assert asked == ([views.take(changed)] if changed else [])
-        last = keep
+            changed = sorted(set(table.doc[views.keep != last].tolist()))  # a document none of whose lines is
+            assert asked == ([views.take(changed)] if changed else [])  # kept keeps them all: its view is the same
+        last = views.keep
     asked.clear()
     DocumentViews(table, len(texts), last, memo).sketched("other key", sketch)
     assert asked == [list(DocumentViews(table, len(texts), last))]  # another key sketches every document
