@@ -197,6 +197,24 @@ def test_html_in_records_is_read_as_text_with_the_flag(tmp_path: Path) -> None:
             assert [r["text"] for r in read] == [*pages, "<script>", pages[0]]
 
 
+def test_pages_read_as_text_are_named_in_a_hint(tmp_path: Path) -> None:
+    """Without --html, a crawl's pages are text whose markup goes as noise, scripts and styles kept: the command
+    says so, naming --html, when the markup cut is 5 % of the text or more; with the flag, or on plain text, not."""
+    pages = [_site_page(f"第{k}篇", [f"第{k}篇的正文，内容各不相同：{k * 7}。"], 10 + k) for k in range(6)]
+    corpus = tmp_path / "crawl.jsonl"
+    corpus.write_text("".join(json.dumps({"text": page}, ensure_ascii=False) + "\n" for page in pages), "utf-8")
+    raw = dedup("clean", str(corpus), "-o", str(tmp_path / "raw"))
+    assert "of HTML markup" in raw.stderr and "give --html to read their visible text" in raw.stderr, raw.stderr
+    summary = json.loads((tmp_path / "raw" / "summary.json").read_text(encoding="utf-8"))
+    assert summary["removals_by_kind"]["noise/html_tag"]["chars"] >= 0.05 * summary["chars"]["in"]
+    for args in (["--html"], ["--html", "--force"]):
+        read = dedup("clean", str(corpus), "-o", str(tmp_path / "pages"), *args)
+        assert "markup" not in read.stderr, read.stderr
+    text = tmp_path / "plain.txt"
+    text.write_text("Use <b>bold</b> sparingly in a long paragraph of prose about typography. " * 20, "utf-8")
+    assert "markup" not in dedup("clean", str(text), "-o", str(tmp_path / "plain")).stderr
+
+
 # --------------------------------------------------------------------------- web archives
 
 

@@ -47,6 +47,7 @@ from .outputs import (
     build_summary,
     cluster_line,
     family_line,
+    markup_hint,
     options_json,
     representatives,
     with_records,
@@ -305,6 +306,8 @@ def run_clean(args: argparse.Namespace, reporter: Reporter, out: TextIO | None =
                     build_report(workspace.out, report_options(args))
                 reporter.info(f"wrote {workspace.out / 'report.html'} in {timer.seconds['report']:.1f} s")
         reporter.info(_status_line(summary))
+        if not read_options.html and (hint := markup_hint(summary)) is not None:
+            reporter.warn(hint)
         return summary["exit_status"]
     finally:
         if workspace is not None:

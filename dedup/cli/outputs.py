@@ -306,3 +306,22 @@ def build_summary(
         "skipped": [dataclasses.asdict(s) for s in corpus.skipped],
         "exit_status": status,
     }
+
+
+#: Markup cut as noise above this share of the characters read suggests the texts are web pages (:func:`markup_hint`).
+MARKUP_SHARE = 0.05
+
+
+def markup_hint(summary: dict[str, Any]) -> str | None:
+    """What to tell a user whose texts were pages read as text: ``--html`` reads their visible text, when the HTML
+    tags and entities cut as noise are :data:`MARKUP_SHARE` of the characters read or more (a page's scripts and
+    styles, which are no tags, stay in the cleaned text otherwise); None when they are fewer."""
+    kinds = summary.get("removals_by_kind", {})
+    markup = sum(kinds.get(f"noise/{kind}", {}).get("chars", 0) for kind in ("html_tag", "html_entity"))
+    read = summary["chars"]["in"]
+    if markup < 1000 or markup < MARKUP_SHARE * read:
+        return None
+    return (
+        f"{markup:,} characters of HTML markup ({markup / read:.0%} of the text) were cut as noise: if the texts are "
+        "web pages, give --html to read their visible text instead (scripts, styles and comments out, a line per block)"
+    )
