@@ -105,9 +105,11 @@ def _link_title_plain(view: str) -> bool:
     return _may_be_link_title(view) and _LINK_TITLE_PLAIN.search(view) is not None
 
 
+# A path of links (首页 > 国内 > 正文, a » b » c); a separator is followed by a word, not by another ">": Python's
+# prompt, ">>> a", is none.
 _BREADCRUMB = re.compile(
     r"^\W*(?:当前位置|您的位置|你的位置|您现在的位置|所在位置|位置|you are here|location)\s*[:：]|"
-    r"(?:^|\s)(?:>>?|»|›|＞|→)\s*\S.*(?:>>?|»|›|＞|→)|^\W*(?:首页|主页|home)\s*(?:>>?|»|›|＞|→|/)"
+    r"(?:^|\s)(?:>>?|»|›|＞|→)\s*[^\s>].*(?:>>?|»|›|＞|→)|^\W*(?:首页|主页|home)\s*(?:>>?|»|›|＞|→|/)"
 )
 _LIST_HEADING = re.compile(
     r"(?:相关|推荐|热门|热点|最新|精彩|精选|延伸|猜你|其他|其它|同类|往期|本类|类别|热评|排行|24小时|48小时|一周|本"
