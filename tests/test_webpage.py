@@ -184,6 +184,27 @@ def test_a_python_prompt_is_no_breadcrumb():
     assert not looks_like_webpage(readme)
 
 
+def test_a_markdown_tables_rows_are_no_menu():
+    """``| Size | Larger | Smaller |`` holds a menu's separators: a table's rows were navigation, and a guide with a
+    table a web page, which lost its sentences as page furniture. A bar that opens and closes the line makes a row."""
+    table = ["| Feature | Video | Tracing |", "|---------|-------|---------|", "| Size | Larger | Smaller |"]
+    f = line_features(["Video Recording", *table, "首页 | 新闻 | 体育 | 财经"])
+    assert f[:, F["separators"]].tolist() == [0, 0, 0, 0, 3]
+    guide = [
+        "# Video Recording",
+        "Capture browser sessions as video for debugging, documentation, or verification.",
+        "## Basic Recording",
+        "Start the recorder before the first step and stop it after the last one.",
+        "## Compared with tracing",
+        *table,
+        "| Use case | Demos | Debugging |",
+        "## Limitations",
+        "- Recording adds slight overhead",
+        "- Large recordings take disk space",
+    ]
+    assert not looks_like_webpage(guide)
+
+
 def test_long_lines_are_not_furniture():
     # The same words inside a long sentence are text, not a widget.
     text = (

@@ -43,6 +43,8 @@ from .furniture import _CHECK_COLUMNS, _OTHER_COLUMNS, _Flags
 # stripped instead (linear on runs of spaces).
 _ALWAYS_SEPARATING, _SPACED_SEPARATING = "|｜¦│»›>＞▪■◆", "/·•‧∙-–"
 _SEPARATOR_SPLIT = re.compile(f"(?:[{_ALWAYS_SEPARATING}]|>>|(?<=\\s)[{re.escape(_SPACED_SEPARATING)}](?=\\s))")
+# A row of a Markdown table: it opens and closes with a bar, and holds one more (| a | b |, |---|---|).
+_TABLE_ROW = re.compile(r"\s*\|[^|\n]*\|.*\|\s*$")
 _CJK_CLASS = (
     "\u1100-\u11ff\u2e80-\u2fdf\u3040-\u30ff\u3100-\u318f\u31a0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900"
     "-\ufaff"
@@ -332,6 +334,8 @@ def _view_columns(views: list[str], table: np.ndarray, stopwords: frozenset[str]
     for i in np.flatnonzero(vcounts[:, _V_DOT]).tolist():  # after letters of any script
         full_stops[i] = len(_FULL_STOP.findall(views[i]))
     for i in np.flatnonzero(_may_separate(cps, starts, ends, vcounts[:, _V_SEPARATOR] > 0)).tolist():
+        if _TABLE_ROW.match(views[i]):  # a Markdown table's row: its cells, no menu's items
+            continue
         pieces = [p for p in (q.strip() for q in _SEPARATOR_SPLIT.split(views[i])) if p]
         separators[i] = max(len(pieces) - 1, 0)
         items[i] = sum(len(p.split()) for p in pieces)
