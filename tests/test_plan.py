@@ -261,10 +261,10 @@ def test_measured_views_measure_only_the_pairs_not_known_unchanged(
         if last is None or not last[1]:
             assert asked == [[tuple(p) for p in pairs.tolist()]]
         else:
-            changed = set(table.doc[keep != last[0]].tolist())
-            new = [p for p in map(tuple, pairs.tolist()) if p not in last[1] or changed & set(p)]
-            assert asked == ([new] if new else [])
-        last = keep, set(map(tuple, pairs.tolist()))
+            changed = set(table.doc[views.keep != last[0]].tolist())  # the lines that count (a document none of
+            new = [p for p in map(tuple, pairs.tolist()) if p not in last[1] or changed & set(p)]  # whose lines is
+            assert asked == ([new] if new else [])  # kept counts them all)
+        last = views.keep, set(map(tuple, pairs.tolist()))
     asked.clear()
     again = DocumentViews(table, len(texts), last[0], memo)
     pairs = np.array([[0, 1], [2, 3]], dtype=np.int64)
