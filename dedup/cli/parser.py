@@ -10,9 +10,8 @@ from typing import Any
 from .. import __version__, kernel
 from ..clean import CleanOptions
 from ..cluster import CLUSTERINGS
-from ..io import (
-    DEFAULT_MAX_RECORD_BYTES,
-)
+from ..io import DEFAULT_MAX_RECORD_BYTES
+from ..io.base import SPLITS
 from ..removals import REASONS
 from ..report import ReportOptions
 from .helptext import _CLEAN_EPILOG, _CLEAN_HELP, _FIND_EPILOG, _FIND_HELP, _MAIN_HELP
@@ -86,7 +85,7 @@ def _add_input_options(parser: argparse.ArgumentParser) -> None:
     )
     group.add_argument(
         "--split",
-        choices=("none", "line", "blank-line"),
+        choices=SPLITS,
         default="none",
         help=(
             "how a .txt file holds documents: the whole file is one (none, the default), one a line (line: a corpus "

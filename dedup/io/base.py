@@ -15,6 +15,8 @@ Format = str
 _COMPRESSIONS = ((".gz", "gz"), (".zst", "zst"), (".zstd", "zst"), (".bz2", "bz2"), (".xz", "xz"))
 
 DEFAULT_MAX_RECORD_BYTES = 8 * 1024 * 1024
+#: How a ``.txt`` file may hold documents (:attr:`ReadOptions.split`): ``none``, the whole file is one.
+SPLITS = ("none", "line", "blank-line")
 SURE = 0.8  # share of common Han characters above which a guessed encoding is sure
 
 
@@ -143,7 +145,7 @@ class ReadOptions:
     split: str = "none"
 
     def __post_init__(self) -> None:
-        if self.split not in ("none", "line", "blank-line"):
+        if self.split not in SPLITS:
             raise ValueError(f"split must be 'none', 'line' or 'blank-line', not {self.split!r}")
 
 

@@ -14,9 +14,6 @@ from .streams import Unit
 
 _BLANK_BYTES = 256  # a blank line is no longer (longer ones are text, their whitespace not decoded)
 
-#: How a ``.txt`` file is split into documents (``ReadOptions.split``): ``none``, the whole file is one.
-SPLITS = ("none", "line", "blank-line")
-
 
 def text_record(
     raw: bytes, line: int, encoding: str, *, file: InputFile, options: ReadOptions
