@@ -15,6 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import dedup
 from benchmarks.quality.corpus import generate_corpus
 from dedup._t2s_tables import KEY_CHARS
 
@@ -198,6 +199,35 @@ def test_entities_are_noise_in_unspaced_text_and_text_between_words() -> None:
         "at&t",
         "400%",
     ]
+
+
+def test_utf8_read_as_cp1252_is_mojibake() -> None:
+    """UTF-8 read as Windows-1252 or Latin-1 — "Ã©" for "é", "ä¸­" for "中", "â€™" for "’", a C1 control where
+    cp1252 has no character — is noise of its own kind; a capital and a sign that merely read as one (``É»`` in
+    ``«ÉTÉ»``, to one character of Latin Extended) and European text are not."""
+    story = "今天天气很好，我们去公园散步。"
+    text = f"café → cafÃ©; {story.encode().decode('cp1252')} Itâ€™s Earthâ\x80\x99s Ð¿Ñ€Ð¸Ð²ÐµÑ‚ Â©2024"
+    spans, kinds = noise_spans(text)
+    found = [text[a:b] for a, b in spans.tolist()]
+    assert found == ["Ã©", story.encode().decode("cp1252"), "â€™", "â\x80\x99", "Ð¿Ñ€Ð¸Ð²ÐµÑ‚", "Â©"]
+    assert set(kinds) == {"mojibake"}
+    for kept in ("«ÉTÉ» est là", "Ça va? À bientôt. Déjà vu, naïve façade, Größe, SÃO PAULO", "Ã  la carte"):
+        assert noise_spans(kept)[0].size == 0, kept
+    assert noise_spans("cafÃ©", replace(DEFAULT, strip_junk=False))[0].size == 0
+    (cleaned,) = dedup.clean([f"{story}\n{story.encode().decode('cp1252')}\n记者从有关部门获悉。"])
+    assert cleaned.text == f"{story}\n\n记者从有关部门获悉。"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(st.characters(min_codepoint=0x80, exclude_categories=("Cs",)), min_size=2, max_size=12))
+def test_any_text_read_as_latin1_is_one_span_of_mojibake(text: str) -> None:
+    """Two characters or more beyond ASCII, their UTF-8 read as Latin-1 (or as cp1252 where it reads a byte): one
+    span, the whole of it."""
+    for read in (text.encode().decode("latin-1"), text.encode().decode("cp1252", "replace")):
+        if "\ufffd" in read:
+            continue
+        spans, kinds = noise_spans(read)
+        assert spans.tolist() == [[0, len(read)]] and kinds == ("mojibake",), read
 
 
 def test_noise_spans_respect_options() -> None:
@@ -617,6 +647,12 @@ NOISE_PIECES = [
     "？",
     "\ufffd",
     "锟斤拷",
+    "Ã©",  # mojibake: UTF-8 read as cp1252, whole or cut, and text that reads alike
+    "ä¸",
+    "\xad",
+    "â€\x9d",
+    "É»",
+    "é",
     "鄉",
     "(xiāng)",
     "（xiāng）",

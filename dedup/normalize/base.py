@@ -8,7 +8,7 @@ import numpy as np
 
 from ..options import check_types
 
-NOISE_KINDS: tuple[str, ...] = ("pinyin", "html_tag", "html_entity", "junk")
+NOISE_KINDS: tuple[str, ...] = ("pinyin", "html_tag", "html_entity", "junk", "mojibake")
 
 _N_CODEPOINTS = 0x110000
 _DELETE = np.uint32(0xFFFFFFFF)

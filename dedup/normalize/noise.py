@@ -82,6 +82,23 @@ _JUNK = (
     r"|(?<=锟)斤拷(?:锟斤拷)*",
 )
 _SURROGATES = ("\ud800-\udfff", "(?<=[\ud800-\udfff])[\ud800-\udfff]*")
+# UTF-8 read as Windows-1252 (or Latin-1): each byte of a character became a character of its own, the lead byte
+# one of "Â" to "ô" and each continuation byte one of cp1252's 0x80-0xBF (€ ‚ ƒ … ’ “ ” • – — ™ and U+00A0-00BF) or
+# Latin-1's (C1 controls): "é" is "Ã©", "中" is "ä¸­", "привет" is "Ð¿Ñ€Ð¸Ð²ÐµÑ‚". The pattern takes whole
+# sequences; :func:`_mojibake` checks that they read back as UTF-8.
+# Each byte 0x80-0xFF as Windows-1252 reads it and as Latin-1 does (a C1 control for 0x80-0x9F): both readings occur.
+_CP1252_BYTE = {bytes([b]).decode("cp1252", "ignore") or chr(b): b for b in range(0x80, 0x100)} | {
+    chr(b): b for b in range(0x80, 0xA0)
+}
+_CONTINUATION = "".join(re.escape(c) for c, b in _CP1252_BYTE.items() if b < 0xC0)
+_SEQUENCE = (
+    f"[\u00c2-\u00df][{_CONTINUATION}]|[\u00e0-\u00ef][{_CONTINUATION}]{{2}}|[\u00f0-\u00f4][{_CONTINUATION}]{{3}}"
+)
+_MOJIBAKE = (
+    "\u00c2-\u00f4",
+    f"(?:(?<=[\u00c2-\u00df])[{_CONTINUATION}]|(?<=[\u00e0-\u00ef])[{_CONTINUATION}]{{2}}"
+    f"|(?<=[\u00f0-\u00f4])[{_CONTINUATION}]{{3}})(?:{_SEQUENCE})*",
+)
 
 
 @lru_cache(maxsize=16)
@@ -92,6 +109,7 @@ def _noise_regex(pinyin: bool, html_markup: bool, junk: bool) -> re.Pattern[str]
         ("html_tag", _HTML_TAG, html_markup),
         ("html_entity", _HTML_ENTITY, html_markup),
         ("junk", _JUNK, junk),
+        ("mojibake", _MOJIBAKE, junk),
         ("surrogate", _SURROGATES, True),
     ]
     enabled = [(name, first, rest) for name, (first, rest), on in kinds if on]
@@ -120,7 +138,7 @@ def _noise_literals(pinyin: bool, html_markup: bool, junk: bool) -> tuple[str, .
     if html_markup:
         literals |= {"<", "?", "&"}
     if junk:
-        literals |= {"?", "\ufffd", "锟斤"}
+        literals |= {"?", "\ufffd", "锟斤"} | {chr(c) for c in range(0xC2, 0xF5)}
     return tuple(sorted(literals))
 
 
@@ -140,6 +158,18 @@ def _word_char(text: str, at: int) -> bool:
     return 0 <= at < len(text) and text[at].isalnum() and ord(text[at]) < 0x2E80
 
 
+def _mojibake(run: str) -> bool:
+    """Whether characters the mojibake pattern took are UTF-8 read as Windows-1252: their bytes in it read back as
+    UTF-8 (no overlong form, no surrogate), to two characters or more, or to one of a 3- or 4-byte sequence, or to
+    one of Latin-1 from "Â" or "Ã" (``Ã©``, the commonest); a capital and a sign that merely read so (``É»``, in
+    ``«ÉTÉ»``) are text."""
+    try:
+        decoded = bytes(_CP1252_BYTE[c] for c in run).decode("utf-8")
+    except (KeyError, UnicodeDecodeError):
+        return False
+    return len(decoded) >= 2 or ord(decoded) >= 0x800 or run[0] in "ÂÃ"
+
+
 def _replacement(match: re.Match[str]) -> str | None:
     """What the view keeps of one noise match, or ``None`` if the match is not noise.
 
@@ -150,6 +180,8 @@ def _replacement(match: re.Match[str]) -> str | None:
     says, so the text keeps them and the view reads the character. Strings that only look like
     entities (``&T;``) are left alone.
     """
+    if match.lastgroup == "mojibake":
+        return "" if _mojibake(match.group()) else None
     if match.lastgroup != "html_entity":
         return ""
     entity = match.group()
