@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 import dedup
 from benchmarks.quality.corpus import generate_corpus
+from dedup._common_chars import COMMON_HAN
 from dedup._t2s_tables import KEY_CHARS
 
 # internals under test, from the parts of the view that hold them
@@ -216,6 +217,28 @@ def test_utf8_read_as_cp1252_is_mojibake() -> None:
     assert noise_spans("cafÃ©", replace(DEFAULT, strip_junk=False))[0].size == 0
     (cleaned,) = dedup.clean([f"{story}\n{story.encode().decode('cp1252')}\n记者从有关部门获悉。"])
     assert cleaned.text == f"{story}\n\n记者从有关部门获悉。"
+
+
+def test_utf8_read_as_gbk_is_mojibake() -> None:
+    """UTF-8 of Chinese read as GBK (``今天天气`` as ``浠婂ぉ澶╂皵``), its breaks written as U+FFFD or "?": the runs
+    that open aligned, and the pieces after each break that read as UTF-8 a byte or two on, are mojibake, the breaks
+    junk; what breaks left unreadable (``ャ``) stays."""
+    story = "今天天气很好，我们去公园散步。公园里有很多人在锻炼身体。"
+    pieces = ["浠婂ぉ澶╂皵寰堝ソ锛屾垜浠", "鍘诲叕鍥", "鏁ｆ", "傚叕鍥", "閲屾湁寰堝", "氫汉鍦ㄩ敾鐐艰韩浣撱"]
+    for mark in ("\ufffd", "?"):
+        text = story.encode().decode("gbk", "replace").replace("\ufffd", mark)
+        spans, kinds = noise_spans(text)
+        found = [(text[a:b], kind) for (a, b), kind in zip(spans.tolist(), kinds)]
+        assert [piece for piece, kind in found if kind == "mojibake"] == pieces
+        assert {kind for _, kind in found} == {"mojibake", "junk"}
+        assert sum(len(piece) for piece, _ in found) == len(text) - 1  # all but "ャ"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(st.sampled_from(sorted(COMMON_HAN) + ["，", "。", "、", "“", "”", "（", "）"]), max_size=60))
+def test_chinese_text_is_no_gbk_mojibake(text: str) -> None:
+    """Common Han and Chinese punctuation, whatever their order, hold no mojibake: their GBK bytes read as no UTF-8."""
+    assert noise_spans(text)[0].size == 0
 
 
 @settings(max_examples=200, deadline=None)

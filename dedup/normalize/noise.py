@@ -1,8 +1,9 @@
-"""Inline noise — pinyin annotations, HTML remnants, junk — found by one regex per option set, for many texts at once
-(spans to cut, edits for the view)."""
+"""Inline noise — pinyin annotations, HTML remnants, junk, mojibake (:mod:`dedup.normalize.mojibake`) — found by one
+regex per option set, for many texts at once (spans to cut, edits for the view)."""
 
 from __future__ import annotations
 
+import bisect
 import html
 import re
 from collections.abc import Iterable, Sequence
@@ -14,6 +15,7 @@ import numpy as np
 from ..arrays import joined_starts, to_codepoints
 from ..literals import texts_holding
 from .base import NormalizeOptions
+from .mojibake import CP1252_PATTERN, cp1252_mojibake, gbk_classes, gbk_mojibake, gbk_pattern, gbk_pieces
 
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
@@ -81,24 +83,9 @@ _JUNK = (
     rf"|(?<=\?)(?<![^\n]\?)(?:{_QUESTION})*(?=[ \t]*(?:\r?\n|$))"
     r"|(?<=锟)斤拷(?:锟斤拷)*",
 )
+#: The kinds of :data:`NOISE_KINDS` some groups of the pattern report as.
+_KIND_OF = {"surrogate": "junk", "mojibake_gbk": "mojibake"}
 _SURROGATES = ("\ud800-\udfff", "(?<=[\ud800-\udfff])[\ud800-\udfff]*")
-# UTF-8 read as Windows-1252 (or Latin-1): each byte of a character became a character of its own, the lead byte
-# one of "Â" to "ô" and each continuation byte one of cp1252's 0x80-0xBF (€ ‚ ƒ … ’ “ ” • – — ™ and U+00A0-00BF) or
-# Latin-1's (C1 controls): "é" is "Ã©", "中" is "ä¸­", "привет" is "Ð¿Ñ€Ð¸Ð²ÐµÑ‚". The pattern takes whole
-# sequences; :func:`_mojibake` checks that they read back as UTF-8.
-# Each byte 0x80-0xFF as Windows-1252 reads it and as Latin-1 does (a C1 control for 0x80-0x9F): both readings occur.
-_CP1252_BYTE = {bytes([b]).decode("cp1252", "ignore") or chr(b): b for b in range(0x80, 0x100)} | {
-    chr(b): b for b in range(0x80, 0xA0)
-}
-_CONTINUATION = "".join(re.escape(c) for c, b in _CP1252_BYTE.items() if b < 0xC0)
-_SEQUENCE = (
-    f"[\u00c2-\u00df][{_CONTINUATION}]|[\u00e0-\u00ef][{_CONTINUATION}]{{2}}|[\u00f0-\u00f4][{_CONTINUATION}]{{3}}"
-)
-_MOJIBAKE = (
-    "\u00c2-\u00f4",
-    f"(?:(?<=[\u00c2-\u00df])[{_CONTINUATION}]|(?<=[\u00e0-\u00ef])[{_CONTINUATION}]{{2}}"
-    f"|(?<=[\u00f0-\u00f4])[{_CONTINUATION}]{{3}})(?:{_SEQUENCE})*",
-)
 
 
 @lru_cache(maxsize=16)
@@ -109,7 +96,8 @@ def _noise_regex(pinyin: bool, html_markup: bool, junk: bool) -> re.Pattern[str]
         ("html_tag", _HTML_TAG, html_markup),
         ("html_entity", _HTML_ENTITY, html_markup),
         ("junk", _JUNK, junk),
-        ("mojibake", _MOJIBAKE, junk),
+        ("mojibake", CP1252_PATTERN, junk),
+        ("mojibake_gbk", gbk_pattern() if junk else ("", ""), junk),
         ("surrogate", _SURROGATES, True),
     ]
     enabled = [(name, first, rest) for name, (first, rest), on in kinds if on]
@@ -138,7 +126,7 @@ def _noise_literals(pinyin: bool, html_markup: bool, junk: bool) -> tuple[str, .
     if html_markup:
         literals |= {"<", "?", "&"}
     if junk:
-        literals |= {"?", "\ufffd", "锟斤"} | {chr(c) for c in range(0xC2, 0xF5)}
+        literals |= {"?", "\ufffd", "锟斤"} | {chr(c) for c in range(0xC2, 0xF5)} | set(gbk_classes()[0])
     return tuple(sorted(literals))
 
 
@@ -158,18 +146,6 @@ def _word_char(text: str, at: int) -> bool:
     return 0 <= at < len(text) and text[at].isalnum() and ord(text[at]) < 0x2E80
 
 
-def _mojibake(run: str) -> bool:
-    """Whether characters the mojibake pattern took are UTF-8 read as Windows-1252: their bytes in it read back as
-    UTF-8 (no overlong form, no surrogate), to two characters or more, or to one of a 3- or 4-byte sequence, or to
-    one of Latin-1 from "Â" or "Ã" (``Ã©``, the commonest); a capital and a sign that merely read so (``É»``, in
-    ``«ÉTÉ»``) are text."""
-    try:
-        decoded = bytes(_CP1252_BYTE[c] for c in run).decode("utf-8")
-    except (KeyError, UnicodeDecodeError):
-        return False
-    return len(decoded) >= 2 or ord(decoded) >= 0x800 or run[0] in "ÂÃ"
-
-
 def _replacement(match: re.Match[str]) -> str | None:
     """What the view keeps of one noise match, or ``None`` if the match is not noise.
 
@@ -181,7 +157,9 @@ def _replacement(match: re.Match[str]) -> str | None:
     entities (``&T;``) are left alone.
     """
     if match.lastgroup == "mojibake":
-        return "" if _mojibake(match.group()) else None
+        return "" if cp1252_mojibake(match.group()) else None
+    if match.lastgroup == "mojibake_gbk":
+        return "" if gbk_mojibake(match.group()) else None
     if match.lastgroup != "html_entity":
         return ""
     entity = match.group()
@@ -210,6 +188,13 @@ def _noise_edits(text: str, pattern: re.Pattern[str]) -> tuple[list[int], list[i
         ends.append(match.end())
         replacements.append(kept)
         kinds.append(match.lastgroup or "")
+    if "mojibake_gbk" in kinds:  # rare: what its breaks left
+        for lo, hi, kind in gbk_pieces(text, starts, ends, kinds):
+            at = bisect.bisect(starts, lo)
+            starts.insert(at, lo)
+            ends.insert(at, hi)
+            replacements.insert(at, "")
+            kinds.insert(at, kind)
     return starts, ends, replacements, kinds
 
 
@@ -245,7 +230,7 @@ def noise_spans(text: str, options: NormalizeOptions = NormalizeOptions()) -> tu
     edits = zip(*_noise_edits(text, _noise_regex_for(options)))
     noise = [(start, end, kind) for start, end, kept, kind in edits if not kept]
     spans = np.array([(start, end) for start, end, _ in noise], dtype=np.int64).reshape(-1, 2)
-    return spans, tuple("junk" if kind == "surrogate" else kind for _, _, kind in noise)
+    return spans, tuple(_KIND_OF.get(kind, kind) for _, _, kind in noise)
 
 
 @dataclass(frozen=True)
@@ -411,7 +396,7 @@ def joined_noise_spans(
     is_noise = np.array([not kept for kept in edits.replacements], dtype=bool)
     starts, ends = edits.starts[is_noise], edits.ends[is_noise]
     noise_kinds = (kind for kind, noise in zip(edits.kinds, is_noise.tolist()) if noise)
-    kinds = tuple("junk" if kind == "surrogate" else kind for kind in noise_kinds)
+    kinds = tuple(_KIND_OF.get(kind, kind) for kind in noise_kinds)
     text_offsets = np.append(np.searchsorted(starts, text_starts), len(starts)).astype(np.int64)
     shift = np.repeat(text_starts, np.diff(text_offsets))
     spans = np.stack([starts - shift, ends - shift], axis=1).reshape(-1, 2)
