@@ -81,14 +81,22 @@ def cp1252_mojibake(run: str) -> bool:
 
 
 def gbk_mojibake(run: str) -> bool:
-    """Whether a run the GBK mojibake pattern took is UTF-8 read as GBK: its GBK bytes read as UTF-8 (a sequence cut
-    at the end allowed: the next byte went to a character the run does not hold) to two characters or more, half of
-    them common Han. Chinese text in GBK reads as no UTF-8 beyond a character or two."""
+    """Whether a run the GBK mojibake pattern took is UTF-8 read as GBK: its GBK bytes read as UTF-8 of common Han
+    (:func:`_common_utf8`), two characters or more. Chinese text in GBK reads as no UTF-8 beyond a character or two."""
     try:
-        decoded = codecs.getincrementaldecoder("utf-8")().decode(run.encode("gbk"), final=False)
-    except (UnicodeEncodeError, UnicodeDecodeError):
+        return _common_utf8(run.encode("gbk"), 2)
+    except UnicodeEncodeError:
         return False
-    return len(decoded) >= 2 and 2 * sum(char in COMMON_HAN for char in decoded) >= len(decoded)
+
+
+def _common_utf8(data: bytes, least: int) -> bool:
+    """Whether bytes read as UTF-8 (a sequence cut at the end allowed: its next byte went to a character a run does
+    not hold) to ``least`` characters or more, half of them common Han."""
+    try:
+        decoded = codecs.getincrementaldecoder("utf-8")().decode(data, final=False)
+    except UnicodeDecodeError:
+        return False
+    return len(decoded) >= least and 2 * sum(char in COMMON_HAN for char in decoded) >= len(decoded)
 
 
 def gbk_pieces(text: str, starts: list[int], ends: list[int], kinds: list[str]) -> list[tuple[int, int, str]]:
@@ -133,14 +141,7 @@ def _gbk_run() -> re.Pattern[str]:
 
 def _gbk_fragment(piece: str) -> bool:
     """Whether a piece of two-byte GBK characters reads, less none, one or two leading continuation bytes, as UTF-8
-    (cut at the end allowed) of common Han, half of it at least."""
+    of common Han (:func:`_common_utf8`)."""
     data = piece.encode("gbk")
-    for skip in range(3):
-        if skip and not 0x80 <= data[skip - 1] <= 0xBF:
-            return False
-        try:
-            decoded = codecs.getincrementaldecoder("utf-8")().decode(data[skip:], final=False)
-        except UnicodeDecodeError:
-            continue
-        return bool(decoded) and 2 * sum(char in COMMON_HAN for char in decoded) >= len(decoded)
-    return False
+    skips = [skip for skip in range(3) if all(0x80 <= byte <= 0xBF for byte in data[:skip])]
+    return any(_common_utf8(data[skip:], 1) for skip in skips)
