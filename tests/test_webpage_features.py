@@ -17,6 +17,7 @@ from dedup.webpage.classes import model_page_lines
 from dedup.webpage.features import (
     _FULL_STOP,
     _SEPARATOR_SPLIT,
+    _TABLE_ROW,
     _WORD,
     _feature_table,
     _words,
@@ -76,7 +77,10 @@ def test_words_and_stopwords_are_the_word_patterns(kernel: bool, views: list[str
 
 
 def _reference(view: str) -> tuple[int, int, int, int]:
-    """words, full stops, separators and items of one reading view, one regular expression at a time."""
+    """words, full stops, separators and items of one reading view, one regular expression at a time (a Markdown
+    table's row has no separators, its items its whitespace-separated tokens)."""
+    if _TABLE_ROW.match(view):
+        return len(_WORD.findall(view)), len(FULL_STOP.findall(view)), 0, len(view.split())
     pieces = [p for p in (q.strip() for q in _SEPARATOR_SPLIT.split(view)) if p]
     return (
         len(_WORD.findall(view)),
@@ -97,6 +101,7 @@ def _bounds(pages: list[list[str]]) -> np.ndarray:
 # separators that need spaces around them and have them or not (a name's middle dot, a date's hyphens), and ones
 # that need none
 @example([["a - b", "x / y z", "马克思·恩格斯", "2018-01-02", "-a -", "Home ▪ News", "首页◆新闻", "体育│娱乐"]])
+@example([["|1|1|", "| a | b |", "|---|---|", "| a |"]])  # a Markdown table's rows: no separators
 # a long first line again on another page, not first there but in its title (flags of a view are not all its own)
 @example([["长标题" * 15, "正文。"], ["长标题" * 15 + " | 网站", "长标题" * 15]])
 def test_features_of_many_pages_are_those_of_each_page_and_of_each_line(pages: list[list[str]]) -> None:
