@@ -3,7 +3,6 @@ regex per option set, for many texts at once (spans to cut, edits for the view).
 
 from __future__ import annotations
 
-import bisect
 import html
 import re
 from collections.abc import Iterable, Sequence
@@ -188,13 +187,10 @@ def _noise_edits(text: str, pattern: re.Pattern[str]) -> tuple[list[int], list[i
         ends.append(match.end())
         replacements.append(kept)
         kinds.append(match.lastgroup or "")
-    if "mojibake_gbk" in kinds:  # rare: what its breaks left
-        for lo, hi, kind in gbk_pieces(text, starts, ends, kinds):
-            at = bisect.bisect(starts, lo)
-            starts.insert(at, lo)
-            ends.insert(at, hi)
-            replacements.insert(at, "")
-            kinds.insert(at, kind)
+    pieces = gbk_pieces(text, starts, ends, kinds) if "mojibake_gbk" in kinds else []  # rare: what its breaks left
+    if pieces:  # merged in order by one sort (no two edits start alike)
+        rows = sorted([*zip(starts, ends, replacements, kinds), *((lo, hi, "", kind) for lo, hi, kind in pieces)])
+        starts, ends, replacements, kinds = (list(column) for column in zip(*rows))
     return starts, ends, replacements, kinds
 
 
