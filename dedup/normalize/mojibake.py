@@ -24,8 +24,10 @@ _CONTINUATION = "".join(re.escape(c) for c, b in _CP1252_BYTE.items() if b < 0xC
 _SEQUENCE = (
     f"[\u00c2-\u00df][{_CONTINUATION}]|[\u00e0-\u00ef][{_CONTINUATION}]{{2}}|[\u00f0-\u00f4][{_CONTINUATION}]{{3}}"
 )
+#: The characters a sequence of UTF-8 read as cp1252 opens with: its lead bytes C2-F4 read so ("Â" to "ô").
+CP1252_LEADS = "".join(map(chr, range(0xC2, 0xF5)))
 CP1252_PATTERN = (
-    "\u00c2-\u00f4",
+    CP1252_LEADS,
     f"(?:(?<=[\u00c2-\u00df])[{_CONTINUATION}]|(?<=[\u00e0-\u00ef])[{_CONTINUATION}]{{2}}"
     f"|(?<=[\u00f0-\u00f4])[{_CONTINUATION}]{{3}})(?:{_SEQUENCE})*",
 )

@@ -14,7 +14,7 @@ import numpy as np
 from ..arrays import joined_starts, to_codepoints
 from ..literals import texts_holding
 from .base import NormalizeOptions
-from .mojibake import CP1252_PATTERN, cp1252_mojibake, gbk_classes, gbk_mojibake, gbk_pattern, gbk_pieces
+from .mojibake import CP1252_LEADS, CP1252_PATTERN, cp1252_mojibake, gbk_classes, gbk_mojibake, gbk_pattern, gbk_pieces
 
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
@@ -116,16 +116,17 @@ _SYLLABLE_FIRST = "abcdefghijklmnopqrstuvwxyzü" + _TONED + _TONE_MARKS
 @lru_cache(maxsize=16)
 def _noise_literals(pinyin: bool, html_markup: bool, junk: bool) -> tuple[str, ...]:
     """Strings one of which every match of :func:`_noise_regex` holds: a pinyin bracket followed by a character a
-    syllable starts with; ``<``, ``?`` (a broken ``</``) and ``&`` of markup; ``?``, U+FFFD and ``锟斤`` of junk;
-    every lone surrogate. Read off each kind's first character and what its pattern takes right after it, so
-    that text whose brackets enclose no pinyin (Chinese prose prints many ``（``) holds none."""
+    syllable starts with; ``<``, ``?`` (a broken ``</``) and ``&`` of markup; ``?``, U+FFFD and ``锟斤`` of junk,
+    and the characters mojibake opens with (:mod:`dedup.normalize.mojibake`); every lone surrogate. Read off each
+    kind's first character and what its pattern takes right after it, so that text whose brackets enclose no pinyin
+    (Chinese prose prints many ``（``) holds none."""
     literals = {chr(c) for c in range(0xD800, 0xE000)}
     if pinyin:
         literals |= {bracket + first for bracket in _PINYIN[0] for first in _SYLLABLE_FIRST}
     if html_markup:
         literals |= {"<", "?", "&"}
     if junk:
-        literals |= {"?", "\ufffd", "锟斤"} | {chr(c) for c in range(0xC2, 0xF5)} | set(gbk_classes()[0])
+        literals |= {"?", "\ufffd", "锟斤"} | set(CP1252_LEADS) | set(gbk_classes()[0])  # and mojibake's firsts
     return tuple(sorted(literals))
 
 
